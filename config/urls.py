@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core import views as core_views
+
 urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("reading/", core_views.set_reading_language, name="set_reading_language"),
+    path("i18n/setlang/", core_views.set_interface_language, name="set_language"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("papers.urls")),
+    path("", include("notes.urls")),
 ]

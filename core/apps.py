@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Site")
+
+    def ready(self):
+        from core import rendering  # noqa: F401  (connects the signal handlers)

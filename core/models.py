@@ -35,13 +35,6 @@ class RenderedMarkdown(models.Model):
     class Meta:
         abstract = True
 
-    def render_markdown(self):
-        from core.markdown import render
-        from core.wikilinks import resolve
-
-        for source, target in self.markdown_fields.items():
-            setattr(self, target, render(getattr(self, source), resolve_wikilink=resolve))
-
     def save(self, *args, **kwargs):
         self.render_markdown()
         update_fields = kwargs.get("update_fields")
@@ -51,3 +44,10 @@ class RenderedMarkdown(models.Model):
                 target for source, target in self.markdown_fields.items() if source in touched
             }
         super().save(*args, **kwargs)
+
+    def render_markdown(self):
+        from core.markdown import render
+        from core.wikilinks import resolve
+
+        for source, target in self.markdown_fields.items():
+            setattr(self, target, render(getattr(self, source), resolve_wikilink=resolve))

@@ -15,7 +15,9 @@ def resolve(target):
         ("papers.Dataset", Q(name__iexact=name) | Q(slug__iexact=name), "name"),
         (
             "notes.GlossaryTerm",
-            Q(term__iexact=name) | Q(term_zh=name) | Q(abbreviation__iexact=name)
+            Q(term__iexact=name)
+            | Q(term_zh=name)
+            | Q(abbreviation__iexact=name)
             | Q(slug__iexact=name),
             "term",
         ),

@@ -36,11 +36,11 @@ class ReadingGroup(TimeStamped):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("notes:group_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class Membership(models.Model):
@@ -70,9 +70,7 @@ class Membership(models.Model):
         ordering = ["group", "role", "user__username"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["group", "user"], name="unique_membership")
-        ]
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="unique_membership")]
 
     def __str__(self):
         return f"{self.user} · {self.group} ({self.get_role_display()})"
@@ -81,6 +79,24 @@ class Membership(models.Model):
         return (self.group.slug, self.user.get_username())
 
     natural_key.dependencies = ["notes.readinggroup", "auth.user"]
+
+
+def group_ids_of(user):
+    """Return the ids of the reading groups the user belongs to (a subquery)."""
+    return Membership.objects.filter(user=user).values("group_id")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the meetings of the user's groups (every meeting for a superuser)."""
+        if user.is_superuser:
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(group__in=group_ids_of(user))
+
+    def get_by_natural_key(self, group_slug, number):
+        return self.get(group__slug=group_slug, number=number)
 
 
 class Meeting(RenderedMarkdown, TimeStamped):
@@ -134,11 +150,7 @@ class Meeting(RenderedMarkdown, TimeStamped):
         "minutes": "minutes_html",
     }
 
-    class GroupNumberManager(models.Manager):
-        def get_by_natural_key(self, group_slug, number):
-            return self.get(group__slug=group_slug, number=number)
-
-    objects = GroupNumberManager()
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-number"]
@@ -155,15 +167,15 @@ class Meeting(RenderedMarkdown, TimeStamped):
     def title(self):
         return self.title_zh or self.title_en
 
-    def natural_key(self):
-        return (*self.group.natural_key(), self.number)
-
-    natural_key.dependencies = ["notes.readinggroup"]
-
     def get_absolute_url(self):
         return reverse(
             "notes:meeting_detail", kwargs={"group": self.group.slug, "number": self.number}
         )
+
+    def natural_key(self):
+        return (*self.group.natural_key(), self.number)
+
+    natural_key.dependencies = ["notes.readinggroup"]
 
 
 class TaggedNote(TaggedItem):
@@ -173,6 +185,30 @@ class TaggedNote(TaggedItem):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_note_tag")
         ]
+
+
+class NoteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the notes the user may read: their own, their groups', and public ones."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            models.Q(visibility=Note.Visibility.EVERYONE)
+            | models.Q(author=user)
+            | models.Q(visibility=Note.Visibility.GROUP, group__in=group_ids_of(user))
+        )
+
+    def by(self, user):
+        return self.filter(author=user)
+
+    def for_list(self):
+        """Return notes with author, group and the paper or model they are about."""
+        return self.select_related("author", "group", "paper", "language_model", "meeting")
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
 
 
 class Note(RenderedMarkdown, TimeStamped):
@@ -250,7 +286,7 @@ class Note(RenderedMarkdown, TimeStamped):
 
     markdown_fields = {"body_zh": "body_zh_html", "body_en": "body_en_html"}
 
-    objects = NaturalKeyManager()
+    objects = NoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated"]
@@ -264,20 +300,18 @@ class Note(RenderedMarkdown, TimeStamped):
     def title(self):
         return self.title_zh or self.title_en or _("Untitled note")
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("notes:note_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     def clean(self):
         super().clean()
         if not any([self.title_zh, self.title_en, self.body_zh, self.body_en]):
             raise ValidationError(_("Write a title or a body in at least one language."))
         if self.visibility == self.Visibility.GROUP and self.group_id is None:
-            raise ValidationError(
-                {"group": _("A note visible to a group needs a group.")}
-            )
+            raise ValidationError({"group": _("A note visible to a group needs a group.")})
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -294,9 +328,7 @@ class GlossaryTerm(RenderedMarkdown, TimeStamped):
     definition_en = models.TextField(_("definition (English)"), blank=True)
     definition_zh_html = models.TextField(editable=False, blank=True)
     definition_en_html = models.TextField(editable=False, blank=True)
-    translation = models.CharField(
-        _("translated side"), max_length=2, choices=Language, blank=True
-    )
+    translation = models.CharField(_("translated side"), max_length=2, choices=Language, blank=True)
     papers = models.ManyToManyField(
         Paper, blank=True, related_name="glossary_terms", verbose_name=_("related papers")
     )
@@ -314,11 +346,11 @@ class GlossaryTerm(RenderedMarkdown, TimeStamped):
     def __str__(self):
         return f"{self.term} ({self.term_zh})" if self.term_zh else self.term
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("notes:glossary") + f"#{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class ReadingList(TimeStamped):
@@ -350,11 +382,11 @@ class ReadingList(TimeStamped):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("notes:readinglist_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class ReadingListItem(models.Model):

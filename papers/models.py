@@ -68,11 +68,11 @@ class Organization(models.Model):
     def __str__(self):
         return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("papers:organization_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class TaggedNaturalKeyManager(models.Manager):
@@ -101,6 +101,18 @@ class TaggedPaper(TaggedItem):
         ]
 
 
+class PaperQuerySet(models.QuerySet):
+    def for_list(self):
+        """Return papers with what a list row shows: organisations, topics, note counts."""
+        return self.prefetch_related("organizations", "tags").annotate(
+            note_count=models.Count("notes", distinct=True),
+            meeting_count=models.Count("meetings", distinct=True),
+        )
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 class Paper(TimeStamped):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=400)
@@ -123,6 +135,7 @@ class Paper(TimeStamped):
         blank=True,
         unique=True,
         validators=[validate_arxiv_id],
+        error_messages={"unique": _("A paper with this arXiv ID is already in the library.")},
         help_text=_("For example 2303.18223."),
     )
     url = models.URLField(_("URL"), max_length=500, blank=True)
@@ -138,7 +151,7 @@ class Paper(TimeStamped):
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
     tags = TaggableManager(through=TaggedPaper, blank=True, verbose_name=_("topics"))
 
-    objects = NaturalKeyManager()
+    objects = PaperQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-month", "title"]
@@ -154,11 +167,11 @@ class Paper(TimeStamped):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("papers:paper_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     def save(self, *args, **kwargs):
         # An empty identifier is stored as NULL so that uniqueness ignores it.
@@ -225,11 +238,11 @@ class Dataset(TimeStamped):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("papers:dataset_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class Ability(models.Model):
@@ -258,11 +271,11 @@ class Ability(models.Model):
     def __str__(self):
         return f"{self.get_level_display()} · {self.name}"
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("papers:taxonomy") + f"#{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class EvaluationTask(models.Model):
@@ -293,11 +306,11 @@ class EvaluationTask(models.Model):
     def __str__(self):
         return f"{self.ability.name} · {self.name}"
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("papers:taxonomy") + f"#{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class TaggedModel(TaggedItem):
@@ -307,6 +320,15 @@ class TaggedModel(TaggedItem):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_model_tag")
         ]
+
+
+class LanguageModelQuerySet(models.QuerySet):
+    def for_list(self):
+        """Return models with their organisation and base model joined."""
+        return self.select_related("organization", "base_model")
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
 
 
 class LanguageModel(TimeStamped):
@@ -396,9 +418,7 @@ class LanguageModel(TimeStamped):
         related_name="derivatives",
         verbose_name=_("base model"),
     )
-    relation = models.CharField(
-        _("relation to base"), max_length=30, choices=Relation, blank=True
-    )
+    relation = models.CharField(_("relation to base"), max_length=30, choices=Relation, blank=True)
     papers = models.ManyToManyField(
         Paper, blank=True, related_name="language_models", verbose_name=_("papers")
     )
@@ -413,7 +433,7 @@ class LanguageModel(TimeStamped):
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
     tags = TaggableManager(through=TaggedModel, blank=True, verbose_name=_("topics"))
 
-    objects = NaturalKeyManager()
+    objects = LanguageModelQuerySet.as_manager()
 
     class Meta:
         ordering = ["released", "name"]
@@ -428,11 +448,11 @@ class LanguageModel(TimeStamped):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("papers:model_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     def ancestors(self):
         """Return the chain of base models, nearest first."""
@@ -455,8 +475,10 @@ class LanguageModel(TimeStamped):
             raise ValidationError({"base_model": _("A model cannot be its own base model.")})
         if self.pk is not None and any(m.pk == self.pk for m in self.base_model.ancestors()):
             raise ValidationError(
-                {"base_model": _("%(base)s descends from %(model)s: that would make a cycle.")
-                 % {"base": self.base_model, "model": self}}
+                {
+                    "base_model": _("%(base)s descends from %(model)s: that would make a cycle.")
+                    % {"base": self.base_model, "model": self}
+                }
             )
 
 

@@ -1,0 +1,42 @@
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management import BaseCommand, call_command
+
+from notes.models import Membership, ReadingGroup
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare a local site: load the demo data and make sure an admin account exists. "
+        "A new account's password is generated and printed once; an existing one is kept."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-demo", action="store_true", help="Do not load the demo data.")
+        parser.add_argument(
+            "--username", default=os.environ.get("DJANGO_SUPERUSER_USERNAME", "admin")
+        )
+
+    def handle(self, *args, no_demo, username, **options):
+        if not no_demo:
+            call_command("loaddemo", stdout=self.stdout, stderr=self.stderr)
+        User = get_user_model()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            password = secrets.token_urlsafe(12)
+            user = User.objects.create_superuser(username=username, email="", password=password)
+            self.stdout.write(self.style.SUCCESS("\nCreated the admin account. Log in with:"))
+            self.stdout.write(f"    username: {username}\n    password: {password}")
+            self.stdout.write("This password is shown only now; keep it.\n")
+        else:
+            self.stdout.write(
+                f"\nLog in as '{username}' with the password printed when the account was made "
+                f"(to set a new one: python manage.py changepassword {username})."
+            )
+        for group in ReadingGroup.objects.all():
+            Membership.objects.get_or_create(
+                group=group, user=user, defaults={"role": Membership.Role.ORGANISER}
+            )
+        self.stdout.write("Open http://127.0.0.1:8000/ once the server below has started.\n")

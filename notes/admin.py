@@ -1,0 +1,184 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    GlossaryTerm,
+    Meeting,
+    Membership,
+    Note,
+    ReadingGroup,
+    ReadingList,
+    ReadingListItem,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(ReadingGroup)
+class ReadingGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_zh", "member_count", "meeting_count"]
+    search_fields = ["name", "name_zh", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ["sources"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_count=Count("memberships", distinct=True),
+                meeting_count=Count("meetings", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count
+
+    @admin.display(description=_("meetings"), ordering="meeting_count")
+    def meeting_count(self, obj):
+        return obj.meeting_count
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "group", "role", "joined"]
+    list_select_related = ["user", "group"]
+    list_filter = ["role", "group"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "group__name"]
+    autocomplete_fields = ["user", "group"]
+
+
+class MeetingPaperInline(admin.TabularInline):
+    model = Meeting.papers.through
+    extra = 0
+    autocomplete_fields = ["paper"]
+    verbose_name = _("paper")
+    verbose_name_plural = _("papers presented")
+
+
+class MeetingNoteInline(admin.StackedInline):
+    model = Note
+    fk_name = "meeting"
+    extra = 0
+    fields = ["title_zh", "title_en", "author", "visibility"]
+    autocomplete_fields = ["author"]
+    show_change_link = True
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["date", "number", "title_zh", "title_en", "group", "presenter_name"]
+    list_display_links = ["date", "number", "title_zh"]
+    list_select_related = ["group"]
+    list_filter = ["group", "date"]
+    search_fields = ["title_zh", "title_en", "presenter_name", "writeup_zh", "writeup_en"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["group", "presenters", "language_models", "datasets"]
+    filter_horizontal = ["sources"]
+    inlines = [MeetingPaperInline, MeetingNoteInline]
+    fieldsets = [
+        (None, {"fields": ["group", "number", "date", "title_zh", "title_en"]}),
+        (_("Presenters"), {"fields": ["presenters", "presenter_name"]}),
+        (_("Discussed"), {"fields": ["language_models", "datasets"]}),
+        (_("Write-up"), {"fields": ["writeup_zh", "writeup_en", "translation", "minutes"]}),
+        (_("Provenance"), {"fields": ["sources"]}),
+    ]
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "author_display",
+        "paper",
+        "language_model",
+        "group",
+        "visibility",
+        "updated",
+    ]
+    list_select_related = ["author", "paper", "language_model", "group"]
+    list_filter = ["visibility", "group", "translation", "sources", "tags"]
+    search_fields = [
+        "title_zh",
+        "title_en",
+        "body_zh",
+        "body_en",
+        "author__username",
+        "author_name",
+        "paper__title",
+    ]
+    autocomplete_fields = ["author", "group", "paper", "language_model", "meeting"]
+    filter_horizontal = ["sources"]
+    date_hierarchy = "updated"
+    fieldsets = [
+        (None, {"fields": ["title_zh", "title_en", "slug", "tags"]}),
+        (_("About"), {"fields": ["paper", "language_model", "meeting"]}),
+        (_("Body"), {"fields": ["body_zh", "body_en", "translation"]}),
+        (_("Who and who sees it"), {"fields": ["author", "author_name", "group", "visibility"]}),
+        (_("Provenance"), {"fields": ["sources"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description=_("author"), ordering="author__username")
+    def author_display(self, obj):
+        return obj.author or obj.author_name
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.author_id is None and not obj.author_name:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "term_zh", "abbreviation", "translation"]
+    list_filter = ["translation", "sources"]
+    search_fields = ["term", "term_zh", "abbreviation", "definition_zh", "definition_en"]
+    prepopulated_fields = {"slug": ("term",)}
+    autocomplete_fields = ["papers"]
+    filter_horizontal = ["sources"]
+
+
+class ReadingListItemInline(admin.TabularInline):
+    model = ReadingListItem
+    extra = 0
+    fields = ["position", "section", "paper", "comment_zh", "comment_en"]
+    autocomplete_fields = ["paper"]
+    ordering = ["position"]
+
+
+@admin.register(ReadingList)
+class ReadingListAdmin(admin.ModelAdmin):
+    list_display = ["title", "title_zh", "group", "item_count"]
+    list_select_related = ["group"]
+    list_filter = ["group", "sources"]
+    search_fields = ["title", "title_zh", "description_zh", "description_en"]
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ["group"]
+    filter_horizontal = ["sources"]
+    inlines = [ReadingListItemInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_count=Count("items"))
+
+    @admin.display(description=_("papers"), ordering="item_count")
+    def item_count(self, obj):
+        return obj.item_count
+
+
+@admin.register(ReadingListItem)
+class ReadingListItemAdmin(admin.ModelAdmin):
+    list_display = ["reading_list", "position", "paper", "section"]
+    list_select_related = ["reading_list", "paper"]
+    list_filter = ["reading_list"]
+    search_fields = ["paper__title", "reading_list__title", "comment_zh", "comment_en"]
+    autocomplete_fields = ["reading_list", "paper"]

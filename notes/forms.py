@@ -1,0 +1,111 @@
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, Note, ReadingGroup
+
+BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
+
+
+class EditConflict(Exception):
+    """The record was saved by someone else after this form was opened."""
+
+
+def check_text(value):
+    if "\x00" in value:
+        raise forms.ValidationError(_("The text contains a NUL character; remove it."))
+    return value
+
+
+class RevisionForm(forms.ModelForm):
+    """A form that refuses to overwrite a newer revision of its record."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    conflict_message = _(
+        "Someone else saved this while you were editing (now revision %(current)s; you "
+        "started from %(mine)s). Your text is still below: copy what you need, reload the "
+        "page to see theirs, and merge."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["revision"].initial = self.instance.revision
+
+    def save_checked(self):
+        """Save unless the stored revision moved on; raise EditConflict then."""
+        obj = self.instance
+        with transaction.atomic():
+            if obj.pk:
+                current = (
+                    type(obj)
+                    .objects.select_for_update()
+                    .values_list("revision", flat=True)
+                    .get(pk=obj.pk)
+                )
+                mine = self.cleaned_data.get("revision") or obj.revision
+                if current != mine:
+                    self.add_error(None, self.conflict_message % {"current": current, "mine": mine})
+                    raise EditConflict
+                obj.revision = current + 1
+            return self.save()
+
+
+class NoteForm(RevisionForm):
+    class Meta:
+        model = Note
+        fields = [
+            "title_zh",
+            "title_en",
+            "body_zh",
+            "body_en",
+            "translation",
+            "paper",
+            "language_model",
+            "meeting",
+            "group",
+            "visibility",
+            "tags",
+        ]
+        widgets = {
+            "paper": forms.HiddenInput,
+            "language_model": forms.HiddenInput,
+            "meeting": forms.HiddenInput,
+            "body_zh": forms.Textarea(attrs={"rows": 14, "class": "markdown-source"}),
+            "body_en": forms.Textarea(attrs={"rows": 14, "class": "markdown-source"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        groups = ReadingGroup.objects.filter(
+            pk__in=Membership.objects.filter(user=user).values("group_id")
+        )
+        self.fields["group"].queryset = groups
+        if not self.instance.pk and groups.count() == 1:
+            self.fields["group"].initial = groups.first()
+        for name in ("title_zh", "title_en", "body_zh", "body_en"):
+            self.fields[name].validators.append(check_text)
+        for name in ("body_zh", "body_en"):
+            self.fields[name].max_length = BODY_LIMIT
+            self.fields[name].help_text = _(
+                "Markdown: tables, $formulas$, > [!info] callouts, [[wiki links]]. "
+                "At most %(limit)s characters."
+            ) % {"limit": f"{BODY_LIMIT:,}"}
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f) for f in ("title_zh", "title_en", "body_zh", "body_en")):
+            raise forms.ValidationError(_("Write a title or a body in at least one language."))
+        if data.get("visibility") == Note.Visibility.GROUP and not data.get("group"):
+            self.add_error("group", _("Choose the group that may read this note."))
+        return data
+
+    def save(self, commit=True):
+        note = super().save(commit=False)
+        if note.author_id is None:
+            note.author = self.user
+        if commit:
+            note.save()
+            self.save_m2m()
+        return note

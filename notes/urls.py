@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notes"
+
+urlpatterns = [
+    path("groups/<slug:slug>/", views.group_detail, name="group_detail"),
+    path(
+        "groups/<slug:group>/meetings/<int:number>/",
+        views.meeting_detail,
+        name="meeting_detail",
+    ),
+    path("notes/", views.MyNotesView.as_view(), name="my_notes"),
+    path("notes/new/", views.note_edit, name="note_create"),
+    path("notes/preview/", views.markdown_preview, name="markdown_preview"),
+    path("notes/<slug:slug>/", views.note_detail, name="note_detail"),
+    path("notes/<slug:slug>/edit/", views.note_edit, name="note_edit"),
+    path("notes/<slug:slug>/delete/", views.note_delete, name="note_delete"),
+    path("glossary/", views.glossary, name="glossary"),
+    path("lists/", views.reading_lists, name="readinglist_list"),
+    path("lists/<slug:slug>/", views.reading_list_detail, name="readinglist_detail"),
+]

@@ -1,0 +1,214 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from notes.models import Note
+
+from .models import (
+    Ability,
+    Dataset,
+    EvaluationTask,
+    LanguageModel,
+    ModelDataset,
+    Organization,
+    Paper,
+    Source,
+)
+
+
+class TagsMixin:
+    """Prefetch tags on list pages and show them in one column."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description=_("topics"))
+    def tag_list(self, obj):
+        return ", ".join(tag.name for tag in obj.tags.all())
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "kind", "url"]
+    list_filter = ["kind"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ("title",)}
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_zh", "country", "paper_count", "model_count"]
+    list_filter = ["country", "sources"]
+    search_fields = ["name", "name_zh", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ["sources"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                paper_count=Count("papers", distinct=True),
+                model_count=Count("models", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("papers"), ordering="paper_count")
+    def paper_count(self, obj):
+        return obj.paper_count
+
+    @admin.display(description=_("models"), ordering="model_count")
+    def model_count(self, obj):
+        return obj.model_count
+
+
+class NoteInline(admin.StackedInline):
+    model = Note
+    extra = 0
+    fields = ["title_zh", "title_en", "body_zh", "body_en", "author", "group", "visibility"]
+    autocomplete_fields = ["author", "group"]
+    show_change_link = True
+
+
+@admin.register(Paper)
+class PaperAdmin(TagsMixin, admin.ModelAdmin):
+    list_display = ["title", "title_zh", "arxiv_id", "year", "venue", "tag_list"]
+    list_filter = ["year", "tags", "sources", "organizations"]
+    search_fields = ["title", "title_zh", "arxiv_id", "authors", "slug"]
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ["organizations"]
+    filter_horizontal = ["sources"]
+    inlines = [NoteInline]
+    fieldsets = [
+        (None, {"fields": ["title", "title_zh", "slug", "authors", "organizations", "tags"]}),
+        (_("Publication"), {"fields": ["venue", "year", "month", "arxiv_id"]}),
+        (_("Links"), {"fields": ["url", "pdf_url", "code_url"]}),
+        (_("Summary"), {"fields": ["abstract_zh", "abstract_en"]}),
+        (_("Provenance"), {"fields": ["sources", "remarks"]}),
+    ]
+
+
+class ModelDatasetInline(admin.TabularInline):
+    model = ModelDataset
+    extra = 0
+    autocomplete_fields = ["dataset"]
+
+
+@admin.register(LanguageModel)
+class LanguageModelAdmin(TagsMixin, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "organization",
+        "released",
+        "parameters_b",
+        "open_weights",
+        "base_model",
+        "relation",
+    ]
+    list_select_related = ["organization", "base_model"]
+    list_filter = ["open_weights", "relation", "commercial_use", "organization", "tags"]
+    search_fields = ["name", "slug", "organization__name", "organization__name_zh"]
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ["organization", "base_model", "papers"]
+    filter_horizontal = ["sources"]
+    date_hierarchy = "released"
+    inlines = [ModelDatasetInline, NoteInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "organization", "released", "tags", "url"]}),
+        (_("Lineage"), {"fields": ["base_model", "relation"]}),
+        (
+            _("Size and licence"),
+            {
+                "fields": [
+                    "parameters_b",
+                    "parameter_sizes",
+                    "open_weights",
+                    "license",
+                    "commercial_use",
+                ]
+            },
+        ),
+        (
+            _("Architecture"),
+            {
+                "fields": [
+                    "architecture",
+                    "layers",
+                    "attention_heads",
+                    "hidden_size",
+                    "vocab_size",
+                    "context_length",
+                    "training_tokens",
+                    "tokenizer",
+                    "hardware",
+                    "facts",
+                ]
+            },
+        ),
+        (_("Description"), {"fields": ["description_zh", "description_en", "papers"]}),
+        (_("Provenance"), {"fields": ["sources", "remarks"]}),
+    ]
+
+
+@admin.register(Dataset)
+class DatasetAdmin(TagsMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "size", "languages", "organization", "tag_list"]
+    list_select_related = ["organization"]
+    list_filter = ["kind", "languages", "sources", "tags"]
+    search_fields = ["name", "slug", "description_zh", "description_en"]
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ["organization", "papers"]
+    filter_horizontal = ["sources"]
+
+
+class EvaluationTaskInline(admin.TabularInline):
+    model = EvaluationTask
+    extra = 0
+    fields = ["position", "name", "name_zh", "slug", "benchmarks"]
+    autocomplete_fields = ["benchmarks"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Ability)
+class AbilityAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_zh", "level", "position", "task_count"]
+    list_filter = ["level"]
+    list_editable = ["position"]
+    search_fields = ["name", "name_zh"]
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [EvaluationTaskInline]
+    filter_horizontal = ["sources"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(task_count=Count("tasks"))
+
+    @admin.display(description=_("tasks"), ordering="task_count")
+    def task_count(self, obj):
+        return obj.task_count
+
+
+@admin.register(EvaluationTask)
+class EvaluationTaskAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_zh", "ability", "position", "benchmark_list"]
+    list_select_related = ["ability"]
+    list_filter = ["ability__level", "ability"]
+    search_fields = ["name", "name_zh", "benchmarks__name"]
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ["ability", "benchmarks"]
+    filter_horizontal = ["sources"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("benchmarks")
+
+    @admin.display(description=_("benchmarks"))
+    def benchmark_list(self, obj):
+        return ", ".join(dataset.name for dataset in obj.benchmarks.all())
+
+
+@admin.register(ModelDataset)
+class ModelDatasetAdmin(admin.ModelAdmin):
+    list_display = ["model", "role", "dataset"]
+    list_select_related = ["model", "dataset"]
+    list_filter = ["role"]
+    search_fields = ["model__name", "dataset__name"]
+    autocomplete_fields = ["model", "dataset"]

@@ -1,0 +1,203 @@
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
+
+from notes.models import Meeting, Note, ReadingListItem
+
+from . import charts
+from .models import Ability, Dataset, EvaluationTask, LanguageModel, Organization, Paper
+
+
+class PaperListView(ListView):
+    model = Paper
+    paginate_by = 25
+    sort_options = {
+        "newest": (_("newest first"), ["-year", "-month", "title"]),
+        "oldest": (_("oldest first"), ["year", "month", "title"]),
+        "title": (_("title"), ["title"]),
+        "notes": (_("most notes"), ["-note_count", "title"]),
+    }
+
+    def get_queryset(self):
+        params = self.request.GET
+        papers = Paper.objects.for_list()
+        if topic := params.get("topic"):
+            papers = papers.filter(tags__slug=topic)
+        if org := params.get("org"):
+            papers = papers.filter(organizations__slug=org)
+        if (year := params.get("year", "")).isdigit():
+            papers = papers.filter(year=int(year))
+        if params.get("has_notes") == "1":
+            papers = papers.filter(notes__in=Note.objects.visible_to(self.request.user))
+        if params.get("presented") == "1":
+            papers = papers.filter(meetings__in=Meeting.objects.visible_to(self.request.user))
+        if q := params.get("q", "").strip():
+            papers = papers.filter(
+                Q(title__icontains=q) | Q(title_zh__icontains=q) | Q(arxiv_id__icontains=q)
+            )
+        sort = params.get("sort", "newest")
+        return papers.distinct().order_by(
+            *self.sort_options.get(sort, self.sort_options["newest"])[1]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context.update(
+            topics=Tag.objects.filter(papers_taggedpaper_items__isnull=False).distinct(),
+            organizations=Organization.objects.filter(papers__isnull=False).distinct(),
+            years=Paper.objects.exclude(year=None)
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year"),
+            sort_options=[(key, label) for key, (label, _order) in self.sort_options.items()],
+            querystring=params.urlencode(),
+            filters=self.request.GET,
+        )
+        return context
+
+
+class PaperDetailView(DetailView):
+    model = Paper
+
+    def get_queryset(self):
+        return Paper.objects.prefetch_related(
+            "organizations",
+            "tags",
+            "sources",
+            "datasets",
+            "glossary_terms",
+            Prefetch("language_models", LanguageModel.objects.for_list()),
+        )
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        paper = self.object
+        return super().get_context_data(
+            notes=Note.objects.visible_to(user).filter(paper=paper).for_list(),
+            meetings=Meeting.objects.visible_to(user).filter(papers=paper).select_related("group"),
+            list_items=ReadingListItem.objects.filter(paper=paper).select_related("reading_list"),
+            **kwargs,
+        )
+
+
+class ModelListView(ListView):
+    model = LanguageModel
+    template_name = "papers/languagemodel_list.html"
+    sort_options = {
+        "released": ["released", "name"],
+        "-released": ["-released", "name"],
+        "parameters": ["parameters_b", "name"],
+        "-parameters": ["-parameters_b", "name"],
+        "name": ["name"],
+        "organization": ["organization__name", "name"],
+        "open": ["-open_weights", "name"],
+    }
+
+    def get_queryset(self):
+        models = LanguageModel.objects.for_list()
+        if (open_weights := self.request.GET.get("open")) in {"1", "0"}:
+            models = models.filter(open_weights=open_weights == "1")
+        sort = self.request.GET.get("sort", "released")
+        return models.order_by(*self.sort_options.get(sort, self.sort_options["released"]))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sort=self.request.GET.get("sort", "released"), **kwargs)
+
+
+class ModelDetailView(DetailView):
+    model = LanguageModel
+    template_name = "papers/languagemodel_detail.html"
+
+    def get_queryset(self):
+        return LanguageModel.objects.for_list().prefetch_related(
+            "papers", "tags", "sources", "modeldataset_set__dataset"
+        )
+
+    def get_context_data(self, **kwargs):
+        model = self.object
+        family = charts.Family.containing(model)
+        return super().get_context_data(
+            ancestors=family.ancestors(model),
+            descendants=family.descendants(model),
+            tree_svg=charts.family_tree_svg(family, highlight=model),
+            notes=Note.objects.visible_to(self.request.user)
+            .filter(language_model=model)
+            .for_list(),
+            **kwargs,
+        )
+
+
+def model_family(request):
+    """Draw every family of models (LLaMA, GPT, BLOOM …) as trees."""
+    families = charts.Family.all()
+    return render(
+        request,
+        "papers/model_family.html",
+        {"trees": [(family, charts.family_tree_svg(family)) for family in families]},
+    )
+
+
+def model_timeline(request):
+    """Plot release month against parameter count, open and closed models apart."""
+    models = LanguageModel.objects.for_list().exclude(released=None).exclude(parameters_b=None)
+    return render(
+        request, "papers/model_timeline.html", {"timeline_svg": charts.timeline_svg(models)}
+    )
+
+
+class DatasetListView(ListView):
+    model = Dataset
+
+    def get_queryset(self):
+        datasets = Dataset.objects.select_related("organization").prefetch_related("tags")
+        if (kind := self.request.GET.get("kind")) in Dataset.Kind.values:
+            datasets = datasets.filter(kind=kind)
+        return datasets.order_by("kind", "name")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            kinds=Dataset.Kind.choices, kind=self.request.GET.get("kind", ""), **kwargs
+        )
+
+
+class DatasetDetailView(DetailView):
+    model = Dataset
+
+    def get_queryset(self):
+        return Dataset.objects.select_related("organization").prefetch_related(
+            "papers",
+            "tags",
+            "sources",
+            Prefetch("evaluation_tasks", EvaluationTask.objects.select_related("ability")),
+            "modeldataset_set__model",
+        )
+
+
+def taxonomy(request):
+    """The evaluation taxonomy: level → ability → task → benchmarks."""
+    abilities = Ability.objects.prefetch_related(
+        Prefetch("tasks", EvaluationTask.objects.prefetch_related("benchmarks"))
+    )
+    levels = [
+        (label, [a for a in abilities if a.level == value])
+        for value, label in Ability.Level.choices
+    ]
+    return render(request, "papers/taxonomy.html", {"levels": levels})
+
+
+def organization_detail(request, slug):
+    organization = get_object_or_404(Organization, slug=slug)
+    return render(
+        request,
+        "papers/organization_detail.html",
+        {
+            "organization": organization,
+            "papers": organization.papers.for_list(),
+            "models": organization.models.for_list(),
+            "datasets": organization.datasets.all(),
+        },
+    )

@@ -1,0 +1,80 @@
+"""Headless Chromium through Playwright, against pytest-django's live server.
+
+Uses Debian's chromium (CHROMIUM_PATH or /usr/bin/chromium): Playwright cannot
+download its own browser here. Without Chromium these tests are skipped, except
+under CI, where a missing browser is a failure.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Playwright's sync API runs an event loop in this thread; the live server's
+# database work happens in its own thread, so Django's async guard is moot here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    """A fresh browser page; console errors and failed requests fail the test."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-US"
+    )
+    page = context.new_page()
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    yield page
+    context.close()
+    assert page.console_errors == []
+
+
+def login(page, user, password="correct horse battery staple", next_url="/"):
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("#login-submit")
+    page.wait_for_load_state("networkidle")
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

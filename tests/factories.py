@@ -1,0 +1,125 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from notes.models import GlossaryTerm, Meeting, Membership, Note, ReadingGroup, ReadingList
+from papers.models import Dataset, LanguageModel, Organization, Paper, Source
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"reader{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    title = factory.Sequence(lambda n: f"Source document {n}")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    name = factory.Sequence(lambda n: f"Lab {n}")
+
+
+class PaperFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Paper
+
+    slug = factory.Sequence(lambda n: f"paper-{n}")
+    title = factory.Sequence(lambda n: f"Scaling study number {n}")
+    title_zh = factory.Sequence(lambda n: f"规模研究 {n}")
+    year = 2023
+    month = 3
+    arxiv_id = factory.Sequence(lambda n: f"2303.{10000 + n}")
+
+
+class DatasetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dataset
+
+    slug = factory.Sequence(lambda n: f"dataset-{n}")
+    name = factory.Sequence(lambda n: f"Bench {n}")
+    kind = Dataset.Kind.BENCHMARK
+
+
+class LanguageModelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LanguageModel
+
+    slug = factory.Sequence(lambda n: f"model-{n}")
+    name = factory.Sequence(lambda n: f"Model-{n}")
+    released = datetime.date(2023, 2, 1)
+    parameters_b = 7
+    open_weights = True
+
+
+class ReadingGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReadingGroup
+
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    name = factory.Sequence(lambda n: f"Reading group {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    group = factory.SubFactory(ReadingGroupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.MEMBER
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    group = factory.SubFactory(ReadingGroupFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    date = datetime.date(2023, 10, 25)
+    title_zh = "组会分享"
+    title_en = "Group meeting"
+    writeup_zh = "# 背景\n\n规模定律：$L(N) = (N_c/N)^{\\alpha_N}$\n"
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    author = factory.SubFactory(UserFactory)
+    title_zh = factory.Sequence(lambda n: f"笔记 {n}")
+    title_en = factory.Sequence(lambda n: f"Note {n}")
+    body_zh = "思维链提示可以提升推理能力。"
+    body_en = "Chain-of-thought prompting improves reasoning."
+    visibility = Note.Visibility.EVERYONE
+
+
+class GlossaryTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GlossaryTerm
+
+    slug = factory.Sequence(lambda n: f"term-{n}")
+    term = factory.Sequence(lambda n: f"Term {n}")
+    term_zh = factory.Sequence(lambda n: f"术语 {n}")
+    definition_zh = "定义"
+    definition_en = "Definition"
+
+
+class ReadingListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReadingList
+
+    slug = factory.Sequence(lambda n: f"list-{n}")
+    title = factory.Sequence(lambda n: f"Reading list {n}")

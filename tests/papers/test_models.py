@@ -1,0 +1,101 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from papers.models import LanguageModel, Paper
+from tests.factories import LanguageModelFactory, PaperFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("arxiv_id", ["2303.18223", "2106.09685", "1706.03762v7", "2303.08774"])
+def test_paper_arxiv_id_accepts_well_formed_ids(arxiv_id):
+    paper = PaperFactory.build(arxiv_id=arxiv_id)
+    paper.full_clean()
+
+
+@pytest.mark.parametrize(
+    "arxiv_id", ["2303.182", "arXiv:2303.18223", "2303-18223", "hello", "23031.8223", "2303.18223 "]
+)
+def test_paper_arxiv_id_rejects_malformed_ids(arxiv_id):
+    paper = PaperFactory.build(arxiv_id=arxiv_id)
+    with pytest.raises(ValidationError) as excinfo:
+        paper.full_clean()
+    assert "arxiv_id" in excinfo.value.message_dict
+
+
+def test_paper_arxiv_id_is_unique():
+    PaperFactory(arxiv_id="2303.18223")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PaperFactory(arxiv_id="2303.18223")
+
+
+def test_paper_arxiv_id_unique_check_gives_a_message():
+    PaperFactory(arxiv_id="2303.18223")
+    duplicate = PaperFactory.build(arxiv_id="2303.18223")
+    with pytest.raises(ValidationError) as excinfo:
+        duplicate.full_clean()
+    assert excinfo.value.message_dict["arxiv_id"] == [
+        "A paper with this arXiv ID is already in the library."
+    ]
+
+
+def test_paper_without_arxiv_id_stores_null_so_many_may_lack_one():
+    first = PaperFactory(arxiv_id="")
+    second = PaperFactory(arxiv_id=None)
+    assert Paper.objects.filter(pk__in=[first.pk, second.pk], arxiv_id=None).count() == 2
+
+
+def test_paper_arxiv_links():
+    paper = PaperFactory.build(arxiv_id="2303.18223")
+    assert paper.arxiv_abs_url == "https://arxiv.org/abs/2303.18223"
+    assert paper.arxiv_pdf_url == "https://arxiv.org/pdf/2303.18223"
+
+
+def test_paper_month_outside_calendar_is_rejected_by_the_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PaperFactory(month=13)
+
+
+def test_model_cannot_be_its_own_base():
+    model = LanguageModelFactory()
+    model.base_model = model
+    with pytest.raises(ValidationError) as excinfo:
+        model.full_clean()
+    assert excinfo.value.message_dict["base_model"] == ["A model cannot be its own base model."]
+
+
+def test_model_own_base_is_refused_by_the_database_too():
+    model = LanguageModelFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LanguageModel.objects.filter(pk=model.pk).update(base_model=model)
+
+
+def test_model_cannot_descend_from_its_descendant():
+    llama = LanguageModelFactory(name="LLaMA")
+    alpaca = LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
+    llama.base_model = alpaca
+    with pytest.raises(ValidationError) as excinfo:
+        llama.full_clean()
+    assert "cycle" in excinfo.value.message_dict["base_model"][0]
+
+
+def test_model_ancestors_nearest_first():
+    llama = LanguageModelFactory(name="LLaMA")
+    alpaca = LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
+    lora = LanguageModelFactory(name="Alpaca-LoRA", base_model=alpaca, relation="lora")
+    assert lora.ancestors() == [alpaca, llama]
+
+
+def test_model_relation_needs_a_base():
+    model = LanguageModelFactory.build(relation="lora")
+    with pytest.raises(ValidationError) as excinfo:
+        model.full_clean()
+    assert "relation" in excinfo.value.message_dict
+
+
+def test_paper_tags_through_taggit():
+    paper = PaperFactory()
+    paper.tags.add("Tool learning", "Surveys")
+    assert sorted(paper.tags.names()) == ["Surveys", "Tool learning"]
+    assert list(Paper.objects.filter(tags__name="Surveys")) == [paper]
