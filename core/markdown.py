@@ -1,7 +1,322 @@
-"""Placeholder, replaced by the real renderer."""
+"""Render members' Markdown to sanitised HTML.
 
-import html
+python-markdown with pymdown-extensions does the parsing; Obsidian-style callouts and
+``[[wiki links]]`` are small extensions below; nh3 (ammonia) sanitises the result
+against an explicit allowlist, because members' text is untrusted.
+"""
+
+import re
+import threading
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+from markdown.blockprocessors import BlockQuoteProcessor
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
+from pygments.token import STANDARD_TYPES
+from pymdownx.slugs import slugify as make_slugify
+
+slugify = make_slugify(case="lower")
+
+CALLOUT_KINDS = {
+    "note", "info", "tip", "success", "question", "warning", "failure",
+    "danger", "bug", "example", "quote", "abstract", "todo",
+}  # fmt: skip
+CALLOUT_ALIASES = {
+    "summary": "abstract", "tldr": "abstract", "hint": "tip", "important": "tip",
+    "check": "success", "done": "success", "help": "question", "faq": "question",
+    "caution": "warning", "attention": "warning", "fail": "failure", "missing": "failure",
+    "error": "danger", "cite": "quote",
+}  # fmt: skip
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc: list[tuple[int, str, str]] = field(default_factory=list)
+    wikilinks: list[str] = field(default_factory=list)
+
+
+# --- Callouts: "> [!kind]± Optional title" --------------------------------------------
+
+CALLOUT_HEAD = re.compile(r"^\[!([A-Za-z-]+)\]([+-]?)[ \t]*(.*)$")
+
+
+class CalloutProcessor(BlockQuoteProcessor):
+    """A blockquote whose first line is ``[!kind]`` becomes ``div.callout``."""
+
+    def test(self, parent, block):
+        m = self.RE.search(block)
+        return bool(m) and bool(CALLOUT_HEAD.match(m.group(2)))
+
+    def run(self, parent, blocks):
+        block = blocks.pop(0)
+        m = self.RE.search(block)
+        before = block[: m.start()]
+        if before:  # lines before the quote in the same block are a paragraph
+            self.parser.parseBlocks(parent, [before])
+        lines = [self.clean(line) for line in block[m.start() :].lstrip("\n").split("\n")]
+        head = CALLOUT_HEAD.match(lines[0].strip())
+        word = head.group(1).lower()
+        kind = CALLOUT_ALIASES.get(word, word)
+        kind = kind if kind in CALLOUT_KINDS else "note"
+        div = etree.SubElement(parent, "div", {"class": f"callout callout-{kind}"})
+        title = etree.SubElement(div, "p", {"class": "callout-title"})
+        title.text = head.group(3).strip() or word.capitalize()
+        self.parser.state.set("blockquote")
+        self.parser.parseChunk(div, "\n".join(lines[1:]))
+        self.parser.state.reset()
+
+
+# --- Wiki links: [[Target]], [[Target|label]], [[Target#heading]] ---------------------
+
+WIKILINK_RE = r"\[\[([^\[\]\n]+?)\]\]"
+ESCAPED = re.compile("\x02([0-9]+)\x03")  # what python-markdown makes of "\\x"
+
+
+class WikiLinkProcessor(InlineProcessor):
+    def __init__(self, pattern, md, ext):
+        super().__init__(pattern, md)
+        self.ext = ext
+
+    def handleMatch(self, m, data):
+        # Escapes come back as their character, so "\|" (needed in tables) splits too.
+        inner = ESCAPED.sub(lambda e: chr(int(e.group(1))), self.unescape(m.group(1)))
+        raw, _, label = inner.partition("|")
+        raw, label = raw.strip(), label.strip()
+        target, _, heading = raw.partition("#")
+        target, heading = target.strip(), heading.strip()
+        fragment = f"#{slugify(heading, '-')}" if heading else ""
+        if not target:  # [[#heading]] links within the same document
+            if not heading:
+                return None, None, None
+            el = etree.Element("a", {"class": "wikilink", "href": fragment})
+            el.text = AtomicString(label or heading)
+            return el, m.start(0), m.end(0)
+        if target not in self.ext.targets:
+            self.ext.targets.append(target)
+        found = self.ext.lookup(target)
+        if found:
+            url, title = found
+            el = etree.Element("a", {"class": "wikilink", "href": f"{url}{fragment}"})
+            text = title or target
+        else:
+            el = etree.Element("span", {"class": "wikilink wikilink-missing"})
+            el.set("title", f"{raw} (no page yet)")
+            text = target
+        el.text = AtomicString(label or (f"{text} › {heading}" if heading else text))
+        return el, m.start(0), m.end(0)
+
+
+class InlineDisplayMath(InlineProcessor):
+    """``$$...$$`` inside a paragraph: display math in a span (arithmatex skips it)."""
+
+    def handleMatch(self, m, data):
+        el = etree.Element("span", {"class": "arithmatex"})
+        el.text = AtomicString(f"\\[{m.group(1)}\\]")
+        return el, m.start(0), m.end(0)
+
+
+INLINE_DISPLAY_RE = r"(?<!\\)\$\$(?!\s)((?:\\.|[^\\$\x02\x03])+?)(?<!\s)\$\$"
+
+
+class SiteExtension(Extension):
+    """Callouts, wiki links and inline ``$$`` math; remembers the wiki links seen."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.resolver = None
+        self.reset()
+
+    def reset(self):
+        self.targets, self.cache = [], {}
+
+    def lookup(self, target):
+        if self.resolver is None:
+            return None
+        if target not in self.cache:
+            self.cache[target] = self.resolver(target)
+        return self.cache[target]
+
+    def extendMarkdown(self, md):
+        md.registerExtension(self)
+        # Below code spans (190) and math (189.9), above links (160): code and math
+        # are atomic by the time this runs, and "[[x]]" is not taken for a reference.
+        md.inlinePatterns.register(WikiLinkProcessor(WIKILINK_RE, md, self), "wikilink", 175)
+        md.inlinePatterns.register(InlineDisplayMath(INLINE_DISPLAY_RE, md), "math-dd", 189.95)
+        # Just above "quote" (20), so callouts are claimed before plain blockquotes.
+        md.parser.blockprocessors.register(CalloutProcessor(md.parser), "callout", 21)
+
+
+EXTENSION_CONFIGS = {
+    "tables": {"use_align_attribute": True},
+    "pymdownx.highlight": {"css_class": "highlight", "pygments_lang_class": True},
+    "pymdownx.superfences": {},
+    "pymdownx.arithmatex": {"generic": True},
+    "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
+    "footnotes": {},
+    "toc": {"slugify": slugify, "permalink": "#", "permalink_title": "Link to this section"},
+    "sane_lists": {},
+    "abbr": {},
+    "def_list": {},
+}
+
+_local = threading.local()
+
+
+def _markdown():
+    """One Markdown instance per thread; reset before every use."""
+    if not hasattr(_local, "md"):
+        wiki = SiteExtension()
+        md = markdown.Markdown(
+            extensions=[*EXTENSION_CONFIGS, wiki],
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
+        )
+        _local.md, _local.wiki = md, wiki
+    _local.md.reset()
+    return _local.md, _local.wiki
+
+
+# --- Sanitising --------------------------------------------------------------------
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details",
+    "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+    "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "u", "ul", "var",
+}  # fmt: skip
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+ATTRIBUTES = {
+    "a": {"href", "title", "class"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "input": {"checked"},
+    "ol": {"start"},
+    "li": {"id", "class"},
+    "sup": {"id"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan"},
+    "details": {"open"},
+    **{tag: {"class"} for tag in ("div", "p", "span", "code", "pre", "ul")},
+    **{tag: {"id"} for tag in HEADINGS},
+}
+CLASSES = {
+    "arithmatex", "callout", "callout-title", "wikilink", "wikilink-missing", "headerlink",
+    "highlight", "footnote", "footnote-ref", "footnote-backref", "task-list",
+    "task-list-item", *(f"callout-{kind}" for kind in CALLOUT_KINDS),
+    *(name for name in STANDARD_TYPES.values() if name),
+}  # fmt: skip
+SAFE_CLASS = re.compile(r"language-[\w+#.-]{1,40}")
+SAFE_ID = re.compile(r"[^\s\"'<>&]{1,120}")
+ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
+
+
+def _filter_attribute(tag, name, value):
+    if name == "class":
+        kept = [c for c in value.split() if c in CLASSES or SAFE_CLASS.fullmatch(c)]
+        return " ".join(kept) or None
+    if name == "id":
+        return value if SAFE_ID.fullmatch(value) else None
+    if name in ("width", "height", "start", "colspan", "rowspan"):
+        return value if value.isdigit() and len(value) < 6 else None
+    if name == "align":
+        return value if value in ("left", "right", "center") else None
+    return value
+
+
+CLEANER = nh3.Cleaner(
+    tags=TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=ATTRIBUTES,
+    attribute_filter=_filter_attribute,
+    link_rel=None,
+    tag_attribute_values={"input": {"type": {"checkbox"}, "disabled": {"", "disabled"}}},
+    url_schemes={"http", "https", "mailto"},
+)
+# nh3 output quotes every attribute with " and escapes " inside values.
+INPUT_TAG = re.compile(r"<input\b[^>]*>")  # only type, disabled and checked get through
+A_TAG = re.compile(r'<a((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*>')
+
+
+def _add_rel(m):
+    attrs = m.group(1)
+    href = re.search(r'\shref="([^"]*)"', attrs)
+    if href and ABSOLUTE.match(href.group(1)):
+        return f'<a{attrs} rel="noopener noreferrer nofollow">'
+    return m.group(0)
+
+
+def _checkbox(m):
+    checked = ' checked=""' if " checked" in m.group(0) else ""
+    return f'<input type="checkbox" disabled=""{checked}>'
+
+
+def sanitize(html):
+    """Clean against the allowlist; outbound links get rel; any input a disabled checkbox."""
+    html = A_TAG.sub(_add_rel, CLEANER.clean(html))
+    return INPUT_TAG.sub(_checkbox, html)
+
+
+# --- Public API ----------------------------------------------------------------------
+
+
+def render_document(text, resolve_wikilink=None):
+    """Render Markdown to sanitised HTML with its table of contents and wiki links."""
+    if not text:
+        return Rendered(html="")
+    md, wiki = _markdown()
+    wiki.resolver = resolve_wikilink
+    try:
+        html = sanitize(md.convert(text))
+        return Rendered(html=html, toc=extract_toc(html), wikilinks=list(wiki.targets))
+    finally:
+        wiki.resolver = None
+        md.reset()
 
 
 def render(text, resolve_wikilink=None):
-    return f"<p>{html.escape(text)}</p>" if text else ""
+    """Render Markdown to sanitised HTML ('' for empty text)."""
+    return render_document(text, resolve_wikilink).html
+
+
+class _TocParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.toc, self.current, self.skip = [], None, 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("h1", "h2", "h3", "h4") and attrs.get("id") and self.current is None:
+            self.current = (int(tag[1]), attrs["id"], [])
+        elif self.current is not None and "headerlink" in (attrs.get("class") or "").split():
+            self.skip += 1
+
+    def handle_endtag(self, tag):
+        if self.current is None:
+            return
+        if tag == "a" and self.skip:
+            self.skip -= 1
+        elif tag == f"h{self.current[0]}":
+            level, ident, parts = self.current
+            self.toc.append((level, ident, " ".join("".join(parts).split())))
+            self.current = None
+
+    def handle_data(self, data):
+        if self.current is not None and not self.skip:
+            self.current[2].append(data)
+
+
+def extract_toc(html):
+    """Recover [(level, id, title)] for h1–h4 from rendered HTML."""
+    if not html:
+        return []
+    parser = _TocParser()
+    parser.feed(html)
+    parser.close()
+    return parser.toc

@@ -1,0 +1,503 @@
+"""The Markdown renderer: features, table of contents, wiki links and sanitising."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from core.markdown import Rendered, extract_toc, render, render_document
+
+PAGES = {
+    "GPT-4": ("/models/gpt-4/", "GPT-4"),
+    "Attention": ("/papers/attention/", "Attention Is All You Need"),
+    "Evil": ("javascript:alert(1)", "Evil"),
+}
+
+
+def resolve(target):
+    return PAGES.get(target)
+
+
+# --- Basics ---------------------------------------------------------------------------
+
+
+def test_render_empty_text_returns_empty_string():
+    assert render("") == ""
+    assert render(None) == ""
+    assert render_document("") == Rendered(html="", toc=[], wikilinks=[])
+
+
+def test_render_paragraph_keeps_single_newline_without_br():
+    assert render("a\nb") == "<p>a\nb</p>"
+
+
+def test_render_quotes_are_not_made_smart():
+    assert render('他说 "hello" -- ok...') == '<p>他说 "hello" -- ok...</p>'
+
+
+def test_render_is_repeatable_on_one_instance():
+    text = "# Title\n\ntext[^1]\n\n[^1]: note"
+    assert render(text) == render(text)
+
+
+def test_tables_render_with_alignment_attribute_not_style():
+    html = render("| a | b |\n|:--|--:|\n| 1 | 2 |")
+    assert "<table>" in html
+    assert '<th align="left">a</th>' in html
+    assert '<td align="right">2</td>' in html
+    assert "style=" not in html
+
+
+def test_fenced_code_is_highlighted_with_classes():
+    html = render('```python\ndef f():\n    return "<x>"\n```')
+    assert html.startswith('<div class="language-python highlight"><pre><span></span><code>')
+    assert '<span class="k">def</span>' in html
+    assert '<span class="nf">f</span>' in html
+    assert '<span class="s2">"&lt;x&gt;"</span>' in html
+
+
+def test_fenced_code_without_language_is_escaped_text():
+    html = render("```\n<b>raw</b>\n```")
+    assert "<code>&lt;b&gt;raw&lt;/b&gt;\n</code>" in html
+
+
+def test_sane_lists_keep_start_number():
+    assert render("3. three\n4. four") == '<ol start="3">\n<li>three</li>\n<li>four</li>\n</ol>'
+
+
+# --- Math -----------------------------------------------------------------------------
+
+
+def test_inline_dollar_math_keeps_escaped_tex_in_round_delimiters():
+    assert render("值 $a<b \\& c>d$ 成立") == (
+        '<p>值 <span class="arithmatex">\\(a&lt;b \\&amp; c&gt;d\\)</span> 成立</p>'
+    )
+
+
+def test_inline_paren_math_keeps_delimiters():
+    assert (
+        render("see \\(x_1 < y\\)") == '<p>see <span class="arithmatex">\\(x_1 &lt; y\\)</span></p>'
+    )
+
+
+def test_display_dollar_math_block_becomes_div():
+    html = render("$$\n\\sum_{i<n} x_i\n$$")
+    assert html == '<div class="arithmatex">\\[\n\\sum_{i&lt;n} x_i\n\\]</div>'
+
+
+def test_display_bracket_math_block_becomes_div():
+    assert render("\\[ a > b \\]") == '<div class="arithmatex">\\[ a &gt; b \\]</div>'
+
+
+def test_display_dollar_math_inside_paragraph_uses_square_delimiters():
+    html = render("so $$x^2 < 1$$ holds")
+    assert html == '<p>so <span class="arithmatex">\\[x^2 &lt; 1\\]</span> holds</p>'
+
+
+def test_math_is_not_parsed_as_markdown():
+    html = render("$a_1 * b_2 * c$")
+    assert html == '<p><span class="arithmatex">\\(a_1 * b_2 * c\\)</span></p>'
+
+
+def test_lone_dollar_signs_in_prose_are_not_math():
+    assert render("价格 $5 和 $10") == "<p>价格 $5 和 $10</p>"
+
+
+# --- Callouts -------------------------------------------------------------------------
+
+
+def test_callout_has_kind_class_and_custom_title():
+    html = render("> [!info] Key idea\n> Body **text**.")
+    assert html == (
+        '<div class="callout callout-info">\n<p class="callout-title">Key idea</p>\n'
+        "<p>Body <strong>text</strong>.</p>\n</div>"
+    )
+
+
+def test_callout_without_title_uses_kind_name():
+    html = render("> [!warning]\n> Careful.")
+    assert '<div class="callout callout-warning">' in html
+    assert '<p class="callout-title">Warning</p>' in html
+    assert "<p>Careful.</p>" in html
+
+
+def test_callout_kind_is_case_insensitive():
+    assert '<div class="callout callout-tip">' in render("> [!TIP] x")
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "note", "info", "tip", "success", "question", "warning", "failure",
+        "danger", "bug", "example", "quote", "abstract", "todo",
+    ],
+)  # fmt: skip
+def test_callout_every_kind_gets_its_class(kind):
+    assert render(f"> [!{kind}] T\n> x").startswith(f'<div class="callout callout-{kind}">')
+
+
+def test_callout_unknown_kind_falls_back_to_note():
+    html = render("> [!mystery]\n> x")
+    assert html.startswith('<div class="callout callout-note">')
+    assert '<p class="callout-title">Mystery</p>' in html
+
+
+def test_callout_alias_maps_to_kind():
+    assert render("> [!faq] Why?").startswith('<div class="callout callout-question">')
+
+
+@pytest.mark.parametrize("marker", ["+", "-"])
+def test_callout_fold_marker_is_accepted_and_dropped(marker):
+    html = render(f"> [!example]{marker} Folded title\n> content")
+    assert html == (
+        '<div class="callout callout-example">\n<p class="callout-title">Folded title</p>\n'
+        "<p>content</p>\n</div>"
+    )
+
+
+def test_callout_content_can_hold_lists_and_nested_callouts():
+    html = render("> [!note] Outer\n>\n> - a\n> - b\n>\n> > [!tip] Inner\n> > text")
+    assert "<ul>\n<li>a</li>\n<li>b</li>\n</ul>" in html
+    assert '<div class="callout callout-tip">\n<p class="callout-title">Inner</p>' in html
+    assert html.count("</div>") == 2
+
+
+def test_callout_title_is_inline_markdown():
+    html = render("> [!info] About *this* [[GPT-4]]", resolve_wikilink=resolve)
+    assert (
+        '<p class="callout-title">About <em>this</em> '
+        '<a class="wikilink" href="/models/gpt-4/">GPT-4</a></p>'
+    ) in html
+
+
+def test_plain_blockquote_stays_blockquote():
+    assert render("> The model is trained on 1T tokens.") == (
+        "<blockquote>\n<p>The model is trained on 1T tokens.</p>\n</blockquote>"
+    )
+
+
+def test_blockquote_with_text_after_marker_not_at_start_is_plain():
+    html = render("> Quote mentioning [!info] later")
+    assert html.startswith("<blockquote>")
+    assert "callout" not in html
+
+
+# --- Footnotes, task lists, harmless raw HTML -----------------------------------------
+
+
+def test_footnotes_link_both_ways():
+    html = render("Claim[^src].\n\n[^src]: The source.")
+    assert '<sup id="fnref:src"><a class="footnote-ref" href="#fn:src">1</a></sup>' in html
+    assert '<div class="footnote">' in html
+    assert '<li id="fn:src">' in html
+    assert '<a class="footnote-backref" href="#fnref:src"' in html
+
+
+def test_task_list_checkboxes_are_disabled():
+    html = render("- [x] read\n- [ ] summarise")
+    assert '<ul class="task-list">' in html
+    assert (
+        '<li class="task-list-item"><input type="checkbox" disabled="" checked=""> read</li>'
+    ) in html
+    assert '<li class="task-list-item"><input type="checkbox" disabled=""> summarise</li>' in html
+
+
+def test_raw_input_is_forced_to_disabled_checkbox():
+    assert render('<input type="text" name="pw" value="x">') == (
+        '<p><input type="checkbox" disabled=""></p>'
+    )
+
+
+def test_harmless_raw_html_survives():
+    html = render("H<sub>2</sub>O x<sup>2</sup> <kbd>Ctrl</kbd> a<br>b")
+    assert html == "<p>H<sub>2</sub>O x<sup>2</sup> <kbd>Ctrl</kbd> a<br>b</p>"
+
+
+def test_details_and_summary_survive():
+    html = render("<details><summary>More</summary>hidden</details>")
+    assert html == "<details><summary>More</summary>hidden</details>"
+
+
+def test_images_keep_src_alt_title():
+    assert render('![plot](/media/a.png "Loss")') == (
+        '<p><img alt="plot" src="/media/a.png" title="Loss"></p>'
+    )
+
+
+def test_absolute_links_get_rel_and_relative_links_do_not():
+    html = render("[a](https://arxiv.org/abs/1706.03762) [b](/papers/) [c](mailto:x@y.org)")
+    assert (
+        '<a href="https://arxiv.org/abs/1706.03762" rel="noopener noreferrer nofollow">a</a>'
+    ) in html
+    assert '<a href="/papers/">b</a>' in html
+    assert '<a href="mailto:x@y.org">c</a>' in html
+
+
+def test_unknown_classes_and_ids_are_dropped_from_raw_html():
+    html = render('<span class="wikilink evil" id="x">a</span> <p class="callout-title big">t</p>')
+    assert '<span class="wikilink">a</span>' in html
+    assert '<p class="callout-title">t</p>' in html
+
+
+# --- Headings and table of contents ---------------------------------------------------
+
+
+def test_heading_ids_keep_chinese_characters():
+    html = render("## 注意力 机制 Attention!")
+    assert html.startswith('<h2 id="注意力-机制-attention">注意力 机制 Attention!')
+    assert '<a class="headerlink" href="#注意力-机制-attention"' in html
+
+
+def test_heading_ids_are_unique():
+    html = render("# Setup\n\n## Setup")
+    assert '<h1 id="setup">' in html
+    assert '<h2 id="setup_1">' in html
+
+
+def test_render_document_toc_lists_h1_to_h4_without_anchor_text():
+    doc = render_document("# 标题\n\n## Method `code`\n\n### C\n\n#### D\n\n##### E")
+    assert doc.toc == [
+        (1, "标题", "标题"),
+        (2, "method-code", "Method code"),
+        (3, "c", "C"),
+        (4, "d", "D"),
+    ]
+
+
+def test_extract_toc_equals_render_document_toc():
+    text = "# 一\n\n## R&D <b>x</b>\n\ntext\n\n### 四 $x<1$\n\n## R&D <b>x</b>"
+    doc = render_document(text)
+    assert extract_toc(doc.html) == doc.toc
+    assert doc.toc == [
+        (1, "一", "一"),
+        (2, "rd-x", "R&D x"),
+        (3, "四-x1", "四 \\(x<1\\)"),
+        (2, "rd-x_1", "R&D x"),
+    ]
+
+
+def test_extract_toc_of_empty_html_is_empty():
+    assert extract_toc("") == []
+
+
+# --- Wiki links -----------------------------------------------------------------------
+
+
+def test_wikilink_resolved_uses_title():
+    assert render("See [[Attention]].", resolve_wikilink=resolve) == (
+        '<p>See <a class="wikilink" href="/papers/attention/">Attention Is All You Need</a>.</p>'
+    )
+
+
+def test_wikilink_with_label_uses_label():
+    assert render("[[Attention|the paper]]", resolve_wikilink=resolve) == (
+        '<p><a class="wikilink" href="/papers/attention/">the paper</a></p>'
+    )
+
+
+def test_wikilink_unresolved_is_missing_span():
+    assert render("[[Nowhere]]", resolve_wikilink=resolve) == (
+        '<p><span class="wikilink wikilink-missing" title="Nowhere (no page yet)">'
+        "Nowhere</span></p>"
+    )
+
+
+def test_wikilink_without_resolver_is_missing_span_with_label():
+    assert render("[[Attention|论文]]") == (
+        '<p><span class="wikilink wikilink-missing" title="Attention (no page yet)">论文</span></p>'
+    )
+
+
+def test_wikilink_with_heading_links_to_slug():
+    html = render("[[Attention#Model Architecture]]", resolve_wikilink=resolve)
+    assert html == (
+        '<p><a class="wikilink" href="/papers/attention/#model-architecture">'
+        "Attention Is All You Need › Model Architecture</a></p>"
+    )
+
+
+def test_wikilink_to_own_heading():
+    assert render("[[#方法 概述|方法]]") == '<p><a class="wikilink" href="#方法-概述">方法</a></p>'
+
+
+def test_wikilink_with_escaped_pipe_works_in_table_cell():
+    html = render("| a |\n|---|\n| [[GPT-4\\|model]] |", resolve_wikilink=resolve)
+    assert '<td><a class="wikilink" href="/models/gpt-4/">model</a></td>' in html
+
+
+def test_wikilink_title_from_resolver_is_escaped_text():
+    html = render("[[X]]", resolve_wikilink=lambda t: ("/x/", "<b>*X*</b>"))
+    assert html == '<p><a class="wikilink" href="/x/">&lt;b&gt;*X*&lt;/b&gt;</a></p>'
+
+
+def test_wikilink_not_processed_in_code_span_block_or_math():
+    html = render(
+        "`[[GPT-4]]` $[[GPT-4]]$\n\n```\n[[GPT-4]]\n```\n\n$$\n[[GPT-4]]\n$$",
+        resolve_wikilink=resolve,
+    )
+    assert "wikilink" not in html
+    assert "<code>[[GPT-4]]</code>" in html
+    assert '<span class="arithmatex">\\([[GPT-4]]\\)</span>' in html
+    assert '<div class="arithmatex">\\[\n[[GPT-4]]\n\\]</div>' in html
+
+
+def test_render_document_lists_wikilink_targets_in_order_once():
+    calls = []
+
+    def counting(target):
+        calls.append(target)
+        return resolve(target)
+
+    doc = render_document(
+        "[[Nowhere]] [[Attention|a]] [[GPT-4]] [[Attention#Intro]] `[[Code]]`",
+        resolve_wikilink=counting,
+    )
+    assert doc.wikilinks == ["Nowhere", "Attention", "GPT-4"]
+    assert calls == ["Nowhere", "Attention", "GPT-4"]
+
+
+def test_wikilink_resolver_url_with_javascript_is_dropped():
+    html = render("[[Evil]]", resolve_wikilink=resolve)
+    assert html == '<p><a class="wikilink">Evil</a></p>'
+
+
+# --- XSS ------------------------------------------------------------------------------
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<img src=x onerror=alert(1)>",
+    '<img src="x" onerror="alert(1)" />',
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](<javascript:alert(1)>)",
+    "![x](javascript:alert(1))",
+    "[ref]\n\n[ref]: javascript:alert(1)",
+    "![img][r]\n\n[r]: javascript:alert(1)",
+    "<javascript:alert(1)>",
+    "[d](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![d](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph>"
+    "</table></mtext></math>",
+    '<math href="javascript:alert(1)">x</math>',
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    '<a href=" javascript:alert(1)">x</a>',
+    '<a href="vbscript:msgbox(1)">x</a>',
+    '<p style="background:url(javascript:alert(1))">x</p>',
+    '<div style="width:expression(alert(1))">x</div>',
+    "> [!info] <img src=x onerror=alert(1)>\n> <script>alert(1)</script>",
+    '| a |\n|---|\n| <img src=x onerror=alert(1)> <a href="javascript:alert(1)">x</a> |',
+    "$</span><script>alert(1)</script>$",
+    "$$</div><img src=x onerror=alert(1)>$$",
+    "\\(</span><svg onload=alert(1)>\\)",
+    "<details open ontoggle=alert(1)><summary>x</summary></details>",
+    '<object data="javascript:alert(1)"></object><embed src="javascript:alert(1)">',
+    '<form action="javascript:alert(1)"><button formaction="javascript:alert(1)">x</button></form>',
+    "<input onfocus=alert(1) autofocus>",
+    '[[x" onmouseover="alert(1)|label]]',
+    '[x](https://ok.example/" onclick="alert(1))',
+    '<a href="https://ok.example/" onclick="alert(1)">x</a>',
+    "<style>*{background:url(javascript:alert(1))}</style>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+    "<!--<img src=x onerror=alert(1)>-->",
+    '<base href="javascript:alert(1)//">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    "<link rel=stylesheet href=javascript:alert(1)>",
+    '<img srcset="javascript:alert(1) 1x" src="javascript:alert(1)">',
+    "<p><svg><style><img src=x onerror=alert(1)></style></svg></p>",
+    "```\n</code></pre><script>alert(1)</script>\n```",
+    "<a href='javascript&colon;alert(1)'>x</a>",
+    "<textarea><img src=x onerror=alert(1)></textarea>",
+]
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+    handle_startendtag = handle_starttag
+
+
+def _tags(html):
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return parser.tags
+
+
+# An on* attribute name in a tag; quoted values (where payload text may sit) are skipped.
+EVENT_ATTRIBUTE = re.compile(r'<\w+(?:\s+[\w:-]+(?:="[^"]*")?)*\s+on\w+\s*=', re.IGNORECASE)
+FORBIDDEN_TAGS = {
+    "script", "style", "iframe", "svg", "math", "object", "embed", "form", "button",
+    "base", "meta", "link", "noscript", "textarea",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_xss_payload_is_neutralised(payload):
+    html = render(payload, resolve_wikilink=resolve)
+    assert "<script" not in html.lower()
+    assert not EVENT_ATTRIBUTE.search(html)
+    assert "style=" not in html
+    for tag, attrs in _tags(html):
+        assert tag not in FORBIDDEN_TAGS
+        for name, value in attrs:
+            assert not name.startswith("on")
+            if name in ("href", "src", "srcset"):
+                squashed = re.sub(r"[\x00-\x20]", "", value or "").lower()
+                assert not squashed.startswith(("javascript:", "data:", "vbscript:"))
+                assert name != "srcset"
+
+
+def test_xss_payload_count():
+    assert len(XSS_PAYLOADS) >= 25
+
+
+def test_xss_math_payload_stays_escaped_text():
+    assert render("$</span><script>alert(1)</script>$") == (
+        '<p><span class="arithmatex">\\(&lt;/span&gt;&lt;script&gt;alert(1)&lt;/script&gt;\\)'
+        "</span></p>"
+    )
+
+
+def test_xss_javascript_link_keeps_text_but_loses_href():
+    assert render("[click](javascript:alert(1))") == "<p><a>click</a></p>"
+
+
+def test_xss_event_handler_dropped_from_allowed_tag():
+    assert render('<img src="/a.png" onerror="alert(1)">') == '<p><img src="/a.png"></p>'
+
+
+def test_xss_html_inside_callout_is_sanitised():
+    html = render("> [!danger] Hi\n> <img src=x onerror=alert(1)> <b onclick=x>b</b>")
+    assert html == (
+        '<div class="callout callout-danger">\n<p class="callout-title">Hi</p>\n'
+        '<p><img src="x"> <b>b</b></p>\n</div>'
+    )
+
+
+def test_xss_detector_catches_event_attribute():
+    assert EVENT_ATTRIBUTE.search('<p><img src="x" onerror="alert(1)"></p>')
+    assert not EVENT_ATTRIBUTE.search('<p title="x onerror=alert(1)">t</p>')
+
+
+# --- Threads --------------------------------------------------------------------------
+
+
+def test_render_in_threads_gives_the_same_result():
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"# H{i}\n\n[[Attention]] $x_{i}$ text[^n]\n\n[^n]: note {i}" for i in range(40)]
+    expected = [render(text, resolve_wikilink=resolve) for text in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda t: render(t, resolve_wikilink=resolve), texts))
+    assert results == expected
