@@ -25,12 +25,13 @@ slugify = make_slugify(case="lower")
 CALLOUT_KINDS = {
     "note", "info", "tip", "success", "question", "warning", "failure",
     "danger", "bug", "example", "quote", "abstract", "todo",
+    "notes",  # speaker notes: the deck (notes/slides.py) moves them to the speaker view
 }  # fmt: skip
 CALLOUT_ALIASES = {
     "summary": "abstract", "tldr": "abstract", "hint": "tip", "important": "tip",
     "check": "success", "done": "success", "help": "question", "faq": "question",
     "caution": "warning", "attention": "warning", "fail": "failure", "missing": "failure",
-    "error": "danger", "cite": "quote",
+    "error": "danger", "cite": "quote", "speaker": "notes",
 }  # fmt: skip
 
 
@@ -266,10 +267,35 @@ def sanitize(html):
 # --- Public API ----------------------------------------------------------------------
 
 
+# Python-Markdown's inline patterns slow down with the square of the number of
+# "[" in one block (escaped or not). A block with more than this many is shown
+# as a literal code block instead, so that a hostile note cannot tie up a worker;
+# a text with very many brackets overall gets the stricter per-block limit.
+MAX_BRACKETS_PER_BLOCK = 400
+MAX_BRACKETS_PER_BLOCK_IN_BULK = 50
+BULK_BRACKETS = 2000
+_BLOCK_SPLIT = re.compile(r"(\n\s*\n)")
+
+
+def _defuse_brackets(text):
+    total = text.count("[")
+    if total <= MAX_BRACKETS_PER_BLOCK:
+        return text
+    limit = MAX_BRACKETS_PER_BLOCK if total <= BULK_BRACKETS else MAX_BRACKETS_PER_BLOCK_IN_BULK
+    out = []
+    for block in _BLOCK_SPLIT.split(text):
+        if block.count("[") > limit:
+            fence = "~" * max(4, max(map(len, re.findall(r"~+", block)), default=0) + 1)
+            block = f"{fence} text\n{block.strip(chr(10))}\n{fence}"
+        out.append(block)
+    return "".join(out)
+
+
 def render_document(text, resolve_wikilink=None):
     """Render Markdown to sanitised HTML with its table of contents and wiki links."""
     if not text:
         return Rendered(html="")
+    text = _defuse_brackets(text)
     md, wiki = _markdown()
     wiki.resolver = resolve_wikilink
     try:

@@ -501,3 +501,21 @@ def test_render_in_threads_gives_the_same_result():
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda t: render(t, resolve_wikilink=resolve), texts))
     assert results == expected
+
+
+def test_render_bracket_flood_is_shown_literally():
+    # The parser is quadratic in "[" per block: a flood becomes a code block.
+    html = render("[" * 1000)
+    assert "<pre>" in html
+    assert "[" * 1000 in html
+
+
+def test_render_bracket_floods_in_many_blocks_use_the_stricter_limit():
+    html = render("\n\n".join(["[a](" * 60] * 40))
+    assert html.count("<pre>") == 40
+    assert "<a " not in html
+
+
+def test_render_ordinary_brackets_still_link():
+    html = render("\n\n".join(["[a](http://a.example) " * 10] * 5))
+    assert html.count('<a href="http://a.example"') == 50
