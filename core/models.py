@@ -45,9 +45,10 @@ class RenderedMarkdown(models.Model):
             }
         super().save(*args, **kwargs)
 
-    def render_markdown(self):
+    def render_markdown(self, resolve_wikilink=None):
         from core.markdown import render
         from core.wikilinks import resolve
 
         for source, target in self.markdown_fields.items():
-            setattr(self, target, render(getattr(self, source), resolve_wikilink=resolve))
+            html = render(getattr(self, source), resolve_wikilink=resolve_wikilink or resolve)
+            setattr(self, target, html)

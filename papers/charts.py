@@ -82,7 +82,8 @@ class Family:
         return list(reversed(chain))
 
 
-NODE_W, NODE_H, COL_W, ROW_H, PAD = 150, 38, 230, 52, 16
+NODE_W, NODE_H, COL_W, ROW_H, PAD = 170, 38, 300, 50, 16
+META_CHARS = 28  # what fits under a node name at 11px
 
 
 def _node_label(model):
@@ -93,7 +94,8 @@ def _node_label(model):
         bits.append(f"{model.parameters_b.normalize():f}B")
     if model.released:
         bits.append(f"{model.released:%Y-%m}")
-    return " · ".join(bits)
+    label = " · ".join(bits)
+    return label if len(label) <= META_CHARS else label[: META_CHARS - 1] + "…"
 
 
 def family_tree_svg(family, highlight=None):
@@ -160,7 +162,10 @@ def _month_index(day):
     return day.year * 12 + day.month - 1
 
 
-def timeline_svg(models, width=1100, height=560):
+LABEL_CHAR_W = 6.2  # average width of a 10px label character
+
+
+def timeline_svg(models, width=1100, height=620):
     """Scatter release month (x) against parameters in billions (y, log scale)."""
     models = [m for m in models if m.released and m.parameters_b and m.parameters_b > 0]
     if not models:
@@ -203,24 +208,39 @@ def timeline_svg(models, width=1100, height=560):
                     f'<text class="tick" x="{x}" y="{height - bottom + 18}" '
                     f'text-anchor="middle">{year}-{month:02d}</text>'
                 )
-    placed = []
-    for m in sorted(models, key=lambda m: (m.released, m.name)):
+    taken = []  # label boxes already drawn: (x0, y0, x1, y1)
+
+    def free(box):
+        return all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in taken)
+
+    for m in sorted(models, key=lambda m: (-float(m.parameters_b), m.released, m.name)):
         x, y = x_of(m.released), y_of(float(m.parameters_b))
         kind = "open" if m.open_weights else ("closed" if m.open_weights is False else "unknown")
-        # Alternate labels above and below to keep neighbours readable.
-        dy = (
-            -8
-            if sum(1 for px, py in placed if abs(px - x) < 60 and abs(py - y) < 14) % 2 == 0
-            else 14
-        )
-        placed.append((x, y))
+        taken.append((x - 5, y - 5, x + 5, y + 5))
         parts.append(
             f'<a href="{escape(m.get_absolute_url())}" class="point {kind}">'
             f"<title>{escape(m.name)} · {m.released:%Y-%m} · {m.parameters_b.normalize():f}B"
             "</title>"
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5"/>'
-            f'<text x="{x + 7:.1f}" y="{y + dy:.1f}">{escape(m.name)}</text></a>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5"/></a>'
         )
+    # Labels go where they overlap nothing; a crowded point keeps only its tooltip.
+    for m in sorted(models, key=lambda m: (-float(m.parameters_b), m.released, m.name)):
+        x, y = x_of(m.released), y_of(float(m.parameters_b))
+        w = LABEL_CHAR_W * len(m.name)
+        candidates = [
+            (x + 7, y + 3.5, "start", (x + 7, y - 7, x + 7 + w, y + 5)),
+            (x - 7, y + 3.5, "end", (x - 7 - w, y - 7, x - 7, y + 5)),
+            (x, y - 9, "middle", (x - w / 2, y - 19, x + w / 2, y - 7)),
+            (x, y + 16, "middle", (x - w / 2, y + 6, x + w / 2, y + 18)),
+        ]
+        for tx, ty, anchor, box in candidates:
+            if box[0] >= left and box[2] <= width - right and free(box):
+                taken.append(box)
+                parts.append(
+                    f'<text class="label" x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}">'
+                    f"{escape(m.name)}</text>"
+                )
+                break
     legend_y = height - 14
     parts.append(
         f'<g class="legend"><circle class="open" cx="{left}" cy="{legend_y}" r="5"/>'
