@@ -5,6 +5,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from core.models import RenderedMarkdown
+from core.wikilinks import Index
 
 
 def markdown_models():
@@ -13,11 +14,12 @@ def markdown_models():
 
 def rerender_all():
     """Render every Markdown record again (after a fixture load); return how many."""
+    resolve = Index()
     count = 0
     for model in markdown_models():
         targets = list(model.markdown_fields.values())
         for obj in model.objects.iterator(chunk_size=500):
-            obj.render_markdown()
+            obj.render_markdown(resolve_wikilink=resolve)
             model.objects.filter(pk=obj.pk).update(**{f: getattr(obj, f) for f in targets})
             count += 1
     return count
