@@ -1,0 +1,142 @@
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertRedirects
+
+from notes.models import Note, ReadingListItem
+from tests.factories import (
+    GlossaryTermFactory,
+    MeetingFactory,
+    MembershipFactory,
+    NoteFactory,
+    PaperFactory,
+    ReadingListFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_meeting_page_queries_do_not_grow(
+    member_client, member, group, django_assert_num_queries, count
+):
+    meeting = MeetingFactory(group=group)
+    for _ in range(count):
+        meeting.papers.add(PaperFactory())
+        NoteFactory(meeting=meeting)
+    with django_assert_num_queries(10):
+        response = member_client.get(meeting.get_absolute_url())
+    assert len(response.context["notes"]) == count
+
+
+def test_meeting_page_has_a_table_of_contents(member_client, group):
+    meeting = MeetingFactory(group=group, writeup_zh="# 背景\n\n## 规模定律\n\n正文")
+    response = member_client.get(meeting.get_absolute_url())
+    assert [title for _level, _id, title in response.context["toc"]] == ["背景", "规模定律"]
+
+
+def test_meeting_of_another_group_is_not_found(member_client):
+    assert member_client.get(MeetingFactory().get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_group_page_queries_do_not_grow(member_client, group, django_assert_num_queries, count):
+    for _ in range(count):
+        MeetingFactory(group=group).papers.add(PaperFactory())
+        MembershipFactory(group=group)
+    with django_assert_num_queries(9):
+        member_client.get(group.get_absolute_url())
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_my_notes_queries_do_not_grow(member_client, member, django_assert_num_queries, count):
+    for _ in range(count):
+        NoteFactory(author=member, paper=PaperFactory())
+    with django_assert_num_queries(4):
+        response = member_client.get(reverse("notes:my_notes"))
+    assert len(response.context["page_obj"]) == count
+
+
+def test_member_writes_a_bilingual_note_on_a_paper(member_client, member, group):
+    paper = PaperFactory()
+    url = reverse("notes:note_create") + f"?paper={paper.slug}"
+    form = member_client.get(url).context["form"]
+    assert form.initial["paper"] == paper
+    response = member_client.post(
+        url,
+        {
+            "title_zh": "读后感",
+            "title_en": "Thoughts",
+            "body_zh": "**思维链** $a^2$",
+            "body_en": "**Chain of thought**",
+            "paper": paper.pk,
+            "group": group.pk,
+            "visibility": "group",
+            "translation": "",
+            "tags": "Prompting",
+        },
+    )
+    note = Note.objects.get(author=member)
+    assertRedirects(response, note.get_absolute_url())
+    assert note.paper == paper
+    assert "<strong>思维链</strong>" in note.body_zh_html
+    assert list(note.tags.names()) == ["Prompting"]
+
+
+def test_second_of_two_concurrent_edits_is_refused_and_keeps_its_text(member_client, member):
+    note = NoteFactory(author=member, body_zh="原文")
+    url = reverse("notes:note_edit", args=[note.slug])
+    data = {
+        "title_zh": note.title_zh,
+        "body_zh": "第一人的修改",
+        "visibility": "everyone",
+        "revision": note.revision,
+    }
+    assert member_client.post(url, data).status_code == 302
+    data["body_zh"] = "第二人的修改"
+    response = member_client.post(url, data)
+    assert response.status_code == 200
+    assertContains(response, "Someone else saved this while you were editing")
+    assertContains(response, "第二人的修改")
+    note.refresh_from_db()
+    assert note.body_zh == "第一人的修改"
+    assert note.revision == 2
+
+
+def test_member_cannot_edit_someone_elses_note(member_client):
+    note = NoteFactory()
+    assert member_client.get(reverse("notes:note_edit", args=[note.slug])).status_code == 404
+
+
+def test_note_delete_needs_post(member_client, member):
+    note = NoteFactory(author=member)
+    url = reverse("notes:note_delete", args=[note.slug])
+    assert member_client.get(url).status_code == 405
+    member_client.post(url)
+    assert not Note.objects.filter(pk=note.pk).exists()
+
+
+def test_markdown_preview_is_sanitised(member_client):
+    response = member_client.post(
+        reverse("notes:markdown_preview"), {"text": "**ok** <script>alert(1)</script>"}
+    )
+    assert response.json()["html"] == "<p><strong>ok</strong> </p>"
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_glossary_queries_do_not_grow(member_client, django_assert_num_queries, count):
+    for _ in range(count):
+        GlossaryTermFactory().papers.add(PaperFactory())
+    with django_assert_num_queries(4):
+        response = member_client.get(reverse("notes:glossary"))
+    assert len(response.context["terms"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_reading_list_keeps_its_order(member_client, django_assert_num_queries, count):
+    reading_list = ReadingListFactory()
+    papers = [PaperFactory() for _ in range(count)]
+    for position, paper in enumerate(reversed(papers), start=1):
+        ReadingListItem.objects.create(reading_list=reading_list, paper=paper, position=position)
+    with django_assert_num_queries(5):
+        response = member_client.get(reading_list.get_absolute_url())
+    assert [item.paper for item in response.context["items"]] == list(reversed(papers))
