@@ -1,0 +1,64 @@
+from django.contrib.auth import get_user_model
+from django.core.management import BaseCommand, CommandError
+from django.db import connection
+
+from bench import report
+from bench.run import count_queries, key_pages, run
+from bench.synthetic import PREFIX, USERNAME
+from notes.models import Meeting, Note
+from papers.models import Dataset, LanguageModel, Paper
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve the site with gunicorn (no debug) on 127.0.0.1 and load each key page with wrk; "
+        "print requests/s, p50/p95 latency, the ratio to the floor and the queries per page, "
+        "and write them into docs/benchmarks.md. Run bench_data first."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--label", help="Section name in the report, e.g. '10k papers'.")
+        parser.add_argument("--report", default="docs/benchmarks.md")
+        parser.add_argument("--no-report", action="store_true")
+        parser.add_argument("--password", default="bench")
+        parser.add_argument("--workers", type=int, default=4)
+        parser.add_argument("--seconds", type=int, default=5)
+        parser.add_argument("--connections", type=int, default=8)
+        parser.add_argument("--threads", type=int, default=2)
+        parser.add_argument("--zh", default="思维链", help="Chinese search query")
+        parser.add_argument("--en", default="instruction tuning", help="English search query")
+
+    def handle(self, *args, **o):
+        User = get_user_model()
+        member = User.objects.filter(username=USERNAME).first()
+        if member is None:
+            raise CommandError("No benchmark data: run manage.py bench_data --papers 1000 first.")
+        admin, created = User.objects.get_or_create(
+            username=f"{PREFIX}admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        if created or not admin.check_password(o["password"]):
+            admin.set_password(o["password"])
+            admin.save()
+        counts = {
+            "papers": Paper.objects.count(),
+            "notes": Note.objects.count(),
+            "models": LanguageModel.objects.count(),
+            "datasets": Dataset.objects.count(),
+            "meetings": Meeting.objects.count(),
+        }
+        label = o["label"] or f"{counts['papers']} papers on {connection.vendor}"
+        pages = key_pages(o["zh"], o["en"])
+        count_queries(pages, member, admin)
+        connection.close()  # gunicorn's workers open their own
+        try:
+            run(pages, member, admin, o["password"], o["workers"], o["seconds"],
+                o["connections"], o["threads"], log=self.stdout.write)  # fmt: skip
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        facts = report.machine_facts(
+            connection, o["workers"], o["seconds"], o["connections"], o["threads"], counts
+        )
+        self.stdout.write("\n" + report.table(pages))
+        if not o["no_report"]:
+            report.write(o["report"], label, pages, facts)
+            self.stdout.write(self.style.SUCCESS(f"\nWrote section “{label}” of {o['report']}."))

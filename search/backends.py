@@ -1,0 +1,203 @@
+"""How each database matches a query term, and how it keeps its indexes.
+
+PostgreSQL: full-text search (``to_tsvector('english')``, which stems) for Latin-script
+terms; pg_trgm GIN indexes for Chinese substrings of three or more characters; a
+``simple`` full-text index over the documents' Chinese bigrams for two-character
+words; pg_trgm similarity over the word list for spelling suggestions.
+
+SQLite: two FTS5 tables over the same rows, kept in step by triggers: one with the
+``porter`` tokenizer (stems English; also holds the Chinese bigrams) and one with the
+``trigram`` tokenizer (Chinese substrings of three or more characters).
+
+Both answer the same questions the same way; search.query builds on them.
+"""
+
+import difflib
+
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+
+from .text import Term
+
+SUGGESTION_CUTOFF = 0.75
+
+
+def like_pattern(text):
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def condition(sql, params):
+    return Q(RawSQL(sql, params, output_field=BooleanField()))
+
+
+class PostgresBackend:
+    vendor = "postgresql"
+
+    install_sql = [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        "CREATE INDEX IF NOT EXISTS search_doc_head_trgm "
+        "ON search_searchdocument USING gin (head gin_trgm_ops)",
+        "CREATE INDEX IF NOT EXISTS search_doc_body_trgm "
+        "ON search_searchdocument USING gin (body gin_trgm_ops)",
+        "CREATE INDEX IF NOT EXISTS search_doc_fts ON search_searchdocument "
+        "USING gin (to_tsvector('english'::regconfig, head || ' ' || body))",
+        "CREATE INDEX IF NOT EXISTS search_doc_bigrams ON search_searchdocument "
+        "USING gin (to_tsvector('simple'::regconfig, cjk_bigrams))",
+        "CREATE INDEX IF NOT EXISTS search_word_trgm "
+        "ON search_searchword USING gin (word gin_trgm_ops)",
+    ]
+    uninstall_sql = [
+        "DROP INDEX IF EXISTS search_doc_head_trgm",
+        "DROP INDEX IF EXISTS search_doc_body_trgm",
+        "DROP INDEX IF EXISTS search_doc_fts",
+        "DROP INDEX IF EXISTS search_doc_bigrams",
+        "DROP INDEX IF EXISTS search_word_trgm",
+    ]
+
+    def match(self, term: Term, head_only=False):
+        text = term.text
+        if not term.is_cjk:
+            column = "head" if head_only else "head || ' ' || body"
+            return condition(
+                f"to_tsvector('english'::regconfig, {column}) "
+                "@@ plainto_tsquery('english'::regconfig, %s)",
+                [text],
+            )
+        if len(text) == 2 and not head_only:
+            return condition(
+                "to_tsvector('simple'::regconfig, cjk_bigrams) "
+                "@@ plainto_tsquery('simple'::regconfig, %s)",
+                [text],
+            )
+        pattern = like_pattern(text)
+        if head_only:
+            return condition("head LIKE %s", [pattern])
+        return condition("(head LIKE %s OR body LIKE %s)", [pattern, pattern])
+
+    def similar_words(self, word):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM search_searchword WHERE word %% %s "
+                "ORDER BY similarity(word, %s) DESC, word LIMIT 10",
+                [word, word],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+
+class SqliteBackend:
+    vendor = "sqlite"
+
+    install_sql = [
+        "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_words USING fts5("
+        "head, body, cjk_bigrams, content='search_searchdocument', content_rowid='id', "
+        "tokenize='porter unicode61 remove_diacritics 2')",
+        "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_trigram USING fts5("
+        "head, body, content='search_searchdocument', content_rowid='id', "
+        "tokenize='trigram')",
+        """CREATE TRIGGER IF NOT EXISTS search_doc_ai AFTER INSERT ON search_searchdocument BEGIN
+            INSERT INTO search_fts_words(rowid, head, body, cjk_bigrams)
+                VALUES (new.id, new.head, new.body, new.cjk_bigrams);
+            INSERT INTO search_fts_trigram(rowid, head, body) VALUES (new.id, new.head, new.body);
+        END""",
+        """CREATE TRIGGER IF NOT EXISTS search_doc_ad AFTER DELETE ON search_searchdocument BEGIN
+            INSERT INTO search_fts_words(search_fts_words, rowid, head, body, cjk_bigrams)
+                VALUES ('delete', old.id, old.head, old.body, old.cjk_bigrams);
+            INSERT INTO search_fts_trigram(search_fts_trigram, rowid, head, body)
+                VALUES ('delete', old.id, old.head, old.body);
+        END""",
+        """CREATE TRIGGER IF NOT EXISTS search_doc_au AFTER UPDATE ON search_searchdocument BEGIN
+            INSERT INTO search_fts_words(search_fts_words, rowid, head, body, cjk_bigrams)
+                VALUES ('delete', old.id, old.head, old.body, old.cjk_bigrams);
+            INSERT INTO search_fts_trigram(search_fts_trigram, rowid, head, body)
+                VALUES ('delete', old.id, old.head, old.body);
+            INSERT INTO search_fts_words(rowid, head, body, cjk_bigrams)
+                VALUES (new.id, new.head, new.body, new.cjk_bigrams);
+            INSERT INTO search_fts_trigram(rowid, head, body) VALUES (new.id, new.head, new.body);
+        END""",
+    ]
+    uninstall_sql = [
+        "DROP TRIGGER IF EXISTS search_doc_ai",
+        "DROP TRIGGER IF EXISTS search_doc_ad",
+        "DROP TRIGGER IF EXISTS search_doc_au",
+        "DROP TABLE IF EXISTS search_fts_words",
+        "DROP TABLE IF EXISTS search_fts_trigram",
+    ]
+
+    @staticmethod
+    def fts_phrase(text, column=None):
+        phrase = '"' + text.replace('"', '""') + '"'
+        return f"{column} : {phrase}" if column else phrase
+
+    def match(self, term: Term, head_only=False):
+        text = term.text
+        column = "head" if head_only else None
+        if not term.is_cjk:
+            return condition(
+                "search_searchdocument.id IN (SELECT rowid FROM search_fts_words "
+                "WHERE search_fts_words MATCH %s)",
+                [self.fts_phrase(text, column or "{head body}")],
+            )
+        if len(text) >= 3:
+            return condition(
+                "search_searchdocument.id IN (SELECT rowid FROM search_fts_trigram "
+                "WHERE search_fts_trigram MATCH %s)",
+                [self.fts_phrase(text, column)],
+            )
+        if len(text) == 2 and not head_only:
+            return condition(
+                "search_searchdocument.id IN (SELECT rowid FROM search_fts_words "
+                "WHERE search_fts_words MATCH %s)",
+                [self.fts_phrase(text, "cjk_bigrams")],
+            )
+        pattern = like_pattern(text)
+        if head_only:
+            return condition("search_searchdocument.head LIKE %s ESCAPE '\\'", [pattern])
+        return condition(
+            "(search_searchdocument.head LIKE %s ESCAPE '\\' "
+            "OR search_searchdocument.body LIKE %s ESCAPE '\\')",
+            [pattern, pattern],
+        )
+
+    def similar_words(self, word):
+        # No trigram operator here: narrow by length and first or last letter, then
+        # let difflib (below, shared with PostgreSQL) choose.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM search_searchword WHERE length(word) BETWEEN %s AND %s "
+                "AND (substr(word, 1, 1) = %s OR substr(word, -1, 1) = %s)",
+                [len(word) - 2, len(word) + 2, word[0], word[-1]],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+
+BACKENDS = {b.vendor: b for b in (PostgresBackend, SqliteBackend)}
+
+
+def backend_for(conn=None):
+    conn = conn or connection
+    try:
+        return BACKENDS[conn.vendor]()
+    except KeyError:
+        raise NotImplementedError(
+            f"Search supports PostgreSQL and SQLite, not {conn.vendor}"
+        ) from None
+
+
+def install(conn, reverse=False):
+    """Create (or drop) the database's own search indexes; safe to run again."""
+    if conn.vendor not in BACKENDS:
+        return
+    backend = BACKENDS[conn.vendor]
+    with conn.cursor() as cursor:
+        for sql in backend.uninstall_sql if reverse else backend.install_sql:
+            cursor.execute(sql)
+
+
+def suggest(word):
+    """Return the indexed word closest to a misspelt word, or None."""
+    word = word.lower()
+    candidates = [w for w in backend_for().similar_words(word) if w != word]
+    best = difflib.get_close_matches(word, candidates, n=1, cutoff=SUGGESTION_CUTOFF)
+    return best[0] if best else None

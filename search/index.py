@@ -1,0 +1,260 @@
+"""Build the search documents of papers, models, datasets, terms, notes and meetings."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Model, QuerySet
+
+from notes.models import GlossaryTerm, Meeting, Note
+from papers.models import Dataset, LanguageModel, Paper
+
+from .models import Kind, SearchDocument, SearchWord
+from .text import cjk_bigrams, html_to_text, plain, words
+
+BATCH = 1000
+
+
+def _names(manager):
+    return [str(obj) for obj in manager.all()]
+
+
+def paper_fields(paper):
+    when = f"{paper.year}" if paper.year else ""
+    return {
+        "title": paper.title,
+        "subtitle": " · ".join(
+            x
+            for x in [paper.title_zh, f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else "", when]
+            if x
+        ),
+        "head": plain(paper.title, paper.title_zh, paper.arxiv_id),
+        "body": plain(
+            paper.abstract_zh,
+            paper.abstract_en,
+            paper.authors,
+            paper.venue,
+            *[org.name for org in paper.organizations.all()],
+            *[org.name_zh for org in paper.organizations.all()],
+            *_names(paper.tags),
+        ),
+        "weight": 3,
+    }
+
+
+def model_fields(model):
+    org = model.organization
+    return {
+        "title": model.name,
+        "subtitle": " · ".join(
+            x for x in [str(org) if org else "", model.parameter_sizes, model.architecture] if x
+        ),
+        "head": plain(model.name, model.slug.replace("-", " ")),
+        "body": plain(
+            model.description_zh,
+            model.description_en,
+            org.name if org else "",
+            org.name_zh if org else "",
+            model.base_model.name if model.base_model else "",
+            model.get_relation_display() if model.relation else "",
+            model.parameter_sizes,
+            model.architecture,
+            model.license,
+            model.training_tokens,
+            *_names(model.tags),
+        ),
+        "weight": 3,
+    }
+
+
+def dataset_fields(dataset):
+    return {
+        "title": dataset.name,
+        "subtitle": " · ".join(
+            x for x in [dataset.get_kind_display(), dataset.size, dataset.languages] if x
+        ),
+        "head": plain(dataset.name),
+        "body": plain(
+            dataset.description_zh,
+            dataset.description_en,
+            dataset.get_kind_display(),
+            dataset.languages,
+            dataset.organization.name if dataset.organization else "",
+            *_names(dataset.tags),
+        ),
+        "weight": 2,
+    }
+
+
+def glossary_fields(term):
+    return {
+        "title": term.term,
+        "subtitle": " · ".join(x for x in [term.term_zh, term.abbreviation] if x),
+        "head": plain(term.term, term.term_zh, term.abbreviation),
+        "body": plain(html_to_text(term.definition_zh_html), html_to_text(term.definition_en_html)),
+        "weight": 3,
+    }
+
+
+def note_fields(note):
+    about = note.paper or note.language_model or note.meeting
+    return {
+        "title": str(note.title),
+        "subtitle": " · ".join(
+            str(x)
+            for x in [
+                note.title_en if note.title_zh else "",
+                note.author_name or (note.author.get_username() if note.author else ""),
+                about or "",
+            ]
+            if x
+        ),
+        "head": plain(note.title_zh, note.title_en),
+        "body": plain(html_to_text(note.body_zh_html), html_to_text(note.body_en_html)),
+        "weight": 1,
+        "visibility": note.visibility,
+        "group_id": note.group_id,
+        "author_id": note.author_id,
+    }
+
+
+def meeting_fields(meeting):
+    return {
+        "title": f"#{meeting.number} {meeting.title}",
+        "subtitle": " · ".join(
+            str(x)
+            for x in [meeting.title_en if meeting.title_zh else "", meeting.group, meeting.date]
+            if x
+        ),
+        "head": plain(meeting.title_zh, meeting.title_en),
+        "body": plain(
+            html_to_text(meeting.writeup_zh_html),
+            html_to_text(meeting.writeup_en_html),
+            html_to_text(meeting.minutes_html),
+            meeting.presenter_name,
+        ),
+        "weight": 2,
+        "visibility": "group",
+        "group_id": meeting.group_id,
+    }
+
+
+@dataclass(frozen=True)
+class Source:
+    model: type[Model]
+    kind: str
+    fields: Callable[[Model], dict]
+    rebuild_queryset: Callable[[], QuerySet]
+
+
+SOURCES = {
+    source.model: source
+    for source in [
+        Source(
+            Paper,
+            Kind.PAPER,
+            paper_fields,
+            lambda: Paper.objects.prefetch_related("organizations", "tags"),
+        ),
+        Source(
+            LanguageModel,
+            Kind.MODEL,
+            model_fields,
+            lambda: LanguageModel.objects.select_related(
+                "organization", "base_model"
+            ).prefetch_related("tags"),
+        ),
+        Source(
+            Dataset,
+            Kind.DATASET,
+            dataset_fields,
+            lambda: Dataset.objects.select_related("organization").prefetch_related("tags"),
+        ),
+        Source(GlossaryTerm, Kind.GLOSSARY, glossary_fields, lambda: GlossaryTerm.objects.all()),
+        Source(
+            Note,
+            Kind.NOTE,
+            note_fields,
+            lambda: Note.objects.select_related("author", "paper", "language_model", "meeting"),
+        ),
+        Source(
+            Meeting, Kind.MEETING, meeting_fields, lambda: Meeting.objects.select_related("group")
+        ),
+    ]
+}
+
+
+def document_fields(obj):
+    """Return the SearchDocument field values for a record (without its identity)."""
+    source = SOURCES[type(obj)]
+    fields = source.fields(obj)
+    fields["title"] = fields["title"][:400]
+    fields["subtitle"] = fields["subtitle"][:400]
+    fields.update(
+        kind=source.kind,
+        url=obj.get_absolute_url(),
+        cjk_bigrams=cjk_bigrams(fields["head"], fields["body"]),
+    )
+    return fields
+
+
+def add_words(*texts):
+    """Remember the words of the texts for spelling suggestions."""
+    found = words(*texts)
+    if found:
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=w) for w in sorted(found)], ignore_conflicts=True, batch_size=BATCH
+        )
+
+
+def index_object(obj):
+    """Add or refresh the search document of one record."""
+    if type(obj) not in SOURCES:
+        return
+    fields = document_fields(obj)
+    SearchDocument.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, defaults=fields
+    )
+    add_words(fields["head"], fields["body"])
+
+
+def remove_object(obj):
+    """Drop the search document of a deleted record."""
+    if type(obj) in SOURCES:
+        SearchDocument.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).delete()
+
+
+def rebuild(models=None, progress=None):
+    """Rebuild the index from scratch (of every kind, or of the given models); return counts."""
+    counts = {}
+    with transaction.atomic():
+        for model, source in SOURCES.items():
+            if models and model not in models:
+                continue
+            content_type = ContentType.objects.get_for_model(model)
+            SearchDocument.objects.filter(content_type=content_type).delete()
+            batch, vocabulary, n = [], set(), 0
+            for obj in source.rebuild_queryset().iterator(chunk_size=BATCH):
+                fields = document_fields(obj)
+                vocabulary |= words(fields["head"], fields["body"])
+                batch.append(SearchDocument(content_type=content_type, object_id=obj.pk, **fields))
+                if len(batch) >= BATCH:
+                    SearchDocument.objects.bulk_create(batch)
+                    n += len(batch)
+                    if progress:
+                        progress(model, len(batch))
+                    batch = []
+            SearchDocument.objects.bulk_create(batch)
+            n += len(batch)
+            if progress and batch:
+                progress(model, len(batch))
+            SearchWord.objects.bulk_create(
+                [SearchWord(word=w) for w in sorted(vocabulary)],
+                ignore_conflicts=True,
+                batch_size=BATCH,
+            )
+            counts[source.kind] = n
+    return counts

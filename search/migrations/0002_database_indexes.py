@@ -1,0 +1,24 @@
+"""The database's own search indexes: GIN (full-text, trigram) on PostgreSQL, FTS5 on SQLite.
+
+Each vendor's statements live in search.backends; other databases get none.
+"""
+
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    from search.backends import install
+
+    install(schema_editor.connection)
+
+
+def backwards(apps, schema_editor):
+    from search.backends import install
+
+    install(schema_editor.connection, reverse=True)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0001_initial")]
+
+    operations = [migrations.RunPython(forwards, backwards)]

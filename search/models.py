@@ -1,0 +1,74 @@
+"""The search index: one row per searchable record, kept current by signals."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    PAPER = "papers", _("Papers")
+    MODEL = "models", _("Models")
+    DATASET = "datasets", _("Datasets")
+    GLOSSARY = "glossary", _("Glossary")
+    NOTE = "notes", _("Notes")
+    MEETING = "meetings", _("Meetings")
+
+
+class SearchDocument(models.Model):
+    """What search matches for one record: its title-like text and its body as plain text.
+
+    ``head`` holds every title-like field (both languages, arXiv ID, abbreviation);
+    a match there ranks above a match in ``body``. ``cjk_bigrams`` lists the body's
+    two-character Chinese sequences, so that two-character words are found by index.
+    The database's own full-text and trigram indexes are created in the migrations.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    title = models.CharField(_("title"), max_length=400)
+    subtitle = models.CharField(_("subtitle"), max_length=400, blank=True)
+    url = models.CharField(_("URL"), max_length=300)
+    head = models.TextField(_("title text"))
+    body = models.TextField(_("body text"), blank=True)
+    cjk_bigrams = models.TextField(blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, help_text=_("Breaks ties between equally good matches.")
+    )
+    # Who may see a note or meeting is decided by Note/Meeting.objects.visible_to();
+    # these copies are for display and for the admin.
+    visibility = models.CharField(_("visibility"), max_length=10, blank=True)
+    group_id = models.PositiveBigIntegerField(null=True, blank=True)
+    author_id = models.PositiveBigIntegerField(null=True, blank=True)
+    updated = models.DateTimeField(_("indexed"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "title"]
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="unique_search_document"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"], name="search_doc_kind_object")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.title}"
+
+    def get_absolute_url(self):
+        return self.url
+
+
+class SearchWord(models.Model):
+    """A word of the index, for "did you mean" suggestions on a misspelt query."""
+
+    word = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.word

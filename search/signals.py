@@ -1,0 +1,43 @@
+"""Keep the search index current as records are saved, tagged and deleted.
+
+Fixture loads (raw saves) are skipped: loaddemo rebuilds the index at its end, and
+after a plain ``loaddata`` run ``manage.py rebuild_search_index``.
+"""
+
+from django.db import connections
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.dispatch import receiver
+
+from .backends import install
+from .index import SOURCES, index_object, remove_object
+
+
+@receiver(post_save)
+def index_saved(sender, instance, raw=False, **kwargs):
+    if sender in SOURCES and not raw:
+        index_object(instance)
+
+
+@receiver(post_delete)
+def unindex_deleted(sender, instance, **kwargs):
+    if sender in SOURCES:
+        remove_object(instance)
+
+
+@receiver(m2m_changed)
+def index_relinked(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """Organisations and topics are part of a record's text: index again when they change."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if type(instance) in SOURCES:
+        index_object(instance)
+    elif model in SOURCES and pk_set:
+        for obj in SOURCES[model].rebuild_queryset().filter(pk__in=pk_set):
+            index_object(obj)
+
+
+@receiver(post_migrate)
+def ensure_search_indexes(sender, using="default", **kwargs):
+    """A migration that remakes the table on SQLite drops its triggers: put them back."""
+    if sender.name == "search":
+        install(connections[using])

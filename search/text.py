@@ -1,0 +1,187 @@
+"""Text helpers for the search index: plain text, query terms, CJK bigrams, snippets.
+
+Chinese is written without spaces between words, so Chinese is matched by substring
+(character trigrams, or bigrams for two-character words); English and other
+Latin-script words are matched by stem through the database's full-text search.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+# CJK ideographs (with extension A and compatibility ideographs), kana and hangul.
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
+CJK_RUN = re.compile(f"[{CJK}]+")
+QUERY_RUN = re.compile(f'[{CJK}]+|[^{CJK}\\s<>()\\[\\]{{}}"“”‘’,;:!?，。；：！？、（）《》【】]+')
+CJK_CHAR = re.compile(f"[{CJK}]")
+# A Latin run glued to a CJK run on either side ("使用LoRA微调"): index them as words apart.
+CJK_THEN_LATIN = re.compile(f"([{CJK}])(?=[A-Za-z0-9])")
+LATIN_THEN_CJK = re.compile(f"([A-Za-z0-9%])(?=[{CJK}])")
+TAG = re.compile(r"<[^>]*>")
+BLOCK_END = re.compile(r"</(p|li|h[1-6]|div|tr|td|th|pre|blockquote|table)>|<br\s*/?>", re.I)
+SPACE = re.compile(r"\s+")
+WORD = re.compile(r"[A-Za-z]{4,40}")
+# Katex and code blocks keep their source; the rest of the HTML is markup only.
+SCRIPT_OR_STYLE = re.compile(r"<(script|style|annotation)\b.*?</\1>", re.I | re.S)
+
+SNIPPET_CHARS = 220
+# English stop words (Snowball's list, as PostgreSQL's "english" configuration drops them):
+# a query term that is one of them would match nothing there, so it is left out on both.
+STOP_WORDS = frozenset(
+    {
+        "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours",
+        "yourself", "yourselves", "he", "him", "his", "himself", "she", "her", "hers", "herself",
+        "it", "its", "itself", "they", "them", "their", "theirs", "themselves", "what", "which",
+        "who", "whom", "this", "that", "these", "those", "am", "is", "are", "was", "were", "be",
+        "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "a", "an",
+        "the", "and", "but", "if", "or", "because", "as", "until", "while", "of", "at", "by",
+        "for", "with", "about", "against", "between", "into", "through", "during", "before",
+        "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over",
+        "under", "again", "further", "then", "once", "here", "there", "when", "where", "why",
+        "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no",
+        "nor", "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will",
+        "just", "don", "should", "now",
+    }
+)  # fmt: skip
+
+
+def html_to_text(value):
+    """Return the words of sanitised HTML as plain text."""
+    value = SCRIPT_OR_STYLE.sub(" ", value or "")
+    value = BLOCK_END.sub(" ", value)
+    return html.unescape(TAG.sub("", value))
+
+
+def plain(*parts):
+    """Join text parts with single spaces, a space between Chinese and Latin runs."""
+    text = SPACE.sub(" ", " ".join(str(p) for p in parts if p)).strip()
+    return LATIN_THEN_CJK.sub(r"\1 ", CJK_THEN_LATIN.sub(r"\1 ", text))
+
+
+def cjk_bigrams(*parts):
+    """Return the distinct two-character sequences of the Chinese runs, space-separated."""
+    seen = dict.fromkeys(
+        run[i : i + 2]
+        for part in parts
+        for run in CJK_RUN.findall(part or "")
+        for i in range(len(run) - 1)
+    )
+    return " ".join(seen)
+
+
+def words(*parts):
+    """Return the distinct lower-case Latin words (4–40 letters) of the text."""
+    return {w.lower() for part in parts for w in WORD.findall(part or "")}
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+
+    @property
+    def is_cjk(self):
+        return bool(CJK_CHAR.match(self.text))
+
+
+def parse(query):
+    """Split a query into terms: at spaces and brackets, and where Chinese meets Latin.
+
+    Terms without a letter, digit or ideograph (a lone dash) and English stop words
+    are dropped.
+    """
+    terms = []
+    for run in QUERY_RUN.findall(query or ""):
+        text = run.strip(".-'/")
+        if (
+            any(ch.isalnum() for ch in text)
+            and text.lower() not in STOP_WORDS
+            and Term(text) not in terms
+        ):
+            terms.append(Term(text))
+    return terms[:8]
+
+
+@lru_cache(maxsize=2048)
+def stem(word):
+    return _stemmer().stemWord(word.lower())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return snowballstemmer.stemmer("english")
+
+
+def _is_word(term):
+    return not term.is_cjk and term.text.isalpha()
+
+
+def _pattern(term):
+    if term.is_cjk:
+        return re.escape(term.text)
+    pieces = [p for p in re.split(r"[^A-Za-z0-9]+", term.text) if p]
+    # "LLaMA-Adapter", "GPT-3.5", "2303.18223": the pieces in order, any separator.
+    return r"\b" + r"[^A-Za-z0-9]{0,3}".join(re.escape(p) for p in pieces)
+
+
+class Matcher:
+    """Find the terms in text: Chinese as written, English words by their stem."""
+
+    def __init__(self, terms):
+        self.stems = {stem(t.text) for t in terms if _is_word(t)}
+        patterns = [_pattern(t) for t in terms if not _is_word(t)]
+        if self.stems:
+            # Candidates share the stem's first letters ("tun" for tune ~ tuning);
+            # finditer() keeps those whose own stem is one of the terms' stems.
+            prefixes = {s[:3] for s in self.stems}
+            alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+            patterns.append(rf"(?P<word>\b(?:{alternatives})[a-z]*)")
+        self.regex = re.compile(
+            "|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True)), re.I
+        )
+
+    def finditer(self, text):
+        for m in self.regex.finditer(text):
+            word = m.groupdict().get("word")
+            if m.end() > m.start() and (word is None or stem(word) in self.stems):
+                yield m
+
+    def search(self, text):
+        return next(self.finditer(text), None)
+
+
+def matcher(terms):
+    """Return a Matcher for the terms, or None when there are none."""
+    return Matcher(terms) if terms else None
+
+
+def highlight(text, regex):
+    """Escape the text, then wrap each match of the Matcher in <mark>."""
+    if regex is None:
+        return escape(text)
+    out, last = [], 0
+    for m in regex.finditer(text):
+        out += [escape(text[last : m.start()]), "<mark>", escape(m.group()), "</mark>"]
+        last = m.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+def snippet(text, regex, length=SNIPPET_CHARS):
+    """Return the part of the text around the first match, highlighted."""
+    start = 0
+    first = regex.search(text) if regex else None
+    if first:
+        start = max(0, first.start() - length // 3)
+        # Begin at a word boundary when the cut lands inside a Latin word.
+        space = text.find(" ", start, first.start())
+        if start and 0 <= space - start < 20:
+            start = space + 1
+    piece = text[start : start + length]
+    prefix = "… " if start else ""
+    suffix = " …" if start + length < len(text) else ""
+    return mark_safe(prefix + highlight(piece, regex) + suffix)

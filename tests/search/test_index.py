@@ -1,0 +1,45 @@
+import pytest
+from django.core.management import call_command
+
+from search.models import SearchDocument
+from search.query import search
+from tests.factories import LanguageModelFactory, NoteFactory, PaperFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_saving_a_record_indexes_its_rendered_markdown_as_text(user):
+    note = NoteFactory(title_en="Scaling", body_en="**Bold** claim about *emergence*.")
+    doc = SearchDocument.objects.get(object_id=note.pk, kind="notes")
+    assert (doc.title, doc.url) == (note.title_zh, note.get_absolute_url())
+    assert "Bold claim about emergence." in doc.body
+    assert "<strong>" not in doc.body
+
+
+def test_editing_and_deleting_keep_the_index_current(user):
+    paper = PaperFactory(title="Old title")
+    assert search(user, "old").total == 1
+    paper.title = "New title"
+    paper.save()
+    assert (search(user, "old").total, search(user, "new").total) == (0, 1)
+    paper.delete()
+    assert search(user, "new").total == 0
+    assert not SearchDocument.objects.exists()
+
+
+def test_topics_and_organizations_are_indexed_when_added(user):
+    paper = PaperFactory(title="Toolformer")
+    paper.tags.add("Tool learning")
+    assert search(user, "learning").total == 1
+
+
+def test_cjk_and_latin_runs_are_indexed_apart(user):
+    LanguageModelFactory(name="Baichuan", description_zh="基于LLaMA架构")
+    assert search(user, "LLaMA").total == 1
+
+
+def test_rebuild_search_index_restores_a_lost_index(user):
+    PaperFactory(title="Chain of thought")
+    SearchDocument.objects.all().delete()
+    call_command("rebuild_search_index", stdout=None)
+    assert search(user, "chain").total == 1

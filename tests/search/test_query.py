@@ -1,0 +1,120 @@
+import pytest
+
+from notes.models import Note
+from search.query import search
+from search.text import highlight, matcher, parse
+from tests.factories import (
+    GlossaryTermFactory,
+    MeetingFactory,
+    MembershipFactory,
+    NoteFactory,
+    PaperFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(results, kind=None):
+    return [
+        str(hit.title)
+        for group in results.groups
+        if kind in (None, group.kind)
+        for hit in group.hits
+    ]
+
+
+def test_parse_splits_at_spaces_and_between_scripts():
+    assert [t.text for t in parse("LoRA微调  GPT-3.5 “思维链” -")] == [
+        "LoRA",
+        "微调",
+        "GPT-3.5",
+        "思维链",
+    ]
+
+
+def test_highlight_escapes_before_marking():
+    regex = matcher(parse("prompting"))
+    assert highlight("<b>Prompts</b> & prompt", regex) == (
+        "&lt;b&gt;<mark>Prompts</mark>&lt;/b&gt; &amp; <mark>prompt</mark>"
+    )
+
+
+@pytest.mark.parametrize(
+    "query, found",
+    [
+        ("思维链", True),  # three characters inside an unsegmented sentence
+        ("推理", True),  # two characters
+        ("链", True),  # one character
+        ("prompting", True),  # stem of "prompt"
+        ("reasons", True),  # stem of "reasoning"
+        ("diffusion", False),
+        ("思维链 reasoning", True),
+        ("思维链 diffusion", False),
+    ],
+)
+def test_search_matches_chinese_inside_words_and_english_by_stem(user, query, found):
+    NoteFactory(
+        title_zh="提示方法",
+        title_en="Prompt methods",
+        body_zh="用思维链提示可以提升推理能力。",
+        body_en="A chain-of-thought prompt improves reasoning.",
+    )
+    assert search(user, query).total == (1 if found else 0)
+
+
+def test_search_ranks_title_matches_before_body_matches(user):
+    PaperFactory(title="Scaling laws", abstract_en="Mentions instruction tuning once.")
+    PaperFactory(title="Instruction tuning at scale", abstract_en="Nothing more.")
+    assert titles(search(user, "instruction tuning"), "papers") == [
+        "<mark>Instruction</mark> <mark>tuning</mark> at scale",
+        "Scaling laws",
+    ]
+
+
+def test_search_marks_the_matched_words_in_an_escaped_snippet(user):
+    PaperFactory(title="Tools", abstract_en="<script>x</script> Models that use tools.")
+    [hit] = search(user, "models").groups[0].hits
+    assert hit.snippet == "&lt;script&gt;x&lt;/script&gt; <mark>Models</mark> that use tools."
+
+
+def test_search_counts_every_kind_and_paginates_one_kind(user):
+    PaperFactory.create_batch(23, abstract_en="about agents")
+    GlossaryTermFactory(definition_en="Agents act.")
+    results = search(user, "agent")
+    assert {g.kind: g.count for g in results.groups} == {
+        "papers": 23,
+        "models": 0,
+        "datasets": 0,
+        "glossary": 1,
+        "notes": 0,
+        "meetings": 0,
+    }
+    assert [len(g.hits) for g in results.groups] == [5, 0, 0, 1, 0, 0]
+    second = search(user, "agent", kind="papers", page=2)
+    assert (second.page.number, len(second.page.object_list)) == (2, 3)
+    assert [len(g.hits) for g in second.groups] == [3, 0, 0, 0, 0, 0]
+
+
+def test_search_respects_note_visibility(member, group):
+    outsider = UserFactory()
+    body = {"body_en": "Secret sauce.", "body_zh": ""}
+    NoteFactory(author=member, title_en="mine", visibility=Note.Visibility.PRIVATE, **body)
+    NoteFactory(group=group, title_en="ours", visibility=Note.Visibility.GROUP, **body)
+    NoteFactory(title_en="public", visibility=Note.Visibility.EVERYONE, **body)
+    found = search(member, "sauce").groups[4].hits
+    assert sorted(hit.subtitle.split(" · ")[0] for hit in found) == ["mine", "ours", "public"]
+    assert search(outsider, "sauce").total == 1
+
+
+def test_search_shows_meetings_to_their_group_only(member, group):
+    MeetingFactory(group=group, writeup_zh="规模定律")
+    MeetingFactory(writeup_zh="规模定律")
+    assert search(member, "规模定律").groups[-1].count == 1
+    MembershipFactory(user=member)
+    assert search(UserFactory(is_superuser=True), "规模定律").groups[-1].count == 2
+
+
+def test_search_without_terms_finds_nothing(user):
+    PaperFactory()
+    assert search(user, "  -  ").total == 0

@@ -1,0 +1,49 @@
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from tests.factories import PaperFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_box_is_on_every_page(member_client):
+    assertContains(member_client.get("/"), f'action="{reverse("search:results")}"')
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_search_results_page_makes_a_constant_number_of_queries(
+    member_client, django_assert_num_queries, n
+):
+    PaperFactory.create_batch(n, abstract_en="Reasoning with tools.")
+    # session, user, counts per kind, top results per kind
+    with django_assert_num_queries(4):
+        response = member_client.get(reverse("search:results"), {"q": "tools"})
+    assertContains(response, "<mark>tools</mark>", count=n)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_search_results_page_of_one_kind_makes_a_constant_number_of_queries(
+    member_client, django_assert_num_queries, n
+):
+    PaperFactory.create_batch(n, abstract_en="Reasoning with tools.")
+    with django_assert_num_queries(4):
+        response = member_client.get(reverse("search:results"), {"q": "tools", "kind": "papers"})
+    assertContains(response, 'class="search-hit"', count=n)
+
+
+def test_search_results_escape_the_query_and_the_text(member_client):
+    PaperFactory(title="<i>Tools</i>")
+    response = member_client.get(reverse("search:results"), {"q": "<i>tools"})
+    assertContains(response, "&lt;i&gt;<mark>Tools</mark>&lt;/i&gt;")
+    assertNotContains(response, "<i>Tools")
+
+
+def test_search_page_suggests_a_spelling(member_client):
+    PaperFactory(title="Transformer circuits")
+    response = member_client.get(reverse("search:results"), {"q": "trasnformer"})
+    assertContains(response, "showing results for <strong>transformer</strong>")
+
+
+def test_search_needs_a_login(client):
+    assert client.get(reverse("search:results"), {"q": "x"}).status_code == 302
