@@ -1,0 +1,198 @@
+"""Present a meeting's write-up, a note or a reading list as a reveal.js deck."""
+
+from csp.constants import SELF, UNSAFE_HASHES
+from csp.decorators import csp_replace, csp_update
+from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from core.views import READING_COOKIE
+
+from . import slides as deck
+from .models import Meeting, Note, ReadingList
+
+LANGUAGES = ("zh", "en", "both")
+
+# reveal.js 5.2.1 (static/vendor/reveal/): the speaker view writes its page (one
+# <style>, one <script>, two style="display: none") into a pop-up, which inherits this
+# page's policy, and shows the deck in iframes of this origin; the print view adds two
+# fixed style sheets (the 1331 × 748 page of a 1280 × 720 deck). Allow exactly those.
+# A new reveal.js version needs new hashes: the browser console names them.
+DECK_CSP = {
+    "script-src": [SELF, "'sha256-wfrJpa7dmlxqHmakgJIolYIQ+LOJmVS3HKfvdaO3GDE='"],
+    "style-src": [
+        SELF,
+        UNSAFE_HASHES,
+        "'sha256-FO8+tEZY4XAJsThREbo8dTCiyACqv1VGgxX0NfVfEAs='",  # speaker view <style>
+        "'sha256-ZdHxw9eWtnxUb3mk6tBS+gIiVUPE3pGM470keHPDFlE='",  # style="display: none"
+        "'sha256-x2zZJRFUd59EAh9OsKlVnfMg55XvFuNtHCGzHIy7utQ='",  # print: @page size
+        "'sha256-AQ1Rup+sfRMid+jMjYcK8Gnh5UlxtbXLT/YRRbHGtW8='",  # print: image sizes
+    ],
+}
+
+
+def deck_view(view):
+    """Serve a deck: framable by this site (speaker view) and reveal.js's inline bits."""
+    view = xframe_options_sameorigin(view)
+    view = csp_replace({"frame-ancestors": [SELF]})(view)
+    return csp_update(DECK_CSP)(view)
+
+
+def deck_language(request, zh, en, translation=""):
+    """Return zh, en or both: ?lang=, else the reader's choice, else the original text."""
+    if not (zh and en):
+        return "en" if en and not zh else "zh"
+    for choice in (request.GET.get("lang"), request.COOKIES.get(READING_COOKIE)):
+        if choice in LANGUAGES:
+            return choice
+    return "en" if translation == "zh" else "zh"
+
+
+def build_deck(zh_html, en_html, lang):
+    if lang == "both":
+        return deck.build_side_by_side(zh_html, en_html)
+    return deck.build_slides(en_html if lang == "en" else zh_html, lang=lang)
+
+
+def _render_deck(request, context, zh_html, en_html, translation=""):
+    lang = deck_language(request, zh_html, en_html, translation)
+    context.update(
+        {
+            "slides": build_deck(zh_html, en_html, lang),
+            "lang": lang,
+            "languages": LANGUAGES if zh_html and en_html else (),
+            "frame": {"width": deck.FRAME_WIDTH, "height": deck.FRAME_HEIGHT},
+        }
+    )
+    return render(request, "notes/deck.html", context)
+
+
+def _main_paper(meeting):
+    """The paper the meeting is about: the one named in its title, else the first."""
+    papers = list(meeting.papers.all())
+    titles = f"{meeting.title_zh} {meeting.title_en}".casefold()
+    named = [p for p in papers if p.title and p.title.casefold() in titles]
+    return (named or papers or [None])[0], len(papers)
+
+
+@deck_view
+def meeting_present(request, group, number):
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user)
+        .select_related("group")
+        .prefetch_related("papers", "presenters"),
+        group__slug=group,
+        number=number,
+    )
+    presenters = [p.get_full_name() or p.get_username() for p in meeting.presenters.all()]
+    if meeting.presenter_name:
+        presenters.append(meeting.presenter_name)
+    paper, paper_count = _main_paper(meeting)
+    context = {
+        "object": meeting,
+        "kind": "meeting",
+        "deck_title": meeting.title,
+        "title_zh": meeting.title_zh,
+        "title_en": meeting.title_en,
+        "kicker": format_html(
+            "{} · {} · {}",
+            meeting.group.name,
+            _("meeting %(number)s") % {"number": meeting.number},
+            meeting.date.strftime("%Y-%m-%d"),
+        ),
+        "people": presenters,
+        "paper": paper,
+        "more_papers": max(paper_count - 1, 0),
+        "back_url": meeting.get_absolute_url(),
+    }
+    return _render_deck(
+        request, context, meeting.writeup_zh_html, meeting.writeup_en_html, meeting.translation
+    )
+
+
+@deck_view
+def note_present(request, slug):
+    note = get_object_or_404(Note.objects.visible_to(request.user).for_list(), slug=slug)
+    author = note.author.get_full_name() or note.author.get_username() if note.author else ""
+    context = {
+        "object": note,
+        "kind": "note",
+        "deck_title": str(note.title),
+        "title_zh": note.title_zh,
+        "title_en": note.title_en if note.title_zh or note.title_en else str(note.title),
+        "kicker": format_html("{}{}", _("Note"), f" · {note.group.name}" if note.group else ""),
+        "people": [author or note.author_name] if author or note.author_name else [],
+        "paper": note.paper,
+        "more_papers": 0,
+        "back_url": note.get_absolute_url(),
+    }
+    return _render_deck(request, context, note.body_zh_html, note.body_en_html, note.translation)
+
+
+def reading_list_html(reading_list, items, lang):
+    """Write a reading list as HTML for the slides: a heading per section, a list item
+    per paper with its arXiv link and comment."""
+
+    def pick(zh, en):
+        return (en if lang == "en" else zh) or zh or en
+
+    parts, section, number = [], None, 0
+    description = pick(reading_list.description_zh, reading_list.description_en)
+    if description:
+        parts.append(format_html("<p>{}</p>", description))
+    for item in items:
+        number += 1
+        if section is None or item.section != section:
+            if section is not None:
+                parts.append("</ol>")
+            section = item.section
+            if section:
+                parts.append(format_html("<h2>{}</h2>", section))
+            parts.append(format_html('<ol start="{}">', number))
+        paper, comment = item.paper, pick(item.comment_zh, item.comment_en)
+        parts.append(
+            format_html(
+                '<li><a href="{}">{}</a>{}{}{}</li>',
+                paper.get_absolute_url(),
+                paper.title,
+                f" ({paper.year})" if paper.year else "",
+                format_html(' · <a href="{}">arXiv:{}</a>', paper.arxiv_abs_url, paper.arxiv_id)
+                if paper.arxiv_id
+                else "",
+                format_html("<br><small>{}</small>", comment) if comment else "",
+            )
+        )
+    if section is not None:
+        parts.append("</ol>")
+    return mark_safe("".join(parts))  # every part is format_html output or a constant
+
+
+@deck_view
+def readinglist_present(request, slug):
+    reading_list = get_object_or_404(ReadingList.objects.select_related("group"), slug=slug)
+    items = list(reading_list.items.select_related("paper"))
+    lang = "en" if request.GET.get("lang") == "en" else "zh"  # comments only, not side by side
+    html = reading_list_html(reading_list, items, lang)
+    context = {
+        "object": reading_list,
+        "kind": "readinglist",
+        "deck_title": reading_list.title_zh or reading_list.title,
+        "title_zh": reading_list.title_zh,
+        "title_en": reading_list.title,
+        "kicker": format_html(
+            "{}{}",
+            _("Reading list"),
+            f" · {reading_list.group.name}" if reading_list.group else "",
+        ),
+        "people": [],
+        "paper": None,
+        "more_papers": 0,
+        "back_url": reading_list.get_absolute_url(),
+        "slides": deck.build_slides(html, lang=lang),
+        "lang": lang,
+        "languages": ("zh", "en"),
+        "frame": {"width": deck.FRAME_WIDTH, "height": deck.FRAME_HEIGHT},
+    }
+    return render(request, "notes/deck.html", context)

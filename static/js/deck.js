@@ -1,0 +1,139 @@
+/*
+ * The meeting deck (templates/notes/deck.html): typeset the formulas, shrink any
+ * slide whose content still overflows its frame, then start reveal.js.
+ *
+ * Settings come from data- attributes on #deck (no inline script: CSP).
+ * The server splits the write-up by a size estimate (notes/slides.py); this file
+ * checks the real layout. Load with `defer` after KaTeX, auto-render, reveal.js and
+ * its notes plugin, and before js/math.js.
+ */
+(function () {
+  "use strict";
+
+  var MIN_SCALE = 0.45;
+
+  // Speaker notes are shown in reveal.js's speaker view, a pop-up window without
+  // KaTeX's stylesheet: typeset them as MathML, which the browser draws by itself.
+  function typesetNotes(deck) {
+    if (typeof window.renderMathInElement !== "function") return;
+    Array.prototype.forEach.call(deck.querySelectorAll("aside.notes"), function (aside) {
+      window.renderMathInElement(aside, {
+        delimiters: [
+          { left: "\\[", right: "\\]", display: true },
+          { left: "\\(", right: "\\)", display: false },
+        ],
+        output: "mathml",
+        throwOnError: false,
+        strict: "ignore",
+      });
+    });
+  }
+
+  // Natural size of the content when laid out at a given scale (its box made wider
+  // by 1/scale, so that text reflows into the room the scaling makes).
+  function measure(fit, avail, scale) {
+    fit.style.width = avail.width / scale + "px";
+    return { height: fit.scrollHeight, width: Math.max(fit.scrollWidth, fit.offsetWidth) };
+  }
+
+  function fits(size, avail, scale) {
+    return size.height * scale <= avail.height + 0.5 && size.width * scale <= avail.width + 0.5;
+  }
+
+  // Shrink one .deck-fit box into its parent: the largest scale that fits.
+  function fitBox(fit) {
+    var box = fit.parentElement;
+    var avail = { width: box.clientWidth, height: box.clientHeight };
+    fit.classList.remove("deck-scaled");
+    fit.style.transform = "";
+    fit.style.width = "";
+    if (!avail.width || !avail.height) return 1;
+    if (fits(measure(fit, avail, 1), avail, 1)) {
+      fit.style.width = "";
+      return 1;
+    }
+    var low = MIN_SCALE, high = 1;
+    for (var i = 0; i < 8; i++) {
+      var mid = (low + high) / 2;
+      if (fits(measure(fit, avail, mid), avail, mid)) low = mid;
+      else high = mid;
+    }
+    low *= 0.985; // room for sub-pixel rounding
+    measure(fit, avail, low);
+    fit.style.transform = "scale(" + low.toFixed(4) + ")";
+    fit.classList.add("deck-scaled");
+    fit.setAttribute("data-scale", low.toFixed(3));
+    return low;
+  }
+
+  function fitAll(deck) {
+    deck.classList.add("deck-measuring");
+    Array.prototype.forEach.call(deck.querySelectorAll(".deck-fit"), fitBox);
+    deck.classList.remove("deck-measuring");
+  }
+
+  // Resolve once no font is loading any more (fonts start loading only after layout
+  // asks for them, so one document.fonts.ready is not enough).
+  function fontsSettled() {
+    if (!document.fonts || !document.fonts.ready) return Promise.resolve();
+    return document.fonts.ready
+      .then(function () {
+        return new Promise(function (resolve) {
+          requestAnimationFrame(function () {
+            requestAnimationFrame(resolve);
+          });
+        });
+      })
+      .then(function () {
+        return document.fonts.status === "loading" ? fontsSettled() : undefined;
+      });
+  }
+
+  function start() {
+    var deck = document.getElementById("deck");
+    if (!deck || typeof window.Reveal === "undefined") return;
+    var params = new URLSearchParams(window.location.search);
+    if (params.has("receiver")) document.documentElement.classList.add("deck-receiver");
+    if (params.has("print-pdf")) document.documentElement.classList.add("deck-print");
+    if (typeof window.renderMath === "function") window.renderMath(deck);
+
+    // Lay every slide out (hidden) so that the fonts it needs load, then measure.
+    deck.classList.add("deck-measuring");
+    void deck.offsetHeight;
+    fontsSettled().then(function () {
+      fitAll(deck);
+      if (document.fonts) {
+        // A font that arrives later changes the layout: measure again.
+        document.fonts.addEventListener("loadingdone", function () {
+          fitAll(deck);
+          if (window.Reveal.isReady()) window.Reveal.layout();
+        });
+      }
+      window.Reveal.initialize({
+        width: Number(deck.getAttribute("data-width")) || 1280,
+        height: Number(deck.getAttribute("data-height")) || 720,
+        margin: 0.04,
+        center: false,
+        hash: true,
+        history: false,
+        slideNumber: "c/t",
+        showSlideNumber: "all",
+        transition: "slide",
+        transitionSpeed: "fast",
+        pdfMaxPagesPerSlide: 1,
+        pdfSeparateFragments: false,
+        plugins: typeof window.RevealNotes === "function" ? [window.RevealNotes] : [],
+      }).then(function () {
+        deck.setAttribute("data-ready", "true");
+      });
+      window.Reveal.on("pdf-ready", function () {
+        deck.setAttribute("data-pdf-ready", "true");
+      });
+    });
+  }
+
+  var deck = document.getElementById("deck");
+  if (deck) typesetNotes(deck);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,138 @@
+import re
+
+import pytest
+
+from tests.browser.conftest import login, screenshot
+from tests.factories import MeetingFactory, MembershipFactory, PaperFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROWS = "\n".join(
+    f"| 开源 | Model-{n} | 2023/{n % 12 + 1:02d} | {n * 7} | 论文 |" for n in range(40)
+)
+ITEMS = "\n".join(
+    f"{n}. 第 {n} 条：预训练语料的规模和质量决定模型能力的上限。" for n in range(1, 25)
+)
+WRITEUP = f"""开场白：今天讲大语言模型综述。
+
+# 1 扩展法则
+
+## 1.1 KM 扩展法则
+
+$$
+L(N) = \\left(\\frac{{N_c}}{{N}}\\right)^{{\\alpha_N}}, \\quad \\alpha_N \\sim 0.076
+$$
+
+行内公式 $C \\approx 6ND$ 也要排版。
+
+> [!notes] 讲者备注
+> 悄悄提醒：这里停顿 $L(D)$。
+
+## 1.2 模型列表
+
+| 分类 | 模型 | 发表时间 | 大小(B) | 链接 |
+| --- | --- | --- | --- | --- |
+{ROWS}
+
+## 1.3 要点
+
+{ITEMS}
+
+---
+
+参考文献
+"""
+SLIDES = 11  # title, opening, divider, 1.1, the table on 4, the list on 2, after ---
+
+
+@pytest.fixture
+def deck_meeting(member):
+    meeting = MeetingFactory(number=1, writeup_zh=WRITEUP, writeup_en="")
+    meeting.papers.set([PaperFactory(title="A Survey of Large Language Models")])
+    MembershipFactory(group=meeting.group, user=member)
+    return meeting
+
+
+def present_url(meeting):
+    return f"{meeting.get_absolute_url()}present/"
+
+
+def open_deck(page, member, url, live_server):
+    blocked = []
+
+    def only_local(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    login(page, member, next_url=url)
+    page.wait_for_selector("#deck[data-ready=true]", state="attached")
+    return blocked
+
+
+def test_deck_walks_every_slide_within_its_frame(page, member, deck_meeting, live_server):
+    blocked = open_deck(page, member, present_url(deck_meeting), live_server)
+
+    assert page.evaluate("Reveal.getTotalSlides()") == SLIDES
+    assert page.locator(".deck-fit .katex-display").count() == 1
+    assert page.locator(".deck-fit .katex").count() == 2
+    # Keyboard: the next slide, and its own URL fragment (the page's CSP forbids
+    # eval, so no wait_for_function).
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"#/1-(%E6%89%A9%E5%B1%95%E6%B3%95%E5%88%99|扩展法则)$"))
+    assert page.evaluate("Reveal.getIndices().h") == 2
+    # Every slide's content inside its frame, after layout, fonts and scaling.
+    overflowing = page.evaluate(
+        """() => {
+          const bad = [];
+          for (let i = 0; i < Reveal.getTotalSlides(); i++) {
+            Reveal.slide(i);
+            const slide = Reveal.getCurrentSlide();
+            if (slide.scrollHeight > slide.clientHeight + 1) bad.push(slide.id);
+            if (slide.scrollWidth > slide.clientWidth + 1) bad.push(slide.id);
+            slide.querySelectorAll(".deck-fit").forEach((fit) => {
+              const box = fit.parentElement.getBoundingClientRect();
+              const r = fit.getBoundingClientRect();
+              if (r.bottom > box.bottom + 1 || r.right > box.right + 1) bad.push(slide.id);
+            });
+          }
+          return bad;
+        }"""
+    )
+    assert overflowing == []
+    page.evaluate("Reveal.slide(3)")
+    visible = page.locator(".reveal").inner_text()
+    assert "悄悄提醒" not in visible
+    assert page.locator("aside.notes .katex math").count() == 1  # MathML for the speaker view
+    screenshot(page, "deck-formula")
+    page.evaluate("Reveal.slide(5)")
+    screenshot(page, "deck-table")
+    assert blocked == []
+
+
+def test_speaker_view_shows_the_notes(page, member, deck_meeting, live_server):
+    open_deck(page, member, present_url(deck_meeting), live_server)
+    page.evaluate("Reveal.slide(3)")  # 1.1, the slide with the notes
+
+    with page.expect_popup() as popup_info:
+        page.keyboard.press("s")
+    speaker = popup_info.value
+    speaker.wait_for_selector(".speaker-controls-notes:not(.hidden)")
+
+    assert "悄悄提醒" in speaker.locator(".speaker-controls-notes .value").inner_text()
+    speaker.close()
+
+
+def test_print_mode_gives_one_page_per_slide(page, member, deck_meeting, live_server):
+    open_deck(page, member, f"{present_url(deck_meeting)}?print-pdf", live_server)
+    page.wait_for_selector("#deck[data-pdf-ready=true]", state="attached")
+
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == SLIDES
+    assert page.locator(".speaker-notes-pdf").count() == 0

@@ -1,0 +1,117 @@
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from tests.factories import (
+    MeetingFactory,
+    NoteFactory,
+    PaperFactory,
+    ReadingListFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def present_url(meeting):
+    return reverse("notes:meeting_present", args=[meeting.group.slug, meeting.number])
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_meeting_present_query_count(client, member, group, count, django_assert_num_queries):
+    meeting = MeetingFactory(group=group, writeup_zh="## 背景\n\n文字\n\n## 方法\n\n更多\n")
+    meeting.papers.set(PaperFactory.create_batch(count))
+    meeting.presenters.set(UserFactory.create_batch(count))
+    client.force_login(member)
+
+    # session, user, meeting with group, papers, presenters
+    with django_assert_num_queries(5):
+        response = client.get(present_url(meeting))
+
+    assert response.status_code == 200
+    assert len(response.context["slides"]) == 2
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_meeting_present_title_slide_shows_the_facts(client, member, group):
+    paper = PaperFactory(title="A Survey of Large Language Models", arxiv_id="2303.18223")
+    meeting = MeetingFactory(
+        group=group,
+        number=7,
+        title_zh="组会分享：A Survey of Large Language Models",
+        presenter_name="王五",
+    )
+    meeting.papers.set([PaperFactory(), paper])
+    client.force_login(member)
+
+    response = client.get(present_url(meeting))
+
+    assertContains(response, f"{group.name} · meeting 7 · 2023-10-25")
+    assertContains(response, "Presenter: 王五")
+    assertContains(response, '<a class="deck-arxiv" href="https://arxiv.org/abs/2303.18223">')
+    assertContains(response, "and 1 more paper discussed")
+    assertContains(response, f'data-back-url="{meeting.get_absolute_url()}"')
+
+
+def test_meeting_present_language_choice(client, member, group):
+    meeting = MeetingFactory(
+        group=group, writeup_zh="## 背景\n\n中文\n", writeup_en="## Background\n\nEnglish\n"
+    )
+    client.force_login(member)
+
+    zh = client.get(present_url(meeting) + "?lang=zh")
+    en = client.get(present_url(meeting) + "?lang=en")
+    both = client.get(present_url(meeting) + "?lang=both")
+
+    assert [s.title for s in zh.context["slides"]] == ["背景"]
+    assert [s.title for s in en.context["slides"]] == ["Background"]
+    assert [(s.title, s.title_en) for s in both.context["slides"]] == [("背景", "Background")]
+    assertContains(both, '<div class="deck-col">', count=2)
+
+
+def test_meeting_present_hides_speaker_notes_in_an_aside(client, member, group):
+    meeting = MeetingFactory(group=group, writeup_zh="## A\n\nshown\n\n> [!notes]\n> secret\n")
+    client.force_login(member)
+
+    response = client.get(present_url(meeting))
+
+    assertContains(response, '<aside class="notes"><p>secret</p></aside>', html=False)
+    assertNotContains(response, "callout-notes")
+
+
+def test_meeting_present_of_another_group_is_404(client, user):
+    meeting = MeetingFactory()
+    client.force_login(user)
+
+    assert client.get(present_url(meeting)).status_code == 404
+
+
+def test_meeting_page_links_to_its_deck(client, member, group):
+    meeting = MeetingFactory(group=group)
+    client.force_login(member)
+
+    assertContains(client.get(meeting.get_absolute_url()), f'href="{present_url(meeting)}"')
+
+
+def test_note_present(client, user):
+    note = NoteFactory(body_zh="## 思维链\n\n推理\n", body_en="")
+    client.force_login(user)
+
+    response = client.get(reverse("notes:note_present", args=[note.slug]))
+
+    assert [s.title for s in response.context["slides"]] == ["思维链"]
+    assertContains(response, f'<h1 class="deck-cover-title" lang="zh-Hans">{note.title_zh}</h1>')
+
+
+def test_reading_list_present(client, user):
+    reading_list = ReadingListFactory(description_en="Start here.")
+    paper = PaperFactory(title="Scaling Laws", arxiv_id="2001.08361")
+    reading_list.items.create(paper=paper, position=1, section="Basics", comment_en="Read first")
+    client.force_login(user)
+
+    url = reverse("notes:readinglist_present", args=[reading_list.slug])
+    response = client.get(f"{url}?lang=en")
+
+    assert [s.title for s in response.context["slides"]] == ["", "Basics"]
+    assertContains(response, '<a href="https://arxiv.org/abs/2001.08361">arXiv:2001.08361</a>')
+    assertContains(response, "<small>Read first</small>")

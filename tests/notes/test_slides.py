@@ -1,0 +1,171 @@
+import re
+
+from core.markdown import render
+from notes.slides import (
+    BODY_LINES,
+    build_side_by_side,
+    build_slides,
+    estimate,
+    parse,
+    sections,
+    serialize,
+)
+
+
+def titles(slides):
+    return [re.sub(r"<[^>]+>", "", s.title) for s in slides]
+
+
+def slides_of(markdown):
+    return build_slides(render(markdown))
+
+
+def test_slides_split_at_h1_and_h2_with_the_h1_as_kicker():
+    slides = slides_of("# One\n\nintro\n\n## Two\n\ntext\n\n## Three\n\nmore\n\n# Four\n\nend\n")
+
+    assert titles(slides) == ["One", "Two", "Three", "Four"]
+    assert [s.kicker for s in slides] == ["", "One", "One", ""]
+    assert [s.anchor for s in slides] == ["one", "two", "three", "four"]
+    assert slides[1].body == "<p>text</p>"
+
+
+def test_text_before_the_first_heading_gets_an_untitled_slide():
+    slides = slides_of("Opening words.\n\n## Two\n\ntext\n")
+
+    assert titles(slides) == ["", "Two"]
+    assert slides[0].anchor == "slide-1"
+    assert slides[0].body == "<p>Opening words.</p>"
+
+
+def test_a_bare_h1_before_an_h2_is_a_section_divider():
+    slides = slides_of("# Part 1\n\n## 1.1 Start\n\ntext\n")
+
+    assert titles(slides) == ["Part 1", "1.1 Start"]
+    assert [s.divider for s in slides] == [True, False]
+
+
+def test_horizontal_rule_starts_an_untitled_slide():
+    slides = slides_of("## Alpha\n\none\n\n---\n\ntwo\n\n---\n\nthree\n")
+
+    assert titles(slides) == ["Alpha", "", ""]
+    assert [s.body for s in slides] == ["<p>one</p>", "<p>two</p>", "<p>three</p>"]
+    assert "<hr" not in "".join(s.body for s in slides)
+
+
+def test_headerlinks_are_left_out_of_titles_and_bodies():
+    slides = slides_of("## Alpha\n\n### Inner\n\ntext\n")
+
+    assert slides[0].title == "Alpha"
+    assert "headerlink" not in slides[0].body
+    assert '<h3 id="inner">Inner</h3>' in slides[0].body
+
+
+def test_long_list_continues_on_further_slides_with_its_numbering():
+    items = "\n".join(f"{n}. item number {n} " + "word " * 30 for n in range(1, 41))
+    slides = slides_of(f"## Long list\n\n{items}\n")
+
+    assert len(slides) == 7
+    assert set(titles(slides)) == {"Long list"}
+    assert [(s.part, s.parts) for s in slides] == [(n, 7) for n in range(1, 8)]
+    assert [s.anchor for s in slides[:3]] == ["long-list", "long-list--2", "long-list--3"]
+    assert sum(s.body.count("<li>") for s in slides) == 40
+    assert slides[0].body.startswith("<ol><li>item number 1 ")
+    starts = [re.search(r'<ol start="(\d+)">', s.body) for s in slides[1:]]
+    assert all(starts)
+    first_items = [int(m.group(1)) for m in starts]
+    assert first_items == sorted(first_items)
+    assert first_items[0] == slides[0].body.count("<li>") + 1
+
+
+def test_table_split_by_rows_repeats_the_header():
+    rows = "\n".join(f"| model {n} | 2023/{n % 12 + 1:02d} | {n} |" for n in range(1, 61))
+    slides = slides_of(f"## Models\n\n| Name | Released | Size |\n| --- | --- | --- |\n{rows}\n")
+
+    assert len(slides) == 6  # 11 rows of one line under the header fit on a slide
+    for slide in slides:
+        assert slide.body.count("<thead>") == 1
+        assert "<th>Name</th>" in slide.body
+    body_rows = [s.body.split("<tbody>")[1].count("<tr>") for s in slides]
+    assert sum(body_rows) == 60
+    assert "model 1 " not in slides[1].body and "<td>model 60</td>" in slides[-1].body
+
+
+def test_long_section_splits_at_h3_and_short_one_keeps_them():
+    paragraph = "这是一段很长的中文文字，用来填满幻灯片。" * 12
+    long = f"## Big\n\n### Part A\n\n{paragraph}\n\n### Part B\n\n{paragraph}\n"
+    short = "## Small\n\n### Part C\n\nshort\n\n### Part D\n\nshort\n"
+    slides = slides_of(long + short)
+
+    assert titles(slides) == ["Part A", "Part B", "Small"]
+    assert [s.kicker for s in slides] == ["Big", "Big", ""]
+    assert "<h3" in slides[2].body
+
+
+def test_speaker_notes_leave_the_slide_for_its_notes():
+    slides = slides_of(
+        "## Scaling\n\nOn the slide.\n\n> [!notes] Speaker\n> Say $L(N)$ **slowly**.\n\nAfter.\n"
+    )
+
+    assert len(slides) == 1
+    assert slides[0].body == "<p>On the slide.</p><p>After.</p>"
+    assert "callout" not in slides[0].notes
+    assert "<strong>slowly</strong>" in slides[0].notes
+    assert '<span class="arithmatex">\\(L(N)\\)</span>' in slides[0].notes
+
+
+def test_speaker_alias_and_nested_notes_are_extracted():
+    slides = slides_of("## A\n\n- item\n\n    > [!speaker]\n    > nested note\n")
+
+    assert "nested note" in slides[0].notes
+    assert "nested note" not in slides[0].body
+
+
+def test_section_ending_slightly_over_stays_on_one_slide():
+    items = "\n".join(f"- point {n}" for n in range(1, 14))  # 15.35 lines for 14
+    slides = slides_of(f"## Points\n\n{items}\n")
+    more = slides_of(f"## Points\n\n{items}\n" + "\n".join(f"- more {n}" for n in range(3)))
+
+    assert len(slides) == 1
+    assert len(more) == 2
+
+
+def test_side_by_side_pairs_matching_sections():
+    zh = render("## 背景\n\n中文内容\n\n## 方法\n\n方法内容\n")
+    en = render("## Background\n\nEnglish text\n\n## Method\n\nMethod text\n")
+    slides = build_side_by_side(zh, en)
+
+    assert titles(slides) == ["背景", "方法"]
+    assert [s.title_en for s in slides] == ["Background", "Method"]
+    assert [s.paired for s in slides] == [True, True]
+    assert slides[0].body == "<p>中文内容</p>" and slides[0].body_en == "<p>English text</p>"
+
+
+def test_side_by_side_falls_back_to_one_language_after_the_other():
+    zh = render("## 背景\n\n中文\n")
+    en = render("## Background\n\ntext\n\n## Extra\n\nmore\n")
+    slides = build_side_by_side(zh, en)
+
+    assert titles(slides) == ["背景", "Background", "Extra"]
+    assert [s.lang for s in slides] == ["zh", "en", "en"]
+    assert [s.paired for s in slides] == [False, False, False]
+
+
+def test_serialize_keeps_text_escaped():
+    html = '<p>a &lt;script&gt; &amp; <a href="/x?a=1&amp;b=&quot;2&quot;">link</a><br></p>'
+
+    assert serialize(parse(html)) == html
+
+
+def test_sections_ignore_whitespace_and_keep_order():
+    found = sections(render("## A\n\nx\n\n## B\n\ny\n"))
+
+    assert [(s.title, s.level, s.anchor) for s in found] == [("A", 2, "a"), ("B", 2, "b")]
+
+
+def test_estimate_counts_wrapped_lines():
+    short = parse("<p>short</p>")[0]
+    long = parse(f"<p>{'字' * 100}</p>")[0]  # 100 CJK characters: three lines of 44
+
+    assert estimate(short) == 1.4
+    assert estimate(long) == 3.4
+    assert BODY_LINES == 14.0
