@@ -16,5 +16,5 @@ loaddemo:
 	.venv/bin/python manage.py loaddemo
 
 messages:   ## refresh and compile the translation catalogues
-	.venv/bin/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles
+	.venv/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --ignore=test-artifacts
 	.venv/bin/python manage.py compilemessages --ignore=.venv

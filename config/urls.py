@@ -11,4 +11,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("papers.urls")),
     path("", include("notes.urls")),
+    path("search/", include("search.urls")),
+    path("", include("bench.urls")),
 ]
+
+# 403 and 404 use Django's views with templates/403.html and 404.html.
+handler500 = "core.errors.server_error"

@@ -1,14 +1,21 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Note, ReadingGroup
+from .models import Meeting, Membership, Note, ReadingGroup
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
 
 
 class EditConflict(Exception):
     """The record was saved by someone else after this form was opened."""
+
+
+def limit_length(field, limit=BODY_LIMIT):
+    """Cap a text field at the documented limit, in the browser and on the server."""
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit))
 
 
 def check_text(value):
@@ -87,7 +94,7 @@ class NoteForm(RevisionForm):
         for name in ("title_zh", "title_en", "body_zh", "body_en"):
             self.fields[name].validators.append(check_text)
         for name in ("body_zh", "body_en"):
-            self.fields[name].max_length = BODY_LIMIT
+            limit_length(self.fields[name])
             self.fields[name].help_text = _(
                 "Markdown: tables, $formulas$, > [!info] callouts, [[wiki links]]. "
                 "At most %(limit)s characters."
@@ -109,3 +116,26 @@ class NoteForm(RevisionForm):
             note.save()
             self.save_m2m()
         return note
+
+
+class MeetingWriteupForm(RevisionForm):
+    """The parts of a meeting page its organisers and presenters edit on the site."""
+
+    class Meta:
+        model = Meeting
+        fields = ["title_zh", "title_en", "writeup_zh", "writeup_en", "translation", "minutes"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 18, "class": "markdown-source"})
+            for name in ("writeup_zh", "writeup_en", "minutes")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields:
+            self.fields[name].validators.append(check_text)
+        for name in ("writeup_zh", "writeup_en", "minutes"):
+            limit_length(self.fields[name])
+            self.fields[name].help_text = _(
+                "Markdown: tables, $formulas$, > [!info] callouts, [[wiki links]]. "
+                "At most %(limit)s characters."
+            ) % {"limit": f"{BODY_LIMIT:,}"}

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from core.models import Language, NaturalKeyManager, RenderedMarkdown, TimeStamped
@@ -151,6 +152,9 @@ class Meeting(RenderedMarkdown, TimeStamped):
     }
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["writeup_zh_html", "writeup_en_html", "minutes_html"]
+    )
 
     class Meta:
         ordering = ["-date", "-number"]
@@ -287,6 +291,7 @@ class Note(RenderedMarkdown, TimeStamped):
     markdown_fields = {"body_zh": "body_zh_html", "body_en": "body_en_html"}
 
     objects = NoteQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_zh_html", "body_en_html"])
 
     class Meta:
         ordering = ["-updated"]

@@ -12,6 +12,7 @@ from papers.models import LanguageModel, Paper
 
 from .forms import EditConflict, NoteForm
 from .models import GlossaryTerm, Meeting, Membership, Note, ReadingGroup, ReadingList
+from .permissions import editable_notes
 
 
 def group_detail(request, slug):
@@ -83,7 +84,7 @@ def _attach_from_query(request, form):
 def note_edit(request, slug=None):
     note = None
     if slug is not None:
-        note = get_object_or_404(Note, slug=slug, author=request.user)
+        note = get_object_or_404(editable_notes(request.user), slug=slug)
     initial = {} if note else _attach_from_query(request, None)
     form = NoteForm(request.POST or None, instance=note, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +104,7 @@ def note_edit(request, slug=None):
 
 @require_POST
 def note_delete(request, slug):
-    note = get_object_or_404(Note, slug=slug, author=request.user)
+    note = get_object_or_404(editable_notes(request.user), slug=slug)
     target = note.paper or note.language_model or note.meeting
     note.delete()
     messages.success(request, _("Your note was deleted."))

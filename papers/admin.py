@@ -1,7 +1,16 @@
+"""The admin for the shared knowledge base.
+
+Papers, models, datasets and the rest are shared by every group: staff edit them
+as Django's model permissions allow. Notes shown inline are only those the user
+may edit (see notes/admin.py). Papers and models keep a history with restore.
+"""
+
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from notes.admin import NoteInlineBase
 from notes.models import Note
 
 from .models import (
@@ -62,7 +71,7 @@ class OrganizationAdmin(admin.ModelAdmin):
         return obj.model_count
 
 
-class NoteInline(admin.StackedInline):
+class NoteInline(NoteInlineBase, admin.StackedInline):
     model = Note
     extra = 0
     fields = ["title_zh", "title_en", "body_zh", "body_en", "author", "group", "visibility"]
@@ -71,7 +80,7 @@ class NoteInline(admin.StackedInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(TagsMixin, admin.ModelAdmin):
+class PaperAdmin(TagsMixin, SimpleHistoryAdmin):
     list_display = ["title", "title_zh", "arxiv_id", "year", "venue", "tag_list"]
     list_filter = ["year", "tags", "sources", "organizations"]
     search_fields = ["title", "title_zh", "arxiv_id", "authors", "slug"]
@@ -95,7 +104,7 @@ class ModelDatasetInline(admin.TabularInline):
 
 
 @admin.register(LanguageModel)
-class LanguageModelAdmin(TagsMixin, admin.ModelAdmin):
+class LanguageModelAdmin(TagsMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "organization",

@@ -8,13 +8,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from core.models import NaturalKeyManager, TimeStamped
 
 # New-style identifiers (0704.0001 onwards) with an optional version suffix.
-ARXIV_ID_RE = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
+ARXIV_ID_RE = re.compile(r"^[0-9]{4}\.[0-9]{4,5}(v[0-9]+)?$")  # ASCII digits only
 validate_arxiv_id = RegexValidator(
     ARXIV_ID_RE,
     _("Enter an arXiv identifier such as 2303.18223 (four digits, a dot, four or five digits)."),
@@ -102,11 +103,46 @@ class TaggedPaper(TaggedItem):
 
 
 class PaperQuerySet(models.QuerySet):
-    def for_list(self):
-        """Return papers with what a list row shows: organisations, topics, note counts."""
+    def for_list(self, user):
+        """Return papers with what a list row shows: organisations, topics, and how many
+        notes the user may read and meetings of theirs presented it (subqueries, so that
+        a page of 25 rows costs the same at any size of the library)."""
+        from notes.models import Meeting, Note
+
+        def count_of(queryset):
+            counted = queryset.order_by().values("paper").annotate(n=models.Count("pk"))
+            return models.functions.Coalesce(
+                models.Subquery(counted.values("n")[:1]), 0, output_field=models.IntegerField()
+            )
+
         return self.prefetch_related("organizations", "tags").annotate(
-            note_count=models.Count("notes", distinct=True),
-            meeting_count=models.Count("meetings", distinct=True),
+            note_count=count_of(Note.objects.visible_to(user).filter(paper=models.OuterRef("pk"))),
+            meeting_count=count_of(
+                Meeting.papers.through.objects.filter(
+                    paper=models.OuterRef("pk"),
+                    meeting__in=Meeting.objects.visible_to(user),
+                )
+            ),
+        )
+
+    def with_notes_visible_to(self, user):
+        from notes.models import Note
+
+        return self.filter(
+            models.Exists(Note.objects.visible_to(user).filter(paper=models.OuterRef("pk")))
+        )
+
+    def presented_to(self, user):
+        """Return papers presented at a meeting of the user's groups."""
+        from notes.models import Meeting
+
+        return self.filter(
+            models.Exists(
+                Meeting.papers.through.objects.filter(
+                    paper=models.OuterRef("pk"),
+                    meeting__in=Meeting.objects.visible_to(user),
+                )
+            )
         )
 
     def get_by_natural_key(self, slug):
@@ -152,6 +188,7 @@ class Paper(TimeStamped):
     tags = TaggableManager(through=TaggedPaper, blank=True, verbose_name=_("topics"))
 
     objects = PaperQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "-month", "title"]
@@ -434,6 +471,7 @@ class LanguageModel(TimeStamped):
     tags = TaggableManager(through=TaggedModel, blank=True, verbose_name=_("topics"))
 
     objects = LanguageModelQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["released", "name"]

@@ -20,10 +20,13 @@ THROUGH_TAG_MODELS = {"taggedpaper", "taggeddataset", "taggedmodel", "taggednote
 
 
 def domain_models():
+    # Historical records (django-simple-history) are shown on each record's history page.
     return [
         model
         for model in apps.get_models()
-        if model._meta.app_label in DOMAIN_APPS and model._meta.model_name not in THROUGH_TAG_MODELS
+        if model._meta.app_label in DOMAIN_APPS
+        and model._meta.model_name not in THROUGH_TAG_MODELS
+        and not model._meta.model_name.startswith("historical")
     ]
 
 

@@ -1,0 +1,64 @@
+"""What a backup holds, and how it is written: shared by the backup and restore commands.
+
+A backup is every row of the accounts (users and groups), topics, the admin's log,
+the knowledge base, what the groups wrote and the history of changes, as Django
+JSON with natural foreign keys (content types and permissions are recreated by
+``migrate``, so they are named, not numbered) and the original primary keys, so a
+restore into an empty database gives identical data on SQLite or PostgreSQL. The
+search index is derived and rebuilt after a restore; sessions and login-failure
+records are not kept.
+"""
+
+import datetime
+
+from django.apps import apps
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+
+# These also write history rows that point at deleted records (core/serializers).
+from core.serializers.json import Serializer as JSONSerializer
+from core.serializers.python import Serializer as PythonSerializer
+
+BACKUP_APPS = ["auth", "admin", "taggit", "papers", "notes"]
+SKIPPED_MODELS = {"auth.permission"}
+
+
+def backup_models():
+    """Return the models a backup holds, in an order loaddata can follow."""
+    selected = []
+    for label in BACKUP_APPS:
+        config = apps.get_app_config(label)
+        models = [m for m in config.get_models() if m._meta.label_lower not in SKIPPED_MODELS]
+        selected.append((config, models))
+    return serializers.sort_dependencies(selected, allow_cycles=True)
+
+
+def backup_objects(models=None):
+    for model in models or backup_models():
+        yield from model._base_manager.order_by(model._meta.pk.name).iterator(chunk_size=1000)
+
+
+class FullPrecisionEncoder(DjangoJSONEncoder):
+    """Keep microseconds, which Django's encoder cuts to milliseconds."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def write_backup(stream):
+    """Serialise every backed-up row to the text stream; return the rows per model."""
+    models = backup_models()
+    JSONSerializer().serialize(
+        backup_objects(models),
+        stream=stream,
+        use_natural_foreign_keys=True,
+        cls=FullPrecisionEncoder,
+    )
+    return {model._meta.label: model._base_manager.count() for model in models}
+
+
+def snapshot():
+    """Return every backed-up row as plain data (for comparing two databases)."""
+    return PythonSerializer().serialize(backup_objects(), use_natural_foreign_keys=True)

@@ -1,0 +1,77 @@
+"""Who may change what in a reading group.
+
+Roles per group: an **organiser** edits the group, its meetings and reading lists
+and moderates the notes written for it; a **member** reads the group's content,
+writes and edits their own notes, and edits a meeting they present. A superuser
+may do everything. Reading rules live on the querysets (``visible_to``); these
+are the writing rules, used by the site's views and by the admin alike.
+"""
+
+from django.db.models import Q
+
+from .models import Meeting, Membership, Note, ReadingGroup, ReadingList
+
+
+def organised_group_ids(user):
+    """Return the ids of the groups the user organises (a subquery)."""
+    return Membership.objects.filter(user=user, role=Membership.Role.ORGANISER).values("group_id")
+
+
+def organises(user, group_id):
+    if not user.is_authenticated or group_id is None:
+        return False
+    return Membership.objects.filter(
+        user=user, group_id=group_id, role=Membership.Role.ORGANISER
+    ).exists()
+
+
+def organises_any(user):
+    return user.is_authenticated and organised_group_ids(user).exists()
+
+
+def editable_groups(user):
+    """Return the groups whose page, members and reading lists the user may edit."""
+    if user.is_superuser:
+        return ReadingGroup.objects.all()
+    return ReadingGroup.objects.filter(pk__in=organised_group_ids(user))
+
+
+def editable_meetings(user):
+    """Return meetings the user may edit: their groups' as organiser, or ones they present."""
+    if user.is_superuser:
+        return Meeting.objects.all()
+    if not user.is_authenticated:
+        return Meeting.objects.none()
+    presented = Q(
+        presenters=user,
+        group__in=Membership.objects.filter(user=user).values("group_id"),
+    )
+    return Meeting.objects.filter(Q(group__in=organised_group_ids(user)) | presented).distinct()
+
+
+def editable_notes(user):
+    """Return notes the user may edit: their own, and as organiser the group's shared ones.
+
+    Moderation covers notes written for the organiser's group that its members can
+    read; a private note stays its author's alone.
+    """
+    if user.is_superuser:
+        return Note.objects.all()
+    if not user.is_authenticated:
+        return Note.objects.none()
+    moderated = Q(group__in=organised_group_ids(user)) & ~Q(visibility=Note.Visibility.PRIVATE)
+    return Note.objects.filter(Q(author=user) | moderated)
+
+
+def editable_reading_lists(user):
+    if user.is_superuser:
+        return ReadingList.objects.all()
+    return ReadingList.objects.filter(group__in=organised_group_ids(user))
+
+
+def can_edit_meeting(user, meeting):
+    return editable_meetings(user).filter(pk=meeting.pk).exists()
+
+
+def can_edit_note(user, note):
+    return editable_notes(user).filter(pk=note.pk).exists()

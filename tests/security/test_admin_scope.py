@@ -1,0 +1,148 @@
+"""The admin: a staff member who is not a superuser sees and edits only their groups'."""
+
+import pytest
+from django.urls import reverse
+
+from notes.models import Meeting, Note
+from tests.factories import NoteFactory, PaperFactory
+
+from .conftest import grant
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "member", "other", "organiser", "staff", "superuser"]
+
+
+def change(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def admin_urls(w):
+    return {
+        "index": reverse("admin:index"),
+        "notes": reverse("admin:notes_note_changelist"),
+        "note_a": change(w.shared),
+        "note_b": change(w.note_b),
+        "note_a_history": reverse("admin:notes_note_history", args=[w.shared.pk]),
+        "meeting_a": change(w.meeting),
+        "meeting_b": change(w.meeting_b),
+        "group_a": change(w.group_a),
+        "group_b": change(w.group_b),
+        "list_a": change(w.list_a),
+        "list_b": change(w.list_b),
+        "add_group": reverse("admin:notes_readinggroup_add"),
+        "papers": reverse("admin:papers_paper_changelist"),
+    }
+
+
+# 302 from the admin itself: the login page, or "does not exist" back to the index.
+#                 anonymous member other organiser staff superuser
+MATRIX = {
+    "index":          (302, 302, 302, 302, 200, 200),
+    "notes":          (302, 302, 302, 302, 200, 200),
+    "note_a":         (302, 302, 302, 302, 302, 200),
+    "note_b":         (302, 302, 302, 302, 200, 200),
+    "note_a_history": (302, 302, 302, 302, 403, 200),
+    "meeting_a":      (302, 302, 302, 302, 302, 200),
+    "meeting_b":      (302, 302, 302, 302, 200, 200),
+    "group_a":        (302, 302, 302, 302, 302, 200),
+    "group_b":        (302, 302, 302, 302, 200, 200),
+    "list_a":         (302, 302, 302, 302, 302, 200),
+    "list_b":         (302, 302, 302, 302, 200, 200),
+    "add_group":      (302, 302, 302, 302, 403, 200),
+    "papers":         (302, 302, 302, 302, 403, 200),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_answers_each_role_as_the_matrix_says(client, world, role):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    answers = {name: client.get(url).status_code for name, url in admin_urls(world).items()}
+    expected = {name: row[ROLES.index(role)] for name, row in MATRIX.items()}
+    assert answers == expected
+
+
+def test_staff_lists_show_only_their_groups_records(client, world):
+    own = NoteFactory(author=world.staff, visibility=Note.Visibility.PRIVATE)
+    client.force_login(world.staff)
+    notes = client.get(reverse("admin:notes_note_changelist")).context["cl"].result_list
+    meetings = client.get(reverse("admin:notes_meeting_changelist")).context["cl"].result_list
+    groups = client.get(reverse("admin:notes_readinggroup_changelist")).context["cl"].result_list
+    assert sorted(n.pk for n in notes) == sorted([world.note_b.pk, own.pk])
+    assert list(meetings) == [world.meeting_b]
+    assert list(groups) == [world.group_b]
+
+
+def test_staff_cannot_move_a_meeting_into_a_group_they_do_not_organise(client, world):
+    client.force_login(world.staff)
+    response = client.post(
+        change(world.meeting_b),
+        {
+            "group": world.group_a.pk,
+            "number": 7,
+            "date": "2024-03-01",
+            "revision": world.meeting_b.revision,
+            "Meeting_papers-TOTAL_FORMS": 0,
+            "Meeting_papers-INITIAL_FORMS": 0,
+            "notes-TOTAL_FORMS": 0,
+            "notes-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "group" in response.context["adminform"].form.errors
+    world.meeting_b.refresh_from_db()
+    assert world.meeting_b.group == world.group_b
+
+
+def test_shared_records_follow_model_permissions(client, world):
+    paper = PaperFactory()
+    NoteFactory(paper=paper, author=world.member, group=world.group_a)
+    visible = NoteFactory(paper=paper, author=world.other, group=world.group_b)
+    grant(world.staff, "view_paper", "change_paper")
+    client.force_login(world.staff)
+    response = client.get(change(paper))
+    assert response.status_code == 200
+    inline = next(f for f in response.context["inline_admin_formsets"] if f.opts.model is Note)
+    assert [form.instance for form in inline.formset.forms if form.instance.pk] == [visible]
+    assert client.get(reverse("admin:papers_paper_add")).status_code == 403
+
+
+def test_history_shows_who_changed_what_and_restores(client, world):
+    meeting = world.meeting_b
+    client.force_login(world.staff)
+    meeting.title_en = "Renamed"
+    meeting._history_user = world.other
+    meeting.save()
+    history = client.get(reverse("admin:notes_meeting_history", args=[meeting.pk]))
+    assert history.status_code == 200
+    content = history.content.decode()
+    assert world.other.username in content
+    first = meeting.history.earliest()
+    url = reverse("admin:notes_meeting_simple_history", args=[meeting.pk, first.history_id])
+    form = client.get(url).context["adminform"].form
+    data = {
+        **{name: form[name].value() for name in ("group", "number", "date", "title_zh")},
+        "title_en": form["title_en"].value(),
+        "revision": form["revision"].value(),
+        "writeup_zh": form["writeup_zh"].value(),
+        "Meeting_papers-TOTAL_FORMS": 0,
+        "Meeting_papers-INITIAL_FORMS": 0,
+        "notes-TOTAL_FORMS": 0,
+        "notes-INITIAL_FORMS": 0,
+    }
+    assert data["title_en"] == "Group meeting"
+    assert client.post(url, data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title_en == "Group meeting"
+    assert meeting.revision == first.revision + 1  # a restore is a new revision
+    assert meeting.history.latest().history_user == world.staff
+
+
+def test_staff_cannot_restore_another_groups_meeting(client, world):
+    client.force_login(world.staff)
+    version = world.meeting.history.earliest()
+    url = reverse("admin:notes_meeting_simple_history", args=[world.meeting.pk, version.pk])
+    assert client.get(url).status_code == 404
+    assert Meeting.objects.get(pk=world.meeting.pk).revision == 1

@@ -1,0 +1,133 @@
+"""Backup and restore: everything out, into an empty database, identical data back."""
+
+import gzip
+import json
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
+
+from core.backup import backup_models, snapshot
+from notes.models import Meeting, Note
+from papers.models import Paper
+from tests.factories import (
+    LanguageModelFactory,
+    MeetingFactory,
+    MembershipFactory,
+    NoteFactory,
+    PaperFactory,
+    ReadingListFactory,
+    UserFactory,
+)
+
+
+def make_records():
+    editors = Group.objects.create(name="Editors")
+    editors.permissions.add(*Permission.objects.filter(codename__in=["change_paper", "view_note"]))
+    user = UserFactory(first_name="李", last_name="雷")
+    user.groups.add(editors)
+    membership = MembershipFactory(user=user, role="organiser")
+    paper = PaperFactory(title="Attention is all you need", title_zh="注意力")
+    paper.tags.add("Transformers", "基础")
+    doomed = PaperFactory()
+    base = LanguageModelFactory()
+    LanguageModelFactory(base_model=base, relation="lora", facts={"layers": 32, "rope": True})
+    meeting = MeetingFactory(group=membership.group, writeup_zh="$$x^2$$ [[Attention]]")
+    meeting.papers.add(paper)
+    meeting.presenters.add(user)
+    note = NoteFactory(author=user, group=membership.group, paper=doomed, body_en="# Old")
+    note.body_en = "# New\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+    note.paper = paper
+    note.save()
+    note.tags.add("Surveys")
+    NoteFactory(author=user, paper=paper, visibility=Note.Visibility.PRIVATE)
+    ReadingListFactory(group=membership.group).items.create(paper=paper, position=1)
+    LogEntry.objects.log_actions(
+        user_id=user.pk, queryset=[paper], action_flag=CHANGE, change_message="edited"
+    )
+    doomed.delete()  # its history and the note's history now point at a deleted paper
+    return note
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_then_restore_into_an_empty_database_gives_identical_data(tmp_path):
+    make_records()
+    before = snapshot()
+    path = tmp_path / "site.json.gz"
+    call_command("backup", output=path)
+
+    call_command("flush", interactive=False, verbosity=0)
+    ContentType.objects.clear_cache()
+    assert Paper.objects.count() == Note.history.count() == 0
+
+    call_command("restore", path)
+    after = snapshot()
+    assert len(after) == len(before) > 25
+    assert after == before
+    assert '<span class="arithmatex">\\[x^2\\]</span>' in Meeting.objects.get().writeup_zh_html
+    restored = Note.objects.get(body_en__startswith="# New")
+    assert [h.body_en for h in restored.history.order_by("history_date")] == [
+        "# Old",
+        restored.body_en,
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_file_holds_every_kind_of_record(tmp_path):
+    make_records()
+    path = tmp_path / "site.json.gz"
+    call_command("backup", output=path)
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        records = json.load(stream)
+    labels = {record["model"] for record in records}
+    assert {
+        *("auth.user", "auth.group", "taggit.tag", "admin.logentry"),
+        *("papers.paper", "papers.historicalpaper", "papers.languagemodel"),
+        *("notes.note", "notes.historicalnote", "notes.meeting", "notes.readinglistitem"),
+    } <= labels
+    assert "auth.permission" not in labels
+    group = next(r for r in records if r["model"] == "auth.group")
+    assert sorted(group["fields"]["permissions"]) == [
+        ["change_paper", "papers", "paper"],
+        ["view_note", "notes", "note"],
+    ]
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.django_db
+def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
+    path = tmp_path / "empty.json.gz"
+    call_command("backup", output=path)
+    PaperFactory()
+    with pytest.raises(CommandError) as error:
+        call_command("restore", path)
+    assert str(error.value) == (
+        "Refusing to restore: the database is not empty (1 papers.HistoricalPaper, "
+        "1 papers.Paper). Restore into a new, migrated database."
+    )
+
+
+@pytest.mark.django_db
+def test_restore_of_a_broken_file_changes_nothing(tmp_path):
+    path = tmp_path / "broken.json.gz"
+    with gzip.open(path, "wt") as stream:
+        stream.write('[{"model": "papers.paper", "pk": 1, "fields": {"slug": "x"}}, {"model": ')
+    with pytest.raises(CommandError, match="Nothing was restored"):
+        call_command("restore", path)
+    assert all(not m._base_manager.exists() for m in backup_models())
+
+
+@pytest.mark.django_db
+def test_dumpdata_writes_history_that_points_at_deleted_records(tmp_path):
+    paper = PaperFactory(slug="gone")
+    note = NoteFactory(paper=paper)
+    note.paper = None
+    note.save()
+    pk = paper.pk
+    paper.delete()
+    out = tmp_path / "dump.json"
+    call_command("dumpdata", "notes.historicalnote", natural_foreign=True, output=str(out))
+    records = json.loads(out.read_text())
+    assert [r["fields"]["paper"] for r in records] == [pk, None]

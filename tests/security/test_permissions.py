@@ -1,0 +1,120 @@
+"""The permission matrix of the site: every page × every role.
+
+Status codes: 200 shown, 302 sent to the login page, 403 may read but not change,
+404 not shown (not even that it exists).
+"""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "member", "other", "organiser", "presenter", "staff", "superuser"]
+
+
+def page_urls(w):
+    meeting = [w.meeting.group.slug, w.meeting.number]
+    return {
+        "group": w.group_a.get_absolute_url(),
+        "meeting": w.meeting.get_absolute_url(),
+        "meeting_edit": reverse("notes:meeting_edit", args=meeting),
+        "private_note": w.private.get_absolute_url(),
+        "group_note": w.shared.get_absolute_url(),
+        "public_note": w.public.get_absolute_url(),
+        "private_note_edit": reverse("notes:note_edit", args=[w.private.slug]),
+        "group_note_edit": reverse("notes:note_edit", args=[w.shared.slug]),
+        "public_note_edit": reverse("notes:note_edit", args=[w.public.slug]),
+        "papers": reverse("papers:paper_list"),
+        "glossary": reverse("notes:glossary"),
+        "my_notes": reverse("notes:my_notes"),
+        "home": reverse("home"),
+    }
+
+
+#                      anonymous member other organiser presenter staff superuser
+MATRIX = {
+    "group":             (302, 200, 404, 200, 200, 404, 200),
+    "meeting":           (302, 200, 404, 200, 200, 404, 200),
+    "meeting_edit":      (302, 403, 404, 200, 200, 404, 200),
+    "private_note":      (302, 200, 404, 404, 404, 404, 200),
+    "group_note":        (302, 200, 404, 200, 200, 404, 200),
+    "public_note":       (302, 200, 200, 200, 200, 200, 200),
+    "private_note_edit": (302, 200, 404, 404, 404, 404, 200),
+    "group_note_edit":   (302, 200, 404, 200, 404, 404, 200),
+    "public_note_edit":  (302, 200, 404, 200, 404, 404, 200),
+    "papers":            (302, 200, 200, 200, 200, 200, 200),
+    "glossary":          (302, 200, 200, 200, 200, 200, 200),
+    "my_notes":          (302, 200, 200, 200, 200, 200, 200),
+    "home":              (302, 200, 200, 200, 200, 200, 200),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_site_pages_answer_each_role_as_the_matrix_says(client, world, role):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    urls = page_urls(world)
+    answers = {name: client.get(url).status_code for name, url in urls.items()}
+    expected = {name: row[ROLES.index(role)] for name, row in MATRIX.items()}
+    assert answers == expected
+
+
+def test_another_groups_private_page_looks_like_no_page(client, world):
+    client.force_login(world.other)
+    missing = client.get("/groups/no-such-group/")
+    hidden = client.get(world.group_a.get_absolute_url())
+    assert hidden.status_code == missing.status_code == 404
+    assert world.group_a.name not in hidden.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("member", 404), ("other", 404), ("organiser", 302), ("superuser", 302)],
+)
+def test_only_author_and_moderators_delete_a_group_note(client, world, role, expected):
+    client.force_login(world.users[role])
+    response = client.post(reverse("notes:note_delete", args=[world.shared.slug]))
+    if role == "member":  # the author
+        expected = 302
+    assert response.status_code == expected
+
+
+def test_organiser_cannot_delete_a_private_note(client, world):
+    client.force_login(world.organiser)
+    response = client.post(reverse("notes:note_delete", args=[world.private.slug]))
+    assert response.status_code == 404
+    assert type(world.private).objects.filter(pk=world.private.pk).exists()
+
+
+def test_presenter_saves_the_meeting_write_up(client, world):
+    client.force_login(world.presenter)
+    url = reverse("notes:meeting_edit", args=[world.group_a.slug, 1])
+    response = client.post(
+        url, {"title_zh": "新标题", "writeup_zh": "# 新的", "revision": world.meeting.revision}
+    )
+    assert response.status_code == 302
+    world.meeting.refresh_from_db()
+    assert (world.meeting.title_zh, world.meeting.revision) == ("新标题", 2)
+    assert world.meeting.writeup_zh_html.startswith('<h1 id="新的">')
+
+
+def test_member_of_group_cannot_post_to_the_meeting_editor(client, world):
+    client.force_login(world.member)
+    url = reverse("notes:meeting_edit", args=[world.group_a.slug, 1])
+    assert client.post(url, {"title_zh": "x", "revision": 1}).status_code == 403
+    world.meeting.refresh_from_db()
+    assert world.meeting.title_zh == "组会分享"
+
+
+def test_meeting_page_offers_the_editor_only_to_editors(client, world):
+    url = reverse("notes:meeting_edit", args=[world.group_a.slug, 1])
+    client.force_login(world.member)
+    assert url not in client.get(world.meeting.get_absolute_url()).content.decode()
+    client.force_login(world.presenter)
+    assert url in client.get(world.meeting.get_absolute_url()).content.decode()
+
+
+def test_member_cannot_attach_a_note_to_another_groups_meeting(client, world):
+    client.force_login(world.other)
+    response = client.get(reverse("notes:note_create") + f"?meeting={world.meeting.pk}")
+    assert response.status_code == 404
