@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from core import rendering  # noqa: F401  (connects the signal handlers)
+        from core import pagecache, rendering  # noqa: F401  (connects the signal handlers)
+
+        pagecache.connect_signals()

@@ -26,7 +26,7 @@ def home(request):
             "next_meetings": meetings.filter(date__gte=today).order_by("date")[:3],
             "latest_meetings": meetings.filter(date__lt=today).order_by("-date")[:3],
             "recent_notes": Note.objects.visible_to(user).for_list()[:8],
-            "recent_papers": Paper.objects.for_list().order_by("-created")[:8],
+            "recent_papers": Paper.objects.for_list(user).order_by("-created")[:8],
         },
     )
 

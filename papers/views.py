@@ -1,4 +1,5 @@
-from django.db.models import Prefetch, Q
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
@@ -7,7 +8,41 @@ from taggit.models import Tag
 from notes.models import Meeting, Note, ReadingListItem
 
 from . import charts
-from .models import Ability, Dataset, EvaluationTask, LanguageModel, Organization, Paper
+from .models import (
+    Ability,
+    Dataset,
+    EvaluationTask,
+    LanguageModel,
+    Organization,
+    Paper,
+    TaggedPaper,
+)
+
+FILTER_CHOICES_TTL = 300  # seconds; new topics and years show up within five minutes
+
+
+def paper_filter_choices():
+    """Return the topics, organisations and years the paper filters offer (cached)."""
+
+    def compute():
+        return {
+            "topics": list(
+                Tag.objects.filter(Exists(TaggedPaper.objects.filter(tag=OuterRef("pk"))))
+            ),
+            "organizations": list(
+                Organization.objects.filter(
+                    Exists(Paper.organizations.through.objects.filter(organization=OuterRef("pk")))
+                )
+            ),
+            "years": list(
+                Paper.objects.exclude(year=None)
+                .order_by("-year")
+                .values_list("year", flat=True)
+                .distinct()
+            ),
+        }
+
+    return cache.get_or_set("papers:filter-choices", compute, FILTER_CHOICES_TTL)
 
 
 class PaperListView(ListView):
@@ -22,7 +57,7 @@ class PaperListView(ListView):
 
     def get_queryset(self):
         params = self.request.GET
-        papers = Paper.objects.for_list()
+        papers = Paper.objects.for_list(self.request.user)
         if topic := params.get("topic"):
             papers = papers.filter(tags__slug=topic)
         if org := params.get("org"):
@@ -30,17 +65,15 @@ class PaperListView(ListView):
         if (year := params.get("year", "")).isdigit():
             papers = papers.filter(year=int(year))
         if params.get("has_notes") == "1":
-            papers = papers.filter(notes__in=Note.objects.visible_to(self.request.user))
+            papers = papers.with_notes_visible_to(self.request.user)
         if params.get("presented") == "1":
-            papers = papers.filter(meetings__in=Meeting.objects.visible_to(self.request.user))
+            papers = papers.presented_to(self.request.user)
         if q := params.get("q", "").strip():
             papers = papers.filter(
                 Q(title__icontains=q) | Q(title_zh__icontains=q) | Q(arxiv_id__icontains=q)
             )
         sort = params.get("sort", "newest")
-        return papers.distinct().order_by(
-            *self.sort_options.get(sort, self.sort_options["newest"])[1]
-        )
+        return papers.order_by(*self.sort_options.get(sort, self.sort_options["newest"])[1])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -196,7 +229,7 @@ def organization_detail(request, slug):
         "papers/organization_detail.html",
         {
             "organization": organization,
-            "papers": organization.papers.for_list(),
+            "papers": organization.papers.for_list(request.user),
             "models": organization.models.for_list(),
             "datasets": organization.datasets.all(),
         },

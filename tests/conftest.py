@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import MembershipFactory, ReadingGroupFactory, UserFactory
@@ -6,6 +7,8 @@ from tests.factories import MembershipFactory, ReadingGroupFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _fast_settings(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

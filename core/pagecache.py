@@ -1,0 +1,94 @@
+"""Cache whole rendered reading pages per session, dropped on any change to the content.
+
+Reading pages are read far more often than anything changes, and rendering them
+(templates, Markdown already stored as HTML) dominates their cost. A page is kept
+under a key of the content *generation*, the session, the interface language, the
+reader's bilingual choice and the full path; saving or deleting any record of the
+content apps moves the generation on, so no page is ever served from before a change.
+
+The generation and the pages live in the default cache: with several workers or
+machines it must be a shared one (the file cache by default, memcached or Redis on a
+cluster: see CACHES in config/settings.py). Pages that carry one-off messages, and
+responses other than 200, are never stored.
+"""
+
+from functools import wraps
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import get_language
+
+GENERATION_KEY = "pagecache:generation"
+CONTENT_APPS = {"papers", "notes", "taggit", "auth"}
+PAGE_TIMEOUT = 24 * 3600
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def bump_generation(**kwargs):
+    """Move the content generation on, so that every cached page is stale."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted): start a fresh generation
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def _content_change(sender, **kwargs):
+    # Now, and again after the commit: a page rendered meanwhile from the old data is
+    # stored under a generation that is never read again.
+    if sender._meta.app_label in CONTENT_APPS:
+        bump_generation()
+        transaction.on_commit(bump_generation)
+
+
+def connect_signals():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_content_change, dispatch_uid=f"pagecache-{signal}")
+
+
+def page_key(request):
+    from core.views import READING_COOKIE
+
+    return ":".join(
+        [
+            "pagecache:page",
+            str(generation()),
+            request.session.session_key or "anonymous",
+            get_language() or "",
+            request.COOKIES.get(READING_COOKIE, ""),
+            request.get_full_path(),
+        ]
+    )
+
+
+def cached_page(view):
+    """Serve a GET page from the per-session cache, or render and store it."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if (
+            request.method != "GET"
+            or not request.user.is_authenticated
+            or len(get_messages(request))  # one-off messages must be shown, not cached
+        ):
+            return view(request, *args, **kwargs)
+        key = page_key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.cookies:
+            cache.set(key, response, PAGE_TIMEOUT)
+        return response
+
+    return wrapper

@@ -1,0 +1,45 @@
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from tests.factories import NoteFactory, PaperFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_second_view_of_a_page_makes_no_query(member_client, django_assert_num_queries):
+    paper = PaperFactory(title="Chain of Thought")
+    member_client.get(paper.get_absolute_url())
+    # The session and the user are still looked up; the page itself is not rendered.
+    with django_assert_num_queries(2):
+        response = member_client.get(paper.get_absolute_url())
+    assertContains(response, "Chain of Thought")
+
+
+def test_a_save_makes_every_cached_page_stale(member_client):
+    paper = PaperFactory(title="Old title")
+    member_client.get(paper.get_absolute_url())
+    paper.title = "New title"
+    paper.save()
+    assertContains(member_client.get(paper.get_absolute_url()), "New title")
+
+
+def test_a_new_note_shows_on_a_cached_paper_page(member_client):
+    paper = PaperFactory()
+    member_client.get(paper.get_absolute_url())
+    NoteFactory(paper=paper, body_zh="新的笔记")
+    assertContains(member_client.get(paper.get_absolute_url()), "新的笔记")
+
+
+def test_pages_are_cached_per_session(client, member_client, member):
+    paper = PaperFactory()
+    NoteFactory(paper=paper, author=member, visibility="private", body_zh="我的私人笔记")
+    assertContains(member_client.get(paper.get_absolute_url()), "我的私人笔记")
+    client.force_login(UserFactory())
+    assertNotContains(client.get(paper.get_absolute_url()), "我的私人笔记")
+
+
+def test_pages_are_cached_per_interface_language(member_client):
+    url = reverse("papers:paper_list")
+    member_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assertContains(member_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN"), "论文")
