@@ -1,0 +1,162 @@
+import gettext
+import re
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
+
+
+@pytest.fixture(scope="module")
+def po():
+    return polib.pofile(str(CATALOGUE / "django.po"))
+
+
+@pytest.fixture(scope="module")
+def mo():
+    with open(CATALOGUE / "django.mo", "rb") as handle:
+        return gettext.GNUTranslations(handle)
+
+
+def _entries(po):
+    return [entry for entry in po if entry.msgid and not entry.obsolete]
+
+
+def _nav(language):
+    """The main navigation links as base.html renders them."""
+    labels = {"zh": ("论文", "模型", "数据集"), "en": ("Papers", "Models", "Datasets")}[language]
+    urls = (
+        reverse("papers:paper_list"),
+        reverse("papers:model_list"),
+        reverse("papers:dataset_list"),
+    )
+    return [f'<a href="{url}">{label}</a>' for url, label in zip(urls, labels, strict=True)]
+
+
+def test_catalogue_header_declares_chinese_with_one_plural_form(po):
+    assert po.metadata["Language"] == "zh_Hans"
+    assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    assert po.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
+    assert "#, fuzzy" not in (CATALOGUE / "django.po").read_text(encoding="utf-8")
+
+
+def test_catalogue_has_no_fuzzy_or_empty_entries(po):
+    assert [entry.msgid for entry in po.fuzzy_entries()] == []
+    assert [entry.msgid for entry in po.untranslated_entries()] == []
+    assert [entry.msgid for entry in po.obsolete_entries()] == []
+    assert len(_entries(po)) > 300
+
+
+def test_catalogue_keeps_every_placeholder(po):
+    mismatched = []
+    for entry in _entries(po):
+        source = entry.msgid_plural or entry.msgid
+        translated = entry.msgstr_plural[0] if entry.msgid_plural else entry.msgstr
+        if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(translated)):
+            mismatched.append(entry.msgid)
+    assert mismatched == []
+
+
+def test_compiled_catalogue_matches_po(po, mo):
+    assert mo.info()["plural-forms"] == "nplurals=1; plural=0;"
+    stale = []
+    for entry in _entries(po):
+        if entry.msgid_plural:
+            expected = entry.msgstr_plural[0]
+            for n in (1, 2):
+                if entry.msgctxt:
+                    got = mo.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
+                else:
+                    got = mo.ngettext(entry.msgid, entry.msgid_plural, n)
+                if got != expected:
+                    stale.append(entry.msgid)
+        else:
+            if entry.msgctxt:
+                got = mo.pgettext(entry.msgctxt, entry.msgid)
+            else:
+                got = mo.gettext(entry.msgid)
+            if got != entry.msgstr:
+                stale.append(entry.msgid)
+    assert stale == [], "run `make messages` to recompile django.mo"
+
+
+def test_site_answers_in_chinese_when_the_browser_asks(member_client):
+    response = member_client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+
+    assert response.headers["Content-Language"] == "zh-hans"
+    assertContains(response, '<html lang="zh-Hans">')
+    for link in _nav("zh"):
+        assertContains(response, link, html=True)
+    assertContains(response, "退出登录")
+    assertNotContains(response, "Log out")
+
+
+def test_site_answers_in_english_when_the_browser_asks(member_client):
+    response = member_client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+
+    assert response.headers["Content-Language"] == "en"
+    assertContains(response, '<html lang="en">')
+    for link in _nav("en"):
+        assertContains(response, link, html=True)
+    assertContains(response, "Log out")
+    assertNotContains(response, "退出登录")
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected", "absent"),
+    [
+        ("zh-CN,zh;q=0.9", ["<h1>登录</h1>", "用户名", "密码"], "Username"),
+        ("en-US,en;q=0.9", ["<h1>Log in</h1>", "Username", "Password"], "用户名"),
+    ],
+)
+def test_login_page_follows_the_browser_language(client, accept, expected, absent):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=accept)
+
+    for text in expected:
+        assertContains(response, text)
+    assertNotContains(response, absent)
+
+
+def test_language_switch_changes_the_page_and_is_remembered(member_client):
+    home = reverse("home")
+
+    response = member_client.post(
+        reverse("set_language"), {"language": "en", "next": home}, HTTP_ACCEPT_LANGUAGE="zh-CN"
+    )
+
+    assertRedirects(response, home, fetch_redirect_response=False)
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    # The cookie outweighs the browser's Accept-Language on later requests.
+    response = member_client.get(home, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    for link in _nav("en"):
+        assertContains(response, link, html=True)
+
+    member_client.post(reverse("set_language"), {"language": "zh-hans", "next": home})
+    response = member_client.get(home, HTTP_ACCEPT_LANGUAGE="en")
+    for link in _nav("zh"):
+        assertContains(response, link, html=True)
+
+
+def test_language_switch_works_before_logging_in(client):
+    response = client.post(
+        reverse("set_language"), {"language": "zh-hans", "next": reverse("login")}
+    )
+
+    assertRedirects(response, reverse("login"), fetch_redirect_response=False)
+    assertContains(client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en"), "用户名")
+
+
+def test_admin_shows_field_names_in_chinese(staff_client):
+    response = staff_client.get(reverse("admin:papers_paper_add"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+
+    assertContains(
+        response, '<h2 id="fieldset-0-1-heading" class="fieldset-heading">发表信息</h2>', html=True
+    )
+    assertContains(response, '<label for="id_title_zh">中文标题:</label>', html=True)
+    assertContains(response, '<option value="private">私密（仅自己）</option>', html=True)
