@@ -166,6 +166,9 @@ CACHES = {
     }
 }
 
+# Sessions are read from the cache and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 TAGGIT_CASE_INSENSITIVE = True
 # The built-in formats, able to dump history rows that point at deleted records.
 SERIALIZATION_MODULES = {

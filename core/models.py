@@ -27,7 +27,9 @@ class TimeStamped(models.Model):
 class RenderedMarkdown(models.Model):
     """Render Markdown source fields to sanitised HTML once, when saved.
 
-    Subclasses list their pairs in ``markdown_fields`` as source → HTML field.
+    Subclasses list their pairs in ``markdown_fields`` as source → HTML field. After
+    rendering, ``wikilink_targets`` holds the records the text links to, as
+    (model label, pk) pairs, for subclasses that keep track of mentions.
     """
 
     markdown_fields: dict[str, str] = {}
@@ -44,11 +46,21 @@ class RenderedMarkdown(models.Model):
                 target for source, target in self.markdown_fields.items() if source in touched
             }
         super().save(*args, **kwargs)
+        self.record_mentions()
 
     def render_markdown(self, resolve_wikilink=None):
-        from core.markdown import render
-        from core.wikilinks import resolve
+        """Render every Markdown field; resolve_wikilink may be a wikilinks.Index."""
+        from core import wikilinks
+        from core.markdown import render_document
 
+        resolver = resolve_wikilink or wikilinks.resolve
+        locate = getattr(resolver, "locate", wikilinks.locate)
+        targets = []
         for source, target in self.markdown_fields.items():
-            html = render(getattr(self, source), resolve_wikilink=resolve_wikilink or resolve)
-            setattr(self, target, html)
+            rendered = render_document(getattr(self, source), resolve_wikilink=resolver)
+            setattr(self, target, rendered.html)
+            targets.extend(rendered.wikilinks)
+        self.wikilink_targets = {found for name in targets if (found := locate(name))}
+
+    def record_mentions(self):
+        """Store what the text links to; a no-op unless a subclass keeps mentions."""

@@ -21,6 +21,7 @@ def rerender_all():
         for obj in model.objects.iterator(chunk_size=500):
             obj.render_markdown(resolve_wikilink=resolve)
             model.objects.filter(pk=obj.pk).update(**{f: getattr(obj, f) for f in targets})
+            obj.record_mentions()
             count += 1
     return count
 

@@ -16,7 +16,9 @@ READING_CHOICES = {"zh", "en", "both"}
 
 def home(request):
     user = request.user
-    meetings = Meeting.objects.visible_to(user).select_related("group").prefetch_related("papers")
+    meetings = (
+        Meeting.objects.visible_to(user).select_related("group", "paper").prefetch_related("papers")
+    )
     today = timezone.localdate()
     return render(
         request,

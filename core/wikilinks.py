@@ -27,8 +27,8 @@ def split_kind(target):
     return None, target.strip()
 
 
-def resolve(target):
-    """Return (url, title) for a wiki-link target, or None when nothing matches."""
+def find(target):
+    """Return the record a wiki-link target names, and its title field, or None."""
     kind, name = split_kind(target)
     if not name:
         return None
@@ -41,8 +41,23 @@ def resolve(target):
             condition |= Q(**{f"{field}__iexact": name})
         obj = apps.get_model(label).objects.filter(condition).order_by("pk").first()
         if obj is not None:
-            return obj.get_absolute_url(), getattr(obj, title_field)
+            return obj, title_field
     return None
+
+
+def resolve(target):
+    """Return (url, title) for a wiki-link target, or None when nothing matches."""
+    found = find(target)
+    if found is None:
+        return None
+    obj, title_field = found
+    return obj.get_absolute_url(), getattr(obj, title_field)
+
+
+def locate(target):
+    """Return (model label, pk) of the record a target names, or None."""
+    found = find(target)
+    return (found[0]._meta.label_lower, found[0].pk) if found else None
 
 
 class Index:
@@ -52,8 +67,13 @@ class Index:
         self.names = {key: {} for key in KINDS}
         for key, (label, title_field, exact, loose) in KINDS.items():
             fields = {title_field, *exact, *loose}
-            for obj in apps.get_model(label).objects.order_by("-pk").only(*fields):
-                entry = (obj.get_absolute_url(), getattr(obj, title_field))
+            model = apps.get_model(label)
+            for obj in model.objects.order_by("-pk").only(*fields):
+                entry = (
+                    obj.get_absolute_url(),
+                    getattr(obj, title_field),
+                    (model._meta.label_lower, obj.pk),
+                )
                 for field in exact:
                     if value := getattr(obj, field):
                         self.names[key][value] = entry
@@ -61,7 +81,7 @@ class Index:
                     if value := getattr(obj, field):
                         self.names[key][value.lower()] = entry
 
-    def __call__(self, target):
+    def _entry(self, target):
         kind, name = split_kind(target)
         if not name:
             return None
@@ -71,3 +91,11 @@ class Index:
             if found:
                 return found
         return None
+
+    def __call__(self, target):
+        entry = self._entry(target)
+        return entry[:2] if entry else None
+
+    def locate(self, target):
+        entry = self._entry(target)
+        return entry[2] if entry else None

@@ -23,6 +23,7 @@ from .models import (
     GlossaryTerm,
     Meeting,
     Membership,
+    Mention,
     Note,
     ReadingGroup,
     ReadingList,
@@ -327,18 +328,18 @@ class MeetingNoteInline(NoteInlineBase, admin.StackedInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(HistoryScoped, RevisionCheck, GroupScoped, SimpleHistoryAdmin):
-    list_display = ["date", "number", "title_zh", "title_en", "group", "presenter_name"]
+    list_display = ["date", "number", "title_zh", "title_en", "group", "paper", "presenter_name"]
     list_display_links = ["date", "number", "title_zh"]
-    list_select_related = ["group"]
+    list_select_related = ["group", "paper"]
     list_filter = [("group", admin.RelatedOnlyFieldListFilter), "date"]
     search_fields = ["title_zh", "title_en", "presenter_name", "writeup_zh", "writeup_en"]
     date_hierarchy = "date"
-    autocomplete_fields = ["group", "presenters", "language_models", "datasets"]
+    autocomplete_fields = ["group", "paper", "presenters", "language_models", "datasets"]
     filter_horizontal = ["sources"]
     inlines = [MeetingPaperInline, MeetingNoteInline]
     fieldsets = [
         (None, {"fields": ["group", "number", "date", "title_zh", "title_en"]}),
-        (_("Presenters"), {"fields": ["presenters", "presenter_name"]}),
+        (_("Presenters"), {"fields": ["presenters", "presenter_name", "paper"]}),
         (_("Discussed"), {"fields": ["language_models", "datasets"]}),
         (_("Write-up"), {"fields": ["writeup_zh", "writeup_en", "translation", "minutes"]}),
         (_("Provenance"), {"fields": ["sources"]}),
@@ -442,3 +443,18 @@ class ReadingListItemAdmin(GroupScoped, admin.ModelAdmin):
     list_filter = [("reading_list", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["paper__title", "reading_list__title", "comment_zh", "comment_en"]
     autocomplete_fields = ["reading_list", "paper"]
+
+
+@admin.register(Mention)
+class MentionAdmin(admin.ModelAdmin):
+    """Mentions are kept by saving what links: shown here, not edited."""
+
+    list_display = ["source", "target_type", "target_id"]
+    list_select_related = ["note", "meeting", "glossary_term", "target_type"]
+    list_filter = ["target_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

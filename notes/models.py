@@ -2,7 +2,10 @@
 
 import uuid
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -100,7 +103,31 @@ class MeetingQuerySet(models.QuerySet):
         return self.get(group__slug=group_slug, number=number)
 
 
-class Meeting(RenderedMarkdown, TimeStamped):
+class MentionSource(RenderedMarkdown):
+    """Something the group writes whose wiki links are kept as Mention rows."""
+
+    mention_field: str = ""  # this model's foreign key on Mention
+
+    class Meta:
+        abstract = True
+
+    def record_mentions(self):
+        targets = getattr(self, "wikilink_targets", None)
+        if targets is None or self.pk is None:
+            return
+        Mention.objects.filter(**{self.mention_field: self}).delete()
+        types = ContentType.objects
+        Mention.objects.bulk_create(
+            Mention(
+                **{self.mention_field: self},
+                target_type=types.get_for_model(apps.get_model(label)),
+                target_id=pk,
+            )
+            for label, pk in sorted(targets)
+        )
+
+
+class Meeting(MentionSource, TimeStamped):
     group = models.ForeignKey(
         ReadingGroup, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("group")
     )
@@ -120,8 +147,17 @@ class Meeting(RenderedMarkdown, TimeStamped):
         blank=True,
         help_text=_("For a presenter without an account on the site."),
     )
+    paper = models.ForeignKey(
+        Paper,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="presentations",
+        verbose_name=_("presented paper"),
+        help_text=_("The paper the meeting presents; others go under papers discussed."),
+    )
     papers = models.ManyToManyField(
-        Paper, blank=True, related_name="meetings", verbose_name=_("papers")
+        Paper, blank=True, related_name="meetings", verbose_name=_("papers discussed")
     )
     language_models = models.ManyToManyField(
         LanguageModel, blank=True, related_name="meetings", verbose_name=_("models")
@@ -145,6 +181,7 @@ class Meeting(RenderedMarkdown, TimeStamped):
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
 
+    mention_field = "meeting"
     markdown_fields = {
         "writeup_zh": "writeup_zh_html",
         "writeup_en": "writeup_en_html",
@@ -215,7 +252,7 @@ class NoteQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class Note(RenderedMarkdown, TimeStamped):
+class Note(MentionSource, TimeStamped):
     class Visibility(models.TextChoices):
         PRIVATE = "private", _("private (only me)")
         GROUP = "group", _("my group")
@@ -288,6 +325,7 @@ class Note(RenderedMarkdown, TimeStamped):
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
     tags = TaggableManager(through=TaggedNote, blank=True, verbose_name=_("tags"))
 
+    mention_field = "note"
     markdown_fields = {"body_zh": "body_zh_html", "body_en": "body_en_html"}
 
     objects = NoteQuerySet.as_manager()
@@ -324,7 +362,7 @@ class Note(RenderedMarkdown, TimeStamped):
         super().save(*args, **kwargs)
 
 
-class GlossaryTerm(RenderedMarkdown, TimeStamped):
+class GlossaryTerm(MentionSource, TimeStamped):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     term = models.CharField(_("term"), max_length=200)
     term_zh = models.CharField(_("Chinese term"), max_length=200, blank=True)
@@ -339,6 +377,7 @@ class GlossaryTerm(RenderedMarkdown, TimeStamped):
     )
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
 
+    mention_field = "glossary_term"
     markdown_fields = {"definition_zh": "definition_zh_html", "definition_en": "definition_en_html"}
 
     objects = NaturalKeyManager()
@@ -429,3 +468,64 @@ class ReadingListItem(models.Model):
         return (self.reading_list.slug, self.paper.slug)
 
     natural_key.dependencies = ["notes.readinglist", "papers.paper"]
+
+
+class MentionQuerySet(models.QuerySet):
+    def of(self, obj):
+        """Return the mentions of one record of the knowledge base."""
+        return self.filter(target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk)
+
+    def visible_to(self, user):
+        """Return mentions from the notes and meetings the user may read, and the glossary."""
+        return self.filter(
+            models.Q(note__in=Note.objects.visible_to(user))
+            | models.Q(meeting__in=Meeting.objects.visible_to(user))
+            | models.Q(glossary_term__isnull=False)
+        )
+
+    def for_list(self):
+        return self.select_related("note", "meeting__group", "glossary_term").order_by(
+            "glossary_term", "meeting", "-note__updated"
+        )
+
+
+class Mention(models.Model):
+    """A wiki link from a note, meeting or glossary term to a paper, model, dataset or term."""
+
+    note = models.ForeignKey(
+        Note, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    glossary_term = models.ForeignKey(
+        GlossaryTerm, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+
+    objects = MentionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        indexes = [models.Index(fields=["target_type", "target_id"], name="mention_target")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(note__isnull=False, meeting=None, glossary_term=None)
+                    | models.Q(note=None, meeting__isnull=False, glossary_term=None)
+                    | models.Q(note=None, meeting=None, glossary_term__isnull=False)
+                ),
+                name="mention_has_one_source",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source} → {self.target_type.model} {self.target_id}"
+
+    @property
+    def source(self):
+        return self.note or self.meeting or self.glossary_term

@@ -70,18 +70,16 @@ def _render_deck(request, context, zh_html, en_html, translation=""):
 
 
 def _main_paper(meeting):
-    """The paper the meeting is about: the one named in its title, else the first."""
-    papers = list(meeting.papers.all())
-    titles = f"{meeting.title_zh} {meeting.title_en}".casefold()
-    named = [p for p in papers if p.title and p.title.casefold() in titles]
-    return (named or papers or [None])[0], len(papers)
+    """The paper the meeting presents, and how many others it discusses."""
+    others = [p for p in meeting.papers.all() if p.pk != meeting.paper_id]
+    return meeting.paper or (others[:1] or [None])[0], len(others) + bool(meeting.paper)
 
 
 @deck_view
 def meeting_present(request, group, number):
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user)
-        .select_related("group")
+        .select_related("group", "paper")
         .prefetch_related("papers", "presenters"),
         group__slug=group,
         number=number,

@@ -19,7 +19,7 @@ def group_detail(request, slug):
     group = get_object_or_404(ReadingGroup, slug=slug)
     if not (request.user.is_superuser or group.memberships.filter(user=request.user).exists()):
         raise Http404
-    meetings = list(group.meetings.prefetch_related("papers", "presenters"))
+    meetings = list(group.meetings.select_related("paper").prefetch_related("papers", "presenters"))
     return render(
         request,
         "notes/readinggroup_detail.html",
@@ -35,7 +35,7 @@ def group_detail(request, slug):
 def meeting_detail(request, group, number):
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user)
-        .select_related("group")
+        .select_related("group", "paper")
         .prefetch_related("papers", "presenters", "language_models", "datasets", "sources"),
         group__slug=group,
         number=number,

@@ -1,6 +1,7 @@
 """The shared knowledge base: papers, language models, datasets and benchmarks."""
 
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -100,6 +101,13 @@ class TaggedPaper(TaggedItem):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_paper_tag")
         ]
+
+
+@dataclass(frozen=True)
+class RelatedRecord:
+    name: str
+    url: str
+    extra: str = ""
 
 
 class PaperQuerySet(models.QuerySet):
@@ -214,6 +222,48 @@ class Paper(TimeStamped):
         # An empty identifier is stored as NULL so that uniqueness ignores it.
         self.arxiv_id = (self.arxiv_id or "").strip() or None
         super().save(*args, **kwargs)
+
+    def related_records(self):
+        """Return the models, datasets and glossary terms linked to the paper, fetched
+        in one query, as {"model": [...], "dataset": [...], "term": [...]} of entries
+        with name, url and a short extra (organisation, kind, Chinese term)."""
+        from notes.models import GlossaryTerm
+
+        def rows(queryset, kind, label, extra):
+            return (
+                queryset.order_by()
+                .annotate(
+                    rel=models.Value(kind),
+                    label=models.F(label),
+                    link=models.F("slug"),
+                    extra=models.functions.Coalesce(
+                        extra, models.Value(""), output_field=models.CharField()
+                    ),
+                )
+                .values_list("rel", "label", "link", "extra")
+            )
+
+        union = rows(
+            LanguageModel.objects.filter(papers=self),
+            "model",
+            "name",
+            models.F("organization__name"),
+        ).union(
+            rows(Dataset.objects.filter(papers=self), "dataset", "name", models.F("kind")),
+            rows(GlossaryTerm.objects.filter(papers=self), "term", "term", models.F("term_zh")),
+            all=True,
+        )
+        urls = {
+            "model": lambda slug: reverse("papers:model_detail", kwargs={"slug": slug}),
+            "dataset": lambda slug: reverse("papers:dataset_detail", kwargs={"slug": slug}),
+            "term": lambda slug: reverse("notes:glossary") + f"#{slug}",
+        }
+        found = {kind: [] for kind in urls}
+        for kind, name, slug, extra in sorted(union, key=lambda row: row[1].casefold()):
+            if kind == "dataset":
+                extra = Dataset.Kind(extra).label
+            found[kind].append(RelatedRecord(name, urls[kind](slug), extra))
+        return found
 
     @property
     def arxiv_abs_url(self):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from notes.models import Meeting, Note, ReadingListItem
+from notes.models import Meeting, Mention, Note, ReadingListItem
 
 from . import charts
 from .models import (
@@ -97,22 +97,22 @@ class PaperDetailView(DetailView):
     model = Paper
 
     def get_queryset(self):
-        return Paper.objects.prefetch_related(
-            "organizations",
-            "tags",
-            "sources",
-            "datasets",
-            "glossary_terms",
-            Prefetch("language_models", LanguageModel.objects.for_list()),
-        )
+        return Paper.objects.prefetch_related("organizations", "tags", "sources")
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         paper = self.object
         return super().get_context_data(
             notes=Note.objects.visible_to(user).filter(paper=paper).for_list(),
-            meetings=Meeting.objects.visible_to(user).filter(papers=paper).select_related("group"),
+            meetings=Meeting.objects.visible_to(user)
+            .filter(
+                Q(paper=paper)
+                | Q(pk__in=Meeting.papers.through.objects.filter(paper=paper).values("meeting"))
+            )
+            .select_related("group", "paper"),
+            mentions=Mention.objects.of(paper).visible_to(user).for_list(),
             list_items=ReadingListItem.objects.filter(paper=paper).select_related("reading_list"),
+            related=paper.related_records(),
             **kwargs,
         )
 
@@ -160,6 +160,7 @@ class ModelDetailView(DetailView):
             notes=Note.objects.visible_to(self.request.user)
             .filter(language_model=model)
             .for_list(),
+            mentions=Mention.objects.of(model).visible_to(self.request.user).for_list(),
             **kwargs,
         )
 
@@ -208,6 +209,10 @@ class DatasetDetailView(DetailView):
             Prefetch("evaluation_tasks", EvaluationTask.objects.select_related("ability")),
             "modeldataset_set__model",
         )
+
+    def get_context_data(self, **kwargs):
+        mentions = Mention.objects.of(self.object).visible_to(self.request.user).for_list()
+        return super().get_context_data(mentions=mentions, **kwargs)
 
 
 def taxonomy(request):

@@ -35,13 +35,18 @@ def test_every_domain_model_is_in_the_admin():
     assert missing == []
 
 
+# Kept by saving the text that links: listed in the admin, never added by hand.
+DERIVED_MODELS = {"mention"}
+
+
 @pytest.mark.parametrize("model", domain_models(), ids=lambda m: m._meta.label)
 def test_admin_changelist_and_add_pages_answer(staff_client, model):
     opts = model._meta
     changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
     assert staff_client.get(changelist).status_code == 200
-    assert staff_client.get(add).status_code == 200
+    expected = 403 if opts.model_name in DERIVED_MODELS else 200
+    assert staff_client.get(add).status_code == expected
 
 
 def test_admin_change_pages_answer(staff_client):
@@ -64,7 +69,7 @@ def test_admin_paper_changelist_has_no_query_per_row(
 ):
     for _ in range(count):
         PaperFactory().tags.add("Surveys")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         staff_client.get(reverse("admin:papers_paper_changelist"))
 
 

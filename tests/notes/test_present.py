@@ -25,7 +25,7 @@ def test_meeting_present_query_count(client, member, group, count, django_assert
     client.force_login(member)
 
     # session, user, meeting with group, papers, presenters
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(present_url(meeting))
 
     assert response.status_code == 200

@@ -23,7 +23,7 @@ def test_meeting_page_queries_do_not_grow(
     for _ in range(count):
         meeting.papers.add(PaperFactory())
         NoteFactory(meeting=meeting)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = member_client.get(meeting.get_absolute_url())
     assert len(response.context["notes"]) == count
 
@@ -43,7 +43,7 @@ def test_group_page_queries_do_not_grow(member_client, group, django_assert_num_
     for _ in range(count):
         MeetingFactory(group=group).papers.add(PaperFactory())
         MembershipFactory(group=group)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         member_client.get(group.get_absolute_url())
 
 
@@ -51,7 +51,7 @@ def test_group_page_queries_do_not_grow(member_client, group, django_assert_num_
 def test_my_notes_queries_do_not_grow(member_client, member, django_assert_num_queries, count):
     for _ in range(count):
         NoteFactory(author=member, paper=PaperFactory())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = member_client.get(reverse("notes:my_notes"))
     assert len(response.context["page_obj"]) == count
 
@@ -126,7 +126,7 @@ def test_markdown_preview_is_sanitised(member_client):
 def test_glossary_queries_do_not_grow(member_client, django_assert_num_queries, count):
     for _ in range(count):
         GlossaryTermFactory().papers.add(PaperFactory())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = member_client.get(reverse("notes:glossary"))
     assert len(response.context["terms"]) == count
 
@@ -137,6 +137,6 @@ def test_reading_list_keeps_its_order(member_client, django_assert_num_queries, 
     papers = [PaperFactory() for _ in range(count)]
     for position, paper in enumerate(reversed(papers), start=1):
         ReadingListItem.objects.create(reading_list=reading_list, paper=paper, position=position)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = member_client.get(reading_list.get_absolute_url())
     assert [item.paper for item in response.context["items"]] == list(reversed(papers))

@@ -28,7 +28,7 @@ def grow_papers(count):
 @pytest.mark.parametrize("count", [1, 3])
 def test_paper_list_queries_do_not_grow(member_client, django_assert_num_queries, count):
     grow_papers(count)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = member_client.get(reverse("papers:paper_list"))
     assert len(response.context["page_obj"]) == count
 
@@ -61,7 +61,7 @@ def test_paper_detail_queries_do_not_grow(member_client, django_assert_num_queri
         model.papers.add(paper)
         dataset = DatasetFactory()
         dataset.papers.add(paper)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = member_client.get(paper.get_absolute_url())
     assert len(response.context["notes"]) == count
 
@@ -86,7 +86,7 @@ def test_model_list_queries_do_not_grow(member_client, django_assert_num_queries
     base = LanguageModelFactory(organization=OrganizationFactory())
     for _ in range(count):
         LanguageModelFactory(base_model=base, relation="lora", organization=base.organization)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         member_client.get(reverse("papers:model_list"))
 
 
@@ -139,7 +139,7 @@ def test_timeline_plots_every_dated_sized_model(member_client):
 @pytest.mark.parametrize("count", [1, 3])
 def test_dataset_pages_queries_do_not_grow(member_client, django_assert_num_queries, count):
     datasets = [DatasetFactory() for _ in range(count)]
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         member_client.get(reverse("papers:dataset_list"))
     for _ in range(count):
         datasets[0].papers.add(PaperFactory())

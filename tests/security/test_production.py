@@ -104,7 +104,7 @@ def test_database_down_in_a_view_gives_the_503_page(member_client, monkeypatch):
 
 
 def test_database_down_before_any_view_gives_the_503_page(member_client, monkeypatch):
-    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", boom)
+    monkeypatch.setattr("django.contrib.sessions.backends.cached_db.SessionStore.load", boom)
     member_client.raise_request_exception = False
     response = member_client.get("/")
     assert response.status_code == 503
