@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from notes.admin import NoteInlineBase
+from notes.admin_mixins import NoteInlineBase
 from notes.models import Note
 
 from .models import (

@@ -1,0 +1,240 @@
+"""Admin building blocks for what the groups write: no lost edits, and who sees what.
+
+A superuser sees everything. Any other staff member sees and edits only what the
+groups they organise own (the group, its memberships, meetings, reading lists and
+the notes written for it that its members may read) plus their own notes. Notes
+and meetings refuse a save made over a newer one (see RevisionCheck).
+"""
+
+from django import forms
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections, router
+from django.http import Http404
+
+from . import permissions
+from .forms import RevisionForm, check_text, limit_length
+from .models import Meeting, Note
+
+# --- No lost edits ----------------------------------------------------------------------
+
+TEXT_FIELDS = {
+    "title_zh", "title_en", "body_zh", "body_en", "writeup_zh", "writeup_en", "minutes",
+}  # fmt: skip
+LONG_TEXT_FIELDS = {"body_zh", "body_en", "writeup_zh", "writeup_en", "minutes"}
+
+
+class RevisionAdminForm(forms.ModelForm):
+    """An admin form for a record with a ``revision``: a save over a newer one is refused.
+
+    The form carries the revision it was opened at in a hidden field. On save the
+    stored revision is read (and locked, inside the admin's transaction); if it
+    moved on, the form comes back with a clear error and the text as typed.
+    """
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A restored version starts from the stored revision, not its own old one.
+            current = self._stored_revision(lock=False)
+            self.fields["revision"].initial = (
+                current if current is not None else self.instance.revision
+            )
+        for name, field in self.fields.items():
+            if name in TEXT_FIELDS:
+                field.validators.append(check_text)
+            if name in LONG_TEXT_FIELDS:
+                limit_length(field)
+
+    def _stored_revision(self, lock):
+        model = type(self.instance)
+        rows = model._default_manager.filter(pk=self.instance.pk)
+        if lock and connections[router.db_for_write(model)].in_atomic_block:
+            rows = rows.select_for_update()
+        return rows.values_list("revision", flat=True).first()
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None:
+            return data
+        current = self._stored_revision(lock=True)
+        if current is None:  # restoring a deleted record
+            return data
+        mine = data.get("revision")
+        touched = [name for name in self.changed_data if name != "revision"]
+        if touched and mine is not None and mine != current:
+            raise ValidationError(
+                RevisionForm.conflict_message % {"current": current, "mine": mine},
+                code="edit_conflict",
+            )
+        self.instance.revision = current + 1
+        return data
+
+
+class RevisionCheck:
+    """Render the hidden revision field and use RevisionAdminForm (admin or inline)."""
+
+    form = RevisionAdminForm
+
+    def get_fieldsets(self, request, obj=None):
+        (name, options), *rest = super().get_fieldsets(request, obj)
+        first = (name, {**options, "fields": [*options["fields"], "revision"]})
+        return [first, *rest]
+
+    def _without_revision(self, request, obj, kwargs):
+        fields = kwargs.get("fields")
+        if fields is None:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        # The model field is not editable; the form declares its own hidden one.
+        kwargs["fields"] = [name for name in fields if name != "revision"]
+        return kwargs
+
+    def get_form(self, request, obj=None, **kwargs):
+        return super().get_form(request, obj, **self._without_revision(request, obj, kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, **self._without_revision(request, obj, kwargs))
+
+
+# --- Who sees what ------------------------------------------------------------------------
+
+
+class GroupScoped:
+    """Limit a non-superuser to the records of the groups they organise.
+
+    ``group_path`` leads from the model to its ReadingGroup. Django's model
+    permissions are not consulted for these records: the organiser role is the
+    permission. The object checks read the object's own fields, so they also hold
+    for a version from the history.
+    """
+
+    group_path = "group"
+
+    def scope(self, request, queryset):
+        return queryset.filter(
+            **{f"{self.group_path}__in": permissions.organised_group_ids(request.user)}
+        )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return self.scope(request, queryset)
+
+    def group_id_of(self, obj):
+        for step in self.group_path.split("__")[:-1]:
+            obj = getattr(obj, step, None)
+        return getattr(obj, f"{self.group_path.split('__')[-1]}_id", None) if obj else None
+
+    def may_manage(self, request, obj=None):
+        user = request.user
+        if user.is_superuser:
+            return True
+        if not (user.is_active and user.is_staff):
+            return False
+        if obj is None:
+            return permissions.organises_any(user)
+        return permissions.organises(user, self.group_id_of(obj))
+
+    def has_module_permission(self, request):
+        return self.may_manage(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.may_manage(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return self.may_manage(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.may_manage(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.may_manage(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            if db_field.name == "group":
+                kwargs["queryset"] = permissions.editable_groups(request.user)
+            elif db_field.name == "meeting":
+                kwargs["queryset"] = Meeting.objects.visible_to(request.user)
+            elif db_field.name == "reading_list":
+                kwargs["queryset"] = permissions.editable_reading_lists(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedInline:
+    """An inline on a scoped record: whoever may change the record may change these."""
+
+    def _parent_ok(self, request, obj):
+        user = request.user
+        if user.is_superuser:
+            return True
+        if not (user.is_active and user.is_staff):
+            return False
+        parent_admin = self.admin_site._registry.get(self.parent_model)
+        if parent_admin is not None and isinstance(parent_admin, GroupScoped):
+            return parent_admin.may_manage(request, obj)
+        return parent_admin.has_change_permission(request, obj) if parent_admin else False
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_ok(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_ok(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_ok(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_ok(request, obj)
+
+
+class NoteScoped(GroupScoped):
+    """Notes: one's own, and as organiser those of one's groups that are not private."""
+
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=permissions.editable_notes(request.user).values("pk"))
+
+    def may_manage(self, request, obj=None):
+        user = request.user
+        if user.is_superuser:
+            return True
+        if not (user.is_active and user.is_staff):
+            return False
+        if obj is None:
+            return True  # every staff member has notes of their own
+        if obj.author_id == user.pk:
+            return True
+        return obj.visibility != Note.Visibility.PRIVATE and permissions.organises(
+            user, obj.group_id
+        )
+
+
+class HistoryScoped:
+    """Restoring a version needs the right to change the record as it is now."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not request.user.is_superuser:
+            current = self.get_queryset(request).filter(pk=object_id).first()
+            if current is None:
+                raise Http404
+            if not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class NoteInlineBase(RevisionCheck, ScopedInline):
+    """Notes shown inside another record: only those the user may edit."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=permissions.editable_notes(request.user).values("pk"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "group" and not request.user.is_superuser:
+            kwargs["queryset"] = permissions.editable_groups(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
