@@ -25,7 +25,7 @@ slugify = make_slugify(case="lower")
 CALLOUT_KINDS = {
     "note", "info", "tip", "success", "question", "warning", "failure",
     "danger", "bug", "example", "quote", "abstract", "todo",
-    "notes",  # speaker notes: the deck (notes/slides.py) moves them to the speaker view
+    "notes",  # speaker notes: the deck (notes/slides/) moves them to the speaker view
 }  # fmt: skip
 CALLOUT_ALIASES = {
     "summary": "abstract", "tldr": "abstract", "hint": "tip", "important": "tip",

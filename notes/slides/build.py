@@ -1,0 +1,238 @@
+"""Sections of a write-up, and the slides made of them."""
+
+import re
+from dataclasses import dataclass, field
+
+from .fit import BODY_LINES, BODY_WIDTH_EM, estimate, paginate
+from .tree import Node, parse, serialize, without_headerlinks
+
+# --- Sections and slides --------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    title: str = ""  # HTML of the heading's content
+    level: int = 0  # 1–3 for a heading, 0 for the start or after ---
+    anchor: str = ""
+    kicker: str = ""  # HTML of the enclosing heading's content
+    blocks: list = field(default_factory=list)
+
+
+@dataclass
+class Slide:
+    title: str = ""
+    kicker: str = ""
+    body: str = ""
+    notes: str = ""
+    anchor: str = ""
+    part: int = 1
+    parts: int = 1
+    divider: bool = False
+    # Side-by-side slides (?lang=both): the English column and title.
+    body_en: str = ""
+    title_en: str = ""
+    paired: bool = False
+    lang: str = ""  # "zh" or "en" when known
+
+    @property
+    def continued(self):
+        return self.part > 1
+
+
+def _extract_notes(node):
+    """Return (node without speaker-notes callouts, [notes callouts])."""
+    if node.tag is None:
+        return node, []
+    if node.tag == "div" and node.has_class("callout-notes"):
+        return None, [node]
+    found, children = [], []
+    for child in node.children:
+        kept, notes = _extract_notes(child)
+        found.extend(notes)
+        if kept is not None:
+            children.append(kept)
+    return (node.copy(children) if found else node), found
+
+
+def _notes_marker(callouts):
+    """An <aside> standing for speaker notes where they were written."""
+    children = []
+    for callout in callouts:
+        children.extend(c for c in callout.children if not c.has_class("callout-title"))
+    return Node("aside", [("class", "notes")], children)
+
+
+def sections(html):
+    """Split rendered HTML into sections at h1, h2 and <hr>."""
+    result = [Section()]
+    current_h1 = ""
+    for node in parse(html):
+        if node.tag is None:
+            if node.text.strip():
+                result[-1].blocks.append(Node("p", children=[node]))
+            continue
+        if node.tag in ("h1", "h2"):
+            title = serialize(without_headerlinks(node.children)).strip()
+            kicker = current_h1 if node.tag == "h2" else ""
+            if node.tag == "h1":
+                current_h1 = title
+            level = int(node.tag[1])
+            result.append(Section(title, level, node.get("id") or "", kicker))
+            continue
+        if node.tag == "hr":
+            result.append(Section())
+            continue
+        node = node.copy(without_headerlinks(node.children))
+        kept, notes = _extract_notes(node)
+        if kept is not None:
+            result[-1].blocks.append(kept)
+        if notes:
+            result[-1].blocks.append(_notes_marker(notes))
+    return [s for s in result if s.title or s.blocks]
+
+
+def _split_at_h3(section, budget, width):
+    """Give each h3 of a section too long for one slide a slide of its own."""
+    content = sum(estimate(b, width) for b in section.blocks)
+    if content <= budget or not any(b.tag == "h3" for b in section.blocks):
+        return [section]
+    parts = [Section(section.title, section.level, section.anchor, section.kicker)]
+    for block in section.blocks:
+        if block.tag == "h3":
+            title = serialize(without_headerlinks(block.children)).strip()
+            parts.append(Section(title, 3, block.get("id") or "", section.title))
+        else:
+            parts[-1].blocks.append(block)
+    if not parts[0].blocks and parts[0].level == 2 and len(parts) > 1:
+        # A bare h2 over its h3s: the h2 becomes the kicker of the first h3.
+        parts = parts[1:]
+    return parts
+
+
+def _split_sections(html, budget, width):
+    result = []
+    for section in sections(html):
+        result.extend(_split_at_h3(section, budget, width))
+    return result
+
+
+def _notes_of(page):
+    return "".join(serialize(b.children).strip() for b in page if b.tag == "aside")
+
+
+def _body_of(page):
+    return serialize([b for b in page if b.tag != "aside"]).strip()
+
+
+def build_slides(html, budget=BODY_LINES, width=BODY_WIDTH_EM, lang=""):
+    """Return the slides of one rendered write-up."""
+    slides = []
+    for section in _split_sections(html, budget, width):
+        if not section.blocks:
+            slides.append(
+                Slide(section.title, section.kicker, anchor=section.anchor, divider=True, lang=lang)
+            )
+            continue
+        pages = paginate(section.blocks, budget, width)
+        for number, page in enumerate(pages, start=1):
+            slides.append(
+                Slide(
+                    title=section.title,
+                    kicker=section.kicker,
+                    body=_body_of(page),
+                    notes=_notes_of(page),
+                    anchor=section.anchor,
+                    part=number,
+                    parts=len(pages),
+                    lang=lang,
+                )
+            )
+    return _with_anchors(slides)
+
+
+# Side by side, the text is set at 22px: two columns of 558px are 25em wide, and the
+# body below a two-line title holds 16 lines.
+PAIRED_WIDTH_EM, PAIRED_LINES = 24.5, 15.5
+
+
+def build_side_by_side(zh_html, en_html, budget=PAIRED_LINES, width=PAIRED_WIDTH_EM):
+    """Return slides with the Chinese and English texts side by side.
+
+    Only when both texts have the same sections (one is a translation of the other);
+    otherwise the Chinese slides followed by the English ones.
+    """
+    zh_sections = _sections_for_pairing(zh_html, budget, width)
+    en_sections = _sections_for_pairing(en_html, budget, width)
+    if len(zh_sections) != len(en_sections) or [s.level for s in zh_sections] != [
+        s.level for s in en_sections
+    ]:
+        both = build_slides(zh_html, lang="zh") + build_slides(en_html, lang="en")
+        return _with_anchors(both)
+    slides = []
+    for zh, en in zip(zh_sections, en_sections, strict=True):
+        if not zh.blocks and not en.blocks:
+            slides.append(
+                Slide(
+                    zh.title,
+                    zh.kicker,
+                    anchor=zh.anchor,
+                    divider=True,
+                    paired=True,
+                    title_en=en.title,
+                )
+            )
+            continue
+        zh_pages = paginate(zh.blocks, budget, width)
+        en_pages = paginate(en.blocks, budget, width)
+        count = max(len(zh_pages), len(en_pages))
+        for index in range(count):
+            zh_page = zh_pages[index] if index < len(zh_pages) else []
+            en_page = en_pages[index] if index < len(en_pages) else []
+            slides.append(
+                Slide(
+                    title=zh.title,
+                    kicker=zh.kicker,
+                    body=_body_of(zh_page),
+                    body_en=_body_of(en_page),
+                    notes=_notes_of(zh_page) + _notes_of(en_page),
+                    anchor=zh.anchor,
+                    part=index + 1,
+                    parts=count,
+                    title_en=en.title,
+                    paired=True,
+                )
+            )
+    return _with_anchors(slides)
+
+
+def _sections_for_pairing(html, budget, width):
+    # Both sides must split alike for their sections to line up, so split at every h3
+    # (the side-by-side columns are narrow anyway).
+    result = []
+    for section in sections(html):
+        if any(b.tag == "h3" for b in section.blocks):
+            result.extend(_split_at_h3(section, 0, width))
+        else:
+            result.append(section)
+    return result
+
+
+ID_SAFE = re.compile(r"[^\w.:-]+")
+
+
+def _with_anchors(slides):
+    """Give every slide a unique id for its URL fragment (#/anchor)."""
+    seen = set()
+    for number, slide in enumerate(slides, start=1):
+        anchor = ID_SAFE.sub("-", slide.anchor).strip("-") if slide.anchor else ""
+        if anchor.isdigit():
+            anchor = f"s-{anchor}"
+        if not anchor:
+            anchor = f"slide-{number}"
+        elif slide.part > 1:
+            anchor = f"{anchor}--{slide.part}"
+        while anchor in seen:
+            anchor = f"{anchor}-{number}"
+        seen.add(anchor)
+        slide.anchor = anchor
+    return slides

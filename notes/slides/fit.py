@@ -1,0 +1,303 @@
+"""How much of a slide a block fills, and how to split a block that does not fit."""
+
+import math
+import unicodedata
+
+from .tree import Node, text_of
+
+# The slide frame in CSS pixels (reveal.js width/height); static/css/deck.css uses the
+# same numbers and font sizes.
+FRAME_WIDTH, FRAME_HEIGHT = 1280, 720
+BODY_WIDTH_EM = 44  # 1152px of body text at 26px
+BODY_LINES = 14.0  # lines of 26px × 1.45 in the body below the slide title
+# A section's last few lines may overfill its slide by this much rather than go on a
+# slide of their own: deck.js then shrinks that slide a little.
+TAIL_SLACK = 1.12
+TABLE_SCALE = 0.8  # tables are set at 0.8em
+
+LEAD_ENDINGS = (":", "：")
+
+
+# --- Size estimates, in lines of body text --------------------------------------------
+
+
+def em_width(text):
+    """Width of text in em: CJK and full-width characters 1em, others about half."""
+    width = 0.0
+    for char in text:
+        if unicodedata.east_asian_width(char) in ("W", "F"):
+            width += 1.0
+        elif char.isspace():
+            width += 0.28
+        elif char.isupper() or char in "mwMW":
+            width += 0.68
+        else:
+            width += 0.52
+    return width
+
+
+def _inline_width(node):
+    """Em width of inline content; TeX source is wider than the formula it makes."""
+    if node.tag is None:
+        return em_width(" ".join(node.text.split()) if node.text.strip() else "")
+    if node.has_class("arithmatex"):
+        return em_width(text_of(node)) * 0.45
+    if node.tag == "br":
+        return 0.0
+    return sum(_inline_width(child) for child in node.children)
+
+
+def _lines(width, capacity):
+    return max(1, math.ceil(width / max(capacity, 4) - 0.05))
+
+
+def _display_math(node):
+    """Height of a display formula: about two lines per row of the formula."""
+    rows = text_of(node).count("\\\\") + 1
+    return 1.2 + 1.4 * rows
+
+
+def estimate(node, width=BODY_WIDTH_EM):
+    """Return the height of a block in lines of body text when set width em wide."""
+    tag = node.tag
+    if tag is None:
+        return _lines(em_width(node.text), width) if node.text.strip() else 0.0
+    if tag == "aside":  # a speaker-notes marker
+        return 0.0
+    if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return 1.05 * _lines(_inline_width(node) * 1.15, width) + 0.3
+    if tag in ("ul", "ol"):
+        return sum(_estimate_item(li, width - 1.6) for li in node.elements) + 0.4
+    if tag == "table":
+        return _estimate_table(node, width) + 0.4
+    if tag == "pre" or (tag == "div" and node.has_class("highlight")):
+        lines = text_of(node).rstrip("\n").split("\n")
+        wrapped = sum(_lines(em_width(line) * 0.95, width / 0.85 - 2) for line in lines)
+        return 0.82 * wrapped + 1.1
+    if tag == "div" and node.has_class("arithmatex"):
+        return _display_math(node) + 0.4
+    if tag == "div" and node.has_class("callout"):
+        return sum(estimate(child, width - 2) for child in node.elements) + 1.0
+    if tag == "blockquote":
+        return sum(estimate(child, width - 2) for child in node.elements) + 0.6
+    if tag in ("div", "details", "dl", "dd", "li", "section"):
+        if node.elements and all(_is_block(c) for c in node.elements):
+            return sum(estimate(child, width) for child in node.elements)
+    if tag == "img":
+        return 8.0
+    # A paragraph (or any other block of inline content).
+    height = _lines(_inline_width(node), width)
+    for child in node.children:
+        if child.tag == "span" and child.has_class("arithmatex") and "\\[" in text_of(child):
+            height += _display_math(child)
+        if child.tag == "img":
+            height += 7
+        if child.tag == "br":
+            height += 0.6
+    return height + 0.4
+
+
+BLOCK_TAGS = {
+    "p", "ul", "ol", "table", "pre", "div", "blockquote", "details", "dl", "dt", "dd",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "aside",
+}  # fmt: skip
+
+
+def _is_block(node):
+    return node.tag in BLOCK_TAGS
+
+
+def _estimate_item(li, width):
+    inline, blocks = [], []
+    for child in li.children:
+        (blocks if _is_block(child) else inline).append(child)
+    height = 0.15
+    inline_width = sum(_inline_width(child) for child in inline)
+    if inline_width or not blocks:
+        height += _lines(inline_width, width)
+    for block in blocks:
+        if block.tag in ("ul", "ol"):
+            height += sum(_estimate_item(sub, width - 1.6) for sub in block.elements)
+        elif block.tag == "p":
+            height += estimate(block, width) - 0.2
+        else:
+            height += estimate(block, width)
+    return height
+
+
+def _rows(table):
+    """Return (header rows, body rows) of a table."""
+    head, body = [], []
+    for part in table.elements:
+        if part.tag == "thead":
+            head.extend(r for r in part.elements if r.tag == "tr")
+        elif part.tag in ("tbody", "tfoot"):
+            body.extend(r for r in part.elements if r.tag == "tr")
+        elif part.tag == "tr":
+            body.append(part)
+    return head, body
+
+
+def _column_widths(rows, width):
+    """Guess the columns' widths (em at table size) as a browser's auto layout would."""
+    natural = []
+    for row in rows:
+        for index, cell in enumerate(row.elements):
+            size = _inline_width(cell) + 1.6  # padding and border
+            if index == len(natural):
+                natural.append(size)
+            else:
+                natural[index] = max(natural[index], size)
+    total = sum(natural)
+    if total <= width or not natural:
+        return natural
+    # Narrow columns keep their width; the wide ones share what is left.
+    fair = width / len(natural)
+    narrow = [w for w in natural if w <= fair]
+    rest = width - sum(narrow)
+    wide_total = sum(w for w in natural if w > fair) or 1
+    return [w if w <= fair else max(fair, rest * w / wide_total) for w in natural]
+
+
+def _estimate_rows(rows, columns):
+    height = 0.0
+    for row in rows:
+        lines = 1
+        for index, cell in enumerate(row.elements):
+            column = columns[index] if index < len(columns) else columns[-1]
+            lines = max(lines, _lines(_inline_width(cell) + 0.1, column - 1.6))
+        # One line of 0.8em × 1.35 plus 0.3em padding top and bottom.
+        height += TABLE_SCALE * (0.93 * lines + 0.42)
+    return height
+
+
+def _estimate_table(table, width):
+    head, body = _rows(table)
+    columns = _column_widths(head + body, width / TABLE_SCALE) or [width]
+    return _estimate_rows(head + body, columns)
+
+
+# --- Splitting blocks that do not fit -------------------------------------------------
+
+
+def _split_list(node, first, budget, width):
+    """Split a list between items: [(part, height)], the first part at most first high."""
+    parts, items, used, limit = [], [], 0.4, first
+    start = int(node.get("start") or 1)
+    heights = [_estimate_item(li, width - 1.6) for li in node.elements]
+    for index, li in enumerate(node.elements):
+        height = heights[index]
+        if items and used + sum(heights[index:]) <= limit * TAIL_SLACK:
+            pass  # the rest of the list overfills this slide a little: keep it here
+        elif items and used + height > limit:
+            parts.append((items, used))
+            items, used, limit = [], 0.4, budget
+        elif not items and not parts and used + height > limit:
+            parts.append(([], 0.0))  # nothing fits in the space left: start a new slide
+            limit = budget
+        items.append(li)
+        used += height
+    parts.append((items, used))
+    result, offset = [], 0
+    for items, height in parts:
+        if not items:
+            result.append((None, 0.0))
+            continue
+        part = node.copy(items)
+        if node.tag == "ol" and (offset or node.get("start")):
+            part.set("start", str(start + offset))
+        offset += len(items)
+        result.append((part, height))
+    return result
+
+
+def _split_table(node, first, budget, width):
+    """Split a table between rows; every part repeats the header rows."""
+    head, body = _rows(node)
+    columns = _column_widths(head + body, width / TABLE_SCALE) or [width]
+    head_height = _estimate_rows(head, columns) + 0.4
+    parts, rows, used, limit = [], [], head_height, first
+    heights = [_estimate_rows([row], columns) for row in body]
+    for index, row in enumerate(body):
+        height = heights[index]
+        if rows and used + sum(heights[index:]) <= limit * TAIL_SLACK:
+            pass
+        elif rows and used + height > limit:
+            parts.append((rows, used))
+            rows, used, limit = [], head_height, budget
+        elif not rows and not parts and used + height > limit:
+            parts.append(([], 0.0))
+            limit = budget
+        rows.append(row)
+        used += height
+    parts.append((rows, used))
+    result = []
+    for rows, height in parts:
+        if not rows:
+            result.append((None, 0.0))
+            continue
+        children = [Node("thead", children=list(head))] if head else []
+        children.append(Node("tbody", children=rows))
+        result.append((node.copy(children), height))
+    return result
+
+
+SPLITTERS = {"ul": _split_list, "ol": _split_list, "table": _split_table}
+
+
+def _is_lead(node):
+    """A block that introduces the next one and should not end a slide."""
+    if node.tag in ("h3", "h4", "h5", "h6"):
+        return True
+    if node.tag != "p":
+        return False
+    elements = node.elements
+    text = text_of(node).strip()
+    if len(elements) == 1 and elements[0].tag in ("strong", "b"):
+        if text == text_of(elements[0]).strip():
+            return True
+    return text.endswith(LEAD_ENDINGS) and em_width(text) < BODY_WIDTH_EM
+
+
+def paginate(blocks, budget=BODY_LINES, width=BODY_WIDTH_EM):
+    """Fill pages with blocks, splitting lists and tables; return a list of block lists."""
+    pages, page, used = [], [], 0.0
+
+    def new_page():
+        nonlocal page, used
+        if any(b.tag != "aside" for b in page):
+            pages.append(page)
+            page, used = [], 0.0
+
+    heights = [estimate(block, width) for block in blocks]
+    for index, block in enumerate(blocks):
+        height = heights[index]
+        if page and used + sum(heights[index:]) <= budget * TAIL_SLACK:
+            page.extend(blocks[index:])
+            break
+        if _is_lead(block):
+            following = next((b for b in blocks[index + 1 :] if b.tag != "aside"), None)
+            if following is not None:
+                height_next = min(estimate(following, width), 3.0)
+                if page and used + height + height_next > budget:
+                    new_page()
+        if used + height <= budget or block.tag == "aside":
+            page.append(block)
+            used += height
+            continue
+        splitter = SPLITTERS.get(block.tag)
+        if splitter is None:
+            new_page()
+            page.append(block)
+            used = height
+            continue
+        parts = splitter(block, budget - used, budget, width)
+        for number, (part, part_height) in enumerate(parts):
+            if number:
+                new_page()
+            if part is not None:
+                page.append(part)
+                used += part_height
+    if page:
+        pages.append(page)
+    return pages or [[]]
