@@ -3,7 +3,7 @@
  * slide whose content still overflows its frame, then start reveal.js.
  *
  * Settings come from data- attributes on #deck (no inline script: CSP).
- * The server splits the write-up by a size estimate (notes/slides.py); this file
+ * The server splits the write-up by a size estimate (notes/slides/); this file
  * checks the real layout. Load with `defer` after KaTeX, auto-render, reveal.js and
  * its notes plugin, and before js/math.js.
  */
