@@ -38,3 +38,32 @@ def test_reading_switch_hides_the_other_language(page, member):
     page.reload()
     assert "reading-en" in page.locator("body").get_attribute("class")
     assert page.locator(".side-zh").first.is_hidden()
+
+
+def test_family_tree_and_timeline_are_drawn(page, member):
+    from tests.factories import LanguageModelFactory
+
+    llama = LanguageModelFactory(name="LLaMA", parameters_b=65)
+    LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
+    LanguageModelFactory(name="GPT-3", parameters_b=175, open_weights=False)
+    login(page, member, next_url="/models/family/")
+    tree = page.locator("svg.family-tree").first
+    assert tree.bounding_box()["width"] > 300
+    assert page.locator("svg.family-tree .node").count() == 2
+    assert page.locator("svg.family-tree .edge-label").first.text_content() == "instruction tuning"
+    screenshot(page, "family-tree")
+    page.goto("/models/timeline/")
+    assert page.locator("svg.timeline circle").count() == 3 + 2  # points and the legend
+    assert page.locator("svg.timeline .point.closed").count() == 1
+    screenshot(page, "timeline")
+
+
+def test_language_switch_translates_the_interface(page, member):
+    login(page, member)
+    assert page.locator(".main-nav a").first.inner_text() == "Papers"
+    page.click(".language-switch button[value=zh-hans]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".main-nav a").first.inner_text() == "论文"
+    page.goto("/papers/")
+    assert page.locator("h1").first.inner_text().startswith("论文")
+    screenshot(page, "papers-zh")
