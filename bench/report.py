@@ -7,24 +7,36 @@ from pathlib import Path
 
 
 def table(pages):
+    """One row per page: warm (page cache on) and cold (off), each against its own floor."""
     floor = next(p for p in pages if p.floor)
     rows = [
-        "| page | req/s | p50 ms | p95 ms | throughput ÷ floor | p95 ÷ floor p95 | queries |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | page cache | warm req/s | warm p95 ms | warm ÷ floor "
+        "| cold req/s | cold p50 ms | cold p95 ms | cold ÷ floor | cold p95 ÷ floor p95 "
+        "| queries cold / warm |",
+        "| --- | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     notes = []
+
+    def ratio(a, b):
+        return a / b if b else 0
+
     for p in pages:
-        if not p.url or not p.rps:
+        if not p.url or not p.cold.rps:
             notes.append(f"- {p.name}: {p.note or 'not measured'}")
             continue
-        ratio = p.rps / floor.rps if floor.rps else 0
-        p95_ratio = p.p95_ms / floor.p95_ms if floor.p95_ms else 0
+        queries = "–" if p.cold.queries is None else f"{p.cold.queries} / {p.warm.queries}"
         rows.append(
-            f"| {p.name} | {p.rps:.0f} | {p.p50_ms:.1f} | {p.p95_ms:.1f} | {ratio:.2f} "
-            f"| {p95_ratio:.1f} | {p.queries if p.queries is not None else '–'} |"
+            f"| {p.name} | {'yes' if p.page_cached else 'no'} "
+            f"| {p.warm.rps:.0f} | {p.warm.p95_ms:.1f} | {ratio(p.warm.rps, floor.warm.rps):.2f} "
+            f"| {p.cold.rps:.0f} | {p.cold.p50_ms:.1f} | {p.cold.p95_ms:.1f} "
+            f"| {ratio(p.cold.rps, floor.cold.rps):.2f} "
+            f"| {ratio(p.cold.p95_ms, floor.cold.p95_ms):.1f} | {queries} |"
         )
-        if p.errors:
-            notes.append(f"- {p.name}: {p.errors} errors or non-2xx answers")
+        if p.warm.errors or p.cold.errors:
+            notes.append(
+                f"- {p.name}: {p.warm.errors} (warm) and {p.cold.errors} (cold) errors "
+                "or non-2xx answers"
+            )
         if p.note:
             notes.append(f"- {p.name}: {p.note}")
     return "\n".join(rows + ([""] + notes if notes else []))
@@ -53,7 +65,7 @@ def write(path, label, pages, facts):
     path.write_text(text, encoding="utf-8")
 
 
-def machine_facts(connection, workers, seconds, connections, threads, counts):
+def machine_facts(connection, workers, seconds, connections, threads, counts, cache):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SHOW server_version")
@@ -66,5 +78,9 @@ def machine_facts(connection, workers, seconds, connections, threads, counts):
         "database": f"{connection.vendor} {version}",
         "machine": f"{os.cpu_count()} cores (nproc), load tool and server on the same machine",
         "server": f"gunicorn, {workers} sync workers, DJANGO_DEBUG=0, whitenoise static files",
-        "load": f"wrk -t{threads} -c{connections} -d{seconds}s per page, after a 1 s warm-up",
+        "cache": cache,
+        "load": f"wrk -t{threads} -c{connections} -d{seconds}s per page and mode, "
+        "after a 1 s warm-up",
+        "modes": "warm = page cache on (a member re-visiting a page); cold = DJANGO_PAGECACHE=0 "
+        "(every request renders the page); each against the floor of its own run",
     }

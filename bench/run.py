@@ -5,6 +5,12 @@ logs in through the login form; wrk loads each page for a few seconds with that
 session; the database queries of each page are counted in-process with Django's
 test client. The floor is /healthz/auth/ (login and every middleware, no work)
 and a static file.
+
+Every page is measured twice, each time by its own gunicorn: *warm*, with the page
+cache on (core/pagecache.py: a member re-visiting a page gets it from the cache), and
+*cold*, with DJANGO_PAGECACHE=0 (every request renders the page, as the first visit
+after any change does). The workers share one cache: the file cache in a temporary
+folder, unless DJANGO_CACHE_BACKEND / DJANGO_CACHE_LOCATION name another one.
 """
 
 import http.cookiejar
@@ -19,13 +25,13 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -39,6 +45,20 @@ end
 """
 
 
+# Page cache on (what a member re-visiting a page gets) and off (every request renders).
+MODES = {"warm": "1", "cold": "0"}
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@dataclass
+class Measure:
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    errors: int = 0
+    queries: int | None = None
+
+
 @dataclass
 class Page:
     name: str
@@ -46,11 +66,9 @@ class Page:
     admin: bool = False
     note: str = ""
     floor: bool = False
-    rps: float = 0.0
-    p50_ms: float = 0.0
-    p95_ms: float = 0.0
-    queries: int | None = None
-    errors: int = 0
+    page_cached: bool = False
+    warm: Measure = field(default_factory=Measure)
+    cold: Measure = field(default_factory=Measure)
 
 
 def free_port():
@@ -101,23 +119,31 @@ PLAIN_STATIC = {
 }
 
 
-@override_settings(STORAGES=PLAIN_STATIC)  # no collected manifest in-process
 def count_queries(pages, member, admin):
-    """Count each page's database queries with the test client, after one warm-up."""
-    clients = {False: Client(), True: Client()}
-    clients[False].force_login(member)
-    clients[True].force_login(admin)
-    for page in pages:
-        if not page.url or page.url.startswith(settings.STATIC_URL):
-            page.queries = 0 if page.url else None
-            continue
-        client = clients[page.admin]
-        client.get(page.url, HTTP_HOST="127.0.0.1")
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(page.url, HTTP_HOST="127.0.0.1")
-        if response.status_code != 200:
-            page.note = f"status {response.status_code} in-process"
-        page.queries = len(ctx.captured_queries)
+    """Count each page's database queries with the test client, after one warm-up,
+    with the page cache on (warm) and off (cold), in a private in-memory cache."""
+    for mode, enabled in MODES.items():
+        # No collected manifest in-process; a private cache, not the project's var/cache.
+        with override_settings(
+            STORAGES=PLAIN_STATIC, CACHES=LOCMEM, PAGECACHE_ENABLED=enabled == "1"
+        ):
+            clients = {False: Client(), True: Client()}
+            clients[False].force_login(member)
+            clients[True].force_login(admin)
+            for page in pages:
+                measure = getattr(page, mode)
+                if not page.url or page.url.startswith(settings.STATIC_URL):
+                    measure.queries = 0 if page.url else None
+                    continue
+                path = urllib.parse.urlsplit(page.url).path
+                page.page_cached = getattr(resolve(path).func, "page_cached", False)
+                client = clients[page.admin]
+                client.get(page.url, HTTP_HOST="127.0.0.1")
+                with CaptureQueriesContext(connection) as ctx:
+                    response = client.get(page.url, HTTP_HOST="127.0.0.1")
+                if response.status_code != 200:
+                    page.note = f"status {response.status_code} in-process"
+                measure.queries = len(ctx.captured_queries)
 
 
 def login(base, username, password):
@@ -169,14 +195,61 @@ def wrk(url, cookie, seconds, connections, threads, script):
     return json.loads(out.split("WRKJSON ", 1)[1])
 
 
-def run(pages, member, admin, password, workers, seconds, connections, threads, log):
-    if shutil.which("wrk") is None:
-        raise RuntimeError("wrk is not installed: apt-get install wrk (Debian/Ubuntu)")
+def cache_in_use(tmp):
+    """Return the environment for a cache all workers share, and its description."""
+    backend = os.environ.get("DJANGO_CACHE_BACKEND")
+    location = os.environ.get("DJANGO_CACHE_LOCATION")
+    if backend or location:
+        return {}, f"{backend or 'file cache'} at {location or 'the default location'}"
+    return (
+        {"DJANGO_CACHE_LOCATION": f"{tmp}/cache"},
+        "file cache in a temporary folder, shared by the workers, emptied for each mode",
+    )
+
+
+def measure(pages, mode, env, workers, seconds, connections, threads, script, password, users, log):
+    """Serve the site with gunicorn in one mode and load every page with wrk."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+                "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+    log(f"{mode}: gunicorn with {workers} workers on {base}, DJANGO_PAGECACHE={MODES[mode]} …")
+    server = subprocess.Popen(gunicorn, env=env, cwd=settings.BASE_DIR)
+    try:
+        wait_for(port)
+        cookies = {admin: login(base, user.get_username(), password) for admin, user in users}
+        for page in pages:
+            if not page.url:
+                continue
+            url = base + page.url
+            with urllib.request.urlopen(
+                urllib.request.Request(url, headers={"Cookie": cookies[page.admin]})
+            ) as response:
+                if response.status != 200 or response.url != url:
+                    raise RuntimeError(f"{page.name}: {url} answered {response.url}")
+            wrk(url, cookies[page.admin], 1, connections, threads, script)  # warm-up
+            result = wrk(url, cookies[page.admin], seconds, connections, threads, script)
+            m = getattr(page, mode)
+            m.rps = result["requests"] / (result["duration_us"] / 1e6)
+            m.p50_ms = result["p50_us"] / 1000
+            m.p95_ms = result["p95_us"] / 1000
+            m.errors = result["errors"] + result["non2xx"]
+            log(f"{mode} {page.name:45} {m.rps:8.1f} req/s  p50 {m.p50_ms:7.1f} ms  "
+                f"p95 {m.p95_ms:7.1f} ms  queries {m.queries}")  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def run(pages, member, admin, password, workers, seconds, connections, threads, log):
+    """Measure every page warm and cold; return a description of the cache used."""
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed: apt-get install wrk (Debian/Ubuntu)")
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        cache_env, cache_description = cache_in_use(tmp)
         env = {
             **os.environ,
+            **cache_env,
             "DJANGO_DEBUG": "0",
             "DJANGO_STATIC_ROOT": f"{tmp}/static",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -188,34 +261,10 @@ def run(pages, member, admin, password, workers, seconds, connections, threads, 
         script = f"{tmp}/report.lua"
         with open(script, "w") as f:
             f.write(WRK_SCRIPT)
-        bind = f"127.0.0.1:{port}"
-        gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", bind,
-                    "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
-        log(f"gunicorn with {workers} workers on {base} …")
-        server = subprocess.Popen(gunicorn, env=env, cwd=settings.BASE_DIR)
-        try:
-            wait_for(port)
-            cookies = {
-                False: login(base, member.get_username(), password),
-                True: login(base, admin.get_username(), password),
-            }
-            for page in pages:
-                if not page.url:
-                    continue
-                url = base + page.url
-                with urllib.request.urlopen(
-                    urllib.request.Request(url, headers={"Cookie": cookies[page.admin]})
-                ) as response:
-                    if response.status != 200 or response.url != url:
-                        raise RuntimeError(f"{page.name}: {url} answered {response.url}")
-                wrk(url, cookies[page.admin], 1, connections, threads, script)  # warm-up
-                result = wrk(url, cookies[page.admin], seconds, connections, threads, script)
-                page.rps = result["requests"] / (result["duration_us"] / 1e6)
-                page.p50_ms = result["p50_us"] / 1000
-                page.p95_ms = result["p95_us"] / 1000
-                page.errors = result["errors"] + result["non2xx"]
-                log(f"{page.name:45} {page.rps:8.1f} req/s  p50 {page.p50_ms:7.1f} ms  "
-                    f"p95 {page.p95_ms:7.1f} ms  queries {page.queries}")  # fmt: skip
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        for mode, enabled in MODES.items():
+            if cache_env:
+                shutil.rmtree(cache_env["DJANGO_CACHE_LOCATION"], ignore_errors=True)
+            mode_env = {**env, "DJANGO_PAGECACHE": enabled}
+            measure(pages, mode, mode_env, workers, seconds, connections, threads, script,
+                    password, [(False, member), (True, admin)], log)  # fmt: skip
+    return cache_description

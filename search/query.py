@@ -114,33 +114,48 @@ def _hits(documents, regex):
     ]
 
 
+def _documents(ids):
+    """Return the documents of the ids, in that order (the ranking is done on ids alone:
+    carrying every match's body through the sort costs more than fetching a few again)."""
+    found = SearchDocument.objects.defer("head", "cjk_bigrams").in_bulk(ids)
+    return [found[pk] for pk in ids]
+
+
 def _run(user, terms, kind, page):
     documents = matching(user, terms)
-    counts = dict(documents.values_list("kind").annotate(n=Count("id")).order_by())
-    groups = {k: Group(k, label, counts.get(k, 0)) for k, label in Kind.choices}
     title_hits, order = ranking(terms)
-    ranked = documents.annotate(title_hits=title_hits).defer("head", "cjk_bigrams")
+    ranked = documents.annotate(title_hits=title_hits)
     regex = matcher(terms)
     page_obj = None
     if kind:
-        paginator = Paginator(
-            _Counted(ranked.filter(kind=kind).order_by(*order), groups[kind].count), PER_PAGE
-        )
+        counts = dict(documents.values_list("kind").annotate(n=Count("id")).order_by())
+        groups = {k: Group(k, label, counts.get(k, 0)) for k, label in Kind.choices}
+        ids = ranked.filter(kind=kind).order_by(*order).values_list("id", flat=True)
+        paginator = Paginator(_Counted(ids, groups[kind].count), PER_PAGE)
         try:
             page_obj = paginator.page(page)
         except PageNotAnInteger:
             page_obj = paginator.page(1)
         except EmptyPage:
             page_obj = paginator.page(paginator.num_pages)
-        page_obj.object_list = _hits(page_obj.object_list, regex)
+        page_obj.object_list = _hits(_documents(page_obj.object_list), regex)
         groups[kind].hits = page_obj.object_list
-    elif counts:
-        top = ranked.annotate(
-            position=Window(RowNumber(), partition_by=[F("kind")], order_by=order)
-        ).filter(position__lte=PER_GROUP)
-        rows = sorted(top, key=lambda d: d.position)
-        for hit in _hits(rows, regex):
-            groups[hit.kind].hits.append(hit)
+    else:
+        # One pass over the matches: each kind's count and its first few, by window.
+        top = list(
+            ranked.annotate(
+                position=Window(RowNumber(), partition_by=[F("kind")], order_by=order),
+                n=Window(Count("id"), partition_by=[F("kind")]),
+            )
+            .filter(position__lte=PER_GROUP)
+            .order_by("position", "kind")
+            .values_list("id", "kind", "n")
+        )
+        counts = {k: n for _id, k, n in top}
+        groups = {k: Group(k, label, counts.get(k, 0)) for k, label in Kind.choices}
+        if top:
+            for hit in _hits(_documents([pk for pk, _kind, _n in top]), regex):
+                groups[hit.kind].hits.append(hit)
     return list(groups.values()), page_obj
 
 

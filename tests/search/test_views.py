@@ -16,7 +16,7 @@ def test_search_results_page_makes_a_constant_number_of_queries(
     member_client, django_assert_num_queries, n
 ):
     PaperFactory.create_batch(n, abstract_en="Reasoning with tools.")
-    # session, user, counts per kind, top results per kind
+    # user, each kind's count and first results (one pass), their documents
     with django_assert_num_queries(3):
         response = member_client.get(reverse("search:results"), {"q": "tools"})
     assertContains(response, "<mark>tools</mark>", count=n)
@@ -27,7 +27,8 @@ def test_search_results_page_of_one_kind_makes_a_constant_number_of_queries(
     member_client, django_assert_num_queries, n
 ):
     PaperFactory.create_batch(n, abstract_en="Reasoning with tools.")
-    with django_assert_num_queries(3):
+    # user, counts per kind, the page's ranked ids, their documents
+    with django_assert_num_queries(4):
         response = member_client.get(reverse("search:results"), {"q": "tools", "kind": "papers"})
     assertContains(response, 'class="search-hit"', count=n)
 
