@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -165,6 +166,10 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "20000"))},
     }
 }
+
+# DJANGO_PAGECACHE=0 turns the page cache off: every page is rendered afresh, as on the
+# first visit after a change. The benchmark uses it to measure pages cold.
+PAGECACHE_ENABLED = env_bool("DJANGO_PAGECACHE", True)
 
 # Sessions are read from the cache and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

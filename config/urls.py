@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from core.pagecache import cached_page
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", cached_page(core_views.home), name="home"),
     path("reading/", core_views.set_reading_language, name="set_reading_language"),
     path("i18n/setlang/", core_views.set_interface_language, name="set_language"),
     path("accounts/", include("django.contrib.auth.urls")),

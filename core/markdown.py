@@ -225,7 +225,7 @@ def _filter_attribute(tag, name, value):
     if name == "id":
         return value if SAFE_ID.fullmatch(value) else None
     if name in ("width", "height", "start", "colspan", "rowspan"):
-        return value if value.isdigit() and len(value) < 6 else None
+        return value if value.isascii() and value.isdigit() and len(value) < 6 else None
     if name == "align":
         return value if value in ("left", "right", "center") else None
     return value

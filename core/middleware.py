@@ -1,9 +1,9 @@
-"""Answer with a 503 page, not a trace, while the database cannot be reached."""
+"""Answer bad requests and a lost database with a clear page, not a trace."""
 
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
 
 logger = logging.getLogger("core.database")
@@ -33,3 +33,19 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("Database unavailable: %s", exception, exc_info=exception)
         return database_unavailable()
+
+
+class RejectNulBytesMiddleware:
+    """Refuse a query string with a NUL character: no database stores one in text."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]) or any(
+            "\x00" in key for key in request.GET
+        ):
+            return HttpResponseBadRequest(
+                "The address contains a NUL character.", content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)

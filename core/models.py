@@ -53,7 +53,9 @@ class RenderedMarkdown(models.Model):
         from core import wikilinks
         from core.markdown import render_document
 
-        resolver = resolve_wikilink or wikilinks.resolve
+        resolver = resolve_wikilink or wikilinks.Index.for_texts(
+            getattr(self, source) for source in self.markdown_fields
+        )
         locate = getattr(resolver, "locate", wikilinks.locate)
         targets = []
         for source, target in self.markdown_fields.items():

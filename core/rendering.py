@@ -33,3 +33,4 @@ def render_raw_save(sender, instance, raw, **kwargs):
         instance.render_markdown()
         targets = list(instance.markdown_fields.values())
         sender.objects.filter(pk=instance.pk).update(**{f: getattr(instance, f) for f in targets})
+        instance.record_mentions()

@@ -6,8 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from notes.models import Meeting, Note
-from notes.views import my_groups
+from notes.models import Meeting, Note, ReadingGroup
 from papers.models import Paper
 
 READING_COOKIE = "reading"
@@ -24,7 +23,7 @@ def home(request):
         request,
         "home.html",
         {
-            "groups": my_groups(user),
+            "groups": ReadingGroup.objects.of(user),
             "next_meetings": meetings.filter(date__gte=today).order_by("date")[:3],
             "latest_meetings": meetings.filter(date__lt=today).order_by("-date")[:3],
             "recent_notes": Note.objects.visible_to(user).for_list()[:8],

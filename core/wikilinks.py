@@ -7,8 +7,11 @@ when names collide: ``[[dataset:BookCorpus]]``, ``[[paper:…]]``, ``[[model:…
 ``[[term:…]]``.
 """
 
+import re
+
 from django.apps import apps
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 # kind prefix → (model label, title field, fields matched exactly, fields matched ignoring case)
 KINDS = {
@@ -60,15 +63,50 @@ def locate(target):
     return (found[0]._meta.label_lower, found[0].pk) if found else None
 
 
-class Index:
-    """Resolve many targets from one in-memory snapshot (for bulk re-rendering)."""
+# [[target]], [[target|label]], [[target#heading]]; in a table cell the bar is escaped.
+TARGET = re.compile(r"\[\[([^\[\]\n|#\\]+)")
+MAX_TARGETS = 300  # distinct targets resolved per text; further links stay unresolved
 
-    def __init__(self):
+
+def targets_in(texts):
+    """Return the distinct wiki-link targets of the texts, in order, at most MAX_TARGETS."""
+    seen = {}
+    for text in texts:
+        for match in TARGET.finditer(text or ""):
+            name = match.group(1).strip()
+            if name and len(seen) < MAX_TARGETS:
+                seen.setdefault(name, None)
+    return list(seen)
+
+
+class Index:
+    """Resolve targets from one in-memory snapshot: of everything (for bulk
+    re-rendering), or of just the names a text links to (``Index.for_texts``), which
+    costs one query per kind however many links the text has."""
+
+    def __init__(self, names=None):
         self.names = {key: {} for key in KINDS}
+        if names is not None:
+            names = [split_kind(name)[1] for name in names]
+            names = [name for name in names if name]
         for key, (label, title_field, exact, loose) in KINDS.items():
             fields = {title_field, *exact, *loose}
             model = apps.get_model(label)
-            for obj in model.objects.order_by("-pk").only(*fields):
+            objects = model.objects.order_by("-pk").only(*fields)
+            if names is not None:
+                if not names:
+                    continue
+                # SQLite's lower() folds ASCII letters only; PostgreSQL's folds all.
+                lowered = {name.lower() for name in names} | {
+                    "".join(c.lower() if c.isascii() else c for c in name) for name in names
+                }
+                objects = objects.annotate(
+                    **{f"lower_{field}": Lower(field) for field in loose}
+                ).filter(
+                    Q(**{f"{exact[0]}__in": names} if exact else {"pk__in": []})
+                    | Q(*[Q(**{f"lower_{field}__in": lowered}) for field in loose], _connector=Q.OR)
+                )
+            for obj in objects:
                 entry = (
                     obj.get_absolute_url(),
                     getattr(obj, title_field),
@@ -80,6 +118,10 @@ class Index:
                 for field in loose:
                     if value := getattr(obj, field):
                         self.names[key][value.lower()] = entry
+
+    @classmethod
+    def for_texts(cls, texts):
+        return cls(names=targets_in(texts))
 
     def _entry(self, target):
         kind, name = split_kind(target)

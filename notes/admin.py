@@ -224,8 +224,15 @@ class MentionAdmin(admin.ModelAdmin):
     """Mentions are kept by saving what links: shown here, not edited."""
 
     list_display = ["source", "target_type", "target_id"]
-    list_select_related = ["note", "meeting", "glossary_term", "target_type"]
+    list_select_related = ["note", "meeting__group", "glossary_term", "target_type"]
     list_filter = ["target_type"]
+
+    def has_view_permission(self, request, obj=None):
+        # Their sources include private notes: only a superuser sees them all.
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
 
     def has_add_permission(self, request):
         return False

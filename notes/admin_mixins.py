@@ -64,9 +64,10 @@ class RevisionAdminForm(forms.ModelForm):
             return data
         mine = data.get("revision")
         touched = [name for name in self.changed_data if name != "revision"]
-        if touched and mine is not None and mine != current:
+        if touched and mine != current:
+            # A form that does not say where it started from is treated as stale.
             raise ValidationError(
-                RevisionForm.conflict_message % {"current": current, "mine": mine},
+                RevisionForm.conflict_message % {"current": current, "mine": mine or "?"},
                 code="edit_conflict",
             )
         self.instance.revision = current + 1
@@ -191,7 +192,17 @@ class ScopedInline:
         return self._parent_ok(request, obj)
 
 
-class NoteScoped(GroupScoped):
+class AuthorStamped:
+    """Only a superuser picks a note's author; anyone else writes as themselves."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("author")
+        return fields
+
+
+class NoteScoped(AuthorStamped, GroupScoped):
     """Notes: one's own, and as organiser those of one's groups that are not private."""
 
     def scope(self, request, queryset):
@@ -225,7 +236,7 @@ class HistoryScoped:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class NoteInlineBase(RevisionCheck, ScopedInline):
+class NoteInlineBase(AuthorStamped, RevisionCheck, ScopedInline):
     """Notes shown inside another record: only those the user may edit."""
 
     def get_queryset(self, request):
@@ -233,6 +244,17 @@ class NoteInlineBase(RevisionCheck, ScopedInline):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(pk__in=permissions.editable_notes(request.user).values("pk"))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class AuthorStampedFormSet(formset):
+            def save_new(self, form, commit=True):
+                if form.instance.author_id is None and not form.instance.author_name:
+                    form.instance.author = request.user
+                return super().save_new(form, commit=commit)
+
+        return AuthorStampedFormSet
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "group" and not request.user.is_superuser:

@@ -3,7 +3,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Meeting, Membership, Note, ReadingGroup
+from .models import Meeting, Note, ReadingGroup
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
 
@@ -16,6 +16,20 @@ def limit_length(field, limit=BODY_LIMIT):
     """Cap a text field at the documented limit, in the browser and on the server."""
     field.max_length = limit
     field.validators.append(MaxLengthValidator(limit))
+
+
+TAG_LIMIT = 100  # taggit's Tag.name
+
+
+def check_tags(names):
+    """Refuse tag names longer than a tag can be, with a message rather than a crash."""
+    too_long = [name for name in names if len(name) > TAG_LIMIT]
+    if too_long:
+        raise forms.ValidationError(
+            _("A tag can be at most %(limit)s characters: %(tag)s…")
+            % {"limit": TAG_LIMIT, "tag": too_long[0][:30]}
+        )
+    return names
 
 
 def check_text(value):
@@ -37,7 +51,12 @@ class RevisionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            # Editing: the form must say which revision it started from.
             self.fields["revision"].initial = self.instance.revision
+            self.fields["revision"].required = True
+            self.fields["revision"].error_messages["required"] = _(
+                "This form does not say which version it started from; reload the page."
+            )
 
     def save_checked(self):
         """Save unless the stored revision moved on; raise EditConflict then."""
@@ -50,7 +69,7 @@ class RevisionForm(forms.ModelForm):
                     .values_list("revision", flat=True)
                     .get(pk=obj.pk)
                 )
-                mine = self.cleaned_data.get("revision") or obj.revision
+                mine = self.cleaned_data.get("revision")
                 if current != mine:
                     self.add_error(None, self.conflict_message % {"current": current, "mine": mine})
                     raise EditConflict
@@ -85,10 +104,10 @@ class NoteForm(RevisionForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        groups = ReadingGroup.objects.filter(
-            pk__in=Membership.objects.filter(user=user).values("group_id")
-        )
+        groups = ReadingGroup.objects.of(user)
         self.fields["group"].queryset = groups
+        # A note may only be attached to a meeting its author can see.
+        self.fields["meeting"].queryset = Meeting.objects.visible_to(user)
         if not self.instance.pk and groups.count() == 1:
             self.fields["group"].initial = groups.first()
         for name in ("title_zh", "title_en", "body_zh", "body_en"):
@@ -108,9 +127,12 @@ class NoteForm(RevisionForm):
             self.add_error("group", _("Choose the group that may read this note."))
         return data
 
+    def clean_tags(self):
+        return check_tags(self.cleaned_data["tags"])
+
     def save(self, commit=True):
         note = super().save(commit=False)
-        if note.author_id is None:
+        if note._state.adding and note.author_id is None:
             note.author = self.user
         if commit:
             note.save()

@@ -8,6 +8,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -15,6 +17,17 @@ from taggit.managers import TaggableManager
 
 from core.models import Language, NaturalKeyManager, RenderedMarkdown, TimeStamped
 from papers.models import Dataset, LanguageModel, Paper, Source, TaggedItem
+
+
+class ReadingGroupQuerySet(models.QuerySet):
+    def of(self, user):
+        """Return the groups the user is a member of (any role)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(pk__in=group_ids_of(user))
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
 
 
 class ReadingGroup(TimeStamped):
@@ -30,7 +43,7 @@ class ReadingGroup(TimeStamped):
     )
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
 
-    objects = NaturalKeyManager()
+    objects = ReadingGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -335,6 +348,11 @@ class Note(MentionSource, TimeStamped):
         ordering = ["-updated"]
         verbose_name = _("note")
         verbose_name_plural = _("notes")
+        indexes = [
+            # Every column of visible_to(): search can test which notes a member may read
+            # from this index alone instead of reading the whole table.
+            models.Index(fields=["visibility", "author", "group", "id"], name="note_visible_to"),
+        ]
 
     def __str__(self):
         return self.title
@@ -529,3 +547,12 @@ class Mention(models.Model):
     @property
     def source(self):
         return self.note or self.meeting or self.glossary_term
+
+
+MENTIONABLE = {"papers.paper", "papers.languagemodel", "papers.dataset", "notes.glossaryterm"}
+
+
+@receiver(post_delete)
+def forget_mentions_of_deleted_records(sender, instance, **kwargs):
+    if sender._meta.label_lower in MENTIONABLE:
+        Mention.objects.of(instance).delete()

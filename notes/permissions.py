@@ -42,10 +42,7 @@ def editable_meetings(user):
         return Meeting.objects.all()
     if not user.is_authenticated:
         return Meeting.objects.none()
-    presented = Q(
-        presenters=user,
-        group__in=Membership.objects.filter(user=user).values("group_id"),
-    )
+    presented = Q(presenters=user, group__in=ReadingGroup.objects.of(user))
     return Meeting.objects.filter(Q(group__in=organised_group_ids(user)) | presented).distinct()
 
 

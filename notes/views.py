@@ -7,11 +7,11 @@ from django.views.generic import ListView
 
 from core.markdown import extract_toc
 from core.markdown import render as render_markdown
-from core.wikilinks import resolve
+from core.wikilinks import Index
 from papers.models import LanguageModel, Paper
 
 from .forms import EditConflict, NoteForm
-from .models import GlossaryTerm, Meeting, Membership, Note, ReadingGroup, ReadingList
+from .models import GlossaryTerm, Meeting, Note, ReadingGroup, ReadingList
 from .permissions import editable_notes
 
 
@@ -57,7 +57,14 @@ def note_detail(request, slug):
         Note.objects.visible_to(request.user).for_list().prefetch_related("tags", "sources"),
         slug=slug,
     )
-    return render(request, "notes/note_detail.html", {"note": note})
+    # The note may be read more widely than the meeting it belongs to.
+    meeting_visible = (
+        note.meeting_id is not None
+        and Meeting.objects.visible_to(request.user).filter(pk=note.meeting_id).exists()
+    )
+    return render(
+        request, "notes/note_detail.html", {"note": note, "meeting_visible": meeting_visible}
+    )
 
 
 class MyNotesView(ListView):
@@ -76,7 +83,7 @@ def _attach_from_query(request, form):
     if slug := request.GET.get("model"):
         initial["language_model"] = get_object_or_404(LanguageModel, slug=slug)
     if pk := request.GET.get("meeting", ""):
-        if pk.isdigit():
+        if pk.isascii() and pk.isdecimal():
             initial["meeting"] = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
     return initial
 
@@ -115,7 +122,7 @@ def note_delete(request, slug):
 def markdown_preview(request):
     """Render Markdown as a note would show it, for the editor's preview pane."""
     text = request.POST.get("text", "")[:200_000]
-    return JsonResponse({"html": render_markdown(text, resolve_wikilink=resolve)})
+    return JsonResponse({"html": render_markdown(text, resolve_wikilink=Index.for_texts([text]))})
 
 
 def glossary(request):
@@ -135,10 +142,4 @@ def reading_list_detail(request, slug):
         request,
         "notes/readinglist_detail.html",
         {"reading_list": reading_list, "items": items},
-    )
-
-
-def my_groups(user):
-    return ReadingGroup.objects.filter(
-        pk__in=Membership.objects.filter(user=user).values("group_id")
     )

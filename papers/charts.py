@@ -49,6 +49,18 @@ class Family:
             node = by_pk[node.base_model_id]
         return cls(node, children)
 
+    def __post_init__(self):
+        # Keep only the tree below the root, each model once: a cycle of base models
+        # (which clean() refuses, but a bulk update could make) cannot loop forever.
+        tree, seen, queue = {}, {self.root.pk}, [self.root]
+        while queue:
+            node = queue.pop(0)
+            kids = [kid for kid in self.children.get(node.pk, []) if kid.pk not in seen]
+            seen.update(kid.pk for kid in kids)
+            tree[node.pk] = kids
+            queue.extend(kids)
+        self.children = tree
+
     def kids(self, model):
         return self.children.get(model.pk, [])
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from core import pagecache
 from notes.models import Meeting, Mention, Note, ReadingListItem
 
 from . import charts
@@ -18,11 +19,12 @@ from .models import (
     TaggedPaper,
 )
 
-FILTER_CHOICES_TTL = 300  # seconds; new topics and years show up within five minutes
+FILTER_CHOICES_TTL = 24 * 3600  # seconds; any change to the content starts afresh anyway
 
 
 def paper_filter_choices():
-    """Return the topics, organisations and years the paper filters offer (cached)."""
+    """Return the topics, organisations and years the paper filters offer, cached until
+    the content changes (each is a scan of the library: too costly for every list view)."""
 
     def compute():
         return {
@@ -42,7 +44,8 @@ def paper_filter_choices():
             ),
         }
 
-    return cache.get_or_set("papers:filter-choices", compute, FILTER_CHOICES_TTL)
+    key = f"papers:filter-choices:{pagecache.generation()}"
+    return cache.get_or_set(key, compute, FILTER_CHOICES_TTL)
 
 
 class PaperListView(ListView):
@@ -62,7 +65,7 @@ class PaperListView(ListView):
             papers = papers.filter(tags__slug=topic)
         if org := params.get("org"):
             papers = papers.filter(organizations__slug=org)
-        if (year := params.get("year", "")).isdigit():
+        if (year := params.get("year", "")).isascii() and year.isdigit():
             papers = papers.filter(year=int(year))
         if params.get("has_notes") == "1":
             papers = papers.with_notes_visible_to(self.request.user)
@@ -80,12 +83,7 @@ class PaperListView(ListView):
         params = self.request.GET.copy()
         params.pop("page", None)
         context.update(
-            topics=Tag.objects.filter(papers_taggedpaper_items__isnull=False).distinct(),
-            organizations=Organization.objects.filter(papers__isnull=False).distinct(),
-            years=Paper.objects.exclude(year=None)
-            .values_list("year", flat=True)
-            .distinct()
-            .order_by("-year"),
+            **paper_filter_choices(),
             sort_options=[(key, label) for key, (label, _order) in self.sort_options.items()],
             querystring=params.urlencode(),
             filters=self.request.GET,

@@ -98,7 +98,8 @@ def glossary_fields(term):
 
 
 def note_fields(note):
-    about = note.paper or note.language_model or note.meeting
+    # Not the meeting: its title is for its group's eyes, and a note may be wider read.
+    about = note.paper or note.language_model
     return {
         "title": str(note.title),
         "subtitle": " · ".join(

@@ -43,3 +43,34 @@ def test_pages_are_cached_per_interface_language(member_client):
     url = reverse("papers:paper_list")
     member_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assertContains(member_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN"), "论文")
+
+
+def test_page_cache_off_renders_every_view(member_client, settings, django_assert_num_queries):
+    settings.PAGECACHE_ENABLED = False
+    paper = PaperFactory(title="Chain of Thought")
+    member_client.get(paper.get_absolute_url())
+    # The same as the first view: the page is rendered again, not read from the cache.
+    with django_assert_num_queries(10):
+        response = member_client.get(paper.get_absolute_url())
+    assertContains(response, "Chain of Thought")
+
+
+def test_a_lost_generation_never_brings_back_an_old_page(member_client):
+    from django.core.cache import cache
+
+    from core.pagecache import GENERATION_KEY
+
+    paper = PaperFactory(title="Old title")
+    member_client.get(paper.get_absolute_url())
+    paper.title = "New title"
+    paper.save()
+    cache.delete(GENERATION_KEY)  # evicted, culled or a restarted cache server
+    assertContains(member_client.get(paper.get_absolute_url()), "New title")
+
+
+def test_a_login_keeps_every_cached_page(client, member_client, member):
+    from core.pagecache import generation
+
+    before = generation()
+    client.login(username=member.username, password="correct horse battery staple")
+    assert generation() == before

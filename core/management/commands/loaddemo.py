@@ -2,6 +2,7 @@ import warnings
 from pathlib import Path
 
 import yaml
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import BaseCommand, CommandError, call_command
@@ -63,6 +64,25 @@ def find_broken_record(files):
             transaction.set_rollback(True)
 
 
+def revisioned_models():
+    return [m for m in apps.get_models() if any(f.name == "revision" for f in m._meta.fields)]
+
+
+def snapshot_revisions():
+    """Return {model: {pk: revision}} of the records that carry a revision."""
+    return {
+        model: dict(model.objects.values_list("pk", "revision")) for model in revisioned_models()
+    }
+
+
+def move_revisions_on(before):
+    """A record the fixtures overwrote is a new revision: an edit form opened on the old
+    text must be refused, not silently win (the fixtures carry no revision of their own)."""
+    for model, revisions in before.items():
+        for pk, revision in revisions.items():
+            model.objects.filter(pk=pk).update(revision=revision + 1)
+
+
 class Command(BaseCommand):
     help = (
         "Load the demo data (every fixture in fixtures/, in name order) in one transaction, "
@@ -85,6 +105,7 @@ class Command(BaseCommand):
         post_save.disconnect(render_raw_save)
         try:
             with transaction.atomic():
+                revisions = snapshot_revisions()
                 try:
                     with transaction.atomic(), warnings.catch_warnings():
                         # An empty placeholder file is allowed; loaddata warns about it.
@@ -92,6 +113,7 @@ class Command(BaseCommand):
                         call_command("loaddata", *files, verbosity=0)
                 except Exception as exc:
                     raise CommandError(self.failure_message(files, exc)) from exc
+                move_revisions_on(revisions)
                 rendered = rerender_all()
                 # Raw saves are not indexed one by one; index everything once.
                 rebuild_search_index()
