@@ -110,27 +110,37 @@ class RelatedRecord:
     extra: str = ""
 
 
+def _meetings_of(paper, user):
+    """Meetings the user may see that presented the paper or discussed it."""
+    from notes.models import Meeting
+
+    discussed = Meeting.papers.through.objects.filter(paper=paper).values("meeting")
+    return Meeting.objects.visible_to(user).filter(
+        models.Q(paper=paper) | models.Q(pk__in=discussed)
+    )
+
+
 class PaperQuerySet(models.QuerySet):
     def for_list(self, user):
         """Return papers with what a list row shows: organisations, topics, and how many
-        notes the user may read and meetings of theirs presented it (subqueries, so that
-        a page of 25 rows costs the same at any size of the library)."""
-        from notes.models import Meeting, Note
+        notes the user may read and meetings of theirs presented or discussed them
+        (subqueries, so that a page of 25 rows costs the same at any size of the library)."""
+        from notes.models import Note
 
         def count_of(queryset):
-            counted = queryset.order_by().values("paper").annotate(n=models.Count("pk"))
+            counted = (
+                queryset.order_by()
+                .annotate(one=models.Value(1))
+                .values("one")
+                .annotate(n=models.Count("pk"))
+            )
             return models.functions.Coalesce(
                 models.Subquery(counted.values("n")[:1]), 0, output_field=models.IntegerField()
             )
 
         return self.prefetch_related("organizations", "tags").annotate(
             note_count=count_of(Note.objects.visible_to(user).filter(paper=models.OuterRef("pk"))),
-            meeting_count=count_of(
-                Meeting.papers.through.objects.filter(
-                    paper=models.OuterRef("pk"),
-                    meeting__in=Meeting.objects.visible_to(user),
-                )
-            ),
+            meeting_count=count_of(_meetings_of(models.OuterRef("pk"), user)),
         )
 
     def with_notes_visible_to(self, user):
@@ -141,17 +151,8 @@ class PaperQuerySet(models.QuerySet):
         )
 
     def presented_to(self, user):
-        """Return papers presented at a meeting of the user's groups."""
-        from notes.models import Meeting
-
-        return self.filter(
-            models.Exists(
-                Meeting.papers.through.objects.filter(
-                    paper=models.OuterRef("pk"),
-                    meeting__in=Meeting.objects.visible_to(user),
-                )
-            )
-        )
+        """Return papers presented or discussed at a meeting of the user's groups."""
+        return self.filter(models.Exists(_meetings_of(models.OuterRef("pk"), user)))
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -227,6 +228,10 @@ class Paper(TimeStamped):
         # An empty identifier is stored as NULL so that uniqueness ignores it.
         self.arxiv_id = (self.arxiv_id or "").strip() or None
         super().save(*args, **kwargs)
+
+    def meetings_seen_by(self, user):
+        """Return the meetings the user may see that presented or discussed the paper."""
+        return _meetings_of(self, user)
 
     def related_records(self):
         """Return the models, datasets and glossary terms linked to the paper, fetched

@@ -6,7 +6,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from core import pagecache
-from notes.models import Meeting, Mention, Note, ReadingListItem
+from notes.models import Mention, Note, ReadingListItem
 
 from . import charts
 from .models import (
@@ -102,12 +102,7 @@ class PaperDetailView(DetailView):
         paper = self.object
         return super().get_context_data(
             notes=Note.objects.visible_to(user).filter(paper=paper).for_list(),
-            meetings=Meeting.objects.visible_to(user)
-            .filter(
-                Q(paper=paper)
-                | Q(pk__in=Meeting.papers.through.objects.filter(paper=paper).values("meeting"))
-            )
-            .select_related("group", "paper"),
+            meetings=paper.meetings_seen_by(user).select_related("group", "paper"),
             mentions=Mention.objects.of(paper).visible_to(user).for_list(),
             list_items=ReadingListItem.objects.filter(paper=paper).select_related("reading_list"),
             related=paper.related_records(),

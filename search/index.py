@@ -200,6 +200,11 @@ def document_fields(obj):
     return fields
 
 
+# Spelling suggestions come only from what every member may read: the words of a
+# private note must not be offered to someone else as "did you mean".
+SHARED_KINDS = {Kind.PAPER, Kind.MODEL, Kind.DATASET, Kind.GLOSSARY}
+
+
 def add_words(*texts):
     """Remember the words of the texts for spelling suggestions."""
     found = words(*texts)
@@ -217,7 +222,8 @@ def index_object(obj):
     SearchDocument.objects.update_or_create(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, defaults=fields
     )
-    add_words(fields["head"], fields["body"])
+    if fields["kind"] in SHARED_KINDS:
+        add_words(fields["head"], fields["body"])
 
 
 def remove_object(obj):
@@ -232,6 +238,8 @@ def rebuild(models=None, progress=None):
     """Rebuild the index from scratch (of every kind, or of the given models); return counts."""
     counts = {}
     with transaction.atomic():
+        if not models:
+            SearchWord.objects.all().delete()
         for model, source in SOURCES.items():
             if models and model not in models:
                 continue
@@ -240,7 +248,8 @@ def rebuild(models=None, progress=None):
             batch, vocabulary, n = [], set(), 0
             for obj in source.rebuild_queryset().iterator(chunk_size=BATCH):
                 fields = document_fields(obj)
-                vocabulary |= words(fields["head"], fields["body"])
+                if source.kind in SHARED_KINDS:
+                    vocabulary |= words(fields["head"], fields["body"])
                 batch.append(SearchDocument(content_type=content_type, object_id=obj.pk, **fields))
                 if len(batch) >= BATCH:
                     SearchDocument.objects.bulk_create(batch)

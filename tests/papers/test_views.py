@@ -154,3 +154,14 @@ def test_model_page_survives_a_cycle_of_base_models(member_client):
     type(first).objects.filter(pk=first.pk).update(base_model=second, relation="lora")
     assert member_client.get(first.get_absolute_url()).status_code == 200
     assert member_client.get(reverse("papers:model_family")).status_code == 200
+
+
+def test_a_paper_presented_at_a_meeting_counts_as_read_in_a_meeting(member_client, group):
+    from tests.factories import MeetingFactory
+
+    presented = PaperFactory()
+    MeetingFactory(group=group, paper=presented)
+    PaperFactory()
+    response = member_client.get(reverse("papers:paper_list") + "?presented=1")
+    assert list(response.context["page_obj"]) == [presented]
+    assert response.context["page_obj"][0].meeting_count == 1

@@ -115,3 +115,9 @@ def test_many_wiki_links_resolve_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         response = member_client.post(reverse("notes:markdown_preview"), {"text": text})
     assert 'class="wikilink" href="/models/' in response.json()["html"]
+
+
+def test_search_never_suggests_a_word_from_someone_elses_private_note(member_client):
+    NoteFactory(visibility="private", body_en="zanzibarqux appears only here")
+    response = member_client.get("/search/?q=zanzibarqix")
+    assert "zanzibarqux" not in response.content.decode()
