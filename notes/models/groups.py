@@ -1,0 +1,93 @@
+"""Reading groups and their members, with a role each."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStamped
+from papers.models import Source
+
+
+class ReadingGroupQuerySet(models.QuerySet):
+    def of(self, user):
+        """Return the groups the user is a member of (any role)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(pk__in=group_ids_of(user))
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class ReadingGroup(TimeStamped):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="reading_groups",
+        verbose_name=_("members"),
+    )
+    sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
+
+    objects = ReadingGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("reading group")
+        verbose_name_plural = _("reading groups")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("notes:group_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", _("organiser")
+        MEMBER = "member", _("member")
+
+    group = models.ForeignKey(
+        ReadingGroup, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("group")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.MEMBER)
+    joined = models.DateField(_("joined"), auto_now_add=True)
+
+    class GroupUserManager(models.Manager):
+        def get_by_natural_key(self, group_slug, username):
+            return self.get(group__slug=group_slug, user__username=username)
+
+    objects = GroupUserManager()
+
+    class Meta:
+        ordering = ["group", "role", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="unique_membership")]
+
+    def __str__(self):
+        return f"{self.user} · {self.group} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (self.group.slug, self.user.get_username())
+
+    natural_key.dependencies = ["notes.readinggroup", "auth.user"]
+
+
+def group_ids_of(user):
+    """Return the ids of the reading groups the user belongs to (a subquery)."""
+    return Membership.objects.filter(user=user).values("group_id")

@@ -1,0 +1,166 @@
+"""Reading notes, bilingual, each visible to its author, its group or everyone."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+
+from core.models import Language, TimeStamped
+from papers.models import LanguageModel, Paper, Source, TaggedItem
+
+from .groups import ReadingGroup, group_ids_of
+from .meetings import Meeting
+from .writing import MentionSource
+
+
+class TaggedNote(TaggedItem):
+    content_object = models.ForeignKey("Note", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_note_tag")
+        ]
+
+
+class NoteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the notes the user may read: their own, their groups', and public ones."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            models.Q(visibility=Note.Visibility.EVERYONE)
+            | models.Q(author=user)
+            | models.Q(visibility=Note.Visibility.GROUP, group__in=group_ids_of(user))
+        )
+
+    def by(self, user):
+        return self.filter(author=user)
+
+    def for_list(self):
+        """Return notes with author, group and the paper or model they are about."""
+        return self.select_related("author", "group", "paper", "language_model", "meeting")
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Note(MentionSource, TimeStamped):
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", _("private (only me)")
+        GROUP = "group", _("my group")
+        EVERYONE = "everyone", _("everyone logged in")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notes",
+        verbose_name=_("author"),
+    )
+    author_name = models.CharField(
+        _("author (name)"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a note written outside the site, such as a source document."),
+    )
+    group = models.ForeignKey(
+        ReadingGroup,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notes",
+        verbose_name=_("group"),
+    )
+    paper = models.ForeignKey(
+        Paper,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notes",
+        verbose_name=_("paper"),
+    )
+    language_model = models.ForeignKey(
+        LanguageModel,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notes",
+        verbose_name=_("model"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notes",
+        verbose_name=_("meeting"),
+    )
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    body_zh = models.TextField(_("body (Chinese)"), blank=True)
+    body_en = models.TextField(_("body (English)"), blank=True)
+    body_zh_html = models.TextField(editable=False, blank=True)
+    body_en_html = models.TextField(editable=False, blank=True)
+    translation = models.CharField(
+        _("translated side"),
+        max_length=2,
+        choices=Language,
+        blank=True,
+        help_text=_("Which language's text is a translation of the other, if either."),
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility, default=Visibility.GROUP
+    )
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+    sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
+    tags = TaggableManager(through=TaggedNote, blank=True, verbose_name=_("tags"))
+
+    mention_field = "note"
+    markdown_fields = {"body_zh": "body_zh_html", "body_en": "body_en_html"}
+
+    objects = NoteQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_zh_html", "body_en_html"])
+
+    class Meta:
+        ordering = ["-updated"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        indexes = [
+            # Every column of visible_to(): search can test which notes a member may read
+            # from this index alone instead of reading the whole table.
+            models.Index(fields=["visibility", "author", "group", "id"], name="note_visible_to"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self):
+        return self.title_zh or self.title_en or _("Untitled note")
+
+    def get_absolute_url(self):
+        return reverse("notes:note_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        if not any([self.title_zh, self.title_en, self.body_zh, self.body_en]):
+            raise ValidationError(_("Write a title or a body in at least one language."))
+        if self.visibility == self.Visibility.GROUP and self.group_id is None:
+            raise ValidationError({"group": _("A note visible to a group needs a group.")})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = f"note-{uuid.uuid4().hex[:12]}"
+        super().save(*args, **kwargs)

@@ -1,0 +1,34 @@
+"""The shared knowledge base: papers, language models, datasets and benchmarks."""
+
+from .datasets import Ability, Dataset, EvaluationTask, TaggedDataset
+from .language_models import LanguageModel, LanguageModelQuerySet, ModelDataset, TaggedModel
+from .papers import (
+    ARXIV_ID_RE,
+    Paper,
+    PaperQuerySet,
+    RelatedRecord,
+    TaggedPaper,
+    validate_arxiv_id,
+)
+from .sources import Organization, Source, TaggedItem, TaggedNaturalKeyManager
+
+__all__ = [
+    "ARXIV_ID_RE",
+    "Ability",
+    "Dataset",
+    "EvaluationTask",
+    "LanguageModel",
+    "LanguageModelQuerySet",
+    "ModelDataset",
+    "Organization",
+    "Paper",
+    "PaperQuerySet",
+    "RelatedRecord",
+    "Source",
+    "TaggedDataset",
+    "TaggedItem",
+    "TaggedModel",
+    "TaggedNaturalKeyManager",
+    "TaggedPaper",
+    "validate_arxiv_id",
+]

@@ -1,0 +1,217 @@
+"""Papers: the arXiv identifier rule, the list and detail read rules."""
+
+import re
+from dataclasses import dataclass
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+
+from core.models import TimeStamped
+
+from .sources import Organization, Source, TaggedItem
+
+# New-style identifiers (0704.0001 onwards) with an optional version suffix.
+ARXIV_ID_RE = re.compile(r"^[0-9]{4}\.[0-9]{4,5}(v[0-9]+)?$")  # ASCII digits only
+validate_arxiv_id = RegexValidator(
+    ARXIV_ID_RE,
+    _("Enter an arXiv identifier such as 2303.18223 (four digits, a dot, four or five digits)."),
+    code="invalid_arxiv_id",
+)
+
+
+class TaggedPaper(TaggedItem):
+    content_object = models.ForeignKey("Paper", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_paper_tag")
+        ]
+
+
+@dataclass(frozen=True)
+class RelatedRecord:
+    name: str
+    url: str
+    extra: str = ""
+
+
+def _meetings_of(paper, user):
+    """Meetings the user may see that presented the paper or discussed it."""
+    from notes.models import Meeting
+
+    discussed = Meeting.papers.through.objects.filter(paper=paper).values("meeting")
+    return Meeting.objects.visible_to(user).filter(
+        models.Q(paper=paper) | models.Q(pk__in=discussed)
+    )
+
+
+class PaperQuerySet(models.QuerySet):
+    def for_list(self, user):
+        """Return papers with what a list row shows: organisations, topics, and how many
+        notes the user may read and meetings of theirs presented or discussed them
+        (subqueries, so that a page of 25 rows costs the same at any size of the library)."""
+        from notes.models import Note
+
+        def count_of(queryset):
+            counted = (
+                queryset.order_by()
+                .annotate(one=models.Value(1))
+                .values("one")
+                .annotate(n=models.Count("pk"))
+            )
+            return models.functions.Coalesce(
+                models.Subquery(counted.values("n")[:1]), 0, output_field=models.IntegerField()
+            )
+
+        return self.prefetch_related("organizations", "tags").annotate(
+            note_count=count_of(Note.objects.visible_to(user).filter(paper=models.OuterRef("pk"))),
+            meeting_count=count_of(_meetings_of(models.OuterRef("pk"), user)),
+        )
+
+    def with_notes_visible_to(self, user):
+        from notes.models import Note
+
+        return self.filter(
+            models.Exists(Note.objects.visible_to(user).filter(paper=models.OuterRef("pk")))
+        )
+
+    def presented_to(self, user):
+        """Return papers presented or discussed at a meeting of the user's groups."""
+        return self.filter(models.Exists(_meetings_of(models.OuterRef("pk"), user)))
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Paper(TimeStamped):
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=400)
+    title_zh = models.CharField(_("Chinese title"), max_length=400, blank=True)
+    authors = models.TextField(_("authors"), blank=True, help_text=_("As the paper lists them."))
+    organizations = models.ManyToManyField(
+        Organization, blank=True, related_name="papers", verbose_name=_("organizations")
+    )
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=[MinValueValidator(1900)]
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    arxiv_id = models.CharField(
+        _("arXiv ID"),
+        max_length=20,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_arxiv_id],
+        error_messages={"unique": _("A paper with this arXiv ID is already in the library.")},
+        help_text=_("For example 2303.18223."),
+    )
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    pdf_url = models.URLField(_("PDF"), max_length=500, blank=True)
+    code_url = models.URLField(_("code repository"), max_length=500, blank=True)
+    abstract_en = models.TextField(_("summary (English)"), blank=True)
+    abstract_zh = models.TextField(_("summary (Chinese)"), blank=True)
+    remarks = models.TextField(
+        _("curation remarks"),
+        blank=True,
+        help_text=_("Where the sources disagree, and what the record's values rest on."),
+    )
+    sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
+    tags = TaggableManager(through=TaggedPaper, blank=True, verbose_name=_("topics"))
+
+    objects = PaperQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "-month", "title"]
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
+        indexes = [
+            # The paper list's (and, with -id, the admin's) default order: a page of 25
+            # is read from the index instead of sorting the whole library.
+            models.Index(fields=["-year", "-month", "title", "-id"], name="paper_newest_first"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
+                name="paper_month_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("papers:paper_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def save(self, *args, **kwargs):
+        # An empty identifier is stored as NULL so that uniqueness ignores it.
+        self.arxiv_id = (self.arxiv_id or "").strip() or None
+        super().save(*args, **kwargs)
+
+    def meetings_seen_by(self, user):
+        """Return the meetings the user may see that presented or discussed the paper."""
+        return _meetings_of(self, user)
+
+    def related_records(self):
+        """Return the models, datasets and glossary terms linked to the paper, fetched
+        in one query, as {"model": [...], "dataset": [...], "term": [...]} of entries
+        with name, url and a short extra (organisation, kind, Chinese term)."""
+        from notes.models import GlossaryTerm
+
+        from .datasets import Dataset
+        from .language_models import LanguageModel
+
+        def rows(queryset, kind, label, extra):
+            return (
+                queryset.order_by()
+                .annotate(
+                    rel=models.Value(kind),
+                    label=models.F(label),
+                    link=models.F("slug"),
+                    extra=models.functions.Coalesce(
+                        extra, models.Value(""), output_field=models.CharField()
+                    ),
+                )
+                .values_list("rel", "label", "link", "extra")
+            )
+
+        union = rows(
+            LanguageModel.objects.filter(papers=self),
+            "model",
+            "name",
+            models.F("organization__name"),
+        ).union(
+            rows(Dataset.objects.filter(papers=self), "dataset", "name", models.F("kind")),
+            rows(GlossaryTerm.objects.filter(papers=self), "term", "term", models.F("term_zh")),
+            all=True,
+        )
+        urls = {
+            "model": lambda slug: reverse("papers:model_detail", kwargs={"slug": slug}),
+            "dataset": lambda slug: reverse("papers:dataset_detail", kwargs={"slug": slug}),
+            "term": lambda slug: reverse("notes:glossary") + f"#{slug}",
+        }
+        found = {kind: [] for kind in urls}
+        for kind, name, slug, extra in sorted(union, key=lambda row: row[1].casefold()):
+            if kind == "dataset":
+                extra = Dataset.Kind(extra).label
+            found[kind].append(RelatedRecord(name, urls[kind](slug), extra))
+        return found
+
+    @property
+    def arxiv_abs_url(self):
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+    @property
+    def arxiv_pdf_url(self):
+        return f"https://arxiv.org/pdf/{self.arxiv_id}" if self.arxiv_id else ""

@@ -1,0 +1,78 @@
+"""Where records come from (sources) and who publishes them (organisations); tag links."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.models import TaggedItemBase
+
+from core.models import NaturalKeyManager
+
+
+class Source(models.Model):
+    """Where a record came from: one of the group's documents, or a member."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Source document")
+        MEMBER = "member", _("Entered by a member")
+        IMPORT = "import", _("Import")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.DOCUMENT)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Organization(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=80, blank=True)
+    url = models.URLField(_("website"), max_length=500, blank=True)
+    sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
+
+    def get_absolute_url(self):
+        return reverse("papers:organization_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class TaggedNaturalKeyManager(models.Manager):
+    def get_by_natural_key(self, object_slug, tag_name):
+        return self.get(content_object__slug=object_slug, tag__name=tag_name)
+
+
+class TaggedItem(TaggedItemBase):
+    """Base for per-model tag links that fixtures can name without primary keys."""
+
+    objects = TaggedNaturalKeyManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.content_object.slug, self.tag.name)
