@@ -80,11 +80,13 @@ class Note(MentionSource, TimeStamped):
         related_name="notes",
         verbose_name=_("group"),
     )
+    # A note outlives the record it is about: deleting a (duplicate) paper or model
+    # must not take members' notes with it.
     paper = models.ForeignKey(
         Paper,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="notes",
         verbose_name=_("paper"),
     )
@@ -92,7 +94,7 @@ class Note(MentionSource, TimeStamped):
         LanguageModel,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="notes",
         verbose_name=_("model"),
     )

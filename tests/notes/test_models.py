@@ -73,3 +73,13 @@ def test_meeting_visible_to_members_only():
     member = MembershipFactory(group=meeting.group).user
     assert list(Meeting.objects.visible_to(member)) == [meeting]
     assert list(Meeting.objects.visible_to(UserFactory())) == []
+
+
+def test_deleting_a_paper_keeps_the_notes_on_it():
+    from tests.factories import PaperFactory
+
+    paper = PaperFactory()
+    note = NoteFactory(paper=paper, visibility="private", body_zh="我的想法")
+    paper.delete()
+    note.refresh_from_db()
+    assert (note.paper, note.body_zh) == (None, "我的想法")
