@@ -1,4 +1,5 @@
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -113,6 +114,7 @@ class PaperDetailView(DetailView):
 class ModelListView(ListView):
     model = LanguageModel
     template_name = "papers/languagemodel_list.html"
+    paginate_by = 100
     sort_options = {
         "released": ["released", "name"],
         "-released": ["-released", "name"],
@@ -131,7 +133,11 @@ class ModelListView(ListView):
         return models.order_by(*self.sort_options.get(sort, self.sort_options["released"]))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sort=self.request.GET.get("sort", "released"), **kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            sort=self.request.GET.get("sort", "released"), querystring=params.urlencode(), **kwargs
+        )
 
 
 class ModelDetailView(DetailView):
@@ -158,13 +164,19 @@ class ModelDetailView(DetailView):
         )
 
 
+FAMILIES_PER_PAGE = 10
+
+
 def model_family(request):
-    """Draw every family of models (LLaMA, GPT, BLOOM …) as trees."""
-    families = charts.Family.all()
+    """Draw the families of models (LLaMA, GPT, BLOOM …) as trees, largest first."""
+    page = Paginator(charts.Family.all(), FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "papers/model_family.html",
-        {"trees": [(family, charts.family_tree_svg(family)) for family in families]},
+        {
+            "page_obj": page,
+            "trees": [(family, charts.family_tree_svg(family)) for family in page],
+        },
     )
 
 

@@ -86,7 +86,7 @@ def test_model_list_queries_do_not_grow(member_client, django_assert_num_queries
     base = LanguageModelFactory(organization=OrganizationFactory())
     for _ in range(count):
         LanguageModelFactory(base_model=base, relation="lora", organization=base.organization)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         member_client.get(reverse("papers:model_list"))
 
 
@@ -165,3 +165,12 @@ def test_a_paper_presented_at_a_meeting_counts_as_read_in_a_meeting(member_clien
     response = member_client.get(reverse("papers:paper_list") + "?presented=1")
     assert list(response.context["page_obj"]) == [presented]
     assert response.context["page_obj"][0].meeting_count == 1
+
+
+def test_family_trees_come_ten_families_a_page(member_client):
+    for _ in range(12):
+        root = LanguageModelFactory()
+        LanguageModelFactory(base_model=root, relation="lora")
+    first = member_client.get(reverse("papers:model_family"))
+    second = member_client.get(reverse("papers:model_family") + "?page=2")
+    assert (len(first.context["trees"]), len(second.context["trees"])) == (10, 2)
