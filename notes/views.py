@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
@@ -20,13 +21,15 @@ def group_detail(request, slug):
     if not (request.user.is_superuser or group.memberships.filter(user=request.user).exists()):
         raise Http404
     meetings = list(group.meetings.select_related("paper").prefetch_related("papers", "presenters"))
+    today = timezone.localdate()
     return render(
         request,
         "notes/readinggroup_detail.html",
         {
             "group": group,
             "memberships": group.memberships.select_related("user"),
-            "meetings": meetings,
+            "upcoming": sorted((m for m in meetings if m.date >= today), key=lambda m: m.date),
+            "past": [m for m in meetings if m.date < today],
             "reading_lists": group.reading_lists.all(),
         },
     )

@@ -140,3 +140,16 @@ def test_reading_list_keeps_its_order(member_client, django_assert_num_queries, 
     with django_assert_num_queries(4):
         response = member_client.get(reading_list.get_absolute_url())
     assert [item.paper for item in response.context["items"]] == list(reversed(papers))
+
+
+def test_group_page_shows_upcoming_and_past_meetings_apart(member_client, group):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    old = MeetingFactory(group=group, date=today - datetime.timedelta(days=7))
+    later = MeetingFactory(group=group, date=today + datetime.timedelta(days=14))
+    soon = MeetingFactory(group=group, date=today + datetime.timedelta(days=7))
+    response = member_client.get(group.get_absolute_url())
+    assert (response.context["upcoming"], response.context["past"]) == ([soon, later], [old])
