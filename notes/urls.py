@@ -1,12 +1,20 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from core.pagecache import cached_page
 
-from . import edit_views, present, views
+from . import edit_views, feeds, present, views
 
 app_name = "notes"
 
 urlpatterns = [
+    # A feed reader cannot log in: the signed token in the address names the member.
+    path("feeds/<str:token>/notes/", login_not_required(feeds.NotesFeed()), name="notes_feed"),
+    path(
+        "feeds/<str:token>/meetings/",
+        login_not_required(feeds.MeetingsFeed()),
+        name="meetings_feed",
+    ),
     path("groups/<slug:slug>/", cached_page(views.group_detail), name="group_detail"),
     path(
         "groups/<slug:group>/meetings/<int:number>/",

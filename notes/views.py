@@ -11,6 +11,7 @@ from core.markdown import render as render_markdown
 from core.wikilinks import Index
 from papers.models import LanguageModel, Paper
 
+from . import feeds
 from .forms import EditConflict, NoteForm
 from .models import GlossaryTerm, Meeting, Note, ReadingGroup, ReadingList
 from .permissions import editable_notes
@@ -76,6 +77,9 @@ class MyNotesView(ListView):
 
     def get_queryset(self):
         return Note.objects.by(self.request.user).for_list()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(feed_token=feeds.token_for(self.request.user), **kwargs)
 
 
 def _attach_from_query(request, form):
