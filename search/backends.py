@@ -3,7 +3,10 @@
 PostgreSQL: full-text search (``to_tsvector('english')``, which stems) for Latin-script
 terms; pg_trgm GIN indexes for Chinese substrings of three or more characters; a
 ``simple`` full-text index over the documents' Chinese bigrams for two-character
-words; pg_trgm similarity over the word list for spelling suggestions.
+words; pg_trgm similarity over the word list for spelling suggestions. The title
+text's tsvector is kept in a stored generated column, ``tsv_head`` (the model does not
+declare it): the ranking tests every candidate's title for every term, and parsing
+the title again each time cost ~15 µs a test.
 
 SQLite: two FTS5 tables over the same rows, kept in step by triggers: one with the
 ``porter`` tokenizer (stems English; also holds the Chinese bigrams) and one with the
@@ -45,6 +48,8 @@ class PostgresBackend:
         "USING gin (to_tsvector('english'::regconfig, head || ' ' || body))",
         "CREATE INDEX IF NOT EXISTS search_doc_bigrams ON search_searchdocument "
         "USING gin (to_tsvector('simple'::regconfig, cjk_bigrams))",
+        "ALTER TABLE search_searchdocument ADD COLUMN IF NOT EXISTS tsv_head tsvector "
+        "GENERATED ALWAYS AS (to_tsvector('english'::regconfig, head)) STORED",
         "CREATE INDEX IF NOT EXISTS search_word_trgm "
         "ON search_searchword USING gin (word gin_trgm_ops)",
     ]
@@ -53,18 +58,19 @@ class PostgresBackend:
         "DROP INDEX IF EXISTS search_doc_body_trgm",
         "DROP INDEX IF EXISTS search_doc_fts",
         "DROP INDEX IF EXISTS search_doc_bigrams",
+        "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS tsv_head",
         "DROP INDEX IF EXISTS search_word_trgm",
     ]
 
     def match(self, term: Term, head_only=False):
         text = term.text
         if not term.is_cjk:
-            column = "head" if head_only else "head || ' ' || body"
-            return condition(
-                f"to_tsvector('english'::regconfig, {column}) "
-                "@@ plainto_tsquery('english'::regconfig, %s)",
-                [text],
+            vector = (
+                "tsv_head"
+                if head_only
+                else "to_tsvector('english'::regconfig, head || ' ' || body)"
             )
+            return condition(f"{vector} @@ plainto_tsquery('english'::regconfig, %s)", [text])
         if len(text) == 2 and not head_only:
             return condition(
                 "to_tsvector('simple'::regconfig, cjk_bigrams) "

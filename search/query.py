@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When, Window
+from django.db import connection
+from django.db.models import Case, Exists, OuterRef, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from notes.models import Meeting, Note
@@ -14,7 +15,8 @@ from .text import highlight, matcher, parse, snippet
 
 PER_PAGE = 20
 PER_GROUP = 5
-PUBLIC_KINDS = [Kind.PAPER, Kind.MODEL, Kind.DATASET, Kind.GLOSSARY]
+# Each kind's matches are counted and ranked up to this many; beyond, "1000+".
+CAP = 1000
 
 
 @dataclass
@@ -30,12 +32,25 @@ class Hit:
 class Group:
     kind: str
     label: str
-    count: int
+    found: int  # matches read, up to CAP + 1
     hits: list = field(default_factory=list)
 
     @property
+    def count(self):
+        return min(self.found, CAP)
+
+    @property
+    def capped(self):
+        """True when more than CAP match: the count is shown as "1000+"."""
+        return self.found > CAP
+
+    @property
+    def count_text(self):
+        return f"{self.count}+" if self.capped else str(self.count)
+
+    @property
     def more(self):
-        return self.count > len(self.hits)
+        return self.capped or self.count > len(self.hits)
 
 
 @dataclass
@@ -50,55 +65,94 @@ class Results:
     def total(self):
         return sum(g.count for g in self.groups)
 
-
-def visible(documents, user):
-    """Keep the documents the user may see: notes and meetings by their own rules."""
-    return documents.filter(
-        Q(kind__in=PUBLIC_KINDS)
-        | Q(
-            Exists(Note.objects.visible_to(user).filter(pk=OuterRef("object_id"))),
-            kind=Kind.NOTE,
-        )
-        | Q(
-            Exists(Meeting.objects.visible_to(user).filter(pk=OuterRef("object_id"))),
-            kind=Kind.MEETING,
-        )
-    )
+    @property
+    def capped(self):
+        return any(g.capped for g in self.groups)
 
 
-def matching(user, terms):
-    """Return the documents the user may see that match every term."""
+def visible(documents, user, kind):
+    """Keep the documents of one kind the user may see: notes and meetings by their own rules."""
+    model = {Kind.NOTE: Note, Kind.MEETING: Meeting}.get(kind)
+    if model is None:
+        return documents
+    return documents.filter(Exists(model.objects.visible_to(user).filter(pk=OuterRef("object_id"))))
+
+
+def matching(user, terms, kind):
+    """Return the documents of one kind that the user may see and that match every term."""
     backend = backend_for()
-    documents = SearchDocument.objects.all()
+    documents = SearchDocument.objects.filter(kind=kind)
     for term in terms:
         documents = documents.filter(backend.match(term))
-    return visible(documents, user)
+    return visible(documents, user, kind)
 
 
-def ranking(terms):
-    """Order by title matches (more terms in the title first), then weight and title."""
+def title_hits(terms):
+    """Return how many of the terms match a document's title text."""
     backend = backend_for()
-    title_hits = sum(
+    return sum(
         (
             Case(When(backend.match(t, head_only=True), then=Value(1)), default=Value(0))
             for t in terms
         ),
         start=Value(0),
     )
-    return title_hits, [F("title_hits").desc(), F("weight").desc(), F("title").asc(), F("id")]
 
 
-class _Counted:
-    """A queryset whose count is already known, so the paginator does not ask again."""
+def _ranked(user, terms, kinds, each, page_kind="", first=0, last=0):
+    """Return (id, kind, found, position) rows: each kind's first ``each`` matches, and
+    those of ``page_kind`` at positions ``first`` to ``last``.
 
-    def __init__(self, queryset, count):
-        self.queryset, self.n = queryset, count
+    Each kind is read up to ``CAP + 1`` matches (``found`` is how many, so more than CAP
+    means "more than CAP"); those are ranked by title matches (more terms in the title
+    first), weight and title. Reading stops at the cap, so a common word costs no more
+    than a thousand rows per kind, however large the library.
+    """
+    parts, params = [], []
+    for kind in kinds:
+        # Numbered rather than LIMITed: under a LIMIT the planner bets on finding the
+        # first matches early by reading the table in order and testing each row, and
+        # loses when the matches lie together; numbered, it plans with the indexes and
+        # still stops at the cap (PostgreSQL's window "run condition").
+        candidates = (
+            matching(user, terms, kind)
+            .annotate(title_hits=title_hits(terms), number=Window(RowNumber()))
+            .filter(number__lte=CAP + 1)
+            .values_list("id", "kind", "title_hits", "weight", "title")
+            .order_by()
+        )
+        sql, part_params = candidates.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS c{len(parts)}")
+        params.extend(part_params)
+    ranked = (
+        "SELECT id, kind, found, position FROM ("
+        "SELECT id, kind, COUNT(*) OVER (PARTITION BY kind) AS found, "
+        "ROW_NUMBER() OVER (PARTITION BY kind ORDER BY title_hits DESC, weight DESC, "
+        "title, id) AS position "
+        f"FROM ({' UNION ALL '.join(parts)}) AS candidates"
+        ") AS ranked WHERE position <= %s "
+        "AND (position <= %s OR (kind = %s AND position BETWEEN %s AND %s)) "
+        "ORDER BY position, kind"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(ranked, [*params, CAP, each, page_kind, first, last])
+        return cursor.fetchall()
+
+
+class _Page:
+    """One kind's ranked ids for the paginator: the page asked for is known already."""
+
+    def __init__(self, count, known, fetch):
+        self.n, self.known, self.fetch = count, known, fetch
 
     def count(self):
         return self.n
 
     def __getitem__(self, key):
-        return list(self.queryset[key])
+        positions = range(key.start + 1, key.stop + 1)
+        if all(p in self.known for p in positions):
+            return [self.known[p] for p in positions]
+        return [pk for pk, _kind, _found, _position in self.fetch(key.start + 1, key.stop)]
 
 
 def _hits(documents, regex):
@@ -121,17 +175,35 @@ def _documents(ids):
     return [found[pk] for pk in ids]
 
 
+def _page_number(page):
+    try:
+        return max(int(page), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
 def _run(user, terms, kind, page):
-    documents = matching(user, terms)
-    title_hits, order = ranking(terms)
-    ranked = documents.annotate(title_hits=title_hits)
     regex = matcher(terms)
     page_obj = None
     if kind:
-        counts = dict(documents.values_list("kind").annotate(n=Count("id")).order_by())
-        groups = {k: Group(k, label, counts.get(k, 0)) for k, label in Kind.choices}
-        ids = ranked.filter(kind=kind).order_by(*order).values_list("id", flat=True)
-        paginator = Paginator(_Counted(ids, groups[kind].count), PER_PAGE)
+        # Every kind's count (each row carries it) and the page asked for, in one query.
+        first = (_page_number(page) - 1) * PER_PAGE + 1
+        rows = _ranked(user, terms, Kind.values, 1, kind, first, first + PER_PAGE - 1)
+    else:
+        # Each kind's count and its first few.
+        rows = _ranked(user, terms, Kind.values, PER_GROUP)
+    found = {k: n for _id, k, n, _position in rows}
+    groups = {k: Group(k, label, found.get(k, 0)) for k, label in Kind.choices}
+    if kind:
+        known = {position: pk for pk, k, _n, position in rows if k == kind}
+        paginator = Paginator(
+            _Page(
+                groups[kind].count,
+                known,
+                lambda first, last: _ranked(user, terms, [kind], 0, kind, first, last),
+            ),
+            PER_PAGE,
+        )
         try:
             page_obj = paginator.page(page)
         except PageNotAnInteger:
@@ -140,22 +212,9 @@ def _run(user, terms, kind, page):
             page_obj = paginator.page(paginator.num_pages)
         page_obj.object_list = _hits(_documents(page_obj.object_list), regex)
         groups[kind].hits = page_obj.object_list
-    else:
-        # One pass over the matches: each kind's count and its first few, by window.
-        top = list(
-            ranked.annotate(
-                position=Window(RowNumber(), partition_by=[F("kind")], order_by=order),
-                n=Window(Count("id"), partition_by=[F("kind")]),
-            )
-            .filter(position__lte=PER_GROUP)
-            .order_by("position", "kind")
-            .values_list("id", "kind", "n")
-        )
-        counts = {k: n for _id, k, n in top}
-        groups = {k: Group(k, label, counts.get(k, 0)) for k, label in Kind.choices}
-        if top:
-            for hit in _hits(_documents([pk for pk, _kind, _n in top]), regex):
-                groups[hit.kind].hits.append(hit)
+    elif rows:
+        for hit in _hits(_documents([pk for pk, _kind, _n, _position in rows]), regex):
+            groups[hit.kind].hits.append(hit)
     return list(groups.values()), page_obj
 
 
@@ -164,7 +223,8 @@ def search(user, q, kind=None, page=1):
 
     Every term of the query must match: a Chinese term as a substring, any other
     term by its stem (prompting ~ prompt). With ``kind``, one kind's results are
-    paginated; without, the first few of each kind are given. A query with no
+    paginated; without, the first few of each kind are given. Each kind is counted
+    and ranked up to CAP matches (beyond, ``Group.capped``: "1000+"). A query with no
     result whose English words look misspelt is run again with the nearest indexed
     words, and ``corrected`` says so.
     """

@@ -96,6 +96,31 @@ def test_search_counts_every_kind_and_paginates_one_kind(user):
     assert [len(g.hits) for g in second.groups] == [3, 0, 0, 0, 0, 0]
 
 
+def test_search_pages_beyond_the_first_and_past_the_last(user):
+    for i in range(23):
+        PaperFactory(title=f"Agents {i:02}", abstract_en="about agents")
+    pages = [search(user, "agent", kind="papers", page=p) for p in (1, 2, 9, "x")]
+    assert [r.page.number for r in pages] == [1, 2, 2, 1]
+    assert [str(h.title) for h in pages[2].page.object_list] == [
+        "<mark>Agents</mark> 20",
+        "<mark>Agents</mark> 21",
+        "<mark>Agents</mark> 22",
+    ]
+
+
+def test_search_counts_each_kind_up_to_the_cap(user, monkeypatch):
+    monkeypatch.setattr("search.query.CAP", 2)
+    PaperFactory(title="Agents at work", abstract_en="agents")
+    PaperFactory.create_batch(2, abstract_en="about agents")
+    GlossaryTermFactory(definition_en="Agents act.")
+    results = search(user, "agent")
+    papers, glossary = results.groups[0], results.groups[3]
+    assert (papers.count, papers.capped, papers.count_text) == (2, True, "2+")
+    assert (glossary.count, glossary.capped, glossary.count_text) == (1, False, "1")
+    assert (results.total, results.capped) == (3, True)
+    assert len(search(user, "agent", kind="papers").page.object_list) == 2
+
+
 def test_search_respects_note_visibility(member, group):
     outsider = UserFactory()
     body = {"body_en": "Secret sauce.", "body_zh": ""}

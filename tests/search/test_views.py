@@ -16,7 +16,7 @@ def test_search_results_page_makes_a_constant_number_of_queries(
     member_client, django_assert_num_queries, n
 ):
     PaperFactory.create_batch(n, abstract_en="Reasoning with tools.")
-    # user, each kind's count and first results (one pass), their documents
+    # user, each kind's count and first results (one query), their documents
     with django_assert_num_queries(3):
         response = member_client.get(reverse("search:results"), {"q": "tools"})
     assertContains(response, "<mark>tools</mark>", count=n)
@@ -27,10 +27,20 @@ def test_search_results_page_of_one_kind_makes_a_constant_number_of_queries(
     member_client, django_assert_num_queries, n
 ):
     PaperFactory.create_batch(n, abstract_en="Reasoning with tools.")
-    # user, counts per kind, the page's ranked ids, their documents
-    with django_assert_num_queries(4):
+    # user, counts per kind with the page's ranked ids (one query), their documents
+    with django_assert_num_queries(3):
         response = member_client.get(reverse("search:results"), {"q": "tools", "kind": "papers"})
     assertContains(response, 'class="search-hit"', count=n)
+
+
+def test_search_results_show_a_capped_count_with_a_plus(member_client, monkeypatch):
+    monkeypatch.setattr("search.query.CAP", 2)
+    PaperFactory.create_batch(3, abstract_en="Reasoning with tools.")
+    response = member_client.get(reverse("search:results"), {"q": "tools"})
+    # the heading, "All", the Papers chip and the Papers group
+    assertContains(response, '<span class="count">2+</span>', count=4)
+    assertContains(response, 'class="search-hit"', count=2)
+    assertContains(response, "All 2+ in Papers →")
 
 
 def test_search_results_escape_the_query_and_the_text(member_client):
