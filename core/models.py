@@ -49,20 +49,19 @@ class RenderedMarkdown(models.Model):
         self.record_mentions()
 
     def render_markdown(self, resolve_wikilink=None):
-        """Render every Markdown field; resolve_wikilink may be a wikilinks.Index."""
+        """Render every Markdown field; resolve_wikilink, if given, is a wikilinks.Index."""
         from core import wikilinks
         from core.markdown import render_document
 
         resolver = resolve_wikilink or wikilinks.Index.for_texts(
             getattr(self, source) for source in self.markdown_fields
         )
-        locate = getattr(resolver, "locate", wikilinks.locate)
         targets = []
         for source, target in self.markdown_fields.items():
             rendered = render_document(getattr(self, source), resolve_wikilink=resolver)
             setattr(self, target, rendered.html)
             targets.extend(rendered.wikilinks)
-        self.wikilink_targets = {found for name in targets if (found := locate(name))}
+        self.wikilink_targets = {found for name in targets if (found := resolver.locate(name))}
 
     def record_mentions(self):
         """Store what the text links to; a no-op unless a subclass keeps mentions."""

@@ -2,7 +2,7 @@
 
 Reading pages are read far more often than anything changes, and rendering them
 (templates, Markdown already stored as HTML) dominates their cost. A page is kept
-under a key of the content *generation*, the session, the interface language, the
+under a key of the content *generation*, the date, the session, the interface language, the
 reader's bilingual choice and the full path; saving or deleting any record of the
 content apps moves the generation on, so no page is ever served from before a change.
 
@@ -22,6 +22,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 from django.utils.translation import get_language
 
 GENERATION_KEY = "pagecache:generation"
@@ -66,6 +67,8 @@ def page_key(request):
 
     parts = [
         generation(),
+        # Pages that sort meetings into next and past change with the date.
+        timezone.localdate().isoformat(),
         request.session.session_key,
         str(request.user.pk),
         get_language() or "",

@@ -4,7 +4,7 @@ A target is matched, case-insensitively, against (in this order) a model's name
 or slug, a paper's slug, arXiv ID or title, a dataset's name or slug, and a
 glossary term (English, Chinese, abbreviation or slug). A prefix picks the kind
 when names collide: ``[[dataset:BookCorpus]]``, ``[[paper:…]]``, ``[[model:…]]``,
-``[[term:…]]``.
+``[[term:…]]``. ``Index`` does the matching, for one text's targets or for all.
 """
 
 import re
@@ -28,39 +28,6 @@ def split_kind(target):
     if sep and prefix.strip().lower() in KINDS and rest.strip():
         return prefix.strip().lower(), rest.strip()
     return None, target.strip()
-
-
-def find(target):
-    """Return the record a wiki-link target names, and its title field, or None."""
-    kind, name = split_kind(target)
-    if not name:
-        return None
-    for key in [kind] if kind else KINDS:
-        label, title_field, exact, loose = KINDS[key]
-        condition = Q()
-        for field in exact:
-            condition |= Q(**{field: name})
-        for field in loose:
-            condition |= Q(**{f"{field}__iexact": name})
-        obj = apps.get_model(label).objects.filter(condition).order_by("pk").first()
-        if obj is not None:
-            return obj, title_field
-    return None
-
-
-def resolve(target):
-    """Return (url, title) for a wiki-link target, or None when nothing matches."""
-    found = find(target)
-    if found is None:
-        return None
-    obj, title_field = found
-    return obj.get_absolute_url(), getattr(obj, title_field)
-
-
-def locate(target):
-    """Return (model label, pk) of the record a target names, or None."""
-    found = find(target)
-    return (found[0]._meta.label_lower, found[0].pk) if found else None
 
 
 # [[target]], [[target|label]], [[target#heading]]; in a table cell the bar is escaped.
