@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model, QuerySet
 
+from core import pagecache
 from notes.models import GlossaryTerm, Meeting, Note
 from papers.models import Dataset, LanguageModel, Paper
 
@@ -267,4 +268,6 @@ def rebuild(models=None, progress=None):
                 batch_size=BATCH,
             )
             counts[source.kind] = n
+        # Cached pages (search results among them) were made from the old index.
+        transaction.on_commit(pagecache.bump_generation)
     return counts

@@ -1,9 +1,11 @@
 from django.urls import path
 
+from core.pagecache import cached_page
+
 from . import views
 
 app_name = "search"
 
 urlpatterns = [
-    path("", views.results, name="results"),
+    path("", cached_page(views.results), name="results"),
 ]

@@ -58,3 +58,33 @@ def test_search_page_suggests_a_spelling(member_client):
 
 def test_search_needs_a_login(client):
     assert client.get(reverse("search:results"), {"q": "x"}).status_code == 302
+
+
+def test_a_repeated_search_is_served_from_the_page_cache_until_the_library_changes(
+    member_client, django_assert_num_queries
+):
+    PaperFactory(abstract_en="Reasoning with tools.")
+    url = reverse("search:results")
+    assertContains(member_client.get(url, {"q": "tools"}), 'class="search-hit"', count=1)
+    with django_assert_num_queries(1):  # the user; the page comes from the cache
+        response = member_client.get(url, {"q": "tools"})
+    assertContains(response, 'class="search-hit"', count=1)
+    PaperFactory(abstract_en="More tools.")
+    assertContains(member_client.get(url, {"q": "tools"}), 'class="search-hit"', count=2)
+
+
+def test_rebuilding_the_index_makes_cached_results_stale(
+    member_client, django_capture_on_commit_callbacks
+):
+    from papers.models import LanguageModel
+    from search.index import rebuild
+    from search.models import SearchDocument
+
+    PaperFactory(abstract_en="Reasoning with tools.")
+    url = reverse("search:results")
+    assertContains(member_client.get(url, {"q": "tools"}), 'class="search-hit"', count=1)
+    SearchDocument.objects.filter(kind="papers").delete()  # behind the cache's back
+    assertContains(member_client.get(url, {"q": "tools"}), 'class="search-hit"', count=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        rebuild([LanguageModel])
+    assertNotContains(member_client.get(url, {"q": "tools"}), 'class="search-hit"')
