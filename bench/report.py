@@ -11,9 +11,10 @@ def table(pages):
     floor = next(p for p in pages if p.floor)
     rows = [
         "| page | page cache | warm req/s | warm p95 ms | warm ÷ floor "
+        "| warm p95 ÷ floor p95 "
         "| cold req/s | cold p50 ms | cold p95 ms | cold ÷ floor | cold p95 ÷ floor p95 "
         "| queries cold / warm |",
-        "| --- | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     notes = []
 
@@ -28,6 +29,7 @@ def table(pages):
         rows.append(
             f"| {p.name} | {'yes' if p.page_cached else 'no'} "
             f"| {p.warm.rps:.0f} | {p.warm.p95_ms:.1f} | {ratio(p.warm.rps, floor.warm.rps):.2f} "
+            f"| {ratio(p.warm.p95_ms, floor.warm.p95_ms):.1f} "
             f"| {p.cold.rps:.0f} | {p.cold.p50_ms:.1f} | {p.cold.p95_ms:.1f} "
             f"| {ratio(p.cold.rps, floor.cold.rps):.2f} "
             f"| {ratio(p.cold.p95_ms, floor.cold.p95_ms):.1f} | {queries} |"

@@ -119,6 +119,16 @@ PLAIN_STATIC = {
 }
 
 
+def is_page_cached(view):
+    """True for a view behind core.pagecache: a reading page, or an admin change list."""
+    from core.pagecache import CachedChangelist
+
+    model_admin = getattr(view, "model_admin", None)
+    return getattr(view, "page_cached", False) or (
+        isinstance(model_admin, CachedChangelist) and view.__name__ == "changelist_view"
+    )
+
+
 def count_queries(pages, member, admin):
     """Count each page's database queries with the test client, after one warm-up,
     with the page cache on (warm) and off (cold), in a private in-memory cache."""
@@ -136,7 +146,7 @@ def count_queries(pages, member, admin):
                     measure.queries = 0 if page.url else None
                     continue
                 path = urllib.parse.urlsplit(page.url).path
-                page.page_cached = getattr(resolve(path).func, "page_cached", False)
+                page.page_cached = is_page_cached(resolve(path).func)
                 client = clients[page.admin]
                 client.get(page.url, HTTP_HOST="127.0.0.1")
                 with CaptureQueriesContext(connection) as ctx:

@@ -9,6 +9,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.pagecache import CachedChangelist
+
 from .admin_mixins import (
     GroupScoped,
     HistoryScoped,
@@ -101,7 +103,7 @@ class MeetingNoteInline(NoteInlineBase, admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(HistoryScoped, RevisionCheck, GroupScoped, SimpleHistoryAdmin):
+class MeetingAdmin(CachedChangelist, HistoryScoped, RevisionCheck, GroupScoped, SimpleHistoryAdmin):
     list_display = ["date", "number", "title_zh", "title_en", "group", "paper", "presenter_name"]
     list_display_links = ["date", "number", "title_zh"]
     list_select_related = ["group", "paper"]
@@ -121,7 +123,7 @@ class MeetingAdmin(HistoryScoped, RevisionCheck, GroupScoped, SimpleHistoryAdmin
 
 
 @admin.register(Note)
-class NoteAdmin(HistoryScoped, RevisionCheck, NoteScoped, SimpleHistoryAdmin):
+class NoteAdmin(CachedChangelist, HistoryScoped, RevisionCheck, NoteScoped, SimpleHistoryAdmin):
     list_display = [
         "title",
         "author_display",
@@ -173,7 +175,7 @@ class NoteAdmin(HistoryScoped, RevisionCheck, NoteScoped, SimpleHistoryAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(CachedChangelist, admin.ModelAdmin):
     list_display = ["term", "term_zh", "abbreviation", "translation"]
     list_filter = ["translation", "sources"]
     search_fields = ["term", "term_zh", "abbreviation", "definition_zh", "definition_en"]

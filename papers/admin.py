@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.pagecache import CachedChangelist
 from notes.admin_mixins import NoteInlineBase
 from notes.models import Note
 
@@ -98,7 +99,7 @@ class NoteInline(NoteInlineBase, admin.StackedInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(TagsMixin, SimpleHistoryAdmin):
+class PaperAdmin(CachedChangelist, TagsMixin, SimpleHistoryAdmin):
     list_display = ["title", "title_zh", "arxiv_id", "year", "venue", "tag_list"]
     list_filter = [YearFilter, "tags", "sources", "organizations"]
     search_fields = ["title", "title_zh", "arxiv_id", "authors", "slug"]
@@ -126,7 +127,7 @@ class ModelDatasetInline(admin.TabularInline):
 
 
 @admin.register(LanguageModel)
-class LanguageModelAdmin(TagsMixin, SimpleHistoryAdmin):
+class LanguageModelAdmin(CachedChangelist, TagsMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "organization",
@@ -182,7 +183,7 @@ class LanguageModelAdmin(TagsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(TagsMixin, admin.ModelAdmin):
+class DatasetAdmin(CachedChangelist, TagsMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "size", "languages", "organization", "tag_list"]
     list_select_related = ["organization"]
     list_filter = ["kind", "languages", "sources", "tags"]

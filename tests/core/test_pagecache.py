@@ -74,3 +74,31 @@ def test_a_login_keeps_every_cached_page(client, member_client, member):
     before = generation()
     client.login(username=member.username, password="correct horse battery staple")
     assert generation() == before
+
+
+def test_an_admin_change_list_is_cached_until_the_content_changes(
+    staff_client, django_assert_num_queries
+):
+    url = reverse("admin:papers_paper_changelist")
+    PaperFactory(title="Chain of Thought")
+    assertContains(staff_client.get(url), "Chain of Thought")
+    with django_assert_num_queries(1):  # the user
+        assertContains(staff_client.get(url), "Chain of Thought")
+    PaperFactory(title="Tree of Thoughts")
+    assertContains(staff_client.get(url), "Tree of Thoughts")
+
+
+def test_an_admin_change_list_with_a_message_is_shown_and_not_cached(staff_client):
+    paper = PaperFactory(title="Chain of Thought")
+    changelist = reverse("admin:papers_paper_changelist")
+    staff_client.get(changelist)
+    change = reverse("admin:papers_paper_change", args=[paper.pk])
+    form = staff_client.get(change).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update({"title": "Chain-of-Thought", "slug": paper.slug, "sources": []})
+    data.update({"notes-TOTAL_FORMS": 0, "notes-INITIAL_FORMS": 0})
+    response = staff_client.post(change, data, follow=True)
+    assert response.redirect_chain[-1][0] == changelist
+    assertContains(response, "was changed successfully")
+    assertContains(response, "Chain-of-Thought")
+    assertNotContains(staff_client.get(changelist), "was changed successfully")
