@@ -37,7 +37,10 @@ def index_relinked(sender, instance, action, reverse, model, pk_set, **kwargs):
 
 
 @receiver(post_migrate)
-def ensure_search_indexes(sender, using="default", **kwargs):
-    """A migration that remakes the table on SQLite drops its triggers: put them back."""
-    if sender.name == "search":
+def ensure_search_indexes(sender, using="default", plan=None, **kwargs):
+    """A migration that remakes the table on SQLite drops its triggers: put them back.
+
+    Not after unapplying migrations: the indexes of the newest schema would come back.
+    """
+    if sender.name == "search" and not any(backwards for _migration, backwards in plan or []):
         install(connections[using])

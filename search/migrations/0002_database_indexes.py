@@ -16,6 +16,10 @@ def backwards(apps, schema_editor):
     from search.backends import install
 
     install(schema_editor.connection, reverse=True)
+    if schema_editor.connection.vendor == "postgresql":
+        # The indexes this migration made before search.0004 replaced them.
+        for name in ("head_trgm", "body_trgm", "fts", "bigrams"):
+            schema_editor.execute(f"DROP INDEX IF EXISTS search_doc_{name}")
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,39 @@
+"""The search migrations add the database's own indexes, and take them away again."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from search.query import search
+from tests.factories import PaperFactory, UserFactory
+
+
+def own_indexes():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchdocument' "
+                "AND indexdef LIKE '%%USING gin%%'"
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE name LIKE 'search\\_fts\\_%' ESCAPE '\\' "
+                "AND type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
+            )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_migrations_can_be_unapplied_and_applied_again():
+    expected = own_indexes()
+    assert expected  # one GIN index per kind, or the two FTS5 tables
+    call_command("migrate", "search", "0003", verbosity=0)
+    if connection.vendor == "postgresql":
+        # the four indexes over every document that search.0004 replaced
+        assert len(own_indexes()) == 4
+    call_command("migrate", "search", "0001", verbosity=0)
+    assert own_indexes() == []
+    call_command("migrate", "search", verbosity=0)
+    assert own_indexes() == expected
+    PaperFactory(title="思维链提示", abstract_en="Prompting with reasoning chains.")
+    assert search(UserFactory(), "思维链 prompts").total == 1
