@@ -186,7 +186,7 @@ class SqliteBackend:
             return (
                 "search_searchdocument.id IN (SELECT rowid FROM search_fts_words "
                 "WHERE search_fts_words MATCH %s)",
-                [self.fts_phrase(text, column or "{head body}")],
+                [self.fts_phrase(text, column or "{head body cjk_bigrams}")],
             )
         if len(text) >= 3:
             return (

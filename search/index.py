@@ -12,7 +12,7 @@ from notes.models import GlossaryTerm, Meeting, Note
 from papers.models import Dataset, LanguageModel, Paper
 
 from .models import Kind, SearchDocument, SearchWord
-from .text import cjk_bigrams, html_to_text, plain, words
+from .text import html_to_text, index_terms, plain, words
 
 BATCH = 1000
 
@@ -196,7 +196,7 @@ def document_fields(obj):
     fields.update(
         kind=source.kind,
         url=obj.get_absolute_url(),
-        cjk_bigrams=cjk_bigrams(fields["head"], fields["body"]),
+        cjk_bigrams=index_terms(fields["head"], fields["body"]),
     )
     return fields
 

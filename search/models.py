@@ -18,8 +18,9 @@ class SearchDocument(models.Model):
     """What search matches for one record: its title-like text and its body as plain text.
 
     ``head`` holds every title-like field (both languages, arXiv ID, abbreviation);
-    a match there ranks above a match in ``body``. ``cjk_bigrams`` lists the body's
-    two-character Chinese sequences, so that two-character words are found by index.
+    a match there ranks above a match in ``body``. ``cjk_bigrams`` lists the text's
+    two-character Chinese sequences, so that Chinese words are found by index, and the
+    arXiv identifiers it contains, so that one inside a link is found too.
     The database's own full-text and trigram indexes are created in the migrations.
     """
 

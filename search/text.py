@@ -74,6 +74,23 @@ def cjk_bigrams(*parts):
     return " ".join(seen)
 
 
+# An arXiv identifier (2303.18223, 2303.18223v2, 1706.03762): PostgreSQL's parser reads
+# one inside a link (https://arxiv.org/pdf/2303.18223.pdf) as part of one URL word.
+ARXIV_ID = re.compile(r"(?<![\d.])\d{4}\.\d{4,5}(?:v\d+)?(?![\d])")
+
+
+def index_terms(*parts):
+    """Return what is indexed beside the text itself: the Chinese bigrams, and the arXiv
+    identifiers, so that one is found wherever it is written, a link included."""
+    ids = dict.fromkeys(
+        id_
+        for part in parts
+        for m in ARXIV_ID.finditer(part or "")
+        for id_ in (m.group(), m.group().split("v")[0])  # 1706.03762v5 is 1706.03762 too
+    )
+    return " ".join(x for x in [cjk_bigrams(*parts), " ".join(ids)] if x)
+
+
 def words(*parts):
     """Return the distinct lower-case Latin words (4–40 letters) of the text."""
     return {w.lower() for part in parts for w in WORD.findall(part or "")}

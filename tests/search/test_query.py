@@ -143,3 +143,13 @@ def test_search_shows_meetings_to_their_group_only(member, group):
 def test_search_without_terms_finds_nothing(user):
     PaperFactory()
     assert search(user, "  -  ").total == 0
+
+
+def test_an_arxiv_id_is_found_inside_a_link(user):
+    NoteFactory(
+        body_zh="",
+        body_en="Read https://arxiv.org/pdf/2303.18223.pdf and arxiv.org/abs/1706.03762v5.",
+    )
+    assert search(user, "2303.18223").total == 1
+    assert search(user, "1706.03762").total == 1
+    assert search(user, "2303.1822").total == 0
