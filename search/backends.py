@@ -9,7 +9,7 @@ declare it): the ranking tests every candidate's title for every term, and parsi
 the title again each time cost ~15 µs a test.
 
 SQLite: two FTS5 tables over the same rows, kept in step by triggers: one with the
-``porter`` tokenizer (stems English; also holds the Chinese bigrams) and one with the
+``porter`` tokenizer (stems English; also holds the Chinese bigrams and arXiv IDs) and one with the
 ``trigram`` tokenizer (Chinese substrings of three or more characters).
 
 Both answer the same questions the same way; search.query builds on them.

@@ -21,7 +21,8 @@ class SearchDocument(models.Model):
     a match there ranks above a match in ``body``. ``cjk_bigrams`` lists the text's
     two-character Chinese sequences, so that Chinese words are found by index, and the
     arXiv identifiers it contains, so that one inside a link is found too.
-    The database's own full-text and trigram indexes are created in the migrations.
+    The column keeps its first name; the database's own indexes over these columns
+    (PostgreSQL GIN, SQLite FTS5) are created in the migrations (search.backends).
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)

@@ -1,8 +1,8 @@
 """Text helpers for the search index: plain text, query terms, CJK bigrams, snippets.
 
-Chinese is written without spaces between words, so Chinese is matched by substring
-(character trigrams, or bigrams for two-character words); English and other
-Latin-script words are matched by stem through the database's full-text search.
+Chinese is written without spaces between words, so Chinese is matched as a substring
+(found through its bigrams on PostgreSQL, character trigrams on SQLite); English and
+other Latin-script words are matched by stem through the database's full-text search.
 """
 
 import html
