@@ -210,16 +210,16 @@ class Generator:
             papers.append(
                 Paper(
                     slug=f"{PREFIX}paper-{i}",
-                    title=f"{self.random.choice(ADJECTIVES)} {v['t_en'].capitalize()} "
+                    title_en=f"{self.random.choice(ADJECTIVES)} {v['t_en'].capitalize()} "
                     f"with {v['u_en'].capitalize()}",
                     title_zh=f"基于{v['u_zh']}的{v['t_zh']}研究",
                     authors=", ".join(f"Author {self.random.randint(1, 5000)}" for _ in range(4)),
                     year=2018 + i % 7,
                     month=1 + i % 12,
                     arxiv_id=f"{18 + i // 1_188_000}{1 + (i // 99_000) % 12:02d}.{i % 99_000:05d}",
-                    abstract_en=f"We study {v['t_en']} combined with {v['u_en']} on "
+                    summary_en=f"We study {v['t_en']} combined with {v['u_en']} on "
                     f"{v['n']} benchmarks, and find consistent gains at scale.",
-                    abstract_zh=f"本文研究{v['t_zh']}与{v['u_zh']}的结合，"
+                    summary_zh=f"本文研究{v['t_zh']}与{v['u_zh']}的结合，"
                     f"在 {v['n']} 个基准上取得一致提升。",
                 )
             )
@@ -331,8 +331,8 @@ class Generator:
                     title_zh=f"组会分享：{v['t_zh']}",
                     title_en=f"Group meeting: {v['t_en']}",
                     presenter_name=f"Reader {i % 20}",
-                    writeup_zh=zh,
-                    writeup_zh_html=zh_html,
+                    body_zh=zh,
+                    body_zh_html=zh_html,
                 )
             )
         self.save(Meeting, meetings)
@@ -353,12 +353,12 @@ class Generator:
             terms.append(
                 GlossaryTerm(
                     slug=f"{PREFIX}term-{i}",
-                    term=f"{en.title()} {i}",
-                    term_zh=f"{zh}{i}",
-                    definition_zh=f"{zh}是大语言模型研究中的一个方向。",
-                    definition_zh_html=f"<p>{zh}是大语言模型研究中的一个方向。</p>",
-                    definition_en=f"{en.capitalize()} is a line of LLM research.",
-                    definition_en_html=f"<p>{en.capitalize()} is a line of LLM research.</p>",
+                    title_en=f"{en.title()} {i}",
+                    title_zh=f"{zh}{i}",
+                    body_zh=f"{zh}是大语言模型研究中的一个方向。",
+                    body_zh_html=f"<p>{zh}是大语言模型研究中的一个方向。</p>",
+                    body_en=f"{en.capitalize()} is a line of LLM research.",
+                    body_en_html=f"<p>{en.capitalize()} is a line of LLM research.</p>",
                 )
             )
         self.save(GlossaryTerm, terms)

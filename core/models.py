@@ -1,6 +1,12 @@
-"""Building blocks shared by the apps' models."""
+"""Building blocks shared by the apps' models.
+
+Bilingual fields follow one scheme everywhere: ``<name>_zh`` and ``<name>_en``,
+declared in one line with ``Bilingual``; the abstract bases below give every model
+the same pairs under the same names.
+"""
 
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +22,49 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
+class Bilingual:
+    """Declare a Chinese/English pair of fields in one line.
+
+    ``title = Bilingual(models.CharField, _("title"), max_length=300, blank=True)`` adds
+    ``title_zh`` ("title (Chinese)") and ``title_en`` ("title (English)"); with
+    ``markdown=True`` each side also gets its rendered HTML (``title_zh_html`` …), which
+    ``RenderedMarkdown`` fills on save. The name itself reads the pair's first side that
+    is not empty, in the order ``prefer`` gives (``obj.title``), else the model's
+    ``<name>_missing`` text, if it has one.
+    """
+
+    def __init__(self, field_class, label, *, markdown=False, prefer=("zh", "en"), **options):
+        self.field_class = field_class
+        self.label = label
+        self.markdown = markdown
+        self.prefer = prefer
+        self.options = options
+
+    def contribute_to_class(self, cls, name):
+        self.name = name
+        for code, language in Language.choices:
+            label = format_lazy(_("{field} ({language})"), field=self.label, language=language)
+            field = self.field_class(label, **self.options)
+            cls.add_to_class(f"{name}_{code}", field)
+            if self.markdown:
+                cls.add_to_class(
+                    f"{name}_{code}_html", models.TextField(editable=False, blank=True)
+                )
+        setattr(cls, name, self)
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        for code in self.prefer:
+            if value := getattr(obj, f"{self.name}_{code}"):
+                return value
+        return getattr(obj, f"{self.name}_missing", "")
+
+    def field_names(self):
+        """Return the names of the source fields, Chinese first."""
+        return [f"{self.name}_{code}" for code in Language.values]
+
+
 class TimeStamped(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -24,15 +73,41 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+class BilingualTitle(models.Model):
+    """A title in Chinese and/or English; ``title`` shows the English one first."""
+
+    title = Bilingual(models.CharField, _("title"), prefer=("en", "zh"), max_length=400, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+
+class BilingualDescription(models.Model):
+    """A description in Chinese and/or English (plain text)."""
+
+    description = Bilingual(models.TextField, _("description"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class RenderedMarkdown(models.Model):
     """Render Markdown source fields to sanitised HTML once, when saved.
 
-    Subclasses list their pairs in ``markdown_fields`` as source → HTML field. After
-    rendering, ``wikilink_targets`` holds the records the text links to, as
-    (model label, pk) pairs, for subclasses that keep track of mentions.
+    Every ``Bilingual(..., markdown=True)`` pair of the model is rendered, and so are
+    the single fields listed in ``markdown_fields`` (source → HTML field). The table of
+    contents of each rendered field is kept in ``toc`` ({HTML field: [(level, id,
+    title), …]}), so pages show it without parsing the HTML again. After rendering,
+    ``wikilink_targets`` holds the records the text links to, as (model label, pk)
+    pairs, for subclasses that keep track of mentions.
     """
 
     markdown_fields: dict[str, str] = {}
+
+    toc = models.JSONField(_("contents"), default=dict, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -42,26 +117,53 @@ class RenderedMarkdown(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             touched = set(update_fields)
-            kwargs["update_fields"] = touched | {
-                target for source, target in self.markdown_fields.items() if source in touched
-            }
+            sources = self.rendered_fields()
+            if touched & set(sources):
+                touched |= {sources[name] for name in touched if name in sources} | {"toc"}
+            kwargs["update_fields"] = touched
         super().save(*args, **kwargs)
         self.record_mentions()
+
+    @classmethod
+    def rendered_fields(cls):
+        """Return {source field: HTML field} for every Markdown field of the model."""
+        pairs, seen = {}, set()
+        for klass in cls.__mro__:
+            for attr, declared in vars(klass).items():
+                if attr in seen:
+                    continue
+                seen.add(attr)
+                if isinstance(declared, Bilingual) and declared.markdown:
+                    pairs.update({name: f"{name}_html" for name in declared.field_names()})
+        return {**pairs, **cls.markdown_fields}
+
+    @classmethod
+    def stored_fields(cls):
+        """Return the fields rendering writes: every HTML field and the contents."""
+        return [*cls.rendered_fields().values(), "toc"]
 
     def render_markdown(self, resolve_wikilink=None):
         """Render every Markdown field; resolve_wikilink, if given, is a wikilinks.Index."""
         from core import wikilinks
         from core.markdown import render_document
 
+        sources = self.rendered_fields()
         resolver = resolve_wikilink or wikilinks.Index.for_texts(
-            getattr(self, source) for source in self.markdown_fields
+            getattr(self, source) for source in sources
         )
-        targets = []
-        for source, target in self.markdown_fields.items():
+        targets, toc = [], {}
+        for source, target in sources.items():
             rendered = render_document(getattr(self, source), resolve_wikilink=resolver)
             setattr(self, target, rendered.html)
+            if rendered.toc:
+                toc[target] = rendered.toc
             targets.extend(rendered.wikilinks)
+        self.toc = toc
         self.wikilink_targets = {found for name in targets if (found := resolver.locate(name))}
+
+    def toc_of(self, html_field):
+        """Return the stored contents of one rendered field as (level, id, title) rows."""
+        return [tuple(row) for row in self.toc.get(html_field, [])]
 
     def record_mentions(self):
         """Store what the text links to; a no-op unless a subclass keeps mentions."""

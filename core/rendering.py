@@ -17,7 +17,7 @@ def rerender_all():
     resolve = Index()
     count = 0
     for model in markdown_models():
-        targets = list(model.markdown_fields.values())
+        targets = model.stored_fields()
         for obj in model.objects.iterator(chunk_size=500):
             obj.render_markdown(resolve_wikilink=resolve)
             model.objects.filter(pk=obj.pk).update(**{f: getattr(obj, f) for f in targets})
@@ -31,6 +31,6 @@ def render_raw_save(sender, instance, raw, **kwargs):
     """loaddata saves without calling save(): render those records here."""
     if raw and isinstance(instance, RenderedMarkdown):
         instance.render_markdown()
-        targets = list(instance.markdown_fields.values())
+        targets = instance.stored_fields()
         sender.objects.filter(pk=instance.pk).update(**{f: getattr(instance, f) for f in targets})
         instance.record_mentions()

@@ -13,13 +13,21 @@ from django.apps import apps
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from core.models import Bilingual
+
 # kind prefix → (model label, title field, fields matched exactly, fields matched ignoring case)
 KINDS = {
     "model": ("papers.LanguageModel", "name", [], ["name", "slug"]),
-    "paper": ("papers.Paper", "title", ["arxiv_id"], ["slug", "title"]),
+    "paper": ("papers.Paper", "title", ["arxiv_id"], ["slug", "title_en", "title_zh"]),
     "dataset": ("papers.Dataset", "name", [], ["name", "slug"]),
-    "term": ("notes.GlossaryTerm", "term", ["term_zh"], ["term", "abbreviation", "slug"]),
+    "term": ("notes.GlossaryTerm", "title", ["title_zh"], ["title_en", "abbreviation", "slug"]),
 }
+
+
+def _columns(model, name):
+    """Return the database columns behind a name: itself, or both sides of a Bilingual."""
+    declared = getattr(model, name, None)
+    return declared.field_names() if isinstance(declared, Bilingual) else [name]
 
 
 def split_kind(target):
@@ -57,8 +65,8 @@ class Index:
             names = [split_kind(name)[1] for name in names]
             names = [name for name in names if name]
         for key, (label, title_field, exact, loose) in KINDS.items():
-            fields = {title_field, *exact, *loose}
             model = apps.get_model(label)
+            fields = {*_columns(model, title_field), *exact, *loose}
             objects = model.objects.order_by("-pk").only(*fields)
             if names is not None:
                 if not names:

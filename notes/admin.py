@@ -108,7 +108,7 @@ class MeetingAdmin(CachedChangelist, HistoryScoped, RevisionCheck, GroupScoped, 
     list_display_links = ["date", "number", "title_zh"]
     list_select_related = ["group", "paper"]
     list_filter = [("group", admin.RelatedOnlyFieldListFilter), "date"]
-    search_fields = ["title_zh", "title_en", "presenter_name", "writeup_zh", "writeup_en"]
+    search_fields = ["title_zh", "title_en", "presenter_name", "body_zh", "body_en"]
     date_hierarchy = "date"
     autocomplete_fields = ["group", "paper", "presenters", "language_models", "datasets"]
     filter_horizontal = ["sources"]
@@ -117,7 +117,7 @@ class MeetingAdmin(CachedChangelist, HistoryScoped, RevisionCheck, GroupScoped, 
         (None, {"fields": ["group", "number", "date", "title_zh", "title_en"]}),
         (_("Presenters"), {"fields": ["presenters", "presenter_name", "paper"]}),
         (_("Discussed"), {"fields": ["language_models", "datasets"]}),
-        (_("Write-up"), {"fields": ["writeup_zh", "writeup_en", "translation", "minutes"]}),
+        (_("Write-up"), {"fields": ["body_zh", "body_en", "translation", "minutes"]}),
         (_("Provenance"), {"fields": ["sources"]}),
     ]
 
@@ -148,7 +148,7 @@ class NoteAdmin(CachedChangelist, HistoryScoped, RevisionCheck, NoteScoped, Simp
         "body_en",
         "author__username",
         "author_name",
-        "paper__title",
+        "paper__title_en",
     ]
     autocomplete_fields = ["author", "group", "paper", "language_model", "meeting"]
     filter_horizontal = ["sources"]
@@ -176,10 +176,10 @@ class NoteAdmin(CachedChangelist, HistoryScoped, RevisionCheck, NoteScoped, Simp
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(CachedChangelist, admin.ModelAdmin):
-    list_display = ["term", "term_zh", "abbreviation", "translation"]
+    list_display = ["title_en", "title_zh", "abbreviation", "translation"]
     list_filter = ["translation", "sources"]
-    search_fields = ["term", "term_zh", "abbreviation", "definition_zh", "definition_en"]
-    prepopulated_fields = {"slug": ("term",)}
+    search_fields = ["title_en", "title_zh", "abbreviation", "body_zh", "body_en"]
+    prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ["papers"]
     filter_horizontal = ["sources"]
 
@@ -194,11 +194,11 @@ class ReadingListItemInline(ScopedInline, admin.TabularInline):
 
 @admin.register(ReadingList)
 class ReadingListAdmin(GroupScoped, admin.ModelAdmin):
-    list_display = ["title", "title_zh", "group", "item_count"]
+    list_display = ["title_en", "title_zh", "group", "item_count"]
     list_select_related = ["group"]
     list_filter = [("group", admin.RelatedOnlyFieldListFilter), "sources"]
-    search_fields = ["title", "title_zh", "description_zh", "description_en"]
-    prepopulated_fields = {"slug": ("title",)}
+    search_fields = ["title_en", "title_zh", "description_zh", "description_en"]
+    prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ["group"]
     filter_horizontal = ["sources"]
     inlines = [ReadingListItemInline]
@@ -217,7 +217,7 @@ class ReadingListItemAdmin(GroupScoped, admin.ModelAdmin):
     list_display = ["reading_list", "position", "paper", "section"]
     list_select_related = ["reading_list", "paper"]
     list_filter = [("reading_list", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["paper__title", "reading_list__title", "comment_zh", "comment_en"]
+    search_fields = ["paper__title_en", "reading_list__title_en", "comment_zh", "comment_en"]
     autocomplete_fields = ["reading_list", "paper"]
 
 

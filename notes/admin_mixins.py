@@ -19,9 +19,9 @@ from .models import Meeting, Note
 # --- No lost edits ----------------------------------------------------------------------
 
 TEXT_FIELDS = {
-    "title_zh", "title_en", "body_zh", "body_en", "writeup_zh", "writeup_en", "minutes",
+    "title_zh", "title_en", "body_zh", "body_en", "minutes",
 }  # fmt: skip
-LONG_TEXT_FIELDS = {"body_zh", "body_en", "writeup_zh", "writeup_en", "minutes"}
+LONG_TEXT_FIELDS = {"body_zh", "body_en", "minutes"}
 
 
 class RevisionAdminForm(forms.ModelForm):

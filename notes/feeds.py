@@ -67,7 +67,7 @@ class NotesFeed(MemberFeed):
         return Truncator(note.body_zh_html or note.body_en_html).words(FEED_WORDS, html=True)
 
     def item_author_name(self, note):
-        return note.author.get_username() if note.author else note.author_name
+        return note.byline
 
 
 class MeetingsFeed(MemberFeed):
@@ -88,5 +88,5 @@ class MeetingsFeed(MemberFeed):
         return f"{meeting.group.name} #{meeting.number} · {meeting.date:%Y-%m-%d} {meeting.title}"
 
     def item_description(self, meeting):
-        html = meeting.writeup_zh_html or meeting.writeup_en_html
+        html = meeting.body_zh_html or meeting.body_en_html
         return Truncator(html).words(FEED_WORDS, html=True)

@@ -145,17 +145,17 @@ class MeetingWriteupForm(RevisionForm):
 
     class Meta:
         model = Meeting
-        fields = ["title_zh", "title_en", "writeup_zh", "writeup_en", "translation", "minutes"]
+        fields = ["title_zh", "title_en", "body_zh", "body_en", "translation", "minutes"]
         widgets = {
             name: forms.Textarea(attrs={"rows": 18, "class": "markdown-source"})
-            for name in ("writeup_zh", "writeup_en", "minutes")
+            for name in ("body_zh", "body_en", "minutes")
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.Meta.fields:
             self.fields[name].validators.append(check_text)
-        for name in ("writeup_zh", "writeup_en", "minutes"):
+        for name in ("body_zh", "body_en", "minutes"):
             limit_length(self.fields[name])
             self.fields[name].help_text = _(
                 "Markdown: tables, $formulas$, > [!info] callouts, [[wiki links]]. "

@@ -84,9 +84,6 @@ def meeting_present(request, group, number):
         group__slug=group,
         number=number,
     )
-    presenters = [p.get_full_name() or p.get_username() for p in meeting.presenters.all()]
-    if meeting.presenter_name:
-        presenters.append(meeting.presenter_name)
     paper, paper_count = _main_paper(meeting)
     context = {
         "object": meeting,
@@ -100,20 +97,19 @@ def meeting_present(request, group, number):
             _("meeting %(number)s") % {"number": meeting.number},
             meeting.date.strftime("%Y-%m-%d"),
         ),
-        "people": presenters,
+        "people": meeting.people(),
         "paper": paper,
         "more_papers": max(paper_count - 1, 0),
         "back_url": meeting.get_absolute_url(),
     }
     return _render_deck(
-        request, context, meeting.writeup_zh_html, meeting.writeup_en_html, meeting.translation
+        request, context, meeting.body_zh_html, meeting.body_en_html, meeting.translation
     )
 
 
 @deck_view
 def note_present(request, slug):
     note = get_object_or_404(Note.objects.visible_to(request.user).for_list(), slug=slug)
-    author = note.author.get_full_name() or note.author.get_username() if note.author else ""
     context = {
         "object": note,
         "kind": "note",
@@ -121,7 +117,7 @@ def note_present(request, slug):
         "title_zh": note.title_zh,
         "title_en": note.title_en if note.title_zh or note.title_en else str(note.title),
         "kicker": format_html("{}{}", _("Note"), f" · {note.group.name}" if note.group else ""),
-        "people": [author or note.author_name] if author or note.author_name else [],
+        "people": note.people(),
         "paper": note.paper,
         "more_papers": 0,
         "back_url": note.get_absolute_url(),
@@ -176,9 +172,9 @@ def readinglist_present(request, slug):
     context = {
         "object": reading_list,
         "kind": "readinglist",
-        "deck_title": reading_list.title_zh or reading_list.title,
+        "deck_title": reading_list.title_zh or reading_list.title_en,
         "title_zh": reading_list.title_zh,
-        "title_en": reading_list.title,
+        "title_en": reading_list.title_en,
         "kicker": format_html(
             "{}{}",
             _("Reading list"),

@@ -49,8 +49,8 @@ def meeting_detail(request, group, number):
         "notes/meeting_detail.html",
         {
             "meeting": meeting,
-            "toc": extract_toc(meeting.writeup_zh_html or meeting.writeup_en_html),
-            "toc_en": extract_toc(meeting.writeup_en_html),
+            "toc": extract_toc(meeting.body_zh_html or meeting.body_en_html),
+            "toc_en": extract_toc(meeting.body_en_html),
             "notes": Note.objects.visible_to(request.user).filter(meeting=meeting).for_list(),
         },
     )

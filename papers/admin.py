@@ -100,22 +100,22 @@ class NoteInline(NoteInlineBase, admin.StackedInline):
 
 @admin.register(Paper)
 class PaperAdmin(CachedChangelist, TagsMixin, SimpleHistoryAdmin):
-    list_display = ["title", "title_zh", "arxiv_id", "year", "venue", "tag_list"]
+    list_display = ["title_en", "title_zh", "arxiv_id", "year", "venue", "tag_list"]
     list_filter = [YearFilter, "tags", "sources", "organizations"]
-    search_fields = ["title", "title_zh", "arxiv_id", "authors", "slug"]
+    search_fields = ["title_en", "title_zh", "arxiv_id", "authors", "slug"]
     # At 100k papers a second COUNT over the whole table on every page view, and 100
     # rows of tags, cost more than the list is worth.
     show_full_result_count = False
     list_per_page = 50
-    prepopulated_fields = {"slug": ("title",)}
+    prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ["organizations"]
     filter_horizontal = ["sources"]
     inlines = [NoteInline]
     fieldsets = [
-        (None, {"fields": ["title", "title_zh", "slug", "authors", "organizations", "tags"]}),
+        (None, {"fields": ["title_en", "title_zh", "slug", "authors", "organizations", "tags"]}),
         (_("Publication"), {"fields": ["venue", "year", "month", "arxiv_id"]}),
         (_("Links"), {"fields": ["url", "pdf_url", "code_url"]}),
-        (_("Summary"), {"fields": ["abstract_zh", "abstract_en"]}),
+        (_("Summary"), {"fields": ["summary_zh", "summary_en"]}),
         (_("Provenance"), {"fields": ["sources", "remarks"]}),
     ]
 

@@ -53,10 +53,10 @@ class PaperListView(ListView):
     model = Paper
     paginate_by = 25
     sort_options = {
-        "newest": (_("newest first"), ["-year", "-month", "title"]),
-        "oldest": (_("oldest first"), ["year", "month", "title"]),
-        "title": (_("title"), ["title"]),
-        "notes": (_("most notes"), ["-note_count", "title"]),
+        "newest": (_("newest first"), ["-year", "-month", "title_en"]),
+        "oldest": (_("oldest first"), ["year", "month", "title_en"]),
+        "title": (_("title"), ["title_en", "title_zh"]),
+        "notes": (_("most notes"), ["-note_count", "title_en"]),
     }
 
     def get_queryset(self):
@@ -74,7 +74,7 @@ class PaperListView(ListView):
             papers = papers.presented_to(self.request.user)
         if q := params.get("q", "").strip():
             papers = papers.filter(
-                Q(title__icontains=q) | Q(title_zh__icontains=q) | Q(arxiv_id__icontains=q)
+                Q(title_en__icontains=q) | Q(title_zh__icontains=q) | Q(arxiv_id__icontains=q)
             )
         sort = params.get("sort", "newest")
         return papers.order_by(*self.sort_options.get(sort, self.sort_options["newest"])[1])

@@ -30,10 +30,10 @@ def paper_fields(paper):
             for x in [paper.title_zh, f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else "", when]
             if x
         ),
-        "head": plain(paper.title, paper.title_zh, paper.arxiv_id),
+        "head": plain(paper.title_en, paper.title_zh, paper.arxiv_id),
         "body": plain(
-            paper.abstract_zh,
-            paper.abstract_en,
+            paper.summary_zh,
+            paper.summary_en,
             paper.authors,
             paper.venue,
             *[org.name for org in paper.organizations.all()],
@@ -90,10 +90,10 @@ def dataset_fields(dataset):
 
 def glossary_fields(term):
     return {
-        "title": term.term,
-        "subtitle": " · ".join(x for x in [term.term_zh, term.abbreviation] if x),
-        "head": plain(term.term, term.term_zh, term.abbreviation),
-        "body": plain(html_to_text(term.definition_zh_html), html_to_text(term.definition_en_html)),
+        "title": term.title,
+        "subtitle": " · ".join(x for x in [term.title_zh, term.abbreviation] if x),
+        "head": plain(term.title_en, term.title_zh, term.abbreviation),
+        "body": plain(html_to_text(term.body_zh_html), html_to_text(term.body_en_html)),
         "weight": 3,
     }
 
@@ -107,7 +107,7 @@ def note_fields(note):
             str(x)
             for x in [
                 note.title_en if note.title_zh else "",
-                note.author_name or (note.author.get_username() if note.author else ""),
+                note.byline,
                 about or "",
             ]
             if x
@@ -131,8 +131,8 @@ def meeting_fields(meeting):
         ),
         "head": plain(meeting.title_zh, meeting.title_en),
         "body": plain(
-            html_to_text(meeting.writeup_zh_html),
-            html_to_text(meeting.writeup_en_html),
+            html_to_text(meeting.body_zh_html),
+            html_to_text(meeting.body_en_html),
             html_to_text(meeting.minutes_html),
             meeting.presenter_name,
         ),

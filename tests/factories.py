@@ -38,7 +38,7 @@ class PaperFactory(factory.django.DjangoModelFactory):
         model = Paper
 
     slug = factory.Sequence(lambda n: f"paper-{n}")
-    title = factory.Sequence(lambda n: f"Scaling study number {n}")
+    title_en = factory.Sequence(lambda n: f"Scaling study number {n}")
     title_zh = factory.Sequence(lambda n: f"规模研究 {n}")
     year = 2023
     month = 3
@@ -91,7 +91,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     date = datetime.date(2023, 10, 25)
     title_zh = "组会分享"
     title_en = "Group meeting"
-    writeup_zh = "# 背景\n\n规模定律：$L(N) = (N_c/N)^{\\alpha_N}$\n"
+    body_zh = "# 背景\n\n规模定律：$L(N) = (N_c/N)^{\\alpha_N}$\n"
 
 
 class NoteFactory(factory.django.DjangoModelFactory):
@@ -111,10 +111,10 @@ class GlossaryTermFactory(factory.django.DjangoModelFactory):
         model = GlossaryTerm
 
     slug = factory.Sequence(lambda n: f"term-{n}")
-    term = factory.Sequence(lambda n: f"Term {n}")
-    term_zh = factory.Sequence(lambda n: f"术语 {n}")
-    definition_zh = "定义"
-    definition_en = "Definition"
+    title_en = factory.Sequence(lambda n: f"Term {n}")
+    title_zh = factory.Sequence(lambda n: f"术语 {n}")
+    body_zh = "定义"
+    body_en = "Definition"
 
 
 class ReadingListFactory(factory.django.DjangoModelFactory):
@@ -122,4 +122,4 @@ class ReadingListFactory(factory.django.DjangoModelFactory):
         model = ReadingList
 
     slug = factory.Sequence(lambda n: f"list-{n}")
-    title = factory.Sequence(lambda n: f"Reading list {n}")
+    title_en = factory.Sequence(lambda n: f"Reading list {n}")

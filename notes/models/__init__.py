@@ -5,7 +5,7 @@ from .groups import Membership, ReadingGroup, ReadingGroupQuerySet, group_ids_of
 from .meetings import Meeting, MeetingQuerySet
 from .mentions import MENTIONABLE, Mention, MentionQuerySet
 from .notes import Note, NoteQuerySet, TaggedNote
-from .writing import MentionSource
+from .writing import Writing, display_name
 
 __all__ = [
     "MENTIONABLE",
@@ -15,7 +15,6 @@ __all__ = [
     "Membership",
     "Mention",
     "MentionQuerySet",
-    "MentionSource",
     "Note",
     "NoteQuerySet",
     "ReadingGroup",
@@ -23,5 +22,7 @@ __all__ = [
     "ReadingList",
     "ReadingListItem",
     "TaggedNote",
+    "Writing",
+    "display_name",
     "group_ids_of",
 ]

@@ -1,43 +1,51 @@
 """The glossary and the reading lists."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Language, NaturalKeyManager, TimeStamped
+from core.models import (
+    Bilingual,
+    BilingualDescription,
+    BilingualTitle,
+    NaturalKeyManager,
+    TimeStamped,
+)
 from papers.models import Paper, Source
 
 from .groups import ReadingGroup
-from .writing import MentionSource
+from .writing import Writing
 
 
-class GlossaryTerm(MentionSource, TimeStamped):
+class GlossaryTerm(Writing):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    term = models.CharField(_("term"), max_length=200)
-    term_zh = models.CharField(_("Chinese term"), max_length=200, blank=True)
+    title = Bilingual(models.CharField, _("term"), prefer=("en", "zh"), max_length=200, blank=True)
     abbreviation = models.CharField(_("abbreviation"), max_length=60, blank=True)
-    definition_zh = models.TextField(_("definition (Chinese)"), blank=True)
-    definition_en = models.TextField(_("definition (English)"), blank=True)
-    definition_zh_html = models.TextField(editable=False, blank=True)
-    definition_en_html = models.TextField(editable=False, blank=True)
-    translation = models.CharField(_("translated side"), max_length=2, choices=Language, blank=True)
+    body = Bilingual(models.TextField, _("definition"), markdown=True, blank=True)
     papers = models.ManyToManyField(
         Paper, blank=True, related_name="glossary_terms", verbose_name=_("related papers")
     )
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
 
     mention_field = "glossary_term"
-    markdown_fields = {"definition_zh": "definition_zh_html", "definition_en": "definition_en_html"}
 
     objects = NaturalKeyManager()
 
     class Meta:
-        ordering = ["term"]
+        ordering = ["title_en", "title_zh"]
         verbose_name = _("glossary term")
         verbose_name_plural = _("glossary terms")
 
     def __str__(self):
-        return f"{self.term} ({self.term_zh})" if self.term_zh else self.term
+        if self.title_en and self.title_zh:
+            return f"{self.title_en} ({self.title_zh})"
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if not (self.title_en or self.title_zh):
+            raise ValidationError(_("Give the term in English or Chinese."))
 
     def get_absolute_url(self):
         return reverse("notes:glossary") + f"#{self.slug}"
@@ -46,12 +54,8 @@ class GlossaryTerm(MentionSource, TimeStamped):
         return (self.slug,)
 
 
-class ReadingList(TimeStamped):
+class ReadingList(BilingualTitle, BilingualDescription, TimeStamped):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    title = models.CharField(_("title"), max_length=300)
-    title_zh = models.CharField(_("Chinese title"), max_length=300, blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_zh = models.TextField(_("description (Chinese)"), blank=True)
     group = models.ForeignKey(
         ReadingGroup,
         null=True,
@@ -68,12 +72,9 @@ class ReadingList(TimeStamped):
     objects = NaturalKeyManager()
 
     class Meta:
-        ordering = ["title"]
+        ordering = ["title_en", "title_zh"]
         verbose_name = _("reading list")
         verbose_name_plural = _("reading lists")
-
-    def __str__(self):
-        return self.title
 
     def get_absolute_url(self):
         return reverse("notes:readinglist_detail", kwargs={"slug": self.slug})
@@ -93,8 +94,7 @@ class ReadingListItem(models.Model):
     section = models.CharField(
         _("section"), max_length=200, blank=True, help_text=_("A heading the list groups it under.")
     )
-    comment_zh = models.TextField(_("comment (Chinese)"), blank=True)
-    comment_en = models.TextField(_("comment (English)"), blank=True)
+    comment = Bilingual(models.TextField, _("comment"), blank=True)
 
     class ListPaperManager(models.Manager):
         def get_by_natural_key(self, list_slug, paper_slug):

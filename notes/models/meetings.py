@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Language, TimeStamped
+from core.models import Bilingual
 from papers.models import Dataset, LanguageModel, Paper, Source
 
 from .groups import ReadingGroup, group_ids_of
-from .writing import MentionSource
+from .writing import Writing, display_name
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -26,14 +26,12 @@ class MeetingQuerySet(models.QuerySet):
         return self.get(group__slug=group_slug, number=number)
 
 
-class Meeting(MentionSource, TimeStamped):
+class Meeting(Writing):
     group = models.ForeignKey(
         ReadingGroup, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("group")
     )
     number = models.PositiveIntegerField(_("number"))
     date = models.DateField(_("date"))
-    title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     presenters = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -64,33 +62,16 @@ class Meeting(MentionSource, TimeStamped):
     datasets = models.ManyToManyField(
         Dataset, blank=True, related_name="meetings", verbose_name=_("datasets")
     )
-    writeup_zh = models.TextField(_("write-up (Chinese)"), blank=True)
-    writeup_en = models.TextField(_("write-up (English)"), blank=True)
-    writeup_zh_html = models.TextField(editable=False, blank=True)
-    writeup_en_html = models.TextField(editable=False, blank=True)
-    translation = models.CharField(
-        _("translated side"),
-        max_length=2,
-        choices=Language,
-        blank=True,
-        help_text=_("Which language's text is a translation of the other, if either."),
-    )
+    body = Bilingual(models.TextField, _("write-up"), markdown=True, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
     minutes_html = models.TextField(editable=False, blank=True)
-    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
 
     mention_field = "meeting"
-    markdown_fields = {
-        "writeup_zh": "writeup_zh_html",
-        "writeup_en": "writeup_en_html",
-        "minutes": "minutes_html",
-    }
+    markdown_fields = {"minutes": "minutes_html"}
 
     objects = MeetingQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["writeup_zh_html", "writeup_en_html", "minutes_html"]
-    )
+    history = HistoricalRecords(excluded_fields=[*Writing.history_excluded, "minutes_html"])
 
     class Meta:
         ordering = ["-date", "-number"]
@@ -103,9 +84,9 @@ class Meeting(MentionSource, TimeStamped):
     def __str__(self):
         return f"{self.group} #{self.number} · {self.date:%Y-%m-%d} {self.title}"
 
-    @property
-    def title(self):
-        return self.title_zh or self.title_en
+    def people(self):
+        names = [display_name(user) for user in self.presenters.all()]
+        return [*names, self.presenter_name] if self.presenter_name else names
 
     def get_absolute_url(self):
         return reverse(

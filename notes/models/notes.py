@@ -10,12 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from core.models import Language, TimeStamped
 from papers.models import LanguageModel, Paper, Source, TaggedItem
 
 from .groups import ReadingGroup, group_ids_of
 from .meetings import Meeting
-from .writing import MentionSource
+from .writing import Writing, display_name
 
 
 class TaggedNote(TaggedItem):
@@ -51,7 +50,7 @@ class NoteQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class Note(MentionSource, TimeStamped):
+class Note(Writing):
     class Visibility(models.TextChoices):
         PRIVATE = "private", _("private (only me)")
         GROUP = "group", _("my group")
@@ -106,31 +105,17 @@ class Note(MentionSource, TimeStamped):
         related_name="notes",
         verbose_name=_("meeting"),
     )
-    title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    body_zh = models.TextField(_("body (Chinese)"), blank=True)
-    body_en = models.TextField(_("body (English)"), blank=True)
-    body_zh_html = models.TextField(editable=False, blank=True)
-    body_en_html = models.TextField(editable=False, blank=True)
-    translation = models.CharField(
-        _("translated side"),
-        max_length=2,
-        choices=Language,
-        blank=True,
-        help_text=_("Which language's text is a translation of the other, if either."),
-    )
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility, default=Visibility.GROUP
     )
-    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
     tags = TaggableManager(through=TaggedNote, blank=True, verbose_name=_("tags"))
 
     mention_field = "note"
-    markdown_fields = {"body_zh": "body_zh_html", "body_en": "body_en_html"}
+    title_missing = _("Untitled note")
 
     objects = NoteQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_zh_html", "body_en_html"])
+    history = HistoricalRecords(excluded_fields=Writing.history_excluded)
 
     class Meta:
         ordering = ["-updated"]
@@ -143,11 +128,12 @@ class Note(MentionSource, TimeStamped):
         ]
 
     def __str__(self):
-        return self.title
+        return str(self.title)
 
-    @property
-    def title(self):
-        return self.title_zh or self.title_en or _("Untitled note")
+    def people(self):
+        if self.author_id is not None:
+            return [display_name(self.author)]
+        return [self.author_name] if self.author_name else []
 
     def get_absolute_url(self):
         return reverse("notes:note_detail", kwargs={"slug": self.slug})

@@ -1,18 +1,61 @@
-"""What members write in Markdown and link from: kept as mentions."""
+"""The base of what the group writes in two languages: notes, meetings, glossary terms."""
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from core.models import RenderedMarkdown
+from core.models import Bilingual, Language, RenderedMarkdown, TimeStamped
 
 
-class MentionSource(RenderedMarkdown):
-    """Something the group writes whose wiki links are kept as Mention rows."""
+def display_name(user):
+    """Return how the site names a member: full name, else username."""
+    return user.get_full_name() or user.get_username()
+
+
+class Writing(RenderedMarkdown, TimeStamped):
+    """Bilingual Markdown the group writes, whose wiki links are kept as mentions.
+
+    A title and a body in Chinese and/or English (``title_zh``/``title_en``,
+    ``body_zh``/``body_en``, each body rendered to HTML on save), which side is a
+    translation of the other, and a ``revision`` that the stale-save check of site
+    forms and admin alike reads (``notes.locking``). Subclasses relabel the pairs by
+    declaring them again (a meeting's body is its write-up), name their mention
+    foreign key in ``mention_field`` and the people behind the text in ``people()``.
+    """
+
+    title = Bilingual(models.CharField, _("title"), max_length=300, blank=True)
+    body = Bilingual(models.TextField, _("body"), markdown=True, blank=True)
+    translation = models.CharField(
+        _("translated side"),
+        max_length=2,
+        choices=Language,
+        blank=True,
+        help_text=_("Which language's text is a translation of the other, if either."),
+    )
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
 
     mention_field: str = ""  # this model's foreign key on Mention
+    history_excluded = ["body_zh_html", "body_en_html", "toc"]
 
     class Meta:
         abstract = True
+
+    def __str__(self):
+        return str(self.title)
+
+    def people(self):
+        """Return the names of who wrote or presents the text."""
+        return []
+
+    @property
+    def byline(self):
+        return ", ".join(self.people())
+
+    @property
+    def original_language(self):
+        """The side that is not a translation: "en" when Chinese is the translation."""
+        return "en" if self.translation == Language.CHINESE else "zh"
 
     def record_mentions(self):
         targets = getattr(self, "wikilink_targets", None)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from core.models import NaturalKeyManager, TimeStamped
+from core.models import BilingualDescription, NaturalKeyManager, TimeStamped
 
 from .papers import Paper
 from .sources import Organization, Source, TaggedItem
@@ -20,7 +20,7 @@ class TaggedDataset(TaggedItem):
         ]
 
 
-class Dataset(TimeStamped):
+class Dataset(BilingualDescription, TimeStamped):
     class Kind(models.TextChoices):
         PRETRAINING = "pretraining", _("Pre-training corpus")
         INSTRUCTION = "instruction", _("Instruction data")
@@ -35,8 +35,6 @@ class Dataset(TimeStamped):
     )
     languages = models.CharField(_("languages"), max_length=120, blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_zh = models.TextField(_("description (Chinese)"), blank=True)
     organization = models.ForeignKey(
         Organization,
         null=True,
@@ -69,7 +67,7 @@ class Dataset(TimeStamped):
         return (self.slug,)
 
 
-class Ability(models.Model):
+class Ability(BilingualDescription):
     """An ability in the survey's evaluation taxonomy: level → ability → task."""
 
     class Level(models.TextChoices):
@@ -80,8 +78,6 @@ class Ability(models.Model):
     level = models.CharField(_("level"), max_length=20, choices=Level)
     name = models.CharField(_("name"), max_length=120)
     name_zh = models.CharField(_("Chinese name"), max_length=120, blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_zh = models.TextField(_("description (Chinese)"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
 
@@ -102,15 +98,13 @@ class Ability(models.Model):
         return (self.slug,)
 
 
-class EvaluationTask(models.Model):
+class EvaluationTask(BilingualDescription):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     ability = models.ForeignKey(
         Ability, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("ability")
     )
     name = models.CharField(_("name"), max_length=120)
     name_zh = models.CharField(_("Chinese name"), max_length=120, blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_zh = models.TextField(_("description (Chinese)"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     benchmarks = models.ManyToManyField(
         Dataset, blank=True, related_name="evaluation_tasks", verbose_name=_("benchmarks")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from core.models import TimeStamped
+from core.models import BilingualDescription, TimeStamped
 
 from .datasets import Dataset
 from .papers import Paper
@@ -33,7 +33,7 @@ class LanguageModelQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class LanguageModel(TimeStamped):
+class LanguageModel(BilingualDescription, TimeStamped):
     class Relation(models.TextChoices):
         CONTINUED_PRETRAINING = "continued_pretraining", _("continued pre-training")
         INSTRUCTION_TUNING = "instruction_tuning", _("instruction tuning")
@@ -109,8 +109,6 @@ class LanguageModel(TimeStamped):
         blank=True,
         help_text=_("Further hyperparameters as name → value, as the sources give them."),
     )
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_zh = models.TextField(_("description (Chinese)"), blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
     base_model = models.ForeignKey(
         "self",

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from core.models import TimeStamped
+from core.models import Bilingual, BilingualTitle, TimeStamped
 
 from .sources import Organization, Source, TaggedItem
 
@@ -88,10 +89,8 @@ class PaperQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class Paper(TimeStamped):
+class Paper(BilingualTitle, TimeStamped):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    title = models.CharField(_("title"), max_length=400)
-    title_zh = models.CharField(_("Chinese title"), max_length=400, blank=True)
     authors = models.TextField(_("authors"), blank=True, help_text=_("As the paper lists them."))
     organizations = models.ManyToManyField(
         Organization, blank=True, related_name="papers", verbose_name=_("organizations")
@@ -116,8 +115,7 @@ class Paper(TimeStamped):
     url = models.URLField(_("URL"), max_length=500, blank=True)
     pdf_url = models.URLField(_("PDF"), max_length=500, blank=True)
     code_url = models.URLField(_("code repository"), max_length=500, blank=True)
-    abstract_en = models.TextField(_("summary (English)"), blank=True)
-    abstract_zh = models.TextField(_("summary (Chinese)"), blank=True)
+    summary = Bilingual(models.TextField, _("summary"), blank=True)
     remarks = models.TextField(
         _("curation remarks"),
         blank=True,
@@ -130,13 +128,13 @@ class Paper(TimeStamped):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-year", "-month", "title"]
+        ordering = ["-year", "-month", "title_en"]
         verbose_name = _("paper")
         verbose_name_plural = _("papers")
         indexes = [
             # The paper list's (and, with -id, the admin's) default order: a page of 25
             # is read from the index instead of sorting the whole library.
-            models.Index(fields=["-year", "-month", "title", "-id"], name="paper_newest_first"),
+            models.Index(fields=["-year", "-month", "title_en", "-id"], name="paper_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -145,14 +143,16 @@ class Paper(TimeStamped):
             ),
         ]
 
-    def __str__(self):
-        return self.title
-
     def get_absolute_url(self):
         return reverse("papers:paper_detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        if not (self.title_en or self.title_zh):
+            raise ValidationError({"title_en": _("Give the paper's title.")})
 
     def save(self, *args, **kwargs):
         # An empty identifier is stored as NULL so that uniqueness ignores it.
@@ -193,7 +193,9 @@ class Paper(TimeStamped):
             models.F("organization__name"),
         ).union(
             rows(Dataset.objects.filter(papers=self), "dataset", "name", models.F("kind")),
-            rows(GlossaryTerm.objects.filter(papers=self), "term", "term", models.F("term_zh")),
+            rows(
+                GlossaryTerm.objects.filter(papers=self), "term", "title_en", models.F("title_zh")
+            ),
             all=True,
         )
         urls = {

@@ -47,8 +47,8 @@ SLIDES = 11  # title, opening, divider, 1.1, the table on 4, the list on 2, afte
 
 @pytest.fixture
 def deck_meeting(member):
-    meeting = MeetingFactory(number=1, writeup_zh=WRITEUP, writeup_en="")
-    meeting.papers.set([PaperFactory(title="A Survey of Large Language Models")])
+    meeting = MeetingFactory(number=1, body_zh=WRITEUP, body_en="")
+    meeting.papers.set([PaperFactory(title_en="A Survey of Large Language Models")])
     MembershipFactory(group=meeting.group, user=member)
     return meeting
 

@@ -16,7 +16,7 @@ def test_login_redirects_back_and_shows_home(page, member):
 
 def test_meeting_formulas_are_typeset(page, member):
     meeting = MeetingFactory(
-        writeup_zh=(
+        body_zh=(
             "## 规模定律\n\n$$L(N)=\\left(\\frac{N_c}{N}\\right)^{\\alpha_N}$$\n\n行内 $D_c$ 公式。"
         )
     )

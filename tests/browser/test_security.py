@@ -92,7 +92,7 @@ def test_hostile_payloads_do_not_run(page, live_server, member):
     meeting = MeetingFactory(
         title_en='"><img src=x onerror=alert(1)>',
         presenter_name="<script>alert(1)</script>",
-        writeup_en=everything,
+        body_en=everything,
         minutes=everything,
     )
     MembershipFactory(group=meeting.group, user=member)
@@ -128,7 +128,7 @@ def test_hostile_payloads_do_not_run(page, live_server, member):
 
 def test_main_pages_run_under_the_csp(page, admin_user):
     """No CSP violation (a console error) on the site's main pages and the admin."""
-    meeting = MeetingFactory(writeup_zh="## 公式\n\n$$\\sqrt{d_k}$$ 与 $\\frac{QK^T}{\\sqrt{d_k}}$")
+    meeting = MeetingFactory(body_zh="## 公式\n\n$$\\sqrt{d_k}$$ 与 $\\frac{QK^T}{\\sqrt{d_k}}$")
     MembershipFactory(group=meeting.group, user=admin_user, role="organiser")
     paper = PaperFactory()
     base = LanguageModelFactory()

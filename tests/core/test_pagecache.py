@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_second_view_of_a_page_makes_no_query(member_client, django_assert_num_queries):
-    paper = PaperFactory(title="Chain of Thought")
+    paper = PaperFactory(title_en="Chain of Thought")
     member_client.get(paper.get_absolute_url())
     # The user is still looked up (the session comes from the cache); nothing is rendered.
     with django_assert_num_queries(1):
@@ -17,9 +17,9 @@ def test_second_view_of_a_page_makes_no_query(member_client, django_assert_num_q
 
 
 def test_a_save_makes_every_cached_page_stale(member_client):
-    paper = PaperFactory(title="Old title")
+    paper = PaperFactory(title_en="Old title")
     member_client.get(paper.get_absolute_url())
-    paper.title = "New title"
+    paper.title_en = "New title"
     paper.save()
     assertContains(member_client.get(paper.get_absolute_url()), "New title")
 
@@ -47,7 +47,7 @@ def test_pages_are_cached_per_interface_language(member_client):
 
 def test_page_cache_off_renders_every_view(member_client, settings, django_assert_num_queries):
     settings.PAGECACHE_ENABLED = False
-    paper = PaperFactory(title="Chain of Thought")
+    paper = PaperFactory(title_en="Chain of Thought")
     member_client.get(paper.get_absolute_url())
     # The same as the first view: the page is rendered again, not read from the cache.
     with django_assert_num_queries(10):
@@ -60,9 +60,9 @@ def test_a_lost_generation_never_brings_back_an_old_page(member_client):
 
     from core.pagecache import GENERATION_KEY
 
-    paper = PaperFactory(title="Old title")
+    paper = PaperFactory(title_en="Old title")
     member_client.get(paper.get_absolute_url())
-    paper.title = "New title"
+    paper.title_en = "New title"
     paper.save()
     cache.delete(GENERATION_KEY)  # evicted, culled or a restarted cache server
     assertContains(member_client.get(paper.get_absolute_url()), "New title")
@@ -80,22 +80,22 @@ def test_an_admin_change_list_is_cached_until_the_content_changes(
     staff_client, django_assert_num_queries
 ):
     url = reverse("admin:papers_paper_changelist")
-    PaperFactory(title="Chain of Thought")
+    PaperFactory(title_en="Chain of Thought")
     assertContains(staff_client.get(url), "Chain of Thought")
     with django_assert_num_queries(1):  # the user
         assertContains(staff_client.get(url), "Chain of Thought")
-    PaperFactory(title="Tree of Thoughts")
+    PaperFactory(title_en="Tree of Thoughts")
     assertContains(staff_client.get(url), "Tree of Thoughts")
 
 
 def test_an_admin_change_list_with_a_message_is_shown_and_not_cached(staff_client):
-    paper = PaperFactory(title="Chain of Thought")
+    paper = PaperFactory(title_en="Chain of Thought")
     changelist = reverse("admin:papers_paper_changelist")
     staff_client.get(changelist)
     change = reverse("admin:papers_paper_change", args=[paper.pk])
     form = staff_client.get(change).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
-    data.update({"title": "Chain-of-Thought", "slug": paper.slug, "sources": []})
+    data.update({"title_en": "Chain-of-Thought", "slug": paper.slug, "sources": []})
     data.update({"notes-TOTAL_FORMS": 0, "notes-INITIAL_FORMS": 0})
     response = staff_client.post(change, data, follow=True)
     assert response.redirect_chain[-1][0] == changelist

@@ -41,8 +41,8 @@ def test_a_kind_prefix_picks_between_records_of_the_same_name():
 
 def test_meetings_and_glossary_terms_mention_too():
     gpt3 = LanguageModelFactory(name="GPT-3")
-    meeting = MeetingFactory(writeup_zh="## 背景\n\n[[GPT-3]]")
-    term = GlossaryTermFactory(definition_en="Shown by [[GPT-3]].")
+    meeting = MeetingFactory(body_zh="## 背景\n\n[[GPT-3]]")
+    term = GlossaryTermFactory(body_en="Shown by [[GPT-3]].")
     assert set(Mention.objects.of(gpt3).values_list("meeting", "glossary_term")) == {
         (meeting.pk, None),
         (None, term.pk),
@@ -69,14 +69,14 @@ def test_model_page_lists_what_mentions_it(member_client, member):
 
 def test_mentions_from_another_groups_meeting_stay_hidden(member_client):
     paper = PaperFactory(slug="toolformer")
-    MeetingFactory(title_zh="别组的组会", writeup_zh="[[toolformer]]")
+    MeetingFactory(title_zh="别组的组会", body_zh="[[toolformer]]")
     assertNotContains(member_client.get(paper.get_absolute_url()), "别组的组会")
 
 
 def test_meeting_shows_its_presented_paper_apart_from_those_discussed(member_client, group):
-    survey = PaperFactory(title="A Survey of Large Language Models", arxiv_id="2303.18223")
+    survey = PaperFactory(title_en="A Survey of Large Language Models", arxiv_id="2303.18223")
     meeting = MeetingFactory(group=group, paper=survey)
-    meeting.papers.add(survey, PaperFactory(title="LLaMA"), PaperFactory(title="GPT-4"))
+    meeting.papers.add(survey, PaperFactory(title_en="LLaMA"), PaperFactory(title_en="GPT-4"))
     response = member_client.get(meeting.get_absolute_url())
     assertContains(response, 'href="https://arxiv.org/abs/2303.18223"')
     assertContains(response, "3 papers discussed")

@@ -28,10 +28,10 @@ def test_meeting_number_may_repeat_across_groups():
 
 def test_meeting_writeup_rendered_on_save():
     meeting = MeetingFactory(
-        writeup_zh="## 规模定律\n\n$$L(N)=\\left(\\frac{N_c}{N}\\right)^{\\alpha_N}$$"
+        body_zh="## 规模定律\n\n$$L(N)=\\left(\\frac{N_c}{N}\\right)^{\\alpha_N}$$"
     )
-    assert "<h2" in meeting.writeup_zh_html
-    assert "arithmatex" in meeting.writeup_zh_html
+    assert "<h2" in meeting.body_zh_html
+    assert "arithmatex" in meeting.body_zh_html
 
 
 def test_note_gets_a_slug_and_rendered_bodies():

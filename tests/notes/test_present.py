@@ -19,7 +19,7 @@ def present_url(meeting):
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_meeting_present_query_count(client, member, group, count, django_assert_num_queries):
-    meeting = MeetingFactory(group=group, writeup_zh="## 背景\n\n文字\n\n## 方法\n\n更多\n")
+    meeting = MeetingFactory(group=group, body_zh="## 背景\n\n文字\n\n## 方法\n\n更多\n")
     meeting.papers.set(PaperFactory.create_batch(count))
     meeting.presenters.set(UserFactory.create_batch(count))
     client.force_login(member)
@@ -34,7 +34,7 @@ def test_meeting_present_query_count(client, member, group, count, django_assert
 
 
 def test_meeting_present_title_slide_shows_the_facts(client, member, group):
-    paper = PaperFactory(title="A Survey of Large Language Models", arxiv_id="2303.18223")
+    paper = PaperFactory(title_en="A Survey of Large Language Models", arxiv_id="2303.18223")
     meeting = MeetingFactory(
         group=group,
         number=7,
@@ -55,7 +55,7 @@ def test_meeting_present_title_slide_shows_the_facts(client, member, group):
 
 def test_meeting_present_language_choice(client, member, group):
     meeting = MeetingFactory(
-        group=group, writeup_zh="## 背景\n\n中文\n", writeup_en="## Background\n\nEnglish\n"
+        group=group, body_zh="## 背景\n\n中文\n", body_en="## Background\n\nEnglish\n"
     )
     client.force_login(member)
 
@@ -70,7 +70,7 @@ def test_meeting_present_language_choice(client, member, group):
 
 
 def test_meeting_present_hides_speaker_notes_in_an_aside(client, member, group):
-    meeting = MeetingFactory(group=group, writeup_zh="## A\n\nshown\n\n> [!notes]\n> secret\n")
+    meeting = MeetingFactory(group=group, body_zh="## A\n\nshown\n\n> [!notes]\n> secret\n")
     client.force_login(member)
 
     response = client.get(present_url(meeting))
@@ -105,7 +105,7 @@ def test_note_present(client, user):
 
 def test_reading_list_present(client, user):
     reading_list = ReadingListFactory(description_en="Start here.")
-    paper = PaperFactory(title="Scaling Laws", arxiv_id="2001.08361")
+    paper = PaperFactory(title_en="Scaling Laws", arxiv_id="2001.08361")
     reading_list.items.create(paper=paper, position=1, section="Basics", comment_en="Read first")
     client.force_login(user)
 

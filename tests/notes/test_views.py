@@ -29,7 +29,7 @@ def test_meeting_page_queries_do_not_grow(
 
 
 def test_meeting_page_has_a_table_of_contents(member_client, group):
-    meeting = MeetingFactory(group=group, writeup_zh="# 背景\n\n## 规模定律\n\n正文")
+    meeting = MeetingFactory(group=group, body_zh="# 背景\n\n## 规模定律\n\n正文")
     response = member_client.get(meeting.get_absolute_url())
     assert [title for _level, _id, title in response.context["toc"]] == ["背景", "规模定律"]
 

@@ -17,9 +17,9 @@ def test_saving_a_record_indexes_its_rendered_markdown_as_text(user):
 
 
 def test_editing_and_deleting_keep_the_index_current(user):
-    paper = PaperFactory(title="Old title")
+    paper = PaperFactory(title_en="Old title")
     assert search(user, "old").total == 1
-    paper.title = "New title"
+    paper.title_en = "New title"
     paper.save()
     assert (search(user, "old").total, search(user, "new").total) == (0, 1)
     paper.delete()
@@ -28,7 +28,7 @@ def test_editing_and_deleting_keep_the_index_current(user):
 
 
 def test_topics_and_organizations_are_indexed_when_added(user):
-    paper = PaperFactory(title="Toolformer")
+    paper = PaperFactory(title_en="Toolformer")
     paper.tags.add("Tool learning")
     assert search(user, "learning").total == 1
 
@@ -39,7 +39,7 @@ def test_cjk_and_latin_runs_are_indexed_apart(user):
 
 
 def test_rebuild_search_index_restores_a_lost_index(user):
-    PaperFactory(title="Chain of thought")
+    PaperFactory(title_en="Chain of thought")
     SearchDocument.objects.all().delete()
     call_command("rebuild_search_index", stdout=None)
     assert search(user, "chain").total == 1

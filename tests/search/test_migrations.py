@@ -35,5 +35,5 @@ def test_search_migrations_can_be_unapplied_and_applied_again():
     assert own_indexes() == []
     call_command("migrate", "search", verbosity=0)
     assert own_indexes() == expected
-    PaperFactory(title="思维链提示", abstract_en="Prompting with reasoning chains.")
+    PaperFactory(title_en="思维链提示", summary_en="Prompting with reasoning chains.")
     assert search(UserFactory(), "思维链 prompts").total == 1

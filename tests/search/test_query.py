@@ -64,8 +64,8 @@ def test_search_matches_chinese_inside_words_and_english_by_stem(user, query, fo
 
 
 def test_search_ranks_title_matches_before_body_matches(user):
-    PaperFactory(title="Scaling laws", abstract_en="Mentions instruction tuning once.")
-    PaperFactory(title="Instruction tuning at scale", abstract_en="Nothing more.")
+    PaperFactory(title_en="Scaling laws", summary_en="Mentions instruction tuning once.")
+    PaperFactory(title_en="Instruction tuning at scale", summary_en="Nothing more.")
     assert titles(search(user, "instruction tuning"), "papers") == [
         "<mark>Instruction</mark> <mark>tuning</mark> at scale",
         "Scaling laws",
@@ -73,14 +73,14 @@ def test_search_ranks_title_matches_before_body_matches(user):
 
 
 def test_search_marks_the_matched_words_in_an_escaped_snippet(user):
-    PaperFactory(title="Tools", abstract_en="<script>x</script> Models that use tools.")
+    PaperFactory(title_en="Tools", summary_en="<script>x</script> Models that use tools.")
     [hit] = search(user, "models").groups[0].hits
     assert hit.snippet == "&lt;script&gt;x&lt;/script&gt; <mark>Models</mark> that use tools."
 
 
 def test_search_counts_every_kind_and_paginates_one_kind(user):
-    PaperFactory.create_batch(23, abstract_en="about agents")
-    GlossaryTermFactory(definition_en="Agents act.")
+    PaperFactory.create_batch(23, summary_en="about agents")
+    GlossaryTermFactory(body_en="Agents act.")
     results = search(user, "agent")
     assert {g.kind: g.count for g in results.groups} == {
         "papers": 23,
@@ -98,7 +98,7 @@ def test_search_counts_every_kind_and_paginates_one_kind(user):
 
 def test_search_pages_beyond_the_first_and_past_the_last(user):
     for i in range(23):
-        PaperFactory(title=f"Agents {i:02}", abstract_en="about agents")
+        PaperFactory(title_en=f"Agents {i:02}", summary_en="about agents")
     pages = [search(user, "agent", kind="papers", page=p) for p in (1, 2, 9, "x")]
     assert [r.page.number for r in pages] == [1, 2, 2, 1]
     assert [str(h.title) for h in pages[2].page.object_list] == [
@@ -110,9 +110,9 @@ def test_search_pages_beyond_the_first_and_past_the_last(user):
 
 def test_search_counts_each_kind_up_to_the_cap(user, monkeypatch):
     monkeypatch.setattr("search.query.CAP", 2)
-    PaperFactory(title="Agents at work", abstract_en="agents")
-    PaperFactory.create_batch(2, abstract_en="about agents")
-    GlossaryTermFactory(definition_en="Agents act.")
+    PaperFactory(title_en="Agents at work", summary_en="agents")
+    PaperFactory.create_batch(2, summary_en="about agents")
+    GlossaryTermFactory(body_en="Agents act.")
     results = search(user, "agent")
     papers, glossary = results.groups[0], results.groups[3]
     assert (papers.count, papers.capped, papers.count_text) == (2, True, "2+")
@@ -133,8 +133,8 @@ def test_search_respects_note_visibility(member, group):
 
 
 def test_search_shows_meetings_to_their_group_only(member, group):
-    MeetingFactory(group=group, writeup_zh="规模定律")
-    MeetingFactory(writeup_zh="规模定律")
+    MeetingFactory(group=group, body_zh="规模定律")
+    MeetingFactory(body_zh="规模定律")
     assert search(member, "规模定律").groups[-1].count == 1
     MembershipFactory(user=member)
     assert search(UserFactory(is_superuser=True), "规模定律").groups[-1].count == 2

@@ -15,7 +15,7 @@ def test_search_box_is_on_every_page(member_client):
 def test_search_results_page_makes_a_constant_number_of_queries(
     member_client, django_assert_num_queries, n
 ):
-    PaperFactory.create_batch(n, abstract_en="Reasoning with tools.")
+    PaperFactory.create_batch(n, summary_en="Reasoning with tools.")
     # user, each kind's count and first results (one query), their documents
     with django_assert_num_queries(3):
         response = member_client.get(reverse("search:results"), {"q": "tools"})
@@ -26,7 +26,7 @@ def test_search_results_page_makes_a_constant_number_of_queries(
 def test_search_results_page_of_one_kind_makes_a_constant_number_of_queries(
     member_client, django_assert_num_queries, n
 ):
-    PaperFactory.create_batch(n, abstract_en="Reasoning with tools.")
+    PaperFactory.create_batch(n, summary_en="Reasoning with tools.")
     # user, counts per kind with the page's ranked ids (one query), their documents
     with django_assert_num_queries(3):
         response = member_client.get(reverse("search:results"), {"q": "tools", "kind": "papers"})
@@ -35,7 +35,7 @@ def test_search_results_page_of_one_kind_makes_a_constant_number_of_queries(
 
 def test_search_results_show_a_capped_count_with_a_plus(member_client, monkeypatch):
     monkeypatch.setattr("search.query.CAP", 2)
-    PaperFactory.create_batch(3, abstract_en="Reasoning with tools.")
+    PaperFactory.create_batch(3, summary_en="Reasoning with tools.")
     response = member_client.get(reverse("search:results"), {"q": "tools"})
     # the heading, "All", the Papers chip and the Papers group
     assertContains(response, '<span class="count">2+</span>', count=4)
@@ -44,14 +44,14 @@ def test_search_results_show_a_capped_count_with_a_plus(member_client, monkeypat
 
 
 def test_search_results_escape_the_query_and_the_text(member_client):
-    PaperFactory(title="<i>Tools</i>")
+    PaperFactory(title_en="<i>Tools</i>")
     response = member_client.get(reverse("search:results"), {"q": "<i>tools"})
     assertContains(response, "&lt;i&gt;<mark>Tools</mark>&lt;/i&gt;")
     assertNotContains(response, "<i>Tools")
 
 
 def test_search_page_suggests_a_spelling(member_client):
-    PaperFactory(title="Transformer circuits")
+    PaperFactory(title_en="Transformer circuits")
     response = member_client.get(reverse("search:results"), {"q": "trasnformer"})
     assertContains(response, "showing results for <strong>transformer</strong>")
 
@@ -63,13 +63,13 @@ def test_search_needs_a_login(client):
 def test_a_repeated_search_is_served_from_the_page_cache_until_the_library_changes(
     member_client, django_assert_num_queries
 ):
-    PaperFactory(abstract_en="Reasoning with tools.")
+    PaperFactory(summary_en="Reasoning with tools.")
     url = reverse("search:results")
     assertContains(member_client.get(url, {"q": "tools"}), 'class="search-hit"', count=1)
     with django_assert_num_queries(1):  # the user; the page comes from the cache
         response = member_client.get(url, {"q": "tools"})
     assertContains(response, 'class="search-hit"', count=1)
-    PaperFactory(abstract_en="More tools.")
+    PaperFactory(summary_en="More tools.")
     assertContains(member_client.get(url, {"q": "tools"}), 'class="search-hit"', count=2)
 
 
@@ -80,7 +80,7 @@ def test_rebuilding_the_index_makes_cached_results_stale(
     from search.index import rebuild
     from search.models import SearchDocument
 
-    PaperFactory(abstract_en="Reasoning with tools.")
+    PaperFactory(summary_en="Reasoning with tools.")
     url = reverse("search:results")
     assertContains(member_client.get(url, {"q": "tools"}), 'class="search-hit"', count=1)
     SearchDocument.objects.filter(kind="papers").delete()  # behind the cache's back

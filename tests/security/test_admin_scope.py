@@ -126,7 +126,7 @@ def test_history_shows_who_changed_what_and_restores(client, world):
         **{name: form[name].value() for name in ("group", "number", "date", "title_zh")},
         "title_en": form["title_en"].value(),
         "revision": form["revision"].value(),
-        "writeup_zh": form["writeup_zh"].value(),
+        "body_zh": form["body_zh"].value(),
         "Meeting_papers-TOTAL_FORMS": 0,
         "Meeting_papers-INITIAL_FORMS": 0,
         "notes-TOTAL_FORMS": 0,

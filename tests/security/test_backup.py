@@ -29,12 +29,12 @@ def make_records():
     user = UserFactory(first_name="李", last_name="雷")
     user.groups.add(editors)
     membership = MembershipFactory(user=user, role="organiser")
-    paper = PaperFactory(title="Attention is all you need", title_zh="注意力")
+    paper = PaperFactory(title_en="Attention is all you need", title_zh="注意力")
     paper.tags.add("Transformers", "基础")
     doomed = PaperFactory()
     base = LanguageModelFactory()
     LanguageModelFactory(base_model=base, relation="lora", facts={"layers": 32, "rope": True})
-    meeting = MeetingFactory(group=membership.group, writeup_zh="$$x^2$$ [[Attention]]")
+    meeting = MeetingFactory(group=membership.group, body_zh="$$x^2$$ [[Attention]]")
     meeting.papers.add(paper)
     meeting.presenters.add(user)
     note = NoteFactory(author=user, group=membership.group, paper=doomed, body_en="# Old")
@@ -66,7 +66,7 @@ def test_backup_then_restore_into_an_empty_database_gives_identical_data(tmp_pat
     after = snapshot()
     assert len(after) == len(before) > 25
     assert after == before
-    assert '<span class="arithmatex">\\[x^2\\]</span>' in Meeting.objects.get().writeup_zh_html
+    assert '<span class="arithmatex">\\[x^2\\]</span>' in Meeting.objects.get().body_zh_html
     restored = Note.objects.get(body_en__startswith="# New")
     assert [h.body_en for h in restored.history.order_by("history_date")] == [
         "# Old",

@@ -23,7 +23,7 @@ MEETING_INLINES = {
 
 
 def add_paper(client, **fields):
-    data = {"title": "A paper", "slug": "a-paper", **PAPER_INLINES, **fields}
+    data = {"title_en": "A paper", "slug": "a-paper", **PAPER_INLINES, **fields}
     return client.post(reverse("admin:papers_paper_add"), data)
 
 
@@ -112,11 +112,11 @@ def test_meeting_write_up_over_the_limit_is_refused(client, organiser, group):
     client.force_login(organiser)
     response = client.post(
         reverse("notes:meeting_edit", args=[group.slug, 1]),
-        {"writeup_zh": "长" * (BODY_LIMIT + 1), "revision": 1},
+        {"body_zh": "长" * (BODY_LIMIT + 1), "revision": 1},
     )
     assertContains(response, f"at most {BODY_LIMIT} characters")
     meeting.refresh_from_db()
-    assert (meeting.writeup_zh, meeting.revision) == ("", 1)
+    assert (meeting.body_zh, meeting.revision) == ("", 1)
 
 
 @pytest.mark.parametrize("field", ["title_en", "body_en", "body_zh"])
@@ -132,7 +132,7 @@ def test_nul_bytes_are_refused(member_client, field):
 
 
 def test_nul_bytes_are_refused_in_the_admin(staff_client):
-    response = add_paper(staff_client, title="Bad\x00title")
+    response = add_paper(staff_client, title_en="Bad\x00title")
     assertContains(response, "Null characters are not allowed.")
     assert Paper.objects.count() == 0
 
@@ -142,13 +142,13 @@ GOOD = f"""\
 - model: papers.organization
   fields: {{slug: lab-one, name: Lab One}}
 - model: papers.paper
-  fields: {{slug: fine-paper, title: A fine paper, {STAMPS}}}
+  fields: {{slug: fine-paper, title_en: A fine paper, {STAMPS}}}
 """
 BROKEN = f"""\
 - model: papers.paper
-  fields: {{slug: another-paper, title: Another paper, {STAMPS}}}
+  fields: {{slug: another-paper, title_en: Another paper, {STAMPS}}}
 - model: papers.paper
-  fields: {{slug: broken-paper, title: A broken paper, month: 13, {STAMPS}}}
+  fields: {{slug: broken-paper, title_en: A broken paper, month: 13, {STAMPS}}}
 """
 
 

@@ -62,19 +62,19 @@ def test_site_meeting_second_save_is_refused_and_keeps_the_text(client, world):
     url = reverse("notes:meeting_edit", args=[world.group_a.slug, 1])
     client.force_login(world.presenter)
     opened = client.get(url).context["form"]["revision"].value()
-    assert client.post(url, {"writeup_en": "first", "revision": opened}).status_code == 302
+    assert client.post(url, {"body_en": "first", "revision": opened}).status_code == 302
     client.force_login(world.organiser)
-    response = client.post(url, {"writeup_en": "second", "revision": opened})
+    response = client.post(url, {"body_en": "second", "revision": opened})
     assertContains(response, REFUSED)
     assertContains(response, ">\nsecond</textarea>")
     world.meeting.refresh_from_db()
-    assert (world.meeting.writeup_en, world.meeting.revision) == ("first", 2)
+    assert (world.meeting.body_en, world.meeting.revision) == ("first", 2)
 
 
 @pytest.mark.parametrize("model", [Note, Meeting], ids=["note", "meeting"])
 def test_admin_second_save_is_refused_and_keeps_the_text(client, world, model):
     obj = world.shared if model is Note else world.meeting
-    text_field = "body_en" if model is Note else "writeup_en"
+    text_field = "body_en" if model is Note else "body_en"
     opts = model._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
     client.force_login(world.superuser)

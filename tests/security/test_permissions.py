@@ -90,12 +90,12 @@ def test_presenter_saves_the_meeting_write_up(client, world):
     client.force_login(world.presenter)
     url = reverse("notes:meeting_edit", args=[world.group_a.slug, 1])
     response = client.post(
-        url, {"title_zh": "新标题", "writeup_zh": "# 新的", "revision": world.meeting.revision}
+        url, {"title_zh": "新标题", "body_zh": "# 新的", "revision": world.meeting.revision}
     )
     assert response.status_code == 302
     world.meeting.refresh_from_db()
     assert (world.meeting.title_zh, world.meeting.revision) == ("新标题", 2)
-    assert world.meeting.writeup_zh_html.startswith('<h1 id="新的">')
+    assert world.meeting.body_zh_html.startswith('<h1 id="新的">')
 
 
 def test_member_of_group_cannot_post_to_the_meeting_editor(client, world):
