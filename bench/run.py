@@ -95,9 +95,9 @@ def key_pages(zh_query, en_query):
     meeting_kw = {"group": meeting.group.slug, "number": meeting.number} if meeting else {}
     present = try_reverse("notes:meeting_present", **meeting_kw) if meeting else None
     return [
-        Page("floor: /healthz/auth/ (login + middleware)", reverse("bench:health"), floor=True),
+        Page("floor: /healthz/auth/ (login + middleware)", reverse("health"), floor=True),
         Page("floor: static file", settings.STATIC_URL.rstrip("/") + "/css/site.css"),
-        Page("paper list", reverse("papers:paper_list")),
+        Page("paper list", reverse("reading:paper_list")),
         Page("paper detail with notes", paper.get_absolute_url() if paper else None),
         Page("model list", reverse("papers:model_list")),
         Page("model family tree", reverse("papers:model_family")),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "core",
     "papers",
     "notes",
+    "reading",
     "search",
     "bench",
 ]
@@ -132,7 +133,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "reading:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"

@@ -2,18 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
-from core.pagecache import cached_page
 
 urlpatterns = [
-    path("", cached_page(core_views.home), name="home"),
     path("reading/", core_views.set_reading_language, name="set_reading_language"),
     path("i18n/setlang/", core_views.set_interface_language, name="set_language"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("healthz/auth/", core_views.health, name="health"),
     path("", include("papers.urls")),
+    path("", include("reading.urls")),
     path("", include("notes.urls")),
     path("search/", include("search.urls")),
-    path("", include("bench.urls")),
 ]
 
 # 403 and 404 use Django's views with templates/403.html and 404.html.

@@ -1,35 +1,90 @@
-"""Editing a meeting's write-up and minutes on the site."""
+"""Writing on the site: notes, and the write-up and minutes of a meeting.
+
+Each view runs in one transaction (ATOMIC_REQUESTS is off, so atomic() says it
+here): WritingForm locks the record while it checks the revision, and a save over
+someone else's newer save is refused with the text kept in the form.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .forms import EditConflict, MeetingWriteupForm
+from core.markdown import render as render_markdown
+from core.wikilinks import Index
+from papers.models import LanguageModel, Paper
+
+from .forms import MeetingWriteupForm, NoteForm
 from .models import Meeting
-from .permissions import can_edit_meeting
+from .permissions import editable_notes, may_change_meeting
 
 
+def _attach_from_query(request):
+    """Prefill the paper, model or meeting a new note is about from ?paper=… links."""
+    initial = {}
+    if slug := request.GET.get("paper"):
+        initial["paper"] = get_object_or_404(Paper, slug=slug)
+    if slug := request.GET.get("model"):
+        initial["language_model"] = get_object_or_404(LanguageModel, slug=slug)
+    if pk := request.GET.get("meeting", ""):
+        if pk.isascii() and pk.isdecimal():
+            initial["meeting"] = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    return initial
+
+
+@transaction.atomic
+def note_edit(request, slug=None):
+    note = None
+    if slug is not None:
+        note = get_object_or_404(editable_notes(request.user), slug=slug)
+    initial = {} if note else _attach_from_query(request)
+    form = NoteForm(request.POST or None, instance=note, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():  # in the view's transaction
+        note = form.save()
+        messages.success(request, _("Your note was saved."))
+        return redirect(note)
+    subject = (note.paper or note.language_model or note.meeting) if note else None
+    subject = (
+        subject or initial.get("paper") or initial.get("language_model") or initial.get("meeting")
+    )
+    return render(request, "notes/note_form.html", {"form": form, "note": note, "subject": subject})
+
+
+@require_POST
+def note_delete(request, slug):
+    note = get_object_or_404(editable_notes(request.user), slug=slug)
+    target = note.paper or note.language_model or note.meeting
+    note.delete()
+    messages.success(request, _("Your note was deleted."))
+    return redirect(target or "notes:my_notes")
+
+
+@require_POST
+def markdown_preview(request):
+    """Render Markdown as a note would show it, for the editor's preview pane."""
+    text = request.POST.get("text", "")[:200_000]
+    return JsonResponse({"html": render_markdown(text, resolve_wikilink=Index.for_texts([text]))})
+
+
+@transaction.atomic
 def meeting_edit(request, group, number):
     """Organisers of the group and the meeting's presenters edit its write-up and minutes.
 
     A member who may read the meeting but not edit it gets 403; anyone else 404.
-    A save over someone else's newer save is refused and the text is kept.
     """
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user).select_related("group"),
         group__slug=group,
         number=number,
     )
-    if not can_edit_meeting(request.user, meeting):
+    if not may_change_meeting(request.user, meeting):
         raise PermissionDenied
     form = MeetingWriteupForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = form.save_checked()
-        except EditConflict:
-            pass
-        else:
-            messages.success(request, _("The meeting page was saved."))
-            return redirect(meeting)
+        meeting = form.save()
+        messages.success(request, _("The meeting page was saved."))
+        return redirect(meeting)
     return render(request, "notes/meeting_form.html", {"form": form, "meeting": meeting})

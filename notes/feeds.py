@@ -75,7 +75,7 @@ class MeetingsFeed(MemberFeed):
     description = _("Meetings of your reading groups, newest first.")
 
     def link(self, user):
-        return reverse("home")
+        return reverse("reading:home")
 
     def items(self, user):
         return (

@@ -1,24 +1,30 @@
+"""Forms for what the group writes, used by the site and the admin alike.
+
+``WritingForm`` is the one stale-save check: a form opened at one revision of a note,
+meeting or glossary term refuses to save over a newer one, with a message, and keeps
+the text as typed. It also checks every text field (no NUL characters, long texts
+capped at BODY_LIMIT).
+"""
+
 from django import forms
 from django.core.validators import MaxLengthValidator
-from django.db import transaction
+from django.db import connections, models, router
 from django.utils.translation import gettext_lazy as _
 
 from .models import Meeting, Note, ReadingGroup
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
-
-
-class EditConflict(Exception):
-    """The record was saved by someone else after this form was opened."""
+TAG_LIMIT = 100  # taggit's Tag.name
+MARKDOWN_HELP = _(
+    "Markdown: tables, $formulas$, > [!info] callouts, [[wiki links]]. "
+    "At most %(limit)s characters."
+)
 
 
 def limit_length(field, limit=BODY_LIMIT):
     """Cap a text field at the documented limit, in the browser and on the server."""
     field.max_length = limit
     field.validators.append(MaxLengthValidator(limit))
-
-
-TAG_LIMIT = 100  # taggit's Tag.name
 
 
 def check_tags(names):
@@ -38,8 +44,14 @@ def check_text(value):
     return value
 
 
-class RevisionForm(forms.ModelForm):
-    """A form that refuses to overwrite a newer revision of its record."""
+class WritingForm(forms.ModelForm):
+    """A form for a record with a ``revision``: a save over a newer one is refused.
+
+    The form carries the revision it was opened at in a hidden field. When it is
+    validated the stored revision is read, and locked when inside a transaction (the
+    admin's views, and the site's edit views, run in one); if it moved on and the form
+    changes anything, the form comes back with a clear error and the text as typed.
+    """
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     conflict_message = _(
@@ -51,33 +63,53 @@ class RevisionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            # Editing: the form must say which revision it started from.
-            self.fields["revision"].initial = self.instance.revision
-            self.fields["revision"].required = True
-            self.fields["revision"].error_messages["required"] = _(
-                "This form does not say which version it started from; reload the page."
+            # A version restored from the history starts from the stored revision.
+            current = self._stored_revision(lock=False)
+            self.fields["revision"].initial = (
+                current if current is not None else self.instance.revision
             )
+        for name, field in self.fields.items():
+            model_field = self._model_field(name)
+            if isinstance(model_field, models.CharField | models.TextField):
+                field.validators.append(check_text)
+            if isinstance(model_field, models.TextField):
+                limit_length(field)
+                if name.startswith("body_") or name == "minutes":
+                    field.help_text = MARKDOWN_HELP % {"limit": f"{BODY_LIMIT:,}"}
 
-    def save_checked(self):
-        """Save unless the stored revision moved on; raise EditConflict then."""
-        obj = self.instance
-        with transaction.atomic():
-            if obj.pk:
-                current = (
-                    type(obj)
-                    .objects.select_for_update()
-                    .values_list("revision", flat=True)
-                    .get(pk=obj.pk)
-                )
-                mine = self.cleaned_data.get("revision")
-                if current != mine:
-                    self.add_error(None, self.conflict_message % {"current": current, "mine": mine})
-                    raise EditConflict
-                obj.revision = current + 1
-            return self.save()
+    def _model_field(self, name):
+        try:
+            return self._meta.model._meta.get_field(name)
+        except Exception:  # a form field of its own (revision, tags …)
+            return None
+
+    def _stored_revision(self, lock):
+        model = type(self.instance)
+        rows = model._default_manager.filter(pk=self.instance.pk)
+        if lock and connections[router.db_for_write(model)].in_atomic_block:
+            rows = rows.select_for_update()
+        return rows.values_list("revision", flat=True).first()
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None:
+            return data
+        current = self._stored_revision(lock=True)
+        if current is None:  # restoring a deleted record
+            return data
+        mine = data.get("revision")
+        touched = [name for name in self.changed_data if name != "revision"]
+        if touched and mine != current:
+            # A form that does not say where it started from is treated as stale.
+            raise forms.ValidationError(
+                self.conflict_message % {"current": current, "mine": mine or "?"},
+                code="edit_conflict",
+            )
+        self.instance.revision = current + 1
+        return data
 
 
-class NoteForm(RevisionForm):
+class NoteForm(WritingForm):
     class Meta:
         model = Note
         fields = [
@@ -110,22 +142,6 @@ class NoteForm(RevisionForm):
         self.fields["meeting"].queryset = Meeting.objects.visible_to(user)
         if not self.instance.pk and groups.count() == 1:
             self.fields["group"].initial = groups.first()
-        for name in ("title_zh", "title_en", "body_zh", "body_en"):
-            self.fields[name].validators.append(check_text)
-        for name in ("body_zh", "body_en"):
-            limit_length(self.fields[name])
-            self.fields[name].help_text = _(
-                "Markdown: tables, $formulas$, > [!info] callouts, [[wiki links]]. "
-                "At most %(limit)s characters."
-            ) % {"limit": f"{BODY_LIMIT:,}"}
-
-    def clean(self):
-        data = super().clean()
-        if not any(data.get(f) for f in ("title_zh", "title_en", "body_zh", "body_en")):
-            raise forms.ValidationError(_("Write a title or a body in at least one language."))
-        if data.get("visibility") == Note.Visibility.GROUP and not data.get("group"):
-            self.add_error("group", _("Choose the group that may read this note."))
-        return data
 
     def clean_tags(self):
         return check_tags(self.cleaned_data["tags"])
@@ -140,7 +156,7 @@ class NoteForm(RevisionForm):
         return note
 
 
-class MeetingWriteupForm(RevisionForm):
+class MeetingWriteupForm(WritingForm):
     """The parts of a meeting page its organisers and presenters edit on the site."""
 
     class Meta:
@@ -150,14 +166,3 @@ class MeetingWriteupForm(RevisionForm):
             name: forms.Textarea(attrs={"rows": 18, "class": "markdown-source"})
             for name in ("body_zh", "body_en", "minutes")
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in self.Meta.fields:
-            self.fields[name].validators.append(check_text)
-        for name in ("body_zh", "body_en", "minutes"):
-            limit_length(self.fields[name])
-            self.fields[name].help_text = _(
-                "Markdown: tables, $formulas$, > [!info] callouts, [[wiki links]]. "
-                "At most %(limit)s characters."
-            ) % {"limit": f"{BODY_LIMIT:,}"}

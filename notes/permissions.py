@@ -1,10 +1,14 @@
-"""Who may change what in a reading group.
+"""Who may change what in a reading group: the one place these rules are written.
 
 Roles per group: an **organiser** edits the group, its meetings and reading lists
 and moderates the notes written for it; a **member** reads the group's content,
 writes and edits their own notes, and edits a meeting they present. A superuser
-may do everything. Reading rules live on the querysets (``visible_to``); these
-are the writing rules, used by the site's views and by the admin alike.
+may do everything. Reading rules live on the querysets (``visible_to``).
+
+Each rule comes in two forms that say the same: ``editable_*(user)`` is the queryset
+of records the user may change (views look records up in it, the admin lists it),
+``may_change(user, obj)`` decides for one record from its own fields (the admin's
+object checks, a version from the history, templates). Tests hold the two together.
 """
 
 from django.db.models import Q
@@ -27,6 +31,9 @@ def organises(user, group_id):
 
 def organises_any(user):
     return user.is_authenticated and organised_group_ids(user).exists()
+
+
+# --- Querysets: what the user may change -----------------------------------------------
 
 
 def editable_groups(user):
@@ -66,9 +73,39 @@ def editable_reading_lists(user):
     return ReadingList.objects.filter(group__in=organised_group_ids(user))
 
 
-def can_edit_meeting(user, meeting):
-    return editable_meetings(user).filter(pk=meeting.pk).exists()
+# --- One record: may the user change it? ------------------------------------------------
 
 
-def can_edit_note(user, note):
-    return editable_notes(user).filter(pk=note.pk).exists()
+def may_change_note(user, note):
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or (note.author_id is not None and note.author_id == user.pk):
+        return True
+    return note.visibility != Note.Visibility.PRIVATE and organises(user, note.group_id)
+
+
+def may_change_meeting(user, meeting):
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    role = (
+        Membership.objects.filter(user=user, group_id=meeting.group_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role is None:
+        return False
+    # Presenters: from the page's prefetched list when there is one.
+    return role == Membership.Role.ORGANISER or (
+        meeting.pk is not None and any(p.pk == user.pk for p in meeting.presenters.all())
+    )
+
+
+def may_change(user, obj):
+    """Return whether the user may change the note or meeting (False for anything else)."""
+    if isinstance(obj, Note):
+        return may_change_note(user, obj)
+    if isinstance(obj, Meeting):
+        return may_change_meeting(user, obj)
+    return False

@@ -1,7 +1,10 @@
 """Present a meeting's write-up, a note or a reading list as a reveal.js deck."""
 
+import hashlib
+
 from csp.constants import SELF, UNSAFE_HASHES
 from csp.decorators import csp_replace, csp_update
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -50,10 +53,27 @@ def deck_language(request, zh, en, translation=""):
     return "en" if translation == "zh" else "zh"
 
 
+SLIDES_TTL = 30 * 24 * 3600  # seconds; a key names its content, so it never goes stale
+SLIDES_FORMAT = 1  # raise when notes/slides/ changes what it builds from the same HTML
+
+
 def build_deck(zh_html, en_html, lang):
-    if lang == "both":
-        return deck.build_side_by_side(zh_html, en_html)
-    return deck.build_slides(en_html if lang == "en" else zh_html, lang=lang)
+    """Return the slides of a text in one language (or both side by side), built once.
+
+    Slides depend on nothing but the rendered HTML and the language, so they are kept
+    in the shared cache under a digest of both: every member opening the same revision
+    of a deck gets the same slides without splitting and measuring them again, and an
+    edit (or a re-rendering) makes a new key.
+    """
+    digest = hashlib.sha256(f"{zh_html}\x00{en_html}".encode()).hexdigest()
+    key = f"slides:{SLIDES_FORMAT}:{lang}:{digest}"
+
+    def build():
+        if lang == "both":
+            return deck.build_side_by_side(zh_html, en_html)
+        return deck.build_slides(en_html if lang == "en" else zh_html, lang=lang)
+
+    return cache.get_or_set(key, build, SLIDES_TTL)
 
 
 def _render_deck(request, context, zh_html, en_html, translation=""):
@@ -184,7 +204,7 @@ def readinglist_present(request, slug):
         "paper": None,
         "more_papers": 0,
         "back_url": reading_list.get_absolute_url(),
-        "slides": deck.build_slides(html, lang=lang),
+        "slides": build_deck(html if lang == "zh" else "", html if lang == "en" else "", lang),
         "lang": lang,
         "languages": ("zh", "en"),
         "frame": {"width": deck.FRAME_WIDTH, "height": deck.FRAME_HEIGHT},

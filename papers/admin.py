@@ -2,7 +2,7 @@
 
 Papers, models, datasets and the rest are shared by every group: staff edit them
 as Django's model permissions allow. Notes shown inline are only those the user
-may edit (see notes/admin.py). Papers and models keep a history with restore.
+may edit; notes/admin.py adds them. Papers and models keep a history with restore.
 """
 
 from django.contrib import admin
@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.pagecache import CachedChangelist
-from notes.admin_mixins import NoteInlineBase
-from notes.models import Note
 
+from .filters import paper_filter_choices
 from .models import (
     Ability,
     Dataset,
@@ -80,22 +79,12 @@ class YearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        from .views import paper_filter_choices
-
         return [(str(year), str(year)) for year in paper_filter_choices()["years"]]
 
     def queryset(self, request, queryset):
         if (value := self.value() or "").isascii() and value.isdigit():
             return queryset.filter(year=int(value))
         return queryset
-
-
-class NoteInline(NoteInlineBase, admin.StackedInline):
-    model = Note
-    extra = 0
-    fields = ["title_zh", "title_en", "body_zh", "body_en", "author", "group", "visibility"]
-    autocomplete_fields = ["author", "group"]
-    show_change_link = True
 
 
 @admin.register(Paper)
@@ -110,7 +99,6 @@ class PaperAdmin(CachedChangelist, TagsMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ["organizations"]
     filter_horizontal = ["sources"]
-    inlines = [NoteInline]
     fieldsets = [
         (None, {"fields": ["title_en", "title_zh", "slug", "authors", "organizations", "tags"]}),
         (_("Publication"), {"fields": ["venue", "year", "month", "arxiv_id"]}),
@@ -144,7 +132,7 @@ class LanguageModelAdmin(CachedChangelist, TagsMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["organization", "base_model", "papers"]
     filter_horizontal = ["sources"]
     date_hierarchy = "released"
-    inlines = [ModelDatasetInline, NoteInline]
+    inlines = [ModelDatasetInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "organization", "released", "tags", "url"]}),
         (_("Lineage"), {"fields": ["base_model", "relation"]}),

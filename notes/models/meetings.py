@@ -22,6 +22,12 @@ class MeetingQuerySet(models.QuerySet):
             return self.none()
         return self.filter(group__in=group_ids_of(user))
 
+    def about(self, paper):
+        """Return the meetings that presented the paper or discussed it (paper may be an
+        OuterRef)."""
+        discussed = Meeting.papers.through.objects.filter(paper=paper).values("meeting")
+        return self.filter(models.Q(paper=paper) | models.Q(pk__in=discussed))
+
     def get_by_natural_key(self, group_slug, number):
         return self.get(group__slug=group_slug, number=number)
 

@@ -6,7 +6,6 @@ from .papers import (
     ARXIV_ID_RE,
     Paper,
     PaperQuerySet,
-    RelatedRecord,
     TaggedPaper,
     validate_arxiv_id,
 )
@@ -23,7 +22,6 @@ __all__ = [
     "Organization",
     "Paper",
     "PaperQuerySet",
-    "RelatedRecord",
     "Source",
     "TaggedDataset",
     "TaggedItem",

@@ -61,7 +61,7 @@ class Dataset(BilingualDescription, TimeStamped):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("papers:dataset_detail", kwargs={"slug": self.slug})
+        return reverse("reading:dataset_detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)

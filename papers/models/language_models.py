@@ -150,7 +150,7 @@ class LanguageModel(BilingualDescription, TimeStamped):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("papers:model_detail", kwargs={"slug": self.slug})
+        return reverse("reading:model_detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)

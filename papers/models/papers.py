@@ -1,7 +1,6 @@
 """Papers: the arXiv identifier rule, the list and detail read rules."""
 
 import re
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -34,56 +33,11 @@ class TaggedPaper(TaggedItem):
         ]
 
 
-@dataclass(frozen=True)
-class RelatedRecord:
-    name: str
-    url: str
-    extra: str = ""
-
-
-def _meetings_of(paper, user):
-    """Meetings the user may see that presented the paper or discussed it."""
-    from notes.models import Meeting
-
-    discussed = Meeting.papers.through.objects.filter(paper=paper).values("meeting")
-    return Meeting.objects.visible_to(user).filter(
-        models.Q(paper=paper) | models.Q(pk__in=discussed)
-    )
-
-
 class PaperQuerySet(models.QuerySet):
-    def for_list(self, user):
-        """Return papers with what a list row shows: organisations, topics, and how many
-        notes the user may read and meetings of theirs presented or discussed them
-        (subqueries, so that a page of 25 rows costs the same at any size of the library)."""
-        from notes.models import Note
-
-        def count_of(queryset):
-            counted = (
-                queryset.order_by()
-                .annotate(one=models.Value(1))
-                .values("one")
-                .annotate(n=models.Count("pk"))
-            )
-            return models.functions.Coalesce(
-                models.Subquery(counted.values("n")[:1]), 0, output_field=models.IntegerField()
-            )
-
-        return self.prefetch_related("organizations", "tags").annotate(
-            note_count=count_of(Note.objects.visible_to(user).filter(paper=models.OuterRef("pk"))),
-            meeting_count=count_of(_meetings_of(models.OuterRef("pk"), user)),
-        )
-
-    def with_notes_visible_to(self, user):
-        from notes.models import Note
-
-        return self.filter(
-            models.Exists(Note.objects.visible_to(user).filter(paper=models.OuterRef("pk")))
-        )
-
-    def presented_to(self, user):
-        """Return papers presented or discussed at a meeting of the user's groups."""
-        return self.filter(models.Exists(_meetings_of(models.OuterRef("pk"), user)))
+    def for_list(self):
+        """Return papers with what a list row shows of the knowledge base: organisations
+        and topics. (reading.queries.paper_rows adds the reader's notes and meetings.)"""
+        return self.prefetch_related("organizations", "tags")
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -144,7 +98,7 @@ class Paper(BilingualTitle, TimeStamped):
         ]
 
     def get_absolute_url(self):
-        return reverse("papers:paper_detail", kwargs={"slug": self.slug})
+        return reverse("reading:paper_detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
@@ -158,57 +112,6 @@ class Paper(BilingualTitle, TimeStamped):
         # An empty identifier is stored as NULL so that uniqueness ignores it.
         self.arxiv_id = (self.arxiv_id or "").strip() or None
         super().save(*args, **kwargs)
-
-    def meetings_seen_by(self, user):
-        """Return the meetings the user may see that presented or discussed the paper."""
-        return _meetings_of(self, user)
-
-    def related_records(self):
-        """Return the models, datasets and glossary terms linked to the paper, fetched
-        in one query, as {"model": [...], "dataset": [...], "term": [...]} of entries
-        with name, url and a short extra (organisation, kind, Chinese term)."""
-        from notes.models import GlossaryTerm
-
-        from .datasets import Dataset
-        from .language_models import LanguageModel
-
-        def rows(queryset, kind, label, extra):
-            return (
-                queryset.order_by()
-                .annotate(
-                    rel=models.Value(kind),
-                    label=models.F(label),
-                    link=models.F("slug"),
-                    extra=models.functions.Coalesce(
-                        extra, models.Value(""), output_field=models.CharField()
-                    ),
-                )
-                .values_list("rel", "label", "link", "extra")
-            )
-
-        union = rows(
-            LanguageModel.objects.filter(papers=self),
-            "model",
-            "name",
-            models.F("organization__name"),
-        ).union(
-            rows(Dataset.objects.filter(papers=self), "dataset", "name", models.F("kind")),
-            rows(
-                GlossaryTerm.objects.filter(papers=self), "term", "title_en", models.F("title_zh")
-            ),
-            all=True,
-        )
-        urls = {
-            "model": lambda slug: reverse("papers:model_detail", kwargs={"slug": slug}),
-            "dataset": lambda slug: reverse("papers:dataset_detail", kwargs={"slug": slug}),
-            "term": lambda slug: reverse("notes:glossary") + f"#{slug}",
-        }
-        found = {kind: [] for kind in urls}
-        for kind, name, slug, extra in sorted(union, key=lambda row: row[1].casefold()):
-            if kind == "dataset":
-                extra = Dataset.Kind(extra).label
-            found[kind].append(RelatedRecord(name, urls[kind](slug), extra))
-        return found
 
     @property
     def arxiv_abs_url(self):

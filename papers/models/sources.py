@@ -55,7 +55,7 @@ class Organization(models.Model):
         return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
 
     def get_absolute_url(self):
-        return reverse("papers:organization_detail", kwargs={"slug": self.slug})
+        return reverse("reading:organization_detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)

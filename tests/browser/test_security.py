@@ -139,7 +139,7 @@ def test_main_pages_run_under_the_csp(page, admin_user):
     login(page, admin_user, password="password")
     pages = [
         "/",
-        reverse("papers:paper_list"),
+        reverse("reading:paper_list"),
         paper.get_absolute_url(),
         model.get_absolute_url(),
         reverse("papers:model_family"),

@@ -22,7 +22,7 @@ def pages(member):
     note = NoteFactory(author=member, paper=paper)
     return [
         "/",
-        reverse("papers:paper_list"),
+        reverse("reading:paper_list"),
         paper.get_absolute_url(),
         reverse("papers:model_list"),
         reverse("papers:model_family"),
@@ -68,7 +68,7 @@ def test_login_then_home(client, member):
         reverse("login"),
         {"username": member.username, "password": "correct horse battery staple"},
     )
-    assertRedirects(response, reverse("home"))
+    assertRedirects(response, reverse("reading:home"))
 
 
 def test_logout_is_post_only(member_client):

@@ -32,7 +32,7 @@ def _nav(language):
     """The main navigation links as base.html renders them."""
     labels = {"zh": ("论文", "模型", "数据集"), "en": ("Papers", "Models", "Datasets")}[language]
     urls = (
-        reverse("papers:paper_list"),
+        reverse("reading:paper_list"),
         reverse("papers:model_list"),
         reverse("papers:dataset_list"),
     )
@@ -87,7 +87,7 @@ def test_compiled_catalogue_matches_po(po, mo):
 
 
 def test_site_answers_in_chinese_when_the_browser_asks(member_client):
-    response = member_client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    response = member_client.get(reverse("reading:home"), HTTP_ACCEPT_LANGUAGE="zh-CN")
 
     assert response.headers["Content-Language"] == "zh-hans"
     assertContains(response, '<html lang="zh-Hans">')
@@ -98,7 +98,7 @@ def test_site_answers_in_chinese_when_the_browser_asks(member_client):
 
 
 def test_site_answers_in_english_when_the_browser_asks(member_client):
-    response = member_client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    response = member_client.get(reverse("reading:home"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
 
     assert response.headers["Content-Language"] == "en"
     assertContains(response, '<html lang="en">')
@@ -124,7 +124,7 @@ def test_login_page_follows_the_browser_language(client, accept, expected, absen
 
 
 def test_language_switch_changes_the_page_and_is_remembered(member_client):
-    home = reverse("home")
+    home = reverse("reading:home")
 
     response = member_client.post(
         reverse("set_language"), {"language": "en", "next": home}, HTTP_ACCEPT_LANGUAGE="zh-CN"

@@ -40,7 +40,7 @@ def test_pages_are_cached_per_session(client, member_client, member):
 
 
 def test_pages_are_cached_per_interface_language(member_client):
-    url = reverse("papers:paper_list")
+    url = reverse("reading:paper_list")
     member_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assertContains(member_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN"), "论文")
 

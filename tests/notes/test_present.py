@@ -115,3 +115,33 @@ def test_reading_list_present(client, user):
     assert [s.title for s in response.context["slides"]] == ["", "Basics"]
     assertContains(response, '<a href="https://arxiv.org/abs/2001.08361">arXiv:2001.08361</a>')
     assertContains(response, "<small>Read first</small>")
+
+
+def test_slides_are_built_once_per_text_and_language(client, member, group, monkeypatch):
+    from notes import present
+
+    built = []
+    real = present.deck.build_slides
+    monkeypatch.setattr(
+        present.deck,
+        "build_slides",
+        lambda html, lang: built.append(lang) or real(html, lang=lang),
+    )
+    meeting = MeetingFactory(group=group, body_zh="## 背景\n\n文字\n", body_en="## Background\n")
+    client.force_login(member)
+    other = UserFactory()
+    group.memberships.create(user=other)
+
+    first = client.get(present_url(meeting) + "?lang=zh")
+    client.force_login(other)  # another member, same deck: the cache, not a rebuild
+    second = client.get(present_url(meeting) + "?lang=zh")
+    english = client.get(present_url(meeting) + "?lang=en")
+    assert built == ["zh", "en"]
+    assert first.context["slides"][0].title == second.context["slides"][0].title == "背景"
+    assert english.context["slides"][0].title == "Background"
+
+    meeting.body_zh = "## 方法\n\n新的\n"
+    meeting.save()
+    edited = client.get(present_url(meeting) + "?lang=zh")
+    assert built == ["zh", "en", "zh"]
+    assert edited.context["slides"][0].title == "方法"

@@ -29,7 +29,7 @@ def grow_papers(count):
 def test_paper_list_queries_do_not_grow(member_client, django_assert_num_queries, count):
     grow_papers(count)
     with django_assert_num_queries(8):
-        response = member_client.get(reverse("papers:paper_list"))
+        response = member_client.get(reverse("reading:paper_list"))
     assert len(response.context["page_obj"]) == count
 
 
@@ -38,16 +38,16 @@ def test_paper_list_filters_by_topic_year_and_notes(member_client):
     surveyed.tags.add("Surveys")
     NoteFactory(paper=surveyed)
     for query in ["?topic=surveys", "?year=2023", "?has_notes=1"]:
-        response = member_client.get(reverse("papers:paper_list") + query)
+        response = member_client.get(reverse("reading:paper_list") + query)
         assert list(response.context["page_obj"]) == [surveyed], query
-    response = member_client.get(reverse("papers:paper_list") + "?sort=oldest")
+    response = member_client.get(reverse("reading:paper_list") + "?sort=oldest")
     assert list(response.context["page_obj"]) == [plain, surveyed]
 
 
 def test_paper_list_paginates(member_client):
     for _ in range(26):
         PaperFactory()
-    response = member_client.get(reverse("papers:paper_list") + "?page=2")
+    response = member_client.get(reverse("reading:paper_list") + "?page=2")
     assert len(response.context["page_obj"]) == 1
     assertContains(response, "page 2 of 2")
 
@@ -162,7 +162,7 @@ def test_a_paper_presented_at_a_meeting_counts_as_read_in_a_meeting(member_clien
     presented = PaperFactory()
     MeetingFactory(group=group, paper=presented)
     PaperFactory()
-    response = member_client.get(reverse("papers:paper_list") + "?presented=1")
+    response = member_client.get(reverse("reading:paper_list") + "?presented=1")
     assert list(response.context["page_obj"]) == [presented]
     assert response.context["page_obj"][0].meeting_count == 1
 

@@ -95,8 +95,8 @@ def boom(*args, **kwargs):
 
 
 def test_database_down_in_a_view_gives_the_503_page(member_client, monkeypatch):
-    monkeypatch.setattr("papers.views.PaperListView.get_queryset", boom)
-    response = member_client.get(reverse("papers:paper_list"))
+    monkeypatch.setattr("reading.views.PaperListView.get_queryset", boom)
+    response = member_client.get(reverse("reading:paper_list"))
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "Temporarily unavailable" in response.content.decode()

@@ -1,7 +1,8 @@
 """The admin for what the groups write.
 
-Who sees what and the refusal of stale saves come from admin_mixins; the shared
-glossary follows Django's model permissions.
+Who sees what comes from scoping.py, the refusal of stale saves from locking.py;
+the shared glossary follows Django's model permissions. knowledge_base.py puts the
+notes about a paper or a model under it.
 """
 
 from django.contrib import admin
@@ -10,16 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.pagecache import CachedChangelist
-
-from .admin_mixins import (
-    GroupScoped,
-    HistoryScoped,
-    NoteInlineBase,
-    NoteScoped,
-    RevisionCheck,
-    ScopedInline,
-)
-from .models import (
+from notes.models import (
     GlossaryTerm,
     Meeting,
     Membership,
@@ -29,6 +21,10 @@ from .models import (
     ReadingList,
     ReadingListItem,
 )
+
+from . import knowledge_base  # noqa: F401  (registers the paper and model admins with notes)
+from .locking import RevisionCheck
+from .scoping import GroupScoped, HistoryScoped, NoteInlineBase, NoteScoped, ScopedInline
 
 # --- The models ---------------------------------------------------------------------------
 
@@ -175,13 +171,18 @@ class NoteAdmin(CachedChangelist, HistoryScoped, RevisionCheck, NoteScoped, Simp
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(CachedChangelist, admin.ModelAdmin):
+class GlossaryTermAdmin(CachedChangelist, RevisionCheck, admin.ModelAdmin):
     list_display = ["title_en", "title_zh", "abbreviation", "translation"]
     list_filter = ["translation", "sources"]
     search_fields = ["title_en", "title_zh", "abbreviation", "body_zh", "body_en"]
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ["papers"]
     filter_horizontal = ["sources"]
+    fieldsets = [
+        (None, {"fields": ["title_en", "title_zh", "abbreviation", "slug"]}),
+        (_("Definition"), {"fields": ["body_zh", "body_en", "translation", "papers"]}),
+        (_("Provenance"), {"fields": ["sources"]}),
+    ]
 
 
 class ReadingListItemInline(ScopedInline, admin.TabularInline):

@@ -1,105 +1,17 @@
-"""Admin building blocks for what the groups write: no lost edits, and who sees what.
+"""Who sees and changes what in the admin, by the rules of notes/permissions.py.
 
 A superuser sees everything. Any other staff member sees and edits only what the
 groups they organise own (the group, its memberships, meetings, reading lists and
-the notes written for it that its members may read) plus their own notes. Notes
-and meetings refuse a save made over a newer one (see RevisionCheck).
+the notes written for it that its members may read) plus their own notes.
 """
 
-from django import forms
-from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, router
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from . import permissions
-from .forms import RevisionForm, check_text, limit_length
-from .models import Meeting, Note
+from notes import permissions
+from notes.models import Meeting
 
-# --- No lost edits ----------------------------------------------------------------------
-
-TEXT_FIELDS = {
-    "title_zh", "title_en", "body_zh", "body_en", "minutes",
-}  # fmt: skip
-LONG_TEXT_FIELDS = {"body_zh", "body_en", "minutes"}
-
-
-class RevisionAdminForm(forms.ModelForm):
-    """An admin form for a record with a ``revision``: a save over a newer one is refused.
-
-    The form carries the revision it was opened at in a hidden field. On save the
-    stored revision is read (and locked, inside the admin's transaction); if it
-    moved on, the form comes back with a clear error and the text as typed.
-    """
-
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # A restored version starts from the stored revision, not its own old one.
-            current = self._stored_revision(lock=False)
-            self.fields["revision"].initial = (
-                current if current is not None else self.instance.revision
-            )
-        for name, field in self.fields.items():
-            if name in TEXT_FIELDS:
-                field.validators.append(check_text)
-            if name in LONG_TEXT_FIELDS:
-                limit_length(field)
-
-    def _stored_revision(self, lock):
-        model = type(self.instance)
-        rows = model._default_manager.filter(pk=self.instance.pk)
-        if lock and connections[router.db_for_write(model)].in_atomic_block:
-            rows = rows.select_for_update()
-        return rows.values_list("revision", flat=True).first()
-
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk is None:
-            return data
-        current = self._stored_revision(lock=True)
-        if current is None:  # restoring a deleted record
-            return data
-        mine = data.get("revision")
-        touched = [name for name in self.changed_data if name != "revision"]
-        if touched and mine != current:
-            # A form that does not say where it started from is treated as stale.
-            raise ValidationError(
-                RevisionForm.conflict_message % {"current": current, "mine": mine or "?"},
-                code="edit_conflict",
-            )
-        self.instance.revision = current + 1
-        return data
-
-
-class RevisionCheck:
-    """Render the hidden revision field and use RevisionAdminForm (admin or inline)."""
-
-    form = RevisionAdminForm
-
-    def get_fieldsets(self, request, obj=None):
-        (name, options), *rest = super().get_fieldsets(request, obj)
-        first = (name, {**options, "fields": [*options["fields"], "revision"]})
-        return [first, *rest]
-
-    def _without_revision(self, request, obj, kwargs):
-        fields = kwargs.get("fields")
-        if fields is None:
-            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
-        # The model field is not editable; the form declares its own hidden one.
-        kwargs["fields"] = [name for name in fields if name != "revision"]
-        return kwargs
-
-    def get_form(self, request, obj=None, **kwargs):
-        return super().get_form(request, obj, **self._without_revision(request, obj, kwargs))
-
-    def get_formset(self, request, obj=None, **kwargs):
-        return super().get_formset(request, obj, **self._without_revision(request, obj, kwargs))
-
-
-# --- Who sees what ------------------------------------------------------------------------
+from .locking import RevisionCheck
 
 
 class GroupScoped:
@@ -216,11 +128,7 @@ class NoteScoped(AuthorStamped, GroupScoped):
             return False
         if obj is None:
             return True  # every staff member has notes of their own
-        if obj.author_id == user.pk:
-            return True
-        return obj.visibility != Note.Visibility.PRIVATE and permissions.organises(
-            user, obj.group_id
-        )
+        return permissions.may_change_note(user, obj)
 
 
 class HistoryScoped:

@@ -1,0 +1,37 @@
+"""What the paper filters offer (site and admin), cached until the content changes."""
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef
+from taggit.models import Tag
+
+from core import pagecache
+
+from .models import Organization, Paper, TaggedPaper
+
+FILTER_CHOICES_TTL = 24 * 3600  # seconds; any change to the content starts afresh anyway
+
+
+def paper_filter_choices():
+    """Return the topics, organisations and years the paper filters offer, cached until
+    the content changes (each is a scan of the library: too costly for every list view)."""
+
+    def compute():
+        return {
+            "topics": list(
+                Tag.objects.filter(Exists(TaggedPaper.objects.filter(tag=OuterRef("pk"))))
+            ),
+            "organizations": list(
+                Organization.objects.filter(
+                    Exists(Paper.organizations.through.objects.filter(organization=OuterRef("pk")))
+                )
+            ),
+            "years": list(
+                Paper.objects.exclude(year=None)
+                .order_by("-year")
+                .values_list("year", flat=True)
+                .distinct()
+            ),
+        }
+
+    key = f"papers:filter-choices:{pagecache.generation()}"
+    return cache.get_or_set(key, compute, FILTER_CHOICES_TTL)

@@ -1,0 +1,95 @@
+"""Read rules that join the knowledge base with what the group writes.
+
+The knowledge base does not know about notes or meetings; these functions add
+what a member of a group sees beside a paper: how many notes they may read,
+which of their meetings presented or discussed it, the glossary terms about it.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+
+from notes.models import GlossaryTerm, Meeting, Note
+from papers.models import Dataset, LanguageModel, Paper
+
+
+def _count(queryset):
+    """Return a subquery counting the rows of a correlated queryset (0 when none)."""
+    counted = (
+        queryset.order_by()
+        .annotate(one=models.Value(1))
+        .values("one")
+        .annotate(n=models.Count("pk"))
+    )
+    return models.functions.Coalesce(
+        models.Subquery(counted.values("n")[:1]), 0, output_field=models.IntegerField()
+    )
+
+
+def paper_rows(user, papers=None):
+    """Return papers with what a list row shows: organisations, topics, and how many notes
+    the user may read and meetings of theirs presented or discussed them (subqueries, so
+    that a page of 25 rows costs the same at any size of the library)."""
+    papers = Paper.objects.all() if papers is None else papers
+    return papers.for_list().annotate(
+        note_count=_count(Note.objects.visible_to(user).filter(paper=OuterRef("pk"))),
+        meeting_count=_count(Meeting.objects.visible_to(user).about(OuterRef("pk"))),
+    )
+
+
+def with_notes_visible_to(papers, user):
+    """Return the papers with at least one note the user may read."""
+    return papers.filter(Exists(Note.objects.visible_to(user).filter(paper=OuterRef("pk"))))
+
+
+def presented_to(papers, user):
+    """Return the papers presented or discussed at a meeting of the user's groups."""
+    return papers.filter(Exists(Meeting.objects.visible_to(user).about(OuterRef("pk"))))
+
+
+@dataclass(frozen=True)
+class RelatedRecord:
+    name: str
+    url: str
+    extra: str = ""
+
+
+def related_records(paper):
+    """Return the models, datasets and glossary terms linked to the paper, fetched in one
+    query, as {"model": [...], "dataset": [...], "term": [...]} of RelatedRecord entries
+    (name, url and a short extra: organisation, kind, Chinese term)."""
+
+    def rows(queryset, kind, label, extra):
+        return (
+            queryset.order_by()
+            .annotate(
+                rel=models.Value(kind),
+                label=models.F(label),
+                link=models.F("slug"),
+                extra=models.functions.Coalesce(
+                    extra, models.Value(""), output_field=models.CharField()
+                ),
+            )
+            .values_list("rel", "label", "link", "extra")
+        )
+
+    union = rows(
+        LanguageModel.objects.filter(papers=paper), "model", "name", models.F("organization__name")
+    ).union(
+        rows(Dataset.objects.filter(papers=paper), "dataset", "name", models.F("kind")),
+        rows(GlossaryTerm.objects.filter(papers=paper), "term", "title_en", models.F("title_zh")),
+        all=True,
+    )
+    urls = {
+        "model": lambda slug: reverse("reading:model_detail", kwargs={"slug": slug}),
+        "dataset": lambda slug: reverse("reading:dataset_detail", kwargs={"slug": slug}),
+        "term": lambda slug: reverse("notes:glossary") + f"#{slug}",
+    }
+    found = {kind: [] for kind in urls}
+    for kind, name, slug, extra in sorted(union, key=lambda row: row[1].casefold()):
+        if kind == "dataset":
+            extra = Dataset.Kind(extra).label
+        found[kind].append(RelatedRecord(name, urls[kind](slug), extra))
+    return found

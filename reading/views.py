@@ -1,0 +1,152 @@
+"""Pages that show the knowledge base together with what the group writes: the home
+page, the paper list with its note counts and filters, and the pages of papers,
+models, datasets and organisations with their notes, meetings and mentions."""
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView
+
+from notes.models import Meeting, Mention, Note, ReadingGroup, ReadingListItem
+from papers import charts
+from papers.filters import paper_filter_choices
+from papers.models import Dataset, EvaluationTask, LanguageModel, Organization, Paper
+
+from . import queries
+
+
+def home(request):
+    user = request.user
+    meetings = (
+        Meeting.objects.visible_to(user).select_related("group", "paper").prefetch_related("papers")
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "home.html",
+        {
+            "groups": ReadingGroup.objects.of(user),
+            "next_meetings": meetings.filter(date__gte=today).order_by("date")[:3],
+            "latest_meetings": meetings.filter(date__lt=today).order_by("-date")[:3],
+            "recent_notes": Note.objects.visible_to(user).for_list()[:8],
+            "recent_papers": queries.paper_rows(user).order_by("-created")[:8],
+        },
+    )
+
+
+class PaperListView(ListView):
+    model = Paper
+    paginate_by = 25
+    sort_options = {
+        "newest": (_("newest first"), ["-year", "-month", "title_en"]),
+        "oldest": (_("oldest first"), ["year", "month", "title_en"]),
+        "title": (_("title"), ["title_en", "title_zh"]),
+        "notes": (_("most notes"), ["-note_count", "title_en"]),
+    }
+
+    def get_queryset(self):
+        params = self.request.GET
+        papers = queries.paper_rows(self.request.user)
+        if topic := params.get("topic"):
+            papers = papers.filter(tags__slug=topic)
+        if org := params.get("org"):
+            papers = papers.filter(organizations__slug=org)
+        if (year := params.get("year", "")).isascii() and year.isdigit():
+            papers = papers.filter(year=int(year))
+        if params.get("has_notes") == "1":
+            papers = queries.with_notes_visible_to(papers, self.request.user)
+        if params.get("presented") == "1":
+            papers = queries.presented_to(papers, self.request.user)
+        if q := params.get("q", "").strip():
+            papers = papers.filter(
+                Q(title_en__icontains=q) | Q(title_zh__icontains=q) | Q(arxiv_id__icontains=q)
+            )
+        sort = params.get("sort", "newest")
+        return papers.order_by(*self.sort_options.get(sort, self.sort_options["newest"])[1])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context.update(
+            **paper_filter_choices(),
+            sort_options=[(key, label) for key, (label, _order) in self.sort_options.items()],
+            querystring=params.urlencode(),
+            filters=self.request.GET,
+        )
+        return context
+
+
+class PaperDetailView(DetailView):
+    model = Paper
+
+    def get_queryset(self):
+        return Paper.objects.prefetch_related("organizations", "tags", "sources")
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        paper = self.object
+        return super().get_context_data(
+            notes=Note.objects.visible_to(user).filter(paper=paper).for_list(),
+            meetings=Meeting.objects.visible_to(user).about(paper).select_related("group", "paper"),
+            mentions=Mention.objects.of(paper).visible_to(user).for_list(),
+            list_items=ReadingListItem.objects.filter(paper=paper).select_related("reading_list"),
+            related=queries.related_records(paper),
+            **kwargs,
+        )
+
+
+class ModelDetailView(DetailView):
+    model = LanguageModel
+    template_name = "papers/languagemodel_detail.html"
+
+    def get_queryset(self):
+        return LanguageModel.objects.for_list().prefetch_related(
+            "papers", "tags", "sources", "modeldataset_set__dataset"
+        )
+
+    def get_context_data(self, **kwargs):
+        model = self.object
+        family = charts.Family.containing(model)
+        return super().get_context_data(
+            ancestors=family.ancestors(model),
+            descendants=family.descendants(model),
+            tree_svg=charts.family_tree_svg(family, highlight=model),
+            notes=Note.objects.visible_to(self.request.user)
+            .filter(language_model=model)
+            .for_list(),
+            mentions=Mention.objects.of(model).visible_to(self.request.user).for_list(),
+            **kwargs,
+        )
+
+
+class DatasetDetailView(DetailView):
+    model = Dataset
+
+    def get_queryset(self):
+        return Dataset.objects.select_related("organization").prefetch_related(
+            "papers",
+            "tags",
+            "sources",
+            Prefetch("evaluation_tasks", EvaluationTask.objects.select_related("ability")),
+            "modeldataset_set__model",
+        )
+
+    def get_context_data(self, **kwargs):
+        mentions = Mention.objects.of(self.object).visible_to(self.request.user).for_list()
+        return super().get_context_data(mentions=mentions, **kwargs)
+
+
+def organization_detail(request, slug):
+    organization = get_object_or_404(Organization, slug=slug)
+    return render(
+        request,
+        "papers/organization_detail.html",
+        {
+            "organization": organization,
+            "papers": queries.paper_rows(request.user, organization.papers.all()),
+            "models": organization.models.for_list(),
+            "datasets": organization.datasets.all(),
+        },
+    )
