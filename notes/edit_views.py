@@ -1,4 +1,4 @@
-"""Writing on the site: notes, and the write-up and minutes of a meeting.
+"""Writing on the site: notes, the write-up and minutes of a meeting, one's feed addresses.
 
 Each view runs in one transaction (ATOMIC_REQUESTS is off, so atomic() says it
 here): WritingForm locks the record while it checks the revision, and a save over
@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from core.wikilinks import Index
 from papers.models import LanguageModel, Paper
 
 from .forms import MeetingWriteupForm, NoteForm
-from .models import Meeting
+from .models import FeedKey, Meeting
 from .permissions import editable_notes, may_change_meeting
 
 
@@ -88,3 +89,19 @@ def meeting_edit(request, group, number):
         messages.success(request, _("The meeting page was saved."))
         return redirect(meeting)
     return render(request, "notes/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@require_POST
+def feed_renew(request):
+    """Give the member new feed addresses; the old ones stop working."""
+    FeedKey.objects.get_or_create(user=request.user)[0].renew()
+    messages.success(request, _("Your feeds have new addresses; the old ones no longer work."))
+    return redirect(reverse("notes:my_notes") + "#feeds")
+
+
+@require_POST
+def feed_revoke(request):
+    """Turn the member's feeds off: every address stops working."""
+    FeedKey.objects.get_or_create(user=request.user)[0].turn_off()
+    messages.success(request, _("Your feeds are turned off."))
+    return redirect(reverse("notes:my_notes") + "#feeds")

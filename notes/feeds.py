@@ -1,40 +1,55 @@
 """Private Atom feeds: new notes and meetings a member may read, for a feed reader.
 
-A feed reader cannot log in, so each member's feed address carries a signed token
-that names them; the feed shows exactly what that member may read in the site
-(the same ``visible_to`` rules). Changing the password makes old addresses invalid,
-since the token is tied to the password hash.
+A feed reader cannot log in, so each member's feed address carries a token that
+names them: their id and an HMAC (as Django's password-reset tokens are made) of
+their feed key and password hash under the site's secret key. Nothing of the hash is
+in the address; renewing the key (or changing the password) makes old addresses
+invalid, and a member without a key has no feed. The feed shows exactly what that
+member may read in the site (the same ``visible_to`` rules).
 """
 
-from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
-from django.core import signing
 from django.http import Http404
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Meeting, Note
+from .models import FeedKey, Meeting, Note
 
-SALT = "notes.feeds"
+SALT = "notes.feeds.FeedKey"
 FEED_SIZE = 30
 FEED_WORDS = 150  # of each item's rendered text, cut with its HTML kept whole
 
 
+def _signature(user, key):
+    value = f"{user.pk}:{key}:{user.password}"
+    return salted_hmac(SALT, value, algorithm="sha256").hexdigest()[:40]
+
+
 def token_for(user):
-    return signing.dumps({"u": user.pk, "p": user.password[-12:]}, salt=SALT, compress=True)
+    """Return the member's feed token (making their key the first time), or None when
+    they turned their feeds off."""
+    feed_key, _created = FeedKey.objects.get_or_create(user=user)
+    return f"{user.pk}-{_signature(user, feed_key.key)}" if feed_key.key else None
 
 
 def user_for(token):
-    try:
-        data = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
-        raise Http404 from None
-    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
-    if user is None or user.password[-12:] != data.get("p"):
+    """Return the active member the token names, or raise 404 (for any bad token alike)."""
+    pk, _sep, signature = token.partition("-")
+    if not (pk.isascii() and pk.isdigit()):
         raise Http404
-    return user
+    feed_key = (
+        FeedKey.objects.select_related("user").filter(user_id=int(pk), user__is_active=True).first()
+    )
+    if (
+        feed_key is None
+        or not feed_key.key
+        or not constant_time_compare(signature, _signature(feed_key.user, feed_key.key))
+    ):
+        raise Http404
+    return feed_key.user
 
 
 class MemberFeed(Feed):

@@ -9,6 +9,7 @@ capped at BODY_LIMIT).
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db import connections, models, router
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Meeting, Note, ReadingGroup
@@ -136,12 +137,32 @@ class NoteForm(WritingForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        groups = ReadingGroup.objects.of(user)
-        self.fields["group"].queryset = groups
+        groups = self.choosable_groups()
+        current = self.instance.group_id
+        # The note's own group stays on offer to an editor outside it (a moderator, a
+        # superuser, an author who left the group), so that saving never drops it.
+        self.fields["group"].queryset = (
+            ReadingGroup.objects.filter(Q(pk__in=groups.values("pk")) | Q(pk=current))
+            if current
+            else groups
+        )
         # A note may only be attached to a meeting its author can see.
         self.fields["meeting"].queryset = Meeting.objects.visible_to(user)
         if not self.instance.pk and groups.count() == 1:
             self.fields["group"].initial = groups.first()
+
+    def choosable_groups(self):
+        """Return the groups the editor may give a note: their own (any, for a superuser)."""
+        if self.user.is_superuser:
+            return ReadingGroup.objects.all()
+        return ReadingGroup.objects.of(self.user)
+
+    def clean_group(self):
+        group = self.cleaned_data.get("group")
+        if group is not None and group.pk != self.instance.group_id:
+            if not self.choosable_groups().filter(pk=group.pk).exists():
+                raise forms.ValidationError(_("You can only move a note to one of your groups."))
+        return group
 
     def clean_tags(self):
         return check_tags(self.cleaned_data["tags"])

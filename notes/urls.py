@@ -15,6 +15,8 @@ urlpatterns = [
         login_not_required(feeds.MeetingsFeed()),
         name="meetings_feed",
     ),
+    path("feeds/renew/", edit_views.feed_renew, name="feed_renew"),
+    path("feeds/off/", edit_views.feed_revoke, name="feed_revoke"),
     path("groups/<slug:slug>/", cached_page(views.group_detail), name="group_detail"),
     path(
         "groups/<slug:group>/meetings/<int:number>/",

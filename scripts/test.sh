@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint and Django's checks, then pytest on SQLite and
 # again on a throwaway PostgreSQL server. Extra arguments go to pytest.
-source "$(dirname "$0")/venv.sh"
+EXTRAS=dev source "$(dirname "$0")/venv.sh"
 set +e
 status=0
 step() { echo; echo "==> $*"; }

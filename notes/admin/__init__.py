@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.pagecache import CachedChangelist
 from notes.models import (
+    FeedKey,
     GlossaryTerm,
     Meeting,
     Membership,
@@ -236,6 +237,33 @@ class MentionAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FeedKey)
+class FeedKeyAdmin(admin.ModelAdmin):
+    """Members renew or turn off their feed addresses on the site; a superuser can turn
+    off anyone's here (delete: the member gets new addresses when they next ask)."""
+
+    list_display = ["user", "created"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    fields = ["user", "created"]
+    readonly_fields = ["user", "created"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
 
     def has_add_permission(self, request):
         return False

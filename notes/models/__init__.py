@@ -1,5 +1,6 @@
 """What the group writes: groups, meetings, notes, the glossary, reading lists, mentions."""
 
+from .feeds import FeedKey
 from .glossary import GlossaryTerm, ReadingList, ReadingListItem
 from .groups import Membership, ReadingGroup, ReadingGroupQuerySet, group_ids_of
 from .meetings import Meeting, MeetingQuerySet
@@ -9,6 +10,7 @@ from .writing import Writing, display_name
 
 __all__ = [
     "MENTIONABLE",
+    "FeedKey",
     "GlossaryTerm",
     "Meeting",
     "MeetingQuerySet",

@@ -46,3 +46,38 @@ def test_feeds_of_two_members_differ(client):
     first, second = UserFactory(), UserFactory()
     MembershipFactory(user=first)
     assert token_for(first) != token_for(second)
+
+
+def test_the_address_holds_nothing_of_the_password_hash(member):
+    token = token_for(member)
+    pk, _sep, signature = token.partition("-")
+    assert pk == str(member.pk)
+    hashed = member.password.split("$")[-1]
+    assert all(part not in token for part in (hashed[-12:], hashed[:12]))
+    assert len(signature) == 40 and all(c in "0123456789abcdef" for c in signature)
+
+
+def test_renewing_makes_the_old_address_stop_working(member_client, member):
+    old = token_for(member)
+    response = member_client.post(reverse("notes:feed_renew"))
+    assert response.status_code == 302
+    new = token_for(member)
+    assert new != old
+    assert member_client.get(reverse("notes:notes_feed", args=[old])).status_code == 404
+    assert member_client.get(reverse("notes:notes_feed", args=[new])).status_code == 200
+
+
+def test_turning_feeds_off_stops_every_address_until_turned_on(client, member_client, member):
+    old = token_for(member)
+    member_client.post(reverse("notes:feed_revoke"))
+    assert client.get(reverse("notes:notes_feed", args=[old])).status_code == 404
+    page = member_client.get(reverse("notes:my_notes")).content.decode()
+    assert "Turn feeds on" in page and "/feeds/" + old not in page
+    member_client.post(reverse("notes:feed_renew"))
+    assert client.get(reverse("notes:notes_feed", args=[token_for(member)])).status_code == 200
+
+
+@pytest.mark.parametrize("token", ["1-" + "0" * 40, "abc-def", "-", "1", "99999-" + "a" * 40])
+def test_malformed_tokens_are_not_found(client, member, token):
+    token_for(member)
+    assert client.get(reverse("notes:notes_feed", args=[token])).status_code == 404

@@ -1,15 +1,17 @@
-import warnings
+from collections import Counter
 from pathlib import Path
 
 import yaml
-from django.apps import apps
 from django.conf import settings
 from django.core import serializers
-from django.core.management import BaseCommand, CommandError, call_command
+from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models.signals import post_save
 
-from core.rendering import render_raw_save, rerender_all
+from core.history import record_initial_history, record_missing_initial_history
+from core.models import RenderedMarkdown
+from core.rendering import render_raw_save
+from core.wikilinks import Index
 from search.index import rebuild as rebuild_search_index
 
 # Fields that, with the model label, name a fixture record that has no slug.
@@ -33,61 +35,88 @@ def describe(record):
     return f"{label} ({key})" if key else label
 
 
-def find_broken_record(files):
-    """Load the files record by record and return (file, position, record, error) of the
-    first record that fails, or None. Runs in a savepoint that is always rolled back."""
-    deferred = []  # records linking to others not loaded yet: retried at the end
-    with transaction.atomic():
+class LoadError(Exception):
+    def __init__(self, path, position, record, error):
+        self.path, self.position, self.record, self.error = path, position, record, error
+
+    def __str__(self):
+        if self.position is None:
+            return f"{self.path} cannot be read as YAML: {self.error}"
+        return f"{self.path}, record {self.position} ({describe(self.record)}): {self.error}"
+
+
+def _exists(obj):
+    """Whether the deserialised record is already in the database (by its natural key,
+    which the deserialiser turned into the stored record's primary key, or its own pk)."""
+    return obj.pk is not None and type(obj)._default_manager.filter(pk=obj.pk).exists()
+
+
+def load_missing(files):
+    """Save the fixture records that the database does not hold yet, and nothing else:
+    a record that exists (by natural key) is left exactly as it is, with its links.
+    Return (the added objects, how many records were already there). Raise LoadError
+    naming the file and record that cannot be loaded."""
+    added, kept, deferred, seen, to_check = [], 0, [], set(), []
+    for path in files:
         try:
-            for path in files:
-                try:
-                    records = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
-                except Exception as exc:  # a syntax error, or a value YAML cannot read
-                    return path, None, None, exc
-                for position, record in enumerate(records, start=1):
-                    try:
-                        for obj in serializers.deserialize(
-                            "python", [record], handle_forward_references=True
-                        ):
-                            obj.save()
-                            if obj.deferred_fields:
-                                deferred.append((path, position, record, obj))
-                    except Exception as exc:
-                        return path, position, record, exc
-            for path, position, record, obj in deferred:
-                try:
-                    obj.save_deferred_fields()
-                except Exception as exc:
-                    return path, position, record, exc
-            return None
-        finally:
-            transaction.set_rollback(True)
+            records = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+        except Exception as exc:  # a syntax error, or a value YAML cannot read
+            raise LoadError(path, None, None, exc) from exc
+        for position, record in enumerate(records, start=1):
+            try:
+                for obj in serializers.deserialize(
+                    "python", [record], handle_forward_references=True
+                ):
+                    if _exists(obj.object):
+                        # A record repeated in the fixtures is not one the database held.
+                        kept += (type(obj.object), obj.object.pk) not in seen
+                        if obj.deferred_fields:  # its links are checked, never written
+                            to_check.append((path, position, record))
+                        continue
+                    obj.save()
+                    added.append(obj.object)
+                    seen.add((type(obj.object), obj.object.pk))
+                    if obj.deferred_fields:
+                        deferred.append((path, position, record, obj))
+            except LoadError:
+                raise
+            except Exception as exc:
+                raise LoadError(path, position, record, exc) from exc
+    for path, position, record, obj in deferred:
+        try:
+            obj.save_deferred_fields()
+        except Exception as exc:
+            raise LoadError(path, position, record, exc) from exc
+    for path, position, record in to_check:
+        try:  # every record it names must exist now
+            list(serializers.deserialize("python", [record]))
+        except Exception as exc:
+            raise LoadError(path, position, record, exc) from exc
+    return added, kept
 
 
-def revisioned_models():
-    return [m for m in apps.get_models() if any(f.name == "revision" for f in m._meta.fields)]
-
-
-def snapshot_revisions():
-    """Return {model: {pk: revision}} of the records that carry a revision."""
-    return {
-        model: dict(model.objects.values_list("pk", "revision")) for model in revisioned_models()
-    }
-
-
-def move_revisions_on(before):
-    """A record the fixtures overwrote is a new revision: an edit form opened on the old
-    text must be refused, not silently win (the fixtures carry no revision of their own)."""
-    for model, revisions in before.items():
-        for pk, revision in revisions.items():
-            model.objects.filter(pk=pk).update(revision=revision + 1)
+def render_added(objects):
+    """Render the Markdown of the added records, wiki links resolved against everything."""
+    written = [obj for obj in objects if isinstance(obj, RenderedMarkdown)]
+    if not written:
+        return 0
+    resolve = Index()
+    for obj in written:
+        obj.render_markdown(resolve_wikilink=resolve)
+        type(obj).objects.filter(pk=obj.pk).update(
+            **{field: getattr(obj, field) for field in obj.stored_fields()}
+        )
+        obj.record_mentions()
+    return len(written)
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data (every fixture in fixtures/, in name order) in one transaction, "
-        "then render the Markdown of what was loaded. Loading again changes nothing. "
-        "A broken fixture stops the load with the file and record named, and nothing changes."
+        "Load the demo data (every fixture in fixtures/, in name order) in one transaction: "
+        "add the records the database does not hold yet and leave every existing one as it "
+        "is, so that no edit is undone. Added records are rendered, get a first version in "
+        "their history and are indexed for search. A broken fixture stops the load with the "
+        "file and record named, and nothing changes."
     )
 
     def add_arguments(self, parser):
@@ -100,39 +129,44 @@ class Command(BaseCommand):
         if not files:
             raise CommandError(f"No fixtures found in {fixtures_dir}")
         # Records are rendered once, after everything is loaded, so that wiki links to
-        # records in later files resolve; rendering each raw save as well would double
-        # the time the load takes.
+        # records in later files resolve.
         post_save.disconnect(render_raw_save)
         try:
             with transaction.atomic():
-                revisions = snapshot_revisions()
                 try:
-                    with transaction.atomic(), warnings.catch_warnings():
-                        # An empty placeholder file is allowed; loaddata warns about it.
-                        warnings.filterwarnings("ignore", "No fixture data found")
-                        call_command("loaddata", *files, verbosity=0)
-                except Exception as exc:
-                    raise CommandError(self.failure_message(files, exc)) from exc
-                move_revisions_on(revisions)
-                rendered = rerender_all()
-                # Raw saves are not indexed one by one; index everything once.
-                rebuild_search_index()
+                    added, kept = load_missing(files)
+                except LoadError as exc:
+                    raise CommandError(
+                        f"The demo data was not loaded (nothing changed): {exc}"
+                    ) from exc
+                rendered = render_added(added)
+                record_initial_history(added)
+                # Records loaded before loads kept a history get their first version too.
+                record_missing_initial_history()
+                if added:
+                    # Raw saves are not indexed one by one; index everything once.
+                    rebuild_search_index()
         finally:
             post_save.connect(render_raw_save)
+        self.report(files, added, kept, rendered)
+
+    def report(self, files, added, kept, rendered):
+        kinds = Counter(type(obj)._meta.label for obj in added)
+        if not added:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"The demo data is all there already ({kept} records, left as they are)."
+                )
+            )
+            return
+        what = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded {len(files)} fixture files; rendered {rendered} Markdown records."
+                f"Loaded {len(files)} fixture files: added {len(added)} records ({what}); "
+                f"rendered {rendered} Markdown records."
             )
         )
-
-    def failure_message(self, files, exc):
-        """Name the file and the record that broke the load (loaddata names only the file,
-        and a record without a primary key only as pk=None)."""
-        found = find_broken_record(files)
-        prefix = "The demo data was not loaded (nothing changed)"
-        if found is None:
-            return f"{prefix}: {exc}"
-        path, position, record, error = found
-        if position is None:
-            return f"{prefix}: {path} cannot be read as YAML: {error}"
-        return f"{prefix}: {path}, record {position} ({describe(record)}): {error}"
+        if kept:
+            self.stdout.write(
+                f"{kept} records were already in the database and were left as they are."
+            )

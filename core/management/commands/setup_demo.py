@@ -4,12 +4,14 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, call_command
 
-from notes.models import Membership, ReadingGroup
+from notes.models import Membership, Note, ReadingGroup
+from papers.models import Paper
 
 
 class Command(BaseCommand):
     help = (
-        "Prepare a local site: load the demo data and make sure an admin account exists. "
+        "Prepare a local site: load the demo data into an empty database and make sure an "
+        "admin account exists. "
         "A new account's password is generated and printed once; an existing one is kept."
     )
 
@@ -20,7 +22,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_demo, username, **options):
-        if not no_demo:
+        if no_demo:
+            pass
+        elif Paper.objects.exists() or Note.objects.exists():
+            # Members may have changed the demo records: never load over their work.
+            self.stdout.write(
+                "The database already holds data: the demo data is not loaded again "
+                "(python manage.py loaddemo adds only what is missing and changes nothing)."
+            )
+        else:
             call_command("loaddemo", stdout=self.stdout, stderr=self.stderr)
         User = get_user_model()
         user = User.objects.filter(username=username).first()

@@ -1,0 +1,39 @@
+"""setup_demo (what `make run` calls): demo data into an empty database only."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from notes.models import Membership
+from papers.models import LanguageModel, Paper
+
+pytestmark = pytest.mark.django_db
+
+
+def run_setup():
+    out = io.StringIO()
+    call_command("setup_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_setup_twice_with_an_edit_between_keeps_the_edit():
+    first = run_setup()
+    assert "Created the admin account" in first
+    assert first.rstrip().splitlines()[-1].startswith("Open http://127.0.0.1:8000/")
+    admin = get_user_model().objects.get(username="admin")
+    assert Membership.objects.filter(user=admin, role="organiser").exists()
+    papers = Paper.objects.count()
+    vicuna = LanguageModel.objects.get(slug="vicuna")
+    vicuna.description_en = "Edited in the admin."
+    vicuna.save()
+
+    second = run_setup()
+
+    vicuna.refresh_from_db()
+    assert vicuna.description_en == "Edited in the admin."
+    assert vicuna.history.count() == 2  # the loaded version, then the edit
+    assert Paper.objects.count() == papers
+    assert "the demo data is not loaded again" in second
+    assert "password printed when the account was made" in second
