@@ -6,8 +6,21 @@ the same pairs under the same names.
 """
 
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+
+def as_read(field):
+    """Order by a name as people read it: ignoring case (ASDiv after AmbigNQ)."""
+    return Lower(field).asc()
+
+
+def unknown_last(field, descending=False):
+    """Order by a value that may be unknown (NULL): the unknown ones last, on every
+    database (PostgreSQL puts NULL first when descending, SQLite when ascending)."""
+    return (F(field).desc if descending else F(field).asc)(nulls_last=True)
 
 
 class NaturalKeyManager(models.Manager):

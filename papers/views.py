@@ -6,6 +6,8 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.views.generic import ListView
 
+from core.models import as_read, unknown_last
+
 from . import charts
 from .models import Ability, Dataset, EvaluationTask, LanguageModel
 
@@ -15,13 +17,13 @@ class ModelListView(ListView):
     template_name = "papers/languagemodel_list.html"
     paginate_by = 100
     sort_options = {
-        "released": ["released", "name"],
-        "-released": ["-released", "name"],
-        "parameters": ["parameters_b", "name"],
-        "-parameters": ["-parameters_b", "name"],
-        "name": ["name"],
-        "organization": ["organization__name", "name"],
-        "open": ["-open_weights", "name"],
+        "released": [unknown_last("released"), as_read("name")],
+        "-released": [unknown_last("released", descending=True), as_read("name")],
+        "parameters": [unknown_last("parameters_b"), as_read("name")],
+        "-parameters": [unknown_last("parameters_b", descending=True), as_read("name")],
+        "name": [as_read("name")],
+        "organization": [unknown_last("organization__name"), as_read("name")],
+        "open": [unknown_last("open_weights", descending=True), as_read("name")],
     }
 
     def get_queryset(self):
@@ -70,7 +72,7 @@ class DatasetListView(ListView):
         datasets = Dataset.objects.select_related("organization").prefetch_related("tags")
         if (kind := self.request.GET.get("kind")) in Dataset.Kind.values:
             datasets = datasets.filter(kind=kind)
-        return datasets.order_by("kind", "name")
+        return datasets.order_by("kind", as_read("name"))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -2,12 +2,13 @@
 page, the paper list with its note counts and filters, and the pages of papers,
 models, datasets and organisations with their notes, meetings and mentions."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from core.models import as_read, unknown_last
 from notes.models import Meeting, Mention, Note, ReadingGroup, ReadingListItem
 from papers import charts
 from papers.filters import paper_filter_choices
@@ -39,10 +40,14 @@ class PaperListView(ListView):
     model = Paper
     paginate_by = 25
     sort_options = {
-        "newest": (_("newest first"), ["-year", "-month", "title_en"]),
-        "oldest": (_("oldest first"), ["year", "month", "title_en"]),
-        "title": (_("title"), ["title_en", "title_zh"]),
-        "notes": (_("most notes"), ["-note_count", "title_en"]),
+        # The paper_newest_first index serves the first order.
+        "newest": (_("newest first"), [*Paper._meta.ordering, F("id").desc()]),
+        "oldest": (
+            _("oldest first"),
+            [unknown_last("year"), unknown_last("month"), as_read("title_en"), "id"],
+        ),
+        "title": (_("title"), [as_read("title_en"), as_read("title_zh"), "id"]),
+        "notes": (_("most notes"), ["-note_count", as_read("title_en"), "id"]),
     }
 
     def get_queryset(self):

@@ -19,7 +19,9 @@ def _sides(obj, name):
     """Return the pair's non-empty sides as [(language code, text)], in the model's order."""
     declared = getattr(type(obj), name, None)
     prefer = declared.prefer if isinstance(declared, Bilingual) else ("zh", "en")
-    return [(code, text) for code in prefer if (text := getattr(obj, f"{name}_{code}", ""))]
+    sides = [(code, text) for code in prefer if (text := getattr(obj, f"{name}_{code}", ""))]
+    # The same text on both sides (an English title kept as the Chinese one) shows once.
+    return sides[:1] if len(sides) == 2 and sides[0][1] == sides[1][1] else sides
 
 
 @register.inclusion_tag("includes/_bilingual_title.html")

@@ -11,6 +11,7 @@ from core.models import (
     BilingualTitle,
     NaturalKeyManager,
     TimeStamped,
+    as_read,
 )
 from papers.models import Paper, Source
 
@@ -33,7 +34,7 @@ class GlossaryTerm(Writing):
     objects = NaturalKeyManager()
 
     class Meta:
-        ordering = ["title_en", "title_zh"]
+        ordering = [as_read("title_en"), "title_zh"]
         verbose_name = _("glossary term")
         verbose_name_plural = _("glossary terms")
 
@@ -72,7 +73,7 @@ class ReadingList(BilingualTitle, BilingualDescription, TimeStamped):
     objects = NaturalKeyManager()
 
     class Meta:
-        ordering = ["title_en", "title_zh"]
+        ordering = [as_read("title_en"), "title_zh"]
         verbose_name = _("reading list")
         verbose_name_plural = _("reading lists")
 

@@ -25,8 +25,12 @@ class MeetingQuerySet(models.QuerySet):
     def about(self, paper):
         """Return the meetings that presented the paper or discussed it (paper may be an
         OuterRef)."""
-        discussed = Meeting.papers.through.objects.filter(paper=paper).values("meeting")
-        return self.filter(models.Q(paper=paper) | models.Q(pk__in=discussed))
+        # Inside the nested subquery an outer reference must reach one level further out.
+        nested = models.OuterRef(paper) if isinstance(paper, models.OuterRef) else paper
+        discussed = Meeting.papers.through.objects.filter(
+            meeting=models.OuterRef("pk"), paper=nested
+        )
+        return self.filter(models.Q(paper=paper) | models.Exists(discussed))
 
     def get_by_natural_key(self, group_slug, number):
         return self.get(group__slug=group_slug, number=number)

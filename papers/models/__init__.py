@@ -1,14 +1,9 @@
 """The shared knowledge base: papers, language models, datasets and benchmarks."""
 
+from ..identifiers import ARXIV_ID_RE, validate_arxiv_id
 from .datasets import Ability, Dataset, EvaluationTask, TaggedDataset
 from .language_models import LanguageModel, LanguageModelQuerySet, ModelDataset, TaggedModel
-from .papers import (
-    ARXIV_ID_RE,
-    Paper,
-    PaperQuerySet,
-    TaggedPaper,
-    validate_arxiv_id,
-)
+from .papers import Paper, PaperQuerySet, TaggedPaper
 from .sources import Organization, Source, TaggedItem, TaggedNaturalKeyManager
 
 __all__ = [

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from core.models import BilingualDescription, NaturalKeyManager, TimeStamped
+from core.models import BilingualDescription, NaturalKeyManager, TimeStamped, as_read
 
 from .papers import Paper
 from .sources import Organization, Source, TaggedItem
@@ -53,7 +53,7 @@ class Dataset(BilingualDescription, TimeStamped):
     objects = NaturalKeyManager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [as_read("name")]
         verbose_name = _("dataset")
         verbose_name_plural = _("datasets")
 

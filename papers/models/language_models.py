@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from core.models import BilingualDescription, TimeStamped
+from core.models import BilingualDescription, TimeStamped, as_read, unknown_last
 
 from .datasets import Dataset
 from .papers import Paper
@@ -137,7 +137,7 @@ class LanguageModel(BilingualDescription, TimeStamped):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["released", "name"]
+        ordering = [unknown_last("released"), as_read("name")]
         verbose_name = _("language model")
         verbose_name_plural = _("language models")
         constraints = [

@@ -1,27 +1,28 @@
-"""Papers: the arXiv identifier rule, the list and detail read rules."""
-
-import re
+"""Papers of the knowledge base, stored under their arXiv identifier when they have one."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from core.models import Bilingual, BilingualTitle, TimeStamped
+from core.models import Bilingual, BilingualTitle, TimeStamped, as_read
 
+from ..identifiers import ArxivIdField, normalize_arxiv_id, validate_arxiv_id
 from .sources import Organization, Source, TaggedItem
 
-# New-style identifiers (0704.0001 onwards) with an optional version suffix.
-ARXIV_ID_RE = re.compile(r"^[0-9]{4}\.[0-9]{4,5}(v[0-9]+)?$")  # ASCII digits only
-validate_arxiv_id = RegexValidator(
-    ARXIV_ID_RE,
-    _("Enter an arXiv identifier such as 2303.18223 (four digits, a dot, four or five digits)."),
-    code="invalid_arxiv_id",
-)
+# Newest first, undated papers last: an expression that an index serves on SQLite and
+# PostgreSQL alike (SQLite's indexes cannot say NULLS LAST).
+NEWEST_FIRST = [
+    Coalesce("year", 0).desc(),
+    Coalesce("month", 0).desc(),
+    as_read("title_en"),
+]
 
 
 class TaggedPaper(TaggedItem):
@@ -56,15 +57,15 @@ class Paper(BilingualTitle, TimeStamped):
     month = models.PositiveSmallIntegerField(
         _("month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
-    arxiv_id = models.CharField(
+    arxiv_id = ArxivIdField(
         _("arXiv ID"),
-        max_length=20,
+        max_length=32,
         null=True,
         blank=True,
         unique=True,
         validators=[validate_arxiv_id],
         error_messages={"unique": _("A paper with this arXiv ID is already in the library.")},
-        help_text=_("For example 2303.18223."),
+        help_text=_("For example 2303.18223, or paste the arXiv link."),
     )
     url = models.URLField(_("URL"), max_length=500, blank=True)
     pdf_url = models.URLField(_("PDF"), max_length=500, blank=True)
@@ -82,13 +83,13 @@ class Paper(BilingualTitle, TimeStamped):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-year", "-month", "title_en"]
+        ordering = NEWEST_FIRST
         verbose_name = _("paper")
         verbose_name_plural = _("papers")
         indexes = [
             # The paper list's (and, with -id, the admin's) default order: a page of 25
             # is read from the index instead of sorting the whole library.
-            models.Index(fields=["-year", "-month", "title_en", "-id"], name="paper_newest_first"),
+            models.Index(*NEWEST_FIRST, F("id").desc(), name="paper_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -108,9 +109,25 @@ class Paper(BilingualTitle, TimeStamped):
         if not (self.title_en or self.title_zh):
             raise ValidationError({"title_en": _("Give the paper's title.")})
 
+    def unique_error_message(self, model_class, unique_check):
+        """Name and link the paper that already has this arXiv ID."""
+        if tuple(unique_check) == ("arxiv_id",):
+            existing = Paper.objects.exclude(pk=self.pk).filter(arxiv_id=self.arxiv_id).first()
+            if existing is not None:
+                return ValidationError(
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("A paper with this arXiv ID is already in the library:"),
+                        existing.get_absolute_url(),
+                        existing.title,
+                    ),
+                    code="unique",
+                )
+        return super().unique_error_message(model_class, unique_check)
+
     def save(self, *args, **kwargs):
         # An empty identifier is stored as NULL so that uniqueness ignores it.
-        self.arxiv_id = (self.arxiv_id or "").strip() or None
+        self.arxiv_id = normalize_arxiv_id(self.arxiv_id) or None
         super().save(*args, **kwargs)
 
     @property

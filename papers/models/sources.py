@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TaggedItemBase
 
-from core.models import NaturalKeyManager
+from core.models import NaturalKeyManager, as_read
 
 
 class Source(models.Model):
@@ -47,7 +47,7 @@ class Organization(models.Model):
     objects = NaturalKeyManager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [as_read("name")]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
 

@@ -15,7 +15,15 @@ def test_paper_arxiv_id_accepts_well_formed_ids(arxiv_id):
 
 
 @pytest.mark.parametrize(
-    "arxiv_id", ["2303.182", "arXiv:2303.18223", "2303-18223", "hello", "23031.8223", "2303.18223 "]
+    "arxiv_id",
+    [
+        "2303.182",
+        "2303-18223",
+        "hello",
+        "23031.8223",
+        "2303.18223v",
+        "https://example.org/2303.18223",
+    ],
 )
 def test_paper_arxiv_id_rejects_malformed_ids(arxiv_id):
     paper = PaperFactory.build(arxiv_id=arxiv_id)
@@ -35,9 +43,32 @@ def test_paper_arxiv_id_unique_check_gives_a_message():
     duplicate = PaperFactory.build(arxiv_id="2303.18223")
     with pytest.raises(ValidationError) as excinfo:
         duplicate.full_clean()
+    first = Paper.objects.get(arxiv_id="2303.18223")
     assert excinfo.value.message_dict["arxiv_id"] == [
-        "A paper with this arXiv ID is already in the library."
+        "A paper with this arXiv ID is already in the library: "
+        f'<a href="/papers/{first.slug}/">{first.title}</a>'
     ]
+
+
+@pytest.mark.parametrize(
+    ("pasted", "stored"),
+    [
+        ("https://arxiv.org/abs/2201.11903", "2201.11903"),
+        ("https://arxiv.org/pdf/2201.11903v2.pdf", "2201.11903"),
+        ("http://export.arxiv.org/abs/2201.11903v1", "2201.11903"),
+        ("arXiv:2303.18223", "2303.18223"),
+        ("2303.18223v15", "2303.18223"),
+        (" 2303.18223 ", "2303.18223"),
+        ("hep-th/9901001", "hep-th/9901001"),
+        ("https://arxiv.org/abs/math.GT/0309136v1", "math.GT/0309136"),
+    ],
+)
+def test_paper_arxiv_id_cleans_pasted_references(pasted, stored):
+    paper = PaperFactory.build(arxiv_id=pasted)
+    paper.full_clean()
+    paper.save()
+    paper.refresh_from_db()
+    assert paper.arxiv_id == stored
 
 
 def test_paper_without_arxiv_id_stores_null_so_many_may_lack_one():

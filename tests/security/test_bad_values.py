@@ -39,7 +39,7 @@ def test_invalid_arxiv_id_is_refused(staff_client, arxiv_id):
 def test_duplicate_paper_is_refused(staff_client):
     PaperFactory(arxiv_id="2303.18223", slug="survey")
     response = add_paper(staff_client, arxiv_id="2303.18223", slug="survey")
-    assertContains(response, "A paper with this arXiv ID is already in the library.")
+    assertContains(response, "A paper with this arXiv ID is already in the library:")
     assertContains(response, "Paper with this Slug already exists.")
     assert Paper.objects.count() == 1
 

@@ -1,0 +1,66 @@
+"""arXiv identifiers: what the library stores, and how a pasted reference becomes one.
+
+A paper is stored under its identifier without a version: new style ``2303.18223``
+(four digits, a dot, four or five digits; from 2007) or old style ``hep-th/9901001``
+(archive, optional subject class, seven digits). What members paste is cleaned to
+that: ``https://arxiv.org/abs/2201.11903``, a PDF or HTML link, ``arXiv:2303.18223``
+and a version suffix (``2303.18223v15``) all name the same paper.
+"""
+
+import re
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+NEW_STYLE = r"[0-9]{4}\.[0-9]{4,5}"  # ASCII digits only
+OLD_STYLE = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]{2}(?:-[a-z]{2})?)?/[0-9]{7}"
+ARXIV_ID_RE = re.compile(rf"^(?:{NEW_STYLE}|{OLD_STYLE})$")
+PASTED = re.compile(
+    rf"""^(?:https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/|arxiv:)?
+    (?P<id>{NEW_STYLE}|{OLD_STYLE})(?:v[0-9]+)?(?:\.pdf)?/?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+validate_arxiv_id = RegexValidator(
+    ARXIV_ID_RE,
+    _(
+        "Enter an arXiv identifier such as 2303.18223 or hep-th/9901001, or paste the "
+        "paper's arXiv link."
+    ),
+    code="invalid_arxiv_id",
+)
+
+
+def normalize_arxiv_id(value):
+    """Return the stored form of a pasted arXiv reference, or the text as it was (stripped)
+    when it is not one, for the validator to refuse with its message."""
+    text = (value or "").strip()
+    match = PASTED.match(text)
+    if not match:
+        return text
+    found = match.group("id")
+    if "/" in found:  # old style: the archive's name is lower case (math.GT, hep-th)
+        archive, number = found.split("/")
+        name, dot, subject = archive.partition(".")
+        found = f"{name.lower()}{dot}{subject}/{number}"
+    return found
+
+
+class ArxivIdFormField(forms.CharField):
+    """Takes a pasted link or reference (longer than an identifier) and cleans it."""
+
+    def to_python(self, value):
+        return normalize_arxiv_id(super().to_python(value))
+
+
+class ArxivIdField(models.CharField):
+    """A CharField that cleans pasted arXiv references to the bare identifier."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_arxiv_id(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": ArxivIdFormField, **kwargs, "max_length": 300})
