@@ -1,0 +1,174 @@
+"""Model families: the stored family root, and pages that read only the families they draw."""
+
+import signal
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from papers.models import LanguageModel
+from papers.models.language_models import family_roots
+from tests.factories import LanguageModelFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def deadline(seconds=10):
+    """Fail, rather than hang the run, if the block takes longer than this."""
+
+    def expire(signum, frame):
+        raise TimeoutError(f"still running after {seconds}s: a loop that never ends?")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def roots():
+    """Return {slug: slug of the stored family root, or None}, read afresh."""
+    slugs = dict(LanguageModel.objects.values_list("pk", "slug"))
+    return {
+        slug: slugs.get(root)
+        for slug, root in LanguageModel.objects.values_list("slug", "family_root")
+    }
+
+
+def expected_roots():
+    """Return {slug: slug of the top of its base-model chain, or None for a root}."""
+    bases = dict(LanguageModel.objects.values_list("pk", "base_model"))
+    slugs = dict(LanguageModel.objects.values_list("pk", "slug"))
+    return {
+        slugs[pk]: None if root == pk else slugs[root] for pk, root in family_roots(bases).items()
+    }
+
+
+def chain(*names, base=None):
+    """Make models named so, each derived from the one before; return them."""
+    made = []
+    for name in names:
+        relation = "lora" if base else ""
+        base = LanguageModelFactory(
+            name=name, slug=name.lower(), base_model=base, relation=relation
+        )
+        made.append(base)
+    return made
+
+
+def grow_families(count, size=4):
+    """Make count families of size models (a root, two children, a grandchild), and as
+    many lone models; return the roots."""
+    organization = OrganizationFactory()
+    made = []
+    for _ in range(count):
+        root = LanguageModelFactory(organization=organization)
+        first = LanguageModelFactory(base_model=root, relation="lora")
+        LanguageModelFactory(base_model=root, relation="instruction_tuning")
+        for _ in range(size - 3):
+            LanguageModelFactory(base_model=first, relation="rlhf")
+        LanguageModelFactory(organization=organization)
+        made.append(root)
+    return made
+
+
+# The functions that compute roots.
+
+
+def test_family_roots_follow_each_chain_to_its_top():
+    assert family_roots({1: None, 2: 1, 3: 2, 4: None, 5: 4, 6: 99}) == {
+        1: 1, 2: 1, 3: 1, 4: 4, 5: 4, 6: 6,
+    }  # fmt: skip
+
+
+def test_family_roots_root_a_cycle_at_its_smallest_pk():
+    with deadline():
+        assert family_roots({5: 3, 3: 4, 4: 5, 7: 4, 8: 7, 9: 9}) == {
+            3: 3, 4: 3, 5: 3, 7: 3, 8: 3, 9: 9,
+        }  # fmt: skip
+
+
+def test_a_new_model_gets_its_base_models_root():
+    llama, alpaca, lora = chain("LLaMA", "Alpaca", "Alpaca-LoRA")
+    assert (llama.family_root_id, alpaca.family_root_id, lora.family_root_id) == (
+        None,
+        llama.pk,
+        llama.pk,
+    )
+    assert roots() == {"llama": None, "alpaca": "llama", "alpaca-lora": "llama"}
+
+
+def test_re_parenting_a_subtree_moves_the_whole_subtree():
+    chain("LLaMA", "Alpaca", "Alpaca-LoRA", "Alpaca-LoRA-Chat")
+    chain("Vicuna")
+    alpaca_lora = LanguageModel.objects.get(slug="alpaca-lora")
+    chat = LanguageModel.objects.get(slug="alpaca-lora-chat")  # read before the move
+    alpaca_lora.base_model = LanguageModel.objects.get(slug="vicuna")
+    alpaca_lora.save()
+    assert roots() == expected_roots()
+    assert roots() == {
+        "llama": None,
+        "alpaca": "llama",
+        "vicuna": None,
+        "alpaca-lora": "vicuna",
+        "alpaca-lora-chat": "vicuna",
+    }
+    # Saving a model read before the move does not write back its old root.
+    chat.name = "Alpaca-LoRA-Chat v2"
+    chat.save()
+    assert roots()["alpaca-lora-chat"] == "vicuna"
+    # Cut loose, the subtree is a family of its own.
+    alpaca_lora.base_model = None
+    alpaca_lora.relation = ""
+    alpaca_lora.save()
+    assert roots() == expected_roots()
+    assert (roots()["alpaca-lora"], roots()["alpaca-lora-chat"]) == (None, "alpaca-lora")
+
+
+def test_a_root_given_a_base_takes_its_family_along():
+    chain("LLaMA", "Alpaca")
+    gpt, chatgpt = chain("GPT", "ChatGPT")
+    llama = LanguageModel.objects.get(slug="llama")
+    llama.base_model = chatgpt
+    llama.save()
+    assert set(roots().values()) == {None, "gpt"}
+    assert roots() == expected_roots()
+
+
+def test_deleting_a_model_roots_the_families_below_it():
+    chain("LLaMA", "Alpaca", "Alpaca-LoRA")
+    LanguageModelFactory(slug="vicuna", base_model=LanguageModel.objects.get(slug="llama"))
+    LanguageModel.objects.filter(slug="llama").delete()
+    assert roots() == {"alpaca": None, "alpaca-lora": "alpaca", "vicuna": None}
+
+
+def test_recompute_puts_right_what_bulk_updates_left_wrong():
+    chain("LLaMA", "Alpaca", "Alpaca-LoRA")
+    chain("Vicuna")
+    LanguageModel.objects.filter(slug="alpaca").update(
+        base_model=LanguageModel.objects.get(slug="vicuna")
+    )
+    assert roots()["alpaca-lora"] == "llama"  # stale: update() goes round save()
+    assert LanguageModel.recompute_family_roots() == 2
+    assert roots() == expected_roots()
+    assert roots()["alpaca-lora"] == "vicuna"
+    assert LanguageModel.recompute_family_roots() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_existing_models_their_roots():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("papers", "0003_paper_newest_first_index")])
+    old = executor.loader.project_state([("papers", "0003_paper_newest_first_index")]).apps
+    Old = old.get_model("papers", "LanguageModel")
+    llama = Old.objects.create(slug="llama", name="LLaMA")
+    alpaca = Old.objects.create(slug="alpaca", name="Alpaca", base_model=llama)
+    Old.objects.create(slug="alpaca-lora", name="Alpaca-LoRA", base_model=alpaca)
+    Old.objects.create(slug="gpt", name="GPT")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert roots() == {"llama": None, "alpaca": "llama", "alpaca-lora": "llama", "gpt": None}
