@@ -6,6 +6,7 @@ from django.dispatch import receiver
 
 from core.models import RenderedMarkdown
 from core.wikilinks import Index
+from papers.models import LanguageModel
 
 
 def markdown_models():
@@ -28,7 +29,10 @@ def rerender_all():
 
 @receiver(post_save)
 def render_raw_save(sender, instance, raw, **kwargs):
-    """loaddata saves without calling save(): render those records here."""
+    """loaddata saves without calling save(): render those records here, and give a
+    language model (and what derives from it) its family root."""
+    if raw and isinstance(instance, LanguageModel):
+        instance.update_family_roots()
     if raw and isinstance(instance, RenderedMarkdown):
         instance.render_markdown()
         targets = list(instance.markdown_fields.values())

@@ -1,12 +1,17 @@
 """Model families: the stored family root, and pages that read only the families they draw."""
 
+import json
 import signal
 from contextlib import contextmanager
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from bench.synthetic import Generator
 from papers.models import LanguageModel
 from papers.models.language_models import family_roots
 from tests.factories import LanguageModelFactory, OrganizationFactory
@@ -157,6 +162,74 @@ def test_recompute_puts_right_what_bulk_updates_left_wrong():
     assert roots() == expected_roots()
     assert roots()["alpaca-lora"] == "vicuna"
     assert LanguageModel.recompute_family_roots() == 0
+
+
+# Loads that go round save().
+
+
+def test_loaddata_raw_saves_get_their_roots(tmp_path):
+    # Derivatives before their bases: loaddata defers those links and saves them again.
+    records = [
+        {"model": "papers.languagemodel", "fields": {"slug": s, "name": s, "base_model": [b]}}
+        for s, b in [("alpaca-lora", "alpaca"), ("alpaca", "llama"), ("vicuna", "llama")]
+    ]
+    records.append({"model": "papers.languagemodel", "fields": {"slug": "llama", "name": "L"}})
+    for record in records:
+        record["fields"].update(created="2024-01-01T00:00:00Z", updated="2024-01-01T00:00:00Z")
+    path = tmp_path / "models.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    call_command("loaddata", str(path), verbosity=0)
+    assert roots() == {"llama": None, "alpaca": "llama", "alpaca-lora": "llama", "vicuna": "llama"}
+    # Loading again over existing rows (which writes their family root as empty) also ends right.
+    call_command("loaddata", str(path), verbosity=0)
+    assert roots() == expected_roots()
+
+
+def test_a_raw_save_re_roots_what_derives_from_it():
+    chain("LLaMA", "Alpaca", "Alpaca-LoRA")
+    chain("Vicuna")
+    alpaca = LanguageModel.objects.get(slug="alpaca")
+    alpaca.base_model = LanguageModel.objects.get(slug="vicuna")
+    data = serializers.serialize("json", [alpaca])
+    for deserialized in serializers.deserialize("json", data):
+        deserialized.save()  # as loaddata does: save_base(raw=True), no save()
+    assert roots() == {"llama": None, "alpaca": "vicuna", "alpaca-lora": "vicuna", "vicuna": None}
+
+
+def test_loaddemo_ends_with_every_root_right(tmp_path):
+    fixture = """
+- model: papers.languagemodel
+  fields: {slug: alpaca, name: Alpaca, base_model: [llama], relation: instruction_tuning,
+           created: '2024-01-01T00:00:00Z', updated: '2024-01-01T00:00:00Z'}
+- model: papers.languagemodel
+  fields: {slug: llama, name: LLaMA, created: '2024-01-01T00:00:00Z',
+           updated: '2024-01-01T00:00:00Z'}
+- model: papers.languagemodel
+  fields: {slug: alpaca-lora, name: Alpaca-LoRA, base_model: [alpaca], relation: lora,
+           created: '2024-01-01T00:00:00Z', updated: '2024-01-01T00:00:00Z'}
+"""
+    (tmp_path / "20_models.yaml").write_text(fixture, encoding="utf-8")
+    call_command("loaddemo", fixtures_dir=tmp_path, stdout=None)
+    assert roots() == {"llama": None, "alpaca": "llama", "alpaca-lora": "llama"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_ends_with_every_root_right(tmp_path):
+    chain("LLaMA", "Alpaca", "Alpaca-LoRA")
+    chain("Vicuna", "Vicuna-LoRA")
+    before = roots()
+    path = tmp_path / "site.json.gz"
+    call_command("backup", output=path)
+    call_command("flush", interactive=False, verbosity=0)
+    ContentType.objects.clear_cache()
+    call_command("restore", path, stdout=None)
+    assert roots() == before == expected_roots()
+
+
+def test_synthetic_bench_data_gets_its_roots():
+    Generator(papers=20, notes_per_paper=1).run()
+    assert LanguageModel.objects.exclude(family_root=None).count() == 28
+    assert roots() == expected_roots()
 
 
 @pytest.mark.django_db(transaction=True)

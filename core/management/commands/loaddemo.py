@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from core.rendering import render_raw_save, rerender_all
+from papers.models import LanguageModel
 from search.index import rebuild as rebuild_search_index
 
 # Fields that, with the model label, name a fixture record that has no slug.
@@ -114,6 +115,7 @@ class Command(BaseCommand):
                 except Exception as exc:
                     raise CommandError(self.failure_message(files, exc)) from exc
                 move_revisions_on(revisions)
+                LanguageModel.recompute_family_roots()  # the raw-save hook was off
                 rendered = rerender_all()
                 # Raw saves are not indexed one by one; index everything once.
                 rebuild_search_index()
