@@ -10,8 +10,10 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 
 from bench.synthetic import Generator
+from papers.charts import Family
 from papers.models import LanguageModel
 from papers.models.language_models import family_roots
 from tests.factories import LanguageModelFactory, OrganizationFactory
@@ -164,6 +166,34 @@ def test_recompute_puts_right_what_bulk_updates_left_wrong():
     assert LanguageModel.recompute_family_roots() == 0
 
 
+def test_a_cycle_of_base_models_does_not_hang(member_client):
+    a, b, c = chain("A", "B", "C")
+    # clean() refuses this; a bulk update does not go through it.
+    LanguageModel.objects.filter(pk=b.pk).update(base_model=c)
+    with deadline():
+        assert LanguageModel.recompute_family_roots() == 2
+        assert roots() == {"a": None, "b": None, "c": "b"}  # rooted at its smallest pk
+        b.refresh_from_db()
+        b.name = "B2"
+        b.save()
+        a.refresh_from_db()
+        a.update_family_roots()
+        d = LanguageModelFactory(slug="d", base_model=c)  # hangs below the cycle
+        assert d.family_root_id == b.pk
+        family = Family.containing(d)
+        assert [m.slug for m in family.members()] == ["b", "c", "d"]
+        assert family.ancestors(d) == [b, c]
+        assert member_client.get(d.get_absolute_url()).status_code == 200
+        page = member_client.get(reverse("papers:model_family"))
+        assert page.status_code == 200
+        # Breaking the cycle through save() gives a proper root again.
+        c.refresh_from_db()
+        c.base_model = None
+        c.relation = ""
+        c.save()
+    assert roots() == {"a": None, "b": "c", "c": None, "d": "c"}
+
+
 # Loads that go round save().
 
 
@@ -245,3 +275,82 @@ def test_the_migration_gives_existing_models_their_roots():
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert roots() == {"llama": None, "alpaca": "llama", "alpaca-lora": "llama", "gpt": None}
+
+
+# The pages read only the families they draw.
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_family_page_queries_do_not_grow(member_client, django_assert_num_queries, count):
+    grow_families(count, size=3 + count)
+    with django_assert_num_queries(4):  # the user, a count, the page's roots, their models
+        response = member_client.get(reverse("papers:model_family"))
+    assert len(response.context["trees"]) == count
+    assert response.content.decode().count('class="node') == count * (3 + count)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_model_page_queries_do_not_grow(member_client, django_assert_num_queries, count):
+    roots_made = grow_families(count, size=3 + count)
+    model = LanguageModel.objects.filter(base_model=roots_made[0]).first()
+    with django_assert_num_queries(9):
+        response = member_client.get(model.get_absolute_url())
+    assert response.context["ancestors"] == [roots_made[0]]
+    assert response.content.decode().count('class="node') == 3 + count
+
+
+def test_model_page_draws_only_its_own_family(member_client):
+    llama, alpaca, _lora = chain("LLaMA", "Alpaca", "Alpaca-LoRA")
+    chain("GPT", "ChatGPT")
+    response = member_client.get(alpaca.get_absolute_url())
+    content = response.content.decode()
+    assert content.count('class="node') == 3
+    assert "ChatGPT" not in content
+    assert response.context["ancestors"] == [llama]
+
+
+def test_families_come_largest_first_then_by_root_name(member_client):
+    chain("Zeta", "Zeta-1")
+    beta = LanguageModelFactory(name="Beta", slug="beta")
+    LanguageModelFactory(base_model=beta, relation="lora")
+    LanguageModelFactory(base_model=beta, relation="lora")
+    chain("Alpha", "Alpha-1")
+    chain("Lonely")
+    response = member_client.get(reverse("papers:model_family"))
+    assert [family.root.slug for family, _svg in response.context["trees"]] == [
+        "beta",
+        "alpha",
+        "zeta",
+    ]
+    assert len(Family.all()) == 3
+    assert [f.root.slug for f in Family.all()[1:]] == ["alpha", "zeta"]
+
+
+def test_family_pages_share_out_the_families_in_order(member_client):
+    for i in range(12):
+        chain(f"Root-{i:02d}", f"Child-{i:02d}")
+    second = member_client.get(reverse("papers:model_family") + "?page=2")
+    assert [family.root.slug for family, _svg in second.context["trees"]] == [
+        "root-10",
+        "root-11",
+    ]
+    assert second.context["page_obj"].paginator.num_pages == 2
+    last = member_client.get(reverse("papers:model_family") + "?page=99")
+    assert last.context["page_obj"].number == 2
+
+
+def test_a_family_is_read_without_reading_the_other_models(monkeypatch):
+    grow_families(3)
+    _llama, alpaca, _lora = chain("LLaMA", "Alpaca", "Alpaca-LoRA")
+    read = []
+    from_db = LanguageModel.from_db.__func__
+
+    def counting_from_db(cls, db, field_names, values):
+        read.append(values)
+        return from_db(cls, db, field_names, values)
+
+    monkeypatch.setattr(LanguageModel, "from_db", classmethod(counting_from_db))
+    assert len(Family.containing(alpaca).members()) == len(read) == 3
+    read.clear()
+    assert [len(family.members()) for family in Family.all()[1:3]] == [4, 4]
+    assert len(read) == 8
