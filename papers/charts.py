@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -29,21 +30,28 @@ class Family:
     children: dict = field(default_factory=dict)  # pk → [LanguageModel]
 
     @classmethod
-    def of_roots(cls, root_pks):
-        """Return the families of these roots, in the same order, from one query that reads
-        only their members (models whose family root is one of them)."""
-        if not root_pks:
-            return []
-        members = list(
-            LanguageModel.objects.filter(Q(pk__in=root_pks) | Q(family_root__in=root_pks))
+    def _members(cls, roots):
+        """Read the members of the families of these roots (pks, or a query giving them)
+        in one query: each root and every model whose family root it is. Return them by
+        pk, and each one's derived models."""
+        members = (
+            LanguageModel.objects.filter(Q(pk__in=roots) | Q(family_root__in=roots))
             .only(*DRAWN_FIELDS)
             .order_by("released", "pk")
         )
         by_pk = {m.pk: m for m in members}
         children = {}
-        for m in members:
+        for m in by_pk.values():
             if m.base_model_id in by_pk:
                 children.setdefault(m.base_model_id, []).append(m)
+        return by_pk, children
+
+    @classmethod
+    def of_roots(cls, root_pks):
+        """Return the families of these roots, in the same order."""
+        if not root_pks:
+            return []
+        by_pk, children = cls._members(root_pks)
         return [cls(by_pk[pk], children) for pk in root_pks if pk in by_pk]
 
     @classmethod
@@ -54,9 +62,12 @@ class Family:
 
     @classmethod
     def containing(cls, model):
-        root_pk = model.family_root_id or model.pk
-        families = cls.of_roots([root_pk])
-        return families[0] if families else cls(model)
+        # The root is read in the same query, not taken from the instance, which may have
+        # been read before a model above it moved.
+        root = LanguageModel.objects.filter(pk=model.pk).values(root=Coalesce("family_root", "pk"))
+        by_pk, children = cls._members(root)
+        roots = [m for m in by_pk.values() if m.family_root_id is None]
+        return cls(roots[0], children) if roots else cls(model)
 
     def __post_init__(self):
         # Keep only the tree below the root, each model once: a cycle of base models

@@ -354,3 +354,13 @@ def test_a_family_is_read_without_reading_the_other_models(monkeypatch):
     read.clear()
     assert [len(family.members()) for family in Family.all()[1:3]] == [4, 4]
     assert len(read) == 8
+
+
+def test_a_family_is_found_from_the_database_not_from_an_old_instance():
+    _llama, alpaca, lora = chain("LLaMA", "Alpaca", "Alpaca-LoRA")
+    (vicuna,) = chain("Vicuna")
+    moved = LanguageModel.objects.get(pk=alpaca.pk)
+    moved.base_model = vicuna
+    moved.save()
+    family = Family.containing(lora)  # lora still holds LLaMA as its root
+    assert (family.root, family.ancestors(lora)) == (vicuna, [vicuna, alpaca])
