@@ -301,6 +301,7 @@ class Generator:
                 parent = root if i % 15 < 5 else models[(i // 15) * 15 + i % 5]
                 model.base_model, model.relation = parent, LanguageModel.Relation.INSTRUCTION_TUNING
         LanguageModel.objects.bulk_update(models, ["base_model", "relation"], batch_size=BATCH)
+        LanguageModel.recompute_family_roots()  # bulk_update goes round save()
         self.models, self.families = models, families
         datasets = []
         for i in range(self.counts["datasets"]):

@@ -1,18 +1,25 @@
 """Draw model families and the release timeline as SVG, from the database.
 
-Both drawings are built on the server from one query each, so they work
-without JavaScript, print well, and need nothing from outside the site.
+Both drawings are built on the server from a query or two, which read only the
+models drawn, so they work without JavaScript, print well, and need nothing from
+outside the site.
 """
 
 import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .models import LanguageModel
+
+# What the family drawings, the lineage lists and their links read of a model.
+DRAWN_FIELDS = ["slug", "name", "released", "parameters_b", "parameter_sizes", "open_weights"]
+DRAWN_FIELDS += ["base_model", "relation", "family_root"]
 
 
 @dataclass
@@ -23,31 +30,44 @@ class Family:
     children: dict = field(default_factory=dict)  # pk → [LanguageModel]
 
     @classmethod
-    def _load(cls):
-        models = list(LanguageModel.objects.select_related("organization").order_by("released"))
-        by_pk = {m.pk: m for m in models}
+    def _members(cls, roots):
+        """Read the members of the families of these roots (pks, or a query giving them)
+        in one query: each root and every model whose family root it is. Return them by
+        pk, and each one's derived models."""
+        members = (
+            LanguageModel.objects.filter(Q(pk__in=roots) | Q(family_root__in=roots))
+            .only(*DRAWN_FIELDS)
+            .order_by("released", "pk")
+        )
+        by_pk = {m.pk: m for m in members}
         children = {}
-        for m in models:
+        for m in by_pk.values():
             if m.base_model_id in by_pk:
                 children.setdefault(m.base_model_id, []).append(m)
-        roots = [m for m in models if m.base_model_id not in by_pk]
-        return roots, children, by_pk
+        return by_pk, children
+
+    @classmethod
+    def of_roots(cls, root_pks):
+        """Return the families of these roots, in the same order."""
+        if not root_pks:
+            return []
+        by_pk, children = cls._members(root_pks)
+        return [cls(by_pk[pk], children) for pk in root_pks if pk in by_pk]
 
     @classmethod
     def all(cls):
-        """Return every family with at least one derived model, largest first."""
-        roots, children, _by_pk = cls._load()
-        families = [cls(root, children) for root in roots if root.pk in children]
-        return sorted(families, key=lambda f: (-len(f.members()), f.root.name))
+        """Return every family with at least one derived model, largest first, as a lazy
+        sequence for a Paginator: counting and slicing it read only what a page shows."""
+        return FamilyList()
 
     @classmethod
     def containing(cls, model):
-        roots, children, by_pk = cls._load()
-        node, seen = by_pk.get(model.pk, model), set()
-        while node.base_model_id in by_pk and node.pk not in seen:
-            seen.add(node.pk)
-            node = by_pk[node.base_model_id]
-        return cls(node, children)
+        # The root is read in the same query, not taken from the instance, which may have
+        # been read before a model above it moved.
+        root = LanguageModel.objects.filter(pk=model.pk).values(root=Coalesce("family_root", "pk"))
+        by_pk, children = cls._members(root)
+        roots = [m for m in by_pk.values() if m.family_root_id is None]
+        return cls(roots[0], children) if roots else cls(model)
 
     def __post_init__(self):
         # Keep only the tree below the root, each model once: a cycle of base models
@@ -92,6 +112,37 @@ class Family:
             node = parents[node.pk]
             chain.append(node)
         return list(reversed(chain))
+
+
+class FamilyList:
+    """Every family with at least one derived model, largest first, then by root name.
+
+    Families are counted and ordered in the database by their members' family root, so
+    ``count()`` is one query and a slice two (its roots, then their members), however
+    many models there are. Paginator takes it as it takes a QuerySet.
+    """
+
+    def __init__(self):
+        self.sizes = (
+            LanguageModel.objects.exclude(family_root=None)
+            .values("family_root")
+            .annotate(size=Count("pk"))
+            .order_by("-size", "family_root__name", "family_root__released", "family_root")
+        )
+
+    def count(self):
+        return self.sizes.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Family.of_roots([row["family_root"] for row in self.sizes[index]])
+        return self[index : index + 1][0]
+
+    def __iter__(self):
+        return iter(self[:])
 
 
 NODE_W, NODE_H, COL_W, ROW_H, PAD = 170, 38, 300, 50, 16

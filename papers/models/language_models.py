@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -13,6 +15,33 @@ from core.models import BilingualDescription, TimeStamped, as_read, unknown_last
 from .datasets import Dataset
 from .papers import Paper
 from .sources import Organization, Source, TaggedItem
+
+_UNLOADED = object()  # a field not read from the database
+
+
+def family_roots(bases):
+    """Given {pk: base pk or None}, return {pk: root pk}: the top of each chain of base
+    models (a base missing from ``bases`` counts as none). A cycle, which clean() refuses
+    but a bulk update can make, is rooted at its smallest pk, as is whatever hangs off it."""
+    roots = {}
+    for start in bases:
+        path, position, node = [], {}, start
+        while node not in roots:
+            position[node] = len(path)
+            path.append(node)
+            parent = bases.get(node)
+            if parent not in bases:
+                root = node
+                break
+            if parent in position:
+                root = min(path[position[parent] :])
+                break
+            node = parent
+        else:
+            root = roots[node]
+        for pk in path:
+            roots[pk] = root
+    return roots
 
 
 class TaggedModel(TaggedItem):
@@ -119,6 +148,21 @@ class LanguageModel(BilingualDescription, TimeStamped):
         verbose_name=_("base model"),
     )
     relation = models.CharField(_("relation to base"), max_length=30, choices=Relation, blank=True)
+    # The model at the top of this one's chain of base models, so that a family is read
+    # in one query; empty for a model that is its own root. Derived from base_model:
+    # save() keeps it (for the model and everything below it), so does the raw-save hook
+    # of loaddata, and recompute_family_roots() puts it right after a bulk load. Not in
+    # fixtures or backups. A cycle of base models is rooted at its smallest primary key.
+    family_root = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        serialize=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("family root"),
+    )
     papers = models.ManyToManyField(
         Paper, blank=True, related_name="language_models", verbose_name=_("papers")
     )
@@ -134,7 +178,7 @@ class LanguageModel(BilingualDescription, TimeStamped):
     tags = TaggableManager(through=TaggedModel, blank=True, verbose_name=_("topics"))
 
     objects = LanguageModelQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["family_root"])
 
     class Meta:
         ordering = [unknown_last("released"), as_read("name")]
@@ -154,6 +198,70 @@ class LanguageModel(BilingualDescription, TimeStamped):
 
     def natural_key(self):
         return (self.slug,)
+
+    _loaded_base_model_id = _UNLOADED
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_base_model_id = instance.__dict__.get("base_model_id", _UNLOADED)
+        return instance
+
+    def save(self, *args, **kwargs):
+        # A new row with no primary key yet has nothing derived from it.
+        fresh = self._state.adding and self.pk is None
+        moved = self._state.adding or (
+            self.__dict__.get("base_model_id", _UNLOADED) != self._loaded_base_model_id
+        )
+        if not moved:
+            # Not the root read with this instance: a model above it may have moved since.
+            self.family_root_id = self._root_through_base()
+        super().save(*args, **kwargs)
+        self._loaded_base_model_id = self.__dict__.get("base_model_id", _UNLOADED)
+        if moved and not (fresh and self.base_model_id is None):
+            self.update_family_roots()
+
+    def _root_through_base(self):
+        if self.base_model_id is None:
+            return None
+        base = type(self)._base_manager.filter(pk=self.base_model_id)
+        root = base.values_list("family_root", flat=True).first() or self.base_model_id
+        return None if root == self.pk else root
+
+    def update_family_roots(self):
+        """Give this model and every model derived from it, however far down, the root of
+        this model's chain of base models, as the database holds them now."""
+        manager = type(self)._base_manager
+        chain, node = [], self.pk
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = manager.filter(pk=node).values_list("base_model", flat=True).first()
+        root = chain[-1] if node is None else min(chain[chain.index(node) :])
+        below, frontier = {self.pk}, [self.pk]
+        while frontier:
+            kids = manager.filter(base_model__in=frontier).values_list("pk", flat=True)
+            frontier = [pk for pk in kids if pk not in below]
+            below.update(frontier)
+        manager.filter(pk__in=below - {root}).update(family_root=root)
+        if root in below:
+            manager.filter(pk=root).update(family_root=None)
+        self.family_root_id = None if root == self.pk else root
+
+    @classmethod
+    def recompute_family_roots(cls):
+        """Recompute every model's family root from the base models: after bulk_create,
+        bulk_update, a loaddata without the raw-save hook, or anything else that went
+        round save(). Return how many models changed."""
+        rows = list(cls._base_manager.values_list("pk", "base_model", "family_root"))
+        roots = family_roots({pk: base for pk, base, _root in rows})
+        wanted = {pk: None if root == pk else root for pk, root in roots.items()}
+        changed = [
+            cls(pk=pk, family_root_id=wanted[pk])
+            for pk, _base, stored in rows
+            if stored != wanted[pk]
+        ]
+        cls._base_manager.bulk_update(changed, ["family_root"], batch_size=500)
+        return len(changed)
 
     def ancestors(self):
         """Return the chain of base models, nearest first."""
@@ -181,6 +289,29 @@ class LanguageModel(BilingualDescription, TimeStamped):
                     % {"base": self.base_model, "model": self}
                 }
             )
+
+
+@receiver(post_save, sender=LanguageModel)
+def _root_loaded_model(sender, instance, raw, **kwargs):
+    """loaddata saves without calling save(): give a loaded model (and what derives
+    from it) its family root."""
+    if raw:
+        instance.update_family_roots()
+
+
+@receiver(pre_delete, sender=LanguageModel)
+def _remember_derivatives(sender, instance, **kwargs):
+    """Deleting a model leaves its derivatives without a base (SET_NULL): note them."""
+    instance._derivative_pks = list(
+        sender._base_manager.filter(base_model=instance.pk).values_list("pk", flat=True)
+    )
+
+
+@receiver(post_delete, sender=LanguageModel)
+def _root_new_families(sender, instance, **kwargs):
+    """Each derivative of a deleted model now heads a family of its own."""
+    for derivative in sender._base_manager.filter(pk__in=getattr(instance, "_derivative_pks", [])):
+        derivative.update_family_roots()
 
 
 class ModelDataset(models.Model):
