@@ -7,8 +7,11 @@ keeps it, else plain text), marking a missing or translated side;
 ``{% pick obj "description" %}`` one side, the reader's language first.
 """
 
+from html.parser import HTMLParser
+
 from django import template
 from django.template.defaultfilters import linebreaksbr
+from django.utils.safestring import mark_safe
 
 from core.models import Bilingual
 
@@ -36,14 +39,71 @@ def bilingual_heading(obj, name="title"):
     return {"first": sides[0], "second": sides[1] if len(sides) > 1 else None}
 
 
+VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class _TopHeadings(HTMLParser):
+    """Find where each heading (h1 to h3) that is not inside another element starts."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.depth, self.found = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth == 0 and tag in ("h1", "h2", "h3"):
+            self.found.append((int(tag[1]), self.getpos()))
+        if tag not in VOID:
+            self.depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        if tag not in VOID:
+            self.depth = max(self.depth - 1, 0)
+
+
+def _cut(html, level):
+    """Cut rendered HTML before each top-level heading of at most this level."""
+    parser = _TopHeadings()
+    parser.feed(html)
+    parser.close()
+    line_starts = [0]
+    for line in html.splitlines(keepends=True):
+        line_starts.append(line_starts[-1] + len(line))
+    cuts = [line_starts[row - 1] + col for lvl, (row, col) in parser.found if lvl <= level]
+    bounds = [0, *(c for c in cuts if c > 0), len(html)]
+    return [html[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if html[a:b].strip()]
+
+
+def pair_sections(zh, en):
+    """Return [(zh part, en part)] of two rendered texts cut at the same headings, so that
+    side by side each section of one language stands beside its translation. The texts
+    are cut at h1–h3 when both have as many of them, else at h1–h2; when the two are
+    not made alike (not a translation of each other), one pair of the whole texts."""
+    if not (zh and en):
+        return [(zh, en)]
+    for level in (3, 2):
+        zh_parts, en_parts = _cut(zh, level), _cut(en, level)
+        if len(zh_parts) == len(en_parts) > 1:
+            return [(mark_safe(z), mark_safe(e)) for z, e in zip(zh_parts, en_parts, strict=True)]
+    return [(zh, en)]
+
+
 @register.inclusion_tag("includes/_bilingual.html")
 def bilingual(obj, name="body"):
-    """Both sides of a text; Markdown fields show their rendered HTML."""
+    """Both sides of a text, section beside section; Markdown fields show their rendered
+    HTML, other texts their lines."""
     if hasattr(obj, f"{name}_zh_html"):
         zh, en = getattr(obj, f"{name}_zh_html"), getattr(obj, f"{name}_en_html")
     else:
         zh, en = (linebreaksbr(getattr(obj, f"{name}_{code}", "")) for code in ("zh", "en"))
-    return {"zh": zh, "en": en, "translation": getattr(obj, "translation", "")}
+    return {
+        "zh": zh,
+        "en": en,
+        "rows": pair_sections(zh, en),
+        "translation": getattr(obj, "translation", ""),
+    }
 
 
 @register.simple_tag(takes_context=True)

@@ -2,8 +2,19 @@
 
 import re
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
-from .fit import BODY_LINES, BODY_WIDTH_EM, estimate, paginate
+from .fit import (
+    BODY_LINES,
+    BODY_WIDTH_EM,
+    SPLITTERS,
+    _is_lead,
+    _split_list,
+    estimate,
+    item_heights,
+    paginate,
+    split_list_at,
+)
 from .tree import Node, parse, serialize, without_headerlinks
 
 # --- Sections and slides --------------------------------------------------------------
@@ -182,12 +193,9 @@ def build_side_by_side(zh_html, en_html, budget=PAIRED_LINES, width=PAIRED_WIDTH
                 )
             )
             continue
-        zh_pages = paginate(zh.blocks, budget, width)
-        en_pages = paginate(en.blocks, budget, width)
-        count = max(len(zh_pages), len(en_pages))
-        for index in range(count):
-            zh_page = zh_pages[index] if index < len(zh_pages) else []
-            en_page = en_pages[index] if index < len(en_pages) else []
+        pages = paired_pages(zh.blocks, en.blocks, budget, width)
+        count = len(pages)
+        for index, (zh_page, en_page) in enumerate(pages):
             slides.append(
                 Slide(
                     title=zh.title,
@@ -203,6 +211,97 @@ def build_side_by_side(zh_html, en_html, budget=PAIRED_LINES, width=PAIRED_WIDTH
                 )
             )
     return _with_anchors(slides)
+
+
+def _units(blocks):
+    """Group blocks into units: a block with the speaker notes (asides) that follow it."""
+    units = []
+    for block in blocks:
+        if block.tag == "aside" and units:
+            units[-1].append(block)
+        else:
+            units.append([block])
+    return units
+
+
+def _height(unit, width):
+    return sum(estimate(block, width) for block in unit if block.tag != "aside")
+
+
+def paired_pages(zh_blocks, en_blocks, budget=PAIRED_LINES, width=PAIRED_WIDTH_EM):
+    """Return [(zh page, en page)] for one section side by side.
+
+    When both sides have the same blocks (a translation: same count, same kinds), a
+    page takes each block together with its counterpart, so the languages stay level
+    block for block. A list or table pair too tall for one slide goes on slides of its
+    own, each side split as it needs; a paragraph pair gets one slide, which the deck
+    shrinks to fit. Otherwise each side is paginated alone and their pages paired.
+    """
+    zh_units, en_units = _units(zh_blocks), _units(en_blocks)
+    if len(zh_units) != len(en_units) or [u[0].tag for u in zh_units] != [
+        u[0].tag for u in en_units
+    ]:
+        return list(
+            zip_longest(
+                paginate(zh_blocks, budget, width), paginate(en_blocks, budget, width), fillvalue=[]
+            )
+        )
+    pages, zh_page, en_page, used = [], [], [], 0.0
+
+    def close():
+        nonlocal zh_page, en_page, used
+        if zh_page or en_page:
+            pages.append((zh_page, en_page))
+        zh_page, en_page, used = [], [], 0.0
+
+    pairs = list(zip(zh_units, en_units, strict=True))
+    heights = [max(_height(z, width), _height(e, width)) for z, e in pairs]
+    for index, (zh_unit, en_unit) in enumerate(pairs):
+        height = heights[index]
+        following = heights[index + 1] if index + 1 < len(heights) else 0.0
+        # A lead (a heading, "我的理解：") starts a new slide rather than end one.
+        needed = height + (min(following, 3.0) if _is_lead(zh_unit[0]) and following else 0)
+        if used and used + needed > budget:
+            close()
+        zh_list, en_list = zh_unit[0], en_unit[0]
+        if (
+            used + height > budget
+            and zh_list.tag in ("ul", "ol")
+            and len(zh_list.elements) == len(en_list.elements) > 1
+        ):
+            # Two lists, item for item: split both after the same items.
+            heights_by_item = [
+                max(z, e)
+                for z, e in zip(
+                    item_heights(zh_list, width), item_heights(en_list, width), strict=True
+                )
+            ]
+            parts = _split_list(zh_list, budget - used, budget, width, heights=heights_by_item)
+            counts = [len(part.elements) if part is not None else 0 for part, _h in parts]
+            en_parts = split_list_at(en_list, counts)
+            for number, ((zh_part, part_height), en_part) in enumerate(
+                zip(parts, en_parts, strict=True)
+            ):
+                if number:
+                    close()
+                if zh_part is not None:
+                    zh_page.append(zh_part)
+                    en_page.append(en_part)
+                    used += part_height
+            zh_page += zh_unit[1:]
+            en_page += en_unit[1:]
+            continue
+        if height > budget and zh_unit[0].tag in SPLITTERS:
+            close()
+            pages.extend(
+                zip_longest(
+                    paginate(zh_unit, budget, width), paginate(en_unit, budget, width), fillvalue=[]
+                )
+            )
+            continue
+        zh_page, en_page, used = zh_page + zh_unit, en_page + en_unit, used + height
+    close()
+    return pages or [([], [])]
 
 
 def _sections_for_pairing(html, budget, width):

@@ -180,11 +180,32 @@ def _estimate_table(table, width):
 # --- Splitting blocks that do not fit -------------------------------------------------
 
 
-def _split_list(node, first, budget, width):
-    """Split a list between items: [(part, height)], the first part at most first high."""
+def item_heights(node, width):
+    """Return the estimated height of each item of a list."""
+    return [_estimate_item(li, width - 1.6) for li in node.elements]
+
+
+def split_list_at(node, counts):
+    """Split a list into parts of the given numbers of items (an ol keeps counting)."""
+    items, start, result, offset = node.elements, int(node.get("start") or 1), [], 0
+    for count in counts:
+        if not count:
+            result.append(None)
+            continue
+        part = node.copy(items[offset : offset + count])
+        if node.tag == "ol" and (offset or node.get("start")):
+            part.set("start", str(start + offset))
+        offset += count
+        result.append(part)
+    return result
+
+
+def _split_list(node, first, budget, width, heights=None):
+    """Split a list between items: [(part, height)], the first part at most first high.
+    heights, if given, are the items' heights to go by (those of two lists side by side)."""
     parts, items, used, limit = [], [], 0.4, first
     start = int(node.get("start") or 1)
-    heights = [_estimate_item(li, width - 1.6) for li in node.elements]
+    heights = heights or item_heights(node, width)
     for index, li in enumerate(node.elements):
         height = heights[index]
         if items and used + sum(heights[index:]) <= limit * TAIL_SLACK:

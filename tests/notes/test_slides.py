@@ -169,3 +169,24 @@ def test_estimate_counts_wrapped_lines():
     assert estimate(short) == 1.4
     assert estimate(long) == 3.4
     assert BODY_LINES == 14.0
+
+
+def test_side_by_side_keeps_the_languages_level_block_for_block():
+    from notes.slides import build_side_by_side
+
+    zh_items = "".join(f"<li>第{i}条：{'很长的中文说明' * 3}</li>" for i in range(14))
+    en_items = "".join(
+        f"<li>Item {i}: {'a much longer English explanation of it ' * 4}</li>" for i in range(14)
+    )
+    zh = f"<h2 id='a'>背景</h2><p><strong>我的理解：</strong></p><ul>{zh_items}</ul><p>结尾。</p>"
+    en = (
+        f"<h2 id='b'>Background</h2><p><strong>My understanding:</strong></p><ul>{en_items}</ul>"
+        "<p>The end.</p>"
+    )
+    slides = build_side_by_side(zh, en)
+    assert len(slides) > 1
+    for slide in slides:
+        zh_count, en_count = slide.body.count("<li"), slide.body_en.count("<li")
+        assert zh_count == en_count
+        assert ("我的理解" in slide.body) == ("My understanding" in slide.body_en)
+        assert ("结尾" in slide.body) == ("The end" in slide.body_en)

@@ -1,0 +1,71 @@
+"""The bilingual template tags: one way to show a Chinese/English pair everywhere."""
+
+import pytest
+from django.template import Context, Template
+
+from core.templatetags.bilingual import pair_sections
+from tests.factories import NoteFactory, PaperFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def render(source, **context):
+    return Template("{% load bilingual %}" + source).render(Context(context))
+
+
+def test_sections_of_a_translation_stand_side_by_side():
+    zh = '<p>前言</p><h2 id="a">一</h2><p>甲</p><h3 id="b">一点一</h3><p>乙</p><h2 id="c">二</h2>'
+    en = '<p>Preface</p><h2 id="x">One</h2><p>A</p><h3 id="y">1.1</h3><p>B</p><h2 id="z">Two</h2>'
+    pairs = pair_sections(zh, en)
+    assert [(z[:9], e[:9]) for z, e in pairs] == [
+        ("<p>前言</p>", "<p>Prefac"),
+        ('<h2 id="a', '<h2 id="x'),
+        ('<h3 id="b', '<h3 id="y'),
+        ('<h2 id="c', '<h2 id="z'),
+    ]
+
+
+def test_texts_cut_differently_pair_at_the_larger_headings_or_not_at_all():
+    zh = '<h2 id="a">一</h2><h3 id="b">细</h3><h2 id="c">二</h2>'
+    en = '<h2 id="x">One</h2><h2 id="z">Two</h2>'
+    assert len(pair_sections(zh, en)) == 2
+    assert pair_sections("<p>只有一段</p>", '<h2 id="x">One</h2><h2 id="y">Two</h2>') == [
+        ("<p>只有一段</p>", '<h2 id="x">One</h2><h2 id="y">Two</h2>')
+    ]
+
+
+def test_bilingual_tag_marks_the_translated_side_and_rows():
+    note = NoteFactory(body_zh="## 一\n\n甲\n\n## 二\n\n乙", body_en="## One\n\nA\n\n## Two\n\nB")
+    note.translation = "en"
+    html = render("{% bilingual note %}", note=note)
+    assert 'class="bilingual has-both translated-en"' in html
+    assert html.count('<div class="pair">') == 2
+    assert "Side by side needs a wider screen" in html
+
+
+def test_titles_show_each_side_once_and_headings_put_the_original_first():
+    paper = PaperFactory(title_en="Attention Is All You Need", title_zh="注意力就是一切")
+    same = PaperFactory(title_en="LLaMA", title_zh="LLaMA")
+    assert render("{% bilingual_title p %}", p=same).count("LLaMA") == 1
+    heading = render("{% bilingual_heading p %}", p=paper)
+    assert heading.index("Attention") < heading.index("注意力")
+    assert '<p class="subtitle" lang="zh-Hans">注意力就是一切</p>' in heading
+
+
+def test_pick_follows_the_reading_language_and_falls_back():
+    paper = PaperFactory(summary_zh="", summary_en="Only English.")
+    assert render('{% pick p "summary" %}', p=paper, reading="zh") == "Only English."
+
+
+def test_every_template_shows_bilingual_text_through_the_tags():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    templates = Path(settings.BASE_DIR, "templates")
+    direct = [
+        str(path.relative_to(templates))
+        for path in templates.rglob("*.html")
+        if "_bilingual.html" in path.read_text(encoding="utf-8")
+    ]
+    assert direct == []
