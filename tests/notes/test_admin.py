@@ -1,16 +1,19 @@
 """The admin: a staff member who is not a superuser sees and edits only their groups'."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from notes.models import Meeting, Note
 from tests.factories import NoteFactory, PaperFactory
 
-from .conftest import grant
-
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "member", "other", "organiser", "staff", "superuser"]
+
+
+def grant(user, *codenames):
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
 
 
 def change(obj):
