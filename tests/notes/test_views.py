@@ -155,3 +155,12 @@ def test_group_page_shows_upcoming_and_past_meetings_apart(member_client, group)
     soon = MeetingFactory(group=group, date=today + datetime.timedelta(days=7))
     response = member_client.get(group.get_absolute_url())
     assert (response.context["upcoming"], response.context["past"]) == ([soon, later], [old])
+
+
+def test_meeting_shows_its_presented_paper_apart_from_those_discussed(member_client, group):
+    survey = PaperFactory(title_en="A Survey of Large Language Models", arxiv_id="2303.18223")
+    meeting = MeetingFactory(group=group, paper=survey)
+    meeting.papers.add(survey, PaperFactory(title_en="LLaMA"), PaperFactory(title_en="GPT-4"))
+    response = member_client.get(meeting.get_absolute_url())
+    assertContains(response, 'href="https://arxiv.org/abs/2303.18223"')
+    assertContains(response, "3 papers discussed")

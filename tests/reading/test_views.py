@@ -1,3 +1,6 @@
+"""Pages that show the knowledge base with what the group writes (reading/views.py): the
+home page, the paper list, and the pages of papers, models, datasets and organisations."""
+
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -5,6 +8,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 from tests.factories import (
     DatasetFactory,
     LanguageModelFactory,
+    MeetingFactory,
+    MembershipFactory,
     NoteFactory,
     OrganizationFactory,
     PaperFactory,
@@ -82,22 +87,6 @@ def test_paper_detail_hides_private_notes_of_others(member_client):
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_model_list_queries_do_not_grow(member_client, django_assert_num_queries, count):
-    base = LanguageModelFactory(organization=OrganizationFactory())
-    for _ in range(count):
-        LanguageModelFactory(base_model=base, relation="lora", organization=base.organization)
-    with django_assert_num_queries(3):
-        member_client.get(reverse("papers:model_list"))
-
-
-def test_model_list_sorts_by_parameters(member_client):
-    small = LanguageModelFactory(parameters_b=7)
-    big = LanguageModelFactory(parameters_b=175)
-    response = member_client.get(reverse("papers:model_list") + "?sort=-parameters")
-    assert list(response.context["object_list"]) == [big, small]
-
-
-@pytest.mark.parametrize("count", [1, 3])
 def test_model_detail_queries_do_not_grow(member_client, django_assert_num_queries, count):
     llama = LanguageModelFactory(name="LLaMA")
     for _ in range(count):
@@ -118,33 +107,13 @@ def test_model_detail_shows_lineage_both_ways(member_client):
     assertContains(response, '<svg class="family-tree"')
 
 
-def test_family_tree_draws_labelled_edges(member_client):
-    llama = LanguageModelFactory(name="LLaMA")
-    LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
-    LanguageModelFactory(name="Chinese-LLaMA", base_model=llama, relation="continued_pretraining")
-    response = member_client.get(reverse("papers:model_family"))
-    content = response.content.decode()
-    assert content.count('class="edge"') == 2
-    assertContains(response, ">instruction tuning</text>")
-    assertContains(response, ">continued pre-training</text>")
-
-
-def test_timeline_plots_every_dated_sized_model(member_client):
-    models = [LanguageModelFactory(parameters_b=size) for size in (7, 13, 175)]
-    LanguageModelFactory(parameters_b=None)
-    response = member_client.get(reverse("papers:model_timeline"))
-    assert response.content.decode().count("<circle cx=") == len(models)
-
-
 @pytest.mark.parametrize("count", [1, 3])
-def test_dataset_pages_queries_do_not_grow(member_client, django_assert_num_queries, count):
-    datasets = [DatasetFactory() for _ in range(count)]
-    with django_assert_num_queries(3):
-        member_client.get(reverse("papers:dataset_list"))
+def test_dataset_detail_queries_do_not_grow(member_client, django_assert_num_queries, count):
+    dataset = DatasetFactory()
     for _ in range(count):
-        datasets[0].papers.add(PaperFactory())
+        dataset.papers.add(PaperFactory())
     with django_assert_num_queries(8):
-        member_client.get(datasets[0].get_absolute_url())
+        member_client.get(dataset.get_absolute_url())
 
 
 def test_model_page_survives_a_cycle_of_base_models(member_client):
@@ -153,12 +122,9 @@ def test_model_page_survives_a_cycle_of_base_models(member_client):
     # clean() refuses this; a bulk update does not go through it.
     type(first).objects.filter(pk=first.pk).update(base_model=second, relation="lora")
     assert member_client.get(first.get_absolute_url()).status_code == 200
-    assert member_client.get(reverse("papers:model_family")).status_code == 200
 
 
 def test_a_paper_presented_at_a_meeting_counts_as_read_in_a_meeting(member_client, group):
-    from tests.factories import MeetingFactory
-
     presented = PaperFactory()
     MeetingFactory(group=group, paper=presented)
     PaperFactory()
@@ -167,10 +133,28 @@ def test_a_paper_presented_at_a_meeting_counts_as_read_in_a_meeting(member_clien
     assert response.context["page_obj"][0].meeting_count == 1
 
 
-def test_family_trees_come_ten_families_a_page(member_client):
-    for _ in range(12):
-        root = LanguageModelFactory()
-        LanguageModelFactory(base_model=root, relation="lora")
-    first = member_client.get(reverse("papers:model_family"))
-    second = member_client.get(reverse("papers:model_family") + "?page=2")
-    assert (len(first.context["trees"]), len(second.context["trees"])) == (10, 2)
+def test_model_page_lists_what_mentions_it(member_client, member):
+    model = LanguageModelFactory(name="Alpaca")
+    NoteFactory(title_zh="羊驼笔记", body_zh="[[Alpaca]] 的复现", visibility="everyone")
+    NoteFactory(title_zh="私人草稿", body_zh="[[Alpaca]]", visibility="private")
+    response = member_client.get(model.get_absolute_url())
+    assertContains(response, "Mentioned in")
+    assertContains(response, "羊驼笔记")
+    assertNotContains(response, "私人草稿")
+
+
+def test_mentions_from_another_groups_meeting_stay_hidden(member_client):
+    paper = PaperFactory(slug="toolformer")
+    MeetingFactory(title_zh="别组的组会", body_zh="[[toolformer]]")
+    assertNotContains(member_client.get(paper.get_absolute_url()), "别组的组会")
+
+
+def test_paper_page_lists_meetings_that_presented_or_discussed_it(member_client, member):
+    paper = PaperFactory()
+    presented = MeetingFactory(paper=paper, title_zh="主讲这篇")
+    discussed = MeetingFactory(title_zh="顺带讨论")
+    discussed.papers.add(paper)
+    for meeting in (presented, discussed):
+        MembershipFactory(group=meeting.group, user=member)
+    response = member_client.get(paper.get_absolute_url())
+    assert list(response.context["meetings"].order_by("pk")) == [presented, discussed]

@@ -1,0 +1,69 @@
+"""Pages of the knowledge base alone (papers/views.py): the model table, family trees,
+timeline, datasets and the evaluation taxonomy."""
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from tests.factories import DatasetFactory, LanguageModelFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_model_list_queries_do_not_grow(member_client, django_assert_num_queries, count):
+    base = LanguageModelFactory(organization=OrganizationFactory())
+    for _ in range(count):
+        LanguageModelFactory(base_model=base, relation="lora", organization=base.organization)
+    with django_assert_num_queries(3):
+        member_client.get(reverse("papers:model_list"))
+
+
+def test_model_list_sorts_by_parameters(member_client):
+    small = LanguageModelFactory(parameters_b=7)
+    big = LanguageModelFactory(parameters_b=175)
+    response = member_client.get(reverse("papers:model_list") + "?sort=-parameters")
+    assert list(response.context["object_list"]) == [big, small]
+
+
+def test_family_tree_draws_labelled_edges(member_client):
+    llama = LanguageModelFactory(name="LLaMA")
+    LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
+    LanguageModelFactory(name="Chinese-LLaMA", base_model=llama, relation="continued_pretraining")
+    response = member_client.get(reverse("papers:model_family"))
+    content = response.content.decode()
+    assert content.count('class="edge"') == 2
+    assertContains(response, ">instruction tuning</text>")
+    assertContains(response, ">continued pre-training</text>")
+
+
+def test_family_page_survives_a_cycle_of_base_models(member_client):
+    first = LanguageModelFactory(name="A")
+    second = LanguageModelFactory(name="B", base_model=first, relation="lora")
+    # clean() refuses this; a bulk update does not go through it.
+    type(first).objects.filter(pk=first.pk).update(base_model=second, relation="lora")
+    assert member_client.get(reverse("papers:model_family")).status_code == 200
+
+
+def test_family_trees_come_ten_families_a_page(member_client):
+    for _ in range(12):
+        root = LanguageModelFactory()
+        LanguageModelFactory(base_model=root, relation="lora")
+    first = member_client.get(reverse("papers:model_family"))
+    second = member_client.get(reverse("papers:model_family") + "?page=2")
+    assert (len(first.context["trees"]), len(second.context["trees"])) == (10, 2)
+
+
+def test_timeline_plots_every_dated_sized_model(member_client):
+    models = [LanguageModelFactory(parameters_b=size) for size in (7, 13, 175)]
+    LanguageModelFactory(parameters_b=None)
+    response = member_client.get(reverse("papers:model_timeline"))
+    assert response.content.decode().count("<circle cx=") == len(models)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_dataset_list_queries_do_not_grow(member_client, django_assert_num_queries, count):
+    for _ in range(count):
+        DatasetFactory()
+    with django_assert_num_queries(3):
+        member_client.get(reverse("papers:dataset_list"))
