@@ -1,14 +1,22 @@
-"""The admin: a staff member who is not a superuser sees and edits only their groups'."""
+"""The admin of what the groups write (notes/admin/): a staff member who is not a superuser
+sees and edits only their groups'; bad values get a message and change nothing."""
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from notes.models import Meeting, Note
-from tests.factories import NoteFactory, PaperFactory
+from tests.factories import NoteFactory, PaperFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+MEETING_INLINES = {
+    "Meeting_papers-TOTAL_FORMS": 0,
+    "Meeting_papers-INITIAL_FORMS": 0,
+    "notes-TOTAL_FORMS": 0,
+    "notes-INITIAL_FORMS": 0,
+}
 ROLES = ["anonymous", "member", "other", "organiser", "staff", "superuser"]
 
 
@@ -149,3 +157,19 @@ def test_staff_cannot_restore_another_groups_meeting(client, world):
     url = reverse("admin:notes_meeting_simple_history", args=[world.meeting.pk, version.pk])
     assert client.get(url).status_code == 404
     assert Meeting.objects.get(pk=world.meeting.pk).revision == 1
+
+
+@pytest.mark.parametrize("date", ["2023-02-30", "2023-13-01", "2023-04-31"])
+def test_date_that_does_not_exist_is_refused(staff_client, group, date):
+    response = staff_client.post(
+        reverse("admin:notes_meeting_add"),
+        {"group": group.pk, "number": 1, "date": date, **MEETING_INLINES},
+    )
+    assertContains(response, "Enter a valid date.")
+    assert Meeting.objects.count() == 0
+
+
+def test_only_a_superuser_sees_the_list_of_mentions(client):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    assert client.get(reverse("admin:notes_mention_changelist")).status_code == 403

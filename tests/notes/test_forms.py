@@ -1,4 +1,10 @@
-"""Two people editing the same note or meeting page: the second save is refused, not lost."""
+"""The forms of what the group writes (notes/forms.py).
+
+WritingForm is the one stale-save check: two people editing the same note or meeting
+page, on the site or in the admin, and the second save is refused, not lost. It also
+refuses NUL characters and texts over BODY_LIMIT; NoteForm limits the meetings and
+groups a note may be attached to and the length of its tags.
+"""
 
 import datetime
 
@@ -6,8 +12,9 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from notes.models import Meeting, Note
-from tests.factories import NoteFactory, PaperFactory
+from notes.forms import BODY_LIMIT
+from notes.models import Meeting, Membership, Note
+from tests.factories import MeetingFactory, NoteFactory, PaperFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +136,103 @@ def test_stale_inline_note_on_a_paper_is_refused(client, world):
     assertContains(response, REFUSED)
     note.refresh_from_db()
     assert note.body_en == "newer"
+
+
+def test_an_edit_that_does_not_say_its_revision_is_refused(member_client, member):
+    note = NoteFactory(author=member, body_zh="原文")
+    response = member_client.post(
+        reverse("notes:note_edit", args=[note.slug]),
+        {"title_zh": note.title_zh, "body_zh": "新文", "visibility": "everyone"},
+    )
+    assert response.status_code == 200
+    assertContains(response, "reload the page")
+    note.refresh_from_db()
+    assert note.body_zh == "原文"
+
+
+# --- Bad values: a clear message, and nothing changed --------------------------------
+
+
+def note_post(client, **fields):
+    data = {"title_en": "Long", "visibility": "private", **fields}
+    return client.post(reverse("notes:note_create"), data)
+
+
+def test_body_over_the_limit_is_refused_and_kept(member_client):
+    response = note_post(member_client, body_en="x" * (BODY_LIMIT + 1))
+    assertContains(
+        response,
+        f"Ensure this value has at most {BODY_LIMIT} characters (it has {BODY_LIMIT + 1}).",
+    )
+    assert Note.objects.count() == 0
+    assert note_post(member_client, body_en="x" * BODY_LIMIT).status_code == 302
+
+
+def test_meeting_write_up_over_the_limit_is_refused(client, organiser, group):
+    meeting = Meeting.objects.create(group=group, number=1, date="2024-01-01")
+    client.force_login(organiser)
+    response = client.post(
+        reverse("notes:meeting_edit", args=[group.slug, 1]),
+        {"body_zh": "长" * (BODY_LIMIT + 1), "revision": 1},
+    )
+    assertContains(response, f"at most {BODY_LIMIT} characters")
+    meeting.refresh_from_db()
+    assert (meeting.body_zh, meeting.revision) == ("", 1)
+
+
+@pytest.mark.parametrize("field", ["title_en", "body_en", "body_zh"])
+def test_nul_bytes_are_refused(member_client, field):
+    response = note_post(member_client, **{field: "before\x00after"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors[field]
+    assert errors[-1] in {
+        "The text contains a NUL character; remove it.",
+        "Null characters are not allowed.",
+    }
+    assert Note.objects.count() == 0
+
+
+def test_an_overlong_tag_gets_a_message(member_client):
+    response = member_client.post(
+        reverse("notes:note_create"),
+        {"title_zh": "笔记", "visibility": "private", "tags": "a" * 150},
+    )
+    assert response.status_code == 200
+    assert "at most 100 characters" in str(response.context["form"].errors["tags"])
+
+
+# --- What a note may be attached to, and who it belongs to ----------------------------
+
+
+def test_a_note_cannot_be_attached_to_another_groups_meeting(member_client, member):
+    secret = MeetingFactory(title_zh="别组的秘密组会")
+    response = member_client.post(
+        reverse("notes:note_create"),
+        {"title_zh": "笔记", "visibility": "private", "meeting": secret.pk},
+    )
+    assert response.status_code == 200
+    assert "meeting" in response.context["form"].errors
+    assert not Note.objects.filter(meeting=secret).exists()
+
+
+def test_moderating_a_documents_note_keeps_it_authorless(client, group):
+    organiser = UserFactory()
+    Membership.objects.create(group=group, user=organiser, role="organiser")
+    note = NoteFactory(author=None, author_name="shuyhere/all-about-llm", group=group)
+    client.force_login(organiser)
+    response = client.post(
+        reverse("notes:note_edit", args=[note.slug]),
+        {
+            "title_zh": "改过",
+            "visibility": note.visibility,
+            "group": group.pk,
+            "revision": note.revision,
+        },
+    )
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert (note.author, note.author_name, note.title_zh) == (
+        None,
+        "shuyhere/all-about-llm",
+        "改过",
+    )

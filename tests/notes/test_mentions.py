@@ -53,3 +53,11 @@ def test_rerendering_records_mentions_of_records_loaded_later():
     assert not Mention.objects.exists()
     rerender_all()
     assert [m.target for m in note.mentions.all()] == [vicuna]
+
+
+def test_deleting_a_record_drops_its_mentions():
+    paper = PaperFactory(slug="toolformer")
+    NoteFactory(body_zh="[[toolformer]]")
+    assert Mention.objects.of(paper).count() == 1
+    paper.delete()
+    assert Mention.objects.count() == 0

@@ -164,3 +164,11 @@ def test_meeting_shows_its_presented_paper_apart_from_those_discussed(member_cli
     response = member_client.get(meeting.get_absolute_url())
     assertContains(response, 'href="https://arxiv.org/abs/2303.18223"')
     assertContains(response, "3 papers discussed")
+
+
+def test_a_note_does_not_show_a_meeting_its_reader_cannot_see(member_client):
+    meeting = MeetingFactory(title_zh="别组的秘密组会")
+    note = NoteFactory(meeting=meeting, visibility="everyone")
+    response = member_client.get(note.get_absolute_url())
+    assert response.status_code == 200
+    assert "别组的秘密组会" not in response.content.decode()

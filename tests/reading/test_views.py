@@ -158,3 +158,9 @@ def test_paper_page_lists_meetings_that_presented_or_discussed_it(member_client,
         MembershipFactory(group=meeting.group, user=member)
     response = member_client.get(paper.get_absolute_url())
     assert list(response.context["meetings"].order_by("pk")) == [presented, discussed]
+
+
+def test_paper_list_ignores_a_year_in_non_ascii_digits(member_client):
+    PaperFactory(title_en="Chain of Thought", year=2022)
+    response = member_client.get(reverse("reading:paper_list") + "?year=%C2%B2")
+    assertContains(response, "Chain of Thought")
