@@ -2,12 +2,21 @@
 sees and edits only their groups'; bad values get a message and change nothing."""
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from notes.models import Meeting, Note
-from tests.factories import NoteFactory, PaperFactory, UserFactory
+from tests.factories import (
+    GlossaryTermFactory,
+    MeetingFactory,
+    NoteFactory,
+    PaperFactory,
+    ReadingListFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +182,43 @@ def test_only_a_superuser_sees_the_list_of_mentions(client):
     staff = UserFactory(is_staff=True)
     client.force_login(staff)
     assert client.get(reverse("admin:notes_mention_changelist")).status_code == 403
+
+
+# --- Every model of the app has working admin pages ------------------------------------
+
+# Per-model tag links are edited through each record's tags field.
+THROUGH_TAG_MODELS = {"taggednote"}
+# Kept by saving the text that links, or made by members: listed, never added by hand.
+DERIVED_MODELS = {"mention", "feedkey"}  # feed keys: made by members on the site
+
+
+def notes_models():
+    # Historical records (django-simple-history) are shown on each record's history page.
+    return [
+        model
+        for model in apps.get_app_config("notes").get_models()
+        if model._meta.model_name not in THROUGH_TAG_MODELS
+        and not model._meta.model_name.startswith("historical")
+    ]
+
+
+def test_every_notes_model_is_in_the_admin():
+    missing = [m._meta.label for m in notes_models() if not admin.site.is_registered(m)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("model", notes_models(), ids=lambda m: m._meta.label)
+def test_admin_changelist_and_add_pages_answer(staff_client, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    assert staff_client.get(changelist).status_code == 200
+    expected = 403 if opts.model_name in DERIVED_MODELS else 200
+    assert staff_client.get(add).status_code == expected
+
+
+def test_admin_change_pages_answer(staff_client):
+    for obj in [MeetingFactory(), NoteFactory(), GlossaryTermFactory(), ReadingListFactory()]:
+        opts = obj._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        assert staff_client.get(url).status_code == 200, url

@@ -236,3 +236,23 @@ def test_moderating_a_documents_note_keeps_it_authorless(client, group):
         "shuyhere/all-about-llm",
         "改过",
     )
+
+
+def test_second_of_two_concurrent_edits_is_refused_and_keeps_its_text(member_client, member):
+    note = NoteFactory(author=member, body_zh="原文")
+    url = reverse("notes:note_edit", args=[note.slug])
+    data = {
+        "title_zh": note.title_zh,
+        "body_zh": "第一人的修改",
+        "visibility": "everyone",
+        "revision": note.revision,
+    }
+    assert member_client.post(url, data).status_code == 302
+    data["body_zh"] = "第二人的修改"
+    response = member_client.post(url, data)
+    assert response.status_code == 200
+    assertContains(response, "Someone else saved this while you were editing")
+    assertContains(response, "第二人的修改")
+    note.refresh_from_db()
+    assert note.body_zh == "第一人的修改"
+    assert note.revision == 2

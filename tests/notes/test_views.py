@@ -1,9 +1,12 @@
+"""Reading the group's pages (notes/views.py): groups, meetings, notes, the glossary and
+reading lists."""
+
 import pytest
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains
 
 from notes.feeds import token_for
-from notes.models import Note, ReadingListItem
+from notes.models import ReadingListItem
 from tests.factories import (
     GlossaryTermFactory,
     MeetingFactory,
@@ -56,72 +59,6 @@ def test_my_notes_queries_do_not_grow(member_client, member, django_assert_num_q
     with django_assert_num_queries(4):  # session, user, notes, feed key
         response = member_client.get(reverse("notes:my_notes"))
     assert len(response.context["page_obj"]) == count
-
-
-def test_member_writes_a_bilingual_note_on_a_paper(member_client, member, group):
-    paper = PaperFactory()
-    url = reverse("notes:note_create") + f"?paper={paper.slug}"
-    form = member_client.get(url).context["form"]
-    assert form.initial["paper"] == paper
-    response = member_client.post(
-        url,
-        {
-            "title_zh": "读后感",
-            "title_en": "Thoughts",
-            "body_zh": "**思维链** $a^2$",
-            "body_en": "**Chain of thought**",
-            "paper": paper.pk,
-            "group": group.pk,
-            "visibility": "group",
-            "translation": "",
-            "tags": "Prompting",
-        },
-    )
-    note = Note.objects.get(author=member)
-    assertRedirects(response, note.get_absolute_url())
-    assert note.paper == paper
-    assert "<strong>思维链</strong>" in note.body_zh_html
-    assert list(note.tags.names()) == ["Prompting"]
-
-
-def test_second_of_two_concurrent_edits_is_refused_and_keeps_its_text(member_client, member):
-    note = NoteFactory(author=member, body_zh="原文")
-    url = reverse("notes:note_edit", args=[note.slug])
-    data = {
-        "title_zh": note.title_zh,
-        "body_zh": "第一人的修改",
-        "visibility": "everyone",
-        "revision": note.revision,
-    }
-    assert member_client.post(url, data).status_code == 302
-    data["body_zh"] = "第二人的修改"
-    response = member_client.post(url, data)
-    assert response.status_code == 200
-    assertContains(response, "Someone else saved this while you were editing")
-    assertContains(response, "第二人的修改")
-    note.refresh_from_db()
-    assert note.body_zh == "第一人的修改"
-    assert note.revision == 2
-
-
-def test_member_cannot_edit_someone_elses_note(member_client):
-    note = NoteFactory()
-    assert member_client.get(reverse("notes:note_edit", args=[note.slug])).status_code == 404
-
-
-def test_note_delete_needs_post(member_client, member):
-    note = NoteFactory(author=member)
-    url = reverse("notes:note_delete", args=[note.slug])
-    assert member_client.get(url).status_code == 405
-    member_client.post(url)
-    assert not Note.objects.filter(pk=note.pk).exists()
-
-
-def test_markdown_preview_is_sanitised(member_client):
-    response = member_client.post(
-        reverse("notes:markdown_preview"), {"text": "**ok** <script>alert(1)</script>"}
-    )
-    assert response.json()["html"] == "<p><strong>ok</strong> </p>"
 
 
 @pytest.mark.parametrize("count", [1, 3])
