@@ -2,6 +2,7 @@
 files; in production, check --deploy, the security headers and password validation."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -60,7 +61,9 @@ def test_every_page_requires_login(client, pages):
 
 def test_every_page_answers_a_member(member_client, pages):
     for url in pages:
-        assert member_client.get(url).status_code == 200, url
+        response = member_client.get(url)
+        assertContains(response, '<main id="main"', msg_prefix=url)
+        assert re.search(r"<title>[^<]+ · LLM Reading Group</title>", response.text), url
 
 
 def test_login_page_is_public(client):
@@ -90,6 +93,8 @@ def test_logout_is_post_only(member_client):
 def test_static_files_need_no_login(client):
     response = client.get("/static/css/site.css")
     assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert b".site-header" in b"".join(response.streaming_content)
 
 
 # --- Production ----------------------------------------------------------------------

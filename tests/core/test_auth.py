@@ -35,4 +35,4 @@ def test_a_successful_login_resets_the_failure_count(client, member):
 
 def test_test_client_login_still_works(client, member):
     assert client.login(username=member.username, password="correct horse battery staple")
-    assert client.get("/").status_code == 200
+    assertContains(client.get("/"), f'title="{member.username}">Log out</button>')

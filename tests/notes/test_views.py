@@ -3,7 +3,7 @@ reading lists."""
 
 import pytest
 from django.urls import reverse
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from notes.feeds import token_for
 from notes.models import ReadingListItem
@@ -23,13 +23,21 @@ pytestmark = pytest.mark.django_db
 def test_meeting_page_queries_do_not_grow(
     member_client, member, group, django_assert_num_queries, count
 ):
-    meeting = MeetingFactory(group=group)
+    meeting = MeetingFactory(group=group, title_en="Scaling laws")
+    papers, notes = [], []
     for _ in range(count):
-        meeting.papers.add(PaperFactory())
-        NoteFactory(meeting=meeting)
+        papers.append(PaperFactory())
+        notes.append(NoteFactory(meeting=meeting))
+    meeting.papers.add(*papers)
     with django_assert_num_queries(9):
         response = member_client.get(meeting.get_absolute_url())
     assert len(response.context["notes"]) == count
+    assertContains(response, "Scaling laws")
+    assertContains(response, "规模定律")  # the write-up
+    for paper in papers:
+        assertContains(response, paper.title_en)
+    for note in notes:
+        assertContains(response, note.get_absolute_url())
 
 
 def test_meeting_page_has_a_table_of_contents(member_client, group):
@@ -44,30 +52,47 @@ def test_meeting_of_another_group_is_not_found(member_client):
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_group_page_queries_do_not_grow(member_client, group, django_assert_num_queries, count):
+    meetings, members = [], []
     for _ in range(count):
-        MeetingFactory(group=group).papers.add(PaperFactory())
-        MembershipFactory(group=group)
+        meeting = MeetingFactory(group=group)
+        meeting.papers.add(PaperFactory())
+        meetings.append(meeting)
+        members.append(MembershipFactory(group=group).user)
     with django_assert_num_queries(8):
-        member_client.get(group.get_absolute_url())
+        response = member_client.get(group.get_absolute_url())
+    assertContains(response, group.name)
+    for meeting in meetings:
+        assertContains(response, meeting.get_absolute_url())
+    for user in members:
+        assertContains(response, user.username)
 
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_my_notes_queries_do_not_grow(member_client, member, django_assert_num_queries, count):
-    for _ in range(count):
-        NoteFactory(author=member, paper=PaperFactory())
+    notes = [NoteFactory(author=member, paper=PaperFactory()) for _ in range(count)]
     token_for(member)  # the feed key is made on the first visit, read on every other
     with django_assert_num_queries(4):  # session, user, notes, feed key
         response = member_client.get(reverse("notes:my_notes"))
     assert len(response.context["page_obj"]) == count
+    for note in notes:
+        assertContains(response, note.get_absolute_url())
+        assertContains(response, note.paper.title_en)
 
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_glossary_queries_do_not_grow(member_client, django_assert_num_queries, count):
+    terms = []
     for _ in range(count):
-        GlossaryTermFactory().papers.add(PaperFactory())
+        term = GlossaryTermFactory()
+        term.papers.add(PaperFactory())
+        terms.append(term)
     with django_assert_num_queries(3):
         response = member_client.get(reverse("notes:glossary"))
     assert len(response.context["terms"]) == count
+    for term in terms:
+        assertContains(response, term.title_en)
+        assertContains(response, term.title_zh)
+        assertContains(response, term.papers.get().get_absolute_url())
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -79,6 +104,10 @@ def test_reading_list_keeps_its_order(member_client, django_assert_num_queries, 
     with django_assert_num_queries(4):
         response = member_client.get(reading_list.get_absolute_url())
     assert [item.paper for item in response.context["items"]] == list(reversed(papers))
+    assertContains(response, reading_list.title_en)
+    content = response.content.decode()
+    positions = [content.index(paper.title_en) for paper in reversed(papers)]
+    assert positions == sorted(positions)
 
 
 def test_group_page_shows_upcoming_and_past_meetings_apart(member_client, group):
@@ -107,5 +136,6 @@ def test_a_note_does_not_show_a_meeting_its_reader_cannot_see(member_client):
     meeting = MeetingFactory(title_zh="别组的秘密组会")
     note = NoteFactory(meeting=meeting, visibility="everyone")
     response = member_client.get(note.get_absolute_url())
-    assert response.status_code == 200
-    assert "别组的秘密组会" not in response.content.decode()
+    assertContains(response, note.title_en)
+    assertNotContains(response, "别组的秘密组会")
+    assertNotContains(response, meeting.get_absolute_url())

@@ -32,10 +32,14 @@ def grow_papers(count):
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_paper_list_queries_do_not_grow(member_client, django_assert_num_queries, count):
-    grow_papers(count)
+    papers = grow_papers(count)
     with django_assert_num_queries(8):
         response = member_client.get(reverse("reading:paper_list"))
     assert len(response.context["page_obj"]) == count
+    for paper in papers:
+        assertContains(response, paper.title_en)
+        assertContains(response, paper.get_absolute_url())
+    assertContains(response, "1 note", count=count)
 
 
 def test_paper_list_filters_by_topic_year_and_notes(member_client):
@@ -59,16 +63,21 @@ def test_paper_list_paginates(member_client):
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_paper_detail_queries_do_not_grow(member_client, django_assert_num_queries, count):
-    paper = PaperFactory()
+    paper = PaperFactory(title_en="Chain of Thought")
+    related = []
     for _ in range(count):
-        NoteFactory(paper=paper)
+        related.append(NoteFactory(paper=paper))
         model = LanguageModelFactory()
         model.papers.add(paper)
         dataset = DatasetFactory()
         dataset.papers.add(paper)
+        related += [model, dataset]
     with django_assert_num_queries(10):
         response = member_client.get(paper.get_absolute_url())
     assert len(response.context["notes"]) == count
+    assertContains(response, '<h1><span lang="en">Chain of Thought</span></h1>', html=True)
+    for record in related:
+        assertContains(response, record.get_absolute_url())
 
 
 def test_paper_detail_shows_both_languages_of_a_note(member_client):
@@ -89,12 +98,19 @@ def test_paper_detail_hides_private_notes_of_others(member_client):
 @pytest.mark.parametrize("count", [1, 3])
 def test_model_detail_queries_do_not_grow(member_client, django_assert_num_queries, count):
     llama = LanguageModelFactory(name="LLaMA")
+    descendants, papers = [], []
     for _ in range(count):
         alpaca = LanguageModelFactory(base_model=llama, relation="instruction_tuning")
-        LanguageModelFactory(base_model=alpaca, relation="lora")
-        llama.papers.add(PaperFactory())
+        descendants += [alpaca, LanguageModelFactory(base_model=alpaca, relation="lora")]
+        papers.append(PaperFactory())
+    llama.papers.add(*papers)
     with django_assert_num_queries(9):
-        member_client.get(llama.get_absolute_url())
+        response = member_client.get(llama.get_absolute_url())
+    assertContains(response, "<h1>LLaMA")
+    for model in descendants:
+        assertContains(response, model.get_absolute_url())
+    for paper in papers:
+        assertContains(response, paper.title_en)
 
 
 def test_model_detail_shows_lineage_both_ways(member_client):
@@ -109,11 +125,14 @@ def test_model_detail_shows_lineage_both_ways(member_client):
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_dataset_detail_queries_do_not_grow(member_client, django_assert_num_queries, count):
-    dataset = DatasetFactory()
-    for _ in range(count):
-        dataset.papers.add(PaperFactory())
+    dataset = DatasetFactory(name="GSM8K")
+    papers = [PaperFactory() for _ in range(count)]
+    dataset.papers.add(*papers)
     with django_assert_num_queries(8):
-        member_client.get(dataset.get_absolute_url())
+        response = member_client.get(dataset.get_absolute_url())
+    assertContains(response, "<h1>GSM8K")
+    for paper in papers:
+        assertContains(response, paper.title_en)
 
 
 def test_model_page_survives_a_cycle_of_base_models(member_client):
@@ -121,7 +140,9 @@ def test_model_page_survives_a_cycle_of_base_models(member_client):
     second = LanguageModelFactory(name="B", base_model=first, relation="lora")
     # clean() refuses this; a bulk update does not go through it.
     type(first).objects.filter(pk=first.pk).update(base_model=second, relation="lora")
-    assert member_client.get(first.get_absolute_url()).status_code == 200
+    response = member_client.get(first.get_absolute_url())
+    assertContains(response, "<h1>A")
+    assertContains(response, second.get_absolute_url())
 
 
 def test_a_paper_presented_at_a_meeting_counts_as_read_in_a_meeting(member_client, group):
