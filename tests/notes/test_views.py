@@ -9,11 +9,13 @@ from notes.feeds import token_for
 from notes.models import ReadingListItem
 from tests.factories import (
     GlossaryTermFactory,
+    LanguageModelFactory,
     MeetingFactory,
     MembershipFactory,
     NoteFactory,
     PaperFactory,
     ReadingListFactory,
+    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +141,35 @@ def test_a_note_does_not_show_a_meeting_its_reader_cannot_see(member_client):
     assertContains(response, note.title_en)
     assertNotContains(response, "别组的秘密组会")
     assertNotContains(response, meeting.get_absolute_url())
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_note_detail_queries_do_not_grow(
+    member_client, member, group, django_assert_num_queries, count
+):
+    meeting = MeetingFactory(group=group)
+    note = NoteFactory(
+        author=member,
+        group=group,
+        visibility="group",
+        paper=PaperFactory(title_en="Chain of Thought"),
+        language_model=LanguageModelFactory(name="LLaMA"),
+        meeting=meeting,
+    )
+    sources = [SourceFactory() for _ in range(count)]
+    note.sources.add(*sources)
+    tags = [f"topic {n}" for n in range(count)]
+    note.tags.add(*tags)
+    # user, note with paper, model and meeting, tags, sources, may the reader see the
+    # meeting, the meeting's group (for the link to it)
+    with django_assert_num_queries(6):
+        response = member_client.get(note.get_absolute_url())
+    assertContains(response, note.title_en)
+    assertContains(response, "Chain-of-thought prompting improves reasoning.")
+    assertContains(response, "Chain of Thought")
+    assertContains(response, "LLaMA")
+    assertContains(response, meeting.get_absolute_url())
+    for tag in tags:
+        assertContains(response, f'<span class="tag">{tag}</span>', html=True)
+    for source in sources:
+        assertContains(response, source.title)

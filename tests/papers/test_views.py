@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from papers.models import Ability, EvaluationTask
 from tests.factories import DatasetFactory, LanguageModelFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,38 @@ def test_dataset_list_queries_do_not_grow(member_client, django_assert_num_queri
         response = member_client.get(reverse("papers:dataset_list"))
     for dataset in datasets:
         assertContains(response, f'<a href="{dataset.get_absolute_url()}">{dataset.name}</a>')
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_timeline_queries_do_not_grow(member_client, django_assert_num_queries, count):
+    models = [
+        LanguageModelFactory(organization=OrganizationFactory(), parameters_b=7 * (n + 1))
+        for n in range(count)
+    ]
+    # user, models with their organisations
+    with django_assert_num_queries(2):
+        response = member_client.get(reverse("papers:model_timeline"))
+    assertContains(response, "<circle cx=", count=count)
+    for model in models:
+        assertContains(response, model.name)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_taxonomy_queries_do_not_grow(member_client, django_assert_num_queries, count):
+    for n in range(count):
+        ability = Ability.objects.create(
+            slug=f"ability-{n}", level=Ability.Level.BASIC, name=f"Ability {n}"
+        )
+        for m in range(count):
+            task = EvaluationTask.objects.create(
+                slug=f"task-{n}-{m}", ability=ability, name=f"Task {n}.{m}"
+            )
+            task.benchmarks.add(DatasetFactory(name=f"Bench {n}.{m}"))
+    # user, abilities, tasks, benchmarks
+    with django_assert_num_queries(4):
+        response = member_client.get(reverse("papers:taxonomy"))
+    for n in range(count):
+        assertContains(response, f"Ability {n}")
+        for m in range(count):
+            assertContains(response, f"Task {n}.{m}")
+            assertContains(response, f"Bench {n}.{m}")

@@ -1,8 +1,11 @@
 """Pages that show the knowledge base with what the group writes (reading/views.py): the
 home page, the paper list, and the pages of papers, models, datasets and organisations."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from tests.factories import (
@@ -185,3 +188,50 @@ def test_paper_list_ignores_a_year_in_non_ascii_digits(member_client):
     PaperFactory(title_en="Chain of Thought", year=2022)
     response = member_client.get(reverse("reading:paper_list") + "?year=%C2%B2")
     assertContains(response, "Chain of Thought")
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_home_queries_do_not_grow(member_client, group, django_assert_num_queries, count):
+    today = timezone.localdate()
+    papers, notes, meetings = [], [], []
+    for n in range(1, count + 1):
+        paper = PaperFactory()
+        paper.organizations.add(OrganizationFactory())
+        paper.tags.add("Surveys", "Prompting")
+        papers.append(paper)
+        notes.append(NoteFactory(paper=paper, group=group, visibility="group"))
+        upcoming = MeetingFactory(group=group, date=today + datetime.timedelta(days=n))
+        upcoming.papers.add(paper)
+        past = MeetingFactory(group=group, paper=paper, date=today - datetime.timedelta(days=n))
+        meetings += [upcoming, past]
+    # user, groups, next and latest meetings with their papers, notes, papers with their
+    # organisations and topics
+    with django_assert_num_queries(10):
+        response = member_client.get(reverse("reading:home"))
+    assertContains(response, group.name)
+    for record in [*papers, *notes, *meetings]:
+        assertContains(response, record.get_absolute_url())
+    for paper in papers:
+        assertContains(response, paper.title_en)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_organization_detail_queries_do_not_grow(member_client, django_assert_num_queries, count):
+    organization = OrganizationFactory(name="Fudan University")
+    papers, models, datasets = [], [], []
+    for _ in range(count):
+        paper = PaperFactory()
+        paper.organizations.add(organization)
+        paper.tags.add("Surveys")
+        NoteFactory(paper=paper)
+        papers.append(paper)
+        models.append(LanguageModelFactory(organization=organization))
+        datasets.append(DatasetFactory(organization=organization))
+    # user, organisation, papers with their organisations and topics, models, datasets
+    with django_assert_num_queries(7):
+        response = member_client.get(organization.get_absolute_url())
+    assertContains(response, "<h1>Fudan University")
+    for paper in papers:
+        assertContains(response, paper.title_en)
+    for record in [*models, *datasets]:
+        assertContains(response, f'<a href="{record.get_absolute_url()}">{record.name}</a>')
