@@ -1,6 +1,6 @@
 """Hostile input on real pages, and the Content Security Policy on the main pages.
 
-Every payload of tests/security/xss_payloads.txt goes into one note and one meeting
+Every payload of tests/core/xss_payloads.txt goes into one note and one meeting
 page. The note page is loaded with the CSP header stripped, so the sanitiser alone
 must hold; the meeting page with it, as a member sees it. Nothing may open a dialog,
 set window.__xss, or leave a handler, a script-capable element or a javascript:
@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.conftest import login, screenshot
+from tests.core.xss_payloads import load_payloads
 from tests.factories import (
     LanguageModelFactory,
     MeetingFactory,
@@ -18,7 +19,6 @@ from tests.factories import (
     NoteFactory,
     PaperFactory,
 )
-from tests.security.payloads import load_payloads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

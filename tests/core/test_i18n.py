@@ -160,3 +160,8 @@ def test_admin_shows_field_names_in_chinese(staff_client):
     )
     assertContains(response, '<label for="id_title_zh">标题（中文）:</label>', html=True)
     assertContains(response, '<option value="private">私密（仅自己）</option>', html=True)
+
+
+def test_admin_speaks_chinese_when_asked(staff_client):
+    response = staff_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    assert "站点管理" in response.content.decode()

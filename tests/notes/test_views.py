@@ -1,16 +1,21 @@
+"""Reading the group's pages (notes/views.py): groups, meetings, notes, the glossary and
+reading lists."""
+
 import pytest
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains
 
 from notes.feeds import token_for
-from notes.models import Note, ReadingListItem
+from notes.models import ReadingListItem
 from tests.factories import (
     GlossaryTermFactory,
+    LanguageModelFactory,
     MeetingFactory,
     MembershipFactory,
     NoteFactory,
     PaperFactory,
     ReadingListFactory,
+    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +25,21 @@ pytestmark = pytest.mark.django_db
 def test_meeting_page_queries_do_not_grow(
     member_client, member, group, django_assert_num_queries, count
 ):
-    meeting = MeetingFactory(group=group)
+    meeting = MeetingFactory(group=group, title_en="Scaling laws")
+    papers, notes = [], []
     for _ in range(count):
-        meeting.papers.add(PaperFactory())
-        NoteFactory(meeting=meeting)
+        papers.append(PaperFactory())
+        notes.append(NoteFactory(meeting=meeting))
+    meeting.papers.add(*papers)
     with django_assert_num_queries(9):
         response = member_client.get(meeting.get_absolute_url())
     assert len(response.context["notes"]) == count
+    assertContains(response, "Scaling laws")
+    assertContains(response, "规模定律")  # the write-up
+    for paper in papers:
+        assertContains(response, paper.title_en)
+    for note in notes:
+        assertContains(response, note.get_absolute_url())
 
 
 def test_meeting_page_has_a_table_of_contents(member_client, group):
@@ -41,96 +54,47 @@ def test_meeting_of_another_group_is_not_found(member_client):
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_group_page_queries_do_not_grow(member_client, group, django_assert_num_queries, count):
+    meetings, members = [], []
     for _ in range(count):
-        MeetingFactory(group=group).papers.add(PaperFactory())
-        MembershipFactory(group=group)
+        meeting = MeetingFactory(group=group)
+        meeting.papers.add(PaperFactory())
+        meetings.append(meeting)
+        members.append(MembershipFactory(group=group).user)
     with django_assert_num_queries(8):
-        member_client.get(group.get_absolute_url())
+        response = member_client.get(group.get_absolute_url())
+    assertContains(response, group.name)
+    for meeting in meetings:
+        assertContains(response, meeting.get_absolute_url())
+    for user in members:
+        assertContains(response, user.username)
 
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_my_notes_queries_do_not_grow(member_client, member, django_assert_num_queries, count):
-    for _ in range(count):
-        NoteFactory(author=member, paper=PaperFactory())
+    notes = [NoteFactory(author=member, paper=PaperFactory()) for _ in range(count)]
     token_for(member)  # the feed key is made on the first visit, read on every other
     with django_assert_num_queries(4):  # session, user, notes, feed key
         response = member_client.get(reverse("notes:my_notes"))
     assert len(response.context["page_obj"]) == count
-
-
-def test_member_writes_a_bilingual_note_on_a_paper(member_client, member, group):
-    paper = PaperFactory()
-    url = reverse("notes:note_create") + f"?paper={paper.slug}"
-    form = member_client.get(url).context["form"]
-    assert form.initial["paper"] == paper
-    response = member_client.post(
-        url,
-        {
-            "title_zh": "读后感",
-            "title_en": "Thoughts",
-            "body_zh": "**思维链** $a^2$",
-            "body_en": "**Chain of thought**",
-            "paper": paper.pk,
-            "group": group.pk,
-            "visibility": "group",
-            "translation": "",
-            "tags": "Prompting",
-        },
-    )
-    note = Note.objects.get(author=member)
-    assertRedirects(response, note.get_absolute_url())
-    assert note.paper == paper
-    assert "<strong>思维链</strong>" in note.body_zh_html
-    assert list(note.tags.names()) == ["Prompting"]
-
-
-def test_second_of_two_concurrent_edits_is_refused_and_keeps_its_text(member_client, member):
-    note = NoteFactory(author=member, body_zh="原文")
-    url = reverse("notes:note_edit", args=[note.slug])
-    data = {
-        "title_zh": note.title_zh,
-        "body_zh": "第一人的修改",
-        "visibility": "everyone",
-        "revision": note.revision,
-    }
-    assert member_client.post(url, data).status_code == 302
-    data["body_zh"] = "第二人的修改"
-    response = member_client.post(url, data)
-    assert response.status_code == 200
-    assertContains(response, "Someone else saved this while you were editing")
-    assertContains(response, "第二人的修改")
-    note.refresh_from_db()
-    assert note.body_zh == "第一人的修改"
-    assert note.revision == 2
-
-
-def test_member_cannot_edit_someone_elses_note(member_client):
-    note = NoteFactory()
-    assert member_client.get(reverse("notes:note_edit", args=[note.slug])).status_code == 404
-
-
-def test_note_delete_needs_post(member_client, member):
-    note = NoteFactory(author=member)
-    url = reverse("notes:note_delete", args=[note.slug])
-    assert member_client.get(url).status_code == 405
-    member_client.post(url)
-    assert not Note.objects.filter(pk=note.pk).exists()
-
-
-def test_markdown_preview_is_sanitised(member_client):
-    response = member_client.post(
-        reverse("notes:markdown_preview"), {"text": "**ok** <script>alert(1)</script>"}
-    )
-    assert response.json()["html"] == "<p><strong>ok</strong> </p>"
+    for note in notes:
+        assertContains(response, note.get_absolute_url())
+        assertContains(response, note.paper.title_en)
 
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_glossary_queries_do_not_grow(member_client, django_assert_num_queries, count):
+    terms = []
     for _ in range(count):
-        GlossaryTermFactory().papers.add(PaperFactory())
+        term = GlossaryTermFactory()
+        term.papers.add(PaperFactory())
+        terms.append(term)
     with django_assert_num_queries(3):
         response = member_client.get(reverse("notes:glossary"))
     assert len(response.context["terms"]) == count
+    for term in terms:
+        assertContains(response, term.title_en)
+        assertContains(response, term.title_zh)
+        assertContains(response, term.papers.get().get_absolute_url())
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -142,6 +106,10 @@ def test_reading_list_keeps_its_order(member_client, django_assert_num_queries, 
     with django_assert_num_queries(4):
         response = member_client.get(reading_list.get_absolute_url())
     assert [item.paper for item in response.context["items"]] == list(reversed(papers))
+    assertContains(response, reading_list.title_en)
+    content = response.content.decode()
+    positions = [content.index(paper.title_en) for paper in reversed(papers)]
+    assert positions == sorted(positions)
 
 
 def test_group_page_shows_upcoming_and_past_meetings_apart(member_client, group):
@@ -155,3 +123,53 @@ def test_group_page_shows_upcoming_and_past_meetings_apart(member_client, group)
     soon = MeetingFactory(group=group, date=today + datetime.timedelta(days=7))
     response = member_client.get(group.get_absolute_url())
     assert (response.context["upcoming"], response.context["past"]) == ([soon, later], [old])
+
+
+def test_meeting_shows_its_presented_paper_apart_from_those_discussed(member_client, group):
+    survey = PaperFactory(title_en="A Survey of Large Language Models", arxiv_id="2303.18223")
+    meeting = MeetingFactory(group=group, paper=survey)
+    meeting.papers.add(survey, PaperFactory(title_en="LLaMA"), PaperFactory(title_en="GPT-4"))
+    response = member_client.get(meeting.get_absolute_url())
+    assertContains(response, 'href="https://arxiv.org/abs/2303.18223"')
+    assertContains(response, "3 papers discussed")
+
+
+def test_a_note_does_not_show_a_meeting_its_reader_cannot_see(member_client):
+    meeting = MeetingFactory(title_zh="别组的秘密组会")
+    note = NoteFactory(meeting=meeting, visibility="everyone")
+    response = member_client.get(note.get_absolute_url())
+    assertContains(response, note.title_en)
+    assertNotContains(response, "别组的秘密组会")
+    assertNotContains(response, meeting.get_absolute_url())
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_note_detail_queries_do_not_grow(
+    member_client, member, group, django_assert_num_queries, count
+):
+    meeting = MeetingFactory(group=group)
+    note = NoteFactory(
+        author=member,
+        group=group,
+        visibility="group",
+        paper=PaperFactory(title_en="Chain of Thought"),
+        language_model=LanguageModelFactory(name="LLaMA"),
+        meeting=meeting,
+    )
+    sources = [SourceFactory() for _ in range(count)]
+    note.sources.add(*sources)
+    tags = [f"topic {n}" for n in range(count)]
+    note.tags.add(*tags)
+    # user, note with paper, model and meeting, tags, sources, may the reader see the
+    # meeting, the meeting's group (for the link to it)
+    with django_assert_num_queries(6):
+        response = member_client.get(note.get_absolute_url())
+    assertContains(response, note.title_en)
+    assertContains(response, "Chain-of-thought prompting improves reasoning.")
+    assertContains(response, "Chain of Thought")
+    assertContains(response, "LLaMA")
+    assertContains(response, meeting.get_absolute_url())
+    for tag in tags:
+        assertContains(response, f'<span class="tag">{tag}</span>', html=True)
+    for source in sources:
+        assertContains(response, source.title)

@@ -111,6 +111,22 @@ def test_model_cannot_descend_from_its_descendant():
     assert "cycle" in excinfo.value.message_dict["base_model"][0]
 
 
+def test_model_cannot_be_its_own_base_or_ancestor():
+    llama = LanguageModelFactory(name="LLaMA")
+    alpaca = LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
+    llama.base_model, llama.relation = llama, "other"
+    with pytest.raises(ValidationError) as own:
+        llama.full_clean()
+    assert own.value.message_dict["base_model"] == ["A model cannot be its own base model."]
+    llama.base_model = alpaca
+    with pytest.raises(ValidationError) as cycle:
+        llama.full_clean()
+    assert cycle.value.message_dict["base_model"] == [
+        "Alpaca descends from LLaMA: that would make a cycle."
+    ]
+    assert LanguageModel.objects.get(pk=llama.pk).base_model is None
+
+
 def test_model_ancestors_nearest_first():
     llama = LanguageModelFactory(name="LLaMA")
     alpaca = LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")

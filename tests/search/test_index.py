@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from pytest_django.asserts import assertContains, assertNotContains
 
 from search.models import SearchDocument
 from search.query import search
@@ -43,3 +44,10 @@ def test_rebuild_search_index_restores_a_lost_index(user):
     SearchDocument.objects.all().delete()
     call_command("rebuild_search_index", stdout=None)
     assert search(user, "chain").total == 1
+
+
+def test_search_never_suggests_a_word_from_someone_elses_private_note(member_client):
+    NoteFactory(visibility="private", body_en="zanzibarqux appears only here")
+    response = member_client.get("/search/?q=zanzibarqix")
+    assertContains(response, 'value="zanzibarqix"')
+    assertNotContains(response, "zanzibarqux")

@@ -8,7 +8,7 @@ import pytest
 
 from core.markdown import render
 
-from .payloads import load_payloads, problems_in
+from .xss_payloads import load_payloads, problems_in
 
 PAYLOADS = load_payloads()
 

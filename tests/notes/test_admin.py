@@ -1,16 +1,37 @@
-"""The admin: a staff member who is not a superuser sees and edits only their groups'."""
+"""The admin of what the groups write (notes/admin/): a staff member who is not a superuser
+sees and edits only their groups'; bad values get a message and change nothing."""
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils.html import escape
+from pytest_django.asserts import assertContains
 
 from notes.models import Meeting, Note
-from tests.factories import NoteFactory, PaperFactory
-
-from .conftest import grant
+from tests.factories import (
+    GlossaryTermFactory,
+    MeetingFactory,
+    NoteFactory,
+    PaperFactory,
+    ReadingListFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
+MEETING_INLINES = {
+    "Meeting_papers-TOTAL_FORMS": 0,
+    "Meeting_papers-INITIAL_FORMS": 0,
+    "notes-TOTAL_FORMS": 0,
+    "notes-INITIAL_FORMS": 0,
+}
 ROLES = ["anonymous", "member", "other", "organiser", "staff", "superuser"]
+
+
+def grant(user, *codenames):
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
 
 
 def change(obj):
@@ -146,3 +167,64 @@ def test_staff_cannot_restore_another_groups_meeting(client, world):
     url = reverse("admin:notes_meeting_simple_history", args=[world.meeting.pk, version.pk])
     assert client.get(url).status_code == 404
     assert Meeting.objects.get(pk=world.meeting.pk).revision == 1
+
+
+@pytest.mark.parametrize("date", ["2023-02-30", "2023-13-01", "2023-04-31"])
+def test_date_that_does_not_exist_is_refused(staff_client, group, date):
+    response = staff_client.post(
+        reverse("admin:notes_meeting_add"),
+        {"group": group.pk, "number": 1, "date": date, **MEETING_INLINES},
+    )
+    assertContains(response, "Enter a valid date.")
+    assert Meeting.objects.count() == 0
+
+
+def test_only_a_superuser_sees_the_list_of_mentions(client):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    assert client.get(reverse("admin:notes_mention_changelist")).status_code == 403
+
+
+# --- Every model of the app has working admin pages ------------------------------------
+
+# Per-model tag links are edited through each record's tags field.
+THROUGH_TAG_MODELS = {"taggednote"}
+# Kept by saving the text that links, or made by members: listed, never added by hand.
+DERIVED_MODELS = {"mention", "feedkey"}  # feed keys: made by members on the site
+
+
+def notes_models():
+    # Historical records (django-simple-history) are shown on each record's history page.
+    return [
+        model
+        for model in apps.get_app_config("notes").get_models()
+        if model._meta.model_name not in THROUGH_TAG_MODELS
+        and not model._meta.model_name.startswith("historical")
+    ]
+
+
+def test_every_notes_model_is_in_the_admin():
+    missing = [m._meta.label for m in notes_models() if not admin.site.is_registered(m)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("model", notes_models(), ids=lambda m: m._meta.label)
+def test_admin_changelist_and_add_pages_answer(staff_client, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    if opts.model_name in DERIVED_MODELS:
+        assertContains(staff_client.get(changelist), f"Select {opts.verbose_name} to view")
+        assert staff_client.get(add).status_code == 403
+    else:
+        assertContains(staff_client.get(changelist), f"Select {opts.verbose_name} to change")
+        assertContains(staff_client.get(add), f"Add {opts.verbose_name}")
+
+
+def test_admin_change_pages_answer(staff_client):
+    for obj in [MeetingFactory(), NoteFactory(), GlossaryTermFactory(), ReadingListFactory()]:
+        opts = obj._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        response = staff_client.get(url)
+        assertContains(response, f"Change {opts.verbose_name}", msg_prefix=url)
+        assertContains(response, escape(str(obj)), msg_prefix=url)

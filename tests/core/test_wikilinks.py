@@ -1,0 +1,19 @@
+"""Wiki links resolved against the knowledge base (core/wikilinks.py)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import LanguageModelFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_many_wiki_links_resolve_in_a_constant_number_of_queries(
+    member_client, django_assert_max_num_queries
+):
+    LanguageModelFactory(name="LLaMA")
+    text = "[[LLaMA]]\n\n"
+    text += "\n\n".join(" ".join(f"[[t{i}-{j}]]" for j in range(12)) for i in range(100))
+    with django_assert_max_num_queries(8):
+        response = member_client.post(reverse("notes:markdown_preview"), {"text": text})
+    assert 'class="wikilink" href="/models/' in response.json()["html"]

@@ -1,0 +1,329 @@
+"""The forms of what the group writes (notes/forms.py).
+
+WritingForm is the one stale-save check: two people editing the same note or meeting
+page, on the site or in the admin, and the second save is refused, not lost. It also
+refuses NUL characters and texts over BODY_LIMIT; NoteForm limits the meetings and
+groups a note may be attached to and the length of its tags.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from notes.forms import BODY_LIMIT
+from notes.models import Meeting, Membership, Note
+from tests.factories import (
+    MeetingFactory,
+    MembershipFactory,
+    NoteFactory,
+    PaperFactory,
+    ReadingGroupFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = "Someone else saved this while you were editing"
+
+
+def form_data(form):
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if value is True:
+            value = "on"
+        if isinstance(value, list | tuple):
+            data[form.add_prefix(name)] = [str(v) for v in value]
+        elif isinstance(value, datetime.date):
+            data[form.add_prefix(name)] = value.isoformat()
+        else:
+            data[form.add_prefix(name)] = str(value)
+    return data
+
+
+def admin_post_data(response):
+    """What the browser would send back from an admin change form, unchanged."""
+    data = form_data(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(form_data(formset.management_form))
+        for form in formset.forms:
+            data.update(form_data(form))
+    return data
+
+
+def test_site_note_second_save_is_refused_and_keeps_the_text(client, world):
+    url = reverse("notes:note_edit", args=[world.shared.slug])
+    base = {"title_en": "t", "visibility": "group", "group": world.group_a.pk}
+    client.force_login(world.organiser)
+    opened = client.get(url).context["form"]["revision"].value()
+    client.force_login(world.member)
+    assert client.post(url, {**base, "body_en": "mine", "revision": opened}).status_code == 302
+    client.force_login(world.organiser)
+    response = client.post(url, {**base, "body_en": "theirs", "revision": opened})
+    assert response.status_code == 200
+    assertContains(response, REFUSED)
+    assertContains(response, ">\ntheirs</textarea>")
+    world.shared.refresh_from_db()
+    assert (world.shared.body_en, world.shared.revision) == ("mine", 2)
+
+
+def test_site_meeting_second_save_is_refused_and_keeps_the_text(client, world):
+    url = reverse("notes:meeting_edit", args=[world.group_a.slug, 1])
+    client.force_login(world.presenter)
+    opened = client.get(url).context["form"]["revision"].value()
+    assert client.post(url, {"body_en": "first", "revision": opened}).status_code == 302
+    client.force_login(world.organiser)
+    response = client.post(url, {"body_en": "second", "revision": opened})
+    assertContains(response, REFUSED)
+    assertContains(response, ">\nsecond</textarea>")
+    world.meeting.refresh_from_db()
+    assert (world.meeting.body_en, world.meeting.revision) == ("first", 2)
+
+
+@pytest.mark.parametrize("model", [Note, Meeting], ids=["note", "meeting"])
+def test_admin_second_save_is_refused_and_keeps_the_text(client, world, model):
+    obj = world.shared if model is Note else world.meeting
+    text_field = "body_en" if model is Note else "body_en"
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    client.force_login(world.superuser)
+    first = admin_post_data(client.get(url))
+    second = dict(first)
+    assert first["revision"] == "1"
+    first[text_field], second[text_field] = "first editor", "second editor"
+    assert client.post(url, first).status_code == 302
+    response = client.post(url, second)
+    assert response.status_code == 200
+    assertContains(response, REFUSED)
+    assertContains(response, ">\nsecond editor</textarea>")
+    obj.refresh_from_db()
+    assert (getattr(obj, text_field), obj.revision) == ("first editor", 2)
+
+
+def test_admin_refuses_a_save_over_a_newer_site_save(client, world):
+    url = reverse("admin:notes_note_change", args=[world.shared.pk])
+    client.force_login(world.superuser)
+    stale = admin_post_data(client.get(url))
+    client.force_login(world.member)
+    client.post(
+        reverse("notes:note_edit", args=[world.shared.slug]),
+        {"title_en": "t", "body_en": "site", "visibility": "group", "group": world.group_a.pk,
+         "revision": 1},
+    )  # fmt: skip
+    client.force_login(world.superuser)
+    response = client.post(url, {**stale, "body_en": "admin"})
+    assertContains(response, REFUSED)
+    world.shared.refresh_from_db()
+    assert world.shared.body_en == "site"
+
+
+def test_admin_save_without_changes_needs_no_merge(client, world):
+    url = reverse("admin:notes_note_change", args=[world.shared.pk])
+    client.force_login(world.superuser)
+    data = admin_post_data(client.get(url))
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # same text again: nothing to lose
+
+
+def test_stale_inline_note_on_a_paper_is_refused(client, world):
+    paper = PaperFactory()
+    note = NoteFactory(paper=paper, author=world.member, group=world.group_a)
+    url = reverse("admin:papers_paper_change", args=[paper.pk])
+    client.force_login(world.superuser)
+    stale = admin_post_data(client.get(url))
+    Note.objects.filter(pk=note.pk).update(body_en="newer", revision=2)
+    key = next(k for k, v in stale.items() if k.endswith("-id") and v == str(note.pk))
+    stale[key.replace("-id", "-body_en")] = "older"
+    response = client.post(url, stale)
+    assertContains(response, REFUSED)
+    note.refresh_from_db()
+    assert note.body_en == "newer"
+
+
+def test_an_edit_that_does_not_say_its_revision_is_refused(member_client, member):
+    note = NoteFactory(author=member, body_zh="原文")
+    response = member_client.post(
+        reverse("notes:note_edit", args=[note.slug]),
+        {"title_zh": note.title_zh, "body_zh": "新文", "visibility": "everyone"},
+    )
+    assert response.status_code == 200
+    assertContains(response, "reload the page")
+    note.refresh_from_db()
+    assert note.body_zh == "原文"
+
+
+# --- Bad values: a clear message, and nothing changed --------------------------------
+
+
+def note_post(client, **fields):
+    data = {"title_en": "Long", "visibility": "private", **fields}
+    return client.post(reverse("notes:note_create"), data)
+
+
+def test_body_over_the_limit_is_refused_and_kept(member_client):
+    response = note_post(member_client, body_en="x" * (BODY_LIMIT + 1))
+    assertContains(
+        response,
+        f"Ensure this value has at most {BODY_LIMIT} characters (it has {BODY_LIMIT + 1}).",
+    )
+    assert Note.objects.count() == 0
+    assert note_post(member_client, body_en="x" * BODY_LIMIT).status_code == 302
+
+
+def test_meeting_write_up_over_the_limit_is_refused(client, organiser, group):
+    meeting = Meeting.objects.create(group=group, number=1, date="2024-01-01")
+    client.force_login(organiser)
+    response = client.post(
+        reverse("notes:meeting_edit", args=[group.slug, 1]),
+        {"body_zh": "长" * (BODY_LIMIT + 1), "revision": 1},
+    )
+    assertContains(response, f"at most {BODY_LIMIT} characters")
+    meeting.refresh_from_db()
+    assert (meeting.body_zh, meeting.revision) == ("", 1)
+
+
+@pytest.mark.parametrize("field", ["title_en", "body_en", "body_zh"])
+def test_nul_bytes_are_refused(member_client, field):
+    response = note_post(member_client, **{field: "before\x00after"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors[field]
+    assert errors[-1] in {
+        "The text contains a NUL character; remove it.",
+        "Null characters are not allowed.",
+    }
+    assert Note.objects.count() == 0
+
+
+def test_an_overlong_tag_gets_a_message(member_client):
+    response = member_client.post(
+        reverse("notes:note_create"),
+        {"title_zh": "笔记", "visibility": "private", "tags": "a" * 150},
+    )
+    assert response.status_code == 200
+    assert "at most 100 characters" in str(response.context["form"].errors["tags"])
+
+
+# --- What a note may be attached to, and who it belongs to ----------------------------
+
+
+def test_a_note_cannot_be_attached_to_another_groups_meeting(member_client, member):
+    secret = MeetingFactory(title_zh="别组的秘密组会")
+    response = member_client.post(
+        reverse("notes:note_create"),
+        {"title_zh": "笔记", "visibility": "private", "meeting": secret.pk},
+    )
+    assert response.status_code == 200
+    assert "meeting" in response.context["form"].errors
+    assert not Note.objects.filter(meeting=secret).exists()
+
+
+def test_moderating_a_documents_note_keeps_it_authorless(client, group):
+    organiser = UserFactory()
+    Membership.objects.create(group=group, user=organiser, role="organiser")
+    note = NoteFactory(author=None, author_name="shuyhere/all-about-llm", group=group)
+    client.force_login(organiser)
+    response = client.post(
+        reverse("notes:note_edit", args=[note.slug]),
+        {
+            "title_zh": "改过",
+            "visibility": note.visibility,
+            "group": group.pk,
+            "revision": note.revision,
+        },
+    )
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert (note.author, note.author_name, note.title_zh) == (
+        None,
+        "shuyhere/all-about-llm",
+        "改过",
+    )
+
+
+def test_second_of_two_concurrent_edits_is_refused_and_keeps_its_text(member_client, member):
+    note = NoteFactory(author=member, body_zh="原文")
+    url = reverse("notes:note_edit", args=[note.slug])
+    data = {
+        "title_zh": note.title_zh,
+        "body_zh": "第一人的修改",
+        "visibility": "everyone",
+        "revision": note.revision,
+    }
+    assert member_client.post(url, data).status_code == 302
+    data["body_zh"] = "第二人的修改"
+    response = member_client.post(url, data)
+    assert response.status_code == 200
+    assertContains(response, "Someone else saved this while you were editing")
+    assertContains(response, "第二人的修改")
+    note.refresh_from_db()
+    assert note.body_zh == "第一人的修改"
+    assert note.revision == 2
+
+
+# --- The note form keeps a note's group unless the editor chooses another of theirs ---
+
+
+def edit_note(client, note, **changes):
+    data = {
+        "title_zh": note.title_zh,
+        "title_en": note.title_en,
+        "body_zh": note.body_zh,
+        "body_en": note.body_en,
+        "translation": note.translation,
+        "group": note.group_id or "",
+        "visibility": note.visibility,
+        "tags": "",
+        "revision": note.revision,
+        **changes,
+    }
+    return client.post(reverse("notes:note_edit", args=[note.slug]), data)
+
+
+@pytest.fixture
+def group_note(group):
+    author = MembershipFactory(group=group).user
+    return NoteFactory(author=author, group=group, visibility=Note.Visibility.GROUP)
+
+
+@pytest.mark.parametrize("editor", ["superuser", "moderator", "former member"])
+def test_an_editor_outside_the_group_saves_without_losing_it(client, group, group_note, editor):
+    if editor == "superuser":
+        user = UserFactory(is_superuser=True, is_staff=True)
+    elif editor == "moderator":
+        user = MembershipFactory(group=group, role="organiser").user
+        MembershipFactory(group=ReadingGroupFactory(), user=user)  # in another group too
+    else:
+        user = group_note.author
+        user.memberships.all().delete()
+    client.force_login(user)
+
+    response = edit_note(client, group_note, title_en="Edited")
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    group_note.refresh_from_db()
+    assert (group_note.title_en, group_note.group_id) == ("Edited", group.pk)
+    assert group_note.visibility == Note.Visibility.GROUP
+
+
+def test_a_note_cannot_be_moved_to_a_group_the_editor_is_not_in(client, group, group_note):
+    client.force_login(group_note.author)
+    elsewhere = ReadingGroupFactory()
+    response = edit_note(client, group_note, group=elsewhere.pk)
+    assert response.status_code == 200
+    group_note.refresh_from_db()
+    assert group_note.group_id == group.pk
+
+
+def test_the_form_offers_the_notes_group_and_the_editors_own(client, group, group_note):
+    mine = ReadingGroupFactory(name="My other group")
+    group_note.author.memberships.all().delete()
+    MembershipFactory(group=mine, user=group_note.author)
+    client.force_login(group_note.author)
+    form = client.get(reverse("notes:note_edit", args=[group_note.slug])).context["form"]
+    assert set(form.fields["group"].queryset) == {group, mine}
+    assert form.initial["group"] == group.pk

@@ -1,0 +1,119 @@
+"""The admin of the knowledge base: papers and language models (papers/admin.py)."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import escape
+from pytest_django.asserts import assertContains
+
+from papers.models import LanguageModel, Paper
+from tests.factories import LanguageModelFactory, PaperFactory
+
+pytestmark = pytest.mark.django_db
+
+# The paper admin carries the notes about the paper as an inline (notes/admin/).
+PAPER_INLINES = {"notes-TOTAL_FORMS": 0, "notes-INITIAL_FORMS": 0}
+
+
+# Per-model tag links are edited through each record's tags field.
+THROUGH_TAG_MODELS = {"taggedpaper", "taggeddataset", "taggedmodel"}
+
+
+def papers_models():
+    # Historical records (django-simple-history) are shown on each record's history page.
+    return [
+        model
+        for model in apps.get_app_config("papers").get_models()
+        if model._meta.model_name not in THROUGH_TAG_MODELS
+        and not model._meta.model_name.startswith("historical")
+    ]
+
+
+def test_every_papers_model_is_in_the_admin():
+    missing = [m._meta.label for m in papers_models() if not admin.site.is_registered(m)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("model", papers_models(), ids=lambda m: m._meta.label)
+def test_admin_changelist_and_add_pages_answer(staff_client, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    assertContains(staff_client.get(changelist), f"Select {opts.verbose_name} to change")
+    assertContains(staff_client.get(add), f"Add {opts.verbose_name}")
+
+
+def test_admin_change_pages_answer(staff_client):
+    for obj in [PaperFactory(), LanguageModelFactory()]:
+        opts = obj._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        response = staff_client.get(url)
+        assertContains(response, f"Change {opts.verbose_name}", msg_prefix=url)
+        assertContains(response, escape(str(obj)), msg_prefix=url)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_admin_paper_changelist_has_no_query_per_row(
+    staff_client, django_assert_num_queries, count
+):
+    papers = [PaperFactory() for _ in range(count)]
+    for paper in papers:
+        paper.tags.add("Surveys")
+    # One COUNT only (the changelist does not count the whole table again); the year
+    # filter's choices come from the paper filters' cache, computed here (3 queries).
+    with django_assert_num_queries(10):
+        response = staff_client.get(reverse("admin:papers_paper_changelist"))
+    for paper in papers:
+        assertContains(response, paper.title_en)
+    assertContains(response, f"0 of {count} selected")
+
+
+def add_paper(client, **fields):
+    data = {"title_en": "A paper", "slug": "a-paper", **PAPER_INLINES, **fields}
+    return client.post(reverse("admin:papers_paper_add"), data)
+
+
+@pytest.mark.parametrize(
+    "arxiv_id", ["abc", "2303.1", "23031.18223", "2303.18223v", "１２３４.５６７８"]
+)
+def test_invalid_arxiv_id_is_refused(staff_client, arxiv_id):
+    response = add_paper(staff_client, arxiv_id=arxiv_id)
+    assertContains(response, "Enter an arXiv identifier such as 2303.18223")
+    assert Paper.objects.count() == 0
+
+
+def test_duplicate_paper_is_refused(staff_client):
+    PaperFactory(arxiv_id="2303.18223", slug="survey")
+    response = add_paper(staff_client, arxiv_id="2303.18223", slug="survey")
+    assertContains(response, "A paper with this arXiv ID is already in the library:")
+    assertContains(response, "Paper with this Slug already exists.")
+    assert Paper.objects.count() == 1
+
+
+def test_model_cycle_is_refused_in_the_admin(staff_client):
+    llama = LanguageModelFactory(name="LLaMA", slug="llama")
+    LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
+    alpaca = LanguageModel.objects.get(name="Alpaca")
+    response = staff_client.post(
+        reverse("admin:papers_languagemodel_change", args=[llama.pk]),
+        {
+            "name": "LLaMA",
+            "slug": "llama",
+            "base_model": alpaca.pk,
+            "relation": "other",
+            "facts": "{}",
+            "open_weights": "unknown",
+            "modeldataset_set-TOTAL_FORMS": 0,
+            "modeldataset_set-INITIAL_FORMS": 0,
+            **PAPER_INLINES,
+        },
+    )
+    assertContains(response, "descends from LLaMA: that would make a cycle.")
+    assert LanguageModel.objects.get(pk=llama.pk).base_model is None
+
+
+def test_nul_bytes_are_refused_in_the_admin(staff_client):
+    response = add_paper(staff_client, title_en="Bad\x00title")
+    assertContains(response, "Null characters are not allowed.")
+    assert Paper.objects.count() == 0
