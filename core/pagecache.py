@@ -15,7 +15,9 @@ environment's DJANGO_PAGECACHE=0) renders every page afresh: the benchmark's col
 
 import hashlib
 import uuid
+from functools import cache as cache_for_process
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -28,6 +30,8 @@ from django.utils.translation import get_language
 GENERATION_KEY = "pagecache:generation"
 CONTENT_APPS = {"papers", "notes", "taggit", "auth"}
 PAGE_TIMEOUT = 24 * 3600
+# Folders of the project that hold no code or templates pages are made from.
+NOT_CODE = {"var", "staticfiles", "docs", "fixtures", "tests", "test-artifacts"}
 
 
 def generation():
@@ -47,7 +51,7 @@ def bump_generation(**kwargs):
 
 
 def _content_change(sender, **kwargs):
-    if sender._meta.app_label not in CONTENT_APPS:
+    if sender._meta.app_label not in CONTENT_APPS or not getattr(sender, "affects_pages", True):
         return
     if kwargs.get("update_fields") == frozenset({"last_login"}):
         return  # a login changes nothing that pages show
@@ -62,10 +66,30 @@ def connect_signals():
         signal.connect(_content_change, dispatch_uid=f"pagecache-{signal}")
 
 
+@cache_for_process
+def code_version():
+    """Return a digest of the code and files pages are made from (Python modules,
+    templates, translations, style sheets and scripts): a deploy that changes any of
+    them starts afresh, on every worker and machine alike, without clearing the cache."""
+    digest, root = hashlib.sha256(), Path(settings.BASE_DIR)
+    folders = [
+        folder
+        for folder in sorted(root.iterdir())
+        if folder.is_dir() and not folder.name.startswith(".") and folder.name not in NOT_CODE
+    ]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".html", ".mo", ".css", ".js") and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def page_key(request):
     from core.context_processors import reading
 
     parts = [
+        code_version(),
         generation(),
         # Pages that sort meetings into next and past change with the date.
         timezone.localdate().isoformat(),

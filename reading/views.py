@@ -9,29 +9,46 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from core.models import as_read, unknown_last
-from notes.models import Meeting, Mention, Note, ReadingGroup, ReadingListItem
+from notes.models import Meeting, Mention, Note, ReadingGroup, ReadingListItem, Visit
 from papers import charts
 from papers.filters import paper_filter_choices
 from papers.models import Dataset, EvaluationTask, LanguageModel, Organization, Paper
 
 from . import queries
 
+NEW_ITEMS = 8
+
 
 def home(request):
+    """What a member opens on a Monday: the next meeting (who presents what, what to read
+    before), what changed since their last visit, their groups."""
     user = request.user
+    since = Visit.record(user)
     meetings = (
-        Meeting.objects.visible_to(user).select_related("group", "paper").prefetch_related("papers")
+        Meeting.objects.visible_to(user)
+        .select_related("group", "paper")
+        .prefetch_related("papers", "presenters")
     )
     today = timezone.localdate()
+    notes = Note.objects.visible_to(user).for_list()
+    papers = queries.paper_rows(user)
+    if since is not None:
+        notes = notes.filter(updated__gt=since)
+        papers = papers.filter(created__gt=since)
+    upcoming = list(meetings.filter(date__gte=today).order_by("date", "number")[:2])
     return render(
         request,
         "home.html",
         {
-            "groups": ReadingGroup.objects.of(user),
-            "next_meetings": meetings.filter(date__gte=today).order_by("date")[:3],
-            "latest_meetings": meetings.filter(date__lt=today).order_by("-date")[:3],
-            "recent_notes": Note.objects.visible_to(user).for_list()[:8],
-            "recent_papers": queries.paper_rows(user).order_by("-created")[:8],
+            "since": since,
+            "next_meeting": upcoming[0] if upcoming else None,
+            "later_meeting": upcoming[1] if len(upcoming) > 1 else None,
+            # Read only when nothing is planned (the template asks for it then).
+            "last_meetings": meetings.filter(date__lt=today).order_by("-date", "-number")[:1],
+            "groups": ReadingGroup.objects.of(user).with_member_counts(),
+            "new_notes": notes.order_by("-updated")[:NEW_ITEMS],
+            "new_papers": papers.order_by("-created")[:NEW_ITEMS],
+            "today": today,
         },
     )
 

@@ -21,6 +21,7 @@ from notes.models import (
     ReadingGroup,
     ReadingList,
     ReadingListItem,
+    Visit,
 )
 
 from . import knowledge_base  # noqa: F401  (registers the paper and model admins with notes)
@@ -245,16 +246,11 @@ class MentionAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(FeedKey)
-class FeedKeyAdmin(admin.ModelAdmin):
-    """Members renew or turn off their feed addresses on the site; a superuser can turn
-    off anyone's here (delete: the member gets new addresses when they next ask)."""
+class MemberRecordAdmin(admin.ModelAdmin):
+    """What the site keeps per member: shown to a superuser, never edited by hand."""
 
-    list_display = ["user", "created"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
-    fields = ["user", "created"]
-    readonly_fields = ["user", "created"]
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
@@ -270,3 +266,16 @@ class FeedKeyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(FeedKey)
+class FeedKeyAdmin(MemberRecordAdmin):
+    """Members renew or turn off their feed addresses on the site; a superuser can turn
+    off anyone's here (delete: the member gets new addresses when they next ask)."""
+
+    list_display = fields = readonly_fields = ["user", "created"]
+
+
+@admin.register(Visit)
+class VisitAdmin(MemberRecordAdmin):
+    list_display = fields = readonly_fields = ["user", "seen", "since"]

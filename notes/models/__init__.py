@@ -1,9 +1,9 @@
 """What the group writes: groups, meetings, notes, the glossary, reading lists, mentions."""
 
-from .feeds import FeedKey
 from .glossary import GlossaryTerm, ReadingList, ReadingListItem
 from .groups import Membership, ReadingGroup, ReadingGroupQuerySet, group_ids_of
 from .meetings import Meeting, MeetingQuerySet
+from .members import FeedKey, Visit
 from .mentions import MENTIONABLE, Mention, MentionQuerySet
 from .notes import Note, NoteQuerySet, TaggedNote
 from .writing import Writing, display_name
@@ -24,6 +24,7 @@ __all__ = [
     "ReadingList",
     "ReadingListItem",
     "TaggedNote",
+    "Visit",
     "Writing",
     "display_name",
     "group_ids_of",

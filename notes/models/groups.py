@@ -16,6 +16,10 @@ class ReadingGroupQuerySet(models.QuerySet):
             return self.none()
         return self.filter(pk__in=group_ids_of(user))
 
+    def with_member_counts(self):
+        """Return groups with how many members each has (member_count)."""
+        return self.annotate(member_count=models.Count("memberships"))
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

@@ -1,6 +1,30 @@
 // Bilingual reading choice without a page reload; the form posts when JS is off.
+// Tables in notes scroll sideways in a box that says when there is more to see.
 (function () {
   "use strict";
+  var hint = document.documentElement.lang.startsWith("zh")
+    ? "⇆ 表格较宽，可左右滑动查看"
+    : "⇆ Wide table: scroll sideways for more columns";
+  document.querySelectorAll(".markdown table").forEach(function (table) {
+    var box = document.createElement("div");
+    var note = document.createElement("p");
+    box.className = "table-scroll";
+    note.className = "table-hint";
+    note.textContent = hint;
+    table.parentNode.insertBefore(note, table);
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+    function update() {
+      var more = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("is-scrollable", more);
+      box.classList.toggle("at-end", box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+      note.classList.toggle("is-shown", more);
+    }
+    box.addEventListener("scroll", update, { passive: true });
+    window.addEventListener("resize", update);
+    document.addEventListener("reading-changed", update);
+    update();
+  });
   document.addEventListener("click", function (event) {
     var button = event.target.closest(".reading-switch button[data-reading]");
     if (button) {
@@ -12,6 +36,7 @@
       document.querySelectorAll(".reading-switch button[data-reading]").forEach(function (b) {
         b.classList.toggle("active", b.getAttribute("data-reading") === choice);
       });
+      document.dispatchEvent(new Event("reading-changed"));
       return;
     }
     var confirmForm = event.target.closest(".confirm-delete button");

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -102,3 +104,16 @@ def test_an_admin_change_list_with_a_message_is_shown_and_not_cached(staff_clien
     assertContains(response, "was changed successfully")
     assertContains(response, "Chain-of-Thought")
     assertNotContains(staff_client.get(changelist), "was changed successfully")
+
+
+def test_a_change_to_the_code_makes_every_cached_page_stale(member_client, monkeypatch):
+    from core import pagecache
+
+    PaperFactory(title_en="Chain of Thought")
+    first = member_client.get(reverse("reading:paper_list"))
+    assert first.status_code == 200
+    monkeypatch.setattr(pagecache, "code_version", lambda: "a-new-deploy")
+    with CaptureQueriesContext(connection) as queries:
+        again = member_client.get(reverse("reading:paper_list"))
+    assert len(queries) > 1  # rendered afresh, not served from the cache
+    assertContains(again, "Chain of Thought")

@@ -189,8 +189,9 @@ def test_only_a_superuser_sees_the_list_of_mentions(client):
 
 # Per-model tag links are edited through each record's tags field.
 THROUGH_TAG_MODELS = {"taggednote"}
-# Kept by saving the text that links, or made by members: listed, never added by hand.
-DERIVED_MODELS = {"mention", "feedkey"}  # feed keys: made by members on the site
+# Kept by saving the text that links, or made by members using the site: listed, never
+# added by hand.
+DERIVED_MODELS = {"mention", "feedkey", "visit"}
 
 
 def notes_models():

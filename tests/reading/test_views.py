@@ -204,15 +204,47 @@ def test_home_queries_do_not_grow(member_client, group, django_assert_num_querie
         upcoming.papers.add(paper)
         past = MeetingFactory(group=group, paper=paper, date=today - datetime.timedelta(days=n))
         meetings += [upcoming, past]
-    # user, groups, next and latest meetings with their papers, notes, papers with their
-    # organisations and topics
-    with django_assert_num_queries(10):
+    # session, user, the visit (read, made), next meetings with papers and presenters,
+    # groups, notes, papers with organisations and topics
+    with django_assert_num_queries(11):
         response = member_client.get(reverse("reading:home"))
     assertContains(response, group.name)
-    for record in [*papers, *notes, *meetings]:
+    upcoming = sorted((m for m in meetings if m.date >= today), key=lambda m: m.date)
+    past = max((m for m in meetings if m.date < today), key=lambda m: m.date)
+    # The next meeting with what to read before it, the one after, the last one only
+    # when nothing is planned.
+    assertContains(response, upcoming[0].get_absolute_url())
+    assertContains(response, "Read before the meeting")
+    if count > 1:
+        assertContains(response, upcoming[1].get_absolute_url())
+    assertNotContains(response, past.get_absolute_url())
+    for record in [*papers, *notes]:
         assertContains(response, record.get_absolute_url())
     for paper in papers:
         assertContains(response, paper.title_en)
+
+
+def test_home_marks_what_is_new_since_the_last_visit(member_client, group):
+    from notes.models import Visit
+
+    old = NoteFactory(title_en="Read last week", group=group, visibility="group")
+    member_client.get(reverse("reading:home"))
+    Visit.objects.update(seen=timezone.now() - datetime.timedelta(days=2))
+    type(old).objects.filter(pk=old.pk).update(updated=timezone.now() - datetime.timedelta(days=3))
+    NoteFactory(title_en="Written since", group=group, visibility="group")
+
+    response = member_client.get(reverse("reading:home"))
+
+    assertContains(response, "New since your last visit")
+    assertContains(response, "Written since")
+    assertNotContains(response, "Read last week")
+
+
+def test_home_without_a_planned_meeting_shows_the_last_one(member_client, group):
+    last = MeetingFactory(group=group, date=timezone.localdate() - datetime.timedelta(days=7))
+    response = member_client.get(reverse("reading:home"))
+    assertContains(response, "No meeting planned yet.")
+    assertContains(response, last.get_absolute_url())
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -1,0 +1,85 @@
+"""What the site keeps for each member: their feed key and when they last came by."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def new_key():
+    return secrets.token_urlsafe(32)
+
+
+class FeedKey(models.Model):
+    """The secret behind a member's feed addresses, made the first time they are shown.
+    Renewing it (a new key) makes the old addresses invalid; an empty key means the
+    member turned their feeds off."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="feed_key",
+        verbose_name=_("member"),
+    )
+    key = models.CharField(_("key"), max_length=64, default=new_key, blank=True, editable=False)
+    created = models.DateTimeField(_("created"), auto_now=True)
+
+    class Meta:
+        ordering = ["user"]
+        verbose_name = _("feed key")
+        verbose_name_plural = _("feed keys")
+
+    def __str__(self):
+        return str(self.user)
+
+    def renew(self):
+        self.key = new_key()
+        self.save(update_fields=["key", "created"])
+
+    def turn_off(self):
+        self.key = ""
+        self.save(update_fields=["key", "created"])
+
+
+class Visit(models.Model):
+    """When a member last opened the site's home page, and the visit before: the home page
+    marks what is new since then. A visit lasts until the member has been away a while."""
+
+    AWAY = timezone.timedelta(minutes=30)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="visit",
+        verbose_name=_("member"),
+    )
+    seen = models.DateTimeField(_("last seen"))
+    since = models.DateTimeField(_("new since"), null=True, blank=True)
+
+    # Coming by changes no page anyone else sees: the page cache keeps its pages.
+    affects_pages = False
+
+    class Meta:
+        ordering = ["-seen"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+
+    def __str__(self):
+        return f"{self.user} · {self.seen:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, user, now=None):
+        """Note that the member came by; return when their previous visit was (None on
+        their first), the moment after which things count as new."""
+        now = now or timezone.now()
+        visit = cls.objects.filter(user=user).first()
+        if visit is None:
+            cls.objects.create(user=user, seen=now, since=None)
+            return None
+        if now - visit.seen > cls.AWAY:  # a new visit: what was last seen is now old
+            visit.since = visit.seen
+        visit.seen = now
+        visit.save(update_fields=["seen", "since"])
+        return visit.since
