@@ -164,6 +164,8 @@ EXTENSION_CONFIGS = {
     "sane_lists": {},
     "abbr": {},
     "def_list": {},
+    # Bare web addresses (https://…, www.…) become links, as readers expect.
+    "pymdownx.magiclink": {"repo_url_shortener": False, "social_url_shortener": False},
 }
 
 _local = threading.local()

@@ -98,6 +98,8 @@ def bilingual(obj, name="body"):
         zh, en = getattr(obj, f"{name}_zh_html"), getattr(obj, f"{name}_en_html")
     else:
         zh, en = (linebreaksbr(getattr(obj, f"{name}_{code}", "")) for code in ("zh", "en"))
+    if zh and zh == en:  # the same text on both sides (an untranslated import): once
+        return {"zh": zh, "en": "", "rows": [(zh, "")], "translation": "", "same": True}
     return {
         "zh": zh,
         "en": en,

@@ -69,3 +69,10 @@ def test_every_template_shows_bilingual_text_through_the_tags():
         if "_bilingual.html" in path.read_text(encoding="utf-8")
     ]
     assert direct == []
+
+
+def test_the_same_text_on_both_sides_shows_once_without_language_marks():
+    note = NoteFactory(body_zh="Only **English** here.", body_en="Only **English** here.")
+    html = render("{% bilingual note %}", note=note)
+    assert html.count("Only <strong>English</strong> here.") == 1
+    assert "side-label" not in html and "no Chinese version yet" not in html
