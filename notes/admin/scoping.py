@@ -47,6 +47,11 @@ class GroupScoped:
             return True
         if not (user.is_active and user.is_staff):
             return False
+        return self.staff_may_manage(user, obj)
+
+    def staff_may_manage(self, user, obj):
+        """Whether an active staff member (not a superuser) may manage the record, or
+        the model when obj is None."""
         if obj is None:
             return permissions.organises_any(user)
         return permissions.organises(user, self.group_id_of(obj))
@@ -120,12 +125,7 @@ class NoteScoped(AuthorStamped, GroupScoped):
     def scope(self, request, queryset):
         return queryset.filter(pk__in=permissions.editable_notes(request.user).values("pk"))
 
-    def may_manage(self, request, obj=None):
-        user = request.user
-        if user.is_superuser:
-            return True
-        if not (user.is_active and user.is_staff):
-            return False
+    def staff_may_manage(self, user, obj):
         if obj is None:
             return True  # every staff member has notes of their own
         return permissions.may_change_note(user, obj)
