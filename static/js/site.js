@@ -5,15 +5,11 @@
   var hint = document.documentElement.lang.startsWith("zh")
     ? "⇆ 表格较宽，可左右滑动查看"
     : "⇆ Wide table: scroll sideways for more columns";
-  document.querySelectorAll(".markdown table").forEach(function (table) {
-    var box = document.createElement("div");
+  function watch(box) {
     var note = document.createElement("p");
-    box.className = "table-scroll";
     note.className = "table-hint";
     note.textContent = hint;
-    table.parentNode.insertBefore(note, table);
-    table.parentNode.insertBefore(box, table);
-    box.appendChild(table);
+    box.parentNode.insertBefore(note, box);
     function update() {
       var more = box.scrollWidth > box.clientWidth + 1;
       box.classList.toggle("is-scrollable", more);
@@ -24,7 +20,15 @@
     window.addEventListener("resize", update);
     document.addEventListener("reading-changed", update);
     update();
+  }
+  document.querySelectorAll(".markdown table").forEach(function (table) {
+    var box = document.createElement("div");
+    box.className = "table-scroll";
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+    watch(box);
   });
+  document.querySelectorAll(".table-wrap").forEach(watch);
   document.addEventListener("click", function (event) {
     var button = event.target.closest(".reading-switch button[data-reading]");
     if (button) {
