@@ -14,8 +14,10 @@ from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import LanguageModel
+from .textwidth import fit, text_width
 
 # What the family drawings, the lineage lists and their links read of a model.
 DRAWN_FIELDS = ["slug", "name", "released", "parameters_b", "parameter_sizes", "open_weights"]
@@ -145,24 +147,108 @@ class FamilyList:
         return iter(self[:])
 
 
-NODE_W, NODE_H, COL_W, ROW_H, PAD = 170, 38, 300, 50, 16
-META_CHARS = 28  # what fits under a node name at 11px
+# How a model's openness is drawn. The colours are SVG presentation attributes rather
+# than CSS, so that each legend is written from the very values its marks are drawn with.
+
+
+@dataclass(frozen=True)
+class Mark:
+    fill: str
+    stroke: str
+    stroke_width: float = 1.5
+    dash: str = ""
+
+    def attrs(self):
+        out = f'fill="{self.fill}" stroke="{self.stroke}" stroke-width="{self.stroke_width:g}"'
+        return out + (f' stroke-dasharray="{self.dash}"' if self.dash else "")
+
+
+GREEN, RED, GREY, BLUE = "#1b8a5a", "#c0392b", "#7b8494", "#2456c7"
+OPENNESS = {
+    "open": gettext_lazy("open weights"),
+    "closed": gettext_lazy("closed"),
+    "unknown": gettext_lazy("openness unknown"),
+}
+NODE_MARKS = {
+    "open": Mark("#e3f4ec", GREEN),
+    "closed": Mark("#ffffff", RED),
+    "unknown": Mark("#ffffff", GREY, 1.5, "5 3"),
+}
+POINT_MARKS = {
+    "open": Mark(GREEN, GREEN),
+    "closed": Mark("#ffffff", RED, 2),
+    "unknown": Mark("#ffffff", GREY, 1.5, "2.5 1.5"),
+}
+CURRENT_MARK = Mark("none", BLUE, 3)  # a ring round the model whose page this is
+
+
+def openness(model):
+    """Return "open", "closed", or "unknown" when the sources do not say."""
+    if model.open_weights is None:
+        return "unknown"
+    return "open" if model.open_weights else "closed"
+
+
+def legend(chart, current=False):
+    """Return the key to a drawing's marks (chart "tree" or "timeline") as HTML, to be
+    set outside the drawing's scroll box so that it stays in view. Every kind is listed,
+    drawn from the same Mark as the drawing uses; ``current`` adds the ring of the
+    model a page is about."""
+    items = []
+    for kind, label in OPENNESS.items():
+        if chart == "tree":
+            shape = f'<rect x="3" y="3" width="24" height="14" rx="3" {NODE_MARKS[kind].attrs()}/>'
+        else:
+            shape = f'<circle cx="15" cy="10" r="5" {POINT_MARKS[kind].attrs()}/>'
+        items.append((kind, label, shape))
+    if current:
+        shape = (
+            f'<rect x="2" y="2" width="26" height="16" rx="5" {CURRENT_MARK.attrs()}/>'
+            f'<rect x="6" y="6" width="18" height="8" rx="2" fill="#ffffff" stroke="{GREY}" '
+            'stroke-width="1"/>'
+        )
+        items.append(("current", _("this model"), shape))
+    heading = _("Legend")  # not inside the f-string: xgettext would not find it there
+    return mark_safe(
+        f'<ul class="chart-legend" aria-label="{escape(heading)}">'
+        + "".join(
+            f'<li data-kind="{kind}"><svg class="swatch" width="30" height="20" '
+            f'viewBox="0 0 30 20" aria-hidden="true">{shape}</svg>{escape(label)}</li>'
+            for kind, label, shape in items
+        )
+        + "</ul>"
+    )
+
+
+NODE_W, NODE_H, ROW_H, PAD = 168, 38, 50, 16
+NAME_SIZE, META_SIZE, EDGE_SIZE = 13, 11, 11  # px, as site.css sets them
+MIN_GAP = 48  # between two columns of nodes, when no relation label needs more
+SPINE = 14  # where the edges from a model turn towards the models derived from it
+LABEL_GAP = 8  # clear space either side of a relation label
+TEXT_W = NODE_W - 16  # what a node's text may use
 
 
 def _node_label(model):
-    bits = []
+    """The line under a node's name: its sizes and release month, the sizes shortened
+    to what fits so that the month stays."""
+    month = f"{model.released:%Y-%m}" if model.released else ""
     if model.parameter_sizes:
-        bits.append(model.parameter_sizes)
+        sizes = model.parameter_sizes
     elif model.parameters_b is not None:
-        bits.append(f"{model.parameters_b.normalize():f}B")
-    if model.released:
-        bits.append(f"{model.released:%Y-%m}")
-    label = " · ".join(bits)
-    return label if len(label) <= META_CHARS else label[: META_CHARS - 1] + "…"
+        sizes = f"{model.parameters_b.normalize():f}B"
+    else:
+        return month
+    if not month:
+        return fit(sizes, META_SIZE, TEXT_W)
+    month = f" · {month}"
+    return fit(sizes, META_SIZE, TEXT_W - text_width(month, META_SIZE)) + month
 
 
 def family_tree_svg(family, highlight=None):
-    """Lay the family out left to right, one row per leaf, edges labelled."""
+    """Lay the family out left to right, one row per leaf, each edge labelled with the
+    relation. The space before a column is what its longest relation label needs, so the
+    drawing is no wider than it must be. The model a page is about (``highlight``) is
+    ringed and marked ``aria-current``, for the page's script to scroll it into view."""
     positions, next_row = {}, [0]
 
     def place(node, depth):
@@ -178,40 +264,71 @@ def family_tree_svg(family, highlight=None):
 
     place(family.root, 0)
     depth_max = max(d for d, _r, _m in positions.values())
-    width = PAD * 2 + depth_max * COL_W + NODE_W
+    relations, gaps = {}, {}
+    for depth, _row, node in positions.values():
+        if depth and node.relation:
+            relations[node.pk] = str(node.get_relation_display())
+            need = SPINE + text_width(relations[node.pk], EDGE_SIZE) + 2 * LABEL_GAP
+            gaps[depth] = max(gaps.get(depth, MIN_GAP), math.ceil(need))
+    columns = [PAD]
+    for depth in range(1, depth_max + 1):
+        columns.append(columns[-1] + NODE_W + gaps.get(depth, MIN_GAP))
+    width = columns[-1] + NODE_W + PAD
     height = PAD * 2 + (next_row[0] - 1) * ROW_H + NODE_H
 
     def xy(pk):
         depth, row, _m = positions[pk]
-        return PAD + depth * COL_W, PAD + row * ROW_H
+        return columns[depth], PAD + row * ROW_H
 
-    parts = []
+    # Edges run from the base model to a vertical spine just right of it, then straight
+    # to each derived model, so that the relation labels, set above the straight part,
+    # cross no other edge.
+    edges, edge_labels = [], []
     for _depth, _row, node in positions.values():
         for kid in family.kids(node):
             x1, y1 = xy(node.pk)
             x2, y2 = xy(kid.pk)
             x1, y1, y2 = x1 + NODE_W, y1 + NODE_H / 2, y2 + NODE_H / 2
-            mid = (x1 + x2) / 2
-            parts.append(f'<path class="edge" d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"/>')
-            if kid.relation:
-                parts.append(
-                    f'<text class="edge-label" x="{x2 - 6}" y="{y2 - 5}" text-anchor="end">'
-                    f"{escape(kid.get_relation_display())}</text>"
+            if y1 == y2:
+                d = f"M{x1},{y1:g} H{x2}"
+            else:
+                spine, sign, r = x1 + SPINE, (1 if y2 > y1 else -1), min(8, abs(y2 - y1) / 2)
+                d = (
+                    f"M{x1},{y1:g} H{spine - r} Q{spine},{y1:g} {spine},{y1 + sign * r:g} "
+                    f"V{y2 - sign * r:g} Q{spine},{y2:g} {spine + r},{y2:g} H{x2}"
                 )
+            edges.append(f'<path class="edge" d="{d}"/>')
+            if kid.pk in relations:
+                edge_labels.append(
+                    f'<text class="edge-label" x="{x2 - LABEL_GAP}" y="{y2 - 5:g}" '
+                    f'text-anchor="end">{escape(relations[kid.pk])}</text>'
+                )
+    parts = edges + edge_labels
     for _depth, _row, node in positions.values():
         x, y = xy(node.pk)
-        classes = ["node"]
-        if node.open_weights is False:
-            classes.append("closed")
-        if highlight is not None and node.pk == highlight.pk:
-            classes.append("current")
+        kind, meta = openness(node), _node_label(node)
+        current = highlight is not None and node.pk == highlight.pk
+        ring, marked = "", ""
+        if current:
+            marked = ' aria-current="page"'
+            ring = (
+                f'<rect class="ring" x="{x - 5}" y="{y - 5}" width="{NODE_W + 10}" '
+                f'height="{NODE_H + 10}" rx="9" {CURRENT_MARK.attrs()}/>'
+            )
         parts.append(
-            f'<a href="{escape(node.get_absolute_url())}" class="{" ".join(classes)}">'
-            f"<title>{escape(node.name)}</title>"
-            f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6"/>'
-            f'<text class="name" x="{x + 8}" y="{y + 16}">{escape(node.name)}</text>'
-            f'<text class="meta" x="{x + 8}" y="{y + 31}">{escape(_node_label(node))}</text>'
-            "</a>"
+            f'<a href="{escape(node.get_absolute_url())}" class="node {kind}'
+            f'{" current" if current else ""}"{marked}>'
+            f"<title>{escape(node.name)} · {escape(OPENNESS[kind])}</title>{ring}"
+            f'<rect class="box" x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6" '
+            f"{NODE_MARKS[kind].attrs()}/>"
+            f'<text class="name" x="{x + 8}" y="{y + (16 if meta else 24):g}">'
+            f"{escape(fit(node.name, NAME_SIZE, TEXT_W, bold=True))}</text>"
+            + (
+                f'<text class="meta" x="{x + 8}" y="{y + 31:g}">{escape(meta)}</text>'
+                if meta
+                else ""
+            )
+            + "</a>"
         )
     title = _("Family tree of %(name)s") % {"name": family.root.name}
     return mark_safe(
@@ -225,15 +342,33 @@ def _month_index(day):
     return day.year * 12 + day.month - 1
 
 
-LABEL_CHAR_W = 6.2  # average width of a 10px label character
+LABEL_SIZE = 10  # px, a timeline label
+POINT_R = 5
+DODGE = 2 * POINT_R + 1  # models of the same month and size are set side by side
 
 
-def timeline_svg(models, width=1100, height=620):
-    """Scatter release month (x) against parameters in billions (y, log scale)."""
+def label_box(x, y, anchor, text):
+    """Return the box (x0, y0, x1, y1) a timeline label set at (x, y) takes."""
+    w = text_width(text, LABEL_SIZE)
+    x0 = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
+    return (x0, y - 9, x0 + w, y + 3)
+
+
+def boxes_overlap(a, b):
+    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
+
+
+def timeline_svg(models, width=1100, height=600):
+    """Scatter release month (x) against parameters in billions (y, log scale).
+
+    Models of the same month and size are set side by side rather than on top of one
+    another. A label goes in the first of eight places round its point where it
+    overlaps no other label or point, largest models first; failing that, a little further
+    off with a leader line; a point with no room for its label keeps its tooltip."""
     models = [m for m in models if m.released and m.parameters_b and m.parameters_b > 0]
     if not models:
         return ""
-    left, right, top, bottom = 70, 30, 30, 60
+    left, right, top, bottom = 70, 30, 34, 50
     first = min(_month_index(m.released) for m in models) - 1
     last = max(_month_index(m.released) for m in models) + 1
     values = [float(m.parameters_b) for m in models]
@@ -271,50 +406,130 @@ def timeline_svg(models, width=1100, height=620):
                     f'<text class="tick" x="{x}" y="{height - bottom + 18}" '
                     f'text-anchor="middle">{year}-{month:02d}</text>'
                 )
-    taken = []  # label boxes already drawn: (x0, y0, x1, y1)
+    # Translated outside the f-strings, where xgettext would not find the messages.
+    y_title, x_title = _("parameters (billions, log scale)"), _("release month")
+    parts.append(
+        f'<text class="axis-title" x="{left}" y="{top - 12}">{escape(y_title)}</text>'
+        f'<text class="axis-title" x="{(left + width - right) / 2}" y="{height - 6}" '
+        f'text-anchor="middle">{escape(x_title)}</text>'
+    )
 
-    def free(box):
-        return all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in taken)
+    order = sorted(models, key=lambda m: (-float(m.parameters_b), m.released, m.name))
+    same_place = {}
+    for m in sorted(models, key=lambda m: (m.name.casefold(), m.pk)):
+        same_place.setdefault((_month_index(m.released), m.parameters_b), []).append(m)
+    where = {}
+    for group in same_place.values():
+        for i, m in enumerate(group):
+            dx = (i - (len(group) - 1) / 2) * DODGE
+            where[m.pk] = (x_of(m.released) + dx, y_of(float(m.parameters_b)))
+    # Points of nearly the same size in one month would still cover each other: move the
+    # later one (in drawing order) sideways, by as little as frees it.
+    placed = []
+    for m in order:
+        x, y = where[m.pk]
+        for dx in (0, DODGE, -DODGE, 2 * DODGE, -2 * DODGE):
+            if all(math.hypot(x + dx - px, y - py) >= DODGE for px, py in placed):
+                x += dx
+                break
+        where[m.pk] = (x, y)
+        placed.append((x, y))
 
-    for m in sorted(models, key=lambda m: (-float(m.parameters_b), m.released, m.name)):
-        x, y = x_of(m.released), y_of(float(m.parameters_b))
-        kind = "open" if m.open_weights else ("closed" if m.open_weights is False else "unknown")
-        taken.append((x - 5, y - 5, x + 5, y + 5))
-        parts.append(
+    taken = []  # boxes already drawn: points and labels
+    points, leaders, labels = [], [], []
+    for m in order:
+        x, y = where[m.pk]
+        kind = openness(m)
+        taken.append((x - POINT_R - 1, y - POINT_R - 1, x + POINT_R + 1, y + POINT_R + 1))
+        points.append(
             f'<a href="{escape(m.get_absolute_url())}" class="point {kind}">'
             f"<title>{escape(m.name)} · {m.released:%Y-%m} · {m.parameters_b.normalize():f}B"
-            "</title>"
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5"/></a>'
+            f" · {escape(OPENNESS[kind])}</title>"
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{POINT_R}" {POINT_MARKS[kind].attrs()}/></a>'
         )
-    # Labels go where they overlap nothing; a crowded point keeps only its tooltip.
-    for m in sorted(models, key=lambda m: (-float(m.parameters_b), m.released, m.name)):
-        x, y = x_of(m.released), y_of(float(m.parameters_b))
-        w = LABEL_CHAR_W * len(m.name)
-        candidates = [
-            (x + 7, y + 3.5, "start", (x + 7, y - 7, x + 7 + w, y + 5)),
-            (x - 7, y + 3.5, "end", (x - 7 - w, y - 7, x - 7, y + 5)),
-            (x, y - 9, "middle", (x - w / 2, y - 19, x + w / 2, y - 7)),
-            (x, y + 16, "middle", (x - w / 2, y + 6, x + w / 2, y + 18)),
-        ]
-        for tx, ty, anchor, box in candidates:
-            if box[0] >= left and box[2] <= width - right and free(box):
-                taken.append(box)
-                parts.append(
-                    f'<text class="label" x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}">'
-                    f"{escape(m.name)}</text>"
-                )
+
+    def inside(box):
+        return (
+            box[0] >= left + 2
+            and box[2] <= width - right - 2
+            and box[1] >= top + 1
+            and box[3] <= height - bottom - 1
+        )
+
+    def put(m, tx, ty, anchor, box):
+        taken.append(box)
+        labels.append(
+            f'<text class="label" x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}">'
+            f"{escape(m.name)}</text>"
+        )
+
+    def near(m):
+        x, y = where[m.pk]
+        gap = POINT_R + 3
+        for tx, ty, anchor in [
+            (x + gap, y + 3.5, "start"),
+            (x - gap, y + 3.5, "end"),
+            (x, y - gap - 1, "middle"),
+            (x, y + gap + 9, "middle"),
+            (x + POINT_R, y - gap, "start"),
+            (x - POINT_R, y - gap, "end"),
+            (x + POINT_R, y + gap + 8, "start"),
+            (x - POINT_R, y + gap + 8, "end"),
+        ]:
+            box = label_box(tx, ty, anchor, m.name)
+            if inside(box):
+                yield tx, ty, anchor, box
+
+    # First next to each point, largest models first; then, for the points left without,
+    # a little further off with a leader line, where neither the label nor its line
+    # crosses anything.
+    unlabelled = []
+    for m in order:
+        for tx, ty, anchor, box in near(m):
+            if not any(boxes_overlap(box, other) for other in taken):
+                put(m, tx, ty, anchor, box)
                 break
-    legend_y = height - 14
-    parts.append(
-        f'<g class="legend"><circle class="open" cx="{left}" cy="{legend_y}" r="5"/>'
-        f'<text x="{left + 10}" y="{legend_y + 4}">{escape(_("open weights"))}</text>'
-        f'<circle class="closed" cx="{left + 130}" cy="{legend_y}" r="5"/>'
-        f'<text x="{left + 140}" y="{legend_y + 4}">{escape(_("closed"))}</text>'
-        f'<text x="{width - right}" y="{legend_y + 4}" text-anchor="end">'
-        f"{escape(_('parameters (billions, log scale) against release month'))}</text></g>"
-    )
+        else:
+            unlabelled.append(m)
+    for m in unlabelled:
+        x, y = where[m.pk]
+        own = (x - POINT_R - 1, y - POINT_R - 1, x + POINT_R + 1, y + POINT_R + 1)
+        candidates = [
+            (x + dx, y + 3.5, anchor)
+            for dx, anchor in ((28, "start"), (-28, "end"), (48, "start"), (-48, "end"))
+        ]
+        candidates += [
+            (x + dx, y + dy, anchor)
+            for dy in (-22, 30, -34, 42, -46, 54, -58, 66)
+            for dx, anchor in (
+                (0, "middle"),
+                (6, "start"),
+                (-6, "end"),
+                (30, "start"),
+                (-30, "end"),
+            )
+        ]
+        for tx, ty, anchor in candidates:
+            box = label_box(tx, ty, anchor, m.name)
+            if not inside(box) or any(boxes_overlap(box, other) for other in taken):
+                continue
+            # The leader runs from the point's edge to the nearest point of the label.
+            ex, ey = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+            length = math.hypot(ex - x, ey - y)
+            sx, sy = x + (ex - x) * POINT_R / length, y + (ey - y) * POINT_R / length
+            steps = [(sx + (ex - sx) * t / 20, sy + (ey - sy) * t / 20) for t in range(21)]
+            crossed = [b for b in taken if b != own]
+            if any(b[0] <= px <= b[2] and b[1] <= py <= b[3] for px, py in steps for b in crossed):
+                continue
+            leaders.append(
+                f'<line class="leader" x1="{sx:.1f}" y1="{sy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}"/>'
+            )
+            put(m, tx, ty, anchor, box)
+            break
+    parts += leaders + points + labels
+    title = _("Release timeline of language models")
     return mark_safe(
         f'<svg class="timeline" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(_("Release timeline of language models"))}" '
+        f'aria-label="{escape(title)}" '
         f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
     )

@@ -53,6 +53,7 @@ def model_family(request):
         {
             "page_obj": page,
             "trees": [(family, charts.family_tree_svg(family)) for family in page],
+            "legend": charts.legend("tree"),
         },
     )
 
@@ -61,7 +62,9 @@ def model_timeline(request):
     """Plot release month against parameter count, open and closed models apart."""
     models = LanguageModel.objects.for_list().exclude(released=None).exclude(parameters_b=None)
     return render(
-        request, "papers/model_timeline.html", {"timeline_svg": charts.timeline_svg(models)}
+        request,
+        "papers/model_timeline.html",
+        {"timeline_svg": charts.timeline_svg(models), "legend": charts.legend("timeline")},
     )
 
 

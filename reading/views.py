@@ -135,6 +135,7 @@ class ModelDetailView(DetailView):
             ancestors=family.ancestors(model),
             descendants=family.descendants(model),
             tree_svg=charts.family_tree_svg(family, highlight=model),
+            tree_legend=charts.legend("tree", current=True),
             notes=Note.objects.visible_to(self.request.user)
             .filter(language_model=model)
             .for_list(),

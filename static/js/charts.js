@@ -1,0 +1,29 @@
+// The drawings (family trees, timeline) are drawn on the server at a readable size and
+// scroll sideways in their box when wider than it. Say so, shade the edge that hides
+// more, and bring the model the page is about into the middle of the box.
+(function () {
+  "use strict";
+  function setUp(box) {
+    var frame = box.parentElement;
+    var hint = box.closest(".chart").querySelector(".scroll-hint");
+    function update() {
+      var hidden = box.scrollWidth - box.clientWidth;
+      var wide = hidden > 1;
+      if (hint) {
+        hint.hidden = !wide;
+      }
+      frame.classList.toggle("more-left", wide && box.scrollLeft > 1);
+      frame.classList.toggle("more-right", wide && box.scrollLeft < hidden - 1);
+    }
+    var current = box.querySelector(".current");
+    if (current) {
+      var outer = box.getBoundingClientRect();
+      var node = current.getBoundingClientRect();
+      box.scrollLeft += node.left + node.width / 2 - (outer.left + outer.width / 2);
+    }
+    update();
+    box.addEventListener("scroll", update, { passive: true });
+    window.addEventListener("resize", update);
+  }
+  document.querySelectorAll(".chart .svg-scroll").forEach(setUp);
+})();

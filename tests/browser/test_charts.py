@@ -1,0 +1,75 @@
+"""The drawings in a real browser: the model of the page in view on a phone, the hint
+when a drawing is wider than its box, timeline labels apart as the fonts draw them."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import login, screenshot
+from tests.factories import LanguageModelFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def inside(inner, outer):
+    return (
+        outer["x"] - 0.5 <= inner["x"]
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 0.5
+    )
+
+
+def test_the_current_model_is_in_view_on_a_phone(page, member):
+    call_command("loaddemo", stdout=io.StringIO())
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, member, next_url="/models/gpt-4/")
+    box = page.locator(".chart .svg-scroll")
+    node = page.locator("svg.family-tree .node.current rect.box")
+    assert node.count() == 1
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # GPT-1 … GPT-4: wider
+    page.wait_for_function("document.querySelector('.chart .svg-scroll').scrollLeft > 0")
+    assert inside(node.bounding_box(), box.bounding_box())
+    assert page.locator(".chart .scroll-hint").is_visible()
+    assert page.locator(".chart-frame.more-left").count() == 1  # the shaded edge
+    assert page.locator(".chart-legend li").count() == 4
+    assert page.locator(".chart-legend").is_visible()
+    screenshot(page, "model-tree-phone")
+
+
+def test_a_drawing_that_fits_shows_no_hint(page, member):
+    llama = LanguageModelFactory(name="LLaMA", slug="llama")
+    LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
+    login(page, member, next_url="/models/llama/")
+    assert page.locator("svg.family-tree .node.current").count() == 1
+    assert page.locator(".chart .scroll-hint").is_hidden()
+    assert page.locator(".chart-frame.more-left, .chart-frame.more-right").count() == 0
+
+
+def test_timeline_labels_do_not_overlap_as_drawn(page, member):
+    call_command("loaddemo", stdout=io.StringIO())
+    login(page, member, next_url="/models/timeline/")
+    overlaps = page.evaluate(
+        """() => {
+          const svg = document.querySelector("svg.timeline");
+          const boxes = [...svg.querySelectorAll("text.label")].map(t => {
+            const b = t.getBBox();
+            return [t.textContent, b.x, b.y, b.x + b.width, b.y + b.height];
+          });
+          const dots = [...svg.querySelectorAll("circle")].map(c => {
+            const x = +c.getAttribute("cx"), y = +c.getAttribute("cy"), r = +c.getAttribute("r");
+            return ["point", x - r, y - r, x + r, y + r];
+          });
+          const hit = (a, b) => !(a[3] <= b[1] + 0.5 || b[3] <= a[1] + 0.5 ||
+                                  a[4] <= b[2] + 0.5 || b[4] <= a[2] + 0.5);
+          const out = [];
+          boxes.forEach((a, i) => {
+            boxes.slice(i + 1).forEach(b => { if (hit(a, b)) out.push([a[0], b[0]]); });
+            dots.forEach(d => { if (hit(a, d)) out.push([a[0], "a point"]); });
+          });
+          return [boxes.length, out];
+        }"""
+    )
+    count, hits = overlaps
+    assert count >= 55
+    assert hits == []
+    screenshot(page, "timeline-demo")

@@ -1,0 +1,240 @@
+"""The drawings: openness drawn three ways, legends that match the marks, the current
+model marked, labels that keep apart, every caption translated."""
+
+import datetime
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from papers import charts
+from papers.models import LanguageModel
+from papers.textwidth import fit, text_width
+from tests.factories import LanguageModelFactory
+
+pytestmark = pytest.mark.django_db
+
+SVG = "{http://www.w3.org/2000/svg}"
+STYLE = ("fill", "stroke", "stroke-width", "stroke-dasharray")
+
+
+def style(element):
+    return tuple(element.get(name) for name in STYLE)
+
+
+def marks(svg):
+    """Return [(classes, style of the node's box or the point's circle)] of a drawing."""
+    out = []
+    for link in ET.fromstring(str(svg)).iter(f"{SVG}a"):
+        shape = link.find(f"{SVG}rect[@class='box']")
+        if shape is None:
+            shape = link.find(f"{SVG}circle")
+        out.append((set(link.get("class").split()), style(shape)))
+    return out
+
+
+def legend_swatches(html):
+    """Return {kind: [styles of the swatch's shapes]} of a legend."""
+    root = ET.fromstring(str(html))
+    assert root.tag == "ul" and "chart-legend" in root.get("class")
+    return {
+        item.get("data-kind"): [style(shape) for shape in item.find("svg")]
+        for item in root.iter("li")
+    }
+
+
+def svgs(content, kind):
+    return re.findall(rf'<svg class="{kind}".*?</svg>', content, flags=re.S)
+
+
+def legends(content):
+    return re.findall(r'<ul class="chart-legend".*?</ul>', content, flags=re.S)
+
+
+@pytest.fixture
+def family():
+    """A family with one model of each openness; the closed one is two levels down."""
+    root = LanguageModelFactory(name="Open-Root", open_weights=True, parameters_b=65)
+    unknown = LanguageModelFactory(
+        name="Unknown-Kid",
+        base_model=root,
+        relation="full_finetuning",
+        open_weights=None,
+        parameters_b=7,
+    )
+    closed = LanguageModelFactory(
+        name="Closed-Grandkid",
+        base_model=unknown,
+        relation="instruction_tuning",
+        open_weights=False,
+        parameters_b=13,
+    )
+    return root, unknown, closed
+
+
+def test_unknown_openness_is_drawn_apart_from_open_and_closed(family):
+    root, unknown, closed = family
+    drawn = {}
+    for classes, shape in marks(charts.family_tree_svg(charts.Family.containing(root))):
+        (kind,) = classes & {"open", "closed", "unknown"}
+        drawn.setdefault(kind, set()).add(shape)
+    assert set(drawn) == {"open", "closed", "unknown"}
+    assert all(len(shapes) == 1 for shapes in drawn.values())
+    boxes = {kind: next(iter(shapes)) for kind, shapes in drawn.items()}
+    assert len(set(boxes.values())) == 3
+    # Unknown is neither open's fill nor a solid line: it does not pass for either.
+    assert boxes["unknown"][0] != boxes["open"][0]
+    assert boxes["unknown"][3] and not boxes["open"][3] and not boxes["closed"][3]
+
+    points = {}
+    for classes, shape in marks(charts.timeline_svg(LanguageModel.objects.all())):
+        (kind,) = classes & {"open", "closed", "unknown"}
+        points[kind] = shape
+    assert set(points) == {"open", "closed", "unknown"} and len(set(points.values())) == 3
+    assert points["unknown"][3] and points["unknown"][0] != points["open"][0]
+
+
+def test_openness_classes_follow_the_field(family):
+    root, unknown, closed = family
+    assert [charts.openness(m) for m in (root, unknown, closed)] == ["open", "unknown", "closed"]
+
+
+@pytest.mark.parametrize("chart", ["tree", "timeline"])
+def test_legend_lists_every_kind_in_the_colours_drawn(family, chart):
+    root = family[0]
+    if chart == "tree":
+        svg = charts.family_tree_svg(charts.Family.containing(root), highlight=root)
+    else:
+        svg = charts.timeline_svg(LanguageModel.objects.all())
+    swatches = legend_swatches(charts.legend(chart, current=chart == "tree"))
+    kinds = ["open", "closed", "unknown"] + (["current"] if chart == "tree" else [])
+    assert list(swatches) == kinds
+    for classes, shape in marks(svg):
+        (kind,) = classes & {"open", "closed", "unknown"}
+        assert swatches[kind] == [shape], kind
+    if chart == "tree":
+        ring = ET.fromstring(str(svg)).find(f".//{SVG}rect[@class='ring']")
+        assert swatches["current"][0] == style(ring)
+
+
+def test_legend_texts_name_the_kinds():
+    html = str(charts.legend("tree", current=True))
+    labels = ["".join(item.itertext()).strip() for item in ET.fromstring(html).iter("li")]
+    assert labels == ["open weights", "closed", "openness unknown", "this model"]
+
+
+def test_the_tree_rings_and_marks_only_the_current_model(family):
+    root, unknown, closed = family
+    svg = charts.family_tree_svg(charts.Family.containing(unknown), highlight=unknown)
+    tree = ET.fromstring(str(svg))
+    current = [a for a in tree.iter(f"{SVG}a") if "current" in a.get("class").split()]
+    assert [a.get("href") for a in current] == [unknown.get_absolute_url()]
+    assert current[0].get("aria-current") == "page"
+    assert len(tree.findall(f".//{SVG}rect[@class='ring']")) == 1
+    assert [a.get("aria-current") for a in tree.iter(f"{SVG}a")].count("page") == 1
+    assert "current" not in str(charts.family_tree_svg(charts.Family.containing(root)))
+
+
+def test_model_page_marks_its_model_and_shows_the_legend(member_client, family):
+    root, unknown, closed = family
+    content = member_client.get(closed.get_absolute_url()).content.decode()
+    (svg,) = svgs(content, "family-tree")
+    current = [a for a in ET.fromstring(svg).iter(f"{SVG}a") if a.get("aria-current") == "page"]
+    assert [a.get("href") for a in current] == [closed.get_absolute_url()]
+    assert "current" in current[0].get("class").split()
+    (legend,) = legends(content)
+    assert list(legend_swatches(legend)) == ["open", "closed", "unknown", "current"]
+    assert 'class="scroll-hint" hidden' in content  # shown by js/charts.js when needed
+    assert "js/charts.js" in content
+
+
+def test_family_and_timeline_pages_show_their_legend(member_client, family):
+    content = member_client.get(reverse("papers:model_family")).content.decode()
+    (legend,) = legends(content)
+    assert list(legend_swatches(legend)) == ["open", "closed", "unknown"]
+    content = member_client.get(reverse("papers:model_timeline")).content.decode()
+    (legend,) = legends(content)
+    assert list(legend_swatches(legend)) == ["open", "closed", "unknown"]
+
+
+def test_relation_labels_fit_between_the_columns():
+    root = LanguageModelFactory(name="Root")
+    kid = LanguageModelFactory(base_model=root, relation="continued_pretraining")
+    LanguageModelFactory(base_model=kid, relation="lora")
+    tree = ET.fromstring(str(charts.family_tree_svg(charts.Family.containing(root))))
+    boxes = [
+        (float(r.get("x")), float(r.get("x")) + float(r.get("width")))
+        for r in tree.iter(f"{SVG}rect")
+    ]
+    for label in tree.iter(f"{SVG}text"):
+        if label.get("class") != "edge-label":
+            continue
+        right = float(label.get("x"))
+        left = right - text_width(label.text, charts.EDGE_SIZE)
+        row = [b for b in boxes if not (b[1] <= left or right <= b[0])]
+        assert row == [], label.text  # no node's column under the label
+
+
+def test_node_text_is_shortened_to_fit_its_box():
+    model = LanguageModelFactory(
+        name="A-model-with-a-name-much-too-long-for-any-box",
+        parameter_sizes="117M (Small), 345M (Medium), 762M (Large), 1542M (Extra Large)",
+        released=datetime.date(2019, 2, 1),
+    )
+    LanguageModelFactory(base_model=model, relation="lora")
+    tree = ET.fromstring(str(charts.family_tree_svg(charts.Family.containing(model))))
+    (node,) = [a for a in tree.iter(f"{SVG}a") if a.get("href") == model.get_absolute_url()]
+    name, meta = (node.find(f"{SVG}text[@class='{kind}']").text for kind in ("name", "meta"))
+    assert name.endswith("…") and text_width(name, 13, bold=True) <= charts.TEXT_W
+    assert meta.endswith(" · 2019-02") and text_width(meta, 11) <= charts.TEXT_W
+
+
+def test_fit_keeps_short_text_and_shortens_long_text():
+    assert fit("GPT-4", 13, 100) == "GPT-4"
+    assert fit("继续预训练继续预训练", 10, 50) == "继续预训…"
+    assert fit("继续预训练继续预训练", 10, 49) == "继续预…"
+    assert text_width("中文", 10) == 20
+
+
+def test_models_of_the_same_month_and_size_are_set_side_by_side():
+    day = datetime.date(2022, 10, 1)
+    for name in ("U-PaLM", "Flan-PaLM", "Flan-U-PaLM"):
+        LanguageModelFactory(name=name, released=day, parameters_b=540, open_weights=False)
+    LanguageModelFactory(name="Other", released=datetime.date(2020, 1, 1), parameters_b=1)
+    timeline = ET.fromstring(str(charts.timeline_svg(LanguageModel.objects.all())))
+    circles = [(c.get("cx"), c.get("cy")) for c in timeline.iter(f"{SVG}circle")]
+    assert len(set(circles)) == 4
+    labels = [t.text for t in timeline.iter(f"{SVG}text") if t.get("class") == "label"]
+    assert sorted(labels) == ["Flan-PaLM", "Flan-U-PaLM", "Other", "U-PaLM"]
+
+
+def _chinese(text):
+    return bool(re.search(r"[\u4e00-\u9fff]", text or ""))
+
+
+def test_every_caption_legend_and_label_of_the_drawings_is_translated(member_client, family):
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-CN"}
+    pages = {
+        "family": member_client.get(reverse("papers:model_family"), **zh),
+        "model": member_client.get(family[1].get_absolute_url(), **zh),
+        "timeline": member_client.get(reverse("papers:model_timeline"), **zh),
+    }
+    for name, response in pages.items():
+        content = response.content.decode()
+        for legend in legends(content):
+            for item in ET.fromstring(legend).iter("li"):
+                assert _chinese("".join(item.itertext())), (name, item.get("data-kind"))
+        assert _chinese(re.search(r'class="scroll-hint" hidden>([^<]*)<', content)[1]), name
+        for svg in svgs(content, "family-tree") + svgs(content, "timeline"):
+            root = ET.fromstring(svg)
+            assert _chinese(root.get("aria-label")), name
+            for text in root.iter(f"{SVG}text"):
+                if text.get("class") in {"edge-label", "axis-title"}:
+                    assert _chinese(text.text), (name, text.text)
+            for title in root.iter(f"{SVG}title"):
+                assert _chinese(title.text), (name, title.text)  # says the openness
+        assert "log scale" not in content
+    with translation.override("zh-hans"):
+        assert str(charts.OPENNESS["unknown"]) == "开放情况未知"
