@@ -169,8 +169,8 @@ class NoteForm(WritingForm):
 
     def save(self, commit=True):
         note = super().save(commit=False)
-        if note._state.adding and note.author_id is None:
-            note.author = self.user
+        if note._state.adding:
+            note.stamp_author(self.user)
         if commit:
             note.save()
             self.save_m2m()

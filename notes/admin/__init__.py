@@ -164,11 +164,11 @@ class NoteAdmin(CachedChangelist, HistoryScoped, RevisionCheck, NoteScoped, Simp
 
     @admin.display(description=_("author"), ordering="author__username")
     def author_display(self, obj):
-        return obj.author or obj.author_name
+        return obj.byline
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.author_id is None and not obj.author_name:
-            obj.author = request.user
+        if not change:
+            obj.stamp_author(request.user)
         super().save_model(request, obj, form, change)
 
 

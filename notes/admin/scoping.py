@@ -158,8 +158,7 @@ class NoteInlineBase(AuthorStamped, RevisionCheck, ScopedInline):
 
         class AuthorStampedFormSet(formset):
             def save_new(self, form, commit=True):
-                if form.instance.author_id is None and not form.instance.author_name:
-                    form.instance.author = request.user
+                form.instance.stamp_author(request.user)
                 return super().save_new(form, commit=commit)
 
         return AuthorStampedFormSet

@@ -130,6 +130,12 @@ class Note(Writing):
     def __str__(self):
         return str(self.title)
 
+    def stamp_author(self, user):
+        """Make the user the author of a note that names none (neither an account nor,
+        for a note from outside the site, a name)."""
+        if self.author_id is None and not self.author_name:
+            self.author = user
+
     def people(self):
         if self.author_id is not None:
             return [display_name(self.author)]

@@ -3,6 +3,7 @@
 from django import template
 
 from notes import permissions
+from notes.models import display_name as name_of
 
 register = template.Library()
 
@@ -11,3 +12,9 @@ register = template.Library()
 def editable_by(obj, user):
     """Return whether the user may edit the note or meeting: ``{% if note|editable_by:user %}``."""
     return permissions.may_change(user, obj)
+
+
+@register.filter
+def display_name(user):
+    """How the site names a member: ``{{ membership.user|display_name }}``."""
+    return name_of(user)
