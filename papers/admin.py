@@ -38,10 +38,10 @@ class TagsMixin:
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "kind", "url"]
+    list_display = ["title_en", "title_zh", "slug", "kind", "url"]
     list_filter = ["kind"]
-    search_fields = ["title", "slug", "description"]
-    prepopulated_fields = {"slug": ("title",)}
+    search_fields = ["title_en", "title_zh", "slug", "description"]
+    prepopulated_fields = {"slug": ("title_en",)}
 
 
 @admin.register(Organization)

@@ -1,11 +1,16 @@
 """Pages of the knowledge base alone: model table, family trees, timeline, datasets,
 taxonomy. Pages that show a record with the group's notes live in reading/."""
 
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.views.generic import ListView
 
+from core.context_processors import reading
+from core.language import pick_side
 from core.models import as_read, unknown_last
 
 from . import charts
@@ -68,19 +73,102 @@ def model_timeline(request):
     )
 
 
+@dataclass
+class DatasetGroup:
+    """The datasets of one kind on a page of the dataset list, and the columns that hold
+    something for them (a column empty for every row of the group is left out)."""
+
+    kind: str
+    label: str
+    total: int  # datasets of this kind in the whole list, not only on this page
+    datasets: list
+    columns: dict
+
+
+DATASET_COLUMNS = ["size", "languages", "organization", "tasks", "description"]
+
+
+def _dataset_columns(datasets):
+    def holds(dataset, column):
+        if column == "tasks":
+            return bool(dataset.evaluation_tasks.all())
+        if column == "description":
+            return bool(dataset.description_zh or dataset.description_en)
+        return bool(getattr(dataset, column if column != "organization" else "organization_id"))
+
+    return {column: any(holds(d, column) for d in datasets) for column in DATASET_COLUMNS}
+
+
+def _mark_repeated_descriptions(datasets, language):
+    """A description several datasets share (one paper's summary copied to each dataset it
+    names) is shown once: the later ones get ``same_description_as`` the first."""
+    first = {}
+    for dataset in datasets:
+        text = pick_side(dataset, "description", language)[1]
+        earlier = first.setdefault(text, dataset) if text else dataset
+        dataset.same_description_as = None if earlier is dataset else earlier
+
+
 class DatasetListView(ListView):
+    """Datasets grouped by kind (pre-training corpora, instruction data, benchmarks …),
+    with a filter by kind and a count of each, a page at a time."""
+
     model = Dataset
+    paginate_by = 50
+
+    def kind(self):
+        kind = self.request.GET.get("kind", "")
+        return kind if kind in Dataset.Kind.values else ""
+
+    @cached_property
+    def kind_counts(self):
+        """Return {kind: how many datasets of that kind}, over the whole list."""
+        rows = Dataset.objects.order_by().values("kind").annotate(n=Count("pk"))
+        return {row["kind"]: row["n"] for row in rows}
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # The counts by kind give the number of rows: no COUNT query of the paginator's own.
+        kind = self.kind()
+        paginator.count = self.kind_counts.get(kind, 0) if kind else sum(self.kind_counts.values())
+        return paginator
 
     def get_queryset(self):
-        datasets = Dataset.objects.select_related("organization").prefetch_related("tags")
-        if (kind := self.request.GET.get("kind")) in Dataset.Kind.values:
+        datasets = Dataset.objects.select_related("organization").prefetch_related(
+            Prefetch("evaluation_tasks", EvaluationTask.objects.order_by("position", "name"))
+        )
+        if kind := self.kind():
             datasets = datasets.filter(kind=kind)
-        return datasets.order_by("kind", as_read("name"))
+        # The kinds in the order Dataset.Kind declares them, then names as read.
+        kind_order = Case(
+            *(When(kind=value, then=Value(i)) for i, value in enumerate(Dataset.Kind.values)),
+            default=Value(len(Dataset.Kind.values)),
+            output_field=IntegerField(),
+        )
+        return datasets.order_by(kind_order, as_read("name"), "pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            kinds=Dataset.Kind.choices, kind=self.request.GET.get("kind", ""), **kwargs
+        context = super().get_context_data(**kwargs)
+        counts = self.kind_counts
+        groups = []
+        for dataset in context["object_list"]:
+            if not groups or groups[-1].kind != dataset.kind:
+                total = counts.get(dataset.kind, 0)
+                groups.append(DatasetGroup(dataset.kind, dataset.get_kind_display(), total, [], {}))
+            groups[-1].datasets.append(dataset)
+        language = reading(self.request)["reader_language"]
+        for group in groups:
+            group.columns = _dataset_columns(group.datasets)
+            _mark_repeated_descriptions(group.datasets, language)
+        kind = self.kind()
+        context.update(
+            kind=kind,
+            kinds=[(value, label, counts.get(value, 0)) for value, label in Dataset.Kind.choices],
+            total=sum(counts.values()),
+            groups=groups,
+            querystring=f"kind={kind}" if kind else "",
         )
+        return context
 
 
 def taxonomy(request):

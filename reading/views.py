@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from core.context_processors import reading
 from core.models import as_read, unknown_last
 from notes.models import Meeting, Mention, Note, ReadingGroup, ReadingListItem, Visit
 from papers import charts
+from papers.facts import model_facts
 from papers.filters import paper_filter_choices
 from papers.models import Dataset, EvaluationTask, LanguageModel, Organization, Paper
 
@@ -132,6 +134,7 @@ class ModelDetailView(DetailView):
         model = self.object
         family = charts.Family.containing(model)
         return super().get_context_data(
+            facts=model_facts(model, reading(self.request)["reader_language"]),
             ancestors=family.ancestors(model),
             descendants=family.descendants(model),
             tree_svg=charts.family_tree_svg(family, highlight=model),

@@ -22,7 +22,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
         model = Source
 
     slug = factory.Sequence(lambda n: f"source-{n}")
-    title = factory.Sequence(lambda n: f"Source document {n}")
+    title_en = factory.Sequence(lambda n: f"Source document {n}")
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

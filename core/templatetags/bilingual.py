@@ -4,15 +4,20 @@
 ``{% bilingual_heading obj %}`` the page heading with the other language below it;
 ``{% bilingual obj "body" %}`` a text side by side (rendered Markdown where the model
 keeps it, else plain text), marking a missing or translated side;
-``{% pick obj "description" %}`` one side, the reader's language first.
+``{% pick obj "description" %}`` one side, the reader's language first;
+``{% picked obj "description" %}`` the same side in its own ``lang`` and, when it is not
+in the reader's language, marked "Chinese only" / "English only";
+``{% only_badge text %}`` the "… only" mark alone, for a text kept in one language
+(curation remarks); ``text|text_lang`` the ``lang`` attribute for such a text.
 """
 
 from html.parser import HTMLParser
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
+from django.template.defaultfilters import linebreaksbr, truncatechars
 from django.utils.safestring import mark_safe
 
+from core.language import LANG_ATTRIBUTE, pick_side, reader_language, text_language
 from core.models import Bilingual
 
 register = template.Library()
@@ -108,8 +113,52 @@ def bilingual(obj, name="body"):
     }
 
 
+def _reader_language(context):
+    return context.get("reader_language") or reader_language(context.get("reading"))
+
+
+def _picked(context, obj, name):
+    """Return (language code, text) of the side in the reader's language, else the other."""
+    return pick_side(obj, name, _reader_language(context))
+
+
 @register.simple_tag(takes_context=True)
 def pick(context, obj, name):
-    """Return the side in the reader's language (English when they read English only)."""
-    zh, en = getattr(obj, f"{name}_zh", ""), getattr(obj, f"{name}_en", "")
-    return (en or zh) if context.get("reading") == "en" else (zh or en)
+    """Return the side in the reader's language: the one they read, or, when they read
+    side by side, the interface's; the other side when that one is missing."""
+    return _picked(context, obj, name)[1]
+
+
+@register.inclusion_tag("includes/_picked.html", takes_context=True)
+def picked(context, obj, name, truncate=None, linebreaks=False):
+    """One side of a pair, in its own language, marked when the reader's side is missing.
+
+    ``truncate`` shortens the text to so many characters (lists); ``linebreaks`` keeps
+    its line breaks."""
+    code, text = _picked(context, obj, name)
+    if truncate:
+        text = truncatechars(text, truncate)
+    return _marked(context, code, text, linebreaks)
+
+
+@register.inclusion_tag("includes/_only_badge.html", takes_context=True)
+def only_badge(context, text):
+    """The "Chinese only" / "English only" mark for a text in one language, when that is
+    not the reader's."""
+    code = text_language(text)
+    return {"only": code if code and code != _reader_language(context) else ""}
+
+
+@register.filter
+def text_lang(text):
+    """The ``lang`` attribute value for a text in one language ("" when it cannot tell)."""
+    return LANG_ATTRIBUTE.get(text_language(text), "")
+
+
+def _marked(context, code, text, linebreaks):
+    return {
+        "text": text,
+        "lang": LANG_ATTRIBUTE.get(code, ""),
+        "only": code if code and code != _reader_language(context) else "",
+        "linebreaks": linebreaks,
+    }

@@ -1,11 +1,12 @@
 """Where records come from (sources) and who publishes them (organisations); tag links."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TaggedItemBase
 
-from core.models import NaturalKeyManager, as_read
+from core.models import Bilingual, NaturalKeyManager, as_read
 
 
 class Source(models.Model):
@@ -17,7 +18,8 @@ class Source(models.Model):
         IMPORT = "import", _("Import")
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=300)
+    # Pages name a document in the reader's language; ``title`` reads the English one first.
+    title = Bilingual(models.CharField, _("title"), prefer=("en", "zh"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.DOCUMENT)
     url = models.URLField(_("URL"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -34,6 +36,11 @@ class Source(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        if not (self.title_en or self.title_zh):
+            raise ValidationError({"title_en": _("Give the source's title.")})
 
 
 class Organization(models.Model):

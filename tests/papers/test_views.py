@@ -3,9 +3,9 @@ timeline, datasets and the evaluation taxonomy."""
 
 import pytest
 from django.urls import reverse
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
-from papers.models import Ability, EvaluationTask
+from papers.models import Ability, Dataset, EvaluationTask
 from tests.factories import DatasetFactory, LanguageModelFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,13 +76,91 @@ def test_timeline_plots_every_dated_sized_model(member_client):
     assert timeline_of(response).count("<circle cx=") == len(models)  # the legend's are outside
 
 
+def grow_datasets(count):
+    """Datasets of every kind, with what the list shows: organisation, taxonomy tasks."""
+    ability = Ability.objects.create(slug="reasoning", level="basic", name="Reasoning")
+    task = EvaluationTask.objects.create(slug="math", ability=ability, name="Math")
+    organization = OrganizationFactory()
+    datasets = []
+    for kind in Dataset.Kind.values:
+        for _ in range(count):
+            dataset = DatasetFactory(kind=kind, organization=organization, size="1K")
+            task.benchmarks.add(dataset)
+            datasets.append(dataset)
+    return datasets
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_dataset_list_queries_do_not_grow(member_client, django_assert_num_queries, count):
-    datasets = [DatasetFactory() for _ in range(count)]
-    with django_assert_num_queries(3):
+    grow_datasets(count)
+    with django_assert_num_queries(4):
         response = member_client.get(reverse("papers:dataset_list"))
-    for dataset in datasets:
-        assertContains(response, f'<a href="{dataset.get_absolute_url()}">{dataset.name}</a>')
+    assert len(response.context["page_obj"]) == count * len(Dataset.Kind.values)
+
+
+def test_dataset_list_groups_kinds_with_their_counts_and_keeps_the_filter(member_client):
+    for _ in range(3):
+        DatasetFactory(kind="pretraining")
+    benchmarks = [DatasetFactory(name=f"Bench {letter}") for letter in "dcbaefgh"]
+    response = member_client.get(reverse("papers:dataset_list"))
+    groups = response.context["groups"]
+    assert [(g.kind, g.total, len(g.datasets)) for g in groups] == [
+        ("pretraining", 3, 3),
+        ("benchmark", 8, 8),
+    ]
+    assertContains(response, 'href="?kind=benchmark">Benchmark <span class="count">8</span></a>')
+    assertContains(response, 'all <span class="count">11</span>')
+    assertNotContains(response, "Instruction data")  # no datasets of that kind: no chip
+
+    view = response.context["view"]
+    view.__class__.paginate_by, saved = 3, view.__class__.paginate_by
+    try:
+        pages = [
+            member_client.get(reverse("papers:dataset_list"), {"kind": "benchmark", "page": n})
+            for n in (1, 2, 3)
+        ]
+    finally:
+        view.__class__.paginate_by = saved
+    shown = [d.name for page in pages for d in page.context["page_obj"]]
+    assert shown == sorted(d.name for d in benchmarks)
+    assertContains(pages[1], '<a href="?kind=benchmark&amp;page=3" rel="next">')
+    assertContains(pages[1], "page 2 of 3")
+
+
+def test_dataset_list_shows_only_columns_that_hold_something(member_client):
+    DatasetFactory(kind="pretraining", size="800GB", description_en="A big corpus.")
+    DatasetFactory(kind="pretraining")
+    DatasetFactory(kind="benchmark", languages="zh")
+    response = member_client.get(reverse("papers:dataset_list"))
+    corpora, benchmarks = response.context["groups"]
+    assert [c for c, shown in corpora.columns.items() if shown] == ["size", "description"]
+    assert [c for c, shown in benchmarks.columns.items() if shown] == ["languages"]
+    content = response.content.decode()
+    assert content.count("<th>Size</th>") == 1 and content.count("<th>Languages</th>") == 1
+    assert "<th>Organization</th>" not in content and "<th>Kind</th>" not in content
+
+
+def test_dataset_list_marks_a_description_in_the_other_language(client, member):
+    DatasetFactory(description_zh="一个中文基准。")
+    DatasetFactory(description_en="An English benchmark.")
+    client.force_login(member)
+    english = client.get(reverse("papers:dataset_list"), HTTP_ACCEPT_LANGUAGE="en")
+    assertContains(english, '<span lang="zh-Hans">一个中文基准。</span>')
+    assertContains(english, "Chinese only", count=1)
+    client.cookies["reading"] = "zh"
+    chinese = client.get(reverse("papers:dataset_list"))
+    assertContains(chinese, '<span lang="en">An English benchmark.</span>')
+    assertContains(chinese, "English only", count=1)
+
+
+def test_dataset_list_shows_a_shared_description_once(member_client):
+    for name in ["FLANv2", "LLaVA-Instruct", "Unnatural Instructions"]:
+        DatasetFactory(name=name, kind="instruction", description_zh="同一篇论文的摘要。")
+    DatasetFactory(name="Other", kind="instruction", description_zh="另一段。")
+    response = member_client.get(reverse("papers:dataset_list"))
+    assertContains(response, "同一篇论文的摘要。", count=1)
+    assertContains(response, "Same description as FLANv2", count=2)
+    assertContains(response, "另一段。", count=1)
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -1,0 +1,40 @@
+"""Which language a reader reads, and which language a text is written in."""
+
+import re
+
+from django.utils.translation import get_language
+
+# CJK ideographs and the CJK punctuation and full-width forms Chinese text uses.
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+LANG_ATTRIBUTE = {"zh": "zh-Hans", "en": "en"}
+
+
+def reader_language(reading):
+    """Return the language ("zh" or "en") a reader reads in: their reading choice, or,
+    when they read side by side, the interface's language."""
+    if reading in ("zh", "en"):
+        return reading
+    return "zh" if (get_language() or "").startswith("zh") else "en"
+
+
+def text_language(text):
+    """Return "zh" or "en" for the language most of a text's letters are in ("" for a
+    text of digits and signs only): a guess good enough for a ``lang`` attribute."""
+    text = str(text)
+    chinese, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
+    if not chinese and not latin:
+        return ""
+    # A Chinese character carries about as much as a short English word.
+    return "zh" if chinese * 3 >= latin else "en"
+
+
+def pick_side(obj, name, language):
+    """Return (language code, text) of a ``<name>_zh`` / ``<name>_en`` pair: the side in
+    ``language``, else the other one; ("", "") when both are empty."""
+    other = "en" if language == "zh" else "zh"
+    for code in (language, other):
+        if text := getattr(obj, f"{name}_{code}", ""):
+            return code, text
+    return "", ""
