@@ -1,0 +1,67 @@
+"""What a reader sees at a laptop's and a phone's width: side by side, tables, header."""
+
+import pytest
+
+from tests.browser.conftest import login, screenshot
+from tests.factories import MeetingFactory, MembershipFactory, NoteFactory, PaperFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDE_TABLE = "| " + " | ".join(f"Column {n}" for n in range(9)) + " |\n" + "|---" * 9 + "|\n"
+WIDE_TABLE += "| " + " | ".join("开源大模型" for _ in range(9)) + " |\n"
+
+
+def test_side_by_side_pairs_sections_and_a_phone_shows_the_original(page, member):
+    meeting = MeetingFactory(
+        body_zh="## 背景\n\n" + "很长的中文段落。" * 60 + "\n\n## 方法\n\n方法的说明。",
+        body_en="## Background\n\nShort.\n\n## Method\n\nHow it works.",
+        translation="en",
+    )
+    MembershipFactory(group=meeting.group, user=member)
+    login(page, member, next_url=meeting.get_absolute_url())
+    method_zh = page.locator(".side-zh h2", has_text="方法").bounding_box()
+    method_en = page.locator(".side-en h2", has_text="Method").bounding_box()
+    assert abs(method_zh["y"] - method_en["y"]) < 2  # each section beside its translation
+    screenshot(page, "side-by-side-laptop")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.locator(".side-en h2", has_text="Method").is_hidden()
+    assert page.locator(".side-zh h2", has_text="方法").is_visible()
+    assert page.locator(".narrow-hint").is_visible()
+    page.click(".reading-switch button[data-reading=en]")
+    assert page.locator(".side-en h2", has_text="Method").is_visible()
+    screenshot(page, "side-by-side-phone")
+
+
+def test_a_wide_table_says_it_scrolls_and_keeps_its_words_whole(page, member):
+    paper = PaperFactory()
+    NoteFactory(paper=paper, body_zh=WIDE_TABLE, body_en="")
+    login(page, member, next_url=paper.get_absolute_url())
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(100)
+    assert page.locator(".table-hint.is-shown").count() == 1
+    cell = page.locator(".markdown td").first.bounding_box()
+    assert cell["height"] < 60  # "开源大模型" on one line, not one character a line
+    screenshot(page, "wide-table-phone")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_header_is_one_row_at_a_laptops_width(page, member, language):
+    login(page, member)
+    if language != "en":
+        page.click(".language-switch button[value=zh-hans]")
+        page.wait_for_load_state("networkidle")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    brand = page.locator(".brand").bounding_box()
+    logout = page.locator(".header-tools .link-button").bounding_box()
+    assert abs(brand["y"] + brand["height"] / 2 - (logout["y"] + logout["height"] / 2)) < 12
+    box = page.locator(".search-box input").bounding_box()
+    assert box["width"] > 180  # the placeholder is not cut to a word
+
+
+def test_a_note_page_keeps_delete_beside_edit(page, member):
+    note = NoteFactory(author=member, visibility="everyone")
+    login(page, member, next_url=note.get_absolute_url())
+    edit = page.locator(".links a", has_text="Edit").bounding_box()
+    delete = page.locator(".links button", has_text="Delete").bounding_box()
+    assert abs(edit["y"] - delete["y"]) < 4
