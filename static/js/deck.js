@@ -120,6 +120,10 @@
         showSlideNumber: "all",
         transition: "slide",
         transitionSpeed: "fast",
+        // reveal.js switches narrow screens to its scroll view, and leaving it (a phone
+        // turned sideways) writes style attributes the CSP refuses: keep one view, and
+        // let the deck say to turn the phone.
+        scrollActivationWidth: null,
         pdfMaxPagesPerSlide: 1,
         pdfSeparateFragments: false,
         plugins: typeof window.RevealNotes === "function" ? [window.RevealNotes] : [],

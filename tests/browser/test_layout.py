@@ -65,3 +65,18 @@ def test_a_note_page_keeps_delete_beside_edit(page, member):
     edit = page.locator(".links a", has_text="Edit").bounding_box()
     delete = page.locator(".links button", has_text="Delete").bounding_box()
     assert abs(edit["y"] - delete["y"]) < 4
+
+
+def test_the_deck_on_an_upright_phone_keeps_its_tools_on_one_row(page, member):
+    meeting = MeetingFactory(body_zh="## 一\n\n文字", body_en="## One\n\nText")
+    MembershipFactory(group=meeting.group, user=member)
+    login(page, member)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/groups/{meeting.group.slug}/meetings/{meeting.number}/present/")
+    page.wait_for_selector("#deck[data-ready=true]")
+    assert page.locator(".deck-rotate").is_visible()
+    assert page.locator(".deck-keys").is_hidden()
+    tools = page.locator(".deck-tools").bounding_box()
+    assert tools["height"] < 40
+    page.set_viewport_size({"width": 844, "height": 390})
+    assert page.locator(".deck-rotate").is_hidden()
