@@ -170,6 +170,8 @@ def test_note_detail_queries_do_not_grow(
     assertContains(response, "LLaMA")
     assertContains(response, meeting.get_absolute_url())
     for tag in tags:
-        assertContains(response, f'<span class="tag">{tag}</span>', html=True)
+        slug = tag.replace(" ", "-")
+        link = f'<a class="tag" href="/papers/?topic={slug}">{tag}</a>'
+        assertContains(response, link, html=True)  # the papers of that topic
     for source in sources:
         assertContains(response, source.title)
