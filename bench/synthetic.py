@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.html import escape
 from taggit.models import Tag
 
-from core.markdown import render
+from core.markdown import extract_toc, render
 from notes.models import GlossaryTerm, Meeting, Membership, Note, ReadingGroup
 from papers.models import Dataset, LanguageModel, Organization, Paper
 
@@ -334,6 +334,8 @@ class Generator:
                     presenter_name=f"Reader {i % 20}",
                     body_zh=zh,
                     body_zh_html=zh_html,
+                    # As rendering at save would store it: the page shows its contents.
+                    toc={"body_zh_html": extract_toc(zh_html)},
                 )
             )
         self.save(Meeting, meetings)
