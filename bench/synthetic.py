@@ -224,6 +224,7 @@ class Generator:
                 )
             )
         self.save(Paper, papers)
+        Paper.assign_missing_citation_keys()  # bulk_create goes round save()
         papers = list(Paper.objects.filter(slug__startswith=f"{PREFIX}paper-").order_by("pk"))[
             start:
         ]

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.generic import ListView
 
+from papers.citations import citation_response
+
 from . import feeds
 from .models import GlossaryTerm, Meeting, Note, ReadingGroup, ReadingList
 
@@ -88,6 +90,10 @@ def reading_lists(request):
 def reading_list_detail(request, slug):
     reading_list = get_object_or_404(ReadingList.objects.select_related("group"), slug=slug)
     items = reading_list.items.select_related("paper").prefetch_related("paper__organizations")
+    if export_format := request.GET.get("format"):
+        papers = [item.paper for item in items]
+        if exported := citation_response(papers, export_format, reading_list.slug):
+            return exported
     return render(
         request,
         "notes/readinglist_detail.html",

@@ -12,4 +12,16 @@ urlpatterns = [
     path("models/timeline/", cached_page(views.model_timeline), name="model_timeline"),
     path("datasets/", cached_page(views.DatasetListView.as_view()), name="dataset_list"),
     path("datasets/taxonomy/", cached_page(views.taxonomy), name="taxonomy"),
+    path(
+        "papers/<slug:slug>/cite.bib",
+        views.paper_citation,
+        {"export_format": "bibtex"},
+        name="paper_bibtex",
+    ),
+    path(
+        "papers/<slug:slug>/cite.json",
+        views.paper_citation,
+        {"export_format": "csl-json"},
+        name="paper_csl",
+    ),
 ]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
@@ -13,8 +13,8 @@ from core.context_processors import reading
 from core.language import pick_side
 from core.models import as_read, unknown_last
 
-from . import charts
-from .models import Ability, Dataset, EvaluationTask, LanguageModel
+from . import charts, citations
+from .models import Ability, Dataset, EvaluationTask, LanguageModel, Paper
 
 
 class ModelListView(ListView):
@@ -181,3 +181,9 @@ def taxonomy(request):
         for value, label in Ability.Level.choices
     ]
     return render(request, "papers/taxonomy.html", {"levels": levels})
+
+
+def paper_citation(request, slug, export_format):
+    """One paper's BibTeX or CSL-JSON."""
+    paper = get_object_or_404(Paper, slug=slug)
+    return citations.citation_response([paper], export_format, paper.citation_key or paper.slug)

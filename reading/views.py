@@ -11,7 +11,8 @@ from django.views.generic import DetailView, ListView
 from core.context_processors import reading
 from core.models import as_read, unknown_last
 from notes.models import Meeting, Mention, Note, ReadingGroup, ReadingListItem, Visit
-from papers import charts
+from papers import charts, citations
+from papers.citations import citation_response
 from papers.facts import model_facts
 from papers.filters import paper_filter_choices
 from papers.models import Dataset, EvaluationTask, LanguageModel, Organization, Paper
@@ -89,6 +90,15 @@ class PaperListView(ListView):
         sort = params.get("sort", "newest")
         return papers.order_by(*self.sort_options.get(sort, self.sort_options["newest"])[1])
 
+    def get(self, request, *args, **kwargs):
+        """The list as shown, or, with ?format=bibtex or csl-json, all its papers cited."""
+        export_format = request.GET.get("format")
+        if export_format:
+            exported = citation_response(self.get_queryset(), export_format, "papers")
+            if exported is not None:
+                return exported
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
@@ -117,6 +127,7 @@ class PaperDetailView(DetailView):
             mentions=Mention.objects.of(paper).visible_to(user).for_list(),
             list_items=ReadingListItem.objects.filter(paper=paper).select_related("reading_list"),
             related=queries.related_records(paper),
+            bibtex=citations.to_bibtex([paper]),
             **kwargs,
         )
 

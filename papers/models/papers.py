@@ -13,6 +13,7 @@ from taggit.managers import TaggableManager
 
 from core.models import Bilingual, BilingualTitle, TimeStamped, as_read
 
+from .. import citations
 from ..identifiers import ArxivIdField, normalize_arxiv_id, validate_arxiv_id
 from .sources import Organization, Source, TaggedItem
 
@@ -66,6 +67,14 @@ class Paper(BilingualTitle, TimeStamped):
         validators=[validate_arxiv_id],
         error_messages={"unique": _("A paper with this arXiv ID is already in the library.")},
         help_text=_("For example 2303.18223, or paste the arXiv link."),
+    )
+    citation_key = models.CharField(
+        _("citation key"),
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("As BibTeX cites it, e.g. zhaoSurveyLargeLanguage2023; made when empty."),
     )
     url = models.URLField(_("URL"), max_length=500, blank=True)
     pdf_url = models.URLField(_("PDF"), max_length=500, blank=True)
@@ -128,7 +137,31 @@ class Paper(BilingualTitle, TimeStamped):
     def save(self, *args, **kwargs):
         # An empty identifier is stored as NULL so that uniqueness ignores it.
         self.arxiv_id = normalize_arxiv_id(self.arxiv_id) or None
+        if not self.citation_key:
+            taken = Paper.objects.exclude(pk=self.pk).filter(
+                citation_key__startswith=citations.base_key(self)
+            )
+            self.citation_key = citations.unique_key(
+                self, set(taken.values_list("citation_key", flat=True))
+            )
         super().save(*args, **kwargs)
+
+    @classmethod
+    def assign_missing_citation_keys(cls):
+        """Give every paper without a citation key one (after bulk or raw loads); return
+        how many were given."""
+        taken = set(cls.objects.exclude(citation_key=None).values_list("citation_key", flat=True))
+        missing = list(cls.objects.filter(citation_key=None).order_by("pk"))
+        for paper in missing:
+            paper.citation_key = citations.unique_key(paper, taken)
+            taken.add(paper.citation_key)
+        cls.objects.bulk_update(missing, ["citation_key"], batch_size=1000)
+        return len(missing)
+
+    @property
+    def author_list(self):
+        """The authors, one name each, in order."""
+        return citations.split_authors(self.authors)
 
     @property
     def arxiv_abs_url(self):

@@ -43,6 +43,14 @@
       document.dispatchEvent(new Event("reading-changed"));
       return;
     }
+    var copy = event.target.closest("[data-copy-target]");
+    if (copy && navigator.clipboard) {
+      var source = document.getElementById(copy.getAttribute("data-copy-target"));
+      navigator.clipboard.writeText(source.textContent).then(function () {
+        copy.textContent = copy.getAttribute("data-copied");
+      });
+      return;
+    }
     var confirmForm = event.target.closest(".confirm-delete button");
     if (confirmForm && !window.confirm(document.documentElement.lang.startsWith("zh") ? "确定删除？" : "Delete this?")) {
       event.preventDefault();

@@ -12,7 +12,7 @@ from core.history import record_initial_history, record_missing_initial_history
 from core.models import RenderedMarkdown
 from core.rendering import render_raw_save
 from core.wikilinks import Index
-from papers.models import LanguageModel
+from papers.models import LanguageModel, Paper
 from search.index import rebuild as rebuild_search_index
 
 # Fields that, with the model label, name a fixture record that has no slug.
@@ -141,6 +141,7 @@ class Command(BaseCommand):
                         f"The demo data was not loaded (nothing changed): {exc}"
                     ) from exc
                 LanguageModel.recompute_family_roots()  # not in the fixtures
+                Paper.assign_missing_citation_keys()
                 rendered = render_added(added)
                 record_initial_history(added)
                 # Records loaded before loads kept a history get their first version too.

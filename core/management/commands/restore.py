@@ -6,7 +6,7 @@ from django.db.models.signals import post_save
 
 from core.backup import backup_models
 from core.rendering import render_raw_save
-from papers.models import LanguageModel
+from papers.models import LanguageModel, Paper
 
 
 class DryRun(Exception):
@@ -48,6 +48,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 call_command("loaddata", str(file), verbosity=0)
                 LanguageModel.recompute_family_roots()  # not in the backup; hook was off
+                Paper.assign_missing_citation_keys()  # a backup made before keys existed
                 counts = {m._meta.label: m._base_manager.count() for m in backup_models()}
                 if "rebuild_search_index" in get_commands():
                     call_command("rebuild_search_index", verbosity=0)

@@ -1,0 +1,143 @@
+"""Citing papers: stable citation keys, BibTeX and CSL-JSON.
+
+Keys are made the way Better BibTeX makes them by default: the first author's
+surname in lower case, the first three significant words of the title, the year
+(``zhaoSurveyLargeLanguage2023``), in ASCII, with a letter added on a clash.
+"""
+
+import json
+import re
+import unicodedata
+
+from django.http import HttpResponse
+
+STOP_WORDS = {
+    "a", "an", "the", "of", "on", "in", "for", "and", "or", "to", "with", "from", "by",
+    "at", "as", "is", "are", "be", "via", "into", "its", "how", "what", "when", "do", "does",
+}  # fmt: skip
+BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&"}
+BIBTEX_SPECIAL |= {"_": r"\_", "#": r"\#", "$": r"\$", "~": r"\textasciitilde{}"}
+BIBTEX_SPECIAL |= {"^": r"\textasciicircum{}"}
+
+
+def ascii_words(text):
+    """Return the words of a text in ASCII letters and digits (accents dropped)."""
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return re.findall(r"[A-Za-z0-9]+", folded)
+
+
+def split_authors(authors):
+    """Return the authors of a paper's author line ("A, B and C"), in order."""
+    parts = re.split(r",\s*|\s+and\s+|;\s*", (authors or "").strip())
+    return [part.strip() for part in parts if part.strip() and part.strip() != "et al."]
+
+
+def surname(name):
+    return name.split()[-1] if name.split() else ""
+
+
+def base_key(paper):
+    """Return the citation key a paper would get before any clash is settled."""
+    authors = split_authors(paper.authors)
+    author = "".join(ascii_words(surname(authors[0]))).lower() if authors else ""
+    words = [w for w in ascii_words(paper.title_en or paper.title) if w.lower() not in STOP_WORDS]
+    title = "".join(word[:1].upper() + word[1:] for word in words[:3])
+    key = f"{author or 'anon'}{title}{paper.year or ''}"
+    return key[:80]
+
+
+def unique_key(paper, taken):
+    """Return base_key(paper), or it with a, b, c … added, that is not in taken."""
+    key = base_key(paper)
+    if key not in taken:
+        return key
+    for n in range(26 * 27):
+        first, second = divmod(n, 26)
+        suffix = (chr(97 + first - 1) if first else "") + chr(97 + second)
+        if key + suffix not in taken:
+            return key + suffix
+    raise ValueError(f"No free citation key for {key}")
+
+
+def bibtex_escape(text):
+    return "".join(BIBTEX_SPECIAL.get(char, char) for char in text or "")
+
+
+def to_bibtex(papers):
+    """Return BibTeX entries for the papers (an arXiv preprint as @misc with eprint)."""
+    entries = []
+    for paper in papers:
+        fields = {
+            "title": "{" + bibtex_escape(paper.title) + "}",
+            "author": bibtex_escape(" and ".join(split_authors(paper.authors))),
+            "year": str(paper.year or ""),
+            "month": str(paper.month or ""),
+        }
+        if paper.arxiv_id:
+            fields |= {
+                "eprint": paper.arxiv_id,
+                "archiveprefix": "arXiv",
+                "url": paper.arxiv_abs_url,
+            }
+        elif paper.url:
+            fields["url"] = paper.url
+        venue = paper.venue if paper.venue and "arxiv" not in paper.venue.lower() else ""
+        if venue:
+            fields["booktitle" if "conference" in venue.lower() else "journal"] = bibtex_escape(
+                venue
+            )
+        kind = "article" if "journal" in fields else ("inproceedings" if venue else "misc")
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
+        entries.append(f"@{kind}{{{paper.citation_key},\n{body}\n}}\n")
+    return "\n".join(entries)
+
+
+def to_csl_json(papers):
+    """Return CSL-JSON items (a list of dicts) for the papers."""
+    items = []
+    for paper in papers:
+        item = {
+            "id": paper.citation_key,
+            "type": "article" if paper.arxiv_id or not paper.venue else "paper-conference",
+            "title": paper.title,
+            "author": [_csl_name(name) for name in split_authors(paper.authors)],
+        }
+        if paper.year:
+            item["issued"] = {"date-parts": [[paper.year, *([paper.month] if paper.month else [])]]}
+        if paper.venue:
+            item["container-title"] = paper.venue
+        if paper.arxiv_id:
+            item |= {"number": f"arXiv:{paper.arxiv_id}", "URL": paper.arxiv_abs_url}
+        elif paper.url:
+            item["URL"] = paper.url
+        if paper.summary_en:
+            item["abstract"] = paper.summary_en
+        items.append(item)
+    return items
+
+
+def _csl_name(name):
+    given, _sep, family = name.rpartition(" ")
+    return {"family": family, "given": given} if given else {"literal": name}
+
+
+EXPORT_TYPES = {
+    "bibtex": ("application/x-bibtex; charset=utf-8", "bib"),
+    "csl-json": ("application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
+}
+
+
+def citation_response(papers, export_format, filename):
+    """Answer the papers as BibTeX or CSL-JSON (export_format "bibtex" or "csl-json"),
+    for download; None for any other format."""
+    if export_format not in EXPORT_TYPES:
+        return None
+    content_type, extension = EXPORT_TYPES[export_format]
+    papers = list(papers)
+    if export_format == "bibtex":
+        body = to_bibtex(papers)
+    else:
+        body = json.dumps(to_csl_json(papers), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}.{extension}"'
+    return response

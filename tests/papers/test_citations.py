@@ -1,0 +1,88 @@
+"""Citing papers: keys as Better BibTeX makes them, BibTeX and CSL-JSON that parse."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from papers.citations import base_key, split_authors, to_bibtex, unique_key
+from papers.models import Paper
+from tests.factories import PaperFactory, ReadingListFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_keys_are_surname_three_significant_title_words_and_year():
+    paper = Paper(
+        title_en="A Survey of Large Language Models", authors="Wayne Xin Zhao, Kun Zhou", year=2023
+    )
+    assert base_key(paper) == "zhaoSurveyLargeLanguage2023"
+    accented = Paper(title_en="Émergence of Über-Models", authors="José Müller", year=2021)
+    assert base_key(accented).isascii() and base_key(accented).startswith("muller")
+
+
+def test_a_clash_gets_a_letter_and_saved_papers_keep_their_keys():
+    first = PaperFactory(title_en="Attention Is All You Need", authors="Ashish Vaswani", year=2017)
+    second = PaperFactory(title_en="Attention Is All You Need", authors="A. Vaswani", year=2017)
+    assert first.citation_key == "vaswaniAttentionAllYou2017"
+    assert second.citation_key == "vaswaniAttentionAllYou2017a"
+    first.title_en = "Changed"
+    first.save()
+    first.refresh_from_db()
+    assert first.citation_key == "vaswaniAttentionAllYou2017"  # stable once made
+    assert unique_key(first, {"vaswaniChanged2017"}) == "vaswaniChanged2017a"
+
+
+def test_authors_are_split_in_order():
+    assert split_authors("A. One, B. Two and C. Three; D. Four, et al.") == [
+        "A. One",
+        "B. Two",
+        "C. Three",
+        "D. Four",
+    ]
+
+
+def test_bibtex_escapes_what_bibtex_treats_specially():
+    paper = PaperFactory(title_en="Costs & 100% of R_t #1", arxiv_id="2303.18223", year=2023)
+    entry = to_bibtex([paper])
+    assert r"{Costs \& 100\% of R\_t \#1}" in entry
+    assert "eprint = {2303.18223}" in entry and "archiveprefix = {arXiv}" in entry
+    assert entry.startswith(f"@misc{{{paper.citation_key},")
+
+
+def test_a_papers_page_offers_its_citation_and_the_meta_tags_zotero_reads(member_client):
+    paper = PaperFactory(
+        title_en="LLaMA",
+        authors="Hugo Touvron, Thibaut Lavril",
+        year=2023,
+        month=2,
+        arxiv_id="2302.13971",
+    )
+    response = member_client.get(paper.get_absolute_url())
+    assertContains(response, '<meta name="citation_title" content="LLaMA">', html=True)
+    assertContains(response, '<meta name="citation_author" content="Thibaut Lavril">', html=True)
+    assertContains(response, '<meta name="citation_arxiv_id" content="2302.13971">', html=True)
+    assertContains(response, reverse("papers:paper_bibtex", args=[paper.slug]))
+    assertContains(response, paper.citation_key)
+    bib = member_client.get(reverse("papers:paper_bibtex", args=[paper.slug]))
+    assert bib["Content-Type"].startswith("application/x-bibtex")
+    assert "author = {Hugo Touvron and Thibaut Lavril}" in bib.content.decode()
+    csl = json.loads(member_client.get(reverse("papers:paper_csl", args=[paper.slug])).content)
+    assert csl[0]["author"][0] == {"family": "Touvron", "given": "Hugo"}
+    assert csl[0]["issued"] == {"date-parts": [[2023, 2]]}
+
+
+def test_the_paper_list_and_a_reading_list_export_all_their_papers(member_client):
+    papers = PaperFactory.create_batch(30, year=2023)  # more than a page
+    response = member_client.get(reverse("reading:paper_list"), {"format": "bibtex"})
+    assert response.content.decode().count("@misc{") == 30
+    filtered = member_client.get(reverse("reading:paper_list"), {"q": papers[0].title_en})
+    assertContains(filtered, "format=bibtex")
+    reading_list = ReadingListFactory()
+    for position, paper in enumerate(papers[:3]):
+        reading_list.items.create(paper=paper, position=position)
+    exported = member_client.get(reading_list.get_absolute_url(), {"format": "csl-json"})
+    assert [item["id"] for item in json.loads(exported.content)] == [
+        paper.citation_key for paper in papers[:3]
+    ]
