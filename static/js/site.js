@@ -29,6 +29,11 @@
     watch(box);
   });
   document.querySelectorAll(".table-wrap").forEach(watch);
+  if (window.matchMedia("(max-width: 800px)").matches) {
+    document.querySelectorAll("details.toc-fold[open]").forEach(function (fold) {
+      fold.open = false;
+    });
+  }
   document.addEventListener("click", function (event) {
     var button = event.target.closest(".reading-switch button[data-reading]");
     if (button) {

@@ -80,3 +80,15 @@ def test_the_deck_on_an_upright_phone_keeps_its_tools_on_one_row(page, member):
     assert tools["height"] < 40
     page.set_viewport_size({"width": 844, "height": 390})
     assert page.locator(".deck-rotate").is_hidden()
+
+
+def test_the_meetings_contents_fold_on_a_phone_and_stay_open_on_a_laptop(page, member):
+    meeting = MeetingFactory(body_zh="".join(f"## 第{n}节\n\n文字。\n\n" for n in range(30)))
+    MembershipFactory(group=meeting.group, user=member)
+    login(page, member, next_url=meeting.get_absolute_url())
+    assert page.locator(".toc-zh a").first.is_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.locator(".toc-zh a").first.is_hidden()
+    page.click(".toc-fold summary")
+    assert page.locator(".toc-zh a").first.is_visible()
