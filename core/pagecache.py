@@ -66,6 +66,18 @@ def connect_signals():
         signal.connect(_content_change, dispatch_uid=f"pagecache-{signal}")
 
 
+CONTENT_TTL = 30 * 24 * 3600  # seconds; a key names its content, so it never goes stale
+
+
+def by_content(kind, texts, build, timeout=CONTENT_TTL):
+    """Return build(), kept in the shared cache under a digest of the texts it is made
+    from (and the code version): for work that depends on nothing else, such as slides
+    or the sections of a text, every reader gets it without it being made again, and a
+    change to a text makes a new key."""
+    digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()
+    return cache.get_or_set(f"{kind}:{code_version()}:{digest}", build, timeout)
+
+
 @cache_for_process
 def code_version():
     """Return a digest of the code and files pages are made from (Python modules,

@@ -7,6 +7,7 @@ capped at BODY_LIMIT).
 """
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator
 from django.db import connections, models, router
 from django.db.models import Q
@@ -81,7 +82,7 @@ class WritingForm(forms.ModelForm):
     def _model_field(self, name):
         try:
             return self._meta.model._meta.get_field(name)
-        except Exception:  # a form field of its own (revision, tags …)
+        except FieldDoesNotExist:  # a form field of its own (revision)
             return None
 
     def _stored_revision(self, lock):

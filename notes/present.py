@@ -1,16 +1,14 @@
 """Present a meeting's write-up, a note or a reading list as a reveal.js deck."""
 
-import hashlib
-
 from csp.constants import SELF, UNSAFE_HASHES
 from csp.decorators import csp_replace, csp_update
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from core.pagecache import by_content
 from core.views import READING_COOKIE
 
 from . import slides as deck
@@ -53,27 +51,21 @@ def deck_language(request, zh, en, translation=""):
     return "en" if translation == "zh" else "zh"
 
 
-SLIDES_TTL = 30 * 24 * 3600  # seconds; a key names its content, so it never goes stale
-SLIDES_FORMAT = 1  # raise when notes/slides/ changes what it builds from the same HTML
-
-
 def build_deck(zh_html, en_html, lang):
     """Return the slides of a text in one language (or both side by side), built once.
 
     Slides depend on nothing but the rendered HTML and the language, so they are kept
-    in the shared cache under a digest of both: every member opening the same revision
-    of a deck gets the same slides without splitting and measuring them again, and an
-    edit (or a re-rendering) makes a new key.
+    in the shared cache under a digest of both (core.pagecache.by_content): every member
+    opening the same revision of a deck gets the same slides without splitting and
+    measuring them again.
     """
-    digest = hashlib.sha256(f"{zh_html}\x00{en_html}".encode()).hexdigest()
-    key = f"slides:{SLIDES_FORMAT}:{lang}:{digest}"
 
     def build():
         if lang == "both":
             return deck.build_side_by_side(zh_html, en_html)
         return deck.build_slides(en_html if lang == "en" else zh_html, lang=lang)
 
-    return cache.get_or_set(key, build, SLIDES_TTL)
+    return by_content(f"slides:{lang}", [zh_html, en_html], build)
 
 
 def _render_deck(request, context, zh_html, en_html, translation=""):

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 
 from core.language import LANG_ATTRIBUTE, pick_side, reader_language, text_language
 from core.models import Bilingual
+from core.pagecache import by_content
 
 register = template.Library()
 
@@ -68,16 +69,21 @@ class _TopHeadings(HTMLParser):
             self.depth = max(self.depth - 1, 0)
 
 
-def _cut(html, level):
-    """Cut rendered HTML before each top-level heading of at most this level."""
+def _headings(html):
+    """Return (level, offset) of each top-level h1–h3 of rendered HTML."""
     parser = _TopHeadings()
     parser.feed(html)
     parser.close()
     line_starts = [0]
     for line in html.splitlines(keepends=True):
         line_starts.append(line_starts[-1] + len(line))
-    cuts = [line_starts[row - 1] + col for lvl, (row, col) in parser.found if lvl <= level]
-    bounds = [0, *(c for c in cuts if c > 0), len(html)]
+    return [(level, line_starts[row - 1] + col) for level, (row, col) in parser.found]
+
+
+def _cut(html, headings, level):
+    """Cut rendered HTML before each of its top-level headings of at most this level."""
+    cuts = [offset for lvl, offset in headings if lvl <= level and offset > 0]
+    bounds = [0, *cuts, len(html)]
     return [html[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if html[a:b].strip()]
 
 
@@ -85,14 +91,23 @@ def pair_sections(zh, en):
     """Return [(zh part, en part)] of two rendered texts cut at the same headings, so that
     side by side each section of one language stands beside its translation. The texts
     are cut at h1–h3 when both have as many of them, else at h1–h2; when the two are
-    not made alike (not a translation of each other), one pair of the whole texts."""
+    not made alike (not a translation of each other), one pair of the whole texts.
+    Kept by content in the shared cache: parsing a long write-up takes milliseconds."""
     if not (zh and en):
         return [(zh, en)]
-    for level in (3, 2):
-        zh_parts, en_parts = _cut(zh, level), _cut(en, level)
-        if len(zh_parts) == len(en_parts) > 1:
-            return [(mark_safe(z), mark_safe(e)) for z, e in zip(zh_parts, en_parts, strict=True)]
-    return [(zh, en)]
+
+    def cut_both():
+        zh_headings, en_headings = _headings(zh), _headings(en)
+        for level in (3, 2):
+            zh_parts, en_parts = _cut(zh, zh_headings, level), _cut(en, en_headings, level)
+            if len(zh_parts) == len(en_parts) > 1:
+                return list(zip(zh_parts, en_parts, strict=True))
+        return [(zh, en)]
+
+    return [
+        (mark_safe(z), mark_safe(e))  # parts of sanitised HTML cut between elements
+        for z, e in by_content("sections", [zh, en], cut_both)
+    ]
 
 
 @register.inclusion_tag("includes/_bilingual.html")
