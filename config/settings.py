@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -160,17 +161,27 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Rendered pages and the content generation (core/pagecache.py). Every worker must see
 # the same cache: the file cache works for the workers of one machine; on several
-# machines use a shared one, e.g. DJANGO_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache
-# and DJANGO_CACHE_LOCATION=redis://cache-host:6379/1.
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
-        ),
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", str(VAR_DIR / "cache")),
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "20000"))},
+# machines use a shared one: REDIS_URL=redis://cache-host:6379/1 selects Django's Redis
+# backend (DJANGO_CACHE_BACKEND / DJANGO_CACHE_LOCATION name any other backend).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "rg"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ.get(
+                "DJANGO_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+            ),
+            "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", str(VAR_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "20000"))},
+        }
+    }
 
 # DJANGO_PAGECACHE=0 turns the page cache off: every page is rendered afresh, as on the
 # first visit after a change. The benchmark uses it to measure pages cold.
@@ -180,6 +191,40 @@ PAGECACHE_ENABLED = env_bool("DJANGO_PAGECACHE", True)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# --- E-mail: SMTP from the environment, the console in development ----------------------
+# EMAIL_URL=submission://user:password@smtp.example.org:587 (STARTTLS; smtps:// for SSL,
+# smtp:// plain; see dj-email-url), or Django's usual EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL.
+if os.environ.get("EMAIL_URL"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    _email = dj_email_url.parse(os.environ["EMAIL_URL"])
+    EMAIL_HOST, EMAIL_PORT = _email["EMAIL_HOST"], _email["EMAIL_PORT"]
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_USER"], _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _email["EMAIL_USE_TLS"], _email["EMAIL_USE_SSL"]
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reading-group@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The address the links in e-mails point to (e-mails are sent outside any request).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://localhost:8000").rstrip("/")
+
+# --- Outside services: base URLs from the environment, so that staging or a test can
+# point them at a recorded server. arXiv asks for one request every 3 s per site.
+ARXIV_API_URL = os.environ.get("ARXIV_API_URL", "https://export.arxiv.org/api/query")
+ARXIV_OAI_URL = os.environ.get("ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai")
+DOI_RESOLVER_URL = os.environ.get("DOI_RESOLVER_URL", "https://doi.org/")
+ARXIV_MIN_INTERVAL = float(os.environ.get("ARXIV_MIN_INTERVAL", "3"))
+OUTSIDE_TIMEOUT = float(os.environ.get("OUTSIDE_TIMEOUT", "15"))
 # The built-in formats, able to dump history rows that point at deleted records.
 SERIALIZATION_MODULES = {
     "json": "core.serializers.json",

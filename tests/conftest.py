@@ -1,3 +1,7 @@
+import importlib.util
+import os
+import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -114,3 +118,23 @@ def world(db):
             "superuser": superuser,
         },
     )
+
+
+def _scripts_module(name):
+    path = Path(__file__).resolve().parent.parent / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A throwaway redis-server (temporary folder, free port), stopped afterwards.
+
+    Skipped only where redis-server is not installed, and never in CI (.ci/run installs it).
+    """
+    if shutil.which("redis-server") is None and not os.environ.get("CI"):
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    with _scripts_module("throwaway_redis").throwaway_redis() as server:
+        yield server
