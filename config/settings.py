@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "notes",
     "reading",
     "search",
+    "ninja",
+    "api",
     "bench",
 ]
 
@@ -225,6 +227,11 @@ ARXIV_OAI_URL = os.environ.get("ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai")
 DOI_RESOLVER_URL = os.environ.get("DOI_RESOLVER_URL", "https://doi.org/")
 ARXIV_MIN_INTERVAL = float(os.environ.get("ARXIV_MIN_INTERVAL", "3"))
 OUTSIDE_TIMEOUT = float(os.environ.get("OUTSIDE_TIMEOUT", "15"))
+# --- The JSON API (api/): requests per token (or member) and window, counted in the
+# shared cache; the largest request body it reads.
+API_RATE_LIMIT = os.environ.get("DJANGO_API_RATE_LIMIT", "600/min")
+API_MAX_BODY_BYTES = int(os.environ.get("DJANGO_API_MAX_BODY_BYTES", 2_621_440))
+
 # The built-in formats, able to dump history rows that point at deleted records.
 SERIALIZATION_MODULES = {
     "json": "core.serializers.json",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.main import urls as api_urls
 from core import views as core_views
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("", include("reading.urls")),
     path("", include("notes.urls")),
     path("search/", include("search.urls")),
+    path("api/v1/", api_urls()),
+    path("api/", include("api.urls")),
 ]
 
 # 403 and 404 use Django's views with templates/403.html and 404.html.

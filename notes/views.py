@@ -1,7 +1,6 @@
 """Reading the group's pages: groups, meetings, notes, the glossary, reading lists.
 Writing them is in edit_views.py, presenting them in present.py."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.generic import ListView
@@ -13,9 +12,7 @@ from .models import GlossaryTerm, Meeting, Note, ReadingGroup, ReadingList
 
 
 def group_detail(request, slug):
-    group = get_object_or_404(ReadingGroup, slug=slug)
-    if not (request.user.is_superuser or group.memberships.filter(user=request.user).exists()):
-        raise Http404
+    group = get_object_or_404(ReadingGroup.objects.visible_to(request.user), slug=slug)
     meetings = list(group.meetings.select_related("paper").prefetch_related("papers", "presenters"))
     today = timezone.localdate()
     return render(

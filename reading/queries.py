@@ -8,9 +8,11 @@ which of their meetings presented or discussed it, the glossary terms about it.
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from core.models import as_read, unknown_last
 from notes.models import GlossaryTerm, Meeting, Note
 from papers.models import Dataset, LanguageModel, Paper
 
@@ -37,6 +39,46 @@ def paper_rows(user, papers=None):
         note_count=_count(Note.objects.visible_to(user).filter(paper=OuterRef("pk"))),
         meeting_count=_count(Meeting.objects.visible_to(user).about(OuterRef("pk"))),
     )
+
+
+PAPER_SORTS = {
+    # The paper_newest_first index serves the first order.
+    "newest": (_("newest first"), [*Paper._meta.ordering, F("id").desc()]),
+    "oldest": (
+        _("oldest first"),
+        [unknown_last("year"), unknown_last("month"), as_read("title_en"), "id"],
+    ),
+    "title": (_("title"), [as_read("title_en"), as_read("title_zh"), "id"]),
+    "notes": (_("most notes"), ["-note_count", as_read("title_en"), "id"]),
+}
+
+
+def _yes(value):
+    return value is True or value == "1"
+
+
+def paper_list(user, params):
+    """Return the paper list's rows (``paper_rows``) filtered and sorted as ``params``
+    say, the site's query string or the API's filters alike: topic and org (slugs),
+    year, has_notes and presented (the user's), q (title words or arXiv ID), sort."""
+    papers = paper_rows(user)
+    if topic := params.get("topic"):
+        papers = papers.filter(tags__slug=topic)
+    if org := params.get("org"):
+        papers = papers.filter(organizations__slug=org)
+    year = str(params.get("year") or "")
+    if year.isascii() and year.isdigit() and len(year) <= 4:
+        papers = papers.filter(year=int(year))
+    if _yes(params.get("has_notes")):
+        papers = with_notes_visible_to(papers, user)
+    if _yes(params.get("presented")):
+        papers = presented_to(papers, user)
+    if q := (params.get("q") or "").strip():
+        papers = papers.filter(
+            Q(title_en__icontains=q) | Q(title_zh__icontains=q) | Q(arxiv_id__icontains=q)
+        )
+    sort = params.get("sort") or "newest"
+    return papers.order_by(*PAPER_SORTS.get(sort, PAPER_SORTS["newest"])[1])
 
 
 def with_notes_visible_to(papers, user):

@@ -2,14 +2,12 @@
 page, the paper list with its note counts and filters, and the pages of papers,
 models, datasets and organisations with their notes, meetings and mentions."""
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from core.context_processors import reading
-from core.models import as_read, unknown_last
 from notes.models import Meeting, Mention, Note, ReadingGroup, ReadingListItem, Visit
 from papers import charts, citations
 from papers.citations import citation_response
@@ -59,36 +57,10 @@ def home(request):
 class PaperListView(ListView):
     model = Paper
     paginate_by = 25
-    sort_options = {
-        # The paper_newest_first index serves the first order.
-        "newest": (_("newest first"), [*Paper._meta.ordering, F("id").desc()]),
-        "oldest": (
-            _("oldest first"),
-            [unknown_last("year"), unknown_last("month"), as_read("title_en"), "id"],
-        ),
-        "title": (_("title"), [as_read("title_en"), as_read("title_zh"), "id"]),
-        "notes": (_("most notes"), ["-note_count", as_read("title_en"), "id"]),
-    }
+    sort_options = queries.PAPER_SORTS
 
     def get_queryset(self):
-        params = self.request.GET
-        papers = queries.paper_rows(self.request.user)
-        if topic := params.get("topic"):
-            papers = papers.filter(tags__slug=topic)
-        if org := params.get("org"):
-            papers = papers.filter(organizations__slug=org)
-        if (year := params.get("year", "")).isascii() and year.isdigit():
-            papers = papers.filter(year=int(year))
-        if params.get("has_notes") == "1":
-            papers = queries.with_notes_visible_to(papers, self.request.user)
-        if params.get("presented") == "1":
-            papers = queries.presented_to(papers, self.request.user)
-        if q := params.get("q", "").strip():
-            papers = papers.filter(
-                Q(title_en__icontains=q) | Q(title_zh__icontains=q) | Q(arxiv_id__icontains=q)
-            )
-        sort = params.get("sort", "newest")
-        return papers.order_by(*self.sort_options.get(sort, self.sort_options["newest"])[1])
+        return queries.paper_list(self.request.user, self.request.GET)
 
     def get(self, request, *args, **kwargs):
         """The list as shown, or, with ?format=bibtex or csl-json, all its papers cited."""

@@ -16,6 +16,11 @@ class ReadingGroupQuerySet(models.QuerySet):
             return self.none()
         return self.filter(pk__in=group_ids_of(user))
 
+    def visible_to(self, user):
+        """Return the groups whose page the user may read: their own (every group for a
+        superuser)."""
+        return self if user.is_superuser else self.of(user)
+
     def with_member_counts(self):
         """Return groups with how many members each has (member_count)."""
         return self.annotate(member_count=models.Count("memberships"))

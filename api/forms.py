@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApiToken
+
+MAX_TOKENS = 50  # active tokens per member
+
+
+class TokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["name", "scope"]
+        widgets = {"scope": forms.RadioSelect}
+        help_texts = {
+            "name": _("What the token is for, e.g. “Zotero sync” or “chat bot”."),
+            "scope": _(
+                "A read-only token can read what you can; read and write also lets "
+                "it write and edit notes as you."
+            ),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if "\x00" in name:
+            raise forms.ValidationError(_("The text contains a NUL character; remove it."))
+        if not name:
+            raise forms.ValidationError(_("Give the token a name."))
+        return name
+
+    def clean(self):
+        data = super().clean()
+        if ApiToken.objects.of(self.user).active().count() >= MAX_TOKENS:
+            raise forms.ValidationError(
+                _("You have %(count)s tokens; revoke one you no longer use first.")
+                % {"count": MAX_TOKENS}
+            )
+        return data

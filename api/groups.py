@@ -1,0 +1,364 @@
+"""What the groups do, through the API: the caller's groups, meetings, notes (read and
+written with the site's form and its stale-save check), search and sync. Reads go
+through the models' ``visible_to()``, writes through ``notes.permissions`` and
+``notes.forms.NoteForm``: the same rules as the pages."""
+
+import re
+from typing import Literal
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from notes.forms import NoteForm
+from notes.models import Meeting, Membership, Note, ReadingGroup
+from notes.permissions import editable_notes
+from papers.models import LanguageModel, Paper
+from search.query import search as run_search
+
+from . import schemas
+from .auth import require_write
+from .models import Change, LibraryVersion
+from .paging import PageQuery, paginate
+from .sync import KINDS
+
+router = Router(tags=["groups"])
+
+# --- Groups and meetings ----------------------------------------------------------------
+
+
+def _groups(user):
+    role = Membership.objects.filter(group=OuterRef("pk"), user=user).values("role")[:1]
+    return ReadingGroup.objects.annotate(role=Subquery(role))
+
+
+@router.get("/groups", response=list[schemas.GroupOut], summary="List the caller's groups")
+def list_groups(request):
+    return list(_groups(request.user).filter(pk__in=ReadingGroup.objects.of(request.user)))
+
+
+@router.get("/groups/{slug}", response=schemas.GroupDetailOut, summary="Get a group")
+def get_group(request, slug: str):
+    """A group the caller belongs to, with its members and their roles."""
+    groups = _groups(request.user).prefetch_related("memberships__user")
+    return get_object_or_404(
+        groups.filter(pk__in=ReadingGroup.objects.visible_to(request.user)), slug=slug
+    )
+
+
+class MeetingFilters(Schema):
+    group: str | None = Field(None, description="A group's slug.")
+    when: Literal["upcoming", "past"] | None = None
+    paper: str | None = Field(None, description="Meetings that presented or discussed it.")
+
+
+def _meetings(user):
+    return (
+        Meeting.objects.visible_to(user)
+        .select_related("group", "paper")
+        .prefetch_related("papers", "presenters")
+    )
+
+
+@router.get("/meetings", response=schemas.page_of(schemas.MeetingOut), summary="List meetings")
+def list_meetings(request, filters: Query[MeetingFilters], paging: PageQuery):
+    """The meetings of the caller's groups, newest first."""
+    from django.utils import timezone
+
+    meetings = _meetings(request.user)
+    if filters.group:
+        meetings = meetings.filter(group__slug=filters.group)
+    today = timezone.localdate()
+    if filters.when == "upcoming":
+        meetings = meetings.filter(date__gte=today)
+    elif filters.when == "past":
+        meetings = meetings.filter(date__lt=today)
+    if filters.paper:
+        paper = Paper.objects.filter(slug=filters.paper).values("pk")[:1]
+        meetings = meetings.about(Subquery(paper))
+    return paginate(request, meetings.order_by("-date", "-number", "-id"), paging, "meetings")
+
+
+@router.get("/meetings/{meeting_id}", response=schemas.MeetingDetailOut, summary="Get a meeting")
+def get_meeting(request, meeting_id: int):
+    return get_object_or_404(_meetings(request.user), pk=meeting_id)
+
+
+# --- Notes ------------------------------------------------------------------------------
+
+
+class NoteFilters(Schema):
+    mine: bool = Field(False, description="Only the caller's own notes.")
+    author: str | None = Field(None, description="An author's username.")
+    group: str | None = Field(None, description="A group's slug.")
+    paper: str | None = Field(None, description="A paper's slug.")
+    model: str | None = Field(None, description="A language model's slug.")
+    meeting: int | None = None
+    tag: str | None = Field(None, description="A tag's slug.")
+    visibility: Literal["private", "group", "everyone"] | None = None
+
+
+def _notes(user):
+    return Note.objects.visible_to(user).for_list().prefetch_related("tags")
+
+
+def _note_etag(note):
+    return f'"note-{note.pk}-{note.revision}"'
+
+
+@router.get("/notes", response=schemas.page_of(schemas.NoteOut), summary="List notes")
+def list_notes(request, filters: Query[NoteFilters], paging: PageQuery):
+    """The notes the caller may read, most recently changed first."""
+    notes = _notes(request.user)
+    if filters.mine:
+        notes = notes.by(request.user)
+    lookups = {
+        "author__username": filters.author,
+        "group__slug": filters.group,
+        "paper__slug": filters.paper,
+        "language_model__slug": filters.model,
+        "meeting": filters.meeting,
+        "tags__slug": filters.tag,
+        "visibility": filters.visibility,
+    }
+    notes = notes.filter(**{k: v for k, v in lookups.items() if v is not None})
+    return paginate(request, notes.order_by("-updated", "-id"), paging, "notes")
+
+
+@router.get("/notes/{slug}", response=schemas.NoteOut, summary="Get a note")
+def get_note(request, slug: str, response: HttpResponse):
+    """A note the caller may read. Its ETag names its revision: send it back in
+    If-Match to edit the note."""
+    note = get_object_or_404(_notes(request.user), slug=slug)
+    response["ETag"] = _note_etag(note)
+    return note
+
+
+def _pk_of(model, slug):
+    """The pk of the record with the slug, or 0 (which no choice has): the form then says
+    the choice is not available, whether the record is missing or not the caller's."""
+    if slug is None or slug == "":
+        return ""
+    return model.objects.filter(slug=slug).values_list("pk", flat=True).first() or 0
+
+
+def _tag_string(names):
+    return ", ".join(f'"{name}"' if ("," in name or " " in name) else name for name in names)
+
+
+def _form_data(user, note, payload):
+    """The form's data: the note's current values, with the payload's fields over them."""
+    data = {}
+    if note is not None:
+        current = NoteForm(instance=note, user=user)
+        for name in current.fields:
+            value = current.initial.get(name)
+            if name == "tags":
+                value = _tag_string(sorted(tag.name for tag in note.tags.all()))
+            data[name] = "" if value is None else value
+    sent = payload.dict(exclude_unset=True)
+    sent.pop("revision", None)
+    lookups = {"group": ReadingGroup, "paper": Paper, "language_model": LanguageModel}
+    for name, value in sent.items():
+        if name in lookups:
+            value = _pk_of(lookups[name], value)
+        elif name == "tags":
+            value = _tag_string(value or [])
+        data[name] = "" if value is None else value
+    return data
+
+
+def _field_errors(form):
+    errors = []
+    for field, problems in form.errors.as_data().items():
+        for problem in problems:
+            message = " ".join(problem.messages)
+            loc = ["body"] if field == "__all__" else ["body", field]
+            errors.append({"loc": loc, "msg": message, "type": problem.code or "invalid"})
+    return errors
+
+
+def _is_conflict(form):
+    return any(e.code == "edit_conflict" for e in form.non_field_errors().as_data())
+
+
+IF_MATCH = re.compile(r'^\s*(?:W/)?"note-(\d+)-(\d+)"\s*$')
+
+
+def _based_on(request, note, payload):
+    """The revision an edit is based on: If-Match (the note's ETag), else the payload's
+    revision. 428 when neither says; 412 when If-Match names another note."""
+    header = request.headers.get("If-Match")
+    if header:
+        match = IF_MATCH.match(header)
+        if not match or int(match[1]) != note.pk:
+            raise HttpError(412, _("If-Match does not name a revision of this note."))
+        return int(match[2])
+    if payload.revision is not None:
+        return payload.revision
+    raise HttpError(
+        428,
+        _("Say which revision the edit is based on: If-Match with the note's ETag, or revision."),
+    )
+
+
+def _save_note(request, note, payload, revision=None):
+    data = _form_data(request.user, note, payload)
+    if note is None and "group" not in data:
+        groups = ReadingGroup.objects.of(request.user)
+        if groups.count() == 1:
+            data["group"] = groups.get().pk
+    if revision is not None:
+        data["revision"] = revision
+    form = NoteForm(data, instance=note, user=request.user)
+    if form.is_valid():
+        return form.save()
+    if _is_conflict(form):
+        raise HttpError(412, " ".join(form.non_field_errors()))
+    raise ValidationFailed(_field_errors(form))
+
+
+class ValidationFailed(Exception):
+    def __init__(self, errors):
+        self.errors = errors
+
+
+NOTE_WRITE_ERRORS = {
+    400: schemas.Error,
+    403: schemas.Error,
+    404: schemas.Error,
+    412: schemas.Error,
+    413: schemas.Error,
+    422: schemas.ValidationErrors,
+    428: schemas.Error,
+}
+
+
+@router.post(
+    "/notes",
+    response={201: schemas.NoteOut, **NOTE_WRITE_ERRORS},
+    summary="Write a note",
+)
+def create_note(request, payload: schemas.NoteIn, response: HttpResponse):
+    """Write a note, as the site's "New note" form does (the same checks and messages)."""
+    require_write(request)
+    with transaction.atomic():
+        note = _save_note(request, None, payload)
+    note = _notes(request.user).get(pk=note.pk)
+    response["Location"] = note.get_absolute_url()
+    response["ETag"] = _note_etag(note)
+    return Status(201, note)
+
+
+@router.patch(
+    "/notes/{slug}",
+    response={200: schemas.NoteOut, **NOTE_WRITE_ERRORS},
+    summary="Edit a note",
+)
+def edit_note(request, slug: str, payload: schemas.NoteIn, response: HttpResponse):
+    """Change the fields sent. The edit names the revision it is based on (If-Match with
+    the note's ETag, or ``revision``); if the note has changed since, 412 and nothing
+    changes. Only the note's author and its group's organisers may edit it (404 for
+    anyone else, as on the site)."""
+    require_write(request)
+    with transaction.atomic():
+        note = get_object_or_404(editable_notes(request.user), slug=slug)
+        revision = _based_on(request, note, payload)
+        note = _save_note(request, note, payload, revision)
+    note = _notes(request.user).get(pk=note.pk)
+    response["ETag"] = _note_etag(note)
+    return Status(200, note)
+
+
+@router.delete(
+    "/notes/{slug}",
+    response={204: None, 403: schemas.Error, 404: schemas.Error},
+    summary="Delete a note",
+)
+def delete_note(request, slug: str):
+    require_write(request)
+    note = get_object_or_404(editable_notes(request.user), slug=slug)
+    note.delete()
+    return Status(204, None)
+
+
+# --- Search and sync --------------------------------------------------------------------
+
+
+class SearchParams(Schema):
+    q: str = Field(..., max_length=200, description="Words, Chinese terms, an arXiv ID …")
+    kind: Literal["papers", "models", "datasets", "glossary", "notes", "meetings"] | None = None
+    page: int = Field(1, ge=1, le=10_000)
+
+
+@router.get("/search", response=schemas.SearchOut, summary="Search everything")
+def search(request, params: Query[SearchParams]):
+    """Search what the caller may see, as the site's search does: grouped by kind; with
+    ``kind``, that kind's results a page at a time."""
+    results = run_search(request.user, params.q, kind=params.kind, page=params.page)
+    page = results.page
+    return {
+        "query": results.query,
+        "kind": results.kind,
+        "corrected": results.corrected,
+        "total": results.total,
+        "groups": [
+            {
+                "kind": group.kind,
+                "label": str(group.label),
+                "count": group.count,
+                "capped": group.capped,
+                "hits": [vars(hit) for hit in group.hits],
+            }
+            for group in results.groups
+        ],
+        "page": page.number if page else None,
+        "pages": page.paginator.num_pages if page else None,
+    }
+
+
+# Kinds whose records not everyone may read: the caller sees a change only to what
+# visible_to() gives them; a record changed out of their sight counts as deleted.
+GUARDED = {
+    "notes": lambda user: Note.objects.visible_to(user),
+    "meetings": lambda user: Meeting.objects.visible_to(user),
+    "groups": lambda user: ReadingGroup.objects.visible_to(user),
+}
+
+
+@router.get("/sync", response=schemas.SyncOut, summary="What changed since a version")
+def sync(request, since: int = Query(0, ge=0)):
+    """Per kind, the keys of the records changed and deleted after library version
+    ``since`` (notes and meetings the caller may no longer read count as deleted), and
+    the version now: keep it and send it as the next ``since``. Fetch what changed from
+    the lists with the same ``since``."""
+    version = LibraryVersion.current()
+    rows = Change.objects.filter(version__gt=since, version__lte=version).values_list(
+        "kind", "object_id", "key", "deleted"
+    )
+    changed = {kind: {} for kind in KINDS}
+    deleted = {kind: [] for kind in KINDS}
+    for kind, object_id, key, gone in rows:
+        if kind not in changed:
+            continue
+        if gone:
+            deleted[kind].append(key or str(object_id))
+        else:
+            changed[kind][object_id] = key or str(object_id)
+    for kind, readable in GUARDED.items():
+        ids = changed[kind]
+        if ids:
+            allowed = set(readable(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+            deleted[kind] += [key for pk, key in ids.items() if pk not in allowed]
+            changed[kind] = {pk: key for pk, key in ids.items() if pk in allowed}
+    return {
+        "version": version,
+        "since": since,
+        "changed": {kind: sorted(keys.values()) for kind, keys in changed.items() if keys},
+        "deleted": {kind: sorted(keys) for kind, keys in deleted.items() if keys},
+    }

@@ -1,0 +1,107 @@
+"""The JSON API at /api/v1/: django-ninja, its OpenAPI document at /api/v1/openapi.json
+and interactive docs at /api/v1/docs (for members who are logged in)."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.urls import URLPattern, URLResolver
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from . import groups, library
+from .auth import AUTH, TokenAuth
+from .limits import TokenRateThrottle
+from .paging import conditional
+
+
+def members_only(view):
+    """The docs for a logged-in member; the OpenAPI document also for a token."""
+
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            if request.path.endswith("/docs"):
+                return redirect_to_login(request.get_full_path())
+            try:
+                if not TokenAuth()(request):
+                    return JsonResponse({"detail": "Unauthorized"}, status=401)
+            except AuthenticationError:
+                return JsonResponse({"detail": "Unauthorized"}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+api = NinjaAPI(
+    title="LLM Reading Group API",
+    version="1",
+    description=(
+        "The reading group's library and notes, under the same rules as the site. "
+        "Authenticate with a personal token (`Authorization: Bearer <token>`, made on "
+        "the site's API tokens page) or the browser's session (writes then need the "
+        "CSRF token). Lists take `page`, `page_size` and `since=<library version>`; "
+        "every GET answers with an ETag and Last-Modified and honours If-None-Match; "
+        "edits of a note send If-Match (the note's ETag) and get 412 when it is stale."
+    ),
+    urls_namespace="api-v1",
+    auth=AUTH,
+    throttle=[TokenRateThrottle()],
+    docs_decorator=members_only,
+)
+api.add_router("", library.router)
+api.add_router("", groups.router)
+
+
+@api.exception_handler(groups.ValidationFailed)
+def _invalid(request, exc):
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc):
+    response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return api.create_response(request, {"detail": _too_big_message()}, status=413)
+
+
+def _too_big_message():
+    return _("The request body is larger than %(limit)s bytes.") % {
+        "limit": settings.API_MAX_BODY_BYTES
+    }
+
+
+def bounded(view):
+    """Refuse a request whose body is larger than API_MAX_BODY_BYTES (413), unread."""
+
+    def wrapper(request, *args, **kwargs):
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit() or int(length) > settings.API_MAX_BODY_BYTES:
+            return JsonResponse({"detail": _too_big_message()}, status=413)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _open(patterns):
+    """Wrap every API view: body bound, conditional GET, and no site login needed."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _open(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            view = conditional(bounded(pattern.callback))
+            view.csrf_exempt = True  # ninja checks CSRF itself, for session writes
+            view.login_required = False
+            pattern.callback = view
+    return patterns
+
+
+def urls():
+    """The API's URL patterns, each view wrapped (see _open), for config/urls.py."""
+    patterns, app_name, namespace = api.urls
+    return _open(patterns), app_name, namespace

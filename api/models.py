@@ -1,0 +1,164 @@
+"""Personal API tokens, and the library's change log that clients sync from."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_PREFIX = "rg_"
+SHOWN_CHARACTERS = 8  # of the secret, after the prefix: enough to tell tokens apart
+
+
+def digest(secret):
+    """Return the stored form of a token: its SHA-256, in hex."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked=None)
+
+    def of(self, user):
+        return self.filter(user=user)
+
+
+class ApiToken(models.Model):
+    """A member's personal token for scripts and tools. The secret is shown once, when
+    the token is made; only its SHA-256 is kept (and a few characters, to recognise it).
+    A token acts as its member, never more: read-only tokens cannot write."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("read only")
+        WRITE = "write", _("read and write")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("member"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope, default=Scope.READ)
+    prefix = models.CharField(_("prefix"), max_length=20, editable=False)
+    secret_hash = models.CharField(_("secret hash"), max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    # Last-used stamps are written at most this often (seconds): reading needs no write.
+    STAMP_INTERVAL = 60
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("api:tokens")
+
+    @classmethod
+    def issue(cls, user, name, scope):
+        """Make a token; return (token, secret). The secret is never stored."""
+        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            scope=scope,
+            prefix=secret[: len(TOKEN_PREFIX) + SHOWN_CHARACTERS],
+            secret_hash=digest(secret),
+        )
+        return token, secret
+
+    @classmethod
+    def authenticate(cls, secret):
+        """Return the active token of an active member with this secret, or None."""
+        if not secret or len(secret) > 200:
+            return None
+        token = (
+            cls.objects.active()
+            .select_related("user")
+            .filter(secret_hash=digest(secret), user__is_active=True)
+            .first()
+        )
+        if token is not None:
+            token.stamp()
+        return token
+
+    def stamp(self):
+        now = timezone.now()
+        if self.last_used and (now - self.last_used).total_seconds() < self.STAMP_INTERVAL:
+            return
+        type(self).objects.filter(pk=self.pk).update(last_used=now)
+        self.last_used = now
+
+    def revoke(self):
+        if self.revoked is None:
+            self.revoked = timezone.now()
+            self.save(update_fields=["revoked"])
+
+    @property
+    def may_write(self):
+        return self.scope == self.Scope.WRITE and self.revoked is None
+
+
+class LibraryVersion(models.Model):
+    """The library's version: one row, a counter moved on by every change to a synced
+    record. The UPDATE that moves it holds the row until the change commits, so versions
+    are handed out in commit order and a client that synced up to version N never misses
+    a change numbered below N that committed later."""
+
+    value = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("library version")
+        verbose_name_plural = _("library versions")
+
+    def __str__(self):
+        return str(self.value)
+
+    @classmethod
+    def next(cls):
+        if not cls.objects.filter(pk=1).update(value=F("value") + 1):
+            cls.objects.get_or_create(pk=1)
+            cls.objects.filter(pk=1).update(value=F("value") + 1)
+        return cls.objects.filter(pk=1).values_list("value", flat=True).get()
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+
+class Change(models.Model):
+    """The last change to one synced record (kind and id): saved or deleted, at which
+    library version. One row per record: a later change replaces the earlier one."""
+
+    kind = models.CharField(_("kind"), max_length=20)
+    object_id = models.BigIntegerField(_("object id"))
+    key = models.CharField(_("key"), max_length=120, blank=True)
+    version = models.BigIntegerField(_("version"), db_index=True)
+    deleted = models.BooleanField(_("deleted"), default=False)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["version"]
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="one_change_per_record")
+        ]
+        indexes = [models.Index(fields=["kind", "version"], name="change_kind_version")]
+
+    def __str__(self):
+        action = _("deleted") if self.deleted else _("changed")
+        return f"{self.kind} {self.key or self.object_id} {action} @{self.version}"
