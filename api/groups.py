@@ -15,9 +15,9 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from notes.forms import NoteForm
+from notes.forms import MeetingWriteupForm, NoteForm
 from notes.models import Meeting, Membership, Note, ReadingGroup
-from notes.permissions import editable_notes
+from notes.permissions import editable_notes, may_change_meeting
 from papers.models import LanguageModel, Paper
 from search.query import search as run_search
 
@@ -28,6 +28,16 @@ from .paging import PageQuery, paginate
 from .sync import KINDS
 
 router = Router(tags=["groups"])
+
+WRITE_ERRORS = {
+    400: schemas.Error,
+    403: schemas.Error,
+    404: schemas.Error,
+    412: schemas.Error,
+    413: schemas.Error,
+    422: schemas.ValidationErrors,
+    428: schemas.Error,
+}
 
 # --- Groups and meetings ----------------------------------------------------------------
 
@@ -85,8 +95,40 @@ def list_meetings(request, filters: Query[MeetingFilters], paging: PageQuery):
 
 
 @router.get("/meetings/{meeting_id}", response=schemas.MeetingDetailOut, summary="Get a meeting")
-def get_meeting(request, meeting_id: int):
-    return get_object_or_404(_meetings(request.user), pk=meeting_id)
+def get_meeting(request, meeting_id: int, response: HttpResponse):
+    """A meeting of the caller's groups. Its ETag names its revision."""
+    meeting = get_object_or_404(_meetings(request.user), pk=meeting_id)
+    response["ETag"] = _etag(meeting)
+    return meeting
+
+
+@router.patch(
+    "/meetings/{meeting_id}",
+    response={200: schemas.MeetingDetailOut, **WRITE_ERRORS},
+    summary="Edit a meeting's write-up",
+)
+def edit_meeting(request, meeting_id: int, payload: schemas.MeetingIn, response: HttpResponse):
+    """Change the write-up, minutes or title, as the meeting's editor on the site does:
+    its group's organisers and its presenters (403 for the group's other members, 404
+    for anyone else). Based on a revision, like a note's edit: 412 when stale."""
+    require_write(request)
+    with transaction.atomic():
+        meeting = get_object_or_404(_meetings(request.user), pk=meeting_id)
+        if not may_change_meeting(request.user, meeting):
+            raise HttpError(403, _("You may read this meeting but not change it."))
+        revision = _based_on(request, meeting, payload)
+        data = {name: getattr(meeting, name) for name in MeetingWriteupForm.Meta.fields}
+        data.update({k: v or "" for k, v in payload.dict(exclude_unset=True).items()})
+        data["revision"] = revision
+        form = MeetingWriteupForm(data, instance=meeting)
+        if not form.is_valid():
+            if _is_conflict(form):
+                raise HttpError(412, " ".join(form.non_field_errors()))
+            raise ValidationFailed(_field_errors(form))
+        form.save()
+    meeting = _meetings(request.user).get(pk=meeting_id)
+    response["ETag"] = _etag(meeting)
+    return Status(200, meeting)
 
 
 # --- Notes ------------------------------------------------------------------------------
@@ -107,8 +149,9 @@ def _notes(user):
     return Note.objects.visible_to(user).for_list().prefetch_related("tags")
 
 
-def _note_etag(note):
-    return f'"note-{note.pk}-{note.revision}"'
+def _etag(record):
+    """The ETag of a note or meeting: its kind, id and revision."""
+    return f'"{record._meta.model_name}-{record.pk}-{record.revision}"'
 
 
 @router.get("/notes", response=schemas.page_of(schemas.NoteOut), summary="List notes")
@@ -135,7 +178,7 @@ def get_note(request, slug: str, response: HttpResponse):
     """A note the caller may read. Its ETag names its revision: send it back in
     If-Match to edit the note."""
     note = get_object_or_404(_notes(request.user), slug=slug)
-    response["ETag"] = _note_etag(note)
+    response["ETag"] = _etag(note)
     return note
 
 
@@ -228,20 +271,9 @@ class ValidationFailed(Exception):
         self.errors = errors
 
 
-NOTE_WRITE_ERRORS = {
-    400: schemas.Error,
-    403: schemas.Error,
-    404: schemas.Error,
-    412: schemas.Error,
-    413: schemas.Error,
-    422: schemas.ValidationErrors,
-    428: schemas.Error,
-}
-
-
 @router.post(
     "/notes",
-    response={201: schemas.NoteOut, **NOTE_WRITE_ERRORS},
+    response={201: schemas.NoteOut, **WRITE_ERRORS},
     summary="Write a note",
 )
 def create_note(request, payload: schemas.NoteIn, response: HttpResponse):
@@ -251,13 +283,13 @@ def create_note(request, payload: schemas.NoteIn, response: HttpResponse):
         note = _save_note(request, None, payload)
     note = _notes(request.user).get(pk=note.pk)
     response["Location"] = note.get_absolute_url()
-    response["ETag"] = _note_etag(note)
+    response["ETag"] = _etag(note)
     return Status(201, note)
 
 
 @router.patch(
     "/notes/{slug}",
-    response={200: schemas.NoteOut, **NOTE_WRITE_ERRORS},
+    response={200: schemas.NoteOut, **WRITE_ERRORS},
     summary="Edit a note",
 )
 def edit_note(request, slug: str, payload: schemas.NoteIn, response: HttpResponse):
@@ -271,7 +303,7 @@ def edit_note(request, slug: str, payload: schemas.NoteIn, response: HttpRespons
         revision = _based_on(request, note, payload)
         note = _save_note(request, note, payload, revision)
     note = _notes(request.user).get(pk=note.pk)
-    response["ETag"] = _note_etag(note)
+    response["ETag"] = _etag(note)
     return Status(200, note)
 
 

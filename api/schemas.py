@@ -456,6 +456,22 @@ class NoteIn(Schema):
     )
 
 
+class MeetingIn(Schema):
+    """The parts of a meeting page its editors change (PATCH sends only those)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title_zh: str | None = Field(None, max_length=300)
+    title_en: str | None = Field(None, max_length=300)
+    body_zh: str | None = Field(None, max_length=BODY_LIMIT)
+    body_en: str | None = Field(None, max_length=BODY_LIMIT)
+    translation: Literal["", "zh", "en"] | None = None
+    minutes: str | None = Field(None, max_length=BODY_LIMIT)
+    revision: int | None = Field(
+        None, description="The revision the edit is based on (or send If-Match)."
+    )
+
+
 class SearchHitOut(Schema):
     kind: str
     title: str

@@ -1,0 +1,121 @@
+"""The site's permission matrix (tests/notes/test_permissions.py) run again through the
+API, with a token of each role: the API answers what the pages answer, with 401 where
+the site sends an anonymous visitor to the login page."""
+
+import pytest
+
+from api.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "member", "other", "organiser", "presenter", "staff", "superuser"]
+
+
+def calls(w):
+    """name → (method, path, body): the API's counterpart of each page of the site's matrix."""
+
+    def edit(note):
+        return ("patch", f"/notes/{note.slug}", {"title_en": "Edited", "revision": note.revision})
+
+    meeting_edit = {"minutes": "Edited", "revision": w.meeting.revision}
+    return {
+        "group": ("get", f"/groups/{w.group_a.slug}", None),
+        "meeting": ("get", f"/meetings/{w.meeting.pk}", None),
+        "meeting_edit": ("patch", f"/meetings/{w.meeting.pk}", meeting_edit),
+        "private_note": ("get", f"/notes/{w.private.slug}", None),
+        "group_note": ("get", f"/notes/{w.shared.slug}", None),
+        "public_note": ("get", f"/notes/{w.public.slug}", None),
+        "private_note_edit": edit(w.private),
+        "group_note_edit": edit(w.shared),
+        "public_note_edit": edit(w.public),
+        "papers": ("get", "/papers", None),
+        "glossary": ("get", "/glossary", None),
+        "my_notes": ("get", "/notes?mine=true", None),
+        "search": ("get", "/search?q=note", None),
+    }
+
+
+#                      anonymous member other organiser presenter staff superuser
+MATRIX = {
+    "group":             (401, 200, 404, 200, 200, 404, 200),
+    "meeting":           (401, 200, 404, 200, 200, 404, 200),
+    "meeting_edit":      (401, 403, 404, 200, 200, 404, 200),
+    "private_note":      (401, 200, 404, 404, 404, 404, 200),
+    "group_note":        (401, 200, 404, 200, 200, 404, 200),
+    "public_note":       (401, 200, 200, 200, 200, 200, 200),
+    "private_note_edit": (401, 200, 404, 404, 404, 404, 200),
+    "group_note_edit":   (401, 200, 404, 200, 404, 404, 200),
+    "public_note_edit":  (401, 200, 404, 200, 404, 404, 200),
+    "papers":            (401, 200, 200, 200, 200, 200, 200),
+    "glossary":          (401, 200, 200, 200, 200, 200, 200),
+    "my_notes":          (401, 200, 200, 200, 200, 200, 200),
+    "search":            (401, 200, 200, 200, 200, 200, 200),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_answers_each_role_as_the_site_matrix_says(client, world, role):
+    headers = {}
+    if role != "anonymous":
+        _token, secret = ApiToken.issue(world.users[role], "matrix", ApiToken.Scope.WRITE)
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    answers = {}
+    for name, (method, path, body) in calls(world).items():
+        send = getattr(client, method)
+        if body is None:
+            response = send(f"/api/v1{path}", **headers)
+        else:
+            response = send(f"/api/v1{path}", body, content_type="application/json", **headers)
+        answers[name] = response.status_code
+    expected = {name: row[ROLES.index(role)] for name, row in MATRIX.items()}
+    assert answers == expected
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_lists_hold_exactly_what_visible_to_gives(api_as, world, role):
+    from notes.models import Meeting, Note, ReadingGroup
+
+    user = world.users[role]
+    caller = api_as(user, ApiToken.Scope.READ)
+    notes = {n["slug"] for n in caller.get("/notes").json()["items"]}
+    meetings = {m["id"] for m in caller.get("/meetings").json()["items"]}
+    groups = {g["slug"] for g in caller.get("/groups").json()}
+    assert notes == set(Note.objects.visible_to(user).values_list("slug", flat=True))
+    assert meetings == set(Meeting.objects.visible_to(user).values_list("pk", flat=True))
+    assert groups == set(ReadingGroup.objects.of(user).values_list("slug", flat=True))
+
+
+def test_another_groups_note_looks_like_no_note(api_as, world):
+    caller = api_as(world.other)
+    hidden = caller.get(f"/notes/{world.shared.slug}")
+    missing = caller.get("/notes/no-such-note")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("member", 204), ("other", 404), ("presenter", 404), ("organiser", 204), ("superuser", 204)],
+)
+def test_only_author_and_moderators_delete_a_group_note(api_as, world, role, expected):
+    from notes.models import Note
+
+    response = api_as(world.users[role]).delete(f"/notes/{world.shared.slug}")
+    assert response.status_code == expected
+    assert Note.objects.filter(pk=world.shared.pk).exists() == (expected == 404)
+
+
+def test_member_cannot_attach_a_note_to_another_groups_meeting(api_as, world):
+    response = api_as(world.other).post(
+        "/notes", {"title_en": "Sneaky", "meeting": world.meeting.pk, "visibility": "private"}
+    )
+    assert response.status_code == 422
+    assert [e["loc"] for e in response.json()["detail"]] == [["body", "meeting"]]
+
+
+def test_member_cannot_move_a_note_to_a_group_of_others(api_as, world):
+    response = api_as(world.member).post(
+        "/notes", {"title_en": "Moved", "group": world.group_b.slug, "visibility": "group"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "group"]
