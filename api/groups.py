@@ -230,23 +230,23 @@ def _is_conflict(form):
     return any(e.code == "edit_conflict" for e in form.non_field_errors().as_data())
 
 
-IF_MATCH = re.compile(r'^\s*(?:W/)?"note-(\d+)-(\d+)"\s*$')
+IF_MATCH = re.compile(r'^\s*(?:W/)?"([a-z]+)-(\d+)-(\d+)"\s*$')
 
 
-def _based_on(request, note, payload):
-    """The revision an edit is based on: If-Match (the note's ETag), else the payload's
-    revision. 428 when neither says; 412 when If-Match names another note."""
+def _based_on(request, record, payload):
+    """The revision an edit is based on: If-Match (the record's ETag), else the payload's
+    revision. 428 when neither says; 412 when If-Match names another record."""
     header = request.headers.get("If-Match")
     if header:
         match = IF_MATCH.match(header)
-        if not match or int(match[1]) != note.pk:
-            raise HttpError(412, _("If-Match does not name a revision of this note."))
-        return int(match[2])
+        if not match or (match[1], int(match[2])) != (record._meta.model_name, record.pk):
+            raise HttpError(412, _("If-Match does not name a revision of this record."))
+        return int(match[3])
     if payload.revision is not None:
         return payload.revision
     raise HttpError(
         428,
-        _("Say which revision the edit is based on: If-Match with the note's ETag, or revision."),
+        _("Say which revision the edit is based on: If-Match with the ETag, or revision."),
     )
 
 

@@ -1,0 +1,176 @@
+"""Writing notes through the API: the site's form, its stale-save check and its messages."""
+
+import json
+
+import pytest
+
+from notes.forms import BODY_LIMIT
+from notes.models import Note
+from tests.factories import NoteFactory, PaperFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def note(world):
+    return world.shared
+
+
+def test_create_a_note_about_a_paper(api_as, world):
+    paper = PaperFactory()
+    response = api_as(world.member).post(
+        "/notes",
+        {
+            "title_en": "On scaling",
+            "body_zh": "# 规模\n\n$L(N)$",
+            "paper": paper.slug,
+            "visibility": "group",
+            "tags": ["scaling laws", "LoRA"],
+        },
+    )
+    assert response.status_code == 201
+    data = response.json()
+    note = Note.objects.get(slug=data["slug"])
+    assert (note.author, note.group, note.paper) == (world.member, world.group_a, paper)
+    assert data["tags"] == ["LoRA", "scaling laws"]
+    assert response["ETag"] == f'"note-{note.pk}-1"'
+    assert response["Location"] == note.get_absolute_url()
+    assert '<span class="arithmatex">' in note.body_zh_html
+
+
+def test_edit_with_if_match_then_a_stale_edit_gets_412_and_changes_nothing(api_as, world, note):
+    caller = api_as(world.member)
+    etag = caller.get(f"/notes/{note.slug}")["ETag"]
+    assert etag == f'"note-{note.pk}-{note.revision}"'
+    fresh = caller.patch(f"/notes/{note.slug}", {"body_en": "First edit"}, HTTP_IF_MATCH=etag)
+    assert fresh.status_code == 200
+    assert fresh.json()["revision"] == note.revision + 1
+    assert fresh["ETag"] != etag
+    stale = caller.patch(f"/notes/{note.slug}", {"body_en": "Second edit"}, HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert "Someone else saved this" in stale.json()["detail"]
+    note.refresh_from_db()
+    assert (note.body_en, note.revision) == ("First edit", 2)
+
+
+def test_edit_with_a_revision_field(api_as, world, note):
+    caller = api_as(world.member)
+    ok = caller.patch(f"/notes/{note.slug}", {"title_en": "New", "revision": note.revision})
+    stale = caller.patch(f"/notes/{note.slug}", {"title_en": "Old", "revision": note.revision})
+    assert (ok.status_code, stale.status_code) == (200, 412)
+    note.refresh_from_db()
+    assert note.title_en == "New"
+
+
+def test_edit_without_a_version_gets_428(api_as, world, note):
+    response = api_as(world.member).patch(f"/notes/{note.slug}", {"title_en": "Blind"})
+    assert response.status_code == 428
+    assert "revision" in response.json()["detail"]
+
+
+def test_if_match_of_another_record_gets_412(api_as, world, note):
+    response = api_as(world.member).patch(
+        f"/notes/{note.slug}", {"title_en": "x"}, HTTP_IF_MATCH=f'"note-{world.public.pk}-1"'
+    )
+    assert response.status_code == 412
+
+
+def test_patch_keeps_what_it_does_not_send(api_as, world, note):
+    note.tags.add("kept")
+    before = Note.objects.get(pk=note.pk)
+    response = api_as(world.member).patch(
+        f"/notes/{note.slug}", {"title_zh": "只改标题", "revision": note.revision}
+    )
+    assert response.status_code == 200
+    after = Note.objects.get(pk=note.pk)
+    assert after.title_zh == "只改标题"
+    assert (after.body_en, after.group, after.visibility) == (
+        before.body_en,
+        before.group,
+        before.visibility,
+    )
+    assert list(after.tags.names()) == ["kept"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"title_en": "x", "visibility": "secret"}, "visibility"),
+        ({"title_en": 5}, "title_en"),
+        ({"title_en": "x", "meeting": "one"}, "meeting"),
+        ({"title_en": "x", "tags": "not a list"}, "tags"),
+        ({"title_en": "x", "colour": "red"}, "colour"),
+        ({"body_en": "x" * (BODY_LIMIT + 1)}, "body_en"),
+    ],
+)
+def test_bad_fields_get_422_naming_the_field(api_as, world, body, field):
+    response = api_as(world.member).post("/notes", body)
+    assert response.status_code == 422
+    assert field in {str(part) for error in response.json()["detail"] for part in error["loc"]}
+    assert Note.objects.count() == 4
+
+
+def test_form_errors_come_back_per_field(api_as, world):
+    caller = api_as(world.member)
+    empty = caller.post("/notes", {"visibility": "private"})
+    assert empty.status_code == 422
+    assert empty.json()["detail"] == [
+        {
+            "loc": ["body"],
+            "msg": "Write a title or a body in at least one language.",
+            "type": "invalid",
+        }
+    ]
+    nul = caller.post("/notes", {"title_en": "a\x00b", "visibility": "private"})
+    assert nul.status_code == 422
+    assert nul.json()["detail"][0]["loc"] == ["body", "title_en"]
+    unknown = caller.post("/notes", {"title_en": "x", "paper": "no-such-paper"})
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"][0]["loc"] == ["body", "paper"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"{not json", b"", b"[]", b"null", b'"text"', b"\xff\xfe", json.dumps([1, 2]).encode()],
+)
+def test_broken_bodies_get_4xx_not_500(client, token_for, world, raw):
+    response = client.post(
+        "/api/v1/notes", raw, content_type="application/json", **token_for(world.member)
+    )
+    assert response.status_code in {400, 422}
+    assert "detail" in response.json()
+
+
+def test_huge_body_is_refused_unread(client, token_for, world, settings):
+    settings.API_MAX_BODY_BYTES = 1000
+    body = json.dumps({"title_en": "x", "body_en": "y" * 2000})
+    response = client.post(
+        "/api/v1/notes", body, content_type="application/json", **token_for(world.member)
+    )
+    assert response.status_code == 413
+    assert "1000 bytes" in response.json()["detail"]
+
+
+def test_wrong_content_type_is_refused(client, token_for, world):
+    response = client.post(
+        "/api/v1/notes", "title_en=x", content_type="text/plain", **token_for(world.member)
+    )
+    assert response.status_code in {400, 415, 422}
+
+
+def test_delete_a_note(api_as, world):
+    note = NoteFactory(author=world.member, visibility="private")
+    response = api_as(world.member).delete(f"/notes/{note.slug}")
+    assert response.status_code == 204
+    assert not Note.objects.filter(pk=note.pk).exists()
+
+
+def test_stale_meeting_edit_gets_412(api_as, world):
+    caller = api_as(world.presenter)
+    etag = caller.get(f"/meetings/{world.meeting.pk}")["ETag"]
+    first = caller.patch(f"/meetings/{world.meeting.pk}", {"minutes": "one"}, HTTP_IF_MATCH=etag)
+    second = caller.patch(f"/meetings/{world.meeting.pk}", {"minutes": "two"}, HTTP_IF_MATCH=etag)
+    assert (first.status_code, second.status_code) == (200, 412), (etag, first.content)
+    world.meeting.refresh_from_db()
+    assert world.meeting.minutes == "one"
+    assert "one" in world.meeting.minutes_html
