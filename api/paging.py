@@ -2,6 +2,7 @@
 
 import hashlib
 import math
+import time
 
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -13,6 +14,7 @@ from .models import Change, LibraryVersion
 from .sync import changed_since
 
 MAX_PAGE_SIZE = 200
+SETTLE = 2  # seconds
 
 
 class PageParams(Schema):
@@ -78,15 +80,19 @@ def conditional(view):
             response["ETag"] = f'W/"{body}"'
         version, at = last_change()
         response["Library-Version"] = str(version)
-        if at is not None and not response.has_header("Last-Modified"):
-            response["Last-Modified"] = http_date(at.timestamp())
-        fresh = get_conditional_response(
+        # HTTP dates count whole seconds: a change in the same second as the date a
+        # client holds would look old. If-Modified-Since is answered by date only once
+        # the last change is SETTLE seconds old; the ETag is always exact.
+        seconds = int(at.timestamp()) if at is not None else None
+        if seconds is not None and not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(seconds)
+        settled = seconds is not None and time.time() - at.timestamp() >= SETTLE
+        return get_conditional_response(
             request,
             etag=response["ETag"],
-            last_modified=at.timestamp() if at is not None else None,
+            last_modified=seconds if settled else None,
             response=response,
         )
-        return fresh
 
     for attribute in ("csrf_exempt", "login_required"):
         if hasattr(view, attribute):

@@ -1,0 +1,87 @@
+"""Lists read a constant number of queries, whatever their length."""
+
+import pytest
+
+from api.models import ApiToken
+from tests.factories import (
+    DatasetFactory,
+    GlossaryTermFactory,
+    LanguageModelFactory,
+    MeetingFactory,
+    NoteFactory,
+    OrganizationFactory,
+    PaperFactory,
+    ReadingListFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def make_papers(n, world):
+    for _ in range(n):
+        paper = PaperFactory()
+        paper.organizations.add(OrganizationFactory())
+        paper.tags.add("agents", "surveys")
+        NoteFactory(paper=paper, author=world.member)
+
+
+def make_models(n, world):
+    base = None
+    for _ in range(n):
+        base = LanguageModelFactory(
+            organization=OrganizationFactory(), base_model=base, relation="lora" if base else ""
+        )
+
+
+def make_datasets(n, world):
+    for _ in range(n):
+        DatasetFactory(organization=OrganizationFactory()).papers.add(PaperFactory())
+
+
+def make_terms(n, world):
+    for _ in range(n):
+        GlossaryTermFactory().papers.add(PaperFactory())
+
+
+def make_meetings(n, world):
+    for number in range(n):
+        meeting = MeetingFactory(group=world.group_a, number=100 + number, paper=PaperFactory())
+        meeting.presenters.add(world.presenter)
+        meeting.papers.add(PaperFactory())
+
+
+def make_notes(n, world):
+    for _ in range(n):
+        NoteFactory(author=world.member, group=world.group_a, paper=PaperFactory()).tags.add("x")
+
+
+def make_lists(n, world):
+    for _ in range(n):
+        ReadingListFactory(group=world.group_a)
+
+
+# path, maker, queries: token (1) + version (1) + count + page + prefetches + last change (1)
+LISTS = [
+    ("/papers", make_papers, 7),
+    ("/models", make_models, 5),
+    ("/datasets", make_datasets, 7),
+    ("/glossary", make_terms, 6),
+    ("/meetings", make_meetings, 7),
+    ("/notes", make_notes, 6),
+    ("/reading-lists", make_lists, 5),
+    ("/organizations", lambda n, w: [OrganizationFactory() for _ in range(n)], 5),
+]
+
+
+@pytest.mark.parametrize("n", [1, 3])
+@pytest.mark.parametrize(("path", "make", "queries"), LISTS, ids=[p for p, *_ in LISTS])
+def test_list_queries_do_not_grow_with_its_length(
+    client, world, path, make, queries, n, django_assert_num_queries
+):
+    make(n, world)
+    token, secret = ApiToken.issue(world.member, "q", ApiToken.Scope.READ)
+    token.stamp()  # the first use writes the stamp; later ones within a minute do not
+    with django_assert_num_queries(queries):
+        response = client.get(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200
+    assert response.json()["count"] >= n
