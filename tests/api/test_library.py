@@ -1,0 +1,125 @@
+"""The knowledge base through the API: the site's filters, citations, families, search."""
+
+import pytest
+
+from tests.factories import (
+    LanguageModelFactory,
+    NoteFactory,
+    OrganizationFactory,
+    PaperFactory,
+    ReadingListFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def slugs(response):
+    return [item["slug"] for item in response.json()["items"]]
+
+
+def test_papers_filter_as_the_site_does(api_as, world):
+    lab = OrganizationFactory(slug="lab")
+    old = PaperFactory(year=2019, title_en="Attention everywhere")
+    new = PaperFactory(year=2023, title_en="Agents that plan")
+    new.organizations.add(lab)
+    new.tags.add("Agents")
+    NoteFactory(paper=old, author=world.member, visibility="private")
+    caller = api_as(world.member)
+    assert slugs(caller.get("/papers")) == [new.slug, old.slug]
+    assert slugs(caller.get("/papers?sort=oldest")) == [old.slug, new.slug]
+    assert slugs(caller.get("/papers?org=lab")) == [new.slug]
+    assert slugs(caller.get("/papers?topic=agents")) == [new.slug]
+    assert slugs(caller.get("/papers?year=2019")) == [old.slug]
+    assert slugs(caller.get("/papers?q=attention")) == [old.slug]
+    assert slugs(caller.get("/papers?has_notes=true")) == [old.slug]
+    # The member's private note counts for them, not for another member.
+    assert slugs(api_as(world.other).get("/papers?has_notes=true")) == []
+    row = caller.get(f"/papers/{old.slug}").json()
+    assert (row["note_count"], row["meeting_count"]) == (1, 0)
+
+
+def test_papers_page_through_in_a_stable_order(api_as, world):
+    papers = [PaperFactory(year=2020, month=1, title_en="Same title") for _ in range(5)]
+    caller = api_as(world.member)
+    first = caller.get("/papers?page_size=2").json()
+    assert (first["count"], first["pages"]) == (5, 3)
+    assert first["next"] == "/api/v1/papers?page_size=2&page=2"
+    seen = slugs(caller.get("/papers?page_size=2"))
+    seen += slugs(caller.get("/papers?page_size=2&page=2"))
+    seen += slugs(caller.get("/papers?page_size=2&page=3"))
+    assert sorted(seen) == sorted(p.slug for p in papers)
+    assert slugs(caller.get("/papers?page=99")) == []
+
+
+@pytest.mark.parametrize(
+    "query", ["page=0", "page_size=1000", "year=abc", "sort=random", "since=-1", "page=x"]
+)
+def test_bad_query_parameters_get_422(api_as, world, query):
+    response = api_as(world.member).get(f"/papers?{query}")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][0] == "query"
+
+
+def test_cite_papers_and_a_reading_list(api_as, world):
+    paper = PaperFactory(authors="Wayne Xin Zhao and Kun Zhou", title_en="A Survey of LLMs")
+    caller = api_as(world.member)
+    bibtex = caller.get(f"/papers/{paper.slug}?format=bibtex")
+    assert bibtex["Content-Type"].startswith("application/x-bibtex")
+    assert bibtex.content.decode().startswith(f"@misc{{{paper.citation_key},")
+    assert bibtex["ETag"]
+    listed = caller.get("/papers?format=csl-json").json()
+    assert [item["id"] for item in listed] == [paper.citation_key]
+    reading_list = ReadingListFactory()
+    reading_list.items.create(paper=paper, position=1, comment_en="Start here")
+    detail = caller.get(f"/reading-lists/{reading_list.slug}").json()
+    assert detail["items"][0]["paper"]["slug"] == paper.slug
+    assert detail["items"][0]["comment_en"] == "Start here"
+    cited = caller.get(f"/reading-lists/{reading_list.slug}?format=bibtex").content.decode()
+    assert paper.citation_key in cited
+
+
+def test_a_models_family_and_lineage(api_as, world):
+    llama = LanguageModelFactory(slug="llama", name="LLaMA")
+    alpaca = LanguageModelFactory(
+        slug="alpaca", name="Alpaca", base_model=llama, relation="instruction_tuning"
+    )
+    LanguageModelFactory(slug="alpaca-lora", base_model=alpaca, relation="lora")
+    LanguageModelFactory(slug="gpt-2")
+    caller = api_as(world.member)
+    detail = caller.get("/models/alpaca").json()
+    assert detail["base_model"]["slug"] == "llama"
+    assert (detail["relation"], detail["family"]) == ("instruction_tuning", "llama")
+    family = caller.get("/models/alpaca-lora/family").json()
+    assert family["root"] == "llama"
+    assert [(m["slug"], m["base_model"], m["relation"]) for m in family["models"]] == [
+        ("llama", None, ""),
+        ("alpaca", "llama", "instruction_tuning"),
+        ("alpaca-lora", "alpaca", "lora"),
+    ]
+    assert sorted(slugs(caller.get("/models?family=llama"))) == ["alpaca", "alpaca-lora", "llama"]
+
+
+def test_search_finds_only_what_the_caller_may_read(api_as, world):
+    from search.index import rebuild
+
+    world.private.title_en = "Zeppelin secrets"
+    world.private.save()
+    rebuild()
+    mine = api_as(world.member).get("/search?q=zeppelin").json()
+    theirs = api_as(world.other).get("/search?q=zeppelin").json()
+    assert mine["total"] == 1
+    notes = next(g for g in mine["groups"] if g["kind"] == "notes")
+    assert notes["hits"][0]["url"] == world.private.get_absolute_url()
+    assert theirs["total"] == 0
+    paged = api_as(world.member).get("/search?q=zeppelin&kind=notes").json()
+    assert (paged["page"], paged["pages"]) == (1, 1)
+
+
+def test_unknown_records_are_404(api_as, world):
+    caller = api_as(world.member)
+    for path in ["/papers/nope", "/models/nope", "/models/nope/family", "/datasets/nope",
+                 "/organizations/nope", "/glossary/nope", "/reading-lists/nope",
+                 "/groups/nope", "/meetings/999999", "/notes/nope"]:  # fmt: skip
+        response = caller.get(path)
+        assert (path, response.status_code) == (path, 404)
+        assert response.json() == {"detail": "Not Found"}
