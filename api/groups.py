@@ -140,7 +140,7 @@ class NoteFilters(Schema):
     group: str | None = Field(None, description="A group's slug.")
     paper: str | None = Field(None, description="A paper's slug.")
     model: str | None = Field(None, description="A language model's slug.")
-    meeting: int | None = None
+    meeting: int | None = Field(None, ge=1, le=2**62)
     tag: str | None = Field(None, description="A tag's slug.")
     visibility: Literal["private", "group", "everyone"] | None = None
 
@@ -364,7 +364,7 @@ GUARDED = {
 
 
 @router.get("/sync", response=schemas.SyncOut, summary="What changed since a version")
-def sync(request, since: int = Query(0, ge=0)):
+def sync(request, since: int = Query(0, ge=0, le=2**62)):
     """Per kind, the keys of the records changed and deleted after library version
     ``since`` (notes and meetings the caller may no longer read count as deleted), and
     the version now: keep it and send it as the next ``since``. Fetch what changed from

@@ -21,7 +21,7 @@ class PageParams(Schema):
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
     since: int | None = Field(
-        None, ge=0, description="Only records changed after this library version."
+        None, ge=0, le=2**62, description="Only records changed after this library version."
     )
 
 

@@ -448,11 +448,13 @@ class NoteIn(Schema):
     group: str | None = Field(None, description="The slug of one of the caller's groups.")
     paper: str | None = Field(None, description="The slug of the paper the note is about.")
     language_model: str | None = Field(None, description="The slug of the model.")
-    meeting: int | None = Field(None, description="The id of a meeting of the caller's.")
+    meeting: int | None = Field(
+        None, ge=1, le=2**62, description="The id of a meeting of the caller's."
+    )
     visibility: Literal["private", "group", "everyone"] | None = None
     tags: list[str] | None = Field(None, max_length=100)
     revision: int | None = Field(
-        None, description="The revision the edit is based on (or send If-Match)."
+        None, ge=0, le=2**31, description="The revision the edit is based on (or send If-Match)."
     )
 
 
@@ -468,7 +470,7 @@ class MeetingIn(Schema):
     translation: Literal["", "zh", "en"] | None = None
     minutes: str | None = Field(None, max_length=BODY_LIMIT)
     revision: int | None = Field(
-        None, description="The revision the edit is based on (or send If-Match)."
+        None, ge=0, le=2**31, description="The revision the edit is based on (or send If-Match)."
     )
 
 

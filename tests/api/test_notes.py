@@ -174,3 +174,41 @@ def test_stale_meeting_edit_gets_412(api_as, world):
     world.meeting.refresh_from_db()
     assert world.meeting.minutes == "one"
     assert "one" in world.meeting.minutes_html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/meetings/{2**70}",
+        "/meetings/-1",
+        f"/notes?meeting={2**70}",
+        f"/sync?since={2**70}",
+        f"/papers?since={2**70}",
+        "/papers?year=99999999999999999999",
+        "/papers/%00",
+        "/notes/" + "a" * 5000,
+        "/search?q=" + "x" * 5000,
+        "/search?q=%F0%9F%98%80%E2%80%AE",
+    ],
+)
+def test_hostile_paths_and_queries_get_4xx(api_as, world, path):
+    response = api_as(world.member).get(path)
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"title_en": "x", "meeting": 2**70},
+        {"title_en": "x", "revision": 2**70},
+        {"title_en": "x", "paper": "a" * 5000},
+        {"title_en": "x", "tags": ["t" * 200]},
+        {"title_en": "x", "tags": [1, 2]},
+        {"title_en": "x", "group": ["a"]},
+        {"title_en": None, "body_en": None, "visibility": "private"},
+    ],
+)
+def test_hostile_note_bodies_get_422(api_as, world, body):
+    response = api_as(world.member).post("/notes", body)
+    assert response.status_code == 422
+    assert response.json()["detail"]

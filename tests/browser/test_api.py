@@ -1,0 +1,35 @@
+"""The API's pages in a browser: the tokens page, and the interactive docs under the CSP."""
+
+import pytest
+
+from tests.browser.conftest import login, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_make_use_and_revoke_a_token(page, member):
+    login(page, member, next_url="/notes/")
+    page.click("text=API tokens for scripts and other tools")
+    page.fill("#id_name", "Zotero sync")
+    page.check("input[name=scope][value=write]")
+    page.click("#new-token button[type=submit]")
+    secret = page.inner_text(".token-secret pre code").strip()
+    assert secret.startswith("rg_")
+    screenshot(page, "api-tokens")
+    answer = page.request.get("/api/v1/groups", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status == 200
+    page.goto("/api/tokens/")  # (a reload would post the form again)
+    assert secret not in page.content()
+    page.click(".token-row button.danger")
+    assert page.locator(".token-row.is-revoked").count() == 1
+    refused = page.request.get("/api/v1/groups", headers={"Authorization": f"Bearer {secret}"})
+    assert refused.status == 401, (refused.status, refused.text())
+
+
+def test_docs_run_under_the_csp_and_try_a_call(page, member):
+    login(page, member, next_url="/api/v1/docs")
+    page.wait_for_selector("text=List papers")
+    screenshot(page, "api-docs")
+    # The docs call the API with the member's session.
+    answer = page.request.get("/api/v1/papers?page_size=1")
+    assert answer.status == 200
