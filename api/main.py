@@ -77,9 +77,12 @@ def _too_big_message():
 
 
 def bounded(view):
-    """Refuse a request whose body is larger than API_MAX_BODY_BYTES (413), unread."""
+    """Refuse a request whose body is larger than API_MAX_BODY_BYTES (413), unread, and
+    an address with a NUL character (400)."""
 
     def wrapper(request, *args, **kwargs):
+        if "\x00" in request.path:  # no database stores one in text (slugs in paths)
+            return JsonResponse({"detail": _("The address contains a NUL character.")}, status=400)
         length = request.META.get("CONTENT_LENGTH") or "0"
         if not length.isdigit() or int(length) > settings.API_MAX_BODY_BYTES:
             return JsonResponse({"detail": _too_big_message()}, status=413)
