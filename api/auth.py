@@ -2,6 +2,7 @@
 session (with Django's CSRF check on writes). Either way ``request.user`` is the
 member, so every read and write goes through the site's own rules for them."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -35,14 +36,11 @@ class TokenAuth(HttpBearer):
 class SessionAuth(APIKeyCookie):
     """The browser's login; writes need the CSRF token, as the site's forms do."""
 
-    param_name = "sessionid"
+    param_name = settings.SESSION_COOKIE_NAME
 
     def __init__(self):
-        super().__init__(csrf=False)
-        from django.conf import settings
-
-        self.param_name = settings.SESSION_COOKIE_NAME
-        self.openapi_name = self.param_name
+        # csrf=True also makes the interactive docs send the CSRF token.
+        super().__init__(csrf=True)
 
     def _get_key(self, request):
         return request.COOKIES.get(self.param_name)
