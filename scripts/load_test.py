@@ -35,6 +35,8 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "load-test password 7 rabbits"
 READ_PAGES = ["/", "/papers/", "/models/", "/datasets/", "/glossary/", "/lists/", "/notes/"]
+# The JSON API beside the pages (the member's session authenticates it).
+READ_PAGES += ["/api/v1/papers?page_size=25", "/api/v1/notes?page_size=25", "/api/v1/sync?since=0"]
 
 
 def parse_args():
