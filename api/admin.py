@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, Change
+from .models import ApiToken, Change, LibraryVersion
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -50,6 +50,19 @@ class ChangeAdmin(admin.ModelAdmin):
     list_display = ["version", "kind", "key", "object_id", "deleted", "at"]
     list_filter = ["kind", "deleted"]
     search_fields = ["key"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LibraryVersion)
+class LibraryVersionAdmin(admin.ModelAdmin):
+    """The library's version counter (read only: every synced change moves it on)."""
+
+    list_display = ["value"]
 
     def has_add_permission(self, request):
         return False

@@ -1,0 +1,36 @@
+import pytest
+from django.urls import reverse
+
+from api.models import ApiToken
+from tests.factories import PaperFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("model", ["apitoken", "change", "libraryversion"])
+def test_admin_lists_load(staff_client, admin_user, model):
+    ApiToken.issue(admin_user, "bot", "read")
+    PaperFactory()
+    response = staff_client.get(reverse(f"admin:api_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_admin_token_list_reads_a_constant_number_of_queries(
+    staff_client, admin_user, django_assert_max_num_queries
+):
+    for n in range(5):
+        ApiToken.issue(admin_user, f"bot {n}", "read")
+    with django_assert_max_num_queries(12):
+        response = staff_client.get(reverse("admin:api_apitoken_changelist"))
+    assert response.content.decode().count("bot ") >= 5
+
+
+def test_admin_revokes_tokens(staff_client, admin_user):
+    token, _secret = ApiToken.issue(admin_user, "bot", "read")
+    response = staff_client.post(
+        reverse("admin:api_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked is not None
