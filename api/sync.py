@@ -8,6 +8,7 @@ memberships count as changes of what holds them), so the admin, the site, loadda
 and the API are all recorded; bulk operations that send no signals are not.
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from notes.models import (
@@ -73,12 +74,15 @@ def record(instance, deleted=False):
     kind = KIND_OF.get(model._meta.concrete_model)
     if kind is None or instance.pk is None:
         return
-    version = LibraryVersion.next()
-    Change.objects.update_or_create(
-        kind=kind,
-        object_id=instance.pk,
-        defaults={"key": key_of(instance), "version": version, "deleted": deleted},
-    )
+    # One transaction with the counter's update: the version and its row commit together
+    # (inside a caller's transaction, the counter stays locked until that one commits).
+    with transaction.atomic():
+        version = LibraryVersion.next()
+        Change.objects.update_or_create(
+            kind=kind,
+            object_id=instance.pk,
+            defaults={"key": key_of(instance), "version": version, "deleted": deleted},
+        )
 
 
 def record_pks(model, pks):

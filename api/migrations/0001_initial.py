@@ -6,6 +6,11 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def create_version_row(apps, schema_editor):
+    """The library version's one row, so that concurrent first changes find it."""
+    apps.get_model("api", "LibraryVersion").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -64,4 +69,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='one_change_per_record')],
             },
         ),
+        migrations.RunPython(create_version_row, migrations.RunPython.noop),
     ]
