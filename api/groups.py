@@ -123,7 +123,7 @@ def edit_meeting(request, meeting_id: int, payload: schemas.MeetingIn, response:
         form = MeetingWriteupForm(data, instance=meeting)
         if not form.is_valid():
             if _is_conflict(form):
-                raise HttpError(412, " ".join(form.non_field_errors()))
+                raise _stale(meeting, revision)
             raise ValidationFailed(_field_errors(form))
         form.save()
     meeting = _meetings(request.user).get(pk=meeting_id)
@@ -250,6 +250,20 @@ def _based_on(request, record, payload):
     )
 
 
+def _stale(record, mine):
+    """The 412 of an edit based on an old revision (WritingForm found it stale)."""
+    current = type(record).objects.filter(pk=record.pk).values_list("revision", flat=True).first()
+    return HttpError(
+        412,
+        _(
+            "Someone else saved this since revision %(mine)s (it is now at revision "
+            "%(current)s). Nothing was changed: read it again, merge, and send your edit "
+            "based on revision %(current)s."
+        )
+        % {"mine": mine, "current": current},
+    )
+
+
 def _save_note(request, note, payload, revision=None):
     data = _form_data(request.user, note, payload)
     if note is None and "group" not in data:
@@ -262,7 +276,7 @@ def _save_note(request, note, payload, revision=None):
     if form.is_valid():
         return form.save()
     if _is_conflict(form):
-        raise HttpError(412, " ".join(form.non_field_errors()))
+        raise _stale(note, revision)
     raise ValidationFailed(_field_errors(form))
 
 

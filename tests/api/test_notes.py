@@ -48,7 +48,11 @@ def test_edit_with_if_match_then_a_stale_edit_gets_412_and_changes_nothing(api_a
     assert fresh["ETag"] != etag
     stale = caller.patch(f"/notes/{note.slug}", {"body_en": "Second edit"}, HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
-    assert "Someone else saved this" in stale.json()["detail"]
+    assert stale.json()["detail"] == (
+        f"Someone else saved this since revision {note.revision} (it is now at revision "
+        f"{note.revision + 1}). Nothing was changed: read it again, merge, and send your edit "
+        f"based on revision {note.revision + 1}."
+    )
     note.refresh_from_db()
     assert (note.body_en, note.revision) == ("First edit", 2)
 
