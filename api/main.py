@@ -33,7 +33,33 @@ def members_only(view):
     return wrapper
 
 
-api = NinjaAPI(
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+COMMON_ANSWERS = {
+    "401": {"description": "No token or session, or a bad or revoked token.", "content": ERROR},
+    "429": {
+        "description": "Too many requests from this token: wait Retry-After seconds.",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+        "content": ERROR,
+    },
+}
+NOT_MODIFIED = {"304": {"description": "Not modified: the If-None-Match ETag is current."}}
+
+
+class ReadingGroupAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """The generated document, with the answers every operation may give: 401, 429,
+        and for reads 304."""
+        schema = super().get_openapi_schema(**kwargs)
+        for methods in schema["paths"].values():
+            for method, operation in methods.items():
+                answers = operation.setdefault("responses", {})
+                extra = {**COMMON_ANSWERS, **(NOT_MODIFIED if method == "get" else {})}
+                for code, answer in extra.items():
+                    answers.setdefault(code, answer)
+        return schema
+
+
+api = ReadingGroupAPI(
     title="LLM Reading Group API",
     version="1",
     description=(

@@ -25,6 +25,12 @@ def test_document_is_openapi_3_with_both_ways_to_authenticate(document):
     assert document["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
 
 
+def test_document_is_valid_openapi(document):
+    from openapi_spec_validator import validate
+
+    validate(document)  # raises on any error
+
+
 def test_every_operation_has_a_summary_and_typed_responses(document):
     ops = list(operations(document))
     assert len(ops) >= 25
@@ -32,6 +38,7 @@ def test_every_operation_has_a_summary_and_typed_responses(document):
         assert operation.get("summary"), (path, method)
         assert operation.get("security"), (path, method)
         responses = operation["responses"]
+        assert {"401", "429"} <= set(responses), (path, method)
         success = [code for code in responses if code.startswith("2")]
         assert success, (path, method)
         for code in success:
