@@ -123,3 +123,23 @@ def test_unknown_records_are_404(api_as, world):
         response = caller.get(path)
         assert (path, response.status_code) == (path, 404)
         assert response.json() == {"detail": "Not Found"}
+
+
+def test_meetings_filter_by_group_time_and_paper(api_as, world):
+    import datetime
+
+    from tests.factories import MeetingFactory
+
+    paper = PaperFactory()
+    upcoming = MeetingFactory(group=world.group_a, date=datetime.date(2099, 1, 1), paper=paper)
+    discussed = MeetingFactory(group=world.group_a, date=datetime.date(2020, 1, 1))
+    discussed.papers.add(paper)
+    caller = api_as(world.member)
+
+    def ids(query):
+        return [m["id"] for m in caller.get(f"/meetings?{query}").json()["items"]]
+
+    assert ids(f"paper={paper.slug}") == [upcoming.pk, discussed.pk]
+    assert ids("when=upcoming") == [upcoming.pk]
+    assert ids(f"group={world.group_b.slug}") == []
+    assert ids("paper=no-such-paper") == []
