@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -130,7 +130,14 @@ def _open(patterns):
     return patterns
 
 
+def not_found(request, rest=""):
+    """Any other address under /api/v1/: 404 in JSON, as the API's own 404s."""
+    return JsonResponse({"detail": "Not Found"}, status=404)
+
+
 def urls():
-    """The API's URL patterns, each view wrapped (see _open), for config/urls.py."""
+    """The API's URL patterns, each view wrapped (see _open), for config/urls.py; last,
+    a JSON 404 for any other address."""
     patterns, app_name, namespace = api.urls
-    return _open(patterns), app_name, namespace
+    fallback = re_path(r"^(?P<rest>.*)$", not_found, name="not-found")
+    return _open([*patterns, fallback]), app_name, namespace

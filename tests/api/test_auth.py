@@ -114,3 +114,10 @@ def test_anonymous_user_is_never_authenticated(rf):
     request = rf.get("/api/v1/papers")
     request.user = AnonymousUser()
     assert SessionAuth().authenticate(request, None) is None
+
+
+def test_unknown_addresses_answer_json_404(client, token_for, user):
+    response = client.get("/api/v1/no/such/thing", **token_for(user))
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
+    assert client.get("/api/v1/no/such/thing").status_code == 404
