@@ -1,0 +1,51 @@
+"""What the import commands share: the member to record, the plan's report, saving."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+
+from ...importing import plan as importing
+
+
+def added_by(username):
+    if not username:
+        return None
+    try:
+        return get_user_model().objects.get_by_natural_key(username)
+    except get_user_model().DoesNotExist as error:
+        raise CommandError(f"No user {username!r}.") from error
+
+
+def check(plan):
+    """Fail, naming each entry, when any entry of the plan cannot be added."""
+    if plan.invalid:
+        lines = [f"  {c.entry}: {c.reason}" for c in plan.invalid]
+        raise CommandError(
+            f"{len(plan.invalid)} entr{'y' if len(plan.invalid) == 1 else 'ies'} cannot be "
+            "added; nothing was saved:\n" + "\n".join(lines)
+        )
+
+
+def report(command, plan, dry_run, user):
+    for candidate in plan.existing:
+        command.stdout.write(
+            f"  already in the library: {candidate.entry} → {candidate.existing.slug}"
+            + (f" (would change: {', '.join(str(c[0]) for c in candidate.changes)})"
+               if candidate.changes else "")
+        )  # fmt: skip
+    if dry_run:
+        for candidate in plan.new:
+            command.stdout.write(f"  new: {candidate.entry}: {candidate.record.title}")
+        command.stdout.write(
+            f"Dry run: {len(plan.new)} new, {len(plan.existing)} already in the library; "
+            "nothing saved."
+        )
+        return []
+    added = importing.save(plan, user)
+    for paper in added:
+        command.stdout.write(f"  added: {paper.slug}")
+    command.stdout.write(
+        command.style.SUCCESS(
+            f"{len(added)} papers added, {len(plan.existing)} already in the library."
+        )
+    )
+    return added

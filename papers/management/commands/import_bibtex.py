@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ...importing import plan as importing
+from ._importing import added_by, check, report
+
+
+class Command(BaseCommand):
+    help = (
+        "Add the papers of a BibTeX file to the library (duplicates are reported, not added). "
+        "Exits non-zero, naming the entry, when an entry cannot be read; nothing is saved then."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the .bib file")
+        parser.add_argument("--dry-run", action="store_true", help="show what would be added")
+        parser.add_argument("--user", help="the username to record as the one who added them")
+
+    def handle(self, *args, **options):
+        user = added_by(options["user"])
+        try:
+            text = Path(options["file"]).read_bytes().decode("utf-8-sig")
+        except OSError as error:
+            reason = error.strerror or error
+            raise CommandError(f"Cannot read {options['file']}: {reason}") from error
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{options['file']} is not UTF-8 text: {error}") from error
+        plan = importing.build(bib_text=text)
+        if not plan.candidates:
+            raise CommandError(f"{options['file']} holds no BibTeX entry.")
+        check(plan)
+        report(self, plan, options["dry_run"], user)
