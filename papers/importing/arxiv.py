@@ -26,7 +26,10 @@ OAI = "{http://www.openarchives.org/OAI/2.0/}"
 OAI_ARXIV = "{http://arxiv.org/OAI/arXiv/}"
 BATCH = 100  # IDs per API call
 USER_AGENT = "llm-reading-group (library import; one request at a time)"
-WITHDRAWN = re.compile(r"\bwithdrawn\b", re.IGNORECASE)
+# How arXiv's withdrawal notices read ("This paper has been withdrawn by the author…").
+WITHDRAWN = re.compile(
+    r"\b(?:has been|was|is being) withdrawn\b|\bwithdrawn by\b|^\W*withdrawn\b", re.IGNORECASE
+)
 
 
 @dataclass

@@ -120,3 +120,26 @@ def test_waiting_for_arxiv_is_told(member_client, recorded_services, settings):
     ServiceSlot.objects.create(name="arxiv", next_at=timezone.now() + timedelta(seconds=0.7))
     response = preview(member_client, "2303.18223")
     assertContains(response, "Your request waited")
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_preview_queries_do_not_grow_with_entries(
+    member_client, recorded_services, django_assert_num_queries, count
+):
+    PaperFactory(arxiv_id="1706.03762")
+    ids = ["2303.18223", "1706.03762", "hep-th/9711200"][:count]
+    # The user; arXiv's turn (look, create, take, leave); the papers already in the library.
+    with django_assert_num_queries(6):
+        response = preview(member_client, " ".join(ids))
+    assert response.content.decode().count('class="import-') >= count
+
+
+def test_paper_page_shows_what_arxiv_said(member_client):
+    paper = PaperFactory(
+        arxiv_version=3, categories="hep-th", doi="10.1023/a:1026654312961", comment="20 pages"
+    )
+    response = member_client.get(paper.get_absolute_url())
+    assertContains(response, "v3")
+    assertContains(response, 'href="https://doi.org/10.1023/a:1026654312961"')
+    assertContains(response, '<meta name="citation_doi" content="10.1023/a:1026654312961">')
+    assertContains(response, "20 pages")

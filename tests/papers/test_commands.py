@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from papers import citations
 from papers.models import Harvest, Paper
+from tests.factories import PaperFactory
 
 pytestmark = pytest.mark.django_db
 RECORDED = Path(__file__).parent / "recorded"
@@ -134,11 +135,20 @@ def test_library_bibtex_round_trip(recorded_services, tmp_path, django_db_blocke
     text = (RECORDED / "tricky.bib").read_text()
     good.write_text(text[: text.index("@article{broken2022")])
     run("import_bibtex", str(good))  # adds Müller's paper; the rest are duplicates
+    PaperFactory(
+        arxiv_id=None,
+        title_en="50% of $x$ & y_z #1: Größe matters",
+        authors="Zoë Ångström, Li Wei and Øystein Berg",
+        venue="Journal of Odd Characters",
+        year=2022,
+        doi="10.1000/a_b#c",
+    )
     before = Paper.objects.order_by("citation_key")
     exported = citations.to_bibtex(before)
     library = bibtexparser.parse_string(exported)
     assert library.failed_blocks == []
-    assert len(library.entries) == before.count() == 5
+    assert len(library.entries) == before.count() == 6
+    assert "Zoë Ångström" in exported  # non-ASCII letters stay readable
     snapshot = [(p.title, p.author_list, p.arxiv_id, p.doi, p.year) for p in before]
     export = tmp_path / "library.bib"
     export.write_text(exported)
