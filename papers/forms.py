@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .importing import bibtex
+
 MAX_BIB_BYTES = 2 * 1024 * 1024
 MAX_PASTE_CHARS = 500_000
 
@@ -43,15 +45,10 @@ class AddPapersForm(forms.Form):
                 params={"size": f"{upload.size / 1024 / 1024:.1f}"},
                 code="too_big",
             )
-        content = upload.read()
-        for encoding in ("utf-8-sig", "latin-1"):
-            try:
-                text = content.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if "\x00" not in text:
-                return text
-        raise forms.ValidationError(_("The file is not a text file."), code="binary")
+        try:
+            return bibtex.decode(upload.read())
+        except ValueError as error:
+            raise forms.ValidationError(_("The file is not a text file."), code="binary") from error
 
     def clean(self):
         data = super().clean()

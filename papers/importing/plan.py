@@ -29,10 +29,12 @@ class Status:
     NEW = "new"
     EXISTING = "existing"
     INVALID = "invalid"
+    REPEAT = "repeat"
     LABELS = {
         NEW: gettext_lazy("new"),
         EXISTING: gettext_lazy("already in the library"),
         INVALID: gettext_lazy("cannot be added"),
+        REPEAT: gettext_lazy("repeated"),
     }
 
 
@@ -76,6 +78,10 @@ class Plan:
     def invalid(self):
         return [c for c in self.candidates if c.status == Status.INVALID]
 
+    @property
+    def repeated(self):
+        return [c for c in self.candidates if c.status == Status.REPEAT]
+
     def dumps(self):
         """Return the plan signed, for the confirm form (checked again on saving)."""
         rows = [
@@ -115,9 +121,10 @@ def looks_like_bibtex(text):
     return bool(BIBTEX_START.search(text or ""))
 
 
-def build(text="", bib_text="", progress=None):
-    """Return the Plan for a paste (identifiers or BibTeX) and an uploaded .bib text;
-    arXiv and doi.org are asked here, never inside a transaction."""
+def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
+    """Return the Plan for a paste (identifiers or BibTeX) and an uploaded .bib text, of
+    at most ``limit`` entries (None: all, for the commands); arXiv and doi.org are asked
+    here, never inside a transaction."""
     plan = Plan()
     sources = [bib_text] if bib_text else []
     if looks_like_bibtex(text):
@@ -136,12 +143,11 @@ def build(text="", bib_text="", progress=None):
                     status=Status.NEW if entry.record else Status.INVALID,
                 )
             )
-    if len(plan.candidates) > MAX_ENTRIES:
+    if limit and len(plan.candidates) > limit:
         plan.errors.append(
-            _("At most %(max)s entries at a time; the first %(max)s are shown.")
-            % {"max": MAX_ENTRIES}
+            _("At most %(max)s entries at a time; the first %(max)s are shown.") % {"max": limit}
         )
-        del plan.candidates[MAX_ENTRIES:]
+        del plan.candidates[limit:]
     look_up_arxiv(plan, progress)
     look_up_dois(plan, progress)
     judge(plan.candidates)
@@ -228,7 +234,7 @@ def judge(candidates):
             continue
         earlier = next((c for c in seen if dedupe.same_paper(c.record, candidate.record)), None)
         if earlier is not None:
-            candidate.status = Status.INVALID
+            candidate.status = Status.REPEAT
             candidate.reason = _("The same paper as %(entry)s above.") % {"entry": earlier.entry}
         else:
             seen.append(candidate)

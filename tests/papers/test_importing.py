@@ -151,7 +151,7 @@ def test_plan_sorts_entries_into_new_existing_invalid(recorded_services):
     assert rows == [
         ("2303.18223v15", "new"),
         ("https://arxiv.org/abs/1706.03762", "existing"),
-        ("arXiv:2303.18223", "invalid"),
+        ("arXiv:2303.18223", "repeat"),
         ("1304.5678", "invalid"),
         ("2401.99999", "invalid"),
         ("not-an-id", "invalid"),
@@ -224,3 +224,44 @@ def test_refresh_updates_to_a_new_version_and_keeps_history(recorded_services):
     assert paper.comment.endswith("v16 adds the o1 and DeepSeek-R1 sections")
     assert (paper.year, paper.month) == (2023, 3)  # the first version's
     assert [h.arxiv_version for h in paper.history.order_by("history_date")] == [15, 16]
+
+
+def test_bibtex_as_other_tools_write_it():
+    text = r"""
+@string{nat = {Nature}}
+@article{s2, title = {Mixtral of Experts}, journal = {ArXiv}, volume = {abs/2401.04088},
+  year = {2024}}
+@article{dblp, title = {Attention is All you Need}, journal = {CoRR},
+  volume = {abs/1706.03762}, year = {2017}, eprinttype = {arXiv}, eprint = {1706.03762}}
+@online{biblatex, title = {Z}, date = {2023-03-31}, journaltitle = nat,
+  eprintclass = {cs.CL}, eprint = {2303.00001}, eprinttype = {arxiv}}
+@article{same, title = {First {\"U}ber}, journal = nat}
+@article{same, title = {Second {\"U}ber}, journal = nat}
+@misc{twice, title = {Twice}, url = {http://example.org},
+  url = {https://arxiv.org/abs/2303.18223v2}}
+"""
+    entries = bibtex.parse(text)
+    assert [(e.key, e.record.arxiv_id) for e in entries] == [
+        ("s2", "2401.04088"),
+        ("dblp", "1706.03762"),
+        ("biblatex", "2303.00001"),
+        ("same", ""),
+        ("same", ""),
+        ("twice", "2303.18223"),
+    ]
+    biblatex = entries[2].record
+    assert (biblatex.year, biblatex.month, biblatex.venue, biblatex.primary_category) == (
+        2023,
+        3,
+        "Nature",
+        "cs.CL",
+    )
+    assert [e.record.title for e in entries[3:5]] == ["First Über", "Second Über"]
+    assert entries[4].record.venue == "Nature"  # the repeated key's entry, read as the others
+
+
+def test_bibtex_decode_falls_back_for_old_files():
+    assert bibtex.decode("Müller".encode("cp1252")) == "Müller"
+    assert bibtex.decode("\ufeff@misc{a}".encode()) == "@misc{a}"
+    with pytest.raises(ValueError):
+        bibtex.decode(b"PK\x03\x04\x00\x00")

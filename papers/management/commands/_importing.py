@@ -26,6 +26,8 @@ def check(plan):
 
 
 def report(command, plan, dry_run, user):
+    for candidate in plan.repeated:
+        command.stdout.write(f"  repeated: {candidate.entry}: {candidate.reason}")
     for candidate in plan.existing:
         command.stdout.write(
             f"  already in the library: {candidate.entry} → {candidate.existing.slug}"

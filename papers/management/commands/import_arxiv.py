@@ -51,7 +51,7 @@ class Command(BaseCommand):
         if malformed:
             raise CommandError("Not arXiv IDs or links: " + ", ".join(malformed))
         with tqdm(total=len(ids), unit="ID", disable=self.quiet, desc="arXiv") as bar:
-            plan = importing.build("\n".join(ids), progress=bar.update)
+            plan = importing.build("\n".join(ids), progress=bar.update, limit=None)
         check(plan)
         report(self, plan, options["dry_run"], user)
 

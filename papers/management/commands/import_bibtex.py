@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ...importing import bibtex
 from ...importing import plan as importing
 from ._importing import added_by, check, report
 
@@ -20,13 +21,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         user = added_by(options["user"])
         try:
-            text = Path(options["file"]).read_bytes().decode("utf-8-sig")
+            text = bibtex.decode(Path(options["file"]).read_bytes())
         except OSError as error:
             reason = error.strerror or error
             raise CommandError(f"Cannot read {options['file']}: {reason}") from error
-        except UnicodeDecodeError as error:
-            raise CommandError(f"{options['file']} is not UTF-8 text: {error}") from error
-        plan = importing.build(bib_text=text)
+        except ValueError as error:
+            raise CommandError(f"Cannot read {options['file']}: {error}") from error
+        plan = importing.build(bib_text=text, limit=None)
         if not plan.candidates:
             raise CommandError(f"{options['file']} holds no BibTeX entry.")
         check(plan)
