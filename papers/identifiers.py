@@ -92,6 +92,24 @@ def normalize_doi(value):
     return unquote(match.group("doi")).lower()
 
 
+class DoiFormField(forms.CharField):
+    """Takes a pasted doi.org link or "doi:…" and cleans it to the bare DOI."""
+
+    def to_python(self, value):
+        return normalize_doi(super().to_python(value))
+
+
+class DoiField(models.CharField):
+    """A CharField that stores DOIs bare and in lower case (DOIs ignore case)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_doi(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": DoiFormField, **kwargs, "max_length": 300})
+
+
 def is_doi(value):
     return bool(DOI_RE.match(normalize_doi(value)))
 

@@ -184,14 +184,19 @@ def parse_entry(entry):
 # OAI-PMH ------------------------------------------------------------------------------
 
 
+PHYSICS_ARCHIVES = {"astro-ph", "cond-mat", "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th"}
+PHYSICS_ARCHIVES |= {"math-ph", "nlin", "nucl-ex", "nucl-th", "physics", "quant-ph"}
+
+
 def set_spec(category):
-    """Return the OAI set of an arXiv category: cs.CL → cs:cs:CL, hep-th → physics:hep-th,
-    math → math."""
+    """Return the OAI set to ask for a category: cs.CL → cs:cs:CL, math → math; physics
+    archives by archive (hep-th, cond-mat.str-el → physics:hep-th, physics:cond-mat), the
+    category then picked from the records."""
     archive, dot, subject = category.partition(".")
+    if archive in PHYSICS_ARCHIVES:
+        return f"physics:{archive}"
     if dot:
         return f"{archive}:{archive}:{subject}"
-    if "-" in category or category in {"astro-ph", "cond-mat", "physics", "quant-ph"}:
-        return f"physics:{category}"
     return category
 
 

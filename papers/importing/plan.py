@@ -156,7 +156,12 @@ def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
 
 def identify(text):
     """Return a Candidate for one pasted identifier, not yet looked up."""
-    arxiv_id, _version = split_version(text)
+    link = text
+    if re.match(r"^(?:www\.|export\.)?arxiv\.org/", link, re.IGNORECASE):
+        link = "https://" + link
+    if re.match(r"^https?://(?:www\.|export\.)?arxiv\.org/", link, re.IGNORECASE):
+        link = re.split(r"[?#]", link)[0]
+    arxiv_id, _version = split_version(link)
     doi_text = normalize_doi(text)
     if doi_text.startswith("10.48550/arxiv.") and is_arxiv_id(doi_text[15:]):
         arxiv_id = split_version(doi_text[15:])[0]  # arXiv's own DOI names the preprint

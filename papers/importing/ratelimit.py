@@ -47,11 +47,11 @@ def _update(queryset, **values):
 
 
 def _ensure(name):
-    if not ServiceSlot.objects.filter(name=name).exists():
-        try:
+    try:
+        if not ServiceSlot.objects.filter(name=name).exists():
             ServiceSlot.objects.create(name=name)
-        except (IntegrityError, OperationalError):
-            pass  # another worker made it meanwhile
+    except (IntegrityError, OperationalError):
+        pass  # another worker made it meanwhile (or is making it)
 
 
 @contextmanager
@@ -79,7 +79,10 @@ def turn(name, interval=None, max_wait=None):
                 % {"service": name},
                 kind="busy",
             )
-        state = slot.values("holder", "held_until", "next_at").first() or {}
+        try:
+            state = slot.values("holder", "held_until", "next_at").first() or {}
+        except OperationalError:  # SQLite, busy with another writer
+            state = {}
         pause = POLL
         if not state.get("holder") and state.get("next_at"):
             pause = max(POLL, min(1.0, (state["next_at"] - now).total_seconds()))

@@ -6,6 +6,10 @@ import re
 from django.conf import settings
 from django.db import migrations, models
 
+import papers.identifiers
+
+import papers.identifiers
+
 
 def fill_title_keys(apps, schema_editor):
     from papers.identifiers import title_key
@@ -69,7 +73,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalpaper',
             name='doi',
-            field=models.CharField(blank=True, db_index=True, error_messages={'unique': 'A paper with this DOI is already in the library.'}, help_text='For example 10.18653/v1/2023.acl-long.1; stored in lower case.', max_length=200, null=True, validators=[django.core.validators.RegexValidator(re.compile('^10\\.[0-9]{4,9}(?:\\.[0-9]+)*/\\S+$'), 'Enter a DOI such as 10.18653/v1/2023.acl-long.1, or paste its doi.org link.', code='invalid_doi')], verbose_name='DOI'),
+            field=papers.identifiers.DoiField(blank=True, db_index=True, error_messages={'unique': 'A paper with this DOI is already in the library.'}, help_text='For example 10.18653/v1/2023.acl-long.1; stored in lower case.', max_length=200, null=True, validators=[django.core.validators.RegexValidator(re.compile('^10\\.[0-9]{4,9}(?:\\.[0-9]+)*/\\S+$'), 'Enter a DOI such as 10.18653/v1/2023.acl-long.1, or paste its doi.org link.', code='invalid_doi')], verbose_name='DOI'),
         ),
         migrations.AddField(
             model_name='historicalpaper',
@@ -119,7 +123,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='paper',
             name='doi',
-            field=models.CharField(blank=True, error_messages={'unique': 'A paper with this DOI is already in the library.'}, help_text='For example 10.18653/v1/2023.acl-long.1; stored in lower case.', max_length=200, null=True, unique=True, validators=[django.core.validators.RegexValidator(re.compile('^10\\.[0-9]{4,9}(?:\\.[0-9]+)*/\\S+$'), 'Enter a DOI such as 10.18653/v1/2023.acl-long.1, or paste its doi.org link.', code='invalid_doi')], verbose_name='DOI'),
+            field=papers.identifiers.DoiField(blank=True, error_messages={'unique': 'A paper with this DOI is already in the library.'}, help_text='For example 10.18653/v1/2023.acl-long.1; stored in lower case.', max_length=200, null=True, unique=True, validators=[django.core.validators.RegexValidator(re.compile('^10\\.[0-9]{4,9}(?:\\.[0-9]+)*/\\S+$'), 'Enter a DOI such as 10.18653/v1/2023.acl-long.1, or paste its doi.org link.', code='invalid_doi')], verbose_name='DOI'),
         ),
         migrations.AddField(
             model_name='paper',

@@ -19,6 +19,7 @@ from core.models import Bilingual, BilingualTitle, TimeStamped, as_read
 from .. import citations
 from ..identifiers import (
     ArxivIdField,
+    DoiField,
     normalize_arxiv_id,
     normalize_doi,
     title_key,
@@ -87,7 +88,7 @@ class Paper(BilingualTitle, TimeStamped):
     arxiv_version = models.PositiveSmallIntegerField(
         _("arXiv version"), null=True, blank=True, help_text=_("The latest version seen.")
     )
-    doi = models.CharField(
+    doi = DoiField(
         _("DOI"),
         max_length=200,
         null=True,
