@@ -1,5 +1,6 @@
 """What a source says about one paper, before it becomes (or updates) a Paper."""
 
+import re
 from dataclasses import asdict, dataclass, field, fields
 
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ class ServiceError(Exception):
 
 
 VENUE_PREPRINT = "arXiv preprint"
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass
@@ -49,8 +51,10 @@ class Record:
 
     def paper_values(self):
         """Return the Paper field values this record gives (empty ones left out)."""
+        # A Chinese title (a CNKI or Wanfang DOI, a Chinese BibTeX entry) is the Chinese one.
+        title_field = "title_zh" if CJK.search(self.title) else "title_en"
         values = {
-            "title_en": self.title,
+            title_field: self.title,
             "authors": ", ".join(self.authors),
             "summary_en": self.abstract,
             "year": self.year,
@@ -74,6 +78,7 @@ class Record:
 # The fields a preview compares with a paper already in the library, with their labels.
 COMPARED = {
     "title_en": _("title"),
+    "title_zh": _("Chinese title"),
     "authors": _("authors"),
     "year": _("year"),
     "month": _("month"),

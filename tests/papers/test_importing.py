@@ -265,3 +265,10 @@ def test_bibtex_decode_falls_back_for_old_files():
     assert bibtex.decode("\ufeff@misc{a}".encode()) == "@misc{a}"
     with pytest.raises(ValueError):
         bibtex.decode(b"PK\x03\x04\x00\x00")
+
+
+def test_a_chinese_title_is_the_chinese_one():
+    record = Record(title="大语言模型综述", authors=["赵鑫"], year=2023)
+    paper = importing.create_paper(record)
+    assert (paper.title_zh, paper.title_en) == ("大语言模型综述", "")
+    assert dedupe.find_existing([Record(title="大语言模型综述", year=2023)]) == [paper]

@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from ...identifiers import is_arxiv_id, split_version
 from ...importing import arxiv, dedupe
 from ...importing import plan as importing
 from ...importing.records import ServiceError
@@ -47,7 +46,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Cannot read {options['file']}: {error}") from error
         if not ids:
             raise CommandError("Give arXiv IDs or links, --file, or --category.")
-        malformed = [text for text in ids if not is_arxiv_id(split_version(text)[0])]
+        malformed = [text for text in ids if importing.identify(text).kind != "arxiv"]
         if malformed:
             raise CommandError("Not arXiv IDs or links: " + ", ".join(malformed))
         with tqdm(total=len(ids), unit="ID", disable=self.quiet, desc="arXiv") as bar:
