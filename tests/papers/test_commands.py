@@ -156,3 +156,13 @@ def test_library_bibtex_round_trip(recorded_services, tmp_path, django_db_blocke
     run("import_bibtex", str(export))
     after = Paper.objects.order_by("citation_key")
     assert [(p.title, p.author_list, p.arxiv_id, p.doi, p.year) for p in after] == snapshot
+
+
+def test_skip_invalid_adds_the_rest_and_names_the_others():
+    err = StringIO()
+    out = StringIO()
+    call_command(
+        "import_bibtex", str(RECORDED / "tricky.bib"), "--skip-invalid", stdout=out, stderr=err
+    )
+    assert "skipped: broken2022 (line 48): This entry cannot be read" in err.getvalue()
+    assert "5 papers added" in out.getvalue()

@@ -15,14 +15,29 @@ def added_by(username):
         raise CommandError(f"No user {username!r}.") from error
 
 
-def check(plan):
-    """Fail, naming each entry, when any entry of the plan cannot be added."""
+def check(plan, command=None, skip_invalid=False):
+    """Fail, naming each entry, when any entry of the plan cannot be added (or, skipping
+    them, name them on stderr)."""
+    if plan.invalid and skip_invalid:
+        for c in plan.invalid:
+            command.stderr.write(f"  skipped: {c.entry}: {c.reason}")
+        return
     if plan.invalid:
         lines = [f"  {c.entry}: {c.reason}" for c in plan.invalid]
         raise CommandError(
             f"{len(plan.invalid)} entr{'y' if len(plan.invalid) == 1 else 'ies'} cannot be "
             "added; nothing was saved:\n" + "\n".join(lines)
         )
+
+
+def add_common_arguments(parser):
+    parser.add_argument("--dry-run", action="store_true", help="show what would be added")
+    parser.add_argument("--user", help="the username to record as the one who added them")
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="add the entries that can be added and name the others, instead of failing",
+    )
 
 
 def report(command, plan, dry_run, user):

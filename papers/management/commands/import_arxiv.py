@@ -9,7 +9,7 @@ from ...importing import arxiv, dedupe
 from ...importing import plan as importing
 from ...importing.records import ServiceError
 from ...models import Harvest
-from ._importing import added_by, check, report
+from ._importing import add_common_arguments, added_by, check, report
 
 
 class Command(BaseCommand):
@@ -25,8 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--file", help="a file of IDs or links, one per line (# comments)")
         parser.add_argument("--category", help="harvest an arXiv category, e.g. cs.CL")
         parser.add_argument("--since", help="with --category: from this date (YYYY-MM-DD)")
-        parser.add_argument("--dry-run", action="store_true", help="show what would be added")
-        parser.add_argument("--user", help="the username to record as the one who added them")
+        add_common_arguments(parser)
 
     def handle(self, *args, **options):
         user = added_by(options["user"])
@@ -51,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError("Not arXiv IDs or links: " + ", ".join(malformed))
         with tqdm(total=len(ids), unit="ID", disable=self.quiet, desc="arXiv") as bar:
             plan = importing.build("\n".join(ids), progress=bar.update, limit=None)
-        check(plan)
+        check(plan, self, options["skip_invalid"])
         report(self, plan, options["dry_run"], user)
 
     def harvest(self, category, since, user, dry_run):

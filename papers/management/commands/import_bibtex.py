@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ...importing import bibtex
 from ...importing import plan as importing
-from ._importing import added_by, check, report
+from ._importing import add_common_arguments, added_by, check, report
 
 
 class Command(BaseCommand):
@@ -15,8 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the .bib file")
-        parser.add_argument("--dry-run", action="store_true", help="show what would be added")
-        parser.add_argument("--user", help="the username to record as the one who added them")
+        add_common_arguments(parser)
 
     def handle(self, *args, **options):
         user = added_by(options["user"])
@@ -30,5 +29,5 @@ class Command(BaseCommand):
         plan = importing.build(bib_text=text, limit=None)
         if not plan.candidates:
             raise CommandError(f"{options['file']} holds no BibTeX entry.")
-        check(plan)
+        check(plan, self, options["skip_invalid"])
         report(self, plan, options["dry_run"], user)
