@@ -4,6 +4,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ServiceError(Exception):
@@ -87,7 +88,7 @@ COMPARED = {
     "doi": _("DOI"),
     "journal_ref": _("journal reference"),
     "primary_category": _("primary category"),
-    "comment": _("comment"),
+    "comment": pgettext_lazy("arXiv", "comment"),
 }
 
 

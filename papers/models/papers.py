@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -102,7 +103,9 @@ class Paper(BilingualTitle, TimeStamped):
     categories = models.CharField(
         _("categories"), max_length=300, blank=True, help_text=_("arXiv categories, space apart.")
     )
-    comment = models.TextField(_("comment"), blank=True, help_text=_("The authors' arXiv comment."))
+    comment = models.TextField(
+        pgettext_lazy("arXiv", "comment"), blank=True, help_text=_("The authors' arXiv comment.")
+    )
     journal_ref = models.CharField(_("journal reference"), max_length=400, blank=True)
     affiliations = models.JSONField(
         _("affiliations"),
