@@ -76,6 +76,9 @@ class OrganizationAdmin(admin.ModelAdmin):
         return obj.model_count
 
 
+REFRESH_AT_MOST = 500  # five requests to arXiv, a quarter of a minute
+
+
 class YearFilter(admin.SimpleListFilter):
     """The paper years, from the paper list's cached filter choices: listing the distinct
     years of a large library reads every row."""
@@ -138,8 +141,20 @@ class PaperAdmin(CachedChangelist, TagsMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Refresh from arXiv (when a new version appeared)"))
     def refresh_from_arxiv(self, request, queryset):
+        papers = list(queryset.exclude(arxiv_id=None)[: REFRESH_AT_MOST + 1])
+        if len(papers) > REFRESH_AT_MOST:
+            self.message_user(
+                request,
+                _(
+                    "Choose at most %(count)d papers at a time (arXiv is asked once every "
+                    "few seconds); for more, use: manage.py import_arxiv --refresh"
+                )
+                % {"count": REFRESH_AT_MOST},
+                messages.ERROR,
+            )
+            return
         try:
-            result = importing.refresh(queryset)
+            result = importing.refresh(papers)
         except ServiceError as error:
             self.message_user(request, str(error), messages.ERROR)
             return

@@ -249,7 +249,7 @@ class Conflict(Exception):
     """Papers that were added by someone else between preview and confirmation."""
 
 
-def save(plan, user=None, chosen=None):
+def save(plan, user=None, chosen=None, progress=None):
     """Add the plan's new papers (those whose index in plan.candidates is in chosen, or all)
     in one transaction, and return them. Raise Conflict, saving nothing, when one of them
     has meanwhile come into the library."""
@@ -264,8 +264,12 @@ def save(plan, user=None, chosen=None):
             clashes = [c.entry for c, paper in zip(picked, found, strict=True) if paper]
             if clashes:
                 raise Conflict(clashes)
-            taken = set()
-            return [create_paper(c.record, user, taken) for c in picked]
+            taken, added = set(), []
+            for candidate in picked:
+                added.append(create_paper(candidate.record, user, taken))
+                if progress:
+                    progress(1)
+            return added
     except IntegrityError as error:  # added by another request between check and insert
         raise Conflict([c.entry for c in picked]) from error
 

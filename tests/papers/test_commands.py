@@ -166,3 +166,11 @@ def test_skip_invalid_adds_the_rest_and_names_the_others():
     )
     assert "skipped: broken2022 (line 48): This entry cannot be read" in err.getvalue()
     assert "5 papers added" in out.getvalue()
+
+
+def test_import_arxiv_refresh(recorded_services):
+    run("import_arxiv", "2303.18223", "1706.03762")
+    recorded_services.overrides["2303.18223"] = "api-2303.18223-v16.xml"
+    out = run("import_arxiv", "--refresh")
+    assert "updated: 2303.18223 → v16" in out
+    assert "1 papers updated, 1 already current." in out

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from tqdm import tqdm
 
 from ...importing import plan as importing
 
@@ -57,7 +58,8 @@ def report(command, plan, dry_run, user):
             "nothing saved."
         )
         return []
-    added = importing.save(plan, user)
+    with tqdm(total=len(plan.new), unit="paper", desc="saving", disable=command.quiet) as bar:
+        added = importing.save(plan, user, progress=bar.update)
     for paper in added:
         command.stdout.write(f"  added: {paper.slug}")
     command.stdout.write(

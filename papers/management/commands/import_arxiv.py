@@ -8,7 +8,7 @@ from tqdm import tqdm
 from ...importing import arxiv, dedupe
 from ...importing import plan as importing
 from ...importing.records import ServiceError
-from ...models import Harvest
+from ...models import Harvest, Paper
 from ._importing import add_common_arguments, added_by, check, report
 
 
@@ -25,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--file", help="a file of IDs or links, one per line (# comments)")
         parser.add_argument("--category", help="harvest an arXiv category, e.g. cs.CL")
         parser.add_argument("--since", help="with --category: from this date (YYYY-MM-DD)")
+        parser.add_argument(
+            "--refresh",
+            action="store_true",
+            help="update papers of the library (these IDs, or all) to arXiv's latest version",
+        )
         add_common_arguments(parser)
 
     def handle(self, *args, **options):
@@ -43,6 +48,8 @@ class Command(BaseCommand):
                     ]
             except (OSError, UnicodeDecodeError) as error:
                 raise CommandError(f"Cannot read {options['file']}: {error}") from error
+        if options["refresh"]:
+            return self.refresh(ids)
         if not ids:
             raise CommandError("Give arXiv IDs or links, --file, or --category.")
         malformed = [text for text in ids if importing.identify(text).kind != "arxiv"]
@@ -52,6 +59,24 @@ class Command(BaseCommand):
             plan = importing.build("\n".join(ids), progress=bar.update, limit=None)
         check(plan, self, options["skip_invalid"])
         report(self, plan, options["dry_run"], user)
+
+    def refresh(self, ids):
+        papers = Paper.objects.exclude(arxiv_id=None).order_by("pk")
+        if ids:
+            papers = papers.filter(arxiv_id__in=[importing.identify(i).lookup for i in ids])
+        try:
+            result = importing.refresh(list(papers))
+        except ServiceError as error:
+            raise CommandError(str(error)) from error
+        for paper in result.updated:
+            self.stdout.write(f"  updated: {paper.arxiv_id} → v{paper.arxiv_version}")
+        for paper in result.missing:
+            self.stderr.write(f"  arXiv has no paper {paper.arxiv_id}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(result.updated)} papers updated, {len(result.current)} already current."
+            )
+        )
 
     def harvest(self, category, since, user, dry_run):
         try:

@@ -19,6 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         user = added_by(options["user"])
+        self.quiet = options["verbosity"] == 0
         try:
             text = bibtex.decode(Path(options["file"]).read_bytes())
         except OSError as error:
