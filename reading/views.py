@@ -38,7 +38,7 @@ def home(request):
     if since is not None:
         notes = notes.filter(updated__gt=since)
         papers = papers.filter(created__gt=since)
-    upcoming = list(meetings.filter(date__gte=today).order_by("date", "number")[:2])
+    upcoming = list(meetings.held().filter(date__gte=today).order_by("date", "number")[:2])
     return render(
         request,
         "home.html",
