@@ -2,7 +2,8 @@
 votes, and the reminders sent.
 
 Coming meetings of a series are **materialised**: ``MeetingSeries.plan()`` creates a
-``Meeting`` for each date of the next ``PLAN_WEEKS`` weeks that has none yet, and the
+``Meeting`` for each date of the next ``PLAN_WEEKS`` weeks (of its first weeks, for a
+series that starts later) that has none yet, and the
 group page, the meeting pages, the calendars and ``send_reminders`` call it. Real
 rows (rather than meetings computed on the fly) are what presenters sign up to,
 papers are proposed for and reminders point at, and a week skipped or moved keeps its
@@ -141,6 +142,11 @@ class MeetingSeries(TimeStamped):
             start += datetime.timedelta(days=7)
         return days
 
+    def horizon(self, today):
+        """The last day planned: PLAN_WEEKS weeks ahead (of the first date, for a series
+        that has not started yet)."""
+        return max(today, self.first_date) + datetime.timedelta(weeks=PLAN_WEEKS, days=-1)
+
     def slot(self, day):
         """Return the start and end of the series' meeting on a day."""
         start = aware(day, self.start_time, self.zone)
@@ -152,7 +158,7 @@ class MeetingSeries(TimeStamped):
         if not self.active or self.pk is None:
             return []
         today = today or timezone.localtime(timezone.now(), self.zone).date()
-        wanted = self.dates(today, today + datetime.timedelta(weeks=PLAN_WEEKS))
+        wanted = self.dates(today, self.horizon(today))
         if not wanted or self._planned(wanted) >= set(wanted):
             return []
         try:
@@ -207,7 +213,7 @@ class MeetingSeries(TimeStamped):
         now = now or timezone.now()
         coming = self.meetings.filter(starts_at__gte=now, status=Meeting.Status.PLANNED)
         today = timezone.localtime(now, self.zone).date()
-        days = set(self.dates(today, today + datetime.timedelta(weeks=PLAN_WEEKS)))
+        days = set(self.dates(today, self.horizon(today)))
         with transaction.atomic():
             for meeting in coming.prefetch_related("presenters", "proposals"):
                 if meeting.series_date in days and self.active:
