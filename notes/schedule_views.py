@@ -360,60 +360,66 @@ def reader_zone(user, meeting):
 
 
 def plan_context(request, meeting):
-    """What the meeting page shows before the meeting, and what the viewer may do."""
+    """What the meeting page shows before the meeting, and what the viewer may do.
+
+    A past meeting asks nothing more of the database than its time in the reader's zone
+    (when it has a time); only a coming one reads roles, proposals and swaps."""
     user, now = request.user, timezone.now()
-    zone = reader_zone(user, meeting)
     coming = meeting.is_coming(now)
-    presenters = list(meeting.presenters.all())
-    is_presenter = any(p.pk == user.pk for p in presenters)
-    member = may_take_part(user, meeting.group_id)
-    organiser = may_schedule(user, meeting.group_id)
-    open_meeting = coming and not meeting.skipped
     when = {}
     if meeting.starts_at is not None:
+        zone = reader_zone(user, meeting)
         start = timezone.localtime(meeting.starts_at, zone)
         end = timezone.localtime(meeting.ends_at, zone) if meeting.ends_at else None
         when = {"start": start, "end": end, "zone": zone.key}
         if zone.key != meeting.zone.key:
             when["own"] = timezone.localtime(meeting.starts_at, meeting.zone)
             when["own_zone"] = meeting.zone.key
-        when["relative"] = scheduling.relative_day(
-            start.date(), timezone.localtime(now, zone).date()
-        )
+        today = timezone.localtime(now, zone).date()
+        when["relative"] = scheduling.relative_day(start.date(), today)
     else:
         when["relative"] = scheduling.relative_day(meeting.date, timezone.localdate(now))
+    context = {"when": when, "coming": coming, "open_meeting": False}
+    if not coming:
+        return context
+    presenters = list(meeting.presenters.all())
+    is_presenter = any(p.pk == user.pk for p in presenters)
+    member = may_take_part(user, meeting.group_id)
+    organiser = may_schedule(user, meeting.group_id)
+    open_meeting = not meeting.skipped
     deadline = meeting.handback_deadline
-    context = {
-        "when": when,
-        "coming": coming,
-        "open_meeting": open_meeting,
-        "is_presenter": is_presenter,
-        "member": member,
-        "organiser": organiser,
-        "open_slots": meeting.open_slots(),
-        "can_sign_up": open_meeting and member and not is_presenter and meeting.open_slots() > 0,
-        "can_hand_back": open_meeting and is_presenter and (deadline is None or now <= deadline),
-        "handback_deadline": timezone.localtime(deadline, zone) if deadline else None,
-        "can_pick": open_meeting and may_pick_papers(user, meeting),
-        "proposals": list(meeting.proposals.with_votes(user)),
-        "propose_form": ProposeForm(initial={"paper": request.GET.get("propose", "")[:300]}),
-        "incoming_swaps": list(
-            SwapRequest.objects.filter(
-                other=user, other_meeting=meeting, status=SwapRequest.Status.PENDING
-            ).select_related("meeting", "requester")
-        ),
-        "outgoing_swaps": list(
-            SwapRequest.objects.filter(
-                requester=user, meeting=meeting, status=SwapRequest.Status.PENDING
-            ).select_related("other_meeting", "other")
-        ),
-    }
+    context.update(
+        {
+            "open_meeting": open_meeting,
+            "is_presenter": is_presenter,
+            "member": member,
+            "organiser": organiser,
+            "open_slots": meeting.open_slots(),
+            "can_sign_up": open_meeting and member and not is_presenter and meeting.open_slots(),
+            "can_hand_back": open_meeting
+            and is_presenter
+            and (deadline is None or now <= deadline),
+            "handback_deadline": timezone.localtime(deadline, meeting.zone) if deadline else None,
+            "can_pick": open_meeting and may_pick_papers(user, meeting),
+            "proposals": list(meeting.proposals.with_votes(user)),
+            "propose_form": ProposeForm(initial={"paper": request.GET.get("propose", "")[:300]}),
+        }
+    )
+    if is_presenter:
+        pending = SwapRequest.objects.filter(status=SwapRequest.Status.PENDING)
+        context["incoming_swaps"] = list(
+            pending.filter(other=user, other_meeting=meeting).select_related("meeting", "requester")
+        )
+        context["outgoing_swaps"] = list(
+            pending.filter(requester=user, meeting=meeting).select_related("other_meeting", "other")
+        )
     if open_meeting and (is_presenter or organiser):
         others = (
             meeting.group.meetings.coming(now)
             .held()
             .exclude(pk=meeting.pk)
             .filter(presenters__isnull=False)
+            .distinct()
             .prefetch_related("presenters")
             .order_by("date", "number")
         )
@@ -424,10 +430,8 @@ def plan_context(request, meeting):
             if person.pk != user.pk or organiser
         ]
     if open_meeting and organiser:
-        context["group_members"] = [
-            m.user
-            for m in meeting.group.memberships.select_related("user").order_by("user__username")
-        ]
+        memberships = meeting.group.memberships.select_related("user").order_by("user__username")
+        context["group_members"] = [m.user for m in memberships]
         if meeting.open_slots():
             context["suggestions"] = scheduling.suggestions_for(meeting)
     return context

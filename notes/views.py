@@ -34,7 +34,6 @@ def group_detail(request, slug):
                 other=request.user, other_meeting__group=group, status=SwapRequest.Status.PENDING
             ).select_related("meeting", "other_meeting", "requester"),
             "organiser": may_schedule(request.user, group.pk),
-            "calendar_token": feeds.token_for(request.user),
             "reading_lists": group.reading_lists.all(),
         },
     )

@@ -187,7 +187,12 @@ class PaperProposalAdmin(GroupScoped, admin.ModelAdmin):
     list_display = ["paper", "meeting", "proposed_by", "vote_count", "picked", "created"]
     list_select_related = ["paper", "meeting__group", "proposed_by"]
     list_filter = ["picked", ("meeting__group", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["paper__title_en", "paper__title_zh", "proposed_by__username"]
+    search_fields = [
+        "paper__title_en",
+        "paper__title_zh",
+        "proposed_by__username",
+        "meeting__group__name",
+    ]
     autocomplete_fields = ["meeting", "paper", "proposed_by"]
     inlines = [VoteInline]
 
@@ -197,6 +202,16 @@ class PaperProposalAdmin(GroupScoped, admin.ModelAdmin):
     @admin.display(description=_("votes"), ordering="vote_total")
     def vote_count(self, obj):
         return obj.vote_total
+
+
+@admin.register(Vote)
+class VoteAdmin(GroupScoped, admin.ModelAdmin):
+    group_path = "proposal__meeting__group"
+    list_display = ["user", "proposal", "created"]
+    list_select_related = ["user", "proposal__paper", "proposal__meeting"]
+    list_filter = [("proposal__meeting__group", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "proposal__paper__title_en"]
+    autocomplete_fields = ["user", "proposal"]
 
 
 @admin.register(SwapRequest)

@@ -47,6 +47,8 @@ def people(group):
 def test_presenter_days_before_and_members_the_day_before_each_once(group, people, settings):
     settings.SITE_URL = "https://reading.example.org"
     presenter, reader, quiet = people
+    for person in (presenter, reader):
+        MemberSettings.objects.create(user=person, email_language="en")
     meeting = meeting_in(group, datetime.timedelta(hours=20), body_zh="", body_en="")
     meeting.presenters.add(presenter)
     meeting.paper = PaperFactory(title_en="Chain-of-Thought Prompting")
