@@ -12,6 +12,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import connections, models, router
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from papers.identifiers import normalize_arxiv_id
@@ -265,6 +266,11 @@ class MeetingTimeForm(forms.Form):
     )
     link = forms.URLField(label=_("video-call link"), max_length=500, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
+
     @classmethod
     def initial_for(cls, meeting):
         zone = meeting.zone
@@ -316,15 +322,24 @@ class ProposeForm(forms.Form):
         ).first()
         if exact is not None:
             return exact
-        found = list(
-            Paper.objects.filter(Q(title_en__icontains=text) | Q(title_zh__icontains=text))[:2]
-        )
+        papers = Paper.objects.all()
+        for word in text.split()[:8]:  # every word, in either title
+            papers = papers.filter(Q(title_en__icontains=word) | Q(title_zh__icontains=word))
+        found = list(papers.order_by("title_en")[:6])
         if len(found) == 1:
             return found[0]
         if found:
+            titles = "; ".join(
+                f"{paper.title_en or paper.title_zh}"
+                + (f" ({paper.arxiv_id})" if paper.arxiv_id else "")
+                for paper in found[:5]
+            )
             raise forms.ValidationError(
-                _("Several papers match “%(text)s”: give the arXiv ID or the full title.")
-                % {"text": text[:60]}
+                _(
+                    "Several papers match “%(text)s”: %(titles)s. "
+                    "Give the arXiv ID or the full title."
+                )
+                % {"text": text[:60], "titles": titles + ("…" if len(found) > 5 else "")}
             )
         raise forms.ValidationError(
             _("No paper on the site matches “%(text)s”. Papers are added in the admin.")

@@ -158,7 +158,9 @@ class MeetingSeries(TimeStamped):
         if not self.active or self.pk is None:
             return []
         today = today or timezone.localtime(timezone.now(), self.zone).date()
-        wanted = self.dates(today, self.horizon(today))
+        now = timezone.now()
+        # A slot already over when first planned is not made (nobody could sign up).
+        wanted = [day for day in self.dates(today, self.horizon(today)) if self.slot(day)[1] > now]
         if not wanted or self._planned(wanted) >= set(wanted):
             return []
         try:
