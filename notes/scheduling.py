@@ -36,7 +36,12 @@ def plan_group(group_id, today=None):
 
 
 def _locked(meeting):
-    return Meeting.objects.select_for_update().select_related("group", "series").get(pk=meeting.pk)
+    # Only the meeting row is locked (the series is an outer join PostgreSQL cannot lock).
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("group", "series")
+        .get(pk=meeting.pk)
+    )
 
 
 def _when(meeting):
