@@ -13,13 +13,14 @@ import datetime
 
 import icalendar
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import feeds
 from .models import Meeting, ReadingGroup, display_name
+from .scheduling import plan_group
 
 ALARM_BEFORE = datetime.timedelta(minutes=30)
 PAST_DAYS = 365  # how far back a subscribed calendar reaches
@@ -105,8 +106,6 @@ def _meetings(queryset):
 
 
 def group_calendar(request, token, slug):
-    from .scheduling import plan_group
-
     user = feeds.user_for(token)
     group = get_object_or_404(ReadingGroup.objects.of(user), slug=slug)
     plan_group(group.pk)
@@ -115,8 +114,6 @@ def group_calendar(request, token, slug):
 
 
 def member_calendar(request, token):
-    from .scheduling import plan_group
-
     user = feeds.user_for(token)
     groups = list(ReadingGroup.objects.of(user))
     for group in groups:
@@ -140,6 +137,4 @@ def meeting_ics(request, group, number):
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user).for_schedule(), group__slug=group, number=number
     )
-    if not request.user.is_authenticated:
-        raise Http404
     return response(calendar([meeting], str(meeting)), f"{meeting.group.slug}-{meeting.number}.ics")

@@ -27,7 +27,7 @@ from .models import (
     validate_time_zone,
     zone_of,
 )
-from .models.schedule import aware
+from .models.zones import aware
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
 TAG_LIMIT = 100  # taggit's Tag.name

@@ -353,10 +353,15 @@ def member_settings(request):
     )
 
 
+def own_zone(user):
+    """The zone the reader chose in their settings, or None."""
+    own = MemberSettings.of(user).time_zone
+    return zone_of(own) if own else None
+
+
 def reader_zone(user, meeting):
     """The zone a reader sees times in: their own setting, else the meeting's."""
-    own = MemberSettings.of(user).time_zone
-    return zone_of(own) if own else meeting.zone
+    return own_zone(user) or meeting.zone
 
 
 def plan_context(request, meeting):

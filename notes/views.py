@@ -11,7 +11,7 @@ from papers.citations import citation_response
 from . import feeds, scheduling
 from .models import GlossaryTerm, Meeting, Note, ReadingGroup, ReadingList, SwapRequest
 from .permissions import may_schedule
-from .schedule_views import plan_context
+from .schedule_views import own_zone, plan_context
 
 
 def group_detail(request, slug):
@@ -34,6 +34,8 @@ def group_detail(request, slug):
                 other=request.user, other_meeting__group=group, status=SwapRequest.Status.PENDING
             ).select_related("meeting", "other_meeting", "requester"),
             "organiser": may_schedule(request.user, group.pk),
+            # Times in the reader's own zone when they set one, else each meeting's.
+            "row_zone": own_zone(request.user),
             "reading_lists": group.reading_lists.all(),
         },
     )

@@ -14,10 +14,9 @@ from .schedule import (
     SwapRequest,
     Vote,
     Weekday,
-    validate_time_zone,
-    zone_of,
 )
 from .writing import Writing, display_name
+from .zones import validate_time_zone, zone_of
 
 __all__ = [
     "MENTIONABLE",

@@ -14,6 +14,7 @@ from papers.models import Dataset, LanguageModel, Paper, Source
 
 from .groups import ReadingGroup, group_ids_of
 from .writing import Writing, display_name
+from .zones import validate_time_zone, zone_of
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -84,7 +85,9 @@ class Meeting(Writing):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
     place = models.CharField(_("room"), max_length=200, blank=True)
     link = models.URLField(_("video-call link"), max_length=500, blank=True)
     series = models.ForeignKey(
@@ -170,8 +173,6 @@ class Meeting(Writing):
 
     @property
     def zone(self):
-        from .schedule import zone_of
-
         return zone_of(self.time_zone or (self.series.time_zone if self.series_id else ""))
 
     @property

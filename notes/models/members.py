@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .zones import validate_time_zone
+
 
 def new_key():
     return secrets.token_urlsafe(32)
@@ -129,8 +131,6 @@ class MemberSettings(models.Model):
 
     def clean(self):
         if self.time_zone:
-            from .schedule import validate_time_zone
-
             validate_time_zone(self.time_zone)
 
     @classmethod

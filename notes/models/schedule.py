@@ -15,7 +15,6 @@ the winner.
 """
 
 import datetime
-import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,36 +29,9 @@ from papers.models import Paper
 
 from .groups import ReadingGroup
 from .meetings import Meeting
+from .zones import aware, validate_time_zone, zone_of
 
 PLAN_WEEKS = 8
-
-
-def validate_time_zone(name):
-    """Accept an IANA time zone name (Asia/Shanghai, Europe/London, UTC)."""
-    try:
-        if not name or name != name.strip() or "\x00" in name:
-            raise ValueError
-        zoneinfo.ZoneInfo(name)
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        raise ValidationError(
-            _("“%(value)s” is not a time zone name such as Asia/Shanghai or Europe/London."),
-            params={"value": name[:60]},
-            code="time_zone",
-        ) from None
-
-
-def zone_of(name):
-    """Return the ZoneInfo of a stored name, the site's own zone when it is empty."""
-    try:
-        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def aware(day, time, zone):
-    """Return the moment a wall-clock time on a day is in a zone (a gap or fold of a
-    daylight-saving change resolves as Python's zoneinfo does)."""
-    return datetime.datetime.combine(day, time, tzinfo=zone)
 
 
 class Weekday(models.IntegerChoices):

@@ -293,3 +293,10 @@ def test_schedule_page_queries_do_not_grow_with_meetings(
     series.plan(datetime.date(2030, 1, 1))
     with django_assert_max_num_queries(20):
         organiser_client.get(reverse("notes:schedule", args=[group.slug]))
+
+
+def test_group_page_shows_times_in_the_readers_zone(member_client, member, group):
+    MeetingSeriesFactory(group=group).plan(datetime.date(2030, 1, 1))
+    assertContains(member_client.get(group.get_absolute_url()), "Wed 14:00", count=8)
+    MemberSettings.objects.create(user=member, time_zone="Europe/London")
+    assertContains(member_client.get(group.get_absolute_url()), "Wed 06:00", count=8)
