@@ -10,16 +10,17 @@ moved meeting updates the event already in the calendar; times carry their time 
 """
 
 import datetime
+from functools import wraps
 
 import icalendar
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import feeds
-from .models import Meeting, ReadingGroup, display_name
+from .models import Meeting, MemberSettings, ReadingGroup, display_name
 from .scheduling import plan_group
 
 ALARM_BEFORE = datetime.timedelta(minutes=30)
@@ -37,9 +38,10 @@ def event(meeting):
     ev.add("dtstamp", meeting.updated or timezone.now())
     ev.add("last-modified", meeting.updated or timezone.now())
     ev.add("sequence", meeting.revision)
-    title = str(meeting.title) or _("Meeting %(number)s") % {"number": meeting.number}
     people = meeting.people()
-    summary = f"{meeting.group.name} #{meeting.number} · {title}"
+    summary = f"{meeting.group.name} #{meeting.number}"
+    if meeting.title_zh or meeting.title_en:
+        summary += f" · {meeting.title}"
     if people:
         summary += f" ({', '.join(people)})"
     ev.add("summary", summary)
@@ -105,16 +107,28 @@ def _meetings(queryset):
     return queryset.for_schedule().filter(date__gte=since.date()).order_by("date", "number")
 
 
-def group_calendar(request, token, slug):
-    user = feeds.user_for(token)
+def in_members_language(view):
+    """Calendar programs send no language: the text is in the member's e-mail language."""
+
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        user = feeds.user_for(token)
+        with translation.override(MemberSettings.of(user).email_language):
+            return view(request, user, *args, **kwargs)
+
+    return wrapper
+
+
+@in_members_language
+def group_calendar(request, user, slug):
     group = get_object_or_404(ReadingGroup.objects.of(user), slug=slug)
     plan_group(group.pk)
     meetings = _meetings(group.meetings.all())
     return response(calendar(meetings, group.name), f"{group.slug}.ics")
 
 
-def member_calendar(request, token):
-    user = feeds.user_for(token)
+@in_members_language
+def member_calendar(request, user):
     groups = list(ReadingGroup.objects.of(user))
     for group in groups:
         plan_group(group.pk)
@@ -123,8 +137,8 @@ def member_calendar(request, token):
     return response(calendar(meetings, name), "meetings.ics")
 
 
-def talks_calendar(request, token):
-    user = feeds.user_for(token)
+@in_members_language
+def talks_calendar(request, user):
     meetings = _meetings(
         Meeting.objects.filter(presenters=user, group__in=ReadingGroup.objects.of(user))
     )

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from notes.feeds import token_for
+from notes.models import MemberSettings
 from tests.factories import MeetingFactory, MeetingSeriesFactory, MembershipFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +128,12 @@ def test_add_to_calendar_file(member_client, planned):
     (event,) = events(parse(response))
     assert str(event["uid"]) == f"meeting-{meeting.pk}@llm-reading-group"
     assert 'filename="' in response["Content-Disposition"]
+
+
+def test_calendar_text_is_in_the_members_language(client, group, member, planned):
+    url = reverse("notes:talks_calendar", args=[token_for(member)])
+    (event,) = events(parse(client.get(url)))
+    assert "主讲人" in str(event["description"])  # Chinese unless the member chose English
+    MemberSettings.objects.create(user=member, email_language="en")
+    (event,) = events(parse(client.get(url)))
+    assert "Presenter:" in str(event["description"])
