@@ -3,7 +3,15 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from notes.models import GlossaryTerm, Meeting, Membership, Note, ReadingGroup, ReadingList
+from notes.models import (
+    GlossaryTerm,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    Note,
+    ReadingGroup,
+    ReadingList,
+)
 from papers.models import Dataset, LanguageModel, Organization, Paper, Source
 
 
@@ -123,3 +131,19 @@ class ReadingListFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"list-{n}")
     title_en = factory.Sequence(lambda n: f"Reading list {n}")
+
+
+class MeetingSeriesFactory(factory.django.DjangoModelFactory):
+    """Every Wednesday 14:00–15:30 in Shanghai, from 2030-01-02 (a Wednesday)."""
+
+    class Meta:
+        model = MeetingSeries
+
+    group = factory.SubFactory(ReadingGroupFactory)
+    weekday = 2
+    start_time = datetime.time(14, 0)
+    duration = 90
+    time_zone = "Asia/Shanghai"
+    place = "Room 301"
+    link = "https://meet.example.org/llm"
+    first_date = datetime.date(2030, 1, 2)

@@ -3,13 +3,33 @@
 from .glossary import GlossaryTerm, ReadingList, ReadingListItem
 from .groups import Membership, ReadingGroup, ReadingGroupQuerySet, group_ids_of
 from .meetings import Meeting, MeetingQuerySet
-from .members import FeedKey, Visit
+from .members import FeedKey, MemberSettings, Visit
 from .mentions import MENTIONABLE, Mention, MentionQuerySet
 from .notes import Note, NoteQuerySet, TaggedNote
+from .schedule import (
+    PLAN_WEEKS,
+    MeetingSeries,
+    PaperProposal,
+    Reminder,
+    SwapRequest,
+    Vote,
+    Weekday,
+)
 from .writing import Writing, display_name
+from .zones import validate_time_zone, zone_of
 
 __all__ = [
     "MENTIONABLE",
+    "PLAN_WEEKS",
+    "MeetingSeries",
+    "MemberSettings",
+    "PaperProposal",
+    "Reminder",
+    "SwapRequest",
+    "Vote",
+    "Weekday",
+    "validate_time_zone",
+    "zone_of",
     "FeedKey",
     "GlossaryTerm",
     "Meeting",
