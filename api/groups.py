@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from notes.forms import MeetingWriteupForm, NoteForm
-from notes.models import Meeting, Membership, Note, ReadingGroup
+from notes.models import Meeting, MeetingSeries, Membership, Note, ReadingGroup
 from notes.permissions import editable_notes, may_change_meeting
 from papers.models import LanguageModel, Paper
 from search.query import search as run_search
@@ -63,35 +63,43 @@ def get_group(request, slug: str):
 
 class MeetingFilters(Schema):
     group: str | None = Field(None, description="A group's slug.")
-    when: Literal["upcoming", "past"] | None = None
+    when: Literal["upcoming", "past"] | None = Field(
+        None, description="Meetings still to come (not yet over), or those over."
+    )
+    status: Literal["planned", "skipped", "moved", "one-off"] | None = None
     paper: str | None = Field(None, description="Meetings that presented or discussed it.")
 
 
 def _meetings(user):
-    return (
-        Meeting.objects.visible_to(user)
-        .select_related("group", "paper")
-        .prefetch_related("papers", "presenters")
-    )
+    return Meeting.objects.visible_to(user).for_schedule()
 
 
 @router.get("/meetings", response=schemas.page_of(schemas.MeetingOut), summary="List meetings")
 def list_meetings(request, filters: Query[MeetingFilters], paging: PageQuery):
     """The meetings of the caller's groups, newest first."""
-    from django.utils import timezone
-
     meetings = _meetings(request.user)
     if filters.group:
         meetings = meetings.filter(group__slug=filters.group)
-    today = timezone.localdate()
     if filters.when == "upcoming":
-        meetings = meetings.filter(date__gte=today)
+        meetings = meetings.coming()
     elif filters.when == "past":
-        meetings = meetings.filter(date__lt=today)
+        meetings = meetings.past()
+    if filters.status:
+        meetings = meetings.filter(status=filters.status)
     if filters.paper:
         paper = Paper.objects.filter(slug=filters.paper).values("pk")[:1]
         meetings = meetings.about(Subquery(paper))
     return paginate(request, meetings.order_by("-date", "-number", "-id"), paging, "meetings")
+
+
+@router.get(
+    "/groups/{slug}/series", response=list[schemas.SeriesOut], summary="List a group's series"
+)
+def list_series(request, slug: str):
+    """The group's meeting series (weekday, time, place …) from which meetings are planned
+    ahead; the planned meetings themselves are in /meetings?group=…"""
+    group = get_object_or_404(ReadingGroup.objects.visible_to(request.user), slug=slug)
+    return list(MeetingSeries.objects.filter(group=group).select_related("group"))
 
 
 @router.get("/meetings/{meeting_id}", response=schemas.MeetingDetailOut, summary="Get a meeting")
@@ -374,6 +382,9 @@ GUARDED = {
     "notes": lambda user: Note.objects.visible_to(user),
     "meetings": lambda user: Meeting.objects.visible_to(user),
     "groups": lambda user: ReadingGroup.objects.visible_to(user),
+    "series": lambda user: MeetingSeries.objects.filter(
+        group__in=ReadingGroup.objects.visible_to(user)
+    ),
 }
 
 

@@ -349,6 +349,14 @@ class MeetingOut(Schema):
     group: str
     number: int
     date: datetime.date
+    status: str = Field(description="planned, skipped, moved or one-off.")
+    starts_at: datetime.datetime | None
+    ends_at: datetime.datetime | None
+    time_zone: str
+    place: str
+    link: str
+    series: int | None
+    presenter_slots: int
     title_zh: str
     title_en: str
     presenters: list[str]
@@ -361,6 +369,10 @@ class MeetingOut(Schema):
     @staticmethod
     def resolve_group(obj):
         return obj.group.slug
+
+    @staticmethod
+    def resolve_series(obj):
+        return obj.series_id
 
     @staticmethod
     def resolve_presenters(obj):
@@ -379,11 +391,52 @@ class MeetingOut(Schema):
         return obj.get_absolute_url()
 
 
+class ProposalOut(Schema):
+    paper: Ref
+    proposed_by: str | None
+    votes: int
+    picked: bool
+
+    @staticmethod
+    def resolve_paper(obj):
+        return {"slug": obj.paper.slug, "name": obj.paper.title}
+
+    @staticmethod
+    def resolve_proposed_by(obj):
+        return obj.proposed_by.get_username() if obj.proposed_by_id else None
+
+
 class MeetingDetailOut(MeetingOut):
     body_zh: str
     body_en: str
     minutes: str
     translation: str
+    proposals: list[ProposalOut] = Field(description="Papers proposed for it, most votes first.")
+
+    @staticmethod
+    def resolve_proposals(obj):
+        from notes.models import PaperProposal
+
+        return list(PaperProposal.objects.filter(meeting=obj).with_votes())
+
+
+class SeriesOut(Schema):
+    id: int
+    group: str
+    weekday: int = Field(description="0 is Monday.")
+    start_time: datetime.time
+    duration: int = Field(description="Minutes.")
+    time_zone: str
+    place: str
+    link: str
+    first_date: datetime.date
+    last_date: datetime.date | None
+    presenter_slots: int
+    active: bool
+
+    @staticmethod
+    def resolve_group(obj):
+        return obj.group.slug
 
 
 class NoteOut(Schema):

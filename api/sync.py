@@ -14,6 +14,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from notes.models import (
     GlossaryTerm,
     Meeting,
+    MeetingSeries,
     Membership,
     Note,
     ReadingGroup,
@@ -48,6 +49,7 @@ KINDS = {
     "reading-lists": ReadingList,
     "groups": ReadingGroup,
     "meetings": Meeting,
+    "series": MeetingSeries,
     "notes": Note,
 }
 KIND_OF = {model: kind for kind, model in KINDS.items()}
