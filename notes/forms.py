@@ -13,7 +13,7 @@ from django.db import connections, models, router
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Meeting, Note, ReadingGroup
+from .models import Comment, Meeting, Note, ReadingGroup
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
 TAG_LIMIT = 100  # taggit's Tag.name
@@ -188,3 +188,32 @@ class MeetingWriteupForm(WritingForm):
             name: forms.Textarea(attrs={"rows": 18, "class": "markdown-source"})
             for name in ("body_zh", "body_en", "minutes")
         }
+
+
+COMMENT_LIMIT = 20_000  # characters
+
+
+class CommentForm(forms.ModelForm):
+    """A comment, or a reply to one (``parent``, checked by the view to be a top-level
+    comment of the same discussion)."""
+
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 4, "class": "markdown-source"})}
+        labels = {"body": _("Comment")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        body = self.fields["body"]
+        body.validators.append(check_text)
+        limit_length(body, COMMENT_LIMIT)
+        body.help_text = MARKDOWN_HELP % {"limit": f"{COMMENT_LIMIT:,}"}
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError(_("Write something first."))
+        return body

@@ -10,8 +10,18 @@ from django.views.generic import DetailView, ListView
 
 from core.context_processors import reading
 from core.models import as_read, unknown_last
-from notes.models import Meeting, Mention, Note, ReadingGroup, ReadingListItem, Visit
+from notes import activity, discussion, progress
+from notes.models import (
+    Comment,
+    Meeting,
+    Mention,
+    Note,
+    ReadingGroup,
+    ReadingListItem,
+    Visit,
+)
 from papers import charts, citations
+from papers import views as papers_views
 from papers.citations import citation_response
 from papers.facts import model_facts
 from papers.filters import paper_filter_choices
@@ -51,9 +61,17 @@ def home(request):
             "groups": ReadingGroup.objects.of(user).with_member_counts(),
             "new_notes": notes.order_by("-updated")[:NEW_ITEMS],
             "new_papers": papers.order_by("-created")[:NEW_ITEMS],
+            "activity": activity.recent(user, since=since),
             "today": today,
         },
     )
+
+
+READ_OPTIONS = [
+    ("me", _("read by me")),
+    ("group", _("read by my group")),
+    ("nobody", _("nobody in my group has read")),
+]
 
 
 class PaperListView(ListView):
@@ -83,6 +101,8 @@ class PaperListView(ListView):
             papers = queries.with_notes_visible_to(papers, self.request.user)
         if params.get("presented") == "1":
             papers = queries.presented_to(papers, self.request.user)
+        if read := params.get("read"):
+            papers = queries.read_by(papers, self.request.user, read)
         if q := params.get("q", "").strip():
             papers = papers.filter(
                 Q(title_en__icontains=q) | Q(title_zh__icontains=q) | Q(arxiv_id__icontains=q)
@@ -108,6 +128,7 @@ class PaperListView(ListView):
             sort_options=[(key, label) for key, (label, _order) in self.sort_options.items()],
             querystring=params.urlencode(),
             filters=self.request.GET,
+            read_options=READ_OPTIONS,
         )
         return context
 
@@ -121,7 +142,11 @@ class PaperDetailView(DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         paper = self.object
+        my_status, readers = progress.readers(user, paper)
         return super().get_context_data(
+            my_status=my_status,
+            readers=readers,
+            discussions=paper_discussions(user, paper),
             notes=Note.objects.visible_to(user).filter(paper=paper).for_list(),
             meetings=Meeting.objects.visible_to(user).about(paper).select_related("group", "paper"),
             mentions=Mention.objects.of(paper).visible_to(user).for_list(),
@@ -130,6 +155,25 @@ class PaperDetailView(DetailView):
             bibtex=citations.to_bibtex([paper]),
             **kwargs,
         )
+
+
+def paper_discussions(user, paper):
+    """Return the paper's discussion in each of the user's groups: (group, threads, count)
+    rows. Another group's discussion is never read, not even counted."""
+    groups = list(ReadingGroup.objects.of(user))
+    comments = (
+        Comment.objects.visible_to(user)
+        .filter(paper=paper, group__in=[g.pk for g in groups])
+        .for_thread()
+    )
+    by_group = {g.pk: [] for g in groups}
+    for comment in comments:
+        by_group[comment.group_id].append(comment)
+    found = []
+    for group in groups:
+        threads = discussion.threads(by_group[group.pk], user)
+        found.append((group, threads, discussion.count(threads)))
+    return found
 
 
 class ModelDetailView(DetailView):
@@ -187,3 +231,13 @@ def organization_detail(request, slug):
             "datasets": organization.datasets.all(),
         },
     )
+
+
+def model_family_read(request):
+    """The family trees, marking the models whose papers the member's group has read."""
+    return papers_views.model_family(request, read=queries.models_read_by_group(request.user))
+
+
+def model_timeline_read(request):
+    """The timeline, marking the models whose papers the member's group has read."""
+    return papers_views.model_timeline(request, read=queries.models_read_by_group(request.user))

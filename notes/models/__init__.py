@@ -1,4 +1,5 @@
-"""What the group writes: groups, meetings, notes, the glossary, reading lists, mentions."""
+"""What the group writes: groups, meetings, notes, the glossary, reading lists, mentions,
+reading statuses and comments."""
 
 from .glossary import GlossaryTerm, ReadingList, ReadingListItem
 from .groups import Membership, ReadingGroup, ReadingGroupQuerySet, group_ids_of
@@ -6,10 +7,13 @@ from .meetings import Meeting, MeetingQuerySet
 from .members import FeedKey, Visit
 from .mentions import MENTIONABLE, Mention, MentionQuerySet
 from .notes import Note, NoteQuerySet, TaggedNote
+from .together import Comment, CommentQuerySet, ReadingStatus, ReadingStatusQuerySet
 from .writing import Writing, display_name
 
 __all__ = [
     "MENTIONABLE",
+    "Comment",
+    "CommentQuerySet",
     "FeedKey",
     "GlossaryTerm",
     "Meeting",
@@ -22,6 +26,8 @@ __all__ = [
     "ReadingGroup",
     "ReadingGroupQuerySet",
     "ReadingList",
+    "ReadingStatus",
+    "ReadingStatusQuerySet",
     "ReadingListItem",
     "TaggedNote",
     "Visit",
