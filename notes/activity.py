@@ -82,7 +82,7 @@ def recent(user, group=None, since=None, size=FEED_SIZE):
             "comment",
             c.created,
             display_name(c.author) if c.author else "—",
-            str(c.subject),
+            f"#{c.meeting.number} {c.meeting.title}" if c.meeting_id else str(c.subject),
             c.get_absolute_url(),
             group=c.group,
         )

@@ -203,7 +203,7 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ["body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 4, "class": "markdown-source"})}
-        labels = {"body": _("Comment")}
+        labels = {"body": _("Your comment")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

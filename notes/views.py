@@ -57,8 +57,9 @@ def meeting_detail(request, group, number):
         number=number,
     )
     to_read = _meeting_papers(meeting)
+    discussed = list(meeting.papers.all())
     statuses = ReadingStatus.objects.statuses_of(request.user, to_read)
-    for paper in to_read:
+    for paper in [*to_read, *discussed]:
         paper.my_status = statuses.get(paper.pk, "")
     return render(
         request,
@@ -70,6 +71,7 @@ def meeting_detail(request, group, number):
             "notes": Note.objects.visible_to(request.user).filter(meeting=meeting).for_list(),
             "progress": progress.group_progress(meeting.group, [p.pk for p in to_read]),
             "to_read": to_read,
+            "discussed": discussed,
             **_discussion(request.user, Comment.objects.filter(meeting=meeting)),
         },
     )

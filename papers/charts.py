@@ -192,6 +192,15 @@ def openness(model):
     return "open" if model.open_weights else "closed"
 
 
+def read_badge(cx, cy, r=7):
+    """A check mark in a dot: a model a paper of which the reader's group has read."""
+    return (
+        f'<g class="read-mark"><circle cx="{cx}" cy="{cy}" r="{r}" {READ_MARK.attrs()}/>'
+        f'<path d="M{cx - 3.2},{cy + 0.2} l2.2,2.4 l4.2,-4.8" fill="none" stroke="#ffffff" '
+        'stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></g>'
+    )
+
+
 def legend(chart, current=False, read=False):
     """Return the key to a drawing's marks (chart "tree" or "timeline") as HTML, to be
     set outside the drawing's scroll box so that it stays in view. Every kind is listed,
@@ -216,14 +225,14 @@ def legend(chart, current=False, read=False):
         if chart == "tree":
             shape = (
                 f'<rect x="3" y="3" width="24" height="14" rx="3" fill="#ffffff" stroke="{GREY}" '
-                f'stroke-width="1"/><circle cx="22" cy="8" r="4.5" {READ_MARK.attrs()}/>'
+                f'stroke-width="1"/>{read_badge(21, 9, 6)}'
             )
         else:
             shape = (
                 f'<circle cx="15" cy="10" r="8" {READ_RING.attrs()}/>'
                 f'<circle cx="15" cy="10" r="5" fill="#ffffff" stroke="{GREY}" stroke-width="1"/>'
             )
-        items.append(("read", _("a paper of it read in my group"), shape))
+        items.append(("read", _("my group has read its paper"), shape))
     heading = _("Legend")  # not inside the f-string: xgettext would not find it there
     return mark_safe(
         f'<ul class="chart-legend" aria-label="{escape(heading)}">'
@@ -333,13 +342,8 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
                 f'height="{NODE_H + 10}" rx="9" {CURRENT_MARK.attrs()}/>'
             )
         is_read = node.pk in read
-        dot = (
-            f'<circle class="read-mark" cx="{x + NODE_W - 9}" cy="{y + 9}" r="5" '
-            f"{READ_MARK.attrs()}/>"
-            if is_read
-            else ""
-        )
-        read_title = f" · {escape(_('read in my group'))}" if is_read else ""
+        dot = read_badge(x + NODE_W - 10, y + 10) if is_read else ""
+        read_title = " · " + escape(_("read in my group")) if is_read else ""
         parts.append(
             f'<a href="{escape(node.get_absolute_url())}" class="node {kind}'
             f'{" current" if current else ""}{" read" if is_read else ""}"{marked}>'
@@ -461,6 +465,7 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
         where[m.pk] = (x, y)
         placed.append((x, y))
 
+    read_note = " · " + escape(_("read in my group"))  # outside the f-string, for xgettext
     taken = []  # boxes already drawn: points and labels
     points, leaders, labels = [], [], []
     for m in order:
@@ -473,7 +478,7 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
             f'{" read" if is_read else ""}">'
             f"<title>{escape(m.name)} · {m.released:%Y-%m} · {m.parameters_b.normalize():f}B"
             f" · {escape(OPENNESS[kind])}"
-            f"{' · ' + escape(_('read in my group')) if is_read else ''}</title>"
+            f"{read_note if is_read else ''}</title>"
             + (
                 f'<circle class="read-mark" cx="{x:.1f}" cy="{y:.1f}" r="{POINT_R + 3}" '
                 f"{READ_RING.attrs()}/>"
