@@ -30,6 +30,7 @@ def page_urls(w):
         "glossary": reverse("notes:glossary"),
         "my_notes": reverse("notes:my_notes"),
         "home": reverse("reading:home"),
+        "my_reading": reverse("notes:my_reading"),
     }
 
 
@@ -48,6 +49,7 @@ MATRIX = {
     "glossary":          (302, 200, 200, 200, 200, 200, 200),
     "my_notes":          (302, 200, 200, 200, 200, 200, 200),
     "home":              (302, 200, 200, 200, 200, 200, 200),
+    "my_reading":        (302, 200, 200, 200, 200, 200, 200),
 }  # fmt: skip
 
 

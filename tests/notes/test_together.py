@@ -447,3 +447,43 @@ def test_reading_list_page_for_a_list_without_group(member_client):
     page = member_client.get(reading_list.get_absolute_url())
     assertNotContains(page, "members have read")
     assertContains(page, "status-control")
+
+
+# --- The permission matrix, for discussions ----------------------------------------------
+
+
+#                   anonymous member other organiser presenter staff superuser
+COMMENT_MATRIX = {
+    # member's comment in group A's discussion of a paper
+    "paper_page_shows": (302, True, False, True, True, False, False),
+    "edit": (302, 200, 404, 200, 404, 404, 200),
+    "reply": (302, 302, 404, 302, 302, 404, 404),
+}  # fmt: skip
+ROLES = ["anonymous", "member", "other", "organiser", "presenter", "staff", "superuser"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_paper_discussion_answers_each_role_as_the_matrix_says(world, role):
+    """A paper's discussion belongs to its group: another group (and a superuser outside
+    it, on the site) sees neither it nor a count of it; replying is for the group."""
+    paper = PaperFactory()
+    comment = CommentFactory(paper=paper, group=world.group_a, author=world.member, body="Zebra")
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    column = ROLES.index(role)
+    page = client.get(paper.get_absolute_url())
+    shows = COMMENT_MATRIX["paper_page_shows"][column]
+    if shows == 302:
+        assert page.status_code == 302
+    else:
+        assert ("Zebra" in page.content.decode()) == shows
+        counts = [n for _g, _t, n in page.context["discussions"]]
+        assert counts == ([1] if shows else [0] * len(counts))
+    edit = client.get(reverse("notes:comment_edit", args=[comment.pk]))
+    assert edit.status_code == COMMENT_MATRIX["edit"][column]
+    reply = client.post(
+        reverse("notes:comment_on_paper", args=[paper.slug, world.group_a.slug]),
+        {"body": "a reply", "parent": comment.pk},
+    )
+    assert reply.status_code == COMMENT_MATRIX["reply"][column]
