@@ -11,13 +11,17 @@
       button.value = pressed ? "" : value;
     });
   }
+  var clicked = null; // for browsers without SubmitEvent.submitter
+  document.addEventListener("click", function (event) {
+    clicked = event.target.closest("form.status-control button[data-value]");
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target.closest("form.status-control");
     if (!form || !window.fetch) {
       return;
     }
     event.preventDefault();
-    var button = event.submitter;
+    var button = event.submitter || clicked;
     var data = new FormData(form);
     data.set("status", button ? button.value : "");
     form.classList.add("is-busy");
@@ -34,7 +38,12 @@
         return response.json();
       })
       .then(function (answer) {
-        show(form, answer.status);
+        // The same paper may be on the page twice (a meeting's paper, a list): all agree.
+        document.querySelectorAll("form.status-control").forEach(function (other) {
+          if (other.action === form.action) {
+            show(other, answer.status);
+          }
+        });
         form.classList.remove("is-busy", "is-failed");
       })
       .catch(function () {
