@@ -487,3 +487,20 @@ def test_paper_discussion_answers_each_role_as_the_matrix_says(world, role):
         {"body": "a reply", "parent": comment.pk},
     )
     assert reply.status_code == COMMENT_MATRIX["reply"][column]
+
+
+def test_a_status_not_shared_is_no_event_for_the_group(world):
+    paper = PaperFactory()
+    ReadingStatusFactory(user=world.member, paper=paper, status=Status.READ)
+    assert any(e.kind == "status" for e in activity.recent(world.organiser, group=world.group_a))
+    Membership.objects.filter(user=world.member).update(shares_reading=False)
+    assert not any(e.kind == "status" for e in activity.recent(world.organiser))
+    assert not any(e.kind == "status" for e in activity.recent(world.other))
+
+
+def test_not_for_me_stays_the_members_own(client, world):
+    paper = PaperFactory()
+    ReadingStatusFactory(user=world.member, paper=paper, status=Status.NOT_FOR_ME)
+    assert not any(e.kind == "status" for e in activity.recent(world.organiser))
+    client.force_login(world.organiser)
+    assertNotContains(client.get(paper.get_absolute_url()), "reader-not_for_me")
