@@ -58,15 +58,15 @@ def group_progress(group, paper_ids):
 
 
 def readers(user, paper):
-    """Return the user's own status of the paper ("" when none) and the statuses of it
+    """Return the user's own status of the paper (None when none) and the statuses of it
     that the user may see of others, as (member's name, status label, status) rows, read
     first ("not for me" stays its member's own). One query."""
     order = {READ: 0, ReadingStatus.Status.READING: 1, ReadingStatus.Status.TO_READ: 2}
     rows = ReadingStatus.objects.shared_with(user).filter(paper=paper).select_related("user")
-    mine, others = "", []
+    mine, others = None, []
     for status in rows:
         if status.user_id == user.pk:
-            mine = status.status
+            mine = status
         elif status.status != ReadingStatus.Status.NOT_FOR_ME:
             others.append(status)
     others.sort(key=lambda s: (order.get(s.status, 9), display_name(s.user)))

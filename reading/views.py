@@ -142,9 +142,10 @@ class PaperDetailView(DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         paper = self.object
-        my_status, readers = progress.readers(user, paper)
+        mine, readers = progress.readers(user, paper)
         return super().get_context_data(
-            my_status=my_status,
+            my_status=mine.status if mine else "",
+            my_status_changed=mine.changed if mine else None,
             readers=readers,
             discussions=paper_discussions(user, paper),
             notes=Note.objects.visible_to(user).filter(paper=paper).for_list(),

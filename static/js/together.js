@@ -44,6 +44,11 @@
             show(other, answer.status);
           }
         });
+        // "since <date>" told of the status before the click.
+        var since = form.parentNode.querySelector(".status-since");
+        if (since) {
+          since.hidden = true;
+        }
         form.classList.remove("is-busy", "is-failed");
       })
       .catch(function () {

@@ -311,7 +311,8 @@ def test_author_edits_organiser_moderates_others_may_not(client, world):
     client.force_login(world.presenter)
     assert client.post(delete).status_code == 404
     client.force_login(world.organiser)
-    client.post(edit, {"body": "Moderated text"})
+    seen = client.get(edit).context["form"]["seen"].value()
+    client.post(edit, {"body": "Moderated text", "seen": seen})
     comment.refresh_from_db()
     assert comment.body == "Moderated text"
     assert comment.history.count() == 2
@@ -504,3 +505,22 @@ def test_not_for_me_stays_the_members_own(client, world):
     assert not any(e.kind == "status" for e in activity.recent(world.organiser))
     client.force_login(world.organiser)
     assertNotContains(client.get(paper.get_absolute_url()), "reader-not_for_me")
+
+
+def test_a_comment_edited_meanwhile_is_not_overwritten_and_the_text_is_kept(client, world):
+    comment = CommentFactory(paper=PaperFactory(), group=world.group_a, author=world.member)
+    url = reverse("notes:comment_edit", args=[comment.pk])
+    client.force_login(world.member)
+    seen = client.get(url).context["form"]["seen"].value()
+    client.force_login(world.organiser)  # the moderator saves first
+    client.post(url, {"body": "Moderated", "seen": seen})
+    client.force_login(world.member)
+    response = client.post(url, {"body": "My longer second thoughts", "seen": seen})
+    assertContains(response, "Someone else changed this comment")
+    assertContains(response, "My longer second thoughts")
+    comment.refresh_from_db()
+    assert comment.body == "Moderated"
+    fresh = client.get(url).context["form"]["seen"].value()
+    client.post(url, {"body": "My longer second thoughts", "seen": fresh})
+    comment.refresh_from_db()
+    assert comment.body == "My longer second thoughts"
