@@ -11,9 +11,24 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator
 from django.db import connections, models, router
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import Comment, Meeting, Note, ReadingGroup
+from papers.identifiers import normalize_arxiv_id
+from papers.models import Paper
+
+from .models import (
+    Comment,
+    Meeting,
+    MeetingSeries,
+    MemberSettings,
+    Note,
+    ReadingGroup,
+    validate_time_zone,
+    zone_of,
+)
+from .models.zones import aware
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
 TAG_LIMIT = 100  # taggit's Tag.name
@@ -239,3 +254,159 @@ class CommentForm(forms.ModelForm):
             if stored is not None and data.get("seen") != stored.isoformat():
                 raise forms.ValidationError(self.conflict_message, code="edit_conflict")
         return data
+
+
+# --- The schedule -------------------------------------------------------------------------
+
+COMMON_ZONES = [
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
+]
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+ZONE_INPUT = forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"})
+
+
+class SeriesForm(forms.ModelForm):
+    class Meta:
+        model = MeetingSeries
+        fields = [
+            "weekday",
+            "start_time",
+            "duration",
+            "time_zone",
+            "first_date",
+            "last_date",
+            "place",
+            "link",
+            "presenter_slots",
+            "handback_days",
+            "active",
+        ]
+        widgets = {
+            "start_time": TIME_INPUT,
+            "first_date": DATE_INPUT,
+            "last_date": DATE_INPUT,
+            "time_zone": ZONE_INPUT,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(check_text)
+
+
+class MeetingTimeForm(forms.Form):
+    """When and where a meeting takes place: a move, or a one-off meeting."""
+
+    day = forms.DateField(label=_("date"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=_("start time"), widget=TIME_INPUT)
+    duration = forms.IntegerField(label=_("duration (minutes)"), min_value=5, max_value=720)
+    time_zone = forms.CharField(
+        label=_("time zone"), max_length=64, widget=ZONE_INPUT, validators=[validate_time_zone]
+    )
+    place = forms.CharField(
+        label=_("room"), max_length=200, required=False, validators=[check_text]
+    )
+    link = forms.URLField(label=_("video-call link"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
+
+    @classmethod
+    def initial_for(cls, meeting):
+        zone = meeting.zone
+        start = timezone.localtime(meeting.starts_at, zone) if meeting.starts_at else None
+        minutes = (
+            int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)
+            if meeting.starts_at and meeting.ends_at
+            else 90
+        )
+        return {
+            "day": start.date() if start else meeting.date,
+            "start_time": start.time() if start else None,
+            "duration": minutes,
+            "time_zone": zone.key,
+            "place": meeting.place,
+            "link": meeting.link,
+        }
+
+    def start(self):
+        data = self.cleaned_data
+        return aware(data["day"], data["start_time"], zone_of(data["time_zone"]))
+
+
+class OneOffForm(MeetingTimeForm):
+    title_zh = forms.CharField(
+        label=_("Chinese title"), max_length=300, required=False, validators=[check_text]
+    )
+    title_en = forms.CharField(
+        label=_("English title"), max_length=300, required=False, validators=[check_text]
+    )
+    presenter_slots = forms.IntegerField(
+        label=_("presenters wanted"), min_value=1, max_value=5, initial=1
+    )
+
+
+class ProposeForm(forms.Form):
+    paper = forms.CharField(
+        label=_("paper"),
+        max_length=300,
+        validators=[check_text],
+        help_text=_("An arXiv ID or link, or the paper's title as the site has it."),
+    )
+
+    def clean_paper(self):
+        text = self.cleaned_data["paper"].strip()
+        arxiv = normalize_arxiv_id(text)
+        exact = Paper.objects.filter(
+            Q(arxiv_id=arxiv) | Q(slug=text) | Q(title_en__iexact=text) | Q(title_zh=text)
+        ).first()
+        if exact is not None:
+            return exact
+        papers = Paper.objects.all()
+        for word in text.split()[:8]:  # every word, in either title
+            papers = papers.filter(Q(title_en__icontains=word) | Q(title_zh__icontains=word))
+        found = list(papers.order_by("title_en")[:6])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            titles = "; ".join(
+                f"{paper.title_en or paper.title_zh}"
+                + (f" ({paper.arxiv_id})" if paper.arxiv_id else "")
+                for paper in found[:5]
+            )
+            raise forms.ValidationError(
+                _(
+                    "Several papers match “%(text)s”: %(titles)s. "
+                    "Give the arXiv ID or the full title."
+                )
+                % {"text": text[:60], "titles": titles + ("…" if len(found) > 5 else "")}
+            )
+        raise forms.ValidationError(
+            _("No paper on the site matches “%(text)s”. Papers are added in the admin.")
+            % {"text": text[:60]}
+        )
+
+
+class MemberSettingsForm(forms.ModelForm):
+    class Meta:
+        model = MemberSettings
+        fields = ["email_language", "reminders", "time_zone"]
+        widgets = {"time_zone": ZONE_INPUT}
+
+    def clean_time_zone(self):
+        value = check_text(self.cleaned_data["time_zone"].strip())
+        if value:
+            validate_time_zone(value)
+        return value

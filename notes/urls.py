@@ -3,7 +3,7 @@ from django.urls import path
 
 from core.pagecache import cached_page
 
-from . import edit_views, feeds, present, together_views, views
+from . import calendars, edit_views, feeds, present, schedule_views, together_views, views
 
 app_name = "notes"
 
@@ -20,6 +20,23 @@ urlpatterns = [
         login_not_required(feeds.ActivityFeed()),
         name="activity_feed",
     ),
+    # Calendar programs subscribe as feed readers do: the token names the member.
+    path(
+        "calendars/<str:token>/meetings.ics",
+        login_not_required(calendars.member_calendar),
+        name="member_calendar",
+    ),
+    path(
+        "calendars/<str:token>/talks.ics",
+        login_not_required(calendars.talks_calendar),
+        name="talks_calendar",
+    ),
+    path(
+        "calendars/<str:token>/groups/<slug:slug>.ics",
+        login_not_required(calendars.group_calendar),
+        name="group_calendar",
+    ),
+    path("settings/", schedule_views.member_settings, name="member_settings"),
     path("feeds/renew/", edit_views.feed_renew, name="feed_renew"),
     path("feeds/off/", edit_views.feed_revoke, name="feed_revoke"),
     path("groups/<slug:slug>/", cached_page(views.group_detail), name="group_detail"),
@@ -37,6 +54,22 @@ urlpatterns = [
         "groups/<slug:group>/meetings/<int:number>/edit/",
         edit_views.meeting_edit,
         name="meeting_edit",
+    ),
+    path("groups/<slug:slug>/schedule/", schedule_views.schedule, name="schedule"),
+    path(
+        "groups/<slug:group>/meetings/<int:number>/calendar.ics",
+        calendars.meeting_ics,
+        name="meeting_ics",
+    ),
+    path(
+        "groups/<slug:group>/meetings/<int:number>/move/",
+        schedule_views.meeting_move,
+        name="meeting_move",
+    ),
+    path(
+        "groups/<slug:group>/meetings/<int:number>/plan/<slug:action>/",
+        schedule_views.meeting_plan,
+        name="meeting_plan",
     ),
     path("notes/", views.MyNotesView.as_view(), name="my_notes"),
     path("notes/new/", edit_views.note_edit, name="note_create"),

@@ -8,7 +8,7 @@ from django.views.generic import ListView
 
 from papers.citations import citation_response
 
-from . import activity, discussion, feeds, progress
+from . import activity, discussion, feeds, progress, scheduling
 from .models import (
     Comment,
     GlossaryTerm,
@@ -18,24 +18,35 @@ from .models import (
     ReadingGroup,
     ReadingList,
     ReadingStatus,
+    SwapRequest,
     Visit,
 )
+from .permissions import may_schedule
+from .schedule_views import own_zone, plan_context
 
 
 def group_detail(request, slug):
     group = get_object_or_404(ReadingGroup, slug=slug)
     if not (request.user.is_superuser or group.memberships.filter(user=request.user).exists()):
         raise Http404
-    meetings = list(group.meetings.select_related("paper").prefetch_related("papers", "presenters"))
-    today = timezone.localdate()
+    scheduling.plan_group(group.pk)
+    meetings = list(group.meetings.for_schedule())
+    now = timezone.now()
+    coming = [m for m in meetings if m.is_coming(now)]
     return render(
         request,
         "notes/readinggroup_detail.html",
         {
             "group": group,
             "memberships": group.memberships.select_related("user"),
-            "upcoming": sorted((m for m in meetings if m.date >= today), key=lambda m: m.date),
-            "past": [m for m in meetings if m.date < today],
+            "upcoming": sorted(coming, key=lambda m: (m.date, m.starts_at or now, m.number)),
+            "past": [m for m in meetings if not m.is_coming(now) and not m.skipped],
+            "swaps": SwapRequest.objects.filter(
+                other=request.user, other_meeting__group=group, status=SwapRequest.Status.PENDING
+            ).select_related("meeting", "other_meeting", "requester"),
+            "organiser": may_schedule(request.user, group.pk),
+            # Times in the reader's own zone when they set one, else each meeting's.
+            "row_zone": own_zone(request.user),
             "reading_lists": group.reading_lists.all(),
             "activity": activity.recent(
                 request.user,
@@ -51,7 +62,7 @@ def group_detail(request, slug):
 def meeting_detail(request, group, number):
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user)
-        .select_related("group", "paper")
+        .select_related("group", "paper", "series")
         .prefetch_related("papers", "presenters", "language_models", "datasets", "sources"),
         group__slug=group,
         number=number,
@@ -73,6 +84,7 @@ def meeting_detail(request, group, number):
             "to_read": to_read,
             "discussed": discussed,
             **_discussion(request.user, Comment.objects.filter(meeting=meeting)),
+            "plan": plan_context(request, meeting),
         },
     )
 

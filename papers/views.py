@@ -1,12 +1,17 @@
 """Pages of the knowledge base alone: model table, family trees, timeline, datasets,
-taxonomy. Pages that show a record with the group's notes live in reading/."""
+taxonomy, adding papers. Pages that show a record with the group's notes live in reading/."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import ListView
 
 from core.context_processors import reading
@@ -14,6 +19,8 @@ from core.language import pick_side
 from core.models import as_read, unknown_last
 
 from . import charts, citations
+from .forms import AddPapersForm
+from .importing import plan as importing
 from .models import Ability, Dataset, EvaluationTask, LanguageModel, Paper
 
 
@@ -196,3 +203,75 @@ def paper_citation(request, slug, export_format):
     """One paper's BibTeX or CSL-JSON."""
     paper = get_object_or_404(Paper, slug=slug)
     return citations.citation_response([paper], export_format, paper.citation_key or paper.slug)
+
+
+def add_papers(request):
+    """Add papers by arXiv ID or link, DOI or BibTeX: a preview first (new, already in the
+    library, or invalid, one row per entry), then the chosen new ones saved together."""
+    form = AddPapersForm(request.POST or None, request.FILES or None)
+    plan, plan_data = None, ""
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            plan = importing.Plan.loads(request.POST.get("plan", ""))
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            messages.error(request, _("This preview is too old or was altered; preview again."))
+            form = AddPapersForm(initial={"entries": request.POST.get("entries", "")})
+        else:
+            chosen = {int(i) for i in request.POST.getlist("chosen") if i.isascii() and i.isdigit()}
+            if not any(plan.candidates[i].is_new for i in chosen if i < len(plan.candidates)):
+                messages.warning(request, _("Choose at least one new paper to add."))
+            else:
+                try:
+                    added = importing.save(plan, request.user, chosen)
+                except importing.Conflict as conflict:
+                    plan = importing.Plan.loads(request.POST["plan"])
+                    messages.error(
+                        request,
+                        _(
+                            "Nothing was added: meanwhile %(entries)s came into the library. "
+                            "Check the preview again."
+                        )
+                        % {"entries": ", ".join(conflict.args[0])},
+                    )
+                else:
+                    request.session["papers_added"] = [paper.pk for paper in added]
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)d paper added to the library.",
+                            "%(count)d papers added to the library.",
+                            len(added),
+                        )
+                        % {"count": len(added)},
+                    )
+                    return redirect("papers:add")
+        form = AddPapersForm(initial={"entries": request.POST.get("entries", "")})
+    elif request.method == "POST" and form.is_valid():
+        plan = importing.build(form.cleaned_data["entries"], form.cleaned_data["bibfile"])
+        for error in plan.errors:
+            messages.error(request, error)
+    if plan is not None:
+        plan_data = plan.dumps()
+        if plan.waited >= 0.5:
+            messages.info(
+                request,
+                _(
+                    "Your request waited %(seconds)s seconds for its turn at arXiv, which "
+                    "allows this site one request every %(interval)s seconds."
+                )
+                % {
+                    "seconds": f"{plan.waited:.1f}",
+                    "interval": f"{settings.ARXIV_MIN_INTERVAL:g}",
+                },
+            )
+    added_pks = request.session.pop("papers_added", []) if request.method == "GET" else []
+    return render(
+        request,
+        "papers/paper_add.html",
+        {
+            "form": form,
+            "plan": plan,
+            "plan_data": plan_data,
+            "added": Paper.objects.filter(pk__in=added_pks).order_by("title_en"),
+        },
+    )

@@ -48,7 +48,8 @@ def home(request):
     if since is not None:
         notes = notes.filter(updated__gt=since)
         papers = papers.filter(created__gt=since)
-    upcoming = list(meetings.filter(date__gte=today).order_by("date", "number")[:2])
+    # Not a skipped week, nor one that ended earlier today.
+    upcoming = list(meetings.held().coming().order_by("date", "starts_at", "number")[:2])
     return render(
         request,
         "home.html",

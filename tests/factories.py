@@ -7,6 +7,7 @@ from notes.models import (
     Comment,
     GlossaryTerm,
     Meeting,
+    MeetingSeries,
     Membership,
     Note,
     ReadingGroup,
@@ -154,3 +155,19 @@ class CommentFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(ReadingGroupFactory)
     paper = factory.SubFactory(PaperFactory)
     body = factory.Sequence(lambda n: f"Comment number {n} on $x^2$")
+
+
+class MeetingSeriesFactory(factory.django.DjangoModelFactory):
+    """Every Wednesday 14:00–15:30 in Shanghai, from 2030-01-02 (a Wednesday)."""
+
+    class Meta:
+        model = MeetingSeries
+
+    group = factory.SubFactory(ReadingGroupFactory)
+    weekday = 2
+    start_time = datetime.time(14, 0)
+    duration = 90
+    time_zone = "Asia/Shanghai"
+    place = "Room 301"
+    link = "https://meet.example.org/llm"
+    first_date = datetime.date(2030, 1, 2)

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notes', '0010_member_visits'),
+        ('notes', '0011_schedule'),
         ('papers', '0008_citation_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
