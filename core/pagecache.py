@@ -5,6 +5,8 @@ Reading pages are read far more often than anything changes, and rendering them
 under a key of the content *generation*, the date, the session, the interface language, the
 reader's bilingual choice and the full path; saving or deleting any record of the
 content apps moves the generation on, so no page is ever served from before a change.
+Records that show only on some members' pages (``affects_pages = False``, such as a
+reading status) move those members' own generations on instead (``bump_members``).
 
 The generation and the pages live in the default cache: with several workers or
 machines it must be a shared one (the file cache by default, memcached or Redis on a
@@ -48,6 +50,33 @@ def generation():
 def bump_generation(**kwargs):
     """Move the content generation on, so that every cached page is stale."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def member_key(user_id):
+    return f"pagecache:member:{user_id}"
+
+
+def member_generation(user_id):
+    """Return the member's own generation: moved on by a change that shows only on some
+    members' pages (a reading status), so that theirs are made afresh and no one else's."""
+    key = member_key(user_id)
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        value = cache.get(key) or uuid.uuid4().hex
+    return value
+
+
+def bump_members(user_ids):
+    """Make the cached pages of these members (only) stale, now and after the commit."""
+    ids = sorted(set(user_ids))
+
+    def bump():
+        cache.set_many({member_key(pk): uuid.uuid4().hex for pk in ids}, timeout=None)
+
+    if ids:
+        bump()
+        transaction.on_commit(bump)
 
 
 def _content_change(sender, **kwargs):
@@ -107,6 +136,7 @@ def page_key(request):
         timezone.localdate().isoformat(),
         request.session.session_key,
         str(request.user.pk),
+        member_generation(request.user.pk),
         get_language() or "",
         reading(request)["reading"],
         request.get_full_path(),

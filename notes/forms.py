@@ -19,6 +19,7 @@ from papers.identifiers import normalize_arxiv_id
 from papers.models import Paper
 
 from .models import (
+    Comment,
     Meeting,
     MeetingSeries,
     MemberSettings,
@@ -202,6 +203,57 @@ class MeetingWriteupForm(WritingForm):
             name: forms.Textarea(attrs={"rows": 18, "class": "markdown-source"})
             for name in ("body_zh", "body_en", "minutes")
         }
+
+
+COMMENT_LIMIT = 20_000  # characters
+
+
+class CommentForm(forms.ModelForm):
+    """A comment, or a reply to one (``parent``, checked by the view to be a top-level
+    comment of the same discussion). Editing, the form carries when the comment was last
+    saved (``seen``): a save over someone else's newer one (the author's and a
+    moderator's) is refused with a message, the text kept as typed."""
+
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    conflict_message = _(
+        "Someone else changed this comment while you were editing. Your text is still "
+        "below: copy what you need, reload the page to see theirs, and merge."
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 4, "class": "markdown-source"})}
+        labels = {"body": _("Your comment")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen"].initial = self.instance.updated.isoformat()
+        body = self.fields["body"]
+        body.validators.append(check_text)
+        limit_length(body, COMMENT_LIMIT)
+        body.help_text = MARKDOWN_HELP % {"limit": f"{COMMENT_LIMIT:,}"}
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError(_("Write something first."))
+        return body
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and "body" in self.changed_data:
+            stored = (
+                Comment.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("updated", flat=True)
+                .first()
+            )
+            if stored is not None and data.get("seen") != stored.isoformat():
+                raise forms.ValidationError(self.conflict_message, code="edit_conflict")
+        return data
 
 
 # --- The schedule -------------------------------------------------------------------------

@@ -18,7 +18,15 @@ object checks, a version from the history, templates). Tests hold the two togeth
 
 from django.db.models import Q
 
-from .models import Meeting, MeetingSeries, Membership, Note, ReadingGroup, ReadingList
+from .models import (
+    Comment,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    Note,
+    ReadingGroup,
+    ReadingList,
+)
 
 
 def organised_group_ids(user):
@@ -85,6 +93,17 @@ def editable_reading_lists(user):
     return ReadingList.objects.filter(group__in=organised_group_ids(user))
 
 
+def editable_comments(user):
+    """Return comments the user may edit or delete: their own, and as organiser those of
+    their group's discussions (moderation). Views look comments up in this and in
+    ``Comment.objects.visible_to(user)`` alike."""
+    if user.is_superuser:
+        return Comment.objects.all()
+    if not user.is_authenticated:
+        return Comment.objects.none()
+    return Comment.objects.filter(Q(author=user) | Q(group__in=organised_group_ids(user)))
+
+
 def editable_series(user):
     """Return the meeting series the user may set: their organised groups'."""
     if user.is_superuser:
@@ -128,6 +147,14 @@ def may_change_meeting(user, meeting):
     )
 
 
+def may_change_comment(user, comment):
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or (comment.author_id is not None and comment.author_id == user.pk):
+        return True
+    return organises(user, comment.group_id)
+
+
 def may_schedule(user, group_id):
     """Whether the user manages the group's schedule (series, slots, assignments)."""
     return user.is_authenticated and (user.is_superuser or organises(user, group_id))
@@ -148,7 +175,10 @@ def may_pick_papers(user, meeting):
 
 
 def may_change(user, obj):
-    """Return whether the user may change the note or meeting (False for anything else)."""
+    """Return whether the user may change the note, meeting or comment (False for anything
+    else)."""
+    if isinstance(obj, Comment):
+        return may_change_comment(user, obj)
     if isinstance(obj, Note):
         return may_change_note(user, obj)
     if isinstance(obj, Meeting):

@@ -7,8 +7,19 @@ from django.views.generic import ListView
 
 from papers.citations import citation_response
 
-from . import feeds, scheduling
-from .models import GlossaryTerm, Meeting, Note, ReadingGroup, ReadingList, SwapRequest
+from . import activity, discussion, feeds, progress, scheduling
+from .models import (
+    Comment,
+    GlossaryTerm,
+    Meeting,
+    Membership,
+    Note,
+    ReadingGroup,
+    ReadingList,
+    ReadingStatus,
+    SwapRequest,
+    Visit,
+)
 from .permissions import may_schedule
 from .schedule_views import own_zone, plan_context
 
@@ -34,6 +45,13 @@ def group_detail(request, slug):
             # Times in the reader's own zone when they set one, else each meeting's.
             "row_zone": own_zone(request.user),
             "reading_lists": group.reading_lists.all(),
+            "activity": activity.recent(
+                request.user,
+                group=group,
+                since=Visit.objects.filter(user=request.user)
+                .values_list("since", flat=True)
+                .first(),
+            ),
         },
     )
 
@@ -46,6 +64,11 @@ def meeting_detail(request, group, number):
         group__slug=group,
         number=number,
     )
+    to_read = _meeting_papers(meeting)
+    discussed = list(meeting.papers.all())
+    statuses = ReadingStatus.objects.statuses_of(request.user, to_read)
+    for paper in [*to_read, *discussed]:
+        paper.my_status = statuses.get(paper.pk, "")
     return render(
         request,
         "notes/meeting_detail.html",
@@ -54,9 +77,24 @@ def meeting_detail(request, group, number):
             "toc": meeting.toc_of("body_zh_html") or meeting.toc_of("body_en_html"),
             "toc_en": meeting.toc_of("body_en_html"),
             "notes": Note.objects.visible_to(request.user).filter(meeting=meeting).for_list(),
+            "progress": progress.group_progress(meeting.group, [p.pk for p in to_read]),
+            "to_read": to_read,
+            "discussed": discussed,
+            **_discussion(request.user, Comment.objects.filter(meeting=meeting)),
             "plan": plan_context(request, meeting),
         },
     )
+
+
+def _meeting_papers(meeting):
+    """The papers to read before the meeting: the one presented, then those discussed."""
+    papers = [meeting.paper] if meeting.paper else []
+    return papers + [p for p in meeting.papers.all() if p.pk != meeting.paper_id]
+
+
+def _discussion(user, comments):
+    threads = discussion.threads(comments.visible_to(user).for_thread(), user)
+    return {"threads": threads, "comment_count": discussion.count(threads)}
 
 
 def note_detail(request, slug):
@@ -70,7 +108,13 @@ def note_detail(request, slug):
         and Meeting.objects.visible_to(request.user).filter(pk=note.meeting_id).exists()
     )
     return render(
-        request, "notes/note_detail.html", {"note": note, "meeting_visible": meeting_visible}
+        request,
+        "notes/note_detail.html",
+        {
+            "note": note,
+            "meeting_visible": meeting_visible,
+            **_discussion(request.user, Comment.objects.filter(note=note)),
+        },
     )
 
 
@@ -102,8 +146,20 @@ def reading_list_detail(request, slug):
         papers = [item.paper for item in items]
         if exported := citation_response(papers, export_format, reading_list.slug):
             return exported
+    items = list(items)
+    statuses = ReadingStatus.objects.statuses_of(request.user, [item.paper for item in items])
+    group_progress = None
+    if reading_list.group_id is not None and (
+        Membership.objects.filter(user=request.user, group_id=reading_list.group_id).exists()
+    ):
+        group_progress = progress.group_progress(
+            reading_list.group, [item.paper_id for item in items]
+        )
+    for item in items:
+        item.my_status = statuses.get(item.paper_id, "")
+        item.read_by = group_progress.read_by(item.paper_id) if group_progress else None
     return render(
         request,
         "notes/readinglist_detail.html",
-        {"reading_list": reading_list, "items": items},
+        {"reading_list": reading_list, "items": items, "progress": group_progress},
     )

@@ -56,27 +56,36 @@ class ModelListView(ListView):
 FAMILIES_PER_PAGE = 10
 
 
-def model_family(request):
-    """Draw the families of models (LLaMA, GPT, BLOOM …) as trees, largest first."""
+def model_family(request, read=None):
+    """Draw the families of models (LLaMA, GPT, BLOOM …) as trees, largest first. ``read``
+    (ids of models, given by the reading pages above this app) marks what the reader's
+    group has read."""
     page = Paginator(charts.Family.all(), FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
+    marked = read or frozenset()
     return render(
         request,
         "papers/model_family.html",
         {
             "page_obj": page,
-            "trees": [(family, charts.family_tree_svg(family)) for family in page],
-            "legend": charts.legend("tree"),
+            "trees": [(family, charts.family_tree_svg(family, read=marked)) for family in page],
+            "legend": charts.legend("tree", read=read is not None),
+            "showing_read": read is not None,
         },
     )
 
 
-def model_timeline(request):
-    """Plot release month against parameter count, open and closed models apart."""
+def model_timeline(request, read=None):
+    """Plot release month against parameter count, open and closed models apart;
+    ``read`` as for model_family."""
     models = LanguageModel.objects.for_list().exclude(released=None).exclude(parameters_b=None)
     return render(
         request,
         "papers/model_timeline.html",
-        {"timeline_svg": charts.timeline_svg(models), "legend": charts.legend("timeline")},
+        {
+            "timeline_svg": charts.timeline_svg(models, read=read or frozenset()),
+            "legend": charts.legend("timeline", read=read is not None),
+            "showing_read": read is not None,
+        },
     )
 
 

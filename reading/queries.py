@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import as_read, unknown_last
-from notes.models import GlossaryTerm, Meeting, Note
+from notes.models import GlossaryTerm, Meeting, Note, ReadingStatus
 from papers.models import Dataset, LanguageModel, Paper
 
 
@@ -38,6 +38,7 @@ def paper_rows(user, papers=None):
     return papers.for_list().annotate(
         note_count=_count(Note.objects.visible_to(user).filter(paper=OuterRef("pk"))),
         meeting_count=_count(Meeting.objects.visible_to(user).about(OuterRef("pk"))),
+        my_status=my_status(user),
     )
 
 
@@ -60,7 +61,8 @@ def _yes(value):
 def paper_list(user, params):
     """Return the paper list's rows (``paper_rows``) filtered and sorted as ``params``
     say, the site's query string or the API's filters alike: topic and org (slugs),
-    year, has_notes and presented (the user's), q (title words or arXiv ID), sort."""
+    year, has_notes and presented (the user's), read (by "me", "group" or "nobody"),
+    q (title words or arXiv ID), sort."""
     papers = paper_rows(user)
     if topic := params.get("topic"):
         papers = papers.filter(tags__slug=topic)
@@ -73,12 +75,51 @@ def paper_list(user, params):
         papers = with_notes_visible_to(papers, user)
     if _yes(params.get("presented")):
         papers = presented_to(papers, user)
+    if read := params.get("read"):
+        papers = read_by(papers, user, read)
     if q := (params.get("q") or "").strip():
         papers = papers.filter(
             Q(title_en__icontains=q) | Q(title_zh__icontains=q) | Q(arxiv_id__icontains=q)
         )
     sort = params.get("sort") or "newest"
     return papers.order_by(*PAPER_SORTS.get(sort, PAPER_SORTS["newest"])[1])
+
+
+def my_status(user, paper="pk"):
+    """Return a subquery of the user's reading status of the paper ("" when none)."""
+    mine = ReadingStatus.objects.of(user).filter(paper=OuterRef(paper)).values("status")[:1]
+    return models.functions.Coalesce(
+        models.Subquery(mine), models.Value(""), output_field=models.CharField()
+    )
+
+
+READ = ReadingStatus.Status.READ
+
+
+def read_by(papers, user, who):
+    """Filter papers by who has read them: "me", "group" (the user or a member who shares
+    their reading with a group of the user's), "nobody" (neither); others: unfiltered."""
+    if who == "me":
+        return papers.filter(
+            Exists(ReadingStatus.objects.of(user).filter(paper=OuterRef("pk"), status=READ))
+        )
+    group_read = Exists(
+        ReadingStatus.objects.shared_with(user).filter(paper=OuterRef("pk"), status=READ)
+    )
+    if who == "group":
+        return papers.filter(group_read)
+    if who == "nobody":
+        return papers.filter(~group_read)
+    return papers
+
+
+def models_read_by_group(user):
+    """Return the ids of the models with a paper that the user or a member sharing with
+    one of the user's groups has read."""
+    read = ReadingStatus.objects.shared_with(user).filter(
+        status=READ, paper__language_models=OuterRef("pk")
+    )
+    return set(LanguageModel.objects.filter(Exists(read)).values_list("pk", flat=True))
 
 
 def with_notes_visible_to(papers, user):

@@ -5,11 +5,22 @@ models, datasets and organisations with their notes, meetings and mentions."""
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from core.context_processors import reading
-from notes.models import Meeting, Mention, Note, ReadingGroup, ReadingListItem, Visit
+from notes import activity, discussion, progress
+from notes.models import (
+    Comment,
+    Meeting,
+    Mention,
+    Note,
+    ReadingGroup,
+    ReadingListItem,
+    Visit,
+)
 from papers import charts, citations
+from papers import views as papers_views
 from papers.citations import citation_response
 from papers.facts import model_facts
 from papers.filters import paper_filter_choices
@@ -50,9 +61,17 @@ def home(request):
             "groups": ReadingGroup.objects.of(user).with_member_counts(),
             "new_notes": notes.order_by("-updated")[:NEW_ITEMS],
             "new_papers": papers.order_by("-created")[:NEW_ITEMS],
+            "activity": activity.recent(user, since=since),
             "today": today,
         },
     )
+
+
+READ_OPTIONS = [
+    ("me", _("read by me")),
+    ("group", _("read by my group")),
+    ("nobody", _("nobody in my group has read")),
+]
 
 
 class PaperListView(ListView):
@@ -81,6 +100,7 @@ class PaperListView(ListView):
             sort_options=[(key, label) for key, (label, _order) in self.sort_options.items()],
             querystring=params.urlencode(),
             filters=self.request.GET,
+            read_options=READ_OPTIONS,
         )
         return context
 
@@ -94,7 +114,12 @@ class PaperDetailView(DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         paper = self.object
+        mine, readers = progress.readers(user, paper)
         return super().get_context_data(
+            my_status=mine.status if mine else "",
+            my_status_changed=mine.changed if mine else None,
+            readers=readers,
+            discussions=paper_discussions(user, paper),
             notes=Note.objects.visible_to(user).filter(paper=paper).for_list(),
             meetings=Meeting.objects.visible_to(user).about(paper).select_related("group", "paper"),
             mentions=Mention.objects.of(paper).visible_to(user).for_list(),
@@ -103,6 +128,25 @@ class PaperDetailView(DetailView):
             bibtex=citations.to_bibtex([paper]),
             **kwargs,
         )
+
+
+def paper_discussions(user, paper):
+    """Return the paper's discussion in each of the user's groups: (group, threads, count)
+    rows. Another group's discussion is never read, not even counted."""
+    groups = list(ReadingGroup.objects.of(user))
+    comments = (
+        Comment.objects.visible_to(user)
+        .filter(paper=paper, group__in=[g.pk for g in groups])
+        .for_thread()
+    )
+    by_group = {g.pk: [] for g in groups}
+    for comment in comments:
+        by_group[comment.group_id].append(comment)
+    found = []
+    for group in groups:
+        threads = discussion.threads(by_group[group.pk], user)
+        found.append((group, threads, discussion.count(threads)))
+    return found
 
 
 class ModelDetailView(DetailView):
@@ -160,3 +204,13 @@ def organization_detail(request, slug):
             "datasets": organization.datasets.all(),
         },
     )
+
+
+def model_family_read(request):
+    """The family trees, marking the models whose papers the member's group has read."""
+    return papers_views.model_family(request, read=queries.models_read_by_group(request.user))
+
+
+def model_timeline_read(request):
+    """The timeline, marking the models whose papers the member's group has read."""
+    return papers_views.model_timeline(request, read=queries.models_read_by_group(request.user))

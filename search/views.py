@@ -1,5 +1,7 @@
 from django.shortcuts import render
 
+from notes.models import ReadingStatus
+
 from .models import Kind
 from .query import search
 
@@ -10,6 +12,19 @@ def results(request):
     outcome = search(
         request.user, query, kind=request.GET.get("kind"), page=request.GET.get("page", 1)
     )
+    # The member's reading status beside each paper found, in one query.
+    papers = [hit for group in outcome.groups for hit in group.hits if hit.kind == Kind.PAPER]
+    statuses = (
+        dict(
+            ReadingStatus.objects.of(request.user)
+            .filter(paper_id__in=[hit.object_id for hit in papers])
+            .values_list("paper_id", "status")
+        )
+        if papers
+        else {}
+    )
+    for hit in papers:
+        hit.status = statuses.get(hit.object_id, "")
     params = request.GET.copy()
     params.pop("page", None)
     return render(

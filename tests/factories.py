@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from notes.models import (
+    Comment,
     GlossaryTerm,
     Meeting,
     MeetingSeries,
@@ -11,6 +12,7 @@ from notes.models import (
     Note,
     ReadingGroup,
     ReadingList,
+    ReadingStatus,
 )
 from papers.models import Dataset, LanguageModel, Organization, Paper, Source
 
@@ -131,6 +133,28 @@ class ReadingListFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"list-{n}")
     title_en = factory.Sequence(lambda n: f"Reading list {n}")
+
+
+class ReadingStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReadingStatus
+
+    user = factory.SubFactory(UserFactory)
+    paper = factory.SubFactory(PaperFactory)
+    status = ReadingStatus.Status.READ
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment on a paper in a group's discussion (pass note= or meeting= with
+    paper=None, group=None for the others)."""
+
+    class Meta:
+        model = Comment
+
+    author = factory.SubFactory(UserFactory)
+    group = factory.SubFactory(ReadingGroupFactory)
+    paper = factory.SubFactory(PaperFactory)
+    body = factory.Sequence(lambda n: f"Comment number {n} on $x^2$")
 
 
 class MeetingSeriesFactory(factory.django.DjangoModelFactory):

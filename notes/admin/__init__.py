@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.pagecache import CachedChangelist
 from notes.models import (
+    Comment,
     FeedKey,
     GlossaryTerm,
     Meeting,
@@ -24,6 +25,7 @@ from notes.models import (
     ReadingGroup,
     ReadingList,
     ReadingListItem,
+    ReadingStatus,
     Reminder,
     SwapRequest,
     Visit,
@@ -82,7 +84,7 @@ class ReadingGroupAdmin(GroupScoped, admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(GroupScoped, admin.ModelAdmin):
-    list_display = ["user", "group", "role", "joined"]
+    list_display = ["user", "group", "role", "shares_reading", "joined"]
     list_select_related = ["user", "group"]
     list_filter = ["role", ("group", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__first_name", "user__last_name", "group__name"]
@@ -401,6 +403,32 @@ class FeedKeyAdmin(MemberRecordAdmin):
 @admin.register(Visit)
 class VisitAdmin(MemberRecordAdmin):
     list_display = fields = readonly_fields = ["user", "seen", "since"]
+
+
+@admin.register(ReadingStatus)
+class ReadingStatusAdmin(MemberRecordAdmin):
+    """A member's statuses are theirs (shared with their groups on the site only)."""
+
+    list_display = fields = readonly_fields = ["user", "paper", "status", "changed"]
+    list_select_related = ["user", "paper"]
+    list_filter = ["status"]
+    search_fields = ["user__username", "paper__title_en", "paper__title_zh"]
+
+
+@admin.register(Comment)
+class CommentAdmin(GroupScoped, SimpleHistoryAdmin):
+    """Organisers moderate their groups' discussions; a superuser sees every comment."""
+
+    list_display = ["__str__", "author", "group", "created", "deleted"]
+    list_select_related = ["author", "group", "paper", "note", "meeting__group"]
+    list_filter = [("group", admin.RelatedOnlyFieldListFilter), "deleted"]
+    search_fields = ["body", "author__username"]
+    date_hierarchy = "created"
+    fields = ["author", "group", "paper", "note", "meeting", "parent", "body", "deleted"]
+    readonly_fields = ["author", "group", "paper", "note", "meeting", "parent"]
+
+    def has_add_permission(self, request, *args):
+        return False  # comments are written on the site, beside what they discuss
 
 
 @admin.register(MemberSettings)

@@ -1,4 +1,5 @@
-"""What the group writes: groups, meetings, notes, the glossary, reading lists, mentions."""
+"""What the group writes: groups, meetings, notes, the glossary, reading lists, mentions,
+reading statuses and comments."""
 
 from .glossary import GlossaryTerm, ReadingList, ReadingListItem
 from .groups import Membership, ReadingGroup, ReadingGroupQuerySet, group_ids_of
@@ -15,11 +16,14 @@ from .schedule import (
     Vote,
     Weekday,
 )
+from .together import Comment, CommentQuerySet, ReadingStatus, ReadingStatusQuerySet
 from .writing import Writing, display_name
 from .zones import validate_time_zone, zone_of
 
 __all__ = [
     "MENTIONABLE",
+    "Comment",
+    "CommentQuerySet",
     "PLAN_WEEKS",
     "MeetingSeries",
     "MemberSettings",
@@ -42,6 +46,8 @@ __all__ = [
     "ReadingGroup",
     "ReadingGroupQuerySet",
     "ReadingList",
+    "ReadingStatus",
+    "ReadingStatusQuerySet",
     "ReadingListItem",
     "TaggedNote",
     "Visit",

@@ -31,7 +31,7 @@ def test_meeting_page_queries_do_not_grow(
         papers.append(PaperFactory())
         notes.append(NoteFactory(meeting=meeting))
     meeting.papers.add(*papers)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(13):
         response = member_client.get(meeting.get_absolute_url())
     assert len(response.context["notes"]) == count
     assertContains(response, "Scaling laws")
@@ -61,8 +61,8 @@ def test_group_page_queries_do_not_grow(member_client, group, django_assert_num_
         meetings.append(meeting)
         members.append(MembershipFactory(group=group).user)
     # + the group's series (planned ahead), the organiser check, swap requests for the
-    # reader, the reader's time zone
-    with django_assert_num_queries(11):
+    # reader, the reader's time zone; what changed (five kinds) and the member's last visit
+    with django_assert_num_queries(17):
         response = member_client.get(group.get_absolute_url())
     assertContains(response, group.name)
     for meeting in meetings:
@@ -105,7 +105,7 @@ def test_reading_list_keeps_its_order(member_client, django_assert_num_queries, 
     papers = [PaperFactory() for _ in range(count)]
     for position, paper in enumerate(reversed(papers), start=1):
         ReadingListItem.objects.create(reading_list=reading_list, paper=paper, position=position)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = member_client.get(reading_list.get_absolute_url())
     assert [item.paper for item in response.context["items"]] == list(reversed(papers))
     assertContains(response, reading_list.title_en)
@@ -164,7 +164,7 @@ def test_note_detail_queries_do_not_grow(
     note.tags.add(*tags)
     # user, note with paper, model and meeting, tags, sources, may the reader see the
     # meeting, the meeting's group (for the link to it)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = member_client.get(note.get_absolute_url())
     assertContains(response, note.title_en)
     assertContains(response, "Chain-of-thought prompting improves reasoning.")

@@ -16,8 +16,9 @@ def test_search_results_page_makes_a_constant_number_of_queries(
     member_client, django_assert_num_queries, n
 ):
     PaperFactory.create_batch(n, summary_en="Reasoning with tools.")
-    # user, each kind's count and first results (one query), their documents
-    with django_assert_num_queries(3):
+    # user, each kind's count and first results (one query), their documents, the
+    # member's reading statuses of the papers found
+    with django_assert_num_queries(4):
         response = member_client.get(reverse("search:results"), {"q": "tools"})
     assertContains(response, "<mark>tools</mark>", count=n)
 
@@ -27,8 +28,9 @@ def test_search_results_page_of_one_kind_makes_a_constant_number_of_queries(
     member_client, django_assert_num_queries, n
 ):
     PaperFactory.create_batch(n, summary_en="Reasoning with tools.")
-    # user, counts per kind with the page's ranked ids (one query), their documents
-    with django_assert_num_queries(3):
+    # user, counts per kind with the page's ranked ids (one query), their documents,
+    # the member's reading statuses of the papers found
+    with django_assert_num_queries(4):
         response = member_client.get(reverse("search:results"), {"q": "tools", "kind": "papers"})
     assertContains(response, 'class="search-hit"', count=n)
 
