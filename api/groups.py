@@ -16,7 +16,15 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from notes.forms import MeetingWriteupForm, NoteForm
-from notes.models import Meeting, MeetingSeries, Membership, Note, ReadingGroup
+from notes.models import (
+    Comment,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    Note,
+    ReadingGroup,
+    ReadingStatus,
+)
 from notes.permissions import editable_notes, may_change_meeting
 from papers.models import LanguageModel, Paper
 from search.query import search as run_search
@@ -385,6 +393,8 @@ GUARDED = {
     "series": lambda user: MeetingSeries.objects.filter(
         group__in=ReadingGroup.objects.visible_to(user)
     ),
+    "comments": lambda user: Comment.objects.visible_to(user).live(),
+    "reading-status": lambda user: ReadingStatus.objects.shared_with(user),
 }
 
 

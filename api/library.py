@@ -7,19 +7,27 @@ from typing import Literal
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
-from pydantic import Field
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import ConfigDict, Field
 
 from notes.models import GlossaryTerm, ReadingList, ReadingListItem
 from papers.charts import Family
 from papers.citations import citation_response
+from papers.forms import MAX_PASTE_CHARS, AddPapersForm
+from papers.importing import plan as importing
 from papers.models import Ability, Dataset, EvaluationTask, LanguageModel, Organization
 from reading import queries
 
 from . import schemas
+from .auth import require_write
 from .paging import PageQuery, paginate
 
 router = Router(tags=["library"])
+# Registered before ``router``: /papers/add must not be read as the paper "add" (a slug
+# the importer never gives).
+adding = Router(tags=["library"])
 
 CITED = {
     200: schemas.page_of(schemas.PaperOut),
@@ -224,3 +232,104 @@ def get_reading_list(request, slug: str, format: Format = "json"):
     )
     papers = [item.paper for item in reading_list.items.all()]
     return _cited(papers, format, reading_list.slug) or reading_list
+
+
+# --- Adding papers ----------------------------------------------------------------------
+
+
+class ImportIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    entries: str = Field(
+        max_length=MAX_PASTE_CHARS,
+        description="arXiv IDs or links, DOIs (one per line or space apart), or BibTeX.",
+    )
+    dry_run: bool = Field(False, description="Only preview: look the entries up, add nothing.")
+
+
+class CandidateOut(Schema):
+    index: int
+    entry: str
+    kind: str = Field(description="arxiv, doi, bibtex, or empty when not recognised.")
+    status: str = Field(description="new, existing, invalid or repeat.")
+    reason: str
+    title: str
+    authors: list[str]
+    year: int | None
+    arxiv_id: str
+    doi: str
+    existing: str | None = Field(description="The slug of the paper already in the library.")
+    changes: list[list[str]] = Field(
+        description="For a paper already in the library: [field, in the library, found]."
+    )
+
+
+class ImportOut(Schema):
+    dry_run: bool
+    errors: list[str]
+    waited: float = Field(description="Seconds spent waiting for arXiv's turn.")
+    candidates: list[CandidateOut]
+    added: list[schemas.PaperOut]
+
+
+def _candidate(index, candidate):
+    record = candidate.record
+    return {
+        "index": index,
+        "entry": candidate.entry,
+        "kind": candidate.kind,
+        "status": candidate.status,
+        "reason": str(candidate.reason or ""),
+        "title": record.title if record else "",
+        "authors": list(record.authors) if record else [],
+        "year": record.year if record else None,
+        "arxiv_id": record.arxiv_id if record else "",
+        "doi": record.doi if record else "",
+        "existing": candidate.existing.slug if candidate.existing else None,
+        "changes": [[str(label), str(old), str(new)] for label, old, new in candidate.changes],
+    }
+
+
+@adding.post(
+    "/papers/add",
+    response={
+        200: ImportOut,
+        201: ImportOut,
+        403: schemas.Error,
+        409: schemas.Error,
+        413: schemas.Error,
+        422: schemas.ValidationErrors,
+    },
+    summary="Add papers by arXiv ID, DOI or BibTeX",
+)
+def import_papers(request, payload: ImportIn):
+    """Look the entries up (arXiv, doi.org, or the BibTeX itself) as the site's "Add
+    papers" page does, and add the new ones in one transaction (201). With
+    ``dry_run`` only the preview is answered (200): what is new, already in the library
+    (with what would differ), repeated or invalid, and why."""
+    require_write(request)
+    form = AddPapersForm({"entries": payload.entries})
+    if not form.is_valid():
+        from .groups import ValidationFailed, _field_errors
+
+        raise ValidationFailed(_field_errors(form))
+    plan = importing.build(form.cleaned_data["entries"])
+    answer = {
+        "dry_run": payload.dry_run,
+        "errors": [str(error) for error in plan.errors],
+        "waited": plan.waited,
+        "candidates": [_candidate(i, c) for i, c in enumerate(plan.candidates)],
+        "added": [],
+    }
+    if payload.dry_run or not plan.new:
+        return Status(200, answer)
+    try:
+        added = importing.save(plan, request.user)
+    except importing.Conflict as conflict:
+        raise HttpError(
+            409,
+            _("Nothing was added: meanwhile %(entries)s came into the library.")
+            % {"entries": ", ".join(conflict.args[0])},
+        ) from conflict
+    answer["added"] = list(queries.paper_rows(request.user).filter(pk__in=[p.pk for p in added]))
+    return Status(201, answer)

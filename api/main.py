@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from . import groups, library
+from . import groups, library, together
 from .auth import AUTH, TokenAuth
 from .limits import TokenRateThrottle
 from .paging import conditional
@@ -75,8 +75,10 @@ api = ReadingGroupAPI(
     throttle=[TokenRateThrottle()],
     docs_decorator=members_only,
 )
+api.add_router("", library.adding)
 api.add_router("", library.router)
 api.add_router("", groups.router)
+api.add_router("", together.router)
 
 
 @api.exception_handler(groups.ValidationFailed)

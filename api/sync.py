@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from notes.models import (
+    Comment,
     GlossaryTerm,
     Meeting,
     MeetingSeries,
@@ -20,6 +21,7 @@ from notes.models import (
     ReadingGroup,
     ReadingList,
     ReadingListItem,
+    ReadingStatus,
     TaggedNote,
 )
 from papers.models import (
@@ -51,6 +53,8 @@ KINDS = {
     "meetings": Meeting,
     "series": MeetingSeries,
     "notes": Note,
+    "comments": Comment,
+    "reading-status": ReadingStatus,
 }
 KIND_OF = {model: kind for kind, model in KINDS.items()}
 # Rows that belong to a synced record: changing them changes it.

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from .models import Comment, Meeting, Note
-from .permissions import organised_group_ids
+from .permissions import editable_comments, organised_group_ids
 
 
 @dataclass
@@ -74,3 +74,19 @@ def add_comment(user, subject, body, group=None, parent=None):
         comment.paper = subject
     comment.save()
     return comment
+
+
+def same_discussion(subject, group=None):
+    """Return the comments of the discussion of the note or meeting, or of the paper in
+    the group: a reply must answer one of these."""
+    if isinstance(subject, Note):
+        return Comment.objects.filter(note=subject)
+    if isinstance(subject, Meeting):
+        return Comment.objects.filter(meeting=subject)
+    return Comment.objects.filter(paper=subject, group=group)
+
+
+def changeable(user):
+    """Return the comments (not deleted) the user may both read and change."""
+    visible = Comment.objects.visible_to(user).live().values("pk")
+    return editable_comments(user).filter(pk__in=visible)

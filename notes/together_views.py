@@ -11,13 +11,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import pagecache
 from papers.models import Paper
 
 from . import discussion
 from .forms import CommentForm
-from .models import Comment, Meeting, Membership, Note, ReadingGroup, ReadingStatus
-from .permissions import editable_comments
+from .models import Meeting, Membership, Note, ReadingGroup, ReadingStatus
 
 Status = ReadingStatus.Status
 
@@ -48,16 +46,7 @@ def status_set(request, pk):
             return JsonResponse({"error": _("Unknown reading status.")}, status=400)
         messages.error(request, _("Unknown reading status."))
         return redirect(_back(request, paper.get_absolute_url()))
-    user = request.user
-    if value:
-        ReadingStatus.objects.update_or_create(
-            user=user, paper=paper, defaults={"status": value, "changed": timezone.now()}
-        )
-    else:
-        for status in ReadingStatus.objects.filter(user=user, paper=paper):
-            status.delete()  # one by one: each deletion is kept in the history
-    # Only the pages that show this member's statuses are made afresh.
-    pagecache.bump_members(ReadingStatus.members_to_refresh(user))
+    ReadingStatus.set(request.user, paper, value)
     if _wants_json(request):
         label = Status(value).label if value else ""
         return JsonResponse({"status": value, "label": str(label)})
@@ -126,19 +115,11 @@ def sharing_set(request, slug):
 # --- Comments -----------------------------------------------------------------------------
 
 
-def _same_discussion(subject, group):
-    if isinstance(subject, Note):
-        return Comment.objects.filter(note=subject)
-    if isinstance(subject, Meeting):
-        return Comment.objects.filter(meeting=subject)
-    return Comment.objects.filter(paper=subject, group=group)
-
-
 def _post_comment(request, subject, fallback, group=None):
     form = CommentForm(request.POST)
     parent = None
     if form.is_valid() and (parent_pk := form.cleaned_data.get("parent")):
-        parent = _same_discussion(subject, group).live().filter(pk=parent_pk).first()
+        parent = discussion.same_discussion(subject, group).live().filter(pk=parent_pk).first()
         if parent is None:
             form.add_error(None, _("The comment you answer is no longer there."))
     if not form.is_valid():
@@ -180,11 +161,8 @@ def comment_on_meeting(request, group, number):
 
 def _own_comment(request, pk):
     """Return the comment if the user may both read and change it, else 404."""
-    user = request.user
-    visible = Comment.objects.visible_to(user).live().values("pk")
     comment = (
-        editable_comments(user)
-        .filter(pk__in=visible)
+        discussion.changeable(request.user)
         .select_related("paper", "note", "meeting__group")
         .filter(pk=pk)
         .first()

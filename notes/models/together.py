@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import pagecache
 from core.models import RenderedMarkdown, TimeStamped
 from papers.models import Paper
 
@@ -93,6 +94,19 @@ class ReadingStatus(PersonalRecord):
 
     def get_absolute_url(self):
         return reverse("notes:my_reading")
+
+    @classmethod
+    def set(cls, user, paper, value):
+        """Set the user's status of the paper (an empty value clears it); refresh the
+        pages that show it (the user's, and those of the members they share with)."""
+        if value:
+            cls.objects.update_or_create(
+                user=user, paper=paper, defaults={"status": value, "changed": timezone.now()}
+            )
+        else:
+            for status in cls.objects.filter(user=user, paper=paper):
+                status.delete()  # one by one: each deletion is kept in the history
+        pagecache.bump_members(cls.members_to_refresh(user))
 
     @staticmethod
     def members_to_refresh(user):

@@ -35,6 +35,11 @@ def api_as(client, token_for):
                 f"/api/v1{path}", data, content_type="application/json", **self.headers, **extra
             )
 
+        def put(self, path, data=None, **extra):
+            return client.put(
+                f"/api/v1{path}", data, content_type="application/json", **self.headers, **extra
+            )
+
         def delete(self, path, **extra):
             return client.delete(f"/api/v1{path}", **self.headers, **extra)
 

@@ -1,0 +1,285 @@
+"""Reading together through the API: reading statuses (one's own, and those shared with
+one's groups) and comments on papers, notes and meetings. Through the same code as the
+pages: ``ReadingStatus.set`` and ``shared_with``, ``Comment.objects.visible_to``,
+``notes.discussion`` (``add_comment``, ``same_discussion``, ``changeable``) and
+``notes.forms.CommentForm``."""
+
+import datetime
+from typing import Literal
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import ConfigDict, Field
+
+from notes import discussion
+from notes.forms import COMMENT_LIMIT, CommentForm
+from notes.models import Comment, Meeting, Note, ReadingGroup, ReadingStatus
+from papers.models import Paper
+
+from . import schemas
+from .auth import require_write
+from .groups import WRITE_ERRORS, ValidationFailed, _based_on, _field_errors, _is_conflict
+from .paging import PageQuery, paginate
+
+router = Router(tags=["reading together"])
+
+StatusValue = Literal["to_read", "reading", "read", "not_for_me"]
+
+
+class ReadingStatusOut(Schema):
+    paper: str
+    member: str
+    status: str
+    changed: datetime.datetime
+
+    @staticmethod
+    def resolve_paper(obj):
+        return obj.paper.slug
+
+    @staticmethod
+    def resolve_member(obj):
+        return obj.user.get_username()
+
+
+class ReadingStatusIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    status: StatusValue | Literal[""] = Field(description="Empty clears the status.")
+
+
+class StatusFilters(Schema):
+    mine: bool = Field(False, description="Only the caller's own statuses.")
+    paper: str | None = Field(None, description="A paper's slug.")
+    status: StatusValue | None = None
+
+
+@router.get(
+    "/reading-status",
+    response=schemas.page_of(ReadingStatusOut),
+    summary="List reading statuses",
+)
+def list_statuses(request, filters: Query[StatusFilters], paging: PageQuery):
+    """The caller's reading statuses and those their groups' members share with them."""
+    statuses = ReadingStatus.objects.shared_with(request.user).select_related("user", "paper")
+    if filters.mine:
+        statuses = statuses.filter(user=request.user)
+    if filters.paper:
+        statuses = statuses.filter(paper__slug=filters.paper)
+    if filters.status:
+        statuses = statuses.filter(status=filters.status)
+    return paginate(request, statuses.order_by("-changed", "-id"), paging, "reading-status")
+
+
+@router.put(
+    "/papers/{slug}/status",
+    response={200: ReadingStatusIn, **WRITE_ERRORS},
+    summary="Set my reading status of a paper",
+)
+def set_status(request, slug: str, payload: ReadingStatusIn):
+    """Set (or with "" clear) the caller's reading status of the paper, as the paper
+    page's buttons do."""
+    require_write(request)
+    paper = get_object_or_404(Paper, slug=slug)
+    with transaction.atomic():
+        ReadingStatus.set(request.user, paper, payload.status)
+    return Status(200, {"status": payload.status})
+
+
+# --- Comments ---------------------------------------------------------------------------
+
+
+class CommentOut(Schema):
+    id: int
+    author: str | None
+    group: str | None
+    paper: str | None
+    note: str | None
+    meeting: int | None
+    parent: int | None
+    body: str
+    deleted: bool
+    revision: int = Field(description="When it was last saved (µs): send it to edit it.")
+    created: datetime.datetime
+    updated: datetime.datetime
+    page: str
+
+    @staticmethod
+    def resolve_revision(obj):
+        return comment_revision(obj)
+
+    @staticmethod
+    def resolve_author(obj):
+        return obj.author.get_username() if obj.author_id else None
+
+    @staticmethod
+    def resolve_group(obj):
+        return obj.group.slug if obj.group_id else None
+
+    @staticmethod
+    def resolve_paper(obj):
+        return obj.paper.slug if obj.paper_id else None
+
+    @staticmethod
+    def resolve_note(obj):
+        return obj.note.slug if obj.note_id else None
+
+    @staticmethod
+    def resolve_meeting(obj):
+        return obj.meeting_id
+
+    @staticmethod
+    def resolve_parent(obj):
+        return obj.parent_id
+
+    @staticmethod
+    def resolve_body(obj):
+        return "" if obj.deleted else obj.body
+
+    @staticmethod
+    def resolve_deleted(obj):
+        return obj.deleted is not None
+
+    @staticmethod
+    def resolve_page(obj):
+        return obj.get_absolute_url()
+
+
+class CommentFilters(Schema):
+    paper: str | None = Field(None, description="A paper's slug (its discussions).")
+    group: str | None = Field(None, description="A group's slug.")
+    note: str | None = Field(None, description="A note's slug.")
+    meeting: int | None = Field(None, ge=1, le=2**62)
+
+
+@router.get("/comments", response=schemas.page_of(CommentOut), summary="List comments")
+def list_comments(request, filters: Query[CommentFilters], paging: PageQuery):
+    """The comments the caller may read (not deleted ones), oldest first as a thread
+    reads; each names the comment it replies to."""
+    comments = Comment.objects.visible_to(request.user).live().for_list()
+    lookups = {
+        "paper__slug": filters.paper,
+        "group__slug": filters.group,
+        "note__slug": filters.note,
+        "meeting": filters.meeting,
+    }
+    comments = comments.filter(**{k: v for k, v in lookups.items() if v is not None})
+    return paginate(request, comments.order_by("created", "id"), paging, "comments")
+
+
+class CommentIn(Schema):
+    """A comment on one thing: a paper (in one of the caller's groups), a note or a
+    meeting; ``parent`` answers a comment of the same discussion."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(max_length=COMMENT_LIMIT)
+    paper: str | None = None
+    group: str | None = Field(None, description="With paper: the group's discussion.")
+    note: str | None = None
+    meeting: int | None = Field(None, ge=1, le=2**62)
+    parent: int | None = Field(None, ge=1, le=2**62)
+
+
+class CommentEdit(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(max_length=COMMENT_LIMIT)
+    revision: int | None = Field(
+        None, ge=0, description="The comment's revision as read (or send If-Match)."
+    )
+
+
+def comment_revision(comment):
+    """A comment's version: when it was last saved, in microseconds (the stale-save check
+    of CommentForm compares that time)."""
+    return int(comment.updated.timestamp() * 1_000_000)
+
+
+def _subject(user, payload):
+    """Return (subject, group) the comment is about, as the pages look them up (404 for
+    what the caller may not read)."""
+    given = [name for name in ("paper", "note", "meeting") if getattr(payload, name) is not None]
+    if len(given) != 1:
+        raise ValidationFailed(
+            [
+                {
+                    "loc": ["body"],
+                    "msg": _("Comment on one thing: a paper (with a group), a note or a meeting."),
+                    "type": "invalid",
+                }
+            ]
+        )
+    if payload.note is not None:
+        return get_object_or_404(Note.objects.visible_to(user), slug=payload.note), None
+    if payload.meeting is not None:
+        return get_object_or_404(Meeting.objects.visible_to(user), pk=payload.meeting), None
+    paper = get_object_or_404(Paper, slug=payload.paper)
+    groups = ReadingGroup.objects.of(user)
+    if payload.group is None and groups.count() == 1:
+        return paper, groups.get()
+    return paper, get_object_or_404(groups, slug=payload.group or "")
+
+
+def _comments(user):
+    return Comment.objects.visible_to(user).for_list()
+
+
+@router.post("/comments", response={201: CommentOut, **WRITE_ERRORS}, summary="Write a comment")
+def create_comment(request, payload: CommentIn):
+    require_write(request)
+    subject, group = _subject(request.user, payload)
+    form = CommentForm({"body": payload.body, "parent": payload.parent or ""})
+    parent = None
+    if form.is_valid() and payload.parent:
+        parent = discussion.same_discussion(subject, group).live().filter(pk=payload.parent).first()
+        if parent is None:
+            form.add_error(None, _("The comment you answer is no longer there."))
+    if not form.is_valid():
+        raise ValidationFailed(_field_errors(form))
+    comment = discussion.add_comment(
+        request.user, subject, form.cleaned_data["body"], group=group, parent=parent
+    )
+    return Status(201, _comments(request.user).get(pk=comment.pk))
+
+
+@router.patch(
+    "/comments/{comment_id}",
+    response={200: CommentOut, **WRITE_ERRORS},
+    summary="Edit a comment",
+)
+def edit_comment(request, comment_id: int, payload: CommentEdit):
+    """The comment's author, and the organisers of its group, may edit it (404 for others)."""
+    require_write(request)
+    with transaction.atomic():
+        comment = get_object_or_404(discussion.changeable(request.user), pk=comment_id)
+        based_on = _based_on(request, comment, payload)
+        # CommentForm compares the time it was opened at with the stored one, locked.
+        seen = comment.updated.isoformat() if based_on == comment_revision(comment) else ""
+        form = CommentForm({"body": payload.body, "seen": seen}, instance=comment)
+        if not form.is_valid():
+            if _is_conflict(form) or not seen:
+                raise HttpError(
+                    412,
+                    _(
+                        "Someone else changed this comment since you read it. Nothing was "
+                        "changed: read it again, merge, and send your edit."
+                    ),
+                )
+            raise ValidationFailed(_field_errors(form))
+        form.save()
+    return Status(200, _comments(request.user).get(pk=comment_id))
+
+
+@router.delete(
+    "/comments/{comment_id}",
+    response={204: None, 403: schemas.Error, 404: schemas.Error},
+    summary="Delete a comment",
+)
+def delete_comment(request, comment_id: int):
+    require_write(request)
+    comment = get_object_or_404(discussion.changeable(request.user), pk=comment_id)
+    comment.soft_delete()
+    return Status(204, None)

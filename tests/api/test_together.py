@@ -1,0 +1,163 @@
+"""Reading status, comments and adding papers through the API, under the pages' rules."""
+
+import pytest
+
+from api.models import ApiToken
+from notes.models import Comment, Membership, ReadingStatus
+from papers.models import Paper
+from tests.factories import PaperFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_set_and_clear_my_reading_status(api_as, world):
+    paper = PaperFactory()
+    caller = api_as(world.member)
+    response = caller.put(f"/papers/{paper.slug}/status", {"status": "read"})
+    assert (response.status_code, response.json()) == (200, {"status": "read"})
+    assert ReadingStatus.objects.get(user=world.member, paper=paper).status == "read"
+    mine = caller.get("/reading-status?mine=true").json()["items"]
+    assert [(s["paper"], s["status"]) for s in mine] == [(paper.slug, "read")]
+    # A member of the same group sees it (reading is shared by default); another group not.
+    shared = api_as(world.organiser).get(f"/reading-status?paper={paper.slug}").json()
+    assert [s["member"] for s in shared["items"]] == [world.member.username]
+    assert api_as(world.other).get(f"/reading-status?paper={paper.slug}").json()["items"] == []
+    assert caller.put(f"/papers/{paper.slug}/status", {"status": ""}).status_code == 200
+    assert not ReadingStatus.objects.filter(user=world.member).exists()
+
+
+def test_bad_status_and_read_only_token(api_as, world):
+    paper = PaperFactory()
+    bad = api_as(world.member).put(f"/papers/{paper.slug}/status", {"status": "skimmed"})
+    assert bad.status_code == 422
+    reader = api_as(world.member, ApiToken.Scope.READ)
+    assert reader.put(f"/papers/{paper.slug}/status", {"status": "read"}).status_code == 403
+    assert api_as(world.member).put("/papers/nope/status", {"status": "read"}).status_code == 404
+
+
+def test_a_member_who_does_not_share_is_not_seen(api_as, world):
+    paper = PaperFactory()
+    Membership.objects.filter(user=world.member).update(shares_reading=False)
+    api_as(world.member).put(f"/papers/{paper.slug}/status", {"status": "reading"})
+    assert api_as(world.organiser).get("/reading-status").json()["items"] == []
+
+
+def test_comment_on_a_paper_in_my_group_and_reply(api_as, world):
+    paper = PaperFactory()
+    caller = api_as(world.member)
+    made = caller.post("/comments", {"paper": paper.slug, "body": "Worth a *meeting*?"})
+    assert made.status_code == 201
+    comment = made.json()
+    assert (comment["group"], comment["paper"], comment["author"]) == (
+        world.group_a.slug,
+        paper.slug,
+        world.member.username,
+    )
+    reply = api_as(world.organiser).post(
+        "/comments",
+        {"paper": paper.slug, "group": world.group_a.slug, "body": "Yes", "parent": comment["id"]},
+    )
+    assert reply.status_code == 201 and reply.json()["parent"] == comment["id"]
+    # Another group's member sees neither, and cannot answer into that discussion.
+    assert api_as(world.other).get(f"/comments?paper={paper.slug}").json()["items"] == []
+    sneaky = api_as(world.other).post(
+        "/comments", {"paper": paper.slug, "body": "Hi", "parent": comment["id"]}
+    )
+    assert sneaky.status_code == 422
+    listed = caller.get(f"/comments?paper={paper.slug}").json()["items"]
+    assert [c["body"] for c in listed] == ["Worth a *meeting*?", "Yes"]
+
+
+def test_comment_rules_follow_the_site(api_as, world):
+    on_private = api_as(world.organiser).post(
+        "/comments", {"note": world.private.slug, "body": "Peek"}
+    )
+    assert on_private.status_code == 404
+    on_meeting = api_as(world.other).post("/comments", {"meeting": world.meeting.pk, "body": "x"})
+    assert on_meeting.status_code == 404
+    two_things = api_as(world.member).post(
+        "/comments", {"note": world.shared.slug, "meeting": world.meeting.pk, "body": "x"}
+    )
+    assert two_things.status_code == 422
+    empty = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": "  "})
+    assert empty.status_code == 422
+    assert empty.json()["detail"][0]["loc"] == ["body", "body"]
+    assert not Comment.objects.exists()
+
+
+def test_edit_and_delete_a_comment(api_as, world):
+    made = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": "First"})
+    pk, revision = made.json()["id"], made.json()["revision"]
+    taken = api_as(world.presenter).patch(f"/comments/{pk}", {"body": "Mine", "revision": revision})
+    assert taken.status_code == 404
+    edited = api_as(world.organiser).patch(
+        f"/comments/{pk}", {"body": "Moderated", "revision": revision}
+    )
+    assert (edited.status_code, edited.json()["body"]) == (200, "Moderated")
+    stale = api_as(world.member).patch(f"/comments/{pk}", {"body": "Mine", "revision": revision})
+    assert stale.status_code == 412
+    unversioned = api_as(world.member).patch(f"/comments/{pk}", {"body": "Mine"})
+    assert unversioned.status_code == 428
+    fresh = api_as(world.member).patch(
+        f"/comments/{pk}",
+        {"body": "Mine again"},
+        HTTP_IF_MATCH=f'"comment-{pk}-{edited.json()["revision"]}"',
+    )
+    assert (fresh.status_code, fresh.json()["body"]) == (200, "Mine again")
+    assert api_as(world.member).delete(f"/comments/{pk}").status_code == 204
+    assert Comment.objects.get(pk=pk).deleted is not None
+    assert api_as(world.member).get("/comments").json()["items"] == []
+
+
+def test_sync_reports_comments_and_statuses(api_as, world):
+    from api.models import LibraryVersion
+
+    version = LibraryVersion.current()
+    paper = PaperFactory()
+    caller = api_as(world.member)
+    caller.put(f"/papers/{paper.slug}/status", {"status": "to_read"})
+    made = caller.post("/comments", {"note": world.shared.slug, "body": "Hello"}).json()
+    answer = caller.get(f"/sync?since={version}").json()
+    assert answer["changed"]["comments"] == [str(made["id"])]
+    assert len(answer["changed"]["reading-status"]) == 1
+    other = api_as(world.other).get(f"/sync?since={version}").json()
+    assert "comments" not in other["changed"] and "reading-status" not in other["changed"]
+
+
+def test_add_papers_with_a_dry_run_first(api_as, world, recorded_services):
+    existing = PaperFactory(arxiv_id="1706.03762", title_en="Attention Is All You Need")
+    caller = api_as(world.member)
+    entries = "2303.18223v15\n1706.03762\nnonsense"
+    preview = caller.post("/papers/add", {"entries": entries, "dry_run": True})
+    assert preview.status_code == 200
+    rows = preview.json()["candidates"]
+    assert [(r["entry"], r["status"]) for r in rows] == [
+        ("2303.18223v15", "new"),
+        ("1706.03762", "existing"),
+        ("nonsense", "invalid"),
+    ]
+    assert rows[0]["title"] == "A Survey of Large Language Models"
+    assert rows[1]["existing"] == existing.slug
+    assert not Paper.objects.filter(arxiv_id="2303.18223").exists()
+    added = caller.post("/papers/add", {"entries": entries})
+    assert added.status_code == 201
+    assert [p["arxiv_id"] for p in added.json()["added"]] == ["2303.18223"]
+    assert Paper.objects.get(arxiv_id="2303.18223").added_by == world.member
+    again = caller.post("/papers/add", {"entries": "2303.18223"})
+    assert (again.status_code, again.json()["added"]) == (200, [])
+    assert again.json()["candidates"][0]["status"] == "existing"
+
+
+def test_add_papers_refuses_bad_input_and_read_only_tokens(api_as, world, recorded_services):
+    caller = api_as(world.member)
+    assert caller.post("/papers/add", {"entries": "   "}).status_code == 422
+    assert caller.post("/papers/add", {"entries": 5}).status_code == 422
+    reader = api_as(world.member, ApiToken.Scope.READ)
+    assert reader.post("/papers/add", {"entries": "2303.18223"}).status_code == 403
+    bibtex = (
+        "@article{vaswani2017, title={Attention Is All You Need}, "
+        "author={Vaswani, A.}, year={2017}}"
+    )
+    made = caller.post("/papers/add", {"entries": bibtex})
+    assert made.status_code == 201
+    assert made.json()["added"][0]["title_en"] == "Attention Is All You Need"
