@@ -50,6 +50,16 @@ def make_meetings(n, world):
         meeting.papers.add(PaperFactory())
 
 
+def make_coming_meetings(n, world):
+    import datetime
+
+    for number in range(n):
+        meeting = MeetingFactory(
+            group=world.group_a, number=200 + number, date=datetime.date(2099, 1, 1 + number)
+        )
+        meeting.presenters.add(world.presenter)
+
+
 def make_notes(n, world):
     for _ in range(n):
         NoteFactory(author=world.member, group=world.group_a, paper=PaperFactory()).tags.add("x")
@@ -58,6 +68,22 @@ def make_notes(n, world):
 def make_lists(n, world):
     for _ in range(n):
         ReadingListFactory(group=world.group_a)
+
+
+def make_comments(n, world):
+    from notes import discussion
+
+    for _ in range(n):
+        discussion.add_comment(world.member, PaperFactory(), "A comment", group=world.group_a)
+        discussion.add_comment(world.organiser, world.meeting, "On the meeting")
+
+
+def make_statuses(n, world):
+    from notes.models import ReadingStatus
+
+    for _ in range(n):
+        ReadingStatus.set(world.member, PaperFactory(), "read")
+        ReadingStatus.set(world.organiser, PaperFactory(), "reading")
 
 
 # path, maker, queries: token (1) + version (1) + count + page + prefetches + last change (1)
@@ -70,6 +96,9 @@ LISTS = [
     ("/notes", make_notes, 6),
     ("/reading-lists", make_lists, 5),
     ("/organizations", lambda n, w: [OrganizationFactory() for _ in range(n)], 5),
+    ("/comments", make_comments, 5),
+    ("/reading-status", make_statuses, 5),
+    ("/meetings?when=upcoming", make_coming_meetings, 7),
 ]
 
 
