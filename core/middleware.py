@@ -59,6 +59,13 @@ def _unsaved_text(request):
             hidden.extend((name, value) for value in values)
     if not shown:
         return None
+    # Each language's texts together, under one heading (a title line, then its body).
+    order = {"zh-Hans": 0, "en": 1, "": 2}
+    shown.sort(key=lambda field: order[field["lang"]])
+    for previous, field in zip([None, *shown], shown, strict=False):
+        field["heading"] = (
+            field["language"] if not previous or previous["lang"] != field["lang"] else ""
+        )
     return {"action": request.get_full_path(), "hidden": hidden, "shown": shown}
 
 

@@ -73,7 +73,12 @@ def test_a_save_while_the_database_is_down_gives_the_text_back(client, member, m
     assert "Your changes were not saved" in page
     assert '<form method="post" action="/notes/new/" class="unsaved-form">' in page
     # The texts to see and edit, escaped; choices, ids and the bookkeeping travel hidden.
-    assert '<textarea id="unsaved-3" name="body_zh" rows="4" lang="zh-Hans">' in page
+    # Grouped by language: the Chinese title under the heading 中文, then its body.
+    assert '<label for="unsaved-1">中文</label>' in page
+    assert (
+        '<textarea id="unsaved-2" name="body_zh" rows="4" lang="zh-Hans" aria-label="中文">' in page
+    )
+    assert '<label for="unsaved-3">English</label>' in page
     assert "Steps &lt;b&gt;help&lt;/b&gt; &amp; reasoning.</textarea>" in page
     assert 'name="title_en" value="Chain of thought" lang="en">' in page
     for name, value in [("visibility", "private"), ("group", "7"), ("revision", "3")]:
