@@ -36,6 +36,7 @@ import threading
 import time
 import uuid
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -175,7 +176,8 @@ class Member:
             "visibility": "private",
             "revision": revision,
         }
-        response, page = self.request(kind, "POST", path, form)
+        with self.stats.writing():
+            response, page = self.request(kind, "POST", path, form)
         if response is None:
             return
         if response.status == 302:
@@ -224,7 +226,8 @@ class Member:
         for i, paper in enumerate(papers):
             form[f"{papers_prefix}-{i}-paper"] = paper
         self.stats.meeting_sent(title, papers)
-        response, page = self.request("save meeting", "POST", "/admin/notes/meeting/add/", form)
+        with self.stats.writing():
+            response, page = self.request("save meeting", "POST", "/admin/notes/meeting/add/", form)
         if response is not None and response.status == 302:
             self.stats.meeting_acknowledged(title)
         elif response is not None and response.status == 200:
@@ -244,6 +247,17 @@ class Stats:
         self.stale = 0
         self.meetings = {}  # title -> paper ids sent
         self.meetings_acknowledged = []
+        self.saves_in_flight = 0
+
+    @contextmanager
+    def writing(self):
+        with self.lock:
+            self.saves_in_flight += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.saves_in_flight -= 1
 
     def record(self, kind, status, seconds, at=None):
         with self.lock:

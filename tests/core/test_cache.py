@@ -100,3 +100,30 @@ def test_after_a_failure_redis_is_left_alone_for_the_retry_interval(redis_cache,
     redis_cache.health.resting_until = 0  # the minute is over
     redis_cache.set("x", 1)
     assert redis_cache.get("x") == 1
+
+
+def test_a_note_edited_while_redis_was_down_shows_at_once_when_it_returns(client, settings):
+    """Redis restarted from its snapshot brings back the pages and the content generation
+    of before the outage; the edit made meanwhile must show all the same."""
+    from tests.conftest import _scripts_module
+    from tests.factories import MembershipFactory, NoteFactory
+
+    member = MembershipFactory().user
+    note = NoteFactory(author=member, body_en="Before the outage.")
+    with _scripts_module("throwaway_redis").throwaway_redis(persist=True) as server:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "core.cache.TolerantRedisCache",
+                "LOCATION": server.url,
+                "OPTIONS": {"RETRY_INTERVAL": 0},
+            }
+        }
+        client.force_login(member)
+        assert "Before the outage." in client.get(note.get_absolute_url()).content.decode()
+        server.stop()  # writes the snapshot: the page above is in it
+        note.body_en = "Written while Redis was down."
+        note.save()  # the content generation moves on, in a Redis that is not there
+        server.start()  # loads the snapshot
+        page = client.get(note.get_absolute_url()).content.decode()
+        caches["default"].health.suspect = False
+    assert "Written while Redis was down." in page
