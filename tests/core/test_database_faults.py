@@ -1,6 +1,7 @@
 """The database under strain: a statement over the time limit gives the 503 page, and a
 backup reads one snapshot while members save (PostgreSQL; SQLite has neither problem)."""
 
+import os
 import subprocess
 import sys
 import threading
@@ -27,7 +28,7 @@ def server_setting(name, **env):
         "import config.wsgi\nfrom django.db import connection\n"
         f"with connection.cursor() as c:\n    c.execute('SHOW {name}')\n    print(c.fetchone()[0])"
     )
-    environment = {k: v for k, v in __import__("os").environ.items() if k != "DJANGO_SERVING"}
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SERVING"}
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
