@@ -37,6 +37,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -68,6 +69,60 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class FormDefaults(HTMLParser):
+    """What a browser sends for a form (by its id) as the page gives it, before any typing."""
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.values = form_id, False, defaultdict(list)
+        self.select, self.options, self.textarea = None, [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        name = attrs.get("name") or ""
+        if not self.inside or "__prefix__" in name:  # the admin's template of a new inline
+            return
+        kind = attrs.get("type", "text")
+        if tag == "input" and name and kind not in ("submit", "button", "file", "image", "reset"):
+            if kind not in ("checkbox", "radio"):
+                self.values[name].append(attrs.get("value") or "")
+            elif "checked" in attrs:
+                self.values[name].append(attrs.get("value") or "on")
+        elif tag == "select" and name:
+            self.select, self.options = (name, "multiple" in attrs), []
+        elif tag == "option" and self.select:
+            self.options.append((attrs.get("value", ""), "selected" in attrs))
+        elif tag == "textarea" and name:
+            self.textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self.select:
+            (name, multiple), options = self.select, self.options
+            chosen = [value for value, selected in options if selected]
+            if not chosen and not multiple and options:
+                chosen = [options[0][0]]
+            self.values[name] += chosen
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            name, text = self.textarea
+            self.values[name].append(text.removeprefix("\n"))
+            self.textarea = None
+
+
+def form_defaults(page, form_id):
+    parser = FormDefaults(form_id)
+    parser.feed(page.decode("utf-8", "replace"))
+    return dict(parser.values)
 
 
 class Member:
@@ -205,11 +260,14 @@ class Member:
         response, page = self.request("meeting form", "GET", "/admin/notes/meeting/add/")
         if response is None or response.status != 200:
             return
-        prefixes = [p.decode() for p in re.findall(rb'name="([\w-]+)-TOTAL_FORMS"', page)]
+        # The form as the admin gives it (defaults of fields the load test knows nothing
+        # of, the inlines' management forms), then what an organiser fills in.
+        form = form_defaults(page, "meeting_form")
+        prefixes = [name[: -len("-TOTAL_FORMS")] for name in form if name.endswith("-TOTAL_FORMS")]
         papers = random.sample(self.organiser["papers"], 3)
         self.meetings += 1
         title = f"Load meeting {uuid.uuid4().hex}"
-        form = {
+        form |= {
             "group": self.organiser["group"],
             "number": self.organiser["first_number"] + self.meetings,
             "date": "2026-01-15",
@@ -218,9 +276,6 @@ class Member:
             "body_en": f"# {title}\n\nThree papers.",
             "revision": "",
         }
-        for prefix in prefixes:
-            form.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-            form.update({f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
         papers_prefix = next(p for p in prefixes if "paper" in p.lower())
         form[f"{papers_prefix}-TOTAL_FORMS"] = len(papers)
         for i, paper in enumerate(papers):
@@ -231,8 +286,9 @@ class Member:
         if response is not None and response.status == 302:
             self.stats.meeting_acknowledged(title)
         elif response is not None and response.status == 200:
-            errors = re.findall(rb'class="errorlist[^"]*"[^>]*><li>([^<]*)', page)
-            self.stats.problem(f"meeting refused: {errors[:2]}")
+            errors = re.findall(r'class="errorlist[^"]*"[^>]*><li>([^<]*)', page.decode())
+            fields = re.findall(r'<div class="form-row errors field-(\w+)', page.decode())
+            self.stats.problem(f"meeting refused: {fields[:3]} {errors[:2]}")
 
 
 class Stats:
