@@ -118,9 +118,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
     # JIT compilation adds 50–80 ms to a large search plan and saves nothing on a page's
     # short queries: off for the site's connections.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    _server_options = ["-c jit=off"]
+    # A web request's statement that runs longer than this (seconds; 0 = no limit) is
+    # cancelled and the member gets the 503 page, instead of a worker held by a lock or a
+    # runaway query. Keep it well below gunicorn's --timeout. Only the site's requests
+    # (config/wsgi.py sets DJANGO_SERVING): migrate, backup and other commands may run longer.
+    STATEMENT_TIMEOUT = float(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT", "20"))
+    if env_bool("DJANGO_SERVING") and STATEMENT_TIMEOUT > 0:
+        _server_options.append(f"-c statement_timeout={int(STATEMENT_TIMEOUT * 1000)}")
+    _options["options"] = " ".join(_server_options)
+    # Give up on a database host that does not answer (seconds): a 503, not a hung worker.
+    _options["connect_timeout"] = int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
@@ -169,7 +180,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but Redis going away means a slower site, not errors.
+            "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "rg"),
         }
@@ -189,7 +201,8 @@ else:
 # first visit after a change. The benchmark uses it to measure pages cold.
 PAGECACHE_ENABLED = env_bool("DJANGO_PAGECACHE", True)
 
-# Sessions are read from the cache and written through to the database.
+# Sessions are read from the cache and written through to the database: the database
+# holds every session, so a cache that is lost or emptied logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 TAGGIT_CASE_INSENSITIVE = True

@@ -10,10 +10,12 @@ records are not kept.
 """
 
 import datetime
+from contextlib import contextmanager
 
 from django.apps import apps
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, transaction
 
 # These also write history rows that point at deleted records (core/serializers).
 from core.serializers.json import Serializer as JSONSerializer
@@ -62,3 +64,22 @@ def write_backup(stream):
 def snapshot():
     """Return every backed-up row as plain data (for comparing two databases)."""
     return PythonSerializer().serialize(backup_objects(), use_natural_foreign_keys=True)
+
+
+@contextmanager
+def consistent_snapshot(using="default"):
+    """Read everything inside as of one moment, while members go on saving.
+
+    PostgreSQL's default READ COMMITTED gives every statement its own snapshot: a note
+    saved between the dump of the notes and the dump of their history would be half in
+    the file. REPEATABLE READ, READ ONLY gives the whole transaction the snapshot of its
+    first query, without blocking or being blocked by writers. SQLite's transaction is
+    a snapshot already. Inside an open transaction (a test's) the level cannot change.
+    """
+    connection = connections[using]
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=using):
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield

@@ -19,5 +19,5 @@ def server_error(request):
     """
     exception = sys.exc_info()[1]
     if isinstance(exception, DATABASE_ERRORS):
-        return database_unavailable()
+        return database_unavailable(request)
     return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -1,6 +1,7 @@
 """Answer bad requests and a lost database with a clear page, not a trace."""
 
 import logging
+import re
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -8,13 +9,75 @@ from django.template import loader
 
 logger = logging.getLogger("core.database")
 
+# Connection refused or lost, and a statement cancelled by PostgreSQL's statement_timeout
+# (psycopg's QueryCanceled is an OperationalError): the site cannot answer now, later it can.
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
+# Sent back as they came, never shown: the form's own bookkeeping.
+BOOKKEEPING = {"csrfmiddlewaretoken", "revision", "next"}
+LANGUAGE_SUFFIXES = {"_zh": ("zh-Hans", "中文"), "_en": ("en", "English")}
 
-def database_unavailable():
-    """Render 503.html without a request or the database (no context processors)."""
-    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+
+def _unsaved_text(request):
+    """Return what a failed POST sent: the fields to send again, and the texts to show.
+
+    A member whose save fails must not lose their text: the 503 page shows it back in
+    a form that sends everything again to the same address (with the same CSRF token
+    and revision, so the stale-save check still applies). Shown are the fields a person
+    typed (titles and bodies in either language, anything with a space or beyond
+    ASCII); choices and ids travel hidden. A form with a password (logging in, changing
+    it) is not given back: nothing long was typed, and a password is never echoed.
+    """
+    try:
+        items = list(request.POST.lists())
+    except Exception:  # a body too large or malformed: nothing to give back
+        return None
+    if any("password" in name.lower() for name, _ in items):
+        return None
+    hidden, shown = [], []
+    for name, values in items:
+        suffix = LANGUAGE_SUFFIXES.get(name[-3:])
+        typed = (
+            name not in BOOKKEEPING
+            and len(values) == 1
+            and (suffix or re.search(r"\s|[^\x00-\x7f]", values[0]))
+        )
+        if typed and values[0].strip():
+            lang, language = suffix or ("", "")
+            shown.append(
+                {
+                    "name": name,
+                    "value": values[0],
+                    "lang": lang,
+                    "language": language,
+                    "multiline": "\n" in values[0] or len(values[0]) > 80,
+                    "rows": min(20, max(3, values[0].count("\n") + 2)),
+                }
+            )
+        else:
+            hidden.extend((name, value) for value in values)
+    if not shown:
+        return None
+    # Each language's texts together, under one heading (a title line, then its body).
+    order = {"zh-Hans": 0, "en": 1, "": 2}
+    shown.sort(key=lambda field: order[field["lang"]])
+    for previous, field in zip([None, *shown], shown, strict=False):
+        field["heading"] = (
+            field["language"] if not previous or previous["lang"] != field["lang"] else ""
+        )
+    return {"action": request.get_full_path(), "hidden": hidden, "shown": shown}
+
+
+def database_unavailable(request=None):
+    """Render 503.html without the database (no context processors, no user).
+
+    For a POST the page carries the member's text back (see _unsaved_text).
+    """
+    context = {}
+    if request is not None and request.method == "POST":
+        context["unsaved"] = _unsaved_text(request)
+    response = HttpResponse(loader.render_to_string("503.html", context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -32,7 +95,7 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, DATABASE_ERRORS):
             return None
         logger.error("Database unavailable: %s", exception, exc_info=exception)
-        return database_unavailable()
+        return database_unavailable(request)
 
 
 class RejectNulBytesMiddleware:

@@ -34,8 +34,12 @@ def free_port():
 
 
 class RedisServer:
-    def __init__(self, binary, workdir):
+    """persist=True writes a snapshot when stopped and loads it when started again, as a
+    cache machine with Debian's default configuration does over a reboot."""
+
+    def __init__(self, binary, workdir, persist=False):
         self.binary, self.workdir, self.port = binary, workdir, free_port()
+        self.save = "3600 1" if persist else ""
         self.process = None
 
     @property
@@ -44,7 +48,7 @@ class RedisServer:
 
     def start(self, timeout=10):
         args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
-                "--dir", self.workdir, "--save", "", "--appendonly", "no",
+                "--dir", self.workdir, "--save", self.save, "--appendonly", "no",
                 "--protected-mode", "yes", "--loglevel", "warning"]  # fmt: skip
         with open(os.path.join(self.workdir, "redis.log"), "ab") as log:
             self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
@@ -77,12 +81,12 @@ def find_binary():
 
 
 @contextmanager
-def throwaway_redis():
+def throwaway_redis(persist=False):
     binary = find_binary()
     if binary is None:
         raise FileNotFoundError("redis-server is not installed (apt-get install redis-server)")
     workdir = tempfile.mkdtemp(prefix="redis-throwaway-")
-    server = RedisServer(binary, workdir)
+    server = RedisServer(binary, workdir, persist=persist)
     try:
         yield server.start()
     finally:

@@ -3,10 +3,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 
-from core.backup import write_backup
+from core.backup import consistent_snapshot, write_backup
 
 
 class Command(BaseCommand):
@@ -33,8 +32,8 @@ class Command(BaseCommand):
             output = output.with_name(output.name + ".json.gz")
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_name(output.name + ".partial")
-        # One snapshot: rows saved meanwhile are either all in or all out (PostgreSQL).
-        with transaction.atomic(), gzip.open(partial, "wt", encoding="utf-8") as stream:
+        # One snapshot: rows saved meanwhile are either all in or all out.
+        with consistent_snapshot(), gzip.open(partial, "wt", encoding="utf-8") as stream:
             counts = write_backup(stream)
         partial.chmod(0o600)
         partial.replace(output)
