@@ -50,15 +50,64 @@ def bump_generation(**kwargs):
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+# Finer generations for the fragments every member shares (core/fragments.py): one per
+# model ("papers.paper") and one per record ("papers.paper:12"), so that saving a note
+# makes only what shows notes, or that note, stale.
+STAMP_PREFIX = "pagecache:stamp:"
+M2M_OBJECTS = 50  # records of the other side of an m2m change stamped one by one, at most
+
+
+def stamp_key(label, pk=None):
+    return f"{STAMP_PREFIX}{label}" if pk is None else f"{STAMP_PREFIX}{label}:{pk}"
+
+
+def stamps(keys):
+    """Return the current token of each stamp key (model or record), in one cache round
+    trip; a token missing from the cache is made afresh (never an earlier one)."""
+    found = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    if missing:
+        for key, token in missing.items():
+            cache.add(key, token, timeout=None)
+        found.update(cache.get_many(list(missing)))
+    return [found.get(key) or missing[key] for key in keys]
+
+
+def bump_stamps(keys):
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+
+def changed_stamps(sender, instance, kwargs):
+    """Return the stamp keys a save, delete or m2m change of this instance moves on: its
+    model's and its own, and for an m2m change the through model's and the other side's
+    (model, and each record named when few)."""
+    keys = {stamp_key(sender._meta.label_lower)}
+    if instance is not None and getattr(instance, "pk", None) is not None:
+        label = instance._meta.label_lower
+        keys |= {stamp_key(label), stamp_key(label, instance.pk)}
+    other = kwargs.get("model")
+    if other is not None:
+        keys.add(stamp_key(other._meta.label_lower))
+        pk_set = kwargs.get("pk_set") or ()
+        if len(pk_set) <= M2M_OBJECTS:
+            keys |= {stamp_key(other._meta.label_lower, pk) for pk in pk_set}
+    return sorted(keys)
+
+
 def _content_change(sender, **kwargs):
     if sender._meta.app_label not in CONTENT_APPS or not getattr(sender, "affects_pages", True):
         return
     if kwargs.get("update_fields") == frozenset({"last_login"}):
         return  # a login changes nothing that pages show
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed: the change is made by the post_ signal that follows
+    keys = changed_stamps(sender, kwargs.get("instance"), kwargs)
     # Now, and again after the commit: a page rendered meanwhile from the old data is
     # stored under a generation that is never read again.
     bump_generation()
+    bump_stamps(keys)
     transaction.on_commit(bump_generation)
+    transaction.on_commit(lambda: bump_stamps(keys))
 
 
 def connect_signals():

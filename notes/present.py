@@ -3,6 +3,7 @@
 from csp.constants import SELF, UNSAFE_HASHES
 from csp.decorators import csp_replace, csp_update
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -92,7 +93,7 @@ def meeting_present(request, group, number):
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user)
         .select_related("group", "paper")
-        .prefetch_related("papers", "presenters"),
+        .prefetch_related("papers"),
         group__slug=group,
         number=number,
     )
@@ -109,7 +110,8 @@ def meeting_present(request, group, number):
             _("meeting %(number)s") % {"number": meeting.number},
             meeting.date.strftime("%Y-%m-%d"),
         ),
-        "people": meeting.people(),
+        # Read only when the deck's shared fragment (templates/notes/deck.html) is not cached.
+        "people": SimpleLazyObject(meeting.people),
         "paper": paper,
         "more_papers": max(paper_count - 1, 0),
         "back_url": meeting.get_absolute_url(),

@@ -4,6 +4,7 @@ Writing them is in edit_views.py, presenting them in present.py."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import ListView
 
 from papers.citations import citation_response
@@ -32,10 +33,12 @@ def group_detail(request, slug):
 
 
 def meeting_detail(request, group, number):
+    # Papers, models, datasets and sources are read inside the shared
+    # fragments that show them (templates/notes/meeting_detail.html).
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user)
         .select_related("group", "paper")
-        .prefetch_related("papers", "presenters", "language_models", "datasets", "sources"),
+        .prefetch_related("presenters"),  # who may edit it, for every reader
         group__slug=group,
         number=number,
     )
@@ -44,8 +47,10 @@ def meeting_detail(request, group, number):
         "notes/meeting_detail.html",
         {
             "meeting": meeting,
-            "toc": meeting.toc_of("body_zh_html") or meeting.toc_of("body_en_html"),
-            "toc_en": meeting.toc_of("body_en_html"),
+            "toc": SimpleLazyObject(
+                lambda: meeting.toc_of("body_zh_html") or meeting.toc_of("body_en_html")
+            ),
+            "toc_en": SimpleLazyObject(lambda: meeting.toc_of("body_en_html")),
             "notes": Note.objects.visible_to(request.user).filter(meeting=meeting).for_list(),
         },
     )

@@ -6,18 +6,19 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.shortcuts import get_object_or_404, render
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.generic import ListView
 
 from core.context_processors import reading
 from core.language import pick_side
 from core.models import as_read, unknown_last
+from core.pagination import LazyPaginationMixin
 
 from . import charts, citations
 from .models import Ability, Dataset, EvaluationTask, LanguageModel, Paper
 
 
-class ModelListView(ListView):
+class ModelListView(LazyPaginationMixin, ListView):
     model = LanguageModel
     template_name = "papers/languagemodel_list.html"
     paginate_by = 100
@@ -51,14 +52,19 @@ FAMILIES_PER_PAGE = 10
 
 def model_family(request):
     """Draw the families of models (LLaMA, GPT, BLOOM …) as trees, largest first."""
-    page = Paginator(charts.Family.all(), FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
+    # Read and drawn only when the page's shared fragment is not in the cache.
+    page = SimpleLazyObject(
+        lambda: Paginator(charts.Family.all(), FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
+    )
     return render(
         request,
         "papers/model_family.html",
         {
             "page_obj": page,
-            "trees": [(family, charts.family_tree_svg(family)) for family in page],
-            "legend": charts.legend("tree"),
+            "trees": SimpleLazyObject(
+                lambda: [(family, charts.family_tree_svg(family)) for family in page]
+            ),
+            "legend": SimpleLazyObject(lambda: charts.legend("tree")),
         },
     )
 

@@ -2,14 +2,18 @@
 page, the paper list with its note counts and filters, and the pages of papers,
 models, datasets and organisations with their notes, meetings and mentions."""
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, empty
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
 
 from core.context_processors import reading
 from core.models import as_read, unknown_last
+from core.pagination import LazyPaginationMixin
 from notes.models import Meeting, Mention, Note, ReadingGroup, ReadingListItem, Visit
 from papers import charts, citations
 from papers.citations import citation_response
@@ -56,7 +60,39 @@ def home(request):
     )
 
 
-class PaperListView(ListView):
+def note_count_slots(user, rows=None):
+    """Return the member_slots provider of the note counts on paper rows: {paper pk: the
+    count of notes the user may read, as the row shows it}, in one query, or none when
+    ``rows()`` gives the rows already read (with ``note_count``, queries.paper_rows)."""
+
+    def provide(pks):
+        read = rows() if rows else None
+        if read is not None:
+            counts = [(paper.pk, paper.note_count) for paper in read if paper.note_count]
+        else:
+            counts = (
+                Note.objects.visible_to(user)
+                .filter(paper__in=[int(pk) for pk in pks if pk.isdigit()])
+                .order_by()
+                .values_list("paper")
+                .annotate(n=Count("pk"))
+            )
+        return {
+            paper: format_html(
+                '<span class="count">{}</span>',
+                ngettext("%(n)s note", "%(n)s notes", n) % {"n": n},
+            )
+            for paper, n in counts
+        }
+
+    return {"note_count": provide}
+
+
+# Filters and orders that depend on who reads: their list is theirs alone.
+MEMBER_FILTERS = {"has_notes", "presented"}
+
+
+class PaperListView(LazyPaginationMixin, ListView):
     model = Paper
     paginate_by = 25
     sort_options = {
@@ -103,20 +139,40 @@ class PaperListView(ListView):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
         params.pop("page", None)
+        choices = SimpleLazyObject(paper_filter_choices)  # read only when the list is drawn
+        personal = any(params.get(name) for name in MEMBER_FILTERS)
         context.update(
-            **paper_filter_choices(),
+            topics=SimpleLazyObject(lambda: choices["topics"]),
+            organizations=SimpleLazyObject(lambda: choices["organizations"]),
+            years=SimpleLazyObject(lambda: choices["years"]),
             sort_options=[(key, label) for key, (label, _order) in self.sort_options.items()],
             querystring=params.urlencode(),
             filters=self.request.GET,
+            # The list is kept once for everyone, unless its rows depend on the reader.
+            audience=self.request.user.pk if personal or params.get("sort") == "notes" else "",
+            member_slots=note_count_slots(self.request.user, lambda: self.rows_read(context)),
         )
         return context
+
+    @staticmethod
+    def rows_read(context):
+        """Return the rows of the page if the page has read them (the list was rendered,
+        not taken from the shared cache), else None."""
+        page = context["page_obj"]
+        if page is None or page._wrapped is empty:
+            return None
+        rows = page.object_list  # a list once the template has iterated the page
+        if isinstance(rows, list):
+            return rows
+        return rows if getattr(rows, "_result_cache", None) is not None else None
 
 
 class PaperDetailView(DetailView):
     model = Paper
 
-    def get_queryset(self):
-        return Paper.objects.prefetch_related("organizations", "tags", "sources")
+    # Organisations, topics and sources are read inside the shared fragments that show
+    # them (templates/papers/paper_detail.html): a page from the shared cache skips them.
+    queryset = Paper.objects.all()
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -126,8 +182,8 @@ class PaperDetailView(DetailView):
             meetings=Meeting.objects.visible_to(user).about(paper).select_related("group", "paper"),
             mentions=Mention.objects.of(paper).visible_to(user).for_list(),
             list_items=ReadingListItem.objects.filter(paper=paper).select_related("reading_list"),
-            related=queries.related_records(paper),
-            bibtex=citations.to_bibtex([paper]),
+            related=SimpleLazyObject(lambda: queries.related_records(paper)),
+            bibtex=SimpleLazyObject(lambda: citations.to_bibtex([paper])),
             **kwargs,
         )
 
@@ -137,19 +193,20 @@ class ModelDetailView(DetailView):
     template_name = "papers/languagemodel_detail.html"
 
     def get_queryset(self):
-        return LanguageModel.objects.for_list().prefetch_related(
-            "papers", "tags", "sources", "modeldataset_set__dataset"
-        )
+        # Papers, topics, sources and datasets are read inside the shared fragments
+        # that show them (templates/papers/languagemodel_detail.html).
+        return LanguageModel.objects.for_list()
 
     def get_context_data(self, **kwargs):
         model = self.object
-        family = charts.Family.containing(model)
+        family = SimpleLazyObject(lambda: charts.Family.containing(model))
+        language = reading(self.request)["reader_language"]
         return super().get_context_data(
-            facts=model_facts(model, reading(self.request)["reader_language"]),
-            ancestors=family.ancestors(model),
-            descendants=family.descendants(model),
-            tree_svg=charts.family_tree_svg(family, highlight=model),
-            tree_legend=charts.legend("tree", current=True),
+            facts=SimpleLazyObject(lambda: model_facts(model, language)),
+            ancestors=SimpleLazyObject(lambda: family.ancestors(model)),
+            descendants=SimpleLazyObject(lambda: family.descendants(model)),
+            tree_svg=SimpleLazyObject(lambda: charts.family_tree_svg(family, highlight=model)),
+            tree_legend=SimpleLazyObject(lambda: charts.legend("tree", current=True)),
             notes=Note.objects.visible_to(self.request.user)
             .filter(language_model=model)
             .for_list(),
