@@ -120,7 +120,7 @@ def test_one_note_edit_leaves_the_other_fragments_in_the_cache(world):
     other_note = NoteFactory(author=world.member)
     keys = {
         "head": lambda: fragments.fragment_key("paper-head", [paper], ["papers.organization"]),
-        "list": lambda: fragments.fragment_key("model-list", ["/models/"], ["papers.languagemodel"]),
+        "list": lambda: fragments.fragment_key("models", ["/models/"], ["papers.languagemodel"]),
         "note": lambda: fragments.fragment_key("paper-note", [note], ["auth.user"]),
     }
     before = {name: key() for name, key in keys.items()}
@@ -175,9 +175,7 @@ def test_slots_are_filled_for_each_request_and_stored_empty():
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_key_pages_of_a_new_member_make_few_queries(
-    world, count, django_assert_max_num_queries
-):
+def test_key_pages_of_a_new_member_make_few_queries(world, count, django_assert_max_num_queries):
     """Another member's first view (shared fragments kept, no page of their own yet):
     at most 10 queries, the same with 1 and 3 records."""
     paper = PaperFactory()
