@@ -171,6 +171,7 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if (
             not settings.PAGECACHE_ENABLED
+            or not getattr(settings, "PAGECACHE_SESSION_PAGES", True)
             or request.method != "GET"
             or not request.user.is_authenticated
             or not request.session.session_key  # no session, no key of its own
