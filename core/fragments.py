@@ -25,10 +25,12 @@ stored (a token carries its session's secret).
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Model
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -38,12 +40,41 @@ SLOT = re.compile(r"<!--slot:([\w-]+):([^>]*?)-->")
 CSRF_FIELD = "csrfmiddlewaretoken"
 
 
-def _identity(value):
-    """Return (text for the key, stamp key or None) of one vary value."""
+@dataclass(frozen=True)
+class Ref:
+    """A record named by its model and primary key, without reading it: a vary value
+    that stands for the record's stamp, like the instance itself."""
+
+    label: str
+    pk: int
+
+
+def lazy_query(make):
+    """Return a stand-in for the queryset make() returns, made (and read, once) only when
+    a template uses it: inside a shared fragment found in the cache it never is."""
+    return SimpleLazyObject(make)
+
+
+def refs(model, pks):
+    """Return Refs of the model's records with these primary keys, in order."""
+    return tuple(Ref(model._meta.label_lower, pk) for pk in pks)
+
+
+def _identities(value):
+    """Yield (text for the key, stamp key or None) of one vary value (a list or tuple
+    gives one of each item)."""
     if isinstance(value, Model):
         label = value._meta.label_lower
-        return f"{label}:{value.pk}", stamp_key(label, value.pk)
-    return repr(value), None
+        yield f"{label}:{value.pk}", stamp_key(label, value.pk)
+    elif isinstance(value, Ref):
+        yield f"{value.label}:{value.pk}", stamp_key(value.label, value.pk)
+    elif isinstance(value, list | tuple):
+        yield "[", None
+        for item in value:
+            yield from _identities(item)
+        yield "]", None
+    else:
+        yield repr(value), None
 
 
 def fragment_key(name, values, models, reading=""):
@@ -51,10 +82,10 @@ def fragment_key(name, values, models, reading=""):
     parts = [code_version(), get_language() or "", reading, name]
     keys = []
     for value in values:
-        text, key = _identity(value)
-        parts.append(text)
-        if key:
-            keys.append(key)
+        for text, key in _identities(value):
+            parts.append(text)
+            if key:
+                keys.append(key)
     keys += [stamp_key(label.lower()) for label in models]
     parts += stamps(keys) if keys else []
     return "fragment:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()

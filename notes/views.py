@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import ListView
 
+from core.fragments import lazy_query, refs
 from papers.citations import citation_response
 
 from . import feeds
@@ -42,6 +43,7 @@ def meeting_detail(request, group, number):
         group__slug=group,
         number=number,
     )
+    visible_notes = Note.objects.visible_to(request.user).filter(meeting=meeting)
     return render(
         request,
         "notes/meeting_detail.html",
@@ -51,7 +53,12 @@ def meeting_detail(request, group, number):
                 lambda: meeting.toc_of("body_zh_html") or meeting.toc_of("body_en_html")
             ),
             "toc_en": SimpleLazyObject(lambda: meeting.toc_of("body_en_html")),
-            "notes": Note.objects.visible_to(request.user).filter(meeting=meeting).for_list(),
+            # What this member may read, as primary keys; the notes are read only when
+            # their shared fragment is missing.
+            "note_refs": refs(Note, visible_notes.values_list("pk", flat=True)),
+            "notes": lazy_query(
+                lambda: Note.objects.filter(pk__in=visible_notes.values("pk")).for_list()
+            ),
         },
     )
 

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
 
 from core.context_processors import reading
+from core.fragments import lazy_query, refs
 from core.models import as_read, unknown_last
 from core.pagination import LazyPaginationMixin
 from notes.models import Meeting, Mention, Note, ReadingGroup, ReadingListItem, Visit
@@ -24,6 +25,7 @@ from papers.models import Dataset, EvaluationTask, LanguageModel, Organization, 
 from . import queries
 
 NEW_ITEMS = 8
+SHOWN = {"notes": Note, "meetings": Meeting, "mentions": Mention}
 
 
 def home(request):
@@ -177,11 +179,28 @@ class PaperDetailView(DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         paper = self.object
+        # What this member may read here, as primary keys in one query; the records are
+        # read only if their shared fragment is missing.
+        shown = queries.shown_to(
+            notes=Note.objects.visible_to(user).filter(paper=paper),
+            meetings=Meeting.objects.visible_to(user).about(paper),
+            mentions=Mention.objects.of(paper).visible_to(user),
+        )
         return super().get_context_data(
-            notes=Note.objects.visible_to(user).filter(paper=paper).for_list(),
-            meetings=Meeting.objects.visible_to(user).about(paper).select_related("group", "paper"),
-            mentions=Mention.objects.of(paper).visible_to(user).for_list(),
-            list_items=ReadingListItem.objects.filter(paper=paper).select_related("reading_list"),
+            shown={name: refs(model, shown[name]) for name, model in SHOWN.items()},
+            # Even building a queryset costs: these are made only for a missing fragment.
+            notes=lazy_query(lambda: Note.objects.filter(pk__in=shown["notes"]).for_list()),
+            meetings=lazy_query(
+                lambda: Meeting.objects.filter(pk__in=shown["meetings"]).select_related(
+                    "group", "paper"
+                )
+            ),
+            mentions=lazy_query(
+                lambda: Mention.objects.filter(pk__in=shown["mentions"]).for_list()
+            ),
+            list_items=lazy_query(
+                lambda: ReadingListItem.objects.filter(paper=paper).select_related("reading_list")
+            ),
             related=SimpleLazyObject(lambda: queries.related_records(paper)),
             bibtex=SimpleLazyObject(lambda: citations.to_bibtex([paper])),
             **kwargs,
@@ -201,16 +220,23 @@ class ModelDetailView(DetailView):
         model = self.object
         family = SimpleLazyObject(lambda: charts.Family.containing(model))
         language = reading(self.request)["reader_language"]
+        user = self.request.user
+        shown = queries.shown_to(  # what this member may read here, in one query
+            notes=Note.objects.visible_to(user).filter(language_model=model),
+            mentions=Mention.objects.of(model).visible_to(user),
+        )
         return super().get_context_data(
             facts=SimpleLazyObject(lambda: model_facts(model, language)),
             ancestors=SimpleLazyObject(lambda: family.ancestors(model)),
             descendants=SimpleLazyObject(lambda: family.descendants(model)),
             tree_svg=SimpleLazyObject(lambda: charts.family_tree_svg(family, highlight=model)),
             tree_legend=SimpleLazyObject(lambda: charts.legend("tree", current=True)),
-            notes=Note.objects.visible_to(self.request.user)
-            .filter(language_model=model)
-            .for_list(),
-            mentions=Mention.objects.of(model).visible_to(self.request.user).for_list(),
+            shown={name: refs(SHOWN[name], shown[name]) for name in shown},
+            dataset_links=lazy_query(lambda: model.modeldataset_set.select_related("dataset")),
+            notes=lazy_query(lambda: Note.objects.filter(pk__in=shown["notes"]).for_list()),
+            mentions=lazy_query(
+                lambda: Mention.objects.filter(pk__in=shown["mentions"]).for_list()
+            ),
             **kwargs,
         )
 
