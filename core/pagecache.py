@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
 
 GENERATION_KEY = "pagecache:generation"
@@ -164,6 +165,18 @@ def page_key(request):
     return "pagecache:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _conditional(request, response, etag):
+    """Return the page with its ETag (a private page, revalidated on every view), or 304
+    Not Modified when the browser already holds it."""
+    if response.cookies:
+        return response  # a page that sets the CSRF cookie is sent whole
+    # Every cache.get() gives a fresh copy, and a new page was stored before: changing
+    # this one changes nothing kept.
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    return get_conditional_response(request, etag=etag, response=response)
+
+
 def cached_page(view):
     """Serve a GET page from the per-session cache, or render and store it."""
 
@@ -179,9 +192,12 @@ def cached_page(view):
         ):
             return view(request, *args, **kwargs)
         key = page_key(request)
+        # The key names the session, the content generation, the code and the path: as
+        # an ETag it lets a browser that holds this very page have a 304 instead.
+        etag = f'"{key.rsplit(":", 1)[1][:32]}"'
         cached = cache.get(key)
         if cached is not None:
-            return cached
+            return _conditional(request, cached, etag)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
@@ -190,6 +206,7 @@ def cached_page(view):
         # secret, the one the page's token is made from.
         if response.status_code == 200 and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}:
             cache.set(key, response, PAGE_TIMEOUT)
+            return _conditional(request, response, etag)
         return response
 
     wrapper.page_cached = True  # for the benchmark's report

@@ -16,6 +16,12 @@ class LazyPaginationMixin:
         context = self.get_context_data()
         return self.render_to_response(context)
 
+    def get_template_names(self):
+        if self.template_name:
+            return [self.template_name]
+        meta = self.model._meta
+        return [f"{meta.app_label}/{meta.model_name}{self.template_name_suffix}.html"]
+
     def get_context_object_name(self, object_list):
         if self.context_object_name:
             return self.context_object_name

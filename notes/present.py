@@ -73,7 +73,8 @@ def _render_deck(request, context, zh_html, en_html, translation=""):
     lang = deck_language(request, zh_html, en_html, translation)
     context.update(
         {
-            "slides": build_deck(zh_html, en_html, lang),
+            # Read from the cache only when the deck's shared fragment is missing.
+            "slides": SimpleLazyObject(lambda: build_deck(zh_html, en_html, lang)),
             "lang": lang,
             "languages": LANGUAGES if zh_html and en_html else (),
             "frame": {"width": deck.FRAME_WIDTH, "height": deck.FRAME_HEIGHT},
