@@ -117,3 +117,18 @@ def test_nul_bytes_are_refused_in_the_admin(staff_client):
     response = add_paper(staff_client, title_en="Bad\x00title")
     assertContains(response, "Null characters are not allowed.")
     assert Paper.objects.count() == 0
+
+
+def test_changelist_checkbox_is_djangos_without_a_widget_template(admin_client):
+    from django.contrib import admin as django_admin
+    from django.contrib.admin import ModelAdmin
+
+    from papers.models import Paper
+    from tests.factories import PaperFactory
+
+    paper = PaperFactory(title_en="Chain of Thought")
+    ours = django_admin.site._registry[Paper].action_checkbox(paper)
+    djangos = ModelAdmin(Paper, django_admin.site).action_checkbox(paper)
+    assert str(ours).replace(">", " >").split() == str(djangos).replace(">", " >").split()
+    response = admin_client.get("/admin/papers/paper/")
+    assert f'name="_selected_action" value="{paper.pk}"' in response.content.decode()
