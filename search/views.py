@@ -1,14 +1,24 @@
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
+
+from core import pagecache
+from notes.models import Note
 
 from .models import Kind
-from .query import search
+from .query import normalised, search
 
 
 def results(request):
-    """Search everything the member may see: /search/?q=…&kind=papers&page=2."""
+    """Search everything the member may see: /search/?q=…&kind=papers&page=2.
+
+    The results are kept once for every member who may read the same notes and
+    meetings (Note.objects.audience_of), until any content or the index changes
+    (the content generation): the search runs only when they are not in the cache."""
     query = request.GET.get("q", "")
-    outcome = search(
-        request.user, query, kind=request.GET.get("kind"), page=request.GET.get("page", 1)
+    outcome = SimpleLazyObject(
+        lambda: search(
+            request.user, query, kind=request.GET.get("kind"), page=request.GET.get("page", 1)
+        )
     )
     params = request.GET.copy()
     params.pop("page", None)
@@ -17,9 +27,11 @@ def results(request):
         "search/results.html",
         {
             "results": outcome,
-            "query": outcome.query,
+            "query": normalised(query),
             "kinds": Kind,
-            "page_obj": outcome.page,
+            "page_obj": SimpleLazyObject(lambda: outcome.page),
             "querystring": params.urlencode(),
+            "audience": Note.objects.audience_of(request.user),
+            "generation": pagecache.generation(),
         },
     )
