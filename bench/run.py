@@ -189,7 +189,10 @@ def count_queries(pages, member, admin, others):
                 path = urllib.parse.urlsplit(page.url).path
                 page.page_cached = is_page_cached(resolve(path).func)
                 first, second = Client(), Client()
-                first.force_login(admin if page.admin else member)
+                # members: another member of the same groups filled the shared fragments
+                first.force_login(
+                    admin if page.admin else others[1] if mode == "members" else member
+                )
                 second.force_login(admin if page.admin else others[0])
                 first.get(page.url, HTTP_HOST="127.0.0.1")
                 client = second if mode == "members" else first

@@ -216,6 +216,9 @@ def cached_page(view):
     return wrapper
 
 
+DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
+
+
 class CachedChangelist:
     """ModelAdmin mixin: serve the change list through the page cache.
 
@@ -232,7 +235,8 @@ class CachedChangelist:
     def action_checkbox(self, obj):
         """The row's checkbox, as Django's own (helpers.checkbox) writes it, without a
         widget template rendered for each of the rows."""
-        label = format_html(_("Select this object for an action - {}"), str(obj))
+        # Django's own message: its admin catalogue translates it (not ours to extract).
+        label = format_html(_(DJANGO_CHECKBOX_LABEL), str(obj))
         return format_html(
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
             helpers.ACTION_CHECKBOX_NAME,
