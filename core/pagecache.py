@@ -5,6 +5,8 @@ Reading pages are read far more often than anything changes, and rendering them
 under a key of the content *generation*, the date, the session, the interface language, the
 reader's bilingual choice and the full path; saving or deleting any record of the
 content apps moves the generation on, so no page is ever served from before a change.
+Records that show only on some members' pages (``affects_pages = False``, such as a
+reading status) move those members' own generations on instead (``bump_members``).
 
 The generation and the pages live in the default cache: with several workers or
 machines it must be a shared one (the file cache by default, memcached or Redis on a
@@ -98,6 +100,33 @@ def changed_stamps(sender, instance, kwargs):
     return sorted(keys)
 
 
+def member_key(user_id):
+    return f"pagecache:member:{user_id}"
+
+
+def member_generation(user_id):
+    """Return the member's own generation: moved on by a change that shows only on some
+    members' pages (a reading status), so that theirs are made afresh and no one else's."""
+    key = member_key(user_id)
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        value = cache.get(key) or uuid.uuid4().hex
+    return value
+
+
+def bump_members(user_ids):
+    """Make the cached pages of these members (only) stale, now and after the commit."""
+    ids = sorted(set(user_ids))
+
+    def bump():
+        cache.set_many({member_key(pk): uuid.uuid4().hex for pk in ids}, timeout=None)
+
+    if ids:
+        bump()
+        transaction.on_commit(bump)
+
+
 def _content_change(sender, **kwargs):
     if sender._meta.app_label not in CONTENT_APPS or not getattr(sender, "affects_pages", True):
         return
@@ -160,6 +189,7 @@ def page_key(request):
         timezone.localdate().isoformat(),
         request.session.session_key,
         str(request.user.pk),
+        member_generation(request.user.pk),
         get_language() or "",
         reading(request)["reading"],
         request.get_full_path(),

@@ -96,7 +96,7 @@ def feed_renew(request):
     """Give the member new feed addresses; the old ones stop working."""
     FeedKey.objects.get_or_create(user=request.user)[0].renew()
     messages.success(request, _("Your feeds have new addresses; the old ones no longer work."))
-    return redirect(reverse("notes:my_notes") + "#feeds")
+    return _back_to_feeds(request)
 
 
 @require_POST
@@ -104,4 +104,11 @@ def feed_revoke(request):
     """Turn the member's feeds off: every address stops working."""
     FeedKey.objects.get_or_create(user=request.user)[0].turn_off()
     messages.success(request, _("Your feeds are turned off."))
+    return _back_to_feeds(request)
+
+
+def _back_to_feeds(request):
+    """Back to the page the feed buttons were on: My notes, or the calendars' settings."""
+    if request.POST.get("back") == "settings":
+        return redirect(reverse("notes:member_settings") + "#calendars")
     return redirect(reverse("notes:my_notes") + "#feeds")

@@ -16,6 +16,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from . import activity
 from .models import FeedKey, Meeting, Note
 
 SALT = "notes.feeds.FeedKey"
@@ -105,3 +106,36 @@ class MeetingsFeed(MemberFeed):
     def item_description(self, meeting):
         html = meeting.body_zh_html or meeting.body_en_html
         return Truncator(html).words(FEED_WORDS, html=True)
+
+
+class ActivityFeed(MemberFeed):
+    title = _("What changed · LLM Reading Group")
+    description = _(
+        "New papers, notes, comments, meetings and reading shared in your groups, newest first."
+    )
+
+    def link(self, user):
+        return reverse("reading:home")
+
+    def items(self, user):
+        return activity.recent(user, size=FEED_SIZE)
+
+    def item_title(self, event):
+        who = f"{event.who} " if event.who else ""
+        detail = f" · {event.detail}" if event.detail else ""
+        return f"{who}{event.verb}: {event.what}{detail}"
+
+    def item_link(self, event):
+        return event.url
+
+    def item_guid(self, event):
+        return f"{event.kind}:{event.url}:{event.when.isoformat()}"
+
+    def item_description(self, event):
+        return ""
+
+    def item_pubdate(self, event):
+        return event.when
+
+    def item_updateddate(self, event):
+        return event.when

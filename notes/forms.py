@@ -11,9 +11,24 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator
 from django.db import connections, models, router
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import Meeting, Note, ReadingGroup
+from papers.identifiers import normalize_arxiv_id
+from papers.models import Paper
+
+from .models import (
+    Comment,
+    Meeting,
+    MeetingSeries,
+    MemberSettings,
+    Note,
+    ReadingGroup,
+    validate_time_zone,
+    zone_of,
+)
+from .models.zones import aware
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
 TAG_LIMIT = 100  # taggit's Tag.name
@@ -188,3 +203,210 @@ class MeetingWriteupForm(WritingForm):
             name: forms.Textarea(attrs={"rows": 18, "class": "markdown-source"})
             for name in ("body_zh", "body_en", "minutes")
         }
+
+
+COMMENT_LIMIT = 20_000  # characters
+
+
+class CommentForm(forms.ModelForm):
+    """A comment, or a reply to one (``parent``, checked by the view to be a top-level
+    comment of the same discussion). Editing, the form carries when the comment was last
+    saved (``seen``): a save over someone else's newer one (the author's and a
+    moderator's) is refused with a message, the text kept as typed."""
+
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    conflict_message = _(
+        "Someone else changed this comment while you were editing. Your text is still "
+        "below: copy what you need, reload the page to see theirs, and merge."
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 4, "class": "markdown-source"})}
+        labels = {"body": _("Your comment")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen"].initial = self.instance.updated.isoformat()
+        body = self.fields["body"]
+        body.validators.append(check_text)
+        limit_length(body, COMMENT_LIMIT)
+        body.help_text = MARKDOWN_HELP % {"limit": f"{COMMENT_LIMIT:,}"}
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError(_("Write something first."))
+        return body
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and "body" in self.changed_data:
+            stored = (
+                Comment.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("updated", flat=True)
+                .first()
+            )
+            if stored is not None and data.get("seen") != stored.isoformat():
+                raise forms.ValidationError(self.conflict_message, code="edit_conflict")
+        return data
+
+
+# --- The schedule -------------------------------------------------------------------------
+
+COMMON_ZONES = [
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
+]
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+ZONE_INPUT = forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"})
+
+
+class SeriesForm(forms.ModelForm):
+    class Meta:
+        model = MeetingSeries
+        fields = [
+            "weekday",
+            "start_time",
+            "duration",
+            "time_zone",
+            "first_date",
+            "last_date",
+            "place",
+            "link",
+            "presenter_slots",
+            "handback_days",
+            "active",
+        ]
+        widgets = {
+            "start_time": TIME_INPUT,
+            "first_date": DATE_INPUT,
+            "last_date": DATE_INPUT,
+            "time_zone": ZONE_INPUT,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(check_text)
+
+
+class MeetingTimeForm(forms.Form):
+    """When and where a meeting takes place: a move, or a one-off meeting."""
+
+    day = forms.DateField(label=_("date"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=_("start time"), widget=TIME_INPUT)
+    duration = forms.IntegerField(label=_("duration (minutes)"), min_value=5, max_value=720)
+    time_zone = forms.CharField(
+        label=_("time zone"), max_length=64, widget=ZONE_INPUT, validators=[validate_time_zone]
+    )
+    place = forms.CharField(
+        label=_("room"), max_length=200, required=False, validators=[check_text]
+    )
+    link = forms.URLField(label=_("video-call link"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
+
+    @classmethod
+    def initial_for(cls, meeting):
+        zone = meeting.zone
+        start = timezone.localtime(meeting.starts_at, zone) if meeting.starts_at else None
+        minutes = (
+            int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)
+            if meeting.starts_at and meeting.ends_at
+            else 90
+        )
+        return {
+            "day": start.date() if start else meeting.date,
+            "start_time": start.time() if start else None,
+            "duration": minutes,
+            "time_zone": zone.key,
+            "place": meeting.place,
+            "link": meeting.link,
+        }
+
+    def start(self):
+        data = self.cleaned_data
+        return aware(data["day"], data["start_time"], zone_of(data["time_zone"]))
+
+
+class OneOffForm(MeetingTimeForm):
+    title_zh = forms.CharField(
+        label=_("Chinese title"), max_length=300, required=False, validators=[check_text]
+    )
+    title_en = forms.CharField(
+        label=_("English title"), max_length=300, required=False, validators=[check_text]
+    )
+    presenter_slots = forms.IntegerField(
+        label=_("presenters wanted"), min_value=1, max_value=5, initial=1
+    )
+
+
+class ProposeForm(forms.Form):
+    paper = forms.CharField(
+        label=_("paper"),
+        max_length=300,
+        validators=[check_text],
+        help_text=_("An arXiv ID or link, or the paper's title as the site has it."),
+    )
+
+    def clean_paper(self):
+        text = self.cleaned_data["paper"].strip()
+        arxiv = normalize_arxiv_id(text)
+        exact = Paper.objects.filter(
+            Q(arxiv_id=arxiv) | Q(slug=text) | Q(title_en__iexact=text) | Q(title_zh=text)
+        ).first()
+        if exact is not None:
+            return exact
+        papers = Paper.objects.all()
+        for word in text.split()[:8]:  # every word, in either title
+            papers = papers.filter(Q(title_en__icontains=word) | Q(title_zh__icontains=word))
+        found = list(papers.order_by("title_en")[:6])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            titles = "; ".join(
+                f"{paper.title_en or paper.title_zh}"
+                + (f" ({paper.arxiv_id})" if paper.arxiv_id else "")
+                for paper in found[:5]
+            )
+            raise forms.ValidationError(
+                _(
+                    "Several papers match “%(text)s”: %(titles)s. "
+                    "Give the arXiv ID or the full title."
+                )
+                % {"text": text[:60], "titles": titles + ("…" if len(found) > 5 else "")}
+            )
+        raise forms.ValidationError(
+            _("No paper on the site matches “%(text)s”. Papers are added in the admin.")
+            % {"text": text[:60]}
+        )
+
+
+class MemberSettingsForm(forms.ModelForm):
+    class Meta:
+        model = MemberSettings
+        fields = ["email_language", "reminders", "time_zone"]
+        widgets = {"time_zone": ZONE_INPUT}
+
+    def clean_time_zone(self):
+        value = check_text(self.cleaned_data["time_zone"].strip())
+        if value:
+            validate_time_zone(value)
+        return value

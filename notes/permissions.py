@@ -5,6 +5,11 @@ and moderates the notes written for it; a **member** reads the group's content,
 writes and edits their own notes, and edits a meeting they present. A superuser
 may do everything. Reading rules live on the querysets (``visible_to``).
 
+The schedule follows the same roles: organisers manage the series, skip, move and add
+meetings, assign and swap presenters and pick papers; members sign up for an open
+slot, hand back or swap their own slot, propose papers and vote; a presenter picks
+papers for their meeting.
+
 Each rule comes in two forms that say the same: ``editable_*(user)`` is the queryset
 of records the user may change (views look records up in it, the admin lists it),
 ``may_change(user, obj)`` decides for one record from its own fields (the admin's
@@ -13,7 +18,15 @@ object checks, a version from the history, templates). Tests hold the two togeth
 
 from django.db.models import Q
 
-from .models import Meeting, Membership, Note, ReadingGroup, ReadingList
+from .models import (
+    Comment,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    Note,
+    ReadingGroup,
+    ReadingList,
+)
 
 
 def organised_group_ids(user):
@@ -27,6 +40,13 @@ def organises(user, group_id):
     return Membership.objects.filter(
         user=user, group_id=group_id, role=Membership.Role.ORGANISER
     ).exists()
+
+
+def belongs(user, group_id):
+    """Whether the user is a member of the group (any role)."""
+    if not user.is_authenticated or group_id is None:
+        return False
+    return Membership.objects.filter(user=user, group_id=group_id).exists()
 
 
 def organises_any(user):
@@ -73,6 +93,31 @@ def editable_reading_lists(user):
     return ReadingList.objects.filter(group__in=organised_group_ids(user))
 
 
+def editable_comments(user):
+    """Return comments the user may edit or delete: their own, and as organiser those of
+    their group's discussions (moderation). Views look comments up in this and in
+    ``Comment.objects.visible_to(user)`` alike."""
+    if user.is_superuser:
+        return Comment.objects.all()
+    if not user.is_authenticated:
+        return Comment.objects.none()
+    return Comment.objects.filter(Q(author=user) | Q(group__in=organised_group_ids(user)))
+
+
+def editable_series(user):
+    """Return the meeting series the user may set: their organised groups'."""
+    if user.is_superuser:
+        return MeetingSeries.objects.all()
+    return MeetingSeries.objects.filter(group__in=organised_group_ids(user))
+
+
+def schedulable_meetings(user):
+    """Return meetings whose time, place and presenters the user may change (organisers)."""
+    if user.is_superuser:
+        return Meeting.objects.all()
+    return Meeting.objects.filter(group__in=organised_group_ids(user))
+
+
 # --- One record: may the user change it? ------------------------------------------------
 
 
@@ -102,8 +147,38 @@ def may_change_meeting(user, meeting):
     )
 
 
+def may_change_comment(user, comment):
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or (comment.author_id is not None and comment.author_id == user.pk):
+        return True
+    return organises(user, comment.group_id)
+
+
+def may_schedule(user, group_id):
+    """Whether the user manages the group's schedule (series, slots, assignments)."""
+    return user.is_authenticated and (user.is_superuser or organises(user, group_id))
+
+
+def may_take_part(user, group_id):
+    """Whether the user may sign up, propose and vote in the group: its members."""
+    return belongs(user, group_id)
+
+
+def may_pick_papers(user, meeting):
+    """Whether the user picks the meeting's papers: its presenters and the organisers."""
+    if may_schedule(user, meeting.group_id):
+        return True
+    return belongs(user, meeting.group_id) and any(
+        p.pk == user.pk for p in meeting.presenters.all()
+    )
+
+
 def may_change(user, obj):
-    """Return whether the user may change the note or meeting (False for anything else)."""
+    """Return whether the user may change the note, meeting or comment (False for anything
+    else)."""
+    if isinstance(obj, Comment):
+        return may_change_comment(user, obj)
     if isinstance(obj, Note):
         return may_change_note(user, obj)
     if isinstance(obj, Meeting):

@@ -3,7 +3,7 @@ from django.urls import path
 
 from core.pagecache import cached_page
 
-from . import edit_views, feeds, present, views
+from . import calendars, edit_views, feeds, present, schedule_views, together_views, views
 
 app_name = "notes"
 
@@ -15,6 +15,28 @@ urlpatterns = [
         login_not_required(feeds.MeetingsFeed()),
         name="meetings_feed",
     ),
+    path(
+        "feeds/<str:token>/activity/",
+        login_not_required(feeds.ActivityFeed()),
+        name="activity_feed",
+    ),
+    # Calendar programs subscribe as feed readers do: the token names the member.
+    path(
+        "calendars/<str:token>/meetings.ics",
+        login_not_required(calendars.member_calendar),
+        name="member_calendar",
+    ),
+    path(
+        "calendars/<str:token>/talks.ics",
+        login_not_required(calendars.talks_calendar),
+        name="talks_calendar",
+    ),
+    path(
+        "calendars/<str:token>/groups/<slug:slug>.ics",
+        login_not_required(calendars.group_calendar),
+        name="group_calendar",
+    ),
+    path("settings/", schedule_views.member_settings, name="member_settings"),
     path("feeds/renew/", edit_views.feed_renew, name="feed_renew"),
     path("feeds/off/", edit_views.feed_revoke, name="feed_revoke"),
     path("groups/<slug:slug>/", cached_page(views.group_detail), name="group_detail"),
@@ -33,6 +55,22 @@ urlpatterns = [
         edit_views.meeting_edit,
         name="meeting_edit",
     ),
+    path("groups/<slug:slug>/schedule/", schedule_views.schedule, name="schedule"),
+    path(
+        "groups/<slug:group>/meetings/<int:number>/calendar.ics",
+        calendars.meeting_ics,
+        name="meeting_ics",
+    ),
+    path(
+        "groups/<slug:group>/meetings/<int:number>/move/",
+        schedule_views.meeting_move,
+        name="meeting_move",
+    ),
+    path(
+        "groups/<slug:group>/meetings/<int:number>/plan/<slug:action>/",
+        schedule_views.meeting_plan,
+        name="meeting_plan",
+    ),
     path("notes/", views.MyNotesView.as_view(), name="my_notes"),
     path("notes/new/", edit_views.note_edit, name="note_create"),
     path("notes/preview/", edit_views.markdown_preview, name="markdown_preview"),
@@ -40,6 +78,22 @@ urlpatterns = [
     path("notes/<slug:slug>/edit/", edit_views.note_edit, name="note_edit"),
     path("notes/<slug:slug>/present/", cached_page(present.note_present), name="note_present"),
     path("notes/<slug:slug>/delete/", edit_views.note_delete, name="note_delete"),
+    path("my-reading/", together_views.my_reading, name="my_reading"),
+    path("my-reading/share/<slug:slug>/", together_views.sharing_set, name="sharing_set"),
+    path("reading-status/<int:pk>/", together_views.status_set, name="status_set"),
+    path(
+        "comments/paper/<slug:slug>/<slug:group>/",
+        together_views.comment_on_paper,
+        name="comment_on_paper",
+    ),
+    path("comments/note/<slug:slug>/", together_views.comment_on_note, name="comment_on_note"),
+    path(
+        "comments/meeting/<slug:group>/<int:number>/",
+        together_views.comment_on_meeting,
+        name="comment_on_meeting",
+    ),
+    path("comments/<int:pk>/edit/", together_views.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", together_views.comment_delete, name="comment_delete"),
     path("glossary/", cached_page(views.glossary), name="glossary"),
     path("lists/", cached_page(views.reading_lists), name="readinglist_list"),
     path("lists/<slug:slug>/", cached_page(views.reading_list_detail), name="readinglist_detail"),

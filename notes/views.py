@@ -10,40 +10,76 @@ from django.views.generic import ListView
 from core.fragments import lazy_query, refs
 from papers.citations import citation_response
 
-from . import feeds
-from .models import GlossaryTerm, Meeting, Note, ReadingGroup, ReadingList
+from . import activity, discussion, feeds, progress, scheduling
+from .models import (
+    Comment,
+    GlossaryTerm,
+    Meeting,
+    Membership,
+    Note,
+    ReadingGroup,
+    ReadingList,
+    ReadingStatus,
+    SwapRequest,
+    Visit,
+)
+from .permissions import may_schedule
+from .schedule_views import own_zone, plan_context
+from .templatetags.reading_status import row_reading_slots
 
 
 def group_detail(request, slug):
     group = get_object_or_404(ReadingGroup, slug=slug)
     if not (request.user.is_superuser or group.memberships.filter(user=request.user).exists()):
         raise Http404
-    meetings = list(group.meetings.select_related("paper").prefetch_related("papers", "presenters"))
-    today = timezone.localdate()
+    scheduling.plan_group(group.pk)
+    meetings = list(group.meetings.for_schedule())
+    now = timezone.now()
+    coming = [m for m in meetings if m.is_coming(now)]
     return render(
         request,
         "notes/readinggroup_detail.html",
         {
             "group": group,
             "memberships": group.memberships.select_related("user"),
-            "upcoming": sorted((m for m in meetings if m.date >= today), key=lambda m: m.date),
-            "past": [m for m in meetings if m.date < today],
+            "upcoming": sorted(coming, key=lambda m: (m.date, m.starts_at or now, m.number)),
+            "past": [m for m in meetings if not m.is_coming(now) and not m.skipped],
+            "swaps": SwapRequest.objects.filter(
+                other=request.user, other_meeting__group=group, status=SwapRequest.Status.PENDING
+            ).select_related("meeting", "other_meeting", "requester"),
+            "organiser": may_schedule(request.user, group.pk),
+            # Times in the reader's own zone when they set one, else each meeting's.
+            "row_zone": own_zone(request.user),
             "reading_lists": group.reading_lists.all(),
+            "activity": activity.recent(
+                request.user,
+                group=group,
+                since=Visit.objects.filter(user=request.user)
+                .values_list("since", flat=True)
+                .first(),
+            ),
         },
     )
 
 
 def meeting_detail(request, group, number):
-    # Papers, models, datasets and sources are read inside the shared
+    # Models, datasets and sources are read inside the shared
     # fragments that show them (templates/notes/meeting_detail.html).
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user)
-        .select_related("group", "paper")
-        .prefetch_related("presenters"),  # who may edit it, for every reader
+        .select_related("group", "paper", "series")
+        .prefetch_related("papers", "presenters"),  # who may edit it, for every reader
         group__slug=group,
         number=number,
     )
     visible_notes = Note.objects.visible_to(request.user).filter(meeting=meeting)
+    # The member's own, outside the shared fragments: their status of each paper to read,
+    # the group's progress, the discussion they may read, what they may do in the plan.
+    to_read = _meeting_papers(meeting)
+    discussed = list(meeting.papers.all())
+    statuses = ReadingStatus.objects.statuses_of(request.user, to_read)
+    for paper in [*to_read, *discussed]:
+        paper.my_status = statuses.get(paper.pk, "")
     return render(
         request,
         "notes/meeting_detail.html",
@@ -59,8 +95,24 @@ def meeting_detail(request, group, number):
             "notes": lazy_query(
                 lambda: Note.objects.filter(pk__in=visible_notes.values("pk")).for_list()
             ),
+            "progress": progress.group_progress(meeting.group, [p.pk for p in to_read]),
+            "to_read": to_read,
+            "discussed": discussed,
+            **_discussion(request.user, Comment.objects.filter(meeting=meeting)),
+            "plan": plan_context(request, meeting),
         },
     )
+
+
+def _meeting_papers(meeting):
+    """The papers to read before the meeting: the one presented, then those discussed."""
+    papers = [meeting.paper] if meeting.paper else []
+    return papers + [p for p in meeting.papers.all() if p.pk != meeting.paper_id]
+
+
+def _discussion(user, comments):
+    threads = discussion.threads(comments.visible_to(user).for_thread(), user)
+    return {"threads": threads, "comment_count": discussion.count(threads)}
 
 
 def note_detail(request, slug):
@@ -74,7 +126,13 @@ def note_detail(request, slug):
         and Meeting.objects.visible_to(request.user).filter(pk=note.meeting_id).exists()
     )
     return render(
-        request, "notes/note_detail.html", {"note": note, "meeting_visible": meeting_visible}
+        request,
+        "notes/note_detail.html",
+        {
+            "note": note,
+            "meeting_visible": meeting_visible,
+            **_discussion(request.user, Comment.objects.filter(note=note)),
+        },
     )
 
 
@@ -106,8 +164,26 @@ def reading_list_detail(request, slug):
         papers = [item.paper for item in items]
         if exported := citation_response(papers, export_format, reading_list.slug):
             return exported
+    # The member's own (outside the shared list, or in its slots): their statuses of the
+    # list's papers and, for a member of the list's group, how far the group has read.
+    paper_ids = list(reading_list.items.values_list("paper_id", flat=True))
+    statuses = dict(
+        ReadingStatus.objects.of(request.user)
+        .filter(paper_id__in=paper_ids)
+        .values_list("paper_id", "status")
+    )
+    group_progress = None
+    if reading_list.group_id is not None and (
+        Membership.objects.filter(user=request.user, group_id=reading_list.group_id).exists()
+    ):
+        group_progress = progress.group_progress(reading_list.group, paper_ids)
     return render(
         request,
         "notes/readinglist_detail.html",
-        {"reading_list": reading_list, "items": items},
+        {
+            "reading_list": reading_list,
+            "items": items,  # read only when the shared list is missing
+            "progress": group_progress,
+            "member_slots": row_reading_slots(request, statuses, group_progress),
+        },
     )

@@ -5,22 +5,27 @@ as Django's model permissions allow. Notes shown inline are only those the user
 may edit; notes/admin.py adds them. Papers and models keep a history with restore.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.pagecache import CachedChangelist
 
 from .filters import paper_filter_choices
+from .importing import plan as importing
+from .importing.records import ServiceError
 from .models import (
     Ability,
     Dataset,
     EvaluationTask,
+    Harvest,
     LanguageModel,
     ModelDataset,
     Organization,
     Paper,
+    ServiceSlot,
     Source,
 )
 
@@ -71,6 +76,9 @@ class OrganizationAdmin(admin.ModelAdmin):
         return obj.model_count
 
 
+REFRESH_AT_MOST = 500  # five requests to arXiv, a quarter of a minute
+
+
 class YearFilter(admin.SimpleListFilter):
     """The paper years, from the paper list's cached filter choices: listing the distinct
     years of a large library reads every row."""
@@ -89,23 +97,105 @@ class YearFilter(admin.SimpleListFilter):
 
 @admin.register(Paper)
 class PaperAdmin(CachedChangelist, TagsMixin, SimpleHistoryAdmin):
-    list_display = ["title_en", "title_zh", "arxiv_id", "year", "venue", "tag_list"]
-    list_filter = [YearFilter, "tags", "sources", "organizations"]
-    search_fields = ["title_en", "title_zh", "arxiv_id", "authors", "slug"]
+    list_display = ["title_en", "title_zh", "arxiv_id", "year", "venue", "provenance", "tag_list"]
+    list_filter = [YearFilter, "provenance", "tags", "sources", "organizations"]
+    search_fields = ["title_en", "title_zh", "arxiv_id", "doi", "authors", "slug"]
     # At 100k papers a second COUNT over the whole table on every page view, and 100
     # rows of tags, cost more than the list is worth.
     show_full_result_count = False
     list_per_page = 50
     prepopulated_fields = {"slug": ("title_en",)}
-    autocomplete_fields = ["organizations"]
+    autocomplete_fields = ["organizations", "added_by"]
     filter_horizontal = ["sources"]
+    readonly_fields = ["created"]
+    actions = ["refresh_from_arxiv"]
     fieldsets = [
         (None, {"fields": ["title_en", "title_zh", "slug", "authors", "organizations", "tags"]}),
-        (_("Publication"), {"fields": ["venue", "year", "month", "arxiv_id"]}),
+        (
+            _("Publication"),
+            {"fields": ["venue", "year", "month", "arxiv_id", "arxiv_version", "doi"]},
+        ),
+        (
+            _("arXiv"),
+            {
+                "fields": ["primary_category", "categories", "comment", "journal_ref"],
+                "classes": ["collapse"],
+            },
+        ),
         (_("Links"), {"fields": ["url", "pdf_url", "code_url"]}),
         (_("Summary"), {"fields": ["summary_zh", "summary_en"]}),
-        (_("Provenance"), {"fields": ["sources", "remarks"]}),
+        (
+            _("Provenance"),
+            {
+                "fields": [
+                    "provenance",
+                    "added_by",
+                    "created",
+                    "sources",
+                    "remarks",
+                    "affiliations",
+                ]
+            },
+        ),
     ]
+
+    @admin.action(description=_("Refresh from arXiv (when a new version appeared)"))
+    def refresh_from_arxiv(self, request, queryset):
+        papers = list(queryset.exclude(arxiv_id=None)[: REFRESH_AT_MOST + 1])
+        if len(papers) > REFRESH_AT_MOST:
+            self.message_user(
+                request,
+                _(
+                    "Choose at most %(count)d papers at a time (arXiv is asked once every "
+                    "few seconds); for more, use: manage.py import_arxiv --refresh"
+                )
+                % {"count": REFRESH_AT_MOST},
+                messages.ERROR,
+            )
+            return
+        try:
+            result = importing.refresh(papers)
+        except ServiceError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d paper updated to a new arXiv version.",
+                "%(count)d papers updated to a new arXiv version.",
+                len(result.updated),
+            )
+            % {"count": len(result.updated)}
+            + " "
+            + ngettext(
+                "%(count)d already current.", "%(count)d already current.", len(result.current)
+            )
+            % {"count": len(result.current)},
+            messages.SUCCESS,
+        )
+        if result.missing:
+            self.message_user(
+                request,
+                _("arXiv has none of: %(ids)s")
+                % {"ids": ", ".join(p.arxiv_id for p in result.missing)},
+                messages.WARNING,
+            )
+
+
+@admin.register(ServiceSlot)
+class ServiceSlotAdmin(admin.ModelAdmin):
+    list_display = ["name", "holder", "held_until", "next_at", "requests"]
+    search_fields = ["name"]
+    readonly_fields = ["requests"]
+
+
+@admin.register(Harvest)
+class HarvestAdmin(admin.ModelAdmin):
+    list_display = ["category", "since", "pages", "records", "added", "last_datestamp"]
+    list_display += ["updated_at", "finished_at"]
+    list_filter = ["category"]
+    search_fields = ["category", "resumption_token"]
+    date_hierarchy = "since"
 
 
 class ModelDatasetInline(admin.TabularInline):

@@ -180,6 +180,9 @@ POINT_MARKS = {
     "unknown": Mark("#ffffff", GREY, 1.5, "2.5 1.5"),
 }
 CURRENT_MARK = Mark("none", BLUE, 3)  # a ring round the model whose page this is
+PURPLE = "#7b3fc4"
+READ_MARK = Mark(PURPLE, "#ffffff", 1.5)  # a dot on a model whose papers the group has read
+READ_RING = Mark("none", PURPLE, 2)  # the same on the timeline: a ring round the point
 
 
 def openness(model):
@@ -189,11 +192,21 @@ def openness(model):
     return "open" if model.open_weights else "closed"
 
 
-def legend(chart, current=False):
+def read_badge(cx, cy, r=7):
+    """A check mark in a dot: a model a paper of which the reader's group has read."""
+    return (
+        f'<g class="read-mark"><circle cx="{cx}" cy="{cy}" r="{r}" {READ_MARK.attrs()}/>'
+        f'<path d="M{cx - 3.2},{cy + 0.2} l2.2,2.4 l4.2,-4.8" fill="none" stroke="#ffffff" '
+        'stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></g>'
+    )
+
+
+def legend(chart, current=False, read=False):
     """Return the key to a drawing's marks (chart "tree" or "timeline") as HTML, to be
     set outside the drawing's scroll box so that it stays in view. Every kind is listed,
     drawn from the same Mark as the drawing uses; ``current`` adds the ring of the
-    model a page is about."""
+    model a page is about, ``read`` the mark of the models whose papers the reader's
+    group has read."""
     items = []
     for kind, label in OPENNESS.items():
         if chart == "tree":
@@ -208,6 +221,18 @@ def legend(chart, current=False):
             'stroke-width="1"/>'
         )
         items.append(("current", _("this model"), shape))
+    if read:
+        if chart == "tree":
+            shape = (
+                f'<rect x="3" y="3" width="24" height="14" rx="3" fill="#ffffff" stroke="{GREY}" '
+                f'stroke-width="1"/>{read_badge(21, 9, 6)}'
+            )
+        else:
+            shape = (
+                f'<circle cx="15" cy="10" r="8" {READ_RING.attrs()}/>'
+                f'<circle cx="15" cy="10" r="5" fill="#ffffff" stroke="{GREY}" stroke-width="1"/>'
+            )
+        items.append(("read", _("my group has read its paper"), shape))
     heading = _("Legend")  # not inside the f-string: xgettext would not find it there
     return mark_safe(
         f'<ul class="chart-legend" aria-label="{escape(heading)}">'
@@ -244,11 +269,12 @@ def _node_label(model):
     return fit(sizes, META_SIZE, TEXT_W - text_width(month, META_SIZE)) + month
 
 
-def family_tree_svg(family, highlight=None):
+def family_tree_svg(family, highlight=None, read=frozenset()):
     """Lay the family out left to right, one row per leaf, each edge labelled with the
     relation. The space before a column is what its longest relation label needs, so the
     drawing is no wider than it must be. The model a page is about (``highlight``) is
-    ringed and marked ``aria-current``, for the page's script to scroll it into view."""
+    ringed and marked ``aria-current``, for the page's script to scroll it into view.
+    Models whose ids are in ``read`` get a dot (a paper of theirs read in the group)."""
     positions, next_row = {}, [0]
 
     def place(node, depth):
@@ -315,10 +341,13 @@ def family_tree_svg(family, highlight=None):
                 f'<rect class="ring" x="{x - 5}" y="{y - 5}" width="{NODE_W + 10}" '
                 f'height="{NODE_H + 10}" rx="9" {CURRENT_MARK.attrs()}/>'
             )
+        is_read = node.pk in read
+        dot = read_badge(x + NODE_W - 10, y + 10) if is_read else ""
+        read_title = " · " + escape(_("read in my group")) if is_read else ""
         parts.append(
             f'<a href="{escape(node.get_absolute_url())}" class="node {kind}'
-            f'{" current" if current else ""}"{marked}>'
-            f"<title>{escape(node.name)} · {escape(OPENNESS[kind])}</title>{ring}"
+            f'{" current" if current else ""}{" read" if is_read else ""}"{marked}>'
+            f"<title>{escape(node.name)} · {escape(OPENNESS[kind])}{read_title}</title>{ring}"
             f'<rect class="box" x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6" '
             f"{NODE_MARKS[kind].attrs()}/>"
             f'<text class="name" x="{x + 8}" y="{y + (16 if meta else 24):g}">'
@@ -328,6 +357,7 @@ def family_tree_svg(family, highlight=None):
                 if meta
                 else ""
             )
+            + dot
             + "</a>"
         )
     title = _("Family tree of %(name)s") % {"name": family.root.name}
@@ -358,7 +388,7 @@ def boxes_overlap(a, b):
     return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
 
 
-def timeline_svg(models, width=1100, height=600):
+def timeline_svg(models, width=1100, height=600, read=frozenset()):
     """Scatter release month (x) against parameters in billions (y, log scale).
 
     Models of the same month and size are set side by side rather than on top of one
@@ -435,17 +465,27 @@ def timeline_svg(models, width=1100, height=600):
         where[m.pk] = (x, y)
         placed.append((x, y))
 
+    read_note = " · " + escape(_("read in my group"))  # outside the f-string, for xgettext
     taken = []  # boxes already drawn: points and labels
     points, leaders, labels = [], [], []
     for m in order:
         x, y = where[m.pk]
         kind = openness(m)
         taken.append((x - POINT_R - 1, y - POINT_R - 1, x + POINT_R + 1, y + POINT_R + 1))
+        is_read = m.pk in read
         points.append(
-            f'<a href="{escape(m.get_absolute_url())}" class="point {kind}">'
+            f'<a href="{escape(m.get_absolute_url())}" class="point {kind}'
+            f'{" read" if is_read else ""}">'
             f"<title>{escape(m.name)} · {m.released:%Y-%m} · {m.parameters_b.normalize():f}B"
-            f" · {escape(OPENNESS[kind])}</title>"
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{POINT_R}" {POINT_MARKS[kind].attrs()}/></a>'
+            f" · {escape(OPENNESS[kind])}"
+            f"{read_note if is_read else ''}</title>"
+            + (
+                f'<circle class="read-mark" cx="{x:.1f}" cy="{y:.1f}" r="{POINT_R + 3}" '
+                f"{READ_RING.attrs()}/>"
+                if is_read
+                else ""
+            )
+            + f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{POINT_R}" {POINT_MARKS[kind].attrs()}/></a>'
         )
 
     def inside(box):

@@ -81,6 +81,8 @@ def to_bibtex(papers):
             }
         elif paper.url:
             fields["url"] = paper.url
+        if getattr(paper, "doi", None):
+            fields["doi"] = bibtex_escape(paper.doi)
         venue = paper.venue if paper.venue and "arxiv" not in paper.venue.lower() else ""
         if venue:
             fields["booktitle" if "conference" in venue.lower() else "journal"] = bibtex_escape(
@@ -110,6 +112,8 @@ def to_csl_json(papers):
             item |= {"number": f"arXiv:{paper.arxiv_id}", "URL": paper.arxiv_abs_url}
         elif paper.url:
             item["URL"] = paper.url
+        if getattr(paper, "doi", None):
+            item["DOI"] = paper.doi
         if paper.summary_en:
             item["abstract"] = paper.summary_en
         items.append(item)

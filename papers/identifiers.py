@@ -1,4 +1,4 @@
-"""arXiv identifiers: what the library stores, and how a pasted reference becomes one.
+"""arXiv identifiers and DOIs: what the library stores, and how a pasted reference becomes one.
 
 A paper is stored under its identifier without a version: new style ``2303.18223``
 (four digits, a dot, four or five digits; from 2007) or old style ``hep-th/9901001``
@@ -8,6 +8,8 @@ and a version suffix (``2303.18223v15``) all name the same paper.
 """
 
 import re
+import unicodedata
+from urllib.parse import unquote
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -64,3 +66,69 @@ class ArxivIdField(models.CharField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": ArxivIdFormField, **kwargs, "max_length": 300})
+
+
+# A DOI: "10.", a registrant code, "/", a suffix of anything printable. Pasted forms:
+# https://doi.org/…, http://dx.doi.org/…, doi:…, "DOI 10.…".
+DOI_RE = re.compile(r"^10\.[0-9]{4,9}(?:\.[0-9]+)*/\S+$")
+PASTED_DOI = re.compile(
+    r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)?(?P<doi>10\.\S+?)[.,;]?$", re.IGNORECASE
+)
+
+validate_doi = RegexValidator(
+    DOI_RE,
+    _("Enter a DOI such as 10.18653/v1/2023.acl-long.1, or paste its doi.org link."),
+    code="invalid_doi",
+)
+
+
+def normalize_doi(value):
+    """Return the stored form of a pasted DOI (bare, lower case: DOIs ignore case), or the
+    text as it was (stripped) when it is not one."""
+    text = (value or "").strip()
+    match = PASTED_DOI.match(text)
+    if not match:
+        return text
+    return unquote(match.group("doi")).lower()
+
+
+class DoiFormField(forms.CharField):
+    """Takes a pasted doi.org link or "doi:…" and cleans it to the bare DOI."""
+
+    def to_python(self, value):
+        return normalize_doi(super().to_python(value))
+
+
+class DoiField(models.CharField):
+    """A CharField that stores DOIs bare and in lower case (DOIs ignore case)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_doi(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": DoiFormField, **kwargs, "max_length": 300})
+
+
+def is_doi(value):
+    return bool(DOI_RE.match(normalize_doi(value)))
+
+
+def is_arxiv_id(value):
+    return bool(ARXIV_ID_RE.match(normalize_arxiv_id(value)))
+
+
+def split_version(value):
+    """Return (identifier, version or None) of a pasted arXiv reference: 2303.18223v15 →
+    ("2303.18223", 15)."""
+    text = (value or "").strip()
+    match = re.search(r"v([0-9]+)(?:\.pdf)?/?$", text)
+    return normalize_arxiv_id(text), (int(match.group(1)) if match else None)
+
+
+def title_key(title):
+    """Return a title reduced for comparison: accents, case, punctuation and spacing gone
+    ("GPT-4 Technical Report" and "GPT-4: technical report." give the same key)."""
+    folded = unicodedata.normalize("NFKD", title or "")
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    return "".join(char for char in folded.casefold() if char.isalnum())[:200]

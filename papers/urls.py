@@ -12,6 +12,7 @@ urlpatterns = [
     path("models/timeline/", cached_page(views.model_timeline), name="model_timeline"),
     path("datasets/", cached_page(views.DatasetListView.as_view()), name="dataset_list"),
     path("datasets/taxonomy/", cached_page(views.taxonomy), name="taxonomy"),
+    path("papers/add/", views.add_papers, name="add"),
     path(
         "papers/<slug:slug>/cite.bib",
         views.paper_citation,

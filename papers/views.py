@@ -1,12 +1,18 @@
 """Pages of the knowledge base alone: model table, family trees, timeline, datasets,
-taxonomy. Pages that show a record with the group's notes live in reading/."""
+taxonomy, adding papers. Pages that show a record with the group's notes live in reading/."""
 
+import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import ListView
 
 from core.context_processors import reading
@@ -15,6 +21,8 @@ from core.models import as_read, unknown_last
 from core.pagination import LazyPaginationMixin
 
 from . import charts, citations
+from .forms import AddPapersForm
+from .importing import plan as importing
 from .models import Ability, Dataset, EvaluationTask, LanguageModel, Paper
 
 
@@ -50,8 +58,19 @@ class ModelListView(LazyPaginationMixin, ListView):
 FAMILIES_PER_PAGE = 10
 
 
-def model_family(request):
-    """Draw the families of models (LLaMA, GPT, BLOOM …) as trees, largest first."""
+def marks_key(read):
+    """Return a short text naming a set of marked model ids ("" for no marking), for the
+    key of a shared fragment that draws them."""
+    if read is None:
+        return ""
+    return hashlib.sha256(",".join(map(str, sorted(read))).encode()).hexdigest()[:16]
+
+
+def model_family(request, read=None):
+    """Draw the families of models (LLaMA, GPT, BLOOM …) as trees, largest first. ``read``
+    (ids of models, given by the reading pages above this app) marks what the reader's
+    group has read."""
+    marked = read or frozenset()
     # Read and drawn only when the page's shared fragment is not in the cache.
     page = SimpleLazyObject(
         lambda: Paginator(charts.Family.all(), FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
@@ -62,20 +81,28 @@ def model_family(request):
         {
             "page_obj": page,
             "trees": SimpleLazyObject(
-                lambda: [(family, charts.family_tree_svg(family)) for family in page]
+                lambda: [(family, charts.family_tree_svg(family, read=marked)) for family in page]
             ),
-            "legend": SimpleLazyObject(lambda: charts.legend("tree")),
+            "legend": SimpleLazyObject(lambda: charts.legend("tree", read=read is not None)),
+            "showing_read": read is not None,
+            # The marks differ between groups: the shared drawing is kept per set of marks.
+            "read_key": marks_key(read),
         },
     )
 
 
-def model_timeline(request):
-    """Plot release month against parameter count, open and closed models apart."""
+def model_timeline(request, read=None):
+    """Plot release month against parameter count, open and closed models apart;
+    ``read`` as for model_family."""
     models = LanguageModel.objects.for_list().exclude(released=None).exclude(parameters_b=None)
     return render(
         request,
         "papers/model_timeline.html",
-        {"timeline_svg": charts.timeline_svg(models), "legend": charts.legend("timeline")},
+        {
+            "timeline_svg": charts.timeline_svg(models, read=read or frozenset()),
+            "legend": charts.legend("timeline", read=read is not None),
+            "showing_read": read is not None,
+        },
     )
 
 
@@ -193,3 +220,75 @@ def paper_citation(request, slug, export_format):
     """One paper's BibTeX or CSL-JSON."""
     paper = get_object_or_404(Paper, slug=slug)
     return citations.citation_response([paper], export_format, paper.citation_key or paper.slug)
+
+
+def add_papers(request):
+    """Add papers by arXiv ID or link, DOI or BibTeX: a preview first (new, already in the
+    library, or invalid, one row per entry), then the chosen new ones saved together."""
+    form = AddPapersForm(request.POST or None, request.FILES or None)
+    plan, plan_data = None, ""
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            plan = importing.Plan.loads(request.POST.get("plan", ""))
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            messages.error(request, _("This preview is too old or was altered; preview again."))
+            form = AddPapersForm(initial={"entries": request.POST.get("entries", "")})
+        else:
+            chosen = {int(i) for i in request.POST.getlist("chosen") if i.isascii() and i.isdigit()}
+            if not any(plan.candidates[i].is_new for i in chosen if i < len(plan.candidates)):
+                messages.warning(request, _("Choose at least one new paper to add."))
+            else:
+                try:
+                    added = importing.save(plan, request.user, chosen)
+                except importing.Conflict as conflict:
+                    plan = importing.Plan.loads(request.POST["plan"])
+                    messages.error(
+                        request,
+                        _(
+                            "Nothing was added: meanwhile %(entries)s came into the library. "
+                            "Check the preview again."
+                        )
+                        % {"entries": ", ".join(conflict.args[0])},
+                    )
+                else:
+                    request.session["papers_added"] = [paper.pk for paper in added]
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)d paper added to the library.",
+                            "%(count)d papers added to the library.",
+                            len(added),
+                        )
+                        % {"count": len(added)},
+                    )
+                    return redirect("papers:add")
+        form = AddPapersForm(initial={"entries": request.POST.get("entries", "")})
+    elif request.method == "POST" and form.is_valid():
+        plan = importing.build(form.cleaned_data["entries"], form.cleaned_data["bibfile"])
+        for error in plan.errors:
+            messages.error(request, error)
+    if plan is not None:
+        plan_data = plan.dumps()
+        if plan.waited >= 0.5:
+            messages.info(
+                request,
+                _(
+                    "Your request waited %(seconds)s seconds for its turn at arXiv, which "
+                    "allows this site one request every %(interval)s seconds."
+                )
+                % {
+                    "seconds": f"{plan.waited:.1f}",
+                    "interval": f"{settings.ARXIV_MIN_INTERVAL:g}",
+                },
+            )
+    added_pks = request.session.pop("papers_added", []) if request.method == "GET" else []
+    return render(
+        request,
+        "papers/paper_add.html",
+        {
+            "form": form,
+            "plan": plan,
+            "plan_data": plan_data,
+            "added": Paper.objects.filter(pk__in=added_pks).order_by("title_en"),
+        },
+    )

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from notes.models import GlossaryTerm, Meeting, Note
+from notes.models import GlossaryTerm, Meeting, Note, ReadingStatus
 from papers.models import Dataset, LanguageModel, Paper
 
 
@@ -36,6 +36,7 @@ def paper_rows(user, papers=None):
     return papers.for_list().annotate(
         note_count=_count(Note.objects.visible_to(user).filter(paper=OuterRef("pk"))),
         meeting_count=_count(Meeting.objects.visible_to(user).about(OuterRef("pk"))),
+        my_status=my_status(user),
     )
 
 
@@ -52,6 +53,43 @@ def shown_to(**querysets):
     for name, pk in first.union(*rest, all=True) if rest else first:
         found[name].append(pk)
     return found
+
+
+def my_status(user, paper="pk"):
+    """Return a subquery of the user's reading status of the paper ("" when none)."""
+    mine = ReadingStatus.objects.of(user).filter(paper=OuterRef(paper)).values("status")[:1]
+    return models.functions.Coalesce(
+        models.Subquery(mine), models.Value(""), output_field=models.CharField()
+    )
+
+
+READ = ReadingStatus.Status.READ
+
+
+def read_by(papers, user, who):
+    """Filter papers by who has read them: "me", "group" (the user or a member who shares
+    their reading with a group of the user's), "nobody" (neither); others: unfiltered."""
+    if who == "me":
+        return papers.filter(
+            Exists(ReadingStatus.objects.of(user).filter(paper=OuterRef("pk"), status=READ))
+        )
+    group_read = Exists(
+        ReadingStatus.objects.shared_with(user).filter(paper=OuterRef("pk"), status=READ)
+    )
+    if who == "group":
+        return papers.filter(group_read)
+    if who == "nobody":
+        return papers.filter(~group_read)
+    return papers
+
+
+def models_read_by_group(user):
+    """Return the ids of the models with a paper that the user or a member sharing with
+    one of the user's groups has read."""
+    read = ReadingStatus.objects.shared_with(user).filter(
+        status=READ, paper__language_models=OuterRef("pk")
+    )
+    return set(LanguageModel.objects.filter(Exists(read)).values_list("pk", flat=True))
 
 
 def with_notes_visible_to(papers, user):

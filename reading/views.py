@@ -11,12 +11,24 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
 
+from core import pagecache
 from core.context_processors import reading
 from core.fragments import lazy_query, refs
 from core.models import as_read, unknown_last
 from core.pagination import LazyPaginationMixin
-from notes.models import Meeting, Mention, Note, ReadingGroup, ReadingListItem, Visit
+from notes import activity, discussion, progress
+from notes.models import (
+    Comment,
+    Meeting,
+    Mention,
+    Note,
+    ReadingGroup,
+    ReadingListItem,
+    Visit,
+)
+from notes.templatetags.reading_status import status_slots
 from papers import charts, citations
+from papers import views as papers_views
 from papers.citations import citation_response
 from papers.facts import model_facts
 from papers.filters import paper_filter_choices
@@ -44,7 +56,8 @@ def home(request):
     if since is not None:
         notes = notes.filter(updated__gt=since)
         papers = papers.filter(created__gt=since)
-    upcoming = list(meetings.filter(date__gte=today).order_by("date", "number")[:2])
+    # Not a skipped week, nor one that ended earlier today.
+    upcoming = list(meetings.held().coming().order_by("date", "starts_at", "number")[:2])
     return render(
         request,
         "home.html",
@@ -57,6 +70,7 @@ def home(request):
             "groups": ReadingGroup.objects.of(user).with_member_counts(),
             "new_notes": notes.order_by("-updated")[:NEW_ITEMS],
             "new_papers": papers.order_by("-created")[:NEW_ITEMS],
+            "activity": activity.recent(user, since=since),
             "today": today,
         },
     )
@@ -91,7 +105,14 @@ def note_count_slots(user, rows=None):
 
 
 # Filters and orders that depend on who reads: their list is theirs alone.
-MEMBER_FILTERS = {"has_notes", "presented"}
+MEMBER_FILTERS = {"has_notes", "presented", "read"}
+
+
+READ_OPTIONS = [
+    ("me", _("read by me")),
+    ("group", _("read by my group")),
+    ("nobody", _("nobody in my group has read")),
+]
 
 
 class PaperListView(LazyPaginationMixin, ListView):
@@ -121,6 +142,8 @@ class PaperListView(LazyPaginationMixin, ListView):
             papers = queries.with_notes_visible_to(papers, self.request.user)
         if params.get("presented") == "1":
             papers = queries.presented_to(papers, self.request.user)
+        if read := params.get("read"):
+            papers = queries.read_by(papers, self.request.user, read)
         if q := params.get("q", "").strip():
             papers = papers.filter(
                 Q(title_en__icontains=q) | Q(title_zh__icontains=q) | Q(arxiv_id__icontains=q)
@@ -150,11 +173,29 @@ class PaperListView(LazyPaginationMixin, ListView):
             sort_options=[(key, label) for key, (label, _order) in self.sort_options.items()],
             querystring=params.urlencode(),
             filters=self.request.GET,
-            # The list is kept once for everyone, unless its rows depend on the reader.
-            audience=self.request.user.pk if personal or params.get("sort") == "notes" else "",
-            member_slots=note_count_slots(self.request.user, lambda: self.rows_read(context)),
+            # The list is kept once for everyone, unless its rows depend on the reader;
+            # the note counts and reading-status controls on its rows are the member's.
+            audience=self.audience(personal or params.get("sort") == "notes"),
+            member_slots={
+                **note_count_slots(self.request.user, lambda: self.rows_read(context)),
+                **status_slots(self.request, lambda: self.statuses_read(context)),
+            },
+            read_options=READ_OPTIONS,
         )
         return context
+
+    def audience(self, personal):
+        """Return who the list is kept for: everyone (""), or the member alone until any
+        content changes (their notes and meetings move no stamp the list declares) or,
+        with a filter on reading statuses (which move no stamp at all), until the
+        member's own generation moves on (a status change of theirs or their groups')."""
+        user = self.request.user
+        if not personal:
+            return ""
+        audience = f"{user.pk}:{pagecache.generation()}"
+        if self.request.GET.get("read"):
+            audience += f":{pagecache.member_generation(user.pk)}"
+        return audience
 
     @staticmethod
     def rows_read(context):
@@ -167,6 +208,12 @@ class PaperListView(LazyPaginationMixin, ListView):
         if isinstance(rows, list):
             return rows
         return rows if getattr(rows, "_result_cache", None) is not None else None
+
+    @classmethod
+    def statuses_read(cls, context):
+        """Return {paper id: the member's status} of the rows if the page has read them."""
+        rows = cls.rows_read(context)
+        return None if rows is None else {paper.pk: paper.my_status for paper in rows}
 
 
 class PaperDetailView(DetailView):
@@ -186,7 +233,14 @@ class PaperDetailView(DetailView):
             meetings=Meeting.objects.visible_to(user).about(paper),
             mentions=Mention.objects.of(paper).visible_to(user),
         )
+        # The member's own (outside the shared fragments): their status, their groups'
+        # readers, their groups' discussions.
+        mine, readers = progress.readers(user, paper)
         return super().get_context_data(
+            my_status=mine.status if mine else "",
+            my_status_changed=mine.changed if mine else None,
+            readers=readers,
+            discussions=paper_discussions(user, paper),
             shown={name: refs(model, shown[name]) for name, model in SHOWN.items()},
             # Even building a queryset costs: these are made only for a missing fragment.
             notes=lazy_query(lambda: Note.objects.filter(pk__in=shown["notes"]).for_list()),
@@ -205,6 +259,25 @@ class PaperDetailView(DetailView):
             bibtex=SimpleLazyObject(lambda: citations.to_bibtex([paper])),
             **kwargs,
         )
+
+
+def paper_discussions(user, paper):
+    """Return the paper's discussion in each of the user's groups: (group, threads, count)
+    rows. Another group's discussion is never read, not even counted."""
+    groups = list(ReadingGroup.objects.of(user))
+    comments = (
+        Comment.objects.visible_to(user)
+        .filter(paper=paper, group__in=[g.pk for g in groups])
+        .for_thread()
+    )
+    by_group = {g.pk: [] for g in groups}
+    for comment in comments:
+        by_group[comment.group_id].append(comment)
+    found = []
+    for group in groups:
+        threads = discussion.threads(by_group[group.pk], user)
+        found.append((group, threads, discussion.count(threads)))
+    return found
 
 
 class ModelDetailView(DetailView):
@@ -270,3 +343,13 @@ def organization_detail(request, slug):
             "datasets": organization.datasets.all(),
         },
     )
+
+
+def model_family_read(request):
+    """The family trees, marking the models whose papers the member's group has read."""
+    return papers_views.model_family(request, read=queries.models_read_by_group(request.user))
+
+
+def model_timeline_read(request):
+    """The timeline, marking the models whose papers the member's group has read."""
+    return papers_views.model_timeline(request, read=queries.models_read_by_group(request.user))

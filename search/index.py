@@ -1,4 +1,5 @@
-"""Build the search documents of papers, models, datasets, terms, notes and meetings."""
+"""Build the search documents of papers, models, datasets, terms, notes, meetings and
+comments."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 
 from core import pagecache
-from notes.models import GlossaryTerm, Meeting, Note
+from notes.models import Comment, GlossaryTerm, Meeting, Note, display_name
 from papers.models import Dataset, LanguageModel, Paper
 
 from .models import Kind, SearchDocument, SearchWord
@@ -142,6 +143,36 @@ def meeting_fields(meeting):
     }
 
 
+def comment_fields(comment):
+    """A comment is read by who may read what it is about: a note's comment copies the
+    note's visibility, group and author (search's rule for notes then holds for it); a
+    meeting's or a paper's discussion is its group's."""
+    subject = comment.subject
+    if comment.note_id is not None:
+        note = comment.note
+        visibility, group_id, author_id = note.visibility, note.group_id, note.author_id
+        about = str(note.title)
+    elif comment.meeting_id is not None:
+        visibility, group_id, author_id = "group", comment.meeting.group_id, None
+        about = f"#{comment.meeting.number} {comment.meeting.title}"
+    else:
+        visibility, group_id, author_id = "group", comment.group_id, None
+        about = str(subject)
+    text = html_to_text(comment.body_html)
+    return {
+        "title": about,
+        "subtitle": " · ".join(
+            x for x in [display_name(comment.author) if comment.author else "", about] if x
+        ),
+        "head": "",
+        "body": plain(text),
+        "weight": 1,
+        "visibility": visibility,
+        "group_id": group_id,
+        "author_id": author_id,
+    }
+
+
 @dataclass(frozen=True)
 class Source:
     model: type[Model]
@@ -183,6 +214,12 @@ SOURCES = {
         Source(
             Meeting, Kind.MEETING, meeting_fields, lambda: Meeting.objects.select_related("group")
         ),
+        Source(
+            Comment,
+            Kind.COMMENT,
+            comment_fields,
+            lambda: Comment.objects.live().select_related("author", "paper", "note", "meeting"),
+        ),
     ]
 }
 
@@ -219,12 +256,19 @@ def index_object(obj):
     """Add or refresh the search document of one record."""
     if type(obj) not in SOURCES:
         return
+    if getattr(obj, "is_deleted", False):  # a deleted comment is found no more
+        remove_object(obj)
+        return
     fields = document_fields(obj)
     SearchDocument.objects.update_or_create(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, defaults=fields
     )
     if fields["kind"] in SHARED_KINDS:
         add_words(fields["head"], fields["body"])
+    if isinstance(obj, Note):
+        # Its comments are read by who reads the note: they carry its visibility.
+        for comment in SOURCES[Comment].rebuild_queryset().filter(note=obj):
+            index_object(comment)
 
 
 def remove_object(obj):

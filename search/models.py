@@ -12,6 +12,7 @@ class Kind(models.TextChoices):
     GLOSSARY = "glossary", _("Glossary")
     NOTE = "notes", _("Notes")
     MEETING = "meetings", _("Meetings")
+    COMMENT = "comments", _("Comments")
 
 
 class SearchDocument(models.Model):
@@ -38,7 +39,8 @@ class SearchDocument(models.Model):
         _("weight"), default=1, help_text=_("Breaks ties between equally good matches.")
     )
     # Who may see a note or meeting is decided by Note/Meeting.objects.visible_to();
-    # these copies are for display and for the admin.
+    # these copies are for display and for the admin. A comment carries those of what
+    # it is about (a paper's discussion: its group's, as a meeting's).
     visibility = models.CharField(_("visibility"), max_length=10, blank=True)
     group_id = models.PositiveBigIntegerField(null=True, blank=True)
     author_id = models.PositiveBigIntegerField(null=True, blank=True)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 
-from notes.models import Meeting, Note, group_ids_of
+from notes.models import Comment, Meeting, Note, group_ids_of
 
 from .backends import backend_for, suggest
 from .models import Kind, SearchDocument
@@ -24,6 +24,8 @@ class Hit:
     subtitle: str
     url: str
     snippet: str
+    object_id: int = 0
+    status: str = ""
 
 
 @dataclass
@@ -77,7 +79,7 @@ def readable(user, kind):
     that join cost more than the rest of a search). Tests hold the two to the same
     answers, and ``_documents()`` checks what is shown against visible_to() itself.
     """
-    if kind not in (Kind.NOTE, Kind.MEETING):
+    if kind not in (Kind.NOTE, Kind.MEETING, Kind.COMMENT):
         return None
     if not user.is_authenticated:
         return "1 = 0", []
@@ -87,6 +89,7 @@ def readable(user, kind):
     in_groups = f"group_id IN ({groups_sql})"
     if kind == Kind.MEETING:
         return in_groups, list(groups_params)
+    # Notes, and comments (which carry their note's, meeting's or group's copies).
     return (
         f"(visibility = %s OR author_id = %s OR (visibility = %s AND {in_groups}))",
         [Note.Visibility.EVERYONE, user.pk, Note.Visibility.GROUP, *groups_params],
@@ -176,6 +179,7 @@ def _hits(documents, regex):
             subtitle=highlight(d.subtitle, regex),
             url=d.url,
             snippet=snippet(d.body, regex),
+            object_id=d.object_id,
         )
         for d in documents
     ]
@@ -191,7 +195,7 @@ def _documents(user, ids):
     show one.
     """
     found = SearchDocument.objects.defer("head", "cjk_bigrams").in_bulk(ids)
-    for kind, model in ((Kind.NOTE, Note), (Kind.MEETING, Meeting)):
+    for kind, model in ((Kind.NOTE, Note), (Kind.MEETING, Meeting), (Kind.COMMENT, Comment)):
         object_ids = {d.object_id for d in found.values() if d.kind == kind}
         if object_ids:
             allowed = set(

@@ -3,6 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from core import pagecache
 from notes.models import Note
+from notes.templatetags.reading_status import status_slots
 
 from .models import Kind
 from .query import normalised, search
@@ -33,5 +34,8 @@ def results(request):
             "querystring": params.urlencode(),
             "audience": Note.objects.audience_of(request.user),
             "generation": pagecache.generation(),
+            # The member's reading status beside each paper found: a slot in the shared
+            # results, filled for each request in one query.
+            "member_slots": status_slots(request),
         },
     )

@@ -138,3 +138,22 @@ def redis_server():
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     with _scripts_module("throwaway_redis").throwaway_redis() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def _recorded_server():
+    from tests.papers.recorded_server import RecordedServices
+
+    server = RecordedServices()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def recorded_services(_recorded_server, settings):
+    """arXiv's API and OAI-PMH interface and doi.org, answering from recorded files on a
+    local port (the three settings point at it; ARXIV_MIN_INTERVAL made small)."""
+    _recorded_server.requests.clear()
+    _recorded_server.overrides.clear()
+    _recorded_server.point(settings)
+    return _recorded_server

@@ -3,7 +3,17 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from notes.models import GlossaryTerm, Meeting, Membership, Note, ReadingGroup, ReadingList
+from notes.models import (
+    Comment,
+    GlossaryTerm,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    Note,
+    ReadingGroup,
+    ReadingList,
+    ReadingStatus,
+)
 from papers.models import Dataset, LanguageModel, Organization, Paper, Source
 
 
@@ -123,3 +133,41 @@ class ReadingListFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"list-{n}")
     title_en = factory.Sequence(lambda n: f"Reading list {n}")
+
+
+class ReadingStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReadingStatus
+
+    user = factory.SubFactory(UserFactory)
+    paper = factory.SubFactory(PaperFactory)
+    status = ReadingStatus.Status.READ
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment on a paper in a group's discussion (pass note= or meeting= with
+    paper=None, group=None for the others)."""
+
+    class Meta:
+        model = Comment
+
+    author = factory.SubFactory(UserFactory)
+    group = factory.SubFactory(ReadingGroupFactory)
+    paper = factory.SubFactory(PaperFactory)
+    body = factory.Sequence(lambda n: f"Comment number {n} on $x^2$")
+
+
+class MeetingSeriesFactory(factory.django.DjangoModelFactory):
+    """Every Wednesday 14:00–15:30 in Shanghai, from 2030-01-02 (a Wednesday)."""
+
+    class Meta:
+        model = MeetingSeries
+
+    group = factory.SubFactory(ReadingGroupFactory)
+    weekday = 2
+    start_time = datetime.time(14, 0)
+    duration = 90
+    time_zone = "Asia/Shanghai"
+    place = "Room 301"
+    link = "https://meet.example.org/llm"
+    first_date = datetime.date(2030, 1, 2)

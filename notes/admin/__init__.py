@@ -12,16 +12,24 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.pagecache import CachedChangelist
 from notes.models import (
+    Comment,
     FeedKey,
     GlossaryTerm,
     Meeting,
+    MeetingSeries,
+    MemberSettings,
     Membership,
     Mention,
     Note,
+    PaperProposal,
     ReadingGroup,
     ReadingList,
     ReadingListItem,
+    ReadingStatus,
+    Reminder,
+    SwapRequest,
     Visit,
+    Vote,
 )
 
 from . import knowledge_base  # noqa: F401  (registers the paper and model admins with notes)
@@ -76,7 +84,7 @@ class ReadingGroupAdmin(GroupScoped, admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(GroupScoped, admin.ModelAdmin):
-    list_display = ["user", "group", "role", "joined"]
+    list_display = ["user", "group", "role", "shares_reading", "joined"]
     list_select_related = ["user", "group"]
     list_filter = ["role", ("group", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__first_name", "user__last_name", "group__name"]
@@ -102,22 +110,138 @@ class MeetingNoteInline(NoteInlineBase, admin.StackedInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(CachedChangelist, HistoryScoped, RevisionCheck, GroupScoped, SimpleHistoryAdmin):
-    list_display = ["date", "number", "title_zh", "title_en", "group", "paper", "presenter_name"]
+    list_display = [
+        "date",
+        "number",
+        "title_zh",
+        "title_en",
+        "group",
+        "status",
+        "starts_at",
+        "paper",
+        "presenter_name",
+    ]
     list_display_links = ["date", "number", "title_zh"]
     list_select_related = ["group", "paper"]
-    list_filter = [("group", admin.RelatedOnlyFieldListFilter), "date"]
+    list_filter = [("group", admin.RelatedOnlyFieldListFilter), "status", "date"]
     search_fields = ["title_zh", "title_en", "presenter_name", "body_zh", "body_en"]
     date_hierarchy = "date"
     autocomplete_fields = ["group", "paper", "presenters", "language_models", "datasets"]
     filter_horizontal = ["sources"]
+    readonly_fields = ["series", "series_date"]
     inlines = [MeetingPaperInline, MeetingNoteInline]
     fieldsets = [
         (None, {"fields": ["group", "number", "date", "title_zh", "title_en"]}),
-        (_("Presenters"), {"fields": ["presenters", "presenter_name", "paper"]}),
+        (
+            _("When and where"),
+            {
+                "fields": [
+                    "status",
+                    "starts_at",
+                    "ends_at",
+                    "time_zone",
+                    "place",
+                    "link",
+                    "series",
+                    "series_date",
+                ]
+            },
+        ),
+        (_("Presenters"), {"fields": ["presenter_slots", "presenters", "presenter_name", "paper"]}),
         (_("Discussed"), {"fields": ["language_models", "datasets"]}),
         (_("Write-up"), {"fields": ["body_zh", "body_en", "translation", "minutes"]}),
         (_("Provenance"), {"fields": ["sources"]}),
     ]
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(GroupScoped, admin.ModelAdmin):
+    list_display = [
+        "group",
+        "weekday",
+        "start_time",
+        "duration",
+        "time_zone",
+        "place",
+        "first_date",
+        "last_date",
+        "active",
+    ]
+    list_select_related = ["group"]
+    list_filter = ["active", "weekday", ("group", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["group__name", "place", "time_zone"]
+    autocomplete_fields = ["group"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        obj.replan()
+
+
+class VoteInline(admin.TabularInline):
+    model = Vote
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(PaperProposal)
+class PaperProposalAdmin(GroupScoped, admin.ModelAdmin):
+    group_path = "meeting__group"
+    list_display = ["paper", "meeting", "proposed_by", "vote_count", "picked", "created"]
+    list_select_related = ["paper", "meeting__group", "proposed_by"]
+    list_filter = ["picked", ("meeting__group", admin.RelatedOnlyFieldListFilter)]
+    search_fields = [
+        "paper__title_en",
+        "paper__title_zh",
+        "proposed_by__username",
+        "meeting__group__name",
+    ]
+    autocomplete_fields = ["meeting", "paper", "proposed_by"]
+    inlines = [VoteInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(vote_total=Count("ballots"))
+
+    @admin.display(description=_("votes"), ordering="vote_total")
+    def vote_count(self, obj):
+        return obj.vote_total
+
+
+@admin.register(Vote)
+class VoteAdmin(GroupScoped, admin.ModelAdmin):
+    group_path = "proposal__meeting__group"
+    list_display = ["user", "proposal", "created"]
+    list_select_related = ["user", "proposal__paper", "proposal__meeting"]
+    list_filter = [("proposal__meeting__group", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "proposal__paper__title_en"]
+    autocomplete_fields = ["user", "proposal"]
+
+
+@admin.register(SwapRequest)
+class SwapRequestAdmin(GroupScoped, admin.ModelAdmin):
+    group_path = "meeting__group"
+    list_display = ["requester", "meeting", "other", "other_meeting", "status", "created"]
+    list_select_related = ["requester", "meeting__group", "other", "other_meeting__group"]
+    list_filter = ["status", ("meeting__group", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["requester__username", "other__username", "meeting__group__name"]
+    autocomplete_fields = ["meeting", "other_meeting", "requester", "other"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(GroupScoped, admin.ModelAdmin):
+    """Reminders are written by send_reminders: listed here, not edited."""
+
+    group_path = "meeting__group"
+    list_display = ["sent", "kind", "user", "meeting"]
+    list_select_related = ["user", "meeting__group"]
+    list_filter = ["kind", ("meeting__group", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "user__email", "meeting__group__name"]
+    date_hierarchy = "sent"
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Note)
@@ -279,3 +403,37 @@ class FeedKeyAdmin(MemberRecordAdmin):
 @admin.register(Visit)
 class VisitAdmin(MemberRecordAdmin):
     list_display = fields = readonly_fields = ["user", "seen", "since"]
+
+
+@admin.register(ReadingStatus)
+class ReadingStatusAdmin(MemberRecordAdmin):
+    """A member's statuses are theirs (shared with their groups on the site only)."""
+
+    list_display = fields = readonly_fields = ["user", "paper", "status", "changed"]
+    list_select_related = ["user", "paper"]
+    list_filter = ["status"]
+    search_fields = ["user__username", "paper__title_en", "paper__title_zh"]
+
+
+@admin.register(Comment)
+class CommentAdmin(GroupScoped, SimpleHistoryAdmin):
+    """Organisers moderate their groups' discussions; a superuser sees every comment."""
+
+    list_display = ["__str__", "author", "group", "created", "deleted"]
+    list_select_related = ["author", "group", "paper", "note", "meeting__group"]
+    list_filter = [("group", admin.RelatedOnlyFieldListFilter), "deleted"]
+    search_fields = ["body", "author__username"]
+    date_hierarchy = "created"
+    fields = ["author", "group", "paper", "note", "meeting", "parent", "body", "deleted"]
+    readonly_fields = ["author", "group", "paper", "note", "meeting", "parent"]
+
+    def has_add_permission(self, request, *args):
+        return False  # comments are written on the site, beside what they discuss
+
+
+@admin.register(MemberSettings)
+class MemberSettingsAdmin(MemberRecordAdmin):
+    """Members change their settings on the site; a superuser sees them here."""
+
+    list_display = fields = readonly_fields = ["user", "email_language", "reminders", "time_zone"]
+    list_filter = ["email_language", "reminders"]

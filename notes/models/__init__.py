@@ -1,15 +1,39 @@
-"""What the group writes: groups, meetings, notes, the glossary, reading lists, mentions."""
+"""What the group writes: groups, meetings, notes, the glossary, reading lists, mentions,
+reading statuses and comments."""
 
 from .glossary import GlossaryTerm, ReadingList, ReadingListItem
 from .groups import Membership, ReadingGroup, ReadingGroupQuerySet, group_ids_of
 from .meetings import Meeting, MeetingQuerySet
-from .members import FeedKey, Visit
+from .members import FeedKey, MemberSettings, Visit
 from .mentions import MENTIONABLE, Mention, MentionQuerySet
 from .notes import Note, NoteQuerySet, TaggedNote
+from .schedule import (
+    PLAN_WEEKS,
+    MeetingSeries,
+    PaperProposal,
+    Reminder,
+    SwapRequest,
+    Vote,
+    Weekday,
+)
+from .together import Comment, CommentQuerySet, ReadingStatus, ReadingStatusQuerySet
 from .writing import Writing, display_name
+from .zones import validate_time_zone, zone_of
 
 __all__ = [
     "MENTIONABLE",
+    "Comment",
+    "CommentQuerySet",
+    "PLAN_WEEKS",
+    "MeetingSeries",
+    "MemberSettings",
+    "PaperProposal",
+    "Reminder",
+    "SwapRequest",
+    "Vote",
+    "Weekday",
+    "validate_time_zone",
+    "zone_of",
     "FeedKey",
     "GlossaryTerm",
     "Meeting",
@@ -22,6 +46,8 @@ __all__ = [
     "ReadingGroup",
     "ReadingGroupQuerySet",
     "ReadingList",
+    "ReadingStatus",
+    "ReadingStatusQuerySet",
     "ReadingListItem",
     "TaggedNote",
     "Visit",

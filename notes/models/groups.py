@@ -70,6 +70,13 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.MEMBER)
     joined = models.DateField(_("joined"), auto_now_add=True)
+    shares_reading = models.BooleanField(
+        _("shares reading status"),
+        default=True,
+        help_text=_(
+            "The group's members see what this member has read, is reading or means to read."
+        ),
+    )
 
     class GroupUserManager(models.Manager):
         def get_by_natural_key(self, group_slug, username):

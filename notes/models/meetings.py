@@ -1,8 +1,11 @@
-"""A group's meetings: who presents what, the write-up and minutes."""
+"""A group's meetings: when and where, who presents what, the write-up and minutes."""
+
+import datetime
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -11,6 +14,7 @@ from papers.models import Dataset, LanguageModel, Paper, Source
 
 from .groups import ReadingGroup, group_ids_of
 from .writing import Writing, display_name
+from .zones import validate_time_zone, zone_of
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -32,16 +36,76 @@ class MeetingQuerySet(models.QuerySet):
         )
         return self.filter(models.Q(paper=paper) | models.Exists(discussed))
 
+    def held(self):
+        """Return the meetings that take place (not skipped weeks)."""
+        return self.exclude(status=Meeting.Status.SKIPPED)
+
+    def coming(self, now=None):
+        """Return meetings that have not ended yet (by their date when they have no time)."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(ends_at__gt=now)
+            | models.Q(ends_at__isnull=True, date__gte=timezone.localdate(now))
+        )
+
+    def past(self, now=None):
+        now = now or timezone.now()
+        return self.exclude(pk__in=self.coming(now).values("pk"))
+
+    def clashing(self, group_id, start, end, exclude=None):
+        """Return the group's held meetings whose time overlaps start–end."""
+        queryset = self.held().filter(group_id=group_id, starts_at__lt=end, ends_at__gt=start)
+        return queryset.exclude(pk=exclude) if exclude else queryset
+
+    def for_schedule(self):
+        """Return meetings with what a schedule lists: group, paper, presenters, papers."""
+        return self.select_related("group", "paper", "series").prefetch_related(
+            "presenters", "papers"
+        )
+
     def get_by_natural_key(self, group_slug, number):
         return self.get(group__slug=group_slug, number=number)
 
 
 class Meeting(Writing):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        SKIPPED = "skipped", _("skipped")
+        MOVED = "moved", _("moved")
+        ONE_OFF = "one-off", _("one-off")
+
+    HANDBACK_DAYS = 2  # for a meeting outside any series
+
     group = models.ForeignKey(
         ReadingGroup, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("group")
     )
     number = models.PositiveIntegerField(_("number"))
     date = models.DateField(_("date"))
+    # When and where: a meeting entered after the fact may have only its date.
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
+    place = models.CharField(_("room"), max_length=200, blank=True)
+    link = models.URLField(_("video-call link"), max_length=500, blank=True)
+    series = models.ForeignKey(
+        "MeetingSeries",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+        verbose_name=_("series"),
+    )
+    series_date = models.DateField(
+        _("date in the series"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The series' date this meeting was planned for, even when moved."),
+    )
+    presenter_slots = models.PositiveSmallIntegerField(_("presenters wanted"), default=1)
     presenters = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -88,11 +152,66 @@ class Meeting(Writing):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         constraints = [
-            models.UniqueConstraint(fields=["group", "number"], name="unique_meeting_number")
+            models.UniqueConstraint(fields=["group", "number"], name="unique_meeting_number"),
+            models.UniqueConstraint(
+                fields=["series", "series_date"],
+                condition=models.Q(series__isnull=False),
+                name="unique_series_date",
+            ),
         ]
 
     def __str__(self):
         return f"{self.group} #{self.number} · {self.date:%Y-%m-%d} {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.starts_at is not None:  # the date is the day where the meeting takes place
+            self.date = timezone.localtime(self.starts_at, self.zone).date()
+            fields = kwargs.get("update_fields")
+            if fields is not None and "starts_at" in fields:
+                kwargs["update_fields"] = {*fields, "date"}
+        super().save(*args, **kwargs)
+
+    @property
+    def zone(self):
+        return zone_of(self.time_zone or (self.series.time_zone if self.series_id else ""))
+
+    @property
+    def skipped(self):
+        return self.status == self.Status.SKIPPED
+
+    def is_coming(self, now=None):
+        now = now or timezone.now()
+        if self.ends_at is not None:
+            return self.ends_at > now
+        return self.date >= timezone.localdate(now)
+
+    @property
+    def handback_deadline(self):
+        """Until when a presenter may hand the slot back (None: no time set)."""
+        if self.starts_at is None:
+            return None
+        days = self.series.handback_days if self.series_id else self.HANDBACK_DAYS
+        return self.starts_at - datetime.timedelta(days=days)
+
+    def open_slots(self):
+        return max(self.presenter_slots - len(self.presenters.all()), 0)
+
+    def is_blank(self):
+        """Whether nothing was planned for the meeting yet (no presenter, paper, text)."""
+        return not (
+            self.presenters.all()
+            or self.proposals.all()
+            or self.paper_id
+            or self.body_zh
+            or self.body_en
+            or self.minutes
+            or self.presenter_name
+        )
+
+    def papers_to_read(self):
+        """The presented paper first, then the papers discussed."""
+        papers = [self.paper] if self.paper_id else []
+        return papers + [paper for paper in self.papers.all() if paper.pk != self.paper_id]
 
     def people(self):
         names = [display_name(user) for user in self.presenters.all()]

@@ -1,4 +1,5 @@
-"""What the site keeps for each member: their feed key and when they last came by."""
+"""What the site keeps for each member: their feed key, their settings and when they
+last came by."""
 
 import secrets
 
@@ -6,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .zones import validate_time_zone
 
 
 def new_key():
@@ -83,3 +86,55 @@ class Visit(models.Model):
         visit.seen = now
         visit.save(update_fields=["seen", "since"])
         return visit.since
+
+
+class MemberSettings(models.Model):
+    """A member's choices for what the site sends them: the language of e-mails, whether
+    to get meeting reminders, and the time zone meeting times are shown in (empty: each
+    group's own)."""
+
+    class EmailLanguage(models.TextChoices):
+        CHINESE = "zh-hans", "中文"
+        ENGLISH = "en", "English"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="member_settings",
+        verbose_name=_("member"),
+    )
+    email_language = models.CharField(
+        _("language of e-mails"),
+        max_length=10,
+        choices=EmailLanguage,
+        default=EmailLanguage.CHINESE,
+    )
+    reminders = models.BooleanField(
+        _("meeting reminders by e-mail"),
+        default=True,
+        help_text=_("The day before a meeting (what to read), and days before your own talk."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Empty: each group's own. An IANA name such as Europe/London."),
+    )
+
+    class Meta:
+        ordering = ["user"]
+        verbose_name = _("member settings")
+        verbose_name_plural = _("member settings")
+
+    def __str__(self):
+        return str(self.user)
+
+    def clean(self):
+        if self.time_zone:
+            validate_time_zone(self.time_zone)
+
+    @classmethod
+    def of(cls, user):
+        """Return the member's settings, the defaults when they never saved any (unsaved)."""
+        found = cls.objects.filter(user=user).first() if user.is_authenticated else None
+        return found or cls(user=user if user.is_authenticated else None)

@@ -2,6 +2,7 @@
 
 from ..identifiers import ARXIV_ID_RE, validate_arxiv_id
 from .datasets import Ability, Dataset, EvaluationTask, TaggedDataset
+from .importing import Harvest, ServiceSlot
 from .language_models import LanguageModel, LanguageModelQuerySet, ModelDataset, TaggedModel
 from .papers import Paper, PaperQuerySet, TaggedPaper
 from .sources import Organization, Source, TaggedItem, TaggedNaturalKeyManager
@@ -11,12 +12,14 @@ __all__ = [
     "Ability",
     "Dataset",
     "EvaluationTask",
+    "Harvest",
     "LanguageModel",
     "LanguageModelQuerySet",
     "ModelDataset",
     "Organization",
     "Paper",
     "PaperQuerySet",
+    "ServiceSlot",
     "Source",
     "TaggedDataset",
     "TaggedItem",

@@ -1,20 +1,32 @@
 """Papers of the knowledge base, stored under their arXiv identifier when they have one."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from core.models import Bilingual, BilingualTitle, TimeStamped, as_read
 
 from .. import citations
-from ..identifiers import ArxivIdField, normalize_arxiv_id, validate_arxiv_id
+from ..identifiers import (
+    ArxivIdField,
+    DoiField,
+    normalize_arxiv_id,
+    normalize_doi,
+    title_key,
+    validate_arxiv_id,
+    validate_doi,
+)
 from .sources import Organization, Source, TaggedItem
 
 # Newest first, undated papers last: an expression that an index serves on SQLite and
@@ -46,6 +58,12 @@ class PaperQuerySet(models.QuerySet):
 
 
 class Paper(BilingualTitle, TimeStamped):
+    class Provenance(models.TextChoices):
+        ADMIN = "admin", _("Entered in the admin")
+        ARXIV = "arxiv", _("arXiv")
+        DOI = "doi", _("DOI")
+        BIBTEX = "bibtex", _("BibTeX")
+
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     authors = models.TextField(_("authors"), blank=True, help_text=_("As the paper lists them."))
     organizations = models.ManyToManyField(
@@ -67,6 +85,47 @@ class Paper(BilingualTitle, TimeStamped):
         validators=[validate_arxiv_id],
         error_messages={"unique": _("A paper with this arXiv ID is already in the library.")},
         help_text=_("For example 2303.18223, or paste the arXiv link."),
+    )
+    arxiv_version = models.PositiveSmallIntegerField(
+        _("arXiv version"), null=True, blank=True, help_text=_("The latest version seen.")
+    )
+    doi = DoiField(
+        _("DOI"),
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_doi],
+        error_messages={"unique": _("A paper with this DOI is already in the library.")},
+        help_text=_("For example 10.18653/v1/2023.acl-long.1; stored in lower case."),
+    )
+    primary_category = models.CharField(_("primary category"), max_length=40, blank=True)
+    categories = models.CharField(
+        _("categories"), max_length=300, blank=True, help_text=_("arXiv categories, space apart.")
+    )
+    comment = models.TextField(
+        pgettext_lazy("arXiv", "comment"), blank=True, help_text=_("The authors' arXiv comment.")
+    )
+    journal_ref = models.CharField(_("journal reference"), max_length=400, blank=True)
+    affiliations = models.JSONField(
+        _("affiliations"),
+        default=list,
+        blank=True,
+        help_text=_("One list of affiliations per author, in the authors' order."),
+    )
+    title_key = models.CharField(
+        _("title key"), max_length=200, blank=True, db_index=True, editable=False
+    )
+    provenance = models.CharField(
+        _("added from"), max_length=20, choices=Provenance, default=Provenance.ADMIN
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="added_papers",
+        verbose_name=_("added by"),
     )
     citation_key = models.CharField(
         _("citation key"),
@@ -137,6 +196,7 @@ class Paper(BilingualTitle, TimeStamped):
     def save(self, *args, **kwargs):
         # An empty identifier is stored as NULL so that uniqueness ignores it.
         self.arxiv_id = normalize_arxiv_id(self.arxiv_id) or None
+        self.doi = normalize_doi(self.doi) or None
         if not self.citation_key:
             taken = Paper.objects.exclude(pk=self.pk).filter(
                 citation_key__startswith=citations.base_key(self)
@@ -164,9 +224,23 @@ class Paper(BilingualTitle, TimeStamped):
         return citations.split_authors(self.authors)
 
     @property
+    def category_list(self):
+        return self.categories.split()
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
     def arxiv_abs_url(self):
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
 
     @property
     def arxiv_pdf_url(self):
         return f"https://arxiv.org/pdf/{self.arxiv_id}" if self.arxiv_id else ""
+
+
+@receiver(pre_save, sender=Paper, dispatch_uid="paper-title-key")
+def _set_title_key(sender, instance, **kwargs):
+    """Keep the duplicate check's title key, on loads from fixtures (raw) too."""
+    instance.title_key = title_key(instance.title_en or instance.title_zh)

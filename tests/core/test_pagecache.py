@@ -52,8 +52,9 @@ def test_page_cache_off_renders_every_view(member_client, settings, django_asser
     paper = PaperFactory(title_en="Chain of Thought")
     member_client.get(paper.get_absolute_url())
     # The same as the first view: the page is rendered again, not read from the cache
-    # (user, paper, what the member may read, organisations, topics, related, lists).
-    with django_assert_num_queries(7):
+    # (user, paper, what the member may read, organisations, topics, related, lists, the
+    # member's and their groups' statuses, their groups and the discussions).
+    with django_assert_num_queries(10):
         response = member_client.get(paper.get_absolute_url())
     assertContains(response, "Chain of Thought")
 
@@ -141,3 +142,29 @@ def test_a_page_the_browser_holds_is_answered_304(member_client, member):
     other_session.force_login(member)
     other = other_session.get(paper.get_absolute_url(), HTTP_IF_NONE_MATCH=changed["ETag"])
     assert other.status_code == 200
+
+
+def test_a_members_generation_moves_only_their_pages(member_client, member, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.pagecache import bump_members, generation, member_generation
+    from tests.factories import UserFactory
+
+    settings.PAGECACHE_ENABLED = True
+    other = UserFactory()
+    url = PaperFactory().get_absolute_url()
+    member_client.get(url)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            member_client.get(url)
+        return len(captured)
+
+    cached = queries()
+    before = generation(), member_generation(other.pk), member_generation(member.pk)
+    bump_members([member.pk])
+    assert (generation(), member_generation(other.pk)) == before[:2]
+    assert member_generation(member.pk) != before[2]
+    assert queries() > cached  # made afresh for the member
+    assert queries() == cached  # and kept again

@@ -4,10 +4,14 @@ Status codes: 200 shown, 302 sent to the login page, 403 may read but not change
 404 not shown (not even that it exists).
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from notes import feeds
 from notes.models import Note
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +34,11 @@ def page_urls(w):
         "glossary": reverse("notes:glossary"),
         "my_notes": reverse("notes:my_notes"),
         "home": reverse("reading:home"),
+        "my_reading": reverse("notes:my_reading"),
+        "schedule": reverse("notes:schedule", args=[w.group_a.slug]),
+        "meeting_move": reverse("notes:meeting_move", args=meeting),
+        "meeting_ics": reverse("notes:meeting_ics", args=meeting),
+        "member_settings": reverse("notes:member_settings"),
     }
 
 
@@ -48,6 +57,11 @@ MATRIX = {
     "glossary":          (302, 200, 200, 200, 200, 200, 200),
     "my_notes":          (302, 200, 200, 200, 200, 200, 200),
     "home":              (302, 200, 200, 200, 200, 200, 200),
+    "my_reading":        (302, 200, 200, 200, 200, 200, 200),
+    "schedule":          (302, 403, 404, 200, 403, 404, 200),
+    "meeting_move":      (302, 403, 404, 200, 403, 404, 200),
+    "meeting_ics":       (302, 200, 404, 200, 200, 404, 200),
+    "member_settings":   (302, 200, 200, 200, 200, 200, 200),
 }  # fmt: skip
 
 
@@ -138,3 +152,60 @@ def test_object_rules_agree_with_the_editable_querysets(world, role):
         *(permissions.editable_meetings(user).filter(pk=m.pk).exists() for m in meetings),
     ]
     assert by_rule == by_queryset
+
+
+# --- The schedule: calendars and planning actions --------------------------------------
+
+#                 anonymous member other organiser presenter staff superuser
+CALENDARS = {
+    "group_calendar":  (404, 200, 404, 200, 200, 404, 404),
+    "member_calendar": (404, 200, 200, 200, 200, 200, 200),
+    "talks_calendar":  (404, 200, 200, 200, 200, 200, 200),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_calendars_answer_only_the_tokens_of_members(client, world, role):
+    """A calendar address is reached without logging in: the token names the member.
+    Group A's calendar answers its members' tokens only (a superuser outside it too
+    gets 404: calendars are for members); a bad token gets 404 like a missing page."""
+    token = "0-" + "0" * 40 if role == "anonymous" else feeds.token_for(world.users[role])
+    args = {"group_calendar": [token, world.group_a.slug]}
+    answers = {
+        name: client.get(reverse(f"notes:{name}", args=args.get(name, [token]))).status_code
+        for name in CALENDARS
+    }
+    assert answers == {name: row[ROLES.index(role)] for name, row in CALENDARS.items()}
+
+
+#              anonymous member other organiser presenter staff superuser
+ACTIONS = {
+    "sign-up":   (302, 302, 404, 302, 302, 404, 403),
+    "propose":   (302, 302, 404, 302, 302, 404, 403),
+    "skip":      (302, 403, 404, 302, 403, 404, 302),
+    "assign":    (302, 403, 404, 302, 403, 404, 302),
+    "unassign":  (302, 403, 404, 302, 403, 404, 302),
+    "bogus":     (302, 404, 404, 404, 404, 404, 404),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_planning_actions_answer_each_role_as_the_matrix_says(client, world, role):
+    """302: done or refused with a message, back on the page; 403: may read the meeting
+    but not do this (a superuser outside the group organises but does not take part);
+    404: not a meeting of theirs, or no such action."""
+    coming = MeetingFactory(group=world.group_a, number=7, date=datetime.date(2031, 5, 7))
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    answers = {}
+    for action in ACTIONS:
+        url = reverse("notes:meeting_plan", args=[world.group_a.slug, coming.number, action])
+        data = {"user": world.member.pk, "paper": "nothing matches this"}
+        answers[action] = client.post(url, data).status_code
+    assert answers == {name: row[ROLES.index(role)] for name, row in ACTIONS.items()}
+
+
+def test_planning_actions_need_post(client, world):
+    client.force_login(world.organiser)
+    url = reverse("notes:meeting_plan", args=[world.group_a.slug, world.meeting.number, "skip"])
+    assert client.get(url).status_code == 405

@@ -33,7 +33,8 @@ def test_meeting_page_queries_do_not_grow(
     meeting.papers.add(*papers)
     # Nothing cached: the notes' keys (what this member may read), then the shared
     # fragments' records. Another member's view makes 5 (tests/core/test_fragments.py).
-    with django_assert_num_queries(10):
+    # + the member's statuses, the group's progress (2), the discussion
+    with django_assert_num_queries(14):
         response = member_client.get(meeting.get_absolute_url())
     assert len(response.context["notes"]) == count
     assertContains(response, "Scaling laws")
@@ -62,7 +63,9 @@ def test_group_page_queries_do_not_grow(member_client, group, django_assert_num_
         meeting.papers.add(PaperFactory())
         meetings.append(meeting)
         members.append(MembershipFactory(group=group).user)
-    with django_assert_num_queries(8):
+    # + the group's series (planned ahead), the organiser check, swap requests for the
+    # reader, the reader's time zone; what changed (five kinds) and the member's last visit
+    with django_assert_num_queries(18):
         response = member_client.get(group.get_absolute_url())
     assertContains(response, group.name)
     for meeting in meetings:
@@ -105,7 +108,8 @@ def test_reading_list_keeps_its_order(member_client, django_assert_num_queries, 
     papers = [PaperFactory() for _ in range(count)]
     for position, paper in enumerate(reversed(papers), start=1):
         ReadingListItem.objects.create(reading_list=reading_list, paper=paper, position=position)
-    with django_assert_num_queries(4):
+    # + the list's paper ids for the member's statuses (the rows are a shared fragment)
+    with django_assert_num_queries(6):
         response = member_client.get(reading_list.get_absolute_url())
     assert [item.paper for item in response.context["items"]] == list(reversed(papers))
     assertContains(response, reading_list.title_en)
@@ -164,7 +168,7 @@ def test_note_detail_queries_do_not_grow(
     note.tags.add(*tags)
     # user, note with paper, model and meeting, tags, sources, may the reader see the
     # meeting, the meeting's group (for the link to it)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = member_client.get(note.get_absolute_url())
     assertContains(response, note.title_en)
     assertContains(response, "Chain-of-thought prompting improves reasoning.")

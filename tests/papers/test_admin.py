@@ -132,3 +132,26 @@ def test_changelist_checkbox_is_djangos_without_a_widget_template(admin_client):
     assert str(ours).replace(">", " >").split() == str(djangos).replace(">", " >").split()
     response = admin_client.get("/admin/papers/paper/")
     assert f'name="_selected_action" value="{paper.pk}"' in response.content.decode()
+
+
+def test_refresh_from_arxiv_action(staff_client, recorded_services):
+    paper = PaperFactory(arxiv_id="2303.18223", arxiv_version=15, title_en="Old title")
+    recorded_services.overrides["2303.18223"] = "api-2303.18223-v16.xml"
+    response = staff_client.post(
+        reverse("admin:papers_paper_changelist"),
+        {"action": "refresh_from_arxiv", "_selected_action": [paper.pk]},
+        follow=True,
+    )
+    assertContains(response, "1 paper updated to a new arXiv version. 0 already current.")
+    paper.refresh_from_db()
+    assert (paper.arxiv_version, paper.title_en) == (16, "A Survey of Large Language Models")
+    assert paper.history.earliest("history_date").title_en == "Old title"
+
+
+def test_import_admin_lists(staff_client):
+    from papers.models import Harvest, ServiceSlot
+
+    ServiceSlot.objects.create(name="arxiv", requests=3)
+    Harvest.objects.create(category="cs.CL", since="2024-01-01", records=7)
+    assertContains(staff_client.get(reverse("admin:papers_serviceslot_changelist")), "arxiv")
+    assertContains(staff_client.get(reverse("admin:papers_harvest_changelist")), "cs.CL")

@@ -77,7 +77,7 @@ def test_paper_detail_queries_do_not_grow(member_client, group, django_assert_nu
         dataset = DatasetFactory()
         dataset.papers.add(paper)
         related += [model, dataset]
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(13):
         response = member_client.get(paper.get_absolute_url())
     assert len(response.context["notes"]) == count
     assertContains(response, '<h1><span lang="en">Chain of Thought</span></h1>', html=True)
@@ -210,7 +210,7 @@ def test_home_queries_do_not_grow(member_client, group, django_assert_num_querie
         meetings += [upcoming, past]
     # session, user, the visit (read, made), next meetings with papers and presenters,
     # groups, notes, papers with organisations and topics
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(16):
         response = member_client.get(reverse("reading:home"))
     assertContains(response, group.name)
     upcoming = sorted((m for m in meetings if m.date >= today), key=lambda m: m.date)

@@ -18,8 +18,8 @@ def test_search_results_page_makes_a_constant_number_of_queries(
 ):
     PaperFactory.create_batch(n, summary_en="Reasoning with tools.")
     # user, what notes and meetings they may read (Note.objects.audience_of), each kind's
-    # count and first results (one query), their documents
-    with django_assert_num_queries(4):
+    # count and first results (one query), their documents, the member's reading statuses
+    with django_assert_num_queries(5):
         response = member_client.get(reverse("search:results"), {"q": "tools"})
     assertContains(response, "<mark>tools</mark>", count=n)
 
@@ -29,8 +29,9 @@ def test_search_results_page_of_one_kind_makes_a_constant_number_of_queries(
     member_client, django_assert_num_queries, n
 ):
     PaperFactory.create_batch(n, summary_en="Reasoning with tools.")
-    # user, audience, counts per kind with the page's ranked ids (one query), documents
-    with django_assert_num_queries(4):
+    # user, audience, counts per kind with the page's ranked ids (one query), documents,
+    # the member's reading statuses
+    with django_assert_num_queries(5):
         response = member_client.get(reverse("search:results"), {"q": "tools", "kind": "papers"})
     assertContains(response, 'class="search-hit"', count=n)
 

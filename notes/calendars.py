@@ -1,0 +1,154 @@
+"""iCalendar feeds of meetings: a group's, a member's (all their groups), a member's own
+talks, and one meeting's "Add to calendar" file.
+
+Calendar programs subscribe without logging in, so the feed addresses carry the same
+signed token as the private Atom feeds (notes/feeds.py): renewing or turning off the
+member's feed key makes every old address answer 404. A group's calendar answers only
+a token of one of its members. Each event's UID is the meeting's id, so an edited or
+moved meeting updates the event already in the calendar; times carry their time zone
+(TZID with a VTIMEZONE), meetings entered with only a date are all-day events.
+"""
+
+import datetime
+from functools import wraps
+
+import icalendar
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import feeds
+from .models import Meeting, MemberSettings, ReadingGroup, display_name
+from .scheduling import plan_group
+
+ALARM_BEFORE = datetime.timedelta(minutes=30)
+PAST_DAYS = 365  # how far back a subscribed calendar reaches
+
+
+def uid(meeting):
+    return f"meeting-{meeting.pk}@llm-reading-group"
+
+
+def event(meeting):
+    """Return the VEVENT of a meeting."""
+    ev = icalendar.Event()
+    ev.add("uid", uid(meeting))
+    ev.add("dtstamp", meeting.updated or timezone.now())
+    ev.add("last-modified", meeting.updated or timezone.now())
+    ev.add("sequence", meeting.revision)
+    people = meeting.people()
+    summary = f"{meeting.group.name} #{meeting.number}"
+    if meeting.title_zh or meeting.title_en:
+        summary += f" · {meeting.title}"
+    if people:
+        summary += f" ({', '.join(people)})"
+    ev.add("summary", summary)
+    if meeting.starts_at is not None:
+        zone = meeting.zone
+        ev.add("dtstart", timezone.localtime(meeting.starts_at, zone))
+        ev.add("dtend", timezone.localtime(meeting.ends_at or meeting.starts_at, zone))
+    else:
+        ev.add("dtstart", meeting.date)
+        ev.add("dtend", meeting.date + datetime.timedelta(days=1))
+    if meeting.skipped:
+        ev.add("status", "CANCELLED")
+    else:
+        ev.add("status", "CONFIRMED")
+    if meeting.place or meeting.link:
+        ev.add("location", ", ".join(filter(None, [meeting.place, meeting.link])))
+    url = settings.SITE_URL + meeting.get_absolute_url()
+    ev.add("url", meeting.link or url)
+    lines = []
+    if people:
+        lines.append(_("Presenter: %(names)s") % {"names": ", ".join(people)})
+    papers = meeting.papers_to_read()
+    if papers:
+        lines.append(_("To read before:"))
+        lines += [
+            f"- {paper.title}" + (f" (arXiv:{paper.arxiv_id})" if paper.arxiv_id else "")
+            for paper in papers
+        ]
+    if meeting.link:
+        lines.append(_("Video call: %(link)s") % {"link": meeting.link})
+    lines.append(_("Meeting page: %(url)s") % {"url": url})
+    ev.add("description", "\n".join(lines))
+    if not meeting.skipped:
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary)
+        alarm.add("trigger", -ALARM_BEFORE if meeting.starts_at else datetime.timedelta(hours=-15))
+        ev.add_component(alarm)
+    return ev
+
+
+def calendar(meetings, name):
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//LLM Reading Group//Meetings//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    for meeting in meetings:
+        cal.add_component(event(meeting))
+    cal.add_missing_timezones()
+    return cal
+
+
+def response(cal, filename):
+    answer = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    answer["Content-Disposition"] = f'inline; filename="{filename}"'
+    return answer
+
+
+def _meetings(queryset):
+    since = timezone.now() - datetime.timedelta(days=PAST_DAYS)
+    return queryset.for_schedule().filter(date__gte=since.date()).order_by("date", "number")
+
+
+def in_members_language(view):
+    """Calendar programs send no language: the text is in the member's e-mail language."""
+
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        user = feeds.user_for(token)
+        with translation.override(MemberSettings.of(user).email_language):
+            return view(request, user, *args, **kwargs)
+
+    return wrapper
+
+
+@in_members_language
+def group_calendar(request, user, slug):
+    group = get_object_or_404(ReadingGroup.objects.of(user), slug=slug)
+    plan_group(group.pk)
+    meetings = _meetings(group.meetings.all())
+    return response(calendar(meetings, group.name), f"{group.slug}.ics")
+
+
+@in_members_language
+def member_calendar(request, user):
+    groups = list(ReadingGroup.objects.of(user))
+    for group in groups:
+        plan_group(group.pk)
+    meetings = _meetings(Meeting.objects.filter(group__in=groups))
+    name = _("Reading-group meetings · %(name)s") % {"name": display_name(user)}
+    return response(calendar(meetings, name), "meetings.ics")
+
+
+@in_members_language
+def talks_calendar(request, user):
+    meetings = _meetings(
+        Meeting.objects.filter(presenters=user, group__in=ReadingGroup.objects.of(user))
+    )
+    name = _("My talks · %(name)s") % {"name": display_name(user)}
+    return response(calendar(meetings, name), "talks.ics")
+
+
+def meeting_ics(request, group, number):
+    """One meeting as a file to open in a calendar program (the reader is logged in)."""
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).for_schedule(), group__slug=group, number=number
+    )
+    return response(calendar([meeting], str(meeting)), f"{meeting.group.slug}-{meeting.number}.ics")

@@ -1,0 +1,109 @@
+"""E-mail meeting reminders: run from cron (every hour, say); nothing is sent twice."""
+
+import datetime
+import smtplib
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.core.management.base import BaseCommand
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from notes.models import Meeting, MeetingSeries, MemberSettings, Membership, Reminder, zone_of
+
+PRESENTER_AHEAD = datetime.timedelta(days=3)
+READER_AHEAD = datetime.timedelta(days=1)
+
+
+class Command(BaseCommand):
+    help = (
+        "E-mail presenters a few days before their meeting (is the write-up written?) and "
+        "members the day before (what to read), each at most once per meeting, in each "
+        "member's language; members who turned reminders off get none."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would be sent; send nothing."
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        now = timezone.now()
+        for series in MeetingSeries.objects.filter(active=True):
+            series.plan()
+        sent = 0
+        plan = ((Reminder.Kind.PRESENTER, PRESENTER_AHEAD), (Reminder.Kind.READER, READER_AHEAD))
+        for kind, ahead in plan:
+            meetings = (
+                Meeting.objects.held()
+                .filter(starts_at__gt=now, starts_at__lte=now + ahead)
+                .for_schedule()
+                .order_by("starts_at")
+            )
+            for meeting in meetings:
+                for user in self.recipients(meeting, kind):
+                    sent += self.remind(meeting, user, kind, dry_run)
+        verb = "Would send" if dry_run else "Sent"
+        self.stdout.write(self.style.SUCCESS(f"{verb} {sent} reminder(s)."))
+
+    def recipients(self, meeting, kind):
+        if kind == Reminder.Kind.PRESENTER:
+            people = list(meeting.presenters.all())
+        else:
+            people = [
+                m.user
+                for m in Membership.objects.filter(group_id=meeting.group_id).select_related("user")
+            ]
+        off = set(
+            MemberSettings.objects.filter(user__in=people, reminders=False).values_list(
+                "user_id", flat=True
+            )
+        )
+        done = set(
+            Reminder.objects.filter(meeting=meeting, kind=kind).values_list("user_id", flat=True)
+        )
+        return [
+            user
+            for user in people
+            if user.is_active and user.email and user.pk not in off and user.pk not in done
+        ]
+
+    def remind(self, meeting, user, kind, dry_run):
+        if dry_run:
+            self.stdout.write(f"{kind}: {user.email} · {meeting}")
+            return 1
+        try:
+            with transaction.atomic():
+                # The row first: a second run (or a second cron at once) finds it and
+                # sends nothing; a failed send rolls it back, to be tried next time.
+                Reminder.objects.create(meeting=meeting, user=user, kind=kind)
+                self.send(meeting, user, kind)
+        except IntegrityError:
+            return 0
+        except (OSError, smtplib.SMTPException) as error:
+            self.stderr.write(f"Not sent to {user.email} ({meeting}): {error}")
+            return 0
+        return 1
+
+    def send(self, meeting, user, kind):
+        language = MemberSettings.of(user).email_language
+        with translation.override(language), timezone.override(self.zone_for(user, meeting)):
+            context = {
+                "meeting": meeting,
+                "user": user,
+                "url": settings.SITE_URL + meeting.get_absolute_url(),
+                "settings_url": settings.SITE_URL + reverse("notes:member_settings"),
+                "start": timezone.localtime(meeting.starts_at),
+                "zone": timezone.get_current_timezone_name(),
+                "papers": meeting.papers_to_read(),
+                "written": bool(meeting.body_zh or meeting.body_en),
+            }
+            subject = render_to_string(f"notes/email/{kind}_subject.txt", context)
+            body = render_to_string(f"notes/email/{kind}.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [user.email])
+
+    def zone_for(self, user, meeting):
+        own = MemberSettings.of(user).time_zone
+        return zone_of(own) if own else meeting.zone

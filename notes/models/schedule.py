@@ -1,0 +1,360 @@
+"""A group's schedule: its regular meeting slot, presenters' swaps, proposed papers and
+votes, and the reminders sent.
+
+Coming meetings of a series are **materialised**: ``MeetingSeries.plan()`` creates a
+``Meeting`` for each date of the next ``PLAN_WEEKS`` weeks (of its first weeks, for a
+series that starts later) that has none yet, and the
+group page, the meeting pages, the calendars and ``send_reminders`` call it. Real
+rows (rather than meetings computed on the fly) are what presenters sign up to,
+papers are proposed for and reminders point at, and a week skipped or moved keeps its
+row, so planning again never brings it back. Planning is idempotent and safe under
+two workers at once: each slot is unique per series and date (``series_date``), the
+group's row is locked while numbers are handed out, and a worker that loses the race
+anyway (SQLite takes no row locks) meets the unique constraints and leaves the slot to
+the winner.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStamped
+from papers.models import Paper
+
+from .groups import ReadingGroup
+from .meetings import Meeting
+from .zones import aware, validate_time_zone, zone_of
+
+PLAN_WEEKS = 8
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class MeetingSeries(TimeStamped):
+    """A group's regular slot, e.g. every Wednesday 14:00–15:30 Asia/Shanghai."""
+
+    group = models.ForeignKey(
+        ReadingGroup, on_delete=models.CASCADE, related_name="series", verbose_name=_("group")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday)
+    start_time = models.TimeField(_("start time"))
+    duration = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=90,
+        validators=[MinValueValidator(5), MaxValueValidator(12 * 60)],
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=settings.TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text=_("An IANA name such as Asia/Shanghai or Europe/London."),
+    )
+    place = models.CharField(_("room"), max_length=200, blank=True)
+    link = models.URLField(_("video-call link"), max_length=500, blank=True)
+    first_date = models.DateField(_("first date"))
+    last_date = models.DateField(
+        _("last date"), null=True, blank=True, help_text=_("Empty: the series goes on.")
+    )
+    presenter_slots = models.PositiveSmallIntegerField(
+        _("presenters per meeting"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    handback_days = models.PositiveSmallIntegerField(
+        _("hand-back deadline (days before)"),
+        default=2,
+        validators=[MaxValueValidator(60)],
+        help_text=_("A presenter may hand their slot back until this many days before."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["group", "weekday", "start_time"]
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+
+    def __str__(self):
+        return f"{self.group} · {self.get_weekday_display()} {self.start_time:%H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("notes:schedule", kwargs={"slug": self.group.slug})
+
+    def clean(self):
+        if self.last_date and self.first_date and self.last_date < self.first_date:
+            raise ValidationError({"last_date": _("The last date is before the first date.")})
+
+    @property
+    def zone(self):
+        return zone_of(self.time_zone)
+
+    def dates(self, start, end):
+        """Return the dates of the series from start to end (both included)."""
+        start = max(start, self.first_date)
+        if self.last_date:
+            end = min(end, self.last_date)
+        start += datetime.timedelta(days=(self.weekday - start.weekday()) % 7)
+        days = []
+        while start <= end:
+            days.append(start)
+            start += datetime.timedelta(days=7)
+        return days
+
+    def horizon(self, today):
+        """The last day planned: PLAN_WEEKS weeks ahead (of the first date, for a series
+        that has not started yet)."""
+        return max(today, self.first_date) + datetime.timedelta(weeks=PLAN_WEEKS, days=-1)
+
+    def slot(self, day):
+        """Return the start and end of the series' meeting on a day."""
+        start = aware(day, self.start_time, self.zone)
+        return start, start + datetime.timedelta(minutes=self.duration)
+
+    def plan(self, today=None):
+        """Create the meetings of the next PLAN_WEEKS weeks that do not exist yet; return
+        them. Safe to call from any request: it does nothing when all are there."""
+        if not self.active or self.pk is None:
+            return []
+        today = today or timezone.localtime(timezone.now(), self.zone).date()
+        now = timezone.now()
+        # A slot already over when first planned is not made (nobody could sign up).
+        wanted = [day for day in self.dates(today, self.horizon(today)) if self.slot(day)[1] > now]
+        if not wanted or self._planned(wanted) >= set(wanted):
+            return []
+        try:
+            with transaction.atomic():
+                # Numbers are handed out one group at a time.
+                ReadingGroup.objects.select_for_update().filter(pk=self.group_id).first()
+                return self._create(wanted)
+        except IntegrityError:
+            # Another worker planned the same slots meanwhile: theirs stand.
+            return []
+
+    def _planned(self, days):
+        return set(self.meetings.filter(series_date__in=days).values_list("series_date", flat=True))
+
+    def _create(self, wanted):
+        done = self._planned(wanted)
+        number = (
+            Meeting.objects.filter(group_id=self.group_id).aggregate(n=models.Max("number"))["n"]
+            or 0
+        )
+        created = []
+        for day in wanted:
+            if day in done:
+                continue
+            start, end = self.slot(day)
+            status = Meeting.Status.PLANNED
+            if Meeting.objects.clashing(self.group_id, start, end).exists():
+                status = Meeting.Status.SKIPPED  # the group meets otherwise that day
+            number += 1
+            created.append(
+                Meeting.objects.create(
+                    group_id=self.group_id,
+                    number=number,
+                    date=day,
+                    series=self,
+                    series_date=day,
+                    status=status,
+                    starts_at=start,
+                    ends_at=end,
+                    time_zone=self.time_zone,
+                    place=self.place,
+                    link=self.link,
+                    presenter_slots=self.presenter_slots,
+                )
+            )
+        return created
+
+    def replan(self, now=None):
+        """After the series changed: coming meetings keep in step with it (time, place,
+        link, slots); a coming meeting on a date the series no longer has is deleted when
+        nothing was planned for it yet (kept otherwise); then plan the missing ones."""
+        now = now or timezone.now()
+        coming = self.meetings.filter(starts_at__gte=now, status=Meeting.Status.PLANNED)
+        today = timezone.localtime(now, self.zone).date()
+        days = set(self.dates(today, self.horizon(today)))
+        with transaction.atomic():
+            for meeting in coming.prefetch_related("presenters", "proposals"):
+                if meeting.series_date in days and self.active:
+                    meeting.starts_at, meeting.ends_at = self.slot(meeting.series_date)
+                    meeting.time_zone, meeting.place, meeting.link = (
+                        self.time_zone,
+                        self.place,
+                        self.link,
+                    )
+                    meeting.presenter_slots = self.presenter_slots
+                    meeting.save()
+                elif meeting.is_blank():
+                    meeting.delete()
+        return self.plan(today)
+
+
+class SwapRequest(TimeStamped):
+    """One presenter asks another to exchange their slots; the other accepts or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="swaps_asked", verbose_name=_("slot given")
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="swaps_asked",
+        verbose_name=_("asked by"),
+    )
+    other_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="swaps_offered",
+        verbose_name=_("slot wanted"),
+    )
+    other = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="swaps_offered",
+        verbose_name=_("asked"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("swap request")
+        verbose_name_plural = _("swap requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "requester", "other_meeting", "other"],
+                condition=models.Q(status="pending"),
+                name="unique_pending_swap",
+            )
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.requester} #{self.meeting.number} ⇄ {self.other} #{self.other_meeting.number}"
+        )
+
+    def get_absolute_url(self):
+        return self.other_meeting.get_absolute_url()
+
+
+class ProposalQuerySet(models.QuerySet):
+    def with_votes(self, user=None):
+        """Return proposals with their vote count (votes) and whether the user voted."""
+        queryset = self.select_related("paper", "proposed_by").annotate(
+            votes=models.Count("ballots", distinct=True)
+        )
+        if user is not None and user.is_authenticated:
+            mine = Vote.objects.filter(proposal=models.OuterRef("pk"), user=user)
+            queryset = queryset.annotate(voted=models.Exists(mine))
+        return queryset.order_by("-votes", "created")
+
+
+class PaperProposal(TimeStamped):
+    """A paper a member proposes for a coming meeting; members vote, the presenter or an
+    organiser picks."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("meeting")
+    )
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("paper")
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="paper_proposals",
+        verbose_name=_("proposed by"),
+    )
+    picked = models.BooleanField(_("picked"), default=False)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "created"]
+        verbose_name = _("paper proposal")
+        verbose_name_plural = _("paper proposals")
+        constraints = [models.UniqueConstraint(fields=["meeting", "paper"], name="unique_proposal")]
+
+    def __str__(self):
+        return f"#{self.meeting.number} · {self.paper}"
+
+    def get_absolute_url(self):
+        return self.meeting.get_absolute_url() + "#proposals"
+
+
+class Vote(models.Model):
+    proposal = models.ForeignKey(
+        PaperProposal, on_delete=models.CASCADE, related_name="ballots", verbose_name=_("proposal")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="paper_votes",
+        verbose_name=_("member"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "created"]
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="unique_vote")]
+
+    def __str__(self):
+        return f"{self.user} → {self.proposal}"
+
+
+class Reminder(models.Model):
+    """An e-mail sent about a meeting: one per meeting, member and kind, so that
+    ``send_reminders`` never sends the same one twice (the row is written first)."""
+
+    class Kind(models.TextChoices):
+        PRESENTER = "presenter", _("to the presenter, days before")
+        READER = "reader", _("to members, the day before")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("meeting")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("member"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    sent = models.DateTimeField(_("sent"), default=timezone.now)
+
+    # Sending an e-mail changes no page.
+    affects_pages = False
+
+    class Meta:
+        ordering = ["-sent"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user", "kind"], name="unique_reminder")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.user} · #{self.meeting.number}"

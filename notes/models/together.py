@@ -1,0 +1,244 @@
+"""Reading together: each member's reading status of a paper, and the discussion of
+papers (within a group), notes and meetings."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import RenderedMarkdown, TimeStamped
+from papers.models import Paper
+
+from .groups import Membership, ReadingGroup, group_ids_of
+from .meetings import Meeting
+from .notes import Note
+
+
+class PersonalRecord(models.Model):
+    """A record whose change shows only on the pages of some members: saving it does not
+    make every member's cached pages stale (core.pagecache); it bumps those members'
+    pages itself (``members_to_refresh``)."""
+
+    affects_pages = False
+
+    class Meta:
+        abstract = True
+
+
+class ReadingStatusQuerySet(models.QuerySet):
+    def of(self, user):
+        """Return the user's own statuses."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def shared_in(self, group):
+        """Return the statuses of the group's members who share their reading with it."""
+        sharing = Membership.objects.filter(group=group, shares_reading=True).values("user_id")
+        return self.filter(user__in=sharing)
+
+    def shared_with(self, user):
+        """Return the statuses the user may see: their own, and those of members who share
+        their reading with a group of the user's."""
+        if not user.is_authenticated:
+            return self.none()
+        sharing = Membership.objects.filter(
+            group__in=group_ids_of(user), shares_reading=True
+        ).values("user_id")
+        return self.filter(models.Q(user=user) | models.Q(user__in=sharing))
+
+    def statuses_of(self, user, papers):
+        """Return {paper id: status} of the user's statuses of the papers (one query)."""
+        ids = [p.pk for p in papers]
+        if not ids or not user.is_authenticated:
+            return {}
+        return dict(self.filter(user=user, paper_id__in=ids).values_list("paper_id", "status"))
+
+
+class ReadingStatus(PersonalRecord):
+    class Status(models.TextChoices):
+        TO_READ = "to_read", _("to read")
+        READING = "reading", _("reading")
+        READ = "read", _("read")
+        NOT_FOR_ME = "not_for_me", _("not for me")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reading_statuses",
+        verbose_name=_("member"),
+    )
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="reading_statuses", verbose_name=_("paper")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status)
+    changed = models.DateTimeField(_("changed"), default=timezone.now)
+
+    objects = ReadingStatusQuerySet.as_manager()
+    history = HistoricalRecords(bases=[PersonalRecord])
+
+    class Meta:
+        ordering = ["-changed"]
+        verbose_name = _("reading status")
+        verbose_name_plural = _("reading statuses")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "paper"], name="unique_reading_status")
+        ]
+        indexes = [models.Index(fields=["paper", "status"], name="reading_status_paper")]
+
+    def __str__(self):
+        return f"{self.user} · {self.paper} · {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse("notes:my_reading")
+
+    @staticmethod
+    def members_to_refresh(user):
+        """Return the ids of the members whose pages show the user's statuses: the user,
+        and the members of every group the user shares their reading with."""
+        shared = Membership.objects.filter(user=user, shares_reading=True).values("group_id")
+        return {user.pk} | set(
+            Membership.objects.filter(group__in=shared).values_list("user_id", flat=True)
+        )
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the comments the user may read: a paper's discussion in the user's
+        groups, and the comments on notes and meetings the user may read."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        groups = group_ids_of(user)
+        return self.filter(
+            models.Q(paper__isnull=False, group__in=groups)
+            | models.Q(meeting__in=Meeting.objects.visible_to(user).values("pk"))
+            | models.Q(note__in=Note.objects.visible_to(user).values("pk"))
+        )
+
+    def live(self):
+        return self.filter(deleted__isnull=True)
+
+    def for_thread(self):
+        """Return comments with their authors, oldest first (a thread reads down)."""
+        return self.select_related("author").order_by("created", "pk")
+
+    def for_list(self):
+        """Return comments with author, group and what they are about."""
+        return self.select_related("author", "group", "paper", "note", "meeting__group")
+
+
+class Comment(RenderedMarkdown, TimeStamped):
+    """A comment on a paper (in one group's discussion of it), a note or a meeting; a
+    reply answers a comment that is not itself a reply. Markdown, rendered and
+    sanitised on save as notes are. Deleting keeps the row (and its history): a thread
+    with replies shows where the deleted comment was."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        verbose_name=_("author"),
+    )
+    # The group whose discussion it belongs to: the paper's discussion group, the
+    # meeting's group, or a shared note's group (whose organisers moderate it).
+    group = models.ForeignKey(
+        ReadingGroup,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("group"),
+    )
+    paper = models.ForeignKey(
+        Paper,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("paper"),
+    )
+    note = models.ForeignKey(
+        Note,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("note"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("meeting"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("reply to"),
+    )
+    body = models.TextField(_("comment"))
+    body_html = models.TextField(editable=False, blank=True)
+    deleted = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    markdown_fields = {"body": "body_html"}
+
+    objects = CommentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html", "toc"])
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(paper__isnull=False, note=None, meeting=None, group__isnull=False)
+                    | models.Q(paper=None, note__isnull=False, meeting=None)
+                    | models.Q(paper=None, note=None, meeting__isnull=False)
+                ),
+                name="comment_on_one_thing",
+            )
+        ]
+        indexes = [models.Index(fields=["group", "created"], name="comment_group_created")]
+
+    def __str__(self):
+        return f"{self.author or '—'} · {self.subject}"
+
+    @property
+    def subject(self):
+        """What the comment is about: the paper, note or meeting."""
+        return self.paper or self.note or self.meeting
+
+    @property
+    def is_deleted(self):
+        return self.deleted is not None
+
+    def get_absolute_url(self):
+        if self.paper_id is not None:
+            url = reverse("reading:paper_detail", kwargs={"slug": self.paper.slug})
+        else:
+            url = self.subject.get_absolute_url()
+        return f"{url}#comment-{self.pk}"
+
+    def soft_delete(self):
+        self.deleted = timezone.now()
+        self.save(update_fields=["deleted", "updated"])
+
+    @classmethod
+    def group_of(cls, subject, group=None):
+        """Return the group whose discussion a new comment on the subject belongs to."""
+        if isinstance(subject, Meeting):
+            return subject.group
+        if isinstance(subject, Note):
+            return subject.group if subject.visibility != Note.Visibility.PRIVATE else None
+        return group

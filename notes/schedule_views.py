@@ -1,0 +1,442 @@
+"""Planning meetings on the site: the organisers' schedule page, what members do on a
+meeting page (sign up, hand back, swap, propose, vote), and members' own settings.
+
+The rules of who may do what come from notes/permissions.py; the workflows, with their
+checks and messages, from notes/scheduling.py. A member who may read a meeting but not
+do what they asked gets 403; anyone outside the group 404, as for every page of a group.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import feeds, scheduling
+from .forms import (
+    COMMON_ZONES,
+    MeetingTimeForm,
+    MemberSettingsForm,
+    OneOffForm,
+    ProposeForm,
+    SeriesForm,
+)
+from .models import (
+    Meeting,
+    MeetingSeries,
+    MemberSettings,
+    PaperProposal,
+    ReadingGroup,
+    SwapRequest,
+    zone_of,
+)
+from .permissions import may_pick_papers, may_schedule, may_take_part
+
+
+def _group_for(user, slug):
+    """Return the group if the user may read it (404 otherwise, as for a missing one)."""
+    groups = ReadingGroup.objects.all() if user.is_superuser else ReadingGroup.objects.of(user)
+    return get_object_or_404(groups, slug=slug)
+
+
+def _meeting_for(user, group, number):
+    return get_object_or_404(
+        Meeting.objects.visible_to(user).select_related("group", "series"),
+        group__slug=group,
+        number=number,
+    )
+
+
+# --- The organisers' schedule page --------------------------------------------------------
+
+
+@transaction.atomic
+def schedule(request, slug):
+    """The group's series, its coming meetings (skip, hold, move, assign) and one-offs."""
+    group = _group_for(request.user, slug)
+    if not may_schedule(request.user, group.pk):
+        raise PermissionDenied
+    series = MeetingSeries.objects.filter(group=group).order_by("pk").first()
+    which = request.POST.get("form") if request.method == "POST" else None
+    initial = {"first_date": timezone.localdate()}
+    series_form = SeriesForm(
+        request.POST if which == "series" else None,
+        instance=series or MeetingSeries(group=group),
+        initial=None if series else initial,
+    )
+    one_off_form = OneOffForm(
+        request.POST if which == "one_off" else None,
+        initial={"duration": 90, "time_zone": series.time_zone if series else group_zone(group)},
+    )
+    if which == "series" and series_form.is_valid():
+        series = series_form.save()
+        created = series.replan()
+        messages.success(
+            request,
+            _("The series was saved; %(count)s coming meetings were added.")
+            % {"count": len(created)},
+        )
+        return redirect("notes:schedule", slug=group.slug)
+    if which == "one_off" and one_off_form.is_valid():
+        data = one_off_form.cleaned_data
+        try:
+            meeting = scheduling.add_one_off(
+                group,
+                one_off_form.start(),
+                data["duration"],
+                place=data["place"],
+                link=data["link"],
+                title_zh=data["title_zh"],
+                title_en=data["title_en"],
+                presenter_slots=data["presenter_slots"],
+            )
+        except ValidationError as error:
+            one_off_form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Meeting #%(number)s was added.") % {"number": meeting.number}
+            )
+            return redirect("notes:schedule", slug=group.slug)
+    scheduling.plan_group(group.pk)
+    coming = list(group.meetings.coming().for_schedule().order_by("date", "starts_at", "number"))
+    suggestions = scheduling.suggestions_for_many(group, coming)
+    return render(
+        request,
+        "notes/schedule.html",
+        {
+            "group": group,
+            "series": series,
+            "series_form": series_form,
+            "one_off_form": one_off_form,
+            "rows": [(m, suggestions.get(m.pk, [])) for m in coming],
+            "members": group.memberships.select_related("user").order_by("user__username"),
+            "zones": COMMON_ZONES,
+        },
+    )
+
+
+def group_zone(group):
+    series = MeetingSeries.objects.filter(group=group).order_by("pk").first()
+    return series.time_zone if series else timezone.get_default_timezone_name()
+
+
+@transaction.atomic
+def meeting_move(request, group, number):
+    """Organisers give a coming meeting another time and place."""
+    meeting = _meeting_for(request.user, group, number)
+    if not may_schedule(request.user, meeting.group_id):
+        raise PermissionDenied
+    form = MeetingTimeForm(request.POST or None, initial=MeetingTimeForm.initial_for(meeting))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            scheduling.move(meeting, form.start(), data["duration"], data["place"], data["link"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Meeting #%(number)s was moved.") % {"number": meeting.number}
+            )
+            return redirect(meeting)
+    return render(
+        request,
+        "notes/meeting_move.html",
+        {"meeting": meeting, "form": form, "zones": COMMON_ZONES},
+    )
+
+
+# --- What members and organisers do on a meeting page -------------------------------------
+
+
+def _user_from(request, name="user"):
+    value = request.POST.get(name, "")
+    user = None
+    if value.isascii() and value.isdigit():
+        user = get_user_model().objects.filter(pk=int(value), is_active=True).first()
+    if user is None:
+        raise ValidationError(_("Choose a member."))
+    return user
+
+
+def _proposal_from(request, meeting):
+    value = request.POST.get("proposal", "")
+    found = None
+    if value.isascii() and value.isdigit():
+        found = PaperProposal.objects.filter(pk=int(value), meeting=meeting).first()
+    if found is None:
+        raise ValidationError(_("That proposal is not on this meeting any more."))
+    return found
+
+
+def _slot_from(request, meeting):
+    """The other slot of a swap: "<meeting id>:<member id>" from the form's choice."""
+    meeting_id, _sep, user_id = request.POST.get("slot", "").partition(":")
+    if not (meeting_id.isascii() and meeting_id.isdigit()):
+        raise ValidationError(_("Choose the slot to swap with."))
+    other_meeting = Meeting.objects.filter(pk=int(meeting_id), group_id=meeting.group_id).first()
+    if other_meeting is None:
+        raise ValidationError(_("Choose the slot to swap with."))
+    request.POST = request.POST.copy()
+    request.POST["user"] = user_id
+    return other_meeting, _user_from(request)
+
+
+def _need(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def act_sign_up(request, meeting, organiser):
+    _need(may_take_part(request.user, meeting.group_id))
+    scheduling.sign_up(meeting, request.user)
+    return _("You present at meeting #%(number)s.")
+
+
+def act_hand_back(request, meeting, organiser):
+    scheduling.hand_back(meeting, request.user)
+    return _("You handed meeting #%(number)s back.")
+
+
+def act_assign(request, meeting, organiser):
+    _need(organiser)
+    scheduling.sign_up(meeting, _user_from(request))
+    return _("The presenter of meeting #%(number)s was set.")
+
+
+def act_unassign(request, meeting, organiser):
+    _need(organiser)
+    scheduling.hand_back(meeting, _user_from(request), by_organiser=True)
+    return _("The presenter was taken off meeting #%(number)s.")
+
+
+def act_skip(request, meeting, organiser):
+    _need(organiser)
+    scheduling.set_skipped(meeting, True)
+    return _("Meeting #%(number)s is skipped.")
+
+
+def act_hold(request, meeting, organiser):
+    _need(organiser)
+    scheduling.set_skipped(meeting, False)
+    return _("Meeting #%(number)s takes place after all.")
+
+
+def act_swap(request, meeting, organiser):
+    other_meeting, other = _slot_from(request, meeting)
+    if organiser and request.POST.get("presenter"):
+        presenter = _user_from(request, "presenter")
+        scheduling.swap(meeting, presenter, other_meeting, other)
+        return _("The two slots were swapped.")
+    _need(may_take_part(request.user, meeting.group_id))
+    scheduling.ask_swap(meeting, request.user, other_meeting, other)
+    return _("Your swap request was sent; the slots change when it is accepted.")
+
+
+def _swap_from(request):
+    value = request.POST.get("swap", "")
+    found = None
+    if value.isascii() and value.isdigit():
+        found = SwapRequest.objects.filter(pk=int(value), other=request.user).first()
+    if found is None:
+        raise ValidationError(_("This swap request is no longer open."))
+    return found
+
+
+def act_swap_accept(request, meeting, organiser):
+    scheduling.answer_swap(_swap_from(request), request.user, accept=True)
+    return _("You swapped slots.")
+
+
+def act_swap_decline(request, meeting, organiser):
+    scheduling.answer_swap(_swap_from(request), request.user, accept=False)
+    return _("You declined the swap.")
+
+
+def act_propose(request, meeting, organiser):
+    _need(may_take_part(request.user, meeting.group_id))
+    form = ProposeForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(form.errors["paper"])
+    scheduling.propose(meeting, request.user, form.cleaned_data["paper"])
+    return _("Your proposal was added.")
+
+
+def act_vote(request, meeting, organiser):
+    _need(may_take_part(request.user, meeting.group_id))
+    scheduling.vote(_proposal_from(request, meeting), request.user, on=True)
+    return _("Your vote was counted.")
+
+
+def act_unvote(request, meeting, organiser):
+    _need(may_take_part(request.user, meeting.group_id))
+    scheduling.vote(_proposal_from(request, meeting), request.user, on=False)
+    return _("Your vote was taken back.")
+
+
+def act_pick(request, meeting, organiser):
+    _need(may_pick_papers(request.user, meeting))
+    scheduling.pick(_proposal_from(request, meeting))
+    return _("The paper is on the reading for meeting #%(number)s.")
+
+
+ACTIONS = {
+    "sign-up": act_sign_up,
+    "hand-back": act_hand_back,
+    "assign": act_assign,
+    "unassign": act_unassign,
+    "skip": act_skip,
+    "hold": act_hold,
+    "swap": act_swap,
+    "swap-accept": act_swap_accept,
+    "swap-decline": act_swap_decline,
+    "propose": act_propose,
+    "vote": act_vote,
+    "unvote": act_unvote,
+    "pick": act_pick,
+}
+
+
+@require_POST
+def meeting_plan(request, group, number, action):
+    """Carry out one planning action from a meeting (or the schedule) page."""
+    meeting = _meeting_for(request.user, group, number)
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    organiser = may_schedule(request.user, meeting.group_id)
+    target = meeting.get_absolute_url() + "#plan"
+    if request.POST.get("back") == "schedule" and organiser:
+        target = reverse("notes:schedule", kwargs={"slug": meeting.group.slug})
+    try:
+        with transaction.atomic():
+            done = handler(request, meeting, organiser)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        if action == "propose":
+            target = (
+                meeting.get_absolute_url() + "?" + _query(propose=request.POST.get("paper", ""))
+            )
+            target += "#proposals"
+    else:
+        messages.success(request, done % {"number": meeting.number})
+    return redirect(target)
+
+
+def _query(**params):
+    from urllib.parse import urlencode
+
+    return urlencode({key: value[:300] for key, value in params.items()})
+
+
+# --- A member's settings ------------------------------------------------------------------
+
+
+def member_settings(request):
+    """Reminders, the language of e-mails, the time zone; the calendar addresses."""
+    settings_obj = MemberSettings.of(request.user)
+    form = MemberSettingsForm(request.POST or None, instance=settings_obj)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings were saved."))
+        return redirect("notes:member_settings")
+    token = feeds.token_for(request.user)
+    groups = ReadingGroup.objects.of(request.user)
+    return render(
+        request,
+        "notes/membersettings_form.html",
+        {"form": form, "token": token, "groups": groups, "zones": COMMON_ZONES},
+    )
+
+
+def own_zone(user):
+    """The zone the reader chose in their settings, or None."""
+    own = MemberSettings.of(user).time_zone
+    return zone_of(own) if own else None
+
+
+def reader_zone(user, meeting):
+    """The zone a reader sees times in: their own setting, else the meeting's."""
+    return own_zone(user) or meeting.zone
+
+
+def plan_context(request, meeting):
+    """What the meeting page shows before the meeting, and what the viewer may do.
+
+    A past meeting asks nothing more of the database than its time in the reader's zone
+    (when it has a time); only a coming one reads roles, proposals and swaps."""
+    user, now = request.user, timezone.now()
+    coming = meeting.is_coming(now)
+    when = {}
+    if meeting.starts_at is not None:
+        zone = reader_zone(user, meeting)
+        start = timezone.localtime(meeting.starts_at, zone)
+        end = timezone.localtime(meeting.ends_at, zone) if meeting.ends_at else None
+        when = {"start": start, "end": end, "zone": zone.key}
+        if zone.key != meeting.zone.key:
+            when["own"] = timezone.localtime(meeting.starts_at, meeting.zone)
+            when["own_zone"] = meeting.zone.key
+        today = timezone.localtime(now, zone).date()
+        when["relative"] = scheduling.relative_day(start.date(), today)
+    else:
+        when["relative"] = scheduling.relative_day(meeting.date, timezone.localdate(now))
+    context = {"when": when, "coming": coming, "open_meeting": False}
+    if not coming:
+        return context
+    presenters = list(meeting.presenters.all())
+    is_presenter = any(p.pk == user.pk for p in presenters)
+    member = may_take_part(user, meeting.group_id)
+    organiser = may_schedule(user, meeting.group_id)
+    open_meeting = not meeting.skipped
+    deadline = meeting.handback_deadline
+    context.update(
+        {
+            "open_meeting": open_meeting,
+            "is_presenter": is_presenter,
+            "member": member,
+            "organiser": organiser,
+            "open_slots": meeting.open_slots(),
+            "can_sign_up": open_meeting and member and not is_presenter and meeting.open_slots(),
+            "can_hand_back": open_meeting
+            and is_presenter
+            and (deadline is None or now <= deadline),
+            "handback_deadline": timezone.localtime(deadline, meeting.zone) if deadline else None,
+            "can_pick": open_meeting and may_pick_papers(user, meeting),
+            "proposals": list(meeting.proposals.with_votes(user)),
+            "propose_form": ProposeForm(initial={"paper": request.GET.get("propose", "")[:300]}),
+        }
+    )
+    if is_presenter:
+        pending = SwapRequest.objects.filter(status=SwapRequest.Status.PENDING)
+        context["incoming_swaps"] = list(
+            pending.filter(other=user, other_meeting=meeting).select_related("meeting", "requester")
+        )
+        context["outgoing_swaps"] = list(
+            pending.filter(requester=user, meeting=meeting).select_related("other_meeting", "other")
+        )
+    if open_meeting and (is_presenter or organiser):
+        others = (
+            meeting.group.meetings.coming(now)
+            .held()
+            .exclude(pk=meeting.pk)
+            .filter(presenters__isnull=False)
+            .distinct()
+            .prefetch_related("presenters")
+            .order_by("date", "number")
+        )
+        context["swap_slots"] = [
+            (f"{other.pk}:{person.pk}", other, person)
+            for other in others
+            for person in other.presenters.all()
+            if person.pk != user.pk or organiser
+        ]
+    if open_meeting and organiser:
+        memberships = meeting.group.memberships.select_related("user").order_by("user__username")
+        context["group_members"] = [m.user for m in memberships]
+        if meeting.open_slots():
+            context["suggestions"] = scheduling.suggestions_for(meeting)
+    return context

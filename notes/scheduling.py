@@ -1,0 +1,390 @@
+"""What members and organisers do with the schedule, each in one transaction.
+
+Every function checks what it is given and raises ValidationError with a message for
+the person who asked (a slot in the past, a full slot, a swap with someone outside the
+group, a clash with another meeting); views show the message and change nothing. Who
+may call what is decided by the views through notes/permissions.py; these functions
+check the facts.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .fairness import suggest_presenters
+from .models import (
+    Meeting,
+    MeetingSeries,
+    Membership,
+    PaperProposal,
+    ReadingGroup,
+    SwapRequest,
+    Vote,
+    display_name,
+)
+
+
+def plan_group(group_id, today=None):
+    """Plan the coming meetings of every active series of the group."""
+    for series in MeetingSeries.objects.filter(group_id=group_id, active=True):
+        series.plan(today)
+
+
+def _locked(meeting):
+    # Only the meeting row is locked (the series is an outer join PostgreSQL cannot lock).
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("group", "series")
+        .get(pk=meeting.pk)
+    )
+
+
+def _when(meeting):
+    if meeting.starts_at is None:
+        return date_format(meeting.date, "Y-m-d")
+    local = timezone.localtime(meeting.starts_at, meeting.zone)
+    return f"{date_format(local, 'Y-m-d H:i')} {meeting.zone.key}"
+
+
+def _check_coming(meeting, now):
+    if not meeting.is_coming(now):
+        raise ValidationError(_("Meeting #%(number)s has already taken place.") % _n(meeting))
+    if meeting.skipped:
+        raise ValidationError(_("Meeting #%(number)s is skipped.") % _n(meeting))
+
+
+def _n(meeting):
+    return {"number": meeting.number}
+
+
+def _check_member(user, meeting):
+    if not Membership.objects.filter(user=user, group_id=meeting.group_id).exists():
+        raise ValidationError(
+            _("%(name)s is not a member of %(group)s.")
+            % {"name": display_name(user), "group": meeting.group.name}
+        )
+
+
+def _check_clash(group_id, start, end, exclude=None):
+    clash = (
+        Meeting.objects.clashing(group_id, start, end, exclude=exclude)
+        .order_by("starts_at")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            _("This clashes with meeting #%(number)s (%(when)s).")
+            % {"number": clash.number, "when": _when(clash)}
+        )
+
+
+def _check_future(start, now):
+    if start <= now:
+        raise ValidationError(_("That time is in the past: choose a time to come."))
+
+
+# --- Presenters ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_up(meeting, user, now=None):
+    """Make the user a presenter of the meeting (a member signing up, or assigned)."""
+    now = now or timezone.now()
+    meeting = _locked(meeting)  # two sign-ups for the last slot: one waits for the other
+    _check_coming(meeting, now)
+    _check_member(user, meeting)
+    presenters = list(meeting.presenters.all())
+    if user in presenters:
+        raise ValidationError(
+            _("%(name)s already presents at meeting #%(number)s.")
+            % {"name": display_name(user), "number": meeting.number}
+        )
+    if len(presenters) >= meeting.presenter_slots:
+        raise ValidationError(
+            ngettext(
+                "Meeting #%(number)s takes %(slots)s presenter and has it already: %(names)s.",
+                "Meeting #%(number)s takes %(slots)s presenters and has them already: %(names)s.",
+                meeting.presenter_slots,
+            )
+            % {
+                "number": meeting.number,
+                "slots": meeting.presenter_slots,
+                "names": ", ".join(display_name(p) for p in presenters),
+            }
+        )
+    meeting.presenters.add(user)
+    return meeting
+
+
+@transaction.atomic
+def hand_back(meeting, user, by_organiser=False, now=None):
+    """Take the user off the meeting's presenters: before the deadline, or by an organiser."""
+    now = now or timezone.now()
+    meeting = _locked(meeting)
+    _check_coming(meeting, now)
+    if not meeting.presenters.filter(pk=user.pk).exists():
+        raise ValidationError(
+            _("%(name)s does not present at meeting #%(number)s.")
+            % {"name": display_name(user), "number": meeting.number}
+        )
+    deadline = meeting.handback_deadline
+    if not by_organiser and deadline is not None and now > deadline:
+        raise ValidationError(
+            _("The slot could be handed back until %(deadline)s; ask an organiser.")
+            % {"deadline": date_format(timezone.localtime(deadline, meeting.zone), "Y-m-d H:i")}
+        )
+    meeting.presenters.remove(user)
+    _withdraw_swaps(meeting, user)
+    return meeting
+
+
+def _withdraw_swaps(meeting, user):
+    SwapRequest.objects.filter(status=SwapRequest.Status.PENDING).filter(
+        models.Q(meeting=meeting, requester=user) | models.Q(other_meeting=meeting, other=user)
+    ).update(status=SwapRequest.Status.WITHDRAWN)
+
+
+def _check_swap(meeting, user, other_meeting, other, now):
+    for slot in (meeting, other_meeting):
+        _check_coming(slot, now)
+    if other_meeting.group_id != meeting.group_id:
+        raise ValidationError(_("Both meetings must be of the same group."))
+    _check_member(other, meeting)
+    if other.pk == user.pk or other_meeting.pk == meeting.pk:
+        raise ValidationError(_("Choose another member's slot at another meeting."))
+    for slot, person in ((meeting, user), (other_meeting, other)):
+        if not slot.presenters.filter(pk=person.pk).exists():
+            raise ValidationError(
+                _("%(name)s does not present at meeting #%(number)s.")
+                % {"name": display_name(person), "number": slot.number}
+            )
+    for slot, person in ((meeting, other), (other_meeting, user)):
+        if slot.presenters.filter(pk=person.pk).exists():
+            raise ValidationError(
+                _("%(name)s already presents at meeting #%(number)s.")
+                % {"name": display_name(person), "number": slot.number}
+            )
+
+
+@transaction.atomic
+def ask_swap(meeting, user, other_meeting, other, now=None):
+    """A presenter asks another to exchange slots; nothing changes until they accept."""
+    now = now or timezone.now()
+    _check_swap(_locked(meeting), user, _locked(other_meeting), other, now)
+    try:
+        with transaction.atomic():
+            return SwapRequest.objects.create(
+                meeting=meeting, requester=user, other_meeting=other_meeting, other=other
+            )
+    except IntegrityError:
+        raise ValidationError(_("You asked for this swap already.")) from None
+
+
+@transaction.atomic
+def swap(meeting, user, other_meeting, other, now=None):
+    """Exchange two presenters' slots (an accepted request, or an organiser directly)."""
+    now = now or timezone.now()
+    first, second = sorted([meeting, other_meeting], key=lambda m: m.pk)
+    first, second = _locked(first), _locked(second)  # always in the same order
+    meeting, other_meeting = (first, second) if first.pk == meeting.pk else (second, first)
+    _check_swap(meeting, user, other_meeting, other, now)
+    _withdraw_swaps(meeting, user)
+    _withdraw_swaps(other_meeting, other)
+    meeting.presenters.remove(user)
+    other_meeting.presenters.remove(other)
+    meeting.presenters.add(other)
+    other_meeting.presenters.add(user)
+
+
+@transaction.atomic
+def answer_swap(swap_request, user, accept, now=None):
+    """The asked member accepts (the slots are exchanged) or declines a swap request."""
+    swap_request = SwapRequest.objects.select_for_update().get(pk=swap_request.pk)
+    if swap_request.other_id != user.pk or swap_request.status != SwapRequest.Status.PENDING:
+        raise ValidationError(_("This swap request is no longer open."))
+    if accept:
+        swap(
+            swap_request.meeting,
+            swap_request.requester,
+            swap_request.other_meeting,
+            swap_request.other,
+            now,
+        )
+        status = SwapRequest.Status.ACCEPTED
+    else:
+        status = SwapRequest.Status.DECLINED
+    SwapRequest.objects.filter(pk=swap_request.pk).update(status=status)
+
+
+# --- Times and places ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_skipped(meeting, skipped, now=None):
+    """Skip a coming week of a series (a holiday), or hold it after all."""
+    now = now or timezone.now()
+    meeting = _locked(meeting)
+    if not meeting.is_coming(now):
+        raise ValidationError(_("Meeting #%(number)s has already taken place.") % _n(meeting))
+    if skipped:
+        meeting.status = Meeting.Status.SKIPPED
+    else:
+        if meeting.starts_at is not None:
+            _check_clash(meeting.group_id, meeting.starts_at, meeting.ends_at, exclude=meeting.pk)
+        moved = meeting.series_id and meeting.starts_at != _series_start(meeting)
+        status = Meeting.Status.MOVED if moved else Meeting.Status.PLANNED
+        meeting.status = status if meeting.series_id else Meeting.Status.ONE_OFF
+    meeting.save(update_fields=["status", "updated"])
+    return meeting
+
+
+def _series_start(meeting):
+    return meeting.series.slot(meeting.series_date)[0] if meeting.series_date else None
+
+
+@transaction.atomic
+def move(meeting, start, duration, place, link, now=None):
+    """Give a coming meeting another time (and place): it stays the series' week."""
+    now = now or timezone.now()
+    meeting = _locked(meeting)
+    _check_coming(meeting, now)
+    _check_future(start, now)
+    end = start + datetime.timedelta(minutes=duration)
+    _check_clash(meeting.group_id, start, end, exclude=meeting.pk)
+    meeting.starts_at, meeting.ends_at, meeting.place, meeting.link = start, end, place, link
+    meeting.time_zone = start.tzinfo.key
+    if meeting.series_id:
+        meeting.status = Meeting.Status.MOVED
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def add_one_off(group, start, duration, now=None, **fields):
+    """Add a meeting outside the series, numbered after the group's last one."""
+    now = now or timezone.now()
+    _check_future(start, now)
+    end = start + datetime.timedelta(minutes=duration)
+    ReadingGroup.objects.select_for_update().filter(pk=group.pk).first()
+    _check_clash(group.pk, start, end)
+    number = (group.meetings.aggregate(n=models.Max("number"))["n"] or 0) + 1
+    return Meeting.objects.create(
+        group=group,
+        number=number,
+        date=start.date(),
+        status=Meeting.Status.ONE_OFF,
+        starts_at=start,
+        ends_at=end,
+        time_zone=start.tzinfo.key,
+        **fields,
+    )
+
+
+# --- Papers -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose(meeting, user, paper, now=None):
+    now = now or timezone.now()
+    meeting = _locked(meeting)
+    _check_coming(meeting, now)
+    _check_member(user, meeting)
+    try:
+        with transaction.atomic():
+            return PaperProposal.objects.create(meeting=meeting, paper=paper, proposed_by=user)
+    except IntegrityError:
+        raise ValidationError(
+            _("“%(paper)s” is proposed for this meeting already: vote for it.")
+            % {"paper": paper.title}
+        ) from None
+
+
+@transaction.atomic
+def vote(proposal, user, on=True, now=None):
+    """Vote for a proposal (or take the vote back); one vote per member and proposal."""
+    now = now or timezone.now()
+    proposal = PaperProposal.objects.select_related("meeting__group").get(pk=proposal.pk)
+    _check_coming(proposal.meeting, now)
+    _check_member(user, proposal.meeting)
+    if on:
+        Vote.objects.get_or_create(proposal=proposal, user=user)
+    else:
+        Vote.objects.filter(proposal=proposal, user=user).delete()
+
+
+@transaction.atomic
+def pick(proposal, now=None):
+    """Put a proposed paper on the meeting's reading: as the presented paper when it has
+    none yet, among the papers discussed otherwise."""
+    now = now or timezone.now()
+    proposal = PaperProposal.objects.select_related("meeting").get(pk=proposal.pk)
+    meeting = _locked(proposal.meeting)
+    _check_coming(meeting, now)
+    if meeting.paper_id is None:
+        meeting.paper = proposal.paper
+        meeting.save(update_fields=["paper", "updated"])
+    elif meeting.paper_id != proposal.paper_id:
+        meeting.papers.add(proposal.paper)
+    PaperProposal.objects.filter(pk=proposal.pk).update(picked=True)
+
+
+# --- Suggestions --------------------------------------------------------------------------
+
+
+def suggestions_for(meeting, limit=3):
+    """Return the fair suggestions of who should present at the meeting."""
+    presenting = {p.pk for p in meeting.presenters.all()}
+    members = {
+        m.user_id: display_name(m.user)
+        for m in Membership.objects.filter(group_id=meeting.group_id).select_related("user")
+        if m.user_id not in presenting
+    }
+    talks = (
+        Meeting.objects.held()
+        .filter(group_id=meeting.group_id, presenters__isnull=False)
+        .exclude(pk=meeting.pk)
+        .values_list("presenters", "date")
+    )
+    return suggest_presenters(members, talks, meeting.date, limit=limit)
+
+
+def suggestions_for_many(group, meetings, limit=3):
+    """Return {meeting id: suggestions} for the meetings with an open slot, reading the
+    group's members and talks once."""
+    members = {
+        m.user_id: display_name(m.user)
+        for m in Membership.objects.filter(group=group).select_related("user")
+    }
+    talks = list(
+        Meeting.objects.held()
+        .filter(group=group, presenters__isnull=False)
+        .values_list("pk", "presenters", "date")
+    )
+    found = {}
+    for meeting in meetings:
+        if meeting.skipped or not meeting.open_slots():
+            continue
+        presenting = {p.pk for p in meeting.presenters.all()}
+        others = {pk: name for pk, name in members.items() if pk not in presenting}
+        history = [(user_id, day) for pk, user_id, day in talks if pk != meeting.pk]
+        found[meeting.pk] = suggest_presenters(others, history, meeting.date, limit=limit)
+    return found
+
+
+def relative_day(day, today):
+    """Say how far a day is from today: "today", "tomorrow", "in 3 days", "2 days ago"."""
+    days = (day - today).days
+    if days == 0:
+        return _("today")
+    if days == 1:
+        return _("tomorrow")
+    if days == -1:
+        return _("yesterday")
+    if days > 0:
+        return ngettext("in %(count)s day", "in %(count)s days", days) % {"count": days}
+    return ngettext("%(count)s day ago", "%(count)s days ago", -days) % {"count": -days}

@@ -1,0 +1,219 @@
+"""Reading together: setting one's reading status, "My reading", sharing it with a
+group, and writing, editing and deleting comments."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import pagecache
+from papers.models import Paper
+
+from . import discussion
+from .forms import CommentForm
+from .models import Comment, Meeting, Membership, Note, ReadingGroup, ReadingStatus
+from .permissions import editable_comments
+
+Status = ReadingStatus.Status
+
+
+def _back(request, fallback):
+    """Return where a form came from (its ``next`` field), if on this site, else fallback."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_POST
+@transaction.atomic
+def status_set(request, pk):
+    """Set (or, with an empty status, clear) the member's reading status of a paper.
+    Answers JSON to the page's script, else goes back to the page."""
+    paper = get_object_or_404(Paper, pk=pk)
+    value = request.POST.get("status", "")
+    if value and value not in Status.values:
+        if _wants_json(request):
+            return JsonResponse({"error": _("Unknown reading status.")}, status=400)
+        messages.error(request, _("Unknown reading status."))
+        return redirect(_back(request, paper.get_absolute_url()))
+    user = request.user
+    if value:
+        ReadingStatus.objects.update_or_create(
+            user=user, paper=paper, defaults={"status": value, "changed": timezone.now()}
+        )
+    else:
+        for status in ReadingStatus.objects.filter(user=user, paper=paper):
+            status.delete()  # one by one: each deletion is kept in the history
+    # Only the pages that show this member's statuses are made afresh.
+    pagecache.bump_members(ReadingStatus.members_to_refresh(user))
+    if _wants_json(request):
+        label = Status(value).label if value else ""
+        return JsonResponse({"status": value, "label": str(label)})
+    return redirect(_back(request, paper.get_absolute_url()))
+
+
+def my_reading(request):
+    """The member's queue (to read, reading), papers of their coming meetings first, and
+    what they read lately; whether they share it with each of their groups."""
+    user = request.user
+    today = timezone.localdate()
+    coming = (
+        Meeting.objects.visible_to(user)
+        .filter(date__gte=today)
+        .select_related("group", "paper")
+        .prefetch_related("papers")
+        .order_by("date", "number")[:5]
+    )
+    coming = list(coming)
+    meeting_papers, seen = [], set()
+    for meeting in coming:
+        for paper in [meeting.paper, *meeting.papers.all()]:
+            if paper is not None and paper.pk not in seen:
+                seen.add(paper.pk)
+                meeting_papers.append((meeting, paper))
+    statuses = ReadingStatus.objects.statuses_of(user, [p for _m, p in meeting_papers])
+    for _meeting, paper in meeting_papers:
+        paper.my_status = statuses.get(paper.pk, "")
+    upcoming = Meeting.objects.visible_to(user).filter(date__gte=today)
+    mine = ReadingStatus.objects.of(user).select_related("paper")
+    queue = (
+        mine.filter(status__in=[Status.TO_READ, Status.READING])
+        .annotate(for_meeting=Exists(upcoming.about(OuterRef("paper"))))
+        .order_by("-for_meeting", "-changed")
+    )
+    return render(
+        request,
+        "notes/my_reading.html",
+        {
+            "meeting_papers": meeting_papers,
+            "queue": queue,
+            "read": mine.filter(status=Status.READ).order_by("-changed")[:30],
+            "memberships": Membership.objects.filter(user=user).select_related("group"),
+        },
+    )
+
+
+@require_POST
+def sharing_set(request, slug):
+    """Share one's reading statuses with one of one's groups, or stop sharing them."""
+    membership = get_object_or_404(Membership, user=request.user, group__slug=slug)
+    membership.shares_reading = request.POST.get("share") == "1"
+    membership.save(update_fields=["shares_reading"])
+    if membership.shares_reading:
+        messages.success(
+            request, _("%(group)s sees your reading status.") % {"group": membership.group}
+        )
+    else:
+        messages.success(
+            request,
+            _("Your reading status is no longer shown to %(group)s.") % {"group": membership.group},
+        )
+    return redirect("notes:my_reading")
+
+
+# --- Comments -----------------------------------------------------------------------------
+
+
+def _same_discussion(subject, group):
+    if isinstance(subject, Note):
+        return Comment.objects.filter(note=subject)
+    if isinstance(subject, Meeting):
+        return Comment.objects.filter(meeting=subject)
+    return Comment.objects.filter(paper=subject, group=group)
+
+
+def _post_comment(request, subject, fallback, group=None):
+    form = CommentForm(request.POST)
+    parent = None
+    if form.is_valid() and (parent_pk := form.cleaned_data.get("parent")):
+        parent = _same_discussion(subject, group).live().filter(pk=parent_pk).first()
+        if parent is None:
+            form.add_error(None, _("The comment you answer is no longer there."))
+    if not form.is_valid():
+        return render(
+            request,
+            "notes/comment_form.html",
+            {"form": form, "subject": subject, "back": fallback},
+            status=400,
+        )
+    comment = discussion.add_comment(
+        request.user, subject, form.cleaned_data["body"], group=group, parent=parent
+    )
+    messages.success(request, _("Your comment was posted."))
+    return redirect(comment.get_absolute_url())
+
+
+@require_POST
+def comment_on_paper(request, slug, group):
+    paper = get_object_or_404(Paper, slug=slug)
+    group = get_object_or_404(ReadingGroup.objects.of(request.user), slug=group)
+    return _post_comment(request, paper, paper.get_absolute_url(), group=group)
+
+
+@require_POST
+def comment_on_note(request, slug):
+    note = get_object_or_404(Note.objects.visible_to(request.user), slug=slug)
+    return _post_comment(request, note, note.get_absolute_url())
+
+
+@require_POST
+def comment_on_meeting(request, group, number):
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("group"),
+        group__slug=group,
+        number=number,
+    )
+    return _post_comment(request, meeting, meeting.get_absolute_url())
+
+
+def _own_comment(request, pk):
+    """Return the comment if the user may both read and change it, else 404."""
+    user = request.user
+    visible = Comment.objects.visible_to(user).live().values("pk")
+    comment = (
+        editable_comments(user)
+        .filter(pk__in=visible)
+        .select_related("paper", "note", "meeting__group")
+        .filter(pk=pk)
+        .first()
+    )
+    if comment is None:
+        raise Http404
+    return comment
+
+
+@transaction.atomic
+def comment_edit(request, pk):
+    comment = _own_comment(request, pk)
+    form = CommentForm(request.POST or None, instance=comment)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The comment was saved."))
+        return redirect(comment.get_absolute_url())
+    return render(
+        request,
+        "notes/comment_form.html",
+        {"form": form, "comment": comment, "subject": comment.subject},
+    )
+
+
+@require_POST
+@transaction.atomic
+def comment_delete(request, pk):
+    comment = _own_comment(request, pk)
+    comment.soft_delete()
+    messages.success(request, _("The comment was deleted."))
+    url = comment.get_absolute_url().split("#")[0]
+    return redirect(url + "#comments")

@@ -1,0 +1,200 @@
+"""BibTeX files through bibtexparser 2: @string macros resolved, braces removed, LaTeX
+decoded ({\\"u} → ü, \\& → &), authors split; arXiv recognised from eprint/archivePrefix,
+the URL, or ``journal = {arXiv preprint arXiv:…}``; a broken block reported with its key
+and line without stopping the others."""
+
+import re
+from dataclasses import dataclass
+
+import bibtexparser
+from bibtexparser import middlewares, model
+from django.utils.translation import gettext as _
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from ..identifiers import is_arxiv_id, is_doi, normalize_arxiv_id, normalize_doi, split_version
+from .records import VENUE_PREPRINT, Record
+
+MONTHS = {name: number for number, name in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+)}  # fmt: skip
+ARXIV_IN_TEXT = re.compile(
+    r"(?:arxiv(?:\.org/(?:abs|pdf)/|:\s*|\s+preprint\s+(?:arxiv:)?\s*|\s+)|corr\s+abs/)"
+    r"(?P<id>[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7}(?:v[0-9]+)?)",
+    re.IGNORECASE,
+)
+VOLUME_ABS = re.compile(r"^abs/(?P<id>[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-z-]+/[0-9]{7})$", re.I)
+KEY_RE = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)")
+
+
+def _decoder():
+    """pylatexenc's LaTeX-to-text as bibtexparser sets it up, knowing the TeX logos too."""
+    context = get_default_latex_context_db()
+    logos = {"TeX": "TeX", "LaTeX": "LaTeX", "BibTeX": "BibTeX", "LaTeXe": "LaTeX2e"}
+    context.add_context_category(
+        "library-import",
+        prepend=True,
+        macros=[MacroTextSpec("url", simplify_repl="%s")]
+        + [MacroTextSpec(name, simplify_repl=text) for name, text in logos.items()],
+    )
+    return LatexNodes2Text(latex_context=context, keep_braced_groups=False, math_mode="verbatim")
+
+
+DECODER = _decoder()
+
+
+@dataclass
+class Entry:
+    """One block of the file: its key and line, and a Record or why there is none."""
+
+    key: str
+    line: int
+    record: Record | None = None
+    error: str = ""
+
+
+def decode(content):
+    """Return the text of a .bib file's bytes: UTF-8, else Windows-1252 / Latin-1 (older
+    reference managers); raise ValueError for a file that is not text."""
+    if b"\x00" in content:
+        raise ValueError("not a text file")
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError("not a text file")  # pragma: no cover - latin-1 decodes any byte
+
+
+def _middlewares():
+    return [
+        middlewares.ResolveStringReferencesMiddleware(True),
+        middlewares.RemoveEnclosingMiddleware(True),
+        middlewares.LatexDecodingMiddleware(decoder=DECODER),
+        middlewares.SeparateCoAuthors(),
+        middlewares.SplitNameParts(),
+    ]
+
+
+def _entry(entry, note=""):
+    fields = {field.key.lower(): field.value for field in entry.fields}
+    record, error = to_record(fields)
+    return Entry(key=entry.key, line=entry.start_line + 1, record=record, error=error or note)
+
+
+def _rescued(block, strings):
+    """The entry of a block refused only for a repeated key or field, read as the others."""
+    entry = getattr(block, "ignore_error_block", None)
+    if not isinstance(entry, model.Entry):
+        return None
+    library = bibtexparser.Library([*strings, entry])
+    for middleware in _middlewares():
+        library = middleware.transform(library)
+    return library.entries[0] if library.entries else None
+
+
+def parse(text):
+    """Return the Entries of a BibTeX text, in file order."""
+    library = bibtexparser.parse_string(text, parse_stack=_middlewares())
+    entries = [_entry(entry) for entry in library.entries]
+    for block in library.failed_blocks:
+        rescued = _rescued(block, library.strings)
+        if rescued is not None:
+            entries.append(_entry(rescued))
+            continue
+        raw = getattr(block, "raw", "") or ""
+        found = KEY_RE.match(raw.lstrip())
+        error = getattr(block, "error", None)  # bibtexparser's words: not translated
+        entries.append(
+            Entry(
+                key=found.group(1) if found else "",
+                line=(block.start_line or 0) + 1,
+                error=_("This entry cannot be read: %(reason)s")
+                % {"reason": _broken_reason(error)},
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.line)
+
+
+def _broken_reason(error):
+    if error is not None and error.__class__.__name__ == "DuplicateBlockKeyError":
+        return _("its key appears twice in the file")
+    said = f"{error} {getattr(error, 'abort_reason', '')}"
+    if "closing" in said or "Unexpected block start" in said:
+        return _("a brace or quote is not closed before the next entry")
+    return _("the BibTeX syntax is broken")
+
+
+def _name(parts):
+    if isinstance(parts, str):
+        return " ".join(parts.split())
+    words = [*parts.first, *parts.von, *parts.last]
+    name = " ".join(" ".join(words).split())
+    if name.lower() == "others":
+        return "et al."
+    return f"{name} {' '.join(parts.jr)}" if parts.jr else name
+
+
+def _clean(value):
+    return " ".join(str(value or "").replace("{", "").replace("}", "").split())
+
+
+def find_arxiv(fields):
+    """Return (arXiv ID, version) that an entry names, or ("", None)."""
+    eprint = _clean(fields.get("eprint"))
+    prefix = _clean(fields.get("archiveprefix") or fields.get("eprinttype")).lower()
+    if eprint and (prefix == "arxiv" or not prefix) and is_arxiv_id(eprint):
+        return split_version(eprint)
+    for name in ("url", "journal", "journaltitle", "booktitle", "note", "howpublished"):
+        found = ARXIV_IN_TEXT.search(_clean(fields.get(name)))
+        if found:
+            return split_version(found.group("id"))
+    venue = _clean(fields.get("journal") or fields.get("journaltitle")).lower()
+    found = VOLUME_ABS.match(_clean(fields.get("volume")))
+    if found and venue in {"arxiv", "corr", "arxiv.org"}:  # DBLP, Semantic Scholar
+        return split_version(found.group("id"))
+    doi = normalize_doi(_clean(fields.get("doi")))
+    if doi.startswith("10.48550/arxiv."):
+        candidate = normalize_arxiv_id(doi.removeprefix("10.48550/arxiv."))
+        if is_arxiv_id(candidate):
+            return candidate, None
+    return "", None
+
+
+def to_record(fields):
+    """Return (Record, "") for an entry's fields, or (None, why) when it cannot be one."""
+    title = _clean(fields.get("title"))
+    if not title:
+        return None, _("The entry has no title.")
+    authors = fields.get("author") or []
+    if isinstance(authors, str):
+        authors = [authors]
+    date = _clean(fields.get("date"))  # biblatex: 2023-03-31
+    year_text = (_clean(fields.get("year")) or date)[:4]
+    year = int(year_text) if year_text.isdigit() else None
+    month_text = (_clean(fields.get("month")) or date[5:7]).lower()[:3]
+    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text)
+    arxiv_id, version = find_arxiv(fields)
+    doi = normalize_doi(_clean(fields.get("doi")))
+    doi = doi if is_doi(doi) and not doi.startswith("10.48550/") else ""
+    venue = _clean(fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle"))
+    if arxiv_id and (not venue or "arxiv" in venue.lower() or venue.lower().startswith("corr")):
+        venue = VENUE_PREPRINT
+    keywords = [
+        " ".join(word.split()) for word in re.split(r"[;,]", _clean(fields.get("keywords")))
+    ]
+    url = _clean(fields.get("url"))
+    return Record(
+        title=title,
+        authors=[name for name in (_name(author) for author in authors) if name],
+        abstract=" ".join(str(fields.get("abstract") or "").split()),
+        year=year,
+        month=month if month and 1 <= month <= 12 else None,
+        arxiv_id=arxiv_id,
+        arxiv_version=version,
+        doi=doi,
+        primary_category=_clean(fields.get("primaryclass") or fields.get("eprintclass"))[:40],
+        venue=venue[:200],
+        url=url if url.startswith(("http://", "https://")) else "",
+        topics=[word for word in dict.fromkeys(keywords) if word][:20],
+        provenance="bibtex",
+    ), ""

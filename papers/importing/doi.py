@@ -1,0 +1,104 @@
+"""doi.org's client: a DOI's metadata as CSL-JSON, through content negotiation at
+settings.DOI_RESOLVER_URL (timeout OUTSIDE_TIMEOUT)."""
+
+import json
+from urllib.parse import quote
+
+import httpx
+from django.conf import settings
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from ..identifiers import is_arxiv_id, normalize_arxiv_id
+from .records import Record, ServiceError
+
+ACCEPT = "application/vnd.citationstyles.csl+json"
+USER_AGENT = "llm-reading-group (library import)"
+
+
+def fetch(doi):
+    """Return the Record doi.org has for the DOI, or None when it knows no such DOI; raise
+    ServiceError when it fails."""
+    url = settings.DOI_RESOLVER_URL.rstrip("/") + "/" + quote(doi, safe="/:;()._-")
+    try:
+        response = httpx.get(
+            url,
+            headers={"Accept": ACCEPT, "User-Agent": USER_AGENT},
+            timeout=settings.OUTSIDE_TIMEOUT,
+            follow_redirects=True,
+        )
+    except httpx.TimeoutException as error:
+        raise ServiceError(
+            _("doi.org did not answer within %(seconds)s seconds; try again later.")
+            % {"seconds": f"{settings.OUTSIDE_TIMEOUT:g}"},
+            kind="timeout",
+        ) from error
+    except httpx.HTTPError as error:
+        raise ServiceError(
+            _("doi.org could not be reached (%(error)s); try again later.")
+            % {"error": error.__class__.__name__},
+            kind="unreachable",
+        ) from error
+    if response.status_code == 404:
+        return None
+    if response.status_code != 200:
+        raise ServiceError(
+            _("doi.org answered HTTP %(status)s; try again later.")
+            % {"status": response.status_code},
+            kind="unreachable",
+        )
+    try:
+        item = json.loads(response.content)
+    except ValueError as error:
+        raise ServiceError(
+            _("doi.org answered something that is not CSL-JSON."), kind="malformed"
+        ) from error
+    if not isinstance(item, dict) or not item.get("title"):
+        raise ServiceError(_("doi.org answered something that is not CSL-JSON."), kind="malformed")
+    return parse_csl(item, doi)
+
+
+def _first(value):
+    if isinstance(value, list):
+        return value[0] if value else ""
+    return value or ""
+
+
+def parse_csl(item, doi=""):
+    """Return a Record from one CSL-JSON item."""
+    authors = []
+    for person in item.get("author") or []:
+        if not isinstance(person, dict):
+            continue
+        name = person.get("literal") or " ".join(
+            part for part in (person.get("given"), person.get("family")) if part
+        )
+        if name:
+            authors.append(" ".join(name.split()))
+    parts = []
+    for key in ("issued", "published-print", "published-online", "created"):
+        date = item.get(key) or {}
+        parts = (date.get("date-parts") or [[]])[0] if isinstance(date, dict) else []
+        if parts and parts[0]:
+            break
+    year = int(parts[0]) if parts and str(parts[0]).isdigit() else None
+    month = int(parts[1]) if len(parts) > 1 and str(parts[1]).isdigit() else None
+    venue = " ".join(str(_first(item.get("container-title"))).split())
+    number = str(item.get("number") or "")
+    arxiv_id = ""
+    if item.get("publisher") == "arXiv" or number.lower().startswith("arxiv:"):
+        candidate = normalize_arxiv_id(number or str(item.get("URL", "")))
+        arxiv_id = candidate if is_arxiv_id(candidate) else ""
+    abstract = " ".join(strip_tags(str(item.get("abstract") or "")).split())  # JATS markup
+    return Record(
+        title=" ".join(str(_first(item.get("title"))).split()),
+        authors=authors,
+        abstract=abstract,
+        year=year,
+        month=month if month and 1 <= month <= 12 else None,
+        arxiv_id=arxiv_id,
+        doi=(item.get("DOI") or doi).lower(),
+        venue=venue,
+        url=str(item.get("URL") or ""),
+        provenance="doi",
+    )

@@ -1,0 +1,350 @@
+"""From what a member pasted to papers in the library, in two steps: ``build`` makes a
+Plan (one Candidate per entry: new, already in the library, or invalid, with the metadata
+found), ``save`` adds the chosen new ones in one transaction. The "Add papers" page and
+the import commands share it; ``refresh`` brings papers up to arXiv's latest version."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..identifiers import is_arxiv_id, is_doi, normalize_doi, split_version
+from ..models import Paper
+from . import arxiv, bibtex, dedupe, doi
+from .records import Record, ServiceError, differences
+
+MAX_ENTRIES = 200
+BIBTEX_START = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
+SIGNING_SALT = "papers.importing.plan"
+RESERVED_SLUGS = {"add"}
+LIMITS = {"title_en": 400, "venue": 200, "journal_ref": 400, "primary_category": 40}
+LIMITS |= {"categories": 300, "authors": 20000}
+
+
+class Status:
+    NEW = "new"
+    EXISTING = "existing"
+    INVALID = "invalid"
+    REPEAT = "repeat"
+    LABELS = {
+        NEW: gettext_lazy("new"),
+        EXISTING: gettext_lazy("already in the library"),
+        INVALID: gettext_lazy("cannot be added"),
+        REPEAT: gettext_lazy("repeated"),
+    }
+
+
+@dataclass
+class Candidate:
+    """One entry of the paste: what was given, what was found, and what would happen."""
+
+    entry: str  # as given: the ID, link or DOI, or "key (line n)" of a BibTeX entry
+    kind: str  # "arxiv", "doi", "bibtex" or "" when unrecognised
+    record: Record | None = None
+    status: str = Status.INVALID
+    reason: str = ""
+    existing: Paper | None = None
+    changes: list = field(default_factory=list)
+    lookup: str = ""  # the arXiv ID or DOI asked for
+
+    @property
+    def status_label(self):
+        return Status.LABELS[self.status]
+
+    @property
+    def is_new(self):
+        return self.status == Status.NEW
+
+
+@dataclass
+class Plan:
+    candidates: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # service failures, for the top of the page
+    waited: float = 0.0  # seconds spent waiting for arXiv's turn
+
+    @property
+    def new(self):
+        return [c for c in self.candidates if c.status == Status.NEW]
+
+    @property
+    def existing(self):
+        return [c for c in self.candidates if c.status == Status.EXISTING]
+
+    @property
+    def invalid(self):
+        return [c for c in self.candidates if c.status == Status.INVALID]
+
+    @property
+    def repeated(self):
+        return [c for c in self.candidates if c.status == Status.REPEAT]
+
+    def dumps(self):
+        """Return the plan signed, for the confirm form (checked again on saving)."""
+        rows = [
+            {
+                "entry": c.entry,
+                "kind": c.kind,
+                "record": c.record.to_dict() if c.record else None,
+                "reason": c.reason if c.status == Status.INVALID else "",
+            }
+            for c in self.candidates
+        ]
+        data = {"rows": rows, "errors": self.errors}
+        return signing.dumps(data, salt=SIGNING_SALT, compress=True)
+
+    @classmethod
+    def loads(cls, value, max_age=24 * 3600):
+        """Return the Plan a confirm form carried, its statuses looked up again; raise
+        signing.BadSignature when it was altered or is too old."""
+        data = signing.loads(value, salt=SIGNING_SALT, max_age=max_age)
+        plan = cls(errors=data["errors"])
+        for row in data["rows"]:
+            record = Record.from_dict(row["record"]) if row["record"] else None
+            candidate = Candidate(row["entry"], row["kind"], record, reason=row["reason"])
+            candidate.status = Status.INVALID if row["reason"] or not record else Status.NEW
+            plan.candidates.append(candidate)
+        judge(plan.candidates)
+        return plan
+
+
+def split_entries(text):
+    """Return the identifiers of a paste (one per line, or space or comma apart)."""
+    parts = (part.strip(" ,;<>\"'") for part in re.split(r"[\s,;]+", text or ""))
+    return [part for part in parts if part]
+
+
+def looks_like_bibtex(text):
+    return bool(BIBTEX_START.search(text or ""))
+
+
+def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
+    """Return the Plan for a paste (identifiers or BibTeX) and an uploaded .bib text, of
+    at most ``limit`` entries (None: all, for the commands); arXiv and doi.org are asked
+    here, never inside a transaction."""
+    plan = Plan()
+    sources = [bib_text] if bib_text else []
+    if looks_like_bibtex(text):
+        sources.insert(0, text)
+    elif text:
+        plan.candidates += [identify(part) for part in split_entries(text)]
+    for source in sources:
+        for entry in bibtex.parse(source):
+            label = _("%(key)s (line %(line)s)") % {"key": entry.key or "?", "line": entry.line}
+            plan.candidates.append(
+                Candidate(
+                    entry=label,
+                    kind="bibtex",
+                    record=entry.record,
+                    reason=entry.error,
+                    status=Status.NEW if entry.record else Status.INVALID,
+                )
+            )
+    if limit and len(plan.candidates) > limit:
+        plan.errors.append(
+            _("At most %(max)s entries at a time; the first %(max)s are shown.") % {"max": limit}
+        )
+        del plan.candidates[limit:]
+    look_up_arxiv(plan, progress)
+    look_up_dois(plan, progress)
+    judge(plan.candidates)
+    return plan
+
+
+def identify(text):
+    """Return a Candidate for one pasted identifier, not yet looked up."""
+    link = text
+    if re.match(r"^(?:www\.|export\.)?arxiv\.org/", link, re.IGNORECASE):
+        link = "https://" + link
+    if re.match(r"^https?://(?:www\.|export\.)?arxiv\.org/", link, re.IGNORECASE):
+        link = re.split(r"[?#]", link)[0]
+    arxiv_id, _version = split_version(link)
+    doi_text = normalize_doi(text)
+    if doi_text.startswith("10.48550/arxiv.") and is_arxiv_id(doi_text[15:]):
+        arxiv_id = split_version(doi_text[15:])[0]  # arXiv's own DOI names the preprint
+    if is_arxiv_id(arxiv_id):
+        return Candidate(entry=text, kind="arxiv", lookup=arxiv_id, status=Status.NEW)
+    if is_doi(text):
+        return Candidate(entry=text, kind="doi", lookup=doi_text, status=Status.NEW)
+    return Candidate(
+        entry=text,
+        kind="",
+        reason=_("Not an arXiv ID, arXiv link or DOI (nor BibTeX)."),
+    )
+
+
+def look_up_arxiv(plan, progress=None):
+    asked = [c for c in plan.candidates if c.kind == "arxiv" and c.record is None and c.lookup]
+    if not asked:
+        return
+    try:
+        answer = arxiv.fetch([c.lookup for c in asked], progress=progress)
+    except ServiceError as error:
+        plan.errors.append(str(error))
+        for candidate in asked:
+            candidate.status, candidate.reason = Status.INVALID, str(error)
+        return
+    plan.waited += answer.waited
+    for candidate in asked:
+        record = answer.records.get(candidate.lookup)
+        if record is None:
+            candidate.status = Status.INVALID
+            candidate.reason = _("arXiv has no paper %(id)s.") % {"id": candidate.lookup}
+        elif record.withdrawn:
+            candidate.record, candidate.status = record, Status.INVALID
+            candidate.reason = _("arXiv marks this paper as withdrawn: %(comment)s") % {
+                "comment": record.comment or record.abstract[:200]
+            }
+        else:
+            candidate.record = record
+
+
+def look_up_dois(plan, progress=None):
+    failure = None
+    for candidate in plan.candidates:
+        if candidate.kind != "doi" or candidate.record is not None:
+            continue
+        if failure is None:
+            try:
+                candidate.record = doi.fetch(candidate.lookup)
+            except ServiceError as error:
+                failure = str(error)
+                plan.errors.append(failure)
+            if progress:
+                progress(1)
+        if failure is not None:
+            candidate.status, candidate.reason = Status.INVALID, failure
+        elif candidate.record is None:
+            candidate.status = Status.INVALID
+            candidate.reason = _("doi.org knows no DOI %(doi)s.") % {"doi": candidate.lookup}
+
+
+def judge(candidates):
+    """Mark each candidate with a record new, already in the library (with what would
+    change), or a repeat of an earlier entry of the same paste."""
+    rows = [c for c in candidates if c.record is not None and c.status != Status.INVALID]
+    for candidate, paper in zip(rows, dedupe.find_existing([c.record for c in rows]), strict=True):
+        candidate.existing = paper
+        if paper is not None:
+            candidate.status = Status.EXISTING
+            candidate.changes = differences(candidate.record, paper)
+        else:
+            candidate.status = Status.NEW
+    seen = []
+    for candidate in rows:
+        if candidate.status != Status.NEW:
+            continue
+        earlier = next((c for c in seen if dedupe.same_paper(c.record, candidate.record)), None)
+        if earlier is not None:
+            candidate.status = Status.REPEAT
+            candidate.reason = _("The same paper as %(entry)s above.") % {"entry": earlier.entry}
+        else:
+            seen.append(candidate)
+
+
+class Conflict(Exception):
+    """Papers that were added by someone else between preview and confirmation."""
+
+
+def save(plan, user=None, chosen=None, progress=None):
+    """Add the plan's new papers (those whose index in plan.candidates is in chosen, or all)
+    in one transaction, and return them. Raise Conflict, saving nothing, when one of them
+    has meanwhile come into the library."""
+    if chosen is None:
+        picked = plan.new
+    else:
+        picked = [c for i, c in enumerate(plan.candidates) if i in chosen and c.record]
+        picked = [c for c in picked if c.status in (Status.NEW, Status.EXISTING)]
+    try:
+        with transaction.atomic():
+            found = dedupe.find_existing([c.record for c in picked])
+            clashes = [c.entry for c, paper in zip(picked, found, strict=True) if paper]
+            if clashes:
+                raise Conflict(clashes)
+            taken, added = set(), []
+            for candidate in picked:
+                added.append(create_paper(candidate.record, user, taken))
+                if progress:
+                    progress(1)
+            return added
+    except IntegrityError as error:  # added by another request between check and insert
+        raise Conflict([c.entry for c in picked]) from error
+
+
+def create_paper(record, user=None, taken=None):
+    """Save a new Paper from a record (its topics too) and return it."""
+    values = {
+        name: value[: LIMITS[name]] if name in LIMITS else value
+        for name, value in record.paper_values().items()
+    }
+    for name, limit in (("url", 500), ("pdf_url", 500), ("doi", 200)):
+        if len(values.get(name, "")) > limit:
+            del values[name]
+    paper = Paper(
+        **values, provenance=record.provenance, added_by=user, slug=unique_slug(record, taken)
+    )
+    paper.save()
+    if record.topics:
+        paper.tags.add(*[topic[:100] for topic in record.topics])
+    return paper
+
+
+def unique_slug(record, taken=None):
+    taken = set() if taken is None else taken
+    base = slugify(record.title)[:80].strip("-") or slugify(record.arxiv_id) or "paper"
+    used = set(Paper.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    used |= taken | RESERVED_SLUGS
+    slug, n = base, 1
+    while slug in used:
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug)
+    return slug
+
+
+# Refreshing from arXiv ------------------------------------------------------------------
+
+REFRESHED = ["title_en", "authors", "affiliations", "arxiv_version", "primary_category"]
+REFRESHED += ["categories", "comment", "journal_ref"]
+
+
+@dataclass
+class Refresh:
+    updated: list = field(default_factory=list)
+    current: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+    waited: float = 0.0
+
+
+def refresh(papers):
+    """Update papers whose arXiv version is newer than the one stored (history keeps the
+    old values); raise ServiceError when arXiv fails."""
+    papers = [paper for paper in papers if paper.arxiv_id]
+    answer = arxiv.fetch([paper.arxiv_id for paper in papers])
+    result = Refresh(waited=answer.waited)
+    with transaction.atomic():
+        for paper in papers:
+            record = answer.records.get(paper.arxiv_id)
+            if record is None:
+                result.missing.append(paper)
+                continue
+            if paper.arxiv_version and (record.arxiv_version or 0) <= paper.arxiv_version:
+                result.current.append(paper)
+                continue
+            values = record.paper_values()
+            for name in REFRESHED:
+                if name in values:
+                    value = values[name]
+                    setattr(paper, name, value[: LIMITS[name]] if name in LIMITS else value)
+            if record.doi and not paper.doi:
+                paper.doi = record.doi
+            if record.abstract and (not paper.summary_en or paper.provenance == "arxiv"):
+                paper.summary_en = record.abstract
+            if record.journal_ref and (not paper.venue or paper.venue.lower().startswith("arxiv")):
+                paper.venue = record.journal_ref[:200]
+            paper.save()
+            result.updated.append(paper)
+    return result

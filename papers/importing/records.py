@@ -1,0 +1,105 @@
+"""What a source says about one paper, before it becomes (or updates) a Paper."""
+
+import re
+from dataclasses import asdict, dataclass, field, fields
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class ServiceError(Exception):
+    """An outside service failed: unreachable, too slow, or answered something unusable.
+    ``str()`` is a message for the member."""
+
+    def __init__(self, message, kind="error"):
+        super().__init__(message)
+        self.kind = kind
+
+
+VENUE_PREPRINT = "arXiv preprint"
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass
+class Record:
+    title: str = ""
+    authors: list = field(default_factory=list)
+    affiliations: list = field(default_factory=list)  # one list per author, when given
+    abstract: str = ""
+    year: int | None = None
+    month: int | None = None
+    arxiv_id: str = ""
+    arxiv_version: int | None = None
+    doi: str = ""
+    primary_category: str = ""
+    categories: list = field(default_factory=list)
+    comment: str = ""
+    journal_ref: str = ""
+    venue: str = ""
+    url: str = ""
+    pdf_url: str = ""
+    topics: list = field(default_factory=list)
+    provenance: str = "admin"
+    withdrawn: bool = False
+
+    def to_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        names = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in names})
+
+    def paper_values(self):
+        """Return the Paper field values this record gives (empty ones left out)."""
+        # A Chinese title (a CNKI or Wanfang DOI, a Chinese BibTeX entry) is the Chinese one.
+        title_field = "title_zh" if CJK.search(self.title) else "title_en"
+        values = {
+            title_field: self.title,
+            "authors": ", ".join(self.authors),
+            "summary_en": self.abstract,
+            "year": self.year,
+            "month": self.month,
+            "arxiv_id": self.arxiv_id,
+            "arxiv_version": self.arxiv_version,
+            "doi": self.doi,
+            "primary_category": self.primary_category,
+            "categories": " ".join(self.categories),
+            "comment": self.comment,
+            "journal_ref": self.journal_ref,
+            "venue": self.venue,
+            "url": self.url if not self.arxiv_id else "",
+            "pdf_url": self.pdf_url if not self.arxiv_id else "",
+        }
+        if any(self.affiliations):
+            values["affiliations"] = self.affiliations
+        return {key: value for key, value in values.items() if value not in ("", None, [])}
+
+
+# The fields a preview compares with a paper already in the library, with their labels.
+COMPARED = {
+    "title_en": _("title"),
+    "title_zh": _("Chinese title"),
+    "authors": _("authors"),
+    "year": _("year"),
+    "month": _("month"),
+    "arxiv_id": _("arXiv ID"),
+    "arxiv_version": _("arXiv version"),
+    "doi": _("DOI"),
+    "journal_ref": _("journal reference"),
+    "primary_category": _("primary category"),
+    "comment": pgettext_lazy("arXiv", "comment"),
+}
+
+
+def differences(record, paper):
+    """Return (label, value in the library, value found) for each compared field the
+    record would change."""
+    changes = []
+    for name, value in record.paper_values().items():
+        if name not in COMPARED:
+            continue
+        current = getattr(paper, name)
+        if str(current or "").strip() != str(value).strip():
+            changes.append((COMPARED[name], current if current not in (None, "") else "—", value))
+    return changes

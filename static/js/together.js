@@ -1,0 +1,59 @@
+// Reading status in one click without a page reload: the form posts as it would without
+// JavaScript, asks for JSON, and presses the chosen button (pressing it again clears it).
+(function () {
+  "use strict";
+  function show(form, status) {
+    form.setAttribute("data-status", status);
+    form.querySelectorAll("button[data-value]").forEach(function (button) {
+      var value = button.getAttribute("data-value");
+      var pressed = value === status;
+      button.setAttribute("aria-pressed", pressed ? "true" : "false");
+      button.value = pressed ? "" : value;
+    });
+  }
+  var clicked = null; // for browsers without SubmitEvent.submitter
+  document.addEventListener("click", function (event) {
+    clicked = event.target.closest("form.status-control button[data-value]");
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form.status-control");
+    if (!form || !window.fetch) {
+      return;
+    }
+    event.preventDefault();
+    var button = event.submitter || clicked;
+    var data = new FormData(form);
+    data.set("status", button ? button.value : "");
+    form.classList.add("is-busy");
+    fetch(form.action, {
+      method: "POST",
+      body: data,
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status);
+        }
+        return response.json();
+      })
+      .then(function (answer) {
+        // The same paper may be on the page twice (a meeting's paper, a list): all agree.
+        document.querySelectorAll("form.status-control").forEach(function (other) {
+          if (other.action === form.action) {
+            show(other, answer.status);
+          }
+        });
+        // "since <date>" told of the status before the click.
+        var since = form.parentNode.querySelector(".status-since");
+        if (since) {
+          since.hidden = true;
+        }
+        form.classList.remove("is-busy", "is-failed");
+      })
+      .catch(function () {
+        form.classList.remove("is-busy");
+        form.classList.add("is-failed");
+      });
+  });
+})();

@@ -1,0 +1,139 @@
+"""The iCalendar feeds, parsed back with icalendar."""
+
+import datetime
+import zoneinfo
+
+import icalendar
+import pytest
+from django.urls import reverse
+
+from notes.feeds import token_for
+from notes.models import MemberSettings
+from tests.factories import MeetingFactory, MeetingSeriesFactory, MembershipFactory, PaperFactory
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def parse(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return icalendar.Calendar.from_ical(response.content)
+
+
+def events(cal):
+    return list(cal.walk("VEVENT"))
+
+
+@pytest.fixture
+def planned(group, member):
+    series = MeetingSeriesFactory(group=group, first_date=datetime.date(2031, 1, 1))
+    meetings = series.plan(datetime.date(2030, 12, 31))
+    meetings[0].presenters.add(member)
+    meetings[0].paper = PaperFactory(title_en="Chain-of-Thought Prompting", arxiv_id="2201.11903")
+    meetings[0].title_en = "Reasoning"
+    meetings[0].save()
+    return meetings
+
+
+def test_group_calendar_has_every_meeting_with_zone_alarm_and_details(
+    client, group, member, planned
+):
+    url = reverse("notes:group_calendar", args=[token_for(member), group.slug])
+    cal = parse(client.get(url))
+    found = events(cal)
+    assert len(found) == 8
+    first = next(e for e in found if str(e["uid"]) == f"meeting-{planned[0].pk}@llm-reading-group")
+    start = first.decoded("dtstart")
+    assert start == datetime.datetime(2031, 1, 1, 14, 0, tzinfo=SHANGHAI)
+    assert first["dtstart"].params["TZID"] == "Asia/Shanghai"
+    assert first.decoded("dtend") - start == datetime.timedelta(minutes=90)
+    assert [tz["tzid"] for tz in cal.walk("VTIMEZONE")] == ["Asia/Shanghai"]
+    summary = str(first["summary"])
+    assert summary.startswith(f"{group.name} #1 · Reasoning")
+    assert member.get_full_name() in summary
+    description = str(first["description"])
+    assert "Chain-of-Thought Prompting (arXiv:2201.11903)" in description
+    assert "https://meet.example.org/llm" in description
+    assert str(first["location"]) == "Room 301, https://meet.example.org/llm"
+    (alarm,) = first.walk("VALARM")
+    assert alarm.decoded("trigger") == -datetime.timedelta(minutes=30)
+    assert str(alarm["action"]) == "DISPLAY"
+
+
+def test_uids_stay_the_same_when_a_meeting_moves(client, group, member, planned):
+    url = reverse("notes:group_calendar", args=[token_for(member), group.slug])
+    before = {str(e["uid"]) for e in events(parse(client.get(url)))}
+    planned[0].starts_at += datetime.timedelta(hours=2)
+    planned[0].ends_at += datetime.timedelta(hours=2)
+    planned[0].save()
+    after = events(parse(client.get(url)))
+    assert {str(e["uid"]) for e in after} == before
+    moved = next(e for e in after if str(e["uid"]) == f"meeting-{planned[0].pk}@llm-reading-group")
+    assert moved.decoded("dtstart").hour == 16
+
+
+def test_skipped_week_is_cancelled_and_past_date_only_meetings_are_all_day(
+    client, group, member, planned
+):
+    planned[1].status = "skipped"
+    planned[1].save()
+    MeetingFactory(group=group, number=99, date=datetime.date.today() - datetime.timedelta(days=3))
+    cal = parse(client.get(reverse("notes:member_calendar", args=[token_for(member)])))
+    by_uid = {str(e["uid"]): e for e in events(cal)}
+    assert str(by_uid[f"meeting-{planned[1].pk}@llm-reading-group"]["status"]) == "CANCELLED"
+    all_day = [
+        e
+        for e in events(cal)
+        if isinstance(e.decoded("dtstart"), datetime.date)
+        and not isinstance(e.decoded("dtstart"), datetime.datetime)
+    ]
+    assert len(all_day) == 1
+
+
+def test_talks_calendar_has_only_the_members_talks(client, member, planned):
+    cal = parse(client.get(reverse("notes:talks_calendar", args=[token_for(member)])))
+    assert [str(e["uid"]) for e in events(cal)] == [f"meeting-{planned[0].pk}@llm-reading-group"]
+
+
+def test_member_calendar_covers_all_their_groups_only(client, member, planned):
+    other_group = MembershipFactory(user=member).group
+    MeetingFactory(group=other_group, number=1, date=datetime.date(2031, 2, 2))
+    not_mine = MeetingFactory(number=1, date=datetime.date(2031, 2, 3))
+    cal = parse(client.get(reverse("notes:member_calendar", args=[token_for(member)])))
+    summaries = [str(e["summary"]) for e in events(cal)]
+    assert len(summaries) == 9
+    assert any(s.startswith(f"{other_group.name} #1") for s in summaries)
+    assert not any(not_mine.group.name in s for s in summaries)
+
+
+def test_revoked_or_renewed_keys_give_404(client, member_client, member, group, planned):
+    old = token_for(member)
+    urls = [
+        reverse("notes:group_calendar", args=[old, group.slug]),
+        reverse("notes:member_calendar", args=[old]),
+        reverse("notes:talks_calendar", args=[old]),
+    ]
+    member_client.post(reverse("notes:feed_renew"))
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    member_client.post(reverse("notes:feed_revoke"))
+    new = reverse("notes:member_calendar", args=[token_for(member) or "none"])
+    assert client.get(new).status_code == 404
+
+
+def test_add_to_calendar_file(member_client, planned):
+    meeting = planned[0]
+    url = reverse("notes:meeting_ics", args=[meeting.group.slug, meeting.number])
+    response = member_client.get(url)
+    (event,) = events(parse(response))
+    assert str(event["uid"]) == f"meeting-{meeting.pk}@llm-reading-group"
+    assert 'filename="' in response["Content-Disposition"]
+
+
+def test_calendar_text_is_in_the_members_language(client, group, member, planned):
+    url = reverse("notes:talks_calendar", args=[token_for(member)])
+    (event,) = events(parse(client.get(url)))
+    assert "主讲人" in str(event["description"])  # Chinese unless the member chose English
+    MemberSettings.objects.create(user=member, email_language="en")
+    (event,) = events(parse(client.get(url)))
+    assert "Presenter:" in str(event["description"])

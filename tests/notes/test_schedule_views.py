@@ -1,0 +1,368 @@
+"""The schedule on the site: the organisers' page, the meeting page before the meeting,
+the planning actions and a member's settings."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from notes.models import Meeting, MeetingSeries, MemberSettings
+from tests.factories import (
+    MeetingFactory,
+    MeetingSeriesFactory,
+    MembershipFactory,
+    PaperFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    client.force_login(organiser)
+    return client
+
+
+def plan_url(meeting, action):
+    return reverse("notes:meeting_plan", args=[meeting.group.slug, meeting.number, action])
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_organiser_sets_a_series_and_the_weeks_appear(organiser_client, group):
+    url = reverse("notes:schedule", args=[group.slug])
+    response = organiser_client.post(
+        url,
+        {
+            "form": "series",
+            "weekday": "2",
+            "start_time": "14:00",
+            "duration": "90",
+            "time_zone": "Asia/Shanghai",
+            "first_date": "2030-01-02",
+            "place": "Room 301",
+            "link": "https://meet.example.org/llm",
+            "presenter_slots": "1",
+            "handback_days": "2",
+            "active": "on",
+        },
+        follow=True,
+    )
+    assert messages_of(response) == ["The series was saved; 8 coming meetings were added."]
+    series = MeetingSeries.objects.get(group=group)
+    assert series.meetings.count() == 8
+    assertContains(response, "2030-01-02 Wed 14:00")
+    group_page = organiser_client.get(group.get_absolute_url())
+    assertContains(group_page, "Coming meetings")
+    assertContains(group_page, "open slot", count=8)
+
+
+def test_series_form_says_what_is_wrong_and_keeps_the_input(organiser_client, group):
+    response = organiser_client.post(
+        reverse("notes:schedule", args=[group.slug]),
+        {
+            "form": "series",
+            "weekday": "2",
+            "start_time": "14:00",
+            "duration": "90",
+            "time_zone": "Mars/Olympus",
+            "first_date": "2030-01-02",
+            "place": "Room 301",
+            "presenter_slots": "1",
+            "handback_days": "2",
+        },
+    )
+    assert response.status_code == 200
+    assertContains(response, "“Mars/Olympus” is not a time zone name")
+    assertContains(response, 'value="Room 301"')
+    assert not MeetingSeries.objects.exists()
+
+
+def test_one_off_meeting_and_its_clash(organiser_client, group):
+    MeetingSeriesFactory(group=group).plan(datetime.date(2030, 1, 1))
+    url = reverse("notes:schedule", args=[group.slug])
+    data = {
+        "form": "one_off",
+        "day": "2030-01-02",
+        "start_time": "15:00",
+        "duration": "60",
+        "time_zone": "Asia/Shanghai",
+        "title_en": "Guest talk",
+        "presenter_slots": "1",
+    }
+    response = organiser_client.post(url, data)
+    assertContains(response, "This clashes with meeting #1 (2030-01-02 14:00 Asia/Shanghai).")
+    assertContains(response, 'value="Guest talk"')
+    data["day"] = "2030-01-03"
+    response = organiser_client.post(url, data, follow=True)
+    assert messages_of(response) == ["Meeting #9 was added."]
+    assert Meeting.objects.get(number=9).status == Meeting.Status.ONE_OFF
+
+
+def test_member_signs_up_proposes_votes_and_hands_back(member_client, member, group):
+    series = MeetingSeriesFactory(group=group)
+    series.plan(datetime.date(2030, 1, 1))
+    meeting = series.meetings.get(number=1)
+    paper = PaperFactory(title_en="Chain-of-Thought Prompting")
+    page = member_client.get(meeting.get_absolute_url())
+    assertContains(page, "Sign up to present")
+    assertContains(page, "Room 301")
+    response = member_client.post(plan_url(meeting, "sign-up"), follow=True)
+    assert messages_of(response) == ["You present at meeting #1."]
+    assertContains(response, "Hand my slot back")
+    assertNotContains(response, "Sign up to present")
+    response = member_client.post(
+        plan_url(meeting, "propose"), {"paper": paper.arxiv_id}, follow=True
+    )
+    assert messages_of(response) == ["Your proposal was added."]
+    proposal = meeting.proposals.get()
+    response = member_client.post(plan_url(meeting, "vote"), {"proposal": proposal.pk}, follow=True)
+    assertContains(response, "1 vote")
+    assertContains(response, "Take my vote back")
+    response = member_client.post(plan_url(meeting, "pick"), {"proposal": proposal.pk}, follow=True)
+    meeting.refresh_from_db()
+    assert meeting.paper == paper
+    response = member_client.post(plan_url(meeting, "hand-back"), follow=True)
+    assert messages_of(response) == ["You handed meeting #1 back."]
+
+
+def test_a_proposal_nothing_matches_keeps_the_text(member_client, group):
+    meeting = MeetingFactory(group=group, date=datetime.date(2031, 1, 1))
+    response = member_client.post(
+        plan_url(meeting, "propose"), {"paper": "Attention is all you need"}, follow=True
+    )
+    assert messages_of(response) == [
+        "No paper on the site matches “Attention is all you need”. Papers are added in the admin."
+    ]
+    assertContains(response, 'value="Attention is all you need"')
+
+
+def test_a_second_presenter_in_a_one_presenter_slot_gets_a_message(client, group, member):
+    meeting = MeetingFactory(group=group, date=datetime.date(2031, 1, 1))
+    meeting.presenters.add(member)
+    other = MembershipFactory(group=group).user
+    client.force_login(other)
+    response = client.post(plan_url(meeting, "sign-up"), follow=True)
+    assert messages_of(response)[0].startswith(f"Meeting #{meeting.number} takes 1 presenter")
+    assert list(meeting.presenters.all()) == [member]
+
+
+def test_swap_request_shown_to_the_other_and_accepted(client, group):
+    ann, bo = MembershipFactory(group=group).user, MembershipFactory(group=group).user
+    first = MeetingFactory(group=group, number=1, date=datetime.date(2031, 1, 1))
+    second = MeetingFactory(group=group, number=2, date=datetime.date(2031, 1, 8))
+    first.presenters.add(ann)
+    second.presenters.add(bo)
+    client.force_login(ann)
+    page = client.get(first.get_absolute_url())
+    assertContains(page, f'value="{second.pk}:{bo.pk}"')
+    response = client.post(plan_url(first, "swap"), {"slot": f"{second.pk}:{bo.pk}"}, follow=True)
+    assert messages_of(response) == [
+        "Your swap request was sent; the slots change when it is accepted."
+    ]
+    client.force_login(bo)
+    assertContains(client.get(group.get_absolute_url()), "asks to swap slots")
+    page = client.get(second.get_absolute_url())
+    assertContains(page, "Accept the swap")
+    swap = second.swaps_offered.get()
+    client.post(plan_url(second, "swap-accept"), {"swap": swap.pk})
+    assert list(first.presenters.all()) == [bo] and list(second.presenters.all()) == [ann]
+
+
+def test_swap_with_someone_not_in_the_group(client, group):
+    ann, outsider = MembershipFactory(group=group).user, UserFactory(first_name="Zed")
+    first = MeetingFactory(group=group, number=1, date=datetime.date(2031, 1, 1))
+    second = MeetingFactory(group=group, number=2, date=datetime.date(2031, 1, 8))
+    first.presenters.add(ann)
+    second.presenters.add(outsider)
+    client.force_login(ann)
+    response = client.post(
+        plan_url(first, "swap"), {"slot": f"{second.pk}:{outsider.pk}"}, follow=True
+    )
+    assert messages_of(response) == [f"{outsider.get_full_name()} is not a member of {group.name}."]
+
+
+@pytest.mark.parametrize("slot", ["", "x:y", "999999:1", "1:999999", "1:"])
+def test_bad_swap_input_gets_a_message(client, group, slot):
+    ann = MembershipFactory(group=group).user
+    first = MeetingFactory(group=group, number=1, date=datetime.date(2031, 1, 1))
+    first.presenters.add(ann)
+    client.force_login(ann)
+    response = client.post(plan_url(first, "swap"), {"slot": slot}, follow=True)
+    assert response.status_code == 200
+    assert len(messages_of(response)) == 1
+
+
+def test_organiser_moves_a_week_and_a_clash_is_refused(organiser_client, group):
+    series = MeetingSeriesFactory(group=group)
+    series.plan(datetime.date(2030, 1, 1))
+    first, second = series.meetings.order_by("number")[:2]
+    url = reverse("notes:meeting_move", args=[group.slug, first.number])
+    page = organiser_client.get(url)
+    assertContains(page, 'value="2030-01-02"')
+    data = {
+        "day": "2030-01-09",
+        "start_time": "14:30",
+        "duration": "60",
+        "time_zone": "Asia/Shanghai",
+    }
+    assertContains(organiser_client.post(url, data), "This clashes with meeting #2")
+    data["day"] = "2019-01-01"
+    assertContains(organiser_client.post(url, data), "That time is in the past")
+    data["day"] = "2030-01-03"
+    response = organiser_client.post(url, data, follow=True)
+    assert messages_of(response) == ["Meeting #1 was moved."]
+    first.refresh_from_db()
+    assert first.starts_at == datetime.datetime(2030, 1, 3, 14, 30, tzinfo=SHANGHAI)
+
+
+def test_organiser_skips_a_week_and_sees_suggestions(organiser_client, group, member):
+    series = MeetingSeriesFactory(group=group)
+    series.plan(datetime.date(2030, 1, 1))
+    meeting = series.meetings.get(number=2)
+    response = organiser_client.post(plan_url(meeting, "skip"), {"back": "schedule"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("notes:schedule", args=[group.slug])
+    assertContains(response, "Hold after all")
+    assertContains(response, "has not presented yet")
+    page = organiser_client.get(series.meetings.get(number=3).get_absolute_url())
+    assertContains(page, "Suggested presenters")
+
+
+def test_meeting_page_shows_the_time_in_the_readers_zone(member_client, member, group):
+    meeting = MeetingSeriesFactory(group=group).plan(datetime.date(2030, 1, 1))[0]
+    page = member_client.get(meeting.get_absolute_url())
+    assertContains(page, "2030-01-02 Wed 14:00–15:30")
+    MemberSettings.objects.create(user=member, time_zone="Europe/London")
+    page = member_client.get(meeting.get_absolute_url())
+    assertContains(page, "2030-01-02 Wed 06:00–07:30")
+    assertContains(page, "2030-01-02 14:00 in the group's time zone (Asia/Shanghai)")
+
+
+def test_in_three_days(member_client, group, settings):
+    start = datetime.datetime.now(SHANGHAI).replace(microsecond=0) + datetime.timedelta(days=3)
+    meeting = MeetingFactory(
+        group=group,
+        number=5,
+        date=start.date(),
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        time_zone="Asia/Shanghai",
+    )
+    assertContains(member_client.get(meeting.get_absolute_url()), "in 3 days")
+
+
+def test_member_settings_page(member_client, member):
+    url = reverse("notes:member_settings")
+    page = member_client.get(url)
+    assertContains(page, "Meetings of all my groups")
+    response = member_client.post(url, {"email_language": "en", "time_zone": "Nowhere"})
+    assertContains(response, "“Nowhere” is not a time zone name")
+    member_client.post(url, {"email_language": "en", "time_zone": "Europe/London"})
+    saved = MemberSettings.objects.get(user=member)
+    assert (saved.email_language, saved.reminders, saved.time_zone) == (
+        "en",
+        False,
+        "Europe/London",
+    )
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_group_page_queries_do_not_grow_with_meetings(
+    member_client, group, member, count, django_assert_num_queries
+):
+    for number in range(count):
+        meeting = MeetingFactory(group=group, date=datetime.date(2031, 1, 1 + number))
+        meeting.presenters.add(member)
+    # + what changed (five kinds) and the member's last visit
+    with django_assert_num_queries(18):
+        member_client.get(group.get_absolute_url())
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_schedule_page_queries_do_not_grow_with_meetings(
+    organiser_client, group, count, django_assert_num_queries
+):
+    series = MeetingSeriesFactory(
+        group=group, last_date=datetime.date(2030, 1, 2 + 7 * (count - 1))
+    )
+    series.plan(datetime.date(2030, 1, 1))
+    with django_assert_num_queries(14):
+        response = organiser_client.get(reverse("notes:schedule", args=[group.slug]))
+    assertContains(response, "open slot", count=count)
+
+
+def test_group_page_shows_times_in_the_readers_zone(member_client, member, group):
+    MeetingSeriesFactory(group=group).plan(datetime.date(2030, 1, 1))
+    assertContains(member_client.get(group.get_absolute_url()), "Wed 14:00", count=8)
+    MemberSettings.objects.create(user=member, time_zone="Europe/London")
+    assertContains(member_client.get(group.get_absolute_url()), "Wed 06:00", count=8)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_coming_meeting_page_queries_do_not_grow(client, group, count, django_assert_num_queries):
+    """A presenter on a coming meeting with proposals and votes: every list read once."""
+    meeting = MeetingSeriesFactory(group=group).plan(datetime.date(2030, 1, 1))[0]
+    presenter = MembershipFactory(group=group).user
+    meeting.presenters.add(presenter)
+    for _ in range(count):
+        proposal = meeting.proposals.create(paper=PaperFactory(), proposed_by=presenter)
+        proposal.ballots.create(user=presenter)
+    client.force_login(presenter)
+    # + the group's reading progress (its members) and the meeting's discussion
+    # + the notes' keys of the shared notes fragment
+    with django_assert_num_queries(21):
+        response = client.get(meeting.get_absolute_url())
+    assertContains(response, "1 vote", count=count)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"user": "x", "slot": "1:x", "proposal": "-1", "swap": "9" * 30, "paper": "\x00"},
+        {"user": "99999999", "presenter": "abc", "slot": ":", "paper": "x" * 5000},
+        {"user": "1\x00", "slot": "１:２", "proposal": "１"},
+    ],
+)
+def test_no_action_answers_500_to_bad_input(organiser_client, organiser, group, data):
+    meeting = MeetingSeriesFactory(group=group).plan(datetime.date(2030, 1, 1))[0]
+    meeting.presenters.add(organiser)
+    for action in [
+        "sign-up",
+        "hand-back",
+        "assign",
+        "unassign",
+        "skip",
+        "hold",
+        "swap",
+        "swap-accept",
+        "swap-decline",
+        "propose",
+        "vote",
+        "unvote",
+        "pick",
+    ]:
+        response = organiser_client.post(plan_url(meeting, action), data)
+        assert response.status_code == 302, action
+    move = reverse("notes:meeting_move", args=[group.slug, meeting.number])
+    schedule = reverse("notes:schedule", args=[group.slug])
+    for url, extra in [(move, {}), (schedule, {"form": "series"}), (schedule, {"form": "one_off"})]:
+        bad = {"day": "2030-02-31", "start_time": "25:00", "duration": "-5", "time_zone": "Asia"}
+        bad |= {"weekday": "9", "first_date": "x", "link": "javascript:alert(1)"}
+        assert organiser_client.post(url, bad | extra).status_code == 200
+
+
+def test_series_and_proposals_in_the_admin_for_their_organiser_only(client, world):
+    series = MeetingSeriesFactory(group=world.group_b)
+    MeetingSeriesFactory(group=world.group_a)
+    client.force_login(world.staff)  # organises group B only
+    response = client.get(reverse("admin:notes_meetingseries_changelist"))
+    assert list(response.context["cl"].result_list) == [series]
+    for name in ["paperproposal", "swaprequest", "vote", "reminder"]:
+        assert client.get(reverse(f"admin:notes_{name}_changelist")).status_code == 200

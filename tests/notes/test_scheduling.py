@@ -1,0 +1,211 @@
+"""The workflows of notes/scheduling.py and their messages for bad input."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from notes import scheduling
+from notes.models import Meeting, SwapRequest
+from tests.factories import (
+    MeetingFactory,
+    MeetingSeriesFactory,
+    MembershipFactory,
+    PaperFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def planned(group):
+    series = MeetingSeriesFactory(group=group)
+    series.plan(datetime.date(2030, 1, 1))
+    return list(series.meetings.order_by("date"))
+
+
+def names(meeting):
+    return sorted(u.username for u in meeting.presenters.all())
+
+
+def test_sign_up_fills_a_slot_and_refuses_a_second_presenter(planned, member, group):
+    other = MembershipFactory(group=group, user=UserFactory(first_name="Bo", last_name="")).user
+    scheduling.sign_up(planned[0], member)
+    with pytest.raises(ValidationError) as error:
+        scheduling.sign_up(planned[0], other)
+    assert error.value.messages == [
+        f"Meeting #{planned[0].number} takes 1 presenter and has it already: "
+        f"{member.get_full_name() or member.username}."
+    ]
+    with pytest.raises(ValidationError, match="already presents"):
+        scheduling.sign_up(planned[0], member)
+    assert names(planned[0]) == [member.username]
+
+
+def test_a_slot_in_the_past_or_a_skipped_week_takes_nobody(planned, member):
+    past = MeetingFactory(group=planned[0].group, number=100, date=datetime.date(2020, 1, 1))
+    with pytest.raises(ValidationError, match="has already taken place"):
+        scheduling.sign_up(past, member)
+    scheduling.set_skipped(planned[1], True)
+    with pytest.raises(ValidationError, match="is skipped"):
+        scheduling.sign_up(planned[1], member)
+
+
+def test_only_members_sign_up_or_are_assigned(planned):
+    outsider = UserFactory(first_name="Zed", last_name="Outside")
+    with pytest.raises(ValidationError) as error:
+        scheduling.sign_up(planned[0], outsider)
+    assert error.value.messages == [f"Zed Outside is not a member of {planned[0].group.name}."]
+
+
+def test_hand_back_before_the_deadline_only(planned, member):
+    scheduling.sign_up(planned[0], member)
+    late = planned[0].starts_at - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="could be handed back until 2029-12-31 14:00"):
+        scheduling.hand_back(planned[0], member, now=late)
+    scheduling.hand_back(planned[0], member, by_organiser=True, now=late)
+    assert names(planned[0]) == []
+    scheduling.sign_up(planned[0], member)
+    scheduling.hand_back(planned[0], member, now=late - datetime.timedelta(days=2))
+    assert names(planned[0]) == []
+
+
+def test_a_swap_asked_and_accepted_exchanges_the_slots(planned, member, group):
+    other = MembershipFactory(group=group).user
+    scheduling.sign_up(planned[0], member)
+    scheduling.sign_up(planned[1], other)
+    request = scheduling.ask_swap(planned[0], member, planned[1], other)
+    assert names(planned[0]) == [member.username]  # nothing changes before the answer
+    with pytest.raises(ValidationError, match="asked for this swap already"):
+        scheduling.ask_swap(planned[0], member, planned[1], other)
+    with pytest.raises(ValidationError, match="no longer open"):
+        scheduling.answer_swap(request, member, accept=True)  # only the asked one answers
+    scheduling.answer_swap(request, other, accept=True)
+    assert names(planned[0]) == [other.username]
+    assert names(planned[1]) == [member.username]
+    request.refresh_from_db()
+    assert request.status == SwapRequest.Status.ACCEPTED
+    with pytest.raises(ValidationError, match="no longer open"):
+        scheduling.answer_swap(request, other, accept=True)
+
+
+def test_a_declined_swap_changes_nothing(planned, member, group):
+    other = MembershipFactory(group=group).user
+    scheduling.sign_up(planned[0], member)
+    scheduling.sign_up(planned[1], other)
+    request = scheduling.ask_swap(planned[0], member, planned[1], other)
+    scheduling.answer_swap(request, other, accept=False)
+    assert names(planned[0]) == [member.username]
+
+
+def test_a_swap_with_someone_outside_the_group_is_refused(planned, member):
+    outsider = UserFactory(first_name="Zed", last_name="Outside")
+    scheduling.sign_up(planned[0], member)
+    planned[1].presenters.add(outsider)  # entered in the admin, say
+    with pytest.raises(ValidationError) as error:
+        scheduling.ask_swap(planned[0], member, planned[1], outsider)
+    assert error.value.messages == [f"Zed Outside is not a member of {planned[0].group.name}."]
+    with pytest.raises(ValidationError, match="not a member"):
+        scheduling.swap(planned[0], member, planned[1], outsider)
+
+
+def test_a_swap_needs_both_to_present(planned, member, group):
+    other = MembershipFactory(group=group).user
+    scheduling.sign_up(planned[0], member)
+    with pytest.raises(ValidationError, match="does not present at meeting"):
+        scheduling.ask_swap(planned[0], member, planned[1], other)
+
+
+def test_organiser_swaps_directly(planned, member, group):
+    other = MembershipFactory(group=group).user
+    scheduling.sign_up(planned[0], member)
+    scheduling.sign_up(planned[2], other)
+    scheduling.swap(planned[0], member, planned[2], other)
+    assert names(planned[2]) == [member.username]
+
+
+def test_moving_into_the_past_or_onto_another_meeting_is_refused(planned):
+    now = datetime.datetime(2030, 1, 1, 8, 0, tzinfo=SHANGHAI)
+    with pytest.raises(ValidationError, match="in the past"):
+        scheduling.move(planned[0], now - datetime.timedelta(hours=1), 90, "", "", now=now)
+    clash = planned[1].starts_at + datetime.timedelta(minutes=30)
+    with pytest.raises(ValidationError) as error:
+        scheduling.move(planned[0], clash, 90, "", "", now=now)
+    assert error.value.messages == [
+        f"This clashes with meeting #{planned[1].number} (2030-01-09 14:00 Asia/Shanghai)."
+    ]
+    thursday = datetime.datetime(2030, 1, 3, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+    moved = scheduling.move(planned[0], thursday, 60, "Room 9", "", now=now)
+    assert (moved.status, moved.date, moved.time_zone, moved.place) == (
+        Meeting.Status.MOVED,
+        datetime.date(2030, 1, 3),
+        "Europe/London",
+        "Room 9",
+    )
+    assert moved.series_date == datetime.date(2030, 1, 2)
+
+
+def test_one_off_meetings_are_numbered_after_the_rest_and_checked(planned, group):
+    start = datetime.datetime(2030, 1, 4, 10, 0, tzinfo=SHANGHAI)
+    one_off = scheduling.add_one_off(group, start, 60, title_en="Guest talk")
+    assert one_off.number == max(m.number for m in planned) + 1
+    assert one_off.status == Meeting.Status.ONE_OFF
+    with pytest.raises(ValidationError, match="clashes with meeting"):
+        scheduling.add_one_off(group, start + datetime.timedelta(minutes=30), 60)
+    with pytest.raises(ValidationError, match="in the past"):
+        scheduling.add_one_off(group, datetime.datetime(2020, 1, 1, tzinfo=SHANGHAI), 60)
+
+
+def test_skip_and_hold_again(planned):
+    scheduling.set_skipped(planned[0], True)
+    planned[0].refresh_from_db()
+    assert planned[0].skipped
+    scheduling.set_skipped(planned[0], False)
+    planned[0].refresh_from_db()
+    assert planned[0].status == Meeting.Status.PLANNED
+
+
+def test_propose_vote_and_pick(planned, member, group):
+    paper, second = PaperFactory(), PaperFactory()
+    proposal = scheduling.propose(planned[0], member, paper)
+    with pytest.raises(ValidationError, match="is proposed for this meeting already"):
+        scheduling.propose(planned[0], member, paper)
+    scheduling.vote(proposal, member)
+    scheduling.vote(proposal, member)  # once only
+    other = MembershipFactory(group=group).user
+    scheduling.vote(proposal, other)
+    assert planned[0].proposals.with_votes(member).get().votes == 2
+    scheduling.vote(proposal, other, on=False)
+    assert planned[0].proposals.with_votes(member).get().votes == 1
+    scheduling.pick(proposal)
+    scheduling.pick(scheduling.propose(planned[0], member, second))
+    planned[0].refresh_from_db()
+    assert planned[0].paper == paper
+    assert planned[0].papers_to_read() == [paper, second]
+    with pytest.raises(ValidationError, match="not a member"):
+        scheduling.vote(proposal, UserFactory())
+
+
+def test_suggestions_skip_the_recent_presenter(planned, group):
+    ann = MembershipFactory(group=group, user=UserFactory(first_name="Ann", last_name="A")).user
+    bo = MembershipFactory(group=group, user=UserFactory(first_name="Bo", last_name="B")).user
+    scheduling.sign_up(planned[0], ann)
+    found = scheduling.suggestions_for(planned[1])
+    assert [s.name for s in found] == ["Bo B"]
+    many = scheduling.suggestions_for_many(group, planned[:3])
+    assert planned[0].pk not in many  # full
+    assert [s.user_id for s in many[planned[1].pk]] == [bo.pk]
+    # Two weeks on, Ann may present again, after Bo who never did.
+    assert [s.user_id for s in many[planned[2].pk]] == [bo.pk, ann.pk]
+
+
+def test_relative_days():
+    today = datetime.date(2030, 1, 1)
+    said = [
+        scheduling.relative_day(today + datetime.timedelta(days=n), today)
+        for n in (3, 1, 0, -1, -2)
+    ]
+    assert said == ["in 3 days", "tomorrow", "today", "yesterday", "2 days ago"]

@@ -1,0 +1,120 @@
+"""manage.py send_reminders, with Django's in-memory e-mail backend."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from notes.models import MemberSettings, Reminder
+from tests.factories import MeetingFactory, MembershipFactory, PaperFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out = StringIO()
+    call_command("send_reminders", *args, stdout=out)
+    return out.getvalue()
+
+
+def meeting_in(group, delta, **fields):
+    start = timezone.now() + delta
+    return MeetingFactory(
+        group=group,
+        date=start.date(),
+        starts_at=start,
+        ends_at=start + datetime.timedelta(minutes=90),
+        time_zone="Asia/Shanghai",
+        place="Room 301",
+        **fields,
+    )
+
+
+@pytest.fixture
+def people(group):
+    presenter = MembershipFactory(group=group, user=UserFactory(email="p@example.org")).user
+    reader = MembershipFactory(group=group, user=UserFactory(email="r@example.org")).user
+    quiet = MembershipFactory(group=group, user=UserFactory(email="q@example.org")).user
+    MemberSettings.objects.create(user=quiet, reminders=False)
+    MembershipFactory(group=group, user=UserFactory(email=""))  # no address: nothing sent
+    MeetingFactory(number=500, date=datetime.date(2031, 1, 1))  # another group's
+    return presenter, reader, quiet
+
+
+def test_presenter_days_before_and_members_the_day_before_each_once(group, people, settings):
+    settings.SITE_URL = "https://reading.example.org"
+    presenter, reader, quiet = people
+    for person in (presenter, reader):
+        MemberSettings.objects.create(user=person, email_language="en")
+    meeting = meeting_in(group, datetime.timedelta(hours=20), body_zh="", body_en="")
+    meeting.presenters.add(presenter)
+    meeting.paper = PaperFactory(title_en="Chain-of-Thought Prompting")
+    meeting.save()
+    later = meeting_in(group, datetime.timedelta(days=2, hours=12))
+    later.presenters.add(reader)
+    assert "Sent 4 reminder(s)." in run()
+    sent = sorted((m.to[0], m.subject) for m in mail.outbox)
+    assert [to for to, _subject in sent] == [
+        "p@example.org",
+        "p@example.org",
+        "r@example.org",
+        "r@example.org",
+    ]
+    talk = next(m for m in mail.outbox if "Your talk" in m.subject)
+    assert "The write-up is not written yet" in talk.body
+    assert f"https://reading.example.org{meeting.get_absolute_url()}" in talk.body
+    day_before = next(
+        m for m in mail.outbox if m.to == ["r@example.org"] and "Tomorrow" in m.subject
+    )
+    assert "Chain-of-Thought Prompting" in day_before.body
+    assert "Room 301" in day_before.body
+    # Run again: nothing twice.
+    assert "Sent 0 reminder(s)." in run()
+    assert len(mail.outbox) == 4
+    assert Reminder.objects.count() == 4
+    assert not Reminder.objects.filter(user=quiet).exists()
+
+
+def test_each_member_gets_their_own_language(group, people):
+    presenter, reader, _quiet = people
+    MemberSettings.objects.create(user=reader, email_language="en")
+    meeting_in(group, datetime.timedelta(hours=10), title_zh="思维链")
+    run()
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert by_address["r@example.org"].subject.startswith("Tomorrow:")
+    assert by_address["p@example.org"].subject.startswith("明天")
+    assert (
+        "要读的论文" in by_address["p@example.org"].body
+        or "会议" in by_address["p@example.org"].body
+    )
+
+
+def test_dry_run_sends_and_records_nothing(group, people):
+    meeting_in(group, datetime.timedelta(hours=10))
+    out = run("--dry-run")
+    assert "Would send 2 reminder(s)." in out
+    assert mail.outbox == [] and not Reminder.objects.exists()
+
+
+def test_past_and_skipped_meetings_get_no_reminder(group, people):
+    meeting_in(group, -datetime.timedelta(hours=2))
+    meeting_in(group, datetime.timedelta(hours=5), status="skipped")
+    assert "Sent 0 reminder(s)." in run()
+
+
+def test_a_failed_send_is_tried_again_next_time(group, people, monkeypatch):
+    meeting_in(group, datetime.timedelta(hours=10))
+
+    def refuse(*args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr("notes.management.commands.send_reminders.send_mail", refuse)
+    err = StringIO()
+    call_command("send_reminders", stdout=StringIO(), stderr=err)
+    assert "connection refused" in err.getvalue()
+    assert not Reminder.objects.exists()
+    monkeypatch.undo()
+    assert "Sent 2 reminder(s)." in run()

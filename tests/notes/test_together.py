@@ -1,0 +1,529 @@
+"""Reading together: statuses, their sharing, progress, discussion and what changed."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from core import pagecache
+from notes import activity, discussion, permissions
+from notes.models import Comment, Membership, ReadingStatus
+from tests.factories import (
+    CommentFactory,
+    MeetingFactory,
+    MembershipFactory,
+    PaperFactory,
+    ReadingListFactory,
+    ReadingStatusFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+Status = ReadingStatus.Status
+
+
+def set_status(client, paper, status, json=False, next_url=""):
+    headers = {"Accept": "application/json"} if json else {}
+    return client.post(
+        reverse("notes:status_set", args=[paper.pk]),
+        {"status": status, "next": next_url},
+        headers=headers,
+    )
+
+
+# --- Reading status ------------------------------------------------------------------------
+
+
+def test_status_is_set_in_one_post_and_goes_back_to_the_page(member_client, member):
+    paper = PaperFactory()
+    response = set_status(member_client, paper, Status.READ, next_url="/papers/")
+    assert response.status_code == 302
+    assert response["Location"] == "/papers/"
+    status = ReadingStatus.objects.get(user=member, paper=paper)
+    assert status.status == Status.READ
+    assert status.history.count() == 1
+
+
+def test_status_answers_json_to_the_script_and_an_empty_one_clears(member_client, member):
+    paper = PaperFactory()
+    response = set_status(member_client, paper, Status.TO_READ, json=True)
+    assert response.json() == {"status": "to_read", "label": "to read"}
+    response = set_status(member_client, paper, "", json=True)
+    assert response.json() == {"status": "", "label": ""}
+    assert not ReadingStatus.objects.filter(user=member).exists()
+    # Set then cleared: both kept in the history.
+    assert ReadingStatus.history.filter(user=member).count() == 2
+
+
+def test_status_refuses_an_unknown_value_with_a_message(member_client, member):
+    paper = PaperFactory()
+    assert set_status(member_client, paper, "skimmed", json=True).status_code == 400
+    response = set_status(member_client, paper, "<b>x</b>")
+    assert response.status_code == 302
+    assert not ReadingStatus.objects.exists()
+    page = member_client.get(response["Location"])
+    assertContains(page, "Unknown reading status.")
+
+
+def test_status_never_goes_back_to_another_site(member_client):
+    paper = PaperFactory()
+    response = set_status(member_client, paper, Status.READ, next_url="https://evil.example/")
+    assert response["Location"] == paper.get_absolute_url()
+
+
+def test_status_needs_a_login_and_a_post(member_client):
+    paper = PaperFactory()
+    url = reverse("notes:status_set", args=[paper.pk])
+    assert Client().post(url, {"status": "read"}).status_code == 302
+    assert not ReadingStatus.objects.exists()
+    assert member_client.get(url).status_code == 405
+
+
+def test_marking_read_keeps_other_members_pages_but_refreshes_the_readers(client, settings, world):
+    """Statuses do not move the global generation: only the pages of the member and of
+    those they share with are made afresh; another group's members keep theirs."""
+    settings.PAGECACHE_ENABLED = True
+    paper = PaperFactory()
+    before = pagecache.generation()
+    generations = {name: pagecache.member_generation(user.pk) for name, user in world.users.items()}
+    client.force_login(world.member)
+    set_status(client, paper, Status.READ)
+    assert pagecache.generation() == before
+    changed = {
+        name
+        for name, user in world.users.items()
+        if pagecache.member_generation(user.pk) != generations[name]
+    }
+    assert changed == {"member", "organiser", "presenter"}
+
+
+def test_paper_page_shows_the_new_status_right_after_the_click(client, settings, member):
+    """The page is cached per member: after a status change the member's next view is
+    rendered afresh with it, never the cached one from before."""
+    settings.PAGECACHE_ENABLED = True
+    paper = PaperFactory()
+    client.force_login(member)
+    url = paper.get_absolute_url()
+    page = client.get(url)
+    assertContains(page, 'data-status=""')
+    assert client.get(url).content == page.content  # served from the cache
+    set_status(client, paper, Status.READING, json=True)
+    assertContains(client.get(url), 'data-status="reading"')
+    set_status(client, paper, Status.READ, json=True)
+    assertContains(client.get(reverse("reading:paper_list")), 'data-status="read"')
+
+
+def test_statuses_are_private_unless_shared_with_the_group(client, world):
+    paper = PaperFactory()
+    ReadingStatusFactory(user=world.member, paper=paper, status=Status.READ)
+    client.force_login(world.organiser)
+    assertContains(client.get(paper.get_absolute_url()), "reader-read")
+    client.force_login(world.other)  # another group: sees nothing of it
+    assertNotContains(client.get(paper.get_absolute_url()), "reader-read")
+    Membership.objects.filter(user=world.member).update(shares_reading=False)
+    client.force_login(world.organiser)
+    assertNotContains(client.get(paper.get_absolute_url()), "reader-read")
+
+
+def test_sharing_is_set_per_group(member_client, member, group):
+    url = reverse("notes:sharing_set", args=[group.slug])
+    member_client.post(url, {"share": "0"})
+    assert not Membership.objects.get(user=member, group=group).shares_reading
+    member_client.post(url, {"share": "1"})
+    assert Membership.objects.get(user=member, group=group).shares_reading
+
+
+def test_sharing_of_another_group_is_404(member_client):
+    other = MembershipFactory().group
+    assert member_client.post(reverse("notes:sharing_set", args=[other.slug])).status_code == 404
+
+
+def test_my_reading_puts_papers_of_coming_meetings_first(member_client, member, group):
+    later, for_meeting, done = PaperFactory(), PaperFactory(), PaperFactory()
+    ReadingStatusFactory(user=member, paper=for_meeting, status=Status.TO_READ)
+    ReadingStatusFactory(user=member, paper=later, status=Status.READING)  # changed last
+    ReadingStatusFactory(user=member, paper=done, status=Status.READ)
+    MeetingFactory(group=group, paper=for_meeting, date="2999-01-01")
+    page = member_client.get(reverse("notes:my_reading"))
+    queue = [s.paper for s in page.context["queue"]]
+    assert queue == [for_meeting, later]
+    assert [s.paper for s in page.context["read"]] == [done]
+    assert [p for _m, p in page.context["meeting_papers"]] == [for_meeting]
+
+
+# --- Group progress ----------------------------------------------------------------------------
+
+
+def test_reading_list_shows_the_group_progress_to_its_members_only(client, world):
+    papers = [PaperFactory(), PaperFactory()]
+    for position, paper in enumerate(papers):
+        world.list_a.items.create(paper=paper, position=position)
+    ReadingStatusFactory(user=world.member, paper=papers[0])
+    ReadingStatusFactory(user=world.organiser, paper=papers[0])
+    ReadingStatusFactory(user=world.organiser, paper=papers[1])
+    client.force_login(world.presenter)
+    page = client.get(world.list_a.get_absolute_url())
+    assertContains(page, "2 of 3 members have read it")
+    assertContains(page, "1 of 3 members have read it")
+    assertContains(page, "1 of 3 members have read every paper")
+    client.force_login(world.other)
+    page = client.get(world.list_a.get_absolute_url())
+    assert page.status_code == 200
+    assertNotContains(page, "members have read")
+
+
+def test_meeting_shows_how_many_have_read_its_papers(client, world):
+    paper = PaperFactory()
+    world.meeting.paper = paper
+    world.meeting.save()
+    ReadingStatusFactory(user=world.presenter, paper=paper)
+    ReadingStatusFactory(user=world.other, paper=paper)  # another group's member
+    client.force_login(world.member)
+    assertContains(client.get(world.meeting.get_absolute_url()), "1 of 3 members have read it")
+
+
+# --- Discussion ----------------------------------------------------------------------------
+
+
+def post_comment(client, url, body, parent=None):
+    data = {"body": body}
+    if parent:
+        data["parent"] = parent.pk
+    return client.post(url, data)
+
+
+def test_paper_discussion_is_per_group_and_never_leaks(client, world):
+    paper = PaperFactory()
+    url_a = reverse("notes:comment_on_paper", args=[paper.slug, world.group_a.slug])
+    client.force_login(world.member)
+    response = post_comment(client, url_a, "Group A thinks **this** matters")
+    comment = Comment.objects.get()
+    assert response["Location"] == f"{paper.get_absolute_url()}#comment-{comment.pk}"
+    assert comment.group == world.group_a
+    assertContains(client.get(paper.get_absolute_url()), "<strong>this</strong>", html=True)
+    # A member of the other group posts nothing to group A, and sees neither text nor count.
+    client.force_login(world.other)
+    assert post_comment(client, url_a, "sneaky").status_code == 404
+    page = client.get(paper.get_absolute_url())
+    assertNotContains(page, "Group A thinks")
+    assertNotContains(page, world.group_a.name)
+    assert [(g, n) for g, _t, n in page.context["discussions"]] == [(world.group_b, 0)]
+
+
+@pytest.mark.parametrize(
+    ("target", "allowed"),
+    [
+        ("private", {"member", "superuser"}),
+        ("shared", {"member", "organiser", "presenter", "superuser"}),
+        ("public", {"member", "organiser", "presenter", "other", "staff", "superuser"}),
+        ("meeting", {"member", "organiser", "presenter", "superuser"}),
+    ],
+)
+def test_comments_on_notes_and_meetings_are_read_by_who_reads_them(client, world, target, allowed):
+    subject = getattr(world, target)
+    comment = discussion.add_comment(world.member, subject, "Hidden words")
+    for name, user in world.users.items():
+        visible = Comment.objects.visible_to(user).filter(pk=comment.pk).exists()
+        assert visible == (name in allowed), name
+        client.force_login(user)
+        page = client.get(subject.get_absolute_url())
+        if name in allowed:
+            assertContains(page, "Hidden words")
+        else:
+            assert page.status_code == 404
+
+
+def test_posting_on_a_note_one_may_not_read_is_404(client, world):
+    client.force_login(world.other)
+    url = reverse("notes:comment_on_note", args=[world.shared.slug])
+    assert post_comment(client, url, "hello").status_code == 404
+    url = reverse("notes:comment_on_meeting", args=[world.group_a.slug, 1])
+    assert post_comment(client, url, "hello").status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_replies_are_one_level_deep(member_client, member, group):
+    paper = PaperFactory()
+    url = reverse("notes:comment_on_paper", args=[paper.slug, group.slug])
+    post_comment(member_client, url, "first")
+    first = Comment.objects.get()
+    post_comment(member_client, url, "reply", parent=first)
+    reply = Comment.objects.get(body="reply")
+    post_comment(member_client, url, "reply to reply", parent=reply)
+    assert Comment.objects.get(body="reply to reply").parent == first
+    threads = discussion.threads(Comment.objects.all(), member)
+    assert [(t.comment.body, [r.body for r in t.replies]) for t in threads] == [
+        ("first", ["reply", "reply to reply"])
+    ]
+
+
+def test_a_reply_to_another_discussion_is_refused_and_the_text_kept(member_client, group):
+    paper, elsewhere = PaperFactory(), CommentFactory()
+    url = reverse("notes:comment_on_paper", args=[paper.slug, group.slug])
+    response = post_comment(member_client, url, "my careful words", parent=elsewhere)
+    assert response.status_code == 400
+    assertContains(response, "my careful words", status_code=400)
+    assertContains(response, "no longer there", status_code=400)
+
+
+def test_an_empty_comment_is_refused_with_a_message(member_client, group):
+    paper = PaperFactory()
+    url = reverse("notes:comment_on_paper", args=[paper.slug, group.slug])
+    response = post_comment(member_client, url, "   ")
+    assertContains(response, "This field is required.", status_code=400)
+    response = post_comment(member_client, url, "a\x00b")
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_comment_markdown_is_sanitised_with_math_kept(member_client, group):
+    paper = PaperFactory()
+    url = reverse("notes:comment_on_paper", args=[paper.slug, group.slug])
+    post_comment(member_client, url, "<script>alert(1)</script> $E=mc^2$ [x](javascript:alert(1))")
+    html = Comment.objects.get().body_html
+    assert "<script" not in html
+    assert "javascript:" not in html
+    assert "E=mc^2" in html
+
+
+def test_author_edits_organiser_moderates_others_may_not(client, world):
+    paper = PaperFactory()
+    comment = CommentFactory(paper=paper, group=world.group_a, author=world.member)
+    edit = reverse("notes:comment_edit", args=[comment.pk])
+    delete = reverse("notes:comment_delete", args=[comment.pk])
+    expected = {
+        "member": 200,
+        "organiser": 200,
+        "presenter": 404,
+        "other": 404,
+        "staff": 404,
+        "superuser": 200,
+    }
+    for name, user in world.users.items():
+        client.force_login(user)
+        assert client.get(edit).status_code == expected[name], name
+        assert permissions.may_change(user, comment) == (expected[name] == 200), name
+        may = discussion.changer(user)(comment)
+        assert may == (expected[name] == 200), name
+    editable = set(permissions.editable_comments(world.organiser))
+    assert editable == {comment}
+    client.force_login(world.presenter)
+    assert client.post(delete).status_code == 404
+    client.force_login(world.organiser)
+    seen = client.get(edit).context["form"]["seen"].value()
+    client.post(edit, {"body": "Moderated text", "seen": seen})
+    comment.refresh_from_db()
+    assert comment.body == "Moderated text"
+    assert comment.history.count() == 2
+
+
+def test_deleting_keeps_the_history_and_marks_the_place_in_a_thread(member_client, member, group):
+    paper = PaperFactory()
+    first = CommentFactory(paper=paper, group=group, author=member, body="opening words")
+    CommentFactory(paper=paper, group=group, parent=first, body="an answer")
+    lonely = CommentFactory(paper=paper, group=group, author=member, body="lonely words")
+    member_client.post(reverse("notes:comment_delete", args=[first.pk]))
+    member_client.post(reverse("notes:comment_delete", args=[lonely.pk]))
+    page = member_client.get(paper.get_absolute_url())
+    assertContains(page, "This comment was deleted.", count=1)
+    assertContains(page, "an answer")
+    assertNotContains(page, "opening words")
+    assertNotContains(page, "lonely words")
+    first.refresh_from_db()
+    assert first.is_deleted and first.history.count() == 2
+    # A deleted comment can no longer be edited.
+    assert member_client.get(reverse("notes:comment_edit", args=[first.pk])).status_code == 404
+
+
+# --- What changed ---------------------------------------------------------------------------
+
+
+def test_activity_shows_the_group_what_it_may_see_and_nothing_of_another_group(world):
+    paper = PaperFactory(title_en="Freshly added paper")
+    ReadingStatusFactory(user=world.member, paper=paper, status=Status.READING)
+    CommentFactory(paper=paper, group=world.group_b, author=world.other, body="B only")
+    CommentFactory(paper=paper, group=world.group_a, author=world.member, body="A only")
+    events = activity.recent(world.organiser)
+    kinds = {(e.kind, e.group) for e in events}
+    assert ("comment", world.group_a) in kinds
+    assert ("comment", world.group_b) not in kinds
+    assert any(e.kind == "status" and e.detail == "reading" for e in events)
+    assert all(e.kind != "note" or e.url != world.private.get_absolute_url() for e in events)
+    other_events = activity.recent(world.other)
+    assert all(e.kind != "status" for e in other_events)
+    assert all(e.kind != "comment" or e.group != world.group_a for e in other_events)
+
+
+def test_home_and_group_page_show_what_changed(client, world):
+    paper = PaperFactory()
+    CommentFactory(paper=paper, group=world.group_a, author=world.member)
+    client.force_login(world.organiser)
+    assertContains(client.get(reverse("reading:home")), "commented on")
+    assertContains(client.get(world.group_a.get_absolute_url()), "commented on")
+    client.force_login(world.other)
+    assertNotContains(client.get(reverse("reading:home")), "commented on")
+
+
+def test_new_since_the_last_visit_is_marked(member_client, member):
+    from notes.models import Visit
+
+    member_client.get(reverse("reading:home"))
+    Visit.objects.filter(user=member).update(
+        seen="2000-01-01T00:00:00Z", since="2000-01-01T00:00:00Z"
+    )
+    cache.clear()
+    PaperFactory()
+    page = member_client.get(reverse("reading:home"))
+    assertContains(page, 'class="badge new"')
+
+
+def test_activity_feed_carries_the_member_events(client, world):
+    from notes import feeds
+
+    CommentFactory(paper=PaperFactory(), group=world.group_a, author=world.member)
+    CommentFactory(paper=PaperFactory(), group=world.group_b, author=world.other)
+    token = feeds.token_for(world.organiser)
+    response = client.get(reverse("notes:activity_feed", args=[token]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count("commented on") == 1
+    assert client.get(reverse("notes:activity_feed", args=["1-bad"])).status_code == 404
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_reading_list_queries_do_not_grow(client, world, django_assert_num_queries, count):
+    for position in range(count):
+        paper = PaperFactory()
+        world.list_a.items.create(paper=paper, position=position)
+        ReadingStatusFactory(user=world.member, paper=paper)
+    client.force_login(world.member)
+    # + the list's paper ids for the member's statuses and the group's progress (the
+    # rows themselves come from the shared list)
+    with django_assert_num_queries(9):
+        client.get(world.list_a.get_absolute_url())
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_paper_discussion_queries_do_not_grow(client, world, django_assert_num_queries, count):
+    paper = PaperFactory()
+    for _ in range(count):
+        parent = CommentFactory(paper=paper, group=world.group_a, author=world.member)
+        CommentFactory(paper=paper, group=world.group_a, author=world.organiser, parent=parent)
+        ReadingStatusFactory(user=MembershipFactory(group=world.group_a).user, paper=paper)
+    client.force_login(world.member)
+    # What the member may read as keys in one query (UNION ALL, shared fragments)
+    with django_assert_num_queries(11):
+        client.get(paper.get_absolute_url())
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_my_reading_queries_do_not_grow(
+    member_client, member, group, django_assert_num_queries, count
+):
+    for _ in range(count):
+        paper = PaperFactory()
+        ReadingStatusFactory(user=member, paper=paper, status=Status.TO_READ)
+        ReadingStatusFactory(user=member, paper=PaperFactory())
+        meeting = MeetingFactory(group=group, date="2999-01-01")
+        meeting.papers.add(paper)
+    with django_assert_num_queries(7):
+        member_client.get(reverse("notes:my_reading"))
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_home_activity_queries_do_not_grow(client, world, django_assert_num_queries, count):
+    for _ in range(count):
+        paper = PaperFactory()
+        CommentFactory(paper=paper, group=world.group_a, author=world.member)
+        ReadingStatusFactory(user=world.member, paper=paper)
+    client.force_login(world.organiser)
+    with django_assert_num_queries(17):
+        client.get(reverse("reading:home"))
+
+
+def test_reading_list_page_for_a_list_without_group(member_client):
+    reading_list = ReadingListFactory(group=None)
+    reading_list.items.create(paper=PaperFactory(), position=1)
+    page = member_client.get(reading_list.get_absolute_url())
+    assertNotContains(page, "members have read")
+    assertContains(page, "status-control")
+
+
+# --- The permission matrix, for discussions ----------------------------------------------
+
+
+#                   anonymous member other organiser presenter staff superuser
+COMMENT_MATRIX = {
+    # member's comment in group A's discussion of a paper
+    "paper_page_shows": (302, True, False, True, True, False, False),
+    "edit": (302, 200, 404, 200, 404, 404, 200),
+    "reply": (302, 302, 404, 302, 302, 404, 404),
+}  # fmt: skip
+ROLES = ["anonymous", "member", "other", "organiser", "presenter", "staff", "superuser"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_paper_discussion_answers_each_role_as_the_matrix_says(world, role):
+    """A paper's discussion belongs to its group: another group (and a superuser outside
+    it, on the site) sees neither it nor a count of it; replying is for the group."""
+    paper = PaperFactory()
+    comment = CommentFactory(paper=paper, group=world.group_a, author=world.member, body="Zebra")
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    column = ROLES.index(role)
+    page = client.get(paper.get_absolute_url())
+    shows = COMMENT_MATRIX["paper_page_shows"][column]
+    if shows == 302:
+        assert page.status_code == 302
+    else:
+        assert ("Zebra" in page.content.decode()) == shows
+        counts = [n for _g, _t, n in page.context["discussions"]]
+        assert counts == ([1] if shows else [0] * len(counts))
+    edit = client.get(reverse("notes:comment_edit", args=[comment.pk]))
+    assert edit.status_code == COMMENT_MATRIX["edit"][column]
+    reply = client.post(
+        reverse("notes:comment_on_paper", args=[paper.slug, world.group_a.slug]),
+        {"body": "a reply", "parent": comment.pk},
+    )
+    assert reply.status_code == COMMENT_MATRIX["reply"][column]
+
+
+def test_a_status_not_shared_is_no_event_for_the_group(world):
+    paper = PaperFactory()
+    ReadingStatusFactory(user=world.member, paper=paper, status=Status.READ)
+    assert any(e.kind == "status" for e in activity.recent(world.organiser, group=world.group_a))
+    Membership.objects.filter(user=world.member).update(shares_reading=False)
+    assert not any(e.kind == "status" for e in activity.recent(world.organiser))
+    assert not any(e.kind == "status" for e in activity.recent(world.other))
+
+
+def test_not_for_me_stays_the_members_own(client, world):
+    paper = PaperFactory()
+    ReadingStatusFactory(user=world.member, paper=paper, status=Status.NOT_FOR_ME)
+    assert not any(e.kind == "status" for e in activity.recent(world.organiser))
+    client.force_login(world.organiser)
+    assertNotContains(client.get(paper.get_absolute_url()), "reader-not_for_me")
+
+
+def test_a_comment_edited_meanwhile_is_not_overwritten_and_the_text_is_kept(client, world):
+    comment = CommentFactory(paper=PaperFactory(), group=world.group_a, author=world.member)
+    url = reverse("notes:comment_edit", args=[comment.pk])
+    client.force_login(world.member)
+    seen = client.get(url).context["form"]["seen"].value()
+    client.force_login(world.organiser)  # the moderator saves first
+    client.post(url, {"body": "Moderated", "seen": seen})
+    client.force_login(world.member)
+    response = client.post(url, {"body": "My longer second thoughts", "seen": seen})
+    assertContains(response, "Someone else changed this comment")
+    assertContains(response, "My longer second thoughts")
+    comment.refresh_from_db()
+    assert comment.body == "Moderated"
+    fresh = client.get(url).context["form"]["seen"].value()
+    client.post(url, {"body": "My longer second thoughts", "seen": fresh})
+    comment.refresh_from_db()
+    assert comment.body == "My longer second thoughts"

@@ -1,0 +1,145 @@
+"""The "Add papers" page: preview, confirm, and what the member pasted kept on errors."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from papers.models import Paper
+from tests.factories import PaperFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("papers:add")
+
+
+def preview(client, entries="", **extra):
+    return client.post(URL, {"entries": entries, "preview": "", **extra})
+
+
+def confirm(client, response, chosen=None):
+    plan = re.search(r'name="plan" value="([^"]+)"', response.content.decode()).group(1)
+    if chosen is None:
+        chosen = re.findall(r'name="chosen" value="(\d+)"', response.content.decode())
+    return client.post(URL, {"plan": plan, "chosen": chosen, "confirm": ""}, follow=True)
+
+
+def test_add_page_is_linked_from_the_paper_list(member_client):
+    assertContains(member_client.get(reverse("reading:paper_list")), f'href="{URL}"')
+    response = member_client.get(URL)
+    assertContains(response, "arXiv IDs or links, DOIs, or BibTeX")
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_preview_then_confirm_adds_the_papers(member_client, member, recorded_services):
+    existing = PaperFactory(arxiv_id="1706.03762", title_en="Attention Is All You Need")
+    response = preview(member_client, "2303.18223v15\n1706.03762\nhep-th/9711200\nnonsense")
+    assertContains(response, "A Survey of Large Language Models")
+    assertContains(response, "arXiv:2303.18223v15")
+    assertContains(response, "already in the library")
+    assertContains(response, existing.get_absolute_url())
+    assertContains(response, "Not an arXiv ID, arXiv link or DOI")
+    assertContains(response, "2303.18223v15\n1706.03762")  # the paste is kept
+    assert not Paper.objects.filter(arxiv_id="2303.18223").exists()
+    response = confirm(member_client, response)
+    assertContains(response, "2 papers added to the library.")
+    survey = Paper.objects.get(arxiv_id="2303.18223")
+    assert survey.added_by == member
+    assertContains(response, survey.get_absolute_url())
+    # At once in the paper list, search and the paper page.
+    assertContains(member_client.get(reverse("reading:paper_list")), survey.title)
+    found = member_client.get(reverse("search:results"), {"q": "Survey Large Language"})
+    assertContains(found, survey.get_absolute_url())
+    assertContains(member_client.get(reverse("reading:home")), survey.get_absolute_url())
+    note_form = member_client.get(reverse("notes:note_create"), {"paper": survey.slug})
+    assertContains(note_form, survey.title)
+
+
+def test_confirm_only_the_chosen_rows(member_client, recorded_services):
+    response = preview(member_client, "2303.18223 hep-th/9711200")
+    confirm(member_client, response, chosen=["1"])
+    assert list(Paper.objects.values_list("arxiv_id", flat=True)) == ["hep-th/9711200"]
+
+
+def test_confirm_saves_nothing_when_one_came_in_meanwhile(member_client, recorded_services):
+    response = preview(member_client, "2303.18223 hep-th/9711200")
+    PaperFactory(arxiv_id="hep-th/9711200")
+    response = confirm(member_client, response, chosen=["0", "1"])
+    assertContains(response, "Nothing was added: meanwhile hep-th/9711200 came into the library")
+    assert not Paper.objects.filter(arxiv_id="2303.18223").exists()
+
+
+def test_altered_plan_is_refused(member_client):
+    response = member_client.post(
+        URL, {"plan": "forged", "chosen": ["0"], "confirm": "", "entries": "2303.18223"}
+    )
+    assertContains(response, "This preview is too old or was altered")
+    assertContains(response, ">\n2303.18223</textarea>")
+
+
+def test_arxiv_unreachable_message_keeps_the_paste(member_client, recorded_services, settings):
+    recorded_services.point(settings, recorded_services.url + "/garbage")
+    response = preview(member_client, "2303.18223\n10.1145/3605943")
+    assertContains(response, "arXiv answered something that is not an Atom feed")
+    assertContains(response, "2303.18223\n10.1145/3605943</textarea>")
+
+
+def test_bib_upload_previews_every_readable_entry(member_client):
+    upload = SimpleUploadedFile(
+        "refs.bib",
+        (pytest.importorskip("pathlib").Path(__file__).parent / "recorded/tricky.bib").read_bytes(),
+    )
+    response = member_client.post(URL, {"entries": "", "bibfile": upload, "preview": ""})
+    assertContains(response, "broken2022 (line 48)")
+    assertContains(response, "This entry cannot be read")
+    assertContains(response, "GPT-Style Models for Müller&#x27;s Corpus: Über 50% &amp; More")
+    assertContains(response, 'name="chosen"', count=5)
+
+
+def test_too_big_upload_and_empty_form(member_client):
+    upload = SimpleUploadedFile("big.bib", b"%" * (2 * 1024 * 1024 + 1))
+    response = member_client.post(URL, {"entries": "", "bibfile": upload, "preview": ""})
+    assertContains(response, "at most 2 MB can be read at a time")
+    response = preview(member_client, "   ")
+    assertContains(response, "Paste at least one arXiv ID")
+    assertNotContains(response, 'name="plan"')
+
+
+def test_waiting_for_arxiv_is_told(member_client, recorded_services, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from papers.models import ServiceSlot
+
+    ServiceSlot.objects.create(name="arxiv", next_at=timezone.now() + timedelta(seconds=0.7))
+    response = preview(member_client, "2303.18223")
+    assertContains(response, "Your request waited")
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_preview_queries_do_not_grow_with_entries(
+    member_client, recorded_services, django_assert_num_queries, count
+):
+    PaperFactory(arxiv_id="1706.03762")
+    ids = ["2303.18223", "1706.03762", "hep-th/9711200"][:count]
+    # The user; arXiv's turn (look, create, take, leave); the papers already in the library.
+    with django_assert_num_queries(6):
+        response = preview(member_client, " ".join(ids))
+    assert response.content.decode().count('class="import-') >= count
+
+
+def test_paper_page_shows_what_arxiv_said(member_client):
+    paper = PaperFactory(
+        arxiv_version=3, categories="hep-th", doi="10.1023/a:1026654312961", comment="20 pages"
+    )
+    response = member_client.get(paper.get_absolute_url())
+    assertContains(response, "v3")
+    assertContains(response, 'href="https://doi.org/10.1023/a:1026654312961"')
+    assertContains(response, '<meta name="citation_doi" content="10.1023/a:1026654312961">')
+    assertContains(response, "20 pages")

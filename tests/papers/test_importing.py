@@ -1,0 +1,274 @@
+"""The import clients against recorded answers, BibTeX reading, duplicates, the plan."""
+
+from pathlib import Path
+
+import pytest
+
+from papers.identifiers import is_doi, normalize_doi, split_version, title_key
+from papers.importing import arxiv, bibtex, dedupe, doi
+from papers.importing import plan as importing
+from papers.importing.records import Record, ServiceError
+from papers.models import Paper
+from tests.factories import PaperFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+RECORDED = Path(__file__).parent / "recorded"
+
+
+@pytest.mark.parametrize(
+    ("pasted", "expected"),
+    [
+        ("10.18653/v1/2023.acl-long.1", "10.18653/v1/2023.acl-long.1"),
+        ("https://doi.org/10.18653/V1/N19-1423", "10.18653/v1/n19-1423"),
+        ("http://dx.doi.org/10.1145/3605943", "10.1145/3605943"),
+        ("doi:10.1023/A:1026654312961", "10.1023/a:1026654312961"),
+    ],
+)
+def test_normalize_doi_cleans_pasted_forms(pasted, expected):
+    assert normalize_doi(pasted) == expected
+    assert is_doi(pasted)
+
+
+def test_split_version_and_title_key():
+    assert split_version("https://arxiv.org/pdf/2303.18223v15.pdf") == ("2303.18223", 15)
+    assert split_version("arXiv:hep-th/9711200v3") == ("hep-th/9711200", 3)
+    assert split_version("2303.18223") == ("2303.18223", None)
+    assert title_key("GPT-4: Technical Report.") == title_key("gpt 4 technical report")
+    assert title_key("Über Müller") == "ubermuller"
+
+
+def test_arxiv_fetch_asks_once_for_many_ids(recorded_services):
+    answer = arxiv.fetch(["2303.18223", "1706.03762", "hep-th/9711200", "1810.04805"])
+    assert len(recorded_services.api_calls()) == 1
+    assert recorded_services.api_calls()[0]["id_list"] == (
+        "2303.18223,1706.03762,hep-th/9711200,1810.04805"
+    )
+    survey = answer.records["2303.18223"]
+    assert survey.title == "A Survey of Large Language Models"
+    assert survey.authors[:2] == ["Wayne Xin Zhao", "Kun Zhou"]
+    assert (survey.arxiv_version, survey.year, survey.month) == (15, 2023, 3)
+    assert survey.primary_category == "cs.CL"
+    assert survey.categories == ["cs.CL", "cs.AI"]
+    assert survey.comment == "ongoing work; 144 pages, 1081 citations"
+    assert survey.abstract.startswith("Language is essentially a complex, intricate system")
+    assert "\n" not in survey.abstract
+    old = answer.records["hep-th/9711200"]
+    assert (old.arxiv_version, old.year, old.month) == (3, 1997, 11)
+    assert old.doi == "10.1023/a:1026654312961"
+    assert old.journal_ref == "Adv.Theor.Math.Phys.2:231-252,1998"
+    bert = answer.records["1810.04805"]
+    assert bert.title == (
+        "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding"
+    )
+    assert bert.affiliations == [
+        ["Google AI Language"],
+        ["Google AI Language"],
+        [],
+        ["Google AI Language", "University of Washington"],
+    ]
+
+
+def test_arxiv_unknown_id_is_missing_and_error_feed_raises(recorded_services):
+    assert arxiv.fetch(["2401.99999"]).records == {}
+    with pytest.raises(ServiceError, match="incorrect id format for 0704.00001"):
+        arxiv.fetch(["0704.00001"])
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"), [("/hang", "timeout"), ("/garbage", "malformed"), (None, "unreachable")]
+)
+def test_arxiv_failures_are_clear(recorded_services, settings, path, kind):
+    if path is None:
+        settings.ARXIV_API_URL = "http://127.0.0.1:9/api/query"  # nothing listens there
+    else:
+        recorded_services.point(settings, recorded_services.url + path)
+    with pytest.raises(ServiceError) as raised:
+        arxiv.fetch(["2303.18223"])
+    assert raised.value.kind == kind
+    assert "arXiv" in str(raised.value)
+
+
+def test_doi_fetch_reads_csl_json(recorded_services):
+    record = doi.fetch("10.1145/3605943")
+    assert record.title.startswith("Large Language Models for Software Engineering")
+    assert record.authors == ["Xinyi Hou", "Yanjie Zhao"]
+    assert (record.year, record.month) == (2024, 9)
+    assert record.venue == "ACM Transactions on Software Engineering and Methodology"
+    assert record.abstract.startswith("Large Language Models (LLMs) have")  # JATS tags gone
+    assert doi.fetch("10.9999/nothing") is None
+
+
+def test_doi_failures_are_clear(recorded_services, settings):
+    recorded_services.point(settings, recorded_services.url + "/hang")
+    with pytest.raises(ServiceError, match="doi.org did not answer"):
+        doi.fetch("10.1145/3605943")
+
+
+def test_bibtex_decodes_the_traps():
+    entries = {e.key: e for e in bibtex.parse((RECORDED / "tricky.bib").read_text())}
+    mueller = entries["mueller2024gpt"].record
+    assert mueller.title == "GPT-Style Models for Müller's Corpus: Über 50% & More"
+    assert mueller.authors == ["Jörg Müller", "María García", "OpenAI"]
+    assert (mueller.arxiv_id, mueller.arxiv_version) == ("2403.01234", 2)
+    assert mueller.topics == ["GPT", "evaluation", "German"]
+    survey = entries["zhao2023survey"].record
+    assert survey.arxiv_id == "2303.18223"  # journal = {arXiv preprint arXiv:…}
+    assert survey.topics == ["Surveys", "Large language models", "Scaling laws"]
+    bert = entries["devlin-etal-2019-bert"].record
+    assert bert.venue == "Proceedings of NAACL-HLT"  # @string
+    assert (bert.doi, bert.month, bert.url) == (
+        "10.18653/v1/n19-1423",
+        6,
+        "https://aclanthology.org/N19-1423",
+    )
+    assert entries["vaswani2017attention"].record.arxiv_id == "1706.03762"
+    assert entries["knuth1984texbook"].record.title == "The TeXbook"
+    broken = entries["broken2022"]
+    assert (broken.record, broken.line) == (None, 48)
+    assert "not closed" in broken.error
+
+
+def test_dedupe_by_arxiv_id_doi_and_title_year():
+    by_id = PaperFactory(arxiv_id="2303.18223")
+    by_doi = PaperFactory(arxiv_id=None, doi="10.1145/3605943")
+    by_title = PaperFactory(arxiv_id=None, title_en="Attention Is All You Need", year=2017)
+    records = [
+        Record(title="x", arxiv_id="2303.18223", arxiv_version=2),
+        Record(title="y", doi="10.1145/3605943"),
+        Record(title="Attention is all you need.", year=2017),
+        Record(title="Attention is all you need", year=2018),
+    ]
+    assert dedupe.find_existing(records) == [by_id, by_doi, by_title, None]
+
+
+def test_plan_sorts_entries_into_new_existing_invalid(recorded_services):
+    existing = PaperFactory(arxiv_id="1706.03762", arxiv_version=5, title_en="Attention")
+    plan = importing.build(
+        "2303.18223v15\nhttps://arxiv.org/abs/1706.03762\narXiv:2303.18223 1304.5678 "
+        "2401.99999 not-an-id\nhttps://doi.org/10.1145/3605943\n10.9999/nothing"
+    )
+    rows = [(c.entry, c.status) for c in plan.candidates]
+    assert rows == [
+        ("2303.18223v15", "new"),
+        ("https://arxiv.org/abs/1706.03762", "existing"),
+        ("arXiv:2303.18223", "repeat"),
+        ("1304.5678", "invalid"),
+        ("2401.99999", "invalid"),
+        ("not-an-id", "invalid"),
+        ("https://doi.org/10.1145/3605943", "new"),
+        ("10.9999/nothing", "invalid"),
+    ]
+    assert len(recorded_services.api_calls()) == 1
+    reasons = [c.reason for c in plan.candidates]
+    assert reasons[2] == "The same paper as 2303.18223v15 above."
+    assert "withdrawn" in reasons[3]
+    assert reasons[4] == "arXiv has no paper 2401.99999."
+    assert reasons[7] == "doi.org knows no DOI 10.9999/nothing."
+    changes = {str(label): (old, new) for label, old, new in plan.candidates[1].changes}
+    assert changes["arXiv version"] == (5, 7)
+    assert changes["title"] == ("Attention", "Attention Is All You Need")
+    assert plan.candidates[1].existing == existing
+
+
+def test_plan_keeps_doi_and_bibtex_rows_when_arxiv_is_down(recorded_services, settings):
+    settings.ARXIV_API_URL = recorded_services.url + "/hang/api/query"
+    plan = importing.build("2303.18223 10.1145/3605943")
+    assert [c.status for c in plan.candidates] == ["invalid", "new"]
+    assert "did not answer" in plan.errors[0]
+
+
+def test_save_adds_all_or_nothing(recorded_services):
+    user = UserFactory()
+    plan = importing.build("2303.18223 hep-th/9711200 1810.04805")
+    signed = plan.dumps()
+    PaperFactory(arxiv_id="1810.04805")  # someone adds BERT meanwhile
+    with pytest.raises(importing.Conflict):
+        importing.save(importing.Plan.loads(signed), user, chosen={0, 1, 2})
+    assert not Paper.objects.filter(arxiv_id="2303.18223").exists()
+    plan = importing.Plan.loads(signed)
+    assert [c.status for c in plan.candidates] == ["new", "new", "existing"]
+    added = importing.save(plan, user)
+    survey, maldacena = added
+    assert (survey.arxiv_id, survey.arxiv_version, survey.year, survey.month) == (
+        "2303.18223",
+        15,
+        2023,
+        3,
+    )
+    assert (survey.added_by, survey.provenance, survey.venue) == (user, "arxiv", "arXiv preprint")
+    assert survey.categories == "cs.CL cs.AI"
+    assert survey.author_list[0] == "Wayne Xin Zhao"
+    assert survey.slug == "a-survey-of-large-language-models"
+    assert survey.citation_key == "zhaoSurveyLargeLanguage2023"
+    assert maldacena.doi == "10.1023/a:1026654312961"  # the journal DOI beside the arXiv ID
+    assert maldacena.venue == "Adv.Theor.Math.Phys.2:231-252,1998"
+
+
+def test_saved_bibtex_topics_become_tags():
+    plan = importing.build(bib_text=(RECORDED / "tricky.bib").read_text())
+    importing.save(plan)
+    paper = Paper.objects.get(arxiv_id="2403.01234")
+    assert sorted(tag.name for tag in paper.tags.all()) == ["GPT", "German", "evaluation"]
+    assert paper.provenance == "bibtex"
+
+
+def test_refresh_updates_to_a_new_version_and_keeps_history(recorded_services):
+    importing.save(importing.build("2303.18223"))
+    paper = Paper.objects.get(arxiv_id="2303.18223")
+    assert importing.refresh([paper]).current == [paper]
+    recorded_services.overrides["2303.18223"] = "api-2303.18223-v16.xml"
+    result = importing.refresh([paper])
+    assert result.updated == [paper]
+    paper.refresh_from_db()
+    assert paper.arxiv_version == 16
+    assert paper.comment.endswith("v16 adds the o1 and DeepSeek-R1 sections")
+    assert (paper.year, paper.month) == (2023, 3)  # the first version's
+    assert [h.arxiv_version for h in paper.history.order_by("history_date")] == [15, 16]
+
+
+def test_bibtex_as_other_tools_write_it():
+    text = r"""
+@string{nat = {Nature}}
+@article{s2, title = {Mixtral of Experts}, journal = {ArXiv}, volume = {abs/2401.04088},
+  year = {2024}}
+@article{dblp, title = {Attention is All you Need}, journal = {CoRR},
+  volume = {abs/1706.03762}, year = {2017}, eprinttype = {arXiv}, eprint = {1706.03762}}
+@online{biblatex, title = {Z}, date = {2023-03-31}, journaltitle = nat,
+  eprintclass = {cs.CL}, eprint = {2303.00001}, eprinttype = {arxiv}}
+@article{same, title = {First {\"U}ber}, journal = nat}
+@article{same, title = {Second {\"U}ber}, journal = nat}
+@misc{twice, title = {Twice}, url = {http://example.org},
+  url = {https://arxiv.org/abs/2303.18223v2}}
+"""
+    entries = bibtex.parse(text)
+    assert [(e.key, e.record.arxiv_id) for e in entries] == [
+        ("s2", "2401.04088"),
+        ("dblp", "1706.03762"),
+        ("biblatex", "2303.00001"),
+        ("same", ""),
+        ("same", ""),
+        ("twice", "2303.18223"),
+    ]
+    biblatex = entries[2].record
+    assert (biblatex.year, biblatex.month, biblatex.venue, biblatex.primary_category) == (
+        2023,
+        3,
+        "Nature",
+        "cs.CL",
+    )
+    assert [e.record.title for e in entries[3:5]] == ["First Über", "Second Über"]
+    assert entries[4].record.venue == "Nature"  # the repeated key's entry, read as the others
+
+
+def test_bibtex_decode_falls_back_for_old_files():
+    assert bibtex.decode("Müller".encode("cp1252")) == "Müller"
+    assert bibtex.decode("\ufeff@misc{a}".encode()) == "@misc{a}"
+    with pytest.raises(ValueError):
+        bibtex.decode(b"PK\x03\x04\x00\x00")
+
+
+def test_a_chinese_title_is_the_chinese_one():
+    record = Record(title="大语言模型综述", authors=["赵鑫"], year=2023)
+    paper = importing.create_paper(record)
+    assert (paper.title_zh, paper.title_en) == ("大语言模型综述", "")
+    assert dedupe.find_existing([Record(title="大语言模型综述", year=2023)]) == [paper]
