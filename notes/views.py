@@ -15,7 +15,6 @@ from .models import (
     Comment,
     GlossaryTerm,
     Meeting,
-    Membership,
     Note,
     ReadingGroup,
     ReadingList,
@@ -77,7 +76,10 @@ def meeting_detail(request, group, number):
     # the group's progress, the discussion they may read, what they may do in the plan.
     to_read = _meeting_papers(meeting)
     discussed = list(meeting.papers.all())
-    statuses = ReadingStatus.objects.statuses_of(request.user, to_read)
+    # The group's progress and the member's statuses in one query (after its members).
+    group_progress, statuses, _member = progress.group_progress_and_own(
+        meeting.group, [p.pk for p in to_read], request.user
+    )
     for paper in [*to_read, *discussed]:
         paper.my_status = statuses.get(paper.pk, "")
     return render(
@@ -95,7 +97,7 @@ def meeting_detail(request, group, number):
             "notes": lazy_query(
                 lambda: Note.objects.filter(pk__in=visible_notes.values("pk")).for_list()
             ),
-            "progress": progress.group_progress(meeting.group, [p.pk for p in to_read]),
+            "progress": group_progress,
             "to_read": to_read,
             "discussed": discussed,
             **_discussion(request.user, Comment.objects.filter(meeting=meeting)),
@@ -167,16 +169,19 @@ def reading_list_detail(request, slug):
     # The member's own (outside the shared list, or in its slots): their statuses of the
     # list's papers and, for a member of the list's group, how far the group has read.
     paper_ids = list(reading_list.items.values_list("paper_id", flat=True))
-    statuses = dict(
-        ReadingStatus.objects.of(request.user)
-        .filter(paper_id__in=paper_ids)
-        .values_list("paper_id", "status")
-    )
     group_progress = None
-    if reading_list.group_id is not None and (
-        Membership.objects.filter(user=request.user, group_id=reading_list.group_id).exists()
-    ):
-        group_progress = progress.group_progress(reading_list.group, paper_ids)
+    if reading_list.group_id is not None:
+        group_progress, statuses, member = progress.group_progress_and_own(
+            reading_list.group, paper_ids, request.user
+        )
+        if not member:
+            group_progress = None  # shown to the group's members only
+    else:
+        statuses = dict(
+            ReadingStatus.objects.of(request.user)
+            .filter(paper_id__in=paper_ids)
+            .values_list("paper_id", "status")
+        )
     return render(
         request,
         "notes/readinglist_detail.html",

@@ -33,8 +33,9 @@ def test_meeting_page_queries_do_not_grow(
     meeting.papers.add(*papers)
     # Nothing cached: the notes' keys (what this member may read), then the shared
     # fragments' records. Another member's view makes 5 (tests/core/test_fragments.py).
-    # + the member's statuses, the group's progress (2), the discussion
-    with django_assert_num_queries(14):
+    # + the group's members, their reading with the member's statuses (one query), the
+    # discussion
+    with django_assert_num_queries(13):
         response = member_client.get(meeting.get_absolute_url())
     assert len(response.context["notes"]) == count
     assertContains(response, "Scaling laws")
