@@ -42,7 +42,8 @@ def group_progress(group, paper_ids):
 
 def group_progress_and_own(group, paper_ids, user):
     """Return the group's Progress over the papers, the user's own statuses of them
-    ({paper id: status}) and whether the user belongs to the group: two queries (the
+    ({paper id: status}) and the user's role in the group (None when not a member,
+    for permissions.may_change_meeting): two queries (the
     group's memberships; the statuses of the papers read by members who share their
     reading with it, and the user's own, together)."""
     paper_ids = list(dict.fromkeys(paper_ids))
@@ -74,7 +75,8 @@ def group_progress_and_own(group, paper_ids, user):
         ],
         paper_count=len(paper_ids),
     )
-    return progress, own, any(m.user_id == own_id for m in memberships)
+    role = next((m.role for m in memberships if m.user_id == own_id), None)
+    return progress, own, role
 
 
 def readers(user, paper):

@@ -22,7 +22,7 @@ from .models import (
     SwapRequest,
     Visit,
 )
-from .permissions import may_schedule
+from .permissions import may_change_meeting, may_schedule
 from .schedule_views import own_zone, plan_context
 from .templatetags.reading_status import row_reading_slots
 
@@ -77,7 +77,7 @@ def meeting_detail(request, group, number):
     to_read = _meeting_papers(meeting)
     discussed = list(meeting.papers.all())
     # The group's progress and the member's statuses in one query (after its members).
-    group_progress, statuses, _member = progress.group_progress_and_own(
+    group_progress, statuses, role = progress.group_progress_and_own(
         meeting.group, [p.pk for p in to_read], request.user
     )
     for paper in [*to_read, *discussed]:
@@ -98,6 +98,7 @@ def meeting_detail(request, group, number):
                 lambda: Note.objects.filter(pk__in=visible_notes.values("pk")).for_list()
             ),
             "progress": group_progress,
+            "may_edit": may_change_meeting(request.user, meeting, role=role),
             "to_read": to_read,
             "discussed": discussed,
             **_discussion(request.user, Comment.objects.filter(meeting=meeting)),
@@ -171,10 +172,10 @@ def reading_list_detail(request, slug):
     paper_ids = list(reading_list.items.values_list("paper_id", flat=True))
     group_progress = None
     if reading_list.group_id is not None:
-        group_progress, statuses, member = progress.group_progress_and_own(
+        group_progress, statuses, role = progress.group_progress_and_own(
             reading_list.group, paper_ids, request.user
         )
-        if not member:
+        if role is None:
             group_progress = None  # shown to the group's members only
     else:
         statuses = dict(

@@ -202,7 +202,7 @@ def test_key_pages_of_a_new_member_make_few_queries(world, count, django_assert_
         assert first.get(url).status_code == 200
     # The paper page adds the member's and groups' statuses and discussions, the meeting
     # page the plan, statuses, progress and discussion, the reading list its progress.
-    limits = {paper.get_absolute_url(): 6, meeting.get_absolute_url(): 9}
+    limits = {paper.get_absolute_url(): 6, meeting.get_absolute_url(): 8}
     limits[reading_list.get_absolute_url()] = 6
     for url in urls:
         with django_assert_max_num_queries(limits.get(url, 5)):
