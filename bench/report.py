@@ -5,57 +5,118 @@ import os
 import re
 from pathlib import Path
 
+from bench.run import MEMBERS, MODES
+
+# The issue's targets, each a ratio to the floor of the same server run.
+MEMBERS_TARGET = 0.5  # many members: every key page's throughput
+COLD_TARGET = 0.25  # cold: every key page's throughput
+ADMIN_COLD_TARGET = 0.2  # cold: the admin paper change list
+SEARCH_P95_TARGET = 5.0  # cold: a new search's p95 ÷ the floor's p95
+MEMORY_TARGET_MB = 200
+
+
+def ratio(a, b):
+    return a / b if b else 0
+
 
 def table(pages):
-    """One row per page: warm (page cache on) and cold (off), each against its own floor."""
+    """One row per page: each mode's throughput and p95, against its own floor."""
     floor = next(p for p in pages if p.floor)
-    rows = [
-        "| page | page cache | warm req/s | warm p95 ms | warm ÷ floor "
-        "| warm p95 ÷ floor p95 "
-        "| cold req/s | cold p50 ms | cold p95 ms | cold ÷ floor | cold p95 ÷ floor p95 "
-        "| queries cold / warm |",
-        "| --- | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    notes = []
-
-    def ratio(a, b):
-        return a / b if b else 0
-
+    head = "| page | page cache |"
+    line = "| --- | :---: |"
+    for mode in MODES:
+        head += f" {mode} req/s | {mode} p95 ms | {mode} ÷ floor |"
+        line += " ---: | ---: | ---: |"
+    head += " cold p95 ÷ floor p95 | queries " + " / ".join(MODES) + " |"
+    line += " ---: | ---: |"
+    rows, notes = [head, line], []
     for p in pages:
         if not p.url or not p.cold.rps:
             notes.append(f"- {p.name}: {p.note or 'not measured'}")
             continue
-        queries = "–" if p.cold.queries is None else f"{p.cold.queries} / {p.warm.queries}"
-        rows.append(
-            f"| {p.name} | {'yes' if p.page_cached else 'no'} "
-            f"| {p.warm.rps:.0f} | {p.warm.p95_ms:.1f} | {ratio(p.warm.rps, floor.warm.rps):.2f} "
-            f"| {ratio(p.warm.p95_ms, floor.warm.p95_ms):.1f} "
-            f"| {p.cold.rps:.0f} | {p.cold.p50_ms:.1f} | {p.cold.p95_ms:.1f} "
-            f"| {ratio(p.cold.rps, floor.cold.rps):.2f} "
-            f"| {ratio(p.cold.p95_ms, floor.cold.p95_ms):.1f} | {queries} |"
-        )
-        if p.warm.errors or p.cold.errors:
-            notes.append(
-                f"- {p.name}: {p.warm.errors} (warm) and {p.cold.errors} (cold) errors "
-                "or non-2xx answers"
-            )
+        row = f"| {p.name} | {'yes' if p.page_cached else 'no'} |"
+        for mode in MODES:
+            m, f = getattr(p, mode), getattr(floor, mode)
+            row += f" {m.rps:.0f} | {m.p95_ms:.1f} | {ratio(m.rps, f.rps):.2f} |"
+        queries = " / ".join("–" if getattr(p, m).queries is None else str(getattr(p, m).queries)
+                             for m in MODES)  # fmt: skip
+        row += f" {ratio(p.cold.p95_ms, floor.cold.p95_ms):.1f} | {queries} |"
+        rows.append(row)
+        errors = {mode: getattr(p, mode).errors for mode in MODES if getattr(p, mode).errors}
+        if errors:
+            notes.append(f"- {p.name}: errors or non-2xx answers {errors}")
         if p.note:
             notes.append(f"- {p.name}: {p.note}")
     return "\n".join(rows + ([""] + notes if notes else []))
 
 
-def section(label, pages, facts):
-    lines = [f"<!-- bench:{label} -->", f"### {label}", ""]
-    lines += [f"- {k}: {v}" for k, v in facts.items()]
-    lines += ["", table(pages), f"<!-- /bench:{label} -->"]
+def targets(pages, memory):
+    """Say, target by target, which pages meet it and which do not."""
+    floor = next(p for p in pages if p.floor)
+    key = [p for p in pages if p.key and not p.floor and not p.admin and p.url and p.cold.rps]
+    lines = ["| target | met | figures |", "| --- | :---: | --- |"]
+
+    def check(name, items, goal, higher=True):
+        misses = [n for n, v in items if (v < goal if higher else v > goal)]
+        figures = ", ".join(f"{n} {v:.2f}" for n, v in items)
+        lines.append(f"| {name} | {'yes' if not misses else 'no'} | {figures} |")
+
+    check(
+        f"many members ({MEMBERS} sessions): every key page ≥ {MEMBERS_TARGET} × floor",
+        [(p.name, ratio(p.members.rps, floor.members.rps)) for p in key],
+        MEMBERS_TARGET,
+    )
+    check(
+        f"cold: every key page ≥ {COLD_TARGET} × floor",
+        [(p.name, ratio(p.cold.rps, floor.cold.rps)) for p in key],
+        COLD_TARGET,
+    )
+    admin = next((p for p in pages if p.admin and p.key and p.cold.rps), None)
+    plain = next((p for p in pages if p.admin and not p.key and p.cold.rps), None)
+    if admin:
+        check(
+            f"cold: admin paper change list ≥ {ADMIN_COLD_TARGET} × floor",
+            [(admin.name, ratio(admin.cold.rps, floor.cold.rps))],
+            ADMIN_COLD_TARGET,
+        )
+    if admin and plain:
+        check(
+            "cold: admin paper change list ÷ plain ModelAdmin (same rows) ≥ 1",
+            [(admin.name, ratio(admin.cold.rps, plain.cold.rps))],
+            1.0,
+        )
+    searches = [p for p in key if p.name.startswith("search")]
+    check(
+        f"cold: a new search's p95 ≤ {SEARCH_P95_TARGET:g} × the floor's p95",
+        [(p.name, ratio(p.cold.p95_ms, floor.cold.p95_ms)) for p in searches],
+        SEARCH_P95_TARGET,
+        higher=False,
+    )
+    counts = [(p.name, max(getattr(p, m).queries or 0 for m in MODES)) for p in key]
+    check("queries per page ≤ 10 (any mode)", counts, 10, higher=False)
+    rss = [(f"{mode} (largest of {len(sizes)})", max(sizes)) for mode, sizes in memory.items()
+           if sizes]  # fmt: skip
+    check(f"each worker's resident memory ≤ {MEMORY_TARGET_MB} MB after the run", rss,
+          MEMORY_TARGET_MB, higher=False)  # fmt: skip
     return "\n".join(lines)
 
 
-def write(path, label, pages, facts):
+def section(label, pages, facts, memory):
+    lines = [f"<!-- bench:{label} -->", f"### {label}", ""]
+    lines += [f"- {k}: {v}" for k, v in facts.items()]
+    sizes = "; ".join(
+        f"{mode}: " + ", ".join(f"{size:.0f}" for size in values) for mode, values in memory.items()
+    )
+    lines += [f"- workers' resident memory after each mode (MB): {sizes}"]
+    lines += ["", table(pages), "", targets(pages, memory), f"<!-- /bench:{label} -->"]
+    return "\n".join(lines)
+
+
+def write(path, label, pages, facts, memory):
     """Replace (or append) this scale's section of the report."""
     path = Path(path)
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    new = section(label, pages, facts)
+    new = section(label, pages, facts, memory)
     pattern = re.compile(
         rf"<!-- bench:{re.escape(label)} -->.*?<!-- /bench:{re.escape(label)} -->", re.S
     )
@@ -83,6 +144,8 @@ def machine_facts(connection, workers, seconds, connections, threads, counts, ca
         "cache": cache,
         "load": f"wrk -t{threads} -c{connections} -d{seconds}s per page and mode, "
         "after a 1 s warm-up",
-        "modes": "warm = page cache on (a member re-visiting a page); cold = DJANGO_PAGECACHE=0 "
-        "(every request renders the page); each against the floor of its own run",
+        "modes": f"members = {MEMBERS} members' sessions taking turns, shared fragments on, no "
+        "page of their own (DJANGO_SESSION_PAGES=0); cold = DJANGO_PAGECACHE=0 (nothing "
+        "cached); repeat = one member's session, page cache on; each against the floor of "
+        "its own server run",
     }

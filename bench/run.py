@@ -1,16 +1,22 @@
 """Serve the site as in production and measure each key page with wrk.
 
 gunicorn (no debug, collected static files, a few workers) on 127.0.0.1; a member
-logs in through the login form; wrk loads each page for a few seconds with that
-session; the database queries of each page are counted in-process with Django's
-test client. The floor is /healthz/auth/ (login and every middleware, no work)
-and a static file.
+logs in through the login form; wrk loads each page for a few seconds; the database
+queries of each page are counted in-process with Django's test client. The floor is
+/healthz/auth/ (login and every middleware, no work) and a static file.
 
-Every page is measured twice, each time by its own gunicorn: *warm*, with the page
-cache on (core/pagecache.py: a member re-visiting a page gets it from the cache), and
-*cold*, with DJANGO_PAGECACHE=0 (every request renders the page, as the first visit
-after any change does). The workers share one cache: the file cache in a temporary
-folder, unless DJANGO_CACHE_BACKEND / DJANGO_CACHE_LOCATION name another one.
+Every page is measured in three modes, each by its own gunicorn with an empty cache:
+
+- *members*: MEMBERS members' sessions take turns (wrk sends each request with the next
+  member's cookie), with the fragments every member shares (core/fragments.py) and
+  without each session's whole pages (DJANGO_SESSION_PAGES=0): every view is a member's
+  first view of a page the others have seen;
+- *cold*: DJANGO_PAGECACHE=0, nothing cached (the first view after a change);
+- *repeat*: one member's session, the page cache on (a member re-reading a page).
+
+The workers share one cache: the file cache in a temporary folder, Redis when REDIS_URL
+is set (scripts/throwaway_redis.py -- … starts one), or what DJANGO_CACHE_BACKEND /
+DJANGO_CACHE_LOCATION name.
 """
 
 import http.cookiejar
@@ -26,6 +32,7 @@ import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -45,8 +52,25 @@ end
 """
 
 
-# Page cache on (what a member re-visiting a page gets) and off (every request renders).
-MODES = {"warm": "1", "cold": "0"}
+# The environment of each mode's server (see the module's docstring).
+MODES = {
+    "members": {"DJANGO_PAGECACHE": "1", "DJANGO_SESSION_PAGES": "0"},
+    "cold": {"DJANGO_PAGECACHE": "0"},
+    "repeat": {"DJANGO_PAGECACHE": "1"},
+}
+MEMBERS = 200
+
+# wrk: each request carries the next session's cookie, each thread from its own start.
+ROTATE_SCRIPT = """
+local cookies = {}
+for line in io.lines(os.getenv("BENCH_COOKIES")) do cookies[#cookies + 1] = line end
+local i = 0
+init = function(args) i = math.random(#cookies) end
+request = function()
+  i = i % #cookies + 1
+  return wrk.format(nil, nil, {Cookie = cookies[i]})
+end
+"""
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
@@ -67,8 +91,13 @@ class Page:
     note: str = ""
     floor: bool = False
     page_cached: bool = False
-    warm: Measure = field(default_factory=Measure)
-    cold: Measure = field(default_factory=Measure)
+    key: bool = True  # a key page of the targets
+    measures: dict = field(default_factory=lambda: {mode: Measure() for mode in MODES})
+
+    def __getattr__(self, mode):
+        if mode in MODES:
+            return self.measures[mode]
+        raise AttributeError(mode)
 
 
 def free_port():
@@ -86,17 +115,18 @@ def try_reverse(name, **kwargs):
 
 def key_pages(zh_query, en_query):
     """Return the pages to measure, with URLs from the benchmark data."""
-    from notes.models import Meeting
+    from notes.models import Meeting, ReadingList
     from papers.models import Paper
 
     paper = Paper.objects.filter(notes__isnull=False).order_by("pk").first()
     meeting = Meeting.objects.order_by("pk").first()
+    reading_list = ReadingList.objects.order_by("pk").first()
     search = reverse("search:results")
     meeting_kw = {"group": meeting.group.slug, "number": meeting.number} if meeting else {}
     present = try_reverse("notes:meeting_present", **meeting_kw) if meeting else None
     return [
         Page("floor: /healthz/auth/ (login + middleware)", reverse("health"), floor=True),
-        Page("floor: static file", settings.STATIC_URL.rstrip("/") + "/css/site.css"),
+        Page("floor: static file", settings.STATIC_URL.rstrip("/") + "/css/site.css", key=False),
         Page("paper list", reverse("reading:paper_list")),
         Page("paper detail with notes", paper.get_absolute_url() if paper else None),
         Page("model list", reverse("papers:model_list")),
@@ -107,9 +137,17 @@ def key_pages(zh_query, en_query):
             present,
             note="" if present else "route notes:meeting_present does not exist: skipped",
         ),
+        Page("glossary", reverse("notes:glossary")),
+        Page("reading list", reading_list.get_absolute_url() if reading_list else None),
         Page(f"search (Chinese: {zh_query})", f"{search}?q={urllib.parse.quote(zh_query)}"),
         Page(f"search (English: {en_query})", f"{search}?q={urllib.parse.quote(en_query)}"),
         Page("admin paper changelist", reverse("admin:papers_paper_changelist"), admin=True),
+        Page(
+            "plain ModelAdmin paper changelist (same rows)",
+            "/bench-admin/papers/paper/",
+            admin=True,
+            key=False,
+        ),
     ]
 
 
@@ -129,17 +167,20 @@ def is_page_cached(view):
     )
 
 
-def count_queries(pages, member, admin):
-    """Count each page's database queries with the test client, after one warm-up,
-    with the page cache on (warm) and off (cold), in a private in-memory cache."""
-    for mode, enabled in MODES.items():
+def count_queries(pages, member, admin, others):
+    """Count each page's database queries with the test client in each mode, in a
+    private in-memory cache: cold (nothing cached), members (another member's first
+    view of a page one member has seen) and repeat (the same session again)."""
+    settings_of = {
+        "members": {"PAGECACHE_ENABLED": True, "PAGECACHE_SESSION_PAGES": False},
+        "cold": {"PAGECACHE_ENABLED": False},
+        "repeat": {"PAGECACHE_ENABLED": True},
+    }
+    for mode in MODES:
         # No collected manifest in-process; a private cache, not the project's var/cache.
         with override_settings(
-            STORAGES=PLAIN_STATIC, CACHES=LOCMEM, PAGECACHE_ENABLED=enabled == "1"
+            STORAGES=PLAIN_STATIC, CACHES=LOCMEM, ROOT_URLCONF="bench.urls", **settings_of[mode]
         ):
-            clients = {False: Client(), True: Client()}
-            clients[False].force_login(member)
-            clients[True].force_login(admin)
             for page in pages:
                 measure = getattr(page, mode)
                 if not page.url or page.url.startswith(settings.STATIC_URL):
@@ -147,8 +188,14 @@ def count_queries(pages, member, admin):
                     continue
                 path = urllib.parse.urlsplit(page.url).path
                 page.page_cached = is_page_cached(resolve(path).func)
-                client = clients[page.admin]
-                client.get(page.url, HTTP_HOST="127.0.0.1")
+                first, second = Client(), Client()
+                # members: another member of the same groups filled the shared fragments
+                first.force_login(
+                    admin if page.admin else others[1] if mode == "members" else member
+                )
+                second.force_login(admin if page.admin else others[0])
+                first.get(page.url, HTTP_HOST="127.0.0.1")
+                client = second if mode == "members" else first
                 with CaptureQueriesContext(connection) as ctx:
                     response = client.get(page.url, HTTP_HOST="127.0.0.1")
                 if response.status_code != 200:
@@ -156,8 +203,12 @@ def count_queries(pages, member, admin):
                 measure.queries = len(ctx.captured_queries)
 
 
-def login(base, username, password):
-    """Log in through the form; return the Cookie header of the session."""
+def login(base, user, password):
+    """Return the Cookie header of a new session of the user: made directly (base None),
+    or by logging in through the form of the server at base."""
+    if base is None:
+        return make_sessions([user])[0]
+    username = user.get_username()
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     login_url = base + reverse("login")
@@ -183,7 +234,7 @@ def wait_for(port, timeout=30):
     raise RuntimeError("gunicorn did not start")
 
 
-def wrk(url, cookie, seconds, connections, threads, script):
+def wrk(url, cookie, seconds, connections, threads, script, env=None):
     out = subprocess.run(
         [
             "wrk",
@@ -201,65 +252,125 @@ def wrk(url, cookie, seconds, connections, threads, script):
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     ).stdout
     return json.loads(out.split("WRKJSON ", 1)[1])
 
 
+def worker_memory(master):
+    """Return the resident memory of each of gunicorn's workers, in MB."""
+    sizes = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != master:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        found = re.search(r"VmRSS:\s+(\d+) kB", status)
+        if found:
+            sizes.append(int(found.group(1)) / 1024)
+    return sorted(sizes)
+
+
 def cache_in_use(tmp):
     """Return the environment for a cache all workers share, and its description."""
+    if os.environ.get("REDIS_URL"):
+        return {}, "Redis at REDIS_URL (Django's Redis backend), emptied for each mode"
     backend = os.environ.get("DJANGO_CACHE_BACKEND")
     location = os.environ.get("DJANGO_CACHE_LOCATION")
-    if backend or location:
-        return {}, f"{backend or 'file cache'} at {location or 'the default location'}"
+    if backend or location or os.environ.get("REDIS_URL"):
+        where = os.environ.get("REDIS_URL") or location or "the default location"
+        return {}, f"{backend or 'the configured cache'} at {where}"
     return (
         {"DJANGO_CACHE_LOCATION": f"{tmp}/cache"},
         "file cache in a temporary folder, shared by the workers, emptied for each mode",
     )
 
 
-def measure(pages, mode, env, workers, seconds, connections, threads, script, password, users, log):
-    """Serve the site with gunicorn in one mode and load every page with wrk."""
+def empty_cache(env):
+    """Empty the shared cache between modes (a fresh folder, or FLUSHDB on Redis)."""
+    if env.get("DJANGO_CACHE_LOCATION"):
+        shutil.rmtree(env["DJANGO_CACHE_LOCATION"], ignore_errors=True)
+    elif env.get("REDIS_URL"):
+        import redis
+
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+
+
+def make_sessions(users):
+    """Return the Cookie header of a new session of each user (written to the database,
+    as a login writes it; the cached_db backend reads it from there)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    cookies = []
+    for user in users:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+    return cookies
+
+
+def measure(pages, mode, env, workers, seconds, connections, threads, scripts, sessions, log):
+    """Serve the site with gunicorn in one mode and load every page with wrk; return the
+    resident memory of the workers at the end (MB)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
                 "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
-    log(f"{mode}: gunicorn with {workers} workers on {base}, DJANGO_PAGECACHE={MODES[mode]} …")
+    log(f"{mode}: gunicorn with {workers} workers on {base}, {MODES[mode]} …")
     server = subprocess.Popen(gunicorn, env=env, cwd=settings.BASE_DIR)
     try:
         wait_for(port)
-        cookies = {admin: login(base, user.get_username(), password) for admin, user in users}
         for page in pages:
             if not page.url:
                 continue
             url = base + page.url
+            cookie = sessions[page.admin][0]
             with urllib.request.urlopen(
-                urllib.request.Request(url, headers={"Cookie": cookies[page.admin]})
+                urllib.request.Request(url, headers={"Cookie": cookie})
             ) as response:
                 if response.status != 200 or response.url != url:
                     raise RuntimeError(f"{page.name}: {url} answered {response.url}")
-            wrk(url, cookies[page.admin], 1, connections, threads, script)  # warm-up
-            result = wrk(url, cookies[page.admin], seconds, connections, threads, script)
+            if mode == "members":
+                script = scripts[("rotate", page.admin)]
+                wrk_env = {**os.environ, "BENCH_COOKIES": scripts[("cookies", page.admin)]}
+            else:
+                script, wrk_env = scripts["report"], None
+            wrk(url, cookie, 1, connections, threads, script, wrk_env)  # warm-up
+            result = wrk(url, cookie, seconds, connections, threads, script, wrk_env)
             m = getattr(page, mode)
             m.rps = result["requests"] / (result["duration_us"] / 1e6)
             m.p50_ms = result["p50_us"] / 1000
             m.p95_ms = result["p95_us"] / 1000
             m.errors = result["errors"] + result["non2xx"]
-            log(f"{mode} {page.name:45} {m.rps:8.1f} req/s  p50 {m.p50_ms:7.1f} ms  "
+            log(f"{mode:7} {page.name:45} {m.rps:8.1f} req/s  p50 {m.p50_ms:7.1f} ms  "
                 f"p95 {m.p95_ms:7.1f} ms  queries {m.queries}")  # fmt: skip
+        return worker_memory(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def run(pages, member, admin, password, workers, seconds, connections, threads, log):
-    """Measure every page warm and cold; return a description of the cache used."""
+def run(pages, member, admin, others, password, options, log):
+    """Measure every page in every mode; return a description of the cache used and the
+    workers' resident memory (MB) after each mode."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: apt-get install wrk (Debian/Ubuntu)")
+    workers, seconds = options["workers"], options["seconds"]
+    connections, threads = options["connections"], options["threads"]
+    memory = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         cache_env, cache_description = cache_in_use(tmp)
         env = {
             **os.environ,
             **cache_env,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",  # adds the plain ModelAdmin
             "DJANGO_DEBUG": "0",
             "DJANGO_STATIC_ROOT": f"{tmp}/static",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -268,13 +379,18 @@ def run(pages, member, admin, password, workers, seconds, connections, threads, 
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         log("collectstatic …")
         subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
-        script = f"{tmp}/report.lua"
-        with open(script, "w") as f:
-            f.write(WRK_SCRIPT)
-        for mode, enabled in MODES.items():
-            if cache_env:
-                shutil.rmtree(cache_env["DJANGO_CACHE_LOCATION"], ignore_errors=True)
-            mode_env = {**env, "DJANGO_PAGECACHE": enabled}
-            measure(pages, mode, mode_env, workers, seconds, connections, threads, script,
-                    password, [(False, member), (True, admin)], log)  # fmt: skip
-    return cache_description
+        scripts = {"report": f"{tmp}/report.lua"}
+        Path(scripts["report"]).write_text(WRK_SCRIPT)
+        one = {False: [login(None, member, password)], True: [login(None, admin, password)]}
+        many = {False: make_sessions(others), True: make_sessions([admin] * len(others))}
+        for is_admin, cookies in many.items():
+            scripts[("cookies", is_admin)] = f"{tmp}/cookies-{is_admin}.txt"
+            Path(scripts[("cookies", is_admin)]).write_text("\n".join(cookies) + "\n")
+            scripts[("rotate", is_admin)] = f"{tmp}/rotate-{is_admin}.lua"
+            Path(scripts[("rotate", is_admin)]).write_text(ROTATE_SCRIPT + WRK_SCRIPT)
+        for mode, mode_env in MODES.items():
+            empty_cache(env)
+            sessions = many if mode == "members" else one
+            memory[mode] = measure(pages, mode, {**env, **mode_env}, workers, seconds,
+                                   connections, threads, scripts, sessions, log)  # fmt: skip
+    return cache_description, memory

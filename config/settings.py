@@ -200,6 +200,10 @@ else:
 # DJANGO_PAGECACHE=0 turns the page cache off: every page is rendered afresh, as on the
 # first visit after a change. The benchmark uses it to measure pages cold.
 PAGECACHE_ENABLED = env_bool("DJANGO_PAGECACHE", True)
+# DJANGO_SESSION_PAGES=0 keeps the fragments every member shares (core/fragments.py) but
+# not each session's whole pages: the benchmark's "many members" mode, where every view
+# is a member's first view of a page others have seen.
+PAGECACHE_SESSION_PAGES = env_bool("DJANGO_SESSION_PAGES", True)
 
 # Sessions are read from the cache and written through to the database: the database
 # holds every session, so a cache that is lost or emptied logs nobody out.

@@ -22,12 +22,16 @@ from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.admin import helpers
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 GENERATION_KEY = "pagecache:generation"
 CONTENT_APPS = {"papers", "notes", "taggit", "auth"}
@@ -50,6 +54,50 @@ def generation():
 def bump_generation(**kwargs):
     """Move the content generation on, so that every cached page is stale."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+# Finer generations for the fragments every member shares (core/fragments.py): one per
+# model ("papers.paper") and one per record ("papers.paper:12"), so that saving a note
+# makes only what shows notes, or that note, stale.
+STAMP_PREFIX = "pagecache:stamp:"
+M2M_OBJECTS = 50  # records of the other side of an m2m change stamped one by one, at most
+
+
+def stamp_key(label, pk=None):
+    return f"{STAMP_PREFIX}{label}" if pk is None else f"{STAMP_PREFIX}{label}:{pk}"
+
+
+def stamps(keys):
+    """Return the current token of each stamp key (model or record), in one cache round
+    trip; a token missing from the cache is made afresh (never an earlier one)."""
+    found = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    if missing:
+        for key, token in missing.items():
+            cache.add(key, token, timeout=None)
+        found.update(cache.get_many(list(missing)))
+    return [found.get(key) or missing[key] for key in keys]
+
+
+def bump_stamps(keys):
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+
+def changed_stamps(sender, instance, kwargs):
+    """Return the stamp keys a save, delete or m2m change of this instance moves on: its
+    model's and its own, and for an m2m change the through model's and the other side's
+    (model, and each record named when few)."""
+    keys = {stamp_key(sender._meta.label_lower)}
+    if instance is not None and getattr(instance, "pk", None) is not None:
+        label = instance._meta.label_lower
+        keys |= {stamp_key(label), stamp_key(label, instance.pk)}
+    other = kwargs.get("model")
+    if other is not None:
+        keys.add(stamp_key(other._meta.label_lower))
+        pk_set = kwargs.get("pk_set") or ()
+        if len(pk_set) <= M2M_OBJECTS:
+            keys |= {stamp_key(other._meta.label_lower, pk) for pk in pk_set}
+    return sorted(keys)
 
 
 def member_key(user_id):
@@ -84,10 +132,15 @@ def _content_change(sender, **kwargs):
         return
     if kwargs.get("update_fields") == frozenset({"last_login"}):
         return  # a login changes nothing that pages show
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed: the change is made by the post_ signal that follows
+    keys = changed_stamps(sender, kwargs.get("instance"), kwargs)
     # Now, and again after the commit: a page rendered meanwhile from the old data is
     # stored under a generation that is never read again.
     bump_generation()
+    bump_stamps(keys)
     transaction.on_commit(bump_generation)
+    transaction.on_commit(lambda: bump_stamps(keys))
 
 
 def connect_signals():
@@ -145,6 +198,18 @@ def page_key(request):
     return "pagecache:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _conditional(request, response, etag):
+    """Return the page with its ETag (a private page, revalidated on every view), or 304
+    Not Modified when the browser already holds it."""
+    if response.cookies:
+        return response  # a page that sets the CSRF cookie is sent whole
+    # Every cache.get() gives a fresh copy, and a new page was stored before: changing
+    # this one changes nothing kept.
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    return get_conditional_response(request, etag=etag, response=response)
+
+
 def cached_page(view):
     """Serve a GET page from the per-session cache, or render and store it."""
 
@@ -152,6 +217,7 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if (
             not settings.PAGECACHE_ENABLED
+            or not getattr(settings, "PAGECACHE_SESSION_PAGES", True)
             or request.method != "GET"
             or not request.user.is_authenticated
             or not request.session.session_key  # no session, no key of its own
@@ -159,9 +225,12 @@ def cached_page(view):
         ):
             return view(request, *args, **kwargs)
         key = page_key(request)
+        # The key names the session, the content generation, the code and the path: as
+        # an ETag it lets a browser that holds this very page have a 304 instead.
+        etag = f'"{key.rsplit(":", 1)[1][:32]}"'
         cached = cache.get(key)
         if cached is not None:
-            return cached
+            return _conditional(request, cached, etag)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
@@ -170,10 +239,14 @@ def cached_page(view):
         # secret, the one the page's token is made from.
         if response.status_code == 200 and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}:
             cache.set(key, response, PAGE_TIMEOUT)
+            return _conditional(request, response, etag)
         return response
 
     wrapper.page_cached = True  # for the benchmark's report
     return wrapper
+
+
+DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
 
 
 class CachedChangelist:
@@ -188,3 +261,15 @@ class CachedChangelist:
 
     def changelist_view(self, request, extra_context=None):
         return cached_page(super().changelist_view)(request, extra_context)
+
+    def action_checkbox(self, obj):
+        """The row's checkbox, as Django's own (helpers.checkbox) writes it, without a
+        widget template rendered for each of the rows."""
+        # Django's own message: its admin catalogue translates it (not ours to extract).
+        label = format_html(_(DJANGO_CHECKBOX_LABEL), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )

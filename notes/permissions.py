@@ -129,16 +129,22 @@ def may_change_note(user, note):
     return note.visibility != Note.Visibility.PRIVATE and organises(user, note.group_id)
 
 
-def may_change_meeting(user, meeting):
+UNKNOWN = object()
+
+
+def may_change_meeting(user, meeting, role=UNKNOWN):
+    """``role``: the user's role in the meeting's group (None: not a member) when the
+    page has read it already, else read here."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    role = (
-        Membership.objects.filter(user=user, group_id=meeting.group_id)
-        .values_list("role", flat=True)
-        .first()
-    )
+    if role is UNKNOWN:
+        role = (
+            Membership.objects.filter(user=user, group_id=meeting.group_id)
+            .values_list("role", flat=True)
+            .first()
+        )
     if role is None:
         return False
     # Presenters: from the page's prefetched list when there is one.

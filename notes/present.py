@@ -3,6 +3,7 @@
 from csp.constants import SELF, UNSAFE_HASHES
 from csp.decorators import csp_replace, csp_update
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -72,7 +73,8 @@ def _render_deck(request, context, zh_html, en_html, translation=""):
     lang = deck_language(request, zh_html, en_html, translation)
     context.update(
         {
-            "slides": build_deck(zh_html, en_html, lang),
+            # Read from the cache only when the deck's shared fragment is missing.
+            "slides": SimpleLazyObject(lambda: build_deck(zh_html, en_html, lang)),
             "lang": lang,
             "languages": LANGUAGES if zh_html and en_html else (),
             "frame": {"width": deck.FRAME_WIDTH, "height": deck.FRAME_HEIGHT},
@@ -92,7 +94,7 @@ def meeting_present(request, group, number):
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user)
         .select_related("group", "paper")
-        .prefetch_related("papers", "presenters"),
+        .prefetch_related("papers"),
         group__slug=group,
         number=number,
     )
@@ -109,7 +111,8 @@ def meeting_present(request, group, number):
             _("meeting %(number)s") % {"number": meeting.number},
             meeting.date.strftime("%Y-%m-%d"),
         ),
-        "people": meeting.people(),
+        # Read only when the deck's shared fragment (templates/notes/deck.html) is not cached.
+        "people": SimpleLazyObject(meeting.people),
         "paper": paper,
         "more_papers": max(paper_count - 1, 0),
         "back_url": meeting.get_absolute_url(),

@@ -4,6 +4,8 @@ with the group. Shown only to the group's members (callers check membership)."""
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from .models import Membership, ReadingStatus, display_name
 
 READ = ReadingStatus.Status.READ
@@ -34,19 +36,37 @@ class Progress:
 
 def group_progress(group, paper_ids):
     """Return the group's Progress over the papers: two queries."""
+    progress, _own, _member = group_progress_and_own(group, paper_ids, None)
+    return progress
+
+
+def group_progress_and_own(group, paper_ids, user):
+    """Return the group's Progress over the papers, the user's own statuses of them
+    ({paper id: status}) and the user's role in the group (None when not a member,
+    for permissions.may_change_meeting): two queries (the
+    group's memberships; the statuses of the papers read by members who share their
+    reading with it, and the user's own, together)."""
     paper_ids = list(dict.fromkeys(paper_ids))
     memberships = list(
         Membership.objects.filter(group=group).select_related("user").order_by("user__username")
     )
     sharing = [m.user_id for m in memberships if m.shares_reading]
-    rows = ReadingStatus.objects.filter(
-        user_id__in=sharing, paper_id__in=paper_ids, status=READ
-    ).values_list("user_id", "paper_id")
-    per_member, per_paper = Counter(), Counter()
-    for user_id, paper_id in rows:
-        per_member[user_id] += 1
-        per_paper[paper_id] += 1
-    return Progress(
+    wanted = Q(user_id__in=sharing, status=READ)
+    own_id = user.pk if user is not None and user.is_authenticated else None
+    if own_id is not None:
+        wanted |= Q(user_id=own_id)
+    rows = ReadingStatus.objects.filter(wanted, paper_id__in=paper_ids).values_list(
+        "user_id", "paper_id", "status"
+    )
+    per_member, per_paper, own = Counter(), Counter(), {}
+    shares = set(sharing)
+    for user_id, paper_id, status in rows:
+        if user_id == own_id:
+            own[paper_id] = status
+        if status == READ and user_id in shares:
+            per_member[user_id] += 1
+            per_paper[paper_id] += 1
+    progress = Progress(
         member_count=len(memberships),
         papers_read=per_paper,
         members=[
@@ -55,6 +75,8 @@ def group_progress(group, paper_ids):
         ],
         paper_count=len(paper_ids),
     )
+    role = next((m.role for m in memberships if m.user_id == own_id), None)
+    return progress, own, role
 
 
 def readers(user, paper):

@@ -3,8 +3,10 @@ Writing them is in edit_views.py, presenting them in present.py."""
 
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import ListView
 
+from core.fragments import lazy_query, refs
 from papers.citations import citation_response
 
 from . import activity, discussion, feeds, progress, scheduling
@@ -12,7 +14,6 @@ from .models import (
     Comment,
     GlossaryTerm,
     Meeting,
-    Membership,
     Note,
     ReadingGroup,
     ReadingList,
@@ -20,8 +21,9 @@ from .models import (
     SwapRequest,
     Visit,
 )
-from .permissions import may_schedule
+from .permissions import may_change_meeting, may_schedule
 from .schedule_views import own_zone, plan_context
+from .templatetags.reading_status import row_reading_slots
 
 
 def group_detail(request, slug):
@@ -57,16 +59,24 @@ def group_detail(request, slug):
 
 
 def meeting_detail(request, group, number):
+    # Models, datasets and sources are read inside the shared
+    # fragments that show them (templates/notes/meeting_detail.html).
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user)
         .select_related("group", "paper", "series")
-        .prefetch_related("papers", "presenters", "language_models", "datasets", "sources"),
+        .prefetch_related("papers", "presenters"),  # who may edit it, for every reader
         group__slug=group,
         number=number,
     )
+    visible_notes = Note.objects.visible_to(request.user).filter(meeting=meeting)
+    # The member's own, outside the shared fragments: their status of each paper to read,
+    # the group's progress, the discussion they may read, what they may do in the plan.
     to_read = _meeting_papers(meeting)
     discussed = list(meeting.papers.all())
-    statuses = ReadingStatus.objects.statuses_of(request.user, to_read)
+    # The group's progress and the member's statuses in one query (after its members).
+    group_progress, statuses, role = progress.group_progress_and_own(
+        meeting.group, [p.pk for p in to_read], request.user
+    )
     for paper in [*to_read, *discussed]:
         paper.my_status = statuses.get(paper.pk, "")
     return render(
@@ -74,10 +84,18 @@ def meeting_detail(request, group, number):
         "notes/meeting_detail.html",
         {
             "meeting": meeting,
-            "toc": meeting.toc_of("body_zh_html") or meeting.toc_of("body_en_html"),
-            "toc_en": meeting.toc_of("body_en_html"),
-            "notes": Note.objects.visible_to(request.user).filter(meeting=meeting).for_list(),
-            "progress": progress.group_progress(meeting.group, [p.pk for p in to_read]),
+            "toc": SimpleLazyObject(
+                lambda: meeting.toc_of("body_zh_html") or meeting.toc_of("body_en_html")
+            ),
+            "toc_en": SimpleLazyObject(lambda: meeting.toc_of("body_en_html")),
+            # What this member may read, as primary keys; the notes are read only when
+            # their shared fragment is missing.
+            "note_refs": refs(Note, visible_notes.values_list("pk", flat=True)),
+            "notes": lazy_query(
+                lambda: Note.objects.filter(pk__in=visible_notes.values("pk")).for_list()
+            ),
+            "progress": group_progress,
+            "may_edit": may_change_meeting(request.user, meeting, role=role),
             "to_read": to_read,
             "discussed": discussed,
             **_discussion(request.user, Comment.objects.filter(meeting=meeting)),
@@ -146,20 +164,29 @@ def reading_list_detail(request, slug):
         papers = [item.paper for item in items]
         if exported := citation_response(papers, export_format, reading_list.slug):
             return exported
-    items = list(items)
-    statuses = ReadingStatus.objects.statuses_of(request.user, [item.paper for item in items])
+    # The member's own (outside the shared list, or in its slots): their statuses of the
+    # list's papers and, for a member of the list's group, how far the group has read.
+    paper_ids = list(reading_list.items.values_list("paper_id", flat=True))
     group_progress = None
-    if reading_list.group_id is not None and (
-        Membership.objects.filter(user=request.user, group_id=reading_list.group_id).exists()
-    ):
-        group_progress = progress.group_progress(
-            reading_list.group, [item.paper_id for item in items]
+    if reading_list.group_id is not None:
+        group_progress, statuses, role = progress.group_progress_and_own(
+            reading_list.group, paper_ids, request.user
         )
-    for item in items:
-        item.my_status = statuses.get(item.paper_id, "")
-        item.read_by = group_progress.read_by(item.paper_id) if group_progress else None
+        if role is None:
+            group_progress = None  # shown to the group's members only
+    else:
+        statuses = dict(
+            ReadingStatus.objects.of(request.user)
+            .filter(paper_id__in=paper_ids)
+            .values_list("paper_id", "status")
+        )
     return render(
         request,
         "notes/readinglist_detail.html",
-        {"reading_list": reading_list, "items": items, "progress": group_progress},
+        {
+            "reading_list": reading_list,
+            "items": items,  # read only when the shared list is missing
+            "progress": group_progress,
+            "member_slots": row_reading_slots(request, statuses, group_progress),
+        },
     )

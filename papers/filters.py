@@ -11,6 +11,10 @@ from .models import Organization, Paper, TaggedPaper
 FILTER_CHOICES_TTL = 24 * 3600  # seconds; any change to the content starts afresh anyway
 
 
+FILTER_SOURCES = ["papers.paper", "papers.organization", "taggit.tag", "taggit.taggeditem"]
+FILTER_SOURCES += ["papers.paper_organizations"]
+
+
 def paper_filter_choices():
     """Return the topics, organisations and years the paper filters offer, cached until
     the content changes (each is a scan of the library: too costly for every list view)."""
@@ -33,5 +37,7 @@ def paper_filter_choices():
             ),
         }
 
-    key = f"papers:filter-choices:{pagecache.generation()}"
+    # Stale when a paper, organisation or topic changes, not on every save of the site.
+    tokens = pagecache.stamps([pagecache.stamp_key(label) for label in FILTER_SOURCES])
+    key = f"papers:filter-choices:{':'.join(tokens)}"
     return cache.get_or_set(key, compute, FILTER_CHOICES_TTL)

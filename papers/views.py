@@ -1,6 +1,7 @@
 """Pages of the knowledge base alone: model table, family trees, timeline, datasets,
 taxonomy, adding papers. Pages that show a record with the group's notes live in reading/."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import ListView
@@ -17,6 +18,7 @@ from django.views.generic import ListView
 from core.context_processors import reading
 from core.language import pick_side
 from core.models import as_read, unknown_last
+from core.pagination import LazyPaginationMixin
 
 from . import charts, citations
 from .forms import AddPapersForm
@@ -24,7 +26,7 @@ from .importing import plan as importing
 from .models import Ability, Dataset, EvaluationTask, LanguageModel, Paper
 
 
-class ModelListView(ListView):
+class ModelListView(LazyPaginationMixin, ListView):
     model = LanguageModel
     template_name = "papers/languagemodel_list.html"
     paginate_by = 100
@@ -56,20 +58,35 @@ class ModelListView(ListView):
 FAMILIES_PER_PAGE = 10
 
 
+def marks_key(read):
+    """Return a short text naming a set of marked model ids ("" for no marking), for the
+    key of a shared fragment that draws them."""
+    if read is None:
+        return ""
+    return hashlib.sha256(",".join(map(str, sorted(read))).encode()).hexdigest()[:16]
+
+
 def model_family(request, read=None):
     """Draw the families of models (LLaMA, GPT, BLOOM …) as trees, largest first. ``read``
     (ids of models, given by the reading pages above this app) marks what the reader's
     group has read."""
-    page = Paginator(charts.Family.all(), FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
     marked = read or frozenset()
+    # Read and drawn only when the page's shared fragment is not in the cache.
+    page = SimpleLazyObject(
+        lambda: Paginator(charts.Family.all(), FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
+    )
     return render(
         request,
         "papers/model_family.html",
         {
             "page_obj": page,
-            "trees": [(family, charts.family_tree_svg(family, read=marked)) for family in page],
-            "legend": charts.legend("tree", read=read is not None),
+            "trees": SimpleLazyObject(
+                lambda: [(family, charts.family_tree_svg(family, read=marked)) for family in page]
+            ),
+            "legend": SimpleLazyObject(lambda: charts.legend("tree", read=read is not None)),
             "showing_read": read is not None,
+            # The marks differ between groups: the shared drawing is kept per set of marks.
+            "read_key": marks_key(read),
         },
     )
 

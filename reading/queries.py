@@ -85,6 +85,21 @@ def paper_list(user, params):
     return papers.order_by(*PAPER_SORTS.get(sort, PAPER_SORTS["newest"])[1])
 
 
+def shown_to(**querysets):
+    """Return {name: [primary key, …]} of each queryset, read in one query (UNION ALL of
+    their primary keys): what a member may read on a page, whose records then come from
+    shared fragments (core/fragments.py) and are read only when a fragment is missing."""
+    parts = [
+        queryset.order_by().annotate(shown=models.Value(name)).values_list("shown", "pk")
+        for name, queryset in querysets.items()
+    ]
+    first, *rest = parts
+    found = {name: [] for name in querysets}
+    for name, pk in first.union(*rest, all=True) if rest else first:
+        found[name].append(pk)
+    return found
+
+
 def my_status(user, paper="pk"):
     """Return a subquery of the user's reading status of the paper ("" when none)."""
     mine = ReadingStatus.objects.of(user).filter(paper=OuterRef(paper)).values("status")[:1]
@@ -139,10 +154,19 @@ class RelatedRecord:
     extra: str = ""
 
 
+@dataclass(frozen=True)
+class SourceTitle:
+    """A source as the provenance line shows it (``{% picked source "title" %}``)."""
+
+    title_zh: str
+    title_en: str
+
+
 def related_records(paper):
     """Return the models, datasets and glossary terms linked to the paper, fetched in one
     query, as {"model": [...], "dataset": [...], "term": [...]} of RelatedRecord entries
-    (name, url and a short extra: organisation, kind, Chinese term)."""
+    (name, url and a short extra: organisation, kind, Chinese term), and its sources as
+    "source": [SourceTitle, ...] (in the order Source is read)."""
 
     def rows(queryset, kind, label, extra):
         return (
@@ -163,6 +187,7 @@ def related_records(paper):
     ).union(
         rows(Dataset.objects.filter(papers=paper), "dataset", "name", models.F("kind")),
         rows(GlossaryTerm.objects.filter(papers=paper), "term", "title_en", models.F("title_zh")),
+        rows(paper.sources.all(), "source", "title_zh", models.F("title_en")),
         all=True,
     )
     urls = {
@@ -170,7 +195,15 @@ def related_records(paper):
         "dataset": lambda slug: reverse("reading:dataset_detail", kwargs={"slug": slug}),
         "term": lambda slug: reverse("notes:glossary") + f"#{slug}",
     }
+    union = list(union)
     found = {kind: [] for kind in urls}
+    found["source"] = [  # in Source's order (by slug)
+        SourceTitle(zh, en)
+        for _kind, zh, _slug, en in sorted(
+            (r for r in union if r[0] == "source"), key=lambda row: row[2]
+        )
+    ]
+    union = [row for row in union if row[0] != "source"]
     for kind, name, slug, extra in sorted(union, key=lambda row: row[1].casefold()):
         if kind == "dataset":
             extra = Dataset.Kind(extra).label

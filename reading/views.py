@@ -2,13 +2,19 @@
 page, the paper list with its note counts and filters, and the pages of papers,
 models, datasets and organisations with their notes, meetings and mentions."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, empty
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
 
+from core import pagecache
 from core.context_processors import reading
+from core.fragments import lazy_query, refs
+from core.pagination import LazyPaginationMixin
 from notes import activity, discussion, progress
 from notes.models import (
     Comment,
@@ -19,6 +25,7 @@ from notes.models import (
     ReadingListItem,
     Visit,
 )
+from notes.templatetags.reading_status import status_slots
 from papers import charts, citations
 from papers import views as papers_views
 from papers.citations import citation_response
@@ -29,6 +36,7 @@ from papers.models import Dataset, EvaluationTask, LanguageModel, Organization, 
 from . import queries
 
 NEW_ITEMS = 8
+SHOWN = {"notes": Note, "meetings": Meeting, "mentions": Mention}
 
 
 def home(request):
@@ -67,6 +75,38 @@ def home(request):
     )
 
 
+def note_count_slots(user, rows=None):
+    """Return the member_slots provider of the note counts on paper rows: {paper pk: the
+    count of notes the user may read, as the row shows it}, in one query, or none when
+    ``rows()`` gives the rows already read (with ``note_count``, queries.paper_rows)."""
+
+    def provide(pks):
+        read = rows() if rows else None
+        if read is not None:
+            counts = [(paper.pk, paper.note_count) for paper in read if paper.note_count]
+        else:
+            counts = (
+                Note.objects.visible_to(user)
+                .filter(paper__in=[int(pk) for pk in pks if pk.isdigit()])
+                .order_by()
+                .values_list("paper")
+                .annotate(n=Count("pk"))
+            )
+        return {
+            paper: format_html(
+                '<span class="count">{}</span>',
+                ngettext("%(n)s note", "%(n)s notes", n) % {"n": n},
+            )
+            for paper, n in counts
+        }
+
+    return {"note_count": provide}
+
+
+# Filters and orders that depend on who reads: their list is theirs alone.
+MEMBER_FILTERS = {"has_notes", "presented", "read"}
+
+
 READ_OPTIONS = [
     ("me", _("read by me")),
     ("group", _("read by my group")),
@@ -74,7 +114,7 @@ READ_OPTIONS = [
 ]
 
 
-class PaperListView(ListView):
+class PaperListView(LazyPaginationMixin, ListView):
     model = Paper
     paginate_by = 25
     sort_options = queries.PAPER_SORTS
@@ -95,37 +135,99 @@ class PaperListView(ListView):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
         params.pop("page", None)
+        choices = SimpleLazyObject(paper_filter_choices)  # read only when the list is drawn
+        personal = any(params.get(name) for name in MEMBER_FILTERS)
         context.update(
-            **paper_filter_choices(),
+            topics=SimpleLazyObject(lambda: choices["topics"]),
+            organizations=SimpleLazyObject(lambda: choices["organizations"]),
+            years=SimpleLazyObject(lambda: choices["years"]),
             sort_options=[(key, label) for key, (label, _order) in self.sort_options.items()],
             querystring=params.urlencode(),
             filters=self.request.GET,
+            # The list is kept once for everyone, unless its rows depend on the reader;
+            # the note counts and reading-status controls on its rows are the member's.
+            audience=self.audience(personal or params.get("sort") == "notes"),
+            member_slots={
+                **note_count_slots(self.request.user, lambda: self.rows_read(context)),
+                **status_slots(self.request, lambda: self.statuses_read(context)),
+            },
             read_options=READ_OPTIONS,
         )
         return context
+
+    def audience(self, personal):
+        """Return who the list is kept for: everyone (""), or the member alone until any
+        content changes (their notes and meetings move no stamp the list declares) or,
+        with a filter on reading statuses (which move no stamp at all), until the
+        member's own generation moves on (a status change of theirs or their groups')."""
+        user = self.request.user
+        if not personal:
+            return ""
+        audience = f"{user.pk}:{pagecache.generation()}"
+        if self.request.GET.get("read"):
+            audience += f":{pagecache.member_generation(user.pk)}"
+        return audience
+
+    @staticmethod
+    def rows_read(context):
+        """Return the rows of the page if the page has read them (the list was rendered,
+        not taken from the shared cache), else None."""
+        page = context["page_obj"]
+        if page is None or page._wrapped is empty:
+            return None
+        rows = page.object_list  # a list once the template has iterated the page
+        if isinstance(rows, list):
+            return rows
+        return rows if getattr(rows, "_result_cache", None) is not None else None
+
+    @classmethod
+    def statuses_read(cls, context):
+        """Return {paper id: the member's status} of the rows if the page has read them."""
+        rows = cls.rows_read(context)
+        return None if rows is None else {paper.pk: paper.my_status for paper in rows}
 
 
 class PaperDetailView(DetailView):
     model = Paper
 
-    def get_queryset(self):
-        return Paper.objects.prefetch_related("organizations", "tags", "sources")
+    # Organisations, topics and sources are read inside the shared fragments that show
+    # them (templates/papers/paper_detail.html): a page from the shared cache skips them.
+    queryset = Paper.objects.all()
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         paper = self.object
+        # What this member may read here, as primary keys in one query; the records are
+        # read only if their shared fragment is missing.
+        shown = queries.shown_to(
+            notes=Note.objects.visible_to(user).filter(paper=paper),
+            meetings=Meeting.objects.visible_to(user).about(paper),
+            mentions=Mention.objects.of(paper).visible_to(user),
+        )
+        # The member's own (outside the shared fragments): their status, their groups'
+        # readers, their groups' discussions.
         mine, readers = progress.readers(user, paper)
         return super().get_context_data(
             my_status=mine.status if mine else "",
             my_status_changed=mine.changed if mine else None,
             readers=readers,
             discussions=paper_discussions(user, paper),
-            notes=Note.objects.visible_to(user).filter(paper=paper).for_list(),
-            meetings=Meeting.objects.visible_to(user).about(paper).select_related("group", "paper"),
-            mentions=Mention.objects.of(paper).visible_to(user).for_list(),
-            list_items=ReadingListItem.objects.filter(paper=paper).select_related("reading_list"),
-            related=queries.related_records(paper),
-            bibtex=citations.to_bibtex([paper]),
+            shown={name: refs(model, shown[name]) for name, model in SHOWN.items()},
+            # Even building a queryset costs: these are made only for a missing fragment.
+            notes=lazy_query(lambda: Note.objects.filter(pk__in=shown["notes"]).for_list()),
+            meetings=lazy_query(
+                lambda: Meeting.objects.filter(pk__in=shown["meetings"]).select_related(
+                    "group", "paper"
+                )
+            ),
+            mentions=lazy_query(
+                lambda: Mention.objects.filter(pk__in=shown["mentions"]).for_list()
+            ),
+            list_items=lazy_query(
+                lambda: ReadingListItem.objects.filter(paper=paper).select_related("reading_list")
+            ),
+            related=SimpleLazyObject(lambda: queries.related_records(paper)),
+            bibtex=SimpleLazyObject(lambda: citations.to_bibtex([paper])),
             **kwargs,
         )
 
@@ -154,23 +256,31 @@ class ModelDetailView(DetailView):
     template_name = "papers/languagemodel_detail.html"
 
     def get_queryset(self):
-        return LanguageModel.objects.for_list().prefetch_related(
-            "papers", "tags", "sources", "modeldataset_set__dataset"
-        )
+        # Papers, topics, sources and datasets are read inside the shared fragments
+        # that show them (templates/papers/languagemodel_detail.html).
+        return LanguageModel.objects.for_list()
 
     def get_context_data(self, **kwargs):
         model = self.object
-        family = charts.Family.containing(model)
+        family = SimpleLazyObject(lambda: charts.Family.containing(model))
+        language = reading(self.request)["reader_language"]
+        user = self.request.user
+        shown = queries.shown_to(  # what this member may read here, in one query
+            notes=Note.objects.visible_to(user).filter(language_model=model),
+            mentions=Mention.objects.of(model).visible_to(user),
+        )
         return super().get_context_data(
-            facts=model_facts(model, reading(self.request)["reader_language"]),
-            ancestors=family.ancestors(model),
-            descendants=family.descendants(model),
-            tree_svg=charts.family_tree_svg(family, highlight=model),
-            tree_legend=charts.legend("tree", current=True),
-            notes=Note.objects.visible_to(self.request.user)
-            .filter(language_model=model)
-            .for_list(),
-            mentions=Mention.objects.of(model).visible_to(self.request.user).for_list(),
+            facts=SimpleLazyObject(lambda: model_facts(model, language)),
+            ancestors=SimpleLazyObject(lambda: family.ancestors(model)),
+            descendants=SimpleLazyObject(lambda: family.descendants(model)),
+            tree_svg=SimpleLazyObject(lambda: charts.family_tree_svg(family, highlight=model)),
+            tree_legend=SimpleLazyObject(lambda: charts.legend("tree", current=True)),
+            shown={name: refs(SHOWN[name], shown[name]) for name in shown},
+            dataset_links=lazy_query(lambda: model.modeldataset_set.select_related("dataset")),
+            notes=lazy_query(lambda: Note.objects.filter(pk__in=shown["notes"]).for_list()),
+            mentions=lazy_query(
+                lambda: Mention.objects.filter(pk__in=shown["mentions"]).for_list()
+            ),
             **kwargs,
         )
 

@@ -250,6 +250,11 @@ def _run(user, terms, kind, page):
     return list(groups.values()), page_obj
 
 
+def normalised(q):
+    """Return the query as searched: spaces collapsed, at most 200 characters."""
+    return " ".join((q or "").split())[:200]
+
+
 def search(user, q, kind=None, page=1):
     """Search everything the user may see; return results grouped by kind.
 
@@ -260,7 +265,7 @@ def search(user, q, kind=None, page=1):
     result whose English words look misspelt is run again with the nearest indexed
     words, and ``corrected`` says so.
     """
-    q = " ".join((q or "").split())[:200]
+    q = normalised(q)
     results = Results(query=q, kind=kind if kind in Kind.values else None)
     terms = parse(q)
     if not terms:

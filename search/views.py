@@ -1,30 +1,26 @@
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
-from notes.models import ReadingStatus
+from core import pagecache
+from notes.models import Note
+from notes.templatetags.reading_status import status_slots
 
 from .models import Kind
-from .query import search
+from .query import normalised, search
 
 
 def results(request):
-    """Search everything the member may see: /search/?q=…&kind=papers&page=2."""
+    """Search everything the member may see: /search/?q=…&kind=papers&page=2.
+
+    The results are kept once for every member who may read the same notes and
+    meetings (Note.objects.audience_of), until any content or the index changes
+    (the content generation): the search runs only when they are not in the cache."""
     query = request.GET.get("q", "")
-    outcome = search(
-        request.user, query, kind=request.GET.get("kind"), page=request.GET.get("page", 1)
-    )
-    # The member's reading status beside each paper found, in one query.
-    papers = [hit for group in outcome.groups for hit in group.hits if hit.kind == Kind.PAPER]
-    statuses = (
-        dict(
-            ReadingStatus.objects.of(request.user)
-            .filter(paper_id__in=[hit.object_id for hit in papers])
-            .values_list("paper_id", "status")
+    outcome = SimpleLazyObject(
+        lambda: search(
+            request.user, query, kind=request.GET.get("kind"), page=request.GET.get("page", 1)
         )
-        if papers
-        else {}
     )
-    for hit in papers:
-        hit.status = statuses.get(hit.object_id, "")
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -32,9 +28,14 @@ def results(request):
         "search/results.html",
         {
             "results": outcome,
-            "query": outcome.query,
+            "query": normalised(query),
             "kinds": Kind,
-            "page_obj": outcome.page,
+            "page_obj": SimpleLazyObject(lambda: outcome.page),
             "querystring": params.urlencode(),
+            "audience": Note.objects.audience_of(request.user),
+            "generation": pagecache.generation(),
+            # The member's reading status beside each paper found: a slot in the shared
+            # results, filled for each request in one query.
+            "member_slots": status_slots(request),
         },
     )

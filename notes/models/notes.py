@@ -42,6 +42,28 @@ class NoteQuerySet(models.QuerySet):
     def by(self, user):
         return self.filter(author=user)
 
+    def audience_of(self, user):
+        """Return a text that names what the user may read of notes and meetings, for
+        keeping what they see once for everyone alike: the members of the same groups
+        share it, unless they wrote a note that is not public (then it is theirs).
+        visible_to() and Meeting.objects.visible_to() depend on nothing else."""
+        if not user.is_authenticated:
+            return "nobody"
+        if user.is_superuser:
+            return "everything"
+        # One query: the user's groups, and -1 if they wrote a note that is not public.
+        own = (
+            self.by(user)
+            .exclude(visibility=Note.Visibility.EVERYONE)
+            .order_by()
+            .annotate(mark=models.Value(-1, output_field=models.IntegerField()))
+            .values_list("mark", flat=True)
+            .distinct()
+        )
+        rows = set(group_ids_of(user).order_by().values_list("group_id", flat=True).union(own))
+        groups = ",".join(str(pk) for pk in sorted(rows - {-1}))
+        return f"groups:{groups}" + (f";user:{user.pk}" if -1 in rows else "")
+
     def for_list(self):
         """Return notes with author, group and the paper or model they are about."""
         return self.select_related("author", "group", "paper", "language_model", "meeting")

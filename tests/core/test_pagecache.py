@@ -51,8 +51,10 @@ def test_page_cache_off_renders_every_view(member_client, settings, django_asser
     settings.PAGECACHE_ENABLED = False
     paper = PaperFactory(title_en="Chain of Thought")
     member_client.get(paper.get_absolute_url())
-    # The same as the first view: the page is rendered again, not read from the cache.
-    with django_assert_num_queries(13):
+    # The same as the first view: the page is rendered again, not read from the cache
+    # (user, paper, what the member may read, organisations, topics, related, lists, the
+    # member's and their groups' statuses, their groups and the discussions).
+    with django_assert_num_queries(10):
         response = member_client.get(paper.get_absolute_url())
     assertContains(response, "Chain of Thought")
 
@@ -117,6 +119,29 @@ def test_a_change_to_the_code_makes_every_cached_page_stale(member_client, monke
         again = member_client.get(reverse("reading:paper_list"))
     assert len(queries) > 1  # rendered afresh, not served from the cache
     assertContains(again, "Chain of Thought")
+
+
+def test_a_page_the_browser_holds_is_answered_304(member_client, member):
+    from django.test import Client
+
+    paper = PaperFactory(title_en="Chain of Thought")
+    first = member_client.get(paper.get_absolute_url())
+    etag = first["ETag"]
+    assert "private" in first["Cache-Control"] and "no-cache" in first["Cache-Control"]
+    again = member_client.get(paper.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    paper.title_en = "Chain-of-Thought Prompting"
+    paper.save()
+    changed = member_client.get(paper.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assertContains(changed, "Chain-of-Thought Prompting")
+    # Another session never gets this session's page as "not modified".
+    other_session = Client()
+    other_session.force_login(member)
+    other = other_session.get(paper.get_absolute_url(), HTTP_IF_NONE_MATCH=changed["ETag"])
+    assert other.status_code == 200
 
 
 def test_a_members_generation_moves_only_their_pages(member_client, member, settings):

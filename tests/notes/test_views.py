@@ -31,7 +31,11 @@ def test_meeting_page_queries_do_not_grow(
         papers.append(PaperFactory())
         notes.append(NoteFactory(meeting=meeting))
     meeting.papers.add(*papers)
-    with django_assert_num_queries(13):
+    # Nothing cached: the notes' keys (what this member may read), then the shared
+    # fragments' records. Another member's view makes 5 (tests/core/test_fragments.py).
+    # + the group's members (with the member's role, for "Edit"), their reading with the
+    # member's statuses (one query), the discussion
+    with django_assert_num_queries(12):
         response = member_client.get(meeting.get_absolute_url())
     assert len(response.context["notes"]) == count
     assertContains(response, "Scaling laws")
@@ -105,7 +109,8 @@ def test_reading_list_keeps_its_order(member_client, django_assert_num_queries, 
     papers = [PaperFactory() for _ in range(count)]
     for position, paper in enumerate(reversed(papers), start=1):
         ReadingListItem.objects.create(reading_list=reading_list, paper=paper, position=position)
-    with django_assert_num_queries(5):
+    # + the list's paper ids for the member's statuses (the rows are a shared fragment)
+    with django_assert_num_queries(6):
         response = member_client.get(reading_list.get_absolute_url())
     assert [item.paper for item in response.context["items"]] == list(reversed(papers))
     assertContains(response, reading_list.title_en)
@@ -177,3 +182,19 @@ def test_note_detail_queries_do_not_grow(
         assertContains(response, link, html=True)  # the papers of that topic
     for source in sources:
         assertContains(response, source.title)
+
+
+def test_meeting_page_offers_edit_to_those_who_may_change_it(world, client):
+    """The role comes with the group's members read for the progress: the same answer
+    as permissions.may_change."""
+    from notes.permissions import may_change
+
+    url = world.meeting.get_absolute_url()
+    for name in ("organiser", "member", "presenter", "superuser"):
+        user = getattr(world, name)
+        client.force_login(user)
+        shown = (
+            "Edit the meeting page" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        )
+        assert shown == may_change(user, world.meeting), name
+        assert shown == (name != "member"), name

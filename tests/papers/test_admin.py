@@ -119,6 +119,21 @@ def test_nul_bytes_are_refused_in_the_admin(staff_client):
     assert Paper.objects.count() == 0
 
 
+def test_changelist_checkbox_is_djangos_without_a_widget_template(admin_client):
+    from django.contrib import admin as django_admin
+    from django.contrib.admin import ModelAdmin
+
+    from papers.models import Paper
+    from tests.factories import PaperFactory
+
+    paper = PaperFactory(title_en="Chain of Thought")
+    ours = django_admin.site._registry[Paper].action_checkbox(paper)
+    djangos = ModelAdmin(Paper, django_admin.site).action_checkbox(paper)
+    assert str(ours).replace(">", " >").split() == str(djangos).replace(">", " >").split()
+    response = admin_client.get("/admin/papers/paper/")
+    assert f'name="_selected_action" value="{paper.pk}"' in response.content.decode()
+
+
 def test_refresh_from_arxiv_action(staff_client, recorded_services):
     paper = PaperFactory(arxiv_id="2303.18223", arxiv_version=15, title_en="Old title")
     recorded_services.overrides["2303.18223"] = "api-2303.18223-v16.xml"

@@ -86,7 +86,8 @@ def test_search_results_carry_status_controls_in_constant_queries(
 ):
     for _ in range(count):
         ReadingStatusFactory(user=member, paper=PaperFactory(summary_en="About tools."))
-    with django_assert_num_queries(4):
+    # user, audience, ranking, documents, the member's statuses (slots in the shared results)
+    with django_assert_num_queries(5):
         response = member_client.get(reverse("search:results"), {"q": "tools"})
     assertContains(response, 'data-status="read"', count=count)
 

@@ -65,11 +65,13 @@ def test_paper_list_paginates(member_client):
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_paper_detail_queries_do_not_grow(member_client, django_assert_num_queries, count):
+def test_paper_detail_queries_do_not_grow(member_client, group, django_assert_num_queries, count):
     paper = PaperFactory(title_en="Chain of Thought")
     related = []
     for _ in range(count):
-        related.append(NoteFactory(paper=paper))
+        # A note on it that mentions it, and a meeting of the member's group that presents it
+        related.append(NoteFactory(paper=paper, body_en=f"See [[{paper.arxiv_id}]]."))
+        related.append(MeetingFactory(group=group, paper=paper))
         model = LanguageModelFactory()
         model.papers.add(paper)
         dataset = DatasetFactory()
@@ -106,6 +108,8 @@ def test_model_detail_queries_do_not_grow(member_client, django_assert_num_queri
         alpaca = LanguageModelFactory(base_model=llama, relation="instruction_tuning")
         descendants += [alpaca, LanguageModelFactory(base_model=alpaca, relation="lora")]
         papers.append(PaperFactory())
+        NoteFactory(language_model=llama)
+        llama.modeldataset_set.create(dataset=DatasetFactory(), role="evaluation")
     llama.papers.add(*papers)
     with django_assert_num_queries(9):
         response = member_client.get(llama.get_absolute_url())

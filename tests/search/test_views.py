@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from notes.models import Note
 from tests.factories import PaperFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +17,9 @@ def test_search_results_page_makes_a_constant_number_of_queries(
     member_client, django_assert_num_queries, n
 ):
     PaperFactory.create_batch(n, summary_en="Reasoning with tools.")
-    # user, each kind's count and first results (one query), their documents, the
-    # member's reading statuses of the papers found
-    with django_assert_num_queries(4):
+    # user, what notes and meetings they may read (Note.objects.audience_of), each kind's
+    # count and first results (one query), their documents, the member's reading statuses
+    with django_assert_num_queries(5):
         response = member_client.get(reverse("search:results"), {"q": "tools"})
     assertContains(response, "<mark>tools</mark>", count=n)
 
@@ -28,9 +29,9 @@ def test_search_results_page_of_one_kind_makes_a_constant_number_of_queries(
     member_client, django_assert_num_queries, n
 ):
     PaperFactory.create_batch(n, summary_en="Reasoning with tools.")
-    # user, counts per kind with the page's ranked ids (one query), their documents,
-    # the member's reading statuses of the papers found
-    with django_assert_num_queries(4):
+    # user, audience, counts per kind with the page's ranked ids (one query), documents,
+    # the member's reading statuses
+    with django_assert_num_queries(5):
         response = member_client.get(reverse("search:results"), {"q": "tools", "kind": "papers"})
     assertContains(response, 'class="search-hit"', count=n)
 
@@ -90,3 +91,33 @@ def test_rebuilding_the_index_makes_cached_results_stale(
     with django_capture_on_commit_callbacks(execute=True):
         rebuild([LanguageModel])
     assertNotContains(member_client.get(url, {"q": "tools"}), 'class="search-hit"')
+
+
+def test_search_results_are_shared_only_by_members_who_may_read_the_same(world):
+    """Group A's members share a search's results; group B's member, and a member of A
+    with a private note of their own, get their own."""
+    from django.test import Client
+
+    from tests.factories import MembershipFactory, NoteFactory
+
+    NoteFactory(
+        author=world.member, group=world.group_a, visibility="group", body_en="tools alphaword"
+    )
+    NoteFactory(
+        author=world.other, group=world.group_b, visibility="group", body_en="tools betaword"
+    )
+    mine = NoteFactory(author=world.presenter, visibility="private", body_en="tools gammaword")
+    peer = MembershipFactory(group=world.group_a).user
+
+    def hits(user):
+        client = Client()
+        client.force_login(user)
+        return client.get(reverse("search:results"), {"q": "tools"}).content.decode()
+
+    assert "alphaword" in hits(world.member) and "betaword" not in hits(world.member)
+    assert "alphaword" in hits(peer) and "gammaword" not in hits(peer)
+    assert "betaword" in hits(world.other) and "alphaword" not in hits(world.other)
+    assert "gammaword" in hits(world.presenter)
+    assert Note.objects.audience_of(peer) == Note.objects.audience_of(world.organiser)
+    assert Note.objects.audience_of(world.presenter) != Note.objects.audience_of(peer)
+    assert mine.pk

@@ -1,20 +1,23 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
 from bench import report
-from bench.run import LOCMEM, count_queries, key_pages, run
+from bench.run import LOCMEM, MEMBERS, count_queries, key_pages, run
 from bench.synthetic import PREFIX, USERNAME
-from notes.models import Meeting, Note
+from notes.models import Meeting, Membership, Note, ReadingList, ReadingListItem
 from papers.models import Dataset, LanguageModel, Paper
 
 
 class Command(BaseCommand):
     help = (
-        "Serve the site with gunicorn (no debug) on 127.0.0.1 and load each key page with wrk, "
-        "warm (page cache on) and cold (DJANGO_PAGECACHE=0); print requests/s, p50/p95 "
-        "latency, the ratio to the floor and the queries per page, and write them into "
+        "Serve the site with gunicorn (no debug) on 127.0.0.1 and load each key page with wrk "
+        f"in three modes: {MEMBERS} members' sessions taking turns (shared fragments, no "
+        "page of their own), cold (nothing cached) and one member repeating (page cache "
+        "on); print requests/s, p50/p95 latency, the ratio to the floor, the queries per "
+        "page, the workers' memory and the targets met, and write them into "
         "docs/benchmarks.md. Run bench_data first."
     )
 
@@ -42,6 +45,8 @@ class Command(BaseCommand):
         if created or not admin.check_password(o["password"]):
             admin.set_password(o["password"])
             admin.save()
+        others = self.members(member)
+        self.reading_list()
         counts = {
             "papers": Paper.objects.count(),
             "notes": Note.objects.count(),
@@ -51,17 +56,47 @@ class Command(BaseCommand):
         }
         label = o["label"] or f"{counts['papers']} papers on {connection.vendor}"
         pages = key_pages(o["zh"], o["en"])
-        count_queries(pages, member, admin)
+        count_queries(pages, member, admin, others)
         connection.close()  # gunicorn's workers open their own
         try:
-            cache = run(pages, member, admin, o["password"], o["workers"], o["seconds"],
-                        o["connections"], o["threads"], log=self.stdout.write)  # fmt: skip
+            cache, memory = run(pages, member, admin, others, o["password"], o, self.stdout.write)
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         facts = report.machine_facts(
             connection, o["workers"], o["seconds"], o["connections"], o["threads"], counts, cache
         )
         self.stdout.write("\n" + report.table(pages))
+        self.stdout.write("\n" + report.targets(pages, memory))
         if not o["no_report"]:
-            report.write(o["report"], label, pages, facts)
+            report.write(o["report"], label, pages, facts, memory)
             self.stdout.write(self.style.SUCCESS(f"\nWrote section “{label}” of {o['report']}."))
+
+    def members(self, member):
+        """Return MEMBERS members of the benchmark's group (made once, no password)."""
+        group = Membership.objects.filter(user=member).first().group
+        User = get_user_model()
+        names = [f"{PREFIX}member-{i}" for i in range(MEMBERS)]
+        existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+        unusable = make_password(None)
+        User.objects.bulk_create(
+            [User(username=name, password=unusable) for name in names if name not in existing]
+        )
+        users = list(User.objects.filter(username__in=names).order_by("username"))
+        joined = set(Membership.objects.filter(group=group).values_list("user_id", flat=True))
+        Membership.objects.bulk_create(
+            [Membership(group=group, user=user) for user in users if user.pk not in joined]
+        )
+        return users
+
+    def reading_list(self):
+        """Make a reading list of 30 papers if the data has none."""
+        if ReadingList.objects.exists():
+            return
+        reading_list = ReadingList.objects.create(
+            slug=f"{PREFIX}list", title_en="Benchmark reading list", title_zh="基准阅读清单"
+        )
+        papers = Paper.objects.order_by("pk")[:30]
+        ReadingListItem.objects.bulk_create(
+            ReadingListItem(reading_list=reading_list, paper=paper, position=i + 1)
+            for i, paper in enumerate(papers)
+        )

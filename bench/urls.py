@@ -1,0 +1,22 @@
+"""The site's URLs, plus /bench-admin/: a plain ModelAdmin of papers (the same columns
+and rows per page as the site's, none of its work), the baseline the admin paper change
+list is measured against."""
+
+from django.contrib import admin
+from django.urls import path
+
+from config.urls import *  # noqa: F403
+from config.urls import urlpatterns as site_urlpatterns
+from papers.admin import PaperAdmin
+from papers.models import Paper
+
+
+class PlainPaperAdmin(admin.ModelAdmin):
+    list_display = [name for name in PaperAdmin.list_display if name != "tag_list"]
+    list_per_page = PaperAdmin.list_per_page
+
+
+plain_site = admin.AdminSite(name="bench_admin")
+plain_site.register(Paper, PlainPaperAdmin)
+
+urlpatterns = [path("bench-admin/", plain_site.urls), *site_urlpatterns]

@@ -1,0 +1,44 @@
+"""List views whose pagination runs only when the template reads it."""
+
+from django.utils.functional import SimpleLazyObject
+from django.views.generic.base import ContextMixin
+
+
+class LazyPaginationMixin:
+    """ListView mixin: ``paginator``, ``page_obj``, ``is_paginated`` and the object list
+    are lazy, so that a page whose list comes from a shared fragment (core/fragments.py)
+    counts and reads no rows at all. The same names and values as ListView's."""
+
+    def get(self, request, *args, **kwargs):
+        # Even building the queryset (annotations, subqueries) is work a page from the
+        # shared cache does not need.
+        self.object_list = SimpleLazyObject(self.get_queryset)
+        context = self.get_context_data()
+        return self.render_to_response(context)
+
+    def get_template_names(self):
+        if self.template_name:
+            return [self.template_name]
+        meta = self.model._meta
+        return [f"{meta.app_label}/{meta.model_name}{self.template_name_suffix}.html"]
+
+    def get_context_object_name(self, object_list):
+        if self.context_object_name:
+            return self.context_object_name
+        return f"{self.model._meta.model_name}_list" if self.model else None
+
+    def get_context_data(self, **kwargs):
+        queryset = kwargs.pop("object_list", self.object_list)
+        size = self.get_paginate_by(queryset)
+        state = SimpleLazyObject(lambda: self.paginate_queryset(queryset, size))
+        object_list = SimpleLazyObject(lambda: state[2]) if size else queryset
+        context = {
+            "paginator": SimpleLazyObject(lambda: state[0]) if size else None,
+            "page_obj": SimpleLazyObject(lambda: state[1]) if size else None,
+            "is_paginated": SimpleLazyObject(lambda: state[3]) if size else False,
+            "object_list": object_list,
+        }
+        if name := self.get_context_object_name(queryset):
+            context[name] = object_list
+        context.update(kwargs)
+        return ContextMixin.get_context_data(self, **context)

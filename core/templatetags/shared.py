@@ -1,0 +1,84 @@
+"""{% shared %} and {% slot %}: fragments of a page kept once for every member.
+
+    {% load shared %}
+    {% shared "paper-head" paper models="papers.organization taggit.tag" %}
+      … what every member sees alike …
+    {% endshared %}
+
+See core/fragments.py for the key and what must stay outside a fragment.
+"""
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from core import fragments
+
+register = template.Library()
+# In the context while a shared fragment renders (includes see it too).
+INSIDE = "core.shared:inside"
+
+
+class SharedNode(template.Node):
+    def __init__(self, nodelist, name, vary, models):
+        self.nodelist, self.name, self.vary, self.models = nodelist, name, vary, models
+
+    def render(self, context):
+        name = self.name.resolve(context)
+        values = [value.resolve(context) for value in self.vary]
+
+        def render():
+            with context.push({INSIDE: True}):
+                return self.nodelist.render(context)
+
+        # A fragment inside another leaves its slots to the outer one, which is stored
+        # with the markers and filled for each request.
+        nested = context.get(INSIDE, False)
+        html = fragments.shared_fragment(
+            name, values, self.models, str(context.get("reading", "")), render
+        )
+        if nested:
+            return html
+        return mark_safe(fragments.fill_slots(html, context.get("member_slots")))  # noqa: S308
+
+
+@register.tag
+def shared(parser, token):
+    """{% shared "name" value… models="app.model …" %}…{% endshared %}"""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% shared %} needs a fragment name")
+    name, vary, models = parser.compile_filter(bits[1]), [], []
+    for bit in bits[2:]:
+        if bit.startswith("models="):
+            models = bit.removeprefix("models=").strip("\"'").split()
+        else:
+            vary.append(parser.compile_filter(bit))
+    nodelist = parser.parse(("endshared",))
+    parser.delete_first_token()
+    return SharedNode(nodelist, name, vary, models)
+
+
+class SlotNode(template.Node):
+    def __init__(self, nodelist, name, key):
+        self.nodelist, self.name, self.key = nodelist, name, key
+
+    def render(self, context):
+        if not context.get(INSIDE, False):
+            return self.nodelist.render(context)  # outside a shared fragment: as written
+        name = conditional_escape(self.name.resolve(context))
+        key = conditional_escape(self.key.resolve(context))
+        return mark_safe(fragments.slot_marker(name, key))  # noqa: S308
+
+
+@register.tag
+def slot(parser, token):
+    """{% slot "name" key %}what a page without shared fragments shows{% endslot %}: inside
+    a shared fragment, a place filled for each request from member_slots[name]
+    (core.fragments.fill_slots); elsewhere, its own content."""
+    bits = token.split_contents()
+    if len(bits) != 3:
+        raise template.TemplateSyntaxError("{% slot %} takes a name and a key")
+    nodelist = parser.parse(("endslot",))
+    parser.delete_first_token()
+    return SlotNode(nodelist, parser.compile_filter(bits[1]), parser.compile_filter(bits[2]))
