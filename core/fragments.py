@@ -5,11 +5,13 @@ page's first view by each of the other members is rendered afresh. Most of a pag
 the same for everyone who may read it (a paper's metadata and summary, the model
 table, the family trees, a rendered write-up), so templates wrap those regions in
 ``{% shared "name" vary… models="app.model …" %}…{% endshared %}`` (template tag
-library ``shared``). The fragment is kept in the shared cache under:
+library ``shared``). The fragment is kept in the shared cache under a key of the code
+version, the interface language, the reader's bilingual choice, the name and the *vary*
+values, together with the tokens of the stamps it was made under, and served only while
+they are all current (entry and tokens come in one round trip):
 
-- the code version, the interface language and the reader's bilingual choice;
-- the name and the *vary* values (a model instance among them stands for its own stamp:
-  the record's token, moved on by every save, delete or m2m change of that record);
+- a model instance among the vary values stands for its own stamp: the record's token,
+  moved on by every save, delete or m2m change of that record;
 - the stamps of the models named in ``models=`` (each moved on by any change to a
   record of that model): what the fragment shows from related records.
 
@@ -78,17 +80,61 @@ def _identities(value):
 
 
 def fragment_key(name, values, models, reading=""):
-    """Return the cache key of a shared fragment (see the module's docstring)."""
-    parts = [code_version(), get_language() or "", reading, name]
-    keys = []
+    """Return the cache key of a shared fragment and the stamp keys it depends on (see
+    the module's docstring)."""
+    return _locate("fragment", [get_language() or "", reading, name], values, models)
+
+
+def fragment_version(name, values, models, reading=""):
+    """Return what a shared fragment kept now must have been made under: its key and the
+    current tokens of its stamps."""
+    key, stamp_keys = fragment_key(name, values, models, reading)
+    return key, tuple(stamps(stamp_keys))
+
+
+def _locate(kind, parts, values, models):
+    """Return the cache key (a digest of the code version, the parts and the vary values)
+    and the stamp keys (of the records among the values, and of the models) of an entry."""
+    texts, keys = [code_version(), *parts], []
     for value in values:
         for text, key in _identities(value):
-            parts.append(text)
+            texts.append(text)
             if key:
                 keys.append(key)
     keys += [stamp_key(label.lower()) for label in models]
-    parts += stamps(keys) if keys else []
-    return "fragment:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"{kind}:" + hashlib.sha256("\n".join(texts).encode()).hexdigest(), keys
+
+
+def _kept_or_made(key, stamp_keys, make, keep=lambda value: True):
+    """Return the value kept under the key if it was made under the current tokens of its
+    stamps, else make() (and keep it with those tokens, if keep(value)). The entry and
+    the tokens come in one round trip to the cache; an entry made before a change is
+    never served, since the change moved a token on (before and after its commit)."""
+    found = cache.get_many([key, *stamp_keys])
+    tokens = [found.get(stamp) for stamp in stamp_keys]
+    if None in tokens:  # a stamp evicted or never made: made afresh, never an earlier one
+        tokens = stamps(stamp_keys)
+    entry = found.get(key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == tokens:
+        return entry[1]
+    value = make()
+    if keep(value):
+        cache.set(key, (tokens, value), CONTENT_TTL)
+    return value
+
+
+def kept(name, values, models, compute):
+    """Return compute()'s value, kept in the shared cache like a fragment: under the name,
+    the vary values (a record stands for its stamp) and the stamps of the models it is
+    read from. For data rather than HTML: what an *audience* may read on a page (the keys
+    of its notes, a discussion's comments; ``notes.audience``), or what a member's pages
+    all ask (their groups, their roles), so that the members of one audience, or one
+    member across pages, read it once until its sources change. Afresh each time with
+    the page cache off (the benchmark's cold run)."""
+    if not settings.PAGECACHE_ENABLED:
+        return compute()
+    key, stamp_keys = _locate("kept", [name], values, models)
+    return _kept_or_made(key, stamp_keys, compute)
 
 
 def slot_marker(name, key):
@@ -115,10 +161,8 @@ def shared_fragment(name, values, models, reading, render):
     """Return the fragment's HTML from the shared cache, or render() and keep it."""
     if not settings.PAGECACHE_ENABLED:
         return render()
-    key = fragment_key(name, values, models, reading)
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        if CSRF_FIELD not in html:
-            cache.set(key, str(html), CONTENT_TTL)
+    key, stamp_keys = fragment_key(name, values, models, reading)
+    html = _kept_or_made(
+        key, stamp_keys, lambda: str(render()), keep=lambda html: CSRF_FIELD not in html
+    )
     return mark_safe(html)  # noqa: S308  (rendered by the template engine, escaped there)

@@ -128,12 +128,20 @@ def bump_members(user_ids):
 
 
 def _content_change(sender, **kwargs):
-    if sender._meta.app_label not in CONTENT_APPS or not getattr(sender, "affects_pages", True):
+    if sender._meta.app_label not in CONTENT_APPS:
         return
     if kwargs.get("update_fields") == frozenset({"last_login"}):
         return  # a login changes nothing that pages show
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed: the change is made by the post_ signal that follows
+    if not getattr(sender, "affects_pages", True):
+        # Shown only on some members' pages: no page generation moves on (the members
+        # concerned are refreshed by bump_members), only the model's stamp, which data
+        # kept for an audience declares (core.fragments.kept: the group's progress).
+        keys = [stamp_key(sender._meta.label_lower)]
+        bump_stamps(keys)
+        transaction.on_commit(lambda: bump_stamps(keys))
+        return
     keys = changed_stamps(sender, kwargs.get("instance"), kwargs)
     # Now, and again after the commit: a page rendered meanwhile from the old data is
     # stored under a generation that is never read again.

@@ -4,8 +4,12 @@ with the group. Shown only to the group's members (callers check membership)."""
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q
 
+from core.fragments import kept
+
+from . import audience
 from .models import Membership, ReadingStatus, display_name
 
 READ = ReadingStatus.Status.READ
@@ -34,24 +38,57 @@ class Progress:
         return sum(1 for m in self.members if self.paper_count and m.read == self.paper_count)
 
 
-def group_progress(group, paper_ids):
-    """Return the group's Progress over the papers: two queries."""
-    progress, _own, _member = group_progress_and_own(group, paper_ids, None)
-    return progress
-
-
-def group_progress_and_own(group, paper_ids, user):
+def group_progress_and_own(group, paper_ids, user, names=False):
     """Return the group's Progress over the papers, the user's own statuses of them
     ({paper id: status}) and the user's role in the group (None when not a member,
-    for permissions.may_change_meeting): two queries (the
-    group's memberships; the statuses of the papers read by members who share their
-    reading with it, and the user's own, together)."""
+    for permissions.may_change_meeting). Each member's name and count
+    (``Progress.members``) only with ``names``: a page that shows counts alone does not
+    read the members' users.
+
+    The Progress is the same for every member: it is kept for the group until a
+    membership or a status changes, and a member's view reads only their own statuses
+    (one query; their role is kept per member). With the page cache off, two queries
+    read all three (``_read_together``)."""
     paper_ids = list(dict.fromkeys(paper_ids))
-    memberships = list(
-        Membership.objects.filter(group=group).select_related("user").order_by("user__username")
+    if not settings.PAGECACHE_ENABLED or user is None or not user.is_authenticated:
+        return _read_together(group, paper_ids, user, names)
+    sources = ["notes.membership", "notes.readingstatus", *(["auth.user"] if names else [])]
+    progress, _own, _role = kept(
+        "group-progress",
+        [group, tuple(paper_ids), names],
+        sources,
+        lambda: _read_together(group, paper_ids, None, names),
     )
-    sharing = [m.user_id for m in memberships if m.shares_reading]
-    wanted = Q(user_id__in=sharing, status=READ)
+    own = (
+        dict(
+            ReadingStatus.objects.of(user)
+            .filter(paper_id__in=paper_ids)
+            .values_list("paper_id", "status")
+        )
+        if paper_ids
+        else {}
+    )
+    return progress, own, audience.roles(user).get(group.pk)
+
+
+def _read_together(group, paper_ids, user, names):
+    """Return (Progress, the user's statuses, the user's role) in two queries: the
+    group's memberships; the statuses of the papers read by members who share their
+    reading with it, and the user's own, together."""
+    memberships = Membership.objects.filter(group=group)
+    if names:
+        members = [
+            (m.user_id, m.shares_reading, m.role, display_name(m.user))
+            for m in memberships.select_related("user").order_by("user__username")
+        ]
+    else:
+        members = [
+            (*row, "") for row in memberships.values_list("user_id", "shares_reading", "role")
+        ]
+    sharing = [user_id for user_id, shares, _role, _name in members if shares]
+    # A subquery, not the ids: a group of hundreds would make a query of hundreds of
+    # parameters.
+    wanted = Q(user_id__in=memberships.filter(shares_reading=True).values("user_id"), status=READ)
     own_id = user.pk if user is not None and user.is_authenticated else None
     if own_id is not None:
         wanted |= Q(user_id=own_id)
@@ -67,29 +104,52 @@ def group_progress_and_own(group, paper_ids, user):
             per_member[user_id] += 1
             per_paper[paper_id] += 1
     progress = Progress(
-        member_count=len(memberships),
+        member_count=len(members),
         papers_read=per_paper,
         members=[
-            MemberProgress(display_name(m.user), m.shares_reading, per_member[m.user_id])
-            for m in memberships
-        ],
+            MemberProgress(name, shares, per_member[user_id])
+            for user_id, shares, _role, name in members
+        ]
+        if names
+        else [],
         paper_count=len(paper_ids),
     )
-    role = next((m.role for m in memberships if m.user_id == own_id), None)
+    role = next((role for user_id, _shares, role, _name in members if user_id == own_id), None)
     return progress, own, role
 
 
 def readers(user, paper):
     """Return the user's own status of the paper (None when none) and the statuses of it
     that the user may see of others, as (member's name, status label, status) rows, read
-    first ("not for me" stays its member's own). One query."""
+    first ("not for me" stays its member's own). The others' are kept for the user's
+    audience (members of the same groups see the same) and the user's own is one query;
+    with the page cache off, one query reads both."""
     order = {READ: 0, ReadingStatus.Status.READING: 1, ReadingStatus.Status.TO_READ: 2}
-    rows = ReadingStatus.objects.shared_with(user).filter(paper=paper).select_related("user")
-    mine, others = None, []
-    for status in rows:
-        if status.user_id == user.pk:
-            mine = status
-        elif status.status != ReadingStatus.Status.NOT_FOR_ME:
-            others.append(status)
-    others.sort(key=lambda s: (order.get(s.status, 9), display_name(s.user)))
-    return mine, [(display_name(s.user), s.get_status_display(), s.status) for s in others]
+    not_for_me = ReadingStatus.Status.NOT_FOR_ME
+
+    def read(statuses):
+        return list(statuses.filter(paper=paper).select_related("user"))
+
+    def rows_of(statuses):
+        return [(s.user_id, display_name(s.user), s.status) for s in statuses]
+
+    if settings.PAGECACHE_ENABLED and user.is_authenticated:
+        mine = ReadingStatus.objects.of(user).filter(paper=paper).first()
+        sources = ["notes.readingstatus", "notes.membership", "auth.user"]
+        rows = audience.for_audience(
+            "readers",
+            user,
+            [paper],
+            sources,
+            lambda: rows_of(read(ReadingStatus.objects.shared_in_groups_of(user))),
+        )
+    else:
+        statuses = read(ReadingStatus.objects.shared_with(user))
+        mine = next((s for s in statuses if s.user_id == user.pk), None)
+        rows = rows_of(statuses)
+    labels = dict(ReadingStatus.Status.choices)
+    others = sorted(
+        (row for row in rows if row[0] != user.pk and row[2] != not_for_me),
+        key=lambda row: (order.get(row[2], 9), row[1]),
+    )
+    return mine, [(name, labels[status], status) for _pk, name, status in others]

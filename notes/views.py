@@ -1,15 +1,16 @@
 """Reading the group's pages: groups, meetings, notes, the glossary, reading lists.
 Writing them is in edit_views.py, presenting them in present.py."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import ListView
 
-from core.fragments import lazy_query, refs
+from core.fragments import kept, lazy_query, refs
 from papers.citations import citation_response
 
-from . import activity, discussion, feeds, progress, scheduling
+from . import activity, audience, discussion, feeds, progress, scheduling
 from .models import (
     Comment,
     GlossaryTerm,
@@ -58,24 +59,51 @@ def group_detail(request, slug):
     )
 
 
+# What the meeting page reads of its meeting, kept for each audience until one changes.
+MEETING_SOURCES = [
+    "notes.meeting",
+    "notes.meeting_papers",
+    "notes.meeting_presenters",
+    "notes.meetingseries",
+    "notes.readinggroup",
+    "papers.paper",
+    "auth.user",
+]
+
+
 def meeting_detail(request, group, number):
+    user = request.user
     # Models, datasets and sources are read inside the shared
     # fragments that show them (templates/notes/meeting_detail.html).
-    meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user)
-        .select_related("group", "paper", "series")
-        .prefetch_related("papers", "presenters"),  # who may edit it, for every reader
-        group__slug=group,
-        number=number,
+    meeting = audience.for_audience(
+        "meeting",
+        user,
+        [group, number],
+        MEETING_SOURCES,
+        lambda: (
+            Meeting.objects.visible_to(user)
+            .select_related("group", "paper", "series")
+            .prefetch_related("papers", "presenters")  # who may edit it, for every reader
+            .filter(group__slug=group, number=number)
+            .first()
+        ),
     )
-    visible_notes = Note.objects.visible_to(request.user).filter(meeting=meeting)
+    if meeting is None:
+        raise Http404("No meeting matches the given query.")
+    visible_notes = Note.objects.visible_to(user).filter(meeting=meeting)
+    note_keys = audience.for_audience(
+        "meeting-notes",
+        user,
+        [meeting],
+        ["notes.note"],
+        lambda: list(visible_notes.values_list("pk", flat=True)),
+    )
     # The member's own, outside the shared fragments: their status of each paper to read,
     # the group's progress, the discussion they may read, what they may do in the plan.
     to_read = _meeting_papers(meeting)
     discussed = list(meeting.papers.all())
-    # The group's progress and the member's statuses in one query (after its members).
     group_progress, statuses, role = progress.group_progress_and_own(
-        meeting.group, [p.pk for p in to_read], request.user
+        meeting.group, [p.pk for p in to_read], user
     )
     for paper in [*to_read, *discussed]:
         paper.my_status = statuses.get(paper.pk, "")
@@ -90,15 +118,13 @@ def meeting_detail(request, group, number):
             "toc_en": SimpleLazyObject(lambda: meeting.toc_of("body_en_html")),
             # What this member may read, as primary keys; the notes are read only when
             # their shared fragment is missing.
-            "note_refs": refs(Note, visible_notes.values_list("pk", flat=True)),
-            "notes": lazy_query(
-                lambda: Note.objects.filter(pk__in=visible_notes.values("pk")).for_list()
-            ),
+            "note_refs": refs(Note, note_keys),
+            "notes": lazy_query(lambda: Note.objects.filter(pk__in=note_keys).for_list()),
             "progress": group_progress,
-            "may_edit": may_change_meeting(request.user, meeting, role=role),
+            "may_edit": may_change_meeting(user, meeting, role=role),
             "to_read": to_read,
             "discussed": discussed,
-            **_discussion(request.user, Comment.objects.filter(meeting=meeting)),
+            **_discussion(user, Comment.objects.filter(meeting=meeting), [meeting]),
             "plan": plan_context(request, meeting),
         },
     )
@@ -110,8 +136,17 @@ def _meeting_papers(meeting):
     return papers + [p for p in meeting.papers.all() if p.pk != meeting.paper_id]
 
 
-def _discussion(user, comments):
-    threads = discussion.threads(comments.visible_to(user).for_thread(), user)
+def _discussion(user, comments, subject):
+    """The threads of the comments the user may read, kept for their audience; subject:
+    the vary values of the discussion (the record it is about)."""
+    found = audience.for_audience(
+        "discussion",
+        user,
+        subject,
+        ["notes.comment", "auth.user"],
+        lambda: list(comments.visible_to(user).for_thread()),
+    )
+    threads = discussion.threads(found, user)
     return {"threads": threads, "comment_count": discussion.count(threads)}
 
 
@@ -131,7 +166,7 @@ def note_detail(request, slug):
         {
             "note": note,
             "meeting_visible": meeting_visible,
-            **_discussion(request.user, Comment.objects.filter(note=note)),
+            **_discussion(request.user, Comment.objects.filter(note=note), [note]),
         },
     )
 
@@ -157,8 +192,19 @@ def reading_lists(request):
     return render(request, "notes/readinglist_list.html", {"reading_lists": lists})
 
 
-def reading_list_detail(request, slug):
+def _reading_list(slug):
     reading_list = get_object_or_404(ReadingList.objects.select_related("group"), slug=slug)
+    return reading_list, list(reading_list.items.values_list("paper_id", flat=True))
+
+
+def reading_list_detail(request, slug):
+    # The list and its papers, kept until a list changes (every member may read them).
+    reading_list, paper_ids = kept(
+        "reading-list",
+        [slug],
+        ["notes.readinglist", "notes.readinglistitem", "notes.readinggroup"],
+        lambda: _reading_list(slug),
+    )
     items = reading_list.items.select_related("paper").prefetch_related("paper__organizations")
     if export_format := request.GET.get("format"):
         papers = [item.paper for item in items]
@@ -166,11 +212,10 @@ def reading_list_detail(request, slug):
             return exported
     # The member's own (outside the shared list, or in its slots): their statuses of the
     # list's papers and, for a member of the list's group, how far the group has read.
-    paper_ids = list(reading_list.items.values_list("paper_id", flat=True))
     group_progress = None
     if reading_list.group_id is not None:
         group_progress, statuses, role = progress.group_progress_and_own(
-            reading_list.group, paper_ids, request.user
+            reading_list.group, paper_ids, request.user, names=True
         )
         if role is None:
             group_progress = None  # shown to the group's members only

@@ -3,6 +3,7 @@ page, the paper list with its note counts and filters, and the pages of papers,
 models, datasets and organisations with their notes, meetings and mentions."""
 
 from django.db.models import Count, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, empty
@@ -13,9 +14,9 @@ from django.views.generic import DetailView, ListView
 
 from core import pagecache
 from core.context_processors import reading
-from core.fragments import lazy_query, refs
+from core.fragments import kept, lazy_query, refs
 from core.pagination import LazyPaginationMixin
-from notes import activity, discussion, progress
+from notes import activity, audience, discussion, progress
 from notes.models import (
     Comment,
     Meeting,
@@ -77,21 +78,26 @@ def home(request):
 
 def note_count_slots(user, rows=None):
     """Return the member_slots provider of the note counts on paper rows: {paper pk: the
-    count of notes the user may read, as the row shows it}, in one query, or none when
-    ``rows()`` gives the rows already read (with ``note_count``, queries.paper_rows)."""
+    count of notes the user may read, as the row shows it}, in one query kept for the
+    user's audience, or none when ``rows()`` gives the rows already read (with
+    ``note_count``, queries.paper_rows)."""
 
     def provide(pks):
         read = rows() if rows else None
-        if read is not None:
-            counts = [(paper.pk, paper.note_count) for paper in read if paper.note_count]
-        else:
-            counts = (
+        ids = tuple(int(pk) for pk in pks if pk.isdigit())
+
+        def count():
+            if read is not None:  # the rows were read with their counts: kept from them
+                return [(paper.pk, paper.note_count) for paper in read if paper.note_count]
+            return list(
                 Note.objects.visible_to(user)
-                .filter(paper__in=[int(pk) for pk in pks if pk.isdigit()])
+                .filter(paper__in=ids)
                 .order_by()
                 .values_list("paper")
                 .annotate(n=Count("pk"))
             )
+
+        counts = audience.for_audience("note-counts", user, [ids], ["notes.note"], count)
         return {
             paper: format_html(
                 '<span class="count">{}</span>',
@@ -194,15 +200,31 @@ class PaperDetailView(DetailView):
     # them (templates/papers/paper_detail.html): a page from the shared cache skips them.
     queryset = Paper.objects.all()
 
+    def get_object(self, queryset=None):
+        """The paper of the slug, kept until a paper changes (every member may read it)."""
+        slug = self.kwargs[self.slug_url_kwarg]
+        paper = kept(
+            "paper", [slug], ["papers.paper"], lambda: Paper.objects.filter(slug=slug).first()
+        )
+        if paper is None:
+            raise Http404(_("No paper matches this address."))
+        return paper
+
     def get_context_data(self, **kwargs):
         user = self.request.user
         paper = self.object
         # What this member may read here, as primary keys in one query; the records are
         # read only if their shared fragment is missing.
-        shown = queries.shown_to(
-            notes=Note.objects.visible_to(user).filter(paper=paper),
-            meetings=Meeting.objects.visible_to(user).about(paper),
-            mentions=Mention.objects.of(paper).visible_to(user),
+        shown = audience.for_audience(
+            "paper-shown",
+            user,
+            [paper],
+            ["notes.note", "notes.meeting", "notes.meeting_papers", "notes.mention"],
+            lambda: queries.shown_to(
+                notes=Note.objects.visible_to(user).filter(paper=paper),
+                meetings=Meeting.objects.visible_to(user).about(paper),
+                mentions=Mention.objects.of(paper).visible_to(user),
+            ),
         )
         # The member's own (outside the shared fragments): their status, their groups'
         # readers, their groups' discussions.
@@ -234,15 +256,21 @@ class PaperDetailView(DetailView):
 
 def paper_discussions(user, paper):
     """Return the paper's discussion in each of the user's groups: (group, threads, count)
-    rows. Another group's discussion is never read, not even counted."""
-    groups = list(ReadingGroup.objects.of(user))
-    comments = (
-        Comment.objects.visible_to(user)
-        .filter(paper=paper, group__in=[g.pk for g in groups])
-        .for_thread()
-    )
+    rows. Another group's discussion is never read, not even counted; the comments are
+    kept for the user's audience (the members of the same groups)."""
+    groups = audience.groups(user)
+
+    def comments():
+        return list(
+            Comment.objects.visible_to(user)
+            .filter(paper=paper, group__in=[g.pk for g in groups])
+            .for_thread()
+        )
+
     by_group = {g.pk: [] for g in groups}
-    for comment in comments:
+    for comment in audience.for_audience(
+        "paper-comments", user, [paper], ["notes.comment", "auth.user"], comments
+    ):
         by_group[comment.group_id].append(comment)
     found = []
     for group in groups:

@@ -171,3 +171,12 @@ class MeetingSeriesFactory(factory.django.DjangoModelFactory):
     place = "Room 301"
     link = "https://meet.example.org/llm"
     first_date = datetime.date(2030, 1, 2)
+
+
+def client_of(user):
+    """Return a test client logged in as the user (a session of their own)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

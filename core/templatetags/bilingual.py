@@ -11,6 +11,7 @@ in the reader's language, marked "Chinese only" / "English only";
 (curation remarks); ``text|text_lang`` the ``lang`` attribute for such a text.
 """
 
+import re
 from html.parser import HTMLParser
 
 from django import template
@@ -45,6 +46,7 @@ def bilingual_heading(obj, name="title"):
     return {"first": sides[0], "second": sides[1] if len(sides) > 1 else None}
 
 
+HEADING = re.compile(r"<h[123][\s>]", re.IGNORECASE)
 VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
@@ -93,8 +95,8 @@ def pair_sections(zh, en):
     are cut at h1–h3 when both have as many of them, else at h1–h2; when the two are
     not made alike (not a translation of each other), one pair of the whole texts.
     Kept by content in the shared cache: parsing a long write-up takes milliseconds."""
-    if not (zh and en):
-        return [(zh, en)]
+    if not (zh and en) or not (HEADING.search(zh) and HEADING.search(en)):
+        return [(zh, en)]  # nothing to cut at (most short texts): no parse, no cache
 
     def cut_both():
         zh_headings, en_headings = _headings(zh), _headings(en)

@@ -45,10 +45,21 @@ class ReadingStatusQuerySet(models.QuerySet):
         their reading with a group of the user's."""
         if not user.is_authenticated:
             return self.none()
-        sharing = Membership.objects.filter(
-            group__in=group_ids_of(user), shares_reading=True
-        ).values("user_id")
-        return self.filter(models.Q(user=user) | models.Q(user__in=sharing))
+        return self.filter(models.Q(user=user) | models.Q(user__in=self._sharing_with(user)))
+
+    def shared_in_groups_of(self, user):
+        """Return the statuses of the members who share their reading with a group of the
+        user's (the user's own only if they share it): the same for every member of the
+        same groups, unlike shared_with."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user__in=self._sharing_with(user))
+
+    @staticmethod
+    def _sharing_with(user):
+        return Membership.objects.filter(group__in=group_ids_of(user), shares_reading=True).values(
+            "user_id"
+        )
 
     def statuses_of(self, user, papers):
         """Return {paper id: status} of the user's statuses of the papers (one query)."""

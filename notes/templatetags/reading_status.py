@@ -1,26 +1,69 @@
 """The one-click reading-status control: ``{% status_control paper status %}``."""
 
+import functools
+
 from django import template
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from notes.models import ReadingStatus
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/_status_control.html", takes_context=True)
+def control_html(paper_id, status, csrf_token, next_url):
+    """The control's HTML, for the template tag and the slots alike: a form of four
+    buttons, the pressed one (the member's status) clearing it. Made in Python, not a
+    template: a list shows one per row, for each member."""
+    return format_html(
+        '<form method="post" action="{}" class="status-control" data-status="{}"'
+        ' aria-label="{}">{}<input type="hidden" name="next" value="{}">{}</form>',
+        reverse("notes:status_set", args=[paper_id]),
+        status,
+        _("My reading status"),
+        _csrf_field(csrf_token),
+        next_url,
+        _buttons(status, get_language()),
+    )
+
+
+def _csrf_field(csrf_token):
+    if not csrf_token or csrf_token == "NOTPROVIDED":
+        return ""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token)
+
+
+@functools.lru_cache(maxsize=64)
+def _buttons(status, language):
+    """The four buttons with the member's status pressed: the same on every paper, so
+    made once per status and language in each process."""
+    return format_html_join(
+        "",
+        '<button type="submit" name="status" class="status-button status-{0}" data-value="{0}"'
+        ' value="{1}" aria-pressed="{2}"{3}>{4}</button>',
+        (
+            (value, "", "true", format_html(' title="{}"', _("Click again to clear")), label)
+            if value == status
+            else (value, value, "false", "", label)
+            for value, label in ReadingStatus.Status.choices
+        ),
+    )
+
+
+@register.simple_tag(takes_context=True)
 def status_control(context, paper, status=""):
-    """A small form of four buttons; the pressed one (the member's status) clears it.
-    ``paper`` is a paper or its id."""
+    """The one-click control of the paper (a paper or its id) for this member."""
     request = context.get("request")
-    return {
-        "paper_id": getattr(paper, "pk", paper),
-        "status": status or "",
-        "choices": ReadingStatus.Status.choices,
-        "csrf_token": context.get("csrf_token"),
-        "next": request.get_full_path() if request is not None else "",
-    }
+    return control_html(
+        getattr(paper, "pk", paper),
+        status or "",
+        context.get("csrf_token"),
+        request.get_full_path() if request is not None else "",
+    )
 
 
 @register.filter
@@ -54,15 +97,8 @@ def status_slots(request, known=None):
                 if ids
                 else {}
             )
-        control = get_template("includes/_status_control.html")
-        base = {
-            "choices": ReadingStatus.Status.choices,
-            "csrf_token": get_token(request),
-            "next": request.get_full_path(),
-        }
-        return {
-            pk: control.render({**base, "paper_id": pk, "status": found.get(pk, "")}) for pk in ids
-        }
+        token, next_url = get_token(request), request.get_full_path()
+        return {pk: control_html(pk, found.get(pk, ""), token, next_url) for pk in ids}
 
     return {"status": provide}
 

@@ -5,7 +5,6 @@ may read and they may not, and one edit does not make every fragment stale."""
 import pytest
 from django.core.cache import cache
 from django.template import Context, Template
-from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -18,15 +17,10 @@ from tests.factories import (
     NoteFactory,
     PaperFactory,
     ReadingListFactory,
+    client_of,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def client_of(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -119,9 +113,11 @@ def test_one_note_edit_leaves_the_other_fragments_in_the_cache(world):
     note = NoteFactory(paper=paper, author=world.member)
     other_note = NoteFactory(author=world.member)
     keys = {
-        "head": lambda: fragments.fragment_key("paper-head", [paper], ["papers.organization"]),
-        "list": lambda: fragments.fragment_key("models", ["/models/"], ["papers.languagemodel"]),
-        "note": lambda: fragments.fragment_key("paper-note", [note], ["auth.user"]),
+        "head": lambda: fragments.fragment_version("paper-head", [paper], ["papers.organization"]),
+        "list": lambda: fragments.fragment_version(
+            "models", ["/models/"], ["papers.languagemodel"]
+        ),
+        "note": lambda: fragments.fragment_version("paper-note", [note], ["auth.user"]),
     }
     before = {name: key() for name, key in keys.items()}
     other_note.body_en = "Edited elsewhere."
@@ -202,10 +198,45 @@ def test_key_pages_of_a_new_member_make_few_queries(world, count, django_assert_
         assert first.get(url).status_code == 200
     # The paper page adds the member's and groups' statuses and discussions, the meeting
     # page the plan, statuses, progress and discussion, the reading list its progress.
-    limits = {paper.get_absolute_url(): 6, meeting.get_absolute_url(): 8}
+    # Their own audience (group A's member wrote notes that are not public): the paper
+    # page reads what they may read, and their own status apart from the group's.
+    limits = {paper.get_absolute_url(): 7, meeting.get_absolute_url(): 8}
     limits[reading_list.get_absolute_url()] = 6
     for url in urls:
         with django_assert_max_num_queries(limits.get(url, 5)):
             response = newcomer.get(url)
         assert response.status_code == 200, url
     assert Note.objects.filter(paper=paper).count() == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_key_pages_of_a_member_who_reads_alike_make_fewest_queries(
+    world, count, django_assert_max_num_queries
+):
+    """Two members of the same group who wrote nothing that is not public read alike:
+    what the first one's views read for their audience (keys of notes, comments, the
+    group's progress) serves the second, whose first views read only their own."""
+    paper = PaperFactory()
+    meeting = MeetingFactory(group=world.group_a, paper=paper)
+    for _ in range(count):
+        NoteFactory(paper=paper, meeting=meeting, author=world.member, group=world.group_a)
+        PaperFactory()
+    reading_list = ReadingListFactory(group=world.group_a)
+    reading_list.items.create(paper=paper, position=1)
+    first_user = MembershipFactory(group=world.group_a).user
+    second_user = MembershipFactory(group=world.group_a).user
+    first, second = client_of(first_user), client_of(second_user)
+    # The session's user and the member's own statuses; once per member (on the first
+    # page that asks), their audience, groups and roles; nothing else.
+    limits = {
+        reverse("reading:paper_list"): 3,  # + the audience
+        paper.get_absolute_url(): 3,  # + the member's groups (for the discussions)
+        meeting.get_absolute_url(): 3,  # + the member's roles (for "Edit")
+        reading_list.get_absolute_url(): 2,
+    }
+    for url in limits:
+        assert first.get(url).status_code == 200
+    for url, limit in limits.items():
+        with django_assert_max_num_queries(limit):
+            response = second.get(url)
+        assert response.status_code == 200, url

@@ -121,7 +121,9 @@ def test_statuses_are_private_unless_shared_with_the_group(client, world):
     assertContains(client.get(paper.get_absolute_url()), "reader-read")
     client.force_login(world.other)  # another group: sees nothing of it
     assertNotContains(client.get(paper.get_absolute_url()), "reader-read")
-    Membership.objects.filter(user=world.member).update(shares_reading=False)
+    for membership in Membership.objects.filter(user=world.member):
+        membership.shares_reading = False
+        membership.save()  # as the sharing switch does: what showed it is refreshed
     client.force_login(world.organiser)
     assertNotContains(client.get(paper.get_absolute_url()), "reader-read")
 
@@ -401,9 +403,10 @@ def test_reading_list_queries_do_not_grow(client, world, django_assert_num_queri
         world.list_a.items.create(paper=paper, position=position)
         ReadingStatusFactory(user=world.member, paper=paper)
     client.force_login(world.member)
-    # + the list's paper ids, then the group's members and, in one query, their reading
-    # and the member's own statuses (the rows themselves come from the shared list)
-    with django_assert_num_queries(7):
+    # + the list's paper ids, then the group's members and their reading (kept for the
+    # group), the member's own statuses, audience and roles (the rows themselves come
+    # from the shared list)
+    with django_assert_num_queries(9):
         client.get(world.list_a.get_absolute_url())
 
 
@@ -415,8 +418,9 @@ def test_paper_discussion_queries_do_not_grow(client, world, django_assert_num_q
         CommentFactory(paper=paper, group=world.group_a, author=world.organiser, parent=parent)
         ReadingStatusFactory(user=MembershipFactory(group=world.group_a).user, paper=paper)
     client.force_login(world.member)
-    # What the member may read as keys in one query (UNION ALL, shared fragments)
-    with django_assert_num_queries(11):
+    # What the member may read as keys in one query (UNION ALL, shared fragments); the
+    # first view also reads the member's audience and, apart, their own status
+    with django_assert_num_queries(13):
         client.get(paper.get_absolute_url())
 
 

@@ -34,8 +34,9 @@ def test_meeting_page_queries_do_not_grow(
     # Nothing cached: the notes' keys (what this member may read), then the shared
     # fragments' records. Another member's view makes 5 (tests/core/test_fragments.py).
     # + the group's members (with the member's role, for "Edit"), their reading with the
-    # member's statuses (one query), the discussion
-    with django_assert_num_queries(12):
+    # member's statuses, the discussion; the first view also reads the member's audience
+    # and roles, and their own statuses apart from the group's (kept for the group)
+    with django_assert_num_queries(15):
         response = member_client.get(meeting.get_absolute_url())
     assert len(response.context["notes"]) == count
     assertContains(response, "Scaling laws")
@@ -168,8 +169,9 @@ def test_note_detail_queries_do_not_grow(
     tags = [f"topic {n}" for n in range(count)]
     note.tags.add(*tags)
     # user, note with paper, model and meeting, tags, sources, may the reader see the
-    # meeting, the meeting's group (for the link to it)
-    with django_assert_num_queries(7):
+    # meeting, the meeting's group (for the link to it), the member's audience (the
+    # discussion is kept for it)
+    with django_assert_num_queries(8):
         response = member_client.get(note.get_absolute_url())
     assertContains(response, note.title_en)
     assertContains(response, "Chain-of-thought prompting improves reasoning.")

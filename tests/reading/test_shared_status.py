@@ -2,16 +2,9 @@
 progress or discussion to another member, and a status change shows at once."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from tests.factories import PaperFactory, ReadingStatusFactory
-
-
-def client_of(user):
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.factories import PaperFactory, ReadingStatusFactory, client_of
 
 
 @pytest.fixture
