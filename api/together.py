@@ -35,9 +35,7 @@ class ReadingStatusOut(Schema):
     status: str
     changed: datetime.datetime
 
-    @staticmethod
-    def resolve_paper(obj):
-        return obj.paper.slug
+    resolve_paper = schemas.slug_of("paper")
 
     @staticmethod
     def resolve_member(obj):
@@ -91,7 +89,7 @@ def set_status(request, slug: str, payload: ReadingStatusIn):
 # --- Comments ---------------------------------------------------------------------------
 
 
-class CommentOut(Schema):
+class CommentOut(schemas.Written):
     id: int
     author: str | None
     group: str | None
@@ -110,29 +108,8 @@ class CommentOut(Schema):
     def resolve_revision(obj):
         return comment_revision(obj)
 
-    @staticmethod
-    def resolve_author(obj):
-        return obj.author.get_username() if obj.author_id else None
-
-    @staticmethod
-    def resolve_group(obj):
-        return obj.group.slug if obj.group_id else None
-
-    @staticmethod
-    def resolve_paper(obj):
-        return obj.paper.slug if obj.paper_id else None
-
-    @staticmethod
-    def resolve_note(obj):
-        return obj.note.slug if obj.note_id else None
-
-    @staticmethod
-    def resolve_meeting(obj):
-        return obj.meeting_id
-
-    @staticmethod
-    def resolve_parent(obj):
-        return obj.parent_id
+    resolve_note = schemas.slug_of("note")
+    resolve_parent = schemas.id_of("parent")
 
     @staticmethod
     def resolve_body(obj):
@@ -141,10 +118,6 @@ class CommentOut(Schema):
     @staticmethod
     def resolve_deleted(obj):
         return obj.deleted is not None
-
-    @staticmethod
-    def resolve_page(obj):
-        return obj.get_absolute_url()
 
 
 class CommentFilters(Schema):
