@@ -166,7 +166,7 @@ def _notes(user):
 
 
 def _etag(record):
-    """The ETag of a note or meeting: its kind, id and revision."""
+    """The ETag of a note, meeting or comment: its kind, id and revision."""
     return f'"{record._meta.model_name}-{record.pk}-{record.revision}"'
 
 

@@ -68,7 +68,8 @@ api = ReadingGroupAPI(
         "the site's API tokens page) or the browser's session (writes then need the "
         "CSRF token). Lists take `page`, `page_size` and `since=<library version>`; "
         "every GET answers with an ETag and Last-Modified and honours If-None-Match; "
-        "edits of a note send If-Match (the note's ETag) and get 412 when it is stale."
+        "edits of a note, meeting or comment send If-Match (its ETag) or its revision and "
+        "get 412 when it is stale."
     ),
     urls_namespace="api-v1",
     auth=AUTH,

@@ -48,18 +48,79 @@ def page_of(item):
     )
 
 
+def _ref(record, name="name"):
+    """Return a Ref to the record (or None): its slug, and its name or else its slug."""
+    if record is None:
+        return None
+    return {"slug": record.slug, "name": getattr(record, name) or record.slug}
+
+
 def _refs(records, name="name"):
-    return [{"slug": r.slug, "name": getattr(r, name) or r.slug} for r in records]
+    return [_ref(r, name) for r in records]
 
 
 def _topics(obj):
     return sorted(tag.name for tag in obj.tags.all())
 
 
+def slug_of(field):
+    """Return a resolver: the slug of the record the foreign key points to, or None."""
+
+    def resolve(obj):
+        return getattr(obj, field).slug if getattr(obj, f"{field}_id") else None
+
+    return staticmethod(resolve)
+
+
+def id_of(field):
+    """Return a resolver: the id the foreign key holds, or None (the record is not read)."""
+    return staticmethod(lambda obj: getattr(obj, f"{field}_id"))
+
+
+class Record(Schema):
+    """The base of the records' schemas. Each resolver here reads its field one way for
+    every schema that has the field (and is idle in those that do not); a schema whose
+    field of that name means something else says so with its own resolver."""
+
+    @staticmethod
+    def resolve_page(obj):
+        return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_organization(obj):
+        return _ref(obj.organization)
+
+    @staticmethod
+    def resolve_papers(obj):
+        return _refs(obj.papers.all(), "title")
+
+    @staticmethod
+    def resolve_topics(obj):
+        return _topics(obj)
+
+    resolve_group = slug_of("group")
+
+
+class Written(Record):
+    """What members write or plan: the author, and the paper and meeting it is about,
+    by key (None where there is none)."""
+
+    @staticmethod
+    def resolve_author(obj):
+        return obj.author.get_username() if obj.author_id else None
+
+    resolve_paper = slug_of("paper")
+    resolve_meeting = id_of("meeting")
+
+    @staticmethod
+    def resolve_tags(obj):
+        return _topics(obj)
+
+
 # --- The knowledge base -----------------------------------------------------------------
 
 
-class OrganizationOut(Schema):
+class OrganizationOut(Record):
     slug: str
     name: str
     name_zh: str
@@ -67,12 +128,8 @@ class OrganizationOut(Schema):
     url: str
     page: str
 
-    @staticmethod
-    def resolve_page(obj):
-        return obj.get_absolute_url()
 
-
-class PaperOut(Schema):
+class PaperOut(Record):
     slug: str
     title: str
     title_zh: str
@@ -106,19 +163,11 @@ class PaperOut(Schema):
         return _refs(obj.organizations.all())
 
     @staticmethod
-    def resolve_topics(obj):
-        return _topics(obj)
-
-    @staticmethod
     def resolve_doi(obj):
         return getattr(obj, "doi", None) or None
 
-    @staticmethod
-    def resolve_page(obj):
-        return obj.get_absolute_url()
 
-
-class ModelOut(Schema):
+class ModelOut(Record):
     slug: str
     name: str
     organization: Ref | None
@@ -144,23 +193,13 @@ class ModelOut(Schema):
     page: str
 
     @staticmethod
-    def resolve_organization(obj):
-        org = obj.organization
-        return {"slug": org.slug, "name": org.name} if org else None
-
-    @staticmethod
     def resolve_base_model(obj):
-        base = obj.base_model
-        return {"slug": base.slug, "name": base.name} if base else None
+        return _ref(obj.base_model)
 
     @staticmethod
     def resolve_family(obj):
         root = obj.family_root
         return root.slug if root else obj.slug
-
-    @staticmethod
-    def resolve_page(obj):
-        return obj.get_absolute_url()
 
 
 class ModelDetailOut(ModelOut):
@@ -168,14 +207,6 @@ class ModelDetailOut(ModelOut):
     topics: list[str]
     facts: dict
     datasets: list[dict]
-
-    @staticmethod
-    def resolve_papers(obj):
-        return _refs(obj.papers.all(), "title")
-
-    @staticmethod
-    def resolve_topics(obj):
-        return _topics(obj)
 
     @staticmethod
     def resolve_datasets(obj):
@@ -198,7 +229,7 @@ class FamilyOut(Schema):
     models: list[FamilyMember]
 
 
-class DatasetOut(Schema):
+class DatasetOut(Record):
     slug: str
     name: str
     kind: str
@@ -212,23 +243,6 @@ class DatasetOut(Schema):
     description_en: str
     updated: datetime.datetime
     page: str
-
-    @staticmethod
-    def resolve_organization(obj):
-        org = obj.organization
-        return {"slug": org.slug, "name": org.name} if org else None
-
-    @staticmethod
-    def resolve_papers(obj):
-        return _refs(obj.papers.all(), "title")
-
-    @staticmethod
-    def resolve_topics(obj):
-        return _topics(obj)
-
-    @staticmethod
-    def resolve_page(obj):
-        return obj.get_absolute_url()
 
 
 class TaskOut(Schema):
@@ -256,7 +270,7 @@ class AbilityOut(Schema):
         return list(obj.tasks.all())
 
 
-class GlossaryTermOut(Schema):
+class GlossaryTermOut(Record):
     slug: str
     title_zh: str
     title_en: str
@@ -266,10 +280,6 @@ class GlossaryTermOut(Schema):
     papers: list[Ref]
     revision: int
     updated: datetime.datetime
-
-    @staticmethod
-    def resolve_papers(obj):
-        return _refs(obj.papers.all(), "title")
 
 
 class ReadingListItemOut(Schema):
@@ -281,10 +291,10 @@ class ReadingListItemOut(Schema):
 
     @staticmethod
     def resolve_paper(obj):
-        return {"slug": obj.paper.slug, "name": obj.paper.title}
+        return _ref(obj.paper, "title")
 
 
-class ReadingListOut(Schema):
+class ReadingListOut(Record):
     slug: str
     title_zh: str
     title_en: str
@@ -293,14 +303,6 @@ class ReadingListOut(Schema):
     group: str | None
     updated: datetime.datetime
     page: str
-
-    @staticmethod
-    def resolve_group(obj):
-        return obj.group.slug if obj.group_id else None
-
-    @staticmethod
-    def resolve_page(obj):
-        return obj.get_absolute_url()
 
 
 class ReadingListDetailOut(ReadingListOut):
@@ -320,17 +322,13 @@ class MemberOut(Schema):
     role: str
 
 
-class GroupOut(Schema):
+class GroupOut(Record):
     slug: str
     name: str
     name_zh: str
     description: str
     role: str | None = Field(description="The caller's role in the group.")
     page: str
-
-    @staticmethod
-    def resolve_page(obj):
-        return obj.get_absolute_url()
 
 
 class GroupDetailOut(GroupOut):
@@ -344,7 +342,7 @@ class GroupDetailOut(GroupOut):
         ]
 
 
-class MeetingOut(Schema):
+class MeetingOut(Record):
     id: int
     group: str
     number: int
@@ -366,13 +364,7 @@ class MeetingOut(Schema):
     updated: datetime.datetime
     page: str
 
-    @staticmethod
-    def resolve_group(obj):
-        return obj.group.slug
-
-    @staticmethod
-    def resolve_series(obj):
-        return obj.series_id
+    resolve_series = id_of("series")
 
     @staticmethod
     def resolve_presenters(obj):
@@ -380,15 +372,7 @@ class MeetingOut(Schema):
 
     @staticmethod
     def resolve_paper(obj):
-        return {"slug": obj.paper.slug, "name": obj.paper.title} if obj.paper_id else None
-
-    @staticmethod
-    def resolve_papers(obj):
-        return _refs(obj.papers.all(), "title")
-
-    @staticmethod
-    def resolve_page(obj):
-        return obj.get_absolute_url()
+        return _ref(obj.paper, "title")
 
 
 class ProposalOut(Schema):
@@ -399,7 +383,7 @@ class ProposalOut(Schema):
 
     @staticmethod
     def resolve_paper(obj):
-        return {"slug": obj.paper.slug, "name": obj.paper.title}
+        return _ref(obj.paper, "title")
 
     @staticmethod
     def resolve_proposed_by(obj):
@@ -420,7 +404,7 @@ class MeetingDetailOut(MeetingOut):
         return list(PaperProposal.objects.filter(meeting=obj).with_votes())
 
 
-class SeriesOut(Schema):
+class SeriesOut(Record):
     id: int
     group: str
     weekday: int = Field(description="0 is Monday.")
@@ -434,12 +418,8 @@ class SeriesOut(Schema):
     presenter_slots: int
     active: bool
 
-    @staticmethod
-    def resolve_group(obj):
-        return obj.group.slug
 
-
-class NoteOut(Schema):
+class NoteOut(Written):
     slug: str
     title_zh: str
     title_en: str
@@ -459,33 +439,7 @@ class NoteOut(Schema):
     updated: datetime.datetime
     page: str
 
-    @staticmethod
-    def resolve_author(obj):
-        return obj.author.get_username() if obj.author_id else None
-
-    @staticmethod
-    def resolve_group(obj):
-        return obj.group.slug if obj.group_id else None
-
-    @staticmethod
-    def resolve_paper(obj):
-        return obj.paper.slug if obj.paper_id else None
-
-    @staticmethod
-    def resolve_language_model(obj):
-        return obj.language_model.slug if obj.language_model_id else None
-
-    @staticmethod
-    def resolve_meeting(obj):
-        return obj.meeting_id
-
-    @staticmethod
-    def resolve_tags(obj):
-        return _topics(obj)
-
-    @staticmethod
-    def resolve_page(obj):
-        return obj.get_absolute_url()
+    resolve_language_model = slug_of("language_model")
 
 
 class NoteIn(Schema):

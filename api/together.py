@@ -8,10 +8,10 @@ import datetime
 from typing import Literal
 
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
 
 from notes import discussion
@@ -21,7 +21,15 @@ from papers.models import Paper
 
 from . import schemas
 from .auth import require_write
-from .groups import WRITE_ERRORS, ValidationFailed, _based_on, _field_errors, _is_conflict
+from .groups import (
+    WRITE_ERRORS,
+    ValidationFailed,
+    _based_on,
+    _etag,
+    _field_errors,
+    _is_conflict,
+    _stale,
+)
 from .paging import PageQuery, paginate
 
 router = Router(tags=["reading together"])
@@ -35,9 +43,7 @@ class ReadingStatusOut(Schema):
     status: str
     changed: datetime.datetime
 
-    @staticmethod
-    def resolve_paper(obj):
-        return obj.paper.slug
+    resolve_paper = schemas.slug_of("paper")
 
     @staticmethod
     def resolve_member(obj):
@@ -91,7 +97,7 @@ def set_status(request, slug: str, payload: ReadingStatusIn):
 # --- Comments ---------------------------------------------------------------------------
 
 
-class CommentOut(Schema):
+class CommentOut(schemas.Written):
     id: int
     author: str | None
     group: str | None
@@ -101,38 +107,13 @@ class CommentOut(Schema):
     parent: int | None
     body: str
     deleted: bool
-    revision: int = Field(description="When it was last saved (µs): send it to edit it.")
+    revision: int = Field(description="Send it (or the ETag in If-Match) to edit the comment.")
     created: datetime.datetime
     updated: datetime.datetime
     page: str
 
-    @staticmethod
-    def resolve_revision(obj):
-        return comment_revision(obj)
-
-    @staticmethod
-    def resolve_author(obj):
-        return obj.author.get_username() if obj.author_id else None
-
-    @staticmethod
-    def resolve_group(obj):
-        return obj.group.slug if obj.group_id else None
-
-    @staticmethod
-    def resolve_paper(obj):
-        return obj.paper.slug if obj.paper_id else None
-
-    @staticmethod
-    def resolve_note(obj):
-        return obj.note.slug if obj.note_id else None
-
-    @staticmethod
-    def resolve_meeting(obj):
-        return obj.meeting_id
-
-    @staticmethod
-    def resolve_parent(obj):
-        return obj.parent_id
+    resolve_note = schemas.slug_of("note")
+    resolve_parent = schemas.id_of("parent")
 
     @staticmethod
     def resolve_body(obj):
@@ -141,10 +122,6 @@ class CommentOut(Schema):
     @staticmethod
     def resolve_deleted(obj):
         return obj.deleted is not None
-
-    @staticmethod
-    def resolve_page(obj):
-        return obj.get_absolute_url()
 
 
 class CommentFilters(Schema):
@@ -188,14 +165,8 @@ class CommentEdit(Schema):
 
     body: str = Field(max_length=COMMENT_LIMIT)
     revision: int | None = Field(
-        None, ge=0, description="The comment's revision as read (or send If-Match)."
+        None, ge=0, le=2**31, description="The revision the edit is based on (or send If-Match)."
     )
-
-
-def comment_revision(comment):
-    """A comment's version: when it was last saved, in microseconds (the stale-save check
-    of CommentForm compares that time)."""
-    return int(comment.updated.timestamp() * 1_000_000)
 
 
 def _subject(user, payload):
@@ -250,27 +221,22 @@ def create_comment(request, payload: CommentIn):
     response={200: CommentOut, **WRITE_ERRORS},
     summary="Edit a comment",
 )
-def edit_comment(request, comment_id: int, payload: CommentEdit):
-    """The comment's author, and the organisers of its group, may edit it (404 for others)."""
+def edit_comment(request, comment_id: int, payload: CommentEdit, response: HttpResponse):
+    """The comment's author, and the organisers of its group, may edit it (404 for others).
+    Based on a revision, like a note's edit: 412 when stale. Its ETag names its revision."""
     require_write(request)
     with transaction.atomic():
         comment = get_object_or_404(discussion.changeable(request.user), pk=comment_id)
-        based_on = _based_on(request, comment, payload)
-        # CommentForm compares the time it was opened at with the stored one, locked.
-        seen = comment.updated.isoformat() if based_on == comment_revision(comment) else ""
-        form = CommentForm({"body": payload.body, "seen": seen}, instance=comment)
+        revision = _based_on(request, comment, payload)
+        form = CommentForm({"body": payload.body, "revision": revision}, instance=comment)
         if not form.is_valid():
-            if _is_conflict(form) or not seen:
-                raise HttpError(
-                    412,
-                    _(
-                        "Someone else changed this comment since you read it. Nothing was "
-                        "changed: read it again, merge, and send your edit."
-                    ),
-                )
+            if _is_conflict(form):
+                raise _stale(comment, revision)
             raise ValidationFailed(_field_errors(form))
         form.save()
-    return Status(200, _comments(request.user).get(pk=comment_id))
+    comment = _comments(request.user).get(pk=comment_id)
+    response["ETag"] = _etag(comment)
+    return Status(200, comment)
 
 
 @router.delete(

@@ -24,11 +24,9 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -39,6 +37,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, resolve, reverse
+
+from scripts.servers import free_port, start_gunicorn, stop
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -98,12 +98,6 @@ class Page:
         if mode in MODES:
             return self.measures[mode]
         raise AttributeError(mode)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def try_reverse(name, **kwargs):
@@ -224,16 +218,6 @@ def login(base, user, password):
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
-def wait_for(port, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
-
-
 def wrk(url, cookie, seconds, connections, threads, script, env=None):
     out = subprocess.run(
         [
@@ -321,12 +305,9 @@ def measure(pages, mode, env, workers, seconds, connections, threads, scripts, s
     resident memory of the workers at the end (MB)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-                "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
     log(f"{mode}: gunicorn with {workers} workers on {base}, {MODES[mode]} …")
-    server = subprocess.Popen(gunicorn, env=env, cwd=settings.BASE_DIR)
+    server = start_gunicorn(port, ["--workers", str(workers), "--log-level", "warning"], env)
     try:
-        wait_for(port)
         for page in pages:
             if not page.url:
                 continue
@@ -353,8 +334,7 @@ def measure(pages, mode, env, workers, seconds, connections, threads, scripts, s
                 f"p95 {m.p95_ms:7.1f} ms  queries {m.queries}")  # fmt: skip
         return worker_memory(server.pid)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
 
 def run(pages, member, admin, others, password, options, log):

@@ -1,9 +1,9 @@
 """Forms for what the group writes, used by the site and the admin alike.
 
 ``WritingForm`` is the one stale-save check: a form opened at one revision of a note,
-meeting or glossary term refuses to save over a newer one, with a message, and keeps
-the text as typed. It also checks every text field (no NUL characters, long texts
-capped at BODY_LIMIT).
+meeting, glossary term or comment refuses to save over a newer one, with a message, and
+keeps the text as typed. It also checks every text field (no NUL characters, long texts
+capped at BODY_LIMIT, a comment at COMMENT_LIMIT).
 """
 
 from django import forms
@@ -31,6 +31,7 @@ from .models import (
 from .models.zones import aware
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
+COMMENT_LIMIT = 20_000  # characters
 TAG_LIMIT = 100  # taggit's Tag.name
 MARKDOWN_HELP = _(
     "Markdown: tables, $formulas$, > [!info] callouts, [[wiki links]]. "
@@ -71,6 +72,7 @@ class WritingForm(forms.ModelForm):
     """
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text_limit = BODY_LIMIT  # of each long text (TextField)
     conflict_message = _(
         "Someone else saved this while you were editing (now revision %(current)s; you "
         "started from %(mine)s). Your text is still below: copy what you need, reload the "
@@ -90,9 +92,9 @@ class WritingForm(forms.ModelForm):
             if isinstance(model_field, models.CharField | models.TextField):
                 field.validators.append(check_text)
             if isinstance(model_field, models.TextField):
-                limit_length(field)
-                if name.startswith("body_") or name == "minutes":
-                    field.help_text = MARKDOWN_HELP % {"limit": f"{BODY_LIMIT:,}"}
+                limit_length(field, self.text_limit)
+                if name.startswith("body") or name == "minutes":
+                    field.help_text = MARKDOWN_HELP % {"limit": f"{self.text_limit:,}"}
 
     def _model_field(self, name):
         try:
@@ -205,21 +207,14 @@ class MeetingWriteupForm(WritingForm):
         }
 
 
-COMMENT_LIMIT = 20_000  # characters
-
-
-class CommentForm(forms.ModelForm):
+class CommentForm(WritingForm):
     """A comment, or a reply to one (``parent``, checked by the view to be a top-level
-    comment of the same discussion). Editing, the form carries when the comment was last
-    saved (``seen``): a save over someone else's newer one (the author's and a
-    moderator's) is refused with a message, the text kept as typed."""
+    comment of the same discussion). Editing, WritingForm's revision check refuses a
+    save over someone else's newer one (the author's and a moderator's) with its
+    message, the text kept as typed."""
 
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
-    conflict_message = _(
-        "Someone else changed this comment while you were editing. Your text is still "
-        "below: copy what you need, reload the page to see theirs, and merge."
-    )
+    text_limit = COMMENT_LIMIT
 
     class Meta:
         model = Comment
@@ -227,33 +222,11 @@ class CommentForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 4, "class": "markdown-source"})}
         labels = {"body": _("Your comment")}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["seen"].initial = self.instance.updated.isoformat()
-        body = self.fields["body"]
-        body.validators.append(check_text)
-        limit_length(body, COMMENT_LIMIT)
-        body.help_text = MARKDOWN_HELP % {"limit": f"{COMMENT_LIMIT:,}"}
-
     def clean_body(self):
         body = self.cleaned_data["body"]
         if not body.strip():
             raise forms.ValidationError(_("Write something first."))
         return body
-
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk and "body" in self.changed_data:
-            stored = (
-                Comment.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("updated", flat=True)
-                .first()
-            )
-            if stored is not None and data.get("seen") != stored.isoformat():
-                raise forms.ValidationError(self.conflict_message, code="edit_conflict")
-        return data
 
 
 # --- The schedule -------------------------------------------------------------------------

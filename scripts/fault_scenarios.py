@@ -35,6 +35,7 @@ from collections import Counter
 from pathlib import Path
 
 import load_test as lt
+import servers
 import throwaway_postgres
 import throwaway_redis
 
@@ -52,7 +53,7 @@ class Postgres:
         self.workdir = tempfile.mkdtemp(prefix="pg-faults-")
         os.chmod(self.workdir, 0o755)
         self.datadir = os.path.join(self.workdir, "data")
-        self.port = throwaway_postgres.free_port()
+        self.port = servers.free_port()
 
     def run(self, *argv):
         argv = throwaway_postgres.as_server_user(
@@ -134,7 +135,7 @@ class Run:
         ).start()
         self.env = {**ctx.env, "REDIS_URL": self.redis.url}
         self.log = open(ctx.workdir / f"{name}.log", "wb")  # noqa: SIM115
-        self.ports = [lt.free_port(), lt.free_port()]
+        self.ports = [servers.free_port(), servers.free_port()]
         # The access log records each request's time inside the server (%(L)s seconds).
         self.access_logs = [ctx.workdir / f"{name}-{port}-access.log" for port in self.ports]
         self.servers = [

@@ -27,7 +27,6 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,8 @@ from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
+
+import servers
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "load-test password 7 rabbits"
@@ -65,12 +66,6 @@ def parse_args():
         "(--members defaults to 24 and --workers to 2 per server then)",
     )
     return parser.parse_args()
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class FormDefaults(HTMLParser):
@@ -401,29 +396,14 @@ for i in range({args.members}):
 
 
 def start_gunicorn(args, env, port, extra=(), log=None):
-    command = [
-        str(ROOT / ".venv/bin/gunicorn"),
-        "config.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--threads",
-        str(args.threads),
-        "--access-logfile",
-        "-" if os.environ.get("LOAD_TEST_ACCESS_LOG") else "/dev/null",
-        *extra,
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=log)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    sys.exit("gunicorn did not start")
+    """Start gunicorn with --workers and --threads on the port; exit when it does not start."""
+    access_log = "-" if os.environ.get("LOAD_TEST_ACCESS_LOG") else "/dev/null"
+    options = ["--workers", str(args.workers), "--threads", str(args.threads),
+               "--access-logfile", access_log, *extra]  # fmt: skip
+    try:
+        return servers.start_gunicorn(port, options, env, stderr=log)
+    except RuntimeError as error:
+        sys.exit(str(error))
 
 
 def print_statuses(stats, elapsed):
@@ -462,7 +442,7 @@ def main():
     }
     print(f"Preparing the database and {args.members} members …", flush=True)
     prepare(args, env)
-    port = free_port()
+    port = servers.free_port()
     server = start_gunicorn(args, env, port)
     stats = Stats()
     members = [Member(port, f"load-member-{i}", stats) for i in range(args.members)]

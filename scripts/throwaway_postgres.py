@@ -14,11 +14,12 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+from servers import command, free_port
 
 NO_SERVER = 3
 
@@ -38,12 +39,6 @@ def find_bindir():
     return None
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def as_server_user(argv, workdir):
     """initdb refuses to run as root: run the server as the 'postgres' user then."""
     if os.geteuid() != 0:
@@ -57,10 +52,7 @@ def as_server_user(argv, workdir):
 
 
 def main(argv):
-    if "--" in argv:
-        argv = argv[argv.index("--") + 1 :]
-    if not argv:
-        sys.exit(__doc__)
+    argv = command(argv, __doc__)
     bindir = find_bindir()
     if bindir is None:
         print("throwaway_postgres: no PostgreSQL server binaries found", file=sys.stderr)

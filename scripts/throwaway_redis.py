@@ -24,13 +24,9 @@ import tempfile
 import time
 from contextlib import contextmanager
 
+from servers import command, free_port
+
 NO_SERVER = 3
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RedisServer:
@@ -95,10 +91,7 @@ def throwaway_redis(persist=False):
 
 
 def main(argv):
-    if "--" in argv:
-        argv = argv[argv.index("--") + 1 :]
-    if not argv:
-        sys.exit(__doc__)
+    argv = command(argv, __doc__)
     if find_binary() is None:
         print("throwaway_redis: redis-server is not installed", file=sys.stderr)
         return NO_SERVER

@@ -1,6 +1,7 @@
-import importlib.util
+import importlib
 import os
 import shutil
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -121,11 +122,12 @@ def world(db):
 
 
 def _scripts_module(name):
-    path = Path(__file__).resolve().parent.parent / "scripts" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """Import scripts/<name>.py with scripts/ on the path, as a script finds its neighbours
+    (`from servers import free_port`) when it runs."""
+    scripts = str(Path(__file__).resolve().parent.parent / "scripts")
+    if scripts not in sys.path:
+        sys.path.append(scripts)
+    return importlib.import_module(name)
 
 
 @pytest.fixture(scope="session")

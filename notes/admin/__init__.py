@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.pagecache import CachedChangelist
+from notes.forms import CommentForm
 from notes.models import (
     Comment,
     FeedKey,
@@ -416,8 +417,11 @@ class ReadingStatusAdmin(MemberRecordAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(GroupScoped, SimpleHistoryAdmin):
-    """Organisers moderate their groups' discussions; a superuser sees every comment."""
+class CommentAdmin(RevisionCheck, GroupScoped, SimpleHistoryAdmin):
+    """Organisers moderate their groups' discussions; a superuser sees every comment.
+    A moderation over an edit made meanwhile is refused, as on the site."""
+
+    form = CommentForm
 
     list_display = ["__str__", "author", "group", "created", "deleted"]
     list_select_related = ["author", "group", "paper", "note", "meeting__group"]

@@ -214,6 +214,9 @@ class Comment(RenderedMarkdown, TimeStamped):
     body = models.TextField(_("comment"))
     body_html = models.TextField(editable=False, blank=True)
     deleted = models.DateTimeField(_("deleted"), null=True, blank=True)
+    # Read by the stale-save check of the site's, the API's and the admin's edits
+    # (notes.forms.WritingForm), as a note's is.
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
 
     markdown_fields = {"body": "body_html"}
 
@@ -256,8 +259,10 @@ class Comment(RenderedMarkdown, TimeStamped):
         return f"{url}#comment-{self.pk}"
 
     def soft_delete(self):
+        """Delete, keeping the row; an edit opened before it then counts as stale."""
         self.deleted = timezone.now()
-        self.save(update_fields=["deleted", "updated"])
+        self.revision += 1
+        self.save(update_fields=["deleted", "revision", "updated"])
 
     @classmethod
     def group_of(cls, subject, group=None):

@@ -88,25 +88,55 @@ def test_comment_rules_follow_the_site(api_as, world):
 def test_edit_and_delete_a_comment(api_as, world):
     made = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": "First"})
     pk, revision = made.json()["id"], made.json()["revision"]
+    assert revision == 1
     taken = api_as(world.presenter).patch(f"/comments/{pk}", {"body": "Mine", "revision": revision})
     assert taken.status_code == 404
     edited = api_as(world.organiser).patch(
         f"/comments/{pk}", {"body": "Moderated", "revision": revision}
     )
     assert (edited.status_code, edited.json()["body"]) == (200, "Moderated")
-    stale = api_as(world.member).patch(f"/comments/{pk}", {"body": "Mine", "revision": revision})
-    assert stale.status_code == 412
+    assert (edited.json()["revision"], edited["ETag"]) == (2, f'"comment-{pk}-2"')
     unversioned = api_as(world.member).patch(f"/comments/{pk}", {"body": "Mine"})
     assert unversioned.status_code == 428
     fresh = api_as(world.member).patch(
-        f"/comments/{pk}",
-        {"body": "Mine again"},
-        HTTP_IF_MATCH=f'"comment-{pk}-{edited.json()["revision"]}"',
+        f"/comments/{pk}", {"body": "Mine again"}, HTTP_IF_MATCH=edited["ETag"]
     )
     assert (fresh.status_code, fresh.json()["body"]) == (200, "Mine again")
     assert api_as(world.member).delete(f"/comments/{pk}").status_code == 204
     assert Comment.objects.get(pk=pk).deleted is not None
     assert api_as(world.member).get("/comments").json()["items"] == []
+
+
+@pytest.mark.parametrize("how", ["revision", "If-Match"])
+def test_a_colliding_comment_edit_gets_412_and_changes_nothing(api_as, world, how):
+    """Two edits based on the same revision: the second is refused as a note's is."""
+    made = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": "First"})
+    pk = made.json()["id"]
+
+    def based_on_1(caller, body):
+        if how == "revision":
+            return caller.patch(f"/comments/{pk}", {"body": body, "revision": 1})
+        return caller.patch(f"/comments/{pk}", {"body": body}, HTTP_IF_MATCH=f'"comment-{pk}-1"')
+
+    assert based_on_1(api_as(world.organiser), "Moderated").status_code == 200
+    stale = based_on_1(api_as(world.member), "My second thoughts")
+    assert stale.status_code == 412
+    assert stale.json()["detail"] == (
+        "Someone else saved this since revision 1 (it is now at revision 2). Nothing was "
+        "changed: read it again, merge, and send your edit based on revision 2."
+    )
+    comment = Comment.objects.get(pk=pk)
+    assert (comment.body, comment.revision) == ("Moderated", 2)
+
+
+def test_a_comment_edit_based_on_another_record_gets_412(api_as, world):
+    made = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": "First"})
+    pk = made.json()["id"]
+    response = api_as(world.member).patch(
+        f"/comments/{pk}", {"body": "x"}, HTTP_IF_MATCH=f'"note-{world.shared.pk}-1"'
+    )
+    assert response.status_code == 412
+    assert Comment.objects.get(pk=pk).body == "First"
 
 
 def test_sync_reports_comments_and_statuses(api_as, world):

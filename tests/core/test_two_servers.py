@@ -15,10 +15,8 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -26,6 +24,8 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pytest
+
+from scripts.servers import gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "two-servers-pw"
@@ -48,12 +48,6 @@ Note.objects.create(
 pytestmark = pytest.mark.two_servers
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def database(tmp_path):
     """Yield the DATABASE_URL of a new, migrated database, dropped afterwards."""
@@ -73,27 +67,6 @@ def database(tmp_path):
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextmanager
-def gunicorn(env):
-    port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-               "--workers", "2", "--log-level", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("gunicorn did not start")
-            time.sleep(0.2)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 class FormFields(HTMLParser):
@@ -200,7 +173,8 @@ def test_two_servers_share_pages_sessions_and_the_lockout(redis_server, tmp_path
         manage = [sys.executable, "manage.py"]
         subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run([*manage, "shell", "-v0", "-c", SETUP], cwd=ROOT, env=env, check=True)
-        with gunicorn(env) as one, gunicorn(env) as two:
+        options = ["--workers", "2", "--log-level", "warning"]
+        with gunicorn(options, env, timeout=60) as one, gunicorn(options, env, timeout=60) as two:
             check_sessions(one, two)
             check_never_stale(one, two)
             check_lockout(one, two)

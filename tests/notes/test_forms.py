@@ -1,7 +1,7 @@
 """The forms of what the group writes (notes/forms.py).
 
-WritingForm is the one stale-save check: two people editing the same note or meeting
-page, on the site or in the admin, and the second save is refused, not lost. It also
+WritingForm is the one stale-save check: two people editing the same note, meeting page
+or comment, on the site or in the admin, and the second save is refused, not lost. It also
 refuses NUL characters and texts over BODY_LIMIT; NoteForm limits the meetings and
 groups a note may be attached to and the length of its tags.
 """
@@ -13,8 +13,9 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from notes.forms import BODY_LIMIT
-from notes.models import Meeting, Membership, Note
+from notes.models import Comment, Meeting, Membership, Note
 from tests.factories import (
+    CommentFactory,
     MeetingFactory,
     MembershipFactory,
     NoteFactory,
@@ -85,10 +86,13 @@ def test_site_meeting_second_save_is_refused_and_keeps_the_text(client, world):
     assert (world.meeting.body_en, world.meeting.revision) == ("first", 2)
 
 
-@pytest.mark.parametrize("model", [Note, Meeting], ids=["note", "meeting"])
+@pytest.mark.parametrize("model", [Note, Meeting, Comment], ids=["note", "meeting", "comment"])
 def test_admin_second_save_is_refused_and_keeps_the_text(client, world, model):
-    obj = world.shared if model is Note else world.meeting
-    text_field = "body_en" if model is Note else "body_en"
+    if model is Comment:
+        obj = CommentFactory(paper=PaperFactory(), group=world.group_a, author=world.member)
+    else:
+        obj = world.shared if model is Note else world.meeting
+    text_field = "body" if model is Comment else "body_en"
     opts = model._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
     client.force_login(world.superuser)

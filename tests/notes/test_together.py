@@ -313,8 +313,8 @@ def test_author_edits_organiser_moderates_others_may_not(client, world):
     client.force_login(world.presenter)
     assert client.post(delete).status_code == 404
     client.force_login(world.organiser)
-    seen = client.get(edit).context["form"]["seen"].value()
-    client.post(edit, {"body": "Moderated text", "seen": seen})
+    opened = client.get(edit).context["form"]["revision"].value()
+    client.post(edit, {"body": "Moderated text", "revision": opened})
     comment.refresh_from_db()
     assert comment.body == "Moderated text"
     assert comment.history.count() == 2
@@ -515,19 +515,48 @@ def test_not_for_me_stays_the_members_own(client, world):
 
 
 def test_a_comment_edited_meanwhile_is_not_overwritten_and_the_text_is_kept(client, world):
+    """The comment form has the notes' revision check: the second of two saves opened at
+    the same revision is refused with the same message, the member's text given back."""
     comment = CommentFactory(paper=PaperFactory(), group=world.group_a, author=world.member)
     url = reverse("notes:comment_edit", args=[comment.pk])
     client.force_login(world.member)
-    seen = client.get(url).context["form"]["seen"].value()
+    opened = client.get(url).context["form"]["revision"].value()
+    assert opened == 1
     client.force_login(world.organiser)  # the moderator saves first
-    client.post(url, {"body": "Moderated", "seen": seen})
+    assert client.post(url, {"body": "Moderated", "revision": opened}).status_code == 302
     client.force_login(world.member)
-    response = client.post(url, {"body": "My longer second thoughts", "seen": seen})
-    assertContains(response, "Someone else changed this comment")
-    assertContains(response, "My longer second thoughts")
+    response = client.post(url, {"body": "My longer second thoughts", "revision": opened})
+    assert response.status_code == 200
+    assertContains(
+        response,
+        "Someone else saved this while you were editing (now revision 2; you started from 1).",
+    )
+    assertContains(response, ">\nMy longer second thoughts</textarea>")
     comment.refresh_from_db()
-    assert comment.body == "Moderated"
-    fresh = client.get(url).context["form"]["seen"].value()
-    client.post(url, {"body": "My longer second thoughts", "seen": fresh})
+    assert (comment.body, comment.revision) == ("Moderated", 2)
+    fresh = client.get(url).context["form"]["revision"].value()
+    assert fresh == 2
+    response = client.post(url, {"body": "My longer second thoughts", "revision": fresh})
+    assert response.status_code == 302
     comment.refresh_from_db()
-    assert comment.body == "My longer second thoughts"
+    assert (comment.body, comment.revision) == ("My longer second thoughts", 3)
+
+
+def test_a_comment_form_without_its_revision_is_stale(client, world):
+    comment = CommentFactory(
+        paper=PaperFactory(), group=world.group_a, author=world.member, body="Old"
+    )
+    client.force_login(world.member)
+    response = client.post(reverse("notes:comment_edit", args=[comment.pk]), {"body": "New"})
+    assertContains(response, "Someone else saved this while you were editing")
+    assertContains(response, ">\nNew</textarea>")
+    comment.refresh_from_db()
+    assert (comment.body, comment.revision) == ("Old", 1)
+
+
+def test_deleting_a_comment_moves_its_revision_on(client, world):
+    comment = CommentFactory(paper=PaperFactory(), group=world.group_a, author=world.member)
+    client.force_login(world.member)
+    client.post(reverse("notes:comment_delete", args=[comment.pk]))
+    comment.refresh_from_db()
+    assert (comment.is_deleted, comment.revision) == (True, 2)
