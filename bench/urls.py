@@ -1,6 +1,8 @@
 """The site's URLs, plus /bench-admin/: a plain ModelAdmin of papers (the same columns
 and rows per page as the site's, none of its work), the baseline the admin paper change
-list is measured against."""
+list is measured against. Its admin site holds every model the site's does (their own
+ModelAdmins), so that the page around the list (the sidebar of apps and models) is the
+same on both: what differs is the paper ModelAdmin alone."""
 
 from django.contrib import admin
 from django.urls import path
@@ -17,6 +19,7 @@ class PlainPaperAdmin(admin.ModelAdmin):
 
 
 plain_site = admin.AdminSite(name="bench_admin")
-plain_site.register(Paper, PlainPaperAdmin)
+for model, model_admin in admin.site._registry.items():
+    plain_site.register(model, PlainPaperAdmin if model is Paper else type(model_admin))
 
 urlpatterns = [path("bench-admin/", plain_site.urls), *site_urlpatterns]

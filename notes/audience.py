@@ -4,15 +4,16 @@ Members of the same groups who wrote no note that is not public may read exactly
 same notes, meetings and comments (``Note.objects.audience_of``): what a page reads
 for them (the keys of its notes, a discussion's comments) is kept once per *audience*
 (``core.fragments.kept``), so that with many members taking turns only the first of an
-audience reads it. A member's audience, groups and roles are kept per member until
-their memberships, notes or account change.
+audience reads it. A member's audience, groups, roles and own reading statuses are kept per
+member until their memberships, notes, account or statuses change.
 """
 
 from django.conf import settings
+from django.http import Http404
 
 from core.fragments import Ref, kept
 
-from .models import Membership, Note, ReadingGroup
+from .models import Meeting, Membership, Note, ReadingGroup, ReadingStatus
 
 
 def _member(user):
@@ -55,6 +56,39 @@ def groups(user):
     )
 
 
+def own_statuses(user):
+    """Return {paper id: (status, changed)} of every status the user set, kept per member
+    until a status changes: the controls on every page read it, not the database."""
+    if not user.is_authenticated:
+        return {}
+    return kept(
+        "own-statuses",
+        [_member(user)],
+        ["notes.readingstatus"],
+        lambda: {
+            paper: (status, changed)
+            for paper, status, changed in ReadingStatus.objects.of(user).values_list(
+                "paper_id", "status", "changed"
+            )
+        },
+    )
+
+
+def statuses_of(user, paper_ids):
+    """Return {paper id: status} of the user's statuses of these papers: from
+    own_statuses with the page cache on, else one query."""
+    if not settings.PAGECACHE_ENABLED:
+        if not paper_ids or not user.is_authenticated:
+            return {}
+        return dict(
+            ReadingStatus.objects.of(user)
+            .filter(paper_id__in=paper_ids)
+            .values_list("paper_id", "status")
+        )
+    own = own_statuses(user)
+    return {pk: own[pk][0] for pk in paper_ids if pk in own}
+
+
 def for_audience(name, user, values, models, compute):
     """Return compute() kept for the user's audience (and the vary values): what every
     member who reads alike may read, read once for them all (and the audience not even
@@ -62,3 +96,37 @@ def for_audience(name, user, values, models, compute):
     if not settings.PAGECACHE_ENABLED:
         return compute()
     return kept(name, [audience(user), *values], models, compute)
+
+
+# What a meeting's pages read of it, kept for each audience until one of these changes.
+MEETING_SOURCES = [
+    "notes.meeting",
+    "notes.meeting_papers",
+    "notes.meeting_presenters",
+    "notes.meetingseries",
+    "notes.readinggroup",
+    "papers.paper",
+    "auth.user",
+]
+
+
+def meeting(user, group, number):
+    """Return the meeting of the group (slug) and number if the user may read it, with
+    its group, paper, series, papers and presenters (who may edit it, for every reader),
+    kept for the user's audience; else Http404."""
+    found = for_audience(
+        "meeting",
+        user,
+        [group, number],
+        MEETING_SOURCES,
+        lambda: (
+            Meeting.objects.visible_to(user)
+            .select_related("group", "paper", "series")
+            .prefetch_related("papers", "presenters")
+            .filter(group__slug=group, number=number)
+            .first()
+        ),
+    )
+    if found is None:
+        raise Http404("No meeting matches the given query.")
+    return found

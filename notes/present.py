@@ -12,8 +12,9 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from core.pagecache import by_content
 from core.views import READING_COOKIE
 
+from . import audience
 from . import slides as deck
-from .models import Meeting, Note, ReadingList
+from .models import Note, ReadingList
 
 LANGUAGES = ("zh", "en", "both")
 
@@ -91,13 +92,7 @@ def _main_paper(meeting):
 
 @deck_view
 def meeting_present(request, group, number):
-    meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user)
-        .select_related("group", "paper")
-        .prefetch_related("papers"),
-        group__slug=group,
-        number=number,
-    )
+    meeting = audience.meeting(request.user, group, number)
     paper, paper_count = _main_paper(meeting)
     context = {
         "object": meeting,

@@ -59,16 +59,7 @@ def group_progress_and_own(group, paper_ids, user, names=False):
         sources,
         lambda: _read_together(group, paper_ids, None, names),
     )
-    own = (
-        dict(
-            ReadingStatus.objects.of(user)
-            .filter(paper_id__in=paper_ids)
-            .values_list("paper_id", "status")
-        )
-        if paper_ids
-        else {}
-    )
-    return progress, own, audience.roles(user).get(group.pk)
+    return progress, audience.statuses_of(user, paper_ids), audience.roles(user).get(group.pk)
 
 
 def _read_together(group, paper_ids, user, names):
@@ -119,11 +110,12 @@ def _read_together(group, paper_ids, user, names):
 
 
 def readers(user, paper):
-    """Return the user's own status of the paper (None when none) and the statuses of it
-    that the user may see of others, as (member's name, status label, status) rows, read
-    first ("not for me" stays its member's own). The others' are kept for the user's
-    audience (members of the same groups see the same) and the user's own is one query;
-    with the page cache off, one query reads both."""
+    """Return the user's own status of the paper ((status, changed), None when none) and
+    the statuses of it that the user may see of others, as (member's name, status label,
+    status) rows, read first ("not for me" stays its member's own). The others' are kept
+    for the user's audience (members of the same groups see the same), the user's own
+    with their other statuses (``audience.own_statuses``); with the page cache off, one
+    query reads both."""
     order = {READ: 0, ReadingStatus.Status.READING: 1, ReadingStatus.Status.TO_READ: 2}
     not_for_me = ReadingStatus.Status.NOT_FOR_ME
 
@@ -134,7 +126,7 @@ def readers(user, paper):
         return [(s.user_id, display_name(s.user), s.status) for s in statuses]
 
     if settings.PAGECACHE_ENABLED and user.is_authenticated:
-        mine = ReadingStatus.objects.of(user).filter(paper=paper).first()
+        mine = audience.own_statuses(user).get(paper.pk)
         sources = ["notes.readingstatus", "notes.membership", "auth.user"]
         rows = audience.for_audience(
             "readers",
@@ -145,7 +137,7 @@ def readers(user, paper):
         )
     else:
         statuses = read(ReadingStatus.objects.shared_with(user))
-        mine = next((s for s in statuses if s.user_id == user.pk), None)
+        mine = next(((s.status, s.changed) for s in statuses if s.user_id == user.pk), None)
         rows = rows_of(statuses)
     labels = dict(ReadingStatus.Status.choices)
     others = sorted(

@@ -1,7 +1,6 @@
 """Reading the group's pages: groups, meetings, notes, the glossary, reading lists.
 Writing them is in edit_views.py, presenting them in present.py."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -59,37 +58,11 @@ def group_detail(request, slug):
     )
 
 
-# What the meeting page reads of its meeting, kept for each audience until one changes.
-MEETING_SOURCES = [
-    "notes.meeting",
-    "notes.meeting_papers",
-    "notes.meeting_presenters",
-    "notes.meetingseries",
-    "notes.readinggroup",
-    "papers.paper",
-    "auth.user",
-]
-
-
 def meeting_detail(request, group, number):
     user = request.user
     # Models, datasets and sources are read inside the shared
     # fragments that show them (templates/notes/meeting_detail.html).
-    meeting = audience.for_audience(
-        "meeting",
-        user,
-        [group, number],
-        MEETING_SOURCES,
-        lambda: (
-            Meeting.objects.visible_to(user)
-            .select_related("group", "paper", "series")
-            .prefetch_related("papers", "presenters")  # who may edit it, for every reader
-            .filter(group__slug=group, number=number)
-            .first()
-        ),
-    )
-    if meeting is None:
-        raise Http404("No meeting matches the given query.")
+    meeting = audience.meeting(user, group, number)
     visible_notes = Note.objects.visible_to(user).filter(meeting=meeting)
     note_keys = audience.for_audience(
         "meeting-notes",

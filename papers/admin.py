@@ -6,7 +6,7 @@ may edit; notes/admin.py adds them. Papers and models keep a history with restor
 """
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,14 +31,21 @@ from .models import (
 
 
 class TagsMixin:
-    """Prefetch tags on list pages and show them in one column."""
+    """Prefetch topics on list pages and show them in one column. Through their links
+    (``TaggedPaper`` …, with the tag): taggit's own prefetch of ``tags`` builds a
+    queryset for every row, a tenth of the list's time."""
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
+        through = self.model.tags.through
+        links = through._meta.get_field("content_object").remote_field.get_accessor_name()
+        topics = Prefetch(links, through.objects.select_related("tag"), to_attr="topic_links")
+        return super().get_queryset(request).prefetch_related(topics)
 
     @admin.display(description=_("topics"))
     def tag_list(self, obj):
-        return ", ".join(tag.name for tag in obj.tags.all())
+        links = getattr(obj, "topic_links", None)
+        tags = [link.tag for link in links] if links is not None else obj.tags.all()
+        return ", ".join(sorted(tag.name for tag in tags))
 
 
 @admin.register(Source)
@@ -95,10 +102,44 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CachedChoicesFilter(admin.SimpleListFilter):
+    """A filter on a related model whose choices come from the cached filter choices
+    (``paper_filter_choices``), not from a query on every view of the change list; the
+    same parameter as Django's related-field filter."""
+
+    choices_key = ""
+    field = ""
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(record.pk), str(record)) for record in paper_filter_choices()[self.choices_key]
+        ]
+
+    def queryset(self, request, queryset):
+        if (value := self.value() or "").isascii() and value.isdigit():
+            return queryset.filter(**{f"{self.field}__id": int(value)})
+        return queryset
+
+
+class TopicFilter(CachedChoicesFilter):
+    title, parameter_name = _("topics"), "tags__id__exact"
+    choices_key, field = "topics", "tags"
+
+
+class SourceFilter(CachedChoicesFilter):
+    title, parameter_name = _("sources"), "sources__id__exact"
+    choices_key, field = "sources", "sources"
+
+
+class OrganizationFilter(CachedChoicesFilter):
+    title, parameter_name = _("organizations"), "organizations__id__exact"
+    choices_key, field = "organizations", "organizations"
+
+
 @admin.register(Paper)
 class PaperAdmin(CachedChangelist, TagsMixin, SimpleHistoryAdmin):
     list_display = ["title_en", "title_zh", "arxiv_id", "year", "venue", "provenance", "tag_list"]
-    list_filter = [YearFilter, "provenance", "tags", "sources", "organizations"]
+    list_filter = [YearFilter, "provenance", TopicFilter, SourceFilter, OrganizationFilter]
     search_fields = ["title_en", "title_zh", "arxiv_id", "doi", "authors", "slug"]
     # At 100k papers a second COUNT over the whole table on every page view, and 100
     # rows of tags, cost more than the list is worth.

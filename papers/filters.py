@@ -1,22 +1,25 @@
 """What the paper filters offer (site and admin), cached until the content changes."""
 
+import hashlib
+
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from taggit.models import Tag
 
 from core import pagecache
 
-from .models import Organization, Paper, TaggedPaper
+from .models import Organization, Paper, Source, TaggedPaper
 
 FILTER_CHOICES_TTL = 24 * 3600  # seconds; any change to the content starts afresh anyway
 
 
 FILTER_SOURCES = ["papers.paper", "papers.organization", "taggit.tag", "taggit.taggeditem"]
-FILTER_SOURCES += ["papers.paper_organizations"]
+FILTER_SOURCES += ["papers.paper_organizations", "papers.source", "papers.paper_sources"]
 
 
 def paper_filter_choices():
-    """Return the topics, organisations and years the paper filters offer, cached until
+    """Return the topics, organisations, sources and years the paper filters offer (the
+    site's and the admin's), cached until
     the content changes (each is a scan of the library: too costly for every list view)."""
 
     def compute():
@@ -29,6 +32,11 @@ def paper_filter_choices():
                     Exists(Paper.organizations.through.objects.filter(organization=OuterRef("pk")))
                 )
             ),
+            "sources": list(
+                Source.objects.filter(
+                    Exists(Paper.sources.through.objects.filter(source=OuterRef("pk")))
+                )
+            ),
             "years": list(
                 Paper.objects.exclude(year=None)
                 .order_by("-year")
@@ -39,5 +47,5 @@ def paper_filter_choices():
 
     # Stale when a paper, organisation or topic changes, not on every save of the site.
     tokens = pagecache.stamps([pagecache.stamp_key(label) for label in FILTER_SOURCES])
-    key = f"papers:filter-choices:{':'.join(tokens)}"
+    key = "papers:filter-choices:" + hashlib.sha256(":".join(tokens).encode()).hexdigest()
     return cache.get_or_set(key, compute, FILTER_CHOICES_TTL)

@@ -230,8 +230,8 @@ class PaperDetailView(DetailView):
         # readers, their groups' discussions.
         mine, readers = progress.readers(user, paper)
         return super().get_context_data(
-            my_status=mine.status if mine else "",
-            my_status_changed=mine.changed if mine else None,
+            my_status=mine[0] if mine else "",
+            my_status_changed=mine[1] if mine else None,
             readers=readers,
             discussions=paper_discussions(user, paper),
             shown={name: refs(model, shown[name]) for name, model in SHOWN.items()},

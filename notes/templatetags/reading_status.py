@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from notes import audience
 from notes.models import ReadingStatus
 
 register = template.Library()
@@ -82,21 +83,14 @@ def status_slots(request, known=None):
     """Return the member_slots provider of the reading-status controls inside a shared
     fragment (``{% slot "status" paper.pk %}``): {paper id: the member's control}. The
     statuses come from ``known()`` ({paper id: status}, when the page has already read
-    them) or from one query; the controls are the member's own and never shared."""
+    them) or from the member's own (``audience.statuses_of``); the controls are the
+    member's own and never shared."""
 
     def provide(keys):
         ids = [int(key) for key in keys if key.isdigit()]
         found = known() if known else None
         if found is None:
-            found = (
-                dict(
-                    ReadingStatus.objects.of(request.user)
-                    .filter(paper_id__in=ids)
-                    .values_list("paper_id", "status")
-                )
-                if ids
-                else {}
-            )
+            found = audience.statuses_of(request.user, ids)
         token, next_url = get_token(request), request.get_full_path()
         return {pk: control_html(pk, found.get(pk, ""), token, next_url) for pk in ids}
 

@@ -24,8 +24,9 @@ def test_meeting_present_query_count(client, member, group, count, django_assert
     meeting.presenters.set(UserFactory.create_batch(count))
     client.force_login(member)
 
-    # session, user, meeting with group, papers, presenters
-    with django_assert_num_queries(4):
+    # user, the member's audience (the meeting is kept for it), meeting with group,
+    # papers, presenters
+    with django_assert_num_queries(5):
         response = client.get(present_url(meeting))
 
     assert response.status_code == 200

@@ -8,7 +8,12 @@ from django.utils.html import escape
 from pytest_django.asserts import assertContains
 
 from papers.models import LanguageModel, Paper
-from tests.factories import LanguageModelFactory, PaperFactory
+from tests.factories import (
+    LanguageModelFactory,
+    OrganizationFactory,
+    PaperFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +65,10 @@ def test_admin_paper_changelist_has_no_query_per_row(
     papers = [PaperFactory() for _ in range(count)]
     for paper in papers:
         paper.tags.add("Surveys")
-    # One COUNT only (the changelist does not count the whole table again); the year
-    # filter's choices come from the paper filters' cache, computed here (3 queries).
-    with django_assert_num_queries(10):
+    # One COUNT only (the changelist does not count the whole table again); the choices
+    # of the year, topic, source and organisation filters come from the paper filters'
+    # cache, computed here (4 queries).
+    with django_assert_num_queries(8):
         response = staff_client.get(reverse("admin:papers_paper_changelist"))
     for paper in papers:
         assertContains(response, paper.title_en)
@@ -155,3 +161,25 @@ def test_import_admin_lists(staff_client):
     Harvest.objects.create(category="cs.CL", since="2024-01-01", records=7)
     assertContains(staff_client.get(reverse("admin:papers_serviceslot_changelist")), "arxiv")
     assertContains(staff_client.get(reverse("admin:papers_harvest_changelist")), "cs.CL")
+
+
+def test_admin_paper_filters_offer_and_apply_topics_sources_and_organisations(staff_client):
+    chosen = PaperFactory(title_en="Chosen paper")
+    PaperFactory(title_en="Other paper")
+    chosen.tags.add("Surveys")
+    organization, source = OrganizationFactory(name="Meta AI"), SourceFactory(title_en="Seed list")
+    chosen.organizations.add(organization)
+    chosen.sources.add(source)
+    url = reverse("admin:papers_paper_changelist")
+    page = staff_client.get(url)
+    for offered in ("Surveys", "Meta AI", "Seed list"):
+        assertContains(page, offered)
+    topic = chosen.tags.get().pk
+    for query in (
+        f"tags__id__exact={topic}",
+        f"organizations__id__exact={organization.pk}",
+        f"sources__id__exact={source.pk}",
+    ):
+        page = staff_client.get(f"{url}?{query}")
+        assertContains(page, "Chosen paper")
+        assert "Other paper" not in page.content.decode(), query
