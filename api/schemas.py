@@ -60,7 +60,9 @@ def _refs(records, name="name"):
 
 
 def _topics(obj):
-    return sorted(tag.name for tag in obj.tags.all())
+    # A paper's topics come through its prefetched links (papers.models.Topical).
+    tags = obj.topics if hasattr(obj, "topic_links") else obj.tags.all()
+    return sorted(tag.name for tag in tags)
 
 
 def slug_of(field):

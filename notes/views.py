@@ -1,6 +1,7 @@
 """Reading the group's pages: groups, meetings, notes, the glossary, reading lists.
 Writing them is in edit_views.py, presenting them in present.py."""
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -8,6 +9,7 @@ from django.views.generic import ListView
 
 from core.fragments import kept, lazy_query, refs
 from papers.citations import citation_response
+from papers.models import Paper
 
 from . import activity, audience, discussion, feeds, progress, scheduling
 from .models import (
@@ -156,7 +158,9 @@ class MyNotesView(ListView):
 
 
 def glossary(request):
-    terms = GlossaryTerm.objects.prefetch_related("papers")
+    # The papers' titles and addresses only: a term lists them, no more.
+    papers = Paper.objects.only("pk", "slug", "title_en", "title_zh")
+    terms = GlossaryTerm.objects.prefetch_related(Prefetch("papers", papers))
     return render(request, "notes/glossary.html", {"terms": terms})
 
 

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 
 from django import template
 from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import mark_safe
 
 from core.language import LANG_ATTRIBUTE, pick_side, reader_language, text_language
@@ -34,10 +35,18 @@ def _sides(obj, name):
     return sides[:1] if len(sides) == 2 and sides[0][1] == sides[1][1] else sides
 
 
-@register.inclusion_tag("includes/_bilingual_title.html")
+@register.simple_tag
 def bilingual_title(obj, name="title"):
+    """The title in each of its languages, inline, each side in its own ``lang``. Made in
+    Python, not a template: lists show one per row (the glossary two hundred)."""
     sides = _sides(obj, name)
-    return {"sides": sides, "fallback": "" if sides else getattr(obj, name, "")}
+    if not sides:
+        return conditional_escape(getattr(obj, name, ""))
+    return format_html_join(
+        " · ",
+        '<span lang="{}">{}</span>',
+        (("zh-Hans" if code == "zh" else "en", text) for code, text in sides),
+    )
 
 
 @register.inclusion_tag("includes/_bilingual_heading.html")

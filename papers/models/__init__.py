@@ -5,9 +5,18 @@ from .datasets import Ability, Dataset, EvaluationTask, TaggedDataset
 from .importing import Harvest, ServiceSlot
 from .language_models import LanguageModel, LanguageModelQuerySet, ModelDataset, TaggedModel
 from .papers import Paper, PaperQuerySet, TaggedPaper
-from .sources import Organization, Source, TaggedItem, TaggedNaturalKeyManager
+from .sources import (
+    Organization,
+    Source,
+    TaggedItem,
+    TaggedNaturalKeyManager,
+    Topical,
+    topics_prefetch,
+)
 
 __all__ = [
+    "Topical",
+    "topics_prefetch",
     "ARXIV_ID_RE",
     "Ability",
     "Dataset",

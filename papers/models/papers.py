@@ -27,7 +27,7 @@ from ..identifiers import (
     validate_arxiv_id,
     validate_doi,
 )
-from .sources import Organization, Source, TaggedItem
+from .sources import Organization, Source, TaggedItem, Topical, topics_prefetch
 
 # Newest first, undated papers last: an expression that an index serves on SQLite and
 # PostgreSQL alike (SQLite's indexes cannot say NULLS LAST).
@@ -50,14 +50,15 @@ class TaggedPaper(TaggedItem):
 class PaperQuerySet(models.QuerySet):
     def for_list(self):
         """Return papers with what a list row shows of the knowledge base: organisations
-        and topics. (reading.queries.paper_rows adds the reader's notes and meetings.)"""
-        return self.prefetch_related("organizations", "tags")
+        and topics (``Paper.topics``). (reading.queries.paper_rows adds the reader's notes
+        and meetings.)"""
+        return self.prefetch_related("organizations", topics_prefetch(Paper))
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
-class Paper(BilingualTitle, TimeStamped):
+class Paper(Topical, BilingualTitle, TimeStamped):
     class Provenance(models.TextChoices):
         ADMIN = "admin", _("Entered in the admin")
         ARXIV = "arxiv", _("arXiv")

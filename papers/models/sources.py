@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TaggedItemBase
@@ -83,3 +84,26 @@ class TaggedItem(TaggedItemBase):
 
     def natural_key(self):
         return (self.content_object.slug, self.tag.name)
+
+
+def topics_prefetch(model):
+    """Return a Prefetch of the model's topic links with their tags (as ``topic_links``),
+    for ``Topical.topics``: taggit's own prefetch of ``tags`` builds a queryset for every
+    record, a tenth of a list page's time."""
+    through = model.tags.through
+    links = through._meta.get_field("content_object").remote_field.get_accessor_name()
+    return Prefetch(
+        links, through.objects.select_related("tag").order_by("tag__name"), to_attr="topic_links"
+    )
+
+
+class Topical:
+    """A record with topics (``tags``)."""
+
+    @property
+    def topics(self):
+        """The record's topics by name, from topics_prefetch when the query made it."""
+        links = getattr(self, "topic_links", None)
+        if links is None:
+            return sorted(self.tags.all(), key=lambda tag: tag.name)
+        return [link.tag for link in links]
