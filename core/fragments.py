@@ -25,8 +25,10 @@ fragment, returning {key: HTML}. A fragment that would hold a CSRF token is neve
 stored (a token carries its session's secret).
 """
 
+import contextvars
 import hashlib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -49,6 +51,33 @@ class Ref:
 
     label: str
     pk: int
+
+
+# What one request has read already (``remembered``); None outside a request.
+_request_memo = contextvars.ContextVar("request_memo", default=None)
+
+
+@contextmanager
+def request_scope():
+    """Remember what ``remembered`` reads until the end of the block (one request:
+    core.middleware.RequestMemoMiddleware)."""
+    token = _request_memo.set({})
+    try:
+        yield
+    finally:
+        _request_memo.reset(token)
+
+
+def remembered(key, read):
+    """Return read(), read once in the request being served (a page asks for a member's
+    audience for each thing it reads: one round trip to the cache is enough); outside a
+    request, read each time."""
+    memo = _request_memo.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
 
 
 def lazy_query(make):

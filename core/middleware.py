@@ -7,6 +7,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
 
+from .fragments import request_scope
+
 logger = logging.getLogger("core.database")
 
 # Connection refused or lost, and a statement cancelled by PostgreSQL's statement_timeout
@@ -112,3 +114,14 @@ class RejectNulBytesMiddleware:
                 "The address contains a NUL character.", content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+class RequestMemoMiddleware:
+    """Let a request remember what it has read of the cache (core.fragments.remembered)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with request_scope():
+            return self.get_response(request)

@@ -11,7 +11,7 @@ member until their memberships, notes, account or statuses change.
 from django.conf import settings
 from django.http import Http404
 
-from core.fragments import Ref, kept
+from core.fragments import Ref, kept, remembered
 
 from .models import Meeting, Membership, Note, ReadingGroup, ReadingStatus
 
@@ -24,11 +24,14 @@ def audience(user):
     """Return the text that names what the user may read (``audience_of``)."""
     if not user.is_authenticated:
         return "nobody"
-    return kept(
-        "audience",
-        [_member(user)],
-        ["notes.membership", "notes.note"],
-        lambda: Note.objects.audience_of(user),
+    return remembered(
+        ("audience", user.pk),
+        lambda: kept(
+            "audience",
+            [_member(user)],
+            ["notes.membership", "notes.note"],
+            lambda: Note.objects.audience_of(user),
+        ),
     )
 
 

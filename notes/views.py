@@ -65,13 +65,14 @@ def meeting_detail(request, group, number):
     # Models, datasets and sources are read inside the shared
     # fragments that show them (templates/notes/meeting_detail.html).
     meeting = audience.meeting(user, group, number)
-    visible_notes = Note.objects.visible_to(user).filter(meeting=meeting)
     note_keys = audience.for_audience(
         "meeting-notes",
         user,
         [meeting],
         ["notes.note"],
-        lambda: list(visible_notes.values_list("pk", flat=True)),
+        lambda: list(
+            Note.objects.visible_to(user).filter(meeting=meeting).values_list("pk", flat=True)
+        ),
     )
     # The member's own, outside the shared fragments: their status of each paper to read,
     # the group's progress, the discussion they may read, what they may do in the plan.

@@ -4,10 +4,9 @@ import functools
 
 from django import template
 from django.middleware.csrf import get_token
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from notes import audience
@@ -52,6 +51,34 @@ def _buttons(status, language):
             else (value, value, "false", "", label)
             for value, label in ReadingStatus.Status.choices
         ),
+    )
+
+
+def row_reading_html(paper_id, status, progress, csrf_token, next_url):
+    """A list row's reading: how many of the group have read the paper (shown to its
+    members, with ``progress``) and the member's control. In Python, as the control."""
+    note = ""
+    if progress:
+        n = progress.member_count
+        text = ngettext(
+            "%(read)s of %(n)s member has read it", "%(read)s of %(n)s members have read it", n
+        ) % {"read": progress.read_by(paper_id), "n": n}
+        note = format_html('<span class="progress-note">{}</span>', text)
+    control = control_html(paper_id, status, csrf_token, next_url)
+    return format_html('<div class="row-reading">{}\n    {}</div>', note, control)
+
+
+@register.simple_tag(takes_context=True)
+def row_reading(context, paper_id, status=""):
+    """``{% row_reading paper_id status %}``: a list row's reading (row_reading_html),
+    with the page's ``progress``."""
+    request = context.get("request")
+    return row_reading_html(
+        paper_id,
+        status or "",
+        context.get("progress"),
+        context.get("csrf_token"),
+        request.get_full_path() if request is not None else "",
     )
 
 
@@ -103,11 +130,10 @@ def row_reading_slots(request, statuses, group_progress=None):
     to it) and the member's own control, from ``statuses`` ({paper id: status})."""
 
     def provide(keys):
-        row = get_template("includes/_row_reading.html")
-        base = {"progress": group_progress, "request": request, "csrf_token": get_token(request)}
+        token, next_url = get_token(request), request.get_full_path()
         ids = [int(key) for key in keys if key.isdigit()]
         return {
-            pk: row.render({**base, "paper_id": pk, "my_status": statuses.get(pk, "")})
+            pk: row_reading_html(pk, statuses.get(pk, ""), group_progress, token, next_url)
             for pk in ids
         }
 
