@@ -19,7 +19,6 @@ from .models import (
     Note,
     ReadingGroup,
     ReadingList,
-    ReadingStatus,
     SwapRequest,
     Visit,
 )
@@ -198,11 +197,7 @@ def reading_list_detail(request, slug):
         if role is None:
             group_progress = None  # shown to the group's members only
     else:
-        statuses = dict(
-            ReadingStatus.objects.of(request.user)
-            .filter(paper_id__in=paper_ids)
-            .values_list("paper_id", "status")
-        )
+        statuses = audience.statuses_of(request.user, paper_ids)
     return render(
         request,
         "notes/readinglist_detail.html",

@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from core import pagecache
-from notes.models import Note
+from notes import audience
 from notes.templatetags.reading_status import status_slots
 
 from .models import Kind
@@ -13,7 +13,7 @@ def results(request):
     """Search everything the member may see: /search/?q=…&kind=papers&page=2.
 
     The results are kept once for every member who may read the same notes and
-    meetings (Note.objects.audience_of), until any content or the index changes
+    meetings (notes.audience: kept per member), until any content or the index changes
     (the content generation): the search runs only when they are not in the cache."""
     query = request.GET.get("q", "")
     outcome = SimpleLazyObject(
@@ -32,10 +32,10 @@ def results(request):
             "kinds": Kind,
             "page_obj": SimpleLazyObject(lambda: outcome.page),
             "querystring": params.urlencode(),
-            "audience": Note.objects.audience_of(request.user),
+            "audience": audience.audience(request.user),
             "generation": pagecache.generation(),
             # The member's reading status beside each paper found: a slot in the shared
-            # results, filled for each request in one query.
+            # results, filled for each request from the member's kept statuses.
             "member_slots": status_slots(request),
         },
     )
