@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
 from core.models import as_read, unknown_last
 from notes.models import GlossaryTerm, Meeting, Note, ReadingStatus
@@ -163,9 +164,10 @@ class SourceTitle:
 
 
 def related_records(paper):
-    """Return the models, datasets and glossary terms linked to the paper, fetched in one
-    query, as {"model": [...], "dataset": [...], "term": [...]} of RelatedRecord entries
-    (name, url and a short extra: organisation, kind, Chinese term), and its sources as
+    """Return the organisations, topics, models, datasets and glossary terms linked to the
+    paper, fetched in one query, as {"org": [...], "topic": [...], "model": [...],
+    "dataset": [...], "term": [...]} of RelatedRecord entries (name, url and a short
+    extra: Chinese name, organisation, kind, Chinese term), and its sources as
     "source": [SourceTitle, ...] (in the order Source is read)."""
 
     def rows(queryset, kind, label, extra):
@@ -182,15 +184,20 @@ def related_records(paper):
             .values_list("rel", "label", "link", "extra")
         )
 
+    topics = Tag.objects.filter(papers_taggedpaper_items__content_object=paper)
     union = rows(
         LanguageModel.objects.filter(papers=paper), "model", "name", models.F("organization__name")
     ).union(
+        rows(paper.organizations.all(), "org", "name", models.F("name_zh")),
+        rows(topics, "topic", "name", models.Value("")),
         rows(Dataset.objects.filter(papers=paper), "dataset", "name", models.F("kind")),
         rows(GlossaryTerm.objects.filter(papers=paper), "term", "title_en", models.F("title_zh")),
         rows(paper.sources.all(), "source", "title_zh", models.F("title_en")),
         all=True,
     )
     urls = {
+        "org": lambda slug: reverse("reading:organization_detail", kwargs={"slug": slug}),
+        "topic": lambda slug: reverse("reading:paper_list") + f"?topic={slug}",
         "model": lambda slug: reverse("reading:model_detail", kwargs={"slug": slug}),
         "dataset": lambda slug: reverse("reading:dataset_detail", kwargs={"slug": slug}),
         "term": lambda slug: reverse("notes:glossary") + f"#{slug}",
