@@ -81,13 +81,7 @@ def statuses_of(user, paper_ids):
     """Return {paper id: status} of the user's statuses of these papers: from
     own_statuses with the page cache on, else one query."""
     if not settings.PAGECACHE_ENABLED:
-        if not paper_ids or not user.is_authenticated:
-            return {}
-        return dict(
-            ReadingStatus.objects.of(user)
-            .filter(paper_id__in=paper_ids)
-            .values_list("paper_id", "status")
-        )
+        return ReadingStatus.objects.statuses_of(user, paper_ids)
     own = own_statuses(user)
     return {pk: own[pk][0] for pk in paper_ids if pk in own}
 

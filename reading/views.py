@@ -207,7 +207,7 @@ class PaperDetailView(DetailView):
             "paper", [slug], ["papers.paper"], lambda: Paper.objects.filter(slug=slug).first()
         )
         if paper is None:
-            raise Http404(_("No paper matches this address."))
+            raise Http404("No paper matches the given query.")
         return paper
 
     def get_context_data(self, **kwargs):

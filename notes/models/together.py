@@ -62,8 +62,9 @@ class ReadingStatusQuerySet(models.QuerySet):
         )
 
     def statuses_of(self, user, papers):
-        """Return {paper id: status} of the user's statuses of the papers (one query)."""
-        ids = [p.pk for p in papers]
+        """Return {paper id: status} of the user's statuses of the papers (papers or their
+        ids; one query)."""
+        ids = [getattr(p, "pk", p) for p in papers]
         if not ids or not user.is_authenticated:
             return {}
         return dict(self.filter(user=user, paper_id__in=ids).values_list("paper_id", "status"))
