@@ -68,8 +68,8 @@ def home(request):
             # Read only when nothing is planned (the template asks for it then).
             "last_meetings": meetings.filter(date__lt=today).order_by("-date", "-number")[:1],
             "groups": ReadingGroup.objects.of(user).with_member_counts(),
-            "new_notes": notes.order_by("-updated")[:NEW_ITEMS],
-            "new_papers": papers.order_by("-created")[:NEW_ITEMS],
+            "new_notes": notes.order_by("-updated", "-pk")[:NEW_ITEMS],
+            "new_papers": papers.order_by("-created", "-pk")[:NEW_ITEMS],
             "activity": activity.recent(user, since=since),
             "today": today,
         },
