@@ -5,9 +5,11 @@ declared in one line with ``Bilingual``; the abstract bases below give every mod
 the same pairs under the same names.
 """
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.db.models import F
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,40 @@ def unknown_last(field, descending=False):
     """Order by a value that may be unknown (NULL): the unknown ones last, on every
     database (PostgreSQL puts NULL first when descending, SQLite when ascending)."""
     return (F(field).desc if descending else F(field).asc)(nulls_last=True)
+
+
+@dataclass(frozen=True)
+class RelatedRecord:
+    """A linked record as a page lists it: its name, its address and a short extra (a
+    Chinese name, an organisation, a kind)."""
+
+    name: str
+    url: str
+    extra: str = ""
+
+
+@dataclass(frozen=True)
+class SourceTitle:
+    """A source as the provenance line shows it (``{% picked source "title" %}``)."""
+
+    title_zh: str
+    title_en: str
+
+
+def labelled_rows(queryset, kind, label, extra=None):
+    """Return the queryset's rows as (kind, label, slug, extra) text tuples, to read the
+    records of several models linked to one page in a single UNION query."""
+    extra = models.Value("") if extra is None else extra
+    return (
+        queryset.order_by()
+        .annotate(
+            rel=models.Value(kind),
+            label=F(label),
+            link=F("slug"),
+            extra=Coalesce(extra, models.Value(""), output_field=models.CharField()),
+        )
+        .values_list("rel", "label", "link", "extra")
+    )
 
 
 class NaturalKeyManager(models.Manager):

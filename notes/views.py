@@ -61,8 +61,6 @@ def group_detail(request, slug):
 
 def meeting_detail(request, group, number):
     user = request.user
-    # Models, datasets and sources are read inside the shared
-    # fragments that show them (templates/notes/meeting_detail.html).
     meeting = audience.meeting(user, group, number)
     note_keys = audience.for_audience(
         "meeting-notes",
@@ -75,7 +73,7 @@ def meeting_detail(request, group, number):
     )
     # The member's own, outside the shared fragments: their status of each paper to read,
     # the group's progress, the discussion they may read, what they may do in the plan.
-    to_read = _meeting_papers(meeting)
+    to_read = meeting.papers_to_read()
     discussed = list(meeting.papers.all())
     group_progress, statuses, role = progress.group_progress_and_own(
         meeting.group, [p.pk for p in to_read], user
@@ -87,6 +85,9 @@ def meeting_detail(request, group, number):
         "notes/meeting_detail.html",
         {
             "meeting": meeting,
+            # Models, datasets and sources in one query, read only when a shared fragment
+            # that shows them is missing (templates/notes/meeting_detail.html).
+            "linked": SimpleLazyObject(meeting.linked_records),
             "toc": SimpleLazyObject(
                 lambda: meeting.toc_of("body_zh_html") or meeting.toc_of("body_en_html")
             ),
@@ -103,12 +104,6 @@ def meeting_detail(request, group, number):
             "plan": plan_context(request, meeting),
         },
     )
-
-
-def _meeting_papers(meeting):
-    """The papers to read before the meeting: the one presented, then those discussed."""
-    papers = [meeting.paper] if meeting.paper else []
-    return papers + [p for p in meeting.papers.all() if p.pk != meeting.paper_id]
 
 
 def _discussion(user, comments, subject):

@@ -5,15 +5,13 @@ what a member of a group sees beside a paper: how many notes they may read,
 which of their meetings presented or discussed it, the glossary terms about it.
 """
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from core.models import as_read, unknown_last
+from core.models import RelatedRecord, SourceTitle, as_read, labelled_rows, unknown_last
 from notes.models import GlossaryTerm, Meeting, Note, ReadingStatus
 from papers.models import Dataset, LanguageModel, Paper
 
@@ -148,21 +146,6 @@ def presented_to(papers, user):
     return papers.filter(Exists(Meeting.objects.visible_to(user).about(OuterRef("pk"))))
 
 
-@dataclass(frozen=True)
-class RelatedRecord:
-    name: str
-    url: str
-    extra: str = ""
-
-
-@dataclass(frozen=True)
-class SourceTitle:
-    """A source as the provenance line shows it (``{% picked source "title" %}``)."""
-
-    title_zh: str
-    title_en: str
-
-
 def related_records(paper):
     """Return the organisations, topics, models, datasets and glossary terms linked to the
     paper, fetched in one query, as {"org": [...], "topic": [...], "model": [...],
@@ -170,29 +153,15 @@ def related_records(paper):
     extra: Chinese name, organisation, kind, Chinese term), and its sources as
     "source": [SourceTitle, ...] (in the order Source is read)."""
 
-    def rows(queryset, kind, label, extra):
-        return (
-            queryset.order_by()
-            .annotate(
-                rel=models.Value(kind),
-                label=models.F(label),
-                link=models.F("slug"),
-                extra=models.functions.Coalesce(
-                    extra, models.Value(""), output_field=models.CharField()
-                ),
-            )
-            .values_list("rel", "label", "link", "extra")
-        )
-
     topics = Tag.objects.filter(papers_taggedpaper_items__content_object=paper)
-    union = rows(
-        LanguageModel.objects.filter(papers=paper), "model", "name", models.F("organization__name")
+    union = labelled_rows(
+        LanguageModel.objects.filter(papers=paper), "model", "name", F("organization__name")
     ).union(
-        rows(paper.organizations.all(), "org", "name", models.F("name_zh")),
-        rows(topics, "topic", "name", models.Value("")),
-        rows(Dataset.objects.filter(papers=paper), "dataset", "name", models.F("kind")),
-        rows(GlossaryTerm.objects.filter(papers=paper), "term", "title_en", models.F("title_zh")),
-        rows(paper.sources.all(), "source", "title_zh", models.F("title_en")),
+        labelled_rows(paper.organizations.all(), "org", "name", F("name_zh")),
+        labelled_rows(topics, "topic", "name"),
+        labelled_rows(Dataset.objects.filter(papers=paper), "dataset", "name", F("kind")),
+        labelled_rows(GlossaryTerm.objects.filter(papers=paper), "term", "title_en", F("title_zh")),
+        labelled_rows(paper.sources.all(), "source", "title_zh", F("title_en")),
         all=True,
     )
     urls = {

@@ -4,17 +4,21 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Bilingual
+from core.models import Bilingual, RelatedRecord, SourceTitle, labelled_rows
 from papers.models import Dataset, LanguageModel, Paper, Source
 
 from .groups import ReadingGroup, group_ids_of
 from .writing import Writing, display_name
 from .zones import validate_time_zone, zone_of
+
+LINKED = {"model": LanguageModel, "dataset": Dataset}
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -212,6 +216,30 @@ class Meeting(Writing):
         """The presented paper first, then the papers discussed."""
         papers = [self.paper] if self.paper_id else []
         return papers + [paper for paper in self.papers.all() if paper.pk != self.paper_id]
+
+    def linked_records(self):
+        """Return the models, datasets and sources this meeting discussed, read in one
+        query: {"model": [RelatedRecord], "dataset": [RelatedRecord], "source":
+        [SourceTitle]}, each in its model's order (models by release, then by name)."""
+        released = Cast("released", output_field=models.CharField())
+        union = labelled_rows(self.language_models.all(), "model", "name", released).union(
+            labelled_rows(self.datasets.all(), "dataset", "name"),
+            labelled_rows(self.sources.all(), "source", "title_zh", F("title_en")),
+            all=True,
+        )
+        found = {"model": [], "dataset": [], "source": []}
+        order = {
+            "model": lambda row: (not row[3], row[3], row[1].casefold()),
+            "dataset": lambda row: row[1].casefold(),
+            "source": lambda row: row[2],
+        }
+        for kind, name, slug, extra in sorted(union, key=lambda row: (row[0], order[row[0]](row))):
+            found[kind].append(
+                SourceTitle(name, extra)
+                if kind == "source"
+                else RelatedRecord(name, LINKED[kind](slug=slug).get_absolute_url())
+            )
+        return found
 
     def people(self):
         names = [display_name(user) for user in self.presenters.all()]

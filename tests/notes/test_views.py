@@ -1,6 +1,8 @@
 """Reading the group's pages (notes/views.py): groups, meetings, notes, the glossary and
 reading lists."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -8,6 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from notes.feeds import token_for
 from notes.models import ReadingListItem
 from tests.factories import (
+    DatasetFactory,
     GlossaryTermFactory,
     LanguageModelFactory,
     MeetingFactory,
@@ -35,8 +38,9 @@ def test_meeting_page_queries_do_not_grow(
     # fragments' records. Another member's view makes 5 (tests/core/test_fragments.py).
     # + the group's members (with the member's role, for "Edit"), their reading with the
     # member's statuses, the discussion; the first view also reads the member's audience
-    # and roles, and their own statuses apart from the group's (kept for the group)
-    with django_assert_num_queries(15):
+    # and roles, and their own statuses apart from the group's (kept for the group); the
+    # models, datasets and sources discussed come in one query (Meeting.linked_records)
+    with django_assert_num_queries(13):
         response = member_client.get(meeting.get_absolute_url())
     assert len(response.context["notes"]) == count
     assertContains(response, "Scaling laws")
@@ -45,6 +49,28 @@ def test_meeting_page_queries_do_not_grow(
         assertContains(response, paper.title_en)
     for note in notes:
         assertContains(response, note.get_absolute_url())
+
+
+def test_meeting_page_lists_its_models_datasets_and_sources_in_their_order(member_client, group):
+    """Read in one query, shown as each model orders them: models by release (an unknown
+    date last), then by name; datasets by name as people read it; sources by slug."""
+    meeting = MeetingFactory(group=group)
+    meeting.language_models.add(
+        LanguageModelFactory(name="zeta", released=None),
+        LanguageModelFactory(name="LLaMA 2", released=datetime.date(2023, 7, 18)),
+        LanguageModelFactory(name="GPT-3", released=datetime.date(2020, 5, 28)),
+        LanguageModelFactory(name="alpha", released=None),
+    )
+    meeting.datasets.add(DatasetFactory(name="MMLU"), DatasetFactory(name="ARC"))
+    meeting.sources.add(
+        SourceFactory(slug="b-notes", title_zh="组会记录", title_en="Meeting notes"),
+        SourceFactory(slug="a-survey", title_zh="综述", title_en="The survey"),
+    )
+    linked = member_client.get(meeting.get_absolute_url()).context["linked"]
+    assert [model.name for model in linked["model"]] == ["GPT-3", "LLaMA 2", "alpha", "zeta"]
+    assert linked["model"][0].url == meeting.language_models.get(name="GPT-3").get_absolute_url()
+    assert [dataset.name for dataset in linked["dataset"]] == ["ARC", "MMLU"]
+    assert [source.title_en for source in linked["source"]] == ["The survey", "Meeting notes"]
 
 
 def test_meeting_page_has_a_table_of_contents(member_client, group):
