@@ -74,7 +74,7 @@ class NotesFeed(MemberFeed):
         return reverse("notes:my_notes")
 
     def items(self, user):
-        return Note.objects.visible_to(user).for_list().order_by("-created")[:FEED_SIZE]
+        return Note.objects.visible_to(user).for_list().order_by("-created", "-pk")[:FEED_SIZE]
 
     def item_title(self, note):
         return str(note.title)
