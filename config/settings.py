@@ -205,6 +205,14 @@ PAGECACHE_ENABLED = env_bool("DJANGO_PAGECACHE", True)
 # not each session's whole pages: the benchmark's "many members" mode, where every view
 # is a member's first view of a page others have seen.
 PAGECACHE_SESSION_PAGES = env_bool("DJANGO_SESSION_PAGES", True)
+# Whole reading pages kept once for everyone who reads alike (core/audiencepage.py):
+# what names a member's audience and roles, and who makes each of their own parts.
+PAGECACHE_AUDIENCE_PAGES = env_bool("DJANGO_AUDIENCE_PAGES", True)
+PAGECACHE_READER = "notes.audience.page_reader"
+PAGECACHE_MEMBER_PARTS = {
+    "name": "core.audiencepage.member_name",
+    "status": "notes.templatetags.reading_status.own_controls",
+}
 
 # Sessions are read from the cache and written through to the database: the database
 # holds every session, so a cache that is lost or emptied logs nobody out.

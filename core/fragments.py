@@ -42,6 +42,7 @@ from .pagecache import CONTENT_TTL, code_version, stamp_key, stamps
 
 SLOT = re.compile(r"<!--slot:([\w-]+):([^>]*?)-->")
 CSRF_FIELD = "csrfmiddlewaretoken"
+OWN_MARK = "<!--mine:"
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def _locate(kind, parts, values, models):
     return f"{kind}:" + hashlib.sha256("\n".join(texts).encode()).hexdigest(), keys
 
 
-def _kept_or_made(key, stamp_keys, make, keep=lambda value: True):
+def kept_or_made(key, stamp_keys, make, keep=lambda value: True):
     """Return the value kept under the key if it was made under the current tokens of its
     stamps, else make() (and keep it with those tokens, if keep(value)). The entry and
     the tokens come in one round trip to the cache; an entry made before a change is
@@ -163,7 +164,7 @@ def kept(name, values, models, compute):
     if not settings.PAGECACHE_ENABLED:
         return compute()
     key, stamp_keys = _locate("kept", [name], values, models)
-    return _kept_or_made(key, stamp_keys, compute)
+    return kept_or_made(key, stamp_keys, compute)
 
 
 def slot_marker(name, key):
@@ -191,7 +192,11 @@ def shared_fragment(name, values, models, reading, render):
     if not settings.PAGECACHE_ENABLED:
         return render()
     key, stamp_keys = fragment_key(name, values, models, reading)
-    html = _kept_or_made(
-        key, stamp_keys, lambda: str(render()), keep=lambda html: CSRF_FIELD not in html
+    html = kept_or_made(
+        key,
+        stamp_keys,
+        lambda: str(render()),
+        # Nor one that holds a member's own part (core.audiencepage.own_part).
+        keep=lambda html: CSRF_FIELD not in html and OWN_MARK not in html,
     )
     return mark_safe(html)  # noqa: S308  (rendered by the template engine, escaped there)

@@ -35,15 +35,39 @@ def audience(user):
     )
 
 
+def page_reader(user):
+    """Return the text that names what a page shows the member and lets them do
+    (settings.PAGECACHE_READER): their audience, role in each group and whether they are
+    staff; kept per member (one query when it is not), read once per request."""
+
+    def read():
+        text, member_roles = Note.objects.audience_and_roles(user)
+        roles_text = ",".join(f"{group}={role}" for group, role in sorted(member_roles.items()))
+        staff = f"staff:{user.is_staff:d}{user.is_superuser:d}"
+        return text, member_roles, f"{text};roles:{roles_text};{staff}"
+
+    text, member_roles, reader = remembered(
+        ("page-reader", user.pk),
+        lambda: kept("page-reader", [_member(user)], ["notes.membership", "notes.note"], read),
+    )
+    # What the page's view will ask next, read already.
+    remembered(("audience", user.pk), lambda: text)
+    remembered(("roles", user.pk), lambda: member_roles)
+    return reader
+
+
 def roles(user):
     """Return {group id: the user's role} of the user's groups."""
     if not user.is_authenticated:
         return {}
-    return kept(
-        "roles",
-        [_member(user)],
-        ["notes.membership"],
-        lambda: dict(Membership.objects.filter(user=user).values_list("group_id", "role")),
+    return remembered(
+        ("roles", user.pk),
+        lambda: kept(
+            "roles",
+            [_member(user)],
+            ["notes.membership"],
+            lambda: dict(Membership.objects.filter(user=user).values_list("group_id", "role")),
+        ),
     )
 
 

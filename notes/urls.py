@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from core.audiencepage import audience_page
 from core.pagecache import cached_page
 
 from . import calendars, edit_views, feeds, present, schedule_views, together_views, views
@@ -47,7 +48,7 @@ urlpatterns = [
     ),
     path(
         "groups/<slug:group>/meetings/<int:number>/present/",
-        cached_page(present.meeting_present),
+        audience_page(present.meeting_present),
         name="meeting_present",
     ),
     path(
@@ -76,7 +77,7 @@ urlpatterns = [
     path("notes/preview/", edit_views.markdown_preview, name="markdown_preview"),
     path("notes/<slug:slug>/", cached_page(views.note_detail), name="note_detail"),
     path("notes/<slug:slug>/edit/", edit_views.note_edit, name="note_edit"),
-    path("notes/<slug:slug>/present/", cached_page(present.note_present), name="note_present"),
+    path("notes/<slug:slug>/present/", audience_page(present.note_present), name="note_present"),
     path("notes/<slug:slug>/delete/", edit_views.note_delete, name="note_delete"),
     path("my-reading/", together_views.my_reading, name="my_reading"),
     path("my-reading/share/<slug:slug>/", together_views.sharing_set, name="sharing_set"),
@@ -94,12 +95,16 @@ urlpatterns = [
     ),
     path("comments/<int:pk>/edit/", together_views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", together_views.comment_delete, name="comment_delete"),
-    path("glossary/", cached_page(views.glossary), name="glossary"),
-    path("lists/", cached_page(views.reading_lists), name="readinglist_list"),
-    path("lists/<slug:slug>/", cached_page(views.reading_list_detail), name="readinglist_detail"),
+    path("glossary/", audience_page(views.glossary), name="glossary"),
+    path("lists/", audience_page(views.reading_lists), name="readinglist_list"),
+    path(
+        "lists/<slug:slug>/",
+        audience_page(views.reading_list_detail, models=["notes.readingstatus"]),
+        name="readinglist_detail",
+    ),
     path(
         "lists/<slug:slug>/present/",
-        cached_page(present.readinglist_present),
+        audience_page(present.readinglist_present),
         name="readinglist_present",
     ),
 ]

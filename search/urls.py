@@ -1,11 +1,11 @@
 from django.urls import path
 
-from core.pagecache import cached_page
+from core.audiencepage import audience_page
 
 from . import views
 
 app_name = "search"
 
 urlpatterns = [
-    path("", cached_page(views.results), name="results"),
+    path("", audience_page(views.results), name="results"),
 ]

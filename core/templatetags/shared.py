@@ -12,7 +12,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from core import fragments
+from core import audiencepage, fragments
 
 register = template.Library()
 # In the context while a shared fragment renders (includes see it too).
@@ -39,7 +39,8 @@ class SharedNode(template.Node):
         )
         if nested:
             return html
-        return mark_safe(fragments.fill_slots(html, context.get("member_slots")))  # noqa: S308
+        filled = mark_safe(fragments.fill_slots(html, context.get("member_slots")))  # noqa: S308
+        return audiencepage.shared_region(filled)
 
 
 @register.tag
@@ -82,3 +83,13 @@ def slot(parser, token):
     nodelist = parser.parse(("endslot",))
     parser.delete_first_token()
     return SlotNode(nodelist, parser.compile_filter(bits[1]), parser.compile_filter(bits[2]))
+
+
+@register.simple_tag(takes_context=True)
+def member_part(context, name, key=""):
+    """{% member_part "name" key %}: the member's own part of a page (their name, …), made
+    by its provider (settings.PAGECACHE_MEMBER_PARTS) and marked to be left out of a page
+    kept for everyone who reads alike (core.audiencepage)."""
+    key = str(key)
+    html = audiencepage.provide(context["request"], name, [key]).get(key, "")
+    return audiencepage.own_part(name, key, html)

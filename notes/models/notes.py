@@ -47,22 +47,31 @@ class NoteQuerySet(models.QuerySet):
         keeping what they see once for everyone alike: the members of the same groups
         share it, unless they wrote a note that is not public (then it is theirs).
         visible_to() and Meeting.objects.visible_to() depend on nothing else."""
+        return self.audience_and_roles(user)[0]
+
+    def audience_and_roles(self, user):
+        """Return audience_of(user) and the user's {group id: role}, in one query."""
         if not user.is_authenticated:
-            return "nobody"
-        if user.is_superuser:
-            return "everything"
-        # One query: the user's groups, and -1 if they wrote a note that is not public.
+            return "nobody", {}
+        # The user's groups and roles, and (-1, "") if they wrote a note that is not public.
         own = (
             self.by(user)
             .exclude(visibility=Note.Visibility.EVERYONE)
             .order_by()
-            .annotate(mark=models.Value(-1, output_field=models.IntegerField()))
-            .values_list("mark", flat=True)
+            .annotate(
+                mark=models.Value(-1, output_field=models.IntegerField()),
+                no_role=models.Value("", output_field=models.CharField()),
+            )
+            .values_list("mark", "no_role")
             .distinct()
         )
-        rows = set(group_ids_of(user).order_by().values_list("group_id", flat=True).union(own))
-        groups = ",".join(str(pk) for pk in sorted(rows - {-1}))
-        return f"groups:{groups}" + (f";user:{user.pk}" if -1 in rows else "")
+        memberships = group_ids_of(user).order_by().values_list("group_id", "role")
+        roles = dict(memberships.union(own))
+        if user.is_superuser:
+            return "everything", {group: role for group, role in roles.items() if group != -1}
+        groups = ",".join(str(pk) for pk in sorted(roles.keys() - {-1}))
+        audience = f"groups:{groups}" + (f";user:{user.pk}" if -1 in roles else "")
+        return audience, {group: role for group, role in roles.items() if group != -1}
 
     def for_list(self):
         """Return notes with author, group and the paper or model they are about."""

@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from core.audiencepage import own_part
 from notes import audience
 from notes.models import ReadingStatus
 
@@ -18,8 +19,9 @@ register = template.Library()
 def control_html(paper_id, status, csrf_token, next_url):
     """The control's HTML, for the template tag and the slots alike: a form of four
     buttons, the pressed one (the member's status) clearing it. Made in Python, not a
-    template: a list shows one per row, for each member."""
-    return format_html(
+    template: a list shows one per row, for each member. The member's own part of a page
+    (core.audiencepage): own_controls makes it again for each member."""
+    html = format_html(
         '<form method="post" action="{}" class="status-control" data-status="{}"'
         ' aria-label="{}">{}<input type="hidden" name="next" value="{}">{}</form>',
         reverse("notes:status_set", args=[paper_id]),
@@ -29,6 +31,7 @@ def control_html(paper_id, status, csrf_token, next_url):
         next_url,
         _buttons(status, get_language()),
     )
+    return own_part("status", paper_id, html)
 
 
 def _csrf_field(csrf_token):
@@ -138,3 +141,9 @@ def row_reading_slots(request, statuses, group_progress=None):
         }
 
     return {"reading": provide}
+
+
+def own_controls(request, keys):
+    """The member's own part "status" of a page kept for their audience
+    (settings.PAGECACHE_MEMBER_PARTS): {paper id: their control}."""
+    return {str(pk): html for pk, html in status_slots(request)["status"](keys).items()}

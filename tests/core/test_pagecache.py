@@ -110,12 +110,14 @@ def test_an_admin_change_list_with_a_message_is_shown_and_not_cached(staff_clien
 
 
 def test_a_change_to_the_code_makes_every_cached_page_stale(member_client, monkeypatch):
-    from core import pagecache
+    from core import fragments, pagecache
 
     PaperFactory(title_en="Chain of Thought")
     first = member_client.get(reverse("reading:paper_list"))
     assert first.status_code == 200
+    # A deploy: every page and fragment is keyed by the code version.
     monkeypatch.setattr(pagecache, "code_version", lambda: "a-new-deploy")
+    monkeypatch.setattr(fragments, "code_version", lambda: "a-new-deploy")
     with CaptureQueriesContext(connection) as queries:
         again = member_client.get(reverse("reading:paper_list"))
     assert len(queries) > 1  # rendered afresh, not served from the cache

@@ -121,7 +121,9 @@ def test_glossary_queries_do_not_grow(member_client, django_assert_num_queries, 
         term = GlossaryTermFactory()
         term.papers.add(PaperFactory())
         terms.append(term)
-    with django_assert_num_queries(3):
+    # + the member's audience and roles (one query, kept for them): the page is kept for
+    # everyone who reads alike (core.audiencepage)
+    with django_assert_num_queries(4):
         response = member_client.get(reverse("notes:glossary"))
     assert len(response.context["terms"]) == count
     for term in terms:
@@ -136,8 +138,9 @@ def test_reading_list_keeps_its_order(member_client, django_assert_num_queries, 
     papers = [PaperFactory() for _ in range(count)]
     for position, paper in enumerate(reversed(papers), start=1):
         ReadingListItem.objects.create(reading_list=reading_list, paper=paper, position=position)
-    # + the list's paper ids for the member's statuses (the rows are a shared fragment)
-    with django_assert_num_queries(6):
+    # + the list's paper ids for the member's statuses (the rows are a shared fragment),
+    # the member's audience and roles (the page is kept for everyone who reads alike)
+    with django_assert_num_queries(7):
         response = member_client.get(reading_list.get_absolute_url())
     assert [item.paper for item in response.context["items"]] == list(reversed(papers))
     assertContains(response, reading_list.title_en)

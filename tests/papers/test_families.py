@@ -283,7 +283,8 @@ def test_the_migration_gives_existing_models_their_roots():
 @pytest.mark.parametrize("count", [1, 3])
 def test_family_page_queries_do_not_grow(member_client, django_assert_num_queries, count):
     grow_families(count, size=3 + count)
-    with django_assert_num_queries(4):  # the user, a count, the page's roots, their models
+    # + the member's audience and roles, once (the page is kept for all who read alike)
+    with django_assert_num_queries(5):  # the user, a count, the page's roots, their models
         response = member_client.get(reverse("papers:model_family"))
     assert len(response.context["trees"]) == count
     assert response.content.decode().count('class="node') == count * (3 + count)
@@ -294,7 +295,8 @@ def test_model_page_queries_do_not_grow(member_client, django_assert_num_queries
     roots_made = grow_families(count, size=3 + count)
     model = LanguageModel.objects.filter(base_model=roots_made[0]).first()
     # Its notes and mentions: one query of keys, no notes to read (reading/views.py)
-    with django_assert_num_queries(8):
+    # + the member's audience and roles, once (the page is kept for all who read alike)
+    with django_assert_num_queries(9):
         response = member_client.get(model.get_absolute_url())
     assert response.context["ancestors"] == [roots_made[0]]
     assert response.content.decode().count('class="node') == 3 + count

@@ -116,7 +116,8 @@ def test_model_detail_queries_do_not_grow(member_client, django_assert_num_queri
         NoteFactory(language_model=llama)
         llama.modeldataset_set.create(dataset=DatasetFactory(), role="evaluation")
     llama.papers.add(*papers)
-    with django_assert_num_queries(9):
+    # + the member's audience and roles, once (the page is kept for all who read alike)
+    with django_assert_num_queries(10):
         response = member_client.get(llama.get_absolute_url())
     assertContains(response, "<h1>LLaMA")
     for model in descendants:
@@ -140,7 +141,8 @@ def test_dataset_detail_queries_do_not_grow(member_client, django_assert_num_que
     dataset = DatasetFactory(name="GSM8K")
     papers = [PaperFactory() for _ in range(count)]
     dataset.papers.add(*papers)
-    with django_assert_num_queries(8):
+    # + the member's audience and roles, once (the page is kept for all who read alike)
+    with django_assert_num_queries(9):
         response = member_client.get(dataset.get_absolute_url())
     assertContains(response, "<h1>GSM8K")
     for paper in papers:
@@ -269,7 +271,8 @@ def test_organization_detail_queries_do_not_grow(member_client, django_assert_nu
         models.append(LanguageModelFactory(organization=organization))
         datasets.append(DatasetFactory(organization=organization))
     # user, organisation, papers with their organisations and topics, models, datasets
-    with django_assert_num_queries(7):
+    # + the member's audience and roles, once (the page is kept for all who read alike)
+    with django_assert_num_queries(8):
         response = member_client.get(organization.get_absolute_url())
     assertContains(response, "<h1>Fudan University")
     for paper in papers:

@@ -1,0 +1,182 @@
+"""Whole pages kept once for everyone who reads alike (core/audiencepage.py): a member
+gets the page their audience's first member rendered, with their own name, CSRF token
+and reading statuses; never another member's, never a page that is someone's own."""
+
+import re
+
+import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.cache import SessionStore
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from core.audiencepage import audience_page
+from notes.models import ReadingStatus
+from tests.factories import (
+    MembershipFactory,
+    PaperFactory,
+    ReadingListFactory,
+    ReadingStatusFactory,
+    UserFactory,
+    client_of,
+)
+
+pytestmark = pytest.mark.django_db
+Status = ReadingStatus.Status
+MARKS = ("<!--mine:", "<!--/mine-->", "<!--shared-->", "<!--/shared-->", "<!--csrf-->")
+
+
+@pytest.fixture
+def alike(world):
+    """Two members of group A who wrote nothing: they read alike."""
+    return MembershipFactory(group=world.group_a).user, MembershipFactory(group=world.group_a).user
+
+
+def own_control(html, paper):
+    """The status control of the paper in the page."""
+    action = reverse("notes:status_set", args=[paper.pk])
+    return re.search(rf'<form method="post" action="{action}".*?</form>', html, re.S)[0]
+
+
+def assert_no_marks(response):
+    for mark in MARKS:
+        assertNotContains(response, mark)
+
+
+def test_a_member_who_reads_alike_gets_the_kept_page_with_their_own_parts(alike):
+    first, second = alike
+    read, unread = PaperFactory(title_en="Read by the first"), PaperFactory()
+    ReadingStatusFactory(user=first, paper=read, status=Status.READ)
+    ReadingStatusFactory(user=second, paper=unread, status=Status.READING)
+    url = reverse("reading:paper_list")
+
+    mine = client_of(first).get(url)
+    assert mine.context is not None  # rendered, and kept for the audience
+    theirs = client_of(second).get(url)
+    assert theirs.context is None  # the kept page, not rendered again
+    assertContains(theirs, "Read by the first")
+    assert f'title="{second.username}"' in theirs.content.decode()
+    assertNotContains(theirs, first.username)
+    assert 'data-status="read"' in own_control(mine.content.decode(), read)
+    assert 'data-status=""' in own_control(theirs.content.decode(), read)
+    assert 'data-status="reading"' in own_control(theirs.content.decode(), unread)
+    assert_no_marks(mine)
+    assert_no_marks(theirs)
+
+
+def test_the_csrf_token_in_a_kept_page_is_the_members_own(alike):
+    first, second = alike
+    paper = PaperFactory()
+    url = reverse("reading:paper_list")
+    client_of(first).get(url)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(second)
+    page = browser.get(url)
+    assert page.context is None
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    answer = browser.post(
+        reverse("notes:status_set", args=[paper.pk]),
+        {"status": Status.READ, "next": url, "csrfmiddlewaretoken": token},
+    )
+    assert answer.status_code == 302
+    assert ReadingStatus.objects.get(user=second, paper=paper).status == Status.READ
+    # Their status shows at once on the kept page, not on the first member's.
+    assert 'data-status="read"' in own_control(browser.get(url).content.decode(), paper)
+    assert 'data-status=""' in own_control(client_of(first).get(url).content.decode(), paper)
+
+
+def test_members_who_do_not_read_alike_get_pages_of_their_own(world, alike):
+    first, _second = alike
+    url = reverse("notes:glossary")
+    client_of(first).get(url)
+    # A note that is not public, another group, another role, staff: another page.
+    for user in (world.member, world.other, world.organiser, world.staff):
+        assert client_of(user).get(url).context is not None, user
+    staff_page = client_of(world.staff).get(url)
+    assertContains(staff_page, reverse("admin:index"))
+    assertNotContains(client_of(first).get(url), reverse("admin:index"))
+
+
+def test_the_kept_page_follows_every_change(alike):
+    first, second = alike
+    paper = PaperFactory(title_en="Old title")
+    url = reverse("reading:paper_list")
+    client_of(first).get(url)
+    paper.title_en = "New title"
+    paper.save()
+    page = client_of(second).get(url)
+    assert page.context is not None  # rendered afresh after the change
+    assertContains(page, "New title")
+
+
+def test_a_groups_progress_on_a_kept_page_follows_a_status(world, alike):
+    first, second = alike
+    paper = PaperFactory()
+    reading_list = ReadingListFactory(group=world.group_a)
+    reading_list.items.create(paper=paper, position=1)
+    url = reading_list.get_absolute_url()
+    assertContains(client_of(first).get(url), "0 of 5 members have read it")
+    ReadingStatus.set(second, paper, Status.READ)
+    page = client_of(first).get(url)
+    assertContains(page, "1 of 5 members have read it")
+    assert 'data-status=""' in own_control(page.content.decode(), paper)
+
+
+def test_a_page_of_the_members_own_reading_is_not_kept_for_others(alike):
+    first, second = alike
+    url = reverse("reading:paper_list") + "?read=me"
+    client_of(first).get(url)
+    assert client_of(second).get(url).context is not None
+
+
+def test_a_kept_page_is_answered_304_until_the_members_own_parts_change(alike):
+    first, second = alike
+    paper = PaperFactory()
+    url = reverse("reading:paper_list")
+    client_of(first).get(url)
+    client = client_of(second)
+    etag = client.get(url)["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    ReadingStatus.set(second, paper, Status.READ)
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def request_of(rf, user, path="/page/"):
+    request = rf.get(path)
+    request.user, request.session = user, SessionStore()
+    request.session.save()
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def recording_page(html_of):
+    """An audience page of a view answering html_of(request), and who it rendered for."""
+    calls = []
+
+    def view(request):
+        calls.append(request.user)
+        return HttpResponse(html_of(request))
+
+    return audience_page(view), calls
+
+
+def test_a_page_that_names_its_reader_is_never_kept(rf, alike):
+    first, second = alike
+    page, calls = recording_page(lambda request: f"<p>Hello {request.user.username}</p>")
+    assert page(request_of(rf, first)).content.decode() == f"<p>Hello {first.username}</p>"
+    assert page(request_of(rf, second)).content.decode() == f"<p>Hello {second.username}</p>"
+    assert calls == [first, second]
+
+
+def test_a_kept_page_that_names_a_member_is_not_served_to_them(rf, alike):
+    first, second = alike
+    page, calls = recording_page(lambda request: f"<p>Presented by {second.username}</p>")
+    stranger = UserFactory()
+    page(request_of(rf, first))
+    page(request_of(rf, stranger))  # another audience: rendered
+    page(request_of(rf, first))  # kept
+    page(request_of(rf, second))  # named: may hold what only they may do, rendered
+    assert calls == [first, stranger, second]
