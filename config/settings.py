@@ -212,6 +212,10 @@ PAGECACHE_READER = "notes.audience.page_reader"
 PAGECACHE_MEMBER_PARTS = {
     "name": "core.audiencepage.member_name",
     "status": "notes.templatetags.reading_status.own_controls",
+    "my-status": "notes.templatetags.reading_status.own_status_line",
+    "readers": "notes.templatetags.reading_status.paper_readers",
+    "meeting-plan": "notes.views.meeting_plan_part",
+    "meeting-edit": "notes.views.meeting_edit_part",
 }
 
 # Sessions are read from the cache and written through to the database: the database

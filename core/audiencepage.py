@@ -154,9 +154,11 @@ def _secrets(request):
 
 
 def _names(html, texts):
+    """Whether the page holds any of the texts as a word of its own: not inside another
+    word, nor a path or slug (a username "bench" is not named by /papers/bench-paper-1/)."""
     for text in texts:
         for form in {text, escape(text)}:
-            if re.search(rf"(?<!\w){re.escape(form)}(?!\w)", html):
+            if re.search(rf"(?<![\w/.-]){re.escape(form)}(?![\w/-]|\.\w)", html):
                 return True
     return False
 

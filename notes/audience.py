@@ -134,18 +134,21 @@ MEETING_SOURCES = [
 def meeting(user, group, number):
     """Return the meeting of the group (slug) and number if the user may read it, with
     its group, paper, series, papers and presenters (who may edit it, for every reader),
-    kept for the user's audience; else Http404."""
-    found = for_audience(
-        "meeting",
-        user,
-        [group, number],
-        MEETING_SOURCES,
-        lambda: (
-            Meeting.objects.visible_to(user)
-            .select_related("group", "paper", "series")
-            .prefetch_related("papers", "presenters")
-            .filter(group__slug=group, number=number)
-            .first()
+    kept for the user's audience (and read once per request); else Http404."""
+    found = remembered(
+        ("meeting", user.pk, group, number),
+        lambda: for_audience(
+            "meeting",
+            user,
+            [group, number],
+            MEETING_SOURCES,
+            lambda: (
+                Meeting.objects.visible_to(user)
+                .select_related("group", "paper", "series")
+                .prefetch_related("papers", "presenters")
+                .filter(group__slug=group, number=number)
+                .first()
+            ),
         ),
     )
     if found is None:

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.fragments import remembered
+
 from . import feeds, scheduling
 from .forms import (
     COMMON_ZONES,
@@ -362,6 +364,14 @@ def own_zone(user):
 def reader_zone(user, meeting):
     """The zone a reader sees times in: their own setting, else the meeting's."""
     return own_zone(user) or meeting.zone
+
+
+def plan_of(request, meeting):
+    """plan_context of the meeting for this request, made once per request (the page
+    and its member part "meeting-plan" both ask)."""
+    return remembered(
+        ("meeting-plan", request.user.pk, meeting.pk), lambda: plan_context(request, meeting)
+    )
 
 
 def plan_context(request, meeting):

@@ -43,7 +43,7 @@ urlpatterns = [
     path("groups/<slug:slug>/", cached_page(views.group_detail), name="group_detail"),
     path(
         "groups/<slug:group>/meetings/<int:number>/",
-        cached_page(views.meeting_detail),
+        audience_page(views.meeting_detail, models=["notes.readingstatus"]),
         name="meeting_detail",
     ),
     path(

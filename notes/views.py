@@ -3,8 +3,12 @@ Writing them is in edit_views.py, presenting them in present.py."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from core.fragments import kept, lazy_query, refs
@@ -23,7 +27,7 @@ from .models import (
     Visit,
 )
 from .permissions import may_change_meeting, may_schedule
-from .schedule_views import own_zone, plan_context
+from .schedule_views import own_zone, plan_of
 from .templatetags.reading_status import row_reading_slots
 
 
@@ -75,7 +79,7 @@ def meeting_detail(request, group, number):
     # the group's progress, the discussion they may read, what they may do in the plan.
     to_read = meeting.papers_to_read()
     discussed = list(meeting.papers.all())
-    group_progress, statuses, role = progress.group_progress_and_own(
+    group_progress, statuses, _role = progress.group_progress_and_own(
         meeting.group, [p.pk for p in to_read], user
     )
     for paper in [*to_read, *discussed]:
@@ -97,13 +101,48 @@ def meeting_detail(request, group, number):
             "note_refs": refs(Note, note_keys),
             "notes": lazy_query(lambda: Note.objects.filter(pk__in=note_keys).for_list()),
             "progress": group_progress,
-            "may_edit": may_change_meeting(user, meeting, role=role),
             "to_read": to_read,
             "discussed": discussed,
             **_discussion(user, Comment.objects.filter(meeting=meeting), [meeting]),
-            "plan": plan_context(request, meeting),
+            # What the meeting's plan and its "Edit" button show are the member's own
+            # parts of the page (meeting_plan_part, meeting_edit_part).
+            "plan": plan_of(request, meeting),
         },
     )
+
+
+def _meeting_of(request):
+    """The meeting of the page being served (its group and number in the address)."""
+    kwargs = request.resolver_match.kwargs
+    return audience.meeting(request.user, kwargs["group"], kwargs["number"])
+
+
+def meeting_plan_part(request, keys):
+    """The member's own part "meeting-plan" of a meeting page (PAGECACHE_MEMBER_PARTS):
+    when and where in their time zone, and what they may do before the meeting
+    ({meeting id: HTML})."""
+    meeting = _meeting_of(request)
+    html = render_to_string(
+        "includes/_meeting_plan.html",
+        {"meeting": meeting, "plan": plan_of(request, meeting)},
+        request=request,
+    )
+    return {key: html for key in keys if key == str(meeting.pk)}
+
+
+def meeting_edit_part(request, keys):
+    """The member's own part "meeting-edit" of a meeting page: its "Edit" button, for
+    the group's organisers and the meeting's presenters ({meeting id: HTML})."""
+    meeting = _meeting_of(request)
+    role = audience.roles(request.user).get(meeting.group_id)
+    html = ""
+    if may_change_meeting(request.user, meeting, role=role):
+        html = format_html(
+            ' <a class="button" href="{}">{}</a>',
+            reverse("notes:meeting_edit", args=[meeting.group.slug, meeting.number]),
+            _("Edit the meeting page"),
+        )
+    return {key: html for key in keys if key == str(meeting.pk)}
 
 
 def _discussion(user, comments, subject):

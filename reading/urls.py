@@ -22,7 +22,9 @@ urlpatterns = [
         audience_page(views.PaperListView.as_view(), unless=MY_READING),
         name="paper_list",
     ),
-    path("papers/<slug:slug>/", cached_page(views.PaperDetailView.as_view()), name="paper_detail"),
+    path(
+        "papers/<slug:slug>/", audience_page(views.PaperDetailView.as_view()), name="paper_detail"
+    ),
     path(
         "models/<slug:slug>/", audience_page(views.ModelDetailView.as_view()), name="model_detail"
     ),

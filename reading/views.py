@@ -16,7 +16,7 @@ from core import pagecache
 from core.context_processors import reading
 from core.fragments import kept, lazy_query, refs
 from core.pagination import LazyPaginationMixin
-from notes import activity, audience, discussion, progress
+from notes import activity, audience, discussion
 from notes.models import (
     Comment,
     Meeting,
@@ -226,13 +226,9 @@ class PaperDetailView(DetailView):
                 mentions=Mention.objects.of(paper).visible_to(user),
             ),
         )
-        # The member's own (outside the shared fragments): their status, their groups'
-        # readers, their groups' discussions.
-        mine, readers = progress.readers(user, paper)
+        # The member's own (outside the shared fragments): their groups' discussions; their
+        # status and their groups' readers are member parts (PAGECACHE_MEMBER_PARTS).
         return super().get_context_data(
-            my_status=mine[0] if mine else "",
-            my_status_changed=mine[1] if mine else None,
-            readers=readers,
             discussions=paper_discussions(user, paper),
             shown={name: refs(model, shown[name]) for name, model in SHOWN.items()},
             # Even building a queryset costs: these are made only for a missing fragment.

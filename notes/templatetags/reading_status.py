@@ -4,14 +4,18 @@ import functools
 
 from django import template
 from django.middleware.csrf import get_token
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.urls import get_script_prefix, reverse
+from django.utils import dateformat, timezone
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from core.audiencepage import own_part
-from notes import audience
+from core.fragments import remembered
+from notes import audience, progress
 from notes.models import ReadingStatus
+from papers.models import Paper
 
 register = template.Library()
 
@@ -19,21 +23,43 @@ register = template.Library()
 def control_html(paper_id, status, csrf_token, next_url):
     """The control's HTML, for the template tag and the slots alike: a form of four
     buttons, the pressed one (the member's status) clearing it. Made in Python, not a
-    template: a list shows one per row, for each member. The member's own part of a page
-    (core.audiencepage): own_controls makes it again for each member."""
-    html = format_html(
-        '<form method="post" action="{}" class="status-control" data-status="{}"'
-        ' aria-label="{}">{}<input type="hidden" name="next" value="{}">{}</form>',
-        reverse("notes:status_set", args=[paper_id]),
-        status,
-        _("My reading status"),
-        _csrf_field(csrf_token),
-        next_url,
-        _buttons(status, get_language()),
+    template, from pieces made once per process: a list shows one per row, for each
+    member. The member's own part of a page (core.audiencepage): own_controls makes it
+    again for each member."""
+    start, end = _status_url(get_script_prefix())
+    form, between, next_field, rest = _control_pieces(status, get_language())
+    html = mark_safe(  # noqa: S308  (every piece escaped: format_html, escape)
+        f"{form}{start}{int(paper_id)}{end}{between}{_csrf_field(csrf_token)}"
+        f"{next_field}{escape(next_url)}{rest}"
     )
     return own_part("status", paper_id, html)
 
 
+@functools.lru_cache(maxsize=8)
+def _status_url(script_prefix):
+    """The address of a paper's status, around its id: ("/reading-status/", "/")."""
+    start, end = reverse("notes:status_set", args=[PLACEHOLDER_ID]).split(str(PLACEHOLDER_ID))
+    return start, end
+
+
+PLACEHOLDER_ID = 987654321
+
+
+@functools.lru_cache(maxsize=64)
+def _control_pieces(status, language):
+    """The control's HTML for a status in a language, in the pieces around the paper's
+    address, the CSRF field and the page's address."""
+    html = format_html(
+        '<form method="post" action="\x00" class="status-control" data-status="{}"'
+        ' aria-label="{}">\x00<input type="hidden" name="next" value="\x00">{}</form>',
+        status,
+        _("My reading status"),
+        _buttons(status, language),
+    )
+    return tuple(html.split("\x00"))
+
+
+@functools.lru_cache(maxsize=16)
 def _csrf_field(csrf_token):
     if not csrf_token or csrf_token == "NOTPROVIDED":
         return ""
@@ -147,3 +173,52 @@ def own_controls(request, keys):
     """The member's own part "status" of a page kept for their audience
     (settings.PAGECACHE_MEMBER_PARTS): {paper id: their control}."""
     return {str(pk): html for pk, html in status_slots(request)["status"](keys).items()}
+
+
+def _readers(request, paper_id):
+    """progress.readers of the paper for the member, read once per request for both of
+    the paper page's parts below."""
+    user = request.user
+    return remembered(
+        ("paper-readers", user.pk, paper_id), lambda: progress.readers(user, Paper(pk=paper_id))
+    )
+
+
+def own_status_line(request, keys):
+    """The member's own part "my-status" of a paper page: their control and since when
+    their status holds ({paper id: HTML})."""
+    found = {}
+    for key in keys:
+        mine, _others = _readers(request, int(key))
+        status, changed = mine or ("", None)
+        since = ""
+        if changed is not None:
+            day = dateformat.format(timezone.localtime(changed), "Y-m-d")
+            since = format_html(
+                ' <span class="muted status-since">{}</span>', _("since %(date)s") % {"date": day}
+            )
+        control = control_html(int(key), status, get_token(request), request.get_full_path())
+        found[key] = format_html('<div class="my-status">{}{}</div>', control, since)
+    return found
+
+
+def paper_readers(request, keys):
+    """The member's own part "readers" of a paper page: the statuses of the paper that
+    they may see of the others in their groups ({paper id: HTML})."""
+    found = {}
+    for key in keys:
+        _mine, others = _readers(request, int(key))
+        found[key] = (
+            format_html(
+                '<p class="readers meta"><span>{}:</span>{}</p>',
+                _("In your groups"),
+                format_html_join(
+                    "",
+                    '<span class="reader reader-{}">{} · {}</span>',
+                    ((status, name, label) for name, label, status in others),
+                ),
+            )
+            if others
+            else ""
+        )
+    return found

@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from core.audiencepage import audience_page
 from notes.models import ReadingStatus
 from tests.factories import (
+    CommentFactory,
     MembershipFactory,
     PaperFactory,
     ReadingListFactory,
@@ -180,3 +181,62 @@ def test_a_kept_page_that_names_a_member_is_not_served_to_them(rf, alike):
     page(request_of(rf, first))  # kept
     page(request_of(rf, second))  # named: may hold what only they may do, rendered
     assert calls == [first, stranger, second]
+
+
+def test_a_kept_paper_page_shows_each_member_their_status_and_the_others(world, alike):
+    first, second = alike
+    paper = PaperFactory()
+    ReadingStatus.set(first, paper, Status.READ)
+    url = paper.get_absolute_url()
+    assert client_of(first).get(url).context is not None
+    page = client_of(second).get(url)
+    assert page.context is None  # the page kept for their audience
+    html = page.content.decode()
+    assert 'data-status=""' in own_control(html, paper)
+    # The first member's status is the second's to see among their group's readers.
+    assert re.search(rf'class="reader reader-read">{first.username} · ', html)
+    assert "status-since" not in html
+    mine = client_of(first).get(url).content.decode()
+    assert 'data-status="read"' in own_control(mine, paper) and "status-since" in mine
+    assert f'class="reader reader-read">{first.username}' not in mine
+
+
+def test_a_comment_s_author_gets_their_own_paper_page_with_its_actions(world, alike):
+    first, second = alike
+    paper = PaperFactory()
+    comment = CommentFactory(paper=paper, group=world.group_a, author=first)
+    edit = reverse("notes:comment_edit", args=[comment.pk])
+    url = paper.get_absolute_url()
+    others = client_of(second).get(url)  # kept for the audience, without the actions
+    assertNotContains(others, edit)
+    mine = client_of(first).get(url)
+    assert mine.context is not None  # named on the kept page: rendered for them
+    assertContains(mine, edit)
+    assertNotContains(client_of(second).get(url), edit)
+
+
+def test_a_username_in_a_link_or_a_word_does_not_name_the_member(rf, world):
+    member = MembershipFactory(group=world.group_a, user=UserFactory(username="bench")).user
+    page, calls = recording_page(
+        lambda request: '<a href="/papers/bench-paper-1/">Benchmarks</a> <p>benches</p>'
+    )
+    page(request_of(rf, member))
+    page(request_of(rf, member))  # kept, and served to them
+    assert calls == [member]
+
+
+def test_a_kept_meeting_page_gives_its_presenter_their_edit_button(world, alike):
+    first, second = alike
+    url = world.meeting.get_absolute_url()
+    edit = reverse("notes:meeting_edit", args=[world.group_a.slug, world.meeting.number])
+    assertNotContains(client_of(first).get(url), edit)  # kept for the audience
+    presenter = client_of(world.presenter).get(url)
+    # The kept page, with the presenter's own parts (only the plan's template rendered).
+    assert [t.name for t in presenter.templates] == ["includes/_meeting_plan.html"]
+    assertContains(presenter, edit)
+    assertContains(presenter, 'id="plan"')
+    theirs = client_of(second).get(url)
+    assert [t.name for t in theirs.templates] == ["includes/_meeting_plan.html"]
+    assertNotContains(theirs, edit)
+    assertContains(theirs, 'id="plan"')
+    assertContains(client_of(world.organiser).get(url), edit)  # another role: their page

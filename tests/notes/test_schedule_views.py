@@ -317,10 +317,10 @@ def test_coming_meeting_page_queries_do_not_grow(client, group, count, django_as
     client.force_login(presenter)
     # + the group's reading progress (its members) and the meeting's discussion
     # + the notes' keys of the shared notes fragment; the member's role for "Edit" comes
-    # with the group's members read for its progress; + the member's audience and roles,
-    # and statuses, read once for what is kept for them (notes/audience.py); its models,
-    # datasets and sources come in one query (Meeting.linked_records)
-    with django_assert_num_queries(20):
+    # with the group's members read for its progress; + the member's audience and roles
+    # (one query) and statuses, read once for what is kept for them (notes/audience.py);
+    # its models, datasets and sources come in one query (Meeting.linked_records)
+    with django_assert_num_queries(19):
         response = client.get(meeting.get_absolute_url())
     assertContains(response, "1 vote", count=count)
 

@@ -38,9 +38,10 @@ def test_meeting_page_queries_do_not_grow(
     # fragments' records. Another member's view makes 5 (tests/core/test_fragments.py).
     # + the group's members (with the member's role, for "Edit"), their reading with the
     # member's statuses, the discussion; the first view also reads the member's audience
-    # and roles, and their own statuses apart from the group's (kept for the group); the
-    # models, datasets and sources discussed come in one query (Meeting.linked_records)
-    with django_assert_num_queries(13):
+    # and roles (one query), and their own statuses apart from the group's (kept for the
+    # group); the models, datasets and sources discussed come in one query
+    # (Meeting.linked_records)
+    with django_assert_num_queries(12):
         response = member_client.get(meeting.get_absolute_url())
     assert len(response.context["notes"]) == count
     assertContains(response, "Scaling laws")
