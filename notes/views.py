@@ -11,7 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
-from core.fragments import kept, lazy_query, refs
+from core.context_processors import reading
+from core.fragments import kept, lazy_query, refs, shared_fragment
 from papers.citations import citation_response
 from papers.models import Paper
 
@@ -120,13 +121,27 @@ def _meeting_of(request):
 def meeting_plan_part(request, keys):
     """The member's own part "meeting-plan" of a meeting page (PAGECACHE_MEMBER_PARTS):
     when and where in their time zone, and what they may do before the meeting
-    ({meeting id: HTML})."""
+    ({meeting id: HTML}). Once the meeting has begun, it is the same for everyone who
+    reads it in the same time zone on the same day: kept for them all."""
     meeting = _meeting_of(request)
-    html = render_to_string(
-        "includes/_meeting_plan.html",
-        {"meeting": meeting, "plan": plan_of(request, meeting)},
-        request=request,
-    )
+    plan = plan_of(request, meeting)
+
+    def render():
+        return render_to_string(
+            "includes/_meeting_plan.html", {"meeting": meeting, "plan": plan}, request=request
+        )
+
+    if plan["coming"]:
+        html = render()
+    else:
+        when = plan["when"]
+        html = shared_fragment(
+            "meeting-plan-past",
+            [meeting, when.get("zone", ""), str(when["relative"])],
+            ["auth.user"],
+            reading(request)["reading"],
+            render,
+        )
     return {key: html for key in keys if key == str(meeting.pk)}
 
 
