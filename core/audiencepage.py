@@ -110,11 +110,16 @@ def provide(request, name, keys):
 class HollowPage:
     """A rendered page without the member's own parts: what is kept."""
 
-    html: str
+    pieces: tuple  # the page's text and its holes, (name, key) each, alternately
     headers: tuple
     attributes: tuple  # (name, value) set on the response for the middleware
     digest: str
     outside: str  # what is outside the shared fragments: where naming a member matters
+    csrf: bool  # whether it holds CSRF fields
+
+    @property
+    def holes(self):
+        return self.pieces[1::2]
 
 
 def _eligible(request, unless):
@@ -158,7 +163,7 @@ def _names(html, texts):
     word, nor a path or slug (a username "bench" is not named by /papers/bench-paper-1/)."""
     for text in texts:
         for form in {text, escape(text)}:
-            if re.search(rf"(?<![\w/.-]){re.escape(form)}(?![\w/-]|\.\w)", html):
+            if form in html and re.search(rf"(?<![\w/.-]){re.escape(form)}(?![\w/-]|\.\w)", html):
                 return True
     return False
 
@@ -189,7 +194,14 @@ def _hollow(request, response):
     headers = tuple((name, response[name]) for name in KEPT_HEADERS if name in response)
     attributes = tuple((k, v) for k, v in vars(response).items() if _kept_attribute(k))
     digest = hashlib.sha256(html.encode()).hexdigest()[:32]
-    return HollowPage(html, headers, attributes, digest, HOLE.sub("", outside))
+    # Split once, here: each view joins the text with its own parts, no search.
+    split = HOLE.split(html)  # text, name, key, text, name, key, …, text
+    pieces = [split[0]]
+    for i in range(1, len(split), 3):
+        pieces += [(split[i], split[i + 1]), split[i + 2]]
+    return HollowPage(
+        tuple(pieces), headers, attributes, digest, HOLE.sub("", outside), CSRF_HOLE in html
+    )
 
 
 def _unmarked(response):
@@ -218,12 +230,16 @@ def _as_rendered(response):
 def _filled(request, page):
     """Return the kept page with this member's own parts and CSRF token (HttpResponse),
     and a digest of those parts for its ETag."""
-    holes, wanted = HOLE.findall(page.html), {}
+    holes, wanted = page.holes, {}
     for name, key in holes:
         wanted.setdefault(name, []).append(key)
     parts = {name: provide(request, name, keys) for name, keys in wanted.items()}
-    html = HOLE.sub(lambda m: str(parts[m[1]].get(m[2], "")), page.html)
-    if CSRF_HOLE in html:
+    pieces = page.pieces
+    html = "".join(
+        piece if i % 2 == 0 else str(parts[piece[0]].get(piece[1], ""))
+        for i, piece in enumerate(pieces)
+    )
+    if page.csrf:
         html = html.replace(CSRF_HOLE, get_token(request))
     response = HttpResponse(html, headers=dict(page.headers))
     for name, value in page.attributes:
@@ -263,7 +279,7 @@ def audience_page(view, *, models=(), unless=()):
             return _unmarked(rendered[0])
         if rendered:  # the member who rendered it: their own parts as rendered
             response, own = _as_rendered(rendered[0])
-        elif _names(page.outside, _names_of(request.user)):
+        elif page.outside and _names(page.outside, _names_of(request.user)):
             # A page that names this member may hold what only they may do: their own.
             return per_session(request, *args, **kwargs)
         else:
