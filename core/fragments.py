@@ -140,7 +140,11 @@ def kept_or_made(key, stamp_keys, make, keep=lambda value: True):
     stamps, else make() (and keep it with those tokens, if keep(value)). The entry and
     the tokens come in one round trip to the cache; an entry made before a change is
     never served, since the change moved a token on (before and after its commit)."""
-    found = cache.get_many([key, *stamp_keys])
+    read = _prefetched()
+    if all(wanted in read for wanted in (key, *stamp_keys)):
+        found = {wanted: read[wanted] for wanted in (key, *stamp_keys)}
+    else:
+        found = cache.get_many([key, *stamp_keys])
     tokens = [found.get(stamp) for stamp in stamp_keys]
     if None in tokens:  # a stamp evicted or never made: made afresh, never an earlier one
         tokens = stamps(stamp_keys)
@@ -150,7 +154,29 @@ def kept_or_made(key, stamp_keys, make, keep=lambda value: True):
     value = make()
     if keep(value):
         cache.set(key, (tokens, value), CONTENT_TTL)
+    read.pop(key, None)
     return value
+
+
+def _prefetched():
+    """What ``prefetch`` read in this request ({cache key: entry or None}); {} outside."""
+    memo = _request_memo.get()
+    return {} if memo is None else memo.setdefault("prefetched", {})
+
+
+def prefetch(specs):
+    """Read the entries of several kept values, (name, values, models) each, and their
+    stamps in one round trip for the request being served: kept() then finds them read
+    (a member's view asks what names their audience and their own statuses: one round
+    trip, not two)."""
+    if not settings.PAGECACHE_ENABLED or _request_memo.get() is None:
+        return
+    keys = set()
+    for name, values, models in specs:
+        key, stamp_keys = _locate("kept", [name], values, models)
+        keys |= {key, *stamp_keys}
+    found = cache.get_many(sorted(keys))
+    _prefetched().update({key: found.get(key) for key in keys})
 
 
 def kept(name, values, models, compute):

@@ -11,7 +11,7 @@ member until their memberships, notes, account or statuses change.
 from django.conf import settings
 from django.http import Http404
 
-from core.fragments import Ref, kept, remembered
+from core.fragments import Ref, kept, prefetch, remembered
 
 from .models import Meeting, Membership, Note, ReadingGroup, ReadingStatus
 
@@ -35,6 +35,10 @@ def audience(user):
     )
 
 
+READER_SOURCES = ["notes.membership", "notes.note"]
+STATUS_SOURCES = ["notes.readingstatus"]
+
+
 def page_reader(user):
     """Return the text that names what a page shows the member and lets them do
     (settings.PAGECACHE_READER): their audience, role in each group and whether they are
@@ -46,10 +50,15 @@ def page_reader(user):
         staff = f"staff:{user.is_staff:d}{user.is_superuser:d}"
         return text, member_roles, f"{text};roles:{roles_text};{staff}"
 
-    text, member_roles, reader = remembered(
-        ("page-reader", user.pk),
-        lambda: kept("page-reader", [_member(user)], ["notes.membership", "notes.note"], read),
-    )
+    def kept_reader():
+        # Read with the member's own statuses, which the page's controls will ask.
+        member = [_member(user)]
+        prefetch(
+            [("page-reader", member, READER_SOURCES), ("own-statuses", member, STATUS_SOURCES)]
+        )
+        return kept("page-reader", member, READER_SOURCES, read)
+
+    text, member_roles, reader = remembered(("page-reader", user.pk), kept_reader)
     # What the page's view will ask next, read already.
     remembered(("audience", user.pk), lambda: text)
     remembered(("roles", user.pk), lambda: member_roles)
@@ -91,7 +100,7 @@ def own_statuses(user):
     return kept(
         "own-statuses",
         [_member(user)],
-        ["notes.readingstatus"],
+        STATUS_SOURCES,
         lambda: {
             paper: (status, changed)
             for paper, status, changed in ReadingStatus.objects.of(user).values_list(

@@ -2,6 +2,7 @@
 gets the page their audience's first member rendered, with their own name, CSRF token
 and reading statuses; never another member's, never a page that is someone's own."""
 
+import datetime
 import re
 
 import pytest
@@ -16,6 +17,7 @@ from core.audiencepage import audience_page
 from notes.models import ReadingStatus
 from tests.factories import (
     CommentFactory,
+    MeetingSeriesFactory,
     MembershipFactory,
     PaperFactory,
     ReadingListFactory,
@@ -240,3 +242,19 @@ def test_a_kept_meeting_page_gives_its_presenter_their_edit_button(world, alike)
     assertNotContains(theirs, edit)
     assertContains(theirs, 'id="plan"')
     assertContains(client_of(world.organiser).get(url), edit)  # another role: their page
+
+
+def test_a_coming_meeting_s_plan_is_each_member_s_own(world, alike):
+    first, second = alike
+    meeting = MeetingSeriesFactory(group=world.group_a).plan(datetime.date(2030, 1, 1))[0]
+    meeting.presenters.add(first)
+    url = meeting.get_absolute_url()
+    hand_back = reverse(
+        "notes:meeting_plan", args=[world.group_a.slug, meeting.number, "hand-back"]
+    )
+    theirs = client_of(second).get(url)  # kept for the audience
+    assertContains(theirs, 'id="plan"')
+    assertNotContains(theirs, hand_back)
+    mine = client_of(first).get(url)
+    assert "notes/meeting_detail.html" not in [t.name for t in mine.templates]
+    assertContains(mine, hand_back)  # the presenter's own plan on the kept page
