@@ -144,8 +144,8 @@ def machine_facts(connection, workers, seconds, connections, threads, counts, ca
         "cache": cache,
         "load": f"wrk -t{threads} -c{connections} -d{seconds}s per page and mode, "
         "after a 1 s warm-up",
-        "modes": f"members = {MEMBERS} members' sessions taking turns, shared fragments on, no "
-        "page of their own (DJANGO_SESSION_PAGES=0); cold = DJANGO_PAGECACHE=0 (nothing "
-        "cached); repeat = one member's session, page cache on; each against the floor of "
-        "its own server run",
+        "modes": f"members = {MEMBERS} members' sessions taking turns, shared fragments and "
+        "pages kept per audience on, no session's page of its own (DJANGO_SESSION_PAGES=0); "
+        "cold = DJANGO_PAGECACHE=0 (nothing cached); repeat = one member's session, page "
+        "cache on; each against the floor of its own server run",
     }

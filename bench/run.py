@@ -8,9 +8,10 @@ queries of each page are counted in-process with Django's test client. The floor
 Every page is measured in three modes, each by its own gunicorn with an empty cache:
 
 - *members*: MEMBERS members' sessions take turns (wrk sends each request with the next
-  member's cookie), with the fragments every member shares (core/fragments.py) and
-  without each session's whole pages (DJANGO_SESSION_PAGES=0): every view is a member's
-  first view of a page the others have seen;
+  member's cookie), with the fragments every member shares (core/fragments.py) and the
+  pages kept per audience (core/audiencepage.py), without each session's whole pages
+  (DJANGO_SESSION_PAGES=0): every view is a member's first view of a page the others
+  have seen;
 - *cold*: DJANGO_PAGECACHE=0, nothing cached (the first view after a change);
 - *repeat*: one member's session, the page cache on (a member re-reading a page).
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from core.context_processors import reading
-from core.fragments import kept, lazy_query, refs, shared_fragment
+from core.fragments import kept, lazy_query, refs, remembered, shared_fragment
 from papers.citations import citation_response
 from papers.models import Paper
 
@@ -80,9 +80,10 @@ def meeting_detail(request, group, number):
     # the group's progress, the discussion they may read, what they may do in the plan.
     to_read = meeting.papers_to_read()
     discussed = list(meeting.papers.all())
-    group_progress, statuses, _role = progress.group_progress_and_own(
+    group_progress, statuses, role = progress.group_progress_and_own(
         meeting.group, [p.pk for p in to_read], user
     )
+    remembered(_role_key(user, meeting), lambda: role)  # for meeting_edit_part
     for paper in [*to_read, *discussed]:
         paper.my_status = statuses.get(paper.pk, "")
     return render(
@@ -110,6 +111,10 @@ def meeting_detail(request, group, number):
             "plan": plan_of(request, meeting),
         },
     )
+
+
+def _role_key(user, meeting):
+    return ("role", user.pk, meeting.group_id)
 
 
 def _meeting_of(request):
@@ -148,8 +153,8 @@ def meeting_plan_part(request, keys):
 def meeting_edit_part(request, keys):
     """The member's own part "meeting-edit" of a meeting page: its "Edit" button, for
     the group's organisers and the meeting's presenters ({meeting id: HTML})."""
-    meeting = _meeting_of(request)
-    role = audience.roles(request.user).get(meeting.group_id)
+    meeting, user = _meeting_of(request), request.user
+    role = remembered(_role_key(user, meeting), lambda: audience.roles(user).get(meeting.group_id))
     html = ""
     if may_change_meeting(request.user, meeting, role=role):
         html = format_html(
