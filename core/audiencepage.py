@@ -110,12 +110,13 @@ def provide(request, name, keys):
 class HollowPage:
     """A rendered page without the member's own parts: what is kept."""
 
-    pieces: tuple  # the page's text and its holes, (name, key) each, alternately
+    pieces: tuple  # the page's bytes and its holes, (name, key) each, alternately
     headers: tuple
     attributes: tuple  # (name, value) set on the response for the middleware
     digest: str
     outside: str  # what is outside the shared fragments: where naming a member matters
     csrf: bool  # whether it holds CSRF fields
+    charset: str
 
     @property
     def holes(self):
@@ -194,13 +195,21 @@ def _hollow(request, response):
     headers = tuple((name, response[name]) for name in KEPT_HEADERS if name in response)
     attributes = tuple((k, v) for k, v in vars(response).items() if _kept_attribute(k))
     digest = hashlib.sha256(html.encode()).hexdigest()[:32]
-    # Split once, here: each view joins the text with its own parts, no search.
+    # Split once, here: each view joins the bytes with its own parts, no search (bytes:
+    # kept and read back without decoding, sent as they are).
     split = HOLE.split(html)  # text, name, key, text, name, key, …, text
-    pieces = [split[0]]
+    charset = response.charset
+    pieces = [split[0].encode(charset)]
     for i in range(1, len(split), 3):
-        pieces += [(split[i], split[i + 1]), split[i + 2]]
+        pieces += [(split[i], split[i + 1]), split[i + 2].encode(charset)]
     return HollowPage(
-        tuple(pieces), headers, attributes, digest, HOLE.sub("", outside), CSRF_HOLE in html
+        tuple(pieces),
+        headers,
+        attributes,
+        digest,
+        HOLE.sub("", outside),
+        CSRF_HOLE in html,
+        charset,
     )
 
 
@@ -234,14 +243,14 @@ def _filled(request, page):
     for name, key in holes:
         wanted.setdefault(name, []).append(key)
     parts = {name: provide(request, name, keys) for name, keys in wanted.items()}
-    pieces = page.pieces
-    html = "".join(
-        piece if i % 2 == 0 else str(parts[piece[0]].get(piece[1], ""))
-        for i, piece in enumerate(pieces)
+    charset = page.charset
+    content = b"".join(
+        piece if i % 2 == 0 else str(parts[piece[0]].get(piece[1], "")).encode(charset)
+        for i, piece in enumerate(page.pieces)
     )
     if page.csrf:
-        html = html.replace(CSRF_HOLE, get_token(request))
-    response = HttpResponse(html, headers=dict(page.headers))
+        content = content.replace(CSRF_HOLE.encode(), get_token(request).encode())
+    response = HttpResponse(content, headers=dict(page.headers))
     for name, value in page.attributes:
         setattr(response, name, value)
     return response, _own_digest((name, key, parts[name].get(key, "")) for name, key in holes)
