@@ -7,9 +7,10 @@ token of its forms, their reading-status controls. A page served through
 
 - each part of the member's own is written through ``own_part(name, key, html)``, which,
   while a page is being rendered to keep, wraps it in ``<!--mine:name:key-->…<!--/mine-->``;
-  the kept page holds only ``<!--mine:name:key-->``, and every view (the first one too)
-  fills it from the provider ``settings.PAGECACHE_MEMBER_PARTS[name](request, keys)``,
-  one call per name for all its keys, returning {key: HTML};
+  the kept page holds a hole in its place, and every other member's view fills it from
+  the provider ``settings.PAGECACHE_MEMBER_PARTS[name](request, keys)``, one call per
+  name for all its keys, returning {key: HTML} (the member who rendered the page gets
+  their parts as rendered);
 - the value of every CSRF field is taken out and the request's own token put in.
 
 The key names the code version, the date, the interface language, the reader's
@@ -18,9 +19,11 @@ bilingual choice, the full path and what the member may read and do
 entry is served only while the content generation (and the stamps of the ``models`` a
 view names, such as the reading statuses behind a group's progress) are what it was
 made under. A page is never kept when, its own parts taken out, it still names the
-member who rendered it (their username, name or e-mail), their session or CSRF secret,
-and never served to a member it names: a page that names a member (as the author of a
-comment) may hold what only they may do. Query strings that make a page the member's
+member who rendered it outside its shared fragments (their username, name or e-mail:
+what every member sees alike, such as a group's progress, may name anyone) or holds
+their session key or CSRF secret; and a kept page is never served to a member it names
+outside them: a page that names a member (as the author of a comment) may hold what
+only they may do. Query strings that make a page the member's
 own (``unless``, such as "papers I have read") and views that are not listed are served
 by the per-session cache (core.pagecache.cached_page) instead.
 """
