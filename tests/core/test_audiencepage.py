@@ -258,3 +258,57 @@ def test_a_coming_meeting_s_plan_is_each_member_s_own(world, alike):
     mine = client_of(first).get(url)
     assert "notes/meeting_detail.html" not in [t.name for t in mine.templates]
     assertContains(mine, hand_back)  # the presenter's own plan on the kept page
+
+
+def test_every_kept_page_is_the_page_the_member_would_get_rendered(world, alike):
+    """The whole rule, page by page: what a member gets from the page another member of
+    their audience rendered is, but for the CSRF tokens, what would be rendered for
+    them."""
+    from django.core.cache import cache
+
+    from tests.factories import (
+        GlossaryTermFactory,
+        LanguageModelFactory,
+        MeetingFactory,
+        NoteFactory,
+    )
+
+    first, second = alike
+    paper = PaperFactory(title_en="Chain of Thought")
+    model = LanguageModelFactory()
+    model.papers.add(paper)
+    meeting = MeetingFactory(group=world.group_a, paper=paper, number=7)
+    meeting.presenters.add(world.presenter)
+    NoteFactory(paper=paper, meeting=meeting, author=world.organiser, group=world.group_a)
+    CommentFactory(paper=paper, group=world.group_a, author=world.organiser)
+    GlossaryTermFactory().papers.add(paper)
+    reading_list = ReadingListFactory(group=world.group_a)
+    reading_list.items.create(paper=paper, position=1)
+    ReadingStatus.set(first, paper, Status.READ)
+    ReadingStatus.set(second, paper, Status.READING)
+    urls = [
+        reverse("reading:paper_list"),
+        paper.get_absolute_url(),
+        reverse("papers:model_list"),
+        reverse("reading:model_detail", args=[model.slug]),
+        reverse("papers:model_family"),
+        meeting.get_absolute_url(),
+        reverse("notes:meeting_present", args=[world.group_a.slug, meeting.number]),
+        reverse("notes:glossary"),
+        reverse("notes:readinglist_list"),
+        reading_list.get_absolute_url(),
+        reverse("search:results") + "?q=Chain",
+    ]
+
+    def content(response):
+        assert response.status_code == 200
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+    for url in urls:
+        cache.clear()
+        client_of(first).get(url)  # kept for the audience
+        kept = client_of(second).get(url)
+        assert "base.html" not in [t.name for t in kept.templates], url  # the kept page
+        cache.clear()
+        rendered = client_of(second).get(url)
+        assert content(kept) == content(rendered), url
