@@ -156,7 +156,7 @@ def meeting_edit_part(request, keys):
     meeting, user = _meeting_of(request), request.user
     role = remembered(_role_key(user, meeting), lambda: audience.roles(user).get(meeting.group_id))
     html = ""
-    if may_change_meeting(request.user, meeting, role=role):
+    if may_change_meeting(user, meeting, role=role):
         html = format_html(
             ' <a class="button" href="{}">{}</a>',
             reverse("notes:meeting_edit", args=[meeting.group.slug, meeting.number]),

@@ -35,14 +35,14 @@ def control_html(paper_id, status, csrf_token, next_url):
     return own_part("status", paper_id, html)
 
 
+PLACEHOLDER_ID = 987654321  # stands for a paper's id in the address made once
+
+
 @functools.lru_cache(maxsize=8)
 def _status_url(script_prefix):
     """The address of a paper's status, around its id: ("/reading-status/", "/")."""
     start, end = reverse("notes:status_set", args=[PLACEHOLDER_ID]).split(str(PLACEHOLDER_ID))
     return start, end
-
-
-PLACEHOLDER_ID = 987654321
 
 
 @functools.lru_cache(maxsize=64)
