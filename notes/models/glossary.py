@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.addresses import address
 from core.models import (
     Bilingual,
     BilingualDescription,
@@ -49,7 +49,7 @@ class GlossaryTerm(Writing):
             raise ValidationError(_("Give the term in English or Chinese."))
 
     def get_absolute_url(self):
-        return reverse("notes:glossary") + f"#{self.slug}"
+        return address("notes:glossary") + f"#{self.slug}"
 
     def natural_key(self):
         return (self.slug,)
@@ -78,7 +78,7 @@ class ReadingList(BilingualTitle, BilingualDescription, TimeStamped):
         verbose_name_plural = _("reading lists")
 
     def get_absolute_url(self):
-        return reverse("notes:readinglist_detail", kwargs={"slug": self.slug})
+        return address("notes:readinglist_detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.addresses import address
 from core.models import TimeStamped
 from papers.models import Source
 
@@ -53,7 +53,7 @@ class ReadingGroup(TimeStamped):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("notes:group_detail", kwargs={"slug": self.slug})
+        return address("notes:group_detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)

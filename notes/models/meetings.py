@@ -6,11 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Cast
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.addresses import address
 from core.models import Bilingual, RelatedRecord, SourceTitle, labelled_rows
 from papers.models import Dataset, LanguageModel, Paper, Source
 
@@ -246,9 +246,7 @@ class Meeting(Writing):
         return [*names, self.presenter_name] if self.presenter_name else names
 
     def get_absolute_url(self):
-        return reverse(
-            "notes:meeting_detail", kwargs={"group": self.group.slug, "number": self.number}
-        )
+        return address("notes:meeting_detail", group=self.group.slug, number=self.number)
 
     def natural_key(self):
         return (*self.group.natural_key(), self.number)

@@ -5,11 +5,11 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from core.addresses import address
 from papers.models import LanguageModel, Paper, Source, TaggedItem
 
 from .groups import ReadingGroup, group_ids_of
@@ -175,7 +175,7 @@ class Note(Writing):
         return [self.author_name] if self.author_name else []
 
     def get_absolute_url(self):
-        return reverse("notes:note_detail", kwargs={"slug": self.slug})
+        return address("notes:note_detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)

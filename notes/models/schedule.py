@@ -20,10 +20,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.addresses import address
 from core.models import TimeStamped
 from papers.models import Paper
 
@@ -92,7 +92,7 @@ class MeetingSeries(TimeStamped):
         return f"{self.group} · {self.get_weekday_display()} {self.start_time:%H:%M}"
 
     def get_absolute_url(self):
-        return reverse("notes:schedule", kwargs={"slug": self.group.slug})
+        return address("notes:schedule", slug=self.group.slug)
 
     def clean(self):
         if self.last_date and self.first_date and self.last_date < self.first_date:

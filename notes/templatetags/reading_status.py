@@ -4,13 +4,13 @@ import functools
 
 from django import template
 from django.middleware.csrf import get_token
-from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from core.addresses import address_shape
 from core.audiencepage import own_part
 from core.fragments import remembered
 from notes import audience, progress
@@ -26,7 +26,7 @@ def control_html(paper_id, status, csrf_token, next_url):
     template, from pieces made once per process: a list shows one per row, for each
     member. The member's own part of a page (core.audiencepage): own_controls makes it
     again for each member."""
-    start, end = _status_url(get_script_prefix())
+    start, end = _status_url()
     form, between, next_field, rest = _control_pieces(status, get_language())
     html = mark_safe(  # noqa: S308  (every piece escaped: format_html, escape)
         f"{form}{start}{int(paper_id)}{end}{between}{_csrf_field(csrf_token)}"
@@ -35,13 +35,9 @@ def control_html(paper_id, status, csrf_token, next_url):
     return own_part("status", paper_id, html)
 
 
-PLACEHOLDER_ID = 987654321  # stands for a paper's id in the address made once
-
-
-@functools.lru_cache(maxsize=8)
-def _status_url(script_prefix):
+def _status_url():
     """The address of a paper's status, around its id: ("/reading-status/", "/")."""
-    start, end = reverse("notes:status_set", args=[PLACEHOLDER_ID]).split(str(PLACEHOLDER_ID))
+    start, _key, end = address_shape("notes:status_set", "pk")
     return start, end
 
 

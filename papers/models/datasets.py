@@ -1,10 +1,10 @@
 """Datasets and benchmarks, and the evaluation taxonomy level → ability → task."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from core.addresses import address
 from core.models import BilingualDescription, NaturalKeyManager, TimeStamped, as_read
 
 from .papers import Paper
@@ -61,7 +61,7 @@ class Dataset(BilingualDescription, TimeStamped):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reading:dataset_detail", kwargs={"slug": self.slug})
+        return address("reading:dataset_detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -92,7 +92,7 @@ class Ability(BilingualDescription):
         return f"{self.get_level_display()} · {self.name}"
 
     def get_absolute_url(self):
-        return reverse("papers:taxonomy") + f"#{self.slug}"
+        return address("papers:taxonomy") + f"#{self.slug}"
 
     def natural_key(self):
         return (self.slug,)
@@ -125,7 +125,7 @@ class EvaluationTask(BilingualDescription):
         return f"{self.ability.name} · {self.name}"
 
     def get_absolute_url(self):
-        return reverse("papers:taxonomy") + f"#{self.slug}"
+        return address("papers:taxonomy") + f"#{self.slug}"
 
     def natural_key(self):
         return (self.slug,)

@@ -8,13 +8,13 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from core.addresses import address
 from core.models import Bilingual, BilingualTitle, TimeStamped, as_read
 
 from .. import citations
@@ -168,7 +168,7 @@ class Paper(Topical, BilingualTitle, TimeStamped):
         ]
 
     def get_absolute_url(self):
-        return reverse("reading:paper_detail", kwargs={"slug": self.slug})
+        return address("reading:paper_detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -3,10 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TaggedItemBase
 
+from core.addresses import address
 from core.models import Bilingual, NaturalKeyManager, as_read
 
 
@@ -63,7 +63,7 @@ class Organization(models.Model):
         return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
 
     def get_absolute_url(self):
-        return reverse("reading:organization_detail", kwargs={"slug": self.slug})
+        return address("reading:organization_detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)

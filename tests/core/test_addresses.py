@@ -1,0 +1,41 @@
+"""core.addresses.address() gives the address reverse() gives, reversing each shape once."""
+
+import pytest
+from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+from core.addresses import _shape, address, address_shape
+
+CASES = [
+    ("reading:paper_detail", {"slug": "attention-is-all-you-need"}),
+    ("reading:model_detail", {"slug": "llama-2-7b"}),
+    ("notes:meeting_detail", {"group": "nlp-reading", "number": 12}),
+    ("notes:meeting_detail", {"number": 3, "group": "group_2"}),  # in another order
+    ("notes:status_set", {"pk": 42}),
+    ("notes:glossary", {}),
+    ("reading:dataset_detail", {"slug": "c4_en-2019"}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), CASES)
+def test_the_same_address_as_reverse(name, kwargs):
+    assert address(name, **kwargs) == reverse(name, kwargs=kwargs or None)
+
+
+def test_under_a_script_prefix():
+    set_script_prefix("/reading-group/")
+    try:
+        url = address("reading:paper_detail", slug="gpt-4")
+        assert url == reverse("reading:paper_detail", kwargs={"slug": "gpt-4"})
+        assert url.startswith("/reading-group/")
+    finally:
+        clear_script_prefix()
+    assert not address("reading:paper_detail", slug="gpt-4").startswith("/reading-group/")
+
+
+def test_each_shape_is_reversed_once():
+    _shape.cache_clear()
+    for slug in ("one", "two", "three"):
+        address("reading:paper_detail", slug=slug)
+    assert _shape.cache_info().misses == 1
+    start, key, end = address_shape("notes:status_set", "pk")
+    assert (start, key, end) == ("/reading-status/", "pk", "/")
