@@ -5,11 +5,11 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from core.addresses import address
 from core.models import BilingualDescription, TimeStamped, as_read, unknown_last
 
 from .datasets import Dataset
@@ -190,11 +190,20 @@ class LanguageModel(BilingualDescription, TimeStamped):
             ),
         ]
 
+    def get_relation_display(self):
+        """The relation's label, as Django's own get_relation_display() gives it, which
+        hashes every choice's (lazy) label on each call (~30 µs): a family tree shows a
+        relation on every edge, the model list one per row."""
+        try:
+            return str(self.Relation(self.relation).label)
+        except ValueError:  # blank, or not a choice: the value itself, as Django's does
+            return self.relation
+
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reading:model_detail", kwargs={"slug": self.slug})
+        return address("reading:model_detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)
