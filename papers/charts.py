@@ -5,19 +5,26 @@ models drawn, so they work without JavaScript, print well, and need nothing from
 outside the site.
 """
 
+import html
 import math
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import LanguageModel
 from .textwidth import fit, text_width
+
+
+def esc(text):
+    """Escape text for HTML as django.utils.html.escape does, without its wrapper for lazy
+    strings (a family tree escapes some two thousand texts)."""
+    return html.escape(str(text))
+
 
 # What the family drawings, the lineage lists and their links read of a model.
 DRAWN_FIELDS = ["slug", "name", "released", "parameters_b", "parameter_sizes", "open_weights"]
@@ -235,10 +242,10 @@ def legend(chart, current=False, read=False):
         items.append(("read", _("my group has read its paper"), shape))
     heading = _("Legend")  # not inside the f-string: xgettext would not find it there
     return mark_safe(
-        f'<ul class="chart-legend" aria-label="{escape(heading)}">'
+        f'<ul class="chart-legend" aria-label="{esc(heading)}">'
         + "".join(
             f'<li data-kind="{kind}"><svg class="swatch" width="30" height="20" '
-            f'viewBox="0 0 30 20" aria-hidden="true">{shape}</svg>{escape(label)}</li>'
+            f'viewBox="0 0 30 20" aria-hidden="true">{shape}</svg>{esc(label)}</li>'
             for kind, label, shape in items
         )
         + "</ul>"
@@ -327,9 +334,11 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
             if kid.pk in relations:
                 edge_labels.append(
                     f'<text class="edge-label" x="{x2 - LABEL_GAP}" y="{y2 - 5:g}" '
-                    f'text-anchor="end">{escape(relations[kid.pk])}</text>'
+                    f'text-anchor="end">{esc(relations[kid.pk])}</text>'
                 )
     parts = edges + edge_labels
+    kind_titles = {kind: esc(label) for kind, label in OPENNESS.items()}
+    read_title = " · " + esc(_("read in my group"))
     for _depth, _row, node in positions.values():
         x, y = xy(node.pk)
         kind, meta = openness(node), _node_label(node)
@@ -343,27 +352,23 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
             )
         is_read = node.pk in read
         dot = read_badge(x + NODE_W - 10, y + 10) if is_read else ""
-        read_title = " · " + escape(_("read in my group")) if is_read else ""
+        title_end = read_title if is_read else ""
         parts.append(
-            f'<a href="{escape(node.get_absolute_url())}" class="node {kind}'
+            f'<a href="{esc(node.get_absolute_url())}" class="node {kind}'
             f'{" current" if current else ""}{" read" if is_read else ""}"{marked}>'
-            f"<title>{escape(node.name)} · {escape(OPENNESS[kind])}{read_title}</title>{ring}"
+            f"<title>{esc(node.name)} · {kind_titles[kind]}{title_end}</title>{ring}"
             f'<rect class="box" x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6" '
             f"{NODE_MARKS[kind].attrs()}/>"
             f'<text class="name" x="{x + 8}" y="{y + (16 if meta else 24):g}">'
-            f"{escape(fit(node.name, NAME_SIZE, TEXT_W, bold=True))}</text>"
-            + (
-                f'<text class="meta" x="{x + 8}" y="{y + 31:g}">{escape(meta)}</text>'
-                if meta
-                else ""
-            )
+            f"{esc(fit(node.name, NAME_SIZE, TEXT_W, bold=True))}</text>"
+            + (f'<text class="meta" x="{x + 8}" y="{y + 31:g}">{esc(meta)}</text>' if meta else "")
             + dot
             + "</a>"
         )
     title = _("Family tree of %(name)s") % {"name": family.root.name}
     return mark_safe(
         f'<svg class="family-tree" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{escape(title)}" '
+        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{esc(title)}" '
         f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
     )
 
@@ -439,9 +444,9 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
     # Translated outside the f-strings, where xgettext would not find the messages.
     y_title, x_title = _("parameters (billions, log scale)"), _("release month")
     parts.append(
-        f'<text class="axis-title" x="{left}" y="{top - 12}">{escape(y_title)}</text>'
+        f'<text class="axis-title" x="{left}" y="{top - 12}">{esc(y_title)}</text>'
         f'<text class="axis-title" x="{(left + width - right) / 2}" y="{height - 6}" '
-        f'text-anchor="middle">{escape(x_title)}</text>'
+        f'text-anchor="middle">{esc(x_title)}</text>'
     )
 
     order = sorted(models, key=lambda m: (-float(m.parameters_b), m.released, m.name))
@@ -465,7 +470,7 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
         where[m.pk] = (x, y)
         placed.append((x, y))
 
-    read_note = " · " + escape(_("read in my group"))  # outside the f-string, for xgettext
+    read_note = " · " + esc(_("read in my group"))  # outside the f-string, for xgettext
     taken = []  # boxes already drawn: points and labels
     points, leaders, labels = [], [], []
     for m in order:
@@ -474,10 +479,10 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
         taken.append((x - POINT_R - 1, y - POINT_R - 1, x + POINT_R + 1, y + POINT_R + 1))
         is_read = m.pk in read
         points.append(
-            f'<a href="{escape(m.get_absolute_url())}" class="point {kind}'
+            f'<a href="{esc(m.get_absolute_url())}" class="point {kind}'
             f'{" read" if is_read else ""}">'
-            f"<title>{escape(m.name)} · {m.released:%Y-%m} · {m.parameters_b.normalize():f}B"
-            f" · {escape(OPENNESS[kind])}"
+            f"<title>{esc(m.name)} · {m.released:%Y-%m} · {m.parameters_b.normalize():f}B"
+            f" · {esc(OPENNESS[kind])}"
             f"{read_note if is_read else ''}</title>"
             + (
                 f'<circle class="read-mark" cx="{x:.1f}" cy="{y:.1f}" r="{POINT_R + 3}" '
@@ -500,7 +505,7 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
         taken.append(box)
         labels.append(
             f'<text class="label" x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}">'
-            f"{escape(m.name)}</text>"
+            f"{esc(m.name)}</text>"
         )
 
     def near(m):
@@ -570,6 +575,6 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
     title = _("Release timeline of language models")
     return mark_safe(
         f'<svg class="timeline" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" '
+        f'aria-label="{esc(title)}" '
         f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
     )
