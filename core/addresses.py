@@ -43,6 +43,13 @@ def address_shape(name, *keys):
     return _shape(name, keys, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
+def addresser(name, key):
+    """Return a function of one value that gives ``address(name, key=value)``: for code
+    that makes many addresses of one shape (a table's rows)."""
+    start, _key, end = address_shape(name, key)
+    return lambda value: f"{start}{quote(str(value), safe=SAFE)}{end}"
+
+
 def address(name, **kwargs):
     """Return the path of the URL pattern ``name`` with these arguments, as reverse() does."""
     keys = tuple(kwargs)

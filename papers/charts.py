@@ -5,7 +5,6 @@ models drawn, so they work without JavaScript, print well, and need nothing from
 outside the site.
 """
 
-import html
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,15 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.escaping import esc
+
 from .models import LanguageModel
 from .textwidth import fit, text_width
-
-
-def esc(text):
-    """Escape text for HTML as django.utils.html.escape does, without its wrapper for lazy
-    strings (a family tree escapes some two thousand texts)."""
-    return html.escape(str(text))
-
 
 # What the family drawings, the lineage lists and their links read of a model.
 DRAWN_FIELDS = ["slug", "name", "released", "parameters_b", "parameter_sizes", "open_weights"]

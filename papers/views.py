@@ -41,7 +41,7 @@ class ModelListView(LazyPaginationMixin, ListView):
     }
 
     def get_queryset(self):
-        models = LanguageModel.objects.for_list()
+        models = LanguageModel.objects.for_table()
         if (open_weights := self.request.GET.get("open")) in {"1", "0"}:
             models = models.filter(open_weights=open_weights == "1")
         sort = self.request.GET.get("sort", "released")

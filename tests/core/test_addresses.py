@@ -3,7 +3,7 @@
 import pytest
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
-from core.addresses import _shape, address, address_shape
+from core.addresses import _shape, address, address_shape, addresser
 
 CASES = [
     ("reading:paper_detail", {"slug": "attention-is-all-you-need"}),
@@ -19,6 +19,12 @@ CASES = [
 @pytest.mark.parametrize(("name", "kwargs"), CASES)
 def test_the_same_address_as_reverse(name, kwargs):
     assert address(name, **kwargs) == reverse(name, kwargs=kwargs or None)
+
+
+@pytest.mark.parametrize(("name", "kwargs"), [case for case in CASES if len(case[1]) == 1])
+def test_an_addresser_gives_the_same_address(name, kwargs):
+    ((key, value),) = kwargs.items()
+    assert addresser(name, key)(value) == reverse(name, kwargs=kwargs)
 
 
 def test_under_a_script_prefix():

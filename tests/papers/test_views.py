@@ -1,6 +1,9 @@
 """Pages of the knowledge base alone (papers/views.py): the model table, family trees,
 timeline, datasets and the evaluation taxonomy."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -31,7 +34,54 @@ def test_model_list_sorts_by_parameters(member_client):
     small = LanguageModelFactory(parameters_b=7)
     big = LanguageModelFactory(parameters_b=175)
     response = member_client.get(reverse("papers:model_list") + "?sort=-parameters")
-    assert list(response.context["object_list"]) == [big, small]
+    assert [row.slug for row in response.context["object_list"]] == [big.slug, small.slug]
+
+
+def test_model_list_rows_show_each_column_as_the_record_holds_it(member_client):
+    org = OrganizationFactory(name="Meta <AI>")
+    base = LanguageModelFactory(
+        name="LLaMA",
+        organization=org,
+        parameters_b=Decimal("70.000"),
+        open_weights=True,
+        released=datetime.date(2023, 2, 24),
+    )
+    LanguageModelFactory(
+        name="<b>Alpaca</b>",
+        base_model=base,
+        relation="instruction_tuning",
+        parameters_b=Decimal("7.500"),
+        open_weights=False,
+        released=None,
+    )
+    LanguageModelFactory(name="Mystery", parameters_b=None, open_weights=None, released=None)
+    response = member_client.get(reverse("papers:model_list") + "?sort=name")
+    assertContains(response, "<td>Meta &lt;AI&gt;</td>", html=False)
+    assertContains(response, "<td>2023-02</td>", html=False)
+    assertContains(response, '<td class="num">70</td>', html=False)  # not 7E+1
+    assertContains(response, '<td class="num">7.5</td>', html=False)
+    assertContains(response, '<span class="badge open">open</span>', html=False)
+    assertContains(response, '<span class="badge closed">closed</span>', html=False)
+    assertContains(response, "&lt;b&gt;Alpaca&lt;/b&gt;", html=False)
+    assertNotContains(response, "<b>Alpaca</b>", html=False)
+    assertContains(
+        response,
+        f'<a href="{base.get_absolute_url()}">LLaMA</a> '
+        '<span class="muted">instruction tuning</span>',
+        html=False,
+    )
+
+
+def test_model_list_rows_in_chinese(member_client):
+    LanguageModelFactory(name="ChatGLM", open_weights=True)
+    response = member_client.get(reverse("papers:model_list"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(response, '<span class="badge open">开放</span>', html=False)
+
+
+def test_model_list_says_so_when_no_model_matches(member_client):
+    LanguageModelFactory(open_weights=True)
+    response = member_client.get(reverse("papers:model_list") + "?open=0")
+    assertContains(response, '<td colspan="6" class="empty">No models yet.</td>', html=False)
 
 
 def test_family_tree_draws_labelled_edges(member_client):

@@ -1,0 +1,57 @@
+"""Rows of the knowledge base's long tables, made in Python.
+
+The model list shows a hundred models a page. Through the template engine each row
+cost ~0.2 ms (a dozen variable lookups, a filter, two translations) and each model
+instance, with its organisation and base, as much again; here a row is one string
+joined from the values read (``LanguageModel.objects.for_table()``).
+"""
+
+from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from core.addresses import addresser
+from core.escaping import esc
+
+from .models import LanguageModel
+
+
+def number(value):
+    """A Decimal as the template engine shows ``value.normalize``: 70, not 7E+1."""
+    text = f"{value.normalize():f}"
+    separator = get_format("DECIMAL_SEPARATOR")
+    return text if separator == "." else text.replace(".", separator)
+
+
+def model_rows(rows):
+    """Return the model table's <tr> rows for ``for_table()`` rows (safe HTML)."""
+    url = addresser("reading:model_detail", "slug")
+    weights = {
+        True: f'<span class="badge open">{esc(_("open"))}</span>',
+        False: f'<span class="badge closed">{esc(_("closed"))}</span>',
+        None: "",
+    }
+    relations = {}  # each relation's label, translated once
+    html_rows = []
+    for row in rows:
+        released = f"{row.released:%Y-%m}" if row.released else ""
+        size = "" if row.parameters_b is None else number(row.parameters_b)
+        base = ""
+        if row.base_model__slug:
+            if row.relation not in relations:
+                relations[row.relation] = esc(LanguageModel.relation_label(row.relation))
+            base = (
+                f'<a href="{esc(url(row.base_model__slug))}">{esc(row.base_model__name)}</a> '
+                f'<span class="muted">{relations[row.relation]}</span>'
+            )
+        html_rows.append(
+            f'<tr><td><a href="{esc(url(row.slug))}">{esc(row.name)}</a></td>'
+            f"<td>{esc(row.organization__name or '')}</td>"
+            f"<td>{released}</td>"
+            f'<td class="num">{size}</td>'
+            f"<td>{weights[row.open_weights]}</td>"
+            f"<td>{base}</td></tr>"
+        )
+    if not html_rows:
+        html_rows.append(f'<tr><td colspan="6" class="empty">{esc(_("No models yet."))}</td></tr>')
+    return mark_safe("\n".join(html_rows))  # noqa: S308  (every value escaped above)
