@@ -109,6 +109,8 @@ def note_count_slots(user, rows=None):
     return {"note_count": provide}
 
 
+# The list's filters and order (the query string's names).
+PAPER_FILTERS = ("q", "topic", "org", "year", "has_notes", "presented", "read", "sort")
 # Filters and orders that depend on who reads: their list is theirs alone.
 MEMBER_FILTERS = {"has_notes", "presented", "read"}
 
@@ -149,7 +151,10 @@ class PaperListView(LazyPaginationMixin, ListView):
             years=SimpleLazyObject(lambda: choices["years"]),
             sort_options=[(key, label) for key, (label, _order) in self.sort_options.items()],
             querystring=params.urlencode(),
-            filters=self.request.GET,
+            # Every filter, "" when not given: the template compares each with every
+            # option, and a name missing from a QueryDict costs the template engine a
+            # dir() of it each time.
+            filters={name: self.request.GET.get(name, "") for name in PAPER_FILTERS},
             # The list is kept once for everyone, unless its rows depend on the reader;
             # the note counts and reading-status controls on its rows are the member's.
             audience=self.audience(personal or params.get("sort") == "notes"),

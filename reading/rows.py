@@ -1,0 +1,64 @@
+"""The paper list's rows, made in Python (``{% paper_rows papers %}``).
+
+A list shows 25 papers. Through the template engine (an include per row, a dozen
+variable lookups, a translation and two slots each) a row cost ~0.3 ms, a third of the
+page; here it is one string joined from the paper's fields, made the same way inside a
+shared fragment (core.fragments: the member's note count and reading-status control
+become slots, filled for each request) and outside one (filled here).
+"""
+
+from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
+
+from core.addresses import address, addresser
+from core.escaping import esc
+from core.fragments import slot_marker
+from notes.templatetags.reading_status import control_html
+
+
+def note_count_html(n):
+    """A row's count of the notes the member may read ("" for none)."""
+    if not n:
+        return ""
+    return f'<span class="count">{esc(ngettext("%(n)s note", "%(n)s notes", n) % {"n": n})}</span>'
+
+
+def paper_rows_html(papers, *, slots, csrf_token="", next_url=""):
+    """Return the <li> rows of the papers (queries.paper_rows: with ``note_count``,
+    ``my_status``, organisations and topics read). With ``slots``, the note count and
+    the status control are slots of a shared fragment; else the member's own."""
+    paper_url = addresser("reading:paper_detail", "slug")
+    topic_url = address("reading:paper_list") + "?topic="
+    rows = []
+    for paper in papers:
+        meta = []
+        if paper.year:
+            month = f"-{paper.month:02d}" if paper.month else ""
+            meta.append(f"<span>{paper.year}{month}</span>")
+        if paper.arxiv_id:
+            meta.append(f'<span class="mono">arXiv:{esc(paper.arxiv_id)}</span>')
+        meta.extend(f"<span>{esc(org.name)}</span>" for org in paper.organizations.all())
+        meta.extend(
+            f'<a class="tag" href="{esc(topic_url + tag.slug)}">{esc(tag.name)}</a>'
+            for tag in paper.topics
+        )
+        if slots:
+            count = slot_marker("note_count", paper.pk)
+            status = slot_marker("status", paper.pk)
+        else:
+            count = note_count_html(getattr(paper, "note_count", 0))
+            status = control_html(paper.pk, getattr(paper, "my_status", ""), csrf_token, next_url)
+        title_zh = ""
+        if paper.title_zh and paper.title_en:  # else the title is the Chinese one
+            title_zh = (
+                f'\n  <span class="paper-title-zh" lang="zh-Hans">{esc(paper.title_zh)}</span>'
+            )
+        rows.append(
+            f'<li class="paper-row">\n'
+            f'  <a class="paper-title" href="{esc(paper_url(paper.slug))}">{esc(paper.title)}</a>'
+            f"{title_zh}\n"
+            f'  <div class="meta">{" ".join(meta)}{count}</div>\n'
+            f"  {status}\n"
+            f"</li>"
+        )
+    return mark_safe("".join(rows))  # noqa: S308  (every value escaped above)

@@ -1,0 +1,85 @@
+"""The paper list's rows (reading.rows): what each shows, escaped, in both languages, and
+the member's parts as slots inside a shared fragment."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from pytest_django.asserts import assertContains, assertNotContains
+
+from core.fragments import slot_marker
+from reading import queries
+from reading.rows import paper_rows_html
+from tests.factories import NoteFactory, OrganizationFactory, PaperFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def rows_of(user, *papers, slots=False):
+    read = queries.paper_rows(user).filter(pk__in=[p.pk for p in papers]).order_by("pk")
+    return paper_rows_html(read, slots=slots, csrf_token="t0ken", next_url="/papers/?x=<y>")
+
+
+def test_a_row_shows_the_papers_fields_escaped(member):
+    paper = PaperFactory(
+        title_en="<script>alert(1)</script> Attention",
+        title_zh="注意力",
+        year=2017,
+        month=6,
+        arxiv_id="1706.03762",
+    )
+    paper.organizations.add(OrganizationFactory(name="Google & <Brain>"))
+    paper.tags.add("transformers")
+    NoteFactory(paper=paper, author=member)
+    NoteFactory(paper=paper, author=member)
+    html = rows_of(member, paper)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Attention" in html
+    assert f'href="{paper.get_absolute_url()}"' in html
+    assert '<span class="paper-title-zh" lang="zh-Hans">注意力</span>' in html
+    assert "<span>2017-06</span>" in html
+    assert '<span class="mono">arXiv:1706.03762</span>' in html
+    assert "<span>Google &amp; &lt;Brain&gt;</span>" in html
+    assert f'href="{reverse("reading:paper_list")}?topic=transformers">transformers</a>' in html
+    assert '<span class="count">2 notes</span>' in html
+    # The member's control, with this request's token and the page's (escaped) address.
+    assert 'value="t0ken"' in html
+    assert 'value="/papers/?x=&lt;y&gt;"' in html
+
+
+def test_a_chinese_title_alone_is_shown_once(member):
+    paper = PaperFactory(title_en="", title_zh="思维链提示", year=None, arxiv_id=None)
+    html = rows_of(member, paper)
+    assert html.count("思维链提示") == 1
+    assert "<span>None" not in html and "arXiv:" not in html
+
+
+def test_counts_speak_the_members_language(member):
+    paper = PaperFactory()
+    NoteFactory(paper=paper, author=member)
+    with translation.override("zh-hans"):
+        html = rows_of(member, paper)
+    assert '<span class="count">1 篇笔记</span>' in html
+
+
+def test_inside_a_shared_fragment_the_members_parts_are_slots(member):
+    paper = PaperFactory()
+    NoteFactory(paper=paper, author=member)
+    html = rows_of(member, paper, slots=True)
+    assert slot_marker("note_count", paper.pk) in html
+    assert slot_marker("status", paper.pk) in html
+    assert "t0ken" not in html and "1 note" not in html
+
+
+def test_the_list_fills_the_members_parts(member_client, member):
+    paper = PaperFactory(title_en="Chain-of-Thought Prompting")
+    NoteFactory(paper=paper, author=member)
+    response = member_client.get(reverse("reading:paper_list"))
+    assertContains(response, "Chain-of-Thought Prompting")
+    assertContains(response, '<span class="count">1 note</span>', html=False)
+    assertContains(response, 'class="status-control"', count=1, html=False)
+    assertNotContains(response, "<!--slot:", html=False)
+
+
+def test_an_empty_list_says_so(member_client):
+    response = member_client.get(reverse("reading:paper_list") + "?q=nothing-like-this")
+    assertContains(response, "No paper's title or arXiv ID contains", html=False)
