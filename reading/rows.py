@@ -12,8 +12,6 @@ from django.utils.translation import ngettext
 
 from core.addresses import address, addresser
 from core.escaping import esc
-from core.fragments import slot_marker
-from notes.templatetags.reading_status import control_html
 
 
 def note_count_html(n):
@@ -23,10 +21,11 @@ def note_count_html(n):
     return f'<span class="count">{esc(ngettext("%(n)s note", "%(n)s notes", n) % {"n": n})}</span>'
 
 
-def paper_rows_html(papers, *, slots, csrf_token="", next_url=""):
+def paper_rows_html(papers, *, count, status):
     """Return the <li> rows of the papers (queries.paper_rows: with ``note_count``,
-    ``my_status``, organisations and topics read). With ``slots``, the note count and
-    the status control are slots of a shared fragment; else the member's own."""
+    ``my_status``, organisations and topics read). ``count(paper id, n)`` and
+    ``status(paper id, status)`` make the member's note count and control, or their
+    slots inside a shared fragment (core.templatetags.shared.slotted)."""
     paper_url = addresser("reading:paper_detail", "slug")
     topic_url = address("reading:paper_list") + "?topic="
     rows = []
@@ -42,12 +41,8 @@ def paper_rows_html(papers, *, slots, csrf_token="", next_url=""):
             f'<a class="tag" href="{esc(topic_url + tag.slug)}">{esc(tag.name)}</a>'
             for tag in paper.topics
         )
-        if slots:
-            count = slot_marker("note_count", paper.pk)
-            status = slot_marker("status", paper.pk)
-        else:
-            count = note_count_html(getattr(paper, "note_count", 0))
-            status = control_html(paper.pk, getattr(paper, "my_status", ""), csrf_token, next_url)
+        notes = count(paper.pk, getattr(paper, "note_count", 0))
+        control = status(paper.pk, getattr(paper, "my_status", ""))
         title_zh = ""
         if paper.title_zh and paper.title_en:  # else the title is the Chinese one
             title_zh = (
@@ -57,8 +52,8 @@ def paper_rows_html(papers, *, slots, csrf_token="", next_url=""):
             f'<li class="paper-row">\n'
             f'  <a class="paper-title" href="{esc(paper_url(paper.slug))}">{esc(paper.title)}</a>'
             f"{title_zh}\n"
-            f'  <div class="meta">{" ".join(meta)}{count}</div>\n'
-            f"  {status}\n"
+            f'  <div class="meta">{" ".join(meta)}{notes}</div>\n'
+            f"  {control}\n"
             f"</li>"
         )
     return mark_safe("".join(rows))  # noqa: S308  (every value escaped above)

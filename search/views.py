@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
@@ -32,8 +34,10 @@ def results(request):
             "kinds": Kind,
             "page_obj": SimpleLazyObject(lambda: outcome.page),
             "querystring": params.urlencode(),
-            "audience": audience.audience(request.user),
-            "generation": pagecache.generation(),
+            # What the results' fragment is kept under, asked only when it is kept
+            # (the template calls them).
+            "audience": partial(audience.audience, request.user),
+            "generation": pagecache.generation,
             # The member's reading status beside each paper found: a slot in the shared
             # results, filled for each request from the member's kept statuses.
             "member_slots": status_slots(request),

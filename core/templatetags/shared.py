@@ -25,7 +25,9 @@ class SharedNode(template.Node):
 
     def render(self, context):
         name = self.name.resolve(context)
-        values = [value.resolve(context) for value in self.vary]
+        # What the fragment varies by names its key alone: not even read with the cache
+        # off (a value may be a callable that asks the cache or the database for it).
+        values = [value.resolve(context) for value in self.vary] if fragments.enabled() else []
 
         def render():
             with context.push({INSIDE: True}):
@@ -70,6 +72,17 @@ class SlotNode(template.Node):
         name = conditional_escape(self.name.resolve(context))
         key = conditional_escape(self.key.resolve(context))
         return mark_safe(fragments.slot_marker(name, key))  # noqa: S308
+
+
+def slotted(context, name, make):
+    """Return ``make`` (a function of a key and more) where the context is outside a shared
+    fragment, and inside one a function giving the slot ``name`` of the key instead: for
+    tags that make many slots' contents in Python (a list's rows), as {% slot %} does."""
+    if context.get(INSIDE, False):
+        return lambda key, *_args: mark_safe(  # noqa: S308
+            fragments.slot_marker(name, conditional_escape(key))
+        )
+    return make
 
 
 @register.tag

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.addresses import address_shape
 from core.audiencepage import own_part
 from core.fragments import remembered
+from core.templatetags.shared import slotted
 from notes import audience, progress
 from notes.models import ReadingStatus
 from papers.models import Paper
@@ -104,6 +105,19 @@ def row_reading(context, paper_id, status=""):
         context.get("progress"),
         context.get("csrf_token"),
         request.get_full_path() if request is not None else "",
+    )
+
+
+def status_controls(context):
+    """Return a function of (paper id, status) giving the member's control as this place
+    of the page shows it: the control, or inside a shared fragment its slot."""
+    request = context.get("request")
+    token = context.get("csrf_token")
+    next_url = request.get_full_path() if request is not None else ""
+    return slotted(
+        context,
+        "status",
+        lambda paper_id, status: control_html(paper_id, status or "", token, next_url),
     )
 
 

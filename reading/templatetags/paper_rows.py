@@ -2,19 +2,18 @@
 
 from django import template
 
-from core.templatetags.shared import INSIDE
+from core.templatetags.shared import slotted
+from notes.templatetags.reading_status import status_controls
 
-from ..rows import paper_rows_html
+from ..rows import note_count_html, paper_rows_html
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def paper_rows(context, papers):
-    request = context.get("request")
     return paper_rows_html(
         papers,
-        slots=context.get(INSIDE, False),
-        csrf_token=context.get("csrf_token"),
-        next_url=request.get_full_path() if request is not None else "",
+        count=slotted(context, "note_count", lambda _paper_id, n: note_count_html(n)),
+        status=status_controls(context),
     )
