@@ -7,11 +7,10 @@ joined from the values read (``LanguageModel.objects.for_table()``).
 """
 
 from django.utils.formats import get_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.addresses import addresser
-from core.escaping import esc
+from core.escaping import esc, joined
 
 from .models import LanguageModel
 
@@ -52,6 +51,6 @@ def model_rows(rows):
             f"<td>{weights[row.open_weights]}</td>"
             f"<td>{base}</td></tr>"
         )
-    if not html_rows:
-        html_rows.append(f'<tr><td colspan="6" class="empty">{esc(_("No models yet."))}</td></tr>')
-    return mark_safe("\n".join(html_rows))  # noqa: S308  (every value escaped above)
+    return joined(
+        html_rows, empty=f'<tr><td colspan="6" class="empty">{esc(_("No models yet."))}</td></tr>'
+    )

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 from django import template
 from django.template.defaultfilters import linebreaksbr, truncatechars
-from django.utils.html import conditional_escape, escape, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -192,13 +192,14 @@ def _side_label(code, translated, other_missing):
     return f'<p class="side-label side-en" lang="en">English{badges}</p>'
 
 
-def _reader_language(context):
+def reader_language_in(context):
+    """The language a template's reader reads first (core.language.reader_language)."""
     return context.get("reader_language") or reader_language(context.get("reading"))
 
 
 def _picked(context, obj, name):
     """Return (language code, text) of the side in the reader's language, else the other."""
-    return pick_side(obj, name, _reader_language(context))
+    return pick_side(obj, name, reader_language_in(context))
 
 
 @register.simple_tag(takes_context=True)
@@ -208,7 +209,7 @@ def pick(context, obj, name):
     return _picked(context, obj, name)[1]
 
 
-@register.inclusion_tag("includes/_picked.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def picked(context, obj, name, truncate=None, linebreaks=False):
     """One side of a pair, in its own language, marked when the reader's side is missing.
 
@@ -217,27 +218,43 @@ def picked(context, obj, name, truncate=None, linebreaks=False):
     code, text = _picked(context, obj, name)
     if truncate:
         text = truncatechars(text, truncate)
-    return _marked(context, code, text, linebreaks)
+    return picked_html(code, text, reader_language_in(context), linebreaks)
 
 
-@register.inclusion_tag("includes/_only_badge.html", takes_context=True)
+def picked_html(code, text, reader, linebreaks=False):
+    """The side ``text`` in language ``code`` in its own ``lang``, marked "… only" when
+    that is not the ``reader``'s language ("" for no text). Made in Python: a reading
+    list shows one per paper."""
+    if not text:
+        return ""
+    lang = LANG_ATTRIBUTE.get(code, "")
+    lang_attribute = f' lang="{escape(lang)}"' if lang else ""
+    shown = linebreaksbr(text) if linebreaks else conditional_escape(text)
+    only = code if code and code != reader else ""
+    return mark_safe(f"<span{lang_attribute}>{shown}</span>{only_badge_html(only)}")  # noqa: S308
+
+
+def only_badge_html(only):
+    """The "Chinese only" / "English only" mark for a text whose only language is
+    ``only`` ("" for none)."""
+    if only == "zh":
+        title, label = _("no English version yet"), _("Chinese only")
+    elif only == "en":
+        title, label = _("no Chinese version yet"), _("English only")
+    else:
+        return ""
+    return format_html(' <span class="badge badge-missing" title="{}">{}</span>', title, label)
+
+
+@register.simple_tag(takes_context=True)
 def only_badge(context, text):
     """The "Chinese only" / "English only" mark for a text in one language, when that is
     not the reader's."""
     code = text_language(text)
-    return {"only": code if code and code != _reader_language(context) else ""}
+    return only_badge_html(code if code and code != reader_language_in(context) else "")
 
 
 @register.filter
 def text_lang(text):
     """The ``lang`` attribute value for a text in one language ("" when it cannot tell)."""
     return LANG_ATTRIBUTE.get(text_language(text), "")
-
-
-def _marked(context, code, text, linebreaks):
-    return {
-        "text": text,
-        "lang": LANG_ATTRIBUTE.get(code, ""),
-        "only": code if code and code != _reader_language(context) else "",
-        "linebreaks": linebreaks,
-    }

@@ -1,0 +1,57 @@
+"""``{% reading_list_items items %}``: a reading list's papers, made in Python.
+
+A list shows each paper with its title in both languages, year, arXiv ID, organisations,
+the list's comment and the member's reading row; through the template engine that cost
+~0.3 ms a paper, most of the page.
+"""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from core.escaping import esc, joined
+from core.language import pick_side
+from core.templatetags.bilingual import bilingual_title, picked_html, reader_language_in
+from core.templatetags.shared import slotted
+
+from .reading_status import row_reading_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def reading_list_items(context, items):
+    """The <li> of each item, a section's heading before its first, or "empty"."""
+    request = context.get("request")
+    token, progress = context.get("csrf_token"), context.get("progress")
+    next_url = request.get_full_path() if request is not None else ""
+    reading = slotted(
+        context,
+        "reading",
+        lambda paper_id, status: row_reading_html(paper_id, status, progress, token, next_url),
+    )
+    reader = reader_language_in(context)
+    html, section = [], None
+    for item in items:
+        if item.section != section or not html:
+            section = item.section
+            if section:
+                html.append(f'<li class="section-heading"><h2>{esc(section)}</h2></li>')
+        paper = item.paper
+        meta = []
+        if paper.year:
+            meta.append(f"<span>{paper.year}</span>")
+        if paper.arxiv_id:
+            meta.append(f'<span class="mono">arXiv:{esc(paper.arxiv_id)}</span>')
+        meta.extend(f"<span>{esc(org.name)}</span>" for org in paper.organizations.all())
+        comment = ""
+        if item.comment_zh or item.comment_en:
+            code, text = pick_side(item, "comment", reader)
+            comment = f'\n    <p class="comment">{picked_html(code, text, reader)}</p>'
+        html.append(
+            f'<li value="{int(item.position)}">\n'
+            f'    <a href="{esc(paper.get_absolute_url())}">{bilingual_title(paper)}</a>\n'
+            f'    <div class="meta">{"".join(meta)}</div>{comment}\n'
+            f"    {reading(item.paper_id, getattr(item, 'my_status', ''))}\n"
+            f"  </li>"
+        )
+    return joined(html, empty=f'<li class="empty">{esc(_("This list is empty."))}</li>')
