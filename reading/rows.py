@@ -18,7 +18,8 @@ def note_count_html(n):
     """A row's count of the notes the member may read ("" for none)."""
     if not n:
         return ""
-    return f'<span class="count">{esc(ngettext("%(n)s note", "%(n)s notes", n) % {"n": n})}</span>'
+    text = ngettext("%(n)s note", "%(n)s notes", n) % {"n": n}
+    return f'<span class="count">{esc(text)}</span>'
 
 
 def paper_rows_html(papers, *, count, status):

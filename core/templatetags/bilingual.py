@@ -149,7 +149,8 @@ def bilingual_html(zh, en, rows, translation="", same=False):
         kind = "only-zh" if zh else "only-en"
     html = [f'<div class="bilingual {kind}">']
     if not (zh or en):
-        html.append(f'<p class="empty">{escape(_("Nothing written yet."))}</p></div>')
+        nothing = escape(_("Nothing written yet."))
+        html.append(f'<p class="empty">{nothing}</p></div>')
         return mark_safe("".join(html))  # noqa: S308  (escaped above)
     if not same:
         html.append('<div class="pair side-labels">')
@@ -185,7 +186,8 @@ def _side_label(code, translated, other_missing):
     absence."""
     badges = ""
     if translated:
-        badges += f' <span class="badge">{escape(_("translation"))}</span>'
+        label = escape(_("translation"))
+        badges += f' <span class="badge">{label}</span>'
     if other_missing:
         missing = _("no English version yet") if code == "zh" else _("no Chinese version yet")
         badges += f' <span class="badge badge-missing">{escape(missing)}</span>'

@@ -42,4 +42,5 @@ def glossary_entries(terms):
             f'  <dt id="{esc(term.slug)}">{bilingual_title(term)}{abbreviation}</dt>\n'
             f"  <dd>\n    {bilingual(term)}{papers}\n  </dd>"
         )
-    return joined(html, empty=f'<p class="empty">{esc(_("The glossary is empty."))}</p>')
+    empty = esc(_("The glossary is empty."))
+    return joined(html, empty=f'<p class="empty">{empty}</p>')

@@ -54,4 +54,5 @@ def reading_list_items(context, items):
             f"    {reading(item.paper_id, getattr(item, 'my_status', ''))}\n"
             f"  </li>"
         )
-    return joined(html, empty=f'<li class="empty">{esc(_("This list is empty."))}</li>')
+    empty = esc(_("This list is empty."))
+    return joined(html, empty=f'<li class="empty">{empty}</li>')

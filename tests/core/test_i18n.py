@@ -1,3 +1,4 @@
+import ast
 import gettext
 import re
 
@@ -61,6 +62,36 @@ def test_catalogue_keeps_every_placeholder(po):
         if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(translated)):
             mismatched.append(entry.msgid)
     assert mismatched == []
+
+
+GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "gettext_lazy"}
+APPS = ["api", "bench", "config", "core", "notes", "papers", "reading", "search"]
+
+
+def _gettext_calls_in_fstrings(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            for call in ast.walk(node):
+                if (
+                    isinstance(call, ast.Call)
+                    and getattr(call.func, "id", "") in GETTEXT_CALLS
+                    and call.args
+                    and isinstance(call.args[0], ast.Constant)
+                ):
+                    yield f"{path.relative_to(settings.BASE_DIR)}:{call.lineno}"
+
+
+def test_no_text_is_translated_inside_an_fstring():
+    """makemessages (xgettext) does not look inside f-strings: a text translated there
+    drops out of the catalogue at the next refresh and shows in English."""
+    found = [
+        place
+        for app in APPS
+        for path in sorted((settings.BASE_DIR / app).rglob("*.py"))
+        for place in _gettext_calls_in_fstrings(path)
+    ]
+    assert found == []
 
 
 def test_compiled_catalogue_matches_po(po, mo):
