@@ -6,6 +6,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 
 from notes.models import Comment, Meeting, Note, group_ids_of
+from reading.queries import shown_to
 
 from .backends import backend_for, suggest
 from .models import Kind, SearchDocument
@@ -195,15 +196,18 @@ def _documents(user, ids):
     show one.
     """
     found = SearchDocument.objects.defer("head", "cjk_bigrams").in_bulk(ids)
-    for kind, model in ((Kind.NOTE, Note), (Kind.MEETING, Meeting), (Kind.COMMENT, Comment)):
-        object_ids = {d.object_id for d in found.values() if d.kind == kind}
-        if object_ids:
-            allowed = set(
-                model.objects.visible_to(user)
-                .filter(pk__in=object_ids)
-                .values_list("pk", flat=True)
-            )
-            found = {pk: d for pk, d in found.items() if d.kind != kind or d.object_id in allowed}
+    checked = {
+        kind: model.objects.visible_to(user).filter(pk__in=object_ids)
+        for kind, model in ((Kind.NOTE, Note), (Kind.MEETING, Meeting), (Kind.COMMENT, Comment))
+        if (object_ids := {d.object_id for d in found.values() if d.kind == kind})
+    }
+    if checked:  # the kinds found, checked in one query
+        allowed = {kind: set(pks) for kind, pks in shown_to(**checked).items()}
+        found = {
+            pk: d
+            for pk, d in found.items()
+            if d.kind not in allowed or d.object_id in allowed[d.kind]
+        }
     return [found[pk] for pk in ids if pk in found]
 
 
