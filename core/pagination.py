@@ -1,10 +1,30 @@
-"""List views whose pagination runs only when the template reads it."""
+"""List views' pagination: a page number out of range or not a number shows the nearest
+page (not "page not found"), and it runs only when the template reads it."""
 
 from django.utils.functional import SimpleLazyObject
 from django.views.generic.base import ContextMixin
 
 
-class LazyPaginationMixin:
+class ForgivingPaginationMixin:
+    """ListView mixin: ?page=9999 shows the last page, ?page=abc or 0 the first, as a
+    member who follows an old link or edits the address expects (ListView's own answer
+    is "page not found")."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        number = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)
+        if str(number).lstrip("-").isdigit() and int(number) < 1:
+            number = 1  # get_page() would give the last page for 0 or less
+        page = paginator.get_page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class LazyPaginationMixin(ForgivingPaginationMixin):
     """ListView mixin: ``paginator``, ``page_obj``, ``is_paginated`` and the object list
     are lazy, so that a page whose list comes from a shared fragment (core/fragments.py)
     counts and reads no rows at all. The same names and values as ListView's."""

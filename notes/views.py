@@ -15,6 +15,7 @@ from django.views.generic import ListView
 
 from core.context_processors import reading
 from core.fragments import kept, lazy_query, refs, remembered, shared_fragment
+from core.pagination import ForgivingPaginationMixin
 from papers.citations import citation_response
 from papers.models import Paper
 
@@ -202,7 +203,7 @@ def note_detail(request, slug):
     )
 
 
-class MyNotesView(ListView):
+class MyNotesView(ForgivingPaginationMixin, ListView):
     template_name = "notes/my_notes.html"
     paginate_by = 30
 

@@ -18,7 +18,7 @@ from django.views.generic import ListView
 from core.context_processors import reading
 from core.language import pick_side
 from core.models import as_read, unknown_last
-from core.pagination import LazyPaginationMixin
+from core.pagination import ForgivingPaginationMixin, LazyPaginationMixin
 
 from . import charts, citations
 from .forms import AddPapersForm
@@ -142,7 +142,7 @@ def _mark_repeated_descriptions(datasets, language):
         dataset.same_description_as = None if earlier is dataset else earlier
 
 
-class DatasetListView(ListView):
+class DatasetListView(ForgivingPaginationMixin, ListView):
     """Datasets grouped by kind (pre-training corpora, instruction data, benchmarks …),
     with a filter by kind and a count of each, a page at a time."""
 
