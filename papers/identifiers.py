@@ -16,7 +16,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-NEW_STYLE = r"[0-9]{4}\.[0-9]{4,5}"  # ASCII digits only
+# YYMM.NNNN from April 2007 to 2014, YYMM.NNNNN since 2015; ASCII digits only, and a
+# month that exists (1234.5678 is no identifier: there is no 34th month).
+MONTH = r"(?:0[1-9]|1[0-2])"
+NEW_STYLE = rf"(?:0[7-9]|1[0-4]){MONTH}\.[0-9]{{4}}|(?:1[5-9]|[2-9][0-9]){MONTH}\.[0-9]{{5}}"
 OLD_STYLE = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]{2}(?:-[a-z]{2})?)?/[0-9]{7}"
 ARXIV_ID_RE = re.compile(rf"^(?:{NEW_STYLE}|{OLD_STYLE})$")
 PASTED = re.compile(

@@ -43,7 +43,10 @@ def test_import_arxiv_adds_ids_and_links(recorded_services, tmp_path):
         (["2303.18223", "not/an-id"], "not/an-id"),
         (["2303.18223", "2401.99999"], "2401.99999: arXiv has no paper 2401.99999."),
         (["2303.18223", "1304.5678"], "1304.5678: arXiv marks this paper as withdrawn"),
-        (["2303.18223", "0704.00001"], "incorrect id format for 0704.00001"),
+        # Refused before arXiv is asked: 2007's identifiers have four digits after the
+        # dot, and no month is the 34th.
+        (["2303.18223", "0704.00001"], "Not arXiv IDs or links: 0704.00001"),
+        (["2303.18223", "1234.5678"], "Not arXiv IDs or links: 1234.5678"),
     ],
 )
 def test_import_arxiv_fails_naming_the_entry_and_saves_nothing(recorded_services, ids, named):

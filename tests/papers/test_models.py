@@ -8,7 +8,10 @@ from tests.factories import LanguageModelFactory, PaperFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("arxiv_id", ["2303.18223", "2106.09685", "1706.03762v7", "2303.08774"])
+@pytest.mark.parametrize(
+    "arxiv_id",
+    ["2303.18223", "2106.09685", "1706.03762v7", "2303.08774", "0704.0001", "1412.6980"],
+)
 def test_paper_arxiv_id_accepts_well_formed_ids(arxiv_id):
     paper = PaperFactory.build(arxiv_id=arxiv_id)
     paper.full_clean()
@@ -23,6 +26,11 @@ def test_paper_arxiv_id_accepts_well_formed_ids(arxiv_id):
         "23031.8223",
         "2303.18223v",
         "https://example.org/2303.18223",
+        "9999.99999",  # no 99th month
+        "1234.5678",  # nor a 34th
+        "2300.12345",  # nor a 0th
+        "0704.00001",  # 2007 to 2014: four digits after the dot
+        "2303.1822",  # since 2015: five
     ],
 )
 def test_paper_arxiv_id_rejects_malformed_ids(arxiv_id):
