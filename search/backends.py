@@ -245,8 +245,31 @@ def install(conn, reverse=False):
 
 
 def suggest(word):
-    """Return the indexed word closest to a misspelt word, or None."""
+    """Return the indexed word closest to a misspelt word, or None (also for a word of
+    the index itself: spelled as written, it is kept when another of the query's words
+    is the misspelt one)."""
     word = word.lower()
-    candidates = [w for w in backend_for().similar_words(word) if w != word]
-    best = difflib.get_close_matches(word, candidates, n=1, cutoff=SUGGESTION_CUTOFF)
-    return best[0] if best else None
+    similar = backend_for().similar_words(word)
+    if word in similar:
+        return None
+    close = difflib.get_close_matches(word, similar, n=5, cutoff=SUGGESTION_CUTOFF)
+    # The fewest typing slips first (thougth is one from thought, two from through),
+    # then the closest by difflib.
+    return min(close, key=lambda w: (edits(word, w), close.index(w))) if close else None
+
+
+def edits(a, b):
+    """How many letters inserted, deleted, replaced or swapped with the next turn a into
+    b (the optimal string alignment distance)."""
+    previous, current = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        before, previous, current = previous, current, [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            current[j] = min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (a[i - 1] != b[j - 1]),
+            )
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+    return current[len(b)]

@@ -1,5 +1,6 @@
 """The one search API: ``search(user, q, kind=None, page=1)``, the same on both databases."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -259,6 +260,16 @@ def normalised(q):
     return " ".join((q or "").split())[:200]
 
 
+def corrected_query(q, terms, fixed):
+    """The query as written with each term replaced by its fixed word: the words that
+    are no terms ("of", punctuation) stay where they were."""
+    for term, word in zip(terms, fixed, strict=True):
+        if word.lower() != term.text.lower():
+            written = re.compile(rf"(?<!\w){re.escape(term.text)}(?!\w)", re.IGNORECASE)
+            q = written.sub(lambda _match, word=word: word, q, count=1)
+    return q
+
+
 def search(user, q, kind=None, page=1):
     """Search everything the user may see; return results grouped by kind.
 
@@ -283,6 +294,6 @@ def search(user, q, kind=None, page=1):
             for t in terms
         ]
         if [f.lower() for f in fixed] != [t.text.lower() for t in terms]:
-            results.corrected = " ".join(fixed)
+            results.corrected = corrected_query(q, terms, fixed)
             results.groups, results.page = _run(user, parse(results.corrected), results.kind, page)
     return results

@@ -71,6 +71,21 @@ def test_search_of_a_misspelt_word_searches_the_nearest_word(reader):
     assert "/glossary/#transformer" in urls(results, "glossary")
 
 
+@pytest.mark.parametrize(
+    ("query", "corrected"),
+    [
+        ("chain of thougth", "chain of thought"),
+        ("instruction tuning instrction", "instruction tuning instruction"),
+        ("Chain of Thougth?", "Chain of thought?"),
+    ],
+)
+def test_only_the_misspelt_word_of_a_query_is_corrected(reader, query, corrected):
+    results = search(reader, query)
+    assert results.corrected == corrected
+    if corrected:
+        assert results.total > 0
+
+
 def test_search_of_a_mixed_query_needs_both_terms(reader):
     lora = {u for g in search(reader, "LoRA").groups for u in [h.url for h in g.hits]}
     both = search(reader, "LoRA 微调")

@@ -154,3 +154,13 @@ def test_an_arxiv_id_is_found_inside_a_link(user):
     assert search(user, "2303.18223").total == 1
     assert search(user, "1706.03762").total == 1
     assert search(user, "2303.1822").total == 0
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "n"),
+    [("thougth", "thought", 1), ("thougth", "through", 2), ("prompt", "prompt", 0), ("", "ab", 2)],
+)
+def test_edits_count_a_swap_of_two_letters_as_one(a, b, n):
+    from search.backends import edits
+
+    assert edits(a, b) == n
