@@ -29,6 +29,8 @@ SPACE = re.compile(r"\s+")
 WORD = re.compile(r"[A-Za-z]{4,40}")
 # Katex and code blocks keep their source; the rest of the HTML is markup only.
 SCRIPT_OR_STYLE = re.compile(r"<(script|style|annotation)\b.*?</\1>", re.I | re.S)
+# The "#" link to a heading (core.markdown's table of contents): not the heading's words.
+HEADER_LINK = re.compile(r"<a\b[^>]*\bclass=\"headerlink\"[^>]*>.*?</a>", re.I | re.S)
 
 SNIPPET_CHARS = 220
 # English stop words (Snowball's list, as PostgreSQL's "english" configuration drops them):
@@ -54,6 +56,7 @@ STOP_WORDS = frozenset(
 def html_to_text(value):
     """Return the words of sanitised HTML as plain text."""
     value = SCRIPT_OR_STYLE.sub(" ", value or "")
+    value = HEADER_LINK.sub("", value)
     value = BLOCK_END.sub(" ", value)
     return html.unescape(TAG.sub("", value))
 

@@ -164,3 +164,12 @@ def test_edits_count_a_swap_of_two_letters_as_one(a, b, n):
     from search.backends import edits
 
     assert edits(a, b) == n
+
+
+def test_a_headings_link_mark_is_not_indexed_text():
+    from core.markdown import render
+    from search.text import html_to_text
+
+    text = html_to_text(render("# 关键技术\n\n大语言模型能够成功"))
+    assert "#" not in text
+    assert "关键技术" in text and "大语言模型能够成功" in text
