@@ -33,6 +33,29 @@ def test_side_by_side_pairs_sections_and_a_phone_shows_the_original(page, member
     screenshot(page, "side-by-side-phone")
 
 
+def test_a_phone_shows_two_originals_each_under_its_own_label(page, member):
+    meeting = MeetingFactory(
+        body_zh="## 背景\n\n中文的背景。\n\n## 方法\n\n中文的方法。",
+        body_en="## Background\n\nThe background.\n\n## Method\n\nThe method.",
+        translation="",
+    )
+    MembershipFactory(group=meeting.group, user=member)
+    login(page, member, next_url=meeting.get_absolute_url())
+    page.set_viewport_size({"width": 390, "height": 844})
+    top = {
+        name: page.locator(selector).first.bounding_box()["y"]
+        for name, selector in {
+            "zh label": ".bilingual .side-label.side-zh",
+            "zh method": ".side-zh h2:has-text('方法')",
+            "en label": ".bilingual .side-label.side-en",
+            "en background": ".side-en h2:has-text('Background')",
+        }.items()
+    }
+    # 中文, all of the Chinese, then ENGLISH, all of the English.
+    assert top["zh label"] < top["zh method"] < top["en label"] < top["en background"]
+    screenshot(page, "two-originals-phone")
+
+
 def test_a_wide_table_says_it_scrolls_and_keeps_its_words_whole(page, member):
     paper = PaperFactory()
     NoteFactory(paper=paper, body_zh=WIDE_TABLE, body_en="")
