@@ -99,6 +99,15 @@ class MeetingPaperInline(ScopedInline, admin.TabularInline):
     verbose_name = _("paper")
     verbose_name_plural = _("papers presented")
 
+    def get_queryset(self, request):
+        # Each row is named by its paper (Meeting.papers.through's __str__).
+        return super().get_queryset(request).select_related("paper")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "paper":  # the automatic link model's label is not translated
+            kwargs["label"] = _("paper")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class MeetingNoteInline(NoteInlineBase, admin.StackedInline):
     model = Note

@@ -252,3 +252,12 @@ class Meeting(Writing):
         return (*self.group.natural_key(), self.number)
 
     natural_key.dependencies = ["notes.readinggroup"]
+
+
+def _discussed_paper(link):
+    return str(link.paper)
+
+
+# A meeting's link to a paper it discusses (the automatic through model) is named by the
+# paper, not "Meeting_papers object (1)" (the admin's meeting form lists them).
+Meeting.papers.through.__str__ = _discussed_paper

@@ -235,3 +235,17 @@ def test_admin_change_pages_answer(staff_client):
         response = staff_client.get(url)
         assertContains(response, f"Change {opts.verbose_name}", msg_prefix=url)
         assertContains(response, escape(str(obj)), msg_prefix=url)
+
+
+def test_the_meeting_form_names_each_discussed_paper_by_its_title(admin_client):
+    from notes.models import Meeting
+    from tests.factories import MeetingFactory, PaperFactory
+
+    meeting = MeetingFactory()
+    meeting.papers.add(PaperFactory(title_en="Discussed <Paper>"))
+    response = admin_client.get(reverse("admin:notes_meeting_change", args=[meeting.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Meeting_papers object" not in content
+    assert "Discussed &lt;Paper&gt;" in content
+    assert str(Meeting.papers.through.objects.get()) == "Discussed <Paper>"
