@@ -1,9 +1,16 @@
 """What a reader sees at a laptop's and a phone's width: side by side, tables, header."""
 
 import pytest
+from django.urls import reverse
 
 from tests.browser.conftest import login, screenshot
-from tests.factories import MeetingFactory, MembershipFactory, NoteFactory, PaperFactory
+from tests.factories import (
+    DatasetFactory,
+    MeetingFactory,
+    MembershipFactory,
+    NoteFactory,
+    PaperFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,3 +122,18 @@ def test_the_meetings_contents_fold_on_a_phone_and_stay_open_on_a_laptop(page, m
     assert page.locator(".toc-zh a").first.is_hidden()
     page.click(".toc-fold summary")
     assert page.locator(".toc-zh a").first.is_visible()
+
+
+def test_dataset_descriptions_are_not_crushed_by_long_names(page, member):
+    DatasetFactory(
+        name="LLaMA pre-training data (publicly available datasets)",
+        kind="pretraining",
+        size="20G (Plus version: 120G)",
+        description_en="A corpus listed under commonly used corpora in the meeting write-up. " * 3,
+    )
+    login(page, member, next_url=reverse("papers:dataset_list"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    table = page.locator(".dataset-table").first.bounding_box()
+    description = page.locator(".dataset-table td.description").first.bounding_box()
+    assert description["width"] > 0.35 * table["width"]
+    screenshot(page, "datasets-laptop")
