@@ -9,6 +9,7 @@ from tests.factories import (
     MeetingFactory,
     MembershipFactory,
     NoteFactory,
+    OrganizationFactory,
     PaperFactory,
 )
 
@@ -125,12 +126,15 @@ def test_the_meetings_contents_fold_on_a_phone_and_stay_open_on_a_laptop(page, m
 
 
 def test_dataset_descriptions_are_not_crushed_by_long_names(page, member):
-    DatasetFactory(
-        name="LLaMA pre-training data (publicly available datasets)",
-        kind="pretraining",
-        size="20G (Plus version: 120G)",
-        description_en="A corpus listed under commonly used corpora in the meeting write-up. " * 3,
-    )
+    for n in range(3):
+        DatasetFactory(
+            name=f"LLaMA pre-training data {n} (publicly available datasets, the full list)",
+            kind="pretraining",
+            size="20G (Plus version: 120G, then the full corpus of 3T tokens)",
+            languages="zh, en, multilingual",
+            organization=OrganizationFactory(name=f"BigScience Workshop and partners {n}"),
+            description_en="A corpus listed under commonly used corpora in the write-up. " * 3,
+        )
     login(page, member, next_url=reverse("papers:dataset_list"))
     page.set_viewport_size({"width": 1280, "height": 900})
     table = page.locator(".dataset-table").first.bounding_box()
