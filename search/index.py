@@ -99,20 +99,20 @@ def glossary_fields(term):
     }
 
 
+def subtitle(title, parts):
+    """The parts that say something the title does not, joined: a note's English title
+    kept as its Chinese one, or a note named after its paper, is not shown twice."""
+    shown = dict.fromkeys(str(part) for part in parts if part)
+    return " · ".join(part for part in shown if part != title)
+
+
 def note_fields(note):
     # Not the meeting: its title is for its group's eyes, and a note may be wider read.
     about = note.paper or note.language_model
+    title = str(note.title)
     return {
-        "title": str(note.title),
-        "subtitle": " · ".join(
-            str(x)
-            for x in [
-                note.title_en if note.title_zh else "",
-                note.byline,
-                about or "",
-            ]
-            if x
-        ),
+        "title": title,
+        "subtitle": subtitle(title, [note.title_en if note.title_zh else "", note.byline, about]),
         "head": plain(note.title_zh, note.title_en),
         "body": plain(html_to_text(note.body_zh_html), html_to_text(note.body_en_html)),
         "weight": 1,
@@ -125,10 +125,9 @@ def note_fields(note):
 def meeting_fields(meeting):
     return {
         "title": f"#{meeting.number} {meeting.title}",
-        "subtitle": " · ".join(
-            str(x)
-            for x in [meeting.title_en if meeting.title_zh else "", meeting.group, meeting.date]
-            if x
+        "subtitle": subtitle(
+            str(meeting.title),
+            [meeting.title_en if meeting.title_zh else "", meeting.group, meeting.date],
         ),
         "head": plain(meeting.title_zh, meeting.title_en),
         "body": plain(

@@ -173,3 +173,16 @@ def test_a_headings_link_mark_is_not_indexed_text():
     text = html_to_text(render("# 关键技术\n\n大语言模型能够成功"))
     assert "#" not in text
     assert "关键技术" in text and "大语言模型能够成功" in text
+
+
+def test_a_hits_subtitle_does_not_repeat_its_title(member):
+    from search.index import note_fields
+    from tests.factories import NoteFactory, PaperFactory
+
+    title = "A Survey on Multimodal Large Language Models"
+    paper = PaperFactory(title_en=title, title_zh="")
+    note = NoteFactory(author=member, paper=paper, title_en=title, title_zh=title)
+    fields = note_fields(note)
+    assert fields["title"] == title
+    assert title not in fields["subtitle"]
+    assert fields["subtitle"] == note.byline
