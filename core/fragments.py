@@ -213,15 +213,9 @@ def fill_slots(html, providers):
     return SLOT.sub(lambda m: str(filled[m[1]].get(m[2], "")), html)
 
 
-def enabled():
-    """Whether fragments and kept values are kept (settings.PAGECACHE_ENABLED): off, the
-    benchmark's cold run, every page is made afresh."""
-    return settings.PAGECACHE_ENABLED
-
-
 def shared_fragment(name, values, models, reading, render):
     """Return the fragment's HTML from the shared cache, or render() and keep it."""
-    if not enabled():
+    if not settings.PAGECACHE_ENABLED:
         return render()
     key, stamp_keys = fragment_key(name, values, models, reading)
     html = kept_or_made(

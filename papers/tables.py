@@ -1,4 +1,5 @@
-"""Rows of the knowledge base's long tables, made in Python.
+"""Rows of the knowledge base's long tables, and what a list row says of a paper, made
+in Python.
 
 The model list shows a hundred models a page. Through the template engine each row
 cost ~0.2 ms (a dozen variable lookups, a filter, two translations) and each model
@@ -20,6 +21,19 @@ def number(value):
     text = f"{value.normalize():f}"
     separator = get_format("DECIMAL_SEPARATOR")
     return text if separator == "." else text.replace(".", separator)
+
+
+def paper_facts(paper, month=True):
+    """The <span>s of what a list row says of a paper: its date (year, and month unless
+    ``month`` is False), arXiv ID and organisations (prefetched, or one query)."""
+    facts = []
+    if paper.year:
+        shown_month = f"-{paper.month:02d}" if month and paper.month else ""
+        facts.append(f"<span>{paper.year}{shown_month}</span>")
+    if paper.arxiv_id:
+        facts.append(f'<span class="mono">arXiv:{esc(paper.arxiv_id)}</span>')
+    facts.extend(f"<span>{esc(org.name)}</span>" for org in paper.organizations.all())
+    return facts
 
 
 def model_rows(rows):

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from core.addresses import address, addresser
 from core.escaping import esc
+from papers.tables import paper_facts
 
 
 def note_count_html(n):
@@ -31,13 +32,7 @@ def paper_rows_html(papers, *, count, status):
     topic_url = address("reading:paper_list") + "?topic="
     rows = []
     for paper in papers:
-        meta = []
-        if paper.year:
-            month = f"-{paper.month:02d}" if paper.month else ""
-            meta.append(f"<span>{paper.year}{month}</span>")
-        if paper.arxiv_id:
-            meta.append(f'<span class="mono">arXiv:{esc(paper.arxiv_id)}</span>')
-        meta.extend(f"<span>{esc(org.name)}</span>" for org in paper.organizations.all())
+        meta = paper_facts(paper)
         meta.extend(
             f'<a class="tag" href="{esc(topic_url + tag.slug)}">{esc(tag.name)}</a>'
             for tag in paper.topics

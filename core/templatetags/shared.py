@@ -9,6 +9,7 @@ See core/fragments.py for the key and what must stay outside a fragment.
 """
 
 from django import template
+from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -27,7 +28,9 @@ class SharedNode(template.Node):
         name = self.name.resolve(context)
         # What the fragment varies by names its key alone: not even read with the cache
         # off (a value may be a callable that asks the cache or the database for it).
-        values = [value.resolve(context) for value in self.vary] if fragments.enabled() else []
+        values = (
+            [value.resolve(context) for value in self.vary] if settings.PAGECACHE_ENABLED else []
+        )
 
         def render():
             with context.push({INSIDE: True}):

@@ -12,8 +12,9 @@ from core.escaping import esc, joined
 from core.language import pick_side
 from core.templatetags.bilingual import bilingual_title, picked_html, reader_language_in
 from core.templatetags.shared import slotted
+from papers.tables import paper_facts
 
-from .reading_status import row_reading_html
+from .reading_status import form_context, row_reading_html
 
 register = template.Library()
 
@@ -21,9 +22,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def reading_list_items(context, items):
     """The <li> of each item, a section's heading before its first, or "empty"."""
-    request = context.get("request")
-    token, progress = context.get("csrf_token"), context.get("progress")
-    next_url = request.get_full_path() if request is not None else ""
+    token, next_url = form_context(context)
+    progress = context.get("progress")
     reading = slotted(
         context,
         "reading",
@@ -32,17 +32,12 @@ def reading_list_items(context, items):
     reader = reader_language_in(context)
     html, section = [], None
     for item in items:
-        if item.section != section or not html:
+        if item.section != section:  # the first item's too: section starts as None
             section = item.section
             if section:
                 html.append(f'<li class="section-heading"><h2>{esc(section)}</h2></li>')
         paper = item.paper
-        meta = []
-        if paper.year:
-            meta.append(f"<span>{paper.year}</span>")
-        if paper.arxiv_id:
-            meta.append(f'<span class="mono">arXiv:{esc(paper.arxiv_id)}</span>')
-        meta.extend(f"<span>{esc(org.name)}</span>" for org in paper.organizations.all())
+        meta = paper_facts(paper, month=False)
         comment = ""
         if item.comment_zh or item.comment_en:
             code, text = pick_side(item, "comment", reader)

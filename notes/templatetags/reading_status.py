@@ -94,26 +94,17 @@ def row_reading_html(paper_id, status, progress, csrf_token, next_url):
     return format_html('<div class="row-reading">{}\n    {}</div>', note, control)
 
 
-@register.simple_tag(takes_context=True)
-def row_reading(context, paper_id, status=""):
-    """``{% row_reading paper_id status %}``: a list row's reading (row_reading_html),
-    with the page's ``progress``."""
+def form_context(context):
+    """The CSRF token and the page's address a control posts with, from a template's
+    context (no request: no address)."""
     request = context.get("request")
-    return row_reading_html(
-        paper_id,
-        status or "",
-        context.get("progress"),
-        context.get("csrf_token"),
-        request.get_full_path() if request is not None else "",
-    )
+    return context.get("csrf_token"), request.get_full_path() if request is not None else ""
 
 
 def status_controls(context):
     """Return a function of (paper id, status) giving the member's control as this place
     of the page shows it: the control, or inside a shared fragment its slot."""
-    request = context.get("request")
-    token = context.get("csrf_token")
-    next_url = request.get_full_path() if request is not None else ""
+    token, next_url = form_context(context)
     return slotted(
         context,
         "status",
@@ -124,13 +115,7 @@ def status_controls(context):
 @register.simple_tag(takes_context=True)
 def status_control(context, paper, status=""):
     """The one-click control of the paper (a paper or its id) for this member."""
-    request = context.get("request")
-    return control_html(
-        getattr(paper, "pk", paper),
-        status or "",
-        context.get("csrf_token"),
-        request.get_full_path() if request is not None else "",
-    )
+    return control_html(getattr(paper, "pk", paper), status or "", *form_context(context))
 
 
 @register.filter
