@@ -146,14 +146,16 @@ class PaperListView(LazyPaginationMixin, ListView):
         choices = SimpleLazyObject(paper_filter_choices)  # read only when the list is drawn
         personal = any(params.get(name) for name in MEMBER_FILTERS)
         context.update(
-            topics=SimpleLazyObject(lambda: choices["topics"]),
-            organizations=SimpleLazyObject(lambda: choices["organizations"]),
-            years=SimpleLazyObject(lambda: choices["years"]),
+            # (value, label) pairs for {% options %}
+            topics=SimpleLazyObject(lambda: [(tag.slug, tag.name) for tag in choices["topics"]]),
+            organizations=SimpleLazyObject(
+                lambda: [(org.slug, org.name) for org in choices["organizations"]]
+            ),
+            years=SimpleLazyObject(lambda: [(year, year) for year in choices["years"]]),
             sort_options=[(key, label) for key, (label, _order) in self.sort_options.items()],
             querystring=params.urlencode(),
-            # Every filter, "" when not given: the template compares each with every
-            # option, and a name missing from a QueryDict costs the template engine a
-            # dir() of it each time.
+            # Every filter, "" when not given: a name missing from a QueryDict costs the
+            # template engine a dir() of it each time.
             filters={name: self.request.GET.get(name, "") for name in PAPER_FILTERS},
             # The list is kept once for everyone, unless its rows depend on the reader;
             # the note counts and reading-status controls on its rows are the member's.
