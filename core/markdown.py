@@ -13,6 +13,8 @@ from html.parser import HTMLParser
 
 import markdown
 import nh3
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
 from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
@@ -45,10 +47,48 @@ class Rendered:
 # --- Callouts: "> [!kind]± Optional title" --------------------------------------------
 
 CALLOUT_HEAD = re.compile(r"^\[!([A-Za-z-]+)\]([+-]?)[ \t]*(.*)$")
+# A callout without a title is headed by its kind, in the language of the text it is in
+# (a Chinese note's "> [!info]" reads "信息"); an unknown kind by its own word.
+CALLOUT_TITLES = {
+    "abstract": pgettext_lazy("callout", "Abstract"),
+    "attention": pgettext_lazy("callout", "Attention"),
+    "bug": pgettext_lazy("callout", "Bug"),
+    "caution": pgettext_lazy("callout", "Caution"),
+    "check": pgettext_lazy("callout", "Check"),
+    "cite": pgettext_lazy("callout", "Cite"),
+    "danger": pgettext_lazy("callout", "Danger"),
+    "done": pgettext_lazy("callout", "Done"),
+    "error": pgettext_lazy("callout", "Error"),
+    "example": pgettext_lazy("callout", "Example"),
+    "fail": pgettext_lazy("callout", "Fail"),
+    "failure": pgettext_lazy("callout", "Failure"),
+    "faq": pgettext_lazy("callout", "FAQ"),
+    "help": pgettext_lazy("callout", "Help"),
+    "hint": pgettext_lazy("callout", "Hint"),
+    "important": pgettext_lazy("callout", "Important"),
+    "info": pgettext_lazy("callout", "Info"),
+    "missing": pgettext_lazy("callout", "Missing"),
+    "note": pgettext_lazy("callout", "Note"),
+    "notes": pgettext_lazy("callout", "Speaker notes"),
+    "question": pgettext_lazy("callout", "Question"),
+    "quote": pgettext_lazy("callout", "Quote"),
+    "speaker": pgettext_lazy("callout", "Speaker notes"),
+    "success": pgettext_lazy("callout", "Success"),
+    "summary": pgettext_lazy("callout", "Summary"),
+    "tip": pgettext_lazy("callout", "Tip"),
+    "tldr": pgettext_lazy("callout", "TL;DR"),
+    "todo": pgettext_lazy("callout", "To do"),
+    "warning": pgettext_lazy("callout", "Warning"),
+}
+PERMALINK_TITLE = pgettext_lazy("heading link", "Link to this section")
 
 
 class CalloutProcessor(BlockQuoteProcessor):
     """A blockquote whose first line is ``[!kind]`` becomes ``div.callout``."""
+
+    def __init__(self, parser, ext):
+        super().__init__(parser)
+        self.ext = ext
 
     def test(self, parent, block):
         m = self.RE.search(block)
@@ -67,7 +107,7 @@ class CalloutProcessor(BlockQuoteProcessor):
         kind = kind if kind in CALLOUT_KINDS else "note"
         div = etree.SubElement(parent, "div", {"class": f"callout callout-{kind}"})
         title = etree.SubElement(div, "p", {"class": "callout-title"})
-        title.text = head.group(3).strip() or word.capitalize()
+        title.text = head.group(3).strip() or self.ext.callout_title(word)
         self.parser.state.set("blockquote")
         self.parser.parseChunk(div, "\n".join(lines[1:]))
         self.parser.state.reset()
@@ -131,7 +171,15 @@ class SiteExtension(Extension):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.resolver = None
+        self.language = "en"  # of the text being rendered (render_document)
         self.reset()
+
+    def callout_title(self, word):
+        """The heading of a callout that has none: its kind in the text's language."""
+        if word not in CALLOUT_TITLES:
+            return word.capitalize()
+        with translation.override(self.language):
+            return str(CALLOUT_TITLES[word])
 
     def reset(self):
         self.targets, self.cache = [], {}
@@ -150,7 +198,7 @@ class SiteExtension(Extension):
         md.inlinePatterns.register(WikiLinkProcessor(WIKILINK_RE, md, self), "wikilink", 175)
         md.inlinePatterns.register(InlineDisplayMath(INLINE_DISPLAY_RE, md), "math-dd", 189.95)
         # Just above "quote" (20), so callouts are claimed before plain blockquotes.
-        md.parser.blockprocessors.register(CalloutProcessor(md.parser), "callout", 21)
+        md.parser.blockprocessors.register(CalloutProcessor(md.parser, self), "callout", 21)
 
 
 EXTENSION_CONFIGS = {
@@ -293,13 +341,20 @@ def _defuse_brackets(text):
     return "".join(out)
 
 
-def render_document(text, resolve_wikilink=None):
-    """Render Markdown to sanitised HTML with its table of contents and wiki links."""
+def render_document(text, resolve_wikilink=None, language=None):
+    """Render Markdown to sanitised HTML with its table of contents and wiki links.
+
+    ``language`` is the text's ("zh-hans", "en"; English if not known): the words the
+    rendering adds (a callout's kind, a heading link's tooltip) are in it, since the
+    stored HTML is shown the same in either interface language."""
     if not text:
         return Rendered(html="")
     text = _defuse_brackets(text)
     md, wiki = _markdown()
     wiki.resolver = resolve_wikilink
+    wiki.language = language or "en"
+    with translation.override(wiki.language):
+        md.treeprocessors["toc"].permalink_title = str(PERMALINK_TITLE)
     try:
         html = sanitize(md.convert(text))
         return Rendered(html=html, toc=extract_toc(html), wikilinks=list(wiki.targets))
@@ -308,9 +363,9 @@ def render_document(text, resolve_wikilink=None):
         md.reset()
 
 
-def render(text, resolve_wikilink=None):
+def render(text, resolve_wikilink=None, language=None):
     """Render Markdown to sanitised HTML ('' for empty text)."""
-    return render_document(text, resolve_wikilink).html
+    return render_document(text, resolve_wikilink, language).html
 
 
 class _TocParser(HTMLParser):

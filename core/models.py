@@ -71,6 +71,16 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
+# The interface language of each side of a Bilingual pair.
+SIDE_LANGUAGES = {"zh": "zh-hans", "en": "en"}
+
+
+def text_language(field_name):
+    """Return the language of a text field by its side ("body_zh" → "zh-hans"), or None
+    for a field of one language that is not known (a comment, a meeting's minutes)."""
+    return SIDE_LANGUAGES.get(field_name.rpartition("_")[2])
+
+
 class Bilingual:
     """Declare a Chinese/English pair of fields in one line.
 
@@ -202,7 +212,9 @@ class RenderedMarkdown(models.Model):
         )
         targets, toc = [], {}
         for source, target in sources.items():
-            rendered = render_document(getattr(self, source), resolve_wikilink=resolver)
+            rendered = render_document(
+                getattr(self, source), resolve_wikilink=resolver, language=text_language(source)
+            )
             setattr(self, target, rendered.html)
             if rendered.toc:
                 toc[target] = rendered.toc

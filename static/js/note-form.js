@@ -7,7 +7,8 @@
   function preview() {
     form.querySelectorAll(".preview[data-preview-for]").forEach(function (pane) {
       var source = document.getElementById(pane.getAttribute("data-preview-for"));
-      var body = new URLSearchParams({ text: source.value });
+      // The field's name tells its language: a Chinese text's callouts are headed in Chinese.
+      var body = new URLSearchParams({ text: source.value, field: source.name });
       fetch(form.getAttribute("data-preview-url"), {
         method: "POST", body: body, credentials: "same-origin",
         headers: { "X-CSRFToken": token },

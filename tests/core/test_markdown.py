@@ -4,6 +4,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.utils import translation
 
 from core.markdown import Rendered, extract_toc, render, render_document
 
@@ -119,6 +120,26 @@ def test_callout_without_title_uses_kind_name():
     assert '<div class="callout callout-warning">' in html
     assert '<p class="callout-title">Warning</p>' in html
     assert "<p>Careful.</p>" in html
+
+
+def test_callout_without_title_is_headed_in_the_texts_language():
+    # The stored HTML is shown in either interface language: a Chinese text's callout
+    # reads in Chinese, an English one's in English, whatever language is active.
+    with translation.override("en"):
+        assert '<p class="callout-title">信息</p>' in render("> [!info]\n> x", language="zh-hans")
+    with translation.override("zh-hans"):
+        assert '<p class="callout-title">Info</p>' in render("> [!info]\n> x", language="en")
+        assert '<p class="callout-title">Info</p>' in render("> [!info]\n> x")
+        assert '<p class="callout-title">Mystery</p>' in render("> [!mystery]\n> x")
+    # An alias is headed by its own word, a title the member gave is kept as written.
+    assert '<p class="callout-title">要点</p>' in render("> [!tldr]\n> x", language="zh-hans")
+    titled = render("> [!tip] Key idea", language="zh-hans")
+    assert '<p class="callout-title">Key idea</p>' in titled
+
+
+def test_heading_link_tooltip_is_in_the_texts_language():
+    assert 'title="链接到本节"' in render("## 方法", language="zh-hans")
+    assert 'title="Link to this section"' in render("## Method", language="en")
 
 
 def test_callout_kind_is_case_insensitive():

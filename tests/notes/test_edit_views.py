@@ -60,3 +60,11 @@ def test_markdown_preview_is_sanitised(member_client):
         reverse("notes:markdown_preview"), {"text": "**ok** <script>alert(1)</script>"}
     )
     assert response.json()["html"] == "<p><strong>ok</strong> </p>"
+
+
+def test_markdown_preview_heads_callouts_in_the_fields_language(member_client):
+    url = reverse("notes:markdown_preview")
+    chinese = member_client.post(url, {"text": "> [!warning]\n> 小心", "field": "body_zh"})
+    english = member_client.post(url, {"text": "> [!warning]\n> Careful", "field": "body_en"})
+    assert '<p class="callout-title">警告</p>' in chinese.json()["html"]
+    assert '<p class="callout-title">Warning</p>' in english.json()["html"]

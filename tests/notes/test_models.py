@@ -41,6 +41,12 @@ def test_note_gets_a_slug_and_rendered_bodies():
     assert "<em>instruction tuning</em>" in note.body_en_html
 
 
+def test_each_side_of_a_note_is_rendered_in_its_language():
+    note = NoteFactory(body_zh="> [!info]\n> 要点", body_en="> [!info]\n> Gist")
+    assert '<p class="callout-title">信息</p>' in note.body_zh_html
+    assert '<p class="callout-title">Info</p>' in note.body_en_html
+
+
 def test_note_needs_some_text():
     note = Note(visibility=Note.Visibility.EVERYONE)
     with pytest.raises(ValidationError) as excinfo:
