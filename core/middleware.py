@@ -110,9 +110,8 @@ class RejectNulBytesMiddleware:
         if any("\x00" in value for values in request.GET.lists() for value in values[1]) or any(
             "\x00" in key for key in request.GET
         ):
-            return HttpResponseBadRequest(
-                "The address contains a NUL character.", content_type="text/plain; charset=utf-8"
-            )
+            # Before the session and the database: the page needs neither.
+            return HttpResponseBadRequest(loader.render_to_string("400.html", {"nul": True}))
         return self.get_response(request)
 
 

@@ -32,7 +32,18 @@ def test_database_down_in_a_view_gives_the_503_page(member_client, monkeypatch):
 def test_a_nul_byte_in_the_address_is_a_bad_request(member_client, url):
     response = member_client.get(url)
     assert response.status_code == 400
-    assert response.content.decode() == "The address contains a NUL character."
+    page = response.content.decode()
+    assert "这个地址里有一个看不见的控制字符（NUL）" in page
+    assert "This address contains an invisible control character (NUL)" in page
+
+
+def test_another_bad_request_gets_the_same_bilingual_page(client, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    response = client.get("/", HTTP_HOST="elsewhere.example")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "无法处理的请求" in page and "Bad request" in page
+    assert "NUL" not in page
 
 
 def database_down(monkeypatch):
