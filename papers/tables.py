@@ -25,14 +25,15 @@ def number(value):
 
 def paper_facts(paper, month=True):
     """The <span>s of what a list row says of a paper: its date (year, and month unless
-    ``month`` is False), arXiv ID and organisations (prefetched, or one query)."""
+    ``month`` is False), arXiv ID and organisations (``organization_names``: a Paper's,
+    or those of a row read as values)."""
     facts = []
     if paper.year:
         shown_month = f"-{paper.month:02d}" if month and paper.month else ""
         facts.append(f"<span>{paper.year}{shown_month}</span>")
     if paper.arxiv_id:
         facts.append(f'<span class="mono">arXiv:{esc(paper.arxiv_id)}</span>')
-    facts.extend(f"<span>{esc(org.name)}</span>" for org in paper.organizations.all())
+    facts.extend(f"<span>{esc(name)}</span>" for name in paper.organization_names)
     return facts
 
 

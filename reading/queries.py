@@ -5,6 +5,9 @@ what a member of a group sees beside a paper: how many notes they may read,
 which of their meetings presented or discussed it, the glossary terms about it.
 """
 
+from dataclasses import dataclass, field, fields
+from typing import NamedTuple
+
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -13,7 +16,7 @@ from taggit.models import Tag
 
 from core.models import RelatedRecord, SourceTitle, as_read, labelled_rows, unknown_last
 from notes.models import GlossaryTerm, Meeting, Note, ReadingStatus
-from papers.models import Dataset, LanguageModel, Paper
+from papers.models import Dataset, LanguageModel, Paper, TaggedPaper
 
 
 def _count(queryset):
@@ -39,6 +42,60 @@ def paper_rows(user, papers=None):
         meeting_count=_count(Meeting.objects.visible_to(user).about(OuterRef("pk"))),
         my_status=my_status(user),
     )
+
+
+class Topic(NamedTuple):
+    slug: str
+    name: str
+
+
+@dataclass
+class PaperRow:
+    """A paper as a list row shows it (reading.rows), read as values by ``page_rows``:
+    the fields of a Paper that the row reads, its organisations' names and its topics."""
+
+    pk: int
+    slug: str
+    title_zh: str
+    title_en: str
+    year: int | None
+    month: int | None
+    arxiv_id: str | None
+    note_count: int
+    my_status: str
+    organization_names: list[str] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+
+    @property
+    def title(self):
+        """The English title, else the Chinese one (as Paper.title)."""
+        return self.title_en or self.title_zh
+
+
+ROW_VALUES = [row_field.name for row_field in fields(PaperRow)][:-2]
+
+
+def page_rows(papers):
+    """Return the PaperRow of each paper of ``paper_rows`` (a page of them): one query
+    for the rows, one each for their organisations and topics. Model instances of the
+    papers, organisations and topics cost a page of 25 rows ~4 ms more."""
+    rows = [PaperRow(*values) for values in papers.prefetch_related(None).values_list(*ROW_VALUES)]
+    by_pk = {row.pk: row for row in rows}
+    organizations = (
+        Paper.organizations.through.objects.filter(paper__in=by_pk)
+        .order_by(as_read("organization__name"))
+        .values_list("paper", "organization__name")
+    )
+    for paper, name in organizations:
+        by_pk[paper].organization_names.append(name)
+    topics = (
+        TaggedPaper.objects.filter(content_object__in=by_pk)
+        .order_by("tag__name")
+        .values_list("content_object", "tag__slug", "tag__name")
+    )
+    for paper, slug, name in topics:
+        by_pk[paper].topics.append(Topic(slug, name))
+    return rows
 
 
 PAPER_SORTS = {

@@ -24,10 +24,11 @@ def note_count_html(n):
 
 
 def paper_rows_html(papers, *, count, status):
-    """Return the <li> rows of the papers (queries.paper_rows: with ``note_count``,
-    ``my_status``, organisations and topics read). ``count(paper id, n)`` and
-    ``status(paper id, status)`` make the member's note count and control, or their
-    slots inside a shared fragment (core.templatetags.shared.slotted)."""
+    """Return the <li> rows of the papers (queries.PaperRow, or Papers of
+    queries.paper_rows: with ``note_count``, ``my_status``, organisations and topics
+    read). ``count(paper id, n)`` and ``status(paper id, status)`` make the member's
+    note count and control, or their slots inside a shared fragment
+    (core.templatetags.shared.slotted)."""
     paper_url = addresser("reading:paper_detail", "slug")
     topic_url = address("reading:paper_list") + "?topic="
     rows = []

@@ -146,6 +146,8 @@ class PaperListView(LazyPaginationMixin, ListView):
         choices = SimpleLazyObject(paper_filter_choices)  # read only when the list is drawn
         personal = any(params.get(name) for name in MEMBER_FILTERS)
         context.update(
+            # The page's papers as the rows show them (read as values, not instances)
+            page_rows=SimpleLazyObject(lambda: queries.page_rows(context["page_obj"].object_list)),
             # (value, label) pairs for {% options %}
             topics=SimpleLazyObject(lambda: [(tag.slug, tag.name) for tag in choices["topics"]]),
             organizations=SimpleLazyObject(
@@ -185,13 +187,8 @@ class PaperListView(LazyPaginationMixin, ListView):
     def rows_read(context):
         """Return the rows of the page if the page has read them (the list was rendered,
         not taken from the shared cache), else None."""
-        page = context["page_obj"]
-        if page is None or page._wrapped is empty:
-            return None
-        rows = page.object_list  # a list once the template has iterated the page
-        if isinstance(rows, list):
-            return rows
-        return rows if getattr(rows, "_result_cache", None) is not None else None
+        rows = context["page_rows"]
+        return None if rows._wrapped is empty else rows
 
     @classmethod
     def statuses_read(cls, context):

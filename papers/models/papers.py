@@ -220,6 +220,12 @@ class Paper(Topical, BilingualTitle, TimeStamped):
         return len(missing)
 
     @property
+    def organization_names(self):
+        """The organisations' names (prefetched, or one query), as a list row shows them
+        (papers.tables.paper_facts)."""
+        return [organization.name for organization in self.organizations.all()]
+
+    @property
     def author_list(self):
         """The authors, one name each, in order."""
         return citations.split_authors(self.authors)

@@ -93,3 +93,23 @@ def test_the_list_fills_the_members_parts(member_client, member):
 def test_an_empty_list_says_so(member_client):
     response = member_client.get(reverse("reading:paper_list") + "?q=nothing-like-this")
     assertContains(response, "No paper's title or arXiv ID contains", html=False)
+
+
+def test_rows_read_as_values_are_the_instances_rows(member):
+    first = PaperFactory(title_en="", title_zh="思维链", year=2022, month=None, arxiv_id=None)
+    second = PaperFactory(title_en="Attention <Is> All", title_zh="注意力", year=2017, month=6)
+    first.organizations.add(OrganizationFactory(name="zeta"), OrganizationFactory(name="Alpha"))
+    first.tags.add("Surveys", "prompting & <b>")
+    second.organizations.add(OrganizationFactory(name="Google & <Brain>"))
+    NoteFactory(paper=second, author=member)
+    papers = queries.paper_rows(member).filter(pk__in=[first.pk, second.pk]).order_by("pk")
+    context = {"csrf_token": "t0ken", "request": RequestFactory().get("/papers/")}
+    template = Template("{% load paper_rows %}{% paper_rows papers %}")
+    as_values = template.render(Context({**context, "papers": queries.page_rows(papers)}))
+    assert as_values == template.render(Context({**context, "papers": papers}))
+    assert as_values.index("Alpha") < as_values.index("zeta")
+
+
+def test_rows_read_as_values_of_an_empty_page(member, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert queries.page_rows(queries.paper_rows(member).filter(pk=-1)) == []
