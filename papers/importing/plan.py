@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -186,6 +187,7 @@ def look_up_arxiv(plan, progress=None):
         plan.errors.append(str(error))
         for candidate in asked:
             candidate.status, candidate.reason = Status.INVALID, str(error)
+        known_without_service(asked)
         return
     plan.waited += answer.waited
     for candidate in asked:
@@ -220,6 +222,30 @@ def look_up_dois(plan, progress=None):
         elif candidate.record is None:
             candidate.status = Status.INVALID
             candidate.reason = _("doi.org knows no DOI %(doi)s.") % {"doi": candidate.lookup}
+    if failure is not None:
+        known_without_service([c for c in plan.candidates if c.kind == "doi" and c.record is None])
+
+
+def known_without_service(candidates):
+    """Mark the entries whose identifier the library already holds as in the library,
+    though the service that would have described them could not be reached: a member
+    is told the paper is there, not only that arXiv or doi.org failed."""
+    arxiv_ids = {c.lookup for c in candidates if c.kind == "arxiv"}
+    dois = {c.lookup.lower() for c in candidates if c.kind == "doi"}
+    if not (arxiv_ids or dois):
+        return
+    papers = Paper.objects.filter(Q(arxiv_id__in=arxiv_ids) | Q(doi__in=dois))
+    by_identifier = {}
+    for paper in papers:
+        by_identifier.update({("arxiv", paper.arxiv_id): paper, ("doi", paper.doi): paper})
+    for candidate in candidates:
+        lookup = candidate.lookup.lower() if candidate.kind == "doi" else candidate.lookup
+        paper = by_identifier.get((candidate.kind, lookup))
+        if paper is not None:
+            candidate.status, candidate.existing = Status.EXISTING, paper
+            candidate.reason = _(
+                "What would change is not known: the service could not be reached."
+            )
 
 
 def judge(candidates):

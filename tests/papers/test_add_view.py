@@ -89,6 +89,21 @@ def test_arxiv_unreachable_message_keeps_the_paste(member_client, recorded_servi
     assertContains(response, "2303.18223\n10.1145/3605943</textarea>")
 
 
+def test_a_paper_in_the_library_is_said_so_though_the_services_are_unreachable(
+    member_client, recorded_services, settings
+):
+    held = PaperFactory(arxiv_id="2303.18223", doi="10.1145/3605943")
+    recorded_services.point(settings, recorded_services.url + "/garbage")
+    response = preview(member_client, "arxiv.org/abs/2303.18223v2\n10.1145/3605943\n2201.11903")
+    page = response.content.decode()
+    assert page.count(f'href="{held.get_absolute_url()}"') == 2  # "In the library as …"
+    assertContains(response, "2 already in the library")
+    assertContains(response, "What would change is not known", count=2)
+    assertContains(response, "1 cannot be added")  # the paper the library lacks
+    assertNotContains(response, "Nothing would change.")
+    assertNotContains(response, 'name="chosen"')
+
+
 def test_bib_upload_previews_every_readable_entry(member_client):
     upload = SimpleUploadedFile(
         "refs.bib",
