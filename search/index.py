@@ -4,9 +4,11 @@ comments."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.utils import translation
 
 from core import pagecache
 from notes.models import Comment, GlossaryTerm, Meeting, Note, display_name
@@ -73,20 +75,39 @@ def model_fields(model):
 def dataset_fields(dataset):
     return {
         "title": dataset.name,
-        "subtitle": " · ".join(
-            x for x in [dataset.get_kind_display(), dataset.size, dataset.languages] if x
-        ),
+        # The kind as its code: shown_subtitle() names it in the reader's language.
+        "subtitle": " · ".join(x for x in [dataset.kind, dataset.size, dataset.languages] if x),
         "head": plain(dataset.name),
         "body": plain(
             dataset.description_zh,
             dataset.description_en,
-            dataset.get_kind_display(),
+            *kind_labels(dataset),
             dataset.languages,
             dataset.organization.name if dataset.organization else "",
             *_names(dataset.tags),
         ),
         "weight": 2,
     }
+
+
+def kind_labels(dataset):
+    """A dataset's kind in every language of the site, so that either finds it."""
+    labels = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels.append(str(dataset.get_kind_display()))
+    return labels
+
+
+def shown_subtitle(kind, subtitle):
+    """The subtitle of a document as a reader sees it: a dataset's kind, stored as its
+    code (dataset_fields), named in the active language."""
+    if kind != Kind.DATASET:
+        return subtitle
+    code, sep, rest = subtitle.partition(" · ")
+    if code not in Dataset.Kind.values:  # indexed before kinds were stored as codes
+        return subtitle
+    return f"{Dataset.Kind(code).label}{sep}{rest}"
 
 
 def glossary_fields(term):

@@ -10,6 +10,7 @@ from notes.models import Comment, Meeting, Note, group_ids_of
 from reading.queries import shown_to
 
 from .backends import backend_for, suggest
+from .index import shown_subtitle
 from .models import Kind, SearchDocument
 from .text import highlight, matcher, parse, snippet
 
@@ -178,7 +179,7 @@ def _hits(documents, regex):
         Hit(
             kind=d.kind,
             title=highlight(d.title, regex),
-            subtitle=highlight(d.subtitle, regex),
+            subtitle=highlight(shown_subtitle(d.kind, d.subtitle), regex),
             url=d.url,
             snippet=snippet(d.body, regex),
             object_id=d.object_id,

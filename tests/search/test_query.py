@@ -186,3 +186,21 @@ def test_a_hits_subtitle_does_not_repeat_its_title(member):
     assert fields["title"] == title
     assert title not in fields["subtitle"]
     assert fields["subtitle"] == note.byline
+
+
+def test_a_datasets_kind_is_named_in_the_readers_language(member):
+    from django.utils import translation
+
+    from search.index import rebuild
+    from tests.factories import DatasetFactory
+
+    DatasetFactory(name="Alpaca", kind="instruction", size="52K")
+    with translation.override("en"):  # the index is built in one language …
+        rebuild()
+    for language, label in [("zh-hans", "指令数据"), ("en", "Instruction data")]:
+        with translation.override(language):  # … and read in either
+            [hit] = [hit for group in search(member, "Alpaca").groups for hit in group.hits]
+            assert hit.subtitle == f"{label} · 52K"
+    with translation.override("en"):  # a kind is found by its name in either language
+        assert titles(search(member, "指令数据")) == ["Alpaca"]
+        assert titles(search(member, "instruction data")) == ["Alpaca"]
