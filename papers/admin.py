@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.pagecache import CachedChangelist
 
 from .filters import paper_filter_choices
+from .forms import PaperAdminForm
 from .importing import plan as importing
 from .importing.records import ServiceError
 from .models import (
@@ -135,6 +136,7 @@ class OrganizationFilter(CachedChoicesFilter):
 
 @admin.register(Paper)
 class PaperAdmin(CachedChangelist, TagsMixin, SimpleHistoryAdmin):
+    form = PaperAdminForm
     list_display = ["title_en", "title_zh", "arxiv_id", "year", "venue", "provenance", "tag_list"]
     list_filter = [YearFilter, "provenance", TopicFilter, SourceFilter, OrganizationFilter]
     search_fields = ["title_en", "title_zh", "arxiv_id", "doi", "authors", "slug"]

@@ -58,3 +58,39 @@ class AddPapersForm(forms.Form):
                 code="empty",
             )
         return data
+
+
+class AffiliationsField(forms.CharField):
+    """A paper's affiliations as organisers read them: one line per author, in the
+    authors' order, each author's affiliations separated by ";" (stored as a list of
+    lists, as arXiv gives them)."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, str):  # as typed, when the form is shown again
+            return value
+        return "\n".join("; ".join(names) for names in value or [])
+
+    def to_python(self, value):
+        lines = [
+            [name.strip() for name in line.split(";") if name.strip()]
+            for line in (value or "").splitlines()
+        ]
+        while lines and not lines[-1]:
+            lines.pop()
+        return lines
+
+    def has_changed(self, initial, data):
+        return self.to_python(self.prepare_value(initial)) != self.to_python(data)
+
+
+class PaperAdminForm(forms.ModelForm):
+    affiliations = AffiliationsField(
+        label=_("affiliations"),
+        required=False,
+        help_text=_(
+            "One line per author, in the authors' order; an author's affiliations "
+            "separated by “;”. Leave a line empty for an author without one."
+        ),
+    )

@@ -97,6 +97,24 @@ def test_duplicate_paper_is_refused(staff_client):
     assert Paper.objects.count() == 1
 
 
+def test_affiliations_are_edited_one_line_per_author(staff_client):
+    response = add_paper(
+        staff_client,
+        authors="A. Author, B. Author, C. Author",
+        provenance="admin",
+        affiliations="Tsinghua University; Zhipu AI\n\n  Google  \n\n",
+    )
+    assert response.status_code == 302
+    paper = Paper.objects.get()
+    assert paper.affiliations == [["Tsinghua University", "Zhipu AI"], [], ["Google"]]
+    form = staff_client.get(reverse("admin:papers_paper_change", args=[paper.pk]))
+    assertContains(form, ">\nTsinghua University; Zhipu AI\n\nGoogle</textarea>")
+    empty = PaperFactory(affiliations=[])
+    form = staff_client.get(reverse("admin:papers_paper_change", args=[empty.pk]))
+    assertContains(form, 'name="affiliations" cols="40" rows="4"')
+    assert "[]</textarea>" not in form.content.decode()
+
+
 def test_model_cycle_is_refused_in_the_admin(staff_client):
     llama = LanguageModelFactory(name="LLaMA", slug="llama")
     LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
