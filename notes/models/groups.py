@@ -105,5 +105,7 @@ class Membership(models.Model):
 
 
 def group_ids_of(user):
-    """Return the ids of the reading groups the user belongs to (a subquery)."""
-    return Membership.objects.filter(user=user).values("group_id")
+    """Return the ids of the reading groups the user belongs to (a subquery): unordered,
+    since Membership's ordering joins the group and the user to sort by their names
+    (search writes this subquery into its SQL as it is)."""
+    return Membership.objects.filter(user=user).order_by().values("group_id")
