@@ -14,6 +14,7 @@
         headers: { "X-CSRFToken": token },
       }).then(function (r) { return r.json(); }).then(function (data) {
         pane.innerHTML = data.html;  // sanitised on the server
+        if (window.scrollTables) window.scrollTables(pane);
         if (window.renderMath) window.renderMath(pane);
       });
     });

@@ -21,13 +21,18 @@
     document.addEventListener("reading-changed", update);
     update();
   }
-  document.querySelectorAll(".markdown table").forEach(function (table) {
-    var box = document.createElement("div");
-    box.className = "table-scroll";
-    table.parentNode.insertBefore(box, table);
-    box.appendChild(table);
-    watch(box);
-  });
+  // Also for what is drawn later: the note editor's preview (note-form.js).
+  window.scrollTables = function (root) {
+    root.querySelectorAll(".markdown table").forEach(function (table) {
+      if (table.parentNode.classList.contains("table-scroll")) return;
+      var box = document.createElement("div");
+      box.className = "table-scroll";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+      watch(box);
+    });
+  };
+  window.scrollTables(document);
   document.querySelectorAll(".table-wrap").forEach(watch);
   if (window.matchMedia("(max-width: 800px)").matches) {
     document.querySelectorAll("details.toc-fold[open]").forEach(function (fold) {

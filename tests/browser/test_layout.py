@@ -141,3 +141,23 @@ def test_dataset_descriptions_are_not_crushed_by_long_names(page, member):
     description = page.locator(".dataset-table td.description").first.bounding_box()
     assert description["width"] > 0.35 * table["width"]
     screenshot(page, "datasets-laptop")
+    page.set_viewport_size({"width": 390, "height": 844})  # a card per dataset
+    card = page.locator(".dataset-table tr").nth(1).bounding_box()
+    description = page.locator(".dataset-table td.description").first.bounding_box()
+    assert description["width"] > 0.9 * (card["width"] - 30)  # the card's width, padding aside
+    screenshot(page, "datasets-phone")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_wide_table_in_the_editors_preview_scrolls_in_its_column(page, member, width):
+    note = NoteFactory(author=member, body_zh="正文", body_en="Body")
+    login(page, member, next_url=reverse("notes:note_edit", args=[note.slug]))
+    page.set_viewport_size({"width": width, "height": 900})
+    long_word = "Supercalifragilisticexpialidocious" * 2
+    page.fill("#id_body_zh", WIDE_TABLE.replace("开源大模型", long_word))
+    page.click("[data-preview-button]")
+    page.wait_for_selector(".preview .table-scroll table")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    box = page.locator(".preview .table-scroll").first
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # it scrolls sideways instead
+    screenshot(page, f"editor-preview-wide-table-{width}")
