@@ -128,11 +128,23 @@
         pdfSeparateFragments: false,
         plugins: typeof window.RevealNotes === "function" ? [window.RevealNotes] : [],
       }).then(function () {
+        if (!params.has("print-pdf")) {
+          // Tab reaches only the slide on screen: links on the others are out of sight.
+          inertOffscreen();
+          window.Reveal.on("slidechanged", inertOffscreen);
+        }
         deck.setAttribute("data-ready", "true");
       });
       window.Reveal.on("pdf-ready", function () {
         deck.setAttribute("data-pdf-ready", "true");
       });
+    });
+  }
+
+  function inertOffscreen() {
+    var current = window.Reveal.getCurrentSlide();
+    document.querySelectorAll("#deck .slides section").forEach(function (slide) {
+      slide.inert = !(slide === current || slide.contains(current));
     });
   }
 

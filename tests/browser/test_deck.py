@@ -115,6 +115,26 @@ def test_deck_walks_every_slide_within_its_frame(page, member, deck_meeting, liv
     assert blocked == []
 
 
+def test_tab_reaches_only_the_slide_on_screen(page, member, live_server):
+    meeting = MeetingFactory(
+        body_zh="开场。\n\n# 一\n\n[第一个链接](/papers/)\n\n# 二\n\n[第二个链接](/models/)"
+    )
+    MembershipFactory(group=meeting.group, user=member)
+    open_deck(page, member, present_url(meeting), live_server)
+    assert page.locator(".slides a[href]").count() >= 2  # links on slides not shown yet
+    for slide in (0, 2):
+        page.evaluate(f"Reveal.slide({slide})")
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            assert page.evaluate(
+                """() => {
+                  const on = document.activeElement.closest(".slides section");
+                  const current = Reveal.getCurrentSlide();
+                  return !on || on === current || on.contains(current);
+                }"""
+            )
+
+
 def test_speaker_view_shows_the_notes(page, member, deck_meeting, live_server):
     open_deck(page, member, present_url(deck_meeting), live_server)
     page.evaluate("Reveal.slide(3)")  # 1.1, the slide with the notes
