@@ -7,6 +7,7 @@ The feed is read with ElementTree rather than feedparser: feedparser keeps one
 ``arxiv:affiliation`` per entry, where arXiv gives them per author.
 """
 
+import logging
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 from ..identifiers import normalize_doi, split_version
 from . import ratelimit
 from .records import VENUE_PREPRINT, Record, ServiceError
+
+logger = logging.getLogger(__name__)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -68,9 +71,9 @@ def get(url, params):
                 kind="timeout",
             ) from error
         except httpx.HTTPError as error:
+            logger.warning("arXiv could not be reached: %r", error)
             raise ServiceError(
-                _("arXiv could not be reached (%(error)s); try again later.")
-                % {"error": error.__class__.__name__},
+                _("arXiv could not be reached from this server; try again later."),
                 kind="unreachable",
             ) from error
     return response, turn.waited

@@ -2,6 +2,7 @@
 settings.DOI_RESOLVER_URL (timeout OUTSIDE_TIMEOUT)."""
 
 import json
+import logging
 from urllib.parse import quote
 
 import httpx
@@ -11,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from ..identifiers import is_arxiv_id, normalize_arxiv_id
 from .records import Record, ServiceError
+
+logger = logging.getLogger(__name__)
 
 ACCEPT = "application/vnd.citationstyles.csl+json"
 USER_AGENT = "llm-reading-group (library import)"
@@ -34,9 +37,9 @@ def fetch(doi):
             kind="timeout",
         ) from error
     except httpx.HTTPError as error:
+        logger.warning("doi.org could not be reached: %r", error)
         raise ServiceError(
-            _("doi.org could not be reached (%(error)s); try again later.")
-            % {"error": error.__class__.__name__},
+            _("doi.org could not be reached from this server; try again later."),
             kind="unreachable",
         ) from error
     if response.status_code == 404:

@@ -20,6 +20,7 @@ from .records import Record, ServiceError, differences
 
 MAX_ENTRIES = 200
 BIBTEX_START = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
+ARXIV_SHAPED = re.compile(r"^([0-9]{4}\.[0-9]{4,5})(?:v[0-9]+)?$")  # an arXiv ID's form
 SIGNING_SALT = "papers.importing.plan"
 RESERVED_SLUGS = {"add"}
 LIMITS = {"title_en": 400, "venue": 200, "journal_ref": 400, "primary_category": 40}
@@ -170,11 +171,14 @@ def identify(text):
         return Candidate(entry=text, kind="arxiv", lookup=arxiv_id, status=Status.NEW)
     if is_doi(text):
         return Candidate(entry=text, kind="doi", lookup=doi_text, status=Status.NEW)
-    return Candidate(
-        entry=text,
-        kind="",
-        reason=_("Not an arXiv ID, arXiv link or DOI (nor BibTeX)."),
-    )
+    if shaped := ARXIV_SHAPED.match(arxiv_id):
+        reason = _(
+            "%(id)s is not an arXiv ID: its first four digits are the year and month "
+            "(2303 is March 2023), with 4 digits after the dot until 2014 and 5 since."
+        ) % {"id": shaped.group(1)}
+    else:
+        reason = _("Not an arXiv ID, arXiv link or DOI (nor BibTeX).")
+    return Candidate(entry=text, kind="", reason=reason)
 
 
 def look_up_arxiv(plan, progress=None):
@@ -187,7 +191,7 @@ def look_up_arxiv(plan, progress=None):
         plan.errors.append(str(error))
         for candidate in asked:
             candidate.status, candidate.reason = Status.INVALID, str(error)
-        known_without_service(asked)
+        known_without_service(asked, "arXiv")
         return
     plan.waited += answer.waited
     for candidate in asked:
@@ -223,10 +227,11 @@ def look_up_dois(plan, progress=None):
             candidate.status = Status.INVALID
             candidate.reason = _("doi.org knows no DOI %(doi)s.") % {"doi": candidate.lookup}
     if failure is not None:
-        known_without_service([c for c in plan.candidates if c.kind == "doi" and c.record is None])
+        unanswered = [c for c in plan.candidates if c.kind == "doi" and c.record is None]
+        known_without_service(unanswered, "doi.org")
 
 
-def known_without_service(candidates):
+def known_without_service(candidates, service):
     """Mark the entries whose identifier the library already holds as in the library,
     though the service that would have described them could not be reached: a member
     is told the paper is there, not only that arXiv or doi.org failed."""
@@ -244,8 +249,9 @@ def known_without_service(candidates):
         if paper is not None:
             candidate.status, candidate.existing = Status.EXISTING, paper
             candidate.reason = _(
-                "What would change is not known: the service could not be reached."
-            )
+                "%(service)s could not be reached, so whether it has newer details of "
+                "this paper is not known."
+            ) % {"service": service}
 
 
 def judge(candidates):

@@ -98,10 +98,26 @@ def test_a_paper_in_the_library_is_said_so_though_the_services_are_unreachable(
     page = response.content.decode()
     assert page.count(f'href="{held.get_absolute_url()}"') == 2  # "In the library as …"
     assertContains(response, "2 already in the library")
-    assertContains(response, "What would change is not known", count=2)
+    assertContains(response, "arXiv could not be reached, so whether it has newer", count=1)
+    assertContains(response, "doi.org could not be reached, so whether it has newer", count=1)
     assertContains(response, "1 cannot be added")  # the paper the library lacks
     assertNotContains(response, "Nothing would change.")
     assertNotContains(response, 'name="chosen"')
+
+
+def test_an_arxiv_shaped_id_with_an_impossible_month_is_explained(member_client):
+    response = preview(member_client, "9999.99999\n2313.12345v2\n1234.5678")
+    assertContains(response, "9999.99999 is not an arXiv ID: its first four digits", count=1)
+    assertContains(response, "2313.12345 is not an arXiv ID", count=1)
+    assertContains(response, "1234.5678 is not an arXiv ID", count=1)
+    assertContains(response, "3 cannot be added")
+
+
+def test_an_unreachable_service_is_named_without_its_internal_error(member_client, settings):
+    settings.ARXIV_API_URL = "http://127.0.0.1:9/api/query"  # nothing listens there
+    response = preview(member_client, "2303.18223")
+    assertContains(response, "arXiv could not be reached from this server; try again later.")
+    assertNotContains(response, "ConnectError")
 
 
 def test_bib_upload_previews_every_readable_entry(member_client):
