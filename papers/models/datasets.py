@@ -1,6 +1,7 @@
 """Datasets and benchmarks, and the evaluation taxonomy level → ability → task."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -67,7 +68,18 @@ class Dataset(BilingualDescription, TimeStamped):
         return (self.slug,)
 
 
-class Ability(BilingualDescription):
+class TaxonomyName:
+    """A taxonomy entry's name in the interface language: its Chinese name when it has
+    one and the interface is Chinese (the taxonomy page shows both)."""
+
+    @property
+    def shown_name(self):
+        if self.name_zh and get_language().startswith("zh"):
+            return self.name_zh
+        return self.name
+
+
+class Ability(TaxonomyName, BilingualDescription):
     """An ability in the survey's evaluation taxonomy: level → ability → task."""
 
     class Level(models.TextChoices):
@@ -98,7 +110,7 @@ class Ability(BilingualDescription):
         return (self.slug,)
 
 
-class EvaluationTask(BilingualDescription):
+class EvaluationTask(TaxonomyName, BilingualDescription):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     ability = models.ForeignKey(
         Ability, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("ability")

@@ -250,3 +250,22 @@ def test_taxonomy_queries_do_not_grow(member_client, django_assert_num_queries, 
         for m in range(count):
             assertContains(response, f"Task {n}.{m}")
             assertContains(response, f"Bench {n}.{m}")
+
+
+def test_a_datasets_place_in_the_taxonomy_is_named_in_the_interface_language(member_client):
+    ability = Ability.objects.create(
+        slug="generation", level="basic", name="Language Generation", name_zh="语言生成"
+    )
+    task = EvaluationTask.objects.create(
+        slug="lm", ability=ability, name="Language Modeling", name_zh="语言建模"
+    )
+    untranslated = EvaluationTask.objects.create(slug="x", ability=ability, name="Household")
+    dataset = DatasetFactory(name="The Pile")
+    dataset.evaluation_tasks.set([task, untranslated])
+    url = dataset.get_absolute_url()
+    chinese = member_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assertContains(chinese, "基础 → 语言生成 → 语言建模")
+    assertContains(chinese, "基础 → 语言生成 → Household")  # no Chinese name: the English
+    member_client.post(reverse("set_language"), {"language": "en", "next": url})
+    english = member_client.get(url)
+    assertContains(english, "Basic → Language Generation → Language Modeling")
