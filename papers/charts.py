@@ -251,6 +251,7 @@ NAME_SIZE, META_SIZE, EDGE_SIZE = 13, 11, 11  # px, as site.css sets them
 MIN_GAP = 48  # between two columns of nodes, when no relation label needs more
 SPINE = 14  # where the edges from a model turn towards the models derived from it
 LABEL_GAP = 8  # clear space either side of a relation label
+RING = 5  # how far the current model's ring reaches out of its box
 TEXT_W = NODE_W - 16  # what a node's text may use
 
 
@@ -295,7 +296,7 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
     for depth, _row, node in positions.values():
         if depth and node.relation:
             relations[node.pk] = str(node.get_relation_display())
-            need = SPINE + text_width(relations[node.pk], EDGE_SIZE) + 2 * LABEL_GAP
+            need = SPINE + text_width(relations[node.pk], EDGE_SIZE) + 2 * LABEL_GAP + RING
             gaps[depth] = max(gaps.get(depth, MIN_GAP), math.ceil(need))
     columns = [PAD]
     for depth in range(1, depth_max + 1):
@@ -327,7 +328,7 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
             edges.append(f'<path class="edge" d="{d}"/>')
             if kid.pk in relations:
                 edge_labels.append(
-                    f'<text class="edge-label" x="{x2 - LABEL_GAP}" y="{y2 - 5:g}" '
+                    f'<text class="edge-label" x="{x2 - LABEL_GAP - RING}" y="{y2 - 5:g}" '
                     f'text-anchor="end">{esc(relations[kid.pk])}</text>'
                 )
     parts = edges + edge_labels
@@ -341,8 +342,8 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
         if current:
             marked = ' aria-current="page"'
             ring = (
-                f'<rect class="ring" x="{x - 5}" y="{y - 5}" width="{NODE_W + 10}" '
-                f'height="{NODE_H + 10}" rx="9" {CURRENT_MARK.attrs()}/>'
+                f'<rect class="ring" x="{x - RING}" y="{y - RING}" width="{NODE_W + 2 * RING}" '
+                f'height="{NODE_H + 2 * RING}" rx="9" {CURRENT_MARK.attrs()}/>'
             )
         is_read = node.pk in read
         dot = read_badge(x + NODE_W - 10, y + 10) if is_read else ""

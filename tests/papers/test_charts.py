@@ -159,11 +159,14 @@ def test_family_and_timeline_pages_show_their_legend(member_client, family):
     assert list(legend_swatches(legend)) == ["open", "closed", "unknown"]
 
 
-def test_relation_labels_fit_between_the_columns():
+@pytest.mark.parametrize("current", [None, "kid"])  # the current model has a ring
+def test_relation_labels_fit_between_the_columns(current):
     root = LanguageModelFactory(name="Root")
-    kid = LanguageModelFactory(base_model=root, relation="continued_pretraining")
+    kid = LanguageModelFactory(base_model=root, relation="scaling")
     LanguageModelFactory(base_model=kid, relation="lora")
-    tree = ET.fromstring(str(charts.family_tree_svg(charts.Family.containing(root))))
+    highlight = kid if current else None
+    svg = charts.family_tree_svg(charts.Family.containing(root), highlight=highlight)
+    tree = ET.fromstring(str(svg))
     boxes = [
         (float(r.get("x")), float(r.get("x")) + float(r.get("width")))
         for r in tree.iter(f"{SVG}rect")
@@ -173,7 +176,8 @@ def test_relation_labels_fit_between_the_columns():
             continue
         right = float(label.get("x"))
         left = right - text_width(label.text, charts.EDGE_SIZE)
-        row = [b for b in boxes if not (b[1] <= left or right <= b[0])]
+        clear = charts.LABEL_GAP  # clear space either side, ring or not
+        row = [b for b in boxes if not (b[1] <= left - clear or right + clear <= b[0])]
         assert row == [], label.text  # no node's column under the label
 
 
