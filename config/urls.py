@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from api.main import urls as api_urls
 from core import views as core_views
+
+# The admin says whose it is, not "Django administration".
+admin.site.site_header = _("LLM Reading Group · admin")
+admin.site.site_title = _("LLM Reading Group admin")
 
 urlpatterns = [
     path("reading/", core_views.set_reading_language, name="set_reading_language"),

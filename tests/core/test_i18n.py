@@ -196,7 +196,11 @@ def test_admin_shows_field_names_in_chinese(staff_client):
 
 def test_admin_speaks_chinese_when_asked(staff_client):
     response = staff_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
-    assert "站点管理" in response.content.decode()
+    page = response.content.decode()
+    assert "站点管理" in page
+    assert '<a href="/admin/">LLM 读书会 · 管理后台</a>' in page  # not "Django 管理"
+    assert "<title>站点管理 | LLM 读书会管理后台</title>" in page
+    assert "Django" not in page
 
 
 def test_admin_selectors_speak_chinese(staff_client):
