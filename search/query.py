@@ -256,9 +256,25 @@ def _run(user, terms, kind, page):
     return list(groups.values()), page_obj
 
 
+MAX_QUERY = 200  # characters of a query that are searched
+
+
 def normalised(q):
-    """Return the query as searched: spaces collapsed, at most 200 characters."""
-    return " ".join((q or "").split())[:200]
+    """Return the query as searched: spaces collapsed, at most MAX_QUERY characters,
+    cut after a whole word (a word cut in two would be searched, or "corrected", as
+    another word)."""
+    text = " ".join((q or "").split())
+    if len(text) <= MAX_QUERY:
+        return text
+    cut = text[:MAX_QUERY]
+    if text[MAX_QUERY] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut
+
+
+def is_shortened(q):
+    """Whether normalised() left part of the query out."""
+    return len(" ".join((q or "").split())) > MAX_QUERY
 
 
 def corrected_query(q, terms, fixed):

@@ -8,7 +8,7 @@ from notes import audience
 from notes.templatetags.reading_status import status_slots
 
 from .models import Kind
-from .query import normalised, search
+from .query import MAX_QUERY, is_shortened, normalised, search
 
 
 def results(request):
@@ -31,6 +31,7 @@ def results(request):
         {
             "results": outcome,
             "query": normalised(query),
+            "shortened": MAX_QUERY if is_shortened(query) else None,
             "kinds": Kind,
             "page_obj": SimpleLazyObject(lambda: outcome.page),
             "querystring": params.urlencode(),

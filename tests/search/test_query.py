@@ -204,3 +204,14 @@ def test_a_datasets_kind_is_named_in_the_readers_language(member):
     with translation.override("en"):  # a kind is found by its name in either language
         assert titles(search(member, "指令数据")) == ["Alpaca"]
         assert titles(search(member, "instruction data")) == ["Alpaca"]
+
+
+def test_a_long_query_is_cut_after_a_whole_word():
+    from search.query import MAX_QUERY, is_shortened, normalised
+
+    words = " ".join(["transformer"] * 30)  # 359 characters
+    cut = normalised(words)
+    assert len(cut) <= MAX_QUERY and cut.split() == ["transformer"] * len(cut.split())
+    assert is_shortened(words) and not is_shortened("  chain   of thought ")
+    assert normalised("  chain   of thought ") == "chain of thought"
+    assert normalised("思" * 300) == "思" * MAX_QUERY  # no spaces: cut where it falls

@@ -121,3 +121,14 @@ def test_search_results_are_shared_only_by_members_who_may_read_the_same(world):
     assert Note.objects.audience_of(peer) == Note.objects.audience_of(world.organiser)
     assert Note.objects.audience_of(world.presenter) != Note.objects.audience_of(peer)
     assert mine.pk
+
+
+def test_a_long_search_says_what_was_left_out(member_client):
+    PaperFactory(title_en="Transformer circuits")
+    long_query = " ".join(["transformer"] * 30)
+    response = member_client.get(reverse("search:results"), {"q": long_query})
+    assertContains(response, "Only the first 200 characters of a search are used")
+    assertNotContains(response, "transfor ")  # no word cut in two, nor "corrected"
+    assertNotContains(response, "search-corrected")
+    short = member_client.get(reverse("search:results"), {"q": "transformer"})
+    assertNotContains(short, "search-shortened")
