@@ -85,6 +85,7 @@ def model_family(request, read=None):
             ),
             "legend": SimpleLazyObject(lambda: charts.legend("tree", read=read is not None)),
             "showing_read": read is not None,
+            "read_count": len(marked),
             # The marks differ between groups: the shared drawing is kept per set of marks.
             "read_key": marks_key(read),
         },
@@ -102,6 +103,7 @@ def model_timeline(request, read=None):
             "timeline_svg": charts.timeline_svg(models, read=read or frozenset()),
             "legend": charts.legend("timeline", read=read is not None),
             "showing_read": read is not None,
+            "read_count": len(read or ()),
         },
     )
 

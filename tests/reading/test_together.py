@@ -112,3 +112,11 @@ def test_charts_mark_models_whose_papers_the_group_has_read(client, world):
     plain = client.get(reverse("papers:model_timeline"))
     assertNotContains(plain, "read-mark")
     assertContains(plain, reverse("reading:model_timeline_read"))
+    assert "chart-none-read" not in timeline
+
+
+@pytest.mark.parametrize("name", ["reading:model_timeline_read", "reading:model_family_read"])
+def test_charts_say_so_when_the_group_has_read_nothing(member_client, name):
+    response = member_client.get(reverse(name))
+    assertContains(response, "No one in your groups has marked a paper of these models as read")
+    assertContains(response, 'aria-pressed="true"')
