@@ -72,7 +72,8 @@ class PaperRow:
         return self.title_en or self.title_zh
 
 
-ROW_VALUES = [row_field.name for row_field in fields(PaperRow)][:-2]
+# The fields read from the row's query: every field of PaperRow but the lists filled after.
+ROW_VALUES = [f.name for f in fields(PaperRow) if f.name not in ("organization_names", "topics")]
 
 
 def page_rows(papers):
