@@ -161,3 +161,20 @@ def test_a_wide_table_in_the_editors_preview_scrolls_in_its_column(page, member,
     box = page.locator(".preview .table-scroll").first
     assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # it scrolls sideways instead
     screenshot(page, f"editor-preview-wide-table-{width}")
+
+
+def test_side_by_side_contents_follow_the_interface_language(page, member):
+    meeting = MeetingFactory(body_zh="## 会前阅读\n\n文字", body_en="## Before the meeting\n\nText")
+    only_chinese = MeetingFactory(group=meeting.group, body_zh="## 会前阅读\n\n文字", body_en="")
+    MembershipFactory(group=meeting.group, user=member)
+    login(page, member, next_url=meeting.get_absolute_url())
+    page.wait_for_selector("html[lang=en]")  # the browser asks for English
+    assert page.locator(".toc-en a", has_text="Before the meeting").is_visible()
+    assert page.locator(".toc-zh a").first.is_hidden()
+    page.goto(only_chinese.get_absolute_url())
+    assert page.locator(".toc-zh a", has_text="会前阅读").is_visible()  # nothing else to show
+    page.goto(meeting.get_absolute_url())
+    page.click("form.language-switch button")
+    page.wait_for_selector("html[lang=zh-Hans]")
+    assert page.locator(".toc-zh a", has_text="会前阅读").is_visible()
+    assert page.locator(".toc-en a").first.is_hidden()
