@@ -61,9 +61,12 @@
       });
       return;
     }
-    var confirmForm = event.target.closest(".confirm-delete button");
-    if (confirmForm && !window.confirm(document.documentElement.lang.startsWith("zh") ? "确定删除？" : "Delete this?")) {
-      event.preventDefault();
+    // A form that destroys something asks first: its data-confirm, or "Delete this?".
+    var confirmButton = event.target.closest(".confirm-delete button");
+    if (confirmButton) {
+      var question = confirmButton.form.getAttribute("data-confirm") ||
+        (document.documentElement.lang.startsWith("zh") ? "确定删除？" : "Delete this?");
+      if (!window.confirm(question)) event.preventDefault();
     }
   });
 })();

@@ -20,7 +20,18 @@ def test_make_use_and_revoke_a_token(page, member):
     assert answer.status == 200
     page.goto("/api/tokens/")  # (a reload would post the form again)
     assert secret not in page.content()
+    asked = []
+
+    def answer_dialog(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss() if len(asked) == 1 else dialog.accept()
+
+    page.on("dialog", answer_dialog)
+    page.click(".token-row button.danger")  # asked first: "no" keeps the token
+    assert asked == ["Revoke “Zotero sync”? Every tool that uses it stops working at once."]
+    assert page.locator(".token-row.is-revoked").count() == 0
     page.click(".token-row button.danger")
+    page.wait_for_selector(".token-row.is-revoked")
     assert page.locator(".token-row.is-revoked").count() == 1
     refused = page.request.get("/api/v1/groups", headers={"Authorization": f"Bearer {secret}"})
     assert refused.status == 401, (refused.status, refused.text())
