@@ -16,6 +16,8 @@ def test_repeated_failed_logins_lock_the_account_out(client, member):
     response = client.post(url, {"username": member.username, "password": "wrong"})
     assert response.status_code == 429
     assertTemplateUsed(response, "registration/lockout.html")
+    assertContains(response, "15 分钟后可以再试", status_code=429)
+    assertContains(response, "try again in 15 minutes.", status_code=429)
     response = client.post(
         url, {"username": member.username, "password": "correct horse battery staple"}
     )
