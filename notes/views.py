@@ -17,7 +17,7 @@ from core.context_processors import reading
 from core.fragments import kept, lazy_query, refs, remembered, shared_fragment
 from core.pagination import ForgivingPaginationMixin
 from papers.citations import citation_response
-from papers.models import Paper
+from papers.models import Paper, TaggedPaper
 
 from . import activity, audience, discussion, feeds, progress, scheduling
 from .models import (
@@ -198,9 +198,20 @@ def note_detail(request, slug):
         {
             "note": note,
             "meeting_visible": meeting_visible,
+            # A tag links to the paper list's topic only if papers carry it: else the
+            # list it leads to is empty. One query, and only for a note with tags.
+            "paper_topics": SimpleLazyObject(lambda: topics_with_papers(note.tags.all())),
             **_discussion(request.user, Comment.objects.filter(note=note), [note]),
         },
     )
+
+
+def topics_with_papers(tags):
+    """Return the ids of the tags that some paper carries."""
+    ids = [tag.pk for tag in tags]
+    if not ids:
+        return set()
+    return set(TaggedPaper.objects.filter(tag__in=ids).values_list("tag", flat=True).distinct())
 
 
 class MyNotesView(ForgivingPaginationMixin, ListView):

@@ -198,10 +198,11 @@ def test_note_detail_queries_do_not_grow(
     note.sources.add(*sources)
     tags = [f"topic {n}" for n in range(count)]
     note.tags.add(*tags)
+    note.paper.tags.add(*tags)  # topics of papers too: each links to their papers
     # user, note with paper, model and meeting, tags, sources, may the reader see the
-    # meeting, the meeting's group (for the link to it), the member's audience (the
-    # discussion is kept for it)
-    with django_assert_num_queries(8):
+    # meeting, the meeting's group (for the link to it), which tags papers carry, the
+    # member's audience (the discussion is kept for it)
+    with django_assert_num_queries(9):
         response = member_client.get(note.get_absolute_url())
     assertContains(response, note.title_en)
     assertContains(response, "Chain-of-thought prompting improves reasoning.")
@@ -230,3 +231,16 @@ def test_meeting_page_offers_edit_to_those_who_may_change_it(world, client):
         )
         assert shown == may_change(user, world.meeting), name
         assert shown == (name != "member"), name
+
+
+def test_a_notes_tag_links_to_the_papers_of_that_topic_only_if_there_are_some(
+    member_client, member
+):
+    paper = PaperFactory(title_en="Toolformer")
+    paper.tags.add("Tool learning")
+    note = NoteFactory(author=member, paper=paper, visibility="everyone")
+    note.tags.add("Tool learning", "my own label")
+    response = member_client.get(note.get_absolute_url())
+    link = '<a class="tag" href="/papers/?topic=tool-learning">Tool learning</a>'
+    assertContains(response, link, html=True)
+    assertContains(response, '<span class="tag">my own label</span>', html=True)
