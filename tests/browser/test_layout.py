@@ -178,3 +178,21 @@ def test_side_by_side_contents_follow_the_interface_language(page, member):
     page.wait_for_selector("html[lang=zh-Hans]")
     assert page.locator(".toc-zh a", has_text="会前阅读").is_visible()
     assert page.locator(".toc-en a").first.is_hidden()
+
+
+def test_the_admin_paper_list_fits_beside_its_filters_on_a_laptop(page, admin_user):
+    for n in range(3):
+        paper = PaperFactory(
+            title_en=f"Self-Play Fine-Tuning Converts Weak Language Models to Strong Ones {n}",
+            title_zh=f"SPIN:自我博弈微调将弱语言模型转化为强语言模型 {n}",
+        )
+        paper.tags.add("Retrieval augmentation", "Self-training")
+    login(page, admin_user, password="password", next_url="/admin/papers/paper/")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.reload()
+    table = page.locator("#result_list").bounding_box()
+    filters = page.locator("#changelist-filter").bounding_box()
+    assert table["x"] + table["width"] <= filters["x"] + 1  # no column under the filters
+    title = page.locator("#result_list tbody th").first.bounding_box()
+    assert title["height"] < 5 * 20  # a title on a few lines, not eight
+    screenshot(page, "admin-paper-list-laptop")
