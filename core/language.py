@@ -11,12 +11,28 @@ _LATIN = re.compile(r"[A-Za-z]")
 LANG_ATTRIBUTE = {"zh": "zh-Hans", "en": "en"}
 
 
+# The interface language (settings.LANGUAGES) of each side of a bilingual pair of fields.
+SIDE_LANGUAGES = {"zh": "zh-hans", "en": "en"}
+
+
+def interface_language():
+    """Return "zh" or "en": the language the site's interface speaks in this request."""
+    return "zh" if (get_language() or "").startswith("zh") else "en"
+
+
 def reader_language(reading):
     """Return the language ("zh" or "en") a reader reads in: their reading choice, or,
     when they read side by side, the interface's language."""
     if reading in ("zh", "en"):
         return reading
-    return "zh" if (get_language() or "").startswith("zh") else "en"
+    return interface_language()
+
+
+def field_language(field_name):
+    """Return the interface language of a text field by its side ("body_zh" → "zh-hans"),
+    or None for a field of one language that is not known (a comment, a meeting's
+    minutes)."""
+    return SIDE_LANGUAGES.get(field_name.rpartition("_")[2])
 
 
 def text_language(text):

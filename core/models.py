@@ -13,6 +13,8 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.language import field_language
+
 
 def as_read(field):
     """Order by a name as people read it: ignoring case (ASDiv after AmbigNQ)."""
@@ -69,16 +71,6 @@ class NaturalKeyManager(models.Manager):
 class Language(models.TextChoices):
     CHINESE = "zh", _("Chinese")
     ENGLISH = "en", _("English")
-
-
-# The interface language of each side of a Bilingual pair.
-SIDE_LANGUAGES = {"zh": "zh-hans", "en": "en"}
-
-
-def text_language(field_name):
-    """Return the language of a text field by its side ("body_zh" → "zh-hans"), or None
-    for a field of one language that is not known (a comment, a meeting's minutes)."""
-    return SIDE_LANGUAGES.get(field_name.rpartition("_")[2])
 
 
 class Bilingual:
@@ -213,7 +205,7 @@ class RenderedMarkdown(models.Model):
         targets, toc = [], {}
         for source, target in sources.items():
             rendered = render_document(
-                getattr(self, source), resolve_wikilink=resolver, language=text_language(source)
+                getattr(self, source), resolve_wikilink=resolver, language=field_language(source)
             )
             setattr(self, target, rendered.html)
             if rendered.toc:

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.language import field_language
 from core.markdown import render as render_markdown
-from core.models import text_language
 from core.wikilinks import Index
 from papers.models import LanguageModel, Paper
 
@@ -69,7 +69,7 @@ def markdown_preview(request):
     """Render Markdown as a note would show it, for the editor's preview pane: in the
     language of the field it is written in (``field``, e.g. "body_zh")."""
     text = request.POST.get("text", "")[:200_000]
-    language = text_language(request.POST.get("field", ""))
+    language = field_language(request.POST.get("field", ""))
     html = render_markdown(text, resolve_wikilink=Index.for_texts([text]), language=language)
     return JsonResponse({"html": html})
 

@@ -259,11 +259,15 @@ def _run(user, terms, kind, page):
 MAX_QUERY = 200  # characters of a query that are searched
 
 
+def _collapsed(q):
+    return " ".join((q or "").split())
+
+
 def normalised(q):
     """Return the query as searched: spaces collapsed, at most MAX_QUERY characters,
     cut after a whole word (a word cut in two would be searched, or "corrected", as
     another word)."""
-    text = " ".join((q or "").split())
+    text = _collapsed(q)
     if len(text) <= MAX_QUERY:
         return text
     cut = text[:MAX_QUERY]
@@ -274,7 +278,7 @@ def normalised(q):
 
 def is_shortened(q):
     """Whether normalised() left part of the query out."""
-    return len(" ".join((q or "").split())) > MAX_QUERY
+    return len(_collapsed(q)) > MAX_QUERY
 
 
 def corrected_query(q, terms, fixed):

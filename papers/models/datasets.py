@@ -1,11 +1,11 @@
 """Datasets and benchmarks, and the evaluation taxonomy level → ability → task."""
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from core.addresses import address
+from core.language import interface_language
 from core.models import BilingualDescription, NaturalKeyManager, TimeStamped, as_read
 
 from .papers import Paper
@@ -74,7 +74,7 @@ class TaxonomyName:
 
     @property
     def shown_name(self):
-        if self.name_zh and get_language().startswith("zh"):
+        if self.name_zh and interface_language() == "zh":
             return self.name_zh
         return self.name
 
