@@ -22,16 +22,13 @@ from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.admin import helpers
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.html import format_html
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 GENERATION_KEY = "pagecache:generation"
 CONTENT_APPS = {"papers", "notes", "taggit", "auth"}
@@ -254,9 +251,6 @@ def cached_page(view):
     return wrapper
 
 
-DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
-
-
 class CachedChangelist:
     """ModelAdmin mixin: serve the change list through the page cache.
 
@@ -269,15 +263,3 @@ class CachedChangelist:
 
     def changelist_view(self, request, extra_context=None):
         return cached_page(super().changelist_view)(request, extra_context)
-
-    def action_checkbox(self, obj):
-        """The row's checkbox, as Django's own (helpers.checkbox) writes it, without a
-        widget template rendered for each of the rows."""
-        # Django's own message: its admin catalogue translates it (not ours to extract).
-        label = format_html(_(DJANGO_CHECKBOX_LABEL), str(obj))
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            label,
-        )

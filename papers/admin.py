@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.adminlist import QuickChangelist
 from core.pagecache import CachedChangelist
 
-from .filters import paper_filter_choices
+from .filters import admin_filter_lookups
 from .forms import PaperAdminForm
 from .importing import plan as importing
 from .importing.records import ServiceError
@@ -92,7 +93,7 @@ class YearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        return [(str(year), str(year)) for year in paper_filter_choices()["years"]]
+        return admin_filter_lookups()["years"]
 
     def queryset(self, request, queryset):
         if (value := self.value() or "").isascii() and value.isdigit():
@@ -102,16 +103,14 @@ class YearFilter(admin.SimpleListFilter):
 
 class CachedChoicesFilter(admin.SimpleListFilter):
     """A filter on a related model whose choices come from the cached filter choices
-    (``paper_filter_choices``), not from a query on every view of the change list; the
+    (``admin_filter_lookups``), not from a query on every view of the change list; the
     same parameter as Django's related-field filter."""
 
     choices_key = ""
     field = ""
 
     def lookups(self, request, model_admin):
-        return [
-            (str(record.pk), str(record)) for record in paper_filter_choices()[self.choices_key]
-        ]
+        return admin_filter_lookups()[self.choices_key]
 
     def queryset(self, request, queryset):
         if (value := self.value() or "").isascii() and value.isdigit():
@@ -135,7 +134,7 @@ class OrganizationFilter(CachedChoicesFilter):
 
 
 @admin.register(Paper)
-class PaperAdmin(CachedChangelist, TagsMixin, SimpleHistoryAdmin):
+class PaperAdmin(CachedChangelist, QuickChangelist, TagsMixin, SimpleHistoryAdmin):
     form = PaperAdminForm
     list_display = ["title_en", "title_zh", "arxiv_id", "year", "venue", "provenance", "tag_list"]
     list_filter = [YearFilter, "provenance", TopicFilter, SourceFilter, OrganizationFilter]
@@ -245,7 +244,7 @@ class ModelDatasetInline(admin.TabularInline):
 
 
 @admin.register(LanguageModel)
-class LanguageModelAdmin(CachedChangelist, TagsMixin, SimpleHistoryAdmin):
+class LanguageModelAdmin(CachedChangelist, QuickChangelist, TagsMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "organization",
@@ -301,7 +300,7 @@ class LanguageModelAdmin(CachedChangelist, TagsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(CachedChangelist, TagsMixin, admin.ModelAdmin):
+class DatasetAdmin(CachedChangelist, QuickChangelist, TagsMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "size", "languages", "organization", "tag_list"]
     list_select_related = ["organization"]
     list_filter = ["kind", "languages", "sources", "tags"]

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.adminlist import QuickChangelist
 from core.pagecache import CachedChangelist
 from notes.forms import CommentForm
 from notes.models import (
@@ -119,7 +120,9 @@ class MeetingNoteInline(NoteInlineBase, admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CachedChangelist, HistoryScoped, RevisionCheck, GroupScoped, SimpleHistoryAdmin):
+class MeetingAdmin(
+    CachedChangelist, QuickChangelist, HistoryScoped, RevisionCheck, GroupScoped, SimpleHistoryAdmin
+):
     list_display = [
         "date",
         "number",
@@ -255,7 +258,9 @@ class ReminderAdmin(GroupScoped, admin.ModelAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(CachedChangelist, HistoryScoped, RevisionCheck, NoteScoped, SimpleHistoryAdmin):
+class NoteAdmin(
+    CachedChangelist, QuickChangelist, HistoryScoped, RevisionCheck, NoteScoped, SimpleHistoryAdmin
+):
     list_display = [
         "title",
         "author_display",
@@ -307,7 +312,7 @@ class NoteAdmin(CachedChangelist, HistoryScoped, RevisionCheck, NoteScoped, Simp
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(CachedChangelist, RevisionCheck, admin.ModelAdmin):
+class GlossaryTermAdmin(CachedChangelist, QuickChangelist, RevisionCheck, admin.ModelAdmin):
     list_display = ["title_en", "title_zh", "abbreviation", "translation"]
     list_filter = ["translation", "sources"]
     search_fields = ["title_en", "title_zh", "abbreviation", "body_zh", "body_en"]
