@@ -9,6 +9,7 @@ from django.urls import path
 
 from config.urls import *  # noqa: F403
 from config.urls import urlpatterns as site_urlpatterns
+from core.adminsite import SiteAdmin
 from papers.admin import PaperAdmin
 from papers.models import Paper
 
@@ -18,7 +19,7 @@ class PlainPaperAdmin(admin.ModelAdmin):
     list_per_page = PaperAdmin.list_per_page
 
 
-plain_site = admin.AdminSite(name="bench_admin")
+plain_site = SiteAdmin(name="bench_admin")
 for model, model_admin in admin.site._registry.items():
     plain_site.register(model, PlainPaperAdmin if model is Paper else type(model_admin))
 

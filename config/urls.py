@@ -1,17 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from api.main import urls as api_urls
 from core import views as core_views
 
-# The admin says whose it is, not "Django administration".
-admin.site.site_header = _("LLM Reading Group · admin")
-admin.site.site_title = _("LLM Reading Group admin")
-# No app list beside every page: the paper change list needs the width for its titles
-# and its filters (at 1280 px its titles wrapped to eight lines); the home page lists them.
-admin.site.enable_nav_sidebar = False
-
+# admin.site is core.adminsite.SiteAdmin (INSTALLED_APPS: core.apps.SiteAdminConfig).
 urlpatterns = [
     path("reading/", core_views.set_reading_language, name="set_reading_language"),
     path("i18n/setlang/", core_views.set_interface_language, name="set_language"),
