@@ -111,9 +111,11 @@ def try_reverse(name, **kwargs):
 def key_pages(zh_query, en_query):
     """Return the pages to measure, with URLs from the benchmark data."""
     from notes.models import Meeting, ReadingList
-    from papers.models import Paper
+    from papers.models import LanguageModel, Paper
 
     paper = Paper.objects.filter(notes__isnull=False).order_by("pk").first()
+    # A model of a family: its page draws the family's tree.
+    model = LanguageModel.objects.exclude(family_root=None).order_by("pk").first()
     meeting = Meeting.objects.order_by("pk").first()
     reading_list = ReadingList.objects.order_by("pk").first()
     search = reverse("search:results")
@@ -125,6 +127,7 @@ def key_pages(zh_query, en_query):
         Page("paper list", reverse("reading:paper_list")),
         Page("paper detail with notes", paper.get_absolute_url() if paper else None),
         Page("model list", reverse("papers:model_list")),
+        Page("model page", model.get_absolute_url() if model else None),
         Page("model family tree", reverse("papers:model_family")),
         Page("meeting page", meeting.get_absolute_url() if meeting else None),
         Page(
