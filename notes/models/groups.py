@@ -1,7 +1,10 @@
 """Reading groups and their members, with a role each."""
 
+import functools
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from core.addresses import address
@@ -14,7 +17,7 @@ class ReadingGroupQuerySet(models.QuerySet):
         """Return the groups the user is a member of (any role)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(pk__in=group_ids_of(user))
+        return self.filter(pk__in=in_groups_of(user))
 
     def visible_to(self, user):
         """Return the groups whose page the user may read: their own (every group for a
@@ -107,5 +110,25 @@ class Membership(models.Model):
 def group_ids_of(user):
     """Return the ids of the reading groups the user belongs to (a subquery): unordered,
     since Membership's ordering joins the group and the user to sort by their names
-    (search writes this subquery into its SQL as it is)."""
+    (search writes this subquery into its SQL as it is; the read rules write it as
+    ``in_groups_of``)."""
     return Membership.objects.filter(user=user).order_by().values("group_id")
+
+
+def in_groups_of(user):
+    """Return group_ids_of(user) for ``group__in=``, as its SQL compiled once per process.
+    The read rules (visible_to) write it into most queries of a page, nested too (a
+    mention's note and meeting), and Django builds and compiles a queryset used as a
+    value anew each time: ~0.2 ms each, a tenth of the paper page's Python. The same
+    subquery for the database, and no query of its own."""
+    return RawSQL(_group_ids_sql(connection.vendor), (user.pk,), models.IntegerField())
+
+
+@functools.cache
+def _group_ids_sql(vendor):
+    """Return the SQL of group_ids_of() on the database of this vendor, the user's id its
+    one parameter. It names the table, not an alias: a subquery that refers to nothing
+    outside it may be written into any query."""
+    sql, params = group_ids_of(0).query.sql_with_params()
+    assert params == (0,), params
+    return sql

@@ -14,7 +14,7 @@ from core.addresses import address
 from core.models import Bilingual, RelatedRecord, SourceTitle, labelled_rows
 from papers.models import Dataset, LanguageModel, Paper, Source
 
-from .groups import ReadingGroup, group_ids_of
+from .groups import ReadingGroup, in_groups_of
 from .writing import Writing, display_name
 from .zones import validate_time_zone, zone_of
 
@@ -28,7 +28,7 @@ class MeetingQuerySet(models.QuerySet):
             return self
         if not user.is_authenticated:
             return self.none()
-        return self.filter(group__in=group_ids_of(user))
+        return self.filter(group__in=in_groups_of(user))
 
     def about(self, paper):
         """Return the meetings that presented the paper or discussed it (paper may be an

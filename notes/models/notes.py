@@ -12,7 +12,7 @@ from taggit.managers import TaggableManager
 from core.addresses import address
 from papers.models import LanguageModel, Paper, Source, TaggedItem
 
-from .groups import ReadingGroup, group_ids_of
+from .groups import ReadingGroup, group_ids_of, in_groups_of
 from .meetings import Meeting
 from .writing import Writing, display_name
 
@@ -36,7 +36,7 @@ class NoteQuerySet(models.QuerySet):
         return self.filter(
             models.Q(visibility=Note.Visibility.EVERYONE)
             | models.Q(author=user)
-            | models.Q(visibility=Note.Visibility.GROUP, group__in=group_ids_of(user))
+            | models.Q(visibility=Note.Visibility.GROUP, group__in=in_groups_of(user))
         )
 
     def by(self, user):

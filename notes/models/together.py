@@ -12,7 +12,7 @@ from core import pagecache
 from core.models import RenderedMarkdown, TimeStamped
 from papers.models import Paper
 
-from .groups import Membership, ReadingGroup, group_ids_of
+from .groups import Membership, ReadingGroup, in_groups_of
 from .meetings import Meeting
 from .notes import Note
 
@@ -57,7 +57,7 @@ class ReadingStatusQuerySet(models.QuerySet):
 
     @staticmethod
     def _sharing_with(user):
-        return Membership.objects.filter(group__in=group_ids_of(user), shares_reading=True).values(
+        return Membership.objects.filter(group__in=in_groups_of(user), shares_reading=True).values(
             "user_id"
         )
 
@@ -138,7 +138,7 @@ class CommentQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        groups = group_ids_of(user)
+        groups = in_groups_of(user)
         return self.filter(
             models.Q(paper__isnull=False, group__in=groups)
             | models.Q(meeting__in=Meeting.objects.visible_to(user).values("pk"))
