@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 
-from notes.models import Comment, Meeting, Note, group_ids_of
+from notes.models import Comment, Meeting, Note
+from notes.models.groups import in_groups_of
 from reading.queries import shown_to
 
 from .backends import backend_for, suggest
@@ -88,10 +89,10 @@ def readable(user, kind):
         return "1 = 0", []
     if user.is_superuser:
         return None
-    groups_sql, groups_params = group_ids_of(user).query.sql_with_params()
-    in_groups = f"group_id IN ({groups_sql})"
+    groups = in_groups_of(user)  # the SQL of group_ids_of(), compiled once per process
+    in_groups, groups_params = f"group_id IN ({groups.sql})", list(groups.params)
     if kind == Kind.MEETING:
-        return in_groups, list(groups_params)
+        return in_groups, groups_params
     # Notes, and comments (which carry their note's, meeting's or group's copies).
     return (
         f"(visibility = %s OR author_id = %s OR (visibility = %s AND {in_groups}))",
