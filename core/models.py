@@ -87,6 +87,8 @@ class Bilingual:
     def __init__(self, field_class, label, *, markdown=False, prefer=("zh", "en"), **options):
         self.field_class = field_class
         self.label = label
+        # An admin column of the name ("title" in a list_display) is headed by its label.
+        self.short_description = label
         self.markdown = markdown
         self.prefer = prefer
         self.options = options

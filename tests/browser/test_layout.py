@@ -196,3 +196,29 @@ def test_the_admin_paper_list_fits_beside_its_filters_on_a_laptop(page, admin_us
     title = page.locator("#result_list tbody th").first.bounding_box()
     assert title["height"] < 5 * 20  # a title on a few lines, not eight
     screenshot(page, "admin-paper-list-laptop")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_admin_note_and_meeting_lists_show_every_column_on_a_laptop(page, admin_user, language):
+    """A foreign key's column (a note's paper, a meeting's presented paper) wraps:
+    Django keeps it on one line, and the last columns lay under the filters."""
+    paper = PaperFactory(
+        title_en="Q-Transformer: Scalable Offline Reinforcement Learning via "
+        "Autoregressive Q-Functions"
+    )
+    NoteFactory(paper=paper, title_zh="Q-Transformer: 通过自回归 Q 函数实现可扩展的离线强化学习")
+    MeetingFactory(paper=paper)
+    login(page, admin_user, password="password", next_url="/admin/")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.url}])
+    for path, label in [("/admin/notes/note/", "note"), ("/admin/notes/meeting/", "meeting")]:
+        page.goto(path)
+        table = page.locator("#result_list").bounding_box()
+        filters = page.locator("#changelist-filter").bounding_box()
+        assert table["x"] + table["width"] <= filters["x"] + 1, (label, language)
+        headings = [
+            text.strip() for text in page.locator("#result_list thead th").all_inner_texts()
+        ]
+        if label == "note":  # a bilingual name's column is headed by its label
+            assert ("TITLE" if language == "en" else "标题") in headings, headings
+        screenshot(page, f"admin-{label}-list-laptop-{language}")
