@@ -233,7 +233,7 @@ class PaperDetailView(DetailView):
             discussions=paper_discussions(user, paper),
             shown={name: refs(model, shown[name]) for name, model in SHOWN.items()},
             # Even building a queryset costs: these are made only for a missing fragment.
-            notes=lazy_query(lambda: Note.objects.filter(pk__in=shown["notes"]).for_list()),
+            notes=lazy_query(lambda: Note.objects.filter(pk__in=shown["notes"]).for_blocks()),
             meetings=lazy_query(
                 lambda: Meeting.objects.filter(pk__in=shown["meetings"]).select_related(
                     "group", "paper"
@@ -302,7 +302,7 @@ class ModelDetailView(DetailView):
             tree_legend=SimpleLazyObject(lambda: charts.legend("tree", current=True)),
             shown={name: refs(SHOWN[name], shown[name]) for name in shown},
             dataset_links=lazy_query(lambda: model.modeldataset_set.select_related("dataset")),
-            notes=lazy_query(lambda: Note.objects.filter(pk__in=shown["notes"]).for_list()),
+            notes=lazy_query(lambda: Note.objects.filter(pk__in=shown["notes"]).for_blocks()),
             mentions=lazy_query(
                 lambda: Mention.objects.filter(pk__in=shown["mentions"]).for_list()
             ),

@@ -79,6 +79,11 @@ class NoteQuerySet(models.QuerySet):
         """Return notes with author, group and the paper or model they are about."""
         return self.select_related("author", "group", "paper", "language_model", "meeting")
 
+    def for_blocks(self):
+        """Return notes with what a note's block on the page of its paper or model shows
+        besides the note: its author (the byline)."""
+        return self.select_related("author")
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
