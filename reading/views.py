@@ -2,7 +2,7 @@
 page, the paper list with its note counts and filters, and the pages of papers,
 models, datasets and organisations with their notes, meetings and mentions."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -235,8 +235,10 @@ class PaperDetailView(DetailView):
             # Even building a queryset costs: these are made only for a missing fragment.
             notes=lazy_query(lambda: Note.objects.filter(pk__in=shown["notes"]).for_blocks()),
             meetings=lazy_query(
-                lambda: Meeting.objects.filter(pk__in=shown["meetings"]).select_related(
-                    "group", "paper"
+                lambda: meeting_rows(
+                    Meeting.objects.filter(pk__in=shown["meetings"]).select_related(
+                        "group", "paper"
+                    )
                 )
             ),
             mentions=lazy_query(
@@ -274,6 +276,15 @@ def paper_discussions(user, paper):
         threads = discussion.threads(by_group[group.pk], user)
         found.append((group, threads, discussion.count(threads)))
     return found
+
+
+def meeting_rows(meetings):
+    """The meetings as includes/_meeting_row.html lists them: one with no presented paper
+    names the papers it discussed, read in one query for those meetings alone (a query
+    for each such meeting before)."""
+    rows = list(meetings)
+    prefetch_related_objects([meeting for meeting in rows if meeting.paper_id is None], "papers")
+    return rows
 
 
 class ModelDetailView(DetailView):

@@ -192,7 +192,8 @@ def test_paper_page_lists_meetings_that_presented_or_discussed_it(member_client,
     for meeting in (presented, discussed):
         MembershipFactory(group=meeting.group, user=member)
     response = member_client.get(paper.get_absolute_url())
-    assert list(response.context["meetings"].order_by("pk")) == [presented, discussed]
+    listed = sorted(response.context["meetings"], key=lambda meeting: meeting.pk)
+    assert listed == [presented, discussed]
 
 
 def test_paper_list_ignores_a_year_in_non_ascii_digits(member_client):
@@ -279,3 +280,27 @@ def test_organization_detail_queries_do_not_grow(member_client, django_assert_nu
         assertContains(response, paper.title_en)
     for record in [*models, *datasets]:
         assertContains(response, f'<a href="{record.get_absolute_url()}">{record.name}</a>')
+
+
+def test_paper_page_meetings_that_discussed_it_cost_the_same_queries_however_many(
+    member_client, group, settings
+):
+    """A meeting with no presented paper is listed with the papers it discussed: those
+    are read in one query, not one a meeting."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGECACHE_ENABLED = False
+    paper, other = PaperFactory(), PaperFactory(title_en="The other paper discussed")
+
+    def queries_with(meetings):
+        for _ in range(meetings):
+            meeting = MeetingFactory(group=group, paper=None)
+            meeting.papers.add(paper, other)
+        with CaptureQueriesContext(connection) as ctx:
+            response = member_client.get(paper.get_absolute_url())
+        listed = group.meetings.count()
+        assertContains(response, "The other paper discussed", count=listed)
+        return len(ctx.captured_queries)
+
+    assert queries_with(1) == queries_with(2)
