@@ -66,9 +66,9 @@ class Command(BaseCommand):
             connection, o["workers"], o["seconds"], o["connections"], o["threads"], counts, cache
         )
         self.stdout.write("\n" + report.table(pages))
-        self.stdout.write("\n" + report.targets(pages, memory))
+        self.stdout.write("\n" + report.targets(pages, memory, counts["papers"]))
         if not o["no_report"]:
-            report.write(o["report"], label, pages, facts, memory)
+            report.write(o["report"], label, pages, facts, memory, counts["papers"])
             self.stdout.write(self.style.SUCCESS(f"\nWrote section “{label}” of {o['report']}."))
 
     def members(self, member):
