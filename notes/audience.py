@@ -151,12 +151,17 @@ def meeting(user, group, number):
             user,
             [group, number],
             MEETING_SOURCES,
-            lambda: (
-                Meeting.objects.visible_to(user)
-                .select_related("group", "paper", "series")
-                .prefetch_related("papers", "presenters")
-                .filter(group__slug=group, number=number)
-                .first()
+            # One meeting per group and number: read unordered, not with first()'s
+            # ORDER BY.
+            lambda: next(
+                iter(
+                    Meeting.objects.visible_to(user)
+                    .select_related("group", "paper", "series")
+                    .prefetch_related("papers", "presenters")
+                    .filter(group__slug=group, number=number)
+                    .order_by()[:1]
+                ),
+                None,
             ),
         ),
     )

@@ -73,8 +73,11 @@ def _read_together(group, paper_ids, user, names):
             for m in memberships.select_related("user").order_by("user__username")
         ]
     else:
+        # In no order: only counted, so the group and user joins of the default
+        # ordering are not needed.
         members = [
-            (*row, "") for row in memberships.values_list("user_id", "shares_reading", "role")
+            (*row, "")
+            for row in memberships.order_by().values_list("user_id", "shares_reading", "role")
         ]
     sharing = [user_id for user_id, shares, _role, _name in members if shares]
     # A subquery, not the ids: a group of hundreds would make a query of hundreds of
@@ -83,8 +86,11 @@ def _read_together(group, paper_ids, user, names):
     own_id = user.pk if user is not None and user.is_authenticated else None
     if own_id is not None:
         wanted |= Q(user_id=own_id)
-    rows = ReadingStatus.objects.filter(wanted, paper_id__in=paper_ids).values_list(
-        "user_id", "paper_id", "status"
+    # One status per member and paper: counted, in no order.
+    rows = (
+        ReadingStatus.objects.filter(wanted, paper_id__in=paper_ids)
+        .order_by()
+        .values_list("user_id", "paper_id", "status")
     )
     per_member, per_paper, own = Counter(), Counter(), {}
     shares = set(sharing)
