@@ -108,7 +108,9 @@ def meeting_detail(request, group, number):
             "progress": group_progress,
             "to_read": to_read,
             "discussed": discussed,
-            **_discussion(user, Comment.objects.filter(meeting=meeting), [meeting]),
+            **_discussion(
+                user, Comment.objects.on_readable_meeting(meeting), [meeting], readable=True
+            ),
             # What the meeting's plan and its "Edit" button show are the member's own
             # parts of the page (meeting_plan_part, meeting_edit_part).
             "plan": plan_of(request, meeting),
@@ -168,15 +170,16 @@ def meeting_edit_part(request, keys):
     return {key: html for key in keys if key == str(meeting.pk)}
 
 
-def _discussion(user, comments, subject):
+def _discussion(user, comments, subject, readable=False):
     """The threads of the comments the user may read, kept for their audience; subject:
-    the vary values of the discussion (the record it is about)."""
+    the vary values of the discussion (the record it is about); readable: the comments
+    are already only those the user may read."""
     found = audience.for_audience(
         "discussion",
         user,
         subject,
         ["notes.comment", "auth.user"],
-        lambda: list(comments.visible_to(user).for_thread()),
+        lambda: list((comments if readable else comments.visible_to(user)).for_thread()),
     )
     threads = discussion.threads(found, user)
     return {"threads": threads, "comment_count": discussion.count(threads)}

@@ -145,6 +145,12 @@ class CommentQuerySet(models.QuerySet):
             | models.Q(note__in=Note.objects.visible_to(user).values("pk"))
         )
 
+    def on_readable_meeting(self, meeting):
+        """Return the comments on a meeting read through ``Meeting.objects.visible_to``:
+        all of them, as ``visible_to`` would return to its reader (who may read a
+        meeting reads its whole discussion), without asking again what they may read."""
+        return self.filter(meeting=meeting)
+
     def live(self):
         return self.filter(deleted__isnull=True)
 

@@ -8,7 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from core import pagecache
 from notes import activity, discussion, permissions
-from notes.models import Comment, Membership, ReadingStatus
+from notes.models import Comment, Meeting, Membership, ReadingStatus
 from tests.factories import (
     CommentFactory,
     MeetingFactory,
@@ -234,6 +234,18 @@ def test_comments_on_notes_and_meetings_are_read_by_who_reads_them(client, world
             assertContains(page, "Hidden words")
         else:
             assert page.status_code == 404
+
+
+def test_a_readable_meetings_comments_are_those_its_readers_may_read(world):
+    discussion.add_comment(world.member, world.meeting, "On the meeting")
+    discussion.add_comment(world.member, world.shared, "On a note")
+    for name, user in world.users.items():
+        if not Meeting.objects.visible_to(user).filter(pk=world.meeting.pk).exists():
+            continue
+        expected = Comment.objects.visible_to(user).filter(meeting=world.meeting)
+        found = Comment.objects.on_readable_meeting(world.meeting)
+        assert list(found) == list(expected), name
+        assert [c.body for c in found] == ["On the meeting"]
 
 
 def test_posting_on_a_note_one_may_not_read_is_404(client, world):
