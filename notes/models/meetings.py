@@ -1,7 +1,6 @@
 """A group's meetings: when and where, who presents what, the write-up and minutes."""
 
 import datetime
-import functools
 
 from django.conf import settings
 from django.db import connection, models
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.addresses import address
+from core.compiled import compiled_once
 from core.models import Bilingual, RelatedRecord, SourceTitle, labelled_rows
 from papers.models import Dataset, LanguageModel, Paper, Source
 
@@ -20,21 +20,6 @@ from .writing import Writing, display_name
 from .zones import validate_time_zone, zone_of
 
 LINKED = {"model": LanguageModel, "dataset": Dataset}
-
-
-_MEETING = object()  # where linked_records' SQL takes the meeting's id
-_SENTINEL_PK = -7_301_733
-
-
-@functools.cache
-def _linked_sql(vendor):
-    """Return the SQL of Meeting.linked_rows on the database of this vendor and its
-    parameters, _MEETING where the meeting's id goes: Django builds and compiles the
-    three querysets and their union anew on every call, a tenth of the meeting page's
-    Python, for the same SQL."""
-    sql, params = Meeting(pk=_SENTINEL_PK).linked_rows().query.sql_with_params()
-    assert params.count(_SENTINEL_PK) == 3, params
-    return sql, tuple(_MEETING if p == _SENTINEL_PK else p for p in params)
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -245,12 +230,11 @@ class Meeting(Writing):
 
     def linked_records(self):
         """Return the models, datasets and sources this meeting discussed, read in one
-        query (``linked_rows``, its SQL compiled once per process): {"model":
+        query (``linked_rows``, its SQL compiled once per process: ``core.compiled``): {"model":
         [RelatedRecord], "dataset": [RelatedRecord], "source": [SourceTitle]}, each in
         its model's order (models by release, then by name)."""
-        sql, params = _linked_sql(connection.vendor)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.pk if p is _MEETING else p for p in params])
+            cursor.execute(*_linked_sql(self.pk))
             union = cursor.fetchall()
         found = {"model": [], "dataset": [], "source": []}
         order = {
@@ -277,6 +261,10 @@ class Meeting(Writing):
         return (*self.group.natural_key(), self.number)
 
     natural_key.dependencies = ["notes.readinggroup"]
+
+
+# The SQL of linked_rows(), compiled once per process, for the meeting of an id.
+_linked_sql = compiled_once(lambda pk: Meeting(pk=pk).linked_rows())
 
 
 def _discussed_paper(link):
