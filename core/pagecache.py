@@ -17,6 +17,8 @@ environment's DJANGO_PAGECACHE=0) renders every page afresh: the benchmark's col
 
 import hashlib
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache as cache_for_process
 from functools import wraps
 from pathlib import Path
@@ -77,7 +79,10 @@ def stamps(keys):
 
 
 def bump_stamps(keys):
-    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+    """Move these stamps on: deleted, each is made afresh (a new random token) when next
+    read, as stamps() does for one evicted. Cheaper than writing new tokens: the file
+    cache lists its whole folder before each write, to cull it."""
+    cache.delete_many(keys)
 
 
 def changed_stamps(sender, instance, kwargs):
@@ -124,6 +129,38 @@ def bump_members(user_ids):
         transaction.on_commit(bump)
 
 
+# The stamp keys changed so far inside changes_batched(), or None outside it.
+_batched_keys = ContextVar("pagecache_batched_keys", default=None)
+
+
+@contextmanager
+def changes_batched():
+    """Move the generation and the stamps on once, when the block ends, for every change
+    made inside it, not once per record: for loads of many records (the demo data, a
+    restore). The demo data's 1 145 records moved them on 4 010 times, each a write of
+    the file cache that first lists its folder: 2 min 40 s of a 2 min 42 s load."""
+    keys = set()
+    token = _batched_keys.set(keys)
+    try:
+        yield
+    finally:
+        _batched_keys.reset(token)
+        if keys:
+            _move_on(sorted(keys), generation=True)
+
+
+def _move_on(keys, generation):
+    def bump():
+        if generation:
+            bump_generation()
+        bump_stamps(keys)
+
+    # Now, and again after the commit: a page rendered meanwhile from the old data is
+    # stored under a generation that is never read again.
+    bump()
+    transaction.on_commit(bump)
+
+
 def _content_change(sender, **kwargs):
     if sender._meta.app_label not in CONTENT_APPS:
         return
@@ -131,21 +168,19 @@ def _content_change(sender, **kwargs):
         return  # a login changes nothing that pages show
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed: the change is made by the post_ signal that follows
-    if not getattr(sender, "affects_pages", True):
-        # Shown only on some members' pages: no page generation moves on (the members
-        # concerned are refreshed by bump_members), only the model's stamp, which data
-        # kept for an audience declares (core.fragments.kept: the group's progress).
+    # Shown only on some members' pages (affects_pages = False): no page generation moves
+    # on (the members concerned are refreshed by bump_members), only the model's stamp,
+    # which data kept for an audience declares (core.fragments.kept: the group's progress).
+    affects_pages = getattr(sender, "affects_pages", True)
+    if affects_pages:
+        keys = changed_stamps(sender, kwargs.get("instance"), kwargs)
+    else:
         keys = [stamp_key(sender._meta.label_lower)]
-        bump_stamps(keys)
-        transaction.on_commit(lambda: bump_stamps(keys))
+    batched = _batched_keys.get()
+    if batched is not None:
+        batched.update(keys)
         return
-    keys = changed_stamps(sender, kwargs.get("instance"), kwargs)
-    # Now, and again after the commit: a page rendered meanwhile from the old data is
-    # stored under a generation that is never read again.
-    bump_generation()
-    bump_stamps(keys)
-    transaction.on_commit(bump_generation)
-    transaction.on_commit(lambda: bump_stamps(keys))
+    _move_on(keys, generation=affects_pages)
 
 
 def connect_signals():

@@ -1,6 +1,8 @@
 """manage.py loaddemo on fixtures of its own (the demo data itself is tested in
 tests/fixtures/)."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -32,3 +34,18 @@ def test_fixture_with_one_broken_record_loads_nothing_and_names_it(tmp_path):
     assert "20_papers.yaml" in message
     assert "broken-paper" in message
     assert Organization.objects.count() == Paper.objects.count() == 0
+
+
+def test_a_load_moves_the_page_cache_on_once_not_once_a_record(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    from core import pagecache
+
+    (tmp_path / "10_orgs.yaml").write_text(GOOD)
+    generation = pagecache.generation()
+    with django_capture_on_commit_callbacks() as callbacks:
+        call_command("loaddemo", fixtures_dir=tmp_path, stdout=io.StringIO())
+    assert Paper.objects.get().slug == "fine-paper"
+    bumps = [c for c in callbacks if c.__qualname__.startswith("_move_on")]
+    assert len(bumps) == 1
+    assert pagecache.generation() != generation

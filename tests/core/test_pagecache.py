@@ -166,3 +166,24 @@ def test_a_members_generation_moves_only_their_pages(member_client, member, sett
     assert member_generation(member.pk) != before[2]
     assert rendered()  # made afresh for the member
     assert not rendered()  # and kept again
+
+
+def test_changes_in_a_batch_move_the_generation_and_stamps_on_once_at_its_end(
+    member_client, django_capture_on_commit_callbacks
+):
+    from core import pagecache
+
+    paper = PaperFactory(title_en="Old title")
+    member_client.get(paper.get_absolute_url())
+    keys = [pagecache.stamp_key("papers.paper"), pagecache.stamp_key("papers.paper", paper.pk)]
+    generation, stamps = pagecache.generation(), pagecache.stamps(keys)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pagecache.changes_batched():
+            paper.title_en = "New title"
+            paper.save()
+            NoteFactory(paper=paper)
+            assert (pagecache.generation(), pagecache.stamps(keys)) == (generation, stamps)
+        assert pagecache.generation() != generation
+        assert all(a != b for a, b in zip(pagecache.stamps(keys), stamps, strict=True))
+    assert len(callbacks) == 1  # the batch's one bump after the commit, not one a record
+    assertContains(member_client.get(paper.get_absolute_url()), "New title")

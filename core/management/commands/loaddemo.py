@@ -10,6 +10,7 @@ from django.db.models.signals import post_save
 
 from core.history import record_initial_history, record_missing_initial_history
 from core.models import RenderedMarkdown
+from core.pagecache import changes_batched
 from core.rendering import render_raw_save
 from core.wikilinks import Index
 from papers.models import LanguageModel, Paper
@@ -133,7 +134,7 @@ class Command(BaseCommand):
         # records in later files resolve.
         post_save.disconnect(render_raw_save)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), changes_batched():
                 try:
                     added, kept = load_missing(files)
                 except LoadError as exc:

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from core.backup import backup_models
+from core.pagecache import changes_batched
 from core.rendering import render_raw_save
 from papers.models import LanguageModel, Paper
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         # The backup holds the rendered Markdown as it was: keep it, do not render again.
         post_save.disconnect(render_raw_save)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), changes_batched():
                 call_command("loaddata", str(file), verbosity=0)
                 LanguageModel.recompute_family_roots()  # not in the backup; hook was off
                 Paper.assign_missing_citation_keys()  # a backup made before keys existed
