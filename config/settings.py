@@ -37,9 +37,19 @@ def _secret_key():
         return key
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
+        # Written whole under another name, then linked into place: of processes starting
+        # together (gunicorn's workers, the two test runs) the first keeps its key, and
+        # none reads a half-written file or a key another then overwrites.
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        draft = VAR_DIR / f"secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
 
 
