@@ -10,9 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# One folder per database: make test runs the SQLite and PostgreSQL passes side by side.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / connection.vendor
 # Playwright's sync API runs an event loop in this thread; the live server's
 # database work happens in its own thread, so Django's async guard is moot here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -76,5 +78,5 @@ def login(page, user, password="correct horse battery staple", next_url="/"):
 
 
 def screenshot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
