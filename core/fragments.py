@@ -87,6 +87,13 @@ def lazy_query(make):
     return SimpleLazyObject(make)
 
 
+def lazy_records(pks, make):
+    """Return lazy_query(lambda: make(pks)) for records of these primary keys, or no
+    records when there are none: building a queryset costs even when it reads nothing
+    (~0.8 ms for the paper page's meetings, ~1.6 ms for its mentions)."""
+    return lazy_query(lambda: make(pks) if pks else [])
+
+
 def refs(model, pks):
     """Return Refs of the model's records with these primary keys, in order."""
     return tuple(Ref(model._meta.label_lower, pk) for pk in pks)

@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView
 
 from core import pagecache
 from core.context_processors import reading
-from core.fragments import kept, lazy_query, refs
+from core.fragments import kept, lazy_query, lazy_records, refs
 from core.pagination import LazyPaginationMixin
 from notes import activity, audience, discussion
 from notes.models import (
@@ -233,16 +233,17 @@ class PaperDetailView(DetailView):
             discussions=paper_discussions(user, paper),
             shown={name: refs(model, shown[name]) for name, model in SHOWN.items()},
             # Even building a queryset costs: these are made only for a missing fragment.
-            notes=lazy_query(lambda: Note.objects.filter(pk__in=shown["notes"]).for_blocks()),
-            meetings=lazy_query(
-                lambda: meeting_rows(
-                    Meeting.objects.filter(pk__in=shown["meetings"]).select_related(
-                        "group", "paper"
-                    )
-                )
+            notes=lazy_records(
+                shown["notes"], lambda pks: Note.objects.filter(pk__in=pks).for_blocks()
             ),
-            mentions=lazy_query(
-                lambda: Mention.objects.filter(pk__in=shown["mentions"]).for_list()
+            meetings=lazy_records(
+                shown["meetings"],
+                lambda pks: meeting_rows(
+                    Meeting.objects.filter(pk__in=pks).select_related("group", "paper")
+                ),
+            ),
+            mentions=lazy_records(
+                shown["mentions"], lambda pks: Mention.objects.filter(pk__in=pks).for_list()
             ),
             list_items=lazy_query(
                 lambda: ReadingListItem.objects.filter(paper=paper).select_related("reading_list")
@@ -313,9 +314,11 @@ class ModelDetailView(DetailView):
             tree_legend=SimpleLazyObject(lambda: charts.legend("tree", current=True)),
             shown={name: refs(SHOWN[name], shown[name]) for name in shown},
             dataset_links=lazy_query(lambda: model.modeldataset_set.select_related("dataset")),
-            notes=lazy_query(lambda: Note.objects.filter(pk__in=shown["notes"]).for_blocks()),
-            mentions=lazy_query(
-                lambda: Mention.objects.filter(pk__in=shown["mentions"]).for_list()
+            notes=lazy_records(
+                shown["notes"], lambda pks: Note.objects.filter(pk__in=pks).for_blocks()
+            ),
+            mentions=lazy_records(
+                shown["mentions"], lambda pks: Mention.objects.filter(pk__in=pks).for_list()
             ),
             **kwargs,
         )
