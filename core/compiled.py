@@ -4,29 +4,36 @@ every time.
 Django builds and compiles a queryset anew on every call, even when only a value in it
 changes (whose groups, which meeting): ~0.2 ms for a subquery, more for a UNION, and the
 read rules write their subquery into most queries of a page. ``compiled_once`` compiles
-the queryset once, with a mark where the value goes, and puts each call's value there.
+the queryset once, with a mark where each value goes, and puts each call's values there.
 """
 
 import functools
 
 from django.db import connection
 
-MARK = -7_301_733  # an id no record has: where the compiled SQL takes its value
+# Where the compiled SQL takes its values, the first, second, …: ids no record has, yet
+# positive and below 2**31, in the range of every integer field (Django leaves a lookup
+# of a value out of its field's range out of the SQL, as one that matches nothing).
+MARKS = (2_107_301_733, 2_107_301_734, 2_107_301_735)
 
 
 def compiled_once(build):
-    """Return ``sql_for(value)`` → (sql, params): the SQL of the queryset that
-    ``build(MARK)`` makes, compiled once per process (and database vendor), with
-    ``value`` wherever MARK is among its parameters."""
+    """Return ``sql_for(*values)`` → (sql, params): the SQL of the queryset that
+    ``build(*marks)`` makes (one mark per value, ids: MARKS), compiled once per process
+    (and database vendor), with each value wherever its mark is among the parameters."""
 
     @functools.cache
-    def compiled(vendor):
-        sql, params = build(MARK).query.sql_with_params()
-        assert MARK in params, params
+    def compiled(vendor, count):
+        marks = MARKS[:count]
+        sql, params = build(*marks).query.sql_with_params()
+        assert all(mark in params for mark in marks), params
         return sql, params
 
-    def sql_for(value):
-        sql, params = compiled(connection.vendor)
-        return sql, tuple(value if param == MARK else param for param in params)
+    def sql_for(*values):
+        sql, params = compiled(connection.vendor, len(values))
+        value_of = dict(zip(MARKS, values, strict=False))
+        return sql, tuple(
+            value_of.get(param, param) if type(param) is int else param for param in params
+        )
 
     return sql_for

@@ -8,6 +8,7 @@ which of their meetings presented or discussed it, the glossary terms about it.
 from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,7 @@ from taggit.models import Tag
 from core.addresses import address, addresser
 from core.compiled import compiled_once
 from core.models import RelatedRecord, SourceTitle, as_read, labelled_rows, unknown_last
-from notes.models import GlossaryTerm, Meeting, Note, ReadingStatus
+from notes.models import GlossaryTerm, Meeting, Mention, Note, ReadingStatus
 from papers.models import Dataset, LanguageModel, Paper, TaggedPaper
 
 
@@ -143,19 +144,63 @@ def paper_list(user, params):
     return papers.order_by(*PAPER_SORTS.get(sort, PAPER_SORTS["newest"])[1])
 
 
-def shown_to(**querysets):
-    """Return {name: [primary key, …]} of each queryset, read in one query (UNION ALL of
-    their primary keys): what a member may read on a page, whose records then come from
-    shared fragments (core/fragments.py) and are read only when a fragment is missing."""
+def shown_rows(**querysets):
+    """Return the (name, primary key) rows of each queryset, in one query (UNION ALL)."""
     parts = [
         queryset.order_by().annotate(shown=models.Value(name)).values_list("shown", "pk")
         for name, queryset in querysets.items()
     ]
     first, *rest = parts
-    found = {name: [] for name in querysets}
-    for name, pk in first.union(*rest, all=True) if rest else first:
+    return first.union(*rest, all=True) if rest else first
+
+
+def _by_name(names, rows):
+    found = {name: [] for name in names}
+    for name, pk in rows:
         found[name].append(pk)
     return found
+
+
+def shown_to(**querysets):
+    """Return {name: [primary key, …]} of each queryset, read in one query (``shown_rows``):
+    what a member may read on a page, whose records then come from shared fragments
+    (core/fragments.py) and are read only when a fragment is missing."""
+    return _by_name(querysets, shown_rows(**querysets))
+
+
+def paper_shown(user, paper):
+    """Return what the user may read on the paper's page, as querysets: its notes, the
+    meetings that presented or discussed it, its mentions."""
+    return {
+        "notes": Note.objects.visible_to(user).filter(paper=paper),
+        "meetings": Meeting.objects.visible_to(user).about(paper),
+        "mentions": Mention.objects.of(paper).visible_to(user),
+    }
+
+
+# The SQL of shown_rows(**paper_shown(…)), compiled once per process for a member (of an
+# id) and for a superuser (who may read everything), of the paper of an id: building and
+# compiling the three querysets and their union cost ~2.5 ms of the paper page's ~35.
+_member_shown_sql = compiled_once(
+    lambda user, paper: shown_rows(**paper_shown(get_user_model()(pk=user), Paper(pk=paper)))
+)
+_superuser_shown_sql = compiled_once(
+    lambda paper: shown_rows(**paper_shown(get_user_model()(is_superuser=True), Paper(pk=paper)))
+)
+
+
+def paper_shown_to(user, paper):
+    """Return shown_to(**paper_shown(user, paper)): {"notes": [primary key, …],
+    "meetings": […], "mentions": […]}."""
+    if not user.is_authenticated:  # never on a site that asks everyone to log in
+        return shown_to(**paper_shown(user, paper))
+    if user.is_superuser:
+        query = _superuser_shown_sql(paper.pk)
+    else:
+        query = _member_shown_sql(user.pk, paper.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        return _by_name(["notes", "meetings", "mentions"], cursor.fetchall())
 
 
 def my_status(user, paper="pk"):

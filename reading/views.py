@@ -221,11 +221,7 @@ class PaperDetailView(DetailView):
             user,
             [paper],
             ["notes.note", "notes.meeting", "notes.meeting_papers", "notes.mention"],
-            lambda: queries.shown_to(
-                notes=Note.objects.visible_to(user).filter(paper=paper),
-                meetings=Meeting.objects.visible_to(user).about(paper),
-                mentions=Mention.objects.of(paper).visible_to(user),
-            ),
+            lambda: queries.paper_shown_to(user, paper),
         )
         # The member's own (outside the shared fragments): their groups' discussions; their
         # status and their groups' readers are member parts (PAGECACHE_MEMBER_PARTS).
