@@ -253,15 +253,15 @@ class PaperDetailView(DetailView):
 def paper_discussions(user, paper):
     """Return the paper's discussion in each of the user's groups: (group, threads, count)
     rows. Another group's discussion is never read, not even counted; the comments are
-    kept for the user's audience (the members of the same groups)."""
+    kept for the user's audience (the members of the same groups). Read without
+    visible_to's three subqueries (~1.7 ms of the page's Python): who reads their own
+    groups' discussions may read every comment in them."""
     groups = audience.groups(user)
+    if not groups:
+        return []
 
     def comments():
-        return list(
-            Comment.objects.visible_to(user)
-            .filter(paper=paper, group__in=[g.pk for g in groups])
-            .for_thread()
-        )
+        return list(Comment.objects.in_discussions(paper, [g.pk for g in groups]).for_thread())
 
     by_group = {g.pk: [] for g in groups}
     for comment in audience.for_audience(

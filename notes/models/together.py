@@ -151,6 +151,12 @@ class CommentQuerySet(models.QuerySet):
         meeting reads its whole discussion), without asking again what they may read."""
         return self.filter(meeting=meeting)
 
+    def in_discussions(self, paper, groups):
+        """Return the comments on the paper in these groups' discussions: for the groups
+        of the reader's own, every one that ``visible_to`` would return them (a paper's
+        comment is in one group's discussion), without asking again what they may read."""
+        return self.filter(paper=paper, group__in=groups)
+
     def live(self):
         return self.filter(deleted__isnull=True)
 
