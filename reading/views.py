@@ -202,10 +202,14 @@ class PaperDetailView(DetailView):
     queryset = Paper.objects.all()
 
     def get_object(self, queryset=None):
-        """The paper of the slug, kept until a paper changes (every member may read it)."""
+        """The paper of the slug, kept until a paper changes (every member may read it).
+        One paper per slug: read unordered, not with first()'s ORDER BY."""
         slug = self.kwargs[self.slug_url_kwarg]
         paper = kept(
-            "paper", [slug], ["papers.paper"], lambda: Paper.objects.filter(slug=slug).first()
+            "paper",
+            [slug],
+            ["papers.paper"],
+            lambda: next(iter(Paper.objects.filter(slug=slug).order_by()[:1]), None),
         )
         if paper is None:
             raise Http404("No paper matches the given query.")
