@@ -122,6 +122,23 @@ def test_search_counts_each_kind_up_to_the_cap(user, monkeypatch):
     assert len(search(user, "agent", kind="papers").page.object_list) == 2
 
 
+def test_search_pages_one_kind_in_the_order_of_its_first_results(user, monkeypatch):
+    monkeypatch.setattr("search.query.CAP", 7)
+    monkeypatch.setattr("search.query.PER_PAGE", 3)
+    for i in range(4):
+        PaperFactory(title_en=f"Paper {i}", summary_en="about agents")
+        PaperFactory(title_en=f"Agents {i}", summary_en="agents")
+    GlossaryTermFactory(title_en="Agent", body_en="Agents act.")
+    first = titles(search(user, "agent"), "papers")
+    pages = [search(user, "agent", kind="papers", page=p) for p in (1, 2, 3)]
+    paged = [str(hit.title) for page in pages for hit in page.page.object_list]
+    # Each kind's matches read up to CAP + 1 and ranked up to CAP: title matches first.
+    assert paged[:5] == first
+    assert len(paged) == len(set(paged)) == 7
+    assert paged[:4] == [f"<mark>Agents</mark> {i}" for i in range(4)]
+    assert [g.count for g in pages[2].groups] == [7, 0, 0, 1, 0, 0, 0]
+
+
 def test_search_respects_note_visibility(member, group):
     outsider = UserFactory()
     body = {"body_en": "Secret sauce.", "body_zh": ""}
