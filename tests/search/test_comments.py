@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from notes import discussion
 from notes.models import Comment, Note
 from search.models import Kind, SearchDocument
-from search.query import search
+from search.query import PER_PAGE, search
 from tests.factories import (
     MeetingFactory,
     MembershipFactory,
@@ -50,6 +50,8 @@ def test_the_index_rule_finds_exactly_the_comments_visible_to_allows(discussions
         found = search(user, "tokenizer", kind=Kind.COMMENT)
         count = found.groups[6].count if found.groups else 0
         assert count == len(expected), user
+        shown = found.page.object_list if found.page else []
+        assert len(shown) == min(count, PER_PAGE), user  # what is counted is shown
 
 
 def test_another_groups_paper_discussion_is_never_found_nor_counted(discussions):

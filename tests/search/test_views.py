@@ -3,7 +3,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from notes.models import Note
-from tests.factories import PaperFactory
+from tests.factories import MeetingFactory, NoteFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,21 @@ def test_search_results_page_of_one_kind_makes_a_constant_number_of_queries(
     with django_assert_num_queries(5):
         response = member_client.get(reverse("search:results"), {"q": "tools", "kind": "papers"})
     assertContains(response, 'class="search-hit"', count=n)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_search_results_of_every_kind_make_a_constant_number_of_queries(
+    member_client, group, django_assert_num_queries, n
+):
+    PaperFactory.create_batch(n, summary_en="Reasoning with tools.")
+    NoteFactory.create_batch(n, group=group, body_en="Tools.", visibility=Note.Visibility.GROUP)
+    MeetingFactory.create_batch(n, group=group, body_en="Tools again.")
+    MeetingFactory(body_en="Tools elsewhere.")  # another group's: neither found nor shown
+    # user, audience, counts and first results, the documents with what visible_to()
+    # allows of their notes and meetings (one query), the member's reading statuses
+    with django_assert_num_queries(5):
+        response = member_client.get(reverse("search:results"), {"q": "tools"})
+    assertContains(response, 'class="search-hit"', count=3 * n)
 
 
 def test_search_results_show_a_capped_count_with_a_plus(member_client, monkeypatch):
