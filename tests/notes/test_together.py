@@ -248,6 +248,20 @@ def test_a_readable_meetings_comments_are_those_its_readers_may_read(world):
         assert [c.body for c in found] == ["On the meeting"]
 
 
+def test_a_papers_discussions_in_ones_groups_are_those_one_may_read(world):
+    paper = PaperFactory()
+    discussion.add_comment(world.member, paper, "In group A", group=world.group_a)
+    discussion.add_comment(world.other, paper, "In group B", group=world.group_b)
+    discussion.add_comment(world.member, PaperFactory(), "On another paper", group=world.group_a)
+    for name, user in world.users.items():
+        groups = [m.group_id for m in Membership.objects.filter(user=user)]
+        expected = Comment.objects.visible_to(user).filter(paper=paper, group__in=groups)
+        found = Comment.objects.in_discussions(paper, groups)
+        assert list(found.order_by("pk")) == list(expected.order_by("pk")), name
+    found = Comment.objects.in_discussions(paper, [world.group_a.pk])
+    assert [c.body for c in found] == ["In group A"]
+
+
 def test_posting_on_a_note_one_may_not_read_is_404(client, world):
     client.force_login(world.other)
     url = reverse("notes:comment_on_note", args=[world.shared.slug])
