@@ -32,8 +32,14 @@ def compiled_once(build):
     def sql_for(*values):
         sql, params = compiled(connection.vendor, len(values))
         value_of = dict(zip(MARKS, values, strict=False))
-        return sql, tuple(
-            value_of.get(param, param) if type(param) is int else param for param in params
-        )
+
+        def put(param):
+            if isinstance(param, int) and param in value_of:
+                # On PostgreSQL a big integer field's value comes as psycopg's Int8, an
+                # int of its own type: kept, with the value put in.
+                return type(param)(value_of[param])
+            return param
+
+        return sql, tuple(put(param) for param in params)
 
     return sql_for

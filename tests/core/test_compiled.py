@@ -1,0 +1,49 @@
+"""core.compiled: SQL compiled once per process gives what the queryset gives."""
+
+import pytest
+
+from core.compiled import compiled_once
+from notes.models import Mention
+from reading.queries import paper_shown, paper_shown_to, shown_to
+from tests.factories import MeetingFactory, NoteFactory, PaperFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(query):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        return sorted(cursor.fetchall())
+
+
+def test_values_go_where_their_marks_were_in_every_kind_of_integer_field():
+    # Mention.target_id is a big integer: on PostgreSQL its value is psycopg's Int8.
+    paper, other = PaperFactory(), PaperFactory()
+    note = NoteFactory(paper=paper, body_en=f"See [[{paper.arxiv_id}]] and [[{other.arxiv_id}]].")
+    sql_for = compiled_once(
+        lambda note_pk, paper_pk: (
+            Mention.objects.filter(note_id=note_pk).of(type(paper)(pk=paper_pk)).values_list("pk")
+        )
+    )
+    for target in (paper, other):
+        expected = Mention.objects.filter(note=note).of(target).values_list("pk")
+        assert rows(sql_for(note.pk, target.pk)) == sorted(expected) != []
+
+
+def test_what_a_reader_may_read_on_a_paper_page_is_the_querysets(world):
+    paper = PaperFactory()
+    NoteFactory(
+        paper=paper,
+        author=world.member,
+        group=world.group_a,
+        visibility="group",
+        body_en=f"See [[{paper.arxiv_id}]].",
+    )
+    NoteFactory(paper=paper, author=world.other, group=world.group_b, visibility="private")
+    MeetingFactory(group=world.group_a, number=2, paper=paper)
+    for name, user in world.users.items():
+        expected = shown_to(**paper_shown(user, paper))
+        assert paper_shown_to(user, paper) == expected, name
+    assert paper_shown_to(world.member, paper)["mentions"] != []
