@@ -128,7 +128,8 @@ class PaperListView(LazyPaginationMixin, ListView):
     sort_options = queries.PAPER_SORTS
 
     def get_queryset(self):
-        return queries.paper_list(self.request.user, self.request.GET)
+        # The rows (queries.PaperRow) and the exports show no meeting count.
+        return queries.paper_list(self.request.user, self.request.GET, meetings=False)
 
     def get(self, request, *args, **kwargs):
         """The list as shown, or, with ?format=bibtex or csl-json, all its papers cited."""
