@@ -185,29 +185,48 @@ def paper_shown(user, paper):
     }
 
 
-# The SQL of shown_rows(**paper_shown(…)), compiled once per process for a member (of an
-# id) and for a superuser (who may read everything), of the paper of an id: building and
-# compiling the three querysets and their union cost ~2.5 ms of the paper page's ~35.
-_member_shown_sql = compiled_once(
-    lambda user, paper: shown_rows(**paper_shown(get_user_model()(pk=user), Paper(pk=paper)))
-)
-_superuser_shown_sql = compiled_once(
-    lambda paper: shown_rows(**paper_shown(get_user_model()(is_superuser=True), Paper(pk=paper)))
-)
+def compiled_shown_to(shown, record_class, names):
+    """Return ``shown_to_user(user, record)`` → shown_to(**shown(user, record)), whose
+    querysets are the names', with its SQL compiled once per process for a member (of an
+    id) and for a superuser (who may read everything), of the record of an id: building
+    and compiling the querysets and their union cost ~2.5 ms of the paper page's ~35."""
+    member_sql = compiled_once(
+        lambda user, pk: shown_rows(**shown(get_user_model()(pk=user), record_class(pk=pk)))
+    )
+    superuser_sql = compiled_once(
+        lambda pk: shown_rows(**shown(get_user_model()(is_superuser=True), record_class(pk=pk)))
+    )
+
+    def shown_to_user(user, record):
+        if not user.is_authenticated:  # never on a site that asks everyone to log in
+            return shown_to(**shown(user, record))
+        if user.is_superuser:
+            query = superuser_sql(record.pk)
+        else:
+            query = member_sql(user.pk, record.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(*query)
+            return _by_name(names, cursor.fetchall())
+
+    return shown_to_user
 
 
-def paper_shown_to(user, paper):
-    """Return shown_to(**paper_shown(user, paper)): {"notes": [primary key, …],
-    "meetings": […], "mentions": […]}."""
-    if not user.is_authenticated:  # never on a site that asks everyone to log in
-        return shown_to(**paper_shown(user, paper))
-    if user.is_superuser:
-        query = _superuser_shown_sql(paper.pk)
-    else:
-        query = _member_shown_sql(user.pk, paper.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(*query)
-        return _by_name(["notes", "meetings", "mentions"], cursor.fetchall())
+# shown_to(**paper_shown(user, paper)): {"notes": [primary key, …], "meetings": […],
+# "mentions": […]}.
+paper_shown_to = compiled_shown_to(paper_shown, Paper, ["notes", "meetings", "mentions"])
+
+
+def model_shown(user, model):
+    """Return what the user may read on the language model's page, as querysets: its
+    notes and its mentions."""
+    return {
+        "notes": Note.objects.visible_to(user).filter(language_model=model),
+        "mentions": Mention.objects.of(model).visible_to(user),
+    }
+
+
+# shown_to(**model_shown(user, model)): {"notes": […], "mentions": […]}.
+model_shown_to = compiled_shown_to(model_shown, LanguageModel, ["notes", "mentions"])
 
 
 def my_status(user, paper="pk"):

@@ -303,10 +303,7 @@ class ModelDetailView(DetailView):
         family = SimpleLazyObject(lambda: charts.Family.containing(model))
         language = reading(self.request)["reader_language"]
         user = self.request.user
-        shown = queries.shown_to(  # what this member may read here, in one query
-            notes=Note.objects.visible_to(user).filter(language_model=model),
-            mentions=Mention.objects.of(model).visible_to(user),
-        )
+        shown = queries.model_shown_to(user, model)  # what this member may read here
         return super().get_context_data(
             facts=SimpleLazyObject(lambda: model_facts(model, language)),
             ancestors=SimpleLazyObject(lambda: family.ancestors(model)),

@@ -4,8 +4,8 @@ import pytest
 
 from core.compiled import compiled_once
 from notes.models import Mention
-from reading.queries import paper_shown, paper_shown_to, shown_to
-from tests.factories import MeetingFactory, NoteFactory, PaperFactory
+from reading.queries import model_shown, model_shown_to, paper_shown, paper_shown_to, shown_to
+from tests.factories import LanguageModelFactory, MeetingFactory, NoteFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,17 @@ def test_what_a_reader_may_read_on_a_paper_page_is_the_querysets(world):
         expected = shown_to(**paper_shown(user, paper))
         assert paper_shown_to(user, paper) == expected, name
     assert paper_shown_to(world.member, paper)["mentions"] != []
+
+
+def test_what_a_reader_may_read_on_a_model_page_is_the_querysets(world):
+    model = LanguageModelFactory()
+    link = f"See [[model:{model.slug}]]."
+    NoteFactory(language_model=model, author=world.member, group=world.group_a, visibility="group")
+    NoteFactory(language_model=model, author=world.other, group=world.group_b, visibility="private")
+    NoteFactory(author=world.other, group=world.group_b, visibility="group", body_en=link)
+    NoteFactory(visibility="everyone", body_en=link)
+    MeetingFactory(group=world.group_a, number=2, body_en=link)
+    for name, user in world.users.items():
+        expected = shown_to(**model_shown(user, model))
+        assert model_shown_to(user, model) == expected, name
+    assert model_shown_to(world.member, model)["mentions"] != []
