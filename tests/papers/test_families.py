@@ -10,10 +10,11 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from bench.synthetic import Generator
-from papers.charts import Family
+from papers.charts import Family, _family_sql
 from papers.models import LanguageModel
 from papers.models.language_models import family_roots
 from tests.factories import LanguageModelFactory, OrganizationFactory
@@ -367,3 +368,18 @@ def test_a_family_is_found_from_the_database_not_from_an_old_instance():
     moved.save()
     family = Family.containing(lora)  # lora still holds LLaMA as its root
     assert (family.root, family.ancestors(lora)) == (vicuna, [vicuna, alpaca])
+
+
+def test_a_family_read_with_its_sql_compiled_once_is_the_querysets():
+    llama, alpaca, lora = chain("LLaMA", "Alpaca", "Alpaca-LoRA")
+    (alone,) = chain("Alone")
+    for model in (llama, alpaca, lora, alone):
+        root = LanguageModel.objects.filter(pk=model.pk).values(root=Coalesce("family_root", "pk"))
+        expected = [(m, m.get_deferred_fields()) for m in Family._members_query(root)]
+        compiled = LanguageModel.objects.raw(*_family_sql(model.pk))
+        assert [(m, m.get_deferred_fields()) for m in compiled] == expected != []
+    assert [m.slug for m in Family.containing(alpaca).members()] == [
+        "llama",
+        "alpaca",
+        "alpaca-lora",
+    ]
