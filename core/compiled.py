@@ -9,6 +9,7 @@ the queryset once, with a mark where each value goes, and puts each call's value
 
 import functools
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 # Where the compiled SQL takes its values, the first, second, …: ids no record has, yet
@@ -41,5 +42,19 @@ def compiled_once(build):
             return param
 
         return sql, tuple(put(param) for param in params)
+
+    return sql_for
+
+
+def compiled_for_reader(build):
+    """Return ``sql_for(user, *values)`` → (sql, params): the SQL of the queryset that
+    ``build(reader, *values)`` makes for a logged-in reader, compiled once per process
+    (``compiled_once``) for a member, with the user's id where it goes, and once for a
+    superuser, who may read every record. The read rules ask nothing else of the reader."""
+    member = compiled_once(lambda pk, *values: build(get_user_model()(pk=pk), *values))
+    superuser = compiled_once(lambda *values: build(get_user_model()(is_superuser=True), *values))
+
+    def sql_for(user, *values):
+        return superuser(*values) if user.is_superuser else member(user.pk, *values)
 
     return sql_for

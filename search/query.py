@@ -1,15 +1,13 @@
 """The one search API: ``search(user, q, kind=None, page=1)``, the same on both databases."""
 
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.contrib.auth import get_user_model
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 
-from core.compiled import compiled_once
+from core.compiled import compiled_for_reader
 from notes.models import Comment, Meeting, Note
 from notes.models.groups import in_groups_of
 
@@ -225,22 +223,11 @@ class Document(NamedTuple):
 
 def _readable_records(model):
     """Return ``sql_for(user)``: (sql, params) of the primary keys of
-    ``model.objects.visible_to(user)``, compiled once per process (core.compiled) for
-    a member, and once for a superuser (who may read every record)."""
-
-    def records(reader):
-        return model.objects.visible_to(reader).order_by().values("pk")
-
-    member = compiled_once(lambda pk: records(get_user_model()(pk=pk)))
-
-    @functools.cache
-    def superuser(vendor):
-        return records(get_user_model()(is_superuser=True)).query.sql_with_params()
-
-    def sql_for(user):
-        return superuser(connection.vendor) if user.is_superuser else member(user.pk)
-
-    return sql_for
+    ``model.objects.visible_to(user)``, compiled once per process for a member and once
+    for a superuser (core.compiled.compiled_for_reader)."""
+    return compiled_for_reader(
+        lambda reader: model.objects.visible_to(reader).order_by().values("pk")
+    )
 
 
 # The kinds whose records a member may not all read, and what they may.
