@@ -51,6 +51,23 @@ def table(pages):
     return "\n".join(rows + ([""] + notes if notes else []))
 
 
+def ratios(pages, modes):
+    """A quick look (some pages or modes): each page's req/s and p95 in each mode measured,
+    and its ratio to that mode's floor."""
+    floor = next(p for p in pages if p.floor)
+    lines = []
+    for p in pages:
+        if not p.url:
+            continue
+        figures = []
+        for mode in modes:
+            m, f = getattr(p, mode), getattr(floor, mode)
+            share = ratio(m.rps, f.rps)
+            figures.append(f"{mode} {m.rps:6.0f} req/s p95 {m.p95_ms:6.1f} ms ÷ floor {share:.2f}")
+        lines.append(f"{p.name:45} " + "  ".join(figures))
+    return "\n".join(lines)
+
+
 def members_target(papers):
     """The many-members target for a library of this many papers: 0.5 × the floor, and
     "not less than half of that at 100k"."""

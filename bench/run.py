@@ -372,7 +372,8 @@ def run(pages, member, admin, others, password, options, log):
             Path(scripts[("cookies", is_admin)]).write_text("\n".join(cookies) + "\n")
             scripts[("rotate", is_admin)] = f"{tmp}/rotate-{is_admin}.lua"
             Path(scripts[("rotate", is_admin)]).write_text(ROTATE_SCRIPT + WRK_SCRIPT)
-        for mode, mode_env in MODES.items():
+        for mode in options.get("modes") or MODES:
+            mode_env = MODES[mode]
             empty_cache(env)
             sessions = many if mode == "members" else one
             memory[mode] = measure(pages, mode, {**env, **mode_env}, workers, seconds,

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from bench import report
-from bench.run import LOCMEM, MEMBERS, count_queries, key_pages, run
+from bench.run import LOCMEM, MEMBERS, MODES, count_queries, key_pages, run
 from bench.synthetic import PREFIX, USERNAME
 from notes.models import Meeting, Membership, Note, ReadingList, ReadingListItem
 from papers.models import Dataset, LanguageModel, Paper
@@ -32,6 +32,19 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=2)
         parser.add_argument("--zh", default="思维链", help="Chinese search query")
         parser.add_argument("--en", default="instruction tuning", help="English search query")
+        parser.add_argument(
+            "--pages",
+            nargs="+",
+            metavar="WORDS",
+            help="Only the pages whose name holds one of these words (and the floors); "
+            "prints the figures, writes no report.",
+        )
+        parser.add_argument(
+            "--modes",
+            nargs="+",
+            choices=list(MODES),
+            help="Only these modes (default: all); prints the figures, writes no report.",
+        )
 
     @override_settings(CACHES=LOCMEM)  # this process's saves leave the project's cache alone
     def handle(self, *args, **o):
@@ -56,6 +69,9 @@ class Command(BaseCommand):
         }
         label = o["label"] or f"{counts['papers']} papers on {connection.vendor}"
         pages = key_pages(o["zh"], o["en"])
+        if o["pages"]:
+            pages = [p for p in pages if p.floor or any(w in p.name for w in o["pages"])]
+        o["modes"] = o["modes"] or list(MODES)
         count_queries(pages, member, admin, others)
         connection.close()  # gunicorn's workers open their own
         try:
@@ -65,6 +81,9 @@ class Command(BaseCommand):
         facts = report.machine_facts(
             connection, o["workers"], o["seconds"], o["connections"], o["threads"], counts, cache
         )
+        if o["pages"] or len(o["modes"]) < len(MODES):  # a quick look: the log's lines only
+            self.stdout.write("\n" + report.ratios(pages, o["modes"]))
+            return
         self.stdout.write("\n" + report.table(pages))
         self.stdout.write("\n" + report.targets(pages, memory, counts["papers"]))
         if not o["no_report"]:
