@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -7,3 +8,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_SERVING", "1")
 
 application = get_wsgi_application()
+
+# What was made while starting (Django, the apps, their modules: ~170k objects) lives as
+# long as the worker: out of the cyclic collector's sight, a full collection walks only
+# what requests made. Without this, a full collection (one in ~40 views of the admin's
+# change list, measured in-process) walked them all: 0.1-0.3 s of the request it fell in.
+gc.freeze()
