@@ -4,13 +4,15 @@ every time.
 Django builds and compiles a queryset anew on every call, even when only a value in it
 changes (whose groups, which meeting): ~0.2 ms for a subquery, more for a UNION, and the
 read rules write their subquery into most queries of a page. ``compiled_once`` compiles
-the queryset once, with a mark where each value goes, and puts each call's values there.
+the queryset once, with a mark where each value goes, and puts each call's values there;
+``compiled_records`` makes the rows of such SQL into records, as the queryset would.
 """
 
 import functools
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models.query import get_related_populators
 
 # Where the compiled SQL takes its values, the first, second, …: ids no record has, yet
 # positive and below 2**31, in the range of every integer field (Django leaves a lookup
@@ -27,18 +29,22 @@ def compiled_once(build):
     def compiled(vendor, count):
         marks = MARKS[:count]
         sql, params = build(*marks).query.sql_with_params()
-        assert all(mark in params for mark in marks), params
+        assert all(mark in params or str(mark) in params for mark in marks), params
         return sql, params
 
     def sql_for(*values):
         sql, params = compiled(connection.vendor, len(values))
         value_of = dict(zip(MARKS, values, strict=False))
+        # A text field's value (a slug) comes as its mark's digits.
+        value_of.update(zip(map(str, MARKS), values, strict=False))
 
         def put(param):
             if isinstance(param, int) and param in value_of:
                 # On PostgreSQL a big integer field's value comes as psycopg's Int8, an
                 # int of its own type: kept, with the value put in.
                 return type(param)(value_of[param])
+            if isinstance(param, str) and param in value_of:
+                return value_of[param]
             return param
 
         return sql, tuple(put(param) for param in params)
@@ -58,3 +64,49 @@ def compiled_for_reader(build):
         return superuser(*values) if user.is_superuser else member(user.pk, *values)
 
     return sql_for
+
+
+def compiled_records(build, for_reader=False):
+    """Return ``records_for(*values)`` → [record]: what ``list(build(*values))`` gives,
+    its SQL compiled once per process (``compiled_once``) and its rows made into records,
+    with those its select_related() reads, as Django's ModelIterable makes them. With
+    for_reader: ``records_for(user, *values)``, of ``build(reader, *values)`` for a
+    logged-in reader (``compiled_for_reader``). For a lookup asked on every request (a
+    page's meeting, with its group and paper), building and compiling the queryset is
+    most of its Python."""
+    sql_for = (compiled_for_reader if for_reader else compiled_once)(build)
+    reader = (get_user_model()(is_superuser=True),) if for_reader else ()
+
+    @functools.cache
+    def shape(vendor, count):
+        # Which columns make which record: the same for every reader (their rule is a
+        # WHERE), read from the compiler as ModelIterable reads it.
+        queryset = build(*reader, *MARKS[:count])
+        compiler = queryset.query.get_compiler(connection=connection)
+        compiler.as_sql()  # fills compiler.select and compiler.klass_info
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        names = [column.target.attname for column, *_ in select[start:end]]
+        converters = compiler.get_converters([column for column, *_ in select])
+        populators = get_related_populators(klass_info, select, connection.alias)
+        return compiler, converters, klass_info["model"], start, end, names, populators
+
+    def records_for(*arguments):
+        values = arguments[1:] if for_reader else arguments
+        compiler, converters, model, start, end, names, populators = shape(
+            connection.vendor, len(values)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(*sql_for(*arguments))
+            rows = cursor.fetchall()
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        found = []
+        for row in rows:
+            record = model.from_db(connection.alias, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, record)
+            found.append(record)
+        return found
+
+    return records_for

@@ -11,6 +11,7 @@ member until their memberships, notes, account or statuses change.
 from django.conf import settings
 from django.http import Http404
 
+from core.compiled import compiled_records
 from core.fragments import Ref, kept, prefetch, remembered
 
 from .models import Meeting, Membership, Note, ReadingGroup, ReadingStatus
@@ -140,6 +141,50 @@ MEETING_SOURCES = [
 ]
 
 
+def _meeting_query(reader, group, number):
+    # One meeting per group and number: read unordered, not with first()'s ORDER BY.
+    return (
+        Meeting.objects.visible_to(reader)
+        .select_related("group", "paper", "series")
+        .filter(group__slug=group, number=number)
+        .order_by()[:1]
+    )
+
+
+# _meeting_query()'s SQL compiled once per process: building and compiling it (its
+# joins and the read rule's subquery) cost more than reading the row.
+_meeting_records = compiled_records(_meeting_query, for_reader=True)
+
+
+def _prefetched(name):
+    """Return ``records_of(meeting id)``: the records that prefetch_related(name) reads
+    for the meeting of an id, with the same SQL (so in the same order where it has
+    none), compiled once per process."""
+
+    def build(pk):
+        meeting = Meeting(pk=pk)
+        return getattr(meeting, name).get_prefetch_querysets([meeting])[0]
+
+    return compiled_records(build)
+
+
+_meeting_related = {name: _prefetched(name) for name in ("papers", "presenters")}
+
+
+def _read_meeting(user, group, number):
+    if not user.is_authenticated:
+        return None  # who may read no meeting (Meeting.objects.visible_to)
+    found = next(iter(_meeting_records(user, group, number)), None)
+    if found is not None:
+        found._prefetched_objects_cache = {}
+        for name, records_of in _meeting_related.items():
+            # What prefetch_related(name) leaves: the manager's queryset, read already.
+            queryset = getattr(found, name).all()
+            queryset._result_cache, queryset._prefetch_done = records_of(found.pk), True
+            found._prefetched_objects_cache[name] = queryset
+    return found
+
+
 def meeting(user, group, number):
     """Return the meeting of the group (slug) and number if the user may read it, with
     its group, paper, series, papers and presenters (who may edit it, for every reader),
@@ -151,18 +196,7 @@ def meeting(user, group, number):
             user,
             [group, number],
             MEETING_SOURCES,
-            # One meeting per group and number: read unordered, not with first()'s
-            # ORDER BY.
-            lambda: next(
-                iter(
-                    Meeting.objects.visible_to(user)
-                    .select_related("group", "paper", "series")
-                    .prefetch_related("papers", "presenters")
-                    .filter(group__slug=group, number=number)
-                    .order_by()[:1]
-                ),
-                None,
-            ),
+            lambda: _read_meeting(user, group, number),
         ),
     )
     if found is None:

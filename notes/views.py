@@ -3,6 +3,7 @@ Writing them is in edit_views.py, presenting them in present.py."""
 
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -13,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
+from core.compiled import compiled_for_reader, compiled_records
 from core.context_processors import reading
 from core.fragments import kept, lazy_query, refs, remembered, shared_fragment
 from core.pagination import ForgivingPaginationMixin
@@ -75,9 +77,7 @@ def meeting_detail(request, group, number):
         user,
         [meeting],
         ["notes.note"],
-        lambda: list(
-            Note.objects.visible_to(user).filter(meeting=meeting).values_list("pk", flat=True)
-        ),
+        lambda: _meeting_note_keys(user, meeting.pk),
     )
     # The member's own, outside the shared fragments: their status of each paper to read,
     # the group's progress, the discussion they may read, what they may do in the plan.
@@ -108,14 +108,37 @@ def meeting_detail(request, group, number):
             "progress": group_progress,
             "to_read": to_read,
             "discussed": discussed,
-            **_discussion(
-                user, Comment.objects.on_readable_meeting(meeting), [meeting], readable=True
-            ),
+            **_discussion(user, lambda: _meeting_comments(meeting.pk), [meeting]),
             # What the meeting's plan and its "Edit" button show are the member's own
             # parts of the page (meeting_plan_part, meeting_edit_part).
             "plan": plan_of(request, meeting),
         },
     )
+
+
+def _meeting_notes(reader, meeting_pk):
+    return Note.objects.visible_to(reader).filter(meeting_id=meeting_pk).values_list("pk")
+
+
+# _meeting_notes()'s SQL compiled once per process: the read rule's subquery made
+# building and compiling it cost more than reading the keys.
+_meeting_notes_sql = compiled_for_reader(_meeting_notes)
+
+
+def _meeting_note_keys(user, meeting_pk):
+    """The keys of the meeting's notes the user may read, newest first."""
+    if not user.is_authenticated:
+        return [pk for (pk,) in _meeting_notes(user, meeting_pk)]  # none (visible_to)
+    with connection.cursor() as cursor:
+        cursor.execute(*_meeting_notes_sql(user, meeting_pk))
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+# The meeting's discussion, all of it to who may read the meeting
+# (Comment.objects.on_readable_meeting), its SQL compiled once per process.
+_meeting_comments = compiled_records(
+    lambda pk: Comment.objects.on_readable_meeting(pk).for_thread()
+)
 
 
 def _role_key(user, meeting):
@@ -170,16 +193,17 @@ def meeting_edit_part(request, keys):
     return {key: html for key in keys if key == str(meeting.pk)}
 
 
-def _discussion(user, comments, subject, readable=False):
+def _discussion(user, comments, subject):
     """The threads of the comments the user may read, kept for their audience; subject:
-    the vary values of the discussion (the record it is about); readable: the comments
-    are already only those the user may read."""
+    the vary values of the discussion (the record it is about); comments: a queryset of
+    which the user reads those visible to them, or a function that returns those the
+    user may read, ``for_thread()``."""
     found = audience.for_audience(
         "discussion",
         user,
         subject,
         ["notes.comment", "auth.user"],
-        lambda: list((comments if readable else comments.visible_to(user)).for_thread()),
+        comments if callable(comments) else lambda: list(comments.visible_to(user).for_thread()),
     )
     threads = discussion.threads(found, user)
     return {"threads": threads, "comment_count": discussion.count(threads)}

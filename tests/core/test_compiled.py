@@ -61,3 +61,36 @@ def test_what_a_reader_may_read_on_a_model_page_is_the_querysets(world):
         expected = shown_to(**model_shown(user, model))
         assert model_shown_to(user, model) == expected, name
     assert model_shown_to(world.member, model)["mentions"] != []
+
+
+def test_a_meeting_read_with_its_sql_compiled_once_is_the_querysets(world):
+    from notes import audience
+
+    paper, older = PaperFactory(year=2024), PaperFactory(year=2020)
+    MeetingFactory(group=world.group_a, number=2, paper=paper).papers.add(older, paper)
+    world.meeting.presenters.add(world.member)
+    fields = ["pk", "group_id", "number", "date", "paper_id", "series_id", "title_zh", "created"]
+
+    def seen(meeting):
+        if meeting is None:
+            return None
+        return (
+            [getattr(meeting, name) for name in fields],
+            meeting.group.slug,
+            meeting.paper and meeting.paper.title,
+            meeting.series,
+            [p.pk for p in meeting.papers.all()],
+            sorted(u.pk for u in meeting.presenters.all()),
+        )
+
+    for name, user in world.users.items():
+        for slug in ("group-a", "group-b", "nothing"):
+            for number in (1, 2, 3):
+                expected = audience._meeting_query(user, slug, number).prefetch_related(
+                    "papers", "presenters"
+                )
+                found = audience._read_meeting(user, slug, number)
+                assert seen(found) == seen(next(iter(expected), None)), (name, slug, number)
+    assert seen(audience._read_meeting(world.member, "group-a", 2))[4] == [paper.pk, older.pk]
+    assert audience._read_meeting(world.superuser, "group-b", 1) is not None
+    assert audience._read_meeting(world.member, "group-b", 1) is None
