@@ -5,6 +5,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from notes.models import ReadingListItem
+from notes.views import list_items
 from tests.factories import OrganizationFactory, PaperFactory, ReadingListFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +53,50 @@ def test_an_empty_list_says_so(member_client):
     ReadingListFactory(slug="empty")
     response = member_client.get(reverse("notes:readinglist_detail", args=["empty"]))
     assertContains(response, '<li class="empty">This list is empty.</li>', html=False)
+
+
+def test_list_items_read_what_the_items_and_their_papers_say_in_order():
+    """The compiled SQL (notes.views.list_items) reads the rows the list's queryset does:
+    the items in order, their papers' fields and organisations in a Paper's order."""
+    reading_list = ReadingListFactory()
+    other = ReadingListFactory()
+    papers = [PaperFactory(year=2020 + i, arxiv_id=None if i else "2001.00001") for i in range(3)]
+    papers[0].organizations.add(OrganizationFactory(name="zeta"), OrganizationFactory(name="Alpha"))
+    papers[2].organizations.add(OrganizationFactory(name="Mid"))
+    for position, paper in zip([3, 1, 2], papers, strict=True):
+        ReadingListItem.objects.create(
+            reading_list=reading_list, paper=paper, position=position, section=f"S{position}"
+        )
+    ReadingListItem.objects.create(reading_list=other, paper=papers[1], position=0)
+    expected = [
+        (
+            item.position,
+            item.section,
+            item.comment_zh,
+            item.comment_en,
+            item.paper_id,
+            item.paper.slug,
+            item.paper.title,
+            item.paper.year,
+            item.paper.arxiv_id,
+            item.paper.organization_names,
+        )
+        for item in reading_list.items.select_related("paper")
+    ]
+    assert expected[0][-1] == [] and papers[0].organization_names == ["Alpha", "zeta"]
+    assert [
+        (
+            item.position,
+            item.section,
+            item.comment_zh,
+            item.comment_en,
+            item.paper_id,
+            item.paper.slug,
+            item.paper.title,
+            item.paper.year,
+            item.paper.arxiv_id,
+            item.paper.organization_names,
+        )
+        for item in list_items(reading_list.pk)
+    ] == expected
+    assert list_items(ReadingListFactory().pk) == []

@@ -429,10 +429,10 @@ def test_reading_list_queries_do_not_grow(client, world, django_assert_num_queri
         world.list_a.items.create(paper=paper, position=position)
         ReadingStatusFactory(user=world.member, paper=paper)
     client.force_login(world.member)
-    # + the list's paper ids, then the group's members and their reading (kept for the
-    # group), the member's own statuses, audience and roles (the rows themselves come
-    # from the shared list)
-    with django_assert_num_queries(9):
+    # + the list's items and their papers' organisations (kept with the list: the rows
+    # come from them), then the group's members and their reading (kept for the group),
+    # the member's own statuses, audience and roles
+    with django_assert_num_queries(8):
         client.get(world.list_a.get_absolute_url())
 
 
