@@ -1,11 +1,12 @@
 """``{% glossary_toc terms %}`` and ``{% glossary_entries terms %}``: the glossary's two
 hundred terms, made in Python (through the template engine, ~50 µs a term, two thirds of
-the page). Terms come from notes.views.glossary_entries (``listed_papers`` read)."""
+the page). Terms come from notes.views.glossary_entries (values, ``listed_papers`` read)."""
 
 from django import template
 from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext as _
 
+from core.addresses import addresser
 from core.escaping import esc, joined
 from core.templatetags.bilingual import bilingual, bilingual_title
 
@@ -27,14 +28,14 @@ def glossary_toc(terms):
 def glossary_entries(terms):
     """Each term's <dt> (title, abbreviation) and <dd> (definition side by side, papers)."""
     papers_label = esc(_("Papers"))
+    url = addresser("reading:paper_detail", "slug")
     html = []
     for term in terms:
         abbreviation = f" ({esc(term.abbreviation)})" if term.abbreviation else ""
         papers = ""
         if term.listed_papers:
             links = "; ".join(
-                f'<a href="{esc(paper.get_absolute_url())}">'
-                f"{esc(truncatechars(paper.title, 60))}</a>"
+                f'<a href="{esc(url(paper.slug))}">{esc(truncatechars(paper.title, 60))}</a>'
                 for paper in term.listed_papers
             )
             papers = f'\n    <p class="meta">{papers_label}: {links}</p>'

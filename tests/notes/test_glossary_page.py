@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from notes.models import GlossaryTerm
+from notes.views import glossary_entries
 from tests.factories import GlossaryTermFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +35,27 @@ def test_terms_show_their_titles_abbreviations_definitions_and_papers(member_cli
 def test_an_empty_glossary_says_so(member_client):
     response = member_client.get(reverse("notes:glossary"))
     assertContains(response, '<p class="empty">The glossary is empty.</p>', html=False)
+
+
+def test_glossary_entries_read_what_the_terms_say_in_order():
+    """The compiled SQL (notes.views.glossary_entries) reads the terms the queryset does, in
+    its order, each with its papers in a Paper's order."""
+    first = GlossaryTermFactory(slug="b", title_en="beta", title_zh="乙", abbreviation="B")
+    GlossaryTermFactory(slug="a", title_en="Alpha", title_zh="", translation="zh")
+    first.papers.add(
+        PaperFactory(title_en="", title_zh="旧", year=2019),
+        PaperFactory(title_en="New", year=2023),
+    )
+    fields = ["slug", "title", "abbreviation", "translation", "body_zh_html", "body_en_html"]
+    expected = [
+        (
+            *(getattr(term, name) for name in fields),
+            [(p.slug, p.title) for p in term.papers.all()],
+        )
+        for term in GlossaryTerm.objects.all()
+    ]
+    assert [term[0] for term in expected] == ["a", "b"]
+    assert [
+        (*(getattr(term, name) for name in fields), [(p.slug, p.title) for p in term.listed_papers])
+        for term in glossary_entries()
+    ] == expected
