@@ -442,7 +442,7 @@ def reading_list_detail(request, slug):
         if role is None:
             group_progress = None  # shown to the group's members only
     else:
-        statuses = audience.statuses_of(request.user, paper_ids)
+        statuses = audience.list_statuses(request.user, reading_list.pk, paper_ids)
     return render(
         request,
         "notes/readinglist_detail.html",

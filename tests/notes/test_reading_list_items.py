@@ -1,12 +1,20 @@
 """A reading list's papers as its page shows them (notes/templatetags/reading_lists.py)."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from notes import audience
 from notes.models import ReadingListItem
 from notes.views import list_items
-from tests.factories import OrganizationFactory, PaperFactory, ReadingListFactory
+from tests.factories import (
+    OrganizationFactory,
+    PaperFactory,
+    ReadingListFactory,
+    ReadingStatusFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +108,25 @@ def test_list_items_read_what_the_items_and_their_papers_say_in_order():
         for item in list_items(reading_list.pk)
     ] == expected
     assert list_items(ReadingListFactory().pk) == []
+
+
+@override_settings(PAGECACHE_ENABLED=False)
+def test_list_statuses_are_the_members_statuses_of_the_lists_papers():
+    """The compiled SQL (audience.list_statuses, by the list's id) reads what statuses_of
+    (by the papers' ids) does: the member's own, of the list's papers only."""
+    reading_list, other = ReadingListFactory(), ReadingListFactory()
+    member, someone = UserFactory(), UserFactory()
+    papers = [PaperFactory() for _ in range(4)]
+    for position, paper in enumerate(papers[:3]):
+        ReadingListItem.objects.create(reading_list=reading_list, paper=paper, position=position)
+    ReadingListItem.objects.create(reading_list=other, paper=papers[3], position=0)
+    ReadingListItem.objects.create(reading_list=other, paper=papers[0], position=1)
+    for paper, status in zip(papers, ["read", "reading", "", "to_read"], strict=True):
+        if status:
+            ReadingStatusFactory(user=member, paper=paper, status=status)
+        ReadingStatusFactory(user=someone, paper=paper, status="not_for_me")
+    ids = [paper.pk for paper in papers[:3]]
+    found = audience.list_statuses(member, reading_list.pk, ids)
+    assert found == audience.statuses_of(member, ids)
+    assert found == {papers[0].pk: "read", papers[1].pk: "reading"}
+    assert audience.list_statuses(UserFactory(), reading_list.pk, ids) == {}
