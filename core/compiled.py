@@ -5,7 +5,8 @@ Django builds and compiles a queryset anew on every call, even when only a value
 changes (whose groups, which meeting): ~0.2 ms for a subquery, more for a UNION, and the
 read rules write their subquery into most queries of a page. ``compiled_once`` compiles
 the queryset once, with a mark where each value goes, and puts each call's values there;
-``compiled_records`` makes the rows of such SQL into records, as the queryset would.
+``compiled_rows`` and ``compiled_records`` make the rows of such SQL into values or
+records, as the queryset would.
 """
 
 import functools
@@ -52,6 +53,38 @@ def compiled_once(build):
     return sql_for
 
 
+def _compiler(queryset):
+    """The compiler of a queryset, its SQL made (which fills in what its columns are)."""
+    compiler = queryset.query.get_compiler(connection=connection)
+    compiler.as_sql()
+    return compiler
+
+
+def compiled_rows(build):
+    """Return ``rows_for(*values)`` → the rows (tuples) of the ``values_list()`` queryset
+    that ``build(*marks)`` makes, its SQL compiled once per process (``compiled_once``).
+    Each value is converted as the queryset converts it (a date or a decimal on SQLite
+    comes as text or a float from the database)."""
+    sql_for = compiled_once(build)
+
+    @functools.cache
+    def shape(vendor, count):
+        compiler = _compiler(build(*MARKS[:count]))
+        columns = [column for column, *_ in compiler.select[: compiler.col_count]]
+        return compiler, compiler.get_converters(columns)
+
+    def rows_for(*values):
+        compiler, converters = shape(connection.vendor, len(values))
+        with connection.cursor() as cursor:
+            cursor.execute(*sql_for(*values))
+            rows = cursor.fetchall()
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        return [tuple(row) for row in rows]
+
+    return rows_for
+
+
 def compiled_for_reader(build):
     """Return ``sql_for(user, *values)`` → (sql, params): the SQL of the queryset that
     ``build(reader, *values)`` makes for a logged-in reader, compiled once per process
@@ -81,9 +114,7 @@ def compiled_records(build, for_reader=False):
     def shape(vendor, count):
         # Which columns make which record: the same for every reader (their rule is a
         # WHERE), read from the compiler as ModelIterable reads it.
-        queryset = build(*reader, *MARKS[:count])
-        compiler = queryset.query.get_compiler(connection=connection)
-        compiler.as_sql()  # fills compiler.select and compiler.klass_info
+        compiler = _compiler(build(*reader, *MARKS[:count]))
         select, klass_info = compiler.select, compiler.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         names = [column.target.attname for column, *_ in select[start:end]]

@@ -15,40 +15,77 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.compiled import compiled_once
+from core.addresses import address
+from core.compiled import compiled_rows
 from core.escaping import esc
 
 from .models import LanguageModel
 from .textwidth import fit, text_width
 
 # What the family drawings, the lineage lists and their links read of a model.
-DRAWN_FIELDS = ["slug", "name", "released", "parameters_b", "parameter_sizes", "open_weights"]
-DRAWN_FIELDS += ["base_model", "relation", "family_root"]
+DRAWN_FIELDS = ["pk", "slug", "name", "released", "parameters_b", "parameter_sizes"]
+DRAWN_FIELDS += ["open_weights", "base_model", "relation", "family_root"]
+
+
+@dataclass(slots=True, eq=False)
+class Member:
+    """A model of a family as the drawings, the lineage lists and the API read it: its
+    DRAWN_FIELDS, read as values. A family page draws some 150 models, and making each
+    one's LanguageModel instance cost ~3 ms of the page."""
+
+    pk: int
+    slug: str
+    name: str
+    released: date | None
+    parameters_b: object  # a Decimal, or None
+    parameter_sizes: str
+    open_weights: bool | None
+    base_model_id: int | None
+    relation: str
+    family_root_id: int | None
+
+    @classmethod
+    def of(cls, model):
+        """The member a LanguageModel instance is."""
+        related = {"base_model", "family_root"}  # their ids, not the models
+        fields = (f"{name}_id" if name in related else name for name in DRAWN_FIELDS)
+        return cls(*(getattr(model, name) for name in fields))
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return address("reading:model_detail", slug=self.slug)
+
+    def get_relation_display(self):
+        return LanguageModel.relation_label(self.relation)
 
 
 @dataclass
 class Family:
     """A root model and everything derived from it, held in memory."""
 
-    root: LanguageModel
-    children: dict = field(default_factory=dict)  # pk → [LanguageModel]
+    root: Member
+    children: dict = field(default_factory=dict)  # pk → [Member]
 
     @staticmethod
     def _members_query(roots):
-        """Return the members of the families of these roots (pks, or a query giving
-        them): each root and every model whose family root it is."""
+        """Return the rows (DRAWN_FIELDS) of the members of the families of these roots
+        (pks, or a query giving them): each root and every model whose family root it is."""
         return (
             LanguageModel.objects.filter(Q(pk__in=roots) | Q(family_root__in=roots))
-            .only(*DRAWN_FIELDS)
             .order_by("released", "pk")
+            .values_list(*DRAWN_FIELDS)
         )
 
     @classmethod
-    def _members(cls, roots, members=None):
-        """Read the members of the families of these roots in one query (``members``, or
-        ``_members_query(roots)``). Return them by pk, and each one's derived models."""
-        members = cls._members_query(roots) if members is None else members
-        by_pk = {m.pk: m for m in members}
+    def _members(cls, rows):
+        """Return the members of these rows (DRAWN_FIELDS) by pk, and each one's derived
+        models."""
+        by_pk = {}
+        for row in rows:
+            member = Member(*row)
+            by_pk[member.pk] = member
         children = {}
         for m in by_pk.values():
             if m.base_model_id in by_pk:
@@ -60,7 +97,7 @@ class Family:
         """Return the families of these roots, in the same order."""
         if not root_pks:
             return []
-        by_pk, children = cls._members(root_pks)
+        by_pk, children = cls._members(cls._members_query(root_pks))
         return [cls(by_pk[pk], children) for pk in root_pks if pk in by_pk]
 
     @classmethod
@@ -73,9 +110,11 @@ class Family:
     def containing(cls, model):
         # The root is read in the same query, not taken from the instance, which may have
         # been read before a model above it moved.
-        by_pk, children = cls._members(None, LanguageModel.objects.raw(*_family_sql(model.pk)))
+        by_pk, children = cls._members(_family_rows(model.pk))
         roots = [m for m in by_pk.values() if m.family_root_id is None]
-        return cls(roots[0], children) if roots else cls(model)
+        if roots:
+            return cls(roots[0], children)
+        return cls(Member.of(model))
 
     def __post_init__(self):
         # Keep only the tree below the root, each model once: a cycle of base models
@@ -122,10 +161,10 @@ class Family:
         return list(reversed(chain))
 
 
-# The SQL of the members of the family of a model of an id, compiled once per process
-# (core.compiled) and read with raw(): reading a family of 15 took 2.7 ms of CPU with
-# the queryset built and compiled each time, 1.2 ms so.
-_family_sql = compiled_once(
+# The rows of the members of the family of a model of an id, their SQL compiled once per
+# process (core.compiled): reading a family of 15 took 2.7 ms of CPU with the queryset
+# built and compiled each time, 1.2 ms so with raw() model instances, less as values.
+_family_rows = compiled_rows(
     lambda pk: Family._members_query(
         LanguageModel.objects.filter(pk=pk).values(root=Coalesce("family_root", "pk"))
     )

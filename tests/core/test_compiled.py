@@ -1,9 +1,13 @@
 """core.compiled: SQL compiled once per process gives what the queryset gives."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
-from core.compiled import compiled_once
+from core.compiled import compiled_once, compiled_rows
 from notes.models import Mention
+from papers.models import LanguageModel
 from reading.queries import model_shown, model_shown_to, paper_shown, paper_shown_to, shown_to
 from tests.factories import LanguageModelFactory, MeetingFactory, NoteFactory, PaperFactory
 
@@ -30,6 +34,23 @@ def test_values_go_where_their_marks_were_in_every_kind_of_integer_field():
     for target in (paper, other):
         expected = Mention.objects.filter(note=note).of(target).values_list("pk")
         assert rows(sql_for(note.pk, target.pk)) == sorted(expected) != []
+
+
+def test_rows_come_converted_as_the_querysets_values():
+    # On SQLite a date comes from the database as text, a decimal as a float, a boolean
+    # as 0 or 1: the rows are what values_list() gives, not what the cursor does.
+    model = LanguageModelFactory(
+        released=date(2023, 2, 1), parameters_b=Decimal("6.70"), open_weights=True
+    )
+    LanguageModelFactory(released=None, parameters_b=None, open_weights=None)
+    fields = ["pk", "released", "parameters_b", "open_weights", "base_model"]
+    rows_for = compiled_rows(
+        lambda pk: LanguageModel.objects.filter(pk__gte=pk).order_by("pk").values_list(*fields)
+    )
+    expected = list(LanguageModel.objects.filter(pk__gte=model.pk).values_list(*fields))
+    rows = rows_for(model.pk)
+    assert rows == expected and len(rows) == 2
+    assert [type(value) for value in rows[0]] == [int, date, Decimal, bool, type(None)]
 
 
 def test_what_a_reader_may_read_on_a_paper_page_is_the_querysets(world):

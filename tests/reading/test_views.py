@@ -132,8 +132,8 @@ def test_model_detail_shows_lineage_both_ways(member_client):
     alpaca = LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
     lora = LanguageModelFactory(name="Alpaca-LoRA", base_model=alpaca, relation="lora")
     response = member_client.get(alpaca.get_absolute_url())
-    assert response.context["ancestors"] == [llama]
-    assert response.context["descendants"] == [(1, lora)]
+    assert [m.pk for m in response.context["ancestors"]] == [llama.pk]
+    assert [(depth, m.pk) for depth, m in response.context["descendants"]] == [(1, lora.pk)]
     assertContains(response, '<svg class="family-tree"')
 
 
