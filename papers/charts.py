@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.addresses import address
+from core.addresses import address, addresser
 from core.compiled import compiled_rows
 from core.escaping import esc
 
@@ -346,11 +346,15 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
 
     place(family.root, 0)
     depth_max = max(d for d, _r, _m in positions.values())
-    relations, gaps = {}, {}
+    # Each relation's label (escaped) and width, once per drawing rather than per edge.
+    labels, relations, gaps = {}, {}, {}
     for depth, _row, node in positions.values():
         if depth and node.relation:
-            relations[node.pk] = str(node.get_relation_display())
-            need = SPINE + text_width(relations[node.pk], EDGE_SIZE) + 2 * LABEL_GAP + RING
+            if node.relation not in labels:
+                label = LanguageModel.relation_label(node.relation)
+                labels[node.relation] = esc(label), text_width(label, EDGE_SIZE)
+            relations[node.pk], label_width = labels[node.relation]
+            need = SPINE + label_width + 2 * LABEL_GAP + RING
             gaps[depth] = max(gaps.get(depth, MIN_GAP), math.ceil(need))
     columns = [PAD]
     for depth in range(1, depth_max + 1):
@@ -383,11 +387,12 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
             if kid.pk in relations:
                 edge_labels.append(
                     f'<text class="edge-label" x="{x2 - LABEL_GAP - RING}" y="{y2 - 5:g}" '
-                    f'text-anchor="end">{esc(relations[kid.pk])}</text>'
+                    f'text-anchor="end">{relations[kid.pk]}</text>'
                 )
     parts = edges + edge_labels
     kind_titles = {kind: esc(label) for kind, label in OPENNESS.items()}
     read_title = " · " + esc(_("read in my group"))
+    url = addresser("reading:model_detail", "slug")
     for _depth, _row, node in positions.values():
         x, y = xy(node.pk)
         kind, meta = openness(node), _node_label(node)
@@ -402,14 +407,15 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
         is_read = node.pk in read
         dot = read_badge(x + NODE_W - 10, y + 10) if is_read else ""
         title_end = read_title if is_read else ""
+        name, shown = esc(node.name), fit(node.name, NAME_SIZE, TEXT_W, bold=True)
         parts.append(
-            f'<a href="{esc(node.get_absolute_url())}" class="node {kind}'
+            f'<a href="{esc(url(node.slug))}" class="node {kind}'
             f'{" current" if current else ""}{" read" if is_read else ""}"{marked}>'
-            f"<title>{esc(node.name)} · {kind_titles[kind]}{title_end}</title>{ring}"
+            f"<title>{name} · {kind_titles[kind]}{title_end}</title>{ring}"
             f'<rect class="box" x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6" '
             f"{NODE_MARKS[kind].attrs()}/>"
             f'<text class="name" x="{x + 8}" y="{y + (16 if meta else 24):g}">'
-            f"{esc(fit(node.name, NAME_SIZE, TEXT_W, bold=True))}</text>"
+            f"{name if shown is node.name else esc(shown)}</text>"
             + (f'<text class="meta" x="{x + 8}" y="{y + 31:g}">{esc(meta)}</text>' if meta else "")
             + dot
             + "</a>"
