@@ -362,9 +362,8 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
     width = columns[-1] + NODE_W + PAD
     height = PAD * 2 + (next_row[0] - 1) * ROW_H + NODE_H
 
-    def xy(pk):
-        depth, row, _m = positions[pk]
-        return columns[depth], PAD + row * ROW_H
+    # Where each node's box starts, worked out once: an edge needs both its ends'.
+    at = {pk: (columns[depth], PAD + row * ROW_H) for pk, (depth, row, _m) in positions.items()}
 
     # Edges run from the base model to a vertical spine just right of it, then straight
     # to each derived model, so that the relation labels, set above the straight part,
@@ -372,8 +371,8 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
     edges, edge_labels = [], []
     for _depth, _row, node in positions.values():
         for kid in family.kids(node):
-            x1, y1 = xy(node.pk)
-            x2, y2 = xy(kid.pk)
+            x1, y1 = at[node.pk]
+            x2, y2 = at[kid.pk]
             x1, y1, y2 = x1 + NODE_W, y1 + NODE_H / 2, y2 + NODE_H / 2
             if y1 == y2:
                 d = f"M{x1},{y1:g} H{x2}"
@@ -393,8 +392,9 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
     kind_titles = {kind: esc(label) for kind, label in OPENNESS.items()}
     read_title = " · " + esc(_("read in my group"))
     url = addresser("reading:model_detail", "slug")
+    node_marks = {kind: mark.attrs() for kind, mark in NODE_MARKS.items()}
     for _depth, _row, node in positions.values():
-        x, y = xy(node.pk)
+        x, y = at[node.pk]
         kind, meta = openness(node), _node_label(node)
         current = highlight is not None and node.pk == highlight.pk
         ring, marked = "", ""
@@ -413,7 +413,7 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
             f'{" current" if current else ""}{" read" if is_read else ""}"{marked}>'
             f"<title>{name} · {kind_titles[kind]}{title_end}</title>{ring}"
             f'<rect class="box" x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6" '
-            f"{NODE_MARKS[kind].attrs()}/>"
+            f"{node_marks[kind]}/>"
             f'<text class="name" x="{x + 8}" y="{y + (16 if meta else 24):g}">'
             f"{name if shown is node.name else esc(shown)}</text>"
             + (f'<text class="meta" x="{x + 8}" y="{y + 31:g}">{esc(meta)}</text>' if meta else "")
