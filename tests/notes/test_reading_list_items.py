@@ -63,6 +63,14 @@ def test_an_empty_list_says_so(member_client):
     assertContains(response, '<li class="empty">This list is empty.</li>', html=False)
 
 
+def _shown(item):
+    """What a list's row shows of an item and its paper."""
+    paper = item.paper
+    comments = (item.comment_zh, item.comment_en)
+    return (item.position, item.section, *comments, item.paper_id, paper.slug, paper.title,
+            paper.year, paper.arxiv_id, paper.organization_names)  # fmt: skip
+
+
 def test_list_items_read_what_the_items_and_their_papers_say_in_order():
     """The compiled SQL (notes.views.list_items) reads the rows the list's queryset does:
     the items in order, their papers' fields and organisations in a Paper's order."""
@@ -76,37 +84,9 @@ def test_list_items_read_what_the_items_and_their_papers_say_in_order():
             reading_list=reading_list, paper=paper, position=position, section=f"S{position}"
         )
     ReadingListItem.objects.create(reading_list=other, paper=papers[1], position=0)
-    expected = [
-        (
-            item.position,
-            item.section,
-            item.comment_zh,
-            item.comment_en,
-            item.paper_id,
-            item.paper.slug,
-            item.paper.title,
-            item.paper.year,
-            item.paper.arxiv_id,
-            item.paper.organization_names,
-        )
-        for item in reading_list.items.select_related("paper")
-    ]
+    expected = [_shown(item) for item in reading_list.items.select_related("paper")]
     assert expected[0][-1] == [] and papers[0].organization_names == ["Alpha", "zeta"]
-    assert [
-        (
-            item.position,
-            item.section,
-            item.comment_zh,
-            item.comment_en,
-            item.paper_id,
-            item.paper.slug,
-            item.paper.title,
-            item.paper.year,
-            item.paper.arxiv_id,
-            item.paper.organization_names,
-        )
-        for item in list_items(reading_list.pk)
-    ] == expected
+    assert [_shown(item) for item in list_items(reading_list.pk)] == expected
     assert list_items(ReadingListFactory().pk) == []
 
 
