@@ -18,7 +18,7 @@ from django.views.generic import ListView
 
 from core.compiled import compiled_for_reader, compiled_once, compiled_records
 from core.context_processors import reading
-from core.fragments import kept, lazy_query, refs, remembered, shared_fragment
+from core.fragments import kept, lazy_records, refs, remembered, shared_fragment
 from core.models import as_read
 from core.pagination import ForgivingPaginationMixin
 from papers.citations import EXPORT_TYPES, citation_response
@@ -106,9 +106,11 @@ def meeting_detail(request, group, number):
             ),
             "toc_en": SimpleLazyObject(lambda: meeting.toc_of("body_en_html")),
             # What this member may read, as primary keys; the notes are read only when
-            # their shared fragment is missing.
+            # their shared fragment is missing, and their query not even built for none.
             "note_refs": refs(Note, note_keys),
-            "notes": lazy_query(lambda: Note.objects.filter(pk__in=note_keys).for_list()),
+            "notes": lazy_records(
+                note_keys, lambda pks: Note.objects.filter(pk__in=pks).for_list()
+            ),
             "progress": group_progress,
             "to_read": to_read,
             "discussed": discussed,
