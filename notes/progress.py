@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 
+from core.compiled import compiled_rows
 from core.fragments import kept
 
 from . import audience
-from .models import Membership, ReadingStatus, display_name
+from .models import Meeting, Membership, ReadingStatus, display_name
 
 READ = ReadingStatus.Status.READ
 
@@ -79,21 +80,33 @@ def _read_together(group, paper_ids, user, names):
             (*row, "")
             for row in memberships.order_by().values_list("user_id", "shares_reading", "role")
         ]
-    sharing = [user_id for user_id, shares, _role, _name in members if shares]
-    # A subquery, not the ids: a group of hundreds would make a query of hundreds of
-    # parameters.
-    wanted = Q(user_id__in=memberships.filter(shares_reading=True).values("user_id"), status=READ)
     own_id = user.pk if user is not None and user.is_authenticated else None
-    if own_id is not None:
-        wanted |= Q(user_id=own_id)
     # One status per member and paper: counted, in no order.
     rows = (
-        ReadingStatus.objects.filter(wanted, paper_id__in=paper_ids)
+        ReadingStatus.objects.filter(_wanted(group.pk, own_id), paper_id__in=paper_ids)
         .order_by()
         .values_list("user_id", "paper_id", "status")
     )
+    return _tally(members, rows, own_id, len(paper_ids), names)
+
+
+def _wanted(group_pk, own_id):
+    """Which statuses count: those of READ by members who share their reading with the
+    group, and the user's own (own_id, None for nobody's)."""
+    # A subquery, not the ids: a group of hundreds would make a query of hundreds of
+    # parameters.
+    sharing = Membership.objects.filter(group_id=group_pk, shares_reading=True)
+    wanted = Q(user_id__in=sharing.values("user_id"), status=READ)
+    if own_id is not None:
+        wanted |= Q(user_id=own_id)
+    return wanted
+
+
+def _tally(members, rows, own_id, paper_count, names):
+    """Return (Progress, own statuses, own role) of the members' (user id, shares,
+    role, name) and the (user id, paper id, status) rows of _wanted()'s statuses."""
     per_member, per_paper, own = Counter(), Counter(), {}
-    shares = set(sharing)
+    shares = {user_id for user_id, sharing, _role, _name in members if sharing}
     for user_id, paper_id, status in rows:
         if user_id == own_id:
             own[paper_id] = status
@@ -104,15 +117,54 @@ def _read_together(group, paper_ids, user, names):
         member_count=len(members),
         papers_read=per_paper,
         members=[
-            MemberProgress(name, shares, per_member[user_id])
-            for user_id, shares, _role, name in members
+            MemberProgress(name, sharing, per_member[user_id])
+            for user_id, sharing, _role, name in members
         ]
         if names
         else [],
-        paper_count=len(paper_ids),
+        paper_count=paper_count,
     )
     role = next((role for user_id, _shares, role, _name in members if user_id == own_id), None)
     return progress, own, role
+
+
+# A meeting's progress with the page cache off: the group's memberships, and the statuses
+# of the meeting's papers to read (its presented paper and those it discusses) by the
+# group's id, the member's and the meeting's, their SQL compiled once per process
+# (core.compiled), not a query of the papers' ids built and compiled on every page.
+_group_members = compiled_rows(
+    lambda group_pk: (
+        Membership.objects.filter(group_id=group_pk)
+        .order_by()
+        .values_list("user_id", "shares_reading", "role")
+    )
+)
+_meeting_statuses = compiled_rows(
+    lambda group_pk, user_pk, meeting_pk: (
+        ReadingStatus.objects.filter(
+            _wanted(group_pk, user_pk),
+            Q(paper_id__in=Meeting.objects.filter(pk=meeting_pk).values("paper_id"))
+            | Q(
+                paper_id__in=Meeting.papers.through.objects.filter(meeting_id=meeting_pk).values(
+                    "paper_id"
+                )
+            ),
+        )
+        .order_by()
+        .values_list("user_id", "paper_id", "status")
+    )
+)
+
+
+def meeting_progress_and_own(meeting, paper_ids, user):
+    """Return group_progress_and_own() of the meeting's group over its papers to read
+    (paper_ids: ``Meeting.papers_to_read``). With the page cache off, for a member, its
+    two queries are asked by the meeting's id with SQL compiled once per process."""
+    if settings.PAGECACHE_ENABLED or not user.is_authenticated:
+        return group_progress_and_own(meeting.group, paper_ids, user)
+    members = [(*row, "") for row in _group_members(meeting.group_id)]
+    rows = _meeting_statuses(meeting.group_id, user.pk, meeting.pk)
+    return _tally(members, rows, user.pk, len(set(paper_ids)), names=False)
 
 
 def readers(user, paper):

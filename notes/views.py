@@ -87,8 +87,8 @@ def meeting_detail(request, group, number):
     # the group's progress, the discussion they may read, what they may do in the plan.
     to_read = meeting.papers_to_read()
     discussed = list(meeting.papers.all())
-    group_progress, statuses, role = progress.group_progress_and_own(
-        meeting.group, [p.pk for p in to_read], user
+    group_progress, statuses, role = progress.meeting_progress_and_own(
+        meeting, [p.pk for p in to_read], user
     )
     remembered(_role_key(user, meeting), lambda: role)  # for meeting_edit_part
     for paper in [*to_read, *discussed]:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from core import pagecache
-from notes import activity, discussion, permissions
+from notes import activity, discussion, permissions, progress
 from notes.models import Comment, Meeting, Membership, ReadingStatus
 from tests.factories import (
     CommentFactory,
@@ -183,6 +183,33 @@ def test_meeting_shows_how_many_have_read_its_papers(client, world):
     ReadingStatusFactory(user=world.other, paper=paper)  # another group's member
     client.force_login(world.member)
     assertContains(client.get(world.meeting.get_absolute_url()), "1 of 3 members have read it")
+
+
+def test_a_meetings_progress_by_its_id_is_that_of_its_papers_ids(settings, world):
+    """Cold, a meeting's progress is read by the meeting's id with SQL compiled once
+    (progress.meeting_progress_and_own): the same as by the ids of its papers to read."""
+    settings.PAGECACHE_ENABLED = False
+    presented, discussed, elsewhere = PaperFactory(), PaperFactory(), PaperFactory()
+    world.meeting.paper = presented
+    world.meeting.save()
+    world.meeting.papers.add(discussed, presented)
+    MeetingFactory(group=world.group_a, number=2).papers.add(elsewhere)
+    Membership.objects.filter(user=world.organiser).update(shares_reading=False)
+    for user in (world.member, world.presenter, world.organiser, world.other):
+        ReadingStatusFactory(user=user, paper=presented)
+    ReadingStatusFactory(user=world.presenter, paper=discussed)
+    ReadingStatusFactory(user=world.presenter, paper=elsewhere)
+    ReadingStatusFactory(user=world.member, paper=discussed, status=Status.TO_READ)
+    ReadingStatusFactory(user=world.member, paper=elsewhere, status=Status.READING)
+    meeting = Meeting.objects.get(pk=world.meeting.pk)
+    paper_ids = [paper.pk for paper in meeting.papers_to_read()]
+    for user in (world.member, world.organiser, world.other, world.superuser):
+        found = progress.meeting_progress_and_own(meeting, paper_ids, user)
+        assert found == progress.group_progress_and_own(meeting.group, paper_ids, user)
+    found, own, role = progress.meeting_progress_and_own(meeting, paper_ids, world.member)
+    assert (found.member_count, found.paper_count, role) == (3, 2, "member")
+    assert found.papers_read == {presented.pk: 2, discussed.pk: 1}
+    assert own == {presented.pk: Status.READ, discussed.pk: Status.TO_READ}
 
 
 # --- Discussion ----------------------------------------------------------------------------
