@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
 
 from core import pagecache
+from core.compiled import compiled_records
 from core.context_processors import reading
 from core.fragments import kept, lazy_query, lazy_records, refs
 from core.pagination import LazyPaginationMixin
@@ -289,14 +290,26 @@ def meeting_rows(meetings):
     return rows
 
 
+# The model of a slug, with its organisation and base model: its SQL compiled once per
+# process, as every cold model page reads it (building and compiling the queryset cost
+# more Python than making the record).
+_model_of_slug = compiled_records(lambda slug: LanguageModel.objects.for_list().filter(slug=slug))
+
+
 class ModelDetailView(DetailView):
     model = LanguageModel
     template_name = "papers/languagemodel_detail.html"
 
-    def get_queryset(self):
+    def get_object(self, queryset=None):
         # Papers, topics, sources and datasets are read inside the shared fragments
         # that show them (templates/papers/languagemodel_detail.html).
-        return LanguageModel.objects.for_list()
+        found = _model_of_slug(self.kwargs[self.slug_url_kwarg])
+        if not found:
+            raise Http404(
+                _("No %(verbose_name)s found matching the query")
+                % {"verbose_name": LanguageModel._meta.verbose_name}
+            )
+        return found[0]
 
     def get_context_data(self, **kwargs):
         model = self.object

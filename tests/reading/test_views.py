@@ -127,6 +127,17 @@ def test_model_detail_queries_do_not_grow(member_client, django_assert_num_queri
         assertContains(response, paper.title_en)
 
 
+def test_model_page_reads_its_model_by_slug_with_sql_compiled_once(member_client):
+    # reading.views._model_of_slug: the slug's model with its base model, or a 404.
+    llama = LanguageModelFactory(name="LLaMA")
+    alpaca = LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
+    for model, base in ((alpaca, llama), (llama, None)):
+        shown = member_client.get(model.get_absolute_url()).context["languagemodel"]
+        assert (shown, shown.base_model) == (model, base)
+    missing = alpaca.get_absolute_url().replace(alpaca.slug, "no-such-model")
+    assert member_client.get(missing).status_code == 404
+
+
 def test_model_detail_shows_lineage_both_ways(member_client):
     llama = LanguageModelFactory(name="LLaMA")
     alpaca = LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
