@@ -296,6 +296,21 @@ def meeting_rows(meetings):
 _model_of_slug = compiled_records(lambda slug: LanguageModel.objects.for_list().filter(slug=slug))
 
 
+# What the model page's shared fragments show of a model, as its relations read them
+# (the same SQL, so in the same order where it has none), each compiled once per process:
+# building and compiling four querysets cost more Python than their few rows.
+_MODEL_RELATED = {
+    "model_tags": lambda model: model.tags.all(),
+    "model_papers": lambda model: model.papers.all(),
+    "model_sources": lambda model: model.sources.all(),
+    "dataset_links": lambda model: model.modeldataset_set.select_related("dataset"),
+}
+_model_related = {
+    name: compiled_records(lambda pk, make=make: make(LanguageModel(pk=pk)))
+    for name, make in _MODEL_RELATED.items()
+}
+
+
 class ModelDetailView(DetailView):
     model = LanguageModel
     template_name = "papers/languagemodel_detail.html"
@@ -324,7 +339,11 @@ class ModelDetailView(DetailView):
             tree_svg=SimpleLazyObject(lambda: charts.family_tree_svg(family, highlight=model)),
             tree_legend=SimpleLazyObject(lambda: charts.legend("tree", current=True)),
             shown={name: refs(SHOWN[name], shown[name]) for name in shown},
-            dataset_links=lazy_query(lambda: model.modeldataset_set.select_related("dataset")),
+            # Read only by a fragment missing from the cache (core/fragments.py).
+            **{
+                name: lazy_query(lambda records_of=records_of: records_of(model.pk))
+                for name, records_of in _model_related.items()
+            },
             notes=lazy_records(
                 shown["notes"], lambda pks: Note.objects.filter(pk__in=pks).for_blocks()
             ),

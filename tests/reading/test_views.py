@@ -17,6 +17,7 @@ from tests.factories import (
     NoteFactory,
     OrganizationFactory,
     PaperFactory,
+    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +137,26 @@ def test_model_page_reads_its_model_by_slug_with_sql_compiled_once(member_client
         assert (shown, shown.base_model) == (model, base)
     missing = alpaca.get_absolute_url().replace(alpaca.slug, "no-such-model")
     assert member_client.get(missing).status_code == 404
+
+
+def test_model_page_shows_each_models_own_tags_papers_sources_and_datasets(member_client):
+    # reading.views._model_related: each relation's SQL compiled once, for every model.
+    shown = {}
+    for name in ("Alpha", "Beta"):
+        model = LanguageModelFactory(name=name)
+        model.tags.add(f"tag-of-{name}")
+        paper, source, dataset = PaperFactory(), SourceFactory(), DatasetFactory()
+        model.papers.add(paper)
+        model.sources.add(source)
+        model.modeldataset_set.create(dataset=dataset, role="evaluation")
+        shown[model] = [f"tag-of-{name}", paper.title_en, source.title_en, dataset.name]
+    for model, texts in shown.items():
+        response = member_client.get(model.get_absolute_url())
+        for text in texts:
+            assertContains(response, text)
+        for other in shown.keys() - {model}:
+            for text in shown[other]:
+                assertNotContains(response, text)
 
 
 def test_model_detail_shows_lineage_both_ways(member_client):
