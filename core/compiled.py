@@ -64,7 +64,10 @@ def compiled_rows(build):
     """Return ``rows_for(*values)`` → the rows (tuples) of the ``values_list()`` queryset
     that ``build(*marks)`` makes, its SQL compiled once per process (``compiled_once``).
     Each value is converted as the queryset converts it (a date or a decimal on SQLite
-    comes as text or a float from the database)."""
+    comes as text or a float from the database). ``rows_for(…, page=(offset, limit))``
+    reads one page of the rows: Django writes a slice's numbers into the SQL, not into
+    its parameters, so the unsliced SQL is compiled once and a page's LIMIT and OFFSET
+    are parameters added to it."""
     sql_for = compiled_once(build)
 
     @functools.cache
@@ -73,10 +76,14 @@ def compiled_rows(build):
         columns = [column for column, *_ in compiler.select[: compiler.col_count]]
         return compiler, compiler.get_converters(columns)
 
-    def rows_for(*values):
+    def rows_for(*values, page=None):
         compiler, converters = shape(connection.vendor, len(values))
+        sql, params = sql_for(*values)
+        if page is not None:
+            offset, limit = page
+            sql, params = f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset)
         with connection.cursor() as cursor:
-            cursor.execute(*sql_for(*values))
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         if converters:
             rows = compiler.apply_converters(rows, converters)

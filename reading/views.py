@@ -112,6 +112,8 @@ def note_count_slots(user, rows=None):
 
 # The list's filters and order (the query string's names).
 PAPER_FILTERS = ("q", "topic", "org", "year", "has_notes", "presented", "read", "sort")
+# The filters of the list (all but its order): with none, the list is every paper.
+NARROWING_FILTERS = tuple(name for name in PAPER_FILTERS if name != "sort")
 # Filters and orders that depend on who reads: their list is theirs alone.
 MEMBER_FILTERS = {"has_notes", "presented", "read"}
 
@@ -129,6 +131,14 @@ class PaperListView(LazyPaginationMixin, ListView):
     sort_options = queries.PAPER_SORTS
 
     def get_queryset(self):
+        """The list's papers; for a logged-in reader with no filter, as an unfiltered
+        list whose pages are read by SQL compiled once (queries.UnfilteredPaperList)."""
+        user, params = self.request.user, self.request.GET
+        if user.is_authenticated and not any(params.get(name) for name in NARROWING_FILTERS):
+            return queries.UnfilteredPaperList(user, params.get("sort"))
+        return self.papers()
+
+    def papers(self):
         # The rows (queries.PaperRow) and the exports show no meeting count.
         return queries.paper_list(self.request.user, self.request.GET, meetings=False)
 
@@ -136,7 +146,7 @@ class PaperListView(LazyPaginationMixin, ListView):
         """The list as shown, or, with ?format=bibtex or csl-json, all its papers cited."""
         export_format = request.GET.get("format")
         if export_format:
-            exported = citation_response(self.get_queryset(), export_format, "papers")
+            exported = citation_response(self.papers(), export_format, "papers")
             if exported is not None:
                 return exported
         return super().get(request, *args, **kwargs)

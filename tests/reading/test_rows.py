@@ -11,7 +11,12 @@ from pytest_django.asserts import assertContains, assertNotContains
 from core.fragments import slot_marker
 from core.templatetags.shared import INSIDE
 from reading import queries
-from tests.factories import NoteFactory, OrganizationFactory, PaperFactory
+from tests.factories import (
+    NoteFactory,
+    OrganizationFactory,
+    PaperFactory,
+    ReadingStatusFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +118,23 @@ def test_rows_read_as_values_are_the_instances_rows(member):
 def test_rows_read_as_values_of_an_empty_page(member, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert queries.page_rows(queries.paper_rows(member).filter(pk=-1)) == []
+
+
+def test_an_unfiltered_lists_pages_are_the_querysets_for_every_reader_and_sort(world):
+    # The compiled SQL of UnfilteredPaperList (a member's, a superuser's) gives the rows
+    # paper_list's queryset gives: the reader's note counts and statuses, in each order.
+    papers = [PaperFactory(year=2020 + i % 3, title_en=f"Paper {i % 4}") for i in range(7)]
+    for paper in papers[:3]:
+        NoteFactory(paper=paper, author=world.member, group=world.group_a, visibility="group")
+    NoteFactory(paper=papers[3], author=world.other, group=world.group_b, visibility="private")
+    for user, status in ((world.member, "read"), (world.superuser, "reading")):
+        ReadingStatusFactory(user=user, paper=papers[1], status=status)
+    for name, user in world.users.items():
+        for sort in [*queries.PAPER_SORTS, "", "bogus"]:
+            queryset = queries.paper_list(user, {"sort": sort}, meetings=False)
+            compiled = queries.UnfilteredPaperList(user, sort)
+            assert compiled.count() == queryset.count(), name
+            for start, stop in ((0, 4), (4, 8), (8, 12), (0, 0)):
+                expected = queries.page_rows(queryset[start:stop])
+                assert queries.page_rows(compiled[start:stop]) == expected, (name, sort)
+    assert any(row.my_status for row in queries.page_rows(compiled[0:9]))
