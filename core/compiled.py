@@ -18,7 +18,8 @@ from django.db.models.query import get_related_populators
 # Where the compiled SQL takes its values, the first, second, …: ids no record has, yet
 # positive and below 2**31, in the range of every integer field (Django leaves a lookup
 # of a value out of its field's range out of the SQL, as one that matches nothing).
-MARKS = (2_107_301_733, 2_107_301_734, 2_107_301_735)
+# Up to a hundred: a page's ids (``paper__in=ids``) are a value each.
+MARKS = tuple(range(2_107_301_733, 2_107_301_733 + 100))
 
 
 def compiled_once(build):

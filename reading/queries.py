@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from core.addresses import address, addresser
-from core.compiled import compiled_for_reader, compiled_once, compiled_rows
+from core.compiled import MARKS, compiled_for_reader, compiled_once, compiled_rows
 from core.models import RelatedRecord, SourceTitle, as_read, labelled_rows, unknown_last
 from notes.models import GlossaryTerm, Meeting, Mention, Note, ReadingStatus
 from papers.models import Dataset, LanguageModel, Paper, TaggedPaper
@@ -96,23 +96,42 @@ def page_rows(papers):
     return rows_of(papers.prefetch_related(None).values_list(*ROW_VALUES))
 
 
+def _organization_rows(*papers):
+    return (
+        Paper.organizations.through.objects.filter(paper__in=papers)
+        .order_by(as_read("organization__name"))
+        .values_list("paper", "organization__name")
+    )
+
+
+def _topic_rows(*papers):
+    return (
+        TaggedPaper.objects.filter(content_object__in=papers)
+        .order_by("tag__name")
+        .values_list("content_object", "tag__slug", "tag__name")
+    )
+
+
+# The organisations and topics of a page's papers, by SQL compiled once per number of
+# papers: building and compiling the two querysets was ~1 ms of a page's Python.
+_compiled_organization_rows = compiled_rows(_organization_rows)
+_compiled_topic_rows = compiled_rows(_topic_rows)
+
+
 def rows_of(values):
     """Return the PaperRow of each of ROW_VALUES' values, with its organisations and topics
     (one query each)."""
     rows = [PaperRow(*row) for row in values]
     by_pk = {row.pk: row for row in rows}
-    organizations = (
-        Paper.organizations.through.objects.filter(paper__in=by_pk)
-        .order_by(as_read("organization__name"))
-        .values_list("paper", "organization__name")
-    )
+    if not by_pk:
+        return rows  # no paper, no query (as a filter of no ids)
+    pks = tuple(by_pk)
+    if len(pks) <= len(MARKS):  # a page (every paper of a list, in a test: its querysets)
+        organizations, topics = _compiled_organization_rows(*pks), _compiled_topic_rows(*pks)
+    else:
+        organizations, topics = _organization_rows(*pks), _topic_rows(*pks)
     for paper, name in organizations:
         by_pk[paper].organization_names.append(name)
-    topics = (
-        TaggedPaper.objects.filter(content_object__in=by_pk)
-        .order_by("tag__name")
-        .values_list("content_object", "tag__slug", "tag__name")
-    )
     for paper, slug, name in topics:
         by_pk[paper].topics.append(Topic(slug, name))
     return rows

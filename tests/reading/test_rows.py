@@ -138,3 +138,17 @@ def test_an_unfiltered_lists_pages_are_the_querysets_for_every_reader_and_sort(w
                 expected = queries.page_rows(queryset[start:stop])
                 assert queries.page_rows(compiled[start:stop]) == expected, (name, sort)
     assert any(row.my_status for row in queries.page_rows(compiled[0:9]))
+
+
+def test_a_pages_organisations_and_topics_are_the_querysets(db):
+    # rows_of reads them by SQL compiled once per number of papers.
+    papers = [PaperFactory() for _ in range(4)]
+    for i, paper in enumerate(papers[:3]):
+        paper.organizations.add(OrganizationFactory(name=f"Org {3 - i}"), OrganizationFactory())
+        paper.tags.add(f"Topic {i}", "Shared")
+    for count in (1, 2, 4):
+        pks = [paper.pk for paper in papers[-count:]][::-1]
+        organizations = queries._compiled_organization_rows(*pks)
+        assert organizations == list(queries._organization_rows(*pks))
+        assert queries._compiled_topic_rows(*pks) == list(queries._topic_rows(*pks))
+    assert organizations and queries._compiled_topic_rows(*pks)
