@@ -1,4 +1,5 @@
-"""Addresses of records, reversed once per shape: ``address("reading:paper_detail", slug=…)``.
+"""Addresses of records, reversed once per shape: ``address("reading:paper_detail", slug=…)``,
+and in templates ``{% address "reading:paper_detail" paper.slug %}`` (core.templatetags.addresses).
 
 A list page shows a link per row (the paper list 25 papers and their topics, the model
 list 100 models and their base models), and Django's ``reverse()`` walks the URL
@@ -25,9 +26,14 @@ SAFE = "!$&'()*+,;=/~:@"
 
 @functools.lru_cache(maxsize=256)
 def _shape(name, keys, urlconf, script_prefix):
-    """Return the address's pieces between its arguments: [text, key, text, key, …, text]."""
+    """Return the address's pieces between its arguments: [text, key, text, key, …, text].
+    A key is an argument's name, or its position (0, 1, …) where the arguments are given in
+    order, as ``{% url %}`` takes them."""
     marks = {f"{PLACEHOLDER}{i}": key for i, key in enumerate(keys)}
-    url = reverse(name, urlconf=urlconf, kwargs={key: mark for mark, key in marks.items()})
+    if all(isinstance(key, int) for key in keys):
+        url = reverse(name, urlconf=urlconf, args=list(marks))
+    else:
+        url = reverse(name, urlconf=urlconf, kwargs={key: mark for mark, key in marks.items()})
     found = sorted((url.index(mark), mark) for mark in marks)  # in the order they appear
     pieces, start = [], 0
     for at, mark in found:
@@ -50,14 +56,17 @@ def addresser(name, key):
     return lambda value: f"{start}{quote(str(value), safe=SAFE)}{end}"
 
 
-def address(name, **kwargs):
-    """Return the path of the URL pattern ``name`` with these arguments, as reverse() does."""
-    keys = tuple(kwargs)
-    pieces = address_shape(name, *keys)
-    if not keys:
+def address(name, *args, **kwargs):
+    """Return the path of the URL pattern ``name`` with these arguments, as reverse() does:
+    by name, or in order (not both, as reverse())."""
+    if args and kwargs:
+        raise ValueError("Don't mix positional and keyword arguments to address().")
+    values = dict(enumerate(args)) if args else kwargs
+    pieces = address_shape(name, *values)
+    if not values:
         return pieces[0]
     parts = [pieces[0]]
     for i in range(1, len(pieces), 2):
-        parts.append(quote(str(kwargs[pieces[i]]), safe=SAFE))
+        parts.append(quote(str(values[pieces[i]]), safe=SAFE))
         parts.append(pieces[i + 1])
     return "".join(parts)

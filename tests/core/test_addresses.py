@@ -1,6 +1,7 @@
 """core.addresses.address() gives the address reverse() gives, reversing each shape once."""
 
 import pytest
+from django.template import Context, Template
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from core.addresses import _shape, address, address_shape, addresser
@@ -45,3 +46,41 @@ def test_each_shape_is_reversed_once():
     assert _shape.cache_info().misses == 1
     start, key, end = address_shape("notes:status_set", "pk")
     assert (start, key, end) == ("/reading-status/", "pk", "/")
+
+
+POSITIONAL = [
+    ("notes:meeting_plan", ("nlp-reading", 12, "sign-up")),
+    ("notes:group_calendar", ("a-token_1", "nlp-reading")),
+    ("notes:comment_edit", (7,)),
+    ("notes:notes_feed", ("über token",)),  # quoted as reverse() quotes it
+    ("notes:glossary", ()),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), POSITIONAL)
+def test_arguments_in_order_as_reverse_takes_them(name, args):
+    assert address(name, *args) == reverse(name, args=args)
+
+
+def test_arguments_in_order_or_by_name_not_both():
+    with pytest.raises(ValueError, match="Don't mix"):
+        address("notes:meeting_detail", "nlp-reading", number=3)
+
+
+@pytest.mark.parametrize(("name", "args"), POSITIONAL)
+def test_the_template_tag_gives_what_url_gives(name, args):
+    context = {"args": args}
+    values = " ".join(f"args.{i}" for i in range(len(args)))
+    url = Template(f"{{% url '{name}' {values} %}}").render(Context(context))
+    shown = Template(
+        f"{{% load addresses %}}{{% address '{name}' {values} %}}"
+        f"|{{% address '{name}' {values} as there %}}{{{{ there }}}}"
+    ).render(Context(context))
+    assert shown == f"{url}|{url}"
+
+
+def test_the_template_tag_escapes_as_url_does():
+    template = "{% load addresses %}{% address 'notes:notes_feed' token %}"
+    shown = Template(template).render(Context({"token": "a&b"}))
+    assert shown == Template("{% url 'notes:notes_feed' token %}").render(Context({"token": "a&b"}))
+    assert "&amp;" in shown
