@@ -5,10 +5,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from core.compiled import compiled_rows
+from core.compiled import compiled_records, compiled_rows
 from core.fragments import kept
+from papers.models import Paper
 
 from . import audience
 from .models import Meeting, Membership, ReadingStatus, display_name
@@ -167,6 +169,18 @@ def meeting_progress_and_own(meeting, paper_ids, user):
     return _tally(members, rows, user.pk, len(set(paper_ids)), names=False)
 
 
+# The statuses of a paper (of an id) that a member (of an id) may see, with their members:
+# SQL compiled once per process, not a queryset with the read rule's subquery built and
+# compiled on every cold paper page.
+_shared_statuses = compiled_records(
+    lambda user_pk, paper_pk: (
+        ReadingStatus.objects.shared_with(get_user_model()(pk=user_pk))
+        .filter(paper=Paper(pk=paper_pk))
+        .select_related("user")
+    )
+)
+
+
 def readers(user, paper):
     """Return the user's own status of the paper ((status, changed), None when none) and
     the statuses of it that the user may see of others, as (member's name, status label,
@@ -194,7 +208,11 @@ def readers(user, paper):
             lambda: rows_of(read(ReadingStatus.objects.shared_in_groups_of(user))),
         )
     else:
-        statuses = read(ReadingStatus.objects.shared_with(user))
+        statuses = (
+            _shared_statuses(user.pk, paper.pk)
+            if user.is_authenticated
+            else read(ReadingStatus.objects.shared_with(user))
+        )
         mine = next(((s.status, s.changed) for s in statuses if s.user_id == user.pk), None)
         rows = rows_of(statuses)
     labels = dict(ReadingStatus.Status.choices)

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
 
 from core import pagecache
-from core.compiled import compiled_records
+from core.compiled import MARKS, compiled_records
 from core.context_processors import reading
 from core.fragments import kept, lazy_query, lazy_records, refs
 from core.pagination import LazyPaginationMixin
@@ -206,6 +206,29 @@ class PaperListView(LazyPaginationMixin, ListView):
         return None if rows is None else {paper.pk: paper.my_status for paper in rows}
 
 
+# What a cold paper page reads (with the page cache off, or a fragment missing from the
+# cache), each by SQL compiled once per process (core.compiled): building and compiling
+# its querysets (these, the member's groups and the statuses they may see) was over 40%
+# of the cold page's instructions. Ids as values; a list of them (the page's notes)
+# compiled once per length, up to a hundred (MARKS).
+# One paper per slug: read unordered, not with first()'s ORDER BY.
+_paper_of_slug = compiled_records(lambda slug: Paper.objects.filter(slug=slug).order_by()[:1])
+_note_blocks = compiled_records(lambda *pks: Note.objects.filter(pk__in=pks).for_blocks())
+_list_items = compiled_records(
+    lambda pk: ReadingListItem.objects.filter(paper=Paper(pk=pk)).select_related("reading_list")
+)
+_discussion_comments = compiled_records(
+    lambda pk, *groups: Comment.objects.in_discussions(Paper(pk=pk), groups).for_thread()
+)
+
+
+def note_blocks(pks):
+    """Return the notes of these primary keys with what their blocks show (for_blocks)."""
+    if len(pks) <= len(MARKS):
+        return _note_blocks(*pks)
+    return list(Note.objects.filter(pk__in=pks).for_blocks())
+
+
 class PaperDetailView(DetailView):
     model = Paper
 
@@ -214,14 +237,10 @@ class PaperDetailView(DetailView):
     queryset = Paper.objects.all()
 
     def get_object(self, queryset=None):
-        """The paper of the slug, kept until a paper changes (every member may read it).
-        One paper per slug: read unordered, not with first()'s ORDER BY."""
+        """The paper of the slug, kept until a paper changes (every member may read it)."""
         slug = self.kwargs[self.slug_url_kwarg]
         paper = kept(
-            "paper",
-            [slug],
-            ["papers.paper"],
-            lambda: next(iter(Paper.objects.filter(slug=slug).order_by()[:1]), None),
+            "paper", [slug], ["papers.paper"], lambda: next(iter(_paper_of_slug(slug)), None)
         )
         if paper is None:
             raise Http404("No paper matches the given query.")
@@ -245,9 +264,7 @@ class PaperDetailView(DetailView):
             discussions=paper_discussions(user, paper),
             shown={name: refs(model, shown[name]) for name, model in SHOWN.items()},
             # Even building a queryset costs: these are made only for a missing fragment.
-            notes=lazy_records(
-                shown["notes"], lambda pks: Note.objects.filter(pk__in=pks).for_blocks()
-            ),
+            notes=lazy_records(shown["notes"], note_blocks),
             meetings=lazy_records(
                 shown["meetings"],
                 lambda pks: meeting_rows(
@@ -257,9 +274,7 @@ class PaperDetailView(DetailView):
             mentions=lazy_records(
                 shown["mentions"], lambda pks: Mention.objects.filter(pk__in=pks).for_list()
             ),
-            list_items=lazy_query(
-                lambda: ReadingListItem.objects.filter(paper=paper).select_related("reading_list")
-            ),
+            list_items=lazy_query(lambda: _list_items(paper.pk)),
             related=SimpleLazyObject(lambda: queries.related_records(paper)),
             bibtex=SimpleLazyObject(lambda: citations.to_bibtex([paper])),
             **kwargs,
@@ -277,6 +292,8 @@ def paper_discussions(user, paper):
         return []
 
     def comments():
+        if len(groups) < len(MARKS):
+            return _discussion_comments(paper.pk, *(g.pk for g in groups))
         return list(Comment.objects.in_discussions(paper, [g.pk for g in groups]).for_thread())
 
     by_group = {g.pk: [] for g in groups}
@@ -354,9 +371,7 @@ class ModelDetailView(DetailView):
                 name: lazy_query(lambda records_of=records_of: records_of(model.pk))
                 for name, records_of in _model_related.items()
             },
-            notes=lazy_records(
-                shown["notes"], lambda pks: Note.objects.filter(pk__in=pks).for_blocks()
-            ),
+            notes=lazy_records(shown["notes"], note_blocks),
             mentions=lazy_records(
                 shown["mentions"], lambda pks: Mention.objects.filter(pk__in=pks).for_list()
             ),

@@ -340,3 +340,84 @@ def test_paper_page_meetings_that_discussed_it_cost_the_same_queries_however_man
         return len(ctx.captured_queries)
 
     assert queries_with(1) == queries_with(2)
+
+
+def test_cold_paper_page_reads_what_its_querysets_read(settings, world):
+    """Cold, the paper page reads its paper, notes and reading-list items, the member's
+    groups, their discussions' comments and the statuses they may see by SQL compiled once
+    per process (reading.views, notes.audience, notes.progress): the records, with those
+    they are read with, that its querysets read, in the same order."""
+    from notes import audience, progress
+    from notes.models import Comment, Note, ReadingGroup, ReadingListItem, ReadingStatus
+    from reading import views
+    from tests.factories import CommentFactory, ReadingStatusFactory
+
+    settings.PAGECACHE_ENABLED = False
+    paper, other_paper = PaperFactory(), PaperFactory()
+    notes = [NoteFactory(paper=paper, author=world.member) for _ in range(3)]
+    NoteFactory(paper=paper, author=None, author_name="Outside Writer")
+    for position, reading_list in enumerate((world.list_b, world.list_a)):
+        ReadingListItem.objects.create(reading_list=reading_list, paper=paper, position=position)
+    first = CommentFactory(paper=paper, group=world.group_a, author=world.organiser)
+    CommentFactory(paper=paper, group=world.group_a, author=world.member, parent=first)
+    CommentFactory(paper=paper, group=world.group_b, author=world.other)
+    CommentFactory(paper=other_paper, group=world.group_a, author=world.member)
+    for user in (world.member, world.presenter, world.other, world.staff):
+        ReadingStatusFactory(user=user, paper=paper)
+    ReadingStatusFactory(user=world.member, paper=other_paper)
+
+    def same(found, expected, related):
+        assert found == expected
+        assert [getattr(record, related) for record in found] == [
+            getattr(record, related) for record in expected
+        ]
+
+    assert views._paper_of_slug(paper.slug) == [paper]
+    assert views._paper_of_slug("no-such-paper") == []
+    pks = [note.pk for note in reversed(notes)]
+    same(views.note_blocks(pks), list(Note.objects.filter(pk__in=pks).for_blocks()), "author")
+    assert len(views.note_blocks(pks)) == 3
+    items = ReadingListItem.objects.filter(paper=paper).select_related("reading_list")
+    same(views._list_items(paper.pk), list(items), "reading_list")
+    for user in world.users.values():
+        groups = audience._groups_of(user.pk)
+        assert groups == list(ReadingGroup.objects.of(user))
+        if groups:
+            ids = [group.pk for group in groups]
+            comments = Comment.objects.in_discussions(paper, ids).for_thread()
+            same(views._discussion_comments(paper.pk, *ids), list(comments), "author")
+        statuses = ReadingStatus.objects.shared_with(user).filter(paper=paper)
+        same(
+            progress._shared_statuses(user.pk, paper.pk),
+            list(statuses.select_related("user")),
+            "user",
+        )
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_paper_page_note_block(member_client, member, group, settings, cached):
+    """A note's block (reading/templatetags/note_blocks.py): its title linking to it, its
+    byline (none for a note of no one), who may read it and the day it last changed, in
+    the site's time zone."""
+    from notes.models import display_name
+
+    settings.PAGECACHE_ENABLED = cached
+    paper = PaperFactory()
+    note = NoteFactory(paper=paper, author=member, title_zh="", title_en="On <CoT> & more")
+    nobodys = NoteFactory(paper=paper, author=None, visibility="group", group=group)
+    response = member_client.get(paper.get_absolute_url())
+    assertContains(response, f'<article class="note-block" id="note-{note.slug}">')
+    assertContains(
+        response,
+        f'<h3><a href="{note.get_absolute_url()}">On &lt;CoT&gt; &amp; more</a></h3>',
+        html=True,
+    )
+    for shown, meta in ((note, display_name(member)), (nobodys, None)):
+        day = timezone.localtime(shown.updated).strftime("%Y-%m-%d")
+        visibility = shown.get_visibility_display()
+        wrote = f"<span>{meta}</span>" if meta else ""
+        assertContains(
+            response,
+            f'<p class="meta">{wrote}<span>{visibility}</span><span>{day}</span></p>',
+            html=True,
+        )
