@@ -28,7 +28,7 @@ from notes.models import (
     Visit,
 )
 from notes.templatetags.reading_status import status_slots
-from papers import charts, citations
+from papers import charts
 from papers import views as papers_views
 from papers.citations import citation_response
 from papers.facts import model_facts
@@ -276,7 +276,6 @@ class PaperDetailView(DetailView):
             ),
             list_items=lazy_query(lambda: _list_items(paper.pk)),
             related=SimpleLazyObject(lambda: queries.related_records(paper)),
-            bibtex=SimpleLazyObject(lambda: citations.to_bibtex([paper])),
             **kwargs,
         )
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.urls import reverse
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from papers.citations import base_key, split_authors, to_bibtex, unique_key
 from papers.models import Paper
@@ -71,6 +71,38 @@ def test_a_papers_page_offers_its_citation_and_the_meta_tags_zotero_reads(member
     csl = json.loads(member_client.get(reverse("papers:paper_csl", args=[paper.slug])).content)
     assert csl[0]["author"][0] == {"family": "Touvron", "given": "Hugo"}
     assert csl[0]["issued"] == {"date-parts": [[2023, 2]]}
+
+
+def test_a_journal_papers_page_cites_it_escaped(member_client):
+    """The meta tags and the "Cite" box (papers/templatetags/citing.py) of a paper with no
+    arXiv ID: its PDF, journal and DOI, every text escaped, the BibTeX too."""
+    paper = PaperFactory(
+        title_en="Costs & <benefits>",
+        authors="Ada Lovelace",
+        year=1843,
+        month=None,
+        arxiv_id=None,
+        pdf_url="https://example.org/a.pdf?x=1&y=2",
+        venue="Journal of R&D",
+        doi="10.1000/x&y",
+    )
+    response = member_client.get(paper.get_absolute_url())
+    for name, content in [
+        ("citation_title", "Costs &amp; &lt;benefits&gt;"),
+        ("citation_publication_date", "1843"),
+        ("citation_pdf_url", "https://example.org/a.pdf?x=1&amp;y=2"),
+        ("citation_journal_title", "Journal of R&amp;D"),
+        ("citation_doi", "10.1000/x&amp;y"),
+    ]:
+        assertContains(response, f'<meta name="{name}" content="{content}">')
+    assertNotContains(response, "citation_arxiv_id")
+    bibtex_url = reverse("papers:paper_bibtex", args=[paper.slug])
+    assertContains(
+        response, f'<link rel="alternate" type="application/x-bibtex" href="{bibtex_url}"'
+    )
+    assertContains(response, f'<a href="{bibtex_url}" download>BibTeX</a>')
+    assertContains(response, r"title = {{Costs \&amp; &lt;benefits&gt;}}")
+    assertContains(response, f"<code>{paper.citation_key}</code>")
 
 
 def test_the_paper_list_and_a_reading_list_export_all_their_papers(member_client):
