@@ -4,8 +4,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db.models import Count
 
-from core.compiled import compiled_once, compiled_rows
+from core.compiled import compiled_count, compiled_once, compiled_rows
 from notes.models import Mention
 from papers.models import LanguageModel
 from reading.queries import model_shown, model_shown_to, paper_shown, paper_shown_to, shown_to
@@ -51,6 +52,26 @@ def test_rows_come_converted_as_the_querysets_values():
     rows = rows_for(model.pk)
     assert rows == expected and len(rows) == 2
     assert [type(value) for value in rows[0]] == [int, date, Decimal, bool, type(None)]
+
+
+def test_a_count_is_the_querysets_count_of_a_grouped_queryset():
+    root = LanguageModelFactory()
+    LanguageModelFactory.create_batch(2, base_model=root)
+    LanguageModelFactory(base_model=LanguageModelFactory())
+    LanguageModelFactory()
+
+    def families(at_least):
+        return (
+            LanguageModel.objects.exclude(family_root=None)
+            .values_list("family_root")
+            .annotate(size=Count("pk"))
+            .filter(size__gte=at_least)
+            .order_by("-size")
+        )
+
+    count_for = compiled_count(families)
+    assert [count_for(at_least) for at_least in (1, 2, 3)] == [2, 1, 0]
+    assert [families(at_least).count() for at_least in (1, 2, 3)] == [2, 1, 0]
 
 
 def test_what_a_reader_may_read_on_a_paper_page_is_the_querysets(world):

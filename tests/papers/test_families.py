@@ -344,6 +344,14 @@ def test_family_pages_share_out_the_families_in_order(member_client):
     assert last.context["page_obj"].number == 2
 
 
+def test_more_families_than_compiled_sql_takes_are_read_by_the_queryset(monkeypatch):
+    grow_families(3)
+    every = [[m.pk for m in family.members()] for family in Family.all()]
+    monkeypatch.setattr(charts, "MARKS", charts.MARKS[:2])
+    assert [[m.pk for m in family.members()] for family in Family.all()] == every
+    assert len(every) == 3 and [len(members) for members in every] == [4, 4, 4]
+
+
 def test_a_family_is_read_without_reading_the_other_models(monkeypatch):
     grow_families(3)
     _llama, alpaca, _lora = chain("LLaMA", "Alpaca", "Alpaca-LoRA")
