@@ -334,7 +334,9 @@ TEXT_W = NODE_W - 16  # what a node's text may use
 def _node_label(model):
     """The line under a node's name: its sizes and release month, the sizes shortened
     to what fits so that the month stays."""
-    month = f"{model.released:%Y-%m}" if model.released else ""
+    released = model.released
+    # As f"{released:%Y-%m}" writes it, without strftime: a tenth of a node's drawing.
+    month = f"{released.year}-{released.month:02d}" if released else ""
     if model.parameter_sizes:
         sizes = model.parameter_sizes
     elif model.parameters_b is not None:
@@ -347,16 +349,48 @@ def _node_label(model):
     return fit(sizes, META_SIZE, TEXT_W - text_width(month, META_SIZE)) + month
 
 
-def family_tree_svg(family, highlight=None, read=frozenset()):
+class TreeWords:
+    """What every family tree drawn for a page writes alike, in the page's language: made
+    once for the family page's ten trees, not once per tree."""
+
+    def __init__(self):
+        self.titles = {kind: f" · {esc(label)}" for kind, label in OPENNESS.items()}
+        self.read_title = " · " + esc(_("read in my group"))
+        self.title = _("Family tree of %(name)s")
+        self.url = addresser("reading:model_detail", "slug")
+        self.boxes = {
+            kind: f'" width="{NODE_W}" height="{NODE_H}" rx="6" {mark.attrs()}/>'
+            for kind, mark in NODE_MARKS.items()
+        }
+        self.relations = {}  # relation → its label, escaped, and its width
+
+    def relation(self, relation):
+        """Return the relation's label, escaped, and its width, translated and measured
+        once."""
+        if relation not in self.relations:
+            label = LanguageModel.relation_label(relation)
+            self.relations[relation] = esc(label), text_width(label, EDGE_SIZE)
+        return self.relations[relation]
+
+
+def family_tree_svgs(families, read=frozenset()):
+    """Return the drawing of each family (``family_tree_svg``), as the family page draws
+    them: what they write alike made once."""
+    words = TreeWords()
+    return [family_tree_svg(family, read=read, words=words) for family in families]
+
+
+def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
     """Lay the family out left to right, one row per leaf, each edge labelled with the
     relation. The space before a column is what its longest relation label needs, so the
     drawing is no wider than it must be. The model a page is about (``highlight``) is
     ringed and marked ``aria-current``, for the page's script to scroll it into view.
     Models whose ids are in ``read`` get a dot (a paper of theirs read in the group)."""
-    positions, next_row = {}, [0]
+    words = words or TreeWords()
+    positions, next_row, children = {}, [0], family.children
 
     def place(node, depth):
-        kids = family.kids(node)
+        kids = children.get(node.pk)
         if not kids:
             row = next_row[0]
             next_row[0] += 1
@@ -368,14 +402,11 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
 
     place(family.root, 0)
     depth_max = max(d for d, _r, _m in positions.values())
-    # Each relation's label (escaped) and width, once per drawing rather than per edge.
-    labels, relations, gaps = {}, {}, {}
+    # Each relation's label and width, and the space before each column it needs.
+    relations, gaps = {}, {}
     for depth, _row, node in positions.values():
         if depth and node.relation:
-            if node.relation not in labels:
-                label = LanguageModel.relation_label(node.relation)
-                labels[node.relation] = esc(label), text_width(label, EDGE_SIZE)
-            relations[node.pk], label_width = labels[node.relation]
+            relations[node.pk], label_width = words.relation(node.relation)
             need = SPINE + label_width + 2 * LABEL_GAP + RING
             gaps[depth] = max(gaps.get(depth, MIN_GAP), math.ceil(need))
     columns = [PAD]
@@ -384,65 +415,68 @@ def family_tree_svg(family, highlight=None, read=frozenset()):
     width = columns[-1] + NODE_W + PAD
     height = PAD * 2 + (next_row[0] - 1) * ROW_H + NODE_H
 
-    # Where each node's box starts, worked out once: an edge needs both its ends'.
-    at = {pk: (columns[depth], PAD + row * ROW_H) for pk, (depth, row, _m) in positions.items()}
+    # Where each node's box starts, worked out once: an edge needs both its ends'; and
+    # the middle of its height, written once for the edges that meet it there.
+    at, middles = {}, {}
+    for pk, (depth, row, _m) in positions.items():
+        y = PAD + row * ROW_H
+        at[pk] = columns[depth], y
+        middles[pk] = f"{y + NODE_H / 2:g}"
 
     # Edges run from the base model to a vertical spine just right of it, then straight
     # to each derived model, so that the relation labels, set above the straight part,
     # cross no other edge.
     edges, edge_labels = [], []
     for _depth, _row, node in positions.values():
-        for kid in family.kids(node):
-            x1, y1 = at[node.pk]
+        kids = children.get(node.pk)
+        if not kids:
+            continue
+        x1, y1 = at[node.pk]
+        x1, y1, y1s = x1 + NODE_W, y1 + NODE_H / 2, middles[node.pk]
+        spine, start = x1 + SPINE, f'<path class="edge" d="M{x1},{y1s} H'
+        for kid in kids:
             x2, y2 = at[kid.pk]
-            x1, y1, y2 = x1 + NODE_W, y1 + NODE_H / 2, y2 + NODE_H / 2
+            y2, y2s = y2 + NODE_H / 2, middles[kid.pk]
             if y1 == y2:
-                d = f"M{x1},{y1:g} H{x2}"
+                edges.append(f'{start}{x2}"/>')
             else:
-                spine, sign, r = x1 + SPINE, (1 if y2 > y1 else -1), min(8, abs(y2 - y1) / 2)
-                d = (
-                    f"M{x1},{y1:g} H{spine - r} Q{spine},{y1:g} {spine},{y1 + sign * r:g} "
-                    f"V{y2 - sign * r:g} Q{spine},{y2:g} {spine + r},{y2:g} H{x2}"
+                sign, r = (1 if y2 > y1 else -1), min(8, abs(y2 - y1) / 2)
+                edges.append(
+                    f"{start}{spine - r} Q{spine},{y1s} {spine},{y1 + sign * r:g} "
+                    f'V{y2 - sign * r:g} Q{spine},{y2s} {spine + r},{y2s} H{x2}"/>'
                 )
-            edges.append(f'<path class="edge" d="{d}"/>')
             if kid.pk in relations:
                 edge_labels.append(
                     f'<text class="edge-label" x="{x2 - LABEL_GAP - RING}" y="{y2 - 5:g}" '
                     f'text-anchor="end">{relations[kid.pk]}</text>'
                 )
     parts = edges + edge_labels
-    kind_titles = {kind: esc(label) for kind, label in OPENNESS.items()}
-    read_title = " · " + esc(_("read in my group"))
-    url = addresser("reading:model_detail", "slug")
-    node_marks = {kind: mark.attrs() for kind, mark in NODE_MARKS.items()}
+    titles, boxes, url = words.titles, words.boxes, words.url
+    current = highlight.pk if highlight is not None else None
     for _depth, _row, node in positions.values():
         x, y = at[node.pk]
         kind, meta = openness(node), _node_label(node)
-        current = highlight is not None and node.pk == highlight.pk
-        ring, marked = "", ""
-        if current:
-            marked = ' aria-current="page"'
+        name, shown = esc(node.name), fit(node.name, NAME_SIZE, TEXT_W, bold=True)
+        classes, marked, ring, title_end, dot = kind, "", "", "", ""
+        if node.pk == current:
+            classes, marked = f"{kind} current", ' aria-current="page"'
             ring = (
                 f'<rect class="ring" x="{x - RING}" y="{y - RING}" width="{NODE_W + 2 * RING}" '
                 f'height="{NODE_H + 2 * RING}" rx="9" {CURRENT_MARK.attrs()}/>'
             )
-        is_read = node.pk in read
-        dot = read_badge(x + NODE_W - 10, y + 10) if is_read else ""
-        title_end = read_title if is_read else ""
-        name, shown = esc(node.name), fit(node.name, NAME_SIZE, TEXT_W, bold=True)
+        if node.pk in read:
+            classes += " read"
+            title_end, dot = words.read_title, read_badge(x + NODE_W - 10, y + 10)
         parts.append(
-            f'<a href="{esc(url(node.slug))}" class="node {kind}'
-            f'{" current" if current else ""}{" read" if is_read else ""}"{marked}>'
-            f"<title>{name} · {kind_titles[kind]}{title_end}</title>{ring}"
-            f'<rect class="box" x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6" '
-            f"{node_marks[kind]}/>"
+            f'<a href="{esc(url(node.slug))}" class="node {classes}"{marked}>'
+            f"<title>{name}{titles[kind]}{title_end}</title>{ring}"
+            f'<rect class="box" x="{x}" y="{y}{boxes[kind]}'
             f'<text class="name" x="{x + 8}" y="{y + (16 if meta else 24):g}">'
             f"{name if shown is node.name else esc(shown)}</text>"
             + (f'<text class="meta" x="{x + 8}" y="{y + 31:g}">{esc(meta)}</text>' if meta else "")
-            + dot
-            + "</a>"
+            + f"{dot}</a>"
         )
-    title = _("Family tree of %(name)s") % {"name": family.root.name}
+    title = words.title % {"name": family.root.name}
     return mark_safe(
         f'<svg class="family-tree" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{esc(title)}" '

@@ -81,7 +81,7 @@ def model_family(request, read=None):
         {
             "page_obj": page,
             "trees": SimpleLazyObject(
-                lambda: [(family, charts.family_tree_svg(family, read=marked)) for family in page]
+                lambda: list(zip(page, charts.family_tree_svgs(page, read=marked), strict=True))
             ),
             "legend": SimpleLazyObject(lambda: charts.legend("tree", read=read is not None)),
             "showing_read": read is not None,

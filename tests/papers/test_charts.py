@@ -181,6 +181,20 @@ def test_relation_labels_fit_between_the_columns(current):
         assert row == [], label.text  # no node's column under the label
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_family_pages_trees_are_each_familys_own_drawing(family, language):
+    # The family page draws its trees with what they write alike made once (TreeWords).
+    root, _unknown, closed = family
+    other = LanguageModelFactory(name="Other & Co", open_weights=False, released=None)
+    LanguageModelFactory(base_model=other, relation="lora", parameter_sizes="7B, 13B")
+    families = [charts.Family.containing(root), charts.Family.containing(other)]
+    read = frozenset({closed.pk, other.pk})
+    with translation.override(language):
+        drawn = [charts.family_tree_svg(f, read=read) for f in families]
+        assert charts.family_tree_svgs(families, read=read) == drawn
+    assert "Other &amp; Co" in drawn[1] and drawn[0].count('class="read-mark"') == 1
+
+
 def test_node_text_is_shortened_to_fit_its_box():
     model = LanguageModelFactory(
         name="A-model-with-a-name-much-too-long-for-any-box",
