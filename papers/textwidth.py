@@ -30,6 +30,8 @@ _WIDTHS = {
 _WIDTHS[False].update({"…": 1.0, "·": 0.32, "—": 1.0, "–": 0.5})
 _WIDTHS[True].update({"…": 1.0, "·": 0.38, "—": 1.0, "–": 0.5})
 _OTHER = 0.72  # Greek, accented and other letters not listed: about a capital's width
+# The widest a character may be drawn (a square Chinese one, or the widest listed).
+_WIDEST = {bold: max(*widths.values(), 1.0, _OTHER) for bold, widths in _WIDTHS.items()}
 
 
 def text_width(text, size, bold=False):
@@ -50,6 +52,10 @@ def text_width(text, size, bold=False):
 
 def fit(text, size, width, bold=False):
     """Return ``text``, shortened with an ellipsis if needed to fit in ``width`` pixels."""
+    # A text that fits even were each of its characters the widest is not measured (a
+    # family tree fits some two hundred names); the margin outweighs rounding.
+    if len(text) * _WIDEST[bool(bold)] * size < width - 1e-6:
+        return text
     if text_width(text, size, bold) <= width:
         return text
     while text and text_width(text + "…", size, bold) > width:

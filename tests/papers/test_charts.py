@@ -216,6 +216,16 @@ def test_fit_keeps_short_text_and_shortens_long_text():
     assert text_width("中文", 10) == 20
 
 
+@pytest.mark.parametrize("text", ["W" * 10, "中" * 11, "Bench-0-11", "ÉÉ́ÉÉ"])
+def test_fit_keeps_what_fits_as_measured_even_near_its_widest(text):
+    # fit() keeps a text short enough to fit however wide its characters without
+    # measuring it: it keeps the same texts as measuring them does.
+    for width in (40, 52, 120, 142, 143, 144, 145, 150, 160):
+        for bold in (False, True):
+            kept = fit(text, 13, width, bold=bold) == text
+            assert kept == (text_width(text, 13, bold=bold) <= width), (width, bold)
+
+
 def test_models_of_the_same_month_and_size_are_set_side_by_side():
     day = datetime.date(2022, 10, 1)
     for name in ("U-PaLM", "Flan-PaLM", "Flan-U-PaLM"):
