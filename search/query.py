@@ -21,6 +21,10 @@ PER_GROUP = 5
 # Each kind's matches are counted and ranked up to this many; beyond, "1000+".
 CAP = 1000
 TABLE = SearchDocument._meta.db_table
+# The kinds, in the order of their groups, and their names (translated when shown):
+# read once, not through the enum on every search.
+KINDS = tuple(Kind.values)
+KIND_LABELS = tuple(Kind.choices)
 
 
 @dataclass
@@ -236,6 +240,8 @@ READABLE_RECORDS = {
     Kind.MEETING: _readable_records(Meeting),
     Kind.COMMENT: _readable_records(Comment),
 }
+CHECKED = list(READABLE_RECORDS)
+UNCHECKED = set(KINDS) - set(CHECKED)
 COLUMNS = "id, kind, title, subtitle, url, body, object_id"
 
 
@@ -259,9 +265,7 @@ def _documents(user, found):
             parts.append(f"SELECT {COLUMNS} FROM {TABLE} WHERE id IN ({marks}) AND {condition}")
             params.extend([*pks, *condition_params])
 
-    checked = list(READABLE_RECORDS)
-    others = set(Kind.values) - set(checked)
-    part(others, f"kind NOT IN ({', '.join(['%s'] * len(checked))})", checked)
+    part(UNCHECKED, f"kind NOT IN ({', '.join(['%s'] * len(CHECKED))})", CHECKED)
     if user.is_authenticated:  # visible_to() gives nobody else any of them
         for kind, sql_for in READABLE_RECORDS.items():
             sql, record_params = sql_for(user)
@@ -287,12 +291,12 @@ def _run(user, terms, kind, page):
     if kind:
         # Every kind's count (each row carries it) and the page asked for, in one query.
         first = (_page_number(page) - 1) * PER_PAGE + 1
-        rows = _ranked(user, terms, Kind.values, 1, kind, first, first + PER_PAGE - 1)
+        rows = _ranked(user, terms, KINDS, 1, kind, first, first + PER_PAGE - 1)
     else:
         # Each kind's count and its first few.
-        rows = _ranked(user, terms, Kind.values, PER_GROUP)
+        rows = _ranked(user, terms, KINDS, PER_GROUP)
     found = {k: n for _id, k, n, _position in rows}
-    groups = {k: Group(k, label, found.get(k, 0)) for k, label in Kind.choices}
+    groups = {k: Group(k, label, found.get(k, 0)) for k, label in KIND_LABELS}
     if kind:
         known = {position: pk for pk, k, _n, position in rows if k == kind}
         paginator = Paginator(
@@ -365,7 +369,7 @@ def search(user, q, kind=None, page=1):
     words, and ``corrected`` says so.
     """
     q = normalised(q)
-    results = Results(query=q, kind=kind if kind in Kind.values else None)
+    results = Results(query=q, kind=kind if kind in KINDS else None)
     terms = parse(q)
     if not terms:
         return results

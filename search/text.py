@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
-from django.utils.safestring import mark_safe
 
-from core.escaping import esc
+from core.escaping import esc, safe
 
 # CJK ideographs (with extension A and compatibility ideographs), kana and hangul.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
@@ -167,7 +166,7 @@ class Matcher:
 
     def finditer(self, text):
         for m in self.regex.finditer(text):
-            word = m.groupdict().get("word")
+            word = m["word"] if self.stems else None
             if m.end() > m.start() and (word is None or stem(word) in self.stems):
                 yield m
 
@@ -180,16 +179,33 @@ def matcher(terms):
     return Matcher(terms) if terms else None
 
 
+# The marks of the matches while a highlighted text is escaped: control characters,
+# which escaping leaves as they are and indexed text does not hold.
+MARK, END_MARK = "\x02", "\x03"
+MARK_TAGS = {MARK: "<mark>", END_MARK: "</mark>"}
+
+
 def highlight(text, regex):
-    """Escape the text, then wrap each match of the Matcher in <mark>."""
+    """Escape the text, then wrap each match of the Matcher in <mark>.
+
+    The matches are marked in the text, the text escaped once, then the marks made
+    tags: a page of results highlights some eighty texts, and escaping every piece
+    between the matches apart cost a fifth of a search. A text holding a mark's
+    character itself has its pieces escaped one by one.
+    """
     if regex is None:
-        return mark_safe(esc(text))  # noqa: S308
-    out, last = [], 0
+        return safe(esc(text))
+    marked, last = [], 0
     for m in regex.finditer(text):
-        out += [esc(text[last : m.start()]), "<mark>", esc(m.group()), "</mark>"]
+        marked += [text[last : m.start()], MARK, m.group(), END_MARK]
         last = m.end()
-    out.append(esc(text[last:]))
-    return mark_safe("".join(out))  # noqa: S308  (every piece escaped)
+    if not marked:
+        return safe(esc(text))
+    marked.append(text[last:])
+    if MARK in text or END_MARK in text:
+        # The marks are every other piece: the texts between them escaped apart.
+        return safe("".join(MARK_TAGS[p] if i % 2 else esc(p) for i, p in enumerate(marked)))
+    return safe(esc("".join(marked)).replace(MARK, "<mark>").replace(END_MARK, "</mark>"))
 
 
 def snippet(text, regex, length=SNIPPET_CHARS):
@@ -205,4 +221,4 @@ def snippet(text, regex, length=SNIPPET_CHARS):
     piece = text[start : start + length]
     prefix = "… " if start else ""
     suffix = " …" if start + length < len(text) else ""
-    return mark_safe(prefix + highlight(piece, regex) + suffix)
+    return safe(prefix + highlight(piece, regex) + suffix)

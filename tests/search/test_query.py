@@ -40,6 +40,19 @@ def test_highlight_escapes_before_marking():
     )
 
 
+def test_highlight_keeps_a_texts_own_mark_characters():
+    """A text holding the characters that mark matches while it is escaped has its
+    pieces escaped one by one: its own characters stay, and are never made tags."""
+    regex = matcher(parse("prompting 思维链"))
+    text = "a\x02<prompt>\x03 & 思维链\x03"
+    assert highlight(text, regex) == (
+        "a\x02&lt;<mark>prompt</mark>&gt;\x03 &amp; <mark>思维链</mark>\x03"
+    )
+    assert highlight("no match <here>", regex) == "no match &lt;here&gt;"
+    assert highlight("", regex) == ""
+    assert highlight("<思维链>", None) == "&lt;思维链&gt;"
+
+
 @pytest.mark.parametrize(
     "query, found",
     [
