@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import Http404
 
-from core.compiled import compiled_once, compiled_records
+from core.compiled import MARKS, compiled_once, compiled_records
 from core.fragments import Ref, kept, prefetch, remembered
 
 from .models import Meeting, Membership, Note, ReadingGroup, ReadingStatus
@@ -117,11 +117,27 @@ def own_statuses(user):
     )
 
 
+# A page's statuses of its papers with the page cache off (a search's results, a
+# meeting's papers): the SQL compiled once per process and number of papers
+# (core.compiled), not built and compiled on every page (~0.3 ms).
+_statuses_sql = compiled_once(
+    lambda user_pk, *paper_pks: (
+        ReadingStatus.objects.filter(user_id=user_pk, paper_id__in=paper_pks)
+        .order_by()
+        .values_list("paper_id", "status")
+    )
+)
+
+
 def statuses_of(user, paper_ids):
     """Return {paper id: status} of the user's statuses of these papers: from
     own_statuses with the page cache on, else one query."""
     if not settings.PAGECACHE_ENABLED:
-        return ReadingStatus.objects.statuses_of(user, paper_ids)
+        if not paper_ids or not user.is_authenticated or len(paper_ids) >= len(MARKS):
+            return ReadingStatus.objects.statuses_of(user, paper_ids)
+        with connection.cursor() as cursor:
+            cursor.execute(*_statuses_sql(user.pk, *paper_ids))
+            return dict(cursor.fetchall())
     own = own_statuses(user)
     return {pk: own[pk][0] for pk in paper_ids if pk in own}
 

@@ -15,6 +15,7 @@ from tests.factories import (
     NoteFactory,
     PaperFactory,
     ReadingStatusFactory,
+    UserFactory,
     client_of,
 )
 
@@ -110,3 +111,23 @@ def test_a_member_who_leaves_the_group_loses_its_pages_at_once(world, alike):
     assert reader.get(world.meeting.get_absolute_url()).status_code == 200
     Membership.objects.get(user=first, group=world.group_a).delete()
     assert reader.get(world.meeting.get_absolute_url()).status_code == 404
+
+
+def test_statuses_of_with_the_page_cache_off_are_the_members_own(settings):
+    """With the page cache off, a page's statuses are read by SQL compiled once per number
+    of papers: the member's own, of those papers only, as the manager's statuses_of."""
+    settings.PAGECACHE_ENABLED = False
+    member, someone = UserFactory(), UserFactory()
+    papers = [PaperFactory() for _ in range(4)]
+    wanted = [Status.READ, Status.READING, "", Status.TO_READ]
+    for paper, status in zip(papers, wanted, strict=True):
+        if status:
+            ReadingStatusFactory(user=member, paper=paper, status=status)
+        ReadingStatusFactory(user=someone, paper=paper, status=Status.NOT_FOR_ME)
+    ids = [paper.pk for paper in papers[:3]]
+    expected = {papers[0].pk: Status.READ, papers[1].pk: Status.READING}
+    assert audience.statuses_of(member, ids) == expected
+    assert audience.statuses_of(member, ids) == ReadingStatus.objects.statuses_of(member, ids)
+    assert audience.statuses_of(member, ids[:1]) == {papers[0].pk: Status.READ}
+    assert audience.statuses_of(UserFactory(), ids) == {}
+    assert audience.statuses_of(member, []) == {}
