@@ -14,8 +14,11 @@ two for every list with QuickChangelist, on the demo data). Lists this does not 
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote_plus
 
+from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
@@ -35,15 +38,21 @@ from django.contrib.admin.utils import (
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils import formats
+from django.utils.encoding import iri_to_uri
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from core.escaping import esc as escape
+from core.escaping import safe
 
 # The page's change URL is made once with this key, then each row's key is put in
 # its place.
 KEY_MARK = "0000000000000000000000"
 PLAIN_FIELD_CLASSES = (models.DateField, models.TimeField, models.ForeignKey)
 DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
+VALUE_MARK = "QuickListFilterValue"
 
 
 class QuickChangelist:
@@ -54,14 +63,61 @@ class QuickChangelist:
     change_list_template = "admin/quick_change_list.html"
 
     def action_checkbox(self, obj):
+        return mark_safe(self.action_checkboxes()(obj))
+
+    def action_checkboxes(self):
+        """record → the HTML of its row's checkbox, the label translated once for a page."""
         # Django's own message: its admin catalogue translates it (not ours to extract).
-        label = format_html(_(DJANGO_CHECKBOX_LABEL), str(obj))
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            label,
+        label = _(DJANGO_CHECKBOX_LABEL)
+        return lambda obj: (
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" '
+            f'value="{escape(obj.pk)}" class="action-select" '
+            f'aria-label="{label.format(escape(obj))}">'
         )
+
+
+class QuickListFilter(admin.SimpleListFilter):
+    """A list filter of many choices (years, topics, organisations), shown as Django's
+    admin/filter.html shows one with each choice's line made in Python
+    (admin/quick_filter.html), and its query strings made once: the query string with
+    VALUE_MARK for the filter's value, each choice's value then put in its place, as
+    ``ChangeList.get_query_string`` would write it (its parameters sorted by name, each
+    value quoted by urlencode's quote_plus)."""
+
+    template = "admin/quick_filter.html"
+
+    def choices(self, changelist):
+        made = super().choices(changelist) if changelist.add_facets else self.choices_of(changelist)
+        for choice in made:
+            yield choice | {"line": choice_line(choice)}
+
+    def choices_of(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("All"),
+        }
+        pair = f"{quote_plus(self.parameter_name)}={VALUE_MARK}"
+        query_string = changelist.get_query_string({self.parameter_name: VALUE_MARK})
+        start, end = query_string.split(pair)  # once: a value's "=" is quoted
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": (
+                    f"{start}{quote_plus(self.parameter_name)}={quote_plus(str(lookup))}{end}"
+                ),
+                "display": title,
+            }
+
+
+def choice_line(choice):
+    """A filter choice's line, as admin/filter.html writes it (white space included)."""
+    selected = ' class="selected"' if choice["selected"] else ""
+    link = escape(iri_to_uri(choice["query_string"]))
+    return safe(
+        f'\n    <li{selected}>\n    <a href="{link}">{conditional_escape(choice["display"])}</a>'
+        "</li>\n  "
+    )
 
 
 @dataclass
@@ -71,20 +127,31 @@ class Column:
     tag: str | None  # "th" or "td" when the cell links to the row's change page
     field: models.Field | None
     empty: str
+    # value → its HTML, for a field whose kind decides it alone (text, choices, numbers)
+    shown: Callable | None = None
+    # result → the cell's HTML, for a column made in one step (the action checkbox)
+    made: Callable | None = None
 
     def cell(self, cl, result, link):
         """The cell of this column in the row of ``result``, as items_for_result makes it."""
         classes = self.classes
         try:
-            if self.field is not None:
-                result_repr = self.field_repr(result)
+            if self.made is not None:
+                shown = self.made(result)
+            elif self.shown is not None:
+                value = getattr(result, self.name)
+                if isinstance(value, str) and value.strip() == "":
+                    value = ""
+                shown = self.shown(value)
+            elif self.field is not None:
+                shown = conditional_escape(self.field_repr(result))
             else:
                 result_repr, nowrap = self.value_repr(cl, result)
                 if nowrap:
                     classes += " nowrap"
+                shown = conditional_escape(result_repr)
         except ObjectDoesNotExist:
-            result_repr = self.empty
-        shown = conditional_escape(result_repr)
+            shown = conditional_escape(self.empty)
         if self.tag:
             return f'<{self.tag} class="{classes}"><a href="{link}">{shown}</a></{self.tag}>'
         return f'<td class="{classes}">{shown}</td>'
@@ -112,6 +179,28 @@ class Column:
         return display_for_value(value, empty, boolean), nowrap
 
 
+def shown_by_kind(field, empty):
+    """value → its HTML as display_for_field shows a value of the field and
+    conditional_escape escapes it, for the kinds of field whose value alone decides it
+    (text, choices, integers), worked out once for the page; None for the others."""
+    empty = conditional_escape(empty)
+    if field.remote_field is not None:
+        return None
+    if getattr(field, "flatchoices", None):
+        try:
+            labels = {value: conditional_escape(label) for value, label in field.flatchoices}
+        except TypeError:  # list-like choices: Django's own way
+            return None
+        return lambda value: labels.get(value, empty)
+    if isinstance(field, (models.CharField, models.TextField)) and not isinstance(
+        field, models.URLField
+    ):
+        return lambda value: empty if value is None or value == "" else escape(value)
+    if isinstance(field, models.IntegerField):
+        return lambda value: empty if value is None else escape(formats.number_format(value))
+    return None
+
+
 def columns(cl):
     """What each column of the list is, worked out once for the page."""
     empty = cl.model_admin.get_empty_value_display()
@@ -126,7 +215,12 @@ def columns(cl):
             classes = ["action-checkbox"]
         elif isinstance(field, PLAIN_FIELD_CLASSES):
             classes.append("nowrap")
-        made.append(Column(name, " ".join(classes), tag, field, empty))
+        column = Column(name, " ".join(classes), tag, field, empty)
+        if field is not None:
+            column.shown = shown_by_kind(field, empty)
+        elif name == "action_checkbox" and isinstance(cl.model_admin, QuickChangelist):
+            column.made = cl.model_admin.action_checkboxes()
+        made.append(column)
     return made
 
 

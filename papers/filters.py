@@ -64,10 +64,11 @@ def paper_filter_options():
     return _kept("options", compute)
 
 
-def admin_filter_lookups():
+def admin_filter_lookups(request):
     """Return the admin's paper filter lookups as (value, label) pairs, cached as
     ``paper_filter_choices``: topics, organisations and sources by id, labelled as the
-    admin names them; years. Each of the change list's four filters reads them."""
+    admin names them; years. Read from the cache once per request: each of the change
+    list's four filters asks for them."""
 
     def compute():
         choices = paper_filter_choices()
@@ -77,7 +78,9 @@ def admin_filter_lookups():
         }
         return lookups | {"years": [(str(year), str(year)) for year in choices["years"]]}
 
-    return _kept("admin-lookups", compute)
+    if not hasattr(request, "paper_filter_lookups"):
+        request.paper_filter_lookups = _kept("admin-lookups", compute)
+    return request.paper_filter_lookups
 
 
 def _kept(name, compute):

@@ -11,11 +11,13 @@ from .sources import (
     TaggedItem,
     TaggedNaturalKeyManager,
     Topical,
+    topic_names,
     topics_prefetch,
 )
 
 __all__ = [
     "Topical",
+    "topic_names",
     "topics_prefetch",
     "ARXIV_ID_RE",
     "Ability",

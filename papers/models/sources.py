@@ -1,5 +1,7 @@
 """Where records come from (sources) and who publishes them (organisations); tag links."""
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import TaggedItemBase
 
 from core.addresses import address
+from core.compiled import MARKS, compiled_rows
 from core.models import Bilingual, NaturalKeyManager, as_read
 
 
@@ -95,6 +98,26 @@ def topics_prefetch(model):
     return Prefetch(
         links, through.objects.select_related("tag").order_by("tag__name"), to_attr="topic_links"
     )
+
+
+def topic_names(model, pks):
+    """Return (pk, topic name) for each topic of the model's records of the pks: for a
+    page of records (up to len(MARKS)) by SQL compiled once per number of records."""
+    if len(pks) > len(MARKS):
+        return list(_topic_name_rows(model)(*pks))
+    return _compiled_topic_name_rows(model)(*pks)
+
+
+def _topic_name_rows(model):
+    through = model.tags.through
+    return lambda *pks: through.objects.filter(content_object__in=pks).values_list(
+        "content_object", "tag__name"
+    )
+
+
+@functools.cache
+def _compiled_topic_name_rows(model):
+    return compiled_rows(_topic_name_rows(model))
 
 
 class Topical:
