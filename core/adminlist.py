@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote_plus
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import (
@@ -39,7 +41,6 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
-from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -55,12 +56,58 @@ DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
 VALUE_MARK = "QuickListFilterValue"
 
 
+class KeptHTML:
+    """Widget mixin: the widget's HTML made once per process for each name, value,
+    attributes and choices (labels in the language of the page), not through the form
+    templates (select, each option, attributes) on every view of a change list."""
+
+    kept = {}
+    KEEP_AT_MOST = 256
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = [(str(key), str(label)) for key, label in getattr(self, "choices", ())]
+        key = (
+            type(self),
+            name,
+            repr(value),
+            repr(self.build_attrs(self.attrs, attrs)),
+            repr(choices),
+        )
+        if key not in self.kept:
+            if len(self.kept) >= self.KEEP_AT_MOST:
+                self.kept.clear()
+            self.kept[key] = super().render(name, value, attrs, renderer)
+        return self.kept[key]
+
+
+class KeptSelect(KeptHTML, forms.Select):
+    pass
+
+
+class KeptHiddenInput(KeptHTML, forms.HiddenInput):
+    pass
+
+
+class QuickActionForm(helpers.ActionForm):
+    """Django's action form (the action to run, the hidden "all pages" field), each
+    field's HTML kept (KeptHTML): the same on every view of a list."""
+
+    action = forms.ChoiceField(
+        label=helpers.ActionForm.base_fields["action"].label, widget=KeptSelect
+    )
+    select_across = forms.BooleanField(
+        label="", required=False, initial=0, widget=KeptHiddenInput({"class": "select-across"})
+    )
+
+
 class QuickChangelist:
     """ModelAdmin mixin for the long lists (papers, models, notes): the rows made by
-    ``quick_rows``, and the row's checkbox as Django's own (helpers.checkbox) writes
-    it, without a widget template rendered for each of the rows."""
+    ``quick_rows``, the row's checkbox as Django's own (helpers.checkbox) writes it,
+    without a widget template rendered for each of the rows, and the action form's
+    fields kept (QuickActionForm)."""
 
     change_list_template = "admin/quick_change_list.html"
+    action_form = QuickActionForm
 
     def action_checkbox(self, obj):
         return mark_safe(self.action_checkboxes()(obj))
@@ -97,23 +144,24 @@ class QuickListFilter(admin.SimpleListFilter):
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
             "display": _("All"),
         }
-        pair = f"{quote_plus(self.parameter_name)}={VALUE_MARK}"
+        parameter = quote_plus(self.parameter_name)
         query_string = changelist.get_query_string({self.parameter_name: VALUE_MARK})
-        start, end = query_string.split(pair)  # once: a value's "=" is quoted
+        start, end = query_string.split(f"{parameter}={VALUE_MARK}")  # once: "=" is quoted
+        value = self.value()
         for lookup, title in self.lookup_choices:
             yield {
-                "selected": self.value() == str(lookup),
-                "query_string": (
-                    f"{start}{quote_plus(self.parameter_name)}={quote_plus(str(lookup))}{end}"
-                ),
+                "selected": value == str(lookup),
+                "query_string": f"{start}{parameter}={quote_plus(str(lookup))}{end}",
                 "display": title,
             }
 
 
 def choice_line(choice):
-    """A filter choice's line, as admin/filter.html writes it (white space included)."""
+    """A filter choice's line, as admin/filter.html writes it (white space included). Its
+    query string, written by urlencode, is a URI already: the template's iriencode leaves
+    it as it is."""
     selected = ' class="selected"' if choice["selected"] else ""
-    link = escape(iri_to_uri(choice["query_string"]))
+    link = escape(choice["query_string"])
     return safe(
         f'\n    <li{selected}>\n    <a href="{link}">{conditional_escape(choice["display"])}</a>'
         "</li>\n  "
@@ -131,6 +179,8 @@ class Column:
     shown: Callable | None = None
     # result → the cell's HTML, for a column made in one step (the action checkbox)
     made: Callable | None = None
+    # the ModelAdmin method the column shows, looked up once for the page
+    method: Callable | None = None
 
     def cell(self, cl, result, link):
         """The cell of this column in the row of ``result``, as items_for_result makes it."""
@@ -146,7 +196,10 @@ class Column:
             elif self.field is not None:
                 shown = conditional_escape(self.field_repr(result))
             else:
-                result_repr, nowrap = self.value_repr(cl, result)
+                if self.method is not None:
+                    result_repr, nowrap = self.displayed(self.method, self.method(result))
+                else:
+                    result_repr, nowrap = self.value_repr(cl, result)
                 if nowrap:
                     classes += " nowrap"
                 shown = conditional_escape(result_repr)
@@ -169,6 +222,11 @@ class Column:
     def value_repr(self, cl, result):
         """A column of a method, property or callable: Django's own lookup and display."""
         field, attr, value = lookup_field(self.name, result, cl.model_admin)
+        return self.displayed(attr, value)
+
+    def displayed(self, attr, value):
+        """The value of a column of ``attr`` (a method, property or callable) as Django
+        shows it, and whether its cell does not wrap (a date or a time)."""
         empty = getattr(attr, "empty_value_display", self.empty)
         if isinstance(value, str) and value.strip() == "":
             value = ""
@@ -197,6 +255,8 @@ def shown_by_kind(field, empty):
     ):
         return lambda value: empty if value is None or value == "" else escape(value)
     if isinstance(field, models.IntegerField):
+        if not settings.USE_THOUSAND_SEPARATOR:  # number_format writes an int as str() does
+            return lambda value: empty if value is None else str(value)
         return lambda value: empty if value is None else escape(formats.number_format(value))
     return None
 
@@ -220,6 +280,8 @@ def columns(cl):
             column.shown = shown_by_kind(field, empty)
         elif name == "action_checkbox" and isinstance(cl.model_admin, QuickChangelist):
             column.made = cl.model_admin.action_checkboxes()
+        else:
+            column.method = _admin_method(cl, name)
         made.append(column)
     return made
 
@@ -241,6 +303,21 @@ def _model_field(cl, name):
     except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
         return None
     return None if field.auto_created else field
+
+
+def _admin_method(cl, name):
+    """The ModelAdmin method a column shows, where lookup_field would call it (the name is
+    no field, nor an attribute of the model); None for other columns."""
+    model_admin = cl.model_admin
+    if not isinstance(name, str) or name == "__str__" or hasattr(cl.model, name):
+        return None
+    if not hasattr(model_admin, name):
+        return None
+    try:
+        _get_non_gfk_field(cl.lookup_opts, name)
+    except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+        return getattr(model_admin, name)
+    return None
 
 
 def change_link(cl):
