@@ -149,9 +149,12 @@ class QuickListFilter(admin.SimpleListFilter):
         start, end = query_string.split(f"{parameter}={VALUE_MARK}")  # once: "=" is quoted
         value = self.value()
         for lookup, title in self.lookup_choices:
+            lookup = str(lookup)
+            # An id or a year needs no quoting (quote_plus would leave it as it is).
+            quoted = lookup if lookup.isascii() and lookup.isdigit() else quote_plus(lookup)
             yield {
-                "selected": value == str(lookup),
-                "query_string": f"{start}{parameter}={quote_plus(str(lookup))}{end}",
+                "selected": value == lookup,
+                "query_string": f"{start}{parameter}={quoted}{end}",
                 "display": title,
             }
 

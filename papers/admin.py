@@ -7,7 +7,9 @@ may edit; notes/admin.py adds them. Papers and models keep a history with restor
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.core.paginator import Paginator
 from django.db.models import Count
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.adminlist import QuickChangelist, QuickListFilter
 from core.pagecache import CachedChangelist
 
-from .filters import admin_filter_lookups
+from .filters import admin_filter_lookups, paper_count
 from .forms import PaperAdminForm
 from .importing import plan as importing
 from .importing.records import ServiceError
@@ -151,6 +153,29 @@ class OrganizationFilter(CachedChoicesFilter):
     choices_key, field = "organizations", "organizations"
 
 
+# What the paper change list does not show of a paper, left out of its page's query: the
+# long texts, the arXiv record's fields, the links (~0.6 ms of a view at PostgreSQL).
+NOT_LISTED = ["authors", "summary_zh", "summary_en", "remarks", "comment", "affiliations"]
+NOT_LISTED += ["created", "updated", "month", "arxiv_version", "doi", "primary_category"]
+NOT_LISTED += ["categories", "journal_ref", "title_key", "added_by", "citation_key"]
+NOT_LISTED += ["url", "pdf_url", "code_url"]
+
+
+class PaperPaginator(Paginator):
+    """The paper change list's pages, read without the fields NOT_LISTED; with no filter
+    and no search, the number of papers from the cache (``paper_count``), not a COUNT of
+    the whole table on every view."""
+
+    def __init__(self, object_list, *args, **kwargs):
+        super().__init__(object_list.defer(*NOT_LISTED), *args, **kwargs)
+
+    @cached_property
+    def count(self):
+        if self.object_list.query.where:
+            return super().count
+        return paper_count()
+
+
 @admin.register(Paper)
 class PaperAdmin(CachedChangelist, QuickChangelist, TagsMixin, SimpleHistoryAdmin):
     form = PaperAdminForm
@@ -160,6 +185,7 @@ class PaperAdmin(CachedChangelist, QuickChangelist, TagsMixin, SimpleHistoryAdmi
     # At 100k papers a second COUNT over the whole table on every page view, and 100
     # rows of tags, cost more than the list is worth.
     show_full_result_count = False
+    paginator = PaperPaginator
     list_per_page = 50
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ["organizations", "added_by"]

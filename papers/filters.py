@@ -83,6 +83,13 @@ def admin_filter_lookups(request):
     return request.paper_filter_lookups
 
 
+def paper_count():
+    """Return the number of papers (the admin change list's unfiltered count), cached as
+    ``paper_filter_choices``: a COUNT of the whole table on every view of the list reads
+    every row (some 10 ms of the database's time at 100k papers)."""
+    return _kept("count", Paper.objects.count)
+
+
 def _kept(name, compute):
     """compute()'s value, cached until the content changes: a paper, organisation or
     topic, not on every save of the site."""

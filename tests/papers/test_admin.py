@@ -201,3 +201,30 @@ def test_admin_paper_filters_offer_and_apply_topics_sources_and_organisations(st
         page = staff_client.get(f"{url}?{query}")
         assertContains(page, "Chosen paper")
         assert "Other paper" not in page.content.decode(), query
+
+
+def test_admin_paper_count_follows_each_added_and_deleted_paper(staff_client, settings):
+    """The unfiltered count is kept in the cache (papers.filters.paper_count) until the
+    papers change."""
+    settings.PAGECACHE_ENABLED = False  # each view rendered, as cold
+    url = reverse("admin:papers_paper_changelist")
+
+    def count(query=""):
+        return staff_client.get(f"{url}{query}").context["cl"].result_count
+
+    first = PaperFactory(title_en="First")
+    assert count() == 1
+    second = PaperFactory()
+    assert (count(), count()) == (2, 2)
+    second.delete()
+    assert count() == 1
+    assert (count("?q=nothing-matches"), count("?q=First")) == (0, 1)
+    first.delete()
+    assert count() == 0
+
+
+def test_admin_paper_list_reads_every_field_it_shows():
+    from papers.admin import NOT_LISTED, PaperAdmin
+
+    assert not set(NOT_LISTED) & set(PaperAdmin.list_display)
+    assert not set(NOT_LISTED) & {"title_en", "title_zh"}  # the paper's name (__str__)
