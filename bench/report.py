@@ -169,7 +169,8 @@ def machine_facts(connection, workers, seconds, connections, threads, counts, ca
         "server": f"gunicorn, {workers} sync workers, DJANGO_DEBUG=0, whitenoise static files",
         "cache": cache,
         "load": f"wrk -t{threads} -c{connections} -d{seconds}s per page and mode, "
-        "after a 1 s warm-up",
+        "after a 1 s warm-up; the floor loaded first and last in each mode, its "
+        "figures the mean of the two",
         "modes": f"members = {MEMBERS} members' sessions taking turns, shared fragments and "
         "pages kept per audience on, no session's page of its own (DJANGO_SESSION_PAGES=0); "
         "cold = DJANGO_PAGECACHE=0 (nothing cached); repeat = one member's session, page "

@@ -3,7 +3,11 @@
 gunicorn (no debug, collected static files, a few workers) on 127.0.0.1; a member
 logs in through the login form; wrk loads each page for a few seconds; the database
 queries of each page are counted in-process with Django's test client. The floor is
-/healthz/auth/ (login and every middleware, no work) and a static file.
+/healthz/auth/ (login and every middleware, no work) and a static file. The floor is
+loaded first and again last in each mode, and its figures are the mean of the two: a
+machine whose speed drifts during a mode (other work on it, its clock) moves the floor
+as it moves the pages, where one sample at the start put every ratio of the mode off by
+as much as a fifth.
 
 Every page is measured in three modes, each by its own gunicorn with an empty cache:
 
@@ -28,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -245,21 +250,42 @@ def wrk(url, cookie, seconds, connections, threads, script, env=None):
     return json.loads(out.split("WRKJSON ", 1)[1])
 
 
-def worker_memory(master):
-    """Return the resident memory of each of gunicorn's workers, in MB."""
-    sizes = []
+def _workers(master):
+    """Yield (the /proc folder, the fields of its stat after the name) of each of
+    gunicorn's workers."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) != master:
-                continue
-            status = (stat.parent / "status").read_text()
+            if int(fields[1]) == master:
+                yield stat.parent, fields
         except (OSError, IndexError, ValueError):
             continue
-        found = re.search(r"VmRSS:\s+(\d+) kB", status)
+
+
+def worker_memory(master):
+    """Return the resident memory of each of gunicorn's workers, in MB."""
+    sizes = []
+    for folder, _fields in _workers(master):
+        try:
+            found = re.search(r"VmRSS:\s+(\d+) kB", (folder / "status").read_text())
+        except OSError:
+            continue
         if found:
             sizes.append(int(found.group(1)) / 1024)
     return sorted(sizes)
+
+
+def wait_for_workers(master, workers, timeout=60):
+    """Return once gunicorn has all its workers and they have stopped working (their
+    start-up done): gunicorn listens before its workers have loaded the site, and a page
+    measured while they still load (the floor, first) came out a fifth to a third slow."""
+    deadline, last, still = time.monotonic() + timeout, None, 0
+    while time.monotonic() < deadline and still < 3:
+        time.sleep(0.25)
+        found = list(_workers(master))
+        ticks = sum(int(fields[11]) + int(fields[12]) for _folder, fields in found)
+        still = still + 1 if len(found) == workers and ticks == last else 0
+        last = ticks
 
 
 def cache_in_use(tmp):
@@ -311,34 +337,60 @@ def measure(pages, mode, env, workers, seconds, connections, threads, scripts, s
     base = f"http://127.0.0.1:{port}"
     log(f"{mode}: gunicorn with {workers} workers on {base}, {MODES[mode]} …")
     server = start_gunicorn(port, ["--workers", str(workers), "--log-level", "warning"], env)
+    wait_for_workers(server.pid, workers)
+    floors = [page for page in pages if page.floor and page.url]
     try:
         for page in pages:
             if not page.url:
                 continue
-            url = base + page.url
-            cookie = sessions[page.admin][0]
-            with urllib.request.urlopen(
-                urllib.request.Request(url, headers={"Cookie": cookie})
-            ) as response:
-                if response.status != 200 or response.url != url:
-                    raise RuntimeError(f"{page.name}: {url} answered {response.url}")
-            if mode == "members":
-                script = scripts[("rotate", page.admin)]
-                wrk_env = {**os.environ, "BENCH_COOKIES": scripts[("cookies", page.admin)]}
-            else:
-                script, wrk_env = scripts["report"], None
-            wrk(url, cookie, 1, connections, threads, script, wrk_env)  # warm-up
-            result = wrk(url, cookie, seconds, connections, threads, script, wrk_env)
-            m = getattr(page, mode)
-            m.rps = result["requests"] / (result["duration_us"] / 1e6)
-            m.p50_ms = result["p50_us"] / 1000
-            m.p95_ms = result["p95_us"] / 1000
-            m.errors = result["errors"] + result["non2xx"]
-            log(f"{mode:7} {page.name:45} {m.rps:8.1f} req/s  p50 {m.p50_ms:7.1f} ms  "
-                f"p95 {m.p95_ms:7.1f} ms  queries {m.queries}")  # fmt: skip
+            load(base, page, mode, seconds, connections, threads, scripts, sessions, log)
+        for page in floors:  # again, last: the floor is the mean of both ends of the mode
+            first = getattr(page, mode)
+            page.measures[mode] = Measure(queries=first.queries)
+            load(base, page, mode, seconds, connections, threads, scripts, sessions, log)
+            page.measures[mode] = mean_of(first, getattr(page, mode))
+            log(
+                f"{mode:7} {page.name:45} {page.measures[mode].rps:8.1f} req/s  (mean of both ends)"
+            )
         return worker_memory(server.pid)
     finally:
         stop(server)
+
+
+def mean_of(first, last):
+    """The mean of two measures of one page."""
+    return Measure(
+        rps=(first.rps + last.rps) / 2,
+        p50_ms=(first.p50_ms + last.p50_ms) / 2,
+        p95_ms=(first.p95_ms + last.p95_ms) / 2,
+        errors=first.errors + last.errors,
+        queries=first.queries,
+    )
+
+
+def load(base, page, mode, seconds, connections, threads, scripts, sessions, log):
+    """Load one page with wrk (after a one-second warm-up) and record its measure."""
+    url = base + page.url
+    cookie = sessions[page.admin][0]
+    with urllib.request.urlopen(
+        urllib.request.Request(url, headers={"Cookie": cookie})
+    ) as response:
+        if response.status != 200 or response.url != url:
+            raise RuntimeError(f"{page.name}: {url} answered {response.url}")
+    if mode == "members":
+        script = scripts[("rotate", page.admin)]
+        wrk_env = {**os.environ, "BENCH_COOKIES": scripts[("cookies", page.admin)]}
+    else:
+        script, wrk_env = scripts["report"], None
+    wrk(url, cookie, 1, connections, threads, script, wrk_env)  # warm-up
+    result = wrk(url, cookie, seconds, connections, threads, script, wrk_env)
+    m = getattr(page, mode)
+    m.rps = result["requests"] / (result["duration_us"] / 1e6)
+    m.p50_ms = result["p50_us"] / 1000
+    m.p95_ms = result["p95_us"] / 1000
+    m.errors = result["errors"] + result["non2xx"]
+    log(f"{mode:7} {page.name:45} {m.rps:8.1f} req/s  p50 {m.p50_ms:7.1f} ms  "
+        f"p95 {m.p95_ms:7.1f} ms  queries {m.queries}")  # fmt: skip
 
 
 def run(pages, member, admin, others, password, options, log):
