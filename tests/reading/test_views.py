@@ -69,6 +69,25 @@ def test_paper_list_paginates(member_client):
     assertContains(response, "page 2 of 2")
 
 
+def test_paper_list_count_follows_each_added_and_deleted_paper(member_client, settings):
+    """Unfiltered, the list's count is the one the admin keeps (papers.filters.paper_count):
+    read once until the papers change, never a page behind them."""
+    settings.PAGECACHE_ENABLED = False  # each view rendered, as cold
+    url = reverse("reading:paper_list")
+
+    def count(query=""):
+        return member_client.get(url + query).context["paginator"].count
+
+    first = PaperFactory(year=2023)
+    assert count() == 1
+    second = PaperFactory(year=2021)
+    assert (count(), count(), count("?year=2021")) == (2, 2, 1)
+    second.delete()
+    assert (count(), count("?year=2021")) == (1, 0)
+    first.delete()
+    assert count() == 0
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_paper_detail_queries_do_not_grow(member_client, group, django_assert_num_queries, count):
     paper = PaperFactory(title_en="Chain of Thought")
