@@ -185,7 +185,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "core.staticfiles.StaticStorage"
             if not DEBUG and env_bool("DJANGO_MANIFEST_STATIC", True)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
