@@ -30,10 +30,10 @@ NAVIGATION = [
     ("notes:my_notes", gettext_noop("My notes")),
     ("notes:my_reading", gettext_noop("My reading")),
 ]
-# What each language's button says, in that language.
+# Each language's button: what it says and its title, in that language, and its lang.
 SWITCH_TO = {
-    "en": ("English", "Show the site in English"),
-    "zh-hans": ("中文", "以中文显示网站"),
+    "en": ("English", "Show the site in English", "en"),
+    "zh-hans": ("中文", "以中文显示网站", "zh-Hans"),
 }
 
 
@@ -75,8 +75,7 @@ def language_switch(context):
     for code, name in settings.LANGUAGES:
         if code == current:
             continue
-        label, title = SWITCH_TO.get(code, (name, name))
-        lang = "zh-Hans" if code == "zh-hans" else code  # the lang attribute's spelling
+        label, title, lang = SWITCH_TO.get(code, (name, name, code))
         buttons.append(
             f'\n    <button type="submit" name="language" value="{esc(code)}" class="chip" '
             f'lang="{esc(lang)}" title="{esc(title)}">{esc(label)}</button>'
