@@ -77,6 +77,13 @@ def login(page, user, password="correct horse battery staple", next_url="/"):
     page.wait_for_load_state("networkidle")
 
 
+def click_and_load(page, selector):
+    """Click what submits a form or follows a link, and wait for the page it leads to:
+    the next lines read that page, not the one still shown while the server answers."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def screenshot(page, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

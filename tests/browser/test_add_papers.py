@@ -4,7 +4,7 @@ phone's width, in English and Chinese, against recorded arXiv and doi.org answer
 import pytest
 
 from papers.models import Paper
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import click_and_load, login, screenshot
 from tests.factories import PaperFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,11 +18,10 @@ def test_paste_preview_confirm(page, member, recorded_services, width, language)
     page.set_viewport_size({"width": width, "height": 900})
     login(page, member, next_url="/papers/")
     if language != "en":
-        page.click(".language-switch button[value=zh-hans]")
-        page.wait_for_load_state("networkidle")
-    page.click("a.paper-list-actions")
+        click_and_load(page, ".language-switch button[value=zh-hans]")
+    click_and_load(page, "a.paper-list-actions")
     page.fill("textarea[name=entries]", "2303.18223v15\n1706.03762\nhep-th/9711200\nnonsense")
-    page.click("button[name=preview]")
+    click_and_load(page, "button[name=preview]")
     rows = page.locator(".import-table tbody tr")
     assert rows.count() == 4
     assert rows.nth(0).locator(".badge.status-new").is_visible()
@@ -33,12 +32,11 @@ def test_paste_preview_confirm(page, member, recorded_services, width, language)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"add-papers-preview-{language}-{width}")
     rows.nth(2).locator("input[name=chosen]").uncheck()
-    page.click("button[name=confirm]")
-    page.wait_for_load_state("networkidle")
+    click_and_load(page, "button[name=confirm]")
     assert page.locator(".message.success").is_visible()
     assert list(Paper.objects.exclude(pk=existing.pk).values_list("arxiv_id", flat=True)) == [
         "2303.18223"
     ]
-    page.click(".import-added a")
+    click_and_load(page, ".import-added a")
     assert page.locator("h1").inner_text().startswith("A Survey of Large Language Models")
     screenshot(page, f"add-papers-done-{language}-{width}")
