@@ -69,19 +69,18 @@ def page(browser, live_server, transactional_db):
     assert page.console_errors == []
 
 
-def login(page, user, password="correct horse battery staple", next_url="/"):
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", password)
-    page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
-
-
 def click_and_load(page, selector):
     """Click what submits a form or follows a link, and wait for the page it leads to:
     the next lines read that page, not the one still shown while the server answers."""
     with page.expect_navigation():
         page.click(selector)
+
+
+def login(page, user, password="correct horse battery staple", next_url="/"):
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    click_and_load(page, "#login-submit")
 
 
 def screenshot(page, name):

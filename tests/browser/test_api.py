@@ -2,17 +2,17 @@
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import click_and_load, login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_make_use_and_revoke_a_token(page, member):
     login(page, member, next_url="/notes/")
-    page.click("text=API tokens for scripts and other tools")
+    click_and_load(page, "text=API tokens for scripts and other tools")
     page.fill("#id_name", "Zotero sync")
     page.check("input[name=scope][value=write]")
-    page.click("#new-token button[type=submit]")
+    click_and_load(page, "#new-token button[type=submit]")
     secret = page.inner_text(".token-secret pre code").strip()
     assert secret.startswith("rg_")
     screenshot(page, "api-tokens")
@@ -30,8 +30,7 @@ def test_make_use_and_revoke_a_token(page, member):
     page.click(".token-row button.danger")  # asked first: "no" keeps the token
     assert asked == ["Revoke “Zotero sync”? Every tool that uses it stops working at once."]
     assert page.locator(".token-row.is-revoked").count() == 0
-    page.click(".token-row button.danger")
-    page.wait_for_selector(".token-row.is-revoked")
+    click_and_load(page, ".token-row button.danger")  # then "yes": the form posts
     assert page.locator(".token-row.is-revoked").count() == 1
     refused = page.request.get("/api/v1/groups", headers={"Authorization": f"Bearer {secret}"})
     assert refused.status == 401, (refused.status, refused.text())

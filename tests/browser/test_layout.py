@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import click_and_load, login, screenshot
 from tests.factories import (
     DatasetFactory,
     MeetingFactory,
@@ -80,8 +80,7 @@ def test_a_wide_table_says_it_scrolls_and_keeps_its_words_whole(page, member):
 def test_the_header_is_one_row_at_a_laptops_width(page, member, language):
     login(page, member)
     if language != "en":
-        page.click(".language-switch button[value=zh-hans]")
-        page.wait_for_load_state("networkidle")
+        click_and_load(page, ".language-switch button[value=zh-hans]")
     page.set_viewport_size({"width": 1440, "height": 900})
     brand = page.locator(".brand").bounding_box()
     logout = page.locator(".header-tools .link-button").bounding_box()
@@ -174,8 +173,8 @@ def test_side_by_side_contents_follow_the_interface_language(page, member):
     page.goto(only_chinese.get_absolute_url())
     assert page.locator(".toc-zh a", has_text="会前阅读").is_visible()  # nothing else to show
     page.goto(meeting.get_absolute_url())
-    page.click("form.language-switch button")
-    page.wait_for_selector("html[lang=zh-Hans]")
+    click_and_load(page, "form.language-switch button")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert page.locator(".toc-zh a", has_text="会前阅读").is_visible()
     assert page.locator(".toc-en a").first.is_hidden()
 

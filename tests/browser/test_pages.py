@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import click_and_load, login, screenshot
 from tests.factories import MeetingFactory, MembershipFactory, NoteFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,8 +62,7 @@ def test_family_tree_and_timeline_are_drawn(page, member):
 def test_language_switch_translates_the_interface(page, member):
     login(page, member)
     assert page.locator(".main-nav a").first.inner_text() == "Papers"
-    page.click(".language-switch button[value=zh-hans]")
-    page.wait_for_load_state("networkidle")
+    click_and_load(page, ".language-switch button[value=zh-hans]")
     assert page.locator(".main-nav a").first.inner_text() == "论文"
     page.goto("/papers/")
     assert page.locator("h1").first.inner_text().startswith("论文")

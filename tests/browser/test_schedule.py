@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import click_and_load, login, screenshot
 from tests.factories import MembershipFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,14 +22,13 @@ def test_organiser_sets_a_series_member_signs_up_proposes_and_votes(page, group)
     first = datetime.date.today() + datetime.timedelta(days=7)
 
     login(page, organiser, next_url=group.get_absolute_url())
-    page.click("text=Plan meetings")
+    click_and_load(page, "text=Plan meetings")
     page.select_option("#id_weekday", "2")
     page.fill("#id_start_time", "14:00")
     page.fill("#id_first_date", first.isoformat())
     page.fill("#id_place", "Room 301")
     page.fill("#id_link", "https://meet.example.org/llm")
-    page.click("text=Start the series")
-    page.wait_for_load_state("networkidle")
+    click_and_load(page, "text=Start the series")
     assert "8 coming meetings were added" in page.locator(".messages").inner_text()
     assert page.locator(".schedule-row").count() == 8
     screenshot(page, "schedule-organiser-en-1280")
@@ -40,16 +39,14 @@ def test_organiser_sets_a_series_member_signs_up_proposes_and_votes(page, group)
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, member, next_url=group.get_absolute_url())
-    page.locator(".meeting-row a").first.click()
-    page.click("text=Sign up to present")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator(".meeting-row a").first.click()
+    click_and_load(page, "text=Sign up to present")
     assert "You present at meeting" in page.locator(".messages").inner_text()
     assert page.locator(".presenter").inner_text() == (member.get_full_name() or member.username)
     page.fill("#id_paper", "2201.11903")
-    page.click("button:has-text('Propose')")
-    page.wait_for_load_state("networkidle")
-    page.click(".proposal button:has-text('Vote')")
-    page.wait_for_load_state("networkidle")
+    click_and_load(page, "button:has-text('Propose')")
+    click_and_load(page, ".proposal button:has-text('Vote')")
     assert page.locator(".proposal .votes").inner_text() == "1 vote"
     assert paper.title_en in page.locator(".proposal").inner_text()
     screenshot(page, "meeting-member-en-1280")
@@ -57,8 +54,7 @@ def test_organiser_sets_a_series_member_signs_up_proposes_and_votes(page, group)
     assert no_sideways_scroll(page)
     screenshot(page, "meeting-member-en-390")
 
-    page.click(".language-switch button[value=zh-hans]")
-    page.wait_for_load_state("networkidle")
+    click_and_load(page, ".language-switch button[value=zh-hans]")
     assert page.locator("#plan-heading").inner_text() == "会前须知"
     assert page.locator(".proposal .votes").inner_text() == "1 票"
     assert no_sideways_scroll(page)

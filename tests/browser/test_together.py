@@ -4,7 +4,7 @@ at a laptop's and a phone's width, in English and Chinese."""
 import pytest
 
 from notes.models import Comment, ReadingStatus
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import click_and_load, login, screenshot
 from tests.factories import MembershipFactory, PaperFactory, ReadingStatusFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,8 +21,7 @@ def test_status_and_discussion_flow(page, member, group, language, width):
     ReadingStatusFactory(user=friend, paper=paper)
     login(page, member, next_url=paper.get_absolute_url())
     if language != "en":
-        page.click(".language-switch button[value=zh-hans]")
-        page.wait_for_load_state("networkidle")
+        click_and_load(page, ".language-switch button[value=zh-hans]")
     page.set_viewport_size({"width": width, "height": 900})
     read_label = "read" if language == "en" else "读过"
 
@@ -49,15 +48,13 @@ def test_status_and_discussion_flow(page, member, group, language, width):
 
     # A comment with a formula, then a reply.
     page.fill(".discussion > form.comment-form textarea", "Loss falls as $L \\propto N^{-0.076}$.")
-    page.locator(".discussion > form.comment-form button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    click_and_load(page, ".discussion > form.comment-form button[type=submit]")
     comment = Comment.objects.get()
     item = page.locator(f"#comment-{comment.pk}")
     assert item.locator(".katex").count() >= 1  # the formula is typeset
     page.locator(".reply-fold summary").click()
     page.fill(".reply-fold textarea", "And with data, too.")
-    page.locator(".reply-fold button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    click_and_load(page, ".reply-fold button[type=submit]")
     assert page.locator(".comment-replies .comment-item").inner_text().count("And with data") == 1
     # Nothing sticks out sideways at this width.
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
