@@ -1,15 +1,16 @@
 """How each database matches a query term, and how it keeps its indexes.
 
 PostgreSQL: one full-text vector per document, its English words (``to_tsvector('english')``,
-which stems) and its Chinese bigrams (``simple``), in one GIN index per kind of record;
-a query is one tsquery over it (a Chinese term as its bigrams, then checked as a
-substring); pg_trgm similarity over the word list for spelling suggestions. The title
-text's tsvector is kept in a stored generated column, ``tsv_head`` (the model does not
-declare it): the ranking tests every candidate's title for every term, and parsing
-the title again each time cost ~15 µs a test.
+which stems) and its Chinese bigrams and trigrams (``simple``), in one GIN index per kind
+of record; a query is one tsquery over it (a Chinese term as its bigram or trigram, a
+longer one as its trigrams, then checked as a substring); pg_trgm similarity over the
+word list for spelling suggestions. The title text's tsvector is kept in a stored
+generated column, ``tsv_head`` (the model does not declare it): the ranking tests every
+candidate's title for every term, and parsing the title again each time cost ~15 µs a
+test.
 
 SQLite: two FTS5 tables over the same rows, kept in step by triggers: one with the
-``porter`` tokenizer (stems English; also holds the Chinese bigrams and arXiv IDs) and one with the
+``porter`` tokenizer (stems English; also holds the Chinese n-grams and arXiv IDs) and one with the
 ``trigram`` tokenizer (Chinese substrings of three or more characters).
 
 Both answer the same questions the same way; search.query builds on them.
@@ -25,7 +26,7 @@ import difflib
 
 from django.db import connection
 
-from .text import Term, cjk_bigrams
+from .text import Term, cjk_grams
 
 SUGGESTION_CUTOFF = 0.75
 
@@ -44,7 +45,7 @@ def all_of(conditions):
 
 
 TEXT = "(head || ' ' || body)"
-# English words (stemmed) and the Chinese bigrams, in one vector: every term of a query
+# English words (stemmed) and the Chinese bigrams and trigrams, in one vector: every term of a query
 # becomes part of one tsquery, answered by one index scan.
 VECTOR = (
     f"(to_tsvector('english'::regconfig, {TEXT}) || to_tsvector('simple'::regconfig, cjk_bigrams))"
@@ -96,10 +97,11 @@ class PostgresBackend:
     def match_all(self, terms):
         """Return (sql, params): the condition that a document matches every term.
 
-        English terms by stem, Chinese terms by their bigrams, all in one tsquery over
-        the indexed vector; a Chinese term of three or more characters must then also
-        occur as written (its bigrams could lie apart), and one of a single character
-        is found by substring alone.
+        English terms by stem, Chinese terms by their bigrams and trigrams, all in one
+        tsquery over the indexed vector. A Chinese term of two or three characters is
+        one indexed bigram or trigram itself; a longer one is found by its trigrams, then
+        must also occur as written (they could lie apart); one of a single character is
+        found by substring alone.
         """
         queries, params, conditions = [], [], []
         for term in terms:
@@ -110,8 +112,8 @@ class PostgresBackend:
                 continue
             if len(text) >= 2:
                 queries.append("plainto_tsquery('simple'::regconfig, %s)")
-                params.append(cjk_bigrams(text))
-            if len(text) != 2:
+                params.append(text if len(text) <= 3 else cjk_grams(3, text))
+            if len(text) == 1 or len(text) > 3:
                 # A Chinese term has no space, so it cannot match across the joint.
                 conditions.append((f"{TEXT} LIKE (SELECT %s::text)", [like_pattern(text)]))
         if queries:

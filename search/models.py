@@ -20,7 +20,8 @@ class SearchDocument(models.Model):
 
     ``head`` holds every title-like field (both languages, arXiv ID, abbreviation);
     a match there ranks above a match in ``body``. ``cjk_bigrams`` lists the text's
-    two-character Chinese sequences, so that Chinese words are found by index, and the
+    two- and three-character Chinese sequences, so that Chinese words are found by
+    index (one of two or three characters by the index alone), and the
     arXiv identifiers it contains, so that one inside a link is found too.
     The column keeps its first name; the database's own indexes over these columns
     (PostgreSQL GIN, SQLite FTS5) are created in the migrations (search.backends).

@@ -1,7 +1,7 @@
-"""Text helpers for the search index: plain text, query terms, CJK bigrams, snippets.
+"""Text helpers for the search index: plain text, query terms, CJK n-grams, snippets.
 
 Chinese is written without spaces between words, so Chinese is matched as a substring
-(found through its bigrams on PostgreSQL, character trigrams on SQLite); English and
+(found through its bigrams and trigrams on PostgreSQL, character trigrams on SQLite); English and
 other Latin-script words are matched by stem through the database's full-text search.
 """
 
@@ -66,13 +66,14 @@ def plain(*parts):
     return LATIN_THEN_CJK.sub(r"\1 ", CJK_THEN_LATIN.sub(r"\1 ", text))
 
 
-def cjk_bigrams(*parts):
-    """Return the distinct two-character sequences of the Chinese runs, space-separated."""
+def cjk_grams(size, *parts):
+    """Return the distinct sequences of ``size`` characters of the Chinese runs,
+    space-separated."""
     seen = dict.fromkeys(
-        run[i : i + 2]
+        run[i : i + size]
         for part in parts
         for run in CJK_RUN.findall(part or "")
-        for i in range(len(run) - 1)
+        for i in range(len(run) - size + 1)
     )
     return " ".join(seen)
 
@@ -83,15 +84,17 @@ ARXIV_ID = re.compile(r"(?<![\d.])\d{4}\.\d{4,5}(?:v\d+)?(?![\d])")
 
 
 def index_terms(*parts):
-    """Return what is indexed beside the text itself: the Chinese bigrams, and the arXiv
-    identifiers, so that one is found wherever it is written, a link included."""
+    """Return what is indexed beside the text itself: the Chinese bigrams and trigrams (a
+    Chinese term of two or three characters is one of them, found by the index alone),
+    and the arXiv identifiers, so that one is found wherever it is written, a link
+    included."""
     ids = dict.fromkeys(
         id_
         for part in parts
         for m in ARXIV_ID.finditer(part or "")
         for id_ in (m.group(), m.group().split("v")[0])  # 1706.03762v5 is 1706.03762 too
     )
-    return " ".join(x for x in [cjk_bigrams(*parts), " ".join(ids)] if x)
+    return " ".join(x for x in [cjk_grams(2, *parts), cjk_grams(3, *parts), " ".join(ids)] if x)
 
 
 def words(*parts):

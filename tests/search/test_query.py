@@ -57,6 +57,10 @@ def test_highlight_keeps_a_texts_own_mark_characters():
     "query, found",
     [
         ("思维链", True),  # three characters inside an unsegmented sentence
+        ("以提示", False),  # its two bigrams are in the text, but apart (以提升, 链提示)
+        ("链提示可以", True),  # five characters, across what a segmenter would split
+        ("提示可以提升推理", True),
+        ("提升可以", False),  # every character there, not in this order
         ("推理", True),  # two characters
         ("链", True),  # one character
         ("prompting", True),  # stem of "prompt"
