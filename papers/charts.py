@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -179,19 +179,33 @@ _family_rows = compiled_rows(
 
 def _family_sizes():
     """Every family with at least one derived model (its root's id and its size),
-    largest first, then by root name."""
+    largest first, then by root name.
+
+    Each root's models are counted through the family_root index, then the roots alone
+    ordered: grouping every model joined to its root's name read and joined every model
+    (2.8 ms of PostgreSQL's time at 2000 models, 1.2 ms so)."""
+    size = (
+        LanguageModel.objects.filter(family_root=OuterRef("pk"))
+        .order_by()
+        .values("family_root")
+        .annotate(n=Count("*"))  # of the index's entries: no model's row is read
+        .values("n")
+    )
+    roots = LanguageModel.objects.exclude(family_root=None).values("family_root")
     return (
-        LanguageModel.objects.exclude(family_root=None)
-        .values_list("family_root")
-        .annotate(size=Count("pk"))
-        .order_by("-size", "family_root__name", "family_root__released", "family_root")
+        LanguageModel.objects.filter(pk__in=roots)
+        .annotate(size=Subquery(size))
+        .order_by("-size", "name", "released", "pk")
+        .values_list("pk", "size")
     )
 
 
 # The family list's SQL, compiled once per process (core.compiled): building and
 # compiling its three querysets was a fifth of the cold family page's Python.
-_family_count = compiled_count(_family_sizes)
-_family_roots = compiled_rows(lambda: _family_sizes().values_list("family_root"))
+_family_count = compiled_count(
+    lambda: LanguageModel.objects.exclude(family_root=None).values("family_root").distinct()
+)
+_family_roots = compiled_rows(lambda: _family_sizes().values_list("pk"))
 # The members of the families of some roots, compiled once per number of roots.
 _roots_rows = compiled_rows(lambda *roots: Family._members_query(roots))
 
