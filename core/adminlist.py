@@ -26,6 +26,8 @@ from django.contrib.admin.templatetags.admin_list import (
     ResultList,
     _coerce_field_name,
     items_for_result,
+    pagination,
+    paginator_number,
     result_headers,
     result_hidden_fields,
 )
@@ -53,6 +55,8 @@ from core.escaping import safe
 KEY_MARK = "0000000000000000000000"
 PLAIN_FIELD_CLASSES = (models.DateField, models.TimeField, models.ForeignKey)
 DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
+# Django's own messages of its pagination: its admin catalogue translates them.
+DJANGO_SHOW_ALL, DJANGO_SAVE = "Show all", "Save"
 VALUE_MARK = "QuickListFilterValue"
 
 
@@ -356,12 +360,46 @@ def quick_rows(cl):
 
 
 def quick_result_list(cl):
-    """Django's ``result_list`` (headers, hidden fields, rows) with ``quick_rows``."""
+    """Django's ``result_list`` (headers, hidden fields, rows) with ``quick_rows``, and the
+    rows as admin/change_list_results.html writes them, one string ("rows",
+    admin/quick_change_list_results.html) where no row has a form of its own."""
     headers = list(result_headers(cl))
+    rows = quick_rows(cl)
+    written = None
+    if not any(row.form for row in rows):
+        written = safe(
+            "".join(f"\n\n<tr>{''.join(map(conditional_escape, row))}</tr>\n" for row in rows)
+        )
     return {
         "cl": cl,
         "result_hidden_fields": list(result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-        "results": quick_rows(cl),
+        "results": rows,
+        "rows": written,
     }
+
+
+def quick_pagination(cl):
+    """Django's ``{% pagination cl %}`` (admin/pagination.html, a paginator_number tag for
+    each page's link) made in Python: the same HTML, white space included."""
+    context = pagination(cl)
+    links = ""
+    if context["pagination_required"]:
+        numbers = "".join(f"\n    {paginator_number(cl, i)}\n" for i in context["page_range"])
+        links = f"\n{numbers}\n"
+    opts = cl.opts
+    name = opts.verbose_name if cl.result_count == 1 else opts.verbose_name_plural
+    show_all = ""
+    if context["show_all_url"]:
+        link, text = escape(context["show_all_url"]), escape(_(DJANGO_SHOW_ALL))
+        show_all = f'<a href="{link}" class="showall">{text}</a>'
+    save = ""
+    if cl.formset and cl.result_count:
+        label = escape(_(DJANGO_SAVE))
+        save = f'<input type="submit" name="_save" class="default" value="{label}">'
+    return safe(
+        f'\n\n<p class="paginator">\n{links}\n'
+        f"{escape(formats.localize(cl.result_count))} {conditional_escape(name)}\n"
+        f"{show_all}\n{save}\n</p>\n"
+    )

@@ -1,9 +1,13 @@
 """{% quick_result_list cl %}: the change list's table as Django's {% result_list %}
-makes it, its rows made by core.adminlist (templates/admin/change_list.html)."""
+makes it, its rows made by core.adminlist (templates/admin/change_list.html);
+``{% quick_pagination cl %}``, Django's ``{% pagination cl %}`` made in Python; and
+``{{ choices|choice_lines }}``, a quick filter's choices (admin/quick_filter.html)."""
 
 from django import template
 from django.contrib.admin.templatetags.base import InclusionAdminNode
+from django.utils.safestring import mark_safe
 
+from core.adminlist import quick_pagination as make_pagination
 from core.adminlist import quick_result_list
 
 register = template.Library()
@@ -15,6 +19,19 @@ def quick_result_list_tag(parser, token):
         parser,
         token,
         func=quick_result_list,
-        template_name="change_list_results.html",
+        template_name="quick_change_list_results.html",
         takes_context=False,
     )
+
+
+@register.filter
+def choice_lines(choices):
+    """The lines of a QuickListFilter's choices, one string: as ``{% for choice in choices
+    %}{{ choice.line }}{% endfor %}`` writes them, without a node rendered per choice (a
+    filter of topics or organisations has dozens)."""
+    return mark_safe("".join(choice["line"] for choice in choices))  # noqa: S308  (lines are escaped)
+
+
+@register.simple_tag
+def quick_pagination(cl):
+    return make_pagination(cl)
