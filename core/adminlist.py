@@ -8,8 +8,12 @@ cell as a node of its own. On the paper change list (50 rows, 9 columns) that wa
 third of the page. Here each column is read once (``Column``), a row's link is the
 one URL made for the page with the row's key put in, and a row is one string.
 
+The list's filters' choices and its page links (``quick_pagination``) are written in
+Python the same way, not a template node each.
+
 The HTML is Django's own, cell for cell (tests/fixtures/test_admin_rows.py compares the
-two for every list with QuickChangelist, on the demo data). Lists this does not cover
+two for every list with QuickChangelist, on the demo data, and the filters, the results
+table and the page links with Django's templates). Lists this does not cover
 (editable rows, a popup, a non-integer key) are made by Django as before.
 """
 
