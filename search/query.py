@@ -117,11 +117,15 @@ def _candidates(user, terms, kind):
     the query once for every search (backends), which kind's index answers it; with the
     kind a parameter, the plan it keeps would read every document.
 
-    Numbered rather than LIMITed: under a LIMIT the planner bets on finding the first
-    matches early by reading the table in order and testing each row, and loses when
-    the matches lie together; numbered, it plans with the indexes and still stops at
-    the cap (PostgreSQL's window "run condition"). Written as SQL: building the six
-    kinds' queries through the ORM cost a third of a search.
+    LIMITed at the cap. The terms reach PostgreSQL as subqueries' values (backends), so
+    the planner cannot guess how many documents match: it takes a fixed share of the
+    kind's (its default for ``@@``) and reads them through the kind's index, which is
+    far cheaper than testing every row in table order, at any size of the library
+    (tests/search/test_query_plan.py). With the terms written into the SQL it could see
+    a common word and bet on finding a thousand matches early in table order: for 推理
+    that was a sequential scan of 0.5 s, and the candidates were numbered with
+    ``ROW_NUMBER()`` instead, whose window cost a fifth of the query. Written as SQL:
+    building the kinds' queries through the ORM cost a third of a search.
     """
     backend = backend_for()
     title_tests = [backend.match_title(t) for t in terms]
@@ -133,9 +137,8 @@ def _candidates(user, terms, kind):
         conditions.append(rule[0])
         params.extend(rule[1])
     sql = (
-        f"SELECT id, kind, {title_hits} AS title_hits, weight, title, "
-        "ROW_NUMBER() OVER () AS number "
-        f"FROM {TABLE} WHERE {' AND '.join(conditions)}"
+        f"SELECT id, kind, {title_hits} AS title_hits, weight, title "
+        f"FROM {TABLE} WHERE {' AND '.join(conditions)} LIMIT {CAP + 1}"
     )
     return sql, [*(p for _sql, ps in title_tests for p in ps), *params]
 
@@ -143,21 +146,21 @@ def _candidates(user, terms, kind):
 RANK = "title_hits DESC, weight DESC, title, id"
 
 
-def _top(user, terms, kind, limit):
-    """Return (sql, params) selecting one kind's first ``limit`` matches in rank order,
-    each with how many matches were read (``found``, up to CAP + 1) and its position.
+def _top(name):
+    """Return the SQL selecting the first few (its one parameter) of one kind's
+    candidates (the query ``name`` of the statement's WITH) in rank order, each with how
+    many candidates were read (``found``, up to CAP + 1) and its position.
 
-    Each kind's matches are counted, then only its first few are sorted out of them
-    (PostgreSQL's "top-N" sort keeps ``limit`` rows, not a thousand): ranking every
-    match of every kind in one sort cost a third of the query.
+    The candidates are read once (PostgreSQL keeps a query of WITH named twice), counted,
+    and only their first few sorted out of them (a "top-N" sort keeps those few rows, not
+    a thousand): ranking every match of every kind in one sort cost a third of the query,
+    and counting them in a window beside the ranking a tenth.
     """
-    sql, params = _candidates(user, terms, kind)
     return (
-        f"SELECT id, kind, found, ROW_NUMBER() OVER (ORDER BY {RANK}) AS position FROM ("
-        "SELECT id, kind, title_hits, weight, title, COUNT(*) OVER () AS found "
-        f"FROM ({sql}) AS numbered WHERE number <= {CAP + 1} ORDER BY {RANK} LIMIT %s"
-        ") AS top"
-    ), [*params, limit]
+        f"SELECT id, kind, (SELECT COUNT(*) FROM {name}) AS found, "
+        f"ROW_NUMBER() OVER (ORDER BY {RANK}) AS position "
+        f"FROM (SELECT * FROM {name} ORDER BY {RANK} LIMIT %s) AS top"
+    )
 
 
 def _ranked(user, terms, kinds, each, page_kind="", first=0, last=0):
@@ -169,23 +172,26 @@ def _ranked(user, terms, kinds, each, page_kind="", first=0, last=0):
     first), weight and title, and positions run up to CAP. Reading stops at the cap, so
     a common word costs no more than a thousand rows per kind, however large the library.
     """
-    parts, params = [], []
+    candidates, params, tops, limits = [], [], [], []
     for kind in kinds:
         limit = min(max(each, last if kind == page_kind else 0), CAP)
         if limit < 1:
             continue
-        sql, part_params = _top(user, terms, kind, limit)
-        parts.append(sql)
-        params.extend(part_params)
-    if not parts:
+        sql, kind_params = _candidates(user, terms, kind)
+        candidates.append(f"found_{kind} AS ({sql})")
+        params.extend(kind_params)
+        tops.append(_top(f"found_{kind}"))
+        limits.append(limit)
+    if not tops:
         return []
     ranked = (
-        f"SELECT id, kind, found, position FROM ({' UNION ALL '.join(parts)}) AS ranked "
+        f"WITH {', '.join(candidates)} "
+        f"SELECT id, kind, found, position FROM ({' UNION ALL '.join(tops)}) AS ranked "
         "WHERE position <= %s OR (kind = %s AND position BETWEEN %s AND %s) "
         "ORDER BY position, kind"
     )
     with connection.cursor() as cursor:
-        cursor.execute(ranked, [*params, each, page_kind, first, last])
+        cursor.execute(ranked, [*params, *limits, each, page_kind, first, last])
         return cursor.fetchall()
 
 
