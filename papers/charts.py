@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.addresses import address, addresser
+from core.addresses import address, hrefs
 from core.compiled import MARKS, compiled_count, compiled_rows
 from core.escaping import esc
 
@@ -359,8 +359,13 @@ def _node_label(model):
         return month
     if not month:
         return fit(sizes, META_SIZE, TEXT_W)
-    month = f" · {month}"
-    return fit(sizes, META_SIZE, TEXT_W - text_width(month, META_SIZE)) + month
+    return fit(sizes, META_SIZE, TEXT_W - MONTH_W) + f" · {month}"
+
+
+# The width of " · 2023-05" after a node's sizes, measured once: every month's is the
+# same, the digits being all of one width (tabular figures, as in the face textwidth
+# measures; tests/papers/test_charts.py).
+MONTH_W = text_width(" · 0000-00", META_SIZE)
 
 
 class TreeWords:
@@ -371,7 +376,7 @@ class TreeWords:
         self.titles = {kind: f" · {esc(label)}" for kind, label in OPENNESS.items()}
         self.read_title = " · " + esc(_("read in my group"))
         self.title = _("Family tree of %(name)s")
-        self.url = addresser("reading:model_detail", "slug")
+        self.href = hrefs("reading:model_detail", "slug")
         self.boxes = {
             kind: f'" width="{NODE_W}" height="{NODE_H}" rx="6" {mark.attrs()}/>'
             for kind, mark in NODE_MARKS.items()
@@ -465,7 +470,7 @@ def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
                     f'text-anchor="end">{relations[kid.pk]}</text>'
                 )
     parts = edges + edge_labels
-    titles, boxes, url = words.titles, words.boxes, words.url
+    titles, boxes, href = words.titles, words.boxes, words.href
     current = highlight.pk if highlight is not None else None
     for _depth, _row, node in positions.values():
         x, y = at[node.pk]
@@ -482,7 +487,7 @@ def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
             classes += " read"
             title_end, dot = words.read_title, read_badge(x + NODE_W - 10, y + 10)
         parts.append(
-            f'<a href="{esc(url(node.slug))}" class="node {classes}"{marked}>'
+            f'<a href="{href(node.slug)}" class="node {classes}"{marked}>'
             f"<title>{name}{titles[kind]}{title_end}</title>{ring}"
             f'<rect class="box" x="{x}" y="{y}{boxes[kind]}'
             f'<text class="name" x="{x + 8}" y="{y + (16 if meta else 24):g}">'

@@ -3,8 +3,9 @@
 import pytest
 from django.template import Context, Template
 from django.urls import clear_script_prefix, reverse, set_script_prefix
+from django.utils.html import escape
 
-from core.addresses import _shape, address, address_shape, addresser
+from core.addresses import _shape, address, address_shape, addresser, hrefs
 
 CASES = [
     ("reading:paper_detail", {"slug": "attention-is-all-you-need"}),
@@ -26,6 +27,21 @@ def test_the_same_address_as_reverse(name, kwargs):
 def test_an_addresser_gives_the_same_address(name, kwargs):
     ((key, value),) = kwargs.items()
     assert addresser(name, key)(value) == reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize(
+    "value", ["llama-2-7b", "c4_en-2019", 42, "中文模型", "a&b", "x'y", "q?v=1", "100%", "a b"]
+)
+def test_hrefs_give_the_address_escaped_for_an_attribute(value):
+    # A plain value (a slug, an id) is put in as it is; any other quoted and escaped.
+    href = hrefs("reading:model_detail", "slug")(value)
+    assert href == escape(addresser("reading:model_detail", "slug")(value))
+
+
+def test_hrefs_of_slugs_are_the_reversed_addresses():
+    for slug in ("llama-2-7b", "c4_en-2019", "GPT-4o"):
+        expected = escape(reverse("reading:model_detail", kwargs={"slug": slug}))
+        assert hrefs("reading:model_detail", "slug")(slug) == expected
 
 
 def test_under_a_script_prefix():

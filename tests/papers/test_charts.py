@@ -209,6 +209,11 @@ def test_node_text_is_shortened_to_fit_its_box():
     assert meta.endswith(" · 2019-02") and text_width(meta, 11) <= charts.TEXT_W
 
 
+def test_every_months_line_is_as_wide_as_the_node_label_allows_for():
+    months = {f" · {year}-{month:02d}" for year in range(1990, 2040) for month in range(1, 13)}
+    assert {text_width(line, charts.META_SIZE) for line in months} == {charts.MONTH_W}
+
+
 def test_fit_keeps_short_text_and_shortens_long_text():
     assert fit("GPT-4", 13, 100) == "GPT-4"
     assert fit("继续预训练继续预训练", 10, 50) == "继续预训…"
