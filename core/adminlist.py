@@ -47,12 +47,19 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.escaping import esc as escape
 from core.escaping import safe
+
+
+def conditional_escape(text):
+    """Django's conditional_escape (HTML as it is, any other text escaped) without its
+    wrapper for lazy strings: a page of the paper list escapes some three hundred texts
+    (~1 µs a call)."""
+    return text.__html__() if hasattr(text, "__html__") else escape(text)
+
 
 # The page's change URL is made once with this key, then each row's key is put in
 # its place.
