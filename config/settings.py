@@ -133,6 +133,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation adds 50–80 ms to a large search plan and saves nothing on a page's
     # short queries: off for the site's connections.
     _server_options = ["-c jit=off"]
+    # A search term no index answers (one Chinese character) is found by reading the
+    # kind's documents in table order up to the cap (search.query.CAP). PostgreSQL starts
+    # a scan of a large table where another scan has got to ("synchronized" scans), so the
+    # same search showed other matches from one view to the next: off, each scan starts at
+    # the table's start.
+    _server_options.append("-c synchronize_seqscans=off")
     # A web request's statement that runs longer than this (seconds; 0 = no limit) is
     # cancelled and the member gets the 503 page, instead of a worker held by a lock or a
     # runaway query. Keep it well below gunicorn's --timeout. Only the site's requests
