@@ -12,6 +12,13 @@ def esc(text):
     return html.escape(str(text))
 
 
+def conditional_esc(text):
+    """Django's conditional_escape (HTML marked safe as it is, any other text escaped)
+    without its wrapper for lazy strings, as ``esc``: a page of the admin's paper list
+    escapes some 250 texts, a page of the paper list a hundred slots' keys."""
+    return text.__html__() if hasattr(text, "__html__") else esc(text)
+
+
 def safe(html):
     """Return HTML made in Python (each text escaped where it was made) marked safe: a
     SafeString, as mark_safe() makes of a str without its wrapper for lazy strings (~1 µs a

@@ -10,10 +10,10 @@ See core/fragments.py for the key and what must stay outside a fragment.
 
 from django import template
 from django.conf import settings
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from core import audiencepage, fragments
+from core.escaping import conditional_esc
 
 register = template.Library()
 # In the context while a shared fragment renders (includes see it too).
@@ -72,8 +72,8 @@ class SlotNode(template.Node):
     def render(self, context):
         if not context.get(INSIDE, False):
             return self.nodelist.render(context)  # outside a shared fragment: as written
-        name = conditional_escape(self.name.resolve(context))
-        key = conditional_escape(self.key.resolve(context))
+        name = conditional_esc(self.name.resolve(context))
+        key = conditional_esc(self.key.resolve(context))
         return mark_safe(fragments.slot_marker(name, key))  # noqa: S308
 
 
@@ -83,7 +83,7 @@ def slotted(context, name, make):
     tags that make many slots' contents in Python (a list's rows), as {% slot %} does."""
     if context.get(INSIDE, False):
         return lambda key, *_args: mark_safe(  # noqa: S308
-            fragments.slot_marker(name, conditional_escape(key))
+            fragments.slot_marker(name, conditional_esc(key))
         )
     return make
 

@@ -10,10 +10,9 @@ of the drawings themselves.
 """
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 
-from core.escaping import esc, safe
+from core.escaping import conditional_esc, esc, safe
 
 register = template.Library()
 
@@ -26,11 +25,11 @@ def chart_figure(svg, label, legend="", hint=None):
     """The figure of a drawing (``svg``, HTML) named ``label`` (text, or HTML marked
     safe), with ``legend`` (HTML) below it; ``hint``, the hint's text escaped, when the
     caller has it already."""
-    caption = f"\n  <figcaption>{conditional_escape(legend)}</figcaption>" if legend else ""
+    caption = f"\n  <figcaption>{conditional_esc(legend)}</figcaption>" if legend else ""
     return safe(
         f'<figure class="chart">\n  <p class="scroll-hint" hidden>{hint or _hint()}</p>\n'
         '  <div class="chart-frame"><div class="svg-scroll" tabindex="0" role="region" '
-        f'aria-label="{conditional_escape(label)}">{conditional_escape(svg)}</div></div>'
+        f'aria-label="{conditional_esc(label)}">{conditional_esc(svg)}</div></div>'
         f"{caption}\n</figure>"
     )
 
