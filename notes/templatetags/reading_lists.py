@@ -15,7 +15,7 @@ from core.templatetags.bilingual import bilingual_title, picked_html, reader_lan
 from core.templatetags.shared import slotted
 from papers.tables import paper_facts
 
-from .reading_status import form_context, row_reading_html
+from .reading_status import controls, form_context, row_reading_html
 
 register = template.Library()
 
@@ -23,12 +23,11 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def reading_list_items(context, items):
     """The <li> of each item, a section's heading before its first, or "empty"."""
-    token, next_url = form_context(context)
-    progress = context.get("progress")
+    control, progress = controls(*form_context(context)), context.get("progress")
     reading = slotted(
         context,
         "reading",
-        lambda paper_id, status: row_reading_html(paper_id, status, progress, token, next_url),
+        lambda paper_id, status: row_reading_html(paper_id, status, progress, control),
     )
     reader = reader_language_in(context)
     url = addresser("reading:paper_detail", "slug")

@@ -28,13 +28,25 @@ def control_html(paper_id, status, csrf_token, next_url):
     template, from pieces made once per process: a list shows one per row, for each
     member. The member's own part of a page (core.audiencepage): own_controls makes it
     again for each member."""
+    return controls(csrf_token, next_url)(paper_id, status)
+
+
+def controls(csrf_token, next_url):
+    """Return a function of (paper id, status) giving control_html() of a page's
+    controls, with what they share (the address's pieces, the language, the CSRF field,
+    the page's address) worked out once: a list makes one per row, and each of those
+    lookups cost as much as the rest of a control."""
     start, end = _status_url()
-    form, between, next_field, rest = _control_pieces(status, get_language())
-    html = mark_safe(  # noqa: S308  (every piece escaped: format_html, esc)
-        f"{form}{start}{int(paper_id)}{end}{between}{_csrf_field(csrf_token)}"
-        f"{next_field}{esc(next_url)}{rest}"
-    )
-    return own_part("status", paper_id, html)
+    language, csrf_field, back = get_language(), _csrf_field(csrf_token), esc(next_url)
+
+    def control(paper_id, status):
+        form, between, next_field, rest = _control_pieces(status, language)
+        html = mark_safe(  # noqa: S308  (every piece escaped: format_html, esc)
+            f"{form}{start}{int(paper_id)}{end}{between}{csrf_field}{next_field}{back}{rest}"
+        )
+        return own_part("status", paper_id, html)
+
+    return control
 
 
 def _status_url():
@@ -81,9 +93,10 @@ def _buttons(status, language):
     )
 
 
-def row_reading_html(paper_id, status, progress, csrf_token, next_url):
+def row_reading_html(paper_id, status, progress, control):
     """A list row's reading: how many of the group have read the paper (shown to its
-    members, with ``progress``) and the member's control. In Python, as the control."""
+    members, with ``progress``) and the member's control (``control``, made by
+    ``controls``). In Python, as the control."""
     note = ""
     if progress:
         n = progress.member_count
@@ -91,8 +104,7 @@ def row_reading_html(paper_id, status, progress, csrf_token, next_url):
             "%(read)s of %(n)s member has read it", "%(read)s of %(n)s members have read it", n
         ) % {"read": progress.read_by(paper_id), "n": n}
         note = format_html('<span class="progress-note">{}</span>', text)
-    control = control_html(paper_id, status, csrf_token, next_url)
-    return format_html('<div class="row-reading">{}\n    {}</div>', note, control)
+    return format_html('<div class="row-reading">{}\n    {}</div>', note, control(paper_id, status))
 
 
 def form_context(context):
@@ -105,12 +117,8 @@ def form_context(context):
 def status_controls(context):
     """Return a function of (paper id, status) giving the member's control as this place
     of the page shows it: the control, or inside a shared fragment its slot."""
-    token, next_url = form_context(context)
-    return slotted(
-        context,
-        "status",
-        lambda paper_id, status: control_html(paper_id, status or "", token, next_url),
-    )
+    control = controls(*form_context(context))
+    return slotted(context, "status", lambda paper_id, status: control(paper_id, status or ""))
 
 
 @register.simple_tag(takes_context=True)
@@ -143,8 +151,8 @@ def status_slots(request, known=None):
         found = known() if known else None
         if found is None:
             found = audience.statuses_of(request.user, ids)
-        token, next_url = get_token(request), request.get_full_path()
-        return {pk: control_html(pk, found.get(pk, ""), token, next_url) for pk in ids}
+        control = controls(get_token(request), request.get_full_path())
+        return {pk: control(pk, found.get(pk, "")) for pk in ids}
 
     return {"status": provide}
 
@@ -155,11 +163,10 @@ def row_reading_slots(request, statuses, group_progress=None):
     to it) and the member's own control, from ``statuses`` ({paper id: status})."""
 
     def provide(keys):
-        token, next_url = get_token(request), request.get_full_path()
+        control = controls(get_token(request), request.get_full_path())
         ids = [int(key) for key in keys if key.isdigit()]
         return {
-            pk: row_reading_html(pk, statuses.get(pk, ""), group_progress, token, next_url)
-            for pk in ids
+            pk: row_reading_html(pk, statuses.get(pk, ""), group_progress, control) for pk in ids
         }
 
     return {"reading": provide}
