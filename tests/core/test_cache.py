@@ -5,6 +5,7 @@ import time
 import pytest
 import redis
 from django.core.cache import caches
+from django.core.cache.backends.base import CacheKeyWarning
 
 from core.cache import TolerantRedisCache
 
@@ -37,6 +38,13 @@ def test_with_redis_up_it_is_django_s_redis_cache(redis_cache):
     assert redis_cache.get("paper") == {"title": "思维链"}
     assert redis_cache.get_or_set("other", lambda: 3) == 3
     assert redis_cache.incr("other") == 4
+
+
+def test_any_key_is_kept_without_memcached_s_warnings(redis_cache, recwarn):
+    key = "空格 and\tcontrol " + "x" * 300  # memcached would refuse it three times over
+    redis_cache.set(key, "kept")
+    assert redis_cache.get(key) == "kept"
+    assert not [w for w in recwarn if issubclass(w.category, CacheKeyWarning)]
 
 
 def test_with_redis_down_reads_miss_and_writes_do_nothing_quickly(redis_cache, redis_server):
