@@ -15,8 +15,9 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def page_links(context):
-    page = context.get("page_obj")
-    if page is None or not getattr(page, "has_other_pages", None) or not page.has_other_pages():
+    page = context.get("page_obj")  # None, or a lazy None, where a page has no list
+    has_other_pages = getattr(page, "has_other_pages", None)
+    if has_other_pages is None or not has_other_pages():
         return ""
     query = context.get("querystring") or ""
     link = f"?{esc(query)}&amp;page=" if query else "?page="

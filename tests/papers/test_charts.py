@@ -159,6 +159,23 @@ def test_family_and_timeline_pages_show_their_legend(member_client, family):
     assert list(legend_swatches(legend)) == ["open", "closed", "unknown"]
 
 
+def test_the_family_page_says_so_when_no_model_has_a_base_model(member_client):
+    LanguageModelFactory(name="Alone")
+    response = member_client.get(reverse("papers:model_family"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "No model has a base model yet." in content
+    assert 'class="family"' not in content
+
+
+def test_each_family_has_its_section_heading_and_named_drawing(member_client, family):
+    content = member_client.get(reverse("papers:model_family")).content.decode()
+    assert '<section class="family" id="family-' in content
+    assert "<h2>Open-Root family</h2>" in content
+    assert 'aria-label="Family tree of Open-Root"' in content
+    assert "No model has a base model yet." not in content
+
+
 @pytest.mark.parametrize("current", [None, "kid"])  # the current model has a ring
 def test_relation_labels_fit_between_the_columns(current):
     root = LanguageModelFactory(name="Root")
