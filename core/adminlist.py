@@ -47,7 +47,8 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.escaping import conditional_esc as conditional_escape
@@ -61,6 +62,9 @@ PLAIN_FIELD_CLASSES = (models.DateField, models.TimeField, models.ForeignKey)
 DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
 # Django's own messages of its pagination: its admin catalogue translates them.
 DJANGO_SHOW_ALL, DJANGO_SAVE = "Show all", "Save"
+# …and those of its results table's sorting options.
+DJANGO_SORT_REMOVE, DJANGO_SORT_TOGGLE = "Remove from sorting", "Toggle sorting"
+DJANGO_SORT_PRIORITY = "Sorting priority: %(priority_number)s"
 VALUE_MARK = "QuickListFilterValue"
 
 
@@ -364,24 +368,76 @@ def quick_rows(cl):
 
 
 def quick_result_list(cl):
-    """Django's ``result_list`` (headers, hidden fields, rows) with ``quick_rows``, and the
-    rows as admin/change_list_results.html writes them, one string ("rows",
-    admin/quick_change_list_results.html) where no row has a form of its own."""
+    """Django's ``result_list`` (headers, hidden fields, rows) with ``quick_rows``; where no
+    row has a form of its own, the whole table as admin/change_list_results.html writes it
+    ("table", one string: ``results_table``), or else Django's template is rendered with
+    this context (admin/quick_change_list_results.html)."""
     headers = list(result_headers(cl))
     rows = quick_rows(cl)
-    written = None
-    if not any(row.form for row in rows):
-        written = safe(
-            "".join(f"\n\n<tr>{''.join(map(conditional_escape, row))}</tr>\n" for row in rows)
-        )
-    return {
+    context = {
         "cl": cl,
         "result_hidden_fields": list(result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
         "results": rows,
-        "rows": written,
+        "table": None,
     }
+    if not any(row.form for row in rows):
+        context["table"] = results_table(context)
+    return context
+
+
+def results_table(context):
+    """admin/change_list_results.html, written in Python: the same HTML, white space
+    included (the header cells took a tenth of the paper change list as template nodes)."""
+    hidden = ""
+    if context["result_hidden_fields"]:
+        fields = "".join(map(conditional_escape, context["result_hidden_fields"]))
+        hidden = f'\n<div class="hiddenfields">\n{fields}\n</div>\n'
+    table = ""
+    if context["results"]:
+        many_sorted = context["num_sorted_fields"] > 1
+        head = "".join(_header_cell(header, many_sorted) for header in context["result_headers"])
+        rows = "".join(
+            f"\n\n<tr>{''.join(map(conditional_escape, row))}</tr>\n" for row in context["results"]
+        )
+        table = (
+            '\n<div class="results">\n<table id="result_list">\n<thead>\n<tr>\n'
+            f"{head}\n</tr>\n</thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>\n"
+        )
+    return safe(f"\n{hidden}\n{table}\n")
+
+
+def _header_cell(header, many_sorted):
+    """One column's header cell, as admin/change_list_results.html writes it."""
+    text = header["text"]
+    shown = capfirst(str(text))
+    shown = shown if isinstance(text, SafeData) else escape(shown)
+    options = ""
+    if header["sortable"] and header["sort_priority"] > 0:
+        priority = ""
+        if many_sorted:
+            number = escape(formats.localize(header["sort_priority"]))
+            title = _(DJANGO_SORT_PRIORITY) % {"priority_number": number}
+            priority = f'<span class="sortpriority" title="{title}">{number}</span>'
+        direction = "ascending" if header["ascending"] else "descending"
+        options = (
+            '\n       <div class="sortoptions">\n'
+            f'         <a class="sortremove" href="{escape(header["url_remove"])}" '
+            f'title="{escape(_(DJANGO_SORT_REMOVE))}"></a>\n'
+            f"         {priority}\n"
+            f'         <a href="{escape(header["url_toggle"])}" class="toggle {direction}" '
+            f'title="{escape(_(DJANGO_SORT_TOGGLE))}"></a>\n'
+            "       </div>\n   "
+        )
+    if header["sortable"]:
+        label = f'<a href="{escape(header["url_primary"])}">{shown}</a>'
+    else:
+        label = f"<span>{shown}</span>"
+    return (
+        f'\n<th scope="col"{conditional_escape(header["class_attrib"])}>\n   {options}\n'
+        f'   <div class="text">{label}</div>\n   <div class="clear"></div>\n</th>'
+    )
 
 
 def quick_pagination(cl):
