@@ -162,7 +162,8 @@ def machine_facts(connection, workers, seconds, connections, threads, counts, ca
             cursor.execute("SELECT sqlite_version()")
         version = cursor.fetchone()[0].split()[0]
     return {
-        "date": datetime.date.today().isoformat(),
+        # In UTC: the process runs in the site's zone (TIME_ZONE), whose day may differ.
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "data": ", ".join(f"{n} {kind}" for kind, n in counts.items()),
         "database": f"{connection.vendor} {version}",
         "machine": f"{os.cpu_count()} cores (nproc), load tool and server on the same machine",
