@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.reading",
+                # After Django's own csrf_token: one masked token per request.
+                "core.csrf.csrf",
             ],
         },
     },

@@ -38,14 +38,13 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from . import pagecache
+from . import csrf, pagecache
 from .fragments import kept_or_made
 from .pagecache import GENERATION_KEY, _conditional, cached_page, stamp_key
 
@@ -252,7 +251,7 @@ def _filled(request, page):
         for i, piece in enumerate(page.pieces)
     )
     if page.csrf:
-        content = content.replace(CSRF_HOLE.encode(), get_token(request).encode())
+        content = content.replace(CSRF_HOLE.encode(), csrf.token(request).encode())
     response = HttpResponse(content, headers=dict(page.headers))
     for name, value in page.attributes:
         setattr(response, name, value)

@@ -3,13 +3,13 @@
 import functools
 
 from django import template
-from django.middleware.csrf import get_token
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from core import csrf
 from core.addresses import address_shape
 from core.audiencepage import own_part
 from core.escaping import esc
@@ -151,7 +151,7 @@ def status_slots(request, known=None):
         found = known() if known else None
         if found is None:
             found = audience.statuses_of(request.user, ids)
-        control = controls(get_token(request), request.get_full_path())
+        control = controls(csrf.token(request), request.get_full_path())
         return {pk: control(pk, found.get(pk, "")) for pk in ids}
 
     return {"status": provide}
@@ -163,7 +163,7 @@ def row_reading_slots(request, statuses, group_progress=None):
     to it) and the member's own control, from ``statuses`` ({paper id: status})."""
 
     def provide(keys):
-        control = controls(get_token(request), request.get_full_path())
+        control = controls(csrf.token(request), request.get_full_path())
         ids = [int(key) for key in keys if key.isdigit()]
         return {
             pk: row_reading_html(pk, statuses.get(pk, ""), group_progress, control) for pk in ids
@@ -200,7 +200,7 @@ def own_status_line(request, keys):
             since = format_html(
                 ' <span class="muted status-since">{}</span>', _("since %(date)s") % {"date": day}
             )
-        control = control_html(int(key), status, get_token(request), request.get_full_path())
+        control = control_html(int(key), status, csrf.token(request), request.get_full_path())
         found[key] = format_html('<div class="my-status">{}{}</div>', control, since)
     return found
 
