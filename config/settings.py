@@ -115,7 +115,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.reading",
-                # After Django's own csrf_token: one masked token per request.
+                # csrf_token, one masked token per request, in place of Django's own (whose
+                # processor always runs first, before these).
                 "core.csrf.csrf",
             ],
         },

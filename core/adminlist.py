@@ -62,7 +62,8 @@ PLAIN_FIELD_CLASSES = (models.DateField, models.TimeField, models.ForeignKey)
 DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
 # Django's own messages of its pagination: its admin catalogue translates them.
 DJANGO_SHOW_ALL, DJANGO_SAVE = "Show all", "Save"
-# …and those of its results table's sorting options.
+# …and those of its results table's sorting options, written unescaped as the template's
+# {% translate "…" %} writes them (a template's literal is safe, and so its translation).
 DJANGO_SORT_REMOVE, DJANGO_SORT_TOGGLE = "Remove from sorting", "Toggle sorting"
 DJANGO_SORT_PRIORITY = "Sorting priority: %(priority_number)s"
 VALUE_MARK = "QuickListFilterValue"
@@ -410,9 +411,8 @@ def results_table(context):
 
 def _header_cell(header, many_sorted):
     """One column's header cell, as admin/change_list_results.html writes it."""
-    text = header["text"]
-    shown = capfirst(str(text))
-    shown = shown if isinstance(text, SafeData) else escape(shown)
+    text = str(header["text"])  # a lazy safe text is safe once made a string, as in Django
+    shown = capfirst(text) if isinstance(text, SafeData) else escape(capfirst(text))
     options = ""
     if header["sortable"] and header["sort_priority"] > 0:
         priority = ""
@@ -424,10 +424,10 @@ def _header_cell(header, many_sorted):
         options = (
             '\n       <div class="sortoptions">\n'
             f'         <a class="sortremove" href="{escape(header["url_remove"])}" '
-            f'title="{escape(_(DJANGO_SORT_REMOVE))}"></a>\n'
+            f'title="{_(DJANGO_SORT_REMOVE)}"></a>\n'
             f"         {priority}\n"
             f'         <a href="{escape(header["url_toggle"])}" class="toggle {direction}" '
-            f'title="{escape(_(DJANGO_SORT_TOGGLE))}"></a>\n'
+            f'title="{_(DJANGO_SORT_TOGGLE)}"></a>\n'
             "       </div>\n   "
         )
     if header["sortable"]:

@@ -3,11 +3,13 @@ the system's random source at once.
 
 Django's ``get_token()`` masks the secret afresh at every call, drawing the mask's 32
 characters one at a time from ``secrets`` (32 reads of the system's random source, some
-80 µs), and a page calls it once for each part that writes a form: the page itself, a
+60 µs), and a page calls it once for each part that writes a form: the page itself, a
 member's own reading-status controls, the CSRF field of a page kept for an audience.
-Here each request masks its secret once (every response still gets a mask of its own,
-which is what masking is for: BREACH), with the mask's characters taken from one read.
-Tokens are Django's: the CSRF middleware unmasks and checks them as its own.
+Here each request masks its secret once, with the mask's characters taken from one read:
+a page rendered for a request gets a mask of its own, which is what masking is for
+(BREACH). (A page kept for one session, core.pagecache, is sent again with the token it
+was made with, as before.) Tokens are Django's: the CSRF middleware unmasks and checks
+them as its own.
 """
 
 import secrets
@@ -27,14 +29,15 @@ def token(request):
     same for every form of one response, a new one once the secret changes (a login
     rotates it)."""
     secret = request.META.get("CSRF_COOKIE")
-    kept = getattr(request, "_masked_csrf_token", None)
-    if kept is not None and secret is not None and kept[0] == secret:
-        return kept[1]
     if secret is None:  # no secret yet (a first visit): Django makes it, and its cookie
         masked = django_get_token(request)
     else:
-        # As get_token(): a page with a form sends the cookie again, to renew its expiry.
+        # As get_token(), at every call: a response with a form sends the cookie again,
+        # to renew its expiry (the admin's views answer this before the page is done).
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+        kept = getattr(request, "_masked_csrf_token", None)
+        if kept is not None and kept[0] == secret:
+            return kept[1]
         masked = mask(secret)
     request._masked_csrf_token = (request.META["CSRF_COOKIE"], masked)
     return masked

@@ -101,3 +101,24 @@ def test_a_forged_token_is_refused():
     )
     assert answer.status_code == 403
     assert not ReadingStatus.objects.filter(user=user, paper=paper).exists()
+
+
+def test_every_call_asks_for_the_cookie_again():
+    """As Django's get_token(): the flag may be answered (the admin's views send their
+    response's cookie before the page is done) and a later form asks again."""
+    request = RequestFactory().get("/")
+    request.META["CSRF_COOKIE"] = SECRET
+    first = token(request)
+    del request.META["CSRF_COOKIE_NEEDS_UPDATE"]
+    assert token(request) == first
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"]
+
+
+def test_random_bytes_that_would_favour_some_characters_are_left_out(monkeypatch):
+    """Bytes from 248 up (248 = 4 × 62) would make the first eight characters likelier:
+    they are dropped, and the mask is made of the bytes below."""
+    reads = iter([bytes([248, 255, 250] * 13 + [249]), bytes(range(40)), bytes(range(40))])
+    monkeypatch.setattr("core.csrf.secrets.token_bytes", lambda n: next(reads))
+    masked = mask(SECRET)
+    assert masked[:CSRF_SECRET_LENGTH] == CSRF_ALLOWED_CHARS[:CSRF_SECRET_LENGTH]
+    assert _unmask_cipher_token(masked) == SECRET
