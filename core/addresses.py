@@ -12,12 +12,13 @@ address that leads nowhere.
 """
 
 import functools
-import html
 import re
 from urllib.parse import quote
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+
+from core.escaping import esc
 
 # Stands for an argument while the shape is reversed: digits, so that every converter
 # (int, slug, str, path) accepts it; numbered per argument.
@@ -68,11 +69,9 @@ def hrefs(name, key):
     nodes). A plain value (a slug, an id) is put in as it is, without quoting and escaping
     it (a third of each link's cost)."""
     start, _key, end = address_shape(name, key)
-    start, end, address_of = html.escape(start), html.escape(end), addresser(name, key)
+    start, end, address_of = esc(start), esc(end), addresser(name, key)
     return lambda value: (
-        f"{start}{value}{end}"
-        if PLAIN.fullmatch(value := str(value))
-        else html.escape(address_of(value))
+        f"{start}{value}{end}" if PLAIN.fullmatch(value := str(value)) else esc(address_of(value))
     )
 
 
