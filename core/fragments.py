@@ -142,11 +142,12 @@ def _locate(kind, parts, values, models):
     return f"{kind}:" + hashlib.sha256("\n".join(texts).encode()).hexdigest(), keys
 
 
-def kept_or_made(key, stamp_keys, make, keep=lambda value: True):
+def kept_or_made(key, stamp_keys, make, keep=lambda value: True, timeout=CONTENT_TTL):
     """Return the value kept under the key if it was made under the current tokens of its
-    stamps, else make() (and keep it with those tokens, if keep(value)). The entry and
-    the tokens come in one round trip to the cache; an entry made before a change is
-    never served, since the change moved a token on (before and after its commit)."""
+    stamps, else make() (and keep it with those tokens, if keep(value), for ``timeout``
+    seconds). The entry and the tokens come in one round trip to the cache; an entry made
+    before a change is never served, since the change moved a token on (before and after
+    its commit)."""
     read = _prefetched()
     if all(wanted in read for wanted in (key, *stamp_keys)):
         found = {wanted: read[wanted] for wanted in (key, *stamp_keys)}
@@ -160,7 +161,7 @@ def kept_or_made(key, stamp_keys, make, keep=lambda value: True):
         return entry[1]
     value = make()
     if keep(value):
-        cache.set(key, (tokens, value), CONTENT_TTL)
+        cache.set(key, (tokens, value), timeout)
     read.pop(key, None)
     return value
 
@@ -171,12 +172,12 @@ def _prefetched():
     return {} if memo is None else memo.setdefault("prefetched", {})
 
 
-def prefetch(specs):
+def prefetch(specs, *, always=False):
     """Read the entries of several kept values, (name, values, models) each, and their
     stamps in one round trip for the request being served: kept() then finds them read
     (a member's view asks what names their audience and their own statuses: one round
-    trip, not two)."""
-    if not settings.PAGECACHE_ENABLED or _request_memo.get() is None:
+    trip, not two). ``always`` as for kept()."""
+    if not (always or settings.PAGECACHE_ENABLED) or _request_memo.get() is None:
         return
     keys = set()
     for name, values, models in specs:
@@ -186,18 +187,20 @@ def prefetch(specs):
     _prefetched().update({key: found.get(key) for key in keys})
 
 
-def kept(name, values, models, compute):
+def kept(name, values, models, compute, *, always=False, timeout=CONTENT_TTL):
     """Return compute()'s value, kept in the shared cache like a fragment: under the name,
     the vary values (a record stands for its stamp) and the stamps of the models it is
     read from. For data rather than HTML: what an *audience* may read on a page (the keys
     of its notes, a discussion's comments; ``notes.audience``), or what a member's pages
     all ask (their groups, their roles), so that the members of one audience, or one
     member across pages, read it once until its sources change. Afresh each time with
-    the page cache off (the benchmark's cold run)."""
-    if not settings.PAGECACHE_ENABLED:
+    the page cache off (the benchmark's cold run), unless ``always``: for what reads the
+    whole library (the number of papers, the filters' choices), which no first view
+    after a change of something else should pay for."""
+    if not (always or settings.PAGECACHE_ENABLED):
         return compute()
     key, stamp_keys = _locate("kept", [name], values, models)
-    return kept_or_made(key, stamp_keys, compute)
+    return kept_or_made(key, stamp_keys, compute, timeout=timeout)
 
 
 def slot_marker(name, key):
