@@ -45,7 +45,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from . import csrf, pagecache
-from .fragments import kept_or_made
+from .fragments import kept_or_made, prefetch
 from .pagecache import GENERATION_KEY, _conditional, cached_page, stamp_key
 
 OWN = re.compile(r"<!--mine:([\w-]+):([\w-]*)-->(.*?)<!--/mine-->", re.DOTALL)
@@ -258,12 +258,15 @@ def _filled(request, page):
     return response, _own_digest((name, key, parts[name].get(key, "")) for name, key in holes)
 
 
-def audience_page(view, *, models=(), unless=()):
+def audience_page(view, *, models=(), unless=(), also=None):
     """Serve a GET page from the page kept for the member's audience (see the module), or
     render and keep it. ``models``: labels of models whose every change makes the page
     stale (those that do not move the content generation on, such as reading statuses
     behind a group's progress); ``unless``: query parameters that make the page the
-    member's own (served by the per-session cache instead)."""
+    member's own (served by the per-session cache instead); ``also(request, *args,
+    **kwargs)``: the kept values (core.fragments.prefetch's specs) that the member's own
+    parts read whether the page is kept or not, read in the same round trip as the
+    page."""
     per_session = cached_page(view)
     stamp_keys = [GENERATION_KEY, *(stamp_key(label) for label in models)]
 
@@ -272,6 +275,8 @@ def audience_page(view, *, models=(), unless=()):
         if not _eligible(request, unless):
             return per_session(request, *args, **kwargs)
         key = page_key(request)
+        if also is not None:
+            prefetch(also(request, *args, **kwargs), keys=[key, *stamp_keys])
         rendered = []
 
         def render():

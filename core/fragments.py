@@ -172,14 +172,15 @@ def _prefetched():
     return {} if memo is None else memo.setdefault("prefetched", {})
 
 
-def prefetch(specs, *, always=False):
+def prefetch(specs, *, always=False, keys=()):
     """Read the entries of several kept values, (name, values, models) each, and their
     stamps in one round trip for the request being served: kept() then finds them read
     (a member's view asks what names their audience and their own statuses: one round
-    trip, not two). ``always`` as for kept()."""
+    trip, not two). ``keys``: other cache keys read in the same round trip, for
+    kept_or_made() (a kept page and its stamps). ``always`` as for kept()."""
     if not (always or settings.PAGECACHE_ENABLED) or _request_memo.get() is None:
         return
-    keys = set()
+    keys = set(keys)
     for name, values, models in specs:
         key, stamp_keys = _locate("kept", [name], values, models)
         keys |= {key, *stamp_keys}

@@ -172,7 +172,12 @@ def for_audience(name, user, values, models, compute):
     asked with the page cache off)."""
     if not settings.PAGECACHE_ENABLED:
         return compute()
-    return kept(name, [audience(user), *values], models, compute)
+    return kept(*_audience_entry(name, user, values, models), compute)
+
+
+def _audience_entry(name, user, values, models):
+    """(name, vary values, models) of what for_audience() keeps."""
+    return name, [audience(user), *values], models
 
 
 # What a meeting's pages read of it, kept for each audience until one of these changes.
@@ -229,6 +234,13 @@ def _read_meeting(user, group, number):
             queryset._result_cache, queryset._prefetch_done = records_of(found.pk), True
             found._prefetched_objects_cache[name] = queryset
     return found
+
+
+def meeting_entry(request, group, number):
+    """What meeting() reads for the request, as core.fragments.prefetch() names it: a
+    meeting page (core.audiencepage, ``also``) reads it in the same round trip as the
+    page, and its member's own parts (the plan, the edit button) then find it read."""
+    return [_audience_entry("meeting", request.user, [group, number], MEETING_SOURCES)]
 
 
 def meeting(user, group, number):

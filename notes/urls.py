@@ -4,7 +4,7 @@ from django.urls import path
 from core.audiencepage import audience_page
 from core.pagecache import cached_page
 
-from . import calendars, edit_views, feeds, present, schedule_views, together_views, views
+from . import audience, calendars, edit_views, feeds, present, schedule_views, together_views, views
 
 app_name = "notes"
 
@@ -43,7 +43,9 @@ urlpatterns = [
     path("groups/<slug:slug>/", cached_page(views.group_detail), name="group_detail"),
     path(
         "groups/<slug:group>/meetings/<int:number>/",
-        audience_page(views.meeting_detail, models=["notes.readingstatus"]),
+        audience_page(
+            views.meeting_detail, models=["notes.readingstatus"], also=audience.meeting_entry
+        ),
         name="meeting_detail",
     ),
     path(

@@ -13,7 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from core import fragments
 from core.audiencepage import audience_page
+from notes.audience import MEETING_SOURCES, audience
 from notes.models import ReadingStatus
 from tests.factories import (
     CommentFactory,
@@ -242,6 +244,30 @@ def test_a_kept_meeting_page_gives_its_presenter_their_edit_button(world, alike)
     assertNotContains(theirs, edit)
     assertContains(theirs, 'id="plan"')
     assertContains(client_of(world.organiser).get(url), edit)  # another role: their page
+
+
+def test_a_kept_meeting_page_is_read_with_its_meeting_in_one_round_trip(world, alike, monkeypatch):
+    """The member's own parts of a kept meeting page read the meeting (kept for the
+    audience): it comes with the page, one round trip to the cache for both."""
+    first, second = alike
+    url = world.meeting.get_absolute_url()
+    client_of(first).get(url)  # kept for the audience, the meeting too
+    reads = []
+    real = fragments.cache.get_many
+    monkeypatch.setattr(fragments.cache, "get_many", lambda keys: reads.append(keys) or real(keys))
+    theirs = client_of(second).get(url)
+    assert "notes/meeting_detail.html" not in [t.name for t in theirs.templates]
+    assertContains(theirs, 'id="plan"')
+    with_page = [keys for keys in reads if any(k.startswith("pagecache:audience:") for k in keys)]
+    assert len(with_page) == 1
+    meeting_key, _stamps = fragments._locate(
+        "kept",
+        ["meeting"],
+        [audience(second), world.group_a.slug, world.meeting.number],
+        MEETING_SOURCES,
+    )
+    assert meeting_key in with_page[0]
+    assert not [keys for keys in reads if meeting_key in keys and keys is not with_page[0]]
 
 
 def test_a_coming_meeting_s_plan_is_each_member_s_own(world, alike):
