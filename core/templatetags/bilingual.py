@@ -19,7 +19,6 @@ from django.template.defaultfilters import linebreaksbr, truncatechars
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from core.escaping import esc, safe
 from core.language import LANG_ATTRIBUTE, pick_side, reader_language, text_language
@@ -174,8 +173,6 @@ def bilingual_html(zh, en, rows, translation="", same=False):
         if en:
             html.append(_side_label("en", translation == "en", not zh))
         html.append("</div>")
-    if zh and en and translation:
-        html.append(f'<p class="narrow-hint">{escape(_(NARROW_HINT))}</p>')
     zh_open = '<section class="side side-zh">' if same else ZH_SIDE
     for zh_part, en_part in rows:
         html.append('<div class="pair">')
@@ -188,10 +185,6 @@ def bilingual_html(zh, en, rows, translation="", same=False):
     return safe("".join(html))  # sanitised HTML and escaped labels
 
 
-NARROW_HINT = gettext_noop(
-    "Side by side needs a wider screen: showing the original. "
-    "Choose a language above to read the other."
-)
 ZH_SIDE = '<section class="side side-zh" lang="zh-Hans">'
 EN_SIDE = '<section class="side side-en" lang="en">'
 

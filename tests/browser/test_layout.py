@@ -6,6 +6,7 @@ from django.urls import reverse
 from tests.browser.conftest import click_and_load, login, screenshot
 from tests.factories import (
     DatasetFactory,
+    GlossaryTermFactory,
     MeetingFactory,
     MembershipFactory,
     NoteFactory,
@@ -41,6 +42,22 @@ def test_side_by_side_pairs_sections_and_a_phone_shows_the_original(page, member
     screenshot(page, "side-by-side-phone")
 
 
+def test_a_phone_says_once_that_it_shows_the_originals(page, member):
+    """The hint stands under the reading switch once, not under each translated block
+    (the glossary has two hundred); at a laptop's width there is none."""
+    for n in range(3):
+        GlossaryTermFactory(
+            body_zh=f"中文的定义{n}。", body_en=f"Definition {n}.", translation="en"
+        )
+    login(page, member, next_url=reverse("notes:glossary"))
+    assert page.locator(".narrow-hint:visible").count() == 0
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.locator(".narrow-hint:visible").count() == 1
+    assert page.locator(".side-en", has_text="Definition 1.").is_hidden()
+    assert page.locator(".side-zh", has_text="中文的定义1。").is_visible()
+    screenshot(page, "glossary-phone")
+
+
 def test_a_phone_shows_two_originals_each_under_its_own_label(page, member):
     meeting = MeetingFactory(
         body_zh="## 背景\n\n中文的背景。\n\n## 方法\n\n中文的方法。",
@@ -62,6 +79,40 @@ def test_a_phone_shows_two_originals_each_under_its_own_label(page, member):
     # 中文, all of the Chinese, then ENGLISH, all of the English.
     assert top["zh label"] < top["zh method"] < top["en label"] < top["en background"]
     screenshot(page, "two-originals-phone")
+
+
+def test_a_sections_heading_has_space_above_it(page, member):
+    """Side by side or in one language, each section (a pair) opens with its heading,
+    clear of the paragraph before it."""
+    meeting = MeetingFactory(
+        body_zh="## 背景\n\n背景的段落。\n\n## 方法\n\n方法的段落。",
+        body_en="## Background\n\nThe background.\n\n## Method\n\nThe method.",
+        translation="en",
+    )
+    MembershipFactory(group=meeting.group, user=member)
+    login(page, member, next_url=meeting.get_absolute_url())
+    for side, heading, before in (
+        ("zh", "方法", "背景的段落。"),
+        ("en", "Method", "The background."),
+    ):
+        top = page.locator(f".side-{side} h2", has_text=heading).bounding_box()["y"]
+        above = page.locator(f".side-{side} p", has_text=before).bounding_box()
+        assert top - (above["y"] + above["height"]) > 16, side
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "https://github.com/hiyouga/LLaMA-Factory/blob/main/src/llamafactory/train/tuner.py",
+        "x" * 300,
+    ],
+    ids=["an address", "a long word"],
+)
+def test_a_long_query_wraps_on_the_results_page(page, member, query):
+    login(page, member, next_url=reverse("search:results") + "?q=" + query)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "search-long-query-phone")
 
 
 def test_a_wide_table_says_it_scrolls_and_keeps_its_words_whole(page, member):
