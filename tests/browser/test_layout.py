@@ -20,14 +20,21 @@ WIDE_TABLE = "| " + " | ".join(f"Column {n}" for n in range(9)) + " |\n" + "|---
 WIDE_TABLE += "| " + " | ".join("开源大模型" for _ in range(9)) + " |\n"
 
 
-def test_side_by_side_pairs_sections_and_a_phone_shows_the_original(page, member):
-    meeting = MeetingFactory(
-        body_zh="## 背景\n\n" + "很长的中文段落。" * 60 + "\n\n## 方法\n\n方法的说明。",
-        body_en="## Background\n\nShort.\n\n## Method\n\nHow it works.",
-        translation="en",
-    )
+def open_meeting(page, member, body_zh, body_en, translation):
+    """Log the member in on a meeting page of their group with this bilingual write-up."""
+    meeting = MeetingFactory(body_zh=body_zh, body_en=body_en, translation=translation)
     MembershipFactory(group=meeting.group, user=member)
     login(page, member, next_url=meeting.get_absolute_url())
+
+
+def test_side_by_side_pairs_sections_and_a_phone_shows_the_original(page, member):
+    open_meeting(
+        page,
+        member,
+        "## 背景\n\n" + "很长的中文段落。" * 60 + "\n\n## 方法\n\n方法的说明。",
+        "## Background\n\nShort.\n\n## Method\n\nHow it works.",
+        translation="en",
+    )
     method_zh = page.locator(".side-zh h2", has_text="方法").bounding_box()
     method_en = page.locator(".side-en h2", has_text="Method").bounding_box()
     assert abs(method_zh["y"] - method_en["y"]) < 2  # each section beside its translation
@@ -59,13 +66,13 @@ def test_a_phone_says_once_that_it_shows_the_originals(page, member):
 
 
 def test_a_phone_shows_two_originals_each_under_its_own_label(page, member):
-    meeting = MeetingFactory(
-        body_zh="## 背景\n\n中文的背景。\n\n## 方法\n\n中文的方法。",
-        body_en="## Background\n\nThe background.\n\n## Method\n\nThe method.",
+    open_meeting(
+        page,
+        member,
+        "## 背景\n\n中文的背景。\n\n## 方法\n\n中文的方法。",
+        "## Background\n\nThe background.\n\n## Method\n\nThe method.",
         translation="",
     )
-    MembershipFactory(group=meeting.group, user=member)
-    login(page, member, next_url=meeting.get_absolute_url())
     page.set_viewport_size({"width": 390, "height": 844})
     top = {
         name: page.locator(selector).first.bounding_box()["y"]
@@ -84,13 +91,13 @@ def test_a_phone_shows_two_originals_each_under_its_own_label(page, member):
 def test_a_sections_heading_has_space_above_it(page, member):
     """Side by side or in one language, each section (a pair) opens with its heading,
     clear of the paragraph before it."""
-    meeting = MeetingFactory(
-        body_zh="## 背景\n\n背景的段落。\n\n## 方法\n\n方法的段落。",
-        body_en="## Background\n\nThe background.\n\n## Method\n\nThe method.",
+    open_meeting(
+        page,
+        member,
+        "## 背景\n\n背景的段落。\n\n## 方法\n\n方法的段落。",
+        "## Background\n\nThe background.\n\n## Method\n\nThe method.",
         translation="en",
     )
-    MembershipFactory(group=meeting.group, user=member)
-    login(page, member, next_url=meeting.get_absolute_url())
     for side, heading, before in (
         ("zh", "方法", "背景的段落。"),
         ("en", "Method", "The background."),
