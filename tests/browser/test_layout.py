@@ -279,3 +279,19 @@ def test_the_admin_note_and_meeting_lists_show_every_column_on_a_laptop(page, ad
         if label == "note":  # a bilingual name's column is headed by its label
             assert ("TITLE" if language == "en" else "标题") in headings, headings
         screenshot(page, f"admin-{label}-list-laptop-{language}")
+
+
+@pytest.mark.parametrize("width", [1366, 390], ids=["laptop", "phone"])
+def test_a_long_organisation_name_stays_in_its_chip_on_the_paper_form(page, admin_user, width):
+    paper = PaperFactory()
+    paper.organizations.add(OrganizationFactory(name="Renmin University of China (中国人民大学)"))
+    login(page, admin_user, password="password", next_url="/admin/")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(reverse("admin:papers_paper_change", args=[paper.pk]))
+    chip = page.locator(".field-organizations .select2-selection__choice")
+    box = page.locator(".field-organizations .select2-selection").bounding_box()
+    assert chip.evaluate("c => c.scrollWidth <= c.clientWidth")  # its name is not cut
+    chip_box = chip.bounding_box()
+    assert chip_box["x"] + chip_box["width"] <= box["x"] + box["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"admin-paper-organisations-{width}")
