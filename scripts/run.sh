@@ -7,5 +7,6 @@ export DJANGO_DEBUG=${DJANGO_DEBUG:-1}
 echo "==> preparing the database"
 python manage.py migrate --noinput -v 0
 # Last before the server starts: what was loaded and how to log in.
-python manage.py setup_demo
-exec python manage.py runserver "${1:-127.0.0.1:8000}"
+ADDRESS="${1:-127.0.0.1:8000}"
+python manage.py setup_demo --address "$ADDRESS"
+exec python manage.py runserver "$ADDRESS"

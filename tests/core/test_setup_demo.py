@@ -37,3 +37,16 @@ def test_setup_twice_with_an_edit_between_keeps_the_edit():
     assert Paper.objects.count() == papers
     assert "the demo data is not loaded again" in second
     assert "password printed when the account was made" in second
+
+
+@pytest.mark.parametrize(
+    ("address", "link"),
+    [("127.0.0.1:8123", "http://127.0.0.1:8123/"), ("8124", "http://127.0.0.1:8124/")],
+)
+def test_the_last_line_links_to_the_address_the_server_takes(address, link):
+    out = io.StringIO()
+    call_command("setup_demo", "--no-demo", address=address, stdout=out)
+    assert (
+        out.getvalue().rstrip().splitlines()[-1]
+        == f"Open {link} once the server below has started."
+    )

@@ -20,8 +20,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--username", default=os.environ.get("DJANGO_SUPERUSER_USERNAME", "admin")
         )
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="Where the server will listen (runserver's address and port), for the "
+            "last line's link.",
+        )
 
-    def handle(self, *args, no_demo, username, **options):
+    def handle(self, *args, no_demo, username, address, **options):
         if no_demo:
             pass
         elif Paper.objects.exists() or Note.objects.exists():
@@ -49,4 +55,6 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(
                 group=group, user=user, defaults={"role": Membership.Role.ORGANISER}
             )
-        self.stdout.write("Open http://127.0.0.1:8000/ once the server below has started.\n")
+        if address.isdigit():  # a port alone, as runserver takes it
+            address = f"127.0.0.1:{address}"
+        self.stdout.write(f"Open http://{address}/ once the server below has started.\n")
