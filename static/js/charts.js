@@ -1,6 +1,7 @@
 // The drawings (family trees, timeline) are drawn on the server at a readable size and
 // scroll sideways in their box when wider than it. Say so, shade the edge that hides
-// more, and bring the model the page is about into the middle of the box.
+// more, and bring the model the page is about into the middle of the box; a timeline
+// opens on its latest months, where most models are (its early years hold a few).
 (function () {
   "use strict";
   function setUp(box) {
@@ -20,6 +21,8 @@
       var outer = box.getBoundingClientRect();
       var node = current.getBoundingClientRect();
       box.scrollLeft += node.left + node.width / 2 - (outer.left + outer.width / 2);
+    } else if (box.querySelector("svg.timeline")) {
+      box.scrollLeft = box.scrollWidth - box.clientWidth;
     }
     update();
     box.addEventListener("scroll", update, { passive: true });

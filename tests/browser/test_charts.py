@@ -36,6 +36,20 @@ def test_the_current_model_is_in_view_on_a_phone(page, member):
     screenshot(page, "model-tree-phone")
 
 
+def test_the_timeline_opens_on_its_latest_months_on_a_phone(page, member):
+    call_command("loaddemo", stdout=io.StringIO())
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, member, next_url="/models/timeline/")
+    box = page.locator(".chart .svg-scroll")
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+    page.wait_for_function(
+        "(el => el.scrollLeft >= el.scrollWidth - el.clientWidth - 1)"
+        "(document.querySelector('.chart .svg-scroll'))"
+    )
+    assert page.locator(".chart-frame.more-left").count() == 1  # the early years, hidden
+    screenshot(page, "timeline-phone")
+
+
 def test_a_drawing_that_fits_shows_no_hint(page, member):
     llama = LanguageModelFactory(name="LLaMA", slug="llama")
     LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
