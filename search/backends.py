@@ -108,7 +108,7 @@ class PostgresBackend:
             text = term.text
             if not term.is_cjk:
                 queries.append("plainto_tsquery('english'::regconfig, %s)")
-                params.append(text)
+                params.append(term.searched)
                 continue
             if len(text) >= 2:
                 queries.append("plainto_tsquery('simple'::regconfig, %s)")
@@ -123,7 +123,7 @@ class PostgresBackend:
     def match_title(self, term: Term):
         """Return (sql, params): the condition that a document's title text matches the term."""
         if not term.is_cjk:
-            return "tsv_head @@ (SELECT plainto_tsquery('english'::regconfig, %s))", [term.text]
+            return "tsv_head @@ (SELECT plainto_tsquery('english'::regconfig, %s))", [term.searched]
         return "head LIKE (SELECT %s::text)", [like_pattern(term.text)]
 
     def similar_words(self, word):
@@ -194,7 +194,7 @@ class SqliteBackend:
             return (
                 "search_searchdocument.id IN (SELECT rowid FROM search_fts_words "
                 "WHERE search_fts_words MATCH %s)",
-                [self.fts_phrase(text, column or "{head body cjk_bigrams}")],
+                [self.fts_phrase(term.searched, column or "{head body cjk_bigrams}")],
             )
         if len(text) >= 3:
             return (

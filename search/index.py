@@ -15,7 +15,7 @@ from notes.models import Comment, GlossaryTerm, Meeting, Note, display_name
 from papers.models import Dataset, LanguageModel, Paper
 
 from .models import Kind, SearchDocument, SearchWord
-from .text import html_to_text, index_terms, plain, words
+from .text import html_to_text, index_terms, plain, with_names, words
 
 BATCH = 1000
 
@@ -250,6 +250,7 @@ def document_fields(obj):
     fields = source.fields(obj)
     fields["title"] = fields["title"][:400]
     fields["subtitle"] = fields["subtitle"][:400]
+    fields["head"] = with_names(fields["head"])
     fields.update(
         kind=source.kind,
         url=obj.get_absolute_url(),

@@ -1,6 +1,7 @@
 """The one search API: ``search(user, q, kind=None, page=1)``, the same on both databases."""
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -339,13 +340,15 @@ MAX_QUERY = 200  # characters of a query that are searched
 
 
 def _collapsed(q):
-    return " ".join((q or "").split())
+    return " ".join(unicodedata.normalize("NFKC", q or "").split())
 
 
 def normalised(q):
-    """Return the query as searched: spaces collapsed, at most MAX_QUERY characters,
-    cut after a whole word (a word cut in two would be searched, or "corrected", as
-    another word)."""
+    """Return the query as searched: in NFKC form (a Chinese input method types full-width
+    ＬｏＲＡ and ＧＰＴ－４: searched, and shown, as LoRA and GPT-4; the index holds its
+    letters and digits so too, search.text.fold()), spaces collapsed, at most MAX_QUERY
+    characters, cut after a whole word (a word cut in two would be searched, or
+    "corrected", as another word)."""
     text = _collapsed(q)
     if len(text) <= MAX_QUERY:
         return text

@@ -7,6 +7,7 @@ other Latin-script words are matched by stem through the database's full-text se
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,6 +53,20 @@ STOP_WORDS = frozenset(
 )  # fmt: skip
 
 
+# Letters and digits outside ASCII and the common ideographs: some are compatibility forms
+# that NFKC writes plainly (full-width ＬｏＲＡ is LoRA, ４ is 4, ﬁ is fi, 﨑 is 崎).
+NON_PLAIN_WORD = re.compile(r"[^\x00-\x7f\u4e00-\u9fff\W]+")
+
+
+def fold(text):
+    """Return the text with its letters and digits in their NFKC form, as a query is
+    searched (a Chinese input method types ＬｏＲＡ, ＧＰＴ４): its punctuation stays as
+    written, so a Chinese text shown in a snippet keeps its full-width commas."""
+    if text.isascii():
+        return text
+    return NON_PLAIN_WORD.sub(lambda m: unicodedata.normalize("NFKC", m[0]), text)
+
+
 def html_to_text(value):
     """Return the words of sanitised HTML as plain text."""
     value = SCRIPT_OR_STYLE.sub(" ", value or "")
@@ -61,8 +76,9 @@ def html_to_text(value):
 
 
 def plain(*parts):
-    """Join text parts with single spaces, a space between Chinese and Latin runs."""
-    text = SPACE.sub(" ", " ".join(str(p) for p in parts if p)).strip()
+    """Join text parts with single spaces, a space between Chinese and Latin runs, the
+    letters and digits folded (fold())."""
+    text = SPACE.sub(" ", fold(" ".join(str(p) for p in parts if p))).strip()
     return LATIN_THEN_CJK.sub(r"\1 ", CJK_THEN_LATIN.sub(r"\1 ", text))
 
 
@@ -83,18 +99,60 @@ def cjk_grams(size, *parts):
 ARXIV_ID = re.compile(r"(?<![\d.])\d{4}\.\d{4,5}(?:v\d+)?(?![\d])")
 
 
+# A name and its version number, written apart or together: GPT-4, LLaMA 2, Llama-2-7B, GPT4.
+# Both databases read "GPT-4" and "LLaMA 2" as two words, "GPT4" as one: the index holds
+# each such name as one word too (names()), and a query's "GPT-4" or "gpt4" is searched as
+# that word (Term.searched), so each finds the name however it is written. Whole numbers
+# only: SQLite reads "gpt4.5" as gpt4 and 5, where PostgreSQL reads one word, so an
+# indexed "gpt4.5" would have been found by "gpt4" on SQLite alone.
+SEPARATOR = "[-\u2010\u2011\u2013\uff0d ]"  # a hyphen (ASCII, Unicode, full-width) or space
+NAME_NUMBER = re.compile(
+    rf"(?<![A-Za-z0-9])([A-Za-z]{{2,40}})({SEPARATOR}?)([0-9]{{1,3}})(?![A-Za-z0-9]|\.[0-9])"
+)
+
+
+def _name(m):
+    """The name and number of a NAME_NUMBER match as one lower-case word, or None when
+    the "name" is a stop word (for 2, in 10)."""
+    letters = m[1].lower()
+    return None if letters in STOP_WORDS else letters + m[3]
+
+
+def names(*parts):
+    """Return the distinct names with their numbers in the texts, each as one word."""
+    found = (_name(m) for part in parts for m in NAME_NUMBER.finditer(part or ""))
+    return list(dict.fromkeys(n for n in found if n))
+
+
+def with_names(head):
+    """Return the title text with its names and numbers written as one word added
+    ("GPT-4 Technical Report gpt4"), so that a title match ranks as one; those already
+    there are not added again."""
+    present = set(head.lower().split())
+    return plain(head, *(n for n in names(head) if n not in present))
+
+
 def index_terms(*parts):
     """Return what is indexed beside the text itself: the Chinese bigrams and trigrams (a
     Chinese term of two or three characters is one of them, found by the index alone),
-    and the arXiv identifiers, so that one is found wherever it is written, a link
-    included."""
+    the arXiv identifiers, so that one is found wherever it is written, a link
+    included, and the names with their numbers as one word (NAME_NUMBER)."""
     ids = dict.fromkeys(
         id_
         for part in parts
         for m in ARXIV_ID.finditer(part or "")
         for id_ in (m.group(), m.group().split("v")[0])  # 1706.03762v5 is 1706.03762 too
     )
-    return " ".join(x for x in [cjk_grams(2, *parts), cjk_grams(3, *parts), " ".join(ids)] if x)
+    return " ".join(
+        x
+        for x in [
+            cjk_grams(2, *parts),
+            cjk_grams(3, *parts),
+            " ".join(ids),
+            " ".join(names(*parts)),
+        ]
+        if x
+    )
 
 
 def words(*parts):
@@ -109,6 +167,13 @@ class Term:
     @property
     def is_cjk(self):
         return bool(CJK_CHAR.match(self.text))
+
+    @property
+    def searched(self):
+        """The text the index is searched for: a name and its number as one word
+        ("GPT-4" and "gpt4" as "gpt4", NAME_NUMBER), the term as written otherwise."""
+        m = NAME_NUMBER.fullmatch(self.text)
+        return (m and _name(m)) or self.text
 
 
 def parse(query):
@@ -146,6 +211,11 @@ def _is_word(term):
 def _pattern(term):
     if term.is_cjk:
         return re.escape(term.text)
+    name = NAME_NUMBER.fullmatch(term.text)
+    if name and _name(name):
+        # "gpt4" marks GPT-4, GPT 4 and GPT4: what the index finds it by.
+        letters, number = re.escape(name[1]), re.escape(name[3])
+        return rf"(?<![A-Za-z0-9]){letters}{SEPARATOR}?{number}(?![A-Za-z0-9]|\.[0-9])"
     pieces = [p for p in re.split(r"[^A-Za-z0-9]+", term.text) if p]
     # "LLaMA-Adapter", "GPT-3.5", "2303.18223": the pieces in order, any separator.
     return r"\b" + r"[^A-Za-z0-9]{0,3}".join(re.escape(p) for p in pieces)

@@ -51,3 +51,19 @@ def test_search_never_suggests_a_word_from_someone_elses_private_note(member_cli
     response = member_client.get("/search/?q=zanzibarqix")
     assertContains(response, 'value="zanzibarqix"')
     assertNotContains(response, "zanzibarqux")
+
+
+def test_a_documents_letters_are_folded_and_its_names_indexed_as_one_word():
+    from search.index import document_fields
+
+    paper = PaperFactory(
+        title_en="ＧＰＴ－４ Technical Report",
+        title_zh="ＧＰＴ－４技术报告",
+        arxiv_id="2303.08774",
+        summary_en="Compared with LLaMA 2, for 2 epochs.",
+        summary_zh="",
+    )
+    fields = document_fields(paper)
+    assert fields["title"] == "ＧＰＴ－４ Technical Report"  # shown as written
+    assert fields["head"] == "GPT－4 Technical Report GPT－4 技术报告 2303.08774 gpt4"
+    assert fields["cjk_bigrams"].split()[-3:] == ["2303.08774", "gpt4", "llama2"]

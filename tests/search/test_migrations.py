@@ -11,7 +11,7 @@ from django.db import connection
 from search.models import SearchDocument
 from search.query import search
 from search.text import cjk_grams
-from tests.factories import PaperFactory, UserFactory
+from tests.factories import NoteFactory, PaperFactory, UserFactory
 
 
 def own_indexes():
@@ -60,3 +60,30 @@ def test_documents_indexed_before_the_trigrams_get_them():
     document.refresh_from_db()
     assert {"思维链", "维链提", "链提示", "思维", "提示"} <= set(document.cjk_bigrams.split())
     assert search(UserFactory(), "思维链").total == 1
+
+
+@pytest.mark.django_db
+def test_documents_indexed_before_names_and_folded_letters_get_them():
+    paper = PaperFactory(title_en="GPT-4 Technical Report", title_zh="", arxiv_id="")
+    note = NoteFactory(title_zh="笔记", title_en="", body_zh="用ＬｏＲＡ微调", body_en="")
+    # As search.0007 left them: the text as written, no names in the index terms.
+    SearchDocument.objects.filter(object_id=paper.pk, kind="papers").update(
+        head="GPT-4 Technical Report", cjk_bigrams=""
+    )
+    SearchDocument.objects.filter(object_id=note.pk, kind="notes").update(
+        head="笔记", body="用ＬｏＲＡ微调", cjk_bigrams="微调"
+    )
+    user = UserFactory()
+    assert (search(user, "gpt4").total, search(user, "lora").total) == (0, 0)
+    migration = importlib.import_module("search.migrations.0008_names_and_folded_letters")
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+    assert titles_found(search(user, "gpt4")) == ["<mark>GPT-4</mark> Technical Report"]
+    assert search(user, "lora").total == 1
+    document = SearchDocument.objects.get(object_id=note.pk, kind="notes")
+    assert (document.body, document.cjk_bigrams) == ("用 LoRA 微调", "笔记 微调")
+    migration.forwards(apps, SimpleNamespace(connection=connection))  # once is enough
+    assert SearchDocument.objects.get(kind="papers").head == "GPT-4 Technical Report gpt4"
+
+
+def titles_found(results):
+    return [str(hit.title) for group in results.groups for hit in group.hits]

@@ -250,3 +250,103 @@ def test_a_long_query_is_cut_after_a_whole_word():
     assert is_shortened(words) and not is_shortened("  chain   of thought ")
     assert normalised("  chain   of thought ") == "chain of thought"
     assert normalised("思" * 300) == "思" * MAX_QUERY  # no spaces: cut where it falls
+
+
+def test_a_full_width_query_is_searched_and_shown_as_typed_half_width():
+    from search.query import normalised
+
+    assert normalised("ＬｏＲＡ") == "LoRA"
+    assert normalised("ＧＰＴ－４　１２３") == "GPT-4 123"  # the ideographic space too
+    # Chinese stays as written, and so do the stops and enumeration commas; the other
+    # full-width stops become ASCII, which split terms alike.
+    assert normalised("思维链，推理：微调。、《》") == "思维链,推理:微调。、《》"
+    assert [t.text for t in parse(normalised("ＬｏＲＡ微调，ＧＰＴ－４"))] == [
+        "LoRA",
+        "微调",
+        "GPT-4",
+    ]
+
+
+def test_search_of_full_width_letters_finds_what_half_width_does(user):
+    PaperFactory(title_en="LoRA: Low-Rank Adaptation", summary_en="Adapters for GPT-3.")
+    results = search(user, "ＬｏＲＡ")
+    assert results.query == "LoRA"
+    assert titles(results) == ["<mark>LoRA</mark>: Low-Rank Adaptation"]
+    assert search(user, "ｌｏｒａ ＧＰＴ－３").total == 1
+
+
+def test_text_written_full_width_is_found_half_width(user):
+    NoteFactory(
+        title_zh="笔记", title_en="", body_zh="用ＬｏＲＡ微调ＧＰＴ－４，效果好。", body_en=""
+    )
+    for q in ["LoRA", "ＬｏＲＡ", "gpt4", "GPT-4", "微调"]:
+        assert search(user, q).total == 1, q
+    [hit] = search(user, "lora").groups[4].hits
+    # The letters are indexed (and shown) folded; the Chinese punctuation as written.
+    assert hit.snippet == "用 <mark>LoRA</mark> 微调 GPT－4，效果好。"
+
+
+@pytest.fixture
+def named(db):
+    """Documents that write a name and its number in each way, and some that do not."""
+    from tests.factories import LanguageModelFactory
+
+    records = {
+        "report": PaperFactory(title_en="GPT-4 Technical Report", summary_en="A model."),
+        "model": LanguageModelFactory(name="GPT-4", slug="gpt-4"),
+        "glued": PaperFactory(title_en="Evaluating", summary_en="We ask GPT4 and LLaMA2."),
+        "spaced": PaperFactory(title_en="Open models", summary_en="Llama 2 and GPT 4."),
+        "chat": PaperFactory(title_en="Llama-2-Chat tuned", summary_en="Dialogue."),
+        "qwen": PaperFactory(title_en="Qwen-2 report", summary_en="Qwen2-72B."),
+        "apart": PaperFactory(title_en="GPT-3 at 4 sizes", summary_en="GPT-4o, GPT-4.5."),
+    }
+    return {name: record.get_absolute_url() for name, record in records.items()}
+
+
+@pytest.mark.parametrize(
+    "query, found",
+    [
+        ("gpt4", {"report", "model", "glued", "spaced"}),
+        ("GPT-4", {"report", "model", "glued", "spaced"}),
+        ("GPT4", {"report", "model", "glued", "spaced"}),
+        ("ｇｐｔ４", {"report", "model", "glued", "spaced"}),
+        ("llama2", {"glued", "spaced", "chat"}),
+        ("Llama-2", {"glued", "spaced", "chat"}),
+        ("qwen2", {"qwen"}),
+        ("qwen-2", {"qwen"}),
+        ("gpt3", {"apart"}),
+        ("GPT-4o", {"apart"}),  # found as written: no name with a number
+        ("gpt", {"report", "model", "spaced", "apart"}),  # GPT4 is one word, not gpt
+    ],
+)
+def test_a_name_and_its_number_are_found_however_written(user, named, query, found):
+    results = search(user, query)
+    urls = [hit.url for group in results.groups for hit in group.hits]
+    assert sorted(urls) == sorted(named[name] for name in found)
+
+
+def test_a_name_and_its_number_in_the_title_rank_first(user):
+    PaperFactory(title_en="Sparks of intelligence", summary_en="Early experiments with GPT-4.")
+    PaperFactory(title_en="GPT-4 Technical Report", summary_en="A large multimodal model.")
+    PaperFactory(title_en="Zero-shot reasoners", summary_en="We prompt GPT4.")
+    assert titles(search(user, "gpt4"), "papers") == [
+        "<mark>GPT-4</mark> Technical Report",
+        "Sparks of intelligence",
+        "Zero-shot reasoners",
+    ]
+
+
+def test_a_name_and_its_number_are_marked_however_written():
+    regex = matcher(parse("gpt4"))
+    assert highlight("GPT-4, GPT4, GPT 4, 基于GPT-4, GPT-4o, GPT-4.5, GPT40.", regex) == (
+        "<mark>GPT-4</mark>, <mark>GPT4</mark>, <mark>GPT 4</mark>, 基于<mark>GPT-4</mark>, "
+        "GPT-4o, GPT-4.5, GPT40."
+    )
+    assert [(t.text, t.searched) for t in parse("GPT-4 llama2 t5 for2 in-10 GPT-4o")] == [
+        ("GPT-4", "gpt4"),
+        ("llama2", "llama2"),
+        ("t5", "t5"),
+        ("for2", "for2"),
+        ("in-10", "in-10"),  # a stop word is no name
+        ("GPT-4o", "GPT-4o"),
+    ]
