@@ -66,8 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "taggit",
-    "axes",
+    "core.apps.TopicsConfig",  # django-taggit, its admin section named "Topics"
+    "core.apps.LoginLockoutConfig",  # django-axes, its admin section named "Login lockout"
     "csp",
     "simple_history",
     "core",

@@ -1,9 +1,13 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+from taggit import apps as taggit_apps
 
 
 class CoreConfig(AppConfig):
+    default = True  # "core"'s configuration among the others of this module
     name = "core"
     verbose_name = _("Site")
 
@@ -18,3 +22,32 @@ class SiteAdminConfig(admin_apps.AdminConfig):
 
     default = False  # "core" in INSTALLED_APPS is CoreConfig
     default_site = "core.adminsite.SiteAdmin"
+
+
+class TopicsConfig(taggit_apps.TaggitAppConfig):
+    """django-taggit, named in the admin for what its tags are here: the papers' topics
+    (its section was headed "Taggit")."""
+
+    default = False
+    verbose_name = _("Topics")
+
+
+class LoginLockoutConfig(axes_apps.AppConfig):
+    """django-axes, named in the admin for what it does here (its section was headed
+    "Axes"). Its models' names have no Chinese in axes' own catalogue: they are
+    translated in locale/, and named below so that makemessages keeps them."""
+
+    default = False
+    verbose_name = _("Login lockout")
+
+
+AXES_MODEL_NAMES = [
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+]

@@ -203,6 +203,25 @@ def test_admin_speaks_chinese_when_asked(staff_client):
     assert "Django" not in page
 
 
+@pytest.mark.parametrize(
+    ("accept", "sections", "absent"),
+    [
+        ("en", ["Topics", "Login lockout", "Access attempts"], ["Taggit", "Axes"]),
+        ("zh-CN", ["主题", "登录锁定", "登录尝试", "登录失败", "登录记录"], ["Taggit", "Axes"]),
+    ],
+)
+def test_the_admin_names_the_installed_apps_for_what_they_do(
+    staff_client, accept, sections, absent
+):
+    """django-taggit's section is the papers' topics, django-axes' the login lockout, in
+    both languages (they read "Taggit" and "Axes", the lockout's models in English)."""
+    page = staff_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE=accept)
+    for text in sections:
+        assertContains(page, text)
+    for text in absent:
+        assertNotContains(page, f">{text}<")
+
+
 def test_admin_selectors_speak_chinese(staff_client):
     """The two-box selectors' strings Django 5.2's catalogue lacks come from ours
     (locale/zh_Hans/LC_MESSAGES/djangojs.po), merged over Django's own."""
