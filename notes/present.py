@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from core.language import LANG_ATTRIBUTE, interface_language, pick_side, reader_language
 from core.pagecache import by_content
 from core.views import READING_COOKIE
 
@@ -43,14 +44,34 @@ def deck_view(view):
     return csp_update(DECK_CSP)(view)
 
 
-def deck_language(request, zh, en, translation=""):
-    """Return zh, en or both: ?lang=, else the reader's choice, else the original text."""
+def deck_language(request, zh, en):
+    """Return zh, en or both: ?lang=, else the reader's choice ("Show notes in"), else
+    the interface's language (a reader who chose nothing reads the site's language)."""
     if not (zh and en):
         return "en" if en and not zh else "zh"
     for choice in (request.GET.get("lang"), request.COOKIES.get(READING_COOKIE)):
         if choice in LANGUAGES:
             return choice
-    return "en" if translation == "zh" else "zh"
+    return interface_language()
+
+
+def deck_titles(request, record, lang, missing=""):
+    """Return the deck's title and its cover's heading and subtitle (None: no subtitle)
+    as {"deck_title", "cover_title", "cover_subtitle"}, the last two (lang attribute,
+    text): the title in the deck's language first (the reader's when the deck shows
+    both), the other side below it where it differs; ``missing`` for a record without a
+    title."""
+    first = lang if lang in ("zh", "en") else reader_language(request.COOKIES.get(READING_COOKIE))
+    code, title = pick_side(record, "title", first)
+    other = "en" if code == "zh" else "zh"
+    subtitle = getattr(record, f"title_{other}", "") if code else ""
+    return {
+        "deck_title": title or missing,
+        "cover_title": (LANG_ATTRIBUTE.get(code, ""), title or missing),
+        "cover_subtitle": (LANG_ATTRIBUTE[other], subtitle)
+        if subtitle and subtitle != title
+        else None,
+    }
 
 
 def build_deck(zh_html, en_html, lang):
@@ -70,10 +91,11 @@ def build_deck(zh_html, en_html, lang):
     return by_content(f"slides:{lang}", [zh_html, en_html], build)
 
 
-def _render_deck(request, context, zh_html, en_html, translation=""):
-    lang = deck_language(request, zh_html, en_html, translation)
+def _render_deck(request, context, zh_html, en_html, missing_title=""):
+    lang = deck_language(request, zh_html, en_html)
     context.update(
         {
+            **deck_titles(request, context["object"], lang, missing_title),
             # Read from the cache only when the deck's shared fragment is missing.
             "slides": SimpleLazyObject(lambda: build_deck(zh_html, en_html, lang)),
             "lang": lang,
@@ -97,9 +119,6 @@ def meeting_present(request, group, number):
     context = {
         "object": meeting,
         "kind": "meeting",
-        "deck_title": meeting.title,
-        "title_zh": meeting.title_zh,
-        "title_en": meeting.title_en,
         "kicker": format_html(
             "{} · {} · {}",
             meeting.group.name,
@@ -112,9 +131,8 @@ def meeting_present(request, group, number):
         "more_papers": max(paper_count - 1, 0),
         "back_url": meeting.get_absolute_url(),
     }
-    return _render_deck(
-        request, context, meeting.body_zh_html, meeting.body_en_html, meeting.translation
-    )
+    untitled = _("Meeting %(number)s") % {"number": meeting.number}
+    return _render_deck(request, context, meeting.body_zh_html, meeting.body_en_html, untitled)
 
 
 @deck_view
@@ -123,16 +141,13 @@ def note_present(request, slug):
     context = {
         "object": note,
         "kind": "note",
-        "deck_title": str(note.title),
-        "title_zh": note.title_zh,
-        "title_en": note.title_en if note.title_zh or note.title_en else str(note.title),
         "kicker": format_html("{}{}", _("Note"), f" · {note.group.name}" if note.group else ""),
         "people": note.people(),
         "paper": note.paper,
         "more_papers": 0,
         "back_url": note.get_absolute_url(),
     }
-    return _render_deck(request, context, note.body_zh_html, note.body_en_html, note.translation)
+    return _render_deck(request, context, note.body_zh_html, note.body_en_html, str(note.title))
 
 
 def reading_list_html(reading_list, items, lang):
@@ -177,14 +192,16 @@ def reading_list_html(reading_list, items, lang):
 def readinglist_present(request, slug):
     reading_list = get_object_or_404(ReadingList.objects.select_related("group"), slug=slug)
     items = list(reading_list.items.select_related("paper"))
-    lang = "en" if request.GET.get("lang") == "en" else "zh"  # comments only, not side by side
+    # Its comments in one language, not side by side: ?lang=, else the reader's choice,
+    # else the interface's language.
+    lang = request.GET.get("lang")
+    if lang not in ("zh", "en"):
+        lang = reader_language(request.COOKIES.get(READING_COOKIE))
     html = reading_list_html(reading_list, items, lang)
     context = {
         "object": reading_list,
         "kind": "readinglist",
-        "deck_title": reading_list.title_zh or reading_list.title_en,
-        "title_zh": reading_list.title_zh,
-        "title_en": reading_list.title_en,
+        **deck_titles(request, reading_list, lang),
         "kicker": format_html(
             "{}{}",
             _("Reading list"),

@@ -1,10 +1,12 @@
 """Show a record's Chinese/English pairs (``<name>_zh`` / ``<name>_en``) the same way everywhere.
 
-``{% bilingual_title obj %}`` the title in the reader's languages, inline;
-``{% bilingual_heading obj %}`` the page heading with the other language below it;
+``{% bilingual_title obj %}`` the title in both languages, inline, the reader's first;
+``{% bilingual_heading obj %}`` the page heading in the reader's language, the other
+below it (``original=True``: in the model's order, a paper's published title first);
 ``{% bilingual obj "body" %}`` a text side by side (rendered Markdown where the model
 keeps it, else plain text), marking a missing or translated side;
 ``{% pick obj "description" %}`` one side, the reader's language first;
+``a|same_title:b`` whether two records bear the same title in a language;
 ``{% picked obj "description" %}`` the same side in its own ``lang`` and, when it is not
 in the reader's language, marked "Chinese only" / "English only";
 ``{% only_badge text %}`` the "… only" mark alone, for a text kept in one language
@@ -28,20 +30,23 @@ from core.pagecache import by_content
 register = template.Library()
 
 
-def _sides(obj, name):
-    """Return the pair's non-empty sides as [(language code, text)], in the model's order."""
+def _sides(obj, name, first=""):
+    """Return the pair's non-empty sides as [(language code, text)]: the side in
+    ``first`` ("zh" or "en") first, else in the model's order."""
     declared = getattr(type(obj), name, None)
     prefer = declared.prefer if isinstance(declared, Bilingual) else ("zh", "en")
+    if first in prefer:
+        prefer = (first, *(code for code in prefer if code != first))
     sides = [(code, text) for code in prefer if (text := getattr(obj, f"{name}_{code}", ""))]
     # The same text on both sides (an English title kept as the Chinese one) shows once.
     return sides[:1] if len(sides) == 2 and sides[0][1] == sides[1][1] else sides
 
 
-@register.simple_tag
-def bilingual_title(obj, name="title"):
-    """The title in each of its languages, inline, each side in its own ``lang``. Made in
-    Python, not a template: lists show one per row (the glossary two hundred)."""
-    sides = _sides(obj, name)
+def bilingual_title(obj, name="title", first=""):
+    """The title in each of its languages, inline, each side in its own ``lang``, the
+    side in ``first`` first (else the model's order). Made in Python, not a template:
+    lists show one per row (the glossary two hundred)."""
+    sides = _sides(obj, name, first)
     if not sides:
         return conditional_escape(getattr(obj, name, ""))
     return safe(  # each text escaped
@@ -52,11 +57,20 @@ def bilingual_title(obj, name="title"):
     )
 
 
-@register.simple_tag
-def bilingual_heading(obj, name="title"):
-    """The page heading in the first language, the other below it. Made in Python, not
-    an included template: the include cost more than its two lines."""
-    sides = _sides(obj, name) or [("", getattr(obj, name, ""))]
+@register.simple_tag(takes_context=True, name="bilingual_title")
+def bilingual_title_tag(context, obj, name="title"):
+    """``{% bilingual_title obj %}``: the title inline, the reader's language first."""
+    return bilingual_title(obj, name, reader_language_in(context))
+
+
+@register.simple_tag(takes_context=True)
+def bilingual_heading(context, obj, name="title", original=False):
+    """The page heading in the reader's language, the other below it; with
+    ``original=True`` in the model's order instead (a paper: the title it was published
+    under first, as every list names it). Made in Python, not an included template: the
+    include cost more than its two lines."""
+    first = "" if original else reader_language_in(context)
+    sides = _sides(obj, name, first) or [("", getattr(obj, name, ""))]
     code, text = sides[0]
     html = (
         f'<h1><span lang="{_lang(code)}">{esc(text)}</span></h1>\n'
@@ -217,8 +231,21 @@ def _picked(context, obj, name):
 @register.simple_tag(takes_context=True)
 def pick(context, obj, name):
     """Return the side in the reader's language: the one they read, or, when they read
-    side by side, the interface's; the other side when that one is missing."""
-    return _picked(context, obj, name)[1]
+    side by side, the interface's; the other side when that one is missing; when both
+    are, what the record says instead ("Untitled note": ``Bilingual``)."""
+    return _picked(context, obj, name)[1] or getattr(obj, name, "")
+
+
+@register.filter
+def same_title(obj, other):
+    """Whether two records bear the same title in a language (a note titled as the
+    paper it is about), so that a row need not name both."""
+    return any(
+        mine.strip().casefold() == theirs.strip().casefold()
+        for code in ("zh", "en")
+        if (mine := getattr(obj, f"title_{code}", ""))
+        and (theirs := getattr(other, f"title_{code}", ""))
+    )
 
 
 @register.simple_tag(takes_context=True)

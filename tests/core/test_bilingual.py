@@ -77,3 +77,39 @@ def test_the_same_text_on_both_sides_shows_once_without_language_marks():
     html = render("{% bilingual note %}", note=note)
     assert html.count("Only <strong>English</strong> here.") == 1
     assert "side-label" not in html and "no Chinese version yet" not in html
+
+
+def test_headings_and_inline_titles_put_the_readers_language_first():
+    from django.utils import translation
+
+    note = NoteFactory(title_zh="思维链", title_en="Chain of thought")
+    paper = PaperFactory(title_en="Attention Is All You Need", title_zh="注意力就是一切")
+    english = '<span lang="en">Chain of thought</span>'
+    chinese = '<span lang="zh-Hans">思维链</span>'
+    with translation.override("zh-hans"):
+        heading = render("{% bilingual_heading n %}", n=note)
+        inline = render("{% bilingual_title n %}", n=note)
+        chosen = render("{% bilingual_heading n %}", n=note, reading="en")
+        published = render("{% bilingual_heading p original=True %}", p=paper)
+    assert heading.index("思维链") < heading.index("Chain of thought")
+    assert '<p class="subtitle" lang="en">Chain of thought</p>' in heading
+    assert inline == f"{chinese} · {english}"
+    assert render("{% bilingual_title n %}", n=note) == f"{english} · {chinese}"
+    # The reader's own choice over the interface's; a paper's published title first.
+    assert chosen.index("Chain of thought") < chosen.index("思维链")
+    assert published.index("Attention") < published.index("注意力")
+
+
+def test_pick_gives_the_records_own_word_for_a_missing_pair():
+    note = NoteFactory(title_zh="", title_en="", body_zh="正文")
+    assert render('{% pick n "title" %}', n=note) == "Untitled note"
+
+
+def test_same_title_compares_each_language():
+    from core.templatetags.bilingual import same_title
+
+    paper = PaperFactory(title_en="Self-Instruct", title_zh="自指导")
+    assert same_title(NoteFactory(title_en=" self-instruct "), paper)
+    assert same_title(NoteFactory(title_en="Other", title_zh="自指导"), paper)
+    assert not same_title(NoteFactory(title_en="", title_zh=""), paper)
+    assert not same_title(NoteFactory(), None)

@@ -149,3 +149,86 @@ def test_slides_are_built_once_per_text_and_language(client, member, group, monk
     edited = client.get(present_url(meeting) + "?lang=zh")
     assert built == ["zh", "en", "zh"]
     assert edited.context["slides"][0].title == "方法"
+
+
+def two_language_meeting(group):
+    return MeetingFactory(
+        group=group,
+        title_zh="组会分享：综述",
+        title_en="Group meeting talk: a survey",
+        body_zh="## 背景\n\n中文\n",
+        body_en="## Background\n\nEnglish\n",
+        translation="en",  # the Chinese is the original
+    )
+
+
+@pytest.mark.parametrize(
+    ("accept", "lang", "slide", "cover", "subtitle"),
+    [
+        ("en", "en", "Background", ("en", "Group meeting talk: a survey"), "组会分享：综述"),
+        ("zh-CN,zh;q=0.9", "zh", "背景", ("zh-Hans", "组会分享：综述"), "Group meeting talk"),
+    ],
+)
+def test_meeting_deck_follows_the_interface_when_the_reader_chose_nothing(
+    client, member, group, accept, lang, slide, cover, subtitle
+):
+    meeting = two_language_meeting(group)
+    client.force_login(member)
+
+    response = client.get(present_url(meeting), HTTP_ACCEPT_LANGUAGE=accept)
+
+    assert response.context["lang"] == lang
+    assert [s.title for s in response.context["slides"]] == [slide]
+    assertContains(response, f"<title>{cover[1]} · ")
+    assertContains(
+        response, f'<h1 class="deck-cover-title" lang="{cover[0]}">{cover[1]}</h1>', html=True
+    )
+    assertContains(
+        response,
+        f'class="deck-cover-subtitle" lang="{"zh-Hans" if lang == "en" else "en"}">{subtitle}',
+    )
+
+
+@pytest.mark.parametrize(
+    ("cookie", "query", "lang"),
+    [("zh", "", "zh"), ("en", "", "en"), ("both", "", "both"), ("zh", "?lang=en", "en")],
+)
+def test_meeting_deck_keeps_the_readers_choice_and_the_lang_parameter(
+    client, member, group, cookie, query, lang
+):
+    meeting = two_language_meeting(group)
+    client.force_login(member)
+    client.cookies["reading"] = cookie
+
+    response = client.get(present_url(meeting) + query, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.context["lang"] == lang
+
+
+def test_an_untitled_meeting_deck_is_titled_by_its_number(client, member, group):
+    meeting = MeetingFactory(group=group, number=3, title_zh="", title_en="")
+    client.force_login(member)
+
+    response = client.get(present_url(meeting))
+
+    assertContains(response, "<title>Meeting 3 · Present</title>")
+    assertContains(response, '<h1 class="deck-cover-title" lang="">', count=0)
+    assertContains(response, '<h1 class="deck-cover-title">Meeting 3</h1>', html=True)
+
+
+@pytest.mark.parametrize(("accept", "lang"), [("en", "en"), ("zh-CN,zh;q=0.9", "zh")])
+def test_reading_list_deck_follows_the_interface_when_the_reader_chose_nothing(
+    client, user, accept, lang
+):
+    reading_list = ReadingListFactory(title_zh="论文汇总", title_en="Paper list")
+    reading_list.items.create(
+        paper=PaperFactory(), position=1, comment_zh="先读", comment_en="Read first"
+    )
+    client.force_login(user)
+
+    url = reverse("notes:readinglist_present", args=[reading_list.slug])
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE=accept)
+
+    assert response.context["lang"] == lang
+    assertContains(response, "<small>Read first</small>" if lang == "en" else "<small>先读</small>")
+    assertContains(response, f"<title>{'Paper list' if lang == 'en' else '论文汇总'} · ")

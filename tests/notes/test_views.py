@@ -245,3 +245,52 @@ def test_a_notes_tag_links_to_the_papers_of_that_topic_only_if_there_are_some(
     link = '<a class="tag" href="/papers/?topic=tool-learning">Tool learning</a>'
     assertContains(response, link, html=True)
     assertContains(response, '<span class="tag">my own label</span>', html=True)
+
+
+# The interface's languages, as a browser asks for them.
+ACCEPT = {"en": "en", "zh": "zh-CN,zh;q=0.9"}
+LANG = {"zh": "zh-Hans", "en": "en"}
+
+
+@pytest.mark.parametrize(("shown", "other"), [("en", "zh"), ("zh", "en")])
+def test_meeting_and_group_pages_title_a_meeting_in_the_interface_language(
+    member_client, group, shown, other
+):
+    titles = {"zh": "组会分享：一篇综述", "en": "Group meeting talk: a survey"}
+    meeting = MeetingFactory(group=group, title_zh=titles["zh"], title_en=titles["en"])
+
+    page = member_client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=ACCEPT[shown])
+    group_page = member_client.get(group.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=ACCEPT[shown])
+
+    assertContains(page, f"<title>{titles[shown]} · ")
+    # Both languages in the heading, the interface's first.
+    assertContains(page, f'<h1><span lang="{LANG[shown]}">{titles[shown]}</span></h1>', html=True)
+    assertContains(page, f'<p class="subtitle" lang="{LANG[other]}">{titles[other]}</p>', html=True)
+    # Past meetings.
+    assertContains(group_page, f"#{meeting.number} {titles[shown]}</a>")
+    assertNotContains(group_page, titles[other])
+
+
+@pytest.mark.parametrize(("shown", "other"), [("en", "zh"), ("zh", "en")])
+def test_reading_list_page_is_headed_in_the_interface_language(member_client, shown, other):
+    titles = {"zh": "超 40 篇 LLM 论文汇总", "en": "LLM paper reading list"}
+    reading_list = ReadingListFactory(title_zh=titles["zh"], title_en=titles["en"])
+
+    page = member_client.get(reading_list.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=ACCEPT[shown])
+    lists = member_client.get(reverse("notes:readinglist_list"), HTTP_ACCEPT_LANGUAGE=ACCEPT[shown])
+
+    assertContains(page, f"<title>{titles[shown]} · ")
+    assertContains(page, f'<h1><span lang="{LANG[shown]}">{titles[shown]}</span></h1>', html=True)
+    assertContains(page, f'<p class="subtitle" lang="{LANG[other]}">{titles[other]}</p>', html=True)
+    first, second = (f'<span lang="{LANG[code]}">{titles[code]}</span>' for code in (shown, other))
+    assertContains(lists, f"{first} · {second}")
+
+
+def test_note_page_title_follows_the_readers_choice(member_client):
+    note = NoteFactory(title_zh="思维链笔记", title_en="Chain-of-thought notes")
+    member_client.cookies["reading"] = "zh"
+
+    response = member_client.get(note.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+
+    assertContains(response, "<title>思维链笔记 · ")
+    assertContains(response, '<h1><span lang="zh-Hans">思维链笔记</span></h1>', html=True)

@@ -225,8 +225,10 @@ def test_a_paper_presented_at_a_meeting_counts_as_read_in_a_meeting(member_clien
 
 def test_model_page_lists_what_mentions_it(member_client, member):
     model = LanguageModelFactory(name="Alpaca")
-    NoteFactory(title_zh="羊驼笔记", body_zh="[[Alpaca]] 的复现", visibility="everyone")
-    NoteFactory(title_zh="私人草稿", body_zh="[[Alpaca]]", visibility="private")
+    NoteFactory(
+        title_zh="羊驼笔记", title_en="", body_zh="[[Alpaca]] 的复现", visibility="everyone"
+    )
+    NoteFactory(title_zh="私人草稿", title_en="", body_zh="[[Alpaca]]", visibility="private")
     response = member_client.get(model.get_absolute_url())
     assertContains(response, "Mentioned in")
     assertContains(response, "羊驼笔记")
@@ -303,8 +305,8 @@ def test_home_marks_what_is_new_since_the_last_visit(member_client, group):
     response = member_client.get(reverse("reading:home"))
 
     assertContains(response, "New since your last visit")
-    assertContains(response, "Written since")
-    assertNotContains(response, "Read last week")
+    # Among the new notes (What changed lists the older one too, not marked new).
+    assert [note.title_en for note in response.context["new_notes"]] == ["Written since"]
 
 
 def test_home_without_a_planned_meeting_shows_the_last_one(member_client, group):
@@ -440,3 +442,92 @@ def test_paper_page_note_block(member_client, member, group, settings, cached):
             f'<p class="meta">{wrote}<span>{visibility}</span><span>{day}</span></p>',
             html=True,
         )
+
+
+# The interface's languages, as a browser asks for them.
+ACCEPT = {"en": "en", "zh": "zh-CN,zh;q=0.9"}
+TALK = {"zh": "组会分享：一篇综述", "en": "Group meeting talk: a survey"}
+
+
+@pytest.mark.parametrize(("shown", "other"), [("en", "zh"), ("zh", "en")])
+def test_meeting_titles_on_paper_and_model_pages_follow_the_interface(
+    member_client, group, shown, other
+):
+    paper = PaperFactory(slug="a-survey")
+    model = LanguageModelFactory(name="Alpaca")
+    meeting = MeetingFactory(
+        group=group,
+        paper=paper,
+        title_zh=TALK["zh"],
+        title_en=TALK["en"],
+        body_zh="[[a-survey]] 与 [[Alpaca]]",
+    )
+
+    paper_page = member_client.get(paper.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=ACCEPT[shown])
+    model_page = member_client.get(model.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=ACCEPT[shown])
+
+    # The paper's Meetings box and its "Mentioned in" list; the model's "Mentioned in".
+    assertContains(paper_page, f"#{meeting.number} {TALK[shown]}</a>")
+    assertContains(paper_page, f'<a href="{meeting.get_absolute_url()}">{TALK[shown]}</a>')
+    assertContains(model_page, f'<a href="{meeting.get_absolute_url()}">{TALK[shown]}</a>')
+    for page in (paper_page, model_page):
+        assertNotContains(page, TALK[other])
+
+
+def test_a_reader_who_chose_a_language_reads_meeting_titles_in_it(member_client, group):
+    paper = PaperFactory()
+    MeetingFactory(group=group, paper=paper, title_zh=TALK["zh"], title_en=TALK["en"])
+    member_client.cookies["reading"] = "zh"
+
+    response = member_client.get(paper.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+
+    assertContains(response, TALK["zh"])
+    assertNotContains(response, TALK["en"])
+
+
+def test_an_untitled_meeting_is_mentioned_by_its_number(member_client, group):
+    paper = PaperFactory(slug="untitled-talk")
+    MeetingFactory(group=group, number=4, title_zh="", title_en="", body_zh="[[untitled-talk]]")
+
+    response = member_client.get(paper.get_absolute_url())
+
+    assertContains(response, 'Meeting 4</a> <span class="badge">meeting</span>')
+
+
+def test_home_notes_name_their_paper_and_author_once(member_client, member, group):
+    paper = PaperFactory(title_en="Self-Instruct: Aligning Language Models", title_zh="自指导")
+    other = PaperFactory(title_en="Scaling Laws for Neural Language Models")
+    source = "LLM paper reading list (eugeneyan.com/writing/llm-reading-list)"
+    titled_as_paper = NoteFactory(
+        paper=paper, author=None, author_name=source, title_en=paper.title_en, title_zh="自指导"
+    )
+    about_other = NoteFactory(
+        paper=other, author=None, author_name=source, title_en="Why loss falls", title_zh=""
+    )
+
+    response = member_client.get(reverse("reading:home"))
+    html = response.content.decode()
+    notes = html[html.index("<h3>Notes") : html.index('<ul class="plain papers">')]
+
+    # The source once, above its run of notes, not on each card.
+    assert notes.count(source) == 1
+    assertContains(response, f'<p class="meta notes-by">By {source}</p>', html=True)
+    # A note titled as its paper does not name the paper again; another one does.
+    assert notes.count(paper.title_en) == 1
+    assert f'href="{paper.get_absolute_url()}"' not in notes
+    assert f'<a href="{other.get_absolute_url()}">{other.title_en}</a>' in notes
+    # Each note's bilingual title, the interface's language first.
+    assert f'<span lang="en">{paper.title_en}</span> · <span lang="zh-Hans">自指导</span>' in notes
+    assert titled_as_paper.get_absolute_url() in notes
+    assert about_other.get_absolute_url() in notes
+
+
+def test_home_notes_of_different_authors_each_name_theirs(member_client, group):
+    from notes.models import display_name
+
+    first, second = NoteFactory(title_en="First"), NoteFactory(title_en="Second")
+
+    response = member_client.get(reverse("reading:home"))
+
+    for note in (first, second):
+        assertContains(response, f"By {display_name(note.author)}", count=1)
