@@ -46,6 +46,13 @@ def text_language(text):
     return "zh" if chinese * 3 >= latin else "en"
 
 
+def in_interface_language(obj, name="title"):
+    """Return the ``name`` pair's side in the interface's language, else the other one;
+    what the record itself says when both are empty (a note's "Untitled note"). For text
+    made outside a page's context: an e-mail, a calendar, the list of what changed."""
+    return pick_side(obj, name, interface_language())[1] or str(getattr(obj, name, ""))
+
+
 def pick_side(obj, name, language):
     """Return (language code, text) of a ``<name>_zh`` / ``<name>_en`` pair: the side in
     ``language``, else the other one; ("", "") when both are empty."""

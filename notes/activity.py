@@ -13,7 +13,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.language import interface_language, pick_side
+from core.language import in_interface_language
 from papers.models import Paper
 
 from .models import Comment, Meeting, Membership, Note, ReadingStatus, display_name
@@ -46,12 +46,6 @@ VERBS = {
 }
 
 
-def title_of(record):
-    """The record's title in the interface's language, else the other one (a note's
-    "Untitled note" when it has none)."""
-    return pick_side(record, "title", interface_language())[1] or str(record.title)
-
-
 def recent(user, group=None, since=None, size=FEED_SIZE):
     """Return the latest events the user may see, newest first (``size`` at most):
     of one group when ``group`` is given, else of everything the user may read.
@@ -81,7 +75,14 @@ def recent(user, group=None, since=None, size=FEED_SIZE):
         for p in Paper.objects.order_by("-created", "-pk")[:size]
     ]
     events += [
-        Event("note", n.created, n.byline, title_of(n), n.get_absolute_url(), group=n.group)
+        Event(
+            "note",
+            n.created,
+            n.byline,
+            in_interface_language(n),
+            n.get_absolute_url(),
+            group=n.group,
+        )
         for n in notes.order_by("-created", "-pk")[:size]
     ]
     events += [
@@ -89,7 +90,9 @@ def recent(user, group=None, since=None, size=FEED_SIZE):
             "comment",
             c.created,
             display_name(c.author) if c.author else "—",
-            f"#{c.meeting.number} {title_of(c.meeting)}" if c.meeting_id else str(c.subject),
+            f"#{c.meeting.number} {in_interface_language(c.meeting)}"
+            if c.meeting_id
+            else str(c.subject),
             c.get_absolute_url(),
             group=c.group,
         )
@@ -111,7 +114,7 @@ def recent(user, group=None, since=None, size=FEED_SIZE):
             "meeting",
             m.created,
             "",
-            f"#{m.number} {title_of(m)}",
+            f"#{m.number} {in_interface_language(m)}",
             m.get_absolute_url(),
             detail=f"{m.date:%Y-%m-%d}",
             group=m.group,

@@ -19,6 +19,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.language import in_interface_language
+
 from . import feeds
 from .models import Meeting, MemberSettings, ReadingGroup, display_name
 from .scheduling import plan_group
@@ -40,8 +42,8 @@ def event(meeting):
     ev.add("sequence", meeting.revision)
     people = meeting.people()
     summary = f"{meeting.group.name} #{meeting.number}"
-    if meeting.title_zh or meeting.title_en:
-        summary += f" · {meeting.title}"
+    if meeting.title_zh or meeting.title_en:  # in the member's language (in_members_language)
+        summary += f" · {in_interface_language(meeting)}"
     if people:
         summary += f" ({', '.join(people)})"
     ev.add("summary", summary)

@@ -131,9 +131,13 @@ def test_add_to_calendar_file(member_client, planned):
 
 
 def test_calendar_text_is_in_the_members_language(client, group, member, planned):
+    planned[0].title_zh = "推理"
+    planned[0].save()
     url = reverse("notes:talks_calendar", args=[token_for(member)])
     (event,) = events(parse(client.get(url)))
     assert "主讲人" in str(event["description"])  # Chinese unless the member chose English
+    assert "推理" in str(event["summary"])  # the meeting's Chinese title, for a Chinese reader
     MemberSettings.objects.create(user=member, email_language="en")
     (event,) = events(parse(client.get(url)))
     assert "Presenter:" in str(event["description"])
+    assert "Reasoning" in str(event["summary"]) and "推理" not in str(event["summary"])

@@ -92,6 +92,20 @@ def test_each_member_gets_their_own_language(group, people):
     )
 
 
+def test_each_member_reads_the_meetings_title_in_their_language(group, people):
+    presenter, reader, _quiet = people
+    MemberSettings.objects.create(user=reader, email_language="en")
+    meeting = meeting_in(
+        group, datetime.timedelta(hours=10), title_zh="思维链提示", title_en="Chain-of-thought"
+    )
+    meeting.presenters.add(presenter)
+    run()
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    assert "Chain-of-thought" in by_address["r@example.org"]
+    assert "思维链提示" not in by_address["r@example.org"]
+    assert "思维链提示" in by_address["p@example.org"]
+
+
 def test_dry_run_sends_and_records_nothing(group, people):
     meeting_in(group, datetime.timedelta(hours=10))
     out = run("--dry-run")
