@@ -11,13 +11,16 @@ member may read in the site (the same ``visible_to`` rules).
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from core.language import in_interface_language
+
 from . import activity
-from .models import FeedKey, Meeting, Note
+from .models import FeedKey, Meeting, MemberSettings, Note
 
 SALT = "notes.feeds.FeedKey"
 FEED_SIZE = 30
@@ -54,10 +57,18 @@ def user_for(token):
 
 
 class MemberFeed(Feed):
+    """A member's feed, written in their e-mail language, as their calendars are (a feed
+    reader sends no language of its own): the feed's title and each item's."""
+
     feed_type = Atom1Feed
 
+    def __call__(self, request, token):
+        request.feed_member = user_for(token)  # read once: get_object() takes it
+        with translation.override(MemberSettings.of(request.feed_member).email_language):
+            return super().__call__(request, token=token)
+
     def get_object(self, request, token):
-        return user_for(token)
+        return request.feed_member
 
     def item_pubdate(self, item):
         return item.created
@@ -77,7 +88,7 @@ class NotesFeed(MemberFeed):
         return Note.objects.visible_to(user).for_list().order_by("-created", "-pk")[:FEED_SIZE]
 
     def item_title(self, note):
-        return str(note.title)
+        return in_interface_language(note)
 
     def item_description(self, note):
         return Truncator(note.body_zh_html or note.body_en_html).words(FEED_WORDS, html=True)
@@ -101,7 +112,8 @@ class MeetingsFeed(MemberFeed):
         )
 
     def item_title(self, meeting):
-        return f"{meeting.group.name} #{meeting.number} · {meeting.date:%Y-%m-%d} {meeting.title}"
+        title = in_interface_language(meeting)
+        return f"{meeting.group.name} #{meeting.number} · {meeting.date:%Y-%m-%d} {title}"
 
     def item_description(self, meeting):
         html = meeting.body_zh_html or meeting.body_en_html

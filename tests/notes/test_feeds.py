@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from notes.feeds import token_for
+from notes.models import MemberSettings
 from tests.factories import MeetingFactory, MembershipFactory, NoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,21 @@ def test_meetings_feed_lists_only_the_members_groups(client, member, group):
     content = feed(client, "meetings_feed", member)
     assert "本组组会" in content
     assert "别组组会" not in content
+
+
+def test_a_feed_is_in_the_members_e_mail_language(client, member, group):
+    """A feed reader sends no language: the feed is written in the member's e-mail
+    language, its title and each item's, as their calendars are."""
+    MeetingFactory(group=group, title_zh="推理", title_en="Reasoning")
+    NoteFactory(title_zh="思维链笔记", title_en="Notes on chain of thought", visibility="everyone")
+    content = feed(client, "meetings_feed", member)
+    assert "推理" in content and "Reasoning" not in content
+    MemberSettings.objects.create(user=member, email_language="en")
+    content = feed(client, "meetings_feed", member)
+    assert "Reasoning" in content and "推理" not in content
+    assert "Meetings · LLM Reading Group" in content
+    content = feed(client, "notes_feed", member)
+    assert "Notes on chain of thought" in content and "思维链笔记" not in content
 
 
 def test_a_forged_or_outdated_token_is_not_found(client, member):

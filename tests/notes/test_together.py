@@ -8,7 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from core import pagecache
 from notes import activity, discussion, permissions, progress
-from notes.models import Comment, Meeting, Membership, ReadingStatus
+from notes.models import Comment, Meeting, MemberSettings, Membership, ReadingStatus
 from tests.factories import (
     CommentFactory,
     MeetingFactory,
@@ -439,6 +439,8 @@ def test_activity_feed_carries_the_member_events(client, world):
     CommentFactory(paper=PaperFactory(), group=world.group_a, author=world.member)
     CommentFactory(paper=PaperFactory(), group=world.group_b, author=world.other)
     token = feeds.token_for(world.organiser)
+    # Written in the member's e-mail language (notes.feeds.MemberFeed): English here.
+    MemberSettings.objects.create(user=world.organiser, email_language="en")
     response = client.get(reverse("notes:activity_feed", args=[token]))
     assert response.status_code == 200
     body = response.content.decode()
