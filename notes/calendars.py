@@ -16,13 +16,13 @@ import icalendar
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.language import in_interface_language
 
 from . import feeds
-from .models import Meeting, MemberSettings, ReadingGroup, display_name
+from .models import Meeting, ReadingGroup, display_name
 from .scheduling import plan_group
 
 ALARM_BEFORE = datetime.timedelta(minutes=30)
@@ -115,7 +115,7 @@ def in_members_language(view):
     @wraps(view)
     def wrapper(request, token, *args, **kwargs):
         user = feeds.user_for(token)
-        with translation.override(MemberSettings.of(user).email_language):
+        with feeds.members_language(user):
             return view(request, user, *args, **kwargs)
 
     return wrapper

@@ -56,6 +56,12 @@ def user_for(token):
     return feed_key.user
 
 
+def members_language(user):
+    """Write in the member's e-mail language for the block: a feed reader or a calendar
+    program sends no language of its own."""
+    return translation.override(MemberSettings.of(user).email_language)
+
+
 class MemberFeed(Feed):
     """A member's feed, written in their e-mail language, as their calendars are (a feed
     reader sends no language of its own): the feed's title and each item's."""
@@ -64,7 +70,7 @@ class MemberFeed(Feed):
 
     def __call__(self, request, token):
         request.feed_member = user_for(token)  # read once: get_object() takes it
-        with translation.override(MemberSettings.of(request.feed_member).email_language):
+        with members_language(request.feed_member):
             return super().__call__(request, token=token)
 
     def get_object(self, request, token):
