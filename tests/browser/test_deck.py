@@ -115,6 +115,26 @@ def test_deck_walks_every_slide_within_its_frame(page, member, deck_meeting, liv
     assert blocked == []
 
 
+@pytest.mark.parametrize("width, height", [(1366, 768), (844, 390)])
+def test_slide_number_leaves_the_arrows_clear(
+    page, member, deck_meeting, live_server, width, height
+):
+    open_deck(page, member, present_url(deck_meeting), live_server)
+    page.set_viewport_size({"width": width, "height": height})
+    page.evaluate("Reveal.slide(2)")  # a slide with an arrow either way
+    number = page.locator(".reveal .slide-number").bounding_box()
+    assert number and number["width"] > 0
+    for arrow in page.locator(".reveal .controls button.enabled").all():
+        box = arrow.bounding_box()
+        apart = (
+            box["x"] >= number["x"] + number["width"]
+            or number["x"] >= box["x"] + box["width"]
+            or box["y"] >= number["y"] + number["height"]
+            or number["y"] >= box["y"] + box["height"]
+        )
+        assert apart, (box, number)
+
+
 def test_tab_reaches_only_the_slide_on_screen(page, member, live_server):
     meeting = MeetingFactory(
         body_zh="开场。\n\n# 一\n\n[第一个链接](/papers/)\n\n# 二\n\n[第二个链接](/models/)"
