@@ -1,12 +1,25 @@
 // The drawings (family trees, timeline) are drawn on the server at a readable size and
 // scroll sideways in their box when wider than it. Say so, shade the edge that hides
 // more, and bring the model the page is about into the middle of the box; a timeline
-// opens on its latest months, where most models are (its early years hold a few).
+// opens on its latest months, where most models are (its early years hold a few). A
+// family tree a little wider than its box is shrunk to fit instead: scrolling to see its
+// last few pixels, under a hint and a shaded edge, is worse than text a little smaller.
 (function () {
   "use strict";
+  var SHRINK = 0.9; // the least a tree is shrunk to, to fit its box
   function setUp(box) {
     var frame = box.parentElement;
     var hint = box.closest(".chart").querySelector(".scroll-hint");
+    var svg = box.querySelector("svg.family-tree"); // a timeline is fluid (site.css)
+    var drawn = svg ? svg.width.baseVal.value : 0; // its width as drawn (px)
+    function fit() {
+      var style = getComputedStyle(box);
+      var room =
+        box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      var shrink = drawn > room && room >= drawn * SHRINK;
+      svg.style.width = shrink ? room + "px" : "";
+      svg.style.height = shrink ? "auto" : "";
+    }
     function update() {
       var hidden = box.scrollWidth - box.clientWidth;
       var wide = hidden > 1;
@@ -15,6 +28,10 @@
       }
       frame.classList.toggle("more-left", wide && box.scrollLeft > 1);
       frame.classList.toggle("more-right", wide && box.scrollLeft < hidden - 1);
+    }
+    if (drawn) {
+      fit();
+      window.addEventListener("resize", fit);
     }
     var current = box.querySelector(".current");
     if (current) {
