@@ -134,6 +134,40 @@ def test_a_wide_table_says_it_scrolls_and_keeps_its_words_whole(page, member):
     screenshot(page, "wide-table-phone")
 
 
+SHORT_TABLE = """| 模型 | 参数量 | 发布时间 | 备注 |
+| --- | --- | --- | --- |
+| GPT-3 | 175B | 2020 | 少样本学习 |
+| LLaMA | 65B | 2023 | 开源 |
+"""
+LONG_HEADER = """| Model | Params | Year | Notes with a rather long header that should wrap |
+| --- | --- | --- | --- |
+| GPT-3 | 175B | 2020 | few-shot |
+"""
+
+
+@pytest.mark.parametrize(
+    "body_zh, body_en, width",
+    [(SHORT_TABLE, "", 390), (SHORT_TABLE, LONG_HEADER, 1366), ("", LONG_HEADER, 390)],
+    ids=["short Chinese cells on a phone", "a long header side by side", "a long header"],
+)
+def test_a_table_that_can_fit_does_not_scroll(page, member, body_zh, body_en, width):
+    paper = PaperFactory()
+    NoteFactory(paper=paper, body_zh=body_zh, body_en=body_en)
+    page.set_viewport_size({"width": width, "height": 844})
+    login(page, member, next_url=paper.get_absolute_url())
+    if body_zh and body_en:
+        page.get_by_role("button", name="Side by side").click()
+    page.wait_for_timeout(100)
+    boxes = page.locator(".markdown .table-scroll")
+    assert boxes.count() == (2 if body_zh and body_en else 1)
+    assert page.locator(".table-hint.is-shown").count() == 0
+    for box in boxes.all():
+        assert box.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    for cell in page.locator(".markdown td", has_text="少样本学习").all():
+        assert cell.bounding_box()["height"] < 60  # the word on one line
+    screenshot(page, "tables-that-fit")
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_header_is_one_row_at_a_laptops_width(page, member, language):
     login(page, member)
