@@ -1,13 +1,15 @@
 """BibTeX files through bibtexparser 2: @string macros resolved, braces removed, LaTeX
-decoded ({\\"u} → ü, \\& → &), authors split; arXiv recognised from eprint/archivePrefix,
-the URL, or ``journal = {arXiv preprint arXiv:…}``; a broken block reported with its key
-and line without stopping the others."""
+decoded ({\\"u} → ü, \\& → &), authors split (Chinese names family name first); arXiv
+recognised from eprint/archivePrefix, the URL, or ``journal = {arXiv preprint arXiv:…}``;
+a broken block reported with its key and line without stopping the others. ``read`` also
+gives the text between the entries, where a paste may hold identifiers."""
 
 import re
 from dataclasses import dataclass
 
 import bibtexparser
 from bibtexparser import middlewares, model
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from django.utils.translation import gettext as _
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
@@ -24,6 +26,7 @@ ARXIV_IN_TEXT = re.compile(
 )
 VOLUME_ABS = re.compile(r"^abs/(?P<id>[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-z-]+/[0-9]{7})$", re.I)
 KEY_RE = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)")
+HAN_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff][\u3400-\u9fff\uf900-\ufaff\s,\uff0c]*")
 
 
 def _decoder():
@@ -71,7 +74,6 @@ def _middlewares():
         middlewares.RemoveEnclosingMiddleware(True),
         middlewares.LatexDecodingMiddleware(decoder=DECODER),
         middlewares.SeparateCoAuthors(),
-        middlewares.SplitNameParts(),
     ]
 
 
@@ -92,27 +94,40 @@ def _rescued(block, strings):
     return library.entries[0] if library.entries else None
 
 
+def read(text):
+    """Yield, in file order, an Entry for each entry of a BibTeX text (readable or not)
+    and, as a string, the text between entries that BibTeX skips as a comment, less its
+    ``%`` comment lines. @string, @preamble and @comment blocks give nothing."""
+    library = bibtexparser.parse_string(text, parse_stack=_middlewares())
+    for block in library.blocks:
+        if isinstance(block, model.Entry):
+            yield _entry(block)
+        elif isinstance(block, model.ParsingFailedBlock):
+            yield _failed(block, library.strings)
+        elif isinstance(block, model.ImplicitComment):
+            lines = block.comment.splitlines()
+            yield "\n".join(line for line in lines if not line.lstrip().startswith("%"))
+
+
 def parse(text):
     """Return the Entries of a BibTeX text, in file order."""
-    library = bibtexparser.parse_string(text, parse_stack=_middlewares())
-    entries = [_entry(entry) for entry in library.entries]
-    for block in library.failed_blocks:
-        rescued = _rescued(block, library.strings)
-        if rescued is not None:
-            entries.append(_entry(rescued))
-            continue
-        raw = getattr(block, "raw", "") or ""
-        found = KEY_RE.match(raw.lstrip())
-        error = getattr(block, "error", None)  # bibtexparser's words: not translated
-        entries.append(
-            Entry(
-                key=found.group(1) if found else "",
-                line=(block.start_line or 0) + 1,
-                error=_("This entry cannot be read: %(reason)s")
-                % {"reason": _broken_reason(error)},
-            )
-        )
-    return sorted(entries, key=lambda entry: entry.line)
+    return [block for block in read(text) if isinstance(block, Entry)]
+
+
+def _failed(block, strings):
+    """The Entry of a block bibtexparser refused: read after all when only a key or field
+    was repeated, else the reason it cannot be read."""
+    rescued = _rescued(block, strings)
+    if rescued is not None:
+        return _entry(rescued)
+    raw = getattr(block, "raw", "") or ""
+    found = KEY_RE.match(raw.lstrip())
+    error = getattr(block, "error", None)  # bibtexparser's words: not translated
+    return Entry(
+        key=found.group(1) if found else "",
+        line=(block.start_line or 0) + 1,
+        error=_("This entry cannot be read: %(reason)s") % {"reason": _broken_reason(error)},
+    )
 
 
 def _broken_reason(error):
@@ -124,11 +139,19 @@ def _broken_reason(error):
     return _("the BibTeX syntax is broken")
 
 
-def _name(parts):
-    if isinstance(parts, str):
-        return " ".join(parts.split())
-    words = [*parts.first, *parts.von, *parts.last]
-    name = " ".join(" ".join(words).split())
+def _name(text):
+    """Return one author as the paper prints it. A Chinese name is family name then given
+    name with no space, which BibTeX writes "张, 三" (or "张，三"), "张 三" or "{张三}":
+    bibtex's name parts would put the given name first ("三 张"), so it is only run
+    together."""
+    text = " ".join(text.split())
+    if HAN_NAME.fullmatch(text):
+        return "".join(re.split(r"[\s,\uff0c]+", text))
+    try:
+        parts = parse_single_name_into_parts(text)
+    except InvalidNameError:  # too many commas: the name as written
+        return text
+    name = " ".join([*parts.first, *parts.von, *parts.last])
     if name.lower() == "others":
         return "et al."
     return f"{name} {' '.join(parts.jr)}" if parts.jr else name

@@ -124,27 +124,12 @@ def looks_like_bibtex(text):
 
 
 def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
-    """Return the Plan for a paste (identifiers or BibTeX) and an uploaded .bib text, of
-    at most ``limit`` entries (None: all, for the commands); arXiv and doi.org are asked
-    here, never inside a transaction."""
-    plan = Plan()
-    sources = [bib_text] if bib_text else []
-    if looks_like_bibtex(text):
-        sources.insert(0, text)
-    elif text:
-        plan.candidates += [identify(part) for part in split_entries(text)]
-    for source in sources:
-        for entry in bibtex.parse(source):
-            label = _("%(key)s (line %(line)s)") % {"key": entry.key or "?", "line": entry.line}
-            plan.candidates.append(
-                Candidate(
-                    entry=label,
-                    kind="bibtex",
-                    record=entry.record,
-                    reason=entry.error,
-                    status=Status.NEW if entry.record else Status.INVALID,
-                )
-            )
+    """Return the Plan for a paste (identifiers, BibTeX, or both) and an uploaded .bib
+    text, of at most ``limit`` entries (None: all, for the commands); arXiv and doi.org
+    are asked here, never inside a transaction."""
+    plan = Plan(candidates=pasted(text))
+    if bib_text:
+        plan.candidates += [from_bibtex(entry) for entry in bibtex.parse(bib_text)]
     if limit and len(plan.candidates) > limit:
         plan.errors.append(
             _("At most %(max)s entries at a time; the first %(max)s are shown.") % {"max": limit}
@@ -154,6 +139,33 @@ def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
     look_up_dois(plan, progress)
     judge(plan.candidates)
     return plan
+
+
+def pasted(text):
+    """Return the Candidates of a paste, in its order: one per BibTeX entry, and the text
+    around the entries read as identifiers, as a paste without BibTeX is, so that a member
+    may paste both and nothing of it goes unanswered. BibTeX would skip that text as a
+    comment (a .bib file's is); here only its ``%`` lines are, as a copied file's header."""
+    if not looks_like_bibtex(text):
+        return [identify(part) for part in split_entries(text)]
+    candidates = []
+    for block in bibtex.read(text):
+        if isinstance(block, bibtex.Entry):
+            candidates.append(from_bibtex(block))
+        else:
+            candidates += [identify(part) for part in split_entries(block)]
+    return candidates
+
+
+def from_bibtex(entry):
+    """Return the Candidate of a BibTeX entry, named by its key and line."""
+    return Candidate(
+        entry=_("%(key)s (line %(line)s)") % {"key": entry.key or "?", "line": entry.line},
+        kind="bibtex",
+        record=entry.record,
+        reason=entry.error,
+        status=Status.NEW if entry.record else Status.INVALID,
+    )
 
 
 def identify(text):

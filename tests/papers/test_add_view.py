@@ -132,6 +132,39 @@ def test_bib_upload_previews_every_readable_entry(member_client):
     assertContains(response, 'name="chosen"', count=5)
 
 
+def test_a_paste_of_identifiers_and_bibtex_previews_them_all(member_client, recorded_services):
+    pasted = (
+        "2303.18223\n2303.1822x\narxiv:abcd\nhttps://arxiv.org/abs/not-an-id\n10.xyz\n"
+        "@misc{gpt4, title = {GPT-4 Technical Report}, year = {2023}}\n"
+    )
+    response = preview(member_client, pasted)
+    assertContains(response, "2 new · 0 already in the library · 4 cannot be added")
+    page = response.content.decode()
+    entries = re.findall(r'<td class="entry"><code>([^<]*)</code>', page)
+    assert entries == [
+        "2303.18223",
+        "2303.1822x",
+        "arxiv:abcd",
+        "https://arxiv.org/abs/not-an-id",
+        "10.xyz",
+        "gpt4 (line 6)",
+    ]
+    assertContains(response, "Not an arXiv ID, arXiv link or DOI", count=4)
+    assertContains(response, "<strong>A Survey of Large Language Models</strong>")
+    assertContains(response, "<strong>GPT-4 Technical Report</strong>")
+    confirm(member_client, response)
+    assert Paper.objects.filter(arxiv_id="2303.18223").exists()
+    assert Paper.objects.filter(title_en="GPT-4 Technical Report").exists()
+
+
+def test_chinese_authors_are_previewed_and_saved_family_name_first(member_client):
+    response = preview(member_client, "@misc{zh, title = {综述}, author = {张, 三 and Li, Si}}")
+    assertContains(response, "张三, Si Li")
+    assertNotContains(response, "三 张")
+    confirm(member_client, response)
+    assert Paper.objects.get(title_zh="综述").authors == "张三, Si Li"
+
+
 def test_too_big_upload_and_empty_form(member_client):
     upload = SimpleUploadedFile("big.bib", b"%" * (2 * 1024 * 1024 + 1))
     response = member_client.post(URL, {"entries": "", "bibfile": upload, "preview": ""})

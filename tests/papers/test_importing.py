@@ -177,6 +177,85 @@ def test_plan_keeps_doi_and_bibtex_rows_when_arxiv_is_down(recorded_services, se
     assert "did not answer" in plan.errors[0]
 
 
+MIXED_PASTE = r"""2303.1822x
+arxiv:abcd
+https://arxiv.org/abs/not-an-id
+10.xyz
+@string{nat = {Nature}}
+% read these first: 1810.04805
+@comment{jabref-meta: 1810.04805}
+@preamble{"\newcommand{\x}{x}"}
+@misc{mixtral, title = {Mixtral of Experts}, year = {2024}}
+see also 10.1145/3605943
+@article{attention, title = {Attention Is All You Need}, eprint = {1706.03762}}
+@article{letter, title = {A Letter}, journal = nat}
+2303.18223
+"""
+
+
+def test_a_paste_mixes_identifiers_and_bibtex_in_its_order(recorded_services):
+    PaperFactory(arxiv_id="1706.03762")
+    plan = importing.build(MIXED_PASTE)
+    rows = [(c.entry, c.kind, c.status) for c in plan.candidates]
+    assert rows == [
+        ("2303.1822x", "", "invalid"),
+        ("arxiv:abcd", "", "invalid"),
+        ("https://arxiv.org/abs/not-an-id", "", "invalid"),
+        ("10.xyz", "", "invalid"),
+        ("mixtral (line 9)", "bibtex", "new"),
+        ("see", "", "invalid"),
+        ("also", "", "invalid"),
+        ("10.1145/3605943", "doi", "new"),
+        ("attention (line 11)", "bibtex", "existing"),
+        ("letter (line 12)", "bibtex", "new"),
+        ("2303.18223", "arxiv", "new"),
+    ]
+    unrecognised = {c.reason for c in plan.candidates if c.kind == ""}
+    assert unrecognised == {"Not an arXiv ID, arXiv link or DOI (nor BibTeX)."}
+    assert plan.candidates[9].record.venue == "Nature"  # @string still serves the entries
+    # The % line and @comment are comments: their 1810.04805 is not asked for.
+    assert [call["id_list"] for call in recorded_services.api_calls()] == ["2303.18223"]
+    assert plan.candidates[10].record.title == "A Survey of Large Language Models"
+
+
+def test_a_bib_file_keeps_the_text_between_entries_as_comments():
+    plan = importing.build(bib_text=MIXED_PASTE)
+    assert [c.entry for c in plan.candidates] == [
+        "mixtral (line 9)",
+        "attention (line 11)",
+        "letter (line 12)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("张, 三", "张三"),
+        ("{张三}", "张三"),
+        ("张三", "张三"),
+        ("张 三", "张三"),
+        ("欧阳, 修文", "欧阳修文"),
+        ("张\uff0c三", "张三"),  # a full-width comma
+        ("Li, Si", "Si Li"),
+        ("Zhao, Wayne Xin", "Wayne Xin Zhao"),
+        ("van der Berg, Jan", "Jan van der Berg"),
+        ("King, Jr, Martin Luther", "Martin Luther King Jr"),
+        ("Li, Si, Jr, X", "Li, Si, Jr, X"),  # too many commas: as written
+    ],
+)
+def test_bibtex_names_chinese_authors_family_name_first(written, expected):
+    (entry,) = bibtex.parse(f"@misc{{x, title = {{T}}, author = {{{written} and others}}}}")
+    assert entry.record.authors == [expected, "et al."]
+
+
+def test_chinese_bibtex_authors_are_stored_family_name_first():
+    plan = importing.build("@misc{zh, title = {大语言模型综述}, author = {张, 三 and Li, Si}}")
+    assert plan.candidates[0].record.authors == ["张三", "Si Li"]
+    (paper,) = importing.save(plan)
+    assert paper.authors == "张三, Si Li"
+    assert paper.author_list == ["张三", "Si Li"]
+
+
 def test_save_adds_all_or_nothing(recorded_services):
     user = UserFactory()
     plan = importing.build("2303.18223 hep-th/9711200 1810.04805")
