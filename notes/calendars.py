@@ -41,7 +41,7 @@ def event(meeting):
     ev.add("last-modified", meeting.updated or timezone.now())
     ev.add("sequence", meeting.revision)
     people = meeting.people()
-    summary = f"{meeting.group.name} #{meeting.number}"
+    summary = f"{in_interface_language(meeting.group, 'name')} #{meeting.number}"
     if meeting.title_zh or meeting.title_en:  # in the member's language (in_members_language)
         summary += f" · {in_interface_language(meeting)}"
     if people:
@@ -126,7 +126,7 @@ def group_calendar(request, user, slug):
     group = get_object_or_404(ReadingGroup.objects.of(user), slug=slug)
     plan_group(group.pk)
     meetings = _meetings(group.meetings.all())
-    return response(calendar(meetings, group.name), f"{group.slug}.ics")
+    return response(calendar(meetings, in_interface_language(group, "name")), f"{group.slug}.ics")
 
 
 @in_members_language

@@ -119,7 +119,8 @@ class MeetingsFeed(MemberFeed):
 
     def item_title(self, meeting):
         title = in_interface_language(meeting)
-        return f"{meeting.group.name} #{meeting.number} · {meeting.date:%Y-%m-%d} {title}"
+        group = in_interface_language(meeting.group, "name")
+        return f"{group} #{meeting.number} · {meeting.date:%Y-%m-%d} {title}"
 
     def item_description(self, meeting):
         html = meeting.body_zh_html or meeting.body_en_html

@@ -106,6 +106,13 @@ def _render_deck(request, context, zh_html, en_html, missing_title=""):
     return render(request, "notes/deck.html", context)
 
 
+def group_name(request, group):
+    """The group's name in the reader's language, as ``{% pick group "name" %}`` gives it
+    on a page: their reading choice, else the interface's (the deck's shared fragment is
+    kept per interface language and reading choice)."""
+    return pick_side(group, "name", reader_language(request.COOKIES.get(READING_COOKIE)))[1]
+
+
 def _main_paper(meeting):
     """The paper the meeting presents, and how many others it discusses."""
     others = [p for p in meeting.papers.all() if p.pk != meeting.paper_id]
@@ -121,7 +128,7 @@ def meeting_present(request, group, number):
         "kind": "meeting",
         "kicker": format_html(
             "{} · {} · {}",
-            meeting.group.name,
+            group_name(request, meeting.group),
             _("meeting %(number)s") % {"number": meeting.number},
             meeting.date.strftime("%Y-%m-%d"),
         ),
@@ -141,7 +148,9 @@ def note_present(request, slug):
     context = {
         "object": note,
         "kind": "note",
-        "kicker": format_html("{}{}", _("Note"), f" · {note.group.name}" if note.group else ""),
+        "kicker": format_html(
+            "{}{}", _("Note"), f" · {group_name(request, note.group)}" if note.group else ""
+        ),
         "people": note.people(),
         "paper": note.paper,
         "more_papers": 0,
@@ -205,7 +214,7 @@ def readinglist_present(request, slug):
         "kicker": format_html(
             "{}{}",
             _("Reading list"),
-            f" · {reading_list.group.name}" if reading_list.group else "",
+            f" · {group_name(request, reading_list.group)}" if reading_list.group else "",
         ),
         "people": [],
         "paper": None,

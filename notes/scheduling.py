@@ -16,6 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.language import in_interface_language
+
 from .fairness import suggest_presenters
 from .models import (
     Meeting,
@@ -66,7 +68,7 @@ def _check_member(user, meeting):
     if not Membership.objects.filter(user=user, group_id=meeting.group_id).exists():
         raise ValidationError(
             _("%(name)s is not a member of %(group)s.")
-            % {"name": display_name(user), "group": meeting.group.name}
+            % {"name": display_name(user), "group": in_interface_language(meeting.group, "name")}
         )
 
 

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.language import in_interface_language
 from papers.models import Paper
 
 from . import discussion
@@ -100,14 +101,13 @@ def sharing_set(request, slug):
     membership = get_object_or_404(Membership, user=request.user, group__slug=slug)
     membership.shares_reading = request.POST.get("share") == "1"
     membership.save(update_fields=["shares_reading"])
+    group_name = in_interface_language(membership.group, "name")
     if membership.shares_reading:
-        messages.success(
-            request, _("%(group)s sees your reading status.") % {"group": membership.group}
-        )
+        messages.success(request, _("%(group)s sees your reading status.") % {"group": group_name})
     else:
         messages.success(
             request,
-            _("Your reading status is no longer shown to %(group)s.") % {"group": membership.group},
+            _("Your reading status is no longer shown to %(group)s.") % {"group": group_name},
         )
     return redirect("notes:my_reading")
 

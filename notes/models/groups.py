@@ -54,6 +54,13 @@ class ReadingGroup(TimeStamped):
     def __str__(self):
         return self.name
 
+    @property
+    def name_en(self):
+        """The English name: ``name``, so that ``name_zh`` / ``name_en`` make a pair for
+        the pair helpers (``{% pick group "name" %}`` on a page, ``in_interface_language(
+        group, "name")`` in an e-mail or a calendar). The admin and ``str()`` keep ``name``."""
+        return self.name
+
     def get_absolute_url(self):
         return address("notes:group_detail", slug=self.slug)
 
