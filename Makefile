@@ -16,5 +16,5 @@ loaddemo:
 	.venv/bin/python manage.py loaddemo
 
 messages:   ## refresh and compile the translation catalogues
-	.venv/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --ignore=test-artifacts
+	.venv/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --ignore=test-artifacts --ignore=tests
 	.venv/bin/python manage.py compilemessages --ignore=.venv

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -28,6 +29,19 @@ from ..identifiers import (
     validate_doi,
 )
 from .sources import Organization, Source, TaggedItem, Topical, topics_prefetch
+
+
+def validate_year(year):
+    """A paper's year is no later than next year (a preprint may be dated ahead of its
+    publication): 99999 is a slip of the keyboard, which SQLite would store."""
+    latest = timezone.now().year + 1
+    if year is not None and year > latest:
+        raise ValidationError(
+            _("Enter a year no later than %(latest)s."),
+            code="max_value",
+            params={"latest": latest},
+        )
+
 
 # Newest first, undated papers last: an expression that an index serves on SQLite and
 # PostgreSQL alike (SQLite's indexes cannot say NULLS LAST).
@@ -72,7 +86,7 @@ class Paper(Topical, BilingualTitle, TimeStamped):
     )
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(
-        _("year"), null=True, blank=True, validators=[MinValueValidator(1900)]
+        _("year"), null=True, blank=True, validators=[MinValueValidator(1900), validate_year]
     )
     month = models.PositiveSmallIntegerField(
         _("month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]

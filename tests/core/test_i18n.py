@@ -201,6 +201,10 @@ def test_admin_speaks_chinese_when_asked(staff_client):
     assert '<a href="/admin/">LLM 读书会 · 管理后台</a>' in page  # not "Django 管理"
     assert "<title>站点管理 | LLM 读书会管理后台</title>" in page
     assert "Django" not in page
+    # The tables' headers for screen readers (Django's catalogue has them in English).
+    for header in ("名称", "添加链接", "修改或查看列表的链接"):
+        assert f'<th scope="col">{header}</th>' in page
+    assert "Add link" not in page
 
 
 @pytest.mark.parametrize(

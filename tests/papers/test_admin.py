@@ -4,6 +4,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from pytest_django.asserts import assertContains
 
@@ -87,6 +88,15 @@ def test_invalid_arxiv_id_is_refused(staff_client, arxiv_id):
     response = add_paper(staff_client, arxiv_id=arxiv_id)
     assertContains(response, "Enter an arXiv identifier such as 2303.18223")
     assert Paper.objects.count() == 0
+
+
+def test_a_year_after_next_is_refused(staff_client):
+    next_year = timezone.now().year + 1
+    response = add_paper(staff_client, year=99999)
+    assertContains(response, f"Enter a year no later than {next_year}.")
+    assert Paper.objects.count() == 0
+    ahead = add_paper(staff_client, year=next_year, provenance="admin")  # a preprint
+    assert ahead.status_code == 302
 
 
 def test_duplicate_paper_is_refused(staff_client):
