@@ -20,6 +20,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.util import AtomicString
 from pygments.token import STANDARD_TYPES
+from pymdownx import magiclink
 from pymdownx.slugs import slugify as make_slugify
 
 slugify = make_slugify(case="lower")
@@ -165,6 +166,26 @@ class InlineDisplayMath(InlineProcessor):
 INLINE_DISPLAY_RE = r"(?<!\\)\$\$(?!\s)((?:\\.|[^\\$\x02\x03])+?)(?<!\s)\$\$"
 
 
+# --- Bare addresses in Chinese text ---------------------------------------------------
+
+# Chinese runs an address on from its words and full-width punctuation, with no space
+# ("链接：https://…。"); magiclink links an address only after a space or ASCII
+# punctuation, and would run it on to the next space.
+CJK_TEXT = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+CJK_CHARACTER = re.compile(f"[{CJK_TEXT}]")
+MAGICLINK_BEFORE = "(?<![^\\s*_~^[('\"\\x03])"
+LINK_RE = magiclink.RE_LINK.replace(MAGICLINK_BEFORE, f"(?<![^\\s*_~^[('\"\\x03{CJK_TEXT}])")
+
+
+class ChineseMagicLink(magiclink.MagiclinkPattern):
+    """magiclink's bare address, also right after Chinese text, ending at the first
+    Chinese character or full-width sign after it."""
+
+    def handleMatch(self, m, data):
+        after = CJK_CHARACTER.search(data, m.end(0))
+        return super().handleMatch(m, data[: after.start()] if after else data)
+
+
 class SiteExtension(Extension):
     """Callouts, wiki links and inline ``$$`` math; remembers the wiki links seen."""
 
@@ -199,6 +220,10 @@ class SiteExtension(Extension):
         md.inlinePatterns.register(InlineDisplayMath(INLINE_DISPLAY_RE, md), "math-dd", 189.95)
         # Just above "quote" (20), so callouts are claimed before plain blockquotes.
         md.parser.blockprocessors.register(CalloutProcessor(md.parser, self), "callout", 21)
+        # magiclink's own, where it registered it (this extension comes after it).
+        links = ChineseMagicLink(LINK_RE, md)
+        links.config = md.inlinePatterns["magic-link"].config
+        md.inlinePatterns.register(links, "magic-link", 85)
 
 
 EXTENSION_CONFIGS = {

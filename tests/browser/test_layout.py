@@ -329,3 +329,15 @@ def test_a_long_organisation_name_stays_in_its_chip_on_the_paper_form(page, admi
     assert chip_box["x"] + chip_box["width"] <= box["x"] + box["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"admin-paper-organisations-{width}")
+
+
+def test_a_link_the_sanitiser_emptied_reads_as_text(page, member):
+    paper = PaperFactory()
+    NoteFactory(paper=paper, body_zh="[点我](javascript:alert(1)) 和 [论文](/papers/)", body_en="")
+    login(page, member, next_url=paper.get_absolute_url())
+    emptied = page.locator(".markdown a:not([href])", has_text="点我")
+    link = page.locator(".markdown a[href]", has_text="论文")
+    text_color = emptied.evaluate("el => getComputedStyle(el.parentElement).color")
+    assert emptied.evaluate("el => getComputedStyle(el).color") == text_color
+    assert "none" in emptied.evaluate("el => getComputedStyle(el).textDecorationLine")
+    assert link.evaluate("el => getComputedStyle(el).color") != text_color

@@ -254,6 +254,26 @@ def test_absolute_links_get_rel_and_relative_links_do_not():
     assert '<a href="mailto:x@y.org">c</a>' in html
 
 
+@pytest.mark.parametrize(
+    "text, address, after",
+    [
+        ("长链接：https://example.com/a/b?q=1。下一句", "https://example.com/a/b?q=1", "。下一句"),
+        ("见https://arxiv.org/abs/2303.18223（综述）", "https://arxiv.org/abs/2303.18223", "（综述）"),
+        ("（www.example.org）", "http://www.example.org", "）"),
+        ("see https://example.com/x.", "https://example.com/x", "."),
+    ],
+)
+def test_a_bare_address_is_a_link_in_chinese_text_too(text, address, after):
+    """Chinese runs an address on from its words and full-width signs, with no space."""
+    html = render(text)
+    assert f'<a href="{address}" rel="noopener noreferrer nofollow">' in html
+    assert f"</a>{after}</p>" in html
+
+
+def test_an_address_inside_a_word_or_code_is_not_a_link():
+    assert "<a" not in render("x:https://example.com and `https://example.org`")
+
+
 def test_unknown_classes_and_ids_are_dropped_from_raw_html():
     html = render('<span class="wikilink evil" id="x">a</span> <p class="callout-title big">t</p>')
     assert '<span class="wikilink">a</span>' in html
