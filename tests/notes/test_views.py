@@ -52,6 +52,21 @@ def test_meeting_page_queries_do_not_grow(
         assertContains(response, note.get_absolute_url())
 
 
+@pytest.mark.parametrize(("count", "more"), [(5, ""), (12, "and 7 more")])
+def test_the_plan_names_five_papers_and_links_to_the_others(member_client, group, count, more):
+    """A meeting of sixty papers filled the plan's box with all of them (2 600 px)."""
+    meeting = MeetingFactory(group=group)
+    meeting.papers.set(PaperFactory(title_en=f"Paper {n:02d}") for n in range(count))
+    page = member_client.get(meeting.get_absolute_url()).content.decode()
+    plan = page.split('<ul class="plain reading-before-list">')[1].split("</ul>")[0]
+    assert plan.count("<li>") == 5
+    if more:
+        assert f'<li class="more"><a href="#discussed-papers">{more}</a></li>' in plan
+        assert '<ul class="plain" id="discussed-papers">' in page
+    else:
+        assert 'class="more"' not in plan
+
+
 def test_meeting_page_lists_its_models_datasets_and_sources_in_their_order(member_client, group):
     """Read in one query, shown as each model orders them: models by release (an unknown
     date last), then by name; datasets by name as people read it; sources by slug."""
