@@ -8,6 +8,7 @@ from core import views as core_views
 urlpatterns = [
     path("reading/", core_views.set_reading_language, name="set_reading_language"),
     path("i18n/setlang/", core_views.set_interface_language, name="set_language"),
+    path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz/auth/", core_views.health, name="health"),

@@ -1,8 +1,12 @@
-"""Site-wide views that need no app: reading and interface language, health check."""
+"""Site-wide views that need no app: reading and interface language, logging out, health
+check."""
 
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -26,6 +30,16 @@ def set_reading_language(request):
 
 # The interface language can be chosen on the login page too.
 set_interface_language = login_not_required(set_language)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's, and the login page it lands on says so: it looked as if the click had
+    done nothing. (The message goes in its cookie: the session is gone.)"""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You are logged out."))
+        return response
 
 
 @never_cache

@@ -10,7 +10,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from tests.factories import (
     DatasetFactory,
@@ -88,6 +88,18 @@ def test_login_then_home(client, member):
 def test_logout_is_post_only(member_client):
     assert member_client.get(reverse("logout")).status_code == 405
     assertRedirects(member_client.post(reverse("logout")), reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("en", "You are logged out."), ("zh-hans", "你已退出登录。")]
+)
+def test_the_login_page_says_the_member_logged_out(member_client, language, said):
+    response = member_client.post(reverse("logout"), follow=True, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.redirect_chain == [(reverse("login"), 302)]
+    assertContains(response, f'<li class="message info">{said}</li>', html=True)
+    assert "_auth_user_id" not in member_client.session
+    page = member_client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=language)
+    assertNotContains(page, said)  # said once
 
 
 def test_static_files_need_no_login(client):
