@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
 from core.addresses import address
@@ -19,6 +20,14 @@ class TaggedDataset(TaggedItem):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_dataset_tag")
         ]
+
+
+# The languages a dataset holds, as the datasets' table writes them, named for the reader.
+LANGUAGE_NAMES = {
+    "zh": pgettext_lazy("language", "Chinese"),
+    "en": pgettext_lazy("language", "English"),
+    "multilingual": pgettext_lazy("language", "multilingual"),
+}
 
 
 class Dataset(BilingualDescription, TimeStamped):
@@ -60,6 +69,14 @@ class Dataset(BilingualDescription, TimeStamped):
 
     def __str__(self):
         return self.name
+
+    @property
+    def language_names(self):
+        """``languages`` as the reader reads them: "zh, en" is 中文、英文 or Chinese,
+        English; a word the table does not know stays as written."""
+        parts = [part.strip() for part in self.languages.split(",") if part.strip()]
+        names = [str(LANGUAGE_NAMES.get(part.lower(), part)) for part in parts]
+        return ("、" if interface_language() == "zh" else ", ").join(names)
 
     def get_absolute_url(self):
         return address("reading:dataset_detail", slug=self.slug)

@@ -192,6 +192,23 @@ def test_dataset_list_shows_only_columns_that_hold_something(member_client):
     assert "<th>Organization</th>" not in content and "<th>Kind</th>" not in content
 
 
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", ["Chinese", "Chinese, English", "multilingual", "Python"]),
+        ("zh-hans", ["中文", "中文、英文", "多语言", "Python"]),
+    ],
+)
+def test_dataset_languages_are_named_not_coded(member_client, language, shown):
+    written = ["zh", "zh, en", "multilingual", "Python"]
+    datasets = [DatasetFactory(kind="benchmark", languages=text) for text in written]
+    page = member_client.get(reverse("papers:dataset_list"), HTTP_ACCEPT_LANGUAGE=language)
+    for name in shown:
+        assertContains(page, f">{name}</td>")
+    detail = member_client.get(datasets[1].get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language)
+    assertContains(detail, shown[1])
+
+
 def test_dataset_list_marks_a_description_in_the_other_language(client, member):
     DatasetFactory(description_zh="一个中文基准。")
     DatasetFactory(description_en="An English benchmark.")
