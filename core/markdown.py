@@ -283,8 +283,8 @@ ATTRIBUTES = {
     **{tag: {"id"} for tag in HEADINGS},
 }
 CLASSES = {
-    "arithmatex", "callout", "callout-title", "wikilink", "wikilink-missing", "headerlink",
-    "highlight", "footnote", "footnote-ref", "footnote-backref", "task-list",
+    "arithmatex", "math-tail", "callout", "callout-title", "wikilink", "wikilink-missing",
+    "headerlink", "highlight", "footnote", "footnote-ref", "footnote-backref", "task-list",
     "task-list-item", *(f"callout-{kind}" for kind in CALLOUT_KINDS),
     *(name for name in STANDARD_TYPES.values() if name),
 }  # fmt: skip
@@ -339,6 +339,16 @@ def sanitize(html):
     return INPUT_TAG.sub(_checkbox, html)
 
 
+# An inline formula and the Chinese punctuation after it ("$x$。"), kept on one line: the
+# browser may break after a formula, and a line would start with the full stop.
+CLOSING = "。，、；：！？）」』》〉】〕”’"
+MATH_TAIL = re.compile(rf'(<span class="arithmatex">\\\([^<]*?\\\)</span>)([{CLOSING}]+)')
+
+
+def _keep_math_tail(html):
+    return MATH_TAIL.sub(r'<span class="math-tail">\1\2</span>', html)
+
+
 # --- Public API ----------------------------------------------------------------------
 
 
@@ -381,7 +391,7 @@ def render_document(text, resolve_wikilink=None, language=None):
     with translation.override(wiki.language):
         md.treeprocessors["toc"].permalink_title = str(PERMALINK_TITLE)
     try:
-        html = sanitize(md.convert(text))
+        html = _keep_math_tail(sanitize(md.convert(text)))
         return Rendered(html=html, toc=extract_toc(html), wikilinks=list(wiki.targets))
     finally:
         wiki.resolver = None

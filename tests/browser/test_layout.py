@@ -341,3 +341,27 @@ def test_a_link_the_sanitiser_emptied_reads_as_text(page, member):
     assert emptied.evaluate("el => getComputedStyle(el).color") == text_color
     assert "none" in emptied.evaluate("el => getComputedStyle(el).textDecorationLine")
     assert link.evaluate("el => getComputedStyle(el).color") != text_color
+
+
+def test_a_full_stop_after_a_formula_stays_on_its_line(page, member):
+    """Wherever a line ends, the 。 after an inline formula is not the next line's start."""
+    paper = PaperFactory()
+    formula = "$\\alpha_i = \\frac{a}{b}$"
+    body = "\n\n".join(f"{'测' * n}公式 {formula}。后文" for n in range(10, 90))
+    NoteFactory(paper=paper, body_zh=body, body_en="")
+    login(page, member, next_url=paper.get_absolute_url())
+    page.wait_for_selector(".markdown .katex", state="attached")
+    apart = page.evaluate(
+        """() => [...document.querySelectorAll(".markdown .katex")].filter((math) => {
+          const after = math.closest(".arithmatex").nextSibling
+            || math.closest(".arithmatex").parentElement.nextSibling;
+          const range = document.createRange();
+          range.setStart(after, 0);
+          range.setEnd(after, 1);
+          const stop = range.getBoundingClientRect();
+          const end = math.getBoundingClientRect();
+          return stop.top >= end.bottom - 2;  // the stop below the formula: a new line
+        }).length"""
+    )
+    assert page.locator(".markdown .katex").count() == 80
+    assert apart == 0

@@ -274,6 +274,14 @@ def test_an_address_inside_a_word_or_code_is_not_a_link():
     assert "<a" not in render("x:https://example.com and `https://example.org`")
 
 
+def test_an_inline_formula_keeps_the_chinese_punctuation_after_it_on_its_line():
+    html = render("公式 $E=mc^2$。下一句，$a<b$），和 $x$ 与 $y$. $$z$$。")
+    math = '<span class="arithmatex">\\(E=mc^2\\)</span>'
+    assert f'<span class="math-tail">{math}。</span>下一句' in html
+    assert '<span class="math-tail"><span class="arithmatex">\\(a&lt;b\\)</span>），</span>' in html
+    assert html.count("math-tail") == 2  # not before a space, a Latin stop or display math
+
+
 def test_unknown_classes_and_ids_are_dropped_from_raw_html():
     html = render('<span class="wikilink evil" id="x">a</span> <p class="callout-title big">t</p>')
     assert '<span class="wikilink">a</span>' in html
