@@ -1,6 +1,7 @@
 """The OpenAPI document: it loads, and every operation says what it does and answers."""
 
 import pytest
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,18 @@ def test_the_docs_page_serves_swagger_from_this_site(client, user):
     page = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
+
+
+def test_the_docs_page_fits_a_phone_and_leads_back_to_the_site(client, user):
+    """ninja's page laid out at 980 px on a phone, with no way back to the site."""
+    client.force_login(user)
+    page = client.get("/api/v1/docs", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert '<html lang="zh-hans">' in page
+    assert f'<a href="{reverse("reading:home")}">← LLM 读书会</a>' in page
+    assert f'<a href="{reverse("api:tokens")}">API 令牌</a>' in page
+
+
+def test_api_leads_to_the_docs(client, user):
+    client.force_login(user)
+    assert client.get("/api/")["Location"] == "/api/v1/docs"
