@@ -1,12 +1,18 @@
-"""The change history (django-simple-history): a first version for loaded records.
+"""The change history (django-simple-history): a first version for loaded records, and
+the admin's history pages as their readers read them.
 
 Fixture loads save records raw, which the history does not see; without a first
 version, the first edit of such a record has nothing to compare with and cannot be
 undone. These functions write that first version, dated when the record was.
 """
 
+import datetime
+
 from django.apps import apps
 from django.db.models import Exists, OuterRef
+from django.utils import formats, timezone
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 LOADED_REASON = "Loaded from the group's documents"
 
@@ -45,3 +51,27 @@ def record_missing_initial_history(reason=LOADED_REASON):
         while batch := list(without[:500]):
             written += record_initial_history(batch, reason)
     return written
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """A version's changes as the admin shows its fields: a choice by its label (状态:
+    已安排 → 已改期, not planned → moved), a time in the reader's time zone as the admin
+    writes times (not 2026-12-09 11:00:00+00:00)."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not field.many_to_many:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, datetime.datetime):
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            return formats.localize(local)
+        if isinstance(value, datetime.date):
+            return formats.localize(value)
+        return super().prepare_delta_change_value(change, value)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, its changes shown as ReadableChanges."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)

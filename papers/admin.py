@@ -12,9 +12,9 @@ from django.db.models import Count
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from core.adminlist import QuickChangelist, QuickListFilter
+from core.history import HistoryAdmin
 from core.pagecache import CachedChangelist
 
 from .filters import admin_filter_lookups, paper_count
@@ -177,7 +177,7 @@ class PaperPaginator(Paginator):
 
 
 @admin.register(Paper)
-class PaperAdmin(CachedChangelist, QuickChangelist, TagsMixin, SimpleHistoryAdmin):
+class PaperAdmin(CachedChangelist, QuickChangelist, TagsMixin, HistoryAdmin):
     form = PaperAdminForm
     list_display = ["title_en", "title_zh", "arxiv_id", "year", "venue", "provenance", "tag_list"]
     list_filter = [YearFilter, "provenance", TopicFilter, SourceFilter, OrganizationFilter]
@@ -288,7 +288,7 @@ class ModelDatasetInline(admin.TabularInline):
 
 
 @admin.register(LanguageModel)
-class LanguageModelAdmin(CachedChangelist, QuickChangelist, TagsMixin, SimpleHistoryAdmin):
+class LanguageModelAdmin(CachedChangelist, QuickChangelist, TagsMixin, HistoryAdmin):
     list_display = [
         "name",
         "organization",

@@ -8,9 +8,9 @@ notes about a paper or a model under it.
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from core.adminlist import QuickChangelist
+from core.history import HistoryAdmin
 from core.pagecache import CachedChangelist
 from notes.forms import CommentForm
 from notes.models import (
@@ -121,7 +121,7 @@ class MeetingNoteInline(NoteInlineBase, admin.StackedInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(
-    CachedChangelist, QuickChangelist, HistoryScoped, RevisionCheck, GroupScoped, SimpleHistoryAdmin
+    CachedChangelist, QuickChangelist, HistoryScoped, RevisionCheck, GroupScoped, HistoryAdmin
 ):
     list_display = [
         "date",
@@ -259,7 +259,7 @@ class ReminderAdmin(GroupScoped, admin.ModelAdmin):
 
 @admin.register(Note)
 class NoteAdmin(
-    CachedChangelist, QuickChangelist, HistoryScoped, RevisionCheck, NoteScoped, SimpleHistoryAdmin
+    CachedChangelist, QuickChangelist, HistoryScoped, RevisionCheck, NoteScoped, HistoryAdmin
 ):
     list_display = [
         "title",
@@ -431,7 +431,7 @@ class ReadingStatusAdmin(MemberRecordAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(RevisionCheck, GroupScoped, SimpleHistoryAdmin):
+class CommentAdmin(RevisionCheck, GroupScoped, HistoryAdmin):
     """Organisers moderate their groups' discussions; a superuser sees every comment.
     A moderation over an edit made meanwhile is refused, as on the site."""
 

@@ -1,6 +1,8 @@
 """The admin of what the groups write (notes/admin/): a staff member who is not a superuser
 sees and edits only their groups'; bad values get a message and change nothing."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -160,6 +162,21 @@ def test_history_shows_who_changed_what_and_restores(client, world):
     assert meeting.title_en == "Group meeting"
     assert meeting.revision == first.revision + 1  # a restore is a new revision
     assert meeting.history.latest().history_user == world.staff
+
+
+def test_history_shows_choices_by_label_and_times_in_the_readers_zone(client, world):
+    """It read 状态: planned → moved and 开始: 2026-12-09 11:00:00+00:00."""
+    meeting = world.meeting_b
+    client.force_login(world.staff)
+    meeting.status = Meeting.Status.MOVED
+    meeting.starts_at = datetime.datetime(2026, 12, 9, 11, 0, tzinfo=datetime.UTC)
+    meeting.save()
+    url = reverse("admin:notes_meeting_history", args=[meeting.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    changes = page.split('id="change-history"')[1]
+    assert "已改期" in changes and ">moved<" not in changes and " moved" not in changes
+    assert "+00:00" not in changes
+    assert "2026年12月9日 19:00" in changes  # Asia/Shanghai, as the admin writes times
 
 
 def test_staff_cannot_restore_another_groups_meeting(client, world):
