@@ -5,7 +5,9 @@ the shared glossary follows Django's model permissions. knowledge_base.py puts t
 notes about a paper or a model under it.
 """
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -332,6 +334,12 @@ class ReadingListItemInline(ScopedInline, admin.TabularInline):
     fields = ["position", "section", "paper", "comment_zh", "comment_en"]
     autocomplete_fields = ["paper"]
     ordering = ["position"]
+    # A row's comments are a line or two: Django's ten-line boxes made the table 2 400 px
+    # wide, its last columns out of sight on a laptop.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 16})},
+    }
 
 
 @admin.register(ReadingList)

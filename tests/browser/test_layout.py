@@ -12,6 +12,7 @@ from tests.factories import (
     NoteFactory,
     OrganizationFactory,
     PaperFactory,
+    ReadingListFactory,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -365,3 +366,24 @@ def test_a_full_stop_after_a_formula_stays_on_its_line(page, member):
     )
     assert page.locator(".markdown .katex").count() == 80
     assert apart == 0
+
+
+def test_a_reading_lists_papers_fit_its_admin_form_on_a_laptop(page, admin_user):
+    """Django's ten-line comment boxes made the table 2 400 px wide: the English comment
+    and the delete box were out of sight at 1366 px."""
+    from notes.models import ReadingListItem
+
+    reading_list = ReadingListFactory()
+    for n in range(3):
+        paper = PaperFactory(title_en=f"A Survey of Large Language Models, part {n}")
+        ReadingListItem.objects.create(reading_list=reading_list, paper=paper, position=n)
+    login(page, admin_user, password="password", next_url="/admin/")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(reverse("admin:notes_readinglist_change", args=[reading_list.pk]))
+    table = page.locator(".inline-group .tabular table")
+    assert table.count() == 1
+    box = page.locator(".inline-group").bounding_box()
+    assert table.bounding_box()["width"] <= box["width"] + 1
+    delete = page.locator(".inline-group .tabular td.delete").first.bounding_box()
+    assert delete["x"] + delete["width"] <= 1366
+    screenshot(page, "admin-reading-list-items-laptop")
