@@ -182,6 +182,30 @@ def test_the_header_is_one_row_at_a_laptops_width(page, member, language):
     assert box["width"] > 180  # the placeholder is not cut to a word
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_search_box_has_a_phones_row_to_itself(page, member, language):
+    """In English it shared the row with the language switch: "Search the libr"."""
+    login(page, member)
+    if language != "en":
+        click_and_load(page, ".language-switch button[value=zh-hans]")
+    page.set_viewport_size({"width": 390, "height": 844})
+    field = page.locator(".search-box input")
+    placeholder = field.evaluate(
+        """(input) => {
+          const style = getComputedStyle(input, "::placeholder");
+          const context = document.createElement("canvas").getContext("2d");
+          context.font = `${style.fontSize} ${style.fontFamily}`;
+          return context.measureText(input.placeholder).width;
+        }"""
+    )
+    room = field.evaluate(
+        "(input) => input.clientWidth - parseFloat(getComputedStyle(input).paddingLeft)"
+        " - parseFloat(getComputedStyle(input).paddingRight)"
+    )
+    assert placeholder <= room, (placeholder, room)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_a_note_page_keeps_delete_beside_edit(page, member):
     note = NoteFactory(author=member, visibility="everyone")
     login(page, member, next_url=note.get_absolute_url())
