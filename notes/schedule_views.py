@@ -239,24 +239,32 @@ def act_swap(request, meeting, organiser):
     return _("Your swap request was sent; the slots change when it is accepted.")
 
 
-def _swap_from(request):
+def _swap_from(request, role="other"):
+    """The swap request posted, if the user is its asked member (or its requester)."""
     value = request.POST.get("swap", "")
     found = None
     if value.isascii() and value.isdigit():
-        found = SwapRequest.objects.filter(pk=int(value), other=request.user).first()
+        found = SwapRequest.objects.filter(pk=int(value), **{role: request.user}).first()
     if found is None:
         raise ValidationError(_("This swap request is no longer open."))
     return found
 
 
 def act_swap_accept(request, meeting, organiser):
-    scheduling.answer_swap(_swap_from(request), request.user, accept=True)
-    return _("You swapped slots.")
+    """Accept, and go to the meeting the member presents at now: the page they answered
+    on is no longer theirs, and would show the other presenter under "You swapped"."""
+    now_presents = scheduling.answer_swap(_swap_from(request), request.user, accept=True)
+    return _("You swapped slots: you now present at meeting #%(number)s."), now_presents
 
 
 def act_swap_decline(request, meeting, organiser):
     scheduling.answer_swap(_swap_from(request), request.user, accept=False)
     return _("You declined the swap.")
+
+
+def act_swap_withdraw(request, meeting, organiser):
+    scheduling.withdraw_swap(_swap_from(request, "requester"), request.user)
+    return _("You withdrew your swap request.")
 
 
 def act_propose(request, meeting, organiser):
@@ -296,6 +304,7 @@ ACTIONS = {
     "swap": act_swap,
     "swap-accept": act_swap_accept,
     "swap-decline": act_swap_decline,
+    "swap-withdraw": act_swap_withdraw,
     "propose": act_propose,
     "vote": act_vote,
     "unvote": act_unvote,
@@ -305,14 +314,19 @@ ACTIONS = {
 
 @require_POST
 def meeting_plan(request, group, number, action):
-    """Carry out one planning action from a meeting (or the schedule) page."""
+    """Carry out one planning action from a meeting (or the schedule) page.
+
+    A handler returns its message, or its message and the meeting it concerns when that
+    is another (an accepted swap): the message names that meeting and the member goes
+    to its page."""
     meeting = _meeting_for(request.user, group, number)
     handler = ACTIONS.get(action)
     if handler is None:
         raise Http404
     organiser = may_schedule(request.user, meeting.group_id)
+    back_to_schedule = request.POST.get("back") == "schedule" and organiser
     target = meeting.get_absolute_url() + "#plan"
-    if request.POST.get("back") == "schedule" and organiser:
+    if back_to_schedule:
         target = reverse("notes:schedule", kwargs={"slug": meeting.group.slug})
     try:
         with transaction.atomic():
@@ -325,6 +339,10 @@ def meeting_plan(request, group, number, action):
             )
             target += "#proposals"
     else:
+        if isinstance(done, tuple):
+            done, meeting = done
+            if not back_to_schedule:
+                target = meeting.get_absolute_url() + "#plan"
         messages.success(request, done % {"number": meeting.number})
     return redirect(target)
 
@@ -464,11 +482,12 @@ def plan_context(request, meeting):
             .prefetch_related("presenters")
             .order_by("date", "number")
         )
+        waiting = set() if organiser else _waiting_slots(context)
         context["swap_slots"] = [
             (f"{other.pk}:{person.pk}", other, person)
             for other in others
             for person in other.presenters.all()
-            if person.pk != user.pk or organiser
+            if (person.pk != user.pk or organiser) and (other.pk, person.pk) not in waiting
         ]
     if open_meeting and organiser:
         memberships = meeting.group.memberships.select_related("user").order_by("user__username")
@@ -476,3 +495,12 @@ def plan_context(request, meeting):
         if meeting.open_slots():
             context["suggestions"] = scheduling.suggestions_for(meeting)
     return context
+
+
+def _waiting_slots(plan):
+    """The (meeting id, member id) slots a swap with this one already waits for: the
+    member is not offered to ask for them (again, or the other way round) but to wait,
+    withdraw, accept or decline. Organisers keep them, as they may swap directly."""
+    incoming = {(s.meeting_id, s.requester_id) for s in plan["incoming_swaps"]}
+    outgoing = {(s.other_meeting_id, s.other_id) for s in plan["outgoing_swaps"]}
+    return incoming | outgoing

@@ -156,7 +156,9 @@ def _check_swap(meeting, user, other_meeting, other, now):
         _check_coming(slot, now)
     if other_meeting.group_id != meeting.group_id:
         raise ValidationError(_("Both meetings must be of the same group."))
+    # Both: a request asked by a member who has left since is not carried out.
     _check_member(other, meeting)
+    _check_member(user, meeting)
     if other.pk == user.pk or other_meeting.pk == meeting.pk:
         raise ValidationError(_("Choose another member's slot at another meeting."))
     for slot, person in ((meeting, user), (other_meeting, other)):
@@ -173,11 +175,37 @@ def _check_swap(meeting, user, other_meeting, other, now):
             )
 
 
+def _locked_pair(meeting, other_meeting):
+    """Lock both meetings, always in the same order (two members asking each other at
+    once would otherwise each hold one lock and wait for the other's)."""
+    first, second = sorted([meeting, other_meeting], key=lambda m: m.pk)
+    first, second = _locked(first), _locked(second)
+    return (first, second) if first.pk == meeting.pk else (second, first)
+
+
+def _between(meeting, user, other_meeting, other):
+    """The pending requests exchanging these two slots, asked by either of the two."""
+    return SwapRequest.objects.filter(status=SwapRequest.Status.PENDING).filter(
+        models.Q(meeting=meeting, requester=user, other_meeting=other_meeting, other=other)
+        | models.Q(meeting=other_meeting, requester=other, other_meeting=meeting, other=user)
+    )
+
+
 @transaction.atomic
 def ask_swap(meeting, user, other_meeting, other, now=None):
-    """A presenter asks another to exchange slots; nothing changes until they accept."""
+    """A presenter asks another to exchange slots; nothing changes until they accept.
+
+    The member already asked for this very swap is refused rather than answered by a
+    second request the other way: two requests would each wait for the other, and an
+    "Ask" is not taken as a "Yes" (the asked member accepts with its own button)."""
     now = now or timezone.now()
-    _check_swap(_locked(meeting), user, _locked(other_meeting), other, now)
+    meeting, other_meeting = _locked_pair(meeting, other_meeting)
+    _check_swap(meeting, user, other_meeting, other, now)
+    if _between(meeting, user, other_meeting, other).filter(requester=other).exists():
+        raise ValidationError(
+            _("%(name)s already asked you for this swap: accept or decline their request.")
+            % {"name": display_name(other)}
+        )
     try:
         with transaction.atomic():
             return SwapRequest.objects.create(
@@ -191,9 +219,7 @@ def ask_swap(meeting, user, other_meeting, other, now=None):
 def swap(meeting, user, other_meeting, other, now=None):
     """Exchange two presenters' slots (an accepted request, or an organiser directly)."""
     now = now or timezone.now()
-    first, second = sorted([meeting, other_meeting], key=lambda m: m.pk)
-    first, second = _locked(first), _locked(second)  # always in the same order
-    meeting, other_meeting = (first, second) if first.pk == meeting.pk else (second, first)
+    meeting, other_meeting = _locked_pair(meeting, other_meeting)
     _check_swap(meeting, user, other_meeting, other, now)
     _withdraw_swaps(meeting, user)
     _withdraw_swaps(other_meeting, other)
@@ -203,12 +229,33 @@ def swap(meeting, user, other_meeting, other, now=None):
     other_meeting.presenters.add(user)
 
 
+def _open_swap(swap_request, user, role):
+    """The request locked, if it still waits and the user is its requester or asked one."""
+    swap_request = (
+        SwapRequest.objects.select_for_update(of=("self",))
+        .select_related("meeting", "other_meeting")
+        .get(pk=swap_request.pk)
+    )
+    pending = swap_request.status == SwapRequest.Status.PENDING
+    if getattr(swap_request, f"{role}_id") != user.pk or not pending:
+        raise ValidationError(_("This swap request is no longer open."))
+    return swap_request
+
+
 @transaction.atomic
 def answer_swap(swap_request, user, accept, now=None):
-    """The asked member accepts (the slots are exchanged) or declines a swap request."""
-    swap_request = SwapRequest.objects.select_for_update().get(pk=swap_request.pk)
-    if swap_request.other_id != user.pk or swap_request.status != SwapRequest.Status.PENDING:
-        raise ValidationError(_("This swap request is no longer open."))
+    """The asked member accepts (the slots are exchanged) or declines a swap request.
+
+    Either answer settles the swap of these two slots: a request the other way (asked
+    before such requests were refused) is withdrawn with it, so none is left waiting.
+    Return the meeting the asked member presents at afterwards."""
+    swap_request = _open_swap(swap_request, user, "other")
+    _between(
+        swap_request.meeting,
+        swap_request.requester,
+        swap_request.other_meeting,
+        swap_request.other,
+    ).exclude(pk=swap_request.pk).update(status=SwapRequest.Status.WITHDRAWN)
     if accept:
         swap(
             swap_request.meeting,
@@ -221,6 +268,14 @@ def answer_swap(swap_request, user, accept, now=None):
     else:
         status = SwapRequest.Status.DECLINED
     SwapRequest.objects.filter(pk=swap_request.pk).update(status=status)
+    return swap_request.meeting if accept else swap_request.other_meeting
+
+
+@transaction.atomic
+def withdraw_swap(swap_request, user):
+    """The member who asked takes a request back before it is answered."""
+    swap_request = _open_swap(swap_request, user, "requester")
+    SwapRequest.objects.filter(pk=swap_request.pk).update(status=SwapRequest.Status.WITHDRAWN)
 
 
 # --- Times and places ---------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from notes.models import Meeting, MeetingSeries, MemberSettings
+from notes.models import Meeting, MeetingSeries, MemberSettings, SwapRequest
 from notes.schedule_views import plan_context
 from tests.factories import (
     MeetingFactory,
@@ -179,6 +179,69 @@ def test_swap_request_shown_to_the_other_and_accepted(client, group):
     assert list(first.presenters.all()) == [bo] and list(second.presenters.all()) == [ann]
 
 
+@pytest.fixture
+def swap_asked(client, group):
+    """Bob presents meeting #2 and has asked Ann, at #3, to swap (the browser walk's)."""
+    bob = MembershipFactory(group=group, user=UserFactory(username="bob")).user
+    ann = MembershipFactory(group=group, user=UserFactory(username="ann")).user
+    second = MeetingFactory(group=group, number=2, date=datetime.date(2031, 1, 8))
+    third = MeetingFactory(group=group, number=3, date=datetime.date(2031, 1, 15))
+    second.presenters.add(bob)
+    third.presenters.add(ann)
+    client.force_login(bob)
+    client.post(plan_url(second, "swap"), {"slot": f"{third.pk}:{ann.pk}"}, follow=True)
+    return bob, second, ann, third, SwapRequest.objects.get()
+
+
+def waiting():
+    return SwapRequest.objects.filter(status=SwapRequest.Status.PENDING).count()
+
+
+def test_the_asked_member_is_offered_an_answer_not_the_same_swap(client, swap_asked):
+    bob, second, ann, third, swap = swap_asked
+    client.force_login(ann)
+    page = client.get(third.get_absolute_url())
+    assertContains(page, "Accept the swap")
+    assertNotContains(page, f'value="{second.pk}:{bob.pk}"')
+    response = client.post(plan_url(third, "swap"), {"slot": f"{second.pk}:{bob.pk}"}, follow=True)
+    assert messages_of(response) == [
+        "bob already asked you for this swap: accept or decline their request."
+    ]
+    assert waiting() == 1
+    client.post(plan_url(third, "swap-decline"), {"swap": swap.pk})
+    assert waiting() == 0
+    client.force_login(bob)
+    page = client.get(second.get_absolute_url())
+    assertNotContains(page, "waiting for an answer")
+    assertContains(page, f'value="{third.pk}:{ann.pk}"')  # Bob may ask again
+
+
+def test_the_member_who_asked_sees_it_wait_and_may_withdraw_it(client, swap_asked):
+    bob, second, ann, third, swap = swap_asked
+    page = client.get(second.get_absolute_url())
+    assertContains(page, "You asked ann to swap with meeting #3; waiting for an answer.")
+    assertNotContains(page, "Ask to swap")  # the only other slot is the one asked for
+    client.force_login(ann)
+    response = client.post(plan_url(third, "swap-withdraw"), {"swap": swap.pk}, follow=True)
+    assert messages_of(response) == ["This swap request is no longer open."]
+    client.force_login(bob)
+    response = client.post(plan_url(second, "swap-withdraw"), {"swap": swap.pk}, follow=True)
+    assert messages_of(response) == ["You withdrew your swap request."]
+    assert waiting() == 0
+    assertContains(response, f'value="{third.pk}:{ann.pk}"')
+    assertNotContains(response, "Withdraw the request")
+
+
+def test_accepting_a_swap_goes_to_the_meeting_one_presents_now(client, swap_asked):
+    bob, second, ann, third, swap = swap_asked
+    client.force_login(ann)
+    response = client.post(plan_url(third, "swap-accept"), {"swap": swap.pk}, follow=True)
+    assert response.redirect_chain[-1][0] == second.get_absolute_url() + "#plan"
+    assert messages_of(response) == ["You swapped slots: you now present at meeting #2."]
+    assertContains(response, "Hand my slot back")
+    assert list(second.presenters.all()) == [ann] and list(third.presenters.all()) == [bob]
+
+
 def test_swap_with_someone_not_in_the_group(client, group):
     ann, outsider = MembershipFactory(group=group).user, UserFactory(first_name="Zed")
     first = MeetingFactory(group=group, number=1, date=datetime.date(2031, 1, 1))
@@ -307,8 +370,9 @@ def test_group_page_queries_do_not_grow_with_meetings(
         meeting = MeetingFactory(group=group, date=datetime.date(2031, 1, 1 + number))
         meeting.presenters.add(member)
     # + what changed (five kinds) and the member's last visit; visible_to() reads the group
-    # and the reader's membership in one query
-    with django_assert_num_queries(17):
+    # and the reader's membership in one query (their time zone only for a coming meeting
+    # with a time: these have a date only)
+    with django_assert_num_queries(16):
         member_client.get(group.get_absolute_url())
 
 
@@ -320,7 +384,8 @@ def test_schedule_page_queries_do_not_grow_with_meetings(
         group=group, last_date=datetime.date(2030, 1, 2 + 7 * (count - 1))
     )
     series.plan(datetime.date(2030, 1, 1))
-    with django_assert_num_queries(14):
+    # (one of them the organiser's time zone, read once for all the rows)
+    with django_assert_num_queries(15):
         response = organiser_client.get(reverse("notes:schedule", args=[group.slug]))
     assertContains(response, "open slot", count=count)
 
@@ -374,6 +439,7 @@ def test_no_action_answers_500_to_bad_input(organiser_client, organiser, group, 
         "swap",
         "swap-accept",
         "swap-decline",
+        "swap-withdraw",
         "propose",
         "vote",
         "unvote",

@@ -101,6 +101,97 @@ def test_a_declined_swap_changes_nothing(planned, member, group):
     assert names(planned[0]) == [member.username]
 
 
+@pytest.fixture
+def asked(planned, member, group):
+    """Bob (the member) presents the first meeting and asks Ann, at the second, to swap."""
+    ann = MembershipFactory(group=group, user=UserFactory(first_name="Ann", last_name="")).user
+    scheduling.sign_up(planned[0], member)
+    scheduling.sign_up(planned[1], ann)
+    return scheduling.ask_swap(planned[0], member, planned[1], ann), ann
+
+
+def pending():
+    return list(SwapRequest.objects.filter(status=SwapRequest.Status.PENDING))
+
+
+def test_the_asked_member_answers_and_may_not_ask_for_the_same_swap(asked, planned, member):
+    request, ann = asked
+    with pytest.raises(ValidationError) as error:
+        scheduling.ask_swap(planned[1], ann, planned[0], member)
+    assert error.value.messages == [
+        f"{member.username} already asked you for this swap: accept or decline their request."
+    ]
+    assert pending() == [request]
+
+
+@pytest.mark.parametrize("accept", [True, False])
+def test_an_answer_leaves_no_request_between_the_two_slots(asked, planned, member, accept):
+    request, ann = asked
+    # A request the other way, asked before they were refused.
+    mirror = SwapRequest.objects.create(
+        meeting=planned[1], requester=ann, other_meeting=planned[0], other=member
+    )
+    presents = scheduling.answer_swap(request, ann, accept=accept)
+    assert pending() == []
+    mirror.refresh_from_db()
+    assert mirror.status == SwapRequest.Status.WITHDRAWN
+    assert presents == planned[0 if accept else 1]
+    assert names(presents) == [ann.username]
+
+
+def test_the_requester_withdraws_a_request_the_other_cannot_answer_then(asked, member):
+    request, ann = asked
+    with pytest.raises(ValidationError, match="no longer open"):
+        scheduling.withdraw_swap(request, ann)  # only the one who asked
+    scheduling.withdraw_swap(request, member)
+    assert pending() == []
+    with pytest.raises(ValidationError, match="no longer open"):
+        scheduling.answer_swap(request, ann, accept=True)
+    with pytest.raises(ValidationError, match="no longer open"):
+        scheduling.withdraw_swap(request, member)
+
+
+def test_a_request_whose_slots_changed_is_not_carried_out(asked, planned, member, group):
+    request, ann = asked
+    carl = MembershipFactory(group=group).user
+    planned[0].presenters.set([carl])  # the organiser gave Bob's slot to Carl in the admin
+    with pytest.raises(ValidationError, match=f"{member.username} does not present at"):
+        scheduling.answer_swap(request, ann, accept=True)
+    assert names(planned[0]) == [carl.username] and names(planned[1]) == [ann.username]
+    planned[0].presenters.set([member])
+    scheduling.set_skipped(planned[0], True)
+    with pytest.raises(ValidationError, match="is skipped"):
+        scheduling.answer_swap(request, ann, accept=True)
+    scheduling.set_skipped(planned[0], False)
+    member.memberships.all().delete()  # Bob left the group
+    with pytest.raises(ValidationError, match="is not a member"):
+        scheduling.answer_swap(request, ann, accept=True)
+    assert names(planned[1]) == [ann.username]
+    assert pending() == [request]  # still there to decline
+
+
+def test_a_request_is_withdrawn_when_a_slot_is_handed_back_or_swapped(
+    asked, planned, member, group
+):
+    request, ann = asked
+    scheduling.hand_back(planned[0], member, by_organiser=True)
+    assert pending() == []
+    scheduling.sign_up(planned[0], member)
+    scheduling.ask_swap(planned[0], member, planned[1], ann)
+    carl = MembershipFactory(group=group).user
+    scheduling.sign_up(planned[2], carl)
+    scheduling.swap(planned[1], ann, planned[2], carl)  # an organiser, directly
+    assert pending() == []
+
+
+def test_a_moved_meeting_keeps_its_request(asked, planned, member):
+    request, ann = asked
+    start = planned[0].starts_at.astimezone(SHANGHAI) + datetime.timedelta(days=1)
+    scheduling.move(planned[0], start, 60, "", "")
+    scheduling.answer_swap(request, ann, accept=True)
+    assert names(planned[0]) == [ann.username] and names(planned[1]) == [member.username]
+
+
 def test_a_swap_with_someone_outside_the_group_is_refused(planned, member):
     outsider = UserFactory(first_name="Zed", last_name="Outside")
     scheduling.sign_up(planned[0], member)
