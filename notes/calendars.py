@@ -6,14 +6,15 @@ signed token as the private Atom feeds (notes/feeds.py): renewing or turning off
 member's feed key makes every old address answer 404. A group's calendar answers only
 a token of one of its members. Each event's UID is the meeting's id, so an edited or
 moved meeting updates the event already in the calendar; times carry their time zone
-(TZID with a VTIMEZONE), meetings entered with only a date are all-day events.
+(TZID with a VTIMEZONE), meetings entered with only a date are all-day events. Links
+use the scheme and host of the request the calendar answers (as the Atom feeds do);
+settings.SITE_URL is for e-mails, sent outside any request.
 """
 
 import datetime
 from functools import wraps
 
 import icalendar
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -33,8 +34,8 @@ def uid(meeting):
     return f"meeting-{meeting.pk}@llm-reading-group"
 
 
-def event(meeting):
-    """Return the VEVENT of a meeting."""
+def event(meeting, request):
+    """Return the VEVENT of a meeting, its links on the request's scheme and host."""
     ev = icalendar.Event()
     ev.add("uid", uid(meeting))
     ev.add("dtstamp", meeting.updated or timezone.now())
@@ -60,7 +61,7 @@ def event(meeting):
         ev.add("status", "CONFIRMED")
     if meeting.place or meeting.link:
         ev.add("location", ", ".join(filter(None, [meeting.place, meeting.link])))
-    url = settings.SITE_URL + meeting.get_absolute_url()
+    url = request.build_absolute_uri(meeting.get_absolute_url())
     ev.add("url", meeting.link or url)
     lines = []
     if people:
@@ -85,7 +86,7 @@ def event(meeting):
     return ev
 
 
-def calendar(meetings, name):
+def calendar(request, meetings, name):
     cal = icalendar.Calendar()
     cal.add("prodid", "-//LLM Reading Group//Meetings//EN")
     cal.add("version", "2.0")
@@ -93,7 +94,7 @@ def calendar(meetings, name):
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     for meeting in meetings:
-        cal.add_component(event(meeting))
+        cal.add_component(event(meeting, request))
     cal.add_missing_timezones()
     return cal
 
@@ -126,7 +127,8 @@ def group_calendar(request, user, slug):
     group = get_object_or_404(ReadingGroup.objects.of(user), slug=slug)
     plan_group(group.pk)
     meetings = _meetings(group.meetings.all())
-    return response(calendar(meetings, in_interface_language(group, "name")), f"{group.slug}.ics")
+    name = in_interface_language(group, "name")
+    return response(calendar(request, meetings, name), f"{group.slug}.ics")
 
 
 @in_members_language
@@ -136,7 +138,7 @@ def member_calendar(request, user):
         plan_group(group.pk)
     meetings = _meetings(Meeting.objects.filter(group__in=groups))
     name = _("Reading-group meetings · %(name)s") % {"name": display_name(user)}
-    return response(calendar(meetings, name), "meetings.ics")
+    return response(calendar(request, meetings, name), "meetings.ics")
 
 
 @in_members_language
@@ -145,12 +147,16 @@ def talks_calendar(request, user):
         Meeting.objects.filter(presenters=user, group__in=ReadingGroup.objects.of(user))
     )
     name = _("My talks · %(name)s") % {"name": display_name(user)}
-    return response(calendar(meetings, name), "talks.ics")
+    return response(calendar(request, meetings, name), "talks.ics")
 
 
 def meeting_ics(request, group, number):
-    """One meeting as a file to open in a calendar program (the reader is logged in)."""
+    """One meeting as a file to open in a calendar program (the reader is logged in):
+    written in their e-mail language, as their subscribed calendars are, the calendar's
+    name as the event's."""
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user).for_schedule(), group__slug=group, number=number
     )
-    return response(calendar([meeting], str(meeting)), f"{meeting.group.slug}-{meeting.number}.ics")
+    with feeds.members_language(request.user):
+        cal = calendar(request, [meeting], meeting.heading())
+    return response(cal, f"{meeting.group.slug}-{meeting.number}.ics")

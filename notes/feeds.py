@@ -17,7 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from core.language import in_interface_language
+from core.language import in_interface_language, interface_language
 
 from . import activity
 from .models import FeedKey, Meeting, MemberSettings, Note
@@ -54,6 +54,14 @@ def user_for(token):
     ):
         raise Http404
     return feed_key.user
+
+
+def body_html(record):
+    """Return the record's rendered body in the active language (the member's e-mail
+    language in a feed), else the other side's."""
+    first = interface_language()
+    other = "en" if first == "zh" else "zh"
+    return getattr(record, f"body_{first}_html") or getattr(record, f"body_{other}_html")
 
 
 def members_language(user):
@@ -97,7 +105,7 @@ class NotesFeed(MemberFeed):
         return in_interface_language(note)
 
     def item_description(self, note):
-        return Truncator(note.body_zh_html or note.body_en_html).words(FEED_WORDS, html=True)
+        return Truncator(body_html(note)).words(FEED_WORDS, html=True)
 
     def item_author_name(self, note):
         return note.byline
@@ -118,13 +126,10 @@ class MeetingsFeed(MemberFeed):
         )
 
     def item_title(self, meeting):
-        title = in_interface_language(meeting)
-        group = in_interface_language(meeting.group, "name")
-        return f"{group} #{meeting.number} · {meeting.date:%Y-%m-%d} {title}"
+        return meeting.heading()  # a skipped or moved meeting says so
 
     def item_description(self, meeting):
-        html = meeting.body_zh_html or meeting.body_en_html
-        return Truncator(html).words(FEED_WORDS, html=True)
+        return Truncator(body_html(meeting)).words(FEED_WORDS, html=True)
 
 
 class ActivityFeed(MemberFeed):
@@ -142,7 +147,7 @@ class ActivityFeed(MemberFeed):
     def item_title(self, event):
         who = f"{event.who} " if event.who else ""
         detail = f" · {event.detail}" if event.detail else ""
-        return f"{who}{event.verb}: {event.what}{detail}"
+        return " ".join(f"{who}{event.verb}: {event.what}{detail}".split())  # no stray spaces
 
     def item_link(self, event):
         return event.url

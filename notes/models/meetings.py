@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from core.addresses import address
 from core.compiled import compiled_once
+from core.language import in_interface_language
 from core.models import Bilingual, RelatedRecord, SourceTitle, labelled_rows
 from papers.models import Dataset, LanguageModel, Paper, Source
 
@@ -165,8 +166,22 @@ class Meeting(Writing):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.group} #{self.number} · {self.date:%Y-%m-%d} {self.title}"
+    def __str__(self):  # for the admin and logs: a member reads heading()
+        return " ".join(
+            filter(None, [f"{self.group} #{self.number} · {self.date:%Y-%m-%d}", self.title])
+        )
+
+    def heading(self):
+        """Return the meeting's name in the active language, for text read outside the
+        site (a feed entry, a calendar file; a member's e-mail language there): "group
+        #number · date", its status unless planned (as the meeting page's badge), its title."""
+        parts = [f"{in_interface_language(self.group, 'name')} #{self.number}"]
+        parts.append(f"{self.date:%Y-%m-%d}")
+        if self.status != self.Status.PLANNED:
+            parts.append(str(self.get_status_display()))
+        if self.title_zh.strip() or self.title_en.strip():
+            parts.append(in_interface_language(self).strip())
+        return " · ".join(parts)
 
     def save(self, *args, **kwargs):
         if self.starts_at is not None:  # the date is the day where the meeting takes place
