@@ -219,7 +219,9 @@ def code_version():
     return digest.hexdigest()[:16]
 
 
-def page_key(request):
+def page_key(request, vary=None):
+    """The key of the session's page; ``vary(request)``: a text the page changes with
+    besides (cached_page)."""
     from core.context_processors import reading
 
     parts = [
@@ -227,6 +229,7 @@ def page_key(request):
         generation(),
         # Pages that sort meetings into next and past change with the date.
         timezone.localdate().isoformat(),
+        vary(request) if vary else "",
         request.session.session_key,
         str(request.user.pk),
         member_generation(request.user.pk),
@@ -250,8 +253,10 @@ def _conditional(request, response, etag):
     return get_conditional_response(request, etag=etag, response=response)
 
 
-def cached_page(view):
-    """Serve a GET page from the per-session cache, or render and store it."""
+def cached_page(view, vary=None):
+    """Serve a GET page from the per-session cache, or render and store it. ``vary``:
+    a function of the request that gives a text the page also changes with (the day in
+    the member's own time zone, for a page that says "today" or "in 2 days")."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -264,7 +269,7 @@ def cached_page(view):
             or len(get_messages(request))  # one-off messages must be shown, not cached
         ):
             return view(request, *args, **kwargs)
-        key = page_key(request)
+        key = page_key(request, vary)
         # The key names the session, the content generation, the code and the path: as
         # an ETag it lets a browser that holds this very page have a 304 instead.
         etag = f'"{key.rsplit(":", 1)[1][:32]}"'

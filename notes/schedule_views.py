@@ -35,9 +35,9 @@ from .models import (
     PaperProposal,
     ReadingGroup,
     SwapRequest,
-    zone_of,
 )
 from .permissions import may_pick_papers, may_schedule, may_take_part
+from .times import own_zone
 
 
 def _group_for(user, slug):
@@ -371,12 +371,6 @@ def member_settings(request):
         "notes/membersettings_form.html",
         {"form": form, "token": token, "groups": groups, "zones": COMMON_ZONES},
     )
-
-
-def own_zone(user):
-    """The zone the reader chose in their settings, or None."""
-    own = MemberSettings.of(user).time_zone
-    return zone_of(own) if own else None
 
 
 def reader_zone(user, meeting):

@@ -37,7 +37,7 @@ from .models import (
     Visit,
 )
 from .permissions import may_change_meeting, may_schedule
-from .schedule_views import own_zone, plan_of
+from .schedule_views import plan_of
 from .templatetags.reading_status import row_reading_slots
 
 
@@ -59,8 +59,6 @@ def group_detail(request, slug):
                 other=request.user, other_meeting__group=group, status=SwapRequest.Status.PENDING
             ).select_related("meeting", "other_meeting", "requester"),
             "organiser": may_schedule(request.user, group.pk),
-            # Times in the reader's own zone when they set one, else each meeting's.
-            "row_zone": own_zone(request.user),
             "reading_lists": group.reading_lists.all(),
             "activity": activity.recent(
                 request.user,

@@ -2,6 +2,7 @@ from django.urls import path
 
 from core.audiencepage import audience_page
 from core.pagecache import cached_page
+from notes.times import reader_today
 
 from . import views
 
@@ -12,7 +13,8 @@ MY_READING = ("read",)
 
 # Included after papers.urls: its fixed paths (models/family/, datasets/taxonomy/) come first.
 urlpatterns = [
-    path("", cached_page(views.home), name="home"),
+    # "In 2 days" on its next meeting: kept per day of the member's own time zone.
+    path("", cached_page(views.home, vary=reader_today), name="home"),
     path("models/family/read/", cached_page(views.model_family_read), name="model_family_read"),
     path(
         "models/timeline/read/", cached_page(views.model_timeline_read), name="model_timeline_read"

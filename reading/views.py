@@ -72,7 +72,6 @@ def home(request):
             "new_notes": notes.order_by("-updated", "-pk")[:NEW_ITEMS],
             "new_papers": papers.order_by("-created", "-pk")[:NEW_ITEMS],
             "activity": activity.recent(user, since=since),
-            "today": today,
         },
     )
 

@@ -273,9 +273,9 @@ def test_home_queries_do_not_grow(member_client, group, django_assert_num_querie
         upcoming.papers.add(paper)
         past = MeetingFactory(group=group, paper=paper, date=today - datetime.timedelta(days=n))
         meetings += [upcoming, past]
-    # session, user, the visit (read, made), next meetings with papers and presenters,
-    # groups, notes, papers with organisations and topics
-    with django_assert_num_queries(16):
+    # session, user, the member's time zone, the visit (read, made), next meetings with
+    # papers and presenters, groups, notes, papers with organisations and topics
+    with django_assert_num_queries(17):
         response = member_client.get(reverse("reading:home"))
     assertContains(response, group.name)
     upcoming = sorted((m for m in meetings if m.date >= today), key=lambda m: m.date)
