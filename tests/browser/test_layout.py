@@ -169,12 +169,17 @@ def test_a_table_that_can_fit_does_not_scroll(page, member, body_zh, body_en, wi
     screenshot(page, "tables-that-fit")
 
 
-@pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_the_header_is_one_row_at_a_laptops_width(page, member, language):
+def open_header(page, member, language, width, height):
+    """Log the member in with the interface in ``language``, at this size."""
     login(page, member)
     if language != "en":
         click_and_load(page, ".language-switch button[value=zh-hans]")
-    page.set_viewport_size({"width": 1440, "height": 900})
+    page.set_viewport_size({"width": width, "height": height})
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_header_is_one_row_at_a_laptops_width(page, member, language):
+    open_header(page, member, language, 1440, 900)
     brand = page.locator(".brand").bounding_box()
     logout = page.locator(".header-tools .link-button").bounding_box()
     assert abs(brand["y"] + brand["height"] / 2 - (logout["y"] + logout["height"] / 2)) < 12
@@ -185,10 +190,7 @@ def test_the_header_is_one_row_at_a_laptops_width(page, member, language):
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_search_box_has_a_phones_row_to_itself(page, member, language):
     """In English it shared the row with the language switch: "Search the libr"."""
-    login(page, member)
-    if language != "en":
-        click_and_load(page, ".language-switch button[value=zh-hans]")
-    page.set_viewport_size({"width": 390, "height": 844})
+    open_header(page, member, language, 390, 844)
     field = page.locator(".search-box input")
     placeholder = field.evaluate(
         """(input) => {
