@@ -116,7 +116,7 @@ def recent(user, group=None, since=None, size=FEED_SIZE):
             "",
             " ".join(filter(None, [f"#{m.number}", in_interface_language(m)])),
             m.get_absolute_url(),
-            detail=_meeting_detail(m),
+            detail=m.dated(),
             group=m.group,
         )
         for m in meetings.order_by("-created", "-pk")[:size]
@@ -127,10 +127,3 @@ def recent(user, group=None, since=None, size=FEED_SIZE):
         for event in events:
             event.new = event.when > since
     return events
-
-
-def _meeting_detail(meeting):
-    """The meeting's date, and its status unless planned (a skipped week is not a meeting
-    to come to): as the meeting page's badge says it."""
-    status = meeting.get_status_display() if meeting.status != meeting.Status.PLANNED else ""
-    return " · ".join(filter(None, [f"{meeting.date:%Y-%m-%d}", str(status)]))

@@ -175,13 +175,17 @@ class Meeting(Writing):
         """Return the meeting's name in the active language, for text read outside the
         site (a feed entry, a calendar file; a member's e-mail language there): "group
         #number · date", its status unless planned (as the meeting page's badge), its title."""
-        parts = [f"{in_interface_language(self.group, 'name')} #{self.number}"]
-        parts.append(f"{self.date:%Y-%m-%d}")
-        if self.status != self.Status.PLANNED:
-            parts.append(str(self.get_status_display()))
+        parts = [f"{in_interface_language(self.group, 'name')} #{self.number}", self.dated()]
         if self.title_zh.strip() or self.title_en.strip():
             parts.append(in_interface_language(self).strip())
         return " · ".join(parts)
+
+    def dated(self):
+        """Its date, and its status unless planned ("2026-12-23 · skipped"), as the meeting
+        page's badge says it: for text read outside the site and the list of what changed."""
+        if self.status == self.Status.PLANNED:
+            return f"{self.date:%Y-%m-%d}"
+        return f"{self.date:%Y-%m-%d} · {self.get_status_display()}"
 
     def save(self, *args, **kwargs):
         if self.starts_at is not None:  # the date is the day where the meeting takes place
