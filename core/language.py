@@ -2,7 +2,7 @@
 
 import re
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 # CJK ideographs and the CJK punctuation and full-width forms Chinese text uses.
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -13,6 +13,14 @@ LANG_ATTRIBUTE = {"zh": "zh-Hans", "en": "en"}
 
 # The interface language (settings.LANGUAGES) of each side of a bilingual pair of fields.
 SIDE_LANGUAGES = {"zh": "zh-hans", "en": "en"}
+
+
+def colon(end=False):
+    """What stands between a label and its value in the interface's language: ": " in
+    English, the full-width "：" in Chinese, which carries its own space ("主讲人：张三").
+    ``end``: the label ends its line, and the space is left out."""
+    mark = pgettext("between a label and its value", ": ")
+    return mark.rstrip() if end else mark
 
 
 def interface_language():

@@ -18,7 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.language import LANG_ATTRIBUTE, text_language
+from core.language import LANG_ATTRIBUTE, colon, text_language
 
 LABELS = {
     # Size and architecture
@@ -114,7 +114,7 @@ class Fact:
     def value(self):
         """The value as one line of text (for tests and plain-text uses)."""
         if self.parts:
-            return "; ".join(f"{part.label}: {part.value}" for part in self.parts)
+            return "; ".join(f"{part.label}{colon()}{part.value}" for part in self.parts)
         return ", ".join(self.items) if self.items else self.text
 
 

@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.escaping import esc, safe
-from core.language import LANG_ATTRIBUTE, pick_side, reader_language, text_language
+from core.language import LANG_ATTRIBUTE, colon, pick_side, reader_language, text_language
 from core.models import Bilingual
 from core.pagecache import by_content
 
@@ -291,6 +291,10 @@ def only_badge(context, text):
     not the reader's."""
     code = text_language(text)
     return only_badge_html(code if code and code != reader_language_in(context) else "")
+
+
+# {% translate "Presenter" %}{% colon %}{{ name }}; {% colon "end" %} at the end of a line
+register.simple_tag(colon, name="colon")
 
 
 @register.filter

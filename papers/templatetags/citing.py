@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.addresses import address
 from core.escaping import esc, safe
+from core.language import colon
 
 from .. import citations
 
@@ -69,7 +70,7 @@ def cite_box(paper):
     bibtex_url, csl_url = _export_urls(paper)
     cite, key_label = esc(_("Cite")), esc(_("Citation key"))
     copied, copy = esc(_("Copied")), esc(_("Copy BibTeX"))
-    key = f"{key_label}: <code>{esc(paper.citation_key)}</code>"
+    key = f"{key_label}{esc(colon())}<code>{esc(paper.citation_key)}</code>"
     downloads = (
         f'<a href="{bibtex_url}" download>BibTeX</a> <a href="{csl_url}" download>CSL-JSON</a>'
     )

@@ -53,6 +53,11 @@ def test_meeting_present_title_slide_shows_the_facts(client, member, group):
     assertContains(response, "and 1 more paper discussed")
     assertContains(response, f'data-back-url="{meeting.get_absolute_url()}"')
 
+    # In Chinese the label takes the full-width colon, which carries its own space.
+    response = client.get(present_url(meeting), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(response, "主讲人：王五")
+    assertNotContains(response, "主讲人: ")
+
 
 def test_meeting_present_language_choice(client, member, group):
     meeting = MeetingFactory(

@@ -132,3 +132,20 @@ def test_a_failed_send_is_tried_again_next_time(group, people, monkeypatch):
     assert not Reminder.objects.exists()
     monkeypatch.undo()
     assert "Sent 2 reminder(s)." in run()
+
+
+def test_labels_take_the_colon_of_each_members_language(group, people):
+    presenter, reader, _quiet = people
+    MemberSettings.objects.create(user=reader, email_language="en")
+    meeting = meeting_in(group, datetime.timedelta(hours=10), link="https://meet.example.org/x")
+    meeting.presenters.add(presenter)
+    meeting.papers.add(PaperFactory(title_en="Chain-of-Thought Prompting"))
+    run()
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    english, chinese = by_address["r@example.org"], by_address["p@example.org"]
+    assert "Room: Room 301" in english
+    assert "Video call: https://meet.example.org/x" in english
+    assert "To read before the meeting:\n" in english  # no space left at a line's end
+    # Chinese takes the full-width colon, which carries its own space: "会议室：Room 301".
+    assert "：Room 301" in chinese and ": Room 301" not in chinese
+    assert "：https://meet.example.org/x" in chinese
