@@ -58,7 +58,7 @@ def search_box(context):
     """The search form, holding the query of the results page it is on."""
     query = esc(context.get("query") or "")
     action = esc(address("search:results"))
-    placeholder, search = esc(_("Search the library")), esc(_("Search"))
+    placeholder, search = esc(_("Papers, notes …")), esc(_("Search"))
     return safe(
         f'<form class="search-box" role="search" method="get" action="{action}">\n'
         f'  <input type="search" name="q" value="{query}" '

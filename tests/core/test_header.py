@@ -2,6 +2,7 @@
 language, escaped, and leading back to the page they are on."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
@@ -25,7 +26,7 @@ def test_the_navigation_is_in_each_language_of_its_own():
 
 def test_the_search_box_holds_the_query_escaped(member_client):
     response = member_client.get(reverse("search:results"), {"q": '"><script>x</script>'})
-    held = 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;" placeholder="Search the library"'
+    held = 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;" placeholder="Papers, notes …"'
     assertContains(response, held, count=1)  # the header's box (the page has its own)
     assertNotContains(response, "<script>x</script>")
 
@@ -42,3 +43,17 @@ def test_the_language_switch_offers_the_other_language_back_to_this_page(member_
     response = member_client.get(url)
     assertContains(response, 'value="en" class="chip" lang="en" title="Show the site in English"')
     assertNotContains(response, 'name="language" value="zh-hans"')
+
+
+def test_every_page_leads_a_member_to_their_settings(member_client):
+    settings_url = reverse("notes:member_settings")
+    link = f'<a href="{settings_url}">'
+    member_client.cookies["django_language"] = "en"
+    assertContains(member_client.get(reverse("reading:paper_list")), f"{link}Settings</a>")
+    member_client.cookies["django_language"] = "zh-hans"
+    assertContains(member_client.get(reverse("papers:model_list")), f"{link}设置</a>")
+    page = member_client.get(settings_url)
+    assertContains(page, "<h1>设置</h1>")
+    assertContains(page, f'<a href="{reverse("api:tokens")}">')  # the API tokens, too
+    # Nobody logged in: no settings to lead to.
+    assertNotContains(Client().get(reverse("login")), link)
