@@ -37,7 +37,7 @@ from .models import (
     SwapRequest,
 )
 from .permissions import may_pick_papers, may_schedule, may_take_part
-from .times import own_zone
+from .times import meeting_when
 
 
 def _group_for(user, slug):
@@ -373,11 +373,6 @@ def member_settings(request):
     )
 
 
-def reader_zone(user, meeting):
-    """The zone a reader sees times in: their own setting, else the meeting's."""
-    return own_zone(user) or meeting.zone
-
-
 def plan_of(request, meeting):
     """plan_context of the meeting for this request, made once per request (the page
     and its member part "meeting-plan" both ask)."""
@@ -408,10 +403,9 @@ PLAN_DEFAULTS = {
     "group_members": (),
     "suggestions": (),
 }
+
+
 # And of its time: a meeting with no time has a date only, in no zone.
-WHEN_DEFAULTS = {"start": None, "end": None, "zone": "", "own": None, "own_zone": ""}
-
-
 def plan_context(request, meeting):
     """What the meeting page shows before the meeting, and what the viewer may do.
 
@@ -419,19 +413,7 @@ def plan_context(request, meeting):
     (when it has a time); only a coming one reads roles, proposals and swaps."""
     user, now = request.user, timezone.now()
     coming = meeting.is_coming(now)
-    when = dict(WHEN_DEFAULTS)
-    if meeting.starts_at is not None:
-        zone = reader_zone(user, meeting)
-        start = timezone.localtime(meeting.starts_at, zone)
-        end = timezone.localtime(meeting.ends_at, zone) if meeting.ends_at else None
-        when.update(start=start, end=end, zone=zone.key)
-        if zone.key != meeting.zone.key:
-            when["own"] = timezone.localtime(meeting.starts_at, meeting.zone)
-            when["own_zone"] = meeting.zone.key
-        today = timezone.localtime(now, zone).date()
-        when["relative"] = scheduling.relative_day(start.date(), today)
-    else:
-        when["relative"] = scheduling.relative_day(meeting.date, timezone.localdate(now))
+    when = meeting_when(user, meeting, now)
     context = {**PLAN_DEFAULTS, "when": when, "coming": coming}
     if not coming:
         return context

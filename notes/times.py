@@ -1,6 +1,6 @@
-"""A meeting's time as a member reads it on lists and cards: in their own time zone
-when they set one (their settings), else in the meeting's, as on the meeting page
-(schedule_views.plan_context); its date, weekday and time all in that one zone."""
+"""A meeting's time as a member reads it on the meeting page, lists and cards: in their
+own time zone when they set one (their settings), else in the meeting's; its date,
+weekday and time all in that one zone."""
 
 import datetime
 from dataclasses import dataclass
@@ -49,7 +49,9 @@ class When:
     """A meeting's time for one reader. ``start``/``end`` are in ``zone`` (None for a
     meeting with a date only: ``day`` is then its date, in no zone); ``named`` says the
     zone is not the reader's usual one, to be named next to the time; ``days`` from the
-    reader's today to ``day``, and ``relative`` in words, as the meeting page says it."""
+    reader's today to ``day``, and ``relative`` in words, as the meeting page says it.
+    ``group_start`` is the start in the meeting's own zone ``group_zone``, when the reader
+    reads it in another (the meeting page names both)."""
 
     day: datetime.date
     start: datetime.datetime | None
@@ -58,6 +60,8 @@ class When:
     named: bool
     days: int
     relative: str
+    group_start: datetime.datetime | None = None
+    group_zone: str = ""
 
 
 def meeting_when(user, meeting, now=None):
@@ -79,6 +83,7 @@ def meeting_when(user, meeting, now=None):
     start = timezone.localtime(meeting.starts_at, zone)
     end = timezone.localtime(meeting.ends_at, zone) if meeting.ends_at else None
     today = timezone.localtime(now, zone).date()
+    elsewhere = zone.key != meeting.zone.key
     return When(
         start.date(),
         start,
@@ -87,4 +92,6 @@ def meeting_when(user, meeting, now=None):
         zone.key != (own or timezone.get_default_timezone()).key,
         (start.date() - today).days,
         scheduling.relative_day(start.date(), today),
+        timezone.localtime(meeting.starts_at, meeting.zone) if elsewhere else None,
+        meeting.zone.key if elsewhere else "",
     )

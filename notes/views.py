@@ -174,7 +174,7 @@ def meeting_plan_part(request, keys):
         when = plan["when"]
         html = shared_fragment(
             "meeting-plan-past",
-            [meeting, when["zone"], str(when["relative"])],
+            [meeting, when.zone, str(when.relative)],
             ["auth.user"],
             reading(request)["reading"],
             render,
