@@ -367,7 +367,10 @@ class ProposeForm(forms.Form):
                 % {"text": text[:60], "titles": titles + ("…" if len(found) > 5 else "")}
             )
         raise forms.ValidationError(
-            _("No paper on the site matches “%(text)s”. Papers are added in the admin.")
+            _(
+                "No paper on the site matches “%(text)s”. Add it to the library first "
+                "(“Add papers” on the paper list), then propose it."
+            )
             % {"text": text[:60]}
         )
 

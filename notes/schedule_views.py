@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.fragments import remembered
+from core.templatetags.notices import at
 
 from . import feeds, scheduling
 from .forms import (
@@ -332,12 +333,14 @@ def meeting_plan(request, group, number, action):
         with transaction.atomic():
             done = handler(request, meeting, organiser)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
         if action == "propose":
-            target = (
-                meeting.get_absolute_url() + "?" + _query(propose=request.POST.get("paper", ""))
-            )
-            target += "#proposals"
+            # Back to the form at the foot of the page, holding what was typed, with the
+            # message under it: at the top of the page it was out of sight.
+            messages.error(request, " ".join(error.messages), extra_tags=at("propose"))
+            paper = request.POST.get("paper", "")
+            target = meeting.get_absolute_url() + "?" + _query(propose=paper) + "#proposals"
+        else:
+            messages.error(request, " ".join(error.messages))
     else:
         if isinstance(done, tuple):
             done, meeting = done

@@ -142,10 +142,18 @@ def test_a_proposal_nothing_matches_keeps_the_text(member_client, group):
     response = member_client.post(
         plan_url(meeting, "propose"), {"paper": "Attention is all you need"}, follow=True
     )
-    assert messages_of(response) == [
-        "No paper on the site matches “Attention is all you need”. Papers are added in the admin."
-    ]
+    said = (
+        "No paper on the site matches “Attention is all you need”. Add it to the library "
+        "first (“Add papers” on the paper list), then propose it."
+    )
+    assert messages_of(response) == [said]
+    assert response.redirect_chain[-1][0].endswith("#proposals")
     assertContains(response, 'value="Attention is all you need"')
+    # Under the form it came from, once, not at the top of the page out of sight.
+    html = response.content.decode()
+    form = html.index('id="proposals"')
+    assert html.count(said) == 1 and html.index(said) > form
+    assertNotContains(response, '<ul class="messages">')
 
 
 def test_a_second_presenter_in_a_one_presenter_slot_gets_a_message(client, group, member):
