@@ -111,6 +111,11 @@ def test_the_paper_list_and_a_reading_list_export_all_their_papers(member_client
     assert response.content.decode().count("@misc{") == 30
     filtered = member_client.get(reverse("reading:paper_list"), {"q": papers[0].title_en})
     assertContains(filtered, "format=bibtex")
+    assertContains(filtered, "BibTeX of these papers</a>")
+    # Nothing to cite: no link to an empty file.
+    empty = member_client.get(reverse("reading:paper_list"), {"q": "no such paper at all"})
+    assertContains(empty, "No paper's title or arXiv ID contains")
+    assertNotContains(empty, "BibTeX of these papers")
     reading_list = ReadingListFactory()
     for position, paper in enumerate(papers[:3]):
         reading_list.items.create(paper=paper, position=position)
