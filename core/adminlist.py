@@ -48,9 +48,9 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from core.adminsite import label_case
 from core.escaping import conditional_esc as conditional_escape
 from core.escaping import esc as escape
 from core.escaping import safe
@@ -412,7 +412,7 @@ def results_table(context):
 def _header_cell(header, many_sorted):
     """One column's header cell, as admin/change_list_results.html writes it."""
     text = str(header["text"])  # a lazy safe text is safe once made a string, as in Django
-    shown = capfirst(text) if isinstance(text, SafeData) else escape(capfirst(text))
+    shown = label_case(text) if isinstance(text, SafeData) else escape(label_case(text))
     options = ""
     if header["sortable"] and header["sort_priority"] > 0:
         priority = ""

@@ -9,7 +9,28 @@ lines), so the list is made only where a page shows it (the home page, an app's 
 
 from django.contrib import admin
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+# Names written with a small first letter, which Django's capfirst spoils in each label it
+# makes of a verbose name: "arXiv ID" became "ArXiv ID" (in Chinese too: "ArXiv 编号").
+SMALL_FIRST = ("arXiv",)
+
+
+def label_case(text):
+    """capfirst(text), but for a text that begins with a name of SMALL_FIRST."""
+    return text if str(text).startswith(SMALL_FIRST) else capfirst(text)
+
+
+class WrittenLabels:
+    """A ModelAdmin whose form labels begin with a name of SMALL_FIRST as its model's
+    verbose names write them, not capitalised."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and str(db_field.verbose_name).startswith(SMALL_FIRST):
+            formfield.label = db_field.verbose_name
+        return formfield
 
 
 class SiteAdmin(admin.AdminSite):

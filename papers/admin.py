@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.adminlist import QuickChangelist, QuickListFilter
+from core.adminsite import WrittenLabels
 from core.history import HistoryAdmin
 from core.pagecache import CachedChangelist
 
@@ -177,7 +178,7 @@ class PaperPaginator(Paginator):
 
 
 @admin.register(Paper)
-class PaperAdmin(CachedChangelist, QuickChangelist, TagsMixin, HistoryAdmin):
+class PaperAdmin(WrittenLabels, CachedChangelist, QuickChangelist, TagsMixin, HistoryAdmin):
     form = PaperAdminForm
     list_display = ["title_en", "title_zh", "arxiv_id", "year", "venue", "provenance", "tag_list"]
     list_filter = [YearFilter, "provenance", TopicFilter, SourceFilter, OrganizationFilter]

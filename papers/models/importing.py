@@ -45,8 +45,9 @@ class Harvest(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        verbose_name = _("arXiv harvest")
-        verbose_name_plural = _("arXiv harvests")
+        # Not "arXiv harvest": Django writes a model's name with a capital ("ArXiv …").
+        verbose_name = _("harvest from arXiv")
+        verbose_name_plural = _("harvests from arXiv")
         constraints = [models.UniqueConstraint(fields=["category", "since"], name="unique_harvest")]
 
     def __str__(self):

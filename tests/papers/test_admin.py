@@ -238,3 +238,20 @@ def test_admin_paper_list_reads_every_field_it_shows():
 
     assert not set(NOT_LISTED) & set(PaperAdmin.list_display)
     assert not set(NOT_LISTED) & {"title_en", "title_zh"}  # the paper's name (__str__)
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "harvests"),
+    [("en", "arXiv ID", "Harvests from arXiv"), ("zh-hans", "arXiv 编号", "从 arXiv 批量采集")],
+)
+def test_arxiv_keeps_its_small_a_in_the_admin(admin_client, language, label, harvests):
+    """Django writes each label of a verbose name with a capital: "ArXiv ID"."""
+    admin_client.cookies["django_language"] = language
+    paper = PaperFactory(arxiv_id="2303.18223")
+    form = admin_client.get(reverse("admin:papers_paper_change", args=[paper.pk]))
+    assertContains(form, f">{label}:</label>")
+    listed = admin_client.get(reverse("admin:papers_paper_changelist"))
+    assertContains(listed, f">{label}</a>")  # the column's header
+    assertContains(admin_client.get(reverse("admin:index")), harvests)
+    for response in (form, listed):
+        assert "ArXiv" not in response.content.decode()
