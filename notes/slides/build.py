@@ -228,6 +228,11 @@ def _height(unit, width):
     return sum(estimate(block, width) for block in unit if block.tag != "aside")
 
 
+def _joined(rows):
+    """The zh and en blocks of a page's rows of (zh unit, en unit, height, lead)."""
+    return [b for row in rows for b in row[0]], [b for row in rows for b in row[1]]
+
+
 def paired_pages(zh_blocks, en_blocks, budget=PAIRED_LINES, width=PAIRED_WIDTH_EM):
     """Return [(zh page, en page)] for one section side by side.
 
@@ -236,6 +241,8 @@ def paired_pages(zh_blocks, en_blocks, budget=PAIRED_LINES, width=PAIRED_WIDTH_E
     block for block. A list or table pair too tall for one slide goes on slides of its
     own, each side split as it needs; a paragraph pair gets one slide, which the deck
     shrinks to fit. Otherwise each side is paginated alone and their pages paired.
+    As in paginate, a lead pair ("**模型对比**" beside "**Model comparison**") keeps with
+    the pair after it: it never ends a slide that the next pair does not start.
     """
     zh_units, en_units = _units(zh_blocks), _units(en_blocks)
     if len(zh_units) != len(en_units) or [u[0].tag for u in zh_units] != [
@@ -246,26 +253,34 @@ def paired_pages(zh_blocks, en_blocks, budget=PAIRED_LINES, width=PAIRED_WIDTH_E
                 paginate(zh_blocks, budget, width), paginate(en_blocks, budget, width), fillvalue=[]
             )
         )
-    pages, zh_page, en_page, used = [], [], [], 0.0
+    pages, page = [], []  # the page's rows: (zh unit, en unit, height, lead)
+
+    def used():
+        return sum(row[2] for row in page)
 
     def close():
-        nonlocal zh_page, en_page, used
-        if zh_page or en_page:
-            pages.append((zh_page, en_page))
-        zh_page, en_page, used = [], [], 0.0
+        """End the page but for the leads at its end: they begin the next page."""
+        nonlocal page
+        start = len(page)
+        while start and page[start - 1][3]:
+            start -= 1
+        if start:
+            pages.append(_joined(page[:start]))
+        page = page[start:]
 
     pairs = list(zip(zh_units, en_units, strict=True))
     heights = [max(_height(z, width), _height(e, width)) for z, e in pairs]
     for index, (zh_unit, en_unit) in enumerate(pairs):
         height = heights[index]
         following = heights[index + 1] if index + 1 < len(heights) else 0.0
+        lead = _is_lead(zh_unit[0])
         # A lead (a heading, "我的理解：") starts a new slide rather than end one.
-        needed = height + (min(following, 3.0) if _is_lead(zh_unit[0]) and following else 0)
-        if used and used + needed > budget:
+        needed = height + (min(following, 3.0) if lead and following else 0)
+        if used() and used() + needed > budget:
             close()
         zh_list, en_list = zh_unit[0], en_unit[0]
         if (
-            used + height > budget
+            used() + height > budget
             and zh_list.tag in ("ul", "ol")
             and len(zh_list.elements) == len(en_list.elements) > 1
         ):
@@ -276,7 +291,14 @@ def paired_pages(zh_blocks, en_blocks, budget=PAIRED_LINES, width=PAIRED_WIDTH_E
                     item_heights(zh_list, width), item_heights(en_list, width), strict=True
                 )
             ]
-            parts = _split_list(zh_list, budget - used, budget, width, heights=heights_by_item)
+            parts = _split_list(zh_list, budget - used(), budget, width, heights=heights_by_item)
+            if parts[0][0] is None:
+                # Not even the first item fits here: split again below the leads that
+                # go on with it to the next page.
+                close()
+                parts = _split_list(
+                    zh_list, budget - used(), budget, width, heights=heights_by_item
+                )
             counts = [len(part.elements) if part is not None else 0 for part, _h in parts]
             en_parts = split_list_at(en_list, counts)
             for number, ((zh_part, part_height), en_part) in enumerate(
@@ -285,22 +307,24 @@ def paired_pages(zh_blocks, en_blocks, budget=PAIRED_LINES, width=PAIRED_WIDTH_E
                 if number:
                     close()
                 if zh_part is not None:
-                    zh_page.append(zh_part)
-                    en_page.append(en_part)
-                    used += part_height
-            zh_page += zh_unit[1:]
-            en_page += en_unit[1:]
+                    page.append(([zh_part], [en_part], part_height, False))
+            page.append((zh_unit[1:], en_unit[1:], 0.0, False))
             continue
         if height > budget and zh_unit[0].tag in SPLITTERS:
             close()
+            zh_leads, en_leads = _joined(page)
             pages.extend(
                 zip_longest(
-                    paginate(zh_unit, budget, width), paginate(en_unit, budget, width), fillvalue=[]
+                    paginate(zh_leads + zh_unit, budget, width),
+                    paginate(en_leads + en_unit, budget, width),
+                    fillvalue=[],
                 )
             )
+            page = []
             continue
-        zh_page, en_page, used = zh_page + zh_unit, en_page + en_unit, used + height
-    close()
+        page.append((zh_unit, en_unit, height, lead))
+    if page:
+        pages.append(_joined(page))
     return pages or [([], [])]
 
 

@@ -267,7 +267,8 @@ SPLITTERS = {"ul": _split_list, "ol": _split_list, "table": _split_table}
 
 
 def _is_lead(node):
-    """A block that introduces the next one and should not end a slide."""
+    """A block that introduces the next one and should not end a slide: a heading, a
+    paragraph all in bold ("**模型对比**") or a line ending with a colon ("如下：")."""
     if node.tag in ("h3", "h4", "h5", "h6"):
         return True
     if node.tag != "p":
@@ -280,15 +281,35 @@ def _is_lead(node):
     return text.endswith(LEAD_ENDINGS) and em_width(text) < BODY_WIDTH_EM
 
 
+def _leads_start(blocks):
+    """Return where the leads at the end of a page begin (speaker notes after a lead go
+    with it); len(blocks) if the page does not end with a lead."""
+    start = len(blocks)
+    for index in range(len(blocks) - 1, -1, -1):
+        if blocks[index].tag == "aside":
+            continue
+        if not _is_lead(blocks[index]):
+            break
+        start = index
+    return start
+
+
 def paginate(blocks, budget=BODY_LINES, width=BODY_WIDTH_EM):
-    """Fill pages with blocks, splitting lists and tables; return a list of block lists."""
+    """Fill pages with blocks, splitting lists and tables; return a list of block lists.
+
+    A lead keeps with the block after it, as a word processor's "keep with next": when
+    that block (or the first row or item of it) starts a new page, the lead goes along,
+    so that a label is never left at the foot of one slide with its table on the next.
+    """
     pages, page, used = [], [], 0.0
 
     def new_page():
         nonlocal page, used
-        if any(b.tag != "aside" for b in page):
-            pages.append(page)
-            page, used = [], 0.0
+        start = _leads_start(page)
+        if any(b.tag != "aside" for b in page[:start]):
+            pages.append(page[:start])
+            page = page[start:]
+            used = sum(estimate(b, width) for b in page)
 
     heights = [estimate(block, width) for block in blocks]
     for index, block in enumerate(blocks):
@@ -310,9 +331,14 @@ def paginate(blocks, budget=BODY_LINES, width=BODY_WIDTH_EM):
         if splitter is None:
             new_page()
             page.append(block)
-            used = height
+            used += height
             continue
         parts = splitter(block, budget - used, budget, width)
+        if parts[0][0] is None:
+            # Not even the first row or item fits here: split again below the leads
+            # that go on with it to the next page.
+            new_page()
+            parts = splitter(block, budget - used, budget, width)
         for number, (part, part_height) in enumerate(parts):
             if number:
                 new_page()
