@@ -9,11 +9,9 @@ from .fit import (
     BODY_WIDTH_EM,
     SPLITTERS,
     _is_lead,
-    _split_list,
     estimate,
-    item_heights,
+    level_split,
     paginate,
-    split_list_at,
 )
 from .tree import Node, parse, serialize, without_headerlinks
 
@@ -238,9 +236,10 @@ def paired_pages(zh_blocks, en_blocks, budget=PAIRED_LINES, width=PAIRED_WIDTH_E
 
     When both sides have the same blocks (a translation: same count, same kinds), a
     page takes each block together with its counterpart, so the languages stay level
-    block for block. A list or table pair too tall for one slide goes on slides of its
-    own, each side split as it needs; a paragraph pair gets one slide, which the deck
-    shrinks to fit. Otherwise each side is paginated alone and their pages paired.
+    block for block. A list or table pair too tall for one slide is split after the same
+    items or rows on both sides (level_split), or, when their lengths differ, goes on
+    slides of its own, each side split as it needs; a paragraph pair gets one slide,
+    which the deck shrinks to fit. Otherwise each side is paginated alone and their pages paired.
     As in paginate, a lead pair ("**模型对比**" beside "**Model comparison**") keeps with
     the pair after it: it never ends a slide that the next pair does not start.
     """
@@ -278,32 +277,17 @@ def paired_pages(zh_blocks, en_blocks, budget=PAIRED_LINES, width=PAIRED_WIDTH_E
         needed = height + (min(following, 3.0) if lead and following else 0)
         if used() and used() + needed > budget:
             close()
-        zh_list, en_list = zh_unit[0], en_unit[0]
-        if (
-            used() + height > budget
-            and zh_list.tag in ("ul", "ol")
-            and len(zh_list.elements) == len(en_list.elements) > 1
-        ):
-            # Two lists, item for item: split both after the same items.
-            heights_by_item = [
-                max(z, e)
-                for z, e in zip(
-                    item_heights(zh_list, width), item_heights(en_list, width), strict=True
-                )
-            ]
-            parts = _split_list(zh_list, budget - used(), budget, width, heights=heights_by_item)
-            if parts[0][0] is None:
-                # Not even the first item fits here: split again below the leads that
-                # go on with it to the next page.
+        parts = None
+        if used() + height > budget:
+            # Two lists or tables, item for item or row for row: split both alike.
+            parts = level_split(zh_unit[0], en_unit[0], budget - used(), budget, width)
+            if parts is not None and parts[0][0] is None:
+                # Not even the first item or row fits here: split again below the leads
+                # that go on with it to the next page.
                 close()
-                parts = _split_list(
-                    zh_list, budget - used(), budget, width, heights=heights_by_item
-                )
-            counts = [len(part.elements) if part is not None else 0 for part, _h in parts]
-            en_parts = split_list_at(en_list, counts)
-            for number, ((zh_part, part_height), en_part) in enumerate(
-                zip(parts, en_parts, strict=True)
-            ):
+                parts = level_split(zh_unit[0], en_unit[0], budget - used(), budget, width)
+        if parts is not None:
+            for number, (zh_part, en_part, part_height) in enumerate(parts):
                 if number:
                     close()
                 if zh_part is not None:

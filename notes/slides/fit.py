@@ -232,13 +232,36 @@ def _split_list(node, first, budget, width, heights=None):
     return result
 
 
-def _split_table(node, first, budget, width):
-    """Split a table between rows; every part repeats the header rows."""
+def table_heights(node, width):
+    """Return the estimated height of a table's header and of each of its body rows."""
     head, body = _rows(node)
     columns = _column_widths(head + body, width / TABLE_SCALE) or [width]
-    head_height = _estimate_rows(head, columns) + 0.4
+    return _estimate_rows(head, columns) + 0.4, [_estimate_rows([row], columns) for row in body]
+
+
+def _table_part(node, head, rows):
+    """The part of a table with these body rows, under its header rows."""
+    children = [Node("thead", children=list(head))] if head else []
+    children.append(Node("tbody", children=rows))
+    return node.copy(children)
+
+
+def split_table_at(node, counts):
+    """Split a table into parts of the given numbers of body rows; each repeats the header."""
+    head, body = _rows(node)
+    result, offset = [], 0
+    for count in counts:
+        result.append(_table_part(node, head, body[offset : offset + count]) if count else None)
+        offset += count
+    return result
+
+
+def _split_table(node, first, budget, width, heights=None):
+    """Split a table between rows; every part repeats the header rows. heights, if given,
+    are (header, [row]) heights to go by (those of two tables side by side)."""
+    head, body = _rows(node)
+    head_height, heights = heights or table_heights(node, width)
     parts, rows, used, limit = [], [], head_height, first
-    heights = [_estimate_rows([row], columns) for row in body]
     for index, row in enumerate(body):
         height = heights[index]
         if rows and used + sum(heights[index:]) <= limit * TAIL_SLACK:
@@ -252,18 +275,38 @@ def _split_table(node, first, budget, width):
         rows.append(row)
         used += height
     parts.append((rows, used))
-    result = []
-    for rows, height in parts:
-        if not rows:
-            result.append((None, 0.0))
-            continue
-        children = [Node("thead", children=list(head))] if head else []
-        children.append(Node("tbody", children=rows))
-        result.append((node.copy(children), height))
-    return result
+    return [
+        (_table_part(node, head, rows), height) if rows else (None, 0.0) for rows, height in parts
+    ]
 
 
 SPLITTERS = {"ul": _split_list, "ol": _split_list, "table": _split_table}
+
+
+def level_split(zh_block, en_block, first, budget, width):
+    """Split a list or a table and its translation after the same items or rows, going by
+    the taller side of each: [(zh part, en part, height)], the first part at most first
+    high (None for a part that is empty). None when the two are not lists or tables of
+    the same number of items or rows, which cannot be kept level."""
+    if zh_block.tag in ("ul", "ol") and len(zh_block.elements) == len(en_block.elements) > 1:
+        pairs = zip(item_heights(zh_block, width), item_heights(en_block, width), strict=True)
+        parts = _split_list(zh_block, first, budget, width, heights=[max(p) for p in pairs])
+        counts = [len(part.elements) if part is not None else 0 for part, _h in parts]
+        en_parts = split_list_at(en_block, counts)
+    elif zh_block.tag == "table" == en_block.tag:
+        (zh_head, zh_rows), (en_head, en_rows) = (
+            table_heights(zh_block, width),
+            table_heights(en_block, width),
+        )
+        if not len(zh_rows) == len(en_rows) > 1:
+            return None
+        heights = (max(zh_head, en_head), [max(p) for p in zip(zh_rows, en_rows, strict=True)])
+        parts = _split_table(zh_block, first, budget, width, heights=heights)
+        counts = [len(_rows(part)[1]) if part is not None else 0 for part, _h in parts]
+        en_parts = split_table_at(en_block, counts)
+    else:
+        return None
+    return [(zh, en, height) for (zh, height), en in zip(parts, en_parts, strict=True)]
 
 
 def _is_lead(node):

@@ -190,3 +190,33 @@ def test_side_by_side_keeps_the_languages_level_block_for_block():
         assert zh_count == en_count
         assert ("我的理解" in slide.body) == ("My understanding" in slide.body_en)
         assert ("结尾" in slide.body) == ("The end" in slide.body_en)
+
+
+def test_side_by_side_splits_a_tall_table_and_its_translation_after_the_same_rows():
+    """A table too tall for a slide beside its translation: each slide shows the same rows
+    in both columns, where splitting each side alone left one column empty on a slide
+    (the all-about-llm note's model table)."""
+    header = "<thead><tr><th>{}</th><th>{}</th></tr></thead>"
+    zh_rows = "".join(
+        f"<tr><td>模型{i}</td><td>{'中文说明' * (1 + i % 3)}</td></tr>" for i in range(40)
+    )
+    en_rows = "".join(
+        f"<tr><td>Model {i}</td><td>{'an English description of it ' * (1 + 4 * (i % 2))}</td></tr>"
+        for i in range(40)
+    )
+    zh = (
+        f"<h2 id='a'>模型</h2><table>{header.format('模型', '说明')}"
+        f"<tbody>{zh_rows}</tbody></table>"
+    )
+    en = (
+        f"<h2 id='b'>Models</h2><table>{header.format('Model', 'Description')}"
+        f"<tbody>{en_rows}</tbody></table>"
+    )
+    slides = build_side_by_side(zh, en)
+    assert len(slides) > 2
+    zh_rows_shown = [slide.body.count("<tr") - 1 for slide in slides]  # less the header
+    assert zh_rows_shown == [slide.body_en.count("<tr") - 1 for slide in slides]
+    assert all(count > 0 for count in zh_rows_shown) and sum(zh_rows_shown) == 40
+    for slide in slides:
+        first = re.search(r"<td>模型(\d+)</td>", slide.body).group(1)
+        assert f"<td>Model {first}</td>" in slide.body_en  # the same rows, level
