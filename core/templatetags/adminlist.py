@@ -1,14 +1,18 @@
 """{% quick_result_list cl %}: the change list's table as Django's {% result_list %}
 makes it, its rows made by core.adminlist (templates/admin/change_list.html);
-``{% quick_pagination cl %}``, Django's ``{% pagination cl %}`` made in Python; and
-``{{ choices|choice_lines }}``, a quick filter's choices (admin/quick_filter.html)."""
+``{% quick_pagination cl %}``, Django's ``{% pagination cl %}`` made in Python;
+``{{ choices|choice_lines }}``, a quick filter's choices (admin/quick_filter.html); and
+``{{ text|label_case }}``, capfirst but for "arXiv ID" (core.adminsite.label_case), in the
+site's admin/change_list_results.html."""
 
 from django import template
 from django.contrib.admin.templatetags.base import InclusionAdminNode
+from django.template.defaultfilters import stringfilter
 from django.utils.safestring import mark_safe
 
 from core.adminlist import quick_pagination as make_pagination
 from core.adminlist import quick_result_list
+from core.adminsite import label_case
 
 register = template.Library()
 
@@ -22,6 +26,13 @@ def quick_result_list_tag(parser, token):
         template_name="quick_change_list_results.html",
         takes_context=False,
     )
+
+
+@register.filter(is_safe=True, name="label_case")
+@stringfilter
+def label_case_filter(text):
+    """The capfirst filter, but for a label that begins with arXiv ("arXiv ID")."""
+    return label_case(text)
 
 
 @register.filter
