@@ -295,6 +295,8 @@ def act_pick(request, meeting, organiser):
     return _("The paper is on the reading for meeting #%(number)s.")
 
 
+# The actions of the page's "Proposed papers" part; the others are the plan's.
+PROPOSAL_ACTIONS = {"propose", "vote", "unvote", "pick"}
 ACTIONS = {
     "sign-up": act_sign_up,
     "hand-back": act_hand_back,
@@ -326,27 +328,27 @@ def meeting_plan(request, group, number, action):
         raise Http404
     organiser = may_schedule(request.user, meeting.group_id)
     back_to_schedule = request.POST.get("back") == "schedule" and organiser
-    target = meeting.get_absolute_url() + "#plan"
+    # The member goes back to the part of the meeting page they acted in, with the
+    # message there: at the top of the page it was out of sight.
+    part = "proposals" if action in PROPOSAL_ACTIONS else "plan"
+    placed = {} if back_to_schedule else {"extra_tags": at(part)}
+    target = meeting.get_absolute_url() + f"#{part}"
     if back_to_schedule:
         target = reverse("notes:schedule", kwargs={"slug": meeting.group.slug})
     try:
         with transaction.atomic():
             done = handler(request, meeting, organiser)
     except ValidationError as error:
-        if action == "propose":
-            # Back to the form at the foot of the page, holding what was typed, with the
-            # message under it: at the top of the page it was out of sight.
-            messages.error(request, " ".join(error.messages), extra_tags=at("propose"))
+        messages.error(request, " ".join(error.messages), **placed)
+        if action == "propose":  # the form holds what was typed
             paper = request.POST.get("paper", "")
             target = meeting.get_absolute_url() + "?" + _query(propose=paper) + "#proposals"
-        else:
-            messages.error(request, " ".join(error.messages))
     else:
         if isinstance(done, tuple):
             done, meeting = done
             if not back_to_schedule:
-                target = meeting.get_absolute_url() + "#plan"
-        messages.success(request, done % {"number": meeting.number})
+                target = meeting.get_absolute_url() + f"#{part}"
+        messages.success(request, done % {"number": meeting.number}, **placed)
     return redirect(target)
 
 

@@ -1,9 +1,10 @@
 """One-off messages (django.contrib.messages) where the member will see them.
 
-Most stand at the top of the page (base.html). The message of a form further down a page
-stands under that form instead, where the member who sent it is taken back to (a failed
-proposal at the foot of a meeting page): its view adds it with ``extra_tags=at("propose")``
-and the form's template shows ``messages|placed:"propose"``.
+Most stand at the top of the page (base.html). The message of an action taken in a part
+further down a page stands in that part instead, where the member who acted is taken
+back to (a meeting page's plan, its proposed papers): the view adds it with
+``extra_tags=at("proposals")`` and the part's template shows
+``messages|placed:"proposals"``.
 
     {% load notices %}
     {% for message in messages|at_top %}…{% endfor %}
@@ -17,7 +18,8 @@ PLACE = "at:"
 
 
 def at(place):
-    """The extra tag of a message to be shown at ``place`` (a form) instead of the top."""
+    """The extra tag of a message to be shown at ``place`` (a part of a page) instead of
+    the top."""
     return f"{PLACE}{place}"
 
 

@@ -4,6 +4,7 @@ proposes and votes, at 1280 and 390 px, in English and Chinese."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import click_and_load, login, screenshot
 from tests.factories import MembershipFactory, PaperFactory
@@ -41,10 +42,14 @@ def test_organiser_sets_a_series_member_signs_up_proposes_and_votes(page, group)
     login(page, member, next_url=group.get_absolute_url())
     click_and_load(page, ".meeting-row a >> nth=0")
     click_and_load(page, "text=Sign up to present")
-    assert "You present at meeting" in page.locator(".messages").inner_text()
+    # Each action's message is in view, in the part the member acted in.
+    said = page.locator("#plan .message")
+    assert "You present at meeting" in said.inner_text()
+    expect(said).to_be_in_viewport()
     assert page.locator(".presenter").inner_text() == (member.get_full_name() or member.username)
     page.fill("#id_paper", "2201.11903")
     click_and_load(page, "button:has-text('Propose')")
+    expect(page.locator("#proposals .message")).to_be_in_viewport()
     click_and_load(page, ".proposal button:has-text('Vote')")
     assert page.locator(".proposal .votes").inner_text() == "1 vote"
     assert paper.title_en in page.locator(".proposal").inner_text()

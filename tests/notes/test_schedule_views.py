@@ -149,11 +149,34 @@ def test_a_proposal_nothing_matches_keeps_the_text(member_client, group):
     assert messages_of(response) == [said]
     assert response.redirect_chain[-1][0].endswith("#proposals")
     assertContains(response, 'value="Attention is all you need"')
-    # Under the form it came from, once, not at the top of the page out of sight.
+    # In the part it came from, once, not at the top of the page out of sight.
     html = response.content.decode()
     form = html.index('id="proposals"')
     assert html.count(said) == 1 and html.index(said) > form
     assertNotContains(response, '<ul class="messages">')
+
+
+def in_part(response, said, part):
+    """The message stands once, in the part of the page the member is taken back to."""
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0].endswith(f"#{part}")
+    assert html.count(said) == 1 and html.index(said) > html.index(f'id="{part}"')
+    assert '<ul class="messages">' not in html
+
+
+def test_each_action_says_it_is_done_where_the_member_acted(member_client, group):
+    meeting = MeetingFactory(group=group, date=datetime.date(2031, 1, 1))
+    paper = PaperFactory(arxiv_id="2302.13971")
+    response = member_client.post(plan_url(meeting, "sign-up"), follow=True)
+    in_part(response, f"You present at meeting #{meeting.number}.", "plan")
+    response = member_client.post(
+        plan_url(meeting, "propose"), {"paper": "2302.13971"}, follow=True
+    )
+    in_part(response, "Your proposal was added.", "proposals")
+    proposal = meeting.proposals.get(paper=paper)
+    response = member_client.post(plan_url(meeting, "vote"), {"proposal": proposal.pk}, follow=True)
+    assert response.redirect_chain[-1][0].endswith("#proposals")
+    assert not response.content.decode().count('<ul class="messages">')
 
 
 def test_a_second_presenter_in_a_one_presenter_slot_gets_a_message(client, group, member):
