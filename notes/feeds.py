@@ -17,7 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from core.language import in_interface_language, interface_language
+from core.language import colon, in_interface_language, interface_language
 
 from . import activity
 from .models import FeedKey, Meeting, MemberSettings, Note
@@ -147,7 +147,8 @@ class ActivityFeed(MemberFeed):
     def item_title(self, event):
         who = f"{event.who} " if event.who else ""
         detail = f" · {event.detail}" if event.detail else ""
-        return " ".join(f"{who}{event.verb}: {event.what}{detail}".split())  # no stray spaces
+        title = f"{who}{event.verb}{colon()}{event.what}{detail}"
+        return " ".join(title.split())  # no stray spaces
 
     def item_link(self, event):
         return event.url

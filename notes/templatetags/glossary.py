@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.addresses import addresser
 from core.escaping import esc, joined
+from core.language import colon
 from core.templatetags.bilingual import bilingual, bilingual_title
 
 register = template.Library()
@@ -38,7 +39,7 @@ def glossary_entries(terms):
                 f'<a href="{esc(url(paper.slug))}">{esc(truncatechars(paper.title, 60))}</a>'
                 for paper in term.listed_papers
             )
-            papers = f'\n    <p class="meta">{papers_label}: {links}</p>'
+            papers = f'\n    <p class="meta">{papers_label}{esc(colon())}{links}</p>'
         html.append(
             f'  <dt id="{esc(term.slug)}">{bilingual_title(term)}{abbreviation}</dt>\n'
             f"  <dd>\n    {bilingual(term)}{papers}\n  </dd>"

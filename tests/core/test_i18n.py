@@ -190,7 +190,7 @@ def test_admin_shows_field_names_in_chinese(staff_client):
     assertContains(
         response, '<h2 id="fieldset-0-1-heading" class="fieldset-heading">发表信息</h2>', html=True
     )
-    assertContains(response, '<label for="id_title_zh">标题（中文）:</label>', html=True)
+    assertContains(response, '<label for="id_title_zh">标题（中文）：</label>', html=True)
     assertContains(response, '<option value="private">私密（仅自己）</option>', html=True)
 
 

@@ -30,6 +30,10 @@ def test_terms_show_their_titles_abbreviations_definitions_and_papers(member_cli
     assertContains(response, "A" * 59 + "…")
     assertContains(response, "Self-Consistency</a>", html=False)
     assertContains(response, "Definition")
+    assertContains(response, '<p class="meta">Papers: <a', html=False)
+    member_client.cookies["django_language"] = "zh-hans"
+    chinese = member_client.get(reverse("notes:glossary"))
+    assertContains(chinese, '<p class="meta">论文：<a', html=False)  # the full-width colon
 
 
 def test_an_empty_glossary_says_so(member_client):
