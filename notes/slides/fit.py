@@ -309,9 +309,39 @@ def level_split(zh_block, en_block, first, budget, width):
     return [(zh, en, height) for (zh, height), en in zip(parts, en_parts, strict=True)]
 
 
-def _is_lead(node):
+# A label of more than one line keeps with what it introduces only when it is this short.
+LEAD_LINES = 3
+
+
+def _is_labelled(node):
+    """A block a label may introduce: a table, a list, code, a formula or an image."""
+    if node is None:
+        return False
+    if node.tag in ("table", "ul", "ol", "pre", "img"):
+        return True
+    if node.tag == "div":
+        return node.has_class("highlight") or node.has_class("arithmatex")
+    return node.tag == "p" and any(child.tag == "img" for child in node.elements)
+
+
+def _opens_with_label(node):
+    """A paragraph opening with a bold label that ends with a colon ("**训练配置:** 以下…")."""
+    first = next((c for c in node.children if c.tag is not None or c.text.strip()), None)
+    if first is None or first.tag not in ("strong", "b"):
+        return False
+    label = text_of(first).strip()
+    if label.endswith(LEAD_ENDINGS):
+        return True
+    after = text_of(node).strip()[len(text_of(first).strip()) :].lstrip()
+    return after.startswith(LEAD_ENDINGS)
+
+
+def _is_lead(node, following=None, width=BODY_WIDTH_EM):
     """A block that introduces the next one and should not end a slide: a heading, a
-    paragraph all in bold ("**模型对比**") or a line ending with a colon ("如下：")."""
+    paragraph all in bold ("**模型对比**") or a line ending with a colon ("如下：");
+    and, when a table, list, code, formula or image follows (following), a paragraph of
+    at most LEAD_LINES lines that ends with a colon ("…in the following areas:") or
+    opens with a bold label that does ("**训练配置:** 以下是…的训练配置。")."""
     if node.tag in ("h3", "h4", "h5", "h6"):
         return True
     if node.tag != "p":
@@ -321,17 +351,36 @@ def _is_lead(node):
     if len(elements) == 1 and elements[0].tag in ("strong", "b"):
         if text == text_of(elements[0]).strip():
             return True
-    return text.endswith(LEAD_ENDINGS) and em_width(text) < BODY_WIDTH_EM
+    if text.endswith(LEAD_ENDINGS) and em_width(text) < BODY_WIDTH_EM:
+        return True
+    if not _is_labelled(following) or _lines(_inline_width(node), width) > LEAD_LINES:
+        return False
+    if any(child.tag in ("img", "br") for child in node.children):
+        return False  # an image or a line break: more than a label
+    return text.endswith(LEAD_ENDINGS) or _opens_with_label(node)
 
 
-def _leads_start(blocks):
-    """Return where the leads at the end of a page begin (speaker notes after a lead go
-    with it); len(blocks) if the page does not end with a lead."""
+def _leads(blocks, width=BODY_WIDTH_EM):
+    """Return the ids of the blocks that are leads, each judged with the block after it
+    (speaker notes between them aside)."""
+    found, following = set(), None
+    for block in reversed(blocks):
+        if block.tag == "aside":
+            continue
+        if _is_lead(block, following, width):
+            found.add(id(block))
+        following = block
+    return found
+
+
+def _leads_start(blocks, leads):
+    """Return where the leads (ids) at the end of a page begin (speaker notes after a
+    lead go with it); len(blocks) if the page does not end with a lead."""
     start = len(blocks)
     for index in range(len(blocks) - 1, -1, -1):
         if blocks[index].tag == "aside":
             continue
-        if not _is_lead(blocks[index]):
+        if id(blocks[index]) not in leads:
             break
         start = index
     return start
@@ -348,19 +397,20 @@ def paginate(blocks, budget=BODY_LINES, width=BODY_WIDTH_EM):
 
     def new_page():
         nonlocal page, used
-        start = _leads_start(page)
+        start = _leads_start(page, leads)
         if any(b.tag != "aside" for b in page[:start]):
             pages.append(page[:start])
             page = page[start:]
             used = sum(estimate(b, width) for b in page)
 
     heights = [estimate(block, width) for block in blocks]
+    leads = _leads(blocks, width)
     for index, block in enumerate(blocks):
         height = heights[index]
         if page and used + sum(heights[index:]) <= budget * TAIL_SLACK:
             page.extend(blocks[index:])
             break
-        if _is_lead(block):
+        if id(block) in leads:
             following = next((b for b in blocks[index + 1 :] if b.tag != "aside"), None)
             if following is not None:
                 height_next = min(estimate(following, width), 3.0)

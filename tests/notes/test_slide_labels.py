@@ -244,3 +244,123 @@ def test_no_slide_of_the_chinese_llama_alpaca_deck_ends_with_a_label(lang):
     for column, column_labels in labels.items():
         for label in column_labels:
             assert_label_starts_its_block(slides, label, is_table, column)
+
+
+# --- Labels longer than a bold word: a sentence ending with a colon, a bold label -----
+
+# Two lines at the slide's width, ending with a colon: it introduces what follows.
+COLON_LEAD = (
+    "At the end, the paper presents the challenges and future directions of large language "
+    "models in the following areas, each with its own challenges and directions:"
+)
+# A bold label, then a sentence: "**训练配置:** 以下是…" (the note's own words).
+BOLD_LEAD = "**训练配置:** 以下是训练基础版7B模型的训练配置。更多详情请参考技术报告。"
+BOLD_LEAD_TEXT = "训练配置: 以下是训练基础版7B模型的训练配置。更多详情请参考技术报告。"
+
+
+@pytest.mark.parametrize("name", FOLLOWING)
+def test_a_sentence_ending_with_a_colon_goes_on_with_what_it_introduces(name):
+    block, kind = FOLLOWING[name]
+    for count in range(14):
+        markdown = f"## Data\n\n{fillers(count, FILLER_EN)}{COLON_LEAD}\n\n{block}\nThe end.\n"
+        slides = build_slides(render(markdown))
+
+        assert_label_starts_its_block(slides, COLON_LEAD, kind)
+
+
+@pytest.mark.parametrize("name", FOLLOWING)
+def test_a_paragraph_opening_with_a_bold_label_goes_on_with_what_it_introduces(name):
+    block, kind = FOLLOWING[name]
+    for count in range(14):
+        markdown = f"## 数据\n\n{fillers(count)}{BOLD_LEAD}\n\n{block}\n结尾的一句话。\n"
+        slides = build_slides(render(markdown))
+
+        assert_label_starts_its_block(slides, BOLD_LEAD_TEXT, kind)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # Four lines and more: text in its own right, whatever its end.
+        "这一段很长的文字说明了数据是怎样收集、清洗和筛选的，" * 6 + "具体如下：",
+        "**数据处理:** " + "这一段很长的文字说明了数据是怎样收集、清洗和筛选的，" * 6 + "见下表。",
+    ],
+)
+def test_a_long_paragraph_is_no_label(paragraph):
+    """A paragraph of more than three lines splits a section where any other would."""
+    plain = paragraph.replace("**", "").rstrip("：。") + "。"
+    for count in range(14):
+        tail = f"\n\n{TALL_LIST}\n结尾的一句话。\n"
+        with_colon = build_slides(render(f"## 数据\n\n{fillers(count)}{paragraph}{tail}"))
+        without = build_slides(render(f"## 数据\n\n{fillers(count)}{plain}{tail}"))
+
+        assert [len(blocks_of(s.body)) for s in with_colon] == [
+            len(blocks_of(s.body)) for s in without
+        ]
+
+
+def test_a_sentence_ending_with_a_colon_before_a_paragraph_is_no_label():
+    """Only a table, list, code, formula or image makes a longer line a label."""
+    for count in range(14):
+        tail = "\n\nThe next paragraph says something else entirely.\n\n" + fillers(4, FILLER_EN)
+        with_colon = build_slides(
+            render(f"## Data\n\n{fillers(count, FILLER_EN)}{COLON_LEAD}{tail}")
+        )
+        plain = COLON_LEAD[:-1] + "."
+        without = build_slides(render(f"## Data\n\n{fillers(count, FILLER_EN)}{plain}{tail}"))
+
+        assert [len(blocks_of(s.body)) for s in with_colon] == [
+            len(blocks_of(s.body)) for s in without
+        ]
+
+
+def test_side_by_side_a_bold_label_sentence_goes_on_with_its_table():
+    en_lead = (
+        "**Training configuration:** The following is the training configuration for the "
+        "base 7B model. See the technical report for more details."
+    )
+    en_text = en_lead.replace("**", "")
+    for count in range(16):
+        zh = render(f"## 数据\n\n{fillers(count)}{BOLD_LEAD}\n\n{TALL_TABLE}\n结尾。\n")
+        en = render(
+            f"## Data\n\n{fillers(count, FILLER_EN)}{en_lead}\n\n{TALL_TABLE_EN}\nThe end.\n"
+        )
+        slides = build_side_by_side(zh, en)
+
+        assert_label_starts_its_block(slides, BOLD_LEAD_TEXT, is_table)
+        assert_label_starts_its_block(slides, en_text, is_table, "body_en")
+
+
+@pytest.mark.parametrize("lang", ["zh", "both"])
+def test_the_training_configuration_of_the_chinese_llama_alpaca_deck_keeps_with_its_table(lang):
+    """/notes/all-about-llm-chinese-llama-alpaca/present/: "**训练配置 :** 以下是…" ended a
+    slide and its table was alone on the next."""
+    zh, en = demo_note("all-about-llm-chinese-llama-alpaca")
+    slides = build_side_by_side(zh, en) if lang == "both" else build_slides(zh, lang="zh")
+
+    assert_label_starts_its_block(slides, BOLD_LEAD_TEXT, is_table)
+    if lang == "both":
+        en_label = next(
+            text
+            for slide in slides
+            for text in texts_of(slide.body_en)
+            if text.startswith("Training configuration:")
+        )
+        assert_label_starts_its_block(slides, en_label, is_table, "body_en")
+
+
+def test_the_future_directions_of_meeting_1_begin_with_their_list():
+    """The English meeting 1 deck, "3.2 Future directions": a slide held only "…in the
+    following areas:" and the list began on the next."""
+    path = settings.BASE_DIR / "fixtures" / "31_meeting.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    fields = next(r["fields"] for r in records if r["model"] == "notes.meeting")
+    slides = build_slides(render(fields["body_en"]), lang="en")
+    label = next(
+        text
+        for slide in slides
+        for text in texts_of(slide.body)
+        if text.endswith("in the following areas:")
+    )
+
+    assert_label_starts_its_block(slides, label, is_list)
