@@ -410,7 +410,6 @@ PLAN_DEFAULTS = {
 }
 
 
-# And of its time: a meeting with no time has a date only, in no zone.
 def plan_context(request, meeting):
     """What the meeting page shows before the meeting, and what the viewer may do.
 

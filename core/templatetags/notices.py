@@ -3,14 +3,16 @@
 Most stand at the top of the page (base.html). The message of an action taken in a part
 further down a page stands in that part instead, where the member who acted is taken
 back to (a meeting page's plan, its proposed papers): the view adds it with
-``extra_tags=at("proposals")`` and the part's template shows
-``messages|placed:"proposals"``.
+``extra_tags=at("proposals")`` and the part's template shows it with
+``{% messages_at "proposals" %}``.
 
     {% load notices %}
     {% for message in messages|at_top %}…{% endfor %}
 """
 
 from django import template
+
+from core.escaping import esc, joined
 
 register = template.Library()
 
@@ -33,7 +35,16 @@ def at_top(messages):
     return [message for message in messages if not _places(message)]
 
 
-@register.filter
 def placed(messages, place):
     """The messages to be shown at ``place``."""
     return [message for message in messages if at(place) in _places(message)]
+
+
+@register.simple_tag(takes_context=True)
+def messages_at(context, place):
+    """The messages placed at ``place``, each a paragraph, for the part of the page there:
+    ``{% messages_at "plan" %}``."""
+    return joined(
+        f'<p class="message {esc(message.level_tag)}" role="status">{esc(message)}</p>'
+        for message in placed(context.get("messages") or (), place)
+    )

@@ -28,7 +28,7 @@ def glossary_toc(terms):
 @register.simple_tag
 def glossary_entries(terms):
     """Each term's <dt> (title, abbreviation) and <dd> (definition side by side, papers)."""
-    papers_label = esc(_("Papers"))
+    papers_label = esc(_("Papers")) + esc(colon())
     url = addresser("reading:paper_detail", "slug")
     html = []
     for term in terms:
@@ -39,7 +39,7 @@ def glossary_entries(terms):
                 f'<a href="{esc(url(paper.slug))}">{esc(truncatechars(paper.title, 60))}</a>'
                 for paper in term.listed_papers
             )
-            papers = f'\n    <p class="meta">{papers_label}{esc(colon())}{links}</p>'
+            papers = f'\n    <p class="meta">{papers_label}{links}</p>'
         html.append(
             f'  <dt id="{esc(term.slug)}">{bilingual_title(term)}{abbreviation}</dt>\n'
             f"  <dd>\n    {bilingual(term)}{papers}\n  </dd>"
