@@ -6,6 +6,8 @@ keeps the text as typed. It also checks every text field (no NUL characters, lon
 capped at BODY_LIMIT, a comment at COMMENT_LIMIT).
 """
 
+from functools import partial
+
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.language import in_interface_language
 from papers.identifiers import normalize_arxiv_id
 from papers.models import Paper
 
@@ -164,6 +167,8 @@ class NoteForm(WritingForm):
             if current
             else groups
         )
+        # Each group by its name in the interface's language (str() is the English one).
+        self.fields["group"].label_from_instance = partial(in_interface_language, name="name")
         # A note may only be attached to a meeting its author can see.
         self.fields["meeting"].queryset = Meeting.objects.visible_to(user)
         if not self.instance.pk and groups.count() == 1:

@@ -236,3 +236,20 @@ def test_a_kept_deck_shows_the_groups_new_name(client, llm_group, llm_member):
     llm_group.save()
 
     assertContains(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans"), "大模型读书会 · 第 1 次组会")
+
+
+def test_the_note_forms_group_choice_names_the_group_in_the_readers_language(
+    client, llm_group, llm_member
+):
+    client.force_login(llm_member)
+    url = reverse("notes:note_create")
+    zh = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(zh, f">{ZH}</option>")
+    assertNotContains(zh, EN)
+    assertContains(client.get(url, HTTP_ACCEPT_LANGUAGE="en"), f">{EN}</option>")
+
+
+def test_the_settings_calendar_link_names_the_group_as_chinese_writes_it(client, llm_member):
+    client.force_login(llm_member)
+    page = client.get(reverse("notes:member_settings"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(page, f"{ZH}的组会")

@@ -333,6 +333,20 @@ def test_organiser_skips_a_week_and_sees_suggestions(organiser_client, group, me
     assertContains(page, "Suggested presenters")
 
 
+def test_the_schedules_suggestions_are_punctuated_as_the_language_writes(
+    organiser_client, organiser, group, member
+):
+    MeetingSeriesFactory(group=group).plan(datetime.date(2030, 1, 1))
+    url = reverse("notes:schedule", args=[group.slug])
+    names = [organiser.username, member.username]
+    zh = organiser_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert re.search(r"</strong>（尚未主讲过）；<strong>", zh)
+    assert "(尚未主讲过)" not in zh and "; <strong>" not in zh
+    en = organiser_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r"</strong> \(has not presented yet\); <strong>", en)
+    assert all(f"<strong>{name}</strong>" in en for name in names)
+
+
 def test_meeting_page_shows_the_time_in_the_readers_zone(member_client, member, group):
     meeting = MeetingSeriesFactory(group=group).plan(datetime.date(2030, 1, 1))[0]
     page = member_client.get(meeting.get_absolute_url())
