@@ -2,7 +2,7 @@ from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 from taggit import apps as taggit_apps
 
 
@@ -26,7 +26,8 @@ class SiteAdminConfig(admin_apps.AdminConfig):
 
 class TopicsConfig(taggit_apps.TaggitAppConfig):
     """django-taggit, named in the admin for what its tags are here: the papers' topics
-    (its section was headed "Taggit")."""
+    (its section was headed "Taggit"). Its slug's label is named below so that our
+    catalogue calls it 网址标识 as every other slug (taggit's own says 唯一标识)."""
 
     default = False
     verbose_name = _("Topics")
@@ -59,3 +60,6 @@ ADMIN_INDEX_HEADERS = [
     gettext_noop("Add link"),
     gettext_noop("Change or view list link"),
 ]
+
+
+pgettext_lazy("A tag slug", "slug")  # a lazy string: named, not translated here

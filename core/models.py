@@ -118,6 +118,16 @@ class Bilingual:
         return [f"{self.name}_{code}" for code in Language.values]
 
 
+class Revised(models.Model):
+    """A record people edit in forms: its ``revision`` goes up with every save through
+    one, and a form opened at an older one is refused (core.revisions.RevisionForm)."""
+
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class TimeStamped(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)

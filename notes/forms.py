@@ -1,9 +1,9 @@
 """Forms for what the group writes, used by the site and the admin alike.
 
-``WritingForm`` is the one stale-save check: a form opened at one revision of a note,
-meeting, glossary term or comment refuses to save over a newer one, with a message, and
-keeps the text as typed. It also checks every text field (no NUL characters, long texts
-capped at BODY_LIMIT, a comment at COMMENT_LIMIT).
+``WritingForm`` is the stale-save check of core.revisions for what the group writes: a
+form opened at one revision of a note, meeting, glossary term or comment refuses to save
+over a newer one, with a message, and keeps the text as typed. It also checks every text
+field (no NUL characters, long texts capped at BODY_LIMIT, a comment at COMMENT_LIMIT).
 """
 
 from functools import partial
@@ -11,13 +11,15 @@ from functools import partial
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator
-from django.db import connections, models, router
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.language import in_interface_language
+from core.revisions import RevisionForm
 from papers.identifiers import normalize_arxiv_id
 from papers.models import Paper
 
@@ -28,10 +30,12 @@ from .models import (
     MemberSettings,
     Note,
     ReadingGroup,
+    display_name,
     validate_time_zone,
     zone_of,
 )
 from .models.zones import aware
+from .scheduling import check_clash
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
 COMMENT_LIMIT = 20_000  # characters
@@ -65,16 +69,10 @@ def check_text(value):
     return value
 
 
-class WritingForm(forms.ModelForm):
-    """A form for a record with a ``revision``: a save over a newer one is refused.
+class WritingForm(RevisionForm):
+    """A form for what the group writes: the stale-save check of core.revisions, with the
+    text checks (no NUL characters, long texts capped, the Markdown help)."""
 
-    The form carries the revision it was opened at in a hidden field. When it is
-    validated the stored revision is read, and locked when inside a transaction (the
-    admin's views, and the site's edit views, run in one); if it moved on and the form
-    changes anything, the form comes back with a clear error and the text as typed.
-    """
-
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text_limit = BODY_LIMIT  # of each long text (TextField)
     conflict_message = _(
         "Someone else saved this while you were editing (now revision %(current)s; you "
@@ -84,12 +82,6 @@ class WritingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # A version restored from the history starts from the stored revision.
-            current = self._stored_revision(lock=False)
-            self.fields["revision"].initial = (
-                current if current is not None else self.instance.revision
-            )
         for name, field in self.fields.items():
             model_field = self._model_field(name)
             if isinstance(model_field, models.CharField | models.TextField):
@@ -104,31 +96,6 @@ class WritingForm(forms.ModelForm):
             return self._meta.model._meta.get_field(name)
         except FieldDoesNotExist:  # a form field of its own (revision)
             return None
-
-    def _stored_revision(self, lock):
-        model = type(self.instance)
-        rows = model._default_manager.filter(pk=self.instance.pk)
-        if lock and connections[router.db_for_write(model)].in_atomic_block:
-            rows = rows.select_for_update()
-        return rows.values_list("revision", flat=True).first()
-
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk is None:
-            return data
-        current = self._stored_revision(lock=True)
-        if current is None:  # restoring a deleted record
-            return data
-        mine = data.get("revision")
-        touched = [name for name in self.changed_data if name != "revision"]
-        if touched and mine != current:
-            # A form that does not say where it started from is treated as stale.
-            raise forms.ValidationError(
-                self.conflict_message % {"current": current, "mine": mine or "?"},
-                code="edit_conflict",
-            )
-        self.instance.revision = current + 1
-        return data
 
 
 class NoteForm(WritingForm):
@@ -210,6 +177,72 @@ class MeetingWriteupForm(WritingForm):
             name: forms.Textarea(attrs={"rows": 18, "class": "markdown-source"})
             for name in ("body_zh", "body_en", "minutes")
         }
+
+
+class MeetingAdminForm(WritingForm):
+    """The admin's meeting form: the checks the site's schedule applies (notes.scheduling),
+    so that the admin cannot save what the site would refuse, and a date that moves the
+    meeting's time with it."""
+
+    def clean(self):
+        data = super().clean()
+        self._follow_the_date(data)
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        group, status = data.get("group"), data.get("status")
+        held = status not in (Meeting.Status.SKIPPED, None)
+        if group and start and end and end > start and held:
+            try:
+                check_clash(group.pk, start, end, exclude=self.instance.pk)
+            except forms.ValidationError as error:
+                self.add_error("starts_at", error)
+        self._check_presenters(data, group)
+        return data
+
+    def _follow_the_date(self, data):
+        """A new date with the old start: the meeting moves to that day at the same time
+        (the date is otherwise the start's day, and the edit would be lost)."""
+        date, start, end = data.get("date"), data.get("starts_at"), data.get("ends_at")
+        if not (date and start) or "date" not in self.changed_data:
+            return
+        zone = zone_of(data.get("time_zone") or self.instance.zone.key)
+        local = timezone.localtime(start, zone)
+        if local.date() == date:
+            return
+        if "starts_at" in self.changed_data:
+            self.add_error(
+                "date",
+                _("The date is the day the meeting starts: change the start, or the date alone."),
+            )
+            return
+        moved = aware(date, local.time(), zone)
+        data["starts_at"] = moved
+        if end:
+            data["ends_at"] = moved + (end - start)
+
+    def _check_presenters(self, data, group):
+        presenters, slots = data.get("presenters"), data.get("presenter_slots")
+        if presenters is None or group is None:
+            return
+        members = set(group.memberships.values_list("user_id", flat=True))
+        for user in presenters:
+            if user.pk not in members:
+                self.add_error(
+                    "presenters",
+                    _("%(name)s is not a member of %(group)s.")
+                    % {"name": display_name(user), "group": in_interface_language(group, "name")},
+                )
+        if slots and len(presenters) > slots:
+            self.add_error(
+                "presenters",
+                ngettext(
+                    "%(count)s presenters for %(slots)s slot: add slots or remove a presenter.",
+                    "%(count)s presenters for %(slots)s slots: add slots or remove a presenter.",
+                    slots,
+                )
+                % {"count": len(presenters), "slots": slots},
+            )
 
 
 class CommentForm(WritingForm):

@@ -72,7 +72,7 @@ def _check_member(user, meeting):
         )
 
 
-def _check_clash(group_id, start, end, exclude=None):
+def check_clash(group_id, start, end, exclude=None):
     clash = (
         Meeting.objects.clashing(group_id, start, end, exclude=exclude)
         .order_by("starts_at")
@@ -292,7 +292,7 @@ def set_skipped(meeting, skipped, now=None):
         meeting.status = Meeting.Status.SKIPPED
     else:
         if meeting.starts_at is not None:
-            _check_clash(meeting.group_id, meeting.starts_at, meeting.ends_at, exclude=meeting.pk)
+            check_clash(meeting.group_id, meeting.starts_at, meeting.ends_at, exclude=meeting.pk)
         moved = meeting.series_id and meeting.starts_at != _series_start(meeting)
         status = Meeting.Status.MOVED if moved else Meeting.Status.PLANNED
         meeting.status = status if meeting.series_id else Meeting.Status.ONE_OFF
@@ -312,7 +312,7 @@ def move(meeting, start, duration, place, link, now=None):
     _check_coming(meeting, now)
     _check_future(start, now)
     end = start + datetime.timedelta(minutes=duration)
-    _check_clash(meeting.group_id, start, end, exclude=meeting.pk)
+    check_clash(meeting.group_id, start, end, exclude=meeting.pk)
     meeting.starts_at, meeting.ends_at, meeting.place, meeting.link = start, end, place, link
     meeting.time_zone = start.tzinfo.key
     if meeting.series_id:
@@ -328,7 +328,7 @@ def add_one_off(group, start, duration, now=None, **fields):
     _check_future(start, now)
     end = start + datetime.timedelta(minutes=duration)
     ReadingGroup.objects.select_for_update().filter(pk=group.pk).first()
-    _check_clash(group.pk, start, end)
+    check_clash(group.pk, start, end)
     number = (group.meetings.aggregate(n=models.Max("number"))["n"] or 0) + 1
     return Meeting.objects.create(
         group=group,

@@ -5,18 +5,24 @@ as Django's model permissions allow. Notes shown inline are only those the user
 may edit; notes/admin.py adds them. Papers and models keep a history with restore.
 """
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
+from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from core.adminlist import QuickChangelist, QuickListFilter
 from core.adminsite import WrittenLabels
 from core.history import HistoryAdmin
 from core.pagecache import CachedChangelist
+from core.revisions import RevisionCheck
 
 from .filters import admin_filter_lookups, paper_count
 from .forms import PaperAdminForm
@@ -77,7 +83,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(RevisionCheck, admin.ModelAdmin):
     list_display = ["name", "name_zh", "country", "paper_count", "model_count"]
     list_filter = ["country", "sources"]
     search_fields = ["name", "name_zh", "slug"]
@@ -178,7 +184,9 @@ class PaperPaginator(Paginator):
 
 
 @admin.register(Paper)
-class PaperAdmin(WrittenLabels, CachedChangelist, QuickChangelist, TagsMixin, HistoryAdmin):
+class PaperAdmin(
+    WrittenLabels, CachedChangelist, QuickChangelist, TagsMixin, RevisionCheck, HistoryAdmin
+):
     form = PaperAdminForm
     list_display = ["title_en", "title_zh", "arxiv_id", "year", "venue", "provenance", "tag_list"]
     list_filter = [YearFilter, "provenance", TopicFilter, SourceFilter, OrganizationFilter]
@@ -289,7 +297,7 @@ class ModelDatasetInline(admin.TabularInline):
 
 
 @admin.register(LanguageModel)
-class LanguageModelAdmin(CachedChangelist, QuickChangelist, TagsMixin, HistoryAdmin):
+class LanguageModelAdmin(CachedChangelist, QuickChangelist, TagsMixin, RevisionCheck, HistoryAdmin):
     list_display = [
         "name",
         "organization",
@@ -345,7 +353,7 @@ class LanguageModelAdmin(CachedChangelist, QuickChangelist, TagsMixin, HistoryAd
 
 
 @admin.register(Dataset)
-class DatasetAdmin(CachedChangelist, QuickChangelist, TagsMixin, admin.ModelAdmin):
+class DatasetAdmin(CachedChangelist, QuickChangelist, TagsMixin, RevisionCheck, admin.ModelAdmin):
     list_display = ["name", "kind", "size", "languages", "organization", "tag_list"]
     list_select_related = ["organization"]
     list_filter = ["kind", "languages", "sources", "tags"]
@@ -406,3 +414,83 @@ class ModelDatasetAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["model__name", "dataset__name"]
     autocomplete_fields = ["model", "dataset"]
+
+
+# Topics (taggit's tags) --------------------------------------------------------------------
+
+
+def tagged_models():
+    """Every model with topics (a TaggableManager named ``tags``): papers, models and
+    datasets here, notes above; found through the app registry, so no app is imported."""
+    return [
+        model
+        for model in apps.get_models()
+        if any(isinstance(f, TaggableManager) for f in model._meta.get_fields() if f.name == "tags")
+    ]
+
+
+def list_separator():
+    return pgettext("between the names of a list", ", ")
+
+
+@transaction.atomic
+def merge_topics(topics, keep):
+    """Give every record of the topics ``keep`` instead, then delete the others. Through
+    each record's ``tags`` manager, so the search index and the kept pages hear of it."""
+    others = [topic for topic in topics if topic.pk != keep.pk]
+    for model in tagged_models():
+        for record in model._default_manager.filter(tags__in=others).distinct():
+            record.tags.add(keep)
+            record.tags.remove(*others)
+    Tag.objects.filter(pk__in=[topic.pk for topic in others]).delete()
+    return others
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TopicAdmin(admin.ModelAdmin):
+    """taggit's tags, as the site's topics. Merging works on every model's topics: taggit's
+    own action moved only its generic tagged items, which this site does not use."""
+
+    list_display = ["name", "slug"]
+    ordering = ["name"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge"]
+
+    @admin.action(description=_("Merge the selected topics into one"), permissions=["change"])
+    def merge(self, request, queryset):
+        topics = list(queryset.order_by("name"))
+        if len(topics) < 2:
+            self.message_user(request, _("Select two topics or more to merge."), messages.WARNING)
+            return None
+        keep = next((t for t in topics if str(t.pk) == request.POST.get("keep")), None)
+        if keep is not None:
+            merged = merge_topics(topics, keep)
+            names = list_separator().join(f"“{topic.name}”" for topic in merged)
+            self.message_user(
+                request,
+                _("Merged %(names)s into “%(keep)s”.") % {"names": names, "keep": keep.name},
+                messages.SUCCESS,
+            )
+            return None
+        uses = {topic.pk: 0 for topic in topics}
+        for model in tagged_models():
+            through = model.tags.through
+            for pk, count in (
+                through.objects.filter(tag__in=topics)
+                .values_list("tag")
+                .annotate(n=Count("pk"))
+                .order_by()
+            ):
+                uses[pk] += count
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge topics"),
+            "opts": self.model._meta,
+            "topics": [(topic, uses[topic.pk]) for topic in topics],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/taggit/merge_topics.html", context)

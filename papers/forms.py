@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.revisions import RevisionForm
+
 from .importing import bibtex
 
 MAX_BIB_BYTES = 2 * 1024 * 1024
@@ -85,7 +87,7 @@ class AffiliationsField(forms.CharField):
         return self.to_python(self.prepare_value(initial)) != self.to_python(data)
 
 
-class PaperAdminForm(forms.ModelForm):
+class PaperAdminForm(RevisionForm):
     affiliations = AffiliationsField(
         label=_("affiliations"),
         required=False,

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from core.adminlist import QuickChangelist
 from core.history import HistoryAdmin
 from core.pagecache import CachedChangelist
-from notes.forms import CommentForm
+from core.revisions import RevisionCheck as RecordRevisionCheck
+from notes.forms import CommentForm, MeetingAdminForm
 from notes.models import (
     Comment,
     FeedKey,
@@ -50,7 +51,7 @@ class MembershipInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(ReadingGroup)
-class ReadingGroupAdmin(GroupScoped, admin.ModelAdmin):
+class ReadingGroupAdmin(RecordRevisionCheck, GroupScoped, admin.ModelAdmin):
     list_display = ["name", "name_zh", "member_count", "meeting_count"]
     search_fields = ["name", "name_zh", "slug"]
     prepopulated_fields = {"slug": ("name",)}
@@ -125,6 +126,7 @@ class MeetingNoteInline(NoteInlineBase, admin.StackedInline):
 class MeetingAdmin(
     CachedChangelist, QuickChangelist, HistoryScoped, RevisionCheck, GroupScoped, HistoryAdmin
 ):
+    form = MeetingAdminForm
     list_display = [
         "date",
         "number",
@@ -343,7 +345,7 @@ class ReadingListItemInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(ReadingList)
-class ReadingListAdmin(GroupScoped, admin.ModelAdmin):
+class ReadingListAdmin(RecordRevisionCheck, GroupScoped, admin.ModelAdmin):
     list_display = ["title_en", "title_zh", "group", "item_count"]
     list_select_related = ["group"]
     list_filter = [("group", admin.RelatedOnlyFieldListFilter), "sources"]

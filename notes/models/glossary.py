@@ -10,6 +10,7 @@ from core.models import (
     BilingualDescription,
     BilingualTitle,
     NaturalKeyManager,
+    Revised,
     TimeStamped,
     as_read,
 )
@@ -55,7 +56,7 @@ class GlossaryTerm(Writing):
         return (self.slug,)
 
 
-class ReadingList(BilingualTitle, BilingualDescription, TimeStamped):
+class ReadingList(BilingualTitle, BilingualDescription, Revised, TimeStamped):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     group = models.ForeignKey(
         ReadingGroup,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.addresses import address
 from core.compiled import compiled_once
-from core.models import TimeStamped
+from core.models import Revised, TimeStamped
 from papers.models import Source
 
 
@@ -31,7 +31,7 @@ class ReadingGroupQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class ReadingGroup(TimeStamped):
+class ReadingGroup(Revised, TimeStamped):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)

@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Bilingual, Language, RenderedMarkdown, TimeStamped
+from core.models import Bilingual, Language, RenderedMarkdown, Revised, TimeStamped
 
 
 def display_name(user):
@@ -13,13 +13,13 @@ def display_name(user):
     return user.get_full_name() or user.get_username()
 
 
-class Writing(RenderedMarkdown, TimeStamped):
+class Writing(RenderedMarkdown, Revised, TimeStamped):
     """Bilingual Markdown the group writes, whose wiki links are kept as mentions.
 
     A title and a body in Chinese and/or English (``title_zh``/``title_en``,
     ``body_zh``/``body_en``, each body rendered to HTML on save), which side is a
     translation of the other, and a ``revision`` that the stale-save check of site
-    forms and admin alike reads (``notes.locking``). Subclasses relabel the pairs by
+    forms and admin alike reads (``core.revisions``). Subclasses relabel the pairs by
     declaring them again (a meeting's body is its write-up), name their mention
     foreign key in ``mention_field`` and the people behind the text in ``people()``.
     """
@@ -33,8 +33,6 @@ class Writing(RenderedMarkdown, TimeStamped):
         blank=True,
         help_text=_("Which language's text is a translation of the other, if either."),
     )
-    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
-
     mention_field: str = ""  # this model's foreign key on Mention
     history_excluded = ["body_zh_html", "body_en_html", "toc"]
 

@@ -389,6 +389,8 @@ def refresh(papers):
                 paper.summary_en = record.abstract
             if record.journal_ref and (not paper.venue or paper.venue.lower().startswith("arxiv")):
                 paper.venue = record.journal_ref[:200]
+            # A form opened before the refresh must not save its old values over it.
+            paper.revision += 1
             paper.save()
             result.updated.append(paper)
     return result

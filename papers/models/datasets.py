@@ -7,7 +7,13 @@ from taggit.managers import TaggableManager
 
 from core.addresses import address
 from core.language import interface_language
-from core.models import BilingualDescription, NaturalKeyManager, TimeStamped, as_read
+from core.models import (
+    BilingualDescription,
+    NaturalKeyManager,
+    Revised,
+    TimeStamped,
+    as_read,
+)
 
 from .papers import Paper
 from .sources import Organization, Source, TaggedItem
@@ -30,7 +36,7 @@ LANGUAGE_NAMES = {
 }
 
 
-class Dataset(BilingualDescription, TimeStamped):
+class Dataset(BilingualDescription, Revised, TimeStamped):
     class Kind(models.TextChoices):
         PRETRAINING = "pretraining", _("Pre-training corpus")
         INSTRUCTION = "instruction", _("Instruction data")

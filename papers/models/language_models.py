@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from core.addresses import address
-from core.models import BilingualDescription, TimeStamped, as_read, unknown_last
+from core.models import BilingualDescription, Revised, TimeStamped, as_read, unknown_last
 
 from .datasets import Dataset
 from .papers import Paper
@@ -83,7 +83,7 @@ class LanguageModelQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class LanguageModel(BilingualDescription, TimeStamped):
+class LanguageModel(BilingualDescription, Revised, TimeStamped):
     class Relation(models.TextChoices):
         CONTINUED_PRETRAINING = "continued_pretraining", _("continued pre-training")
         INSTRUCTION_TUNING = "instruction_tuning", _("instruction tuning")

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from core.addresses import address
-from core.models import Bilingual, BilingualTitle, TimeStamped, as_read
+from core.models import Bilingual, BilingualTitle, Revised, TimeStamped, as_read
 
 from .. import citations
 from ..identifiers import (
@@ -72,7 +72,7 @@ class PaperQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class Paper(Topical, BilingualTitle, TimeStamped):
+class Paper(Topical, BilingualTitle, Revised, TimeStamped):
     class Provenance(models.TextChoices):
         ADMIN = "admin", _("Entered in the admin")
         ARXIV = "arxiv", _("arXiv")

@@ -10,7 +10,7 @@ from taggit.models import TaggedItemBase
 
 from core.addresses import address
 from core.compiled import MARKS, compiled_rows
-from core.models import Bilingual, NaturalKeyManager, as_read
+from core.models import Bilingual, NaturalKeyManager, Revised, as_read
 
 
 class Source(models.Model):
@@ -47,7 +47,7 @@ class Source(models.Model):
             raise ValidationError({"title_en": _("Give the source's title.")})
 
 
-class Organization(models.Model):
+class Organization(Revised):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)

@@ -102,6 +102,7 @@ def test_an_admin_change_list_with_a_message_is_shown_and_not_cached(staff_clien
     data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
     data.update({"title_en": "Chain-of-Thought", "slug": paper.slug, "sources": []})
     data.update({"notes-TOTAL_FORMS": 0, "notes-INITIAL_FORMS": 0})
+    data["revision"] = form["revision"].value()  # the revision the form was opened at
     response = staff_client.post(change, data, follow=True)
     assert response.redirect_chain[-1][0] == changelist
     assertContains(response, "was changed successfully")

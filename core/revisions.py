@@ -1,0 +1,91 @@
+"""The one stale-save check, for every record people edit: a form opened at one revision
+of a record refuses to save over a newer one, with a message, and keeps what was typed.
+
+A record that takes part has a ``revision`` (``core.models.Revised``). ``RevisionForm``
+carries the revision it was opened at in a hidden field; when it is validated it reads
+the stored one, locked when inside a transaction (the admin's views and the site's edit
+views run in one), and refuses the save when the record moved on and the form changes
+anything. ``RevisionCheck`` puts such a form on a ModelAdmin or an inline. The texts the
+group writes (notes, meetings, glossary terms, comments) use ``notes.forms.WritingForm``,
+which is this form with their text checks added.
+"""
+
+from django import forms
+from django.contrib.admin.utils import flatten_fieldsets
+from django.db import connections, router
+from django.utils.translation import gettext_lazy as _
+
+
+class RevisionForm(forms.ModelForm):
+    """A ModelForm for a record with a ``revision``: a save over a newer one is refused."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    conflict_message = _(
+        "Someone else saved this while you were editing (now revision %(current)s; you "
+        "started from %(mine)s). Your changes are still below: note what you need, reload "
+        "the page to see theirs, and make your changes again."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A version restored from the history starts from the stored revision.
+            current = self._stored_revision(lock=False)
+            self.fields["revision"].initial = (
+                current if current is not None else self.instance.revision
+            )
+
+    def _stored_revision(self, lock):
+        model = type(self.instance)
+        rows = model._default_manager.filter(pk=self.instance.pk)
+        if lock and connections[router.db_for_write(model)].in_atomic_block:
+            rows = rows.select_for_update()
+        return rows.values_list("revision", flat=True).first()
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None:
+            return data
+        current = self._stored_revision(lock=True)
+        if current is None:  # restoring a deleted record
+            return data
+        mine = data.get("revision")
+        touched = [name for name in self.changed_data if name != "revision"]
+        if touched and mine != current:
+            # A form that does not say where it started from is treated as stale.
+            raise forms.ValidationError(
+                self.conflict_message % {"current": current, "mine": mine or "?"},
+                code="edit_conflict",
+            )
+        self.instance.revision = current + 1
+        return data
+
+
+class RevisionCheck:
+    """Give a ModelAdmin or an inline a RevisionForm (stale saves refused) and render its
+    hidden revision field. An admin with a form of its own makes it a RevisionForm."""
+
+    form = RevisionForm
+
+    def get_fieldsets(self, request, obj=None):
+        (name, options), *rest = super().get_fieldsets(request, obj)
+        fields = list(options["fields"])
+        if "revision" not in fields:
+            fields.append("revision")
+        return [(name, {**options, "fields": fields}), *rest]
+
+    def _without_revision(self, request, obj, kwargs):
+        if "fields" in kwargs and kwargs["fields"] is None:
+            return kwargs  # every field of the form (ModelAdmin.get_fields asks so)
+        fields = kwargs.get("fields")
+        if fields is None:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        # The model field is not editable; the form declares its own hidden one.
+        kwargs["fields"] = [name for name in fields if name != "revision"]
+        return kwargs
+
+    def get_form(self, request, obj=None, **kwargs):
+        return super().get_form(request, obj, **self._without_revision(request, obj, kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, **self._without_revision(request, obj, kwargs))

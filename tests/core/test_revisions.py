@@ -1,0 +1,103 @@
+"""The one stale-save check (core/revisions.py) on the records organisers edit in the
+admin: two organisers open the same paper, model, dataset, organisation, group or reading
+list; the first saves, and the second save is refused with a message instead of undoing
+the first one's change."""
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from papers.importing import plan as importing
+from papers.models import Paper
+from tests.factories import (
+    DatasetFactory,
+    LanguageModelFactory,
+    OrganizationFactory,
+    PaperFactory,
+    ReadingGroupFactory,
+    ReadingListFactory,
+    UserFactory,
+)
+from tests.notes.test_forms import admin_post_data
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = "Someone else saved this while you were editing"
+REFUSED_ZH = "你编辑期间有人保存了这里的内容"
+
+# (factory, the field the first organiser changes, the field the second one changes)
+RECORDS = {
+    "paper": (PaperFactory, "venue", "title_zh"),
+    "model": (LanguageModelFactory, "description_en", "description_zh"),
+    "dataset": (DatasetFactory, "size", "description_zh"),
+    "organisation": (OrganizationFactory, "name_zh", "country"),
+    "group": (ReadingGroupFactory, "name_zh", "description"),
+    "reading list": (ReadingListFactory, "title_zh", "description_en"),
+}
+
+
+def change_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+@pytest.fixture
+def organiser_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.mark.parametrize("record", RECORDS)
+def test_a_second_save_from_an_older_form_is_refused(organiser_client, record):
+    factory, first_field, second_field = RECORDS[record]
+    obj = factory()
+    url = change_url(obj)
+    first = admin_post_data(organiser_client.get(url))
+    second = dict(first)
+    assert first["revision"] == "1"
+    first[first_field] = "US" if first_field == "country" else "NeurIPS 2023"
+    second[second_field] = "CN" if second_field == "country" else "第二位组织者的修改"
+    assert organiser_client.post(url, first).status_code == 302
+    response = organiser_client.post(url, second)
+    assert response.status_code == 200
+    assertContains(response, REFUSED)
+    obj.refresh_from_db()
+    assert getattr(obj, first_field) == first[first_field]
+    assert getattr(obj, second_field) != second[second_field]
+    assert obj.revision == 2
+    # Reloaded, the form starts from the new revision and saves.
+    again = admin_post_data(organiser_client.get(url))
+    again[second_field] = second[second_field]
+    assert organiser_client.post(url, again).status_code == 302
+    obj.refresh_from_db()
+    assert (getattr(obj, second_field), obj.revision) == (second[second_field], 3)
+
+
+def test_the_refusal_is_in_the_organisers_language(organiser_client):
+    paper = PaperFactory()
+    url = change_url(paper)
+    stale = admin_post_data(organiser_client.get(url))
+    assert organiser_client.post(url, {**stale, "venue": "ACL"}).status_code == 302
+    response = organiser_client.post(url, {**stale, "year": "2020"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(response, REFUSED_ZH)
+
+
+def test_a_save_without_changes_is_never_refused(organiser_client):
+    paper = PaperFactory()
+    url = change_url(paper)
+    data = admin_post_data(organiser_client.get(url))
+    assert organiser_client.post(url, {**data, "venue": "ACL"}).status_code == 302
+    assert organiser_client.post(url, {**data, "venue": "ACL"}).status_code == 302
+
+
+def test_a_refresh_from_arxiv_makes_an_open_form_stale(organiser_client, recorded_services):
+    importing.save(importing.build("2303.18223"))
+    paper = Paper.objects.get(arxiv_id="2303.18223")
+    url = change_url(paper)
+    stale = admin_post_data(organiser_client.get(url))
+    recorded_services.overrides["2303.18223"] = "api-2303.18223-v16.xml"
+    assert importing.refresh([paper]).updated == [paper]
+    response = organiser_client.post(url, {**stale, "venue": "ACL"})
+    assertContains(response, REFUSED)
+    paper.refresh_from_db()
+    assert (paper.arxiv_version, paper.venue) == (16, stale.get("venue", ""))

@@ -1,0 +1,111 @@
+"""The admin's meeting form (notes.forms.MeetingAdminForm) holds meetings to what the
+site's schedule holds them to: an end after the start, no clash with another of the
+group's meetings, presenters who are members and no more of them than slots; and a new
+date moves the meeting's time to that day instead of being undone by the start's day."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from notes.models import Meeting
+from tests.factories import MeetingFactory, MembershipFactory, UserFactory
+from tests.notes.test_forms import admin_post_data
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def at(day, hour, minute=0):
+    return datetime.datetime(2030, 1, day, hour, minute, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def meeting(group):
+    return MeetingFactory(
+        group=group,
+        number=2,
+        date=datetime.date(2030, 1, 16),
+        starts_at=at(16, 19),
+        ends_at=at(16, 21),
+        time_zone="Asia/Shanghai",
+    )
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def url_of(meeting):
+    return reverse("admin:notes_meeting_change", args=[meeting.pk])
+
+
+def form_of(client, meeting):
+    """The change form as the browser sends it back, the times as the admin's two inputs."""
+    data = admin_post_data(client.get(url_of(meeting)))
+    for name in ("starts_at", "ends_at"):
+        value = getattr(meeting, name)
+        data.pop(name, None)
+        if value is not None:
+            local = value.astimezone(SHANGHAI)
+            data[f"{name}_0"], data[f"{name}_1"] = f"{local:%Y-%m-%d}", f"{local:%H:%M:%S}"
+    return data
+
+
+def test_a_new_date_moves_the_meeting_to_that_day_at_the_same_time(admin_client, meeting):
+    data = form_of(admin_client, meeting)
+    data["date"] = "2030-01-23"
+    assert admin_client.post(url_of(meeting), data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.date == datetime.date(2030, 1, 23)
+    assert (meeting.starts_at, meeting.ends_at) == (at(23, 19), at(23, 21))
+
+
+def test_a_date_and_a_start_that_disagree_get_a_message(admin_client, meeting):
+    data = form_of(admin_client, meeting)
+    data["date"], data["starts_at_0"] = "2030-01-23", "2030-01-30"
+    response = admin_client.post(url_of(meeting), data)
+    assertContains(response, "The date is the day the meeting starts")
+    meeting.refresh_from_db()
+    assert meeting.date == datetime.date(2030, 1, 16)
+
+
+def test_an_end_before_the_start_is_refused(admin_client, meeting):
+    data = form_of(admin_client, meeting)
+    data["starts_at_1"], data["ends_at_1"] = "21:00:00", "19:00:00"
+    response = admin_client.post(url_of(meeting), data)
+    assertContains(response, "The meeting must end after it starts.")
+    meeting.refresh_from_db()
+    assert meeting.starts_at == at(16, 19)
+
+
+def test_a_clash_with_another_meeting_is_refused(admin_client, meeting, group):
+    other = MeetingFactory(group=group, number=3, date=datetime.date(2030, 1, 9))
+    data = form_of(admin_client, other)
+    data["date"] = "2030-01-16"
+    data["starts_at_0"], data["starts_at_1"] = "2030-01-16", "19:30:00"
+    data["ends_at_0"], data["ends_at_1"] = "2030-01-16", "20:30:00"
+    data["time_zone"] = "Asia/Shanghai"
+    response = admin_client.post(url_of(other), data)
+    assertContains(response, "This clashes with meeting #2")
+    # A skipped week clashes with nothing.
+    data["status"] = Meeting.Status.SKIPPED
+    assert admin_client.post(url_of(other), data).status_code == 302
+
+
+def test_presenters_must_be_members_and_fit_the_slots(admin_client, meeting, group, member):
+    outsider = UserFactory(username="carol")
+    data = form_of(admin_client, meeting)
+    data["presenters"], data["presenter_slots"] = [str(member.pk), str(outsider.pk)], "1"
+    response = admin_client.post(url_of(meeting), data, HTTP_ACCEPT_LANGUAGE="en")
+    assertContains(response, "carol is not a member of")
+    assertContains(response, "2 presenters for 1 slot")
+    assert not meeting.presenters.exists()
+    MembershipFactory(group=group, user=outsider)
+    data["presenter_slots"] = "2"
+    assert admin_client.post(url_of(meeting), data).status_code == 302
+    assert set(meeting.presenters.all()) == {member, outsider}
