@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.language import field_language
 from core.markdown import render as render_markdown
+from core.templatetags.notices import at
 from core.wikilinks import Index
 from papers.models import LanguageModel, Paper
 
@@ -99,7 +100,11 @@ def meeting_edit(request, group, number):
 def feed_renew(request):
     """Give the member new feed addresses; the old ones stop working."""
     FeedKey.objects.get_or_create(user=request.user)[0].renew()
-    messages.success(request, _("Your feeds have new addresses; the old ones no longer work."))
+    messages.success(
+        request,
+        _("Your feeds have new addresses; the old ones no longer work."),
+        extra_tags=_feeds_place(request),
+    )
     return _back_to_feeds(request)
 
 
@@ -107,8 +112,13 @@ def feed_renew(request):
 def feed_revoke(request):
     """Turn the member's feeds off: every address stops working."""
     FeedKey.objects.get_or_create(user=request.user)[0].turn_off()
-    messages.success(request, _("Your feeds are turned off."))
+    messages.success(request, _("Your feeds are turned off."), extra_tags=_feeds_place(request))
     return _back_to_feeds(request)
+
+
+def _feeds_place(request):
+    """The feed buttons' section, where their message stands (notices.at)."""
+    return at("calendars" if request.POST.get("back") == "settings" else "feeds")
 
 
 def _back_to_feeds(request):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.language import in_interface_language
+from core.models import Language
 from core.revisions import RevisionForm
 from papers.identifiers import normalize_arxiv_id
 from papers.models import Paper
@@ -82,6 +83,12 @@ class WritingForm(RevisionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "translation" in self.fields:
+            # The empty choice says what it means, not "---------".
+            self.fields["translation"].choices = [
+                ("", _("Neither: both are written as originals")),
+                *Language.choices,
+            ]
         for name, field in self.fields.items():
             model_field = self._model_field(name)
             if isinstance(model_field, models.CharField | models.TextField):
@@ -136,6 +143,7 @@ class NoteForm(WritingForm):
         )
         # Each group by its name in the interface's language (str() is the English one).
         self.fields["group"].label_from_instance = partial(in_interface_language, name="name")
+        self.fields["group"].empty_label = _("No group")
         # A note may only be attached to a meeting its author can see.
         self.fields["meeting"].queryset = Meeting.objects.visible_to(user)
         if not self.instance.pk and groups.count() == 1:

@@ -75,6 +75,9 @@ def schedule(request, slug):
     one_off_form = OneOffForm(
         request.POST if which == "one_off" else None,
         initial={"duration": 90, "time_zone": series.time_zone if series else group_zone(group)},
+        # Its fields share names with the series form's: not their ids (a label would
+        # focus the other form's field).
+        auto_id="one-off-%s",
     )
     if which == "series" and series_form.is_valid():
         series = series_form.save()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.language import in_interface_language
+from core.templatetags.notices import at
 from papers.models import Paper
 
 from . import discussion
@@ -132,7 +133,7 @@ def _post_comment(request, subject, fallback, group=None):
     comment = discussion.add_comment(
         request.user, subject, form.cleaned_data["body"], group=group, parent=parent
     )
-    messages.success(request, _("Your comment was posted."))
+    messages.success(request, _("Your comment was posted."), extra_tags=at(f"comment-{comment.pk}"))
     return redirect(comment.get_absolute_url())
 
 
@@ -163,7 +164,7 @@ def _own_comment(request, pk):
     """Return the comment if the user may both read and change it, else 404."""
     comment = (
         discussion.changeable(request.user)
-        .select_related("paper", "note", "meeting__group")
+        .select_related("paper", "note", "meeting__group", "group")
         .filter(pk=pk)
         .first()
     )
@@ -178,7 +179,7 @@ def comment_edit(request, pk):
     form = CommentForm(request.POST or None, instance=comment)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("The comment was saved."))
+        messages.success(request, _("The comment was saved."), extra_tags=at(f"comment-{pk}"))
         return redirect(comment.get_absolute_url())
     return render(
         request,
@@ -192,6 +193,8 @@ def comment_edit(request, pk):
 def comment_delete(request, pk):
     comment = _own_comment(request, pk)
     comment.soft_delete()
-    messages.success(request, _("The comment was deleted."))
+    # Back to the top of its discussion: a paper's, in its group, or the page's.
+    section = f"discussion-{comment.group.slug}" if comment.paper_id else "comments"
+    messages.success(request, _("The comment was deleted."), extra_tags=at(section))
     url = comment.get_absolute_url().split("#")[0]
-    return redirect(url + "#comments")
+    return redirect(f"{url}#{section}")

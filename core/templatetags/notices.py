@@ -41,10 +41,14 @@ def placed(messages, place):
 
 
 @register.simple_tag(takes_context=True)
-def messages_at(context, place):
+def messages_at(context, *place):
     """The messages placed at ``place``, each a paragraph, for the part of the page there:
-    ``{% messages_at "plan" %}``."""
+    ``{% messages_at "plan" %}``; a place of several parts is their text joined
+    (``{% messages_at "comment-" comment.pk %}``)."""
+    messages = context.get("messages")
+    if not messages:
+        return ""
     return joined(
         f'<p class="message {esc(message.level_tag)}" role="status">{esc(message)}</p>'
-        for message in placed(context.get("messages") or (), place)
+        for message in placed(messages, "".join(str(part) for part in place))
     )

@@ -14,6 +14,7 @@ from core.addresses import address_shape
 from core.audiencepage import own_part
 from core.escaping import esc
 from core.fragments import remembered
+from core.language import colon
 from core.templatetags.shared import slotted
 from notes import audience, progress
 from notes.models import ReadingStatus
@@ -213,8 +214,9 @@ def paper_readers(request, keys):
         _mine, others = _readers(request, int(key))
         found[key] = (
             format_html(
-                '<p class="readers meta"><span>{}:</span>{}</p>',
+                '<p class="readers meta"><span>{}{}</span>{}</p>',
                 _("In your groups"),
+                colon(end=True),
                 format_html_join(
                     "",
                     '<span class="reader reader-{}">{} · {}</span>',

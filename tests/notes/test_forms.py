@@ -331,3 +331,12 @@ def test_the_form_offers_the_notes_group_and_the_editors_own(client, group, grou
     form = client.get(reverse("notes:note_edit", args=[group_note.slug])).context["form"]
     assert set(form.fields["group"].queryset) == {group, mine}
     assert form.initial["group"] == group.pk
+
+
+def test_the_note_forms_empty_choices_say_what_they_mean(member_client):
+    page = member_client.get(reverse("notes:note_create"))
+    assertContains(
+        page, '<option value="" selected>Neither: both are written as originals</option>'
+    )
+    assertContains(page, ">No group</option>")
+    assert "---------" not in page.content.decode()

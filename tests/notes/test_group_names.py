@@ -253,3 +253,16 @@ def test_the_settings_calendar_link_names_the_group_as_chinese_writes_it(client,
     client.force_login(llm_member)
     page = client.get(reverse("notes:member_settings"), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assertContains(page, f"{ZH}的组会")
+
+
+def test_the_group_page_is_headed_by_the_name_in_the_readers_language(
+    client, llm_group, llm_member
+):
+    client.force_login(llm_member)
+    url = llm_group.get_absolute_url()
+    zh = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"<title>{ZH} · " in zh and f'<h1>{ZH} <span lang="en" class="muted">{EN}</span>' in zh
+    assert (
+        f"<title>{EN} · " in en and f'<h1>{EN} <span lang="zh-Hans" class="muted">{ZH}</span>' in en
+    )

@@ -510,3 +510,16 @@ def test_series_and_proposals_in_the_admin_for_their_organiser_only(client, worl
     assert list(response.context["cl"].result_list) == [series]
     for name in ["paperproposal", "swaprequest", "vote", "reminder"]:
         assert client.get(reverse(f"admin:notes_{name}_changelist")).status_code == 200
+
+
+def test_the_schedule_shows_a_partly_filled_meetings_open_slots(organiser_client, group, member):
+    series = MeetingSeriesFactory(group=group, presenter_slots=2)
+    meeting = series.plan(datetime.date(2030, 1, 1))[0]
+    meeting.presenters.add(member)
+    page = organiser_client.get(reverse("notes:schedule", args=[group.slug])).content.decode()
+    row = page[page.index(f"<strong>#{meeting.number}</strong>") :]
+    row = row[: row.index("</li>")]
+    assert '<span class="badge open">1 open slot</span>' in row
+    # The one-off form's fields do not take the series form's ids.
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

@@ -17,6 +17,7 @@ from tests.factories import (
     ReadingListFactory,
     ReadingStatusFactory,
 )
+from tests.notes.test_schedule_views import in_part
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +120,8 @@ def test_statuses_are_private_unless_shared_with_the_group(client, world):
     ReadingStatusFactory(user=world.member, paper=paper, status=Status.READ)
     client.force_login(world.organiser)
     assertContains(client.get(paper.get_absolute_url()), "reader-read")
+    zh = client.get(paper.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(zh, "<span>你的读书会中：</span>")
     client.force_login(world.other)  # another group: sees nothing of it
     assertNotContains(client.get(paper.get_absolute_url()), "reader-read")
     for membership in Membership.objects.filter(user=world.member):
@@ -617,3 +620,30 @@ def test_deleting_a_comment_moves_its_revision_on(client, world):
     client.post(reverse("notes:comment_delete", args=[comment.pk]))
     comment.refresh_from_db()
     assert (comment.is_deleted, comment.revision) == (True, 2)
+
+
+def test_a_comments_message_stands_where_the_member_is_taken_back_to(member_client, member, group):
+    """Posted and saved: at the comment the page opens at; deleted: at the top of its
+    discussion. Not at the top of the page, a screen or more above (a browser walk)."""
+    paper = PaperFactory()
+    url = reverse("notes:comment_on_paper", args=[paper.slug, group.slug])
+    response = member_client.post(url, {"body": "First thoughts"}, follow=True)
+    comment = Comment.objects.get()
+    in_part(response, "Your comment was posted.", f"comment-{comment.pk}")
+    edit = reverse("notes:comment_edit", args=[comment.pk])
+    opened = member_client.get(edit).context["form"]["revision"].value()
+    response = member_client.post(
+        edit, {"body": "Second thoughts", "revision": opened}, follow=True
+    )
+    in_part(response, "The comment was saved.", f"comment-{comment.pk}")
+    delete = reverse("notes:comment_delete", args=[comment.pk])
+    response = member_client.post(delete, follow=True)
+    in_part(response, "The comment was deleted.", f"discussion-{group.slug}")
+
+
+def test_the_feed_buttons_message_stands_in_their_section(member_client):
+    url = reverse("notes:feed_renew")
+    response = member_client.post(url, {"back": "settings"}, follow=True)
+    in_part(response, "Your feeds have new addresses", "calendars")
+    response = member_client.post(url, follow=True)
+    in_part(response, "Your feeds have new addresses", "feeds")
