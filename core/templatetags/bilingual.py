@@ -22,6 +22,7 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core.alignment import align, shape
 from core.escaping import esc, safe
 from core.language import LANG_ATTRIBUTE, colon, pick_side, reader_language, text_language
 from core.models import Bilingual
@@ -123,6 +124,16 @@ def _headings(html):
     return [(level, line_starts[row - 1] + col) for level, (row, col) in parser.found]
 
 
+LEADING_HEADING = re.compile(r"\s*<h([1-6])[^>]*>(.*?)</h\1>", re.DOTALL)
+
+
+def _part_shape(part):
+    """A section's shape (core.alignment.shape) from its HTML, its heading leading it."""
+    heading = LEADING_HEADING.match(part)
+    level, title = (int(heading.group(1)), heading.group(2)) if heading else (0, "")
+    return shape(level, title, part)
+
+
 def _cut(html, headings, level):
     """Cut rendered HTML before each of its top-level headings of at most this level."""
     cuts = [offset for lvl, offset in headings if lvl <= level and offset > 0]
@@ -133,8 +144,10 @@ def _cut(html, headings, level):
 def pair_sections(zh, en):
     """Return [(zh part, en part)] of two rendered texts cut at the same headings, so that
     side by side each section of one language stands beside its translation. The texts
-    are cut at h1–h3 when both have as many of them, else at h1–h2; when the two are
-    not made alike (not a translation of each other), one pair of the whole texts.
+    are cut at h1–h3 when both have as many of them, else at h1–h2. When their h1–h2
+    sections still differ (a talk translated in part, a section added on one side), the
+    sections that correspond are matched (core.alignment) and one found on one side
+    only stands beside nothing, rather than the whole texts side by side drifting apart.
     Kept by content in the shared cache: parsing a long write-up takes milliseconds."""
     if not (zh and en) or not (HEADING.search(zh) and HEADING.search(en)):
         return [(zh, en)]  # nothing to cut at (most short texts): no parse, no cache
@@ -145,6 +158,9 @@ def pair_sections(zh, en):
             zh_parts, en_parts = _cut(zh, zh_headings, level), _cut(en, en_headings, level)
             if len(zh_parts) == len(en_parts) > 1:
                 return list(zip(zh_parts, en_parts, strict=True))
+        if len(zh_parts) > 1 and len(en_parts) > 1:
+            rows = align(zh_parts, en_parts, _part_shape)
+            return [(zh_part or "", en_part or "") for zh_part, en_part in rows]
         return [(zh, en)]
 
     return [

@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass, field
 
+from core.alignment import align, shape
+
 from .fit import BODY_LINES, BODY_WIDTH_EM, estimate, paginate
 from .pairing import PAIRED_LINES, PAIRED_WIDTH_EM, paired_pages
 from .tree import Node, parse, serialize, without_headerlinks
@@ -154,48 +156,71 @@ def build_slides(html, budget=BODY_LINES, width=BODY_WIDTH_EM, lang=""):
 def build_side_by_side(zh_html, en_html, budget=PAIRED_LINES, width=PAIRED_WIDTH_EM):
     """Return slides with the Chinese and English texts side by side.
 
-    Only when both texts have the same sections (one is a translation of the other);
-    otherwise the Chinese slides followed by the English ones.
+    Each section goes beside its counterpart in the other text (_paired_sections). A
+    section found in one text only (a talk translated in part) gets slides of its own
+    at its place, beside an empty column, so that the rest of the deck stays paired.
     """
-    zh_sections = _sections_for_pairing(zh_html, budget, width)
-    en_sections = _sections_for_pairing(en_html, budget, width)
-    if len(zh_sections) != len(en_sections) or [s.level for s in zh_sections] != [
-        s.level for s in en_sections
-    ]:
-        both = build_slides(zh_html, lang="zh") + build_slides(en_html, lang="en")
-        return _with_anchors(both)
+    pairs = _paired_sections(
+        _sections_for_pairing(zh_html, budget, width),
+        _sections_for_pairing(en_html, budget, width),
+    )
     slides = []
-    for zh, en in zip(zh_sections, en_sections, strict=True):
-        if not zh.blocks and not en.blocks:
-            slides.append(
-                Slide(
-                    zh.title,
-                    zh.kicker,
-                    anchor=zh.anchor,
-                    divider=True,
-                    paired=True,
-                    title_en=en.title,
-                )
-            )
-            continue
-        pages = paired_pages(zh.blocks, en.blocks, budget, width)
-        count = len(pages)
-        for index, (zh_page, en_page) in enumerate(pages):
-            slides.append(
-                Slide(
-                    title=zh.title,
-                    kicker=zh.kicker,
-                    body=_body_of(zh_page),
-                    body_en=_body_of(en_page),
-                    notes=_notes_of(zh_page) + _notes_of(en_page),
-                    anchor=zh.anchor,
-                    part=index + 1,
-                    parts=count,
-                    title_en=en.title,
-                    paired=True,
-                )
-            )
+    for zh, en in pairs:
+        slides.extend(_pair_slides(zh, en, budget, width))
     return _with_anchors(slides)
+
+
+def _paired_sections(zh_sections, en_sections):
+    """Match the sections of the two texts: [(zh, en)], with None for the side a section
+    is missing from. A translation has the same sections, paired one to one; otherwise
+    the sections that correspond are found as the page finds them (core.alignment: by
+    heading level and number, and the tables, lists and formulas they hold)."""
+    if [s.level for s in zh_sections] == [s.level for s in en_sections]:
+        return list(zip(zh_sections, en_sections, strict=True))
+    return align(zh_sections, en_sections, _section_shape)
+
+
+def _section_shape(section):
+    return shape(section.level, section.title, serialize(section.blocks))
+
+
+def _pair_slides(zh, en, budget, width):
+    """The slides of a section beside its counterpart, under the Chinese section's kicker
+    and anchor. A section without one (None) is paginated as in one language, beside an
+    empty column."""
+    own = zh or en
+    if zh is None or en is None:
+        pages = paginate(own.blocks, budget, width) if own.blocks else []
+        pages = [(page, []) if zh else ([], page) for page in pages]
+        zh, en = zh or Section(), en or Section()
+    else:
+        pages = paired_pages(zh.blocks, en.blocks, budget, width) if zh.blocks or en.blocks else []
+    if not pages:
+        return [
+            Slide(
+                zh.title,
+                own.kicker,
+                anchor=own.anchor,
+                divider=True,
+                paired=True,
+                title_en=en.title,
+            )
+        ]
+    return [
+        Slide(
+            title=zh.title,
+            kicker=own.kicker,
+            body=_body_of(zh_page),
+            body_en=_body_of(en_page),
+            notes=_notes_of(zh_page) + _notes_of(en_page),
+            anchor=own.anchor,
+            part=number,
+            parts=len(pages),
+            title_en=en.title,
+            paired=True,
+        )
+        for number, (zh_page, en_page) in enumerate(pages, start=1)
+    ]
 
 
 def _sections_for_pairing(html, budget, width):

@@ -113,3 +113,27 @@ def test_same_title_compares_each_language():
     assert same_title(NoteFactory(title_en="Other", title_zh="自指导"), paper)
     assert not same_title(NoteFactory(title_en="", title_zh=""), paper)
     assert not same_title(NoteFactory(), None)
+
+
+def test_sections_of_a_text_translated_in_part_stand_beside_their_counterparts():
+    """One more section on the Chinese side: the others stay beside their translations,
+    found by their numbers and what they hold; the extra one stands beside nothing."""
+    zh = (
+        '<p>前言</p><h2 id="a">1 背景</h2><p>甲</p><h2 id="b">2 模型对比</h2><table></table>'
+        '<h2 id="c">3 多头注意力</h2><p>乙</p><h2 id="d">4 补充说明</h2><p>丙</p>'
+        '<h2 id="e">5 结论</h2><p>丁</p>'
+    )
+    en = (
+        '<p>Preface</p><h2 id="v">1 Background</h2><p>A</p><h2 id="w">2 Models</h2>'
+        '<table></table><h2 id="x">3 Multi-head attention</h2><p>B</p>'
+        '<h2 id="z">5 Conclusion</h2><p>D</p>'
+    )
+    pairs = pair_sections(zh, en)
+    assert [(z[:9], e[:9]) for z, e in pairs] == [
+        ("<p>前言</p>", "<p>Prefac"),
+        ('<h2 id="a', '<h2 id="v'),
+        ('<h2 id="b', '<h2 id="w'),
+        ('<h2 id="c', '<h2 id="x'),
+        ('<h2 id="d', ""),
+        ('<h2 id="e', '<h2 id="z'),
+    ]

@@ -12,10 +12,18 @@ from functools import cache
 
 import yaml
 from django.conf import settings
+from django.template.loader import render_to_string
 
 from core.markdown import render
 from notes.slides import build_side_by_side, parse
-from notes.slides.build import paired_pages, sections
+from notes.slides.build import (
+    PAIRED_LINES,
+    PAIRED_WIDTH_EM,
+    _body_of,
+    _sections_for_pairing,
+    paired_pages,
+    sections,
+)
 from notes.slides.tree import text_of
 
 FILLER_ZH = "这一段文字只是为了把幻灯片填满而写的说明。"
@@ -130,11 +138,16 @@ def test_lists_of_different_lengths_leave_no_column_empty():
 
 
 @cache
-def meeting_deck():
+def meeting_texts():
     path = settings.BASE_DIR / "fixtures" / "31_meeting.yaml"
     records = yaml.safe_load(path.read_text(encoding="utf-8"))
     fields = next(r["fields"] for r in records if r["model"] == "notes.meeting")
-    return build_side_by_side(render(fields["body_zh"]), render(fields["body_en"]))
+    return render(fields["body_zh"]), render(fields["body_en"])
+
+
+@cache
+def meeting_deck():
+    return build_side_by_side(*meeting_texts())
 
 
 def test_meeting_1_keeps_the_papers_details_level():
@@ -161,3 +174,150 @@ def test_no_slide_of_meeting_1_has_a_column_empty_but_for_footnotes():
         if bool(zh) != bool(en):
             assert slide.part == slide.parts, f"slide {number}"
             assert is_footnotes(slide.body_en), f"slide {number}"
+
+
+# --- Sections in one text only -------------------------------------------------------
+
+TALK_ZH = "# 论文\n\n## 背景\n\n背景内容\n\n## 方法\n\n方法内容\n\n# 讨论\n\n## 问题\n\n问题内容\n"
+TALK_EN = (
+    "# Paper\n\n## Background\n\nBackground text\n\n## Method\n\nMethod text\n\n"
+    "# Discussion\n\n## Questions\n\nQuestions text\n"
+)
+TALK = [
+    ("论文", "Paper", True, "", ""),
+    ("背景", "Background", False, "<p>背景内容</p>", "<p>Background text</p>"),
+    ("方法", "Method", False, "<p>方法内容</p>", "<p>Method text</p>"),
+    ("讨论", "Discussion", True, "", ""),
+    ("问题", "Questions", False, "<p>问题内容</p>", "<p>Questions text</p>"),
+]
+
+
+def columns(slides):
+    """Each slide as (title, English title, divider, Chinese body, English body)."""
+    return [(s.title, s.title_en, s.divider, s.body, s.body_en) for s in slides]
+
+
+def test_a_talk_translated_in_part_stays_side_by_side():
+    """The Chinese talk has one section more than its translation: the sections of both
+    stay side by side, and the last beside an empty column, where the deck used to show
+    all the Chinese slides, then all the English."""
+    slides = build_side_by_side(render(f"{TALK_ZH}\n## 补充\n\n补充内容\n"), render(TALK_EN))
+
+    assert columns(slides) == [*TALK, ("补充", "", False, "<p>补充内容</p>", "")]
+    assert all(slide.paired for slide in slides)
+    assert slides[-1].kicker == "讨论"
+    assert len({slide.anchor for slide in slides}) == len(slides)
+
+
+def test_a_section_in_one_text_only_goes_at_its_place():
+    """Where the levels of the sections place it: here a subsection (h3) the translation
+    does not have."""
+    zh = TALK_ZH.replace("方法内容\n", "方法内容\n\n### 细节\n\n细节内容\n")
+    slides = build_side_by_side(render(zh), render(TALK_EN))
+
+    assert columns(slides) == [*TALK[:3], ("细节", "", False, "<p>细节内容</p>", ""), *TALK[3:]]
+    assert slides[3].kicker == "方法"
+
+
+def test_sections_at_the_end_of_one_text_only_keep_their_slides_in_order():
+    """A translation that stops short: the sections after it get a slide each, or more
+    for a long one, numbered as in one language."""
+    rest = f"## 附录\n\n{fillers(20, FILLER_ZH)}## 致谢\n\n谢谢大家\n"
+    slides = build_side_by_side(render(f"{TALK_ZH}\n{rest}"), render(TALK_EN))
+    tail = slides[len(TALK) :]
+
+    assert columns(slides[: len(TALK)]) == TALK
+    assert [slide.title for slide in tail] == ["附录"] * (len(tail) - 1) + ["致谢"]
+    assert len(tail) > 2
+    assert [(slide.part, slide.parts) for slide in tail[:-1]] == [
+        (number, len(tail) - 1) for number in range(1, len(tail))
+    ]
+    assert all(slide.paired and slide.body and not slide.body_en for slide in tail)
+    assert all(not slide.title_en for slide in tail)
+    text = "".join(slide.body for slide in tail)
+    assert [f"{FILLER_ZH} {n}" in text for n in range(20)] == [True] * 20
+
+
+def test_a_part_in_the_english_text_only_has_its_english_titles():
+    """An appendix the translator added: its divider and section have their English
+    titles and kicker, and the Chinese column is empty."""
+    appendix = "# Appendix\n\n## Glossary\n\nTerms\n"
+    slides = build_side_by_side(render(TALK_ZH), render(f"{TALK_EN}\n{appendix}"))
+
+    assert columns(slides) == [
+        *TALK,
+        ("", "Appendix", True, "", ""),
+        ("", "Glossary", False, "", "<p>Terms</p>"),
+    ]
+    assert slides[-1].kicker == "Appendix"
+    assert slides[-1].anchor == "glossary"
+    assert all(slide.paired for slide in slides)
+
+
+def test_sections_of_other_levels_but_as_many_are_paired():
+    zh = render("## 背景\n\n甲\n\n## 方法\n\n乙\n")
+    en = render("# Background\n\nA\n\n# Method\n\nB\n")
+    slides = build_side_by_side(zh, en)
+
+    assert columns(slides) == [
+        ("背景", "Background", False, "<p>甲</p>", "<p>A</p>"),
+        ("方法", "Method", False, "<p>乙</p>", "<p>B</p>"),
+    ]
+
+
+def test_a_slide_of_the_english_text_only_shows_its_title():
+    slides = build_side_by_side(
+        render("## 背景\n\n甲\n"), render("## Background\n\nA\n\n## Extra\n\nB\n")
+    )
+    html = render_to_string("includes/_deck_slide.html", {"slide": slides[-1]})
+
+    assert '<h2 class="deck-title" lang="en">Extra</h2>' in html
+    assert "deck-title-en" not in html
+    assert html.count('<div class="deck-col">') == 2
+
+
+def test_matching_sections_are_paired_one_to_one_as_before():
+    """Where the sections match, each pair of them makes the slides paired_pages makes
+    of their blocks, in order, as before one-sided sections were possible."""
+    zh, en = meeting_texts()
+    zh_sections = _sections_for_pairing(zh, PAIRED_LINES, PAIRED_WIDTH_EM)
+    en_sections = _sections_for_pairing(en, PAIRED_LINES, PAIRED_WIDTH_EM)
+    expected = []
+    for zh_section, en_section in zip(zh_sections, en_sections, strict=True):
+        divider = not (zh_section.blocks or en_section.blocks)
+        pages = [([], [])] if divider else paired_pages(zh_section.blocks, en_section.blocks)
+        for number, (zh_page, en_page) in enumerate(pages, start=1):
+            expected.append(
+                (
+                    zh_section.title,
+                    en_section.title,
+                    zh_section.kicker,
+                    divider,
+                    _body_of(zh_page),
+                    _body_of(en_page),
+                    number,
+                    len(pages),
+                )
+            )
+    slides = meeting_deck()
+
+    assert len(expected) > 5
+    assert [
+        (s.title, s.title_en, s.kicker, s.divider, s.body, s.body_en, s.part, s.parts)
+        for s in slides
+    ] == expected
+    assert all(slide.paired for slide in slides)
+
+
+def test_an_extra_section_in_the_middle_is_found_by_the_sections_numbers():
+    """Levels alone cannot say where among sections of one level the extra one stands:
+    their numbers (and what they hold) do, as on the meeting page (core.alignment)."""
+    zh = render("## 1 背景\n\n甲\n\n## 2 方法\n\n乙\n\n## 3 补充\n\n丙\n\n## 4 结果\n\n丁\n")
+    en = render("## 1 Background\n\nA\n\n## 2 Method\n\nB\n\n## 4 Results\n\nD\n")
+    slides = build_side_by_side(zh, en)
+    assert [(s.title, s.title_en) for s in slides] == [
+        ("1 背景", "1 Background"),
+        ("2 方法", "2 Method"),
+        ("3 补充", ""),
+        ("4 结果", "4 Results"),
+    ]

@@ -140,14 +140,15 @@ def test_side_by_side_pairs_matching_sections():
     assert slides[0].body == "<p>中文内容</p>" and slides[0].body_en == "<p>English text</p>"
 
 
-def test_side_by_side_falls_back_to_one_language_after_the_other():
+def test_side_by_side_pairs_what_corresponds_and_gives_the_rest_a_column_of_its_own():
     zh = render("## 背景\n\n中文\n")
     en = render("## Background\n\ntext\n\n## Extra\n\nmore\n")
     slides = build_side_by_side(zh, en)
 
-    assert titles(slides) == ["背景", "Background", "Extra"]
-    assert [s.lang for s in slides] == ["zh", "en", "en"]
-    assert [s.paired for s in slides] == [False, False, False]
+    assert titles(slides) == ["背景", ""]
+    assert [s.title_en for s in slides] == ["Background", "Extra"]
+    assert [s.paired for s in slides] == [True, True]
+    assert (slides[1].body, slides[1].body_en) == ("", "<p>more</p>")
 
 
 def test_serialize_keeps_text_escaped():
