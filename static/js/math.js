@@ -9,6 +9,9 @@
  *   <script defer src="{% static 'vendor/katex/contrib/auto-render.min.js' %}"></script>
  *   <script defer src="{% static 'js/math.js' %}"></script>
  *
+ * Plain texts written as arXiv writes abstracts (a paper's summary) are marked
+ * .tex-text: there $…$ and $$…$$ are TeX too.
+ *
  * Other scripts (the slide deck) can call window.renderMath(element) again after
  * they insert content.
  */
@@ -25,8 +28,15 @@
     strict: "ignore", // Chinese text inside \text{} is fine, do not warn
   };
 
+  var DOLLARS = Object.assign({}, OPTIONS, {
+    delimiters: OPTIONS.delimiters.concat([
+      { left: "$$", right: "$$", display: true },
+      { left: "$", right: "$", display: false },
+    ]),
+  });
+
   function typeset(element) {
-    window.renderMathInElement(element, OPTIONS);
+    window.renderMathInElement(element, element.closest(".tex-text") ? DOLLARS : OPTIONS);
   }
 
   // Typeset every .markdown block in root (or root itself), then any .arithmatex

@@ -28,6 +28,16 @@ def test_meeting_formulas_are_typeset(page, member):
     screenshot(page, "meeting-formulas")
 
 
+def test_an_abstract_as_arxiv_writes_it_has_its_tex_typeset(page, member):
+    """$…$ in an imported abstract is TeX (a browser walk found "the large $N$ limit"
+    shown with its dollars); in a note's Markdown it already was."""
+    paper = PaperFactory(summary_en="We show that the large $N$ limit of $U(N)$ theories holds.")
+    login(page, member, next_url=paper.get_absolute_url())
+    page.wait_for_selector(".tex-text .katex")
+    assert page.locator(".tex-text .katex").count() == 2
+    assert "$" not in page.locator(".tex-text section.side-en").inner_text()
+
+
 def test_reading_switch_hides_the_other_language(page, member):
     paper = PaperFactory()
     NoteFactory(paper=paper, body_zh="中文正文", body_en="English body")
