@@ -29,6 +29,16 @@ class TokenForm(forms.ModelForm):
             raise forms.ValidationError(_("The text contains a NUL character; remove it."))
         if not name:
             raise forms.ValidationError(_("Give the token a name."))
+        # Tokens are told apart by their names (the list, the revoke message): two live
+        # ones may not share one, whatever the case of its letters.
+        if ApiToken.objects.of(self.user).active().filter(name__iexact=name).exists():
+            raise forms.ValidationError(
+                _(
+                    "You already have a token of this name: give this one another name, "
+                    "or revoke that one first."
+                ),
+                code="duplicate",
+            )
         return name
 
     def clean(self):
