@@ -57,6 +57,9 @@ class ChangeAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a client that missed a deletion would keep the record for ever
+
 
 @admin.register(LibraryVersion)
 class LibraryVersionAdmin(admin.ModelAdmin):

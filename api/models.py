@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 TOKEN_PREFIX = "rg_"
 SHOWN_CHARACTERS = 8  # of the secret, after the prefix: enough to tell tokens apart
@@ -145,9 +146,13 @@ class Change(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20)
     object_id = models.BigIntegerField(_("object id"))
-    key = models.CharField(_("key"), max_length=120, blank=True)
+    key = models.CharField(
+        pgettext_lazy("a synced record's slug", "key"), max_length=120, blank=True
+    )
     version = models.BigIntegerField(_("version"), db_index=True)
-    deleted = models.BooleanField(_("deleted"), default=False)
+    deleted = models.BooleanField(
+        pgettext_lazy("whether a synced record was deleted", "deleted"), default=False
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -160,5 +165,8 @@ class Change(models.Model):
         indexes = [models.Index(fields=["kind", "version"], name="change_kind_version")]
 
     def __str__(self):
-        action = _("deleted") if self.deleted else _("changed")
+        if self.deleted:
+            action = pgettext("what befell a synced record", "deleted")
+        else:
+            action = pgettext("what befell a synced record", "changed")
         return f"{self.kind} {self.key or self.object_id} {action} @{self.version}"

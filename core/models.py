@@ -7,13 +7,29 @@ the same pairs under the same names.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Coalesce, Lower
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.language import field_language
+
+
+def refuse_duplicate(record, field, message):
+    """Refuse, on ``field``, a record whose value another record of its model already has,
+    whatever the case of its letters: ``message`` then a link to that one ("A model of
+    this name is already in the library: LLaMA")."""
+    value = (getattr(record, field) or "").strip()
+    if not value:
+        return
+    rows = type(record)._default_manager.filter(**{f"{field}__iexact": value})
+    other = rows.exclude(pk=record.pk).first() if record.pk else rows.first()
+    if other is not None:
+        link = format_html('{} <a href="{}">{}</a>', message, other.get_absolute_url(), other)
+        raise ValidationError({field: link}, code="duplicate")
 
 
 def as_read(field):

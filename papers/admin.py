@@ -25,7 +25,7 @@ from core.pagecache import CachedChangelist
 from core.revisions import RevisionCheck
 
 from .filters import admin_filter_lookups, paper_count
-from .forms import PaperAdminForm
+from .forms import MonthField, PaperAdminForm
 from .importing import plan as importing
 from .importing.records import ServiceError
 from .models import (
@@ -350,6 +350,15 @@ class LanguageModelAdmin(CachedChangelist, QuickChangelist, TagsMixin, RevisionC
         (_("Description"), {"fields": ["description_zh", "description_en", "papers"]}),
         (_("Provenance"), {"fields": ["sources", "remarks"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "released":  # a month, typed as one
+            return MonthField(
+                label=db_field.verbose_name,
+                required=False,
+                help_text=_("The month it was released, e.g. 2023-07."),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Dataset)

@@ -1,4 +1,8 @@
-"""The "Add papers" form: identifiers or BibTeX pasted, or a .bib file."""
+"""The "Add papers" form: identifiers or BibTeX pasted, or a .bib file; the paper admin's
+form and a month's field."""
+
+import datetime
+import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +13,38 @@ from .importing import bibtex
 
 MAX_BIB_BYTES = 2 * 1024 * 1024
 MAX_PASTE_CHARS = 500_000
+
+
+MONTH = re.compile(r"\s*(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?)?\s*(?:[-/.]\s*\d{1,2}\s*日?)?\s*$")
+
+
+class MonthInput(forms.DateInput):
+    """A month written as 2023-07."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "2023-07", "size": 10, **(attrs or {})}, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month (a date on its first day): 2023-07, 2023/7, 2023年7月, 2023 (January) or
+    a whole date (its month). Django's date field took only a day's date, so a release
+    month typed as a month was refused ("Enter a valid date")."""
+
+    widget = MonthInput
+    default_error_messages = {
+        "invalid": _("Enter a month as year and month, e.g. 2023-07."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value.replace(day=1)
+        match = MONTH.match(str(value))
+        month = int(match.group(2) or 1) if match else 0
+        if not match or not 1 <= month <= 12:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return datetime.date(int(match.group(1)), month, 1)
 
 
 class AddPapersForm(forms.Form):

@@ -13,6 +13,7 @@ from core.models import (
     Revised,
     TimeStamped,
     as_read,
+    refuse_duplicate,
 )
 from papers.models import Paper, Source
 
@@ -48,6 +49,8 @@ class GlossaryTerm(Writing):
         super().clean()
         if not (self.title_en or self.title_zh):
             raise ValidationError(_("Give the term in English or Chinese."))
+        for field in ("title_en", "title_zh"):
+            refuse_duplicate(self, field, _("This term is already in the glossary:"))
 
     def get_absolute_url(self):
         return address("notes:glossary") + f"#{self.slug}"

@@ -13,6 +13,7 @@ from core.models import (
     Revised,
     TimeStamped,
     as_read,
+    refuse_duplicate,
 )
 
 from .papers import Paper
@@ -89,6 +90,10 @@ class Dataset(BilingualDescription, Revised, TimeStamped):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        refuse_duplicate(self, "name", _("A dataset of this name is already in the library:"))
 
 
 class TaxonomyName:

@@ -10,7 +10,14 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from core.addresses import address
-from core.models import BilingualDescription, Revised, TimeStamped, as_read, unknown_last
+from core.models import (
+    BilingualDescription,
+    Revised,
+    TimeStamped,
+    as_read,
+    refuse_duplicate,
+    unknown_last,
+)
 
 from .datasets import Dataset
 from .papers import Paper
@@ -309,6 +316,7 @@ class LanguageModel(BilingualDescription, Revised, TimeStamped):
 
     def clean(self):
         super().clean()
+        refuse_duplicate(self, "name", _("A model of this name is already in the library:"))
         if self.base_model_id is None:
             if self.relation:
                 raise ValidationError(

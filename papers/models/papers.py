@@ -16,7 +16,14 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from core.addresses import address
-from core.models import Bilingual, BilingualTitle, Revised, TimeStamped, as_read
+from core.models import (
+    Bilingual,
+    BilingualTitle,
+    Revised,
+    TimeStamped,
+    as_read,
+    refuse_duplicate,
+)
 
 from .. import citations
 from ..identifiers import (
@@ -191,6 +198,16 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
         super().clean()
         if not (self.title_en or self.title_zh):
             raise ValidationError({"title_en": _("Give the paper's title.")})
+        if not (self.arxiv_id or self.doi):
+            # Two papers may share a title; an identifier tells them apart.
+            refuse_duplicate(
+                self,
+                "title_en",
+                _(
+                    "A paper of this title is already in the library (if this is another "
+                    "one, give its arXiv ID or DOI):"
+                ),
+            )
 
     def unique_error_message(self, model_class, unique_check):
         """Name and link the paper that already has this arXiv ID."""

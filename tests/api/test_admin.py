@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from api.models import ApiToken
+from api.models import ApiToken, Change
 from tests.factories import PaperFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +34,19 @@ def test_admin_revokes_tokens(staff_client, admin_user):
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked is not None
+
+
+def test_the_sync_log_is_read_only_and_reads_right_in_chinese(staff_client):
+    """Clients sync from the change log: deleting a row would hide a deletion from them.
+    Its labels are not the notes' timestamps of the same English words (删除时间)."""
+    paper = PaperFactory()
+    paper.delete()
+    change = Change.objects.get(kind="papers")
+    url = reverse("admin:api_change_changelist")
+    page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "删除时间" not in page and "密钥" not in page
+    assert "已删除" in page and "标识" in page
+    assert 'value="delete_selected"' not in page
+    delete = reverse("admin:api_change_delete", args=[change.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Change.objects.filter(pk=change.pk).exists()

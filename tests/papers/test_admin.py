@@ -1,5 +1,7 @@
 """The admin of the knowledge base: papers and language models (papers/admin.py)."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -15,6 +17,7 @@ from tests.factories import (
     PaperFactory,
     SourceFactory,
 )
+from tests.notes.test_forms import admin_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +259,16 @@ def test_arxiv_keeps_its_small_a_in_the_admin(admin_client, language, label, har
     assertContains(admin_client.get(reverse("admin:index")), harvests)
     for response in (form, listed):
         assert "ArXiv" not in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["2023-08", "2023/8", "2023年8月", "2023-08-15"])
+def test_a_models_release_month_is_typed_as_a_month(staff_client, typed):
+    model = LanguageModelFactory(name="Llama 2", slug="llama-2")
+    url = reverse("admin:papers_languagemodel_change", args=[model.pk])
+    data = admin_post_data(staff_client.get(url))
+    assert staff_client.post(url, {**data, "released": typed}).status_code == 302
+    model.refresh_from_db()
+    assert model.released == datetime.date(2023, 8, 1)
+    assertContains(staff_client.get(url), 'value="2023-08"')
+    response = staff_client.post(url, {**data, "released": "2023-13"})
+    assertContains(response, "Enter a month as year and month, e.g. 2023-07.")
