@@ -63,6 +63,26 @@ def bibtex_escape(text):
     return "".join(BIBTEX_SPECIAL.get(char, char) for char in text or "")
 
 
+JOURNAL = re.compile(r"\b(journal|transactions|letters|review|magazine|tmlr|jmlr)\b", re.IGNORECASE)
+CONFERENCE = re.compile(
+    r"\b(conference|proceedings|workshop|symposium|neurips|nips|icml|iclr|acl|emnlp|naacl|"
+    r"coling|eacl|aacl|colm|aaai|ijcai|cvpr|iccv|eccv|kdd|sigir|www|wsdm|interspeech)\b",
+    re.IGNORECASE,
+)
+
+
+def venue_kind(paper):
+    """Where a paper was published: "conference", "journal", or "" for a preprint (no
+    venue, or arXiv's). One answer for BibTeX and CSL-JSON, which disagreed (a journal
+    paper was @article and "paper-conference")."""
+    venue = paper.venue or ""
+    if not venue or "arxiv" in venue.lower():
+        return ""
+    if JOURNAL.search(venue):  # "Transactions of the ACL" is a journal
+        return "journal"
+    return "conference" if CONFERENCE.search(venue) else "journal"
+
+
 def to_bibtex(papers):
     """Return BibTeX entries for the papers (an arXiv preprint as @misc with eprint)."""
     entries = []
@@ -83,15 +103,17 @@ def to_bibtex(papers):
             fields["url"] = paper.url
         if getattr(paper, "doi", None):
             fields["doi"] = bibtex_escape(paper.doi)
-        venue = paper.venue if paper.venue and "arxiv" not in paper.venue.lower() else ""
-        if venue:
-            fields["booktitle" if "conference" in venue.lower() else "journal"] = bibtex_escape(
-                venue
-            )
-        kind = "article" if "journal" in fields else ("inproceedings" if venue else "misc")
+        published = venue_kind(paper)
+        if published:
+            where = "booktitle" if published == "conference" else "journal"
+            fields[where] = bibtex_escape(paper.venue)
+        kind = {"journal": "article", "conference": "inproceedings"}.get(published, "misc")
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
         entries.append(f"@{kind}{{{paper.citation_key},\n{body}\n}}\n")
     return "\n".join(entries)
+
+
+CSL_TYPES = {"journal": "article-journal", "conference": "paper-conference", "": "article"}
 
 
 def to_csl_json(papers):
@@ -100,7 +122,7 @@ def to_csl_json(papers):
     for paper in papers:
         item = {
             "id": paper.citation_key,
-            "type": "article" if paper.arxiv_id or not paper.venue else "paper-conference",
+            "type": CSL_TYPES[venue_kind(paper)],
             "title": paper.title,
             "author": [_csl_name(name) for name in split_authors(paper.authors)],
         }

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from papers.citations import base_key, split_authors, to_bibtex, unique_key
+from papers.citations import base_key, split_authors, to_bibtex, to_csl_json, unique_key
 from papers.models import Paper
 from tests.factories import PaperFactory, ReadingListFactory
 
@@ -123,3 +123,21 @@ def test_the_paper_list_and_a_reading_list_export_all_their_papers(member_client
     assert [item["id"] for item in json.loads(exported.content)] == [
         paper.citation_key for paper in papers[:3]
     ]
+
+
+@pytest.mark.parametrize(
+    ("venue", "bibtex", "csl"),
+    [
+        ("ACM Transactions on Software Engineering and Methodology", "@article", "article-journal"),
+        ("Transactions of the ACL", "@article", "article-journal"),
+        ("NeurIPS 2023", "@inproceedings", "paper-conference"),
+        ("Findings of EMNLP 2023", "@inproceedings", "paper-conference"),
+        ("arXiv preprint", "@misc", "article"),
+        ("", "@misc", "article"),
+    ],
+)
+def test_bibtex_and_csl_agree_on_where_a_paper_was_published(venue, bibtex, csl):
+    """A journal paper was @article in BibTeX and "paper-conference" in CSL-JSON."""
+    paper = PaperFactory(venue=venue, doi="10.1145/3605943" if venue else None)
+    assert to_bibtex([paper]).startswith(bibtex + "{")
+    assert to_csl_json([paper])[0]["type"] == csl
