@@ -261,9 +261,17 @@ def suggest(word):
     if word in similar:
         return None
     close = difflib.get_close_matches(word, similar, n=5, cutoff=SUGGESTION_CUTOFF)
+    # A word that is the other with letters more at one end is another word, not a slip:
+    # "unclosed" is not "closed" misspelt.
+    close = [w for w in close if not _affixed(word, w)]
     # The fewest typing slips first (thougth is one from thought, two from through),
     # then the closest by difflib.
     return min(close, key=lambda w: (edits(word, w), close.index(w))) if close else None
+
+
+def _affixed(a, b):
+    short, long = sorted((a, b), key=len)
+    return len(long) - len(short) >= 2 and (long.startswith(short) or long.endswith(short))
 
 
 def edits(a, b):

@@ -373,6 +373,17 @@ def corrected_query(q, terms, fixed):
     return q
 
 
+WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def _fixed(term):
+    """The term with each English word of four letters or more in it that looks misspelt
+    replaced by the nearest indexed word ("in-contxt" → "in-context")."""
+    if term.is_cjk:
+        return term.text
+    return WORD.sub(lambda word: suggest(word.group()) or word.group(), term.text)
+
+
 def search(user, q, kind=None, page=1):
     """Search everything the user may see; return results grouped by kind.
 
@@ -390,12 +401,7 @@ def search(user, q, kind=None, page=1):
         return results
     results.groups, results.page = _run(user, terms, results.kind, page)
     if results.total == 0:
-        fixed = [
-            (suggest(t.text) or t.text)
-            if not t.is_cjk and t.text.isalpha() and len(t.text) >= 4
-            else t.text
-            for t in terms
-        ]
+        fixed = [_fixed(t) for t in terms]
         if [f.lower() for f in fixed] != [t.text.lower() for t in terms]:
             results.corrected = corrected_query(q, terms, fixed)
             results.groups, results.page = _run(user, parse(results.corrected), results.kind, page)

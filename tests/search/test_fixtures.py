@@ -98,3 +98,16 @@ def test_search_finds_the_meeting_only_for_its_group(reader, group_member):
     meeting_url = Meeting.objects.get().get_absolute_url()
     assert urls(search(group_member, "涌现能力"), "meetings") == [meeting_url]
     assert urls(search(reader, "涌现能力"), "meetings") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "corrected"),
+    [("in-contxt learning", "in-context learning"), ("unclosed", None)],
+)
+def test_a_correction_mends_a_slip_not_a_word(reader, query, corrected):
+    """A word in a hyphenated term is corrected too; a word that is another with letters
+    more at one end is not "corrected" into it ("unclosed" to "closed", its opposite)."""
+    results = search(reader, query)
+    assert results.corrected == corrected
+    if corrected:
+        assert results.total > 0
