@@ -8,8 +8,10 @@ lines), so the list is made only where a page shows it (the home page, an app's 
 """
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.functional import SimpleLazyObject
-from django.utils.text import capfirst
+from django.utils.text import capfirst, get_text_list
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Names written with a small first letter, which Django's capfirst spoils in each label it
@@ -43,3 +45,23 @@ class SiteAdmin(admin.AdminSite):
         """Django's list of apps, made when a page first reads it."""
         make = super().get_app_list
         return SimpleLazyObject(lambda: make(request, app_label))
+
+
+class ReadableInlineFormSet(BaseInlineFormSet):
+    """An inline's formset whose duplicate-row message names the fields as the form labels
+    them: Django names them by their attribute ("请修改paper的重复数据"), and the record
+    they are on too."""
+
+    def get_unique_error_message(self, unique_check):
+        # The link to the record the rows are on goes without saying.
+        names = [name for name in unique_check if name != self.fk.name] or unique_check
+        labels = [self._label(name) for name in names]
+        return gettext("Please correct the duplicate data for %(field)s, which must be unique.") % {
+            "field": get_text_list(labels, gettext("and"))
+        }
+
+    def _label(self, name):
+        field = self.form.base_fields.get(name)
+        if field is not None and field.label:
+            return str(field.label)
+        return str(self.model._meta.get_field(name).verbose_name)

@@ -19,7 +19,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from core.adminlist import QuickChangelist, QuickListFilter
-from core.adminsite import WrittenLabels
+from core.adminsite import ReadableInlineFormSet, WrittenLabels
 from core.history import HistoryAdmin
 from core.pagecache import CachedChangelist
 from core.revisions import RevisionCheck
@@ -291,6 +291,7 @@ class HarvestAdmin(admin.ModelAdmin):
 
 
 class ModelDatasetInline(admin.TabularInline):
+    formset = ReadableInlineFormSet
     model = ModelDataset
     extra = 0
     autocomplete_fields = ["dataset"]
@@ -373,6 +374,7 @@ class DatasetAdmin(CachedChangelist, QuickChangelist, TagsMixin, RevisionCheck, 
 
 
 class EvaluationTaskInline(admin.TabularInline):
+    formset = ReadableInlineFormSet
     model = EvaluationTask
     extra = 0
     fields = ["position", "name", "name_zh", "slug", "benchmarks"]

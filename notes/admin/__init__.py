@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from core.adminlist import QuickChangelist
+from core.adminsite import ReadableInlineFormSet
 from core.history import HistoryAdmin
 from core.pagecache import CachedChangelist
 from core.revisions import RevisionCheck as RecordRevisionCheck
@@ -195,6 +196,7 @@ class MeetingSeriesAdmin(GroupScoped, admin.ModelAdmin):
 
 
 class VoteInline(admin.TabularInline):
+    formset = ReadableInlineFormSet
     model = Vote
     extra = 0
     autocomplete_fields = ["user"]

@@ -8,6 +8,7 @@ the notes written for it that its members may read) plus their own notes.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from core.adminsite import ReadableInlineFormSet
 from notes import permissions
 from notes.models import Meeting
 
@@ -84,6 +85,8 @@ class GroupScoped:
 
 class ScopedInline:
     """An inline on a scoped record: whoever may change the record may change these."""
+
+    formset = ReadableInlineFormSet
 
     def _parent_ok(self, request, obj):
         user = request.user

@@ -101,3 +101,25 @@ def test_a_refresh_from_arxiv_makes_an_open_form_stale(organiser_client, recorde
     assertContains(response, REFUSED)
     paper.refresh_from_db()
     assert (paper.arxiv_version, paper.venue) == (16, stale.get("venue", ""))
+
+
+def test_an_inlines_duplicate_rows_are_named_as_the_form_labels_them(organiser_client):
+    """Django named the field by its attribute: "请修改user的重复数据"."""
+    group = ReadingGroupFactory()
+    user = UserFactory(username="carol")
+    url = change_url(group)
+    response = organiser_client.get(url)
+    data = admin_post_data(response)
+    formset = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model._meta.model_name == "membership"
+    )
+    prefix, count = formset.prefix, len(formset.forms)
+    data[f"{prefix}-TOTAL_FORMS"] = str(count + 2)
+    for number in (count, count + 1):
+        data[f"{prefix}-{number}-user"] = str(user.pk)
+        data[f"{prefix}-{number}-role"] = "member"
+    page = organiser_client.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "请修改用户的重复数据：它必须是唯一的。" in page
+    assert "user的重复数据" not in page and "小组 和 用户" not in page
