@@ -272,3 +272,14 @@ def test_a_models_release_month_is_typed_as_a_month(staff_client, typed):
     assertContains(staff_client.get(url), 'value="2023-08"')
     response = staff_client.post(url, {**data, "released": "2023-13"})
     assertContains(response, "Enter a month as year and month, e.g. 2023-07.")
+
+
+def test_the_delete_page_names_what_only_loses_its_link(staff_client):
+    """Deleting LLaMA said only "语言模型: 1": not that its derivatives lose their base."""
+    llama = LanguageModelFactory(name="LLaMA", slug="llama")
+    LanguageModelFactory(name="Alpaca", slug="alpaca", base_model=llama, relation="instruction")
+    url = reverse("admin:papers_languagemodel_delete", args=[llama.pk])
+    page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "保留，但不再与它关联" in page
+    assert "语言模型（基座模型）：1 — Alpaca" in page
+    assert "语言模型：1" in page  # Django's summary, with a Chinese colon
