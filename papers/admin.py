@@ -450,7 +450,8 @@ def merge_topics(topics, keep):
     each record's ``tags`` manager, so the search index and the kept pages hear of it."""
     others = [topic for topic in topics if topic.pk != keep.pk]
     for model in tagged_models():
-        for record in model._default_manager.filter(tags__in=others).distinct():
+        # Unordered: DISTINCT cannot sort by the models' expressions on PostgreSQL.
+        for record in model._default_manager.filter(tags__in=others).order_by().distinct():
             record.tags.add(keep)
             record.tags.remove(*others)
     Tag.objects.filter(pk__in=[topic.pk for topic in others]).delete()
