@@ -102,7 +102,8 @@ class MeetingPaperInline(ScopedInline, admin.TabularInline):
     extra = 0
     autocomplete_fields = ["paper"]
     verbose_name = _("paper")
-    verbose_name_plural = _("papers presented")
+    # The field's name, as the presented paper's help text calls it.
+    verbose_name_plural = _("papers discussed")
 
     def get_queryset(self, request):
         # Each row is named by its paper (Meeting.papers.through's __str__).
@@ -142,7 +143,16 @@ class MeetingAdmin(
     list_display_links = ["date", "number", "title_zh"]
     list_select_related = ["group", "paper"]
     list_filter = [("group", admin.RelatedOnlyFieldListFilter), "status", "date"]
-    search_fields = ["title_zh", "title_en", "presenter_name", "body_zh", "body_en"]
+    search_fields = [
+        "title_zh",
+        "title_en",
+        "presenter_name",
+        "presenters__username",
+        "presenters__first_name",
+        "presenters__last_name",
+        "body_zh",
+        "body_en",
+    ]
     date_hierarchy = "date"
     autocomplete_fields = ["group", "paper", "presenters", "language_models", "datasets"]
     filter_horizontal = ["sources"]

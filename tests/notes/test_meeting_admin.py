@@ -109,3 +109,16 @@ def test_presenters_must_be_members_and_fit_the_slots(admin_client, meeting, gro
     data["presenter_slots"] = "2"
     assert admin_client.post(url_of(meeting), data).status_code == 302
     assert set(meeting.presenters.all()) == {member, outsider}
+
+
+def test_the_meeting_list_finds_a_meeting_by_its_presenters_account(admin_client, meeting, member):
+    meeting.presenters.add(member)
+    url = reverse("admin:notes_meeting_changelist")
+    assertContains(admin_client.get(url, {"q": member.username}), url_of(meeting))
+
+
+def test_the_papers_inline_is_named_as_the_presented_papers_help_says(admin_client, meeting):
+    page = admin_client.get(url_of(meeting), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(page, "其他论文填在“讨论的论文”中")
+    assertContains(page, "讨论的论文")
+    assert "讲读的论文" not in page.content.decode()
