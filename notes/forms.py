@@ -321,6 +321,9 @@ class SeriesForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 field.validators.append(check_text)
+        weekday = self.fields["weekday"]
+        # The empty choice asks for a day, not "---------".
+        weekday.choices = [("", _("Choose a day")), *(c for c in weekday.choices if c[0] != "")]
 
 
 class MeetingTimeForm(forms.Form):

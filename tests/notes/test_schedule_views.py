@@ -523,3 +523,9 @@ def test_the_schedule_shows_a_partly_filled_meetings_open_slots(organiser_client
     # The one-off form's fields do not take the series form's ids.
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_a_new_series_asks_for_a_day_not_dashes(organiser_client, group):
+    page = organiser_client.get(reverse("notes:schedule", args=[group.slug]))
+    assertContains(page, '<option value="" selected>Choose a day</option>')
+    assert "---------" not in page.content.decode()
