@@ -13,8 +13,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import pagecache, rendering  # noqa: F401  (connects the signal handlers)
+        from core.links import name_link_models
 
         pagecache.connect_signals()
+        name_link_models()
 
 
 class SiteAdminConfig(admin_apps.AdminConfig):

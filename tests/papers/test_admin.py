@@ -283,3 +283,17 @@ def test_the_delete_page_names_what_only_loses_its_link(staff_client):
     assert "保留，但不再与它关联" in page
     assert "语言模型（基座模型）：1 — Alpaca" in page
     assert "语言模型：1" in page  # Django's summary, with a Chinese colon
+
+
+def test_the_delete_page_names_link_rows_in_the_readers_language(staff_client):
+    """Django named its automatic link models at import, in the language active then
+    ("Languagemodel-paper关系" on an English page), and each row by its class and id."""
+    llama = LanguageModelFactory(name="LLaMA", slug="llama")
+    llama.papers.add(PaperFactory(title_en="LLaMA: Open and Efficient Foundation Models"))
+    url = reverse("admin:papers_languagemodel_delete", args=[llama.pk])
+    en = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Language model-paper relationships: 1" in en
+    assert "LLaMA — LLaMA: Open and Efficient Foundation Models" in en
+    assert "关系" not in en and "object (" not in en
+    zh = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "语言模型-论文关系：1" in zh
