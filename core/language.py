@@ -29,6 +29,12 @@ def colon(end=False):
     return mark.rstrip() if end else mark
 
 
+def names_separator():
+    """What stands between the names of a list in a line: ", " in English, "、" in
+    Chinese ("中文、英文")."""
+    return pgettext("between the names of a list", ", ")
+
+
 def interface_language():
     """Return "zh" or "en": the language the site's interface speaks in this request."""
     return "zh" if (get_language() or "").startswith("zh") else "en"

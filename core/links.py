@@ -10,8 +10,10 @@ from django.utils.translation import gettext
 
 
 def _name(from_model, to_model, plural=False):
-    text = gettext("%(from)s-%(to)s relationships" if plural else "%(from)s-%(to)s relationship")
-    return text % {"from": from_model._meta.verbose_name, "to": to_model._meta.verbose_name}
+    names = {"from": from_model._meta.verbose_name, "to": to_model._meta.verbose_name}
+    if plural:
+        return gettext("%(from)s-%(to)s relationships") % names
+    return gettext("%(from)s-%(to)s relationship") % names
 
 
 lazy_name = lazy(_name, str)

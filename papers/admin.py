@@ -14,13 +14,14 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from core.adminlist import QuickChangelist, QuickListFilter
 from core.adminsite import ReadableInlineFormSet, WrittenLabels
 from core.history import HistoryAdmin
+from core.language import names_separator
 from core.pagecache import CachedChangelist
 from core.revisions import RevisionCheck
 
@@ -440,10 +441,6 @@ def tagged_models():
     ]
 
 
-def list_separator():
-    return pgettext("between the names of a list", ", ")
-
-
 @transaction.atomic
 def merge_topics(topics, keep):
     """Give every record of the topics ``keep`` instead, then delete the others. Through
@@ -481,7 +478,7 @@ class TopicAdmin(admin.ModelAdmin):
         keep = next((t for t in topics if str(t.pk) == request.POST.get("keep")), None)
         if keep is not None:
             merged = merge_topics(topics, keep)
-            names = list_separator().join(f"“{topic.name}”" for topic in merged)
+            names = names_separator().join(f"“{topic.name}”" for topic in merged)
             self.message_user(
                 request,
                 _("Merged %(names)s into “%(keep)s”.") % {"names": names, "keep": keep.name},

@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 
 from core.alignment import align, shape
 from core.escaping import esc, safe
-from core.language import LANG_ATTRIBUTE, colon, pick_side, reader_language, text_language
+from core.language import (
+    LANG_ATTRIBUTE,
+    colon,
+    names_separator,
+    pick_side,
+    reader_language,
+    text_language,
+)
 from core.models import Bilingual
 from core.pagecache import by_content
 
@@ -311,6 +318,8 @@ def only_badge(context, text):
 
 # {% translate "Presenter" %}{% colon %}{{ name }}; {% colon "end" %} at the end of a line
 register.simple_tag(colon, name="colon")
+# {% for name in names %}{{ name }}{% if not forloop.last %}{% names_separator %}{% endif %}…
+register.simple_tag(names_separator, name="names_separator")
 
 
 @register.filter

@@ -21,14 +21,12 @@ def detached(obj):
     rows = []
     for relation in obj._meta.related_objects:
         model = relation.related_model
-        if model._meta.auto_created or getattr(model._meta, "simple_history_model", False):
+        # Cascaded links Django lists itself; a history's copies are left as they are.
+        if model._meta.auto_created or not (
+            relation.many_to_many or relation.on_delete is models.SET_NULL
+        ):
             continue
-        if relation.many_to_many:
-            records = model._default_manager.filter(**{relation.field.name: obj})
-        elif relation.on_delete is models.SET_NULL:
-            records = model._default_manager.filter(**{relation.field.name: obj})
-        else:
-            continue
+        records = model._default_manager.filter(**{relation.field.name: obj})
         count = records.count()
         if count:
             label = pgettext(

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
 from core.addresses import address
-from core.language import interface_language
+from core.language import interface_language, names_separator
 from core.models import (
     BilingualDescription,
     NaturalKeyManager,
@@ -83,7 +83,7 @@ class Dataset(BilingualDescription, Revised, TimeStamped):
         English; a word the table does not know stays as written."""
         parts = [part.strip() for part in self.languages.split(",") if part.strip()]
         names = [str(LANGUAGE_NAMES.get(part.lower(), part)) for part in parts]
-        return ("、" if interface_language() == "zh" else ", ").join(names)
+        return names_separator().join(names)
 
     def get_absolute_url(self):
         return address("reading:dataset_detail", slug=self.slug)
