@@ -100,29 +100,22 @@ def meeting_edit(request, group, number):
 def feed_renew(request):
     """Give the member new feed addresses; the old ones stop working."""
     FeedKey.objects.get_or_create(user=request.user)[0].renew()
-    messages.success(
-        request,
-        _("Your feeds have new addresses; the old ones no longer work."),
-        extra_tags=_feeds_place(request),
-    )
-    return _back_to_feeds(request)
+    return _back_to_feeds(request, _("Your feeds have new addresses; the old ones no longer work."))
 
 
 @require_POST
 def feed_revoke(request):
     """Turn the member's feeds off: every address stops working."""
     FeedKey.objects.get_or_create(user=request.user)[0].turn_off()
-    messages.success(request, _("Your feeds are turned off."), extra_tags=_feeds_place(request))
-    return _back_to_feeds(request)
+    return _back_to_feeds(request, _("Your feeds are turned off."))
 
 
-def _feeds_place(request):
-    """The feed buttons' section, where their message stands (notices.at)."""
-    return at("calendars" if request.POST.get("back") == "settings" else "feeds")
-
-
-def _back_to_feeds(request):
-    """Back to the page the feed buttons were on: My notes, or the calendars' settings."""
+def _back_to_feeds(request, said):
+    """Back to the feed buttons' section of the page they were on (My notes, or the
+    calendars' settings), with the message there (notices.at)."""
     if request.POST.get("back") == "settings":
-        return redirect(reverse("notes:member_settings") + "#calendars")
-    return redirect(reverse("notes:my_notes") + "#feeds")
+        url, section = reverse("notes:member_settings"), "calendars"
+    else:
+        url, section = reverse("notes:my_notes"), "feeds"
+    messages.success(request, said, extra_tags=at(section))
+    return redirect(f"{url}#{section}")
