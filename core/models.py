@@ -28,7 +28,11 @@ def refuse_duplicate(record, field, message):
     rows = type(record)._default_manager.filter(**{f"{field}__iexact": value})
     other = rows.exclude(pk=record.pk).first() if record.pk else rows.first()
     if other is not None:
-        link = format_html('{} <a href="{}">{}</a>', message, other.get_absolute_url(), other)
+        # No space after a full-width colon ("库中已有同名的模型：LLaMA").
+        space = "" if str(message).endswith("：") else " "
+        link = format_html(
+            '{}{}<a href="{}">{}</a>', message, space, other.get_absolute_url(), other
+        )
         raise ValidationError({field: link}, code="duplicate")
 
 

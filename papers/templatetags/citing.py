@@ -3,6 +3,8 @@ managers read (``{% citation_meta paper %}``) and the "Cite" box with the paper'
 BibTeX (``{% cite_box paper %}``). Through the template engine (a dozen tags and
 lookups, a loop, four URL reversals) the two were ~9% of a cold paper page for a few
 lines of HTML; here each is one string, the same inside a shared fragment and outside.
+
+``{{ paper.venue|venue }}``: where the paper appeared, as the reader reads it.
 """
 
 from django import template
@@ -13,8 +15,10 @@ from core.escaping import esc, safe
 from core.language import colon
 
 from .. import citations
+from ..importing.records import shown_venue
 
 register = template.Library()
+register.filter("venue", shown_venue)
 
 
 def _export_urls(paper):

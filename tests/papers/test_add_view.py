@@ -207,3 +207,15 @@ def test_paper_page_shows_what_arxiv_said(member_client):
     assertContains(response, 'href="https://doi.org/10.1023/a:1026654312961"')
     assertContains(response, '<meta name="citation_doi" content="10.1023/a:1026654312961">')
     assertContains(response, "20 pages")
+
+
+def test_the_chinese_preview_says_where_a_paper_is_and_its_venue_in_chinese(
+    member_client, recorded_services
+):
+    held = PaperFactory(arxiv_id="2303.18223", title_en="A Survey of Large Language Models")
+    member_client.cookies["django_language"] = "zh-hans"
+    response = preview(member_client, "2303.18223\n2201.11903")
+    page = response.content.decode()
+    assert f'库中已有：<a href="{held.get_absolute_url()}">{held.title}</a>。' in page
+    assert "In the library as" not in page
+    assert "<span>arXiv 预印本</span>" in page and "arXiv preprint" not in page

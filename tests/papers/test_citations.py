@@ -141,3 +141,14 @@ def test_bibtex_and_csl_agree_on_where_a_paper_was_published(venue, bibtex, csl)
     paper = PaperFactory(venue=venue, doi="10.1145/3605943" if venue else None)
     assert to_bibtex([paper]).startswith(bibtex + "{")
     assert to_csl_json([paper])[0]["type"] == csl
+
+
+@pytest.mark.parametrize(
+    "language, shown", [("en", " · arXiv preprint</p>"), ("zh-hans", " · arXiv 预印本</p>")]
+)
+def test_a_preprint_is_called_so_in_the_readers_language(member_client, language, shown):
+    preprint = PaperFactory(venue="arXiv preprint", year=2023)
+    published = PaperFactory(venue="NeurIPS 2023", year=2023)
+    member_client.cookies["django_language"] = language
+    assertContains(member_client.get(preprint.get_absolute_url()), shown)
+    assertContains(member_client.get(published.get_absolute_url()), " · NeurIPS 2023</p>")

@@ -5,6 +5,7 @@ their slugs): core.models.refuse_duplicate, in each model's clean()."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 from pytest_django.asserts import assertContains
 
 from notes.models import GlossaryTerm
@@ -60,3 +61,11 @@ def test_the_admin_says_which_record_it_is_with_a_link(client):
     assertContains(response, f'<a href="{first.get_absolute_url()}">LLaMA</a>')
     other.refresh_from_db()
     assert other.name == "Vicuna"
+
+
+def test_the_chinese_message_runs_on_from_its_colon_to_the_link():
+    first = LanguageModelFactory(name="LLaMA", slug="llama")
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        LanguageModel(name="llama", slug="llama-again", parameters_b=7).full_clean()
+    said = error.value.message_dict["name"][0]
+    assert f'库中已有同名的模型：<a href="{first.get_absolute_url()}">' in said
