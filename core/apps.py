@@ -54,6 +54,25 @@ AXES_MODEL_NAMES = [
     gettext_noop("access attempt expiration"),
     gettext_noop("access attempt expirations"),
 ]
+# …and its records' fields, which django-axes has no Chinese for.
+AXES_FIELD_NAMES = [
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Access lock out"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("Logout Time"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+]
 
 # The admin index's table headers for screen readers (admin/app_list.html), which
 # Django's own Chinese catalogue leaves in English: translated in locale/.
@@ -61,6 +80,11 @@ ADMIN_INDEX_HEADERS = [
     gettext_noop("Model name"),
     gettext_noop("Add link"),
     gettext_noop("Change or view list link"),
+]
+
+# Django's "Add user" page says this in English in its own Chinese catalogue.
+ADMIN_ADD_USER = [
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
 ]
 
 

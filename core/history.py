@@ -11,10 +11,20 @@ import datetime
 from django.apps import apps
 from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-LOADED_REASON = "Loaded from the group's documents"
+# Kept in the history as written here (in English, whatever the language of the load),
+# shown in the reader's language (shown_reason).
+LOADED_REASON = gettext_noop("Loaded from the group's documents")
+REASONS = {LOADED_REASON}
+
+
+def shown_reason(reason):
+    """A version's reason for the change as the reader reads it: the site's own reasons
+    translated, one an editor typed as it is."""
+    return gettext(reason) if reason in REASONS else reason
 
 
 def history_models():

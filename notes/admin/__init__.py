@@ -12,8 +12,9 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from core.adminlist import QuickChangelist
-from core.adminsite import ReadableInlineFormSet
+from core.adminsite import ReadableInlineFormSet, label_case
 from core.history import HistoryAdmin
+from core.language import colon
 from core.pagecache import CachedChangelist
 from core.revisions import RevisionCheck as RecordRevisionCheck
 from notes.forms import CommentForm, MeetingAdminForm
@@ -389,9 +390,27 @@ class ReadingListItemAdmin(GroupScoped, admin.ModelAdmin):
 class MentionAdmin(admin.ModelAdmin):
     """Mentions are kept by saving what links: shown here, not edited."""
 
-    list_display = ["source", "target_type", "target_id"]
+    list_display = ["mentioned_in", "links_to"]
     list_select_related = ["note", "meeting__group", "glossary_term", "target_type"]
-    list_filter = ["target_type"]
+    # The kinds of record that are linked to, not every model of the site.
+    list_filter = [("target_type", admin.RelatedOnlyFieldListFilter)]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("target")
+
+    @admin.display(description=_("mentioned in"))
+    def mentioned_in(self, mention):
+        return mention.source
+
+    @admin.display(description=_("links to"))
+    def links_to(self, mention):
+        """The record linked to, after its kind ("论文：LLaMA …"); a kind and id when
+        it is gone."""
+        model = mention.target_type.model_class()
+        kind = label_case(model._meta.verbose_name) if model else mention.target_type.model
+        if mention.target is None:
+            return f"{kind} {mention.target_id}"
+        return f"{kind}{colon()}{mention.target}"
 
     def has_view_permission(self, request, obj=None):
         # Their sources include private notes: only a superuser sees them all.

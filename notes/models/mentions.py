@@ -35,16 +35,33 @@ class Mention(models.Model):
     """A wiki link from a note, meeting or glossary term to a paper, model, dataset or term."""
 
     note = models.ForeignKey(
-        Note, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+        Note,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="mentions",
+        verbose_name=_("note"),
     )
     meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="mentions",
+        verbose_name=_("meeting"),
     )
     glossary_term = models.ForeignKey(
-        GlossaryTerm, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+        GlossaryTerm,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="mentions",
+        verbose_name=_("glossary term"),
     )
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    target_id = models.PositiveBigIntegerField()
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("kind of record linked to")
+    )
+    target_id = models.PositiveBigIntegerField(_("id of the record linked to"))
     target = GenericForeignKey("target_type", "target_id")
 
     objects = MentionQuerySet.as_manager()

@@ -1,0 +1,71 @@
+"""The admin in Chinese where Django and its add-ons leave English: permission names,
+the "Add user" page, the login lockout's records, the history's reason for a loaded
+record, and the mentions' list."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from core.history import record_initial_history
+from notes.models import Mention
+from tests.factories import GlossaryTermFactory, LanguageModelFactory, NoteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def zh_client(staff_client):
+    staff_client.cookies["django_language"] = "zh-hans"
+    return staff_client
+
+
+@pytest.mark.parametrize("page", ["admin:auth_group_add", "admin:auth_user_change"])
+def test_permissions_are_named_in_the_readers_language(zh_client, admin_user, page):
+    args = [admin_user.pk] if page.endswith("change") else []
+    response = zh_client.get(reverse(page, args=args))
+    assertContains(response, ">知识库 | 论文 | 可以增加 论文</option>")
+    assertContains(response, ">知识库 | 论文 | 可以查看 论文</option>")
+    assertNotContains(response, "Can add paper")
+    # The stored names stay as Django wrote them: other tools read them.
+    assert Permission.objects.get(codename="add_paper").name == "Can add paper"
+
+
+def test_permissions_keep_their_english_names_in_english(staff_client):
+    response = staff_client.get(reverse("admin:auth_group_add"))
+    assertContains(response, ">Knowledge base | paper | Can add paper</option>")
+
+
+def test_the_add_user_page_says_what_comes_next_in_chinese(zh_client):
+    assertContains(zh_client.get(reverse("admin:auth_user_add")), "创建用户之后")
+
+
+def test_the_login_lockout_records_are_headed_in_chinese(zh_client, client):
+    response = zh_client.get(reverse("admin:axes_accesslog_changelist"))
+    for english in ("Attempt Time", "Logout Time", "User Agent", "IP Address"):
+        assertNotContains(response, english)
+    assertContains(response, "尝试时间")
+
+
+def test_a_loaded_records_history_gives_its_reason_in_the_readers_language(zh_client):
+    model = LanguageModelFactory(name="LLaMA", slug="llama")
+    record_initial_history([model])
+    url = reverse("admin:papers_languagemodel_history", args=[model.pk])
+    assertContains(zh_client.get(url), "从读书会的文档载入")
+    zh_client.cookies["django_language"] = "en"
+    assertContains(zh_client.get(url), "Loaded from the group&#x27;s documents")
+
+
+def test_the_mentions_list_names_both_ends_and_filters_by_the_kinds_linked(zh_client):
+    note = NoteFactory(title_zh="读 LLaMA")
+    model = LanguageModelFactory(name="LLaMA", slug="llama")
+    term = GlossaryTermFactory(title_en="RLHF", title_zh="人类反馈强化学习")
+    for target in (model, term):
+        Mention.objects.create(note=note, target=target)
+    response = zh_client.get(reverse("admin:notes_mention_changelist"))
+    page = response.content.decode()
+    assert "语言模型：LLaMA" in page and f"术语表条目：{term}" in page
+    assert "提及于" in page and "链接到" in page
+    assert "Target" not in page
+    # The filter offers the two kinds linked to, not every model of the site.
+    assert "会话 | 会话" not in page and "知识库 | 论文" not in page
