@@ -23,7 +23,10 @@
       { left: "\\[", right: "\\]", display: true },
       { left: "\\(", right: "\\)", display: false },
     ],
-    throwOnError: false,
+    // A formula KaTeX cannot read is left to typesetLeftovers(): KaTeX's own error
+    // output colours it with a style attribute, which the CSP refuses.
+    throwOnError: true,
+    errorCallback: function () {},
     trust: false,
     strict: "ignore", // Chinese text inside \text{} is fine, do not warn
   };
@@ -39,6 +42,29 @@
     window.renderMathInElement(element, element.closest(".tex-text") ? DOLLARS : OPTIONS);
   }
 
+  // A formula auto-render left as text, delimiters and all: one KaTeX cannot read, or
+  // one whose braces do not match (\frac{1}{2), where auto-render finds no closing
+  // delimiter outside the braces. The server marked where each formula begins and ends
+  // (.arithmatex): it is given to KaTeX as marked and, if KaTeX refuses it, shown as
+  // its source in the error colour (.katex-error), the error as its title.
+  var MARKED = /^\\([([])([\s\S]*)\\[)\]]$/;
+
+  function typesetLeftovers(root) {
+    if (!window.katex) return;
+    Array.prototype.forEach.call(root.querySelectorAll(".arithmatex"), function (el) {
+      if (el.querySelector(".katex") || el.classList.contains("katex-error")) return;
+      var found = MARKED.exec(el.textContent.trim());
+      if (!found) return;
+      try {
+        window.katex.render(found[2], el, Object.assign({}, OPTIONS, { displayMode: found[1] === "[" }));
+      } catch (error) {
+        el.textContent = found[2];
+        el.classList.add("katex-error");
+        el.title = String(error.message || error);
+      }
+    });
+  }
+
   // Typeset every .markdown block in root (or root itself), then any .arithmatex
   // outside them. Typeset output keeps no delimiters, so running twice is harmless.
   function renderMath(root) {
@@ -51,6 +77,7 @@
     Array.prototype.forEach.call(root.querySelectorAll(".arithmatex"), function (el) {
       if (!el.closest(".markdown") && !el.querySelector(".katex")) typeset(el);
     });
+    typesetLeftovers(root === document ? document.body : root);
   }
 
   window.renderMath = renderMath;

@@ -28,6 +28,29 @@ def test_meeting_formulas_are_typeset(page, member):
     screenshot(page, "meeting-formulas")
 
 
+def test_a_broken_formula_shows_its_source_as_an_error_without_delimiters(page, member):
+    """Braces that do not match hid the closing delimiter from auto-render: a browser
+    walk found the formula's text with its \\( \\) left on the page. And KaTeX's own
+    error output sets a style attribute, which the CSP refuses (the page fixture fails
+    a test on any console error)."""
+    paper = PaperFactory()
+    NoteFactory(
+        paper=paper,
+        author=member,
+        body_en="Broken: $\\frac{1}{2$ and fine: $x^2$.\n\n$$\\sum_{i=1$$",
+    )
+    login(page, member, next_url=paper.get_absolute_url())
+    page.wait_for_selector(".arithmatex.katex-error")
+    errors = page.locator(".arithmatex.katex-error")
+    assert errors.count() == 2
+    assert errors.first.inner_text() == "\\frac{1}{2"
+    assert "KaTeX parse error" in errors.first.get_attribute("title")
+    assert page.locator(".arithmatex .katex").count() >= 1  # x^2
+    text = page.locator(".note-body, .markdown").first.inner_text()
+    assert "\\(" not in text and "\\[" not in text
+    screenshot(page, "broken-formula")
+
+
 def test_an_abstract_as_arxiv_writes_it_has_its_tex_typeset(page, member):
     """$…$ in an imported abstract is TeX (a browser walk found "the large $N$ limit"
     shown with its dollars); in a note's Markdown it already was."""
