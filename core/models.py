@@ -18,22 +18,25 @@ from django.utils.translation import gettext_lazy as _
 from core.language import field_language
 
 
-def refuse_duplicate(record, field, message):
-    """Refuse, on ``field``, a record whose value another record of its model already has,
-    whatever the case of its letters: ``message`` then a link to that one ("A model of
-    this name is already in the library: LLaMA")."""
-    value = (getattr(record, field) or "").strip()
-    if not value:
-        return
-    rows = type(record)._default_manager.filter(**{f"{field}__iexact": value})
+def linked_message(message, record):
+    """``message`` then a link to ``record`` ("A model of this name is already in the
+    library: LLaMA"), with no space after a full-width colon ("…的模型：LLaMA")."""
+    space = "" if str(message).endswith("：") else " "
+    return format_html('{}{}<a href="{}">{}</a>', message, space, record.get_absolute_url(), record)
+
+
+def refuse_duplicate(record, field, message, rows=None):
+    """Refuse, on ``field``, a record that another record of its model already is:
+    ``message`` then a link to that one. The other is one of ``rows``, or, by default,
+    one whose ``field`` has the same value whatever the case of its letters."""
+    if rows is None:
+        value = (getattr(record, field) or "").strip()
+        if not value:
+            return
+        rows = type(record)._default_manager.filter(**{f"{field}__iexact": value})
     other = rows.exclude(pk=record.pk).first() if record.pk else rows.first()
     if other is not None:
-        # No space after a full-width colon ("库中已有同名的模型：LLaMA").
-        space = "" if str(message).endswith("：") else " "
-        link = format_html(
-            '{}{}<a href="{}">{}</a>', message, space, other.get_absolute_url(), other
-        )
-        raise ValidationError({field: link}, code="duplicate")
+        raise ValidationError({field: linked_message(message, other)}, code="duplicate")
 
 
 def as_read(field):

@@ -9,7 +9,6 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -22,6 +21,7 @@ from core.models import (
     Revised,
     TimeStamped,
     as_read,
+    linked_message,
     refuse_duplicate,
 )
 
@@ -198,8 +198,10 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
         super().clean()
         if not (self.title_en or self.title_zh):
             raise ValidationError({"title_en": _("Give the paper's title.")})
-        if not (self.arxiv_id or self.doi):
-            # Two papers may share a title; an identifier tells them apart.
+        key = title_key(self.title_en or self.title_zh)
+        if key and not (self.arxiv_id or self.doi):
+            # Two papers may share a title; an identifier tells them apart. Titles are
+            # compared as the importers compare them, through the indexed title_key.
             refuse_duplicate(
                 self,
                 "title_en",
@@ -207,6 +209,7 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
                     "A paper of this title is already in the library (if this is another "
                     "one, give its arXiv ID or DOI):"
                 ),
+                rows=Paper.objects.filter(title_key=key),
             )
 
     def unique_error_message(self, model_class, unique_check):
@@ -215,11 +218,8 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
             existing = Paper.objects.exclude(pk=self.pk).filter(arxiv_id=self.arxiv_id).first()
             if existing is not None:
                 return ValidationError(
-                    format_html(
-                        '{} <a href="{}">{}</a>',
-                        _("A paper with this arXiv ID is already in the library:"),
-                        existing.get_absolute_url(),
-                        existing.title,
+                    linked_message(
+                        _("A paper with this arXiv ID is already in the library:"), existing
                     ),
                     code="unique",
                 )

@@ -4,6 +4,8 @@ their slugs): core.models.refuse_duplicate, in each model's clean()."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains
@@ -69,3 +71,22 @@ def test_the_chinese_message_runs_on_from_its_colon_to_the_link():
         LanguageModel(name="llama", slug="llama-again", parameters_b=7).full_clean()
     said = error.value.message_dict["name"][0]
     assert f'库中已有同名的模型：<a href="{first.get_absolute_url()}">' in said
+
+
+def test_a_papers_title_is_compared_as_the_importers_compare_it_through_its_indexed_key():
+    """Punctuation and case apart, the same title; read through title_key's index (the
+    case-insensitive match on the title scanned all 100 000 papers: 130 ms a save)."""
+    PaperFactory(title_en="GPT-4 Technical Report", slug="gpt-4")
+    twin = Paper(title_en="GPT-4: technical report.", slug="gpt-4-again")
+    with CaptureQueriesContext(connection) as queries:
+        assert refused(twin, "title_en")
+    assert any('"title_key" =' in q["sql"] for q in queries.captured_queries)
+    assert not any("UPPER(" in q["sql"] or " LIKE " in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_chinese_arxiv_id_message_runs_on_from_its_colon_to_the_link():
+    held = PaperFactory(arxiv_id="2303.18223", slug="survey")
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        Paper(title_en="Another", slug="another", arxiv_id="2303.18223").full_clean()
+    said = error.value.message_dict["arxiv_id"][0]
+    assert f'库中已有这个 arXiv 编号的论文：<a href="{held.get_absolute_url()}">' in said
