@@ -264,9 +264,17 @@ def suggest(word):
     # A word that is the other with letters more at one end is another word, not a slip:
     # "unclosed" is not "closed" misspelt.
     close = [w for w in close if not _affixed(word, w)]
+    # Slips rarely fall on the first letter: "alert" is not the model LERT misspelt.
+    close = [w for w in close if _same_start(word, w)]
     # The fewest typing slips first (thougth is one from thought, two from through),
     # then the closest by difflib.
     return min(close, key=lambda w: (edits(word, w), close.index(w))) if close else None
+
+
+def _same_start(a, b):
+    """Whether the two begin alike: with the same letter, or the first two swapped
+    ("hte" for "the")."""
+    return a[:1] == b[:1] or (len(a) > 1 and len(b) > 1 and a[:2] == b[1::-1])
 
 
 def _affixed(a, b):

@@ -102,11 +102,18 @@ def test_search_finds_the_meeting_only_for_its_group(reader, group_member):
 
 @pytest.mark.parametrize(
     ("query", "corrected"),
-    [("in-contxt learning", "in-context learning"), ("unclosed", None)],
+    [
+        ("in-contxt learning", "in-context learning"),
+        ("unclosed", None),
+        ("alert", None),
+        ("rtansformer", "transformer"),
+    ],
 )
 def test_a_correction_mends_a_slip_not_a_word(reader, query, corrected):
     """A word in a hyphenated term is corrected too; a word that is another with letters
-    more at one end is not "corrected" into it ("unclosed" to "closed", its opposite)."""
+    more at one end is not "corrected" into it ("unclosed" to "closed", its opposite),
+    nor one that begins otherwise ("alert" to the model LERT); two first letters swapped
+    are a slip ("rtansformer")."""
     results = search(reader, query)
     assert results.corrected == corrected
     if corrected:
