@@ -9,6 +9,7 @@ check the facts.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import ngettext
 
 from core.language import in_interface_language
 
+from . import mail
 from .fairness import suggest_presenters
 from .models import (
     Meeting,
@@ -208,11 +210,14 @@ def ask_swap(meeting, user, other_meeting, other, now=None):
         )
     try:
         with transaction.atomic():
-            return SwapRequest.objects.create(
+            swap_request = SwapRequest.objects.create(
                 meeting=meeting, requester=user, other_meeting=other_meeting, other=other
             )
     except IntegrityError:
         raise ValidationError(_("You asked for this swap already.")) from None
+    # Where the asked member answers: the meeting they present at.
+    _tell(other, "swap_asked", swap_request, other_meeting)
+    return swap_request
 
 
 @transaction.atomic
@@ -233,7 +238,7 @@ def _open_swap(swap_request, user, role):
     """The request locked, if it still waits and the user is its requester or asked one."""
     swap_request = (
         SwapRequest.objects.select_for_update(of=("self",))
-        .select_related("meeting", "other_meeting")
+        .select_related("meeting__group", "other_meeting__group", "requester", "other")
         .get(pk=swap_request.pk)
     )
     pending = swap_request.status == SwapRequest.Status.PENDING
@@ -267,7 +272,10 @@ def answer_swap(swap_request, user, accept, now=None):
         status = SwapRequest.Status.ACCEPTED
     else:
         status = SwapRequest.Status.DECLINED
-    SwapRequest.objects.filter(pk=swap_request.pk).update(status=status)
+    _settle(swap_request, status)
+    # The member who asked hears the answer, and gets the meeting they present at now.
+    now_theirs = swap_request.other_meeting if accept else swap_request.meeting
+    _tell(swap_request.requester, "swap_answered", swap_request, now_theirs, accepted=accept)
     return swap_request.meeting if accept else swap_request.other_meeting
 
 
@@ -275,7 +283,30 @@ def answer_swap(swap_request, user, accept, now=None):
 def withdraw_swap(swap_request, user):
     """The member who asked takes a request back before it is answered."""
     swap_request = _open_swap(swap_request, user, "requester")
-    SwapRequest.objects.filter(pk=swap_request.pk).update(status=SwapRequest.Status.WITHDRAWN)
+    _settle(swap_request, SwapRequest.Status.WITHDRAWN)
+
+
+def _settle(swap_request, status):
+    """Record the request's answer: saved (not updated in bulk), so that the pages that
+    listed it as waiting (the asked member's home and group pages) are made afresh."""
+    swap_request.status = status
+    swap_request.save(update_fields=["status", "updated"])
+
+
+def _tell(user, name, swap_request, meeting, **context):
+    """E-mail a member about a swap request (notes/email/<name>.txt) once the change is
+    committed, with the address of the meeting page to go to: nothing for a change rolled
+    back; a send that fails is logged and changes nothing."""
+    context = {
+        "swap": swap_request,
+        "url": settings.SITE_URL + meeting.get_absolute_url() + "#plan",
+        **context,
+    }
+
+    def send():  # a function of its own: Django names it when it logs a failure
+        mail.send_to_member(user, name, context, meeting.zone)
+
+    transaction.on_commit(send, robust=True)
 
 
 # --- Times and places ---------------------------------------------------------------------
@@ -407,7 +438,8 @@ def suggestions_for(meeting, limit=3):
         .exclude(pk=meeting.pk)
         .values_list("presenters", "date")
     )
-    return suggest_presenters(members, talks, meeting.date, limit=limit)
+    today = timezone.localdate(timezone=meeting.zone)
+    return suggest_presenters(members, talks, meeting.date, today, limit=limit)
 
 
 def suggestions_for_many(group, meetings, limit=3):
@@ -429,7 +461,8 @@ def suggestions_for_many(group, meetings, limit=3):
         presenting = {p.pk for p in meeting.presenters.all()}
         others = {pk: name for pk, name in members.items() if pk not in presenting}
         history = [(user_id, day) for pk, user_id, day in talks if pk != meeting.pk]
-        found[meeting.pk] = suggest_presenters(others, history, meeting.date, limit=limit)
+        today = timezone.localdate(timezone=meeting.zone)
+        found[meeting.pk] = suggest_presenters(others, history, meeting.date, today, limit=limit)
     return found
 
 

@@ -55,9 +55,9 @@ def group_detail(request, slug):
             "memberships": group.memberships.select_related("user"),
             "upcoming": sorted(coming, key=lambda m: (m.date, m.starts_at or now, m.number)),
             "past": [m for m in meetings if not m.is_coming(now) and not m.skipped],
-            "swaps": SwapRequest.objects.filter(
-                other=request.user, other_meeting__group=group, status=SwapRequest.Status.PENDING
-            ).select_related("meeting", "other_meeting", "requester"),
+            "swaps": SwapRequest.objects.waiting_for(request.user).filter(
+                other_meeting__group=group
+            ),
             "organiser": may_schedule(request.user, group.pk),
             "reading_lists": group.reading_lists.all(),
             "activity": activity.recent(

@@ -25,6 +25,7 @@ from notes.models import (
     Note,
     ReadingGroup,
     ReadingListItem,
+    SwapRequest,
     Visit,
 )
 from notes.templatetags.reading_status import status_slots
@@ -42,8 +43,10 @@ SHOWN = {"notes": Note, "meetings": Meeting, "mentions": Mention}
 
 
 def home(request):
-    """What a member opens on a Monday: the next meeting (who presents what, what to read
-    before), what changed since their last visit, their groups."""
+    """What a member opens on a Monday: the swaps other members ask of them, the next
+    meeting (who presents what, what to read before), what changed since their last
+    visit, their groups. The page is the member's own (core.pagecache.cached_page keeps
+    it per session)."""
     user = request.user
     since = Visit.record(user)
     meetings = (
@@ -64,6 +67,7 @@ def home(request):
         "home.html",
         {
             "since": since,
+            "swaps": SwapRequest.objects.waiting_for(user),
             "next_meeting": upcoming[0] if upcoming else None,
             "later_meeting": upcoming[1] if len(upcoming) > 1 else None,
             # Read only when nothing is planned (the template asks for it then).

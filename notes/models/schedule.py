@@ -204,6 +204,24 @@ class MeetingSeries(TimeStamped):
         return self.plan(today)
 
 
+class SwapRequestQuerySet(models.QuerySet):
+    def waiting_for(self, user, now=None):
+        """Return the requests waiting for the member's answer, both of their meetings
+        still to come, with the meetings, groups and asking members their notices name,
+        the soonest slot first."""
+        coming = Meeting.objects.coming(now)
+        return (
+            self.filter(
+                status=SwapRequest.Status.PENDING,
+                other=user,
+                meeting__in=coming,
+                other_meeting__in=coming,
+            )
+            .select_related("meeting", "other_meeting__group", "requester")
+            .order_by("other_meeting__date", "created", "pk")
+        )
+
+
 class SwapRequest(TimeStamped):
     """One presenter asks another to exchange their slots; the other accepts or declines."""
 
@@ -235,6 +253,8 @@ class SwapRequest(TimeStamped):
         verbose_name=_("asked"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
+
+    objects = SwapRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]

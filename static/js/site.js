@@ -61,7 +61,8 @@
       });
       return;
     }
-    // A form that destroys something asks first: its data-confirm, or "Delete this?".
+    // A form that destroys or gives up something asks first: its data-confirm (what
+    // will happen), or "Delete this?".
     var confirmButton = event.target.closest(".confirm-delete button");
     if (confirmButton) {
       var question = confirmButton.form.getAttribute("data-confirm") ||

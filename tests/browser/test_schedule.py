@@ -1,13 +1,15 @@
 """Planning meetings in the browser: an organiser sets the series, a member signs up,
-proposes and votes, at 1280 and 390 px, in English and Chinese."""
+proposes and votes, at 1280 and 390 px, in English and Chinese; giving up a slot or
+the feed addresses asks first."""
 
 import datetime
 
 import pytest
 from playwright.sync_api import expect
 
+from notes.feeds import token_for
 from tests.browser.conftest import click_and_load, login, screenshot
-from tests.factories import MembershipFactory, PaperFactory
+from tests.factories import MeetingFactory, MembershipFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,3 +70,43 @@ def test_organiser_sets_a_series_member_signs_up_proposes_and_votes(page, group)
     page.goto(group.get_absolute_url())
     assert page.locator("h2").first.inner_text() == "即将举行的组会"
     screenshot(page, "group-member-zh-1280")
+
+
+def test_giving_up_a_slot_or_the_feed_addresses_asks_first(page, group):
+    """A member who dismisses the question keeps their slot and their addresses; one who
+    confirms hands the slot back."""
+    member = MembershipFactory(group=group).user
+    meeting = MeetingFactory(
+        group=group, number=1, date=datetime.date.today() + datetime.timedelta(days=10)
+    )
+    meeting.presenters.add(member)
+    token = token_for(member)
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    login(page, member, next_url=meeting.get_absolute_url())
+    page.once("dialog", dismiss)
+    page.click("button:has-text('Hand my slot back')")
+    assert asked == [
+        "Hand back your slot at meeting #1? You no longer present there, any member may "
+        "take the slot, and swap requests for it are withdrawn."
+    ]
+    assert list(meeting.presenters.all()) == [member]
+
+    page.goto("/settings/")
+    page.once("dialog", dismiss)
+    page.click("#calendars button:has-text('New addresses')")
+    assert asked[-1].startswith("Make new addresses? The feed and calendar addresses")
+    page.once("dialog", dismiss)
+    page.click("#calendars button:has-text('Turn feeds off')")
+    assert asked[-1].startswith("Turn your feeds off?")
+    assert token_for(member) == token
+
+    page.goto(meeting.get_absolute_url())
+    page.once("dialog", lambda dialog: dialog.accept())
+    click_and_load(page, "button:has-text('Hand my slot back')")
+    assert "You handed meeting #1 back." in page.locator("#plan .message").inner_text()
+    assert list(meeting.presenters.all()) == []

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -91,6 +93,39 @@ def test_turning_feeds_off_stops_every_address_until_turned_on(client, member_cl
     assert "Turn feeds on" in page and "/feeds/" + old not in page
     member_client.post(reverse("notes:feed_renew"))
     assert client.get(reverse("notes:notes_feed", args=[token_for(member)])).status_code == 200
+
+
+def form_of(page, action):
+    """The opening tag of the page's form that posts to ``action``."""
+    (tag,) = re.findall(rf'<form [^>]*action="{re.escape(action)}"[^>]*>', page)
+    return tag
+
+
+@pytest.mark.parametrize(
+    ("url", "section"), [("notes:my_notes", "feeds"), ("notes:member_settings", "calendars")]
+)
+def test_new_addresses_and_turning_feeds_off_ask_first(member_client, url, section):
+    """Both stop every address in use at once: the buttons say so and ask (static/js/
+    site.js asks a form of class confirm-delete its data-confirm before it is sent)."""
+    page = member_client.get(reverse(url)).content.decode()
+    renew = form_of(page, reverse("notes:feed_renew"))
+    assert 'class="inline-form confirm-delete"' in renew
+    assert (
+        'data-confirm="Make new addresses? The feed and calendar addresses you use now stop '
+        "working at once: every feed reader and calendar subscribed to them needs the new "
+        'ones."'
+    ) in renew
+    revoke = form_of(page, reverse("notes:feed_revoke"))
+    assert 'class="inline-form confirm-delete"' in revoke
+    assert (
+        'data-confirm="Turn your feeds off? Every feed and calendar address stops working at '
+        'once; turning them on again gives new addresses."'
+    ) in revoke
+    assert f'id="{section}"' in page
+    # Turning them on again breaks nothing: it does not ask.
+    member_client.post(reverse("notes:feed_revoke"))
+    page = member_client.get(reverse(url)).content.decode()
+    assert "confirm-delete" not in form_of(page, reverse("notes:feed_renew"))
 
 
 @pytest.mark.parametrize("token", ["1-" + "0" * 40, "abc-def", "-", "1", "99999-" + "a" * 40])

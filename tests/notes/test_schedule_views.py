@@ -8,6 +8,7 @@ import zoneinfo
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -121,6 +122,15 @@ def test_member_signs_up_proposes_votes_and_hands_back(member_client, member, gr
     response = member_client.post(plan_url(meeting, "sign-up"), follow=True)
     assert messages_of(response) == ["You present at meeting #1."]
     assertContains(response, "Hand my slot back")
+    # It gives the slot up: the button asks first (static/js/site.js), saying so.
+    assertContains(
+        response,
+        f'<form class="inline-form confirm-delete" method="post" '
+        f'action="{plan_url(meeting, "hand-back")}" data-confirm="Hand back your slot at '
+        "meeting #1? You no longer present there, any member may take the slot, and swap "
+        'requests for it are withdrawn.">',
+        html=False,
+    )
     assertNotContains(response, "Sign up to present")
     response = member_client.post(
         plan_url(meeting, "propose"), {"paper": paper.arxiv_id}, follow=True
@@ -262,6 +272,31 @@ def test_the_member_who_asked_sees_it_wait_and_may_withdraw_it(client, swap_aske
     assert waiting() == 0
     assertContains(response, f'value="{third.pk}:{ann.pk}"')
     assertNotContains(response, "Withdraw the request")
+
+
+def test_a_swap_asked_and_declined_on_the_site_is_e_mailed(
+    client, group, django_capture_on_commit_callbacks
+):
+    bob = MembershipFactory(group=group, user=UserFactory(username="bob")).user
+    ann = MembershipFactory(group=group, user=UserFactory(username="ann")).user
+    second = MeetingFactory(group=group, number=2, date=datetime.date(2031, 1, 8))
+    third = MeetingFactory(group=group, number=3, date=datetime.date(2031, 1, 15))
+    second.presenters.add(bob)
+    third.presenters.add(ann)
+    for person in (bob, ann):
+        MemberSettings.objects.create(user=person, email_language="en")
+    client.force_login(bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(plan_url(second, "swap"), {"slot": f"{third.pk}:{ann.pk}"})
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["ann@example.org"], f"bob asks to swap slots with you: your {group.name} #3 for their #2")
+    ]
+    client.force_login(ann)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(plan_url(third, "swap-decline"), {"swap": SwapRequest.objects.get().pk})
+    assert [(m.to, m.subject) for m in mail.outbox[1:]] == [
+        (["bob@example.org"], f"ann declined your swap: you still present at {group.name} #2")
+    ]
 
 
 def test_accepting_a_swap_goes_to_the_meeting_one_presents_now(client, swap_asked):

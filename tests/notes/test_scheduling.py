@@ -291,6 +291,10 @@ def test_suggestions_skip_the_recent_presenter(planned, group):
     assert [s.user_id for s in many[planned[1].pk]] == [bo.pk]
     # Two weeks on, Ann may present again, after Bo who never did.
     assert [s.user_id for s in many[planned[2].pk]] == [bo.pk, ann.pk]
+    # Her talk is still to come: planned, not "last presented".
+    planned_talk = "will present on 2030-01-02, 14 days before; "
+    assert many[planned[2].pk][1].reason.startswith(planned_talk)
+    assert scheduling.suggestions_for(planned[2])[1].reason.startswith(planned_talk)
 
 
 def test_relative_days():

@@ -125,7 +125,7 @@ def test_a_failed_send_is_tried_again_next_time(group, people, monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError("connection refused")
 
-    monkeypatch.setattr("notes.management.commands.send_reminders.send_mail", refuse)
+    monkeypatch.setattr("notes.mail.send_mail", refuse)
     err = StringIO()
     call_command("send_reminders", stdout=StringIO(), stderr=err)
     assert "connection refused" in err.getvalue()

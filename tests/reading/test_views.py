@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from notes.models import SwapRequest
 from reading import queries
 from tests.factories import (
     DatasetFactory,
@@ -18,6 +19,7 @@ from tests.factories import (
     OrganizationFactory,
     PaperFactory,
     SourceFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -260,9 +262,9 @@ def test_paper_list_ignores_a_year_in_non_ascii_digits(member_client):
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_home_queries_do_not_grow(member_client, group, django_assert_num_queries, count):
+def test_home_queries_do_not_grow(member_client, member, group, django_assert_num_queries, count):
     today = timezone.localdate()
-    papers, notes, meetings = [], [], []
+    papers, notes, meetings, swaps = [], [], [], []
     for n in range(1, count + 1):
         paper = PaperFactory()
         paper.organizations.add(OrganizationFactory())
@@ -273,11 +275,29 @@ def test_home_queries_do_not_grow(member_client, group, django_assert_num_querie
         upcoming.papers.add(paper)
         past = MeetingFactory(group=group, paper=paper, date=today - datetime.timedelta(days=n))
         meetings += [upcoming, past]
-    # session, user, the member's time zone, the visit (read, made), next meetings with
-    # papers and presenters, groups, notes, papers with organisations and topics
-    with django_assert_num_queries(17):
+        # Another member asks for the member's slot at this coming meeting.
+        theirs = MeetingFactory(group=group, date=today + datetime.timedelta(days=20 + n))
+        asking = MembershipFactory(group=group).user
+        theirs.presenters.add(asking)
+        upcoming.presenters.add(member)
+        swaps.append(
+            SwapRequest.objects.create(
+                meeting=theirs, requester=asking, other_meeting=upcoming, other=member
+            )
+        )
+    # session, user, the member's time zone, the visit (read, made), swaps asked of the
+    # member, next meetings with papers and presenters, groups, notes, papers with
+    # organisations and topics
+    with django_assert_num_queries(18):
         response = member_client.get(reverse("reading:home"))
     assertContains(response, group.name)
+    for swap in swaps:
+        assertContains(
+            response,
+            f"{swap.requester.username} asks to swap slots: your meeting "
+            f"#{swap.other_meeting.number} for their #{swap.meeting.number}.",
+        )
+        assertContains(response, f'href="{swap.other_meeting.get_absolute_url()}#plan"')
     upcoming = sorted((m for m in meetings if m.date >= today), key=lambda m: m.date)
     past = max((m for m in meetings if m.date < today), key=lambda m: m.date)
     # The next meeting with what to read before it, the one after, the last one only
@@ -307,6 +327,51 @@ def test_home_marks_what_is_new_since_the_last_visit(member_client, group):
     assertContains(response, "New since your last visit")
     # Among the new notes (What changed lists the older one too, not marked new).
     assert [note.title_en for note in response.context["new_notes"]] == ["Written since"]
+
+
+def test_home_lists_the_swaps_asked_of_the_member_and_no_one_else(client, group):
+    """The member asked sees the request on their home page (a page kept for them before
+    the request is made afresh) until they answer it; the member who asked, and any other
+    member, do not; nor a request whose meeting is over."""
+    bob = MembershipFactory(group=group, user=UserFactory(username="bob")).user
+    ann = MembershipFactory(group=group, user=UserFactory(username="ann")).user
+    carl = MembershipFactory(group=group, user=UserFactory(username="carl")).user
+    today = timezone.localdate()
+    second = MeetingFactory(group=group, number=2, date=today + datetime.timedelta(days=7))
+    third = MeetingFactory(group=group, number=3, date=today + datetime.timedelta(days=14))
+    past = MeetingFactory(group=group, number=1, date=today - datetime.timedelta(days=7))
+    second.presenters.add(bob)
+    third.presenters.add(ann)
+    past.presenters.add(bob)
+    # Never answered, and over now: nothing to answer any more.
+    SwapRequest.objects.create(meeting=past, requester=bob, other_meeting=third, other=ann)
+    said = "bob asks to swap slots: your meeting #3 for their #2."
+    home = reverse("reading:home")
+    client.force_login(ann)
+    assertNotContains(client.get(home), "Swap requests for you")  # kept for her session
+
+    client.force_login(bob)
+    client.post(
+        reverse("notes:meeting_plan", args=[group.slug, 2, "swap"]),
+        {"slot": f"{third.pk}:{ann.pk}"},
+        follow=True,
+    )
+    assertNotContains(client.get(home), "Swap requests for you")
+    client.force_login(carl)
+    assertNotContains(client.get(home), "Swap requests for you")
+
+    client.force_login(ann)
+    response = client.get(home)
+    assertContains(response, "Swap requests for you")
+    assertContains(response, said, count=1)
+    assertContains(response, f'<a href="{third.get_absolute_url()}#plan">Answer</a>')
+    swap = SwapRequest.objects.get(meeting=second)
+    client.post(
+        reverse("notes:meeting_plan", args=[group.slug, 3, "swap-decline"]),
+        {"swap": swap.pk},
+        follow=True,  # the message read where it is shown, the home page may be kept
+    )
+    assertNotContains(client.get(home), said)
 
 
 def test_home_without_a_planned_meeting_shows_the_last_one(member_client, group):

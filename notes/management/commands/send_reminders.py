@@ -4,14 +4,12 @@ import datetime
 import smtplib
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from notes.models import Meeting, MeetingSeries, MemberSettings, Membership, Reminder, zone_of
+from notes import mail
+from notes.models import Meeting, MeetingSeries, MemberSettings, Membership, Reminder
 
 PRESENTER_AHEAD = datetime.timedelta(days=3)
 READER_AHEAD = datetime.timedelta(days=1)
@@ -88,22 +86,12 @@ class Command(BaseCommand):
         return 1
 
     def send(self, meeting, user, kind):
-        language = MemberSettings.of(user).email_language
-        with translation.override(language), timezone.override(self.zone_for(user, meeting)):
-            context = {
-                "meeting": meeting,
-                "user": user,
-                "url": settings.SITE_URL + meeting.get_absolute_url(),
-                "settings_url": settings.SITE_URL + reverse("notes:member_settings"),
-                "start": timezone.localtime(meeting.starts_at),
-                "zone": timezone.get_current_timezone_name(),
-                "papers": meeting.papers_to_read(),
-                "written": bool(meeting.body_zh or meeting.body_en),
-            }
-            subject = render_to_string(f"notes/email/{kind}_subject.txt", context)
-            body = render_to_string(f"notes/email/{kind}.txt", context)
-        send_mail(" ".join(subject.split()), body, None, [user.email])
-
-    def zone_for(self, user, meeting):
-        own = MemberSettings.of(user).time_zone
-        return zone_of(own) if own else meeting.zone
+        context = {
+            "meeting": meeting,
+            "url": settings.SITE_URL + meeting.get_absolute_url(),
+            # Shown in the member's zone (or the meeting's) by the templates' date filter.
+            "start": meeting.starts_at,
+            "papers": meeting.papers_to_read(),
+            "written": bool(meeting.body_zh or meeting.body_en),
+        }
+        mail.send_to_member(user, kind, context, zone=meeting.zone)
