@@ -5,11 +5,18 @@ Django's ``each_context`` builds the list of every app and model the organiser m
 see, for the sidebar, on every admin page; the sidebar is off here (the paper change
 list needs the width for its titles and filters: at 1280 px they wrapped to eight
 lines), so the list is made only where a page shows it (the home page, an app's page).
+Beside it, what every admin form shares: labels as the names are written, a refused date
+or time that shows the format it takes, readable duplicate-row messages.
 """
 
+import datetime
+
 from django.contrib import admin
+from django.contrib.admin.options import FORMFIELD_FOR_DBFIELD_DEFAULTS
+from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.utils.functional import SimpleLazyObject
+from django.utils.formats import get_format
+from django.utils.functional import SimpleLazyObject, lazy
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +40,43 @@ class WrittenLabels:
         if formfield is not None and str(db_field.verbose_name).startswith(SMALL_FIRST):
             formfield.label = db_field.verbose_name
         return formfield
+
+
+# The moment the format hints show, written as the admin's date and time inputs write a
+# value (the active language's first input format, which its calendar and clock also
+# write): 2024-03-15 and 14:30:00 in English, 2024/03/15 and 14:30 in Chinese.
+EXAMPLE = datetime.datetime(2024, 3, 15, 14, 30)
+
+
+def _example(kind):
+    return EXAMPLE.strftime(get_format(f"{kind}_INPUT_FORMATS")[0])
+
+
+def _date_hint():
+    return gettext("Enter a valid date, such as %(example)s.") % {"example": _example("DATE")}
+
+
+def _time_hint():
+    return gettext("Enter a valid time, such as %(example)s.") % {"example": _example("TIME")}
+
+
+# Lazy: each message is written when shown, in the language of the page that shows it.
+date_hint, time_hint = lazy(_date_hint, str)(), lazy(_time_hint, str)()
+
+
+def hint_date_formats():
+    """Give every admin form's date, time and date-time field (each ModelAdmin's and
+    inline's, the site's and the packages' alike) a refusal that shows the format it
+    takes: Django said "Enter a valid date." and no more. Through the defaults Django's
+    admin gives each kind of model field's form field, which every ModelAdmin copies
+    when it is made: call this before the admins are registered (core.apps)."""
+    FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateField]["error_messages"] = {"invalid": date_hint}
+    FORMFIELD_FOR_DBFIELD_DEFAULTS[models.TimeField]["error_messages"] = {"invalid": time_hint}
+    # A date-time is typed in two inputs (forms.SplitDateTimeField), each with its message.
+    FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField]["error_messages"] = {
+        "invalid_date": date_hint,
+        "invalid_time": time_hint,
+    }
 
 
 class SiteAdmin(admin.AdminSite):

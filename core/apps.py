@@ -25,6 +25,12 @@ class SiteAdminConfig(admin_apps.AdminConfig):
     default = False  # "core" in INSTALLED_APPS is CoreConfig
     default_site = "core.adminsite.SiteAdmin"
 
+    def ready(self):
+        from core.adminsite import hint_date_formats
+
+        hint_date_formats()  # before Django's ready() registers the admins (autodiscover)
+        super().ready()
+
 
 class TopicsConfig(taggit_apps.TaggitAppConfig):
     """django-taggit, named in the admin for what its tags are here: the papers' topics

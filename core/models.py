@@ -18,11 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from core.language import field_language
 
 
+def message_and_link(message, url, text):
+    """``message`` then a link, with no space after a full-width colon ("…的模型：LLaMA")."""
+    space = "" if str(message).endswith("：") else " "
+    return format_html('{}{}<a href="{}">{}</a>', message, space, url, text)
+
+
 def linked_message(message, record):
     """``message`` then a link to ``record`` ("A model of this name is already in the
-    library: LLaMA"), with no space after a full-width colon ("…的模型：LLaMA")."""
-    space = "" if str(message).endswith("：") else " "
-    return format_html('{}{}<a href="{}">{}</a>', message, space, record.get_absolute_url(), record)
+    library: LLaMA")."""
+    return message_and_link(message, record.get_absolute_url(), record)
 
 
 def refuse_duplicate(record, field, message, rows=None):

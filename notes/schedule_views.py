@@ -87,6 +87,8 @@ def schedule(request, slug):
             _("The series was saved; %(count)s coming meetings were added.")
             % {"count": len(created)},
         )
+        if skipped := scheduling.skipped_weeks(created):
+            messages.warning(request, skipped)
         return redirect("notes:schedule", slug=group.slug)
     if which == "one_off" and one_off_form.is_valid():
         data = one_off_form.cleaned_data

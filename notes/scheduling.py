@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.language import in_interface_language
+from core.language import in_interface_language, names_separator
 
 from . import mail
 from .fairness import suggest_presenters
@@ -37,6 +37,43 @@ def plan_group(group_id, today=None):
     """Plan the coming meetings of every active series of the group."""
     for series in MeetingSeries.objects.filter(group_id=group_id, active=True):
         series.plan(today)
+
+
+def skipped_weeks(meetings):
+    """Return what an organiser is told of the weeks a series' new meetings (those
+    ``MeetingSeries.plan()`` made) skip because the group already meets at that time:
+    each week's date and the meeting it gives way to; "" when none does."""
+    weeks = []
+    for meeting in meetings:
+        if meeting.status != Meeting.Status.SKIPPED or meeting.starts_at is None:
+            continue
+        clash = (
+            Meeting.objects.clashing(
+                meeting.group_id, meeting.starts_at, meeting.ends_at, exclude=meeting.pk
+            )
+            .order_by("starts_at")
+            .first()
+        )
+        if clash is not None:
+            weeks.append(
+                _("%(date)s (clashes with meeting #%(number)s, %(when)s)")
+                % {
+                    "date": date_format(meeting.date, "Y-m-d"),
+                    "number": clash.number,
+                    "when": _when(clash),
+                }
+            )
+    if not weeks:
+        return ""
+    return ngettext(
+        "%(count)d week of the series is skipped, as the group already meets at that "
+        "time: %(weeks)s. To hold it, move the other meeting first, then hold the week "
+        "on “Plan meetings”.",
+        "%(count)d weeks of the series are skipped, as the group already meets at those "
+        "times: %(weeks)s. To hold one, move the other meeting first, then hold the week "
+        "on “Plan meetings”.",
+        len(weeks),
+    ) % {"count": len(weeks), "weeks": names_separator().join(weeks)}
 
 
 def _locked(meeting):

@@ -189,6 +189,7 @@ class PaperAdmin(
     WrittenLabels, CachedChangelist, QuickChangelist, TagsMixin, RevisionCheck, HistoryAdmin
 ):
     form = PaperAdminForm
+    add_form_template = "admin/papers/paper/add_form.html"  # points to "Add papers"
     list_display = ["title_en", "title_zh", "arxiv_id", "year", "venue", "provenance", "tag_list"]
     list_filter = [YearFilter, "provenance", TopicFilter, SourceFilter, OrganizationFilter]
     search_fields = ["title_en", "title_zh", "arxiv_id", "doi", "authors", "slug"]

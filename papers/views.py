@@ -226,8 +226,13 @@ def paper_citation(request, slug, export_format):
 
 def add_papers(request):
     """Add papers by arXiv ID or link, DOI or BibTeX: a preview first (new, already in the
-    library, or invalid, one row per entry), then the chosen new ones saved together."""
-    form = AddPapersForm(request.POST or None, request.FILES or None)
+    library, or invalid, one row per entry), then the chosen new ones saved together.
+    ``?entries=…`` fills the form in (the admin's paper form links here with an ID)."""
+    form = AddPapersForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"entries": request.GET.get("entries", "")},
+    )
     plan, plan_data = None, ""
     if request.method == "POST" and "confirm" in request.POST:
         try:

@@ -6,7 +6,7 @@ notes about a paper or a model under it.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from core.history import HistoryAdmin
 from core.language import colon
 from core.pagecache import CachedChangelist
 from core.revisions import RevisionCheck as RecordRevisionCheck
+from notes import scheduling
 from notes.forms import CommentForm, MeetingAdminForm
 from notes.models import (
     Comment,
@@ -203,7 +204,8 @@ class MeetingSeriesAdmin(GroupScoped, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        obj.replan()
+        if skipped := scheduling.skipped_weeks(obj.replan()):
+            self.message_user(request, skipped, messages.WARNING)
 
 
 class VoteInline(admin.TabularInline):

@@ -1,5 +1,7 @@
 """Papers of the knowledge base, stored under their arXiv identifier when they have one."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from core.addresses import address
+from core.language import colon
 from core.models import (
     Bilingual,
     BilingualTitle,
@@ -22,6 +25,7 @@ from core.models import (
     TimeStamped,
     as_read,
     linked_message,
+    message_and_link,
     refuse_duplicate,
 )
 
@@ -197,7 +201,7 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
     def clean(self):
         super().clean()
         if not (self.title_en or self.title_zh):
-            raise ValidationError({"title_en": _("Give the paper's title.")})
+            raise ValidationError({"title_en": self._title_needed()})
         key = title_key(self.title_en or self.title_zh)
         if key and not (self.arxiv_id or self.doi):
             # Two papers may share a title; an identifier tells them apart. Titles are
@@ -211,6 +215,21 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
                 ),
                 rows=Paper.objects.filter(title_key=key),
             )
+
+    def _title_needed(self):
+        """Ask for the title; when an identifier is given, point to "Add papers", which
+        fetches the title and the rest of the record from it (the link carries it)."""
+        identifier = self.arxiv_id or self.doi
+        if not identifier:
+            return _("Give the paper's title.")
+        return message_and_link(
+            _(
+                "Give the paper's title, or let “Add papers” fetch it, with the authors, "
+                "the abstract and the rest, from arXiv or doi.org:"
+            ),
+            f"{address('papers:add')}?{urlencode({'entries': identifier})}",
+            _("Add papers") + colon() + identifier,
+        )
 
     def unique_error_message(self, model_class, unique_check):
         """Name and link the paper that already has this arXiv ID."""

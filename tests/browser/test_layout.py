@@ -413,3 +413,74 @@ def test_a_reading_lists_papers_fit_its_admin_form_on_a_laptop(page, admin_user)
     delete = page.locator(".inline-group .tabular td.delete").first.bounding_box()
     assert delete["x"] + delete["width"] <= 1366
     screenshot(page, "admin-reading-list-items-laptop")
+
+
+# Elements whose own text names arXiv and that the page writes in capitals.
+ARXIV_IN_CAPITALS = """() => [...document.querySelectorAll("body *")]
+  .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && /arxiv/i.test(n.data)))
+  .filter((el) => getComputedStyle(el).textTransform === "uppercase")
+  .map((el) => el.textContent.trim())"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_admin_writes_arxiv_with_its_small_a(page, admin_user, language):
+    """Django's admin writes column headings and buttons in capitals: "ARXIV 编号"."""
+    PaperFactory(arxiv_id="2303.18223")
+    login(page, admin_user, password="password", next_url="/admin/")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.url}])
+    page.goto(reverse("admin:papers_harvest_changelist"))  # its add button
+    assert page.evaluate(ARXIV_IN_CAPITALS) == []
+    page.goto(reverse("admin:papers_paper_changelist"))
+    assert page.evaluate(ARXIV_IN_CAPITALS) == []
+    heading = page.locator("#result_list thead th.column-arxiv_id").inner_text().strip()
+    assert heading == ("arXiv ID" if language == "en" else "arXiv 编号")
+    screenshot(page, f"admin-paper-list-arxiv-{language}")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_admin_history_pages_show_a_version_a_block_on_a_phone(page, admin_user, language):
+    """Django kept the date's column 16em wide at 390 px and broke the other cells inside
+    their words: a change message a word a line, a change reason a letter a line."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    paper = PaperFactory(title_en="Self-Play Fine-Tuning Converts Weak Language Models to Strong")
+    paper.remarks = "The arXiv record and the NeurIPS version disagree on the affiliations."
+    paper.venue = "ICML 2024"
+    paper.save()
+    dataset = DatasetFactory(name="ALFRED")
+    LogEntry.objects.log_actions(
+        admin_user.pk,
+        [dataset],
+        CHANGE,
+        change_message=[{"changed": {"fields": ["Description (English)", "Size"]}}],
+        single_object=True,
+    )
+    login(page, admin_user, password="password", next_url="/admin/")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.url}])
+    pages = {
+        "versions": reverse("admin:papers_paper_history", args=[paper.pk]),
+        "log": reverse("admin:papers_dataset_history", args=[dataset.pk]),
+    }
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, path in pages.items():
+            page.goto(path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+            body = page.locator("#change-history tbody")
+            display = body.evaluate("el => getComputedStyle(el).display")
+            if width == 1366:
+                assert display == "table-row-group", name  # a table on a laptop
+                continue
+            assert display == "block", name
+            rows = body.locator(":scope > tr")
+            assert rows.count() >= 1, name
+            for row in range(rows.count()):
+                # What changed takes the row's whole width, not a column's share.
+                last = rows.nth(row).locator(":scope > :is(th, td)").last.bounding_box()
+                assert last["width"] >= 300, (name, row, last)
+            screenshot(page, f"admin-history-{name}-phone-{language}")
+    # The phone shows what each of simple-history's cells is (its table's head is hidden).
+    page.goto(pages["versions"])
+    changed_by = page.locator("#change-history tbody tr td").nth(3)
+    label = changed_by.evaluate("el => getComputedStyle(el, '::before').content")
+    assert label == ('"Changed by: "' if language == "en" else '"修改人："'), label

@@ -2,6 +2,7 @@
 sees and edits only their groups'; bad values get a message and change nothing."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.apps import apps
@@ -193,8 +194,48 @@ def test_date_that_does_not_exist_is_refused(staff_client, group, date):
         reverse("admin:notes_meeting_add"),
         {"group": group.pk, "number": 1, "date": date, **MEETING_INLINES},
     )
-    assertContains(response, "Enter a valid date.")
+    assertContains(response, "Enter a valid date, such as 2024-03-15.")
     assert Meeting.objects.count() == 0
+
+
+def test_a_new_series_says_which_week_it_skips_and_why(staff_client, group):
+    """A week of the series on a slot another of the group's meetings holds is made a
+    skipped week: the organiser is told, where the admin said only that it was added."""
+    start = datetime.datetime(2030, 1, 9, 14, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    MeetingFactory(
+        group=group,
+        number=1,
+        date=start.date(),
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        time_zone="Asia/Shanghai",
+        status=Meeting.Status.ONE_OFF,
+    )
+    response = staff_client.post(
+        reverse("admin:notes_meetingseries_add"),
+        {
+            "group": group.pk,
+            "weekday": 2,
+            "start_time": "14:00:00",
+            "duration": 90,
+            "time_zone": "Asia/Shanghai",
+            "first_date": "2030-01-02",
+            "presenter_slots": 1,
+            "handback_days": 2,
+            "active": "on",
+        },
+        follow=True,
+    )
+    skipped = (
+        "1 week of the series is skipped, as the group already meets at that time: "
+        "2030-01-09 (clashes with meeting #1, 2030-01-09 14:30 Asia/Shanghai). To hold it, "
+        "move the other meeting first, then hold the week on “Plan meetings”."
+    )
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]][0] == (
+        "warning",
+        skipped,
+    )
+    assert Meeting.objects.get(series_date=start.date()).status == Meeting.Status.SKIPPED
 
 
 def test_only_a_superuser_sees_the_list_of_mentions(client):

@@ -69,6 +69,38 @@ def test_organiser_sets_a_series_and_the_weeks_appear(organiser_client, group):
     assertContains(group_page, "open slot", count=8)
 
 
+def test_a_series_week_on_a_booked_slot_is_named_when_the_series_is_saved(organiser_client, group):
+    start = datetime.datetime(2030, 1, 16, 13, 0, tzinfo=SHANGHAI)
+    MeetingFactory(
+        group=group,
+        number=1,
+        date=start.date(),
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        time_zone="Asia/Shanghai",
+        status=Meeting.Status.ONE_OFF,
+    )
+    data = {
+        "form": "series",
+        "weekday": "2",
+        "start_time": "14:00",
+        "duration": "90",
+        "time_zone": "Asia/Shanghai",
+        "first_date": "2030-01-02",
+        "presenter_slots": "1",
+        "handback_days": "2",
+        "active": "on",
+    }
+    url = reverse("notes:schedule", args=[group.slug])
+    response = organiser_client.post(url, data, follow=True)
+    assert messages_of(response) == [
+        "The series was saved; 8 coming meetings were added.",
+        "1 week of the series is skipped, as the group already meets at that time: "
+        "2030-01-16 (clashes with meeting #1, 2030-01-16 13:00 Asia/Shanghai). To hold it, "
+        "move the other meeting first, then hold the week on “Plan meetings”.",
+    ]
+
+
 def test_series_form_says_what_is_wrong_and_keeps_the_input(organiser_client, group):
     response = organiser_client.post(
         reverse("notes:schedule", args=[group.slug]),

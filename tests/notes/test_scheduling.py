@@ -304,3 +304,33 @@ def test_relative_days():
         for n in (3, 1, 0, -1, -2)
     ]
     assert said == ["in 3 days", "tomorrow", "today", "yesterday", "2 days ago"]
+
+
+def one_off(group, number, day, hour):
+    start = datetime.datetime(2030, 1, day, hour, 0, tzinfo=SHANGHAI)
+    return MeetingFactory(
+        group=group,
+        number=number,
+        date=start.date(),
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        time_zone="Asia/Shanghai",
+        status=Meeting.Status.ONE_OFF,
+    )
+
+
+def test_the_weeks_a_new_series_skips_for_a_booked_slot_are_named_with_the_reason(group):
+    one_off(group, 1, 2, 10)  # the morning of the series' first Wednesday: no clash
+    series = MeetingSeriesFactory(group=group)
+    assert scheduling.skipped_weeks(series.plan(datetime.date(2030, 1, 1))) == ""
+    one_off(group, 50, 11, 14)
+    one_off(group, 51, 25, 15)
+    fridays = MeetingSeriesFactory(group=group, weekday=4, first_date=datetime.date(2030, 1, 4))
+    message = scheduling.skipped_weeks(fridays.plan(datetime.date(2030, 1, 1)))
+    assert message == (
+        "2 weeks of the series are skipped, as the group already meets at those times: "
+        "2030-01-11 (clashes with meeting #50, 2030-01-11 14:00 Asia/Shanghai), "
+        "2030-01-25 (clashes with meeting #51, 2030-01-25 15:00 Asia/Shanghai). To hold "
+        "one, move the other meeting first, then hold the week on “Plan meetings”."
+    )
+    assert fridays.meetings.filter(status=Meeting.Status.SKIPPED).count() == 2

@@ -31,6 +31,13 @@ def test_add_page_is_linked_from_the_paper_list(member_client):
     assertContains(response, "arXiv IDs or links, DOIs, or BibTeX")
 
 
+def test_the_form_is_filled_in_from_its_address(member_client):
+    """The admin's paper form links here with the arXiv ID or DOI typed there."""
+    response = member_client.get(URL, {"entries": "10.18653/v1/2023.acl-long.1"})
+    assertContains(response, ">\n10.18653/v1/2023.acl-long.1</textarea>")
+    assert not Paper.objects.exists()  # filled in, not previewed or added
+
+
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -102,6 +102,36 @@ def test_a_year_after_next_is_refused(staff_client):
     assert ahead.status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("identifier", "entries"),
+    [
+        ({"arxiv_id": "https://arxiv.org/abs/2303.18223v2"}, "2303.18223"),
+        ({"doi": "10.18653/v1/2023.acl-long.1"}, "10.18653%2Fv1%2F2023.acl-long.1"),
+    ],
+)
+def test_a_paper_given_only_its_identifier_is_pointed_to_add_papers(
+    staff_client, identifier, entries
+):
+    """ "Add papers" fetches the title and the rest from the identifier: the form says so
+    and links there with it, where it was only "Give the paper's title"."""
+    response = add_paper(staff_client, title_en="", slug="", **identifier)
+    assertContains(response, "or let “Add papers” fetch it")
+    assertContains(response, f'<a href="{reverse("papers:add")}?entries={entries}">Add papers: ')
+    assert Paper.objects.count() == 0
+    untitled = add_paper(staff_client, title_en="", slug="")
+    assertContains(untitled, "Give the paper&#x27;s title.")
+    assert "?entries=" not in untitled.content.decode()
+
+
+def test_the_add_paper_form_points_to_add_papers_first(staff_client):
+    pointer = "“Add papers” fetches its title, authors, abstract and the rest"
+    add = staff_client.get(reverse("admin:papers_paper_add"))
+    assertContains(add, pointer)
+    assertContains(add, f'<a href="{reverse("papers:add")}">Add papers</a>')
+    change = staff_client.get(reverse("admin:papers_paper_change", args=[PaperFactory().pk]))
+    assert pointer not in change.content.decode()
+
+
 def test_duplicate_paper_is_refused(staff_client):
     PaperFactory(arxiv_id="2303.18223", slug="survey")
     response = add_paper(staff_client, arxiv_id="2303.18223", slug="survey")
