@@ -32,6 +32,14 @@ def history_models():
     return [m for m in apps.get_models() if hasattr(m._meta, "simple_history_manager_attribute")]
 
 
+def history_model(model):
+    """Return the model of the model's history (its saves, each with who saved), None
+    for a model that keeps none."""
+    if not hasattr(model._meta, "simple_history_manager_attribute"):
+        return None
+    return _history_manager(model).model
+
+
 def _history_manager(model):
     return getattr(model, model._meta.simple_history_manager_attribute)
 

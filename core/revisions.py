@@ -5,7 +5,9 @@ A record that takes part has a ``revision`` (``core.models.Revised``). ``Revisio
 carries the revision it was opened at in a hidden field; when it is validated it reads
 the stored one, locked when inside a transaction (the admin's views and the site's edit
 views run in one), and refuses the save when the record moved on and the form changes
-anything. ``RevisionCheck`` puts such a form on a ModelAdmin or an inline. The texts the
+anything; its message says whose saves came since, as far as the record's history
+(django-simple-history) tells: someone else's, or the same member's in another tab or
+window. ``RevisionCheck`` puts such a form on a ModelAdmin or an inline. The texts the
 group writes (notes, meetings, glossary terms, comments) use ``notes.forms.WritingForm``,
 which is this form with their text checks added.
 """
@@ -14,6 +16,8 @@ from django import forms
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
+
+from core.history import history_model
 
 
 class RevisionForm(forms.ModelForm):
@@ -24,6 +28,18 @@ class RevisionForm(forms.ModelForm):
         "Someone else saved this while you were editing (now revision %(current)s; you "
         "started from %(mine)s). Your changes are still below: note what you need, reload "
         "the page to see theirs, and make your changes again."
+    )
+    own_conflict_message = _(
+        "You saved this again in another tab or window since you opened it here (now "
+        "revision %(current)s; you started from %(mine)s). Your changes are still below: "
+        "note what you need, reload the page to see what you saved, and make your changes "
+        "again."
+    )
+    # When the history does not say who saved (a record without one, a save by a script).
+    unknown_conflict_message = _(
+        "This was saved again since you opened it (now revision %(current)s; you started "
+        "from %(mine)s). Your changes are still below: note what you need, reload the page "
+        "to see the saved version, and make your changes again."
     )
 
     def __init__(self, *args, **kwargs):
@@ -54,11 +70,32 @@ class RevisionForm(forms.ModelForm):
         if touched and mine != current:
             # A form that does not say where it started from is treated as stale.
             raise forms.ValidationError(
-                self.conflict_message % {"current": current, "mine": mine or "?"},
+                self._conflict_message(mine) % {"current": current, "mine": mine or "?"},
                 code="edit_conflict",
             )
         self.instance.revision = current + 1
         return data
+
+    def _conflict_message(self, mine):
+        """The message of a save refused because the record moved on from revision
+        ``mine``: by whom, as its history records each save and who is saving now (the
+        request's member); neither blamed when it does not say."""
+        history = history_model(type(self.instance))
+        if history is None or mine is None:
+            return self.unknown_conflict_message
+        savers = set(
+            history.objects.filter(id=self.instance.pk, revision__gt=mine).values_list(
+                "history_user_id", flat=True
+            )
+        )
+        editor = history.get_default_history_user(self.instance)
+        if editor is None or not savers:
+            return self.unknown_conflict_message
+        if savers == {editor.pk}:
+            return self.own_conflict_message
+        if savers - {editor.pk, None}:
+            return self.conflict_message
+        return self.unknown_conflict_message
 
 
 class RevisionCheck:

@@ -32,10 +32,9 @@ from .models import (
     Note,
     ReadingGroup,
     display_name,
-    validate_time_zone,
     zone_of,
 )
-from .models.zones import aware
+from .models.zones import TimeZoneFormField, aware
 from .scheduling import check_clash
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
@@ -79,6 +78,16 @@ class WritingForm(RevisionForm):
         "Someone else saved this while you were editing (now revision %(current)s; you "
         "started from %(mine)s). Your text is still below: copy what you need, reload the "
         "page to see theirs, and merge."
+    )
+    own_conflict_message = _(
+        "You saved this again in another tab or window since you opened it here (now "
+        "revision %(current)s; you started from %(mine)s). Your text is still below: copy "
+        "what you need, reload the page to see what you saved, and merge."
+    )
+    unknown_conflict_message = _(
+        "This was saved again since you opened it (now revision %(current)s; you started "
+        "from %(mine)s). Your text is still below: copy what you need, reload the page to "
+        "see the saved version, and merge."
     )
 
     def __init__(self, *args, **kwargs):
@@ -274,6 +283,14 @@ class CommentForm(WritingForm):
             raise forms.ValidationError(_("Write something first."))
         return body
 
+    def save(self, commit=True):
+        comment = super().save(commit=False)
+        if not comment._state.adding and "body" in self.changed_data:
+            comment.edited = timezone.now()  # shown as "edited", however soon after posting
+        if commit:
+            comment.save()
+        return comment
+
 
 # --- The schedule -------------------------------------------------------------------------
 
@@ -332,9 +349,7 @@ class MeetingTimeForm(forms.Form):
     day = forms.DateField(label=_("date"), widget=DATE_INPUT)
     start_time = forms.TimeField(label=_("start time"), widget=TIME_INPUT)
     duration = forms.IntegerField(label=_("duration (minutes)"), min_value=5, max_value=720)
-    time_zone = forms.CharField(
-        label=_("time zone"), max_length=64, widget=ZONE_INPUT, validators=[validate_time_zone]
-    )
+    time_zone = TimeZoneFormField(label=_("time zone"), max_length=64, widget=ZONE_INPUT)
     place = forms.CharField(
         label=_("room"), max_length=200, required=False, validators=[check_text]
     )
@@ -431,7 +446,4 @@ class MemberSettingsForm(forms.ModelForm):
         widgets = {"time_zone": ZONE_INPUT}
 
     def clean_time_zone(self):
-        value = check_text(self.cleaned_data["time_zone"].strip())
-        if value:
-            validate_time_zone(value)
-        return value
+        return check_text(self.cleaned_data["time_zone"])

@@ -91,13 +91,26 @@ def build_deck(zh_html, en_html, lang):
     return by_content(f"slides:{lang}", [zh_html, en_html], build)
 
 
+def deck_slides(zh_html, en_html, lang):
+    """Return build_deck()'s slides, each knowing its place in the text's other languages
+    (``Slide.elsewhere``: where the language switch keeps the presenter)."""
+    slides = build_deck(zh_html, en_html, lang)
+    if zh_html and en_html:
+        decks = {
+            choice: slides if choice == lang else build_deck(zh_html, en_html, choice)
+            for choice in LANGUAGES
+        }
+        deck.link_languages(decks, zh_html, en_html)
+    return slides
+
+
 def _render_deck(request, context, zh_html, en_html, missing_title=""):
     lang = deck_language(request, zh_html, en_html)
     context.update(
         {
             **deck_titles(request, context["object"], lang, missing_title),
             # Read from the cache only when the deck's shared fragment is missing.
-            "slides": SimpleLazyObject(lambda: build_deck(zh_html, en_html, lang)),
+            "slides": SimpleLazyObject(lambda: deck_slides(zh_html, en_html, lang)),
             "lang": lang,
             "languages": LANGUAGES if zh_html and en_html else (),
             "frame": {"width": deck.FRAME_WIDTH, "height": deck.FRAME_HEIGHT},

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import ngettext
 
 from core.compiled import compiled_records, compiled_rows
 from core.fragments import kept
@@ -34,6 +35,14 @@ class Progress:
 
     def read_by(self, paper_id):
         return self.papers_read.get(paper_id, 0)
+
+    def read_note(self, paper_id):
+        """How many of the group have read the paper, as a page says it beside the paper
+        ("2 of 5 members have read it")."""
+        n = self.member_count
+        return ngettext(
+            "%(read)s of %(n)s member has read it", "%(read)s of %(n)s members have read it", n
+        ) % {"read": self.read_by(paper_id), "n": n}
 
     @property
     def finished(self):

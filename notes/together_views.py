@@ -15,7 +15,7 @@ from core.language import in_interface_language
 from core.templatetags.notices import at
 from papers.models import Paper
 
-from . import discussion
+from . import discussion, progress
 from .forms import CommentForm
 from .models import Meeting, Membership, Note, ReadingGroup, ReadingStatus
 
@@ -51,8 +51,32 @@ def status_set(request, pk):
     ReadingStatus.set(request.user, paper, value)
     if _wants_json(request):
         label = Status(value).label if value else ""
-        return JsonResponse({"status": value, "label": str(label)})
+        return JsonResponse(
+            {
+                "status": value,
+                "label": str(label),
+                "progress": _read_notes(request, paper),
+            }
+        )
     return redirect(_back(request, paper.get_absolute_url()))
+
+
+def _read_notes(request, paper):
+    """How many of each group the page shows beside the paper have read it now
+    ({group id: "2 of 5 members have read it"}): the groups the page asks for (its
+    ``progress`` fields), of the member's own."""
+    fields = request.POST.getlist("progress")[:20]
+    # Ids a database column holds: no longer than 18 digits, ASCII (not "１").
+    asked = {int(pk) for pk in fields if pk.isascii() and pk.isdigit() and len(pk) <= 18}
+    if not asked:
+        return {}
+    groups = ReadingGroup.objects.of(request.user).filter(pk__in=asked)
+    return {
+        group.pk: progress.group_progress_and_own(group, [paper.pk], request.user)[0].read_note(
+            paper.pk
+        )
+        for group in groups
+    }
 
 
 def my_reading(request):

@@ -18,7 +18,7 @@ from papers.models import Dataset, LanguageModel, Paper, Source
 
 from .groups import ReadingGroup, in_groups_of
 from .writing import Writing, display_name
-from .zones import validate_time_zone, zone_of
+from .zones import TimeZoneField, zone_of
 
 LINKED = {"model": LanguageModel, "dataset": Dataset}
 
@@ -91,9 +91,7 @@ class Meeting(Writing):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
-    )
+    time_zone = TimeZoneField(_("time zone"), max_length=64, blank=True)
     place = models.CharField(_("room"), max_length=200, blank=True)
     link = models.URLField(_("video-call link"), max_length=500, blank=True)
     series = models.ForeignKey(

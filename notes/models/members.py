@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .zones import validate_time_zone
+from .zones import TimeZoneField
 
 
 def new_key():
@@ -114,7 +114,7 @@ class MemberSettings(models.Model):
         default=True,
         help_text=_("The day before a meeting (what to read), and days before your own talk."),
     )
-    time_zone = models.CharField(
+    time_zone = TimeZoneField(
         _("time zone"),
         max_length=64,
         blank=True,
@@ -128,10 +128,6 @@ class MemberSettings(models.Model):
 
     def __str__(self):
         return str(self.user)
-
-    def clean(self):
-        if self.time_zone:
-            validate_time_zone(self.time_zone)
 
     @classmethod
     def of(cls, user):

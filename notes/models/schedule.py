@@ -29,7 +29,7 @@ from papers.models import Paper
 
 from .groups import ReadingGroup
 from .meetings import Meeting
-from .zones import aware, validate_time_zone, zone_of
+from .zones import TimeZoneField, aware, zone_of
 
 PLAN_WEEKS = 8
 
@@ -57,11 +57,10 @@ class MeetingSeries(TimeStamped):
         default=90,
         validators=[MinValueValidator(5), MaxValueValidator(12 * 60)],
     )
-    time_zone = models.CharField(
+    time_zone = TimeZoneField(
         _("time zone"),
         max_length=64,
         default=settings.TIME_ZONE,
-        validators=[validate_time_zone],
         help_text=_("An IANA name such as Asia/Shanghai or Europe/London."),
     )
     place = models.CharField(_("room"), max_length=200, blank=True)

@@ -227,6 +227,9 @@ class Comment(RenderedMarkdown, TimeStamped):
     body = models.TextField(_("comment"))
     body_html = models.TextField(editable=False, blank=True)
     deleted = models.DateTimeField(_("deleted"), null=True, blank=True)
+    # When its text last changed after it was posted (notes.forms.CommentForm): a save
+    # that changes nothing, or a deletion, is no edit.
+    edited = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
     # Read by the stale-save check of the site's, the API's and the admin's edits
     # (notes.forms.WritingForm), as a note's is.
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)

@@ -1,11 +1,16 @@
-"""Time zones of meetings and series: IANA names, checked and looked up in one place."""
+"""Time zones of meetings, series and members: IANA names, checked and looked up in one
+place. A name is taken in any case and with spaces around it, and stored as IANA spells
+it ("asia/shanghai " is Asia/Shanghai): ``TimeZoneField`` in models, its form field in
+forms."""
 
 import datetime
 import zoneinfo
 from functools import cache
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +18,19 @@ from django.utils.translation import gettext_lazy as _
 def known_zones():
     """The IANA names this machine knows (a folder such as "Asia" is not one)."""
     return frozenset(zoneinfo.available_timezones())
+
+
+@cache
+def _by_lower_case():
+    return {name.lower(): name for name in known_zones()}
+
+
+def canonical_zone(name):
+    """Return a time zone name as IANA spells it, whatever the case it was typed in and
+    without the spaces around it; a name of no zone as typed (stripped), for
+    validate_time_zone to refuse."""
+    text = (name or "").strip()
+    return _by_lower_case().get(text.lower(), text)
 
 
 def validate_time_zone(name):
@@ -23,6 +41,28 @@ def validate_time_zone(name):
             params={"value": name[:60]},
             code="time_zone",
         )
+
+
+class TimeZoneFormField(forms.CharField):
+    """Takes a time zone name in any case and cleans it to the IANA spelling."""
+
+    default_validators = [validate_time_zone]
+
+    def to_python(self, value):
+        return canonical_zone(super().to_python(value))
+
+
+class TimeZoneField(models.CharField):
+    """A CharField of an IANA time zone name, stored as IANA spells it."""
+
+    default_validators = [validate_time_zone]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return canonical_zone(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": TimeZoneFormField, **kwargs})
 
 
 def zone_of(name):

@@ -14,7 +14,14 @@ The input is already sanitised; the output is re-serialised from it (text and
 attribute values escaped), so it is as safe as the stored HTML.
 """
 
-from .build import Section, Slide, build_side_by_side, build_slides, sections
+from .build import (
+    Section,
+    Slide,
+    build_side_by_side,
+    build_slides,
+    link_languages,
+    sections,
+)
 from .fit import BODY_LINES, BODY_WIDTH_EM, FRAME_HEIGHT, FRAME_WIDTH, estimate, paginate
 from .tree import parse, serialize
 
@@ -28,6 +35,7 @@ __all__ = [
     "build_side_by_side",
     "build_slides",
     "estimate",
+    "link_languages",
     "paginate",
     "parse",
     "sections",

@@ -19,6 +19,7 @@ class Section:
     anchor: str = ""
     kicker: str = ""  # HTML of the enclosing heading's content
     blocks: list = field(default_factory=list)
+    number: int | None = None  # which of its text's sections (h1, h2, ---) it is or is in
 
 
 @dataclass
@@ -36,6 +37,10 @@ class Slide:
     title_en: str = ""
     paired: bool = False
     lang: str = ""  # "zh" or "en" when known
+    # The sections of the Chinese and the English text it shows (Section.number), and the
+    # anchor of the slide at the same place in each other language's deck (link_languages).
+    source: tuple = (None, None)
+    elsewhere: dict = field(default_factory=dict)
 
     @property
     def continued(self):
@@ -91,7 +96,10 @@ def sections(html):
             result[-1].blocks.append(kept)
         if notes:
             result[-1].blocks.append(_notes_marker(notes))
-    return [s for s in result if s.title or s.blocks]
+    found = [s for s in result if s.title or s.blocks]
+    for number, section in enumerate(found):
+        section.number = number
+    return found
 
 
 def _split_at_h3(section, budget, width):
@@ -109,6 +117,8 @@ def _split_at_h3(section, budget, width):
     if not parts[0].blocks and parts[0].level == 2 and len(parts) > 1:
         # A bare h2 over its h3s: the h2 becomes the kicker of the first h3.
         parts = parts[1:]
+    for part in parts:
+        part.number = section.number
     return parts
 
 
@@ -131,9 +141,17 @@ def build_slides(html, budget=BODY_LINES, width=BODY_WIDTH_EM, lang=""):
     """Return the slides of one rendered write-up."""
     slides = []
     for section in _split_sections(html, budget, width):
+        source = (None, section.number) if lang == "en" else (section.number, None)
         if not section.blocks:
             slides.append(
-                Slide(section.title, section.kicker, anchor=section.anchor, divider=True, lang=lang)
+                Slide(
+                    section.title,
+                    section.kicker,
+                    anchor=section.anchor,
+                    divider=True,
+                    lang=lang,
+                    source=source,
+                )
             )
             continue
         pages = paginate(section.blocks, budget, width)
@@ -148,6 +166,7 @@ def build_slides(html, budget=BODY_LINES, width=BODY_WIDTH_EM, lang=""):
                     part=number,
                     parts=len(pages),
                     lang=lang,
+                    source=source,
                 )
             )
     return _with_anchors(slides)
@@ -189,6 +208,7 @@ def _pair_slides(zh, en, budget, width):
     and anchor. A section without one (None) is paginated as in one language, beside an
     empty column."""
     own = zh or en
+    source = (zh.number if zh else None, en.number if en else None)
     if zh is None or en is None:
         pages = paginate(own.blocks, budget, width) if own.blocks else []
         pages = [(page, []) if zh else ([], page) for page in pages]
@@ -204,6 +224,7 @@ def _pair_slides(zh, en, budget, width):
                 divider=True,
                 paired=True,
                 title_en=en.title,
+                source=source,
             )
         ]
     return [
@@ -218,6 +239,7 @@ def _pair_slides(zh, en, budget, width):
             parts=len(pages),
             title_en=en.title,
             paired=True,
+            source=source,
         )
         for number, (zh_page, en_page) in enumerate(pages, start=1)
     ]
@@ -233,6 +255,53 @@ def _sections_for_pairing(html, budget, width):
         else:
             result.append(section)
     return result
+
+
+def link_languages(decks, zh_html, en_html):
+    """Give each slide of the decks of one text ({"zh": slides, "en": …, "both": …})
+    ``elsewhere``: {another language: the anchor of its slide at the same place}, so that
+    switching languages keeps the presenter where they are. That is the same slide of
+    the same section (the sections of the two texts paired as the side-by-side deck
+    pairs them) where the section has as many slides in both decks, else the section's
+    first slide; where a language lacks the section, the slide of the section before it
+    (the cover, "title", before the first)."""
+    pairs = _paired_sections(sections(zh_html), sections(en_html))
+    place = {}
+    for number, (zh, en) in enumerate(pairs):
+        if zh is not None:
+            place["zh", zh.number] = number
+        if en is not None:
+            place["en", en.number] = number
+
+    def place_of(slide):
+        zh, en = slide.source
+        return place.get(("zh", zh), place.get(("en", en)))
+
+    by_place = {}  # language → {place: [anchors of its slides, in order]}
+    for language, slides in decks.items():
+        places = by_place[language] = {}
+        for slide in slides:
+            places.setdefault(place_of(slide), []).append(slide.anchor)
+    for language, slides in decks.items():
+        own = by_place[language]
+        for slide in slides:
+            at = place_of(slide)
+            index = own[at].index(slide.anchor)
+            for other, places in by_place.items():
+                if other != language:
+                    slide.elsewhere[other] = _anchor_at(places, at, index, len(own[at]))
+    return decks
+
+
+def _anchor_at(places, at, index, count):
+    """The anchor of the index-th of count slides of the place ``at`` in another deck
+    ({place: anchors}): the same one if it has as many, else its first; the last slide
+    of the place before it where it has none, the cover ("title") before the first."""
+    if at in places:
+        anchors = places[at]
+        return anchors[index] if len(anchors) == count else anchors[0]
+    before = [p for p in places if p is not None and at is not None and p < at]
+    return places[max(before)][-1] if before else "title"
 
 
 ID_SAFE = re.compile(r"[^\w.:-]+")

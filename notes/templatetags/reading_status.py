@@ -6,7 +6,7 @@ from django import template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core import csrf
@@ -100,11 +100,7 @@ def row_reading_html(paper_id, status, progress, control):
     ``controls``). In Python, as the control."""
     note = ""
     if progress:
-        n = progress.member_count
-        text = ngettext(
-            "%(read)s of %(n)s member has read it", "%(read)s of %(n)s members have read it", n
-        ) % {"read": progress.read_by(paper_id), "n": n}
-        note = format_html('<span class="progress-note">{}</span>', text)
+        note = format_html('<span class="progress-note">{}</span>', progress.read_note(paper_id))
     return format_html('<div class="row-reading">{}\n    {}</div>', note, control(paper_id, status))
 
 

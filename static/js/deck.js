@@ -132,12 +132,25 @@
           // Tab reaches only the slide on screen: links on the others are out of sight.
           inertOffscreen();
           window.Reveal.on("slidechanged", inertOffscreen);
+          keepPlaceAcrossLanguages();
+          window.Reveal.on("slidechanged", keepPlaceAcrossLanguages);
         }
         deck.setAttribute("data-ready", "true");
       });
       window.Reveal.on("pdf-ready", function () {
         deck.setAttribute("data-pdf-ready", "true");
       });
+    });
+  }
+
+  // The language links open the other deck at this slide's place in it (the server
+  // names it on each slide: data-at-zh, data-at-en, data-at-both); from the cover, at
+  // its cover.
+  function keepPlaceAcrossLanguages() {
+    var current = window.Reveal.getCurrentSlide();
+    document.querySelectorAll("#deck a.deck-lang[data-lang]").forEach(function (link) {
+      var anchor = current && current.getAttribute("data-at-" + link.getAttribute("data-lang"));
+      link.hash = anchor ? "#/" + anchor : "";
     });
   }
 

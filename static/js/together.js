@@ -11,6 +11,17 @@
       button.value = pressed ? "" : value;
     });
   }
+  // The counts of who has read the paper beside its controls (one per group shown).
+  function progressNotes(action) {
+    var found = [];
+    document.querySelectorAll("form.status-control").forEach(function (form) {
+      var note = form.action === action && form.parentNode.querySelector(".progress-note[data-group]");
+      if (note && found.indexOf(note) < 0) {
+        found.push(note);
+      }
+    });
+    return found;
+  }
   var clicked = null; // for browsers without SubmitEvent.submitter
   document.addEventListener("click", function (event) {
     clicked = event.target.closest("form.status-control button[data-value]");
@@ -24,6 +35,12 @@
     var button = event.submitter || clicked;
     var data = new FormData(form);
     data.set("status", button ? button.value : "");
+    // The group's count beside the paper (a meeting page) changes with the status: ask
+    // for it again, for each group the page shows it of.
+    var notes = progressNotes(form.action);
+    notes.forEach(function (note) {
+      data.append("progress", note.getAttribute("data-group"));
+    });
     form.classList.add("is-busy");
     fetch(form.action, {
       method: "POST",
@@ -42,6 +59,12 @@
         document.querySelectorAll("form.status-control").forEach(function (other) {
           if (other.action === form.action) {
             show(other, answer.status);
+          }
+        });
+        notes.forEach(function (note) {
+          var text = (answer.progress || {})[note.getAttribute("data-group")];
+          if (text) {
+            note.textContent = text;
           }
         });
         // "since <date>" told of the status before the click.

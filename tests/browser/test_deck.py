@@ -179,3 +179,31 @@ def test_print_mode_gives_one_page_per_slide(page, member, deck_meeting, live_se
 
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == SLIDES
     assert page.locator(".speaker-notes-pdf").count() == 0
+
+
+def test_switching_the_language_keeps_the_presenters_place(page, member, live_server):
+    """From the Chinese deck's third section to the English one's, and side by side."""
+    meeting = MeetingFactory(
+        body_zh="## 1 背景\n\n文字。\n\n## 2 方法\n\n文字。\n\n## 3 结果\n\n文字。\n",
+        body_en="## 1 Background\n\nText.\n\n## 2 Method\n\nText.\n\n## 3 Results\n\nText.\n",
+    )
+    MembershipFactory(group=meeting.group, user=member)
+    open_deck(page, member, present_url(meeting) + "?lang=zh", live_server)
+    page.evaluate("Reveal.slide(3)")  # after the cover: 3 结果
+    assert page.evaluate("Reveal.getCurrentSlide().querySelector('h2').textContent") == "3 结果"
+    page.click("a.deck-lang[data-lang=en]")
+    page.wait_for_url(re.compile(r"\?lang=en#/"))
+    page.wait_for_selector("#deck[data-ready=true]", state="attached")
+    assert page.evaluate("Reveal.getCurrentSlide().querySelector('h2').textContent") == "3 Results"
+    page.evaluate("Reveal.slide(2)")
+    page.click("a.deck-lang[data-lang=both]")
+    page.wait_for_url(re.compile(r"\?lang=both#/"))
+    page.wait_for_selector("#deck[data-ready=true]", state="attached")
+    assert page.evaluate("Reveal.getIndices().h") == 2
+    assert "2 Method" in page.evaluate("Reveal.getCurrentSlide().textContent")
+    # From the cover, the other deck opens at its cover.
+    page.evaluate("Reveal.slide(0)")
+    page.click("a.deck-lang[data-lang=zh]")
+    page.wait_for_url(re.compile(r"\?lang=zh$"))
+    page.wait_for_selector("#deck[data-ready=true]", state="attached")
+    assert page.evaluate("Reveal.getIndices().h") == 0

@@ -484,3 +484,36 @@ def test_the_admin_history_pages_show_a_version_a_block_on_a_phone(page, admin_u
     changed_by = page.locator("#change-history tbody tr td").nth(3)
     label = changed_by.evaluate("el => getComputedStyle(el, '::before').content")
     assert label == ('"Changed by: "' if language == "en" else '"修改人："'), label
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_glossarys_reading_switch_lays_out_on_a_phone(page, member, language):
+    """ "Show notes in" stays on one line, its three choices together on one row: beside
+    it at a phone's width, below it where even that is too narrow."""
+    GlossaryTermFactory(body_zh="中文的定义。", body_en="Definition.")
+    login(page, member, next_url=reverse("notes:glossary"))
+    if language != "en":
+        click_and_load(page, ".language-switch button[value=zh-hans]")
+
+    def boxes():
+        label = page.locator(".reading-switch .reading-label")
+        chips = page.locator(".reading-switch button[data-reading]")
+        return label.bounding_box(), [chips.nth(n).bounding_box() for n in range(chips.count())]
+
+    for width, beside in ((390, True), (300, language != "en")):
+        page.set_viewport_size({"width": width, "height": 844})
+        label, chips = boxes()
+        line = float(page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('.reading-label')).lineHeight)"
+        ))  # fmt: skip
+        assert label["height"] <= line + 1  # one line, not "Show notes / in"
+        assert len({round(chip["y"]) for chip in chips}) == 1  # the choices on one row
+        if beside:
+            assert (
+                abs((label["y"] + label["height"] / 2) - (chips[0]["y"] + chips[0]["height"] / 2))
+                < 2
+            )
+        else:
+            assert chips[0]["y"] >= label["y"] + label["height"]
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    screenshot(page, f"glossary-reading-switch-{language}-300")

@@ -5,7 +5,12 @@ import pytest
 
 from notes.models import Comment, ReadingStatus
 from tests.browser.conftest import click_and_load, login, screenshot
-from tests.factories import MembershipFactory, PaperFactory, ReadingStatusFactory
+from tests.factories import (
+    MeetingFactory,
+    MembershipFactory,
+    PaperFactory,
+    ReadingStatusFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,3 +65,37 @@ def test_status_and_discussion_flow(page, member, group, language, width):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1
     screenshot(page, f"together-paper-{language}-{width}")
+
+
+@pytest.mark.parametrize(("language", "width"), [("en", 1280), ("zh-hans", 390)])
+def test_a_meeting_pages_reading_count_follows_the_status(page, member, group, language, width):
+    """The count beside the meeting's papers changes with the member's click, no reload."""
+    paper, discussed = PaperFactory(), PaperFactory()
+    friend = MembershipFactory(group=group).user
+    ReadingStatusFactory(user=friend, paper=paper)
+    meeting = MeetingFactory(group=group, paper=paper)
+    meeting.papers.add(discussed)
+    login(page, member, next_url=meeting.get_absolute_url())
+    if language != "en":
+        click_and_load(page, ".language-switch button[value=zh-hans]")
+    page.set_viewport_size({"width": width, "height": 900})
+    counts = {
+        "en": ("1 of 2 members have read it", "2 of 2 members have read it", "0 of 2"),
+        "zh-hans": ("2 位成员中有 1 位读过", "2 位成员中有 2 位读过", "2 位成员中有 0 位"),
+    }[language]
+    note = page.locator("#to-read .progress-note")
+    assert note.inner_text() == counts[0]
+    page.evaluate("window.notReloaded = true")
+    page.locator("#to-read button[data-value=read]").click()
+    page.wait_for_function(
+        "text => document.querySelector('#to-read .progress-note').textContent === text",
+        arg=counts[1],
+    )
+    assert page.evaluate("window.notReloaded") is True
+    # Cleared again, it counts one fewer; the discussed paper's count was not touched.
+    page.locator("#to-read button[aria-pressed=true]").click()
+    page.wait_for_selector('#to-read .status-control[data-status=""]')
+    assert note.inner_text() == counts[0]
+    page.locator(".discussed summary").click()
+    assert counts[2] in page.locator("#discussed-papers .progress-note").inner_text()
+    screenshot(page, f"meeting-reading-count-{language}-{width}")

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from notes.models import Meeting, MeetingSeries, MemberSettings, SwapRequest
+from notes.models.zones import TimeZoneFormField
 from notes.schedule_views import plan_context
 from tests.factories import (
     MeetingFactory,
@@ -459,6 +461,22 @@ def test_in_three_days(member_client, group, settings):
         time_zone="Asia/Shanghai",
     )
     assertContains(member_client.get(meeting.get_absolute_url()), "in 3 days")
+
+
+@pytest.mark.parametrize("typed", ["asia/shanghai", "ASIA/SHANGHAI", "  Asia/shanghai "])
+def test_member_settings_take_a_time_zone_in_any_case(member_client, member, typed):
+    url = reverse("notes:member_settings")
+    response = member_client.post(url, {"email_language": "en", "time_zone": typed})
+    assert response.status_code == 302
+    assert MemberSettings.objects.get(user=member).time_zone == "Asia/Shanghai"
+
+
+def test_a_time_zone_in_any_case_is_stored_as_spelled_everywhere():
+    """The form field of the schedule's forms and the model field of the admin's."""
+    assert TimeZoneFormField().clean(" europe/LONDON") == "Europe/London"
+    assert MeetingSeries._meta.get_field("time_zone").clean("utc", None) == "UTC"
+    with pytest.raises(ValidationError):
+        TimeZoneFormField().clean("asia/nowhere")
 
 
 def test_member_settings_page(member_client, member):

@@ -6,6 +6,7 @@ from notes.slides import (
     build_side_by_side,
     build_slides,
     estimate,
+    link_languages,
     parse,
     sections,
     serialize,
@@ -221,3 +222,47 @@ def test_side_by_side_splits_a_tall_table_and_its_translation_after_the_same_row
     for slide in slides:
         first = re.search(r"<td>模型(\d+)</td>", slide.body).group(1)
         assert f"<td>Model {first}</td>" in slide.body_en  # the same rows, level
+
+
+def decks_of(zh_markdown, en_markdown):
+    zh_html, en_html = render(zh_markdown), render(en_markdown)
+    decks = {
+        "zh": build_slides(zh_html, lang="zh"),
+        "en": build_slides(en_html, lang="en"),
+        "both": build_side_by_side(zh_html, en_html),
+    }
+    return link_languages(decks, zh_html, en_html)
+
+
+def test_each_slide_knows_its_place_in_the_other_languages():
+    """The language switch keeps the presenter at the same slide, or the first slide of
+    the same section where the languages split it differently."""
+    long_zh = "\n".join(f"{n}. 第 {n} 条" + "很长的说明文字。" * 20 for n in range(1, 13))
+    long_en = "\n".join(f"{n}. item {n} " + "word " * 30 for n in range(1, 13))
+    decks = decks_of(
+        f"开场白。\n\n## 1 背景\n\n文字\n\n## 2 方法\n\n{long_zh}\n\n## 3 结果\n\n结论\n",
+        f"Opening.\n\n## 1 Background\n\ntext\n\n## 2 Method\n\n{long_en}\n\n## 3 Results\n\nend\n",
+    )
+    zh, en, both = decks["zh"], decks["en"], decks["both"]
+    results_zh, results_en = zh[-1], en[-1]
+    assert results_zh.elsewhere == {"en": results_en.anchor, "both": both[-1].anchor}
+    assert results_en.elsewhere["zh"] == results_zh.anchor
+    assert zh[1].elsewhere["en"] == en[1].anchor  # 1 背景 → 1 Background
+    assert zh[0].elsewhere["both"] == both[0].anchor  # the opening words
+    method_zh = [s for s in zh if s.title == "2 方法"]
+    method_en = [s for s in en if s.title == "2 Method"]
+    assert len(method_zh) != len(method_en)  # split differently: the section's first slide
+    assert {s.elsewhere["en"] for s in method_zh} == {method_en[0].anchor}
+    assert method_en[-1].elsewhere["zh"] == method_zh[0].anchor
+
+
+def test_a_section_missing_in_a_language_leads_to_the_one_before_it():
+    decks = decks_of(
+        "## 1 背景\n\n文字\n\n## 译者注\n\n只在中文里\n\n## 2 方法\n\n方法\n",
+        "## 1 Background\n\ntext\n\n## 2 Method\n\nhow\n",
+    )
+    zh, en = decks["zh"], decks["en"]
+    assert [s.elsewhere["en"] for s in zh] == [en[0].anchor, en[0].anchor, en[1].anchor]
+    assert [s.elsewhere["zh"] for s in en] == [zh[0].anchor, zh[2].anchor]
+    # The side-by-side deck gives the translator's note its own slide.
+    assert zh[1].elsewhere["both"] == decks["both"][1].anchor

@@ -1,9 +1,14 @@
 """Reading together: statuses, their sharing, progress, discussion and what changed."""
 
+import importlib
+from datetime import timedelta
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from core import pagecache
@@ -49,9 +54,9 @@ def test_status_is_set_in_one_post_and_goes_back_to_the_page(member_client, memb
 def test_status_answers_json_to_the_script_and_an_empty_one_clears(member_client, member):
     paper = PaperFactory()
     response = set_status(member_client, paper, Status.TO_READ, json=True)
-    assert response.json() == {"status": "to_read", "label": "to read"}
+    assert response.json() == {"status": "to_read", "label": "to read", "progress": {}}
     response = set_status(member_client, paper, "", json=True)
-    assert response.json() == {"status": "", "label": ""}
+    assert response.json() == {"status": "", "label": "", "progress": {}}
     assert not ReadingStatus.objects.filter(user=member).exists()
     # Set then cleared: both kept in the history.
     assert ReadingStatus.history.filter(user=member).count() == 2
@@ -155,6 +160,28 @@ def test_my_reading_puts_papers_of_coming_meetings_first(member_client, member, 
     assert queue == [for_meeting, later]
     assert [s.paper for s in page.context["read"]] == [done]
     assert [p for _m, p in page.context["meeting_papers"]] == [for_meeting]
+
+
+def test_the_json_answer_counts_the_readers_in_the_groups_the_page_shows(client, group):
+    """A meeting page asks for its group's count beside the paper again (together.js); a
+    group the member is not in is not answered."""
+    member, friend = MembershipFactory(group=group).user, MembershipFactory(group=group).user
+    elsewhere = MembershipFactory().group
+    paper = PaperFactory()
+    ReadingStatusFactory(user=friend, paper=paper, status=Status.READ)
+    client.force_login(member)
+    response = client.post(
+        reverse("notes:status_set", args=[paper.pk]),
+        {"status": "read", "progress": [str(group.pk), str(elsewhere.pk), "x", "9" * 30]},
+        headers={"Accept": "application/json"},
+    )
+    assert response.json() == {
+        "status": "read",
+        "label": "read",
+        "progress": {str(group.pk): "2 of 2 members have read it"},
+    }
+    answer = set_status(client, paper, "", json=True).json()
+    assert answer["progress"] == {}  # nothing asked
 
 
 # --- Group progress ----------------------------------------------------------------------------
@@ -394,6 +421,51 @@ def test_deleting_keeps_the_history_and_marks_the_place_in_a_thread(member_clien
     assert member_client.get(reverse("notes:comment_edit", args=[first.pk])).status_code == 404
 
 
+def edited_marks(page, comment):
+    """How many "edited" marks the comment's line on the page has."""
+    html = page.content.decode()
+    start = html.index('<p class="meta">', html.index(f'id="comment-{comment.pk}"'))
+    line = html[start : html.index("</p>", start)]
+    return line.count("<span>edited</span>")
+
+
+def test_a_comment_edited_within_its_first_minute_shows_as_edited(member_client, member, group):
+    paper = PaperFactory()
+    comment = CommentFactory(paper=paper, group=group, author=member, body="first words")
+    edit = reverse("notes:comment_edit", args=[comment.pk])
+    assert edited_marks(member_client.get(paper.get_absolute_url()), comment) == 0
+    # Seconds after it was posted (the page marked an edit only in another minute).
+    member_client.post(edit, {"body": "better words", "revision": 1})
+    comment.refresh_from_db()
+    assert comment.edited is not None and comment.edited - comment.created < timedelta(minutes=1)
+    assert edited_marks(member_client.get(paper.get_absolute_url()), comment) == 1
+
+
+def test_a_save_that_changes_nothing_is_no_edit(member_client, member, group):
+    paper = PaperFactory()
+    comment = CommentFactory(paper=paper, group=group, author=member, body="same words")
+    Comment.objects.filter(pk=comment.pk).update(created=timezone.now() - timedelta(hours=2))
+    edit = reverse("notes:comment_edit", args=[comment.pk])
+    assert member_client.post(edit, {"body": "same words", "revision": 1}).status_code == 302
+    comment.refresh_from_db()
+    assert comment.edited is None
+    assert edited_marks(member_client.get(paper.get_absolute_url()), comment) == 0
+
+
+def test_comments_edited_before_are_marked_from_their_history(member, group):
+    edited = CommentFactory(paper=PaperFactory(), group=group, author=member, body="before")
+    edited.body = "after"
+    edited.save()
+    untouched = CommentFactory(paper=PaperFactory(), group=group, author=member, body="as is")
+    untouched.save()  # saved again, the same text
+    Comment.objects.update(edited=None)
+    migration = importlib.import_module("notes.migrations.0016_comment_edited")
+    migration.mark_edited(django_apps, None)
+    edited.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (edited.edited, untouched.edited) == (edited.updated, None)
+
+
 # --- What changed ---------------------------------------------------------------------------
 
 
@@ -609,7 +681,8 @@ def test_a_comment_form_without_its_revision_is_stale(client, world):
     )
     client.force_login(world.member)
     response = client.post(reverse("notes:comment_edit", args=[comment.pk]), {"body": "New"})
-    assertContains(response, "Someone else saved this while you were editing")
+    # Nothing says when it was opened, so nothing says who saved since: no one is blamed.
+    assertContains(response, "This was saved again since you opened it")
     assertContains(response, ">\nNew</textarea>")
     comment.refresh_from_db()
     assert (comment.body, comment.revision) == ("Old", 1)
