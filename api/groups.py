@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from core.revisions import MINE, OTHERS, saved_since
 from notes.forms import MeetingWriteupForm, NoteForm
 from notes.models import (
     Comment,
@@ -139,7 +140,7 @@ def edit_meeting(request, meeting_id: int, payload: schemas.MeetingIn, response:
         form = MeetingWriteupForm(data, instance=meeting)
         if not form.is_valid():
             if _is_conflict(form):
-                raise _stale(meeting, revision)
+                raise _stale(meeting, revision, request.user)
             raise ValidationFailed(_field_errors(form))
         form.save()
     meeting = _meetings(request.user).get(pk=meeting_id)
@@ -266,18 +267,30 @@ def _based_on(request, record, payload):
     )
 
 
-def _stale(record, mine):
-    """The 412 of an edit based on an old revision (WritingForm found it stale)."""
+def _stale(record, mine, caller):
+    """The 412 of an edit based on an old revision (WritingForm found it stale), saying
+    whose saves came since, as the forms do (core.revisions.saved_since)."""
     current = type(record).objects.filter(pk=record.pk).values_list("revision", flat=True).first()
-    return HttpError(
-        412,
-        _(
+    whose = saved_since(record, mine, caller)
+    if whose == OTHERS:
+        message = _(
             "Someone else saved this since revision %(mine)s (it is now at revision "
             "%(current)s). Nothing was changed: read it again, merge, and send your edit "
             "based on revision %(current)s."
         )
-        % {"mine": mine, "current": current},
-    )
+    elif whose == MINE:
+        message = _(
+            "You saved this again since revision %(mine)s, from another client or window "
+            "(it is now at revision %(current)s). Nothing was changed: read it again, "
+            "merge, and send your edit based on revision %(current)s."
+        )
+    else:
+        message = _(
+            "This was saved again since revision %(mine)s (it is now at revision "
+            "%(current)s). Nothing was changed: read it again, merge, and send your edit "
+            "based on revision %(current)s."
+        )
+    return HttpError(412, message % {"mine": mine, "current": current})
 
 
 def _save_note(request, note, payload, revision=None):
@@ -292,7 +305,7 @@ def _save_note(request, note, payload, revision=None):
     if form.is_valid():
         return form.save()
     if _is_conflict(form):
-        raise _stale(note, revision)
+        raise _stale(note, revision, request.user)
     raise ValidationFailed(_field_errors(form))
 
 

@@ -231,7 +231,7 @@ def edit_comment(request, comment_id: int, payload: CommentEdit, response: HttpR
         form = CommentForm({"body": payload.body, "revision": revision}, instance=comment)
         if not form.is_valid():
             if _is_conflict(form):
-                raise _stale(comment, revision)
+                raise _stale(comment, revision, request.user)
             raise ValidationFailed(_field_errors(form))
         form.save()
     comment = _comments(request.user).get(pk=comment_id)

@@ -78,24 +78,39 @@ class RevisionForm(forms.ModelForm):
 
     def _conflict_message(self, mine):
         """The message of a save refused because the record moved on from revision
-        ``mine``: by whom, as its history records each save and who is saving now (the
-        request's member); neither blamed when it does not say."""
+        ``mine``: by whom (saved_since), the member saving being the request's."""
         history = history_model(type(self.instance))
-        if history is None or mine is None:
-            return self.unknown_conflict_message
-        savers = set(
-            history.objects.filter(id=self.instance.pk, revision__gt=mine).values_list(
-                "history_user_id", flat=True
-            )
+        editor = history.get_default_history_user(self.instance) if history else None
+        return {
+            MINE: self.own_conflict_message,
+            OTHERS: self.conflict_message,
+        }.get(saved_since(self.instance, mine, editor), self.unknown_conflict_message)
+
+
+# Who saved a record since a revision (saved_since).
+MINE, OTHERS = "mine", "others"
+
+
+def saved_since(record, mine, editor):
+    """Who saved ``record`` after its revision ``mine``, as its history records each
+    save: the ``editor`` alone (MINE: their other tab, window or client), someone else
+    too (OTHERS), or None where the history does not say (a record without one, a save
+    by a script, no revision or no editor known): then nobody is blamed."""
+    history = history_model(type(record))
+    if history is None or mine is None or editor is None:
+        return None
+    savers = set(
+        history.objects.filter(id=record.pk, revision__gt=mine).values_list(
+            "history_user_id", flat=True
         )
-        editor = history.get_default_history_user(self.instance)
-        if editor is None or not savers:
-            return self.unknown_conflict_message
-        if savers == {editor.pk}:
-            return self.own_conflict_message
-        if savers - {editor.pk, None}:
-            return self.conflict_message
-        return self.unknown_conflict_message
+    )
+    if not savers:
+        return None
+    if savers == {editor.pk}:
+        return MINE
+    if savers - {editor.pk, None}:
+        return OTHERS
+    return None
 
 
 class RevisionCheck:

@@ -48,13 +48,31 @@ def test_edit_with_if_match_then_a_stale_edit_gets_412_and_changes_nothing(api_a
     assert fresh["ETag"] != etag
     stale = caller.patch(f"/notes/{note.slug}", {"body_en": "Second edit"}, HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
+    # Both edits were the caller's (another client, say): not blamed on someone else.
     assert stale.json()["detail"] == (
-        f"Someone else saved this since revision {note.revision} (it is now at revision "
-        f"{note.revision + 1}). Nothing was changed: read it again, merge, and send your edit "
-        f"based on revision {note.revision + 1}."
+        f"You saved this again since revision {note.revision}, from another client or window "
+        f"(it is now at revision {note.revision + 1}). Nothing was changed: read it again, "
+        f"merge, and send your edit based on revision {note.revision + 1}."
     )
     note.refresh_from_db()
     assert (note.body_en, note.revision) == ("First edit", 2)
+
+
+def test_a_stale_edit_after_another_members_save_says_someone_else_saved(api_as, world, note):
+    etag = api_as(world.member).get(f"/notes/{note.slug}")["ETag"]
+    note.body_en, note.revision = "Another edit", note.revision + 1
+    note.save()  # no member saving (a script): the history cannot say who
+    unknown = api_as(world.member).patch(
+        f"/notes/{note.slug}", {"body_en": "Mine"}, HTTP_IF_MATCH=etag
+    )
+    assert unknown.json()["detail"].startswith("This was saved again since revision 1 ")
+    HistoricalNote = type(note).history.model
+    HistoricalNote.objects.filter(id=note.pk).update(history_user=world.organiser)
+    stale = api_as(world.member).patch(
+        f"/notes/{note.slug}", {"body_en": "Mine"}, HTTP_IF_MATCH=etag
+    )
+    assert stale.status_code == 412
+    assert stale.json()["detail"].startswith("Someone else saved this since revision 1 ")
 
 
 def test_edit_with_a_revision_field(api_as, world, note):
