@@ -376,6 +376,29 @@ def _defuse_brackets(text):
     return "".join(out)
 
 
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+
+
+def _close_open_fence(text):
+    """Close a code fence left open at the end of the text, as CommonMark reads one (the
+    code runs to the end): Python-Markdown showed the fence as text and the code's
+    comments ("# …") as headings, on the page and as slides of the deck."""
+    opened = None
+    for line in text.split("\n"):
+        found = FENCE.match(line)
+        if not found:
+            continue
+        marks, rest = found.groups()
+        if opened is None:
+            if not (marks[0] == "`" and "`" in rest):  # a backtick fence's info has none
+                opened = marks
+        elif marks[0] == opened[0] and len(marks) >= len(opened) and not rest.strip():
+            opened = None
+    if opened is None:
+        return text
+    return f"{text.rstrip(chr(10))}\n{opened}\n"
+
+
 def render_document(text, resolve_wikilink=None, language=None):
     """Render Markdown to sanitised HTML with its table of contents and wiki links.
 
@@ -384,7 +407,7 @@ def render_document(text, resolve_wikilink=None, language=None):
     stored HTML is shown the same in either interface language."""
     if not text:
         return Rendered(html="")
-    text = _defuse_brackets(text)
+    text = _defuse_brackets(_close_open_fence(text))
     md, wiki = _markdown()
     wiki.resolver = resolve_wikilink
     wiki.language = language or "en"

@@ -568,3 +568,19 @@ def test_render_bracket_floods_in_many_blocks_use_the_stricter_limit():
 def test_render_ordinary_brackets_still_link():
     html = render("\n\n".join(["[a](http://a.example) " * 10] * 5))
     assert html.count('<a href="http://a.example"') == 50
+
+
+@pytest.mark.parametrize("fence", ["```python", "~~~", "````"])
+def test_a_code_fence_left_open_runs_to_the_end_as_code(fence):
+    """A browser walk's note ended in an unclosed fence: its code's comments became
+    headings, on the page and as slides."""
+    html = render(f"Intro\n\n{fence}\nprint(1)\n# comment\n## text\n")
+    assert "<h1" not in html and "<h2" not in html
+    assert "<code>" in html and "comment" in html.split("<code>")[1]
+    assert fence not in html
+
+
+def test_fences_closed_or_only_mentioned_are_left_as_they_are():
+    assert render("```\nclosed\n```\n\ntext").endswith("<p>text</p>")
+    mentioned = render("Use ``` for code.\n\n# Heading")
+    assert "<h1" in mentioned and "<code>" not in mentioned
