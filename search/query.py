@@ -219,7 +219,8 @@ def _hits(documents, regex):
             title=highlight(d.title, regex),
             subtitle=highlight(shown_subtitle(d.kind, d.subtitle), regex),
             url=d.url,
-            snippet=snippet(d.body, regex),
+            # A paper's abstract is written as arXiv writes it: $…$ is TeX.
+            snippet=snippet(d.body, regex, dollars=d.kind == Kind.PAPER),
             object_id=d.object_id,
         )
         for d in documents

@@ -5,6 +5,7 @@ Chinese is written without spaces between words, so Chinese is matched as a subs
 other Latin-script words are matched by stem through the database's full-text search.
 """
 
+import bisect
 import html
 import re
 import unicodedata
@@ -281,17 +282,106 @@ def highlight(text, regex):
     return safe(esc("".join(marked)).replace(MARK, "<mark>").replace(END_MARK, "</mark>"))
 
 
-def snippet(text, regex, length=SNIPPET_CHARS):
-    """Return the part of the text around the first match, highlighted."""
-    start = 0
-    first = regex.search(text) if regex else None
+# A formula in indexed text, as the Markdown renderer marks it: \(…\) inline, \[…\]
+# display. An abstract as arXiv writes it has $…$ and $$…$$ too (js/math.js, .tex-text).
+# A backslash escapes what follows it, as KaTeX's auto-render reads it: "\\)" ends no
+# formula.
+FORMULA = re.compile(r"\\\((?:[^\\]|\\.)*?\\\)|\\\[(?:[^\\]|\\.)*?\\\]", re.S)
+TEX_FORMULA = re.compile(
+    FORMULA.pattern + r"|(?<!\\)\$\$(?:[^\\$]|\\.)+?\$\$|(?<!\\)\$(?:[^\\$]|\\.)+?\$", re.S
+)
+
+
+def formulas(text, dollars=False):
+    """Return the (start, end) of each formula in indexed text; with ``dollars``, those
+    written between dollar signs too (a paper's abstract)."""
+    if "\\(" in text or "\\[" in text:
+        return [m.span() for m in (TEX_FORMULA if dollars else FORMULA).finditer(text)]
+    if dollars and "$" in text:
+        return [m.span() for m in TEX_FORMULA.finditer(text)]
+    return []
+
+
+def _formula_over(spans, start, end):
+    """The (start, end) of the formula that the text from start to end overlaps, or None."""
+    i = bisect.bisect_right(spans, (end,)) - 1
+    if i >= 0 and spans[i][1] > start:
+        return spans[i]
+    return None
+
+
+def _first(text, regex, spans):
+    """The (start, end) a snippet is placed around: the first match outside a formula,
+    or else the formula the first match is in; None without a match."""
+    if regex is None:
+        return None
+    fallback = None
+    for m in regex.finditer(text):
+        inside = _formula_over(spans, m.start(), m.end()) if spans else None
+        if inside is None:
+            return m.span()
+        fallback = fallback or inside
+    return fallback
+
+
+def _window(text, first, spans, length):
+    """The (start, end) of the part of the text a snippet shows: from a third of its
+    length before ``first``, at a word's beginning; a formula whole or not at all."""
+    start, end = 0, length
     if first:
-        start = max(0, first.start() - length // 3)
+        f_start, f_end = first
+        start = max(0, f_start - length // 3)
         # Begin at a word boundary when the cut lands inside a Latin word.
-        space = text.find(" ", start, first.start())
+        space = text.find(" ", start, f_start)
         if start and 0 <= space - start < 20:
             start = space + 1
-    piece = text[start : start + length]
+        if f_end - f_start > length:
+            # A formula the hit is in, too long to show whole: the text before it or,
+            # with none, the text after it.
+            start, end = (max(0, f_start - length), f_start) if f_start else (f_end, f_end + length)
+        else:
+            start = max(start, f_end - length)  # a formula the hit is in, whole
+            end = start + length
+    cut = _formula_over(spans, start, start + 1) if spans else None
+    if cut and cut[0] < start:
+        start = cut[1]  # the formula the start falls in is left out
+        end = max(end, start + length)
+    cut = _formula_over(spans, end - 1, end) if spans else None
+    if cut and cut[1] > end:
+        end = cut[0]  # so is the one the end falls in
+    end = min(end, len(text))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def inline_math(tex):
+    """A formula's source as the Markdown renderer marks it, to be typeset inline
+    (js/math.js): a display formula in a line of text would be a block amid it."""
+    n = 2 if tex[:2] in ("\\(", "\\[", "$$") else 1
+    return f'<span class="arithmatex">\\({esc(tex[n:-n])}\\)</span>'
+
+
+def snippet(text, regex, length=SNIPPET_CHARS, dollars=False):
+    """Return the part of the text around the first match, highlighted.
+
+    A formula in it (formulas()) is shown whole and unmarked, to be typeset inline, or
+    not at all: one the part's edge falls in is left out. A match inside a formula
+    places the snippet around the formula only when no match is outside one.
+    """
+    spans = formulas(text, dollars)
+    start, end = _window(text, _first(text, regex, spans), spans, length)
     prefix = "… " if start else ""
-    suffix = " …" if start + length < len(text) else ""
-    return safe(prefix + highlight(piece, regex) + suffix)
+    suffix = " …" if end < len(text) else ""
+    if not spans:
+        return safe(prefix + highlight(text[start:end], regex) + suffix)
+    pieces, last = [prefix], start
+    for f_start, f_end in spans[bisect.bisect_left(spans, (start,)) :]:
+        if f_end > end:
+            break
+        pieces += [highlight(text[last:f_start], regex), inline_math(text[f_start:f_end])]
+        last = f_end
+    pieces += [highlight(text[last:end], regex), suffix]
+    return safe("".join(pieces))

@@ -61,6 +61,45 @@ def test_an_abstract_as_arxiv_writes_it_has_its_tex_typeset(page, member):
     assert "$" not in page.locator(".tex-text section.side-en").inner_text()
 
 
+@pytest.mark.parametrize(("width", "language"), [(1280, "en"), (390, "zh-hans")])
+def test_search_snippets_typeset_their_formulas_inline(page, member, width, language):
+    """A browser walk found a snippet's formula shown as its source, cut in the middle,
+    or as a display block amid the line; and an abstract's $…$ left as written."""
+    NoteFactory(
+        title_en="Attention",
+        body_zh="",
+        body_en=(
+            "Weights come from a softmax:\n\n"
+            "$$\\text{softmax}(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n\n"
+            "then the loss $\\mathcal{L} = -\\sum_t \\log p(x_t \\mid x_{<t})$ is summed."
+        ),
+    )
+    PaperFactory(summary_en="The softmax of the large $N$ limit of $U(N)$ theories holds.")
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, member, next_url="/search/?q=softmax")
+    if language != "en":
+        click_and_load(page, ".language-switch button[value=zh-hans]")
+    page.wait_for_selector(".search-snippet .katex")
+    snippets = page.locator(".search-snippet")
+    assert snippets.count() == 2
+    assert page.locator(".search-snippet .katex").count() == 4
+    assert page.locator(".search-snippet .katex-display, .search-snippet .katex-error").count() == 0
+    assert page.locator(".search-snippet mark").all_inner_texts() == ["softmax", "softmax"]
+    for text in snippets.all_inner_texts():
+        assert "\\(" not in text and "\\[" not in text and "$" not in text
+    # On the line (a long one may wrap at its "="): no taller than two lines of text.
+    heights = page.eval_on_selector_all(
+        ".search-snippet .katex",
+        "els => els.flatMap(el => Array.from(el.getClientRects(), r => r.height))",
+    )
+    line = page.eval_on_selector(
+        ".search-snippet", "el => parseFloat(getComputedStyle(el).fontSize)"
+    )
+    assert max(heights) < 2 * line, heights
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"search-formulas-{language}-{width}")
+
+
 def test_reading_switch_hides_the_other_language(page, member):
     paper = PaperFactory()
     NoteFactory(paper=paper, body_zh="中文正文", body_en="English body")

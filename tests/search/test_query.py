@@ -2,7 +2,7 @@ import pytest
 
 from notes.models import Note
 from search.query import search
-from search.text import highlight, matcher, parse
+from search.text import highlight, matcher, parse, snippet
 from tests.factories import (
     GlossaryTermFactory,
     MeetingFactory,
@@ -93,6 +93,74 @@ def test_search_marks_the_matched_words_in_an_escaped_snippet(user):
     PaperFactory(title_en="Tools", summary_en="<script>x</script> Models that use tools.")
     [hit] = search(user, "models").groups[0].hits
     assert hit.snippet == "&lt;script&gt;x&lt;/script&gt; <mark>Models</mark> that use tools."
+
+
+SOFTMAX = "$$\\text{softmax}(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$"
+LOSS = "$\\mathcal{L} = -\\sum_t \\log p(x_t \\mid x_{<t})$"
+
+
+def inline(tex):
+    return f'<span class="arithmatex">\\({tex}\\)</span>'
+
+
+def test_a_snippet_shows_a_notes_formulas_whole_inline_and_unmarked(user):
+    """A browser walk found a display formula shown as its source, "softmax" marked
+    inside it, and as a display block amid a one-line snippet."""
+    NoteFactory(
+        title_en="Attention",
+        body_zh="",
+        body_en=f"Weights come from a softmax:\n\n{SOFTMAX}\n\nthen the loss {LOSS} is summed.",
+    )
+    [hit] = search(user, "softmax").groups[4].hits
+    assert hit.snippet == (
+        "Weights come from a <mark>softmax</mark>: "
+        + inline(r"\text{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}")
+        + " then the loss "
+        + inline(r"\mathcal{L} = -\sum_t \log p(x_t \mid x_{&lt;t})")
+        + " is summed."
+    )
+
+
+def test_a_snippet_leaves_out_a_formula_its_edge_falls_in():
+    """A snippet cut mid-formula showed "\\(\\mathcal{L} = … x_{<t})\\ …"."""
+    regex = matcher(parse("objective"))
+    loss = r"\(\mathcal{L} = -\sum_t \log p(x_t \mid x_{<t})\)"
+    text = "w " * 60 + loss + " is the objective, " + "more " * 14 + loss + " again."
+    # The part shown begins 30 characters before the match, inside the first formula,
+    # and ends 90 after, inside the second.
+    assert snippet(text, regex, length=90) == (
+        "… is the <mark>objective</mark>, " + "more " * 13 + "more …"
+    )
+
+
+def test_a_snippet_around_a_match_inside_a_formula_shows_the_formula():
+    regex = matcher(parse("mathcal"))
+    loss = r"\(\mathcal{L} = -\sum_t \log p(x_t)\)"
+    text = "words " * 60 + "the loss " + loss + " is summed " + "tail " * 60
+    shown = snippet(text, regex)
+    assert inline(r"\mathcal{L} = -\sum_t \log p(x_t)") in shown
+    assert "<mark>" not in shown and shown.startswith("… ") and shown.endswith(" …")
+    # A match outside a formula is preferred, however much later.
+    assert snippet(text + " mathcal", regex).endswith("<mark>mathcal</mark>")
+
+
+def test_a_formula_too_long_for_a_snippet_is_left_out():
+    regex = matcher(parse("softmax"))
+    formula = r"\[" + "a+" * 150 + r"\text{softmax}\]"
+    assert snippet(formula + " after it", regex) == "… after it"
+    assert snippet("Before it " + formula + " after it", regex) == "Before it …"
+
+
+def test_a_snippet_of_an_abstract_typesets_its_dollars_and_a_note_keeps_them(user):
+    PaperFactory(title_en="Limits", summary_en="The large $N$ limit of $U(N)$ theories holds.")
+    NoteFactory(title_en="Prices", body_zh="", body_en="The theories cost $5 and $10 to check.")
+    results = search(user, "theories")
+    [paper] = results.groups[0].hits
+    assert paper.snippet.startswith(
+        f"The large {inline('N')} limit of {inline('U(N)')} <mark>theories</mark> holds."
+    )
+    [note] = results.groups[4].hits
+    assert note.snippet == "The <mark>theories</mark> cost $5 and $10 to check."
 
 
 def test_search_counts_every_kind_and_paginates_one_kind(user):
