@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from core.alignment import align, shape
 
 from .fit import BODY_LINES, BODY_WIDTH_EM, estimate, paginate
-from .pairing import PAIRED_LINES, PAIRED_WIDTH_EM, paired_pages
+from .pairing import PAIRED_LINES, PAIRED_WIDTH_EM, Band, _first_block, paired_pages
 from .tree import Node, parse, serialize, without_headerlinks
 
 # --- Sections and slides --------------------------------------------------------------
@@ -32,10 +32,13 @@ class Slide:
     part: int = 1
     parts: int = 1
     divider: bool = False
-    # Side-by-side slides (?lang=both): the English column and title.
+    # Side-by-side slides (?lang=both): the English column and title (body is the
+    # Chinese column), and the body as it is laid out, Bands of HTML from top to bottom:
+    # the two columns, or a block both texts share, once across them (in neither column).
     body_en: str = ""
     title_en: str = ""
     paired: bool = False
+    bands: list = field(default_factory=list)
     lang: str = ""  # "zh" or "en" when known
     # The sections of the Chinese and the English text it shows (Section.number), and the
     # anchor of the slide at the same place in each other language's deck (link_languages).
@@ -211,7 +214,7 @@ def _pair_slides(zh, en, budget, width):
     source = (zh.number if zh else None, en.number if en else None)
     if zh is None or en is None:
         pages = paginate(own.blocks, budget, width) if own.blocks else []
-        pages = [(page, []) if zh else ([], page) for page in pages]
+        pages = [[Band(page, []) if zh else Band([], page)] for page in pages]
         zh, en = zh or Section(), en or Section()
     else:
         pages = paired_pages(zh.blocks, en.blocks, budget, width) if zh.blocks or en.blocks else []
@@ -227,21 +230,38 @@ def _pair_slides(zh, en, budget, width):
                 source=source,
             )
         ]
-    return [
-        Slide(
-            title=zh.title,
-            kicker=own.kicker,
-            body=_body_of(zh_page),
-            body_en=_body_of(en_page),
-            notes=_notes_of(zh_page) + _notes_of(en_page),
-            anchor=own.anchor,
-            part=number,
-            parts=len(pages),
-            title_en=en.title,
-            paired=True,
-            source=source,
+    slides = []
+    for number, bands in enumerate(pages, start=1):
+        columns = [band for band in bands if not band.shared]
+        zh_page = [b for band in columns for b in band.zh]
+        en_page = [b for band in columns for b in band.en]
+        slides.append(
+            Slide(
+                title=zh.title,
+                kicker=own.kicker,
+                body=_body_of(zh_page),
+                body_en=_body_of(en_page),
+                notes="".join(_notes_of(band.zh) for band in bands)
+                + "".join(_notes_of(band.en) for band in bands),
+                anchor=own.anchor,
+                part=number,
+                parts=len(pages),
+                title_en=en.title,
+                paired=True,
+                source=source,
+                bands=_band_html(bands),
+            )
         )
-        for number, (zh_page, en_page) in enumerate(pages, start=1)
+    return slides
+
+
+def _band_html(bands):
+    """The bands of a page as HTML, those with nothing to show (speaker notes only) left
+    out; a shared block's once, in zh."""
+    return [
+        Band(_body_of(band.zh), "" if band.shared else _body_of(band.en), band.shared)
+        for band in bands
+        if _first_block(band.zh) or _first_block(band.en)
     ]
 
 

@@ -3,12 +3,26 @@ row, and laid out on slides that keep the two columns level."""
 
 from difflib import SequenceMatcher
 from itertools import zip_longest
+from typing import NamedTuple
 
-from .fit import SPLITTERS, TAIL_SLACK, _is_lead, estimate, level_split, paginate
+from .fit import SPLITTERS, TAIL_SLACK, _is_labelled, _is_lead, estimate, level_split, paginate
+from .tree import serialize
 
 # Side by side, the text is set at 22px: two columns of 558px are 25em wide, and the
-# body below a two-line title holds 16 lines.
+# body below a two-line title holds 16 lines. A block both texts share spans the two
+# columns: 1152px, 52em.
 PAIRED_WIDTH_EM, PAIRED_LINES = 24.5, 15.5
+SHARED_WIDTH_EM = 51.0
+
+
+class Band(NamedTuple):
+    """A stretch of a side-by-side page, from top to bottom: the blocks of the Chinese
+    and of the English column, or (shared) a block the two texts have alike, shown once
+    across both columns; zh and en then hold it with each side's speaker notes."""
+
+    zh: list
+    en: list
+    shared: bool = False
 
 
 def _units(blocks):
@@ -27,8 +41,48 @@ def _height(unit, width):
 
 
 def _joined(rows):
-    """The zh and en blocks of a page's rows of (zh unit, en unit, heights, lead)."""
+    """The zh and en column blocks of a page's rows of (zh unit, en unit, heights, lead,
+    shared), the shared blocks left out."""
+    rows = [row for row in rows if not row[4]]
     return [b for row in rows for b in row[0]], [b for row in rows for b in row[1]]
+
+
+def _bands(rows):
+    """A page's rows as bands: the rows between two shared blocks make one."""
+    bands = []
+    for zh, en, _heights, _lead, shared in rows:
+        if shared:
+            bands.append(Band(list(zh), list(en), shared=True))
+        elif bands and not bands[-1].shared:
+            bands[-1].zh.extend(zh)
+            bands[-1].en.extend(en)
+        else:
+            bands.append(Band(list(zh), list(en)))
+    return bands
+
+
+def _filled(rows):
+    """How high a page's rows fill it: (the bands down to its last shared block, and
+    each column below that). The columns fill up each on its own: a block on one side
+    only takes no room on the other; a shared block starts below the taller."""
+    above = zh = en = 0.0
+    for row in rows:
+        if row[4]:
+            above, zh, en = above + max(zh, en) + row[2][0], 0.0, 0.0
+        else:
+            zh, en = zh + row[2][0], en + row[2][1]
+    return above, zh, en
+
+
+def _shared(zh_units, en_units):
+    """Whether a row of _aligned is one block the same in both texts (a table of
+    numbers, a formula, code, a figure, a list of names): shown once, across both
+    columns. Their HTML must be the same, so that tables that differ in a word are
+    both shown."""
+    if not len(zh_units) == len(en_units) == 1:
+        return False
+    zh, en = zh_units[0][0], en_units[0][0]
+    return _is_labelled(zh) and serialize([zh]) == serialize([en])
 
 
 def _kind(unit):
@@ -92,21 +146,28 @@ def level_pages(zh_blocks, en_blocks, budget=PAIRED_LINES, width=PAIRED_WIDTH_EM
 
 
 def paired_pages(zh_blocks, en_blocks, budget=PAIRED_LINES, width=PAIRED_WIDTH_EM):
-    """Return [(zh page, en page)] for one section side by side.
+    """Return the pages of one section side by side, each a list of Bands.
 
     Each block goes on a page together with its counterpart (_aligned: in a translation
     every block has one; a block found on one side only goes beside nothing), so the
-    languages stay level block for block. A list or table pair too tall for one slide
-    is split after the same items or rows on both sides (level_split), or, when their
-    lengths differ, goes on slides of its own, each side split as it needs (level_pages);
-    so does a run of blocks that differs between the sides and is too tall for a slide.
-    A paragraph pair gets one slide, which the deck shrinks to fit. As in paginate, a
-    lead ("**模型对比**" beside "**Model comparison**"; a lead on either side makes the
-    pair one) keeps with the pair after it: it never ends a slide that the next pair
-    does not start.
+    languages stay level block for block. A block that is the same in both texts (a
+    table of numbers, a formula) is shown once, across both columns, between the text
+    before and after it (_shared); too tall for one slide, it is split as in paginate.
+    A list or table pair too tall for one slide is split after the same items or rows
+    on both sides (level_split), or, when their lengths differ, goes on slides of its
+    own, each side split as it needs (level_pages); so does a run of blocks that differs
+    between the sides and is too tall for a slide. A paragraph pair gets one slide,
+    which the deck shrinks to fit. As in paginate, a lead ("**模型对比**" beside
+    "**Model comparison**"; a lead on either side makes the pair one) keeps with the
+    pair after it: it never ends a slide that the next pair does not start.
     """
     rows = [
-        ([b for u in zh for b in u], [b for u in en for b in u], len(zh) <= 1 and len(en) <= 1)
+        (
+            [b for u in zh for b in u],
+            [b for u in en for b in u],
+            len(zh) <= 1 and len(en) <= 1,
+            _shared(zh, en),
+        )
         for zh, en in _aligned(_units(zh_blocks), _units(en_blocks))
     ]
     pager = _PairedPager(rows, budget, width)
@@ -120,24 +181,30 @@ def paired_pages(zh_blocks, en_blocks, budget=PAIRED_LINES, width=PAIRED_WIDTH_E
 class _PairedPager:
     """The slides of one section side by side, filled a row at a time.
 
-    ``rows``: (zh blocks, en blocks, single) from _aligned, ``single`` when each side is
-    one unit at most. The page being filled holds rows of (zh unit, en unit, (zh, en)
-    heights, lead).
+    ``rows``: (zh blocks, en blocks, single, shared) from _aligned, ``single`` when each
+    side is one unit at most, ``shared`` when it is one block the same on both sides.
+    The page being filled holds rows of (zh unit, en unit, (zh, en) heights, lead,
+    shared).
     """
 
     def __init__(self, rows, budget, width):
         self.rows, self.budget, self.width = rows, budget, width
-        self.sides = [(_height(zh, width), _height(en, width)) for zh, en, _single in rows]
+        self.sides = [
+            (_height(zh, SHARED_WIDTH_EM),) * 2
+            if shared
+            else (_height(zh, width), _height(en, width))
+            for zh, en, _single, shared in rows
+        ]
         self.pages, self.page = [], []
 
     def used(self):
-        # The columns fill up each on its own: a block on one side only takes no room
-        # on the other.
-        return max(sum(row[2][0] for row in self.page), sum(row[2][1] for row in self.page))
+        above, zh, en = _filled(self.page)
+        return above + max(zh, en)
 
     def is_lead(self, index, side):
-        block = _first_block(self.rows[index][side])
-        if not self.rows[index][2] or block is None:
+        zh_unit, en_unit, single, shared = self.rows[index]
+        block = _first_block((zh_unit, en_unit)[side])
+        if not single or shared or block is None:
             return False
         following = _first_block(self.rows[index + 1][side]) if index + 1 < len(self.rows) else None
         return _is_lead(block, following, self.width)
@@ -155,7 +222,7 @@ class _PairedPager:
 
     def splits_below(self, index):
         """Whether the pair of lists or tables at index can begin on this page."""
-        zh_unit, en_unit, single = self.rows[index]
+        zh_unit, en_unit, single, _shared = self.rows[index]
         if not (single and zh_unit and en_unit):
             return False
         parts = level_split(
@@ -167,27 +234,27 @@ class _PairedPager:
         """End the page but for the leads at its end: they begin the next page."""
         start = self.leads_start()
         if start:
-            self.pages.append(_joined(self.page[:start]))
+            self.pages.append(_bands(self.page[:start]))
         self.page = self.page[start:]
 
     def ends_with_one_side(self, index):
         """Put the rows from index on this page, and say so, when they are blocks on one
         side only (a translator's footnotes): as in paginate, they may overfill the slide
         a little rather than go on one of their own beside an empty column."""
-        if not self.page or any(zh and en for zh, en, _single in self.rows[index:]):
+        if not self.page or any(zh and en for zh, en, _single, _shared in self.rows[index:]):
             return False
         rest = self.sides[index:]
-        zh_used, en_used = (sum(row[2][n] for row in self.page) for n in (0, 1))
+        above, zh_used, en_used = _filled(self.page)
         zh_rest, en_rest = sum(h[0] for h in rest), sum(h[1] for h in rest)
-        if max(zh_used + zh_rest, en_used + en_rest) > self.budget * TAIL_SLACK:
+        if above + max(zh_used + zh_rest, en_used + en_rest) > self.budget * TAIL_SLACK:
             return False
-        for (zh, en, _single), pair in zip(self.rows[index:], rest, strict=True):
-            self.page.append((zh, en, pair, False))
+        for (zh, en, _single, _shared), pair in zip(self.rows[index:], rest, strict=True):
+            self.page.append((zh, en, pair, False, False))
         return True
 
     def add(self, index):
         """Place the row at index: on this page, or after closing it, or split."""
-        zh_unit, en_unit, single = self.rows[index]
+        zh_unit, en_unit, single, shared = self.rows[index]
         height = max(self.sides[index])
         following = max(self.sides[index + 1]) if index + 1 < len(self.rows) else 0.0
         # A lead on either side: "文章基本信息如下" introduces its list as much as
@@ -197,9 +264,16 @@ class _PairedPager:
         needed = height + (min(following, 3.0) if lead and following else 0)
         if self.used() and self.used() + needed > self.budget:
             # A block on one side only (a translator's note) is not left beside an
-            # empty column when the list or table pair after it can begin below it.
-            if not (self.one_sided() and self.splits_below(index)):
+            # empty column when the list or table pair after it can begin below it; a
+            # list or table the same on both sides may begin below (add_shared).
+            if shared:
+                if zh_unit[0].tag not in SPLITTERS:
+                    self.close()
+            elif not (self.one_sided() and self.splits_below(index)):
                 self.close()
+        if shared:
+            self.add_shared(index)
+            return
         if single and zh_unit and en_unit and self.used() + height > self.budget:
             if self.split(index):
                 return
@@ -208,16 +282,50 @@ class _PairedPager:
             self.close()
             zh_leads, en_leads = _joined(self.page)
             self.pages.extend(
-                level_pages(zh_leads + zh_unit, en_leads + en_unit, self.budget, self.width)
+                [Band(zh, en)]
+                for zh, en in level_pages(
+                    zh_leads + zh_unit, en_leads + en_unit, self.budget, self.width
+                )
             )
             self.page = []
             return
-        self.page.append((zh_unit, en_unit, self.sides[index], lead))
+        self.page.append((zh_unit, en_unit, self.sides[index], lead, False))
+
+    def add_shared(self, index):
+        """Place a block the same on both sides, across the columns; a list or table too
+        tall for the slide is split as in one language, each part across the columns."""
+        zh_unit, en_unit, _single, _shared = self.rows[index]
+        block, height = zh_unit[0], self.sides[index][0]
+        splitter = SPLITTERS.get(block.tag)
+        if splitter is None or self.used() + height <= self.budget:
+            self.page.append((zh_unit, en_unit, self.sides[index], False, True))
+            return
+
+        def parts():
+            return splitter(block, self.budget - self.used(), self.budget, SHARED_WIDTH_EM)
+
+        found = parts()
+        if found[0][0] is None:
+            # Not even the first row or item fits here: split again below the leads
+            # that go on with it to the next page.
+            self.close()
+            found = parts()
+        for number, (part, part_height) in enumerate(found):
+            if number:
+                self.close()
+            if part is not None:
+                self.page.append(([part], [part], (part_height, part_height), False, True))
+        # Each side's speaker notes go with the last part.
+        self.page[-1] = (
+            self.page[-1][0] + zh_unit[1:],
+            self.page[-1][1] + en_unit[1:],
+            *self.page[-1][2:],
+        )
 
     def split(self, index):
         """Two lists or tables, item for item or row for row: split both alike, and say
         whether they could be."""
-        zh_unit, en_unit, _single = self.rows[index]
+        zh_unit, en_unit, _single, _shared = self.rows[index]
         parts = level_split(
             zh_unit[0], en_unit[0], self.budget - self.used(), self.budget, self.width
         )
@@ -234,11 +342,11 @@ class _PairedPager:
             if number:
                 self.close()
             if zh_part is not None:
-                self.page.append(([zh_part], [en_part], (part_height, part_height), False))
-        self.page.append((zh_unit[1:], en_unit[1:], (0.0, 0.0), False))
+                self.page.append(([zh_part], [en_part], (part_height, part_height), False, False))
+        self.page.append((zh_unit[1:], en_unit[1:], (0.0, 0.0), False, False))
         return True
 
     def finished(self):
         if self.page:
-            self.pages.append(_joined(self.page))
-        return self.pages or [([], [])]
+            self.pages.append(_bands(self.page))
+        return self.pages or [[Band([], [])]]

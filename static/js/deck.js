@@ -30,17 +30,68 @@
   }
 
   // Natural size of the content when laid out at a given scale (its box made wider
-  // by 1/scale, so that text reflows into the room the scaling makes).
+  // by 1/scale, so that text reflows into the room the scaling makes), and how far
+  // anything spills out of a column (or a block across both) into the next.
   function measure(fit, avail, scale) {
     fit.style.width = avail.width / scale + "px";
-    return { height: fit.scrollHeight, width: Math.max(fit.scrollWidth, fit.offsetWidth) };
+    var spill = 0;
+    Array.prototype.forEach.call(fit.querySelectorAll(".deck-col, .deck-shared"), function (box) {
+      spill = Math.max(spill, box.scrollWidth - box.clientWidth);
+    });
+    return {
+      height: fit.scrollHeight,
+      width: Math.max(fit.scrollWidth, fit.offsetWidth),
+      spill: spill,
+    };
   }
 
   function fits(size, avail, scale) {
-    return size.height * scale <= avail.height + 0.5 && size.width * scale <= avail.width + 0.5;
+    return (
+      size.height * scale <= avail.height + 0.5 &&
+      size.width * scale <= avail.width + 0.5 &&
+      size.spill <= 0.5
+    );
   }
 
-  // Shrink one .deck-fit box into its parent: the largest scale that fits.
+  // The largest scale, down to MIN_SCALE, at which the content fits its box.
+  function largestScale(fit, avail) {
+    if (fits(measure(fit, avail, 1), avail, 1)) return 1;
+    var low = MIN_SCALE, high = 1;
+    for (var i = 0; i < 8; i++) {
+      var mid = (low + high) / 2;
+      if (fits(measure(fit, avail, mid), avail, mid)) low = mid;
+      else high = mid;
+    }
+    return low;
+  }
+
+  // Tables wider than their column (or the slide) at the smallest scale: each scrolls
+  // sideways in a box of the column's width, with a mark below that it goes on (a
+  // printed handout cannot scroll). Return whether there were any.
+  function scrollWideTables(fit, avail) {
+    measure(fit, avail, MIN_SCALE);
+    var wide = Array.prototype.filter.call(fit.querySelectorAll("table"), function (table) {
+      if (table.parentElement.classList.contains("deck-wide")) return false;
+      var box = table.parentElement.closest(".deck-col, .deck-shared, .deck-fit");
+      return table.getBoundingClientRect().right > box.getBoundingClientRect().right + 0.5;
+    });
+    var text = document.getElementById("deck").getAttribute("data-table-continues");
+    wide.forEach(function (table) {
+      var scroller = document.createElement("div");
+      scroller.className = "deck-wide";
+      table.parentNode.insertBefore(scroller, table);
+      scroller.appendChild(table);
+      var more = document.createElement("p");
+      more.className = "deck-wide-more";
+      more.textContent = text;
+      scroller.parentNode.insertBefore(more, scroller.nextSibling);
+    });
+    return wide.length > 0;
+  }
+
+  // Shrink one .deck-fit box into its parent: the largest scale that fits. Where even
+  // the smallest does not, because a table is too wide, the table scrolls instead and
+  // the rest is fitted again.
   function fitBox(fit) {
     var box = fit.parentElement;
     var avail = { width: box.clientWidth, height: box.clientHeight };
@@ -48,22 +99,24 @@
     fit.style.transform = "";
     fit.style.width = "";
     if (!avail.width || !avail.height) return 1;
-    if (fits(measure(fit, avail, 1), avail, 1)) {
+    var scale = largestScale(fit, avail);
+    if (scale === 1) {
       fit.style.width = "";
       return 1;
     }
-    var low = MIN_SCALE, high = 1;
-    for (var i = 0; i < 8; i++) {
-      var mid = (low + high) / 2;
-      if (fits(measure(fit, avail, mid), avail, mid)) low = mid;
-      else high = mid;
+    if (!fits(measure(fit, avail, MIN_SCALE), avail, MIN_SCALE) && scrollWideTables(fit, avail)) {
+      scale = largestScale(fit, avail);
+      if (scale === 1) {
+        fit.style.width = "";
+        return 1;
+      }
     }
-    low *= 0.985; // room for sub-pixel rounding
-    measure(fit, avail, low);
-    fit.style.transform = "scale(" + low.toFixed(4) + ")";
+    scale *= 0.985; // room for sub-pixel rounding
+    measure(fit, avail, scale);
+    fit.style.transform = "scale(" + scale.toFixed(4) + ")";
     fit.classList.add("deck-scaled");
-    fit.setAttribute("data-scale", low.toFixed(3));
-    return low;
+    fit.setAttribute("data-scale", scale.toFixed(3));
+    return scale;
   }
 
   function fitAll(deck) {

@@ -207,3 +207,70 @@ def test_switching_the_language_keeps_the_presenters_place(page, member, live_se
     page.wait_for_url(re.compile(r"\?lang=zh$"))
     page.wait_for_selector("#deck[data-ready=true]", state="attached")
     assert page.evaluate("Reveal.getIndices().h") == 0
+
+
+SAME_TABLE = "| Model | MMLU | GSM8K | HumanEval |\n| --- | --- | --- | --- |\n" + "\n".join(
+    f"| LLaMA-{n}B | {30 + n}.1 | {10 + n}.0 | {n}.5 |" for n in (7, 13, 33, 65)
+)
+# Wide in the Chinese column only: the English text has the table's first columns.
+WIDE_ZH = "| " + " | ".join(f"基准测试{n}" for n in range(24)) + " |\n"
+WIDE_ZH += "|" + " --- |" * 24 + "\n| " + " | ".join(f"{n}.0" for n in range(24)) + " |"
+WIDE_EN = "| Benchmark | Score |\n| --- | --- |\n| MMLU | 35.1 |"
+HUNDRED = "| " + " | ".join(f"c{n}" for n in range(100)) + " |\n|" + " --- |" * 100 + "\n"
+HUNDRED += "| " + " | ".join(str(n * 11) for n in range(100)) + " |"
+
+CONTAINED = """() => {
+  const bad = [];
+  document.querySelectorAll(".slides section").forEach((slide) => {
+    const frame = slide.querySelector(".deck-frame").getBoundingClientRect();
+    slide.querySelectorAll(".deck-col, .deck-shared, .deck-fit").forEach((box) => {
+      const outer = box.getBoundingClientRect();
+      box.querySelectorAll(":scope > table, :scope > .deck-wide").forEach((el) => {
+        const r = el.getBoundingClientRect();
+        if (r.right > outer.right + 1 || r.right > frame.right + 1) bad.push(slide.id);
+      });
+    });
+  });
+  return bad;
+}"""
+
+
+def test_side_by_side_draws_a_table_the_same_in_both_texts_once(page, member, live_server):
+    meeting = MeetingFactory(
+        body_zh=f"## 结果\n\n结果如下：\n\n{SAME_TABLE}\n\n## 基准\n\n{WIDE_ZH}\n",
+        body_en=f"## Results\n\nThe results:\n\n{SAME_TABLE}\n\n## Benchmarks\n\n{WIDE_EN}\n",
+    )
+    MembershipFactory(group=meeting.group, user=member)
+    open_deck(page, member, present_url(meeting) + "?lang=both", live_server)
+
+    assert page.evaluate("Reveal.getTotalSlides()") == 3
+    results = page.locator(".slides section").nth(1)
+    assert results.locator("table").count() == 1
+    assert results.locator(".deck-shared table").count() == 1
+    assert results.locator(".deck-fit").get_attribute("data-scale") is None  # full size
+    # The Chinese column's wide table stays in its column: it scrolls and says so.
+    benchmarks = page.locator(".slides section").nth(2)
+    assert benchmarks.locator(".deck-col").first.locator(".deck-wide table").count() == 1
+    assert benchmarks.locator(".deck-wide-more").inner_text() == "Table continues →"
+    assert page.evaluate(CONTAINED) == []
+    page.evaluate("Reveal.slide(2)")
+    page.wait_for_timeout(600)  # the slide transition
+    screenshot(page, "deck-wide-table-side-by-side")
+
+
+def test_a_table_too_wide_for_any_scale_scrolls_and_says_it_goes_on(page, member, live_server):
+    meeting = MeetingFactory(body_zh=f"## 全部指标\n\n说明。\n\n{HUNDRED}\n", body_en="")
+    MembershipFactory(group=meeting.group, user=member)
+    open_deck(page, member, present_url(meeting), live_server)
+
+    slide = page.locator(".slides section").nth(1)
+    assert slide.locator(".deck-wide table").count() == 1
+    assert slide.locator(".deck-wide-more").count() == 1
+    scroller = slide.locator(".deck-wide")
+    assert scroller.evaluate("box => box.scrollWidth > box.clientWidth")
+    # The rest of the slide is not shrunk to the smallest scale for the table's sake.
+    assert slide.locator(".deck-fit").get_attribute("data-scale") is None
+    assert page.evaluate(CONTAINED) == []
+    page.evaluate("Reveal.slide(1)")
+    page.wait_for_timeout(600)  # the slide transition
+    screenshot(page, "deck-hundred-columns")

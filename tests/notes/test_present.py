@@ -72,7 +72,7 @@ def test_meeting_present_language_choice(client, member, group):
     assert [s.title for s in zh.context["slides"]] == ["背景"]
     assert [s.title for s in en.context["slides"]] == ["Background"]
     assert [(s.title, s.title_en) for s in both.context["slides"]] == [("背景", "Background")]
-    assertContains(both, '<div class="deck-col">', count=2)
+    assertContains(both, '<div class="deck-col" lang=', count=2)
 
 
 def test_meeting_present_hides_speaker_notes_in_an_aside(client, member, group):

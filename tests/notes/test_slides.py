@@ -1,5 +1,7 @@
 import re
 
+from django.template.loader import render_to_string
+
 from core.markdown import render
 from notes.slides import (
     BODY_LINES,
@@ -266,3 +268,57 @@ def test_a_section_missing_in_a_language_leads_to_the_one_before_it():
     assert [s.elsewhere["zh"] for s in en] == [zh[0].anchor, zh[2].anchor]
     # The side-by-side deck gives the translator's note its own slide.
     assert zh[1].elsewhere["both"] == decks["both"][1].anchor
+
+
+RESULTS = "| Model | MMLU | GSM8K |\n| --- | --- | --- |\n| LLaMA-7B | 35.1 | 11.0 |\n"
+
+
+def test_side_by_side_shows_a_table_the_same_in_both_texts_once_across_the_columns():
+    """A results table, a formula or code the same in both texts: once, between the
+    paired text before and after it, not a narrow copy in each column."""
+    zh = render(f"## 结果\n\n结果如下：\n\n{RESULTS}\n$$\nL = 6ND\n$$\n\n结论。\n")
+    en = render(f"## Results\n\nThe results:\n\n{RESULTS}\n$$\nL = 6ND\n$$\n\nConclusion.\n")
+    slides = build_side_by_side(zh, en)
+
+    assert len(slides) == 1
+    bands = slides[0].bands
+    assert [band.shared for band in bands] == [False, True, True, False]
+    assert (bands[0].zh, bands[0].en) == ("<p>结果如下：</p>", "<p>The results:</p>")
+    assert bands[1].zh.startswith("<table>") and "<td>35.1</td>" in bands[1].zh
+    assert bands[2].zh.startswith('<div class="arithmatex">')
+    assert (bands[3].zh, bands[3].en) == ("<p>结论。</p>", "<p>Conclusion.</p>")
+    # Neither column holds a copy.
+    assert "<table>" not in slides[0].body + slides[0].body_en
+    html = render_to_string("includes/_deck_slide.html", {"slide": slides[0]})
+    assert html.count("<table>") == 1 and html.count('<div class="deck-shared">') == 2
+
+
+def test_side_by_side_keeps_tables_that_differ_in_both_columns():
+    zh = render(f"## 结果\n\n{RESULTS.replace('Model', '模型')}")
+    en = render(f"## Results\n\n{RESULTS}")
+    slides = build_side_by_side(zh, en)
+
+    assert [band.shared for band in slides[0].bands] == [False]
+    assert "<th>模型</th>" in slides[0].body and "<th>Model</th>" in slides[0].body_en
+
+
+def test_side_by_side_splits_a_tall_shared_table_with_its_header_on_each_slide():
+    rows = "".join(f"| model {n} | {n}.5 | {n} |\n" for n in range(60))
+    table = f"| Model | MMLU | GSM8K |\n| --- | --- | --- |\n{rows}"
+    slides = build_side_by_side(
+        render(f"## 结果\n\n说明。\n\n{table}\n> [!notes]\n> 讲者备注\n"),
+        render(f"## Results\n\nText.\n\n{table}\n> [!notes]\n> Speaker note\n"),
+    )
+
+    assert len(slides) > 2
+    shown = [
+        band.zh.split("<tbody>")[1].count("<tr>")
+        for slide in slides
+        for band in slide.bands
+        if band.shared
+    ]
+    assert sum(shown) == 60 and len(shown) == len(slides)
+    assert all(
+        band.zh.count("<th>Model</th>") == 1 for s in slides for band in s.bands if band.shared
+    )
+    assert "讲者备注" in slides[-1].notes and "Speaker note" in slides[-1].notes
