@@ -26,10 +26,25 @@ def ascii_words(text):
     return re.findall(r"[A-Za-z0-9]+", folded)
 
 
+# "et al." closing an author line, after a name or on its own ("Hugo Touvron et al.").
+ET_AL = re.compile(r"[\s,]*\bet\.?\s*al\.?$", re.IGNORECASE)
+
+
+def author_list(authors):
+    """Return (names, more) of a paper's author line ("A, B and C"): the authors it
+    names, in order, and whether it ends in "et al." (others it does not name)."""
+    names, more = [], False
+    for part in re.split(r",\s*|\s+and\s+|;\s*", (authors or "").strip()):
+        name = ET_AL.sub("", part.strip())
+        more = more or name != part.strip()
+        if name:
+            names.append(name)
+    return names, more
+
+
 def split_authors(authors):
-    """Return the authors of a paper's author line ("A, B and C"), in order."""
-    parts = re.split(r",\s*|\s+and\s+|;\s*", (authors or "").strip())
-    return [part.strip() for part in parts if part.strip() and part.strip() != "et al."]
+    """Return the authors a paper's author line names, in order."""
+    return author_list(authors)[0]
 
 
 def surname(name):
@@ -89,7 +104,7 @@ def to_bibtex(papers):
     for paper in papers:
         fields = {
             "title": "{" + bibtex_escape(paper.title) + "}",
-            "author": bibtex_escape(" and ".join(split_authors(paper.authors))),
+            "author": bibtex_escape(" and ".join(_bibtex_authors(paper.authors))),
             "year": str(paper.year or ""),
             "month": str(paper.month or ""),
         }
@@ -111,6 +126,12 @@ def to_bibtex(papers):
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
         entries.append(f"@{kind}{{{paper.citation_key},\n{body}\n}}\n")
     return "\n".join(entries)
+
+
+def _bibtex_authors(authors):
+    """The authors as BibTeX lists them: "others" for those an "et al." stands for."""
+    names, more = author_list(authors)
+    return [*names, "others"] if more and names else names
 
 
 CSL_TYPES = {"journal": "article-journal", "conference": "paper-conference", "": "article"}

@@ -1,5 +1,6 @@
 """Citing papers: keys as Better BibTeX makes them, BibTeX and CSL-JSON that parse."""
 
+import importlib
 import json
 
 import pytest
@@ -152,3 +153,41 @@ def test_a_preprint_is_called_so_in_the_readers_language(member_client, language
     member_client.cookies["django_language"] = language
     assertContains(member_client.get(preprint.get_absolute_url()), shown)
     assertContains(member_client.get(published.get_absolute_url()), " · NeurIPS 2023</p>")
+
+
+@pytest.mark.parametrize(
+    "authors", ["Hugo Touvron et al.", "Hugo Touvron, et al.", "Hugo Touvron et al"]
+)
+def test_an_author_line_ending_in_et_al_cites_the_named_author_and_others(authors):
+    """A browser walk found the key alLLaMAOpenEfficient2023, BibTeX's author
+    {Hugo Touvron et al.} (a person surnamed "al.") and CSL's family name "al."."""
+    paper = PaperFactory(title_en="LLaMA: Open and Efficient Foundation Language Models")
+    paper.authors, paper.year = authors, 2023
+    assert base_key(paper) == "touvronLLaMAOpenEfficient2023"
+    assert "author = {Hugo Touvron and others}" in to_bibtex([paper])
+    assert to_csl_json([paper])[0]["author"] == [{"family": "Touvron", "given": "Hugo"}]
+
+
+def test_an_author_line_without_et_al_names_everyone():
+    paper = PaperFactory(authors="Ashish Vaswani, Noam Shazeer and Niki Parmar", year=2017)
+    assert "author = {Ashish Vaswani and Noam Shazeer and Niki Parmar}" in to_bibtex([paper])
+    assert [a["family"] for a in to_csl_json([paper])[0]["author"]] == [
+        "Vaswani",
+        "Shazeer",
+        "Parmar",
+    ]
+
+
+def test_keys_made_from_et_al_are_made_again_by_the_migration():
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module("papers.migrations.0015_et_al_citation_keys")
+    llama = PaperFactory(title_en="LLaMA: Open and Efficient Foundation Language Models")
+    kept = PaperFactory(title_en="Attention Is All You Need", authors="Ashish Vaswani")
+    Paper.objects.filter(pk=llama.pk).update(
+        authors="Hugo Touvron et al.", year=2023, citation_key="alLLaMAOpenEfficient2023"
+    )
+    before = Paper.objects.get(pk=kept.pk).citation_key
+    migration.rekey(django_apps, None)
+    assert Paper.objects.get(pk=llama.pk).citation_key == "touvronLLaMAOpenEfficient2023"
+    assert Paper.objects.get(pk=kept.pk).citation_key == before
