@@ -20,6 +20,7 @@ from core.compiled import MARKS, compiled_for_reader, compiled_once, compiled_ro
 from core.models import RelatedRecord, SourceTitle, as_read, labelled_rows, unknown_last
 from notes.models import GlossaryTerm, Meeting, Mention, Note, ReadingStatus
 from papers.filters import paper_count, read_together
+from papers.identifiers import normalize_arxiv_id
 from papers.models import Dataset, LanguageModel, Paper, TaggedPaper
 
 
@@ -173,7 +174,8 @@ def paper_list(user, params, *, meetings=True):
         papers = presented_to(papers, user)
     if read := params.get("read"):
         papers = read_by(papers, user, read)
-    if q := (params.get("q") or "").strip():
+    # An arXiv reference as the pages write it (arXiv:2106.09685) or its link: its ID.
+    if q := normalize_arxiv_id(params.get("q") or ""):
         papers = papers.filter(
             Q(title_en__icontains=q) | Q(title_zh__icontains=q) | Q(arxiv_id__icontains=q)
         )

@@ -11,6 +11,7 @@ from django.db import connection
 from core.compiled import compiled_for_reader
 from notes.models import Comment, Meeting, Note
 from notes.models.groups import in_groups_of
+from papers.identifiers import normalize_arxiv_id
 
 from .backends import backend_for, suggest
 from .index import shown_subtitle
@@ -359,6 +360,12 @@ def normalised(q):
     return cut
 
 
+def bare_arxiv_ids(q):
+    """The query with each arXiv reference as the pages write it (arXiv:2106.09685v2) or
+    its link (arxiv.org/abs/…) as the bare ID, which the index holds."""
+    return " ".join(normalize_arxiv_id(word) for word in q.split(" "))
+
+
 def is_shortened(q):
     """Whether normalised() left part of the query out."""
     return len(_collapsed(q)) > MAX_QUERY
@@ -397,7 +404,7 @@ def search(user, q, kind=None, page=1):
     """
     q = normalised(q)
     results = Results(query=q, kind=kind if kind in KINDS else None)
-    terms = parse(q)
+    terms = parse(bare_arxiv_ids(q))
     if not terms:
         return results
     results.groups, results.page = _run(user, terms, results.kind, page)

@@ -152,3 +152,16 @@ def test_a_pages_organisations_and_topics_are_the_querysets(db):
         assert organizations == list(queries._organization_rows(*pks))
         assert queries._compiled_topic_rows(*pks) == list(queries._topic_rows(*pks))
     assert organizations and queries._compiled_topic_rows(*pks)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["2106.09685", "arXiv:2106.09685", "arxiv:2106.09685v2", "https://arxiv.org/abs/2106.09685"],
+)
+def test_the_paper_list_finds_an_arxiv_id_as_the_pages_write_it(member_client, typed):
+    """Every page shows IDs as arXiv:2106.09685; typed so, the list found nothing."""
+    lora = PaperFactory(title_en="LoRA: Low-Rank Adaptation", arxiv_id="2106.09685")
+    PaperFactory(title_en="Another paper", arxiv_id="2303.18223")
+    response = member_client.get(reverse("reading:paper_list"), {"q": typed})
+    assertContains(response, lora.get_absolute_url())
+    assertNotContains(response, "Another paper")

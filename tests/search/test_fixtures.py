@@ -57,8 +57,18 @@ def test_search_finds_the_issue_queries_first_by_title(reader, query, kind, url)
     assert url in urls(results, kind)[:3]
 
 
-def test_search_of_the_arxiv_id_puts_the_survey_first(reader):
-    assert urls(search(reader, "2303.18223"), "papers")[0] == "/papers/survey-of-llms/"
+@pytest.mark.parametrize(
+    "query",
+    [
+        "2303.18223",
+        "arXiv:2303.18223",  # as every page writes it
+        "arXiv:2303.18223v2",
+        "https://arxiv.org/abs/2303.18223",
+        "survey https://arxiv.org/pdf/2303.18223v1",
+    ],
+)
+def test_search_of_the_arxiv_id_puts_the_survey_first(reader, query):
+    assert urls(search(reader, query), "papers")[0] == "/papers/survey-of-llms/"
 
 
 def test_search_of_a_model_name_with_punctuation_finds_exactly_that_model(reader):
