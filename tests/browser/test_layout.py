@@ -517,3 +517,18 @@ def test_the_glossarys_reading_switch_lays_out_on_a_phone(page, member, language
             assert chips[0]["y"] >= label["y"] + label["height"]
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
     screenshot(page, f"glossary-reading-switch-{language}-300")
+
+
+def test_a_glossary_term_a_link_leads_to_starts_below_the_sticky_header(page, member):
+    """/glossary/#lora put the term's heading under the sticky header (a browser walk)."""
+    GlossaryTermFactory(slug="lora", title_en="Low-Rank Adaptation", body_en="LoRA.")
+    for n in range(12):  # after it: room to scroll it to the top
+        GlossaryTermFactory(slug=f"term-{n:02d}", title_en=f"Term {n:02d}", body_en="Text. " * 80)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, member, next_url="/glossary/")
+    page.goto("/glossary/#lora")
+    page.wait_for_timeout(300)
+    header = page.locator(".site-header").bounding_box()
+    term = page.locator("dt#lora").bounding_box()
+    assert page.evaluate("window.scrollY") > 0
+    assert term["y"] >= header["y"] + header["height"], (term, header)
