@@ -3,7 +3,10 @@ notes/times.py). Its ``start`` and ``end`` are in their zone already: print them
 ``{% localtime off %}``, or the date filter turns them into the site's zone again.
 
 ``{% meeting_slot meeting %}`` names a meeting and its time in a line of an e-mail (in
-the active time zone, which notes.mail sets to the member's)."""
+the active time zone, which notes.mail sets to the member's).
+
+``{{ when|recent_time }}``: a moment of what changed, with its year when it is not this
+year's ("01-01 08:00" alone read as this January)."""
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
@@ -37,3 +40,10 @@ def meeting_slot(meeting):
         "start": date_format(timezone.localtime(meeting.starts_at), "Y-m-d D H:i"),
         "zone": timezone.get_current_timezone_name(),
     }
+
+
+@register.filter
+def recent_time(moment):
+    local = timezone.localtime(moment)
+    same_year = local.year == timezone.localdate().year
+    return date_format(local, "m-d H:i" if same_year else "Y-m-d H:i")

@@ -508,6 +508,19 @@ def test_new_since_the_last_visit_is_marked(member_client, member):
     assertContains(page, 'class="badge new"')
 
 
+def test_activity_gives_the_year_of_what_changed_in_another_year(client, world):
+    """The group page's recent activity said "01-01 08:00" of a 2024 comment."""
+    old = CommentFactory(paper=PaperFactory(), group=world.group_a, author=world.member)
+    new = CommentFactory(paper=PaperFactory(), group=world.group_a, author=world.member)
+    last_year = timezone.now().replace(month=1, day=1, hour=0) - timedelta(days=400)
+    Comment.objects.filter(pk=old.pk).update(created=last_year, updated=last_year)
+    client.force_login(world.member)
+    page = client.get(world.group_a.get_absolute_url()).content.decode()
+    local = timezone.localtime(last_year)
+    assert f">{local:%Y-%m-%d %H:%M}</time>" in page
+    assert f">{timezone.localtime(new.created):%m-%d %H:%M}</time>" in page
+
+
 def test_activity_feed_carries_the_member_events(client, world):
     from notes import feeds
 
