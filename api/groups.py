@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
@@ -267,29 +268,31 @@ def _based_on(request, record, payload):
     )
 
 
+# A stale edit's 412, by whose saves came since (core.revisions.saved_since); nobody is
+# blamed where the history does not say.
+STALE = {
+    OTHERS: gettext_lazy(
+        "Someone else saved this since revision %(mine)s (it is now at revision "
+        "%(current)s). Nothing was changed: read it again, merge, and send your edit "
+        "based on revision %(current)s."
+    ),
+    MINE: gettext_lazy(
+        "You saved this again since revision %(mine)s, from another client or window "
+        "(it is now at revision %(current)s). Nothing was changed: read it again, "
+        "merge, and send your edit based on revision %(current)s."
+    ),
+    None: gettext_lazy(
+        "This was saved again since revision %(mine)s (it is now at revision "
+        "%(current)s). Nothing was changed: read it again, merge, and send your edit "
+        "based on revision %(current)s."
+    ),
+}
+
+
 def _stale(record, mine, caller):
-    """The 412 of an edit based on an old revision (WritingForm found it stale), saying
-    whose saves came since, as the forms do (core.revisions.saved_since)."""
+    """The 412 of an edit based on an old revision (WritingForm found it stale)."""
     current = type(record).objects.filter(pk=record.pk).values_list("revision", flat=True).first()
-    whose = saved_since(record, mine, caller)
-    if whose == OTHERS:
-        message = _(
-            "Someone else saved this since revision %(mine)s (it is now at revision "
-            "%(current)s). Nothing was changed: read it again, merge, and send your edit "
-            "based on revision %(current)s."
-        )
-    elif whose == MINE:
-        message = _(
-            "You saved this again since revision %(mine)s, from another client or window "
-            "(it is now at revision %(current)s). Nothing was changed: read it again, "
-            "merge, and send your edit based on revision %(current)s."
-        )
-    else:
-        message = _(
-            "This was saved again since revision %(mine)s (it is now at revision "
-            "%(current)s). Nothing was changed: read it again, merge, and send your edit "
-            "based on revision %(current)s."
-        )
+    message = STALE[saved_since(record, mine, caller)]
     return HttpError(412, message % {"mine": mine, "current": current})
 
 

@@ -110,6 +110,10 @@ class CommentOut(schemas.Written):
     revision: int = Field(description="Send it (or the ETag in If-Match) to edit the comment.")
     created: datetime.datetime
     updated: datetime.datetime
+    edited: datetime.datetime | None = Field(
+        description="When its text last changed after it was posted (the site marks it "
+        "“edited”); null if never."
+    )
     page: str
 
     resolve_note = schemas.slug_of("note")

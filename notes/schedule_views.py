@@ -450,13 +450,10 @@ def plan_context(request, meeting):
         }
     )
     if is_presenter:
-        pending = SwapRequest.objects.filter(status=SwapRequest.Status.PENDING)
         context["incoming_swaps"] = list(
-            pending.filter(other=user, other_meeting=meeting).select_related("meeting", "requester")
+            SwapRequest.objects.waiting_for(user, now).filter(other_meeting=meeting)
         )
-        context["outgoing_swaps"] = list(
-            pending.filter(requester=user, meeting=meeting).select_related("other_meeting", "other")
-        )
+        context["outgoing_swaps"] = list(SwapRequest.objects.asked_by(user, meeting))
     if open_meeting and (is_presenter or organiser):
         others = (
             meeting.group.meetings.coming(now)

@@ -325,7 +325,10 @@ def withdraw_swap(swap_request, user):
 
 def _settle(swap_request, status):
     """Record the request's answer: saved (not updated in bulk), so that the pages that
-    listed it as waiting (the asked member's home and group pages) are made afresh."""
+    listed it as waiting (the asked member's home and group pages) are made afresh. The
+    requests withdrawn with it in bulk (_withdraw_swaps, the reverse request of an
+    accepted swap) change within the same transaction as a save, which moves the page
+    cache on for them too."""
     swap_request.status = status
     swap_request.save(update_fields=["status", "updated"])
 

@@ -10,6 +10,9 @@ import re
 import unicodedata
 
 from django.http import HttpResponse
+from django.utils.translation import pgettext
+
+from .importing.records import VENUE_PREPRINT
 
 STOP_WORDS = {
     "a", "an", "the", "of", "on", "in", "for", "and", "or", "to", "with", "from", "by",
@@ -84,6 +87,13 @@ CONFERENCE = re.compile(
     r"coling|eacl|aacl|colm|aaai|ijcai|cvpr|iccv|eccv|kdd|sigir|www|wsdm|interspeech)\b",
     re.IGNORECASE,
 )
+
+
+def shown_venue(venue):
+    """A paper's venue as a reader reads it: the importers' mark of a preprint in the
+    reader's language ("arXiv 预印本"), any other venue as it is written (citations keep
+    the mark as arXiv writes it)."""
+    return pgettext("a paper's venue", "arXiv preprint") if venue == VENUE_PREPRINT else venue
 
 
 def venue_kind(paper):

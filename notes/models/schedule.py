@@ -204,6 +204,13 @@ class MeetingSeries(TimeStamped):
 
 
 class SwapRequestQuerySet(models.QuerySet):
+    def asked_by(self, user, meeting):
+        """Return the member's requests for their slot at the meeting still waiting for
+        an answer, with the slots and members asked."""
+        return self.filter(
+            status=SwapRequest.Status.PENDING, requester=user, meeting=meeting
+        ).select_related("other_meeting", "other")
+
     def waiting_for(self, user, now=None):
         """Return the requests waiting for the member's answer, both of their meetings
         still to come, with the meetings, groups and asking members their notices name,

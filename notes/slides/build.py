@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from core.alignment import align, shape
 
 from .fit import BODY_LINES, BODY_WIDTH_EM, estimate, paginate
-from .pairing import PAIRED_LINES, PAIRED_WIDTH_EM, Band, _first_block, paired_pages
+from .pairing import PAIRED_LINES, PAIRED_WIDTH_EM, Band, first_block, paired_pages
 from .tree import Node, parse, serialize, without_headerlinks
 
 # --- Sections and slides --------------------------------------------------------------
@@ -261,7 +261,7 @@ def _band_html(bands):
     return [
         Band(_body_of(band.zh), "" if band.shared else _body_of(band.en), band.shared)
         for band in bands
-        if _first_block(band.zh) or _first_block(band.en)
+        if first_block(band.zh) or first_block(band.en)
     ]
 
 

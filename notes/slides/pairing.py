@@ -120,7 +120,7 @@ def _aligned(zh_units, en_units):
     return rows
 
 
-def _first_block(blocks):
+def first_block(blocks):
     return next((b for b in blocks if b.tag != "aside"), None)
 
 
@@ -129,7 +129,7 @@ def level_pages(zh_blocks, en_blocks, budget=PAIRED_LINES, width=PAIRED_WIDTH_EM
     it is spread over as many as the other (filled less), if it can be, so that no slide
     has one column empty while the other goes on."""
     zh_pages, en_pages = paginate(zh_blocks, budget, width), paginate(en_blocks, budget, width)
-    if _first_block(zh_blocks) and _first_block(en_blocks) and len(zh_pages) != len(en_pages):
+    if first_block(zh_blocks) and first_block(en_blocks) and len(zh_pages) != len(en_pages):
         count = max(len(zh_pages), len(en_pages))
         shorter = zh_blocks if len(zh_pages) < count else en_blocks
         smaller = budget
@@ -203,10 +203,10 @@ class _PairedPager:
 
     def is_lead(self, index, side):
         zh_unit, en_unit, single, shared = self.rows[index]
-        block = _first_block((zh_unit, en_unit)[side])
+        block = first_block((zh_unit, en_unit)[side])
         if not single or shared or block is None:
             return False
-        following = _first_block(self.rows[index + 1][side]) if index + 1 < len(self.rows) else None
+        following = first_block(self.rows[index + 1][side]) if index + 1 < len(self.rows) else None
         return _is_lead(block, following, self.width)
 
     def leads_start(self):
@@ -218,7 +218,7 @@ class _PairedPager:
     def one_sided(self):
         """Whether ending the page now leaves one of its columns empty."""
         zh, en = _joined(self.page[: self.leads_start()])
-        return (_first_block(zh) is None) != (_first_block(en) is None)
+        return (first_block(zh) is None) != (first_block(en) is None)
 
     def splits_below(self, index):
         """Whether the pair of lists or tables at index can begin on this page."""

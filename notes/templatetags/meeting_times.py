@@ -44,6 +44,10 @@ def meeting_slot(meeting):
 
 @register.filter
 def recent_time(moment):
+    """The moment in the active time zone: month, day and time, the year too when it
+    is not this year's; nothing for no moment."""
+    if moment is None:
+        return ""
     local = timezone.localtime(moment)
     same_year = local.year == timezone.localdate().year
     return date_format(local, "m-d H:i" if same_year else "Y-m-d H:i")

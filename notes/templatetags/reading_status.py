@@ -131,9 +131,11 @@ def status_label(value):
 
 
 @register.filter
-def read_by(progress, paper_id):
-    """How many members of the group have read the paper: ``{{ progress|read_by:paper.pk }}``."""
-    return progress.read_by(paper_id) if progress else 0
+def read_note(progress, paper_id):
+    """How many of the group have read the paper, as the page says it and as the reading
+    control's answer says it again after a change (Progress.read_note):
+    ``{{ progress|read_note:paper.pk }}``."""
+    return progress.read_note(paper_id) if progress else ""
 
 
 def status_slots(request, known=None):

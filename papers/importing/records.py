@@ -4,7 +4,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 
 class ServiceError(Exception):
@@ -17,12 +17,6 @@ class ServiceError(Exception):
 
 
 VENUE_PREPRINT = "arXiv preprint"
-
-
-def shown_venue(venue):
-    """A paper's venue as a reader reads it: the importers' mark of a preprint in the
-    reader's language ("arXiv 预印本"), any other venue as it is written."""
-    return pgettext("a paper's venue", "arXiv preprint") if venue == VENUE_PREPRINT else venue
 
 
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -15,10 +15,9 @@ from core.escaping import esc, safe
 from core.language import colon
 
 from .. import citations
-from ..importing.records import shown_venue
 
 register = template.Library()
-register.filter("venue", shown_venue)
+register.filter("venue", citations.shown_venue)
 
 
 def _export_urls(paper):

@@ -88,7 +88,7 @@ def test_comment_rules_follow_the_site(api_as, world):
 def test_edit_and_delete_a_comment(api_as, world):
     made = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": "First"})
     pk, revision = made.json()["id"], made.json()["revision"]
-    assert revision == 1
+    assert (revision, made.json()["edited"]) == (1, None)
     taken = api_as(world.presenter).patch(f"/comments/{pk}", {"body": "Mine", "revision": revision})
     assert taken.status_code == 404
     edited = api_as(world.organiser).patch(
@@ -96,6 +96,7 @@ def test_edit_and_delete_a_comment(api_as, world):
     )
     assert (edited.status_code, edited.json()["body"]) == (200, "Moderated")
     assert (edited.json()["revision"], edited["ETag"]) == (2, f'"comment-{pk}-2"')
+    assert edited.json()["edited"] is not None  # as the site marks it
     unversioned = api_as(world.member).patch(f"/comments/{pk}", {"body": "Mine"})
     assert unversioned.status_code == 428
     fresh = api_as(world.member).patch(

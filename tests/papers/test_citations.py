@@ -184,10 +184,16 @@ def test_keys_made_from_et_al_are_made_again_by_the_migration():
     migration = importlib.import_module("papers.migrations.0015_et_al_citation_keys")
     llama = PaperFactory(title_en="LLaMA: Open and Efficient Foundation Language Models")
     kept = PaperFactory(title_en="Attention Is All You Need", authors="Ashish Vaswani")
+    flamingo = PaperFactory(title_en="Flamingo", authors="Jean-Baptiste Alayrac, Jeff Donahue")
     Paper.objects.filter(pk=llama.pk).update(
         authors="Hugo Touvron et al.", year=2023, citation_key="alLLaMAOpenEfficient2023"
+    )
+    # A surname beginning with "al", and a key typed in the admin: both kept.
+    Paper.objects.filter(pk=flamingo.pk).update(
+        authors="Jean-Baptiste Alayrac, Jeff Donahue et al.", citation_key="alayrac2022flamingo"
     )
     before = Paper.objects.get(pk=kept.pk).citation_key
     migration.rekey(django_apps, None)
     assert Paper.objects.get(pk=llama.pk).citation_key == "touvronLLaMAOpenEfficient2023"
     assert Paper.objects.get(pk=kept.pk).citation_key == before
+    assert Paper.objects.get(pk=flamingo.pk).citation_key == "alayrac2022flamingo"
