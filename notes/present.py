@@ -219,7 +219,11 @@ def readinglist_present(request, slug):
     lang = request.GET.get("lang")
     if lang not in ("zh", "en"):
         lang = reader_language(request.COOKIES.get(READING_COOKIE))
-    html = reading_list_html(reading_list, items, lang)
+    # Both languages' decks, each slide naming its place in the other (the switch keeps
+    # the presenter there): the same papers and sections, their comments in each.
+    zh_html, en_html = (reading_list_html(reading_list, items, choice) for choice in ("zh", "en"))
+    decks = {"zh": build_deck(zh_html, "", "zh"), "en": build_deck("", en_html, "en")}
+    deck.link_languages(decks, zh_html, en_html)
     context = {
         "object": reading_list,
         "kind": "readinglist",
@@ -233,7 +237,7 @@ def readinglist_present(request, slug):
         "paper": None,
         "more_papers": 0,
         "back_url": reading_list.get_absolute_url(),
-        "slides": build_deck(html if lang == "zh" else "", html if lang == "en" else "", lang),
+        "slides": decks[lang],
         "lang": lang,
         "languages": ("zh", "en"),
         "frame": {"width": deck.FRAME_WIDTH, "height": deck.FRAME_HEIGHT},

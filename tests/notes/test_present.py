@@ -121,6 +121,10 @@ def test_reading_list_present(client, user):
     assert [s.title for s in response.context["slides"]] == ["", "Basics"]
     assertContains(response, '<a href="https://arxiv.org/abs/2001.08361">arXiv:2001.08361</a>')
     assertContains(response, "<small>Read first</small>")
+    # Each slide names its place in the Chinese deck: the language switch keeps it.
+    basics = response.context["slides"][1]
+    assert basics.elsewhere == {"zh": basics.anchor}
+    assertContains(response, f'data-at-zh="{basics.anchor}"')
 
 
 def test_slides_are_built_once_per_text_and_language(client, member, group, monkeypatch):
