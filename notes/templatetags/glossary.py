@@ -16,13 +16,14 @@ register = template.Library()
 
 @register.simple_tag
 def glossary_toc(terms):
-    """A link to each term, by its abbreviation or title."""
-    return joined(
-        [
-            f'<a href="#{esc(term.slug)}">{esc(term.abbreviation or term.title)}</a>'
-            for term in terms
-        ]
-    )
+    """A link to each term, by its abbreviation or title, in the order of what it shows
+    ("CoT" among the C's as it reads, not where "Chain-of-Thought Prompting" stands)."""
+    labelled = sorted(((term.abbreviation or term.title, term) for term in terms), key=_label)
+    return joined([f'<a href="#{esc(term.slug)}">{esc(label)}</a>' for label, term in labelled])
+
+
+def _label(pair):
+    return str(pair[0]).casefold()
 
 
 @register.simple_tag

@@ -1,5 +1,7 @@
 """The glossary page's terms (notes/templatetags/glossary.py): links, titles, papers."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -63,3 +65,18 @@ def test_glossary_entries_read_what_the_terms_say_in_order():
         (*(getattr(term, name) for name in fields), [(p.slug, p.title) for p in term.listed_papers])
         for term in glossary_entries()
     ] == expected
+
+
+def test_the_contents_are_in_the_order_of_what_they_show(member_client):
+    """A browser walk found "CoT" between "Causal Decoder" and "Chinchilla": the links,
+    named by abbreviation, were ordered by the full term."""
+    for title, abbreviation in [
+        ("Causal Decoder", ""),
+        ("Chain-of-Thought Prompting", "CoT"),
+        ("Chinchilla Scaling Law", ""),
+    ]:
+        GlossaryTermFactory(title_en=title, abbreviation=abbreviation)
+    page = member_client.get(reverse("notes:glossary")).content.decode()
+    contents = page.split('<nav class="toc-inline">')[1].split("</nav>")[0]
+    shown = re.findall(r">([^<]+)</a>", contents)
+    assert shown == ["Causal Decoder", "Chinchilla Scaling Law", "CoT"]
