@@ -104,6 +104,20 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     body_zh = "# 背景\n\n规模定律：$L(N) = (N_c/N)^{\\alpha_N}$\n"
 
 
+def meeting_at(group, start, zone, number, minutes=90, **fields):
+    """A meeting of the group starting at ``start`` (naive) in the zone (a ZoneInfo)."""
+    starts_at = start.replace(tzinfo=zone)
+    return MeetingFactory(
+        group=group,
+        number=number,
+        date=starts_at.date(),
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(minutes=minutes),
+        time_zone=zone.key,
+        **fields,
+    )
+
+
 class NoteFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Note

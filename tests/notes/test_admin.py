@@ -20,6 +20,7 @@ from tests.factories import (
     PaperFactory,
     ReadingListFactory,
     UserFactory,
+    meeting_at,
 )
 
 pytestmark = pytest.mark.django_db
@@ -201,16 +202,9 @@ def test_date_that_does_not_exist_is_refused(staff_client, group, date):
 def test_a_new_series_says_which_week_it_skips_and_why(staff_client, group):
     """A week of the series on a slot another of the group's meetings holds is made a
     skipped week: the organiser is told, where the admin said only that it was added."""
-    start = datetime.datetime(2030, 1, 9, 14, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
-    MeetingFactory(
-        group=group,
-        number=1,
-        date=start.date(),
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=1),
-        time_zone="Asia/Shanghai",
-        status=Meeting.Status.ONE_OFF,
-    )
+    start = datetime.datetime(2030, 1, 9, 14, 30)
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    meeting_at(group, start, shanghai, 1, minutes=60, status=Meeting.Status.ONE_OFF)
     response = staff_client.post(
         reverse("admin:notes_meetingseries_add"),
         {

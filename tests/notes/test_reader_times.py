@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notes.models import MemberSettings
-from tests.factories import MeetingFactory, MembershipFactory
+from tests.factories import MembershipFactory, meeting_at
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -29,20 +29,6 @@ def text_of(response, start=None, end=None):
     if end:
         html = html[: html.index(end)]
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-def meeting_at(group, start, zone, number, minutes=90, **fields):
-    """A meeting of the group starting at ``start`` (naive) in the zone."""
-    starts_at = start.replace(tzinfo=zone)
-    return MeetingFactory(
-        group=group,
-        number=number,
-        date=starts_at.date(),
-        starts_at=starts_at,
-        ends_at=starts_at + datetime.timedelta(minutes=minutes),
-        time_zone=zone.key,
-        **fields,
-    )
 
 
 def in_zone(user, zone):

@@ -23,6 +23,7 @@ from tests.factories import (
     MembershipFactory,
     PaperFactory,
     UserFactory,
+    meeting_at,
 )
 
 pytestmark = pytest.mark.django_db
@@ -72,16 +73,8 @@ def test_organiser_sets_a_series_and_the_weeks_appear(organiser_client, group):
 
 
 def test_a_series_week_on_a_booked_slot_is_named_when_the_series_is_saved(organiser_client, group):
-    start = datetime.datetime(2030, 1, 16, 13, 0, tzinfo=SHANGHAI)
-    MeetingFactory(
-        group=group,
-        number=1,
-        date=start.date(),
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=2),
-        time_zone="Asia/Shanghai",
-        status=Meeting.Status.ONE_OFF,
-    )
+    start = datetime.datetime(2030, 1, 16, 13, 0)
+    meeting_at(group, start, SHANGHAI, 1, minutes=120, status=Meeting.Status.ONE_OFF)
     data = {
         "form": "series",
         "weekday": "2",
