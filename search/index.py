@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import translation
+from django.utils.translation import gettext
 
 from core import pagecache
 from notes.models import Comment, GlossaryTerm, Meeting, Note, display_name
@@ -24,6 +25,33 @@ def _names(manager):
     return [str(obj) for obj in manager.all()]
 
 
+def facts(*parts):
+    """A record's short facts (authors, venue, organisations, sizes, topics) as one part
+    of its body, " · " between them: a snippet that shows them reads as a list, where
+    they ran together into one sentence ("LLaMA 指令微调 7B LLaMA family")."""
+    return " · ".join(str(part) for part in parts if part)
+
+
+def lineage(model):
+    """What a model is made from, as a phrase in each language of the site ("instruction
+    tuning of LLaMA", "LLaMA 的指令微调"), so that either language's words find it."""
+    base = model.base_model.name if model.base_model else ""
+    if not (base or model.relation):
+        return []
+    phrases = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            relation = str(model.get_relation_display()) if model.relation else ""
+            if relation and base:
+                phrase = gettext("%(relation)s of %(base)s") % {"relation": relation, "base": base}
+            elif base:
+                phrase = gettext("based on %(base)s") % {"base": base}
+            else:
+                phrase = relation
+        phrases.append(phrase)
+    return list(dict.fromkeys(phrases))
+
+
 def paper_fields(paper):
     when = f"{paper.year}" if paper.year else ""
     return {
@@ -37,11 +65,12 @@ def paper_fields(paper):
         "body": plain(
             paper.summary_zh,
             paper.summary_en,
-            paper.authors,
-            paper.venue,
-            *[org.name for org in paper.organizations.all()],
-            *[org.name_zh for org in paper.organizations.all()],
-            *_names(paper.tags),
+            facts(
+                paper.authors,
+                paper.venue,
+                *[name for org in paper.organizations.all() for name in (org.name, org.name_zh)],
+                *_names(paper.tags),
+            ),
         ),
         "weight": 3,
     }
@@ -58,15 +87,16 @@ def model_fields(model):
         "body": plain(
             model.description_zh,
             model.description_en,
-            org.name if org else "",
-            org.name_zh if org else "",
-            model.base_model.name if model.base_model else "",
-            model.get_relation_display() if model.relation else "",
-            model.parameter_sizes,
-            model.architecture,
-            model.license,
-            model.training_tokens,
-            *_names(model.tags),
+            facts(
+                *lineage(model),
+                org.name if org else "",
+                org.name_zh if org else "",
+                model.parameter_sizes,
+                model.architecture,
+                model.license,
+                model.training_tokens,
+                *_names(model.tags),
+            ),
         ),
         "weight": 3,
     }
@@ -81,10 +111,13 @@ def dataset_fields(dataset):
         "body": plain(
             dataset.description_zh,
             dataset.description_en,
-            *kind_labels(dataset),
-            dataset.languages,
-            dataset.organization.name if dataset.organization else "",
-            *_names(dataset.tags),
+            facts(
+                *kind_labels(dataset),
+                dataset.languages,
+                dataset.organization.name if dataset.organization else "",
+                dataset.organization.name_zh if dataset.organization else "",
+                *_names(dataset.tags),
+            ),
         ),
         "weight": 2,
     }

@@ -67,3 +67,29 @@ def test_a_documents_letters_are_folded_and_its_names_indexed_as_one_word():
     assert fields["title"] == "ＧＰＴ－４ Technical Report"  # shown as written
     assert fields["head"] == "GPT－4 Technical Report GPT－4 技术报告 2303.08774 gpt4"
     assert fields["cjk_bigrams"].split()[-3:] == ["2303.08774", "gpt4", "llama2"]
+
+
+def test_a_models_lineage_is_indexed_as_a_phrase_in_both_languages(user):
+    """Found by the relation's words in either language, whichever language the index was
+    built in; a snippet of its facts reads as a list, not one run-on sentence."""
+    from django.utils import translation
+
+    llama = LanguageModelFactory(name="LLaMA")
+    with translation.override("zh-hans"):
+        alpaca = LanguageModelFactory(
+            name="Alpaca", base_model=llama, relation="instruction_tuning", parameter_sizes="7B"
+        )
+    body = SearchDocument.objects.get(kind="models", object_id=alpaca.pk).body
+    assert "LLaMA 的指令微调 · instruction tuning of LLaMA · 7B" in body
+    [models] = [g for g in search(user, "instruction tuning").groups if g.kind == "models"]
+    assert [hit.title for hit in models.hits] == ["Alpaca"]
+    assert "of <mark>LLaMA</mark>" not in models.hits[0].snippet
+    assert " · " in models.hits[0].snippet
+
+
+def test_a_model_with_a_base_and_no_relation_says_what_it_is_based_on(user):
+    from search.index import lineage
+
+    llama = LanguageModelFactory(name="LLaMA")
+    assert lineage(LanguageModelFactory(base_model=llama)) == ["基于 LLaMA", "based on LLaMA"]
+    assert lineage(LanguageModelFactory()) == []
