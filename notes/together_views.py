@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from papers.models import Paper
 
 from . import discussion, progress
 from .forms import CommentForm
-from .models import Meeting, Membership, Note, ReadingGroup, ReadingStatus
+from .models import Meeting, Membership, Note, ReadingGroup, ReadingList, ReadingStatus
 
 Status = ReadingStatus.Status
 
@@ -56,6 +57,7 @@ def status_set(request, pk):
                 "status": value,
                 "label": str(label),
                 "progress": _read_notes(request, paper),
+                "list_progress": _list_progress(request),
             }
         )
     return redirect(_back(request, paper.get_absolute_url()))
@@ -77,6 +79,29 @@ def _read_notes(request, paper):
         )
         for group in groups
     }
+
+
+def _list_progress(request):
+    """How far the group of the reading list the page shows (its ``list`` field) has
+    read it now, as the list's page shows it; "" unless the member is in that group."""
+    pk = request.POST.get("list", "")
+    if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
+        return ""
+    reading_list = ReadingList.objects.filter(pk=int(pk), group__isnull=False)
+    reading_list = reading_list.select_related("group").first()
+    if reading_list is None:
+        return ""
+    paper_ids = reading_list.items.values_list("paper_id", flat=True)
+    group_progress, _statuses, role = progress.group_progress_and_own(
+        reading_list.group, list(paper_ids), request.user, names=True
+    )
+    if role is None:
+        return ""
+    return render_to_string(
+        "notes/_group_progress.html",
+        {"reading_list": reading_list, "progress": group_progress},
+        request=request,
+    )
 
 
 def my_reading(request):

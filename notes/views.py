@@ -450,6 +450,8 @@ def reading_list_detail(request, slug):
             "reading_list": reading_list,
             "items": items,
             "progress": group_progress,
-            "member_slots": row_reading_slots(request, statuses, group_progress),
+            "member_slots": row_reading_slots(
+                request, statuses, group_progress, reading_list.group_id
+            ),
         },
     )

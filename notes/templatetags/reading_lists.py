@@ -24,10 +24,11 @@ register = template.Library()
 def reading_list_items(context, items):
     """The <li> of each item, a section's heading before its first, or "empty"."""
     control, progress = controls(*form_context(context)), context.get("progress")
+    group_id = getattr(context.get("reading_list"), "group_id", None)
     reading = slotted(
         context,
         "reading",
-        lambda paper_id, status: row_reading_html(paper_id, status, progress, control),
+        lambda paper_id, status: row_reading_html(paper_id, status, progress, control, group_id),
     )
     reader = reader_language_in(context)
     url = addresser("reading:paper_detail", "slug")

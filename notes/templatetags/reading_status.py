@@ -94,13 +94,18 @@ def _buttons(status, language):
     )
 
 
-def row_reading_html(paper_id, status, progress, control):
-    """A list row's reading: how many of the group have read the paper (shown to its
-    members, with ``progress``) and the member's control (``control``, made by
+def row_reading_html(paper_id, status, progress, control, group_id=None):
+    """A list row's reading: how many of the group (``group_id``) have read the paper
+    (shown to its members, with ``progress``; the page's script asks for it again when the
+    member's status changes) and the member's control (``control``, made by
     ``controls``). In Python, as the control."""
     note = ""
     if progress:
-        note = format_html('<span class="progress-note">{}</span>', progress.read_note(paper_id))
+        note = format_html(
+            '<span class="progress-note" data-group="{}">{}</span>',
+            group_id or "",
+            progress.read_note(paper_id),
+        )
     return format_html('<div class="row-reading">{}\n    {}</div>', note, control(paper_id, status))
 
 
@@ -156,16 +161,18 @@ def status_slots(request, known=None):
     return {"status": provide}
 
 
-def row_reading_slots(request, statuses, group_progress=None):
+def row_reading_slots(request, statuses, group_progress=None, group_id=None):
     """Return the member_slots provider of a list's reading row (``{% slot "reading"
-    paper.pk %}``): how many of the group have read the paper (when the member belongs
-    to it) and the member's own control, from ``statuses`` ({paper id: status})."""
+    paper.pk %}``): how many of the group (``group_id``) have read the paper (when the
+    member belongs to it) and the member's own control, from ``statuses`` ({paper id:
+    status})."""
 
     def provide(keys):
         control = controls(csrf.token(request), request.get_full_path())
         ids = [int(key) for key in keys if key.isdigit()]
         return {
-            pk: row_reading_html(pk, statuses.get(pk, ""), group_progress, control) for pk in ids
+            pk: row_reading_html(pk, statuses.get(pk, ""), group_progress, control, group_id)
+            for pk in ids
         }
 
     return {"reading": provide}

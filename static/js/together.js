@@ -41,6 +41,11 @@
     notes.forEach(function (note) {
       data.append("progress", note.getAttribute("data-group"));
     });
+    // So does how far the group has read a reading list (the list's page).
+    var listProgress = document.querySelector(".group-progress[data-list]");
+    if (listProgress) {
+      data.append("list", listProgress.getAttribute("data-list"));
+    }
     form.classList.add("is-busy");
     fetch(form.action, {
       method: "POST",
@@ -67,6 +72,9 @@
             note.textContent = text;
           }
         });
+        if (listProgress && answer.list_progress) {
+          listProgress.innerHTML = answer.list_progress;
+        }
         // "since <date>" told of the status before the click.
         var since = form.parentNode.querySelector(".status-since");
         if (since) {

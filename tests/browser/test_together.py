@@ -99,3 +99,41 @@ def test_a_meeting_pages_reading_count_follows_the_status(page, member, group, l
     page.locator(".discussed summary").click()
     assert counts[2] in page.locator("#discussed-papers .progress-note").inner_text()
     screenshot(page, f"meeting-reading-count-{language}-{width}")
+
+
+@pytest.mark.parametrize(("language", "width"), [("en", 1280), ("zh-hans", 390)])
+def test_a_reading_lists_group_progress_follows_the_status(page, member, group, language, width):
+    """How far the group has read the list changes with the member's click, no reload."""
+    from tests.factories import ReadingListFactory
+
+    papers = [PaperFactory(), PaperFactory()]
+    reading_list = ReadingListFactory(group=group)
+    for position, paper in enumerate(papers):
+        reading_list.items.create(paper=paper, position=position)
+    ReadingStatusFactory(user=member, paper=papers[0])
+    login(page, member, next_url=reading_list.get_absolute_url())
+    if language != "en":
+        click_and_load(page, ".language-switch button[value=zh-hans]")
+    page.set_viewport_size({"width": width, "height": 900})
+    done = {
+        "en": ("0 of 1 member has read every paper", "1 of 1 member has read every paper"),
+        "zh-hans": ("1 位成员中有 0 位读完了全部论文", "1 位成员中有 1 位读完了全部论文"),
+    }[language]
+    progress = page.locator(".group-progress")
+    assert progress.locator(".meta").inner_text() == done[0]
+    assert progress.locator(".count").inner_text() == "1 / 2"
+    page.evaluate("window.notReloaded = true")
+    page.locator(".reading-list li").nth(1).locator("button[data-value=read]").click()
+    page.wait_for_function(
+        "text => document.querySelector('.group-progress .meta').textContent === text",
+        arg=done[1],
+    )
+    assert page.evaluate("window.notReloaded") is True
+    assert progress.locator(".count").inner_text() == "2 / 2"
+    assert progress.locator("meter").get_attribute("value") == "2"
+    assert progress.get_attribute("open") is not None
+    # So does the count beside the paper.
+    read_it = {"en": "1 of 1 member has read it", "zh-hans": "1 位成员中有 1 位读过"}[language]
+    row_note = page.locator(".reading-list li").nth(1).locator(".progress-note")
+    assert row_note.inner_text() == read_it
+    screenshot(page, f"reading-list-progress-{language}-{width}")

@@ -54,9 +54,14 @@ def test_status_is_set_in_one_post_and_goes_back_to_the_page(member_client, memb
 def test_status_answers_json_to_the_script_and_an_empty_one_clears(member_client, member):
     paper = PaperFactory()
     response = set_status(member_client, paper, Status.TO_READ, json=True)
-    assert response.json() == {"status": "to_read", "label": "to read", "progress": {}}
+    assert response.json() == {
+        "status": "to_read",
+        "label": "to read",
+        "progress": {},
+        "list_progress": "",
+    }
     response = set_status(member_client, paper, "", json=True)
-    assert response.json() == {"status": "", "label": "", "progress": {}}
+    assert response.json() == {"status": "", "label": "", "progress": {}, "list_progress": ""}
     assert not ReadingStatus.objects.filter(user=member).exists()
     # Set then cleared: both kept in the history.
     assert ReadingStatus.history.filter(user=member).count() == 2
@@ -179,6 +184,7 @@ def test_the_json_answer_counts_the_readers_in_the_groups_the_page_shows(client,
         "status": "read",
         "label": "read",
         "progress": {str(group.pk): "2 of 2 members have read it"},
+        "list_progress": "",
     }
     answer = set_status(client, paper, "", json=True).json()
     assert answer["progress"] == {}  # nothing asked
@@ -187,13 +193,19 @@ def test_the_json_answer_counts_the_readers_in_the_groups_the_page_shows(client,
 # --- Group progress ----------------------------------------------------------------------------
 
 
-def test_reading_list_shows_the_group_progress_to_its_members_only(client, world):
+def listed_and_read(world):
+    """Two papers on the group's list: the organiser has read both, the member the first."""
     papers = [PaperFactory(), PaperFactory()]
-    for position, paper in enumerate(papers):
+    for position, paper in enumerate(papers, start=1):
         world.list_a.items.create(paper=paper, position=position)
     ReadingStatusFactory(user=world.member, paper=papers[0])
     ReadingStatusFactory(user=world.organiser, paper=papers[0])
     ReadingStatusFactory(user=world.organiser, paper=papers[1])
+    return papers
+
+
+def test_reading_list_shows_the_group_progress_to_its_members_only(client, world):
+    listed_and_read(world)
     client.force_login(world.presenter)
     page = client.get(world.list_a.get_absolute_url())
     assertContains(page, "2 of 3 members have read it")
@@ -203,6 +215,31 @@ def test_reading_list_shows_the_group_progress_to_its_members_only(client, world
     page = client.get(world.list_a.get_absolute_url())
     assert page.status_code == 200
     assertNotContains(page, "members have read")
+
+
+def test_a_status_set_on_a_lists_page_answers_how_far_its_group_has_read_now(client, world):
+    """The list's page sends its list (``list``) with a status change: the answer holds the
+    group's progress as the page shows it, for the page's script to put in place; nothing
+    for a list of a group the member is not in, or an id that is not one."""
+    papers = listed_and_read(world)
+    client.force_login(world.member)
+
+    def answer(paper, listed):
+        return client.post(
+            reverse("notes:status_set", args=[paper.pk]),
+            {"status": Status.READ, "list": listed},
+            headers={"Accept": "application/json"},
+        ).json()["list_progress"]
+
+    shown = answer(papers[1], str(world.list_a.pk))
+    assert "2 of 3 members have read every paper" in shown
+    assert '<meter min="0" max="2" value="2">' in shown
+    page = client.get(world.list_a.get_absolute_url())
+    assertContains(page, f'<details class="group-progress" open data-list="{world.list_a.pk}">')
+    assertContains(page, shown, html=True)
+    assert answer(papers[1], "１") == answer(papers[1], "9" * 30) == ""
+    client.force_login(world.other)
+    assert answer(papers[1], str(world.list_a.pk)) == ""
 
 
 def test_meeting_shows_how_many_have_read_its_papers(client, world):
