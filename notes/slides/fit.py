@@ -21,30 +21,78 @@ LEAD_ENDINGS = (":", "：")
 # --- Size estimates, in lines of body text --------------------------------------------
 
 
+# Widths of Latin letters in em, by kind, for the sans-serif faces a presenter's screen
+# sets English in. Measured in Chromium over the demo data's English texts, a character
+# takes 0.45em in Arial's metrics (Liberation Sans) and 0.47em in Noto Sans; Segoe UI,
+# San Francisco and Roboto are close to these. One width for every letter (0.52em) made
+# English about 10% longer than it is, the more so for narrow letters and punctuation
+# ("fill", "it's"), and split lists that fitted. DejaVu Sans, wider (0.51em), runs over
+# by as much: deck.js shrinks such a slide a little.
+NARROW = frozenset("fijlrtI.,;:'!|()[]\"-/`")
+WIDE = frozenset("mwMW")
+
+
+def _is_wide(char):
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
 def em_width(text):
-    """Width of text in em: CJK and full-width characters 1em, others about half."""
+    """Width of text in em: CJK and full-width characters 1em; in English, letters and
+    signs by their kind (_latin_width); Latin among CJK characters as _mixed_width."""
+    if any(_is_wide(char) for char in text):
+        return _mixed_width(text)
+    return sum(_latin_width(char) for char in text)
+
+
+def _latin_width(char):
+    if char.isspace():
+        return 0.27
+    if not char.isascii():
+        return 0.52
+    if char in NARROW:
+        return 0.3
+    if char in WIDE:
+        return 0.85
+    if char.isupper():
+        return 0.66
+    return 0.556 if char.isdigit() else 0.57
+
+
+def _mixed_width(text):
+    """Width of Chinese text with Latin in it (names, numbers, code): the Latin a little
+    wider than in English, for the space the browser sets around it between CJK
+    characters (text-autospace); the Chinese decks' breaks are calibrated on this. Also
+    the width of a line of code (estimate): a monospaced face has no narrow letters."""
     width = 0.0
     for char in text:
-        if unicodedata.east_asian_width(char) in ("W", "F"):
+        if _is_wide(char):
             width += 1.0
         elif char.isspace():
             width += 0.28
-        elif char.isupper() or char in "mwMW":
+        elif char.isupper() or char in WIDE:
             width += 0.68
         else:
             width += 0.52
     return width
 
 
-def _inline_width(node):
-    """Em width of inline content; TeX source is wider than the formula it makes."""
+def _inline_width(node, measure=em_width):
+    """Em width of inline content, its text measured by measure; TeX source is wider
+    than the formula it makes, the more so its Latin (calibrated with _mixed_width)."""
     if node.tag is None:
-        return em_width(" ".join(node.text.split()) if node.text.strip() else "")
+        return measure(" ".join(node.text.split()) if node.text.strip() else "")
     if node.has_class("arithmatex"):
-        return em_width(text_of(node)) * 0.45
+        return _mixed_width(text_of(node)) * 0.45
     if node.tag == "br":
         return 0.0
-    return sum(_inline_width(child) for child in node.children)
+    return sum(_inline_width(child, measure) for child in node.children)
+
+
+def _cell_width(cell):
+    """Em width of a table cell's content: English as wide as among CJK characters, for
+    the rows' heights (_estimate_rows) are calibrated on that, and a narrow column loses
+    more of each line to wrapping between words than the body does."""
+    return _inline_width(cell, _mixed_width)
 
 
 def _lines(width, capacity):
@@ -72,7 +120,7 @@ def estimate(node, width=BODY_WIDTH_EM):
         return _estimate_table(node, width) + 0.4
     if tag == "pre" or (tag == "div" and node.has_class("highlight")):
         lines = text_of(node).rstrip("\n").split("\n")
-        wrapped = sum(_lines(em_width(line) * 0.95, width / 0.85 - 2) for line in lines)
+        wrapped = sum(_lines(_mixed_width(line) * 0.95, width / 0.85 - 2) for line in lines)
         return 0.82 * wrapped + 1.1
     if tag == "div" and node.has_class("arithmatex"):
         return _display_math(node) + 0.4
@@ -143,7 +191,7 @@ def _column_widths(rows, width):
     natural = []
     for row in rows:
         for index, cell in enumerate(row.elements):
-            size = _inline_width(cell) + 1.6  # padding and border
+            size = _cell_width(cell) + 1.6  # padding and border
             if index == len(natural):
                 natural.append(size)
             else:
@@ -165,7 +213,7 @@ def _estimate_rows(rows, columns):
         lines = 1
         for index, cell in enumerate(row.elements):
             column = columns[index] if index < len(columns) else columns[-1]
-            lines = max(lines, _lines(_inline_width(cell) + 0.1, column - 1.6))
+            lines = max(lines, _lines(_cell_width(cell) + 0.1, column - 1.6))
         # One line of 0.8em × 1.35 plus 0.3em padding top and bottom.
         height += TABLE_SCALE * (0.93 * lines + 0.42)
     return height

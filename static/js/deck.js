@@ -65,33 +65,49 @@
     return low;
   }
 
-  // Tables wider than their column (or the slide) at the smallest scale: each scrolls
-  // sideways in a box of the column's width, with a mark below that it goes on (a
-  // printed handout cannot scroll). Return whether there were any.
-  function scrollWideTables(fit, avail) {
+  // Tables and display formulas wider than their column (or the slide) at the smallest
+  // scale: each scrolls sideways in a box of the column's width, with a mark below that
+  // it goes on (a printed handout cannot scroll). Return whether there were any.
+  function scrollWide(fit, avail) {
     measure(fit, avail, MIN_SCALE);
-    var wide = Array.prototype.filter.call(fit.querySelectorAll("table"), function (table) {
+    var deck = document.getElementById("deck");
+    var tables = Array.prototype.filter.call(fit.querySelectorAll("table"), function (table) {
       if (table.parentElement.classList.contains("deck-wide")) return false;
       var box = table.parentElement.closest(".deck-col, .deck-shared, .deck-fit");
       return table.getBoundingClientRect().right > box.getBoundingClientRect().right + 0.5;
     });
-    var text = document.getElementById("deck").getAttribute("data-table-continues");
-    wide.forEach(function (table) {
+    // A formula is a block as wide as its box, its content set on one line: what does
+    // not fit runs out past its right edge (KaTeX's line is start-aligned then), and
+    // its scrollWidth says by how much. A pixel of rounding is not a wide formula.
+    var formulas = Array.prototype.filter.call(fit.querySelectorAll(".katex-display"), function (el) {
+      return !el.classList.contains("deck-wide-formula") && el.scrollWidth > el.clientWidth + 1;
+    });
+    tables.forEach(function (table) {
       var scroller = document.createElement("div");
       scroller.className = "deck-wide";
       table.parentNode.insertBefore(scroller, table);
       scroller.appendChild(table);
-      var more = document.createElement("p");
-      more.className = "deck-wide-more";
-      more.textContent = text;
-      scroller.parentNode.insertBefore(more, scroller.nextSibling);
+      markContinues(scroller, "p", deck.getAttribute("data-table-continues"));
     });
-    return wide.length > 0;
+    formulas.forEach(function (formula) {
+      // The formula's own box scrolls: KaTeX's markup stays as it is. It may be inside
+      // a paragraph (a \[…\] in running text), so its mark is a span set as a block.
+      formula.classList.add("deck-wide-formula");
+      markContinues(formula, "span", deck.getAttribute("data-formula-continues"));
+    });
+    return tables.length + formulas.length > 0;
+  }
+
+  function markContinues(scroller, tag, text) {
+    var more = document.createElement(tag);
+    more.className = "deck-wide-more";
+    more.textContent = text;
+    scroller.parentNode.insertBefore(more, scroller.nextSibling);
   }
 
   // Shrink one .deck-fit box into its parent: the largest scale that fits. Where even
-  // the smallest does not, because a table is too wide, the table scrolls instead and
-  // the rest is fitted again.
+  // the smallest does not, because a table or a formula is too wide, that scrolls
+  // instead and the rest is fitted again.
   function fitBox(fit) {
     var box = fit.parentElement;
     var avail = { width: box.clientWidth, height: box.clientHeight };
@@ -104,7 +120,7 @@
       fit.style.width = "";
       return 1;
     }
-    if (!fits(measure(fit, avail, MIN_SCALE), avail, MIN_SCALE) && scrollWideTables(fit, avail)) {
+    if (!fits(measure(fit, avail, MIN_SCALE), avail, MIN_SCALE) && scrollWide(fit, avail)) {
       scale = largestScale(fit, avail);
       if (scale === 1) {
         fit.style.width = "";

@@ -74,6 +74,14 @@ def open_deck(page, member, url, live_server):
     return blocked
 
 
+def open_meeting_deck(page, member, live_server, body_zh, body_en, query=""):
+    """Open the deck of a new meeting of the texts, the member in its group."""
+    meeting = MeetingFactory(body_zh=body_zh, body_en=body_en)
+    MembershipFactory(group=meeting.group, user=member)
+    open_deck(page, member, present_url(meeting) + query, live_server)
+    return meeting
+
+
 def test_deck_walks_every_slide_within_its_frame(page, member, deck_meeting, live_server):
     blocked = open_deck(page, member, present_url(deck_meeting), live_server)
 
@@ -236,12 +244,14 @@ CONTAINED = """() => {
 
 
 def test_side_by_side_draws_a_table_the_same_in_both_texts_once(page, member, live_server):
-    meeting = MeetingFactory(
+    open_meeting_deck(
+        page,
+        member,
+        live_server,
         body_zh=f"## 结果\n\n结果如下：\n\n{SAME_TABLE}\n\n## 基准\n\n{WIDE_ZH}\n",
         body_en=f"## Results\n\nThe results:\n\n{SAME_TABLE}\n\n## Benchmarks\n\n{WIDE_EN}\n",
+        query="?lang=both",
     )
-    MembershipFactory(group=meeting.group, user=member)
-    open_deck(page, member, present_url(meeting) + "?lang=both", live_server)
 
     assert page.evaluate("Reveal.getTotalSlides()") == 3
     results = page.locator(".slides section").nth(1)
@@ -274,3 +284,98 @@ def test_a_table_too_wide_for_any_scale_scrolls_and_says_it_goes_on(page, member
     page.evaluate("Reveal.slide(1)")
     page.wait_for_timeout(600)  # the slide transition
     screenshot(page, "deck-hundred-columns")
+
+
+TERMS = " + ".join(
+    f"\\alpha_{{{n}}} \\frac{{\\partial L}}{{\\partial \\theta_{{{n}}}}}" for n in range(40)
+)
+ALIGNED = "\\begin{aligned}\n" + " \\\\\n".join(f"L_{k} &= {TERMS}" for k in range(3))
+ALIGNED += "\n\\end{aligned}"
+WIDE_FORMULAS = """() => Array.from(document.querySelectorAll(".slides section")).map((slide) => {
+  const frame = slide.querySelector(".deck-frame").getBoundingClientRect();
+  return Array.from(slide.querySelectorAll(".katex-display")).map((el) => {
+    const box = el.parentElement.closest(".deck-col, .deck-shared, .deck-fit")
+      .getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    return {
+      slide: slide.id,
+      scrolls: el.classList.contains("deck-wide-formula") && el.scrollWidth > el.clientWidth,
+      inside: r.right <= box.right + 1 && r.right <= frame.right + 1,
+    };
+  });
+}).flat()"""
+
+
+def test_a_formula_too_wide_for_any_scale_scrolls_and_says_it_goes_on(page, member, live_server):
+    meeting = MeetingFactory(
+        body_zh=f"## 梯度\n\n总损失：\n\n$$\n\\nabla L = {TERMS}\n$$\n\n"
+        f"## 三行\n\n$$\n{ALIGNED}\n$$\n\n## 短公式\n\n$$\nC \\approx 6ND\n$$\n",
+        body_en="",
+    )
+    MembershipFactory(group=meeting.group, user=member)
+    open_deck(page, member, present_url(meeting), live_server)
+
+    formulas = page.evaluate(WIDE_FORMULAS)
+    assert [(f["scrolls"], f["inside"]) for f in formulas] == [(True, True)] * 2 + [(False, True)]
+    slide = page.locator(".slides section").nth(1)
+    assert slide.locator(".deck-wide-more").inner_text() == "Formula continues →"
+    # The rest of the slide is not shrunk to the smallest scale for the formula's sake.
+    assert slide.locator(".deck-fit").get_attribute("data-scale") is None
+    assert page.locator(".slides section").nth(3).locator(".deck-wide-more").count() == 0
+    # The arrow keys still go from slide to slide, even with the formula focused.
+    page.evaluate("Reveal.slide(1)")
+    page.wait_for_timeout(600)  # the slide transition
+    screenshot(page, "deck-wide-formula")
+    slide.locator(".deck-wide-formula").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("Reveal.getIndices().h") == 2
+    assert slide.locator(".deck-wide-formula").evaluate("box => box.scrollLeft") == 0
+
+
+def test_side_by_side_a_wide_formula_scrolls_in_its_column(page, member, live_server):
+    open_meeting_deck(
+        page,
+        member,
+        live_server,
+        body_zh=f"## 梯度\n\n$$\n\\text{{损失}} = {TERMS}\n$$\n",
+        body_en=f"## Gradient\n\n$$\n\\text{{loss}} = {TERMS}\n$$\n",
+        query="?lang=both",
+    )
+
+    slide = page.locator(".slides section").nth(1)
+    assert slide.locator(".deck-col .deck-wide-formula").count() == 2
+    assert slide.locator(".deck-col .deck-wide-more").count() == 2
+    formulas = page.evaluate(WIDE_FORMULAS)
+    assert [(f["scrolls"], f["inside"]) for f in formulas] == [(True, True)] * 2
+    page.evaluate("Reveal.slide(1)")
+    page.wait_for_timeout(600)  # the slide transition
+    screenshot(page, "deck-wide-formula-side-by-side")
+
+
+ENGLISH_ITEM = (
+    "- The tokenizer is trained on a mix of multilingual text, with little filtering of it."
+)
+ENGLISH_INTRO = (
+    "In this section we list what it is trained on, and with which settings it is tuned"
+    " for the tasks."
+)
+
+
+def test_an_english_list_that_fits_stays_on_one_readable_slide(page, member, live_server):
+    items = "\n".join([ENGLISH_ITEM] * 10)
+    open_meeting_deck(
+        page,
+        member,
+        live_server,
+        body_zh="",
+        body_en=f"## Training\n\n{ENGLISH_INTRO}\n\n{ENGLISH_INTRO}\n\n{items}\n",
+    )
+
+    assert page.evaluate("Reveal.getTotalSlides()") == 2  # the cover and the section
+    slide = page.locator(".slides section").nth(1)
+    assert slide.locator("li").count() == 10
+    # In the widest face a slide may be set in (DejaVu Sans), shrunk a little at most.
+    assert float(slide.locator(".deck-fit").get_attribute("data-scale") or 1) >= 0.85
+    page.evaluate("Reveal.slide(1)")
+    page.wait_for_timeout(600)  # the slide transition
+    screenshot(page, "deck-english-list")

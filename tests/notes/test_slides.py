@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from django.template.loader import render_to_string
 
 from core.markdown import render
@@ -13,6 +14,7 @@ from notes.slides import (
     sections,
     serialize,
 )
+from notes.slides.fit import em_width
 
 
 def titles(slides):
@@ -173,6 +175,45 @@ def test_estimate_counts_wrapped_lines():
     assert estimate(short) == 1.4
     assert estimate(long) == 3.4
     assert BODY_LINES == 14.0
+
+
+def test_english_is_measured_by_its_letters():
+    """A line of English runs about 0.47em a character in the faces slides are shown in
+    (Segoe UI, San Francisco, Roboto), narrow letters and punctuation much less."""
+    sentence = "The tokenizer is trained on a mix of multilingual text, with little filtering."
+
+    # Measured in Chromium: Arial's metrics 0.40, Noto Sans 0.43, DejaVu Sans 0.46.
+    assert 0.4 <= em_width(sentence) / len(sentence) <= 0.47
+    assert em_width("illicit, fit; lit.") < 0.35 * len("illicit, fit; lit.")
+    assert em_width("mammoth") > em_width("lilting") + 1
+
+
+def test_latin_among_chinese_keeps_the_width_chinese_decks_are_calibrated_on():
+    # L, L, M, A at 0.68em, a at 0.52em, the space 0.28em, two CJK characters 1em each.
+    assert em_width("模型 LLaMA") == pytest.approx(2 + 0.28 + 4 * 0.68 + 0.52)
+    cell = parse("<table><tr><td>LLaMA fine-tuned</td></tr></table>")[0]
+    assert estimate(cell) == pytest.approx(0.8 * (0.93 + 0.42) + 0.4)
+
+
+ENGLISH_INTRO = (
+    "In this section we list what it is trained on, and with which settings it is tuned"
+    " for the tasks."
+)
+ENGLISH_ITEM = (
+    "- The tokenizer is trained on a mix of multilingual text, with little filtering of it."
+)
+
+
+def test_an_english_list_that_fits_stays_on_its_slide():
+    """Two paragraphs and ten one-line items fill a slide in English: the list is not
+    split with room left (an English estimate of one width a letter split it)."""
+    items = "\n".join([ENGLISH_ITEM] * 10)
+    slides = slides_of(f"## Training\n\n{ENGLISH_INTRO}\n\n{ENGLISH_INTRO}\n\n{items}\n")
+    longer = slides_of(f"## Training\n\n{ENGLISH_INTRO}\n\n{ENGLISH_INTRO}\n\n{items}\n{items}\n")
+
+    assert len(slides) == 1
+    assert slides[0].body.count("<li>") == 10
+    assert len(longer) == 2
 
 
 def test_side_by_side_keeps_the_languages_level_block_for_block():
