@@ -40,6 +40,12 @@ def interface_language():
     return "zh" if (get_language() or "").startswith("zh") else "en"
 
 
+def shown_name(name, name_zh):
+    """Return a name as the interface shows it: the Chinese one when there is one and
+    the interface speaks Chinese, else the name (a topic, a taxonomy entry)."""
+    return name_zh if name_zh and interface_language() == "zh" else name
+
+
 def reader_language(reading):
     """Return the language ("zh" or "en") a reader reads in: their reading choice, or,
     when they read side by side, the interface's language."""

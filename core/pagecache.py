@@ -88,11 +88,16 @@ def bump_stamps(keys):
 def changed_stamps(sender, instance, kwargs):
     """Return the stamp keys a save, delete or m2m change of this instance moves on: its
     model's and its own, and for an m2m change the through model's and the other side's
-    (model, and each record named when few)."""
+    (model, and each record named when few). A record shown as part of another model's
+    record of the same primary key (``stamped_as``: a topic's Chinese name, of its Tag)
+    moves that model's and that record's stamps on too: what declares the other model
+    shows it."""
     keys = {stamp_key(sender._meta.label_lower)}
     if instance is not None and getattr(instance, "pk", None) is not None:
         label = instance._meta.label_lower
         keys |= {stamp_key(label), stamp_key(label, instance.pk)}
+        if part_of := getattr(sender, "stamped_as", None):
+            keys |= {stamp_key(part_of), stamp_key(part_of, instance.pk)}
     other = kwargs.get("model")
     if other is not None:
         keys.add(stamp_key(other._meta.label_lower))

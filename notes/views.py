@@ -22,7 +22,7 @@ from core.fragments import kept, lazy_records, refs, remembered, shared_fragment
 from core.models import as_read
 from core.pagination import ForgivingPaginationMixin
 from papers.citations import EXPORT_TYPES, citation_response
-from papers.models import Paper, TaggedPaper
+from papers.models import Paper, TaggedPaper, topics_prefetch
 
 from . import activity, audience, discussion, feeds, progress, scheduling
 from .models import (
@@ -215,7 +215,9 @@ def _discussion(user, comments, subject):
 
 def note_detail(request, slug):
     note = get_object_or_404(
-        Note.objects.visible_to(request.user).for_list().prefetch_related("tags", "sources"),
+        Note.objects.visible_to(request.user)
+        .for_list()
+        .prefetch_related(topics_prefetch(Note), "sources"),
         slug=slug,
     )
     # The note may be read more widely than the meeting it belongs to.
@@ -231,18 +233,19 @@ def note_detail(request, slug):
             "meeting_visible": meeting_visible,
             # A tag links to the paper list's topic only if papers carry it: else the
             # list it leads to is empty. One query, and only for a note with tags.
-            "paper_topics": SimpleLazyObject(lambda: topics_with_papers(note.tags.all())),
+            "paper_topics": SimpleLazyObject(lambda: topics_with_papers(note.topics)),
             **_discussion(request.user, Comment.objects.filter(note=note), [note]),
         },
     )
 
 
-def topics_with_papers(tags):
-    """Return the ids of the tags that some paper carries."""
-    ids = [tag.pk for tag in tags]
-    if not ids:
+def topics_with_papers(topics):
+    """Return the slugs of the topics (Topic) that some paper carries."""
+    slugs = [topic.slug for topic in topics]
+    if not slugs:
         return set()
-    return set(TaggedPaper.objects.filter(tag__in=ids).values_list("tag", flat=True).distinct())
+    carried = TaggedPaper.objects.filter(tag__slug__in=slugs).values_list("tag__slug", flat=True)
+    return set(carried.distinct())
 
 
 class MyNotesView(ForgivingPaginationMixin, ListView):

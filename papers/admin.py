@@ -26,7 +26,7 @@ from core.pagecache import CachedChangelist
 from core.revisions import RevisionCheck
 
 from .filters import admin_filter_lookups, paper_count
-from .forms import MonthField, PaperAdminForm
+from .forms import MonthField, PaperAdminForm, TopicAdminForm
 from .importing import plan as importing
 from .importing.records import ServiceError
 from .models import (
@@ -40,6 +40,7 @@ from .models import (
     Paper,
     ServiceSlot,
     Source,
+    TopicName,
     topic_names,
 )
 
@@ -452,8 +453,20 @@ def merge_topics(topics, keep):
         for record in model._default_manager.filter(tags__in=others).order_by().distinct():
             record.tags.add(keep)
             record.tags.remove(*others)
+    keep_chinese_name(keep, others)
     Tag.objects.filter(pk__in=[topic.pk for topic in others]).delete()
     return others
+
+
+def keep_chinese_name(keep, others):
+    """The kept topic keeps its own Chinese name; without one, it takes the first of the
+    merged topics' (in their order), before they go with theirs."""
+    if TopicName.objects.filter(tag=keep).exists():
+        return
+    names = {named.tag_id: named.name_zh for named in TopicName.objects.filter(tag__in=others)}
+    first = next((names[topic.pk] for topic in others if topic.pk in names), None)
+    if first is not None:
+        TopicName.objects.create(tag=keep, name_zh=first)
 
 
 admin.site.unregister(Tag)
@@ -461,14 +474,28 @@ admin.site.unregister(Tag)
 
 @admin.register(Tag)
 class TopicAdmin(admin.ModelAdmin):
-    """taggit's tags, as the site's topics. Merging works on every model's topics: taggit's
-    own action moved only its generic tagged items, which this site does not use."""
+    """taggit's tags, as the site's topics, each with its Chinese name (a field of the
+    form, kept in papers.TopicName). Merging works on every model's topics: taggit's own
+    action moved only its generic tagged items, which this site does not use."""
 
-    list_display = ["name", "slug"]
+    form = TopicAdminForm
+    list_display = ["name", "chinese_name", "slug"]
     ordering = ["name"]
-    search_fields = ["name"]
+    search_fields = ["name", "chinese_name__name_zh"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("chinese_name")
+
+    @admin.display(description=_("Chinese name"), ordering="chinese_name__name_zh")
+    def chinese_name(self, obj):
+        named = getattr(obj, "chinese_name", None)  # None when it has none
+        return named.name_zh if named else None
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        form.save_chinese_name()
 
     @admin.action(description=_("Merge the selected topics into one"), permissions=["change"])
     def merge(self, request, queryset):

@@ -6,10 +6,12 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
 from core.revisions import RevisionForm
 
 from .importing import bibtex
+from .models import TopicName
 
 MAX_BIB_BYTES = 2 * 1024 * 1024
 MAX_PASTE_CHARS = 500_000
@@ -132,3 +134,29 @@ class PaperAdminForm(RevisionForm):
             "separated by “;”. Leave a line empty for an author without one."
         ),
     )
+
+
+class TopicAdminForm(forms.ModelForm):
+    """A topic (taggit's Tag) with its Chinese name (papers.TopicName) as one of its
+    fields: organisers name a topic in both languages in one place, and clear the
+    Chinese name to show the name alone."""
+
+    name_zh = forms.CharField(
+        label=TopicName._meta.get_field("name_zh").verbose_name,
+        max_length=TopicName._meta.get_field("name_zh").max_length,
+        required=False,
+        help_text=_("Shown instead of the name when the site speaks Chinese."),
+    )
+
+    class Meta:
+        model = Tag
+        fields = ["name", "name_zh", "slug"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        named = getattr(self.instance, "chinese_name", None)  # None when it has none
+        self.initial.setdefault("name_zh", named.name_zh if named else "")
+
+    def save_chinese_name(self):
+        """Give the saved topic the Chinese name typed, or none when it is blank."""
+        TopicName.objects.rename(self.instance, self.cleaned_data["name_zh"])

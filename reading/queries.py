@@ -7,7 +7,6 @@ which of their meetings presented or discussed it, the glossary terms about it.
 
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection, models
@@ -17,11 +16,12 @@ from taggit.models import Tag
 
 from core.addresses import address, addresser
 from core.compiled import MARKS, compiled_for_reader, compiled_once, compiled_rows
+from core.language import shown_name
 from core.models import RelatedRecord, SourceTitle, as_read, labelled_rows, unknown_last
 from notes.models import GlossaryTerm, Meeting, Mention, Note, ReadingStatus
 from papers.filters import paper_count, read_together
 from papers.identifiers import normalize_arxiv_id
-from papers.models import Dataset, LanguageModel, Paper, TaggedPaper
+from papers.models import Dataset, LanguageModel, Paper, TaggedPaper, Topic
 
 
 def _count(queryset):
@@ -54,11 +54,6 @@ def paper_rows(user, papers=None, *, meetings=True):
             meeting_count=_count(Meeting.objects.visible_to(user).about(OuterRef("pk")))
         )
     return papers
-
-
-class Topic(NamedTuple):
-    slug: str
-    name: str
 
 
 @dataclass
@@ -110,7 +105,7 @@ def _topic_rows(*papers):
     return (
         TaggedPaper.objects.filter(content_object__in=papers)
         .order_by("tag__name")
-        .values_list("content_object", "tag__slug", "tag__name")
+        .values_list("content_object", "tag__slug", "tag__name", "tag__chinese_name__name_zh")
     )
 
 
@@ -134,8 +129,8 @@ def rows_of(values):
         organizations, topics = _organization_rows(*pks), _topic_rows(*pks)
     for paper, name in organizations:
         by_pk[paper].organization_names.append(name)
-    for paper, slug, name in topics:
-        by_pk[paper].topics.append(Topic(slug, name))
+    for paper, slug, name, name_zh in topics:
+        by_pk[paper].topics.append(Topic(slug, name, name_zh or ""))
     return rows
 
 
@@ -380,7 +375,7 @@ def related_rows(paper):
         LanguageModel.objects.filter(papers=paper), "model", "name", F("organization__name")
     ).union(
         labelled_rows(paper.organizations.all(), "org", "name", F("name_zh")),
-        labelled_rows(topics, "topic", "name"),
+        labelled_rows(topics, "topic", "name", F("chinese_name__name_zh")),
         labelled_rows(Dataset.objects.filter(papers=paper), "dataset", "name", F("kind")),
         labelled_rows(GlossaryTerm.objects.filter(papers=paper), "term", "title_en", F("title_zh")),
         labelled_rows(paper.sources.all(), "source", "title_zh", F("title_en")),
@@ -393,12 +388,20 @@ def related_rows(paper):
 _related_sql = compiled_once(lambda pk: related_rows(Paper(pk=pk)))
 
 
+def _shown_topic(row):
+    """A topic's related row (its Chinese name as the extra) as the page shows it: its
+    name in the interface's language, sorted by it among the others."""
+    kind, name, slug, name_zh = row
+    return kind, shown_name(name, name_zh), slug, ""
+
+
 def related_records(paper):
     """Return the organisations, topics, models, datasets and glossary terms linked to the
     paper (``related_rows``), as {"org": [...], "topic": [...], "model": [...],
     "dataset": [...], "term": [...]} of RelatedRecord entries (name, url and a short
-    extra: Chinese name, organisation, kind, Chinese term), and its sources as
-    "source": [SourceTitle, ...] (in the order Source is read)."""
+    extra: Chinese name, organisation, kind, Chinese term; a topic by its name in the
+    interface's language, with no extra), and its sources as "source": [SourceTitle, ...]
+    (in the order Source is read)."""
     with connection.cursor() as cursor:
         cursor.execute(*_related_sql(paper.pk))
         union = cursor.fetchall()
@@ -416,7 +419,7 @@ def related_records(paper):
             (r for r in union if r[0] == "source"), key=lambda row: row[2]
         )
     ]
-    union = [row for row in union if row[0] != "source"]
+    union = [_shown_topic(row) if row[0] == "topic" else row for row in union if row[0] != "source"]
     for kind, name, slug, extra in sorted(union, key=lambda row: row[1].casefold()):
         if kind == "dataset":
             extra = Dataset.Kind(extra).label

@@ -26,17 +26,17 @@ def note_count_html(n):
 def paper_rows_html(papers, *, count, status):
     """Return the <li> rows of the papers (queries.PaperRow, or Papers of
     queries.paper_rows: with ``note_count``, ``my_status``, organisations and topics
-    read). ``count(paper id, n)`` and ``status(paper id, status)`` make the member's
-    note count and control, or their slots inside a shared fragment
-    (core.templatetags.shared.slotted)."""
+    read; a topic named in the interface's language). ``count(paper id, n)`` and
+    ``status(paper id, status)`` make the member's note count and control, or their
+    slots inside a shared fragment (core.templatetags.shared.slotted)."""
     paper_url = addresser("reading:paper_detail", "slug")
     topic_url = address("reading:paper_list") + "?topic="
     rows = []
     for paper in papers:
         meta = paper_facts(paper)
         meta.extend(
-            f'<a class="tag" href="{esc(topic_url + tag.slug)}">{esc(tag.name)}</a>'
-            for tag in paper.topics
+            f'<a class="tag" href="{esc(topic_url + topic.slug)}">{esc(topic.shown_name)}</a>'
+            for topic in paper.topics
         )
         notes = count(paper.pk, getattr(paper, "note_count", 0))
         control = status(paper.pk, getattr(paper, "my_status", ""))

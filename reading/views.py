@@ -34,7 +34,7 @@ from papers import views as papers_views
 from papers.citations import citation_response
 from papers.facts import model_facts
 from papers.filters import paper_filter_options
-from papers.models import Dataset, EvaluationTask, LanguageModel, Organization, Paper
+from papers.models import Dataset, EvaluationTask, LanguageModel, Organization, Paper, Topic
 
 from . import queries
 
@@ -329,7 +329,6 @@ _model_of_slug = compiled_records(lambda slug: LanguageModel.objects.for_list().
 # (the same SQL, so in the same order where it has none), each compiled once per process:
 # building and compiling four querysets cost more Python than their few rows.
 _MODEL_RELATED = {
-    "model_tags": lambda model: model.tags.all(),
     "model_papers": lambda model: model.papers.all(),
     "model_sources": lambda model: model.sources.all(),
     "dataset_links": lambda model: model.modeldataset_set.select_related("dataset"),
@@ -338,6 +337,10 @@ _model_related = {
     name: compiled_records(lambda pk, make=make: make(LanguageModel(pk=pk)))
     for name, make in _MODEL_RELATED.items()
 }
+# And its topics, with their Chinese names in the same query (shown as Topics).
+_model_tags = compiled_records(
+    lambda pk: LanguageModel(pk=pk).tags.select_related("chinese_name").order_by("name")
+)
 
 
 class ModelDetailView(DetailView):
@@ -368,6 +371,7 @@ class ModelDetailView(DetailView):
             tree_svg=SimpleLazyObject(lambda: charts.family_tree_svg(family, highlight=model)),
             tree_legend=SimpleLazyObject(lambda: charts.legend("tree", current=True)),
             shown={name: refs(SHOWN[name], shown[name]) for name in shown},
+            model_topics=lazy_query(lambda: [Topic.of(tag) for tag in _model_tags(model.pk)]),
             # Read only by a fragment missing from the cache (core/fragments.py).
             **{
                 name: lazy_query(lambda records_of=records_of: records_of(model.pk))

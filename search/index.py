@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from core import pagecache
 from notes.models import Comment, GlossaryTerm, Meeting, Note, display_name
-from papers.models import Dataset, LanguageModel, Paper
+from papers.models import Dataset, LanguageModel, Paper, Topic
 
 from .models import Kind, SearchDocument, SearchWord
 from .text import html_to_text, index_terms, plain, with_names, words
@@ -21,8 +21,19 @@ from .text import html_to_text, index_terms, plain, with_names, words
 BATCH = 1000
 
 
-def _names(manager):
-    return [str(obj) for obj in manager.all()]
+def _topic_names(record):
+    """The record's topics by both their names: the Chinese one finds it too. Read with
+    the record's tags when the rebuild prefetched them (with their Chinese names: TOPICS),
+    else in one query."""
+    if "tags" in getattr(record, "_prefetched_objects_cache", {}):
+        tags = record.tags.all()
+    else:
+        tags = record.tags.select_related("chinese_name")
+    return [name for topic in map(Topic.of, tags) for name in (topic.name, topic.name_zh) if name]
+
+
+# What the rebuild reads of each record's topics (``_topic_names``).
+TOPICS = ("tags", "tags__chinese_name")
 
 
 def facts(*parts):
@@ -69,7 +80,7 @@ def paper_fields(paper):
                 paper.authors,
                 paper.venue,
                 *[name for org in paper.organizations.all() for name in (org.name, org.name_zh)],
-                *_names(paper.tags),
+                *_topic_names(paper),
             ),
         ),
         "weight": 3,
@@ -95,7 +106,7 @@ def model_fields(model):
                 model.architecture,
                 model.license,
                 model.training_tokens,
-                *_names(model.tags),
+                *_topic_names(model),
             ),
         ),
         "weight": 3,
@@ -116,7 +127,7 @@ def dataset_fields(dataset):
                 dataset.languages,
                 dataset.organization.name if dataset.organization else "",
                 dataset.organization.name_zh if dataset.organization else "",
-                *_names(dataset.tags),
+                *_topic_names(dataset),
             ),
         ),
         "weight": 2,
@@ -241,7 +252,7 @@ SOURCES = {
             Paper,
             Kind.PAPER,
             paper_fields,
-            lambda: Paper.objects.prefetch_related("organizations", "tags"),
+            lambda: Paper.objects.prefetch_related("organizations", *TOPICS),
         ),
         Source(
             LanguageModel,
@@ -249,13 +260,13 @@ SOURCES = {
             model_fields,
             lambda: LanguageModel.objects.select_related(
                 "organization", "base_model"
-            ).prefetch_related("tags"),
+            ).prefetch_related(*TOPICS),
         ),
         Source(
             Dataset,
             Kind.DATASET,
             dataset_fields,
-            lambda: Dataset.objects.select_related("organization").prefetch_related("tags"),
+            lambda: Dataset.objects.select_related("organization").prefetch_related(*TOPICS),
         ),
         Source(GlossaryTerm, Kind.GLOSSARY, glossary_fields, lambda: GlossaryTerm.objects.all()),
         Source(
@@ -275,6 +286,10 @@ SOURCES = {
         ),
     ]
 }
+
+
+# The kinds of record whose text holds their topics' names.
+TOPICAL = (Paper, LanguageModel, Dataset)
 
 
 def document_fields(obj):
@@ -323,6 +338,14 @@ def index_object(obj):
         # Its comments are read by who reads the note: they carry its visibility.
         for comment in SOURCES[Comment].rebuild_queryset().filter(note=obj):
             index_object(comment)
+
+
+def index_topic_records(tag_id):
+    """Index again every record with the topic of this id (its names are in their text:
+    ``_topic_names``), as when its Chinese name changes."""
+    for model in TOPICAL:
+        for obj in SOURCES[model].rebuild_queryset().filter(tags=tag_id):
+            index_object(obj)
 
 
 def remove_object(obj):

@@ -8,8 +8,10 @@ from django.db import connections
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
+from papers.models import TopicName
+
 from .backends import install
-from .index import SOURCES, index_object, remove_object
+from .index import SOURCES, index_object, index_topic_records, remove_object
 
 
 @receiver(post_save)
@@ -34,6 +36,13 @@ def index_relinked(sender, instance, action, reverse, model, pk_set, **kwargs):
     elif model in SOURCES and pk_set:
         for obj in SOURCES[model].rebuild_queryset().filter(pk__in=pk_set):
             index_object(obj)
+
+
+@receiver([post_save, post_delete], sender=TopicName)
+def index_renamed_topic(sender, instance, raw=False, **kwargs):
+    """A topic's Chinese name is part of its records' text: index them again."""
+    if not raw:
+        index_topic_records(instance.tag_id)
 
 
 @receiver(post_migrate)

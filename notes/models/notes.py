@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from core.addresses import address
-from papers.models import LanguageModel, Paper, Source, TaggedItem
+from papers.models import LanguageModel, Paper, Source, TaggedItem, Topical
 
 from .groups import ReadingGroup, group_ids_of, in_groups_of
 from .meetings import Meeting
@@ -88,7 +88,7 @@ class NoteQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class Note(Writing):
+class Note(Topical, Writing):
     class Visibility(models.TextChoices):
         PRIVATE = "private", _("private (only me)")
         GROUP = "group", _("my group")

@@ -10,13 +10,17 @@ from .sources import (
     Source,
     TaggedItem,
     TaggedNaturalKeyManager,
+    Topic,
     Topical,
+    TopicName,
     topic_names,
     topics_prefetch,
 )
 
 __all__ = [
+    "Topic",
     "Topical",
+    "TopicName",
     "topic_names",
     "topics_prefetch",
     "ARXIV_ID_RE",

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
 from core.addresses import address
-from core.language import interface_language, names_separator
+from core.language import names_separator, shown_name
 from core.models import (
     BilingualDescription,
     NaturalKeyManager,
@@ -102,9 +102,7 @@ class TaxonomyName:
 
     @property
     def shown_name(self):
-        if self.name_zh and interface_language() == "zh":
-            return self.name_zh
-        return self.name
+        return shown_name(self.name, self.name_zh)
 
 
 class Ability(TaxonomyName, BilingualDescription):

@@ -1,15 +1,17 @@
 """Where records come from (sources) and who publishes them (organisations); tag links."""
 
 import functools
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from core.addresses import address
 from core.compiled import MARKS, compiled_rows
+from core.language import shown_name
 from core.models import Bilingual, NaturalKeyManager, Revised, as_read
 
 
@@ -89,14 +91,86 @@ class TaggedItem(TaggedItemBase):
         return (self.content_object.slug, self.tag.name)
 
 
+class TopicNameManager(models.Manager):
+    def get_by_natural_key(self, tag_name):
+        return self.get(tag__name=tag_name)
+
+    def rename(self, tag, name_zh):
+        """Give the topic this Chinese name, or none when it is blank; write only a
+        change (each moves on what shows topics and indexes their records again)."""
+        name_zh = name_zh.strip()
+        current = self.filter(tag=tag).first()
+        if not name_zh:
+            if current is not None:
+                current.delete()
+        elif current is None or current.name_zh != name_zh:
+            self.update_or_create(tag=tag, defaults={"name_zh": name_zh})
+
+
+class TopicName(models.Model):
+    """A topic's Chinese name, shown instead of its name when the interface speaks
+    Chinese. taggit's Tag has one name and no room for another: this record, keyed by
+    its tag, holds it (read with the topic, ``chinese_name``, in a LEFT JOIN), and is
+    edited on the topic's admin page."""
+
+    tag = models.OneToOneField(
+        Tag,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="chinese_name",
+        verbose_name=_("topic"),
+    )
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+
+    # Shown as part of its topic (core.pagecache): a change makes stale what shows topics.
+    stamped_as = "taggit.tag"
+
+    objects = TopicNameManager()
+
+    class Meta:
+        verbose_name = _("topic's Chinese name")
+        verbose_name_plural = _("topics' Chinese names")
+
+    def __str__(self):
+        return self.name_zh
+
+    def natural_key(self):
+        return (self.tag.name,)
+
+    natural_key.dependencies = ["taggit.tag"]
+
+
+class Topic(NamedTuple):
+    """A topic as pages show it: its slug (the paper list's filter), its name and its
+    Chinese name ("" when it has none)."""
+
+    slug: str
+    name: str
+    name_zh: str = ""
+
+    @property
+    def shown_name(self):
+        """Its name in the interface's language (core.language.shown_name)."""
+        return shown_name(self.name, self.name_zh)
+
+    @classmethod
+    def of(cls, tag):
+        """The Topic of a Tag, its Chinese name read with it (``chinese_name`` selected
+        or prefetched; else read now)."""
+        chinese = getattr(tag, "chinese_name", None)  # None when it has none
+        return cls(tag.slug, tag.name, chinese.name_zh if chinese else "")
+
+
 def topics_prefetch(model):
-    """Return a Prefetch of the model's topic links with their tags (as ``topic_links``),
-    for ``Topical.topics``: taggit's own prefetch of ``tags`` builds a queryset for every
-    record, a tenth of a list page's time."""
+    """Return a Prefetch of the model's topic links with their tags and Chinese names (as
+    ``topic_links``), for ``Topical.topics``: taggit's own prefetch of ``tags`` builds a
+    queryset for every record, a tenth of a list page's time, and takes no select_related."""
     through = model.tags.through
     links = through._meta.get_field("content_object").remote_field.get_accessor_name()
     return Prefetch(
-        links, through.objects.select_related("tag").order_by("tag__name"), to_attr="topic_links"
+        links,
+        through.objects.select_related("tag__chinese_name").order_by("tag__name"),
+        to_attr="topic_links",
     )
 
 
@@ -125,8 +199,11 @@ class Topical:
 
     @property
     def topics(self):
-        """The record's topics by name, from topics_prefetch when the query made it."""
+        """The record's topics (Topic) by name, from topics_prefetch when the query made
+        it."""
         links = getattr(self, "topic_links", None)
         if links is None:
-            return sorted(self.tags.all(), key=lambda tag: tag.name)
-        return [link.tag for link in links]
+            tags = sorted(self.tags.select_related("chinese_name"), key=lambda tag: tag.name)
+        else:
+            tags = [link.tag for link in links]
+        return [Topic.of(tag) for tag in tags]

@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db
 PAPER_INLINES = {"notes-TOTAL_FORMS": 0, "notes-INITIAL_FORMS": 0}
 
 
-# Per-model tag links are edited through each record's tags field.
-THROUGH_TAG_MODELS = {"taggedpaper", "taggeddataset", "taggedmodel"}
+# Per-model tag links are edited through each record's tags field, a topic's Chinese
+# name on its topic's page (tests/papers/test_topic_names.py).
+THROUGH_TAG_MODELS = {"taggedpaper", "taggeddataset", "taggedmodel", "topicname"}
 
 
 def papers_models():
