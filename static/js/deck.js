@@ -112,6 +112,7 @@
     var box = fit.parentElement;
     var avail = { width: box.clientWidth, height: box.clientHeight };
     fit.classList.remove("deck-scaled");
+    fit.removeAttribute("data-scale"); // of an earlier fit (before a font arrived)
     fit.style.transform = "";
     fit.style.width = "";
     if (!avail.width || !avail.height) return 1;
