@@ -322,6 +322,11 @@ def test_a_formula_too_wide_for_any_scale_scrolls_and_says_it_goes_on(page, memb
     # The rest of the slide is not shrunk to the smallest scale for the formula's sake.
     assert slide.locator(".deck-fit").get_attribute("data-scale") is None
     assert page.locator(".slides section").nth(3).locator(".deck-wide-more").count() == 0
+    # Fitted again (a font arriving late), a slide that needs no shrinking says so, whatever
+    # an earlier fit had found.
+    slide.locator(".deck-fit").evaluate("fit => fit.setAttribute('data-scale', '0.5')")
+    page.evaluate("document.fonts.dispatchEvent(new Event('loadingdone'))")
+    assert slide.locator(".deck-fit").get_attribute("data-scale") is None
     # The arrow keys still go from slide to slide, even with the formula focused.
     page.evaluate("Reveal.slide(1)")
     page.wait_for_timeout(600)  # the slide transition
