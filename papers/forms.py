@@ -146,6 +146,8 @@ class TopicAdminForm(forms.ModelForm):
         max_length=TopicName._meta.get_field("name_zh").max_length,
         required=False,
         help_text=_("Shown instead of the name when the site speaks Chinese."),
+        # As wide as the name above it (the admin's own text inputs carry this class).
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
     )
 
     class Meta:
