@@ -44,23 +44,25 @@ def messages_of(response):
     return [str(m) for m in response.context["messages"]]
 
 
+# The series form: a meeting on Wednesdays at 14:00 Shanghai time, from 2 January 2030.
+SERIES = {
+    "form": "series",
+    "weekday": "2",
+    "start_time": "14:00",
+    "duration": "90",
+    "time_zone": "Asia/Shanghai",
+    "first_date": "2030-01-02",
+    "presenter_slots": "1",
+    "handback_days": "2",
+    "active": "on",
+}
+
+
 def test_organiser_sets_a_series_and_the_weeks_appear(organiser_client, group):
     url = reverse("notes:schedule", args=[group.slug])
     response = organiser_client.post(
         url,
-        {
-            "form": "series",
-            "weekday": "2",
-            "start_time": "14:00",
-            "duration": "90",
-            "time_zone": "Asia/Shanghai",
-            "first_date": "2030-01-02",
-            "place": "Room 301",
-            "link": "https://meet.example.org/llm",
-            "presenter_slots": "1",
-            "handback_days": "2",
-            "active": "on",
-        },
+        {**SERIES, "place": "Room 301", "link": "https://meet.example.org/llm"},
         follow=True,
     )
     assert messages_of(response) == ["The series was saved; 8 coming meetings were added."]
@@ -75,19 +77,8 @@ def test_organiser_sets_a_series_and_the_weeks_appear(organiser_client, group):
 def test_a_series_week_on_a_booked_slot_is_named_when_the_series_is_saved(organiser_client, group):
     start = datetime.datetime(2030, 1, 16, 13, 0)
     meeting_at(group, start, SHANGHAI, 1, minutes=120, status=Meeting.Status.ONE_OFF)
-    data = {
-        "form": "series",
-        "weekday": "2",
-        "start_time": "14:00",
-        "duration": "90",
-        "time_zone": "Asia/Shanghai",
-        "first_date": "2030-01-02",
-        "presenter_slots": "1",
-        "handback_days": "2",
-        "active": "on",
-    }
     url = reverse("notes:schedule", args=[group.slug])
-    response = organiser_client.post(url, data, follow=True)
+    response = organiser_client.post(url, SERIES, follow=True)
     assert messages_of(response) == [
         "The series was saved; 8 coming meetings were added.",
         "1 week of the series is skipped, as the group already meets at that time: "
@@ -99,17 +90,7 @@ def test_a_series_week_on_a_booked_slot_is_named_when_the_series_is_saved(organi
 def test_series_form_says_what_is_wrong_and_keeps_the_input(organiser_client, group):
     response = organiser_client.post(
         reverse("notes:schedule", args=[group.slug]),
-        {
-            "form": "series",
-            "weekday": "2",
-            "start_time": "14:00",
-            "duration": "90",
-            "time_zone": "Mars/Olympus",
-            "first_date": "2030-01-02",
-            "place": "Room 301",
-            "presenter_slots": "1",
-            "handback_days": "2",
-        },
+        {**SERIES, "time_zone": "Mars/Olympus", "place": "Room 301", "active": ""},
     )
     assert response.status_code == 200
     assertContains(response, "“Mars/Olympus” is not a time zone name")
