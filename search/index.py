@@ -43,24 +43,30 @@ def facts(*parts):
     return " · ".join(str(part) for part in parts if part)
 
 
+def in_each_language(make):
+    """make()'s text in each language of the site, each once: a label or phrase that
+    either language's words must find, whichever language the index is built in."""
+    texts = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts.append(str(make()))
+    return list(dict.fromkeys(texts))
+
+
 def lineage(model):
     """What a model is made from, as a phrase in each language of the site ("instruction
-    tuning of LLaMA", "LLaMA 的指令微调"), so that either language's words find it."""
+    tuning of LLaMA", "LLaMA 的指令微调")."""
     base = model.base_model.name if model.base_model else ""
     if not (base or model.relation):
         return []
-    phrases = []
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            relation = str(model.get_relation_display()) if model.relation else ""
-            if relation and base:
-                phrase = gettext("%(relation)s of %(base)s") % {"relation": relation, "base": base}
-            elif base:
-                phrase = gettext("based on %(base)s") % {"base": base}
-            else:
-                phrase = relation
-        phrases.append(phrase)
-    return list(dict.fromkeys(phrases))
+
+    def phrase():
+        relation = model.get_relation_display() if model.relation else ""
+        if relation and base:
+            return gettext("%(relation)s of %(base)s") % {"relation": relation, "base": base}
+        return gettext("based on %(base)s") % {"base": base} if base else relation
+
+    return in_each_language(phrase)
 
 
 def paper_fields(paper):
@@ -136,11 +142,7 @@ def dataset_fields(dataset):
 
 def kind_labels(dataset):
     """A dataset's kind in every language of the site, so that either finds it."""
-    labels = []
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            labels.append(str(dataset.get_kind_display()))
-    return labels
+    return in_each_language(dataset.get_kind_display)
 
 
 def shown_subtitle(kind, subtitle):
