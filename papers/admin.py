@@ -479,7 +479,7 @@ class TopicAdmin(admin.ModelAdmin):
     action moved only its generic tagged items, which this site does not use."""
 
     form = TopicAdminForm
-    list_display = ["name", "chinese_name", "slug"]
+    list_display = ["name", "name_zh", "slug"]
     ordering = ["name"]
     search_fields = ["name", "chinese_name__name_zh"]
     prepopulated_fields = {"slug": ["name"]}
@@ -488,8 +488,10 @@ class TopicAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("chinese_name")
 
+    # Not named chinese_name: the admin would take the column for that relation, its
+    # header the related model's name and not sortable.
     @admin.display(description=_("Chinese name"), ordering="chinese_name__name_zh")
-    def chinese_name(self, obj):
+    def name_zh(self, obj):
         named = getattr(obj, "chinese_name", None)  # None when it has none
         return named.name_zh if named else None
 

@@ -59,8 +59,15 @@ def test_the_change_list_shows_and_finds_the_chinese_names(staff_client):
     Tag.objects.create(name="Agents", slug="agents")
     TopicName.objects.create(tag=alignment, name_zh="对齐")
     page = staff_client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="en")
-    assertContains(page, '<td class="field-chinese_name">对齐</td>', html=True)
-    assertContains(page, '<td class="field-chinese_name">-</td>', html=True)  # Agents: none
+    assertContains(page, '<td class="field-name_zh">对齐</td>', html=True)
+    assertContains(page, '<td class="field-name_zh">-</td>', html=True)  # Agents: none
+    # Its header is the column's own, and sorts by it (where the names are not empty:
+    # the databases place an empty one apart).
+    assertContains(page, '<a href="?o=2.1">Chinese name</a>', html=True)
+    TopicName.objects.create(tag=Tag.objects.create(name="Safety", slug="safety"), name_zh="安全")
+    by_chinese = staff_client.get(CHANGELIST, {"o": "2"}, HTTP_ACCEPT_LANGUAGE="en")
+    named = [t.name for t in by_chinese.context["cl"].result_list if t.name != "Agents"]
+    assert named == ["Safety", "Alignment"]  # 安全, 对齐: not in the names' order
     found = staff_client.get(CHANGELIST, {"q": "对齐"})
     assertContains(found, "Alignment")
     assertNotContains(found, "Agents")
