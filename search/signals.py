@@ -5,13 +5,14 @@ after a plain ``loaddata`` run ``manage.py rebuild_search_index``.
 """
 
 from django.db import connections
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from papers.models import TopicName
 
 from .backends import install
-from .index import SOURCES, index_object, index_topic_records, remove_object
+from .index import SOURCES, index_object, index_records, index_topic_records, remove_object
 
 
 @receiver(post_save)
@@ -34,8 +35,7 @@ def index_relinked(sender, instance, action, reverse, model, pk_set, **kwargs):
     if type(instance) in SOURCES:
         index_object(instance)
     elif model in SOURCES and pk_set:
-        for obj in SOURCES[model].rebuild_queryset().filter(pk__in=pk_set):
-            index_object(obj)
+        index_records(model, Q(pk__in=pk_set))
 
 
 @receiver([post_save, post_delete], sender=TopicName)

@@ -1,10 +1,13 @@
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 from pytest_django.asserts import assertContains, assertNotContains
 
+from notes.models import Note
+from search.index import index_records
 from search.models import SearchDocument
 from search.query import search
-from tests.factories import LanguageModelFactory, NoteFactory, PaperFactory
+from tests.factories import CommentFactory, LanguageModelFactory, NoteFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +96,18 @@ def test_a_model_with_a_base_and_no_relation_says_what_it_is_based_on(user):
     llama = LanguageModelFactory(name="LLaMA")
     assert lineage(LanguageModelFactory(base_model=llama)) == ["基于 LLaMA", "based on LLaMA"]
     assert lineage(LanguageModelFactory()) == []
+
+
+def test_records_indexed_again_in_batches_carry_their_new_text_and_their_comments(user):
+    """index_records (a topic renamed, records linked from the other side): the documents
+    that are there are brought up to date, those missing are made, and a note's comments
+    take its visibility again."""
+    notes = [NoteFactory(title_en=f"Scaling {n}") for n in range(3)]
+    CommentFactory(note=notes[0], paper=None, group=None, body="A remark on scaling")
+    Note.objects.filter(pk=notes[0].pk).update(title_en="Emergence", visibility="private")
+    SearchDocument.objects.filter(kind="notes", object_id=notes[2].pk).delete()
+    index_records(Note, Q(pk__in=[note.pk for note in notes]))
+    assert search(user, "emergence").total == 0  # private now, and so is its comment
+    assert search(user, "remark").total == 0
+    assert SearchDocument.objects.filter(kind="notes").count() == 3
+    assert "Emergence" in SearchDocument.objects.get(kind="notes", object_id=notes[0].pk).head
