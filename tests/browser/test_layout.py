@@ -13,6 +13,7 @@ from tests.factories import (
     OrganizationFactory,
     PaperFactory,
     ReadingListFactory,
+    ReadingStatusFactory,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -532,3 +533,39 @@ def test_a_glossary_term_a_link_leads_to_starts_below_the_sticky_header(page, me
     term = page.locator("dt#lora").bounding_box()
     assert page.evaluate("window.scrollY") > 0
     assert term["y"] >= header["y"] + header["height"], (term, header)
+
+
+@pytest.mark.parametrize(("language", "width"), [("en", 1280), ("zh-hans", 390)])
+def test_since_when_a_status_holds_is_as_small_as_its_buttons_and_on_one_line(
+    page, member, language, width
+):
+    """The "since 2026-12-05" beside the status buttons was the page's size, not theirs, and
+    broke before its last word (自 2026-12-05 / 起) at a phone's width."""
+    paper = PaperFactory(title_en="ReAct: Synergizing Reasoning and Acting in Language Models")
+    ReadingStatusFactory(user=member, paper=paper, status="to_read")
+    login(page, member, next_url=paper.get_absolute_url())
+    if language != "en":
+        click_and_load(page, ".language-switch button[value=zh-hans]")
+    page.set_viewport_size({"width": width, "height": 900})
+    since = page.locator(".my-status .status-since")
+    button = page.locator(".my-status .status-button").first
+    size = since.evaluate("el => getComputedStyle(el).fontSize")
+    assert size == button.evaluate("el => getComputedStyle(el).fontSize")
+    line = float(since.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)"))
+    assert since.bounding_box()["height"] <= line + 1  # one line
+
+
+def test_a_phones_hint_stands_clear_of_the_meetings_contents(page, member):
+    """At a phone's width the hint under the reading switch ("Side by side needs a wider
+    screen …") sat on the meeting's folded "Contents" heading, with no space between."""
+    open_meeting(
+        page,
+        member,
+        "## 背景\n\n背景的段落。\n\n## 方法\n\n方法的段落。",
+        "## Background\n\nThe background.\n\n## Method\n\nThe method.",
+        translation="en",
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    hint = page.locator(".narrow-hint").bounding_box()
+    contents = page.locator(".toc-fold summary h2").bounding_box()
+    assert contents["y"] - (hint["y"] + hint["height"]) >= 12, (hint, contents)
