@@ -180,6 +180,23 @@ def test_group_page_shows_upcoming_and_past_meetings_apart(member_client, group)
     assert (response.context["upcoming"], response.context["past"]) == ([soon, later], [old])
 
 
+def test_group_pages_meeting_rows_do_not_repeat_the_groups_name(member_client, group):
+    """The group's own page named the group again under each of its meetings; a paper's
+    page, which lists the meetings of several groups, still names each one's group."""
+    group.name, group.name_zh = "Foundation Models Circle", "基础模型读书会"
+    group.save()
+    today = datetime.date.today()
+    paper = PaperFactory()
+    for days in (-7, 7):
+        MeetingFactory(group=group, date=today + datetime.timedelta(days=days)).papers.add(paper)
+    page = member_client.get(group.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    rows = page.content.decode().split('class="meeting-row')[1:]
+    assert len(rows) == 2
+    assert not any("Foundation Models Circle" in row.split("</li>")[0] for row in rows)
+    paper_page = member_client.get(paper.get_absolute_url())
+    assertContains(paper_page, "<span>Foundation Models Circle</span>")
+
+
 def test_meeting_shows_its_presented_paper_apart_from_those_discussed(member_client, group):
     survey = PaperFactory(title_en="A Survey of Large Language Models", arxiv_id="2303.18223")
     meeting = MeetingFactory(group=group, paper=survey)
