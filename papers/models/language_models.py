@@ -317,6 +317,11 @@ class LanguageModel(BilingualDescription, Revised, TimeStamped):
     def clean(self):
         super().clean()
         refuse_duplicate(self, "name", _("A model of this name is already in the library:"))
+        # Valid JSON that is not an object (a list, a string) would break the model's page.
+        if not isinstance(self.facts, dict):
+            raise ValidationError(
+                {"facts": _('Enter the facts as a JSON object: {"name": "value", …}.')}
+            )
         if self.base_model_id is None:
             if self.relation:
                 raise ValidationError(

@@ -135,6 +135,22 @@ def test_model_cannot_be_its_own_base_or_ancestor():
     assert LanguageModel.objects.get(pk=llama.pk).base_model is None
 
 
+@pytest.mark.parametrize("facts", [["7B", "13B"], "7B", 7])
+def test_model_facts_must_be_a_json_object(facts):
+    """The admin's JSON field takes any JSON; the model's page reads name → value pairs."""
+    model = LanguageModelFactory.build(facts=facts)
+    with pytest.raises(ValidationError) as excinfo:
+        model.full_clean()
+    assert excinfo.value.message_dict["facts"] == [
+        'Enter the facts as a JSON object: {"name": "value", …}.'
+    ]
+
+
+def test_model_facts_may_be_empty_or_an_object():
+    LanguageModelFactory.build(facts={}).full_clean()
+    LanguageModelFactory.build(facts={"compress_rate": 1.3}).full_clean()
+
+
 def test_model_ancestors_nearest_first():
     llama = LanguageModelFactory(name="LLaMA")
     alpaca = LanguageModelFactory(name="Alpaca", base_model=llama, relation="instruction_tuning")
