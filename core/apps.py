@@ -40,6 +40,16 @@ class TopicsConfig(taggit_apps.TaggitAppConfig):
     default = False
     verbose_name = _("Topics")
 
+    def ready(self):
+        """Name its Tag a topic as everything else does (the section, the papers' field,
+        the filters, the merge action), not a tag under "Topics". Set on the options
+        and not their original_attrs: the migrations keep taggit's own name."""
+        from taggit.models import Tag
+
+        super().ready()
+        Tag._meta.verbose_name = _("topic")
+        Tag._meta.verbose_name_plural = _("topics")
+
 
 class LoginLockoutConfig(axes_apps.AppConfig):
     """django-axes, named in the admin for what it does here (its section was headed
@@ -78,6 +88,8 @@ AXES_FIELD_NAMES = [
     gettext_noop("Session key hash (sha256)"),
     gettext_noop("Form Data"),
     gettext_noop("Meta Data"),
+    # The title of the access attempts' "locked out" filter (axes.admin.IsLockedOutFilter).
+    gettext_noop("Locked Out"),
 ]
 
 # The admin index's table headers for screen readers (admin/app_list.html), which

@@ -147,7 +147,7 @@ class Note(Topical, Writing):
         _("visibility"), max_length=10, choices=Visibility, default=Visibility.GROUP
     )
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
-    tags = TaggableManager(through=TaggedNote, blank=True, verbose_name=_("tags"))
+    tags = TaggableManager(through=TaggedNote, blank=True, verbose_name=_("topics"))
 
     mention_field = "note"
     title_missing = _("Untitled note")

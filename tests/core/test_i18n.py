@@ -226,6 +226,29 @@ def test_the_admin_names_the_installed_apps_for_what_they_do(
         assertNotContains(page, f">{text}<")
 
 
+@pytest.mark.parametrize(
+    ("accept", "title", "field", "absent"),
+    [
+        ("en", "Select topic to change", "Topics:", ["Select tag", "Tags:"]),
+        ("zh-CN", "选择 主题 来修改", "主题：", ["选择 标签", "标签："]),
+    ],
+)
+def test_topics_are_named_topics_in_their_list_and_on_notes(
+    staff_client, accept, title, field, absent
+):
+    """Taggit's tags are the site's topics: its section said Topics above a list of Tags,
+    and a note's form said Tags where a paper's says Topics."""
+    pages = [
+        staff_client.get(reverse("admin:taggit_tag_changelist"), HTTP_ACCEPT_LANGUAGE=accept),
+        staff_client.get(reverse("admin:notes_note_add"), HTTP_ACCEPT_LANGUAGE=accept),
+    ]
+    assertContains(pages[0], title)
+    assertContains(pages[1], field)
+    for page in pages:
+        for text in absent:
+            assertNotContains(page, text)
+
+
 def test_admin_selectors_speak_chinese(staff_client):
     """The two-box selectors' strings Django 5.2's catalogue lacks come from ours
     (locale/zh_Hans/LC_MESSAGES/djangojs.po), merged over Django's own."""
