@@ -12,9 +12,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from core.adminlist import QuickChangelist
-from core.adminsite import ReadableInlineFormSet, label_case
+from core.adminsite import ReadableInlineFormSet
 from core.history import HistoryAdmin
-from core.language import colon
 from core.pagecache import CachedChangelist
 from core.revisions import RevisionCheck as RecordRevisionCheck
 from notes import scheduling
@@ -406,13 +405,7 @@ class MentionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("links to"))
     def links_to(self, mention):
-        """The record linked to, after its kind ("论文：LLaMA …"); a kind and id when
-        it is gone."""
-        model = mention.target_type.model_class()
-        kind = label_case(model._meta.verbose_name) if model else mention.target_type.model
-        if mention.target is None:
-            return f"{kind} {mention.target_id}"
-        return f"{kind}{colon()}{mention.target}"
+        return mention.target_label()
 
     def has_view_permission(self, request, obj=None):
         # Their sources include private notes: only a superuser sees them all.

@@ -7,6 +7,9 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from core.adminsite import label_case
+from core.language import colon
+
 from .glossary import GlossaryTerm
 from .meetings import Meeting
 from .notes import Note
@@ -83,7 +86,17 @@ class Mention(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.source} → {self.target_type.model} {self.target_id}"
+        return f"{self.source} → {self.target_label()}"
+
+    def target_label(self):
+        """The record linked to, after its kind ("论文：LLaMA …"); a kind and id when
+        it is gone. Not the content type's code name ("glossaryterm 7"): this names the
+        mention on its admin page, its history and its deletion."""
+        model = self.target_type.model_class()
+        kind = label_case(model._meta.verbose_name) if model else self.target_type.model
+        if self.target is None:
+            return f"{kind} {self.target_id}"
+        return f"{kind}{colon()}{self.target}"
 
     @property
     def source(self):

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from core.rendering import rerender_all
 from notes.models import Mention
@@ -61,3 +62,17 @@ def test_deleting_a_record_drops_its_mentions():
     assert Mention.objects.of(paper).count() == 1
     paper.delete()
     assert Mention.objects.count() == 0
+
+
+def test_a_mention_is_named_by_the_kind_and_name_of_what_it_links_to():
+    """Its admin page, history and deletion are titled so: not "glossaryterm 7"."""
+    term = GlossaryTermFactory(title_en="RLHF", title_zh="人类反馈强化学习")
+    note = NoteFactory(title_en="On RLHF", body_en="[[RLHF]]")
+    mention = Mention.objects.get(note=note)
+    with translation.override("en"):
+        assert str(mention) == f"{note} → Glossary term: {term}"
+    with translation.override("zh-hans"):
+        assert str(mention) == f"{note} → 术语表条目：{term}"
+    mention.target_id = 10**9  # the record is gone
+    with translation.override("en"):
+        assert str(mention) == f"{note} → Glossary term {10**9}"
