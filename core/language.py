@@ -1,6 +1,7 @@
 """Which language a reader reads, and which language a text is written in."""
 
 import re
+from typing import NamedTuple
 
 from django.utils.translation import get_language, gettext_noop, pgettext
 
@@ -44,6 +45,19 @@ def shown_name(name, name_zh):
     """Return a name as the interface shows it: the Chinese one when there is one and
     the interface speaks Chinese, else the name (a topic, a taxonomy entry)."""
     return name_zh if name_zh and interface_language() == "zh" else name
+
+
+class Name(NamedTuple):
+    """A name and its Chinese one ("" when it has none), both kept: what is kept once for
+    readers of either interface language (a reading list's rows) shows each reader
+    the one of theirs (``shown``)."""
+
+    name: str
+    name_zh: str = ""
+
+    @property
+    def shown(self):
+        return shown_name(self.name, self.name_zh)
 
 
 def reader_language(reading):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.addresses import addresser
 from core.escaping import esc, joined
+from core.language import shown_name
 
 from .models import LanguageModel
 
@@ -21,6 +22,16 @@ def number(value):
     text = f"{value.normalize():f}"
     separator = get_format("DECIMAL_SEPARATOR")
     return text if separator == "." else text.replace(".", separator)
+
+
+class ShownOrganizations:
+    """A row read as values, with its organisations (``organizations``: names in both
+    languages, core.language.Name), kept for readers of either interface language:
+    ``organization_names`` are in the reader's (paper_facts), as a Paper's are."""
+
+    @property
+    def organization_names(self):
+        return [organization.shown for organization in self.organizations]
 
 
 def paper_facts(paper, month=True):
@@ -62,7 +73,7 @@ def model_rows(rows):
             )
         html_rows.append(
             f'<tr><td><a href="{esc(url(row.slug))}">{esc(row.name)}</a></td>'
-            f"<td>{esc(row.organization__name or '')}</td>"
+            f"<td>{esc(shown_name(row.organization__name or '', row.organization__name_zh))}</td>"
             f"<td>{released}</td>"
             f'<td class="num">{size}</td>'
             f"<td>{weights[row.open_weights]}</td>"

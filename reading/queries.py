@@ -16,12 +16,13 @@ from taggit.models import Tag
 
 from core.addresses import address, addresser
 from core.compiled import MARKS, compiled_for_reader, compiled_once, compiled_rows
-from core.language import shown_name
+from core.language import Name, shown_name
 from core.models import RelatedRecord, SourceTitle, as_read, labelled_rows, unknown_last
 from notes.models import GlossaryTerm, Meeting, Mention, Note, ReadingStatus
 from papers.filters import paper_count, read_together
 from papers.identifiers import normalize_arxiv_id
 from papers.models import Dataset, LanguageModel, Paper, TaggedPaper, Topic
+from papers.tables import ShownOrganizations
 
 
 def _count(queryset):
@@ -57,7 +58,7 @@ def paper_rows(user, papers=None, *, meetings=True):
 
 
 @dataclass
-class PaperRow:
+class PaperRow(ShownOrganizations):
     """A paper as a list row shows it (reading.rows), read as values by ``page_rows``:
     the fields of a Paper that the row reads, its organisations' names and its topics."""
 
@@ -70,7 +71,7 @@ class PaperRow:
     arxiv_id: str | None
     note_count: int
     my_status: str
-    organization_names: list[str] = field(default_factory=list)
+    organizations: list[Name] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
 
     @property
@@ -80,7 +81,7 @@ class PaperRow:
 
 
 # The fields read from the row's query: every field of PaperRow but the lists filled after.
-ROW_VALUES = [f.name for f in fields(PaperRow) if f.name not in ("organization_names", "topics")]
+ROW_VALUES = [f.name for f in fields(PaperRow) if f.name not in ("organizations", "topics")]
 
 
 def page_rows(papers):
@@ -97,7 +98,7 @@ def _organization_rows(*papers):
     return (
         Paper.organizations.through.objects.filter(paper__in=papers)
         .order_by(as_read("organization__name"))
-        .values_list("paper", "organization__name")
+        .values_list("paper", "organization__name", "organization__name_zh")
     )
 
 
@@ -127,8 +128,8 @@ def rows_of(values):
         organizations, topics = _compiled_organization_rows(*pks), _compiled_topic_rows(*pks)
     else:
         organizations, topics = _organization_rows(*pks), _topic_rows(*pks)
-    for paper, name in organizations:
-        by_pk[paper].organization_names.append(name)
+    for paper, name, name_zh in organizations:
+        by_pk[paper].organizations.append(Name(name, name_zh))
     for paper, slug, name, name_zh in topics:
         by_pk[paper].topics.append(Topic(slug, name, name_zh or ""))
     return rows

@@ -69,6 +69,7 @@ MODEL_TABLE_COLUMNS = (
     "open_weights",
     "relation",
     "organization__name",
+    "organization__name_zh",
     "base_model__slug",
     "base_model__name",
 )

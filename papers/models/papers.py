@@ -273,7 +273,7 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
     def organization_names(self):
         """The organisations' names (prefetched, or one query), as a list row shows them
         (papers.tables.paper_facts)."""
-        return [organization.name for organization in self.organizations.all()]
+        return [organization.shown_name for organization in self.organizations.all()]
 
     @property
     def author_list(self):

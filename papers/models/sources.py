@@ -67,6 +67,12 @@ class Organization(Revised):
     def __str__(self):
         return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
 
+    @property
+    def shown_name(self):
+        """Its name as a list shows it: the Chinese one in the Chinese interface, where
+        it has one (谷歌, 清华大学)."""
+        return shown_name(self.name, self.name_zh)
+
     def get_absolute_url(self):
         return address("reading:organization_detail", slug=self.slug)
 
