@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from core.addresses import address
-from papers.models import LanguageModel, Paper, Source, TaggedItem, Topical
+from papers.models import TOPICS_HELP, LanguageModel, Paper, Source, TaggedItem, Topical
 
 from .groups import ReadingGroup, group_ids_of, in_groups_of
 from .meetings import Meeting
@@ -147,7 +147,9 @@ class Note(Topical, Writing):
         _("visibility"), max_length=10, choices=Visibility, default=Visibility.GROUP
     )
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
-    tags = TaggableManager(through=TaggedNote, blank=True, verbose_name=_("topics"))
+    tags = TaggableManager(
+        through=TaggedNote, blank=True, verbose_name=_("topics"), help_text=TOPICS_HELP
+    )
 
     mention_field = "note"
     title_missing = _("Untitled note")

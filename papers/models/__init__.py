@@ -6,6 +6,7 @@ from .importing import Harvest, ServiceSlot
 from .language_models import LanguageModel, LanguageModelQuerySet, ModelDataset, TaggedModel
 from .papers import Paper, PaperQuerySet, TaggedPaper
 from .sources import (
+    TOPICS_HELP,
     Organization,
     Source,
     TaggedItem,
@@ -18,6 +19,7 @@ from .sources import (
 )
 
 __all__ = [
+    "TOPICS_HELP",
     "Topic",
     "Topical",
     "TopicName",

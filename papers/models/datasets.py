@@ -17,7 +17,7 @@ from core.models import (
 )
 
 from .papers import Paper
-from .sources import Organization, Source, TaggedItem
+from .sources import TOPICS_HELP, Organization, Source, TaggedItem
 
 
 class TaggedDataset(TaggedItem):
@@ -65,7 +65,9 @@ class Dataset(BilingualDescription, Revised, TimeStamped):
     )
     remarks = models.TextField(_("curation remarks"), blank=True)
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
-    tags = TaggableManager(through=TaggedDataset, blank=True, verbose_name=_("topics"))
+    tags = TaggableManager(
+        through=TaggedDataset, blank=True, verbose_name=_("topics"), help_text=TOPICS_HELP
+    )
 
     objects = NaturalKeyManager()
 

@@ -21,7 +21,7 @@ from core.models import (
 
 from .datasets import Dataset
 from .papers import Paper
-from .sources import Organization, Source, TaggedItem
+from .sources import TOPICS_HELP, Organization, Source, TaggedItem
 
 _UNLOADED = object()  # a field not read from the database
 
@@ -165,7 +165,10 @@ class LanguageModel(BilingualDescription, Revised, TimeStamped):
         _("other facts"),
         default=dict,
         blank=True,
-        help_text=_("Further hyperparameters as name → value, as the sources give them."),
+        help_text=_(
+            "Further hyperparameters, as the sources give them: a JSON object of names and "
+            'values, such as {"activation": "SwiGLU", "context length": 4096}.'
+        ),
     )
     url = models.URLField(_("URL"), max_length=500, blank=True)
     base_model = models.ForeignKey(
@@ -204,7 +207,9 @@ class LanguageModel(BilingualDescription, Revised, TimeStamped):
     )
     remarks = models.TextField(_("curation remarks"), blank=True)
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
-    tags = TaggableManager(through=TaggedModel, blank=True, verbose_name=_("topics"))
+    tags = TaggableManager(
+        through=TaggedModel, blank=True, verbose_name=_("topics"), help_text=TOPICS_HELP
+    )
 
     objects = LanguageModelQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["family_root"])

@@ -39,7 +39,7 @@ from ..identifiers import (
     validate_arxiv_id,
     validate_doi,
 )
-from .sources import Organization, Source, TaggedItem, Topical, topics_prefetch
+from .sources import TOPICS_HELP, Organization, Source, TaggedItem, Topical, topics_prefetch
 
 
 def validate_year(year):
@@ -171,7 +171,9 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
         help_text=_("Where the sources disagree, and what the record's values rest on."),
     )
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
-    tags = TaggableManager(through=TaggedPaper, blank=True, verbose_name=_("topics"))
+    tags = TaggableManager(
+        through=TaggedPaper, blank=True, verbose_name=_("topics"), help_text=TOPICS_HELP
+    )
 
     objects = PaperQuerySet.as_manager()
     history = HistoricalRecords()

@@ -85,6 +85,10 @@ class TaggedNaturalKeyManager(models.Manager):
         return self.get(content_object__slug=object_slug, tag__name=tag_name)
 
 
+# The topics field's help (taggit's own says "A comma-separated list of tags.").
+TOPICS_HELP = _("Topics, separated by commas; a name not yet in use makes a new topic.")
+
+
 class TaggedItem(TaggedItemBase):
     """Base for per-model tag links that fixtures can name without primary keys."""
 

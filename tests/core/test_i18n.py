@@ -259,3 +259,18 @@ def test_admin_selectors_speak_chinese(staff_client):
     assert catalogue["Choose all %s"] == "全选%s"
     assert catalogue["Remove all %s"] == "全部删除%s"
     assert catalogue["Choose"] == "选择"  # Django's own, still there
+
+
+@pytest.mark.parametrize(
+    ("accept", "help_text", "absent"),
+    [
+        ("en", "Topics, separated by commas", "A comma-separated list of tags."),
+        ("zh-CN", "主题，以逗号分隔", "逗号分隔的标签列表"),
+    ],
+)
+def test_the_topics_field_says_it_takes_topics(staff_client, accept, help_text, absent):
+    """Taggit's own help under the field spoke of tags (逗号分隔的标签列表)."""
+    for name in ("papers_paper", "papers_languagemodel", "papers_dataset", "notes_note"):
+        page = staff_client.get(reverse(f"admin:{name}_add"), HTTP_ACCEPT_LANGUAGE=accept)
+        assertContains(page, help_text)
+        assertNotContains(page, absent)
