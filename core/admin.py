@@ -12,6 +12,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+HISTORY = _("history of %(name)s")
 # Django's own permissions of every model, by the first word of their codename.
 BUILT_IN = {
     "add": _("Can add %(name)s"),
@@ -22,13 +23,27 @@ BUILT_IN = {
 
 
 def permission_label(permission):
-    """The permission as the admin lists it: its model, then what it allows."""
-    model = permission.content_type.model_class()
+    """The permission as the admin lists it: its app and model, then what it allows."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:  # a model no longer in the code
+        return f"{content_type} | {permission.name}"
     action, _sep, model_name = permission.codename.partition("_")
+    shown = model_label(model)
     name = permission.name
-    if model is not None and action in BUILT_IN and model_name == model._meta.model_name:
-        name = BUILT_IN[action] % {"name": model._meta.verbose_name}
-    return f"{permission.content_type} | {name}"
+    if action in BUILT_IN and model_name == model._meta.model_name:
+        name = BUILT_IN[action] % {"name": shown}
+    return f"{model._meta.app_config.verbose_name} | {shown} | {name}"
+
+
+def model_label(model):
+    """A model's name in the reader's language. A record's history (django-simple-history's
+    historical model) is named from its record's: simple-history writes its name once,
+    "historical " and the record's name in the language the server started in."""
+    record = getattr(model, "instance_type", None)
+    if record is not None and model._meta.model_name == f"historical{record._meta.model_name}":
+        return HISTORY % {"name": record._meta.verbose_name}
+    return model._meta.verbose_name
 
 
 class PermissionLabels:

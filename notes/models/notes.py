@@ -21,6 +21,8 @@ class TaggedNote(TaggedItem):
     content_object = models.ForeignKey("Note", on_delete=models.CASCADE)
 
     class Meta:
+        verbose_name = _("note topic")
+        verbose_name_plural = _("note topics")
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_note_tag")
         ]

@@ -24,6 +24,8 @@ class TaggedDataset(TaggedItem):
     content_object = models.ForeignKey("Dataset", on_delete=models.CASCADE)
 
     class Meta:
+        verbose_name = _("dataset topic")
+        verbose_name_plural = _("dataset topics")
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_dataset_tag")
         ]

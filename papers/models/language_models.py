@@ -55,6 +55,8 @@ class TaggedModel(TaggedItem):
     content_object = models.ForeignKey("LanguageModel", on_delete=models.CASCADE)
 
     class Meta:
+        verbose_name = _("model topic")
+        verbose_name_plural = _("model topics")
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_model_tag")
         ]

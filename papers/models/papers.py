@@ -67,6 +67,8 @@ class TaggedPaper(TaggedItem):
     content_object = models.ForeignKey("Paper", on_delete=models.CASCADE)
 
     class Meta:
+        verbose_name = _("paper topic")
+        verbose_name_plural = _("paper topics")
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_paper_tag")
         ]

@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from core.history import record_initial_history
 from notes.models import Mention
-from tests.factories import GlossaryTermFactory, LanguageModelFactory, NoteFactory
+from tests.factories import GlossaryTermFactory, LanguageModelFactory, NoteFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,24 @@ def test_permissions_are_named_in_the_readers_language(zh_client, admin_user, pa
     assertNotContains(response, "Can add paper")
     # The stored names stay as Django wrote them: other tools read them.
     assert Permission.objects.get(codename="add_paper").name == "Can add paper"
+
+
+def test_a_records_history_and_its_topics_are_named_in_the_readers_language(zh_client):
+    """simple-history named its models once, in the language the server started in
+    ("historical 笔记"); taggit's links had no name at all ("tagged paper")."""
+    response = zh_client.get(reverse("admin:auth_group_add"))
+    assertContains(response, ">读书会 | 笔记的历史记录 | 可以查看 笔记的历史记录</option>")
+    assertContains(response, ">知识库 | 论文主题 | 可以增加 论文主题</option>")
+    assertNotContains(response, "historical")
+    assertNotContains(response, "tagged")
+
+
+def test_deleting_a_paper_counts_its_topics_by_their_name(zh_client):
+    paper = PaperFactory()
+    paper.tags.add("Alignment", "Agents")
+    response = zh_client.get(reverse("admin:papers_paper_delete", args=[paper.pk]))
+    assertContains(response, "论文主题：2")
+    assertNotContains(response, "Tagged papers")
 
 
 def test_permissions_keep_their_english_names_in_english(staff_client):
