@@ -1,6 +1,7 @@
 """How much of a slide a block fills, and how to split a block that does not fit."""
 
 import math
+import re
 import unicodedata
 
 from .tree import Node, text_of
@@ -115,7 +116,7 @@ def estimate(node, width=BODY_WIDTH_EM):
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         return 1.05 * _lines(_inline_width(node) * 1.15, width) + 0.3
     if tag in ("ul", "ol"):
-        return sum(_estimate_item(li, width - 1.6) for li in node.elements) + 0.4
+        return sum(_estimate_item(li, width - list_indent(node)) for li in node.elements) + 0.4
     if tag == "table":
         return _estimate_table(node, width) + 0.4
     if tag == "pre" or (tag == "div" and node.has_class("highlight")):
@@ -165,7 +166,8 @@ def _estimate_item(li, width):
         height += _lines(inline_width, width)
     for block in blocks:
         if block.tag in ("ul", "ol"):
-            height += sum(_estimate_item(sub, width - 1.6) for sub in block.elements)
+            indent = list_indent(block)
+            height += sum(_estimate_item(sub, width - indent) for sub in block.elements)
         elif block.tag == "p":
             height += estimate(block, width) - 0.2
         else:
@@ -228,14 +230,55 @@ def _estimate_table(table, width):
 # --- Splitting blocks that do not fit -------------------------------------------------
 
 
+# A list is indented 1.6em (static/css/markdown.css), room for a number of one digit
+# ("9."): each further digit of an ordered list's last number takes 0.65em more
+# (static/css/deck.css, ol[data-digits]).
+LIST_INDENT, DIGIT_INDENT = 1.6, 0.65
+
+
+def list_indent(node):
+    """The indent of a list's items in em: an ordered list's, room for its widest number."""
+    return LIST_INDENT + DIGIT_INDENT * (_integer(node.get("data-digits"), 1) - 1)
+
+
+def _integer(value, default):
+    """An attribute's integer as a browser reads it ("3", " 3x"), else default."""
+    found = re.match(r"\s*([+-]?\d+)", value or "")
+    return int(found.group(1)) if found else default
+
+
+def list_start(node):
+    """The number of an ordered list's first item."""
+    return _integer(node.get("start"), 1)
+
+
+def number_lists(node):
+    """Give every ordered list in node that counts to 10 or more data-digits, the digits
+    of its last number: the deck sets its numbers in that much room, so that "10." ends
+    where "9." does rather than running out past the column's left edge (which clips it
+    side by side). Split over slides, a list keeps it on every part (split_list_at), so
+    that the numbers of each part line up with the first part's. Return node."""
+    if node.tag is None:
+        return node
+    for child in node.children:
+        number_lists(child)
+    if node.tag == "ol":
+        last = list_start(node) + len(node.elements) - 1
+        if last >= 10:
+            node.set("data-digits", str(len(str(last))))
+    return node
+
+
 def item_heights(node, width):
     """Return the estimated height of each item of a list."""
-    return [_estimate_item(li, width - 1.6) for li in node.elements]
+    return [_estimate_item(li, width - list_indent(node)) for li in node.elements]
 
 
 def split_list_at(node, counts):
-    """Split a list into parts of the given numbers of items (an ol keeps counting)."""
-    items, start, result, offset = node.elements, int(node.get("start") or 1), [], 0
+    """Split a list into parts of the given numbers of items. An ol keeps counting (each
+    part starts at the number its first item had) and keeps its attributes, data-digits
+    among them: each part's numbers have the room of the whole list's widest."""
+    items, start, result, offset = node.elements, list_start(node), [], 0
     for count in counts:
         if not count:
             result.append(None)
@@ -251,33 +294,23 @@ def split_list_at(node, counts):
 def _split_list(node, first, budget, width, heights=None):
     """Split a list between items: [(part, height)], the first part at most first high.
     heights, if given, are the items' heights to go by (those of two lists side by side)."""
-    parts, items, used, limit = [], [], 0.4, first
-    start = int(node.get("start") or 1)
+    parts, count, used, limit = [], 0, 0.4, first
     heights = heights or item_heights(node, width)
-    for index, li in enumerate(node.elements):
+    for index in range(len(node.elements)):
         height = heights[index]
-        if items and used + sum(heights[index:]) <= limit * TAIL_SLACK:
+        if count and used + sum(heights[index:]) <= limit * TAIL_SLACK:
             pass  # the rest of the list overfills this slide a little: keep it here
-        elif items and used + height > limit:
-            parts.append((items, used))
-            items, used, limit = [], 0.4, budget
-        elif not items and not parts and used + height > limit:
-            parts.append(([], 0.0))  # nothing fits in the space left: start a new slide
+        elif count and used + height > limit:
+            parts.append((count, used))
+            count, used, limit = 0, 0.4, budget
+        elif not count and not parts and used + height > limit:
+            parts.append((0, 0.0))  # nothing fits in the space left: start a new slide
             limit = budget
-        items.append(li)
+        count += 1
         used += height
-    parts.append((items, used))
-    result, offset = [], 0
-    for items, height in parts:
-        if not items:
-            result.append((None, 0.0))
-            continue
-        part = node.copy(items)
-        if node.tag == "ol" and (offset or node.get("start")):
-            part.set("start", str(start + offset))
-        offset += len(items)
-        result.append((part, height))
-    return result
+    parts.append((count, used))
+    split = split_list_at(node, [count for count, _height in parts])
+    return [(part, height) for part, (_count, height) in zip(split, parts, strict=True)]
 
 
 def table_heights(node, width):

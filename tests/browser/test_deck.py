@@ -384,3 +384,85 @@ def test_an_english_list_that_fits_stays_on_one_readable_slide(page, member, liv
     page.evaluate("Reveal.slide(1)")
     page.wait_for_timeout(600)  # the slide transition
     screenshot(page, "deck-english-list")
+
+
+# Below an opening paragraph, so that the first part ends before 10: its numbers have one
+# digit, the second part's two.
+CHAPTERS_ZH = "今天讲大语言模型综述。" * 12 + "\n\n注：文章的原文有 20 个章节，分别是：\n\n"
+CHAPTERS_ZH += "\n".join(f"{n}. 第 {n} 章：预训练语料" for n in range(1, 21))
+CHAPTERS_EN = "Today we read a survey of large language models. " * 6
+CHAPTERS_EN += "\n\nNote: the paper has 20 chapters:\n\n"
+CHAPTERS_EN += "\n".join(f"{n}. Chapter {n}: pre-training data" for n in range(1, 21))
+# Each slide's heading and part, and each ordered list's first number, the indent of its
+# items and the width of its widest number ("20. ") set in its font; each slide measured
+# on screen (reveal.js does not lay out the slides far from the current one).
+LIST_PARTS = """() => {
+  const parts = [];
+  for (let i = 0; i < Reveal.getTotalSlides(); i++) {
+    Reveal.slide(i);
+    const slide = Reveal.getCurrentSlide();
+    if (!slide.querySelector(".deck-fit ol")) continue;
+    const title = slide.querySelector(".deck-title");
+    const part = title && title.querySelector(".deck-part");
+    parts.push({
+      title: title ? title.textContent.replace(part ? part.textContent : "", "").trim() : "",
+      part: part ? part.textContent.trim() : "",
+      lists: Array.from(slide.querySelectorAll(".deck-fit ol")).map((ol) => {
+        const items = ol.querySelectorAll(":scope > li");
+        const probe = document.createElement("span");
+        probe.textContent = "20.\\u00a0";
+        items[0].prepend(probe);
+        const number = probe.getBoundingClientRect().width;
+        probe.remove();
+        const scale = ol.getBoundingClientRect().width / ol.offsetWidth;
+        const left = items[0].getBoundingClientRect().left - ol.getBoundingClientRect().left;
+        return {
+          start: Number(ol.getAttribute("start") || 1),
+          items: items.length,
+          indent: Math.round(left / scale),
+          number: Math.round(number / scale),
+        };
+      }),
+    });
+  }
+  return parts;
+}"""
+
+
+@pytest.mark.parametrize(
+    "body_zh, body_en, query",
+    [(CHAPTERS_ZH, "", ""), ("", CHAPTERS_EN, ""), (CHAPTERS_ZH, CHAPTERS_EN, "?lang=both")],
+    ids=["zh", "en", "both"],
+)
+def test_a_list_split_over_slides_is_headed_and_counted_and_numbered_on(
+    page, member, live_server, body_zh, body_en, query
+):
+    """An opening without a heading whose list runs over slides: each part is headed (by
+    the deck's title) and says which part it is, as a table's parts do; the list counts
+    on, and its numbers, 20 the widest, have room in every part alike."""
+    open_meeting_deck(page, member, live_server, body_zh, body_en, query)
+
+    parts = page.evaluate(LIST_PARTS)
+    assert len(parts) >= 2
+    assert parts[0]["title"] and {p["title"] for p in parts} == {parts[0]["title"]}
+    # Consecutive parts of the section (side by side, its first slide holds the opening
+    # paragraph only), each but its first said to go on.
+    first, total = map(int, parts[0]["part"].split()[-1].split("/"))
+    assert [p["part"] for p in parts] == [
+        f"{'continued ' if n > 1 else ''}{n}/{total}" for n in range(first, total + 1)
+    ]
+    columns = list(zip(*(p["lists"] for p in parts), strict=True))  # one side by side
+    for lists in columns:
+        assert lists[0]["start"] == 1
+        if not query:  # one language: the first part's numbers have one digit
+            assert lists[0]["items"] < 10
+        for before, after in zip(lists, lists[1:], strict=False):
+            assert after["start"] == before["start"] + before["items"]
+        assert sum(part["items"] for part in lists) == 20
+        # The numbers line up: the items of every part as far in, with room for "20."
+        # (it ran out past the body's edge, and a side-by-side column clipped it).
+        assert {part["indent"] for part in lists} == {lists[0]["indent"]}, lists
+        assert lists[0]["indent"] >= lists[0]["number"], lists
+    page.evaluate("Reveal.slide(2)")
+    page.wait_for_timeout(600)  # the slide transition
+    screenshot(page, f"deck-list-continued-{query[6:] or ('zh' if body_zh else 'en')}")

@@ -74,12 +74,24 @@ def test_long_list_continues_on_further_slides_with_its_numbering():
     assert [(s.part, s.parts) for s in slides] == [(n, 7) for n in range(1, 8)]
     assert [s.anchor for s in slides[:3]] == ["long-list", "long-list--2", "long-list--3"]
     assert sum(s.body.count("<li>") for s in slides) == 40
-    assert slides[0].body.startswith("<ol><li>item number 1 ")
-    starts = [re.search(r'<ol start="(\d+)">', s.body) for s in slides[1:]]
+    # Every part has the room of the list's widest number, 40: its numbers line up.
+    assert slides[0].body.startswith('<ol data-digits="2"><li>item number 1 ')
+    starts = [re.search(r'<ol data-digits="2" start="(\d+)">', s.body) for s in slides[1:]]
     assert all(starts)
     first_items = [int(m.group(1)) for m in starts]
     assert first_items == sorted(first_items)
     assert first_items[0] == slides[0].body.count("<li>") + 1
+
+
+def test_an_ordered_list_counting_to_ten_has_room_for_its_widest_number():
+    nine = "\n".join(f"{n}. item" for n in range(1, 10))
+    from_five = "\n".join(f"{n}. item" for n in range(5, 11))
+    nested = "- outer\n\n" + "\n".join(f"    {n}. inner" for n in range(1, 101))
+    bodies = [slides_of(f"## List\n\n{text}\n")[0].body for text in (nine, from_five)]
+
+    assert bodies[0].startswith("<ol>\n<li>")  # numbers of one digit: as they were
+    assert bodies[1].startswith('<ol start="5" data-digits="2">')
+    assert '<ol data-digits="3">' in "".join(s.body for s in slides_of(nested))
 
 
 def test_table_split_by_rows_repeats_the_header():
