@@ -179,6 +179,18 @@ def test_speaker_view_shows_the_notes(page, member, deck_meeting, live_server):
     speaker.close()
 
 
+@pytest.mark.parametrize("query", ["", "?receiver"])
+def test_the_turn_your_phone_hint_only_on_a_phone_held_upright(
+    page, member, deck_meeting, live_server, query
+):
+    """A phone held upright is told to turn sideways; the speaker view's slide previews
+    (the deck with ?receiver, in a narrow upright frame on a desktop) are not."""
+    open_deck(page, member, present_url(deck_meeting) + query, live_server)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    assert page.locator(".deck-rotate").is_visible() == (query == "")
+
+
 def test_print_mode_gives_one_page_per_slide(page, member, deck_meeting, live_server):
     open_deck(page, member, f"{present_url(deck_meeting)}?print-pdf", live_server)
     page.wait_for_selector("#deck[data-pdf-ready=true]", state="attached")
