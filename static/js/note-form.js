@@ -12,10 +12,22 @@
       fetch(form.getAttribute("data-preview-url"), {
         method: "POST", body: body, credentials: "same-origin",
         headers: { "X-CSRFToken": token },
-      }).then(function (r) { return r.json(); }).then(function (data) {
+      }).then(function (r) {
+        // A login page (the session ended) or an error page is no preview: say so.
+        if (!r.ok || (r.headers.get("Content-Type") || "").indexOf("json") < 0) {
+          throw new Error(r.status);
+        }
+        return r.json();
+      }).then(function (data) {
         pane.innerHTML = data.html;  // sanitised on the server
         if (window.scrollTables) window.scrollTables(pane);
         if (window.renderMath) window.renderMath(pane);
+      }).catch(function () {
+        var said = document.createElement("p");
+        said.className = "error preview-failed";
+        said.setAttribute("role", "alert");
+        said.textContent = form.getAttribute("data-preview-failed");
+        pane.replaceChildren(said);
       });
     });
   }

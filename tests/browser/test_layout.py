@@ -1,6 +1,7 @@
 """What a reader sees at a laptop's and a phone's width: side by side, tables, header."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests.browser.conftest import click_and_load, login, screenshot
@@ -280,6 +281,21 @@ def test_a_wide_table_in_the_editors_preview_scrolls_in_its_column(page, member,
     box = page.locator(".preview .table-scroll").first
     assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # it scrolls sideways instead
     screenshot(page, f"editor-preview-wide-table-{width}")
+
+
+def test_the_editors_preview_says_so_when_it_cannot_be_made(page, member):
+    """A session ended in another tab: the preview's request gets the login page, not
+    JSON. The writer is told, and the text stays in the editor."""
+    note = NoteFactory(author=member, body_zh="正文", body_en="Body")
+    login(page, member, next_url=reverse("notes:note_edit", args=[note.slug]))
+    page.fill("#id_body_en", "Still here: $x^2$")
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)  # logged out elsewhere
+    page.click("[data-preview-button]")
+
+    failed = page.locator(".preview[data-preview-for=id_body_en] .preview-failed")
+    failed.wait_for(timeout=5000)
+    assert "logged out" in failed.inner_text()
+    assert page.input_value("#id_body_en") == "Still here: $x^2$"
 
 
 def test_side_by_side_contents_follow_the_interface_language(page, member):
