@@ -28,10 +28,22 @@ from .scheduling import plan_group
 
 ALARM_BEFORE = datetime.timedelta(minutes=30)
 PAST_DAYS = 365  # how far back a subscribed calendar reaches
+SEQUENCE_FROM = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
 def uid(meeting):
     return f"meeting-{meeting.pk}@llm-reading-group"
+
+
+def sequence(meeting):
+    """The event's version (SEQUENCE): it grows with every change of the meeting, its
+    time, place, presenters or page (``updated``), so that a calendar importing a file or
+    reading a feed afterwards takes the event as the newer. Seconds since SEQUENCE_FROM:
+    the write-up's revision did not move when the meeting was moved or its presenters
+    swapped."""
+    if meeting.updated is None:
+        return 0
+    return max(0, int((meeting.updated - SEQUENCE_FROM).total_seconds()))
 
 
 def event(meeting, request):
@@ -40,7 +52,7 @@ def event(meeting, request):
     ev.add("uid", uid(meeting))
     ev.add("dtstamp", meeting.updated or timezone.now())
     ev.add("last-modified", meeting.updated or timezone.now())
-    ev.add("sequence", meeting.revision)
+    ev.add("sequence", sequence(meeting))
     people = meeting.people()
     summary = f"{in_interface_language(meeting.group, 'name')} #{meeting.number}"
     if meeting.title_zh or meeting.title_en:  # in the member's language (in_members_language)

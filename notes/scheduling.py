@@ -159,7 +159,16 @@ def sign_up(meeting, user, now=None):
             }
         )
     meeting.presenters.add(user)
+    _presenters_changed(meeting)
     return meeting
+
+
+def _presenters_changed(*meetings):
+    """A meeting's presenters are part of its calendar event (notes.calendars): its
+    ``updated`` moves on with them, as with any change of the meeting, so that a calendar
+    takes the event read afterwards as the newer (LAST-MODIFIED, SEQUENCE)."""
+    for meeting in meetings:
+        meeting.save(update_fields=["updated"])
 
 
 @transaction.atomic
@@ -180,6 +189,7 @@ def hand_back(meeting, user, by_organiser=False, now=None):
             % {"deadline": date_format(timezone.localtime(deadline, meeting.zone), "Y-m-d H:i")}
         )
     meeting.presenters.remove(user)
+    _presenters_changed(meeting)
     _withdraw_swaps(meeting, user)
     return meeting
 
@@ -269,6 +279,7 @@ def swap(meeting, user, other_meeting, other, now=None):
     other_meeting.presenters.remove(other)
     meeting.presenters.add(other)
     other_meeting.presenters.add(user)
+    _presenters_changed(meeting, other_meeting)
 
 
 def _open_swap(swap_request, user, role):

@@ -5,14 +5,17 @@ import zoneinfo
 
 import icalendar
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
+from notes import scheduling
 from notes.feeds import token_for
-from notes.models import MemberSettings
+from notes.models import Meeting, MemberSettings
 from tests.factories import MeetingFactory, MeetingSeriesFactory, MembershipFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+HOUR = datetime.timedelta(hours=1)
 
 
 def parse(response):
@@ -141,3 +144,39 @@ def test_calendar_text_is_in_the_members_language(client, group, member, planned
     (event,) = events(parse(client.get(url)))
     assert "Presenter:" in str(event["description"])
     assert "Reasoning" in str(event["summary"]) and "推理" not in str(event["summary"])
+
+
+def test_a_swap_or_a_move_makes_the_event_newer(client, group, member, planned):
+    """A calendar takes an event read again as an update when its SEQUENCE and
+    LAST-MODIFIED grew: a swap of presenters (the meeting itself was not saved) and a
+    move (the write-up's revision, the SEQUENCE before, stays) left both as they were."""
+    other = MembershipFactory(group=group).user
+    planned[1].presenters.add(other)
+    url = reverse("notes:group_calendar", args=[token_for(member), group.slug])
+
+    def versions():
+        by_uid = {str(e["uid"]): e for e in events(parse(client.get(url)))}
+        return [
+            (int(by_uid[uid(m)]["sequence"]), by_uid[uid(m)].decoded("last-modified"))
+            for m in planned[:2]
+        ]
+
+    def uid(meeting):
+        return f"meeting-{meeting.pk}@llm-reading-group"
+
+    def made_an_hour_ago():  # SEQUENCE counts seconds: the series was planned earlier
+        ids = [m.pk for m in planned[:2]]
+        Meeting.objects.filter(pk__in=ids).update(updated=F("updated") - HOUR)
+
+    now = datetime.datetime(2030, 12, 20, tzinfo=datetime.UTC)
+    made_an_hour_ago()
+    before = versions()
+    scheduling.swap(planned[0], member, planned[1], other, now=now)
+    swapped = versions()
+    assert all(new > old for (new, _), (old, _) in zip(swapped, before, strict=True))
+    assert all(new > old for (_, new), (_, old) in zip(swapped, before, strict=True))
+    made_an_hour_ago()
+    swapped = versions()
+    start = planned[0].starts_at + datetime.timedelta(hours=2)
+    scheduling.move(planned[0], start, 90, "Room 302", "", now=now)
+    assert versions()[0][0] > swapped[0][0]
