@@ -87,7 +87,9 @@ def meeting_edit(request, group, number):
         number=number,
     )
     if not may_change_meeting(request.user, meeting):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("A meeting page is edited by the group's organisers and the meeting's presenters.")
+        )
     form = MeetingWriteupForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         meeting = form.save()

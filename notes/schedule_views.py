@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.fragments import remembered
@@ -40,6 +41,17 @@ from .models import (
 from .permissions import may_pick_papers, may_schedule, may_take_part
 from .times import meeting_when
 
+# Why a member may not do what they asked (the 403 page says it).
+ORGANISERS_ONLY = gettext_lazy(
+    "Only the group's organisers plan its meetings: the series, the times and places, who presents."
+)
+MEMBERS_ONLY = gettext_lazy(
+    "Only the group's members sign up, propose papers and vote for its meetings."
+)
+PICKERS_ONLY = gettext_lazy(
+    "The papers to read are picked by the meeting's presenters and the organisers."
+)
+
 
 def _group_for(user, slug):
     """Return the group if the user may read it (404 otherwise, as for a missing one)."""
@@ -63,7 +75,7 @@ def schedule(request, slug):
     """The group's series, its coming meetings (skip, hold, move, assign) and one-offs."""
     group = _group_for(request.user, slug)
     if not may_schedule(request.user, group.pk):
-        raise PermissionDenied
+        raise PermissionDenied(ORGANISERS_ONLY)
     series = MeetingSeries.objects.filter(group=group).order_by("pk").first()
     which = request.POST.get("form") if request.method == "POST" else None
     initial = {"first_date": timezone.localdate()}
@@ -138,7 +150,7 @@ def meeting_move(request, group, number):
     """Organisers give a coming meeting another time and place."""
     meeting = _meeting_for(request.user, group, number)
     if not may_schedule(request.user, meeting.group_id):
-        raise PermissionDenied
+        raise PermissionDenied(ORGANISERS_ONLY)
     form = MeetingTimeForm(request.POST or None, initial=MeetingTimeForm.initial_for(meeting))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -194,13 +206,13 @@ def _slot_from(request, meeting):
     return other_meeting, _user_from(request)
 
 
-def _need(allowed):
+def _need(allowed, reason):
     if not allowed:
-        raise PermissionDenied
+        raise PermissionDenied(reason)
 
 
 def act_sign_up(request, meeting, organiser):
-    _need(may_take_part(request.user, meeting.group_id))
+    _need(may_take_part(request.user, meeting.group_id), MEMBERS_ONLY)
     scheduling.sign_up(meeting, request.user)
     return _("You present at meeting #%(number)s.")
 
@@ -211,25 +223,25 @@ def act_hand_back(request, meeting, organiser):
 
 
 def act_assign(request, meeting, organiser):
-    _need(organiser)
+    _need(organiser, ORGANISERS_ONLY)
     scheduling.sign_up(meeting, _user_from(request))
     return _("The presenter of meeting #%(number)s was set.")
 
 
 def act_unassign(request, meeting, organiser):
-    _need(organiser)
+    _need(organiser, ORGANISERS_ONLY)
     scheduling.hand_back(meeting, _user_from(request), by_organiser=True)
     return _("The presenter was taken off meeting #%(number)s.")
 
 
 def act_skip(request, meeting, organiser):
-    _need(organiser)
+    _need(organiser, ORGANISERS_ONLY)
     scheduling.set_skipped(meeting, True)
     return _("Meeting #%(number)s is skipped.")
 
 
 def act_hold(request, meeting, organiser):
-    _need(organiser)
+    _need(organiser, ORGANISERS_ONLY)
     scheduling.set_skipped(meeting, False)
     return _("Meeting #%(number)s takes place after all.")
 
@@ -240,7 +252,7 @@ def act_swap(request, meeting, organiser):
         presenter = _user_from(request, "presenter")
         scheduling.swap(meeting, presenter, other_meeting, other)
         return _("The two slots were swapped.")
-    _need(may_take_part(request.user, meeting.group_id))
+    _need(may_take_part(request.user, meeting.group_id), MEMBERS_ONLY)
     scheduling.ask_swap(meeting, request.user, other_meeting, other)
     return _("Your swap request was sent; the slots change when it is accepted.")
 
@@ -274,7 +286,7 @@ def act_swap_withdraw(request, meeting, organiser):
 
 
 def act_propose(request, meeting, organiser):
-    _need(may_take_part(request.user, meeting.group_id))
+    _need(may_take_part(request.user, meeting.group_id), MEMBERS_ONLY)
     form = ProposeForm(request.POST)
     if not form.is_valid():
         raise ValidationError(form.errors["paper"])
@@ -283,19 +295,19 @@ def act_propose(request, meeting, organiser):
 
 
 def act_vote(request, meeting, organiser):
-    _need(may_take_part(request.user, meeting.group_id))
+    _need(may_take_part(request.user, meeting.group_id), MEMBERS_ONLY)
     scheduling.vote(_proposal_from(request, meeting), request.user, on=True)
     return _("Your vote was counted.")
 
 
 def act_unvote(request, meeting, organiser):
-    _need(may_take_part(request.user, meeting.group_id))
+    _need(may_take_part(request.user, meeting.group_id), MEMBERS_ONLY)
     scheduling.vote(_proposal_from(request, meeting), request.user, on=False)
     return _("Your vote was taken back.")
 
 
 def act_pick(request, meeting, organiser):
-    _need(may_pick_papers(request.user, meeting))
+    _need(may_pick_papers(request.user, meeting), PICKERS_ONLY)
     scheduling.pick(_proposal_from(request, meeting))
     return _("The paper is on the reading for meeting #%(number)s.")
 

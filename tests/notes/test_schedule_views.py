@@ -588,3 +588,20 @@ def test_a_new_series_asks_for_a_day_not_dashes(organiser_client, group):
     page = organiser_client.get(reverse("notes:schedule", args=[group.slug]))
     assertContains(page, '<option value="" selected>Choose a day</option>')
     assert "---------" not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("accept", "said", "absent"),
+    [
+        ("en", "organisers plan its meetings", "may read this page"),
+        ("zh-CN,zh;q=0.9", "只有小组组织者安排组会", "可以看到这个页面"),
+    ],
+)
+def test_a_member_refused_the_schedule_is_told_why(member_client, group, accept, said, absent):
+    """The 403 page said the member could read the page but not change it, and spoke of
+    meeting pages and notes: the schedule is the organisers' alone."""
+    url = reverse("notes:schedule", args=[group.slug])
+    response = member_client.get(url, HTTP_ACCEPT_LANGUAGE=accept)
+    assert response.status_code == 403
+    assertContains(response, said, status_code=403)
+    assertNotContains(response, absent, status_code=403)
