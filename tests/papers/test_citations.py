@@ -197,3 +197,12 @@ def test_keys_made_from_et_al_are_made_again_by_the_migration():
     assert Paper.objects.get(pk=llama.pk).citation_key == "touvronLLaMAOpenEfficient2023"
     assert Paper.objects.get(pk=kept.pk).citation_key == before
     assert Paper.objects.get(pk=flamingo.pk).citation_key == "alayrac2022flamingo"
+
+
+def test_the_paper_list_and_a_reading_list_link_their_csl_json_too(member_client):
+    """CSL-JSON was answered but linked nowhere: only BibTeX had a link."""
+    paper = PaperFactory()
+    reading_list = ReadingListFactory()
+    reading_list.items.create(paper=paper, position=1)
+    for page in (reverse("reading:paper_list"), reading_list.get_absolute_url()):
+        assertContains(member_client.get(page), 'format=csl-json" download')
