@@ -11,6 +11,21 @@
       button.value = pressed ? "" : value;
     });
   }
+  // What went wrong with a click, said after its control ("" takes it away).
+  function said(form, text) {
+    var note = form.nextElementSibling;
+    if (!note || !note.classList.contains("status-failed")) {
+      if (!text) {
+        return;
+      }
+      note = document.createElement("span");
+      note.className = "status-failed error";
+      note.setAttribute("role", "alert");
+      form.parentNode.insertBefore(note, form.nextSibling);
+    }
+    note.textContent = text;
+    note.hidden = !text;
+  }
   // The counts of who has read the paper beside its controls (one per group shown).
   function progressNotes(action) {
     var found = [];
@@ -81,10 +96,13 @@
           since.hidden = true;
         }
         form.classList.remove("is-busy", "is-failed");
+        said(form, "");
       })
       .catch(function () {
+        // A login page (the session ended elsewhere) or an error: say so beside it.
         form.classList.remove("is-busy");
         form.classList.add("is-failed");
+        said(form, document.body.getAttribute("data-status-failed") || "");
       });
   });
 })();

@@ -2,6 +2,7 @@
 at a laptop's and a phone's width, in English and Chinese."""
 
 import pytest
+from django.conf import settings
 
 from notes.models import Comment, ReadingStatus
 from tests.browser.conftest import click_and_load, login, screenshot
@@ -137,3 +138,19 @@ def test_a_reading_lists_group_progress_follows_the_status(page, member, group, 
     row_note = page.locator(".reading-list li").nth(1).locator(".progress-note")
     assert row_note.inner_text() == read_it
     screenshot(page, f"reading-list-progress-{language}-{width}")
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "logged out"), ("zh-hans", "退出登录")])
+def test_a_status_click_that_does_not_take_says_why(page, member, language, said):
+    """A session ended in another tab: the click's request got the login page, and only a
+    red border told of it."""
+    paper = PaperFactory()
+    login(page, member, next_url=paper.get_absolute_url())
+    if language != "en":
+        click_and_load(page, ".language-switch button[value=zh-hans]")
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)  # logged out elsewhere
+    page.locator(".my-status .status-control button[data-value=reading]").click()
+    failed = page.locator(".my-status .status-failed")
+    failed.wait_for(timeout=5000)
+    assert said in failed.inner_text()
+    assert not ReadingStatus.objects.filter(user=member).exists()
