@@ -95,7 +95,7 @@ class WritingForm(RevisionForm):
         if "translation" in self.fields:
             # The empty choice says what it means, not "---------".
             self.fields["translation"].choices = [
-                ("", _("Neither: both are written as originals")),
+                ("", _("Neither: both are originals")),
                 *Language.choices,
             ]
         for name, field in self.fields.items():

@@ -341,8 +341,6 @@ def test_the_form_offers_the_notes_group_and_the_editors_own(client, group, grou
 
 def test_the_note_forms_empty_choices_say_what_they_mean(member_client):
     page = member_client.get(reverse("notes:note_create"))
-    assertContains(
-        page, '<option value="" selected>Neither: both are written as originals</option>'
-    )
+    assertContains(page, '<option value="" selected>Neither: both are originals</option>')
     assertContains(page, ">No group</option>")
     assert "---------" not in page.content.decode()
