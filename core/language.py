@@ -50,13 +50,13 @@ def shown_name(name, name_zh):
 class Name(NamedTuple):
     """A name and its Chinese one ("" when it has none), both kept: what is kept once for
     readers of either interface language (a reading list's rows) shows each reader
-    the one of theirs (``shown``)."""
+    the one of theirs (``shown_name``, as Topic's and Organization's)."""
 
     name: str
     name_zh: str = ""
 
     @property
-    def shown(self):
+    def shown_name(self):
         return shown_name(self.name, self.name_zh)
 
 

@@ -31,7 +31,7 @@ class ShownOrganizations:
 
     @property
     def organization_names(self):
-        return [organization.shown for organization in self.organizations]
+        return [organization.shown_name for organization in self.organizations]
 
 
 def paper_facts(paper, month=True):
