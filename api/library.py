@@ -13,8 +13,8 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
 
 from notes.models import GlossaryTerm, ReadingList, ReadingListItem
-from papers.charts import Family
 from papers.citations import citation_response
+from papers.families import Family
 from papers.forms import MAX_PASTE_CHARS, AddPapersForm
 from papers.importing import plan as importing
 from papers.models import Ability, Dataset, EvaluationTask, LanguageModel, Organization

@@ -21,6 +21,7 @@ from core.models import as_read, unknown_last
 from core.pagination import ForgivingPaginationMixin, LazyPaginationMixin
 
 from . import charts, citations
+from .families import Family
 from .forms import AddPapersForm
 from .importing import plan as importing
 from .models import Ability, Dataset, EvaluationTask, LanguageModel, Paper
@@ -73,7 +74,7 @@ def model_family(request, read=None):
     marked = read or frozenset()
     # Read and drawn only when the page's shared fragment is not in the cache.
     page = SimpleLazyObject(
-        lambda: Paginator(charts.Family.all(), FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
+        lambda: Paginator(Family.all(), FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
     )
     return render(
         request,

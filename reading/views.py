@@ -33,6 +33,7 @@ from papers import charts
 from papers import views as papers_views
 from papers.citations import citation_response
 from papers.facts import model_facts
+from papers.families import Family
 from papers.filters import paper_filter_options
 from papers.models import Dataset, EvaluationTask, LanguageModel, Organization, Paper, Topic
 
@@ -360,7 +361,7 @@ class ModelDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         model = self.object
-        family = SimpleLazyObject(lambda: charts.Family.containing(model))
+        family = SimpleLazyObject(lambda: Family.containing(model))
         language = reading(self.request)["reader_language"]
         user = self.request.user
         shown = queries.model_shown_to(user, model)  # what this member may read here

@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from papers import charts
+from papers.charts import timeline
+from papers.charts import tree as family_tree
+from papers.families import Family
 from papers.models import LanguageModel
 from papers.textwidth import fit, text_width
 from tests.factories import LanguageModelFactory
@@ -79,7 +82,7 @@ def family():
 def test_unknown_openness_is_drawn_apart_from_open_and_closed(family):
     root, unknown, closed = family
     drawn = {}
-    for classes, shape in marks(charts.family_tree_svg(charts.Family.containing(root))):
+    for classes, shape in marks(charts.family_tree_svg(Family.containing(root))):
         (kind,) = classes & {"open", "closed", "unknown"}
         drawn.setdefault(kind, set()).add(shape)
     assert set(drawn) == {"open", "closed", "unknown"}
@@ -107,7 +110,7 @@ def test_openness_classes_follow_the_field(family):
 def test_legend_lists_every_kind_in_the_colours_drawn(family, chart):
     root = family[0]
     if chart == "tree":
-        svg = charts.family_tree_svg(charts.Family.containing(root), highlight=root)
+        svg = charts.family_tree_svg(Family.containing(root), highlight=root)
     else:
         svg = charts.timeline_svg(LanguageModel.objects.all())
     swatches = legend_swatches(charts.legend(chart, current=chart == "tree"))
@@ -129,14 +132,14 @@ def test_legend_texts_name_the_kinds():
 
 def test_the_tree_rings_and_marks_only_the_current_model(family):
     root, unknown, closed = family
-    svg = charts.family_tree_svg(charts.Family.containing(unknown), highlight=unknown)
+    svg = charts.family_tree_svg(Family.containing(unknown), highlight=unknown)
     tree = ET.fromstring(str(svg))
     current = [a for a in tree.iter(f"{SVG}a") if "current" in a.get("class").split()]
     assert [a.get("href") for a in current] == [unknown.get_absolute_url()]
     assert current[0].get("aria-current") == "page"
     assert len(tree.findall(f".//{SVG}rect[@class='ring']")) == 1
     assert [a.get("aria-current") for a in tree.iter(f"{SVG}a")].count("page") == 1
-    assert "current" not in str(charts.family_tree_svg(charts.Family.containing(root)))
+    assert "current" not in str(charts.family_tree_svg(Family.containing(root)))
 
 
 def test_model_page_marks_its_model_and_shows_the_legend(member_client, family):
@@ -184,7 +187,7 @@ def test_relation_labels_fit_between_the_columns(current):
     kid = LanguageModelFactory(base_model=root, relation="scaling")
     LanguageModelFactory(base_model=kid, relation="lora")
     highlight = kid if current else None
-    svg = charts.family_tree_svg(charts.Family.containing(root), highlight=highlight)
+    svg = charts.family_tree_svg(Family.containing(root), highlight=highlight)
     tree = ET.fromstring(str(svg))
     boxes = [
         (float(r.get("x")), float(r.get("x")) + float(r.get("width")))
@@ -194,8 +197,8 @@ def test_relation_labels_fit_between_the_columns(current):
         if label.get("class") != "edge-label":
             continue
         right = float(label.get("x"))
-        left = right - text_width(label.text, charts.EDGE_SIZE)
-        clear = charts.LABEL_GAP  # clear space either side, ring or not
+        left = right - text_width(label.text, family_tree.EDGE_SIZE)
+        clear = family_tree.LABEL_GAP  # clear space either side, ring or not
         row = [b for b in boxes if not (b[1] <= left - clear or right + clear <= b[0])]
         assert row == [], label.text  # no node's column under the label
 
@@ -206,7 +209,7 @@ def test_the_family_pages_trees_are_each_familys_own_drawing(family, language):
     root, _unknown, closed = family
     other = LanguageModelFactory(name="Other & Co", open_weights=False, released=None)
     LanguageModelFactory(base_model=other, relation="lora", parameter_sizes="7B, 13B")
-    families = [charts.Family.containing(root), charts.Family.containing(other)]
+    families = [Family.containing(root), Family.containing(other)]
     read = frozenset({closed.pk, other.pk})
     with translation.override(language):
         drawn = [charts.family_tree_svg(f, read=read) for f in families]
@@ -221,16 +224,16 @@ def test_node_text_is_shortened_to_fit_its_box():
         released=datetime.date(2019, 2, 1),
     )
     LanguageModelFactory(base_model=model, relation="lora")
-    tree = ET.fromstring(str(charts.family_tree_svg(charts.Family.containing(model))))
+    tree = ET.fromstring(str(charts.family_tree_svg(Family.containing(model))))
     (node,) = [a for a in tree.iter(f"{SVG}a") if a.get("href") == model.get_absolute_url()]
     name, meta = (node.find(f"{SVG}text[@class='{kind}']").text for kind in ("name", "meta"))
-    assert name.endswith("…") and text_width(name, 13, bold=True) <= charts.TEXT_W
-    assert meta.endswith(" · 2019-02") and text_width(meta, 11) <= charts.TEXT_W
+    assert name.endswith("…") and text_width(name, 13, bold=True) <= family_tree.TEXT_W
+    assert meta.endswith(" · 2019-02") and text_width(meta, 11) <= family_tree.TEXT_W
 
 
 def test_every_months_line_is_as_wide_as_the_node_label_allows_for():
     months = {f" · {year}-{month:02d}" for year in range(1990, 2040) for month in range(1, 13)}
-    assert {text_width(line, charts.META_SIZE) for line in months} == {charts.MONTH_W}
+    assert {text_width(line, family_tree.META_SIZE) for line in months} == {family_tree.MONTH_W}
 
 
 def test_fit_keeps_short_text_and_shortens_long_text():
@@ -293,12 +296,12 @@ def test_every_caption_legend_and_label_of_the_drawings_is_translated(member_cli
 
 
 def test_the_drawn_boxes_grid_answers_as_testing_every_box():
-    """charts.Drawn files boxes by grid cells (the timeline's labels are tested against
+    """timeline.Drawn files boxes by grid cells (the timeline's labels are tested against
     their neighbours, not every box: 6.4 → 0.4 s for 2 000 models); it must answer what
     testing every box answers, for boxes across cells, touching, and left of zero."""
     rng = random.Random(16)
     boxes = []
-    drawn = charts.Drawn()
+    drawn = timeline.Drawn()
     for _ in range(300):
         x, y = rng.uniform(-50, 500), rng.uniform(-50, 300)
         box = (x, y, x + rng.choice([0, 5, 39.5, 40, 120]), y + rng.choice([0, 12, 40, 80]))
@@ -310,7 +313,7 @@ def test_the_drawn_boxes_grid_answers_as_testing_every_box():
             rng.uniform(-60, 320),
         )
         box = (x, y, x + rng.uniform(0, 90), y + rng.uniform(0, 15))
-        assert drawn.overlaps(box) == any(charts.boxes_overlap(box, b) for b in boxes)
+        assert drawn.overlaps(box) == any(timeline.boxes_overlap(box, b) for b in boxes)
         unless = rng.choice(boxes)
         covering = any(b != unless and b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
         assert drawn.covers(x, y, unless=unless) == covering
@@ -320,7 +323,7 @@ def test_the_drawn_boxes_grid_answers_as_testing_every_box():
 
 def test_points_spread_apart_answer_as_measuring_every_distance():
     rng = random.Random(5)
-    spread, points = charts.Spread(11), []
+    spread, points = timeline.Spread(11), []
     for _ in range(400):
         x, y = rng.uniform(-30, 300), rng.uniform(-30, 300)
         assert spread.clear(x, y) == all(math.hypot(x - px, y - py) >= 11 for px, py in points)

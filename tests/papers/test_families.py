@@ -14,8 +14,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from bench.synthetic import Generator
-from papers import charts
-from papers.charts import Family, _family_rows
+from papers import families
+from papers.families import Family, _family_rows
 from papers.models import LanguageModel
 from papers.models.language_models import family_roots
 from tests.factories import LanguageModelFactory, OrganizationFactory
@@ -347,7 +347,7 @@ def test_family_pages_share_out_the_families_in_order(member_client):
 def test_more_families_than_compiled_sql_takes_are_read_by_the_queryset(monkeypatch):
     grow_families(3)
     every = [[m.pk for m in family.members()] for family in Family.all()]
-    monkeypatch.setattr(charts, "MARKS", charts.MARKS[:2])
+    monkeypatch.setattr(families, "MARKS", families.MARKS[:2])
     assert [[m.pk for m in family.members()] for family in Family.all()] == every
     assert len(every) == 3 and [len(members) for members in every] == [4, 4, 4]
 
@@ -355,13 +355,13 @@ def test_more_families_than_compiled_sql_takes_are_read_by_the_queryset(monkeypa
 def test_a_family_is_read_without_reading_the_other_models(monkeypatch):
     grow_families(3)
     _llama, alpaca, _lora = chain("LLaMA", "Alpaca", "Alpaca-LoRA")
-    read, member = [], charts.Member
+    read, member = [], families.Member
 
     def counting_member(*values):
         read.append(values)
         return member(*values)
 
-    monkeypatch.setattr(charts, "Member", counting_member)
+    monkeypatch.setattr(families, "Member", counting_member)
     assert len(Family.containing(alpaca).members()) == len(read) == 3
     read.clear()
     assert [len(family.members()) for family in Family.all()[1:3]] == [4, 4]

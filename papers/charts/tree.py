@@ -1,0 +1,180 @@
+"""A model family's tree: the root on the left, each derived model to the right of its
+base, each edge labelled with the relation."""
+
+import math
+
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from core.addresses import hrefs
+from core.escaping import esc
+
+from ..models import LanguageModel
+from ..textwidth import fit, text_width
+from .marks import CURRENT_MARK, NODE_MARKS, OPENNESS, openness, read_badge
+
+NODE_W, NODE_H, ROW_H, PAD = 168, 38, 50, 16
+NAME_SIZE, META_SIZE, EDGE_SIZE = 13, 11, 11  # px, as site.css sets them
+MIN_GAP = 48  # between two columns of nodes, when no relation label needs more
+SPINE = 14  # where the edges from a model turn towards the models derived from it
+LABEL_GAP = 8  # clear space either side of a relation label
+RING = 5  # how far the current model's ring reaches out of its box
+TEXT_W = NODE_W - 16  # what a node's text may use
+
+
+def _node_label(model):
+    """The line under a node's name: its sizes and release month, the sizes shortened
+    to what fits so that the month stays."""
+    released = model.released
+    # As f"{released:%Y-%m}" writes it, without strftime: a tenth of a node's drawing.
+    month = f"{released.year}-{released.month:02d}" if released else ""
+    if model.parameter_sizes:
+        sizes = model.parameter_sizes
+    elif model.parameters_b is not None:
+        sizes = f"{model.parameters_b.normalize():f}B"
+    else:
+        return month
+    if not month:
+        return fit(sizes, META_SIZE, TEXT_W)
+    return fit(sizes, META_SIZE, TEXT_W - MONTH_W) + f" · {month}"
+
+
+# The width of " · 2023-05" after a node's sizes, measured once: every month's is the
+# same, the digits being all of one width (tabular figures, as in the face textwidth
+# measures; tests/papers/test_charts.py).
+MONTH_W = text_width(" · 0000-00", META_SIZE)
+
+
+class TreeWords:
+    """What every family tree drawn for a page writes alike, in the page's language: made
+    once for the family page's ten trees, not once per tree."""
+
+    def __init__(self):
+        self.titles = {kind: f" · {esc(label)}" for kind, label in OPENNESS.items()}
+        self.read_title = " · " + esc(_("read in my group"))
+        self.title = _("Family tree of %(name)s")
+        self.href = hrefs("reading:model_detail", "slug")
+        self.boxes = {
+            kind: f'" width="{NODE_W}" height="{NODE_H}" rx="6" {mark.attrs()}/>'
+            for kind, mark in NODE_MARKS.items()
+        }
+        self.relations = {}  # relation → its label, escaped, and its width
+
+    def relation(self, relation):
+        """Return the relation's label, escaped, and its width, translated and measured
+        once."""
+        if relation not in self.relations:
+            label = LanguageModel.relation_label(relation)
+            self.relations[relation] = esc(label), text_width(label, EDGE_SIZE)
+        return self.relations[relation]
+
+
+def family_tree_svgs(families, read=frozenset()):
+    """Return the drawing of each family (``family_tree_svg``), as the family page draws
+    them: what they write alike made once."""
+    words = TreeWords()
+    return [family_tree_svg(family, read=read, words=words) for family in families]
+
+
+def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
+    """Lay the family out left to right, one row per leaf, each edge labelled with the
+    relation. The space before a column is what its longest relation label needs, so the
+    drawing is no wider than it must be. The model a page is about (``highlight``) is
+    ringed and marked ``aria-current``, for the page's script to scroll it into view.
+    Models whose ids are in ``read`` get a dot (a paper of theirs read in the group)."""
+    words = words or TreeWords()
+    positions, next_row, children = {}, [0], family.children
+
+    def place(node, depth):
+        kids = children.get(node.pk)
+        if not kids:
+            row = next_row[0]
+            next_row[0] += 1
+        else:
+            rows = [place(kid, depth + 1) for kid in kids]
+            row = (rows[0] + rows[-1]) / 2
+        positions[node.pk] = (depth, row, node)
+        return row
+
+    place(family.root, 0)
+    depth_max = max(d for d, _r, _m in positions.values())
+    # Each relation's label and width, and the space before each column it needs.
+    relations, gaps = {}, {}
+    for depth, _row, node in positions.values():
+        if depth and node.relation:
+            relations[node.pk], label_width = words.relation(node.relation)
+            need = SPINE + label_width + 2 * LABEL_GAP + RING
+            gaps[depth] = max(gaps.get(depth, MIN_GAP), math.ceil(need))
+    columns = [PAD]
+    for depth in range(1, depth_max + 1):
+        columns.append(columns[-1] + NODE_W + gaps.get(depth, MIN_GAP))
+    width = columns[-1] + NODE_W + PAD
+    height = PAD * 2 + (next_row[0] - 1) * ROW_H + NODE_H
+
+    # Where each node's box starts, worked out once: an edge needs both its ends'; and
+    # the middle of its height, written once for the edges that meet it there.
+    at, middles = {}, {}
+    for pk, (depth, row, _m) in positions.items():
+        y = PAD + row * ROW_H
+        at[pk] = columns[depth], y
+        middles[pk] = f"{y + NODE_H / 2:g}"
+
+    # Edges run from the base model to a vertical spine just right of it, then straight
+    # to each derived model, so that the relation labels, set above the straight part,
+    # cross no other edge.
+    edges, edge_labels = [], []
+    for _depth, _row, node in positions.values():
+        kids = children.get(node.pk)
+        if not kids:
+            continue
+        x1, y1 = at[node.pk]
+        x1, y1, y1s = x1 + NODE_W, y1 + NODE_H / 2, middles[node.pk]
+        spine, start = x1 + SPINE, f'<path class="edge" d="M{x1},{y1s} H'
+        for kid in kids:
+            x2, y2 = at[kid.pk]
+            y2, y2s = y2 + NODE_H / 2, middles[kid.pk]
+            if y1 == y2:
+                edges.append(f'{start}{x2}"/>')
+            else:
+                sign, r = (1 if y2 > y1 else -1), min(8, abs(y2 - y1) / 2)
+                edges.append(
+                    f"{start}{spine - r} Q{spine},{y1s} {spine},{y1 + sign * r:g} "
+                    f'V{y2 - sign * r:g} Q{spine},{y2s} {spine + r},{y2s} H{x2}"/>'
+                )
+            if kid.pk in relations:
+                edge_labels.append(
+                    f'<text class="edge-label" x="{x2 - LABEL_GAP - RING}" y="{y2 - 5:g}" '
+                    f'text-anchor="end">{relations[kid.pk]}</text>'
+                )
+    parts = edges + edge_labels
+    titles, boxes, href = words.titles, words.boxes, words.href
+    current = highlight.pk if highlight is not None else None
+    for _depth, _row, node in positions.values():
+        x, y = at[node.pk]
+        kind, meta = openness(node), _node_label(node)
+        name, shown = esc(node.name), fit(node.name, NAME_SIZE, TEXT_W, bold=True)
+        classes, marked, ring, title_end, dot = kind, "", "", "", ""
+        if node.pk == current:
+            classes, marked = f"{kind} current", ' aria-current="page"'
+            ring = (
+                f'<rect class="ring" x="{x - RING}" y="{y - RING}" width="{NODE_W + 2 * RING}" '
+                f'height="{NODE_H + 2 * RING}" rx="9" {CURRENT_MARK.attrs()}/>'
+            )
+        if node.pk in read:
+            classes += " read"
+            title_end, dot = words.read_title, read_badge(x + NODE_W - 10, y + 10)
+        parts.append(
+            f'<a href="{href(node.slug)}" class="node {classes}"{marked}>'
+            f"<title>{name}{titles[kind]}{title_end}</title>{ring}"
+            f'<rect class="box" x="{x}" y="{y}{boxes[kind]}'
+            f'<text class="name" x="{x + 8}" y="{y + (16 if meta else 24):g}">'
+            f"{name if shown is node.name else esc(shown)}</text>"
+            + (f'<text class="meta" x="{x + 8}" y="{y + 31:g}">{esc(meta)}</text>' if meta else "")
+            + f"{dot}</a>"
+        )
+    title = words.title % {"name": family.root.name}
+    return mark_safe(
+        f'<svg class="family-tree" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{esc(title)}" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+    )
