@@ -2,12 +2,10 @@
 counted in the shared cache so that every worker on every machine counts together,
 and the size of a request's body."""
 
-import math
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from ninja.throttling import BaseThrottle
+
+from core.limits import count_in_window
 
 
 def parse_rate(rate):
@@ -18,10 +16,8 @@ def parse_rate(rate):
 
 
 class TokenRateThrottle(BaseThrottle):
-    """A fixed window per token: the first request of a window creates its counter
-    (cache.add), each request increments it (cache.incr, atomic on Redis and
-    memcached); over the limit the request gets 429 with Retry-After, the seconds
-    until the window ends."""
+    """A fixed window per token (core.limits); over the limit the request gets 429 with
+    Retry-After, the seconds until the window ends."""
 
     def __init__(self, rate=None):
         self.rate = rate
@@ -30,16 +26,7 @@ class TokenRateThrottle(BaseThrottle):
         limit, window = parse_rate(self.rate or settings.API_RATE_LIMIT)
         token = getattr(request, "api_token", None)
         ident = f"t{token.pk}" if token is not None else f"u{request.user.pk}"
-        now = time.time()
-        start = int(now // window) * window
-        self.retry_after = max(1, math.ceil(start + window - now))
-        key = f"api:rate:{ident}:{window}:{start}"
-        cache.add(key, 0, timeout=window + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: a new window
-            cache.add(key, 1, timeout=window + 5)
-            count = 1
+        count, self.retry_after = count_in_window(f"api:{ident}", window)
         return count <= limit
 
     def wait(self):

@@ -311,8 +311,11 @@ HTTPS = env_bool("DJANGO_HTTPS")
 if env_bool("DJANGO_BEHIND_PROXY"):
     # The HTTPS proxy in front sets X-Forwarded-Proto and X-Forwarded-For; trust only it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# How many proxies stand in front (0: none), for the client address that the login lockout
+# and the password-reset limits count (core.auth.client_address).
+PROXY_COUNT = (
+    int(os.environ.get("DJANGO_PROXY_COUNT", "1")) if env_bool("DJANGO_BEHIND_PROXY") else 0
+)
 SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
@@ -332,6 +335,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_address"
+# "Forgot your password?" (core/passwordreset.py): in each window of
+# DJANGO_PASSWORD_RESET_WINDOW seconds, at most so many links asked for one e-mail
+# address, counted as typed whether an account has it or not, and so many requests
+# from one client address (the one the login lockout counts); counted in the cache.
+PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("DJANGO_PASSWORD_RESET_PER_ADDRESS", "3"))
+PASSWORD_RESET_PER_IP = int(os.environ.get("DJANGO_PASSWORD_RESET_PER_IP", "10"))
+PASSWORD_RESET_WINDOW = int(os.environ.get("DJANGO_PASSWORD_RESET_WINDOW", "3600"))
 
 # No inline script or style anywhere; KaTeX styles its output through the CSSOM,
 # which style-src does not govern. Images in notes: this site and data: URIs, plus

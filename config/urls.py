@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api.main import urls as api_urls
+from core import passwordreset
 from core import views as core_views
 
 # admin.site is core.adminsite.SiteAdmin (INSTALLED_APPS: core.apps.SiteAdminConfig).
@@ -11,13 +12,14 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_interface_language, name="set_language"),
     path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
     # A member's own password pages, in the site's look (Django's are the admin's), at
-    # Django's addresses and names, before its own: templates/accounts/<name>.html.
+    # Django's addresses and names, before its own: templates/accounts/<name>.html. Asking
+    # for a link by e-mail is limited (core/passwordreset.py).
     *(
         path(f"accounts/{route}", view.as_view(template_name=f"accounts/{name}.html"), name=name)
         for route, view, name in [
             ("password_change/", auth_views.PasswordChangeView, "password_change"),
             ("password_change/done/", auth_views.PasswordChangeDoneView, "password_change_done"),
-            ("password_reset/", auth_views.PasswordResetView, "password_reset"),
+            ("password_reset/", passwordreset.PasswordResetView, "password_reset"),
             ("password_reset/done/", auth_views.PasswordResetDoneView, "password_reset_done"),
             (
                 "reset/<uidb64>/<token>/",

@@ -1,6 +1,10 @@
-"""Authentication backends."""
+"""Authentication backends, and the client address that the login lockout and the
+password-reset limits count."""
+
+import ipaddress
 
 from axes.backends import AxesStandaloneBackend
+from django.conf import settings
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -15,3 +19,27 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_address(request):
+    """The address of the client a request comes from (django-axes asks here:
+    AXES_CLIENT_IP_CALLABLE).
+
+    Directly reached, it is REMOTE_ADDR; whatever X-Forwarded-For a client sends is its
+    own word and is ignored. Behind PROXY_COUNT proxies (DJANGO_BEHIND_PROXY), the one
+    nearest the client overwrites X-Forwarded-For with the address it was reached from and
+    each other one adds the address it was reached from: the client's is the PROXY_COUNT-th
+    from the end. A header without so many addresses, or with no address there, is a
+    proxy set up otherwise: REMOTE_ADDR then, as if none were trusted.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.PROXY_COUNT
+    if not count:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-count]))
+    except ValueError:
+        return remote
