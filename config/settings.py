@@ -252,6 +252,8 @@ PAGECACHE_MEMBER_PARTS = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 TAGGIT_CASE_INSENSITIVE = True
+# Topics typed with Chinese commas (，、) are several, as with ASCII ones.
+TAGGIT_TAGS_FROM_STRING = "core.topics.parse_topics"
 
 # --- E-mail: SMTP from the environment, the console in development ----------------------
 # EMAIL_URL=submission://user:password@smtp.example.org:587 (STARTTLS; smtps:// for SSL,

@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.language import in_interface_language
+from core.language import LANG_ATTRIBUTE, in_interface_language
 from core.models import Language
 from core.revisions import RevisionForm
 from papers.identifiers import normalize_arxiv_id
@@ -102,6 +102,9 @@ class WritingForm(RevisionForm):
             model_field = self._model_field(name)
             if isinstance(model_field, models.CharField | models.TextField):
                 field.validators.append(check_text)
+                side = name.rpartition("_")[2]
+                if side in LANG_ATTRIBUTE:  # title_zh: a screen reader's voice, the spelling
+                    field.widget.attrs["lang"] = LANG_ATTRIBUTE[side]
             if isinstance(model_field, models.TextField):
                 limit_length(field, self.text_limit)
                 if name.startswith("body") or name == "minutes":

@@ -27,6 +27,7 @@ from core.escaping import esc, safe
 from core.language import (
     LANG_ATTRIBUTE,
     colon,
+    interface_language,
     names_separator,
     pick_side,
     reader_language,
@@ -230,12 +231,14 @@ def _side_label(code, translated, other_missing):
     """A side's label: its language, "translation" when it is one, and the other side's
     absence."""
     badges = ""
+    # The badges are in the interface's language, the label they sit in in its side's.
+    lang = LANG_ATTRIBUTE[interface_language()]
     if translated:
         label = escape(_("translation"))
-        badges += f' <span class="badge">{label}</span>'
+        badges += f' <span class="badge" lang="{lang}">{label}</span>'
     if other_missing:
         missing = _("no English version yet") if code == "zh" else _("no Chinese version yet")
-        badges += f' <span class="badge badge-missing">{escape(missing)}</span>'
+        badges += f' <span class="badge badge-missing" lang="{lang}">{escape(missing)}</span>'
     if code == "zh":
         return f'<p class="side-label side-zh" lang="zh-Hans">中文{badges}</p>'
     return f'<p class="side-label side-en" lang="en">English{badges}</p>'

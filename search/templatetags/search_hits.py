@@ -49,13 +49,14 @@ def search_kinds(results, query):
     q = esc(quote(query))
     html = []
     for group in results.groups:
-        classes = "chip"
+        classes, current = "chip", ""
         if results.kind == group.kind:
             classes += " active"
+            current = ' aria-current="page"'
         if not group.count:
             classes += " search-kind-empty"
         html.append(
-            f'\n  <a class="{classes}" href="?q={q}&amp;kind={esc(group.kind)}">'
+            f'\n  <a class="{classes}" href="?q={q}&amp;kind={esc(group.kind)}"{current}>'
             f"{esc(group.label)} {_count(group)}</a>\n  "
         )
     return mark_safe("".join(html))  # noqa: S308  (every text escaped here)

@@ -48,7 +48,9 @@
       document.body.classList.remove("reading-zh", "reading-en", "reading-both");
       document.body.classList.add("reading-" + choice);
       document.querySelectorAll(".reading-switch button[data-reading]").forEach(function (b) {
-        b.classList.toggle("active", b.getAttribute("data-reading") === choice);
+        var chosen = b.getAttribute("data-reading") === choice;
+        b.classList.toggle("active", chosen);
+        b.setAttribute("aria-pressed", chosen ? "true" : "false");
       });
       document.dispatchEvent(new Event("reading-changed"));
       return;

@@ -2,8 +2,9 @@
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
-from core.templatetags.bilingual import pair_sections
+from core.templatetags.bilingual import bilingual_html, pair_sections
 from tests.factories import NoteFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,15 @@ def test_sections_of_a_text_translated_in_part_stand_beside_their_counterparts()
         ('<h2 id="d', ""),
         ('<h2 id="e', '<h2 id="z'),
     ]
+
+
+def test_a_sides_badges_are_in_the_interfaces_language_inside_the_sides_label():
+    """A label "English 译文" is in English, its badge in Chinese: each says so, for a
+    screen reader's voice (the badge read as English was gibberish)."""
+    with translation.override("zh-hans"):
+        html = bilingual_html("<p>中文</p>", "<p>English</p>", [("中文", "English")], "en")
+    label = '<p class="side-label side-en" lang="en">English <span class="badge" lang="zh-Hans">'
+    assert label in html
+    with translation.override("en"):
+        html = bilingual_html("", "<p>English</p>", [("", "English")])
+    assert '<span class="badge badge-missing" lang="en">no Chinese version yet</span>' in html

@@ -1,5 +1,7 @@
 """Writing on the site (notes/edit_views.py): notes, meeting write-ups, the preview."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
@@ -68,3 +70,15 @@ def test_markdown_preview_heads_callouts_in_the_fields_language(member_client):
     english = member_client.post(url, {"text": "> [!warning]\n> Careful", "field": "body_en"})
     assert '<p class="callout-title">警告</p>' in chinese.json()["html"]
     assert '<p class="callout-title">Warning</p>' in english.json()["html"]
+
+
+@pytest.mark.parametrize("name", ["notes:note_create", "notes:member_settings", "password_change"])
+def test_a_fields_help_is_the_text_its_description_names(member_client, name):
+    """Django points a field with help at "<id>_helptext" (aria-describedby): the help
+    the page shows bears that id, for a screen reader to read it with the field."""
+    html = member_client.get(reverse(name)).content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', html)
+    assert described
+    for ids in described:
+        for id_ in ids.split():
+            assert f'id="{id_}"' in html

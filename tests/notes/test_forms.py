@@ -344,3 +344,14 @@ def test_the_note_forms_empty_choices_say_what_they_mean(member_client):
     assertContains(page, '<option value="" selected>Neither: both are originals</option>')
     assertContains(page, ">No group</option>")
     assert "---------" not in page.content.decode()
+
+
+def test_each_side_of_the_note_form_is_in_its_language(member_client):
+    """A screen reader reads what is typed in the Chinese fields with a Chinese voice,
+    and the browser checks the spelling of each side in its own language."""
+    form = member_client.get(reverse("notes:note_create")).context["form"]
+    assert form["title_zh"].field.widget.attrs["lang"] == "zh-Hans"
+    assert form["body_zh"].field.widget.attrs["lang"] == "zh-Hans"
+    assert form["title_en"].field.widget.attrs["lang"] == "en"
+    assert form["body_en"].field.widget.attrs["lang"] == "en"
+    assert "lang" not in form["tags"].field.widget.attrs

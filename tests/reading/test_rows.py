@@ -65,7 +65,14 @@ def test_a_chinese_title_alone_is_shown_once(member):
     paper = PaperFactory(title_en="", title_zh="思维链提示", year=None, arxiv_id=None)
     html = rows_of(member, paper)
     assert html.count("思维链提示") == 1
+    assert 'lang="zh-Hans">思维链提示</a>' in html
     assert "<span>None" not in html and "arXiv:" not in html
+
+
+def test_a_rows_english_title_says_it_is_english(member):
+    """In the Chinese interface a screen reader reads it with an English voice."""
+    paper = PaperFactory(title_en="Attention", title_zh="注意力")
+    assert 'lang="en">Attention</a>' in rows_of(member, paper)
 
 
 def test_counts_speak_the_members_language(member):

@@ -381,6 +381,14 @@ def test_home_without_a_planned_meeting_shows_the_last_one(member_client, group)
     assertContains(response, last.get_absolute_url())
 
 
+def test_home_has_one_heading_above_its_panels(member_client):
+    """A screen reader's list of headings starts with the page's own (h1), then the
+    panels' (h2): the home page had none, the only page without one."""
+    html = member_client.get(reverse("reading:home")).content.decode()
+    assert html.count("<h1") == 1
+    assert html.index("<h1") < html.index("<h2")
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_organization_detail_queries_do_not_grow(member_client, django_assert_num_queries, count):
     organization = OrganizationFactory(name="Fudan University")

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -66,6 +68,21 @@ def test_search_results_escape_the_query_and_the_text(member_client):
     response = member_client.get(reverse("search:results"), {"q": "<i>tools"})
     assertContains(response, "&lt;i&gt;<mark>Tools</mark>&lt;/i&gt;")
     assertNotContains(response, "<i>Tools")
+
+
+def test_the_kind_shown_is_the_current_one_for_a_screen_reader_too(member_client):
+    """The chip of the kind of results shown is marked current (aria-current), not only
+    coloured: "All" on the page of every kind, "Papers" on the papers' page."""
+    PaperFactory(title_en="Tools for agents")
+
+    def current(**kind):
+        page = member_client.get(reverse("search:results"), {"q": "tools", **kind})
+        return re.findall(
+            r'<a class="chip[^"]*"[^>]*aria-current="page">(\w+)', page.content.decode()
+        )
+
+    assert current() == ["All"]
+    assert current(kind="papers") == ["Papers"]
 
 
 def test_search_page_suggests_a_spelling(member_client):

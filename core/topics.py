@@ -1,0 +1,19 @@
+"""How a typed list of topics becomes names (settings.TAGGIT_TAGS_FROM_STRING).
+
+Topics are typed "separated by commas"; in Chinese that comma is the full-width ，or
+the enumeration comma 、, which django-taggit does not split on ("大模型，对齐" was one
+topic). Outside double quotes they are read as commas, and the rest as taggit reads it
+(a quoted name keeps its commas).
+"""
+
+from taggit.utils import _parse_tags
+
+CHINESE_COMMAS = str.maketrans({"，": ",", "、": ","})
+
+
+def parse_topics(text):
+    """Return the sorted, unique topic names in ``text``, as taggit's parser does, with
+    Chinese commas separating as ASCII ones do."""
+    parts = (text or "").split('"')
+    parts[::2] = [part.translate(CHINESE_COMMAS) for part in parts[::2]]  # outside quotes
+    return _parse_tags('"'.join(parts))
