@@ -40,8 +40,9 @@ validate_arxiv_id = RegexValidator(
 
 def normalize_arxiv_id(value):
     """Return the stored form of a pasted arXiv reference, or the text as it was (stripped)
-    when it is not one, for the validator to refuse with its message."""
-    text = (value or "").strip()
+    when it is not one, for the validator to refuse with its message. In NFKC form: a
+    Chinese input method types ２３０３．１８２２３ for 2303.18223."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
     match = PASTED.match(text)
     if not match:
         return text

@@ -4,6 +4,7 @@ found), ``save`` adds the chosen new ones in one transaction. The "Add papers" p
 the import commands share it; ``refresh`` brings papers up to arXiv's latest version."""
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core import signing
@@ -114,8 +115,10 @@ class Plan:
 
 
 def split_entries(text):
-    """Return the identifiers of a paste (one per line, or space or comma apart)."""
-    parts = (part.strip(" ,;<>\"'") for part in re.split(r"[\s,;]+", text or ""))
+    """Return the identifiers of a paste (one per line, or space or comma apart), in NFKC
+    form: a Chinese input method types ２３０３．１８２２３ and ，for 2303.18223 and ","."""
+    text = unicodedata.normalize("NFKC", text or "")
+    parts = (part.strip(" ,;<>\"'") for part in re.split(r"[\s,;、]+", text))
     return [part for part in parts if part]
 
 

@@ -351,3 +351,22 @@ def test_a_chinese_title_is_the_chinese_one():
     paper = importing.create_paper(record)
     assert (paper.title_zh, paper.title_en) == ("大语言模型综述", "")
     assert dedupe.find_existing([Record(title="大语言模型综述", year=2023)]) == [paper]
+
+
+def test_identifiers_typed_full_width_are_read_as_typed_half_width(recorded_services):
+    """A Chinese input method types digits, dots, colons and commas full width."""
+    plan = importing.build(
+        "ａｒＸｉｖ：２３０３．１８２２３，１７０６．０３７６２、１０．１１４５／３６０５９４３"
+    )
+    assert [(c.kind, c.lookup) for c in plan.candidates] == [
+        ("arxiv", "2303.18223"),
+        ("arxiv", "1706.03762"),
+        ("doi", "10.1145/3605943"),
+    ]
+    assert all(c.status == "new" for c in plan.candidates)
+
+
+def test_an_arxiv_id_field_takes_a_full_width_id():
+    from papers.identifiers import normalize_arxiv_id
+
+    assert normalize_arxiv_id("２３０３．１８２２３") == "2303.18223"
