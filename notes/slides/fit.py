@@ -106,6 +106,27 @@ def _display_math(node):
     return 1.2 + 1.4 * rows
 
 
+BODY_PX = 26  # the body text's size
+LINE_PX = BODY_PX * 1.45  # a line of body text
+IMAGE_MAX_PX = 440  # static/css/deck.css: .deck-fit.markdown img { max-height }
+IMAGE_UNKNOWN_LINES = 8.0  # an image of no stated size: most figures are about so tall
+
+
+def image_lines(node, width=BODY_WIDTH_EM):
+    """Height of an image in lines: from its width and height attributes (an uploaded
+    figure's, notes.figures) as the deck sets it, no wider than the text and no taller
+    than IMAGE_MAX_PX; IMAGE_UNKNOWN_LINES when it states no size."""
+    try:
+        w, h = int(node.get("width") or 0), int(node.get("height") or 0)
+    except ValueError:
+        w = h = 0
+    if w <= 0 or h <= 0:
+        return IMAGE_UNKNOWN_LINES
+    column_px = BODY_PX * width
+    shown = min(h * min(1.0, column_px / w), IMAGE_MAX_PX)
+    return shown / LINE_PX
+
+
 def estimate(node, width=BODY_WIDTH_EM):
     """Return the height of a block in lines of body text when set width em wide."""
     tag = node.tag
@@ -133,14 +154,14 @@ def estimate(node, width=BODY_WIDTH_EM):
         if node.elements and all(_is_block(c) for c in node.elements):
             return sum(estimate(child, width) for child in node.elements)
     if tag == "img":
-        return 8.0
+        return image_lines(node, width) + 0.4
     # A paragraph (or any other block of inline content).
     height = _lines(_inline_width(node), width)
     for child in node.children:
         if child.tag == "span" and child.has_class("arithmatex") and "\\[" in text_of(child):
             height += _display_math(child)
         if child.tag == "img":
-            height += 7
+            height += image_lines(child, width) - 1
         if child.tag == "br":
             height += 0.6
     return height + 0.4

@@ -189,6 +189,20 @@ def test_estimate_counts_wrapped_lines():
     assert BODY_LINES == 14.0
 
 
+def test_an_image_counts_as_tall_as_the_deck_shows_it():
+    """From its width and height, scaled to the text's width and at most 440px tall;
+    about 300px when it states no size."""
+    line = 26 * 1.45
+    small = parse('<p><img src="/f.png" width="240" height="120"></p>')[0]
+    wide = parse('<img src="/f.png" width="2288" height="600">')[0]  # twice the column
+    tall = parse('<img src="/f.png" width="400" height="2000">')[0]
+    unsized = parse('<img src="/f.png">')[0]
+    assert estimate(small) == pytest.approx(1 + 120 / line - 1 + 0.4)
+    assert estimate(wide) == pytest.approx(300 / line + 0.4)
+    assert estimate(tall) == pytest.approx(440 / line + 0.4)
+    assert estimate(unsized) == pytest.approx(8.4)
+
+
 def test_english_is_measured_by_its_letters():
     """A line of English runs about 0.47em a character in the faces slides are shown in
     (Segoe UI, San Francisco, Roboto), narrow letters and punctuation much less."""
