@@ -9,6 +9,7 @@ as much again. Titles, subtitles and snippets come highlighted and escaped
 (search.text.highlight).
 """
 
+import re
 from urllib.parse import quote
 
 from django import template
@@ -16,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.escaping import esc
+from core.language import LANG_ATTRIBUTE, interface_language, text_language
 from notes.templatetags.reading_status import status_controls
 
 from ..models import Kind
@@ -23,16 +25,31 @@ from ..models import Kind
 register = template.Library()
 
 
+MARKUP = re.compile(r"<[^>]*>|&\w+;")
+
+
+def lang_of(html, interface):
+    """The ``lang`` attribute of a hit's text (highlighted HTML) where it is in the other
+    language than the page: a screen reader then reads it in that language's voice."""
+    code = text_language(MARKUP.sub("", html))
+    return f' lang="{LANG_ATTRIBUTE[code]}"' if code and code != interface else ""
+
+
 @register.simple_tag(takes_context=True)
 def search_hits(context, hits):
     status = status_controls(context)
+    interface = interface_language()
     html = []
     for hit in hits:
-        parts = [f'<a class="search-hit-title" href="{esc(hit.url)}">{hit.title}</a>']
+        title = f'<a class="search-hit-title" href="{esc(hit.url)}"{lang_of(hit.title, interface)}>'
+        parts = [f"{title}{hit.title}</a>"]
         if hit.subtitle:
-            parts.append(f'<span class="search-hit-subtitle">{hit.subtitle}</span>')
+            lang = lang_of(hit.subtitle, interface)
+            parts.append(f'<span class="search-hit-subtitle"{lang}>{hit.subtitle}</span>')
         if hit.snippet:
-            parts.append(f'<p class="search-snippet">{hit.snippet}</p>')
+            parts.append(
+                f'<p class="search-snippet"{lang_of(hit.snippet, interface)}>{hit.snippet}</p>'
+            )
         if hit.kind == Kind.PAPER:
             parts.append(status(hit.object_id, hit.status))
         html.append('<li class="search-hit">\n  ' + "\n  ".join(parts) + "\n</li>")

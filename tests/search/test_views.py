@@ -164,3 +164,15 @@ def test_a_long_search_says_what_was_left_out(member_client):
     assertNotContains(response, "search-corrected")
     short = member_client.get(reverse("search:results"), {"q": "transformer"})
     assertNotContains(short, "search-shortened")
+
+
+@pytest.mark.parametrize(("language", "marked"), [("zh-hans", "en"), ("en", "zh-Hans")])
+def test_a_hit_in_the_other_language_says_its_language(member_client, language, marked):
+    """A screen reader reads an English title in the Chinese interface in an English voice."""
+    PaperFactory(title_en="Tools for reasoning", title_zh="", summary_en="Reasoning with tools.")
+    PaperFactory(title_en="", title_zh="工具学习", summary_zh="用工具推理 tools")
+    page = member_client.get(
+        reverse("search:results"), {"q": "tools"}, HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    titles = re.findall(r'<a class="search-hit-title" href="[^"]*"( lang="[^"]*")?>', page)
+    assert sorted(titles) == ["", f' lang="{marked}"']
