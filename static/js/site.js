@@ -9,6 +9,7 @@
     var note = document.createElement("p");
     note.className = "table-hint";
     note.textContent = hint;
+    note.lang = document.documentElement.lang;  // the interface's, inside either side's text
     box.parentNode.insertBefore(note, box);
     function update() {
       var more = box.scrollWidth > box.clientWidth + 1;

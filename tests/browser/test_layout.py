@@ -132,6 +132,8 @@ def test_a_wide_table_says_it_scrolls_and_keeps_its_words_whole(page, member):
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(100)
     assert page.locator(".table-hint.is-shown").count() == 1
+    # The hint is in the interface's language, whatever side's text it stands in.
+    assert page.locator(".table-hint").first.get_attribute("lang") == "en"
     cell = page.locator(".markdown td").first.bounding_box()
     assert cell["height"] < 60  # "开源大模型" on one line, not one character a line
     screenshot(page, "wide-table-phone")
