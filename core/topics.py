@@ -3,7 +3,7 @@
 Topics are typed "separated by commas"; in Chinese that comma is the full-width ，or
 the enumeration comma 、, which django-taggit does not split on ("大模型，对齐" was one
 topic). Outside double quotes they are read as commas, and the rest as taggit reads it
-(a quoted name keeps its commas).
+(a quoted name keeps its commas). A name of punctuation only is dropped.
 """
 
 from taggit.utils import _parse_tags
@@ -16,4 +16,5 @@ def parse_topics(text):
     Chinese commas separating as ASCII ones do."""
     parts = (text or "").split('"')
     parts[::2] = [part.translate(CHINESE_COMMAS) for part in parts[::2]]  # outside quotes
-    return _parse_tags('"'.join(parts))
+    # A name of signs only (";;", "——") names nothing: a slip of the keyboard.
+    return [name for name in _parse_tags('"'.join(parts)) if any(c.isalnum() for c in name)]

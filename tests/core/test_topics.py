@@ -14,6 +14,10 @@ def test_chinese_commas_separate_topics_as_ascii_ones_do():
     assert parse_topics("") == []
 
 
+def test_a_name_of_signs_only_is_no_topic():
+    assert parse_topics(";;, RLHF, ——, C++") == ["C++", "RLHF"]
+
+
 @pytest.mark.django_db
 def test_a_note_saves_topics_typed_with_chinese_commas_as_several(member_client, member):
     member_client.post(
