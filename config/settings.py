@@ -292,6 +292,13 @@ OUTSIDE_TIMEOUT = float(os.environ.get("OUTSIDE_TIMEOUT", "15"))
 # shared cache; the largest request body it reads.
 API_RATE_LIMIT = os.environ.get("DJANGO_API_RATE_LIMIT", "600/min")
 API_MAX_BODY_BYTES = int(os.environ.get("DJANGO_API_MAX_BODY_BYTES", 2_621_440))
+# --- Figures members upload (notes/figures.py): the largest file, and the most pixels an
+# image may have (a small file can declare a huge image that takes gigabytes to open).
+FIGURE_MAX_BYTES = int(os.environ.get("DJANGO_FIGURE_MAX_BYTES", 5 * 1024 * 1024))
+FIGURE_MAX_PIXELS = 40_000_000
+# What Markdown's ![[name.png]] embeds are looked up with (core.wikilinks.Index): the
+# figures of those names, {name: (address, width, height)}.
+MARKDOWN_FIGURES = "notes.figures.figures_named"
 
 # The built-in formats, able to dump history rows that point at deleted records.
 SERIALIZATION_MODULES = {

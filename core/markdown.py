@@ -1,8 +1,9 @@
 """Render members' Markdown to sanitised HTML.
 
-python-markdown with pymdown-extensions does the parsing; Obsidian-style callouts and
-``[[wiki links]]`` are small extensions below; nh3 (ammonia) sanitises the result
-against an explicit allowlist, because members' text is untrusted.
+python-markdown with pymdown-extensions does the parsing; Obsidian-style callouts,
+``[[wiki links]]``, figure embeds (``![[name.png]]``) and image widths (``![400](…)``) are
+small extensions below; nh3 (ammonia) sanitises the result against an explicit
+allowlist, because members' text is untrusted.
 """
 
 import re
@@ -18,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from pygments.token import STANDARD_TYPES
 from pymdownx import magiclink
@@ -82,6 +84,7 @@ CALLOUT_TITLES = {
     "warning": pgettext_lazy("callout", "Warning"),
 }
 PERMALINK_TITLE = pgettext_lazy("heading link", "Link to this section")
+NOT_UPLOADED = pgettext_lazy("figure", "Figure not uploaded yet: %(name)s")
 
 
 class CalloutProcessor(BlockQuoteProcessor):
@@ -154,6 +157,60 @@ class WikiLinkProcessor(InlineProcessor):
         return el, m.start(0), m.end(0)
 
 
+# --- Figures: ![[name.png]], ![[name.png|400]], ![[name.png|caption|400]] ---------------
+
+EMBED_RE = r"!\[\[([^\[\]\n]+?)\]\]"
+WIDTH = re.compile(r"[0-9]{1,5}")
+
+
+class EmbedProcessor(InlineProcessor):
+    """An Obsidian embed: the uploaded figure of that name, with its size (scaled to the
+    width asked for), so that a page or a slide lays it out before the image arrives.
+    The resolver finds figures (``resolver.figure(name)``, core.wikilinks.Index); a name
+    with no figure is marked missing, as a wiki link with no page is.
+
+    Stored HTML is made when its record is saved: a note that embedded a figure before
+    it was uploaded shows it once the note is saved again.
+    """
+
+    def __init__(self, pattern, md, ext):
+        super().__init__(pattern, md)
+        self.ext = ext
+
+    def handleMatch(self, m, data):
+        inner = ESCAPED.sub(lambda e: chr(int(e.group(1))), self.unescape(m.group(1)))
+        name, *rest = (part.strip() for part in inner.split("|"))
+        width = rest.pop() if rest and WIDTH.fullmatch(rest[-1]) else None
+        found = self.ext.figure(name)
+        if not found:
+            el = etree.Element("span", {"class": "wikilink wikilink-missing"})
+            el.set("title", self.ext.in_language(NOT_UPLOADED) % {"name": name})
+            el.text = AtomicString(name)
+            return el, m.start(0), m.end(0)
+        url, natural_width, natural_height = found
+        if width and natural_width:
+            height = str(max(1, round(natural_height * int(width) / natural_width)))
+        else:
+            width, height = str(natural_width), str(natural_height)
+        alt = rest[0] if rest else name
+        el = etree.Element("img", {"src": url, "alt": alt, "width": width, "height": height})
+        return el, m.start(0), m.end(0)
+
+
+class ImageWidth(Treeprocessor):
+    """Obsidian's image width: ``![400](…)``, ``![caption|400](…)`` give ``width="400"``
+    and the caption (or nothing) as the description."""
+
+    def run(self, root):
+        for img in root.iter("img"):
+            if img.get("width") is not None:  # a figure embed's own
+                continue
+            caption, bar, width = img.get("alt", "").rpartition("|")
+            if WIDTH.fullmatch(width.strip()):
+                img.set("width", width.strip())
+                img.set("alt", caption.strip() if bar else "")
+
+
 class InlineDisplayMath(InlineProcessor):
     """``$$...$$`` inside a paragraph: display math in a span (arithmatex skips it)."""
 
@@ -195,12 +252,16 @@ class SiteExtension(Extension):
         self.language = "en"  # of the text being rendered (render_document)
         self.reset()
 
+    def in_language(self, text):
+        """A text the rendering adds, in the language of the text being rendered."""
+        with translation.override(self.language):
+            return str(text)
+
     def callout_title(self, word):
         """The heading of a callout that has none: its kind in the text's language."""
         if word not in CALLOUT_TITLES:
             return word.capitalize()
-        with translation.override(self.language):
-            return str(CALLOUT_TITLES[word])
+        return self.in_language(CALLOUT_TITLES[word])
 
     def reset(self):
         self.targets, self.cache = [], {}
@@ -212,11 +273,20 @@ class SiteExtension(Extension):
             self.cache[target] = self.resolver(target)
         return self.cache[target]
 
+    def figure(self, name):
+        """(address, width, height) of the figure of that name, or None."""
+        find = getattr(self.resolver, "figure", None)
+        return find(name) if find else None
+
     def extendMarkdown(self, md):
         md.registerExtension(self)
         # Below code spans (190) and math (189.9), above links (160): code and math
         # are atomic by the time this runs, and "[[x]]" is not taken for a reference.
+        # Embeds first: "![[x]]" is no link.
+        md.inlinePatterns.register(EmbedProcessor(EMBED_RE, md, self), "embed", 176)
         md.inlinePatterns.register(WikiLinkProcessor(WIKILINK_RE, md, self), "wikilink", 175)
+        # After the inline patterns (20) have made the images.
+        md.treeprocessors.register(ImageWidth(md), "image-width", 19)
         md.inlinePatterns.register(InlineDisplayMath(INLINE_DISPLAY_RE, md), "math-dd", 189.95)
         # Just above "quote" (20), so callouts are claimed before plain blockquotes.
         md.parser.blockprocessors.register(CalloutProcessor(md.parser, self), "callout", 21)

@@ -5,13 +5,19 @@ or slug, a paper's slug, arXiv ID or title, a dataset's name or slug, and a
 glossary term (English, Chinese, abbreviation or slug). A prefix picks the kind
 when names collide: ``[[dataset:BookCorpus]]``, ``[[paper:…]]``, ``[[model:…]]``,
 ``[[term:…]]``. ``Index`` does the matching, for one text's targets or for all.
+
+The same index answers the figures a text embeds (``![[name.png]]``, which is not a
+link): it asks the callable ``settings.MARKDOWN_FIGURES`` names (the notes app's, since
+core reads no app) for the figures of those names.
 """
 
 import re
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.module_loading import import_string
 
 from core.models import Bilingual
 
@@ -39,19 +45,30 @@ def split_kind(target):
 
 
 # [[target]], [[target|label]], [[target#heading]]; in a table cell the bar is escaped.
-TARGET = re.compile(r"\[\[([^\[\]\n|#\\]+)")
+# The same after "!" is an embed (![[name.png]], ![[name.png|400]]), not a link.
+TARGET = re.compile(r"(?<!!)\[\[([^\[\]\n|#\\]+)")
+EMBED = re.compile(r"!\[\[([^\[\]\n|#\\]+)")
 MAX_TARGETS = 300  # distinct targets resolved per text; further links stay unresolved
 
 
-def targets_in(texts):
-    """Return the distinct wiki-link targets of the texts, in order, at most MAX_TARGETS."""
+def _names(pattern, texts):
     seen = {}
     for text in texts:
-        for match in TARGET.finditer(text or ""):
+        for match in pattern.finditer(text or ""):
             name = match.group(1).strip()
             if name and len(seen) < MAX_TARGETS:
                 seen.setdefault(name, None)
     return list(seen)
+
+
+def targets_in(texts):
+    """Return the distinct wiki-link targets of the texts, in order, at most MAX_TARGETS."""
+    return _names(TARGET, texts)
+
+
+def embeds_in(texts):
+    """Return the distinct names the texts embed (``![[name]]``), at most MAX_TARGETS."""
+    return _names(EMBED, texts)
 
 
 class Index:
@@ -59,8 +76,13 @@ class Index:
     re-rendering), or of just the names a text links to (``Index.for_texts``), which
     costs one query per kind however many links the text has."""
 
-    def __init__(self, names=None):
+    def __init__(self, names=None, embeds=None):
+        """``names`` and ``embeds``: the link targets and the embedded names to resolve;
+        both None for everything."""
         self.names = {key: {} for key in KINDS}
+        self.figures = {}
+        if names is None or embeds:
+            self.figures = import_string(settings.MARKDOWN_FIGURES)(embeds)
         if names is not None:
             names = [split_kind(name)[1] for name in names]
             names = [name for name in names if name]
@@ -96,7 +118,8 @@ class Index:
 
     @classmethod
     def for_texts(cls, texts):
-        return cls(names=targets_in(texts))
+        texts = list(texts)
+        return cls(names=targets_in(texts), embeds=embeds_in(texts))
 
     def _entry(self, target):
         kind, name = split_kind(target)
@@ -116,3 +139,7 @@ class Index:
     def locate(self, target):
         entry = self._entry(target)
         return entry[2] if entry else None
+
+    def figure(self, name):
+        """Return (address, width, height) of the figure ``![[name]]`` embeds, or None."""
+        return self.figures.get(name)

@@ -180,6 +180,18 @@ def may_pick_papers(user, meeting):
     )
 
 
+def may_add_figures(user):
+    """Whether the user may upload figures: a member of a reading group, or staff.
+
+    Anyone logged in may write a note (a private one needs no group), but a figure is
+    readable by every logged-in member and kept in the database: an account outside
+    every group adds none.
+    """
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_superuser or Membership.objects.filter(user=user).exists()
+
+
 def may_change(user, obj):
     """Return whether the user may change the note, meeting or comment (False for anything
     else)."""

@@ -4,7 +4,17 @@ from django.urls import path
 from core.audiencepage import audience_page
 from core.pagecache import cached_page
 
-from . import audience, calendars, edit_views, feeds, present, schedule_views, together_views, views
+from . import (
+    audience,
+    calendars,
+    edit_views,
+    feeds,
+    figure_views,
+    present,
+    schedule_views,
+    together_views,
+    views,
+)
 
 app_name = "notes"
 
@@ -77,6 +87,8 @@ urlpatterns = [
     path("notes/", views.MyNotesView.as_view(), name="my_notes"),
     path("notes/new/", edit_views.note_edit, name="note_create"),
     path("notes/preview/", edit_views.markdown_preview, name="markdown_preview"),
+    path("figures/upload/", figure_views.figure_upload, name="figure_upload"),
+    path("figures/<slug:sha256>.<slug:extension>", figure_views.figure, name="figure"),
     path("notes/<slug:slug>/", cached_page(views.note_detail), name="note_detail"),
     path("notes/<slug:slug>/edit/", edit_views.note_edit, name="note_edit"),
     path("notes/<slug:slug>/present/", audience_page(present.note_present), name="note_present"),

@@ -1,7 +1,9 @@
 import datetime
+import io
 
 import factory
 from django.contrib.auth import get_user_model
+from PIL import Image
 
 from notes.models import (
     Comment,
@@ -194,3 +196,12 @@ def client_of(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def picture(size=(40, 30), kind="PNG", noise=False):
+    """Return the bytes of an image made in memory: one colour, or noise (which does not
+    compress)."""
+    image = Image.effect_noise(size, 60) if noise else Image.new("RGB", size, "teal")
+    out = io.BytesIO()
+    image.save(out, kind)
+    return out.getvalue()

@@ -2,7 +2,7 @@
 
 Who sees what comes from scoping.py, the refusal of stale saves from locking.py;
 the shared glossary follows Django's model permissions. knowledge_base.py puts the
-notes about a paper or a model under it.
+notes about a paper or a model under it; figures.py holds the figures' admin.
 """
 
 from django import forms
@@ -39,7 +39,7 @@ from notes.models import (
     Vote,
 )
 
-from . import knowledge_base  # noqa: F401  (registers the paper and model admins with notes)
+from . import figures, knowledge_base  # noqa: F401  (register the figure, paper and model admins)
 from .locking import RevisionCheck
 from .scoping import GroupScoped, HistoryScoped, NoteInlineBase, NoteScoped, ScopedInline
 

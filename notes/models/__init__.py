@@ -1,6 +1,7 @@
 """What the group writes: groups, meetings, notes, the glossary, reading lists, mentions,
-reading statuses and comments."""
+reading statuses, comments and the figures notes show."""
 
+from .figures import Figure
 from .glossary import GlossaryTerm, ReadingList, ReadingListItem
 from .groups import Membership, ReadingGroup, ReadingGroupQuerySet, group_ids_of
 from .meetings import Meeting, MeetingQuerySet
@@ -35,6 +36,7 @@ __all__ = [
     "validate_time_zone",
     "zone_of",
     "FeedKey",
+    "Figure",
     "GlossaryTerm",
     "Meeting",
     "MeetingQuerySet",

@@ -7,10 +7,12 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from core.backup import backup_models, snapshot
-from notes.models import Meeting, Note
+from notes import figures
+from notes.models import Figure, Meeting, Note
 from papers.models import Paper
 from tests.factories import (
     LanguageModelFactory,
@@ -20,6 +22,7 @@ from tests.factories import (
     PaperFactory,
     ReadingListFactory,
     UserFactory,
+    picture,
 )
 
 
@@ -48,6 +51,7 @@ def make_records():
         user_id=user.pk, queryset=[paper], action_flag=CHANGE, change_message="edited"
     )
     doomed.delete()  # its history and the note's history now point at a deleted paper
+    figures.store(SimpleUploadedFile("图 1.png", picture()), user)
     return note
 
 
@@ -66,6 +70,8 @@ def test_backup_then_restore_into_an_empty_database_gives_identical_data(tmp_pat
     after = snapshot()
     assert len(after) == len(before) > 25
     assert after == before
+    figure = Figure._base_manager.get()
+    assert (bytes(figure.data), figure.name) == (picture(), "图 1.png")
     assert '<span class="arithmatex">\\[x^2\\]</span>' in Meeting.objects.get().body_zh_html
     restored = Note.objects.get(body_en__startswith="# New")
     assert [h.body_en for h in restored.history.order_by("history_date")] == [
@@ -86,6 +92,7 @@ def test_backup_file_holds_every_kind_of_record(tmp_path):
         *("auth.user", "auth.group", "taggit.tag", "admin.logentry"),
         *("papers.paper", "papers.historicalpaper", "papers.languagemodel"),
         *("notes.note", "notes.historicalnote", "notes.meeting", "notes.readinglistitem"),
+        "notes.figure",
     } <= labels
     assert "auth.permission" not in labels
     group = next(r for r in records if r["model"] == "auth.group")

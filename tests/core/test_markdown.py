@@ -410,6 +410,67 @@ def test_wikilink_resolver_url_with_javascript_is_dropped():
     assert html == '<p><a class="wikilink">Evil</a></p>'
 
 
+# --- Figures: embeds and image widths --------------------------------------------------
+
+
+class Figures:
+    """A resolver that also finds figures, as core.wikilinks.Index does."""
+
+    def __call__(self, target):
+        return resolve(target)
+
+    def figure(self, name):
+        return {"loss.png": ("/figures/ab.png", 800, 600)}.get(name)
+
+
+@pytest.mark.parametrize(
+    ("text", "img"),
+    [
+        ("![300](/a.png)", '<img alt="" src="/a.png" width="300">'),
+        ("![Loss curve|300](/a.png)", '<img alt="Loss curve" src="/a.png" width="300">'),
+        ("![Loss | 300](/a.png)", '<img alt="Loss" src="/a.png" width="300">'),
+        ("![2023 results](/a.png)", '<img alt="2023 results" src="/a.png">'),
+        ("![x|wide](/a.png)", '<img alt="x|wide" src="/a.png">'),
+    ],
+)
+def test_an_images_width_is_written_as_obsidian_writes_it(text, img):
+    assert render(text) == f"<p>{img}</p>"
+
+
+@pytest.mark.parametrize(
+    ("text", "img"),
+    [
+        ("![[loss.png]]", 'alt="loss.png" height="600" src="/figures/ab.png" width="800"'),
+        ("![[loss.png|400]]", 'alt="loss.png" height="300" src="/figures/ab.png" width="400"'),
+        ("![[loss.png|Loss|400]]", 'alt="Loss" height="300" src="/figures/ab.png" width="400"'),
+        ("![[loss.png|Loss]]", 'alt="Loss" height="600" src="/figures/ab.png" width="800"'),
+        (
+            "| a |\n|---|\n| ![[loss.png\\|400]] |",
+            'alt="loss.png" height="300" src="/figures/ab.png" width="400"',
+        ),
+    ],
+)
+def test_an_embed_shows_the_figure_at_its_size(text, img):
+    doc = render_document(text, resolve_wikilink=Figures())
+    assert f"<img {img}" in doc.html
+    assert doc.wikilinks == []
+
+
+def test_an_embed_of_no_figure_is_marked_missing():
+    html = render("![[Pasted image 1.png]] [[GPT-4]]", resolve_wikilink=Figures())
+    assert html == (
+        '<p><span class="wikilink wikilink-missing" title="Figure not uploaded yet: '
+        'Pasted image 1.png">Pasted image 1.png</span> '
+        '<a class="wikilink" href="/models/gpt-4/">GPT-4</a></p>'
+    )
+
+
+def test_an_embed_is_not_a_wiki_link_even_without_a_figure_resolver():
+    doc = render_document("![[GPT-4]]", resolve_wikilink=resolve)
+    assert "!" not in doc.html and "href" not in doc.html
+    assert doc.wikilinks == []
+
+
 # --- XSS ------------------------------------------------------------------------------
 
 XSS_PAYLOADS = [

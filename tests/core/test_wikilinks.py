@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from core.wikilinks import embeds_in, targets_in
 from tests.factories import LanguageModelFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,3 +18,9 @@ def test_many_wiki_links_resolve_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         response = member_client.post(reverse("notes:markdown_preview"), {"text": text})
     assert 'class="wikilink" href="/models/' in response.json()["html"]
+
+
+def test_embeds_are_not_link_targets():
+    texts = ["[[LLaMA]] ![[Pasted image 1.png|400]] ![[LLaMA]]", "![[chart.png]]"]
+    assert targets_in(texts) == ["LLaMA"]
+    assert embeds_in(texts) == ["Pasted image 1.png", "LLaMA", "chart.png"]

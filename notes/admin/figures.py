@@ -1,0 +1,114 @@
+"""Figures in the admin: listed with a thumbnail, added by uploading a file.
+
+An upload is judged as the editor's is (notes.figures.read_image). The bytes are never
+changed here: a figure's address is its content. Staff add and look at figures; renaming
+one (which its embeds go by) or deleting it takes Django's model permissions.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from notes import figures
+from notes.models import Figure
+
+
+class FigureForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=_("image"),
+        help_text=_("PNG, JPEG, GIF or WebP. The name is the file's unless given."),
+    )
+
+    class Meta:
+        model = Figure
+        fields = ["name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+
+    def clean_upload(self):
+        image = figures.read_image(self.cleaned_data["upload"])
+        if Figure.objects.filter(sha256=image.sha256).exists():
+            raise forms.ValidationError(_("This image was uploaded before."), code="duplicate")
+        return image
+
+    def save(self, commit=True):
+        image = self.cleaned_data["upload"]
+        figure = self.instance
+        figure.name = figure.name or image.name
+        figure.data, figure.sha256 = image.data, image.sha256
+        figure.content_type, figure.size = image.content_type, len(image.data)
+        figure.width, figure.height = image.width, image.height
+        return super().save(commit)
+
+
+@admin.register(Figure)
+class FigureAdmin(admin.ModelAdmin):
+    list_display = ["name", "thumbnail", "file_size", "dimensions", "uploaded_by", "created"]
+    list_select_related = ["uploaded_by"]
+    search_fields = ["name"]
+    date_hierarchy = "created"
+    readonly_fields = [
+        "preview",
+        "markdown",
+        "file_size",
+        "dimensions",
+        "content_type",
+        "sha256",
+        "uploaded_by",
+        "created",
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = FigureForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["upload", "name"]
+        return ["name", *self.readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def _staff(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return self._staff(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._staff(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self._staff(request) or super().has_add_permission(request)
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, figure):
+        return format_html(
+            '<img src="{}" width="80" alt="" loading="lazy">', figure.get_absolute_url()
+        )
+
+    @admin.display(description=_("image"))
+    def preview(self, figure):
+        return format_html(
+            '<img src="{}" width="{}" alt="">', figure.get_absolute_url(), min(figure.width, 600)
+        )
+
+    @admin.display(description=_("Markdown"))
+    def markdown(self, figure):
+        return figure.markdown
+
+    @admin.display(description=_("size"), ordering="size")
+    def file_size(self, figure):
+        return filesizeformat(figure.size)
+
+    @admin.display(description=_("width × height"))
+    def dimensions(self, figure):
+        return f"{figure.width} × {figure.height}"

@@ -1,0 +1,142 @@
+"""Figures members upload: what is accepted, how one is stored, and how notes find them.
+
+An upload is judged by its bytes, opened with Pillow, never by its file name or the
+content type the browser sent: PNG, JPEG, GIF and WebP only. SVG is refused by name,
+since a drawing can carry scripts. A file over ``FIGURE_MAX_BYTES`` is refused before it
+is read, and an image over ``FIGURE_MAX_PIXELS`` before it is decoded (a small file can
+declare a picture that takes gigabytes to open); an image is then decoded whole, so that
+a truncated or damaged one is refused now, not shown broken in a meeting. The upload
+endpoint (figure_views.py) and the admin's form both call ``read_image``.
+"""
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from .models import Figure
+from .models.figures import FORMATS
+
+# A JPEG with more than one picture (some cameras and phones write them) is still a JPEG.
+SAME_AS = {"MPO": "JPEG"}
+TOO_LARGE = "too_large"  # the code of the refusal the upload endpoint answers with 413
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """An accepted image: its bytes and what describes it."""
+
+    data: bytes
+    name: str
+    sha256: str
+    content_type: str
+    width: int
+    height: int
+
+
+def read_image(upload):
+    """Return the uploaded file as an accepted image, or raise ValidationError saying
+    what to do instead (code ``too_large`` for a file over the limit)."""
+    if not upload.size:
+        raise ValidationError(_("The file is empty; choose the image again."), code="empty")
+    if upload.size > settings.FIGURE_MAX_BYTES:
+        raise ValidationError(
+            _(
+                "The image is %(size)s, at most %(limit)s: crop it, scale it down or save it "
+                "as JPEG."
+            )
+            % {
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(settings.FIGURE_MAX_BYTES),
+            },
+            code=TOO_LARGE,
+        )
+    data = upload.read()
+    kind, (width, height) = _opened(data)
+    content_type, extension = FORMATS[kind]
+    sha256 = hashlib.sha256(data).hexdigest()
+    name = "".join(c for c in (upload.name or "") if c.isprintable()).strip()[:255]
+    return Accepted(
+        data=data,
+        name=name or f"{sha256[:12]}.{extension}",
+        sha256=sha256,
+        content_type=content_type,
+        width=width,
+        height=height,
+    )
+
+
+def _opened(data):
+    """Return (format, (width, height)) of the image in ``data``, decoded whole."""
+    too_many = ValidationError(
+        _("The image has more than %(limit)s million pixels; scale it down and upload it again.")
+        % {"limit": settings.FIGURE_MAX_PIXELS // 1_000_000},
+        code="pixels",
+    )
+    try:
+        # Pillow's own limit warns, then refuses; both are refusals here.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=list(FORMATS)) as image:
+                if image.width * image.height > settings.FIGURE_MAX_PIXELS:
+                    raise too_many
+                image.load()
+                return SAME_AS.get(image.format, image.format), image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many from None
+    except UnidentifiedImageError:
+        if b"<svg" in data[:65536].lower():
+            raise ValidationError(
+                _(
+                    "SVG drawings are not accepted, since they can carry scripts; export the "
+                    "drawing as PNG."
+                ),
+                code="svg",
+            ) from None
+        raise ValidationError(
+            _("PNG, JPEG, GIF or WebP only; export the drawing as PNG."), code="format"
+        ) from None
+    except (OSError, SyntaxError, ValueError, EOFError):  # what Pillow raises on bad data
+        raise ValidationError(
+            _("The image is damaged or incomplete; save it again and upload the new file."),
+            code="damaged",
+        ) from None
+
+
+def store(upload, user):
+    """Keep the uploaded image as a figure; return (figure, created). The same bytes
+    uploaded again are the figure already kept, under its first name."""
+    image = read_image(upload)
+    return Figure.objects.get_or_create(
+        sha256=image.sha256,
+        defaults={
+            "data": image.data,
+            "name": image.name,
+            "content_type": image.content_type,
+            "width": image.width,
+            "height": image.height,
+            "size": len(image.data),
+            "uploaded_by": user,
+        },
+    )
+
+
+def figures_named(names=None):
+    """Return {name: (address, width, height)} of the figures of these names (of every
+    figure for None), the latest uploaded where several share a name.
+
+    Markdown's ``![[name.png]]`` embeds are looked up with it: core.wikilinks.Index
+    calls it through ``settings.MARKDOWN_FIGURES``, since core reads no app.
+    """
+    rows = Figure.objects.order_by("created", "pk")
+    if names is not None:
+        rows = rows.filter(name__in=names)
+    return {
+        figure.name: (figure.get_absolute_url(), figure.width, figure.height) for figure in rows
+    }

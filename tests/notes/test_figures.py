@@ -1,0 +1,299 @@
+"""Figures (notes/figures.py, figure_views.py, admin/figures.py): what an upload accepts,
+how it answers the editor, how figures are served, embedded and managed in the admin."""
+
+import hashlib
+import struct
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from notes import figures
+from notes.models import Figure
+from tests.factories import NoteFactory, picture
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD = "/figures/upload/"
+
+
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def bomb():
+    """A PNG of a few dozen bytes that declares 100 000 × 100 000 pixels."""
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def upload(client, data, name="Pasted image 20230615110232.png"):
+    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, data, "image/png")})
+
+
+def test_the_contracts_addresses():
+    assert reverse("notes:figure_upload") == UPLOAD
+    assert reverse("notes:figure", args=["ab12", "png"]) == "/figures/ab12.png"
+
+
+# --- Uploading ----------------------------------------------------------------------------
+
+
+def test_a_member_uploads_a_png(member_client, member):
+    data = picture((40, 30))
+    response = upload(member_client, data)
+    assert response.status_code == 201
+    figure = Figure.objects.get()
+    url = f"/figures/{hashlib.sha256(data).hexdigest()}.png"
+    assert response.json() == {
+        "url": url,
+        "markdown": f"![Pasted image 20230615110232]({url})",
+        "name": "Pasted image 20230615110232.png",
+        "width": 40,
+        "height": 30,
+    }
+    assert (figure.content_type, figure.size, figure.uploaded_by) == (
+        "image/png",
+        len(data),
+        member,
+    )
+    assert bytes(Figure._base_manager.get().data) == data
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_same_image_twice_is_one_figure(member_client):
+    data = picture(kind="JPEG")
+    assert upload(member_client, data, "first.jpg").status_code == 201
+    again = upload(member_client, data, "second.jpg")
+    assert again.status_code == 200
+    assert again.json()["name"] == "first.jpg"
+    assert Figure.objects.count() == 1
+
+
+@pytest.mark.parametrize("kind", ["GIF", "WEBP"])
+def test_gif_and_webp_are_accepted(member_client, kind):
+    response = upload(member_client, picture(kind=kind), "figure.bin")
+    assert response.status_code == 201
+    assert Figure.objects.get().content_type == f"image/{kind.lower()}"
+
+
+def refusal(response, status):
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert not Figure.objects.exists()
+    return response.json()["error"]
+
+
+def test_text_named_png_is_refused(member_client):
+    message = refusal(upload(member_client, b"not an image at all"), 400)
+    assert message == "PNG, JPEG, GIF or WebP only; export the drawing as PNG."
+
+
+def test_another_image_format_is_refused(member_client):
+    message = refusal(upload(member_client, picture(kind="BMP")), 400)
+    assert message.startswith("PNG, JPEG, GIF or WebP only")
+
+
+def test_svg_is_refused_with_its_own_message(member_client):
+    svg = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    message = refusal(upload(member_client, svg, "drawing.png"), 400)
+    assert message == (
+        "SVG drawings are not accepted, since they can carry scripts; export the drawing as PNG."
+    )
+
+
+def test_a_file_over_the_limit_is_refused_with_413(member_client, settings):
+    settings.FIGURE_MAX_BYTES = 100
+    message = refusal(upload(member_client, picture(noise=True)), 413)
+    assert message.startswith("The image is ")
+    assert "at most 100\xa0bytes" in message
+
+
+def test_a_decompression_bomb_is_refused(member_client):
+    message = refusal(upload(member_client, bomb()), 400)
+    assert message == (
+        "The image has more than 40 million pixels; scale it down and upload it again."
+    )
+
+
+def test_an_image_over_the_pixel_limit_is_refused(member_client, settings):
+    settings.FIGURE_MAX_PIXELS = 1_000_000
+    message = refusal(upload(member_client, picture((1001, 1000))), 400)
+    assert message.startswith("The image has more than 1 million pixels")
+    settings.FIGURE_MAX_PIXELS = 1_001_000
+    assert upload(member_client, picture((1001, 1000))).status_code == 201
+
+
+def test_a_truncated_image_is_refused(member_client):
+    data = picture((200, 200), noise=True)
+    message = refusal(upload(member_client, data[: len(data) // 2]), 400)
+    assert message == "The image is damaged or incomplete; save it again and upload the new file."
+
+
+def test_an_empty_file_is_refused(member_client):
+    assert refusal(upload(member_client, b""), 400) == "The file is empty; choose the image again."
+
+
+def test_no_file_is_refused(member_client):
+    assert refusal(member_client.post(UPLOAD, {}), 400) == "Choose an image to upload."
+
+
+def test_upload_takes_post_only(member_client):
+    assert member_client.get(UPLOAD).status_code == 405
+
+
+def test_anonymous_is_sent_to_log_in_as_the_preview_is(client):
+    preview = client.post(reverse("notes:markdown_preview"), {"text": "x"})
+    response = upload(client, picture())
+    assert response.status_code == preview.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert not Figure.objects.exists()
+
+
+def test_an_account_outside_every_group_may_not_upload(client, user):
+    client.force_login(user)
+    message = refusal(upload(client, picture()), 403)
+    assert message == "Figures are added by the members of a reading group."
+
+
+def test_staff_outside_every_group_may_upload(client, admin_user):
+    client.force_login(admin_user)
+    assert upload(client, picture()).status_code == 201
+
+
+def test_csrf_is_checked_and_refused_in_json(member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    message = refusal(upload(client, picture()), 403)
+    assert message == "Your session has changed; reload the page, then upload again."
+    secret = _get_new_csrf_string()
+    client.cookies["csrftoken"] = secret
+    response = client.post(
+        UPLOAD,
+        {"file": SimpleUploadedFile("a.png", picture(), "image/png")},
+        headers={"X-CSRFToken": secret},
+    )
+    assert response.status_code == 201
+
+
+# --- Serving ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def figure(member):
+    return figures.store(SimpleUploadedFile("图 1.png", picture((40, 30))), member)[0]
+
+
+def test_a_figure_is_served_with_its_headers(member_client, figure):
+    response = member_client.get(figure.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content == bytes(Figure._base_manager.get().data)
+    assert response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "private, max-age=31536000, immutable"
+    assert response["ETag"] == f'"{figure.sha256}"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == "inline; filename*=utf-8''%E5%9B%BE%201.png"
+
+
+def test_a_figure_known_to_the_browser_is_not_sent_again(member_client, figure):
+    response = member_client.get(
+        figure.get_absolute_url(), headers={"If-None-Match": f'"{figure.sha256}"'}
+    )
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_unknown_figures_and_wrong_endings_are_not_found(member_client, figure):
+    assert member_client.get(f"/figures/{'0' * 64}.png").status_code == 404
+    assert member_client.get(f"/figures/{figure.sha256}.jpg").status_code == 404
+
+
+def test_figures_are_for_logged_in_members(client, figure):
+    response = client.get(figure.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+# --- Embedding ----------------------------------------------------------------------------
+
+
+def figure_named(client, name, size):
+    upload(client, picture(size), name)
+    return Figure.objects.get(name=name, width=size[0])
+
+
+def test_an_embed_shows_the_figure_with_its_size(member_client, member):
+    figure = figure_named(member_client, "Pasted image 1.png", (400, 300))
+    note = NoteFactory(
+        author=member, body_en="![[Pasted image 1.png]]\n\n![[Pasted image 1.png|200]]"
+    )
+    url = figure.get_absolute_url()
+    assert note.body_en_html == (
+        f'<p><img alt="Pasted image 1.png" height="300" src="{url}" width="400"></p>\n'
+        f'<p><img alt="Pasted image 1.png" height="150" src="{url}" width="200"></p>'
+    )
+
+
+def test_an_embed_shows_the_latest_figure_of_its_name(member_client, member):
+    figure_named(member_client, "plot.png", (40, 30))
+    latest = figure_named(member_client, "plot.png", (80, 30))
+    note = NoteFactory(author=member, body_en="![[plot.png]]")
+    assert f'src="{latest.get_absolute_url()}"' in note.body_en_html
+
+
+def test_an_embed_of_no_figure_says_it_is_not_uploaded(member):
+    note = NoteFactory(author=member, body_en="![[missing.png]]", body_zh="![[缺.png]]")
+    assert note.body_en_html == (
+        '<p><span class="wikilink wikilink-missing" '
+        'title="Figure not uploaded yet: missing.png">missing.png</span></p>'
+    )
+    assert "!" not in note.body_zh_html
+
+
+def test_the_preview_shows_embedded_figures(member_client):
+    figure = figure_named(member_client, "chart.png", (40, 30))
+    response = member_client.post(reverse("notes:markdown_preview"), {"text": "![[chart.png]]"})
+    assert f'src="{figure.get_absolute_url()}"' in response.json()["html"]
+
+
+# --- The admin ----------------------------------------------------------------------------
+
+
+def test_the_admin_lists_figures_without_their_bytes(staff_client, figure):
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(reverse("admin:notes_figure_changelist"))
+    assertContains(response, f'<img src="{figure.get_absolute_url()}" width="80"')
+    assertContains(response, "40 × 30")
+    assert not [q for q in queries if '"notes_figure"."data"' in q["sql"]]
+
+
+def test_the_admin_uploads_a_figure(staff_client, admin_user):
+    add = reverse("admin:notes_figure_add")
+    assert staff_client.get(add).status_code == 200
+    data = picture((20, 10))
+    response = staff_client.post(add, {"upload": SimpleUploadedFile("diagram.png", data)})
+    assert response.status_code == 302
+    figure = Figure.objects.get()
+    assert (figure.name, figure.width, figure.uploaded_by) == ("diagram.png", 20, admin_user)
+    change = staff_client.get(reverse("admin:notes_figure_change", args=[figure.pk]))
+    assertContains(change, f"![diagram]({figure.get_absolute_url()})")
+
+
+def test_the_admin_refuses_what_the_editor_refuses(staff_client):
+    response = staff_client.post(
+        reverse("admin:notes_figure_add"),
+        {"upload": SimpleUploadedFile("drawing.png", b"<svg></svg>")},
+    )
+    assertContains(response, "SVG drawings are not accepted")
+    assert not Figure.objects.exists()
