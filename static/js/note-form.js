@@ -33,3 +33,132 @@
   }
   form.querySelector("[data-preview-button]").addEventListener("click", preview);
 })();
+
+// Figures: a button under each text, or an image pasted or dropped into it, uploads the
+// image (notes:figure_upload) and puts its Markdown where the cursor is. The text is never
+// touched by a failed upload: the reason is said under the field.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.note-form[data-figure-upload-url]");
+  if (!form) return;
+  var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var said = form.dataset;
+  var TYPES = "image/png,image/jpeg,image/gif,image/webp";
+
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+
+  // A pasted image has no name of its own ("image.png"): name it as Obsidian does, so
+  // that its Markdown reads like the group's notes.
+  function pastedName(file) {
+    var d = new Date();
+    var stamp = "" + d.getFullYear() + two(d.getMonth() + 1) + two(d.getDate()) +
+      two(d.getHours()) + two(d.getMinutes()) + two(d.getSeconds());
+    var ext = (file.type.split("/")[1] || "png").replace("jpeg", "jpg");
+    return "Pasted image " + stamp + "." + ext;
+  }
+
+  function insert(textarea, markdown) {
+    var start = textarea.selectionStart, end = textarea.selectionEnd, text = textarea.value;
+    var before = text.slice(0, start), after = text.slice(end);
+    // A paragraph of its own: a blank line before and after it, and no more.
+    var lead = before ? "\n\n".slice(/\n*$/.exec(before)[0].length) : "";
+    var tail = after ? "\n\n".slice(/^\n*/.exec(after)[0].length) : "\n";
+    textarea.value = before + lead + markdown + tail + after;
+    var cursor = (before + lead + markdown + tail).length;
+    textarea.setSelectionRange(cursor, cursor);
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  // state: "uploading", "added" or "failed".
+  function tell(status, text, state) {
+    status.textContent = text;
+    status.dataset.state = state;
+    status.classList.toggle("error", state === "failed");
+    status.setAttribute("role", state === "failed" ? "alert" : "status");
+  }
+
+  function upload(textarea, status, files) {
+    var queue = Array.prototype.slice.call(files);
+    function next() {
+      var file = queue.shift();
+      if (!file) return;
+      var name = file.name && file.name !== "image.png" ? file.name : pastedName(file);
+      tell(status, said.figureUploading.replace("%(name)s", name), "uploading");
+      var body = new FormData();
+      body.append("file", file, name);
+      fetch(said.figureUploadUrl, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": token, Accept: "application/json" },
+      }).then(function (r) {
+        var json = (r.headers.get("Content-Type") || "").indexOf("json") >= 0;
+        if (!json) throw new Error(r.status);  // a login page: the session ended
+        return r.json().then(function (data) {
+          if (!r.ok) throw new Error(data.error || r.status);
+          return data;
+        });
+      }).then(function (data) {
+        insert(textarea, data.markdown);
+        tell(status, said.figureAdded.replace("%(name)s", data.name), "added");
+        next();
+      }).catch(function (error) {
+        var reason = /^\d*$/.test(error.message) ? said.figureFailed : error.message;
+        tell(status, name + ": " + reason, "failed");
+      });
+    }
+    next();
+  }
+
+  function images(list) {
+    return Array.prototype.filter.call(list || [], function (f) {
+      return f.kind ? f.kind === "file" : true;
+    }).map(function (f) { return f.getAsFile ? f.getAsFile() : f; }).filter(Boolean);
+  }
+
+  form.querySelectorAll(".editor textarea").forEach(function (textarea) {
+    var tools = document.createElement("p");
+    tools.className = "figure-tools";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button";
+    button.textContent = said.figureAdd;
+    var input = document.createElement("input");
+    input.type = "file";
+    input.accept = TYPES;
+    input.multiple = true;
+    input.hidden = true;
+    var hint = document.createElement("span");
+    hint.className = "help";
+    hint.textContent = said.figureHint;
+    var status = document.createElement("span");
+    status.className = "figure-status";
+    status.setAttribute("role", "status");
+    tools.append(button, " ", hint, input, status);
+    var label = textarea.closest(".editor").querySelector("label");
+    button.setAttribute("aria-label", said.figureAdd + " · " + (label ? label.textContent : ""));
+    textarea.insertAdjacentElement("afterend", tools);
+
+    button.addEventListener("click", function () { input.click(); });
+    input.addEventListener("change", function () {
+      if (input.files.length) upload(textarea, status, input.files);
+      input.value = "";
+    });
+    textarea.addEventListener("paste", function (event) {
+      var files = images(event.clipboardData && event.clipboardData.items);
+      if (!files.length) return;  // text: pasted as always
+      event.preventDefault();
+      upload(textarea, status, files);
+    });
+    textarea.addEventListener("dragover", function (event) {
+      if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0) {
+        event.preventDefault();
+      }
+    });
+    textarea.addEventListener("drop", function (event) {
+      var files = images(event.dataTransfer && event.dataTransfer.files);
+      if (!files.length) return;
+      event.preventDefault();
+      textarea.focus();
+      upload(textarea, status, files);
+    });
+  });
+})();
