@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from notes import figures
 from notes.models import Figure
@@ -105,7 +106,7 @@ class FigureAdmin(admin.ModelAdmin):
     def markdown(self, figure):
         return figure.markdown
 
-    @admin.display(description=_("size"), ordering="size")
+    @admin.display(description=pgettext_lazy("file", "size"), ordering="size")
     def file_size(self, figure):
         return filesizeformat(figure.size)
 

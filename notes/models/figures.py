@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.addresses import address
 
@@ -49,7 +50,7 @@ class Figure(models.Model):
     content_type = models.CharField(_("content type"), max_length=20, editable=False)
     width = models.PositiveIntegerField(_("width"), editable=False)
     height = models.PositiveIntegerField(_("height"), editable=False)
-    size = models.PositiveIntegerField(_("size"), editable=False)
+    size = models.PositiveIntegerField(pgettext_lazy("file", "size"), editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
