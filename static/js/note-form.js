@@ -69,6 +69,11 @@
     textarea.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
+  // Whether the text embeds the figure of this name: ![[name]] or ![[name|…]].
+  function embeds(text, name) {
+    return text.indexOf("![[" + name + "]]") >= 0 || text.indexOf("![[" + name + "|") >= 0;
+  }
+
   // state: "uploading", "added" or "failed".
   function tell(status, text, state) {
     status.textContent = text;
@@ -97,8 +102,15 @@
           return data;
         });
       }).then(function (data) {
-        insert(textarea, data.markdown);
-        tell(status, said.figureAdded.replace("%(name)s", data.name), "added");
+        if (embeds(textarea.value, data.name)) {
+          // The text embeds it by name already (a note from an Obsidian vault): shown there.
+          tell(status, said.figureEmbedded.split("%(name)s").join(data.name), "added");
+          var button = form.querySelector("[data-preview-button]");
+          if (button && form.querySelector(".preview:not(:empty)")) button.click();
+        } else {
+          insert(textarea, data.markdown);
+          tell(status, said.figureAdded.replace("%(name)s", data.name), "added");
+        }
         next();
       }).catch(function (error) {
         var reason = /^\d*$/.test(error.message) ? said.figureFailed : error.message;

@@ -125,3 +125,20 @@ def test_a_refused_file_is_said_and_the_text_kept(page, member):
     screenshot(page, "figure-refused")
     # The browser logs the refused upload's 400 as an error; that one is expected.
     page.console_errors[:] = [e for e in page.console_errors if "400" not in e]
+
+
+def test_a_figure_the_text_embeds_by_name_is_shown_there_not_added_again(page, member):
+    """A note pasted from an Obsidian vault names its figures: uploading one shows it."""
+    body = "Before.\n\n![[chart.png|120]]\n\nAfter."
+    edit_note(page, member, body_en=body)
+    page.click("[data-preview-button]")
+    page.locator(".preview[data-preview-for=id_body_en] .wikilink-missing").wait_for()
+    chooser(page, "id_body_en").set_input_files(
+        files=[{"name": "chart.png", "mimeType": "image/png", "buffer": png()}]
+    )
+    page.locator("#id_body_en ~ .figure-tools .figure-status[data-state=added]").wait_for()
+    assert "![[chart.png]]" in status(page, "id_body_en").inner_text()
+    assert page.input_value("#id_body_en") == body
+    shown = page.locator(".preview[data-preview-for=id_body_en] img")
+    shown.wait_for()
+    assert shown.get_attribute("width") == "120"
