@@ -227,9 +227,17 @@ ZH_SIDE = '<section class="side side-zh" lang="zh-Hans">'
 EN_SIDE = '<section class="side side-en" lang="en">'
 
 
+SIDE_LABELS = {
+    "zh": '<p class="side-label side-zh" lang="zh-Hans">中文</p>',
+    "en": '<p class="side-label side-en" lang="en">English</p>',
+}
+
+
 def _side_label(code, translated, other_missing):
     """A side's label: its language, "translation" when it is one, and the other side's
     absence."""
+    if not (translated or other_missing):  # most sides (the glossary shows 400 of them)
+        return SIDE_LABELS[code]
     badges = ""
     # The badges are in the interface's language, the label they sit in in its side's.
     lang = LANG_ATTRIBUTE[interface_language()]

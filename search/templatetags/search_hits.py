@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.escaping import esc
-from core.language import LANG_ATTRIBUTE, interface_language, text_language
+from core.language import LANG_ATTRIBUTE, interface_language
 from notes.templatetags.reading_status import status_controls
 
 from ..models import Kind
@@ -25,13 +25,17 @@ from ..models import Kind
 register = template.Library()
 
 
-MARKUP = re.compile(r"<[^>]*>|&\w+;")
+CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+LETTER = re.compile(r"[A-Za-z]")
 
 
 def lang_of(html, interface):
     """The ``lang`` attribute of a hit's text (highlighted HTML) where it is in the other
-    language than the page: a screen reader then reads it in that language's voice."""
-    code = text_language(MARKUP.sub("", html))
+    language than the page: a screen reader then reads it in that language's voice.
+    Chinese if it has a Chinese character, else English if it has a letter: a search
+    shows some ninety such texts, and counting every letter of each
+    (core.language.text_language) cost a tenth of a new search."""
+    code = "zh" if CHINESE.search(html) else "en" if LETTER.search(html) else ""
     return f' lang="{LANG_ATTRIBUTE[code]}"' if code and code != interface else ""
 
 
