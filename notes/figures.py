@@ -16,9 +16,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+from core.rendering import markdown_models
 
 from .models import Figure
 from .models.figures import FORMATS
@@ -140,3 +143,20 @@ def figures_named(names=None):
     return {
         figure.name: (figure.get_absolute_url(), figure.width, figure.height) for figure in rows
     }
+
+
+def used_by(figure):
+    """Return the records whose Markdown shows the figure: by its address (what the
+    editor writes, ``![…](/figures/<sha256>.png)``) or by its name (``![[name]]``,
+    ``![[name|400]]``), read from their source texts, one query per kind of record. The
+    admin keeps a figure so used from being deleted: its notes would show a broken image.
+    """
+    shown = [figure.sha256, f"![[{figure.name}]]", f"![[{figure.name}|"]
+    used = []
+    for model in markdown_models():
+        condition = Q()
+        for source in model.rendered_fields():
+            for text in shown:
+                condition |= Q(**{f"{source}__contains": text})
+        used += model._base_manager.filter(condition).order_by("pk")
+    return used

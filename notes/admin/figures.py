@@ -2,16 +2,20 @@
 
 An upload is judged as the editor's is (notes.figures.read_image). The bytes are never
 changed here: a figure's address is its content. Staff add and look at figures; renaming
-one (which its embeds go by) or deleting it takes Django's model permissions.
+one (which its embeds go by) or deleting it takes Django's model permissions, and a
+figure that notes show is not deleted: the admin lists them (notes.figures.used_by), as
+it lists what a protected foreign key keeps.
 """
 
 from django import forms
 from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.language import colon
 from notes import figures
 from notes.models import Figure
 
@@ -72,6 +76,20 @@ class FigureAdmin(admin.ModelAdmin):
         if obj is None:
             return ["upload", "name"]
         return ["name", *self.readonly_fields]
+
+    def get_deleted_objects(self, objs, request):
+        """Django's, with the records that show a figure as what keeps it."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for figure in objs:
+            for record in figures.used_by(figure):
+                name = capfirst(record._meta.verbose_name)
+                url = getattr(record, "get_absolute_url", None)
+                if url is None:
+                    protected.append(format_html("{}{}{}", name, colon(), record))
+                else:
+                    link = format_html('<a href="{}">{}</a>', url(), record)
+                    protected.append(format_html("{}{}{}", name, colon(), link))
+        return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -297,3 +297,33 @@ def test_the_admin_refuses_what_the_editor_refuses(staff_client):
     )
     assertContains(response, "SVG drawings are not accepted")
     assert not Figure.objects.exists()
+
+
+@pytest.mark.parametrize("shown", ["address", "name", "name and width"])
+def test_a_figure_that_notes_show_is_not_deleted(staff_client, figure, member, shown):
+    """Its notes would show a broken image: the admin lists them and keeps the figure."""
+    body = {
+        "address": f"Before.\n\n{figure.markdown}",
+        "name": f"![[{figure.name}]]",
+        "name and width": f"![[{figure.name}|200]]",
+    }[shown]
+    note = NoteFactory(author=member, title_en="Scaling laws", body_en=body)
+    NoteFactory(author=member, body_en="Another note, no figure.")
+    delete = reverse("admin:notes_figure_delete", args=[figure.pk])
+    page = staff_client.get(delete)
+    assertContains(page, f'<a href="{note.get_absolute_url()}">')
+    assertContains(page, "is shown in these texts: take it out of them first")
+    staff_client.post(delete, {"post": "yes"})
+    assert Figure.objects.filter(pk=figure.pk).exists()
+    # The bulk action asks the same.
+    staff_client.post(
+        reverse("admin:notes_figure_changelist"),
+        {"action": "delete_selected", "_selected_action": [figure.pk], "post": "yes"},
+    )
+    assert Figure.objects.filter(pk=figure.pk).exists()
+
+
+def test_a_figure_no_note_shows_is_deleted(staff_client, figure, member):
+    NoteFactory(author=member, body_en="![[another.png]] and /figures/abc.png")
+    staff_client.post(reverse("admin:notes_figure_delete", args=[figure.pk]), {"post": "yes"})
+    assert not Figure.objects.exists()
