@@ -86,6 +86,16 @@ def text_language(text):
     return "zh" if chinese * 3 >= latin else "en"
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def quick_language(text):
+    """Return "zh" if the text has a Chinese character, else "en" if it has a Latin
+    letter, else "": text_language's guess for many short texts at once (a search shows
+    some ninety), where counting every letter of each costs too much."""
+    return "zh" if _HAN.search(text) else "en" if _LATIN.search(text) else ""
+
+
 def in_interface_language(obj, name="title"):
     """Return the ``name`` pair's side in the interface's language, else the other one;
     what the record itself says when both are empty (a note's "Untitled note"). For text

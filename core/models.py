@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.language import field_language
+from core.language import LANG_ATTRIBUTE, field_language
 
 
 def message_and_link(message, url, text):
@@ -174,6 +174,12 @@ class BilingualTitle(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def title_lang(self):
+        """The ``lang`` of ``title``: the English side's, or the Chinese one's when it is
+        the only one, so that a screen reader reads it in its own voice."""
+        return LANG_ATTRIBUTE["en" if self.title_en else "zh"]
 
 
 class BilingualDescription(models.Model):

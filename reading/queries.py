@@ -17,7 +17,14 @@ from taggit.models import Tag
 from core.addresses import address, addresser
 from core.compiled import MARKS, compiled_for_reader, compiled_once, compiled_rows
 from core.language import Name, shown_name
-from core.models import RelatedRecord, SourceTitle, as_read, labelled_rows, unknown_last
+from core.models import (
+    BilingualTitle,
+    RelatedRecord,
+    SourceTitle,
+    as_read,
+    labelled_rows,
+    unknown_last,
+)
 from notes.models import GlossaryTerm, Meeting, Mention, Note, ReadingStatus
 from papers.filters import paper_count, read_together
 from papers.identifiers import normalize_arxiv_id
@@ -78,6 +85,8 @@ class PaperRow(ShownOrganizations):
     def title(self):
         """The English title, else the Chinese one (as Paper.title)."""
         return self.title_en or self.title_zh
+
+    title_lang = BilingualTitle.title_lang  # as Paper's
 
 
 # The fields read from the row's query: every field of PaperRow but the lists filled after.

@@ -45,13 +45,10 @@ def paper_rows_html(papers, *, count, status):
             title_zh = (
                 f'\n  <span class="paper-title-zh" lang="zh-Hans">{esc(paper.title_zh)}</span>'
             )
-        # The title in its own lang (English, else the Chinese one): a screen reader
-        # reads an English title in the Chinese interface with an English voice.
-        lang = "en" if paper.title_en else "zh-Hans"
         rows.append(
             f'<li class="paper-row">\n'
-            f'  <a class="paper-title" href="{esc(paper_url(paper.slug))}" lang="{lang}">'
-            f"{esc(paper.title)}</a>"
+            f'  <a class="paper-title" href="{esc(paper_url(paper.slug))}"'
+            f' lang="{paper.title_lang}">{esc(paper.title)}</a>'
             f"{title_zh}\n"
             f'  <div class="meta">{" ".join(meta)}{notes}</div>\n'
             f"  {control}\n"
