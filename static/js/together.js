@@ -37,6 +37,36 @@
     });
     return found;
   }
+  // Each control is named after its paper ("My reading status: <title>"): a list shows
+  // one per row, and a screen reader's list of forms, or a member tabbing from one to the
+  // next, heard the same name on every row. The title is the row's (its .paper-title, or
+  // its first link), or on a paper's own page the page's heading. Named here, not on the
+  // server: the controls are made once per status and language, and filled in per member
+  // into pages kept for many.
+  function titleOf(form) {
+    var row = form.closest("li");
+    var title = row ? row.querySelector(".paper-title") || row.querySelector("a[href]") : null;
+    title = title || document.querySelector("main h1") || document.querySelector("h1");
+    return title ? title.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+  function name(form) {
+    var base = form.getAttribute("data-label") || form.getAttribute("aria-label") || "";
+    var title = titleOf(form);
+    if (!base || !title) {
+      return;
+    }
+    var chinese = (document.documentElement.lang || "").indexOf("zh") === 0;
+    form.setAttribute("data-label", base);
+    form.setAttribute("aria-label", base + (chinese ? "\uff1a" : ": ") + title);
+  }
+  function nameAll() {
+    document.querySelectorAll("form.status-control").forEach(name);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", nameAll);
+  } else {
+    nameAll();
+  }
   var clicked = null; // for browsers without SubmitEvent.submitter
   document.addEventListener("click", function (event) {
     clicked = event.target.closest("form.status-control button[data-value]");

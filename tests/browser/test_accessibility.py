@@ -4,8 +4,8 @@ form fields' borders, computed from the colours the browser draws."""
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import login, screenshot
-from tests.factories import NoteFactory
+from tests.browser.conftest import click_and_load, login, screenshot
+from tests.factories import NoteFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,3 +85,27 @@ def test_the_reading_switch_says_which_choice_is_on(page, member):
     assert (
         switch.get_by_role("button", name="Side by side").get_attribute("aria-pressed") == "false"
     )
+
+
+def test_each_reading_status_control_is_named_after_its_paper(page, member):
+    """Every row of a list has the same four buttons: a screen reader's list of forms,
+    or a member tabbing from row to row, heard "My reading status" on each. Each control
+    is named after its paper, in a list, on a paper's page, in Chinese too."""
+    papers = [
+        PaperFactory(title_en="Scaling Laws for Neural Language Models"),
+        PaperFactory(title_en="Training Compute-Optimal Large Language Models"),
+    ]
+    login(page, member, next_url=reverse("reading:paper_list"))
+    for paper in papers:
+        assert (
+            page.get_by_role("form", name=f"My reading status: {paper.title_en}").count() == 1
+        )
+    page.goto(papers[0].get_absolute_url())
+    control = page.locator(".my-status .status-control")
+    assert control.get_attribute("aria-label") == f"My reading status: {papers[0].title_en}"
+    click_and_load(page, ".language-switch button[value=zh-hans]")
+    assert control.get_attribute("aria-label") == f"我的阅读状态：{papers[0].title_en}"
+    # A click changes the status, not the name.
+    control.locator("button[data-value=reading]").click()
+    page.wait_for_selector('.my-status .status-control[data-status="reading"]')
+    assert control.get_attribute("aria-label") == f"我的阅读状态：{papers[0].title_en}"
