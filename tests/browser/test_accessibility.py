@@ -97,9 +97,7 @@ def test_each_reading_status_control_is_named_after_its_paper(page, member):
     ]
     login(page, member, next_url=reverse("reading:paper_list"))
     for paper in papers:
-        assert (
-            page.get_by_role("form", name=f"My reading status: {paper.title_en}").count() == 1
-        )
+        assert page.get_by_role("form", name=f"My reading status: {paper.title_en}").count() == 1
     page.goto(papers[0].get_absolute_url())
     control = page.locator(".my-status .status-control")
     assert control.get_attribute("aria-label") == f"My reading status: {papers[0].title_en}"
