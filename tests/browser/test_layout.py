@@ -587,3 +587,23 @@ def test_a_phones_hint_stands_clear_of_the_meetings_contents(page, member):
     hint = page.locator(".narrow-hint").bounding_box()
     contents = page.locator(".toc-fold summary h2").bounding_box()
     assert contents["y"] - (hint["y"] + hint["height"]) >= 12, (hint, contents)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_long_citation_key_stays_on_a_phones_page(page, member, language):
+    """The "Cite" box opened on a phone widened the page to 427 px: the citation key is
+    one long word."""
+    paper = PaperFactory(
+        title_en="Crosslingual Generalization through Multitask Finetuning",
+        authors="Niklas Muennighoff, Thomas Wang",
+        year=2022,
+    )
+    assert len(paper.citation_key) > 40
+    login(page, member, next_url=paper.get_absolute_url())
+    if language != "en":
+        click_and_load(page, ".language-switch button[value=zh-hans]")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.click(".cite summary")
+    assert page.locator(".cite .meta code").is_visible()
+    screenshot(page, f"cite-box-{language}-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
