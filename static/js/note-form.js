@@ -20,8 +20,8 @@
         return r.json();
       }).then(function (data) {
         pane.innerHTML = data.html;  // sanitised on the server
-        if (window.scrollTables) window.scrollTables(pane);
         if (window.renderMath) window.renderMath(pane);
+        if (window.scrollBoxes) window.scrollBoxes(pane);
       }).catch(function () {
         var said = document.createElement("p");
         said.className = "error preview-failed";

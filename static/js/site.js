@@ -1,29 +1,39 @@
 // Bilingual reading choice without a page reload; the form posts when JS is off.
-// Tables in notes scroll sideways in a box that says when there is more to see.
+// Tables in notes scroll sideways in a box that says when there is more to see; a
+// display formula wider than its column scrolls in its own box, faded at the edge.
 (function () {
   "use strict";
   var hint = document.documentElement.lang.startsWith("zh")
     ? "⇆ 表格较宽，可左右滑动查看"
     : "⇆ Wide table: scroll sideways for more columns";
+  // Mark a box that scrolls sideways (is-scrollable) and whether it is scrolled to its
+  // end (at-end): the CSS fades its right edge while there is more to the right.
+  function edges(box, changed) {
+    function update() {
+      var more = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("is-scrollable", more);
+      box.classList.toggle("at-end", box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+      if (changed) changed(more);
+    }
+    box.addEventListener("scroll", update, { passive: true });
+    window.addEventListener("resize", update);
+    document.addEventListener("reading-changed", update);
+    if (document.fonts) document.fonts.ready.then(update);  // KaTeX's fonts widen formulas
+    update();
+  }
   function watch(box) {
     var note = document.createElement("p");
     note.className = "table-hint";
     note.textContent = hint;
     note.lang = document.documentElement.lang;  // the interface's, inside either side's text
     box.parentNode.insertBefore(note, box);
-    function update() {
-      var more = box.scrollWidth > box.clientWidth + 1;
-      box.classList.toggle("is-scrollable", more);
-      box.classList.toggle("at-end", box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+    edges(box, function (more) {
       note.classList.toggle("is-shown", more);
-    }
-    box.addEventListener("scroll", update, { passive: true });
-    window.addEventListener("resize", update);
-    document.addEventListener("reading-changed", update);
-    update();
+    });
   }
-  // Also for what is drawn later: the note editor's preview (note-form.js).
-  window.scrollTables = function (root) {
+  // Also for what is drawn later: the note editor's preview (note-form.js), after its
+  // formulas are typeset.
+  window.scrollBoxes = function (root) {
     root.querySelectorAll(".markdown table").forEach(function (table) {
       if (table.parentNode.classList.contains("table-scroll")) return;
       var box = document.createElement("div");
@@ -32,8 +42,13 @@
       box.appendChild(table);
       watch(box);
     });
+    root.querySelectorAll(".markdown .katex-display").forEach(function (formula) {
+      if (formula.hasAttribute("data-edges")) return;
+      formula.setAttribute("data-edges", "");
+      edges(formula);
+    });
   };
-  window.scrollTables(document);
+  window.scrollBoxes(document);  // math.js, before this script, has typeset the page
   document.querySelectorAll(".table-wrap").forEach(watch);
   if (window.matchMedia("(max-width: 800px)").matches) {
     document.querySelectorAll("details.toc-fold[open]").forEach(function (fold) {

@@ -607,3 +607,38 @@ def test_a_long_citation_key_stays_on_a_phones_page(page, member, language):
     assert page.locator(".cite .meta code").is_visible()
     screenshot(page, f"cite-box-{language}-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+WIDE_FORMULA = "$$N_c \\sim 8.8 \\times 10^{13}, \\quad D_c \\sim 5.4 \\times 10^{13}, \\quad L(N, D) = \\left[\\left(\\frac{N_c}{N}\\right)^{\\alpha_N / \\alpha_D} + \\frac{D_c}{D}\\right]^{\\alpha_D}$$"
+
+
+def test_a_wide_formula_on_a_phone_fades_where_it_goes_on(page, member):
+    """A display formula wider than a phone scrolled in its box, cut off at the edge with
+    no sign of more (a table says so). It fades at the right while there is more, on the
+    page and in the editor's preview."""
+    paper = PaperFactory()
+    NoteFactory(paper=paper, body_zh=f"缩放定律：\n\n{WIDE_FORMULA}\n\n后文。", body_en="")
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, member, next_url=paper.get_absolute_url())
+    formula = page.locator(".markdown .katex-display").first
+    formula.wait_for()
+    assert formula.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert "is-scrollable" in formula.get_attribute("class")
+    assert "at-end" not in formula.get_attribute("class")
+    assert "linear-gradient" in formula.evaluate("el => getComputedStyle(el).maskImage")
+    screenshot(page, "wide-formula-390")
+    formula.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    page.wait_for_function(
+        "() => document.querySelector('.markdown .katex-display').classList.contains('at-end')"
+    )
+    assert formula.evaluate("el => getComputedStyle(el).maskImage") == "none"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.goto(reverse("notes:note_create"))
+    page.fill("#id_body_zh", WIDE_FORMULA)
+    page.click("[data-preview-button]")
+    preview = page.locator(".markdown .katex-display").first
+    preview.wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('.markdown .katex-display').classList.contains('is-scrollable')"
+    )
