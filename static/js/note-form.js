@@ -4,9 +4,26 @@
   var form = document.querySelector("form.note-form");
   if (!form) return;
   var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  // The previews are drawn under their texts, above the button: the first one is brought
+  // into sight, its top below the sticky header (it was left above the screen).
+  function reveal(pane) {
+    var header = document.querySelector(".site-header");
+    var top = header ? header.getBoundingClientRect().bottom : 0;
+    var box = pane.getBoundingClientRect();
+    if (box.top < top || box.top > window.innerHeight - 40) {
+      window.scrollBy({ top: box.top - top - 12, behavior: "smooth" });
+    }
+  }
+  function sourceOf(pane) {
+    return document.getElementById(pane.getAttribute("data-preview-for"));
+  }
   function preview() {
-    form.querySelectorAll(".preview[data-preview-for]").forEach(function (pane) {
-      var source = document.getElementById(pane.getAttribute("data-preview-for"));
+    var panes = Array.prototype.slice.call(form.querySelectorAll(".preview[data-preview-for]"));
+    var written = panes.filter(function (pane) { return sourceOf(pane).value.trim(); });
+    var first = written[0] || panes[0];
+    panes.forEach(function (pane) {
+      var shown = pane === first;
+      var source = sourceOf(pane);
       // The field's name tells its language: a Chinese text's callouts are headed in Chinese.
       var body = new URLSearchParams({ text: source.value, field: source.name });
       fetch(form.getAttribute("data-preview-url"), {
@@ -22,12 +39,14 @@
         pane.innerHTML = data.html;  // sanitised on the server
         if (window.renderMath) window.renderMath(pane);
         if (window.scrollBoxes) window.scrollBoxes(pane);
+        if (shown) reveal(pane);
       }).catch(function () {
         var said = document.createElement("p");
         said.className = "error preview-failed";
         said.setAttribute("role", "alert");
         said.textContent = form.getAttribute("data-preview-failed");
         pane.replaceChildren(said);
+        if (shown) reveal(pane);
       });
     });
   }

@@ -642,3 +642,48 @@ def test_a_wide_formula_on_a_phone_fades_where_it_goes_on(page, member):
     page.wait_for_function(
         "() => document.querySelector('.markdown .katex-display').classList.contains('is-scrollable')"
     )
+
+
+PREVIEWED_ZH = """# 测试笔记
+
+思维链提示：行内公式 $E=mc^2$ 与块公式
+
+$$
+\\frac{a}{b} = \\sum_{i=1}^{n} x_i
+$$
+
+| 模型 | 参数量 | 说明 |
+| --- | --- | --- |
+| LLaMA | 7B | 开放权重的基座模型，很长很长很长很长很长很长很长很长的说明文字 |
+
+> [!info] 提示
+> 这是提示框。
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_editors_preview_comes_into_sight(page, member, width):
+    """The previews are drawn under their texts, above the button: with a preview shown,
+    a member who went down to the button and asked again was left at the end of the
+    previews, their beginning above the screen. The first written text's preview is
+    brought into sight, its top below the sticky header."""
+    login(page, member, next_url=reverse("notes:note_create"))
+    page.set_viewport_size({"width": width, "height": 800})
+    page.fill("#id_title_zh", "测试笔记")
+    page.fill("#id_body_zh", PREVIEWED_ZH + "\n\n很长的中文段落。" * 40)
+    page.fill("#id_body_en", "# Test note\n\nInline $x^2$ and display:\n\n$$\\int_0^1 f(x)\\,dx$$")
+    preview = page.get_by_role("button", name="Preview")
+    preview.click()
+    page.wait_for_selector(".preview[data-preview-for=id_body_zh] .katex")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    preview.click()
+    page.wait_for_function(
+        """() => {
+          const top = document.querySelector(".preview[data-preview-for=id_body_zh]")
+            .getBoundingClientRect().top;
+          const header = document.querySelector(".site-header").getBoundingClientRect().bottom;
+          return top >= header && top < window.innerHeight - 40;
+        }""",
+        timeout=5000,
+    )
+    screenshot(page, f"editor-preview-in-sight-{width}")
