@@ -93,6 +93,13 @@ class Spread:
         self.cells[self._cell(x, y)].append((x, y))
 
 
+def parameters_tick(billions):
+    """A tick of the parameters axis, as the group says sizes: 100M, 7B, 1T."""
+    if billions >= 1000:
+        return f"{billions / 1000:g}T"
+    return f"{billions:g}B" if billions >= 1 else f"{billions * 1000:g}M"
+
+
 def timeline_svg(models, width=1100, height=600, read=frozenset()):
     """Scatter release month (x) against parameters in billions (y, log scale).
 
@@ -124,7 +131,7 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
     for exp in range(lo, hi + 1):
         y = y_of(10**exp)
         value = 10**exp
-        label = f"{value:g}B" if value >= 1 else f"{value * 1000:g}M"
+        label = parameters_tick(value)
         parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y}" y2="{y}"/>')
         parts.append(
             f'<text class="tick" x="{left - 8}" y="{y + 4}" text-anchor="end">{label}</text>'
@@ -142,7 +149,7 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
                     f'text-anchor="middle">{year}-{month:02d}</text>'
                 )
     # Translated outside the f-strings, where xgettext would not find the messages.
-    y_title, x_title = _("parameters (billions, log scale)"), _("release month")
+    y_title, x_title = _("parameters (log scale)"), _("release month")
     parts.append(
         f'<text class="axis-title" x="{left}" y="{top - 12}">{esc(y_title)}</text>'
         f'<text class="axis-title" x="{(left + width - right) / 2}" y="{height - 6}" '

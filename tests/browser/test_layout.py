@@ -609,7 +609,11 @@ def test_a_long_citation_key_stays_on_a_phones_page(page, member, language):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-WIDE_FORMULA = "$$N_c \\sim 8.8 \\times 10^{13}, \\quad D_c \\sim 5.4 \\times 10^{13}, \\quad L(N, D) = \\left[\\left(\\frac{N_c}{N}\\right)^{\\alpha_N / \\alpha_D} + \\frac{D_c}{D}\\right]^{\\alpha_D}$$"
+WIDE_FORMULA = (
+    "$$N_c \\sim 8.8 \\times 10^{13}, \\quad D_c \\sim 5.4 \\times 10^{13}, \\quad "
+    "L(N, D) = \\left[\\left(\\frac{N_c}{N}\\right)^{\\alpha_N / \\alpha_D} "
+    "+ \\frac{D_c}{D}\\right]^{\\alpha_D}$$"
+)
 
 
 def test_a_wide_formula_on_a_phone_fades_where_it_goes_on(page, member):
@@ -640,7 +644,8 @@ def test_a_wide_formula_on_a_phone_fades_where_it_goes_on(page, member):
     preview = page.locator(".markdown .katex-display").first
     preview.wait_for()
     page.wait_for_function(
-        "() => document.querySelector('.markdown .katex-display').classList.contains('is-scrollable')"
+        "() => document.querySelector('.markdown .katex-display')"
+        ".classList.contains('is-scrollable')"
     )
 
 

@@ -265,6 +265,20 @@ def test_models_of_the_same_month_and_size_are_set_side_by_side():
     assert sorted(labels) == ["Flan-PaLM", "Flan-U-PaLM", "Other", "U-PaLM"]
 
 
+def test_the_parameters_axis_says_its_unit_in_each_tick_alone():
+    """The axis was titled "parameters (billions)" while its ticks said 100M and 10000B."""
+    LanguageModelFactory(name="Small", released=datetime.date(2019, 2, 1), parameters_b=0.117)
+    LanguageModelFactory(name="Large", released=datetime.date(2021, 1, 1), parameters_b=1600)
+    drawing = ET.fromstring(str(charts.timeline_svg(LanguageModel.objects.all())))
+    ticks = [t.text for t in drawing.iter(f"{SVG}text") if t.get("class") == "tick"]
+    assert {"100M", "1B", "10B", "100B", "1T"} <= set(ticks)
+    titles = [t.text for t in drawing.iter(f"{SVG}text") if t.get("class") == "axis-title"]
+    assert "parameters (log scale)" in titles
+    assert not any("billion" in title for title in titles)
+    sizes = [0.1, 7, 70, 1000, 1800]
+    assert [timeline.parameters_tick(b) for b in sizes] == ["100M", "7B", "70B", "1T", "1.8T"]
+
+
 def _chinese(text):
     return bool(re.search(r"[\u4e00-\u9fff]", text or ""))
 
