@@ -16,7 +16,7 @@ from notes.models import Comment, GlossaryTerm, Meeting, Note, display_name
 from papers.models import Dataset, LanguageModel, Paper, Topic
 
 from .models import Kind, SearchDocument, SearchWord
-from .text import html_to_text, index_terms, plain, with_names, words
+from .text import html_to_text, index_terms, paragraphs, plain, with_names, words
 
 BATCH = 1000
 
@@ -79,7 +79,7 @@ def paper_fields(paper):
             if x
         ),
         "head": plain(paper.title_en, paper.title_zh, paper.arxiv_id),
-        "body": plain(
+        "body": paragraphs(
             paper.summary_zh,
             paper.summary_en,
             facts(
@@ -101,7 +101,7 @@ def model_fields(model):
             x for x in [str(org) if org else "", model.parameter_sizes, model.architecture] if x
         ),
         "head": plain(model.name, model.slug.replace("-", " ")),
-        "body": plain(
+        "body": paragraphs(
             model.description_zh,
             model.description_en,
             facts(
@@ -125,7 +125,7 @@ def dataset_fields(dataset):
         # The kind as its code: shown_subtitle() names it in the reader's language.
         "subtitle": " · ".join(x for x in [dataset.kind, dataset.size, dataset.languages] if x),
         "head": plain(dataset.name),
-        "body": plain(
+        "body": paragraphs(
             dataset.description_zh,
             dataset.description_en,
             facts(
@@ -161,7 +161,7 @@ def glossary_fields(term):
         "title": term.title,
         "subtitle": " · ".join(x for x in [term.title_zh, term.abbreviation] if x),
         "head": plain(term.title_en, term.title_zh, term.abbreviation),
-        "body": plain(html_to_text(term.body_zh_html), html_to_text(term.body_en_html)),
+        "body": paragraphs(html_to_text(term.body_zh_html), html_to_text(term.body_en_html)),
         "weight": 3,
     }
 
@@ -181,7 +181,7 @@ def note_fields(note):
         "title": title,
         "subtitle": subtitle(title, [note.title_en if note.title_zh else "", note.byline, about]),
         "head": plain(note.title_zh, note.title_en),
-        "body": plain(html_to_text(note.body_zh_html), html_to_text(note.body_en_html)),
+        "body": paragraphs(html_to_text(note.body_zh_html), html_to_text(note.body_en_html)),
         "weight": 1,
         "visibility": note.visibility,
         "group_id": note.group_id,
@@ -197,7 +197,7 @@ def meeting_fields(meeting):
             [meeting.title_en if meeting.title_zh else "", meeting.group, meeting.date],
         ),
         "head": plain(meeting.title_zh, meeting.title_en),
-        "body": plain(
+        "body": paragraphs(
             html_to_text(meeting.body_zh_html),
             html_to_text(meeting.body_en_html),
             html_to_text(meeting.minutes_html),
@@ -231,7 +231,7 @@ def comment_fields(comment):
             x for x in [display_name(comment.author) if comment.author else "", about] if x
         ),
         "head": "",
-        "body": plain(text),
+        "body": paragraphs(text),
         "weight": 1,
         "visibility": visibility,
         "group_id": group_id,

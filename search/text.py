@@ -83,6 +83,18 @@ def plain(*parts):
     return LATIN_THEN_CJK.sub(r"\1 ", CJK_THEN_LATIN.sub(r"\1 ", text))
 
 
+# Between the parts of a document's text (its Chinese and English texts, its facts): a
+# snippet stays within one (snippet()), and to the index it is a space.
+PART_BREAK = "\n"
+
+
+def paragraphs(*parts):
+    """The parts of a document's text each as plain() makes it, a PART_BREAK between
+    them: a snippet that ran from the end of a Chinese description into the start of its
+    English one read "…使用合成数据进行微调的 Alpaca Alpaca is the LLaMA 7B…"."""
+    return PART_BREAK.join(text for text in (plain(part) for part in parts) if text)
+
+
 def cjk_grams(size, *parts):
     """Return the distinct sequences of ``size`` characters of the Chinese runs,
     space-separated."""
@@ -372,9 +384,21 @@ def snippet(text, regex, length=SNIPPET_CHARS, dollars=False):
     places the snippet around the formula only when no match is outside one.
     """
     spans = formulas(text, dollars)
-    start, end = _window(text, _first(text, regex, spans), spans, length)
-    prefix = "… " if start else ""
-    suffix = " …" if end < len(text) else ""
+    first = _first(text, regex, spans)
+    if PART_BREAK in text:
+        # The part (paragraphs()) the first match is in, or the first part.
+        at = first[0] if first else 0
+        lo, hi = text.rfind(PART_BREAK, 0, at) + 1, text.find(PART_BREAK, at)
+        hi = len(text) if hi < 0 else hi
+        part = text[lo:hi]
+        before, after = lo > 0, hi < len(text)
+        text, spans = part, formulas(part, dollars)
+        first = (first[0] - lo, first[1] - lo) if first else None
+    else:
+        before = after = False
+    start, end = _window(text, first, spans, length)
+    prefix = "… " if start or before else ""
+    suffix = " …" if end < len(text) or after else ""
     if not spans:
         return safe(prefix + highlight(text[start:end], regex) + suffix)
     pieces, last = [prefix], start

@@ -5,6 +5,7 @@ from search.query import search
 from search.text import highlight, matcher, parse, snippet
 from tests.factories import (
     GlossaryTermFactory,
+    LanguageModelFactory,
     MeetingFactory,
     MembershipFactory,
     NoteFactory,
@@ -118,6 +119,24 @@ def test_a_snippet_shows_a_notes_formulas_whole_inline_and_unmarked(user):
         + " then the loss "
         + inline(r"\mathcal{L} = -\sum_t \log p(x_t \mid x_{&lt;t})")
         + " is summed."
+    )
+
+
+def test_a_snippet_stays_in_one_language(user):
+    """A snippet ran from the end of a Chinese description into the start of the English
+    one: "…使用合成数据进行微调的 Alpaca Alpaca is the LLaMA 7B…"."""
+    LanguageModelFactory(
+        name="Alpaca",
+        description_zh="斯坦福用 GPT 生成的五万条指令对 LLaMA 7B 进行指令微调的 Alpaca",
+        description_en="Alpaca is the LLaMA 7B fine-tuned on 52K instructions made by GPT.",
+        parameter_sizes="7B",
+    )
+    [zh] = search(user, "指令微调").groups[1].hits
+    assert zh.snippet.startswith("斯坦福用") and zh.snippet.endswith(" …")
+    assert "Alpaca is" not in zh.snippet
+    [en] = search(user, "instructions").groups[1].hits
+    assert en.snippet == (
+        "… Alpaca is the LLaMA 7B fine-tuned on 52K <mark>instructions</mark> made by GPT. …"
     )
 
 
