@@ -21,7 +21,7 @@ from taggit.models import Tag
 from core.adminlist import QuickChangelist, QuickListFilter
 from core.adminsite import ReadableInlineFormSet, WrittenLabels
 from core.history import HistoryAdmin
-from core.language import names_separator
+from core.language import names_separator, shown_name
 from core.pagecache import CachedChangelist
 from core.revisions import RevisionCheck
 
@@ -40,6 +40,7 @@ from .models import (
     Paper,
     ServiceSlot,
     Source,
+    Topic,
     TopicName,
     topic_names,
 )
@@ -54,10 +55,11 @@ class TagsMixin:
 
     @admin.display(description=_("topics"))
     def tag_list(self, obj):
+        """The record's topics, each by its name in the interface's language."""
         names = getattr(obj, "topic_names", None)
         if names is None:
-            names = [tag.name for tag in obj.tags.all()]
-        return ", ".join(sorted(names))
+            names = [Topic.of(tag).shown_name for tag in obj.tags.all()]
+        return ", ".join(sorted(names, key=str.casefold))
 
 
 class TopicsChangeList(ChangeList):
@@ -72,8 +74,8 @@ class TopicsChangeList(ChangeList):
         records = {record.pk: record for record in self.result_list}
         for record in records.values():
             record.topic_names = []
-        for pk, name in topic_names(self.model, tuple(records)) if records else ():
-            records[pk].topic_names.append(name)
+        for pk, name, name_zh in topic_names(self.model, tuple(records)) if records else ():
+            records[pk].topic_names.append(shown_name(name, name_zh))
 
 
 @admin.register(Source)

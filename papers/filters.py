@@ -59,7 +59,9 @@ def paper_filter_options():
         choices = paper_filter_choices()
         return {
             "topics": topic_options(choices["topics"]),
-            "organizations": [(org.slug, org.shown_name) for org in choices["organizations"]],
+            "organizations": [
+                (org.slug, org.shown_name) for org in _shown_organizations(choices["organizations"])
+            ],
             "years": [(year, year) for year in choices["years"]],
         }
 
@@ -70,8 +72,18 @@ def topic_options(tags):
     """Return the topic filter's (slug, label) options of the tags (read with their
     Chinese names): each by its name in the interface's language, in the order of those
     names."""
-    options = [(topic.slug, topic.shown_name) for topic in map(Topic.of, tags)]
-    return sorted(options, key=lambda option: option[1].casefold())
+    return [(topic.slug, topic.shown_name) for _tag, topic in _shown_topics(tags)]
+
+
+def _shown_topics(tags):
+    """(tag, Topic) of each of the tags, in the order of their names in the interface's
+    language."""
+    return sorted(((tag, Topic.of(tag)) for tag in tags), key=lambda t: t[1].shown_name.casefold())
+
+
+def _shown_organizations(organizations):
+    """The organisations in the order of their names in the interface's language."""
+    return sorted(organizations, key=lambda org: org.shown_name.casefold())
 
 
 def admin_filter_lookups(request):
@@ -82,11 +94,19 @@ def admin_filter_lookups(request):
 
     def compute():
         choices = paper_filter_choices()
-        lookups = {
-            key: [(str(record.pk), str(record)) for record in choices[key]]
-            for key in ("topics", "organizations", "sources")
+        return {
+            # Topics and organisations by their names in the interface's language, as the
+            # site's filters name them (the records' own str() is their English name).
+            "topics": [
+                (str(tag.pk), topic.shown_name) for tag, topic in _shown_topics(choices["topics"])
+            ],
+            "organizations": [
+                (str(org.pk), org.shown_name)
+                for org in _shown_organizations(choices["organizations"])
+            ],
+            "sources": [(str(source.pk), str(source)) for source in choices["sources"]],
+            "years": [(str(year), str(year)) for year in choices["years"]],
         }
-        return lookups | {"years": [(str(year), str(year)) for year in choices["years"]]}
 
     if not hasattr(request, "paper_filter_lookups"):
         read_together("admin-lookups", "count")  # the change list's count, unless filtered
@@ -103,7 +123,7 @@ def paper_count():
 
 
 # The kept filter values labelled in the interface's language: one of each per language.
-BY_LANGUAGE = {"options"}
+BY_LANGUAGE = {"options", "admin-lookups"}
 
 
 def _located(name):

@@ -185,8 +185,9 @@ def topics_prefetch(model):
 
 
 def topic_names(model, pks):
-    """Return (pk, topic name) for each topic of the model's records of the pks: for a
-    page of records (up to len(MARKS)) by SQL compiled once per number of records."""
+    """Return (pk, topic name, its Chinese name or None) for each topic of the model's
+    records of the pks: for a page of records (up to len(MARKS)) by SQL compiled once per
+    number of records."""
     if len(pks) > len(MARKS):
         return list(_topic_name_rows(model)(*pks))
     return _compiled_topic_name_rows(model)(*pks)
@@ -195,7 +196,7 @@ def topic_names(model, pks):
 def _topic_name_rows(model):
     through = model.tags.through
     return lambda *pks: through.objects.filter(content_object__in=pks).values_list(
-        "content_object", "tag__name"
+        "content_object", "tag__name", "tag__chinese_name__name_zh"
     )
 
 

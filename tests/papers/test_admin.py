@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from pytest_django.asserts import assertContains
+from taggit.models import Tag
 
-from papers.models import LanguageModel, Paper
+from papers.models import LanguageModel, Paper, TopicName
 from tests.factories import (
     LanguageModelFactory,
     OrganizationFactory,
@@ -245,6 +246,36 @@ def test_admin_paper_filters_offer_and_apply_topics_sources_and_organisations(st
         page = staff_client.get(f"{url}?{query}")
         assertContains(page, "Chosen paper")
         assert "Other paper" not in page.content.decode(), query
+
+
+def test_admin_paper_list_names_topics_and_organisations_in_the_interfaces_language(
+    staff_client,
+):
+    """In Chinese the topics column and filter showed "Alignment, Surveys" where the site
+    says 对齐 and 综述; the organisations filter, "Tsinghua University"."""
+    paper = PaperFactory(title_en="Chosen paper")
+    paper.tags.add("Alignment", "Surveys", "Agents")
+    for name, name_zh in (("Alignment", "对齐"), ("Surveys", "综述")):
+        TopicName.objects.create(tag=Tag.objects.get(name=name), name_zh=name_zh)
+    paper.organizations.add(OrganizationFactory(name="Tsinghua University", name_zh="清华大学"))
+    url = reverse("admin:papers_paper_changelist")
+
+    page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    row = page.context["cl"].result_list[0]
+    assert page.context["cl"].model_admin.tag_list(row) == "Agents, 对齐, 综述"
+    filters = {
+        getattr(spec, "parameter_name", ""): dict(getattr(spec, "lookup_choices", []))
+        for spec in page.context["cl"].filter_specs
+    }
+    assert list(filters["tags__id__exact"].values()) == ["Agents", "对齐", "综述"]
+    assert list(filters["organizations__id__exact"].values()) == ["清华大学"]
+    assertContains(page, "Agents, 对齐, 综述")
+
+    page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.context["cl"].model_admin.tag_list(page.context["cl"].result_list[0]) == (
+        "Agents, Alignment, Surveys"
+    )
+    assertContains(page, "Tsinghua University")
 
 
 def test_admin_paper_count_follows_each_added_and_deleted_paper(staff_client, settings):
