@@ -405,6 +405,18 @@ def _shown_topic(row):
     return kind, shown_name(name, name_zh), slug, ""
 
 
+def _shown_organization(row):
+    """An organisation's related row (its Chinese name as the extra) as the page shows it:
+    in Chinese its Chinese name first, the English one beside it."""
+    kind, name, slug, name_zh = row
+    if name_zh and shown_name(name, name_zh) == name_zh:
+        return kind, name_zh, slug, name
+    return row
+
+
+SHOWN = {"topic": _shown_topic, "org": _shown_organization}
+
+
 def related_records(paper):
     """Return the organisations, topics, models, datasets and glossary terms linked to the
     paper (``related_rows``), as {"org": [...], "topic": [...], "model": [...],
@@ -429,7 +441,7 @@ def related_records(paper):
             (r for r in union if r[0] == "source"), key=lambda row: row[2]
         )
     ]
-    union = [_shown_topic(row) if row[0] == "topic" else row for row in union if row[0] != "source"]
+    union = [SHOWN[row[0]](row) if row[0] in SHOWN else row for row in union if row[0] != "source"]
     for kind, name, slug, extra in sorted(union, key=lambda row: row[1].casefold()):
         if kind == "dataset":
             extra = Dataset.Kind(extra).label
