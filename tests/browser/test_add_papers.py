@@ -20,6 +20,11 @@ def test_paste_preview_confirm(page, member, recorded_services, width, language)
     if language != "en":
         click_and_load(page, ".language-switch button[value=zh-hans]")
     click_and_load(page, "a.paper-list-actions")
+    # Each label above its field: "or upload a .bib file" touched its file input.
+    for name in ("entries", "bibfile"):
+        label = page.locator(f"label[for=id_{name}]").bounding_box()
+        field = page.locator(f"[name={name}]").bounding_box()
+        assert field["y"] >= label["y"] + label["height"], name
     page.fill("textarea[name=entries]", "2303.18223v15\n1706.03762\nhep-th/9711200\nnonsense")
     click_and_load(page, "button[name=preview]")
     rows = page.locator(".import-table tbody tr")
