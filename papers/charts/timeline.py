@@ -128,12 +128,16 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
         f'<rect class="plot-area" x="{left}" y="{top}" width="{width - left - right}" '
         f'height="{height - top - bottom}"/>'
     ]
+    # The parameters axis is drawn last, over a backdrop of its own (y_axis): where the
+    # timeline scrolls sideways (a phone opens it on its latest months), charts.js keeps
+    # it at the box's left edge, so that the points keep their scale.
+    y_axis = [f'<rect class="axis-backdrop" x="0" y="0" width="{left - 2}" height="{height}"/>']
     for exp in range(lo, hi + 1):
         y = y_of(10**exp)
         value = 10**exp
         label = parameters_tick(value)
         parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y}" y2="{y}"/>')
-        parts.append(
+        y_axis.append(
             f'<text class="tick" x="{left - 8}" y="{y + 4}" text-anchor="end">{label}</text>'
         )
     for year in range(first // 12, last // 12 + 1):
@@ -150,8 +154,8 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
                 )
     # Translated outside the f-strings, where xgettext would not find the messages.
     y_title, x_title = _("parameters (log scale)"), _("release month")
+    y_axis.append(f'<text class="axis-title" x="{left}" y="{top - 12}">{esc(y_title)}</text>')
     parts.append(
-        f'<text class="axis-title" x="{left}" y="{top - 12}">{esc(y_title)}</text>'
         f'<text class="axis-title" x="{(left + width - right) / 2}" y="{height - 6}" '
         f'text-anchor="middle">{esc(x_title)}</text>'
     )
@@ -278,6 +282,7 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
             put(m, tx, ty, anchor, box)
             break
     parts += leaders + points + labels
+    parts.append(f'<g class="y-axis">{"".join(y_axis)}</g>')
     title = _("Release timeline of language models")
     return mark_safe(
         f'<svg class="timeline" viewBox="0 0 {width} {height}" role="img" '

@@ -44,6 +44,21 @@
     update();
     box.addEventListener("scroll", update, { passive: true });
     window.addEventListener("resize", update);
+    var axis = box.querySelector("svg.timeline .y-axis");
+    if (axis) {
+      // The timeline's parameters axis stays at the box's left edge as it scrolls: the
+      // points keep their scale in sight (in the drawing's units, as it is drawn).
+      var timeline = axis.ownerSVGElement;
+      var padding = parseFloat(getComputedStyle(box).paddingLeft);
+      var pin = function () {
+        var scale = timeline.viewBox.baseVal.width / timeline.getBoundingClientRect().width;
+        var shift = Math.max(0, box.scrollLeft - padding); // from the box's inner edge
+        axis.setAttribute("transform", "translate(" + shift * scale + " 0)");
+      };
+      pin();
+      box.addEventListener("scroll", pin, { passive: true });
+      window.addEventListener("resize", pin);
+    }
   }
   document.querySelectorAll(".chart .svg-scroll").forEach(setUp);
 })();

@@ -47,7 +47,16 @@ def test_the_timeline_opens_on_its_latest_months_on_a_phone(page, member):
         "(document.querySelector('.chart .svg-scroll'))"
     )
     assert page.locator(".chart-frame.more-left").count() == 1  # the early years, hidden
+    # The parameters axis stays at the box's left edge: the points keep their scale.
+    ticks = page.locator("svg.timeline .y-axis .tick")
+    assert ticks.count() >= 3
+    for tick in ticks.all():
+        assert inside(tick.bounding_box(), box.bounding_box())
     screenshot(page, "timeline-phone")
+    box.evaluate("el => { el.scrollLeft = 0; }")
+    page.wait_for_function("document.querySelector('.chart .svg-scroll').scrollLeft === 0")
+    for tick in ticks.all():
+        assert inside(tick.bounding_box(), box.bounding_box())
 
 
 def test_a_drawing_that_fits_shows_no_hint(page, member):
