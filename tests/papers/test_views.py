@@ -228,8 +228,12 @@ def test_dataset_list_shows_a_shared_description_once(member_client):
     DatasetFactory(name="Other", kind="instruction", description_zh="另一段。")
     response = member_client.get(reverse("papers:dataset_list"))
     assertContains(response, "同一篇论文的摘要。", count=1)
-    assertContains(response, "Same description as FLANv2", count=2)
+    # A link: the dataset it names may be rows away.
+    flan = Dataset.objects.get(name="FLANv2").get_absolute_url()
+    assertContains(response, f'Same description as <a href="{flan}">FLANv2</a>', count=2)
     assertContains(response, "另一段。", count=1)
+    chinese = member_client.get(reverse("papers:dataset_list"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(chinese, f'简介同 <a href="{flan}">FLANv2</a>', count=2)
 
 
 @pytest.mark.parametrize("count", [1, 3])
