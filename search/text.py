@@ -145,11 +145,34 @@ def with_names(head):
     return plain(head, *(n for n in names(head) if n not in present))
 
 
+# The field's compounds, written as one word, with a hyphen or with a space: "finetuned",
+# "fine-tuned", "pre-training", "pretrained".
+COMPOUND = re.compile(
+    r"\b(fine|pre|post)[-\u2010\u2011 ]?(tun(?:e|ed|es|ing)|train(?:ed|ing|s)?)\b", re.I
+)
+
+
+def compounds(*parts):
+    """Return the stems of each compound (COMPOUND) as one word, hyphenated, and of its
+    two parts: "Instruction-Finetuned" is found by "instruction tuning", "finetuning" by
+    "fine-tuning" and "fine-tuning" by "finetuning" (the English stemmer's own words,
+    "finetun", "fine-tun", "fine", "tune", as the index and the queries stem them:
+    PostgreSQL asks for a hyphenated word whole and for its parts)."""
+    found = (
+        word
+        for part in parts
+        for m in COMPOUND.finditer(part or "")
+        for word in (stem(m[1] + m[2]), stem(f"{m[1]}-{m[2]}"), m[1].lower(), stem(m[2]))
+    )
+    return list(dict.fromkeys(found))
+
+
 def index_terms(*parts):
     """Return what is indexed beside the text itself: the Chinese bigrams and trigrams (a
     Chinese term of two or three characters is one of them, found by the index alone),
     the arXiv identifiers, so that one is found wherever it is written, a link
-    included, and the names with their numbers as one word (NAME_NUMBER)."""
+    included, the names with their numbers as one word (NAME_NUMBER), and the stems of
+    the field's compounds (compounds())."""
     ids = dict.fromkeys(
         id_
         for part in parts
@@ -163,6 +186,7 @@ def index_terms(*parts):
             cjk_grams(3, *parts),
             " ".join(ids),
             " ".join(names(*parts)),
+            " ".join(compounds(*parts)),
         ]
         if x
     )

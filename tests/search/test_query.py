@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from notes.models import Note
@@ -120,6 +122,26 @@ def test_a_snippet_shows_a_notes_formulas_whole_inline_and_unmarked(user):
         + inline(r"\mathcal{L} = -\sum_t \log p(x_t \mid x_{&lt;t})")
         + " is summed."
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "searched"),
+    [
+        ("Scaling Instruction-Finetuned Language Models", "instruction tuning"),
+        ("Scaling Instruction-Finetuned Language Models", "fine-tuning"),
+        ("Parameter-efficient fine-tuning of large models", "finetuning"),
+        ("Parameter-efficient fine tuning of large models", "finetuned"),
+        ("Deep bidirectional pre-training for language", "pretraining"),
+        ("Improving language understanding by generative pretraining", "pre-training"),
+        ("Improving language understanding by generative pretraining", "training"),
+    ],
+)
+def test_the_fields_compounds_are_found_however_written(user, written, searched):
+    """ "instruction tuning" did not find "Scaling Instruction-Finetuned Language Models",
+    nor "finetuning" a "fine-tuning", nor "pretraining" a "pre-training"."""
+    PaperFactory(title_en=written, summary_en="")
+    PaperFactory(title_en="Attention is all you need", summary_en="")
+    assert [re.sub("</?mark>", "", title) for title in titles(search(user, searched))] == [written]
 
 
 def test_a_snippet_stays_in_one_language(user):
