@@ -166,6 +166,7 @@
     if (params.has("receiver")) document.documentElement.classList.add("deck-receiver");
     if (params.has("print-pdf")) document.documentElement.classList.add("deck-print");
     if (typeof window.renderMath === "function") window.renderMath(deck);
+    translateSpeakerWindows();
 
     // Lay every slide out (hidden) so that the fonts it needs load, then measure.
     deck.classList.add("deck-measuring");
@@ -211,6 +212,66 @@
         deck.setAttribute("data-pdf-ready", "true");
       });
     });
+  }
+
+  // reveal.js writes its speaker view (a pop-up window) in English: put in the page's
+  // words for it (#speaker-words, translated on the server), on what the view writes at
+  // first and on what it writes later (the layout's name, the connection status).
+  function speakerWords() {
+    var words = {};
+    var found = document.getElementById("speaker-words");
+    if (!found) return words;
+    Array.prototype.forEach.call(found.content.querySelectorAll("[data-en]"), function (el) {
+      var shown = el.textContent.trim();
+      if (shown && shown !== el.getAttribute("data-en")) words[el.getAttribute("data-en")] = shown;
+    });
+    return words;
+  }
+
+  function translateSpeakerView(view, words) {
+    var chinese = (document.documentElement.lang || "").indexOf("zh") === 0;
+    var LAYOUT = /^Layout(?:: (.+))?$/;
+    function word(text) {
+      var trimmed = text.trim();
+      var layout = LAYOUT.exec(trimmed);
+      if (layout && words.Layout) {
+        var name = layout[1] ? words[layout[1]] || layout[1] : "";
+        return text.replace(trimmed, words.Layout + (name ? (chinese ? "：" : ": ") + name : ""));
+      }
+      return words[trimmed] ? text.replace(trimmed, words[trimmed]) : text;
+    }
+    function translate(root) {
+      var walker = view.document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      var node;
+      while ((node = walker.nextNode())) {
+        // Not the presenter's own notes: only the view's words.
+        if (node.parentElement && node.parentElement.closest("script, style, .value")) continue;
+        var shown = word(node.nodeValue);
+        if (shown !== node.nodeValue) node.nodeValue = shown;
+      }
+    }
+    translate(view.document.body);
+    new view.MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        translate(change.type === "characterData" ? change.target.parentNode : change.target);
+      });
+    }).observe(view.document.body, { childList: true, characterData: true, subtree: true });
+  }
+
+  function translateSpeakerWindows() {
+    var words = speakerWords();
+    if (!Object.keys(words).length) return;
+    var open = window.open;
+    window.open = function (url, name) {
+      var view = open.apply(window, arguments);
+      if (view && name === "reveal.js - Notes") {
+        // The plugin writes the view's document right after opening it.
+        setTimeout(function () {
+          if (view.document && view.document.body) translateSpeakerView(view, words);
+        }, 0);
+      }
+      return view;
+    };
   }
 
   // The language links open the other deck at this slide's place in it (the server

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import click_and_load, login, screenshot
 from tests.factories import MeetingFactory, MembershipFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -176,6 +176,36 @@ def test_speaker_view_shows_the_notes(page, member, deck_meeting, live_server):
     speaker.wait_for_selector(".speaker-controls-notes:not(.hidden)")
 
     assert "悄悄提醒" in speaker.locator(".speaker-controls-notes .value").inner_text()
+    speaker.close()
+
+
+def test_the_speaker_view_speaks_the_interfaces_language(page, member, deck_meeting, live_server):
+    """reveal.js writes its speaker view in English ("Upcoming", "Time", "Layout"): in
+    Chinese it is in Chinese, and the presenter's own notes are left as written."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    login(page, member, next_url=deck_meeting.get_absolute_url())
+    click_and_load(page, ".language-switch button[value=zh-hans]")
+    page.goto(present_url(deck_meeting))
+    page.wait_for_selector("#deck[data-ready=true]", state="attached")
+    page.evaluate("Reveal.slide(3)")  # 1.1, the slide with the notes
+
+    with page.expect_popup() as popup_info:
+        page.keyboard.press("s")
+    speaker = popup_info.value
+    speaker.wait_for_selector(".speaker-controls-notes:not(.hidden)")
+    text = speaker.locator("body").inner_text()
+    for english in ("Upcoming", "Click to Reset", "Layout"):
+        assert english not in text
+    assert speaker.locator("#upcoming-slide .label").inner_text() == "下一张"
+    assert speaker.locator(".speaker-layout-label").inner_text().startswith("布局：")
+    assert speaker.locator(".speaker-layout-dropdown option").all_inner_texts()[:2] == [
+        "默认",
+        "宽屏",
+    ]
+    speaker.select_option(".speaker-layout-dropdown", "wide")  # written again on a change
+    assert speaker.locator(".speaker-layout-label").inner_text() == "布局：宽屏"
+    assert "悄悄提醒" in speaker.locator(".speaker-controls-notes .value").inner_text()
+    screenshot(speaker, "speaker-view-zh")
     speaker.close()
 
 
