@@ -23,8 +23,9 @@ TEXT_W = NODE_W - 16  # what a node's text may use
 
 
 def _node_label(model):
-    """The line under a node's name: its sizes and release month, the sizes shortened
-    to what fits so that the month stays."""
+    """The line under a node's name, and the line whole: its sizes and release month,
+    the sizes shortened to what fits so that the month stays (the whole line is the
+    node's tooltip)."""
     released = model.released
     # As f"{released:%Y-%m}" writes it, without strftime: a tenth of a node's drawing.
     month = f"{released.year}-{released.month:02d}" if released else ""
@@ -33,10 +34,10 @@ def _node_label(model):
     elif model.parameters_b is not None:
         sizes = f"{model.parameters_b.normalize():f}B"
     else:
-        return month
+        return month, month
     if not month:
-        return fit(sizes, META_SIZE, TEXT_W)
-    return fit(sizes, META_SIZE, TEXT_W - MONTH_W) + f" · {month}"
+        return fit(sizes, META_SIZE, TEXT_W), sizes
+    return fit(sizes, META_SIZE, TEXT_W - MONTH_W) + f" · {month}", f"{sizes} · {month}"
 
 
 # The width of " · 2023-05" after a node's sizes, measured once: every month's is the
@@ -151,8 +152,12 @@ def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
     current = highlight.pk if highlight is not None else None
     for _depth, _row, node in positions.values():
         x, y = at[node.pk]
-        kind, meta = openness(node), _node_label(node)
+        kind, (line, facts) = openness(node), _node_label(node)
         name, shown = esc(node.name), fit(node.name, NAME_SIZE, TEXT_W, bold=True)
+        # The tooltip (and a screen reader's name of the link): the name and the sizes
+        # whole, where the box shortens them.
+        meta = esc(line)
+        about = f" · {meta if facts == line else esc(facts)}" if facts else ""
         classes, marked, ring, title_end, dot = kind, "", "", "", ""
         if node.pk == current:
             classes, marked = f"{kind} current", ' aria-current="page"'
@@ -165,11 +170,11 @@ def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
             title_end, dot = words.read_title, read_badge(x + NODE_W - 10, y + 10)
         parts.append(
             f'<a href="{href(node.slug)}" class="node {classes}"{marked}>'
-            f"<title>{name}{titles[kind]}{title_end}</title>{ring}"
+            f"<title>{name}{about}{titles[kind]}{title_end}</title>{ring}"
             f'<rect class="box" x="{x}" y="{y}{boxes[kind]}'
             f'<text class="name" x="{x + 8}" y="{y + (16 if meta else 24):g}">'
             f"{name if shown is node.name else esc(shown)}</text>"
-            + (f'<text class="meta" x="{x + 8}" y="{y + 31:g}">{esc(meta)}</text>' if meta else "")
+            + (f'<text class="meta" x="{x + 8}" y="{y + 31:g}">{meta}</text>' if meta else "")
             + f"{dot}</a>"
         )
     title = words.title % {"name": family.root.name}

@@ -229,6 +229,11 @@ def test_node_text_is_shortened_to_fit_its_box():
     name, meta = (node.find(f"{SVG}text[@class='{kind}']").text for kind in ("name", "meta"))
     assert name.endswith("…") and text_width(name, 13, bold=True) <= family_tree.TEXT_W
     assert meta.endswith(" · 2019-02") and text_width(meta, 11) <= family_tree.TEXT_W
+    # What the box shortens, its tooltip says whole.
+    assert node.find(f"{SVG}title").text.startswith(
+        "A-model-with-a-name-much-too-long-for-any-box · 117M (Small), 345M (Medium), "
+        "762M (Large), 1542M (Extra Large) · 2019-02 · "
+    )
 
 
 def test_every_months_line_is_as_wide_as_the_node_label_allows_for():
