@@ -90,6 +90,17 @@ def gin_index_names():
     return [*(name for name, _create in postgres_indexes()), "search_word_trgm"]
 
 
+def gin_options_sql():
+    """The statements that give indexes made before GIN_INDEX_OPTIONS the options, and
+    flush what they had pending (changing the option alone leaves that to the next
+    vacuum). Run by search.0009 alone, not by ``install`` after every migrate: changing
+    the option locks the table's readers out until it is done."""
+    return [
+        *(f"ALTER INDEX IF EXISTS {name} SET ({GIN_INDEX_OPTIONS})" for name in gin_index_names()),
+        *(f"SELECT gin_clean_pending_list('{name}'::regclass)" for name in gin_index_names()),
+    ]
+
+
 class PostgresBackend:
     vendor = "postgresql"
 
@@ -102,10 +113,6 @@ class PostgresBackend:
             "GENERATED ALWAYS AS (to_tsvector('english'::regconfig, head)) STORED",
             "CREATE INDEX IF NOT EXISTS search_word_trgm "
             f"ON search_searchword USING gin (word gin_trgm_ops) WITH ({GIN_INDEX_OPTIONS})",
-            # An index made before GIN_INDEX_OPTIONS takes them, and flushes what it had
-            # pending (changing the option alone leaves that to the next vacuum).
-            *(f"ALTER INDEX {name} SET ({GIN_INDEX_OPTIONS})" for name in gin_index_names()),
-            *(f"SELECT gin_clean_pending_list('{name}'::regclass)" for name in gin_index_names()),
         ]
 
     @property

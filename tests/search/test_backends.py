@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from search.backends import gin_index_names
+from search.backends import gin_index_names, install
 from search.query import search
 from tests.factories import PaperFactory, UserFactory
 
@@ -51,11 +51,20 @@ def test_an_index_made_with_a_pending_list_is_flushed_and_written_through():
     connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
     migration = importlib.import_module("search.migrations.0009_gin_indexes_written_through")
 
-    migration.forwards(apps, SimpleNamespace(connection=connection))
+    schema_editor = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
+    migration.forwards(apps, schema_editor)
 
     assert pending_pages("search_doc_papers_words") == 0
     assert set(map(tuple, options().values())) == {("fastupdate=off",)}
     assert search(UserFactory(), "prompting").total == 3
-    schema_editor = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
     migration.backwards(apps, schema_editor)
     assert set(options().values()) == {None}
+
+
+def test_migrating_again_leaves_the_indexes_options_alone():
+    """``install`` runs after every migrate: changing an index's options there would lock
+    out the table's readers on every deploy. search.0009 alone changes them."""
+    name = "search_doc_papers_words"
+    connection.cursor().execute(f"ALTER INDEX {name} RESET (fastupdate)")
+    install(connection)
+    assert options()[name] is None
