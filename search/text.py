@@ -148,7 +148,7 @@ def with_names(head):
 # The field's compounds, written as one word, with a hyphen or with a space: "finetuned",
 # "fine-tuned", "pre-training", "pretrained".
 COMPOUND = re.compile(
-    r"\b(fine|pre|post)[-\u2010\u2011 ]?(tun(?:e|ed|es|ing)|train(?:ed|ing|s)?)\b", re.I
+    rf"\b(fine|pre|post){SEPARATOR}?(tun(?:e|ed|es|ing)|train(?:ed|ing|s)?)\b", re.I
 )
 
 
@@ -393,6 +393,26 @@ def _window(text, first, spans, length):
     return start, end
 
 
+def _part_shown(text, regex, dollars):
+    """The part of the text (paragraphs()) a snippet shows, its formulas, where it is
+    placed (_first()), and whether other parts come before and after it: the first part
+    with a match outside a formula, else the first with a match, else the first part.
+    Each part is read on its own: a match or a pair of dollars does not run from one
+    into the next."""
+    parts = text.split(PART_BREAK)
+    found = None
+    for i, part in enumerate(parts):
+        spans = formulas(part, dollars)
+        first = _first(part, regex, spans)
+        if first is None:
+            continue
+        shown = part, spans, first, i > 0, i < len(parts) - 1
+        if first not in spans:
+            return shown
+        found = found or shown
+    return found or (parts[0], formulas(parts[0], dollars), None, False, len(parts) > 1)
+
+
 def inline_math(tex):
     """A formula's source as the Markdown renderer marks it, to be typeset inline
     (js/math.js): a display formula in a line of text would be a block amid it."""
@@ -401,25 +421,14 @@ def inline_math(tex):
 
 
 def snippet(text, regex, length=SNIPPET_CHARS, dollars=False):
-    """Return the part of the text around the first match, highlighted.
+    """Return the part of the text around the first match, highlighted, within one of
+    the document's texts (paragraphs(), _part_shown()).
 
     A formula in it (formulas()) is shown whole and unmarked, to be typeset inline, or
     not at all: one the part's edge falls in is left out. A match inside a formula
     places the snippet around the formula only when no match is outside one.
     """
-    spans = formulas(text, dollars)
-    first = _first(text, regex, spans)
-    if PART_BREAK in text:
-        # The part (paragraphs()) the first match is in, or the first part.
-        at = first[0] if first else 0
-        lo, hi = text.rfind(PART_BREAK, 0, at) + 1, text.find(PART_BREAK, at)
-        hi = len(text) if hi < 0 else hi
-        part = text[lo:hi]
-        before, after = lo > 0, hi < len(text)
-        text, spans = part, formulas(part, dollars)
-        first = (first[0] - lo, first[1] - lo) if first else None
-    else:
-        before = after = False
+    text, spans, first, before, after = _part_shown(text, regex, dollars)
     start, end = _window(text, first, spans, length)
     prefix = "… " if start or before else ""
     suffix = " …" if end < len(text) or after else ""

@@ -4,7 +4,7 @@ import pytest
 
 from notes.models import Note
 from search.query import search
-from search.text import highlight, matcher, parse, snippet
+from search.text import highlight, matcher, paragraphs, parse, snippet
 from tests.factories import (
     GlossaryTermFactory,
     LanguageModelFactory,
@@ -134,6 +134,7 @@ def test_a_snippet_shows_a_notes_formulas_whole_inline_and_unmarked(user):
         ("Deep bidirectional pre-training for language", "pretraining"),
         ("Improving language understanding by generative pretraining", "pre-training"),
         ("Improving language understanding by generative pretraining", "training"),
+        ("用 LoRA fine－tuned 的模型", "finetuning"),  # a Chinese input method's hyphen
     ],
 )
 def test_the_fields_compounds_are_found_however_written(user, written, searched):
@@ -160,6 +161,15 @@ def test_a_snippet_stays_in_one_language(user):
     assert en.snippet == (
         "… Alpaca is the LLaMA 7B fine-tuned on 52K <mark>instructions</mark> made by GPT. …"
     )
+
+
+def test_a_snippet_reads_each_text_on_its_own():
+    """Dollars in the Chinese text and the English one were read as one formula across
+    them, hiding the match; a snippet shows the text with the match."""
+    text = paragraphs("训练花费 $5 左右", "Alpaca costs $10 to train, cheap")
+    shown = snippet(text, matcher(parse("alpaca")), dollars=True)
+    assert shown == "… <mark>Alpaca</mark> costs $10 to train, cheap"
+    assert snippet(paragraphs("A", "A"), matcher(parse("zzz"))) == "A …"
 
 
 def test_a_snippet_leaves_out_a_formula_its_edge_falls_in():
