@@ -87,18 +87,3 @@ def test_documents_indexed_before_names_and_folded_letters_get_them():
 
 def titles_found(results):
     return [str(hit.title) for group in results.groups for hit in group.hits]
-
-
-@pytest.mark.django_db
-def test_documents_indexed_before_the_compounds_get_them():
-    paper = PaperFactory(title_en="Scaling Instruction-Finetuned Language Models", summary_en="")
-    PaperFactory(title_en="Attention is all you need", summary_en="")
-    # As search.0009 left it: no stems of the compounds among the index terms.
-    SearchDocument.objects.filter(object_id=paper.pk, kind="papers").update(cjk_bigrams="")
-    user = UserFactory()
-    assert search(user, "instruction tuning").total == 0
-    migration = importlib.import_module("search.migrations.0010_compounds_in_index_terms")
-    migration.forwards(apps, SimpleNamespace(connection=connection))
-    assert search(user, "instruction tuning").total == 1
-    document = SearchDocument.objects.get(object_id=paper.pk, kind="papers")
-    assert {"finetun", "fine-tun", "tune"} <= set(document.cjk_bigrams.split())
