@@ -1,6 +1,6 @@
 """Organisations in lists by the name of the interface's language: the Chinese one in
 the Chinese interface where they have one (谷歌, 清华大学), else their name; the record's
-own pages name both, as before."""
+own pages name both, as before, and a paper's page both, the interface's first."""
 
 import pytest
 from django.urls import reverse
@@ -64,3 +64,18 @@ def test_the_organisations_own_page_names_both(member_client, google):
     assertContains(page, "Google")
     assertContains(page, "谷歌")
     assertNotContains(page, "Google (谷歌) (谷歌)")
+
+
+def test_the_paper_page_names_an_organisation_in_the_interfaces_language_first(
+    member_client, google
+):
+    """In Chinese the paper page said "Google (谷歌)", where the lists say 谷歌; in English
+    as before. One without a Chinese name is named as it is."""
+    paper = PaperFactory()
+    paper.organizations.add(google, OrganizationFactory(name="Zhipu AI", name_zh=""))
+    url = reverse("reading:organization_detail", args=[google.slug])
+    zh = member_client.get(paper.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=ACCEPT["zh"])
+    assertContains(zh, f'<a href="{url}">谷歌 (Google)</a>', html=True)
+    assertContains(zh, ">Zhipu AI<")
+    en = member_client.get(paper.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=ACCEPT["en"])
+    assertContains(en, f'<a href="{url}">Google (谷歌)</a>', html=True)

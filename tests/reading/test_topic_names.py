@@ -13,7 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from taggit.models import Tag
 
 from papers.models import TopicName
-from tests.factories import LanguageModelFactory, NoteFactory, OrganizationFactory, PaperFactory
+from tests.factories import LanguageModelFactory, NoteFactory, PaperFactory
 from tests.reading.test_views import grow_papers
 
 pytestmark = pytest.mark.django_db
@@ -82,19 +82,6 @@ def test_the_paper_page_names_its_topics_in_chinese(member_client, aligned):
     response = member_client.get(aligned.get_absolute_url(), **ZH)
     assertContains(response, chip("alignment", "对齐"), html=True)
     assertContains(response, chip("surveys", "Surveys"), html=True)
-
-
-def test_the_paper_page_names_its_organisations_in_chinese_first(member_client, aligned):
-    """In Chinese the paper page said "Tsinghua University (清华大学)", where the list
-    rows say 清华大学; in English as before."""
-    tsinghua = OrganizationFactory(name="Tsinghua University", name_zh="清华大学")
-    aligned.organizations.add(tsinghua, OrganizationFactory(name="Zhipu AI", name_zh=""))
-    url = reverse("reading:organization_detail", args=[tsinghua.slug])
-    response = member_client.get(aligned.get_absolute_url(), **ZH)
-    assertContains(response, f'<a href="{url}">清华大学 (Tsinghua University)</a>', html=True)
-    assertContains(response, ">Zhipu AI<")
-    response = member_client.get(aligned.get_absolute_url(), **EN)
-    assertContains(response, f'<a href="{url}">Tsinghua University (清华大学)</a>', html=True)
 
 
 def test_the_model_page_names_its_topics_in_chinese(member_client):
