@@ -270,14 +270,26 @@ class Matcher:
             prefixes = {s[:3] for s in self.stems}
             alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
             patterns.append(rf"(?P<word>\b(?:{alternatives})[a-z]*)")
+        # A compound however written (compounds()): "finetuned" for fine-tuning,
+        # "fine-tuning" for finetuning. Only for a query of one: for others ("tuning",
+        # found in "Finetuned" too) the pattern would cost every search's highlighting.
+        self.compounded = {w for t in terms for w in compounds(t.text)}
+        if self.compounded:
+            patterns.append(f"(?P<compound>{COMPOUND.pattern})")
         self.regex = re.compile(
             "|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True)), re.I
         )
 
     def finditer(self, text):
         for m in self.regex.finditer(text):
+            if m.end() == m.start():
+                continue
+            if self.compounded and m["compound"]:
+                if self.compounded.intersection(compounds(m["compound"])):
+                    yield m
+                continue
             word = m["word"] if self.stems else None
-            if m.end() > m.start() and (word is None or stem(word) in self.stems):
+            if word is None or stem(word) in self.stems:
                 yield m
 
     def search(self, text):

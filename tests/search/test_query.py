@@ -145,6 +145,21 @@ def test_the_fields_compounds_are_found_however_written(user, written, searched)
     assert [re.sub("</?mark>", "", title) for title in titles(search(user, searched))] == [written]
 
 
+@pytest.mark.parametrize(
+    ("searched", "text", "marked"),
+    [
+        ("finetuning", "We use fine-tuning here", "We use <mark>fine-tuning</mark> here"),
+        ("fine-tuning", "models finetuned on data", "models <mark>finetuned</mark> on data"),
+        ("pretraining", "pre-training, not tuning", "<mark>pre-training</mark>, not tuning"),
+        ("fine-tuning", "pre-training and finetuning", "pre-training and <mark>finetuning</mark>"),
+    ],
+)
+def test_a_compound_a_term_was_found_in_is_marked(searched, text, marked):
+    """ "finetuning" found a "fine-tuning" through the index terms, but nothing was marked
+    (and the snippet fell back to the start of the document)."""
+    assert highlight(text, matcher(parse(searched))) == marked
+
+
 def test_a_snippet_stays_in_one_language(user):
     """A snippet ran from the end of a Chinese description into the start of the English
     one: "…使用合成数据进行微调的 Alpaca Alpaca is the LLaMA 7B…"."""
