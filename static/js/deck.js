@@ -229,14 +229,15 @@
   }
 
   function translateSpeakerView(view, words) {
-    var chinese = (document.documentElement.lang || "").indexOf("zh") === 0;
+    // The interface's colon (core.language.colon): "布局：默认".
+    var colon = document.getElementById("speaker-words").getAttribute("data-colon") || ": ";
     var LAYOUT = /^Layout(?:: (.+))?$/;
     function word(text) {
       var trimmed = text.trim();
       var layout = LAYOUT.exec(trimmed);
       if (layout && words.Layout) {
         var name = layout[1] ? words[layout[1]] || layout[1] : "";
-        return text.replace(trimmed, words.Layout + (name ? (chinese ? "：" : ": ") + name : ""));
+        return text.replace(trimmed, words.Layout + (name ? colon + name : ""));
       }
       return words[trimmed] ? text.replace(trimmed, words[trimmed]) : text;
     }

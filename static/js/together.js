@@ -55,9 +55,9 @@
     if (!base || !title) {
       return;
     }
-    var chinese = (document.documentElement.lang || "").indexOf("zh") === 0;
     form.setAttribute("data-label", base);
-    form.setAttribute("aria-label", base + (chinese ? "\uff1a" : ": ") + title);
+    // The interface's colon (core.language.colon): "：" in Chinese.
+    form.setAttribute("aria-label", base + (document.body.getAttribute("data-colon") || ": ") + title);
   }
   function nameAll() {
     document.querySelectorAll("form.status-control").forEach(name);
