@@ -23,12 +23,20 @@ plain sight it planned each search afresh (2 ms of a search's 8) and, where it k
 """
 
 import difflib
+import math
 
 from django.db import connection
 
-from .text import Term, cjk_grams
+from .text import Term, cjk_grams, parse
 
 SUGGESTION_CUTOFF = 0.75
+# A spelling one typing slip further from the word typed is taken when the library holds
+# it in this many times as many documents: "lamma" is LLaMA (two slips, and in most of a
+# reading group's documents) rather than the LAMA benchmark (one slip, in a few).
+FURTHER_SLIP_ODDS = 10
+# Each shared kind's documents are counted up to this many: enough for the odds of two
+# slips, and a common word is not counted to the end.
+COUNTED = 100
 
 
 def like_pattern(text):
@@ -295,9 +303,47 @@ def suggest(word):
     close = [w for w in close if not _affixed(word, w)]
     # Slips rarely fall on the first letter: "alert" is not the model LERT misspelt.
     close = [w for w in close if _same_start(word, w)]
+    if not close:
+        return None
     # The fewest typing slips first (thougth is one from thought, two from through),
-    # then the closest by difflib.
-    return min(close, key=lambda w: (edits(word, w), close.index(w))) if close else None
+    # unless one a slip further is far more common in the library (FURTHER_SLIP_ODDS):
+    # "modle" is "model", not the rare "module"; then the closest by difflib.
+    held = document_counts(close)
+    return min(
+        close,
+        key=lambda w: (
+            slips(word, w) - math.log1p(held[w]) / math.log(FURTHER_SLIP_ODDS),
+            close.index(w),
+        ),
+    )
+
+
+def document_counts(words):
+    """How many documents of the shared kinds (the suggestions' own, SHARED_KINDS) each
+    word is found in, each kind counted up to COUNTED: one query for all of them.
+
+    Each kind is counted on its own, its name written into the SQL, so that PostgreSQL
+    reads its own index (as search.query does)."""
+    from .models import SHARED_KINDS, SearchDocument
+
+    backend, table, sums, params = backend_for(), SearchDocument._meta.db_table, [], []
+    for word in words:
+        terms = parse(word)
+        if not terms:  # a stop word: never searched, so never found
+            sums.append("0")
+            continue
+        match_sql, match_params = backend.match_all(terms)
+        sums.append(
+            " + ".join(
+                f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE kind = '{kind}' "
+                f"AND {match_sql} LIMIT {COUNTED}) AS counted)"
+                for kind in SHARED_KINDS
+            )
+        )
+        params.extend(match_params * len(SHARED_KINDS))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(sums)}", params)
+        return dict(zip(words, cursor.fetchone(), strict=True))
 
 
 def _same_start(a, b):
@@ -309,6 +355,25 @@ def _same_start(a, b):
 def _affixed(a, b):
     short, long = sorted((a, b), key=len)
     return len(long) - len(short) >= 2 and (long.startswith(short) or long.endswith(short))
+
+
+def slips(typed, word):
+    """How many typing slips turn the word into what was typed: its edits(), or one for a
+    letter doubled in the wrong place ("lamma" for "llama": two edits, one slip)."""
+    return 1 if _moved_double(typed, word) else edits(typed, word)
+
+
+def _moved_double(typed, word):
+    """Whether the typed word is the word with its doubled letter written once and
+    another letter of it doubled instead."""
+    if len(typed) != len(word) or typed == word:
+        return False
+    for i in range(len(typed) - 1):
+        if typed[i] == typed[i + 1]:
+            single = typed[:i] + typed[i + 1 :]
+            if any(single[: j + 1] + single[j:] == word for j in range(len(single))):
+                return True
+    return False
 
 
 def edits(a, b):

@@ -15,7 +15,7 @@ from core import pagecache
 from notes.models import Comment, GlossaryTerm, Meeting, Note, display_name
 from papers.models import Dataset, LanguageModel, Paper, Topic
 
-from .models import Kind, SearchDocument, SearchWord
+from .models import SHARED_KINDS, Kind, SearchDocument, SearchWord
 from .text import html_to_text, index_terms, paragraphs, plain, with_names, words
 
 BATCH = 1000
@@ -307,11 +307,6 @@ def document_fields(obj):
         cjk_bigrams=index_terms(fields["head"], fields["body"]),
     )
     return fields
-
-
-# Spelling suggestions come only from what every member may read: the words of a
-# private note must not be offered to someone else as "did you mean".
-SHARED_KINDS = {Kind.PAPER, Kind.MODEL, Kind.DATASET, Kind.GLOSSARY}
 
 
 def add_words(*texts):

@@ -15,6 +15,12 @@ class Kind(models.TextChoices):
     COMMENT = "comments", _("Comments")
 
 
+# What every member may read: spelling suggestions come only from these kinds' words, and
+# are weighed by how many of their documents hold them. The words of a private note must
+# not be offered to someone else as "did you mean".
+SHARED_KINDS = (Kind.PAPER, Kind.MODEL, Kind.DATASET, Kind.GLOSSARY)
+
+
 class SearchDocument(models.Model):
     """What search matches for one record: its title-like text and its body as plain text.
 

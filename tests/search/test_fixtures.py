@@ -117,13 +117,17 @@ def test_search_finds_the_meeting_only_for_its_group(reader, group_member):
         ("unclosed", None),
         ("alert", None),
         ("rtansformer", "transformer"),
+        ("lamma", "llama"),
+        ("modle", "model"),
     ],
 )
 def test_a_correction_mends_a_slip_not_a_word(reader, query, corrected):
     """A word in a hyphenated term is corrected too; a word that is another with letters
     more at one end is not "corrected" into it ("unclosed" to "closed", its opposite),
     nor one that begins otherwise ("alert" to the model LERT); two first letters swapped
-    are a slip ("rtansformer")."""
+    are a slip ("rtansformer"), and so is a letter doubled in the wrong place ("lamma" is
+    LLaMA, not the LAMA benchmark one letter away); of words as near, the one in more of
+    the library's documents ("modle" is "model", not "module")."""
     results = search(reader, query)
     assert results.corrected == corrected
     if corrected:

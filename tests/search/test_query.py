@@ -335,6 +335,38 @@ def test_edits_count_a_swap_of_two_letters_as_one(a, b, n):
     assert edits(a, b) == n
 
 
+@pytest.mark.parametrize(
+    ("typed", "word", "n"),
+    [("lamma", "llama", 1), ("bannana", "banana", 1), ("lamma", "lama", 1), ("llama", "llama", 0)],
+)
+def test_a_letter_doubled_in_the_wrong_place_is_one_slip(typed, word, n):
+    from search.backends import edits, slips
+
+    assert slips(typed, word) == n
+    assert edits("lamma", "llama") == 2
+
+
+def test_of_two_spellings_as_near_the_one_in_more_documents_is_suggested(user):
+    PaperFactory(title_en="Memory module", summary_en="")
+    for n in range(3):
+        PaperFactory(title_en=f"Language model {n}", summary_en="")
+    results = search(user, "modle")
+    assert results.corrected == "model"
+    assert results.total == 3
+
+
+def test_words_of_notes_do_not_weigh_a_suggestion(user):
+    """The words' documents are counted among what every member may read, as the words
+    are offered: a private note's words say nothing to someone else."""
+    PaperFactory(title_en="Memory module", summary_en="")
+    PaperFactory(title_en="Language model", summary_en="")
+    for _ in range(3):
+        NoteFactory(visibility="private", title_en="A module", body_en="module", body_zh="")
+    assert search(user, "modle").corrected == "module"  # the nearer by difflib, as before
+    PaperFactory(title_en="Another model", summary_en="")
+    assert search(user, "modle").corrected == "model"
+
+
 def test_a_headings_link_mark_is_not_indexed_text():
     from core.markdown import render
     from search.text import html_to_text
