@@ -67,7 +67,7 @@ def body_html(record):
 def members_language(user):
     """Write in the member's e-mail language for the block: a feed reader or a calendar
     program sends no language of its own."""
-    return translation.override(MemberSettings.of(user).email_language)
+    return translation.override(MemberSettings.of(user, guess_language=True).email_language)
 
 
 class MemberFeed(Feed):

@@ -21,7 +21,7 @@ def send_to_member(user, name, context, zone):
     """E-mail the member the message ``name``; return whether one was sent."""
     if not (user.is_active and user.email):
         return False
-    own = MemberSettings.of(user)
+    own = MemberSettings.of(user, guess_language=True)
     shown_in = zone_of(own.time_zone) if own.time_zone else zone
     with translation.override(own.email_language), timezone.override(shown_in):
         context = {

@@ -380,7 +380,7 @@ def _query(**params):
 
 def member_settings(request):
     """Reminders, the language of e-mails, the time zone; the calendar addresses."""
-    settings_obj = MemberSettings.of(request.user)
+    settings_obj = MemberSettings.of(request.user, guess_language=True)
     form = MemberSettingsForm(request.POST or None, instance=settings_obj)
     if request.method == "POST" and form.is_valid():
         form.save()

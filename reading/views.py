@@ -5,7 +5,7 @@ models, datasets and organisations with their notes, meetings and mentions."""
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +49,7 @@ def home(request):
     visit, their groups. The page is the member's own (core.pagecache.cached_page keeps
     it per session)."""
     user = request.user
-    since = Visit.record(user)
+    since = Visit.record(user, language=translation.get_language())
     meetings = (
         Meeting.objects.visible_to(user)
         .select_related("group", "paper")

@@ -453,7 +453,7 @@ class FeedKeyAdmin(MemberRecordAdmin):
 
 @admin.register(Visit)
 class VisitAdmin(MemberRecordAdmin):
-    list_display = fields = readonly_fields = ["user", "seen", "since"]
+    list_display = fields = readonly_fields = ["user", "seen", "since", "language"]
 
 
 @admin.register(ReadingStatus)

@@ -48,7 +48,9 @@ class FeedKey(models.Model):
 
 class Visit(models.Model):
     """When a member last opened the site's home page, and the visit before: the home page
-    marks what is new since then. A visit lasts until the member has been away a while."""
+    marks what is new since then. A visit lasts until the member has been away a while.
+    It keeps the interface's language too: the language of the member's e-mails until
+    they choose one (MemberSettings.of)."""
 
     AWAY = timezone.timedelta(minutes=30)
 
@@ -60,6 +62,7 @@ class Visit(models.Model):
     )
     seen = models.DateTimeField(_("last seen"))
     since = models.DateTimeField(_("new since"), null=True, blank=True)
+    language = models.CharField(_("interface language"), max_length=10, blank=True)
 
     # Coming by changes no page anyone else sees: the page cache keeps its pages.
     affects_pages = False
@@ -73,18 +76,20 @@ class Visit(models.Model):
         return f"{self.user} · {self.seen:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def record(cls, user, now=None):
-        """Note that the member came by; return when their previous visit was (None on
-        their first), the moment after which things count as new."""
+    def record(cls, user, now=None, language=""):
+        """Note that the member came by (in the interface's ``language``); return when
+        their previous visit was (None on their first), the moment after which things
+        count as new."""
         now = now or timezone.now()
         visit = cls.objects.filter(user=user).first()
         if visit is None:
-            cls.objects.create(user=user, seen=now, since=None)
+            cls.objects.create(user=user, seen=now, since=None, language=language)
             return None
         if now - visit.seen > cls.AWAY:  # a new visit: what was last seen is now old
             visit.since = visit.seen
         visit.seen = now
-        visit.save(update_fields=["seen", "since"])
+        visit.language = language or visit.language
+        visit.save(update_fields=["seen", "since", "language"])
         return visit.since
 
 
@@ -130,7 +135,19 @@ class MemberSettings(models.Model):
         return str(self.user)
 
     @classmethod
-    def of(cls, user):
-        """Return the member's settings, the defaults when they never saved any (unsaved)."""
-        found = cls.objects.filter(user=user).first() if user.is_authenticated else None
-        return found or cls(user=user if user.is_authenticated else None)
+    def of(cls, user, guess_language=False):
+        """Return the member's settings, the defaults when they never saved any (unsaved).
+        With ``guess_language`` (where the language of e-mails is read), the defaults'
+        language is the one the member last used the site in (their Visit's), or else
+        the site's own."""
+        if not user.is_authenticated:
+            return cls(user=None)
+        found = cls.objects.filter(user=user).first()
+        if found:
+            return found
+        defaults = cls(user=user)
+        if guess_language:
+            used = Visit.objects.filter(user=user).values_list("language", flat=True).first()
+            if used in cls.EmailLanguage.values:
+                defaults.email_language = used
+        return defaults

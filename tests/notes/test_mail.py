@@ -125,3 +125,37 @@ def test_a_send_that_fails_leaves_the_request_asked(slots, committed, monkeypatc
         scheduling.ask_swap(first, bob, second, ann)
     assert "connection refused" in caplog.text
     assert SwapRequest.objects.get().status == SwapRequest.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    ("browser", "greeting"), [("en", "Hello ann,"), ("zh-CN,zh", "ann，你好：")]
+)
+def test_a_member_who_never_chose_gets_e_mails_in_the_language_they_use_the_site_in(
+    slots, committed, client, browser, greeting
+):
+    bob, first, ann, second = slots
+    MemberSettings.objects.filter(user=ann).delete()
+    client.force_login(ann)
+    client.get("/", headers={"accept-language": browser})
+    with committed():
+        scheduling.ask_swap(first, bob, second, ann)
+    (to_ann,) = mail.outbox
+    assert to_ann.body.startswith(greeting)
+    assert not MemberSettings.objects.filter(user=ann).exists()  # chosen by nobody
+
+
+def test_a_member_who_never_came_by_gets_e_mails_in_the_sites_language(slots, committed):
+    bob, first, ann, second = slots
+    MemberSettings.objects.filter(user=ann).delete()
+    with committed():
+        scheduling.ask_swap(first, bob, second, ann)
+    (to_ann,) = mail.outbox
+    assert to_ann.body.startswith("ann，你好：")
+
+
+def test_the_settings_page_offers_the_language_the_member_uses_the_site_in(client):
+    member = UserFactory()
+    client.force_login(member)
+    client.get("/", headers={"accept-language": "en"})
+    response = client.get("/settings/", headers={"accept-language": "en"})
+    assert response.context["form"]["email_language"].value() == "en"
