@@ -319,13 +319,21 @@ def suggest(word):
 
 
 def document_counts(words):
-    """How many documents of the shared kinds (the suggestions' own, SHARED_KINDS) each
-    word is found in, each kind counted up to COUNTED: one query for all of them.
+    """How many documents every member may read each word is found in: those of the
+    shared kinds (the suggestions' own, SHARED_KINDS) and the notes written for everyone
+    ("chian" is "chain" in a group whose notes discuss chains of thought). Each kind is
+    counted up to COUNTED; one query for all the words.
 
     Each kind is counted on its own, its name written into the SQL, so that PostgreSQL
     reads its own index (as search.query does)."""
-    from .models import SHARED_KINDS, SearchDocument
+    from notes.models import Note
 
+    from .models import SHARED_KINDS, Kind, SearchDocument
+
+    counted = [
+        *(f"kind = '{kind}'" for kind in SHARED_KINDS),
+        f"kind = '{Kind.NOTE}' AND visibility = '{Note.Visibility.EVERYONE}'",
+    ]
     backend, table, sums, params = backend_for(), SearchDocument._meta.db_table, [], []
     for word in words:
         terms = parse(word)
@@ -335,12 +343,12 @@ def document_counts(words):
         match_sql, match_params = backend.match_all(terms)
         sums.append(
             " + ".join(
-                f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE kind = '{kind}' "
+                f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {which} "
                 f"AND {match_sql} LIMIT {COUNTED}) AS counted)"
-                for kind in SHARED_KINDS
+                for which in counted
             )
         )
-        params.extend(match_params * len(SHARED_KINDS))
+        params.extend(match_params * len(counted))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(sums)}", params)
         return dict(zip(words, cursor.fetchone(), strict=True))

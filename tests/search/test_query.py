@@ -355,15 +355,15 @@ def test_of_two_spellings_as_near_the_one_in_more_documents_is_suggested(user):
     assert results.total == 3
 
 
-def test_words_of_notes_do_not_weigh_a_suggestion(user):
-    """The words' documents are counted among what every member may read, as the words
-    are offered: a private note's words say nothing to someone else."""
+def test_only_what_every_member_may_read_weighs_a_suggestion(user):
+    """The words' documents are counted among what every member may read: a private
+    note says nothing to someone else; a note written for everyone counts."""
     PaperFactory(title_en="Memory module", summary_en="")
     PaperFactory(title_en="Language model", summary_en="")
     for _ in range(3):
-        NoteFactory(visibility="private", title_en="A module", body_en="module", body_zh="")
+        NoteFactory(visibility="private", title_en="A model", body_en="model", body_zh="")
     assert search(user, "modle").corrected == "module"  # the nearer by difflib, as before
-    PaperFactory(title_en="Another model", summary_en="")
+    NoteFactory(visibility="everyone", title_en="A model", body_en="model", body_zh="")
     assert search(user, "modle").corrected == "model"
 
 
