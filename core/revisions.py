@@ -15,6 +15,8 @@ which is this form with their text checks added.
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import connections, router
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.history import history_model
@@ -24,23 +26,24 @@ class RevisionForm(forms.ModelForm):
     """A ModelForm for a record with a ``revision``: a save over a newer one is refused."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # %(saved)s: a link to the saved version (``_refusal``).
     conflict_message = _(
         "Someone else saved this while you were editing (now revision %(current)s; you "
-        "started from %(mine)s). Your changes are still below: note what you need, reload "
-        "the page to see theirs, and make your changes again."
+        "started from %(mine)s). Your changes are still below: note what you need, open "
+        "%(saved)s (in a new tab), and make your changes again."
     )
     own_conflict_message = _(
         "You saved this again in another tab or window since you opened it here (now "
         "revision %(current)s; you started from %(mine)s). Your changes are still below: "
-        "note what you need, reload the page to see what you saved, and make your changes "
-        "again."
+        "note what you need, open %(saved)s (in a new tab), and make your changes again."
     )
     # When the history does not say who saved (a record without one, a save by a script).
     unknown_conflict_message = _(
         "This was saved again since you opened it (now revision %(current)s; you started "
-        "from %(mine)s). Your changes are still below: note what you need, reload the page "
-        "to see the saved version, and make your changes again."
+        "from %(mine)s). Your changes are still below: note what you need, open "
+        "%(saved)s (in a new tab), and make your changes again."
     )
+    saved_version = _("the saved version")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,12 +72,19 @@ class RevisionForm(forms.ModelForm):
         touched = [name for name in self.changed_data if name != "revision"]
         if touched and mine != current:
             # A form that does not say where it started from is treated as stale.
-            raise forms.ValidationError(
-                self._conflict_message(mine) % {"current": current, "mine": mine or "?"},
-                code="edit_conflict",
-            )
+            raise forms.ValidationError(self._refusal(mine, current), code="edit_conflict")
         self.instance.revision = current + 1
         return data
+
+    def _refusal(self, mine, current):
+        """The message of a save refused because the record moved on from revision
+        ``mine`` to ``current``, with a link that opens the saved version in a new tab.
+        The refusal is the answer to the form's POST, so reloading it would only send the
+        form again; the link is the page's own address (an empty one), which the edit
+        pages and the admin's change page are read at."""
+        link = format_html('<a href="" target="_blank" rel="noopener">{}</a>', self.saved_version)
+        message = conditional_escape(self._conflict_message(mine))
+        return mark_safe(message % {"current": current, "mine": mine or "?", "saved": link})
 
     def _conflict_message(self, mine):
         """The message of a save refused because the record moved on from revision

@@ -76,18 +76,18 @@ class WritingForm(RevisionForm):
     text_limit = BODY_LIMIT  # of each long text (TextField)
     conflict_message = _(
         "Someone else saved this while you were editing (now revision %(current)s; you "
-        "started from %(mine)s). Your text is still below: copy what you need, reload the "
-        "page to see theirs, and merge."
+        "started from %(mine)s). Your text is still below: copy what you need, open "
+        "%(saved)s (in a new tab), and merge."
     )
     own_conflict_message = _(
         "You saved this again in another tab or window since you opened it here (now "
         "revision %(current)s; you started from %(mine)s). Your text is still below: copy "
-        "what you need, reload the page to see what you saved, and merge."
+        "what you need, open %(saved)s (in a new tab), and merge."
     )
     unknown_conflict_message = _(
         "This was saved again since you opened it (now revision %(current)s; you started "
-        "from %(mine)s). Your text is still below: copy what you need, reload the page to "
-        "see the saved version, and merge."
+        "from %(mine)s). Your text is still below: copy what you need, open %(saved)s (in "
+        "a new tab), and merge."
     )
 
     def __init__(self, *args, **kwargs):

@@ -29,6 +29,7 @@ REFUSED_ZH = "你编辑期间有人保存了这里的内容"
 OWN = "You saved this again in another tab or window since you opened it here"
 UNKNOWN = "This was saved again since you opened it"
 KEPT = "Your changes are still below"
+SAVED_VERSION = '<a href="" target="_blank" rel="noopener">the saved version</a>'
 
 # (factory, the field the first organiser changes, the field the second one changes)
 RECORDS = {
@@ -79,6 +80,7 @@ def test_a_second_save_from_an_older_form_is_refused(organiser_client, other_org
     # Who saved is known from a record's history; without one, no one is blamed.
     assertContains(response, REFUSED if keeps_history(obj) else UNKNOWN)
     assertContains(response, KEPT)
+    assertContains(response, SAVED_VERSION, html=True)  # not "reload": that posts again
     obj.refresh_from_db()
     assert getattr(obj, first_field) == first[first_field]
     assert getattr(obj, second_field) != second[second_field]
@@ -139,6 +141,8 @@ def test_the_refusal_is_in_the_organisers_language(organiser_client, other_organ
     assert other_organiser.post(url, {**stale, "venue": "ACL"}).status_code == 302
     response = organiser_client.post(url, {**stale, "year": "2020"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assertContains(response, REFUSED_ZH)
+    saved_version = '<a href="" target="_blank" rel="noopener">已保存的版本</a>'
+    assertContains(response, saved_version, html=True)
 
 
 def test_a_save_without_changes_is_never_refused(organiser_client):

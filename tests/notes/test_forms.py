@@ -27,6 +27,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 REFUSED = "Someone else saved this while you were editing"
+SAVED_VERSION = '<a href="" target="_blank" rel="noopener">the saved version</a>'
 OWN = "You saved this again in another tab or window since you opened it here"
 UNKNOWN = "This was saved again since you opened it"
 
@@ -73,6 +74,11 @@ def test_site_note_second_save_is_refused_and_keeps_the_text(client, world):
     assertContains(response, ">\ntheirs</textarea>")
     world.shared.refresh_from_db()
     assert (world.shared.body_en, world.shared.revision) == ("mine", 2)
+    # Reloading the refusal would send the form again: a link opens the saved version,
+    # the page's own address, in a new tab.
+    assertContains(response, SAVED_VERSION, html=True)
+    assertNotContains(response, "reload the page to see")
+    assertContains(client.get(url), ">\nmine</textarea>")
 
 
 def test_site_meeting_second_save_is_refused_and_keeps_the_text(client, world):
