@@ -1,6 +1,9 @@
 """Language models, their lineage (base model and relation) and their datasets."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete
@@ -136,6 +139,11 @@ class LanguageModel(BilingualDescription, Revised, TimeStamped):
         null=True,
         blank=True,
         help_text=_("The largest size, in billions; used for sorting and plots."),
+        validators=[
+            MinValueValidator(
+                Decimal("0.001"), _("Give the size in billions, at least 0.001: 0.125 for 125M.")
+            )
+        ],
     )
     parameter_sizes = models.CharField(
         _("sizes"),
@@ -153,11 +161,22 @@ class LanguageModel(BilingualDescription, Revised, TimeStamped):
     architecture = models.CharField(
         _("architecture"), max_length=120, blank=True, help_text=_("e.g. causal decoder")
     )
-    layers = models.PositiveIntegerField(_("layers"), null=True, blank=True)
-    attention_heads = models.PositiveIntegerField(_("attention heads"), null=True, blank=True)
-    hidden_size = models.PositiveIntegerField(_("hidden size (d_model)"), null=True, blank=True)
-    vocab_size = models.PositiveIntegerField(_("vocabulary size"), null=True, blank=True)
-    context_length = models.PositiveIntegerField(_("context length"), null=True, blank=True)
+    # A model has at least one of each: empty where the sources do not say.
+    layers = models.PositiveIntegerField(
+        _("layers"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    attention_heads = models.PositiveIntegerField(
+        _("attention heads"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    hidden_size = models.PositiveIntegerField(
+        _("hidden size (d_model)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    vocab_size = models.PositiveIntegerField(
+        _("vocabulary size"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    context_length = models.PositiveIntegerField(
+        _("context length"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     training_tokens = models.CharField(_("training tokens"), max_length=120, blank=True)
     tokenizer = models.TextField(
         _("tokenizer"), blank=True, help_text=_("Tokenizer facts: kind, compression rate …")

@@ -182,6 +182,37 @@ def test_model_cycle_is_refused_in_the_admin(staff_client):
     assert LanguageModel.objects.get(pk=llama.pk).base_model is None
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("parameters_b", "-5", "Give the size in billions, at least 0.001: 0.125 for 125M."),
+        ("parameters_b", "0", "Give the size in billions, at least 0.001: 0.125 for 125M."),
+        ("layers", "0", "Ensure this value is greater than or equal to 1."),
+        ("context_length", "0", "Ensure this value is greater than or equal to 1."),
+    ],
+)
+def test_a_model_of_no_size_is_refused_in_the_admin(staff_client, field, value, message):
+    """A browser walk saved a model of -5 billion parameters, shown as "-5B"."""
+    model = LanguageModelFactory(name="LLaMA", slug="llama", parameters_b=7, layers=32)
+    response = staff_client.post(
+        reverse("admin:papers_languagemodel_change", args=[model.pk]),
+        {
+            "name": "LLaMA",
+            "slug": "llama",
+            field: value,
+            "relation": "other",
+            "facts": "{}",
+            "open_weights": "unknown",
+            "modeldataset_set-TOTAL_FORMS": 0,
+            "modeldataset_set-INITIAL_FORMS": 0,
+            **PAPER_INLINES,
+        },
+    )
+    assertContains(response, message)
+    model.refresh_from_db()
+    assert (model.parameters_b, model.layers) == (7, 32)
+
+
 def test_nul_bytes_are_refused_in_the_admin(staff_client):
     response = add_paper(staff_client, title_en="Bad\x00title")
     assertContains(response, "Null characters are not allowed.")
