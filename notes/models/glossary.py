@@ -81,6 +81,14 @@ class ReadingList(BilingualTitle, BilingualDescription, Revised, TimeStamped):
         verbose_name = _("reading list")
         verbose_name_plural = _("reading lists")
 
+    def clean(self):
+        super().clean()
+        if not (self.title_en.strip() or self.title_zh.strip()):
+            # Untitled, its page had no heading and its deck one slide.
+            raise ValidationError(
+                {"title_en": _("Give the list a title, in English or Chinese or both.")}
+            )
+
     def get_absolute_url(self):
         return address("notes:readinglist_detail", slug=self.slug)
 

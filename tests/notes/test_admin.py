@@ -301,3 +301,17 @@ def test_the_meeting_form_names_each_discussed_paper_by_its_title(admin_client):
     assert "Meeting_papers object" not in content
     assert "Discussed &lt;Paper&gt;" in content
     assert str(Meeting.papers.through.objects.get()) == "Discussed <Paper>"
+
+
+def test_a_reading_list_needs_a_title(admin_client):
+    """Untitled, a list's page had no heading, its deck one slide, its tab " · site"."""
+    from notes.models import ReadingList
+    from tests.notes.test_forms import admin_post_data
+
+    url = reverse("admin:notes_readinglist_add")
+    data = {**admin_post_data(admin_client.get(url)), "slug": "untitled", "title_en": " "}
+    response = admin_client.post(url, data)
+    assertContains(response, "Give the list a title, in English or Chinese or both.")
+    assert not ReadingList.objects.exists()
+    assert admin_client.post(url, {**data, "title_zh": "必读"}).status_code == 302
+    assert ReadingList.objects.get().title == "必读"
