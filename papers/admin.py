@@ -21,7 +21,7 @@ from taggit.models import Tag
 from core.adminlist import QuickChangelist, QuickListFilter
 from core.adminsite import ReadableInlineFormSet, WrittenLabels
 from core.history import HistoryAdmin
-from core.language import names_separator, shown_name
+from core.language import names_separator, shown_name, sort_key
 from core.pagecache import CachedChangelist
 from core.revisions import RevisionCheck
 
@@ -55,11 +55,12 @@ class TagsMixin:
 
     @admin.display(description=_("topics"))
     def tag_list(self, obj):
-        """The record's topics, each by its name in the interface's language."""
+        """The record's topics, each by its name in the interface's language, in the
+        order of those names (the Chinese ones by their pinyin)."""
         names = getattr(obj, "topic_names", None)
         if names is None:
             names = [Topic.of(tag).shown_name for tag in obj.tags.all()]
-        return ", ".join(sorted(names, key=str.casefold))
+        return ", ".join(sorted(names, key=sort_key))
 
 
 class TopicsChangeList(ChangeList):

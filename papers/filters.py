@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef
 from taggit.models import Tag
 
 from core.fragments import kept, prefetch
-from core.language import interface_language
+from core.language import interface_language, sort_key
 
 from .models import Organization, Paper, Source, TaggedPaper, Topic
 
@@ -77,13 +77,14 @@ def topic_options(tags):
 
 def _shown_topics(tags):
     """(tag, Topic) of each of the tags, in the order of their names in the interface's
-    language."""
-    return sorted(((tag, Topic.of(tag)) for tag in tags), key=lambda t: t[1].shown_name.casefold())
+    language (core.language.sort_key: the Chinese ones by their pinyin)."""
+    return sorted(((tag, Topic.of(tag)) for tag in tags), key=lambda t: sort_key(t[1].shown_name))
 
 
 def _shown_organizations(organizations):
-    """The organisations in the order of their names in the interface's language."""
-    return sorted(organizations, key=lambda org: org.shown_name.casefold())
+    """The organisations in the order of their names in the interface's language
+    (core.language.sort_key: the Chinese ones by their pinyin)."""
+    return sorted(organizations, key=lambda org: sort_key(org.shown_name))
 
 
 def admin_filter_lookups(request):

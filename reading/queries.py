@@ -16,7 +16,7 @@ from taggit.models import Tag
 
 from core.addresses import address, addresser
 from core.compiled import MARKS, compiled_for_reader, compiled_once, compiled_rows
-from core.language import Name, shown_name
+from core.language import Name, shown_name, sort_key
 from core.models import (
     BilingualTitle,
     RelatedRecord,
@@ -442,7 +442,7 @@ def related_records(paper):
         )
     ]
     union = [SHOWN[row[0]](row) if row[0] in SHOWN else row for row in union if row[0] != "source"]
-    for kind, name, slug, extra in sorted(union, key=lambda row: row[1].casefold()):
+    for kind, name, slug, extra in sorted(union, key=lambda row: sort_key(row[1])):
         if kind == "dataset":
             extra = Dataset.Kind(extra).label
         found[kind].append(RelatedRecord(name, urls[kind](slug), extra))

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from core.addresses import address
 from core.compiled import compiled_once
-from core.language import in_interface_language
+from core.language import in_interface_language, sort_key
 from core.models import Bilingual, RelatedRecord, SourceTitle, labelled_rows
 from papers.models import Dataset, LanguageModel, Paper, Source
 
@@ -255,8 +255,8 @@ class Meeting(Writing):
             union = cursor.fetchall()
         found = {"model": [], "dataset": [], "source": []}
         order = {
-            "model": lambda row: (not row[3], row[3], row[1].casefold()),
-            "dataset": lambda row: row[1].casefold(),
+            "model": lambda row: (not row[3], row[3], sort_key(row[1])),
+            "dataset": lambda row: sort_key(row[1]),
             "source": lambda row: row[2],
         }
         for kind, name, slug, extra in sorted(union, key=lambda row: (row[0], order[row[0]](row))):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.addresses import addresser
 from core.escaping import esc, joined
-from core.language import colon
+from core.language import colon, sort_key
 from core.templatetags.bilingual import bilingual, bilingual_title
 
 register = template.Library()
@@ -17,13 +17,14 @@ register = template.Library()
 @register.simple_tag
 def glossary_toc(terms):
     """A link to each term, by its abbreviation or title, in the order of what it shows
-    ("CoT" among the C's as it reads, not where "Chain-of-Thought Prompting" stands)."""
+    ("CoT" among the C's as it reads, not where "Chain-of-Thought Prompting" stands; a
+    title in Chinese alone by its pinyin)."""
     labelled = sorted(((term.abbreviation or term.title, term) for term in terms), key=_label)
     return joined([f'<a href="#{esc(term.slug)}">{esc(label)}</a>' for label, term in labelled])
 
 
 def _label(pair):
-    return str(pair[0]).casefold()
+    return sort_key(pair[0])
 
 
 @register.simple_tag

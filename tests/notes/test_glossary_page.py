@@ -80,3 +80,13 @@ def test_the_contents_are_in_the_order_of_what_they_show(member_client):
     contents = page.split('<nav class="toc-inline">')[1].split("</nav>")[0]
     shown = re.findall(r">([^<]+)</a>", contents)
     assert shown == ["Causal Decoder", "Chinchilla Scaling Law", "CoT"]
+
+
+def test_the_contents_order_terms_named_in_chinese_alone_by_pinyin(member_client):
+    """By code point they came 多模态, 大模型, 对齐; by pinyin dà, duì, duō, before the
+    Latin-lettered ones."""
+    for title_en, title_zh in [("", "多模态"), ("Agents", ""), ("", "对齐"), ("", "大模型")]:
+        GlossaryTermFactory(title_en=title_en, title_zh=title_zh)
+    page = member_client.get(reverse("notes:glossary")).content.decode()
+    contents = page.split('<nav class="toc-inline">')[1].split("</nav>")[0]
+    assert re.findall(r">([^<]+)</a>", contents) == ["大模型", "对齐", "多模态", "Agents"]

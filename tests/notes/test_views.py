@@ -89,6 +89,15 @@ def test_meeting_page_lists_its_models_datasets_and_sources_in_their_order(membe
     assert [source.title_en for source in linked["source"]] == ["The survey", "Meeting notes"]
 
 
+def test_meeting_page_lists_datasets_named_in_chinese_by_pinyin(member_client, group):
+    """By code point they came after the Latin-lettered ones, 中文维基 before 悟道; by
+    pinyin 悟道 wù before 中文维基 zhōng, and before the Latin-lettered ones."""
+    meeting = MeetingFactory(group=group)
+    meeting.datasets.add(*(DatasetFactory(name=name) for name in ["中文维基", "C4", "悟道"]))
+    linked = member_client.get(meeting.get_absolute_url()).context["linked"]
+    assert [dataset.name for dataset in linked["dataset"]] == ["悟道", "中文维基", "C4"]
+
+
 def test_meeting_page_has_a_table_of_contents(member_client, group):
     meeting = MeetingFactory(group=group, body_zh="# 背景\n\n## 规模定律\n\n正文")
     response = member_client.get(meeting.get_absolute_url())

@@ -293,20 +293,45 @@ def test_admin_paper_list_names_topics_and_organisations_in_the_interfaces_langu
 
     page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN")
     row = page.context["cl"].result_list[0]
-    assert page.context["cl"].model_admin.tag_list(row) == "Agents, 对齐, 综述"
+    assert page.context["cl"].model_admin.tag_list(row) == "对齐, 综述, Agents"
     filters = {
         getattr(spec, "parameter_name", ""): dict(getattr(spec, "lookup_choices", []))
         for spec in page.context["cl"].filter_specs
     }
-    assert list(filters["tags__id__exact"].values()) == ["Agents", "对齐", "综述"]
+    assert list(filters["tags__id__exact"].values()) == ["对齐", "综述", "Agents"]
     assert list(filters["organizations__id__exact"].values()) == ["清华大学"]
-    assertContains(page, "Agents, 对齐, 综述")
+    assertContains(page, "对齐, 综述, Agents")
 
     page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert page.context["cl"].model_admin.tag_list(page.context["cl"].result_list[0]) == (
         "Agents, Alignment, Surveys"
     )
     assertContains(page, "Tsinghua University")
+
+
+def test_admin_paper_list_orders_chinese_names_by_pinyin(staff_client):
+    """The topics column and the topic and organisation filters had the Chinese names by
+    code point (多模态, 大模型, 对齐), Latin-lettered ones first; now by pinyin (dà, duì,
+    duō), the Latin-lettered ones after them."""
+    paper = PaperFactory()
+    topics = {"Surveys": "综述", "Multimodal": "多模态", "Alignment": "对齐", "LLMs": "大模型"}
+    paper.tags.add(*topics, "Agents")
+    for name, name_zh in topics.items():
+        TopicName.objects.create(tag=Tag.objects.get(name=name), name_zh=name_zh)
+    for name, name_zh in (("Meta AI", ""), ("BAAI", "智源"), ("Alibaba", "阿里巴巴")):
+        paper.organizations.add(OrganizationFactory(name=name, name_zh=name_zh))
+
+    page = staff_client.get(reverse("admin:papers_paper_changelist"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    row = page.context["cl"].result_list[0]
+    assert page.context["cl"].model_admin.tag_list(row) == "大模型, 对齐, 多模态, 综述, Agents"
+    filters = {
+        getattr(spec, "parameter_name", ""): list(
+            dict(getattr(spec, "lookup_choices", [])).values()
+        )
+        for spec in page.context["cl"].filter_specs
+    }
+    assert filters["tags__id__exact"] == ["大模型", "对齐", "多模态", "综述", "Agents"]
+    assert filters["organizations__id__exact"] == ["阿里巴巴", "智源", "Meta AI"]
 
 
 def test_admin_paper_count_follows_each_added_and_deleted_paper(staff_client, settings):

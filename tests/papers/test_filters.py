@@ -2,10 +2,14 @@
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
+from taggit.models import Tag
 
 from core import fragments, pagecache
 from core.fragments import request_scope
 from papers.filters import paper_count, paper_filter_options, read_together
+from papers.models import TopicName
 from tests.factories import OrganizationFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +61,60 @@ def test_a_list_reads_its_count_and_options_in_one_round_trip(settings, monkeypa
     assert counted.calls == ["get_many"]
     PaperFactory(year=2024)
     assert read() == (2, [(2024, 2024), (2023, 2023)])
+
+
+TOPICS = {
+    "Surveys": "综述",
+    "Reasoning": "推理",
+    "Alignment": "对齐",
+    "Fine-tuning": "微调",
+    "LLMs": "大模型",
+    "Multimodal": "多模态",
+}
+ORGANIZATIONS = {
+    "Tsinghua University": "清华大学",
+    "OpenAI": "",
+    "BAAI": "智源",
+    "Meta AI": "",
+    "Baichuan": "百川智能",
+    "Alibaba": "阿里巴巴",
+}
+
+
+def test_the_chinese_interfaces_options_are_in_pinyin_order(member_client):
+    """In Chinese the topics came by code point (多模态, 大模型, 对齐, 微调, 推理, 综述), in
+    no order a Chinese reader knows; by pinyin (dà, duì, duō, tuī, wēi, zōng), the names
+    without a Chinese name after them. English's order is as before."""
+    paper = PaperFactory()
+    paper.tags.add(*TOPICS)
+    for name, name_zh in TOPICS.items():
+        TopicName.objects.create(tag=Tag.objects.get(name=name), name_zh=name_zh)
+    for name, name_zh in ORGANIZATIONS.items():
+        paper.organizations.add(OrganizationFactory(name=name, name_zh=name_zh))
+
+    with translation.override("zh-hans"):
+        options = paper_filter_options()
+    assert [label for _slug, label in options["topics"]] == [
+        "大模型",
+        "对齐",
+        "多模态",
+        "推理",
+        "微调",
+        "综述",
+    ]
+    assert [label for _slug, label in options["organizations"]] == [
+        "阿里巴巴",
+        "百川智能",
+        "清华大学",
+        "智源",
+        "Meta AI",
+        "OpenAI",
+    ]
+    page = member_client.get(reverse("reading:paper_list"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.context["topics"] == options["topics"]
+    with translation.override("en"):
+        options = paper_filter_options()
+    assert [label for _slug, label in options["topics"]] == sorted(TOPICS, key=str.casefold)
+    assert [label for _slug, label in options["organizations"]] == sorted(
+        ORGANIZATIONS, key=str.casefold
+    )

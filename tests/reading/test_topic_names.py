@@ -62,11 +62,11 @@ def test_the_topic_filter_names_and_sorts_topics_by_the_shown_name(member_client
             if value in {"agents", "alignment", "gpt-series", "surveys"}
         ]
 
-    assert options(ZH) == [
-        ("gpt-series", "GPT 系列"),
-        ("surveys", "Surveys"),
+    assert options(ZH) == [  # by pinyin (duì, zhì), then the Latin-lettered names
         ("alignment", "对齐"),
         ("agents", "智能体"),
+        ("gpt-series", "GPT 系列"),
+        ("surveys", "Surveys"),
     ]
     assert options(EN) == [
         ("agents", "Agents"),
@@ -82,6 +82,19 @@ def test_the_paper_page_names_its_topics_in_chinese(member_client, aligned):
     response = member_client.get(aligned.get_absolute_url(), **ZH)
     assertContains(response, chip("alignment", "对齐"), html=True)
     assertContains(response, chip("surveys", "Surveys"), html=True)
+
+
+def test_the_paper_page_orders_its_chinese_topics_by_pinyin(member_client):
+    """By code point they came 多模态, 大模型, 对齐; by pinyin dà, duì, duō."""
+    paper = PaperFactory()
+    paper.tags.add("Multimodal", "Alignment", "LLMs")
+    for name, name_zh in [("Multimodal", "多模态"), ("Alignment", "对齐"), ("LLMs", "大模型")]:
+        name_in_chinese(name, name_zh)
+    page = member_client.get(paper.get_absolute_url(), **ZH).content.decode()
+    chips = [chip(slug, name) for slug, name in [("llms", "大模型"), ("alignment", "对齐")]]
+    chips.append(chip("multimodal", "多模态"))
+    places = [page.index(html) for html in chips]
+    assert places == sorted(places)
 
 
 def test_the_model_page_names_its_topics_in_chinese(member_client):
