@@ -164,10 +164,10 @@ class Meeting(Writing):
             ),
         ]
 
-    def __str__(self):  # for the admin and logs: a member reads heading()
-        return " ".join(
-            filter(None, [f"{self.group} #{self.number} · {self.date:%Y-%m-%d}", self.title])
-        )
+    def __str__(self):  # the admin's, in the interface's language; a member reads heading()
+        group = in_interface_language(self.group, "name")
+        title = in_interface_language(self) if self.title_zh or self.title_en else ""
+        return " ".join(filter(None, [f"{group} #{self.number} · {self.date:%Y-%m-%d}", title]))
 
     def heading(self):
         """Return the meeting's name in the active language, for text read outside the

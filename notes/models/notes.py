@@ -169,9 +169,6 @@ class Note(Topical, Writing):
             models.Index(fields=["visibility", "author", "group", "id"], name="note_visible_to"),
         ]
 
-    def __str__(self):
-        return str(self.title)
-
     def stamp_author(self, user):
         """Make the user the author of a note that names none (neither an account nor,
         for a note from outside the site, a name)."""

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.language import in_interface_language
 from core.models import Bilingual, Language, RenderedMarkdown, Revised, TimeStamped
 
 
@@ -40,7 +41,9 @@ class Writing(RenderedMarkdown, Revised, TimeStamped):
         abstract = True
 
     def __str__(self):
-        return str(self.title)
+        """The title in the interface's language, else the other (the admin in English
+        names a note by its English title where it has one)."""
+        return in_interface_language(self)
 
     def people(self):
         """Return the names of who wrote or presents the text."""

@@ -8,7 +8,7 @@ import zoneinfo
 
 import pytest
 from django.urls import reverse
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from notes.models import Meeting
 from tests.factories import MeetingFactory, MembershipFactory, UserFactory
@@ -122,3 +122,29 @@ def test_the_papers_inline_is_named_as_the_presented_papers_help_says(admin_clie
     assertContains(page, "其他论文填在“讨论的论文”中")
     assertContains(page, "讨论的论文")
     assert "讲读的论文" not in page.content.decode()
+
+
+def test_the_admin_names_a_meeting_and_a_note_in_its_language(admin_client, meeting):
+    """A browser walk read "LLM Reading Group #1 · 2023-10-25 组会分享：…" in the English
+    admin's breadcrumbs and messages: the English title was there."""
+    from django.utils import translation
+
+    from tests.factories import NoteFactory
+
+    Meeting.objects.filter(pk=meeting.pk).update(title_zh="组会分享：思维链", title_en="Talk: CoT")
+    meeting.refresh_from_db()
+    meeting.group.name_zh = "大模型读书会"
+    note = NoteFactory(title_zh="自我博弈微调", title_en="Self-play fine-tuning")
+    with translation.override("en"):
+        assert str(meeting) == f"{meeting.group.name_en} #2 · 2030-01-16 Talk: CoT"
+        assert str(note) == "Self-play fine-tuning"
+    with translation.override("zh-hans"):
+        assert str(meeting) == "大模型读书会 #2 · 2030-01-16 组会分享：思维链"
+        assert str(note) == "自我博弈微调"
+    url = reverse("admin:notes_meeting_change", args=[meeting.pk])
+    meeting.group.save()
+    english = admin_client.get(url, headers={"accept-language": "en"})
+    assertContains(english, "#2 · 2030-01-16 Talk: CoT")  # breadcrumbs
+    assertNotContains(english, "#2 · 2030-01-16 组会分享")
+    chinese = admin_client.get(url, headers={"accept-language": "zh-hans"})
+    assertContains(chinese, "#2 · 2030-01-16 组会分享：思维链")
