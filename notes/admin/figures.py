@@ -7,9 +7,12 @@ figure that notes show is not deleted: the admin lists them (notes.figures.used_
 it lists what a protected foreign key keeps.
 """
 
+from pathlib import PurePosixPath
+
 from django import forms
 from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -18,12 +21,19 @@ from django.utils.translation import pgettext_lazy
 from core.language import colon
 from notes import figures
 from notes.models import Figure
+from notes.models.figures import EXTENSIONS
+
+# The endings an image's name may have: the addresses' (jpg), and jpeg.
+ENDINGS = {*EXTENSIONS.values(), "jpeg"}
 
 
 class FigureForm(forms.ModelForm):
     upload = forms.FileField(
         label=_("image"),
-        help_text=_("PNG, JPEG, GIF or WebP. The name is the file's unless given."),
+        help_text=_(
+            "PNG, JPEG, GIF or WebP. The name is the file's unless given; a name without "
+            "the image's ending gets it (wide chart: wide chart.png)."
+        ),
     )
 
     class Meta:
@@ -36,14 +46,25 @@ class FigureForm(forms.ModelForm):
 
     def clean_upload(self):
         image = figures.read_image(self.cleaned_data["upload"])
-        if Figure.objects.filter(sha256=image.sha256).exists():
-            raise forms.ValidationError(_("This image was uploaded before."), code="duplicate")
+        kept = Figure.objects.filter(sha256=image.sha256).first()
+        if kept:
+            link = format_html(
+                '<a href="{}">{}</a>', reverse("admin:notes_figure_change", args=[kept.pk]), kept
+            )
+            raise forms.ValidationError(
+                format_html(_("This image was uploaded before, as {}."), link), code="duplicate"
+            )
         return image
 
     def save(self, commit=True):
         image = self.cleaned_data["upload"]
         figure = self.instance
-        figure.name = figure.name or image.name
+        # Notes embed a figure by its whole file name (![[name.png]]): a name given
+        # without the ending gets the image's, as an uploaded file's has it.
+        name = figure.name or image.name
+        if PurePosixPath(name).suffix.lower().lstrip(".") not in ENDINGS:
+            name = f"{name}.{EXTENSIONS[image.content_type]}"
+        figure.name = name
         figure.data, figure.sha256 = image.data, image.sha256
         figure.content_type, figure.size = image.content_type, len(image.data)
         figure.width, figure.height = image.width, image.height
@@ -58,6 +79,7 @@ class FigureAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     readonly_fields = [
         "preview",
+        "embed",
         "markdown",
         "file_size",
         "dimensions",
@@ -123,6 +145,11 @@ class FigureAdmin(admin.ModelAdmin):
     @admin.display(description=_("Markdown"))
     def markdown(self, figure):
         return figure.markdown
+
+    @admin.display(description=_("embedded by name"))
+    def embed(self, figure):
+        """What a note writes to show it by its name (Obsidian's embed)."""
+        return f"![[{figure.name}]]"
 
     @admin.display(description=pgettext_lazy("file", "size"), ordering="size")
     def file_size(self, figure):

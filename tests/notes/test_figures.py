@@ -327,3 +327,35 @@ def test_a_figure_no_note_shows_is_deleted(staff_client, figure, member):
     NoteFactory(author=member, body_en="![[another.png]] and /figures/abc.png")
     staff_client.post(reverse("admin:notes_figure_delete", args=[figure.pk]), {"post": "yes"})
     assert not Figure.objects.exists()
+
+
+def test_a_name_given_without_its_ending_gets_it_and_the_change_page_shows_the_embed(
+    staff_client, member
+):
+    """A browser walk named a figure "宽图 zh", wrote ![[宽图 zh.png]] as the help text
+    said, and got a missing link."""
+    response = staff_client.post(
+        reverse("admin:notes_figure_add"),
+        {"upload": SimpleUploadedFile("wide.png", picture((30, 10))), "name": "宽图 zh"},
+    )
+    assert response.status_code == 302
+    figure = Figure.objects.get()
+    assert figure.name == "宽图 zh.png"
+    change = staff_client.get(reverse("admin:notes_figure_change", args=[figure.pk]))
+    assertContains(change, "![[宽图 zh.png]]")
+    reader = Client()
+    reader.force_login(member)
+    shown = reader.post(reverse("notes:markdown_preview"), {"text": "![[宽图 zh.png]]"})
+    assert f'src="{figure.get_absolute_url()}"' in shown.json()["html"]
+
+
+def test_the_admin_names_the_figure_an_image_was_uploaded_as(staff_client, figure):
+    response = staff_client.post(
+        reverse("admin:notes_figure_add"),
+        {"upload": SimpleUploadedFile("again.png", bytes(Figure._base_manager.get().data))},
+    )
+    link = reverse("admin:notes_figure_change", args=[figure.pk])
+    assertContains(
+        response, f'This image was uploaded before, as <a href="{link}">{figure.name}</a>.'
+    )
+    assert Figure.objects.count() == 1
