@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.managers import TaggableManager
@@ -25,7 +26,7 @@ from core.language import names_separator, shown_name, sort_key
 from core.pagecache import CachedChangelist
 from core.revisions import RevisionCheck
 
-from .filters import admin_filter_lookups, paper_count
+from .filters import admin_filter_lookups, paper_count, shown_topics
 from .forms import MonthField, PaperAdminForm, TopicAdminForm
 from .importing import plan as importing
 from .importing.records import ServiceError
@@ -153,6 +154,18 @@ class CachedChoicesFilter(QuickListFilter):
 class TopicFilter(CachedChoicesFilter):
     title, parameter_name = _("topics"), "tags__id__exact"
     choices_key, field = "topics", "tags"
+
+
+class ShownTopicsFilter(admin.RelatedFieldListFilter):
+    """The topics filter of a list other than the papers' (``("tags", ShownTopicsFilter)``):
+    the topics its records have, named as the site names them, in the interface's
+    language and in the order of those names (papers.filters.shown_topics). Django's own
+    lists every tag by its English name."""
+
+    def field_choices(self, field, request, model_admin):
+        used = model_admin.model.tags.through.objects.values("tag")
+        tags = Tag.objects.filter(pk__in=used).select_related("chinese_name")
+        return [(tag.pk, topic.shown_name) for tag, topic in shown_topics(tags)]
 
 
 class SourceFilter(CachedChoicesFilter):
@@ -315,7 +328,13 @@ class LanguageModelAdmin(CachedChangelist, QuickChangelist, TagsMixin, RevisionC
         "relation",
     ]
     list_select_related = ["organization", "base_model"]
-    list_filter = ["open_weights", "relation", "commercial_use", "organization", "tags"]
+    list_filter = [
+        "open_weights",
+        "relation",
+        "commercial_use",
+        "organization",
+        ("tags", ShownTopicsFilter),
+    ]
     search_fields = ["name", "slug", "organization__name", "organization__name_zh"]
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ["organization", "base_model", "papers"]
@@ -361,18 +380,35 @@ class LanguageModelAdmin(CachedChangelist, QuickChangelist, TagsMixin, RevisionC
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "released":  # a month, typed as one
             return MonthField(
-                label=db_field.verbose_name,
+                label=capfirst(db_field.verbose_name),
                 required=False,
                 help_text=_("The month it was released, e.g. 2023-07."),
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class DatasetLanguagesFilter(admin.AllValuesFieldListFilter):
+    """The datasets' languages named as their pages name them ("zh, en": 中文、英文 in
+    Chinese), where Django's own shows the stored codes."""
+
+    def choices(self, changelist):
+        values = {str(value) for value in self.lookup_choices}
+        for choice in super().choices(changelist):
+            if choice["display"] in values:
+                choice = {**choice, "display": Dataset(languages=choice["display"]).language_names}
+            yield choice
+
+
 @admin.register(Dataset)
 class DatasetAdmin(CachedChangelist, QuickChangelist, TagsMixin, RevisionCheck, admin.ModelAdmin):
     list_display = ["name", "kind", "size", "languages", "organization", "tag_list"]
     list_select_related = ["organization"]
-    list_filter = ["kind", "languages", "sources", "tags"]
+    list_filter = [
+        "kind",
+        ("languages", DatasetLanguagesFilter),
+        "sources",
+        ("tags", ShownTopicsFilter),
+    ]
     search_fields = ["name", "slug", "description_zh", "description_en"]
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ["organization", "papers"]

@@ -72,10 +72,10 @@ def topic_options(tags):
     """Return the topic filter's (slug, label) options of the tags (read with their
     Chinese names): each by its name in the interface's language, in the order of those
     names."""
-    return [(topic.slug, topic.shown_name) for _tag, topic in _shown_topics(tags)]
+    return [(topic.slug, topic.shown_name) for _tag, topic in shown_topics(tags)]
 
 
-def _shown_topics(tags):
+def shown_topics(tags):
     """(tag, Topic) of each of the tags, in the order of their names in the interface's
     language (core.language.sort_key: the Chinese ones by their pinyin)."""
     return sorted(((tag, Topic.of(tag)) for tag in tags), key=lambda t: sort_key(t[1].shown_name))
@@ -99,7 +99,7 @@ def admin_filter_lookups(request):
             # Topics and organisations by their names in the interface's language, as the
             # site's filters name them (the records' own str() is their English name).
             "topics": [
-                (str(tag.pk), topic.shown_name) for tag, topic in _shown_topics(choices["topics"])
+                (str(tag.pk), topic.shown_name) for tag, topic in shown_topics(choices["topics"])
             ],
             "organizations": [
                 (str(org.pk), org.shown_name)

@@ -127,7 +127,7 @@ class AffiliationsField(forms.CharField):
 
 class PaperAdminForm(RevisionForm):
     affiliations = AffiliationsField(
-        label=_("affiliations"),
+        label=_("Affiliations"),
         required=False,
         help_text=_(
             "One line per author, in the authors' order; an author's affiliations "

@@ -38,6 +38,7 @@ from notes.models import (
     Visit,
     Vote,
 )
+from papers.admin import ShownTopicsFilter
 
 from . import figures, knowledge_base  # noqa: F401  (register the figure, paper and model admins)
 from .locking import RevisionCheck
@@ -294,7 +295,7 @@ class NoteAdmin(
         ("group", admin.RelatedOnlyFieldListFilter),
         "translation",
         "sources",
-        "tags",
+        ("tags", ShownTopicsFilter),
     ]
     search_fields = [
         "title_zh",

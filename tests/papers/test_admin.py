@@ -334,6 +334,57 @@ def test_admin_paper_list_orders_chinese_names_by_pinyin(staff_client):
     assert filters["organizations__id__exact"] == ["阿里巴巴", "智源", "Meta AI"]
 
 
+@pytest.mark.parametrize(
+    ("record", "changelist"),
+    [
+        ("model", "admin:papers_languagemodel_changelist"),
+        ("dataset", "admin:papers_dataset_changelist"),
+        ("note", "admin:notes_note_changelist"),
+    ],
+)
+def test_every_admin_list_names_its_topics_in_the_interfaces_language(
+    admin_client, record, changelist
+):
+    """A browser walk found the papers' topic filter in Chinese (对齐) and the models',
+    datasets' and notes' in English (Alignment), every tag listed."""
+    from tests.factories import DatasetFactory, NoteFactory
+
+    made = {"model": LanguageModelFactory, "dataset": DatasetFactory, "note": NoteFactory}
+    made[record]().tags.add("Surveys", "Alignment", "Agents")
+    PaperFactory().tags.add("Unrelated")
+    for name, name_zh in (("Alignment", "对齐"), ("Surveys", "综述")):
+        TopicName.objects.create(tag=Tag.objects.get(name=name), name_zh=name_zh)
+
+    def topics(language):
+        page = admin_client.get(reverse(changelist), HTTP_ACCEPT_LANGUAGE=language)
+        (spec,) = [s for s in page.context["cl"].filter_specs if s.field_path == "tags"]
+        return [label for _pk, label in spec.lookup_choices]
+
+    assert topics("zh-CN") == ["对齐", "综述", "Agents"]
+    assert topics("en") == ["Agents", "Alignment", "Surveys"]
+
+
+def test_the_dataset_languages_filter_names_the_languages(admin_client):
+    from tests.factories import DatasetFactory
+
+    DatasetFactory(languages="zh, en")
+    DatasetFactory(languages="multilingual")
+    url = reverse("admin:papers_dataset_changelist")
+    assertContains(admin_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN"), "中文、英文</a>")
+    english = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assertContains(english, "Chinese, English</a>")
+    assertContains(english, "multilingual</a>")
+    assert "zh, en</a>" not in english.content.decode()
+
+
+def test_the_model_and_paper_forms_capitalise_their_labels(admin_client):
+    model = LanguageModelFactory()
+    form = admin_client.get(reverse("admin:papers_languagemodel_change", args=[model.pk]))
+    assertContains(form, ">Release month:</label>")
+    paper = admin_client.get(reverse("admin:papers_paper_change", args=[PaperFactory().pk]))
+    assertContains(paper, ">Affiliations:</label>")
+
+
 def test_admin_paper_count_follows_each_added_and_deleted_paper(staff_client, settings):
     """The unfiltered count is kept in the cache (papers.filters.paper_count) until the
     papers change."""
