@@ -692,3 +692,11 @@ def test_the_editors_preview_comes_into_sight(page, member, width):
         timeout=5000,
     )
     screenshot(page, f"editor-preview-in-sight-{width}")
+
+
+def test_an_empty_reading_list_says_so_without_a_number(page, member):
+    """A browser walk read "1. 这个清单还是空的。" on a list with no papers."""
+    reading_list = ReadingListFactory()
+    login(page, member, next_url=reading_list.get_absolute_url())
+    empty = page.locator(".reading-list > li.empty")
+    assert empty.evaluate("el => getComputedStyle(el).listStyleType") == "none"

@@ -315,3 +315,8 @@ def test_a_reading_list_needs_a_title(admin_client):
     assert not ReadingList.objects.exists()
     assert admin_client.post(url, {**data, "title_zh": "必读"}).status_code == 302
     assert ReadingList.objects.get().title == "必读"
+
+
+def test_a_new_groups_form_asks_its_name_before_the_address_made_from_it(admin_client):
+    form = admin_client.get(reverse("admin:notes_readinggroup_add")).content.decode()
+    assert form.index('name="name"') < form.index('name="name_zh"') < form.index('name="slug"')
