@@ -15,6 +15,7 @@ BODY_LINES = 14.0  # lines of 26px × 1.45 in the body below the slide title
 # slide of their own: deck.js then shrinks that slide a little.
 TAIL_SLACK = 1.12
 TABLE_SCALE = 0.8  # tables are set at 0.8em
+MIN_SCALE = 0.45  # the smallest deck.js shrinks a slide to (static/js/deck.js)
 
 LEAD_ENDINGS = (":", "：")
 
@@ -244,8 +245,57 @@ def _estimate_rows(rows, columns):
 
 def _estimate_table(table, width):
     head, body = _rows(table)
-    columns = _column_widths(head + body, width / TABLE_SCALE) or [width]
-    return _estimate_rows(head + body, columns)
+    columns, scale = _table_layout(head + body, width)
+    return scale * _estimate_rows(head + body, columns)
+
+
+def _table_layout(rows, width):
+    """Return the columns' widths (em at table size) and the scale deck.js sets the
+    slide at, for a table in a box ``width`` em wide.
+
+    A table whose words cannot all stand side by side in the box (its narrowest layout,
+    each column as wide as its widest word, is wider) does not wrap more: deck.js shrinks
+    the slide until it fits, and the shrunk slide is as much wider, so the table's cells
+    wrap less and its rows take less of the slide than at full size. Beyond the smallest
+    scale the table scrolls sideways on one line a row, the slide at full size. (A table
+    of 14 columns was split six rows a slide, each slide under half full.)"""
+    box = width / TABLE_SCALE
+    narrowest = _min_column_widths(rows)
+    need = sum(narrowest)
+    if need <= box:
+        return _column_widths(rows, box) or [box], 1.0
+    if need * MIN_SCALE > box:  # it scrolls: each cell on one line
+        return _column_widths(rows, math.inf) or [box], 1.0
+    scale = box / need
+    return _column_widths(rows, box / scale) or [box], scale
+
+
+def _min_column_widths(rows):
+    """Each column's narrowest width (em at table size): its widest unbreakable run (a
+    word, a Chinese character, an inline formula), with padding and border."""
+    widths = []
+    for row in rows:
+        for index, cell in enumerate(row.elements):
+            size = _widest_run(cell) + 1.6
+            if index == len(widths):
+                widths.append(size)
+            else:
+                widths[index] = max(widths[index], size)
+    return widths
+
+
+# Where a line may break: at spaces, and before and after each Chinese character.
+_BREAKS = re.compile(
+    r"\s+|(?=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef])|(?<=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef])"
+)
+
+
+def _widest_run(node):
+    if node.tag is None:
+        return max((_mixed_width(run) for run in _BREAKS.split(node.text) if run), default=0.0)
+    if node.has_class("arithmatex"):
+        return _mixed_width(text_of(node)) * 0.45
+    return max((_widest_run(child) for child in node.children), default=0.0)
 
 
 # --- Splitting blocks that do not fit -------------------------------------------------
@@ -335,10 +385,14 @@ def _split_list(node, first, budget, width, heights=None):
 
 
 def table_heights(node, width):
-    """Return the estimated height of a table's header and of each of its body rows."""
+    """Return the estimated height of a table's header and of each of its body rows, at
+    the scale deck.js sets the slide at (_table_layout)."""
     head, body = _rows(node)
-    columns = _column_widths(head + body, width / TABLE_SCALE) or [width]
-    return _estimate_rows(head, columns) + 0.4, [_estimate_rows([row], columns) for row in body]
+    columns, scale = _table_layout(head + body, width)
+    return (
+        scale * _estimate_rows(head, columns) + 0.4,
+        [scale * _estimate_rows([row], columns) for row in body],
+    )
 
 
 def _table_part(node, head, rows):

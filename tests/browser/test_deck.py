@@ -508,3 +508,44 @@ def test_a_list_split_over_slides_is_headed_and_counted_and_numbered_on(
     page.evaluate("Reveal.slide(2)")
     page.wait_for_timeout(600)  # the slide transition
     screenshot(page, f"deck-list-continued-{query[6:] or ('zh' if body_zh else 'en')}")
+
+
+# A results table of many columns: its words cannot all stand side by side at full size.
+MANY_COLUMNS = "| " + " | ".join(f"列{c} column{c}" for c in range(14)) + " |\n" + "|---" * 14
+MANY_COLUMNS += "|\n" + "\n".join(
+    "| " + " | ".join(f"r{r}c{c} 数据" for c in range(14)) + " |" for r in range(30)
+)
+# Each slide's table: its rows, and how much of the slide's box it fills (the box as
+# deck.js fits it, the table as shrunk with it).
+TABLE_FILL = """() => {
+  const found = [];
+  for (let i = 0; i < Reveal.getTotalSlides(); i++) {
+    Reveal.slide(i);
+    const slide = Reveal.getCurrentSlide();
+    const table = slide.querySelector(".deck-fit table");
+    if (!table) continue;
+    const box = slide.querySelector(".deck-fit").parentElement.getBoundingClientRect();
+    found.push({
+      rows: table.querySelectorAll("tbody tr").length,
+      fill: table.getBoundingClientRect().height / box.height,
+    });
+  }
+  return found;
+}"""
+
+
+def test_a_table_of_many_columns_fills_its_slides(page, member, live_server):
+    """A browser walk saw such a table split six rows a slide, each slide half full: the
+    split counted the rows as wrapped at full size, but deck.js shrinks the slide to fit
+    the table's width, and the shrunk slide is wider, its rows wrapped less."""
+    open_meeting_deck(page, member, live_server, body_zh=f"## 结果\n\n{MANY_COLUMNS}\n", body_en="")
+    parts = page.evaluate(TABLE_FILL)
+    assert sum(part["rows"] for part in parts) == 30
+    assert page.evaluate(CONTAINED) == []
+    # Shrunk to 0.6 or so, its rows of one line (r0) or two (r10 …): four slides, not
+    # five each half full (0.35, 0.41, 0.54 …).
+    assert len(parts) <= 4
+    assert all(0.45 <= part["fill"] <= 1.01 for part in parts[:-1])
+    page.evaluate("Reveal.slide(2)")
+    page.wait_for_timeout(600)  # the slide transition
+    screenshot(page, "deck-many-columns")
