@@ -18,8 +18,17 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.formats import get_format
 from django.utils.functional import SimpleLazyObject, lazy
 from django.utils.text import capfirst, get_text_list
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+
+# Django's own messages that its Chinese catalogue words unlike the site: 您 where the site
+# says 你 and a Latin full stop ("您可以在下面再次编辑它."), spaces around the names ("具有
+# 网址标识 的 论文 已存在。"). Named here, they are in the site's catalogue, which Django
+# reads after its own (LOCALE_PATHS): its wording replaces theirs.
+DJANGO_REWORDED = (
+    gettext_noop("You may edit it again below."),
+    gettext_noop("%(model_name)s with this %(field_label)s already exists."),
+)
 
 # Names written with a small first letter, which Django's capfirst spoils in each label it
 # makes of a verbose name: "arXiv ID" became "ArXiv ID" (in Chinese too: "ArXiv 编号").

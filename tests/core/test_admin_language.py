@@ -87,3 +87,22 @@ def test_the_mentions_list_names_both_ends_and_filters_by_the_kinds_linked(zh_cl
     assert "Target" not in page
     # The filter offers the two kinds linked to, not every model of the site.
     assert "会话 | 会话" not in page and "知识库 | 论文" not in page
+
+
+def test_djangos_own_messages_are_worded_as_the_site_words_them(zh_client):
+    """Django's catalogue says 您 where the site says 你, ends a sentence with a Latin full
+    stop ("您可以在下面再次编辑它.") and spaces its names ("具有 网址标识 的 论文 已存在。")."""
+    paper = PaperFactory(title_en="A paper", slug="a-paper")
+    url = reverse("admin:papers_paper_change", args=[paper.pk])
+    from tests.notes.test_forms import admin_post_data
+
+    data = admin_post_data(zh_client.get(url))
+    saved = zh_client.post(url, {**data, "venue": "ACL", "_continue": "1"}, follow=True)
+    assertContains(saved, "你可以在下面再次编辑它。")
+    assertNotContains(saved, "您可以")
+    other = PaperFactory(title_en="Another paper")
+    other_url = reverse("admin:papers_paper_change", args=[other.pk])
+    refused = zh_client.post(
+        other_url, {**admin_post_data(zh_client.get(other_url)), "slug": "a-paper"}
+    )
+    assertContains(refused, "已有网址标识相同的论文。")
