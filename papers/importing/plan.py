@@ -203,9 +203,9 @@ def look_up_arxiv(plan, progress=None):
     try:
         answer = arxiv.fetch([c.lookup for c in asked], progress=progress)
     except ServiceError as error:
-        plan.errors.append(str(error))
+        plan.errors.append(str(error))  # said once, above the rows
         for candidate in asked:
-            candidate.status, candidate.reason = Status.INVALID, str(error)
+            candidate.status, candidate.reason = Status.INVALID, not_looked_up("arXiv")
         known_without_service(asked, "arXiv")
         return
     plan.waited += answer.waited
@@ -237,13 +237,19 @@ def look_up_dois(plan, progress=None):
             if progress:
                 progress(1)
         if failure is not None:
-            candidate.status, candidate.reason = Status.INVALID, failure
+            candidate.status, candidate.reason = Status.INVALID, not_looked_up("doi.org")
         elif candidate.record is None:
             candidate.status = Status.INVALID
             candidate.reason = _("doi.org knows no DOI %(doi)s.") % {"doi": candidate.lookup}
     if failure is not None:
         unanswered = [c for c in plan.candidates if c.kind == "doi" and c.record is None]
         known_without_service(unanswered, "doi.org")
+
+
+def not_looked_up(service):
+    """An entry's reason when the service that describes it failed: the page says what
+    failed once, above the rows (``Plan.errors``)."""
+    return _("Not looked up: %(service)s did not answer (see above).") % {"service": service}
 
 
 def known_without_service(candidates, service):

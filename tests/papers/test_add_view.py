@@ -123,7 +123,11 @@ def test_an_arxiv_shaped_id_with_an_impossible_month_is_explained(member_client)
 def test_an_unreachable_service_is_named_without_its_internal_error(member_client, settings):
     settings.ARXIV_API_URL = "http://127.0.0.1:9/api/query"  # nothing listens there
     response = preview(member_client, "2303.18223")
-    assertContains(response, "arXiv could not be reached from this server; try again later.")
+    # Once, above the rows; the entry's row says it was not looked up.
+    assertContains(
+        response, "arXiv could not be reached from this server; try again later.", count=1
+    )
+    assertContains(response, "Not looked up: arXiv did not answer (see above).")
     assertNotContains(response, "ConnectError")
 
 

@@ -18,15 +18,19 @@ def added_by(username):
 
 def check(plan, command=None, skip_invalid=False):
     """Fail, naming each entry, when any entry of the plan cannot be added (or, skipping
-    them, name them on stderr)."""
+    them, name them on stderr); what failed for all of them (a service that did not
+    answer, ``plan.errors``) is said first, as the page says it above the rows."""
     if plan.invalid and skip_invalid:
+        for error in plan.errors:
+            command.stderr.write(str(error))
         for c in plan.invalid:
             command.stderr.write(f"  skipped: {c.entry}: {c.reason}")
         return
     if plan.invalid:
         lines = [f"  {c.entry}: {c.reason}" for c in plan.invalid]
         raise CommandError(
-            f"{len(plan.invalid)} entr{'y' if len(plan.invalid) == 1 else 'ies'} cannot be "
+            "".join(f"{error}\n" for error in plan.errors)
+            + f"{len(plan.invalid)} entr{'y' if len(plan.invalid) == 1 else 'ies'} cannot be "
             "added; nothing was saved:\n" + "\n".join(lines)
         )
 
