@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from core.addresses import address, addresser
 from core.escaping import esc
+from papers.models import in_name_order
 from papers.tables import paper_facts
 
 
@@ -36,7 +37,7 @@ def paper_rows_html(papers, *, count, status):
         meta = paper_facts(paper)
         meta.extend(
             f'<a class="tag" href="{esc(topic_url + topic.slug)}">{esc(topic.shown_name)}</a>'
-            for topic in paper.topics
+            for topic in in_name_order(paper.topics)
         )
         notes = count(paper.pk, getattr(paper, "note_count", 0))
         control = status(paper.pk, getattr(paper, "my_status", ""))

@@ -14,6 +14,7 @@ from .sources import (
     Topic,
     Topical,
     TopicName,
+    in_name_order,
     topic_names,
     topics_prefetch,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "Topic",
     "Topical",
     "TopicName",
+    "in_name_order",
     "topic_names",
     "topics_prefetch",
     "ARXIV_ID_RE",

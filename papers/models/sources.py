@@ -11,7 +11,7 @@ from taggit.models import Tag, TaggedItemBase
 
 from core.addresses import address
 from core.compiled import MARKS, compiled_rows
-from core.language import shown_name
+from core.language import shown_name, sort_key
 from core.models import Bilingual, NaturalKeyManager, Revised, as_read
 
 
@@ -171,6 +171,12 @@ class Topic(NamedTuple):
         return cls(tag.slug, tag.name, chinese.name_zh if chinese else "")
 
 
+def in_name_order(topics):
+    """The topics in the order of the names they are shown by (core.language.sort_key:
+    in the Chinese interface, by pinyin), whatever order the database read them in."""
+    return sorted(topics, key=lambda topic: sort_key(topic.shown_name))
+
+
 def topics_prefetch(model):
     """Return a Prefetch of the model's topic links with their tags and Chinese names (as
     ``topic_links``), for ``Topical.topics``: taggit's own prefetch of ``tags`` builds a
@@ -210,11 +216,11 @@ class Topical:
 
     @property
     def topics(self):
-        """The record's topics (Topic) by name, from topics_prefetch when the query made
-        it."""
+        """The record's topics (Topic) in the order of their shown names, from
+        topics_prefetch when the query made it."""
         links = getattr(self, "topic_links", None)
         if links is None:
-            tags = sorted(self.tags.select_related("chinese_name"), key=lambda tag: tag.name)
+            tags = self.tags.select_related("chinese_name")
         else:
             tags = [link.tag for link in links]
-        return [Topic.of(tag) for tag in tags]
+        return in_name_order(Topic.of(tag) for tag in tags)

@@ -97,6 +97,28 @@ def test_the_paper_page_orders_its_chinese_topics_by_pinyin(member_client):
     assert places == sorted(places)
 
 
+@pytest.mark.parametrize("page", ["paper list", "note"])
+def test_a_rows_and_a_notes_chinese_topics_are_in_pinyin_order(member_client, page):
+    """The paper list's rows and a note's tags kept the database's order, by the English
+    names: Alignment, LLMs, Multimodal as 对齐, 大模型, 多模态; by pinyin dà, duì, duō."""
+    topics = [("Multimodal", "多模态"), ("Alignment", "对齐"), ("LLMs", "大模型")]
+    paper = PaperFactory()
+    paper.tags.add(*(name for name, _zh in topics))
+    note = NoteFactory(paper=paper, visibility="everyone")
+    note.tags.add(*(name for name, _zh in topics))
+    for name, name_zh in topics:
+        name_in_chinese(name, name_zh)
+    url = PAPER_LIST if page == "paper list" else note.get_absolute_url()
+    html = member_client.get(url, **ZH).content.decode()
+    # The row's chips (not the topic filter's), the note's tags under its title.
+    html = html[
+        html.index('<li class="paper-row">' if page == "paper list" else '<p class="meta">') :
+    ]
+    html = html[: html.index("</li>" if page == "paper list" else "</p>")]
+    places = [html.index(f">{name}</") for name in ("大模型", "对齐", "多模态")]
+    assert places == sorted(places)
+
+
 def test_the_model_page_names_its_topics_in_chinese(member_client):
     llama = LanguageModelFactory(name="LLaMA")
     llama.tags.add("LLaMA family", "Foundation models")
