@@ -241,13 +241,21 @@
       }
       return words[trimmed] ? text.replace(trimmed, words[trimmed]) : text;
     }
+    // The clock as the page's language writes the time ("21:30" in Chinese), where the
+    // view writes it in American English ("09:30 PM"), every second.
+    var lang = document.documentElement.lang || "en";
+    function clock() {
+      return new Date().toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+    }
     function translate(root) {
       var walker = view.document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       var node;
       while ((node = walker.nextNode())) {
+        var parent = node.parentElement;
+        var shown = parent && parent.classList.contains("clock-value") ? clock() : null;
         // Not the presenter's own notes: only the view's words.
-        if (node.parentElement && node.parentElement.closest("script, style, .value")) continue;
-        var shown = word(node.nodeValue);
+        if (shown === null && parent && parent.closest("script, style, .value")) continue;
+        if (shown === null) shown = word(node.nodeValue);
         if (shown !== node.nodeValue) node.nodeValue = shown;
       }
     }

@@ -205,6 +205,9 @@ def test_the_speaker_view_speaks_the_interfaces_language(page, member, deck_meet
     speaker.select_option(".speaker-layout-dropdown", "wide")  # written again on a change
     assert speaker.locator(".speaker-layout-label").inner_text() == "布局：宽屏"
     assert "悄悄提醒" in speaker.locator(".speaker-controls-notes .value").inner_text()
+    # The clock as Chinese writes the time (21:30), not reveal.js's "09:30 PM".
+    speaker.wait_for_timeout(1100)  # written again every second
+    assert re.fullmatch(r"\d{2}:\d{2}", speaker.locator(".clock-value").inner_text())
     screenshot(speaker, "speaker-view-zh")
     speaker.close()
 
