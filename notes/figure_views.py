@@ -9,6 +9,7 @@ never cached (``never_cache``); neither view goes through the page cache
 (core/pagecache.py), so a figure's bytes reach the browser as stored.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -27,6 +28,17 @@ from .permissions import may_add_figures
 A_YEAR = 365 * 24 * 3600
 
 
+# What a multipart form holds besides the file: its boundaries, headers and CSRF field.
+FORM_OVERHEAD = 16 * 1024
+
+
+def _declared_size(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 def _refused(message, status):
     return JsonResponse({"error": message}, status=status)
 
@@ -43,6 +55,11 @@ def _csrf_refused(request):
 def figure_upload(request):
     """Keep the image in the multipart field ``file``: 201 with its address and the
     Markdown that shows it (200 when the same image was uploaded before)."""
+    declared = _declared_size(request)
+    if declared > settings.FIGURE_MAX_BYTES + FORM_OVERHEAD:
+        # Refused before the body is read (the CSRF check reads the form): a file far over
+        # the limit is not received whole first, into memory or a temporary file.
+        return _refused(figures.too_large(declared).messages[0], 413)
     if _csrf_refused(request):
         return _refused(_("Your session has changed; reload the page, then upload again."), 403)
     if not may_add_figures(request.user):

@@ -43,23 +43,22 @@ class Accepted:
     height: int
 
 
+def too_large(size):
+    """The refusal of an image of ``size`` bytes, over FIGURE_MAX_BYTES."""
+    return ValidationError(
+        _("The image is %(size)s, at most %(limit)s: crop it, scale it down or save it as JPEG.")
+        % {"size": filesizeformat(size), "limit": filesizeformat(settings.FIGURE_MAX_BYTES)},
+        code=TOO_LARGE,
+    )
+
+
 def read_image(upload):
     """Return the uploaded file as an accepted image, or raise ValidationError saying
     what to do instead (code ``too_large`` for a file over the limit)."""
     if not upload.size:
         raise ValidationError(_("The file is empty; choose the image again."), code="empty")
     if upload.size > settings.FIGURE_MAX_BYTES:
-        raise ValidationError(
-            _(
-                "The image is %(size)s, at most %(limit)s: crop it, scale it down or save it "
-                "as JPEG."
-            )
-            % {
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.FIGURE_MAX_BYTES),
-            },
-            code=TOO_LARGE,
-        )
+        raise too_large(upload.size)
     data = upload.read()
     kind, (width, height) = _opened(data)
     content_type, extension = FORMATS[kind]

@@ -120,6 +120,21 @@ def test_a_file_over_the_limit_is_refused_with_413(member_client, settings):
     assert "at most 100\xa0bytes" in message
 
 
+def test_a_file_far_over_the_limit_is_refused_before_it_is_received(
+    member_client, settings, monkeypatch
+):
+    """Its request says how large it is: refused before the form is read (the file was
+    received whole, into a temporary file, then refused)."""
+    settings.FIGURE_MAX_BYTES = 100
+
+    def read(*args, **kwargs):
+        raise AssertionError("the form was read")
+
+    monkeypatch.setattr("django.http.multipartparser.MultiPartParser.parse", read)
+    message = refusal(upload(member_client, b"\0" * 200_000), 413)
+    assert message.startswith("The image is 195.5\xa0KB, at most 100\xa0bytes")
+
+
 def test_a_decompression_bomb_is_refused(member_client):
     message = refusal(upload(member_client, bomb()), 400)
     assert message == (
