@@ -7,6 +7,7 @@ under CI, where a missing browser is a failure.
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,20 @@ def login(page, user, password="correct horse battery staple", next_url="/"):
     page.fill("#id_username", user.username)
     page.fill("#id_password", password)
     click_and_load(page, "#login-submit")
+
+
+def wait_until(page, expression, arg=None, timeout=10_000):
+    """Wait until the JavaScript expression (or function of ``arg``) is true in the page.
+
+    Not Playwright's wait_for_function: when its first test fails, it tests again by
+    evaluating the string inside the page, which the site's Content Security Policy
+    refuses (no 'unsafe-eval'): a test passed or failed by how soon the page was ready.
+    page.evaluate is not subject to the policy."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Not true within {timeout} ms: {expression}")
+        page.wait_for_timeout(50)
 
 
 def screenshot(page, name):

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, screenshot, wait_until
 from tests.factories import LanguageModelFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,7 +27,7 @@ def test_the_current_model_is_in_view_on_a_phone(page, member):
     node = page.locator("svg.family-tree .node.current rect.box")
     assert node.count() == 1
     assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # GPT-1 … GPT-4: wider
-    page.wait_for_function("document.querySelector('.chart .svg-scroll').scrollLeft > 0")
+    wait_until(page, "document.querySelector('.chart .svg-scroll').scrollLeft > 0")
     assert inside(node.bounding_box(), box.bounding_box())
     assert page.locator(".chart .scroll-hint").is_visible()
     assert page.locator(".chart-frame.more-left").count() == 1  # the shaded edge
@@ -42,9 +42,10 @@ def test_the_timeline_opens_on_its_latest_months_on_a_phone(page, member):
     login(page, member, next_url="/models/timeline/")
     box = page.locator(".chart .svg-scroll")
     assert box.evaluate("el => el.scrollWidth > el.clientWidth")
-    page.wait_for_function(
+    wait_until(
+        page,
         "(el => el.scrollLeft >= el.scrollWidth - el.clientWidth - 1)"
-        "(document.querySelector('.chart .svg-scroll'))"
+        "(document.querySelector('.chart .svg-scroll'))",
     )
     assert page.locator(".chart-frame.more-left").count() == 1  # the early years, hidden
     # The parameters axis stays at the box's left edge: the points keep their scale.
@@ -54,7 +55,7 @@ def test_the_timeline_opens_on_its_latest_months_on_a_phone(page, member):
         assert inside(tick.bounding_box(), box.bounding_box())
     screenshot(page, "timeline-phone")
     box.evaluate("el => { el.scrollLeft = 0; }")
-    page.wait_for_function("document.querySelector('.chart .svg-scroll').scrollLeft === 0")
+    wait_until(page, "document.querySelector('.chart .svg-scroll').scrollLeft === 0")
     for tick in ticks.all():
         assert inside(tick.bounding_box(), box.bounding_box())
 

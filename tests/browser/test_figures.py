@@ -71,7 +71,8 @@ def test_a_chosen_figure_goes_where_the_cursor_is_and_shows_everywhere(page, mem
 
     # Presented: the figure on its slide, whole.
     page.goto(reverse("notes:note_present", args=[note.slug]) + "?lang=en")
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    # Not wait_for_function: its polling evaluates a string, which the deck's CSP forbids.
+    page.wait_for_selector("#deck[data-ready=true]", state="attached")
     page.evaluate(
         """() => {
           const slides = Reveal.getSlides();

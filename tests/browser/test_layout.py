@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.browser.conftest import click_and_load, login, screenshot
+from tests.browser.conftest import click_and_load, login, screenshot, wait_until
 from tests.factories import (
     DatasetFactory,
     GlossaryTermFactory,
@@ -632,8 +632,9 @@ def test_a_wide_formula_on_a_phone_fades_where_it_goes_on(page, member):
     assert "linear-gradient" in formula.evaluate("el => getComputedStyle(el).maskImage")
     screenshot(page, "wide-formula-390")
     formula.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
-    page.wait_for_function(
-        "() => document.querySelector('.markdown .katex-display').classList.contains('at-end')"
+    wait_until(
+        page,
+        "() => document.querySelector('.markdown .katex-display').classList.contains('at-end')",
     )
     assert formula.evaluate("el => getComputedStyle(el).maskImage") == "none"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -643,9 +644,10 @@ def test_a_wide_formula_on_a_phone_fades_where_it_goes_on(page, member):
     page.click("[data-preview-button]")
     preview = page.locator(".markdown .katex-display").first
     preview.wait_for()
-    page.wait_for_function(
+    wait_until(
+        page,
         "() => document.querySelector('.markdown .katex-display')"
-        ".classList.contains('is-scrollable')"
+        ".classList.contains('is-scrollable')",
     )
 
 
@@ -682,7 +684,8 @@ def test_the_editors_preview_comes_into_sight(page, member, width):
     page.wait_for_selector(".preview[data-preview-for=id_body_zh] .katex")
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     preview.click()
-    page.wait_for_function(
+    wait_until(
+        page,
         """() => {
           const top = document.querySelector(".preview[data-preview-for=id_body_zh]")
             .getBoundingClientRect().top;

@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 
 from notes.models import Comment, ReadingStatus
-from tests.browser.conftest import click_and_load, login, screenshot
+from tests.browser.conftest import click_and_load, login, screenshot, wait_until
 from tests.factories import (
     MeetingFactory,
     MembershipFactory,
@@ -88,7 +88,8 @@ def test_a_meeting_pages_reading_count_follows_the_status(page, member, group, l
     assert note.inner_text() == counts[0]
     page.evaluate("window.notReloaded = true")
     page.locator("#to-read button[data-value=read]").click()
-    page.wait_for_function(
+    wait_until(
+        page,
         "text => document.querySelector('#to-read .progress-note').textContent === text",
         arg=counts[1],
     )
@@ -125,7 +126,8 @@ def test_a_reading_lists_group_progress_follows_the_status(page, member, group, 
     assert progress.locator(".count").inner_text() == "1 / 2"
     page.evaluate("window.notReloaded = true")
     page.locator(".reading-list li").nth(1).locator("button[data-value=read]").click()
-    page.wait_for_function(
+    wait_until(
+        page,
         "text => document.querySelector('.group-progress .meta').textContent === text",
         arg=done[1],
     )
