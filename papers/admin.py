@@ -401,7 +401,7 @@ class DatasetLanguagesFilter(admin.AllValuesFieldListFilter):
 
 @admin.register(Dataset)
 class DatasetAdmin(CachedChangelist, QuickChangelist, TagsMixin, RevisionCheck, admin.ModelAdmin):
-    list_display = ["name", "kind", "size", "languages", "organization", "tag_list"]
+    list_display = ["name", "kind", "size", "shown_languages", "organization", "tag_list"]
     list_select_related = ["organization"]
     list_filter = [
         "kind",
@@ -413,6 +413,11 @@ class DatasetAdmin(CachedChangelist, QuickChangelist, TagsMixin, RevisionCheck, 
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ["organization", "papers"]
     filter_horizontal = ["sources"]
+
+    @admin.display(description=_("languages"), ordering="languages")
+    def shown_languages(self, dataset):
+        """As the filter and the dataset pages name them (中文、英文), not the codes."""
+        return dataset.language_names
 
 
 class EvaluationTaskInline(admin.TabularInline):

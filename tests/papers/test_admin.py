@@ -371,6 +371,8 @@ def test_the_dataset_languages_filter_names_the_languages(admin_client):
     DatasetFactory(languages="multilingual")
     url = reverse("admin:papers_dataset_changelist")
     assertContains(admin_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN"), "中文、英文</a>")
+    chinese = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assertContains(chinese, '<td class="field-shown_languages">中文、英文</td>', html=True)
     english = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assertContains(english, "Chinese, English</a>")
     assertContains(english, "multilingual</a>")
