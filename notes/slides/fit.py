@@ -260,14 +260,14 @@ def _table_layout(rows, width):
     scale the table scrolls sideways on one line a row, the slide at full size. (A table
     of 14 columns was split six rows a slide, each slide under half full.)"""
     box = width / TABLE_SCALE
-    narrowest = _min_column_widths(rows)
-    need = sum(narrowest)
+    need = sum(_min_column_widths(rows))
     if need <= box:
-        return _column_widths(rows, box) or [box], 1.0
-    if need * MIN_SCALE > box:  # it scrolls: each cell on one line
-        return _column_widths(rows, math.inf) or [box], 1.0
-    scale = box / need
-    return _column_widths(rows, box / scale) or [box], scale
+        laid_out, scale = box, 1.0
+    elif need * MIN_SCALE > box:  # it scrolls: each cell on one line
+        laid_out, scale = math.inf, 1.0
+    else:  # shrunk until its narrowest layout fills the box
+        laid_out, scale = need, box / need
+    return _column_widths(rows, laid_out) or [box], scale
 
 
 def _min_column_widths(rows):
