@@ -138,6 +138,7 @@ def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
             _("At most %(max)s entries at a time; the first %(max)s are shown.") % {"max": limit}
         )
         del plan.candidates[limit:]
+    mark_repeated_identifiers(plan.candidates)
     look_up_arxiv(plan, progress)
     look_up_dois(plan, progress)
     judge(plan.candidates)
@@ -196,8 +197,37 @@ def identify(text):
     return Candidate(entry=text, kind="", reason=reason)
 
 
+def repeated(candidate, earlier):
+    candidate.status = Status.REPEAT
+    candidate.reason = _("The same paper as %(entry)s above.") % {"entry": earlier.entry}
+
+
+def mark_repeated_identifiers(candidates):
+    """Mark each entry that names the same arXiv ID or DOI as an earlier one (2401.01335
+    and arXiv's DOI of it, 10.48550/arXiv.2401.01335) a repeat before anything is looked
+    up: it is not asked for again, and is known as a repeat even when the service does not
+    answer. Repeats whose identifiers differ (a paper's arXiv ID and its journal DOI) are
+    found once their records are (``judge``)."""
+    first = {}
+    for candidate in candidates:
+        if candidate.kind not in ("arxiv", "doi") or not candidate.lookup:
+            continue
+        earlier = first.setdefault((candidate.kind, candidate.lookup.lower()), candidate)
+        if earlier is not candidate:
+            repeated(candidate, earlier)
+
+
+def _to_look_up(candidate, kind):
+    return (
+        candidate.kind == kind
+        and candidate.lookup
+        and candidate.record is None
+        and candidate.status != Status.REPEAT
+    )
+
+
 def look_up_arxiv(plan, progress=None):
-    asked = [c for c in plan.candidates if c.kind == "arxiv" and c.record is None and c.lookup]
+    asked = [c for c in plan.candidates if _to_look_up(c, "arxiv")]
     if not asked:
         return
     try:
@@ -226,7 +256,7 @@ def look_up_arxiv(plan, progress=None):
 def look_up_dois(plan, progress=None):
     failure = None
     for candidate in plan.candidates:
-        if candidate.kind != "doi" or candidate.record is not None:
+        if not _to_look_up(candidate, "doi"):
             continue
         if failure is None:
             try:
@@ -242,7 +272,7 @@ def look_up_dois(plan, progress=None):
             candidate.status = Status.INVALID
             candidate.reason = _("doi.org knows no DOI %(doi)s.") % {"doi": candidate.lookup}
     if failure is not None:
-        unanswered = [c for c in plan.candidates if c.kind == "doi" and c.record is None]
+        unanswered = [c for c in plan.candidates if _to_look_up(c, "doi")]
         known_without_service(unanswered, "doi.org")
 
 
@@ -292,8 +322,7 @@ def judge(candidates):
             continue
         earlier = next((c for c in seen if dedupe.same_paper(c.record, candidate.record)), None)
         if earlier is not None:
-            candidate.status = Status.REPEAT
-            candidate.reason = _("The same paper as %(entry)s above.") % {"entry": earlier.entry}
+            repeated(candidate, earlier)
         else:
             seen.append(candidate)
 

@@ -177,6 +177,26 @@ def test_plan_keeps_doi_and_bibtex_rows_when_arxiv_is_down(recorded_services, se
     assert "did not answer" in plan.errors[0]
 
 
+def test_an_identifier_given_twice_is_a_repeat_even_when_arxiv_is_down(recorded_services, settings):
+    settings.ARXIV_API_URL = recorded_services.url + "/hang/api/query"
+    plan = importing.build("2303.18223 10.48550/arXiv.2303.18223v2 10.1145/3605943")
+    rows = [(c.status, c.reason) for c in plan.candidates]
+    assert rows[0] == ("invalid", "Not looked up: arXiv did not answer (see above).")
+    assert rows[1] == ("repeat", "The same paper as 2303.18223 above.")
+    assert rows[2][0] == "new"
+
+
+def test_an_identifier_given_twice_is_asked_for_once(recorded_services):
+    plan = importing.build(
+        "https://doi.org/10.1145/3605943\n10.1145/3605943\n2303.18223\narxiv.org/abs/2303.18223v3"
+    )
+    assert [c.status for c in plan.candidates] == ["new", "repeat", "new", "repeat"]
+    assert plan.candidates[1].reason == "The same paper as https://doi.org/10.1145/3605943 above."
+    asked = [path for path, _query, _time in recorded_services.requests]
+    assert asked.count("/api/query") == 1
+    assert len([path for path in asked if path.startswith("/doi/")]) == 1
+
+
 MIXED_PASTE = r"""2303.1822x
 arxiv:abcd
 https://arxiv.org/abs/not-an-id
