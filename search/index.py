@@ -190,11 +190,14 @@ def note_fields(note):
 
 
 def meeting_fields(meeting):
+    # The group named in the language of the title shown (its Chinese one where it has one).
+    group = meeting.group
+    group_name = group.name_zh if meeting.title_zh and group.name_zh else group.name
     return {
         "title": f"#{meeting.number} {meeting.title}",
         "subtitle": subtitle(
             str(meeting.title),
-            [meeting.title_en if meeting.title_zh else "", meeting.group, meeting.date],
+            [meeting.title_en if meeting.title_zh else "", group_name, meeting.date],
         ),
         "head": plain(meeting.title_zh, meeting.title_en),
         "body": paragraphs(

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Q
@@ -7,7 +9,14 @@ from notes.models import Note
 from search.index import index_records
 from search.models import SearchDocument
 from search.query import search
-from tests.factories import CommentFactory, LanguageModelFactory, NoteFactory, PaperFactory
+from tests.factories import (
+    CommentFactory,
+    LanguageModelFactory,
+    MeetingFactory,
+    NoteFactory,
+    PaperFactory,
+    ReadingGroupFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +27,22 @@ def test_saving_a_record_indexes_its_rendered_markdown_as_text(user):
     assert (doc.title, doc.url) == (note.title_zh, note.get_absolute_url())
     assert "Bold claim about emergence." in doc.body
     assert "<strong>" not in doc.body
+
+
+def test_a_meetings_group_is_named_in_the_language_of_the_title_shown(user):
+    group = ReadingGroupFactory(name="LLM reading group", name_zh="大模型读书会")
+    chinese = MeetingFactory(group=group, number=7, date=datetime.date(2024, 5, 8))
+    english = MeetingFactory(group=group, number=8, title_zh="", title_en="Scaling laws")
+    docs = SearchDocument.objects.filter(kind="meetings")
+    chinese_doc, english_doc = docs.get(object_id=chinese.pk), docs.get(object_id=english.pk)
+    assert (chinese_doc.title, chinese_doc.subtitle) == (
+        "#7 组会分享",
+        "Group meeting · 大模型读书会 · 2024-05-08",
+    )
+    assert (english_doc.title, english_doc.subtitle) == (
+        "#8 Scaling laws",
+        "LLM reading group · 2023-10-25",
+    )
 
 
 def test_editing_and_deleting_keep_the_index_current(user):

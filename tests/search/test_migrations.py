@@ -1,5 +1,6 @@
 """The search migrations add the database's own indexes, and take them away again."""
 
+import datetime
 import importlib
 from types import SimpleNamespace
 
@@ -11,7 +12,13 @@ from django.db import connection
 from search.models import SearchDocument
 from search.query import search
 from search.text import cjk_grams
-from tests.factories import NoteFactory, PaperFactory, UserFactory
+from tests.factories import (
+    MeetingFactory,
+    NoteFactory,
+    PaperFactory,
+    ReadingGroupFactory,
+    UserFactory,
+)
 
 
 def own_indexes():
@@ -87,3 +94,21 @@ def test_documents_indexed_before_names_and_folded_letters_get_them():
 
 def titles_found(results):
     return [str(hit.title) for group in results.groups for hit in group.hits]
+
+
+@pytest.mark.django_db
+def test_meetings_indexed_before_get_their_groups_chinese_name():
+    group = ReadingGroupFactory(name="LLM reading group", name_zh="大模型读书会")
+    chinese = MeetingFactory(group=group, date=datetime.date(2024, 5, 8))
+    english = MeetingFactory(group=group, title_zh="", title_en="Scaling laws")
+    documents = SearchDocument.objects.filter(kind="meetings")
+    # As search.0009 left them: the group's English name beside any title.
+    documents.filter(object_id=chinese.pk).update(
+        subtitle="Group meeting · LLM reading group · 2024-05-08"
+    )
+    migration = importlib.import_module("search.migrations.0010_meeting_group_names")
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+    assert documents.get(object_id=chinese.pk).subtitle == (
+        "Group meeting · 大模型读书会 · 2024-05-08"
+    )
+    assert documents.get(object_id=english.pk).subtitle == "LLM reading group · 2023-10-25"
