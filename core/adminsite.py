@@ -28,6 +28,11 @@ from django.utils.translation import gettext_lazy as _
 DJANGO_REWORDED = (
     gettext_noop("You may edit it again below."),
     gettext_noop("%(model_name)s with this %(field_label)s already exists."),
+    # What a member who is not staff reads on the admin's login page.
+    gettext_noop(
+        "You are authenticated as %(username)s, but are not authorized to access this "
+        "page. Would you like to login to a different account?"
+    ),
 )
 
 # Names written with a small first letter, which Django's capfirst spoils in each label it

@@ -106,3 +106,10 @@ def test_djangos_own_messages_are_worded_as_the_site_words_them(zh_client):
         other_url, {**admin_post_data(zh_client.get(other_url)), "slug": "a-paper"}
     )
     assertContains(refused, "已有网址标识相同的论文。")
+
+
+def test_a_member_who_is_not_staff_is_told_so_on_the_admins_login_page(member_client, member):
+    member_client.cookies["django_language"] = "zh-hans"
+    response = member_client.get(reverse("admin:index"), follow=True)
+    assertContains(response, f"你已用账号 {member.username} 登录，但它无权打开这个页面。")
+    assertNotContains(response, "您")
