@@ -46,6 +46,7 @@ from django.utils.translation import get_language
 
 from . import csrf, pagecache
 from .fragments import kept_or_made, prefetch
+from .language import full_name
 from .pagecache import GENERATION_KEY, _conditional, cached_page, stamp_key
 
 OWN = re.compile(r"<!--mine:([\w-]+):([\w-]*)-->(.*?)<!--/mine-->", re.DOTALL)
@@ -152,8 +153,10 @@ def page_key(request):
 
 
 def _names_of(user):
-    """How pages may name the member: username, full name, e-mail."""
-    return [text for text in (user.get_username(), user.get_full_name(), user.email) if text]
+    """How pages may name the member: username, full name (as the site writes it, and as
+    Django does), e-mail."""
+    names = (user.get_username(), full_name(user), user.get_full_name(), user.email)
+    return list(dict.fromkeys(text for text in names if text))
 
 
 def _secrets(request):

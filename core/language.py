@@ -99,6 +99,16 @@ def quick_language(text):
     return "zh" if _HAN.search(text) else "en" if _LATIN.search(text) else ""
 
 
+def full_name(user):
+    """Return a user's full name as their language writes it: a Chinese name family name
+    first with no space (姓 张, 名 三: 张三), where Django's ``get_full_name()`` writes the
+    given name first ("三 张"); any other given name first (Ada Lovelace). "" for none."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if quick_language(first + last) == "zh":
+        return f"{last}{first}"
+    return user.get_full_name()
+
+
 def in_interface_language(obj, name="title"):
     """Return the ``name`` pair's side in the interface's language, else the other one;
     what the record itself says when both are empty (a note's "Untitled note"). For text

@@ -14,7 +14,7 @@ from core.fragments import kept
 from papers.models import Paper
 
 from . import audience
-from .models import Meeting, Membership, ReadingStatus, display_name
+from .models import Meeting, Membership, ReadingStatus, by_member_name, display_name
 
 READ = ReadingStatus.Status.READ
 
@@ -82,7 +82,7 @@ def _read_together(group, paper_ids, user, names):
     if names:
         members = [
             (m.user_id, m.shares_reading, m.role, display_name(m.user))
-            for m in memberships.select_related("user").order_by("user__username")
+            for m in by_member_name(memberships.select_related("user").order_by())
         ]
     else:
         # In no order: only counted, so the group and user joins of the default

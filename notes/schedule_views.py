@@ -37,6 +37,7 @@ from .models import (
     PaperProposal,
     ReadingGroup,
     SwapRequest,
+    by_member_name,
 )
 from .permissions import may_pick_papers, may_schedule, may_take_part
 from .times import meeting_when
@@ -134,7 +135,7 @@ def schedule(request, slug):
             "series_form": series_form,
             "one_off_form": one_off_form,
             "rows": [(m, suggestions.get(m.pk, [])) for m in coming],
-            "members": group.memberships.select_related("user").order_by("user__username"),
+            "members": by_member_name(group.memberships.select_related("user")),
             "zones": COMMON_ZONES,
         },
     )
@@ -484,7 +485,7 @@ def plan_context(request, meeting):
             if (person.pk != user.pk or organiser) and (other.pk, person.pk) not in waiting
         ]
     if open_meeting and organiser:
-        memberships = meeting.group.memberships.select_related("user").order_by("user__username")
+        memberships = by_member_name(meeting.group.memberships.select_related("user"))
         context["group_members"] = [m.user for m in memberships]
         if meeting.open_slots():
             context["suggestions"] = scheduling.suggestions_for(meeting)

@@ -37,6 +37,7 @@ from .models import (
     ReadingListItem,
     SwapRequest,
     Visit,
+    by_member_name,
 )
 from .permissions import may_change_meeting, may_schedule
 from .schedule_views import plan_of
@@ -54,7 +55,9 @@ def group_detail(request, slug):
         "notes/readinggroup_detail.html",
         {
             "group": group,
-            "memberships": group.memberships.select_related("user"),
+            "memberships": by_member_name(
+                group.memberships.select_related("user"), organisers_first=True
+            ),
             "upcoming": sorted(coming, key=lambda m: (m.date, m.starts_at or now, m.number)),
             "past": [m for m in meetings if not m.is_coming(now) and not m.skipped],
             "swaps": SwapRequest.objects.waiting_for(request.user).filter(

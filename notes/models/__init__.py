@@ -3,7 +3,13 @@ reading statuses, comments and the figures notes show."""
 
 from .figures import Figure
 from .glossary import GlossaryTerm, ReadingList, ReadingListItem
-from .groups import Membership, ReadingGroup, ReadingGroupQuerySet, group_ids_of
+from .groups import (
+    Membership,
+    ReadingGroup,
+    ReadingGroupQuerySet,
+    by_member_name,
+    group_ids_of,
+)
 from .meetings import Meeting, MeetingQuerySet
 from .members import FeedKey, MemberSettings, Visit
 from .mentions import MENTIONABLE, Mention, MentionQuerySet
@@ -54,6 +60,7 @@ __all__ = [
     "TaggedNote",
     "Visit",
     "Writing",
+    "by_member_name",
     "display_name",
     "group_ids_of",
 ]

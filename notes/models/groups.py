@@ -7,8 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.addresses import address
 from core.compiled import compiled_once
+from core.language import sort_key
 from core.models import Revised, TimeStamped
 from papers.models import Source
+
+from .writing import display_name
 
 
 class ReadingGroupQuerySet(models.QuerySet):
@@ -111,6 +114,22 @@ class Membership(models.Model):
         return (self.group.slug, self.user.get_username())
 
     natural_key.dependencies = ["notes.readinggroup", "auth.user"]
+
+
+def by_member_name(memberships, organisers_first=False):
+    """The memberships (their users read with them) in the order of their members' names
+    as the pages show them (``display_name``: the full name, else the username), a
+    Chinese name by its pinyin (``core.language.sort_key``); the organisers before the
+    members with ``organisers_first``. The database orders by username, which a page
+    that shows full names would seem to list in no order."""
+
+    def key(membership):
+        name = sort_key(display_name(membership.user))
+        if organisers_first:
+            return (membership.role != Membership.Role.ORGANISER, name)
+        return (name,)
+
+    return sorted(memberships, key=key)
 
 
 def group_ids_of(user):

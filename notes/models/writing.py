@@ -5,13 +5,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.language import in_interface_language
+from core.language import full_name, in_interface_language
 from core.models import Bilingual, Language, RenderedMarkdown, Revised, TimeStamped
 
 
 def display_name(user):
-    """Return how the site names a member: full name, else username."""
-    return user.get_full_name() or user.get_username()
+    """Return how the site names a member: full name (a Chinese one family name first,
+    ``core.language.full_name``), else username."""
+    return full_name(user) or user.get_username()
 
 
 class Writing(RenderedMarkdown, Revised, TimeStamped):

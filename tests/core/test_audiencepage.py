@@ -16,7 +16,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from core import fragments
 from core.audiencepage import audience_page
 from notes.audience import MEETING_SOURCES, audience
-from notes.models import ReadingStatus
+from notes.models import ReadingStatus, display_name
 from tests.factories import (
     CommentFactory,
     MeetingSeriesFactory,
@@ -173,6 +173,17 @@ def test_a_page_that_names_its_reader_is_never_kept(rf, alike):
     page, calls = recording_page(lambda request: f"<p>Hello {request.user.username}</p>")
     assert page(request_of(rf, first)).content.decode() == f"<p>Hello {first.username}</p>"
     assert page(request_of(rf, second)).content.decode() == f"<p>Hello {second.username}</p>"
+    assert calls == [first, second]
+
+
+def test_a_page_that_names_its_reader_by_their_chinese_name_is_never_kept(rf, alike):
+    first, second = alike
+    for user, (last, given) in zip(alike, [("张", "三"), ("李", "四")], strict=True):
+        user.last_name, user.first_name = last, given
+        user.save()
+    page, calls = recording_page(lambda request: f"<p>主讲：{display_name(request.user)}</p>")
+    assert page(request_of(rf, first)).content.decode() == "<p>主讲：张三</p>"
+    assert page(request_of(rf, second)).content.decode() == "<p>主讲：李四</p>"
     assert calls == [first, second]
 
 
