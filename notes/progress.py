@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from core.compiled import compiled_records, compiled_rows
 from core.fragments import kept
+from core.language import sort_key
 from papers.models import Paper
 
 from . import audience
@@ -227,6 +228,6 @@ def readers(user, paper):
     labels = dict(ReadingStatus.Status.choices)
     others = sorted(
         (row for row in rows if row[0] != user.pk and row[2] != not_for_me),
-        key=lambda row: (order.get(row[2], 9), row[1]),
+        key=lambda row: (order.get(row[2], 9), sort_key(row[1])),
     )
     return mine, [(name, labels[status], status) for _pk, name, status in others]

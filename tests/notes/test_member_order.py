@@ -7,9 +7,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from notes.models import Membership, display_name
-from notes.progress import group_progress_and_own
-from tests.factories import MeetingFactory, MembershipFactory, ReadingGroupFactory, UserFactory
+from notes.models import Membership, ReadingStatus, display_name
+from notes.progress import group_progress_and_own, readers
+from tests.factories import (
+    MeetingFactory,
+    MembershipFactory,
+    PaperFactory,
+    ReadingGroupFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +65,12 @@ def test_the_schedule_offers_the_members_by_name(client, group):
 def test_the_groups_progress_names_its_members_by_name(group):
     progress, _own, _role = group_progress_and_own(group, [], None, names=True)
     assert [m.name for m in progress.members] == ["李四", "王五", "张三", "amy"]
+
+
+def test_a_papers_readers_in_ones_groups_are_named_in_name_order(group):
+    paper = PaperFactory()
+    for membership in group.memberships.exclude(user__username="amy"):
+        ReadingStatus.set(membership.user, paper, ReadingStatus.Status.READ)
+    amy = group.memberships.get(user__username="amy").user
+    _mine, others = readers(amy, paper)
+    assert [name for name, _label, _status in others] == ["李四", "王五", "张三"]
