@@ -388,6 +388,8 @@ CLEANER = nh3.Cleaner(
 # nh3 output quotes every attribute with " and escapes " inside values.
 INPUT_TAG = re.compile(r"<input\b[^>]*>")  # only type, disabled and checked get through
 A_TAG = re.compile(r'<a((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*>')
+IMG_TAG = re.compile(r'<img((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*/?>')
+ATTRIBUTE_NAME = re.compile(r'\s+([\w:-]+)(?:="[^"]*")?')
 
 
 def _add_rel(m):
@@ -398,14 +400,23 @@ def _add_rel(m):
     return m.group(0)
 
 
+def _with_alt(m):
+    """An image of raw HTML written without ``alt`` gets an empty one, as Markdown's
+    ``![](…)`` has: a screen reader then passes it by instead of reading out its address."""
+    if "alt" in ATTRIBUTE_NAME.findall(m.group(1)):
+        return m.group(0)
+    return f'<img{m.group(1)} alt="">'
+
+
 def _checkbox(m):
     checked = ' checked=""' if " checked" in m.group(0) else ""
     return f'<input type="checkbox" disabled=""{checked}>'
 
 
 def sanitize(html):
-    """Clean against the allowlist; outbound links get rel; any input a disabled checkbox."""
-    html = A_TAG.sub(_add_rel, CLEANER.clean(html))
+    """Clean against the allowlist; outbound links get rel, images an alt; any input a
+    disabled checkbox."""
+    html = IMG_TAG.sub(_with_alt, A_TAG.sub(_add_rel, CLEANER.clean(html)))
     return INPUT_TAG.sub(_checkbox, html)
 
 

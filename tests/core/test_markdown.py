@@ -245,6 +245,19 @@ def test_images_keep_src_alt_title():
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ('<img src="/a.png">', '<p><img src="/a.png" alt=""></p>'),
+        ('<img src="/a.png" title="a alt=b"/>', '<p><img src="/a.png" title="a alt=b" alt=""></p>'),
+        ('<img src="/a.png" alt="Loss">', '<p><img src="/a.png" alt="Loss"></p>'),
+        ('<img alt src="/a.png">', '<p><img alt="" src="/a.png"></p>'),
+    ],
+)
+def test_an_image_of_raw_html_without_alt_gets_an_empty_one(text, html):
+    assert render(text) == html
+
+
 def test_absolute_links_get_rel_and_relative_links_do_not():
     html = render("[a](https://arxiv.org/abs/1706.03762) [b](/papers/) [c](mailto:x@y.org)")
     assert (
@@ -584,14 +597,14 @@ def test_xss_javascript_link_keeps_text_but_loses_href():
 
 
 def test_xss_event_handler_dropped_from_allowed_tag():
-    assert render('<img src="/a.png" onerror="alert(1)">') == '<p><img src="/a.png"></p>'
+    assert render('<img src="/a.png" onerror="alert(1)">') == '<p><img src="/a.png" alt=""></p>'
 
 
 def test_xss_html_inside_callout_is_sanitised():
     html = render("> [!danger] Hi\n> <img src=x onerror=alert(1)> <b onclick=x>b</b>")
     assert html == (
         '<div class="callout callout-danger">\n<p class="callout-title">Hi</p>\n'
-        '<p><img src="x"> <b>b</b></p>\n</div>'
+        '<p><img src="x" alt=""> <b>b</b></p>\n</div>'
     )
 
 
