@@ -16,9 +16,10 @@ import markdown
 import nh3
 from django.utils import translation
 from django.utils.translation import pgettext_lazy
+from markdown import inlinepatterns
 from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import ImageInlineProcessor, InlineProcessor, LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from pygments.token import STANDARD_TYPES
@@ -243,6 +244,48 @@ class ChineseMagicLink(magiclink.MagiclinkPattern):
         return super().handleMatch(m, data[: after.start()] if after else data)
 
 
+class QuotedAddress:
+    """A link's or image's address that holds a quote is the address, as CommonMark
+    reads it: ``[x](https://example.com/?q='a')`` and ``[x](https://e.com/f('y'))``.
+    Python-Markdown took the quoted part for the title, even with no space before it,
+    and the link went to ``…?q=`` (or ``…/f(``, and a stray ")" after it). An address
+    in parentheses without a space inside is now the address whole; any other is read as
+    Python-Markdown reads it (``[x](url "title")``, ``[x](<url> 'title')``)."""
+
+    def getLink(self, data, index):
+        if data.startswith("(", index) and not data.startswith("(<", index):
+            end = _closing_parenthesis(data, index)
+            if end is not None:
+                return self.unescape(data[index + 1 : end]), None, end + 1, True
+        return super().getLink(data, index)
+
+
+def _closing_parenthesis(data, start):
+    """The index of the ")" that closes the "(" at ``start`` (nested pairs counted), or
+    None: up to the first space, which ends an address not in <…>. A backslash's "\\("
+    is no parenthesis here: escapes are stashed before links are read."""
+    depth = 0
+    for position in range(start, len(data)):
+        character = data[position]
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+            if depth == 0:
+                return position
+        elif character.isspace():
+            return None
+    return None
+
+
+class SiteLink(QuotedAddress, LinkInlineProcessor):
+    pass
+
+
+class SiteImage(QuotedAddress, ImageInlineProcessor):
+    pass
+
+
 class SiteExtension(Extension):
     """Callouts, wiki links and inline ``$$`` math; remembers the wiki links seen."""
 
@@ -288,6 +331,10 @@ class SiteExtension(Extension):
         # After the inline patterns (20) have made the images.
         md.treeprocessors.register(ImageWidth(md), "image-width", 19)
         md.inlinePatterns.register(InlineDisplayMath(INLINE_DISPLAY_RE, md), "math-dd", 189.95)
+        # Python-Markdown's own, where it registered them.
+        md.inlinePatterns.register(SiteLink(inlinepatterns.LINK_RE, md), "link", 160)
+        image = SiteImage(inlinepatterns.IMAGE_LINK_RE, md)
+        md.inlinePatterns.register(image, "image_link", 150)
         # Just above "quote" (20), so callouts are claimed before plain blockquotes.
         md.parser.blockprocessors.register(CalloutProcessor(md.parser, self), "callout", 21)
         # magiclink's own, where it registered it (this extension comes after it).

@@ -258,6 +258,24 @@ def test_an_image_of_raw_html_without_alt_gets_an_empty_one(text, html):
     assert render(text) == html
 
 
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("[x](/f('y'))", "<p><a href=\"/f('y')\">x</a></p>"),
+        ("[x](/search/?q='a')", "<p><a href=\"/search/?q='a'\">x</a></p>"),
+        ("![i](/f('a').png)", '<p><img alt="i" src="/f(\'a\').png"></p>'),
+        ("[x](/a_(b)) c", '<p><a href="/a_(b)">x</a> c</p>'),
+        ('[x](/a "T")', '<p><a href="/a" title="T">x</a></p>'),
+        ("[x](<https://e.com/a b> 'T')", '<p><a href="https://e.com/a b" title="T" rel='),
+        ("[x](javascript:alert('y'))", "<p><a>x</a></p>"),
+    ],
+)
+def test_a_quote_inside_an_address_is_part_of_it(text, html):
+    """Python-Markdown took a quoted part of an address for the title, with no space
+    before it: the link went to "/search/?q=" and a ")" was left after it."""
+    assert render(text).startswith(html)
+
+
 def test_absolute_links_get_rel_and_relative_links_do_not():
     html = render("[a](https://arxiv.org/abs/1706.03762) [b](/papers/) [c](mailto:x@y.org)")
     assert (
