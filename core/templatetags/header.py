@@ -88,3 +88,31 @@ def language_switch(context):
         f'  <input type="hidden" name="next" value="{next_path}">{"".join(buttons)}\n'
         "</form>"
     )
+
+
+class PageTitleNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        return page_title(self.nodelist.render(context))
+
+
+def page_title(title):
+    """The page's title, then the site's name, each part once: a group named as the site
+    is ("LLM Reading Group", as the demo's is) gave "LLM Reading Group · LLM Reading
+    Group", and its schedule "Plan meetings · LLM Reading Group · LLM Reading Group"."""
+    site = esc(_("LLM Reading Group"))
+    parts = [part for part in title.strip().split(" · ") if part]
+    if parts and parts[-1] == site:
+        return safe(" · ".join(parts))
+    return safe(" · ".join([*parts, site]))
+
+
+@register.tag("page_title")
+def do_page_title(parser, token):
+    """{% page_title %}…{% endpage_title %}: what it holds (the page's title block), and
+    the site's name after it unless it already ends with it."""
+    nodelist = parser.parse(("endpage_title",))
+    parser.delete_first_token()
+    return PageTitleNode(nodelist)

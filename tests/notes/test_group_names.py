@@ -266,3 +266,19 @@ def test_the_group_page_is_headed_by_the_name_in_the_readers_language(
     assert (
         f"<title>{EN} · " in en and f'<h1>{EN} <span lang="zh-Hans" class="muted">{ZH}</span>' in en
     )
+
+
+def test_a_group_named_as_the_site_is_named_once_in_the_title(client):
+    group = ReadingGroupFactory(slug="site-named", name="LLM Reading Group")
+    organiser = MembershipFactory(group=group, role="organiser").user
+    client.force_login(organiser)
+    page = client.get(group.get_absolute_url())
+    assertContains(page, "<title>LLM Reading Group</title>")
+    schedule = client.get(reverse("notes:schedule", args=[group.slug]))
+    assertContains(schedule, "<title>Plan meetings · LLM Reading Group</title>")
+    other = ReadingGroupFactory(slug="other", name="Foundation Models Circle")
+    MembershipFactory(group=other, user=organiser)
+    assertContains(
+        client.get(other.get_absolute_url()),
+        "<title>Foundation Models Circle · LLM Reading Group</title>",
+    )
