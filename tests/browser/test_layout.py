@@ -703,3 +703,19 @@ def test_an_empty_reading_list_says_so_without_a_number(page, member):
     login(page, member, next_url=reading_list.get_absolute_url())
     empty = page.locator(".reading-list > li.empty")
     assert empty.evaluate("el => getComputedStyle(el).listStyleType") == "none"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_title_of_one_long_word_wraps_instead_of_widening_the_pages(page, member, width):
+    """A note titled with one word of 300 letters (or a pasted address) made the home
+    page, "My notes", the note's own page and its group's page 2 100 px wide: every
+    panel stretched under the sidebar."""
+    group = MembershipFactory(user=member).group
+    word = "Supercalifragilisticexpialidocious" * 9
+    note = NoteFactory(author=member, group=group, title_en=word, title_zh="")
+    page.set_viewport_size({"width": width, "height": 800})
+    login(page, member)
+    for url in ("/", reverse("notes:my_notes"), note.get_absolute_url(), group.get_absolute_url()):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, url
+    screenshot(page, f"long-title-group-{width}")
