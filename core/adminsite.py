@@ -18,7 +18,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.formats import get_format
 from django.utils.functional import SimpleLazyObject, lazy
 from django.utils.text import capfirst, get_text_list
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 # Django's own messages that its Chinese catalogue words unlike the site: 您 where the site
@@ -32,6 +32,18 @@ DJANGO_REWORDED = (
     gettext_noop(
         "You are authenticated as %(username)s, but are not authorized to access this "
         "page. Would you like to login to a different account?"
+    ),
+    # A text too long or too short, on a site form or the admin's: "确保该变量包含不超过 300
+    # 字符 (目前字符数 400)。" named it a variable, with Latin brackets.
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
     ),
 )
 

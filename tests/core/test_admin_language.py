@@ -3,8 +3,10 @@ the "Add user" page, the login lockout's records, the history's reason for a loa
 record, and the mentions' list."""
 
 import pytest
+from django import forms
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from core.history import record_initial_history
@@ -113,3 +115,11 @@ def test_a_member_who_is_not_staff_is_told_so_on_the_admins_login_page(member_cl
     response = member_client.get(reverse("admin:index"), follow=True)
     assertContains(response, f"你已用账号 {member.username} 登录，但它无权打开这个页面。")
     assertNotContains(response, "您")
+
+
+def test_a_text_too_long_is_refused_in_the_sites_words():
+    field = forms.CharField(max_length=300)
+    with translation.override("zh-hans"):
+        with pytest.raises(forms.ValidationError) as refused:
+            field.clean("长" * 400)
+        assert refused.value.messages == ["最多可写 300 个字符（现在有 400 个）。"]
