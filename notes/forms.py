@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from core.language import LANG_ATTRIBUTE, in_interface_language
 from core.models import Language
 from core.revisions import RevisionForm
-from papers.identifiers import normalize_arxiv_id
+from papers.identifiers import arxiv_id_problem, normalize_arxiv_id
 from papers.models import Paper
 
 from .models import (
@@ -408,6 +408,8 @@ class ProposeForm(forms.Form):
 
     def clean_paper(self):
         text = self.cleaned_data["paper"].strip()
+        if problem := arxiv_id_problem(text):  # told it is not an ID, not to add it first
+            raise forms.ValidationError(problem)
         arxiv = normalize_arxiv_id(text)
         exact = Paper.objects.filter(
             Q(arxiv_id=arxiv) | Q(slug=text) | Q(title_en__iexact=text) | Q(title_zh=text)

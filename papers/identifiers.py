@@ -7,6 +7,7 @@ that: ``https://arxiv.org/abs/2201.11903``, a PDF or HTML link, ``arXiv:2303.182
 and a version suffix (``2303.18223v15``) all name the same paper.
 """
 
+import datetime
 import re
 import unicodedata
 from urllib.parse import unquote
@@ -14,6 +15,7 @@ from urllib.parse import unquote
 from django import forms
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # YYMM.NNNN from April 2007 to 2014, YYMM.NNNNN since 2015; ASCII digits only, and a
@@ -28,6 +30,13 @@ PASTED = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# Anything written as a new-style ID, valid or not: with arXiv's prefix or link, a version.
+SHAPED = re.compile(
+    r"""^(?:(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/|arxiv:\s*)?
+    (?P<id>[0-9]{4}\.[0-9]{4,5})(?:v[0-9]+)?(?:\.pdf)?/?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
 validate_arxiv_id = RegexValidator(
     ARXIV_ID_RE,
     _(
@@ -36,6 +45,12 @@ validate_arxiv_id = RegexValidator(
     ),
     code="invalid_arxiv_id",
 )
+
+
+def validate_arxiv_month(value):
+    """Refuse an identifier of a month still to come (the form is validate_arxiv_id's)."""
+    if ARXIV_ID_RE.match(value or "") and (problem := arxiv_id_problem(value)):
+        raise forms.ValidationError(problem, code="future_arxiv_id")
 
 
 def normalize_arxiv_id(value):
@@ -120,6 +135,29 @@ def is_doi(value):
 
 def is_arxiv_id(value):
     return bool(ARXIV_ID_RE.match(normalize_arxiv_id(value)))
+
+
+def arxiv_id_problem(value, today=None):
+    """Why a text written as a new-style arXiv ID (bare, with arXiv's prefix or link, with
+    a version) names no paper: a month that does not exist, the wrong count of digits for
+    its year, or a month still to come; "" for an ID and for any other text."""
+    match = SHAPED.match(unicodedata.normalize("NFKC", value or "").strip())
+    if not match:
+        return ""
+    found = match.group("id")
+    if not ARXIV_ID_RE.match(found):
+        return gettext(
+            "%(id)s is not an arXiv ID: its first four digits are the year and month "
+            "(2303 is March 2023), with 4 digits after the dot until 2014 and 5 since."
+        ) % {"id": found}
+    month = (today or datetime.date.today()).strftime("%y%m")
+    if found[:4] > month:  # 07… to 99…: 2007 to 2099
+        return gettext(
+            "%(id)s is not an arXiv ID yet: its first four digits are the year and month "
+            "it was sent to arXiv (2303 is March 2023), and 20%(year)s-%(month)s is still "
+            "to come."
+        ) % {"id": found, "year": found[:2], "month": found[2:4]}
+    return ""
 
 
 def split_version(value):

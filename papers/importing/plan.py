@@ -14,14 +14,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..identifiers import is_arxiv_id, is_doi, normalize_doi, split_version
+from ..identifiers import arxiv_id_problem, is_arxiv_id, is_doi, normalize_doi, split_version
 from ..models import Paper
 from . import arxiv, bibtex, dedupe, doi
 from .records import Record, ServiceError, differences
 
 MAX_ENTRIES = 200
 BIBTEX_START = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
-ARXIV_SHAPED = re.compile(r"^([0-9]{4}\.[0-9]{4,5})(?:v[0-9]+)?$")  # an arXiv ID's form
 SIGNING_SALT = "papers.importing.plan"
 RESERVED_SLUGS = {"add"}
 LIMITS = {"title_en": 400, "venue": 200, "journal_ref": 400, "primary_category": 40}
@@ -183,17 +182,12 @@ def identify(text):
     doi_text = normalize_doi(text)
     if doi_text.startswith("10.48550/arxiv.") and is_arxiv_id(doi_text[15:]):
         arxiv_id = split_version(doi_text[15:])[0]  # arXiv's own DOI names the preprint
-    if is_arxiv_id(arxiv_id):
+    problem = arxiv_id_problem(arxiv_id)
+    if is_arxiv_id(arxiv_id) and not problem:
         return Candidate(entry=text, kind="arxiv", lookup=arxiv_id, status=Status.NEW)
     if is_doi(text):
         return Candidate(entry=text, kind="doi", lookup=doi_text, status=Status.NEW)
-    if shaped := ARXIV_SHAPED.match(arxiv_id):
-        reason = _(
-            "%(id)s is not an arXiv ID: its first four digits are the year and month "
-            "(2303 is March 2023), with 4 digits after the dot until 2014 and 5 since."
-        ) % {"id": shaped.group(1)}
-    else:
-        reason = _("Not an arXiv ID, arXiv link or DOI (nor BibTeX).")
+    reason = problem or _("Not an arXiv ID, arXiv link or DOI (nor BibTeX).")
     return Candidate(entry=text, kind="", reason=reason)
 
 

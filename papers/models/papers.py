@@ -37,6 +37,7 @@ from ..identifiers import (
     normalize_doi,
     title_key,
     validate_arxiv_id,
+    validate_arxiv_month,
     validate_doi,
 )
 from .sources import TOPICS_HELP, Organization, Source, TaggedItem, Topical, topics_prefetch
@@ -110,7 +111,7 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
         null=True,
         blank=True,
         unique=True,
-        validators=[validate_arxiv_id],
+        validators=[validate_arxiv_id, validate_arxiv_month],
         error_messages={"unique": _("A paper with this arXiv ID is already in the library.")},
         help_text=_("For example 2303.18223, or paste the arXiv link."),
     )

@@ -155,6 +155,18 @@ def test_member_signs_up_proposes_votes_and_hands_back(member_client, member, gr
     assert messages_of(response) == ["You handed meeting #1 back."]
 
 
+def test_a_proposal_of_no_arxiv_id_says_so(member_client, group):
+    """It said to add the paper to the library first, which would then refuse the ID."""
+    meeting = MeetingFactory(group=group, date=datetime.date(2031, 1, 1))
+    response = member_client.post(
+        plan_url(meeting, "propose"), {"paper": "arXiv:2399.99999"}, follow=True
+    )
+    assert messages_of(response) == [
+        "2399.99999 is not an arXiv ID: its first four digits are the year and month "
+        "(2303 is March 2023), with 4 digits after the dot until 2014 and 5 since."
+    ]
+
+
 def test_a_proposal_nothing_matches_keeps_the_text(member_client, group):
     meeting = MeetingFactory(group=group, date=datetime.date(2031, 1, 1))
     response = member_client.post(

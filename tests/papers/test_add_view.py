@@ -120,6 +120,20 @@ def test_an_arxiv_shaped_id_with_an_impossible_month_is_explained(member_client)
     assertContains(response, "3 cannot be added")
 
 
+def test_an_arxiv_id_with_a_prefix_or_of_a_month_to_come_is_explained(
+    member_client, recorded_services
+):
+    response = preview(
+        member_client, "arXiv:2399.00001\nhttps://arxiv.org/abs/2313.12345v2\n9912.12345"
+    )
+    assertContains(response, "2399.00001 is not an arXiv ID: its first four digits", count=1)
+    assertContains(response, "2313.12345 is not an arXiv ID: its first four digits", count=1)
+    assertContains(response, "9912.12345 is not an arXiv ID yet", count=1)
+    assertContains(response, "2099-12 is still to come")
+    assertContains(response, "3 cannot be added")
+    assert recorded_services.requests == []  # nothing asked of arXiv
+
+
 def test_an_unreachable_service_is_named_without_its_internal_error(member_client, settings):
     settings.ARXIV_API_URL = "http://127.0.0.1:9/api/query"  # nothing listens there
     response = preview(member_client, "2303.18223")

@@ -1,9 +1,12 @@
 """The import clients against recorded answers, BibTeX reading, duplicates, the plan."""
 
+import datetime
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from papers import identifiers
 from papers.identifiers import is_doi, normalize_doi, split_version, title_key
 from papers.importing import arxiv, bibtex, dedupe, doi
 from papers.importing import plan as importing
@@ -390,3 +393,20 @@ def test_an_arxiv_id_field_takes_a_full_width_id():
     from papers.identifiers import normalize_arxiv_id
 
     assert normalize_arxiv_id("２３０３．１８２２３") == "2303.18223"
+
+
+def test_an_arxiv_id_of_this_month_is_one_and_of_the_next_is_not_yet():
+    today = datetime.date(2026, 12, 6)
+    assert identifiers.arxiv_id_problem("2612.00001", today) == ""
+    assert "2701.00001 is not an arXiv ID yet" in identifiers.arxiv_id_problem("2701.00001", today)
+    assert identifiers.arxiv_id_problem("0704.0001", today) == ""
+    assert identifiers.arxiv_id_problem("Attention is all you need", today) == ""
+    assert identifiers.arxiv_id_problem("hep-th/9901001", today) == ""
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_an_arxiv_id_of_a_month_to_come():
+    paper = PaperFactory.build(arxiv_id="9912.12345")
+    with pytest.raises(ValidationError) as refused:
+        paper.full_clean()
+    assert "9912.12345 is not an arXiv ID yet" in refused.value.message_dict["arxiv_id"][0]
