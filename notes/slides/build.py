@@ -20,6 +20,14 @@ class Section:
     kicker: str = ""  # HTML of the enclosing heading's content
     blocks: list = field(default_factory=list)
     number: int | None = None  # which of its text's sections (h1, h2, ---) it is or is in
+    # Split at its h3s (_split_at_h3): which part of that section it is, 0 for what comes
+    # before the first h3, n for the n-th h3 on; None for a section kept whole.
+    subsection: int | None = None
+
+    @property
+    def place(self):
+        """Where the section stands in its text's outline: (number, subsection)."""
+        return (self.number, self.subsection)
 
 
 @dataclass
@@ -40,8 +48,9 @@ class Slide:
     paired: bool = False
     bands: list = field(default_factory=list)
     lang: str = ""  # "zh" or "en" when known
-    # The sections of the Chinese and the English text it shows (Section.number), and the
-    # anchor of the slide at the same place in each other language's deck (link_languages).
+    # The sections of the Chinese and the English text it shows (Section.place: down to
+    # the h3 it is under where the section is split at its h3s), and the anchor of the
+    # slide at the same place in each other language's deck (link_languages).
     source: tuple = (None, None)
     elsewhere: dict = field(default_factory=dict)
 
@@ -110,11 +119,13 @@ def _split_at_h3(section, budget, width):
     content = sum(estimate(b, width) for b in section.blocks)
     if content <= budget or not any(b.tag == "h3" for b in section.blocks):
         return [section]
-    parts = [Section(section.title, section.level, section.anchor, section.kicker)]
+    parts = [Section(section.title, section.level, section.anchor, section.kicker, subsection=0)]
     for block in section.blocks:
         if block.tag == "h3":
             title = serialize(without_headerlinks(block.children)).strip()
-            parts.append(Section(title, 3, block.get("id") or "", section.title))
+            parts.append(
+                Section(title, 3, block.get("id") or "", section.title, subsection=len(parts))
+            )
         else:
             parts[-1].blocks.append(block)
     if not parts[0].blocks and parts[0].level == 2 and len(parts) > 1:
@@ -144,7 +155,7 @@ def build_slides(html, budget=BODY_LINES, width=BODY_WIDTH_EM, lang=""):
     """Return the slides of one rendered write-up."""
     slides = []
     for section in _split_sections(html, budget, width):
-        source = (None, section.number) if lang == "en" else (section.number, None)
+        source = (None, section.place) if lang == "en" else (section.place, None)
         if not section.blocks:
             slides.append(
                 Slide(
@@ -211,7 +222,7 @@ def _pair_slides(zh, en, budget, width):
     and anchor. A section without one (None) is paginated as in one language, beside an
     empty column."""
     own = zh or en
-    source = (zh.number if zh else None, en.number if en else None)
+    source = (zh.place if zh else None, en.place if en else None)
     if zh is None or en is None:
         pages = paginate(own.blocks, budget, width) if own.blocks else []
         pages = [[Band(page, []) if zh else Band([], page)] for page in pages]
@@ -280,18 +291,26 @@ def _sections_for_pairing(html, budget, width):
 def link_languages(decks, zh_html, en_html):
     """Give each slide of the decks of one text ({"zh": slides, "en": …, "both": …})
     ``elsewhere``: {another language: the anchor of its slide at the same place}, so that
-    switching languages keeps the presenter where they are. That is the same slide of
-    the same section (the sections of the two texts paired as the side-by-side deck
-    pairs them) where the section has as many slides in both decks, else the section's
-    first slide; where a language lacks the section, the slide of the section before it
-    (the cover, "title", before the first)."""
-    pairs = _paired_sections(sections(zh_html), sections(en_html))
+    switching languages keeps the presenter where they are.
+
+    A slide's place is the heading it is under, down to its h3 (the n-th h3 of the same
+    section): the two texts' headings are paired as the side-by-side deck pairs them,
+    which splits every section at its h3s. (Placed by its section alone, every slide
+    under an h3 led to the section's first slide.) A one-language deck keeps a section
+    whole when it fits on a slide: its slides stand at the section's first part, and a
+    slide of a later part in another deck leads to its last slide. Within a place, the
+    switch lands on the slide as far through it (_anchor_at)."""
+    pairs = _paired_sections(
+        _sections_for_pairing(zh_html, PAIRED_LINES, PAIRED_WIDTH_EM),
+        _sections_for_pairing(en_html, PAIRED_LINES, PAIRED_WIDTH_EM),
+    )
     place = {}
-    for number, (zh, en) in enumerate(pairs):
-        if zh is not None:
-            place["zh", zh.number] = number
-        if en is not None:
-            place["en", en.number] = number
+    for number, pair in enumerate(pairs):
+        for language, section in zip(("zh", "en"), pair, strict=True):
+            if section is not None:
+                place[language, section.place] = number
+                # The same section kept whole: in order, its first part comes first.
+                place.setdefault((language, (section.number, None)), number)
 
     def place_of(slide):
         zh, en = slide.source
@@ -315,13 +334,23 @@ def link_languages(decks, zh_html, en_html):
 
 def _anchor_at(places, at, index, count):
     """The anchor of the index-th of count slides of the place ``at`` in another deck
-    ({place: anchors}): the same one if it has as many, else its first; the last slide
-    of the place before it where it has none, the cover ("title") before the first."""
+    ({place: anchors}): the slide as far through the place's slides there, the first to
+    the first and the last to the last (the third of five beside the second of three), as
+    the two languages split a section over different numbers of slides; the last slide of
+    the place before it where it has none, the cover ("title") before the first."""
     if at in places:
         anchors = places[at]
-        return anchors[index] if len(anchors) == count else anchors[0]
+        return anchors[_same_point(index, count, len(anchors))]
     before = [p for p in places if p is not None and at is not None and p < at]
     return places[max(before)][-1] if before else "title"
+
+
+def _same_point(index, count, size):
+    """The index of size slides as far through them as index is through count: rounded
+    half up, in integers."""
+    if count < 2:
+        return 0
+    return (2 * index * (size - 1) + count - 1) // (2 * (count - 1))
 
 
 ID_SAFE = re.compile(r"[^\w.:-]+")

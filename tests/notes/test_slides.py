@@ -304,8 +304,8 @@ def decks_of(zh_markdown, en_markdown):
 
 
 def test_each_slide_knows_its_place_in_the_other_languages():
-    """The language switch keeps the presenter at the same slide, or the first slide of
-    the same section where the languages split it differently."""
+    """The language switch keeps the presenter at the same slide, or where the languages
+    split a section over different numbers of slides, at the slide as far through it."""
     long_zh = "\n".join(f"{n}. 第 {n} 条" + "很长的说明文字。" * 20 for n in range(1, 13))
     long_en = "\n".join(f"{n}. item {n} " + "word " * 30 for n in range(1, 13))
     decks = decks_of(
@@ -320,9 +320,56 @@ def test_each_slide_knows_its_place_in_the_other_languages():
     assert zh[0].elsewhere["both"] == both[0].anchor  # the opening words
     method_zh = [s for s in zh if s.title == "2 方法"]
     method_en = [s for s in en if s.title == "2 Method"]
-    assert len(method_zh) != len(method_en)  # split differently: the section's first slide
-    assert {s.elsewhere["en"] for s in method_zh} == {method_en[0].anchor}
-    assert method_en[-1].elsewhere["zh"] == method_zh[0].anchor
+    assert (len(method_zh), len(method_en)) == (4, 2)  # split differently: as far through
+    assert [s.elsewhere["en"] for s in method_zh] == [method_en[n].anchor for n in (0, 0, 1, 1)]
+    assert [s.elsewhere["zh"] for s in method_en] == [method_zh[0].anchor, method_zh[-1].anchor]
+
+
+def outline(language, points):
+    """A write-up whose section 2 is too long for one slide, so that it is split at its
+    h3s: 2.1 and 2.3 of one slide each, 2.2 of as many as it has points."""
+    word = {"zh": "很长的说明文字。" * 6, "en": "a long explanation " * 8}[language]
+    items = "\n".join(f"- {word}{n}" for n in range(points))
+    return (
+        f"## 1 {language}\n\ntext\n\n## 2 {language}\n\n### 2.1 {language}\n\nshort\n\n"
+        f"### 2.2 {language}\n\n{items}\n\n### 2.3 {language}\n\nshort\n"
+    )
+
+
+def test_a_slide_under_an_h3_leads_to_the_same_h3_in_the_other_languages():
+    """Where a section is split at its h3s, the switch lands under the same h3 (the n-th
+    of the same section), not at the section's first slide; where 2.2 goes on over more
+    slides in one language, at its slide as far through it."""
+    decks = decks_of(outline("zh", 12), outline("en", 24))
+    zh, en = decks["zh"], decks["en"]
+
+    def under(slides, heading):
+        return [s for s in slides if s.title == heading]
+
+    assert titles(zh)[:3] == ["1 zh", "2.1 zh", "2.2 zh"]
+    for number in ("2.1", "2.3"):
+        (zh_slide,), (en_slide,) = under(zh, f"{number} zh"), under(en, f"{number} en")
+        assert zh_slide.elsewhere["en"] == en_slide.anchor
+        assert en_slide.elsewhere["zh"] == zh_slide.anchor
+    zh_22, en_22 = under(zh, "2.2 zh"), under(en, "2.2 en")
+    assert (len(zh_22), len(en_22)) == (2, 4)
+    assert [s.elsewhere["en"] for s in zh_22] == [en_22[0].anchor, en_22[-1].anchor]
+    assert [s.elsewhere["zh"] for s in en_22] == [zh_22[n].anchor for n in (0, 0, 1, 1)]
+    both_22 = [s for s in decks["both"] if s.title == "2.2 zh"]
+    assert zh_22[-1].elsewhere["both"] == both_22[-1].anchor
+    assert both_22[0].elsewhere["en"] == en_22[0].anchor
+
+
+def test_a_section_whole_in_one_language_stands_for_each_of_its_h3s():
+    """A section that fits on one slide in Chinese is not split at its h3s there; the
+    English slides under its h3s lead to that slide, and it leads to the first of them."""
+    decks = decks_of(outline("zh", 0), outline("en", 24))
+    zh, en = decks["zh"], decks["en"]
+    (section,) = [s for s in zh if s.title == "2 zh"]
+    under_h3s = [s for s in en if s.title.startswith("2.")]
+    assert [s.title for s in under_h3s][0] == "2.1 en"
+    assert {s.elsewhere["zh"] for s in under_h3s} == {section.anchor}
+    assert section.elsewhere["en"] == under_h3s[0].anchor
 
 
 def test_a_section_missing_in_a_language_leads_to_the_one_before_it():
