@@ -1,7 +1,9 @@
 """Every demo deck (the meeting's write-up and the notes with both texts, in one
 language each and side by side): no slide ends with a label while its section goes on
-on the next slide, and no side-by-side slide has one column empty mid-section."""
+on the next slide, no side-by-side slide has one column empty mid-section, and the
+language switch keeps the heading."""
 
+import re
 from functools import cache
 
 import pytest
@@ -9,7 +11,7 @@ import yaml
 from django.conf import settings
 
 from core.markdown import render
-from notes.slides import build_side_by_side, build_slides, parse
+from notes.slides import build_side_by_side, build_slides, link_languages, parse
 from notes.slides.build import PAIRED_WIDTH_EM
 from notes.slides.fit import BODY_WIDTH_EM, _is_lead
 from notes.slides.tree import text_of
@@ -69,3 +71,28 @@ def test_no_demo_deck_has_a_column_empty_mid_section(fixture):
             if slide.paired and slide.part < slide.parts:
                 zh_blocks, en_blocks = blocks_of(slide.body), blocks_of(slide.body_en)
                 assert bool(zh_blocks) == bool(en_blocks), (name, number)
+
+
+NUMBER = re.compile(r"\s*(\d+(?:\.\d+)*)")
+
+
+def heading_number(slide):
+    found = NUMBER.match(text_of(parse(slide.title)[0]) if slide.title else "")
+    return found.group(1) if found else None
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_every_demo_slide_switches_to_the_same_heading_in_the_other_language(fixture):
+    """From a slide under a numbered heading ("1.1.2 研究热度统计"), the language switch
+    lands under the heading of that number in the other deck (1.1.2 Research popularity
+    statistics) wherever that deck has a slide of its own for it."""
+    for name, zh, en in texts(fixture):
+        decks = {"zh": build_slides(zh, lang="zh"), "en": build_slides(en, lang="en")}
+        link_languages(decks, zh, en)
+        for lang, other in (("zh", "en"), ("en", "zh")):
+            numbers = {s.anchor: heading_number(s) for s in decks[other]}
+            for slide in decks[lang]:
+                number = heading_number(slide)
+                if number in numbers.values():
+                    target = numbers[slide.elsewhere[other]]
+                    assert target == number, (name, lang, text_of(parse(slide.title)[0]))
