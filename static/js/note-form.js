@@ -133,7 +133,8 @@
         next();
       }).catch(function (error) {
         var reason = /^\d*$/.test(error.message) ? said.figureFailed : error.message;
-        tell(status, name + ": " + reason, "failed");
+        // The interface's colon (core.language.colon): "：" in Chinese.
+        tell(status, name + (document.body.getAttribute("data-colon") || ": ") + reason, "failed");
       });
     }
     next();

@@ -110,8 +110,11 @@ def test_a_pasted_image_is_named_as_obsidian_names_it(page, member):
     )
 
 
-def test_a_refused_file_is_said_and_the_text_kept(page, member):
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_refused_file_is_said_and_the_text_kept(page, member, language):
     edit_note(page, member)
+    if language == "zh":
+        click_and_load(page, ".language-switch button[value=zh-hans]")
     before = page.input_value("#id_body_en")
     page.on("console", lambda message: None)
     chooser(page, "id_body_en").set_input_files(
@@ -119,11 +122,12 @@ def test_a_refused_file_is_said_and_the_text_kept(page, member):
     )
     said = page.locator("#id_body_en ~ .figure-tools .figure-status[data-state=failed]")
     said.wait_for()
-    assert said.inner_text().startswith("notes.png: ")
+    # Named with the interface's colon: "notes.png：" in Chinese, as every label is.
+    assert said.inner_text().startswith("notes.png: " if language == "en" else "notes.png：")
     assert said.get_attribute("role") == "alert"
     assert "PNG" in said.inner_text()  # the server's reason, not a generic failure
     assert page.input_value("#id_body_en") == before
-    screenshot(page, "figure-refused")
+    screenshot(page, f"figure-refused-{language}")
     # The browser logs the refused upload's 400 as an error; that one is expected.
     page.console_errors[:] = [e for e in page.console_errors if "400" not in e]
 
