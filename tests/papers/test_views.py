@@ -161,7 +161,7 @@ def test_dataset_list_groups_kinds_with_their_counts_and_keeps_the_filter(member
         ("benchmark", 8, 8),
     ]
     assertContains(response, 'href="?kind=benchmark">Benchmark <span class="count">8</span></a>')
-    assertContains(response, 'all <span class="count">11</span>')
+    assertContains(response, 'All <span class="count">11</span>')
     assertNotContains(response, "Instruction data")  # no datasets of that kind: no chip
 
     view = response.context["view"]
