@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -381,7 +381,9 @@ def _query(**params):
 
 def member_settings(request):
     """Reminders, the language of e-mails, the time zone; the calendar addresses."""
-    settings_obj = MemberSettings.of(request.user, guess_language=True)
+    settings_obj = MemberSettings.of(
+        request.user, guess_language=True, using=translation.get_language()
+    )
     form = MemberSettingsForm(request.POST or None, instance=settings_obj)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -135,11 +135,14 @@ class MemberSettings(models.Model):
         return str(self.user)
 
     @classmethod
-    def of(cls, user, guess_language=False):
+    def of(cls, user, guess_language=False, using=None):
         """Return the member's settings, the defaults when they never saved any (unsaved).
         With ``guess_language`` (where the language of e-mails is read), the defaults'
-        language is the one the member last used the site in (their Visit's), or else
-        the site's own."""
+        language is the one the member uses: ``using``, the interface's language of the
+        request they are reading in, when there is one (the settings page); else the one
+        they last used the site in (their Visit's, recorded by the home page, which a
+        member who switched language and went straight to their settings has not seen
+        since); else the site's own."""
         if not user.is_authenticated:
             return cls(user=None)
         found = cls.objects.filter(user=user).first()
@@ -147,7 +150,9 @@ class MemberSettings(models.Model):
             return found
         defaults = cls(user=user)
         if guess_language:
-            used = Visit.objects.filter(user=user).values_list("language", flat=True).first()
+            used = using
+            if used not in cls.EmailLanguage.values:
+                used = Visit.objects.filter(user=user).values_list("language", flat=True).first()
             if used in cls.EmailLanguage.values:
                 defaults.email_language = used
         return defaults

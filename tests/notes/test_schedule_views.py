@@ -12,9 +12,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from notes.models import Meeting, MeetingSeries, MemberSettings, SwapRequest
+from notes.models import Meeting, MeetingSeries, MemberSettings, SwapRequest, Visit
 from notes.models.zones import TimeZoneFormField
 from notes.schedule_views import plan_context
 from tests.factories import (
@@ -478,6 +479,34 @@ def test_member_settings_page(member_client, member):
         False,
         "Europe/London",
     )
+
+
+@pytest.mark.parametrize(
+    ("visited_in", "reading_in"),
+    [("en", "zh-hans"), ("zh-hans", "en"), (None, "en"), (None, "zh-hans")],
+)
+def test_member_settings_preselect_the_language_the_member_reads_the_page_in(
+    member_client, member, visited_in, reading_in
+):
+    """Never saved: the e-mails' language offered is the interface's the member reads the
+    settings in, not the one of their last visit to the home page (before they switched)."""
+    if visited_in:
+        Visit.objects.create(user=member, seen=timezone.now(), language=visited_in)
+    url = reverse("notes:member_settings")
+    page = member_client.get(url, HTTP_ACCEPT_LANGUAGE=reading_in)
+    assert page.context["form"]["email_language"].value() == reading_in
+    assertContains(page, f'<option value="{reading_in}" selected>')
+    # Chosen once, the choice stands whatever the interface.
+    MemberSettings.objects.create(user=member, email_language="en")
+    page = member_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.context["form"]["email_language"].value() == "en"
+
+
+def test_e_mails_without_a_request_go_in_the_language_of_the_last_visit(member):
+    """Where no page is read (a reminder sent by the scheduler), the last visit says."""
+    Visit.objects.create(user=member, seen=timezone.now(), language="en")
+    assert MemberSettings.of(member, guess_language=True).email_language == "en"
+    assert MemberSettings.of(member).email_language == "zh-hans"
 
 
 @pytest.mark.parametrize("count", [1, 3])
