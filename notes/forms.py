@@ -9,6 +9,7 @@ field (no NUL characters, long texts capped at BODY_LIMIT, a comment at COMMENT_
 from functools import partial
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -445,10 +446,74 @@ class ProposeForm(forms.Form):
 
 
 class MemberSettingsForm(forms.ModelForm):
+    """A member's settings and the e-mail address of their account, saved together.
+
+    The address is where reminders go and where "Forgot your password?" sends its link:
+    whoever can change it can take the account over from an open session, so changing
+    it asks for the current password, as changing the password does (Django's
+    PasswordChangeForm checks it the same way). The address is refused when another account
+    has it in any case, as the password reset finds accounts by it."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        max_length=254,  # the User model's
+        error_messages={"invalid": _("Enter a valid e-mail address, such as name@example.org.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_(
+            "Reminders go here, and the link to set a new password (“Forgot your password?”)."
+        ),
+    )
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only to change your e-mail address."),
+    )
+
     class Meta:
         model = MemberSettings
-        fields = ["email_language", "reminders", "time_zone"]
+        fields = ["email", "current_password", "reminders", "email_language", "time_zone"]
         widgets = {"time_zone": ZONE_INPUT}
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["email"].initial = user.email
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        taken = get_user_model().objects.filter(email__iexact=email).exclude(pk=self.user.pk)
+        if email and taken.exists():
+            raise forms.ValidationError(
+                _("Another account already uses this e-mail address."),
+                code="taken",
+            )
+        return email
+
+    def clean(self):
+        data = super().clean()
+        # Only another mailbox asks for the password: the same address in other capitals
+        # reaches the same one (and the password reset finds the account by it in any case).
+        moves = "email" in data and data["email"].casefold() != self.user.email.casefold()
+        password = data.get("current_password", "")
+        if moves and not self.user.check_password(password):
+            message = (
+                _("That is not your current password. Enter it again to change your address.")
+                if password
+                else _("Give your current password to change your e-mail address.")
+            )
+            self.add_error("current_password", message)
+        return data
 
     def clean_time_zone(self):
         return check_text(self.cleaned_data["time_zone"])
+
+    def save(self, commit=True):
+        """Save the settings and, when it changed, the account's address (in the caller's
+        transaction)."""
+        if commit and self.cleaned_data["email"] != self.user.email:
+            self.user.email = self.cleaned_data["email"]
+            self.user.save(update_fields=["email"])
+        return super().save(commit)

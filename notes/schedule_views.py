@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core.fragments import remembered
@@ -379,22 +380,36 @@ def _query(**params):
 # --- A member's settings ------------------------------------------------------------------
 
 
+@sensitive_post_parameters("current_password")
 def member_settings(request):
-    """Reminders, the language of e-mails, the time zone; the calendar addresses."""
-    settings_obj = MemberSettings.of(
-        request.user, guess_language=True, using=translation.get_language()
-    )
-    form = MemberSettingsForm(request.POST or None, instance=settings_obj)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your settings were saved."))
-        return redirect("notes:member_settings")
-    token = feeds.token_for(request.user)
-    groups = ReadingGroup.objects.of(request.user)
+    """The account's e-mail address, reminders, the language of e-mails, the time zone;
+    the calendar addresses. The page is the member's own (their address): it is never
+    kept (not an audience_page nor a cached_page)."""
+    user = request.user
+    settings_obj = MemberSettings.of(user, guess_language=True, using=translation.get_language())
+    # As saved, not as typed: reminders on that no address of the account can receive.
+    unreachable = settings_obj.reminders and not user.email
+    form = MemberSettingsForm(request.POST or None, instance=settings_obj, user=user)
+    if request.method == "POST":
+        with transaction.atomic():  # the account's address and the settings together
+            valid = form.is_valid()
+            if valid:
+                form.save()
+        if valid:
+            messages.success(request, _("Your settings were saved."))
+            return redirect("notes:member_settings")
+    token = feeds.token_for(user)
+    groups = ReadingGroup.objects.of(user)
     return render(
         request,
         "notes/membersettings_form.html",
-        {"form": form, "token": token, "groups": groups, "zones": COMMON_ZONES},
+        {
+            "form": form,
+            "token": token,
+            "groups": groups,
+            "zones": COMMON_ZONES,
+            "unreachable": unreachable,
+        },
     )
 
 

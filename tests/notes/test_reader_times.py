@@ -170,7 +170,10 @@ def test_members_in_different_zones_never_get_each_others_times_from_the_cache(g
 
     # A member who changes their zone reads the new one at once.
     user, client = readers["Europe/London"]
-    client.post(reverse("notes:member_settings"), {"email_language": "en", "time_zone": "UTC"})
+    client.post(
+        reverse("notes:member_settings"),
+        {"email": user.email, "email_language": "en", "time_zone": "UTC"},
+    )
     assert MemberSettings.objects.get(user=user).time_zone == "UTC"
     for name, (url, start, end) in pages.items():
         meeting = past if name == "past meeting" else coming

@@ -8,8 +8,10 @@ import zoneinfo
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -453,7 +455,8 @@ def test_in_three_days(member_client, group, settings):
 @pytest.mark.parametrize("typed", ["asia/shanghai", "ASIA/SHANGHAI", "  Asia/shanghai "])
 def test_member_settings_take_a_time_zone_in_any_case(member_client, member, typed):
     url = reverse("notes:member_settings")
-    response = member_client.post(url, {"email_language": "en", "time_zone": typed})
+    form = {"email": member.email, "email_language": "en", "time_zone": typed}
+    response = member_client.post(url, form)
     assert response.status_code == 302
     assert MemberSettings.objects.get(user=member).time_zone == "Asia/Shanghai"
 
@@ -470,15 +473,188 @@ def test_member_settings_page(member_client, member):
     url = reverse("notes:member_settings")
     page = member_client.get(url)
     assertContains(page, "Meetings of all my groups")
-    response = member_client.post(url, {"email_language": "en", "time_zone": "Nowhere"})
+    form = {"email": member.email, "email_language": "en"}
+    response = member_client.post(url, {**form, "time_zone": "Nowhere"})
     assertContains(response, "“Nowhere” is not a time zone name")
-    member_client.post(url, {"email_language": "en", "time_zone": "Europe/London"})
+    member_client.post(url, {**form, "time_zone": "Europe/London"})
     saved = MemberSettings.objects.get(user=member)
     assert (saved.email_language, saved.reminders, saved.time_zone) == (
         "en",
         False,
         "Europe/London",
     )
+
+
+# --- The account's e-mail address on the settings page ---------------------------------
+
+PASSWORD = "correct horse battery staple"  # the factory's
+
+
+def settings_form(member, **changes):
+    """What the settings form sends as the page shows it, with ``changes``."""
+    return {
+        "email": member.email,
+        "current_password": "",
+        "reminders": "on",
+        "email_language": "zh-hans",
+        "time_zone": "",
+        **changes,
+    }
+
+
+def test_member_settings_show_the_accounts_address(member_client, member):
+    page = member_client.get(reverse("notes:member_settings"), HTTP_ACCEPT_LANGUAGE="en")
+    assertContains(page, f'type="email" name="email" value="{member.email}"')
+    assertContains(page, '<label for="id_current_password">Current password</label>')
+    assertContains(page, "the link to set a new password (“Forgot your password?”)")
+    assertNotContains(page, 'id="no-address"')
+
+
+def test_a_member_changes_their_address_with_their_password(member_client, member):
+    link_before = default_token_generator.make_token(member)
+    form = settings_form(
+        member, email="ann@lab.example", current_password=PASSWORD, time_zone="UTC"
+    )
+    response = member_client.post(reverse("notes:member_settings"), form)
+    assert response.status_code == 302
+    assert response.wsgi_request.sensitive_post_parameters == ("current_password",)
+    member.refresh_from_db()
+    assert member.email == "ann@lab.example"
+    assert MemberSettings.objects.get(user=member).time_zone == "UTC"  # the same save
+    # A link to set a new password sent to the old address no longer works.
+    assert not default_token_generator.check_token(member, link_before)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("", "Give your current password to change your e-mail address."),
+        ("not it", "That is not your current password. Enter it again to change your address."),
+    ],
+)
+def test_changing_the_address_needs_the_current_password(member_client, member, password, message):
+    before = member.email
+    form = settings_form(
+        member, email="mallory@evil.example", current_password=password, time_zone="UTC"
+    )
+    page = member_client.post(reverse("notes:member_settings"), form, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert page.context["form"].errors == {"current_password": [message]}
+    member.refresh_from_db()
+    assert member.email == before
+    assert not MemberSettings.objects.filter(user=member).exists()  # nothing else saved
+    # What was typed is kept, but the password.
+    assertContains(page, 'value="mallory@evil.example"')
+    assertContains(page, 'name="time_zone" value="UTC"')
+    if password:
+        assertNotContains(page, f'value="{password}"')
+
+
+def test_a_first_address_needs_the_password_too(member_client, member):
+    member.email = ""
+    member.save()
+    url = reverse("notes:member_settings")
+    page = member_client.post(url, settings_form(member, email="ann@lab.example"))
+    assert list(page.context["form"].errors) == ["current_password"]
+    member_client.post(
+        url, settings_form(member, email="ann@lab.example", current_password=PASSWORD)
+    )
+    member.refresh_from_db()
+    assert member.email == "ann@lab.example"
+
+
+@pytest.mark.parametrize("typed", ["Taken@Example.org", "taken@example.org", "TAKEN@EXAMPLE.ORG"])
+def test_an_address_another_account_has_is_refused_in_any_case(member_client, member, typed):
+    UserFactory(email="taken@example.org")
+    before = member.email
+    form = settings_form(member, email=typed, current_password=PASSWORD, time_zone="UTC")
+    page = member_client.post(reverse("notes:member_settings"), form, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.context["form"].errors == {
+        "email": ["Another account already uses this e-mail address."]
+    }
+    member.refresh_from_db()
+    assert member.email == before
+    assert not MemberSettings.objects.filter(user=member).exists()
+    assertContains(page, f'value="{typed}"')
+    assertContains(page, 'name="time_zone" value="UTC"')
+
+
+def test_an_address_that_is_not_one_is_refused_in_the_readers_language(member_client, member):
+    form = settings_form(member, email="ann@", current_password=PASSWORD)
+    url = reverse("notes:member_settings")
+    page = member_client.post(url, form, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.context["form"].errors == {
+        "email": ["Enter a valid e-mail address, such as name@example.org."]
+    }
+    page = member_client.post(url, form, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.context["form"].errors == {
+        "email": ["请填写有效的电子邮件地址，例如 name@example.org。"]
+    }
+
+
+def test_the_same_address_in_other_capitals_needs_no_password(member_client, member):
+    """It reaches the same mailbox: nothing to guard."""
+    form = settings_form(member, email=member.email.upper())
+    assert member_client.post(reverse("notes:member_settings"), form).status_code == 302
+    member.refresh_from_db()
+    assert member.email == member.username.upper() + "@EXAMPLE.ORG"
+
+
+def test_the_address_and_the_settings_are_saved_together_or_not_at_all(
+    member_client, member, monkeypatch
+):
+    before = member.email
+
+    def lost(*args, **kwargs):
+        raise OperationalError("the connection was lost")
+
+    monkeypatch.setattr(MemberSettings, "save", lost)
+    form = settings_form(member, email="ann@lab.example", current_password=PASSWORD)
+    response = member_client.post(reverse("notes:member_settings"), form)
+    assert response.status_code == 503
+    assertNotContains(response, PASSWORD, status_code=503)  # the 503 page gives nothing back
+    member.refresh_from_db()
+    assert member.email == before
+
+
+@pytest.mark.parametrize(
+    ("language", "notice"),
+    [
+        (
+            "en",
+            "Your account has no e-mail address, so reminders cannot reach you: "
+            "add your address above.",
+        ),
+        ("zh-hans", "你的账号没有电子邮件地址，组会邮件提醒发不到你那里：请在上方填写你的地址。"),
+    ],
+)
+def test_reminders_without_an_address_are_said_to_reach_nobody(
+    member_client, member, language, notice
+):
+    member.email = ""
+    member.save()
+    url = reverse("notes:member_settings")
+    page = member_client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    assertContains(page, f'<p class="message" id="no-address">{notice}</p>', html=True)
+    MemberSettings.objects.create(user=member, reminders=False)
+    assertNotContains(member_client.get(url, HTTP_ACCEPT_LANGUAGE=language), 'id="no-address"')
+
+
+def test_a_member_who_removes_their_address_is_told_reminders_reach_nobody(member_client, member):
+    url = reverse("notes:member_settings")
+    member_client.post(url, settings_form(member, email="", current_password=PASSWORD))
+    member.refresh_from_db()
+    assert member.email == ""
+    assertContains(member_client.get(url, HTTP_ACCEPT_LANGUAGE="en"), 'id="no-address"')
+
+
+def test_the_settings_page_is_never_kept(member_client, member):
+    """It shows the member's address: every view reads it afresh (an address changed
+    without a signal, which moves no page generation on, shows at once)."""
+    url = reverse("notes:member_settings")
+    assertContains(member_client.get(url), f'value="{member.email}"')
+    type(member).objects.filter(pk=member.pk).update(email="new@lab.example")
+    assertContains(member_client.get(url), 'value="new@lab.example"')
 
 
 @pytest.mark.parametrize(
