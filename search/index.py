@@ -173,13 +173,22 @@ def subtitle(title, parts):
     return " · ".join(part for part in shown if part != title)
 
 
+def english_title(writing):
+    """A note's or meeting's English title where the title its hit shows is its Chinese one
+    (``SearchDocument.title_en``), else ""."""
+    if writing.title_zh and writing.title_en and writing.title_en != writing.title_zh:
+        return writing.title_en
+    return ""
+
+
 def note_fields(note):
     # Not the meeting: its title is for its group's eyes, and a note may be wider read.
     about = note.paper or note.language_model
     title = str(note.title)
     return {
         "title": title,
-        "subtitle": subtitle(title, [note.title_en if note.title_zh else "", note.byline, about]),
+        "title_en": english_title(note),
+        "subtitle": subtitle(title, [note.byline, about]),
         "head": plain(note.title_zh, note.title_en),
         "body": paragraphs(html_to_text(note.body_zh_html), html_to_text(note.body_en_html)),
         "weight": 1,
@@ -195,10 +204,8 @@ def meeting_fields(meeting):
     group_name = group.name_zh if meeting.title_zh and group.name_zh else group.name
     return {
         "title": f"#{meeting.number} {meeting.title}",
-        "subtitle": subtitle(
-            str(meeting.title),
-            [meeting.title_en if meeting.title_zh else "", group_name, meeting.date],
-        ),
+        "title_en": english_title(meeting),
+        "subtitle": subtitle(str(meeting.title), [group_name, meeting.date]),
         "head": plain(meeting.title_zh, meeting.title_en),
         "body": paragraphs(
             html_to_text(meeting.body_zh_html),
@@ -302,6 +309,7 @@ def document_fields(obj):
     source = SOURCES[type(obj)]
     fields = source.fields(obj)
     fields["title"] = fields["title"][:400]
+    fields["title_en"] = fields.get("title_en", "")[:400]
     fields["subtitle"] = fields["subtitle"][:400]
     fields["head"] = with_names(fields["head"])
     fields.update(

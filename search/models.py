@@ -37,6 +37,10 @@ class SearchDocument(models.Model):
     object_id = models.PositiveBigIntegerField()
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
     title = models.CharField(_("title"), max_length=400)
+    # A note's or a meeting's English title where its title is its Chinese one: the
+    # English interface shows it as the hit's title, and the Chinese one beside it
+    # (search.query.shown_titles); the Chinese interface, the other way round.
+    title_en = models.CharField(_("English title"), max_length=400, blank=True)
     subtitle = models.CharField(_("subtitle"), max_length=400, blank=True)
     url = models.CharField(_("URL"), max_length=300)
     head = models.TextField(_("title text"))

@@ -9,6 +9,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 
 from core.compiled import compiled_for_reader
+from core.language import interface_language
 from notes.models import Comment, Meeting, Note
 from notes.models.groups import in_groups_of
 from papers.identifiers import normalize_arxiv_id
@@ -213,19 +214,41 @@ class _Page:
         return [pk for pk, _kind, _found, _position in self.fetch(key.start + 1, key.stop)]
 
 
+def shown_titles(document, english):
+    """(title, subtitle) of a hit as the interface shows them. A note or meeting with a
+    title in each language (``title_en``) is titled in the interface's language, the
+    other title first in its subtitle: the English interface listed a bilingual note
+    under its Chinese title. A meeting keeps its number before either ("#7 …")."""
+    rest = shown_subtitle(document.kind, document.subtitle)
+    if not document.title_en:
+        return document.title, rest
+    prefix = ""
+    if document.kind == Kind.MEETING and document.title.startswith("#"):
+        prefix = document.title.split(" ", 1)[0] + " "
+    if english:
+        title, other = prefix + document.title_en, document.title[len(prefix) :]
+    else:
+        title, other = document.title, document.title_en
+    return title, " · ".join(part for part in (other, rest) if part)
+
+
 def _hits(documents, regex):
-    return [
-        Hit(
-            kind=d.kind,
-            title=highlight(d.title, regex),
-            subtitle=highlight(shown_subtitle(d.kind, d.subtitle), regex),
-            url=d.url,
-            # A paper's abstract is written as arXiv writes it: $…$ is TeX.
-            snippet=snippet(d.body, regex, dollars=d.kind == Kind.PAPER),
-            object_id=d.object_id,
+    english = interface_language() == "en"
+    hits = []
+    for d in documents:
+        title, subtitle = shown_titles(d, english)
+        hits.append(
+            Hit(
+                kind=d.kind,
+                title=highlight(title, regex),
+                subtitle=highlight(subtitle, regex),
+                url=d.url,
+                # A paper's abstract is written as arXiv writes it: $…$ is TeX.
+                snippet=snippet(d.body, regex, dollars=d.kind == Kind.PAPER),
+                object_id=d.object_id,
+            )
         )
-        for d in documents
-    ]
+    return hits
 
 
 class Document(NamedTuple):
@@ -234,6 +257,7 @@ class Document(NamedTuple):
     id: int
     kind: str
     title: str
+    title_en: str
     subtitle: str
     url: str
     body: str
@@ -257,7 +281,7 @@ READABLE_RECORDS = {
 }
 CHECKED = list(READABLE_RECORDS)
 UNCHECKED = set(KINDS) - set(CHECKED)
-COLUMNS = "id, kind, title, subtitle, url, body, object_id"
+COLUMNS = "id, kind, title, title_en, subtitle, url, body, object_id"
 
 
 def _documents(user, found):

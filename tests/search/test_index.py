@@ -3,6 +3,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db.models import Q
+from django.utils import translation
+from django.utils.html import strip_tags
 from pytest_django.asserts import assertContains, assertNotContains
 
 from notes.models import Note
@@ -16,6 +18,7 @@ from tests.factories import (
     NoteFactory,
     PaperFactory,
     ReadingGroupFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,14 +38,56 @@ def test_a_meetings_group_is_named_in_the_language_of_the_title_shown(user):
     english = MeetingFactory(group=group, number=8, title_zh="", title_en="Scaling laws")
     docs = SearchDocument.objects.filter(kind="meetings")
     chinese_doc, english_doc = docs.get(object_id=chinese.pk), docs.get(object_id=english.pk)
-    assert (chinese_doc.title, chinese_doc.subtitle) == (
+    assert (chinese_doc.title, chinese_doc.title_en, chinese_doc.subtitle) == (
         "#7 组会分享",
-        "Group meeting · 大模型读书会 · 2024-05-08",
+        "Group meeting",
+        "大模型读书会 · 2024-05-08",
     )
-    assert (english_doc.title, english_doc.subtitle) == (
+    assert (english_doc.title, english_doc.title_en, english_doc.subtitle) == (
         "#8 Scaling laws",
+        "",
         "LLM reading group · 2023-10-25",
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "note_hit", "meeting_hit"),
+    [
+        (
+            "en",
+            ("Scaling notes", "规模定律笔记 · reader0"),
+            ("#3 Group meeting", "组会分享 · Reading group 0 · 2023-10-25"),
+        ),
+        (
+            "zh-hans",
+            ("规模定律笔记", "Scaling notes · reader0"),
+            ("#3 组会分享", "Group meeting · Reading group 0 · 2023-10-25"),
+        ),
+    ],
+)
+def test_a_bilingual_hit_is_titled_in_the_interfaces_language(
+    language, note_hit, meeting_hit, admin_user
+):
+    """The English interface listed a bilingual note under its Chinese title."""
+    author = UserFactory(username="reader0")
+    group = ReadingGroupFactory(name="Reading group 0")
+    NoteFactory(
+        author=author,
+        title_zh="规模定律笔记",
+        title_en="Scaling notes",
+        body_en="Scaling.",
+        paper=None,
+        visibility="everyone",
+    )
+    MeetingFactory(group=group, number=3, body_en="Scaling.")
+    with translation.override(language):
+        groups = {g.kind: g.hits for g in search(admin_user, "scaling").groups}
+    shown = {
+        kind: [(strip_tags(h.title), strip_tags(h.subtitle)) for h in hits]
+        for kind, hits in groups.items()
+    }
+    assert shown["notes"] == [note_hit]
+    assert shown["meetings"] == [meeting_hit]
 
 
 def test_editing_and_deleting_keep_the_index_current(user):

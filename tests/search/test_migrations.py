@@ -112,3 +112,19 @@ def test_meetings_indexed_before_get_their_groups_chinese_name():
         "Group meeting · 大模型读书会 · 2024-05-08"
     )
     assert documents.get(object_id=english.pk).subtitle == "LLM reading group · 2023-10-25"
+
+
+@pytest.mark.django_db
+def test_english_titles_indexed_in_the_subtitle_move_to_their_column():
+    note = NoteFactory(title_zh="规模定律笔记", title_en="Scaling notes")
+    documents = SearchDocument.objects.filter(kind="notes", object_id=note.pk)
+    byline = documents.get().subtitle
+    # As search.0010 left it: the English title first in the subtitle.
+    documents.update(title_en="", subtitle=f"Scaling notes · {byline}")
+    migration = importlib.import_module("search.migrations.0011_english_titles")
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+    assert documents.values_list("title", "title_en", "subtitle").get() == (
+        "规模定律笔记",
+        "Scaling notes",
+        byline,
+    )

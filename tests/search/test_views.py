@@ -176,3 +176,25 @@ def test_a_hit_in_the_other_language_says_its_language(member_client, language, 
     ).content.decode()
     titles = re.findall(r'<a class="search-hit-title" href="[^"]*"( lang="[^"]*")?>', page)
     assert sorted(titles) == ["", f' lang="{marked}"']
+
+
+def test_a_bilingual_notes_hit_is_titled_in_each_readers_language(member_client):
+    """Kept once for the audience, the results are kept per language too: the English
+    page titles the note in English, the Chinese page in Chinese, whichever came first."""
+    NoteFactory(
+        title_zh="规模定律笔记",
+        title_en="Scaling notes",
+        body_en="Scaling.",
+        visibility=Note.Visibility.EVERYONE,
+    )
+    url = reverse("search:results") + "?q=scaling"
+    for language, title, other in [
+        ("zh-hans", "规模定律笔记", "Scaling notes"),
+        ("en", "Scaling notes", "规模定律笔记"),
+        ("zh-hans", "规模定律笔记", "Scaling notes"),
+    ]:
+        member_client.cookies["django_language"] = language
+        page = member_client.get(url).content.decode()
+        hit = re.search(r'class="search-hit-title"[^>]*>(.*?)</a>', page).group(1)
+        assert re.sub(r"<[^>]+>", "", hit) == title
+        assert other in re.sub(r"<[^>]+>", "", page)  # in the subtitle, highlighted
