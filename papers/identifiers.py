@@ -150,7 +150,8 @@ def arxiv_id_problem(value, today=None):
             "%(id)s is not an arXiv ID: its first four digits are the year and month "
             "(2303 is March 2023), with 4 digits after the dot until 2014 and 5 since."
         ) % {"id": found}
-    month = (today or datetime.date.today()).strftime("%y%m")
+    # A day's leeway: arXiv numbers by its own day (US Eastern), which may be ahead.
+    month = (today or datetime.date.today() + datetime.timedelta(days=1)).strftime("%y%m")
     if found[:4] > month:  # 07… to 99…: 2007 to 2099
         return gettext(
             "%(id)s is not an arXiv ID yet: its first four digits are the year and month "
