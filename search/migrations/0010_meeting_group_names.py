@@ -15,11 +15,14 @@ def forwards(apps, schema_editor):
         .exclude(group__name_zh="")
         .select_related("group")
     )
-    named = {meeting.pk: meeting.group for meeting in meetings}
-    documents = SearchDocument.objects.using(alias).filter(kind="meetings", object_id__in=named)
+    named = {meeting.pk: meeting.group for meeting in meetings.iterator(chunk_size=1000)}
+    # Matched by a dict, not by object_id IN (…): PostgreSQL takes at most 65 535 parameters.
+    documents = SearchDocument.objects.using(alias).filter(kind="meetings")
     changed = []
-    for document in documents.only("object_id", "subtitle"):
-        group = named[document.object_id]
+    for document in documents.only("object_id", "subtitle").iterator(chunk_size=1000):
+        group = named.get(document.object_id)
+        if group is None:
+            continue
         parts = document.subtitle.split(" · ")
         if group.name in parts:
             parts[parts.index(group.name)] = group.name_zh
