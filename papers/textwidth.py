@@ -50,11 +50,16 @@ def text_width(text, size, bold=False):
     return em * size
 
 
+def surely_fits(text, size, width, bold=False):
+    """Whether ``text`` fits in ``width`` pixels even were each of its characters the
+    widest, which needs no measuring (a family tree fits some two hundred names); the
+    margin outweighs rounding."""
+    return len(text) * _WIDEST[bool(bold)] * size < width - 1e-6
+
+
 def fit(text, size, width, bold=False):
     """Return ``text``, shortened with an ellipsis if needed to fit in ``width`` pixels."""
-    # A text that fits even were each of its characters the widest is not measured (a
-    # family tree fits some two hundred names); the margin outweighs rounding.
-    if len(text) * _WIDEST[bool(bold)] * size < width - 1e-6:
+    if surely_fits(text, size, width, bold):
         return text
     if text_width(text, size, bold) <= width:
         return text

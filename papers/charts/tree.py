@@ -10,34 +10,77 @@ from core.addresses import hrefs
 from core.escaping import esc
 
 from ..models import LanguageModel
-from ..textwidth import fit, text_width
+from ..textwidth import fit, surely_fits, text_width
 from .marks import CURRENT_MARK, NODE_MARKS, OPENNESS, openness, read_badge
 
 NODE_W, NODE_H, ROW_H, PAD = 168, 38, 50, 16
+# A column's boxes grow to show their models' names and sizes whole, up to this width;
+# beyond it the text is shortened and the tooltip gives it whole.
+MAX_NODE_W = 296
 NAME_SIZE, META_SIZE, EDGE_SIZE = 13, 11, 11  # px, as site.css sets them
 MIN_GAP = 48  # between two columns of nodes, when no relation label needs more
 SPINE = 14  # where the edges from a model turn towards the models derived from it
 LABEL_GAP = 8  # clear space either side of a relation label
 RING = 5  # how far the current model's ring reaches out of its box
-TEXT_W = NODE_W - 16  # what a node's text may use
+TEXT_INSET = 8  # between a box's edge and its text, either side
+TEXT_W = NODE_W - 2 * TEXT_INSET  # what a node's text may use in the narrowest box
+MAX_TEXT_W = MAX_NODE_W - 2 * TEXT_INSET
+# What a name leaves free at its line's end: the "read" mark sits in the box's corner.
+READ_ROOM = 12
 
 
-def _node_label(model):
-    """The line under a node's name, and the line whole: its sizes and release month,
-    the sizes shortened to what fits so that the month stays (the whole line is the
-    node's tooltip)."""
+def _facts(model):
+    """A node's sizes and release month, as its second line gives them ("" where the
+    sources do not say)."""
     released = model.released
     # As f"{released:%Y-%m}" writes it, without strftime: a tenth of a node's drawing.
     month = f"{released.year}-{released.month:02d}" if released else ""
     if model.parameter_sizes:
-        sizes = model.parameter_sizes
-    elif model.parameters_b is not None:
-        sizes = f"{model.parameters_b.normalize():f}B"
-    else:
-        return month, month
-    if not month:
-        return fit(sizes, META_SIZE, TEXT_W), sizes
-    return fit(sizes, META_SIZE, TEXT_W - MONTH_W) + f" · {month}", f"{sizes} · {month}"
+        return model.parameter_sizes, month
+    if model.parameters_b is not None:
+        return f"{model.parameters_b.normalize():f}B", month
+    return "", month
+
+
+def _width(text, size, bold=False, room=TEXT_W):
+    """The width ``text`` is drawn in; 0 for a text that surely fits ``room`` (not
+    measured)."""
+    if surely_fits(text, size, room, bold):
+        return 0
+    return text_width(text, size, bold)
+
+
+class _Node:
+    """What a node's box shows, measured once: its name, its sizes and month, and the
+    text width they need to be shown whole."""
+
+    __slots__ = ("name", "sizes", "month", "name_w", "sizes_w", "needs")
+
+    def __init__(self, model):
+        self.name = model.name
+        self.sizes, self.month = _facts(model)
+        self.name_w = _width(self.name, NAME_SIZE, bold=True, room=TEXT_W - READ_ROOM)
+        self.sizes_w = _width(self.sizes, META_SIZE)
+        line_w = self.sizes_w + MONTH_W if self.sizes and self.month else self.sizes_w
+        self.needs = max(self.name_w + READ_ROOM if self.name_w else 0, line_w)
+
+    @property
+    def facts(self):
+        """The second line whole (the tooltip's): sizes and month."""
+        return " · ".join(part for part in (self.sizes, self.month) if part)
+
+    def lines(self, text_w):
+        """The name and the second line as a box whose text is ``text_w`` wide shows
+        them: the sizes shortened to what fits so that the month stays."""
+        name_room = text_w - READ_ROOM
+        name = self.name
+        if self.name_w > name_room:
+            name = fit(self.name, NAME_SIZE, name_room, bold=True)
+        if not self.sizes:
+            return name, self.month
+        room = text_w - MONTH_W if self.month else text_w
+        sizes = self.sizes if self.sizes_w <= room else fit(self.sizes, META_SIZE, room)
+        return name, f"{sizes} · {self.month}" if self.month else sizes
 
 
 # The width of " · 2023-05" after a node's sizes, measured once: every month's is the
@@ -56,8 +99,7 @@ class TreeWords:
         self.title = _("Family tree of %(name)s")
         self.href = hrefs("reading:model_detail", "slug")
         self.boxes = {
-            kind: f'" width="{NODE_W}" height="{NODE_H}" rx="6" {mark.attrs()}/>'
-            for kind, mark in NODE_MARKS.items()
+            kind: f' height="{NODE_H}" rx="6" {mark.attrs()}/>' for kind, mark in NODE_MARKS.items()
         }
         self.relations = {}  # relation → its label, escaped, and its width
 
@@ -99,6 +141,13 @@ def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
 
     place(family.root, 0)
     depth_max = max(d for d, _r, _m in positions.values())
+    # Each column's boxes as wide as its longest name or sizes need, within
+    # NODE_W..MAX_NODE_W.
+    texts, widths = {}, [NODE_W] * (depth_max + 1)
+    for depth, _row, node in positions.values():
+        texts[node.pk] = text = _Node(node)
+        if text.needs > widths[depth] - 2 * TEXT_INSET:
+            widths[depth] = min(math.ceil(text.needs) + 2 * TEXT_INSET, MAX_NODE_W)
     # Each relation's label and width, and the space before each column it needs.
     relations, gaps = {}, {}
     for depth, _row, node in positions.values():
@@ -108,8 +157,8 @@ def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
             gaps[depth] = max(gaps.get(depth, MIN_GAP), math.ceil(need))
     columns = [PAD]
     for depth in range(1, depth_max + 1):
-        columns.append(columns[-1] + NODE_W + gaps.get(depth, MIN_GAP))
-    width = columns[-1] + NODE_W + PAD
+        columns.append(columns[-1] + widths[depth - 1] + gaps.get(depth, MIN_GAP))
+    width = columns[-1] + widths[depth_max] + PAD
     height = PAD * 2 + (next_row[0] - 1) * ROW_H + NODE_H
 
     # Where each node's box starts, worked out once: an edge needs both its ends'; and
@@ -124,12 +173,12 @@ def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
     # to each derived model, so that the relation labels, set above the straight part,
     # cross no other edge.
     edges, edge_labels = [], []
-    for _depth, _row, node in positions.values():
+    for depth, _row, node in positions.values():
         kids = children.get(node.pk)
         if not kids:
             continue
         x1, y1 = at[node.pk]
-        x1, y1, y1s = x1 + NODE_W, y1 + NODE_H / 2, middles[node.pk]
+        x1, y1, y1s = x1 + widths[depth], y1 + NODE_H / 2, middles[node.pk]
         spine, start = x1 + SPINE, f'<path class="edge" d="M{x1},{y1s} H'
         for kid in kids:
             x2, y2 = at[kid.pk]
@@ -150,31 +199,35 @@ def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
     parts = edges + edge_labels
     titles, boxes, href = words.titles, words.boxes, words.href
     current = highlight.pk if highlight is not None else None
-    for _depth, _row, node in positions.values():
+    for depth, _row, node in positions.values():
         x, y = at[node.pk]
-        kind, (line, facts) = openness(node), _node_label(node)
-        name, shown = esc(node.name), fit(node.name, NAME_SIZE, TEXT_W, bold=True)
+        box_w, text = widths[depth], texts[node.pk]
+        kind, (shown, line), facts = openness(node), text.lines(box_w - 2 * TEXT_INSET), text.facts
         # The tooltip (and a screen reader's name of the link): the name and the sizes
         # whole, where the box shortens them.
-        meta = esc(line)
+        name, meta = esc(node.name), esc(line)
         about = f" · {meta if facts == line else esc(facts)}" if facts else ""
         classes, marked, ring, title_end, dot = kind, "", "", "", ""
         if node.pk == current:
             classes, marked = f"{kind} current", ' aria-current="page"'
             ring = (
-                f'<rect class="ring" x="{x - RING}" y="{y - RING}" width="{NODE_W + 2 * RING}" '
+                f'<rect class="ring" x="{x - RING}" y="{y - RING}" width="{box_w + 2 * RING}" '
                 f'height="{NODE_H + 2 * RING}" rx="9" {CURRENT_MARK.attrs()}/>'
             )
         if node.pk in read:
             classes += " read"
-            title_end, dot = words.read_title, read_badge(x + NODE_W - 10, y + 10)
+            title_end, dot = words.read_title, read_badge(x + box_w - 10, y + 10)
         parts.append(
             f'<a href="{href(node.slug)}" class="node {classes}"{marked}>'
             f"<title>{name}{about}{titles[kind]}{title_end}</title>{ring}"
-            f'<rect class="box" x="{x}" y="{y}{boxes[kind]}'
-            f'<text class="name" x="{x + 8}" y="{y + (16 if meta else 24):g}">'
+            f'<rect class="box" x="{x}" y="{y}" width="{box_w}"{boxes[kind]}'
+            f'<text class="name" x="{x + TEXT_INSET}" y="{y + (16 if meta else 24):g}">'
             f"{name if shown is node.name else esc(shown)}</text>"
-            + (f'<text class="meta" x="{x + 8}" y="{y + 31:g}">{meta}</text>' if meta else "")
+            + (
+                f'<text class="meta" x="{x + TEXT_INSET}" y="{y + 31:g}">{meta}</text>'
+                if meta
+                else ""
+            )
             + f"{dot}</a>"
         )
     title = words.title % {"name": family.root.name}

@@ -227,13 +227,51 @@ def test_node_text_is_shortened_to_fit_its_box():
     tree = ET.fromstring(str(charts.family_tree_svg(Family.containing(model))))
     (node,) = [a for a in tree.iter(f"{SVG}a") if a.get("href") == model.get_absolute_url()]
     name, meta = (node.find(f"{SVG}text[@class='{kind}']").text for kind in ("name", "meta"))
-    assert name.endswith("…") and text_width(name, 13, bold=True) <= family_tree.TEXT_W
-    assert meta.endswith(" · 2019-02") and text_width(meta, 11) <= family_tree.TEXT_W
+    name_room = family_tree.MAX_TEXT_W - family_tree.READ_ROOM  # the "read" mark's corner
+    assert name.endswith("…") and text_width(name, 13, bold=True) <= name_room
+    assert meta.endswith(" · 2019-02") and text_width(meta, 11) <= family_tree.MAX_TEXT_W
+    assert float(node.find(f"{SVG}rect[@class='box']").get("width")) == family_tree.MAX_NODE_W
     # What the box shortens, its tooltip says whole.
     assert node.find(f"{SVG}title").text.startswith(
         "A-model-with-a-name-much-too-long-for-any-box · 117M (Small), 345M (Medium), "
         "762M (Large), 1542M (Extra Large) · 2019-02 · "
     )
+
+
+def test_a_column_of_boxes_is_as_wide_as_its_longest_sizes_need():
+    """The boxes grow to show a model's sizes whole ("7B, 13B, 33B (Plus version)" was
+    cut to "7B, 13B, 33B (Plus versio…"), each column as wide as its widest text needs,
+    and the edges start where the wider boxes end."""
+    root = LanguageModelFactory(
+        name="LLaMA", parameter_sizes="7B, 13B, 33B, 65B", released=datetime.date(2023, 2, 1)
+    )
+    wide = LanguageModelFactory(
+        name="Chinese-LLaMA",
+        base_model=root,
+        relation="continued_pretraining",
+        parameter_sizes="7B, 13B, 33B (Plus version)",
+        released=datetime.date(2023, 4, 1),
+    )
+    narrow = LanguageModelFactory(name="Vicuna", base_model=root, relation="instruction_tuning")
+    tree = ET.fromstring(str(charts.family_tree_svg(Family.containing(root))))
+    nodes = {a.get("href"): a for a in tree.iter(f"{SVG}a")}
+
+    def box(model):
+        rect = nodes[model.get_absolute_url()].find(f"{SVG}rect[@class='box']")
+        return float(rect.get("x")), float(rect.get("width"))
+
+    def meta(model):
+        return nodes[model.get_absolute_url()].find(f"{SVG}text[@class='meta']").text
+
+    assert meta(root) == "7B, 13B, 33B, 65B · 2023-02"
+    assert meta(wide) == "7B, 13B, 33B (Plus version) · 2023-04"
+    (root_x, root_w), (wide_x, wide_w) = box(root), box(wide)
+    assert root_w > family_tree.NODE_W and wide_w > family_tree.NODE_W
+    assert text_width(meta(wide), 11) <= wide_w - 2 * family_tree.TEXT_INSET
+    assert box(narrow) == (wide_x, wide_w)  # one column, one width
+    edges = [path.get("d") for path in tree.iter(f"{SVG}path")]
+    assert all(d.startswith(f"M{root_x + root_w:g},") for d in edges)
+    assert float(tree.get("width")) == wide_x + wide_w + family_tree.PAD
 
 
 def test_every_months_line_is_as_wide_as_the_node_label_allows_for():
