@@ -1,5 +1,8 @@
 """What the paper filters offer (site and admin), cached until the content changes."""
 
+import difflib
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef
 from taggit.models import Tag
 
@@ -148,3 +151,62 @@ def read_together(*names):
     then each value by a key made of their tokens, had cost a list four round trips
     (0.5 ms of the paper list's cold view)."""
     prefetch([_located(name) for name in names], always=True)
+
+
+@dataclass
+class UnknownChoice:
+    """A list's filter given a value that names none of its choices (an old link's topic,
+    say): what the list says about it, the list without that filter, and the choices
+    whose names are most alike, each as (query string, label)."""
+
+    message: str
+    without: str  # the query string of the list without this filter
+    without_label: str
+    alike: list
+
+
+ALIKE = 3  # at most this many choices offered instead of an unknown one
+# How alike (difflib's ratio) a choice's value or label must be: "survey" and "surveys"
+# are (0.92), "nope" and "openai" are not (0.6).
+ALIKE_CUTOFF = 0.7
+
+
+def unknown_choices(params, filters):
+    """Return an UnknownChoice for each filter whose value in ``params`` (the query
+    string) names none of its choices, its links to the first page. ``filters``: {name:
+    (choices as (value, label), message with %(value)s, label of the link to the list
+    without it, or "" for none)}."""
+    unknown = []
+    for name, (choices, message, without_label) in filters.items():
+        value = params.get(name) or ""
+        if not value or any(str(choice) == value for choice, _label in choices):
+            continue
+        without = params.copy()
+        without.pop(name, None)
+        without.pop("page", None)
+        unknown.append(
+            UnknownChoice(
+                message % {"value": value},
+                without.urlencode(),
+                without_label,
+                [(_with(without, name, choice), label) for choice, label in alike(value, choices)],
+            )
+        )
+    return unknown
+
+
+def alike(value, choices):
+    """Return the (value, label) choices whose value or label is most like ``value``
+    (case aside), the likest first."""
+    by_text = {}
+    for choice, label in choices:
+        for text in (str(choice).lower(), str(label).lower()):
+            by_text.setdefault(text, (choice, label))
+    found = difflib.get_close_matches(value.lower(), by_text, n=ALIKE * 2, cutoff=ALIKE_CUTOFF)
+    return list(dict.fromkeys(by_text[text] for text in found))[:ALIKE]
+
+
+def _with(params, name, value):
+    params = params.copy()
+    params[name] = value
+    return params.urlencode()

@@ -22,6 +22,7 @@ from core.pagination import ForgivingPaginationMixin, LazyPaginationMixin
 
 from . import charts, citations
 from .families import Family
+from .filters import unknown_choices
 from .forms import AddPapersForm
 from .importing import plan as importing
 from .models import Ability, Dataset, EvaluationTask, LanguageModel, Paper
@@ -203,6 +204,17 @@ class DatasetListView(ForgivingPaginationMixin, ListView):
             total=sum(counts.values()),
             groups=groups,
             querystring=f"kind={kind}" if kind else "",
+            # A kind of the address (an old link's) that is none: said, and every kind shown.
+            unknown_filters=unknown_choices(
+                self.request.GET,
+                {
+                    "kind": (
+                        Dataset.Kind.choices,
+                        _("No kind of dataset is called “%(value)s”: every kind is shown."),
+                        "",
+                    )
+                },
+            ),
         )
         return context
 

@@ -34,7 +34,7 @@ from papers import views as papers_views
 from papers.citations import citation_response
 from papers.facts import model_facts
 from papers.families import Family
-from papers.filters import paper_filter_options
+from papers.filters import paper_filter_options, unknown_choices
 from papers.models import Dataset, EvaluationTask, LanguageModel, Organization, Paper, Topic
 
 from . import queries
@@ -180,6 +180,25 @@ class PaperListView(LazyPaginationMixin, ListView):
                 **status_slots(self.request, lambda: self.statuses_read(context)),
             },
             read_options=READ_OPTIONS,
+            # A topic or organisation of the address (an old link's) that no paper has:
+            # said, not an unexplained empty list. Read only when the list is drawn.
+            unknown_filters=SimpleLazyObject(
+                lambda: unknown_choices(
+                    params,
+                    {
+                        "topic": (
+                            choices["topics"],
+                            _("No paper has a topic called “%(value)s”."),
+                            _("Papers of any topic"),
+                        ),
+                        "org": (
+                            choices["organizations"],
+                            _("No paper is from an organization called “%(value)s”."),
+                            _("Papers of any organization"),
+                        ),
+                    },
+                )
+            ),
         )
         return context
 

@@ -2,13 +2,21 @@
 
 import pytest
 from django.core.cache import cache
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 from taggit.models import Tag
 
 from core import fragments, pagecache
 from core.fragments import request_scope
-from papers.filters import paper_count, paper_filter_options, read_together
+from papers.filters import (
+    UnknownChoice,
+    alike,
+    paper_count,
+    paper_filter_options,
+    read_together,
+    unknown_choices,
+)
 from papers.models import TopicName
 from tests.factories import OrganizationFactory, PaperFactory
 
@@ -118,3 +126,34 @@ def test_the_chinese_interfaces_options_are_in_pinyin_order(member_client):
     assert [label for _slug, label in options["organizations"]] == sorted(
         ORGANIZATIONS, key=str.casefold
     )
+
+
+def test_unknown_choices_name_each_filter_whose_value_is_no_choice():
+    params = QueryDict("topic=Prompt&org=nope&year=2023&page=3")
+    topics = [("prompting", "Prompting"), ("surveys", "Surveys")]
+    unknown = unknown_choices(
+        params,
+        {
+            "topic": (topics, "No topic “%(value)s”.", "Any topic"),
+            "org": ([("openai", "OpenAI")], "No organization “%(value)s”.", ""),
+            "year": ([(2023, 2023)], "No year %(value)s.", "Any year"),
+        },
+    )
+    assert unknown == [
+        UnknownChoice(
+            "No topic “Prompt”.",
+            "org=nope&year=2023",
+            "Any topic",
+            [("org=nope&year=2023&topic=prompting", "Prompting")],
+        ),
+        UnknownChoice("No organization “nope”.", "topic=Prompt&year=2023", "", []),
+    ]
+    assert unknown_choices(QueryDict(""), {"topic": (topics, "%(value)s", "")}) == []
+
+
+def test_alike_choices_by_value_or_label_the_likest_first():
+    choices = [("rlhf", "RLHF"), ("rag", "Retrieval-augmented generation"), ("rl", "RL")]
+    assert alike("RLHF.", choices) == [("rlhf", "RLHF")]
+    assert alike("r", choices) == []
+    assert alike("retrieval augmented generation", choices) == choices[1:2]
+    assert alike("zzz", choices) == []

@@ -150,6 +150,23 @@ def test_dataset_list_queries_do_not_grow(member_client, django_assert_num_queri
     assert len(response.context["page_obj"]) == count * len(Dataset.Kind.values)
 
 
+def test_dataset_list_says_an_unknown_kind_is_none(member_client):
+    DatasetFactory(kind="benchmark", name="MMLU")
+    url = reverse("papers:dataset_list")
+    response = member_client.get(url + "?kind=benchmarks&page=1", HTTP_ACCEPT_LANGUAGE="en")
+    assertContains(
+        response,
+        '<p class="message unknown-filter" role="status">No kind of dataset is called'
+        " “benchmarks”: every kind is shown."
+        ' Perhaps: <a href="?kind=benchmark">Benchmark</a></p>',
+        html=True,
+    )
+    assertContains(response, "MMLU")
+    response = member_client.get(url + "?kind=nope", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(response, "没有哪类数据集叫“nope”，下面列出了所有类别。")
+    assertNotContains(member_client.get(url + "?kind=benchmark"), "unknown-filter")
+
+
 def test_dataset_list_groups_kinds_with_their_counts_and_keeps_the_filter(member_client):
     for _ in range(3):
         DatasetFactory(kind="pretraining")

@@ -4,6 +4,7 @@ home page, the paper list, and the pages of papers, models, datasets and organis
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -61,6 +62,61 @@ def test_paper_list_filters_by_topic_year_and_notes(member_client):
     # Unfiltered, the page's papers are read as rows (queries.UnfilteredPaperList).
     response = member_client.get(reverse("reading:paper_list") + "?sort=oldest")
     assert [row.pk for row in response.context["page_obj"]] == [plain.pk, surveyed.pk]
+
+
+def test_paper_list_says_no_paper_has_an_unknown_topic(member_client):
+    """An old link's topic: said, with the topics named alike and the way back."""
+    PaperFactory().tags.add("Surveys", "Prompting")
+    url = reverse("reading:paper_list")
+    response = member_client.get(url + "?topic=survey&year=2023", HTTP_ACCEPT_LANGUAGE="en")
+    assertContains(
+        response,
+        '<p class="message unknown-filter" role="status">No paper has a topic called “survey”.'
+        ' Perhaps: <a href="?year=2023&amp;topic=surveys">Surveys</a>'
+        f' <a href="{url}?year=2023">Papers of any topic →</a></p>',
+        html=True,
+    )
+    response = member_client.get(url + "?topic=nope", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(response, "没有哪篇论文的主题叫“nope”。")
+    assertContains(response, f'<a href="{url}">任意主题的论文 →</a>', html=True)
+    # A known topic, and none: no notice.
+    for query in ["?topic=surveys", "", "?topic="]:
+        assertNotContains(member_client.get(url + query), "unknown-filter")
+
+
+def test_paper_list_says_no_paper_is_from_an_unknown_organization(member_client):
+    PaperFactory().organizations.add(OrganizationFactory(name="Meta AI", slug="meta-ai"))
+    response = member_client.get(reverse("reading:paper_list") + "?org=<Meta AI>")
+    assertContains(response, "No paper is from an organization called “&lt;Meta AI&gt;”.")
+    assertContains(response, '<a href="?org=meta-ai">Meta AI</a>', html=True)
+    assertNotContains(response, "<Meta AI>")
+
+
+def test_paper_list_notice_is_kept_by_its_query_string(member_client):
+    """The notice is part of the shared fragment kept for the address: another topic,
+    another notice; a topic that comes to exist, none."""
+    paper = PaperFactory()
+    url = reverse("reading:paper_list")
+    assertContains(member_client.get(url + "?topic=agents"), "topic called “agents”")
+    assertContains(member_client.get(url + "?topic=rlhf"), "topic called “rlhf”")
+    paper.tags.add("Agents")
+    assertNotContains(member_client.get(url + "?topic=agents"), "unknown-filter")
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_paper_list_unknown_topic_costs_no_query_more(
+    member_client, django_assert_num_queries, count
+):
+    grow_papers(count)
+    url = reverse("reading:paper_list")
+    with django_assert_num_queries(10):
+        member_client.get(url + "?topic=surveys")
+    cache.clear()  # as cold as the first
+    # Its known topics are the filter's options, read anyway; with no rows, neither
+    # their organisations nor their topics are read.
+    with django_assert_num_queries(8):
+        response = member_client.get(url + "?topic=nope")
+    assertContains(response, "unknown-filter")
 
 
 def test_paper_list_paginates(member_client):
