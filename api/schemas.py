@@ -430,6 +430,7 @@ class NoteOut(Written):
     translation: str
     author: str | None = Field(description="The author's username, if they have an account.")
     author_name: str
+    author_name_zh: str = Field(description="The author name in Chinese, where it differs.")
     group: str | None
     paper: str | None
     language_model: str | None

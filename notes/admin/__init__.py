@@ -306,6 +306,7 @@ class NoteAdmin(
         "body_en",
         "author__username",
         "author_name",
+        "author_name_zh",
         "paper__title_en",
     ]
     autocomplete_fields = ["author", "group", "paper", "language_model", "meeting"]
@@ -315,7 +316,10 @@ class NoteAdmin(
         (None, {"fields": ["title_zh", "title_en", "slug", "tags"]}),
         (_("About"), {"fields": ["paper", "language_model", "meeting"]}),
         (_("Body"), {"fields": ["body_zh", "body_en", "translation"]}),
-        (_("Who and who sees it"), {"fields": ["author", "author_name", "group", "visibility"]}),
+        (
+            _("Who and who sees it"),
+            {"fields": ["author", "author_name", "author_name_zh", "group", "visibility"]},
+        ),
         (_("Provenance"), {"fields": ["sources"]}),
     ]
 

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from core.addresses import address
+from core.language import shown_name
 from papers.models import TOPICS_HELP, LanguageModel, Paper, Source, TaggedItem, Topical
 
 from .groups import ReadingGroup, group_ids_of, in_groups_of
@@ -111,6 +112,12 @@ class Note(Topical, Writing):
         blank=True,
         help_text=_("For a note written outside the site, such as a source document."),
     )
+    author_name_zh = models.CharField(
+        _("author (Chinese name)"),
+        max_length=200,
+        blank=True,
+        help_text=_("The author's name as the Chinese interface shows it, if it differs."),
+    )
     group = models.ForeignKey(
         ReadingGroup,
         null=True,
@@ -172,13 +179,16 @@ class Note(Topical, Writing):
     def stamp_author(self, user):
         """Make the user the author of a note that names none (neither an account nor,
         for a note from outside the site, a name)."""
-        if self.author_id is None and not self.author_name:
+        if self.author_id is None and not (self.author_name or self.author_name_zh):
             self.author = user
 
     def people(self):
+        """The author's account, else the name of a note from outside the site, in the
+        interface's language (a source's Chinese name in the Chinese interface)."""
         if self.author_id is not None:
             return [display_name(self.author)]
-        return [self.author_name] if self.author_name else []
+        name = shown_name(self.author_name or self.author_name_zh, self.author_name_zh)
+        return [name] if name else []
 
     def get_absolute_url(self):
         return address("notes:note_detail", slug=self.slug)

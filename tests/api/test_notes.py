@@ -234,3 +234,18 @@ def test_hostile_note_bodies_get_422(api_as, world, body):
     response = api_as(world.member).post("/notes", body)
     assert response.status_code == 422
     assert response.json()["detail"]
+
+
+def test_a_note_from_outside_gives_its_author_name_in_both_languages(api_as, world):
+    note = NoteFactory(
+        author=None,
+        author_name="Obsidian note “LLM”",
+        author_name_zh="Obsidian 笔记《LLM》",
+        visibility="everyone",
+    )
+    data = api_as(world.member).get(f"/notes/{note.slug}").json()
+    assert (data["author"], data["author_name"], data["author_name_zh"]) == (
+        None,
+        "Obsidian note “LLM”",
+        "Obsidian 笔记《LLM》",
+    )

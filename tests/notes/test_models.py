@@ -1,6 +1,12 @@
+import importlib
+from types import SimpleNamespace
+from unittest.mock import patch
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from notes.models import Meeting, Note
 from tests.factories import (
@@ -8,6 +14,7 @@ from tests.factories import (
     MembershipFactory,
     NoteFactory,
     ReadingGroupFactory,
+    SourceFactory,
     UserFactory,
 )
 
@@ -89,3 +96,63 @@ def test_deleting_a_paper_keeps_the_notes_on_it():
     paper.delete()
     note.refresh_from_db()
     assert (note.paper, note.body_zh) == (None, "我的想法")
+
+
+def test_a_note_from_outside_is_bylined_in_the_interfaces_language():
+    note = NoteFactory(
+        author=None, author_name="Obsidian note “LLM”", author_name_zh="Obsidian 笔记《LLM》"
+    )
+    only_english = NoteFactory(author=None, author_name="shuyhere/all-about-llm")
+    only_chinese = NoteFactory(author=None, author_name="", author_name_zh="组会记录")
+    with translation.override("zh-hans"):
+        bylines = [n.byline for n in (note, only_english, only_chinese)]
+        assert bylines == ["Obsidian 笔记《LLM》", "shuyhere/all-about-llm", "组会记录"]
+    with translation.override("en"):
+        bylines = [n.byline for n in (note, only_english, only_chinese)]
+        assert bylines == ["Obsidian note “LLM”", "shuyhere/all-about-llm", "组会记录"]
+
+
+def test_notes_imported_before_get_their_sources_chinese_name(django_assert_max_num_queries):
+    """notes.0023: the Chinese author name of a note imported before, from its sources."""
+    obsidian = SourceFactory(
+        slug="obsidian-llm-note",
+        title_en="Obsidian note “Large language model” (Markdown source)",
+        title_zh="Obsidian 笔记《大语言模型》（Markdown 原文）",
+    )
+    reading_list = SourceFactory(
+        title_en="LLM paper reading list (Chinese summary of eugeneyan.com)",
+        title_zh="LLM 论文阅读清单（eugeneyan.com 的中文摘要）",
+    )
+    same = SourceFactory(
+        title_en="shuyhere/all-about-llm (GitHub README)",
+        title_zh="shuyhere/all-about-llm（GitHub 项目说明）",
+    )
+    imported = {
+        "Obsidian note “Large language model”": (obsidian, "Obsidian 笔记《大语言模型》"),
+        "LLM paper reading list (eugeneyan.com)": (
+            reading_list,
+            "LLM 论文阅读清单（eugeneyan.com）",
+        ),
+        "shuyhere/all-about-llm": (same, ""),  # the same in Chinese
+        "Someone else": (obsidian, ""),  # not the source's name
+        "Obsidian note “Large language model”, abridged": (obsidian, ""),
+    }
+    notes = {}
+    for name, (source, _chinese) in imported.items():
+        notes[name] = NoteFactory(author=None, author_name=name)
+        notes[name].sources.add(source)
+    member = NoteFactory(author=UserFactory(), author_name="")
+    member.sources.add(obsidian)
+    named = NoteFactory(
+        author=None, author_name="Obsidian note “Large language model”", author_name_zh="已有的名字"
+    )
+    named.sources.add(obsidian)
+    migration = importlib.import_module("notes.migrations.0023_note_author_name_zh")
+    with patch.object(migration, "BATCH", 2), django_assert_max_num_queries(12):
+        migration.forwards(django_apps, SimpleNamespace(connection=connection))
+    for name, (_source, chinese) in imported.items():
+        notes[name].refresh_from_db()
+        assert notes[name].author_name_zh == chinese, name
+    member.refresh_from_db()
+    named.refresh_from_db()
+    assert (member.author_name_zh, named.author_name_zh) == ("", "已有的名字")

@@ -224,6 +224,27 @@ def test_a_note_does_not_show_a_meeting_its_reader_cannot_see(member_client):
     assertNotContains(response, meeting.get_absolute_url())
 
 
+def test_an_imported_notes_byline_names_its_source_as_the_footer_does(member_client):
+    """In the Chinese interface, the byline of a note from a source document names it in
+    Chinese, as the page's footer does."""
+    source = SourceFactory(
+        title_en="Obsidian note “LLM” (Markdown)", title_zh="Obsidian 笔记《LLM》"
+    )
+    note = NoteFactory(
+        author=None,
+        author_name="Obsidian note “LLM”",
+        author_name_zh="Obsidian 笔记《LLM》",
+        visibility="everyone",
+        title_en="Emergent abilities",
+    )
+    note.sources.add(source)
+    response = member_client.get(note.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(response, '<p class="meta"><span>Obsidian 笔记《LLM》</span>')
+    assertNotContains(response, "Obsidian note “LLM”")
+    response = member_client.get(note.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assertContains(response, '<p class="meta"><span>Obsidian note “LLM”</span>')
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_note_detail_queries_do_not_grow(
     member_client, member, group, django_assert_num_queries, count
