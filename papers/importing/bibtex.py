@@ -1,7 +1,8 @@
 """BibTeX files through bibtexparser 2: @string macros resolved, braces removed, LaTeX
 decoded ({\\"u} → ü, \\& → &), authors split (Chinese names family name first); arXiv
 recognised from eprint/archivePrefix, the URL, or ``journal = {arXiv preprint arXiv:…}``;
-a broken block reported with its key and line without stopping the others. ``read`` also
+a broken block reported with its key and line, and where in it the parse failed (the
+field whose value is not closed, the line and character), without stopping the others. ``read`` also
 gives the text between the entries, where a paste may hold identifiers."""
 
 import re
@@ -103,7 +104,7 @@ def read(text):
         if isinstance(block, model.Entry):
             yield _entry(block)
         elif isinstance(block, model.ParsingFailedBlock):
-            yield _failed(block, library.strings)
+            yield _failed(block, library.strings, text)
         elif isinstance(block, model.ImplicitComment):
             lines = block.comment.splitlines()
             yield "\n".join(line for line in lines if not line.lstrip().startswith("%"))
@@ -114,28 +115,125 @@ def parse(text):
     return [block for block in read(text) if isinstance(block, Entry)]
 
 
-def _failed(block, strings):
+def _failed(block, strings, text):
     """The Entry of a block bibtexparser refused: read after all when only a key or field
-    was repeated, else the reason it cannot be read."""
+    was repeated, else the reason it cannot be read and where."""
     rescued = _rescued(block, strings)
     if rescued is not None:
         return _entry(rescued)
     raw = getattr(block, "raw", "") or ""
     found = KEY_RE.match(raw.lstrip())
-    error = getattr(block, "error", None)  # bibtexparser's words: not translated
+    start = block.start_line or 0
+    error = getattr(block, "error", None)
     return Entry(
         key=found.group(1) if found else "",
-        line=(block.start_line or 0) + 1,
-        error=_("This entry cannot be read: %(reason)s") % {"reason": _broken_reason(error)},
+        line=start + 1,
+        error=_("This entry cannot be read: %(reason)s")
+        % {"reason": _broken_reason(error, raw, start, text)},
     )
 
 
-def _broken_reason(error):
+# A field's name and its "=" between the fields of an entry; a line that begins so.
+FIELD_START = re.compile(r"([A-Za-z][\w:.+-]*)\s*=\s*")
+NAME = re.compile(r"[^\s=,{}\"#%]+")
+LINE_OF_FIELD = re.compile(r"\n[ \t]*([A-Za-z][\w:.+-]*)\s*=")
+# bibtexparser's words for a field name without "=" after it: "…, but found `{`."
+NO_EQUALS = re.compile(r"Expected a `=` after entry key, but found `(?P<found>.*)`", re.DOTALL)
+
+
+@dataclass
+class OpenField:
+    """The field a broken entry was reading when it ended: its name and line in the file
+    (from 1); what its value lacks ("}" or '"', "" if nothing); and the next field its
+    value ran into, as (name, line), if a line of it begins as a field does."""
+
+    name: str
+    line: int
+    missing: str = ""
+    runs_into: tuple | None = None
+
+
+def open_field(raw, start_line):
+    """Return the OpenField of a broken block's text (bibtexparser's ``raw``, which begins
+    on line ``start_line`` of the file, from 0), or None if it ended between fields."""
+    depth, quoted, field, i = 0, False, None, 0
+
+    def line_at(index):
+        return start_line + raw.count("\n", 0, index) + 1
+
+    while i < len(raw):
+        char = raw[i]
+        inside = depth > 1 or quoted  # in a field's value
+        if char == "\\":
+            i += 2
+            continue
+        if depth == 1 and not quoted and field is None and (name := NAME.match(raw, i)):
+            field = OpenField(name.group(0), line_at(i))  # with its "=" or not
+            i = (FIELD_START.match(raw, i) or name).end()
+            continue
+        if char == "\n" and inside and field is not None and field.runs_into is None:
+            if following := LINE_OF_FIELD.match(raw, i):
+                field.runs_into = (following.group(1), line_at(i + 1))
+                field.missing = '"' if quoted else "}"
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 1:
+            quoted = not quoted
+        elif char == "," and depth == 1 and not quoted:
+            field = None
+        i += 1
+    if field is not None and field.runs_into is None:
+        field.missing = '"' if quoted else "}" if depth > 1 else ""
+    return field
+
+
+def _broken_reason(error, raw="", start_line=0, text=""):
+    """Why a block cannot be read, and where: the field whose value is not closed, or the
+    line (and the character) at which bibtexparser gave up."""
     if error is not None and error.__class__.__name__ == "DuplicateBlockKeyError":
         return _("its key appears twice in the file")
-    said = f"{error} {getattr(error, 'abort_reason', '')}"
-    if "closing" in said or "Unexpected block start" in said:
-        return _("a brace or quote is not closed before the next entry")
+    said = f"{getattr(error, 'abort_reason', '') or error}"
+    end = getattr(error, "end_index", None)
+    ended = text.count("\n", 0, end) + 1 if end is not None and text else None
+    before_entry = "Unexpected block start" in said and ended
+    field = open_field(raw, start_line)
+    if field is not None and field.missing:
+        where = {"field": field.name, "line": field.line, "missing": field.missing}
+        if field.runs_into:
+            following, line = field.runs_into
+            return _(
+                "the value of the field “%(field)s” (line %(line)s) has no closing "
+                "“%(missing)s” before the field “%(next)s” (line %(next_line)s)"
+            ) % {**where, "next": following, "next_line": line}
+        if before_entry:
+            return _(
+                "the value of the field “%(field)s” (line %(line)s) has no closing "
+                "“%(missing)s” before the next entry (line %(next_line)s)"
+            ) % {**where, "next_line": ended}
+        return (
+            _(
+                "the value of the field “%(field)s” (line %(line)s) has no closing "
+                "“%(missing)s” before the end of the file"
+            )
+            % where
+        )
+    if (found := NO_EQUALS.search(said)) and field is not None:
+        return _(
+            "the field “%(field)s” (line %(line)s) is followed by “%(found)s” where “=” should be"
+        ) % {"field": field.name, "line": field.line, "found": found.group("found")}
+    if before_entry:
+        return _("the entry has no closing “}” before the next entry (line %(line)s)") % {
+            "line": ended
+        }
+    if "end of file" in said:
+        return _("the entry has no closing “}” before the end of the file")
+    if ended and end < len(text):
+        return _("the BibTeX syntax is broken on line %(line)s, at “%(character)s”") % {
+            "line": ended,
+            "character": text[end],
+        }
     return _("the BibTeX syntax is broken")
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from papers import identifiers
 from papers.identifiers import is_doi, normalize_doi, split_version, title_key
@@ -128,7 +129,73 @@ def test_bibtex_decodes_the_traps():
     assert entries["knuth1984texbook"].record.title == "The TeXbook"
     broken = entries["broken2022"]
     assert (broken.record, broken.line) == (None, 48)
-    assert "not closed" in broken.error
+    assert broken.error == (
+        "This entry cannot be read: the value of the field “title” (line 49) has no closing "
+        "“}” before the field “author” (line 50)"
+    )
+
+
+GOOD = "@misc{fine, title = {Fine}}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        # A brace left open: the value runs into the next field's line.
+        (
+            GOOD + "@article{b2,\n  title = {Broken title,\n  year = {2023}\n}\n\n" + GOOD,
+            2,
+            "the value of the field “title” (line 3) has no closing “}” before the field "
+            "“year” (line 4)",
+        ),
+        (
+            '@article{b2,\n  title = "Broken,\n  year = {2023}\n}\n' + GOOD,
+            1,
+            'the value of the field “title” (line 2) has no closing “"” before the field '
+            "“year” (line 3)",
+        ),
+        (
+            "@article{b2,\n  title = {ok},\n  note = {one line\n\n" + GOOD,
+            1,
+            "the value of the field “note” (line 3) has no closing “}” before the next entry "
+            "(line 5)",
+        ),
+        (
+            "@article{b2,\n  title = {ok},\n  year = {2023\n",
+            1,
+            "the value of the field “year” (line 3) has no closing “}” before the end of the file",
+        ),
+        (
+            "@article{b2,\n  title {Broken},\n  year = {2023}\n}\n",
+            1,
+            "the field “title” (line 2) is followed by “{” where “=” should be",
+        ),
+        (
+            "@article{b2,\n  title = {ok},\n  year = {2023}\n\n" + GOOD,
+            1,
+            "the entry has no closing “}” before the next entry (line 5)",
+        ),
+        (
+            "@article{b2,\n  title = {ok},\n  year = {2023}\n",
+            1,
+            "the entry has no closing “}” before the end of the file",
+        ),
+    ],
+)
+def test_a_broken_bibtex_entry_says_where(text, line, reason):
+    """Where in the file an entry breaks: the field whose value is not closed, and its
+    line in the file, or the line at which the parser gave up."""
+    (broken,) = [entry for entry in bibtex.parse(text) if entry.error]
+    assert (broken.line, broken.error) == (line, f"This entry cannot be read: {reason}")
+
+
+def test_a_broken_bibtex_entry_says_where_in_chinese():
+    text = "@article{b2,\n  title = {Broken title,\n  year = {2023}\n}\n"
+    with translation.override("zh-hans"):
+        (broken,) = bibtex.parse(text)
+    assert broken.error == (
+        "无法读取这个条目：字段“title”（第 2 行）的值在字段“year”（第 3 行）之前缺少闭合的“}”"
+    )
 
 
 def test_dedupe_by_arxiv_id_doi_and_title_year():
