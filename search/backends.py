@@ -367,8 +367,14 @@ def _affixed(a, b):
 
 def slips(typed, word):
     """How many typing slips turn the word into what was typed: its edits(), or one for a
-    letter doubled in the wrong place ("lamma" for "llama": two edits, one slip)."""
-    return 1 if _moved_double(typed, word) else edits(typed, word)
+    letter doubled in the wrong place ("lamma" for "llama": two edits, one slip). A last
+    letter replaced counts as two: slips spare the ends of a word (as the first letter,
+    _same_start), and a word that ends in another letter is rather another form of a
+    word than a slip ("llma" is "llama" with a letter left out, not "llms" with its "s"
+    replaced). A last letter left out, added or swapped with the one before stays one."""
+    if _moved_double(typed, word):
+        return 1
+    return edits(typed, word, last_replaced=2)
 
 
 def _moved_double(typed, word):
@@ -384,17 +390,19 @@ def _moved_double(typed, word):
     return False
 
 
-def edits(a, b):
+def edits(a, b, last_replaced=1):
     """How many letters inserted, deleted, replaced or swapped with the next turn a into
-    b (the optimal string alignment distance)."""
+    b (the optimal string alignment distance); replacing the last letter of a by the
+    last of b counts ``last_replaced``."""
     previous, current = None, list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
         before, previous, current = previous, current, [i] + [0] * len(b)
         for j in range(1, len(b) + 1):
+            replaced = last_replaced if (i, j) == (len(a), len(b)) else 1
             current[j] = min(
                 previous[j] + 1,
                 current[j - 1] + 1,
-                previous[j - 1] + (a[i - 1] != b[j - 1]),
+                previous[j - 1] + (replaced if a[i - 1] != b[j - 1] else 0),
             )
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 current[j] = min(current[j], before[j - 2] + 1)

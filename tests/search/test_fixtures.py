@@ -118,6 +118,7 @@ def test_search_finds_the_meeting_only_for_its_group(reader, group_member):
         ("alert", None),
         ("rtansformer", "transformer"),
         ("lamma", "llama"),
+        ("llma", "llama"),
         ("modle", "model"),
     ],
 )
@@ -126,8 +127,9 @@ def test_a_correction_mends_a_slip_not_a_word(reader, query, corrected):
     more at one end is not "corrected" into it ("unclosed" to "closed", its opposite),
     nor one that begins otherwise ("alert" to the model LERT); two first letters swapped
     are a slip ("rtansformer"), and so is a letter doubled in the wrong place ("lamma" is
-    LLaMA, not the LAMA benchmark one letter away); of words as near, the one in more of
-    the library's documents ("modle" is "model", not "module")."""
+    LLaMA, not the LAMA benchmark one letter away); a last letter replaced is two
+    ("llma" is LLaMA, not "llms"); of words as near, the one in more of the library's
+    documents ("modle" is "model", not "module")."""
     results = search(reader, query)
     assert results.corrected == corrected
     if corrected:

@@ -346,6 +346,38 @@ def test_a_letter_doubled_in_the_wrong_place_is_one_slip(typed, word, n):
     assert edits("lamma", "llama") == 2
 
 
+@pytest.mark.parametrize(
+    ("typed", "word", "n"),
+    [
+        ("llma", "llms", 2),  # its last letter replaced: another ending
+        ("llma", "llama", 1),  # a letter left out
+        ("promt", "promp", 2),
+        ("modle", "model", 1),  # the last two letters swapped
+        ("mode", "model", 1),  # the last letter left out
+        ("models", "model", 1),  # a letter more at the end
+        ("lamma", "lamda", 1),  # a letter replaced inside
+    ],
+)
+def test_a_last_letter_replaced_is_two_slips(typed, word, n):
+    from search.backends import edits, slips
+
+    assert slips(typed, word) == n
+    assert edits("llma", "llms") == 1  # edits themselves as before
+
+
+def test_a_letter_left_out_is_nearer_than_another_ending(user):
+    """ "llma" is LLaMA with a letter left out, not "llms" with its last letter replaced,
+    though LLMs are in more of the library's documents."""
+    PaperFactory(title_en="LLaMA: Open and Efficient Foundation Language Models")
+    for n in range(3):
+        PaperFactory(title_en=f"Evaluating LLMs {n}", summary_en="")
+    assert search(user, "llma").corrected == "llama"
+    # Ten times as many documents still make the farther word the likelier.
+    for n in range(30):
+        PaperFactory(title_en=f"Aligning LLMs {n}", summary_en="")
+    assert search(user, "llma").corrected == "llms"
+
+
 def test_of_two_spellings_as_near_the_one_in_more_documents_is_suggested(user):
     PaperFactory(title_en="Memory module", summary_en="")
     for n in range(3):
