@@ -73,7 +73,7 @@ def test_paper_list_says_no_paper_has_an_unknown_topic(member_client):
         response,
         '<p class="message unknown-filter" role="status">No paper has a topic called “survey”.'
         ' Perhaps: <a href="?year=2023&amp;topic=surveys">Surveys</a>'
-        f' <a href="{url}?year=2023">Papers of any topic →</a></p>',
+        f' · <a href="{url}?year=2023">Papers of any topic →</a></p>',
         html=True,
     )
     response = member_client.get(url + "?topic=nope", HTTP_ACCEPT_LANGUAGE="zh-hans")
