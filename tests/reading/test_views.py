@@ -79,6 +79,9 @@ def test_paper_list_says_no_paper_has_an_unknown_topic(member_client):
     response = member_client.get(url + "?topic=nope", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assertContains(response, "没有哪篇论文的主题叫“nope”。")
     assertContains(response, f'<a href="{url}">任意主题的论文 →</a>', html=True)
+    # The notice says why the list is empty; the list does not say it again.
+    assertNotContains(response, 'class="empty"')
+    assertContains(member_client.get(url + "?year=1990"), "No paper matches these filters.")
     # A known topic, and none: no notice.
     for query in ["?topic=surveys", "", "?topic="]:
         assertNotContains(member_client.get(url + query), "unknown-filter")
