@@ -199,13 +199,16 @@ def note_fields(note):
 
 
 def meeting_fields(meeting):
-    # The group named in the language of the title shown (its Chinese one where it has one).
-    group = meeting.group
-    group_name = group.name_zh if meeting.title_zh and group.name_zh else group.name
+    # The group named in the reader's language: its Chinese name (where it has one) in
+    # the subtitle, its English one in the English interface's (subtitle_en).
+    group, title = meeting.group, str(meeting.title)
+    chinese = subtitle(title, [group.name_zh or group.name, meeting.date])
+    english = subtitle(title, [group.name, meeting.date])
     return {
         "title": f"#{meeting.number} {meeting.title}",
         "title_en": english_title(meeting),
-        "subtitle": subtitle(str(meeting.title), [group_name, meeting.date]),
+        "subtitle": chinese,
+        "subtitle_en": english if english != chinese else "",
         "head": plain(meeting.title_zh, meeting.title_en),
         "body": paragraphs(
             html_to_text(meeting.body_zh_html),
@@ -311,6 +314,7 @@ def document_fields(obj):
     fields["title"] = fields["title"][:400]
     fields["title_en"] = fields.get("title_en", "")[:400]
     fields["subtitle"] = fields["subtitle"][:400]
+    fields["subtitle_en"] = fields.get("subtitle_en", "")[:400]
     fields["head"] = with_names(fields["head"])
     fields.update(
         kind=source.kind,

@@ -218,8 +218,10 @@ def shown_titles(document, english):
     """(title, subtitle) of a hit as the interface shows them. A note or meeting with a
     title in each language (``title_en``) is titled in the interface's language, the
     other title first in its subtitle: the English interface listed a bilingual note
-    under its Chinese title. A meeting keeps its number before either ("#7 …")."""
-    rest = shown_subtitle(document.kind, document.subtitle)
+    under its Chinese title. A meeting keeps its number before either ("#7 …"), and
+    its subtitle names its group in the interface's language (``subtitle_en``)."""
+    shown = (english and document.subtitle_en) or document.subtitle
+    rest = shown_subtitle(document.kind, shown)
     if not document.title_en:
         return document.title, rest
     prefix = ""
@@ -259,6 +261,7 @@ class Document(NamedTuple):
     title: str
     title_en: str
     subtitle: str
+    subtitle_en: str
     url: str
     body: str
     object_id: int
@@ -281,7 +284,7 @@ READABLE_RECORDS = {
 }
 CHECKED = list(READABLE_RECORDS)
 UNCHECKED = set(KINDS) - set(CHECKED)
-COLUMNS = "id, kind, title, title_en, subtitle, url, body, object_id"
+COLUMNS = "id, kind, title, title_en, subtitle, subtitle_en, url, body, object_id"
 
 
 def _documents(user, found):

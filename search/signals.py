@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
+from notes.models import Meeting, ReadingGroup
 from papers.models import TopicName
 
 from .backends import install
@@ -43,6 +44,15 @@ def index_renamed_topic(sender, instance, raw=False, **kwargs):
     """A topic's Chinese name is part of its records' text: index them again."""
     if not raw:
         index_topic_records(instance.tag_id)
+
+
+@receiver(post_save, sender=ReadingGroup)
+def index_renamed_group(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+    """A group's names are in its meetings' subtitles (search.index.meeting_fields):
+    index them again when it may have been renamed."""
+    if created or raw or (update_fields is not None and not {"name", "name_zh"} & update_fields):
+        return
+    index_records(Meeting, Q(group=instance.pk))
 
 
 @receiver(post_migrate)

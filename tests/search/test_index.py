@@ -32,22 +32,48 @@ def test_saving_a_record_indexes_its_rendered_markdown_as_text(user):
     assert "<strong>" not in doc.body
 
 
-def test_a_meetings_group_is_named_in_the_language_of_the_title_shown(user):
+def test_a_meetings_group_is_named_in_each_language(user):
+    """Its subtitle names the group in Chinese, ``subtitle_en`` in English, whatever the
+    language of the meeting's title: one group name under both titles showed the
+    Chinese name under the English title of the English interface."""
     group = ReadingGroupFactory(name="LLM reading group", name_zh="大模型读书会")
     chinese = MeetingFactory(group=group, number=7, date=datetime.date(2024, 5, 8))
     english = MeetingFactory(group=group, number=8, title_zh="", title_en="Scaling laws")
-    docs = SearchDocument.objects.filter(kind="meetings")
-    chinese_doc, english_doc = docs.get(object_id=chinese.pk), docs.get(object_id=english.pk)
-    assert (chinese_doc.title, chinese_doc.title_en, chinese_doc.subtitle) == (
+    plain_group = MeetingFactory(group=ReadingGroupFactory(name="Reading group 9"), number=9)
+    docs = SearchDocument.objects.filter(kind="meetings").values_list(
+        "title", "title_en", "subtitle", "subtitle_en"
+    )
+    assert docs.get(object_id=chinese.pk) == (
         "#7 组会分享",
         "Group meeting",
         "大模型读书会 · 2024-05-08",
+        "LLM reading group · 2024-05-08",
     )
-    assert (english_doc.title, english_doc.title_en, english_doc.subtitle) == (
+    assert docs.get(object_id=english.pk) == (
         "#8 Scaling laws",
         "",
+        "大模型读书会 · 2023-10-25",
         "LLM reading group · 2023-10-25",
     )
+    assert docs.get(object_id=plain_group.pk) == (
+        "#9 组会分享",
+        "Group meeting",
+        "Reading group 9 · 2023-10-25",
+        "",
+    )
+
+
+def test_renaming_a_group_renames_it_in_its_meetings_hits(user):
+    group = ReadingGroupFactory(name="LLM reading group", name_zh="大模型读书会")
+    meeting = MeetingFactory(group=group)
+    group.name, group.name_zh = "LLM club", "大模型俱乐部"
+    group.save()
+    doc = SearchDocument.objects.get(kind="meetings", object_id=meeting.pk)
+    assert (doc.subtitle, doc.subtitle_en) == ("大模型俱乐部 · 2023-10-25", "LLM club · 2023-10-25")
+    group.name_zh = ""
+    group.save(update_fields=["name_zh"])
+    doc = SearchDocument.objects.get(kind="meetings", object_id=meeting.pk)
+    assert (doc.subtitle, doc.subtitle_en) == ("LLM club · 2023-10-25", "")
 
 
 @pytest.mark.parametrize(
@@ -61,7 +87,7 @@ def test_a_meetings_group_is_named_in_the_language_of_the_title_shown(user):
         (
             "zh-hans",
             ("规模定律笔记", "Scaling notes · reader0"),
-            ("#3 组会分享", "Group meeting · Reading group 0 · 2023-10-25"),
+            ("#3 组会分享", "Group meeting · 读书会 0 · 2023-10-25"),
         ),
     ],
 )
@@ -70,7 +96,7 @@ def test_a_bilingual_hit_is_titled_in_the_interfaces_language(
 ):
     """The English interface listed a bilingual note under its Chinese title."""
     author = UserFactory(username="reader0")
-    group = ReadingGroupFactory(name="Reading group 0")
+    group = ReadingGroupFactory(name="Reading group 0", name_zh="读书会 0")
     NoteFactory(
         author=author,
         title_zh="规模定律笔记",

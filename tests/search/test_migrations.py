@@ -106,6 +106,7 @@ def test_meetings_indexed_before_get_their_groups_chinese_name():
     documents.filter(object_id=chinese.pk).update(
         subtitle="Group meeting · LLM reading group · 2024-05-08"
     )
+    documents.filter(object_id=english.pk).update(subtitle="LLM reading group · 2023-10-25")
     migration = importlib.import_module("search.migrations.0010_meeting_group_names")
     migration.forwards(apps, SimpleNamespace(connection=connection))
     assert documents.get(object_id=chinese.pk).subtitle == (
@@ -128,3 +129,30 @@ def test_english_titles_indexed_in_the_subtitle_move_to_their_column():
         "Scaling notes",
         byline,
     )
+
+
+@pytest.mark.django_db
+def test_meetings_indexed_before_name_their_group_in_each_language(monkeypatch):
+    group = ReadingGroupFactory(name="LLM reading group", name_zh="大模型读书会")
+    chinese = MeetingFactory(group=group, date=datetime.date(2024, 5, 8))
+    english = MeetingFactory(group=group, title_zh="", title_en="Scaling laws")
+    plain_group = MeetingFactory(group=ReadingGroupFactory(name="Reading group 9"))
+    documents = SearchDocument.objects.filter(kind="meetings")
+    # As search.0011 left them: the group named in the language of the title.
+    documents.update(subtitle_en="")
+    documents.filter(object_id=english.pk).update(subtitle="LLM reading group · 2023-10-25")
+    migration = importlib.import_module(
+        "search.migrations.0012_meeting_group_names_in_each_language"
+    )
+    monkeypatch.setattr(migration, "BATCH", 2)
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+    subtitles = documents.values_list("subtitle", "subtitle_en")
+    assert subtitles.get(object_id=chinese.pk) == (
+        "大模型读书会 · 2024-05-08",
+        "LLM reading group · 2024-05-08",
+    )
+    assert subtitles.get(object_id=english.pk) == (
+        "大模型读书会 · 2023-10-25",
+        "LLM reading group · 2023-10-25",
+    )
+    assert subtitles.get(object_id=plain_group.pk) == ("Reading group 9 · 2023-10-25", "")
