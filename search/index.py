@@ -36,6 +36,18 @@ def _topic_names(record):
 TOPICS = ("tags", "tags__chinese_name")
 
 
+def texts(zh, en, *others):
+    """A record's body (paragraphs()): its Chinese text, its English text, then the
+    others (its facts, a meeting's minutes), and ``english_part``, where its English text
+    is among the body's parts: a hit matched by its title alone shows that part in the
+    English interface, where it showed the first part, the Chinese text. 0 (the first
+    part) where the record has no text in one of the languages."""
+    return {
+        "body": paragraphs(zh, en, *others),
+        "english_part": 1 if plain(zh) and plain(en) else 0,
+    }
+
+
 def facts(*parts):
     """A record's short facts (authors, venue, organisations, sizes, topics) as one part
     of its body, " · " between them: a snippet that shows them reads as a list, where
@@ -79,7 +91,7 @@ def paper_fields(paper):
             if x
         ),
         "head": plain(paper.title_en, paper.title_zh, paper.arxiv_id),
-        "body": paragraphs(
+        **texts(
             paper.summary_zh,
             paper.summary_en,
             facts(
@@ -101,7 +113,7 @@ def model_fields(model):
             x for x in [str(org) if org else "", model.parameter_sizes, model.architecture] if x
         ),
         "head": plain(model.name, model.slug.replace("-", " ")),
-        "body": paragraphs(
+        **texts(
             model.description_zh,
             model.description_en,
             facts(
@@ -125,7 +137,7 @@ def dataset_fields(dataset):
         # The kind as its code: shown_subtitle() names it in the reader's language.
         "subtitle": " · ".join(x for x in [dataset.kind, dataset.size, dataset.languages] if x),
         "head": plain(dataset.name),
-        "body": paragraphs(
+        **texts(
             dataset.description_zh,
             dataset.description_en,
             facts(
@@ -161,7 +173,7 @@ def glossary_fields(term):
         "title": term.title,
         "subtitle": " · ".join(x for x in [term.title_zh, term.abbreviation] if x),
         "head": plain(term.title_en, term.title_zh, term.abbreviation),
-        "body": paragraphs(html_to_text(term.body_zh_html), html_to_text(term.body_en_html)),
+        **texts(html_to_text(term.body_zh_html), html_to_text(term.body_en_html)),
         "weight": 3,
     }
 
@@ -190,7 +202,7 @@ def note_fields(note):
         "title_en": english_title(note),
         "subtitle": subtitle(title, [note.byline, about]),
         "head": plain(note.title_zh, note.title_en),
-        "body": paragraphs(html_to_text(note.body_zh_html), html_to_text(note.body_en_html)),
+        **texts(html_to_text(note.body_zh_html), html_to_text(note.body_en_html)),
         "weight": 1,
         "visibility": note.visibility,
         "group_id": note.group_id,
@@ -210,7 +222,7 @@ def meeting_fields(meeting):
         "subtitle": chinese,
         "subtitle_en": english if english != chinese else "",
         "head": plain(meeting.title_zh, meeting.title_en),
-        "body": paragraphs(
+        **texts(
             html_to_text(meeting.body_zh_html),
             html_to_text(meeting.body_en_html),
             html_to_text(meeting.minutes_html),

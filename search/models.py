@@ -48,6 +48,10 @@ class SearchDocument(models.Model):
     url = models.CharField(_("URL"), max_length=300)
     head = models.TextField(_("title text"))
     body = models.TextField(_("body text"), blank=True)
+    # Which of the body's parts (search.text.paragraphs) is the record's English text,
+    # where it has a Chinese one first (search.index.texts): a hit matched by its title
+    # alone shows that part in the English interface, the first part in the Chinese one.
+    english_part = models.PositiveSmallIntegerField(_("English part of the body"), default=0)
     cjk_bigrams = models.TextField(blank=True)
     weight = models.PositiveSmallIntegerField(
         _("weight"), default=1, help_text=_("Breaks ties between equally good matches.")

@@ -246,7 +246,13 @@ def _hits(documents, regex):
                 subtitle=highlight(subtitle, regex),
                 url=d.url,
                 # A paper's abstract is written as arXiv writes it: $…$ is TeX.
-                snippet=snippet(d.body, regex, dollars=d.kind == Kind.PAPER),
+                snippet=snippet(
+                    d.body,
+                    regex,
+                    dollars=d.kind == Kind.PAPER,
+                    # Matched by its title alone: the text in the reader's language.
+                    unmatched_part=d.english_part if english else 0,
+                ),
                 object_id=d.object_id,
             )
         )
@@ -264,6 +270,7 @@ class Document(NamedTuple):
     subtitle_en: str
     url: str
     body: str
+    english_part: int
     object_id: int
 
 
@@ -284,7 +291,7 @@ READABLE_RECORDS = {
 }
 CHECKED = list(READABLE_RECORDS)
 UNCHECKED = set(KINDS) - set(CHECKED)
-COLUMNS = "id, kind, title, title_en, subtitle, subtitle_en, url, body, object_id"
+COLUMNS = "id, kind, title, title_en, subtitle, subtitle_en, url, body, english_part, object_id"
 
 
 def _documents(user, found):

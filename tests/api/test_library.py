@@ -1,9 +1,12 @@
 """The knowledge base through the API: the site's filters, citations, families, search."""
 
+import re
+
 import pytest
 
 from tests.factories import (
     LanguageModelFactory,
+    MeetingFactory,
     NoteFactory,
     OrganizationFactory,
     PaperFactory,
@@ -113,6 +116,30 @@ def test_search_finds_only_what_the_caller_may_read(api_as, world):
     assert theirs["total"] == 0
     paged = api_as(world.member).get("/search?q=zeppelin&kind=notes").json()
     assert (paged["page"], paged["pages"]) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("language", "hit"),
+    [
+        ("en", ("#2 Zeppelin meeting", "飞艇组会 · Group A · 2023-10-25", "… Airships.")),
+        ("zh-hans", ("#2 飞艇组会", "Zeppelin meeting · 甲组 · 2023-10-25", "飞艇。 …")),
+    ],
+)
+def test_search_hits_follow_the_callers_language(api_as, world, language, hit):
+    world.group_a.name, world.group_a.name_zh = "Group A", "甲组"
+    world.group_a.save()
+    MeetingFactory(
+        group=world.group_a, number=2, title_zh="飞艇组会", title_en="Zeppelin meeting",
+        body_zh="飞艇。", body_en="Airships.",
+    )  # fmt: skip
+    found = api_as(world.member).get("/search?q=zeppelin", HTTP_ACCEPT_LANGUAGE=language).json()
+    [meetings] = [g for g in found["groups"] if g["kind"] == "meetings"]
+    strip = re.compile(r"</?mark>")
+    shown = [
+        tuple(strip.sub("", h[key]) for key in ("title", "subtitle", "snippet"))
+        for h in meetings["hits"]
+    ]
+    assert shown == [hit]
 
 
 def test_unknown_records_are_404(api_as, world):

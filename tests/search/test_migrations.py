@@ -156,3 +156,19 @@ def test_meetings_indexed_before_name_their_group_in_each_language(monkeypatch):
         "LLM reading group · 2023-10-25",
     )
     assert subtitles.get(object_id=plain_group.pk) == ("Reading group 9 · 2023-10-25", "")
+
+
+@pytest.mark.django_db
+def test_documents_indexed_before_find_their_english_text(monkeypatch):
+    both = PaperFactory.create_batch(5, summary_zh="中文摘要", summary_en="An abstract.")
+    english_only = PaperFactory(summary_zh="", summary_en="An abstract.")
+    note = NoteFactory(body_zh="中文", body_en="English.")
+    blank = NoteFactory(body_zh="中文", body_en="<!-- -->")  # renders to no text
+    SearchDocument.objects.update(english_part=0)  # as search.0012 left them
+    migration = importlib.import_module("search.migrations.0013_english_part_of_the_body")
+    monkeypatch.setattr(migration, "BATCH", 2)
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+    papers = SearchDocument.objects.filter(kind="papers").values_list("object_id", "english_part")
+    assert dict(papers) == {**{p.pk: 1 for p in both}, english_only.pk: 0}
+    notes = SearchDocument.objects.filter(kind="notes").values_list("object_id", "english_part")
+    assert dict(notes) == {note.pk: 1, blank.pk: 0}

@@ -187,6 +187,63 @@ def test_a_snippet_reads_each_text_on_its_own():
     assert snippet(paragraphs("A", "A"), matcher(parse("zzz"))) == "A …"
 
 
+def test_a_snippet_without_a_match_shows_the_part_asked_for():
+    text = paragraphs("中文正文", "English text", "Facts")
+    regex = matcher(parse("zzz"))
+    assert snippet(text, regex) == "中文正文 …"
+    assert snippet(text, regex, unmatched_part=1) == "… English text …"
+    assert snippet(text, regex, unmatched_part=5) == "中文正文 …"  # no such part
+    assert snippet(text, matcher(parse("facts")), unmatched_part=1) == "… <mark>Facts</mark>"
+
+
+@pytest.mark.parametrize(
+    ("language", "note_snippet", "paper_snippet", "meeting_snippet"),
+    [
+        (
+            "en",
+            "… Tools help the model reason.",
+            "… We teach models to call tools.",
+            "… Scaling results. …",
+        ),
+        ("zh-hans", "工具帮助模型推理。 …", "我们教模型调用工具。 …", "规模定律的结果。 …"),
+    ],
+)
+def test_a_hit_matched_by_its_title_alone_shows_the_text_in_the_readers_language(
+    language, note_snippet, paper_snippet, meeting_snippet, admin_user
+):
+    """The English interface showed the Chinese text of a bilingual record found by its
+    title: the first part of its body."""
+    from django.utils import translation
+
+    NoteFactory(
+        title_zh="笔记", title_en="Zebrafish notes", body_zh="工具帮助模型推理。",
+        body_en="Tools help the model reason.",
+    )  # fmt: skip
+    PaperFactory(
+        title_en="Zebrafish paper", summary_zh="我们教模型调用工具。",
+        summary_en="We teach models to call tools.",
+    )  # fmt: skip
+    MeetingFactory(
+        title_en="Zebrafish meeting", body_zh="规模定律的结果。", body_en="Scaling results.",
+        minutes="Minutes.",
+    )  # fmt: skip
+    with translation.override(language):
+        hits = {g.kind: g.hits for g in search(admin_user, "zebrafish").groups}
+    assert [h.snippet for h in hits["notes"]] == [note_snippet]
+    assert [h.snippet for h in hits["papers"]] == [paper_snippet]
+    assert [h.snippet for h in hits["meetings"]] == [meeting_snippet]
+
+
+def test_a_hit_with_one_language_shows_its_text_in_either_interface(admin_user):
+    from django.utils import translation
+
+    NoteFactory(title_en="Zebrafish notes", body_zh="", body_en="Only English.")
+    NoteFactory(title_en="Zebrafish again", body_zh="只有中文。", body_en="")
+    with translation.override("en"):
+        [group] = [g for g in search(admin_user, "zebrafish").groups if g.kind == "notes"]
+    assert sorted(h.snippet for h in group.hits) == ["Only English.", "只有中文。"]
+
+
 def test_a_snippet_leaves_out_a_formula_its_edge_falls_in():
     """A snippet cut mid-formula showed "\\(\\mathcal{L} = … x_{<t})\\ …"."""
     regex = matcher(parse("objective"))
