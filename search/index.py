@@ -39,9 +39,10 @@ TOPICS = ("tags", "tags__chinese_name")
 def texts(zh, en, *others):
     """A record's body (paragraphs()): its Chinese text, its English text, then the
     others (its facts, a meeting's minutes), and ``english_part``, where its English text
-    is among the body's parts: a hit matched by its title alone shows that part in the
-    English interface, where it showed the first part, the Chinese text. 0 (the first
-    part) where the record has no text in one of the languages."""
+    is among the body's parts: the English interface's snippet shows that part where it
+    has a match or where no part has one (search.text.snippet), rather than the Chinese
+    text before it. 0 (the first part) where the record has no text in one of the
+    languages."""
     return {
         "body": paragraphs(zh, en, *others),
         "english_part": 1 if plain(zh) and plain(en) else 0,

@@ -49,8 +49,9 @@ class SearchDocument(models.Model):
     head = models.TextField(_("title text"))
     body = models.TextField(_("body text"), blank=True)
     # Which of the body's parts (search.text.paragraphs) is the record's English text,
-    # where it has a Chinese one first (search.index.texts): a hit matched by its title
-    # alone shows that part in the English interface, the first part in the Chinese one.
+    # where it has a Chinese one first (search.index.texts): the English interface's
+    # snippet shows that part where it has a match or where no part has one (a hit
+    # matched by its title alone); the Chinese interface's, the first part.
     english_part = models.PositiveSmallIntegerField(_("English part of the body"), default=0)
     cjk_bigrams = models.TextField(blank=True)
     weight = models.PositiveSmallIntegerField(

@@ -250,8 +250,9 @@ def _hits(documents, regex):
                     d.body,
                     regex,
                     dollars=d.kind == Kind.PAPER,
-                    # Matched by its title alone: the text in the reader's language.
-                    unmatched_part=d.english_part if english else 0,
+                    # The text in the reader's language, where it has a match or
+                    # where none has (a hit matched by its title alone).
+                    preferred_part=d.english_part if english else 0,
                 ),
                 object_id=d.object_id,
             )

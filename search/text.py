@@ -405,26 +405,28 @@ def _window(text, first, spans, length):
     return start, end
 
 
-def _part_shown(text, regex, dollars, unmatched_part=0):
+def _part_shown(text, regex, dollars, preferred=0):
     """The part of the text (paragraphs()) a snippet shows, its formulas, where it is
     placed (_first()), and whether other parts come before and after it: the first part
     with a match outside a formula, else the first with a match, else the part
-    ``unmatched_part`` (the first, where there are not so many). Each part is read on
-    its own: a match or a pair of dollars does not run from one into the next."""
+    ``preferred``, which is read first (the reader's language's text: the first part,
+    where there are not so many). Each part is read on its own: a match or a pair of
+    dollars does not run from one into the next."""
     parts = text.split(PART_BREAK)
+    preferred = preferred if 0 <= preferred < len(parts) else 0
     found = None
-    for i, part in enumerate(parts):
-        spans = formulas(part, dollars)
-        first = _first(part, regex, spans)
+    for i in [preferred, *(i for i in range(len(parts)) if i != preferred)]:
+        spans = formulas(parts[i], dollars)
+        first = _first(parts[i], regex, spans)
         if first is None:
             continue
-        shown = part, spans, first, i > 0, i < len(parts) - 1
+        shown = parts[i], spans, first, i > 0, i < len(parts) - 1
         if first not in spans:
             return shown
         found = found or shown
     if found:
         return found
-    i = unmatched_part if 0 <= unmatched_part < len(parts) else 0
+    i = preferred
     return parts[i], formulas(parts[i], dollars), None, i > 0, i < len(parts) - 1
 
 
@@ -435,16 +437,16 @@ def inline_math(tex):
     return f'<span class="arithmatex">\\({esc(tex[n:-n])}\\)</span>'
 
 
-def snippet(text, regex, length=SNIPPET_CHARS, dollars=False, unmatched_part=0):
+def snippet(text, regex, length=SNIPPET_CHARS, dollars=False, preferred_part=0):
     """Return the part of the text around the first match, highlighted, within one of
-    the document's texts (paragraphs(), _part_shown()); without a match (a hit found by
-    its title), the start of its part ``unmatched_part``.
+    the document's texts (paragraphs(), _part_shown()): the part ``preferred_part``
+    where it has a match, or where no part has one (a hit found by its title).
 
     A formula in it (formulas()) is shown whole and unmarked, to be typeset inline, or
     not at all: one the part's edge falls in is left out. A match inside a formula
     places the snippet around the formula only when no match is outside one.
     """
-    text, spans, first, before, after = _part_shown(text, regex, dollars, unmatched_part)
+    text, spans, first, before, after = _part_shown(text, regex, dollars, preferred_part)
     start, end = _window(text, first, spans, length)
     prefix = "… " if start or before else ""
     suffix = " …" if end < len(text) or after else ""

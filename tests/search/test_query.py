@@ -187,13 +187,16 @@ def test_a_snippet_reads_each_text_on_its_own():
     assert snippet(paragraphs("A", "A"), matcher(parse("zzz"))) == "A …"
 
 
-def test_a_snippet_without_a_match_shows_the_part_asked_for():
-    text = paragraphs("中文正文", "English text", "Facts")
+def test_a_snippet_shows_the_part_preferred_where_it_has_a_match_or_none_has():
+    text = paragraphs("中文正文 LoRA", "English text, LoRA", "Facts")
     regex = matcher(parse("zzz"))
-    assert snippet(text, regex) == "中文正文 …"
-    assert snippet(text, regex, unmatched_part=1) == "… English text …"
-    assert snippet(text, regex, unmatched_part=5) == "中文正文 …"  # no such part
-    assert snippet(text, matcher(parse("facts")), unmatched_part=1) == "… <mark>Facts</mark>"
+    assert snippet(text, regex) == "中文正文 LoRA …"
+    assert snippet(text, regex, preferred_part=1) == "… English text, LoRA …"
+    assert snippet(text, regex, preferred_part=5) == "中文正文 LoRA …"  # no such part
+    assert snippet(text, matcher(parse("facts")), preferred_part=1) == "… <mark>Facts</mark>"
+    lora = matcher(parse("lora"))
+    assert snippet(text, lora) == "中文正文 <mark>LoRA</mark> …"
+    assert snippet(text, lora, preferred_part=1) == "… English text, <mark>LoRA</mark> …"
 
 
 @pytest.mark.parametrize(
@@ -232,6 +235,24 @@ def test_a_hit_matched_by_its_title_alone_shows_the_text_in_the_readers_language
     assert [h.snippet for h in hits["notes"]] == [note_snippet]
     assert [h.snippet for h in hits["papers"]] == [paper_snippet]
     assert [h.snippet for h in hits["meetings"]] == [meeting_snippet]
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "… We fine-tune with <mark>LoRA</mark>."),
+        ("zh-hans", "我们用 <mark>LoRA</mark> 微调。 …"),
+    ],
+)
+def test_a_match_in_both_texts_is_shown_in_the_readers_language(language, shown, admin_user):
+    """A Chinese note names the paper and methods it discusses in English: the English
+    interface showed the Chinese text around them, not the English text's match."""
+    from django.utils import translation
+
+    NoteFactory(body_zh="我们用 LoRA 微调。", body_en="We fine-tune with LoRA.")
+    with translation.override(language):
+        [notes] = [g for g in search(admin_user, "lora").groups if g.kind == "notes"]
+    assert [h.snippet for h in notes.hits] == [shown]
 
 
 def test_a_hit_with_one_language_shows_its_text_in_either_interface(admin_user):
