@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import click_and_load, login, screenshot
+from tests.browser.conftest import click_and_load, login, screenshot, wait_until
 from tests.factories import MeetingFactory, MembershipFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -552,3 +552,99 @@ def test_a_table_of_many_columns_fills_its_slides(page, member, live_server):
     page.evaluate("Reveal.slide(2)")
     page.wait_for_timeout(600)  # the slide transition
     screenshot(page, "deck-many-columns")
+
+
+# The contrast ratio (WCAG 2) of each visible text of the deck's tools and slide number
+# as drawn: its colour faded by its own and its ancestors' opacity over the ground it is
+# drawn on (its ancestors' backgrounds laid over the white page, each by its alpha).
+TOOLS_CONTRAST = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05); };
+  const found = [];
+  const over = (c, ground, a) => c.map((v, i) => v * a + ground[i] * (1 - a));
+  const tools = ".deck-tools, .deck-tools *, .reveal .slide-number, .reveal .slide-number *";
+  for (const el of document.querySelectorAll(tools)) {
+    const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.checkVisibility()) continue;
+    let alpha = 1, ground = [255, 255, 255];
+    const chain = [];
+    for (let e = el; e; e = e.parentElement) {
+      alpha *= Number(getComputedStyle(e).opacity);
+      chain.unshift(e);
+    }
+    for (const e of chain) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      ground = over(c.slice(0, 3), ground, c.length === 3 ? 1 : c[3]);
+    }
+    const color = rgb(getComputedStyle(el).color);
+    alpha *= color.length > 3 ? color[3] : 1;
+    const drawn = over(color.slice(0, 3), ground, alpha);
+    found.push([el.textContent.trim().slice(0, 24), Number(ratio(drawn, ground).toFixed(2))]);
+  }
+  return found;
+}"""
+
+
+def test_the_deck_tools_are_legible_and_hint_at_keys_where_there_is_a_keyboard(
+    page, member, deck_meeting, live_server
+):
+    """The tools were drawn at 35 % opacity (1.6:1 to 2.3:1) and the slide number white
+    on a grey of 55 % (3.9:1): faint on a projector."""
+    open_deck(page, member, present_url(deck_meeting), live_server)
+
+    texts = page.evaluate(TOOLS_CONTRAST)
+    assert {text for text, _ratio in texts} >= {"← Back to the page", "Handout (PDF)", "1"}
+    assert [(text, ratio) for text, ratio in texts if ratio < 4.5] == []
+    assert page.locator(".deck-keys").is_visible()  # a mouse and, likely, a keyboard
+    screenshot(page, "deck-tools")
+
+
+@pytest.fixture
+def phone(browser, live_server, transactional_db):
+    """A page on a touch screen, held sideways (wider than the phones' layout's 700 px)."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 844, "height": 390},
+        has_touch=True,
+        is_mobile=True,
+        locale="en-US",
+    )
+    yield context.new_page()
+    context.close()
+
+
+def swipe(page, dx):
+    """A finger drawn across the middle of the screen by dx pixels."""
+    session = page.context.new_cdp_session(page)
+    size = page.viewport_size
+    x, y = size["width"] // 2, size["height"] // 2
+    send = session.send
+    send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 6):
+        point = {"x": x + dx * step // 5, "y": y}
+        send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    session.detach()
+
+
+def test_on_a_touch_screen_no_key_hints_and_a_swipe_or_tap_turns_the_slide(
+    phone, member, deck_meeting, live_server
+):
+    """A phone held sideways is wider than the phone layout: it showed 'S: speaker view
+    · O: overview · F: full screen', keys a touch screen does not have."""
+    login(phone, member, next_url=present_url(deck_meeting))
+    phone.wait_for_selector("#deck[data-ready=true]", state="attached")
+
+    assert phone.locator(".deck-keys").is_hidden()
+    assert phone.locator(".deck-back").is_visible()
+    swipe(phone, -300)
+    wait_until(phone, "Reveal.getIndices().h === 1")
+    swipe(phone, 300)
+    wait_until(phone, "Reveal.getIndices().h === 0")
+    phone.locator(".reveal .controls .navigate-right").tap()
+    wait_until(phone, "Reveal.getIndices().h === 1")
+    screenshot(phone, "deck-touch")
