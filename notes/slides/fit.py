@@ -4,7 +4,8 @@ import math
 import re
 import unicodedata
 
-from .tree import Node, text_of
+from .cut import cut_item
+from .tree import Node, is_block, text_of
 
 # The slide frame in CSS pixels (reveal.js width/height); static/css/deck.css uses the
 # same numbers and font sizes.
@@ -152,7 +153,7 @@ def estimate(node, width=BODY_WIDTH_EM):
     if tag == "blockquote":
         return sum(estimate(child, width - 2) for child in node.elements) + 0.6
     if tag in ("div", "details", "dl", "dd", "li", "section"):
-        if node.elements and all(_is_block(c) for c in node.elements):
+        if node.elements and all(is_block(c) for c in node.elements):
             return sum(estimate(child, width) for child in node.elements)
     if tag == "img":
         return image_lines(node, width) + 0.4
@@ -168,20 +169,10 @@ def estimate(node, width=BODY_WIDTH_EM):
     return height + 0.4
 
 
-BLOCK_TAGS = {
-    "p", "ul", "ol", "table", "pre", "div", "blockquote", "details", "dl", "dt", "dd",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "aside",
-}  # fmt: skip
-
-
-def _is_block(node):
-    return node.tag in BLOCK_TAGS
-
-
 def _estimate_item(li, width):
     inline, blocks = [], []
     for child in li.children:
-        (blocks if _is_block(child) else inline).append(child)
+        (blocks if is_block(child) else inline).append(child)
     height = 0.15
     inline_width = sum(_inline_width(child) for child in inline)
     if inline_width or not blocks:
@@ -364,9 +355,16 @@ def split_list_at(node, counts):
 
 def _split_list(node, first, budget, width, heights=None):
     """Split a list between items: [(part, height)], the first part at most first high.
-    heights, if given, are the items' heights to go by (those of two lists side by side)."""
+    heights, if given, are the items' heights to go by (those of two lists side by side);
+    without them, an item too tall for the room left may be cut in two (_fill_list)."""
+    if heights is None:
+        # Cut an item only where that takes fewer slides: each cut repeats the lead.
+        whole, cut = (
+            _fill_list(node, first, budget, width),
+            _fill_list(node, first, budget, width, True),
+        )
+        return cut if len(cut) < len(whole) else whole
     parts, count, used, limit = [], 0, 0.4, first
-    heights = heights or item_heights(node, width)
     for index in range(len(node.elements)):
         height = heights[index]
         if count and used + sum(heights[index:]) <= limit * TAIL_SLACK:
@@ -382,6 +380,62 @@ def _split_list(node, first, budget, width, heights=None):
     parts.append((count, used))
     split = split_list_at(node, [count for count, _height in parts])
     return [(part, height) for part, (_count, height) in zip(split, parts, strict=True)]
+
+
+# An item is cut over two slides only when it is taller than this share of a slide
+# (moved whole, a shorter one leaves less empty) and at least CUT_ROOM lines are left.
+CUT_SHARE, CUT_ROOM = 1 / 3, 3.0
+
+
+def _fill_list(node, first, budget, width, cutting=False):
+    """Split a list over slides, each part at most first (then budget) high: between
+    items, or (cutting) inside an item taller than a third of a slide where the slide
+    has room for some of it (cut.cut_item), the rest of it beginning the next part."""
+    width -= list_indent(node)
+    start = list_start(node)
+    queue = [(number, li, _estimate_item(li, width)) for number, li in enumerate(node.elements)]
+    parts, page, used, limit = [], [], 0.4, first
+
+    def close():
+        nonlocal page, used, limit
+        parts.append((page, used))
+        page, used, limit = [], 0.4, budget
+
+    while queue:
+        number, li, height = queue[0]
+        if page and used + sum(h for _n, _li, h in queue) <= limit * TAIL_SLACK:
+            page.extend((n, item) for n, item, _h in queue)
+            used += sum(h for _n, _li, h in queue)
+            break
+        if used + height > limit:
+            room = limit - used
+            cut = None
+            if cutting and height > budget * CUT_SHARE and room >= CUT_ROOM:
+                cut = cut_item(li, room, lambda item: _estimate_item(item, width))
+            if cut is not None:
+                head, tail = cut
+                page.append((number, head))
+                used += _estimate_item(head, width)
+                close()
+                queue[0] = (number, tail, _estimate_item(tail, width))
+                continue
+            if page or not parts and limit < budget:
+                close()  # it begins the next slide (the first part may be empty)
+                continue
+        page.append((number, li))
+        used += height
+        queue.pop(0)
+    parts.append((page, used))
+    result = []
+    for items, height in parts:
+        if not items:
+            result.append((None, 0.0))
+            continue
+        part = node.copy([li for _n, li in items])
+        if node.tag == "ol" and (items[0][0] or node.get("start")):
+            part.set("start", str(start + items[0][0]))
+        result.append((part, height))
+    return result
 
 
 def table_heights(node, width):

@@ -5,6 +5,10 @@ from html import escape
 from html.parser import HTMLParser
 
 VOID = {"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"}
+BLOCK_TAGS = {
+    "p", "ul", "ol", "table", "pre", "div", "blockquote", "details", "dl", "dt", "dd",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "aside",
+}  # fmt: skip
 
 
 @dataclass
@@ -98,3 +102,7 @@ def without_headerlinks(nodes):
             node = node.copy(without_headerlinks(node.children))
         kept.append(node)
     return kept
+
+
+def is_block(node):
+    return node.tag in BLOCK_TAGS

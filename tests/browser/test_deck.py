@@ -45,6 +45,27 @@ $$
 SLIDES = 11  # title, opening, divider, 1.1, the table on 4, the list on 2, after ---
 
 
+# The slides whose content runs out of their frame, after layout, fonts and scaling.
+OVERFLOWING = """() => {
+  const bad = [];
+  for (let i = 0; i < Reveal.getTotalSlides(); i++) {
+    Reveal.slide(i);
+    const slide = Reveal.getCurrentSlide();
+    if (slide.scrollHeight > slide.clientHeight + 1) bad.push(slide.id);
+    if (slide.scrollWidth > slide.clientWidth + 1) bad.push(slide.id);
+    slide.querySelectorAll(".deck-fit").forEach((fit) => {
+      const box = fit.parentElement.getBoundingClientRect();
+      const r = fit.getBoundingClientRect();
+      if (r.bottom > box.bottom + 1 || r.right > box.right + 1) bad.push(slide.id);
+      // The last block too: a margin collapsing through the box hid it from the fit.
+      const last = fit.lastElementChild;
+      if (last && last.getBoundingClientRect().bottom > box.bottom + 1) bad.push(slide.id);
+    });
+  }
+  return bad;
+}"""
+
+
 @pytest.fixture
 def deck_meeting(member):
     meeting = MeetingFactory(number=1, body_zh=WRITEUP, body_en="")
@@ -94,27 +115,7 @@ def test_deck_walks_every_slide_within_its_frame(page, member, deck_meeting, liv
     page.keyboard.press("ArrowRight")
     page.wait_for_url(re.compile(r"#/1-(%E6%89%A9%E5%B1%95%E6%B3%95%E5%88%99|扩展法则)$"))
     assert page.evaluate("Reveal.getIndices().h") == 2
-    # Every slide's content inside its frame, after layout, fonts and scaling.
-    overflowing = page.evaluate(
-        """() => {
-          const bad = [];
-          for (let i = 0; i < Reveal.getTotalSlides(); i++) {
-            Reveal.slide(i);
-            const slide = Reveal.getCurrentSlide();
-            if (slide.scrollHeight > slide.clientHeight + 1) bad.push(slide.id);
-            if (slide.scrollWidth > slide.clientWidth + 1) bad.push(slide.id);
-            slide.querySelectorAll(".deck-fit").forEach((fit) => {
-              const box = fit.parentElement.getBoundingClientRect();
-              const r = fit.getBoundingClientRect();
-              if (r.bottom > box.bottom + 1 || r.right > box.right + 1) bad.push(slide.id);
-              // The last block too: a margin collapsing through the box hid it from the fit.
-              const last = fit.lastElementChild;
-              if (last && last.getBoundingClientRect().bottom > box.bottom + 1) bad.push(slide.id);
-            });
-          }
-          return bad;
-        }"""
-    )
+    overflowing = page.evaluate(OVERFLOWING)
     assert overflowing == []
     page.evaluate("Reveal.slide(3)")
     visible = page.locator(".reveal").inner_text()
@@ -648,3 +649,40 @@ def test_on_a_touch_screen_no_key_hints_and_a_swipe_or_tap_turns_the_slide(
     phone.locator(".reveal .controls .navigate-right").tap()
     wait_until(phone, "Reveal.getIndices().h === 1")
     screenshot(phone, "deck-touch")
+
+
+POINT = "预训练语料的规模和质量决定了模型能力的上限。" * 14
+POINTS = "\n".join(f"{n}. 第{n}点：{POINT}" for n in range(1, 5))
+# Each slide's fill (its content's height over its box's) and the text its continued
+# items begin with, as shown (an ellipsis before the rest of a point).
+FILL = """() => {
+  const found = [];
+  for (let i = 0; i < Reveal.getTotalSlides(); i++) {
+    Reveal.slide(i);
+    const slide = Reveal.getCurrentSlide();
+    const fit = slide.querySelector(".deck-fit");
+    if (!fit) continue;
+    const box = fit.parentElement.getBoundingClientRect();
+    const resumes = slide.querySelector(".deck-resumes");
+    found.push({
+      fill: fit.getBoundingClientRect().height / box.height,
+      resumes: resumes ? getComputedStyle(resumes, "::before").content : null,
+    });
+  }
+  return found;
+}"""
+
+
+def test_paragraph_long_points_fill_their_slides_within_their_frames(page, member, live_server):
+    """Each point, half a slide high, went to a slide of its own: four slides half empty.
+    It goes on over the next slide, where it resumes after an ellipsis."""
+    open_meeting_deck(page, member, live_server, body_zh=f"## 要点\n\n{POINTS}\n", body_en="")
+
+    slides = page.evaluate(FILL)
+    assert len(slides) == 3
+    assert all(slide["fill"] >= 0.7 for slide in slides[:-1]), slides
+    assert slides[1]["resumes"] == '"……"'
+    page.evaluate("Reveal.slide(2)")
+    page.wait_for_timeout(600)  # the slide transition
+    screenshot(page, "deck-point-continued")
+    assert page.evaluate(OVERFLOWING) == []
