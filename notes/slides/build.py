@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from core.alignment import align, shape
 
-from .fit import BODY_LINES, BODY_WIDTH_EM, estimate, number_lists, paginate
+from .fit import BODY_LINES, BODY_WIDTH_EM, estimate, keep_terms, number_lists, paginate
 from .pairing import PAIRED_LINES, PAIRED_WIDTH_EM, Band, first_block, paired_pages
 from .tree import Node, parse, serialize, without_headerlinks
 
@@ -105,7 +105,7 @@ def sections(html):
         node = node.copy(without_headerlinks(node.children))
         kept, notes = _extract_notes(node)
         if kept is not None:
-            result[-1].blocks.append(number_lists(kept))
+            result[-1].blocks.append(keep_terms(number_lists(kept)))
         if notes:
             result[-1].blocks.append(_notes_marker(notes))
     found = [s for s in result if s.title or s.blocks]

@@ -282,6 +282,8 @@ _BREAKS = re.compile(
 
 
 def _widest_run(node):
+    if node.has_class("deck-keep"):
+        return _mixed_width(" ".join(text_of(node).split()))
     if node.tag is None:
         return max((_mixed_width(run) for run in _BREAKS.split(node.text) if run), default=0.0)
     if node.has_class("arithmatex"):
@@ -328,6 +330,28 @@ def number_lists(node):
         last = list_start(node) + len(node.elements) - 1
         if last >= 10:
             node.set("data-digits", str(len(str(last))))
+    return node
+
+
+# A table cell of a Chinese term at most this wide (em) stays on one line: in a narrow
+# column the browser broke "不开源大模型" between any two characters, "指令微" over "调".
+KEEP_EM = 8.0
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]")
+
+
+def keep_terms(node):
+    """Mark each table cell in node that holds a short Chinese term (at most KEEP_EM
+    wide) deck-keep: the deck sets it on one line (static/css/deck.css), and the table's
+    narrowest layout counts it whole (_widest_run). Return node."""
+    if node.tag is None:
+        return node
+    if node.tag in ("td", "th"):
+        text = " ".join(text_of(node).split())
+        if _CJK.search(text) and _mixed_width(text) <= KEEP_EM:
+            node.set("class", " ".join([*(node.get("class") or "").split(), "deck-keep"]))
+        return node
+    for child in node.children:
+        keep_terms(child)
     return node
 
 

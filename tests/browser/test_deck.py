@@ -686,3 +686,49 @@ def test_paragraph_long_points_fill_their_slides_within_their_frames(page, membe
     page.wait_for_timeout(600)  # the slide transition
     screenshot(page, "deck-point-continued")
     assert page.evaluate(OVERFLOWING) == []
+
+
+# A comparison of many columns of short Chinese terms, with one long column.
+CHINESE_TERMS = [
+    "不开源大模型",
+    "指令微调",
+    "人类反馈强化学习",
+    "中文语料",
+    "上下文学习",
+    "思维链提示",
+]
+MANY_TERMS = "| 模型 | " + " | ".join(f"方面{n}" for n in range(len(CHINESE_TERMS))) + " | 说明 |\n"
+MANY_TERMS += "|---" * (len(CHINESE_TERMS) + 2) + "|\n"
+MANY_TERMS += "\n".join(
+    f"| 模型{r} | "
+    + " | ".join(CHINESE_TERMS)
+    + " | 这一行说明模型在各个方面的表现，文字较长，可以换行。 |"
+    for r in range(4)
+)
+# Each table cell of at most eight characters, Chinese among them, that takes more than
+# a line.
+BROKEN_CELLS = """() => Array.from(document.querySelectorAll(".slides .deck-fit :is(td, th)"))
+  .filter((cell) => cell.textContent.trim().length <= 8)
+  .filter((cell) => /[\\u4e00-\\u9fff]/.test(cell.textContent))
+  .filter((cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+    return tops.size > 1;
+  })
+  .map((cell) => cell.textContent.trim())"""
+
+
+@pytest.mark.parametrize("query", ["", "?lang=both"])
+def test_a_wide_tables_short_chinese_terms_stay_on_one_line(page, member, live_server, query):
+    """In narrow columns, the browser broke Chinese terms between any two characters:
+    '不开源大模型' over three lines of two, '人类反馈强化学习' a character or two a line."""
+    english = MANY_TERMS.replace("模型", "Model ") if query else ""
+    open_meeting_deck(page, member, live_server, f"## 对比\n\n{MANY_TERMS}\n", english, query)
+
+    page.evaluate("Reveal.slide(1)")
+    page.wait_for_timeout(600)  # the slide transition
+    screenshot(page, f"deck-chinese-terms{query[6:] and '-both'}")
+    assert page.evaluate(BROKEN_CELLS) == []
+    assert page.evaluate(CONTAINED) == []
+    assert page.evaluate(OVERFLOWING) == []

@@ -14,7 +14,7 @@ from notes.slides import (
     sections,
     serialize,
 )
-from notes.slides.fit import em_width
+from notes.slides.fit import _min_column_widths, _rows, em_width
 
 
 def titles(slides):
@@ -289,7 +289,7 @@ def test_side_by_side_splits_a_tall_table_and_its_translation_after_the_same_row
     assert zh_rows_shown == [slide.body_en.count("<tr") - 1 for slide in slides]
     assert all(count > 0 for count in zh_rows_shown) and sum(zh_rows_shown) == 40
     for slide in slides:
-        first = re.search(r"<td>模型(\d+)</td>", slide.body).group(1)
+        first = re.search(r"<td[^>]*>模型(\d+)</td>", slide.body).group(1)
         assert f"<td>Model {first}</td>" in slide.body_en  # the same rows, level
 
 
@@ -413,7 +413,10 @@ def test_side_by_side_keeps_tables_that_differ_in_both_columns():
     slides = build_side_by_side(zh, en)
 
     assert [band.shared for band in slides[0].bands] == [False]
-    assert "<th>模型</th>" in slides[0].body and "<th>Model</th>" in slides[0].body_en
+    assert (
+        '<th class="deck-keep">模型</th>' in slides[0].body
+        and "<th>Model</th>" in slides[0].body_en
+    )
 
 
 def test_side_by_side_splits_a_tall_shared_table_with_its_header_on_each_slide():
@@ -436,3 +439,20 @@ def test_side_by_side_splits_a_tall_shared_table_with_its_header_on_each_slide()
         band.zh.count("<th>Model</th>") == 1 for s in slides for band in s.bands if band.shared
     )
     assert "讲者备注" in slides[-1].notes and "Speaker note" in slides[-1].notes
+
+
+def test_a_tables_short_chinese_terms_are_kept_whole():
+    """Marked to stay on one line in the deck, and counted whole in the narrowest layout
+    of the table (where a Chinese character was the narrowest a column could be)."""
+    sentence = "这一行说明模型在各个方面的表现，文字较长，可以换行。"
+    table = f"| 分类 | 说明 |\n| --- | --- |\n| 不开源大模型 | {sentence} |"
+    body = slides_of(f"## 表\n\n{table}\n")[0].body
+
+    assert '<th class="deck-keep">分类</th>' in body
+    assert '<td class="deck-keep">不开源大模型</td>' in body
+    assert "<td>这一行说明" in body  # a sentence still wraps
+    cells = parse(body)[0]
+    # The widest runs: 不开源大模型 whole, and the heading 说明 (not one character).
+    assert _min_column_widths(_rows(cells)[0] + _rows(cells)[1]) == pytest.approx(
+        [6 + 1.6, 2 + 1.6]
+    )
