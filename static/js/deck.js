@@ -159,6 +159,24 @@
       });
   }
 
+  // A phone held upright (static/css/deck.css, html.deck-upright): a 16:9 slide would be
+  // a third of the screen's height, its text 7px; the frame turned upright (720 × 1280)
+  // fills the width, its text set as on a slide and fitted to the narrower box.
+  var UPRIGHT = window.matchMedia("(max-width: 700px) and (orientation: portrait)");
+
+  function setUpright(on) {
+    document.documentElement.classList.toggle("deck-upright", Boolean(on));
+  }
+
+  function frame() {
+    var deck = document.getElementById("deck");
+    var width = Number(deck.getAttribute("data-width")) || 1280;
+    var height = Number(deck.getAttribute("data-height")) || 720;
+    return document.documentElement.classList.contains("deck-upright")
+      ? { width: height, height: width }
+      : { width: width, height: height };
+  }
+
   function start() {
     var deck = document.getElementById("deck");
     if (!deck || typeof window.Reveal === "undefined") return;
@@ -167,6 +185,19 @@
     if (params.has("print-pdf")) document.documentElement.classList.add("deck-print");
     if (typeof window.renderMath === "function") window.renderMath(deck);
     translateSpeakerWindows();
+
+    // A phone held upright shows the frame turned upright, and switches as it turns.
+    var upright = params.has("receiver") || params.has("print-pdf") ? null : UPRIGHT;
+    setUpright(upright && upright.matches);
+    if (upright) {
+      upright.addEventListener("change", function () {
+        setUpright(upright.matches);
+        fitAll(deck);
+        if (window.Reveal.isReady()) {
+          window.Reveal.configure({ width: frame().width, height: frame().height });
+        }
+      });
+    }
 
     // Lay every slide out (hidden) so that the fonts it needs load, then measure.
     deck.classList.add("deck-measuring");
@@ -181,8 +212,8 @@
         });
       }
       window.Reveal.initialize({
-        width: Number(deck.getAttribute("data-width")) || 1280,
-        height: Number(deck.getAttribute("data-height")) || 720,
+        width: frame().width,
+        height: frame().height,
         margin: 0.04,
         center: false,
         hash: true,
@@ -192,8 +223,8 @@
         transition: "slide",
         transitionSpeed: "fast",
         // reveal.js switches narrow screens to its scroll view, and leaving it (a phone
-        // turned sideways) writes style attributes the CSP refuses: keep one view, and
-        // let the deck say to turn the phone.
+        // turned sideways) writes style attributes the CSP refuses: keep one view, its
+        // frame turned upright on a phone held upright (setUpright).
         scrollActivationWidth: null,
         pdfMaxPagesPerSlide: 1,
         pdfSeparateFragments: false,

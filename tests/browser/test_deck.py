@@ -213,16 +213,79 @@ def test_the_speaker_view_speaks_the_interfaces_language(page, member, deck_meet
     speaker.close()
 
 
+# The current slide as shown: its width over the screen's, and the size of its body
+# text in screen pixels (the deck's scale times the slide's own fit).
+SHOWN = """() => {
+  const slide = Reveal.getCurrentSlide();
+  const fit = slide.querySelector(".deck-fit");
+  const text = fit.querySelector("p, li, td") || fit;
+  return {
+    upright: document.documentElement.classList.contains("deck-upright"),
+    width: slide.getBoundingClientRect().width / window.innerWidth,
+    text: parseFloat(getComputedStyle(text).fontSize)
+      * fit.getBoundingClientRect().width / fit.offsetWidth,
+  };
+}"""
+
+
 @pytest.mark.parametrize("query", ["", "?receiver"])
-def test_the_turn_your_phone_hint_only_on_a_phone_held_upright(
+def test_a_phone_held_upright_shows_the_slide_upright_and_legible(
     page, member, deck_meeting, live_server, query
 ):
-    """A phone held upright is told to turn sideways; the speaker view's slide previews
-    (the deck with ?receiver, in a narrow upright frame on a desktop) are not."""
-    open_deck(page, member, present_url(deck_meeting) + query, live_server)
+    """Upright (390 × 844), a 16:9 slide was a strip across the middle of the screen, its
+    text 7 px. The frame turns upright with the phone and fills the screen's width, and
+    back when it is turned sideways; not in the speaker view's slide previews (the deck
+    with ?receiver, in a narrow upright frame on a desktop), which show the 16:9 slide."""
     page.set_viewport_size({"width": 390, "height": 844})
+    login(page, member, next_url=present_url(deck_meeting) + query)
+    page.wait_for_selector("#deck[data-ready=true]", state="attached")
+    page.evaluate("Reveal.slide(3)")  # 1.1: a formula, text and a display formula
+    page.wait_for_timeout(600)  # the slide transition
 
-    assert page.locator(".deck-rotate").is_visible() == (query == "")
+    shown = page.evaluate(SHOWN)
+    if query:
+        assert not shown["upright"] and shown["text"] < 9
+        return
+    assert shown["upright"] and shown["width"] >= 0.9 and shown["text"] >= 12, shown
+    screenshot(page, "deck-upright")
+    assert page.evaluate(OVERFLOWING) == []
+    page.set_viewport_size({"width": 844, "height": 390})  # turned sideways
+    wait_until(page, "!document.documentElement.classList.contains('deck-upright')")
+    page.wait_for_timeout(300)
+    assert page.evaluate(OVERFLOWING) == []
+    assert page.evaluate(SHOWN)["text"] >= 12
+    page.set_viewport_size({"width": 390, "height": 844})  # and upright again
+    wait_until(page, "document.documentElement.classList.contains('deck-upright')")
+    page.wait_for_timeout(300)
+    assert page.evaluate(OVERFLOWING) == []
+    assert page.evaluate(SHOWN)["width"] >= 0.9
+
+
+@pytest.mark.parametrize("query", ["?lang=zh", "?lang=both"])
+def test_the_demo_like_deck_upright_stays_within_its_frames(page, member, live_server, query):
+    """Side by side upright, the languages stand one above the other, as wide as the
+    slide; every slide within its frame, the lists cut over slides and the wide table
+    among them."""
+    english = MANY_TERMS.replace("模型", "Model ")
+    page.set_viewport_size({"width": 390, "height": 844})
+    meeting = MeetingFactory(
+        body_zh=f"## 要点\n\n{POINTS}\n\n## 对比\n\n{MANY_TERMS}\n",
+        body_en=f"## Points\n\n{ENGLISH_INTRO}\n\n## Comparison\n\n{english}\n",
+    )
+    MembershipFactory(group=meeting.group, user=member)
+    login(page, member, next_url=present_url(meeting) + query)
+    page.wait_for_selector("#deck[data-ready=true]", state="attached")
+
+    assert page.evaluate(OVERFLOWING) == []
+    assert page.evaluate(CONTAINED) == []
+    if query == "?lang=both":
+        page.evaluate("Reveal.slide(1)")
+        columns = page.locator(".slides section").nth(1).locator(".deck-col")
+        zh, en = columns.nth(0).bounding_box(), columns.nth(1).bounding_box()
+        assert en["y"] >= zh["y"] + zh["height"] - 1 and en["width"] == zh["width"]
+        assert page.evaluate(SHOWN)["text"] >= 12
+    page.wait_for_timeout(600)
+    screenshot(page, f"deck-upright-{query[6:]}")
 
 
 def test_print_mode_gives_one_page_per_slide(page, member, deck_meeting, live_server):

@@ -227,12 +227,16 @@ def test_the_deck_on_an_upright_phone_keeps_its_tools_on_one_row(page, member):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/groups/{meeting.group.slug}/meetings/{meeting.number}/present/")
     page.wait_for_selector("#deck[data-ready=true]")
-    assert page.locator(".deck-rotate").is_visible()
+    assert page.locator("html.deck-upright").count() == 1  # the frame turned upright
     assert page.locator(".deck-keys").is_hidden()
     tools = page.locator(".deck-tools").bounding_box()
     assert tools["height"] < 40
+    # Above the slide, not over it.
+    assert (
+        tools["y"] + tools["height"] <= page.locator(".slides section.present").bounding_box()["y"]
+    )
     page.set_viewport_size({"width": 844, "height": 390})
-    assert page.locator(".deck-rotate").is_hidden()
+    wait_until(page, "!document.documentElement.classList.contains('deck-upright')")
 
 
 def test_the_meetings_contents_fold_on_a_phone_and_stay_open_on_a_laptop(page, member):
