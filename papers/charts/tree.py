@@ -25,6 +25,11 @@ RING = 5  # how far the current model's ring reaches out of its box
 TEXT_INSET = 8  # between a box's edge and its text, either side
 TEXT_W = NODE_W - 2 * TEXT_INSET  # what a node's text may use in the narrowest box
 MAX_TEXT_W = MAX_NODE_W - 2 * TEXT_INSET
+# The widest a tree is drawn and still shown whole on a laptop's page: the page's room
+# for a drawing (1222 px: .wrap's 1280 less its padding and the chart's) over the least
+# a drawing is shrunk to fit it (static/js/charts.js, SHRINK = 0.9). The boxes grow
+# into this room only: a tree that fits the page at NODE_W still fits it.
+PAGE_ROOM = 1357
 # What a name leaves free at its line's end: the "read" mark sits in the box's corner.
 READ_ROOM = 12
 
@@ -48,6 +53,23 @@ def _width(text, size, bold=False, room=TEXT_W):
     if surely_fits(text, size, room, bold):
         return 0
     return text_width(text, size, bold)
+
+
+def grown(wants, spare):
+    """Each column's width: what it wants (NODE_W or more) where ``spare`` pixels allow
+    every column's growth; else the growth shared out, the columns that want least
+    given it whole and the others the same share of what is left (none where nothing
+    is spare)."""
+    extras = sorted(want - NODE_W for want in wants)
+    if sum(extras) <= spare:
+        return list(wants)
+    level, left = 0, max(spare, 0)
+    for i, extra in enumerate(extras):
+        if extra * (len(extras) - i) > left:
+            level = left // (len(extras) - i)
+            break
+        left -= extra
+    return [NODE_W + min(want - NODE_W, level) for want in wants]
 
 
 class _Node:
@@ -143,11 +165,11 @@ def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
     depth_max = max(d for d, _r, _m in positions.values())
     # Each column's boxes as wide as its longest name or sizes need, within
     # NODE_W..MAX_NODE_W.
-    texts, widths = {}, [NODE_W] * (depth_max + 1)
+    texts, wants = {}, [NODE_W] * (depth_max + 1)
     for depth, _row, node in positions.values():
         texts[node.pk] = text = _Node(node)
-        if text.needs > widths[depth] - 2 * TEXT_INSET:
-            widths[depth] = min(math.ceil(text.needs) + 2 * TEXT_INSET, MAX_NODE_W)
+        if text.needs > wants[depth] - 2 * TEXT_INSET:
+            wants[depth] = min(math.ceil(text.needs) + 2 * TEXT_INSET, MAX_NODE_W)
     # Each relation's label and width, and the space before each column it needs.
     relations, gaps = {}, {}
     for depth, _row, node in positions.values():
@@ -155,6 +177,9 @@ def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
             relations[node.pk], label_width = words.relation(node.relation)
             need = SPINE + label_width + 2 * LABEL_GAP + RING
             gaps[depth] = max(gaps.get(depth, MIN_GAP), math.ceil(need))
+    narrowest = 2 * PAD + NODE_W * (depth_max + 1)
+    narrowest += sum(gaps.get(depth, MIN_GAP) for depth in range(1, depth_max + 1))
+    widths = grown(wants, PAGE_ROOM - narrowest)
     columns = [PAD]
     for depth in range(1, depth_max + 1):
         columns.append(columns[-1] + widths[depth - 1] + gaps.get(depth, MIN_GAP))

@@ -274,6 +274,47 @@ def test_a_column_of_boxes_is_as_wide_as_its_longest_sizes_need():
     assert float(tree.get("width")) == wide_x + wide_w + family_tree.PAD
 
 
+def test_boxes_grow_only_into_the_room_the_page_has():
+    """A long line of successors (GPT-1 … GPT-4) fitted a laptop's page at the narrowest
+    boxes; grown to show every size whole it would not: the growth is shared out within
+    PAGE_ROOM, and a tree too wide at the narrowest boxes keeps them."""
+    sizes = "117M (Small), 345M (Medium), 762M (Large), 1542M (Extra Large)"
+    chain = [LanguageModelFactory(name="Chain 0", parameter_sizes=sizes)]
+
+    def drawn():
+        tree = ET.fromstring(str(charts.family_tree_svg(Family.containing(chain[0]))))
+        boxes = {float(rect.get("width")) for rect in tree.iter(f"{SVG}rect")}
+        return float(tree.get("width")), boxes
+
+    def longer(by):
+        for _ in range(by):
+            chain.append(
+                LanguageModelFactory(
+                    name=f"Chain {len(chain)}",
+                    base_model=chain[-1],
+                    relation="successor",
+                    parameter_sizes=sizes,
+                )
+            )
+
+    longer(3)
+    width, (box,) = drawn()
+    assert family_tree.NODE_W < box < family_tree.MAX_NODE_W  # grown, but not whole
+    assert family_tree.PAGE_ROOM - 4 <= width <= family_tree.PAGE_ROOM
+    longer(3)
+    width, boxes = drawn()
+    assert width > family_tree.PAGE_ROOM and boxes == {family_tree.NODE_W}
+
+
+def test_growth_is_shared_out_the_least_wanted_whole():
+    node_w = family_tree.NODE_W
+    wants = [node_w, node_w + 32, node_w + 128]
+    assert family_tree.grown(wants, 1000) == wants
+    assert family_tree.grown(wants, 60) == [node_w, node_w + 30, node_w + 30]
+    assert family_tree.grown(wants, 100) == [node_w, node_w + 32, node_w + 68]
+    assert family_tree.grown(wants, -5) == [node_w] * 3
+
+
 def test_every_months_line_is_as_wide_as_the_node_label_allows_for():
     months = {f" · {year}-{month:02d}" for year in range(1990, 2040) for month in range(1, 13)}
     assert {text_width(line, family_tree.META_SIZE) for line in months} == {family_tree.MONTH_W}
