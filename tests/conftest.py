@@ -2,6 +2,7 @@ import importlib
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.test.utils import override_settings
 from django.utils import translation
 
+from core import limits
 from notes.models import Note
 from tests.factories import (
     MeetingFactory,
@@ -139,6 +141,16 @@ def _scripts_module(name):
     if scripts not in sys.path:
         sys.path.append(scripts)
     return importlib.import_module(name)
+
+
+@pytest.fixture
+def one_window(monkeypatch):
+    """The rate limits' clock (core.limits) held ten seconds into today: every window of
+    a minute, ten minutes or an hour begins at midnight, so a test's requests are counted
+    in one window, not in two when the minute turns over during the test (which made a
+    test of five requests a minute see the sixth allowed)."""
+    now = time.time() // 86400 * 86400 + 10
+    monkeypatch.setattr(limits, "time", SimpleNamespace(time=lambda: now))
 
 
 @pytest.fixture(scope="session")

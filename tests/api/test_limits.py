@@ -5,7 +5,8 @@ from django.core.cache import caches
 
 from api.models import ApiToken
 
-pytestmark = pytest.mark.django_db
+# Counted in one fixed window, whenever the test runs.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_window")]
 
 
 def test_over_the_limit_gets_429_with_retry_after(api_as, user, settings):

@@ -13,7 +13,8 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from core import limits as counters
 
-pytestmark = pytest.mark.django_db
+# Counted in one fixed window, whenever the test runs.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_window")]
 ADDRESS_LIMITED = "Links for this address have already been asked for several times"
 CLIENT_LIMITED = "Many links have been asked for from your connection"
 
