@@ -13,7 +13,7 @@ a cut, and as many slides as the cuts saved.)
 
 import re
 
-from .tree import Node, is_block, text_of
+from .tree import Node, is_block, list_part, text_of
 
 # Where text may be cut: after a sentence's end, or, less gladly, after a clause's.
 # An English sentence ends at a full stop before a capital ("e.g. formal" goes on).
@@ -42,32 +42,16 @@ def _text_cuts(text):
 
 
 def _list_cuts(node):
-    items, first = node.elements, _list_start(node)
+    items = node.elements
     for index, item in enumerate(items):
         if index:
-            yield (
-                _list_part(node, items[:index], first),
-                _list_part(node, items[index:], first + index),
-                SENTENCE,
-            )
+            yield list_part(node, items[:index], 0), list_part(node, items[index:], index), SENTENCE
         for head, tail, kind in cuts(item):
             yield (
-                _list_part(node, [*items[:index], head], first),
-                _list_part(node, [tail, *items[index + 1 :]], first + index),
+                list_part(node, [*items[:index], head], 0),
+                list_part(node, [tail, *items[index + 1 :]], index),
                 kind,
             )
-
-
-def _list_start(node):
-    found = re.match(r"\s*([+-]?\d+)", node.get("start") or "")
-    return int(found.group(1)) if found else 1
-
-
-def _list_part(node, items, start):
-    part = node.copy(items)
-    if node.tag == "ol" and (start != _list_start(node) or node.get("start")):
-        part.set("start", str(start))
-    return part
 
 
 def cuts(node):

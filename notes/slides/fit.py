@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 from .cut import cut_item
-from .tree import Node, is_block, text_of
+from .tree import Node, integer_attribute, is_block, list_part, list_start, text_of
 
 # The slide frame in CSS pixels (reveal.js width/height); static/css/deck.css uses the
 # same numbers and font sizes.
@@ -302,18 +302,7 @@ LIST_INDENT, DIGIT_INDENT = 1.6, 0.65
 
 def list_indent(node):
     """The indent of a list's items in em: an ordered list's, room for its widest number."""
-    return LIST_INDENT + DIGIT_INDENT * (_integer(node.get("data-digits"), 1) - 1)
-
-
-def _integer(value, default):
-    """An attribute's integer as a browser reads it ("3", " 3x"), else default."""
-    found = re.match(r"\s*([+-]?\d+)", value or "")
-    return int(found.group(1)) if found else default
-
-
-def list_start(node):
-    """The number of an ordered list's first item."""
-    return _integer(node.get("start"), 1)
+    return LIST_INDENT + DIGIT_INDENT * (integer_attribute(node.get("data-digits"), 1) - 1)
 
 
 def number_lists(node):
@@ -364,16 +353,12 @@ def split_list_at(node, counts):
     """Split a list into parts of the given numbers of items. An ol keeps counting (each
     part starts at the number its first item had) and keeps its attributes, data-digits
     among them: each part's numbers have the room of the whole list's widest."""
-    items, start, result, offset = node.elements, list_start(node), [], 0
+    result, offset = [], 0
     for count in counts:
-        if not count:
-            result.append(None)
-            continue
-        part = node.copy(items[offset : offset + count])
-        if node.tag == "ol" and (offset or node.get("start")):
-            part.set("start", str(start + offset))
+        result.append(
+            list_part(node, node.elements[offset : offset + count], offset) if count else None
+        )
         offset += count
-        result.append(part)
     return result
 
 
@@ -416,7 +401,6 @@ def _fill_list(node, first, budget, width, cutting=False):
     items, or (cutting) inside an item taller than a third of a slide where the slide
     has room for some of it (cut.cut_item), the rest of it beginning the next part."""
     width -= list_indent(node)
-    start = list_start(node)
     queue = [(number, li, _estimate_item(li, width)) for number, li in enumerate(node.elements)]
     parts, page, used, limit = [], [], 0.4, first
 
@@ -455,10 +439,7 @@ def _fill_list(node, first, budget, width, cutting=False):
         if not items:
             result.append((None, 0.0))
             continue
-        part = node.copy([li for _n, li in items])
-        if node.tag == "ol" and (items[0][0] or node.get("start")):
-            part.set("start", str(start + items[0][0]))
-        result.append((part, height))
+        result.append((list_part(node, [li for _n, li in items], items[0][0]), height))
     return result
 
 

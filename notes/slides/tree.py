@@ -1,5 +1,6 @@
 """A small tree of the sanitised HTML, enough to measure and split it."""
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
@@ -106,3 +107,24 @@ def without_headerlinks(nodes):
 
 def is_block(node):
     return node.tag in BLOCK_TAGS
+
+
+def integer_attribute(value, default):
+    """An attribute's integer as a browser reads it ("3", " 3x"), else default."""
+    found = re.match(r"\s*([+-]?\d+)", value or "")
+    return int(found.group(1)) if found else default
+
+
+def list_start(node):
+    """The number of an ordered list's first item."""
+    return integer_attribute(node.get("start"), 1)
+
+
+def list_part(node, items, offset):
+    """A list of some of node's items, the first of them its item at ``offset`` (from
+    0). An ol keeps counting (the part starts at the number that item had) and keeps
+    its attributes, data-digits among them."""
+    part = node.copy(items)
+    if node.tag == "ol" and (offset or node.get("start")):
+        part.set("start", str(list_start(node) + offset))
+    return part
