@@ -218,7 +218,7 @@ def meeting_fields(meeting):
     chinese = subtitle(title, [group.name_zh or group.name, meeting.date])
     english = subtitle(title, [group.name, meeting.date])
     return {
-        "title": f"#{meeting.number} {meeting.title}",
+        "title": numbered(meeting),
         "title_en": english_title(meeting),
         "subtitle": chinese,
         "subtitle_en": english if english != chinese else "",
@@ -235,27 +235,37 @@ def meeting_fields(meeting):
     }
 
 
+def numbered(meeting):
+    """A meeting's title as its hit and its comments' show it: its number first ("#7 组会分享").
+    search.query.shown_titles keeps the number before the English title too."""
+    return f"#{meeting.number} {meeting.title}"
+
+
 def comment_fields(comment):
     """A comment is read by who may read what it is about: a note's comment copies the
     note's visibility, group and author (search's rule for notes then holds for it); a
-    meeting's or a paper's discussion is its group's."""
-    subject = comment.subject
+    meeting's or a paper's discussion is its group's.
+
+    Its hit is titled by what it is about, as that one's own hit is: a bilingual note's or
+    meeting's English title kept apart (``title_en``) for the English interface, a paper
+    by its English title where it has one; its subtitle names the author."""
     if comment.note_id is not None:
-        note = comment.note
+        note = writing = comment.note
         visibility, group_id, author_id = note.visibility, note.group_id, note.author_id
-        about = str(note.title)
+        title = str(note.title)
     elif comment.meeting_id is not None:
-        visibility, group_id, author_id = "group", comment.meeting.group_id, None
-        about = f"#{comment.meeting.number} {comment.meeting.title}"
+        writing = comment.meeting
+        visibility, group_id, author_id = "group", writing.group_id, None
+        title = numbered(writing)
     else:
+        writing = None
         visibility, group_id, author_id = "group", comment.group_id, None
-        about = str(subject)
+        title = str(comment.subject)
     text = html_to_text(comment.body_html)
     return {
-        "title": about,
-        "subtitle": " · ".join(
-            x for x in [display_name(comment.author) if comment.author else "", about] if x
-        ),
+        "title": title,
+        "title_en": english_title(writing) if writing else "",
+        "subtitle": subtitle(title, [display_name(comment.author) if comment.author else ""]),
         "head": "",
         "body": paragraphs(text),
         "weight": 1,

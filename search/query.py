@@ -214,19 +214,26 @@ class _Page:
         return [pk for pk, _kind, _found, _position in self.fetch(key.start + 1, key.stop)]
 
 
+# A meeting's number before its title ("#7 "), in its hit and its comments'.
+NUMBER = re.compile(r"#\d+ ")
+NUMBERED = (Kind.MEETING, Kind.COMMENT)
+
+
 def shown_titles(document, english):
     """(title, subtitle) of a hit as the interface shows them. A note or meeting with a
     title in each language (``title_en``) is titled in the interface's language, the
     other title first in its subtitle: the English interface listed a bilingual note
-    under its Chinese title. A meeting keeps its number before either ("#7 …"), and
-    its subtitle names its group in the interface's language (``subtitle_en``)."""
+    under its Chinese title; so is a comment on one. A meeting keeps its number before
+    either ("#7 …"), and so do its comments; its subtitle names its group in the
+    interface's language (``subtitle_en``)."""
     shown = (english and document.subtitle_en) or document.subtitle
     rest = shown_subtitle(document.kind, shown)
     if not document.title_en:
         return document.title, rest
     prefix = ""
-    if document.kind == Kind.MEETING and document.title.startswith("#"):
-        prefix = document.title.split(" ", 1)[0] + " "
+    if document.kind in NUMBERED and (number := NUMBER.match(document.title)):
+        # Not a note's title that starts so in both languages ("#3 …"): shown once.
+        prefix = "" if document.title_en.startswith(number.group()) else number.group()
     if english:
         title, other = prefix + document.title_en, document.title[len(prefix) :]
     else:

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 from pytest_django.asserts import assertContains, assertNotContains
 
+from notes import discussion
 from notes.models import Note
 from search.index import index_records
 from search.models import SearchDocument
@@ -114,6 +115,54 @@ def test_a_bilingual_hit_is_titled_in_the_interfaces_language(
     }
     assert shown["notes"] == [note_hit]
     assert shown["meetings"] == [meeting_hit]
+
+
+@pytest.mark.parametrize(
+    ("language", "hits"),
+    [
+        (
+            "en",
+            [
+                ("#3 Group meeting", "组会分享 · commenter"),
+                ("Scaling laws", "commenter"),
+                ("Scaling notes", "规模定律笔记 · commenter"),
+            ],
+        ),
+        (
+            "zh-hans",
+            [
+                ("#3 组会分享", "Group meeting · commenter"),
+                ("Scaling laws", "commenter"),
+                ("规模定律笔记", "Scaling notes · commenter"),
+            ],
+        ),
+    ],
+)
+def test_a_comments_hit_is_titled_as_what_it_is_about_in_the_interfaces_language(
+    language, hits, admin_user
+):
+    """The English interface titled a comment on a meeting or a bilingual note by the
+    Chinese title (and repeated it after the author's name); a paper's comment, as the
+    paper's own hit, by its English title in either interface."""
+    author = UserFactory(username="commenter")
+    group = ReadingGroupFactory()
+    note = NoteFactory(title_zh="规模定律笔记", title_en="Scaling notes", body_en="", body_zh="")
+    paper = PaperFactory(title_en="Scaling laws", title_zh="规模定律", summary_en="")
+    for subject in (note, MeetingFactory(group=group, number=3, body_zh=""), paper):
+        discussion.add_comment(author, subject, "A remark on zeppelins.", group=group)
+    with translation.override(language):
+        [comments] = [g.hits for g in search(admin_user, "zeppelin").groups if g.hits]
+    assert sorted((strip_tags(h.title), strip_tags(h.subtitle)) for h in comments) == hits
+
+
+def test_a_notes_number_in_both_its_titles_is_shown_once_in_its_comments_hit():
+    from search.query import Document, shown_titles
+
+    fields = dict.fromkeys(Document._fields, "")
+    fields.update(kind="comments", title="#3 规模定律", title_en="#3 Scaling", subtitle="Ada")
+    document = Document(**fields)
+    assert shown_titles(document, english=True) == ("#3 Scaling", "#3 规模定律 · Ada")
+    assert shown_titles(document, english=False) == ("#3 规模定律", "#3 Scaling · Ada")
 
 
 def test_editing_and_deleting_keep_the_index_current(user):

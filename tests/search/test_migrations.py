@@ -172,3 +172,44 @@ def test_documents_indexed_before_find_their_english_text(monkeypatch):
     assert dict(papers) == {**{p.pk: 1 for p in both}, english_only.pk: 0}
     notes = SearchDocument.objects.filter(kind="notes").values_list("object_id", "english_part")
     assert dict(notes) == {note.pk: 1, blank.pk: 0}
+
+
+@pytest.mark.django_db
+def test_comments_indexed_before_get_the_english_title_of_what_they_are_about(monkeypatch):
+    from notes import discussion
+
+    author = UserFactory(username="commenter")
+    group = ReadingGroupFactory()
+    note = NoteFactory(title_zh="规模定律笔记", title_en="Scaling notes")
+    one_title = NoteFactory(title_zh="", title_en="Emergence")
+    meeting = MeetingFactory(group=group, number=3)
+    paper = PaperFactory(title_en="Scaling laws", title_zh="规模定律")
+    comments = {
+        subject: discussion.add_comment(author, subject, "A remark.", group=group)
+        for subject in (note, one_title, meeting, paper)
+    }
+    gone = discussion.add_comment(UserFactory(), meeting, "Another remark.")
+    documents = SearchDocument.objects.filter(kind="comments")
+    # As search.0013 left them: no English title, the title again after the author's name.
+    for document in documents:
+        document.title_en = ""
+        document.subtitle = f"commenter · {document.title}"
+        document.save()
+    documents.filter(object_id=gone.pk).update(subtitle="#3 组会分享")  # its author's gone
+    migration = importlib.import_module("search.migrations.0014_comment_titles_in_each_language")
+    monkeypatch.setattr(migration, "BATCH", 2)
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+    shown = documents.values_list("title", "title_en", "subtitle")
+    assert {subject: shown.get(object_id=comment.pk) for subject, comment in comments.items()} == {
+        note: ("规模定律笔记", "Scaling notes", "commenter"),
+        one_title: ("Emergence", "", "commenter"),
+        meeting: ("#3 组会分享", "Group meeting", "commenter"),
+        paper: ("Scaling laws", "", "commenter"),
+    }
+    assert shown.get(object_id=gone.pk) == ("#3 组会分享", "Group meeting", "")
+
+
+def test_a_subtitle_cut_short_loses_what_is_left_of_the_title():
+    migration = importlib.import_module("search.migrations.0014_comment_titles_in_each_language")
+    assert migration.author_alone("Ada · Lovelace · A long ti", "A long title") == "Ada · Lovelace"
+    assert migration.author_alone("Ada", "Ada's notes") == "Ada"  # as the new code makes it
