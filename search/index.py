@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from core import pagecache
+from core.language import SIDE_LANGUAGES, in_interface_language
 from notes.models import Comment, GlossaryTerm, Meeting, Note, display_name
 from papers.models import Dataset, LanguageModel, Paper, Topic
 
@@ -186,6 +187,18 @@ def subtitle(title, parts):
     return " · ".join(part for part in shown if part != title)
 
 
+def subtitles(make):
+    """A hit's subtitle as each interface shows it: make()'s text in Chinese (``subtitle``)
+    and in English (``subtitle_en``, "" where it is the same), whichever language is
+    active when the record is indexed. A note's byline names a source in the reader's
+    language, a meeting's its group: the index held the one of whoever saved last."""
+    with translation.override(SIDE_LANGUAGES["zh"]):
+        chinese = str(make())
+    with translation.override(SIDE_LANGUAGES["en"]):
+        english = str(make())
+    return {"subtitle": chinese, "subtitle_en": english if english != chinese else ""}
+
+
 def english_title(writing):
     """A note's or meeting's English title where the title its hit shows is its Chinese one
     (``SearchDocument.title_en``), else ""."""
@@ -201,7 +214,7 @@ def note_fields(note):
     return {
         "title": title,
         "title_en": english_title(note),
-        "subtitle": subtitle(title, [note.byline, about]),
+        **subtitles(lambda: subtitle(title, [note.byline, about])),
         "head": plain(note.title_zh, note.title_en),
         **texts(html_to_text(note.body_zh_html), html_to_text(note.body_en_html)),
         "weight": 1,
@@ -215,13 +228,10 @@ def meeting_fields(meeting):
     # The group named in the reader's language: its Chinese name (where it has one) in
     # the subtitle, its English one in the English interface's (subtitle_en).
     group, title = meeting.group, str(meeting.title)
-    chinese = subtitle(title, [group.name_zh or group.name, meeting.date])
-    english = subtitle(title, [group.name, meeting.date])
     return {
         "title": numbered(meeting),
         "title_en": english_title(meeting),
-        "subtitle": chinese,
-        "subtitle_en": english if english != chinese else "",
+        **subtitles(lambda: subtitle(title, [in_interface_language(group, "name"), meeting.date])),
         "head": plain(meeting.title_zh, meeting.title_en),
         **texts(
             html_to_text(meeting.body_zh_html),
@@ -265,7 +275,9 @@ def comment_fields(comment):
     return {
         "title": title,
         "title_en": english_title(writing) if writing else "",
-        "subtitle": subtitle(title, [display_name(comment.author) if comment.author else ""]),
+        **subtitles(
+            lambda: subtitle(title, [display_name(comment.author) if comment.author else ""])
+        ),
         "head": "",
         "body": paragraphs(text),
         "weight": 1,

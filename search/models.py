@@ -43,7 +43,8 @@ class SearchDocument(models.Model):
     title_en = models.CharField(_("English title"), max_length=400, blank=True)
     subtitle = models.CharField(_("subtitle"), max_length=400, blank=True)
     # The subtitle as the English interface shows it, where it differs: a meeting's
-    # group named in English, where ``subtitle`` names it in Chinese (shown_titles).
+    # group or a note's source named in English, where ``subtitle`` names it in Chinese
+    # (search.index.subtitles, shown_titles).
     subtitle_en = models.CharField(_("English subtitle"), max_length=400, blank=True)
     url = models.CharField(_("URL"), max_length=300)
     head = models.TextField(_("title text"))

@@ -224,8 +224,8 @@ def shown_titles(document, english):
     title in each language (``title_en``) is titled in the interface's language, the
     other title first in its subtitle: the English interface listed a bilingual note
     under its Chinese title; so is a comment on one. A meeting keeps its number before
-    either ("#7 …"), and so do its comments; its subtitle names its group in the
-    interface's language (``subtitle_en``)."""
+    either ("#7 …"), and so do its comments. The subtitle is the one in the interface's
+    language (``subtitle_en``: a meeting's group, a note's source named in English)."""
     shown = (english and document.subtitle_en) or document.subtitle
     rest = shown_subtitle(document.kind, shown)
     if not document.title_en:

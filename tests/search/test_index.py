@@ -155,6 +155,25 @@ def test_a_comments_hit_is_titled_as_what_it_is_about_in_the_interfaces_language
     assert sorted((strip_tags(h.title), strip_tags(h.subtitle)) for h in comments) == hits
 
 
+@pytest.mark.parametrize("indexed_in", ["zh-hans", "en"])
+def test_a_notes_byline_is_in_the_readers_language_whoever_saved_it(indexed_in, admin_user):
+    """The index kept an imported note's source in the language of whoever saved it last:
+    an English reader saw its Chinese name, or a Chinese reader its English one."""
+    with translation.override(indexed_in):
+        NoteFactory(
+            author=None,
+            author_name="Obsidian note “LLM”",
+            author_name_zh="Obsidian 笔记《LLM》",
+            title_zh="",
+            title_en="Scaling notes",
+            paper=None,
+        )
+    for language, byline in [("zh-hans", "Obsidian 笔记《LLM》"), ("en", "Obsidian note “LLM”")]:
+        with translation.override(language):
+            [notes] = [g.hits for g in search(admin_user, "scaling").groups if g.hits]
+        assert [(strip_tags(h.title), h.subtitle) for h in notes] == [("Scaling notes", byline)]
+
+
 def test_a_notes_number_in_both_its_titles_is_shown_once_in_its_comments_hit():
     from search.query import Document, shown_titles
 

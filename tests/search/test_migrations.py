@@ -213,3 +213,40 @@ def test_a_subtitle_cut_short_loses_what_is_left_of_the_title():
     migration = importlib.import_module("search.migrations.0014_comment_titles_in_each_language")
     assert migration.author_alone("Ada · Lovelace · A long ti", "A long title") == "Ada · Lovelace"
     assert migration.author_alone("Ada", "Ada's notes") == "Ada"  # as the new code makes it
+
+
+@pytest.mark.django_db
+def test_notes_indexed_before_name_their_source_in_each_language(monkeypatch):
+    paper = PaperFactory(title_en="Scaling laws")
+    sources = [
+        NoteFactory(
+            author=None, author_name=f"Obsidian note {n}", author_name_zh=f"Obsidian 笔记 {n}"
+        )
+        for n in range(3)
+    ]
+    about_a_paper = NoteFactory(
+        author=None, author_name="Obsidian note", author_name_zh="Obsidian 笔记", paper=paper
+    )
+    member = NoteFactory(author=UserFactory(username="reader9"))
+    documents = SearchDocument.objects.filter(kind="notes")
+    # As search.0014 left them: the source in the language of whoever saved the note.
+    documents.update(subtitle_en="")
+    documents.filter(object_id=sources[0].pk).update(subtitle="Obsidian note 0")
+    documents.filter(object_id=about_a_paper.pk).update(subtitle="Obsidian note · Scaling laws")
+    migration = importlib.import_module("search.migrations.0015_note_bylines_in_each_language")
+    monkeypatch.setattr(migration, "BATCH", 2)
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+    subtitles = {
+        pk: (subtitle, subtitle_en)
+        for pk, subtitle, subtitle_en in documents.values_list(
+            "object_id", "subtitle", "subtitle_en"
+        )
+    }
+    assert [subtitles[note.pk] for note in sources] == [
+        (f"Obsidian 笔记 {n}", f"Obsidian note {n}") for n in range(3)
+    ]
+    assert subtitles[about_a_paper.pk] == (
+        "Obsidian 笔记 · Scaling laws",
+        "Obsidian note · Scaling laws",
+    )
+    assert subtitles[member.pk] == ("reader9", "")
