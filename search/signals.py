@@ -6,7 +6,13 @@ after a plain ``loaddata`` run ``manage.py rebuild_search_index``.
 
 from django.db import connections
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_init,
+    post_migrate,
+    post_save,
+)
 from django.dispatch import receiver
 
 from notes.models import Meeting, ReadingGroup
@@ -46,13 +52,33 @@ def index_renamed_topic(sender, instance, raw=False, **kwargs):
         index_topic_records(instance.tag_id)
 
 
+# A group's names, in its meetings' subtitles (search.index.meeting_fields).
+GROUP_NAMES = ("name", "name_zh")
+
+
+def _group_names(group):
+    """The group's names as the instance holds them (None for one a query deferred)."""
+    return {name: group.__dict__.get(name) for name in GROUP_NAMES}
+
+
+@receiver(post_init, sender=ReadingGroup)
+def remember_group_names(sender, instance, **kwargs):
+    """The names a group was read with (or made with), to tell a rename from other saves
+    without asking the database again."""
+    instance._saved_names = _group_names(instance)
+
+
 @receiver(post_save, sender=ReadingGroup)
 def index_renamed_group(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
-    """A group's names are in its meetings' subtitles (search.index.meeting_fields):
-    index them again when it may have been renamed."""
-    if created or raw or (update_fields is not None and not {"name", "name_zh"} & update_fields):
-        return
-    index_records(Meeting, Q(group=instance.pk))
+    """Index a group's meetings again when it is renamed: not on every save of the group
+    (its description, its settings)."""
+    saved, now = getattr(instance, "_saved_names", {}), _group_names(instance)
+    written = GROUP_NAMES if update_fields is None else set(GROUP_NAMES) & set(update_fields)
+    # A name not known as read (an instance kept in a cache from before) counts as changed.
+    renamed = any(name not in saved or now[name] != saved[name] for name in written)
+    instance._saved_names = {**saved, **{name: now[name] for name in written}}
+    if renamed and not (created or raw):
+        index_records(Meeting, Q(group=instance.pk))
 
 
 @receiver(post_migrate)

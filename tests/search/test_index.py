@@ -2,13 +2,16 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.html import strip_tags
 from pytest_django.asserts import assertContains, assertNotContains
 
 from notes import discussion
-from notes.models import Note
+from notes.models import Meeting, Note, ReadingGroup
+from search import signals
 from search.index import index_records
 from search.models import SearchDocument
 from search.query import search
@@ -75,6 +78,35 @@ def test_renaming_a_group_renames_it_in_its_meetings_hits(user):
     group.save(update_fields=["name_zh"])
     doc = SearchDocument.objects.get(kind="meetings", object_id=meeting.pk)
     assert (doc.subtitle, doc.subtitle_en) == ("LLM club · 2023-10-25", "")
+
+
+def test_only_a_new_name_indexes_a_groups_meetings_again(monkeypatch):
+    """Every save of a group (its description, its settings) indexed its meetings again."""
+    group = ReadingGroupFactory(name="LLM reading group", name_zh="大模型读书会")
+    MeetingFactory(group=group)
+    group = ReadingGroup.objects.get(pk=group.pk)  # read afresh, as a form reads it
+    group.description = "We read papers on scaling."
+    with CaptureQueriesContext(connection) as saving:
+        group.save()
+    read = " ".join(query["sql"] for query in saving.captured_queries)
+    assert "notes_meeting" not in read and "search_searchdocument" not in read
+    indexed = []
+    monkeypatch.setattr(signals, "index_records", lambda model, condition: indexed.append(model))
+    group.save(update_fields=["name", "description"])
+    deferred = ReadingGroup.objects.only("description").get(pk=group.pk)
+    deferred.description = "We read papers."
+    deferred.save()
+    assert indexed == []
+    group.name_zh = "大模型俱乐部"
+    group.save()
+    assert indexed == [Meeting]
+    group.save()
+    group.name = "LLM club"
+    group.save(update_fields=["description"])  # the new name is not written
+    assert indexed == [Meeting]
+    deferred.name = "LLM club"
+    deferred.save()
+    assert indexed == [Meeting, Meeting]
 
 
 @pytest.mark.parametrize(
