@@ -187,16 +187,31 @@ def subtitle(title, parts):
     return " · ".join(part for part in shown if part != title)
 
 
-def subtitles(make):
-    """A hit's subtitle as each interface shows it: make()'s text in Chinese (``subtitle``)
-    and in English (``subtitle_en``, "" where it is the same), whichever language is
-    active when the record is indexed. A note's byline names a source in the reader's
-    language, a meeting's its group: the index held the one of whoever saved last."""
+def each_interface(make):
+    """make()'s text as the Chinese and the English interface show it, whichever language
+    is active when the record is indexed: (Chinese, English), English "" where the same."""
     with translation.override(SIDE_LANGUAGES["zh"]):
         chinese = str(make())
     with translation.override(SIDE_LANGUAGES["en"]):
         english = str(make())
-    return {"subtitle": chinese, "subtitle_en": english if english != chinese else ""}
+    return chinese, english if english != chinese else ""
+
+
+def subtitles(make):
+    """A hit's subtitle as each interface shows it: make()'s text in Chinese (``subtitle``)
+    and in English (``subtitle_en``). A note's byline names a source in the reader's
+    language, a meeting's its group: the index held the one of whoever saved last."""
+    chinese, english = each_interface(make)
+    return {"subtitle": chinese, "subtitle_en": english}
+
+
+def note_titles(note):
+    """(title, title_en) of a note's hit, and of its comments': an untitled note is named
+    so in each language ("无标题笔记", "Untitled note"), not in the one active when it was
+    indexed."""
+    if note.title_zh or note.title_en:
+        return str(note.title), english_title(note)
+    return each_interface(lambda: note.title)
 
 
 def english_title(writing):
@@ -210,10 +225,10 @@ def english_title(writing):
 def note_fields(note):
     # Not the meeting: its title is for its group's eyes, and a note may be wider read.
     about = note.paper or note.language_model
-    title = str(note.title)
+    title, title_en = note_titles(note)
     return {
         "title": title,
-        "title_en": english_title(note),
+        "title_en": title_en,
         **subtitles(lambda: subtitle(title, [note.byline, about])),
         "head": plain(note.title_zh, note.title_en),
         **texts(html_to_text(note.body_zh_html), html_to_text(note.body_en_html)),
@@ -260,21 +275,20 @@ def comment_fields(comment):
     meeting's English title kept apart (``title_en``) for the English interface, a paper
     by its English title where it has one; its subtitle names the author."""
     if comment.note_id is not None:
-        note = writing = comment.note
+        note = comment.note
         visibility, group_id, author_id = note.visibility, note.group_id, note.author_id
-        title = str(note.title)
+        title, title_en = note_titles(note)
     elif comment.meeting_id is not None:
-        writing = comment.meeting
-        visibility, group_id, author_id = "group", writing.group_id, None
-        title = numbered(writing)
+        meeting = comment.meeting
+        visibility, group_id, author_id = "group", meeting.group_id, None
+        title, title_en = numbered(meeting), english_title(meeting)
     else:
-        writing = None
         visibility, group_id, author_id = "group", comment.group_id, None
-        title = str(comment.subject)
+        title, title_en = str(comment.subject), ""
     text = html_to_text(comment.body_html)
     return {
         "title": title,
-        "title_en": english_title(writing) if writing else "",
+        "title_en": title_en,
         **subtitles(
             lambda: subtitle(title, [display_name(comment.author) if comment.author else ""])
         ),

@@ -206,6 +206,22 @@ def test_a_notes_byline_is_in_the_readers_language_whoever_saved_it(indexed_in, 
         assert [(strip_tags(h.title), h.subtitle) for h in notes] == [("Scaling notes", byline)]
 
 
+@pytest.mark.parametrize("indexed_in", ["zh-hans", "en"])
+def test_an_untitled_note_and_its_comment_are_named_in_the_readers_language(indexed_in, admin_user):
+    """An untitled note's hit (and its comment's) was named "Untitled note" or "无标题笔记"
+    in the language of whoever saved it last, whatever the reader's."""
+    with translation.override(indexed_in):
+        note = NoteFactory(title_zh="", title_en="", body_en="Zeppelins at scale.", paper=None)
+        discussion.add_comment(UserFactory(), note, "Zeppelins again.", group=note.group)
+    for language, name in [("zh-hans", "无标题笔记"), ("en", "Untitled note")]:
+        with translation.override(language):
+            hits = [h for g in search(admin_user, "zeppelin").groups for h in g.hits]
+        assert sorted((h.kind, strip_tags(h.title)) for h in hits) == [
+            ("comments", name),
+            ("notes", name),
+        ]
+
+
 def test_a_notes_number_in_both_its_titles_is_shown_once_in_its_comments_hit():
     from search.query import Document, shown_titles
 
