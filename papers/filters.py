@@ -2,6 +2,7 @@
 
 import difflib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef
 from taggit.models import Tag
@@ -153,16 +154,40 @@ def read_together(*names):
     prefetch([_located(name) for name in names], always=True)
 
 
+class Choices(NamedTuple):
+    """One of a list's parameters, as unknown_choices reads it: its choices as (value,
+    label); what the list says of a value that names none of them, with %(value)s; the
+    label of the link to the list without it ("" for none); and whether such a value is
+    ignored, the list shown as if it were not given (an order, a setting: the message
+    says what is shown instead), rather than a filter that then finds nothing."""
+
+    options: list
+    message: str
+    without_label: str = ""
+    ignored: bool = False
+
+
 @dataclass
 class UnknownChoice:
-    """A list's filter given a value that names none of its choices (an old link's topic,
-    say): what the list says about it, the list without that filter, and the choices
-    whose names are most alike, each as (query string, label)."""
+    """A list's parameter given a value that names none of its choices (an old link's
+    topic or order, say): what the list says about it, the list without that parameter,
+    and the choices whose names are most alike, each as (query string, label)."""
 
     message: str
-    without: str  # the query string of the list without this filter
+    without: str  # the query string of the list without this parameter
     without_label: str
     alike: list
+    ignored: bool = False  # the value was ignored (Choices.ignored), not a filter finding nothing
+
+
+class UnknownChoices(list):
+    """The UnknownChoice of each parameter of a list's query string that names no choice."""
+
+    @property
+    def emptied(self):
+        """Whether one of them is a filter that found nothing: the notice says why the list
+        is empty (an ignored order or setting leaves the list as it is)."""
+        return any(not unknown.ignored for unknown in self)
 
 
 ALIKE = 3  # at most this many choices offered instead of an unknown one
@@ -172,24 +197,30 @@ ALIKE_CUTOFF = 0.7
 
 
 def unknown_choices(params, filters):
-    """Return an UnknownChoice for each filter whose value in ``params`` (the query
+    """Return an UnknownChoice for each parameter whose value in ``params`` (the query
     string) names none of its choices, its links to the first page. ``filters``: {name:
-    (choices as (value, label), message with %(value)s, label of the link to the list
-    without it, or "" for none)}."""
-    unknown = []
-    for name, (choices, message, without_label) in filters.items():
+    Choices, or a tuple of its fields}. The choices named alike are offered; when none is,
+    those of an ignored parameter with no more than ALIKE choices (reading filters, open
+    or closed weights) are all offered, a short list to pick from."""
+    unknown = UnknownChoices()
+    for name, given in filters.items():
+        spec = Choices(*given)
         value = params.get(name) or ""
-        if not value or any(str(choice) == value for choice, _label in choices):
+        if not value or any(str(choice) == value for choice, _label in spec.options):
             continue
+        offered = alike(value, spec.options)
+        if not offered and spec.ignored and len(spec.options) <= ALIKE:
+            offered = list(spec.options)
         without = params.copy()
         without.pop(name, None)
         without.pop("page", None)
         unknown.append(
             UnknownChoice(
-                message % {"value": value},
+                spec.message % {"value": value},
                 without.urlencode(),
-                without_label,
-                [(_with(without, name, choice), label) for choice, label in alike(value, choices)],
+                spec.without_label,
+                [(_with(without, name, choice), label) for choice, label in offered],
+                spec.ignored,
             )
         )
     return unknown

@@ -22,7 +22,7 @@ from core.pagination import ForgivingPaginationMixin, LazyPaginationMixin
 
 from . import charts, citations
 from .families import Family
-from .filters import unknown_choices
+from .filters import Choices, unknown_choices
 from .forms import AddPapersForm
 from .importing import plan as importing
 from .models import Ability, Dataset, EvaluationTask, LanguageModel, Paper
@@ -208,10 +208,10 @@ class DatasetListView(ForgivingPaginationMixin, ListView):
             unknown_filters=unknown_choices(
                 self.request.GET,
                 {
-                    "kind": (
+                    "kind": Choices(
                         Dataset.Kind.choices,
                         _("No kind of dataset is called “%(value)s”: every kind is shown."),
-                        "",
+                        ignored=True,
                     )
                 },
             ),

@@ -10,6 +10,7 @@ from taggit.models import Tag
 from core import fragments, pagecache
 from core.fragments import request_scope
 from papers.filters import (
+    Choices,
     UnknownChoice,
     alike,
     paper_count,
@@ -149,6 +150,46 @@ def test_unknown_choices_name_each_filter_whose_value_is_no_choice():
         UnknownChoice("No organization “nope”.", "topic=Prompt&year=2023", "", []),
     ]
     assert unknown_choices(QueryDict(""), {"topic": (topics, "%(value)s", "")}) == []
+
+
+def test_an_ignored_parameter_offers_its_few_choices_when_none_is_alike():
+    """An order or a setting the list has not is ignored, the list shown as without it:
+    said, with the choices named alike or, for a short list of them, every one; it does
+    not say why the list is empty, as an unknown filter's value does."""
+    params = QueryDict("read=yes&sort=titel&open=maybe&page=2")
+    read = [("me", "read by me"), ("group", "read by my group")]
+    sorts = [("newest", "newest first"), ("oldest", "oldest first"), ("title", "title")]
+    sorts.append(("notes", "most notes"))
+    unknown = unknown_choices(
+        params,
+        {
+            "read": Choices(read, "No reading filter “%(value)s”.", ignored=True),
+            "sort": Choices(sorts, "No order “%(value)s”.", ignored=True),
+            "open": Choices([(c, c) for c in "abcd"], "No openness “%(value)s”.", ignored=True),
+        },
+    )
+    assert unknown == [
+        UnknownChoice(
+            "No reading filter “yes”.",
+            "sort=titel&open=maybe",
+            "",
+            [("sort=titel&open=maybe&read=me", "read by me")]
+            + [("sort=titel&open=maybe&read=group", "read by my group")],
+            ignored=True,
+        ),
+        UnknownChoice(
+            "No order “titel”.",
+            "read=yes&open=maybe",
+            "",
+            [("read=yes&open=maybe&sort=title", "title")],
+            ignored=True,
+        ),
+        # More choices than ALIKE, none alike: none offered.
+        UnknownChoice("No openness “maybe”.", "read=yes&sort=titel", "", [], ignored=True),
+    ]
+    assert not unknown.emptied
+    topic = unknown_choices(QueryDict("topic=x&sort=x"), {"topic": ([], "%(value)s", "")})
+    assert topic.emptied
 
 
 def test_alike_choices_by_value_or_label_the_likest_first():
