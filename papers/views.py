@@ -12,7 +12,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import ListView
 
 from core.context_processors import reading
@@ -42,18 +42,56 @@ class ModelListView(LazyPaginationMixin, ListView):
         "open": [unknown_last("open_weights", descending=True), as_read("name")],
     }
 
+    # Each order's name, as the notice of an unknown one offers those named alike.
+    sort_labels = {
+        "released": gettext_lazy("release date, earliest first"),
+        "-released": gettext_lazy("release date, latest first"),
+        "parameters": gettext_lazy("parameters, fewest first"),
+        "-parameters": gettext_lazy("parameters, most first"),
+        "name": gettext_lazy("name"),
+        "organization": gettext_lazy("organization"),
+        "open": gettext_lazy("open weights first"),
+    }
+
+    @cached_property
+    def sort(self):
+        """The order asked for, or the default (by release date) for none or one unknown."""
+        sort = self.request.GET.get("sort", "")
+        return sort if sort in self.sort_options else "released"
+
     def get_queryset(self):
         models = LanguageModel.objects.for_table()
         if (open_weights := self.request.GET.get("open")) in {"1", "0"}:
             models = models.filter(open_weights=open_weights == "1")
-        sort = self.request.GET.get("sort", "released")
-        return models.order_by(*self.sort_options.get(sort, self.sort_options["released"]))
+        return models.order_by(*self.sort_options[self.sort])
 
     def get_context_data(self, **kwargs):
         params = self.request.GET.copy()
         params.pop("page", None)
         return super().get_context_data(
-            sort=self.request.GET.get("sort", "released"), querystring=params.urlencode(), **kwargs
+            sort=self.sort,
+            querystring=params.urlencode(),
+            # An order or an openness of the address that the table has not (an old
+            # link's, a hand-written one): said, with what is shown instead.
+            unknown_filters=unknown_choices(
+                params,
+                {
+                    "sort": Choices(
+                        list(self.sort_labels.items()),
+                        _(
+                            "No sort order is called “%(value)s”: sorted by release date "
+                            "instead, earliest first."
+                        ),
+                        ignored=True,
+                    ),
+                    "open": Choices(
+                        [("1", _("open weights only")), ("0", _("closed only"))],
+                        _("“%(value)s” is neither open nor closed weights: every model is shown."),
+                        ignored=True,
+                    ),
+                },
+            ),
+            **kwargs,
         )
 
 

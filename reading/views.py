@@ -34,7 +34,7 @@ from papers import views as papers_views
 from papers.citations import citation_response
 from papers.facts import model_facts
 from papers.families import Family
-from papers.filters import paper_filter_options, unknown_choices
+from papers.filters import Choices, paper_filter_options, unknown_choices
 from papers.models import Dataset, EvaluationTask, LanguageModel, Organization, Paper, Topic
 
 from . import queries
@@ -129,6 +129,29 @@ READ_OPTIONS = [
 ]
 
 
+def ignored_parameters(sort_options):
+    """The paper list's parameters whose value, when it is none of theirs, is ignored
+    (the list shown as without it), with what the list then says
+    (papers.filters.unknown_choices)."""
+    return {
+        "read": Choices(
+            READ_OPTIONS,
+            _("No reading filter is called “%(value)s”: papers are shown read or not."),
+            ignored=True,
+        ),
+        "sort": Choices(
+            sort_options,
+            _("No sort order is called “%(value)s”: sorted newest first instead."),
+            ignored=True,
+        ),
+        "format": Choices(
+            [("bibtex", "BibTeX"), ("csl-json", "CSL-JSON")],
+            _("No export format is called “%(value)s”: the list is shown as a page instead."),
+            ignored=True,
+        ),
+    }
+
+
 class PaperListView(LazyPaginationMixin, ListView):
     model = Paper
     paginate_by = 25
@@ -161,13 +184,14 @@ class PaperListView(LazyPaginationMixin, ListView):
         params.pop("page", None)
         choices = SimpleLazyObject(paper_filter_options)  # read only when the list is drawn
         personal = any(params.get(name) for name in MEMBER_FILTERS)
+        sort_options = [(key, label) for key, (label, _order) in self.sort_options.items()]
         context.update(
             # The page's papers as the rows show them (read as values, not instances)
             page_rows=SimpleLazyObject(lambda: queries.page_rows(context["page_obj"].object_list)),
             topics=SimpleLazyObject(lambda: choices["topics"]),
             organizations=SimpleLazyObject(lambda: choices["organizations"]),
             years=SimpleLazyObject(lambda: choices["years"]),
-            sort_options=[(key, label) for key, (label, _order) in self.sort_options.items()],
+            sort_options=sort_options,
             querystring=params.urlencode(),
             # Every filter, "" when not given: a name missing from a QueryDict costs the
             # template engine a dir() of it each time.
@@ -180,8 +204,10 @@ class PaperListView(LazyPaginationMixin, ListView):
                 **status_slots(self.request, lambda: self.statuses_read(context)),
             },
             read_options=READ_OPTIONS,
-            # A topic or organisation of the address (an old link's) that no paper has:
-            # said, not an unexplained empty list. Read only when the list is drawn.
+            # A topic or organisation of the address (an old link's) that no paper has,
+            # or an order, reading filter or format the list has not: said, not an
+            # unexplained empty list or a default taken for what was asked. Read only
+            # when the list is drawn.
             unknown_filters=SimpleLazyObject(
                 lambda: unknown_choices(
                     params,
@@ -196,6 +222,7 @@ class PaperListView(LazyPaginationMixin, ListView):
                             _("No paper is from an organization called “%(value)s”."),
                             _("Papers of any organization"),
                         ),
+                        **ignored_parameters(sort_options),
                     },
                 )
             ),

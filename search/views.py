@@ -2,13 +2,15 @@ from functools import partial
 
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from core import pagecache
 from notes import audience
 from notes.templatetags.reading_status import status_slots
+from papers.filters import Choices, unknown_choices
 
 from .models import Kind
-from .query import MAX_QUERY, is_shortened, normalised, search
+from .query import KIND_LABELS, MAX_QUERY, is_shortened, normalised, search
 
 
 def results(request):
@@ -25,16 +27,28 @@ def results(request):
     )
     params = request.GET.copy()
     params.pop("page", None)
+    shown_query = normalised(query)
     return render(
         request,
         "search/results.html",
         {
             "results": outcome,
-            "query": normalised(query),
+            "query": shown_query,
             "shortened": MAX_QUERY if is_shortened(query) else None,
             "kinds": Kind,
             "page_obj": SimpleLazyObject(lambda: outcome.page),
             "querystring": params.urlencode(),
+            # A kind of the address that is none (an old link's): said, every kind shown.
+            "unknown_filters": unknown_choices(
+                params if shown_query else {},
+                {
+                    "kind": Choices(
+                        KIND_LABELS,
+                        _("No kind of result is called “%(value)s”: every kind is shown."),
+                        ignored=True,
+                    )
+                },
+            ),
             # What the results' fragment is kept under, asked only when it is kept
             # (the template calls them).
             "audience": partial(audience.audience, request.user),

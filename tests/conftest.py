@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test.utils import override_settings
 from django.utils import translation
+from pytest_django.asserts import assertContains, assertNotContains
 
 from core import limits
 from notes.models import Note
@@ -74,6 +75,33 @@ def organiser(group):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture
+def says_unknown(member_client):
+    """says_unknown(url, {query: [notice, …]}, in_chinese={query: notice}, known=[query, …]):
+    check that the list at url + query says each notice of a value it has not
+    (papers.filters.unknown_choices), in English when drawn and again from the shared
+    fragment kept for the address, and in Chinese; and that it says none for a known
+    value. Return the last page in English."""
+
+    def check(url, notices, in_chinese=None, known=()):
+        for query, said in notices.items():
+            for _view in range(2):
+                response = member_client.get(url + query, HTTP_ACCEPT_LANGUAGE="en")
+                for notice in said:
+                    assertContains(
+                        response,
+                        f'<p class="message unknown-filter" role="status">{notice}</p>',
+                        html=True,
+                    )
+        for query, notice in (in_chinese or {}).items():
+            assertContains(member_client.get(url + query, HTTP_ACCEPT_LANGUAGE="zh-hans"), notice)
+        for query in known:
+            assertNotContains(member_client.get(url + query), "unknown-filter")
+        return response
+
+    return check
 
 
 @pytest.fixture

@@ -14,17 +14,20 @@ from tests.factories import DatasetFactory, LanguageModelFactory, OrganizationFa
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.parametrize("query", ["", "?sort=bogus&open=yes"])
 @pytest.mark.parametrize("count", [1, 3])
-def test_model_list_queries_do_not_grow(member_client, django_assert_num_queries, count):
+def test_model_list_queries_do_not_grow(member_client, django_assert_num_queries, count, query):
     base = LanguageModelFactory(organization=OrganizationFactory())
     models = [base]
     for _ in range(count):
         models.append(
             LanguageModelFactory(base_model=base, relation="lora", organization=base.organization)
         )
-    # + the member's audience and roles, once (the page is kept for all who read alike)
+    # + the member's audience and roles, once (the page is kept for all who read alike);
+    # an unknown order or openness, ignored, is said at no query more
     with django_assert_num_queries(4):
-        response = member_client.get(reverse("papers:model_list"))
+        response = member_client.get(reverse("papers:model_list") + query)
+    assert response.content.count(b"unknown-filter") == (2 if query else 0)
     for model in models:
         assertContains(response, model.get_absolute_url())
     assertContains(response, base.organization.name, count=len(models))
@@ -82,6 +85,37 @@ def test_model_list_says_so_when_no_model_matches(member_client):
     LanguageModelFactory(open_weights=True)
     response = member_client.get(reverse("papers:model_list") + "?open=0")
     assertContains(response, '<td colspan="6" class="empty">No models yet.</td>', html=False)
+
+
+def test_model_list_says_an_unknown_order_or_openness_is_ignored(member_client, says_unknown):
+    """An order or an openness the table has not: said, with what is shown instead and
+    the choices named alike (or both openness choices); the table's links carry the
+    order shown, not the unknown one."""
+    LanguageModelFactory(name="LLaMA", open_weights=True)
+    LanguageModelFactory(name="GPT-4", open_weights=False)
+    url = reverse("papers:model_list")
+    response = says_unknown(
+        url,
+        {
+            "?sort=release&open=yes": [
+                "No sort order is called “release”: sorted by release date instead, earliest"
+                ' first. Perhaps: <a href="?open=yes&amp;sort=released">release date,'
+                ' earliest first</a>, <a href="?open=yes&amp;sort=-released">release date,'
+                " latest first</a>",
+                "“yes” is neither open nor closed weights: every model is shown. Perhaps:"
+                ' <a href="?sort=release&amp;open=1">open weights only</a>,'
+                ' <a href="?sort=release&amp;open=0">closed only</a>',
+            ]
+        },
+        in_chinese={
+            "?sort=bogus": "没有叫“bogus”的排序方式，已改为按发布日期从早到晚排序。",
+            "?open=2": "“2”既不是开放权重也不是闭源，这里列出了全部模型。",
+        },
+        known=["?sort=-parameters", "?open=1", "?open=", "?sort=", "?sort=open&open=0"],
+    )
+    assertContains(response, "LLaMA")
+    assertContains(response, "GPT-4")
+    assertContains(response, '<a href="?open=1&amp;sort=released">open weights only</a>')
 
 
 def test_family_tree_draws_labelled_edges(member_client):

@@ -38,13 +38,16 @@ def grow_papers(count):
     return papers
 
 
+@pytest.mark.parametrize("query", ["", "?sort=bogus&format=xml"])
 @pytest.mark.parametrize("count", [1, 3])
-def test_paper_list_queries_do_not_grow(member_client, django_assert_num_queries, count):
+def test_paper_list_queries_do_not_grow(member_client, django_assert_num_queries, count, query):
     papers = grow_papers(count)
     # + the member's audience, for keeping the rows' note counts for it; the filters'
-    # choices (topics, organisations, sources, years: kept until the library changes)
+    # choices (topics, organisations, sources, years: kept until the library changes).
+    # An unknown order or format, ignored, is said at no query more.
     with django_assert_num_queries(10):
-        response = member_client.get(reverse("reading:paper_list"))
+        response = member_client.get(reverse("reading:paper_list") + query)
+    assert response.content.count(b"unknown-filter") == (2 if query else 0)
     assert len(response.context["page_obj"]) == count
     for paper in papers:
         assertContains(response, paper.title_en)
@@ -93,6 +96,46 @@ def test_paper_list_says_no_paper_is_from_an_unknown_organization(member_client)
     assertContains(response, "No paper is from an organization called “&lt;Meta AI&gt;”.")
     assertContains(response, '<a href="?org=meta-ai">Meta AI</a>', html=True)
     assertNotContains(response, "<Meta AI>")
+
+
+def test_paper_list_says_an_unknown_order_reading_filter_or_format_is_ignored(
+    member_client, says_unknown
+):
+    """An order, reading filter or export format the list has not (a hand-written or old
+    link's): said, with what is shown instead and the choices to pick, not taken silently
+    for the default."""
+    PaperFactory(title_en="Attention is all you need", year=2017)
+    url = reverse("reading:paper_list")
+    response = says_unknown(
+        url,
+        {
+            "?sort=titel": [
+                "No sort order is called “titel”: sorted newest first instead."
+                ' Perhaps: <a href="?sort=title">title</a>'
+            ],
+            "?read=yes": [
+                "No reading filter is called “yes”: papers are shown read or not. Perhaps:"
+                ' <a href="?read=me">read by me</a>, <a href="?read=group">read by my group'
+                '</a>, <a href="?read=nobody">nobody in my group has read</a>'
+            ],
+            "?format=xml": [
+                "No export format is called “xml”: the list is shown as a page instead."
+                ' Perhaps: <a href="?format=bibtex">BibTeX</a>,'
+                ' <a href="?format=csl-json">CSL-JSON</a>'
+            ],
+        },
+        in_chinese={
+            "?sort=bogus": "没有叫“bogus”的排序方式，已改为按最新在前排序。",
+            "?read=bogus": "没有叫“bogus”的阅读筛选，读过和没读过的论文都列在这里。",
+            "?format=bogus": "没有叫“bogus”的导出格式，已改为显示列表页面。",
+        },
+        known=["?sort=oldest", "?sort=", "?read=me", "?read=", "?format="],
+    )
+    assertContains(response, "Attention is all you need")
+    # Ignored, it does not say why a list is empty: the list says it.
+    response = member_client.get(url + "?year=1990&sort=bogus", HTTP_ACCEPT_LANGUAGE="en")
+    assertContains(response, "No sort order is called “bogus”")
+    assertContains(response, "No paper matches these filters.")
 
 
 def test_paper_list_notice_is_kept_by_its_query_string(member_client):

@@ -53,6 +53,26 @@ def test_search_results_of_every_kind_make_a_constant_number_of_queries(
     assertContains(response, 'class="search-hit"', count=3 * n)
 
 
+def test_search_says_an_unknown_kind_is_ignored(member_client, django_assert_num_queries):
+    """A kind of result the search has not (an old link's ``kind=paper``): said, with the
+    kinds named alike, and every kind's results shown; no query more."""
+    PaperFactory(summary_en="Reasoning with tools.")
+    url = reverse("search:results")
+    with django_assert_num_queries(5):  # as test_search_results_page_makes_…
+        response = member_client.get(url, {"q": "tools", "kind": "paper"})
+    assertContains(
+        response,
+        '<p class="message unknown-filter" role="status">No kind of result is called “paper”:'
+        ' every kind is shown. Perhaps: <a href="?q=tools&amp;kind=papers">Papers</a></p>',
+        html=True,
+    )
+    assertContains(response, 'class="search-hit"', count=1)
+    response = member_client.get(url, {"q": "tools", "kind": "x"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(response, "没有叫“x”的结果类别，这里列出了所有类别的结果。")
+    for params in [{"q": "tools", "kind": "papers"}, {"q": "tools"}, {"kind": "paper"}]:
+        assertNotContains(member_client.get(url, params), "unknown-filter")
+
+
 def test_search_results_show_a_capped_count_with_a_plus(member_client, monkeypatch):
     monkeypatch.setattr("search.query.CAP", 2)
     PaperFactory.create_batch(3, summary_en="Reasoning with tools.")
