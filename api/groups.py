@@ -33,6 +33,7 @@ from search.query import search as run_search
 
 from . import schemas
 from .auth import require_write
+from .filters import check_note_filters
 from .models import Change, LibraryVersion
 from .paging import PageQuery, paginate
 from .sync import KINDS
@@ -172,9 +173,16 @@ def _etag(record):
     return f'"{record._meta.model_name}-{record.pk}-{record.revision}"'
 
 
-@router.get("/notes", response=schemas.page_of(schemas.NoteOut), summary="List notes")
+@router.get(
+    "/notes",
+    response={200: schemas.page_of(schemas.NoteOut), 400: schemas.UnknownValue},
+    summary="List notes",
+)
 def list_notes(request, filters: Query[NoteFilters], paging: PageQuery):
-    """The notes the caller may read, most recently changed first."""
+    """The notes the caller may read, most recently changed first. A ``tag`` or
+    ``model`` that nothing is called is answered with 400, naming the parameter, its
+    value and the values most like it (``alike``); one with no note, with an empty list."""
+    check_note_filters(filters)
     notes = _notes(request.user)
     if filters.mine:
         notes = notes.by(request.user)

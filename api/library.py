@@ -22,6 +22,7 @@ from reading import queries
 
 from . import schemas
 from .auth import require_write
+from .filters import check_model_filters, check_paper_filters
 from .paging import PageQuery, paginate
 
 router = Router(tags=["library"])
@@ -58,13 +59,17 @@ class PaperFilters(Schema):
 
 @router.get(
     "/papers",
-    response=schemas.page_of(schemas.PaperOut),
+    response={200: schemas.page_of(schemas.PaperOut), 400: schemas.UnknownValue},
     summary="List papers",
     openapi_extra={"responses": {200: {"content": CITE_FORMATS}}},
 )
 def list_papers(request, filters: Query[PaperFilters], paging: PageQuery):
     """The paper list as the site filters and sorts it, with the caller's note and
-    meeting counts; ``format=bibtex`` or ``csl-json`` cites every paper it lists."""
+    meeting counts; ``format=bibtex`` or ``csl-json`` cites every paper it lists.
+    A ``topic`` or ``org`` that nothing is called is answered with 400, naming the
+    parameter, its value and the values most like it (``alike``); one that no paper
+    has, with an empty list."""
+    check_paper_filters(filters)
     papers = queries.paper_list(request.user, filters.dict())
     if exported := _cited(papers, filters.format, "papers"):
         return exported
@@ -108,10 +113,18 @@ class ModelFilters(Schema):
     ] = "released"
 
 
-@router.get("/models", response=schemas.page_of(schemas.ModelOut), summary="List language models")
+@router.get(
+    "/models",
+    response={200: schemas.page_of(schemas.ModelOut), 400: schemas.UnknownValue},
+    summary="List language models",
+)
 def list_models(request, filters: Query[ModelFilters], paging: PageQuery):
-    """The model table's rows, filtered and sorted as on the site."""
+    """The model table's rows, filtered and sorted as on the site. An ``organization``
+    or ``family`` that nothing is called is answered with 400, naming the parameter, its
+    value and the values most like it (``alike``); one with no model, with an empty list."""
     from papers.views import ModelListView
+
+    check_model_filters(filters)
 
     models = LanguageModel.objects.for_list().select_related("family_root")
     if filters.open is not None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from . import groups, library, together
+from . import filters, groups, library, together
 from .auth import AUTH, TokenAuth
 from .limits import TokenRateThrottle
 from .paging import conditional
@@ -66,7 +66,9 @@ api = ReadingGroupAPI(
         "The reading group's library and notes, under the same rules as the site. "
         "Authenticate with a personal token (`Authorization: Bearer <token>`, made on "
         "the site's API tokens page) or the browser's session (writes then need the "
-        "CSRF token). Lists take `page`, `page_size` and `since=<library version>`; "
+        "CSRF token). Lists take `page`, `page_size` and `since=<library version>`; a "
+        "filter naming a topic, organisation or model that none is called gets 400 with "
+        "the values most like it; "
         "every GET answers with an ETag and Last-Modified and honours If-None-Match; "
         "edits of a note, meeting or comment send If-Match (its ETag) or its revision and "
         "get 412 when it is stale."
@@ -85,6 +87,11 @@ api.add_router("", together.router)
 @api.exception_handler(groups.ValidationFailed)
 def _invalid(request, exc):
     return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(filters.UnknownValue)
+def _unknown_value(request, exc):
+    return api.create_response(request, exc.body(), status=400)
 
 
 @api.exception_handler(AuthenticationError)

@@ -15,6 +15,14 @@ class Error(Schema):
     detail: str
 
 
+class UnknownValue(Error):
+    """A list's filter naming nothing the library has (400)."""
+
+    parameter: str = Field(description="The query parameter, as `topic`.")
+    value: str = Field(description="Its value, which nothing is called.")
+    alike: list[str] = Field(description="The values most like it that it may take, likest first.")
+
+
 class FieldError(Schema):
     loc: list[str | int]
     msg: str

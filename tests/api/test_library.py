@@ -63,6 +63,76 @@ def test_bad_query_parameters_get_422(api_as, world, query):
     assert response.json()["detail"][0]["loc"][0] == "query"
 
 
+def unknown(response):
+    assert response.status_code == 400, response.content
+    return response.json()
+
+
+def test_a_filter_naming_nothing_gets_400_with_the_values_alike(api_as, world):
+    """A topic or organisation that nothing is called: a client error that names the
+    parameter, its value and the values like it, not an empty list with no word of why;
+    one that no paper has (a known value with nothing to list): an empty list."""
+    paper = PaperFactory()
+    paper.tags.add("Surveys", "Prompting")
+    paper.organizations.add(OrganizationFactory(slug="openai", name="OpenAI"))
+    OrganizationFactory(slug="deepmind", name="DeepMind")  # of no paper
+    LanguageModelFactory(slug="agent-lm").tags.add("Agents")  # a topic of no paper
+    caller = api_as(world.member)
+    assert unknown(caller.get("/papers?topic=survey", HTTP_ACCEPT_LANGUAGE="en")) == {
+        "detail": "No topic is called “survey”. Did you mean surveys?",
+        "parameter": "topic",
+        "value": "survey",
+        "alike": ["surveys"],
+    }
+    answer = unknown(caller.get("/papers?topic=surveys&org=nope", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert answer["detail"] == "没有叫“nope”的机构。"
+    assert (answer["parameter"], answer["value"], answer["alike"]) == ("org", "nope", [])
+    answer = unknown(caller.get("/papers?org=OpenAl&format=bibtex", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert answer["detail"] == "没有叫“OpenAl”的机构。你是不是想找 openai？"
+    for query in ["topic=agents", "org=deepmind", "topic=surveys&year=1990", "topic="]:
+        response = caller.get(f"/papers?{query}")
+        assert response.status_code == 200, query
+        assert slugs(response) == ([paper.slug] if query == "topic=" else []), query
+    assert slugs(caller.get("/papers?topic=surveys&org=openai")) == [paper.slug]
+
+
+def test_a_known_filter_value_is_checked_at_no_query_once_the_options_are_kept(
+    api_as, world, django_assert_num_queries
+):
+    """The topics and organisations papers have are the site filter's options, kept until
+    the library changes: a known value is checked against them, not by a query."""
+    paper = PaperFactory()
+    paper.tags.add("Agents")
+    paper.organizations.add(OrganizationFactory(slug="lab"))
+    caller = api_as(world.member)
+    assert slugs(caller.get("/papers?topic=agents")) == [paper.slug]  # the options kept
+    # as tests/api/test_queries.py: token, version, count, page, its two prefetches, change
+    with django_assert_num_queries(7):
+        assert slugs(caller.get("/papers?topic=agents&org=lab")) == [paper.slug]
+
+
+def test_model_and_note_filters_naming_nothing_get_400(api_as, world):
+    LanguageModelFactory(slug="llama", name="LLaMA", organization=OrganizationFactory(slug="meta"))
+    OrganizationFactory(slug="openai")
+    PaperFactory().tags.add("Surveys")
+    caller = api_as(world.member)
+    answers = {
+        "/models?family=lama": ("family", ["llama"]),
+        "/models?organization=met": ("organization", ["meta"]),
+        "/notes?tag=survey": ("tag", ["surveys"]),
+        "/notes?model=LLaMa-2": ("model", ["llama"]),
+    }
+    for path, (parameter, values) in answers.items():
+        answer = unknown(caller.get(path, HTTP_ACCEPT_LANGUAGE="en"))
+        assert (answer["parameter"], answer["alike"]) == (parameter, values), path
+    assert unknown(caller.get("/models?family=gpt", HTTP_ACCEPT_LANGUAGE="en"))["detail"] == (
+        "No model is called “gpt”."
+    )
+    for path in ["/models?organization=openai", "/notes?tag=surveys", "/notes?model=llama"]:
+        response = caller.get(path)
+        assert (response.status_code, slugs(response)) == (200, []), path
+
+
 def test_cite_papers_and_a_reading_list(api_as, world):
     paper = PaperFactory(authors="Wayne Xin Zhao and Kun Zhou", title_en="A Survey of LLMs")
     caller = api_as(world.member)

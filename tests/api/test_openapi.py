@@ -51,6 +51,20 @@ def test_every_operation_has_a_summary_and_typed_responses(document):
             assert "$ref" in content or content.get("type") == "array", (path, method, code)
 
 
+@pytest.mark.parametrize(
+    ("path", "parameters"),
+    [("/papers", "topic"), ("/models", "organization"), ("/notes", "tag")],
+)
+def test_lists_document_the_400_of_a_filter_naming_nothing(document, path, parameters):
+    operation = document["paths"][f"/api/v1{path}"]["get"]
+    answer = operation["responses"]["400"]["content"]["application/json"]["schema"]
+    assert answer == {"$ref": "#/components/schemas/UnknownValue"}
+    schema = document["components"]["schemas"]["UnknownValue"]
+    assert set(schema["required"]) == {"detail", "parameter", "value", "alike"}
+    assert f"``{parameters}``" in operation["description"]
+    assert "400" in operation["description"]
+
+
 def test_every_reference_resolves(document):
     schemas = document["components"]["schemas"]
 
