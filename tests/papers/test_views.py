@@ -9,6 +9,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from papers.models import Ability, Dataset, EvaluationTask
+from papers.views import ModelListView
 from tests.factories import DatasetFactory, LanguageModelFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,8 @@ def test_model_list_says_an_unknown_order_or_openness_is_ignored(member_client, 
     assertContains(response, "LLaMA")
     assertContains(response, "GPT-4")
     assertContains(response, '<a href="?open=1&amp;sort=released">open weights only</a>')
+    # Every order is named, and only those there are.
+    assert ModelListView.sort_labels.keys() == ModelListView.sort_options.keys()
 
 
 def test_family_tree_draws_labelled_edges(member_client):
