@@ -3,11 +3,14 @@
 gunicorn (no debug, collected static files, a few workers) on 127.0.0.1; a member
 logs in through the login form; wrk loads each page for a few seconds; the database
 queries of each page are counted in-process with Django's test client. The floor is
-/healthz/auth/ (login and every middleware, no work) and a static file. The floor is
-loaded first and again last in each mode, and its figures are the mean of the two: a
-machine whose speed drifts during a mode (other work on it, its clock) moves the floor
-as it moves the pages, where one sample at the start put every ratio of the mode off by
-as much as a fifth.
+/healthz/auth/ (login and every middleware, no work) and a static file.
+
+Each page is measured in rounds (ROUNDS of a few seconds), each round after a round of
+the floor, and its ratios are to the floor of its own rounds (``Measure.floor``): the
+machine's speed moves by as much as a third within a minute (a loop of fixed work took
+0.26 s to 0.75 s of CPU, other tenants of the host), so a floor measured at the start and
+the end of a mode, minutes away from most pages, put pages off by as much; the floor's
+row is all of its rounds of the mode.
 
 Every page is measured in three modes, each by its own gunicorn with an empty cache:
 
@@ -29,6 +32,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,6 +84,10 @@ end
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
+# A page is loaded in this many rounds, each after a round of the floor (measure()).
+ROUNDS = 3
+
+
 @dataclass
 class Measure:
     rps: float = 0.0
@@ -87,6 +95,20 @@ class Measure:
     p95_ms: float = 0.0
     errors: int = 0
     queries: int | None = None
+    floor: "Measure | None" = None  # the floor in the rounds between the page's own
+
+
+def measure_of(results, queries=None):
+    """One Measure of several of wrk's runs (rounds) of one page: its requests over their
+    seconds, the mean of their p50s and p95s, all their errors."""
+    seconds = sum(r["duration_us"] for r in results) / 1e6
+    return Measure(
+        rps=sum(r["requests"] for r in results) / seconds,
+        p50_ms=statistics.mean(r["p50_us"] for r in results) / 1000,
+        p95_ms=statistics.mean(r["p95_us"] for r in results) / 1000,
+        errors=sum(r["errors"] + r["non2xx"] for r in results),
+        queries=queries,
+    )
 
 
 @dataclass
@@ -330,67 +352,69 @@ def make_sessions(users):
     return cookies
 
 
-def measure(pages, mode, env, workers, seconds, connections, threads, scripts, sessions, log):
-    """Serve the site with gunicorn in one mode and load every page with wrk; return the
-    resident memory of the workers at the end (MB)."""
+def measure(pages, mode, env, workers, seconds, rounds, load_options, log):
+    """Serve the site with gunicorn in one mode and load every page with wrk, each in
+    ``rounds`` rounds of ``seconds`` after as many of the floor; return the resident
+    memory of the workers at the end (MB)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log(f"{mode}: gunicorn with {workers} workers on {base}, {MODES[mode]} …")
     server = start_gunicorn(port, ["--workers", str(workers), "--log-level", "warning"], env)
     wait_for_workers(server.pid, workers)
-    floors = [page for page in pages if page.floor and page.url]
+    floor = next(page for page in pages if page.floor and page.url)
+    floor_rounds = []
     try:
+        load = Loader(base, mode, **load_options)
+        load(floor, 1)  # warm-up
         for page in pages:
-            if not page.url:
+            if not page.url or page is floor:
                 continue
-            load(base, page, mode, seconds, connections, threads, scripts, sessions, log)
-        for page in floors:  # again, last: the floor is the mean of both ends of the mode
-            first = getattr(page, mode)
-            page.measures[mode] = Measure(queries=first.queries)
-            load(base, page, mode, seconds, connections, threads, scripts, sessions, log)
-            page.measures[mode] = mean_of(first, getattr(page, mode))
-            log(
-                f"{mode:7} {page.name:45} {page.measures[mode].rps:8.1f} req/s  (mean of both ends)"
-            )
+            load(page, 1)  # warm-up
+            page_rounds, paired = [], []
+            for _round in range(rounds):
+                paired.append(load(floor, seconds))
+                page_rounds.append(load(page, seconds))
+            m = getattr(page, mode)
+            page.measures[mode] = measure_of(page_rounds, m.queries)
+            page.measures[mode].floor = measure_of(paired)
+            floor_rounds += paired
+            m = getattr(page, mode)
+            log(f"{mode:7} {page.name:45} {m.rps:8.1f} req/s  p50 {m.p50_ms:7.1f} ms  "
+                f"p95 {m.p95_ms:7.1f} ms  ÷ floor {m.rps / m.floor.rps:5.2f} (its rounds' "
+                f"{m.floor.rps:.0f} req/s)  queries {m.queries}")  # fmt: skip
+        page = floor
+        page.measures[mode] = m = measure_of(floor_rounds, getattr(floor, mode).queries)
+        log(f"{mode:7} {page.name:45} {m.rps:8.1f} req/s  p50 {m.p50_ms:7.1f} ms  "
+            f"p95 {m.p95_ms:7.1f} ms  (all {len(floor_rounds)} rounds)")  # fmt: skip
         return worker_memory(server.pid)
     finally:
         stop(server)
 
 
-def mean_of(first, last):
-    """The mean of two measures of one page."""
-    return Measure(
-        rps=(first.rps + last.rps) / 2,
-        p50_ms=(first.p50_ms + last.p50_ms) / 2,
-        p95_ms=(first.p95_ms + last.p95_ms) / 2,
-        errors=first.errors + last.errors,
-        queries=first.queries,
-    )
+@dataclass
+class Loader:
+    """Load one page with wrk for some seconds; return wrk's figures."""
 
+    base: str
+    mode: str
+    connections: int
+    threads: int
+    scripts: dict
+    sessions: dict
 
-def load(base, page, mode, seconds, connections, threads, scripts, sessions, log):
-    """Load one page with wrk (after a one-second warm-up) and record its measure."""
-    url = base + page.url
-    cookie = sessions[page.admin][0]
-    with urllib.request.urlopen(
-        urllib.request.Request(url, headers={"Cookie": cookie})
-    ) as response:
-        if response.status != 200 or response.url != url:
-            raise RuntimeError(f"{page.name}: {url} answered {response.url}")
-    if mode == "members":
-        script = scripts[("rotate", page.admin)]
-        wrk_env = {**os.environ, "BENCH_COOKIES": scripts[("cookies", page.admin)]}
-    else:
-        script, wrk_env = scripts["report"], None
-    wrk(url, cookie, 1, connections, threads, script, wrk_env)  # warm-up
-    result = wrk(url, cookie, seconds, connections, threads, script, wrk_env)
-    m = getattr(page, mode)
-    m.rps = result["requests"] / (result["duration_us"] / 1e6)
-    m.p50_ms = result["p50_us"] / 1000
-    m.p95_ms = result["p95_us"] / 1000
-    m.errors = result["errors"] + result["non2xx"]
-    log(f"{mode:7} {page.name:45} {m.rps:8.1f} req/s  p50 {m.p50_ms:7.1f} ms  "
-        f"p95 {m.p95_ms:7.1f} ms  queries {m.queries}")  # fmt: skip
+    def __call__(self, page, seconds):
+        url = self.base + page.url
+        cookie = self.sessions[page.admin][0]
+        request = urllib.request.Request(url, headers={"Cookie": cookie})
+        with urllib.request.urlopen(request) as response:
+            if response.status != 200 or response.url != url:
+                raise RuntimeError(f"{page.name}: {url} answered {response.url}")
+        if self.mode == "members":
+            script = self.scripts[("rotate", page.admin)]
+            env = {**os.environ, "BENCH_COOKIES": self.scripts[("cookies", page.admin)]}
+        else:
+            script, env = self.scripts["report"], None
+        return wrk(url, cookie, seconds, self.connections, self.threads, script, env)
 
 
 def run(pages, member, admin, others, password, options, log):
@@ -398,8 +422,7 @@ def run(pages, member, admin, others, password, options, log):
     workers' resident memory (MB) after each mode."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: apt-get install wrk (Debian/Ubuntu)")
-    workers, seconds = options["workers"], options["seconds"]
-    connections, threads = options["connections"], options["threads"]
+    workers, seconds, rounds = options["workers"], options["seconds"], options["rounds"]
     memory = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         cache_env, cache_description = cache_in_use(tmp)
@@ -428,6 +451,12 @@ def run(pages, member, admin, others, password, options, log):
             mode_env = MODES[mode]
             empty_cache(env)
             sessions = many if mode == "members" else one
-            memory[mode] = measure(pages, mode, {**env, **mode_env}, workers, seconds,
-                                   connections, threads, scripts, sessions, log)  # fmt: skip
+            load_options = {
+                "connections": options["connections"],
+                "threads": options["threads"],
+                "scripts": scripts,
+                "sessions": sessions,
+            }
+            memory[mode] = measure(pages, mode, {**env, **mode_env}, workers, seconds, rounds,
+                                   load_options, log)  # fmt: skip
     return cache_description, memory

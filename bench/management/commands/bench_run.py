@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from bench import report
-from bench.run import LOCMEM, MEMBERS, MODES, count_queries, key_pages, run
+from bench.run import LOCMEM, MEMBERS, MODES, ROUNDS, count_queries, key_pages, run
 from bench.synthetic import PREFIX, USERNAME
 from notes.models import Meeting, Membership, Note, ReadingList, ReadingListItem
 from papers.models import Dataset, LanguageModel, Paper
@@ -27,7 +27,15 @@ class Command(BaseCommand):
         parser.add_argument("--no-report", action="store_true")
         parser.add_argument("--password", default="bench")
         parser.add_argument("--workers", type=int, default=4)
-        parser.add_argument("--seconds", type=int, default=5)
+        parser.add_argument(
+            "--seconds", type=int, default=2, help="Seconds of each round of a page and its floor."
+        )
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=ROUNDS,
+            help="Rounds of each page, each after a round of the floor (its ratios are to them).",
+        )
         parser.add_argument("--connections", type=int, default=8)
         parser.add_argument("--threads", type=int, default=2)
         parser.add_argument("--zh", default="思维链", help="Chinese search query")
@@ -78,9 +86,7 @@ class Command(BaseCommand):
             cache, memory = run(pages, member, admin, others, o["password"], o, self.stdout.write)
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
-        facts = report.machine_facts(
-            connection, o["workers"], o["seconds"], o["connections"], o["threads"], counts, cache
-        )
+        facts = report.machine_facts(connection, o, counts, cache)
         if o["pages"] or len(o["modes"]) < len(MODES):  # a quick look: the log's lines only
             self.stdout.write("\n" + report.ratios(pages, o["modes"]))
             return
