@@ -160,6 +160,13 @@ def _yes(value):
     return value is True or value == "1"
 
 
+def year_asked(params):
+    """The year the paper list is filtered by: ``year`` where it is one (up to four
+    digits), else None (the list of every year; reading.views says so)."""
+    year = str(params.get("year") or "")
+    return int(year) if year.isascii() and year.isdigit() and len(year) <= 4 else None
+
+
 def paper_list(user, params, *, meetings=True):
     """Return the paper list's rows (``paper_rows``, with meeting counts unless
     ``meetings`` is false) filtered and sorted as ``params`` say, the site's query string
@@ -170,9 +177,8 @@ def paper_list(user, params, *, meetings=True):
         papers = papers.filter(tags__slug=topic)
     if org := params.get("org"):
         papers = papers.filter(organizations__slug=org)
-    year = str(params.get("year") or "")
-    if year.isascii() and year.isdigit() and len(year) <= 4:
-        papers = papers.filter(year=int(year))
+    if (year := year_asked(params)) is not None:
+        papers = papers.filter(year=year)
     if _yes(params.get("has_notes")):
         papers = with_notes_visible_to(papers, user)
     if _yes(params.get("presented")):

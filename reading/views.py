@@ -134,6 +134,19 @@ def ignored_parameters(sort_options):
     (the list shown as without it), with what the list then says
     (papers.filters.unknown_choices)."""
     return {
+        "has_notes": Choices(
+            [("1", _("has notes"))],
+            _("“%(value)s” is not a setting of “has notes”: papers are shown with notes or not."),
+            ignored=True,
+        ),
+        "presented": Choices(
+            [("1", _("read in a meeting"))],
+            _(
+                "“%(value)s” is not a setting of “read in a meeting”: papers are shown "
+                "read in a meeting or not."
+            ),
+            ignored=True,
+        ),
         "read": Choices(
             READ_OPTIONS,
             _("No reading filter is called “%(value)s”: papers are shown read or not."),
@@ -150,6 +163,15 @@ def ignored_parameters(sort_options):
             ignored=True,
         ),
     }
+
+
+def year_choices(years, params):
+    """The year filter, for papers.filters.unknown_choices: a year no paper is from finds
+    nothing; a value that is not a year is ignored (queries.year_asked), every year shown."""
+    if queries.year_asked(params) is not None:
+        return Choices(years, _("No paper is from %(value)s."), _("Papers of any year"))
+    not_a_year = _("“%(value)s” is not a year: papers of every year are shown.")
+    return Choices(years, not_a_year, ignored=True)
 
 
 class PaperListView(LazyPaginationMixin, ListView):
@@ -222,6 +244,7 @@ class PaperListView(LazyPaginationMixin, ListView):
                             _("No paper is from an organization called “%(value)s”."),
                             _("Papers of any organization"),
                         ),
+                        "year": year_choices(choices["years"], params),
                         **ignored_parameters(sort_options),
                     },
                 )

@@ -84,7 +84,7 @@ def test_paper_list_says_no_paper_has_an_unknown_topic(member_client):
     assertContains(response, f'<a href="{url}">任意主题的论文 →</a>', html=True)
     # The notice says why the list is empty; the list does not say it again.
     assertNotContains(response, 'class="empty"')
-    assertContains(member_client.get(url + "?year=1990"), "No paper matches these filters.")
+    assertContains(member_client.get(url + "?has_notes=1"), "No paper matches these filters.")
     # A known topic, and none: no notice.
     for query in ["?topic=surveys", "", "?topic="]:
         assertNotContains(member_client.get(url + query), "unknown-filter")
@@ -133,9 +133,55 @@ def test_paper_list_says_an_unknown_order_reading_filter_or_format_is_ignored(
     )
     assertContains(response, "Attention is all you need")
     # Ignored, it does not say why a list is empty: the list says it.
-    response = member_client.get(url + "?year=1990&sort=bogus", HTTP_ACCEPT_LANGUAGE="en")
+    response = member_client.get(url + "?has_notes=1&sort=bogus", HTTP_ACCEPT_LANGUAGE="en")
     assertContains(response, "No sort order is called “bogus”")
     assertContains(response, "No paper matches these filters.")
+
+
+def test_paper_list_says_a_year_no_paper_is_from_and_a_setting_it_has_not(
+    member_client, says_unknown
+):
+    """A year no paper is from says why the list is empty; a year that is not one, or a
+    checkbox's value other than its own (has_notes=yes), is said to be ignored, where the
+    list took it silently for "every year" or "with notes or not"."""
+    PaperFactory(title_en="Attention is all you need", year=2017)
+    url = reverse("reading:paper_list")
+    response = says_unknown(
+        url,
+        {
+            "?year=1990": [f'No paper is from 1990. <a href="{url}">Papers of any year →</a>'],
+            "?year=2071": [
+                'No paper is from 2071. Perhaps: <a href="?year=2017">2017</a>'
+                f' · <a href="{url}">Papers of any year →</a>'
+            ],
+            "?year=abc": [
+                "“abc” is not a year: papers of every year are shown."
+                ' Perhaps: <a href="?year=2017">2017</a>'
+            ],
+            "?has_notes=yes": [
+                "“yes” is not a setting of “has notes”: papers are shown with notes or not."
+                ' Perhaps: <a href="?has_notes=1">has notes</a>'
+            ],
+            "?presented=true": [
+                "“true” is not a setting of “read in a meeting”: papers are shown read in a"
+                ' meeting or not. Perhaps: <a href="?presented=1">read in a meeting</a>'
+            ],
+        },
+        in_chinese={
+            "?year=1990": "没有 1990 年的论文。",
+            "?year=abc": "“abc”不是年份，各年的论文都列在这里。",
+            "?has_notes=yes": "“有笔记”没有“yes”这个选项，有没有笔记的论文都列在这里。",
+            "?presented=yes": "“组会读过”没有“yes”这个选项，组会读没读过的论文都列在这里。",
+        },
+        known=["?year=2017", "?year=", "?has_notes=1", "?presented=1", "?has_notes="],
+    )
+    assertContains(response, "Attention is all you need")
+    response = member_client.get(url + "?year=1990")
+    assertNotContains(response, 'class="empty"')
+    assertNotContains(response, "Attention is all you need")
+    # The choices offered are listed as the interface lists names: "、" in Chinese.
+    response = member_client.get(url + "?read=yes", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(response, '</a>、<a href="?read=group">')
 
 
 def test_paper_list_notice_is_kept_by_its_query_string(member_client):
