@@ -181,6 +181,7 @@ def test_paper_list_says_a_year_no_paper_is_from_and_a_setting_it_has_not(
     assertNotContains(response, "Attention is all you need")
     # The choices offered are listed as the interface lists names: "、" in Chinese.
     response = member_client.get(url + "?read=yes", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(response, '也许是：<a href="?read=me">')
     assertContains(response, '</a>、<a href="?read=group">')
 
 
