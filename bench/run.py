@@ -374,11 +374,10 @@ def measure(pages, mode, env, workers, seconds, rounds, load_options, log):
             for _round in range(rounds):
                 paired.append(load(floor, seconds))
                 page_rounds.append(load(page, seconds))
-            m = getattr(page, mode)
-            page.measures[mode] = measure_of(page_rounds, m.queries)
-            page.measures[mode].floor = measure_of(paired)
+            m = measure_of(page_rounds, getattr(page, mode).queries)
+            m.floor = measure_of(paired)
+            page.measures[mode] = m
             floor_rounds += paired
-            m = getattr(page, mode)
             log(f"{mode:7} {page.name:45} {m.rps:8.1f} req/s  p50 {m.p50_ms:7.1f} ms  "
                 f"p95 {m.p95_ms:7.1f} ms  ÷ floor {m.rps / m.floor.rps:5.2f} (its rounds' "
                 f"{m.floor.rps:.0f} req/s)  queries {m.queries}")  # fmt: skip

@@ -199,12 +199,11 @@ ALIKE_CUTOFF = 0.7
 def unknown_choices(params, filters):
     """Return an UnknownChoice for each parameter whose value in ``params`` (the query
     string) names none of its choices, its links to the first page. ``filters``: {name:
-    Choices, or a tuple of its fields}. The choices named alike are offered; when none is,
+    Choices}. The choices named alike are offered; when none is,
     those of an ignored parameter with no more than ALIKE choices (reading filters, open
     or closed weights) are all offered, a short list to pick from."""
     unknown = UnknownChoices()
-    for name, given in filters.items():
-        spec = Choices(*given)
+    for name, spec in filters.items():
         value = params.get(name) or ""
         if not value or any(str(choice) == value for choice, _label in spec.options):
             continue

@@ -234,12 +234,12 @@ class PaperListView(LazyPaginationMixin, ListView):
                 lambda: unknown_choices(
                     params,
                     {
-                        "topic": (
+                        "topic": Choices(
                             choices["topics"],
                             _("No paper has a topic called “%(value)s”."),
                             _("Papers of any topic"),
                         ),
-                        "org": (
+                        "org": Choices(
                             choices["organizations"],
                             _("No paper is from an organization called “%(value)s”."),
                             _("Papers of any organization"),

@@ -135,9 +135,9 @@ def test_unknown_choices_name_each_filter_whose_value_is_no_choice():
     unknown = unknown_choices(
         params,
         {
-            "topic": (topics, "No topic “%(value)s”.", "Any topic"),
-            "org": ([("openai", "OpenAI")], "No organization “%(value)s”.", ""),
-            "year": ([(2023, 2023)], "No year %(value)s.", "Any year"),
+            "topic": Choices(topics, "No topic “%(value)s”.", "Any topic"),
+            "org": Choices([("openai", "OpenAI")], "No organization “%(value)s”."),
+            "year": Choices([(2023, 2023)], "No year %(value)s.", "Any year"),
         },
     )
     assert unknown == [
@@ -149,7 +149,7 @@ def test_unknown_choices_name_each_filter_whose_value_is_no_choice():
         ),
         UnknownChoice("No organization “nope”.", "topic=Prompt&year=2023", "", []),
     ]
-    assert unknown_choices(QueryDict(""), {"topic": (topics, "%(value)s", "")}) == []
+    assert unknown_choices(QueryDict(""), {"topic": Choices(topics, "%(value)s")}) == []
 
 
 def test_an_ignored_parameter_offers_its_few_choices_when_none_is_alike():
@@ -188,7 +188,7 @@ def test_an_ignored_parameter_offers_its_few_choices_when_none_is_alike():
         UnknownChoice("No openness “maybe”.", "read=yes&sort=titel", "", [], ignored=True),
     ]
     assert not unknown.emptied
-    topic = unknown_choices(QueryDict("topic=x&sort=x"), {"topic": ([], "%(value)s", "")})
+    topic = unknown_choices(QueryDict("topic=x&sort=x"), {"topic": Choices([], "%(value)s")})
     assert topic.emptied
 
 
