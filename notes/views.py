@@ -23,6 +23,7 @@ from core.language import Name
 from core.models import as_read
 from core.pagination import ForgivingPaginationMixin
 from papers.citations import EXPORT_TYPES, citation_response
+from papers.filters import EXPORT_FORMAT, unknown_choices
 from papers.models import Paper, TaggedPaper, topics_prefetch
 from papers.tables import ShownOrganizations
 
@@ -461,5 +462,7 @@ def reading_list_detail(request, slug):
             "member_slots": row_reading_slots(
                 request, statuses, group_progress, reading_list.group_id
             ),
+            # An export format the list has not (?format=xml): said, the page shown.
+            "unknown_filters": unknown_choices(request.GET, {"format": EXPORT_FORMAT}),
         },
     )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from core.fragments import kept, prefetch
@@ -165,6 +166,15 @@ class Choices(NamedTuple):
     message: str
     without_label: str = ""
     ignored: bool = False
+
+
+# The ``format`` of a list that exports its papers (papers.citations.EXPORT_TYPES): a
+# format it has not is ignored, and the list is shown as a page.
+EXPORT_FORMAT = Choices(
+    [("bibtex", "BibTeX"), ("csl-json", "CSL-JSON")],
+    _("No export format is called “%(value)s”: the list is shown as a page instead."),
+    ignored=True,
+)
 
 
 @dataclass

@@ -34,7 +34,7 @@ from papers import views as papers_views
 from papers.citations import citation_response
 from papers.facts import model_facts
 from papers.families import Family
-from papers.filters import Choices, paper_filter_options, unknown_choices
+from papers.filters import EXPORT_FORMAT, Choices, paper_filter_options, unknown_choices
 from papers.models import Dataset, EvaluationTask, LanguageModel, Organization, Paper, Topic
 
 from . import queries
@@ -157,11 +157,7 @@ def ignored_parameters(sort_options):
             _("No sort order is called “%(value)s”: sorted newest first instead."),
             ignored=True,
         ),
-        "format": Choices(
-            [("bibtex", "BibTeX"), ("csl-json", "CSL-JSON")],
-            _("No export format is called “%(value)s”: the list is shown as a page instead."),
-            ignored=True,
-        ),
+        "format": EXPORT_FORMAT,
     }
 
 

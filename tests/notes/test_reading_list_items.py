@@ -110,3 +110,31 @@ def test_list_statuses_are_the_members_statuses_of_the_lists_papers():
     assert found == audience.statuses_of(member, ids)
     assert found == {papers[0].pk: "read", papers[1].pk: "reading"}
     assert audience.list_statuses(UserFactory(), reading_list.pk, ids) == {}
+
+
+def test_a_reading_list_says_an_export_format_it_has_not(member_client, says_unknown):
+    """?format=xml (a hand-written link): the page, saying the format is not one and
+    offering those it has; it was shown silently, as if nothing had been asked."""
+    reading_list = ReadingListFactory(slug="foundations")
+    reading_list.items.create(paper=PaperFactory(title_en="Attention"), position=0)
+    response = says_unknown(
+        reading_list.get_absolute_url(),
+        {
+            "?format=xml": [
+                "No export format is called “xml”: the list is shown as a page instead."
+                ' Perhaps: <a href="?format=bibtex">BibTeX</a>,'
+                ' <a href="?format=csl-json">CSL-JSON</a>'
+            ],
+            "?format=bibtx": [
+                "No export format is called “bibtx”: the list is shown as a page instead."
+                ' Perhaps: <a href="?format=bibtex">BibTeX</a>'
+            ],
+        },
+        in_chinese={"?format=xml": "没有叫“xml”的导出格式，已改为显示列表页面。"},
+        known=["", "?format="],
+    )
+    assertContains(response, "Attention")
+    # The formats it has are exports, not the page.
+    assert member_client.get(reading_list.get_absolute_url(), {"format": "bibtex"})[
+        "Content-Type"
+    ].startswith("application/x-bibtex")
