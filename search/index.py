@@ -243,9 +243,10 @@ def meeting_fields(meeting):
     # The group named in the reader's language: its Chinese name (where it has one) in
     # the subtitle, its English one in the English interface's (subtitle_en).
     group, title = meeting.group, str(meeting.title)
+    numbered_title, numbered_english = meeting_titles(meeting)
     return {
-        "title": numbered(meeting),
-        "title_en": english_title(meeting),
+        "title": numbered_title,
+        "title_en": numbered_english,
         **subtitles(lambda: subtitle(title, [in_interface_language(group, "name"), meeting.date])),
         "head": plain(meeting.title_zh, meeting.title_en),
         **texts(
@@ -260,10 +261,12 @@ def meeting_fields(meeting):
     }
 
 
-def numbered(meeting):
-    """A meeting's title as its hit and its comments' show it: its number first ("#7 组会分享").
-    search.query.shown_titles keeps the number before the English title too."""
-    return f"#{meeting.number} {meeting.title}"
+def meeting_titles(meeting):
+    """(title, title_en) of a meeting's hit and its comments': its number before each
+    ("#7 组会分享", "#7 Group meeting"); title_en "" where it has no English title of its own."""
+    english = english_title(meeting)
+    number = f"#{meeting.number} "
+    return number + str(meeting.title), number + english if english else ""
 
 
 def comment_fields(comment):
@@ -281,7 +284,7 @@ def comment_fields(comment):
     elif comment.meeting_id is not None:
         meeting = comment.meeting
         visibility, group_id, author_id = "group", meeting.group_id, None
-        title, title_en = numbered(meeting), english_title(meeting)
+        title, title_en = meeting_titles(meeting)
     else:
         visibility, group_id, author_id = "group", comment.group_id, None
         title, title_en = str(comment.subject), ""
@@ -346,7 +349,9 @@ SOURCES = {
             Comment,
             Kind.COMMENT,
             comment_fields,
-            lambda: Comment.objects.live().select_related("author", "paper", "note", "meeting"),
+            lambda: Comment.objects.live().select_related(
+                "author", "paper", "note", "meeting__group"
+            ),
         ),
     ]
 }

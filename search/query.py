@@ -214,9 +214,9 @@ class _Page:
         return [pk for pk, _kind, _found, _position in self.fetch(key.start + 1, key.stop)]
 
 
-# A meeting's number before its title ("#7 "), in its hit and its comments'.
+# A number before a title ("#7 "): a meeting's, in its hit and its comments' (both its
+# titles), or a note's own.
 NUMBER = re.compile(r"#\d+ ")
-NUMBERED = (Kind.MEETING, Kind.COMMENT)
 
 
 def shown_titles(document, english):
@@ -224,20 +224,18 @@ def shown_titles(document, english):
     title in each language (``title_en``) is titled in the interface's language, the
     other title first in its subtitle: the English interface listed a bilingual note
     under its Chinese title; so is a comment on one. A meeting keeps its number before
-    either ("#7 …"), and so do its comments. The subtitle is the one in the interface's
+    either ("#7 …", search.index.meeting_titles), and so do its comments; a number both
+    titles start with is shown once. The subtitle is the one in the interface's
     language (``subtitle_en``: a meeting's group, a note's source named in English)."""
     shown = (english and document.subtitle_en) or document.subtitle
     rest = shown_subtitle(document.kind, shown)
     if not document.title_en:
         return document.title, rest
-    prefix = ""
-    if document.kind in NUMBERED and (number := NUMBER.match(document.title)):
-        # Not a note's title that starts so in both languages ("#3 …"): shown once.
-        prefix = "" if document.title_en.startswith(number.group()) else number.group()
+    title, other = document.title, document.title_en
     if english:
-        title, other = prefix + document.title_en, document.title[len(prefix) :]
-    else:
-        title, other = document.title, document.title_en
+        title, other = other, title
+    if (number := NUMBER.match(title)) and other.startswith(number.group()):
+        other = other[number.end() :]  # the number shown once
     return title, " · ".join(part for part in (other, rest) if part)
 
 

@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 from pytest_django.asserts import assertContains, assertNotContains
 
 from notes import discussion
-from notes.models import Meeting, Note, ReadingGroup
+from notes.models import Comment, Meeting, Note, ReadingGroup
 from search import signals
 from search.index import index_records
 from search.models import SearchDocument
@@ -49,7 +49,7 @@ def test_a_meetings_group_is_named_in_each_language(user):
     )
     assert docs.get(object_id=chinese.pk) == (
         "#7 组会分享",
-        "Group meeting",
+        "#7 Group meeting",
         "大模型读书会 · 2024-05-08",
         "LLM reading group · 2024-05-08",
     )
@@ -61,7 +61,7 @@ def test_a_meetings_group_is_named_in_each_language(user):
     )
     assert docs.get(object_id=plain_group.pk) == (
         "#9 组会分享",
-        "Group meeting",
+        "#9 Group meeting",
         "Reading group 9 · 2023-10-25",
         "",
     )
@@ -228,8 +228,23 @@ def test_a_notes_number_in_both_its_titles_is_shown_once_in_its_comments_hit():
     fields = dict.fromkeys(Document._fields, "")
     fields.update(kind="comments", title="#3 规模定律", title_en="#3 Scaling", subtitle="Ada")
     document = Document(**fields)
-    assert shown_titles(document, english=True) == ("#3 Scaling", "#3 规模定律 · Ada")
-    assert shown_titles(document, english=False) == ("#3 规模定律", "#3 Scaling · Ada")
+    assert shown_titles(document, english=True) == ("#3 Scaling", "规模定律 · Ada")
+    assert shown_titles(document, english=False) == ("#3 规模定律", "Scaling · Ada")
+
+
+@pytest.mark.parametrize(
+    ("language", "hit"),
+    [("en", ("Reproduction", "#3 复现 · Ada")), ("zh-hans", ("#3 复现", "Reproduction · Ada"))],
+)
+def test_a_number_of_a_notes_chinese_title_alone_stays_with_it(language, hit, admin_user):
+    """A comment on a note titled "#3 复现" in Chinese and "Reproduction" in English was
+    titled "#3 Reproduction" in English: the number of the Chinese title put before the
+    English one, as a meeting's is."""
+    note = NoteFactory(title_zh="#3 复现", title_en="Reproduction", body_en="", body_zh="")
+    discussion.add_comment(UserFactory(username="Ada"), note, "Zeppelins.", group=note.group)
+    with translation.override(language):
+        [comments] = [g.hits for g in search(admin_user, "zeppelin").groups if g.hits]
+    assert [(strip_tags(h.title), strip_tags(h.subtitle)) for h in comments] == [hit]
 
 
 def test_editing_and_deleting_keep_the_index_current(user):
@@ -323,3 +338,22 @@ def test_records_indexed_again_in_batches_carry_their_new_text_and_their_comment
     assert search(user, "remark").total == 0
     assert SearchDocument.objects.filter(kind="notes").count() == 3
     assert "Emergence" in SearchDocument.objects.get(kind="notes", object_id=notes[0].pk).head
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_comments_are_indexed_again_in_as_many_queries_however_many(user, n):
+    """A meeting's comment links to its meeting's page, which names its group: the rebuild
+    reads the groups with the comments, where it read each comment's group on its own."""
+    comments = []
+    for _ in range(n):
+        meeting = MeetingFactory(group=ReadingGroupFactory())
+        comments.append(CommentFactory(meeting=meeting, paper=None, group=None))
+        comments.append(CommentFactory())  # a paper's, in a group's discussion
+    with CaptureQueriesContext(connection) as queries:
+        index_records(Comment, Q(pk__in=[comment.pk for comment in comments]))
+    # A savepoint and its release; the comments; the documents there are, deleted; the new
+    # ones; the next (empty) batch of comments.
+    assert len(queries) == 7
+    assert SearchDocument.objects.get(kind="comments", object_id=comments[0].pk).url == (
+        f"{comments[0].meeting.get_absolute_url()}#comment-{comments[0].pk}"
+    )

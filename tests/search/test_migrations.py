@@ -9,6 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
+from notes import discussion
 from search.models import SearchDocument
 from search.query import search
 from search.text import cjk_grams
@@ -250,3 +251,32 @@ def test_notes_indexed_before_name_their_source_in_each_language(monkeypatch):
         "Obsidian note · Scaling laws",
     )
     assert subtitles[member.pk] == ("reader9", "")
+
+
+@pytest.mark.django_db
+def test_meetings_and_their_comments_indexed_before_number_their_english_titles():
+    group = ReadingGroupFactory()
+    meeting = MeetingFactory(group=group, number=7)  # 组会分享 / Group meeting
+    english_only = MeetingFactory(group=group, number=8, title_zh="", title_en="Scaling laws")
+    note = NoteFactory(title_zh="#3 复现", title_en="Reproduction")
+    author = UserFactory()
+    on_meeting = discussion.add_comment(author, meeting, "A remark.", group=group)
+    on_note = discussion.add_comment(author, note, "A remark.", group=note.group)
+    documents = SearchDocument.objects.all()
+    numbered = {
+        (d.kind, d.object_id): d.title_en
+        for d in documents.filter(kind__in=["meetings", "comments", "notes"])
+    }
+    # As search.0015 left them: the English titles without the meeting's number.
+    documents.filter(kind="meetings", object_id=meeting.pk).update(title_en="Group meeting")
+    documents.filter(kind="comments", object_id=on_meeting.pk).update(title_en="Group meeting")
+    migration = importlib.import_module("search.migrations.0016_meeting_numbers_in_english_titles")
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+    assert {
+        (d.kind, d.object_id): d.title_en
+        for d in documents.filter(kind__in=["meetings", "comments", "notes"])
+    } == numbered
+    assert numbered[("meetings", meeting.pk)] == "#7 Group meeting"
+    assert numbered[("comments", on_meeting.pk)] == "#7 Group meeting"
+    assert numbered[("meetings", english_only.pk)] == ""  # its title is its English one
+    assert numbered[("comments", on_note.pk)] == "Reproduction"  # the number is the note's
