@@ -1,19 +1,24 @@
-"""A list's filter that names nothing the library has (a topic, an organisation or a
-model that none is called): a client error, 400 with the parameter, its value and the
-values named alike, rather than an empty list with no word of why. A value the library
-has, with nothing to list, is an empty list as before."""
+"""A list's filter that names nothing the library has (a topic, an organisation, a model
+or a paper that none is called; a group or note the caller has none of): a client error,
+400 with the parameter, its value and the values named alike, rather than an empty list
+with no word of why. A value the library has, with nothing to list, is an empty list as
+before."""
 
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
+from notes.models import Note, ReadingGroup
 from papers.filters import alike, paper_filter_options
-from papers.models import LanguageModel, Organization
+from papers.models import LanguageModel, Organization, Paper
 
 NO_TOPIC = gettext_lazy("No topic is called “%(value)s”.")
 NO_ORGANIZATION = gettext_lazy("No organization is called “%(value)s”.")
 NO_MODEL = gettext_lazy("No model is called “%(value)s”.")
+NO_PAPER = gettext_lazy("No paper is called “%(value)s”.")
+NO_GROUP = gettext_lazy("None of your groups is called “%(value)s”.")
+NO_NOTE = gettext_lazy("No note you may read is called “%(value)s”.")
 
 
 class UnknownValue(Exception):
@@ -46,31 +51,44 @@ def check_paper_filters(filters):
     if not (filters.topic or filters.org):
         return
     options = paper_filter_options()
-    _check("topic", filters.topic, Tag, NO_TOPIC, options["topics"])
-    _check("org", filters.org, Organization, NO_ORGANIZATION, options["organizations"])
+    _check("topic", filters.topic, Tag.objects, NO_TOPIC, options["topics"])
+    _check("org", filters.org, Organization.objects, NO_ORGANIZATION, options["organizations"])
 
 
 def check_model_filters(filters):
     """The model list's organization and family (its root model's slug)."""
-    _check("organization", filters.organization, Organization, NO_ORGANIZATION)
-    _check("family", filters.family, LanguageModel, NO_MODEL)
+    _check("organization", filters.organization, Organization.objects, NO_ORGANIZATION)
+    _check("family", filters.family, LanguageModel.objects, NO_MODEL)
 
 
 def check_note_filters(filters):
     """The note list's tag (a topic) and model."""
-    _check("tag", filters.tag, Tag, NO_TOPIC)
-    _check("model", filters.model, LanguageModel, NO_MODEL)
+    _check("tag", filters.tag, Tag.objects, NO_TOPIC)
+    _check("model", filters.model, LanguageModel.objects, NO_MODEL)
 
 
-def _check(parameter, value, model, message, offered=None):
-    """Raise UnknownValue when ``value`` is given and no record of ``model`` has it as its
-    slug: neither one of the ``offered`` (slug, label) options nor, asked then, any other.
-    The values alike (papers.filters.alike, as the site's lists offer them) are of the
-    options offered, else of every record's slug and name (read only then)."""
+def check_record_filters(filters, user):
+    """A list's paper, group and note (those of them it filters by): one the caller may
+    read, or 400. A group or note is looked for among those the caller may read, so the
+    answer is the same whether another group's or a private note exists or not; the groups
+    alike are offered (a member has a few), no paper or note (a library has thousands)."""
+    _check("paper", getattr(filters, "paper", None), Paper.objects, NO_PAPER, offered=())
+    if group := getattr(filters, "group", None):
+        _check("group", group, ReadingGroup.objects.visible_to(user), NO_GROUP)
+    if note := getattr(filters, "note", None):
+        _check("note", note, Note.objects.visible_to(user), NO_NOTE, offered=())
+
+
+def _check(parameter, value, records, message, offered=None):
+    """Raise UnknownValue when ``value`` is given and none of ``records`` (a queryset or
+    manager) has it as its slug: neither one of the ``offered`` (slug, label) options nor,
+    asked then, any other. The values alike (papers.filters.alike, as the site's lists
+    offer them) are of the options offered (none for ``()``), else of every record's slug
+    and name (read only then)."""
     if not value or any(slug == value for slug, _label in offered or ()):
         return
-    if model.objects.filter(slug=value).exists():
+    if records.filter(slug=value).exists():
         return
-    choices = offered if offered is not None else model.objects.values_list("slug", "name")
+    choices = offered if offered is not None else records.values_list("slug", "name")
     values = [str(slug) for slug, _label in alike(value, choices)]
     raise UnknownValue(parameter, value, message % {"value": value}, values)

@@ -33,7 +33,7 @@ from search.query import search as run_search
 
 from . import schemas
 from .auth import require_write
-from .filters import check_note_filters
+from .filters import check_note_filters, check_record_filters
 from .models import Change, LibraryVersion
 from .paging import PageQuery, paginate
 from .sync import KINDS
@@ -85,9 +85,16 @@ def _meetings(user):
     return Meeting.objects.visible_to(user).for_schedule()
 
 
-@router.get("/meetings", response=schemas.page_of(schemas.MeetingOut), summary="List meetings")
+@router.get(
+    "/meetings",
+    response={200: schemas.page_of(schemas.MeetingOut), 400: schemas.UnknownValue},
+    summary="List meetings",
+)
 def list_meetings(request, filters: Query[MeetingFilters], paging: PageQuery):
-    """The meetings of the caller's groups, newest first."""
+    """The meetings of the caller's groups, newest first. A ``group`` that is none of
+    the caller's, or a ``paper`` that none is called, is answered with 400 (as the
+    ``group`` and ``paper`` of notes, comments and reading statuses)."""
+    check_record_filters(filters, request.user)
     meetings = _meetings(request.user)
     if filters.group:
         meetings = meetings.filter(group__slug=filters.group)
@@ -181,8 +188,10 @@ def _etag(record):
 def list_notes(request, filters: Query[NoteFilters], paging: PageQuery):
     """The notes the caller may read, most recently changed first. A ``tag`` or
     ``model`` that nothing is called is answered with 400, naming the parameter, its
-    value and the values most like it (``alike``); one with no note, with an empty list."""
+    value and the values most like it (``alike``); one with no note, with an empty list.
+    So is a ``group`` that is none of the caller's, or a ``paper`` that none is called."""
     check_note_filters(filters)
+    check_record_filters(filters, request.user)
     notes = _notes(request.user)
     if filters.mine:
         notes = notes.by(request.user)

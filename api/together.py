@@ -21,6 +21,7 @@ from papers.models import Paper
 
 from . import schemas
 from .auth import require_write
+from .filters import check_record_filters
 from .groups import (
     WRITE_ERRORS,
     ValidationFailed,
@@ -64,11 +65,13 @@ class StatusFilters(Schema):
 
 @router.get(
     "/reading-status",
-    response=schemas.page_of(ReadingStatusOut),
+    response={200: schemas.page_of(ReadingStatusOut), 400: schemas.UnknownValue},
     summary="List reading statuses",
 )
 def list_statuses(request, filters: Query[StatusFilters], paging: PageQuery):
-    """The caller's reading statuses and those their groups' members share with them."""
+    """The caller's reading statuses and those their groups' members share with them. A
+    ``paper`` that none is called is answered with 400."""
+    check_record_filters(filters, request.user)
     statuses = ReadingStatus.objects.shared_with(request.user).select_related("user", "paper")
     if filters.mine:
         statuses = statuses.filter(user=request.user)
@@ -135,10 +138,16 @@ class CommentFilters(Schema):
     meeting: int | None = Field(None, ge=1, le=2**62)
 
 
-@router.get("/comments", response=schemas.page_of(CommentOut), summary="List comments")
+@router.get(
+    "/comments",
+    response={200: schemas.page_of(CommentOut), 400: schemas.UnknownValue},
+    summary="List comments",
+)
 def list_comments(request, filters: Query[CommentFilters], paging: PageQuery):
     """The comments the caller may read (not deleted ones), oldest first as a thread
-    reads; each names the comment it replies to."""
+    reads; each names the comment it replies to. A ``paper`` that none is called, or a
+    ``group`` or ``note`` that is none the caller may read, is answered with 400."""
+    check_record_filters(filters, request.user)
     comments = Comment.objects.visible_to(request.user).live().for_list()
     lookups = {
         "paper__slug": filters.paper,

@@ -53,7 +53,15 @@ def test_every_operation_has_a_summary_and_typed_responses(document):
 
 @pytest.mark.parametrize(
     ("path", "parameters"),
-    [("/papers", "topic"), ("/models", "organization"), ("/notes", "tag")],
+    [
+        ("/papers", "topic"),
+        ("/models", "organization"),
+        ("/notes", "tag"),
+        ("/notes", "group"),
+        ("/meetings", "paper"),
+        ("/comments", "note"),
+        ("/reading-status", "paper"),
+    ],
 )
 def test_lists_document_the_400_of_a_filter_naming_nothing(document, path, parameters):
     operation = document["paths"][f"/api/v1{path}"]["get"]

@@ -192,3 +192,56 @@ def test_add_papers_refuses_bad_input_and_read_only_tokens(api_as, world, record
     made = caller.post("/papers/add", {"entries": bibtex})
     assert made.status_code == 201
     assert made.json()["added"][0]["title_en"] == "Attention Is All You Need"
+
+
+def test_a_paper_group_or_note_filter_naming_none_the_caller_may_read_gets_400(api_as, world):
+    """A paper no paper is called, a group that is none of the caller's, a note they may
+    not read: 400 naming the parameter, where the lists were empty with no word of why.
+    Another group's and a private note are answered as ones that do not exist; a group
+    of the caller's named alike is offered."""
+    paper = PaperFactory(slug="attention")
+    caller = api_as(world.member)
+    answers = {
+        "/meetings?paper=atention": ("paper", "No paper is called “atention”.", []),
+        "/notes?paper=atention": ("paper", "No paper is called “atention”.", []),
+        "/comments?paper=atention": ("paper", "No paper is called “atention”.", []),
+        "/reading-status?paper=atention": ("paper", "No paper is called “atention”.", []),
+        "/meetings?group=group-b": (
+            "group",
+            "None of your groups is called “group-b”. Did you mean group-a?",
+            ["group-a"],
+        ),
+        "/notes?group=nope": ("group", "None of your groups is called “nope”.", []),
+        "/comments?group=nope": ("group", "None of your groups is called “nope”.", []),
+        f"/comments?note={world.note_b.slug}": (
+            "note",
+            f"No note you may read is called “{world.note_b.slug}”.",
+            [],
+        ),
+        "/comments?note=no-such-note": (
+            "note",
+            "No note you may read is called “no-such-note”.",
+            [],
+        ),
+    }
+    for path, (parameter, detail, alike) in answers.items():
+        response = caller.get(path, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400, path
+        assert response.json() == {
+            "detail": detail,
+            "parameter": parameter,
+            "value": path.partition("=")[2],
+            "alike": alike,
+        }, path
+    chinese = caller.get("/meetings?group=nope", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert chinese["detail"] == "你的小组里没有叫“nope”的。"
+    # Known values with nothing to list, and the caller's own: 200.
+    for path in [
+        f"/meetings?paper={paper.slug}",
+        f"/notes?paper={paper.slug}&group=group-a",
+        f"/comments?group=group-a&note={world.shared.slug}",
+        f"/reading-status?paper={paper.slug}",
+    ]:
+        assert caller.get(path).status_code == 200, path
+    # Every group is the superuser's.
+    assert api_as(world.superuser).get("/meetings?group=group-b").status_code == 200
