@@ -173,6 +173,44 @@ def test_a_table_that_can_fit_does_not_scroll(page, member, body_zh, body_en, wi
     screenshot(page, "tables-that-fit")
 
 
+# The headers of a table of the demo's notes (fixtures/41_notes_all_about_llm.yaml).
+LONG_RUN_TABLE = """| 模型/Model | 词表大小/Vocab size | 说明/Note | 英文平均tokens量/Avg tokens (English ) | 中文平均tokens量/Avg tokens (Chinesse ) | 代码平均tokens量/Avg tokens (code) |
+| --- | --- | --- | --- | --- | --- |
+| Aquila | 100008 | 这里是一段很长的备注文字用于测试表格在手机上的横向滚动和换行是否正确 | 1024 | 1024 | 1024 |
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_long_chinese_run_wraps_inside_its_cell(page, member, width):
+    """A header or cell whose Chinese runs on with no space or punctuation ran past its
+    column's border (a cell keeps its Chinese words whole, up to 22em wide): it breaks
+    at the cell's edge where it must."""
+    paper = PaperFactory()
+    NoteFactory(paper=paper, body_zh=LONG_RUN_TABLE, body_en="")
+    page.set_viewport_size({"width": width, "height": 844})
+    login(page, member, next_url=paper.get_absolute_url())
+    page.wait_for_timeout(100)
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.markdown th, .markdown td')]
+            .filter(cell => cell.scrollWidth > cell.clientWidth + 1)
+            .map(cell => cell.textContent)"""
+    )
+    assert overflowing == []
+    # The other cells' words stay whole, each on one line.
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('.markdown th, .markdown td')]
+            .filter(cell => !cell.textContent.startsWith('这里是'))
+            .map(cell => {
+                const range = document.createRange();
+                range.selectNodeContents(cell);
+                const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                return [cell.textContent, tops.size];
+            })"""
+    )
+    assert [text for text, count in lines if count > 1 and " " not in text] == []
+    screenshot(page, f"long-chinese-run-{width}")
+
+
 def open_header(page, member, language, width, height):
     """Log the member in with the interface in ``language``, at this size."""
     login(page, member)
