@@ -174,10 +174,20 @@ def test_a_table_that_can_fit_does_not_scroll(page, member, body_zh, body_en, wi
 
 
 # The headers of a table of the demo's notes (fixtures/41_notes_all_about_llm.yaml).
-LONG_RUN_TABLE = """| 模型/Model | 词表大小/Vocab size | 说明/Note | 英文平均tokens量/Avg tokens (English ) | 中文平均tokens量/Avg tokens (Chinesse ) | 代码平均tokens量/Avg tokens (code) |
-| --- | --- | --- | --- | --- | --- |
-| Aquila | 100008 | 这里是一段很长的备注文字用于测试表格在手机上的横向滚动和换行是否正确 | 1024 | 1024 | 1024 |
-"""
+LONG_RUN_HEADERS = [
+    "模型/Model",
+    "词表大小/Vocab size",
+    "说明/Note",
+    "英文平均tokens量/Avg tokens (English )",
+    "中文平均tokens量/Avg tokens (Chinesse )",
+    "代码平均tokens量/Avg tokens (code)",
+]
+LONG_RUN = "这里是一段很长的备注文字用于测试表格在手机上的横向滚动和换行是否正确"
+LONG_RUN_ROW = ["Aquila", "100008", LONG_RUN]
+LONG_RUN_TABLE = "\n".join(
+    "| " + " | ".join(cells) + " |"
+    for cells in [LONG_RUN_HEADERS, ["---"] * 6, [*LONG_RUN_ROW, "1024", "1024", "1024"]]
+)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
