@@ -39,6 +39,12 @@ def names_separator():
     return pgettext("between the names of a list", ", ")
 
 
+def sentences_separator():
+    """What stands between two sentences in the interface's language: a space in English,
+    nothing in Chinese, whose full stop carries its own ("没有 1900 年的论文。任意年份的论文")."""
+    return "" if interface_language() == "zh" else " "
+
+
 def interface_language():
     """Return "zh" or "en": the language the site's interface speaks in this request."""
     return "zh" if (get_language() or "").startswith("zh") else "en"

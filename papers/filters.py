@@ -208,21 +208,27 @@ ALIKE_CUTOFF = 0.7
 
 def unknown_choices(params, filters):
     """Return an UnknownChoice for each parameter whose value in ``params`` (the query
-    string) names none of its choices, its links to the first page. ``filters``: {name:
-    Choices}. The choices named alike are offered; when none is,
-    those of an ignored parameter with no more than ALIKE choices (reading filters, open
-    or closed weights) are all offered, a short list to pick from."""
+    string) names none of its choices, its links to the first page without any such
+    value. ``filters``: {name: Choices}. The choices named alike are offered; when none
+    is, those of an ignored parameter with no more than ALIKE choices (reading filters,
+    open or closed weights) are all offered, a short list to pick from."""
+    named = {
+        name: value
+        for name, spec in filters.items()
+        if (value := params.get(name) or "")
+        and not any(str(choice) == value for choice, _label in spec.options)
+    }
+    # Each notice's links leave out every unknown value, not only its own: "Surveys" in
+    # place of ?topic=survey&org=gogle led to another empty list, of org=gogle.
+    without = params.copy()
+    for name in [*named, "page"]:
+        without.pop(name, None)
     unknown = UnknownChoices()
-    for name, spec in filters.items():
-        value = params.get(name) or ""
-        if not value or any(str(choice) == value for choice, _label in spec.options):
-            continue
+    for name, value in named.items():
+        spec = filters[name]
         offered = alike(value, spec.options)
         if not offered and spec.ignored and len(spec.options) <= ALIKE:
             offered = list(spec.options)
-        without = params.copy()
-        without.pop(name, None)
-        without.pop("page", None)
         unknown.append(
             UnknownChoice(
                 spec.message % {"value": value},

@@ -31,6 +31,7 @@ from core.language import (
     names_separator,
     pick_side,
     reader_language,
+    sentences_separator,
     text_language,
 )
 from core.models import Bilingual
@@ -331,6 +332,8 @@ def only_badge(context, text):
 register.simple_tag(colon, name="colon")
 # {% for name in names %}{{ name }}{% if not forloop.last %}{% names_separator %}{% endif %}…
 register.simple_tag(names_separator, name="names_separator")
+# {{ sentence }}{% sentences_separator %}{{ next sentence }}
+register.simple_tag(sentences_separator, name="sentences_separator")
 
 
 @register.filter
