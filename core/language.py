@@ -39,6 +39,12 @@ def names_separator():
     return pgettext("between the names of a list", ", ")
 
 
+def items_separator():
+    """What stands between the items of a list in a line that may hold commas themselves
+    (titles, a name and why): "; " in English, the full-width "；" in Chinese."""
+    return pgettext("between the items of a list in a line", "; ")
+
+
 def sentences_separator():
     """What stands between two sentences in the interface's language: a space in English,
     nothing in Chinese, whose full stop carries its own ("没有 1900 年的论文。任意年份的论文")."""

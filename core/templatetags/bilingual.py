@@ -28,6 +28,7 @@ from core.language import (
     LANG_ATTRIBUTE,
     colon,
     interface_language,
+    items_separator,
     names_separator,
     pick_side,
     reader_language,
@@ -332,6 +333,8 @@ def only_badge(context, text):
 register.simple_tag(colon, name="colon")
 # {% for name in names %}{{ name }}{% if not forloop.last %}{% names_separator %}{% endif %}…
 register.simple_tag(names_separator, name="names_separator")
+# {% for title in titles %}{{ title }}{% if not forloop.last %}{% items_separator %}{% endif %}…
+register.simple_tag(items_separator, name="items_separator")
 # {{ sentence }}{% sentences_separator %}{{ next sentence }}
 register.simple_tag(sentences_separator, name="sentences_separator")
 

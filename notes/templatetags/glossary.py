@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.addresses import addresser
 from core.escaping import esc, joined
-from core.language import colon, sort_key
+from core.language import colon, items_separator, sort_key
 from core.templatetags.bilingual import bilingual, bilingual_title
 
 register = template.Library()
@@ -37,11 +37,13 @@ def glossary_entries(terms):
         abbreviation = f" ({esc(term.abbreviation)})" if term.abbreviation else ""
         papers = ""
         if term.listed_papers:
-            links = "; ".join(
+            links = esc(items_separator()).join(
                 f'<a href="{esc(url(paper.slug))}">{esc(truncatechars(paper.title, 60))}</a>'
                 for paper in term.listed_papers
             )
-            papers = f'\n    <p class="meta">{papers_label}{links}</p>'
+            # One line of text that wraps as a sentence does (not the .meta of a row of
+            # facts, whose gaps stood each "; " apart, alone at a phone's line start).
+            papers = f'\n    <p class="term-papers">{papers_label}{links}</p>'
         html.append(
             f'  <dt id="{esc(term.slug)}">{bilingual_title(term)}{abbreviation}</dt>\n'
             f"  <dd>\n    {bilingual(term)}{papers}\n  </dd>"

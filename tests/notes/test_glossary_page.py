@@ -32,10 +32,13 @@ def test_terms_show_their_titles_abbreviations_definitions_and_papers(member_cli
     assertContains(response, "A" * 59 + "…")
     assertContains(response, "Self-Consistency</a>", html=False)
     assertContains(response, "Definition")
-    assertContains(response, '<p class="meta">Papers: <a', html=False)
+    assertContains(response, '<p class="term-papers">Papers: <a', html=False)
+    assertContains(response, "…</a>; <a", html=False)
     member_client.cookies["django_language"] = "zh-hans"
     chinese = member_client.get(reverse("notes:glossary"))
-    assertContains(chinese, '<p class="meta">论文：<a', html=False)  # the full-width colon
+    # The full-width colon and semicolon (an ASCII "; " stood amid Chinese: a browser walk).
+    assertContains(chinese, '<p class="term-papers">论文：<a', html=False)
+    assertContains(chinese, "</a>；<a", html=False)
 
 
 def test_an_empty_glossary_says_so(member_client):
