@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.addresses import address
 from core.compiled import compiled_once
-from core.language import sort_key
+from core.language import in_interface_language, sort_key
 from core.models import Revised, TimeStamped
 from papers.models import Source
 
@@ -55,13 +55,15 @@ class ReadingGroup(Revised, TimeStamped):
         verbose_name_plural = _("reading groups")
 
     def __str__(self):
-        return self.name
+        """The name in the interface's language: the admin's lists, filters and choices
+        in Chinese named the group in English alone."""
+        return in_interface_language(self, "name")
 
     @property
     def name_en(self):
         """The English name: ``name``, so that ``name_zh`` / ``name_en`` make a pair for
         the pair helpers (``{% pick group "name" %}`` on a page, ``in_interface_language(
-        group, "name")`` in an e-mail or a calendar). The admin and ``str()`` keep ``name``."""
+        group, "name")`` in an e-mail, a calendar and ``str()``)."""
         return self.name
 
     def get_absolute_url(self):

@@ -11,7 +11,7 @@ from taggit.models import Tag, TaggedItemBase
 
 from core.addresses import address
 from core.compiled import MARKS, compiled_rows
-from core.language import shown_name, sort_key
+from core.language import in_interface_language, shown_name, sort_key
 from core.models import Bilingual, NaturalKeyManager, Revised, as_read
 
 
@@ -38,7 +38,10 @@ class Source(models.Model):
         verbose_name_plural = _("sources")
 
     def __str__(self):
-        return self.title
+        """The title in the interface's language, as the site's pages show it: the admin
+        in Chinese listed "Obsidian note “Large language model”" where the pages say
+        "Obsidian 笔记《大语言模型》"."""
+        return in_interface_language(self, "title")
 
     def natural_key(self):
         return (self.slug,)

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.html import escape
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from notes.models import Meeting, Note
 from tests.factories import (
@@ -18,7 +18,9 @@ from tests.factories import (
     MeetingFactory,
     NoteFactory,
     PaperFactory,
+    ReadingGroupFactory,
     ReadingListFactory,
+    SourceFactory,
     UserFactory,
     meeting_at,
 )
@@ -320,3 +322,20 @@ def test_a_reading_list_needs_a_title(admin_client):
 def test_a_new_groups_form_asks_its_name_before_the_address_made_from_it(admin_client):
     form = admin_client.get(reverse("admin:notes_readinggroup_add")).content.decode()
     assert form.index('name="name"') < form.index('name="name_zh"') < form.index('name="slug"')
+
+
+def test_the_admin_names_groups_and_sources_in_the_interfaces_language(staff_client):
+    """The admin in Chinese named a note's group and source in English alone (its column,
+    its filters), where the site's pages name them in Chinese."""
+    group = ReadingGroupFactory(name="LLM Reading Group", name_zh="大模型论文读书会")
+    source = SourceFactory(title_en="Obsidian note “LLM”", title_zh="Obsidian 笔记《LLM》")
+    NoteFactory(group=group).sources.add(source)
+    url = reverse("admin:notes_note_changelist")
+    chinese = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    for name in ("大模型论文读书会", "Obsidian 笔记《LLM》"):
+        assertContains(chinese, name)
+    assertNotContains(chinese, "LLM Reading Group")
+    english = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assertContains(english, "LLM Reading Group")
+    assertContains(english, "Obsidian note “LLM”")
+    assertNotContains(english, "大模型论文读书会")
