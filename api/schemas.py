@@ -336,7 +336,8 @@ class GroupOut(Record):
     slug: str
     name: str
     name_zh: str
-    description: str
+    description_zh: str
+    description_en: str
     role: str | None = Field(description="The caller's role in the group.")
     page: str
 

@@ -58,7 +58,7 @@ class ReadingGroupAdmin(RecordRevisionCheck, GroupScoped, admin.ModelAdmin):
     list_display = ["name", "name_zh", "member_count", "meeting_count"]
     search_fields = ["name", "name_zh", "slug"]
     # The address is made from the name as it is typed: the name first.
-    fields = ["name", "name_zh", "slug", "description", "sources"]
+    fields = ["name", "name_zh", "slug", "description_zh", "description_en", "sources"]
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ["sources"]
     inlines = [MembershipInline]

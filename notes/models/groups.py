@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.addresses import address
 from core.compiled import compiled_once
 from core.language import in_interface_language, sort_key
-from core.models import Revised, TimeStamped
+from core.models import BilingualDescription, Revised, TimeStamped
 from papers.models import Source
 
 from .writing import display_name
@@ -34,11 +34,14 @@ class ReadingGroupQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class ReadingGroup(Revised, TimeStamped):
+class ReadingGroup(BilingualDescription, Revised, TimeStamped):
+    """A reading group: its members, meetings and discussions. Its description is in
+    each language (``description_zh``, ``description_en``), as a reading list's is: one
+    text held both, and the group's page showed it mixed to every reader."""
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Membership",

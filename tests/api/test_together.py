@@ -245,3 +245,11 @@ def test_a_paper_group_or_note_filter_naming_none_the_caller_may_read_gets_400(a
         assert caller.get(path).status_code == 200, path
     # Every group is the superuser's.
     assert api_as(world.superuser).get("/meetings?group=group-b").status_code == 200
+
+
+def test_a_group_is_described_in_each_language(api_as, world):
+    world.group_a.description_zh, world.group_a.description_en = "成员轮流分享论文。", "Papers."
+    world.group_a.save()
+    group = api_as(world.member).get(f"/groups/{world.group_a.slug}").json()
+    assert (group["description_zh"], group["description_en"]) == ("成员轮流分享论文。", "Papers.")
+    assert "description" not in group

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
-from notes.models import Meeting, Note
+from notes.models import Meeting, Note, ReadingGroup
 from tests.factories import (
     MeetingFactory,
     MembershipFactory,
@@ -156,3 +156,32 @@ def test_notes_imported_before_get_their_sources_chinese_name(django_assert_max_
     member.refresh_from_db()
     named.refresh_from_db()
     assert (member.author_name_zh, named.author_name_zh) == ("", "已有的名字")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_groups_description_moves_to_the_side_of_its_language():
+    """notes.0024: each group's one description goes to the side of the language most of
+    its letters are in; a text of both languages goes whole to one side."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("notes", "0023_note_author_name_zh")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    Old = executor.loader.project_state(before).apps.get_model("notes", "ReadingGroup")
+    for slug, description in [
+        ("english", "Members take turns presenting papers."),
+        ("chinese", "成员轮流在组会上分享论文。"),
+        ("mixed", "Group meetings (组会分享)."),
+        ("none", ""),
+    ]:
+        Old.objects.create(slug=slug, name=slug, description=description)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    groups = ReadingGroup.objects.filter(slug__in=["english", "chinese", "mixed", "none"])
+    assert dict(groups.values_list("slug", "description_en")) == {
+        "english": "Members take turns presenting papers.",
+        "chinese": "",
+        "mixed": "Group meetings (组会分享).",
+        "none": "",
+    }
+    assert ReadingGroup.objects.get(slug="chinese").description_zh == "成员轮流在组会上分享论文。"

@@ -189,6 +189,29 @@ def test_group_page_shows_upcoming_and_past_meetings_apart(member_client, group)
     assert (response.context["upcoming"], response.context["past"]) == ([soon, later], [old])
 
 
+@pytest.mark.parametrize(
+    ("language", "shown", "not_shown"),
+    [
+        ("en", "Members present papers.", "成员轮流分享论文。"),
+        ("zh-hans", "成员轮流分享论文。", "Members present papers."),
+    ],
+)
+def test_group_page_describes_the_group_in_the_readers_language(
+    member_client, group, language, shown, not_shown
+):
+    """One description held both languages, shown mixed to every reader."""
+    group.description_en, group.description_zh = "Members present papers.", "成员轮流分享论文。"
+    group.save()
+    response = member_client.get(group.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language)
+    assertContains(response, shown)
+    assertNotContains(response, not_shown)
+    # A description in one language only is shown, marked so, to readers of the other.
+    group.description_zh = ""
+    group.save()
+    response = member_client.get(group.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(response, '<span lang="en">Members present papers.</span>')
+
+
 def test_group_pages_meeting_rows_do_not_repeat_the_groups_name(member_client, group):
     """The group's own page named the group again under each of its meetings; a paper's
     page, which lists the meetings of several groups, still names each one's group."""
