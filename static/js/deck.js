@@ -291,6 +291,9 @@
       }
     }
     translate(view.document.body);
+    // The window's title too ("reveal.js - Speaker View"), written with the document.
+    var title = view.document.title;
+    if (words[title]) view.document.title = words[title];
     new view.MutationObserver(function (changes) {
       changes.forEach(function (change) {
         translate(change.type === "characterData" ? change.target.parentNode : change.target);

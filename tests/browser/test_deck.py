@@ -198,6 +198,7 @@ def test_the_speaker_view_speaks_the_interfaces_language(page, member, deck_meet
     for english in ("Upcoming", "Click to Reset", "Layout"):
         assert english not in text
     assert speaker.locator("#upcoming-slide .label").inner_text() == "下一张"
+    assert speaker.title() == "演讲者视图"  # the window's title
     assert speaker.locator(".speaker-layout-label").inner_text().startswith("布局：")
     assert speaker.locator(".speaker-layout-dropdown option").all_inner_texts()[:2] == [
         "默认",
