@@ -37,6 +37,12 @@ _WIDEST = {bold: max(*widths.values(), 1.0, _OTHER) for bold, widths in _WIDTHS.
 def text_width(text, size, bold=False):
     """Return the width in pixels of ``text`` set in ``size``-pixel type."""
     widths = _WIDTHS[bool(bold)]
+    try:
+        # Most texts (a model's name, its sizes) have only listed characters: summed in C,
+        # a third of the loop's time, to the same float.
+        return sum(map(widths.__getitem__, text)) * size
+    except KeyError:
+        pass
     em = 0.0
     for char in text:
         if char in widths:
