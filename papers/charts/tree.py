@@ -73,23 +73,29 @@ def grown(wants, spare):
 
 
 class _Node:
-    """What a node's box shows, measured once: its name, its sizes and month, and the
-    text width they need to be shown whole."""
+    """A model's box: what it shows, measured once (its name, its sizes and month, and the
+    text width they need to be shown whole), and where the layout puts it. The layout
+    reads and writes these attributes, one object a model: a family page draws some 150
+    boxes, and a dict of each (places, texts, corners, middles) cost more than drawing."""
 
-    __slots__ = ("name", "sizes", "month", "name_w", "sizes_w", "needs")
+    __slots__ = ("model", "kids", "depth", "row", "x", "y", "middle", "label")
+    __slots__ += ("name", "sizes", "month", "facts", "name_w", "sizes_w", "needs")
 
-    def __init__(self, model):
+    def __init__(self, model, kids, depth, row):
+        self.model, self.kids, self.depth, self.row = model, kids, depth, row
+        self.label = None  # the relation's label, escaped, on an edge's end
         self.name = model.name
         self.sizes, self.month = _facts(model)
+        # The second line whole (the tooltip's): sizes and month.
+        self.facts = (
+            f"{self.sizes} · {self.month}"
+            if self.sizes and self.month
+            else self.sizes or self.month
+        )
         self.name_w = _width(self.name, NAME_SIZE, bold=True, room=TEXT_W - READ_ROOM)
         self.sizes_w = _width(self.sizes, META_SIZE)
         line_w = self.sizes_w + MONTH_W if self.sizes and self.month else self.sizes_w
         self.needs = max(self.name_w + READ_ROOM if self.name_w else 0, line_w)
-
-    @property
-    def facts(self):
-        """The second line whole (the tooltip's): sizes and month."""
-        return " · ".join(part for part in (self.sizes, self.month) if part)
 
     def lines(self, text_w):
         """The name and the second line as a box whose text is ``text_w`` wide shows
@@ -148,35 +154,35 @@ def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
     ringed and marked ``aria-current``, for the page's script to scroll it into view.
     Models whose ids are in ``read`` get a dot (a paper of theirs read in the group)."""
     words = words or TreeWords()
-    positions, next_row, children = {}, [0], family.children
+    children, nodes, next_row = family.children, [], 0
 
-    def place(node, depth):
-        kids = children.get(node.pk)
-        if not kids:
-            row = next_row[0]
-            next_row[0] += 1
+    def place(model, depth):
+        nonlocal next_row
+        kids = [place(kid, depth + 1) for kid in children.get(model.pk) or ()]
+        if kids:
+            row = (kids[0].row + kids[-1].row) / 2
         else:
-            rows = [place(kid, depth + 1) for kid in kids]
-            row = (rows[0] + rows[-1]) / 2
-        positions[node.pk] = (depth, row, node)
-        return row
+            row = next_row
+            next_row += 1
+        node = _Node(model, kids, depth, row)
+        nodes.append(node)  # each after the models derived from it
+        return node
 
     place(family.root, 0)
-    depth_max = max(d for d, _r, _m in positions.values())
+    depth_max = max(node.depth for node in nodes)
     # Each column's boxes as wide as its longest name or sizes need, within
     # NODE_W..MAX_NODE_W.
-    texts, wants = {}, [NODE_W] * (depth_max + 1)
-    for depth, _row, node in positions.values():
-        texts[node.pk] = text = _Node(node)
-        if text.needs > wants[depth] - 2 * TEXT_INSET:
-            wants[depth] = min(math.ceil(text.needs) + 2 * TEXT_INSET, MAX_NODE_W)
+    wants = [NODE_W] * (depth_max + 1)
+    for node in nodes:
+        if node.needs > wants[node.depth] - 2 * TEXT_INSET:
+            wants[node.depth] = min(math.ceil(node.needs) + 2 * TEXT_INSET, MAX_NODE_W)
     # Each relation's label and width, and the space before each column it needs.
-    relations, gaps = {}, {}
-    for depth, _row, node in positions.values():
-        if depth and node.relation:
-            relations[node.pk], label_width = words.relation(node.relation)
+    gaps = {}
+    for node in nodes:
+        if node.depth and node.model.relation:
+            node.label, label_width = words.relation(node.model.relation)
             need = SPINE + label_width + 2 * LABEL_GAP + RING
-            gaps[depth] = max(gaps.get(depth, MIN_GAP), math.ceil(need))
+            gaps[node.depth] = max(gaps.get(node.depth, MIN_GAP), math.ceil(need))
     narrowest = 2 * PAD + NODE_W * (depth_max + 1)
     narrowest += sum(gaps.get(depth, MIN_GAP) for depth in range(1, depth_max + 1))
     widths = grown(wants, PAGE_ROOM - narrowest)
@@ -184,30 +190,25 @@ def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
     for depth in range(1, depth_max + 1):
         columns.append(columns[-1] + widths[depth - 1] + gaps.get(depth, MIN_GAP))
     width = columns[-1] + widths[depth_max] + PAD
-    height = PAD * 2 + (next_row[0] - 1) * ROW_H + NODE_H
+    height = PAD * 2 + (next_row - 1) * ROW_H + NODE_H
 
     # Where each node's box starts, worked out once: an edge needs both its ends'; and
     # the middle of its height, written once for the edges that meet it there.
-    at, middles = {}, {}
-    for pk, (depth, row, _m) in positions.items():
-        y = PAD + row * ROW_H
-        at[pk] = columns[depth], y
-        middles[pk] = f"{y + NODE_H / 2:g}"
+    for node in nodes:
+        node.x, node.y = columns[node.depth], PAD + node.row * ROW_H
+        node.middle = f"{node.y + NODE_H / 2:g}"
 
     # Edges run from the base model to a vertical spine just right of it, then straight
     # to each derived model, so that the relation labels, set above the straight part,
     # cross no other edge.
     edges, edge_labels = [], []
-    for depth, _row, node in positions.values():
-        kids = children.get(node.pk)
-        if not kids:
+    for node in nodes:
+        if not node.kids:
             continue
-        x1, y1 = at[node.pk]
-        x1, y1, y1s = x1 + widths[depth], y1 + NODE_H / 2, middles[node.pk]
+        x1, y1, y1s = node.x + widths[node.depth], node.y + NODE_H / 2, node.middle
         spine, start = x1 + SPINE, f'<path class="edge" d="M{x1},{y1s} H'
-        for kid in kids:
-            x2, y2 = at[kid.pk]
-            y2, y2s = y2 + NODE_H / 2, middles[kid.pk]
+        for kid in node.kids:
+            x2, y2, y2s = kid.x, kid.y + NODE_H / 2, kid.middle
             if y1 == y2:
                 edges.append(f'{start}{x2}"/>')
             else:
@@ -216,34 +217,33 @@ def family_tree_svg(family, highlight=None, read=frozenset(), words=None):
                     f"{start}{spine - r} Q{spine},{y1s} {spine},{y1 + sign * r:g} "
                     f'V{y2 - sign * r:g} Q{spine},{y2s} {spine + r},{y2s} H{x2}"/>'
                 )
-            if kid.pk in relations:
+            if kid.label is not None:
                 edge_labels.append(
                     f'<text class="edge-label" x="{x2 - LABEL_GAP - RING}" y="{y2 - 5:g}" '
-                    f'text-anchor="end">{relations[kid.pk]}</text>'
+                    f'text-anchor="end">{kid.label}</text>'
                 )
     parts = edges + edge_labels
     titles, boxes, href = words.titles, words.boxes, words.href
     current = highlight.pk if highlight is not None else None
-    for depth, _row, node in positions.values():
-        x, y = at[node.pk]
-        box_w, text = widths[depth], texts[node.pk]
-        kind, (shown, line), facts = openness(node), text.lines(box_w - 2 * TEXT_INSET), text.facts
+    for node in nodes:
+        model, x, y, box_w = node.model, node.x, node.y, widths[node.depth]
+        kind, (shown, line), facts = openness(model), node.lines(box_w - 2 * TEXT_INSET), node.facts
         # The tooltip (and a screen reader's name of the link): the name and the sizes
         # whole, where the box shortens them.
         name, meta = esc(node.name), esc(line)
         about = f" · {meta if facts == line else esc(facts)}" if facts else ""
         classes, marked, ring, title_end, dot = kind, "", "", "", ""
-        if node.pk == current:
+        if model.pk == current:
             classes, marked = f"{kind} current", ' aria-current="page"'
             ring = (
                 f'<rect class="ring" x="{x - RING}" y="{y - RING}" width="{box_w + 2 * RING}" '
                 f'height="{NODE_H + 2 * RING}" rx="9" {CURRENT_MARK.attrs()}/>'
             )
-        if node.pk in read:
+        if model.pk in read:
             classes += " read"
             title_end, dot = words.read_title, read_badge(x + box_w - 10, y + 10)
         parts.append(
-            f'<a href="{href(node.slug)}" class="node {classes}"{marked}>'
+            f'<a href="{href(model.slug)}" class="node {classes}"{marked}>'
             f"<title>{name}{about}{titles[kind]}{title_end}</title>{ring}"
             f'<rect class="box" x="{x}" y="{y}" width="{box_w}"{boxes[kind]}'
             f'<text class="name" x="{x + TEXT_INSET}" y="{y + (16 if meta else 24):g}">'
