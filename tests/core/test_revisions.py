@@ -37,7 +37,7 @@ RECORDS = {
     "model": (LanguageModelFactory, "description_en", "description_zh"),
     "dataset": (DatasetFactory, "size", "description_zh"),
     "organisation": (OrganizationFactory, "name_zh", "country"),
-    "group": (ReadingGroupFactory, "name_zh", "description"),
+    "group": (ReadingGroupFactory, "name_zh", "description_zh"),
     "reading list": (ReadingListFactory, "title_zh", "description_en"),
 }
 

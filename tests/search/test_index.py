@@ -85,16 +85,16 @@ def test_only_a_new_name_indexes_a_groups_meetings_again(monkeypatch):
     group = ReadingGroupFactory(name="LLM reading group", name_zh="大模型读书会")
     MeetingFactory(group=group)
     group = ReadingGroup.objects.get(pk=group.pk)  # read afresh, as a form reads it
-    group.description = "We read papers on scaling."
+    group.description_en = "We read papers on scaling."
     with CaptureQueriesContext(connection) as saving:
         group.save()
     read = " ".join(query["sql"] for query in saving.captured_queries)
     assert "notes_meeting" not in read and "search_searchdocument" not in read
     indexed = []
     monkeypatch.setattr(signals, "index_records", lambda model, condition: indexed.append(model))
-    group.save(update_fields=["name", "description"])
-    deferred = ReadingGroup.objects.only("description").get(pk=group.pk)
-    deferred.description = "We read papers."
+    group.save(update_fields=["name", "description_en"])
+    deferred = ReadingGroup.objects.only("description_en").get(pk=group.pk)
+    deferred.description_en = "We read papers."
     deferred.save()
     assert indexed == []
     group.name_zh = "大模型俱乐部"
@@ -102,7 +102,7 @@ def test_only_a_new_name_indexes_a_groups_meetings_again(monkeypatch):
     assert indexed == [Meeting]
     group.save()
     group.name = "LLM club"
-    group.save(update_fields=["description"])  # the new name is not written
+    group.save(update_fields=["description_en"])  # the new name is not written
     assert indexed == [Meeting]
     deferred.name = "LLM club"
     deferred.save()
