@@ -4,6 +4,7 @@ or a paper that none is called; a group or note the caller has none of): a clien
 with no word of why. A value the library has, with nothing to list, is an empty list as
 before."""
 
+from django.db.models import Q
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,9 @@ NO_ORGANIZATION = gettext_lazy("No organization is called “%(value)s”.")
 NO_MODEL = gettext_lazy("No model is called “%(value)s”.")
 NO_PAPER = gettext_lazy("No paper is called “%(value)s”.")
 NO_GROUP = gettext_lazy("None of your groups is called “%(value)s”.")
+NO_GROUP_WITH_NOTES = gettext_lazy(
+    "No group of yours or with notes you may read is called “%(value)s”."
+)
 NO_NOTE = gettext_lazy("No note you may read is called “%(value)s”.")
 
 
@@ -67,14 +71,23 @@ def check_note_filters(filters):
     _check("model", filters.model, LanguageModel.objects, NO_MODEL)
 
 
-def check_record_filters(filters, user):
+def check_record_filters(filters, user, notes=False):
     """A list's paper, group and note (those of them it filters by): one the caller may
-    read, or 400. A group or note is looked for among those the caller may read, so the
-    answer is the same whether another group's or a private note exists or not; the groups
-    alike are offered (a member has a few), no paper or note (a library has thousands)."""
+    read, or 400. A group is looked for among the caller's own and, for a list of notes or
+    comments (``notes``), those whose notes they may read (another group's notes for
+    everyone); a note among those they may read: the answer is the same whether another
+    group or a private note exists or not. The groups alike are offered (there are a
+    few), no paper or note (a library has thousands)."""
     _check("paper", getattr(filters, "paper", None), Paper.objects, NO_PAPER, offered=())
     if group := getattr(filters, "group", None):
-        _check("group", group, ReadingGroup.objects.visible_to(user), NO_GROUP)
+        groups, message = ReadingGroup.objects.visible_to(user), NO_GROUP
+        if notes:
+            groups = ReadingGroup.objects.filter(
+                Q(pk__in=groups.values("pk"))
+                | Q(pk__in=Note.objects.visible_to(user).values("group_id"))
+            )
+            message = NO_GROUP_WITH_NOTES
+        _check("group", group, groups, message)
     if note := getattr(filters, "note", None):
         _check("note", note, Note.objects.visible_to(user), NO_NOTE, offered=())
 

@@ -189,9 +189,10 @@ def list_notes(request, filters: Query[NoteFilters], paging: PageQuery):
     """The notes the caller may read, most recently changed first. A ``tag`` or
     ``model`` that nothing is called is answered with 400, naming the parameter, its
     value and the values most like it (``alike``); one with no note, with an empty list.
-    So is a ``group`` that is none of the caller's, or a ``paper`` that none is called."""
+    So is a ``group`` that is neither the caller's nor one with notes they may read, or a
+    ``paper`` that none is called."""
     check_note_filters(filters)
-    check_record_filters(filters, request.user)
+    check_record_filters(filters, request.user, notes=True)
     notes = _notes(request.user)
     if filters.mine:
         notes = notes.by(request.user)

@@ -147,7 +147,7 @@ def list_comments(request, filters: Query[CommentFilters], paging: PageQuery):
     """The comments the caller may read (not deleted ones), oldest first as a thread
     reads; each names the comment it replies to. A ``paper`` that none is called, or a
     ``group`` or ``note`` that is none the caller may read, is answered with 400."""
-    check_record_filters(filters, request.user)
+    check_record_filters(filters, request.user, notes=True)
     comments = Comment.objects.visible_to(request.user).live().for_list()
     lookups = {
         "paper__slug": filters.paper,

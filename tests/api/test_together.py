@@ -211,8 +211,16 @@ def test_a_paper_group_or_note_filter_naming_none_the_caller_may_read_gets_400(a
             "None of your groups is called “group-b”. Did you mean group-a?",
             ["group-a"],
         ),
-        "/notes?group=nope": ("group", "None of your groups is called “nope”.", []),
-        "/comments?group=nope": ("group", "None of your groups is called “nope”.", []),
+        "/notes?group=nope": (
+            "group",
+            "No group of yours or with notes you may read is called “nope”.",
+            [],
+        ),
+        "/comments?group=nope": (
+            "group",
+            "No group of yours or with notes you may read is called “nope”.",
+            [],
+        ),
         f"/comments?note={world.note_b.slug}": (
             "note",
             f"No note you may read is called “{world.note_b.slug}”.",
@@ -243,6 +251,12 @@ def test_a_paper_group_or_note_filter_naming_none_the_caller_may_read_gets_400(a
         f"/reading-status?paper={paper.slug}",
     ]:
         assert caller.get(path).status_code == 200, path
+    # Another group's notes for everyone are listed by their group.
+    world.note_b.visibility = "everyone"
+    world.note_b.save()
+    listed = caller.get("/notes?group=group-b").json()["items"]
+    assert [note["slug"] for note in listed] == [world.note_b.slug]
+    assert caller.get("/comments?group=group-b").status_code == 200
     # Every group is the superuser's.
     assert api_as(world.superuser).get("/meetings?group=group-b").status_code == 200
 
