@@ -13,6 +13,7 @@ from tests.factories import (
     NoteFactory,
     OrganizationFactory,
     PaperFactory,
+    ReadingGroupFactory,
     ReadingListFactory,
     ReadingStatusFactory,
 )
@@ -427,6 +428,31 @@ def test_a_long_organisation_name_stays_in_its_chip_on_the_paper_form(page, admi
     assert chip_box["x"] + chip_box["width"] <= box["x"] + box["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"admin-paper-organisations-{width}")
+
+
+@pytest.mark.parametrize(
+    ("width", "language", "shown"),
+    [(390, "zh-hans", "⇆ 表格较宽，可左右滑动查看"), (1280, "en", "")],
+    ids=["phone", "laptop"],
+)
+def test_the_admins_wide_inline_table_says_it_scrolls(page, admin_user, width, language, shown):
+    """A group's members on a phone: the role column lay beyond the box's edge, which
+    scrolls sideways with no word of it."""
+    group = ReadingGroupFactory()
+    MembershipFactory(group=group, user=admin_user, role="organiser")
+    login(page, admin_user, password="password", next_url="/admin/")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.url}])
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(reverse("admin:notes_readinggroup_change", args=[group.pk]))
+    hints = page.locator(".table-hint.is-shown")
+    if shown:
+        assert hints.all_inner_texts() == [shown]
+        box = page.locator("#memberships-group")
+        assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # it does scroll
+        screenshot(page, "admin-inline-hint-phone")
+    else:
+        assert hints.count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_a_link_the_sanitiser_emptied_reads_as_text(page, member):
