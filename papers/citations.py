@@ -8,6 +8,7 @@ surname in lower case, the first three significant words of the title, the year
 import json
 import re
 import unicodedata
+from typing import NamedTuple
 
 from django.http import HttpResponse
 from django.utils.translation import pgettext
@@ -178,9 +179,19 @@ def _csl_name(name):
     return {"family": family, "given": given} if given else {"literal": name}
 
 
+class ExportType(NamedTuple):
+    label: str  # the format's name, as a list's links and notices name it
+    content_type: str
+    extension: str
+
+
+# The formats a list's ``?format=`` exports its papers in (papers.filters.EXPORT_FORMAT
+# offers them in place of one that is not among them).
 EXPORT_TYPES = {
-    "bibtex": ("application/x-bibtex; charset=utf-8", "bib"),
-    "csl-json": ("application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
+    "bibtex": ExportType("BibTeX", "application/x-bibtex; charset=utf-8", "bib"),
+    "csl-json": ExportType(
+        "CSL-JSON", "application/vnd.citationstyles.csl+json; charset=utf-8", "json"
+    ),
 }
 
 
@@ -189,7 +200,7 @@ def citation_response(papers, export_format, filename):
     for download; None for any other format."""
     if export_format not in EXPORT_TYPES:
         return None
-    content_type, extension = EXPORT_TYPES[export_format]
+    _label, content_type, extension = EXPORT_TYPES[export_format]
     papers = list(papers)
     if export_format == "bibtex":
         body = to_bibtex(papers)

@@ -11,6 +11,7 @@ from taggit.models import Tag
 from core.fragments import kept, prefetch
 from core.language import interface_language, sort_key
 
+from .citations import EXPORT_TYPES
 from .models import Organization, Paper, Source, TaggedPaper, Topic
 
 FILTER_CHOICES_TTL = 24 * 3600  # seconds; any change to the content starts afresh anyway
@@ -171,7 +172,7 @@ class Choices(NamedTuple):
 # The ``format`` of a list that exports its papers (papers.citations.EXPORT_TYPES): a
 # format it has not is ignored, and the list is shown as a page.
 EXPORT_FORMAT = Choices(
-    [("bibtex", "BibTeX"), ("csl-json", "CSL-JSON")],
+    [(key, export.label) for key, export in EXPORT_TYPES.items()],
     _("No export format is called “%(value)s”: the list is shown as a page instead."),
     ignored=True,
 )
