@@ -212,6 +212,51 @@ class ImageWidth(Treeprocessor):
                 img.set("alt", caption.strip() if bar else "")
 
 
+# After a slash between Chinese and a Latin letter ("模型/Model", "tokens量/Avg"): a table
+# cell keeps its Chinese words whole (word-break: keep-all), which leaves no break in such
+# a run, so a bilingual header broke inside its English word at the cell's edge.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+AFTER_SCRIPT_SLASH = re.compile(rf"(?<=[{HAN}]/)(?=[A-Za-z])|(?<=[A-Za-z]/)(?=[{HAN}])")
+
+
+def _pieces(text):
+    """``text`` cut after each slash between Chinese and English, or None."""
+    if not text or isinstance(text, AtomicString) or "/" not in text:
+        return None
+    pieces = AFTER_SCRIPT_SLASH.split(text)
+    return pieces if len(pieces) > 1 else None
+
+
+class CellBreaks(Treeprocessor):
+    """In a table's cells a line may break after a slash between Chinese and English
+    (``<wbr>``), as it may at a space; code is left as written."""
+
+    def run(self, root):
+        for cell in [el for el in root.iter() if el.tag in ("th", "td")]:
+            self.add_breaks(cell)
+
+    def add_breaks(self, element):
+        children = list(element)
+        for child in children:
+            if child.tag != "code":
+                self.add_breaks(child)
+        # The tails from the last, so that the places of those before stay put.
+        for index in reversed(range(len(children))):
+            self.insert_breaks(element, index + 1, children[index], "tail")
+        self.insert_breaks(element, 0, element, "text")
+
+    @staticmethod
+    def insert_breaks(parent, at, node, attribute):
+        pieces = _pieces(getattr(node, attribute))
+        if pieces is None:
+            return
+        setattr(node, attribute, pieces[0])
+        for offset, piece in enumerate(pieces[1:]):
+            wbr = etree.Element("wbr")
+            wbr.tail = piece
+            parent.insert(at + offset, wbr)
+
+
 class InlineDisplayMath(InlineProcessor):
     """``$$...$$`` inside a paragraph: display math in a span (arithmatex skips it)."""
 
@@ -330,6 +375,7 @@ class SiteExtension(Extension):
         md.inlinePatterns.register(WikiLinkProcessor(WIKILINK_RE, md, self), "wikilink", 175)
         # After the inline patterns (20) have made the images.
         md.treeprocessors.register(ImageWidth(md), "image-width", 19)
+        md.treeprocessors.register(CellBreaks(md), "cell-breaks", 18)
         md.inlinePatterns.register(InlineDisplayMath(INLINE_DISPLAY_RE, md), "math-dd", 189.95)
         # Python-Markdown's own, where it registered them.
         md.inlinePatterns.register(SiteLink(inlinepatterns.LINK_RE, md), "link", 160)
@@ -382,7 +428,7 @@ TAGS = {
     "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
     "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small",
     "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "tr", "u", "ul", "var",
+    "thead", "tr", "u", "ul", "var", "wbr",
 }  # fmt: skip
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 ATTRIBUTES = {

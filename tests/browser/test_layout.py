@@ -191,6 +191,22 @@ LONG_RUN_TABLE = "\n".join(
 )
 
 
+# The English words of the cells that ``selector`` finds that are cut across two lines.
+CUT_WORDS = """selector => [...document.querySelectorAll(selector)].flatMap(cell => {
+    const cut = [], walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode()); ) {
+        for (const m of node.data.matchAll(/[A-Za-z]+/g)) {
+            const range = document.createRange();
+            range.setStart(node, m.index);
+            range.setEnd(node, m.index + m[0].length);
+            const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            if (tops.size > 1) cut.push(m[0]);
+        }
+    }
+    return cut;
+})"""
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_a_long_chinese_run_wraps_inside_its_cell(page, member, width):
     """A header or cell whose Chinese runs on with no space or punctuation ran past its
@@ -207,7 +223,8 @@ def test_a_long_chinese_run_wraps_inside_its_cell(page, member, width):
             .map(cell => cell.textContent)"""
     )
     assert overflowing == []
-    # The other cells' words stay whole, each on one line.
+    # The other cells' words stay whole: a cell with no space nor slash on one line.
+    assert page.evaluate(CUT_WORDS, ".markdown th, .markdown td") == []
     lines = page.evaluate(
         """() => [...document.querySelectorAll('.markdown th, .markdown td')]
             .filter(cell => !cell.textContent.startsWith('这里是'))
@@ -218,8 +235,26 @@ def test_a_long_chinese_run_wraps_inside_its_cell(page, member, width):
                 return [cell.textContent, tops.size];
             })"""
     )
-    assert [text for text, count in lines if count > 1 and " " not in text] == []
+    assert [text for text, count in lines if count > 1 and not {" ", "/"} & set(text)] == []
     screenshot(page, f"long-chinese-run-{width}")
+
+
+def test_side_by_side_a_bilingual_header_breaks_after_its_slash(page, member):
+    """Side by side a header is at most 12em wide and keeps its Chinese words whole:
+    "英文平均tokens量/Avg tokens (English )" broke inside "Avg". It breaks after the
+    slash between the two languages, and no English word of a header is cut."""
+    english = LONG_RUN_TABLE.replace("这里是", "A long remark: ")
+    open_meeting(page, member, LONG_RUN_TABLE, english, translation="en")
+    page.wait_for_timeout(100)
+    # A write-up without headings (no contents beside it) takes the page's width: it
+    # stood in the contents' 15rem column, its table a sliver.
+    sides = page.evaluate(
+        "() => [...document.querySelectorAll('.bilingual .pair:not(.side-labels) .side')]"
+        ".map(side => side.getBoundingClientRect().width)"
+    )
+    assert len(sides) == 2 and min(sides) > 400
+    assert page.evaluate(CUT_WORDS, ".side-zh .markdown th") == []
+    screenshot(page, "side-by-side-bilingual-headers")
 
 
 def open_header(page, member, language, width, height):
