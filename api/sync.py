@@ -10,6 +10,7 @@ and the API are all recorded; bulk operations that send no signals are not.
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from notes.models import (
     Comment,
@@ -82,12 +83,24 @@ def record(instance, deleted=False):
         return
     # One transaction with the counter's update: the version and its row commit together
     # (inside a caller's transaction, the counter stays locked until that one commits).
-    with transaction.atomic():
+    # One statement each: the record's one row is written whether or not it has one, and
+    # says when this change was made (``at``: the API's Last-Modified).
+    with transaction.atomic(savepoint=False):
         version = LibraryVersion.next()
-        Change.objects.update_or_create(
-            kind=kind,
-            object_id=instance.pk,
-            defaults={"key": key_of(instance), "version": version, "deleted": deleted},
+        Change.objects.bulk_create(
+            [
+                Change(
+                    kind=kind,
+                    object_id=instance.pk,
+                    key=key_of(instance),
+                    version=version,
+                    deleted=deleted,
+                    at=timezone.now(),
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["kind", "object_id"],
+            update_fields=["key", "version", "deleted", "at"],
         )
 
 

@@ -111,3 +111,37 @@ def test_etag_differs_per_caller_where_the_answer_does(api_as, world):
     theirs = api_as(world.other).get("/notes")
     assert mine["ETag"] != theirs["ETag"]
     assert api_as(world.other).get("/notes", HTTP_IF_NONE_MATCH=mine["ETag"]).status_code == 200
+
+
+def test_a_later_change_to_a_record_moves_last_modified_on(api_as, world):
+    """A record changed again kept the time of its first change in the log, so the
+    library's Last-Modified went back in time and a client's If-Modified-Since of a
+    later date was answered 304 over the change."""
+    caller = api_as(world.member)
+    first, second = OrganizationFactory(), OrganizationFactory()
+    for organization, minutes in ((first, 10), (second, 5)):
+        Change.objects.filter(object_id=organization.pk, kind="organizations").update(
+            at=timezone.now() - timedelta(minutes=minutes)
+        )
+    Change.objects.exclude(kind="organizations").update(at=timezone.now() - timedelta(hours=1))
+    held = caller.get("/organizations")["Last-Modified"]
+    first.name = "Renamed"
+    first.save()
+    again = caller.get("/organizations", HTTP_IF_MODIFIED_SINCE=held)
+    assert again.status_code == 200
+    assert "Renamed" in again.content.decode()
+    change = Change.objects.get(kind="organizations", object_id=first.pk)
+    assert timezone.now() - change.at < timedelta(minutes=1)
+
+
+def test_a_change_is_recorded_in_two_statements(world, django_assert_num_queries):
+    """The counter's UPDATE … RETURNING and the record's row, written in one upsert
+    (inside the caller's transaction, no savepoint of its own)."""
+    from api.sync import record
+
+    paper = PaperFactory()
+    with django_assert_num_queries(2):
+        record(paper)
+    assert Change.objects.get(kind="papers", object_id=paper.pk).version == (
+        LibraryVersion.current()
+    )
