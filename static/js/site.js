@@ -1,6 +1,6 @@
 // Bilingual reading choice without a page reload; the form posts when JS is off.
-// Tables in notes (and the admin's inline tables: templates/admin/base_site.html loads
-// this too) scroll sideways in a box that says when there is more to see; a
+// Tables in notes (and the admin's change lists and inline tables:
+// templates/admin/base_site.html loads this too) scroll sideways in a box that says when there is more to see; a
 // display formula wider than its column scrolls in its own box, faded at the edge.
 (function () {
   "use strict";
@@ -50,9 +50,12 @@
     });
   };
   window.scrollBoxes(document);  // math.js, before this script, has typeset the page
-  // The site's wide tables, and the admin's inline tables (a group's members on a
-  // phone), which Django's admin scrolls in their box with no word of more columns.
-  document.querySelectorAll(".table-wrap, .inline-group:has(> .tabular)").forEach(watch);
+  // The site's wide tables, and the admin's change lists and inline tables (a group's
+  // members on a phone), which Django's admin scrolls in their box with no word of
+  // more columns.
+  document
+    .querySelectorAll(".table-wrap, #changelist .results, .inline-group:has(> .tabular)")
+    .forEach(watch);
   if (window.matchMedia("(max-width: 800px)").matches) {
     document.querySelectorAll("details.toc-fold[open]").forEach(function (fold) {
       fold.open = false;

@@ -490,6 +490,33 @@ def test_the_admins_wide_inline_table_says_it_scrolls(page, admin_user, width, l
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+@pytest.mark.parametrize(
+    ("width", "language", "shown"),
+    [(390, "zh-hans", "⇆ 表格较宽，可左右滑动查看"), (1280, "en", "")],
+    ids=["phone", "laptop"],
+)
+def test_the_admins_change_list_says_it_scrolls(page, admin_user, width, language, shown):
+    """A change list on a phone: the papers' year, venue, source and topics lay beyond
+    the list's edge, which scrolls sideways with no word of it (a browser walk)."""
+    PaperFactory(title_en="A paper of the list")
+    login(page, admin_user, password="password", next_url="/admin/")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.url}])
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(reverse("admin:papers_paper_changelist"))
+    hints = page.locator("#changelist .table-hint.is-shown")
+    if shown:
+        assert hints.all_inner_texts() == [shown]
+        box = page.locator("#changelist .results")
+        assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # it does scroll
+        # The title keeps a few words a line, not one word each.
+        title = page.locator("#result_list tbody th a").first
+        assert title.evaluate("a => a.getClientRects().length") <= 2
+        screenshot(page, "admin-changelist-hint-phone")
+    else:
+        assert hints.count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_a_link_the_sanitiser_emptied_reads_as_text(page, member):
     paper = PaperFactory()
     NoteFactory(paper=paper, body_zh="[点我](javascript:alert(1)) 和 [论文](/papers/)", body_en="")
