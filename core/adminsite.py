@@ -23,11 +23,21 @@ from django.utils.translation import gettext_lazy as _
 
 # Django's own messages that its Chinese catalogue words unlike the site: 您 where the site
 # says 你 and a Latin full stop ("您可以在下面再次编辑它."), spaces around the names ("具有
-# 网址标识 的 论文 已存在。"). Named here, they are in the site's catalogue, which Django
-# reads after its own (LOCALE_PATHS): its wording replaces theirs.
+# 网址标识 的 论文 已存在。", "选择 论文 来修改", "以 年份"). Named here, they are in the
+# site's catalogue, which Django reads after its own (LOCALE_PATHS): its wording replaces
+# theirs.
 DJANGO_REWORDED = (
     gettext_noop("You may edit it again below."),
     gettext_noop("%(model_name)s with this %(field_label)s already exists."),
+    # The titles, buttons, action and filter headings of the change lists and forms.
+    gettext_noop("Select %s to change"),
+    gettext_noop("Select %s to view"),
+    gettext_noop("Add %s"),
+    gettext_noop("Change %s"),
+    gettext_noop("View %s"),
+    gettext_noop("Add %(name)s"),
+    gettext_noop("Delete selected %(verbose_name_plural)s"),
+    gettext_noop(" By %(filter_title)s "),
     # What a member who is not staff reads on the admin's login page.
     gettext_noop(
         "You are authenticated as %(username)s, but are not authorized to access this "

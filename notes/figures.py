@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from PIL import Image, UnidentifiedImageError
 
 from core.rendering import markdown_models
@@ -76,9 +77,11 @@ def read_image(upload):
 
 def _opened(data):
     """Return (format, (width, height)) of the image in ``data``, decoded whole."""
+    # The limit in the language's own unit of large numbers: 40 million, 4000 万.
+    unit = int(pgettext("the pixels of the unit an image's limit is counted in", "1000000"))
     too_many = ValidationError(
         _("The image has more than %(limit)s million pixels; scale it down and upload it again.")
-        % {"limit": settings.FIGURE_MAX_PIXELS // 1_000_000},
+        % {"limit": settings.FIGURE_MAX_PIXELS // unit},
         code="pixels",
     )
     try:

@@ -110,6 +110,21 @@ def test_djangos_own_messages_are_worded_as_the_site_words_them(zh_client):
     assertContains(refused, "已有网址标识相同的论文。")
 
 
+def test_the_change_lists_and_forms_name_their_records_without_spaces(zh_client):
+    """Django's catalogue spaced the names in its titles, buttons, action and filter
+    headings ("选择 论文 来修改", "增加 论文", "以 年份"); the site's words them as Chinese
+    is written (a browser walk)."""
+    paper = PaperFactory(title_en="A paper", year=2023)
+    listing = zh_client.get(reverse("admin:papers_paper_changelist")).content.decode()
+    for text in ("选择要修改的论文", "增加论文", "删除所选的论文", "按年份"):
+        assert text in listing
+    for text in ("选择 论文 来修改", "增加 论文", "以 年份"):
+        assert text not in listing
+    form = zh_client.get(reverse("admin:papers_paper_change", args=[paper.pk]))
+    assert "<title>A paper | 修改论文 |" in form.content.decode()
+    assert "增加论文" in zh_client.get(reverse("admin:papers_paper_add")).content.decode()
+
+
 def test_a_member_who_is_not_staff_is_told_so_on_the_admins_login_page(member_client, member):
     member_client.cookies["django_language"] = "zh-hans"
     response = member_client.get(reverse("admin:index"), follow=True)

@@ -230,7 +230,7 @@ def test_the_admin_names_the_installed_apps_for_what_they_do(
     ("accept", "title", "field", "absent"),
     [
         ("en", "Select topic to change", "Topics:", ["Select tag", "Tags:"]),
-        ("zh-CN", "选择 主题 来修改", "主题：", ["选择 标签", "标签："]),
+        ("zh-CN", "选择要修改的主题", "主题：", ["选择要修改的标签", "标签："]),
     ],
 )
 def test_topics_are_named_topics_in_their_list_and_on_notes(
@@ -258,6 +258,8 @@ def test_admin_selectors_speak_chinese(staff_client):
     )
     assert catalogue["Choose all %s"] == "全选%s"
     assert catalogue["Remove all %s"] == "全部删除%s"
+    # Django's own, worded without its spaces ("可用 来源")
+    assert (catalogue["Available %s"], catalogue["Chosen %s"]) == ("可选的%s", "已选的%s")
     assert catalogue["Choose"] == "选择"  # Django's own, still there
 
 

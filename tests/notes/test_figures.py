@@ -142,6 +142,13 @@ def test_a_decompression_bomb_is_refused(member_client):
     )
 
 
+def test_the_pixel_limit_is_counted_in_chinese_units(member_client):
+    """ "40 百万像素" read as a word-for-word rendering: Chinese counts in 万."""
+    member_client.cookies["django_language"] = "zh-hans"
+    message = refusal(upload(member_client, bomb()), 400)
+    assert message == "图片超过 4000 万像素；请缩小后重新上传。"
+
+
 def test_an_image_over_the_pixel_limit_is_refused(member_client, settings):
     settings.FIGURE_MAX_PIXELS = 1_000_000
     message = refusal(upload(member_client, picture((1001, 1000))), 400)
