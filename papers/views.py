@@ -293,7 +293,9 @@ def add_papers(request):
             form = AddPapersForm(initial={"entries": request.POST.get("entries", "")})
         else:
             chosen = {int(i) for i in request.POST.getlist("chosen") if i.isascii() and i.isdigit()}
-            if not any(plan.candidates[i].is_new for i in chosen if i < len(plan.candidates)):
+            # A chosen paper that is in the library now came in since the preview (another
+            # tab, another member): save() names it, rather than "choose one".
+            if not any(plan.candidates[i].record for i in chosen if i < len(plan.candidates)):
                 messages.warning(request, _("Choose at least one new paper to add."))
             else:
                 try:

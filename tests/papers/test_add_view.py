@@ -81,6 +81,20 @@ def test_confirm_saves_nothing_when_one_came_in_meanwhile(member_client, recorde
     assert not Paper.objects.filter(arxiv_id="2303.18223").exists()
 
 
+def test_the_one_chosen_paper_added_meanwhile_is_named(member_client, recorded_services):
+    """The same preview confirmed in a second tab after the first: the paper it chose was
+    in the library by then. It said "Choose at least one new paper to add." (a browser
+    walk); it says the paper came in meanwhile, and nothing is added twice."""
+    response = preview(member_client, "hep-th/9711200")
+    confirm(member_client, response)
+    again = confirm(member_client, response, chosen=["0"])
+    assertContains(again, "Nothing was added: meanwhile hep-th/9711200 came into the library")
+    assertNotContains(again, "Choose at least one new paper to add.")
+    assert Paper.objects.filter(arxiv_id="hep-th/9711200").count() == 1
+    nothing = confirm(member_client, response, chosen=[])
+    assertContains(nothing, "Choose at least one new paper to add.")
+
+
 def test_altered_plan_is_refused(member_client):
     response = member_client.post(
         URL, {"plan": "forged", "chosen": ["0"], "confirm": "", "entries": "2303.18223"}
