@@ -4,7 +4,7 @@ import logging
 import re
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.template import loader
 
 from .fragments import request_scope
@@ -98,6 +98,28 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("Database unavailable: %s", exception, exc_info=exception)
         return database_unavailable(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Opening an address that only takes a button's POST (a bookmarked or pasted delete
+    link) is answered with the site's 405 page, where require_POST's empty answer left
+    the browser's own error page, without the site or its language. Only for a browser
+    (one that asks for HTML): a program calling the address gets the bare 405."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not response.content
+            and request.method == "GET"
+            and "text/html" in request.headers.get("Accept", "")
+        ):
+            page = loader.render_to_string("405.html", request=request)
+            response = HttpResponseNotAllowed(response["Allow"].split(", "), page)
+        return response
 
 
 class RejectNulBytesMiddleware:
