@@ -230,6 +230,7 @@
         pdfSeparateFragments: false,
         plugins: typeof window.RevealNotes === "function" ? [window.RevealNotes] : [],
       }).then(function () {
+        translateDeckKeys();
         if (!params.has("print-pdf")) {
           // Tab reaches only the slide on screen: links on the others are out of sight.
           inertOffscreen();
@@ -245,18 +246,40 @@
     });
   }
 
-  // reveal.js writes its speaker view (a pop-up window) in English: put in the page's
-  // words for it (#speaker-words, translated on the server), on what the view writes at
-  // first and on what it writes later (the layout's name, the connection status).
-  function speakerWords() {
+  // reveal.js writes its speaker view (a pop-up window), its keyboard help ("?") and its
+  // jump box ("G") in English: put in the page's words for them (<template>s of
+  // [data-en] spans, translated on the server).
+  function templateWords(id) {
     var words = {};
-    var found = document.getElementById("speaker-words");
+    var found = document.getElementById(id);
     if (!found) return words;
     Array.prototype.forEach.call(found.content.querySelectorAll("[data-en]"), function (el) {
       var shown = el.textContent.trim();
       if (shown && shown !== el.getAttribute("data-en")) words[el.getAttribute("data-en")] = shown;
     });
     return words;
+  }
+
+  function speakerWords() {
+    return templateWords("speaker-words");
+  }
+
+  // The help ("?") is written anew each time it opens: its heading, column heads and the
+  // descriptions of reveal.js's shortcuts and the plugins' keys; the jump box ("G") is
+  // made on its first use. (reveal.js keeps its shortcuts out of the global Reveal.)
+  function translateDeckKeys() {
+    var words = templateWords("deck-words");
+    if (!Object.keys(words).length) return;
+    function translate() {
+      var help = ".r-overlay-help-content :is(p.title, th, td)";
+      document.querySelectorAll(help).forEach(function (el) {
+        var text = el.textContent.trim();
+        if (words[text]) el.textContent = words[text];
+      });
+      var jump = document.querySelector(".jump-to-slide-input");
+      if (jump && words[jump.placeholder]) jump.placeholder = words[jump.placeholder];
+    }
+    new MutationObserver(translate).observe(document.body, { childList: true, subtree: true });
   }
 
   function translateSpeakerView(view, words) {

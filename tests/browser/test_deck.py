@@ -180,6 +180,34 @@ def test_speaker_view_shows_the_notes(page, member, deck_meeting, live_server):
     speaker.close()
 
 
+def test_the_keyboard_help_and_jump_box_speak_the_interfaces_language(page, member, deck_meeting):
+    """reveal.js writes its keyboard help ("?") and its jump box ("G") in English, the
+    only English left in a Chinese deck (a browser walk)."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    login(page, member, next_url=deck_meeting.get_absolute_url())
+    click_and_load(page, ".language-switch button[value=zh-hans]")
+    page.goto(present_url(deck_meeting))
+    page.wait_for_selector("#deck[data-ready=true]", state="attached")
+    page.keyboard.press("Shift+Slash")
+    help = page.locator(".r-overlay-help-content")
+    help.wait_for()
+    text = help.inner_text()
+    assert help.locator("p.title").inner_text() == "键盘快捷键"
+    assert help.locator("th").all_inner_texts() == ["按键", "操作"]
+    for chinese in ("下一张", "上一张", "全屏", "幻灯片总览", "跳到第几张", "演讲者视图"):
+        assert chinese in text
+    for english in ("Next slide", "Fullscreen", "Slide overview", "Speaker notes view"):
+        assert english not in text
+    screenshot(page, "deck-keyboard-help-zh")
+    page.keyboard.press("Escape")
+    page.keyboard.press("g")
+    assert page.locator(".jump-to-slide-input").get_attribute("placeholder") == "跳到第几张"
+    # Asked again, the help is the same (the overlay is written anew each time).
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+Slash")
+    assert page.locator(".r-overlay-help-content p.title").inner_text() == "键盘快捷键"
+
+
 def test_the_speaker_view_speaks_the_interfaces_language(page, member, deck_meeting, live_server):
     """reveal.js writes its speaker view in English ("Upcoming", "Time", "Layout"): in
     Chinese it is in Chinese, and the presenter's own notes are left as written."""
