@@ -295,7 +295,7 @@ def add_papers(request):
             chosen = {int(i) for i in request.POST.getlist("chosen") if i.isascii() and i.isdigit()}
             # A chosen paper that is in the library now came in since the preview (another
             # tab, another member): save() names it, rather than "choose one".
-            if not any(plan.candidates[i].record for i in chosen if i < len(plan.candidates)):
+            if not plan.picked(chosen):
                 messages.warning(request, _("Choose at least one new paper to add."))
             else:
                 try:

@@ -84,6 +84,15 @@ class Plan:
     def repeated(self):
         return [c for c in self.candidates if c.status == Status.REPEAT]
 
+    def picked(self, chosen):
+        """The candidates whose index is in ``chosen`` that save() would add: new at the
+        preview, so new or (come in meanwhile) in the library now."""
+        return [
+            c
+            for i, c in enumerate(self.candidates)
+            if i in chosen and c.record and c.status in (Status.NEW, Status.EXISTING)
+        ]
+
     def dumps(self):
         """Return the plan signed, for the confirm form (checked again on saving)."""
         rows = [
@@ -329,11 +338,7 @@ def save(plan, user=None, chosen=None, progress=None):
     """Add the plan's new papers (those whose index in plan.candidates is in chosen, or all)
     in one transaction, and return them. Raise Conflict, saving nothing, when one of them
     has meanwhile come into the library."""
-    if chosen is None:
-        picked = plan.new
-    else:
-        picked = [c for i, c in enumerate(plan.candidates) if i in chosen and c.record]
-        picked = [c for c in picked if c.status in (Status.NEW, Status.EXISTING)]
+    picked = plan.new if chosen is None else plan.picked(chosen)
     try:
         with transaction.atomic():
             found = dedupe.find_existing([c.record for c in picked])

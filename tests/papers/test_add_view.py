@@ -95,6 +95,17 @@ def test_the_one_chosen_paper_added_meanwhile_is_named(member_client, recorded_s
     assertContains(nothing, "Choose at least one new paper to add.")
 
 
+def test_a_chosen_row_that_save_would_not_add_is_no_choice(member_client, recorded_services):
+    """A paper arXiv marks withdrawn (a row with a record that save() never adds), chosen
+    by a hand-made form: "Choose …", not a green "0 papers added" (a review)."""
+    response = preview(member_client, "1304.5678")
+    assertContains(response, "withdrawn")
+    refused = confirm(member_client, response, chosen=["0"])
+    assertContains(refused, "Choose at least one new paper to add.")
+    assertNotContains(refused, "0 papers added")
+    assert not Paper.objects.exists()
+
+
 def test_altered_plan_is_refused(member_client):
     response = member_client.post(
         URL, {"plan": "forged", "chosen": ["0"], "confirm": "", "entries": "2303.18223"}
