@@ -212,24 +212,33 @@ class ImageWidth(Treeprocessor):
                 img.set("alt", caption.strip() if bar else "")
 
 
-# After a slash between Chinese and a Latin letter ("模型/Model", "tokens量/Avg"): a table
-# cell keeps its Chinese words whole (word-break: keep-all), which leaves no break in such
-# a run, so a bilingual header broke inside its English word at the cell's edge.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-AFTER_SCRIPT_SLASH = re.compile(rf"(?<=[{HAN}]/)(?=[A-Za-z])|(?<=[A-Za-z]/)(?=[{HAN}])")
+# After a slash in a run of Chinese and English with no space ("模型/Model",
+# "tokens量/Avg", "参数量(B)/Params", "GPT-4/模型"): a table cell keeps its Chinese words
+# whole (word-break: keep-all), which leaves no break in such a run, so a bilingual header
+# broke inside its English word at the cell's edge.
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+LATIN = re.compile("[A-Za-z]")
+RUN_WITH_SLASH = re.compile(r"[^\s/]+(?:/+[^\s/]+)+")
+AFTER_SLASHES = re.compile(r"(?<=/)(?=[^/])")
 
 
 def _pieces(text):
-    """``text`` cut after each slash between Chinese and English, or None."""
+    """``text`` cut after the slashes of its runs of both Chinese and English, or None."""
     if not text or isinstance(text, AtomicString) or "/" not in text:
         return None
-    pieces = AFTER_SCRIPT_SLASH.split(text)
-    return pieces if len(pieces) > 1 else None
+    pieces, start = [], 0
+    for run in RUN_WITH_SLASH.finditer(text):
+        if not (HAN.search(run[0]) and LATIN.search(run[0])):
+            continue
+        for cut in AFTER_SLASHES.finditer(run[0]):
+            pieces.append(text[start : run.start() + cut.start()])
+            start = run.start() + cut.start()
+    return [*pieces, text[start:]] if pieces else None
 
 
 class CellBreaks(Treeprocessor):
-    """In a table's cells a line may break after a slash between Chinese and English
-    (``<wbr>``), as it may at a space; code is left as written."""
+    """In a table's cells a line may break after a slash in a run of Chinese and English
+    (``<wbr>``), as it may at a space; code spans and formulas are left as written."""
 
     def run(self, root):
         for cell in [el for el in root.iter() if el.tag in ("th", "td")]:

@@ -52,19 +52,22 @@ def test_tables_render_with_alignment_attribute_not_style():
 def test_a_table_cell_may_break_after_a_slash_between_chinese_and_english():
     """A cell keeps its Chinese words whole, so "英文平均tokens量/Avg" had no place to
     break and broke inside "Avg" at the cell's edge: a <wbr> after such a slash gives it
-    one. Slashes between two Latin words, code, formulas and prose are left alone."""
+    one, also beside a unit or a version ("参数量(B)/Params", "GPT-4/模型"). Slashes
+    in runs of one language, code spans, formulas and prose are left alone."""
     html = render(
-        "| 模型/Model | 英文平均tokens量/Avg tokens | **粗体/Bold** 中/En/中 |\n"
-        "| --- | --- | --- |\n"
-        "| x/y 中文/English | `代码/code` | $a/中$ |\n"
+        "| 模型/Model | 英文平均tokens量/Avg tokens | **粗体/Bold** 中/En/中 | 参数量(B)/Params |\n"
+        "| --- | --- | --- | --- |\n"
+        "| x/y 中文/English | `代码/code` | $a/中$ | 准确率（%）/Accuracy GPT-4/模型 1/2 |\n"
         "\n模型/Model in prose"
     )
     assert "<th>模型/<wbr>Model</th>" in html
     assert "<th>英文平均tokens量/<wbr>Avg tokens</th>" in html
     assert "<th><strong>粗体/<wbr>Bold</strong> 中/<wbr>En/<wbr>中</th>" in html
+    assert "<th>参数量(B)/<wbr>Params</th>" in html
     assert "<td>x/y 中文/<wbr>English</td>" in html
+    assert "<td>准确率（%）/<wbr>Accuracy GPT-4/<wbr>模型 1/2</td>" in html
     assert "<td><code>代码/code</code></td>" in html
-    assert "a/中" in html and html.count("<wbr>") == 6
+    assert "a/中" in html and html.count("<wbr>") == 9
     assert "<p>模型/Model in prose</p>" in html
 
 
