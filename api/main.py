@@ -69,7 +69,8 @@ api = ReadingGroupAPI(
         "CSRF token). Lists take `page`, `page_size` and `since=<library version>`; a "
         "filter naming a topic, organisation or model that none is called gets 400 with "
         "the values most like it; "
-        "every GET answers with an ETag and Last-Modified and honours If-None-Match; "
+        "every GET answers with an ETag (and Last-Modified once the last change is two "
+        "seconds old) and honours If-None-Match and If-Modified-Since; "
         "edits of a note, meeting or comment send If-Match (its ETag) or its revision and "
         "get 412 when it is stale."
     ),

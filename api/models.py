@@ -4,7 +4,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -129,18 +129,29 @@ class LibraryVersion(models.Model):
 
     @classmethod
     def next(cls):
-        """Move the counter on and return its new value, in one statement (UPDATE …
-        RETURNING: PostgreSQL, and SQLite from 3.35). The row is made first where a test
-        database flushed between tests lost the one the migration made."""
-        table = connection.ops.quote_name(cls._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE id = 1 RETURNING value")
-            row = cursor.fetchone()
-            if row is None:
-                cls.objects.get_or_create(pk=1)
-                cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE id = 1 RETURNING value")
-                row = cursor.fetchone()
-        return row[0]
+        """Move the counter on and return its new value: one statement where the database
+        can return what it updated (UPDATE … RETURNING: PostgreSQL, SQLite from 3.35),
+        else the update and a read. The row is made first where a test database flushed
+        between tests lost the one the migration made."""
+        database = connections[router.db_for_write(cls)]
+        table = database.ops.quote_name(cls._meta.db_table)
+        bump = f"UPDATE {table} SET value = value + 1 WHERE id = 1"
+        returning = database.features.can_return_columns_from_insert
+        with database.cursor() as cursor:
+            for _attempt in range(2):
+                cursor.execute(f"{bump} RETURNING value" if returning else bump)
+                row = cursor.fetchone() if returning else cls._read(database, cursor)
+                if row is not None:
+                    return row[0]
+                cls.objects.using(database.alias).get_or_create(pk=1)
+        raise cls.DoesNotExist("the library version's row could not be made")
+
+    @classmethod
+    def _read(cls, database, cursor):
+        """The counter's value after an UPDATE without RETURNING, None if it had no row."""
+        if cursor.rowcount == 0:
+            return None
+        return cls.objects.using(database.alias).filter(pk=1).values_list("value").get()
 
     @classmethod
     def current(cls):

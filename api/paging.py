@@ -80,13 +80,14 @@ def conditional(view):
             response["ETag"] = f'W/"{body}"'
         version, at = last_change()
         response["Library-Version"] = str(version)
-        # HTTP dates count whole seconds: a change in the same second as the date a
-        # client holds would look old. If-Modified-Since is answered by date only once
-        # the last change is SETTLE seconds old; the ETag is always exact.
+        # HTTP dates count whole seconds: a change later in the same second as the date
+        # a client holds would look old. The date is given, and If-Modified-Since
+        # answered by it, only once the last change is SETTLE seconds old; the ETag is
+        # always given, and exact.
         seconds = int(at.timestamp()) if at is not None else None
-        if seconds is not None and not response.has_header("Last-Modified"):
-            response["Last-Modified"] = http_date(seconds)
         settled = seconds is not None and time.time() - at.timestamp() >= SETTLE
+        if settled and not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(seconds)
         return get_conditional_response(
             request,
             etag=response["ETag"],
