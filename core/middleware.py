@@ -6,6 +6,7 @@ import re
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.template import loader
+from django.utils.cache import patch_vary_headers
 
 from .fragments import request_scope
 
@@ -118,7 +119,9 @@ class MethodNotAllowedPageMiddleware:
             and "text/html" in request.headers.get("Accept", "")
         ):
             page = loader.render_to_string("405.html", request=request)
-            response = HttpResponseNotAllowed(response["Allow"].split(", "), page)
+            allowed = [method for method in response.get("Allow", "").split(", ") if method]
+            response = HttpResponseNotAllowed(allowed, page)
+            patch_vary_headers(response, ["Accept"])  # a program asking gets the bare 405
         return response
 
 

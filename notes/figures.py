@@ -77,8 +77,10 @@ def read_image(upload):
 
 def _opened(data):
     """Return (format, (width, height)) of the image in ``data``, decoded whole."""
-    # The limit in the language's own unit of large numbers: 40 million, 4000 万.
-    unit = int(pgettext("the pixels of the unit an image's limit is counted in", "1000000"))
+    # The limit in the language's own unit of large numbers: 40 million, 4000 万 (a
+    # catalogue's number; a million where it gives none that reads as one).
+    unit = pgettext("the pixels of the unit an image's limit is counted in", "1000000")
+    unit = int(unit) if unit.isascii() and unit.isdigit() and int(unit) > 0 else 1_000_000
     too_many = ValidationError(
         _("The image has more than %(limit)s million pixels; scale it down and upload it again.")
         % {"limit": settings.FIGURE_MAX_PIXELS // unit},

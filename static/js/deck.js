@@ -230,8 +230,8 @@
         pdfSeparateFragments: false,
         plugins: typeof window.RevealNotes === "function" ? [window.RevealNotes] : [],
       }).then(function () {
-        translateDeckKeys();
         if (!params.has("print-pdf")) {
+          translateDeckKeys();
           // Tab reaches only the slide on screen: links on the others are out of sight.
           inertOffscreen();
           window.Reveal.on("slidechanged", inertOffscreen);
@@ -264,22 +264,29 @@
     return templateWords("speaker-words");
   }
 
-  // The help ("?") is written anew each time it opens: its heading, column heads and the
-  // descriptions of reveal.js's shortcuts and the plugins' keys; the jump box ("G") is
-  // made on its first use. (reveal.js keeps its shortcuts out of the global Reveal.)
+  // The help ("?") is written anew each time it opens (reveal.js then says "showhelp"):
+  // its heading, column heads and the descriptions of reveal.js's shortcuts and the
+  // plugins' keys. The jump box ("G") is put into the deck each time it is asked for.
   function translateDeckKeys() {
     var words = templateWords("deck-words");
     if (!Object.keys(words).length) return;
-    function translate() {
+    function translate(el, attribute) {
+      var text = attribute ? el.getAttribute(attribute) : el.textContent.trim();
+      if (!words[text]) return;
+      if (attribute) el.setAttribute(attribute, words[text]);
+      else el.textContent = words[text];
+    }
+    window.Reveal.on("showhelp", function () {
       var help = ".r-overlay-help-content :is(p.title, th, td)";
       document.querySelectorAll(help).forEach(function (el) {
-        var text = el.textContent.trim();
-        if (words[text]) el.textContent = words[text];
+        translate(el);
       });
-      var jump = document.querySelector(".jump-to-slide-input");
-      if (jump && words[jump.placeholder]) jump.placeholder = words[jump.placeholder];
-    }
-    new MutationObserver(translate).observe(document.body, { childList: true, subtree: true });
+    });
+    var reveal = document.querySelector(".reveal");
+    new MutationObserver(function () {
+      var jump = reveal.querySelector(":scope > .jump-to-slide > .jump-to-slide-input");
+      if (jump) translate(jump, "placeholder");
+    }).observe(reveal, { childList: true });
   }
 
   function translateSpeakerView(view, words) {

@@ -1,7 +1,8 @@
 // Bilingual reading choice without a page reload; the form posts when JS is off.
 // Tables in notes (and the admin's change lists and inline tables:
-// templates/admin/base_site.html loads this too) scroll sideways in a box that says when there is more to see; a
-// display formula wider than its column scrolls in its own box, faded at the edge.
+// templates/admin/base_site.html loads this too) scroll sideways in a box that says
+// when there is more to see; a display formula wider than its column scrolls in its
+// own box, faded at the edge.
 (function () {
   "use strict";
   var hint = document.documentElement.lang.startsWith("zh")

@@ -116,13 +116,13 @@ def test_the_change_lists_and_forms_name_their_records_without_spaces(zh_client)
     is written (a browser walk)."""
     paper = PaperFactory(title_en="A paper", year=2023)
     listing = zh_client.get(reverse("admin:papers_paper_changelist")).content.decode()
-    for text in ("选择要修改的论文", "增加论文", "删除所选的论文", "按年份"):
+    for text in ("选择要修改的论文", "添加论文", "删除所选的论文", "按年份"):
         assert text in listing
     for text in ("选择 论文 来修改", "增加 论文", "以 年份"):
         assert text not in listing
     form = zh_client.get(reverse("admin:papers_paper_change", args=[paper.pk]))
     assert "<title>A paper | 修改论文 |" in form.content.decode()
-    assert "增加论文" in zh_client.get(reverse("admin:papers_paper_add")).content.decode()
+    assert "添加论文" in zh_client.get(reverse("admin:papers_paper_add")).content.decode()
 
 
 def test_a_member_who_is_not_staff_is_told_so_on_the_admins_login_page(member_client, member):

@@ -36,7 +36,7 @@ def test_opening_an_address_that_takes_a_buttons_post_gives_the_405_page(member_
     address = reverse("notes:note_delete", args=[note.slug])
     response = member_client.get(address, HTTP_ACCEPT="text/html,application/xhtml+xml")
     assert response.status_code == 405
-    assert response["Allow"] == "POST"
+    assert response["Allow"] == "POST" and "Accept" in response["Vary"]
     assertTemplateUsed(response, "405.html")
     page = response.content.decode()
     assert 'class="site-header"' in page and "<title>不是用来打开的页面" in page

@@ -149,6 +149,12 @@ def test_the_pixel_limit_is_counted_in_chinese_units(member_client):
     assert message == "图片超过 4000 万像素；请缩小后重新上传。"
 
 
+def test_a_unit_the_catalogue_gives_as_no_number_is_a_million(member_client, monkeypatch):
+    monkeypatch.setattr("notes.figures.pgettext", lambda context, message: "一百万")
+    message = refusal(upload(member_client, bomb()), 400)
+    assert message.startswith("The image has more than 40 million pixels")
+
+
 def test_an_image_over_the_pixel_limit_is_refused(member_client, settings):
     settings.FIGURE_MAX_PIXELS = 1_000_000
     message = refusal(upload(member_client, picture((1001, 1000))), 400)

@@ -52,6 +52,18 @@ class LoadError(Exception):
         return f"{self.path}, record {self.position} ({describe(self.record)}): {self.error}"
 
 
+def _described(text, error):
+    """The error as the pure-Python loader describes it, which quotes the line and marks
+    the place (libyaml's gives the line and column only), else ``error``."""
+    if SafeLoader is yaml.SafeLoader or not isinstance(error, yaml.YAMLError):
+        return error
+    try:
+        yaml.safe_load(text)
+    except yaml.YAMLError as described:
+        return described
+    return error
+
+
 def _exists(obj):
     """Whether the deserialised record is already in the database (by its natural key,
     which the deserialiser turned into the stored record's primary key, or its own pk)."""
@@ -65,10 +77,12 @@ def load_missing(files):
     naming the file and record that cannot be loaded."""
     added, kept, deferred, seen, to_check = [], 0, [], set(), []
     for path in files:
+        text = ""
         try:
-            records = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SafeLoader) or []
+            text = Path(path).read_text(encoding="utf-8")
+            records = yaml.load(text, Loader=SafeLoader) or []
         except Exception as exc:  # a syntax error, or a value YAML cannot read
-            raise LoadError(path, None, None, exc) from exc
+            raise LoadError(path, None, None, _described(text, exc)) from exc
         for position, record in enumerate(records, start=1):
             try:
                 for obj in serializers.deserialize(
