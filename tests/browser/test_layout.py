@@ -508,9 +508,16 @@ def test_the_admins_change_list_says_it_scrolls(page, admin_user, width, languag
         assert hints.all_inner_texts() == [shown]
         box = page.locator("#changelist .results")
         assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # it does scroll
-        # The title keeps a few words a line, not one word each.
+        # The titles keep a few words a line, not one word each (the link column, and a
+        # title in a cell of its own), and the other columns a word.
         title = page.locator("#result_list tbody th a").first
         assert title.evaluate("a => a.getClientRects().length") <= 2
+        widths = page.evaluate(
+            """() => Object.fromEntries([...document.querySelectorAll(
+                '#result_list tbody tr:first-child td:not(.action-checkbox)')]
+                .map(td => [td.className, td.getBoundingClientRect().width]))"""
+        )
+        assert widths["field-title_zh"] >= 9 * 13 and min(widths.values()) >= 4 * 13
         screenshot(page, "admin-changelist-hint-phone")
     else:
         assert hints.count() == 0
