@@ -94,4 +94,14 @@ def search_groups(context, results, query):
             f'    <ul class="plain search-hits">{search_hits(context, group.hits)}</ul>\n'
             f"    {more}\n  </section>\n  "
         )
+    if results.kind and not html:
+        # One kind's tab with none of it, where other kinds have matches (the search box
+        # keeps the tab): say so, rather than a page empty under the tabs.
+        shown = next((g.label for g in results.groups if g.kind == results.kind), "")
+        text = _("Nothing in %(label)s matches “%(query)s”; the other kinds above do.") % {
+            "label": esc(shown),
+            "query": esc(query),
+        }
+        every = _("Show all results")
+        html.append(f'<p class="empty">{text} <a href="?q={q}">{every}</a></p>')
     return mark_safe("".join(html))  # noqa: S308  (every text escaped here)

@@ -218,3 +218,18 @@ def test_a_bilingual_notes_hit_is_titled_in_each_readers_language(member_client)
         hit = re.search(r'class="search-hit-title"[^>]*>(.*?)</a>', page).group(1)
         assert re.sub(r"<[^>]+>", "", hit) == title
         assert other in re.sub(r"<[^>]+>", "", page)  # in the subtitle, highlighted
+
+
+def test_a_kinds_tab_with_none_of_it_says_so(member_client):
+    """The search box keeps the tab: searching again from "Papers" for a word only notes
+    hold left the page empty under the tabs (a browser walk). It says so, with a link to
+    every kind's results."""
+    NoteFactory(body_en="Chain-of-thought prompting.", visibility=Note.Visibility.EVERYONE)
+    url = reverse("search:results")
+    response = member_client.get(url, {"q": "prompting", "kind": "papers"})
+    assertContains(
+        response,
+        '<p class="empty">Nothing in Papers matches “prompting”; the other kinds above do. '
+        '<a href="?q=prompting">Show all results</a></p>',
+    )
+    assertNotContains(member_client.get(url, {"q": "prompting"}), "Nothing in")
