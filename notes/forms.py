@@ -19,7 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.language import LANG_ATTRIBUTE, in_interface_language
+from core.language import LANG_ATTRIBUTE, in_interface_language, items_separator
 from core.models import Language
 from core.revisions import RevisionForm
 from papers.identifiers import arxiv_id_problem, normalize_arxiv_id
@@ -424,7 +424,7 @@ class ProposeForm(forms.Form):
         if len(found) == 1:
             return found[0]
         if found:
-            titles = "; ".join(
+            titles = items_separator().join(
                 f"{paper.title_en or paper.title_zh}"
                 + (f" ({paper.arxiv_id})" if paper.arxiv_id else "")
                 for paper in found[:5]
@@ -434,15 +434,27 @@ class ProposeForm(forms.Form):
                     "Several papers match “%(text)s”: %(titles)s. "
                     "Give the arXiv ID or the full title."
                 )
-                % {"text": text[:60], "titles": titles + ("…" if len(found) > 5 else "")}
+                % {"text": quoted(text), "titles": titles + ("…" if len(found) > 5 else "")}
             )
         raise forms.ValidationError(
             _(
                 "No paper on the site matches “%(text)s”. Add it to the library first "
                 "(“Add papers” on the paper list), then propose it."
             )
-            % {"text": text[:60]}
+            % {"text": quoted(text)}
         )
+
+
+def quoted(text, length=60):
+    """What a member typed, as a message quotes it: where it is longer than ``length``, cut
+    at the last space before (Chinese, with none, where it must) and "…" put after, where it
+    ended mid-word ("… in Large Langua")."""
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if not text[length - 1].isspace() and " " in cut[length // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip() + "…"
 
 
 class MemberSettingsForm(forms.ModelForm):

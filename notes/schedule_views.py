@@ -41,7 +41,7 @@ from .models import (
     by_member_name,
 )
 from .permissions import may_pick_papers, may_schedule, may_take_part
-from .times import meeting_when
+from .times import meeting_when, own_zone
 
 # Why a member may not do what they asked (the 403 page says it).
 ORGANISERS_ONLY = gettext_lazy(
@@ -473,7 +473,11 @@ def plan_context(request, meeting):
             "can_hand_back": open_meeting
             and is_presenter
             and (deadline is None or now <= deadline),
-            "handback_deadline": timezone.localtime(deadline, meeting.zone) if deadline else None,
+            # In the zone the page gives the meeting's time in (the member's own, else the
+            # meeting's), and named: it stood in the meeting's zone under a time in theirs.
+            "handback_deadline": timezone.localtime(deadline, own_zone(user) or meeting.zone)
+            if deadline
+            else None,
             "can_pick": open_meeting and may_pick_papers(user, meeting),
             "proposals": list(meeting.proposals.with_votes(user)),
             "propose_form": ProposeForm(initial={"paper": request.GET.get("propose", "")[:300]}),

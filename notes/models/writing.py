@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.language import full_name, in_interface_language
+from core.language import full_name, in_interface_language, names_separator
 from core.models import Bilingual, Language, RenderedMarkdown, Revised, TimeStamped
 
 
@@ -52,7 +52,8 @@ class Writing(RenderedMarkdown, Revised, TimeStamped):
 
     @property
     def byline(self):
-        return ", ".join(self.people())
+        """The names, as the interface's language joins them ("alice, bob", "alice、bob")."""
+        return names_separator().join(self.people())
 
     @property
     def original_language(self):

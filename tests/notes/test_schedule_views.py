@@ -189,6 +189,17 @@ def test_a_proposal_nothing_matches_keeps_the_text(member_client, group):
     assertNotContains(response, '<ul class="messages">')
 
 
+def test_a_long_title_nothing_matches_is_quoted_cut_with_an_ellipsis(member_client, group):
+    """ "… Reasoning in Large Langua”": cut mid-word with no sign of it (a browser walk)."""
+    meeting = MeetingFactory(group=group, date=datetime.date(2031, 1, 1))
+    title = "Chain-of-Thought Prompting Elicits Reasoning in Large Language Models"
+    response = member_client.post(plan_url(meeting, "propose"), {"paper": title}, follow=True)
+    assert messages_of(response)[0].startswith(
+        "No paper on the site matches “Chain-of-Thought Prompting Elicits Reasoning in Large…”."
+    )
+    assertContains(response, f'value="{title}"')  # kept whole in the box
+
+
 def in_part(response, said, part):
     """The message stands once, in the part of the page the member is taken back to."""
     html = response.content.decode()
@@ -413,6 +424,28 @@ def test_meeting_page_shows_the_time_in_the_readers_zone(member_client, member, 
     page = member_client.get(meeting.get_absolute_url())
     assertContains(page, "2030-01-02 Wed 06:00–07:30")
     assertContains(page, "2030-01-02 14:00 in the group's time zone (Asia/Shanghai)")
+
+
+def test_the_hand_back_deadline_is_in_the_readers_zone_and_named(member_client, member, group):
+    """It stood in the group's zone, unnamed, under the meeting's time in the member's own
+    (a browser walk: 19:30 read as Berlin time was 12:30)."""
+    meeting = MeetingSeriesFactory(group=group, handback_days=2).plan(datetime.date(2030, 1, 1))[0]
+    meeting.presenters.add(member)
+    MemberSettings.objects.create(user=member, time_zone="Europe/Berlin")
+    page = member_client.get(meeting.get_absolute_url())
+    assertContains(page, "2030-01-02 Wed 07:00–08:30")
+    assertContains(page, "You can hand the slot back until 2029-12-31 07:00 (Europe/Berlin).")
+
+
+def test_presenters_are_joined_as_the_interfaces_language_joins_names(member_client, group):
+    """ "主讲人 alice, bob": an English comma in Chinese (a browser walk)."""
+    meeting = MeetingSeriesFactory(group=group).plan(datetime.date(2030, 1, 1))[0]
+    meeting.presenters.add(UserFactory(username="alice"), UserFactory(username="bob"))
+    zh = member_client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(zh, '<span class="presenter">alice</span>、<span class="presenter">bob</span>')
+    assertContains(member_client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans"), "alice、bob")
+    en = member_client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assertContains(en, '<span class="presenter">alice</span>, <span class="presenter">bob</span>')
 
 
 PLAN_TEMPLATE = Path(__file__).resolve().parents[2] / "templates/includes/_meeting_plan.html"

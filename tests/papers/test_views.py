@@ -2,6 +2,7 @@
 timeline, datasets and the evaluation taxonomy."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -183,6 +184,20 @@ def test_dataset_list_queries_do_not_grow(member_client, django_assert_num_queri
     with django_assert_num_queries(5):
         response = member_client.get(reverse("papers:dataset_list"))
     assert len(response.context["page_obj"]) == count * len(Dataset.Kind.values)
+
+
+def test_dataset_cards_label_their_values_with_the_languages_colon(member_client):
+    """On a phone a dataset row is a card whose values CSS labels from data-label: "规模:
+    20G" took an ASCII colon in Chinese (a browser walk)."""
+    DatasetFactory(size="20G", organization=OrganizationFactory())
+    zh = member_client.get(reverse("papers:dataset_list"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    labels = re.findall(
+        r'<td class="[^"]*" data-label="([^"]*)"|<td data-label="([^"]*)"', zh.content.decode()
+    )
+    shown = [a or b for a, b in labels if (a or b) not in ("名称", "Name")]
+    assert shown and all(label.endswith("：") for label in shown)
+    en = member_client.get(reverse("papers:dataset_list"), HTTP_ACCEPT_LANGUAGE="en")
+    assertContains(en, 'data-label="Size: "')
 
 
 def test_dataset_list_says_an_unknown_kind_is_none(member_client):
