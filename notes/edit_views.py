@@ -100,8 +100,13 @@ def meeting_edit(request, group, number):
 
 @require_POST
 def feed_renew(request):
-    """Give the member new feed addresses; the old ones stop working."""
-    FeedKey.objects.get_or_create(user=request.user)[0].renew()
+    """Give the member new feed addresses; the old ones stop working (feeds that were
+    turned off are turned on: there were no old ones to stop)."""
+    feed_key, _made = FeedKey.objects.get_or_create(user=request.user)
+    was_on = bool(feed_key.key)
+    feed_key.renew()
+    if not was_on:
+        return _back_to_feeds(request, _("Your feeds are on again, at new addresses."))
     return _back_to_feeds(request, _("Your feeds have new addresses; the old ones no longer work."))
 
 

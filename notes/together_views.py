@@ -19,6 +19,7 @@ from papers.models import Paper
 from . import discussion, progress
 from .forms import CommentForm
 from .models import Meeting, Membership, Note, ReadingGroup, ReadingList, ReadingStatus
+from .models.writing import display_name
 
 Status = ReadingStatus.Status
 
@@ -213,7 +214,7 @@ def _own_comment(request, pk):
     """Return the comment if the user may both read and change it, else 404."""
     comment = (
         discussion.changeable(request.user)
-        .select_related("paper", "note", "meeting__group", "group")
+        .select_related("paper", "note", "meeting__group", "group", "author")
         .filter(pk=pk)
         .first()
     )
@@ -226,6 +227,9 @@ def _own_comment(request, pk):
 def comment_edit(request, pk):
     comment = _own_comment(request, pk)
     form = CommentForm(request.POST or None, instance=comment)
+    if comment.author_id != request.user.pk:  # a moderator's edit: not "Your comment"
+        name = display_name(comment.author) if comment.author_id else "—"
+        form.fields["body"].label = _("Comment by %(name)s") % {"name": name}
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The comment was saved."), extra_tags=at(f"comment-{pk}"))

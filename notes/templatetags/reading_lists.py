@@ -35,9 +35,11 @@ def reading_list_items(context, items):
     html, section = [], None
     for item in items:
         if item.section != section:  # the first item's too: section starts as None
+            # Papers of no section after a section's are headed too: they read as its.
+            heading = item.section or (_("Other papers") if section else "")
             section = item.section
-            if section:
-                html.append(f'<li class="section-heading"><h2>{esc(section)}</h2></li>')
+            if heading:
+                html.append(f'<li class="section-heading"><h2>{esc(heading)}</h2></li>')
         paper = item.paper
         meta = paper_facts(paper, month=False)
         comment = ""

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
 from notes.feeds import token_for
 from notes.models import MemberSettings
@@ -91,8 +92,13 @@ def test_turning_feeds_off_stops_every_address_until_turned_on(client, member_cl
     assert client.get(reverse("notes:notes_feed", args=[old])).status_code == 404
     page = member_client.get(reverse("notes:my_notes")).content.decode()
     assert "Turn feeds on" in page and "/feeds/" + old not in page
-    member_client.post(reverse("notes:feed_renew"))
+    on = member_client.post(reverse("notes:feed_renew"), follow=True)
     assert client.get(reverse("notes:notes_feed", args=[token_for(member)])).status_code == 200
+    # Turned on, not "the old ones no longer work": none worked a moment before.
+    assertContains(on, "Your feeds are on again, at new addresses.")
+    assertNotContains(on, "the old ones no longer work")
+    renewed = member_client.post(reverse("notes:feed_renew"), follow=True)
+    assertContains(renewed, "Your feeds have new addresses; the old ones no longer work.")
 
 
 def form_of(page, action):

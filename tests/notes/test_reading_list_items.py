@@ -57,6 +57,24 @@ def test_items_show_sections_once_titles_comments_and_the_members_row(member_cli
     assertNotContains(response, "<!--slot:", html=False)
 
 
+def test_papers_of_no_section_after_a_sections_are_headed_apart(member_client):
+    """A paper of no section after "Instruction data"'s stood under that heading, as if
+    it were one of them (a browser walk); papers of no section before any are not headed."""
+    reading_list = ReadingListFactory(slug="primer")
+    for position, section in enumerate(["", "Instruction data", ""], start=1):
+        ReadingListItem.objects.create(
+            reading_list=reading_list, paper=PaperFactory(), position=position, section=section
+        )
+    page = member_client.get(reverse("notes:readinglist_detail", args=["primer"]))
+    html = page.content.decode()
+    headings = html.split('<li class="section-heading"><h2>')[1:]
+    assert [h.split("</h2>")[0] for h in headings] == ["Instruction data", "Other papers"]
+    assert html.index('<li value="1">') < html.index("Instruction data")
+    assert html.index("Other papers") < html.index('<li value="3">')
+    zh = member_client.get(page.request["PATH_INFO"], HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(zh, '<li class="section-heading"><h2>其他论文</h2></li>')
+
+
 def test_an_empty_list_says_so(member_client):
     ReadingListFactory(slug="empty")
     response = member_client.get(reverse("notes:readinglist_detail", args=["empty"]))

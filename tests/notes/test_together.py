@@ -14,6 +14,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from core import pagecache
 from notes import activity, discussion, permissions, progress
 from notes.models import Comment, Meeting, MemberSettings, Membership, ReadingStatus
+from notes.models.writing import display_name
 from tests.factories import (
     CommentFactory,
     MeetingFactory,
@@ -433,7 +434,10 @@ def test_author_edits_organiser_moderates_others_may_not(client, world):
     client.force_login(world.presenter)
     assert client.post(delete).status_code == 404
     client.force_login(world.organiser)
-    opened = client.get(edit).context["form"]["revision"].value()
+    form = client.get(edit).context["form"]
+    # Whose comment it is, where the author's own form says "Your comment" (a browser walk)
+    assert form["body"].label == f"Comment by {display_name(world.member)}"
+    opened = form["revision"].value()
     client.post(edit, {"body": "Moderated text", "revision": opened})
     comment.refresh_from_db()
     assert comment.body == "Moderated text"
