@@ -19,6 +19,7 @@ from tests.factories import (
     CommentFactory,
     MeetingFactory,
     MembershipFactory,
+    NoteFactory,
     PaperFactory,
     ReadingListFactory,
     ReadingStatusFactory,
@@ -775,3 +776,15 @@ def test_the_feed_buttons_message_stands_in_their_section(member_client):
     in_part(response, "Your feeds have new addresses", "calendars")
     response = member_client.post(url, follow=True)
     in_part(response, "Your feeds have new addresses", "feeds")
+
+
+def test_deleting_a_comment_or_a_note_asks_what_it_does(member_client, member, group):
+    """The confirmation said only "确定删除？" (a browser walk): it says what goes and what
+    stays, in the interface's language."""
+    paper = PaperFactory()
+    note = NoteFactory(paper=paper, author=member, group=group)
+    CommentFactory(note=note, paper=None, group=group, author=member, body="a remark")
+    page = member_client.get(note.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert 'data-confirm="删除这条评论？它的回复会保留。"' in html
+    assert 'data-confirm="删除这篇笔记？它的评论也会一起删除。"' in html
