@@ -260,10 +260,6 @@
     return words;
   }
 
-  function speakerWords() {
-    return templateWords("speaker-words");
-  }
-
   // The help ("?") is written anew each time it opens (reveal.js then says "showhelp"):
   // its heading, column heads and the descriptions of reveal.js's shortcuts and the
   // plugins' keys. The jump box ("G") is put into the deck each time it is asked for.
@@ -332,7 +328,7 @@
   }
 
   function translateSpeakerWindows() {
-    var words = speakerWords();
+    var words = templateWords("speaker-words");
     if (!Object.keys(words).length) return;
     var open = window.open;
     window.open = function (url, name) {
