@@ -308,6 +308,16 @@ def act_unvote(request, meeting, organiser):
     return _("Your vote was taken back.")
 
 
+def act_withdraw_proposal(request, meeting, organiser):
+    proposal = _proposal_from(request, meeting)
+    scheduling.withdraw_proposal(proposal, request.user, by_organiser=organiser)
+    # The message is formatted again with the meeting's number: a % of the title doubled.
+    paper = {"paper": proposal.paper.title.replace("%", "%%")}
+    if proposal.proposed_by_id == request.user.pk:
+        return _("You withdrew your proposal of “%(paper)s”.") % paper
+    return _("The proposal of “%(paper)s” was withdrawn.") % paper
+
+
 def act_pick(request, meeting, organiser):
     _need(may_pick_papers(request.user, meeting), PICKERS_ONLY)
     scheduling.pick(_proposal_from(request, meeting))
@@ -315,7 +325,7 @@ def act_pick(request, meeting, organiser):
 
 
 # The actions of the page's "Proposed papers" part; the others are the plan's.
-PROPOSAL_ACTIONS = {"propose", "vote", "unvote", "pick"}
+PROPOSAL_ACTIONS = {"propose", "vote", "unvote", "withdraw-proposal", "pick"}
 ACTIONS = {
     "sign-up": act_sign_up,
     "hand-back": act_hand_back,
@@ -330,6 +340,7 @@ ACTIONS = {
     "propose": act_propose,
     "vote": act_vote,
     "unvote": act_unvote,
+    "withdraw-proposal": act_withdraw_proposal,
     "pick": act_pick,
 }
 
@@ -479,7 +490,9 @@ def plan_context(request, meeting):
             if deadline
             else None,
             "can_pick": open_meeting and may_pick_papers(user, meeting),
-            "proposals": list(meeting.proposals.with_votes(user)),
+            "proposals": _withdrawable(
+                meeting.proposals.with_votes(user), user, open_meeting and organiser, open_meeting
+            ),
             "propose_form": ProposeForm(initial={"paper": request.GET.get("propose", "")[:300]}),
         }
     )
@@ -511,6 +524,19 @@ def plan_context(request, meeting):
         if meeting.open_slots():
             context["suggestions"] = scheduling.suggestions_for(meeting)
     return context
+
+
+def _withdrawable(proposals, user, organiser, open_meeting):
+    """The proposals, each saying whether the member may withdraw it (scheduling.
+    withdraw_proposal): their own or, for an organiser, any; not once picked."""
+    found = list(proposals)
+    for proposal in found:
+        proposal.withdrawable = (
+            open_meeting
+            and not proposal.picked
+            and (organiser or proposal.proposed_by_id == user.pk)
+        )
+    return found
 
 
 def _waiting_slots(plan):

@@ -457,6 +457,29 @@ def vote(proposal, user, on=True, now=None):
 
 
 @transaction.atomic
+def withdraw_proposal(proposal, user, by_organiser=False, now=None):
+    """Take a proposal off a coming meeting, with its votes: its proposer may, and an
+    organiser (``by_organiser``, checked by the view). A picked proposal stays: its
+    paper is on the reading, which the meeting's editor changes."""
+    now = now or timezone.now()
+    proposal = (
+        PaperProposal.objects.select_related("meeting", "paper").filter(pk=proposal.pk).first()
+    )
+    if proposal is None:
+        raise ValidationError(_("That proposal is not on this meeting any more."))
+    _check_coming(_locked(proposal.meeting), now)
+    if not by_organiser and proposal.proposed_by_id != user.pk:
+        raise ValidationError(_("Only the member who proposed a paper may withdraw it."))
+    if proposal.picked:
+        raise ValidationError(
+            _("“%(paper)s” is picked: it is on the reading of meeting #%(number)s already.")
+            % {"paper": proposal.paper.title, "number": proposal.meeting.number}
+        )
+    proposal.delete()
+    return proposal
+
+
+@transaction.atomic
 def pick(proposal, now=None):
     """Put a proposed paper on the meeting's reading: as the presented paper when it has
     none yet, among the papers discussed otherwise."""

@@ -158,6 +158,74 @@ def test_member_signs_up_proposes_votes_and_hands_back(member_client, member, gr
     assert messages_of(response) == ["You handed meeting #1 back."]
 
 
+def test_a_member_withdraws_their_own_proposal_and_an_organiser_any(
+    client, member, organiser, group
+):
+    """A member could propose a paper and never take it back (a browser walk)."""
+    meeting = MeetingFactory(group=group, date=datetime.date(2031, 1, 1))
+    mine = PaperFactory(title_en="Reaching 90% on GSM8K")
+    theirs = PaperFactory(title_en="Direct Preference Optimization")
+    other = MembershipFactory(group=group).user
+    client.force_login(member)
+    client.post(plan_url(meeting, "propose"), {"paper": mine.arxiv_id})
+    client.force_login(other)
+    client.post(plan_url(meeting, "propose"), {"paper": theirs.arxiv_id})
+    own, foreign = meeting.proposals.order_by("created")
+    client.post(plan_url(meeting, "vote"), {"proposal": own.pk})
+    client.force_login(member)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    # One Withdraw, on their own proposal, asking first and saying the vote goes with it.
+    assert page.count(">Withdraw</button>") == 1
+    assert (
+        f'action="{plan_url(meeting, "withdraw-proposal")}" data-confirm="Withdraw the proposal '
+        'of “Reaching 90% on GSM8K”? Its vote goes with it.">'
+    ) in page
+    assert f'name="proposal" value="{own.pk}"><button type="submit" class="button danger">' in page
+    # Another's is refused with a reason, and stays.
+    response = client.post(
+        plan_url(meeting, "withdraw-proposal"), {"proposal": foreign.pk}, follow=True
+    )
+    assert messages_of(response) == ["Only the member who proposed a paper may withdraw it."]
+    withdraw = plan_url(meeting, "withdraw-proposal")
+    response = client.post(withdraw, {"proposal": own.pk}, follow=True)
+    assert messages_of(response) == ["You withdrew your proposal of “Reaching 90% on GSM8K”."]
+    assert response.redirect_chain[-1][0].endswith("#proposals")
+    assertNotContains(response, "Reaching 90% on GSM8K</a>")
+    assert list(meeting.proposals.all()) == [foreign]
+    # Sent again (a second tab): it is gone, and said so.
+    response = client.post(withdraw, {"proposal": own.pk}, follow=True)
+    assert messages_of(response) == ["That proposal is not on this meeting any more."]
+    # An organiser sees Withdraw on every proposal not picked, and may use it.
+    client.force_login(organiser)
+    assertContains(client.get(meeting.get_absolute_url()), ">Withdraw</button>", count=1)
+    response = client.post(
+        plan_url(meeting, "withdraw-proposal"), {"proposal": foreign.pk}, follow=True
+    )
+    assert messages_of(response) == [
+        "The proposal of “Direct Preference Optimization” was withdrawn."
+    ]
+    assert not meeting.proposals.exists()
+
+
+def test_a_picked_proposal_offers_no_withdraw(member_client, member, group):
+    meeting = MeetingFactory(group=group, date=datetime.date(2031, 1, 1))
+    paper = PaperFactory()
+    member_client.post(plan_url(meeting, "propose"), {"paper": paper.arxiv_id})
+    member.memberships.update(role="organiser")
+    proposal = meeting.proposals.get()
+    member_client.post(plan_url(meeting, "pick"), {"proposal": proposal.pk})
+    page = member_client.get(meeting.get_absolute_url())
+    assertContains(page, "picked</span>")
+    assertNotContains(page, ">Withdraw</button>")
+    response = member_client.post(
+        plan_url(meeting, "withdraw-proposal"), {"proposal": proposal.pk}, follow=True
+    )
+    assert messages_of(response) == [
+        f"“{paper.title}” is picked: it is on the reading of meeting #{meeting.number} already."
+    ]
+    assert meeting.proposals.exists()
+
+
 def test_a_proposal_of_no_arxiv_id_says_so(member_client, group):
     """It said to add the paper to the library first, which would then refuse the ID."""
     meeting = MeetingFactory(group=group, date=datetime.date(2031, 1, 1))

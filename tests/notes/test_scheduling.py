@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from notes import scheduling
-from notes.models import Meeting, SwapRequest
+from notes.models import Meeting, SwapRequest, Vote
 from tests.factories import (
     MeetingFactory,
     MeetingSeriesFactory,
@@ -278,6 +278,36 @@ def test_propose_vote_and_pick(planned, member, group):
     assert planned[0].papers_to_read() == [paper, second]
     with pytest.raises(ValidationError, match="not a member"):
         scheduling.vote(proposal, UserFactory())
+
+
+def test_a_proposal_is_withdrawn_by_its_proposer_or_an_organiser(planned, member, group):
+    paper, second = PaperFactory(title_en="Scaling Laws"), PaperFactory()
+    proposal = scheduling.propose(planned[0], member, paper)
+    other = MembershipFactory(group=group).user
+    scheduling.vote(proposal, other)
+    with pytest.raises(ValidationError, match="Only the member who proposed a paper"):
+        scheduling.withdraw_proposal(proposal, other)
+    scheduling.withdraw_proposal(proposal, member)
+    assert not planned[0].proposals.exists()
+    assert not Vote.objects.exists()  # the votes went with it
+    with pytest.raises(ValidationError, match="not on this meeting any more"):
+        scheduling.withdraw_proposal(proposal, member)
+    # An organiser may withdraw any member's, not a picked one.
+    proposal = scheduling.propose(planned[0], member, second)
+    scheduling.withdraw_proposal(proposal, other, by_organiser=True)
+    picked = scheduling.propose(planned[0], member, paper)
+    scheduling.pick(picked)
+    with pytest.raises(ValidationError, match="“Scaling Laws” is picked: it is on the reading"):
+        scheduling.withdraw_proposal(picked, member)
+    assert planned[0].proposals.get() == picked
+
+
+def test_a_proposal_of_a_past_meeting_stays(planned, member):
+    proposal = scheduling.propose(planned[0], member, PaperFactory())
+    later = planned[0].starts_at + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="has already taken place"):
+        scheduling.withdraw_proposal(proposal, member, now=later)
+    assert planned[0].proposals.exists()
 
 
 def test_suggestions_skip_the_recent_presenter(planned, group):
