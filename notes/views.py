@@ -105,10 +105,7 @@ def meeting_detail(request, group, number):
             # Models, datasets and sources in one query, read only when a shared fragment
             # that shows them is missing (templates/notes/meeting_detail.html).
             "linked": SimpleLazyObject(meeting.linked_records),
-            "toc": SimpleLazyObject(
-                lambda: meeting.toc_of("body_zh_html") or meeting.toc_of("body_en_html")
-            ),
-            "toc_en": SimpleLazyObject(lambda: meeting.toc_of("body_en_html")),
+            "contents": SimpleLazyObject(meeting.contents),
             # What this member may read, as primary keys; the notes are read only when
             # their shared fragment is missing, and their query not even built for none.
             "note_refs": refs(Note, note_keys),
@@ -237,6 +234,7 @@ def note_detail(request, slug):
         {
             "note": note,
             "meeting_visible": meeting_visible,
+            "contents": note.contents(),
             # A tag links to the paper list's topic only if papers carry it: else the
             # list it leads to is empty. One query, and only for a note with tags.
             "paper_topics": SimpleLazyObject(lambda: topics_with_papers(note.topics)),

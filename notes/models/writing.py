@@ -1,5 +1,7 @@
 """The base of what the group writes in two languages: notes, meetings, glossary terms."""
 
+from dataclasses import dataclass
+
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -13,6 +15,19 @@ def display_name(user):
     """Return how the site names a member: full name (a Chinese one family name first,
     ``core.language.full_name``), else username."""
     return full_name(user) or user.get_username()
+
+
+@dataclass(frozen=True)
+class Contents:
+    """The headings a page lists beside a text (``includes/_contents.html``): ``main``
+    beside the side read first (the Chinese body's, else the English one's), ``en``
+    beside the English side; false when there are none to list."""
+
+    main: list
+    en: list
+
+    def __bool__(self):
+        return bool(self.main)
 
 
 class Writing(RenderedMarkdown, Revised, TimeStamped):
@@ -45,6 +60,16 @@ class Writing(RenderedMarkdown, Revised, TimeStamped):
         """The title in the interface's language, else the other (the admin in English
         names a note by its English title where it has one)."""
         return in_interface_language(self)
+
+    def contents(self):
+        """The body's Contents. A side with one heading lists none: one line is no
+        contents, and its column would only narrow the text."""
+
+        def listed(rows):
+            return rows if len(rows) > 1 else []
+
+        chinese, english = self.toc_of("body_zh_html"), self.toc_of("body_en_html")
+        return Contents(listed(chinese or english), listed(english))
 
     def people(self):
         """Return the names of who wrote or presents the text."""

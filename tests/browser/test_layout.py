@@ -389,8 +389,11 @@ def test_the_editors_preview_says_so_when_it_cannot_be_made(page, member):
 
 
 def test_side_by_side_contents_follow_the_interface_language(page, member):
-    meeting = MeetingFactory(body_zh="## 会前阅读\n\n文字", body_en="## Before the meeting\n\nText")
-    only_chinese = MeetingFactory(group=meeting.group, body_zh="## 会前阅读\n\n文字", body_en="")
+    # Two headings a side: one alone is no contents (Writing.contents).
+    zh = "## 会前阅读\n\n文字\n\n## 讨论\n\n文字"
+    en = "## Before the meeting\n\nText\n\n## Talk\n\nText"
+    meeting = MeetingFactory(body_zh=zh, body_en=en)
+    only_chinese = MeetingFactory(group=meeting.group, body_zh=zh, body_en="")
     MembershipFactory(group=meeting.group, user=member)
     login(page, member, next_url=meeting.get_absolute_url())
     page.wait_for_selector("html[lang=en]")  # the browser asks for English

@@ -101,7 +101,8 @@ def test_meeting_page_lists_datasets_named_in_chinese_by_pinyin(member_client, g
 def test_meeting_page_has_a_table_of_contents(member_client, group):
     meeting = MeetingFactory(group=group, body_zh="# 背景\n\n## 规模定律\n\n正文")
     response = member_client.get(meeting.get_absolute_url())
-    assert [title for _level, _id, title in response.context["toc"]] == ["背景", "规模定律"]
+    contents = response.context["contents"].main
+    assert [title for _level, _id, title in contents] == ["背景", "规模定律"]
 
 
 def test_meeting_of_another_group_is_not_found(member_client):
@@ -380,3 +381,30 @@ def test_note_page_title_follows_the_readers_choice(member_client):
 
     assertContains(response, "<title>思维链笔记 · ")
     assertContains(response, '<h1><span lang="zh-Hans">思维链笔记</span></h1>', html=True)
+
+
+def test_a_long_note_lists_its_headings_beside_it_as_a_meeting_does(member_client):
+    """A note of many sections had no contents, where a meeting's write-up has them."""
+    note = NoteFactory(
+        body_zh="## 背景\n\n正文\n\n## 方法\n\n### 数据\n\n正文",
+        body_en="## Background\n\nText\n\n## Method\n\nText",
+    )
+    response = member_client.get(note.get_absolute_url())
+    contents = response.context["contents"]
+    assert [title for _level, _id, title in contents.main] == ["背景", "方法", "数据"]
+    assert [title for _level, _id, title in contents.en] == ["Background", "Method"]
+    html = response.content.decode()
+    start = html.index('<nav class="toc"')
+    nav = html[start : html.index("</nav>", start)]
+    assert '<li class="toc-level-3"><a href="#数据">数据</a></li>' in nav
+    assert '<ol class="toc-en side-en-only">' in nav
+    assert '<div class="with-toc">' in html
+
+
+def test_a_note_of_one_heading_takes_the_pages_width(member_client):
+    """One line is no contents: its column would only narrow the note."""
+    note = NoteFactory(body_zh="## 背景\n\n正文", body_en="Text")
+    response = member_client.get(note.get_absolute_url())
+    assert not response.context["contents"]
+    assertNotContains(response, 'class="toc"')
+    assertNotContains(response, "with-toc")
