@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Times in the member's own time zone, when they chose one.
+    "notes.auth.OwnTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -175,7 +177,9 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # Refuses logins while an account is locked out after repeated failures (django-axes).
     "core.auth.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading each request's member with their settings (their
+    # time zone) in one query.
+    "notes.auth.MemberBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reading:home"

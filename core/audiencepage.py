@@ -144,6 +144,7 @@ def page_key(request):
     parts = [
         pagecache.code_version(),
         timezone.localdate().isoformat(),  # next and past meetings change with the date
+        timezone.get_current_timezone_name(),  # a member's own zone shows times in it
         reader,
         get_language() or "",
         reading(request)["reading"],

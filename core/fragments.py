@@ -6,9 +6,9 @@ the same for everyone who may read it (a paper's metadata and summary, the model
 table, the family trees, a rendered write-up), so templates wrap those regions in
 ``{% shared "name" vary… models="app.model …" %}…{% endshared %}`` (template tag
 library ``shared``). The fragment is kept in the shared cache under a key of the code
-version, the interface language, the reader's bilingual choice, the name and the *vary*
-values, together with the tokens of the stamps it was made under, and served only while
-they are all current (entry and tokens come in one round trip):
+version, the interface language, the time zone, the reader's bilingual choice, the name
+and the *vary* values, together with the tokens of the stamps it was made under, and
+served only while they are all current (entry and tokens come in one round trip):
 
 - a model instance among the vary values stands for its own stamp: the record's token,
   moved on by every save, delete or m2m change of that record;
@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -119,7 +120,10 @@ def _identities(value):
 def fragment_key(name, values, models, reading=""):
     """Return the cache key of a shared fragment and the stamp keys it depends on (see
     the module's docstring)."""
-    return _locate("fragment", [get_language() or "", reading, name], values, models)
+    # The active time zone: a member's own (notes.auth.OwnTimeZoneMiddleware) shows
+    # times in it.
+    parts = [get_language() or "", timezone.get_current_timezone_name(), reading, name]
+    return _locate("fragment", parts, values, models)
 
 
 def fragment_version(name, values, models, reading=""):

@@ -234,6 +234,7 @@ def page_key(request, vary=None):
         generation(),
         # Pages that sort meetings into next and past change with the date.
         timezone.localdate().isoformat(),
+        timezone.get_current_timezone_name(),  # a member's own zone shows times in it
         vary(request) if vary else "",
         request.session.session_key,
         str(request.user.pk),

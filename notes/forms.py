@@ -9,6 +9,7 @@ field (no NUL characters, long texts capped at BODY_LIMIT, a comment at COMMENT_
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator
@@ -493,6 +494,11 @@ class MemberSettingsForm(forms.ModelForm):
         self.user = user
         super().__init__(*args, **kwargs)
         self.fields["email"].initial = user.email
+        # The zone shows every time on the site, not meetings' alone (notes.auth).
+        self.fields["time_zone"].help_text = _(
+            "Every time on the site is shown in it. Empty: meetings in each group's own "
+            "zone, other times in the site's (%(zone)s). An IANA name such as Europe/London."
+        ) % {"zone": settings.TIME_ZONE}
 
     def clean_email(self):
         email = self.cleaned_data["email"]

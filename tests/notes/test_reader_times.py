@@ -1,6 +1,7 @@
-"""Meeting times on lists and cards in the reader's time zone, as on the meeting page:
-the group page's rows, the home page's next meeting, the organisers' schedule; and no
-member ever gets another's times from the page cache."""
+"""Times in the reader's time zone: meetings on lists and cards as on the meeting page
+(the group page's rows, the home page's next meeting, the organisers' schedule), and
+comments, notes and what changed; no member ever gets another's times from the page
+cache."""
 
 import datetime
 import re
@@ -8,12 +9,14 @@ import zoneinfo
 from html import unescape
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from notes.models import MemberSettings
-from tests.factories import MembershipFactory, meeting_at
+from notes.models import Comment, MemberSettings, Note
+from tests.factories import CommentFactory, MembershipFactory, NoteFactory, meeting_at
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -196,3 +199,61 @@ def test_home_page_is_kept_per_day_of_the_members_zone(member_client, member, gr
     assert "in 2 days" in _card(member_client.get(reverse("reading:home")))
     monkeypatch.setattr(timezone, "now", lambda: after)
     assert "· tomorrow ·" in _card(member_client.get(reverse("reading:home")))
+
+
+def test_comments_notes_and_what_changed_are_in_the_readers_own_zone(group, settings):
+    """Comment times, a note's "updated" and the home page's list of what changed were
+    in the site's zone, unnamed, for a member who chose another: 20:00 Shanghai read as
+    20:00 in London. Two members who read alike take turns with the page cache on: each
+    gets the times in their own zone (the site's for the one who chose none)."""
+    settings.PAGECACHE_ENABLED = True
+    settings.PAGECACHE_SESSION_PAGES = True
+    settings.PAGECACHE_AUDIENCE_PAGES = True
+    moment = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC)
+    note = NoteFactory(visibility="everyone", group=group)
+    comment = CommentFactory(note=note, paper=None, group=group, body="Why RoPE?")
+    Comment.objects.filter(pk=comment.pk).update(created=moment)
+    Note.objects.filter(pk=note.pk).update(updated=moment, created=moment)
+    # A paper's page is kept whole for the members who read alike (core.audiencepage).
+    discussed = CommentFactory(group=group, body="Why ALiBi?")
+    Comment.objects.filter(pk=discussed.pk).update(created=moment)
+    readers = {}
+    for zone in ("Europe/London", ""):
+        user = MembershipFactory(group=group).user
+        if zone:
+            in_zone(user, zone)
+        client = Client()
+        client.force_login(user)
+        readers[zone or "Asia/Shanghai"] = client
+    for _turn in range(2):
+        for zone, client in readers.items():
+            shown = f"{moment.astimezone(zoneinfo.ZoneInfo(zone)):%m-%d %H:%M}"
+            other = "03-01 20:00" if zone == "Europe/London" else "03-01 12:00"
+            page = client.get(note.get_absolute_url())
+            said = text_of(page, 'id="comments"')
+            assert f"2026-{shown}" in said and other not in said, (zone, said)
+            header = text_of(page, '<p class="meta">', "</p>")
+            assert f"updated 2026-{shown}" in header, (zone, header)
+            paper = text_of(client.get(discussed.paper.get_absolute_url()))
+            assert f"2026-{shown} Why ALiBi?" in paper and other not in paper, (zone, paper)
+            home = text_of(client.get(reverse("reading:home")), 'class="plain activity"')
+            assert f"{shown} " in home and f"{other} " not in home, (zone, home)  # this year
+
+
+def test_the_readers_zone_comes_with_them_at_no_query_more(member_client, member):
+    """Read with the member (notes.auth.MemberBackend, one LEFT JOIN): the zone costs no
+    round trip on any page, not even the lightest."""
+    url = reverse("health")
+    with CaptureQueriesContext(connection) as before:
+        member_client.get(url)
+    in_zone(member, "Europe/London")
+    with CaptureQueriesContext(connection) as after:
+        member_client.get(url)
+    assert len(after) == len(before)
+    user_query = next(q["sql"] for q in after if 'FROM "auth_user"' in q["sql"])
+    assert 'LEFT OUTER JOIN "notes_membersettings"' in user_query
+
+
+def test_a_request_without_a_session_looks_up_no_member(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        client.get(reverse("login"))

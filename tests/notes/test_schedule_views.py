@@ -808,8 +808,8 @@ def test_schedule_page_queries_do_not_grow_with_meetings(
         group=group, last_date=datetime.date(2030, 1, 2 + 7 * (count - 1))
     )
     series.plan(datetime.date(2030, 1, 1))
-    # (one of them the organiser's time zone, read once for all the rows)
-    with django_assert_num_queries(15):
+    # (the organiser's time zone comes with them: notes.auth.MemberBackend)
+    with django_assert_num_queries(14):
         response = organiser_client.get(reverse("notes:schedule", args=[group.slug]))
     assertContains(response, "open slot", count=count)
 
@@ -835,8 +835,9 @@ def test_coming_meeting_page_queries_do_not_grow(client, group, count, django_as
     # + the notes' keys of the shared notes fragment; the member's role for "Edit" comes
     # with the group's members read for its progress; + the member's audience and roles
     # (one query) and statuses, read once for what is kept for them (notes/audience.py);
-    # its models, datasets and sources come in one query (Meeting.linked_records)
-    with django_assert_num_queries(19):
+    # its models, datasets and sources come in one query (Meeting.linked_records); the
+    # member's time zone comes with them (notes.auth.MemberBackend)
+    with django_assert_num_queries(18):
         response = client.get(meeting.get_absolute_url())
     assertContains(response, "1 vote", count=count)
 

@@ -631,9 +631,9 @@ def test_home_activity_queries_do_not_grow(client, world, django_assert_num_quer
         CommentFactory(paper=paper, group=world.group_a, author=world.member)
         ReadingStatusFactory(user=world.member, paper=paper)
     client.force_login(world.organiser)
-    # + the member's time zone: the page is kept per day of theirs (notes.times); + the
-    # swap requests asked of them
-    with django_assert_num_queries(19):
+    # (the page is kept per day of the member's time zone, which comes with them:
+    # notes.auth.MemberBackend) + the swap requests asked of them
+    with django_assert_num_queries(18):
         client.get(reverse("reading:home"))
 
 

@@ -436,10 +436,10 @@ def test_home_queries_do_not_grow(member_client, member, group, django_assert_nu
                 meeting=theirs, requester=asking, other_meeting=upcoming, other=member
             )
         )
-    # session, user, the member's time zone, the visit (read, made), swaps asked of the
+    # session, user with their time zone, the visit (read, made), swaps asked of the
     # member, next meetings with papers and presenters, groups, notes, papers with
     # organisations and topics
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = member_client.get(reverse("reading:home"))
     assertContains(response, group.name)
     for swap in swaps:
