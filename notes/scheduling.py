@@ -427,6 +427,18 @@ def add_one_off(group, start, duration, now=None, **fields):
 # --- Papers -------------------------------------------------------------------------------
 
 
+def _locked_proposal(proposal):
+    """The proposal as it stands once its meeting is locked, with the meeting: voting,
+    picking and withdrawing lock it first, so that none acts on a proposal another has
+    just picked or withdrawn. ValidationError when it is gone."""
+    meeting = _locked(Meeting(pk=proposal.meeting_id))
+    found = PaperProposal.objects.select_related("paper").filter(pk=proposal.pk).first()
+    if found is None:
+        raise ValidationError(_("That proposal is not on this meeting any more."))
+    found.meeting = meeting
+    return found
+
+
 @transaction.atomic
 def propose(meeting, user, paper, now=None):
     now = now or timezone.now()
@@ -447,7 +459,7 @@ def propose(meeting, user, paper, now=None):
 def vote(proposal, user, on=True, now=None):
     """Vote for a proposal (or take the vote back); one vote per member and proposal."""
     now = now or timezone.now()
-    proposal = PaperProposal.objects.select_related("meeting__group").get(pk=proposal.pk)
+    proposal = _locked_proposal(proposal)
     _check_coming(proposal.meeting, now)
     _check_member(user, proposal.meeting)
     if on:
@@ -462,12 +474,8 @@ def withdraw_proposal(proposal, user, by_organiser=False, now=None):
     organiser (``by_organiser``, checked by the view). A picked proposal stays: its
     paper is on the reading, which the meeting's editor changes."""
     now = now or timezone.now()
-    proposal = (
-        PaperProposal.objects.select_related("meeting", "paper").filter(pk=proposal.pk).first()
-    )
-    if proposal is None:
-        raise ValidationError(_("That proposal is not on this meeting any more."))
-    _check_coming(_locked(proposal.meeting), now)
+    proposal = _locked_proposal(proposal)
+    _check_coming(proposal.meeting, now)
     if not by_organiser and proposal.proposed_by_id != user.pk:
         raise ValidationError(_("Only the member who proposed a paper may withdraw it."))
     if proposal.picked:
@@ -484,8 +492,8 @@ def pick(proposal, now=None):
     """Put a proposed paper on the meeting's reading: as the presented paper when it has
     none yet, among the papers discussed otherwise."""
     now = now or timezone.now()
-    proposal = PaperProposal.objects.select_related("meeting").get(pk=proposal.pk)
-    meeting = _locked(proposal.meeting)
+    proposal = _locked_proposal(proposal)
+    meeting = proposal.meeting
     _check_coming(meeting, now)
     if meeting.paper_id is None:
         meeting.paper = proposal.paper

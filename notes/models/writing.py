@@ -19,15 +19,17 @@ def display_name(user):
 
 @dataclass(frozen=True)
 class Contents:
-    """The headings a page lists beside a text (``includes/_contents.html``): ``main``
-    beside the side read first (the Chinese body's, else the English one's), ``en``
-    beside the English side; false when there are none to list."""
+    """The headings a page lists beside a text (``includes/_text_with_contents.html``).
+    A text shown in both languages (``sides``) has a list for each side, ``zh`` and
+    ``en``, each shown with its side; a text of one language, or the same on both sides,
+    has one, ``zh`` whatever its language. False when there is nothing to list."""
 
-    main: list
+    zh: list
     en: list
+    sides: bool
 
     def __bool__(self):
-        return bool(self.main)
+        return bool(self.zh or self.en)
 
 
 class Writing(RenderedMarkdown, Revised, TimeStamped):
@@ -69,7 +71,10 @@ class Writing(RenderedMarkdown, Revised, TimeStamped):
             return rows if len(rows) > 1 else []
 
         chinese, english = self.toc_of("body_zh_html"), self.toc_of("body_en_html")
-        return Contents(listed(chinese or english), listed(english))
+        zh, en = self.body_zh_html, self.body_en_html
+        if zh and en and zh != en:  # as the bilingual tag shows them: side by side
+            return Contents(listed(chinese), listed(english), sides=True)
+        return Contents(listed(chinese or english), [], sides=False)
 
     def people(self):
         """Return the names of who wrote or presents the text."""

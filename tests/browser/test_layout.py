@@ -327,12 +327,12 @@ def test_the_meetings_contents_fold_on_a_phone_and_stay_open_on_a_laptop(page, m
     meeting = MeetingFactory(body_zh="".join(f"## 第{n}节\n\n文字。\n\n" for n in range(30)))
     MembershipFactory(group=meeting.group, user=member)
     login(page, member, next_url=meeting.get_absolute_url())
-    assert page.locator(".toc-zh a").first.is_visible()
+    assert page.locator(".toc-one a").first.is_visible()
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
-    assert page.locator(".toc-zh a").first.is_hidden()
+    assert page.locator(".toc-one a").first.is_hidden()
     page.click(".toc-fold summary")
-    assert page.locator(".toc-zh a").first.is_visible()
+    assert page.locator(".toc-one a").first.is_visible()
 
 
 def test_dataset_descriptions_are_not_crushed_by_long_names(page, member):
@@ -400,12 +400,35 @@ def test_side_by_side_contents_follow_the_interface_language(page, member):
     assert page.locator(".toc-en a", has_text="Before the meeting").is_visible()
     assert page.locator(".toc-zh a").first.is_hidden()
     page.goto(only_chinese.get_absolute_url())
-    assert page.locator(".toc-zh a", has_text="会前阅读").is_visible()  # nothing else to show
+    assert page.locator(".toc-one a", has_text="会前阅读").is_visible()  # nothing else to show
     page.goto(meeting.get_absolute_url())
     click_and_load(page, "form.language-switch button")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert page.locator(".toc-zh a", has_text="会前阅读").is_visible()
     assert page.locator(".toc-en a").first.is_hidden()
+
+
+def test_a_side_with_too_few_headings_read_alone_has_no_empty_contents(page, member):
+    """Chinese of one heading beside English of three: read in Chinese, an empty
+    "Contents" box narrowed the text; side by side, the English list stands for both (a
+    review)."""
+    open_meeting(
+        page,
+        member,
+        "## 背景\n\n文字",
+        "## Background\n\nText\n\n## Method\n\nText\n\n## Results\n\nText",
+        translation="",
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    writeup = page.locator(".writeup")
+    page.click(".reading-switch button[data-reading=zh]")
+    wait_until(page, "document.querySelector('.toc').offsetParent === null")
+    assert writeup.bounding_box()["width"] > 1000  # the page's width, no column beside it
+    page.click(".reading-switch button[data-reading=en]")
+    assert page.locator(".toc-en a", has_text="Results").is_visible()
+    assert writeup.bounding_box()["width"] < 1000
+    page.click(".reading-switch button[data-reading=both]")
+    assert page.locator(".toc-en a", has_text="Results").is_visible()
 
 
 def test_the_admin_paper_list_fits_beside_its_filters_on_a_laptop(page, admin_user):

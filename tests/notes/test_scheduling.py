@@ -1,10 +1,12 @@
 """The workflows of notes/scheduling.py and their messages for bad input."""
 
 import datetime
+import threading
 import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 
 from notes import scheduling
 from notes.models import Meeting, SwapRequest, Vote
@@ -308,6 +310,71 @@ def test_a_proposal_of_a_past_meeting_stays(planned, member):
     with pytest.raises(ValidationError, match="has already taken place"):
         scheduling.withdraw_proposal(proposal, member, now=later)
     assert planned[0].proposals.exists()
+
+
+def _one_waits_for_the_other(first, second):
+    """Run first() in a transaction held open until second() has started and waits for
+    the meeting's lock; return what second() raised (None if nothing)."""
+    started, release, raised = threading.Event(), threading.Event(), []
+
+    def hold():
+        try:
+            with transaction.atomic():
+                first()
+                started.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def follow():
+        started.wait(10)
+        try:
+            second()
+        except ValidationError as error:
+            raised.append(" ".join(error.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hold), threading.Thread(target=follow)]
+    for thread in threads:
+        thread.start()
+    started.wait(10)
+    threading.Event().wait(0.5)  # the second is blocked on the lock by now
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    return raised[0] if raised else None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("order", ["pick first", "withdraw first"])
+def test_a_pick_and_a_withdrawal_at_once_leave_one_story(order):
+    """Each read the proposal before taking the meeting's lock: a withdrawal waiting on
+    a pick then deleted the picked proposal (the paper on the reading, no proposal), and
+    a pick waiting on a withdrawal put the withdrawn paper on the reading (a review)."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the race is PostgreSQL's")
+    meeting = MeetingFactory(date=datetime.date(2031, 1, 1))
+    member = MembershipFactory(group=meeting.group).user
+    proposal = scheduling.propose(meeting, member, PaperFactory(title_en="Mixtral"))
+
+    def pick():
+        scheduling.pick(proposal)
+
+    def withdraw():
+        scheduling.withdraw_proposal(proposal, member)
+
+    if order == "pick first":
+        said = _one_waits_for_the_other(pick, withdraw)
+        number = meeting.number
+        assert said == f"“Mixtral” is picked: it is on the reading of meeting #{number} already."
+        assert meeting.proposals.get().picked
+    else:
+        said = _one_waits_for_the_other(withdraw, pick)
+        assert said == "That proposal is not on this meeting any more."
+        assert not meeting.proposals.exists()
+    meeting.refresh_from_db()
+    assert (meeting.paper is not None) == (order == "pick first")
 
 
 def test_suggestions_skip_the_recent_presenter(planned, group):

@@ -101,7 +101,7 @@ def test_meeting_page_lists_datasets_named_in_chinese_by_pinyin(member_client, g
 def test_meeting_page_has_a_table_of_contents(member_client, group):
     meeting = MeetingFactory(group=group, body_zh="# 背景\n\n## 规模定律\n\n正文")
     response = member_client.get(meeting.get_absolute_url())
-    contents = response.context["contents"].main
+    contents = response.context["contents"].zh
     assert [title for _level, _id, title in contents] == ["背景", "规模定律"]
 
 
@@ -391,7 +391,7 @@ def test_a_long_note_lists_its_headings_beside_it_as_a_meeting_does(member_clien
     )
     response = member_client.get(note.get_absolute_url())
     contents = response.context["contents"]
-    assert [title for _level, _id, title in contents.main] == ["背景", "方法", "数据"]
+    assert [title for _level, _id, title in contents.zh] == ["背景", "方法", "数据"]
     assert [title for _level, _id, title in contents.en] == ["Background", "Method"]
     html = response.content.decode()
     start = html.index('<nav class="toc"')
@@ -408,3 +408,45 @@ def test_a_note_of_one_heading_takes_the_pages_width(member_client):
     assert not response.context["contents"]
     assertNotContains(response, 'class="toc"')
     assertNotContains(response, "with-toc")
+
+
+def _sections(*titles):
+    return "".join(f"## {title}\n\ntext\n\n" for title in titles)
+
+
+@pytest.mark.parametrize(
+    ("zh", "en", "expected"),
+    [
+        # Each side its own list, of two headings or more.
+        (_sections("一", "二"), _sections("One", "Two"), (["一", "二"], ["One", "Two"], True)),
+        # One heading is no list: the other side keeps its own (it was dropped with it).
+        (_sections("一"), _sections("One", "Two", "Three"), ([], ["One", "Two", "Three"], True)),
+        (_sections("一", "二"), _sections("One"), (["一", "二"], [], True)),
+        # One language: one list, whichever it is.
+        ("", _sections("One", "Two"), (["One", "Two"], [], False)),
+        (_sections("一", "二"), "", (["一", "二"], [], False)),
+    ],
+)
+def test_a_texts_contents_follow_its_sides(zh, en, expected):
+    contents = NoteFactory(body_zh=zh, body_en=en).contents()
+    titles = ([t for _l, _i, t in contents.zh], [t for _l, _i, t in contents.en], contents.sides)
+    assert titles == expected
+
+
+def test_a_heading_on_both_sides_has_an_id_on_each(member_client):
+    """ "## LoRA" on both sides was #lora twice: the English contents and links led to
+    the Chinese heading, hidden when English is read alone (a review)."""
+    note = NoteFactory(
+        body_zh="## LoRA\n\n见[上文](#lora)。\n\n## 方法\n\n文字",
+        body_en="## LoRA\n\nSee [above](#lora).\n\n## Method\n\nText",
+    )
+    assert 'id="lora"' in note.body_zh_html and 'href="#lora"' in note.body_zh_html
+    assert 'id="lora-en"' in note.body_en_html and 'href="#lora-en">above' in note.body_en_html
+    assert 'id="lora"' not in note.body_en_html
+    contents = note.contents()
+    assert [row[1] for row in contents.zh] == ["lora", "方法"]
+    assert [row[1] for row in contents.en] == ["lora-en", "method"]
+    page = member_client.get(note.get_absolute_url()).content.decode()
+    assert page.count('id="lora"') == 1 and page.count('id="lora-en"') == 1
+    # One language alone keeps its ids.
+    assert 'id="lora"' in NoteFactory(body_zh="", body_en="## LoRA\n\nText").body_en_html
