@@ -16,14 +16,12 @@ from .models.zones import zone_of
 
 def own_zone(user):
     """The zone the member chose in their settings, or None. The request's user comes
-    with their settings (``notes.auth.MemberBackend``); another user's are read once
-    per request, and kept per member until member settings change."""
+    with it (``notes.auth.MemberBackend``); another user's is read once per request, and
+    kept per member until member settings change."""
     if not user.is_authenticated:
         return None
-    related = MemberSettings.user.field.remote_field  # user.member_settings
-    if related.is_cached(user):
-        chosen = related.get_cached_value(user)
-        return zone_of(chosen.time_zone) if chosen and chosen.time_zone else None
+    if hasattr(user, "own_time_zone"):  # read with the user (notes.auth.MemberBackend)
+        return zone_of(user.own_time_zone) if user.own_time_zone else None
     name = remembered(
         ("own-zone", user.pk),
         lambda: kept(

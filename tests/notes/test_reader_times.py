@@ -251,7 +251,7 @@ def test_the_readers_zone_comes_with_them_at_no_query_more(member_client, member
         member_client.get(url)
     assert len(after) == len(before)
     user_query = next(q["sql"] for q in after if 'FROM "auth_user"' in q["sql"])
-    assert 'LEFT OUTER JOIN "notes_membersettings"' in user_query
+    assert 'LEFT JOIN "notes_membersettings"' in user_query
 
 
 def test_a_request_without_a_session_looks_up_no_member(client, django_assert_num_queries):
