@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from markdown import inlinepatterns
 from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteExtension
 from markdown.inlinepatterns import ImageInlineProcessor, InlineProcessor, LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
@@ -85,6 +86,8 @@ CALLOUT_TITLES = {
     "warning": pgettext_lazy("callout", "Warning"),
 }
 PERMALINK_TITLE = pgettext_lazy("heading link", "Link to this section")
+# {} is the footnote's number.
+BACKLINK_TITLE = pgettext_lazy("footnote", "Jump back to footnote {} in the text")
 NOT_UPLOADED = pgettext_lazy("figure", "Figure not uploaded yet: %(name)s")
 
 
@@ -416,6 +419,11 @@ EXTENSION_CONFIGS = {
 _local = threading.local()
 
 
+def _footnotes(md):
+    """The Markdown instance's footnotes extension."""
+    return next(ext for ext in md.registeredExtensions if isinstance(ext, FootnoteExtension))
+
+
 def _markdown():
     """One Markdown instance per thread; reset before every use."""
     if not hasattr(_local, "md"):
@@ -596,6 +604,7 @@ def render_document(text, resolve_wikilink=None, language=None):
     wiki.language = language or "en"
     with translation.override(wiki.language):
         md.treeprocessors["toc"].permalink_title = str(PERMALINK_TITLE)
+        _footnotes(md).setConfig("BACKLINK_TITLE", str(BACKLINK_TITLE))
     try:
         html = _keep_math_tail(sanitize(md.convert(text)))
         return Rendered(html=html, toc=extract_toc(html), wikilinks=list(wiki.targets))

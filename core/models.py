@@ -5,6 +5,7 @@ declared in one line with ``Bilingual``; the abstract bases below give every mod
 the same pairs under the same names.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.language import LANG_ATTRIBUTE, field_language
+
+# An element's id in rendered HTML (the renderer writes attributes in double quotes).
+_ID = re.compile(r'\sid="([^"]+)"')
 
 
 def message_and_link(message, url, text):
@@ -257,33 +261,34 @@ class RenderedMarkdown(models.Model):
             if rendered.toc:
                 toc[target] = rendered.toc
             targets.extend(rendered.wikilinks)
-        self._headings_apart(sources, toc)
+        self._sides_apart(sources, toc)
         self.toc = toc
         self.wikilink_targets = {found for name in targets if (found := resolver.locate(name))}
 
-    def _headings_apart(self, sources, toc):
-        """Give the English side's headings ids of their own where its Chinese side has
-        the same ones ("## LoRA" on both sides is ``#lora`` twice): the English contents
-        and links within the English text led to the Chinese heading, hidden when the
-        English side is read alone. The clashing ids get "-en", in the HTML (headings,
-        their permalinks, links to them) and in the contents."""
+    def _sides_apart(self, sources, toc):
+        """Give the English side's elements ids of their own where its Chinese side has
+        the same ones: "## LoRA" on both sides was ``#lora`` twice, and each side's first
+        footnote ``#fn:1``, so the English contents, footnotes and links within the
+        English text led to the Chinese side's, hidden when English is read alone. The
+        clashing ids get "-en", in the HTML (the elements and the links to them) and in
+        the contents."""
         for source, target in sources.items():
             twin = sources.get(source.removesuffix("_en") + "_zh")
             if not source.endswith("_en") or twin is None:
                 continue
-            taken = {row[1] for row in toc.get(twin, [])}
-            clashes = {row[1] for row in toc.get(target, []) if row[1] in taken}
+            html, taken = getattr(self, target), set(_ID.findall(getattr(self, twin)))
+            clashes = {ident for ident in _ID.findall(html) if ident in taken}
             if not clashes:
                 continue
-            html = getattr(self, target)
             for ident in clashes:
                 html = html.replace(f'id="{ident}"', f'id="{ident}-en"')
                 html = html.replace(f'href="#{ident}"', f'href="#{ident}-en"')
             setattr(self, target, html)
-            toc[target] = [
-                (level, f"{ident}-en" if ident in clashes else ident, title)
-                for level, ident, title in toc[target]
-            ]
+            if target in toc:
+                toc[target] = [
+                    (level, f"{ident}-en" if ident in clashes else ident, title)
+                    for level, ident, title in toc[target]
+                ]
 
     def toc_of(self, html_field):
         """Return the stored contents of one rendered field as (level, id, title) rows."""

@@ -164,6 +164,14 @@ def test_heading_link_tooltip_is_in_the_texts_language():
     assert 'title="Link to this section"' in render("## Method", language="en")
 
 
+def test_footnote_back_link_tooltip_is_in_the_texts_language():
+    """The Chinese side's footnotes said "Jump back to footnote 1 in the text"."""
+    assert 'title="跳回正文中的脚注 2"' in render(
+        "甲[^1]乙[^2]\n\n[^1]: 一\n[^2]: 二", language="zh-hans"
+    )
+    assert 'title="Jump back to footnote 1 in the text"' in render("A[^1]\n\n[^1]: one")
+
+
 def test_callout_kind_is_case_insensitive():
     assert '<div class="callout callout-tip">' in render("> [!TIP] x")
 

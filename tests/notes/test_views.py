@@ -450,3 +450,13 @@ def test_a_heading_on_both_sides_has_an_id_on_each(member_client):
     assert page.count('id="lora"') == 1 and page.count('id="lora-en"') == 1
     # One language alone keeps its ids.
     assert 'id="lora"' in NoteFactory(body_zh="", body_en="## LoRA\n\nText").body_en_html
+
+
+def test_each_sides_footnotes_have_ids_of_their_own():
+    """Both sides' first footnote was #fn:1: the English one led to the Chinese."""
+    note = NoteFactory(body_zh="正文[^1]\n\n[^1]: 注释", body_en="Text[^1]\n\n[^1]: A note")
+    assert 'id="fn:1"' in note.body_zh_html and 'href="#fn:1"' in note.body_zh_html
+    english = note.body_en_html
+    assert 'id="fnref:1-en"' in english and 'href="#fn:1-en"' in english
+    assert 'id="fn:1-en"' in english and 'href="#fnref:1-en"' in english
+    assert 'id="fn:1"' not in english and not note.toc  # no headings, no contents
