@@ -18,8 +18,33 @@ from django.utils.translation import gettext_lazy as _
 
 from core.language import LANG_ATTRIBUTE, field_language
 
-# An element's id in rendered HTML (the renderer writes attributes in double quotes).
-_ID = re.compile(r'\sid="([^"]+)"')
+# A tag of rendered HTML (a "<" in text or code is written "&lt;"), and an id or a link
+# within the page in it (the renderer writes attributes in double quotes).
+_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+_ID_OR_LINK = re.compile(r'(\s(?:id="|href="#))([^"]+)"')
+
+
+def _ids_in(html):
+    """The ids of the elements of rendered HTML."""
+    return {
+        found.group(2)
+        for tag in _TAG.findall(html)
+        for found in _ID_OR_LINK.finditer(tag)
+        if found.group(1).endswith('id="')
+    }
+
+
+def _rename_ids(html, renamed):
+    """The HTML with the ids in ``renamed`` (old: new) changed in its tags, and the links
+    to them, in one pass."""
+
+    def in_tag(tag):
+        def one(found):
+            return f'{found.group(1)}{renamed.get(found.group(2), found.group(2))}"'
+
+        return _ID_OR_LINK.sub(one, tag.group(0))
+
+    return _TAG.sub(in_tag, html)
 
 
 def message_and_link(message, url, text):
@@ -269,25 +294,30 @@ class RenderedMarkdown(models.Model):
         """Give the English side's elements ids of their own where its Chinese side has
         the same ones: "## LoRA" on both sides was ``#lora`` twice, and each side's first
         footnote ``#fn:1``, so the English contents, footnotes and links within the
-        English text led to the Chinese side's, hidden when English is read alone. The
-        clashing ids get "-en", in the HTML (the elements and the links to them) and in
+        English text led to the Chinese side's, hidden when English is read alone. A
+        clashing id gets "-en" (or "-en-2", … where the English side has that already),
+        in the tags of the HTML (ids and the links to them, never text or code) and in
         the contents."""
         for source, target in sources.items():
             twin = sources.get(source.removesuffix("_en") + "_zh")
             if not source.endswith("_en") or twin is None:
                 continue
-            html, taken = getattr(self, target), set(_ID.findall(getattr(self, twin)))
-            clashes = {ident for ident in _ID.findall(html) if ident in taken}
-            if not clashes:
+            html = getattr(self, target)
+            own, taken = _ids_in(html), _ids_in(getattr(self, twin))
+            renamed, used = {}, own | taken
+            for ident in sorted(own & taken):
+                new, count = f"{ident}-en", 1
+                while new in used:
+                    count += 1
+                    new = f"{ident}-en-{count}"
+                renamed[ident] = new
+                used.add(new)
+            if not renamed:
                 continue
-            for ident in clashes:
-                html = html.replace(f'id="{ident}"', f'id="{ident}-en"')
-                html = html.replace(f'href="#{ident}"', f'href="#{ident}-en"')
-            setattr(self, target, html)
+            setattr(self, target, _rename_ids(html, renamed))
             if target in toc:
                 toc[target] = [
-                    (level, f"{ident}-en" if ident in clashes else ident, title)
-                    for level, ident, title in toc[target]
+                    (level, renamed.get(ident, ident), title) for level, ident, title in toc[target]
                 ]
 
     def toc_of(self, html_field):

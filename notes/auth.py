@@ -7,7 +7,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .models import MemberSettings
 from .times import own_zone
@@ -51,19 +53,25 @@ class OwnTimeZoneMiddleware:
     kept pages are keyed by the active zone (core.fragments, core.audiencepage,
     core.pagecache), so members in different zones never get each other's times.
 
-    A request without a session cookie has no member: its user is not even looked up."""
+    Not in the admin: its date-time inputs are read in the active zone, and a meeting's
+    start typed there would be read in the organiser's zone, beside the meeting's own
+    zone field. A request without a session cookie has no member: its user is not even
+    looked up."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @cached_property
+    def admin(self):
+        return reverse("admin:index")  # once per process
+
     def __call__(self, request):
         zone = None
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and not request.path_info.startswith(
+            self.admin
+        ):
             zone = own_zone(request.user)
         if zone is None:
             return self.get_response(request)
-        timezone.activate(zone)
-        try:
+        with timezone.override(zone):
             return self.get_response(request)
-        finally:
-            timezone.deactivate()

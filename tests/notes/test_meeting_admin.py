@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from notes.models import Meeting
+from notes.models import Meeting, MemberSettings
 from tests.factories import MeetingFactory, MembershipFactory, UserFactory
 from tests.notes.test_forms import admin_post_data
 
@@ -148,3 +148,21 @@ def test_the_admin_names_a_meeting_and_a_note_in_its_language(admin_client, meet
     assertNotContains(english, "#2 · 2030-01-16 组会分享")
     chinese = admin_client.get(url, headers={"accept-language": "zh-hans"})
     assertContains(chinese, "#2 · 2030-01-16 组会分享：思维链")
+
+
+def test_an_organiser_in_another_zone_reads_and_types_the_start_as_before(client, meeting):
+    """The member's own zone (notes.auth.OwnTimeZoneMiddleware) is not the admin's: a
+    19:00 Shanghai meeting showed as 06:00 to an organiser in New York, beside its time
+    zone field, and 19:00 typed there was read as New York's (a review)."""
+    organiser = UserFactory(is_staff=True, is_superuser=True)
+    MemberSettings.objects.create(user=organiser, time_zone="America/New_York")
+    client.force_login(organiser)
+    assertContains(client.get(url_of(meeting)), 'value="19:00:00"')
+    data = form_of(client, meeting)
+    data["starts_at_1"], data["ends_at_1"] = "19:30:00", "21:00:00"
+    assert client.post(url_of(meeting), data).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.starts_at) == (datetime.date(2030, 1, 16), at(16, 19, 30))
+    # On the site, the same organiser reads the meeting in their own zone.
+    MembershipFactory(group=meeting.group, user=organiser)
+    assertContains(client.get(meeting.get_absolute_url()), "06:30")

@@ -460,3 +460,16 @@ def test_each_sides_footnotes_have_ids_of_their_own():
     assert 'id="fnref:1-en"' in english and 'href="#fn:1-en"' in english
     assert 'id="fn:1-en"' in english and 'href="#fnref:1-en"' in english
     assert 'id="fn:1"' not in english and not note.toc  # no headings, no contents
+
+
+def test_ids_are_told_apart_in_tags_only_and_never_twice():
+    """Code and text that spell out id="…" were rewritten as if they were tags, and a
+    heading "LoRA en" of the English side already had the id "lora-en" (a review)."""
+    note = NoteFactory(
+        body_zh='## LoRA\n\n`<div id="lora">`',
+        body_en='## LoRA\n\n## LoRA en\n\n`<a href="#lora">` and id="lora" in text, [up](#lora)',
+    )
+    english = note.body_en_html
+    assert '<code>&lt;a href="#lora"&gt;</code> and id="lora" in text' in english
+    assert 'id="lora-en-2"' in english and '<a href="#lora-en-2">up</a>' in english
+    assert [row[1] for row in note.contents().en] == ["lora-en-2", "lora-en"]
