@@ -309,8 +309,9 @@ def act_unvote(request, meeting, organiser):
 
 
 def act_withdraw_proposal(request, meeting, organiser):
-    proposal = _proposal_from(request, meeting)
-    scheduling.withdraw_proposal(proposal, request.user, by_organiser=organiser)
+    proposal = scheduling.withdraw_proposal(
+        _proposal_from(request, meeting), request.user, by_organiser=organiser
+    )
     # The message is formatted again with the meeting's number: a % of the title doubled.
     paper = {"paper": proposal.paper.title.replace("%", "%%")}
     if proposal.proposed_by_id == request.user.pk:
@@ -491,7 +492,7 @@ def plan_context(request, meeting):
             else None,
             "can_pick": open_meeting and may_pick_papers(user, meeting),
             "proposals": _withdrawable(
-                meeting.proposals.with_votes(user), user, open_meeting and organiser, open_meeting
+                meeting.proposals.with_votes(user), user, organiser, open_meeting
             ),
             "propose_form": ProposeForm(initial={"paper": request.GET.get("propose", "")[:300]}),
         }

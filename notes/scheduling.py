@@ -472,7 +472,8 @@ def vote(proposal, user, on=True, now=None):
 def withdraw_proposal(proposal, user, by_organiser=False, now=None):
     """Take a proposal off a coming meeting, with its votes: its proposer may, and an
     organiser (``by_organiser``, checked by the view). A picked proposal stays: its
-    paper is on the reading, which the meeting's editor changes."""
+    paper is on the reading, which the meeting's editor changes. Returns the proposal
+    withdrawn, with its paper."""
     now = now or timezone.now()
     proposal = _locked_proposal(proposal)
     _check_coming(proposal.meeting, now)

@@ -31,6 +31,14 @@ class Contents:
     def __bool__(self):
         return bool(self.zh or self.en)
 
+    @property
+    def lists(self):
+        """(side, rows) of each list to show: side "zh" or "en" beside a text in both
+        languages, "" for the one list of a text in one."""
+        if not self.sides:
+            return [("", self.zh)] if self.zh else []
+        return [(side, rows) for side, rows in (("zh", self.zh), ("en", self.en)) if rows]
+
 
 class Writing(RenderedMarkdown, Revised, TimeStamped):
     """Bilingual Markdown the group writes, whose wiki links are kept as mentions.
