@@ -48,6 +48,7 @@ from . import csrf, pagecache
 from .fragments import kept_or_made, prefetch
 from .language import full_name
 from .pagecache import GENERATION_KEY, _conditional, cached_page, stamp_key
+from .timezones import zone_key
 
 OWN = re.compile(r"<!--mine:([\w-]+):([\w-]*)-->(.*?)<!--/mine-->", re.DOTALL)
 HOLE = re.compile(r"<!--mine:([\w-]+):([\w-]*)-->")
@@ -144,7 +145,7 @@ def page_key(request):
     parts = [
         pagecache.code_version(),
         timezone.localdate().isoformat(),  # next and past meetings change with the date
-        timezone.get_current_timezone_name(),  # a member's own zone shows times in it
+        zone_key(),  # a member's own zone shows times in it
         reader,
         get_language() or "",
         reading(request)["reading"],

@@ -34,12 +34,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .pagecache import CONTENT_TTL, code_version, stamp_key, stamps
+from .timezones import zone_key
 
 SLOT = re.compile(r"<!--slot:([\w-]+):([^>]*?)-->")
 CSRF_FIELD = "csrfmiddlewaretoken"
@@ -122,7 +122,7 @@ def fragment_key(name, values, models, reading=""):
     the module's docstring)."""
     # The active time zone: a member's own (notes.auth.OwnTimeZoneMiddleware) shows
     # times in it.
-    parts = [get_language() or "", timezone.get_current_timezone_name(), reading, name]
+    parts = [get_language() or "", zone_key(), reading, name]
     return _locate("fragment", parts, values, models)
 
 

@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
 
+from .timezones import zone_key
+
 GENERATION_KEY = "pagecache:generation"
 CONTENT_APPS = {"papers", "notes", "taggit", "auth"}
 PAGE_TIMEOUT = 24 * 3600
@@ -234,7 +236,7 @@ def page_key(request, vary=None):
         generation(),
         # Pages that sort meetings into next and past change with the date.
         timezone.localdate().isoformat(),
-        timezone.get_current_timezone_name(),  # a member's own zone shows times in it
+        zone_key(),  # a member's own zone shows times in it
         vary(request) if vary else "",
         request.session.session_key,
         str(request.user.pk),

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
+
+from core.timezones import own_zone_active
 
 from .models import MemberSettings
 from .times import own_zone
@@ -73,5 +74,5 @@ class OwnTimeZoneMiddleware:
             zone = own_zone(request.user)
         if zone is None:
             return self.get_response(request)
-        with timezone.override(zone):
+        with own_zone_active(zone):
             return self.get_response(request)
