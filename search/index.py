@@ -4,7 +4,6 @@ comments."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
@@ -17,7 +16,7 @@ from notes.models import Comment, GlossaryTerm, Meeting, Note, display_name
 from papers.models import Dataset, LanguageModel, Paper, Topic
 
 from .models import SHARED_KINDS, Kind, SearchDocument, SearchWord
-from .text import html_to_text, index_terms, paragraphs, plain, with_names, words
+from .text import FACT_BREAK, both, html_to_text, index_terms, paragraphs, plain, with_names, words
 
 BATCH = 1000
 
@@ -30,7 +29,7 @@ def _topic_names(record):
         tags = record.tags.all()
     else:
         tags = record.tags.select_related("chinese_name")
-    return [name for topic in map(Topic.of, tags) for name in (topic.name, topic.name_zh) if name]
+    return [fact for topic in map(Topic.of, tags) if (fact := both(topic.name, topic.name_zh))]
 
 
 # What the rebuild reads of each record's topics (``_topic_names``).
@@ -53,26 +52,28 @@ def texts(zh, en, *others):
 def facts(*parts):
     """A record's short facts (authors, venue, organisations, sizes, topics) as one part
     of its body, " · " between them: a snippet that shows them reads as a list, where
-    they ran together into one sentence ("LLaMA 指令微调 7B LLaMA family")."""
-    return " · ".join(str(part) for part in parts if part)
+    they ran together into one sentence ("LLaMA 指令微调 7B LLaMA family"). A name in two
+    languages is one fact (search.text.both), shown in the reader's."""
+    return FACT_BREAK.join(str(part) for part in parts if part)
 
 
 def in_each_language(make):
-    """make()'s text in each language of the site, each once: a label or phrase that
-    either language's words must find, whichever language the index is built in."""
-    texts = []
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            texts.append(str(make()))
-    return list(dict.fromkeys(texts))
+    """make()'s text in each language of the site as one fact (search.text.both): a label
+    or phrase that either language's words must find, whichever language the index is
+    built in, and that a snippet shows in the reader's."""
+    with translation.override(SIDE_LANGUAGES["en"]):
+        english = make()
+    with translation.override(SIDE_LANGUAGES["zh"]):
+        chinese = make()
+    return both(english, chinese)
 
 
 def lineage(model):
     """What a model is made from, as a phrase in each language of the site ("instruction
-    tuning of LLaMA", "LLaMA 的指令微调")."""
+    tuning of LLaMA ‖ LLaMA 的指令微调"), or ""."""
     base = model.base_model.name if model.base_model else ""
     if not (base or model.relation):
-        return []
+        return ""
 
     def phrase():
         relation = model.get_relation_display() if model.relation else ""
@@ -99,7 +100,7 @@ def paper_fields(paper):
             facts(
                 paper.authors,
                 paper.venue,
-                *[name for org in paper.organizations.all() for name in (org.name, org.name_zh)],
+                *[both(org.name, org.name_zh) for org in paper.organizations.all()],
                 *_topic_names(paper),
             ),
         ),
@@ -119,9 +120,8 @@ def model_fields(model):
             model.description_zh,
             model.description_en,
             facts(
-                *lineage(model),
-                org.name if org else "",
-                org.name_zh if org else "",
+                lineage(model),
+                both(org.name, org.name_zh) if org else "",
                 model.parameter_sizes,
                 model.architecture,
                 model.license,
@@ -143,10 +143,11 @@ def dataset_fields(dataset):
             dataset.description_zh,
             dataset.description_en,
             facts(
-                *kind_labels(dataset),
+                kind_labels(dataset),
                 dataset.languages,
-                dataset.organization.name if dataset.organization else "",
-                dataset.organization.name_zh if dataset.organization else "",
+                both(dataset.organization.name, dataset.organization.name_zh)
+                if dataset.organization
+                else "",
                 *_topic_names(dataset),
             ),
         ),

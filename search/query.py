@@ -17,7 +17,7 @@ from papers.identifiers import normalize_arxiv_id
 from .backends import backend_for, suggest
 from .index import shown_subtitle
 from .models import Kind, SearchDocument
-from .text import highlight, matcher, parse, snippet
+from .text import highlight, matcher, one_side, parse, snippet
 
 PER_PAGE = 20
 PER_GROUP = 5
@@ -252,7 +252,7 @@ def _hits(documents, regex):
                 url=d.url,
                 # A paper's abstract is written as arXiv writes it: $…$ is TeX.
                 snippet=snippet(
-                    d.body,
+                    one_side(d.body, english, regex),
                     regex,
                     dollars=d.kind == Kind.PAPER,
                     # The text in the reader's language, where it has a match or

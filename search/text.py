@@ -88,6 +88,44 @@ def plain(*parts):
 PART_BREAK = "\n"
 
 
+# Between a name's two languages in a record's facts (both()): the index searches both
+# (to either index it is a space), and a snippet shows one (one_side()).
+SIDES = " ‖ "
+# Between a record's facts (search.index.facts).
+FACT_BREAK = " · "
+
+
+def both(english, chinese):
+    """A name in both languages as one fact, "Surveys ‖ 综述"; the one there is when the
+    other is missing or the same."""
+    english, chinese = str(english or ""), str(chinese or "")
+    if english and chinese and english != chinese:
+        return f"{english}{SIDES}{chinese}"
+    return english or chinese
+
+
+def one_side(text, english, regex):
+    """The text with each fact in two languages (both()) in one: the reader's (English
+    where ``english``), or the other where only the other has a match, as the reader
+    searched for it. A snippet of a paper's facts read "Surveys · 综述 · Meta AI · 元"
+    in either interface."""
+    if SIDES not in text:
+        return text
+
+    def side(fact):
+        english_name, sides, chinese_name = fact.partition(SIDES)
+        if not sides:
+            return fact
+        mine, other = (english_name, chinese_name) if english else (chinese_name, english_name)
+        if regex is not None and not regex.search(mine) and regex.search(other):
+            return other
+        return mine
+
+    return PART_BREAK.join(
+        FACT_BREAK.join(map(side, part.split(FACT_BREAK))) for part in text.split(PART_BREAK)
+    )
+
+
 def paragraphs(*parts):
     """The parts of a document's text each as plain() makes it, a PART_BREAK between
     them: a snippet that ran from the end of a Chinese description into the start of its

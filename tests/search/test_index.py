@@ -310,7 +310,7 @@ def test_a_models_lineage_is_indexed_as_a_phrase_in_both_languages(user):
             name="Alpaca", base_model=llama, relation="instruction_tuning", parameter_sizes="7B"
         )
     body = SearchDocument.objects.get(kind="models", object_id=alpaca.pk).body
-    assert "LLaMA 的指令微调 · instruction tuning of LLaMA · 7B" in body
+    assert "instruction tuning of LLaMA ‖ LLaMA 的指令微调 · 7B" in body
     [models] = [g for g in search(user, "instruction tuning").groups if g.kind == "models"]
     assert [hit.title for hit in models.hits] == ["Alpaca"]
     assert "of <mark>LLaMA</mark>" not in models.hits[0].snippet
@@ -321,8 +321,8 @@ def test_a_model_with_a_base_and_no_relation_says_what_it_is_based_on(user):
     from search.index import lineage
 
     llama = LanguageModelFactory(name="LLaMA")
-    assert lineage(LanguageModelFactory(base_model=llama)) == ["基于 LLaMA", "based on LLaMA"]
-    assert lineage(LanguageModelFactory()) == []
+    assert lineage(LanguageModelFactory(base_model=llama)) == "based on LLaMA ‖ 基于 LLaMA"
+    assert lineage(LanguageModelFactory()) == ""
 
 
 def test_records_indexed_again_in_batches_carry_their_new_text_and_their_comments(user):
@@ -357,3 +357,44 @@ def test_comments_are_indexed_again_in_as_many_queries_however_many(user, n):
     assert SearchDocument.objects.get(kind="comments", object_id=comments[0].pk).url == (
         f"{comments[0].meeting.get_absolute_url()}#comment-{comments[0].pk}"
     )
+
+
+def test_a_snippet_of_facts_names_each_in_the_readers_language(user):
+    """A paper with no summary is shown by its facts: they read "Surveys · 综述 · Meta AI ·
+    元" in either interface. Each name is searched in both languages and shown in the
+    reader's, or in the other where only that one matches, as the reader searched."""
+    from taggit.models import Tag
+
+    from papers.models import Organization, TopicName
+
+    paper = PaperFactory(title_en="A catalogue of agents", summary_zh="", summary_en="")
+    lab = Organization.objects.create(slug="lab", name="Tsinghua University", name_zh="清华大学")
+    paper.organizations.add(lab)
+    paper.tags.add("Surveys")
+    TopicName.objects.rename(Tag.objects.get(name="Surveys"), "综述")
+    paper.save()  # indexed again, its topic and organisation with it
+
+    def shown(query, language):
+        with translation.override(language):
+            [papers] = [g for g in search(user, query).groups if g.kind == "papers"]
+        return strip_tags(papers.hits[0].snippet)
+
+    assert "Tsinghua University · Surveys" in shown("Tsinghua", "en")
+    assert "清华大学 · 综述" in shown("清华", "zh-hans")
+    # Searched by its other name: that name is shown, the rest in the reader's language.
+    english = shown("清华", "en")
+    assert "清华大学 · Surveys" in english and "Tsinghua" not in english
+    assert "Tsinghua University · 综述" in shown("Tsinghua", "zh-hans")
+    # Found by its title alone: every name in the reader's language, none twice.
+    assert "‖" not in shown("catalogue", "en") and "综述" not in shown("catalogue", "en")
+    assert "Surveys" not in shown("catalogue", "zh-hans")
+
+
+def test_one_side_leaves_text_without_two_languages_as_it_is():
+    from search.text import both, matcher, one_side, parse
+
+    assert both("Meta AI", "") == "Meta AI" and both("", "元") == "元"
+    assert both("LoRA", "LoRA") == "LoRA"
+    text = "作者 · 会议\nAuthors · Venue"
+    assert one_side(text, True, matcher(parse("venue"))) == text
+    assert one_side("A · B ‖ 乙", False, None) == "A · 乙"
