@@ -226,9 +226,14 @@ def shown_titles(document, english):
     under its Chinese title; so is a comment on one. A meeting keeps its number before
     either ("#7 …", search.index.meeting_titles), and so do its comments; a number both
     titles start with is shown once. The subtitle is the one in the interface's
-    language (``subtitle_en``: a meeting's group, a note's source named in English)."""
+    language (``subtitle_en``: a meeting's group, a note's source named in English), with
+    neither title in it again: a note named after its paper listed the paper's English
+    title under the same English title."""
     shown = (english and document.subtitle_en) or document.subtitle
-    rest = shown_subtitle(document.kind, shown)
+    titles = {document.title, document.title_en}
+    rest = " · ".join(
+        part for part in shown_subtitle(document.kind, shown).split(" · ") if part not in titles
+    )
     if not document.title_en:
         return document.title, rest
     title, other = document.title, document.title_en

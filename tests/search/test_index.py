@@ -233,6 +233,29 @@ def test_a_notes_number_in_both_its_titles_is_shown_once_in_its_comments_hit():
 
 
 @pytest.mark.parametrize(
+    ("language", "subtitle"),
+    [
+        ("en", "DPR：开放域问答的稠密检索 · eugeneyan"),
+        ("zh-hans", "Dense Passage Retrieval · eugeneyan"),
+    ],
+)
+def test_a_note_named_after_its_paper_is_not_titled_twice(language, subtitle, admin_user):
+    """Its hit listed the paper's English title under the same English title:
+    "Dense Passage Retrieval" over "DPR：… · eugeneyan · Dense Passage Retrieval"."""
+    paper = PaperFactory(title_en="Dense Passage Retrieval", title_zh="DPR：开放域问答的稠密检索")
+    NoteFactory(
+        paper=paper,
+        title_en=paper.title_en,
+        title_zh=paper.title_zh,
+        author=UserFactory(username="eugeneyan"),
+        visibility="everyone",
+    )
+    with translation.override(language):
+        [notes] = [g for g in search(admin_user, "retrieval").groups if g.kind == "notes"]
+    assert strip_tags(notes.hits[0].subtitle) == subtitle
+
+
+@pytest.mark.parametrize(
     ("language", "hit"),
     [("en", ("Reproduction", "#3 复现 · Ada")), ("zh-hans", ("#3 复现", "Reproduction · Ada"))],
 )
