@@ -16,7 +16,7 @@ from notes.models import Comment, GlossaryTerm, Meeting, Note, display_name
 from papers.models import Dataset, LanguageModel, Paper, Topic
 
 from .models import SHARED_KINDS, Kind, SearchDocument, SearchWord
-from .text import FACT_BREAK, both, html_to_text, index_terms, paragraphs, plain, with_names, words
+from .text import Facts, both, html_to_text, index_terms, paragraphs, plain, with_names, words
 
 BATCH = 1000
 
@@ -54,7 +54,7 @@ def facts(*parts):
     of its body, " · " between them: a snippet that shows them reads as a list, where
     they ran together into one sentence ("LLaMA 指令微调 7B LLaMA family"). A name in two
     languages is one fact (search.text.both), shown in the reader's."""
-    return FACT_BREAK.join(str(part) for part in parts if part)
+    return Facts(" · ".join(str(part) for part in parts if part))
 
 
 def in_each_language(make):
@@ -70,7 +70,7 @@ def in_each_language(make):
 
 def lineage(model):
     """What a model is made from, as a phrase in each language of the site ("instruction
-    tuning of LLaMA ‖ LLaMA 的指令微调"), or ""."""
+    tuning of LLaMA", "LLaMA 的指令微调": one fact, search.text.both), or ""."""
     base = model.base_model.name if model.base_model else ""
     if not (base or model.relation):
         return ""

@@ -88,49 +88,59 @@ def plain(*parts):
 PART_BREAK = "\n"
 
 
-# Between a name's two languages in a record's facts (both()): the index searches both
-# (to either index it is a space), and a snippet shows one (one_side()).
-SIDES = " ‖ "
-# Between a record's facts (search.index.facts).
-FACT_BREAK = " · "
+# A name in two languages among a record's facts (both()), "\x0eSurveys\x0f综述\x10": both
+# indexes read the marks as breaks between words, so either name finds the record, and a
+# snippet shows one side (one_side()). Control characters, which paragraphs() takes out of
+# every other text: a " ‖ " or " · " a member writes ("KL(p ‖ q)") is kept as written.
+PAIR_MARKS = "\x0e\x0f\x10"
+PAIR = re.compile("\x0e([^\x0e\x0f\x10]*)\x0f([^\x0e\x0f\x10]*)\x10")
+UNMARKED = str.maketrans("", "", PAIR_MARKS)
+
+
+class Facts(str):
+    """A record's short facts as one part of its body (search.index.facts): the one part
+    whose names in two languages are marked (both()), paragraphs() keeps them."""
 
 
 def both(english, chinese):
-    """A name in both languages as one fact, "Surveys ‖ 综述"; the one there is when the
-    other is missing or the same."""
-    english, chinese = str(english or ""), str(chinese or "")
+    """A name in both languages as one fact, marked (PAIR); the one there is when the other
+    is missing or the same."""
+    english = str(english or "").translate(UNMARKED)
+    chinese = str(chinese or "").translate(UNMARKED)
     if english and chinese and english != chinese:
-        return f"{english}{SIDES}{chinese}"
+        return f"\x0e{english}\x0f{chinese}\x10"
     return english or chinese
 
 
 def one_side(text, english, regex):
-    """The text with each fact in two languages (both()) in one: the reader's (English
+    """The text with each name in two languages (both()) in one: the reader's (English
     where ``english``), or the other where only the other has a match, as the reader
     searched for it. A snippet of a paper's facts read "Surveys · 综述 · Meta AI · 元"
     in either interface."""
-    if SIDES not in text:
+    if "\x0f" not in text:
         return text
 
-    def side(fact):
-        english_name, sides, chinese_name = fact.partition(SIDES)
-        if not sides:
-            return fact
+    def side(pair):
+        english_name, chinese_name = pair.groups()
         mine, other = (english_name, chinese_name) if english else (chinese_name, english_name)
         if regex is not None and not regex.search(mine) and regex.search(other):
             return other
         return mine
 
-    return PART_BREAK.join(
-        FACT_BREAK.join(map(side, part.split(FACT_BREAK))) for part in text.split(PART_BREAK)
-    )
+    return PAIR.sub(side, text)
 
 
 def paragraphs(*parts):
     """The parts of a document's text each as plain() makes it, a PART_BREAK between
     them: a snippet that ran from the end of a Chinese description into the start of its
-    English one read "…使用合成数据进行微调的 Alpaca Alpaca is the LLaMA 7B…"."""
-    return PART_BREAK.join(text for text in (plain(part) for part in parts) if text)
+    English one read "…使用合成数据进行微调的 Alpaca Alpaca is the LLaMA 7B…". Only its
+    facts (Facts) keep the marks of names in two languages (both())."""
+    texts = (plain(part if isinstance(part, Facts) else _unmarked(part)) for part in parts)
+    return PART_BREAK.join(text for text in texts if text)
+
+
+def _unmarked(part):
+    return str(part).translate(UNMARKED) if part else part
 
 
 def cjk_grams(size, *parts):

@@ -333,7 +333,7 @@ def test_a_models_lineage_is_indexed_as_a_phrase_in_both_languages(user):
             name="Alpaca", base_model=llama, relation="instruction_tuning", parameter_sizes="7B"
         )
     body = SearchDocument.objects.get(kind="models", object_id=alpaca.pk).body
-    assert "instruction tuning of LLaMA ‖ LLaMA 的指令微调 · 7B" in body
+    assert "\x0einstruction tuning of LLaMA\x0fLLaMA 的指令微调\x10 · 7B" in body
     [models] = [g for g in search(user, "instruction tuning").groups if g.kind == "models"]
     assert [hit.title for hit in models.hits] == ["Alpaca"]
     assert "of <mark>LLaMA</mark>" not in models.hits[0].snippet
@@ -344,7 +344,7 @@ def test_a_model_with_a_base_and_no_relation_says_what_it_is_based_on(user):
     from search.index import lineage
 
     llama = LanguageModelFactory(name="LLaMA")
-    assert lineage(LanguageModelFactory(base_model=llama)) == "based on LLaMA ‖ 基于 LLaMA"
+    assert lineage(LanguageModelFactory(base_model=llama)) == "\x0ebased on LLaMA\x0f基于 LLaMA\x10"
     assert lineage(LanguageModelFactory()) == ""
 
 
@@ -409,15 +409,43 @@ def test_a_snippet_of_facts_names_each_in_the_readers_language(user):
     assert "清华大学 · Surveys" in english and "Tsinghua" not in english
     assert "Tsinghua University · 综述" in shown("Tsinghua", "zh-hans")
     # Found by its title alone: every name in the reader's language, none twice.
-    assert "‖" not in shown("catalogue", "en") and "综述" not in shown("catalogue", "en")
+    assert "综述" not in shown("catalogue", "en")
     assert "Surveys" not in shown("catalogue", "zh-hans")
 
 
-def test_one_side_leaves_text_without_two_languages_as_it_is():
-    from search.text import both, matcher, one_side, parse
+def test_what_a_member_writes_is_shown_as_written_beside_the_facts(user):
+    """Text of a member's that looks like a pair of names ("KL(π ‖ π_ref)", "Python ‖
+    Rust") is theirs: a snippet of it lost "We optimise the policy under a KL(π" when
+    every " ‖ " was read as one."""
+    PaperFactory(
+        title_en="Policy optimisation",
+        summary_zh="我们在 KL(π ‖ π_ref) 约束下优化策略。",
+        summary_en="We optimise the policy under a KL(π ‖ π_ref) · constraint with good results.",
+    )
+    NoteFactory(body_en="Comparing Python ‖ Rust for tokenisers: Rust wins.", body_zh="")
+    for query, language, written in [
+        ("约束", "zh-hans", "我们在 KL(π ‖ π_ref) 约束下优化策略。"),
+        ("constraint", "en", "We optimise the policy under a KL(π ‖ π_ref) · constraint"),
+        ("tokenisers", "en", "Comparing Python ‖ Rust for tokenisers: Rust wins."),
+    ]:
+        with translation.override(language):
+            hits = [h for g in search(user, query).groups for h in g.hits]
+        assert written in strip_tags(hits[0].snippet), (query, hits[0].snippet)
+
+
+def test_a_name_in_two_languages_is_one_fact_whatever_it_holds():
+    from search.text import Facts, both, matcher, one_side, paragraphs, parse
 
     assert both("Meta AI", "") == "Meta AI" and both("", "元") == "元"
     assert both("LoRA", "LoRA") == "LoRA"
+    lab = both("Shanghai AI Lab · OpenGVLab", "上海人工智能实验室 · 书生")
+    body = paragraphs("摘要", "Summary", Facts(f"Ada · {lab} · 7B"))
+    assert one_side(body, True, None) == "摘要\nSummary\nAda · Shanghai AI Lab · OpenGVLab · 7B"
+    assert one_side(body, False, None) == "摘要\nSummary\nAda · 上海人工智能实验室 · 书生 · 7B"
+    assert one_side(body, True, matcher(parse("书生"))).endswith(
+        "Ada · 上海人工智能实验室 · 书生 · 7B"
+    )
+    # The marks are kept in the facts alone: any other text holding them is read as written.
+    assert paragraphs(f"note {lab}") == "note Shanghai AI Lab · OpenGVLab 上海人工智能实验室 · 书生"
     text = "作者 · 会议\nAuthors · Venue"
     assert one_side(text, True, matcher(parse("venue"))) == text
-    assert one_side("A · B ‖ 乙", False, None) == "A · 乙"
