@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.db.models import F
 from django.shortcuts import get_object_or_404, render
@@ -22,6 +23,7 @@ from core.fragments import kept, lazy_records, refs, remembered, shared_fragment
 from core.language import Name
 from core.models import as_read
 from core.pagination import ForgivingPaginationMixin
+from core.templatetags.notices import placed
 from papers.citations import EXPORT_TYPES, citation_response
 from papers.filters import EXPORT_FORMAT, unknown_choices
 from papers.models import Paper, TaggedPaper, topics_prefetch
@@ -171,7 +173,7 @@ def meeting_plan_part(request, keys):
             "includes/_meeting_plan.html", {"meeting": meeting, "plan": plan}, request=request
         )
 
-    if plan["coming"]:
+    if plan["coming"] or _told_in_plan(request):
         html = render()
     else:
         when = plan["when"]
@@ -183,6 +185,14 @@ def meeting_plan_part(request, keys):
             render,
         )
     return {key: html for key in keys if key == str(meeting.pk)}
+
+
+def _told_in_plan(request):
+    """Whether a message of an action stands in the plan or its proposed papers: a past
+    meeting's plan kept for its readers holds none, and "Meeting #1 has already taken
+    place." (a vote cast as the meeting began) was never shown."""
+    messages = get_messages(request)
+    return any(placed(messages, place) for place in ("plan", "proposals"))
 
 
 def meeting_edit_part(request, keys):

@@ -215,6 +215,25 @@ def test_a_member_withdraws_their_own_proposal_and_an_organiser_any(
     assert not meeting.proposals.exists()
 
 
+def test_a_past_meeting_says_nothing_of_proposals_but_why_an_action_failed(
+    member_client, member, group
+):
+    """A past meeting's plan reads no proposals (its picked papers are among its papers),
+    yet its page said "No paper proposed yet." under "Proposed papers", though papers had
+    been proposed and the meeting was over. A vote that comes too late is still told why,
+    where the proposals stood."""
+    meeting = MeetingFactory(group=group, date=datetime.date(2023, 10, 25))
+    proposal = meeting.proposals.create(paper=PaperFactory(), proposed_by=member)
+    page = member_client.get(meeting.get_absolute_url())
+    assertNotContains(page, "Proposed papers")
+    assertNotContains(page, "No paper proposed yet.")
+    response = member_client.post(plan_url(meeting, "vote"), {"proposal": proposal.pk}, follow=True)
+    assert response.redirect_chain[-1][0].endswith("#proposals")
+    html = response.content.decode()
+    said = html.index(f"Meeting #{meeting.number} has already taken place.")
+    assert html.index('id="proposals"') < said
+
+
 def test_a_picked_proposal_offers_no_withdraw(member_client, member, group):
     meeting = MeetingFactory(group=group, date=datetime.date(2031, 1, 1))
     paper = PaperFactory()
