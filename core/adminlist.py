@@ -125,6 +125,19 @@ class QuickChangelist:
     def action_checkbox(self, obj):
         return mark_safe(self.action_checkboxes()(obj))
 
+    def lookup_allowed(self, lookup, value, request=None):
+        """A quick filter's own parameter (QuickListFilter) is allowed: one over a
+        many-to-many field names its lookup in full ("tags__id__exact", as Django's
+        related-field filter writes it), which Django's check, since 5.2.20, takes only
+        from a list filter named after the field itself."""
+        filters = self.get_list_filter(request) if request is not None else self.list_filter
+        if any(
+            isinstance(f, type) and issubclass(f, QuickListFilter) and f.parameter_name == lookup
+            for f in filters
+        ):
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
     def action_checkboxes(self):
         """record → the HTML of its row's checkbox, the label translated once for a page."""
         # Django's own message: its admin catalogue translates it (not ours to extract).
