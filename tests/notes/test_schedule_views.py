@@ -951,3 +951,43 @@ def test_a_member_refused_the_schedule_is_told_why(member_client, group, accept,
     assert response.status_code == 403
     assertContains(response, said, status_code=403)
     assertNotContains(response, absent, status_code=403)
+
+
+def test_a_meeting_page_kept_before_it_began_reads_as_made_after(group, settings, monkeypatch):
+    """The whole page is kept for the members who read alike by date, not by the hour, and
+    its header named the presenters only once the meeting had begun: a member who read it
+    after the start got the header made before, without them. The presenters are in the
+    plan (the member's own part, made for each request), account and guest alike."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.PAGECACHE_ENABLED = True
+    settings.PAGECACHE_AUDIENCE_PAGES = True
+    utc = zoneinfo.ZoneInfo("UTC")
+    day = timezone.now().date() + datetime.timedelta(days=3)
+    meeting = meeting_at(group, datetime.datetime.combine(day, datetime.time(12)), utc, 9)
+    meeting.presenters.add(MembershipFactory(group=group, user__username="ada").user)
+    Meeting.objects.filter(pk=meeting.pk).update(presenter_name="Guest")
+    clients = []
+    for _ in range(2):
+        client = Client()
+        client.force_login(MembershipFactory(group=group).user)
+        clients.append(client)
+
+    def header(client):
+        html = client.get(meeting.get_absolute_url()).content.decode()
+        return re.search(r'<header class="page-header">.*?</header>', html, re.S).group()
+
+    def at(hour):
+        moment = datetime.datetime.combine(day, datetime.time(hour), tzinfo=utc)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    at(10)
+    header(clients[0])  # kept, before the meeting
+    at(14)
+    page = clients[1].get(meeting.get_absolute_url()).content.decode()
+    kept = re.search(r'<header class="page-header">.*?</header>', page, re.S).group()
+    cache.clear()
+    assert kept == header(clients[1])
+    plan = page[page.index('id="plan"') : page.index('id="proposals"')]
+    assert "ada" in plan and "Guest" in plan
