@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -230,8 +231,19 @@ def test_a_past_meeting_says_nothing_of_proposals_but_why_an_action_failed(
     response = member_client.post(plan_url(meeting, "vote"), {"proposal": proposal.pk}, follow=True)
     assert response.redirect_chain[-1][0].endswith("#proposals")
     html = response.content.decode()
-    said = html.index(f"Meeting #{meeting.number} has already taken place.")
-    assert html.index('id="proposals"') < said
+    message = f"Meeting #{meeting.number} has already taken place."
+    assert html.count(message) == 1 and html.index('id="proposals"') < html.index(message)
+    # Said to the member who acted, once: not on their next view, nor to another reader,
+    # even where the plan was first made with the message in it (nobody had read it).
+    unread = MeetingFactory(group=group, date=datetime.date(2023, 11, 1))
+    late = unread.proposals.create(paper=PaperFactory(), proposed_by=member)
+    member_client.post(plan_url(unread, "vote"), {"proposal": late.pk}, follow=True)
+    other = Client()
+    other.force_login(MembershipFactory(group=group).user)
+    for past in (meeting, unread):
+        said = f"Meeting #{past.number} has already taken place."
+        assertNotContains(member_client.get(past.get_absolute_url()), said)
+        assertNotContains(other.get(past.get_absolute_url()), said)
 
 
 def test_a_picked_proposal_offers_no_withdraw(member_client, member, group):
@@ -959,7 +971,6 @@ def test_a_meeting_page_kept_before_it_began_reads_as_made_after(group, settings
     after the start got the header made before, without them. The presenters are in the
     plan (the member's own part, made for each request), account and guest alike."""
     from django.core.cache import cache
-    from django.test import Client
 
     settings.PAGECACHE_ENABLED = True
     settings.PAGECACHE_AUDIENCE_PAGES = True
