@@ -92,8 +92,8 @@ PART_BREAK = "\n"
 # indexes read the marks as breaks between words, so either name finds the record, and a
 # snippet shows one side (one_side()). Control characters, which paragraphs() takes out of
 # every other text: a " ‖ " or " · " a member writes ("KL(p ‖ q)") is kept as written.
-PAIR_MARKS = "\x0e\x0f\x10"
-PAIR = re.compile("\x0e([^\x0e\x0f\x10]*)\x0f([^\x0e\x0f\x10]*)\x10")
+PAIR_START, PAIR_SIDES, PAIR_END = PAIR_MARKS = "\x0e\x0f\x10"
+PAIR = re.compile(f"{PAIR_START}([^{PAIR_MARKS}]*){PAIR_SIDES}([^{PAIR_MARKS}]*){PAIR_END}")
 UNMARKED = str.maketrans("", "", PAIR_MARKS)
 
 
@@ -108,7 +108,7 @@ def both(english, chinese):
     english = str(english or "").translate(UNMARKED)
     chinese = str(chinese or "").translate(UNMARKED)
     if english and chinese and english != chinese:
-        return f"\x0e{english}\x0f{chinese}\x10"
+        return f"{PAIR_START}{english}{PAIR_SIDES}{chinese}{PAIR_END}"
     return english or chinese
 
 
@@ -117,7 +117,7 @@ def one_side(text, english, regex):
     where ``english``), or the other where only the other has a match, as the reader
     searched for it. A snippet of a paper's facts read "Surveys · 综述 · Meta AI · 元"
     in either interface."""
-    if "\x0f" not in text:
+    if PAIR_SIDES not in text:
         return text
 
     def side(pair):
