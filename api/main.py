@@ -121,7 +121,7 @@ def bounded(view):
         if "\x00" in request.path:  # no database stores one in text (slugs in paths)
             return JsonResponse({"detail": _("The address contains a NUL character.")}, status=400)
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if not length.isdigit() or int(length) > settings.API_MAX_BODY_BYTES:
+        if not (length.isascii() and length.isdigit()) or int(length) > settings.API_MAX_BODY_BYTES:
             return JsonResponse({"detail": _too_big_message()}, status=413)
         return view(request, *args, **kwargs)
 

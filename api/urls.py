@@ -11,5 +11,5 @@ app_name = "api"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="api-v1:openapi-view"), name="index"),
     path("tokens/", views.token_list, name="tokens"),
-    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("tokens/<id:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -12,7 +12,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from core import pagecache, rendering  # noqa: F401  (connects the signal handlers)
+        # The signal handlers, and the addresses' <id:…> (before any URLconf is read).
+        from core import numbers, pagecache, rendering  # noqa: F401
         from core.links import name_link_models
 
         pagecache.connect_signals()

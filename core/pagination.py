@@ -5,6 +5,15 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic.base import ContextMixin
 
 
+def _below_one(number):
+    """Whether the page asked for is a whole number below 1 ("0", "-3"); not for one
+    that is no number ("abc", "²": get_page() gives those the first page)."""
+    try:
+        return int(number) < 1
+    except (TypeError, ValueError):
+        return False
+
+
 class ForgivingPaginationMixin:
     """ListView mixin: ?page=9999 shows the last page, ?page=abc or 0 the first, as a
     member who follows an old link or edits the address expects (ListView's own answer
@@ -18,7 +27,7 @@ class ForgivingPaginationMixin:
             allow_empty_first_page=self.get_allow_empty(),
         )
         number = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)
-        if str(number).lstrip("-").isdigit() and int(number) < 1:
+        if _below_one(number):
             number = 1  # get_page() would give the last page for 0 or less
         page = paginator.get_page(number)
         return paginator, page, page.object_list, page.has_other_pages()

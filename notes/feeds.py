@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.language import colon, in_interface_language, interface_language
+from core.numbers import whole
 
 from . import activity
 from .models import FeedKey, Meeting, MemberSettings, Note
@@ -42,10 +43,10 @@ def token_for(user):
 def user_for(token):
     """Return the active member the token names, or raise 404 (for any bad token alike)."""
     pk, _sep, signature = token.partition("-")
-    if not (pk.isascii() and pk.isdigit()):
+    if (pk := whole(pk)) is None:
         raise Http404
     feed_key = (
-        FeedKey.objects.select_related("user").filter(user_id=int(pk), user__is_active=True).first()
+        FeedKey.objects.select_related("user").filter(user_id=pk, user__is_active=True).first()
     )
     if (
         feed_key is None

@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core.fragments import remembered
+from core.numbers import whole
 from core.templatetags.notices import at
 
 from . import feeds, scheduling
@@ -176,20 +177,18 @@ def meeting_move(request, group, number):
 
 
 def _user_from(request, name="user"):
-    value = request.POST.get(name, "")
     user = None
-    if value.isascii() and value.isdigit():
-        user = get_user_model().objects.filter(pk=int(value), is_active=True).first()
+    if (pk := whole(request.POST.get(name, ""))) is not None:
+        user = get_user_model().objects.filter(pk=pk, is_active=True).first()
     if user is None:
         raise ValidationError(_("Choose a member."))
     return user
 
 
 def _proposal_from(request, meeting):
-    value = request.POST.get("proposal", "")
     found = None
-    if value.isascii() and value.isdigit():
-        found = PaperProposal.objects.filter(pk=int(value), meeting=meeting).first()
+    if (pk := whole(request.POST.get("proposal", ""))) is not None:
+        found = PaperProposal.objects.filter(pk=pk, meeting=meeting).first()
     if found is None:
         raise ValidationError(_("That proposal is not on this meeting any more."))
     return found
@@ -198,9 +197,9 @@ def _proposal_from(request, meeting):
 def _slot_from(request, meeting):
     """The other slot of a swap: "<meeting id>:<member id>" from the form's choice."""
     meeting_id, _sep, user_id = request.POST.get("slot", "").partition(":")
-    if not (meeting_id.isascii() and meeting_id.isdigit()):
+    if (meeting_id := whole(meeting_id)) is None:
         raise ValidationError(_("Choose the slot to swap with."))
-    other_meeting = Meeting.objects.filter(pk=int(meeting_id), group_id=meeting.group_id).first()
+    other_meeting = Meeting.objects.filter(pk=meeting_id, group_id=meeting.group_id).first()
     if other_meeting is None:
         raise ValidationError(_("Choose the slot to swap with."))
     request.POST = request.POST.copy()
@@ -261,10 +260,9 @@ def act_swap(request, meeting, organiser):
 
 def _swap_from(request, role="other"):
     """The swap request posted, if the user is its asked member (or its requester)."""
-    value = request.POST.get("swap", "")
     found = None
-    if value.isascii() and value.isdigit():
-        found = SwapRequest.objects.filter(pk=int(value), **{role: request.user}).first()
+    if (pk := whole(request.POST.get("swap", ""))) is not None:
+        found = SwapRequest.objects.filter(pk=pk, **{role: request.user}).first()
     if found is None:
         raise ValidationError(_("This swap request is no longer open."))
     return found

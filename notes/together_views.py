@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.language import in_interface_language
+from core.numbers import whole
 from core.templatetags.notices import at
 from papers.models import Paper
 
@@ -69,8 +70,7 @@ def _read_notes(request, paper):
     ({group id: "2 of 5 members have read it"}): the groups the page asks for (its
     ``progress`` fields), of the member's own."""
     fields = request.POST.getlist("progress")[:20]
-    # Ids a database column holds: no longer than 18 digits, ASCII (not "１").
-    asked = {int(pk) for pk in fields if pk.isascii() and pk.isdigit() and len(pk) <= 18}
+    asked = {pk for pk in map(whole, fields) if pk is not None}
     if not asked:
         return {}
     groups = ReadingGroup.objects.of(request.user).filter(pk__in=asked)
@@ -85,10 +85,9 @@ def _read_notes(request, paper):
 def _list_progress(request):
     """How far the group of the reading list the page shows (its ``list`` field) has
     read it now, as the list's page shows it; "" unless the member is in that group."""
-    pk = request.POST.get("list", "")
-    if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
+    if (pk := whole(request.POST.get("list", ""))) is None:
         return ""
-    reading_list = ReadingList.objects.filter(pk=int(pk), group__isnull=False)
+    reading_list = ReadingList.objects.filter(pk=pk, group__isnull=False)
     reading_list = reading_list.select_related("group").first()
     if reading_list is None:
         return ""

@@ -52,35 +52,35 @@ urlpatterns = [
     path("feeds/off/", edit_views.feed_revoke, name="feed_revoke"),
     path("groups/<slug:slug>/", cached_page(views.group_detail), name="group_detail"),
     path(
-        "groups/<slug:group>/meetings/<int:number>/",
+        "groups/<slug:group>/meetings/<id:number>/",
         audience_page(
             views.meeting_detail, models=["notes.readingstatus"], also=audience.meeting_entry
         ),
         name="meeting_detail",
     ),
     path(
-        "groups/<slug:group>/meetings/<int:number>/present/",
+        "groups/<slug:group>/meetings/<id:number>/present/",
         audience_page(present.meeting_present),
         name="meeting_present",
     ),
     path(
-        "groups/<slug:group>/meetings/<int:number>/edit/",
+        "groups/<slug:group>/meetings/<id:number>/edit/",
         edit_views.meeting_edit,
         name="meeting_edit",
     ),
     path("groups/<slug:slug>/schedule/", schedule_views.schedule, name="schedule"),
     path(
-        "groups/<slug:group>/meetings/<int:number>/calendar.ics",
+        "groups/<slug:group>/meetings/<id:number>/calendar.ics",
         calendars.meeting_ics,
         name="meeting_ics",
     ),
     path(
-        "groups/<slug:group>/meetings/<int:number>/move/",
+        "groups/<slug:group>/meetings/<id:number>/move/",
         schedule_views.meeting_move,
         name="meeting_move",
     ),
     path(
-        "groups/<slug:group>/meetings/<int:number>/plan/<slug:action>/",
+        "groups/<slug:group>/meetings/<id:number>/plan/<slug:action>/",
         schedule_views.meeting_plan,
         name="meeting_plan",
     ),
@@ -95,7 +95,7 @@ urlpatterns = [
     path("notes/<slug:slug>/delete/", edit_views.note_delete, name="note_delete"),
     path("my-reading/", together_views.my_reading, name="my_reading"),
     path("my-reading/share/<slug:slug>/", together_views.sharing_set, name="sharing_set"),
-    path("reading-status/<int:pk>/", together_views.status_set, name="status_set"),
+    path("reading-status/<id:pk>/", together_views.status_set, name="status_set"),
     path(
         "comments/paper/<slug:slug>/<slug:group>/",
         together_views.comment_on_paper,
@@ -103,12 +103,12 @@ urlpatterns = [
     ),
     path("comments/note/<slug:slug>/", together_views.comment_on_note, name="comment_on_note"),
     path(
-        "comments/meeting/<slug:group>/<int:number>/",
+        "comments/meeting/<slug:group>/<id:number>/",
         together_views.comment_on_meeting,
         name="comment_on_meeting",
     ),
-    path("comments/<int:pk>/edit/", together_views.comment_edit, name="comment_edit"),
-    path("comments/<int:pk>/delete/", together_views.comment_delete, name="comment_delete"),
+    path("comments/<id:pk>/edit/", together_views.comment_edit, name="comment_edit"),
+    path("comments/<id:pk>/delete/", together_views.comment_delete, name="comment_delete"),
     path("glossary/", audience_page(views.glossary), name="glossary"),
     path("lists/", audience_page(views.reading_lists), name="readinglist_list"),
     path(

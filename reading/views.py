@@ -16,6 +16,7 @@ from core import pagecache
 from core.compiled import MARKS, compiled_records
 from core.context_processors import reading
 from core.fragments import kept, lazy_query, lazy_records, refs
+from core.numbers import whole
 from core.pagination import LazyPaginationMixin
 from notes import activity, audience, discussion
 from notes.models import (
@@ -89,7 +90,7 @@ def note_count_slots(user, rows=None):
 
     def provide(pks):
         read = rows() if rows else None
-        ids = tuple(int(pk) for pk in pks if pk.isdigit())
+        ids = tuple(pk for pk in map(whole, pks) if pk is not None)
 
         def count():
             if read is not None:  # the rows were read with their counts: kept from them

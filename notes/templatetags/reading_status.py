@@ -15,6 +15,7 @@ from core.audiencepage import own_part
 from core.escaping import esc
 from core.fragments import remembered
 from core.language import colon
+from core.numbers import whole
 from core.templatetags.shared import slotted
 from notes import audience, progress
 from notes.models import ReadingStatus
@@ -151,7 +152,7 @@ def status_slots(request, known=None):
     member's own and never shared."""
 
     def provide(keys):
-        ids = [int(key) for key in keys if key.isdigit()]
+        ids = [pk for pk in map(whole, keys) if pk is not None]
         found = known() if known else None
         if found is None:
             found = audience.statuses_of(request.user, ids)
@@ -169,7 +170,7 @@ def row_reading_slots(request, statuses, group_progress=None, group_id=None):
 
     def provide(keys):
         control = controls(csrf.token(request), request.get_full_path())
-        ids = [int(key) for key in keys if key.isdigit()]
+        ids = [pk for pk in map(whole, keys) if pk is not None]
         return {
             pk: row_reading_html(pk, statuses.get(pk, ""), group_progress, control, group_id)
             for pk in ids
