@@ -36,7 +36,7 @@ from .models import (
     display_name,
     zone_of,
 )
-from .models.zones import TimeZoneFormField, aware
+from .models.zones import TimeZoneFormField, aware, validate_meeting_day
 from .scheduling import check_clash
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
@@ -351,7 +351,7 @@ class SeriesForm(forms.ModelForm):
 class MeetingTimeForm(forms.Form):
     """When and where a meeting takes place: a move, or a one-off meeting."""
 
-    day = forms.DateField(label=_("date"), widget=DATE_INPUT)
+    day = forms.DateField(label=_("date"), widget=DATE_INPUT, validators=[validate_meeting_day])
     start_time = forms.TimeField(label=_("start time"), widget=TIME_INPUT)
     duration = forms.IntegerField(label=_("duration (minutes)"), min_value=5, max_value=720)
     time_zone = TimeZoneFormField(label=_("time zone"), max_length=64, widget=ZONE_INPUT)

@@ -18,7 +18,7 @@ from papers.models import Dataset, LanguageModel, Paper, Source
 
 from .groups import ReadingGroup, in_groups_of
 from .writing import Writing, display_name
-from .zones import TimeZoneField, zone_of
+from .zones import TimeZoneField, validate_meeting_day, zone_of
 
 LINKED = {"model": LanguageModel, "dataset": Dataset}
 
@@ -86,7 +86,7 @@ class Meeting(Writing):
         ReadingGroup, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("group")
     )
     number = models.PositiveIntegerField(_("number"))
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_meeting_day])
     # When and where: a meeting entered after the fact may have only its date.
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)

@@ -29,7 +29,7 @@ from papers.models import Paper
 
 from .groups import ReadingGroup
 from .meetings import Meeting
-from .zones import TimeZoneField, aware, zone_of
+from .zones import TimeZoneField, aware, validate_meeting_day, zone_of
 
 PLAN_WEEKS = 8
 
@@ -65,9 +65,13 @@ class MeetingSeries(TimeStamped):
     )
     place = models.CharField(_("room"), max_length=200, blank=True)
     link = models.URLField(_("video-call link"), max_length=500, blank=True)
-    first_date = models.DateField(_("first date"))
+    first_date = models.DateField(_("first date"), validators=[validate_meeting_day])
     last_date = models.DateField(
-        _("last date"), null=True, blank=True, help_text=_("Empty: the series goes on.")
+        _("last date"),
+        null=True,
+        blank=True,
+        validators=[validate_meeting_day],
+        help_text=_("Empty: the series goes on."),
     )
     presenter_slots = models.PositiveSmallIntegerField(
         _("presenters per meeting"),

@@ -1,7 +1,7 @@
 """Time zones of meetings, series and members: IANA names, checked and looked up in one
 place. A name is taken in any case and with spaces around it, and stored as IANA spells
 it ("asia/shanghai " is Asia/Shanghai): ``TimeZoneField`` in models, its form field in
-forms."""
+forms. And the days a meeting may be on (``validate_meeting_day``)."""
 
 import datetime
 import zoneinfo
@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -77,3 +78,22 @@ def aware(day, time, zone):
     """Return the moment a wall-clock time on a day is in a zone (a gap or fold of a
     daylight-saving change resolves as Python's zoneinfo does)."""
     return datetime.datetime.combine(day, time, tzinfo=zone)
+
+
+# The years a meeting's day may be in: from FIRST_YEAR to YEARS_AHEAD years after this one.
+# A day outside is a slip of the keyboard (9999 for 2026), and at the calendar's ends the
+# day after a meeting, a series' weeks ahead or a meeting's end in UTC are no dates at
+# all: an organiser who planned a meeting on 9999-12-31 got a 500 and lost the form.
+FIRST_YEAR = 1900
+YEARS_AHEAD = 20
+
+
+def validate_meeting_day(day):
+    """A meeting's day (a meeting's, a series' first or last, a one-off's, a move's)."""
+    last = timezone.localdate().year + YEARS_AHEAD
+    if day is not None and not FIRST_YEAR <= day.year <= last:
+        raise ValidationError(
+            _("Enter a date between the years %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": FIRST_YEAR, "last": last},
+        )

@@ -123,6 +123,47 @@ def test_one_off_meeting_and_its_clash(organiser_client, group):
     assert Meeting.objects.get(number=9).status == Meeting.Status.ONE_OFF
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "1066-10-14"])
+def test_a_one_off_meeting_on_a_day_out_of_reach_is_refused_and_the_form_kept(
+    organiser_client, group, day
+):
+    """9999-12-31 23:30 at UTC+14 gave a 500 (the meeting's end is no date) and lost the
+    form."""
+    last = timezone.localdate().year + 20
+    data = {
+        "form": "one_off",
+        "day": day,
+        "start_time": "23:30",
+        "duration": "60",
+        "time_zone": "Pacific/Kiritimati",
+        "title_en": "Guest talk",
+        "presenter_slots": "1",
+    }
+    response = organiser_client.post(reverse("notes:schedule", args=[group.slug]), data)
+    assertContains(response, f"Enter a date between the years 1900 and {last}.")
+    assertContains(response, 'value="Guest talk"')
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["first_date", "last_date"])
+def test_a_series_out_of_reach_is_refused_and_the_form_kept(organiser_client, group, field):
+    """A series from 9999-12-01 gave a 500: its first weeks ahead are past the calendar."""
+    response = organiser_client.post(
+        reverse("notes:schedule", args=[group.slug]),
+        {**SERIES, field: "9999-12-01", "place": "Room 301"},
+    )
+    assertContains(response, "Enter a date between the years 1900 and")
+    assertContains(response, 'value="Room 301"')
+    assert not MeetingSeries.objects.exists()
+
+
+def test_a_meeting_day_out_of_reach_is_refused_in_the_admin_too(group):
+    meeting = MeetingFactory.build(group=group, number=1, date=datetime.date(9999, 12, 31))
+    with pytest.raises(ValidationError) as raised:
+        meeting.full_clean()
+    assert list(raised.value.message_dict) == ["date"]
+
+
 def test_member_signs_up_proposes_votes_and_hands_back(member_client, member, group):
     series = MeetingSeriesFactory(group=group)
     series.plan(datetime.date(2030, 1, 1))
