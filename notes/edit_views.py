@@ -8,7 +8,7 @@ someone else's newer save is refused with the text kept in the form.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,7 +42,11 @@ def _attach_from_query(request):
 def note_edit(request, slug=None):
     note = None
     if slug is not None:
-        note = get_object_or_404(editable_notes(request.user), slug=slug)
+        note = editable_notes(request.user).filter(slug=slug).first()
+        if note is None:
+            if request.method == "POST":
+                return _note_gone(request)
+            raise Http404
     initial = {} if note else _attach_from_query(request)
     form = NoteForm(request.POST or None, instance=note, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():  # in the view's transaction
@@ -54,6 +58,28 @@ def note_edit(request, slug=None):
         subject or initial.get("paper") or initial.get("language_model") or initial.get("meeting")
     )
     return render(request, "notes/note_form.html", {"form": form, "note": note, "subject": subject})
+
+
+def _note_gone(request):
+    """A note's edit sent after the note was deleted, or made one the member may no
+    longer edit (its author made it private), while they wrote: their text is shown
+    again in a new note's form, to save as a note of their own or copy (it was a
+    page not found, the text lost). Not saved by itself: the note was taken away
+    by someone who could."""
+    posted = {name: request.POST.get(name) for name in NoteForm.base_fields if name != "revision"}
+    form = NoteForm(initial=posted, user=request.user)
+    messages.error(
+        request,
+        _(
+            "This note was deleted, or you may no longer edit it, while you were writing. "
+            "Your text is below: save it as a new note, or copy what you need."
+        ),
+    )
+    return render(
+        request,
+        "notes/note_form.html",
+        {"form": form, "note": None, "action": reverse("notes:note_create")},
+    )
 
 
 @require_POST

@@ -82,3 +82,57 @@ def test_a_fields_help_is_the_text_its_description_names(member_client, name):
     for ids in described:
         for id_ in ids.split():
             assert f'id="{id_}"' in html
+
+
+def _edit_fields(form, **changes):
+    """What the edit form posts: its initial values, with ``changes``."""
+    fields = {name: form[name].value() for name in form.fields}
+    fields = {name: "" if value is None else value for name, value in fields.items()}
+    return fields | changes
+
+
+def test_an_edit_of_a_note_deleted_meanwhile_keeps_the_text(member_client, member, group):
+    """Deleted in another tab while the member wrote: the edit was a page not found and
+    the text lost. Now the text comes back in a new note's form, which saves it."""
+    note = NoteFactory(author=member, group=group, visibility="group", tags=["Prompting"])
+    url = reverse("notes:note_edit", args=[note.slug])
+    fields = _edit_fields(
+        member_client.get(url).context["form"], body_en="My long **rewrite**", tags="Prompting"
+    )
+    note.delete()
+    response = member_client.post(url, fields)
+    assert response.status_code == 200
+    assertContains(response, "This note was deleted, or you may no longer edit it")
+    assertContains(response, "My long **rewrite**")
+    assertContains(response, f'action="{reverse("notes:note_create")}"')
+    form = response.context["form"]
+    assert not form.is_bound
+    assert "revision" not in form.initial
+    saved = member_client.post(reverse("notes:note_create"), _edit_fields(form))
+    rewritten = Note.objects.get(author=member)
+    assertRedirects(saved, rewritten.get_absolute_url())
+    assert rewritten.body_en == "My long **rewrite**"
+    assert list(rewritten.tags.names()) == ["Prompting"]
+
+
+def test_an_edit_of_a_note_its_author_made_private_meanwhile_keeps_the_text(
+    client, organiser, group
+):
+    """The organiser moderates the group's notes; the author made theirs private while
+    the organiser wrote: not saved over it, the organiser's text shown again."""
+    note = NoteFactory(group=group, visibility="group", body_en="The author's")
+    client.force_login(organiser)
+    url = reverse("notes:note_edit", args=[note.slug])
+    fields = _edit_fields(client.get(url).context["form"], body_en="The organiser's fix")
+    Note.objects.filter(pk=note.pk).update(visibility="private")
+    response = client.post(url, fields)
+    assertContains(response, "The organiser&#x27;s fix")
+    assertContains(response, "you may no longer edit it")
+    note.refresh_from_db()
+    assert note.body_en == "The author's"
+
+
+def test_a_note_one_may_not_edit_is_still_not_found_to_read_its_form(member_client):
+    note = NoteFactory(visibility="private")
+    response = member_client.get(reverse("notes:note_edit", args=[note.slug]))
+    assert response.status_code == 404
