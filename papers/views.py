@@ -59,10 +59,18 @@ class ModelListView(LazyPaginationMixin, ListView):
         sort = self.request.GET.get("sort", "")
         return sort if sort in self.sort_options else "released"
 
+    @cached_property
+    def openness(self):
+        """The openness shown: "1" (open weights only), "0" (closed only) or "" (every
+        model: none asked, or
+        one unknown); the table's headers keep it as they sort."""
+        open_weights = self.request.GET.get("open")
+        return open_weights if open_weights in {"1", "0"} else ""
+
     def get_queryset(self):
         models = LanguageModel.objects.for_table()
-        if (open_weights := self.request.GET.get("open")) in {"1", "0"}:
-            models = models.filter(open_weights=open_weights == "1")
+        if self.openness:
+            models = models.filter(open_weights=self.openness == "1")
         return models.order_by(*self.sort_options[self.sort])
 
     def get_context_data(self, **kwargs):
@@ -70,6 +78,7 @@ class ModelListView(LazyPaginationMixin, ListView):
         params.pop("page", None)
         return super().get_context_data(
             sort=self.sort,
+            openness=self.openness,
             querystring=params.urlencode(),
             # An order or an openness of the address that the table has not (an old
             # link's, a hand-written one): said, with what is shown instead.

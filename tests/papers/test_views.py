@@ -42,6 +42,22 @@ def test_model_list_sorts_by_parameters(member_client):
     assert [row.slug for row in response.context["object_list"]] == [big.slug, small.slug]
 
 
+def test_model_list_headers_sort_within_the_openness_chosen_and_say_the_order(member_client):
+    """A header's link kept "open weights only" out of the address: the sorted table
+    was every model again. The sorted column says so (aria-sort, an arrow)."""
+    LanguageModelFactory(parameters_b=7, open_weights=True)
+    response = member_client.get(reverse("papers:model_list") + "?open=1&sort=released&page=1")
+    html = response.content.decode()
+    assert '<a href="?open=1&amp;sort=-parameters">' in html
+    assert '<a href="?open=1&amp;sort=name">' in html
+    assert '<a href="?open=1&amp;sort=-released">' in html  # the other way round
+    assert re.search(r'<th aria-sort="ascending"><a href="\?open=1&amp;sort=-released">', html)
+    assert '<a href="?sort=released">' in html  # "all": the order kept
+    assert '<a href="?open=0&amp;sort=released">' in html
+    descending = member_client.get(reverse("papers:model_list") + "?sort=-parameters")
+    assertContains(descending, '<th class="num" aria-sort="descending">')
+
+
 def test_model_list_rows_show_each_column_as_the_record_holds_it(member_client):
     org = OrganizationFactory(name="Meta <AI>")
     base = LanguageModelFactory(
