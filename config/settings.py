@@ -257,8 +257,9 @@ PAGECACHE_MEMBER_PARTS = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 TAGGIT_CASE_INSENSITIVE = True
-# Topics typed with Chinese commas (，、) are several, as with ASCII ones.
-TAGGIT_TAGS_FROM_STRING = "core.topics.parse_topics"
+# Topics typed with Chinese commas (，、) are several, as with ASCII ones; a topic typed by
+# its Chinese name is that topic (papers.topics).
+TAGGIT_TAGS_FROM_STRING = "papers.topics.topic_names"
 
 # --- E-mail: SMTP from the environment, the console in development ----------------------
 # EMAIL_URL=submission://user:password@smtp.example.org:587 (STARTTLS; smtps:// for SSL,

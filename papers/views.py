@@ -62,8 +62,7 @@ class ModelListView(LazyPaginationMixin, ListView):
     @cached_property
     def openness(self):
         """The openness shown: "1" (open weights only), "0" (closed only) or "" (every
-        model: none asked, or
-        one unknown); the table's headers keep it as they sort."""
+        model: none asked, or one unknown); the table's headers keep it as they sort."""
         open_weights = self.request.GET.get("open")
         return open_weights if open_weights in {"1", "0"} else ""
 
