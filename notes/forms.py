@@ -55,11 +55,11 @@ def limit_length(field, limit=BODY_LIMIT):
 
 
 def check_tags(names):
-    """Refuse tag names longer than a tag can be, with a message rather than a crash."""
+    """Refuse topic names longer than a topic can be, with a message rather than a crash."""
     too_long = [name for name in names if len(name) > TAG_LIMIT]
     if too_long:
         raise forms.ValidationError(
-            _("A tag can be at most %(limit)s characters: %(tag)s…")
+            _("A topic can be at most %(limit)s characters: %(tag)s…")
             % {"limit": TAG_LIMIT, "tag": too_long[0][:30]}
         )
     return names

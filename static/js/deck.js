@@ -279,6 +279,10 @@
       });
     });
     var reveal = document.querySelector(".reveal");
+    // The arrows on screen, named for a screen reader ("next slide").
+    reveal.querySelectorAll(".controls button[aria-label]").forEach(function (el) {
+      translate(el, "aria-label");
+    });
     new MutationObserver(function () {
       var jump = reveal.querySelector(":scope > .jump-to-slide > .jump-to-slide-input");
       if (jump) translate(jump, "placeholder");

@@ -242,7 +242,7 @@ def test_a_paper_group_or_note_filter_naming_none_the_caller_may_read_gets_400(a
             "alike": alike,
         }, path
     chinese = caller.get("/meetings?group=nope", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
-    assert chinese["detail"] == "你的小组里没有叫“nope”的。"
+    assert chinese["detail"] == "你的读书会里没有叫“nope”的。"
     # Known values with nothing to list, and the caller's own: 200.
     for path in [
         f"/meetings?paper={paper.slug}",

@@ -188,6 +188,10 @@ def test_the_keyboard_help_and_jump_box_speak_the_interfaces_language(page, memb
     click_and_load(page, ".language-switch button[value=zh-hans]")
     page.goto(present_url(deck_meeting))
     page.wait_for_selector("#deck[data-ready=true]", state="attached")
+    # The arrows on screen, as a screen reader names them (they said "next slide").
+    controls = page.locator(".reveal .controls")
+    assert controls.locator(".navigate-right").get_attribute("aria-label") == "下一张"
+    assert controls.locator(".navigate-left").get_attribute("aria-label") == "上一张"
     page.keyboard.press("Shift+Slash")
     help = page.locator(".r-overlay-help-content")
     help.wait_for()

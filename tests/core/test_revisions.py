@@ -185,4 +185,4 @@ def test_an_inlines_duplicate_rows_are_named_as_the_form_labels_them(organiser_c
         data[f"{prefix}-{number}-role"] = "member"
     page = organiser_client.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "请修改用户的重复数据：它必须是唯一的。" in page
-    assert "user的重复数据" not in page and "小组 和 用户" not in page
+    assert "user的重复数据" not in page and "读书会 和 用户" not in page

@@ -993,7 +993,7 @@ def test_a_new_series_asks_for_a_day_not_dashes(organiser_client, group):
     ("accept", "said", "absent"),
     [
         ("en", "organisers plan its meetings", "may read this page"),
-        ("zh-CN,zh;q=0.9", "只有小组组织者安排组会", "可以看到这个页面"),
+        ("zh-CN,zh;q=0.9", "只有读书会组织者安排组会", "可以看到这个页面"),
     ],
 )
 def test_a_member_refused_the_schedule_is_told_why(member_client, group, accept, said, absent):
