@@ -36,7 +36,7 @@ from .auth import require_write
 from .filters import check_note_filters, check_record_filters
 from .models import Change, LibraryVersion
 from .paging import PageQuery, paginate
-from .sync import KINDS
+from .sync import KINDS, could_read, readers_of
 
 router = Router(tags=["groups"])
 
@@ -419,7 +419,8 @@ def search(request, params: Query[SearchParams]):
 
 
 # Kinds whose records not everyone may read: the caller sees a change only to what
-# visible_to() gives them; a record changed out of their sight counts as deleted.
+# visible_to() gives them; a record changed out of their sight, or deleted, is named to
+# them as deleted only if they could read it once (its change's audience, api.sync).
 GUARDED = {
     "notes": lambda user: Note.objects.visible_to(user),
     "meetings": lambda user: Meeting.objects.visible_to(user),
@@ -435,31 +436,42 @@ GUARDED = {
 @router.get("/sync", response=schemas.SyncOut, summary="What changed since a version")
 def sync(request, since: int = Query(0, ge=0, le=2**62)):
     """Per kind, the keys of the records changed and deleted after library version
-    ``since`` (notes and meetings the caller may no longer read count as deleted), and
-    the version now: keep it and send it as the next ``since``. Fetch what changed from
-    the lists with the same ``since``."""
+    ``since``, and the version now: keep it and send it as the next ``since``. Fetch
+    what changed from the lists with the same ``since``. A note, meeting, group, series,
+    comment or reading status the caller may no longer read counts as deleted, if they
+    could read it before (a note made private, a group they left); one they never could
+    read is not named at all."""
     version = LibraryVersion.current()
+    readers = readers_of(request.user)
     rows = Change.objects.filter(version__gt=since, version__lte=version).values_list(
-        "kind", "object_id", "key", "deleted"
+        "kind", "object_id", "key", "deleted", "audience"
     )
     changed = {kind: {} for kind in KINDS}
     deleted = {kind: [] for kind in KINDS}
-    for kind, object_id, key, gone in rows:
+    for kind, object_id, key, gone, audience in rows:
         if kind not in changed:
             continue
+        key = key or str(object_id)
+        # Whether the caller may be told the record is gone (or out of their sight).
+        told = kind not in GUARDED or could_read(audience, readers)
         if gone:
-            deleted[kind].append(key or str(object_id))
+            if told:
+                deleted[kind].append(key)
         else:
-            changed[kind][object_id] = key or str(object_id)
+            changed[kind][object_id] = (key, told)
     for kind, readable in GUARDED.items():
         ids = changed[kind]
         if ids:
             allowed = set(readable(request.user).filter(pk__in=ids).values_list("pk", flat=True))
-            deleted[kind] += [key for pk, key in ids.items() if pk not in allowed]
-            changed[kind] = {pk: key for pk, key in ids.items() if pk in allowed}
+            deleted[kind] += [key for pk, (key, told) in ids.items() if told and pk not in allowed]
+            changed[kind] = {pk: (key, True) for pk, (key, _told) in ids.items() if pk in allowed}
     return {
         "version": version,
         "since": since,
-        "changed": {kind: sorted(keys.values()) for kind, keys in changed.items() if keys},
+        "changed": {
+            kind: sorted(key for key, _told in keys.values())
+            for kind, keys in changed.items()
+            if keys
+        },
         "deleted": {kind: sorted(keys) for kind, keys in deleted.items() if keys},
     }

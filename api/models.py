@@ -160,7 +160,8 @@ class LibraryVersion(models.Model):
 
 class Change(models.Model):
     """The last change to one synced record (kind and id): saved or deleted, at which
-    library version. One row per record: a later change replaces the earlier one."""
+    library version. One row per record: a later change replaces the earlier one, but
+    for who could read it (``audience``), which adds up across its changes."""
 
     kind = models.CharField(_("kind"), max_length=20)
     object_id = models.BigIntegerField(_("object id"))
@@ -172,6 +173,13 @@ class Change(models.Model):
         pgettext_lazy("whether a synced record was deleted", "deleted"), default=False
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # Of a record not everyone may read (api.sync.READERS): who could read it at any of
+    # its recorded changes, before or after, as tokens ("everyone g3 u7"). Sync names
+    # such a record deleted, or out of sight, only to those (and to superusers, who
+    # read everything). Empty in rows written before it was kept: those name nobody else.
+    audience = models.TextField(
+        pgettext_lazy("who could read a synced record", "audience"), blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["version"]

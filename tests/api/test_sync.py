@@ -7,8 +7,15 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from api.models import Change, LibraryVersion
-from notes.models import Note
-from tests.factories import NoteFactory, OrganizationFactory, PaperFactory
+from notes.models import Membership, Note
+from tests.factories import (
+    CommentFactory,
+    MeetingSeriesFactory,
+    NoteFactory,
+    OrganizationFactory,
+    PaperFactory,
+    ReadingStatusFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +64,160 @@ def test_since_hides_what_the_caller_may_not_read(api_as, world):
     world.private.save()
     NoteFactory(author=world.other, group=world.group_b, visibility=Note.Visibility.GROUP)
     answer = api_as(world.other).get(f"/sync?since={version}").json()
-    assert world.private.slug not in answer["changed"].get("notes", [])
-    assert world.private.slug in answer["deleted"]["notes"]
+    assert world.private.slug not in answer["changed"]["notes"]
+    assert "notes" not in answer["deleted"]  # they never could read it: not named at all
     own = api_as(world.member).get(f"/sync?since={version}").json()
     assert world.private.slug in own["changed"]["notes"]
+
+
+def _keys(answer):
+    """Every key a sync answer names, changed or deleted, as (kind, key)."""
+    return {
+        (kind, key)
+        for part in ("changed", "deleted")
+        for kind, keys in answer[part].items()
+        for key in keys
+    }
+
+
+def test_sync_never_names_what_the_caller_never_could_read(api_as, world):
+    """A member of group B got, from since=0, group A's slug, its meetings' ids and the
+    slugs of other members' private notes (a slug carries the title) as "deleted",
+    though /groups/<A> answers them 404 as if it did not exist."""
+    series = MeetingSeriesFactory(group=world.group_a)
+    comment = CommentFactory(note=world.shared, paper=None, group=world.group_a)
+    status = ReadingStatusFactory(user=world.member)
+    world.private.body_en = "secret edit"
+    world.private.save()
+    group_a = {
+        ("groups", world.group_a.slug),
+        ("meetings", str(world.meeting.pk)),
+        ("series", str(series.pk)),
+        ("notes", world.private.slug),
+        ("notes", world.shared.slug),
+        ("comments", str(comment.pk)),
+        ("reading-status", str(status.pk)),
+    }
+    for since in (0, 1):
+        answer = api_as(world.other).get(f"/sync?since={since}").json()
+        assert not _keys(answer) & group_a
+        assert ("groups", world.group_b.slug) in _keys(answer)
+        assert ("notes", world.public.slug) in _keys(answer)  # everyone reads it
+        mate = api_as(world.presenter).get(f"/sync?since={since}").json()
+        assert ("notes", world.private.slug) not in _keys(mate)
+        assert ("notes", world.shared.slug) in _keys(mate)
+
+
+def test_a_group_note_made_private_is_deleted_for_its_group_alone(api_as, world):
+    version = LibraryVersion.current()
+    world.shared.visibility = Note.Visibility.PRIVATE
+    world.shared.save()
+    mate = api_as(world.presenter).get(f"/sync?since={version}").json()
+    assert mate["deleted"] == {"notes": [world.shared.slug]}
+    author = api_as(world.member).get(f"/sync?since={version}").json()
+    assert (author["changed"], author["deleted"]) == ({"notes": [world.shared.slug]}, {})
+    other = api_as(world.other).get(f"/sync?since={version}").json()
+    assert (other["changed"], other["deleted"]) == ({}, {})
+
+
+def test_a_member_who_left_is_told_what_they_read_through_the_group_is_gone(api_as, world):
+    """A member who left kept the group's meetings and notes for ever: their next sync
+    named the group deleted, but nothing of what they had read through it."""
+    status = ReadingStatusFactory(user=world.member)
+    version = LibraryVersion.current()
+    Membership.objects.get(group=world.group_a, user=world.presenter).delete()
+    for since in (version, 0):
+        answer = api_as(world.presenter).get(f"/sync?since={since}").json()
+        assert answer["deleted"] == {
+            "groups": [world.group_a.slug],
+            "meetings": [str(world.meeting.pk)],
+            "notes": [world.shared.slug],
+            "reading-status": [str(status.pk)],
+        }
+        assert ("notes", world.private.slug) not in _keys(answer)
+    other = api_as(world.other).get(f"/sync?since={version}").json()
+    assert (other["changed"], other["deleted"]) == ({}, {})
+    stayed = api_as(world.organiser).get(f"/sync?since={version}").json()
+    assert stayed["deleted"] == {}
+    assert stayed["changed"]["meetings"] == [str(world.meeting.pk)]
+
+
+def test_a_member_who_stops_sharing_their_reading_is_gone_from_their_group(api_as, world):
+    status = ReadingStatusFactory(user=world.member)
+    version = LibraryVersion.current()
+    membership = Membership.objects.get(group=world.group_a, user=world.member)
+    membership.shares_reading = False
+    membership.save()
+    mate = api_as(world.presenter).get(f"/sync?since={version}").json()
+    assert mate["deleted"] == {"reading-status": [str(status.pk)]}
+    own = api_as(world.member).get(f"/sync?since={version}").json()
+    assert own["changed"]["reading-status"] == [str(status.pk)]
+    assert api_as(world.other).get(f"/sync?since={version}").json()["deleted"] == {}
+
+
+def test_a_deleted_note_is_named_deleted_to_its_readers_only(api_as, world):
+    version = LibraryVersion.current()
+    shared, private = world.shared.slug, world.private.slug
+    world.shared.delete()
+    world.private.delete()
+    named = {
+        name: api_as(user).get(f"/sync?since={version}").json()["deleted"].get("notes", [])
+        for name, user in world.users.items()
+    }
+    assert named == {
+        "member": sorted([shared, private]),
+        "organiser": [shared],
+        "presenter": [shared],
+        "other": [],
+        "staff": [],
+        "superuser": sorted([shared, private]),
+    }
+
+
+def test_a_change_logged_before_audiences_were_kept_names_nothing(api_as, world):
+    """Rows written before the log kept who could read a record say nothing of it:
+    a deleted one is named to superusers alone, one out of sight to nobody."""
+    version = LibraryVersion.current()
+    Change.objects.create(kind="notes", object_id=10**9, key="old-secret", version=version + 1)
+    Change.objects.create(
+        kind="notes", object_id=10**9 + 1, key="old-gone", version=version + 1, deleted=True
+    )
+    Change.objects.filter(kind="notes", object_id=world.private.pk).update(
+        audience="", version=version + 1
+    )
+    LibraryVersion.objects.update(value=version + 1)
+    for user in (world.other, world.presenter, world.organiser):
+        answer = api_as(user).get(f"/sync?since={version}").json()
+        assert (answer["changed"], answer["deleted"]) == ({}, {})
+    member = api_as(world.member).get(f"/sync?since={version}").json()
+    assert (member["changed"], member["deleted"]) == ({"notes": [world.private.slug]}, {})
+    superuser = api_as(world.superuser).get(f"/sync?since={version}").json()
+    assert superuser["deleted"] == {"notes": ["old-gone", "old-secret"]}
+
+
+def test_sync_asks_the_same_number_of_queries_however_much_changed(
+    api_as, world, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    caller = api_as(world.other)
+    version = LibraryVersion.current()
+
+    def change_each_kind():
+        NoteFactory(author=world.member, group=world.group_a).delete()
+        NoteFactory(author=world.other, group=world.group_b)
+        MeetingSeriesFactory(group=world.group_b)
+        CommentFactory(group=world.group_b)
+
+    change_each_kind()
+    caller.get("/sync")  # the token's first use is stamped
+    with CaptureQueriesContext(connection) as few:
+        caller.get(f"/sync?since={version}")
+    for _n in range(5):
+        change_each_kind()
+    with django_assert_num_queries(len(few.captured_queries)):
+        caller.get(f"/sync?since={version}")
 
 
 def test_a_note_that_becomes_private_counts_as_deleted_for_others(api_as, world):
