@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from notes.forms import NoteForm, check_tags
+
 from .models import ApiToken
 
 MAX_TOKENS = 50  # active tokens per member
@@ -49,3 +51,23 @@ class TokenForm(forms.ModelForm):
                 % {"count": MAX_TOKENS}
             )
         return data
+
+
+class ApiNoteForm(NoteForm):
+    """The site's note form, with the topics given as a list (the API's JSON) rather than
+    as the site's tag string: taggit's string cannot hold a name with a double quote,
+    and split ``x"y`` into ``x`` and ``y``. Each name is set as it is given."""
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tag_names = tags
+
+    def clean_tags(self):
+        names = [name.strip() for name in self.tag_names]
+        unnamed = [name for name in names if not any(c.isalnum() for c in name)]
+        if unnamed:
+            # As the site's parser would drop it (core.topics), but said, not silently.
+            raise forms.ValidationError(
+                _("A topic needs a letter or a digit: “%(tag)s”.") % {"tag": unnamed[0]}
+            )
+        return check_tags(list(dict.fromkeys(names)))

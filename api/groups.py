@@ -34,6 +34,7 @@ from search.query import search as run_search
 from . import schemas
 from .auth import require_write
 from .filters import check_note_filters, check_record_filters
+from .forms import ApiNoteForm
 from .models import Change, LibraryVersion
 from .paging import PageQuery, paginate
 from .sync import KINDS, could_read, readers_of
@@ -226,30 +227,28 @@ def _pk_of(model, slug):
     return model.objects.filter(slug=slug).values_list("pk", flat=True).first() or 0
 
 
-def _tag_string(names):
-    return ", ".join(f'"{name}"' if ("," in name or " " in name) else name for name in names)
-
-
 def _form_data(user, note, payload):
-    """The form's data: the note's current values, with the payload's fields over them."""
-    data = {}
+    """The form's data: the note's current values, with the payload's fields over them;
+    and the topics, a list (ApiNoteForm)."""
+    data, tags = {}, []
     if note is not None:
         current = NoteForm(instance=note, user=user)
         for name in current.fields:
             value = current.initial.get(name)
-            if name == "tags":
-                value = _tag_string(sorted(tag.name for tag in note.tags.all()))
-            data[name] = "" if value is None else value
+            if name != "tags":
+                data[name] = "" if value is None else value
+        tags = sorted(tag.name for tag in note.tags.all())
     sent = payload.dict(exclude_unset=True)
     sent.pop("revision", None)
     lookups = {"group": ReadingGroup, "paper": Paper, "language_model": LanguageModel}
     for name, value in sent.items():
+        if name == "tags":
+            tags = value or []
+            continue
         if name in lookups:
             value = _pk_of(lookups[name], value)
-        elif name == "tags":
-            value = _tag_string(value or [])
         data[name] = "" if value is None else value
-    return data
+    return data, tags
 
 
 def _field_errors(form):
@@ -315,14 +314,14 @@ def _stale(record, mine, caller):
 
 
 def _save_note(request, note, payload, revision=None):
-    data = _form_data(request.user, note, payload)
+    data, tags = _form_data(request.user, note, payload)
     if note is None and "group" not in data:
         groups = ReadingGroup.objects.of(request.user)
         if groups.count() == 1:
             data["group"] = groups.get().pk
     if revision is not None:
         data["revision"] = revision
-    form = NoteForm(data, instance=note, user=request.user)
+    form = ApiNoteForm(data, instance=note, user=request.user, tags=tags)
     if form.is_valid():
         return form.save()
     if _is_conflict(form):

@@ -249,3 +249,33 @@ def test_a_note_from_outside_gives_its_author_name_in_both_languages(api_as, wor
         "Obsidian note “LLM”",
         "Obsidian 笔记《LLM》",
     )
+
+
+def test_topics_are_set_as_given_quotes_and_commas_too(api_as, world):
+    """A topic with a double quote was split by taggit's tag string: ``x"y`` became
+    ``x`` and ``y``, ``He said "hi"`` became ``He said`` and ``hi`` (201 each time)."""
+    caller = api_as(world.member)
+    names = ['x"y', 'He said "hi"', "scaling, laws", "规模，定律"]
+    made = caller.post("/notes", {"title_en": "Quotes", "visibility": "group", "tags": names})
+    assert made.status_code == 201, made.content
+    assert made.json()["tags"] == sorted(names)
+    note = Note.objects.get(slug=made.json()["slug"])
+    assert sorted(note.tags.names()) == sorted(names)
+    # An edit of another field keeps them as they are.
+    edited = caller.patch(f"/notes/{note.slug}", {"body_en": "Edited"}, HTTP_IF_MATCH=made["ETag"])
+    assert edited.status_code == 200, edited.content
+    assert edited.json()["tags"] == sorted(names)
+
+
+def test_a_topic_of_signs_alone_is_refused_by_name(api_as, world):
+    response = api_as(world.member).post(
+        "/notes", {"title_en": "x", "visibility": "group", "tags": ["ok", ";;"]}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "loc": ["body", "tags"],
+            "msg": "A topic needs a letter or a digit: “;;”.",
+            "type": "invalid",
+        }
+    ]
