@@ -10,14 +10,23 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from notes.models import GlossaryTerm, ReadingList, ReadingListItem
 from papers.citations import citation_response
 from papers.families import Family
 from papers.forms import MAX_PASTE_CHARS, AddPapersForm
 from papers.importing import plan as importing
-from papers.models import Ability, Dataset, EvaluationTask, LanguageModel, Organization
+from papers.models import (
+    FIRST_YEAR,
+    Ability,
+    Dataset,
+    EvaluationTask,
+    LanguageModel,
+    Organization,
+    latest_year,
+)
 from reading import queries
 
 from . import schemas
@@ -49,12 +58,26 @@ def _cited(papers, export_format, filename):
 class PaperFilters(Schema):
     topic: str | None = Field(None, description="A topic's slug.")
     org: str | None = Field(None, description="An organisation's slug.")
-    year: int | None = None
+    year: int | None = Field(
+        None, ge=FIRST_YEAR, description=f"A year from {FIRST_YEAR} to next year."
+    )
     has_notes: bool = Field(False, description="Only papers with notes the caller may read.")
     presented: bool = Field(False, description="Only papers of the caller's groups' meetings.")
     q: str | None = Field(None, max_length=200, description="Words of the title, or an arXiv ID.")
     sort: Literal["newest", "oldest", "title", "notes"] = "newest"
     format: Format = Field("json", description="bibtex or csl-json: every paper listed, cited.")
+
+    @field_validator("year")
+    @classmethod
+    def no_later_than_next_year(cls, year):
+        """A year no paper may have is bad input (422), as one below the first: the
+        site's list shows every year for it and says so, the API said nothing."""
+        latest = latest_year()
+        if year is not None and year > latest:
+            raise PydanticCustomError(
+                "less_than_equal", "Input should be less than or equal to {le}", {"le": latest}
+            )
+        return year
 
 
 @router.get(

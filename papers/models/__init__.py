@@ -4,7 +4,7 @@ from ..identifiers import ARXIV_ID_RE, validate_arxiv_id
 from .datasets import Ability, Dataset, EvaluationTask, TaggedDataset
 from .importing import Harvest, ServiceSlot
 from .language_models import LanguageModel, LanguageModelQuerySet, ModelDataset, TaggedModel
-from .papers import Paper, PaperQuerySet, TaggedPaper
+from .papers import FIRST_YEAR, Paper, PaperQuerySet, TaggedPaper, latest_year
 from .sources import (
     TOPICS_HELP,
     Organization,
@@ -20,6 +20,8 @@ from .sources import (
 )
 
 __all__ = [
+    "FIRST_YEAR",
+    "latest_year",
     "TOPICS_HELP",
     "Topic",
     "Topical",

@@ -42,11 +42,18 @@ from ..identifiers import (
 )
 from .sources import TOPICS_HELP, Organization, Source, TaggedItem, Topical, topics_prefetch
 
+FIRST_YEAR = 1900  # of a paper: the API's year filter asks the same range
+
+
+def latest_year():
+    """The latest year a paper may have: next year."""
+    return timezone.now().year + 1
+
 
 def validate_year(year):
     """A paper's year is no later than next year (a preprint may be dated ahead of its
     publication): 99999 is a slip of the keyboard, which SQLite would store."""
-    latest = timezone.now().year + 1
+    latest = latest_year()
     if year is not None and year > latest:
         raise ValidationError(
             _("Enter a year no later than %(latest)s."),
@@ -100,7 +107,7 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
     )
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(
-        _("year"), null=True, blank=True, validators=[MinValueValidator(1900), validate_year]
+        _("year"), null=True, blank=True, validators=[MinValueValidator(FIRST_YEAR), validate_year]
     )
     month = models.PositiveSmallIntegerField(
         _("month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]

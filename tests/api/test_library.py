@@ -63,6 +63,22 @@ def test_bad_query_parameters_get_422(api_as, world, query):
     assert response.json()["detail"][0]["loc"][0] == "query"
 
 
+@pytest.mark.parametrize("year", ["-5", "0", "1899", "40000", "next+1"])
+def test_a_year_no_paper_may_have_gets_422(api_as, world, year):
+    """/papers?year=-5, 0 or 40000 answered every paper, as if no year were asked: the
+    filter dropped what was not four digits. A paper's year is 1900 to next year."""
+    from django.utils import timezone
+
+    PaperFactory(year=2020)
+    if year == "next+1":
+        year = str(timezone.now().year + 2)
+    response = api_as(world.member).get(f"/papers?year={year}")
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["loc"] == ["query", "year"]
+    next_year = str(timezone.now().year + 1)
+    assert api_as(world.member).get(f"/papers?year={next_year}").json()["count"] == 0
+
+
 def unknown(response):
     assert response.status_code == 400, response.content
     return response.json()
