@@ -4,11 +4,13 @@ and interactive docs at /api/v1/docs (for members who are logged in)."""
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as BadInput
 
 from . import filters, groups, library, together
 from .auth import AUTH, TokenAuth
@@ -90,6 +92,65 @@ def _invalid(request, exc):
     return api.create_response(request, {"detail": exc.errors}, status=422)
 
 
+# Bad input's messages by pydantic's kind of error, in the caller's language (pydantic's
+# own are English alone); with the field and pydantic's context (its limits). A kind not
+# here keeps pydantic's message.
+WHOLE_NUMBER = gettext_lazy("%(field)s: enter a whole number.")
+TRUE_OR_FALSE = gettext_lazy("%(field)s: enter true or false.")
+BAD_INPUT = {
+    "int_parsing": WHOLE_NUMBER,
+    "int_type": WHOLE_NUMBER,
+    "int_from_float": WHOLE_NUMBER,
+    "missing": gettext_lazy("%(field)s: this is required."),
+    "greater_than_equal": gettext_lazy("%(field)s: enter a number no less than %(ge)s."),
+    "less_than_equal": gettext_lazy("%(field)s: enter a number no greater than %(le)s."),
+    "string_too_long": ngettext_lazy(
+        "%(field)s: enter at most %(max_length)s character.",
+        "%(field)s: enter at most %(max_length)s characters.",
+        "max_length",
+    ),
+    "too_long": ngettext_lazy(
+        "%(field)s: give at most %(max_length)s item.",
+        "%(field)s: give at most %(max_length)s items.",
+        "max_length",
+    ),
+    "bool_parsing": TRUE_OR_FALSE,
+    "bool_type": TRUE_OR_FALSE,
+    "list_type": gettext_lazy("%(field)s: give a list."),
+}
+
+
+def _in_language(error):
+    """One of pydantic's errors with its message in the caller's language."""
+    message = BAD_INPUT.get(error.get("type"))
+    field = next((part for part in reversed(error.get("loc", [])) if isinstance(part, str)), "")
+    if message is None:
+        return error
+    try:
+        return {**error, "msg": message % {**error.get("ctx", {}), "field": field}}
+    except (KeyError, TypeError, ValueError):  # a context unlike the message's
+        return error
+
+
+@api.exception_handler(BadInput)
+def _bad_input(request, exc):
+    """422 as django-ninja answers it (type, loc, msg, ctx), the messages translated."""
+    return api.create_response(
+        request, {"detail": [_in_language(error) for error in exc.errors]}, status=422
+    )
+
+
+def _not_found_message():
+    return _("Not Found")
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    """404 as django-ninja answers it, in the caller's language; never what was not
+    found (Django's "No Paper matches the given query." is English, and in DEBUG only)."""
+    return api.create_response(request, {"detail": _not_found_message()}, status=404)
+
+
 @api.exception_handler(filters.UnknownValue)
 def _unknown_value(request, exc):
     return api.create_response(request, exc.body(), status=400)
@@ -143,7 +204,7 @@ def _open(patterns):
 
 def not_found(request, rest=""):
     """Any other address under /api/v1/: 404 in JSON, as the API's own 404s."""
-    return JsonResponse({"detail": "Not Found"}, status=404)
+    return JsonResponse({"detail": _not_found_message()}, status=404)
 
 
 def urls():
