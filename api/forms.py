@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from notes.forms import NoteForm, check_tags
+from papers.topics import as_topics
 
 from .models import ApiToken
 
@@ -56,7 +57,8 @@ class TokenForm(forms.ModelForm):
 class ApiNoteForm(NoteForm):
     """The site's note form, with the topics given as a list (the API's JSON) rather than
     as the site's tag string: taggit's string cannot hold a name with a double quote,
-    and split ``x"y`` into ``x`` and ``y``. Each name is set as it is given."""
+    and split ``x"y`` into ``x`` and ``y``. Each name is set as it is given, a topic's
+    Chinese name read as the topic (papers.topics)."""
 
     def __init__(self, *args, tags, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,4 +72,4 @@ class ApiNoteForm(NoteForm):
             raise forms.ValidationError(
                 _("A topic needs a letter or a digit: “%(tag)s”.") % {"tag": unnamed[0]}
             )
-        return check_tags(list(dict.fromkeys(names)))
+        return check_tags(as_topics(names))

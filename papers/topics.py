@@ -18,7 +18,12 @@ from .models import TopicName
 def topic_names(text):
     """Return the sorted, unique names of the topics typed in ``text``, each Chinese
     name of a topic replaced by the topic's name."""
-    names = parse_topics(text)
+    return as_topics(parse_topics(text))
+
+
+def as_topics(names):
+    """Return the sorted, unique ``names``, each Chinese name of a topic replaced by the
+    topic's name (a list given as it is: the API's)."""
     chinese = dict(TopicName.objects.filter(name_zh__in=names).values_list("name_zh", "tag__name"))
     if chinese:
         # Topics are named in any case (TAGGIT_CASE_INSENSITIVE): one named so keeps it.

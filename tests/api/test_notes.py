@@ -3,9 +3,11 @@
 import json
 
 import pytest
+from taggit.models import Tag
 
 from notes.forms import BODY_LIMIT
 from notes.models import Note
+from papers.models import TopicName
 from tests.factories import NoteFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
@@ -265,6 +267,18 @@ def test_topics_are_set_as_given_quotes_and_commas_too(api_as, world):
     edited = caller.patch(f"/notes/{note.slug}", {"body_en": "Edited"}, HTTP_IF_MATCH=made["ETag"])
     assert edited.status_code == 200, edited.content
     assert edited.json()["tags"] == sorted(names)
+
+
+def test_a_topic_given_by_its_chinese_name_is_that_topic(api_as, world):
+    """As on the site (papers.topics): 综述 is the topic Surveys, not a second one."""
+    surveys = Tag.objects.create(name="Surveys", slug="surveys")
+    TopicName.objects.rename(surveys, "综述")
+    made = api_as(world.member).post(
+        "/notes", {"title_en": "x", "visibility": "group", "tags": ["综述", "新话题"]}
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["tags"] == ["Surveys", "新话题"]
+    assert not Tag.objects.filter(name="综述").exists()
 
 
 def test_a_topic_of_signs_alone_is_refused_by_name(api_as, world):
