@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..identifiers import normalize_doi, split_version
 from . import ratelimit
-from .records import VENUE_PREPRINT, Record, ServiceError
+from .records import VENUE_PREPRINT, Record, ServiceError, whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -168,8 +168,8 @@ def parse_entry(entry):
         authors=authors,
         affiliations=affiliations if any(affiliations) else [],
         abstract=abstract,
-        year=int(published[:4]) if published[:4].isdigit() else None,
-        month=int(published[5:7]) if published[5:7].isdigit() else None,
+        year=whole_number(published[:4]),
+        month=whole_number(published[5:7]),
         arxiv_id=arxiv_id,
         arxiv_version=version,
         doi=first_doi(_text(entry, f"{ARXIV}doi")),
@@ -225,8 +225,9 @@ def list_records(category="", since=None, token=""):
     for _attempt in range(4):
         response, turn_wait = get(settings.ARXIV_OAI_URL, params)
         waited += turn_wait
-        if response.status_code == 503 and response.headers.get("Retry-After", "").isdigit():
-            pause = min(int(response.headers["Retry-After"]), 60)
+        retry_after = whole_number(response.headers.get("Retry-After", ""))
+        if response.status_code == 503 and retry_after is not None:
+            pause = min(retry_after, 60)
             time.sleep(pause)
             waited += pause
             continue
@@ -280,7 +281,7 @@ def parse_list_records(response, category=""):
         records=records,
         token=token,
         last_datestamp=last,
-        complete_size=int(size) if size and size.isdigit() else None,
+        complete_size=whole_number(size) if size else None,
     )
 
 
@@ -308,8 +309,8 @@ def parse_oai_record(metadata):
         authors=authors,
         affiliations=affiliations if any(affiliations) else [],
         abstract=abstract,
-        year=int(created[:4]) if created[:4].isdigit() else None,
-        month=int(created[5:7]) if created[5:7].isdigit() else None,
+        year=whole_number(created[:4]),
+        month=whole_number(created[5:7]),
         arxiv_id=split_version(_text(metadata, f"{OAI_ARXIV}id"))[0],
         doi=first_doi(_text(metadata, f"{OAI_ARXIV}doi")),
         primary_category=categories[0] if categories else "",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from ..identifiers import is_arxiv_id, is_doi, normalize_arxiv_id, normalize_doi, split_version
-from .records import VENUE_PREPRINT, Record
+from .records import VENUE_PREPRINT, Record, whole_number
 
 MONTHS = {name: number for number, name in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
@@ -291,9 +291,9 @@ def to_record(fields):
         authors = [authors]
     date = _clean(fields.get("date"))  # biblatex: 2023-03-31
     year_text = (_clean(fields.get("year")) or date)[:4]
-    year = int(year_text) if year_text.isdigit() else None
+    year = whole_number(year_text)
     month_text = (_clean(fields.get("month")) or date[5:7]).lower()[:3]
-    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text)
+    month = whole_number(month_text) or MONTHS.get(month_text)
     arxiv_id, version = find_arxiv(fields)
     doi = normalize_doi(_clean(fields.get("doi")))
     doi = doi if is_doi(doi) and not doi.startswith("10.48550/") else ""

@@ -11,7 +11,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from ..identifiers import is_arxiv_id, normalize_arxiv_id
-from .records import Record, ServiceError
+from .records import Record, ServiceError, whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +84,8 @@ def parse_csl(item, doi=""):
         parts = (date.get("date-parts") or [[]])[0] if isinstance(date, dict) else []
         if parts and parts[0]:
             break
-    year = int(parts[0]) if parts and str(parts[0]).isdigit() else None
-    month = int(parts[1]) if len(parts) > 1 and str(parts[1]).isdigit() else None
+    year = whole_number(parts[0]) if parts else None
+    month = whole_number(parts[1]) if len(parts) > 1 else None
     venue = " ".join(str(_first(item.get("container-title"))).split())
     number = str(item.get("number") or "")
     arxiv_id = ""

@@ -1,6 +1,7 @@
 """What a source says about one paper, before it becomes (or updates) a Paper."""
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,14 @@ class ServiceError(Exception):
 
 
 VENUE_PREPRINT = "arXiv preprint"
+
+
+def whole_number(text):
+    """Return the whole number a text writes in digits, or None. Read in NFKC form (a
+    Chinese input method types ２０２３, a superscript ²⁰²³ is the same year), then ASCII
+    digits only: str.isdigit() takes digits that int() refuses."""
+    text = unicodedata.normalize("NFKC", str(text)).strip()
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -267,3 +267,11 @@ def test_a_group_is_described_in_each_language(api_as, world):
     group = api_as(world.member).get(f"/groups/{world.group_a.slug}").json()
     assert (group["description_zh"], group["description_en"]) == ("成员轮流分享论文。", "Papers.")
     assert "description" not in group
+
+
+def test_add_papers_reads_a_year_in_superscript_digits(api_as, world):
+    """str.isdigit() takes ²⁰²³ where int() refuses it: even a dry run was a 500."""
+    entries = "@misc{sup, title = {Superscript}, year = {²⁰²³}}"
+    preview = api_as(world.member).post("/papers/add", {"entries": entries, "dry_run": True})
+    assert preview.status_code == 200
+    assert preview.json()["candidates"][0]["year"] == 2023

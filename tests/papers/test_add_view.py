@@ -269,3 +269,10 @@ def test_the_chinese_preview_says_where_a_paper_is_and_its_venue_in_chinese(
     assert f'库中已有：<a href="{held.get_absolute_url()}">{held.title}</a>。' in page
     assert "In the library as" not in page
     assert "<span>arXiv 预印本</span>" in page and "arXiv preprint" not in page
+
+
+def test_a_year_in_superscript_digits_is_read(member_client):
+    """str.isdigit() takes ²⁰²³ where int() refuses it: the preview was a 500."""
+    response = preview(member_client, "@misc{sup, title = {Superscript}, year = {²⁰²³}}")
+    assertContains(response, "Superscript")
+    assertContains(response, "· 2023")

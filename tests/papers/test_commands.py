@@ -177,3 +177,11 @@ def test_import_arxiv_refresh(recorded_services):
     out = run("import_arxiv", "--refresh")
     assert "updated: 2303.18223 → v16" in out
     assert "1 papers updated, 1 already current." in out
+
+
+def test_import_bibtex_reads_a_year_in_superscript_digits(tmp_path):
+    """str.isdigit() takes ²⁰²³ where int() refuses it: the command stopped with a traceback."""
+    listing = tmp_path / "sup.bib"
+    listing.write_text("@misc{sup, title = {Superscript}, year = {²⁰²³}}\n")
+    assert "1 papers added" in run("import_bibtex", str(listing))
+    assert Paper.objects.get().year == 2023

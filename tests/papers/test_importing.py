@@ -1,6 +1,7 @@
 """The import clients against recorded answers, BibTeX reading, duplicates, the plan."""
 
 import datetime
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -477,3 +478,24 @@ def test_the_admin_refuses_an_arxiv_id_of_a_month_to_come():
     with pytest.raises(ValidationError) as refused:
         paper.full_clean()
     assert "9912.12345 is not an arXiv ID yet" in refused.value.message_dict["arxiv_id"][0]
+
+
+SUPERSCRIPT_YEAR = "@misc{sup, title = {Superscript}, year = {²⁰²³}, month = {¹²}}"
+
+
+def test_digits_that_int_refuses_are_read_in_nfkc_form():
+    """str.isdigit() takes ²⁰²³, int() refuses it: the import stopped with a traceback."""
+    (entry,) = bibtex.parse(SUPERSCRIPT_YEAR)
+    assert (entry.record.year, entry.record.month) == (2023, 12)
+    (entry,) = bibtex.parse("@misc{wide, title = {Wide}, year = {２０２３}}")
+    assert entry.record.year == 2023
+    (entry,) = bibtex.parse("@misc{other, title = {Other}, year = {٢٠٢٣}}")
+    assert entry.record.year is None  # digits of another script: no year, not a guess
+    feed = (
+        '<entry xmlns="http://www.w3.org/2005/Atom"><id>http://arxiv.org/abs/2401.00001v1</id>'
+        "<published>²⁰²⁴-⁰¹-02T00:00:00Z</published><title>T</title></entry>"
+    )
+    record = arxiv.parse_entry(ET.fromstring(feed))
+    assert (record.year, record.month) == (2024, 1)
+    record = doi.parse_csl({"title": "T", "issued": {"date-parts": [["²⁰²⁴", "⁰⁹"]]}})
+    assert (record.year, record.month) == (2024, 9)
