@@ -53,55 +53,74 @@ def fetch(doi):
     try:
         item = json.loads(response.content)
     except ValueError as error:
-        raise ServiceError(
-            _("doi.org answered something that is not CSL-JSON."), kind="malformed"
-        ) from error
+        raise not_csl() from error
     if not isinstance(item, dict) or not item.get("title"):
-        raise ServiceError(_("doi.org answered something that is not CSL-JSON."), kind="malformed")
+        raise not_csl()
     return parse_csl(item, doi)
 
 
-def _first(value):
+def not_csl():
+    return ServiceError(_("doi.org answered something that is not CSL-JSON."), kind="malformed")
+
+
+def _text(value):
+    """A text field of CSL-JSON: a string, or the first of a list of them (Crossref gives
+    titles so); raise ServiceError for anything else (a number where a DOI should be)."""
     if isinstance(value, list):
-        return value[0] if value else ""
+        value = value[0] if value else ""
+    if not isinstance(value, str | None):
+        raise not_csl()
     return value or ""
 
 
+def _date_parts(date):
+    """The [year, month, day] of a CSL-JSON date ({"date-parts": [[2024, 9, 20]]}), or []
+    when it has none; raise ServiceError when it is not written so."""
+    if not isinstance(date, dict | None):
+        raise not_csl()
+    parts = (date or {}).get("date-parts") or [[]]
+    if not isinstance(parts, list) or not isinstance(parts[0], list):
+        raise not_csl()
+    return parts[0]
+
+
 def parse_csl(item, doi=""):
-    """Return a Record from one CSL-JSON item."""
+    """Return a Record from one CSL-JSON item; raise ServiceError when a field read is not
+    of the type CSL-JSON gives it."""
+    people = item.get("author") or []
+    if not isinstance(people, list) or not all(isinstance(p, dict) for p in people):
+        raise not_csl()
     authors = []
-    for person in item.get("author") or []:
-        if not isinstance(person, dict):
-            continue
-        name = person.get("literal") or " ".join(
-            part for part in (person.get("given"), person.get("family")) if part
+    for person in people:
+        name = _text(person.get("literal")) or " ".join(
+            part for part in (_text(person.get("given")), _text(person.get("family"))) if part
         )
         if name:
             authors.append(" ".join(name.split()))
     parts = []
     for key in ("issued", "published-print", "published-online", "created"):
-        date = item.get(key) or {}
-        parts = (date.get("date-parts") or [[]])[0] if isinstance(date, dict) else []
+        parts = _date_parts(item.get(key))
         if parts and parts[0]:
             break
     year = whole_number(parts[0]) if parts else None
     month = whole_number(parts[1]) if len(parts) > 1 else None
-    venue = " ".join(str(_first(item.get("container-title"))).split())
-    number = str(item.get("number") or "")
+    venue = " ".join(_text(item.get("container-title")).split())
+    number = str(item.get("number") or "")  # text or a number, in CSL-JSON
+    url = _text(item.get("URL"))
     arxiv_id = ""
     if item.get("publisher") == "arXiv" or number.lower().startswith("arxiv:"):
-        candidate = normalize_arxiv_id(number or str(item.get("URL", "")))
+        candidate = normalize_arxiv_id(number or url)
         arxiv_id = candidate if is_arxiv_id(candidate) else ""
-    abstract = " ".join(strip_tags(str(item.get("abstract") or "")).split())  # JATS markup
+    abstract = " ".join(strip_tags(_text(item.get("abstract"))).split())  # JATS markup
     return Record(
-        title=" ".join(str(_first(item.get("title"))).split()),
+        title=" ".join(_text(item.get("title")).split()),
         authors=authors,
         abstract=abstract,
         year=year,
         month=month if month and 1 <= month <= 12 else None,
         arxiv_id=arxiv_id,
-        doi=(item.get("DOI") or doi).lower(),
+        doi=(_text(item.get("DOI")) or doi).lower(),
         venue=venue,
-        url=str(item.get("URL") or ""),
+        url=url,
         provenance="doi",
     )

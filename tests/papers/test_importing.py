@@ -499,3 +499,33 @@ def test_digits_that_int_refuses_are_read_in_nfkc_form():
     assert (record.year, record.month) == (2024, 1)
     record = doi.parse_csl({"title": "T", "issued": {"date-parts": [["²⁰²⁴", "⁰⁹"]]}})
     assert (record.year, record.month) == (2024, 9)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"DOI": 12345},
+        {"author": [{"given": 1, "family": "Hou"}]},
+        {"author": ["Xinyi Hou"]},
+        {"author": 5},
+        {"issued": {"date-parts": 5}},
+        {"issued": {"date-parts": [2024, 9]}},
+        {"issued": "2024-09-20"},
+        {"container-title": {"en": "ACM"}},
+        {"URL": 7},
+    ],
+)
+def test_csl_json_of_odd_types_is_said_to_be_no_csl_json(odd):
+    """A number where CSL-JSON has text, a date that is no list: a 500, where doi.org's
+    other odd answers get this message."""
+    with pytest.raises(ServiceError, match="doi.org answered something that is not CSL-JSON"):
+        doi.parse_csl({"title": "T", **odd})
+
+
+def test_an_answer_of_odd_types_is_an_error_of_the_preview(recorded_services):
+    plan = importing.build("10.5555/odd-types 2303.18223")
+    assert plan.errors == ["doi.org answered something that is not CSL-JSON."]
+    assert [(c.status, c.reason) for c in plan.candidates] == [
+        ("invalid", "Not looked up: doi.org did not answer (see above)."),
+        ("new", ""),
+    ]
