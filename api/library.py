@@ -298,6 +298,9 @@ class CandidateOut(Schema):
     changes: list[list[str]] = Field(
         description="For a paper already in the library: [field, in the library, found]."
     )
+    notes: list[str] = Field(
+        description="The values found that the library refuses (a year 9999), left out."
+    )
 
 
 class ImportOut(Schema):
@@ -323,6 +326,7 @@ def _candidate(index, candidate):
         "doi": record.doi if record else "",
         "existing": candidate.existing.slug if candidate.existing else None,
         "changes": [[str(label), str(old), str(new)] for label, old, new in candidate.changes],
+        "notes": [str(note) for note in candidate.notes],
     }
 
 

@@ -8,9 +8,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,8 +24,10 @@ MAX_ENTRIES = 200
 BIBTEX_START = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
 SIGNING_SALT = "papers.importing.plan"
 RESERVED_SLUGS = {"add"}
-LIMITS = {"title_en": 400, "venue": 200, "journal_ref": 400, "primary_category": 40}
-LIMITS |= {"categories": 300, "authors": 20000}
+LIMITS = {"title_en": 400, "title_zh": 400, "venue": 200, "journal_ref": 400}
+LIMITS |= {"primary_category": 40, "categories": 300, "authors": 20000}
+# The record's name of a Paper field, where it is not the field's own.
+RECORD_NAMES = {"title_en": "title", "title_zh": "title", "summary_en": "abstract"}
 
 
 class Status:
@@ -52,6 +55,7 @@ class Candidate:
     existing: Paper | None = None
     changes: list = field(default_factory=list)
     lookup: str = ""  # the arXiv ID or DOI asked for
+    notes: list = field(default_factory=list)  # the values left out of the record (``fit``)
 
     @property
     def status_label(self):
@@ -101,6 +105,7 @@ class Plan:
                 "kind": c.kind,
                 "record": c.record.to_dict() if c.record else None,
                 "reason": c.reason if c.status == Status.INVALID else "",
+                "notes": [str(note) for note in c.notes],
             }
             for c in self.candidates
         ]
@@ -116,6 +121,7 @@ class Plan:
         for row in data["rows"]:
             record = Record.from_dict(row["record"]) if row["record"] else None
             candidate = Candidate(row["entry"], row["kind"], record, reason=row["reason"])
+            candidate.notes = row.get("notes", [])  # none in a plan signed before notes were
             candidate.status = Status.INVALID if row["reason"] or not record else Status.NEW
             plan.candidates.append(candidate)
         judge(plan.candidates)
@@ -149,6 +155,9 @@ def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
     mark_repeated_identifiers(plan.candidates)
     look_up_arxiv(plan, progress)
     look_up_dois(plan, progress)
+    for candidate in plan.candidates:
+        if candidate.record is not None:
+            candidate.notes = fit(candidate.record)
     judge(plan.candidates)
     return plan
 
@@ -355,17 +364,52 @@ def save(plan, user=None, chosen=None, progress=None):
         raise Conflict([c.entry for c in picked]) from error
 
 
-def create_paper(record, user=None, taken=None):
-    """Save a new Paper from a record (its topics too) and return it."""
-    values = {
+def paper_values(record):
+    """Return the Paper field values of a record, texts cut to their columns' length."""
+    return {
         name: value[: LIMITS[name]] if name in LIMITS else value
         for name, value in record.paper_values().items()
     }
-    for name, limit in (("url", 500), ("pdf_url", 500), ("doi", 200)):
-        if len(values.get(name, "")) > limit:
-            del values[name]
+
+
+def fit(record):
+    """Leave out of the record each value the Paper model's validators refuse (a year
+    9999 or 0, a URL with a space, an arXiv ID or version beyond its column), so that
+    no such value is stored and the paper stays one the admin can save; return a note
+    on each, for the preview. Texts too long for their column are cut instead (LIMITS),
+    keeping most of them."""
+    values = paper_values(record)
+    unset = [f.name for f in Paper._meta.fields if f.name not in values]
+    try:
+        Paper(**values).clean_fields(exclude=unset)
+    except ValidationError as error:
+        refused = error.message_dict
+    else:
+        return []
+    notes = []
+    for name, reasons in refused.items():
+        notes.append(
+            _("The %(field)s “%(value)s” is left out: %(reason)s")
+            % {
+                "field": Paper._meta.get_field(name).verbose_name,
+                "value": Truncator(str(values[name])).chars(80),
+                "reason": " ".join(reasons),
+            }
+        )
+        attribute = RECORD_NAMES.get(name, name)
+        setattr(record, attribute, getattr(Record(), attribute))
+    return notes
+
+
+def create_paper(record, user=None, taken=None):
+    """Save a new Paper from a record (its topics too, and none of the values the model
+    refuses) and return it."""
+    fit(record)
     paper = Paper(
-        **values, provenance=record.provenance, added_by=user, slug=unique_slug(record, taken)
+        **paper_values(record),
+        provenance=record.provenance,
+        added_by=user,
+        slug=unique_slug(record, taken),
     )
     paper.save()
     if record.topics:

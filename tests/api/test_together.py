@@ -275,3 +275,11 @@ def test_add_papers_reads_a_year_in_superscript_digits(api_as, world):
     preview = api_as(world.member).post("/papers/add", {"entries": entries, "dry_run": True})
     assert preview.status_code == 200
     assert preview.json()["candidates"][0]["year"] == 2023
+
+
+def test_add_papers_names_the_values_left_out(api_as, world):
+    entries = "@misc{late, title = {Year Nine}, year = {9999}}"
+    preview = api_as(world.member).post("/papers/add", {"entries": entries, "dry_run": True})
+    (row,) = preview.json()["candidates"]
+    assert (row["year"], len(row["notes"])) == (None, 1)
+    assert row["notes"][0].startswith("The year “9999” is left out")

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from papers.models import Paper
@@ -276,3 +277,13 @@ def test_a_year_in_superscript_digits_is_read(member_client):
     response = preview(member_client, "@misc{sup, title = {Superscript}, year = {²⁰²³}}")
     assertContains(response, "Superscript")
     assertContains(response, "· 2023")
+
+
+def test_a_value_the_library_refuses_is_left_out_with_a_note(member_client):
+    """A year of 9999 was shown, and stored: the paper could not be saved in the admin."""
+    latest = timezone.now().year + 1
+    response = preview(member_client, "@misc{late, title = {Year Nine}, year = {9999}}")
+    assertContains(response, f"The year “9999” is left out: Enter a year no later than {latest}.")
+    assertNotContains(response, "· 9999")
+    confirm(member_client, response)
+    assert Paper.objects.get().year is None

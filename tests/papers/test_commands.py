@@ -185,3 +185,12 @@ def test_import_bibtex_reads_a_year_in_superscript_digits(tmp_path):
     listing.write_text("@misc{sup, title = {Superscript}, year = {²⁰²³}}\n")
     assert "1 papers added" in run("import_bibtex", str(listing))
     assert Paper.objects.get().year == 2023
+
+
+def test_import_bibtex_names_the_values_left_out(tmp_path):
+    listing = tmp_path / "late.bib"
+    listing.write_text("@misc{late, title = {Year Nine}, year = {9999}}\n")
+    out = run("import_bibtex", str(listing))
+    assert "late (line 1): The year “9999” is left out: Enter a year no later than" in out
+    assert "1 papers added" in out
+    assert Paper.objects.get().year is None

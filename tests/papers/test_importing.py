@@ -529,3 +529,57 @@ def test_an_answer_of_odd_types_is_an_error_of_the_preview(recorded_services):
         ("invalid", "Not looked up: doi.org did not answer (see above)."),
         ("new", ""),
     ]
+
+
+REFUSED_VALUES = r"""
+@misc{late, title = {Year Nine}, year = {9999}, url = {https://exa mple.org/<script>}}
+@misc{early, title = {Year Zero}, year = {0000}, doi = {10.1145/3605943}}
+@misc{archive, title = {Long Archive}, year = {2001},
+  eprint = {averyveryveryverylongarchivename/0101001}}
+@misc{version, title = {Huge Version}, eprint = {2303.18223v99999999999999999999}}
+"""
+
+
+def test_values_the_model_refuses_are_left_out_with_a_note():
+    """A year of 9999 or 0, a URL with a space, an arXiv ID longer than its column, a
+    version beyond its range: stored as found, the paper could not be saved in the admin
+    (on PostgreSQL the insert itself failed). The rest of each entry is kept."""
+    latest = datetime.date.today().year + 1
+    plan = importing.build(bib_text=REFUSED_VALUES)
+    assert [c.status for c in plan.candidates] == ["new"] * 4
+    assert [c.notes for c in plan.candidates[:3]] == [
+        [
+            f"The year “9999” is left out: Enter a year no later than {latest}.",
+            "The URL “https://exa mple.org/<script>” is left out: Enter a valid URL.",
+        ],
+        [
+            "The year “0” is left out: Ensure this value is greater than or equal to 1900.",
+        ],
+        [
+            "The arXiv ID “averyveryveryverylongarchivename/0101001” is left out: Ensure "
+            "this value has at most 32 characters (it has 40)."
+        ],
+    ]
+    (version,) = plan.candidates[3].notes  # the column's range is the database's
+    assert version.startswith(
+        "The arXiv version “99999999999999999999” is left out: Ensure this value is less "
+        "than or equal to "
+    )
+    papers = importing.save(importing.Plan.loads(plan.dumps()))
+    for paper in papers:
+        paper.full_clean()  # as the admin's form would
+    assert [(p.title, p.year, p.url, p.arxiv_id, p.arxiv_version) for p in papers] == [
+        ("Year Nine", None, "", None, None),
+        ("Year Zero", None, "", None, None),
+        ("Long Archive", 2001, "", None, None),
+        ("Huge Version", None, "", "2303.18223", None),
+    ]
+    assert papers[1].doi == "10.1145/3605943"
+
+
+def test_a_year_doi_org_gives_beyond_the_column_is_left_out():
+    """99999 overflowed PostgreSQL's smallint: a 500 on adding the paper."""
+    record = doi.parse_csl({"title": "T", "issued": {"date-parts": [[99999, 1]]}})
+    paper = importing.create_paper(record)
+    paper.full_clean()
+    assert (paper.year, paper.month) == (None, 1)

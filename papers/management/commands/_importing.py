@@ -46,6 +46,9 @@ def add_common_arguments(parser):
 
 
 def report(command, plan, dry_run, user):
+    for candidate in plan.candidates:
+        for note in candidate.notes:
+            command.stdout.write(f"  {candidate.entry}: {note}")
     for candidate in plan.repeated:
         command.stdout.write(f"  repeated: {candidate.entry}: {candidate.reason}")
     for candidate in plan.existing:
