@@ -284,6 +284,8 @@ class PaperAdmin(
             % {"count": len(result.current)},
             messages.SUCCESS,
         )
+        for note in result.notes:
+            self.message_user(request, note, messages.WARNING)
         if result.missing:
             self.message_user(
                 request,

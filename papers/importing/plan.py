@@ -15,6 +15,8 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.language import colon
+
 from ..identifiers import arxiv_id_problem, is_arxiv_id, is_doi, normalize_doi, split_version
 from ..models import Paper
 from . import arxiv, bibtex, dedupe, doi
@@ -442,11 +444,14 @@ class Refresh:
     current: list = field(default_factory=list)
     missing: list = field(default_factory=list)
     waited: float = 0.0
+    notes: list = field(default_factory=list)  # what arXiv gave that was left unset
 
 
 def refresh(papers):
     """Update papers whose arXiv version is newer than the one stored (history keeps the
-    old values); raise ServiceError when arXiv fails."""
+    old values); raise ServiceError when arXiv fails. What the paper cannot take is left
+    unset and said in ``notes``: a value the model refuses, or a DOI that another paper
+    of the library has (two papers cannot share one, and saving it would fail all)."""
     papers = [paper for paper in papers if paper.arxiv_id]
     answer = arxiv.fetch([paper.arxiv_id for paper in papers])
     result = Refresh(waited=answer.waited)
@@ -459,13 +464,23 @@ def refresh(papers):
             if paper.arxiv_version and (record.arxiv_version or 0) <= paper.arxiv_version:
                 result.current.append(paper)
                 continue
-            values = record.paper_values()
+            result.notes += [f"{paper.arxiv_id}{colon()}{note}" for note in fit(record)]
+            values = paper_values(record)
             for name in REFRESHED:
                 if name in values:
-                    value = values[name]
-                    setattr(paper, name, value[: LIMITS[name]] if name in LIMITS else value)
+                    setattr(paper, name, values[name])
             if record.doi and not paper.doi:
-                paper.doi = record.doi
+                holder = Paper.objects.filter(doi=record.doi).exclude(pk=paper.pk).first()
+                if holder is None:
+                    paper.doi = record.doi
+                else:
+                    result.notes.append(
+                        _(
+                            "The DOI %(doi)s that arXiv gives %(id)s is already the DOI of "
+                            "“%(other)s”; it was left unset."
+                        )
+                        % {"id": paper.arxiv_id, "doi": record.doi, "other": holder.title}
+                    )
             if record.abstract and (not paper.summary_en or paper.provenance == "arxiv"):
                 paper.summary_en = record.abstract
             if record.journal_ref and (not paper.venue or paper.venue.lower().startswith("arxiv")):

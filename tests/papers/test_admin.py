@@ -472,3 +472,31 @@ def test_the_delete_page_names_link_rows_in_the_readers_language(staff_client):
     assert "关系" not in en and "object (" not in en
     zh = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "语言模型-论文关系：1" in zh
+
+
+def test_refresh_from_arxiv_leaves_a_doi_another_paper_has_unset(staff_client, recorded_services):
+    """arXiv gave a DOI another paper of the library has: the save failed (a 500) and the
+    whole batch was lost."""
+    maldacena = PaperFactory(arxiv_id="hep-th/9711200", arxiv_version=1, doi=None, title_en="Old")
+    PaperFactory(arxiv_id=None, doi="10.1023/a:1026654312961", title_en="The journal's copy")
+    survey = PaperFactory(arxiv_id="2303.18223", arxiv_version=15)
+    recorded_services.overrides["2303.18223"] = "api-2303.18223-v16.xml"
+    response = staff_client.post(
+        reverse("admin:papers_paper_changelist"),
+        {"action": "refresh_from_arxiv", "_selected_action": [maldacena.pk, survey.pk]},
+        follow=True,
+    )
+    assertContains(response, "2 papers updated to a new arXiv version. 0 already current.")
+    assertContains(
+        response,
+        "The DOI 10.1023/a:1026654312961 that arXiv gives hep-th/9711200 is already the DOI "
+        "of “The journal&#x27;s copy”; it was left unset.",
+    )
+    maldacena.refresh_from_db()
+    survey.refresh_from_db()
+    assert (maldacena.arxiv_version, maldacena.doi, maldacena.title_en) == (
+        3,
+        None,
+        "The Large N Limit of Superconformal Field Theories and Supergravity",
+    )
+    assert survey.arxiv_version == 16

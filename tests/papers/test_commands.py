@@ -194,3 +194,12 @@ def test_import_bibtex_names_the_values_left_out(tmp_path):
     assert "late (line 1): The year “9999” is left out: Enter a year no later than" in out
     assert "1 papers added" in out
     assert Paper.objects.get().year is None
+
+
+def test_import_arxiv_refresh_leaves_a_doi_another_paper_has_unset(recorded_services):
+    PaperFactory(arxiv_id="hep-th/9711200", arxiv_version=1, doi=None)
+    PaperFactory(arxiv_id=None, doi="10.1023/a:1026654312961", title_en="The journal's copy")
+    err = StringIO()
+    call_command("import_arxiv", "--refresh", stdout=StringIO(), stderr=err)
+    assert "is already the DOI of “The journal's copy”; it was left unset." in err.getvalue()
+    assert Paper.objects.get(arxiv_id="hep-th/9711200").arxiv_version == 3

@@ -72,6 +72,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  updated: {paper.arxiv_id} → v{paper.arxiv_version}")
         for paper in result.missing:
             self.stderr.write(f"  arXiv has no paper {paper.arxiv_id}")
+        for note in result.notes:
+            self.stderr.write(f"  {note}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(result.updated)} papers updated, {len(result.current)} already current."
