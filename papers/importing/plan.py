@@ -145,10 +145,13 @@ def looks_like_bibtex(text):
 def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
     """Return the Plan for a paste (identifiers, BibTeX, or both) and an uploaded .bib
     text, of at most ``limit`` entries (None: all, for the commands); arXiv and doi.org
-    are asked here, never inside a transaction."""
-    plan = Plan(candidates=pasted(text))
+    are asked here, never inside a transaction. Entries beyond one more than the limit
+    are not read at all (one more: to know there are more)."""
+    most = limit + 1 if limit else None
+    plan = Plan(candidates=pasted(text, most))
     if bib_text:
-        plan.candidates += [from_bibtex(entry) for entry in bibtex.parse(bib_text)]
+        room = None if most is None else max(most - len(plan.candidates), 0)
+        plan.candidates += [from_bibtex(entry) for entry in bibtex.parse(bib_text, room)]
     if limit and len(plan.candidates) > limit:
         plan.errors.append(
             _("At most %(max)s entries at a time; the first %(max)s are shown.") % {"max": limit}
@@ -164,20 +167,21 @@ def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
     return plan
 
 
-def pasted(text):
+def pasted(text, most=None):
     """Return the Candidates of a paste, in its order: one per BibTeX entry, and the text
     around the entries read as identifiers, as a paste without BibTeX is, so that a member
     may paste both and nothing of it goes unanswered. BibTeX would skip that text as a
-    comment (a .bib file's is); here only its ``%`` lines are, as a copied file's header."""
+    comment (a .bib file's is); here only its ``%`` lines are, as a copied file's header.
+    The first ``most`` of them (None: all)."""
     if not looks_like_bibtex(text):
-        return [identify(part) for part in split_entries(text)]
+        return [identify(part) for part in split_entries(text)[:most]]
     candidates = []
-    for block in bibtex.read(text):
+    for block in bibtex.read(text, most):
         if isinstance(block, bibtex.Entry):
             candidates.append(from_bibtex(block))
         else:
             candidates += [identify(part) for part in split_entries(block)]
-    return candidates
+    return candidates[:most]
 
 
 def from_bibtex(entry):

@@ -583,3 +583,16 @@ def test_a_year_doi_org_gives_beyond_the_column_is_left_out():
     paper = importing.create_paper(record)
     paper.full_clean()
     assert (paper.year, paper.month) == (None, 1)
+
+
+def test_entries_beyond_the_limit_are_not_read(monkeypatch):
+    """Every entry of a file was parsed and decoded before the limit was applied: 20,000
+    small entries, within the 2 MB an upload may be, took most of a minute to preview."""
+    read = []
+    monkeypatch.setattr(bibtex, "to_record", lambda fields: read.append(fields) or (None, "x"))
+    text = "@string{j = {J}}\n" + "".join(f"@misc{{k{i}, title = {{T{i}}}}}\n" for i in range(1000))
+    plan = importing.build("@misc{pasted, title = {Pasted}}\n2303.1822x", bib_text=text, limit=3)
+    assert len(read) == 3  # the pasted entry and two of the file: one more than the limit
+    assert [c.entry for c in plan.candidates] == ["pasted (line 1)", "2303.1822x", "k0 (line 2)"]
+    assert plan.errors == ["At most 3 entries at a time; the first 3 are shown."]
+    assert [entry.key for entry in bibtex.parse(text, 2)] == ["k0", "k1"]
