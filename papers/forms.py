@@ -71,7 +71,7 @@ class AddPapersForm(forms.Form):
     bibfile = forms.FileField(
         label=_("or a .bib file"),
         required=False,
-        help_text=_("BibTeX, up to 2 MB."),
+        help_text=_("BibTeX, or arXiv IDs and DOIs as you would paste them; up to 2 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".bib,.bibtex,.txt,text/x-bibtex"}),
     )
 

@@ -143,15 +143,15 @@ def looks_like_bibtex(text):
 
 
 def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
-    """Return the Plan for a paste (identifiers, BibTeX, or both) and an uploaded .bib
-    text, of at most ``limit`` entries (None: all, for the commands); arXiv and doi.org
-    are asked here, never inside a transaction. Entries beyond one more than the limit
-    are not read at all (one more: to know there are more)."""
+    """Return the Plan for a paste (identifiers, BibTeX, or both) and an uploaded file's
+    text (``uploaded``), of at most ``limit`` entries (None: all, for the commands);
+    arXiv and doi.org are asked here, never inside a transaction. Entries beyond one more
+    than the limit are not read at all (one more: to know there are more)."""
     most = limit + 1 if limit else None
     plan = Plan(candidates=pasted(text, most))
     if bib_text:
         room = None if most is None else max(most - len(plan.candidates), 0)
-        plan.candidates += [from_bibtex(entry) for entry in bibtex.parse(bib_text, room)]
+        plan.candidates += uploaded(bib_text, room)
     if limit and len(plan.candidates) > limit:
         plan.errors.append(
             _("At most %(max)s entries at a time; the first %(max)s are shown.") % {"max": limit}
@@ -182,6 +182,16 @@ def pasted(text, most=None):
         else:
             candidates += [identify(part) for part in split_entries(block)]
     return candidates[:most]
+
+
+def uploaded(text, most=None):
+    """Return the Candidates of an uploaded file: its BibTeX entries, the text between
+    them skipped as BibTeX skips it; or, in a file with no BibTeX, its identifiers, read
+    as a paste's are (a .txt list of arXiv IDs was read as a .bib with no entry, and
+    nothing was said). The first ``most`` of them (None: all)."""
+    if not looks_like_bibtex(text):
+        return [identify(part) for part in split_entries(text)[:most]]
+    return [from_bibtex(entry) for entry in bibtex.parse(text, most)]
 
 
 def from_bibtex(entry):

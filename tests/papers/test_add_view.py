@@ -287,3 +287,12 @@ def test_a_value_the_library_refuses_is_left_out_with_a_note(member_client):
     assertNotContains(response, "· 9999")
     confirm(member_client, response)
     assert Paper.objects.get().year is None
+
+
+def test_an_uploaded_list_of_identifiers_is_read_as_a_paste_is(member_client, recorded_services):
+    """A .txt of arXiv IDs was read as a .bib with no entry: "0 new", and no word why."""
+    upload = SimpleUploadedFile("ids.txt", b"2303.18223\n10.1145/3605943\n")
+    response = member_client.post(URL, {"entries": "", "bibfile": upload, "preview": ""})
+    assertContains(response, "A Survey of Large Language Models")
+    assertContains(response, "Large Language Models for Software Engineering")
+    assertContains(response, 'name="chosen"', count=2)

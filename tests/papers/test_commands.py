@@ -203,3 +203,12 @@ def test_import_arxiv_refresh_leaves_a_doi_another_paper_has_unset(recorded_serv
     call_command("import_arxiv", "--refresh", stdout=StringIO(), stderr=err)
     assert "is already the DOI of “The journal's copy”; it was left unset." in err.getvalue()
     assert Paper.objects.get(arxiv_id="hep-th/9711200").arxiv_version == 3
+
+
+def test_import_bibtex_of_a_file_without_bibtex_says_so(tmp_path, recorded_services):
+    """The upload form reads such a file as identifiers; the command stays with BibTeX."""
+    listing = tmp_path / "ids.txt"
+    listing.write_text("2303.18223\n")
+    with pytest.raises(CommandError, match=r"ids\.txt holds no BibTeX entry\."):
+        run("import_bibtex", str(listing))
+    assert recorded_services.api_calls() == []

@@ -27,6 +27,8 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {options['file']}: {reason}") from error
         except ValueError as error:
             raise CommandError(f"Cannot read {options['file']}: {error}") from error
+        if not importing.looks_like_bibtex(text):  # build() would read it as identifiers
+            raise CommandError(f"{options['file']} holds no BibTeX entry.")
         plan = importing.build(bib_text=text, limit=None)
         if not plan.candidates:
             raise CommandError(f"{options['file']} holds no BibTeX entry.")
