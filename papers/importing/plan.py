@@ -24,6 +24,8 @@ from .records import Record, ServiceError, differences
 
 MAX_ENTRIES = 200
 BIBTEX_START = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
+PREFIX = re.compile(r"(?:arxiv|doi):?", re.IGNORECASE)  # written apart from the identifier
+BRACKETS = ("()", "[]")
 SIGNING_SALT = "papers.importing.plan"
 RESERVED_SLUGS = {"add"}
 LIMITS = {"title_en": 400, "title_zh": 400, "venue": 200, "journal_ref": 400}
@@ -132,10 +134,31 @@ class Plan:
 
 def split_entries(text):
     """Return the identifiers of a paste (one per line, or space or comma apart), in NFKC
-    form: a Chinese input method types ２３０３．１８２２３ and ，for 2303.18223 and ","."""
+    form: a Chinese input method types ２３０３．１８２２３ and ，for 2303.18223 and ",".
+    A prefix written apart from its identifier ("arXiv: 2401.00001", "DOI 10.1145/…") is
+    left out, as the identifier is known without it: it was a row of its own, refused."""
     text = unicodedata.normalize("NFKC", text or "")
-    parts = (part.strip(" ,;<>\"'") for part in re.split(r"[\s,;、]+", text))
-    return [part for part in parts if part]
+    parts = [trimmed(part) for part in re.split(r"[\s,;、]+", text)]
+    parts = [part for part in parts if part]
+    return [
+        part for i, part in enumerate(parts) if not (PREFIX.fullmatch(part) and i + 1 < len(parts))
+    ]
+
+
+def trimmed(part):
+    """Return a pasted word without the punctuation around it, as a sentence puts it:
+    quotes, a full stop after it, brackets that enclose it ("(2401.12345)") or that it
+    does not close ("(see", "2401.12345)"); brackets within a DOI stay."""
+    while True:
+        before = part
+        part = part.strip(" ,;<>\"'").rstrip(".")
+        for opening, closing in BRACKETS:
+            if part.endswith(closing) and (part.startswith(opening) or opening not in part):
+                part = part[:-1]
+            if part.startswith(opening) and closing not in part:
+                part = part[1:]
+        if part == before:
+            return part
 
 
 def looks_like_bibtex(text):

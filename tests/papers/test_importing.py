@@ -596,3 +596,26 @@ def test_entries_beyond_the_limit_are_not_read(monkeypatch):
     assert [c.entry for c in plan.candidates] == ["pasted (line 1)", "2303.1822x", "k0 (line 2)"]
     assert plan.errors == ["At most 3 entries at a time; the first 3 are shown."]
     assert [entry.key for entry in bibtex.parse(text, 2)] == ["k0", "k1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("arXiv: 2401.00001", [("arxiv", "2401.00001")]),
+        ("arXiv 2401.00001", [("arxiv", "2401.00001")]),
+        ("ARXIV hep-th/9711200", [("arxiv", "hep-th/9711200")]),
+        ("DOI: 10.1145/3605943", [("doi", "10.1145/3605943")]),
+        ("doi 10.1145/3605943", [("doi", "10.1145/3605943")]),
+        ("2401.12345.", [("arxiv", "2401.12345")]),
+        ("(2401.12345)", [("arxiv", "2401.12345")]),
+        ("[2401.12345]", [("arxiv", "2401.12345")]),
+        ("(arXiv: 2401.12345).", [("arxiv", "2401.12345")]),
+        ("(10.1145/3605943)", [("doi", "10.1145/3605943")]),
+        ("10.1016/0010-0277(88)90032-8", [("doi", "10.1016/0010-0277(88)90032-8")]),
+        ("arXiv", [("", "")]),  # a prefix alone is still answered
+    ],
+)
+def test_pasted_identifiers_with_a_prefix_apart_or_in_brackets(text, found):
+    """A prefix apart ("arXiv: 2401.00001") was a row of its own; "(2401.12345)" was refused."""
+    candidates = [importing.identify(part) for part in importing.split_entries(text)]
+    assert [(c.kind, c.lookup) for c in candidates] == found
