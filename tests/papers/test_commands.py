@@ -212,3 +212,20 @@ def test_import_bibtex_of_a_file_without_bibtex_says_so(tmp_path, recorded_servi
     with pytest.raises(CommandError, match=r"ids\.txt holds no BibTeX entry\."):
         run("import_bibtex", str(listing))
     assert recorded_services.api_calls() == []
+
+
+def test_a_paper_added_meanwhile_fails_the_command_naming_it(recorded_services, monkeypatch):
+    """Added by someone else between the look-up and the save: a traceback (Conflict)."""
+    from papers.importing import plan as importing
+
+    build = importing.build
+
+    def build_then_someone_adds(*args, **kwargs):
+        plan = build(*args, **kwargs)
+        PaperFactory(arxiv_id="2303.18223")
+        return plan
+
+    monkeypatch.setattr(importing, "build", build_then_someone_adds)
+    with pytest.raises(CommandError, match=r"Nothing was saved: meanwhile 2303\.18223 came"):
+        run("import_arxiv", "2303.18223", "1706.03762")
+    assert not Paper.objects.filter(arxiv_id="1706.03762").exists()

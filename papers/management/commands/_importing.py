@@ -65,8 +65,14 @@ def report(command, plan, dry_run, user):
             "nothing saved."
         )
         return []
-    with tqdm(total=len(plan.new), unit="paper", desc="saving", disable=command.quiet) as bar:
-        added = importing.save(plan, user, progress=bar.update)
+    try:
+        with tqdm(total=len(plan.new), unit="paper", desc="saving", disable=command.quiet) as bar:
+            added = importing.save(plan, user, progress=bar.update)
+    except importing.Conflict as conflict:
+        raise CommandError(
+            f"Nothing was saved: meanwhile {', '.join(conflict.args[0])} came into the "
+            "library; run the command again."
+        ) from conflict
     for paper in added:
         command.stdout.write(f"  added: {paper.slug}")
     command.stdout.write(
