@@ -62,9 +62,10 @@ def normalize_arxiv_id(value):
     if not match:
         return text
     found = match.group("id")
-    if "/" in found:  # old style: the archive's name is lower case (math.GT, hep-th)
+    if "/" in found:  # old style: written as arXiv writes it, math.GT, hep-th, physics.ao-ph
         archive, number = found.split("/")
         name, dot, subject = archive.partition(".")
+        subject = subject.upper() if len(subject) == 2 else subject.lower()
         found = f"{name.lower()}{dot}{subject}/{number}"
     return found
 

@@ -619,3 +619,18 @@ def test_pasted_identifiers_with_a_prefix_apart_or_in_brackets(text, found):
     """A prefix apart ("arXiv: 2401.00001") was a row of its own; "(2401.12345)" was refused."""
     candidates = [importing.identify(part) for part in importing.split_entries(text)]
     assert [(c.kind, c.lookup) for c in candidates] == found
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["math.gt/0309136", "math.GT/0309136", "MATH.Gt/0309136v2", "arXiv:math.gt/0309136"],
+)
+def test_an_old_style_subject_class_is_upper_case_as_arxiv_writes_it(written):
+    """math.gt/0309136 and math.GT/0309136 were two identifiers: a paper in the library
+    under one was not found under the other."""
+    assert identifiers.normalize_arxiv_id(written) == "math.GT/0309136"
+    assert importing.identify(written).lookup == "math.GT/0309136"
+
+
+def test_an_old_style_subject_class_with_a_hyphen_is_lower_case():
+    assert identifiers.normalize_arxiv_id("PHYSICS.AO-PH/0101001") == "physics.ao-ph/0101001"
