@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field, fields
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.numbers import whole
+
 
 class ServiceError(Exception):
     """An outside service failed: unreachable, too slow, or answered something unusable.
@@ -22,10 +24,10 @@ VENUE_PREPRINT = "arXiv preprint"
 
 def whole_number(text):
     """Return the whole number a text writes in digits, or None. Read in NFKC form (a
-    Chinese input method types ２０２３, a superscript ²⁰²³ is the same year), then ASCII
-    digits only: str.isdigit() takes digits that int() refuses."""
-    text = unicodedata.normalize("NFKC", str(text)).strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    Chinese input method types ２０２３, a superscript ²⁰²³ is the same year), then as
+    every number is (core.numbers.whole: ASCII digits only, str.isdigit() takes digits
+    that int() refuses)."""
+    return whole(unicodedata.normalize("NFKC", str(text)).strip())
 
 
 CJK = re.compile(r"[\u3400-\u9fff]")
