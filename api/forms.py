@@ -56,9 +56,11 @@ class TokenForm(forms.ModelForm):
 
 class ApiNoteForm(NoteForm):
     """The site's note form, with the topics given as a list (the API's JSON) rather than
-    as the site's tag string: taggit's string cannot hold a name with a double quote,
-    and split ``x"y`` into ``x`` and ``y``. Each name is set as it is given, a topic's
-    Chinese name read as the topic (papers.topics)."""
+    as the site's tag string, which split a name at its commas. Each name is set as it
+    is given, a topic's Chinese name read as the topic (papers.topics); a name with a
+    double quote is refused: the site's form writes topics as that string, which cannot
+    hold one, so the note's next edit on the site split it (``x"y`` into ``x`` and
+    ``y``)."""
 
     def __init__(self, *args, tags, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,5 +73,10 @@ class ApiNoteForm(NoteForm):
             # As the site's parser would drop it (core.topics), but said, not silently.
             raise forms.ValidationError(
                 _("A topic needs a letter or a digit: “%(tag)s”.") % {"tag": unnamed[0]}
+            )
+        quoted = [name for name in names if '"' in name]
+        if quoted:
+            raise forms.ValidationError(
+                _('A topic cannot hold a double quote ("): “%(tag)s”.') % {"tag": quoted[0]}
             )
         return check_tags(as_topics(names))

@@ -37,7 +37,7 @@ from .filters import check_note_filters, check_record_filters
 from .forms import ApiNoteForm
 from .models import Change, LibraryVersion
 from .paging import PageQuery, paginate
-from .sync import KINDS, could_read, readers_of
+from .sync import KINDS, could_read, departed, readers_of
 
 router = Router(tags=["groups"])
 
@@ -441,18 +441,19 @@ def sync(request, since: int = Query(0, ge=0, le=2**62)):
     could read it before (a note made private, a group they left); one they never could
     read is not named at all."""
     version = LibraryVersion.current()
-    readers = readers_of(request.user)
+    lost, left = departed(request.user, since, version)
+    readers = readers_of(request.user, left)
     rows = Change.objects.filter(version__gt=since, version__lte=version).values_list(
-        "kind", "object_id", "key", "deleted", "audience"
+        "kind", "object_id", "key", "deleted", "audience", "at"
     )
     changed = {kind: {} for kind in KINDS}
     deleted = {kind: [] for kind in KINDS}
-    for kind, object_id, key, gone, audience in rows:
+    for kind, object_id, key, gone, audience, at in rows:
         if kind not in changed:
             continue
         key = key or str(object_id)
         # Whether the caller may be told the record is gone (or out of their sight).
-        told = kind not in GUARDED or could_read(audience, readers)
+        told = kind not in GUARDED or could_read(audience, readers, at)
         if gone:
             if told:
                 deleted[kind].append(key)
@@ -464,6 +465,8 @@ def sync(request, since: int = Query(0, ge=0, le=2**62)):
             allowed = set(readable(request.user).filter(pk__in=ids).values_list("pk", flat=True))
             deleted[kind] += [key for pk, (key, told) in ids.items() if told and pk not in allowed]
             changed[kind] = {pk: (key, True) for pk, (key, _told) in ids.items() if pk in allowed}
+    for kind, keys in lost.items():  # what they read through a group they left
+        deleted[kind] = list({*deleted[kind], *keys})
     return {
         "version": version,
         "since": since,

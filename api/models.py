@@ -196,3 +196,34 @@ class Change(models.Model):
         else:
             action = pgettext("what befell a synced record", "changed")
         return f"{self.kind} {self.key or self.object_id} {action} @{self.version}"
+
+
+class Departure(models.Model):
+    """A reader's loss of what a group gave them to read, kept for sync to tell them it
+    is gone (api.sync): a member who left the group, or whose group went (LEFT), and the
+    members of a group whose member stopped sharing their reading with it (UNSHARED:
+    they lose that member's reading statuses). One row per loss, however many records
+    it takes out of sight: a member's leaving rewrote a change row for each of the
+    group's records, which failed on PostgreSQL past 65,535 of them. Plain ids, not
+    foreign keys: a row outlives its group and is read after the group is gone."""
+
+    class Kind(models.TextChoices):
+        LEFT = "left", pgettext_lazy("a departure from a group", "left the group")
+        UNSHARED = (
+            "unshared",
+            pgettext_lazy("a departure from a group", "stopped sharing their reading"),
+        )
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    user_id = models.BigIntegerField(_("member"))
+    group_id = models.BigIntegerField(_("group"))
+    version = models.BigIntegerField(_("version"), db_index=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["version"]
+        verbose_name = _("departure")
+        verbose_name_plural = _("departures")
+
+    def __str__(self):
+        return f"u{self.user_id} {self.get_kind_display()} g{self.group_id} @{self.version}"

@@ -10,9 +10,13 @@ and the API are all recorded; bulk operations that send no signals are not.
 A record that not everyone may read (a note, a meeting …) keeps in its row who could
 read it at its recorded changes (``audience``: tokens "everyone", "g<group id>",
 "u<user id>"), before and after each. Sync names a record it cannot show the caller as
-deleted only when one of those tokens is theirs: a record they could have read, not
-one they never could (its key, a note's slug, carries its title).
+deleted only when one of those tokens was theirs when the change was made: a record
+they could have read, not one they never could, nor one gone before they joined. A
+member's leaving a group (or a group's member no longer sharing their reading) is one
+``Departure``: sync then names, once, what the member read through the group.
 """
+
+import datetime
 
 from django.db import transaction
 from django.db.models import Q
@@ -45,7 +49,7 @@ from papers.models import (
     TaggedPaper,
 )
 
-from .models import Change, LibraryVersion
+from .models import Change, Departure, LibraryVersion
 
 # kind → model; the kind names the API's collection.
 KINDS = {
@@ -151,21 +155,38 @@ def _audience(tokens):
     return " ".join(sorted(tokens))
 
 
-def readers_of(user):
-    """The tokens that name the caller in a record's audience (their user, "everyone",
-    the groups they are in), or None for a superuser, who could read every record."""
+def readers_of(user, left=None):
+    """Who the caller is in an audience, each token with the time from which it named
+    them and the time until which (None: still): "everyone" and their user from their
+    account's making, each group of theirs from the day they joined it, and each group
+    they left until they left it (``left``: {group id: when}, departed(); None for a
+    group that is gone, which no record joins since). None for a superuser, who could
+    read every record."""
     if user.is_superuser:
         return None
-    groups = Membership.objects.filter(user=user).order_by().values_list("group_id", flat=True)
-    return {EVERYONE, user_token(user.pk)} | {group_token(pk) for pk in groups}
+    joined = user.date_joined
+    readers = {EVERYONE: (joined, None), user_token(user.pk): (joined, None)}
+    for group_id, until in (left or {}).items():
+        readers[group_token(group_id)] = (None, until)
+    zone = timezone.get_current_timezone()
+    memberships = Membership.objects.filter(user=user).order_by().values_list("group_id", "joined")
+    for group_id, day in memberships:
+        since = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+        readers[group_token(group_id)] = (since, None)
+    return readers
 
 
-def could_read(audience, readers):
-    """Whether a reader (readers_of()) could read a record with this audience. A row
-    written before audiences were kept (empty) names nobody: only a superuser is told."""
+def could_read(audience, readers, at):
+    """Whether a reader (readers_of()) was named by this audience when the change of
+    ``at`` was made. A row written before audiences were kept (empty) names nobody: only
+    a superuser is told."""
     if readers is None:
         return True
-    return bool(audience) and not readers.isdisjoint(audience.split())
+    for token in _tokens(audience):
+        start, end = readers.get(token, (False, None))
+        if start is not False and (start is None or start <= at) and (end is None or at <= end):
+            return True
+    return False
 
 
 # --- Recording changes -------------------------------------------------------------------
@@ -209,6 +230,12 @@ def record(instance, deleted=False):
             unique_fields=["kind", "object_id"],
             update_fields=["key", "version", "deleted", "at", "audience"],
         )
+    before = getattr(instance, "_sync_readers_before", None)
+    if kind in ("notes", "meetings") and before is not None and not deleted:
+        if before != READERS[kind][1](instance):
+            # Its comments are read with it: they leave the sight of those it leaves.
+            on = {"note": instance.pk} if kind == "notes" else {"meeting": instance.pk}
+            record_pks(Comment, Comment._base_manager.filter(**on).values_list("pk", flat=True))
 
 
 def record_pks(model, pks):
@@ -219,94 +246,125 @@ def record_pks(model, pks):
         record(instance)
 
 
-def record_readers_lost(querysets, tokens):
-    """Note, at one new version, a change to each record of the querysets whose readers
-    the tokens named until now (a member who left a group, a group whose member stopped
-    sharing their reading): the tokens join their audience, so those readers are told
-    the records are gone from their sight at their next sync."""
-    found = {}
-    for queryset in querysets:
-        kind = KIND_OF[queryset.model]
-        for pk, *key in queryset.order_by().values_list("pk", *_key_fields(queryset.model)):
-            found[kind, pk] = key[0] if key else ""
-    if not found:
-        return
-    kinds = {}
-    for kind, pk in found:
-        kinds.setdefault(kind, []).append(pk)
-    held_rows = Q()
-    for kind, pks in kinds.items():
-        held_rows |= Q(kind=kind, object_id__in=pks)
+def _depart(kind, membership):
+    """Keep a Departure of the membership's member from its group (LEFT), or of the
+    group from the member's reading (UNSHARED), at the next version."""
     with transaction.atomic(savepoint=False):
-        version = LibraryVersion.next()
-        held = Change.objects.filter(held_rows).values_list("kind", "object_id", "audience")
-        audiences = {(kind, pk): _tokens(audience) for kind, pk, audience in held}
-        now = timezone.now()
-        Change.objects.bulk_create(
-            [
-                Change(
-                    kind=kind,
-                    object_id=pk,
-                    key=key,
-                    version=version,
-                    deleted=False,
-                    at=now,
-                    audience=_audience(tokens | audiences.get((kind, pk), set())),
-                )
-                for (kind, pk), key in found.items()
-            ],
-            update_conflicts=True,
-            unique_fields=["kind", "object_id"],
-            update_fields=["key", "version", "deleted", "at", "audience"],
+        Departure.objects.create(
+            kind=kind,
+            user_id=membership.user_id,
+            group_id=membership.group_id,
+            version=LibraryVersion.next(),
         )
-
-
-def _group_records(group_id, sharers):
-    """What a group's members read through it: the group, its meetings, series, group
-    notes and discussions, and the reading statuses of the sharers (user ids)."""
-    return [
-        ReadingGroup._base_manager.filter(pk=group_id),
-        Meeting._base_manager.filter(group=group_id),
-        MeetingSeries._base_manager.filter(group=group_id),
-        Note._base_manager.filter(group=group_id, visibility=Note.Visibility.GROUP),
-        Comment._base_manager.filter(group=group_id),
-        ReadingStatus._base_manager.filter(user__in=sharers),
-    ]
 
 
 def _leaving(sender, instance, **kwargs):
-    """A member leaves a group (or the group goes): what they read through it is gone
-    from their sight, and their reading from the group's. Before the delete, while the
-    membership and the group's records are all still there (a group's deletion removes
-    its memberships and its records in no set order)."""
-    if instance.pk is None or instance.group_id is None:
-        return
-    sharers = Membership.objects.filter(group=instance.group_id, shares_reading=True)
-    record_readers_lost(
-        _group_records(instance.group_id, sharers.values("user_id")),
-        {user_token(instance.user_id), group_token(instance.group_id)},
-    )
-
-
-def _membership_saved(instance, created):
-    """A member who stops sharing their reading with a group takes their statuses out
-    of its members' sight."""
-    if not created and not instance.shares_reading:
-        record_readers_lost(
-            [ReadingStatus._base_manager.filter(user=instance.user_id)],
-            {group_token(instance.group_id)},
-        )
+    """A member leaves a group (or the group goes, or their account): sync tells them
+    what they read through it is gone (departed())."""
+    if instance.pk is not None and instance.group_id is not None:
+        _depart(Departure.Kind.LEFT, instance)
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
     """Keep who could read a guarded record before this save (its row in the database),
-    for record() to add to its audience: a note made private was its group's."""
+    for record() to add to its audience: a note made private was its group's. Of a
+    membership, whether it shared its member's reading. A reading status is read by
+    whom its member shares with, whatever the save: nothing to keep."""
+    if instance.pk is None or instance._state.adding:
+        return
+    if sender is Membership:
+        before = sender._base_manager.filter(pk=instance.pk).values_list("shares_reading")
+        instance._sync_shared_before = bool((before.first() or (False,))[0])
+        return
     kind = KIND_OF.get(sender)
-    if kind not in READERS or instance.pk is None or instance._state.adding:
+    if kind not in READERS or kind == "reading-status":
         return
     fields, readers = READERS[kind]
     before = sender._base_manager.filter(pk=instance.pk).only("pk", *fields).first()
     instance._sync_readers_before = readers(before) if before is not None else set()
+
+
+def _membership_saved(instance):
+    """A member who stops sharing their reading with a group takes their statuses out
+    of its members' sight: one Departure, when sharing turns off."""
+    if getattr(instance, "_sync_shared_before", False) and not instance.shares_reading:
+        _depart(Departure.Kind.UNSHARED, instance)
+
+
+# --- What a caller lost with a group ------------------------------------------------------
+
+
+def departed(user, since, version):
+    """Per kind, the keys of the records the caller read through a group they left (or
+    that went) after ``since``, or through a fellow member's reading that was unshared
+    with a group of theirs, and may not read now: deleted, for sync. Each such record
+    still in the library whose audience named that group; a deleted one is named by its
+    own change's audience (could_read). A constant number of queries: none without a
+    departure, one per kind with."""
+    if user.is_superuser:  # who reads everything loses nothing
+        return {}, {}
+    current = set(Membership.objects.filter(user=user).values_list("group_id", flat=True))
+    departures = list(
+        Departure.objects.filter(version__gt=since, version__lte=version).filter(
+            Q(kind=Departure.Kind.LEFT, user_id=user.pk)
+            | Q(kind=Departure.Kind.UNSHARED, group_id__in=current)
+        )
+    )
+    left = {d.group_id for d in departures if d.kind == Departure.Kind.LEFT} - current
+    # Until when they read through each: when they left it, or for good if it is gone
+    # (its records went with it, after their membership: its deletion's cascade).
+    existing = set(ReadingGroup._base_manager.filter(pk__in=left).values_list("pk", flat=True))
+    left_at = {d.group_id: d.at for d in departures if d.kind == Departure.Kind.LEFT}
+    windows = {pk: left_at[pk] if pk in existing else None for pk in left}
+    # A group's records made before they left it: one made since they never saw.
+    there = Q(pk__in=[])
+    for pk in left:
+        there |= Q(group=pk, created__lte=left_at[pk])
+    unshared = [d for d in departures if d.kind == Departure.Kind.UNSHARED]
+    lost = {}
+    if left:
+        statuses_there = ReadingStatus._base_manager.filter(
+            user__in=Membership.objects.filter(group__in=left).values("user_id")
+        )
+        lost = {
+            "groups": (list(left), left),  # gone or not: named by its change's key
+            "meetings": (Meeting._base_manager.filter(there), left),
+            "series": (MeetingSeries._base_manager.filter(there), left),
+            "notes": (
+                Note._base_manager.filter(there).exclude(
+                    pk__in=Note.objects.visible_to(user).values("pk")
+                ),
+                left,
+            ),
+            "comments": (
+                Comment._base_manager.filter(there).exclude(
+                    pk__in=Comment.objects.visible_to(user).values("pk")
+                ),
+                left,
+            ),
+            "reading-status": (
+                statuses_there.exclude(pk__in=ReadingStatus.objects.shared_with(user).values("pk")),
+                left,
+            ),
+        }
+    if unshared:
+        theirs = ReadingStatus._base_manager.filter(user__in={d.user_id for d in unshared})
+        theirs = theirs.exclude(pk__in=ReadingStatus.objects.shared_with(user).values("pk"))
+        groups = {d.group_id for d in unshared}
+        if "reading-status" in lost:
+            records, named = lost["reading-status"]
+            lost["reading-status"] = (records | theirs, named | groups)
+        else:
+            lost["reading-status"] = (theirs, groups)
+    found = {}
+    for kind, (records, groups) in lost.items():
+        tokens = {group_token(pk) for pk in groups}
+        ids = records if isinstance(records, list) else records.values("pk")
+        rows = Change.objects.filter(kind=kind, object_id__in=ids)
+        for object_id, key, audience in rows.values_list("object_id", "key", "audience"):
+            if not tokens.isdisjoint(_tokens(audience)):
+                found.setdefault(kind, []).append(key or str(object_id))
+    return found, windows
 
 
 def _key_fields(model):
@@ -325,7 +383,7 @@ def _saved(sender, instance, created=False, **kwargs):
     elif sender in PARTS:
         _record_holder(sender, instance)
     if sender is Membership:
-        _membership_saved(instance, created)
+        _membership_saved(instance)
 
 
 def _deleted(sender, instance, **kwargs):

@@ -6,11 +6,13 @@ import pytest
 from django.utils import timezone
 from django.utils.http import http_date
 
-from api.models import Change, LibraryVersion
+from api.models import Change, Departure, LibraryVersion
 from notes.models import Membership, Note
 from tests.factories import (
     CommentFactory,
+    MeetingFactory,
     MeetingSeriesFactory,
+    MembershipFactory,
     NoteFactory,
     OrganizationFactory,
     PaperFactory,
@@ -137,9 +139,60 @@ def test_a_member_who_left_is_told_what_they_read_through_the_group_is_gone(api_
         assert ("notes", world.private.slug) not in _keys(answer)
     other = api_as(world.other).get(f"/sync?since={version}").json()
     assert (other["changed"], other["deleted"]) == ({}, {})
+    # Nothing of the group moved on for those who stayed (it rewrote a change row for
+    # each of the group's records, a statement PostgreSQL refused past 65,535).
     stayed = api_as(world.organiser).get(f"/sync?since={version}").json()
-    assert stayed["deleted"] == {}
-    assert stayed["changed"]["meetings"] == [str(world.meeting.pk)]
+    assert (stayed["changed"], stayed["deleted"]) == ({"groups": [world.group_a.slug]}, {})
+    assert Departure.objects.get().kind == Departure.Kind.LEFT
+
+
+def test_a_meeting_made_after_a_member_left_is_not_named_to_them(api_as, world):
+    Membership.objects.get(group=world.group_a, user=world.presenter).delete()
+    later = MeetingFactory(group=world.group_a, number=2)
+    answer = api_as(world.presenter).get("/sync?since=0").json()
+    assert str(world.meeting.pk) in answer["deleted"]["meetings"]
+    assert ("meetings", str(later.pk)) not in _keys(answer)
+
+
+def test_the_members_of_a_group_that_goes_are_told_it_and_its_records_are_gone(api_as, world):
+    version = LibraryVersion.current()
+    slug, meeting, shared = world.group_a.slug, str(world.meeting.pk), world.shared.slug
+    world.group_a.delete()
+    answer = api_as(world.presenter).get(f"/sync?since={version}").json()
+    assert answer["deleted"]["groups"] == [slug]
+    assert answer["deleted"]["meetings"] == [meeting]
+    assert shared in answer["deleted"]["notes"]
+    assert world.private.slug not in answer["deleted"]["notes"]
+    other = api_as(world.other).get(f"/sync?since={version}").json()
+    assert not _keys(other) & {("groups", slug), ("meetings", meeting), ("notes", shared)}
+
+
+def test_what_went_before_a_member_joined_is_not_named_to_them(api_as, world):
+    """Their groups' records deleted or made private before they joined, and a note
+    public once and deleted before their account was made: never theirs to be told."""
+    shared, public = world.shared.slug, world.public.slug
+    world.shared.delete()
+    world.public.delete()
+    now = timezone.now()
+    Change.objects.filter(kind="notes", key__in=[shared, public]).update(at=now - timedelta(3))
+    long_ago = now - timedelta(days=10)
+    type(world.presenter).objects.filter(pk=world.presenter.pk).update(date_joined=long_ago)
+    Membership.objects.filter(user=world.presenter).update(joined=long_ago.date())
+    newcomer = MembershipFactory(group=world.group_a).user
+    answer = api_as(newcomer).get("/sync?since=0").json()
+    assert ("notes", shared) not in _keys(answer)
+    assert ("notes", public) not in _keys(answer)
+    mate = api_as(world.presenter).get("/sync?since=0").json()
+    assert {("notes", shared), ("notes", public)} <= _keys(mate)
+
+
+def test_a_comment_on_a_note_made_private_is_gone_for_the_group_too(api_as, world):
+    comment = CommentFactory(note=world.shared, paper=None, group=world.group_a)
+    version = LibraryVersion.current()
+    world.shared.visibility = Note.Visibility.PRIVATE
+    world.shared.save()
+    mate = api_as(world.presenter).get(f"/sync?since={version}").json()
+    assert mate["deleted"] == {"notes": [world.shared.slug], "comments": [str(comment.pk)]}
 
 
 def test_a_member_who_stops_sharing_their_reading_is_gone_from_their_group(api_as, world):
@@ -151,8 +204,11 @@ def test_a_member_who_stops_sharing_their_reading_is_gone_from_their_group(api_a
     mate = api_as(world.presenter).get(f"/sync?since={version}").json()
     assert mate["deleted"] == {"reading-status": [str(status.pk)]}
     own = api_as(world.member).get(f"/sync?since={version}").json()
-    assert own["changed"]["reading-status"] == [str(status.pk)]
+    assert "reading-status" not in own["changed"] and own["deleted"] == {}
     assert api_as(world.other).get(f"/sync?since={version}").json()["deleted"] == {}
+    # A save that changes nothing of the sharing is no departure.
+    membership.save()
+    assert Departure.objects.count() == 1
 
 
 def test_a_deleted_note_is_named_deleted_to_its_readers_only(api_as, world):
@@ -320,3 +376,28 @@ def test_the_counter_moves_on_with_or_without_returning(world, monkeypatch, retu
     assert LibraryVersion.next() == start + 1 == LibraryVersion.current()
     LibraryVersion.objects.all().delete()
     assert LibraryVersion.next() == 1 == LibraryVersion.current()
+
+
+def test_an_upgrade_fills_in_who_may_read_each_record_still_there(world):
+    """Rows logged before audiences were kept named a record's going to superusers
+    alone; the migration gives each record still there its readers now."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    backfill = import_module("api.migrations.0004_change_audience_backfill").backfill
+    comment = CommentFactory(note=world.shared, paper=None, group=world.group_a)
+    status = ReadingStatusFactory(user=world.member)
+    Change.objects.update(audience="")
+    backfill(apps, None)
+    audience = dict(Change.objects.exclude(key="").values_list("key", "audience"))
+    a, member = f"g{world.group_a.pk}", f"u{world.member.pk}"
+    assert audience[world.shared.slug] == f"{a} {member}"
+    assert audience[world.private.slug] == member
+    assert audience[world.public.slug] == "everyone"
+    assert audience[world.group_a.slug] == a
+    rows = Change.objects.filter(kind__in=["meetings", "comments", "reading-status"])
+    by_record = {(c.kind, c.object_id): c.audience for c in rows}
+    assert by_record["meetings", world.meeting.pk] == a
+    assert by_record["comments", comment.pk] == f"{a} {member}"
+    assert by_record["reading-status", status.pk] == " ".join(sorted({member, a}))
