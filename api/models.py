@@ -180,6 +180,14 @@ class Change(models.Model):
     audience = models.TextField(
         pgettext_lazy("who could read a synced record", "audience"), blank=True, editable=False
     )
+    # When the record's first change was logged (its making, since this was kept; None
+    # before): a record deleted after a member left its group was theirs to be told of
+    # only if it was made before they left.
+    born = models.DateTimeField(
+        pgettext_lazy("when a synced record was first logged", "first logged"),
+        null=True,
+        editable=False,
+    )
 
     class Meta:
         ordering = ["version"]
@@ -219,6 +227,12 @@ class Departure(models.Model):
     group_id = models.BigIntegerField(_("group"))
     version = models.BigIntegerField(_("version"), db_index=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # Since when the member had been in the group (Membership.joined_at): what went
+    # before is none of theirs, after they left too.
+    joined = models.DateTimeField(_("joined"), null=True)
+    # Left because the group itself went: its records went after the membership, in the
+    # same deletion, and were theirs to be told of.
+    group_gone = models.BooleanField(_("group gone"), default=False)
 
     class Meta:
         ordering = ["version"]

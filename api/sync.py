@@ -16,8 +16,6 @@ member's leaving a group (or a group's member no longer sharing their reading) i
 ``Departure``: sync then names, once, what the member read through the group.
 """
 
-import datetime
-
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -156,23 +154,20 @@ def _audience(tokens):
 
 
 def readers_of(user, left=None):
-    """Who the caller is in an audience, each token with the time from which it named
-    them and the time until which (None: still): "everyone" and their user from their
-    account's making, each group of theirs from the day they joined it, and each group
-    they left until they left it (``left``: {group id: when}, departed(); None for a
-    group that is gone, which no record joins since). None for a superuser, who could
-    read every record."""
+    """Who the caller is in an audience: each token with the spans of time in which it
+    named them, (from, until) with None for "still": "everyone" and their user from
+    their account's making, each group of theirs from when they joined it, and each
+    group they left from then until they left it (``left``: {group id: spans},
+    departed()). None for a superuser, who could read every record."""
     if user.is_superuser:
         return None
     joined = user.date_joined
-    readers = {EVERYONE: (joined, None), user_token(user.pk): (joined, None)}
-    for group_id, until in (left or {}).items():
-        readers[group_token(group_id)] = (None, until)
-    zone = timezone.get_current_timezone()
-    memberships = Membership.objects.filter(user=user).order_by().values_list("group_id", "joined")
-    for group_id, day in memberships:
-        since = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
-        readers[group_token(group_id)] = (since, None)
+    readers = {EVERYONE: [(joined, None)], user_token(user.pk): [(joined, None)]}
+    for group_id, spans in (left or {}).items():
+        readers.setdefault(group_token(group_id), []).extend(spans)
+    memberships = Membership.objects.filter(user=user).order_by()
+    for group_id, joined_at in memberships.values_list("group_id", "joined_at"):
+        readers.setdefault(group_token(group_id), []).append((joined_at, None))
     return readers
 
 
@@ -183,9 +178,9 @@ def could_read(audience, readers, at):
     if readers is None:
         return True
     for token in _tokens(audience):
-        start, end = readers.get(token, (False, None))
-        if start is not False and (start is None or start <= at) and (end is None or at <= end):
-            return True
+        for start, end in readers.get(token, ()):
+            if (start is None or start <= at) and (end is None or at <= end):
+                return True
     return False
 
 
@@ -209,6 +204,7 @@ def record(instance, deleted=False):
     # record's audience adds to what its row held (read under the counter's lock).
     with transaction.atomic(savepoint=False):
         version = LibraryVersion.next()
+        now = timezone.now()
         audience = ""
         if readers is not None:
             held = Change.objects.filter(kind=kind, object_id=instance.pk)
@@ -222,7 +218,8 @@ def record(instance, deleted=False):
                     key=key_of(instance),
                     version=version,
                     deleted=deleted,
-                    at=timezone.now(),
+                    at=now,
+                    born=now,  # kept by a later change (not among update_fields)
                     audience=audience,
                 )
             ],
@@ -246,7 +243,7 @@ def record_pks(model, pks):
         record(instance)
 
 
-def _depart(kind, membership):
+def _depart(kind, membership, group_gone=False):
     """Keep a Departure of the membership's member from its group (LEFT), or of the
     group from the member's reading (UNSHARED), at the next version."""
     with transaction.atomic(savepoint=False):
@@ -255,14 +252,23 @@ def _depart(kind, membership):
             user_id=membership.user_id,
             group_id=membership.group_id,
             version=LibraryVersion.next(),
+            joined=membership.joined_at,
+            group_gone=group_gone,
         )
 
 
 def _leaving(sender, instance, **kwargs):
     """A member leaves a group (or the group goes, or their account): sync tells them
-    what they read through it is gone (departed())."""
-    if instance.pk is not None and instance.group_id is not None:
-        _depart(Departure.Kind.LEFT, instance)
+    what they read through it is gone, and the group what it read of their reading
+    (departed())."""
+    if instance.pk is None or instance.group_id is None:
+        return
+    # Deleted with its group (the deletion's origin): the group's records go after it.
+    origin = kwargs.get("origin")
+    gone = getattr(origin, "model", type(origin)) is ReadingGroup
+    _depart(Departure.Kind.LEFT, instance, group_gone=gone)
+    if instance.shares_reading and not gone:
+        _depart(Departure.Kind.UNSHARED, instance)
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
@@ -303,28 +309,35 @@ def departed(user, since, version):
     departure, one per kind with."""
     if user.is_superuser:  # who reads everything loses nothing
         return {}, {}
-    current = set(Membership.objects.filter(user=user).values_list("group_id", flat=True))
-    departures = list(
-        Departure.objects.filter(version__gt=since, version__lte=version).filter(
-            Q(kind=Departure.Kind.LEFT, user_id=user.pk)
-            | Q(kind=Departure.Kind.UNSHARED, group_id__in=current)
-        )
+    current = dict(Membership.objects.filter(user=user).values_list("group_id", "joined_at"))
+    departures = Departure.objects.filter(version__gt=since, version__lte=version).filter(
+        Q(kind=Departure.Kind.LEFT, user_id=user.pk)
+        | Q(kind=Departure.Kind.UNSHARED, group_id__in=list(current))
     )
-    left = {d.group_id for d in departures if d.kind == Departure.Kind.LEFT} - current
-    # Until when they read through each: when they left it, or for good if it is gone
-    # (its records went with it, after their membership: its deletion's cascade).
-    existing = set(ReadingGroup._base_manager.filter(pk__in=left).values_list("pk", flat=True))
-    left_at = {d.group_id: d.at for d in departures if d.kind == Departure.Kind.LEFT}
-    windows = {pk: left_at[pk] if pk in existing else None for pk in left}
-    # A group's records made before they left it: one made since they never saw.
-    there = Q(pk__in=[])
+    mine, unshared = [], []
+    for d in departures:
+        if d.kind == Departure.Kind.LEFT:
+            mine.append(d)
+        # A fellow member's reading unshared while the caller was in the group.
+        elif d.user_id != user.pk and current[d.group_id] <= d.at:
+            unshared.append(d)
+    # Each span of a membership that ended: from its day to its leaving, or to the end
+    # of a group that went (its records went after the membership, in its deletion).
+    spans = {}
+    for d in mine:
+        spans.setdefault(d.group_id, []).append((d.joined, None if d.group_gone else d.at))
+    left = set(spans) - set(current)
+    left_at = {d.group_id: d.at for d in mine}
+    # A group's records made before they left it (one made since they never saw), and
+    # the reading of those who were in it by then.
+    there, sharers = Q(pk__in=[]), Q(pk__in=[])
     for pk in left:
         there |= Q(group=pk, created__lte=left_at[pk])
-    unshared = [d for d in departures if d.kind == Departure.Kind.UNSHARED]
+        sharers |= Q(group=pk, joined_at__lte=left_at[pk])
     lost = {}
     if left:
         statuses_there = ReadingStatus._base_manager.filter(
-            user__in=Membership.objects.filter(group__in=left).values("user_id")
+            user__in=Membership.objects.filter(sharers).values("user_id")
         )
         lost = {
             "groups": (list(left), left),  # gone or not: named by its change's key
@@ -357,6 +370,26 @@ def departed(user, since, version):
         else:
             lost["reading-status"] = (theirs, groups)
     found = {}
+    if left:
+        # Records of the group deleted since, made before they left: theirs to be told of
+        # (a deletion after they left is outside what readers_of() gives them).
+        went = Change.objects.filter(
+            kind__in=["meetings", "series", "notes", "comments"],
+            deleted=True,
+            version__gt=since,
+            at__gt=min(left_at[pk] for pk in left),
+        ).filter(Q(born=None) | Q(born__lte=max(left_at[pk] for pk in left)))
+        for kind, object_id, key, audience, born, at in went.values_list(
+            "kind", "object_id", "key", "audience", "born", "at"
+        ):
+            tokens = _tokens(audience)
+            if any(
+                group_token(pk) in tokens
+                and at > left_at[pk]
+                and (born is None or born <= left_at[pk])
+                for pk in left
+            ):
+                found.setdefault(kind, []).append(key or str(object_id))
     for kind, (records, groups) in lost.items():
         tokens = {group_token(pk) for pk in groups}
         ids = records if isinstance(records, list) else records.values("pk")
@@ -364,7 +397,7 @@ def departed(user, since, version):
         for object_id, key, audience in rows.values_list("object_id", "key", "audience"):
             if not tokens.isdisjoint(_tokens(audience)):
                 found.setdefault(kind, []).append(key or str(object_id))
-    return found, windows
+    return found, spans
 
 
 def _key_fields(model):

@@ -20,6 +20,8 @@ class Migration(migrations.Migration):
                 ('group_id', models.BigIntegerField(verbose_name='group')),
                 ('version', models.BigIntegerField(db_index=True, verbose_name='version')),
                 ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
+                ('joined', models.DateTimeField(null=True, verbose_name='joined')),
+                ('group_gone', models.BooleanField(default=False, verbose_name='group gone')),
             ],
             options={
                 'verbose_name': 'departure',

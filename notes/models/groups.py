@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.addresses import address
@@ -92,6 +93,9 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.MEMBER)
     joined = models.DateField(_("joined"), auto_now_add=True)
+    # When, to the second: what went in the group before is none of theirs to be told
+    # of (api.sync); the day (``joined``) is what the pages show.
+    joined_at = models.DateTimeField(_("joined at"), default=timezone.now, editable=False)
     shares_reading = models.BooleanField(
         _("shares reading status"),
         default=True,

@@ -143,7 +143,9 @@ def test_a_member_who_left_is_told_what_they_read_through_the_group_is_gone(api_
     # each of the group's records, a statement PostgreSQL refused past 65,535).
     stayed = api_as(world.organiser).get(f"/sync?since={version}").json()
     assert (stayed["changed"], stayed["deleted"]) == ({"groups": [world.group_a.slug]}, {})
-    assert Departure.objects.get().kind == Departure.Kind.LEFT
+    # One departure from the group, and one of their reading from it (they shared it).
+    kinds = sorted(Departure.objects.values_list("kind", flat=True))
+    assert kinds == [Departure.Kind.LEFT, Departure.Kind.UNSHARED]
 
 
 def test_a_meeting_made_after_a_member_left_is_not_named_to_them(api_as, world):
@@ -177,7 +179,7 @@ def test_what_went_before_a_member_joined_is_not_named_to_them(api_as, world):
     Change.objects.filter(kind="notes", key__in=[shared, public]).update(at=now - timedelta(3))
     long_ago = now - timedelta(days=10)
     type(world.presenter).objects.filter(pk=world.presenter.pk).update(date_joined=long_ago)
-    Membership.objects.filter(user=world.presenter).update(joined=long_ago.date())
+    Membership.objects.filter(user=world.presenter).update(joined_at=long_ago)
     newcomer = MembershipFactory(group=world.group_a).user
     answer = api_as(newcomer).get("/sync?since=0").json()
     assert ("notes", shared) not in _keys(answer)
@@ -401,3 +403,39 @@ def test_an_upgrade_fills_in_who_may_read_each_record_still_there(world):
     assert by_record["meetings", world.meeting.pk] == a
     assert by_record["comments", comment.pk] == f"{a} {member}"
     assert by_record["reading-status", status.pk] == " ".join(sorted({member, a}))
+
+
+def test_a_group_that_goes_after_a_member_left_names_them_nothing_made_since(api_as, world):
+    """Its records went after they had left: those made since were never theirs (a group
+    that went gave every former member an open end)."""
+    version = LibraryVersion.current()
+    Membership.objects.get(group=world.group_a, user=world.presenter).delete()
+    later = MeetingFactory(group=world.group_a, number=2)
+    later_note = NoteFactory(group=world.group_a, visibility=Note.Visibility.GROUP)
+    world.group_a.delete()
+    answer = api_as(world.presenter).get(f"/sync?since={version}").json()
+    assert str(world.meeting.pk) in answer["deleted"]["meetings"]
+    assert ("meetings", str(later.pk)) not in _keys(answer)
+    assert ("notes", later_note.slug) not in _keys(answer)
+
+
+def test_a_member_who_leaves_takes_their_shared_reading_out_of_the_groups_sight(api_as, world):
+    status = ReadingStatusFactory(user=world.presenter)
+    version = LibraryVersion.current()
+    Membership.objects.get(group=world.group_a, user=world.presenter).delete()
+    mate = api_as(world.member).get(f"/sync?since={version}").json()
+    assert mate["deleted"] == {"reading-status": [str(status.pk)]}
+
+
+def test_reading_unshared_before_a_member_joined_is_not_named_to_them(api_as, world):
+    status = ReadingStatusFactory(user=world.member)
+    membership = Membership.objects.get(group=world.group_a, user=world.member)
+    membership.shares_reading = False
+    membership.save()
+    newcomer = MembershipFactory(group=world.group_a).user  # the same day, a moment later
+    assert ("reading-status", str(status.pk)) not in _keys(
+        api_as(newcomer).get("/sync?since=0").json()
+    )
+    assert ("reading-status", str(status.pk)) in _keys(
+        api_as(world.presenter).get("/sync?since=0").json()
+    )
