@@ -27,8 +27,10 @@ ARXIV_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 VOLUME_ABS = re.compile(r"^abs/(?P<id>[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-z-]+/[0-9]{7})$", re.I)
-# Where an entry begins (not a @string, @comment or @preamble block).
-ENTRY_START = re.compile(r"@\s*(?!(?:string|comment|preamble)\b)[A-Za-z]+\s*[{(]", re.I)
+# Where a block begins: "@", its type (as the parser reads one), its opening bracket.
+BLOCK_START = re.compile(r"@\s*([^\s{(@]+)\s*([{(])")
+NOT_ENTRIES = {"string", "comment", "preamble"}
+BRACES = re.compile(r"[{}()]")
 KEY_RE = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)")
 HAN_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff][\u3400-\u9fff\uf900-\ufaff\s,\uff0c]*")
 
@@ -107,8 +109,8 @@ def read(text, limit=None):
     before anything is parsed, as parsing and decoding take long (20,000 entries, the
     2 MB an upload may be, took most of a minute)."""
     if limit is not None:
-        beyond = next(itertools.islice(ENTRY_START.finditer(text), limit, None), None)
-        text = text[: beyond.start()] if beyond else text
+        beyond = next(itertools.islice(_entry_starts(text), limit, None), None)
+        text = text[:beyond] if beyond is not None else text
     library = bibtexparser.parse_string(text, parse_stack=_middlewares())
     for block in library.blocks:
         if isinstance(block, model.Entry):
@@ -118,6 +120,35 @@ def read(text, limit=None):
         elif isinstance(block, model.ImplicitComment):
             lines = block.comment.splitlines()
             yield "\n".join(line for line in lines if not line.lstrip().startswith("%"))
+
+
+def _entry_starts(text):
+    """Yield where each entry of the text begins, reading blocks at the top level as the
+    parser does: an "@" within a field ("title = {Me@home{x}}") is text, not an entry
+    (the cap counted it, and cut the file short of entries it had room for)."""
+    at = 0
+    while match := BLOCK_START.search(text, at):
+        if match.group(1).lower() not in NOT_ENTRIES:
+            yield match.start()
+        at = _block_end(text, match.end(), match.group(2))
+
+
+def _block_end(text, start, opening):
+    """Where the block whose opening bracket ends at ``start`` closes (the text's end if
+    it does not): its braces balanced, and for a block in round brackets, the ")" met
+    outside braces."""
+    depth = 1 if opening == "{" else 0
+    for bracket in BRACES.finditer(text, start):
+        char = bracket.group()
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0 and opening == "{":
+                return bracket.end()
+        elif char == ")" and depth == 0 and opening == "(":
+            return bracket.end()
+    return len(text)
 
 
 def parse(text, limit=None):

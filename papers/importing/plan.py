@@ -147,18 +147,35 @@ def split_entries(text):
 
 def trimmed(part):
     """Return a pasted word without the punctuation around it, as a sentence puts it:
-    quotes, a full stop after it, brackets that enclose it ("(2401.12345)") or that it
-    does not close ("(see", "2401.12345)"); brackets within a DOI stay."""
+    quotes (“2401.12345”, as a Chinese input method types them), a full stop after it,
+    brackets that enclose it ("(2401.12345)", "(10.1016/S0140-6736(20)30183-5)") or that
+    it does not close ("(see", "2401.12345)"); brackets within a DOI stay."""
     while True:
         before = part
-        part = part.strip(" ,;<>\"'").rstrip(".")
+        part = part.strip(" ,;<>\"'“”‘’「」").rstrip(".")
         for opening, closing in BRACKETS:
-            if part.endswith(closing) and (part.startswith(opening) or opening not in part):
+            if (
+                part[:1] == opening
+                and part[-1:] == closing
+                and _balanced(part[1:-1], opening, closing)
+            ):
+                part = part[1:-1]
+            elif part.endswith(closing) and part.count(closing) > part.count(opening):
                 part = part[:-1]
-            if part.startswith(opening) and closing not in part:
+            elif part.startswith(opening) and part.count(opening) > part.count(closing):
                 part = part[1:]
         if part == before:
             return part
+
+
+def _balanced(text, opening, closing):
+    """Whether every bracket in ``text`` is closed, and none before it opens."""
+    depth = 0
+    for char in text:
+        depth += (char == opening) - (char == closing)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def looks_like_bibtex(text):

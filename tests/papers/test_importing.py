@@ -598,6 +598,19 @@ def test_entries_beyond_the_limit_are_not_read(monkeypatch):
     assert [entry.key for entry in bibtex.parse(text, 2)] == ["k0", "k1"]
 
 
+def test_an_at_sign_within_a_field_is_no_entry_to_the_cap():
+    """The cap counted "@home{x}" in a title as an entry, and cut the file short: of 150
+    entries, 67 were read, and nothing said so."""
+    text = "\n".join(
+        f"@article{{k{n}, title = {{Me@home{{x}} and @misc(y) {n}}}}}" for n in range(150)
+    )
+    assert len(bibtex.parse(text, 200)) == 150
+    assert [entry.key for entry in bibtex.parse(text, 3)] == ["k0", "k1", "k2"]
+    # In round brackets, and entry types the parser reads (digits, underscores) counted.
+    odd = "@a1(k0, title = {x)y})\n@misc_x{k1, title = {z}}\n@string{s = {@b{c}}}\n@misc{k2}"
+    assert [entry.key for entry in bibtex.parse(odd, 2)] == ["k0", "k1"]
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [
@@ -612,6 +625,9 @@ def test_entries_beyond_the_limit_are_not_read(monkeypatch):
         ("(arXiv: 2401.12345).", [("arxiv", "2401.12345")]),
         ("(10.1145/3605943)", [("doi", "10.1145/3605943")]),
         ("10.1016/0010-0277(88)90032-8", [("doi", "10.1016/0010-0277(88)90032-8")]),
+        ("(10.1016/S0140-6736(20)30183-5)", [("doi", "10.1016/s0140-6736(20)30183-5")]),
+        ("(10.1016/S0140-6736(20)30183-5).", [("doi", "10.1016/s0140-6736(20)30183-5")]),
+        ("“2401.00001”", [("arxiv", "2401.00001")]),
         ("arXiv", [("", "")]),  # a prefix alone is still answered
     ],
 )
