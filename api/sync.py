@@ -390,13 +390,29 @@ def departed(user, since, version):
                 for pk in left
             ):
                 found.setdefault(kind, []).append(key or str(object_id))
+    # A group's note out of its sight now, whose last change (which hid it) came before
+    # they first joined the group: hidden before they were there, never theirs.
+    hidden_before = {}
+    if "notes" in lost:
+        first = {}
+        for d in mine:
+            if d.joined is not None and (d.group_id not in first or d.joined < first[d.group_id]):
+                first[d.group_id] = d.joined
+        notes = lost["notes"][0].values_list("pk", "group_id", "visibility")
+        hidden_before = {
+            pk: first.get(group_id)
+            for pk, group_id, visibility in notes
+            if visibility != Note.Visibility.GROUP
+        }
     for kind, (records, groups) in lost.items():
         tokens = {group_token(pk) for pk in groups}
         ids = records if isinstance(records, list) else records.values("pk")
         rows = Change.objects.filter(kind=kind, object_id__in=ids)
-        for object_id, key, audience in rows.values_list("object_id", "key", "audience"):
-            if not tokens.isdisjoint(_tokens(audience)):
-                found.setdefault(kind, []).append(key or str(object_id))
+        for object_id, key, audience, at in rows.values_list("object_id", "key", "audience", "at"):
+            joined = hidden_before.get(object_id) if kind == "notes" else None
+            if tokens.isdisjoint(_tokens(audience)) or (joined is not None and at < joined):
+                continue
+            found.setdefault(kind, []).append(key or str(object_id))
     return found, spans
 
 

@@ -439,3 +439,17 @@ def test_reading_unshared_before_a_member_joined_is_not_named_to_them(api_as, wo
     assert ("reading-status", str(status.pk)) in _keys(
         api_as(world.presenter).get("/sync?since=0").json()
     )
+
+
+def test_a_note_hidden_before_a_member_joined_is_not_named_when_they_leave(api_as, world):
+    hidden = NoteFactory(author=world.member, group=world.group_a, visibility="group")
+    hidden.visibility = Note.Visibility.PRIVATE
+    hidden.save()
+    Change.objects.filter(kind="notes", key=hidden.slug).update(
+        at=timezone.now() - timedelta(days=1)
+    )
+    newcomer = MembershipFactory(group=world.group_a).user
+    Membership.objects.get(group=world.group_a, user=newcomer).delete()
+    answer = api_as(newcomer).get("/sync?since=0").json()
+    assert ("notes", hidden.slug) not in _keys(answer)
+    assert ("notes", world.shared.slug) in _keys(answer)  # theirs while they were there
