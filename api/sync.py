@@ -310,22 +310,39 @@ def departed(user, since, version):
     if user.is_superuser:  # who reads everything loses nothing
         return {}, {}
     current = dict(Membership.objects.filter(user=user).values_list("group_id", "joined_at"))
-    departures = Departure.objects.filter(version__gt=since, version__lte=version).filter(
-        Q(kind=Departure.Kind.LEFT, user_id=user.pk)
-        | Q(kind=Departure.Kind.UNSHARED, group_id__in=list(current))
+    after = Departure.objects.filter(version__gt=since, version__lte=version)
+    left_since = after.filter(kind=Departure.Kind.LEFT, user_id=user.pk).values("group_id")
+    departures = list(
+        after.filter(
+            Q(kind=Departure.Kind.LEFT, user_id=user.pk)
+            | Q(kind=Departure.Kind.UNSHARED, group_id__in=list(current))
+            | Q(kind=Departure.Kind.UNSHARED, group_id__in=left_since)
+        )
     )
-    mine, unshared = [], []
-    for d in departures:
-        if d.kind == Departure.Kind.LEFT:
-            mine.append(d)
-        # A fellow member's reading unshared while the caller was in the group.
-        elif d.user_id != user.pk and current[d.group_id] <= d.at:
-            unshared.append(d)
+    mine = [d for d in departures if d.kind == Departure.Kind.LEFT]
     # Each span of a membership that ended: from its day to its leaving, or to the end
     # of a group that went (its records went after the membership, in its deletion).
     spans = {}
     for d in mine:
         spans.setdefault(d.group_id, []).append((d.joined, None if d.group_gone else d.at))
+
+    def there_then(group_id, at):
+        """Whether the caller was in the group at ``at`` (in it now, or in a span)."""
+        if group_id in current and current[group_id] <= at:
+            return True
+        return any(
+            (start is None or start <= at) and (end is None or at <= end)
+            for start, end in spans.get(group_id, ())
+        )
+
+    # A fellow member's reading unshared (or gone with them) while the caller was there.
+    unshared = [
+        d
+        for d in departures
+        if d.kind == Departure.Kind.UNSHARED
+        and d.user_id != user.pk
+        and there_then(d.group_id, d.at)
+    ]
     left = set(spans) - set(current)
     left_at = {d.group_id: d.at for d in mine}
     # A group's records made before they left it (one made since they never saw), and

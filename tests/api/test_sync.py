@@ -453,3 +453,14 @@ def test_a_note_hidden_before_a_member_joined_is_not_named_when_they_leave(api_a
     answer = api_as(newcomer).get("/sync?since=0").json()
     assert ("notes", hidden.slug) not in _keys(answer)
     assert ("notes", world.shared.slug) in _keys(answer)  # theirs while they were there
+
+
+def test_a_member_who_leaves_after_a_mate_left_is_told_the_mates_reading_went(api_as, world):
+    """The mate's reading went out of their sight while they were there; told when they
+    sync after leaving too (a departure of a group they were no longer in was skipped)."""
+    status = ReadingStatusFactory(user=world.presenter)
+    version = LibraryVersion.current()
+    Membership.objects.get(group=world.group_a, user=world.presenter).delete()
+    Membership.objects.get(group=world.group_a, user=world.organiser).delete()
+    answer = api_as(world.organiser).get(f"/sync?since={version}").json()
+    assert str(status.pk) in answer["deleted"]["reading-status"]
