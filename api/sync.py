@@ -347,14 +347,21 @@ def departed(user, since, version):
     left_at = {d.group_id: d.at for d in mine}
     # A group's records made before they left it (one made since they never saw), and
     # the reading of those who were in it by then.
-    there, sharers = Q(pk__in=[]), Q(pk__in=[])
+    there, sharers, gone_since = Q(pk__in=[]), Q(pk__in=[]), Q(pk__in=[])
     for pk in left:
         there |= Q(group=pk, created__lte=left_at[pk])
         sharers |= Q(group=pk, joined_at__lte=left_at[pk])
+        # …and of those there then who have left since.
+        gone_since |= Q(group_id=pk, at__gt=left_at[pk], joined__lte=left_at[pk])
     lost = {}
     if left:
         statuses_there = ReadingStatus._base_manager.filter(
-            user__in=Membership.objects.filter(sharers).values("user_id")
+            Q(user__in=Membership.objects.filter(sharers).values("user_id"))
+            | Q(
+                user__in=Departure.objects.filter(gone_since, kind=Departure.Kind.LEFT).values(
+                    "user_id"
+                )
+            )
         )
         lost = {
             "groups": (list(left), left),  # gone or not: named by its change's key

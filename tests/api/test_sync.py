@@ -464,3 +464,14 @@ def test_a_member_who_leaves_after_a_mate_left_is_told_the_mates_reading_went(ap
     Membership.objects.get(group=world.group_a, user=world.organiser).delete()
     answer = api_as(world.organiser).get(f"/sync?since={version}").json()
     assert str(status.pk) in answer["deleted"]["reading-status"]
+
+
+def test_a_member_who_left_first_is_told_the_reading_of_one_who_left_after(api_as, world):
+    """The reading they saw while there went with their own leaving, whoever has left
+    the group since (the statuses read were those of the group's members now)."""
+    status = ReadingStatusFactory(user=world.member)
+    version = LibraryVersion.current()
+    Membership.objects.get(group=world.group_a, user=world.presenter).delete()
+    Membership.objects.get(group=world.group_a, user=world.member).delete()
+    answer = api_as(world.presenter).get(f"/sync?since={version}").json()
+    assert str(status.pk) in answer["deleted"]["reading-status"]
