@@ -177,11 +177,14 @@ def could_read(audience, readers, at):
     a superuser is told."""
     if readers is None:
         return True
-    for token in _tokens(audience):
-        for start, end in readers.get(token, ()):
-            if (start is None or start <= at) and (end is None or at <= end):
-                return True
-    return False
+    return any(_within(readers.get(token, ()), at) for token in _tokens(audience))
+
+
+def _within(spans, at):
+    """Whether ``at`` falls in one of the spans, (from, until) with None for open."""
+    return any(
+        (start is None or start <= at) and (end is None or at <= end) for start, end in spans
+    )
 
 
 # --- Recording changes -------------------------------------------------------------------
@@ -193,10 +196,12 @@ def record(instance, deleted=False):
     kind = KIND_OF.get(model._meta.concrete_model)
     if kind is None or instance.pk is None:
         return
-    readers = None  # of a kind everyone reads: its audience stays empty
+    readers = now_readers = None  # of a kind everyone reads: its audience stays empty
+    before = getattr(instance, "_sync_readers_before", None)
     if kind in READERS:
         # Who may read it now, and who could before this change (pre_save read it).
-        readers = READERS[kind][1](instance) | getattr(instance, "_sync_readers_before", set())
+        now_readers = READERS[kind][1](instance)
+        readers = now_readers | (before or set())
     # One transaction with the counter's update: the version and its row commit together
     # (inside a caller's transaction, the counter stays locked until that one commits).
     # One statement each: the record's one row is written whether or not it has one, and
@@ -227,9 +232,8 @@ def record(instance, deleted=False):
             unique_fields=["kind", "object_id"],
             update_fields=["key", "version", "deleted", "at", "audience"],
         )
-    before = getattr(instance, "_sync_readers_before", None)
     if kind in ("notes", "meetings") and before is not None and not deleted:
-        if before != READERS[kind][1](instance):
+        if before != now_readers:
             # Its comments are read with it: they leave the sight of those it leaves.
             on = {"note": instance.pk} if kind == "notes" else {"meeting": instance.pk}
             record_pks(Comment, Comment._base_manager.filter(**on).values_list("pk", flat=True))
@@ -330,10 +334,7 @@ def departed(user, since, version):
         """Whether the caller was in the group at ``at`` (in it now, or in a span)."""
         if group_id in current and current[group_id] <= at:
             return True
-        return any(
-            (start is None or start <= at) and (end is None or at <= end)
-            for start, end in spans.get(group_id, ())
-        )
+        return _within(spans.get(group_id, ()), at)
 
     # A fellow member's reading unshared (or gone with them) while the caller was there.
     unshared = [
