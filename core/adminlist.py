@@ -24,7 +24,7 @@ from urllib.parse import quote_plus
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
@@ -54,6 +54,7 @@ from core.adminsite import label_case
 from core.escaping import conditional_esc as conditional_escape
 from core.escaping import esc as escape
 from core.escaping import safe
+from core.numbers import whole
 
 # The page's change URL is made once with this key, then each row's key is put in
 # its place.
@@ -158,6 +159,24 @@ class QuickListFilter(admin.SimpleListFilter):
     value quoted by urlencode's quote_plus)."""
 
     template = "admin/quick_filter.html"
+
+    def number(self, request):
+        """The filter's value as a whole number (a year, an id; core.numbers.whole); None
+        where none is chosen. A value that is not one (an address typed or cut short) is
+        left out and the list says so, where it showed every row without a word, as if the
+        filter held."""
+        value = self.value()
+        if value is None or (number := whole(value)) is not None:
+            return None if value is None else number
+        told = request.__dict__.setdefault("_quick_filters_told", set())
+        if self.parameter_name not in told:  # once, however often the list asks
+            told.add(self.parameter_name)
+            messages.warning(
+                request,
+                _("“%(value)s” is not a choice of the filter “%(filter)s”: every one is shown.")
+                % {"value": value, "filter": self.title},
+            )
+        return None
 
     def choices(self, changelist):
         made = super().choices(changelist) if changelist.add_facets else self.choices_of(changelist)

@@ -129,8 +129,8 @@ class YearFilter(QuickListFilter):
         return admin_filter_lookups(request)["years"]
 
     def queryset(self, request, queryset):
-        if (value := self.value() or "").isascii() and value.isdigit():
-            return queryset.filter(year=int(value))
+        if (year := self.number(request)) is not None:
+            return queryset.filter(year=year)
         return queryset
 
 
@@ -146,8 +146,8 @@ class CachedChoicesFilter(QuickListFilter):
         return admin_filter_lookups(request)[self.choices_key]
 
     def queryset(self, request, queryset):
-        if (value := self.value() or "").isascii() and value.isdigit():
-            return queryset.filter(**{f"{self.field}__id": int(value)})
+        if (pk := self.number(request)) is not None:
+            return queryset.filter(**{f"{self.field}__id": pk})
         return queryset
 
 

@@ -283,6 +283,33 @@ def test_admin_paper_filters_offer_and_apply_topics_sources_and_organisations(st
         assert staff_client.get(f"{url}?{query}").status_code == 400, query
 
 
+@pytest.mark.parametrize(
+    ("query", "value", "name"),
+    [
+        ("year=20x3", "20x3", "year"),
+        ("year=２０２３", "２０２３", "year"),
+        ("tags__id__exact=1e3", "1e3", "topics"),
+        (f"organizations__id__exact={'9' * 30}", "9" * 30, "organizations"),
+    ],
+)
+def test_admin_paper_filter_value_that_is_not_a_choice_is_said(staff_client, query, value, name):
+    """A filter's value that is no year or id (typed, or an address cut short) listed every
+    paper without a word, under a filter that looked applied. It is left out, and the list
+    says so, once."""
+    chosen = PaperFactory(title_en="Chosen paper", year=2023)
+    PaperFactory(title_en="Other paper", year=2019)
+    chosen.tags.add("Surveys")  # each filter offers a choice, and so stands on the page
+    chosen.organizations.add(OrganizationFactory(name="Meta AI"))
+    url = reverse("admin:papers_paper_changelist")
+    for _twice in range(2):  # not kept by the change list's page cache without the message
+        page = staff_client.get(f"{url}?{query}")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Chosen paper" in html and "Other paper" in html
+        said = f"“{value}” is not a choice of the filter “{name}”: every one is shown."
+        assert html.count(said) == 1, html[:3000]
+
+
 def test_admin_paper_list_names_topics_and_organisations_in_the_interfaces_language(
     staff_client,
 ):
