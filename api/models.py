@@ -173,10 +173,13 @@ class Change(models.Model):
         pgettext_lazy("whether a synced record was deleted", "deleted"), default=False
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    # Of a record not everyone may read (api.sync.READERS): who could read it at any of
-    # its recorded changes, before or after, as tokens ("everyone g3 u7"). Sync names
-    # such a record deleted, or out of sight, only to those (and to superusers, who
-    # read everything). Empty in rows written before it was kept: those name nobody else.
+    # Of a record not everyone may read (api.sync.READERS): who could read it and when,
+    # as tokens ("everyone", "g3", "u7"), each with the spans of time in which it named
+    # the record's readers ("g3@<from>-<until>@<from>-", microseconds since the epoch; a
+    # token of a row written before the spans were kept has none, and a reading status's
+    # keeps none: api.sync.record). Sync names such a record deleted, or out of sight,
+    # only to those it named then (and to superusers, who read everything). Empty in
+    # rows written before it was kept: those name nobody else.
     audience = models.TextField(
         pgettext_lazy("who could read a synced record", "audience"), blank=True, editable=False
     )

@@ -8,11 +8,13 @@ memberships count as changes of what holds them), so the admin, the site, loadda
 and the API are all recorded; bulk operations that send no signals are not.
 
 A record that not everyone may read (a note, a meeting …) keeps in its row who could
-read it at its recorded changes (``audience``: tokens "everyone", "g<group id>",
-"u<user id>"), before and after each. Sync names a record it cannot show the caller as
-deleted only when one of those tokens was theirs when the change was made: a record
-they could have read, not one they never could, nor one gone before they joined. A
-member's leaving a group (or a group's member no longer sharing their reading) is one
+read it and when (``audience``: tokens "everyone", "g<group id>", "u<user id>", each
+with the spans of time in which it named the record's readers: "g3@<from>-<until>",
+microseconds, no "until" while it still does). Sync names a record it cannot show the
+caller as deleted only when one of those tokens named them while it named the record's
+readers: a record they could have read, not one they never could, nor one gone before
+they joined, nor one that came into their group's sight after they left. A member's
+leaving a group (or a group's member no longer sharing their reading) is one
 ``Departure``: sync then names, once, what the member read through the group.
 """
 
@@ -145,12 +147,61 @@ READERS = {
 }
 
 
-def _tokens(audience):
-    return set(audience.split()) if audience else set()
+def _micros(moment):
+    """A time as the whole microseconds since the epoch an audience writes it in."""
+    return round(moment.timestamp() * 1_000_000)
 
 
-def _audience(tokens):
-    return " ".join(sorted(tokens))
+def _named(audience):
+    """An audience's tokens, each with its spans [(from, until)] in microseconds (None
+    for open), or None for a token written before the spans were kept (only its name)."""
+    named = {}
+    for token in audience.split() if audience else ():
+        name, *spans = token.split("@")
+        if not spans:
+            named[name] = None
+            continue
+        named[name] = [
+            (int(start) if start else None, int(end) if end else None)
+            for start, _dash, end in (span.partition("-") for span in spans)
+        ]
+    return named
+
+
+def _audience(named):
+    """Write an audience (``_named()``'s form) as its row keeps it."""
+    return " ".join(
+        name
+        if spans is None
+        else "@".join(
+            [name, *(f"{'' if a is None else a}-{'' if b is None else b}" for a, b in spans)]
+        )
+        for name, spans in sorted(named.items())
+    )
+
+
+def _renamed(held, before, now_readers, now):
+    """The audience ``held`` (``_named()``'s form) after a change at ``now`` (a time)
+    whose record was read by ``before`` (None when unknown) and is read by ``now_readers``
+    (tokens; empty for a record deleted): a token that starts naming its readers opens a
+    span, one that stops closes its open span."""
+    at = _micros(now)
+    named = {name: None if spans is None else list(spans) for name, spans in held.items()}
+    for name in before or ():
+        if name not in named:  # its readers before any change was logged: since always
+            named[name] = [(None, None)]
+    for name, spans in named.items():
+        if name in now_readers:
+            continue
+        spans = [(None, None)] if spans is None else spans
+        named[name] = [*spans[:-1], (spans[-1][0], at)] if spans[-1][1] is None else spans
+    for name in now_readers:
+        spans = named.get(name)
+        if spans is None and name in named:
+            continue  # written before spans were kept, and naming it still: as it was
+        if not spans or spans[-1][1] is not None:
+            named[name] = [*(spans or ()), (at, None)]
+    return named
 
 
 def readers_of(user, left=None):
@@ -172,12 +223,17 @@ def readers_of(user, left=None):
 
 
 def could_read(audience, readers, at):
-    """Whether a reader (readers_of()) was named by this audience when the change of
-    ``at`` was made. A row written before audiences were kept (empty) names nobody: only
-    a superuser is told."""
+    """Whether a reader (readers_of()) was ever named by this audience while it named
+    the record's readers: one of its tokens' spans meets one of the reader's for that
+    token. A token kept without its spans (written before they were) is taken to name
+    its readers when the change of ``at`` was made. A row written before audiences were
+    kept (empty) names nobody: only a superuser is told."""
     if readers is None:
         return True
-    return any(_within(readers.get(token, ()), at) for token in _tokens(audience))
+    return any(
+        _within(readers.get(name, ()), at) if spans is None else _meet(spans, readers.get(name, ()))
+        for name, spans in _named(audience).items()
+    )
 
 
 def _within(spans, at):
@@ -185,6 +241,20 @@ def _within(spans, at):
     return any(
         (start is None or start <= at) and (end is None or at <= end) for start, end in spans
     )
+
+
+def _meet(named, spans):
+    """Whether a token's spans (microseconds, ``_named()``) meet one of these spans of
+    time ((from, until) datetimes, None for open)."""
+    for start, end in spans:
+        a = None if start is None else _micros(start)
+        b = None if end is None else _micros(end)
+        for named_from, named_until in named:
+            if (named_until is None or a is None or a <= named_until) and (
+                b is None or named_from is None or named_from <= b
+            ):
+                return True
+    return False
 
 
 # --- Recording changes -------------------------------------------------------------------
@@ -213,8 +283,16 @@ def record(instance, deleted=False):
         audience = ""
         if readers is not None:
             held = Change.objects.filter(kind=kind, object_id=instance.pk)
-            readers |= _tokens(held.values_list("audience", flat=True).first())
-            audience = _audience(readers)
+            held = _named(held.values_list("audience", flat=True).first())
+            if kind == "reading-status":
+                # A status leaves a group's sight when its member stops sharing or leaves,
+                # which changes no status (a Departure says it): its tokens keep no spans
+                # and are read at its changes' times, as they were before spans were kept.
+                audience = _audience(dict.fromkeys({*held, *readers}))
+            else:
+                # A deleted record names nobody from now: each open span closes.
+                reading = set() if deleted else now_readers
+                audience = _audience(_renamed(held, before, reading, now))
         Change.objects.bulk_create(
             [
                 Change(
@@ -407,9 +485,9 @@ def departed(user, since, version):
         for kind, object_id, key, audience, born, at in went.values_list(
             "kind", "object_id", "key", "audience", "born", "at"
         ):
-            tokens = _tokens(audience)
+            named = _named(audience)
             if any(
-                group_token(pk) in tokens
+                _named_while(named, pk, spans.get(pk, ()))
                 and at > left_at[pk]
                 and (born is None or born <= left_at[pk])
                 for pk in left
@@ -429,16 +507,29 @@ def departed(user, since, version):
             for pk, group_id, visibility in notes
             if visibility != Note.Visibility.GROUP
         }
+    # Each group's spans of the caller's membership: those that ended, and theirs now.
+    membership = {pk: [*spans.get(pk, ())] for pk in {*spans, *current}}
+    for pk, joined_at in current.items():
+        membership[pk].append((joined_at, None))
     for kind, (records, groups) in lost.items():
-        tokens = {group_token(pk) for pk in groups}
         ids = records if isinstance(records, list) else records.values("pk")
         rows = Change.objects.filter(kind=kind, object_id__in=ids)
         for object_id, key, audience, at in rows.values_list("object_id", "key", "audience", "at"):
             joined = hidden_before.get(object_id) if kind == "notes" else None
-            if tokens.isdisjoint(_tokens(audience)) or (joined is not None and at < joined):
+            named = _named(audience)
+            if not any(_named_while(named, pk, membership.get(pk, ())) for pk in groups) or (
+                joined is not None and at < joined
+            ):
                 continue
             found.setdefault(kind, []).append(key or str(object_id))
     return found, spans
+
+
+def _named_while(named, group_id, spans):
+    """Whether an audience (``_named()``) named the group's members in one of these spans
+    of the caller's membership (a token kept without its spans: whenever)."""
+    token = group_token(group_id)
+    return token in named and (named[token] is None or _meet(named[token], spans))
 
 
 def _key_fields(model):

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from django.utils.http import http_date
 
+from api import sync
 from api.models import Change, Departure, LibraryVersion
 from notes.models import Membership, Note
 from tests.factories import (
@@ -475,3 +476,80 @@ def test_a_member_who_left_first_is_told_the_reading_of_one_who_left_after(api_a
     Membership.objects.get(group=world.group_a, user=world.member).delete()
     answer = api_as(world.presenter).get(f"/sync?since={version}").json()
     assert str(status.pk) in answer["deleted"]["reading-status"]
+
+
+# --- Who could read a record, and when (Change.audience keeps each token's spans) --------
+
+
+def test_a_private_note_made_group_visible_after_a_member_left_is_not_named_to_them(api_as, world):
+    """The note came into the group's sight after they left: they never could read it.
+    Its audience named the group (at any time) and they were told its key."""
+    version = LibraryVersion.current()
+    Membership.objects.get(group=world.group_a, user=world.presenter).delete()
+    world.private.visibility = Note.Visibility.GROUP
+    world.private.save()
+    answer = api_as(world.presenter).get(f"/sync?since={version}").json()
+    assert ("notes", world.private.slug) not in _keys(answer)
+    assert ("notes", world.shared.slug) in _keys(answer)  # theirs while they were there
+
+
+def test_a_meeting_moved_into_a_group_after_a_member_left_is_not_named_to_them(api_as, world):
+    version = LibraryVersion.current()
+    Membership.objects.get(group=world.group_a, user=world.presenter).delete()
+    world.meeting_b.group, world.meeting_b.number = world.group_a, 9
+    world.meeting_b.save()
+    answer = api_as(world.presenter).get(f"/sync?since={version}").json()
+    assert ("meetings", str(world.meeting_b.pk)) not in _keys(answer)
+    assert ("meetings", str(world.meeting.pk)) in _keys(answer)
+
+
+def test_a_note_moved_to_another_group_after_a_member_left_is_named_to_them(api_as, world):
+    """They read it while they were in the group: gone from their sight, whichever group
+    holds it now. It was missed (the change came after they left), and their copy stayed."""
+    version = LibraryVersion.current()
+    Membership.objects.get(group=world.group_a, user=world.presenter).delete()
+    world.shared.group = world.group_b
+    world.shared.save()
+    answer = api_as(world.presenter).get(f"/sync?since={version}").json()
+    assert ("notes", world.shared.slug) in _keys(answer)
+
+
+def test_a_note_deleted_while_a_member_was_away_is_named_when_they_come_back(api_as, world):
+    version = LibraryVersion.current()
+    slug = world.shared.slug
+    Membership.objects.get(group=world.group_a, user=world.presenter).delete()
+    world.shared.delete()
+    MembershipFactory(group=world.group_a, user=world.presenter)
+    answer = api_as(world.presenter).get(f"/sync?since={version}").json()
+    assert slug in answer["deleted"]["notes"]
+
+
+def test_a_private_note_changed_after_a_member_joined_is_not_named_to_them(api_as, world):
+    """The note was made private before they joined; each later edit of it named it
+    deleted to them, since its audience had named their group."""
+    note = NoteFactory(author=world.member, group=world.group_a, visibility="group")
+    note.visibility = Note.Visibility.PRIVATE
+    note.save()
+    newcomer = MembershipFactory(group=world.group_a).user
+    note.title_en = "Edited since"
+    note.save()
+    answer = api_as(newcomer).get("/sync?since=0").json()
+    assert ("notes", note.slug) not in _keys(answer)
+    assert ("notes", note.slug) in _keys(api_as(world.presenter).get("/sync?since=0").json())
+
+
+def test_an_audience_keeps_when_each_token_named_the_records_readers():
+    t = [timezone.now() + timedelta(seconds=i) for i in range(3)]
+    us = [sync._micros(moment) for moment in t]
+    made = sync._renamed({}, None, {"g1", "u2"}, t[0])
+    assert sync._audience(made) == f"g1@{us[0]}- u2@{us[0]}-"
+    private = sync._renamed(made, {"g1", "u2"}, {"u2"}, t[1])
+    assert sync._audience(private) == f"g1@{us[0]}-{us[1]} u2@{us[0]}-"
+    shared_again = sync._renamed(private, {"u2"}, {"g1", "u2"}, t[2])
+    assert sync._named(sync._audience(shared_again)) == {
+        "g1": [(us[0], us[1]), (us[2], None)],
+        "u2": [(us[0], None)],
+    }
+    # A token written before spans were kept stays as it was while it names the readers.
+    assert sync._audience(sync._renamed({"g1": None}, None, {"g1"}, t[1])) == "g1"
+    assert sync._audience(sync._renamed({"g1": None}, None, set(), t[1])) == f"g1@-{us[1]}"
