@@ -77,8 +77,9 @@ def check_record_filters(filters, user, notes=False):
     comments (``notes``), those whose notes they may read (another group's notes for
     everyone); a note among those they may read: the answer is the same whether another
     group or a private note exists or not. The groups alike are offered (there are a
-    few), no paper or note (a library has thousands)."""
-    _check("paper", getattr(filters, "paper", None), Paper.objects, NO_PAPER, offered=())
+    few), no paper or note (a library has thousands). Return the paper's id (None
+    without a paper), for the list to filter by without looking the paper up again."""
+    paper = _check("paper", getattr(filters, "paper", None), Paper.objects, NO_PAPER, offered=())
     if group := getattr(filters, "group", None):
         groups, message = ReadingGroup.objects.visible_to(user), NO_GROUP
         if notes:
@@ -90,6 +91,7 @@ def check_record_filters(filters, user, notes=False):
         _check("group", group, groups, message)
     if note := getattr(filters, "note", None):
         _check("note", note, Note.objects.visible_to(user), NO_NOTE, offered=())
+    return paper
 
 
 def _check(parameter, value, records, message, offered=None):
@@ -97,11 +99,13 @@ def _check(parameter, value, records, message, offered=None):
     manager) has it as its slug: neither one of the ``offered`` (slug, label) options nor,
     asked then, any other. The values alike (papers.filters.alike, as the site's lists
     offer them) are of the options offered (none for ``()``), else of every record's slug
-    and name (read only then)."""
+    and name (read only then). Return the record's id when it was read, None when
+    ``value`` is empty or one of the options offered."""
     if not value or any(slug == value for slug, _label in offered or ()):
-        return
-    if records.filter(slug=value).exists():
-        return
+        return None
+    found = records.filter(slug=value).order_by().values_list("pk", flat=True)[:1]
+    if found:
+        return found[0]
     choices = offered if offered is not None else records.values_list("slug", "name")
     values = [str(slug) for slug, _label in alike(value, choices)]
     raise UnknownValue(parameter, value, message % {"value": value}, values)

@@ -95,7 +95,7 @@ def list_meetings(request, filters: Query[MeetingFilters], paging: PageQuery):
     """The meetings of the caller's groups, newest first. A ``group`` that is none of
     the caller's, or a ``paper`` that none is called, is answered with 400 (as the
     ``group`` and ``paper`` of notes, comments and reading statuses)."""
-    check_record_filters(filters, request.user)
+    paper = check_record_filters(filters, request.user)
     meetings = _meetings(request.user)
     if filters.group:
         meetings = meetings.filter(group__slug=filters.group)
@@ -105,9 +105,8 @@ def list_meetings(request, filters: Query[MeetingFilters], paging: PageQuery):
         meetings = meetings.past()
     if filters.status:
         meetings = meetings.filter(status=filters.status)
-    if filters.paper:
-        paper = Paper.objects.filter(slug=filters.paper).values("pk")[:1]
-        meetings = meetings.about(Subquery(paper))
+    if paper is not None:
+        meetings = meetings.about(paper)
     return paginate(request, meetings.order_by("-date", "-number", "-id"), paging, "meetings")
 
 

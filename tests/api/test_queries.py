@@ -114,3 +114,23 @@ def test_list_queries_do_not_grow_with_its_length(
         response = client.get(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 200
     assert response.json()["count"] >= n
+
+
+def test_meetings_of_a_paper_look_the_paper_up_once(client, world, django_assert_num_queries):
+    """The paper was looked up by its slug for the filter's check (400 when none is
+    called so), then again inside the count and inside the page (a subquery twice in
+    each): once now, and the lists filter by its id."""
+    paper = PaperFactory(slug="the-filtered-paper")
+    presented = MeetingFactory(group=world.group_a, number=7, paper=paper)
+    discussed = MeetingFactory(group=world.group_a, number=8)
+    discussed.papers.add(paper)
+    MeetingFactory(group=world.group_a, number=9, paper=PaperFactory())
+    token, secret = ApiToken.issue(world.member, "q", ApiToken.Scope.READ)
+    token.stamp()
+    with django_assert_num_queries(8) as captured:
+        response = client.get(
+            "/api/v1/meetings?paper=the-filtered-paper", HTTP_AUTHORIZATION=f"Bearer {secret}"
+        )
+    assert sorted(m["id"] for m in response.json()["items"]) == [presented.pk, discussed.pk]
+    lookups = [q["sql"] for q in captured.captured_queries if "the-filtered-paper" in q["sql"]]
+    assert len(lookups) == 1, lookups
