@@ -1,6 +1,8 @@
 """The JSON API at /api/v1/: django-ninja, its OpenAPI document at /api/v1/openapi.json
 and interactive docs at /api/v1/docs (for members who are logged in)."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
@@ -11,6 +13,8 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as BadInput
+
+from core.language import names_separator
 
 from . import filters, groups, library, together
 from .auth import AUTH, TokenAuth
@@ -117,17 +121,42 @@ BAD_INPUT = {
     "bool_parsing": TRUE_OR_FALSE,
     "bool_type": TRUE_OR_FALSE,
     "list_type": gettext_lazy("%(field)s: give a list."),
+    "literal_error": gettext_lazy("%(field)s: enter %(expected)s."),
 }
+
+# pydantic's list of a literal's values, as its ctx gives them: their reprs, "'a', 'b' or
+# 'c'" (its "or" is English). A value is a quoted string or a bare word (a number).
+CHOICE = r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s,'"]+"""
+CHOICES = re.compile(rf"(?:{CHOICE})(?:, (?:{CHOICE}))*(?: or (?:{CHOICE}))?")
+CHOICES_ONE_BY_ONE = re.compile(rf"(?:^|, | or )({CHOICE})")
+
+
+def _choices(expected):
+    """pydantic's list of the values allowed, joined in the caller's language; as it is
+    if it is not such a list."""
+    if not isinstance(expected, str) or not CHOICES.fullmatch(expected):
+        return expected
+    *values, last = CHOICES_ONE_BY_ONE.findall(expected)
+    return f"{names_separator().join(values)} {_('or')} {last}" if values else last
+
+
+def _field(loc):
+    """The field an error's loc names: its last name (not an item's index, nor a union's
+    member, which pydantic names by its type, as literal[''])."""
+    names = (part for part in reversed(loc) if isinstance(part, str) and part.isidentifier())
+    return next(names, "")
 
 
 def _in_language(error):
     """One of pydantic's errors with its message in the caller's language."""
     message = BAD_INPUT.get(error.get("type"))
-    field = next((part for part in reversed(error.get("loc", [])) if isinstance(part, str)), "")
     if message is None:
         return error
+    context = {**error.get("ctx", {}), "field": _field(error.get("loc", []))}
+    if "expected" in context:
+        context["expected"] = _choices(context["expected"])
     try:
-        return {**error, "msg": message % {**error.get("ctx", {}), "field": field}}
+        return {**error, "msg": message % context}
     except (KeyError, TypeError, ValueError):  # a context unlike the message's
         return error
 
