@@ -98,13 +98,16 @@ def _invalid(request, exc):
 
 # Bad input's messages by pydantic's kind of error, in the caller's language (pydantic's
 # own are English alone); with the field and pydantic's context (its limits). A kind not
-# here keeps pydantic's message.
+# here keeps pydantic's message: those here are the kinds the API's inputs can give (none
+# is a date, URL, enum or pydantic Json; a body that is not JSON is ninja's 400).
 WHOLE_NUMBER = gettext_lazy("%(field)s: enter a whole number.")
 TRUE_OR_FALSE = gettext_lazy("%(field)s: enter true or false.")
 BAD_INPUT = {
     "int_parsing": WHOLE_NUMBER,
     "int_type": WHOLE_NUMBER,
     "int_from_float": WHOLE_NUMBER,
+    "int_parsing_size": WHOLE_NUMBER,  # 1e30 in JSON
+    "finite_number": WHOLE_NUMBER,  # 1e400 in JSON: infinity
     "missing": gettext_lazy("%(field)s: this is required."),
     "greater_than_equal": gettext_lazy("%(field)s: enter a number no less than %(ge)s."),
     "less_than_equal": gettext_lazy("%(field)s: enter a number no greater than %(le)s."),
@@ -122,6 +125,10 @@ BAD_INPUT = {
     "bool_type": TRUE_OR_FALSE,
     "list_type": gettext_lazy("%(field)s: give a list."),
     "literal_error": gettext_lazy("%(field)s: enter %(expected)s."),
+    "extra_forbidden": gettext_lazy("%(field)s: unknown field; leave it out."),
+    "string_type": gettext_lazy("%(field)s: enter text."),
+    "string_unicode": gettext_lazy("%(field)s: enter valid Unicode text."),  # "\ud800"
+    "model_attributes_type": gettext_lazy("%(field)s: send a JSON object."),  # a body of []
 }
 
 # pydantic's list of a literal's values, as its ctx gives them: their reprs, "'a', 'b' or

@@ -77,3 +77,69 @@ def test_a_value_outside_a_fixed_set_in_chinese(api_as, world, name, chinese):
     """Awaits "%(field)s: enter %(expected)s." in the catalogue; the values are joined
     with the catalogue's "、" and "或" already."""
     assert messages(send(api_as(world.member), choices(name), "zh-hans")) == chinese
+
+
+# --- Fields a body may not have, and values of the wrong kind ---------------------------
+
+BODIES = {
+    "unknown": ("POST", "/notes", {"title_en": "x", "colour": "red"}),
+    "two unknown": ("POST", "/comments", {"body": "x", "colour": "red", "size": 2}),
+    "number for text": ("POST", "/notes", {"title_en": 5}),
+    "number among tags": ("POST", "/notes", {"tags": ["a", 1]}),
+    "null for text": ("POST", "/comments", {"body": None}),
+    "half a character": ("POST", "/notes", '{"title_en": "\\ud800"}'),
+    "a list for an object": ("POST", "/notes", ["title_en"]),
+    "a string for an object": ("POST", "/notes", '"a note"'),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "english"),
+    [
+        ("unknown", ["colour: unknown field; leave it out."]),
+        ("two unknown", ["colour: unknown field; leave it out.",
+                         "size: unknown field; leave it out."]),
+        ("number for text", ["title_en: enter text."]),
+        ("number among tags", ["tags: enter text."]),
+        ("null for text", ["body: enter text."]),
+        ("half a character", ["title_en: enter valid Unicode text."]),
+        ("a list for an object", ["payload: send a JSON object."]),
+        ("a string for an object", ["payload: send a JSON object."]),
+    ],
+)  # fmt: skip
+def test_unknown_fields_and_values_of_the_wrong_kind_are_told(api_as, world, name, english):
+    """Pydantic said "Extra inputs are not permitted", "Input should be a valid string" or
+    "Input should be a valid dictionary or object to extract fields from", in English."""
+    assert messages(send(api_as(world.member), BODIES[name], "en")) == english
+
+
+@pytest.mark.parametrize(
+    ("name", "chinese"),
+    [
+        ("unknown", ["colour：未知字段，请去掉。"]),
+        ("two unknown", ["colour：未知字段，请去掉。", "size：未知字段，请去掉。"]),
+        ("number for text", ["title_en：请输入文本。"]),
+        ("number among tags", ["tags：请输入文本。"]),
+        ("half a character", ["title_en：请输入有效的 Unicode 文本。"]),
+        ("a list for an object", ["payload：请发送一个 JSON 对象。"]),
+    ],
+)
+def test_unknown_fields_and_values_of_the_wrong_kind_in_chinese(api_as, world, name, chinese):
+    """Awaits "%(field)s: unknown field; leave it out.", "%(field)s: enter text.",
+    "%(field)s: enter valid Unicode text." and "%(field)s: send a JSON object." in the
+    catalogue."""
+    assert messages(send(api_as(world.member), BODIES[name], "zh-hans")) == chinese
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [('{"meeting": 1e400}', "finite_number"), ('{"meeting": 1e30}', "int_parsing_size")],
+)
+def test_a_number_too_large_for_a_whole_number_is_told_as_one(api_as, world, body, kind):
+    """An infinite or huge number where a whole number goes: "Input should be a finite
+    number", "Unable to parse input string as an integer, exceeded maximum size"."""
+    caller = api_as(world.member)
+    answer = send(caller, ("POST", "/notes", body), "en")
+    assert [error["type"] for error in answer.json()["detail"]] == [kind]
+    assert messages(answer) == ["meeting: enter a whole number."]
+    assert messages(send(caller, ("POST", "/notes", body), "zh-hans")) == ["meeting：请输入整数。"]
