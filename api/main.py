@@ -1,6 +1,7 @@
 """The JSON API at /api/v1/: django-ninja, its OpenAPI document at /api/v1/openapi.json
 and interactive docs at /api/v1/docs (for members who are logged in)."""
 
+import json
 import re
 
 from django.conf import settings
@@ -11,8 +12,9 @@ from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as BadInput
+from ninja.parser import Parser
 
 from core.language import names_separator
 
@@ -49,17 +51,47 @@ COMMON_ANSWERS = {
     },
 }
 NOT_MODIFIED = {"304": {"description": "Not modified: the If-None-Match ETag is current."}}
+NOT_JSON = {"400": {"description": "The request body could not be read as JSON.", "content": ERROR}}
+
+
+UNREADABLE = gettext_lazy("The request body could not be read as JSON.")
+UNREADABLE_AT = gettext_lazy(
+    "The request body could not be read as JSON (line %(line)s, column %(column)s)."
+)
+
+
+class UnreadableBody(Exception):
+    """A request body that JSON's reader gave up on (not JSON, not Unicode, or nested too
+    deep for it); django-ninja answers it with 400, and api.main tells it (_http_error)."""
+
+    def message(self):
+        problem = self.__cause__
+        if isinstance(problem, json.JSONDecodeError):
+            return UNREADABLE_AT % {"line": problem.lineno, "column": problem.colno}
+        return str(UNREADABLE)
+
+
+class JsonParser(Parser):
+    """django-ninja's parser, its failures marked as the body's (UnreadableBody)."""
+
+    def parse_body(self, request):
+        try:
+            return super().parse_body(request)
+        except Exception as problem:  # as django-ninja, which answers any with 400
+            raise UnreadableBody() from problem
 
 
 class ReadingGroupAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
         """The generated document, with the answers every operation may give: 401, 429,
-        and for reads 304."""
+        for reads 304, and for those with a body 400 (not JSON)."""
         schema = super().get_openapi_schema(**kwargs)
         for methods in schema["paths"].values():
             for method, operation in methods.items():
                 answers = operation.setdefault("responses", {})
                 extra = {**COMMON_ANSWERS, **(NOT_MODIFIED if method == "get" else {})}
+                if "requestBody" in operation:
+                    extra.update(NOT_JSON)
                 for code, answer in extra.items():
                     answers.setdefault(code, answer)
         return schema
@@ -84,6 +116,7 @@ api = ReadingGroupAPI(
     auth=AUTH,
     throttle=[TokenRateThrottle()],
     docs_decorator=members_only,
+    parser=JsonParser(),
 )
 api.add_router("", library.adding)
 api.add_router("", library.router)
@@ -190,6 +223,16 @@ def _not_found(request, exc):
 @api.exception_handler(filters.UnknownValue)
 def _unknown_value(request, exc):
     return api.create_response(request, exc.body(), status=400)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    """An HttpError as django-ninja answers it; a body it could not read (its "Cannot
+    parse request body", English) told in the caller's language."""
+    detail = str(exc)
+    if isinstance(exc.__cause__, UnreadableBody):
+        detail = exc.__cause__.message()
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

@@ -143,3 +143,55 @@ def test_a_number_too_large_for_a_whole_number_is_told_as_one(api_as, world, bod
     assert [error["type"] for error in answer.json()["detail"]] == [kind]
     assert messages(answer) == ["meeting: enter a whole number."]
     assert messages(send(caller, ("POST", "/notes", body), "zh-hans")) == ["meeting：请输入整数。"]
+
+
+# --- A body that is not JSON ------------------------------------------------------------
+
+UNREADABLE = {
+    "cut short": ('{"title_en": "x",', (1, 18)),
+    "not json": ("title_en=x", (1, 1)),
+    "on line 2": ('{"title_en": "x",\n "tags": [}', (2, 11)),
+    "not unicode": (b"\xff\xfe{", None),
+    "too deep": ("[" * 100_000, None),  # Python's json gives up: RecursionError
+}
+
+
+@pytest.mark.parametrize("name", UNREADABLE)
+def test_a_body_that_is_not_json_is_told_where(api_as, world, name):
+    """django-ninja said "Cannot parse request body" in English (400); it is told in the
+    caller's language, with the line and column where JSON's reader stopped, when it
+    says; never a 500."""
+    body, where = UNREADABLE[name]
+    english = "The request body could not be read as JSON."
+    if where:
+        line, column = where
+        english = f"The request body could not be read as JSON (line {line}, column {column})."
+    for method, path in [("POST", "/notes"), ("PATCH", f"/notes/{world.shared.slug}")]:
+        answer = send(api_as(world.member), (method, path, body), "en")
+        assert (answer.status_code, answer.json()) == (400, {"detail": english}), method
+
+
+@pytest.mark.parametrize("name", ["cut short", "not unicode"])
+def test_a_body_that_is_not_json_in_chinese(api_as, world, name):
+    """Awaits "The request body could not be read as JSON." and "The request body could
+    not be read as JSON (line %(line)s, column %(column)s)." in the catalogue."""
+    chinese = {
+        "cut short": "无法将请求内容读取为 JSON（第 1 行，第 18 列）。",
+        "not unicode": "无法将请求内容读取为 JSON。",
+    }
+    answer = send(api_as(world.member), ("POST", "/notes", UNREADABLE[name][0]), "zh-hans")
+    assert (answer.status_code, answer.json()) == (400, {"detail": chinese[name]})
+
+
+def test_other_http_errors_are_answered_as_before(api_as, world):
+    """The 400 of an unreadable body is told by the API's handler of django-ninja's
+    HttpError; the others it answers as django-ninja did (403, 412, 428 …)."""
+    from api.models import ApiToken
+
+    reader = api_as(world.member, ApiToken.Scope.READ)
+    refused = reader.post("/notes", {"title_en": "x"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert (refused.status_code, refused.json()) == (403, {"detail": "This token may only read."})
+    stale = api_as(world.member).patch(
+        f"/notes/{world.shared.slug}", {"title_en": "y"}, HTTP_IF_MATCH='"note-0-1"'
+    )
+    assert stale.status_code == 412

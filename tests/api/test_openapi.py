@@ -114,3 +114,15 @@ def test_the_docs_page_fits_a_phone_and_leads_back_to_the_site(client, user):
 def test_api_leads_to_the_docs(client, user):
     client.force_login(user)
     assert client.get("/api/")["Location"] == "/api/v1/docs"
+
+
+def test_every_operation_with_a_body_documents_the_400_of_one_that_is_not_json(document):
+    """A body that is not JSON is answered with 400 and an Error; adding papers did not
+    say so (the writes of groups and reading together did, for their own 400s)."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    bodies = [
+        (path, method, op) for path, method, op in operations(document) if "requestBody" in op
+    ]
+    assert len(bodies) >= 6
+    for path, method, operation in bodies:
+        assert operation["responses"].get("400", {}).get("content") == error, (path, method)
