@@ -33,9 +33,9 @@ def members_only(view):
                 return redirect_to_login(request.get_full_path())
             try:
                 if not TokenAuth()(request):
-                    return JsonResponse({"detail": "Unauthorized"}, status=401)
+                    return JsonResponse({"detail": _unauthorized_message()}, status=401)
             except AuthenticationError:
-                return JsonResponse({"detail": "Unauthorized"}, status=401)
+                return JsonResponse({"detail": _unauthorized_message()}, status=401)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -235,9 +235,15 @@ def _http_error(request, exc):
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
+def _unauthorized_message():
+    """A 401's words, whatever the reason (no token or session, a token unknown, revoked
+    or of an inactive member): a caller is told nothing of which."""
+    return _("Log in, or send a valid API token.")
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request, exc):
-    response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+    response = api.create_response(request, {"detail": _unauthorized_message()}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
 

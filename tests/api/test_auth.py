@@ -8,6 +8,9 @@ from tests.factories import NoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+# The 401's words, whatever the reason (it said "Unauthorized", in English alone).
+UNAUTHORIZED = {"detail": "Log in, or send a valid API token."}
+
 
 def test_token_is_stored_as_its_digest_only(user):
     token, secret = ApiToken.issue(user, "bot", ApiToken.Scope.READ)
@@ -32,7 +35,7 @@ def test_token_is_stored_as_its_digest_only(user):
 def test_bad_tokens_get_401_without_a_hint(client, user, header):
     response = client.get("/api/v1/papers", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
-    assert response.json() == {"detail": "Unauthorized"}
+    assert response.json() == UNAUTHORIZED
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -52,7 +55,7 @@ def test_revoked_and_inactive_tokens_answer_like_unknown_ones(client, user):
 def test_no_credentials_get_401_not_the_login_page(client, db):
     response = client.get("/api/v1/notes")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Unauthorized"}
+    assert response.json() == UNAUTHORIZED
 
 
 def test_a_bad_token_is_refused_even_beside_a_session(client, user):
@@ -100,7 +103,9 @@ def test_token_acts_as_its_member_and_stamps_last_use(api_as, user):
 
 
 def test_openapi_document_needs_a_member_and_docs_need_a_login(client, user, token_for):
-    assert client.get("/api/v1/openapi.json").status_code == 401
+    for headers in [{}, {"HTTP_AUTHORIZATION": "Bearer rg_nosuchtoken"}]:
+        refused = client.get("/api/v1/openapi.json", **headers)
+        assert (refused.status_code, refused.json()) == (401, UNAUTHORIZED)
     assert client.get("/api/v1/openapi.json", **token_for(user)).status_code == 200
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 302 and docs["Location"].startswith("/accounts/login/")
@@ -121,3 +126,15 @@ def test_unknown_addresses_answer_json_404(client, token_for, user):
     assert response.status_code == 404
     assert response.json() == {"detail": "Not Found"}
     assert client.get("/api/v1/no/such/thing").status_code == 404
+
+
+def test_a_caller_the_api_does_not_know_in_chinese(client, user):
+    """Awaits "Log in, or send a valid API token." in the catalogue."""
+    chinese = {"detail": "请登录，或发送有效的 API 令牌。"}
+    for path, headers in [
+        ("/api/v1/notes", {}),
+        ("/api/v1/papers", {"HTTP_AUTHORIZATION": "Bearer rg_nosuchtoken"}),
+        ("/api/v1/openapi.json", {}),
+    ]:
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans", **headers)
+        assert (response.status_code, response.json()) == (401, chinese), path
