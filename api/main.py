@@ -177,7 +177,10 @@ def _choices(expected):
     if not isinstance(expected, str) or not CHOICES.fullmatch(expected):
         return expected
     *values, last = CHOICES_ONE_BY_ONE.findall(expected)
-    return f"{names_separator().join(values)} {_('or')} {last}" if values else last
+    if not values:
+        return last
+    word = _("or")
+    return f"{names_separator().join(values)} {word} {last}"
 
 
 def _field(loc):
