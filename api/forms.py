@@ -66,6 +66,14 @@ class ApiNoteForm(NoteForm):
         super().__init__(*args, **kwargs)
         self.tag_names = tags
 
+    @property
+    def unchanged(self):
+        """As RevisionForm's, the topics compared too: they come as a list, not as the
+        form's data, whose tags field reads as unchanged whatever the list says."""
+        if not super().unchanged:
+            return False
+        return sorted(self.tag_names) == sorted(tag.name for tag in self.instance.tags.all())
+
     def clean_tags(self):
         names = [name.strip() for name in self.tag_names]
         unnamed = [name for name in names if not any(c.isalnum() for c in name)]

@@ -151,7 +151,8 @@ def edit_meeting(request, meeting_id: int, payload: schemas.MeetingIn, response:
             if _is_conflict(form):
                 raise _stale(meeting, revision, request.user)
             raise ValidationFailed(_field_errors(form))
-        form.save()
+        if not form.unchanged:  # as it was: nothing to save (RevisionForm.unchanged)
+            form.save()
     meeting = _meetings(request.user).get(pk=meeting_id)
     response["ETag"] = _etag(meeting)
     return Status(200, meeting)
@@ -322,7 +323,7 @@ def _save_note(request, note, payload, revision=None):
         data["revision"] = revision
     form = ApiNoteForm(data, instance=note, user=request.user, tags=tags)
     if form.is_valid():
-        return form.save()
+        return form.instance if form.unchanged else form.save()
     if _is_conflict(form):
         raise _stale(note, revision, request.user)
     raise ValidationFailed(_field_errors(form))

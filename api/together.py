@@ -246,7 +246,8 @@ def edit_comment(request, comment_id: int, payload: CommentEdit, response: HttpR
             if _is_conflict(form):
                 raise _stale(comment, revision, request.user)
             raise ValidationFailed(_field_errors(form))
-        form.save()
+        if not form.unchanged:  # as it was: nothing to save (RevisionForm.unchanged)
+            form.save()
     comment = _comments(request.user).get(pk=comment_id)
     response["ETag"] = _etag(comment)
     return Status(200, comment)

@@ -8,6 +8,7 @@ the same pairs under the same names.
 import re
 from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
@@ -125,6 +126,39 @@ class NaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
+class TypedText(forms.CharField):
+    """The text of a textarea with its lines ended as the library keeps them ("\n"). A
+    browser sends each line end of a textarea as CR LF (HTML's form encoding): a form
+    sent back as it was opened read as changed, and its record was saved again, its
+    revision, history and "updated" moved on, by nobody's edit."""
+
+    def to_python(self, value):
+        return _line_ends(super().to_python(value))
+
+    def has_changed(self, initial, data):
+        # What is kept is the text as sent, stripped: a stored text that ends in a line
+        # end (an import, a fixture) is not changed by a form that sends it back.
+        if isinstance(initial, str) and self.strip:
+            initial = _line_ends(initial).strip()
+        return super().has_changed(initial, data)
+
+
+def _line_ends(text):
+    return text.replace("\r\n", "\n").replace("\r", "\n") if text and "\r" in text else text
+
+
+class TextField(models.TextField):
+    """A text people write (a note's body, a model's remarks): Django's TextField whose
+    form field is TypedText. Migrations see Django's own: the column is the same."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": TypedText, **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.TextField", args, kwargs
+
+
 class Language(models.TextChoices):
     CHINESE = "zh", _("Chinese")
     ENGLISH = "en", _("English")
@@ -214,7 +248,7 @@ class BilingualTitle(models.Model):
 class BilingualDescription(models.Model):
     """A description in Chinese and/or English (plain text)."""
 
-    description = Bilingual(models.TextField, _("description"), blank=True)
+    description = Bilingual(TextField, _("description"), blank=True)
 
     class Meta:
         abstract = True

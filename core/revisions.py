@@ -69,12 +69,22 @@ class RevisionForm(forms.ModelForm):
         if current is None:  # restoring a deleted record
             return data
         mine = data.get("revision")
-        touched = [name for name in self.changed_data if name != "revision"]
-        if touched and mine != current:
+        if not self.unchanged and mine != current:
             # A form that does not say where it started from is treated as stale.
             raise forms.ValidationError(self._refusal(mine, current), code="edit_conflict")
-        self.instance.revision = current + 1
+        if not self.unchanged:
+            self.instance.revision = current + 1
         return data
+
+    @property
+    def unchanged(self):
+        """Whether the form of a stored record was sent back as it was opened: then there
+        is nothing to save. Saved anyway, the record's revision, history and "updated"
+        moved on by nobody's edit, and whoever was editing it meanwhile was told someone
+        else had saved it. The site's edit views and RevisionCheck save nothing then."""
+        return self.instance.pk is not None and not any(
+            name != "revision" for name in self.changed_data
+        )
 
     def _refusal(self, mine, current):
         """The message of a save refused because the record moved on from revision
@@ -148,6 +158,11 @@ class RevisionCheck:
 
     def get_form(self, request, obj=None, **kwargs):
         return super().get_form(request, obj, **self._without_revision(request, obj, kwargs))
+
+    def save_model(self, request, obj, form, change):
+        if change and getattr(form, "unchanged", False):
+            return  # sent back as it was opened (RevisionForm.unchanged)
+        super().save_model(request, obj, form, change)
 
     def get_formset(self, request, obj=None, **kwargs):
         return super().get_formset(request, obj, **self._without_revision(request, obj, kwargs))

@@ -50,6 +50,9 @@ def note_edit(request, slug=None):
     initial = {} if note else _attach_from_query(request)
     form = NoteForm(request.POST or None, instance=note, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():  # in the view's transaction
+        if form.unchanged:
+            messages.info(request, _("Nothing was changed: the note is as it was."))
+            return redirect(note)
         note = form.save()
         messages.success(request, _("Your note was saved."))
         return redirect(note)
@@ -118,6 +121,9 @@ def meeting_edit(request, group, number):
         )
     form = MeetingWriteupForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
+        if form.unchanged:
+            messages.info(request, _("Nothing was changed: the meeting page is as it was."))
+            return redirect(meeting)
         meeting = form.save()
         messages.success(request, _("The meeting page was saved."))
         return redirect(meeting)

@@ -230,8 +230,12 @@ def comment_edit(request, pk):
         name = display_name(comment.author) if comment.author_id else "—"
         form.fields["body"].label = _("Comment by %(name)s") % {"name": name}
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The comment was saved."), extra_tags=at(f"comment-{pk}"))
+        if form.unchanged:
+            said = _("Nothing was changed: the comment is as it was.")
+        else:
+            form.save()
+            said = _("The comment was saved.")
+        messages.success(request, said, extra_tags=at(f"comment-{pk}"))
         return redirect(comment.get_absolute_url())
     return render(
         request,

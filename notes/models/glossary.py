@@ -11,6 +11,7 @@ from core.models import (
     BilingualTitle,
     NaturalKeyManager,
     Revised,
+    TextField,
     TimeStamped,
     as_read,
     refuse_duplicate,
@@ -25,7 +26,7 @@ class GlossaryTerm(Writing):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = Bilingual(models.CharField, _("term"), prefer=("en", "zh"), max_length=200, blank=True)
     abbreviation = models.CharField(_("abbreviation"), max_length=60, blank=True)
-    body = Bilingual(models.TextField, _("definition"), markdown=True, blank=True)
+    body = Bilingual(TextField, _("definition"), markdown=True, blank=True)
     papers = models.ManyToManyField(
         Paper, blank=True, related_name="glossary_terms", verbose_name=_("related papers")
     )
@@ -107,7 +108,7 @@ class ReadingListItem(models.Model):
     section = models.CharField(
         _("section"), max_length=200, blank=True, help_text=_("A heading the list groups it under.")
     )
-    comment = Bilingual(models.TextField, _("comment"), blank=True)
+    comment = Bilingual(TextField, _("comment"), blank=True)
 
     class ListPaperManager(models.Manager):
         def get_by_natural_key(self, list_slug, paper_slug):

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from core.addresses import address
 from core.compiled import compiled_once
 from core.language import in_interface_language, sort_key
-from core.models import Bilingual, RelatedRecord, SourceTitle, labelled_rows
+from core.models import Bilingual, RelatedRecord, SourceTitle, TextField, labelled_rows
 from papers.models import Dataset, LanguageModel, Paper, Source
 
 from .groups import ReadingGroup, in_groups_of
@@ -140,8 +140,8 @@ class Meeting(Writing):
     datasets = models.ManyToManyField(
         Dataset, blank=True, related_name="meetings", verbose_name=_("datasets")
     )
-    body = Bilingual(models.TextField, _("write-up"), markdown=True, blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    body = Bilingual(TextField, _("write-up"), markdown=True, blank=True)
+    minutes = TextField(_("minutes"), blank=True)
     minutes_html = models.TextField(editable=False, blank=True)
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
 

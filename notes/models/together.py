@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import pagecache
-from core.models import RenderedMarkdown, TimeStamped
+from core.models import RenderedMarkdown, TextField, TimeStamped
 from papers.models import Paper
 
 from .groups import Membership, ReadingGroup, in_groups_of
@@ -224,7 +224,7 @@ class Comment(RenderedMarkdown, TimeStamped):
         related_name="replies",
         verbose_name=_("reply to"),
     )
-    body = models.TextField(_("comment"))
+    body = TextField(_("comment"))
     body_html = models.TextField(editable=False, blank=True)
     deleted = models.DateTimeField(_("deleted"), null=True, blank=True)
     # When its text last changed after it was posted (notes.forms.CommentForm): a save

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.language import full_name, in_interface_language, names_separator
-from core.models import Bilingual, Language, RenderedMarkdown, Revised, TimeStamped
+from core.models import Bilingual, Language, RenderedMarkdown, Revised, TextField, TimeStamped
 
 
 def display_name(user):
@@ -52,7 +52,7 @@ class Writing(RenderedMarkdown, Revised, TimeStamped):
     """
 
     title = Bilingual(models.CharField, _("title"), max_length=300, blank=True)
-    body = Bilingual(models.TextField, _("body"), markdown=True, blank=True)
+    body = Bilingual(TextField, _("body"), markdown=True, blank=True)
     translation = models.CharField(
         _("translated side"),
         max_length=2,

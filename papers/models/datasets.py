@@ -11,6 +11,7 @@ from core.models import (
     BilingualDescription,
     NaturalKeyManager,
     Revised,
+    TextField,
     TimeStamped,
     as_read,
     refuse_duplicate,
@@ -65,7 +66,7 @@ class Dataset(BilingualDescription, Revised, TimeStamped):
     papers = models.ManyToManyField(
         Paper, blank=True, related_name="datasets", verbose_name=_("papers")
     )
-    remarks = models.TextField(_("curation remarks"), blank=True)
+    remarks = TextField(_("curation remarks"), blank=True)
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
     tags = TaggableManager(
         through=TaggedDataset, blank=True, verbose_name=_("topics"), help_text=TOPICS_HELP

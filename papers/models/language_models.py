@@ -16,6 +16,7 @@ from core.addresses import address
 from core.models import (
     BilingualDescription,
     Revised,
+    TextField,
     TimeStamped,
     as_read,
     refuse_duplicate,
@@ -178,10 +179,10 @@ class LanguageModel(BilingualDescription, Revised, TimeStamped):
         _("context length"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     training_tokens = models.CharField(_("training tokens"), max_length=120, blank=True)
-    tokenizer = models.TextField(
+    tokenizer = TextField(
         _("tokenizer"), blank=True, help_text=_("Tokenizer facts: kind, compression rate …")
     )
-    hardware = models.TextField(_("hardware"), blank=True)
+    hardware = TextField(_("hardware"), blank=True)
     facts = models.JSONField(
         _("other facts"),
         default=dict,
@@ -226,7 +227,7 @@ class LanguageModel(BilingualDescription, Revised, TimeStamped):
         related_name="language_models",
         verbose_name=_("datasets"),
     )
-    remarks = models.TextField(_("curation remarks"), blank=True)
+    remarks = TextField(_("curation remarks"), blank=True)
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
     tags = TaggableManager(
         through=TaggedModel, blank=True, verbose_name=_("topics"), help_text=TOPICS_HELP

@@ -22,6 +22,7 @@ from core.models import (
     Bilingual,
     BilingualTitle,
     Revised,
+    TextField,
     TimeStamped,
     as_read,
     linked_message,
@@ -101,7 +102,7 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
         BIBTEX = "bibtex", _("BibTeX")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    authors = models.TextField(_("authors"), blank=True, help_text=_("As the paper lists them."))
+    authors = TextField(_("authors"), blank=True, help_text=_("As the paper lists them."))
     organizations = models.ManyToManyField(
         Organization, blank=True, related_name="papers", verbose_name=_("organizations")
     )
@@ -139,7 +140,7 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
     categories = models.CharField(
         _("categories"), max_length=300, blank=True, help_text=_("arXiv categories, space apart.")
     )
-    comment = models.TextField(
+    comment = TextField(
         pgettext_lazy("arXiv", "comment"), blank=True, help_text=_("The authors' arXiv comment.")
     )
     journal_ref = models.CharField(_("journal reference"), max_length=400, blank=True)
@@ -174,8 +175,8 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
     url = models.URLField(_("URL"), max_length=500, blank=True)
     pdf_url = models.URLField(_("PDF"), max_length=500, blank=True)
     code_url = models.URLField(_("code repository"), max_length=500, blank=True)
-    summary = Bilingual(models.TextField, _("summary"), blank=True)
-    remarks = models.TextField(
+    summary = Bilingual(TextField, _("summary"), blank=True)
+    remarks = TextField(
         _("curation remarks"),
         blank=True,
         help_text=_("Where the sources disagree, and what the record's values rest on."),

@@ -12,7 +12,7 @@ from taggit.models import Tag, TaggedItemBase
 from core.addresses import address
 from core.compiled import MARKS, compiled_rows
 from core.language import in_interface_language, shown_name, sort_key
-from core.models import Bilingual, NaturalKeyManager, Revised, as_read
+from core.models import Bilingual, NaturalKeyManager, Revised, TextField, as_read
 
 
 class Source(models.Model):
@@ -28,7 +28,7 @@ class Source(models.Model):
     title = Bilingual(models.CharField, _("title"), prefer=("en", "zh"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.DOCUMENT)
     url = models.URLField(_("URL"), max_length=500, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = TextField(_("description"), blank=True)
 
     objects = NaturalKeyManager()
 

@@ -40,6 +40,27 @@ def test_create_a_note_about_a_paper(api_as, world):
     assert '<span class="arithmatex">' in note.body_zh_html
 
 
+def test_an_edit_that_changes_nothing_saves_nothing_but_topics_alone_are_saved(api_as, world, note):
+    """An edit that sends the note as it is leaves its revision, "updated" and history as
+    they were (RevisionForm.unchanged); one that only sets the topics, which the API takes
+    as a list beside the form's data, is saved."""
+    caller = api_as(world.member)
+    note.tags.clear()
+    note.refresh_from_db()
+    before = (note.revision, note.updated, note.history.count())
+    same = caller.patch(
+        f"/notes/{note.slug}", {"body_en": note.body_en, "tags": [], "revision": note.revision}
+    )
+    assert same.status_code == 200
+    note.refresh_from_db()
+    assert (note.revision, note.updated, note.history.count()) == before
+    topics = caller.patch(f"/notes/{note.slug}", {"tags": ["LoRA"], "revision": note.revision})
+    assert topics.status_code == 200 and topics.json()["tags"] == ["LoRA"]
+    note.refresh_from_db()
+    assert note.revision == before[0] + 1
+    assert [tag.name for tag in note.tags.all()] == ["LoRA"]
+
+
 def test_edit_with_if_match_then_a_stale_edit_gets_412_and_changes_nothing(api_as, world, note):
     caller = api_as(world.member)
     etag = caller.get(f"/notes/{note.slug}")["ETag"]

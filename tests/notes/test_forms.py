@@ -14,6 +14,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from notes.forms import BODY_LIMIT
 from notes.models import Comment, Meeting, Membership, Note
+from papers.models import Paper
 from tests.factories import (
     CommentFactory,
     MeetingFactory,
@@ -142,6 +143,81 @@ def test_admin_save_without_changes_needs_no_merge(client, world):
     data = admin_post_data(client.get(url))
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302  # same text again: nothing to lose
+
+
+def as_a_browser_sends(data):
+    """Form data as a browser sends it: each line end of a textarea as CR LF."""
+    return {
+        key: value.replace("\n", "\r\n") if isinstance(value, str) else value
+        for key, value in data.items()
+    }
+
+
+def saved_state(obj):
+    obj.refresh_from_db()
+    history = obj.history.count() if hasattr(obj, "history") else None
+    return obj.revision, obj.updated, history
+
+
+@pytest.mark.parametrize("model", [Note, Meeting, Comment, Paper], ids=lambda m: m.__name__)
+def test_an_admin_form_sent_back_unchanged_saves_nothing(client, world, model):
+    """A browser sends a textarea's line ends as CR LF: "Save" on a form nobody changed
+    read the texts as changed and saved the record again, its revision, "updated" and
+    history moved on by nobody's edit, and a paper's notes shown under it with it (the
+    home page then listed them as updated)."""
+    two_lines = "First line.\nSecond line."
+    paper = PaperFactory(summary_en=two_lines)
+    note = NoteFactory(paper=paper, author=world.member, group=world.group_a, body_en=two_lines)
+    Meeting.objects.filter(pk=world.meeting.pk).update(body_en=two_lines, minutes=two_lines)
+    obj = {
+        Note: note,
+        Meeting: world.meeting,
+        Comment: CommentFactory(paper=paper, group=world.group_a, body=two_lines),
+        Paper: paper,
+    }[model]
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    client.force_login(world.superuser)
+    before, note_before = saved_state(obj), saved_state(note)
+    data = as_a_browser_sends(admin_post_data(client.get(url)))
+    assert any("\r\n" in value for value in data.values() if isinstance(value, str))
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert saved_state(obj) == before
+    assert saved_state(note) == note_before  # shown under the paper: untouched too
+    # A change is saved, its line ends as the library keeps them.
+    field = "body" if model is Comment else "remarks" if model is Paper else "body_en"
+    data[field] = "Changed.\r\nTwice."
+    assert client.post(url, data).status_code == 302
+    obj.refresh_from_db()
+    assert (getattr(obj, field), obj.revision) == ("Changed.\nTwice.", before[0] + 1)
+
+
+def test_a_site_form_sent_back_unchanged_saves_nothing(client, world):
+    """The note's and the meeting page's edit forms, and a comment's: "Save" without a
+    change says so and saves nothing."""
+    two_lines = "First line.\nSecond line."
+    Note.objects.filter(pk=world.shared.pk).update(body_en=two_lines)
+    Meeting.objects.filter(pk=world.meeting.pk).update(body_en=two_lines)
+    comment = CommentFactory(
+        note=world.shared, paper=None, group=None, author=world.member, body=two_lines
+    )
+    client.force_login(world.member)
+    for obj, url, said in (
+        (world.shared, reverse("notes:note_edit", args=[world.shared.slug]),
+         "Nothing was changed: the note is as it was."),
+        (comment, reverse("notes:comment_edit", args=[comment.pk]),
+         "Nothing was changed: the comment is as it was."),
+        (world.meeting, reverse("notes:meeting_edit", args=[world.group_a.slug, 1]),
+         "Nothing was changed: the meeting page is as it was."),
+    ):  # fmt: skip
+        if obj is world.meeting:
+            client.force_login(world.presenter)
+        before = saved_state(obj)
+        data = as_a_browser_sends(form_data(client.get(url).context["form"]))
+        response = client.post(url, data, follow=True)
+        assertContains(response, said)
+        assert saved_state(obj) == before
 
 
 def test_stale_inline_note_on_a_paper_is_refused(client, world):
