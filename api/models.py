@@ -175,7 +175,7 @@ class Change(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
     # Of a record not everyone may read (api.sync.READERS): who could read it and when,
     # as tokens ("everyone", "g3", "u7"), each with the spans of time in which it named
-    # the record's readers ("g3@<from>-<until>@<from>-", microseconds since the epoch; a
+    # the record's readers ("g3@<from>~<until>@<from>~", microseconds since the epoch; a
     # token of a row written before the spans were kept has none, and a reading status's
     # keeps none: api.sync.record). Sync names such a record deleted, or out of sight,
     # only to those it named then (and to superusers, who read everything). Empty in

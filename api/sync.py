@@ -9,7 +9,7 @@ and the API are all recorded; bulk operations that send no signals are not.
 
 A record that not everyone may read (a note, a meeting …) keeps in its row who could
 read it and when (``audience``: tokens "everyone", "g<group id>", "u<user id>", each
-with the spans of time in which it named the record's readers: "g3@<from>-<until>",
+with the spans of time in which it named the record's readers: "g3@<from>~<until>",
 microseconds, no "until" while it still does). Sync names a record it cannot show the
 caller as deleted only when one of those tokens named them while it named the record's
 readers: a record they could have read, not one they never could, nor one gone before
@@ -154,27 +154,34 @@ def _micros(moment):
 
 def _named(audience):
     """An audience's tokens, each with its spans [(from, until)] in microseconds (None
-    for open), or None for a token written before the spans were kept (only its name)."""
+    for open), or None for a token written before the spans were kept (only its name),
+    and for one whose spans cannot be read (a row edited by hand): never a failure of
+    sync for everyone whose changes hold it."""
     named = {}
     for token in audience.split() if audience else ():
         name, *spans = token.split("@")
-        if not spans:
+        try:
+            named[name] = [_span(span) for span in spans] or None
+        except ValueError:
             named[name] = None
-            continue
-        named[name] = [
-            (int(start) if start else None, int(end) if end else None)
-            for start, _dash, end in (span.partition("-") for span in spans)
-        ]
     return named
 
 
+def _span(text):
+    start, tilde, end = text.partition("~")
+    if not tilde:
+        raise ValueError(text)
+    return (int(start) if start else None, int(end) if end else None)
+
+
 def _audience(named):
-    """Write an audience (``_named()``'s form) as its row keeps it."""
+    """Write an audience (``_named()``'s form) as its row keeps it: "g3@<from>~<until>"
+    ("~": a time before 1970 is a negative number)."""
     return " ".join(
         name
         if spans is None
         else "@".join(
-            [name, *(f"{'' if a is None else a}-{'' if b is None else b}" for a, b in spans)]
+            [name, *(f"{'' if a is None else a}~{'' if b is None else b}" for a, b in spans)]
         )
         for name, spans in sorted(named.items())
     )
@@ -260,8 +267,9 @@ def _meet(named, spans):
 # --- Recording changes -------------------------------------------------------------------
 
 
-def record(instance, deleted=False):
-    """Note a change to a synced record at the next library version."""
+def record(instance, deleted=False, created=False):
+    """Note a change to a synced record at the next library version (``created``: its
+    making, which starts its row anew, as a record whose id was used before must)."""
     model = type(instance)
     kind = KIND_OF.get(model._meta.concrete_model)
     if kind is None or instance.pk is None:
@@ -282,8 +290,14 @@ def record(instance, deleted=False):
         now = timezone.now()
         audience = ""
         if readers is not None:
-            held = Change.objects.filter(kind=kind, object_id=instance.pk)
-            held = _named(held.values_list("audience", flat=True).first())
+            held = {}
+            if not created:
+                row = Change.objects.filter(kind=kind, object_id=instance.pk)
+                held = _named(row.values_list("audience", flat=True).first())
+                if not held and before is None:
+                    # A record made before its changes were logged (no row, or one from
+                    # before audiences were kept): read by who reads it now since always.
+                    before = now_readers
             if kind == "reading-status":
                 # A status leaves a group's sight when its member stops sharing or leaves,
                 # which changes no status (a Departure says it): its tokens keep no spans
@@ -302,13 +316,14 @@ def record(instance, deleted=False):
                     version=version,
                     deleted=deleted,
                     at=now,
-                    born=now,  # kept by a later change (not among update_fields)
+                    born=now,  # kept by a later change, but for a making
                     audience=audience,
                 )
             ],
             update_conflicts=True,
             unique_fields=["kind", "object_id"],
-            update_fields=["key", "version", "deleted", "at", "audience"],
+            update_fields=["key", "version", "deleted", "at", "audience"]
+            + (["born"] if created else []),
         )
     if kind in ("notes", "meetings") and before is not None and not deleted:
         if before != now_readers:
@@ -544,7 +559,7 @@ def _fields(model):
 
 def _saved(sender, instance, created=False, **kwargs):
     if sender in KIND_OF:
-        record(instance)
+        record(instance, created=created)
     elif sender in PARTS:
         _record_holder(sender, instance)
     if sender is Membership:

@@ -542,9 +542,9 @@ def test_an_audience_keeps_when_each_token_named_the_records_readers():
     t = [timezone.now() + timedelta(seconds=i) for i in range(3)]
     us = [sync._micros(moment) for moment in t]
     made = sync._renamed({}, None, {"g1", "u2"}, t[0])
-    assert sync._audience(made) == f"g1@{us[0]}- u2@{us[0]}-"
+    assert sync._audience(made) == f"g1@{us[0]}~ u2@{us[0]}~"
     private = sync._renamed(made, {"g1", "u2"}, {"u2"}, t[1])
-    assert sync._audience(private) == f"g1@{us[0]}-{us[1]} u2@{us[0]}-"
+    assert sync._audience(private) == f"g1@{us[0]}~{us[1]} u2@{us[0]}~"
     shared_again = sync._renamed(private, {"u2"}, {"g1", "u2"}, t[2])
     assert sync._named(sync._audience(shared_again)) == {
         "g1": [(us[0], us[1]), (us[2], None)],
@@ -552,4 +552,46 @@ def test_an_audience_keeps_when_each_token_named_the_records_readers():
     }
     # A token written before spans were kept stays as it was while it names the readers.
     assert sync._audience(sync._renamed({"g1": None}, None, {"g1"}, t[1])) == "g1"
-    assert sync._audience(sync._renamed({"g1": None}, None, set(), t[1])) == f"g1@-{us[1]}"
+    assert sync._audience(sync._renamed({"g1": None}, None, set(), t[1])) == f"g1@~{us[1]}"
+    # Times before 1970 are negative: read back as written.
+    assert sync._named("g1@-5~-2@7~") == {"g1": [(-5, -2), (7, None)]}
+
+
+def test_a_record_made_before_changes_were_logged_was_read_since_always(api_as, world):
+    """A record with no change row yet (made before the API's log; its first change a
+    membership's, a topic's or its deletion) was taken to be read from that change on:
+    a member who had just left was not told the group went, nor the group that its note
+    was deleted."""
+    Change.objects.filter(kind__in=["groups", "notes"]).delete()  # logged nothing yet
+    version = LibraryVersion.current()
+    Membership.objects.get(group=world.group_a, user=world.presenter).delete()
+    Note.objects.get(pk=world.public.pk).tags.add("agents")  # logged with no readers before
+    slug = world.shared.slug
+    Note.objects.get(pk=world.shared.pk).delete()
+    gone = api_as(world.presenter).get(f"/sync?since={version}").json()["deleted"]
+    assert world.group_a.slug in gone["groups"] and slug in gone["notes"]
+    assert slug in api_as(world.organiser).get(f"/sync?since={version}").json()["deleted"]["notes"]
+    assert slug not in api_as(world.other).get(f"/sync?since={version}").json()["deleted"].get(
+        "notes", []
+    )
+
+
+@pytest.mark.parametrize("audience", ["g{}@abc~", "g{}@1-2", "g{}@5~7~9", "g{}@~@"])
+def test_an_audience_that_cannot_be_read_does_not_break_sync(api_as, world, audience):
+    version = LibraryVersion.current()
+    LibraryVersion.objects.update(value=version + 1)
+    Change.objects.filter(kind="notes", object_id=world.shared.pk).update(
+        audience=audience.format(world.group_a.pk), version=version + 1
+    )
+    assert api_as(world.other).get(f"/sync?since={version}").status_code == 200
+
+
+def test_a_record_made_with_an_id_used_before_starts_its_row_anew(api_as, world):
+    """A note made with the id of a deleted one (fixtures, explicit ids) kept the old
+    one's readers: the old note's group was told the new private note's key."""
+    old = NoteFactory(author=world.member, group=world.group_a, visibility="group")
+    pk = old.pk
+    old.delete()
+    secret = NoteFactory(pk=pk, author=world.other, group=world.group_b, visibility="private")
+    assert ("notes", secret.slug) not in _keys(api_as(world.presenter).get("/sync?since=0").json())
+    assert Change.objects.get(kind="notes", object_id=pk).born >= secret.created
