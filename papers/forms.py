@@ -11,6 +11,7 @@ from taggit.models import Tag
 from core.revisions import RevisionForm
 
 from .importing import bibtex
+from .importing.records import without_nul
 from .models import TopicName
 
 MAX_BIB_BYTES = 2 * 1024 * 1024
@@ -49,8 +50,17 @@ class MonthField(forms.DateField):
         return datetime.date(int(match.group(1)), month, 1)
 
 
+class PastedText(forms.CharField):
+    """A paste's text with its NUL characters dropped, where Django's field refused the
+    whole paste for one ("Null characters are not allowed"): a NUL is never meaningful
+    text, and the importer drops any it meets (importing.records.without_nul)."""
+
+    def to_python(self, value):
+        return without_nul(super().to_python(value))
+
+
 class AddPapersForm(forms.Form):
-    entries = forms.CharField(
+    entries = PastedText(
         label=_("arXiv IDs or links, DOIs, or BibTeX"),
         required=False,
         max_length=MAX_PASTE_CHARS,

@@ -32,6 +32,9 @@ BLOCK_START = re.compile(r"@\s*([^\s{(@]+)\s*([{(])")
 NOT_ENTRIES = {"string", "comment", "preamble"}
 BRACES = re.compile(r"[{}()]")
 KEY_RE = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)")
+# Control characters that text does not hold (all but tab, line feed, form feed and
+# carriage return): with a NUL, the marks of a binary file.
+BINARY = re.compile(rb"[\x01-\x08\x0b\x0e-\x1f]")
 HAN_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff][\u3400-\u9fff\uf900-\ufaff\s,\uff0c]*")
 
 
@@ -63,9 +66,20 @@ class Entry:
 
 def decode(content):
     """Return the text of a .bib file's bytes: UTF-8, else Windows-1252 / Latin-1 (older
-    reference managers); raise ValueError for a file that is not text."""
+    reference managers); raise ValueError for a file that is not text.
+
+    A NUL marks a binary file (a PDF, a zip chosen by mistake), but a text file may
+    hold a stray one, which the importer drops: UTF-8 with no other control character
+    than those text has is read. Any file with a NUL was refused as "not a text file",
+    and the member lost every entry of it for one character."""
     if b"\x00" in content:
-        raise ValueError("not a text file")
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError("not a text file") from None
+        if BINARY.search(content):
+            raise ValueError("not a text file")
+        return text
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             return content.decode(encoding)

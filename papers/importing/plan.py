@@ -20,7 +20,7 @@ from core.language import colon
 from ..identifiers import arxiv_id_problem, is_arxiv_id, is_doi, normalize_doi, split_version
 from ..models import Paper
 from . import arxiv, bibtex, dedupe, doi
-from .records import Record, ServiceError, differences
+from .records import Record, ServiceError, differences, without_nul
 
 MAX_ENTRIES = 200
 BIBTEX_START = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
@@ -186,7 +186,10 @@ def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
     """Return the Plan for a paste (identifiers, BibTeX, or both) and an uploaded file's
     text (``uploaded``), of at most ``limit`` entries (None: all, for the commands);
     arXiv and doi.org are asked here, never inside a transaction. Entries beyond one more
-    than the limit are not read at all (one more: to know there are more)."""
+    than the limit are not read at all (one more: to know there are more). NUL
+    characters are dropped first: within an identifier ("2401.00\x00001") as within a
+    BibTeX value, they are nothing the member meant."""
+    text, bib_text = without_nul(text), without_nul(bib_text)
     most = limit + 1 if limit else None
     plan = Plan(candidates=pasted(text, most))
     if bib_text:

@@ -33,6 +33,17 @@ def whole_number(text):
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+def without_nul(value):
+    """Return a text, or a list of texts (lists within it too), without its NUL
+    characters; anything else as it is. A NUL is never meaningful text (it comes with
+    text copied out of a PDF or a binary file), and PostgreSQL's text cannot hold one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    return value
+
+
 @dataclass
 class Record:
     title: str = ""
@@ -54,6 +65,14 @@ class Record:
     topics: list = field(default_factory=list)
     provenance: str = "admin"
     withdrawn: bool = False
+
+    def __post_init__(self):
+        # Whatever the source (a BibTeX value, a doi.org answer, a signed preview), no
+        # NUL reaches the database: on PostgreSQL the paper's insert failed (a 500 on
+        # confirming), and so did the preview's look-up in the library of a DOI that
+        # held one (a 500 on previewing).
+        for name in (f.name for f in fields(self)):
+            setattr(self, name, without_nul(getattr(self, name)))
 
     def to_dict(self):
         return asdict(self)

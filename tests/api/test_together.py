@@ -277,6 +277,17 @@ def test_add_papers_reads_a_year_in_superscript_digits(api_as, world):
     assert preview.json()["candidates"][0]["year"] == 2023
 
 
+def test_add_papers_drops_nul_characters(api_as, world):
+    """A NUL in an entry got a 422 ("Null characters are not allowed") for the whole
+    list; PostgreSQL's text cannot hold one, and it is never meaningful text."""
+    entries = "@misc{nul, title = {Null\x00 Title}, author = {Love\x00lace, Ada}}"
+    added = api_as(world.member).post("/papers/add", {"entries": entries})
+    assert added.status_code == 201
+    assert [(p["title_en"], p["authors"]) for p in added.json()["added"]] == [
+        ("Null Title", ["Ada Lovelace"])
+    ]
+
+
 def test_add_papers_names_the_values_left_out(api_as, world):
     entries = "@misc{late, title = {Year Nine}, year = {9999}}"
     preview = api_as(world.member).post("/papers/add", {"entries": entries, "dry_run": True})

@@ -296,3 +296,20 @@ def test_an_uploaded_list_of_identifiers_is_read_as_a_paste_is(member_client, re
     assertContains(response, "A Survey of Large Language Models")
     assertContains(response, "Large Language Models for Software Engineering")
     assertContains(response, 'name="chosen"', count=2)
+
+
+def test_a_paste_or_file_with_nul_characters_is_added_without_them(member_client):
+    """A NUL in a pasted or uploaded entry refused the whole paste ("Null characters are
+    not allowed") or file ("not a text file"); PostgreSQL's text cannot hold one, and it
+    is never meaningful text, so it is dropped."""
+    response = preview(member_client, "@misc{pasted, title = {Pasted\x00 Title}}")
+    assertContains(response, "<strong>Pasted Title</strong>")
+    confirm(member_client, response)
+    upload = SimpleUploadedFile("nul.bib", b"@misc{file, title = {File\x00 Title}}\n")
+    response = member_client.post(URL, {"entries": "", "bibfile": upload, "preview": ""})
+    assertContains(response, "<strong>File Title</strong>")
+    confirm(member_client, response)
+    assert sorted(Paper.objects.values_list("title_en", flat=True)) == [
+        "File Title",
+        "Pasted Title",
+    ]

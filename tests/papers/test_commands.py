@@ -187,6 +187,24 @@ def test_import_bibtex_reads_a_year_in_superscript_digits(tmp_path):
     assert Paper.objects.get().year == 2023
 
 
+def test_the_import_commands_drop_nul_characters(recorded_services, tmp_path):
+    """A NUL in a file: import_bibtex refused it whole ("not a text file"), import_arxiv
+    named the ID as no arXiv ID. PostgreSQL's text cannot hold one; it is dropped."""
+    listing = tmp_path / "nul.bib"
+    listing.write_bytes(b"@misc{nul, title = {Null\x00 Title}, author = {Love\x00lace, Ada}}\n")
+    assert "1 papers added" in run("import_bibtex", str(listing))
+    ids = tmp_path / "ids.txt"
+    ids.write_text("2303.18\x00223\n")
+    assert "1 papers added" in run("import_arxiv", "--file", str(ids))
+    assert sorted(Paper.objects.values_list("title_en", "authors")) == [
+        (
+            "A Survey of Large Language Models",
+            "Wayne Xin Zhao, Kun Zhou, Junyi Li, Tianyi Tang, Ji-Rong Wen",
+        ),
+        ("Null Title", "Ada Lovelace"),
+    ]
+
+
 def test_import_bibtex_names_the_values_left_out(tmp_path):
     listing = tmp_path / "late.bib"
     listing.write_text("@misc{late, title = {Year Nine}, year = {9999}}\n")

@@ -437,6 +437,46 @@ def test_bibtex_decode_falls_back_for_old_files():
         bibtex.decode(b"PK\x03\x04\x00\x00")
 
 
+NUL_BIBTEX = (
+    "@article{nul\x00key, title = {Null\x00 Characters}, author = {Love\x00lace, Ada and Li, Si},"
+    "\n  abstract = {An\x00 abstract.}, journal = {Odd\x00 Journal}, year = {20\x0024},"
+    "\n  doi = {10.5555/bib\x00tex}, keywords = {n\x00ul, odd}}\n"
+)
+
+
+def test_nul_characters_are_dropped_from_every_text_value(recorded_services):
+    """PostgreSQL's text cannot hold a NUL: a paper whose BibTeX or doi.org answer had
+    one in a value failed its insert there (a 500 on confirming), and a pasted
+    identifier with one was refused. A NUL is never meaningful text: it is dropped."""
+    plan = importing.build(NUL_BIBTEX + "10.5555/nul-characters\n1706.03\x00762")
+    assert [(c.entry, c.status) for c in plan.candidates] == [
+        ("nulkey (line 1)", "new"),
+        ("10.5555/nul-characters", "new"),
+        ("1706.03762", "new"),
+    ]
+    papers = importing.save(importing.Plan.loads(plan.dumps()))
+    values = [
+        (p.title_en, p.authors, p.summary_en, p.venue, p.year, p.doi, p.arxiv_id) for p in papers
+    ]
+    assert values[:2] == [
+        ("Null Characters", "Ada Lovelace, Si Li", "An abstract.", "Odd Journal", 2024,
+         "10.5555/bibtex", None),
+        ("Null Characters in Metadata", "Ada Lovelace", "An abstract with a NUL in it.",
+         "Journal of Odd Answers", 2024, "10.5555/nul-characters", None),
+    ]  # fmt: skip
+    assert sorted(tag.name for tag in papers[0].tags.all()) == ["nul", "odd"]
+    assert papers[1].url == "https://doi.org/10.5555/nul-characters"
+    assert papers[2].title_en == "Attention Is All You Need"
+
+
+def test_a_bib_file_with_a_stray_nul_is_read_and_a_binary_one_is_not():
+    """Any file with a NUL was refused as not a text file, every entry of it lost."""
+    assert bibtex.decode(b"@misc{a, title = {A\x00B}}") == "@misc{a, title = {A\x00B}}"
+    for binary in (b"PK\x03\x04\x00\x00", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n\x00"):
+        with pytest.raises(ValueError):
+            bibtex.decode(binary)
+
+
 def test_a_chinese_title_is_the_chinese_one():
     record = Record(title="大语言模型综述", authors=["赵鑫"], year=2023)
     paper = importing.create_paper(record)

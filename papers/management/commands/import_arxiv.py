@@ -7,7 +7,7 @@ from tqdm import tqdm
 
 from ...importing import arxiv, dedupe
 from ...importing import plan as importing
-from ...importing.records import ServiceError
+from ...importing.records import ServiceError, without_nul
 from ...models import Harvest, Paper
 from ._importing import add_common_arguments, added_by, check, report
 
@@ -43,9 +43,9 @@ class Command(BaseCommand):
         if options["file"]:
             try:
                 with open(options["file"], encoding="utf-8") as lines:
-                    ids += [
-                        line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()
-                    ]
+                    # A NUL is dropped, as the importer drops it from a paste.
+                    read = [without_nul(line).split("#")[0].strip() for line in lines]
+                    ids += [line for line in read if line]
             except (OSError, UnicodeDecodeError) as error:
                 raise CommandError(f"Cannot read {options['file']}: {error}") from error
         if options["refresh"]:
