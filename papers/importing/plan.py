@@ -26,6 +26,16 @@ MAX_ENTRIES = 200
 BIBTEX_START = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
 PREFIX = re.compile(r"(?:arxiv|doi):?", re.IGNORECASE)  # written apart from the identifier
 BRACKETS = ("()", "[]")
+# What begins an identifier: a DOI, an arXiv ID (new or old style), a prefix or a link,
+# in brackets or quotes or not.
+IDENTIFIER_START = (
+    r"[(\[\"'“‘「]*(?:10\.[0-9]|[0-9]{4}\.[0-9]|[a-z]+(?:-[a-z]+)*(?:\.[a-z-]+)?/[0-9]"
+    r"|arxiv|doi|https?://|www\.|export\.)"
+)
+# Between pasted identifiers: spaces, commas, and a ";" that ends one, before a space or
+# another identifier. A DOI may hold a ";" (SICI DOIs: 10.1002/(SICI)…3.0.CO;2-N) and
+# was cut in two there.
+SEPARATOR = re.compile(rf"(?:[\s,、]|;(?=[\s,;、]|$|{IDENTIFIER_START}))+", re.IGNORECASE)
 SIGNING_SALT = "papers.importing.plan"
 RESERVED_SLUGS = {"add"}
 LIMITS = {"title_en": 400, "title_zh": 400, "venue": 200, "journal_ref": 400}
@@ -133,12 +143,12 @@ class Plan:
 
 
 def split_entries(text):
-    """Return the identifiers of a paste (one per line, or space or comma apart), in NFKC
-    form: a Chinese input method types ２３０３．１８２２３ and ，for 2303.18223 and ",".
+    """Return the identifiers of a paste (one per line, or space, comma or ";" apart), in
+    NFKC form: a Chinese input method types ２３０３．１８２２３ and ，for 2303.18223 and ",".
     A prefix written apart from its identifier ("arXiv: 2401.00001", "DOI 10.1145/…") is
     left out, as the identifier is known without it: it was a row of its own, refused."""
     text = unicodedata.normalize("NFKC", text or "")
-    parts = [trimmed(part) for part in re.split(r"[\s,;、]+", text)]
+    parts = [trimmed(part) for part in SEPARATOR.split(text)]
     parts = [part for part in parts if part]
     return [
         part for i, part in enumerate(parts) if not (PREFIX.fullmatch(part) and i + 1 < len(parts))

@@ -3,6 +3,7 @@
 import datetime
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -675,6 +676,53 @@ def test_pasted_identifiers_with_a_prefix_apart_or_in_brackets(text, found):
     """A prefix apart ("arXiv: 2401.00001") was a row of its own; "(2401.12345)" was refused."""
     candidates = [importing.identify(part) for part in importing.split_entries(text)]
     assert [(c.kind, c.lookup) for c in candidates] == found
+
+
+SICI = "10.1002/(SICI)1097-4636(199606)31:2<213::AID-JBM9>3.0.CO;2-N"
+SICI_DOI = SICI.lower()
+AMS = "10.1175/1520-0469(1998)055<0041:TSOTUS>2.0.CO;2"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (SICI, [SICI]),
+        (AMS, [AMS]),
+        (f"doi:{SICI}.", [f"doi:{SICI}"]),
+        (f"({SICI});", [SICI]),
+        (f"{SICI}; 2401.00001", [SICI, "2401.00001"]),
+        (f"{SICI};10.1145/3605943", [SICI, "10.1145/3605943"]),
+        (f"{AMS};{SICI}", [AMS, SICI]),
+        ("10.1/a;10.2/b", ["10.1/a", "10.2/b"]),
+        ("2401.00001; 2401.00002", ["2401.00001", "2401.00002"]),
+        ("2401.00001;2401.00002;", ["2401.00001", "2401.00002"]),
+        ("2401.00001;hep-th/9901001", ["2401.00001", "hep-th/9901001"]),
+        ("2401.00001;arXiv:2401.00002", ["2401.00001", "arXiv:2401.00002"]),
+        (
+            "10.1145/3605943;https://doi.org/10.1145/3",
+            ["10.1145/3605943", "https://doi.org/10.1145/3"],
+        ),
+        ("2401.00001;(2401.00002)", ["2401.00001", "2401.00002"]),
+    ],
+)
+def test_a_semicolon_within_a_doi_does_not_split_it(text, found):
+    """A SICI DOI holds a ";" (…3.0.CO;2-N), where a paste was split: into a DOI that
+    names nothing and a row "2-N" that cannot be added. A ";" splits a paste before a
+    space, its end or another identifier."""
+    assert importing.split_entries(text) == found
+
+
+def test_a_sici_doi_is_asked_for_whole(recorded_services):
+    plan = importing.build(f"{SICI}; {AMS}.")
+    assert [(c.kind, c.lookup) for c in plan.candidates] == [
+        ("doi", SICI_DOI),
+        ("doi", AMS.lower()),
+    ]
+    assert normalize_doi(f"https://doi.org/{SICI};") == SICI_DOI
+    assert normalize_doi(f"{AMS}.") == AMS.lower()
+    asked = [unquote(path) for path, _query, _time in recorded_services.requests]
+    assert asked == [f"/doi/{SICI_DOI}", f"/doi/{AMS.lower()}"]
+    assert plan.candidates[0].reason == f"doi.org knows no DOI {SICI_DOI}."
 
 
 @pytest.mark.parametrize(
