@@ -2,9 +2,10 @@
 
 A paper is stored under its identifier without a version: new style ``2303.18223``
 (four digits, a dot, four or five digits; from 2007) or old style ``hep-th/9901001``
-(archive, optional subject class, seven digits). What members paste is cleaned to
-that: ``https://arxiv.org/abs/2201.11903``, a PDF or HTML link, ``arXiv:2303.18223``
-and a version suffix (``2303.18223v15``) all name the same paper.
+(archive, a slash, seven digits). What members paste is cleaned to that:
+``https://arxiv.org/abs/2201.11903``, a PDF or HTML link, ``arXiv:2303.18223``, a
+version suffix (``2303.18223v15``) and an old-style subject class (``math.GT/0309136``)
+all name the same paper.
 """
 
 import datetime
@@ -22,11 +23,15 @@ from django.utils.translation import gettext_lazy as _
 # month that exists (1234.5678 is no identifier: there is no 34th month).
 MONTH = r"(?:0[1-9]|1[0-2])"
 NEW_STYLE = rf"(?:0[7-9]|1[0-4]){MONTH}\.[0-9]{{4}}|(?:1[5-9]|[2-9][0-9]){MONTH}\.[0-9]{{5}}"
-OLD_STYLE = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]{2}(?:-[a-z]{2})?)?/[0-9]{7}"
+# Old style: an archive (math, hep-th, cond-mat, q-bio: no dot), a slash, YYMMNNN. As
+# written, it may hold the subject class the paper was filed under (math.GT/0309136,
+# cond-mat.str-el/…, physics.ao-ph/…), which is no part of the ID: not stored.
+OLD_STYLE = r"[a-z]+(?:-[a-z]+)*/[0-9]{7}"
+OLD_STYLE_WRITTEN = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[a-z]+)?)?/[0-9]{7}"
 ARXIV_ID_RE = re.compile(rf"^(?:{NEW_STYLE}|{OLD_STYLE})$")
 PASTED = re.compile(
     rf"""^(?:https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/|arxiv:)?
-    (?P<id>{NEW_STYLE}|{OLD_STYLE})(?:v[0-9]+)?(?:\.pdf)?/?$""",
+    (?P<id>{NEW_STYLE}|{OLD_STYLE_WRITTEN})(?:v[0-9]+)?(?:\.pdf)?/?$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -56,17 +61,20 @@ def validate_arxiv_month(value):
 def normalize_arxiv_id(value):
     """Return the stored form of a pasted arXiv reference, or the text as it was (stripped)
     when it is not one, for the validator to refuse with its message. In NFKC form: a
-    Chinese input method types ２３０３．１８２２３ for 2303.18223."""
+    Chinese input method types ２３０３．１８２２３ for 2303.18223.
+
+    An old-style ID is its archive and number alone, as arXiv's API gives it
+    (math/0309136): arXiv numbers those papers within the archive, and the subject
+    class some write after it (math.GT/0309136) is no part of what names the paper.
+    Kept, it made one paper two identifiers, imported twice and not seen as the same."""
     text = unicodedata.normalize("NFKC", value or "").strip()
     match = PASTED.match(text)
     if not match:
         return text
     found = match.group("id")
-    if "/" in found:  # old style: written as arXiv writes it, math.GT, hep-th, physics.ao-ph
+    if "/" in found:  # old style: archive/YYMMNNN, archives having no dot (hep-th, q-bio)
         archive, number = found.split("/")
-        name, dot, subject = archive.partition(".")
-        subject = subject.upper() if len(subject) == 2 else subject.lower()
-        found = f"{name.lower()}{dot}{subject}/{number}"
+        found = f"{archive.partition('.')[0].lower()}/{number}"
     return found
 
 

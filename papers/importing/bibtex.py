@@ -15,7 +15,14 @@ from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_i
 from django.utils.translation import gettext as _
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from ..identifiers import is_arxiv_id, is_doi, normalize_arxiv_id, normalize_doi, split_version
+from ..identifiers import (
+    OLD_STYLE_WRITTEN,
+    is_arxiv_id,
+    is_doi,
+    normalize_arxiv_id,
+    normalize_doi,
+    split_version,
+)
 from .records import VENUE_PREPRINT, Record, whole_number
 
 MONTHS = {name: number for number, name in enumerate(
@@ -23,7 +30,7 @@ MONTHS = {name: number for number, name in enumerate(
 )}  # fmt: skip
 ARXIV_IN_TEXT = re.compile(
     r"(?:arxiv(?:\.org/(?:abs|pdf)/|:\s*|\s+preprint\s+(?:arxiv:)?\s*|\s+)|corr\s+abs/)"
-    r"(?P<id>[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7}(?:v[0-9]+)?)",
+    rf"(?P<id>[0-9]{{4}}\.[0-9]{{4,5}}(?:v[0-9]+)?|{OLD_STYLE_WRITTEN}(?:v[0-9]+)?)",
     re.IGNORECASE,
 )
 VOLUME_ABS = re.compile(r"^abs/(?P<id>[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-z-]+/[0-9]{7})$", re.I)

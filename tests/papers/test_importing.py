@@ -727,14 +727,52 @@ def test_a_sici_doi_is_asked_for_whole(recorded_services):
 
 @pytest.mark.parametrize(
     "written",
-    ["math.gt/0309136", "math.GT/0309136", "MATH.Gt/0309136v2", "arXiv:math.gt/0309136"],
+    [
+        "math.gt/0309136",
+        "math.GT/0309136",
+        "MATH.Gt/0309136v2",
+        "arXiv:math.gt/0309136",
+        "math/0309136",
+        "https://arxiv.org/abs/math.GT/0309136v1",
+    ],
 )
-def test_an_old_style_subject_class_is_upper_case_as_arxiv_writes_it(written):
-    """math.gt/0309136 and math.GT/0309136 were two identifiers: a paper in the library
-    under one was not found under the other."""
-    assert identifiers.normalize_arxiv_id(written) == "math.GT/0309136"
-    assert importing.identify(written).lookup == "math.GT/0309136"
+def test_an_old_style_id_is_stored_without_its_subject_class(written):
+    """math.GT/0309136 and math/0309136 (the form arXiv's API gives) were two identifiers
+    of one paper: it could be added twice, and neither was found under the other. The
+    subject class is no part of what names an old-style paper."""
+    assert identifiers.normalize_arxiv_id(written) == "math/0309136"
+    assert importing.identify(written).lookup == "math/0309136"
 
 
-def test_an_old_style_subject_class_with_a_hyphen_is_lower_case():
-    assert identifiers.normalize_arxiv_id("PHYSICS.AO-PH/0101001") == "physics.ao-ph/0101001"
+def test_an_old_style_subject_class_with_a_hyphen_is_left_out_too():
+    assert identifiers.normalize_arxiv_id("PHYSICS.AO-PH/0101001") == "physics/0101001"
+    assert identifiers.normalize_arxiv_id("cond-mat.str-el/0101001v2") == "cond-mat/0101001"
+    assert identifiers.normalize_arxiv_id("q-bio.NC/0401001") == "q-bio/0401001"
+
+
+def test_an_old_style_paper_is_one_paper_whichever_way_it_is_written(recorded_services):
+    """Pasted, in a BibTeX entry's eprint, journal or URL, or from arXiv's answer: one ID."""
+    plan = importing.build(
+        "math.GT/0309136\n"
+        "@misc{eprint, title = {A}, eprint = {math.GT/0309136}, archivePrefix = {arXiv}}\n"
+        "@misc{journal, title = {B}, journal = {arXiv preprint physics.ao-ph/0101001}}\n"
+        "@misc{link, title = {C}, url = {https://arxiv.org/abs/cond-mat.str-el/0101002v3}}\n"
+    )
+    assert [(c.kind, c.lookup or c.record.arxiv_id) for c in plan.candidates] == [
+        ("arxiv", "math/0309136"),
+        ("bibtex", "math/0309136"),
+        ("bibtex", "physics/0101001"),
+        ("bibtex", "cond-mat/0101002"),
+    ]
+    assert [call["id_list"] for call in recorded_services.api_calls()] == ["math/0309136"]
+    assert plan.candidates[0].record.title == "Knots and Their Old-Style Identifiers"
+    assert [c.status for c in plan.candidates[:2]] == ["new", "repeat"]
+    (paper, *_rest) = importing.save(plan)
+    assert (paper.arxiv_id, paper.primary_category) == ("math/0309136", "math.GT")
+    again = importing.build(
+        "arXiv:math.gt/0309136v1\n@misc{d, title = {D}, eprint = {math/0309136}}"
+    )
+    assert [(c.status, c.existing) for c in again.candidates] == [
+        ("existing", paper),
+        ("existing", paper),
+    ]

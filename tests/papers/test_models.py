@@ -1,6 +1,11 @@
+from importlib import import_module
+from types import SimpleNamespace
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Value
 
 from papers.models import LanguageModel, Paper
 from tests.factories import LanguageModelFactory, PaperFactory
@@ -68,7 +73,8 @@ def test_paper_arxiv_id_unique_check_gives_a_message():
         ("2303.18223v15", "2303.18223"),
         (" 2303.18223 ", "2303.18223"),
         ("hep-th/9901001", "hep-th/9901001"),
-        ("https://arxiv.org/abs/math.GT/0309136v1", "math.GT/0309136"),
+        ("https://arxiv.org/abs/math.GT/0309136v1", "math/0309136"),  # as arXiv's API has it
+        ("math.GT/0309136", "math/0309136"),
     ],
 )
 def test_paper_arxiv_id_cleans_pasted_references(pasted, stored):
@@ -170,3 +176,42 @@ def test_paper_tags_through_taggit():
     paper.tags.add("Tool learning", "Surveys")
     assert sorted(paper.tags.names()) == ["Surveys", "Tool learning"]
     assert list(Paper.objects.filter(tags__name="Surveys")) == [paper]
+
+
+def test_old_style_ids_stored_with_a_subject_class_lose_it(capsys):
+    """papers.0021: math.GT/0309136 and math/0309136 were two IDs of one paper. One
+    whose bare ID another paper has keeps its own, and the migration says so."""
+    migration = import_module("papers.migrations.0021_arxiv_ids_without_subject_class")
+    math = PaperFactory(slug="knots")
+    physics = PaperFactory(slug="oceans")
+    matter = PaperFactory(slug="electrons")
+    twin = PaperFactory(slug="knots-again")
+    held = PaperFactory(slug="held", arxiv_id="hep-th/9711200")
+    clashing = PaperFactory(slug="clashing")
+    new_style = PaperFactory(arxiv_id="2303.18223")
+    stored = {
+        math: "math.GT/0309136",
+        physics: "physics.ao-ph/0101001",
+        matter: "cond-mat.str-el/0101001",
+        twin: "math.AG/0309136",  # the same paper as math's, under another class
+        clashing: "hep-th.XX/9711200",
+    }
+    for paper, arxiv_id in stored.items():  # as stored before (the field now drops it)
+        Paper.objects.filter(pk=paper.pk).update(arxiv_id=Value(arxiv_id))
+    migration.forwards(django_apps, SimpleNamespace(connection=connection))
+    after = dict(Paper.objects.values_list("slug", "arxiv_id"))
+    assert after == {
+        "knots": "math/0309136",
+        "oceans": "physics/0101001",
+        "electrons": "cond-mat/0101001",
+        "knots-again": "math.AG/0309136",
+        "held": "hep-th/9711200",
+        "clashing": "hep-th.XX/9711200",
+        new_style.slug: "2303.18223",
+    }
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        f"    Paper {twin.pk} (knots-again) keeps the arXiv ID math.AG/0309136: paper "
+        f"{math.pk} (knots) has math/0309136, the same paper; merge the two by hand.",
+        f"    Paper {clashing.pk} (clashing) keeps the arXiv ID hep-th.XX/9711200: paper "
+        f"{held.pk} (held) has hep-th/9711200, the same paper; merge the two by hand.",
+    ]

@@ -8,8 +8,11 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Value
+from django.db.models.functions import Replace
 
 from notes import discussion
+from papers.models import Paper
 from search.models import SearchDocument
 from search.query import search
 from search.text import cjk_grams
@@ -280,3 +283,40 @@ def test_meetings_and_their_comments_indexed_before_number_their_english_titles(
     assert numbered[("comments", on_meeting.pk)] == "#7 Group meeting"
     assert numbered[("meetings", english_only.pk)] == ""  # its title is its English one
     assert numbered[("comments", on_note.pk)] == "Reproduction"  # the number is the note's
+
+
+@pytest.mark.django_db
+def test_papers_whose_arxiv_id_lost_its_subject_class_are_found_by_it():
+    """papers.0021 stores math.GT/0309136 as math/0309136, the form a search for either
+    looks for (search.query.bare_arxiv_ids); the paper's document still said the first,
+    and neither found it. A paper that kept its ID keeps its document."""
+    knots = PaperFactory(title_en="Knots", arxiv_id="math/0309136")
+    held = PaperFactory(title_en="Braids", arxiv_id="math/0309140")
+    twin = PaperFactory(title_en="Braids again", arxiv_id="math/0309141")
+    documents = SearchDocument.objects.filter(kind="papers")
+    # As stored before papers.0021, the papers and their documents.
+    for paper, written in [(knots, "math.GT/0309136"), (twin, "math.AG/0309140")]:
+        Paper.objects.filter(pk=paper.pk).update(arxiv_id=Value(written))
+        document = documents.get(object_id=paper.pk)
+        documents.filter(pk=document.pk).update(
+            head=Replace("head", Value(paper.arxiv_id), Value(written)),
+            subtitle=Replace("subtitle", Value(paper.arxiv_id), Value(written)),
+        )
+    twin_before = documents.values_list("head", "subtitle").get(object_id=twin.pk)
+    assert search(UserFactory(), "math.GT/0309136").total == 0
+    for app, name in [
+        ("papers", "0021_arxiv_ids_without_subject_class"),
+        ("search", "0017_papers_arxiv_ids_without_subject_class"),
+    ]:
+        migration = importlib.import_module(f"{app}.migrations.{name}")
+        migration.forwards(apps, SimpleNamespace(connection=connection))
+    head, subtitle = documents.values_list("head", "subtitle").get(object_id=knots.pk)
+    assert ("math/0309136" in head, "math.GT" in head) == (True, False)
+    assert "arXiv:math/0309136" in subtitle
+    for written in ["math.GT/0309136", "math/0309136", "arXiv:math.gt/0309136v2"]:
+        assert [hit.url for hit in search(UserFactory(), written).groups[0].hits] == [
+            knots.get_absolute_url()
+        ]
+    assert Paper.objects.get(pk=twin.pk).arxiv_id == "math.AG/0309140"
+    assert documents.values_list("head", "subtitle").get(object_id=twin.pk) == twin_before
+    assert Paper.objects.get(pk=held.pk).arxiv_id == "math/0309140"
