@@ -335,26 +335,36 @@ def look_up_arxiv(plan, progress=None):
 
 
 def look_up_dois(plan, progress=None):
-    failure = None
-    for candidate in plan.candidates:
-        if not _to_look_up(candidate, "doi"):
-            continue
-        if failure is None:
-            try:
-                candidate.record = doi.fetch(candidate.lookup)
-            except ServiceError as error:
-                failure = str(error)
-                plan.errors.append(failure)
-            if progress:
-                progress(1)
+    """Ask doi.org for each DOI of the plan, one at a time. When doi.org fails (no answer
+    in time, an error status), the DOIs after it are not asked for, and the page says
+    why once, above the rows. An answer that is not CSL-JSON is that DOI's alone: it is
+    said on the DOI's row, and the others are still asked for (one odd record had left
+    the rest of the paste "not looked up")."""
+    failure, unanswered = None, []
+    for candidate in [c for c in plan.candidates if _to_look_up(c, "doi")]:
         if failure is not None:
             candidate.status, candidate.reason = Status.INVALID, not_looked_up("doi.org")
-        elif candidate.record is None:
+            unanswered.append(candidate)
+            continue
+        try:
+            candidate.record = doi.fetch(candidate.lookup)
+        except ServiceError as error:
             candidate.status = Status.INVALID
-            candidate.reason = _("doi.org knows no DOI %(doi)s.") % {"doi": candidate.lookup}
-    if failure is not None:
-        unanswered = [c for c in plan.candidates if _to_look_up(c, "doi")]
-        known_without_service(unanswered, "doi.org")
+            if error.kind == "malformed":
+                candidate.reason = str(error)
+                known_without_service([candidate], "doi.org", reason=str(error))
+            else:
+                failure = str(error)
+                plan.errors.append(failure)
+                candidate.reason = not_looked_up("doi.org")
+                unanswered.append(candidate)
+        else:
+            if candidate.record is None:
+                candidate.status = Status.INVALID
+                candidate.reason = _("doi.org knows no DOI %(doi)s.") % {"doi": candidate.lookup}
+        if progress:
+            progress(1)
+    known_without_service(unanswered, "doi.org")
 
 
 def not_looked_up(service):
@@ -363,10 +373,11 @@ def not_looked_up(service):
     return _("Not looked up: %(service)s did not answer (see above).") % {"service": service}
 
 
-def known_without_service(candidates, service):
+def known_without_service(candidates, service, reason=None):
     """Mark the entries whose identifier the library already holds as in the library,
-    though the service that would have described them could not be reached: a member
-    is told the paper is there, not only that arXiv or doi.org failed."""
+    though the service that would have described them could not be reached (or gave
+    ``reason`` instead of a description): a member is told the paper is there, not only
+    that arXiv or doi.org failed."""
     arxiv_ids = {c.lookup for c in candidates if c.kind == "arxiv"}
     dois = {c.lookup.lower() for c in candidates if c.kind == "doi"}
     if not (arxiv_ids or dois):
@@ -380,7 +391,7 @@ def known_without_service(candidates, service):
         paper = by_identifier.get((candidate.kind, lookup))
         if paper is not None:
             candidate.status, candidate.existing = Status.EXISTING, paper
-            candidate.reason = _(
+            candidate.reason = reason or _(
                 "%(service)s could not be reached, so whether it has newer details of "
                 "this paper is not known."
             ) % {"service": service}

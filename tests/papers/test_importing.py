@@ -563,13 +563,52 @@ def test_csl_json_of_odd_types_is_said_to_be_no_csl_json(odd):
         doi.parse_csl({"title": "T", **odd})
 
 
-def test_an_answer_of_odd_types_is_an_error_of_the_preview(recorded_services):
-    plan = importing.build("10.5555/odd-types 2303.18223")
-    assert plan.errors == ["doi.org answered something that is not CSL-JSON."]
+def test_an_answer_of_odd_types_is_that_dois_alone(recorded_services):
+    """One DOI's odd answer left every DOI after it "not looked up", as if doi.org had
+    not answered at all: it is said on its own row, and the others are asked for."""
+    plan = importing.build(
+        "10.5555/odd-types 10.1145/3605943 2303.18223\nhttps://doi.org/10.18653/v1/2023.acl-long.1"
+    )
+    assert plan.errors == []
     assert [(c.status, c.reason) for c in plan.candidates] == [
-        ("invalid", "Not looked up: doi.org did not answer (see above)."),
+        ("invalid", "doi.org answered something that is not CSL-JSON."),
+        ("new", ""),
+        ("new", ""),
         ("new", ""),
     ]
+    asked = [path for path, _query, _time in recorded_services.requests if "/doi/" in path]
+    assert len(asked) == 3
+
+
+def test_an_html_page_for_a_doi_is_that_dois_alone_too(recorded_services, settings):
+    """A page where CSL-JSON was asked for (a DOI doi.org sends to its landing page)."""
+    recorded_services.point(settings, recorded_services.url + "/garbage")
+    plan = importing.build("10.1145/3605943 10.18653/v1/n19-1423")
+    assert plan.errors == []
+    assert [c.reason for c in plan.candidates] == [
+        "doi.org answered something that is not CSL-JSON."
+    ] * 2
+
+
+def test_an_odd_answer_for_a_doi_in_the_library_says_the_paper_is_there(recorded_services):
+    held = PaperFactory(arxiv_id=None, doi="10.5555/odd-types")
+    plan = importing.build("10.5555/odd-types")
+    ((status, reason, existing),) = [(c.status, c.reason, c.existing) for c in plan.candidates]
+    assert (status, reason, existing) == (
+        "existing",
+        "doi.org answered something that is not CSL-JSON.",
+        held,
+    )
+
+
+def test_doi_org_failing_still_stops_the_rest(recorded_services, settings):
+    recorded_services.point(settings, recorded_services.url + "/hang")
+    plan = importing.build("10.5555/odd-types 10.1145/3605943 10.18653/v1/n19-1423")
+    assert plan.errors == ["doi.org did not answer within 1 seconds; try again later."]
+    assert [c.reason for c in plan.candidates] == [
+        "Not looked up: doi.org did not answer (see above)."
+    ] * 3
+    assert len([path for path, _q, _t in recorded_services.requests if "/doi/" in path]) == 1
 
 
 REFUSED_VALUES = r"""
