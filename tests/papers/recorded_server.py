@@ -3,7 +3,7 @@ and doi.org do, from the recorded answers in tests/papers/recorded/.
 
     /api/query?id_list=…   the entries of the recorded feeds of those IDs, in one feed
                             (arXiv's error feed for an ID it calls malformed)
-    /oai?verb=ListRecords…  the recorded ListRecords pages of cs.CL
+    /oai?verb=ListRecords…  the recorded ListRecords pages of cs.CL (and cs.DL's one)
     /doi/<doi>              the recorded CSL-JSON, 404 for any other DOI
     /hang/…                 never answers in time;  /garbage/… answers an HTML page
 """
@@ -93,6 +93,8 @@ class RecordedServices:
                 return 200, xml, recorded("oai-badtoken.xml")
             if query.get("set") == "cs:cs:CL" and query.get("from", "") < "2030":
                 return 200, xml, recorded("oai-cs-CL-page1.xml")
+            if query.get("set") == "cs:cs:DL":
+                return 200, xml, recorded("oai-cs-DL-refused.xml")
             return 200, xml, recorded("oai-norecords.xml")
         if path.startswith("/doi/"):
             doi = unquote(path[len("/doi/") :]).lower()

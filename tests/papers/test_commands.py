@@ -105,6 +105,18 @@ def test_harvest_resumes_from_the_saved_token(recorded_services):
     assert set(Paper.objects.values_list("arxiv_id", flat=True)) == {"2303.18223", "2401.06066"}
 
 
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_harvest_names_the_values_left_out(recorded_services, dry_run):
+    """A harvest, dry run or not, left out the values the library refuses without a word
+    of them, where the other imports name each: a dry run could not show what a real
+    one would lose."""
+    dry = ["--dry-run"] if dry_run else []
+    out = run("import_arxiv", "--category", "cs.DL", "--since", "2024-01-01", *dry)
+    assert "  2401.00002: The DOI “N/A” is left out: Enter a DOI such as" in out
+    assert "1 records read, 1 papers added" in out
+    assert Paper.objects.filter(doi=None, arxiv_id="2401.00002").count() == (0 if dry_run else 1)
+
+
 def test_harvest_with_no_records(recorded_services):
     out = run("import_arxiv", "--category", "cs.CL", "--since", "2099-01-01")
     assert "0 records read, 0 papers added" in out

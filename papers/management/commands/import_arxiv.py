@@ -118,7 +118,9 @@ class Command(BaseCommand):
         )
 
     def save_page(self, state, page, user, dry_run):
-        """Add a page's new records and remember where the harvest stands, together."""
+        """Add a page's new records and remember where the harvest stands, together. The
+        values left out of them (``fit``) are named, on a dry run too, as the other
+        imports name them (_importing.report)."""
         records = [record for record in page.records if not record.withdrawn]
         found = dedupe.find_existing(records)
         new, seen = [], []
@@ -126,6 +128,10 @@ class Command(BaseCommand):
             if paper is None and not any(dedupe.same_paper(record, s) for s in seen):
                 new.append(record)
                 seen.append(record)
+        for record in new:
+            entry = record.arxiv_id  # as arXiv gave it, should fit() leave it out
+            for note in importing.fit(record):
+                self.stdout.write(f"  {entry}: {note}")
         if dry_run:
             for record in new:
                 self.stdout.write(f"  new: {record.arxiv_id}: {record.title}")
