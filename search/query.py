@@ -1,5 +1,6 @@
 """The one search API: ``search(user, q, kind=None, page=1)``, the same on both databases."""
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,13 +18,14 @@ from papers.identifiers import normalize_arxiv_id
 from .backends import backend_for, suggest
 from .index import shown_subtitle
 from .models import Kind, SearchDocument
-from .text import highlight, matcher, one_side, parse, snippet
+from .text import PART_BREAK, highlight, matcher, one_side, parse, snippet
 
 PER_PAGE = 20
 PER_GROUP = 5
 # Each kind's matches are counted and ranked up to this many; beyond, "1000+".
 CAP = 1000
 TABLE = SearchDocument._meta.db_table
+TAGS = re.compile(r"<[^>]+>")
 # The kinds, in the order of their groups, and their names (translated when shown):
 # read once, not through the enum on every search.
 KINDS = tuple(Kind.values)
@@ -255,19 +257,38 @@ def _hits(documents, regex):
                 title=highlight(title, regex),
                 subtitle=highlight(subtitle, regex),
                 url=d.url,
-                # A paper's abstract is written as arXiv writes it: $…$ is TeX.
-                snippet=snippet(
-                    one_side(d.body, english, regex),
-                    regex,
-                    dollars=d.kind == Kind.PAPER,
-                    # The text in the reader's language, where it has a match or
-                    # where none has (a hit matched by its title alone).
-                    preferred_part=d.english_part if english else 0,
-                ),
+                snippet=_snippet(d, one_side(d.body, english, regex), subtitle, regex, english),
                 object_id=d.object_id,
             )
         )
     return hits
+
+
+def _snippet(d, text, subtitle, regex, english):
+    """The hit's snippet: of its text in the reader's language where it has a match, or
+    where none has (a hit matched by its title alone). Not a part that says only what
+    the subtitle says (a model's facts, matched in its architecture, repeated the line
+    above word for word): the snippet then shows its other parts."""
+    # A paper's abstract is written as arXiv writes it: $…$ is TeX.
+    dollars, preferred = d.kind == Kind.PAPER, d.english_part if english else 0
+    made = snippet(text, regex, dollars=dollars, preferred_part=preferred)
+    shown = set(subtitle.split(" · "))
+    if not _pieces(made) <= shown:
+        return made
+    parts = text.split(PART_BREAK)
+    kept = [i for i, part in enumerate(parts) if not _pieces(part) <= shown]
+    if not kept:
+        return ""
+    preferred = kept.index(preferred) if preferred in kept else 0
+    text = PART_BREAK.join(parts[i] for i in kept)
+    return snippet(text, regex, dollars=dollars, preferred_part=preferred)
+
+
+def _pieces(text):
+    """The " · "-separated pieces of a text or a snippet, as written (its marks and its
+    ellipses left out)."""
+    plain = TAGS.sub("", str(text)).strip().removeprefix("…").removesuffix("…")
+    return {piece.strip() for piece in html.unescape(plain).split(" · ")}
 
 
 class Document(NamedTuple):

@@ -11,6 +11,7 @@ from tests.factories import (
     MeetingFactory,
     MembershipFactory,
     NoteFactory,
+    OrganizationFactory,
     PaperFactory,
     UserFactory,
 )
@@ -176,6 +177,24 @@ def test_a_snippet_stays_in_one_language(user):
     assert en.snippet == (
         "… Alpaca is the LLaMA 7B fine-tuned on 52K <mark>instructions</mark> made by GPT. …"
     )
+
+
+def test_a_snippet_does_not_repeat_the_subtitle(user):
+    """A model found by a word of its architecture showed its facts line as the snippet,
+    word for word the subtitle above it: the snippet shows its description instead, or
+    nothing where it has none."""
+    org = OrganizationFactory(name="Beijing Academy of AI")
+    facts = {"organization": org, "parameter_sizes": "7B", "architecture": "Transformer"}
+    LanguageModelFactory(name="Aquila", description_en="Trained from scratch.", **facts)
+    LanguageModelFactory(name="Bare", description_en="", description_zh="", **facts)
+    hits = {hit.title: hit for hit in search(user, "transformer").groups[1].hits}
+    assert "Transformer" in hits["Aquila"].subtitle
+    assert hits["Aquila"].snippet == "Trained from scratch."
+    assert hits["Bare"].snippet == ""
+    # A fact the subtitle does not show is still the snippet where it matched.
+    LanguageModelFactory(name="Gamma", training_tokens="2T tokens", description_en="A model.")
+    [gamma] = search(user, "tokens").groups[1].hits
+    assert "<mark>tokens</mark>" in gamma.snippet
 
 
 def test_a_snippet_reads_each_text_on_its_own():
