@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, Change, LibraryVersion
+from .sync import KINDS
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -43,13 +45,39 @@ class ApiTokenAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(count)s tokens revoked.") % {"count": count})
 
 
+def kind_name(kind):
+    """A synced kind ("reading-lists") as the admin names its records (阅读清单)."""
+    model = KINDS.get(kind)
+    return capfirst(model._meta.verbose_name_plural) if model is not None else kind
+
+
+class KindFilter(admin.SimpleListFilter):
+    """The kinds by their records' names in the interface's language, not the API's
+    words for them."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return sorted(((kind, kind_name(kind)) for kind in KINDS), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        if self.value() in KINDS:
+            return queryset.filter(kind=self.value())
+        return queryset
+
+
 @admin.register(Change)
 class ChangeAdmin(admin.ModelAdmin):
     """The change log clients sync from (read only: signals write it)."""
 
-    list_display = ["version", "kind", "key", "object_id", "deleted", "at"]
-    list_filter = ["kind", "deleted"]
+    list_display = ["version", "kind_shown", "key", "object_id", "deleted", "at"]
+    list_filter = [KindFilter, "deleted"]
     search_fields = ["key"]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_shown(self, obj):
+        return kind_name(obj.kind)
 
     def has_add_permission(self, request):
         return False

@@ -50,3 +50,17 @@ def test_the_sync_log_is_read_only_and_reads_right_in_chinese(staff_client):
     delete = reverse("admin:api_change_delete", args=[change.pk])
     assert staff_client.post(delete, {"post": "yes"}).status_code == 403
     assert Change.objects.filter(pk=change.pk).exists()
+
+
+def test_the_sync_log_names_each_kind_of_record_in_the_interfaces_language(staff_client):
+    """The kind column and filter showed the API's words (reading-lists, tasks …) in the
+    Chinese interface; they name the records as the rest of the admin does."""
+    PaperFactory()
+    url = reverse("admin:api_change_changelist")
+    page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.context["cl"].model_admin.kind_shown(Change.objects.get(kind="papers")) == "论文"
+    html = page.content.decode()
+    assert "?kind=reading-lists" in html and ">阅读清单</a>" in html
+    assert ">reading-lists<" not in html and ">papers<" not in html
+    chosen = staff_client.get(f"{url}?kind=papers", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert list(chosen.context["cl"].result_list) == list(Change.objects.filter(kind="papers"))
