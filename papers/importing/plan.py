@@ -70,6 +70,7 @@ class Candidate:
     changes: list = field(default_factory=list)
     lookup: str = ""  # the arXiv ID or DOI asked for
     notes: list = field(default_factory=list)  # the values left out of the record (``fit``)
+    prose: bool = False  # words that are no identifier, one row (``_words_together``)
 
     @property
     def status_label(self):
@@ -227,14 +228,38 @@ def pasted(text, most=None):
     comment (a .bib file's is); here only its ``%`` lines are, as a copied file's header.
     The first ``most`` of them (None: all)."""
     if not looks_like_bibtex(text):
-        return [identify(part) for part in split_entries(text)[:most]]
+        return _words_together([identify(part) for part in split_entries(text)])[:most]
     candidates = []
     for block in bibtex.read(text, most):
         if isinstance(block, bibtex.Entry):
             candidates.append(from_bibtex(block))
         else:
-            candidates += [identify(part) for part in split_entries(block)]
+            candidates += _words_together([identify(part) for part in split_entries(block)])
     return candidates[:most]
+
+
+# A word that is no attempt at an identifier: letters alone (of any script), as in a line
+# of prose between BibTeX entries.
+PROSE_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# The most of a run of such words a row shows.
+PROSE_SHOWN = 80
+
+
+def _words_together(candidates):
+    """The candidates with each run of words that are no identifier one row, refused once
+    with the words as they read: a sentence between BibTeX entries ("this is not bibtex
+    at all") was a row a word, each refused alike. An attempt at an identifier
+    ("2303.1822x", "arxiv:abcd") keeps its row and its own reason."""
+    together = []
+    for candidate in candidates:
+        candidate.prose = candidate.kind == "" and bool(PROSE_WORD.fullmatch(candidate.entry))
+        if candidate.prose and together and together[-1].prose:
+            words = f"{together[-1].entry} {candidate.entry}"
+            shown = words if len(words) <= PROSE_SHOWN else words[: PROSE_SHOWN - 1] + "…"
+            together[-1].entry = shown
+            continue
+        together.append(candidate)
+    return together
 
 
 def uploaded(text, most=None):

@@ -295,8 +295,7 @@ def test_a_paste_mixes_identifiers_and_bibtex_in_its_order(recorded_services):
         ("https://arxiv.org/abs/not-an-id", "", "invalid"),
         ("10.xyz", "", "invalid"),
         ("mixtral (line 9)", "bibtex", "new"),
-        ("see", "", "invalid"),
-        ("also", "", "invalid"),
+        ("see also", "", "invalid"),  # words that are no identifier: one row
         ("10.1145/3605943", "doi", "new"),
         ("attention (line 11)", "bibtex", "existing"),
         ("letter (line 12)", "bibtex", "new"),
@@ -304,10 +303,10 @@ def test_a_paste_mixes_identifiers_and_bibtex_in_its_order(recorded_services):
     ]
     unrecognised = {c.reason for c in plan.candidates if c.kind == ""}
     assert unrecognised == {"Not an arXiv ID, arXiv link or DOI (nor BibTeX)."}
-    assert plan.candidates[9].record.venue == "Nature"  # @string still serves the entries
+    assert plan.candidates[8].record.venue == "Nature"  # @string still serves the entries
     # The % line and @comment are comments: their 1810.04805 is not asked for.
     assert [call["id_list"] for call in recorded_services.api_calls()] == ["2303.18223"]
-    assert plan.candidates[10].record.title == "A Survey of Large Language Models"
+    assert plan.candidates[9].record.title == "A Survey of Large Language Models"
 
 
 def test_a_bib_file_keeps_the_text_between_entries_as_comments():
@@ -815,3 +814,26 @@ def test_an_old_style_paper_is_one_paper_whichever_way_it_is_written(recorded_se
         ("existing", paper),
         ("existing", paper),
     ]
+
+
+def test_a_sentence_between_bibtex_entries_is_one_refused_row(recorded_services):
+    """Text between BibTeX entries is read as identifiers; a sentence there was a row a
+    word ("this", "is", "garbage" …), each refused alike. Its words are one row, the
+    identifiers among them their own, and an attempt at one keeps its own row."""
+    text = (
+        "@article{one, title={One}, year={2023}}\n"
+        "this is garbage text, not bibtex at all 2303.18223 and then arxiv:abcd\n"
+        "@article{two, title={Two}, year={2023}}\n"
+    )
+    plan = importing.build(text)
+    assert [(c.entry, c.kind) for c in plan.candidates] == [
+        ("one (line 1)", "bibtex"),
+        ("this is garbage text not bibtex at all", ""),
+        ("2303.18223", "arxiv"),
+        ("and then", ""),
+        ("arxiv:abcd", ""),
+        ("two (line 3)", "bibtex"),
+    ]
+    long = importing.build("@article{one, title={One}}\n" + "word " * 40)
+    assert len(long.candidates) == 2 and long.candidates[1].entry.endswith("word…")
+    assert len(long.candidates[1].entry) == importing.PROSE_SHOWN
