@@ -261,6 +261,20 @@ def test_admin_selectors_speak_chinese(staff_client):
     # Django's own, worded without its spaces ("可用 来源")
     assert (catalogue["Available %s"], catalogue["Chosen %s"]) == ("可选的%s", "已选的%s")
     assert catalogue["Choose"] == "选择"  # Django's own, still there
+    # The date picker's weekdays, which Django's catalogue leaves as "S M T W T F S".
+    weekdays = [catalogue[f"one letter {day}\x04{letter}"] for day, letter in WEEKDAYS]
+    assert weekdays == ["日", "一", "二", "三", "四", "五", "六"]
+
+
+WEEKDAYS = [
+    ("Sunday", "S"),
+    ("Monday", "M"),
+    ("Tuesday", "T"),
+    ("Wednesday", "W"),
+    ("Thursday", "T"),
+    ("Friday", "F"),
+    ("Saturday", "S"),
+]
 
 
 @pytest.mark.parametrize(
