@@ -305,6 +305,8 @@ FIGURE_MAX_PIXELS = 40_000_000
 # What Markdown's ![[name.png]] embeds are looked up with (core.wikilinks.Index): the
 # figures of those names, {name: (address, width, height)}.
 MARKDOWN_FIGURES = "notes.figures.figures_named"
+# What a wiki link's target is also stored as (core.wikilinks.stored_forms).
+MARKDOWN_STORED_FORMS = "papers.identifiers.stored_forms"
 
 # The built-in formats, able to dump history rows that point at deleted records.
 SERIALIZATION_MODULES = {

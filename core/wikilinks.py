@@ -6,6 +6,9 @@ glossary term (English, Chinese, abbreviation or slug). A prefix picks the kind
 when names collide: ``[[dataset:BookCorpus]]``, ``[[paper:…]]``, ``[[model:…]]``,
 ``[[term:…]]``. ``Index`` does the matching, for one text's targets or for all.
 
+A name is also looked for in the forms it is stored in (``stored_forms``): an arXiv ID
+written with an old-style subject class, or in full-width digits.
+
 The same index answers the figures a text embeds (``![[name.png]]``, which is not a
 link): it asks the callable ``settings.MARKDOWN_FIGURES`` names (the notes app's, since
 core reads no app) for the figures of those names.
@@ -34,6 +37,14 @@ def _columns(model, name):
     """Return the database columns behind a name: itself, or both sides of a Bilingual."""
     declared = getattr(model, name, None)
     return declared.field_names() if isinstance(declared, Bilingual) else [name]
+
+
+def stored_forms(name):
+    """The name, and the forms it is stored in where they differ: ``[[math.GT/0309136]]``
+    names the paper stored as math/0309136 (``settings.MARKDOWN_STORED_FORMS``, the
+    papers app's reading of an identifier, since core reads no app)."""
+    forms = import_string(settings.MARKDOWN_STORED_FORMS)(name)
+    return [name, *(form for form in forms if form and form != name)]
 
 
 def split_kind(target):
@@ -84,7 +95,7 @@ class Index:
         if names is None or embeds:
             self.figures = import_string(settings.MARKDOWN_FIGURES)(embeds)
         if names is not None:
-            names = [split_kind(name)[1] for name in names]
+            names = [form for name in names for form in stored_forms(split_kind(name)[1])]
             names = [name for name in names if name]
         for key, (label, title_field, exact, loose) in KINDS.items():
             model = apps.get_model(label)
@@ -127,9 +138,10 @@ class Index:
             return None
         for key in [kind] if kind else KINDS:
             names = self.names[key]
-            found = names.get(name) or names.get(name.lower())
-            if found:
-                return found
+            for form in stored_forms(name):
+                found = names.get(form) or names.get(form.lower())
+                if found:
+                    return found
         return None
 
     def __call__(self, target):

@@ -78,6 +78,12 @@ def normalize_arxiv_id(value):
     return found
 
 
+def stored_forms(name):
+    """The forms a wiki link's target is stored in, besides itself: an arXiv ID as the
+    library keeps it (core.wikilinks)."""
+    return [normalize_arxiv_id(name)]
+
+
 class ArxivIdFormField(forms.CharField):
     """Takes a pasted link or reference (longer than an identifier) and cleans it."""
 

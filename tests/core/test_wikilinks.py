@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from core.wikilinks import embeds_in, targets_in
-from tests.factories import LanguageModelFactory
+from tests.factories import LanguageModelFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,3 +24,17 @@ def test_embeds_are_not_link_targets():
     texts = ["[[LLaMA]] ![[Pasted image 1.png|400]] ![[LLaMA]]", "![[chart.png]]"]
     assert targets_in(texts) == ["LLaMA"]
     assert embeds_in(texts) == ["Pasted image 1.png", "LLaMA", "chart.png"]
+
+
+@pytest.mark.parametrize(
+    "target", ["math.GT/0309136", "math/0309136", "paper:math.GT/0309136", "２３０３．１８２２３"]
+)
+def test_a_link_to_an_arxiv_id_finds_the_paper_in_the_form_it_is_stored(member_client, target):
+    """An old-style ID is stored without its subject class (math/0309136): a link written
+    with it ([[math.GT/0309136]], as notes wrote it before) still finds the paper; so does
+    one typed in full-width digits."""
+    old = PaperFactory(arxiv_id="math.GT/0309136")
+    new = PaperFactory(arxiv_id="2303.18223")
+    response = member_client.post(reverse("notes:markdown_preview"), {"text": f"[[{target}]]"})
+    paper = new if target.startswith("２") else old
+    assert f'class="wikilink" href="{paper.get_absolute_url()}"' in response.json()["html"]
