@@ -88,12 +88,18 @@ class ReadingGroupAPI(NinjaAPI):
         schema = super().get_openapi_schema(**kwargs)
         for methods in schema["paths"].values():
             for method, operation in methods.items():
-                answers = operation.setdefault("responses", {})
+                # django-ninja keys an operation's own answers by number (400), these by
+                # text ("400"): both were written, and the docs' reader refused a document
+                # with a key twice (YAMLException). One key each, the operation's first.
+                answers = {
+                    str(code): answer for code, answer in operation.get("responses", {}).items()
+                }
                 extra = {**COMMON_ANSWERS, **(NOT_MODIFIED if method == "get" else {})}
                 if "requestBody" in operation:
                     extra.update(NOT_JSON)
                 for code, answer in extra.items():
                     answers.setdefault(code, answer)
+                operation["responses"] = answers
         return schema
 
 

@@ -1,5 +1,6 @@
 """The OpenAPI document: it loads, and every operation says what it does and answers."""
 
+import json
 import re
 
 import pytest
@@ -26,6 +27,19 @@ def test_document_is_openapi_3_with_both_ways_to_authenticate(document):
     assert document["openapi"].startswith("3.")
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
     assert document["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
+
+
+def test_document_names_each_key_once(client, user):
+    """A key written twice is valid JSON, but not to the docs' reader (js-yaml), which
+    then showed no operation at all: the answers 400 and "400" were both written."""
+    client.force_login(user)
+
+    def once(pairs):
+        keys = [key for key, _value in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=once)
 
 
 def test_document_is_valid_openapi(document):
