@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from notes.forms import NoteForm, check_tags
@@ -66,13 +67,16 @@ class ApiNoteForm(NoteForm):
         super().__init__(*args, **kwargs)
         self.tag_names = tags
 
-    @property
+    # The topics come as a list, not as the form's data: its tags field tells nothing.
+    unchanged_apart_from = ("revision", "tags")
+
+    @cached_property
     def unchanged(self):
-        """As RevisionForm's, the topics compared too: they come as a list, not as the
-        form's data, whose tags field reads as unchanged whatever the list says."""
+        """As RevisionForm's, with the list of topics compared to the note's."""
         if not super().unchanged:
             return False
-        return sorted(self.tag_names) == sorted(tag.name for tag in self.instance.tags.all())
+        given = as_topics([name.strip() for name in self.tag_names])
+        return given == sorted(tag.name for tag in self.instance.tags.all())
 
     def clean_tags(self):
         names = [name.strip() for name in self.tag_names]

@@ -585,6 +585,8 @@ def _record_holder(sender, instance):
 def _m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
+    if action != "post_clear" and not pk_set:
+        return  # nothing added or removed (the admin sets a record's topics as they were)
     if type(instance) in KIND_OF:
         record(instance)
     if model in KIND_OF and pk_set:

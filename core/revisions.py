@@ -15,6 +15,7 @@ which is this form with their text checks added.
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import connections, router
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -76,14 +77,30 @@ class RevisionForm(forms.ModelForm):
             self.instance.revision = current + 1
         return data
 
-    @property
+    # Fields whose change the form tells otherwise (ApiNoteForm's topics, given as a list).
+    unchanged_apart_from = ("revision",)
+
+    @cached_property
     def unchanged(self):
-        """Whether the form of a stored record was sent back as it was opened: then there
-        is nothing to save. Saved anyway, the record's revision, history and "updated"
-        moved on by nobody's edit, and whoever was editing it meanwhile was told someone
-        else had saved it. The site's edit views and RevisionCheck save nothing then."""
-        return self.instance.pk is not None and not any(
-            name != "revision" for name in self.changed_data
+        """Whether the form of a stored record was sent back as it was opened, and the
+        record stored holds what it would save: then there is nothing to save. Saved
+        anyway, the record's revision, history and "updated" moved on by nobody's edit,
+        and whoever was editing it meanwhile was told someone else had saved it. The
+        site's edit views and RevisionCheck save nothing then. A form filled from an
+        older version (the history's "Revert", a deleted record restored) changes none of
+        its own fields yet changes the record: it is saved."""
+        if self.instance.pk is None or any(
+            name not in self.unchanged_apart_from for name in self.changed_data
+        ):
+            return False
+        model = type(self.instance)
+        stored = model._base_manager.filter(pk=self.instance.pk).first()
+        if stored is None:
+            return False
+        return all(
+            field.value_from_object(stored) == self.initial.get(field.name)
+            for field in model._meta.concrete_fields
+            if field.name in self.fields and field.name not in self.unchanged_apart_from
         )
 
     def _refusal(self, mine, current):

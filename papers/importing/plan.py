@@ -228,13 +228,14 @@ def pasted(text, most=None):
     comment (a .bib file's is); here only its ``%`` lines are, as a copied file's header.
     The first ``most`` of them (None: all)."""
     if not looks_like_bibtex(text):
-        return _words_together([identify(part) for part in split_entries(text)])[:most]
+        return _words_together(map(identify, split_entries(text)), most)
     candidates = []
     for block in bibtex.read(text, most):
         if isinstance(block, bibtex.Entry):
             candidates.append(from_bibtex(block))
         else:
-            candidates += _words_together([identify(part) for part in split_entries(block)])
+            room = None if most is None else most - len(candidates)
+            candidates += _words_together(map(identify, split_entries(block)), room)
     return candidates[:most]
 
 
@@ -245,13 +246,16 @@ PROSE_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 PROSE_SHOWN = 80
 
 
-def _words_together(candidates):
+def _words_together(candidates, most=None):
     """The candidates with each run of words that are no identifier one row, refused once
     with the words as they read: a sentence between BibTeX entries ("this is not bibtex
     at all") was a row a word, each refused alike. An attempt at an identifier
-    ("2303.1822x", "arxiv:abcd") keeps its row and its own reason."""
+    ("2303.1822x", "arxiv:abcd") keeps its row and its own reason. The first ``most``
+    rows (None: all), the candidates made (``identify``) no further than they need."""
     together = []
     for candidate in candidates:
+        if most is not None and len(together) >= most:
+            break
         candidate.prose = candidate.kind == "" and bool(PROSE_WORD.fullmatch(candidate.entry))
         if candidate.prose and together and together[-1].prose:
             words = f"{together[-1].entry} {candidate.entry}"

@@ -61,6 +61,21 @@ def test_an_edit_that_changes_nothing_saves_nothing_but_topics_alone_are_saved(a
     assert [tag.name for tag in note.tags.all()] == ["LoRA"]
 
 
+@pytest.mark.parametrize("tags", [None, ["LoRA"], ["LoRA", "LoRA"]])
+def test_an_edit_of_a_note_with_topics_that_changes_nothing_saves_nothing(
+    api_as, world, note, tags
+):
+    note.tags.set(["LoRA"])
+    note.refresh_from_db()
+    before = (note.revision, note.updated, note.history.count())
+    sent = {"body_en": note.body_en, "revision": note.revision}
+    if tags is not None:
+        sent["tags"] = tags
+    assert api_as(world.member).patch(f"/notes/{note.slug}", sent).status_code == 200
+    note.refresh_from_db()
+    assert (note.revision, note.updated, note.history.count()) == before
+
+
 def test_edit_with_if_match_then_a_stale_edit_gets_412_and_changes_nothing(api_as, world, note):
     caller = api_as(world.member)
     etag = caller.get(f"/notes/{note.slug}")["ETag"]

@@ -837,3 +837,13 @@ def test_a_sentence_between_bibtex_entries_is_one_refused_row(recorded_services)
     long = importing.build("@article{one, title={One}}\n" + "word " * 40)
     assert len(long.candidates) == 2 and long.candidates[1].entry.endswith("word…")
     assert len(long.candidates[1].entry) == importing.PROSE_SHOWN
+
+
+def test_a_paste_is_read_no_further_than_its_cap(monkeypatch):
+    """Words beyond the cap are not read: a paste of the largest size (500,000 characters)
+    took seconds when each of its words was identified before the list was cut."""
+    read = []
+    identify = importing.identify
+    monkeypatch.setattr(importing, "identify", lambda part: read.append(part) or identify(part))
+    rows = importing.pasted("x1 " * 5000, most=201)
+    assert len(rows) == 201 and len(read) <= 202
