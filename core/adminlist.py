@@ -166,8 +166,8 @@ class QuickListFilter(admin.SimpleListFilter):
         left out and the list says so, where it showed every row without a word, as if the
         filter held."""
         value = self.value()
-        if value is None or (number := whole(value)) is not None:
-            return None if value is None else number
+        if not value or (number := whole(value)) is not None:
+            return number if value else None  # "?year=": no filter, as Django reads it
         told = request.__dict__.setdefault("_quick_filters_told", set())
         if self.parameter_name not in told:  # once, however often the list asks
             told.add(self.parameter_name)
