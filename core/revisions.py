@@ -13,6 +13,7 @@ which is this form with their text checks added.
 """
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import connections, router
 from django.utils.functional import cached_property
@@ -150,6 +151,9 @@ def saved_since(record, mine, editor):
     return None
 
 
+NOTHING_CHANGED = _("Nothing was changed: “{name}” is as it was.")
+
+
 class RevisionCheck:
     """Give a ModelAdmin or an inline a RevisionForm (stale saves refused) and render its
     hidden revision field. An admin with a form of its own makes it a RevisionForm."""
@@ -178,8 +182,16 @@ class RevisionCheck:
 
     def save_model(self, request, obj, form, change):
         if change and getattr(form, "unchanged", False):
+            request.saved_nothing = obj  # for message_user
             return  # sent back as it was opened (RevisionForm.unchanged)
         super().save_model(request, obj, form, change)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """After a save that saved nothing, say so, not "…was changed successfully"."""
+        unchanged = getattr(request, "saved_nothing", None)
+        if unchanged is not None and level == messages.SUCCESS:
+            message = format_html(NOTHING_CHANGED, name=str(unchanged))
+        super().message_user(request, message, level, *args, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
         return super().get_formset(request, obj, **self._without_revision(request, obj, kwargs))
