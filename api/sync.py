@@ -422,20 +422,17 @@ def departed(user, since, version):
     spans = {}
     for d in mine:
         spans.setdefault(d.group_id, []).append((d.joined, None if d.group_gone else d.at))
-
-    def there_then(group_id, at):
-        """Whether the caller was in the group at ``at`` (in it now, or in a span)."""
-        if group_id in current and current[group_id] <= at:
-            return True
-        return _within(spans.get(group_id, ()), at)
-
+    # Each group's spans of the caller's membership: those that ended, and theirs now.
+    membership = {pk: [*spans.get(pk, ())] for pk in {*spans, *current}}
+    for pk, joined_at in current.items():
+        membership[pk].append((joined_at, None))
     # A fellow member's reading unshared (or gone with them) while the caller was there.
     unshared = [
         d
         for d in departures
         if d.kind == Departure.Kind.UNSHARED
         and d.user_id != user.pk
-        and there_then(d.group_id, d.at)
+        and _within(membership.get(d.group_id, ()), d.at)
     ]
     left = set(spans) - set(current)
     left_at = {d.group_id: d.at for d in mine}
@@ -502,7 +499,7 @@ def departed(user, since, version):
         ):
             named = _named(audience)
             if any(
-                _named_while(named, pk, spans.get(pk, ()))
+                _named_while(named, pk, membership[pk])
                 and at > left_at[pk]
                 and (born is None or born <= left_at[pk])
                 for pk in left
@@ -522,10 +519,6 @@ def departed(user, since, version):
             for pk, group_id, visibility in notes
             if visibility != Note.Visibility.GROUP
         }
-    # Each group's spans of the caller's membership: those that ended, and theirs now.
-    membership = {pk: [*spans.get(pk, ())] for pk in {*spans, *current}}
-    for pk, joined_at in current.items():
-        membership[pk].append((joined_at, None))
     for kind, (records, groups) in lost.items():
         ids = records if isinstance(records, list) else records.values("pk")
         rows = Change.objects.filter(kind=kind, object_id__in=ids)

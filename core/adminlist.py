@@ -166,8 +166,10 @@ class QuickListFilter(admin.SimpleListFilter):
         left out and the list says so, where it showed every row without a word, as if the
         filter held."""
         value = self.value()
-        if not value or (number := whole(value)) is not None:
-            return number if value else None  # "?year=": no filter, as Django reads it
+        if not value:
+            return None  # "?year=": no filter, as Django reads it
+        if (number := whole(value)) is not None:
+            return number
         told = request.__dict__.setdefault("_quick_filters_told", set())
         if self.parameter_name not in told:  # once, however often the list asks
             told.add(self.parameter_name)

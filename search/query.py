@@ -1,6 +1,5 @@
 """The one search API: ``search(user, q, kind=None, page=1)``, the same on both databases."""
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,14 +17,13 @@ from papers.identifiers import normalize_arxiv_id
 from .backends import backend_for, suggest
 from .index import shown_subtitle
 from .models import Kind, SearchDocument
-from .text import PART_BREAK, highlight, matcher, one_side, parse, snippet
+from .text import PART_BREAK, highlight, html_to_text, matcher, one_side, parse, snippet
 
 PER_PAGE = 20
 PER_GROUP = 5
 # Each kind's matches are counted and ranked up to this many; beyond, "1000+".
 CAP = 1000
 TABLE = SearchDocument._meta.db_table
-TAGS = re.compile(r"<[^>]+>")
 # The kinds, in the order of their groups, and their names (translated when shown):
 # read once, not through the enum on every search.
 KINDS = tuple(Kind.values)
@@ -287,8 +285,8 @@ def _snippet(d, text, subtitle, regex, english):
 def _pieces(text):
     """The " · "-separated pieces of a text or a snippet, as written (its marks and its
     ellipses left out)."""
-    plain = TAGS.sub("", str(text)).strip().removeprefix("…").removesuffix("…")
-    return {piece.strip() for piece in html.unescape(plain).split(" · ")}
+    plain = html_to_text(str(text)).strip().removeprefix("…").removesuffix("…")
+    return {piece.strip() for piece in plain.split(" · ")}
 
 
 class Document(NamedTuple):
