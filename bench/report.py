@@ -1,6 +1,7 @@
 """Print the benchmark's figures and write them into docs/benchmarks.md."""
 
 import datetime
+import json
 import os
 import re
 from pathlib import Path
@@ -15,6 +16,12 @@ COLD_TARGET = 0.25  # cold: every key page's throughput
 ADMIN_COLD_TARGET = 0.2  # cold: the admin paper change list
 SEARCH_P95_TARGET = 5.0  # cold: a new search's p95 ÷ the floor's p95
 MEMORY_TARGET_MB = 200
+GROWTH_TARGET = 2.0  # growth: no key page more than this many times slower at 100k than 10k
+GROWTH_MODES = ("members", "cold")
+
+# Each section of the report keeps its key pages' figures in a comment, for a later run at
+# another size of library to judge the growth targets against (figures_in()).
+FIGURES = re.compile(r"<!-- bench-figures: (\{.*?\}) -->")
 
 
 def ratio(a, b):
@@ -90,16 +97,93 @@ def members_target(papers):
     return MEMBERS_TARGET / 2 if papers >= LARGE_LIBRARY else MEMBERS_TARGET
 
 
-def targets(pages, memory, papers):
-    """Say, target by target, which pages meet it and which do not."""
+def key_pages_of(pages):
+    """The key pages of the targets that were measured (not the floors, not the admin)."""
+    return [p for p in pages if p.key and not p.floor and not p.admin and p.url and p.cold.rps]
+
+
+def figures(pages, papers, database):
+    """What a run at another size of library compares with: each key page's ratios to the
+    floor in the modes of the growth target, and its queries (most of any mode)."""
     floor = next(p for p in pages if p.floor)
-    key = [p for p in pages if p.key and not p.floor and not p.admin and p.url and p.cold.rps]
+    return {
+        "papers": papers,
+        "database": database,
+        "pages": {
+            p.name: {
+                **{mode: round(share(p, mode, floor), 4) for mode in GROWTH_MODES},
+                "queries": max(getattr(p, m).queries or 0 for m in MODES),
+            }
+            for p in key_pages_of(pages)
+        },
+    }
+
+
+def figures_in(path, but=None):
+    """The figures of each section of the report at ``path`` (except the section labelled
+    ``but``), with their labels; sections written before figures were kept have none."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    found = []
+    text = path.read_text(encoding="utf-8")
+    for match in re.finditer(r"<!-- bench:(.+?) -->(.*?)<!-- /bench:\1 -->", text, re.S):
+        label, body = match.groups()
+        kept = FIGURES.search(body)
+        if label != but and kept:
+            found.append({**json.loads(kept.group(1)), "label": label})
+    return found
+
+
+def growth(ours, others):
+    """Rows of the growth targets: for each other section of the same database and
+    another size of library, how many times slower (÷ floor) each key page is at the
+    larger size, mode by mode, and whether its queries stayed the same."""
+    rows = []
+    for other in others:
+        if other["database"] != ours["database"] or other["papers"] == ours["papers"]:
+            continue
+        small, large = sorted((ours, other), key=lambda figures: figures["papers"])
+        names = [name for name in small["pages"] if name in large["pages"]]
+        compared = f"papers (against “{other['label']}”)"
+        for mode in GROWTH_MODES:
+            slower = []
+            for name in names:
+                before, after = small["pages"][name][mode], large["pages"][name][mode]
+                slower.append((name, before / after if after else float("inf")))
+            rows.append(
+                (f"growth, {mode}: no key page more than {GROWTH_TARGET:g} × slower "
+                 f"(÷ floor) at {large['papers']} than at {small['papers']} {compared}", slower,
+                 GROWTH_TARGET, False)
+            )  # fmt: skip
+        queries = [
+            (f"{name} {small['pages'][name]['queries']} → {large['pages'][name]['queries']}",
+             large["pages"][name]["queries"] - small["pages"][name]["queries"])
+            for name in names
+        ]  # fmt: skip
+        rows.append(
+            (f"queries per page the same at {large['papers']} as at {small['papers']} "
+             f"{compared}", queries, 0, None)
+        )  # fmt: skip
+    return rows
+
+
+def targets(pages, memory, papers, others=(), database=None):
+    """Say, target by target, which pages meet it and which do not; ``others`` are the
+    figures of runs at other sizes of library (figures_in()), for the growth targets."""
+    floor = next(p for p in pages if p.floor)
+    key = key_pages_of(pages)
     lines = ["| target | met | figures |", "| --- | :---: | --- |"]
 
     def check(name, items, goal, higher=True):
-        misses = [n for n, v in items if (v < goal if higher else v > goal)]
-        figures = ", ".join(f"{n} {v:.2f}" for n, v in items)
-        lines.append(f"| {name} | {'yes' if not misses else 'no'} | {figures} |")
+        """higher: at least the goal; False: at most; None: exactly (figures named)."""
+        if higher is None:
+            misses = [n for n, v in items if v != goal]
+            shown = ", ".join(n for n, _v in items)
+        else:
+            misses = [n for n, v in items if (v < goal if higher else v > goal)]
+            shown = ", ".join(f"{n} {v:.2f}" for n, v in items)
+        lines.append(f"| {name} | {'yes' if not misses else 'no'} | {shown} |")
 
     goal = members_target(papers)
     scale = f" (half of {MEMBERS_TARGET} at {papers} papers)" if goal != MEMBERS_TARGET else ""
@@ -140,25 +224,36 @@ def targets(pages, memory, papers):
            if sizes]  # fmt: skip
     check(f"each worker's resident memory ≤ {MEMORY_TARGET_MB} MB after the run", rss,
           MEMORY_TARGET_MB, higher=False)  # fmt: skip
+    if others:
+        for row in growth(figures(pages, papers, database), others):
+            check(*row)
     return "\n".join(lines)
 
 
-def section(label, pages, facts, memory, papers):
+def section(label, pages, facts, memory, papers, others=(), database=None):
     lines = [f"<!-- bench:{label} -->", f"### {label}", ""]
     lines += [f"- {k}: {v}" for k, v in facts.items()]
     sizes = "; ".join(
         f"{mode}: " + ", ".join(f"{size:.0f}" for size in values) for mode, values in memory.items()
     )
     lines += [f"- workers' resident memory after each mode (MB): {sizes}"]
-    lines += ["", table(pages), "", targets(pages, memory, papers), f"<!-- /bench:{label} -->"]
+    kept = json.dumps(figures(pages, papers, database), ensure_ascii=False)
+    lines += [
+        "",
+        table(pages),
+        "",
+        targets(pages, memory, papers, others, database),
+        f"<!-- bench-figures: {kept} -->",
+        f"<!-- /bench:{label} -->",
+    ]
     return "\n".join(lines)
 
 
-def write(path, label, pages, facts, memory, papers):
+def write(path, label, pages, facts, memory, papers, others=(), database=None):
     """Replace (or append) this scale's section of the report."""
     path = Path(path)
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    new = section(label, pages, facts, memory, papers)
+    new = section(label, pages, facts, memory, papers, others, database)
     pattern = re.compile(
         rf"<!-- bench:{re.escape(label)} -->.*?<!-- /bench:{re.escape(label)} -->", re.S
     )

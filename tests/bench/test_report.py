@@ -1,6 +1,6 @@
 """The benchmark's report states the issue's targets for the size of the library."""
 
-from bench.report import members_target, table, targets
+from bench.report import figures_in, members_target, table, targets, write
 from bench.run import Measure, Page, measure_of
 
 
@@ -49,3 +49,65 @@ def test_a_pages_rounds_add_up_to_one_measure():
     assert measure_of(rounds, queries=1) == Measure(
         rps=400.0, p50_ms=9.0, p95_ms=18.0, errors=3, queries=1
     )
+
+
+def library(members, cold, queries=3):
+    """A run's pages: the floor at 1000 req/s, the paper list at these req/s."""
+    floor = measured("floor", 1000, 1000, floor=True)
+    page = measured("paper list", members, cold)
+    for mode in ("members", "cold", "repeat"):
+        page.measures[mode].queries = queries
+    return [floor, page]
+
+
+def test_a_run_is_judged_against_the_reports_run_at_another_size_of_library(tmp_path):
+    """Growth: no key page more than 2 × slower (÷ floor) at 100k papers than at 10k, and
+    the same queries. The run at 10k keeps its figures in its section of the report; the
+    run at 100k, written later, compares its own with them."""
+    report = tmp_path / "benchmarks.md"
+    write(report, "10k", library(600, 300), {}, {"cold": [110]}, 10_000, (), "postgresql")
+    assert "growth" not in report.read_text()  # nothing yet to compare with
+
+    others = figures_in(report, but="100k")
+    assert [(o["label"], o["papers"]) for o in others] == [("10k", 10_000)]
+    at_100k = library(500, 100, queries=4)
+    lines = targets(at_100k, {"cold": [120]}, 100_000, others, "postgresql").splitlines()
+    [members] = [line for line in lines if line.startswith("| growth, members")]
+    [cold] = [line for line in lines if line.startswith("| growth, cold")]
+    [queries] = [line for line in lines if line.startswith("| queries per page the same")]
+    assert members == (
+        "| growth, members: no key page more than 2 × slower (÷ floor) at 100000 than at "
+        "10000 papers (against “10k”) | yes | paper list 1.20 |"
+    )
+    assert cold.endswith("| no | paper list 3.00 |")
+    assert queries == (
+        "| queries per page the same at 100000 as at 10000 papers (against “10k”) | no | "
+        "paper list 3 → 4 |"
+    )
+
+    write(report, "100k", at_100k, {}, {"cold": [120]}, 100_000, others, "postgresql")
+    text = report.read_text()
+    assert text.count("<!-- bench-figures: ") == 2
+    assert "| growth, cold: no key page more than 2 × slower" in text
+    # Run again at 10k: compared with the run at 100k, never with its own old section.
+    again = figures_in(report, but="10k")
+    assert [o["label"] for o in again] == ["100k"]
+    lines = targets(library(600, 300), {"cold": [110]}, 10_000, again, "postgresql")
+    assert "at 100000 than at 10000 papers (against “100k”) | no | paper list 3.00" in lines
+
+
+def test_runs_on_another_database_or_at_the_same_size_are_not_compared(tmp_path):
+    report = tmp_path / "benchmarks.md"
+    write(report, "1k sqlite", library(600, 300), {}, {"cold": [110]}, 1_000, (), "sqlite")
+    write(report, "10k", library(600, 300), {}, {"cold": [110]}, 10_000, (), "postgresql")
+    others = figures_in(report, but="10k again")
+    assert len(others) == 2
+    lines = targets(library(100, 50), {"cold": [110]}, 10_000, others, "postgresql")
+    assert "growth" not in lines
+    lines = targets(library(100, 50), {"cold": [110]}, 1_000, others, "postgresql")
+    assert "at 10000 than at 1000 papers (against “10k”)" in lines
+    assert "1k sqlite" not in lines
+    # A section written before figures were kept is left out.
+    report.write_text("<!-- bench:old -->\n### old\n<!-- /bench:old -->\n", encoding="utf-8")
+    assert figures_in(report) == []
+    assert figures_in(tmp_path / "missing.md") == []

@@ -90,10 +90,14 @@ class Command(BaseCommand):
         if o["pages"] or len(o["modes"]) < len(MODES):  # a quick look: the log's lines only
             self.stdout.write("\n" + report.ratios(pages, o["modes"]))
             return
+        # The growth targets: against the report's sections at other sizes of library.
+        others, database = report.figures_in(o["report"], but=label), connection.vendor
         self.stdout.write("\n" + report.table(pages))
-        self.stdout.write("\n" + report.targets(pages, memory, counts["papers"]))
+        self.stdout.write("\n" + report.targets(pages, memory, counts["papers"], others, database))
         if not o["no_report"]:
-            report.write(o["report"], label, pages, facts, memory, counts["papers"])
+            report.write(
+                o["report"], label, pages, facts, memory, counts["papers"], others, database
+            )
             self.stdout.write(self.style.SUCCESS(f"\nWrote section “{label}” of {o['report']}."))
 
     def members(self, member):
