@@ -186,6 +186,16 @@ class RevisionCheck:
             return  # sent back as it was opened (RevisionForm.unchanged)
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        """A record sent back as it was whose inlines added, changed or deleted a row was
+        saved after all: that is said as any change."""
+        super().save_related(request, form, formsets, change)
+        if any(
+            formset.new_objects or formset.changed_objects or formset.deleted_objects
+            for formset in formsets
+        ):
+            request.saved_nothing = None
+
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         """After a save that saved nothing, say so, not "…was changed successfully"."""
         unchanged = getattr(request, "saved_nothing", None)

@@ -153,6 +153,35 @@ def test_a_save_without_changes_is_never_refused(organiser_client):
     assert organiser_client.post(url, {**data, "venue": "ACL"}).status_code == 302
 
 
+def with_a_member_added(response, user):
+    """The group's change form as it was opened, one membership row added."""
+    data = admin_post_data(response)
+    formset = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model._meta.model_name == "membership"
+    )
+    prefix, count = formset.prefix, len(formset.forms)
+    data[f"{prefix}-TOTAL_FORMS"] = str(count + 1)
+    data[f"{prefix}-{count}-user"] = str(user.pk)
+    data[f"{prefix}-{count}-role"] = "member"
+    return data
+
+
+def test_a_record_sent_back_as_it_was_with_an_inline_changed_was_changed(organiser_client):
+    """The group's own fields as they were, a member added below them: the record is not
+    saved (RevisionForm.unchanged), its membership is, and the organiser was told
+    "Nothing was changed"."""
+    group = ReadingGroupFactory()
+    url = change_url(group)
+    data = with_a_member_added(organiser_client.get(url), UserFactory(username="carol"))
+    response = organiser_client.post(url, data, follow=True)
+    assert response.redirect_chain, response.context["adminform"].form.errors
+    assertContains(response, "was changed successfully")
+    assertNotContains(response, "Nothing was changed")
+    assert group.memberships.filter(user__username="carol").exists()
+
+
 def test_a_refresh_from_arxiv_makes_an_open_form_stale(organiser_client, recorded_services):
     importing.save(importing.build("2303.18223"))
     paper = Paper.objects.get(arxiv_id="2303.18223")
