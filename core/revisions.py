@@ -182,19 +182,26 @@ class RevisionCheck:
 
     def save_model(self, request, obj, form, change):
         if change and getattr(form, "unchanged", False):
-            request.saved_nothing = obj  # for message_user
+            request.saved_nothing = obj  # for log_change and message_user
             return  # sent back as it was opened (RevisionForm.unchanged)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         """A record sent back as it was whose inlines added, changed or deleted a row was
-        saved after all: that is said as any change."""
+        saved after all: that is logged and said as any change."""
         super().save_related(request, form, formsets, change)
         if any(
             formset.new_objects or formset.changed_objects or formset.deleted_objects
             for formset in formsets
         ):
             request.saved_nothing = None
+
+    def log_change(self, request, obj, message):
+        """A save that saved nothing writes no entry in the record's admin history (Django
+        wrote "No fields changed." for it)."""
+        if getattr(request, "saved_nothing", None) is not None:
+            return None
+        return super().log_change(request, obj, message)
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         """After a save that saved nothing, say so, not "…was changed successfully"."""

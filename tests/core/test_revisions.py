@@ -3,9 +3,14 @@ admin: two organisers open the same paper, model, dataset, organisation, group o
 list; the first saves, and the second save is refused with a message instead of undoing
 the first one's change."""
 
+import json
+
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
+from django.utils.text import capfirst
 from pytest_django.asserts import assertContains, assertNotContains
 
 from core.history import history_model
@@ -20,7 +25,7 @@ from tests.factories import (
     ReadingListFactory,
     UserFactory,
 )
-from tests.notes.test_forms import admin_post_data
+from tests.notes.test_forms import admin_post_data, as_a_browser_sends
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +185,61 @@ def test_a_record_sent_back_as_it_was_with_an_inline_changed_was_changed(organis
     assertContains(response, "was changed successfully")
     assertNotContains(response, "Nothing was changed")
     assert group.memberships.filter(user__username="carol").exists()
+
+
+def logged(obj):
+    """What the admin's history of ``obj`` lists: its LogEntry rows, as change messages."""
+    return [
+        json.loads(message)
+        for message in LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        ).values_list("change_message", flat=True)
+    ]
+
+
+# admin_post_data does not send a language model's form as a browser does (its unknown
+# "open weights", its JSON facts): the form reads as changed.
+@pytest.mark.parametrize("record", [record for record in RECORDS if record != "model"])
+def test_a_save_that_saved_nothing_is_not_in_the_admins_history(organiser_client, record):
+    """A record sent back as it was is not saved (RevisionForm.unchanged), yet Django's
+    change view wrote a LogEntry for it: its history listed "No fields changed." for a
+    save that did not happen. A change is logged as Django logs it."""
+    factory, field, _ = RECORDS[record]
+    obj = factory()
+    url = change_url(obj)
+    data = as_a_browser_sends(admin_post_data(organiser_client.get(url)))
+    response = organiser_client.post(url, data, follow=True)
+    assertContains(response, f"Nothing was changed: “{obj}” is as it was.")
+    assert logged(obj) == []
+    data[field] = "US" if field == "country" else "NeurIPS 2023"
+    assert organiser_client.post(url, data).status_code == 302
+    label = capfirst(type(obj)._meta.get_field(field).verbose_name)
+    assert logged(obj) == [[{"changed": {"fields": [label]}}]]
+    assert LogEntry.objects.get().action_flag == CHANGE
+
+
+def test_a_change_in_an_inline_alone_is_in_the_admins_history(organiser_client):
+    group = ReadingGroupFactory()
+    url = change_url(group)
+    data = with_a_member_added(organiser_client.get(url), UserFactory(username="carol"))
+    assert organiser_client.post(url, data).status_code == 302
+    membership = group.memberships.get(user__username="carol")
+    added = {"added": {"name": "membership", "object": str(membership)}}
+    assert logged(group) == [[added]]
+
+
+def test_a_version_restored_from_the_history_is_in_the_admins_history(organiser_client):
+    """The history's "Revert" saves through the same log_change: a restore is logged."""
+    paper = PaperFactory(venue="ACL")
+    old = paper.history.latest()
+    paper.venue = "EMNLP"
+    paper.save()
+    url = reverse("admin:papers_paper_simple_history", args=[paper.pk, old.history_id])
+    data = as_a_browser_sends(admin_post_data(organiser_client.get(url)))
+    assert organiser_client.post(url, data).status_code == 302
+    paper.refresh_from_db()
+    assert paper.venue == "ACL"
+    assert len(logged(paper)) == 1
 
 
 def test_a_refresh_from_arxiv_makes_an_open_form_stale(organiser_client, recorded_services):
