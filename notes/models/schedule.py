@@ -330,7 +330,19 @@ class PaperProposal(TimeStamped):
         return f"#{self.meeting.number} · {self.paper}"
 
     def get_absolute_url(self):
-        return self.meeting.get_absolute_url() + "#proposals"
+        """The proposal where its meeting's page shows it: among the proposed papers while
+        the meeting is coming. A past meeting's page has no part for them
+        (includes/_meeting_plan.html): a paper it read (one picked) is among the papers
+        of its plan; another is nowhere on it, and the link is to the page."""
+        url = self.meeting.get_absolute_url()
+        if self.meeting.is_coming():
+            return url + "#proposals"
+        if (
+            self.paper_id == self.meeting.paper_id
+            or self.meeting.papers.filter(pk=self.paper_id).exists()
+        ):
+            return url + "#plan"
+        return url
 
 
 class Vote(models.Model):

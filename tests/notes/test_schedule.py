@@ -3,13 +3,23 @@
 import datetime
 import threading
 import zoneinfo
+from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 
-from notes.models import PLAN_WEEKS, Meeting, MeetingSeries, validate_time_zone
-from tests.factories import MeetingFactory, MeetingSeriesFactory, MembershipFactory
+from notes import scheduling
+from notes.models import PLAN_WEEKS, Meeting, MeetingSeries, PaperProposal, validate_time_zone
+from tests.factories import (
+    MeetingFactory,
+    MeetingSeriesFactory,
+    MembershipFactory,
+    PaperFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -139,3 +149,41 @@ def test_two_workers_planning_at_once_make_each_meeting_once():
     assert series.meetings.count() == PLAN_WEEKS
     numbers = list(series.meetings.values_list("number", flat=True))
     assert sorted(numbers) == list(range(1, PLAN_WEEKS + 1))
+
+
+def test_a_proposal_links_to_where_its_meetings_page_shows_it(client, group):
+    """A proposal's address (the admin's "View on site") was its meeting's "#proposals",
+    a part only a coming meeting's page has: for a past meeting the link led to the top
+    of the page. It leads to the plan, which lists the papers the meeting read (a picked
+    one among them), or to the page when the paper is not on it."""
+    coming = MeetingFactory(group=group, date=datetime.date(2031, 1, 1))
+    past = MeetingFactory(group=group, date=datetime.date(2023, 10, 25))
+    before = datetime.datetime(2023, 10, 1, tzinfo=SHANGHAI)  # the past meeting was coming
+    picked = past.proposals.create(paper=PaperFactory(title_en="Picked and presented"))
+    scheduling.pick(picked, now=before)
+    discussed = past.proposals.create(paper=PaperFactory(title_en="Picked and discussed"))
+    scheduling.pick(discussed, now=before)
+    passed_over = past.proposals.create(paper=PaperFactory(title_en="Never picked"))
+    proposed = coming.proposals.create(paper=PaperFactory(title_en="Proposed for later"))
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    content_type = ContentType.objects.get_for_model(PaperProposal)
+
+    def shown_at(proposal):
+        """The page the admin's "View on site" leads to, the part of it linked and its
+        HTML."""
+        response = client.get(reverse("admin:view_on_site", args=[content_type.pk, proposal.pk]))
+        linked = urlsplit(response.url)
+        assert linked.path == proposal.meeting.get_absolute_url()
+        page = client.get(linked.path).content.decode()
+        if not linked.fragment:
+            return page, None, None
+        assert page.count(f'id="{linked.fragment}"') == 1, linked.fragment
+        start = page.index(f'id="{linked.fragment}"')
+        return page, linked.fragment, page[start : page.index("</section>", start)]
+
+    for proposal, part in [(picked, "plan"), (discussed, "plan"), (proposed, "proposals")]:
+        _, linked, html = shown_at(proposal)
+        assert linked == part
+        assert proposal.paper.title in html, proposal
+    page, linked, _ = shown_at(passed_over)
+    assert linked is None and passed_over.paper.title not in page
