@@ -184,8 +184,9 @@ class Change(models.Model):
         pgettext_lazy("who could read a synced record", "audience"), blank=True, editable=False
     )
     # When the record's first change was logged (its making, since this was kept; None
-    # before): a record deleted after a member left its group was theirs to be told of
-    # only if it was made before they left.
+    # before; its own making for the rows api.0006 wrote for records that had none): a
+    # record deleted after a member left its group was theirs to be told of only if it
+    # was made before they left.
     born = models.DateTimeField(
         pgettext_lazy("when a synced record was first logged", "first logged"),
         null=True,

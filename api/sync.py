@@ -211,6 +211,16 @@ def _renamed(held, before, now_readers, now):
     return named
 
 
+def audience_since_always(kind, readers):
+    """The audience of a record of the kind read by ``readers`` (tokens) since before its
+    changes were logged, as record() writes it at the first change of such a record that
+    leaves its readers as they were: each token since always ("g3@~"), a reading
+    status's without spans. The rows api.0006 wrote for the records that had none."""
+    if kind == "reading-status":
+        return _audience(dict.fromkeys(readers))
+    return _audience(_renamed({}, readers, readers, timezone.now()))
+
+
 def readers_of(user, left=None):
     """Who the caller is in an audience: each token with the spans of time in which it
     named them, (from, until) with None for "still": "everyone" and their user from

@@ -595,3 +595,156 @@ def test_a_record_made_with_an_id_used_before_starts_its_row_anew(api_as, world)
     secret = NoteFactory(pk=pk, author=world.other, group=world.group_b, visibility="private")
     assert ("notes", secret.slug) not in _keys(api_as(world.presenter).get("/sync?since=0").json())
     assert Change.objects.get(kind="notes", object_id=pk).born >= secret.created
+
+
+# --- Records made before the change log (api.0006) -------------------------------------
+
+
+def _upgrade():
+    """The migration that writes a row for each guarded record without one."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("api.migrations.0006_change_rows_for_older_records").backfill(apps, None)
+
+
+def test_a_member_who_leaves_is_told_of_records_made_before_the_log(api_as, world):
+    """A group's notes, meetings, series, comments and shared reading made before the
+    API's change log had no change row, and sync read who could read a record from its
+    row alone: a member who left was told the group went, but their client kept all it
+    had read through it for ever."""
+    series = MeetingSeriesFactory(group=world.group_a)
+    comment = CommentFactory(note=world.shared, paper=None, group=world.group_a)
+    status = ReadingStatusFactory(user=world.member)
+    Change.objects.all().delete()  # made before the log: no rows
+    _upgrade()
+    version = LibraryVersion.current()
+    Membership.objects.get(group=world.group_a, user=world.presenter).delete()
+    answer = api_as(world.presenter).get(f"/sync?since={version}").json()
+    assert answer["deleted"] == {
+        "groups": [world.group_a.slug],
+        "meetings": [str(world.meeting.pk)],
+        "series": [str(series.pk)],
+        "notes": [world.shared.slug],
+        "comments": [str(comment.pk)],
+        "reading-status": [str(status.pk)],
+    }
+    # Never theirs: a private note of the group's, and group B's records.
+    assert not _keys(answer) & {
+        ("notes", world.private.slug),
+        ("notes", world.note_b.slug),
+        ("meetings", str(world.meeting_b.pk)),
+    }
+    other = api_as(world.other).get(f"/sync?since={version}").json()
+    assert (other["changed"], other["deleted"]) == ({}, {})
+
+
+def test_the_upgrade_writes_the_row_a_records_first_change_would(api_as, world):
+    """Read by who reads it now, since always (as record() reads a record without a row),
+    at version 0: no client is told anything changed, and the version stays."""
+    series = MeetingSeriesFactory(group=world.group_a)
+    comments = [
+        CommentFactory(note=world.shared, paper=None, group=world.group_a),
+        CommentFactory(meeting=world.meeting, paper=None, group=world.group_a),
+        CommentFactory(group=world.group_b),
+    ]
+    status = ReadingStatusFactory(user=world.member)
+    guarded = list(sync.READERS)
+    kept = Change.objects.filter(kind="notes", object_id=world.private.pk).values().get()
+    Change.objects.filter(kind__in=guarded).exclude(pk=kept["id"]).delete()
+    version = LibraryVersion.current()
+    before = {user: api_as(user).get("/sync?since=0").json() for user in world.users.values()}
+    _upgrade()
+    assert LibraryVersion.current() == version
+    assert Change.objects.filter(pk=kept["id"]).values().get() == kept  # kept as it was
+    for user, answer in before.items():
+        assert api_as(user).get("/sync?since=0").json() == answer
+    records = [
+        world.group_a,
+        world.group_b,
+        world.meeting,
+        world.meeting_b,
+        series,
+        world.shared,
+        world.public,
+        world.note_b,
+        *comments,
+        status,
+    ]
+    written = {(c.kind, c.object_id): c for c in Change.objects.filter(kind__in=guarded)}
+    assert len(written) == len(records) + 1
+    a, b, member = f"g{world.group_a.pk}@~", f"g{world.group_b.pk}@~", f"u{world.member.pk}@~"
+    assert written["notes", world.shared.pk].audience == f"{a} {member}"
+    assert written["comments", comments[1].pk].audience == a
+    assert written["comments", comments[2].pk].audience == b
+    shared_with = f"g{world.group_a.pk} u{world.member.pk}"  # a status's tokens keep no spans
+    assert written["reading-status", status.pk].audience == shared_with
+    for record in records:
+        row = written[sync.KIND_OF[type(record)], record.pk]
+        assert (row.version, row.deleted, row.born) == (0, False, getattr(record, "created", None))
+        assert row.key == getattr(record, "slug", "")
+        # The row the record's first change would write, had it none.
+        audience = row.audience
+        row.delete()
+        sync.record(type(record)._base_manager.get(pk=record.pk))
+        assert Change.objects.get(kind=row.kind, object_id=record.pk).audience == audience
+
+
+def test_the_upgrade_reads_in_pages_and_asks_no_query_per_record(world, monkeypatch):
+    from importlib import import_module
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    migration = import_module("api.migrations.0006_change_rows_for_older_records")
+
+    def upgrade(notes):
+        for _n in range(notes):
+            NoteFactory(author=world.member, group=world.group_a, visibility="group")
+        Change.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            _upgrade()
+        assert Change.objects.filter(kind="notes").count() == Note.objects.count()
+        return len(queries.captured_queries)
+
+    assert upgrade(1) == upgrade(20)
+    monkeypatch.setattr(migration, "BATCH", 2)
+    upgrade(1)
+    notes = Change.objects.filter(kind="notes").values_list("object_id", flat=True)
+    assert sorted(notes) == sorted(Note.objects.values_list("pk", flat=True))
+
+
+def test_a_record_written_by_the_upgrade_changes_as_any(api_as, world):
+    Change.objects.filter(kind="notes").delete()
+    _upgrade()
+    version = LibraryVersion.current()
+    world.shared.visibility = Note.Visibility.PRIVATE
+    world.shared.save()
+    mate = api_as(world.presenter).get(f"/sync?since={version}").json()
+    assert mate["deleted"] == {"notes": [world.shared.slug]}
+    assert api_as(world.other).get(f"/sync?since={version}").json()["deleted"] == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_runs_on_the_models_as_the_migrations_leave_them():
+    """Run by migrate (the models as the migrations before it leave them), not as the
+    tests above call it; and again, where it writes only the rows still missing."""
+    from django.core.management import call_command
+
+    call_command("migrate", "api", "0005", verbosity=0)
+    group = MembershipFactory().group
+    note = NoteFactory(group=group, visibility=Note.Visibility.GROUP)
+    comment = CommentFactory(note=note, paper=None, group=group)
+    Change.objects.all().delete()
+    call_command("migrate", "api", verbosity=0)
+    token, author = f"g{group.pk}@~", f"u{note.author_id}@~"
+    expected = {"groups": token, "notes": f"{token} {author}", "comments": f"{token} {author}"}
+    assert dict(Change.objects.values_list("kind", "audience")) == expected
+    assert Change.objects.get(kind="comments").object_id == comment.pk
+    kept = set(Change.objects.exclude(kind="notes").values_list("pk", flat=True))
+    Change.objects.filter(kind="notes").delete()
+    call_command("migrate", "api", "0005", verbosity=0)
+    call_command("migrate", "api", verbosity=0)
+    assert dict(Change.objects.values_list("kind", "audience")) == expected
+    assert set(Change.objects.exclude(kind="notes").values_list("pk", flat=True)) == kept
