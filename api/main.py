@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as BadInput
 from ninja.parser import Parser
 
@@ -255,6 +255,13 @@ def _unauthorized(request, exc):
     response = api.create_response(request, {"detail": _unauthorized_message()}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, exc):
+    """429 as django-ninja answers it (its "Too many requests.", English), in the caller's
+    language; django-ninja adds Retry-After."""
+    return api.create_response(request, {"detail": _("Too many requests.")}, status=429)
 
 
 @api.exception_handler(RequestDataTooBig)
