@@ -66,9 +66,12 @@ def compiled_rows(build):
     that ``build(*marks)`` makes, its SQL compiled once per process (``compiled_once``).
     Each value is converted as the queryset converts it (a date or a decimal on SQLite
     comes as text or a float from the database). ``rows_for(…, page=(offset, limit))``
-    reads one page of the rows: Django writes a slice's numbers into the SQL, not into
-    its parameters, so the unsliced SQL is compiled once and a page's LIMIT and OFFSET
-    are parameters added to it."""
+    reads one page of the rows: Django writes a slice's numbers into the SQL, so the
+    unsliced SQL is compiled once and a page's LIMIT and OFFSET are written after it.
+    Not as parameters: PostgreSQL plans a statement once for all its parameters (a
+    generic plan) only where that plan is as cheap as one made for the values, and with
+    an unknown LIMIT it reckons on reading a tenth of the table; it planned the paper
+    list anew on every call instead (0.2-0.4 ms)."""
     sql_for = compiled_once(build)
 
     @functools.cache
@@ -82,7 +85,7 @@ def compiled_rows(build):
         sql, params = sql_for(*values)
         if page is not None:
             offset, limit = page
-            sql, params = f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset)
+            sql = f"{sql} LIMIT {int(limit)} OFFSET {int(offset)}"
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()

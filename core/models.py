@@ -74,6 +74,20 @@ def refuse_duplicate(record, field, message, rows=None):
         raise ValidationError({field: linked_message(message, other)}, code="duplicate")
 
 
+class Literal(models.Value):
+    """A whole number written into the SQL, where Django's Value passes it as a parameter.
+
+    PostgreSQL keeps one plan of a prepared statement for all its parameters (a generic
+    plan) only where that plan is as cheap as those it makes for each call, and a plan
+    reads an index on an expression only where the query's expression is the index's.
+    ORDER BY COALESCE(year, $1) is not the index's COALESCE(year, 0): its generic plan
+    sorted the whole table, so PostgreSQL planned the paper list's statement anew on
+    every call (0.2-0.4 ms each time)."""
+
+    def as_sql(self, compiler, connection):
+        return str(int(self.value)), []
+
+
 def as_read(field):
     """Order by a name as people read it: ignoring case (ASDiv after AmbigNQ)."""
     return Lower(field).asc()

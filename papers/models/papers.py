@@ -21,6 +21,7 @@ from core.language import colon
 from core.models import (
     Bilingual,
     BilingualTitle,
+    Literal,
     Revised,
     TextField,
     TimeStamped,
@@ -66,8 +67,8 @@ def validate_year(year):
 # Newest first, undated papers last: an expression that an index serves on SQLite and
 # PostgreSQL alike (SQLite's indexes cannot say NULLS LAST).
 NEWEST_FIRST = [
-    Coalesce("year", 0).desc(),
-    Coalesce("month", 0).desc(),
+    Coalesce("year", Literal(0)).desc(),
+    Coalesce("month", Literal(0)).desc(),
     as_read("title_en"),
 ]
 
