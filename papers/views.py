@@ -26,6 +26,7 @@ from .filters import Choices, unknown_choices
 from .forms import AddPapersForm
 from .importing import plan as importing
 from .models import Ability, Dataset, EvaluationTask, LanguageModel, Paper
+from .tables import ModelTable
 
 
 class ModelListView(LazyPaginationMixin, ListView):
@@ -67,10 +68,7 @@ class ModelListView(LazyPaginationMixin, ListView):
         return open_weights if open_weights in {"1", "0"} else ""
 
     def get_queryset(self):
-        models = LanguageModel.objects.for_table()
-        if self.openness:
-            models = models.filter(open_weights=self.openness == "1")
-        return models.order_by(*self.sort_options[self.sort])
+        return ModelTable(tuple(self.sort_options[self.sort]), self.openness)
 
     def get_context_data(self, **kwargs):
         params = self.request.GET.copy()
