@@ -175,15 +175,22 @@ def targets(pages, memory, papers, others=(), database=None):
     key = key_pages_of(pages)
     lines = ["| target | met | figures |", "| --- | :---: | --- |"]
 
-    def check(name, items, goal, higher=True):
-        """higher: at least the goal; False: at most; None: exactly (figures named)."""
+    def check(name, items, goal, higher=True, asked=True):
+        """higher: at least the goal; False: at most; None: exactly (figures named).
+        asked: False for a target the issue sets at another size of library (its
+        figures shown, "—" for met)."""
         if higher is None:
             misses = [n for n, v in items if v != goal]
             shown = ", ".join(n for n, _v in items)
         else:
             misses = [n for n, v in items if (v < goal if higher else v > goal)]
             shown = ", ".join(f"{n} {v:.2f}" for n, v in items)
-        lines.append(f"| {name} | {'yes' if not misses else 'no'} | {shown} |")
+        met = ("yes" if not misses else "no") if asked else "—"
+        lines.append(f"| {name} | {met} | {shown} |")
+
+    # The issue asks the cold pages' target at 10k papers, the search's p95 at 100k (and
+    # growth between the two); each is shown at the other size too, judged at its own.
+    large = papers >= LARGE_LIBRARY
 
     goal = members_target(papers)
     scale = f" (half of {MEMBERS_TARGET} at {papers} papers)" if goal != MEMBERS_TARGET else ""
@@ -193,9 +200,10 @@ def targets(pages, memory, papers, others=(), database=None):
         goal,
     )
     check(
-        f"cold: every key page ≥ {COLD_TARGET} × floor",
+        f"cold: every key page ≥ {COLD_TARGET} × floor (asked at 10k papers)",
         [(p.name, share(p, "cold", floor)) for p in key],
         COLD_TARGET,
+        asked=not large,
     )
     admin = next((p for p in pages if p.admin and p.key and p.cold.rps), None)
     plain = next((p for p in pages if p.admin and not p.key and p.cold.rps), None)
@@ -213,10 +221,12 @@ def targets(pages, memory, papers, others=(), database=None):
         )
     searches = [p for p in key if p.name.startswith("search")]
     check(
-        f"cold: a new search's p95 ≤ {SEARCH_P95_TARGET:g} × the floor's p95",
+        f"cold: a new search's p95 ≤ {SEARCH_P95_TARGET:g} × the floor's p95 (asked at 100k "
+        "papers)",
         [(p.name, p95_share(p, floor)) for p in searches],
         SEARCH_P95_TARGET,
         higher=False,
+        asked=large,
     )
     counts = [(p.name, max(getattr(p, m).queries or 0 for m in MODES)) for p in key]
     check("queries per page ≤ 10 (any mode)", counts, 10, higher=False)

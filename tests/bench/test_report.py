@@ -32,11 +32,25 @@ def test_a_page_is_judged_against_the_floor_of_its_own_rounds():
     page.cold.floor = Measure(rps=700.0, p95_ms=15.0)
     lines = targets([floor, page], {"cold": [110]}, 10_000).splitlines()
     assert "≥ 0.5 × floor | yes | search 0.50" in lines[2]
-    assert "≥ 0.25 × floor | yes | search 0.29" in lines[3]
-    assert "p95 ≤ 5 × the floor's p95 | yes | search 4.00" in lines[4]
+    assert "≥ 0.25 × floor (asked at 10k papers) | yes | search 0.29" in lines[3]
+    # Asked at 100k papers: shown at 10k, not judged.
+    assert "p95 ≤ 5 × the floor's p95 (asked at 100k papers) | — | search 4.00" in lines[4]
     [row] = [line for line in table([floor, page]).splitlines() if line.startswith("| search")]
     assert "| 400 | 0.0 | 0.50 | 200 | 60.0 | 0.29 |" in row
     assert row.endswith("| 4.0 | 3 / 3 / 3 |")
+
+
+def test_each_target_is_judged_at_the_size_the_issue_asks_it_at():
+    """Cold, every key page ≥ 0.25 × the floor at 10k papers; a new search's p95 ≤ 5 × the
+    floor's at 100k. Each is shown at the other size, not judged there."""
+    floor = measured("floor", 1000, 1000, p95=10.0, floor=True)
+    pages = [floor, measured("search", 600, 200, p95=60.0)]
+    at_10k = targets(pages, {"cold": [110]}, 10_000).splitlines()
+    at_100k = targets(pages, {"cold": [110]}, 100_000).splitlines()
+    assert at_10k[3].endswith("(asked at 10k papers) | no | search 0.20 |")
+    assert at_100k[3].endswith("(asked at 10k papers) | — | search 0.20 |")
+    assert at_10k[4].endswith("(asked at 100k papers) | — | search 6.00 |")
+    assert at_100k[4].endswith("(asked at 100k papers) | no | search 6.00 |")
 
 
 def test_a_pages_rounds_add_up_to_one_measure():
