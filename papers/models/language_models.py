@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +96,10 @@ class LanguageModelQuerySet(models.QuerySet):
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+
+# The root of a model's family: its family root, or the model itself when it is one.
+FAMILY = Coalesce("family_root", "id")
 
 
 class LanguageModel(BilingualDescription, Revised, TimeStamped):
@@ -244,6 +249,12 @@ class LanguageModel(BilingualDescription, Revised, TimeStamped):
             models.CheckConstraint(
                 condition=~Q(base_model=models.F("pk")), name="model_not_own_base"
             ),
+        ]
+        indexes = [
+            # A family's members, its root among them, by one index (papers.families):
+            # "id IN roots OR family_root IN roots" read every model (0.6-0.9 ms of a
+            # model page and of the family trees at 2000 models).
+            models.Index(FAMILY, name="model_family"),
         ]
 
     def get_relation_display(self):
