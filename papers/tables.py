@@ -77,6 +77,8 @@ class ModelTable:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
+        if (index.start or 0) < 0 or (index.stop or 0) < 0:
+            raise ValueError("Negative indexing is not supported.")  # as a QuerySet says
         start = index.start or 0
         if index.stop is None:
             rows = self.rows_for()[start:]

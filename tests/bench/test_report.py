@@ -118,10 +118,26 @@ def test_runs_on_another_database_or_at_the_same_size_are_not_compared(tmp_path)
     assert len(others) == 2
     lines = targets(library(100, 50), {"cold": [110]}, 10_000, others, "postgresql")
     assert "growth" not in lines
+    # The issue compares 100k papers with 10k: 1k with 10k is no growth target.
     lines = targets(library(100, 50), {"cold": [110]}, 1_000, others, "postgresql")
-    assert "at 10000 than at 1000 papers (against “10k”)" in lines
+    assert "growth" not in lines
+    lines = targets(library(100, 50), {"cold": [110]}, 100_000, others, "postgresql")
+    assert "at 100000 than at 10000 papers (against “10k”)" in lines
     assert "1k sqlite" not in lines
     # A section written before figures were kept is left out.
     report.write_text("<!-- bench:old -->\n### old\n<!-- /bench:old -->\n", encoding="utf-8")
     assert figures_in(report) == []
     assert figures_in(tmp_path / "missing.md") == []
+
+
+def test_a_pages_name_cannot_end_the_comment_that_keeps_the_figures(tmp_path):
+    """The search pages are named with the words searched (--zh, --en): a "-->" among
+    them ended the comment, and the next run could not read the figures."""
+    report = tmp_path / "benchmarks.md"
+    pages = library(600, 300)
+    pages[1].name = "search (English: a } --> b)"
+    write(report, "10k", pages, {}, {"cold": [110]}, 10_000, (), "postgresql")
+    [comment] = [line for line in report.read_text().splitlines() if "bench-figures" in line]
+    assert comment.count("-->") == 1 and comment.endswith(" -->")
+    [kept] = figures_in(report)
+    assert list(kept["pages"]) == ["search (English: a } --> b)"]

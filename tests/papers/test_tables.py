@@ -67,3 +67,13 @@ def test_the_rows_show_names_and_numbers_in_the_interfaces_language(models):
     with override_settings(USE_THOUSAND_SEPARATOR=False), translation.override("de"):
         assert number(Decimal("6.70")) == "6,7"
     assert number(Decimal("6.70"), ",") == "6,7"
+
+
+def test_a_negative_index_is_refused_as_a_queryset_refuses_it(models):
+    """Written into the SQL, OFFSET -1 read the first row on SQLite and was an error on
+    PostgreSQL."""
+    table = ModelTable(tuple(ModelListView.sort_options["name"]), "")
+    with pytest.raises(ValueError, match="Negative indexing"):
+        table[-1]
+    with pytest.raises(ValueError, match="Negative indexing"):
+        table[-3:]

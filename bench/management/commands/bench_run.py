@@ -90,13 +90,15 @@ class Command(BaseCommand):
         if o["pages"] or len(o["modes"]) < len(MODES):  # a quick look: the log's lines only
             self.stdout.write("\n" + report.ratios(pages, o["modes"]))
             return
-        # The growth targets: against the report's sections at other sizes of library.
-        others, database = report.figures_in(o["report"], but=label), connection.vendor
+        # The growth targets: against the report's sections at another size of library,
+        # measured with the same database and cache.
+        sections = report.figures_in(o["report"], but=label)
+        setup = f"{connection.vendor}; {cache}"
         self.stdout.write("\n" + report.table(pages))
-        self.stdout.write("\n" + report.targets(pages, memory, counts["papers"], others, database))
+        self.stdout.write("\n" + report.targets(pages, memory, counts["papers"], sections, setup))
         if not o["no_report"]:
             report.write(
-                o["report"], label, pages, facts, memory, counts["papers"], others, database
+                o["report"], label, pages, facts, memory, counts["papers"], sections, setup
             )
             self.stdout.write(self.style.SUCCESS(f"\nWrote section “{label}” of {o['report']}."))
 
