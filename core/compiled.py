@@ -168,3 +168,34 @@ def compiled_records(build, for_reader=False):
         return found
 
     return records_for
+
+
+class CompiledList:
+    """A list that Django's Paginator reads as it reads a QuerySet (``count()`` and
+    slices), its rows read by SQL compiled once per process: a subclass gives
+    ``count()`` and ``rows(page)``, the rows of ``page`` = (offset, limit), or of every
+    row with None (``compiled_rows``' ``page``)."""
+
+    def count(self):
+        raise NotImplementedError
+
+    def rows(self, page):
+        raise NotImplementedError
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        if (index.start or 0) < 0 or (index.stop or 0) < 0:
+            # As a QuerySet says: written into the SQL, OFFSET -1 read the first row on
+            # SQLite and was an error on PostgreSQL.
+            raise ValueError("Negative indexing is not supported.")
+        start = index.start or 0
+        if index.stop is None:
+            return self.rows(None)[start:]
+        return self.rows((start, max(index.stop - start, 0)))
+
+    def __iter__(self):
+        return iter(self[:])

@@ -10,7 +10,7 @@ from datetime import date
 from django.db.models import Count, OuterRef, Subquery
 
 from core.addresses import address
-from core.compiled import MARKS, compiled_count, compiled_rows
+from core.compiled import MARKS, CompiledList, compiled_count, compiled_rows
 
 from .models import LanguageModel
 from .models.language_models import FAMILY
@@ -202,7 +202,7 @@ _family_roots = compiled_rows(lambda: _family_sizes().values_list("pk"))
 _roots_rows = compiled_rows(lambda *roots: Family._members_query(roots))
 
 
-class FamilyList:
+class FamilyList(CompiledList):
     """Every family with at least one derived model, largest first, then by root name.
 
     Families are counted and ordered in the database by their members' family root, so
@@ -213,18 +213,5 @@ class FamilyList:
     def count(self):
         return _family_count()
 
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            start = index.start or 0
-            if index.stop is None:
-                roots = _family_roots()[start:]
-            else:
-                roots = _family_roots(page=(start, max(index.stop - start, 0)))
-            return Family.of_roots([root for (root,) in roots])
-        return self[index : index + 1][0]
-
-    def __iter__(self):
-        return iter(self[:])
+    def rows(self, page):
+        return Family.of_roots([root for (root,) in _family_roots(page=page)])

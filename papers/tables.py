@@ -14,7 +14,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from core.addresses import addresser
-from core.compiled import compiled_count, compiled_rows
+from core.compiled import CompiledList, compiled_count, compiled_rows
 from core.escaping import esc, joined
 from core.language import interface_language
 
@@ -57,7 +57,7 @@ def paper_facts(paper, month=True):
 TableRow = namedtuple("TableRow", MODEL_TABLE_COLUMNS)
 
 
-class ModelTable:
+class ModelTable(CompiledList):
     """The model table's rows (``for_table()``) for an order and an openness, as the
     paginator reads them: a count and slices of TableRow, their SQL compiled once per
     process and order (core.compiled). Building and compiling the count's and the page's
@@ -71,23 +71,8 @@ class ModelTable:
     def count(self):
         return self.count_for()
 
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        if (index.start or 0) < 0 or (index.stop or 0) < 0:
-            raise ValueError("Negative indexing is not supported.")  # as a QuerySet says
-        start = index.start or 0
-        if index.stop is None:
-            rows = self.rows_for()[start:]
-        else:
-            rows = self.rows_for(page=(start, max(index.stop - start, 0)))
-        return [TableRow(*row) for row in rows]
-
-    def __iter__(self):
-        return iter(self[:])
+    def rows(self, page):
+        return [TableRow(*row) for row in self.rows_for(page=page)]
 
 
 @functools.cache

@@ -158,14 +158,19 @@ def test_a_save_without_changes_is_never_refused(organiser_client):
     assert organiser_client.post(url, {**data, "venue": "ACL"}).status_code == 302
 
 
-def with_a_member_added(response, user):
-    """The group's change form as it was opened, one membership row added."""
-    data = admin_post_data(response)
-    formset = next(
+def membership_formset(response):
+    """The memberships' inline formset of a group's change form."""
+    return next(
         inline.formset
         for inline in response.context["inline_admin_formsets"]
         if inline.formset.model._meta.model_name == "membership"
     )
+
+
+def with_a_member_added(response, user):
+    """The group's change form as it was opened, one membership row added."""
+    data = admin_post_data(response)
+    formset = membership_formset(response)
     prefix, count = formset.prefix, len(formset.forms)
     data[f"{prefix}-TOTAL_FORMS"] = str(count + 1)
     data[f"{prefix}-{count}-user"] = str(user.pk)
@@ -262,11 +267,7 @@ def test_an_inlines_duplicate_rows_are_named_as_the_form_labels_them(organiser_c
     url = change_url(group)
     response = organiser_client.get(url)
     data = admin_post_data(response)
-    formset = next(
-        inline.formset
-        for inline in response.context["inline_admin_formsets"]
-        if inline.formset.model._meta.model_name == "membership"
-    )
+    formset = membership_formset(response)
     prefix, count = formset.prefix, len(formset.forms)
     data[f"{prefix}-TOTAL_FORMS"] = str(count + 2)
     for number in (count, count + 1):
