@@ -5,7 +5,9 @@ the library version on and notes the record (kind, id, key) at that version.
 version; ``/api/v1/sync?since=`` answers, per kind, the keys changed and deleted.
 Written by signals (saves, deletes, tag and many-to-many changes, list items and
 memberships count as changes of what holds them), so the admin, the site, loaddata
-and the API are all recorded; bulk operations that send no signals are not.
+and the API are all recorded, and so are the records the database changes for them: those
+whose reference a deletion sets to null, and the models a family's move re-roots
+(papers' ``family_moved``). Bulk operations that send no signals are not.
 
 A record that not everyone may read (a note, a meeting …) keeps in its row who could
 read it and when (``audience``: tokens "everyone", "g<group id>", "u<user id>", each
@@ -18,7 +20,9 @@ leaving a group (or a group's member no longer sharing their reading) is one
 ``Departure``: sync then names, once, what the member read through the group.
 """
 
-from django.db import transaction
+import functools
+
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
@@ -48,6 +52,7 @@ from papers.models import (
     TaggedModel,
     TaggedPaper,
 )
+from papers.models.language_models import family_moved
 
 from .models import Change, Departure, LibraryVersion
 
@@ -569,11 +574,47 @@ def _saved(sender, instance, created=False, **kwargs):
         _membership_saved(instance)
 
 
+@functools.cache
+def _nulled_by(model):
+    """The (synced model, field) of each reference to ``model`` that deleting one of its
+    records sets to null (``on_delete=SET_NULL``): Django writes those by an UPDATE,
+    which sends no signal, and a record whose organisation, paper or base model went
+    has changed."""
+    return tuple(
+        (relation.related_model, relation.field.name)
+        for relation in model._meta.related_objects
+        if relation.on_delete is models.SET_NULL
+        and relation.related_model._meta.concrete_model in KIND_OF
+    )
+
+
+def _before_delete(sender, instance, **kwargs):
+    """Keep which synced records refer to the record being deleted by a reference the
+    deletion sets to null, for _deleted() to record once it is gone."""
+    if instance.pk is not None and (references := _nulled_by(sender)):
+        instance._sync_nulled = [
+            (
+                model,
+                list(
+                    model._base_manager.filter(**{field: instance.pk}).values_list("pk", flat=True)
+                ),
+            )
+            for model, field in references
+        ]
+
+
 def _deleted(sender, instance, **kwargs):
     if sender in KIND_OF:
         record(instance, deleted=True)
     elif sender in PARTS:
         _record_holder(sender, instance)
+    # What referred to it (a cascade's records, deleted too, are not read again).
+    for model, pks in getattr(instance, "_sync_nulled", ()):
+        record_pks(model, pks)
+
+
+def _family_moved(sender, pks, **kwargs):
+    record_pks(sender, pks)
 
 
 def _record_holder(sender, instance):
@@ -600,7 +641,9 @@ def connect_signals():
     pre_save.connect(_before_save, dispatch_uid="api-sync-before-save")
     post_save.connect(_saved, dispatch_uid="api-sync-saved")
     pre_delete.connect(_leaving, sender=Membership, dispatch_uid="api-sync-leaving")
+    pre_delete.connect(_before_delete, dispatch_uid="api-sync-before-delete")
     post_delete.connect(_deleted, dispatch_uid="api-sync-deleted")
+    family_moved.connect(_family_moved, dispatch_uid="api-sync-family-moved")
     m2m_changed.connect(_m2m, dispatch_uid="api-sync-m2m")
 
 

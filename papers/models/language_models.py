@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -100,6 +100,12 @@ class LanguageModelQuerySet(models.QuerySet):
 
 # The root of a model's family: its family root, or the model itself when it is one.
 FAMILY = Coalesce("family_root", "id")
+
+
+# Sent with the primary keys (``pks``) of the models whose family root
+# LanguageModel.update_family_roots() moved: it writes them by update(), which sends no
+# signal of its own (the API's change log listens).
+family_moved = Signal()
 
 
 class LanguageModel(BilingualDescription, Revised, TimeStamped):
@@ -323,10 +329,20 @@ class LanguageModel(BilingualDescription, Revised, TimeStamped):
             kids = manager.filter(base_model__in=frontier).values_list("pk", flat=True)
             frontier = [pk for pk in kids if pk not in below]
             below.update(frontier)
+        held = dict(manager.filter(pk__in=below).values_list("pk", "family_root"))
         manager.filter(pk__in=below - {root}).update(family_root=root)
         if root in below:
             manager.filter(pk=root).update(family_root=None)
         self.family_root_id = None if root == self.pk else root
+        # The models below this one that changed family (this one is saved, or recorded
+        # by what called this): update() tells nobody.
+        moved = [
+            pk
+            for pk, was in held.items()
+            if pk != self.pk and was != (None if pk == root else root)
+        ]
+        if moved:
+            family_moved.send(sender=type(self), pks=moved)
 
     @classmethod
     def recompute_family_roots(cls):
