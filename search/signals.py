@@ -4,19 +4,21 @@ Fixture loads (raw saves) are skipped: loaddemo rebuilds the index at its end, a
 after a plain ``loaddata`` run ``manage.py rebuild_search_index``.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Q
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
-    post_init,
     post_migrate,
     post_save,
+    pre_delete,
+    pre_save,
 )
 from django.dispatch import receiver
 
-from notes.models import Meeting, ReadingGroup
-from papers.models import TopicName
+from notes.models import Comment, Meeting, Note, ReadingGroup
+from papers.models import Dataset, LanguageModel, Organization, Paper, TopicName
 
 from .backends import install
 from .index import SOURCES, index_object, index_records, index_topic_records, remove_object
@@ -52,33 +54,86 @@ def index_renamed_topic(sender, instance, raw=False, **kwargs):
         index_topic_records(instance.tag_id)
 
 
-# A group's names, in its meetings' subtitles (search.index.meeting_fields).
-GROUP_NAMES = ("name", "name_zh")
+# What other records' documents show of a record: for each kind of record that shows it
+# (a model its organisation, a note its paper, a meeting its group …), how those are
+# found from it and the fields of it they show (a meeting's address holds its group's
+# slug, its subtitle the group's names; a comment's address its meeting's group's slug).
+SHOWN_IN = {
+    Organization: [
+        (Paper, "organizations", ("name", "name_zh")),
+        (LanguageModel, "organization", ("name", "name_zh")),
+        (Dataset, "organization", ("name", "name_zh")),
+    ],
+    LanguageModel: [(LanguageModel, "base_model", ("name",)), (Note, "language_model", ("name",))],
+    Paper: [
+        (Note, "paper", ("title_zh", "title_en")),
+        (Comment, "paper", ("slug", "title_zh", "title_en")),
+    ],
+    ReadingGroup: [
+        (Meeting, "group", ("slug", "name", "name_zh")),
+        (Comment, "meeting__group", ("slug",)),
+    ],
+    Meeting: [(Comment, "meeting", ("number", "title_zh", "title_en"))],
+    get_user_model(): [
+        (Note, "author", ("username", "first_name", "last_name")),
+        (Comment, "author", ("username", "first_name", "last_name")),
+    ],
+}
 
 
-def _group_names(group):
-    """The group's names as the instance holds them (None for one a query deferred)."""
-    return {name: group.__dict__.get(name) for name in GROUP_NAMES}
+def _written(sender, update_fields):
+    """The fields of SHOWN_IN[sender] a save writes."""
+    shown = dict.fromkeys(field for _model, _lookup, fields in SHOWN_IN[sender] for field in fields)
+    return [field for field in shown if update_fields is None or field in update_fields]
 
 
-@receiver(post_init, sender=ReadingGroup)
-def remember_group_names(sender, instance, **kwargs):
-    """The names a group was read with (or made with), to tell a rename from other saves
-    without asking the database again."""
-    instance._saved_names = _group_names(instance)
+@receiver(pre_save)
+def remember_shown_fields(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Read, before a save writes them, the fields other records' documents show of the
+    record (a group's name in its meetings' hits): a save that changes one indexes the
+    records that show it again (index_dependents); other saves (a description, a login)
+    index nothing."""
+    if sender not in SHOWN_IN or raw or instance._state.adding:
+        return
+    if written := _written(sender, update_fields):
+        before = sender._base_manager.filter(pk=instance.pk).values_list(*written).first()
+        instance._search_shown_before = dict(zip(written, before or (), strict=False))
 
 
-@receiver(post_save, sender=ReadingGroup)
-def index_renamed_group(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
-    """Index a group's meetings again when it is renamed: not on every save of the group
-    (its description, its settings)."""
-    saved, now = getattr(instance, "_saved_names", {}), _group_names(instance)
-    written = GROUP_NAMES if update_fields is None else set(GROUP_NAMES) & set(update_fields)
-    # A name not known as read (an instance kept in a cache from before) counts as changed.
-    renamed = any(name not in saved or now[name] != saved[name] for name in written)
-    instance._saved_names = {**saved, **{name: now[name] for name in written}}
-    if renamed and not (created or raw):
-        index_records(Meeting, Q(group=instance.pk))
+@receiver(post_save)
+def index_dependents(sender, instance, **kwargs):
+    before = getattr(instance, "_search_shown_before", None)
+    if before is None:
+        return
+    del instance._search_shown_before
+    changed = {field for field, value in before.items() if getattr(instance, field) != value}
+    for model, lookup, fields in SHOWN_IN[sender]:
+        if changed.intersection(fields):
+            index_records(model, Q(**{lookup: instance.pk}))
+
+
+@receiver(pre_delete)
+def remember_dependents(sender, instance, **kwargs):
+    """The records whose documents show a record being deleted and that stay (its
+    reference to them set to null: a model whose organisation goes), to index again
+    once it is gone; those deleted with it go from the index by their own deletion."""
+    if sender in SHOWN_IN and instance.pk is not None:
+        instance._search_dependents = [
+            (
+                model,
+                list(
+                    model._base_manager.filter(**{lookup: instance.pk}).values_list("pk", flat=True)
+                ),
+            )
+            for model, lookup, _fields in SHOWN_IN[sender]
+        ]
+
+
+@receiver(post_delete)
+def index_dependents_of_deleted(sender, instance, **kwargs):
+    for model, pks in getattr(instance, "_search_dependents", ()):
+        if pks:
+            index_records(model, Q(pk__in=pks))
 
 
 @receiver(post_migrate)
