@@ -302,6 +302,15 @@ API_MAX_BODY_BYTES = int(os.environ.get("DJANGO_API_MAX_BODY_BYTES", 2_621_440))
 # image may have (a small file can declare a huge image that takes gigabytes to open).
 FIGURE_MAX_BYTES = int(os.environ.get("DJANGO_FIGURE_MAX_BYTES", 5 * 1024 * 1024))
 FIGURE_MAX_PIXELS = 40_000_000
+# --- Uploads (core/uploads.py): a file past FILE_UPLOAD_MAX_BYTES is counted, not kept,
+# and its form refuses it by its size; at least the largest file any form takes (a
+# figure's FIGURE_MAX_BYTES, a .bib file's 2 MB: papers.forms.MAX_BIB_BYTES).
+FILE_UPLOAD_MAX_BYTES = max(FIGURE_MAX_BYTES, 2 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # What Markdown's ![[name.png]] embeds are looked up with (core.wikilinks.Index): the
 # figures of those names, {name: (address, width, height)}.
 MARKDOWN_FIGURES = "notes.figures.figures_named"
