@@ -28,8 +28,6 @@ from .datasets import Dataset
 from .papers import Paper
 from .sources import TOPICS_HELP, Organization, Source, TaggedItem
 
-_UNLOADED = object()  # a field not read from the database
-
 
 def family_roots(bases):
     """Given {pk: base pk or None}, return {pk: root pk}: the top of each chain of base
@@ -286,27 +284,26 @@ class LanguageModel(BilingualDescription, Revised, TimeStamped):
     def natural_key(self):
         return (self.slug,)
 
-    _loaded_base_model_id = _UNLOADED
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_base_model_id = instance.__dict__.get("base_model_id", _UNLOADED)
-        return instance
-
     def save(self, *args, **kwargs):
-        # A new row with no primary key yet has nothing derived from it.
+        # Whether this save moves the model to another base, judged against the row as
+        # the database holds it now, not as this instance was read: an instance read
+        # before another save re-rooted its family would otherwise write its old root
+        # back over the new one. A new row with no primary key has nothing derived from it.
         fresh = self._state.adding and self.pk is None
-        moved = self._state.adding or (
-            self.__dict__.get("base_model_id", _UNLOADED) != self._loaded_base_model_id
-        )
+        stored = [] if fresh else self._stored_base()
+        moved = not stored or stored[0] != self.base_model_id
         if not moved:
             # Not the root read with this instance: a model above it may have moved since.
             self.family_root_id = self._root_through_base()
         super().save(*args, **kwargs)
-        self._loaded_base_model_id = self.__dict__.get("base_model_id", _UNLOADED)
         if moved and not (fresh and self.base_model_id is None):
             self.update_family_roots()
+
+    def _stored_base(self):
+        """[the base model's id as the database holds it], or [] for no such row."""
+        return list(
+            type(self)._base_manager.filter(pk=self.pk).values_list("base_model", flat=True)
+        )
 
     def _root_through_base(self):
         if self.base_model_id is None:

@@ -150,6 +150,29 @@ def test_a_root_given_a_base_takes_its_family_along():
     assert roots() == expected_roots()
 
 
+def test_a_save_from_an_instance_read_before_its_family_moved_leaves_every_root_right():
+    """Saved from an instance read before another save gave it a base, a model wrote its
+    old base back (the admin's revision check refuses that; code does not) and left its
+    derivatives with the root they had been moved to: a root with a root of its own,
+    dropped from its family's drawing. Its family is rooted as written."""
+    chain("LLaMA", "Alpaca")
+    gpt, _chatgpt = chain("GPT", "ChatGPT")
+    stale = LanguageModel.objects.get(slug="llama")
+    moved = LanguageModel.objects.get(slug="llama")
+    moved.base_model = gpt
+    moved.save()
+    stale.name = "LLaMA 1"  # a later edit from the old instance: its base as read
+    stale.save()
+    assert roots() == expected_roots()
+    assert roots()["alpaca"] == "llama"
+    assert [
+        m.slug for m in Family.containing(LanguageModel.objects.get(slug="alpaca")).members()
+    ] == [
+        "llama",
+        "alpaca",
+    ]
+
+
 def test_deleting_a_model_roots_the_families_below_it():
     chain("LLaMA", "Alpaca", "Alpaca-LoRA")
     LanguageModelFactory(slug="vicuna", base_model=LanguageModel.objects.get(slug="llama"))
