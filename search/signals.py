@@ -4,9 +4,11 @@ Fixture loads (raw saves) are skipped: loaddemo rebuilds the index at its end, a
 after a plain ``loaddata`` run ``manage.py rebuild_search_index``.
 """
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Q
+from django.db.models import SET_NULL, Q
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -73,7 +75,8 @@ SHOWN_IN = {
         (Meeting, "group", ("slug", "name", "name_zh")),
         (Comment, "meeting__group", ("slug",)),
     ],
-    Meeting: [(Comment, "meeting", ("number", "title_zh", "title_en"))],
+    # A meeting's comments: titled by it, addressed and read by its group.
+    Meeting: [(Comment, "meeting", ("group", "number", "title_zh", "title_en"))],
     get_user_model(): [
         (Note, "author", ("username", "first_name", "last_name")),
         (Comment, "author", ("username", "first_name", "last_name")),
@@ -82,9 +85,20 @@ SHOWN_IN = {
 
 
 def _written(sender, update_fields):
-    """The fields of SHOWN_IN[sender] a save writes."""
+    """The fields of SHOWN_IN[sender] a save writes (by name: a foreign key's is its id)."""
     shown = dict.fromkeys(field for _model, _lookup, fields in SHOWN_IN[sender] for field in fields)
-    return [field for field in shown if update_fields is None or field in update_fields]
+    if update_fields is None:
+        return list(shown)
+    return [
+        field
+        for field in shown
+        if field in update_fields or sender._meta.get_field(field).attname in update_fields
+    ]
+
+
+def _value(instance, name):
+    """The field's value as values_list() reads it: a foreign key's id."""
+    return getattr(instance, instance._meta.get_field(name).attname)
 
 
 @receiver(pre_save)
@@ -106,17 +120,31 @@ def index_dependents(sender, instance, **kwargs):
     if before is None:
         return
     del instance._search_shown_before
-    changed = {field for field, value in before.items() if getattr(instance, field) != value}
+    changed = {field for field, value in before.items() if _value(instance, field) != value}
     for model, lookup, fields in SHOWN_IN[sender]:
         if changed.intersection(fields):
             index_records(model, Q(**{lookup: instance.pk}))
 
 
+@functools.cache
+def _left_behind(sender):
+    """The (model, lookup) of SHOWN_IN[sender] whose records a deletion of one of the
+    sender's leaves in place (a reference set to null, a many-to-many link dropped): a
+    cascade deletes the others, and their own deletions take them out of the index
+    (indexed again before the cascade reached them, a comment whose paper was gone
+    could not be)."""
+    left = []
+    for model, lookup, _fields in SHOWN_IN[sender]:
+        field = model._meta.get_field(lookup.split("__")[0])
+        if field.many_to_many or field.remote_field.on_delete is SET_NULL:
+            left.append((model, lookup))
+    return tuple(left)
+
+
 @receiver(pre_delete)
 def remember_dependents(sender, instance, **kwargs):
-    """The records whose documents show a record being deleted and that stay (its
-    reference to them set to null: a model whose organisation goes), to index again
-    once it is gone; those deleted with it go from the index by their own deletion."""
+    """The records whose documents show a record being deleted and that stay, to index
+    again once it is gone (a model whose organisation goes)."""
     if sender in SHOWN_IN and instance.pk is not None:
         instance._search_dependents = [
             (
@@ -125,7 +153,7 @@ def remember_dependents(sender, instance, **kwargs):
                     model._base_manager.filter(**{lookup: instance.pk}).values_list("pk", flat=True)
                 ),
             )
-            for model, lookup, _fields in SHOWN_IN[sender]
+            for model, lookup in _left_behind(sender)
         ]
 
 

@@ -14,6 +14,7 @@ from tests.factories import (
     CommentFactory,
     DatasetFactory,
     LanguageModelFactory,
+    MeetingFactory,
     NoteFactory,
     OrganizationFactory,
     PaperFactory,
@@ -102,3 +103,26 @@ def test_only_a_change_of_what_is_shown_indexes_the_others_again(monkeypatch):
     assert indexed == []
     paper.save()
     assert indexed == [signals.Note, signals.Comment]
+
+
+def test_deleting_what_comments_are_on_deletes_them_from_the_index(admin_user, world):
+    """Deleting a paper, meeting or group with comments failed: their comments, indexed
+    again before the cascade reached them, had no paper or meeting any more."""
+    paper = PaperFactory()
+    on_paper = CommentFactory(paper=paper)
+    on_meeting = CommentFactory(meeting=world.meeting, paper=None, group=None)
+    on_meeting_b = CommentFactory(meeting=world.meeting_b, paper=None, group=None)
+    paper.delete()
+    world.meeting.delete()
+    world.group_b.delete()
+    gone = [on_paper.pk, on_meeting.pk, on_meeting_b.pk]
+    assert not SearchDocument.objects.filter(kind="comments", object_id__in=gone).exists()
+
+
+def test_a_meeting_moved_to_another_group_moves_its_comments_hits(world):
+    meeting = MeetingFactory(group=world.group_a, number=5)
+    comment = CommentFactory(meeting=meeting, paper=None, group=None)
+    meeting.group = world.group_b  # its number as it was
+    meeting.save()
+    doc = _doc("comments", comment)
+    assert (doc.group_id, doc.url.split("#")[0]) == (world.group_b.pk, meeting.get_absolute_url())
