@@ -322,24 +322,7 @@ def record(instance, deleted=False, created=False):
                 # A deleted record names nobody from now: each open span closes.
                 reading = set() if deleted else now_readers
                 audience = _audience(_renamed(held, before, reading, now))
-        Change.objects.bulk_create(
-            [
-                Change(
-                    kind=kind,
-                    object_id=instance.pk,
-                    key=key_of(instance),
-                    version=version,
-                    deleted=deleted,
-                    at=now,
-                    born=now,  # kept by a later change, but for a making
-                    audience=audience,
-                )
-            ],
-            update_conflicts=True,
-            unique_fields=["kind", "object_id"],
-            update_fields=["key", "version", "deleted", "at", "audience"]
-            + (["born"] if created else []),
-        )
+        _write(kind, [instance], version, now, deleted=deleted, audience=audience, created=created)
     if kind in ("notes", "meetings") and before is not None and not deleted:
         if before != now_readers:
             # Its comments are read with it: they leave the sight of those it leaves.
@@ -347,12 +330,44 @@ def record(instance, deleted=False, created=False):
             record_pks(Comment, Comment._base_manager.filter(**on).values_list("pk", flat=True))
 
 
+def _write(kind, instances, version, now, deleted=False, audience="", created=False):
+    """Write each record's one row at the version, in one statement, whether or not it
+    has one."""
+    Change.objects.bulk_create(
+        [
+            Change(
+                kind=kind,
+                object_id=instance.pk,
+                key=key_of(instance),
+                version=version,
+                deleted=deleted,
+                at=now,
+                born=now,  # kept by a later change, but for a making
+                audience=audience,
+            )
+            for instance in instances
+        ],
+        update_conflicts=True,
+        unique_fields=["kind", "object_id"],
+        update_fields=["key", "version", "deleted", "at", "audience"]
+        + (["born"] if created else []),
+    )
+
+
 def record_pks(model, pks):
+    """Note a change to each of these records of a synced model. Those of a kind everyone
+    reads (a model whose organisation went, a paper's models, a family that moved) at one
+    version, in one statement: each of the others with who could read it (record())."""
     kind = KIND_OF.get(model._meta.concrete_model)
     if kind is None or not pks:
         return
-    for instance in model._base_manager.filter(pk__in=pks).only("pk", *_fields(model)):
-        record(instance)
+    instances = list(model._base_manager.filter(pk__in=pks).only("pk", *_fields(model)))
+    if kind in READERS:
+        for instance in instances:
+            record(instance)
+    elif instances:
+        with transaction.atomic(savepoint=False):
+            _write(kind, instances, LibraryVersion.next(), timezone.now())
 
 
 def _depart(kind, membership, group_gone=False):
@@ -574,32 +589,50 @@ def _saved(sender, instance, created=False, **kwargs):
         _membership_saved(instance)
 
 
+# References that no answer of the API shows: deleting what they name changes nothing a
+# client holds (a user who added papers: thousands of papers listed again, for nothing).
+UNSHOWN = {
+    (Paper, "added_by"),
+    (Meeting, "datasets"),
+    (Meeting, "language_models"),
+    *((model, "sources") for model in KINDS.values()),
+}
+
+
 @functools.cache
-def _nulled_by(model):
-    """The (synced model, field) of each reference to ``model`` that deleting one of its
-    records sets to null (``on_delete=SET_NULL``): Django writes those by an UPDATE,
-    which sends no signal, and a record whose organisation, paper or base model went
-    has changed."""
-    return tuple(
-        (relation.related_model, relation.field.name)
-        for relation in model._meta.related_objects
-        if relation.on_delete is models.SET_NULL
-        and relation.related_model._meta.concrete_model in KIND_OF
-    )
+def _left_behind(model):
+    """The (synced model, lookup) of each reference to ``model`` that deleting one of its
+    records changes without a signal: a foreign key set to null (``on_delete=SET_NULL``,
+    written by an UPDATE) and a many-to-many link in Django's own table (its rows
+    deleted with no signal). A record whose organisation, paper or base model went has
+    changed; so has a paper whose organisation went, a meeting one of whose papers or
+    presenters went. (The other side of a link, such as an organisation's papers, is
+    in no answer.)"""
+    found = []
+    for relation in model._meta.related_objects:
+        other, lookup = relation.related_model, relation.field.name
+        if other._meta.concrete_model not in KIND_OF or (other, lookup) in UNSHOWN:
+            continue
+        if relation.many_to_many:
+            if relation.through._meta.auto_created:
+                found.append((other, lookup))
+        elif relation.on_delete is models.SET_NULL:
+            found.append((other, lookup))
+    return tuple(found)
 
 
 def _before_delete(sender, instance, **kwargs):
-    """Keep which synced records refer to the record being deleted by a reference the
-    deletion sets to null, for _deleted() to record once it is gone."""
-    if instance.pk is not None and (references := _nulled_by(sender)):
-        instance._sync_nulled = [
+    """Keep which synced records the deletion of this one changes without a signal
+    (_left_behind), for _deleted() to record once it is gone."""
+    if instance.pk is not None and (references := _left_behind(sender)):
+        instance._sync_left = [
             (
                 model,
                 list(
-                    model._base_manager.filter(**{field: instance.pk}).values_list("pk", flat=True)
+                    model._base_manager.filter(**{lookup: instance.pk}).values_list("pk", flat=True)
                 ),
             )
-            for model, field in references
+            for model, lookup in references
         ]
 
 
@@ -609,7 +642,7 @@ def _deleted(sender, instance, **kwargs):
     elif sender in PARTS:
         _record_holder(sender, instance)
     # What referred to it (a cascade's records, deleted too, are not read again).
-    for model, pks in getattr(instance, "_sync_nulled", ()):
+    for model, pks in getattr(instance, "_sync_left", ()):
         record_pks(model, pks)
 
 

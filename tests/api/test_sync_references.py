@@ -4,7 +4,7 @@ it named was deleted."""
 
 import pytest
 
-from api.models import LibraryVersion
+from api.models import Change, LibraryVersion
 from tests.factories import (
     DatasetFactory,
     LanguageModelFactory,
@@ -85,3 +85,52 @@ def test_a_record_deleted_with_what_it_named_is_deleted_not_changed(api_as, worl
     answer = caller.get(f"/sync?since={version}").json()
     assert world.note_b.slug in answer["deleted"]["notes"]
     assert world.note_b.slug not in answer["changed"].get("notes", [])
+
+
+def test_what_listed_a_deleted_record_among_others_is_changed(api_as, world):
+    """A link of Django's own many-to-many table goes with no signal: a paper whose
+    organisation went, a meeting, model or dataset that listed a deleted paper."""
+    lab = OrganizationFactory(slug="gone-lab")
+    lab_paper = PaperFactory(slug="lab-paper")
+    lab_paper.organizations.add(lab)
+    paper = PaperFactory(slug="gone-paper")
+    world.meeting.papers.add(paper)
+    model = LanguageModelFactory(slug="paper-model")
+    model.papers.add(paper)
+    dataset = DatasetFactory(slug="paper-bench")
+    dataset.papers.add(paper)
+    caller = api_as(world.member)
+    version = LibraryVersion.current()
+    lab.delete()
+    paper.delete()
+    changed = caller.get(f"/sync?since={version}").json()["changed"]
+    assert {kind: sorted(keys) for kind, keys in changed.items() if kind != "meetings"} == {
+        "papers": ["lab-paper"],
+        "models": ["paper-model"],
+        "datasets": ["paper-bench"],
+    }
+    assert len(changed["meetings"]) == 1
+    assert caller.get("/papers/lab-paper").json()["organizations"] == []
+
+
+def test_deleting_a_member_lists_what_shows_them_not_what_they_added(api_as, world):
+    added = [PaperFactory(added_by=world.presenter) for _ in range(3)]
+    caller = api_as(world.member)
+    version = LibraryVersion.current()
+    world.presenter.delete()
+    changed = caller.get(f"/sync?since={version}").json()["changed"]
+    assert "papers" not in changed, [p.slug for p in added]
+    assert len(changed["meetings"]) == 1  # the meeting they presented
+
+
+def test_a_family_that_moves_takes_one_version(api_as, world):
+    root = LanguageModelFactory(slug="root-model")
+    middle = LanguageModelFactory(slug="middle-model", base_model=root)
+    for n in range(5):
+        LanguageModelFactory(slug=f"leaf-{n}", base_model=middle)
+    version = LibraryVersion.current()
+    middle.base_model = None
+    middle.save()
+    moved = Change.objects.filter(kind="models", version__gt=version).exclude(object_id=middle.pk)
+    assert moved.count() == 5
+    assert len(set(moved.values_list("version", flat=True))) == 1
