@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_delete
@@ -289,21 +289,24 @@ class LanguageModel(BilingualDescription, Revised, TimeStamped):
         # the database holds it now, not as this instance was read: an instance read
         # before another save re-rooted its family would otherwise write its old root
         # back over the new one. A new row with no primary key has nothing derived from it.
+        # The row stays locked until the roots below are written: another save of the
+        # model waits, and then reads the base this one wrote.
         fresh = self._state.adding and self.pk is None
-        stored = [] if fresh else self._stored_base()
-        moved = not stored or stored[0] != self.base_model_id
-        if not moved:
-            # Not the root read with this instance: a model above it may have moved since.
-            self.family_root_id = self._root_through_base()
-        super().save(*args, **kwargs)
-        if moved and not (fresh and self.base_model_id is None):
-            self.update_family_roots()
+        with transaction.atomic():
+            stored = [] if fresh else self._stored_base()
+            moved = not stored or stored[0] != self.base_model_id
+            if not moved:
+                # Not the root read with this instance: a model above it may have moved.
+                self.family_root_id = self._root_through_base()
+            super().save(*args, **kwargs)
+            if moved and not (fresh and self.base_model_id is None):
+                self.update_family_roots()
 
     def _stored_base(self):
-        """[the base model's id as the database holds it], or [] for no such row."""
-        return list(
-            type(self)._base_manager.filter(pk=self.pk).values_list("base_model", flat=True)
-        )
+        """[the base model's id as the database holds it], or [] for no such row; the row
+        locked (PostgreSQL) until the save's transaction ends."""
+        row = type(self)._base_manager.select_for_update().filter(pk=self.pk)
+        return list(row.values_list("base_model", flat=True))
 
     def _root_through_base(self):
         if self.base_model_id is None:
