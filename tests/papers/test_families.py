@@ -21,6 +21,7 @@ from papers.families import Family, _family_rows
 from papers.models import LanguageModel
 from papers.models.language_models import family_roots
 from tests.factories import LanguageModelFactory, OrganizationFactory
+from tests.plans import plan_of
 
 pytestmark = pytest.mark.django_db
 
@@ -431,14 +432,8 @@ def test_a_familys_members_are_read_by_the_family_index():
     LanguageModel.objects.bulk_create(
         LanguageModel(name=f"Other {n}", slug=f"other-{n}") for n in range(500)
     )
-    statement, params = Family._members_query([root.pk]).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE papers_languagemodel")
-        cursor.execute("SET enable_seqscan = off")  # a small table: else reading it will do
-        try:
-            cursor.execute(f"EXPLAIN (COSTS OFF) {statement}", params)
-            plan = "\n".join(line for (line,) in cursor.fetchall())
-        finally:
-            cursor.execute("RESET enable_seqscan")
+    plan = plan_of(Family._members_query([root.pk]), without="seqscan")
     assert re.search(r"(Scan on|Scan using) model_family\b", plan), plan
     assert len(Family._members_query([root.pk])) == 2

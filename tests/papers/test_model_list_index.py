@@ -7,6 +7,7 @@ from django.db import connection
 
 from papers.models import LanguageModel
 from tests.factories import LanguageModelFactory
+from tests.plans import plan_of
 
 pytestmark = [
     pytest.mark.django_db,
@@ -18,14 +19,7 @@ def test_a_page_of_the_model_list_is_read_from_the_index():
     LanguageModelFactory.create_batch(3)
     LanguageModelFactory(released=None)
     page = LanguageModel.objects.for_table()[:100]
-    statement, params = page.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_sort = off")  # a few rows: else sorting them will do
-        try:
-            cursor.execute(f"EXPLAIN (COSTS OFF) {statement}", params)
-            plan = "\n".join(line for (line,) in cursor.fetchall())
-        finally:
-            cursor.execute("RESET enable_sort")
+    plan = plan_of(page, without="sort")
     assert "papers_languagemodel_release_order" in plan
     assert "Sort" not in plan
     assert [row.released for row in page][-1] is None  # undated last, as ordered
