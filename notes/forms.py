@@ -3,7 +3,8 @@
 ``WritingForm`` is the stale-save check of core.revisions for what the group writes: a
 form opened at one revision of a note, meeting, glossary term or comment refuses to save
 over a newer one, with a message, and keeps the text as typed. It also checks every text
-field (no NUL characters, long texts capped at BODY_LIMIT, a comment at COMMENT_LIMIT).
+field (long texts capped at BODY_LIMIT, a comment at COMMENT_LIMIT; NUL characters are
+refused by Django's text fields).
 """
 
 from functools import partial
@@ -65,15 +66,10 @@ def check_tags(names):
     return names
 
 
-def check_text(value):
-    if "\x00" in value:
-        raise forms.ValidationError(_("The text contains a NUL character; remove it."))
-    return value
-
-
 class WritingForm(RevisionForm):
     """A form for what the group writes: the stale-save check of core.revisions, with the
-    text checks (no NUL characters, long texts capped, the Markdown help)."""
+    text checks (long texts capped, the Markdown help; a NUL character is refused by
+    Django's own text fields, with one message)."""
 
     text_limit = BODY_LIMIT  # of each long text (TextField)
     conflict_message = _(
@@ -103,7 +99,6 @@ class WritingForm(RevisionForm):
         for name, field in self.fields.items():
             model_field = self._model_field(name)
             if isinstance(model_field, models.CharField | models.TextField):
-                field.validators.append(check_text)
                 side = name.rpartition("_")[2]
                 if side in LANG_ATTRIBUTE:  # title_zh: a screen reader's voice, the spelling
                     field.widget.attrs["lang"] = LANG_ATTRIBUTE[side]
@@ -340,9 +335,6 @@ class SeriesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField):
-                field.validators.append(check_text)
         weekday = self.fields["weekday"]
         # The empty choice asks for a day, not "---------".
         weekday.choices = [("", _("Choose a day")), *(c for c in weekday.choices if c[0] != "")]
@@ -355,9 +347,7 @@ class MeetingTimeForm(forms.Form):
     start_time = forms.TimeField(label=_("start time"), widget=TIME_INPUT)
     duration = forms.IntegerField(label=_("duration (minutes)"), min_value=5, max_value=720)
     time_zone = TimeZoneFormField(label=_("time zone"), max_length=64, widget=ZONE_INPUT)
-    place = forms.CharField(
-        label=_("room"), max_length=200, required=False, validators=[check_text]
-    )
+    place = forms.CharField(label=_("room"), max_length=200, required=False)
     link = forms.URLField(label=_("video-call link"), max_length=500, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -389,12 +379,8 @@ class MeetingTimeForm(forms.Form):
 
 
 class OneOffForm(MeetingTimeForm):
-    title_zh = forms.CharField(
-        label=_("Chinese title"), max_length=300, required=False, validators=[check_text]
-    )
-    title_en = forms.CharField(
-        label=_("English title"), max_length=300, required=False, validators=[check_text]
-    )
+    title_zh = forms.CharField(label=_("Chinese title"), max_length=300, required=False)
+    title_en = forms.CharField(label=_("English title"), max_length=300, required=False)
     presenter_slots = forms.IntegerField(
         label=_("presenters wanted"), min_value=1, max_value=5, initial=1
     )
@@ -404,7 +390,6 @@ class ProposeForm(forms.Form):
     paper = forms.CharField(
         label=_("paper"),
         max_length=300,
-        validators=[check_text],
         help_text=_("An arXiv ID or link, or the paper's title as the site has it."),
     )
 
@@ -524,9 +509,6 @@ class MemberSettingsForm(forms.ModelForm):
             )
             self.add_error("current_password", message)
         return data
-
-    def clean_time_zone(self):
-        return check_text(self.cleaned_data["time_zone"])
 
     def save(self, commit=True):
         """Save the settings and, when it changed, the account's address (in the caller's
