@@ -3,10 +3,17 @@
 import logging
 import re
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.template import loader
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from .fragments import request_scope
 
@@ -72,11 +79,30 @@ def _unsaved_text(request):
     return {"action": request.get_full_path(), "hidden": hidden, "shown": shown}
 
 
+def for_programs(request):
+    """Whether the request is to an address that programs call (settings.JSON_ERROR_PATHS:
+    the API), whose errors are answered in JSON, as its own are, not with a page."""
+    return request is not None and request.path_info.startswith(tuple(settings.JSON_ERROR_PATHS))
+
+
+def json_error(message, status):
+    return JsonResponse({"detail": message}, status=status)
+
+
 def database_unavailable(request=None):
-    """Render 503.html without the database (no context processors, no user).
+    """Render 503.html without the database (no context processors, no user); to a
+    program, the same in JSON.
 
     For a POST the page carries the member's text back (see _unsaved_text).
     """
+    if for_programs(request):
+        response = json_error(
+            _("The database cannot be reached just now; try again in %(seconds)s seconds.")
+            % {"seconds": RETRY_AFTER_SECONDS},
+            503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     context = {}
     if request is not None and request.method == "POST":
         context["unsaved"] = _unsaved_text(request)
@@ -136,6 +162,8 @@ class RejectNulBytesMiddleware:
             "\x00" in key for key in request.GET
         ):
             # Before the session and the database: the page needs neither.
+            if for_programs(request):
+                return json_error(_("The address contains a NUL character."), 400)
             return HttpResponseBadRequest(loader.render_to_string("400.html", {"nul": True}))
         return self.get_response(request)
 

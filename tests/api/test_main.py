@@ -195,3 +195,47 @@ def test_other_http_errors_are_answered_as_before(api_as, world):
         f"/notes/{world.shared.slug}", {"title_en": "y"}, HTTP_IF_MATCH='"note-0-1"'
     )
     assert stale.status_code == 412
+
+
+# --- Errors raised before the API's own code, or that escape it: JSON, not a page -------
+
+
+@pytest.mark.parametrize("query", ["q=a%00b", "topic=a%00b", "a%00=1"])
+def test_a_nul_byte_in_the_query_string_is_answered_in_json(client, query):
+    """The site's middleware refuses a NUL in a query string before any view; to a program
+    calling the API it answered with the site's page, in HTML (a NUL in the path already
+    had the API's JSON)."""
+    response = client.get(f"/api/v1/search?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "The address contains a NUL character."}
+
+
+def test_the_database_down_is_a_json_503(client, monkeypatch, token_for, member):
+    def boom(*args, **kwargs):
+        from django.db import OperationalError
+
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    headers = token_for(member)
+    client.raise_request_exception = False
+    monkeypatch.setattr("django.db.backends.utils.CursorWrapper.execute", boom)
+    response = client.get("/api/v1/papers", **headers)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response.json() == {
+        "detail": "The database cannot be reached just now; try again in 30 seconds."
+    }
+    chinese = client.get("/api/v1/papers", HTTP_ACCEPT_LANGUAGE="zh-hans", **headers)
+    assert chinese.status_code == 503 and "数据库" in chinese.json()["detail"]
+
+
+def test_a_server_error_is_a_json_500(client, monkeypatch, token_for, member):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    client.raise_request_exception = False
+    monkeypatch.setattr("api.library.check_paper_filters", broken)
+    response = client.get("/api/v1/papers", **token_for(member))
+    assert response.status_code == 500
+    assert response.json() == {"detail": "The server failed to answer; the error has been logged."}
