@@ -251,11 +251,25 @@ def _form_data(user, note, payload):
     return data, tags
 
 
-def _field_errors(form):
-    errors = []
+# What a slug that names no record the caller may choose is called, for the fields a
+# payload names records by (the form, given no such record, says only "Select a valid
+# choice"). A group the caller is not in is not told apart from one that does not exist.
+UNKNOWN_SLUG = {
+    "group": gettext_lazy("“%(slug)s” is not one of your groups."),
+    "paper": gettext_lazy("No paper has the slug “%(slug)s”."),
+    "language_model": gettext_lazy("No model has the slug “%(slug)s”."),
+}
+
+
+def _field_errors(form, sent=None):
+    """The form's errors as the API's 422 lists them; ``sent``, the payload's fields, names
+    the slugs a refused choice came from."""
+    errors, sent = [], sent or {}
     for field, problems in form.errors.as_data().items():
         for problem in problems:
             message = " ".join(problem.messages)
+            if problem.code == "invalid_choice" and field in UNKNOWN_SLUG and sent.get(field):
+                message = UNKNOWN_SLUG[field] % {"slug": str(sent[field])[:80]}
             loc = ["body"] if field == "__all__" else ["body", field]
             errors.append({"loc": loc, "msg": message, "type": problem.code or "invalid"})
     return errors
@@ -306,10 +320,21 @@ STALE = {
 }
 
 
+# An edit that names a revision the record never had (a client's slip, or a number typed).
+NO_SUCH_REVISION = gettext_lazy(
+    "This has no revision %(mine)s: it is at revision %(current)s. Nothing was changed: "
+    "read it again and send your edit based on revision %(current)s."
+)
+
+
 def _stale(record, mine, caller):
-    """The 412 of an edit based on an old revision (WritingForm found it stale)."""
+    """The 412 of an edit based on an old revision (WritingForm found it stale), or on one
+    the record has not reached."""
     current = type(record).objects.filter(pk=record.pk).values_list("revision", flat=True).first()
-    message = STALE[saved_since(record, mine, caller)]
+    if mine is not None and current is not None and mine > current:
+        message = NO_SUCH_REVISION
+    else:
+        message = STALE[saved_since(record, mine, caller)]
     return HttpError(412, message % {"mine": mine, "current": current})
 
 
@@ -319,6 +344,9 @@ def _save_note(request, note, payload, revision=None):
         groups = ReadingGroup.objects.of(request.user)
         if groups.count() == 1:
             data["group"] = groups.get().pk
+    if note is None and "visibility" not in data:
+        # As the schema says: read by its group, or by its author alone without one.
+        data["visibility"] = Note.Visibility.GROUP if data.get("group") else Note.Visibility.PRIVATE
     if revision is not None:
         data["revision"] = revision
     form = ApiNoteForm(data, instance=note, user=request.user, tags=tags)
@@ -326,7 +354,7 @@ def _save_note(request, note, payload, revision=None):
         return form.instance if form.unchanged else form.save()
     if _is_conflict(form):
         raise _stale(note, revision, request.user)
-    raise ValidationFailed(_field_errors(form))
+    raise ValidationFailed(_field_errors(form, payload.dict(exclude_unset=True)))
 
 
 class ValidationFailed(Exception):

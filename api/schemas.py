@@ -470,7 +470,11 @@ class NoteIn(Schema):
     meeting: int | None = Field(
         None, ge=1, le=2**62, description="The id of a meeting of the caller's."
     )
-    visibility: Literal["private", "group", "everyone"] | None = None
+    visibility: Literal["private", "group", "everyone"] | None = Field(
+        None,
+        description="Who may read it. A new note without it is read by its group "
+        '("group"), or by its author alone ("private") when it has no group.',
+    )
     tags: list[str] | None = Field(None, max_length=100)
     revision: int | None = Field(
         None, ge=0, le=2**31, description="The revision the edit is based on (or send If-Match)."

@@ -40,6 +40,60 @@ def test_create_a_note_about_a_paper(api_as, world):
     assert '<span class="arithmatex">' in note.body_zh_html
 
 
+def test_a_note_sent_without_visibility_is_read_as_the_schema_says(api_as, world):
+    """``visibility`` is optional in the published schema, but a note without it got a 422
+    ("This field is required."): generated clients failed on every new note."""
+    grouped = api_as(world.member).post("/notes", {"title_en": "x", "body_en": "y"})
+    assert grouped.status_code == 201, grouped.content
+    note = Note.objects.get(slug=grouped.json()["slug"])
+    assert (note.group, note.visibility) == (world.group_a, Note.Visibility.GROUP)
+    alone = api_as(world.superuser).post("/notes", {"title_en": "mine"})  # in no group
+    assert alone.status_code == 201, alone.content
+    note = Note.objects.get(slug=alone.json()["slug"])
+    assert (note.group, note.visibility) == (None, Note.Visibility.PRIVATE)
+    described = api_as(world.member).get("/openapi.json").json()
+    schema = described["components"]["schemas"]["NoteIn"]
+    assert "visibility" not in schema.get("required", [])
+
+
+@pytest.mark.parametrize(
+    "field, slug, message",
+    [
+        ("paper", "no-such-paper", "No paper has the slug “no-such-paper”."),
+        ("language_model", "no-such-model", "No model has the slug “no-such-model”."),
+        ("group", "group-b", "“group-b” is not one of your groups."),
+        ("group", "nowhere", "“nowhere” is not one of your groups."),
+    ],
+)
+def test_a_slug_that_names_nothing_the_caller_may_choose_is_named(
+    api_as, world, field, slug, message
+):
+    """The form said only "Select a valid choice. That choice is not one of the available
+    choices." A group the caller is not in reads as one that does not exist."""
+    response = api_as(world.member).post(
+        "/notes", {"title_en": "x", "visibility": "private", field: slug}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"loc": ["body", field], "msg": message, "type": "invalid_choice"}
+    ]
+    assert not Note.objects.filter(title_en="x").exists()
+
+
+def test_an_edit_based_on_a_revision_the_note_never_had_says_so(api_as, world, note):
+    response = api_as(world.member).patch(
+        f"/notes/{note.slug}", {"body_en": "Mine", "revision": note.revision + 98}
+    )
+    assert response.status_code == 412
+    assert response.json()["detail"] == (
+        f"This has no revision {note.revision + 98}: it is at revision {note.revision}. "
+        f"Nothing was changed: read it again and send your edit based on revision "
+        f"{note.revision}."
+    )
+    note.refresh_from_db()
+    assert note.body_en != "Mine"
+
+
 def test_an_edit_that_changes_nothing_saves_nothing_but_topics_alone_are_saved(api_as, world, note):
     """An edit that sends the note as it is leaves its revision, "updated" and history as
     they were (RevisionForm.unchanged); one that only sets the topics, which the API takes
