@@ -17,6 +17,23 @@ import io
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
+
+
+def over_limit(size, limit):
+    """Return (size, limit) as a refusal of a file over its limit writes them: rounded
+    ("6.8 MB", "2.0 MB"), or in bytes where the two round alike ("5,242,980 bytes",
+    "5,242,880 bytes"), which said "The image is 5.0 MB, at most 5.0 MB"."""
+    shown = filesizeformat(size), filesizeformat(limit)
+    if shown[0] != shown[1]:
+        return shown
+    return tuple(
+        ngettext("%(count)s byte", "%(count)s bytes", count)
+        % {"count": number_format(count, force_grouping=True)}
+        for count in (size, limit)
+    )
 
 
 class OversizedUpload(UploadedFile):

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from PIL import Image, UnidentifiedImageError
 
 from core.rendering import markdown_models
+from core.uploads import over_limit
 
 from .models import Figure
 from .models.figures import FORMATS
@@ -46,9 +46,10 @@ class Accepted:
 
 def too_large(size):
     """The refusal of an image of ``size`` bytes, over FIGURE_MAX_BYTES."""
+    shown, limit = over_limit(size, settings.FIGURE_MAX_BYTES)
     return ValidationError(
         _("The image is %(size)s, at most %(limit)s: crop it, scale it down or save it as JPEG.")
-        % {"size": filesizeformat(size), "limit": filesizeformat(settings.FIGURE_MAX_BYTES)},
+        % {"size": shown, "limit": limit},
         code=TOO_LARGE,
     )
 

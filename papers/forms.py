@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from core.revisions import RevisionForm
+from core.uploads import over_limit
 
 from .importing import bibtex
 from .importing.records import without_nul
@@ -90,9 +91,10 @@ class AddPapersForm(forms.Form):
         if not upload:
             return ""
         if upload.size > MAX_BIB_BYTES:
+            size, limit = over_limit(upload.size, MAX_BIB_BYTES)
             raise forms.ValidationError(
-                _("The file is %(size)s MB; at most 2 MB can be read at a time."),
-                params={"size": f"{upload.size / 1024 / 1024:.1f}"},
+                _("The file is %(size)s; at most %(limit)s can be read at a time."),
+                params={"size": size, "limit": limit},
                 code="too_big",
             )
         try:

@@ -54,7 +54,7 @@ def test_a_huge_bib_file_is_refused_by_its_size(member_client, kept):
     response = member_client.post(
         reverse("papers:add"), {"entries": "", "bibfile": huge, "preview": ""}
     )
-    assertContains(response, "The file is 6.8 MB; at most 2 MB can be read at a time.")
+    assertContains(response, "The file is 6.8\xa0MB; at most 2.0\xa0MB can be read at a time.")
     assert sum(kept) <= project_settings.FILE_UPLOAD_MAX_BYTES
 
 

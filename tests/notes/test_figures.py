@@ -135,6 +135,13 @@ def test_a_file_far_over_the_limit_is_refused_before_it_is_received(
     assert message.startswith("The image is 195.5\xa0KB, at most 100\xa0bytes")
 
 
+def test_a_file_just_over_the_limit_is_told_in_bytes(member_client, settings):
+    """Rounded, the two sizes were the same: "The image is 5.0 MB, at most 5.0 MB"."""
+    settings.FIGURE_MAX_BYTES = 5 * 1024 * 1024
+    message = refusal(upload(member_client, b"\0" * (5 * 1024 * 1024 + 100)), 413)
+    assert message.startswith("The image is 5,242,980 bytes, at most 5,242,880 bytes: ")
+
+
 def test_a_decompression_bomb_is_refused(member_client):
     message = refusal(upload(member_client, bomb()), 400)
     assert message == (

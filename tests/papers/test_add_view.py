@@ -221,7 +221,10 @@ def test_chinese_authors_are_previewed_and_saved_family_name_first(member_client
 def test_too_big_upload_and_empty_form(member_client):
     upload = SimpleUploadedFile("big.bib", b"%" * (2 * 1024 * 1024 + 1))
     response = member_client.post(URL, {"entries": "", "bibfile": upload, "preview": ""})
-    assertContains(response, "at most 2 MB can be read at a time")
+    # Rounded alike ("2.0 MB; at most 2.0 MB"): the sizes in bytes.
+    assertContains(
+        response, "The file is 2,097,153 bytes; at most 2,097,152 bytes can be read at a time."
+    )
     response = preview(member_client, "   ")
     assertContains(response, "Paste at least one arXiv ID")
     assertNotContains(response, 'name="plan"')
