@@ -58,8 +58,9 @@ DJANGO_REWORDED = (
 )
 
 # Names written with a small first letter, which Django's capfirst spoils in each label it
-# makes of a verbose name: "arXiv ID" became "ArXiv ID" (in Chinese too: "ArXiv 编号").
-SMALL_FIRST = ("arXiv",)
+# makes of a verbose name and in each message: "arXiv ID" became "ArXiv ID" (in Chinese
+# too: "ArXiv 编号"), "arXiv could not be reached" "ArXiv could not …".
+SMALL_FIRST = ("arXiv", "doi.org")
 
 
 def label_case(text):

@@ -248,6 +248,20 @@ def test_refresh_from_arxiv_action(staff_client, recorded_services):
     assert paper.history.earliest("history_date").title_en == "Old title"
 
 
+def test_a_message_that_begins_with_arxiv_keeps_its_small_a(staff_client, settings):
+    """Django's admin capitalises every message (capfirst): "ArXiv could not be reached"."""
+    settings.ARXIV_API_URL = "http://127.0.0.1:9/api/query"  # nothing listens there
+    paper = PaperFactory(arxiv_id="2303.18223", arxiv_version=15)
+    response = staff_client.post(
+        reverse("admin:papers_paper_changelist"),
+        {"action": "refresh_from_arxiv", "_selected_action": [paper.pk]},
+        follow=True,
+    )
+    assertContains(response, "arXiv could not be reached from this server; try again later.")
+    assertNotContains(response, "ArXiv")
+    assertContains(response, '<ul class="messagelist">')
+
+
 def test_import_admin_lists(staff_client):
     from papers.models import Harvest, ServiceSlot
 
