@@ -282,3 +282,18 @@ def test_a_group_named_as_the_site_is_named_once_in_the_title(client):
         client.get(other.get_absolute_url()),
         "<title>Foundation Models Circle · LLM Reading Group</title>",
     )
+
+
+@ORDERS
+def test_the_home_pages_groups_lead_with_the_name_in_the_readers_language(
+    client, llm_group, llm_member, languages
+):
+    """The home page's "My groups" led with the English name in Chinese too."""
+    client.force_login(llm_member)
+    link = f'<a href="{llm_group.get_absolute_url()}">'
+    for language, page in pages(client, "/", languages).items():
+        html = page.content.decode()
+        if language == "zh":
+            assert f'{link}{ZH}</a> <span lang="en" class="muted">{EN}</span>' in html
+        else:
+            assert f'{link}{EN}</a> <span lang="zh-Hans" class="muted">{ZH}</span>' in html
