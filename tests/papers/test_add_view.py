@@ -218,6 +218,12 @@ def test_chinese_authors_are_previewed_and_saved_family_name_first(member_client
     assert Paper.objects.get(title_zh="综述").authors == "张三, Si Li"
 
 
+def test_an_entry_without_authors_is_previewed_with_its_year_alone(member_client):
+    response = preview(member_client, "@article{x, title={Only title}, year={2020}}")
+    assertContains(response, '<div class="muted">2020</div>', html=False)
+    assertNotContains(response, "· 2020")
+
+
 def test_too_big_upload_and_empty_form(member_client):
     upload = SimpleUploadedFile("big.bib", b"%" * (2 * 1024 * 1024 + 1))
     response = member_client.post(URL, {"entries": "", "bibfile": upload, "preview": ""})
