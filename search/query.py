@@ -435,6 +435,13 @@ def is_shortened(q):
     return len(_collapsed(q)) > MAX_QUERY
 
 
+def cuts_a_word(q):
+    """Whether normalised() cut the query inside a word: one with no space in its first
+    MAX_QUERY characters (a query of words is cut after a whole one)."""
+    text = _collapsed(q)
+    return len(text) > MAX_QUERY and text[MAX_QUERY] != " " and " " not in text[:MAX_QUERY]
+
+
 def corrected_query(q, terms, fixed):
     """The query as written with each term replaced by its fixed word: the words that
     are no terms ("of", punctuation) stay where they were."""

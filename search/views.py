@@ -10,7 +10,7 @@ from notes.templatetags.reading_status import status_slots
 from papers.filters import Choices, unknown_choices
 
 from .models import Kind
-from .query import KIND_LABELS, MAX_QUERY, is_shortened, normalised, search
+from .query import KIND_LABELS, MAX_QUERY, cuts_a_word, is_shortened, normalised, search
 
 
 def results(request):
@@ -35,6 +35,7 @@ def results(request):
             "results": outcome,
             "query": shown_query,
             "shortened": MAX_QUERY if is_shortened(query) else None,
+            "word_cut": cuts_a_word(query),
             "kinds": Kind,
             "page_obj": SimpleLazyObject(lambda: outcome.page),
             "querystring": params.urlencode(),

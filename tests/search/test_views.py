@@ -186,6 +186,20 @@ def test_a_long_search_says_what_was_left_out(member_client):
     assertNotContains(short, "search-shortened")
 
 
+def test_a_long_word_cut_short_is_told_so(member_client):
+    """One word longer than a search takes is cut inside it: nothing came after it."""
+    response = member_client.get(reverse("search:results"), {"q": "x" * 300})
+    assertContains(
+        response,
+        "Only the first 200 characters of a search are used: the rest of the word was left out.",
+    )
+    assertNotContains(response, "the words after them")
+    chinese = member_client.get(
+        reverse("search:results"), {"q": "x" * 300}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assertContains(chinese, "搜索只使用前 200 个字符，这个词的其余部分没有用上。")
+
+
 @pytest.mark.parametrize(("language", "marked"), [("zh-hans", "en"), ("en", "zh-Hans")])
 def test_a_hit_in_the_other_language_says_its_language(member_client, language, marked):
     """A screen reader reads an English title in the Chinese interface in an English voice."""
