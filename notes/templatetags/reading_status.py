@@ -61,11 +61,15 @@ def _status_url():
 def _control_pieces(status, language):
     """The control's HTML for a status in a language, in the pieces around the paper's
     address, the CSRF field and the page's address."""
+    # data-clear: the pressed button's tooltip, for the page's script to move to the
+    # button it presses (static/js/together.js).
     html = format_html(
         '<form method="post" action="\x00" class="status-control" data-status="{}"'
-        ' aria-label="{}">\x00<input type="hidden" name="next" value="\x00">{}</form>',
+        ' aria-label="{}" data-clear="{}">\x00<input type="hidden" name="next" value="\x00">'
+        "{}</form>",
         status,
         _("My reading status"),
+        _("Click again to clear"),
         _buttons(status, language),
     )
     return tuple(html.split("\x00"))

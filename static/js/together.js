@@ -9,6 +9,12 @@
       var pressed = value === status;
       button.setAttribute("aria-pressed", pressed ? "true" : "false");
       button.value = pressed ? "" : value;
+      // "Click again to clear" goes with the pressed button, as the page was made.
+      if (pressed && form.hasAttribute("data-clear")) {
+        button.title = form.getAttribute("data-clear");
+      } else {
+        button.removeAttribute("title");
+      }
     });
   }
   // What went wrong with a click, said after its control ("" takes it away).

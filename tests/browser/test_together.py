@@ -44,6 +44,10 @@ def test_status_and_discussion_flow(page, member, group, language, width):
     control.locator("button[data-value=read]").click()
     page.wait_for_selector('.my-status .status-control[data-status="read"]')
     assert control.locator("button[aria-pressed=true]").inner_text() == read_label
+    # The tooltip that says a click clears it went with the press, as a reload puts it.
+    clear = "Click again to clear" if language == "en" else "再点一次取消"
+    assert control.locator("button[data-value=read]").get_attribute("title") == clear
+    assert control.locator("button[data-value=reading]").get_attribute("title") is None
     # Reloaded, the page shows the new status (not a cached copy from before).
     page.reload()
     assert page.locator(".my-status .status-control").get_attribute("data-status") == "read"
