@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import bibtexparser
 from bibtexparser import middlewares, model
+from bibtexparser.exceptions import PartialMiddlewareException
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from django.utils.translation import gettext as _
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -43,6 +44,23 @@ KEY_RE = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)")
 # carriage return): with a NUL, the marks of a binary file.
 BINARY = re.compile(rb"[\x01-\x08\x0b\x0e-\x1f]")
 HAN_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff][\u3400-\u9fff\uf900-\ufaff\s,\uff0c]*")
+# The fields ``to_record`` reads: the only ones decoded (a Zotero "file" or a JabRef
+# "comment" is never used, and was decoded all the same).
+READ_FIELDS = {"title", "author", "date", "year", "month", "eprint", "archiveprefix"}
+READ_FIELDS |= {"eprinttype", "url", "journal", "journaltitle", "booktitle", "note"}
+READ_FIELDS |= {"howpublished", "volume", "doi", "keywords", "abstract", "primaryclass"}
+READ_FIELDS |= {"eprintclass"}
+# The longest value of a field read. The longest real ones are author lists of papers
+# with a thousand authors and more (Gemini's report: some 35,000 characters), of which
+# the library keeps 20,000 (plan.LIMITS); arXiv's abstracts have at most 1,920.
+MAX_FIELD = 50_000
+# What pylatexenc reads as LaTeX: a macro, a group, math, a comment, a special ("~",
+# "--", "``" …). A value without any is given back as it is, so it is not decoded:
+# pylatexenc takes some microseconds a character, and its time grows with the square of
+# a run of plain text (each character is added to a string of those before it).
+LATEX = re.compile(r"[\\{}$%~&#^_]|--|''|``|[!?]`")
+# Where the decoding middleware says why it left an entry unread.
+NOT_READ = "library_import_not_read"
 
 
 def _decoder():
@@ -95,49 +113,121 @@ def decode(content):
     raise ValueError("not a text file")  # pragma: no cover - latin-1 decodes any byte
 
 
-def _middlewares():
+class Budget:
+    """How many more characters of LaTeX the reads of one import may decode: at some
+    microseconds each (more for dense LaTeX), a 2 MB upload of it took 20 seconds."""
+
+    def __init__(self, left):
+        self.left = left
+
+
+class LatexDecoding(middlewares.LatexDecodingMiddleware):
+    """bibtexparser's LaTeX decoding, of the fields the importer reads alone, and within
+    bounds: an entry with a field longer than MAX_FIELD is not decoded, nor one whose
+    LaTeX is more than the ``budget`` has left (None: no bound). Text without LaTeX is
+    not decoded: it is given back as it is. One abstract of 2 MB, within what an upload
+    may be, took 67 seconds to decode, and the worker was stopped (a 502)."""
+
+    def __init__(self, budget=None):
+        super().__init__(decoder=DECODER)
+        self.budget = budget
+
+    def transform_entry(self, entry, library):
+        read = [f for f in entry.fields if f.key.lower() in READ_FIELDS]
+        read = [f for f in read if isinstance(f.value, str)]
+        reason = self._not_read(read)
+        if reason:
+            entry.set_parser_metadata(NOT_READ, reason)
+            return entry
+        errors = []
+        for field in (f for f in read if LATEX.search(f.value)):
+            enclosing = field.enclosing  # which the value's setter resets
+            field.value, error = self._transform_python_value_string(field.value)
+            field.enclosing = enclosing
+            errors += [error] if error else []
+        if errors:
+            return model.MiddlewareErrorBlock(entry, PartialMiddlewareException(errors))
+        return entry
+
+    def transform_string(self, string, library):
+        return string  # resolved into the entries, and decoded there
+
+    def _not_read(self, fields):
+        for field in fields:
+            if len(field.value) > MAX_FIELD:
+                reason = _(
+                    "the field “%(field)s” has %(length)s characters, and a field may have "
+                    "at most %(max)s"
+                ) % {"field": field.key, "length": f"{len(field.value):,}", "max": f"{MAX_FIELD:,}"}
+                return _("This entry cannot be read: %(reason)s") % {"reason": reason}
+        if self.budget is None:
+            return ""
+        latex = sum(len(f.value) for f in fields if LATEX.search(f.value))
+        if latex > self.budget.left:
+            self.budget.left = 0  # nor any after it, though it be shorter
+            return _(
+                "Not read: the entries before it hold as much LaTeX as one import decodes "
+                "(%(max)s characters); add this one in another import."
+            ) % {"max": f"{MAX_DECODED:,}"}
+        self.budget.left -= latex
+        return ""
+
+
+# The most characters of LaTeX (values with a macro, a group, math, a "%" or "--" …)
+# that one import from the site decodes: pylatexenc takes 4 to 12 microseconds a
+# character (dense LaTeX the most), so some 3 seconds at worst; text without LaTeX costs
+# nothing. 200 entries (the most one import takes) with LaTeX in a title of 100
+# characters and an abstract of 1,300 are 280,000.
+MAX_DECODED = 300_000
+
+
+def _middlewares(budget=None):
     return [
         middlewares.ResolveStringReferencesMiddleware(True),
         middlewares.RemoveEnclosingMiddleware(True),
-        middlewares.LatexDecodingMiddleware(decoder=DECODER),
+        LatexDecoding(budget),
         middlewares.SeparateCoAuthors(),
     ]
 
 
 def _entry(entry, note=""):
+    not_read = entry.get_parser_metadata(NOT_READ)
+    if not_read:
+        return Entry(key=entry.key, line=entry.start_line + 1, error=not_read)
     fields = {field.key.lower(): field.value for field in entry.fields}
     record, error = to_record(fields)
     return Entry(key=entry.key, line=entry.start_line + 1, record=record, error=error or note)
 
 
-def _rescued(block, strings):
+def _rescued(block, strings, budget=None):
     """The entry of a block refused only for a repeated key or field, read as the others."""
     entry = getattr(block, "ignore_error_block", None)
     if not isinstance(entry, model.Entry):
         return None
     library = bibtexparser.Library([*strings, entry])
-    for middleware in _middlewares():
+    for middleware in _middlewares(budget):
         library = middleware.transform(library)
     return library.entries[0] if library.entries else None
 
 
-def read(text, limit=None):
+def read(text, limit=None, budget=None):
     """Yield, in file order, an Entry for each entry of a BibTeX text (readable or not)
     and, as a string, the text between entries that BibTeX skips as a comment, less its
     ``%`` comment lines. @string, @preamble and @comment blocks give nothing.
 
     Of ``limit`` entries at most (None: all): the text is cut where the next one begins,
     before anything is parsed, as parsing and decoding take long (20,000 entries, the
-    2 MB an upload may be, took most of a minute)."""
+    2 MB an upload may be, took most of a minute). Within the Budget of LaTeX to decode
+    (None: any), which the reads of one import share."""
     if limit is not None:
         beyond = next(itertools.islice(_entry_starts(text), limit, None), None)
         text = text[:beyond] if beyond is not None else text
-    library = bibtexparser.parse_string(text, parse_stack=_middlewares())
+    library = bibtexparser.parse_string(text, parse_stack=_middlewares(budget))
     for block in library.blocks:
         if isinstance(block, model.Entry):
             yield _entry(block)
         elif isinstance(block, model.ParsingFailedBlock):
-            yield _failed(block, library.strings, text)
+            yield _failed(block, library.strings, text, budget)
         elif isinstance(block, model.ImplicitComment):
             lines = block.comment.splitlines()
             yield "\n".join(line for line in lines if not line.lstrip().startswith("%"))
@@ -172,15 +262,15 @@ def _block_end(text, start, opening):
     return len(text)
 
 
-def parse(text, limit=None):
+def parse(text, limit=None, budget=None):
     """Return the Entries of a BibTeX text, in file order (the first ``limit``)."""
-    return [block for block in read(text, limit) if isinstance(block, Entry)]
+    return [block for block in read(text, limit, budget) if isinstance(block, Entry)]
 
 
-def _failed(block, strings, text):
+def _failed(block, strings, text, budget=None):
     """The Entry of a block bibtexparser refused: read after all when only a key or field
     was repeated, else the reason it cannot be read and where."""
-    rescued = _rescued(block, strings)
+    rescued = _rescued(block, strings, budget)
     if rescued is not None:
         return _entry(rescued)
     raw = getattr(block, "raw", "") or ""

@@ -197,15 +197,17 @@ def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
     """Return the Plan for a paste (identifiers, BibTeX, or both) and an uploaded file's
     text (``uploaded``), of at most ``limit`` entries (None: all, for the commands);
     arXiv and doi.org are asked here, never inside a transaction. Entries beyond one more
-    than the limit are not read at all (one more: to know there are more). NUL
+    than the limit are not read at all (one more: to know there are more), and with a
+    limit, no more LaTeX is decoded than bibtex.MAX_DECODED characters. NUL
     characters are dropped first: within an identifier ("2401.00\x00001") as within a
     BibTeX value, they are nothing the member meant."""
     text, bib_text = without_nul(text), without_nul(bib_text)
     most = limit + 1 if limit else None
-    plan = Plan(candidates=pasted(text, most))
+    budget = bibtex.Budget(bibtex.MAX_DECODED) if limit else None
+    plan = Plan(candidates=pasted(text, most, budget))
     if bib_text:
         room = None if most is None else max(most - len(plan.candidates), 0)
-        plan.candidates += uploaded(bib_text, room)
+        plan.candidates += uploaded(bib_text, room, budget)
     if limit and len(plan.candidates) > limit:
         plan.errors.append(
             _("At most %(max)s entries at a time; the first %(max)s are shown.") % {"max": limit}
@@ -221,16 +223,16 @@ def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
     return plan
 
 
-def pasted(text, most=None):
+def pasted(text, most=None, budget=None):
     """Return the Candidates of a paste, in its order: one per BibTeX entry, and the text
     around the entries read as identifiers, as a paste without BibTeX is, so that a member
     may paste both and nothing of it goes unanswered. BibTeX would skip that text as a
     comment (a .bib file's is); here only its ``%`` lines are, as a copied file's header.
-    The first ``most`` of them (None: all)."""
+    The first ``most`` of them (None: all), within the ``budget`` (bibtex.read)."""
     if not looks_like_bibtex(text):
         return _words_together(map(identify, split_entries(text)), most)
     candidates = []
-    for block in bibtex.read(text, most):
+    for block in bibtex.read(text, most, budget):
         if isinstance(block, bibtex.Entry):
             candidates.append(from_bibtex(block))
         else:
@@ -266,14 +268,15 @@ def _words_together(candidates, most=None):
     return together
 
 
-def uploaded(text, most=None):
+def uploaded(text, most=None, budget=None):
     """Return the Candidates of an uploaded file: its BibTeX entries, the text between
     them skipped as BibTeX skips it; or, in a file with no BibTeX, its identifiers, read
     as a paste's are (a .txt list of arXiv IDs was read as a .bib with no entry, and
-    nothing was said). The first ``most`` of them (None: all)."""
+    nothing was said). The first ``most`` of them (None: all), within the ``budget``
+    (bibtex.read)."""
     if not looks_like_bibtex(text):
         return [identify(part) for part in split_entries(text)[:most]]
-    return [from_bibtex(entry) for entry in bibtex.parse(text, most)]
+    return [from_bibtex(entry) for entry in bibtex.parse(text, most, budget)]
 
 
 def from_bibtex(entry):

@@ -224,6 +224,19 @@ def test_an_entry_without_authors_is_previewed_with_its_year_alone(member_client
     assertNotContains(response, "· 2020")
 
 
+def test_a_huge_field_uploaded_is_refused_with_its_name(member_client):
+    """2 MB in one field took 67 seconds to decode: the worker was stopped (a 502)."""
+    text = "@article{k6, title={Huge}, author={A, B}, year={2023}, abstract={%s}}\n"
+    upload = SimpleUploadedFile("huge.bib", (text % ("x" * 2_090_000)).encode())
+    response = member_client.post(URL, {"entries": "", "bibfile": upload, "preview": ""})
+    assertContains(response, "<code>k6 (line 1)</code>", html=False)
+    assertContains(
+        response,
+        "This entry cannot be read: the field “abstract” has 2,090,000 characters, and a "
+        "field may have at most 50,000",
+    )
+
+
 def test_too_big_upload_and_empty_form(member_client):
     upload = SimpleUploadedFile("big.bib", b"%" * (2 * 1024 * 1024 + 1))
     response = member_client.post(URL, {"entries": "", "bibfile": upload, "preview": ""})

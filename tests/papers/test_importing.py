@@ -847,3 +847,96 @@ def test_a_paste_is_read_no_further_than_its_cap(monkeypatch):
     monkeypatch.setattr(importing, "identify", lambda part: read.append(part) or identify(part))
     rows = importing.pasted("x1 " * 5000, most=201)
     assert len(rows) == 201 and len(read) <= 202
+
+
+def huge_entry(value):
+    return "@article{k6, title={Huge}, author={A, B}, year={2023}, abstract={" + value + "}}\n"
+
+
+@pytest.fixture
+def decoded(monkeypatch):
+    """The values pylatexenc is asked to decode, in order."""
+    asked = []
+    decode = bibtex.DECODER.latex_to_text
+    monkeypatch.setattr(
+        bibtex.DECODER, "latex_to_text", lambda text: asked.append(text) or decode(text)
+    )
+    return asked
+
+
+def test_a_field_longer_than_any_real_one_is_refused_before_it_is_decoded(decoded):
+    """One abstract of 2 MB, within what an upload may be, took 67 seconds to decode (a
+    run of plain text costs pylatexenc the square of its length): the worker was stopped
+    and the member saw a 502."""
+    plan = importing.build(bib_text=huge_entry(r"\emph{Long} " + "x" * 2_090_000) + GOOD)
+    huge, fine = plan.candidates
+    assert (huge.entry, huge.status, huge.reason) == (
+        "k6 (line 1)",
+        "invalid",
+        "This entry cannot be read: the field “abstract” has 2,090,012 characters, and a "
+        "field may have at most 50,000",
+    )
+    assert (fine.status, fine.record.title) == ("new", "Fine")
+    assert decoded == []  # neither the huge entry nor a title without LaTeX
+    (longest,) = bibtex.parse(huge_entry("x" * bibtex.MAX_FIELD))
+    assert len(longest.record.abstract) == bibtex.MAX_FIELD
+
+
+def test_only_the_fields_read_and_only_values_with_latex_are_decoded(decoded):
+    """Every field was decoded, a Zotero "file" or a JabRef "comment" too, and text
+    without LaTeX as well, at some microseconds a character."""
+    text = (
+        r"@article{a, title = {Plain title}, author = {M{\"u}ller, J.},"
+        "\n  abstract = {A plain abstract: state-of-the-art, it's 2x! [1]},"
+        "\n  file = {" + "y" * 60_000 + r"}, comment = {\emph{unread}}}"
+    )
+    (entry,) = bibtex.parse(text)
+    assert decoded == [r"M{\"u}ller, J."]
+    assert (entry.record.title, entry.record.authors) == ("Plain title", ["J. Müller"])
+    assert entry.record.abstract == "A plain abstract: state-of-the-art, it's 2x! [1]"
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [
+        "Plain text: state-of-the-art, it's a 'quote' - and `one` [1] (2) <3> * @ = 1 + 2!",
+        "中文标题：大语言模型 — 综述 “引号” ‘单引号’ ü é ß",
+        "lines\n\nand\ttabs  and  spaces \r\n end ",
+        "a-b ! ? ` ' ; | / \" , .",
+    ],
+)
+def test_text_without_latex_is_what_pylatexenc_gives_back(plain):
+    """What leaving such text undecoded rests on."""
+    assert not bibtex.LATEX.search(plain)
+    assert bibtex.DECODER.latex_to_text(plain) == plain
+
+
+def test_latex_beyond_what_one_import_decodes_is_not_read(monkeypatch):
+    """A 2 MB upload of dense LaTeX, 200 entries of 10,000 characters, each field within
+    bounds, took 20 seconds to decode; the site decodes at most MAX_DECODED characters of
+    LaTeX an import. An entry without LaTeX costs nothing, and the commands (no limit)
+    decode all."""
+    monkeypatch.setattr(bibtex, "MAX_DECODED", 50)
+    latex = r"@misc{%s, title = {\emph{%s}}, abstract = {%s}}" + "\n"
+    text = latex % ("one", "One", r"x\& " * 10) + latex % ("two", "Two", r"y\& " * 10)
+    text += "@misc{three, title = {Three}}\n" + latex % ("four", "4", "")
+    plan = importing.build(text)
+    assert [(c.entry, c.status) for c in plan.candidates] == [
+        ("one (line 1)", "new"),
+        ("two (line 2)", "invalid"),
+        ("three (line 3)", "new"),
+        ("four (line 4)", "invalid"),
+    ]
+    assert plan.candidates[1].reason == (
+        "Not read: the entries before it hold as much LaTeX as one import decodes "
+        "(50 characters); add this one in another import."
+    )
+    assert [c.status for c in importing.build(bib_text=text, limit=None).candidates] == ["new"] * 4
+
+
+def test_a_huge_field_is_named_in_chinese():
+    with translation.override("zh-hans"):
+        (huge,) = bibtex.parse(huge_entry("x" * 60_000))
+    assert huge.error == (
+        "无法读取这个条目：字段“abstract”长达 60,000 个字符，超出了每个字段最多 50,000 个字符的上限"
+    )
