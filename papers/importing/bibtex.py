@@ -5,6 +5,7 @@ a broken block reported with its key and line, and where in it the parse failed 
 field whose value is not closed, the line and character), without stopping the others. ``read`` also
 gives the text between the entries, where a paste may hold identifiers."""
 
+import codecs
 import itertools
 import re
 from dataclasses import dataclass
@@ -90,13 +91,21 @@ class Entry:
 
 
 def decode(content):
-    """Return the text of a .bib file's bytes: UTF-8, else Windows-1252 / Latin-1 (older
-    reference managers); raise ValueError for a file that is not text.
+    """Return the text of a .bib file's bytes: UTF-16 or UTF-32 when a byte order mark
+    says so (Windows' Notepad saves "Unicode" as UTF-16, which was refused as not a text
+    file), else UTF-8, else Windows-1252 / Latin-1 (older reference managers); raise
+    ValueError for a file that is not text.
 
     A NUL marks a binary file (a PDF, a zip chosen by mistake), but a text file may
     hold a stray one, which the importer drops: UTF-8 with no other control character
     than those text has is read. Any file with a NUL was refused as "not a text file",
     and the member lost every entry of it for one character."""
+    # UTF-32's little-endian mark begins as UTF-16's does: it is looked for first.
+    for mark, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32")):
+        if content.startswith(mark):
+            return _unicode(content, encoding)
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _unicode(content, "utf-16")
     if b"\x00" in content:
         try:
             text = content.decode("utf-8-sig")
@@ -111,6 +120,15 @@ def decode(content):
         except UnicodeDecodeError:
             continue
     raise ValueError("not a text file")  # pragma: no cover - latin-1 decodes any byte
+
+
+def _unicode(content, encoding):
+    """The text of bytes in UTF-16 or UTF-32, with a byte order mark (which Python's
+    codec reads and drops); ValueError when they are not."""
+    try:
+        return content.decode(encoding)
+    except UnicodeDecodeError:
+        raise ValueError("not a text file") from None
 
 
 class Budget:

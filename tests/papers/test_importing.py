@@ -1,5 +1,6 @@
 """The import clients against recorded answers, BibTeX reading, duplicates, the plan."""
 
+import codecs
 import datetime
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -940,3 +941,23 @@ def test_a_huge_field_is_named_in_chinese():
     assert huge.error == (
         "无法读取这个条目：字段“abstract”长达 60,000 个字符，超出了每个字段最多 50,000 个字符的上限"
     )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "@misc{ü, title = {大语言模型 Über}}\n".encode("utf-16"),  # with the mark, as Notepad
+        codecs.BOM_UTF16_BE + "@misc{ü, title = {大语言模型 Über}}\n".encode("utf-16-be"),
+        "@misc{ü, title = {大语言模型 Über}}\n".encode("utf-32"),
+    ],
+    ids=["utf-16-le", "utf-16-be", "utf-32-le"],
+)
+def test_a_utf16_or_utf32_file_with_a_byte_order_mark_is_read(content):
+    """Windows' Notepad saves "Unicode" as UTF-16 with a byte order mark: it was refused
+    as not a text file (it has NULs)."""
+    assert bibtex.decode(content) == "@misc{ü, title = {大语言模型 Über}}\n"
+
+
+def test_a_file_with_a_utf16_mark_but_no_utf16_is_not_text():
+    with pytest.raises(ValueError):
+        bibtex.decode(codecs.BOM_UTF16_LE + b"@\x00m")  # a byte short
