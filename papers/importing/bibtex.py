@@ -426,7 +426,9 @@ def _name(text):
 
 
 def _clean(value):
-    return " ".join(str(value or "").replace("{", "").replace("}", "").split())
+    """A decoded value with its spaces made one. Braces left are the text's own ("\\{"):
+    the groups' are gone with the LaTeX (which "\\{" and "\\}" went with too)."""
+    return " ".join(str(value or "").split())
 
 
 def find_arxiv(fields):

@@ -961,3 +961,10 @@ def test_a_utf16_or_utf32_file_with_a_byte_order_mark_is_read(content):
 def test_a_file_with_a_utf16_mark_but_no_utf16_is_not_text():
     with pytest.raises(ValueError):
         bibtex.decode(codecs.BOM_UTF16_LE + b"@\x00m")  # a byte short
+
+
+def test_escaped_braces_in_a_title_are_braces():
+    """Every brace left after decoding was removed, "\\{" and "\\}" too (and those of
+    math, which KaTeX needs: $10^{10}$ became $10^10$)."""
+    (entry,) = bibtex.parse(r"@misc{b, title = {Closing \} brace and \{ open: {GPT} $10^{10}$}}")
+    assert entry.record.title == "Closing } brace and { open: GPT $10^{10}$"
