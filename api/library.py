@@ -299,7 +299,8 @@ class CandidateOut(Schema):
         description="For a paper already in the library: [field, in the library, found]."
     )
     notes: list[str] = Field(
-        description="The values found that the library refuses (a year 9999), left out."
+        description="What was left out: values the library refuses (a year 9999, a DOI "
+        "that is none), keywords beyond the first 20; and a key an earlier entry has."
     )
 
 

@@ -8,7 +8,7 @@ gives the text between the entries, where a paste may hold identifiers."""
 import codecs
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import bibtexparser
 from bibtexparser import middlewares, model
@@ -60,6 +60,8 @@ MAX_FIELD = 50_000
 # pylatexenc takes some microseconds a character, and its time grows with the square of
 # a run of plain text (each character is added to a string of those before it).
 LATEX = re.compile(r"[\\{}$%~&#^_]|--|''|``|[!?]`")
+# The most keywords of an entry that become its paper's topics.
+MAX_TOPICS = 20
 # Where the decoding middleware says why it left an entry unread.
 NOT_READ = "library_import_not_read"
 
@@ -82,12 +84,14 @@ DECODER = _decoder()
 
 @dataclass
 class Entry:
-    """One block of the file: its key and line, and a Record or why there is none."""
+    """One block of the file: its key and line, and a Record or why there is none; and
+    notes on what of it the record leaves out (``left_out``) or a key used twice."""
 
     key: str
     line: int
     record: Record | None = None
     error: str = ""
+    notes: list = field(default_factory=list)
 
 
 def decode(content):
@@ -158,10 +162,10 @@ class LatexDecoding(middlewares.LatexDecodingMiddleware):
             entry.set_parser_metadata(NOT_READ, reason)
             return entry
         errors = []
-        for field in (f for f in read if LATEX.search(f.value)):
-            enclosing = field.enclosing  # which the value's setter resets
-            field.value, error = self._transform_python_value_string(field.value)
-            field.enclosing = enclosing
+        for value in (f for f in read if LATEX.search(f.value)):
+            enclosing = value.enclosing  # which the value's setter resets
+            value.value, error = self._transform_python_value_string(value.value)
+            value.enclosing = enclosing
             errors += [error] if error else []
         if errors:
             return model.MiddlewareErrorBlock(entry, PartialMiddlewareException(errors))
@@ -171,12 +175,12 @@ class LatexDecoding(middlewares.LatexDecodingMiddleware):
         return string  # resolved into the entries, and decoded there
 
     def _not_read(self, fields):
-        for field in fields:
-            if len(field.value) > MAX_FIELD:
+        for value in fields:
+            if len(value.value) > MAX_FIELD:
                 reason = _(
                     "the field “%(field)s” has %(length)s characters, and a field may have "
                     "at most %(max)s"
-                ) % {"field": field.key, "length": f"{len(field.value):,}", "max": f"{MAX_FIELD:,}"}
+                ) % {"field": value.key, "length": f"{len(value.value):,}", "max": f"{MAX_FIELD:,}"}
                 return _("This entry cannot be read: %(reason)s") % {"reason": reason}
         if self.budget is None:
             return ""
@@ -214,7 +218,13 @@ def _entry(entry, note=""):
         return Entry(key=entry.key, line=entry.start_line + 1, error=not_read)
     fields = {field.key.lower(): field.value for field in entry.fields}
     record, error = to_record(fields)
-    return Entry(key=entry.key, line=entry.start_line + 1, record=record, error=error or note)
+    return Entry(
+        key=entry.key,
+        line=entry.start_line + 1,
+        record=record,
+        error=error or note,
+        notes=left_out(fields, record) if record else [],
+    )
 
 
 def _rescued(block, strings, budget=None):
@@ -241,14 +251,28 @@ def read(text, limit=None, budget=None):
         beyond = next(itertools.islice(_entry_starts(text), limit, None), None)
         text = text[:beyond] if beyond is not None else text
     library = bibtexparser.parse_string(text, parse_stack=_middlewares(budget))
+    keys = {}
     for block in library.blocks:
         if isinstance(block, model.Entry):
-            yield _entry(block)
+            yield _same_key(_entry(block), keys)
         elif isinstance(block, model.ParsingFailedBlock):
-            yield _failed(block, library.strings, text, budget)
+            yield _same_key(_failed(block, library.strings, text, budget), keys)
         elif isinstance(block, model.ImplicitComment):
             lines = block.comment.splitlines()
             yield "\n".join(line for line in lines if not line.lstrip().startswith("%"))
+
+
+def _same_key(entry, keys):
+    """The entry, with a note when an entry before it (in ``keys``, by key: its line) has
+    its key: a citation of that key cannot tell them apart, and the second was shown
+    as new as the first, with no word of it."""
+    first = keys.setdefault(entry.key, entry.line) if entry.key else entry.line
+    if first != entry.line:
+        entry.notes.append(
+            _("The entry on line %(line)s has the same key “%(key)s”.")
+            % {"line": first, "key": entry.key}
+        )
+    return entry
 
 
 def _entry_starts(text):
@@ -431,6 +455,17 @@ def _clean(value):
     return " ".join(str(value or "").split())
 
 
+def _year(fields):
+    """The year as written: in the year field, or a biblatex date (2023-03-31)."""
+    return _clean(fields.get("year")) or _clean(fields.get("date"))
+
+
+def _keywords(fields):
+    """The entry's keywords, each once, as written (";" or "," apart)."""
+    words = (" ".join(word.split()) for word in re.split(r"[;,]", _clean(fields.get("keywords"))))
+    return [word for word in dict.fromkeys(words) if word]
+
+
 def find_arxiv(fields):
     """Return (arXiv ID, version) that an entry names, or ("", None)."""
     eprint = _clean(fields.get("eprint"))
@@ -462,20 +497,16 @@ def to_record(fields):
     if isinstance(authors, str):
         authors = [authors]
     date = _clean(fields.get("date"))  # biblatex: 2023-03-31
-    year_text = (_clean(fields.get("year")) or date)[:4]
-    year = whole_number(year_text)
+    year = whole_number(_year(fields)[:4])
     month_text = (_clean(fields.get("month")) or date[5:7]).lower()[:3]
     month = whole_number(month_text) or MONTHS.get(month_text)
     arxiv_id, version = find_arxiv(fields)
-    doi = normalize_doi(_clean(fields.get("doi")))
-    doi = doi if is_doi(doi) and not doi.startswith("10.48550/") else ""
+    doi = normalize_doi(_clean(fields.get("doi")))  # what the Paper refuses, plan.fit says
+    doi = "" if is_doi(doi) and doi.startswith("10.48550/") else doi  # arXiv's: the ID says it
     venue = _clean(fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle"))
     if arxiv_id and (not venue or "arxiv" in venue.lower() or venue.lower().startswith("corr")):
         venue = VENUE_PREPRINT
-    keywords = [
-        " ".join(word.split()) for word in re.split(r"[;,]", _clean(fields.get("keywords")))
-    ]
-    url = _clean(fields.get("url"))
+    url = _clean(fields.get("url"))  # what the Paper refuses (not a URL), plan.fit says
     return Record(
         title=title,
         authors=[name for name in (_name(author) for author in authors) if name],
@@ -487,7 +518,30 @@ def to_record(fields):
         doi=doi,
         primary_category=_clean(fields.get("primaryclass") or fields.get("eprintclass"))[:40],
         venue=venue[:200],
-        url=url if url.startswith(("http://", "https://")) else "",
-        topics=[word for word in dict.fromkeys(keywords) if word][:20],
+        url=url,
+        topics=_keywords(fields)[:MAX_TOPICS],
         provenance="bibtex",
     ), ""
+
+
+def left_out(fields, record):
+    """Return a note on each value of an entry that its record leaves out, where
+    ``plan.fit`` does not see it (the values the Paper refuses it notes, in the same
+    words): a year not in digits, keywords beyond the first MAX_TOPICS. A year of
+    "twenty" was dropped with no word, and "0" was said to be left out."""
+    notes = []
+    if _year(fields) and record.year is None:
+        notes.append(
+            _("The %(field)s “%(value)s” is left out: %(reason)s")
+            % {
+                "field": _("year"),
+                "value": _year(fields),
+                "reason": _("Enter a year in digits, e.g. 2023."),
+            }
+        )
+    if len(keywords := _keywords(fields)) > MAX_TOPICS:
+        notes.append(
+            _("The entry has %(count)s keywords; the first %(max)s are kept as topics.")
+            % {"count": len(keywords), "max": MAX_TOPICS}
+        )
+    return notes

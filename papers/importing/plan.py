@@ -218,7 +218,7 @@ def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
     look_up_dois(plan, progress)
     for candidate in plan.candidates:
         if candidate.record is not None:
-            candidate.notes = fit(candidate.record)
+            candidate.notes = [*candidate.notes, *fit(candidate.record)]
     judge(plan.candidates)
     return plan
 
@@ -287,6 +287,7 @@ def from_bibtex(entry):
         record=entry.record,
         reason=entry.error,
         status=Status.NEW if entry.record else Status.INVALID,
+        notes=entry.notes,
     )
 
 

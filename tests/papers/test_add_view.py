@@ -237,6 +237,16 @@ def test_a_huge_field_uploaded_is_refused_with_its_name(member_client):
     )
 
 
+def test_a_utf16_upload_is_previewed_with_what_it_leaves_out(member_client):
+    """Notepad's "Unicode" (UTF-16 with a byte order mark) was "not a text file"."""
+    text = "@misc{k1, title = {大语言模型 Über}, year = {twenty}}\n@misc{k1, title = {Two}}\n"
+    upload = SimpleUploadedFile("notepad.bib", text.encode("utf-16"))
+    response = member_client.post(URL, {"entries": "", "bibfile": upload, "preview": ""})
+    assertContains(response, "<strong>大语言模型 Über</strong>", html=False)
+    assertContains(response, "The year “twenty” is left out: Enter a year in digits, e.g. 2023.")
+    assertContains(response, "The entry on line 1 has the same key “k1”.")
+
+
 def test_too_big_upload_and_empty_form(member_client):
     upload = SimpleUploadedFile("big.bib", b"%" * (2 * 1024 * 1024 + 1))
     response = member_client.post(URL, {"entries": "", "bibfile": upload, "preview": ""})

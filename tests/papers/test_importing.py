@@ -968,3 +968,48 @@ def test_escaped_braces_in_a_title_are_braces():
     math, which KaTeX needs: $10^{10}$ became $10^10$)."""
     (entry,) = bibtex.parse(r"@misc{b, title = {Closing \} brace and \{ open: {GPT} $10^{10}$}}")
     assert entry.record.title == "Closing } brace and { open: GPT $10^{10}$"
+
+
+NOT_TAKEN = (
+    "@misc{words, title = {Words}, year = {twenty}, url = {not a url}, doi = {junk}}\n"
+    "@misc{k1, title = {One}, keywords = {" + "; ".join(f"topic {i}" for i in range(25)) + "}}\n"
+    "@misc{k1, title = {Another}, year = {2023}, doi = {10.1145/3605943}}\n"
+)
+
+
+def test_what_an_entry_gives_that_is_left_out_is_said(recorded_services):
+    """A year in words, a URL or DOI that is none were dropped with no word (while a year
+    0 or a DOI doi.org gave that is none were said to be left out); only the first 20
+    keywords were kept, silently; two entries of one key were both new, with no word of
+    the key."""
+    plan = importing.build(bib_text=NOT_TAKEN)
+    assert [(c.entry, c.status) for c in plan.candidates] == [
+        ("words (line 1)", "new"),
+        ("k1 (line 2)", "new"),
+        ("k1 (line 3)", "new"),
+    ]
+    assert [c.notes for c in plan.candidates] == [
+        [
+            "The year “twenty” is left out: Enter a year in digits, e.g. 2023.",
+            "The DOI “junk” is left out: Enter a DOI such as 10.18653/v1/2023.acl-long.1, or "
+            "paste its doi.org link.",
+            "The URL “not a url” is left out: Enter a valid URL.",
+        ],
+        ["The entry has 25 keywords; the first 20 are kept as topics."],
+        ["The entry on line 2 has the same key “k1”."],
+    ]
+    assert plan.candidates[1].record.topics == [f"topic {i}" for i in range(20)]
+    assert [c.notes for c in importing.Plan.loads(plan.dumps()).candidates] == [
+        c.notes for c in plan.candidates
+    ]
+    words, one, another = importing.save(importing.Plan.loads(plan.dumps()))
+    assert (words.year, words.url, words.doi) == (None, "", None)
+    assert (another.year, another.doi) == (2023, "10.1145/3605943")
+
+
+def test_what_is_left_out_is_said_in_chinese():
+    with translation.override("zh-hans"):
+        words, one, another = bibtex.parse(NOT_TAKEN)
+    assert words.notes == ["年份“twenty”未录入：请用数字填写年份，例如 2023。"]
+    assert one.notes == ["这个条目有 25 个关键词，只有前 20 个作为主题保留。"]
+    assert another.notes == ["第 2 行的条目也使用了键“k1”。"]
