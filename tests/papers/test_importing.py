@@ -1013,3 +1013,18 @@ def test_what_is_left_out_is_said_in_chinese():
     assert words.notes == ["年份“twenty”未录入：请用数字填写年份，例如 2023。"]
     assert one.notes == ["这个条目有 25 个关键词，只有前 20 个作为主题保留。"]
     assert another.notes == ["第 2 行的条目也使用了键“k1”。"]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("With 90% ChatGPT Quality", "With 90% ChatGPT Quality"),
+        (r"With 90\% ChatGPT Quality", "With 90% ChatGPT Quality"),
+        ("50% fewer {GPU} hours, 2% loss", "50% fewer GPU hours, 2% loss"),
+    ],
+)
+def test_a_percent_sign_in_a_value_is_text(written, read):
+    """A "%" that no backslash escapes was taken for a LaTeX comment: "Vicuna: … with 90%
+    ChatGPT Quality" was imported as "Vicuna: … with 90", with no word of it."""
+    entry = next(bibtex.read(f"@misc{{v, title={{{written}}}, abstract={{{written}. More}}}}"))
+    assert (entry.record.title, entry.record.abstract) == (read, f"{read}. More")
