@@ -533,8 +533,9 @@ def to_record(fields):
 def left_out(fields, record):
     """Return a note on each value of an entry that its record leaves out, where
     ``plan.fit`` does not see it (the values the Paper refuses it notes, in the same
-    words): a year not in digits, keywords beyond the first MAX_TOPICS. A year of
-    "twenty" was dropped with no word, and "0" was said to be left out."""
+    words): a year not in digits, a month that is none, keywords beyond the first
+    MAX_TOPICS. A year of "twenty" was dropped with no word, and "0" was said to be left
+    out."""
     notes = []
     if _year(fields) and record.year is None:
         notes.append(
@@ -543,6 +544,15 @@ def left_out(fields, record):
                 "field": _("year"),
                 "value": _year(fields),
                 "reason": _("Enter a year in digits, e.g. 2023."),
+            }
+        )
+    if (month := _clean(fields.get("month"))) and record.month is None:
+        notes.append(
+            _("The %(field)s “%(value)s” is left out: %(reason)s")
+            % {
+                "field": _("month"),
+                "value": month[:40],
+                "reason": _("Enter a month as a number or its name, e.g. 3 or Mar."),
             }
         )
     if len(keywords := _keywords(fields)) > MAX_TOPICS:

@@ -971,14 +971,15 @@ def test_escaped_braces_in_a_title_are_braces():
 
 
 NOT_TAKEN = (
-    "@misc{words, title = {Words}, year = {twenty}, url = {not a url}, doi = {junk}}\n"
+    "@misc{words, title = {Words}, year = {twenty}, month = {Spring}, url = {not a url}, "
+    "doi = {junk}}\n"
     "@misc{k1, title = {One}, keywords = {" + "; ".join(f"topic {i}" for i in range(25)) + "}}\n"
     "@misc{k1, title = {Another}, year = {2023}, doi = {10.1145/3605943}}\n"
 )
 
 
 def test_what_an_entry_gives_that_is_left_out_is_said(recorded_services):
-    """A year in words, a URL or DOI that is none were dropped with no word (while a year
+    """A year or month in words, a URL or DOI that is none were dropped with no word (while a year
     0 or a DOI doi.org gave that is none were said to be left out); only the first 20
     keywords were kept, silently; two entries of one key were both new, with no word of
     the key."""
@@ -991,6 +992,7 @@ def test_what_an_entry_gives_that_is_left_out_is_said(recorded_services):
     assert [c.notes for c in plan.candidates] == [
         [
             "The year “twenty” is left out: Enter a year in digits, e.g. 2023.",
+            "The month “Spring” is left out: Enter a month as a number or its name, e.g. 3 or Mar.",
             "The DOI “junk” is left out: Enter a DOI such as 10.18653/v1/2023.acl-long.1, or "
             "paste its doi.org link.",
             "The URL “not a url” is left out: Enter a valid URL.",
@@ -1010,7 +1012,10 @@ def test_what_an_entry_gives_that_is_left_out_is_said(recorded_services):
 def test_what_is_left_out_is_said_in_chinese():
     with translation.override("zh-hans"):
         words, one, another = bibtex.parse(NOT_TAKEN)
-    assert words.notes == ["年份“twenty”未录入：请用数字填写年份，例如 2023。"]
+    assert words.notes == [
+        "年份“twenty”未录入：请用数字填写年份，例如 2023。",
+        "月份“Spring”未录入：请用数字或英文月份名填写月份，例如 3 或 Mar。",
+    ]
     assert one.notes == ["这个条目有 25 个关键词，只有前 20 个作为主题保留。"]
     assert another.notes == ["第 2 行的条目也使用了键“k1”。"]
 
