@@ -10,6 +10,7 @@ import re
 import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from html import escape
 from html.parser import HTMLParser
 
 import markdown
@@ -26,6 +27,8 @@ from markdown.util import AtomicString
 from pygments.token import STANDARD_TYPES
 from pymdownx import magiclink
 from pymdownx.slugs import slugify as make_slugify
+
+from core.nesting import too_deep
 
 slugify = make_slugify(case="lower")
 
@@ -89,6 +92,9 @@ PERMALINK_TITLE = pgettext_lazy("heading link", "Link to this section")
 # {} is the footnote's number.
 BACKLINK_TITLE = pgettext_lazy("footnote", "Jump back to footnote {} in the text")
 NOT_UPLOADED = pgettext_lazy("figure", "Figure not uploaded yet: %(name)s")
+AS_WRITTEN = pgettext_lazy(
+    "markdown", "This text nests too deeply to be shown formatted; here it is as written."
+)
 
 
 class CalloutProcessor(BlockQuoteProcessor):
@@ -595,22 +601,46 @@ def render_document(text, resolve_wikilink=None, language=None):
 
     ``language`` is the text's ("zh-hans", "en"; English if not known): the words the
     rendering adds (a callout's kind, a heading link's tooltip) are in it, since the
-    stored HTML is shown the same in either interface language."""
+    stored HTML is shown the same in either interface language.
+
+    A text that nests too deeply to render (core.nesting) is shown as written, in a
+    code block under a warning: the forms refuse such a text with a message, but a save
+    that shows none (loaddata, a script, a record stored before the check) keeps its
+    text and its page, rather than fail or take seconds. Python-Markdown running out of
+    recursion all the same (a text the check reads as shallower than it renders) ends
+    the same way."""
     if not text:
         return Rendered(html="")
-    text = _defuse_brackets(_close_open_fence(text))
+    language = language or "en"
+    if too_deep(text):
+        return _as_written(text, language)
+    source, text = text, _defuse_brackets(_close_open_fence(text))
     md, wiki = _markdown()
     wiki.resolver = resolve_wikilink
-    wiki.language = language or "en"
+    wiki.language = language
     with translation.override(wiki.language):
         md.treeprocessors["toc"].permalink_title = str(PERMALINK_TITLE)
         _footnotes(md).setConfig("BACKLINK_TITLE", str(BACKLINK_TITLE))
     try:
         html = _keep_math_tail(sanitize(md.convert(text)))
         return Rendered(html=html, toc=extract_toc(html), wikilinks=list(wiki.targets))
+    except RecursionError:
+        del _local.md  # it stopped halfway through: the thread's next text gets a new one
+        return _as_written(source, language)
     finally:
         wiki.resolver = None
         md.reset()
+
+
+def _as_written(text, language):
+    """The text in a code block, under a warning in its language (a note callout)."""
+    with translation.override(language):
+        warning = escape(str(AS_WRITTEN))
+    html = (
+        f'<div class="callout callout-warning"><p class="callout-title">{warning}</p></div>\n'
+        f"<pre><code>{escape(text, quote=False)}</code></pre>"
+    )
+    return Rendered(html=sanitize(html))
 
 
 def render(text, resolve_wikilink=None, language=None):

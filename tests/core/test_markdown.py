@@ -706,3 +706,52 @@ def test_fences_closed_or_only_mentioned_are_left_as_they_are():
     assert render("```\nclosed\n```\n\ntext").endswith("<p>text</p>")
     mentioned = render("Use ``` for code.\n\n# Heading")
     assert "<h1" in mentioned and "<code>" not in mentioned
+
+
+# --- Nesting --------------------------------------------------------------------------
+
+AS_WRITTEN = (
+    '<div class="callout callout-warning"><p class="callout-title">This text nests too '
+    "deeply to be shown formatted; here it is as written.</p></div>\n<pre><code>"
+)
+DEEP_EMPHASIS = "*" * 2000 + "x" + "*" * 2000
+DEEP_LIST = "".join("- " * i + "x\n" for i in range(1, 315))
+
+
+@pytest.mark.parametrize(
+    "text", [DEEP_EMPHASIS, "_" * 2000 + "x" + "_" * 2000, DEEP_LIST], ids=["*", "_", "list"]
+)
+def test_a_text_nested_too_deeply_is_shown_as_written_not_rendered(text):
+    """A run of 2,000 asterisks each side went past Python's recursion limit, and the
+    probe's list (99.5 K characters) took seconds and gave 1.3 MB of HTML. A save that
+    shows no form error (loaddata, a script) now keeps the text and shows it as written."""
+    rendered = render_document(f"<b>{text}")
+    assert rendered == Rendered(html=f"{AS_WRITTEN}&lt;b&gt;{text}</code></pre>")
+
+
+def test_the_warning_over_a_text_shown_as_written_is_in_its_language():
+    html = render(DEEP_EMPHASIS, language="zh-hans")
+    assert html.startswith(
+        '<div class="callout callout-warning"><p class="callout-title">'
+        "这段文字嵌套太深，无法按格式显示，下面是原文。</p></div>"
+    )
+
+
+def test_running_out_of_recursion_all_the_same_shows_the_text_as_written(monkeypatch):
+    """The last resort: a text the check reads as shallower than it renders."""
+    monkeypatch.setattr("core.markdown.too_deep", lambda text: None)
+    assert render(DEEP_EMPHASIS) == f"{AS_WRITTEN}{DEEP_EMPHASIS}</code></pre>"
+    # The thread's Markdown instance, stopped halfway, is replaced: the next text renders.
+    assert render("# Next\n\n**ok**") == (
+        '<h1 id="next">Next<a class="headerlink" href="#next" title="Link to this section">'
+        "#</a></h1>\n<p><strong>ok</strong></p>"
+    )
+
+
+def test_ordinary_nesting_still_renders():
+    ten = "".join("    " * level + f"- level {level + 1}\n" for level in range(10))
+    html = render(f"{ten}\n**bold *italic***\n\n> > quoted **twice**")
+    assert html.count("<ul>") == 10
+    assert "<li>level 10</li>" in html
+    assert "<p><strong>bold <em>italic</em></strong></p>" in html
+    assert "<blockquote>\n<blockquote>\n<p>quoted <strong>twice</strong></p>" in html

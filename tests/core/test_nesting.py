@@ -1,0 +1,116 @@
+"""How deeply Markdown nests, read before rendering (core/nesting.py).
+
+A run of 2,000 asterisks on each side of a word went past Python's recursion limit in
+Python-Markdown, and lists three hundred levels deep took seconds to render: such texts
+are found by one pass over their lines, fast, while what people write passes.
+"""
+
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from core.nesting import MAX_BLOCK_DEPTH, MAX_EMPHASIS_DEPTH, TooDeep, check_nesting, too_deep
+
+# What the probe sent (4,001 and 99.5 K characters).
+DEEP_EMPHASIS = "*" * 2000 + "x" + "*" * 2000
+DEEP_LIST = "".join("- " * i + "x\n" for i in range(1, 315))
+DEEP_QUOTED_LIST = "".join("> - " + "- " * i + "x\n" for i in range(1, 300))
+TEN_LEVELS = "".join("    " * level + f"- level {level + 1}\n" for level in range(10))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (DEEP_EMPHASIS, TooDeep("emphasis", 1)),
+        ("_" * 2000 + "x" + "_" * 2000, TooDeep("emphasis", 1)),
+        ("*a " * 1000 + "x" + " b*" * 1000, TooDeep("emphasis", 1)),  # no run, each level
+        ("intro\n\n" + "*a\n" * 100 + "b*\n" * 100, TooDeep("emphasis", 35)),  # over lines
+        ("x\n" + "- *a\n" * 100 + "b*", TooDeep("emphasis", 34)),  # "- " in a paragraph
+        (DEEP_LIST, TooDeep("blocks", MAX_BLOCK_DEPTH + 1)),
+        (DEEP_QUOTED_LIST, TooDeep("blocks", MAX_BLOCK_DEPTH - 1)),
+        ("> " * 40 + "x", TooDeep("blocks", 1)),
+        (">" * 40 + "x", TooDeep("blocks", 1)),
+        ("1. " * 40 + "x", TooDeep("blocks", 1)),
+        ("".join("    " * level + "- x\n" for level in range(40)), TooDeep("blocks", 33)),
+        ("\t" * 40 + "- x", TooDeep("blocks", 1)),
+    ],
+    ids=[
+        "asterisks", "underscores", "spaced", "lines", "paragraph", "list", "quoted list",
+        "quotes", "quotes close up", "ordered", "indented", "tabs",
+    ],
+)  # fmt: skip
+def test_too_deep_finds_the_line_where_the_text_nests_too_deeply(text, expected):
+    assert too_deep(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TEN_LEVELS,
+        "> " * 10 + "- " * 10 + "x",
+        "**bold *italic***, ***both***, __bold _italic___ and *a **b** c*",
+        "*" * MAX_EMPHASIS_DEPTH + "x" + "*" * MAX_EMPHASIS_DEPTH,
+        "- " * MAX_BLOCK_DEPTH + "x",
+        "* * *\n\n" + "* " * 60 + "\n\n" + "-" * 80 + "\n\n" + "_" * 80,  # rules
+        "```python\n" + "def f(*args, **kwargs):\n    return g(**kwargs)\n" * 40 + "```",
+        "~~~\n" + "__init__ *p **q\n" * 40 + "~~~",
+        "Code: " + "`*args` and `**kwargs`, " * 40,
+        "$$\n" + "\\mathbf{h}_t = W_h \\mathbf{h}_{t-1} + (x)_i + {a}_*\n" * 40 + "$$",
+        "Inline " + "$\\mathbf{W}_q$, $(x)_i$, " * 40,
+        "Escaped " + "\\* \\_ " * 100,
+        "glob: *.py " * 3 + "\n\n" + "snake_case_name " * 100,
+        "中文_强调_中文 " * 100,
+        "a * b * c = d " * 100,
+        "> [!note] A callout\n> - a list in it\n>     - nested\n>         - deeper",
+        "Rating: *****\n\n" + "5 * 3 = 15\n" * 50,
+        "   \n" + " " * 10_000 + "\n\t\t\t\n",  # blank lines however long
+        "",
+    ],
+)
+def test_what_people_write_passes(text):
+    assert too_deep(text) is None
+    check_nesting(text)  # no ValidationError
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        DEEP_LIST,
+        DEEP_QUOTED_LIST,
+        ("*a " * 100_000)[:100_000],
+        ("x\n" * 50_000)[:100_000],
+        ("- *a\n" * 25_000)[:100_000],
+        ("`a*b` and $c_d$ \\* x\n" * 5000)[:100_000],
+        "> " * 50_000,
+        " " * 100_000,
+        "".join("`" * k + "a" for k in range(1, 447)),
+        ("$a " * 50_000)[:100_000],
+    ],
+    ids=[
+        "deep list", "quoted list", "spaced", "lines", "items", "code", "quotes", "spaces",
+        "backticks", "dollars",
+    ],
+)  # fmt: skip
+def test_the_check_is_fast_on_the_longest_text(text):
+    start = time.perf_counter()
+    too_deep(text)
+    assert time.perf_counter() - start < 0.5  # about 0.06 s at most on a slow machine
+
+
+def test_check_nesting_says_why_and_where_in_the_active_language():
+    with pytest.raises(ValidationError) as refused:
+        check_nesting("intro\n\n" + DEEP_LIST)
+    assert refused.value.code == "too_deep"
+    message = refused.value.messages[0]
+    assert message == (
+        "This text nests lists or block quotes too deeply to be shown (more than 32 "
+        "levels, at line 35): flatten that part and save again."
+    )
+    with translation.override("zh-hans"):
+        assert too_deep(DEEP_EMPHASIS).text() == (
+            "这段文字的强调标记（* 或 _）嵌套太深，无法显示（超过 32 层，见第 1 行）："
+            "请删掉一些星号或下划线后再保存。"
+        )
+        assert too_deep(DEEP_LIST).text().startswith("这段文字的列表或引用嵌套太深")
