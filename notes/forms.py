@@ -4,7 +4,8 @@
 form opened at one revision of a note, meeting, glossary term or comment refuses to save
 over a newer one, with a message, and keeps the text as typed. It also checks every text
 field (long texts capped at BODY_LIMIT, a comment at COMMENT_LIMIT; NUL characters are
-refused by Django's text fields).
+refused by Django's text fields), and refuses Markdown that nests too deeply to be shown
+(core.nesting).
 """
 
 from functools import partial
@@ -23,6 +24,7 @@ from django.utils.translation import ngettext
 
 from core.language import LANG_ATTRIBUTE, in_interface_language, items_separator
 from core.models import Language
+from core.nesting import check_nesting
 from core.revisions import RevisionForm
 from papers.identifiers import arxiv_id_problem, normalize_arxiv_id
 from papers.models import Paper
@@ -68,8 +70,8 @@ def check_tags(names):
 
 class WritingForm(RevisionForm):
     """A form for what the group writes: the stale-save check of core.revisions, with the
-    text checks (long texts capped, the Markdown help; a NUL character is refused by
-    Django's own text fields, with one message)."""
+    text checks (long texts capped, Markdown not nested too deeply, the Markdown help; a
+    NUL character is refused by Django's own text fields, with one message)."""
 
     text_limit = BODY_LIMIT  # of each long text (TextField)
     conflict_message = _(
@@ -96,12 +98,15 @@ class WritingForm(RevisionForm):
                 ("", _("Neither: both are originals")),
                 *Language.choices,
             ]
+        rendered = getattr(self._meta.model, "rendered_fields", dict)()
         for name, field in self.fields.items():
             model_field = self._model_field(name)
             if isinstance(model_field, models.CharField | models.TextField):
                 side = name.rpartition("_")[2]
                 if side in LANG_ATTRIBUTE:  # title_zh: a screen reader's voice, the spelling
                     field.widget.attrs["lang"] = LANG_ATTRIBUTE[side]
+            if name in rendered:  # refused here with a message, not shown as written
+                field.validators.append(check_nesting)
             if isinstance(model_field, models.TextField):
                 limit_length(field, self.text_limit)
                 if name.startswith("body") or name == "minutes":

@@ -244,6 +244,29 @@ def test_form_errors_come_back_per_field(api_as, world):
 
 
 @pytest.mark.parametrize(
+    ("body", "line"),
+    [("*" * 2000 + "x" + "*" * 2000, 1), ("".join("- " * i + "x\n" for i in range(1, 315)), 33)],
+    ids=["emphasis", "list"],
+)
+def test_a_note_nested_too_deeply_gets_422_with_the_forms_message(api_as, world, body, line):
+    """It was a 500 (RecursionError in the renderer) for the emphasis, and seconds of
+    rendering for the list."""
+    caller = api_as(world.member)
+    response = caller.post("/notes", {"title_en": "x", "visibility": "group", "body_en": body})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "body_en"]
+    assert "too deeply to be shown (more than 32 levels" in error["msg"]
+    assert f"at line {line})" in error["msg"]
+    assert Note.objects.count() == 4
+    before = world.shared.body_zh
+    edit = caller.patch(f"/notes/{world.shared.slug}", {"body_zh": body, "revision": 1})
+    assert edit.status_code == 422
+    world.shared.refresh_from_db()
+    assert (world.shared.body_zh, world.shared.revision) == (before, 1)
+
+
+@pytest.mark.parametrize(
     "raw",
     [b"{not json", b"", b"[]", b"null", b'"text"', b"\xff\xfe", json.dumps([1, 2]).encode()],
 )

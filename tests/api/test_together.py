@@ -85,6 +85,22 @@ def test_comment_rules_follow_the_site(api_as, world):
     assert not Comment.objects.exists()
 
 
+def test_a_comment_nested_too_deeply_gets_422_with_the_forms_message(api_as, world):
+    """It was a 500: RecursionError in the renderer."""
+    deep = "_" * 2000 + "x" + "_" * 2000
+    response = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": deep})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "loc": ["body", "body"],
+            "msg": "This text nests emphasis (* or _) too deeply to be shown (more than 32 "
+            "levels, at line 1): remove some of the asterisks or underscores and save again.",
+            "type": "too_deep",
+        }
+    ]
+    assert not Comment.objects.exists()
+
+
 def test_edit_and_delete_a_comment(api_as, world):
     made = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": "First"})
     pk, revision = made.json()["id"], made.json()["revision"]

@@ -2,7 +2,8 @@
 
 WritingForm is the one stale-save check: two people editing the same note, meeting page
 or comment, on the site or in the admin, and the second save is refused, not lost. It also
-refuses NUL characters and texts over BODY_LIMIT; NoteForm limits the meetings and
+refuses NUL characters, texts over BODY_LIMIT and Markdown nested too deeply to be shown
+(core.nesting), keeping the text; NoteForm limits the meetings and
 groups a note may be attached to and the length of its tags.
 """
 
@@ -10,6 +11,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
 from api.models import Change
@@ -102,16 +104,21 @@ def test_site_meeting_second_save_is_refused_and_keeps_the_text(client, world):
     assert (world.meeting.body_en, world.meeting.revision) == ("first", 2)
 
 
-@pytest.mark.parametrize("model", [Note, Meeting, Comment], ids=["note", "meeting", "comment"])
-def test_admin_second_save_is_refused_and_keeps_the_text(client, world, model):
-    """The same superuser in two tabs: their own newer save is not someone else's."""
+def admin_record(world, model):
+    """A note, meeting or comment, its Markdown field and its admin change page."""
     if model is Comment:
         obj = CommentFactory(paper=PaperFactory(), group=world.group_a, author=world.member)
     else:
         obj = world.shared if model is Note else world.meeting
-    text_field = "body" if model is Comment else "body_en"
     opts = model._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return obj, "body" if model is Comment else "body_en", url
+
+
+@pytest.mark.parametrize("model", [Note, Meeting, Comment], ids=["note", "meeting", "comment"])
+def test_admin_second_save_is_refused_and_keeps_the_text(client, world, model):
+    """The same superuser in two tabs: their own newer save is not someone else's."""
+    obj, text_field, url = admin_record(world, model)
     client.force_login(world.superuser)
     first = admin_post_data(client.get(url))
     second = dict(first)
@@ -491,3 +498,134 @@ def test_each_side_of_the_note_form_is_in_its_language(member_client):
     assert form["title_en"].field.widget.attrs["lang"] == "en"
     assert form["body_en"].field.widget.attrs["lang"] == "en"
     assert "lang" not in form["tags"].field.widget.attrs
+
+
+# --- Markdown nested too deeply (core.nesting) ---------------------------------------------
+
+# What the probe sent: 4,001 characters of emphasis went past Python's recursion limit (a
+# 500, the text lost); a list nested 314 deep (99.5 K characters) took seconds to save.
+DEEP = {
+    "asterisks": "*" * 2000 + "x" + "*" * 2000,
+    "underscores": "_" * 2000 + "x" + "_" * 2000,
+    "list": "".join("- " * i + "x\n" for i in range(1, 315)),
+    "quoted list": "".join("> - " + "- " * i + "x\n" for i in range(1, 300)),
+}
+TOO_DEEP = {
+    "asterisks": "This text nests emphasis (* or _) too deeply to be shown (more than 32 "
+    "levels, at line 1): remove some of the asterisks or underscores and save again.",
+    "list": "This text nests lists or block quotes too deeply to be shown (more than 32 "
+    "levels, at line 33): flatten that part and save again.",
+}
+TOO_DEEP["underscores"] = TOO_DEEP["asterisks"]
+TOO_DEEP["quoted list"] = TOO_DEEP["list"].replace("line 33", "line 31")
+
+
+def kept_in_the_form(response, text, status_code=200):
+    """The refused text is in its textarea, as typed."""
+    assertContains(response, f">\n{escape(text)}</textarea>", status_code=status_code)
+
+
+@pytest.fixture
+def no_rendering(monkeypatch):
+    """Fail a test that renders Markdown: a refused text is refused before that."""
+
+    def refuse():
+        raise AssertionError("rendered Markdown")
+
+    monkeypatch.setattr("core.markdown._markdown", refuse)
+
+
+@pytest.mark.parametrize("kind", DEEP)
+def test_a_note_nested_too_deeply_is_refused_before_rendering_and_kept(
+    member_client, group, no_rendering, kind
+):
+    response = member_client.post(
+        reverse("notes:note_create"),
+        {"title_en": "x", "visibility": "group", "group": group.pk, "body_en": DEEP[kind]},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"body_en": [TOO_DEEP[kind]]}
+    kept_in_the_form(response, DEEP[kind])
+    assert not Note.objects.exists()
+
+
+def test_a_note_nested_too_deeply_gets_the_message_in_chinese(member_client, group):
+    response = member_client.post(
+        reverse("notes:note_create"),
+        {"title_zh": "x", "visibility": "group", "group": group.pk, "body_zh": DEEP["list"]},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.context["form"].errors == {
+        "body_zh": [
+            "这段文字的列表或引用嵌套太深，无法显示（超过 32 层，见第 33 行）："
+            "请减少那里的嵌套层级后再保存。"
+        ]
+    }
+    assert not Note.objects.exists()
+
+
+def test_a_note_nested_as_people_write_is_saved(member_client, group):
+    ten = "".join("    " * level + f"- level {level + 1}\n" for level in range(10))
+    body = f"{ten}\n**bold *italic***\n\n> > - quoted list"
+    response = member_client.post(
+        reverse("notes:note_create"),
+        {"title_en": "x", "visibility": "group", "group": group.pk, "body_en": body},
+    )
+    assert response.status_code == 302
+    html = Note.objects.get().body_en_html
+    assert (html.count("<ul>"), html.count("<blockquote>")) == (11, 2)
+    assert "<p><strong>bold <em>italic</em></strong></p>" in html
+
+
+def test_a_comment_nested_too_deeply_is_refused_and_kept(member_client, group):
+    paper = PaperFactory()
+    response = member_client.post(
+        reverse("notes:comment_on_paper", args=[paper.slug, group.slug]),
+        {"body": DEEP["asterisks"]},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"body": [TOO_DEEP["asterisks"]]}
+    kept_in_the_form(response, DEEP["asterisks"], status_code=400)
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["body_zh", "body_en", "minutes"])
+def test_a_meeting_write_up_nested_too_deeply_is_refused_and_kept(client, organiser, group, field):
+    meeting = Meeting.objects.create(group=group, number=1, date="2024-01-01")
+    client.force_login(organiser)
+    response = client.post(
+        reverse("notes:meeting_edit", args=[group.slug, 1]),
+        {field: DEEP["underscores"], "revision": 1},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: [TOO_DEEP["underscores"]]}
+    kept_in_the_form(response, DEEP["underscores"])
+    meeting.refresh_from_db()
+    assert (getattr(meeting, field), meeting.revision) == ("", 1)
+
+
+@pytest.mark.parametrize("model", [Note, Meeting, Comment], ids=["note", "meeting", "comment"])
+def test_an_admin_form_refuses_markdown_nested_too_deeply_and_keeps_it(client, world, model):
+    obj, field, url = admin_record(world, model)
+    before = getattr(obj, field)
+    client.force_login(world.superuser)
+    data = admin_post_data(client.get(url))
+    quoted_lists = "Intro\n\n" + "> " * 20 + "- " * 20 + "x"  # a comment is 20,000 at most
+    response = client.post(url, {**data, field: quoted_lists})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        field: [TOO_DEEP["list"].replace("line 33", "line 3")]
+    }
+    kept_in_the_form(response, quoted_lists)
+    obj.refresh_from_db()
+    assert (getattr(obj, field), obj.revision) == (before, 1)
+
+
+def test_a_record_saved_without_a_form_keeps_a_text_nested_too_deeply(world):
+    """Where no form can say so (loaddata, a script), the text is kept and shown as
+    written (core.markdown.render_document), and the save neither fails nor lingers."""
+    note = NoteFactory(author=world.member, group=world.group_a, body_en=DEEP["asterisks"])
+    note.refresh_from_db()
+    assert note.body_en == DEEP["asterisks"]
+    assert "This text nests too deeply to be shown formatted" in note.body_en_html
+    assert f"<pre><code>{DEEP['asterisks']}</code></pre>" in note.body_en_html
