@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.language import field_language
 from core.markdown import render as render_markdown
+from core.nesting import too_deep
 from core.templatetags.notices import at
 from core.wikilinks import Index
 from papers.models import LanguageModel, Paper
@@ -97,8 +98,11 @@ def note_delete(request, slug):
 @require_POST
 def markdown_preview(request):
     """Render Markdown as a note would show it, for the editor's preview pane: in the
-    language of the field it is written in (``field``, e.g. "body_zh")."""
+    language of the field it is written in (``field``, e.g. "body_zh"). A text the form
+    would refuse as nested too deeply gets 422 and the form's message (``error``)."""
     text = request.POST.get("text", "")[:200_000]
+    if found := too_deep(text):  # what saving it would say; the editor shows the message
+        return JsonResponse({"error": found.text()}, status=422)
     language = field_language(request.POST.get("field", ""))
     html = render_markdown(text, resolve_wikilink=Index.for_texts([text]), language=language)
     return JsonResponse({"html": html})

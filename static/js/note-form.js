@@ -31,20 +31,24 @@
         headers: { "X-CSRFToken": token },
       }).then(function (r) {
         // A login page (the session ended) or an error page is no preview: say so.
-        if (!r.ok || (r.headers.get("Content-Type") || "").indexOf("json") < 0) {
-          throw new Error(r.status);
-        }
-        return r.json();
+        if ((r.headers.get("Content-Type") || "").indexOf("json") < 0) throw new Error(r.status);
+        return r.json().then(function (data) {
+          // A text the form would refuse (nested too deeply): the form's message.
+          if (r.ok) return data;
+          var refused = new Error(data.error || r.status);
+          refused.said = Boolean(data.error);
+          throw refused;
+        });
       }).then(function (data) {
         pane.innerHTML = data.html;  // sanitised on the server
         if (window.renderMath) window.renderMath(pane);
         if (window.scrollBoxes) window.scrollBoxes(pane);
         if (shown) reveal(pane);
-      }).catch(function () {
+      }).catch(function (error) {
         var said = document.createElement("p");
         said.className = "error preview-failed";
         said.setAttribute("role", "alert");
-        said.textContent = form.getAttribute("data-preview-failed");
+        said.textContent = error.said ? error.message : form.getAttribute("data-preview-failed");
         pane.replaceChildren(said);
         if (shown) reveal(pane);
       });
@@ -117,8 +121,10 @@
         var json = (r.headers.get("Content-Type") || "").indexOf("json") >= 0;
         if (!json) throw new Error(r.status);  // a login page: the session ended
         return r.json().then(function (data) {
-          if (!r.ok) throw new Error(data.error || r.status);
-          return data;
+          if (r.ok) return data;
+          var refused = new Error(data.error || r.status);
+          refused.said = Boolean(data.error);
+          throw refused;
         });
       }).then(function (data) {
         if (embeds(textarea.value, data.name)) {

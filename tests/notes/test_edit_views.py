@@ -72,6 +72,29 @@ def test_markdown_preview_heads_callouts_in_the_fields_language(member_client):
     assert '<p class="callout-title">Warning</p>' in english.json()["html"]
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("*" * 2000 + "x" + "*" * 2000, "emphasis (* or _) too deeply"),
+        ("".join("- " * i + "x\n" for i in range(1, 315)), "lists or block quotes too deeply"),
+    ],
+    ids=["emphasis", "list"],
+)
+def test_markdown_preview_of_a_text_nested_too_deeply_says_what_saving_would(
+    member_client, monkeypatch, text, said
+):
+    """The preview crashed (RecursionError) on the emphasis and took seconds on the list:
+    it answers the form's message, without rendering."""
+    monkeypatch.setattr("core.markdown._markdown", None)  # not called
+    url = reverse("notes:markdown_preview")
+    response = member_client.post(url, {"text": text, "field": "body_en"})
+    assert response.status_code == 422
+    assert said in response.json()["error"]
+    assert "html" not in response.json()
+    chinese = member_client.post(url, {"text": text}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.json()["error"].startswith("这段文字的")
+
+
 @pytest.mark.parametrize("name", ["notes:note_create", "notes:member_settings", "password_change"])
 def test_a_fields_help_is_the_text_its_description_names(member_client, name):
     """Django points a field with help at "<id>_helptext" (aria-describedby): the help

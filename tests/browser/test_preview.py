@@ -1,0 +1,34 @@
+"""The note editor's preview, as a member uses it: a text the form would refuse as
+nested too deeply says why in the pane, and the text stays as typed."""
+
+import pytest
+from django.urls import reverse
+
+from tests.browser.conftest import login
+from tests.factories import MembershipFactory, NoteFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_preview_of_a_text_nested_too_deeply_says_why(page, member):
+    MembershipFactory(user=member)
+    note = NoteFactory(author=member, body_zh="正文", body_en="Before.")
+    login(page, member, next_url=reverse("notes:note_edit", args=[note.slug]))
+    deep = "*" * 2000 + "x" + "*" * 2000
+    page.fill("#id_body_en", deep)
+    page.click("[data-preview-button]")
+    said = page.locator(".preview[data-preview-for=id_body_en] .preview-failed")
+    said.wait_for()
+    assert said.inner_text() == (
+        "This text nests emphasis (* or _) too deeply to be shown (more than 32 levels, at "
+        "line 1): remove some of the asterisks or underscores and save again."
+    )
+    assert page.input_value("#id_body_en") == deep
+    chinese = page.locator(".preview[data-preview-for=id_body_zh]")
+    chinese.locator("p").first.wait_for()
+    assert chinese.inner_text() == "正文"  # the other side previews as before
+    # The browser logs the refusal's 422; nothing else went wrong.
+    assert page.console_errors == [
+        "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
+    ]
+    page.console_errors.clear()
