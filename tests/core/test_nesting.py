@@ -5,8 +5,6 @@ Python-Markdown, and lists three hundred levels deep took seconds to render: suc
 are found by one pass over their lines, fast, while what people write passes.
 """
 
-import time
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -75,28 +73,28 @@ def test_what_people_write_passes(text):
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "found"),
     [
-        DEEP_LIST,
-        DEEP_QUOTED_LIST,
-        ("*a " * 100_000)[:100_000],
-        ("x\n" * 50_000)[:100_000],
-        ("- *a\n" * 25_000)[:100_000],
-        ("`a*b` and $c_d$ \\* x\n" * 5000)[:100_000],
-        "> " * 50_000,
-        " " * 100_000,
-        "".join("`" * k + "a" for k in range(1, 447)),
-        ("$a " * 50_000)[:100_000],
+        (DEEP_LIST, TooDeep("blocks", 33)),
+        (DEEP_QUOTED_LIST, TooDeep("blocks", 31)),
+        (("*a " * 100_000)[:100_000], TooDeep("emphasis", 1)),
+        (("x\n" * 50_000)[:100_000], None),
+        (("- *a\n" * 25_000)[:100_000], None),
+        (("`a*b` and $c_d$ \\* x\n" * 5000)[:100_000], None),
+        ("> " * 50_000, TooDeep("blocks", 1)),
+        (" " * 100_000, None),
+        ("".join("`" * k + "a" for k in range(1, 447)), None),
+        (("$a " * 50_000)[:100_000], None),
     ],
     ids=[
         "deep list", "quoted list", "spaced", "lines", "items", "code", "quotes", "spaces",
         "backticks", "dollars",
     ],
 )  # fmt: skip
-def test_the_check_is_fast_on_the_longest_text(text):
-    start = time.perf_counter()
-    too_deep(text)
-    assert time.perf_counter() - start < 0.5  # about 0.06 s at most on a slow machine
+def test_the_longest_texts_are_read_in_one_pass(text, found):
+    """The texts of BODY_LIMIT that cost a scan the most (its speed is shown by
+    scripts/bench_nesting.py, not asserted here: no test fails on a timing)."""
+    assert too_deep(text) == found
 
 
 def test_check_nesting_says_why_and_where_in_the_active_language():
