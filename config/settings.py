@@ -298,10 +298,10 @@ OUTSIDE_TIMEOUT = float(os.environ.get("OUTSIDE_TIMEOUT", "15"))
 # shared cache; the largest request body it reads.
 API_RATE_LIMIT = os.environ.get("DJANGO_API_RATE_LIMIT", "600/min")
 API_MAX_BODY_BYTES = int(os.environ.get("DJANGO_API_MAX_BODY_BYTES", 2_621_440))
-# Addresses that programs call (the API, config/urls.py): a request the site refuses
-# before the API's own code runs, or fails, is answered there in JSON, not with a page
-# (core.middleware.for_programs).
-JSON_ERROR_PATHS = ["/api/"]
+# Addresses that programs call (the API, config/urls.py; not /api/tokens/, a member's
+# page of their tokens): a request the site refuses before the API's own code runs, or
+# fails, is answered there in JSON, not with a page (core.middleware.for_programs).
+JSON_ERROR_PATHS = ["/api/v1/"]
 # --- Figures members upload (notes/figures.py): the largest file, and the most pixels an
 # image may have (a small file can declare a huge image that takes gigabytes to open).
 FIGURE_MAX_BYTES = int(os.environ.get("DJANGO_FIGURE_MAX_BYTES", 5 * 1024 * 1024))

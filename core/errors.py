@@ -4,7 +4,7 @@ import sys
 
 from django.http import HttpResponseServerError
 from django.template import loader
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from core.middleware import DATABASE_ERRORS, database_unavailable, for_programs, json_error
@@ -23,5 +23,7 @@ def server_error(request):
     if isinstance(exception, DATABASE_ERRORS):
         return database_unavailable(request)
     if for_programs(request):
-        return json_error(_("The server failed to answer; the error has been logged."), 500)
+        return json_error(
+            request, _("The server failed to answer; the error has been logged."), 500
+        )
     return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -12,8 +12,9 @@ from django.http import (
     JsonResponse,
 )
 from django.template import loader
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .fragments import request_scope
 
@@ -85,8 +86,13 @@ def for_programs(request):
     return request is not None and request.path_info.startswith(tuple(settings.JSON_ERROR_PATHS))
 
 
-def json_error(message, status):
-    return JsonResponse({"detail": message}, status=status)
+def json_error(request, message, status, **params):
+    """The JSON answer of an error (``message``, lazy, with ``params``), in the caller's
+    language: read from the request, as this may answer before LocaleMiddleware has run
+    (the thread's language is then the last request's)."""
+    with translation.override(translation.get_language_from_request(request)):
+        text = str(message) % params if params else str(message)
+    return JsonResponse({"detail": text}, status=status)
 
 
 def database_unavailable(request=None):
@@ -97,9 +103,10 @@ def database_unavailable(request=None):
     """
     if for_programs(request):
         response = json_error(
-            _("The database cannot be reached just now; try again in %(seconds)s seconds.")
-            % {"seconds": RETRY_AFTER_SECONDS},
+            request,
+            _("The database cannot be reached just now; try again in %(seconds)s seconds."),
             503,
+            seconds=RETRY_AFTER_SECONDS,
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
@@ -163,7 +170,7 @@ class RejectNulBytesMiddleware:
         ):
             # Before the session and the database: the page needs neither.
             if for_programs(request):
-                return json_error(_("The address contains a NUL character."), 400)
+                return json_error(request, _("The address contains a NUL character."), 400)
             return HttpResponseBadRequest(loader.render_to_string("400.html", {"nul": True}))
         return self.get_response(request)
 

@@ -3,6 +3,7 @@ caller's language. The tests named *_in_chinese check messages whose Chinese is 
 the catalogue after the code (locale/zh_Hans): they fail until it is."""
 
 import pytest
+from django.utils import translation
 
 from tests.factories import PaperFactory
 
@@ -209,6 +210,27 @@ def test_a_nul_byte_in_the_query_string_is_answered_in_json(client, query):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "The address contains a NUL character."}
+
+
+def test_an_api_error_before_the_locale_middleware_is_in_the_callers_language(client):
+    """The NUL check runs before LocaleMiddleware: it answered in the language the worker's
+    thread was left in by its last request."""
+    with translation.override("zh-hans"):
+        english = client.get("/api/v1/search?q=a%00b", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json() == {"detail": "The address contains a NUL character."}
+    with translation.override("en"):
+        chinese = client.get("/api/v1/search?q=a%00b", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.json() == {"detail": "地址中含有 NUL 字符。"}
+
+
+def test_the_token_pages_are_pages_not_the_api(member_client):
+    """/api/tokens/ is a member's page of their tokens, in a browser: its errors are pages."""
+    response = member_client.get("/api/tokens/?q=a%00b", HTTP_ACCEPT="text/html")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "This address contains an invisible control character (NUL)" in (
+        response.content.decode()
+    )
 
 
 def test_the_database_down_is_a_json_503(client, monkeypatch, token_for, member):
