@@ -344,7 +344,7 @@ def _save_note(request, note, payload, revision=None):
         groups = ReadingGroup.objects.of(request.user)
         if groups.count() == 1:
             data["group"] = groups.get().pk
-    if note is None and "visibility" not in data:
+    if note is None and not data.get("visibility"):  # not sent, or sent as null
         # As the schema says: read by its group, or by its author alone without one.
         data["visibility"] = Note.Visibility.GROUP if data.get("group") else Note.Visibility.PRIVATE
     if revision is not None:

@@ -47,6 +47,9 @@ def test_a_note_sent_without_visibility_is_read_as_the_schema_says(api_as, world
     assert grouped.status_code == 201, grouped.content
     note = Note.objects.get(slug=grouped.json()["slug"])
     assert (note.group, note.visibility) == (world.group_a, Note.Visibility.GROUP)
+    null = api_as(world.member).post("/notes", {"title_en": "null", "visibility": None})
+    assert null.status_code == 201, null.content
+    assert Note.objects.get(slug=null.json()["slug"]).visibility == Note.Visibility.GROUP
     alone = api_as(world.superuser).post("/notes", {"title_en": "mine"})  # in no group
     assert alone.status_code == 201, alone.content
     note = Note.objects.get(slug=alone.json()["slug"])
