@@ -629,3 +629,14 @@ def test_a_record_saved_without_a_form_keeps_a_text_nested_too_deeply(world):
     assert note.body_en == DEEP["asterisks"]
     assert "This text nests too deeply to be shown formatted" in note.body_en_html
     assert f"<pre><code>{DEEP['asterisks']}</code></pre>" in note.body_en_html
+
+
+def test_a_time_zone_with_a_nul_gets_one_message():
+    """Django's text field says the NUL is not allowed; the zone's own check no longer says
+    as well that it is no time zone name."""
+    from notes.forms import MeetingTimeForm
+
+    form = MeetingTimeForm(
+        {"day": "2030-01-01", "start_time": "10:00", "duration": 90, "time_zone": "Asia/\x00X"}
+    )
+    assert form.errors["time_zone"] == ["Null characters are not allowed."]
