@@ -7,7 +7,10 @@ recursion limit and every save of it failed, and a list nested some three hundre
 on each of its lines ("- - - … x") took seconds to render, since every level reads the
 lines below it again. ``too_deep`` finds such a text without rendering it: the forms
 refuse it with ``check_nesting``'s message, and ``core.markdown.render_document`` shows
-it as written rather than parse it.
+it as written rather than parse it. Depth is not all: a list costs about as much for
+each level of each of its items, so that a hundred thousand characters of "- - … x" 32
+deep took two seconds, twice a flat list of as many characters; the levels of all the
+items are added up too, to at most what a flat list of a note's length has.
 
 The reading is no parser: it errs towards counting a level Python-Markdown would not
 build (an asterisk that opens nothing, code lines' indentation), so the limits are set
@@ -28,6 +31,12 @@ from django.utils.translation import gettext_lazy as _
 # rendering down.
 MAX_BLOCK_DEPTH = 32  # lists and block quotes, one inside another
 MAX_EMPHASIS_DEPTH = 32  # * and _ (each character of a run counted as a level)
+# Rendering a list costs about the same for each level of each item (some 40 µs here),
+# however the levels are spread: 1,500 lines of "- - … x" 32 deep (100,000 characters)
+# took twice as long as a flat list of 25,000 items, the most a note of BODY_LIMIT can
+# hold ("- x" and a newline each), which takes a second. The levels of a text's list
+# items (a quote's levels around them counted too) may add up to as many as that.
+MAX_NESTING_TOTAL = 25_000
 
 BLOCKS_MESSAGE = _(
     "This text nests lists or block quotes too deeply to be shown (more than %(limit)s "
@@ -37,27 +46,37 @@ EMPHASIS_MESSAGE = _(
     "This text nests emphasis (* or _) too deeply to be shown (more than %(limit)s "
     "levels, at line %(line)s): remove some of the asterisks or underscores and save again."
 )
+TOTAL_MESSAGE = _(
+    "This text has too many nested list items or quotes to be shown (their levels add up "
+    "to more than %(limit)s by line %(line)s): flatten some of its lists, or split it, "
+    "and save again."
+)
+LIMITS = {
+    "blocks": (MAX_BLOCK_DEPTH, BLOCKS_MESSAGE),
+    "emphasis": (MAX_EMPHASIS_DEPTH, EMPHASIS_MESSAGE),
+    "total": (MAX_NESTING_TOTAL, TOTAL_MESSAGE),
+}
 
 
 @dataclass(frozen=True)
 class TooDeep:
-    """Where a text first nests deeper than its limit: ``kind`` "blocks" or "emphasis",
-    ``line`` counted from 1."""
+    """Where a text first goes past a limit: ``kind`` "blocks" or "emphasis" (one line
+    nests too deeply) or "total" (too many levels in all), ``line`` counted from 1."""
 
     kind: str
     line: int
 
     @property
     def limit(self):
-        return MAX_BLOCK_DEPTH if self.kind == "blocks" else MAX_EMPHASIS_DEPTH
+        return LIMITS[self.kind][0]
 
     @property
     def message(self):
-        return BLOCKS_MESSAGE if self.kind == "blocks" else EMPHASIS_MESSAGE
+        return LIMITS[self.kind][1]
 
     @property
     def params(self):
-        return {"limit": self.limit, "line": self.line}
+        return {"limit": f"{self.limit:,}", "line": self.line}
 
     def text(self):
         """The message, in the active language."""
@@ -70,11 +89,15 @@ class TooDeep:
 
 # A block quote's ">" or a list item's marker, with the spaces before it: each opens a
 # level, as each four columns of indentation may.
-CONTAINER = re.compile(r"([ \t]*)(>|[-*+](?=[ \t])|[0-9]{1,9}[.)](?=[ \t]))")
+# Python-Markdown reads any run of decimal digits (in any script: "１２.") as an ordered
+# list's number.
+CONTAINER = re.compile(r"([ \t]*)(>|[-*+](?=[ \t])|\d+[.)](?=[ \t]))")
 # A thematic break ("* * *", "---", "> - - -"): a line of markers that opens no list.
 RULE = re.compile(r"[ \t>]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
 FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
-MATH_BLOCK = {"$$": "$$", "\\[": "\\]", "\\begin{": "\\end{"}
+MATH_OPENING = re.compile(r"\$\$|\\\[|\\begin\{([a-z]+\*?)\}")  # as arithmatex reads them
+MATH_CLOSES = {"$$": "$$", "\\[": "\\]"}  # and \begin{env} by \end{env}
+MATH_CLOSING = re.compile(r"\\end\{[a-z]+\*?\}$")
 MATH_START = {"$", "\\"}
 CONTAINER_START = set(" \t>-*+_0123456789")
 HEADING_OR_ROW = re.compile(r"[ \t]*(?:#{1,6}(?:[ \t]|$)|\|)")
@@ -88,14 +111,20 @@ def too_deep(text):
     """Return where ``text`` nests deeper than its limits (a TooDeep), or None."""
     if not text:
         return None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     emphasis = {"*": 0, "_": 0}
     fence = math = None
+    closings = _Closings(lines)
+    total = 0  # the levels of the list items so far
     paragraph = False  # in a paragraph begun by plain text: a list marker does not end it
     after_break = True  # the line before was blank, a heading, a row, or there was none
-    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+    for index, line in enumerate(lines):
         depth, content, item = _containers(line)
         if depth > MAX_BLOCK_DEPTH:
-            return TooDeep("blocks", number)
+            return TooDeep("blocks", index + 1)
+        total += depth if item else 0
+        if total > MAX_NESTING_TOTAL:
+            return TooDeep("total", index + 1)
         stripped = content.strip()
         # Code and display formulas hold no emphasis; their lines are still counted
         # above, so that a fence Python-Markdown does not see hides no list.
@@ -109,17 +138,21 @@ def too_deep(text):
         if found := FENCE.match(content):
             fence, math, paragraph = found.group(1), None, False
             continue
-        if stripped[:1] in MATH_START and (opened := _math_opening(stripped)):
-            if not (len(stripped) > len(opened) and stripped.endswith(MATH_BLOCK[opened])):
-                math = MATH_BLOCK[opened]
-            continue
+        if stripped[:1] in MATH_START and (opened := MATH_OPENING.match(stripped)):
+            closing = MATH_CLOSES.get(opened.group()) or f"\\end{{{opened.group(1)}}}"
+            if stripped.endswith(closing, opened.end()):
+                continue  # a formula on one line
+            if closings.after(index, closing):
+                math = closing
+                continue
+            # Never closed: no formula to arithmatex, and its lines are read as text.
         math = None
         alone = bool(HEADING_OR_ROW.match(content))  # a heading or a table row: one line
         if not stripped or alone or (item and not paragraph):
             emphasis = {"*": 0, "_": 0}  # a new paragraph, list item, heading or row
         marked = "*" in content or "_" in content
         if marked and _emphasis_depth(content, emphasis) > MAX_EMPHASIS_DEPTH:
-            return TooDeep("emphasis", number)
+            return TooDeep("emphasis", index + 1)
         breaks = not stripped or alone
         if breaks:
             emphasis = {"*": 0, "_": 0}
@@ -134,14 +167,42 @@ def check_nesting(value):
         raise found.error()
 
 
-def _math_opening(stripped):
-    return next((opening for opening in MATH_BLOCK if stripped.startswith(opening)), None)
+class _Closings:
+    """Where display formulas may close: a formula opened on a line is one only if a
+    line of its block (up to the next blank line, where arithmatex stops looking) ends
+    with its closing; else what follows it is text, with its emphasis counted.
+
+    Each block is read once, at its first opening: the last line each closing ends,
+    so that a text of openings that never close is still read in one pass."""
+
+    def __init__(self, lines):
+        self.lines, self.end, self.last = lines, -1, {}
+
+    def after(self, index, closing):
+        """Whether a line after ``index``, in its block, ends with ``closing``."""
+        if index >= self.end:
+            self._read_block(index)
+        return self.last.get(closing, -1) > index
+
+    def _read_block(self, start):
+        self.last = {}
+        index = start
+        while index < len(self.lines):
+            stripped = _containers(self.lines[index])[1].strip()
+            if not stripped:
+                break
+            if stripped.endswith(("$$", "\\]")):
+                self.last[stripped[-2:]] = index
+            elif ended := MATH_CLOSING.search(stripped):
+                self.last[ended.group()] = index
+            index += 1
+        self.end = index
 
 
 def _containers(line):
     """The levels ``line`` opens (its markers and indentation), what follows them, and
     whether it starts a list item."""
-    if line[:1] not in CONTAINER_START or not line.strip():
+    if not (line[:1] in CONTAINER_START or line[:1].isdecimal()) or not line.strip():
         return 0, line, False  # most lines: plain text, or blank
     if RULE.fullmatch(line):
         return line.count(">"), "", False

@@ -30,6 +30,17 @@ TEXTS = {
     "code and formulas": ("`a*b` and $c_d$ \\* x\n" * 5000)[:100_000],
     "quotes": "> " * 50_000,
     "backticks": "".join("`" * k + "a" for k in range(1, 447)),
+    # Within the depth limit on each line, as many levels in all as fit:
+    "nested items": (("- " * 32 + "x\n") * 1516)[:100_000],
+    "nested stairs": ("".join("- " * i + "x\n" for i in range(1, 33)) * 92)[:100_000],
+    "quoted items": (("> - " * 16 + "x\n") * 1516)[:100_000],
+    "flat list": "- x\n" * 25_000,  # what any list-heavy note may cost
+    "ten digits": "".join("1234567890. " * i + "x\n" for i in range(1, 129)),
+    "open formulas": ("\\begin{a}\n" * 10_000)[:100_000],
+    # The most accepted, under MAX_NESTING_TOTAL:
+    "nested items, most": ("- " * 32 + "x\n") * 781,
+    "two deep, most": "- - x\n" * 12_500,
+    "quoted items, most": ("> - " * 16 + "x\n") * 781,
 }
 
 

@@ -716,10 +716,13 @@ AS_WRITTEN = (
 )
 DEEP_EMPHASIS = "*" * 2000 + "x" + "*" * 2000
 DEEP_LIST = "".join("- " * i + "x\n" for i in range(1, 315))
+NESTED_ITEMS = (("- " * 32 + "x\n") * 1516)[:100_000]  # seconds to render into 1 MB
 
 
 @pytest.mark.parametrize(
-    "text", [DEEP_EMPHASIS, "_" * 2000 + "x" + "_" * 2000, DEEP_LIST], ids=["*", "_", "list"]
+    "text",
+    [DEEP_EMPHASIS, "_" * 2000 + "x" + "_" * 2000, DEEP_LIST, NESTED_ITEMS],
+    ids=["*", "_", "list", "many nested items"],
 )
 def test_a_text_nested_too_deeply_is_shown_as_written_not_rendered(text):
     """A run of 2,000 asterisks each side went past Python's recursion limit, and the

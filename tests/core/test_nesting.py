@@ -9,12 +9,25 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from core.nesting import MAX_BLOCK_DEPTH, MAX_EMPHASIS_DEPTH, TooDeep, check_nesting, too_deep
+from core.nesting import (
+    MAX_BLOCK_DEPTH,
+    MAX_EMPHASIS_DEPTH,
+    MAX_NESTING_TOTAL,
+    TooDeep,
+    check_nesting,
+    too_deep,
+)
 
 # What the probe sent (4,001 and 99.5 K characters).
 DEEP_EMPHASIS = "*" * 2000 + "x" + "*" * 2000
 DEEP_LIST = "".join("- " * i + "x\n" for i in range(1, 315))
 DEEP_QUOTED_LIST = "".join("> - " + "- " * i + "x\n" for i in range(1, 300))
+# 32 deep on each line, 100,000 characters (BODY_LIMIT): no line too deep, and seconds
+# to render; the same as a staircase, and in quotes.
+NESTED_ITEMS = (("- " * 32 + "x\n") * 1516)[:100_000]
+NESTED_STAIRS = ("".join("- " * i + "x\n" for i in range(1, 33)) * 92)[:100_000]
+QUOTED_ITEMS = (("> - " * 16 + "x\n") * 1516)[:100_000]
+FLAT_LIST = "- x\n" * 25_000  # the most items a note holds: it renders, in a second
 TEN_LEVELS = "".join("    " * level + f"- level {level + 1}\n" for level in range(10))
 
 
@@ -33,10 +46,22 @@ TEN_LEVELS = "".join("    " * level + f"- level {level + 1}\n" for level in rang
         ("1. " * 40 + "x", TooDeep("blocks", 1)),
         ("".join("    " * level + "- x\n" for level in range(40)), TooDeep("blocks", 33)),
         ("\t" * 40 + "- x", TooDeep("blocks", 1)),
+        ("1234567890. " * 60 + "x", TooDeep("blocks", 1)),  # any number of digits
+        ("１２. " * 40 + "x", TooDeep("blocks", 1)),  # in any script
+        (NESTED_ITEMS, TooDeep("total", 782)),  # 25,024 levels by then
+        (NESTED_STAIRS, TooDeep("total", 1523)),
+        (QUOTED_ITEMS, TooDeep("total", 782)),
+        ("$$\n" + DEEP_EMPHASIS, TooDeep("emphasis", 2)),  # a formula never closed
+        ("\\[\n" + DEEP_EMPHASIS + "\n\n\\]", TooDeep("emphasis", 2)),  # nor in its block
+        ("\\begin{aligned}\n" + DEEP_EMPHASIS, TooDeep("emphasis", 2)),
+        ("\\begin{aligned}\na\n\\end{aligned}\n" + DEEP_EMPHASIS, TooDeep("emphasis", 4)),
+        ("\\begin{a}\nb\n\\end{b}\n" + DEEP_EMPHASIS, TooDeep("emphasis", 4)),  # not its end
     ],
     ids=[
         "asterisks", "underscores", "spaced", "lines", "paragraph", "list", "quoted list",
-        "quotes", "quotes close up", "ordered", "indented", "tabs",
+        "quotes", "quotes close up", "ordered", "indented", "tabs", "ten digits",
+        "fullwidth digits", "nested items", "nested stairs", "quoted items", "open $$",
+        "open \\[", "open begin", "closed aligned", "other end",
     ],
 )  # fmt: skip
 def test_too_deep_finds_the_line_where_the_text_nests_too_deeply(text, expected):
@@ -55,6 +80,7 @@ def test_too_deep_finds_the_line_where_the_text_nests_too_deeply(text, expected)
         "```python\n" + "def f(*args, **kwargs):\n    return g(**kwargs)\n" * 40 + "```",
         "~~~\n" + "__init__ *p **q\n" * 40 + "~~~",
         "Code: " + "`*args` and `**kwargs`, " * 40,
+        "\\begin{aligned}\n" + "a_*^* &= b_{**} \\\\\n" * 40 + "\\end{aligned}\n\nAfter *it*.",
         "$$\n" + "\\mathbf{h}_t = W_h \\mathbf{h}_{t-1} + (x)_i + {a}_*\n" * 40 + "$$",
         "Inline " + "$\\mathbf{W}_q$, $(x)_i$, " * 40,
         "Escaped " + "\\* \\_ " * 100,
@@ -64,6 +90,8 @@ def test_too_deep_finds_the_line_where_the_text_nests_too_deeply(text, expected)
         "> [!note] A callout\n> - a list in it\n>     - nested\n>         - deeper",
         "Rating: *****\n\n" + "5 * 3 = 15\n" * 50,
         "   \n" + " " * 10_000 + "\n\t\t\t\n",  # blank lines however long
+        FLAT_LIST,
+        "".join("    " * (line % 6) + f"- point {line}\n" for line in range(600)),  # an outline
         "",
     ],
 )
@@ -85,10 +113,13 @@ def test_what_people_write_passes(text):
         (" " * 100_000, None),
         ("".join("`" * k + "a" for k in range(1, 447)), None),
         (("$a " * 50_000)[:100_000], None),
+        (NESTED_ITEMS, TooDeep("total", 782)),
+        (("\\begin{a}\n" * 10_000)[:100_000], None),  # formulas that never close
+        ("".join(f"\\begin{{{chr(97 + n % 26) * (n // 26 + 1)}}}\n" for n in range(5000)), None),
     ],
     ids=[
         "deep list", "quoted list", "spaced", "lines", "items", "code", "quotes", "spaces",
-        "backticks", "dollars",
+        "backticks", "dollars", "nested items", "open formulas", "open environments",
     ],
 )  # fmt: skip
 def test_the_longest_texts_are_read_in_one_pass(text, found):
@@ -112,3 +143,23 @@ def test_check_nesting_says_why_and_where_in_the_active_language():
             "请删掉一些星号或下划线后再保存。"
         )
         assert too_deep(DEEP_LIST).text().startswith("这段文字的列表或引用嵌套太深")
+        assert too_deep(NESTED_ITEMS).text() == (
+            "这段文字嵌套的列表项或引用太多，无法显示（到第 782 行，各层合计已超过 25,000 层）："
+            "请把一些列表改平，或把文字拆开，然后再保存。"
+        )
+
+
+def test_the_levels_of_list_items_add_up_to_a_limit():
+    """Rendering a list costs about as much for each level of each item: the levels add
+    up to MAX_NESTING_TOTAL at most, as many as a flat list of BODY_LIMIT has."""
+    assert MAX_NESTING_TOTAL == 25_000
+    assert too_deep("- " * 32 + "x\n" + "- x\n" * (MAX_NESTING_TOTAL - 32)) is None
+    over = too_deep("- " * 32 + "x\n" + "- x\n" * (MAX_NESTING_TOTAL - 31))
+    assert over == TooDeep("total", MAX_NESTING_TOTAL - 30)
+    assert over.text() == (
+        "This text has too many nested list items or quotes to be shown (their levels add up "
+        f"to more than 25,000 by line {MAX_NESTING_TOTAL - 30}): flatten some of its lists, "
+        "or split it, and save again."
+    )
+    # Quotes, indented and lazy lines render fast: only lines that begin items count.
+    assert too_deep("> " * 32 + "x\n" + ("> " * 32 + "y\n") * 1600) is None

@@ -77,8 +77,11 @@ def test_markdown_preview_heads_callouts_in_the_fields_language(member_client):
     [
         ("*" * 2000 + "x" + "*" * 2000, "emphasis (* or _) too deeply"),
         ("".join("- " * i + "x\n" for i in range(1, 315)), "lists or block quotes too deeply"),
+        ((("- " * 32 + "x\n") * 1516)[:100_000], "too many nested list items or quotes"),
+        # Rendering ran out of recursion and showed the text as written.
+        ("$$\n" + "*" * 2000 + "x" + "*" * 2000, "emphasis (* or _) too deeply"),
     ],
-    ids=["emphasis", "list"],
+    ids=["emphasis", "list", "many nested items", "unclosed formula"],
 )
 def test_markdown_preview_of_a_text_nested_too_deeply_says_what_saving_would(
     member_client, monkeypatch, text, said
@@ -92,7 +95,7 @@ def test_markdown_preview_of_a_text_nested_too_deeply_says_what_saving_would(
     assert said in response.json()["error"]
     assert "html" not in response.json()
     chinese = member_client.post(url, {"text": text}, HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert chinese.json()["error"].startswith("这段文字的")
+    assert chinese.json()["error"].startswith("这段文字")
 
 
 @pytest.mark.parametrize("name", ["notes:note_create", "notes:member_settings", "password_change"])

@@ -509,6 +509,12 @@ DEEP = {
     "underscores": "_" * 2000 + "x" + "_" * 2000,
     "list": "".join("- " * i + "x\n" for i in range(1, 315)),
     "quoted list": "".join("> - " + "- " * i + "x\n" for i in range(1, 300)),
+    # Each line 32 deep, within the limit, as long as a note may be: seconds to render.
+    "many nested items": (("- " * 32 + "x\n") * 1516)[:100_000],
+    # A formula never closed hid the rest from the count; so did \end{aligned}.
+    "unclosed formula": "$$\n" + "*" * 2000 + "x" + "*" * 2000,
+    "aligned": "\\begin{aligned}\na\n\\end{aligned}\n" + "*" * 2000 + "x" + "*" * 2000,
+    "long numbers": "1234567890. " * 60 + "x",
 }
 TOO_DEEP = {
     "asterisks": "This text nests emphasis (* or _) too deeply to be shown (more than 32 "
@@ -518,6 +524,13 @@ TOO_DEEP = {
 }
 TOO_DEEP["underscores"] = TOO_DEEP["asterisks"]
 TOO_DEEP["quoted list"] = TOO_DEEP["list"].replace("line 33", "line 31")
+TOO_DEEP["many nested items"] = (
+    "This text has too many nested list items or quotes to be shown (their levels add up "
+    "to more than 25,000 by line 782): flatten some of its lists, or split it, and save again."
+)
+TOO_DEEP["unclosed formula"] = TOO_DEEP["asterisks"].replace("line 1", "line 2")
+TOO_DEEP["aligned"] = TOO_DEEP["asterisks"].replace("line 1", "line 4")
+TOO_DEEP["long numbers"] = TOO_DEEP["list"].replace("line 33", "line 1")
 
 
 def kept_in_the_form(response, text, status_code=200):
