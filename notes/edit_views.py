@@ -6,7 +6,8 @@ someone else's newer save is refused with the text kept in the form.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,7 @@ from core.templatetags.notices import at
 from core.wikilinks import Index
 from papers.models import LanguageModel, Paper
 
-from .forms import MeetingWriteupForm, NoteForm
+from .forms import BODY_LIMIT, MeetingWriteupForm, NoteForm
 from .models import FeedKey, Meeting
 from .permissions import editable_notes, may_change_meeting
 
@@ -99,8 +100,14 @@ def note_delete(request, slug):
 def markdown_preview(request):
     """Render Markdown as a note would show it, for the editor's preview pane: in the
     language of the field it is written in (``field``, e.g. "body_zh"). A text the form
-    would refuse as nested too deeply gets 422 and the form's message (``error``)."""
-    text = request.POST.get("text", "")[:200_000]
+    would refuse, longer than the fields previewed may be (a note's texts, a meeting's
+    write-up and minutes: BODY_LIMIT) or nested too deeply, gets 422 and the form's
+    message (``error``), unrendered."""
+    text = request.POST.get("text", "")
+    try:
+        MaxLengthValidator(BODY_LIMIT)(text)
+    except ValidationError as too_long:
+        return JsonResponse({"error": too_long.messages[0]}, status=422)
     if found := too_deep(text):  # what saving it would say; the editor shows the message
         return JsonResponse({"error": found.text()}, status=422)
     language = field_language(request.POST.get("field", ""))

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 
+from notes.forms import BODY_LIMIT
 from notes.models import Note
 from tests.factories import NoteFactory, PaperFactory
 
@@ -96,6 +97,20 @@ def test_markdown_preview_of_a_text_nested_too_deeply_says_what_saving_would(
     assert "html" not in response.json()
     chinese = member_client.post(url, {"text": text}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert chinese.json()["error"].startswith("这段文字")
+
+
+def test_markdown_preview_refuses_a_text_longer_than_a_note_may_be(member_client, monkeypatch):
+    """It rendered 200,000 characters, twice what the fields it previews hold (seconds
+    of work on a list); now what saving would say, without rendering."""
+    url = reverse("notes:markdown_preview")
+    fits = member_client.post(url, {"text": "x" * BODY_LIMIT, "field": "body_en"})
+    assert fits.json() == {"html": f"<p>{'x' * BODY_LIMIT}</p>"}
+    monkeypatch.setattr("core.markdown._markdown", None)  # not called
+    response = member_client.post(url, {"text": "- x\n" * 25_001, "field": "minutes"})
+    assert response.status_code == 422
+    assert response.json() == {
+        "error": "Ensure this value has at most 100000 characters (it has 100004)."
+    }
 
 
 @pytest.mark.parametrize("name", ["notes:note_create", "notes:member_settings", "password_change"])
