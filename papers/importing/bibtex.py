@@ -9,13 +9,20 @@ import codecs
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 import bibtexparser
 from bibtexparser import middlewares, model
 from bibtexparser.exceptions import PartialMiddlewareException
-from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
 from django.utils.translation import gettext as _
+from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.macrospec import MacroSpec
 
 from ..identifiers import (
     OLD_STYLE_WRITTEN,
@@ -51,7 +58,15 @@ READ_FIELDS = {"title", "author", "date", "year", "month", "eprint", "archivepre
 READ_FIELDS |= {"eprinttype", "url", "journal", "journaltitle", "booktitle", "note"}
 READ_FIELDS |= {"howpublished", "volume", "doi", "keywords", "abstract", "primaryclass"}
 READ_FIELDS |= {"eprintclass"}
-# The longest value of a field read. The longest real ones are author lists of papers
+# Identifiers, which BibTeX holds verbatim (as \url reads them): never decoded as LaTeX
+# ("~kriz/" became " kriz/", "a--b" an en dash, "?q=a&b=c" lost its "&"); only the
+# escapes exporters add are undone (``verbatim``).
+VERBATIM_FIELDS = {"url", "doi", "eprint", "archiveprefix", "eprinttype", "primaryclass"}
+VERBATIM_FIELDS |= {"eprintclass"}
+# Those escapes: \_ \% \& \# \$, and a tilde as \~{} or \textasciitilde.
+EXPORTER_ESCAPE = re.compile(r"\\([_%&#$])|\\~\{\}|\\textasciitilde(?:\{\}|\s*)")
+# The longest value of a field read that is decoded (a value without LaTeX costs nothing,
+# of any length). The longest real ones are author lists of papers
 # with a thousand authors and more (Gemini's report: some 35,000 characters), of which
 # the library keeps 20,000 (plan.LIMITS); arXiv's abstracts have at most 1,920.
 MAX_FIELD = 50_000
@@ -60,31 +75,133 @@ MAX_FIELD = 50_000
 # pylatexenc takes some microseconds a character, and its time grows with the square of
 # a run of plain text (each character is added to a string of those before it).
 LATEX = re.compile(r"[\\{}$%~&#^_]|--|''|``|[!?]`")
-# A "%" in a value that no backslash escapes (after an even number of them): text, as
-# BibTeX reads it. LaTeX, typesetting the value, would take the rest of its line for a
-# comment, and so did the decoding: "Vicuna: … with 90% ChatGPT Quality" was imported as
-# "Vicuna: … with 90", with no word of it. It is escaped before the value is decoded.
-TEXT_PERCENT = re.compile(r"(?<!\\)((?:\\\\)*)%")
+# A "%" or "&" in a value that no backslash escapes (after an even number of them): text,
+# as BibTeX reads it. LaTeX, typesetting the value, would take the rest of a "%"'s line
+# for a comment and an "&" for a table's column, and so did the decoding: "Vicuna: …
+# with 90% ChatGPT Quality" was imported as "Vicuna: … with 90", "A & B" as "A B", with
+# no word of it. They are escaped before the value is decoded.
+TEXT_SPECIAL = re.compile(r"(?<!\\)((?:\\\\)*)([%&])")
+# What parts a value's words, as the decoding reads them: whitespace (outside braces and
+# math); a control sequence, a brace, a math delimiter steer it.
+SCAN = re.compile(r"\\(?:[A-Za-z]+|.)|[{}]|\$\$?|\s+", re.DOTALL)
+MATH_CLOSES = {"$": "$", "$$": "$$", r"\(": r"\)", r"\[": r"\]"}
+# A word ending so may take the next word for its argument ("\c c" is "ç").
+ENDS_IN_MACRO = re.compile(r"\\(?:[A-Za-z]+|.)\Z", re.DOTALL)
+# What one call of pylatexenc costs, in characters decoded (some 60 microseconds); a run of
+# plain text shorter than twice that between two pieces of LaTeX is decoded with them.
+CALL_COST = 20
+GAP = 2 * CALL_COST
 # The most keywords of an entry that become its paper's topics.
 MAX_TOPICS = 20
 # Where the decoding middleware says why it left an entry unread.
 NOT_READ = "library_import_not_read"
 
 
+def verbatim(value):
+    """An identifier's value as written, less the escapes exporters add and braces."""
+    text = EXPORTER_ESCAPE.sub(lambda found: found.group(1) or "~", value)
+    return text.replace("{", "").replace("}", "")
+
+
+def _argument(node, index):
+    args = node.nodeargd.argnlist if node.nodeargd else []
+    return args[index] if index < len(args) else None
+
+
+def _url(node):
+    """The address of a \\url as written (pylatexenc read "~" in it as a space)."""
+    argument = _argument(node, 0)
+    return verbatim(argument.latex_verbatim()) if argument is not None else ""
+
+
+def _href(node, l2tobj):
+    """The text of a \\href{address}{text} (pylatexenc's own spec failed on it)."""
+    argument = _argument(node, 1)
+    return l2tobj.nodelist_to_text([argument]) if argument is not None else ""
+
+
+# Macros whose argument is text, which pylatexenc 2.11 drops with the macro:
+# "\texttt{gpt-4}" was no title, "\mbox{GPT}-4" was "-4".
+KEPT = ["texttt", "textsf", "textmd", "textup", "textnormal", "mbox"]
+
+
+class Decoder(LatexNodes2Text):
+    """pylatexenc's LaTeX-to-text, whose parser knows \\href's two arguments and
+    \\textnormal's one."""
+
+    WALKER = latexwalker.get_default_latex_context_db()
+    WALKER.add_context_category(
+        "library-import",
+        prepend=True,
+        macros=[MacroSpec("href", "{{"), MacroSpec("textnormal", "{")],
+    )
+
+    def latex_to_text(self, latex, **parse_flags):
+        walker = latexwalker.LatexWalker(latex, latex_context=self.WALKER, **parse_flags)
+        return self.nodelist_to_text(walker.get_latex_nodes()[0])
+
+
 def _decoder():
-    """pylatexenc's LaTeX-to-text as bibtexparser sets it up, knowing the TeX logos too."""
+    """pylatexenc's LaTeX-to-text as bibtexparser sets it up, knowing the TeX logos too,
+    keeping the text of the macros in KEPT, and URLs as written."""
     context = get_default_latex_context_db()
     logos = {"TeX": "TeX", "LaTeX": "LaTeX", "BibTeX": "BibTeX", "LaTeXe": "LaTeX2e"}
     context.add_context_category(
         "library-import",
         prepend=True,
-        macros=[MacroTextSpec("url", simplify_repl="%s")]
+        macros=[MacroTextSpec("url", simplify_repl=_url), MacroTextSpec("href", _href)]
+        + [MacroTextSpec(name, discard=False) for name in KEPT]
         + [MacroTextSpec(name, simplify_repl=text) for name, text in logos.items()],
     )
-    return LatexNodes2Text(latex_context=context, keep_braced_groups=False, math_mode="verbatim")
+    return Decoder(latex_context=context, keep_braced_groups=False, math_mode="verbatim")
 
 
 DECODER = _decoder()
+
+
+def latex_spans(text):
+    """Return (start, end) of each part of a text with LaTeX that is to be decoded; the
+    rest is plain text, given back as it is. The parts are its words (apart at whitespace
+    outside braces and math) with LaTeX, with the word after a macro, and with runs of
+    plain text between them shorter than GAP. An abstract of 1,500 characters with one
+    "\\%" was decoded whole (5 ms), and counted whole against the import's LaTeX."""
+    words, start, depth, math = [], 0, 0, None
+    for found in SCAN.finditer(text):
+        token = found.group()
+        if token.isspace():
+            if depth == 0 and math is None:
+                words.append((start, found.start()))
+                start = found.end()
+        elif token == "{":
+            depth += 1
+        elif token == "}":
+            depth = max(depth - 1, 0)
+        elif math is None and token in MATH_CLOSES:
+            math = MATH_CLOSES[token]
+        elif token == math:
+            math = None
+    words.append((start, len(text)))
+    spans, after_macro = [], False
+    for begin, end in words:
+        if not (after_macro or LATEX.search(text, begin, end)):
+            continue
+        after_macro = bool(ENDS_IN_MACRO.search(text, begin, end))
+        if spans and begin - spans[-1][1] < GAP:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((begin, end))
+    return spans
+
+
+def cost(text):
+    """What decoding a value costs, in characters (``latex_spans``, and each call)."""
+    if not LATEX.search(text):
+        return 0
+    return sum(end - start + CALL_COST for start, end in latex_spans(escaped(text)))
+
+
+def escaped(text):
+    return TEXT_SPECIAL.sub(r"\1\\\2", text)
 
 
 @dataclass
@@ -150,10 +267,16 @@ class Budget:
 
 class LatexDecoding(middlewares.LatexDecodingMiddleware):
     """bibtexparser's LaTeX decoding, of the fields the importer reads alone, and within
-    bounds: an entry with a field longer than MAX_FIELD is not decoded, nor one whose
-    LaTeX is more than the ``budget`` has left (None: no bound). Text without LaTeX is
-    not decoded: it is given back as it is. One abstract of 2 MB, within what an upload
-    may be, took 67 seconds to decode, and the worker was stopped (a 502)."""
+    bounds: the parts of a text with LaTeX are decoded (``latex_spans``), the rest is
+    given back as it is; an entry with a text to decode longer than MAX_FIELD is not
+    decoded, nor one whose LaTeX costs more than the ``budget`` has left (None: no
+    bound). One abstract of 2 MB, within what an upload may be, took 67 seconds to
+    decode, and the worker was stopped (a 502).
+
+    Identifiers (VERBATIM_FIELDS) are not decoded. The author field becomes a list of
+    names, split as BibTeX splits it before anything is decoded: a braced group is one
+    name ("{Barnes and Noble}" was two authors), each name read in its parts and each
+    part decoded."""
 
     def __init__(self, budget=None):
         super().__init__(decoder=DECODER)
@@ -162,17 +285,18 @@ class LatexDecoding(middlewares.LatexDecodingMiddleware):
     def transform_entry(self, entry, library):
         read = [f for f in entry.fields if f.key.lower() in READ_FIELDS]
         read = [f for f in read if isinstance(f.value, str)]
-        reason = self._not_read(read)
+        asked = []  # (field, text) of each text that is to be decoded
+        for _unused in self._values(read, lambda text, key: asked.append((key, text)) or text):
+            pass
+        reason = self._not_read([(key, text) for key, text in asked if LATEX.search(text)])
         if reason:
             entry.set_parser_metadata(NOT_READ, reason)
             return entry
         errors = []
-        for value in (f for f in read if LATEX.search(f.value)):
-            enclosing = value.enclosing  # which the value's setter resets
-            text = TEXT_PERCENT.sub(r"\1\\%", value.value)
-            value.value, error = self._transform_python_value_string(text)
-            value.enclosing = enclosing
-            errors += [error] if error else []
+        for value_field, value in self._values(read, lambda text, key: self._decode(text, errors)):
+            enclosing = value_field.enclosing  # which the value's setter resets
+            value_field.value = value
+            value_field.enclosing = enclosing
         if errors:
             return model.MiddlewareErrorBlock(entry, PartialMiddlewareException(errors))
         return entry
@@ -180,17 +304,46 @@ class LatexDecoding(middlewares.LatexDecodingMiddleware):
     def transform_string(self, string, library):
         return string  # resolved into the entries, and decoded there
 
-    def _not_read(self, fields):
-        for value in fields:
-            if len(value.value) > MAX_FIELD:
+    @staticmethod
+    def _values(fields, decode):
+        """Yield each field with its value as ``decode(text, field name)`` makes its
+        texts: the author field's names one by one (``_name``), identifiers as written."""
+        for value_field in fields:
+            key = value_field.key
+            if key.lower() in VERBATIM_FIELDS:
+                yield value_field, verbatim(value_field.value)
+            elif key.lower() == "author":
+                names = split_multiple_persons_names(value_field.value)
+                yield value_field, [_name(name, partial(decode, key=key)) for name in names]
+            else:
+                yield value_field, decode(value_field.value, key)
+
+    def _decode(self, text, errors):
+        """The text with its LaTeX decoded (``latex_spans``); errors said in ``errors``."""
+        if not LATEX.search(text):
+            return text
+        text = escaped(text)
+        parts, at = [], 0
+        for start, end in latex_spans(text):
+            decoded, error = self._transform_python_value_string(text[start:end])
+            parts += [text[at:start], decoded]
+            errors += [error] if error else []
+            at = end
+        return "".join([*parts, text[at:]])
+
+    def _not_read(self, asked):
+        """Why an entry whose texts to decode are ``asked`` ((field, text)) is not read,
+        or "" when it is."""
+        for key, text in asked:
+            if len(text) > MAX_FIELD:
                 reason = _(
                     "the field “%(field)s” has %(length)s characters, and a field may have "
                     "at most %(max)s"
-                ) % {"field": value.key, "length": f"{len(value.value):,}", "max": f"{MAX_FIELD:,}"}
+                ) % {"field": key, "length": f"{len(text):,}", "max": f"{MAX_FIELD:,}"}
                 return _("This entry cannot be read: %(reason)s") % {"reason": reason}
         if self.budget is None:
             return ""
-        latex = sum(len(f.value) for f in fields if LATEX.search(f.value))
+        latex = sum(cost(text) for _key, text in asked)
         if latex > self.budget.left:
             self.budget.left = 0  # nor any after it, though it be shorter
             return _(
@@ -201,11 +354,12 @@ class LatexDecoding(middlewares.LatexDecodingMiddleware):
         return ""
 
 
-# The most characters of LaTeX (values with a macro, a group, math, a "%" or "--" …)
-# that one import from the site decodes: pylatexenc takes 4 to 12 microseconds a
-# character (dense LaTeX the most), so some 3 seconds at worst; text without LaTeX costs
-# nothing. 200 entries (the most one import takes) with LaTeX in a title of 100
-# characters and an abstract of 1,300 are 280,000.
+# The most characters of LaTeX (``cost``: the parts of values that are decoded, and
+# CALL_COST a call) that one import from the site decodes: pylatexenc takes 3 to 7
+# microseconds a character (dense LaTeX the most, measured on pylatexenc 2.11; 12 on a
+# slower machine), so 1 to 4 seconds at worst. An ordinary entry costs some hundred
+# characters (an accented name, a braced word in its title, a "\\%"): 200 of them, the
+# most one import takes, some 20,000.
 MAX_DECODED = 300_000
 
 
@@ -213,8 +367,7 @@ def _middlewares(budget=None):
     return [
         middlewares.ResolveStringReferencesMiddleware(True),
         middlewares.RemoveEnclosingMiddleware(True),
-        LatexDecoding(budget),
-        middlewares.SeparateCoAuthors(),
+        LatexDecoding(budget),  # which splits the authors before decoding them
     ]
 
 
@@ -437,22 +590,25 @@ def _broken_reason(error, raw="", start_line=0, text=""):
     return _("the BibTeX syntax is broken")
 
 
-def _name(text):
-    """Return one author as the paper prints it. A Chinese name is family name then given
+def _name(text, decode=None):
+    """Return one author as the paper prints it, read in its parts as BibTeX writes it
+    (a braced group is one part: "{Meta AI, FAIR}" was "FAIR Meta AI") and then decoded
+    by ``decode`` (None: as written). A Chinese name is family name then given
     name with no space, which BibTeX writes "张, 三" (or "张，三"), "张 三" or "{张三}":
     bibtex's name parts would put the given name first ("三 张"), so it is only run
     together."""
+    decode = decode or (lambda written: written)
     text = " ".join(text.split())
     if HAN_NAME.fullmatch(text):
         return "".join(re.split(r"[\s,\uff0c]+", text))
     try:
         parts = parse_single_name_into_parts(text)
     except InvalidNameError:  # too many commas: the name as written
-        return text
+        return _clean(decode(text))
     name = " ".join([*parts.first, *parts.von, *parts.last])
     if name.lower() == "others":
         return "et al."
-    return f"{name} {' '.join(parts.jr)}" if parts.jr else name
+    return _clean(decode(f"{name} {' '.join(parts.jr)}" if parts.jr else name))
 
 
 def _clean(value):
@@ -499,9 +655,9 @@ def to_record(fields):
     title = _clean(fields.get("title"))
     if not title:
         return None, _("The entry has no title.")
-    authors = fields.get("author") or []
+    authors = fields.get("author") or []  # names as printed (LatexDecoding)
     if isinstance(authors, str):
-        authors = [authors]
+        authors = [_name(name) for name in split_multiple_persons_names(authors)]
     date = _clean(fields.get("date"))  # biblatex: 2023-03-31
     year = whole_number(_year(fields)[:4])
     month_text = (_clean(fields.get("month")) or date[5:7]).lower()[:3]
@@ -515,7 +671,7 @@ def to_record(fields):
     url = _clean(fields.get("url"))  # what the Paper refuses (not a URL), plan.fit says
     return Record(
         title=title,
-        authors=[name for name in (_name(author) for author in authors) if name],
+        authors=[name for name in authors if name],
         abstract=" ".join(str(fields.get("abstract") or "").split()),
         year=year,
         month=month if month and 1 <= month <= 12 else None,
