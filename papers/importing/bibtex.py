@@ -422,14 +422,15 @@ def read(text, limit=None, budget=None):
 
 
 def _same_key(entry, keys):
-    """The entry, with a note when an entry before it (in ``keys``, by key: its line) has
-    its key: a citation of that key cannot tell them apart, and the second was shown
-    as new as the first, with no word of it."""
-    first = keys.setdefault(entry.key, entry.line) if entry.key else entry.line
-    if first != entry.line:
+    """The entry, with a note when an entry before it (in ``keys``, by key: the first
+    Entry of it) has its key: a citation of that key cannot tell them apart, and the
+    second was shown as new as the first, with no word of it. Two entries on one line
+    were taken for one, and had no note."""
+    first = keys.setdefault(entry.key, entry) if entry.key else entry
+    if first is not entry:
         entry.notes.append(
             _("The entry on line %(line)s has the same key “%(key)s”.")
-            % {"line": first, "key": entry.key}
+            % {"line": first.line, "key": entry.key}
         )
     return entry
 
@@ -698,7 +699,7 @@ def left_out(fields, record):
             _("The %(field)s “%(value)s” is left out: %(reason)s")
             % {
                 "field": _("year"),
-                "value": _year(fields),
+                "value": _year(fields)[:40],
                 "reason": _("Enter a year in digits, e.g. 2023."),
             }
         )

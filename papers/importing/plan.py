@@ -71,6 +71,7 @@ class Candidate:
     lookup: str = ""  # the arXiv ID or DOI asked for
     notes: list = field(default_factory=list)  # the values left out of the record (``fit``)
     prose: bool = False  # words that are no identifier, one row (``_words_together``)
+    key: str = ""  # a BibTeX entry's key
 
     @property
     def status_label(self):
@@ -207,7 +208,9 @@ def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
     plan = Plan(candidates=pasted(text, most, budget))
     if bib_text:
         room = None if most is None else max(most - len(plan.candidates), 0)
-        plan.candidates += uploaded(bib_text, room, budget)
+        in_file = uploaded(bib_text, room, budget)
+        note_keys_in_both(plan.candidates, in_file)
+        plan.candidates += in_file
     if limit and len(plan.candidates) > limit:
         plan.errors.append(
             _("At most %(max)s entries at a time; the first %(max)s are shown.") % {"max": limit}
@@ -221,6 +224,22 @@ def build(text="", bib_text="", progress=None, limit=MAX_ENTRIES):
             candidate.notes = [*candidate.notes, *fit(candidate.record)]
     judge(plan.candidates)
     return plan
+
+
+def note_keys_in_both(in_paste, in_file):
+    """Note on each entry of the file whose key an entry of the paste has: a citation of
+    that key cannot tell them apart (each text's own repeats bibtex.read notes)."""
+    first = {}
+    for candidate in in_paste:
+        if candidate.key:
+            first.setdefault(candidate.key, candidate)
+    for candidate in in_file:
+        if (earlier := first.get(candidate.key)) is not None and candidate.key:
+            candidate.notes = [
+                *candidate.notes,
+                _("The entry %(entry)s of the paste has the same key “%(key)s”.")
+                % {"entry": earlier.entry, "key": candidate.key},
+            ]
 
 
 def pasted(text, most=None, budget=None):
@@ -288,6 +307,7 @@ def from_bibtex(entry):
         reason=entry.error,
         status=Status.NEW if entry.record else Status.INVALID,
         notes=entry.notes,
+        key=entry.key,
     )
 
 

@@ -1169,3 +1169,27 @@ def test_a_braced_group_in_an_author_list_is_one_name(written, authors):
     two authors, "{Meta AI, FAIR}" was "FAIR Meta AI"."""
     (entry,) = bibtex.parse(f"@misc{{a, title={{T}}, author={{{written}}}}}")
     assert entry.record.authors == authors
+
+
+def test_a_key_used_twice_on_one_line_or_in_the_paste_and_the_file_is_noted():
+    """The note took the line for the entry: two entries of one key on one line had
+    none, and neither had the same key in the paste and in the file."""
+    one_line = "@misc{k, title={A}} @misc{k, title={B}}"
+    assert [e.notes for e in bibtex.parse(one_line)] == [
+        [],
+        ["The entry on line 1 has the same key “k”."],
+    ]
+    plan = importing.build("@misc{k, title={Pasted}}", bib_text="\n@misc{k, title={Filed}}")
+    assert [c.notes for c in plan.candidates] == [
+        [],
+        ["The entry k (line 1) of the paste has the same key “k”."],
+    ]
+    with translation.override("zh-hans"):
+        plan = importing.build("@misc{k, title={Pasted}}", bib_text="@misc{k, title={Filed}}")
+    assert plan.candidates[1].notes == ["粘贴内容中的条目 k（第 1 行）也使用了键“k”。"]
+
+
+def test_a_year_left_out_is_quoted_short():
+    """The note quoted the whole year, up to 50,000 characters; as the month's, 40."""
+    (entry,) = bibtex.parse("@misc{y, title={T}, year={" + "x" * 1000 + "}}")
+    assert entry.notes == [f"The year “{'x' * 40}” is left out: Enter a year in digits, e.g. 2023."]
