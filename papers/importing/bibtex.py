@@ -93,6 +93,10 @@ CALL_COST = 20
 GAP = 2 * CALL_COST
 # The most keywords of an entry that become its paper's topics.
 MAX_TOPICS = 20
+# The most characters of an abstract kept: arXiv's have at most 1,920, a journal's a few
+# thousand. A plain value is read whatever its length (MAX_FIELD bounds what is decoded),
+# and an abstract of 2 MB was kept whole, in the preview's form and in the library.
+MAX_ABSTRACT = 20_000
 # Where the decoding middleware says why it left an entry unread.
 NOT_READ = "library_import_not_read"
 
@@ -673,7 +677,7 @@ def to_record(fields):
     return Record(
         title=title,
         authors=[name for name in authors if name],
-        abstract=" ".join(str(fields.get("abstract") or "").split()),
+        abstract=_abstract(fields)[:MAX_ABSTRACT],
         year=year,
         month=month if month and 1 <= month <= 12 else None,
         arxiv_id=arxiv_id,
@@ -685,6 +689,11 @@ def to_record(fields):
         topics=_keywords(fields)[:MAX_TOPICS],
         provenance="bibtex",
     ), ""
+
+
+def _abstract(fields):
+    """The entry's abstract, its spaces collapsed."""
+    return " ".join(str(fields.get("abstract") or "").split())
 
 
 def left_out(fields, record):
@@ -711,6 +720,11 @@ def left_out(fields, record):
                 "value": month[:40],
                 "reason": _("Enter a month as a number or its name, e.g. 3 or Mar."),
             }
+        )
+    if len(abstract := _abstract(fields)) > MAX_ABSTRACT:
+        notes.append(
+            _("The abstract has %(count)s characters; the first %(max)s are kept.")
+            % {"count": f"{len(abstract):,}", "max": f"{MAX_ABSTRACT:,}"}
         )
     if len(keywords := _keywords(fields)) > MAX_TOPICS:
         notes.append(

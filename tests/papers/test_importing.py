@@ -879,8 +879,8 @@ def test_a_field_longer_than_any_real_one_is_refused_before_it_is_decoded(decode
     )
     assert (fine.status, fine.record.title) == ("new", "Fine")
     assert decoded == []  # neither the huge entry nor a title without LaTeX
-    (longest,) = bibtex.parse(huge_entry("x" * bibtex.MAX_FIELD))
-    assert len(longest.record.abstract) == bibtex.MAX_FIELD
+    (longest,) = bibtex.parse(huge_entry("x" * bibtex.MAX_FIELD))  # read, then cut
+    assert len(longest.record.abstract) == bibtex.MAX_ABSTRACT
 
 
 def test_only_the_fields_read_and_only_values_with_latex_are_decoded(decoded):
@@ -1193,3 +1193,14 @@ def test_a_year_left_out_is_quoted_short():
     """The note quoted the whole year, up to 50,000 characters; as the month's, 40."""
     (entry,) = bibtex.parse("@misc{y, title={T}, year={" + "x" * 1000 + "}}")
     assert entry.notes == [f"The year “{'x' * 40}” is left out: Enter a year in digits, e.g. 2023."]
+
+
+def test_an_abstract_longer_than_any_is_cut_and_said_to_be():
+    """A plain value is read whatever its length: an abstract of 2 MB was kept whole, in
+    the preview's form and in the library."""
+    (entry,) = bibtex.parse("@misc{long, title={T}, abstract={" + "word " * 30_000 + "}}")
+    assert len(entry.record.abstract) == bibtex.MAX_ABSTRACT
+    assert entry.notes == ["The abstract has 149,999 characters; the first 20,000 are kept."]
+    with translation.override("zh-hans"):
+        (chinese,) = bibtex.parse("@misc{long, title={T}, abstract={" + "word " * 30_000 + "}}")
+    assert chinese.notes == ["摘要有 149,999 个字符，只保留前 20,000 个。"]
