@@ -10,6 +10,7 @@ from functools import cache
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,9 +36,8 @@ def canonical_zone(name):
 
 
 def validate_time_zone(name):
-    """Accept an IANA time zone name (Asia/Shanghai, Europe/London, UTC). A name with a NUL
-    character is left to Django's text field, whose message says so: one message."""
-    if name not in known_zones() and "\x00" not in name:
+    """Accept an IANA time zone name (Asia/Shanghai, Europe/London, UTC)."""
+    if name not in known_zones():
         raise ValidationError(
             _("“%(value)s” is not a time zone name such as Asia/Shanghai or Europe/London."),
             params={"value": name[:60]},
@@ -52,6 +52,12 @@ class TimeZoneFormField(forms.CharField):
 
     def to_python(self, value):
         return canonical_zone(super().to_python(value))
+
+    def run_validators(self, value):
+        if "\x00" in value:
+            # Django's own message says what is wrong: not also that it is no zone name.
+            ProhibitNullCharactersValidator()(value)
+        super().run_validators(value)
 
 
 class TimeZoneField(models.CharField):
