@@ -4,7 +4,7 @@ nested too deeply says why in the pane, and the text stays as typed."""
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import login
+from tests.browser.conftest import click_and_load, login, screenshot
 from tests.factories import MembershipFactory, NoteFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,3 +32,10 @@ def test_the_preview_of_a_text_nested_too_deeply_says_why(page, member):
         "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
     ]
     page.console_errors.clear()
+    screenshot(page, "editor-preview-too-deep")
+    # Saved all the same: the form says why, on the field, and keeps the text.
+    click_and_load(page, "form.note-form button[type=submit]")
+    field_error = page.locator("#id_body_en").locator("xpath=..").locator(".errorlist")
+    assert "too deeply to be shown" in field_error.inner_text()
+    assert page.input_value("#id_body_en") == deep
+    screenshot(page, "editor-save-too-deep")
