@@ -7,7 +7,7 @@ import re
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as BadInput
 from ninja.parser import Parser
 
 from core.language import names_separator
+from core.middleware import json_error
 
 from . import filters, groups, library, together
 from .auth import AUTH, TokenAuth
@@ -33,9 +34,9 @@ def members_only(view):
                 return redirect_to_login(request.get_full_path())
             try:
                 if not TokenAuth()(request):
-                    return JsonResponse({"detail": _unauthorized_message()}, status=401)
+                    return json_error(request, _unauthorized_message(), 401)
             except AuthenticationError:
-                return JsonResponse({"detail": _unauthorized_message()}, status=401)
+                return json_error(request, _unauthorized_message(), 401)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -276,15 +277,13 @@ def _too_big_message():
 
 
 def bounded(view):
-    """Refuse a request whose body is larger than API_MAX_BODY_BYTES (413), unread, and
-    an address with a NUL character (400)."""
+    """Refuse a request whose body is larger than API_MAX_BODY_BYTES (413), unread. (An
+    address with a NUL character core.middleware refuses, in JSON here.)"""
 
     def wrapper(request, *args, **kwargs):
-        if "\x00" in request.path:  # no database stores one in text (slugs in paths)
-            return JsonResponse({"detail": _("The address contains a NUL character.")}, status=400)
         length = request.META.get("CONTENT_LENGTH") or "0"
         if not (length.isascii() and length.isdigit()) or int(length) > settings.API_MAX_BODY_BYTES:
-            return JsonResponse({"detail": _too_big_message()}, status=413)
+            return json_error(request, _too_big_message(), 413)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -305,7 +304,7 @@ def _open(patterns):
 
 def not_found(request, rest=""):
     """Any other address under /api/v1/: 404 in JSON, as the API's own 404s."""
-    return JsonResponse({"detail": _not_found_message()}, status=404)
+    return json_error(request, _not_found_message(), 404)
 
 
 def urls():

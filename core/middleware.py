@@ -159,14 +159,17 @@ class MethodNotAllowedPageMiddleware:
 
 
 class RejectNulBytesMiddleware:
-    """Refuse a query string with a NUL character: no database stores one in text."""
+    """Refuse an address (its path or query string) with a NUL character: no database
+    stores one in text (a slug in an API path reached it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if any("\x00" in value for values in request.GET.lists() for value in values[1]) or any(
-            "\x00" in key for key in request.GET
+        if (
+            "\x00" in request.path
+            or any("\x00" in value for values in request.GET.lists() for value in values[1])
+            or any("\x00" in key for key in request.GET)
         ):
             # Before the session and the database: the page needs neither.
             if for_programs(request):

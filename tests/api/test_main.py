@@ -201,12 +201,14 @@ def test_other_http_errors_are_answered_as_before(api_as, world):
 # --- Errors raised before the API's own code, or that escape it: JSON, not a page -------
 
 
-@pytest.mark.parametrize("query", ["q=a%00b", "topic=a%00b", "a%00=1"])
-def test_a_nul_byte_in_the_query_string_is_answered_in_json(client, query):
-    """The site's middleware refuses a NUL in a query string before any view; to a program
-    calling the API it answered with the site's page, in HTML (a NUL in the path already
-    had the API's JSON)."""
-    response = client.get(f"/api/v1/search?{query}")
+@pytest.mark.parametrize(
+    "address", ["search?q=a%00b", "search?topic=a%00b", "search?a%00=1", "papers/a%00b"]
+)
+def test_a_nul_byte_in_the_address_is_answered_in_json(client, address):
+    """The site's middleware refuses a NUL in an address, path or query string, before
+    any view (the API checked paths itself): to a program calling the API it answered
+    with the site's page, in HTML."""
+    response = client.get(f"/api/v1/{address}")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "The address contains a NUL character."}

@@ -27,7 +27,13 @@ def test_database_down_in_a_view_gives_the_503_page(member_client, monkeypatch):
 
 @pytest.mark.parametrize(
     "url",
-    ["/search/?q=ab%00cd", "/papers/?q=a%00b", "/papers/?topic=a%00", "/notes/new/?paper=a%00"],
+    [
+        "/search/?q=ab%00cd",
+        "/papers/?q=a%00b",
+        "/papers/?topic=a%00",
+        "/notes/new/?paper=a%00",
+        "/papers/a%00b/",
+    ],
 )
 def test_a_nul_byte_in_the_address_is_a_bad_request(member_client, url):
     response = member_client.get(url)
