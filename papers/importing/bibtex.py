@@ -289,9 +289,13 @@ class LatexDecoding(middlewares.LatexDecodingMiddleware):
     def transform_entry(self, entry, library):
         read = [f for f in entry.fields if f.key.lower() in READ_FIELDS]
         read = [f for f in read if isinstance(f.value, str)]
-        asked = []  # (field, text) of each text that is to be decoded
-        for _unused in self._values(read, lambda text, key: asked.append((key, text)) or text):
-            pass
+        asked = []  # (field name, text) of each text to decode, gathered before any is
+
+        def ask(text, key):
+            asked.append((key, text))
+            return text
+
+        list(self._values(read, ask))
         reason = self._not_read([(key, text) for key, text in asked if LATEX.search(text)])
         if reason:
             entry.set_parser_metadata(NOT_READ, reason)
