@@ -121,10 +121,8 @@
         var json = (r.headers.get("Content-Type") || "").indexOf("json") >= 0;
         if (!json) throw new Error(r.status);  // a login page: the session ended
         return r.json().then(function (data) {
-          if (r.ok) return data;
-          var refused = new Error(data.error || r.status);
-          refused.said = Boolean(data.error);
-          throw refused;
+          if (!r.ok) throw new Error(data.error || r.status);
+          return data;
         });
       }).then(function (data) {
         if (embeds(textarea.value, data.name)) {
