@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
+from .compiled import reads_scope
 from .fragments import request_scope
 
 logger = logging.getLogger("core.database")
@@ -185,5 +186,5 @@ class RequestMemoMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with request_scope():
+        with request_scope(), reads_scope():
             return self.get_response(request)

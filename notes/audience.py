@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import Http404
 
-from core.compiled import MARKS, compiled_once, compiled_records
+from core.compiled import MARKS, compiled_once, compiled_records, read_ahead
 from core.fragments import Ref, kept, prefetch, remembered
 
 from .models import Meeting, Membership, Note, ReadingGroup, ReadingStatus
@@ -85,6 +85,12 @@ def roles(user):
 
 # The groups of a member of an id: SQL compiled once per process (core.compiled).
 _groups_of = compiled_records(lambda pk: ReadingGroup.objects.of(get_user_model()(pk=pk)))
+
+
+def groups_statements(user):
+    """The statement groups() reads for the member when it is not kept, for
+    ``core.compiled.read_ahead``."""
+    return [_groups_of.statement(user.pk)] if user.is_authenticated else []
 
 
 def groups(user):
@@ -227,6 +233,7 @@ def _read_meeting(user, group, number):
         return None  # who may read no meeting (Meeting.objects.visible_to)
     found = next(iter(_meeting_records(user, group, number)), None)
     if found is not None:
+        read_ahead(*(records_of.statement(found.pk) for records_of in _meeting_related.values()))
         found._prefetched_objects_cache = {}
         for name, records_of in _meeting_related.items():
             # What prefetch_related(name) leaves: the manager's queryset, read already.

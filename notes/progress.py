@@ -168,6 +168,17 @@ _meeting_statuses = compiled_rows(
 )
 
 
+def meeting_progress_statements(meeting, user):
+    """The statements meeting_progress_and_own() reads for the meeting and member, for
+    ``core.compiled.read_ahead``."""
+    if settings.PAGECACHE_ENABLED or not user.is_authenticated:
+        return []
+    return [
+        _group_members.statement(meeting.group_id),
+        _meeting_statuses.statement(meeting.group_id, user.pk, meeting.pk),
+    ]
+
+
 def meeting_progress_and_own(meeting, paper_ids, user):
     """Return group_progress_and_own() of the meeting's group over its papers to read
     (paper_ids: ``Meeting.papers_to_read``). With the page cache off, for a member, its
@@ -189,6 +200,14 @@ _shared_statuses = compiled_records(
         .select_related("user")
     )
 )
+
+
+def readers_statements(user, paper):
+    """The statements readers() reads for the member and paper, for
+    ``core.compiled.read_ahead``."""
+    if settings.PAGECACHE_ENABLED or not user.is_authenticated:
+        return []
+    return [_shared_statuses.statement(user.pk, paper.pk)]
 
 
 def readers(user, paper):

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
-from core.compiled import compiled_for_reader, compiled_once, compiled_records
+from core.compiled import compiled_for_reader, compiled_once, compiled_records, fetch, read_ahead
 from core.context_processors import reading
 from core.fragments import kept, lazy_records, refs, remembered, shared_fragment
 from core.language import Name
@@ -82,6 +82,13 @@ def group_detail(request, slug):
 def meeting_detail(request, group, number):
     user = request.user
     meeting = audience.meeting(user, group, number)
+    # What the page reads of the meeting, in one round trip (read when the first is).
+    read_ahead(
+        *progress.meeting_progress_statements(meeting, user),
+        *([_meeting_notes_sql(user, meeting.pk)] if user.is_authenticated else []),
+        _meeting_comments.statement(meeting.pk),
+        meeting.linked_statement(),
+    )
     note_keys = audience.for_audience(
         "meeting-notes",
         user,
@@ -138,9 +145,7 @@ def _meeting_note_keys(user, meeting_pk):
     """The keys of the meeting's notes the user may read, newest first."""
     if not user.is_authenticated:
         return [pk for (pk,) in _meeting_notes(user, meeting_pk)]  # none (visible_to)
-    with connection.cursor() as cursor:
-        cursor.execute(*_meeting_notes_sql(user, meeting_pk))
-        return [pk for (pk,) in cursor.fetchall()]
+    return [pk for (pk,) in fetch(*_meeting_notes_sql(user, meeting_pk))]
 
 
 # The meeting's discussion, all of it to who may read the meeting

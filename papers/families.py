@@ -101,10 +101,16 @@ class Family:
         return [cls(by_pk[pk], children) for pk in root_pks if pk in by_pk]
 
     @classmethod
-    def all(cls):
+    def all(cls, per_page=None):
         """Return every family with at least one derived model, largest first, as a lazy
-        sequence for a Paginator: counting and slicing it read only what a page shows."""
-        return FamilyList()
+        sequence for a Paginator (of per_page families a page, if given): counting and
+        slicing it read only what a page shows."""
+        return FamilyList(per_page)
+
+    @staticmethod
+    def containing_statement(model):
+        """The statement containing() reads, for ``core.compiled.read_ahead``."""
+        return _family_rows.statement(model.pk)
 
     @classmethod
     def containing(cls, model):
@@ -210,8 +216,28 @@ class FamilyList(CompiledList):
     many models there are. Paginator takes it as it takes a QuerySet.
     """
 
+    def __init__(self, per_page=None):
+        self.per_page = per_page
+
+    def page_statements(self, number):
+        """The statements a Paginator of per_page families reads for page ``number`` (as
+        the address gives it; the first for one that is not a number), for
+        ``core.compiled.read_ahead``: the count and the page's roots, in one round trip."""
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        page = ((number - 1) * self.per_page, self.per_page)
+        return [_family_count.statement(), _family_roots.statement(page=page)]
+
     def count(self):
         return _family_count()
 
     def rows(self, page):
-        return Family.of_roots([root for (root,) in _family_roots(page=page)])
+        if page is None or not self.per_page:
+            return Family.of_roots([root for (root,) in _family_roots(page=page)])
+        # A page's roots read by a whole page's statement (the Paginator slices the last
+        # page to the count): the one page_statements() names.
+        offset, limit = page
+        roots = _family_roots(page=(offset, max(limit, self.per_page)))[:limit]
+        return Family.of_roots([root for (root,) in roots])

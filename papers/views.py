@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import ListView
 
+from core.compiled import read_ahead
 from core.context_processors import reading
 from core.language import pick_side
 from core.models import as_read, unknown_last
@@ -117,10 +118,15 @@ def model_family(request, read=None):
     (ids of models, given by the reading pages above this app) marks what the reader's
     group has read."""
     marked = read or frozenset()
+    number = request.GET.get("page")
+
+    def families():
+        families = Family.all(FAMILIES_PER_PAGE)
+        read_ahead(*families.page_statements(number))
+        return Paginator(families, FAMILIES_PER_PAGE).get_page(number)
+
     # Read and drawn only when the page's shared fragment is not in the cache.
-    page = SimpleLazyObject(
-        lambda: Paginator(Family.all(), FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
-    )
+    page = SimpleLazyObject(families)
     return render(
         request,
         "papers/model_family.html",

@@ -9,13 +9,20 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.db import connection, models
+from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from core.addresses import address, addresser
-from core.compiled import MARKS, compiled_for_reader, compiled_once, compiled_rows
+from core.compiled import (
+    MARKS,
+    compiled_for_reader,
+    compiled_once,
+    compiled_rows,
+    fetch,
+    read_ahead,
+)
 from core.language import Name, shown_name, sort_key
 from core.models import (
     BilingualTitle,
@@ -134,7 +141,9 @@ def rows_of(values):
         return rows  # no paper, no query (as a filter of no ids)
     pks = tuple(by_pk)
     if len(pks) <= len(MARKS):  # a page (every paper of a list, in a test: its querysets)
-        organizations, topics = _compiled_organization_rows(*pks), _compiled_topic_rows(*pks)
+        read = (_compiled_organization_rows, _compiled_topic_rows)
+        read_ahead(*(rows.statement(*pks) for rows in read))  # in one round trip
+        organizations, topics = (rows(*pks) for rows in read)
     else:
         organizations, topics = _organization_rows(*pks), _topic_rows(*pks)
     for paper, name, name_zh in organizations:
@@ -310,10 +319,10 @@ def compiled_shown_to(shown, record_class, names):
     def shown_to_user(user, record):
         if not user.is_authenticated:  # never on a site that asks everyone to log in
             return shown_to(**shown(user, record))
-        with connection.cursor() as cursor:
-            cursor.execute(*sql_for(user, record.pk))
-            return _by_name(names, cursor.fetchall())
+        return _by_name(names, fetch(*sql_for(user, record.pk)))
 
+    # Its statement for a member, for core.compiled.read_ahead.
+    shown_to_user.statement = lambda user, record: sql_for(user, record.pk)
     return shown_to_user
 
 
@@ -423,6 +432,11 @@ def _shown_organization(row):
 SHOWN = {"topic": _shown_topic, "org": _shown_organization}
 
 
+def related_statement(paper):
+    """The statement related_records() reads, for ``core.compiled.read_ahead``."""
+    return _related_sql(paper.pk)
+
+
 def related_records(paper):
     """Return the organisations, topics, models, datasets and glossary terms linked to the
     paper (``related_rows``), as {"org": [...], "topic": [...], "model": [...],
@@ -430,9 +444,7 @@ def related_records(paper):
     extra: Chinese name, organisation, kind, Chinese term; a topic by its name in the
     interface's language, with no extra), and its sources as "source": [SourceTitle, ...]
     (in the order Source is read)."""
-    with connection.cursor() as cursor:
-        cursor.execute(*_related_sql(paper.pk))
-        union = cursor.fetchall()
+    union = fetch(*related_statement(paper))
     urls = {
         "org": addresser("reading:organization_detail", "slug"),
         "topic": lambda slug: address("reading:paper_list") + f"?topic={slug}",

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.db.models import F
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.addresses import address
-from core.compiled import compiled_once
+from core.compiled import compiled_once, fetch
 from core.language import in_interface_language, sort_key
 from core.models import Bilingual, RelatedRecord, SourceTitle, TextField, labelled_rows
 from papers.models import Dataset, LanguageModel, Paper, Source
@@ -245,14 +245,16 @@ class Meeting(Writing):
             all=True,
         )
 
+    def linked_statement(self):
+        """The statement linked_records() reads, for ``core.compiled.read_ahead``."""
+        return _linked_sql(self.pk)
+
     def linked_records(self):
         """Return the models, datasets and sources this meeting discussed, read in one
         query (``linked_rows``, its SQL compiled once per process: ``core.compiled``): {"model":
         [RelatedRecord], "dataset": [RelatedRecord], "source": [SourceTitle]}, each in
         its model's order (models by release, then by name)."""
-        with connection.cursor() as cursor:
-            cursor.execute(*_linked_sql(self.pk))
-            union = cursor.fetchall()
+        union = fetch(*self.linked_statement())
         found = {"model": [], "dataset": [], "source": []}
         order = {
             "model": lambda row: (not row[3], row[3], sort_key(row[1])),
