@@ -228,12 +228,15 @@ def _prefetched(name):
 _meeting_related = {name: _prefetched(name) for name in ("papers", "presenters")}
 
 
-def _read_meeting(user, group, number):
+def _read_meeting(user, group, number, also=None):
     if not user.is_authenticated:
         return None  # who may read no meeting (Meeting.objects.visible_to)
     found = next(iter(_meeting_records(user, group, number)), None)
     if found is not None:
-        read_ahead(*(records_of.statement(found.pk) for records_of in _meeting_related.values()))
+        read_ahead(
+            *(records_of.statement(found.pk) for records_of in _meeting_related.values()),
+            *(also(found) if also else ()),
+        )
         found._prefetched_objects_cache = {}
         for name, records_of in _meeting_related.items():
             # What prefetch_related(name) leaves: the manager's queryset, read already.
@@ -250,10 +253,13 @@ def meeting_entry(request, group, number):
     return [_audience_entry("meeting", request.user, [group, number], MEETING_SOURCES)]
 
 
-def meeting(user, group, number):
+def meeting(user, group, number, also=None):
     """Return the meeting of the group (slug) and number if the user may read it, with
     its group, paper, series, papers and presenters (who may edit it, for every reader),
-    kept for the user's audience (and read once per request); else Http404."""
+    kept for the user's audience (and read once per request); else Http404. ``also``: a
+    function of the meeting that gives the statements its page will read, named ahead
+    (core.compiled.read_ahead) with the meeting's papers and presenters, in their round
+    trip when those are read."""
     found = remembered(
         ("meeting", user.pk, group, number),
         lambda: for_audience(
@@ -261,9 +267,11 @@ def meeting(user, group, number):
             user,
             [group, number],
             MEETING_SOURCES,
-            lambda: _read_meeting(user, group, number),
+            lambda: _read_meeting(user, group, number, also),
         ),
     )
     if found is None:
         raise Http404("No meeting matches the given query.")
+    if also:  # the meeting kept: its page's statements not named yet (or named again)
+        read_ahead(*also(found))
     return found

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.messages import get_messages
-from django.db import connection
 from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -81,14 +80,18 @@ def group_detail(request, slug):
 
 def meeting_detail(request, group, number):
     user = request.user
-    meeting = audience.meeting(user, group, number)
-    # What the page reads of the meeting, in one round trip (read when the first is).
-    read_ahead(
-        *progress.meeting_progress_statements(meeting, user),
-        *([_meeting_notes_sql(user, meeting.pk)] if user.is_authenticated else []),
-        _meeting_comments.statement(meeting.pk),
-        meeting.linked_statement(),
-    )
+
+    def page_reads(meeting):
+        """What the page reads of the meeting, named ahead: read in one round trip with
+        the meeting's papers and presenters (or, the meeting kept, when the first is)."""
+        return [
+            *progress.meeting_progress_statements(meeting, user),
+            *([_meeting_notes_sql(user, meeting.pk)] if user.is_authenticated else []),
+            _meeting_comments.statement(meeting.pk),
+            meeting.linked_statement(),
+        ]
+
+    meeting = audience.meeting(user, group, number, also=page_reads)
     note_keys = audience.for_audience(
         "meeting-notes",
         user,
@@ -323,12 +326,10 @@ def glossary_entries():
     queries, read only when the page is drawn. Not prefetch_related(), which makes a
     related manager for each of the two hundred terms even when none has a paper (5 ms)."""
     listed = defaultdict(list)
-    with connection.cursor() as cursor:
-        cursor.execute(*_term_papers_sql())
-        for term, *paper in cursor.fetchall():
-            listed[term].append(TermPaper(*paper))
-        cursor.execute(*_terms_sql())
-        return [GlossaryEntry(*values, listed[pk]) for pk, *values in cursor.fetchall()]
+    read_ahead(_term_papers_sql(), _terms_sql())  # both in one round trip
+    for term, *paper in fetch(*_term_papers_sql()):
+        listed[term].append(TermPaper(*paper))
+    return [GlossaryEntry(*values, listed[pk]) for pk, *values in fetch(*_terms_sql())]
 
 
 def glossary(request):
@@ -405,16 +406,14 @@ _organizations_sql = compiled_once(
 
 def list_items(reading_list_id):
     """Return the list's ListItems, their papers' organisations read: two queries."""
-    with connection.cursor() as cursor:
-        cursor.execute(*_items_sql(reading_list_id))
-        items = [
-            ListItem(position, section, comment_zh, comment_en, ListedPaper(*paper))
-            for position, section, comment_zh, comment_en, *paper in cursor.fetchall()
-        ]
-        by_pk = {item.paper.pk: item.paper for item in items}
-        cursor.execute(*_organizations_sql(reading_list_id))
-        for paper_id, name, name_zh in cursor.fetchall():
-            by_pk[paper_id].organizations.append(Name(name, name_zh))
+    read_ahead(_items_sql(reading_list_id), _organizations_sql(reading_list_id))  # one trip
+    items = [
+        ListItem(position, section, comment_zh, comment_en, ListedPaper(*paper))
+        for position, section, comment_zh, comment_en, *paper in fetch(*_items_sql(reading_list_id))
+    ]
+    by_pk = {item.paper.pk: item.paper for item in items}
+    for paper_id, name, name_zh in fetch(*_organizations_sql(reading_list_id)):
+        by_pk[paper_id].organizations.append(Name(name, name_zh))
     return items
 
 
