@@ -103,6 +103,7 @@ def meeting_detail(request, group, number):
     # the group's progress, the discussion they may read, what they may do in the plan.
     to_read = meeting.papers_to_read()
     discussed = list(meeting.papers.all())
+    plan = plan_of(request, meeting)
     group_progress, statuses, role = progress.meeting_progress_and_own(
         meeting, [p.pk for p in to_read], user
     )
@@ -129,8 +130,10 @@ def meeting_detail(request, group, number):
             "discussed": discussed,
             **_discussion(user, lambda: _meeting_comments(meeting.pk), [meeting]),
             # What the meeting's plan and its "Edit" button show are the member's own
-            # parts of the page (meeting_plan_part, meeting_edit_part).
-            "plan": plan_of(request, meeting),
+            # parts of the page (meeting_plan_part, meeting_edit_part); a past meeting's
+            # plan is shared (_plan_is_own).
+            "plan": plan,
+            "plan_is_own": _plan_is_own(request, plan),
         },
     )
 
@@ -181,18 +184,28 @@ def meeting_plan_part(request, keys):
             "includes/_meeting_plan.html", {"meeting": meeting, "plan": plan}, request=request
         )
 
-    if plan["coming"] or _told_in_plan(request):
+    if _plan_is_own(request, plan):
         html = render()
-    else:
-        when = plan["when"]
+    else:  # a page kept before the meeting began: the fragment its page now shows
         html = shared_fragment(
-            "meeting-plan-past",
-            [meeting, when.zone, str(when.relative)],
-            ["auth.user"],
-            reading(request)["reading"],
-            render,
+            "meeting-plan-past", [meeting], PAST_PLAN_SOURCES, reading(request)["reading"], render
         )
     return {key: html for key in keys if key == str(meeting.pk)}
+
+
+# What a past meeting's plan shows besides the meeting: its presenters' names, its papers'
+# titles, its group's address (templates/notes/meeting_detail.html names the same).
+PAST_PLAN_SOURCES = ["auth.user", "papers.paper", "notes.readinggroup"]
+
+
+def _plan_is_own(request, plan):
+    """Whether the meeting's plan is the member's own part of its page: before the
+    meeting (what they may do), or with a message of their action in it. A past
+    meeting's plan is the same for every member who reads it in the same time zone and
+    language (its times are in the member's zone; it offers nothing to do): a shared
+    fragment of the page, kept with it for the member's audience (their zone is in its
+    key), not a part filled for each view."""
+    return plan["coming"] or _told_in_plan(request)
 
 
 def _told_in_plan(request):

@@ -4,6 +4,7 @@ and reading statuses; never another member's, never a page that is someone's own
 
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.messages.storage.fallback import FallbackStorage
@@ -16,7 +17,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from core import fragments
 from core.audiencepage import audience_page
 from notes.audience import MEETING_SOURCES, audience
-from notes.models import ReadingStatus, display_name
+from notes.models import MemberSettings, ReadingStatus, display_name
 from tests.factories import (
     CommentFactory,
     MeetingSeriesFactory,
@@ -26,6 +27,7 @@ from tests.factories import (
     ReadingStatusFactory,
     UserFactory,
     client_of,
+    meeting_at,
 )
 
 pytestmark = pytest.mark.django_db
@@ -295,6 +297,72 @@ def test_a_coming_meeting_s_plan_is_each_member_s_own(world, alike):
     mine = client_of(first).get(url)
     assert "notes/meeting_detail.html" not in [t.name for t in mine.templates]
     assertContains(mine, hand_back)  # the presenter's own plan on the kept page
+
+
+def _parts_filled(monkeypatch):
+    """Record the names of the member's own parts filled in for each view."""
+    from core import audiencepage
+
+    names, real = [], audiencepage.provide
+    monkeypatch.setattr(
+        audiencepage,
+        "provide",
+        lambda request, name, keys: names.append(name) or real(request, name, keys),
+    )
+    return names
+
+
+def test_a_past_meeting_s_plan_is_kept_with_its_page_in_each_member_s_time_zone(
+    world, alike, monkeypatch
+):
+    """Before the meeting its plan is each member's own (what they may do); after it, the
+    plan offers nothing to do and gives its time in the reader's zone, which the kept
+    page's key has: kept with the page, not filled in (nor read from the cache) for
+    each view."""
+    first, second = alike
+    meeting = meeting_at(
+        world.group_a, datetime.datetime(2024, 3, 6, 14), ZoneInfo("Asia/Shanghai"), 40
+    )
+    meeting.presenters.add(world.presenter)
+    url = meeting.get_absolute_url()
+    client_of(first).get(url)  # kept for the audience
+    filled = _parts_filled(monkeypatch)
+    for reader in (second, world.presenter):  # a presenter too: the plan names them
+        page = client_of(reader).get(url)
+        assert "notes/meeting_detail.html" not in [t.name for t in page.templates]
+        assertContains(page, "2024-03-06 Wed 14:00")
+        assertContains(page, display_name(world.presenter))
+        assert_no_marks(page)
+    assert "meeting-plan" not in filled and "meeting-edit" in filled
+    # Another zone: a page of its own, the time in it.
+    in_zone = MembershipFactory(group=world.group_a).user
+    MemberSettings.objects.create(user=in_zone, time_zone="Europe/London")
+    page = client_of(in_zone).get(url)
+    assertContains(page, "2024-03-06 Wed 06:00")
+    assertNotContains(page, "2024-03-06 Wed 14:00")
+
+
+def test_a_plan_kept_as_a_member_s_own_part_is_filled_in_once_its_meeting_is_past(
+    world, alike, monkeypatch
+):
+    """A page kept before the meeting began holds a hole for the plan: a view after it
+    gets the past plan, with nothing to do."""
+    first, second = alike
+    meeting = MeetingSeriesFactory(group=world.group_a).plan(datetime.date(2030, 1, 1))[0]
+    url = meeting.get_absolute_url()
+    sign_up = reverse("notes:meeting_plan", args=[world.group_a.slug, meeting.number, "sign-up"])
+    # The same day (the kept page's key has the date), before it began and after it ended.
+    before = meeting.starts_at - datetime.timedelta(hours=1)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: before)
+    assertContains(client_of(first).get(url), sign_up)  # kept, with the plan a hole
+    filled = _parts_filled(monkeypatch)
+    after = meeting.ends_at + datetime.timedelta(minutes=30)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: after)
+    page = client_of(second).get(url)
+    assert "notes/meeting_detail.html" not in [t.name for t in page.templates]
+    assert "meeting-plan" in filled
+    assertContains(page, "When and where")
+    assertNotContains(page, sign_up)
 
 
 def test_every_kept_page_is_the_page_the_member_would_get_rendered(world, alike):
