@@ -124,12 +124,31 @@ def _read_together(reads):
                 cursor.execute(sql, params)
         for key, cursor in zip(keys, cursors, strict=True):
             reads[key] = cursor.fetchall()
+    except Exception:
+        # A statement of the batch failed (a timeout, a value out of range): psycopg may
+        # count as prepared on the server a statement after it that the server never
+        # prepared, and every later run of it on this connection would fail. A new
+        # connection for what comes next (outside a transaction, which fails anyway).
+        if not connection.in_atomic_block:
+            connection.close()
+        raise
     finally:
         for cursor in cursors:
             cursor.close()
         for key in keys:
             if reads.get(key) is AHEAD:
                 del reads[key]  # not read (an error): read alone if asked again
+
+
+def read_again():
+    """Read anew, when asked, every statement read ahead and not used yet: a value kept
+    in the cache (core.fragments.kept_or_made) is made from rows read after the tokens
+    of its stamps, never before (a change committed in between would be kept under its
+    own tokens, stale until the next change). The statements go again in one round trip."""
+    reads = _reads.get()
+    if reads:
+        for key in reads:
+            reads[key] = AHEAD
 
 
 def fetch(sql, params):

@@ -38,6 +38,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from .compiled import read_again
 from .pagecache import CONTENT_TTL, code_version, stamp_key, stamps
 from .timezones import zone_key
 
@@ -80,6 +81,16 @@ def remembered(key, read):
     if key not in memo:
         memo[key] = read()
     return memo[key]
+
+
+def uncached_reads(*statements):
+    """The statements (core.compiled.read_ahead) that a view names before it knows what
+    is kept: all of them with the shared caches off, when the page reads everything it
+    shows; none with them on, when a fragment or a kept value reads its statements only
+    if it is missing from the cache, and then after its stamps (kept_or_made), so that
+    rows read ahead before them would be read twice. (Inside a kept value's or a
+    fragment's making, statements read right there are named ahead either way.)"""
+    return [] if settings.PAGECACHE_ENABLED else list(statements)
 
 
 def lazy_query(make):
@@ -163,6 +174,7 @@ def kept_or_made(key, stamp_keys, make, keep=lambda value: True, timeout=CONTENT
     entry = found.get(key)
     if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == tokens:
         return entry[1]
+    read_again()  # rows read ahead before these tokens: read again after them
     value = make()
     if keep(value):
         cache.set(key, (tokens, value), timeout)

@@ -18,7 +18,7 @@ from django.views.generic import ListView
 
 from core.compiled import compiled_for_reader, compiled_once, compiled_records, fetch, read_ahead
 from core.context_processors import reading
-from core.fragments import kept, lazy_records, refs, remembered, shared_fragment
+from core.fragments import kept, lazy_records, refs, remembered, shared_fragment, uncached_reads
 from core.language import Name
 from core.models import as_read
 from core.pagination import ForgivingPaginationMixin
@@ -84,12 +84,12 @@ def meeting_detail(request, group, number):
     def page_reads(meeting):
         """What the page reads of the meeting, named ahead: read in one round trip with
         the meeting's papers and presenters (or, the meeting kept, when the first is)."""
-        return [
+        return uncached_reads(
             *progress.meeting_progress_statements(meeting, user),
             *([_meeting_notes_sql(user, meeting.pk)] if user.is_authenticated else []),
             _meeting_comments.statement(meeting.pk),
             meeting.linked_statement(),
-        ]
+        )
 
     meeting = audience.meeting(user, group, number, also=page_reads)
     note_keys = audience.for_audience(

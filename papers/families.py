@@ -208,6 +208,11 @@ _family_roots = compiled_rows(lambda: _family_sizes().values_list("pk"))
 _roots_rows = compiled_rows(lambda *roots: Family._members_query(roots))
 
 
+# A page number beyond which page_statements() names the count alone: its OFFSET would be
+# out of PostgreSQL's range (a batch fails whole) long before any library has so many.
+MAX_PAGE_AHEAD = 100_000
+
+
 class FamilyList(CompiledList):
     """Every family with at least one derived model, largest first, then by root name.
 
@@ -227,6 +232,8 @@ class FamilyList(CompiledList):
             number = max(int(number), 1)
         except (TypeError, ValueError):
             number = 1
+        if number > MAX_PAGE_AHEAD:  # past any page: the Paginator shows the last one
+            return [_family_count.statement()]
         page = ((number - 1) * self.per_page, self.per_page)
         return [_family_count.statement(), _family_roots.statement(page=page)]
 

@@ -2,7 +2,6 @@
 page, the paper list with its note counts and filters, and the pages of papers,
 models, datasets and organisations with their notes, meetings and mentions."""
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -16,7 +15,7 @@ from django.views.generic import DetailView, ListView
 from core import pagecache
 from core.compiled import MARKS, compiled_records, read_ahead
 from core.context_processors import reading
-from core.fragments import kept, lazy_query, lazy_records, refs
+from core.fragments import kept, lazy_query, lazy_records, refs, uncached_reads
 from core.numbers import whole
 from core.pagination import LazyPaginationMixin
 from notes import activity, audience, discussion, progress
@@ -30,7 +29,6 @@ from notes.models import (
     SwapRequest,
     Visit,
 )
-from notes.models.groups import in_groups_of
 from notes.templatetags.reading_status import status_slots
 from papers import charts
 from papers import views as papers_views
@@ -289,13 +287,8 @@ _note_blocks = compiled_records(lambda *pks: Note.objects.filter(pk__in=pks).for
 _list_items = compiled_records(
     lambda pk: ReadingListItem.objects.filter(paper=Paper(pk=pk)).select_related("reading_list")
 )
-# The comments on a paper (of an id) in the discussions of a member's (of an id) groups:
-# by the member, not by their groups' ids, so that the page names it ahead with the
-# groups (PaperDetailView), before it has read them.
 _discussion_comments = compiled_records(
-    lambda pk, user_pk: Comment.objects.in_discussions(
-        Paper(pk=pk), in_groups_of(get_user_model()(pk=user_pk))
-    ).for_thread()
+    lambda pk, *groups: Comment.objects.in_discussions(Paper(pk=pk), groups).for_thread()
 )
 
 
@@ -327,14 +320,15 @@ class PaperDetailView(DetailView):
         user = self.request.user
         paper = self.object
         # What the page reads of the paper for the member, in one round trip (read when
-        # the first is; the paper's notes and discussion then follow from them).
+        # the first is; the paper's notes and discussion, by the groups, then follow).
         read_ahead(
-            *([queries.paper_shown_to.statement(user, paper)] if user.is_authenticated else []),
-            *audience.groups_statements(user),
-            *([_discussion_comments.statement(paper.pk, user.pk)] if user.is_authenticated else []),
-            *progress.readers_statements(user, paper),
-            queries.related_statement(paper),
-            _list_items.statement(paper.pk),
+            *uncached_reads(
+                *([queries.paper_shown_to.statement(user, paper)] if user.is_authenticated else []),
+                *audience.groups_statements(user),
+                *progress.readers_statements(user, paper),
+                queries.related_statement(paper),
+                _list_items.statement(paper.pk),
+            )
         )
         # What this member may read here, as primary keys in one query; the records are
         # read only if their shared fragment is missing.
@@ -377,8 +371,10 @@ def paper_discussions(user, paper):
     if not groups:
         return []
 
-    def comments():  # in the discussions of the groups just read, in the same request
-        return _discussion_comments(paper.pk, user.pk)
+    def comments():
+        if len(groups) < len(MARKS):
+            return _discussion_comments(paper.pk, *(g.pk for g in groups))
+        return list(Comment.objects.in_discussions(paper, [g.pk for g in groups]).for_thread())
 
     by_group = {g.pk: [] for g in groups}
     for comment in audience.for_audience(
@@ -445,10 +441,12 @@ class ModelDetailView(DetailView):
         user = self.request.user
         # What the page reads of the model, in one round trip (read when the first is).
         read_ahead(
-            *([queries.model_shown_to.statement(user, model)] if user.is_authenticated else []),
-            _model_tags.statement(model.pk),
-            Family.containing_statement(model),
-            *(records_of.statement(model.pk) for records_of in _model_related.values()),
+            *uncached_reads(
+                *([queries.model_shown_to.statement(user, model)] if user.is_authenticated else []),
+                _model_tags.statement(model.pk),
+                Family.containing_statement(model),
+                *(records_of.statement(model.pk) for records_of in _model_related.values()),
+            )
         )
         family = SimpleLazyObject(lambda: Family.containing(model))
         language = reading(self.request)["reader_language"]

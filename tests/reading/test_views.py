@@ -630,7 +630,7 @@ def test_cold_paper_page_reads_what_its_querysets_read(settings, world):
         if groups:
             ids = [group.pk for group in groups]
             comments = Comment.objects.in_discussions(paper, ids).for_thread()
-            same(views._discussion_comments(paper.pk, user.pk), list(comments), "author")
+            same(views._discussion_comments(paper.pk, *ids), list(comments), "author")
         statuses = ReadingStatus.objects.shared_with(user).filter(paper=paper)
         same(
             progress._shared_statuses(user.pk, paper.pk),
