@@ -49,9 +49,9 @@ class NoteQuerySet(models.QuerySet):
         """Return a text that names what the user may read of notes and meetings, for
         keeping what they see once for everyone alike: the members of the same groups
         share it, unless they wrote a note that is not public (then it is theirs).
-        visible_to() and Meeting.objects.visible_to() depend on nothing else."""
-        if user.is_authenticated and user.is_superuser:
-            return "everything"  # without a query: a superuser may read everything
+        visible_to() and Meeting.objects.visible_to() depend on nothing else. A
+        superuser may read everything, but a paper's discussion shows the reader's own
+        groups' alone: superusers share an audience with those of the same groups."""
         return self.audience_and_roles(user)[0]
 
     def audience_and_roles(self, user):
@@ -73,9 +73,9 @@ class NoteQuerySet(models.QuerySet):
         memberships = group_ids_of(user).order_by().values_list("group_id", "role")
         rows = dict(memberships.union(own))
         roles = {group: role for group, role in rows.items() if group != -1}
-        if user.is_superuser:
-            return "everything", roles
         groups = ",".join(str(pk) for pk in sorted(roles))
+        if user.is_superuser:
+            return f"everything;groups:{groups}", roles
         return f"groups:{groups}" + (f";user:{user.pk}" if -1 in rows else ""), roles
 
     def for_list(self):

@@ -40,6 +40,27 @@ def test_members_of_the_same_groups_read_alike_unless_they_wrote_a_note_not_publ
     assert audience.audience(second) != audience.audience(first)  # at once
 
 
+def test_superusers_of_other_groups_get_their_own_groups_discussions(world):
+    """A superuser may read everything, but a paper's discussion shows the reader's own
+    groups' alone: two superusers of different groups read apart (the second got the
+    first's comments, kept for the audience "everything", and a 500)."""
+    paper = PaperFactory()
+    CommentFactory(paper=paper, group=world.group_a, body="In group A")
+    CommentFactory(paper=paper, group=world.group_b, body="In group B")
+    first, second = (UserFactory(is_staff=True, is_superuser=True) for _ in range(2))
+    MembershipFactory(user=first, group=world.group_a)
+    MembershipFactory(user=second, group=world.group_b)
+    assert audience.audience(first) != audience.audience(second)
+    assertContains(client_of(first).get(paper.get_absolute_url()), "In group A")
+    page = client_of(second).get(paper.get_absolute_url())
+    assertContains(page, "In group B")
+    assertNotContains(page, "In group A")
+    # Superusers of the same groups read alike.
+    third = UserFactory(is_staff=True, is_superuser=True)
+    MembershipFactory(user=third, group=world.group_b)
+    assert audience.audience(third) == audience.audience(second)
+
+
 def test_a_private_note_read_first_by_its_author_stays_theirs(world, alike):
     first, _second = alike
     paper = PaperFactory()
