@@ -61,10 +61,19 @@ def compiled_once(build):
 
 
 # The statements a request will read (``read_ahead``) and the rows of those read with
-# another already (``fetch``): {(sql, params): rows, or AHEAD until read}. None outside a
-# request (core.middleware.RequestMemoMiddleware): each statement is then read alone.
+# another already (``fetch``): {key: _Named}. None outside a request
+# (core.middleware.RequestMemoMiddleware): each statement is then read alone.
 _reads = contextvars.ContextVar("reads_ahead", default=None)
-AHEAD = object()
+
+
+class _Named:
+    """A statement named ahead: its values as given, and its rows once read (None
+    until then)."""
+
+    __slots__ = ("params", "rows")
+
+    def __init__(self, params):
+        self.params, self.rows = params, None
 
 
 @contextmanager
@@ -79,10 +88,13 @@ def reads_scope():
 
 
 def _key(sql, params):
+    """The key of a statement among those read ahead: its SQL and its values with their
+    types (True, 1 and 1.0 are equal in Python, not to the database); None for one with
+    a list among its values (not named ahead)."""
     try:
-        key = (sql, tuple(params))
+        key = (sql, tuple((type(value), value) for value in params))
         hash(key)
-    except TypeError:  # a list among the values: not kept
+    except TypeError:
         return None
     return key
 
@@ -105,25 +117,25 @@ def read_ahead(*statements):
     for sql, params in statements:
         key = _key(sql, params)
         if key is not None:
-            reads.setdefault(key, AHEAD)
+            reads.setdefault(key, _Named(params))
 
 
 def _read_together(reads):
     """Read every statement named ahead and not read yet, in one round trip."""
-    keys = [key for key, rows in reads.items() if rows is AHEAD]
+    keys = [key for key, named in reads.items() if named.rows is None]
     cursors = []
     try:
         connection.ensure_connection()
         # Django's errors, as a statement read alone raises them (the pipeline raises a
         # statement's error when it ends).
         with connection.wrap_database_errors, connection.connection.pipeline():
-            for sql, params in keys:
+            for key in keys:
                 # Django's cursor: its execute wrappers, the queries' log, its errors.
                 cursor = connection.cursor()
                 cursors.append(cursor)
-                cursor.execute(sql, params)
+                cursor.execute(key[0], reads[key].params)
         for key, cursor in zip(keys, cursors, strict=True):
-            reads[key] = cursor.fetchall()
+            reads[key].rows = cursor.fetchall()
     except Exception:
         # A statement of the batch failed (a timeout, a value out of range): psycopg may
         # count as prepared on the server a statement after it that the server never
@@ -136,7 +148,7 @@ def _read_together(reads):
         for cursor in cursors:
             cursor.close()
         for key in keys:
-            if reads.get(key) is AHEAD:
+            if key in reads and reads[key].rows is None:
                 del reads[key]  # not read (an error): read alone if asked again
 
 
@@ -147,8 +159,8 @@ def read_again():
     own tokens, stale until the next change). The statements go again in one round trip."""
     reads = _reads.get()
     if reads:
-        for key in reads:
-            reads[key] = AHEAD
+        for named in reads.values():
+            named.rows = None
 
 
 def fetch(sql, params):
@@ -157,11 +169,11 @@ def fetch(sql, params):
     reads = _reads.get()
     key = _key(sql, params) if reads else None
     if key is not None and key in reads:
-        if reads[key] is AHEAD:
+        if reads[key].rows is None:
             _read_together(reads)
-        rows = reads.pop(key, AHEAD)
-        if rows is not AHEAD:
-            return rows
+        named = reads.pop(key, None)
+        if named is not None and named.rows is not None:
+            return named.rows
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
