@@ -124,6 +124,20 @@ def _href(node, l2tobj):
     return l2tobj.nodelist_to_text([argument]) if argument is not None else ""
 
 
+def _citation(node, l2tobj):
+    """A citation as its keys in brackets ("\\citep[see][]{a,b}" → "[a, b]"), where
+    pylatexenc wrote "<cit.>" for every one of them: the keys name what is cited."""
+    argument = _argument(node, len(node.nodeargd.argnlist) - 1) if node.nodeargd else None
+    if argument is None:
+        return ""
+    keys = [key.strip() for key in verbatim(argument.latex_verbatim()).split(",")]
+    return "[" + ", ".join(key for key in keys if key) + "]"
+
+
+# natbib's and biblatex's citations; the last argument is the keys.
+CITATIONS = ["cite", "citet", "citep", "citealt", "citealp", "Citet", "Citep"]
+CITATIONS += ["parencite", "textcite", "autocite", "footcite", "Textcite", "Parencite"]
+
 # Macros whose argument is text, which pylatexenc 2.11 drops with the macro:
 # "\texttt{gpt-4}" was no title, "\mbox{GPT}-4" was "-4".
 KEPT = ["texttt", "textsf", "textmd", "textup", "textnormal", "mbox"]
@@ -137,12 +151,19 @@ class Decoder(LatexNodes2Text):
     WALKER.add_context_category(
         "library-import",
         prepend=True,
-        macros=[MacroSpec("href", "{{"), MacroSpec("textnormal", "{")],
+        macros=[MacroSpec("href", "{{"), MacroSpec("textnormal", "{")]
+        + [MacroSpec(name, "*[[{") for name in CITATIONS],
     )
 
     def latex_to_text(self, latex, **parse_flags):
         walker = latexwalker.LatexWalker(latex, latex_context=self.WALKER, **parse_flags)
         return self.nodelist_to_text(walker.get_latex_nodes()[0])
+
+
+def _logo(text):
+    """A TeX logo, and the space written after it: LaTeX swallows it ("\\LaTeX is" is
+    typeset "LaTeXis"), but a title or abstract that has one means "LaTeX is"."""
+    return lambda node, l2tobj: text + (" " if node.macro_post_space else "")
 
 
 def _decoder():
@@ -155,7 +176,8 @@ def _decoder():
         prepend=True,
         macros=[MacroTextSpec("url", simplify_repl=_url), MacroTextSpec("href", _href)]
         + [MacroTextSpec(name, discard=False) for name in KEPT]
-        + [MacroTextSpec(name, simplify_repl=text) for name, text in logos.items()],
+        + [MacroTextSpec(name, simplify_repl=_logo(text)) for name, text in logos.items()]
+        + [MacroTextSpec(name, simplify_repl=_citation) for name in CITATIONS],
     )
     return Decoder(latex_context=context, keep_braced_groups=False, math_mode="verbatim")
 

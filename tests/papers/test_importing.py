@@ -1097,6 +1097,21 @@ def test_decoding_the_latex_parts_gives_what_decoding_the_whole_gives(latex):
     assert "".join([*parts, latex[at:]]).split() == bibtex.DECODER.latex_to_text(latex).split()
 
 
+def test_citations_keep_their_keys_and_a_logo_its_space():
+    """pylatexenc wrote every citation as "<cit.>", and swallowed the space after a TeX
+    logo as LaTeX does ("\\LaTeX is" was "LaTeXis")."""
+    (entry,) = bibtex.parse(
+        r"@misc{c, title={How \LaTeX is read, after \citet{vaswani2017}}, "
+        r"abstract={We extend \cite{smith2020} and \citep[see][p.~3]{a, b}; "
+        r"cf.~\textcite{c}, \parencite*{d}. \LaTeX\ and \TeX{} too; \BibTeX.}}"
+    )
+    assert entry.record.title == "How LaTeX is read, after [vaswani2017]"
+    assert entry.record.abstract == (
+        "We extend [smith2020] and [a, b]; cf. [c], [d]. LaTeX and TeX too; BibTeX."
+    )
+    assert entry.notes == []
+
+
 @pytest.mark.parametrize(
     ("written", "read"),
     [
