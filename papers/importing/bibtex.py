@@ -245,8 +245,9 @@ class Entry:
 def decode(content):
     """Return the text of a .bib file's bytes: UTF-16 or UTF-32 when a byte order mark
     says so (Windows' Notepad saves "Unicode" as UTF-16, which was refused as not a text
-    file), else UTF-8, else Windows-1252 / Latin-1 (older reference managers); raise
-    ValueError for a file that is not text.
+    file), UTF-16 without one when its NULs say so (``_utf16_without_mark``), else UTF-8,
+    else Windows-1252 / Latin-1 (older reference managers); raise ValueError for a file
+    that is not text.
 
     A NUL marks a binary file (a PDF, a zip chosen by mistake), but a text file may
     hold a stray one, which the importer drops: UTF-8 with no other control character
@@ -258,6 +259,8 @@ def decode(content):
             return _unicode(content, encoding)
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _unicode(content, "utf-16")
+    if encoding := _utf16_without_mark(content):
+        return _unicode(content, encoding)
     if b"\x00" in content:
         try:
             text = content.decode("utf-8-sig")
@@ -272,6 +275,23 @@ def decode(content):
         except UnicodeDecodeError:
             continue
     raise ValueError("not a text file")  # pragma: no cover - latin-1 decodes any byte
+
+
+def _utf16_without_mark(content):
+    """The encoding of UTF-16 without a byte order mark, little- or big-endian (some
+    tools save it so: its Chinese was refused as not a text file), else None. A BibTeX file is
+    mostly ASCII (keys, field names, braces), each character of which UTF-16 writes
+    with a NUL on the same side; a UTF-8 file with a stray NUL has a few."""
+    head = content[:4096]
+    if len(head) < 4 or len(head) % 2 and len(content) == len(head):
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = len(head) // 2
+    if odd > pairs * 0.4 and even < pairs * 0.05:
+        return "utf-16-le"
+    if even > pairs * 0.4 and odd < pairs * 0.05:
+        return "utf-16-be"
+    return None
 
 
 def _unicode(content, encoding):

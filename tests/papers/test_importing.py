@@ -958,6 +958,19 @@ def test_a_utf16_or_utf32_file_with_a_byte_order_mark_is_read(content):
     assert bibtex.decode(content) == "@misc{ü, title = {大语言模型 Über}}\n"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_file_without_a_byte_order_mark_is_read(encoding):
+    """UTF-16 without a mark: its ASCII read as UTF-8 with NULs, its Chinese refused."""
+    text = "@misc{ü, title = {大语言模型 Über}}\n@misc{b, title = {思维链}}\n"
+    assert bibtex.decode(text.encode(encoding)) == text
+
+
+def test_a_utf8_file_with_stray_nuls_is_not_taken_for_utf16():
+    text = "@misc{a, title = {大语言模型}}\n" * 20
+    content = text.encode() + b"\x00" + text.encode() + b"\x00"
+    assert bibtex.decode(content) == text + "\x00" + text + "\x00"
+
+
 def test_a_file_with_a_utf16_mark_but_no_utf16_is_not_text():
     with pytest.raises(ValueError):
         bibtex.decode(codecs.BOM_UTF16_LE + b"@\x00m")  # a byte short
