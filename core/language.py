@@ -104,6 +104,16 @@ def text_language(text):
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
+def repeats(chinese, english):
+    """Whether a Chinese side only repeats part of the English one: it has no Chinese
+    character and the English says it already ("Llama Guard" beside "Llama Guard:
+    LLM-based Input-Output Safeguard …", the group's notes naming a paper by its short
+    name). Shown beside the English, it read as the title written twice."""
+    if not chinese or _HAN.search(chinese):
+        return False
+    return " ".join(chinese.casefold().split()) in " ".join(english.casefold().split())
+
+
 def quick_language(text):
     """Return "zh" if the text has a Chinese character, else "en" if it has a Latin
     letter, else "": text_language's guess for many short texts at once (a search shows

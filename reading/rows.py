@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from core.addresses import address, addresser
 from core.escaping import esc
+from core.language import repeats
 from papers.models import in_name_order
 from papers.tables import paper_facts
 
@@ -42,7 +43,9 @@ def paper_rows_html(papers, *, count, status):
         notes = count(paper.pk, getattr(paper, "note_count", 0))
         control = status(paper.pk, getattr(paper, "my_status", ""))
         title_zh = ""
-        if paper.title_zh and paper.title_en:  # else the title is the Chinese one
+        # Without an English title the title is the Chinese one; a Chinese one that only
+        # repeats part of the English (its short name) is not written again.
+        if paper.title_zh and paper.title_en and not repeats(paper.title_zh, paper.title_en):
             title_zh = (
                 f'\n  <span class="paper-title-zh" lang="zh-Hans">{esc(paper.title_zh)}</span>'
             )

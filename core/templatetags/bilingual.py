@@ -32,6 +32,7 @@ from core.language import (
     names_separator,
     pick_side,
     reader_language,
+    repeats,
     sentences_separator,
     text_language,
 )
@@ -49,8 +50,14 @@ def _sides(obj, name, first=""):
     if first in prefer:
         prefer = (first, *(code for code in prefer if code != first))
     sides = [(code, text) for code in prefer if (text := getattr(obj, f"{name}_{code}", ""))]
-    # The same text on both sides (an English title kept as the Chinese one) shows once.
-    return sides[:1] if len(sides) == 2 and sides[0][1] == sides[1][1] else sides
+    # The same text on both sides (an English title kept as the Chinese one) shows once,
+    # and so does a Chinese side that repeats part of the English one (its short name).
+    if len(sides) == 2 and sides[0][1] == sides[1][1]:
+        return sides[:1]
+    texts = dict(sides)
+    if len(sides) == 2 and repeats(texts["zh"], texts["en"]):
+        return [("en", texts["en"])]
+    return sides
 
 
 def bilingual_title(obj, name="title", first=""):

@@ -80,6 +80,15 @@ def test_the_same_text_on_both_sides_shows_once_without_language_marks():
     assert "side-label" not in html and "no Chinese version yet" not in html
 
 
+def test_a_chinese_side_that_only_repeats_part_of_the_english_shows_once():
+    paper = PaperFactory(title_en="Llama Guard: LLM-based Safeguard", title_zh="Llama Guard")
+    with translation.override("zh-hans"):
+        heading = render("{% bilingual_heading p original=True %}", p=paper)
+        inline = render("{% bilingual_title p %}", p=paper)
+    assert heading.count("Llama Guard") == 1 and "subtitle" not in heading
+    assert inline == '<span lang="en">Llama Guard: LLM-based Safeguard</span>'
+
+
 def test_headings_and_inline_titles_put_the_readers_language_first():
     from django.utils import translation
 

@@ -61,6 +61,19 @@ def test_a_row_shows_the_papers_fields_escaped(member):
     assert 'name="next" value="/papers/?x=%3Cy%3E"' in html
 
 
+def test_a_chinese_title_that_only_repeats_the_english_one_is_not_written_again(member):
+    """The group's notes name a paper by its short name: "Llama Guard" beside "Llama
+    Guard: LLM-based …" read as the title written twice. A Chinese title in Chinese, or
+    one that says more, is still shown."""
+    short = PaperFactory(title_en="Llama Guard: LLM-based Safeguard", title_zh="llama  guard")
+    other = PaperFactory(title_en="Llama Guard: LLM-based Safeguard", title_zh="Llama Guard 2")
+    chinese = PaperFactory(title_en="Llama Guard: LLM-based Safeguard", title_zh="Llama Guard 护栏")
+    html = rows_of(member, short, other, chinese)
+    assert "llama  guard" not in html
+    assert '<span class="paper-title-zh" lang="zh-Hans">Llama Guard 2</span>' in html
+    assert '<span class="paper-title-zh" lang="zh-Hans">Llama Guard 护栏</span>' in html
+
+
 def test_a_chinese_title_alone_is_shown_once(member):
     paper = PaperFactory(title_en="", title_zh="思维链提示", year=None, arxiv_id=None)
     html = rows_of(member, paper)
