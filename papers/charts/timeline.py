@@ -105,8 +105,9 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
 
     Models of the same month and size are set side by side rather than on top of one
     another. A label goes in the first of eight places round its point where it
-    overlaps no other label or point, largest models first; failing that, a little further
-    off with a leader line; a point with no room for its label keeps its tooltip."""
+    overlaps no other label or point, largest models first; failing that, further off
+    with a leader line that crosses nothing; a point with no room for its label even so
+    keeps its tooltip."""
     models = [m for m in models if m.released and m.parameters_b and m.parameters_b > 0]
     if not models:
         return ""
@@ -265,6 +266,18 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
                 (-30, "end"),
             )
         ]
+        # Where models crowd (GPT-3, WebGPT, InstructGPT and GPT-3.5 all at 175B within a
+        # year), further out still, the nearest first, rather than a point with no name
+        # but its tooltip.
+        candidates += sorted(
+            (
+                (x + dx, y + dy, "start" if dx > 0 else "end" if dx < 0 else "middle")
+                for dy in range(-160, 161, 12)
+                for dx in range(-150, 151, 15)
+                if abs(dy) > 66 or abs(dx) > 48
+            ),
+            key=lambda spot: math.hypot(spot[0] - x, spot[1] - y),
+        )
         for tx, ty, anchor in candidates:
             box = label_box(tx, ty, anchor, m.name)
             if not inside(box) or taken.overlaps(box):
