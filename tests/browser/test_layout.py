@@ -335,6 +335,24 @@ def test_the_meetings_contents_fold_on_a_phone_and_stay_open_on_a_laptop(page, m
     assert page.locator(".toc-one a").first.is_visible()
 
 
+@pytest.mark.parametrize("width", [1280, 390], ids=["laptop", "phone"])
+def test_deeply_nested_quotes_and_lists_keep_room_for_their_words(page, member, width):
+    """Twenty quotes one inside another (a text may nest 32 levels) added up each level's
+    padding on both sides: the innermost words stood one letter a line."""
+    quotes = "".join("> " * level + "\n" for level in range(1, 21)) + "> " * 20 + "deep words"
+    outline = "\n".join("  " * level + f"- level {level}" for level in range(24))
+    note = NoteFactory(author=member, body_zh="", body_en=f"{quotes}\n\n{outline}\n")
+    login(page, member, next_url=note.get_absolute_url())
+    page.set_viewport_size({"width": width, "height": 900})
+    text = page.locator(".markdown p", has_text="deep words").bounding_box()
+    column = page.locator(".markdown").first.bounding_box()
+    assert text["width"] > 0.5 * column["width"]
+    assert text["height"] < 40  # one line
+    innermost = page.locator(".markdown li", has_text="level 23").last.bounding_box()
+    assert innermost["x"] + 80 < column["x"] + column["width"]  # its words, not one a line
+    screenshot(page, f"deep-nesting-{width}")
+
+
 def test_dataset_descriptions_are_not_crushed_by_long_names(page, member):
     for n in range(3):
         DatasetFactory(
