@@ -6,12 +6,14 @@ small extensions below; nh3 (ammonia) sanitises the result against an explicit
 allowlist, because members' text is untrusted.
 """
 
+import posixpath
 import re
 import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import markdown
 import nh3
@@ -207,18 +209,63 @@ class EmbedProcessor(InlineProcessor):
         return el, m.start(0), m.end(0)
 
 
+# An image's address on the site or the web; one with another scheme (javascript:, data:)
+# is the sanitiser's to remove.
+SITE_OR_WEB = re.compile(r"https?://|/", re.IGNORECASE)
+SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
 class ImageWidth(Treeprocessor):
     """Obsidian's image width: ``![400](…)``, ``![caption|400](…)`` give ``width="400"``
-    and the caption (or nothing) as the description."""
+    and the caption (or nothing) as the description.
+
+    An image at a relative address (``![](attachments/loss.png)``, as a vault links its
+    files) is the uploaded figure of that file name, else marked missing as an embed is:
+    the browser asked the note's own address plus "attachments/loss.png" and showed a
+    broken image."""
+
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
 
     def run(self, root):
-        for img in root.iter("img"):
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for img in list(root.iter("img")):
+            src = img.get("src", "")
+            if src and not SITE_OR_WEB.match(src) and not SCHEME.match(src):
+                self._resolve(img, src, parents[img])
+                continue
             if img.get("width") is not None:  # a figure embed's own
                 continue
-            caption, bar, width = img.get("alt", "").rpartition("|")
-            if WIDTH.fullmatch(width.strip()):
-                img.set("width", width.strip())
-                img.set("alt", caption.strip() if bar else "")
+            self._width(img)
+
+    @staticmethod
+    def _width(img):
+        caption, bar, width = img.get("alt", "").rpartition("|")
+        if WIDTH.fullmatch(width.strip()):
+            img.set("width", width.strip())
+            img.set("alt", caption.strip() if bar else "")
+
+    def _resolve(self, img, src, parent):
+        name = posixpath.basename(unquote(src.split("?", 1)[0].split("#", 1)[0]))
+        found = self.ext.figure(name) if name else None
+        if found:
+            url, natural_width, natural_height = found
+            img.set("src", url)
+            self._width(img)
+            if img.get("width") is None and natural_width:
+                img.set("width", str(natural_width))
+                img.set("height", str(natural_height))
+            return
+        missing = etree.Element("span", {"class": "wikilink wikilink-missing"})
+        missing.set("title", self.ext.in_language(NOT_UPLOADED) % {"name": name or src})
+        caption, _bar, width = img.get("alt", "").rpartition("|")
+        shown = caption if WIDTH.fullmatch(width.strip()) else img.get("alt", "")
+        missing.text = AtomicString(shown.strip() or name or src)
+        missing.tail = img.tail
+        index = list(parent).index(img)
+        parent.remove(img)
+        parent.insert(index, missing)
 
 
 # After a slash in a run of Chinese and English with no space ("模型/Model",
@@ -392,7 +439,7 @@ class SiteExtension(Extension):
         md.inlinePatterns.register(EmbedProcessor(EMBED_RE, md, self), "embed", 176)
         md.inlinePatterns.register(WikiLinkProcessor(WIKILINK_RE, md, self), "wikilink", 175)
         # After the inline patterns (20) have made the images.
-        md.treeprocessors.register(ImageWidth(md), "image-width", 19)
+        md.treeprocessors.register(ImageWidth(md, self), "image-width", 19)
         md.treeprocessors.register(CellBreaks(md), "cell-breaks", 18)
         md.inlinePatterns.register(InlineDisplayMath(INLINE_DISPLAY_RE, md), "math-dd", 189.95)
         # Python-Markdown's own, where it registered them.
@@ -516,12 +563,24 @@ def _add_rel(m):
     return m.group(0)
 
 
+IMG_SRC = re.compile(r'\ssrc="([^"]*)"')
+IMG_ALT = re.compile(r'\salt="([^"]*)"')
+
+
 def _with_alt(m):
     """An image of raw HTML written without ``alt`` gets an empty one, as Markdown's
-    ``![](…)`` has: a screen reader then passes it by instead of reading out its address."""
-    if "alt" in ATTRIBUTE_NAME.findall(m.group(1)):
+    ``![](…)`` has: a screen reader then passes it by instead of reading out its address.
+    One at a relative address (``<img src="x">``) is its description alone: the browser
+    asked the page's own address plus "x" and showed a broken image (a Markdown image's
+    address names an uploaded figure, ImageWidth)."""
+    attributes = m.group(1)
+    src = IMG_SRC.search(attributes)
+    if src and not SITE_OR_WEB.match(src.group(1)):
+        alt = IMG_ALT.search(attributes)
+        return alt.group(1) if alt else ""  # escaped by the sanitiser
+    if "alt" in ATTRIBUTE_NAME.findall(attributes):
         return m.group(0)
-    return f'<img{m.group(1)} alt="">'
+    return f'<img{attributes} alt="">'
 
 
 def _checkbox(m):

@@ -526,6 +526,37 @@ def test_an_embed_of_no_figure_is_marked_missing():
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        # A vault's link to its file: the uploaded figure of that name.
+        (
+            "![Loss|400](attachments/loss.png)",
+            '<p><img alt="Loss" src="/figures/ab.png" width="400"></p>',
+        ),
+        (
+            "![](Pasted%20image/loss.png)",
+            '<p><img alt="" height="600" src="/figures/ab.png" width="800"></p>',
+        ),
+        # None uploaded: marked missing, as an embed is, its description kept.
+        (
+            "![the curve](curve.png?v=2) text",
+            '<p><span class="wikilink wikilink-missing" title="Figure not uploaded yet: '
+            'curve.png">the curve</span> text</p>',
+        ),
+        # Raw HTML at a relative address: its description alone.
+        ('<img src="x" alt="A &amp; B">', "<p>A &amp; B</p>"),
+        ("<img src=x>", "<p></p>"),
+        # On the site or the web: kept as written.
+        ("![a](/media/a.png)", '<p><img alt="a" src="/media/a.png"></p>'),
+        ("![a](https://example.org/a.png)", '<p><img alt="a" src="https://example.org/a.png"></p>'),
+    ],
+)
+def test_an_image_at_a_relative_address_is_an_uploaded_figure_or_marked_missing(text, html):
+    """The browser asked the note's own address plus "x" and showed a broken image."""
+    assert render_document(text, resolve_wikilink=Figures()).html == html
+
+
 def test_an_embed_is_not_a_wiki_link_even_without_a_figure_resolver():
     doc = render_document("![[GPT-4]]", resolve_wikilink=resolve)
     assert "!" not in doc.html and "href" not in doc.html
@@ -649,10 +680,10 @@ def test_xss_event_handler_dropped_from_allowed_tag():
 
 
 def test_xss_html_inside_callout_is_sanitised():
-    html = render("> [!danger] Hi\n> <img src=x onerror=alert(1)> <b onclick=x>b</b>")
+    html = render("> [!danger] Hi\n> <img src=/x onerror=alert(1)> <b onclick=x>b</b>")
     assert html == (
         '<div class="callout callout-danger">\n<p class="callout-title">Hi</p>\n'
-        '<p><img src="x" alt=""> <b>b</b></p>\n</div>'
+        '<p><img src="/x" alt=""> <b>b</b></p>\n</div>'
     )
 
 
