@@ -13,6 +13,7 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -152,11 +153,14 @@ def figures_named(names=None):
 
 def used_by(figure):
     """Return the records whose Markdown shows the figure: by its address (what the
-    editor writes, ``![…](/figures/<sha256>.png)``) or by its name (``![[name]]``,
-    ``![[name|400]]``), read from their source texts, one query per kind of record. The
-    admin keeps a figure so used from being deleted: its notes would show a broken image.
-    """
+    editor writes, ``![…](/figures/<sha256>.png)``), by its name (``![[name]]``,
+    ``![[name|400]]``) or by its file name at a relative address, as a vault links it
+    (``![…](attachments/name)``, core.markdown.ImageWidth), read from their source texts,
+    one query per kind of record. The admin keeps a figure so used from being deleted:
+    its notes would show a broken image."""
     shown = [figure.sha256, f"![[{figure.name}]]", f"![[{figure.name}|"]
+    for written in {figure.name, quote(figure.name)}:
+        shown += [f"]({written})", f"/{written})"]
     used = []
     for model in markdown_models():
         condition = Q()

@@ -334,13 +334,17 @@ def test_the_admin_refuses_what_the_editor_refuses(staff_client):
     assert not Figure.objects.exists()
 
 
-@pytest.mark.parametrize("shown", ["address", "name", "name and width"])
+@pytest.mark.parametrize(
+    "shown", ["address", "name", "name and width", "relative address", "quoted relative address"]
+)
 def test_a_figure_that_notes_show_is_not_deleted(staff_client, figure, member, shown):
     """Its notes would show a broken image: the admin lists them and keeps the figure."""
     body = {
         "address": f"Before.\n\n{figure.markdown}",
         "name": f"![[{figure.name}]]",
         "name and width": f"![[{figure.name}|200]]",
+        "relative address": f"![Loss](attachments/{figure.name})",
+        "quoted relative address": "![Loss](%E5%9B%BE%201.png)",  # 图 1.png
     }[shown]
     note = NoteFactory(author=member, title_en="Scaling laws", body_en=body)
     NoteFactory(author=member, body_en="Another note, no figure.")
