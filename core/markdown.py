@@ -6,14 +6,13 @@ small extensions below; nh3 (ammonia) sanitises the result against an explicit
 allowlist, because members' text is untrusted.
 """
 
-import posixpath
 import re
 import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from html import escape
+from functools import partial
+from html import escape, unescape
 from html.parser import HTMLParser
-from urllib.parse import unquote
 
 import markdown
 import nh3
@@ -31,6 +30,7 @@ from pymdownx import magiclink
 from pymdownx.slugs import slugify as make_slugify
 
 from core.nesting import too_deep
+from core.wikilinks import image_file_name
 
 slugify = make_slugify(case="lower")
 
@@ -175,6 +175,23 @@ EMBED_RE = r"!\[\[([^\[\]\n]+?)\]\]"
 WIDTH = re.compile(r"[0-9]{1,5}")
 
 
+def _height(width, natural_width, natural_height):
+    """A figure's height shown ``width`` wide (its own width for None), as its shape has it."""
+    if width and natural_width:
+        return max(1, round(natural_height * int(width) / natural_width))
+    return natural_height
+
+
+def _missing_element(ext, name, shown):
+    """The mark of a figure not uploaded (yet), as an embed or an image shows it: the
+    figure's name in its title, in the text's language, and what the image said (its
+    description, else its name). ``_missing_figure`` writes the same in HTML."""
+    el = etree.Element("span", {"class": "wikilink wikilink-missing"})
+    el.set("title", ext.in_language(NOT_UPLOADED) % {"name": name})
+    el.text = AtomicString(shown.strip() or name)
+    return el
+
+
 class EmbedProcessor(InlineProcessor):
     """An Obsidian embed: the uploaded figure of that name, with its size (scaled to the
     width asked for), so that a page or a slide lays it out before the image arrives.
@@ -195,15 +212,10 @@ class EmbedProcessor(InlineProcessor):
         width = rest.pop() if rest and WIDTH.fullmatch(rest[-1]) else None
         found = self.ext.figure(name)
         if not found:
-            el = etree.Element("span", {"class": "wikilink wikilink-missing"})
-            el.set("title", self.ext.in_language(NOT_UPLOADED) % {"name": name})
-            el.text = AtomicString(name)
-            return el, m.start(0), m.end(0)
+            return _missing_element(self.ext, name, name), m.start(0), m.end(0)
         url, natural_width, natural_height = found
-        if width and natural_width:
-            height = str(max(1, round(natural_height * int(width) / natural_width)))
-        else:
-            width, height = str(natural_width), str(natural_height)
+        height = str(_height(width, natural_width, natural_height))
+        width = width or str(natural_width)
         alt = rest[0] if rest else name
         el = etree.Element("img", {"src": url, "alt": alt, "width": width, "height": height})
         return el, m.start(0), m.end(0)
@@ -247,21 +259,19 @@ class ImageWidth(Treeprocessor):
             img.set("alt", caption.strip() if bar else "")
 
     def _resolve(self, img, src, parent):
-        name = posixpath.basename(unquote(src.split("?", 1)[0].split("#", 1)[0]))
+        name = image_file_name(src)
         found = self.ext.figure(name) if name else None
         if found:
             url, natural_width, natural_height = found
             img.set("src", url)
             self._width(img)
-            if img.get("width") is None and natural_width:
-                img.set("width", str(natural_width))
-                img.set("height", str(natural_height))
+            if natural_width:
+                img.set("height", str(_height(img.get("width"), natural_width, natural_height)))
+                img.set("width", img.get("width") or str(natural_width))
             return
-        missing = etree.Element("span", {"class": "wikilink wikilink-missing"})
-        missing.set("title", self.ext.in_language(NOT_UPLOADED) % {"name": name or src})
         caption, _bar, width = img.get("alt", "").rpartition("|")
         shown = caption if WIDTH.fullmatch(width.strip()) else img.get("alt", "")
-        missing.text = AtomicString(shown.strip() or name or src)
+        missing = _missing_element(self.ext, name or src, shown)
         missing.tail = img.tail
         index = list(parent).index(img)
         parent.remove(img)
@@ -565,22 +575,43 @@ def _add_rel(m):
 
 IMG_SRC = re.compile(r'\ssrc="([^"]*)"')
 IMG_ALT = re.compile(r'\salt="([^"]*)"')
+IMG_WIDTH = re.compile(r'\swidth="([0-9]+)"')
 
 
-def _with_alt(m):
-    """An image of raw HTML written without ``alt`` gets an empty one, as Markdown's
-    ``![](…)`` has: a screen reader then passes it by instead of reading out its address.
-    One at a relative address (``<img src="x">``) is its description alone: the browser
-    asked the page's own address plus "x" and showed a broken image (a Markdown image's
-    address names an uploaded figure, ImageWidth)."""
+def _image(figures, m):
+    """An image of raw HTML, as sanitised. Written without ``alt``, it gets an empty one,
+    as Markdown's ``![](…)`` has: a screen reader then passes it by instead of reading
+    out its address. At a relative address (``<img src="attachments/loss.png"
+    width="400">``, as a vault sizes an image), it is the uploaded figure of that file
+    name, else marked missing, as a Markdown image is (ImageWidth): the browser asked
+    the page's own address plus the file's and showed a broken image."""
     attributes = m.group(1)
     src = IMG_SRC.search(attributes)
     if src and not SITE_OR_WEB.match(src.group(1)):
-        alt = IMG_ALT.search(attributes)
-        return alt.group(1) if alt else ""  # escaped by the sanitiser
-    if "alt" in ATTRIBUTE_NAME.findall(attributes):
-        return m.group(0)
-    return f'<img{attributes} alt="">'
+        name = image_file_name(unescape(src.group(1)))
+        found = figures.figure(name) if figures and name else None
+        if not found:
+            alt = unescape(IMG_ALT.search(attributes).group(1)) if "alt=" in attributes else ""
+            return _missing_figure(figures, name or unescape(src.group(1)), alt)
+        url, natural_width, natural_height = found
+        attributes = attributes.replace(src.group(0), f' src="{escape(url)}"')
+        if natural_width and "height=" not in attributes:
+            width = IMG_WIDTH.search(attributes)
+            height = _height(width.group(1) if width else None, natural_width, natural_height)
+            attributes += f' height="{height}"' + ("" if width else f' width="{natural_width}"')
+    if "alt" not in ATTRIBUTE_NAME.findall(attributes):
+        attributes += ' alt=""'
+    return f"<img{attributes}>"
+
+
+def _missing_figure(figures, name, shown):
+    """The mark of a figure not uploaded (yet) in HTML, as ``_missing_element`` makes
+    it: for an image of raw HTML."""
+    title = figures.in_language(NOT_UPLOADED) if figures else str(NOT_UPLOADED)
+    return (
+        f'<span class="wikilink wikilink-missing" title="{escape(title % {"name": name})}">'
+        f"{escape(shown.strip() or name)}</span>"
+    )
 
 
 def _checkbox(m):
@@ -588,10 +619,11 @@ def _checkbox(m):
     return f'<input type="checkbox" disabled=""{checked}>'
 
 
-def sanitize(html):
-    """Clean against the allowlist; outbound links get rel, images an alt; any input a
-    disabled checkbox."""
-    html = IMG_TAG.sub(_with_alt, A_TAG.sub(_add_rel, CLEANER.clean(html)))
+def sanitize(html, figures=None):
+    """Clean against the allowlist; outbound links get rel, images an alt (and one at a
+    relative address the uploaded figure ``figures.figure`` finds, ``_image``); any input
+    a disabled checkbox."""
+    html = IMG_TAG.sub(partial(_image, figures), A_TAG.sub(_add_rel, CLEANER.clean(html)))
     return INPUT_TAG.sub(_checkbox, html)
 
 
@@ -681,7 +713,7 @@ def render_document(text, resolve_wikilink=None, language=None):
         md.treeprocessors["toc"].permalink_title = str(PERMALINK_TITLE)
         _footnotes(md).setConfig("BACKLINK_TITLE", str(BACKLINK_TITLE))
     try:
-        html = _keep_math_tail(sanitize(md.convert(text)))
+        html = _keep_math_tail(sanitize(md.convert(text), wiki))
         return Rendered(html=html, toc=extract_toc(html), wikilinks=list(wiki.targets))
     except RecursionError:
         del _local.md  # it stopped halfway through: the thread's next text gets a new one

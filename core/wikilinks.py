@@ -14,7 +14,9 @@ link): it asks the callable ``settings.MARKDOWN_FIGURES`` names (the notes app's
 core reads no app) for the figures of those names.
 """
 
+import posixpath
 import re
+from urllib.parse import unquote
 
 from django.apps import apps
 from django.conf import settings
@@ -77,9 +79,32 @@ def targets_in(texts):
     return _names(TARGET, texts)
 
 
-def embeds_in(texts):
-    """Return the distinct names the texts embed (``![[name]]``), at most MAX_TARGETS."""
-    return _names(EMBED, texts)
+# A figure's file name at a relative address, as a vault links its files
+# (``![](attachments/loss.png)``, ``![](<loss.png>)``, ``[r]: loss.png``, ``loss.png?v=2``):
+# core.markdown.ImageWidth shows the figure uploaded under that name.
+IMAGE_FILE = re.compile(r"[^\s()<>\[\]\"'|!#?]+\.(?:png|jpe?g|gif|webp)(?!\w)", re.IGNORECASE)
+
+
+def image_file_name(address):
+    """The file name an image's relative address names: after its last "/", less its
+    query and fragment, its %-escapes read ("attachments/Pasted%20image.png?v=2" →
+    "Pasted image.png")."""
+    return posixpath.basename(unquote(address.split("?", 1)[0].split("#", 1)[0]))
+
+
+def figure_names_in(texts):
+    """Return the distinct names of figures the texts may show, at most MAX_TARGETS: those
+    they embed (``![[name]]``) and the file names of images at relative addresses (any
+    word that looks like one: a name no figure has is looked up in vain)."""
+    texts = list(texts)
+    names = dict.fromkeys(_names(EMBED, texts))
+    for text in texts:
+        for match in IMAGE_FILE.finditer(text or ""):
+            if len(names) >= MAX_TARGETS:
+                break
+            if name := image_file_name(match.group()):
+                names.setdefault(name, None)
+    return list(names)
 
 
 class Index:
@@ -130,7 +155,7 @@ class Index:
     @classmethod
     def for_texts(cls, texts):
         texts = list(texts)
-        return cls(names=targets_in(texts), embeds=embeds_in(texts))
+        return cls(names=targets_in(texts), embeds=figure_names_in(texts))
 
     def _entry(self, target):
         kind, name = split_kind(target)
@@ -153,5 +178,6 @@ class Index:
         return entry[2] if entry else None
 
     def figure(self, name):
-        """Return (address, width, height) of the figure ``![[name]]`` embeds, or None."""
+        """Return (address, width, height) of the figure of that name (embedded,
+        ``![[name]]``, or at a relative address), or None."""
         return self.figures.get(name)

@@ -24,6 +24,7 @@ from PIL import Image, UnidentifiedImageError
 
 from core.rendering import markdown_models
 from core.uploads import over_limit
+from core.wikilinks import figure_names_in
 
 from .models import Figure
 from .models.figures import FORMATS
@@ -155,17 +156,23 @@ def used_by(figure):
     """Return the records whose Markdown shows the figure: by its address (what the
     editor writes, ``![…](/figures/<sha256>.png)``), by its name (``![[name]]``,
     ``![[name|400]]``) or by its file name at a relative address, as a vault links it
-    (``![…](attachments/name)``, core.markdown.ImageWidth), read from their source texts,
-    one query per kind of record. The admin keeps a figure so used from being deleted:
-    its notes would show a broken image."""
-    shown = [figure.sha256, f"![[{figure.name}]]", f"![[{figure.name}|"]
-    for written in {figure.name, quote(figure.name)}:
-        shown += [f"]({written})", f"/{written})"]
+    (``![…](attachments/name)``), read from their source texts: the texts that hold its
+    address, its name or its name %-escaped, one query per kind of record, and of those
+    the ones whose figure names (core.wikilinks.figure_names_in, what rendering looks up)
+    have it. The admin keeps a figure so used from being deleted: its notes would show a
+    broken image."""
+    written = {figure.sha256, figure.name, quote(figure.name)}
     used = []
     for model in markdown_models():
+        sources = model.rendered_fields()
         condition = Q()
-        for source in model.rendered_fields():
-            for text in shown:
+        for source in sources:
+            for text in written:
                 condition |= Q(**{f"{source}__contains": text})
-        used += model._base_manager.filter(condition).order_by("pk")
+        for record in model._base_manager.filter(condition).order_by("pk"):
+            texts = [getattr(record, source) or "" for source in sources]
+            if any(figure.sha256 in text for text in texts) or figure.name in figure_names_in(
+                texts
+            ):
+                used.append(record)
     return used

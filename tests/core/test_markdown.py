@@ -532,7 +532,7 @@ def test_an_embed_of_no_figure_is_marked_missing():
         # A vault's link to its file: the uploaded figure of that name.
         (
             "![Loss|400](attachments/loss.png)",
-            '<p><img alt="Loss" src="/figures/ab.png" width="400"></p>',
+            '<p><img alt="Loss" height="300" src="/figures/ab.png" width="400"></p>',
         ),
         (
             "![](Pasted%20image/loss.png)",
@@ -544,9 +544,21 @@ def test_an_embed_of_no_figure_is_marked_missing():
             '<p><span class="wikilink wikilink-missing" title="Figure not uploaded yet: '
             'curve.png">the curve</span> text</p>',
         ),
-        # Raw HTML at a relative address: its description alone.
-        ('<img src="x" alt="A &amp; B">', "<p>A &amp; B</p>"),
-        ("<img src=x>", "<p></p>"),
+        # Raw HTML at a relative address, as a vault sizes an image: the same.
+        (
+            '<img src="attachments/loss.png" width="400">',
+            '<p><img src="/figures/ab.png" width="400" height="300" alt=""></p>',
+        ),
+        (
+            '<img src="x.png" alt="A &amp; <b>">',
+            '<p><span class="wikilink wikilink-missing" title="Figure not uploaded yet: x.png">'
+            "A &amp; &lt;b&gt;</span></p>",
+        ),
+        (
+            "<img src=x>",
+            '<p><span class="wikilink wikilink-missing" title="Figure not uploaded yet: x">'
+            "x</span></p>",
+        ),
         # On the site or the web: kept as written.
         ("![a](/media/a.png)", '<p><img alt="a" src="/media/a.png"></p>'),
         ("![a](https://example.org/a.png)", '<p><img alt="a" src="https://example.org/a.png"></p>'),

@@ -287,6 +287,25 @@ def test_an_embed_shows_the_latest_figure_of_its_name(member_client, member):
     assert f'src="{latest.get_absolute_url()}"' in note.body_en_html
 
 
+def test_an_image_at_a_relative_address_shows_the_figure_of_its_file_name(member_client, member):
+    """As a vault links its files; the note was rendered with the figures of its embeds
+    alone, and showed "not uploaded" for a figure that was."""
+    figure = figure_named(member_client, "Pasted image 1.png", (400, 300))
+    note = NoteFactory(
+        author=member,
+        body_en="![Loss|200](attachments/Pasted%20image%201.png?v=2)\n\n![](<Pasted%20image%201.png>)",
+    )
+    url = figure.get_absolute_url()
+    assert note.body_en_html == (
+        f'<p><img alt="Loss" height="150" src="{url}" width="200"></p>\n'
+        f'<p><img alt="" height="300" src="{url}" width="400"></p>'
+    )
+    preview = member_client.post(
+        reverse("notes:markdown_preview"), {"text": "![](attachments/Pasted%20image%201.png)"}
+    )
+    assert f'src="{url}"' in preview.json()["html"]
+
+
 def test_an_embed_of_no_figure_says_it_is_not_uploaded(member):
     note = NoteFactory(author=member, body_en="![[missing.png]]", body_zh="![[缺.png]]")
     assert note.body_en_html == (
@@ -335,17 +354,22 @@ def test_the_admin_refuses_what_the_editor_refuses(staff_client):
 
 
 @pytest.mark.parametrize(
-    "shown", ["address", "name", "name and width", "relative address", "quoted relative address"]
+    "body",
+    [
+        "Before.\n\n{figure.markdown}",
+        "![[{figure.name}]]",
+        "![[{figure.name}|200]]",
+        # At a relative address, as rendering reads it (core.wikilinks.figure_names_in).
+        "![Loss](attachments/%E5%9B%BE%201.png)",  # 图 1.png
+        '![Loss](%E5%9B%BE%201.png?v=2 "title")',
+        "![Loss](<attachments/%E5%9B%BE%201.png>)",
+        "![Loss][fig]\n\n[fig]: attachments/%E5%9B%BE%201.png",
+    ],
+    ids=["address", "name", "name and width", "relative", "query", "angle", "reference"],
 )
-def test_a_figure_that_notes_show_is_not_deleted(staff_client, figure, member, shown):
+def test_a_figure_that_notes_show_is_not_deleted(staff_client, figure, member, body):
     """Its notes would show a broken image: the admin lists them and keeps the figure."""
-    body = {
-        "address": f"Before.\n\n{figure.markdown}",
-        "name": f"![[{figure.name}]]",
-        "name and width": f"![[{figure.name}|200]]",
-        "relative address": f"![Loss](attachments/{figure.name})",
-        "quoted relative address": "![Loss](%E5%9B%BE%201.png)",  # 图 1.png
-    }[shown]
+    body = body.format(figure=figure)
     note = NoteFactory(author=member, title_en="Scaling laws", body_en=body)
     NoteFactory(author=member, body_en="Another note, no figure.")
     delete = reverse("admin:notes_figure_delete", args=[figure.pk])
