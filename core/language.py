@@ -105,13 +105,17 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def repeats(chinese, english):
-    """Whether a Chinese side only repeats part of the English one: it has no Chinese
-    character and the English says it already ("Llama Guard" beside "Llama Guard:
-    LLM-based Input-Output Safeguard …", the group's notes naming a paper by its short
-    name). Shown beside the English, it read as the title written twice."""
-    if not chinese or _HAN.search(chinese):
+    """Whether a Chinese side only repeats the start of the English one: it has no
+    Chinese character, and the English begins with it as a whole word or words ("Llama
+    Guard" before "Llama Guard: LLM-based Input-Output Safeguard …", the group's notes
+    naming a paper by its short name). Shown under the English, it read as the title
+    written twice. "T5" beside "mT5: …" or "GPT-4" beside "GPT-4o System Card" name
+    other models, and are shown."""
+    if not chinese or _HAN.search(chinese) or not any(c.isalnum() for c in chinese):
         return False
-    return " ".join(chinese.casefold().split()) in " ".join(english.casefold().split())
+    short = " ".join(chinese.casefold().split())
+    long = " ".join(english.casefold().split())
+    return long.startswith(short) and not long[len(short) : len(short) + 1].isalnum()
 
 
 def quick_language(text):

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from core import pagecache
-from core.language import SIDE_LANGUAGES, in_interface_language
+from core.language import SIDE_LANGUAGES, in_interface_language, repeats
 from notes.models import Comment, GlossaryTerm, Meeting, Note, display_name
 from papers.models import Dataset, LanguageModel, Paper, Topic
 
@@ -90,7 +90,11 @@ def paper_fields(paper):
         "title": paper.title,
         "subtitle": " · ".join(
             x
-            for x in [paper.title_zh, f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else "", when]
+            for x in [
+                "" if repeats(paper.title_zh, paper.title_en) else paper.title_zh,
+                f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else "",
+                when,
+            ]
             if x
         ),
         "head": plain(paper.title_en, paper.title_zh, paper.arxiv_id),

@@ -68,10 +68,13 @@ def test_a_chinese_title_that_only_repeats_the_english_one_is_not_written_again(
     short = PaperFactory(title_en="Llama Guard: LLM-based Safeguard", title_zh="llama  guard")
     other = PaperFactory(title_en="Llama Guard: LLM-based Safeguard", title_zh="Llama Guard 2")
     chinese = PaperFactory(title_en="Llama Guard: LLM-based Safeguard", title_zh="Llama Guard 护栏")
-    html = rows_of(member, short, other, chinese)
+    # Another model's name inside the English title, or at its start in a longer word.
+    inside = PaperFactory(title_en="mT5: A Massively Multilingual T5", title_zh="T5")
+    longer = PaperFactory(title_en="GPT-4o System Card", title_zh="GPT-4")
+    html = rows_of(member, short, other, chinese, inside, longer)
     assert "llama  guard" not in html
-    assert '<span class="paper-title-zh" lang="zh-Hans">Llama Guard 2</span>' in html
-    assert '<span class="paper-title-zh" lang="zh-Hans">Llama Guard 护栏</span>' in html
+    for title in ("Llama Guard 2", "Llama Guard 护栏", "T5", "GPT-4"):
+        assert f'<span class="paper-title-zh" lang="zh-Hans">{title}</span>' in html
 
 
 def test_a_chinese_title_alone_is_shown_once(member):

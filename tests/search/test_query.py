@@ -518,6 +518,16 @@ def test_a_hits_subtitle_does_not_repeat_its_title(member):
     assert fields["subtitle"] == note.byline
 
 
+def test_a_papers_subtitle_leaves_out_a_chinese_title_that_repeats_the_english_one(member):
+    from search.index import paper_fields
+    from tests.factories import PaperFactory
+
+    short = PaperFactory(title_en="Llama Guard: LLM-based Safeguard", title_zh="Llama Guard")
+    chinese = PaperFactory(title_en="Llama Guard: LLM-based Safeguard", title_zh="Llama 护栏")
+    assert "Llama Guard ·" not in paper_fields(short)["subtitle"]
+    assert paper_fields(chinese)["subtitle"].startswith("Llama 护栏")
+
+
 def test_a_datasets_kind_is_named_in_the_readers_language(member):
     from django.utils import translation
 
