@@ -21,6 +21,9 @@ def _month_index(day):
 LABEL_SIZE = 10  # px, a timeline label
 POINT_R = 5
 DODGE = 2 * POINT_R + 1  # models of the same month and size are set side by side
+# How many points without a label near them look for a place further out (the largest
+# first): each tries some three hundred places.
+FURTHER_SEARCHES = 8
 
 
 def label_box(x, y, anchor, text):
@@ -32,6 +35,27 @@ def label_box(x, y, anchor, text):
 
 def boxes_overlap(a, b):
     return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
+
+
+def crosses(segment, box):
+    """Whether the segment (x1, y1, x2, y2) runs through the inside of the box (its edges
+    and corners aside), by clipping it to the box (Liang–Barsky)."""
+    x1, y1, x2, y2 = segment
+    dx, dy = x2 - x1, y2 - y1
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x1 - box[0]), (dx, box[2] - x1), (-dy, y1 - box[1]), (dy, box[3] - y1)):
+        if p == 0:
+            if q <= 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low >= high:
+            return False
+    return True
 
 
 class Drawn:
@@ -60,6 +84,11 @@ class Drawn:
         return any(
             boxes_overlap(box, other) for cell in self._cells(box) for other in cells.get(cell, ())
         )
+
+    def near(self, box):
+        """The boxes drawn in the cells the box covers (some more than once)."""
+        cells = self.cells
+        return [other for cell in self._cells(box) for other in cells.get(cell, ())]
 
     def covers(self, x, y, unless):
         """Whether a box drawn, other than ``unless``, covers the point (x, y)."""
@@ -248,7 +277,18 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
                 break
         else:
             unlabelled.append(m)
-    for m in unlabelled:
+    # Where models crowd (GPT-3, WebGPT, InstructGPT and GPT-3.5 all at 175B within a
+    # year), the largest of the points still without a label look further out, the
+    # nearest place first: a few, for a timeline of thousands of models has hundreds.
+    further = [
+        (dx, dy)
+        for dy in range(-120, 121, 12)
+        for dx in range(-120, 121, 15)
+        if abs(dy) > 66 or abs(dx) > 48
+    ]
+    further.sort(key=lambda spot: math.hypot(*spot))
+    segments = []  # the leaders drawn: no label is set over one
+    for n, m in enumerate(unlabelled):
         x, y = where[m.pk]
         own = (x - POINT_R - 1, y - POINT_R - 1, x + POINT_R + 1, y + POINT_R + 1)
         candidates = [
@@ -266,29 +306,32 @@ def timeline_svg(models, width=1100, height=600, read=frozenset()):
                 (-30, "end"),
             )
         ]
-        # Where models crowd (GPT-3, WebGPT, InstructGPT and GPT-3.5 all at 175B within a
-        # year), further out still, the nearest first, rather than a point with no name
-        # but its tooltip.
-        candidates += sorted(
-            (
+        if n < FURTHER_SEARCHES:
+            candidates += [
                 (x + dx, y + dy, "start" if dx > 0 else "end" if dx < 0 else "middle")
-                for dy in range(-160, 161, 12)
-                for dx in range(-150, 151, 15)
-                if abs(dy) > 66 or abs(dx) > 48
-            ),
-            key=lambda spot: math.hypot(spot[0] - x, spot[1] - y),
-        )
+                for dx, dy in further
+            ]
         for tx, ty, anchor in candidates:
             box = label_box(tx, ty, anchor, m.name)
             if not inside(box) or taken.overlaps(box):
                 continue
-            # The leader runs from the point's edge to the nearest point of the label.
+            if any(crosses(segment, box) for segment in segments):
+                continue
+            # The leader runs from the point's edge to the nearest point of the label,
+            # through no other point or label.
             ex, ey = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
             length = math.hypot(ex - x, ey - y)
             sx, sy = x + (ex - x) * POINT_R / length, y + (ey - y) * POINT_R / length
-            steps = [(sx + (ex - sx) * t / 20, sy + (ey - sy) * t / 20) for t in range(21)]
+            # A few points along it first, which turn most crossings away cheaply; then
+            # the whole leader against what is drawn near it.
+            steps = [(sx + (ex - sx) * t / 8, sy + (ey - sy) * t / 8) for t in range(9)]
             if any(taken.covers(px, py, unless=own) for px, py in steps):
                 continue
+            leader = (sx, sy, ex, ey)
+            span = (min(sx, ex), min(sy, ey), max(sx, ex), max(sy, ey))
+            if any(other != own and crosses(leader, other) for other in taken.near(span)):
+                continue
+            segments.append(leader)
             leaders.append(
                 f'<line class="leader" x1="{sx:.1f}" y1="{sy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}"/>'
             )

@@ -6,6 +6,7 @@ import math
 import random
 import re
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -428,3 +429,58 @@ def test_points_spread_apart_answer_as_measuring_every_distance():
         if rng.random() < 0.5:
             spread.add(x, y)
             points.append((x, y))
+
+
+def test_crosses_tells_a_segment_through_a_box_from_one_beside_it():
+    box = (0, 0, 10, 10)
+    assert timeline.crosses((-5, 5, 15, 5), box)  # straight through
+    assert timeline.crosses((5, 5, 20, 20), box)  # from inside out
+    assert not timeline.crosses((-5, -5, -1, 20), box)  # beside it
+    assert not timeline.crosses((-5, 0, 15, 0), box)  # along an edge
+    assert not timeline.crosses((10, 5, 20, 5), box)  # from an edge outwards
+
+
+def test_no_leader_crosses_a_label_or_another_point_in_a_crowded_timeline():
+    """Labels that find no room near their point are set further out with a leader line;
+    leaders 140 px long were tested at 21 points and cut through labels' corners, and
+    labels set later were set over leaders."""
+    rng = random.Random(400)
+    models = [
+        LanguageModel(
+            pk=n,
+            name=f"Model-{n}-{'x' * rng.randrange(0, 10)}",
+            slug=f"m{n}",
+            released=datetime.date(rng.randrange(2018, 2025), rng.randrange(1, 13), 1),
+            parameters_b=Decimal(rng.choice(["0.1", "1", "7", "13", "70", "175", "540", "1000"])),
+            open_weights=rng.choice([True, False, None]),
+        )
+        for n in range(400)
+    ]
+    drawing = ET.fromstring(str(charts.timeline_svg(models)))
+    labels = [
+        timeline.label_box(float(t.get("x")), float(t.get("y")), t.get("text-anchor"), t.text)
+        for t in drawing.iter(f"{SVG}text")
+        if t.get("class") == "label"
+    ]
+    points = [
+        (float(c.get("cx")), float(c.get("cy")))
+        for c in drawing.iter(f"{SVG}circle")
+        if c.get("r") == str(timeline.POINT_R)
+    ]
+    leaders = [
+        tuple(float(line.get(k)) for k in ("x1", "y1", "x2", "y2"))
+        for line in drawing.iter(f"{SVG}line")
+        if line.get("class") == "leader"
+    ]
+    assert len(leaders) > 20
+    r = timeline.POINT_R
+    for leader in leaders:
+        x1, y1, x2, y2 = leader
+        # Each ends on the edge of its own label and starts on the edge of its point.
+        assert [box for box in labels if timeline.crosses(leader, box)] == []
+        assert [
+            (x, y)
+            for x, y in points
+            if math.hypot(x - x1, y - y1) > r + 0.5
+            and timeline.crosses(leader, (x - r, y - r, x + r, y + r))
+        ] == []
