@@ -83,7 +83,7 @@ LATEX = re.compile(r"[\\{}$%~&#^_]|--|''|``|[!?]`")
 TEXT_SPECIAL = re.compile(r"(?<!\\)((?:\\\\)*)([%&])")
 # What parts a value's words, as the decoding reads them: whitespace (outside braces and
 # math); a control sequence, a brace, a math delimiter steer it.
-SCAN = re.compile(r"\\(?:[A-Za-z]+|.)|[{}]|\$\$?|\s+", re.DOTALL)
+SCAN = re.compile(r"\\(?:[A-Za-z]+|.)|[{}\[\]]|\$\$?|\s+", re.DOTALL)
 MATH_CLOSES = {"$": "$", "$$": "$$", r"\(": r"\)", r"\[": r"\]"}
 # A word ending so may take the next word for its argument ("\c c" is "ç").
 ENDS_IN_MACRO = re.compile(r"\\(?:[A-Za-z]+|.)\Z", re.DOTALL)
@@ -130,13 +130,20 @@ def _citation(node, l2tobj):
     argument = _argument(node, len(node.nodeargd.argnlist) - 1) if node.nodeargd else None
     if argument is None:
         return ""
+    if not argument.isNodeType(latexwalker.LatexGroupNode):
+        # "\cite and more": no keys; pylatexenc took the "a" for them, which stays text.
+        return l2tobj.nodelist_to_text([argument])
     keys = [key.strip() for key in verbatim(argument.latex_verbatim()).split(",")]
-    return "[" + ", ".join(key for key in keys if key) + "]"
+    keys = [key for key in keys if key]
+    return "[" + ", ".join(keys) + "]" if keys else ""
 
 
 # natbib's and biblatex's citations; the last argument is the keys.
 CITATIONS = ["cite", "citet", "citep", "citealt", "citealp", "Citet", "Citep"]
 CITATIONS += ["parencite", "textcite", "autocite", "footcite", "Textcite", "Parencite"]
+CITATIONS += ["citeauthor", "citeyear"]
+# Cited in the bibliography alone: nothing in the text.
+UNSEEN = ["nocite"]
 
 # Macros whose argument is text, which pylatexenc 2.11 drops with the macro:
 # "\texttt{gpt-4}" was no title, "\mbox{GPT}-4" was "-4".
@@ -152,7 +159,8 @@ class Decoder(LatexNodes2Text):
         "library-import",
         prepend=True,
         macros=[MacroSpec("href", "{{"), MacroSpec("textnormal", "{")]
-        + [MacroSpec(name, "*[[{") for name in CITATIONS],
+        + [MacroSpec(name, "*[[{") for name in CITATIONS]
+        + [MacroSpec(name, "{") for name in UNSEEN],
     )
 
     def latex_to_text(self, latex, **parse_flags):
@@ -177,7 +185,8 @@ def _decoder():
         macros=[MacroTextSpec("url", simplify_repl=_url), MacroTextSpec("href", _href)]
         + [MacroTextSpec(name, discard=False) for name in KEPT]
         + [MacroTextSpec(name, simplify_repl=_logo(text)) for name, text in logos.items()]
-        + [MacroTextSpec(name, simplify_repl=_citation) for name in CITATIONS],
+        + [MacroTextSpec(name, simplify_repl=_citation) for name in CITATIONS]
+        + [MacroTextSpec(name, simplify_repl="") for name in UNSEEN],
     )
     return Decoder(latex_context=context, keep_braced_groups=False, math_mode="verbatim")
 
@@ -188,20 +197,24 @@ DECODER = _decoder()
 def latex_spans(text):
     """Return (start, end) of each part of a text with LaTeX that is to be decoded; the
     rest is plain text, given back as it is. The parts are its words (apart at whitespace
-    outside braces and math) with LaTeX, with the word after a macro, and with runs of
+    outside braces, brackets and math) with LaTeX, with the word after a macro, and with runs of
     plain text between them shorter than GAP. An abstract of 1,500 characters with one
     "\\%" was decoded whole (5 ms), and counted whole against the import's LaTeX."""
-    words, start, depth, math = [], 0, 0, None
+    words, start, depth, optional, math = [], 0, 0, 0, None
     for found in SCAN.finditer(text):
         token = found.group()
         if token.isspace():
-            if depth == 0 and math is None:
+            if depth == 0 and optional == 0 and math is None:
                 words.append((start, found.start()))
                 start = found.end()
         elif token == "{":
             depth += 1
         elif token == "}":
             depth = max(depth - 1, 0)
+        elif token == "[":  # a macro's optional argument: "\citep[see the book][p.~3]{a}"
+            optional += 1
+        elif token == "]":
+            optional = max(optional - 1, 0)
         elif math is None and token in MATH_CLOSES:
             math = MATH_CLOSES[token]
         elif token == math:
@@ -279,17 +292,21 @@ def decode(content):
 
 def _utf16_without_mark(content):
     """The encoding of UTF-16 without a byte order mark, little- or big-endian (some
-    tools save it so: its Chinese was refused as not a text file), else None. A BibTeX file is
-    mostly ASCII (keys, field names, braces), each character of which UTF-16 writes
-    with a NUL on the same side; a UTF-8 file with a stray NUL has a few."""
+    tools save it so: its Chinese was refused as not a text file), else None. A BibTeX
+    file is partly ASCII (keys, field names, braces, digits), each character of which
+    UTF-16 writes with a NUL on the same side; a UTF-8 file with a stray NUL has a few.
+
+    A tenth of NULs on one side at least, and eight (a mostly Chinese file has a third),
+    and a fifth as many on the other at most (the Chinese characters whose code ends in
+    00, 一 among them, put a few there)."""
     head = content[:4096]
-    if len(head) < 4 or len(head) % 2 and len(content) == len(head):
+    if len(head) < 16 or len(head) % 2 and len(content) == len(head):
         return None
     even, odd = head[0::2].count(0), head[1::2].count(0)
     pairs = len(head) // 2
-    if odd > pairs * 0.4 and even < pairs * 0.05:
+    if odd > max(pairs * 0.1, 8) and even * 5 < odd:
         return "utf-16-le"
-    if even > pairs * 0.4 and odd < pairs * 0.05:
+    if even > max(pairs * 0.1, 8) and odd * 5 < even:
         return "utf-16-be"
     return None
 

@@ -958,10 +958,24 @@ def test_a_utf16_or_utf32_file_with_a_byte_order_mark_is_read(content):
     assert bibtex.decode(content) == "@misc{ü, title = {大语言模型 Über}}\n"
 
 
+MOSTLY_CHINESE = (
+    "@article{zhang2023,\n  title = {大语言模型的对齐方法综述：从人类反馈强化学习到直接偏好优化},\n"
+    "  author = {张三 and 李四},\n  journal = {计算机学报},\n  year = {2023},\n  abstract = {"
+    + "本文系统地综述了大语言模型对齐的主要方法，包括基于人类反馈的强化学习与宪法式人工智能。" * 3
+    + "}\n}\n"
+) * 10
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
-def test_a_utf16_file_without_a_byte_order_mark_is_read(encoding):
-    """UTF-16 without a mark: its ASCII read as UTF-8 with NULs, its Chinese refused."""
-    text = "@misc{ü, title = {大语言模型 Über}}\n@misc{b, title = {思维链}}\n"
+@pytest.mark.parametrize(
+    "text",
+    ["@misc{ü, title = {大语言模型 Über}}\n@misc{b, title = {思维链}}\n", MOSTLY_CHINESE],
+    ids=["short", "mostly Chinese"],
+)
+def test_a_utf16_file_without_a_byte_order_mark_is_read(encoding, text):
+    """UTF-16 without a mark: its ASCII read as UTF-8 with NULs, its Chinese refused. A
+    mostly Chinese file has NULs on one side for a third of its characters only, and on
+    the other for the few whose code ends in 00 (一)."""
     assert bibtex.decode(text.encode(encoding)) == text
 
 
@@ -1123,6 +1137,21 @@ def test_citations_keep_their_keys_and_a_logo_its_space():
         "We extend [smith2020] and [a, b]; cf. [c], [d]. LaTeX and TeX too; BibTeX."
     )
     assert entry.notes == []
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        # A long note before the keys: decoded whole, not in parts at its spaces.
+        (r"As \citep[see the long discussion in the book][p.~3]{a} says", "As [a] says"),
+        (r"see \cite and more", "see and more"),  # no keys: nothing made up
+        (r"cited \cite{} here", "cited here"),
+        (r"\citeauthor{x} and \nocite{y} too", "[x] and too"),  # \nocite shows nothing
+    ],
+)
+def test_citations_without_keys_or_with_long_notes(written, read):
+    (entry,) = bibtex.parse(f"@misc{{c, title={{T}}, abstract={{{written}}}}}")
+    assert " ".join(entry.record.abstract.split()) == read
 
 
 @pytest.mark.parametrize(
