@@ -169,9 +169,15 @@ class Decoder(LatexNodes2Text):
 
 
 def _logo(text):
-    """A TeX logo, and the space written after it: LaTeX swallows it ("\\LaTeX is" is
-    typeset "LaTeXis"), but a title or abstract that has one means "LaTeX is"."""
-    return lambda node, l2tobj: text + (" " if node.macro_post_space else "")
+    """A TeX logo, and the space written after it before a word: LaTeX swallows it
+    ("\\LaTeX is" is typeset "LaTeXis"), but a title or abstract that has one means
+    "LaTeX is" (and "\\LaTeX ." means "LaTeX.")."""
+
+    def shown(node, l2tobj):
+        after = node.parsing_state.s[node.pos + node.len : node.pos + node.len + 1]
+        return text + (" " if node.macro_post_space and after.isalnum() else "")
+
+    return shown
 
 
 def _decoder():

@@ -1147,9 +1147,11 @@ def test_citations_keep_their_keys_and_a_logo_its_space():
         (r"see \cite and more", "see and more"),  # no keys: nothing made up
         (r"cited \cite{} here", "cited here"),
         (r"\citeauthor{x} and \nocite{y} too", "[x] and too"),  # \nocite shows nothing
+        # A logo keeps the space written after it before a word, not before a sign.
+        (r"\LaTeX is, \LaTeX . and \LaTeX, \TeX 中文", "LaTeX is, LaTeX. and LaTeX, TeX 中文"),
     ],
 )
-def test_citations_without_keys_or_with_long_notes(written, read):
+def test_citations_without_keys_or_with_long_notes_and_logos_before_signs(written, read):
     (entry,) = bibtex.parse(f"@misc{{c, title={{T}}, abstract={{{written}}}}}")
     assert " ".join(entry.record.abstract.split()) == read
 
