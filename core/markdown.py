@@ -591,8 +591,9 @@ def _image(figures, m):
         name = image_file_name(unescape(src.group(1)))
         found = figures.figure(name) if figures and name else None
         if not found:
-            alt = unescape(IMG_ALT.search(attributes).group(1)) if "alt=" in attributes else ""
-            return _missing_figure(figures, name or unescape(src.group(1)), alt)
+            alt = IMG_ALT.search(attributes)
+            shown = unescape(alt.group(1)) if alt else ""
+            return _missing_figure(figures, name or unescape(src.group(1)), shown)
         url, natural_width, natural_height = found
         attributes = attributes.replace(src.group(0), f' src="{escape(url)}"')
         if natural_width and "height=" not in attributes:

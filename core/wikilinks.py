@@ -83,6 +83,13 @@ def targets_in(texts):
 # (``![](attachments/loss.png)``, ``![](<loss.png>)``, ``[r]: loss.png``, ``loss.png?v=2``):
 # core.markdown.ImageWidth shows the figure uploaded under that name.
 IMAGE_FILE = re.compile(r"[^\s()<>\[\]\"'|!#?]+\.(?:png|jpe?g|gif|webp)(?!\w)", re.IGNORECASE)
+# …and one with spaces or parentheses in it, where an address may hold them: a Markdown
+# link's ``](…)`` or ``](<…>)``, raw HTML's ``src="…"`` ("Pasted image 1.png", Obsidian's
+# own name for a pasted image).
+IMAGE_ADDRESS = re.compile(
+    r"(?:\]\(\s*<?|\bsrc\s*=\s*[\"']?)([^<>\"'\n]+?\.(?:png|jpe?g|gif|webp))(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def image_file_name(address):
@@ -99,10 +106,12 @@ def figure_names_in(texts):
     texts = list(texts)
     names = dict.fromkeys(_names(EMBED, texts))
     for text in texts:
-        for match in IMAGE_FILE.finditer(text or ""):
+        found = [m.group() for m in IMAGE_FILE.finditer(text or "")]
+        found += [m.group(1) for m in IMAGE_ADDRESS.finditer(text or "")]
+        for address in found:
             if len(names) >= MAX_TARGETS:
                 break
-            if name := image_file_name(match.group()):
+            if name := image_file_name(address):
                 names.setdefault(name, None)
     return list(names)
 

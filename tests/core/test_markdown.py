@@ -559,6 +559,12 @@ def test_an_embed_of_no_figure_is_marked_missing():
             '<p><span class="wikilink wikilink-missing" title="Figure not uploaded yet: x">'
             "x</span></p>",
         ),
+        # "alt=" in another attribute's value is no description (it raised).
+        (
+            '<img src="x.png" title="see alt=y">',
+            '<p><span class="wikilink wikilink-missing" title="Figure not uploaded yet: x.png">'
+            "x.png</span></p>",
+        ),
         # On the site or the web: kept as written.
         ("![a](/media/a.png)", '<p><img alt="a" src="/media/a.png"></p>'),
         ("![a](https://example.org/a.png)", '<p><img alt="a" src="https://example.org/a.png"></p>'),

@@ -304,6 +304,15 @@ def test_an_image_at_a_relative_address_shows_the_figure_of_its_file_name(member
         reverse("notes:markdown_preview"), {"text": "![](attachments/Pasted%20image%201.png)"}
     )
     assert f'src="{url}"' in preview.json()["html"]
+    # Obsidian's own name for a pasted image has spaces, written as they are.
+    for text in (
+        "![](<Pasted image 1.png>)",
+        "![](attachments/Pasted image 1.png)",
+        '<img src="Pasted image 1.png">',
+    ):
+        note = NoteFactory(author=member, body_en=text)
+        assert f'src="{url}"' in note.body_en_html, text
+        assert note in figures.used_by(figure), text
 
 
 def test_an_embed_of_no_figure_says_it_is_not_uploaded(member):
