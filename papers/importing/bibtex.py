@@ -206,9 +206,14 @@ def latex_spans(text):
     outside braces, brackets and math) with LaTeX, with the word after a macro, and with runs of
     plain text between them shorter than GAP. An abstract of 1,500 characters with one
     "\\%" was decoded whole (5 ms), and counted whole against the import's LaTeX."""
-    words, start, depth, optional, math = [], 0, 0, 0, None
+    words, start, depth, optional, math, follows = [], 0, 0, 0, None, -1
     for found in SCAN.finditer(text):
         token = found.group()
+        # A "[" right after a macro or a "]" opens a macro's optional argument; any other
+        # (a half-open interval "$[0, 1)$", a plain "[1]") is text.
+        after_macro, follows = found.start() == follows, -1
+        if token.startswith("\\") or (token == "]" and optional):
+            follows = found.end()
         if token.isspace():
             if depth == 0 and optional == 0 and math is None:
                 words.append((start, found.start()))
@@ -217,10 +222,11 @@ def latex_spans(text):
             depth += 1
         elif token == "}":
             depth = max(depth - 1, 0)
-        elif token == "[":  # a macro's optional argument: "\citep[see the book][p.~3]{a}"
+        elif token == "[" and after_macro and math is None:  # "\citep[see the book][p.~3]{a}"
             optional += 1
-        elif token == "]":
-            optional = max(optional - 1, 0)
+        elif token == "]" and optional:
+            optional -= 1
+            follows = found.end()
         elif math is None and token in MATH_CLOSES:
             math = MATH_CLOSES[token]
         elif token == math:
