@@ -109,13 +109,15 @@ def repeats(chinese, english):
     Chinese character, and the English begins with it as a whole word or words ("Llama
     Guard" before "Llama Guard: LLM-based Input-Output Safeguard …", the group's notes
     naming a paper by its short name). Shown under the English, it read as the title
-    written twice. "T5" beside "mT5: …" or "GPT-4" beside "GPT-4o System Card" name
-    other models, and are shown."""
+    written twice. "T5" beside "mT5: …", "GPT-4" beside "GPT-4o System Card" or "Llama 2"
+    beside "Llama 2.5 …" name other models, and are shown."""
     if not chinese or _HAN.search(chinese) or not any(c.isalnum() for c in chinese):
         return False
     short = " ".join(chinese.casefold().split())
     long = " ".join(english.casefold().split())
-    return long.startswith(short) and not long[len(short) : len(short) + 1].isalnum()
+    after = long[len(short) : len(short) + 1]
+    # "Llama 2" before "Llama 2.5", "GPT" before "GPT-4o": another name goes on.
+    return long.startswith(short) and (after == "" or after.isspace() or after in ":：;,(（—–")
 
 
 def quick_language(text):

@@ -71,9 +71,11 @@ def test_a_chinese_title_that_only_repeats_the_english_one_is_not_written_again(
     # Another model's name inside the English title, or at its start in a longer word.
     inside = PaperFactory(title_en="mT5: A Massively Multilingual T5", title_zh="T5")
     longer = PaperFactory(title_en="GPT-4o System Card", title_zh="GPT-4")
-    html = rows_of(member, short, other, chinese, inside, longer)
+    version = PaperFactory(title_en="Llama 2.5: Another Model", title_zh="Llama 2")
+    hyphen = PaperFactory(title_en="GPT-4o System Card", title_zh="GPT")
+    html = rows_of(member, short, other, chinese, inside, longer, version, hyphen)
     assert "llama  guard" not in html
-    for title in ("Llama Guard 2", "Llama Guard 护栏", "T5", "GPT-4"):
+    for title in ("Llama Guard 2", "Llama Guard 护栏", "T5", "GPT-4", "Llama 2", "GPT"):
         assert f'<span class="paper-title-zh" lang="zh-Hans">{title}</span>' in html
 
 
