@@ -227,6 +227,12 @@ SITE_OR_WEB = re.compile(r"https?://|/", re.IGNORECASE)
 SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
+def _relative(src):
+    """Whether an image's address is relative ("attachments/loss.png"): one that names a
+    figure by its file name (``ImageWidth``, ``_image``)."""
+    return bool(src) and not SITE_OR_WEB.match(src) and not SCHEME.match(src)
+
+
 class ImageWidth(Treeprocessor):
     """Obsidian's image width: ``![400](…)``, ``![caption|400](…)`` give ``width="400"``
     and the caption (or nothing) as the description.
@@ -241,15 +247,16 @@ class ImageWidth(Treeprocessor):
         self.ext = ext
 
     def run(self, root):
-        parents = {child: parent for parent in root.iter() for child in parent}
-        for img in list(root.iter("img")):
-            src = img.get("src", "")
-            if src and not SITE_OR_WEB.match(src) and not SCHEME.match(src):
-                self._resolve(img, src, parents[img])
-                continue
-            if img.get("width") is not None:  # a figure embed's own
-                continue
-            self._width(img)
+        relative = []
+        for img in root.iter("img"):
+            if _relative(img.get("src", "")):
+                relative.append(img)
+            elif img.get("width") is None:  # else a figure embed's own
+                self._width(img)
+        if relative:
+            parents = {child: parent for parent in root.iter() for child in parent}
+            for img in relative:
+                self._resolve(img, img.get("src"), parents[img])
 
     @staticmethod
     def _width(img):
@@ -587,7 +594,7 @@ def _image(figures, m):
     the page's own address plus the file's and showed a broken image."""
     attributes = m.group(1)
     src = IMG_SRC.search(attributes)
-    if src and not SITE_OR_WEB.match(src.group(1)):
+    if src and _relative(unescape(src.group(1))):
         name = image_file_name(unescape(src.group(1)))
         found = figures.figure(name) if figures and name else None
         if not found:

@@ -10,8 +10,9 @@ A name is also looked for in the forms it is stored in (``stored_forms``): an ar
 written with an old-style subject class, or in full-width digits.
 
 The same index answers the figures a text embeds (``![[name.png]]``, which is not a
-link): it asks the callable ``settings.MARKDOWN_FIGURES`` names (the notes app's, since
-core reads no app) for the figures of those names.
+link) or shows at a relative address, by their file names (``figure_names_in``): it
+asks the callable ``settings.MARKDOWN_FIGURES`` names (the notes app's, since core reads
+no app) for the figures of those names.
 """
 
 import posixpath
@@ -121,13 +122,13 @@ class Index:
     re-rendering), or of just the names a text links to (``Index.for_texts``), which
     costs one query per kind however many links the text has."""
 
-    def __init__(self, names=None, embeds=None):
-        """``names`` and ``embeds``: the link targets and the embedded names to resolve;
-        both None for everything."""
+    def __init__(self, names=None, figures=None):
+        """``names`` and ``figures``: the link targets and the figure names to resolve
+        (``figure_names_in``); both None for everything."""
         self.names = {key: {} for key in KINDS}
         self.figures = {}
-        if names is None or embeds:
-            self.figures = import_string(settings.MARKDOWN_FIGURES)(embeds)
+        if names is None or figures:
+            self.figures = import_string(settings.MARKDOWN_FIGURES)(figures)
         if names is not None:
             names = [form for name in names for form in stored_forms(split_kind(name)[1])]
             names = [name for name in names if name]
@@ -164,7 +165,7 @@ class Index:
     @classmethod
     def for_texts(cls, texts):
         texts = list(texts)
-        return cls(names=targets_in(texts), embeds=figure_names_in(texts))
+        return cls(names=targets_in(texts), figures=figure_names_in(texts))
 
     def _entry(self, target):
         kind, name = split_kind(target)

@@ -226,7 +226,6 @@ def latex_spans(text):
             optional += 1
         elif token == "]" and optional:
             optional -= 1
-            follows = found.end()
         elif math is None and token in MATH_CLOSES:
             math = MATH_CLOSES[token]
         elif token == math:
