@@ -141,9 +141,28 @@ def _citation(node, l2tobj):
 # natbib's and biblatex's citations; the last argument is the keys.
 CITATIONS = ["cite", "citet", "citep", "citealt", "citealp", "Citet", "Citep"]
 CITATIONS += ["parencite", "textcite", "autocite", "footcite", "Textcite", "Parencite"]
-CITATIONS += ["citeauthor", "citeyear"]
+CITATIONS += ["smartcite", "supercite", "Autocite", "Smartcite", "citeauthor", "citeyear"]
 # Cited in the bibliography alone: nothing in the text.
 UNSEEN = ["nocite"]
+# biblatex's multicite commands: notes for them all in parentheses, then any number of keys'
+# groups, each after its own notes in brackets ("\\parencites(see)()[p.~3]{a}{b}").
+# pylatexenc knows no such argument list: "\\cites{a}{b}" was "ab".
+MULTICITE = re.compile(
+    r"\\(?:[Pp]aren|[Tt]ext|[Aa]uto|[Ff]oot|[Ss]mart|[Ss]uper)?cites\*?"
+    r"(?:\s*\([^()]*\)){0,2}"
+    r"((?:\s*(?:\[[^\[\]]*\]){0,2}\s*\{[^{}]*\})+)"
+)
+NOTES, KEYS = re.compile(r"\[[^\[\]]*\]"), re.compile(r"\{([^{}]*)\}")
+
+
+def _one_citation(text):
+    """The text with each multicite written as one ``\\cite`` of all its keys."""
+
+    def cite(found):
+        return r"\cite{" + ",".join(KEYS.findall(NOTES.sub("", found[1]))) + "}"
+
+    return MULTICITE.sub(cite, text)
+
 
 # Macros whose argument is text, which pylatexenc 2.11 drops with the macro:
 # "\texttt{gpt-4}" was no title, "\mbox{GPT}-4" was "-4".
@@ -251,7 +270,9 @@ def cost(text):
 
 
 def escaped(text):
-    return TEXT_SPECIAL.sub(r"\1\\\2", text)
+    """The text as it is decoded: a bare "%" or "&" escaped (text, not LaTeX's comment or
+    column), each multicite one citation (``_one_citation``)."""
+    return _one_citation(TEXT_SPECIAL.sub(r"\1\\\2", text))
 
 
 @dataclass

@@ -1272,3 +1272,21 @@ def test_an_abstract_longer_than_any_is_cut_and_said_to_be():
     with translation.override("zh-hans"):
         (chinese,) = bibtex.parse("@misc{long, title={T}, abstract={" + "word " * 30_000 + "}}")
     assert chinese.notes == ["摘要有 149,999 个字符，只保留前 20,000 个。"]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        (r"as \cites{a}{b} show", "as [a, b] show"),
+        (r"see \parencites(see)()[p.~3]{a, b}[][{ch.}~2]{c} too", "see [a, b, c] too"),
+        (r"\textcites*{x} \footcites{y}{z} and \autocites {u} {v}.", "[x] [y, z] and [u, v]."),
+        # A bracket after the last keys is text, not another citation's notes.
+        (r"in \cites{a}{b} [1] and (2)", "in [a, b] [1] and (2)"),
+    ],
+)
+def test_multicites_read_as_all_their_keys(written, read):
+    """biblatex's \\cites and its kin take any number of keys' groups: "\\cites{a}{b}"
+    was read "ab"."""
+    (entry,) = bibtex.parse(f"@misc{{c, title={{T}}, abstract={{{written}}}}}")
+    assert " ".join(entry.record.abstract.split()) == read
+    assert entry.notes == []
