@@ -331,8 +331,8 @@ def _utf16_without_mark(content):
     A tenth of NULs on one side at least, and eight (a mostly Chinese file has a third),
     and a fifth as many on the other at most (the Chinese characters whose code ends in
     00, 一 among them, put a few there)."""
-    head = content[:4096]
-    if len(head) < 16 or len(head) % 2 and len(content) == len(head):
+    head = _whole_units(content, 2)[:4096]
+    if len(head) < 16 or len(head) % 2:
         return None
     even, odd = head[0::2].count(0), head[1::2].count(0)
     pairs = len(head) // 2
@@ -343,11 +343,25 @@ def _utf16_without_mark(content):
     return None
 
 
+# What a tool may write after UTF-16 or UTF-32 text in one byte (a line's end in ASCII, a
+# NUL): left out, where the whole file was refused as not text for it.
+STRAY_END = b" \t\r\n\x00"
+
+
+def _whole_units(content, unit):
+    """The bytes without the stray end (STRAY_END) that leaves the last ``unit`` of the
+    encoding short; as they are otherwise."""
+    extra = len(content) % unit
+    if extra and not content[-extra:].strip(STRAY_END):
+        return content[:-extra]
+    return content
+
+
 def _unicode(content, encoding):
     """The text of bytes in UTF-16 or UTF-32, with a byte order mark (which Python's
-    codec reads and drops); ValueError when they are not."""
+    codec reads and drops) or without; ValueError when they are not."""
     try:
-        return content.decode(encoding)
+        return _whole_units(content, 4 if encoding == "utf-32" else 2).decode(encoding)
     except UnicodeDecodeError:
         raise ValueError("not a text file") from None
 

@@ -1290,3 +1290,19 @@ def test_multicites_read_as_all_their_keys(written, read):
     (entry,) = bibtex.parse(f"@misc{{c, title={{T}}, abstract={{{written}}}}}")
     assert " ".join(entry.record.abstract.split()) == read
     assert entry.notes == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "@misc{ü, title = {大语言模型}}\n".encode("utf-16") + b"\n",
+        "@misc{ü, title = {大语言模型}}\n".encode("utf-16-le") + b"\x00",
+        "@misc{ü, title = {大语言模型}}\n".encode("utf-16-be") + b"\n",
+        "@misc{ü, title = {大语言模型}}\n".encode("utf-32") + b"\n",
+    ],
+    ids=["utf-16 with a mark", "utf-16-le and a NUL", "utf-16-be", "utf-32"],
+)
+def test_a_line_end_written_after_utf16_in_one_byte_is_left_out(content):
+    """A tool appending a newline in ASCII to a UTF-16 file left it a byte short, and the
+    whole file was refused as not text."""
+    assert bibtex.decode(content).rstrip("\n") == "@misc{ü, title = {大语言模型}}"
