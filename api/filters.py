@@ -10,9 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
-from notes.models import Note, ReadingGroup
+from notes.models import Note, ReadingGroup, TaggedNote
 from papers.filters import alike, paper_filter_options
-from papers.models import LanguageModel, Organization, Paper
+from papers.models import (
+    LanguageModel,
+    Organization,
+    Paper,
+    TaggedDataset,
+    TaggedModel,
+    TaggedPaper,
+)
 
 NO_TOPIC = gettext_lazy("No topic is called “%(value)s”.")
 NO_ORGANIZATION = gettext_lazy("No organization is called “%(value)s”.")
@@ -65,10 +72,28 @@ def check_model_filters(filters):
     _check("family", filters.family, LanguageModel.objects, NO_MODEL)
 
 
-def check_note_filters(filters):
-    """The note list's tag (a topic) and model."""
-    _check("tag", filters.tag, Tag.objects, NO_TOPIC)
+def check_note_filters(filters, user):
+    """The note list's tag (a topic) and model. The topics known are those the caller
+    may see used (``topics_seen_by``): the answer and the names offered alike are the
+    same whether another group's private note has a topic or not."""
+    _check("tag", filters.tag, topics_seen_by(user), NO_TOPIC)
     _check("model", filters.model, LanguageModel.objects, NO_MODEL)
+
+
+def topics_seen_by(user):
+    """The topics of the library (its papers', models' and datasets', which every
+    member sees) and of the notes the user may read. Every topic was known: the names
+    offered for a topic mistyped told any member those of other groups' private notes."""
+    used = [
+        through.objects.values("tag_id") for through in (TaggedPaper, TaggedModel, TaggedDataset)
+    ]
+    used.append(
+        TaggedNote.objects.filter(content_object__in=Note.objects.visible_to(user)).values("tag_id")
+    )
+    seen = Q()
+    for tag_ids in used:
+        seen |= Q(pk__in=tag_ids)
+    return Tag.objects.filter(seen)
 
 
 def check_record_filters(filters, user, notes=False):

@@ -192,7 +192,7 @@ def list_notes(request, filters: Query[NoteFilters], paging: PageQuery):
     value and the values most like it (``alike``); one with no note, with an empty list.
     So is a ``group`` that is neither the caller's nor one with notes they may read, or a
     ``paper`` that none is called."""
-    check_note_filters(filters)
+    check_note_filters(filters, request.user)
     check_record_filters(filters, request.user, notes=True)
     notes = _notes(request.user)
     if filters.mine:

@@ -149,6 +149,27 @@ def test_model_and_note_filters_naming_nothing_get_400(api_as, world):
         assert (response.status_code, slugs(response)) == (200, []), path
 
 
+def test_a_topic_of_notes_the_caller_may_not_read_is_not_told(api_as, world):
+    """The names offered for a mistyped topic were every topic's: a member learnt those
+    of another group's private notes, and that they were used (200, not 400)."""
+    world.note_b.visibility = "private"
+    world.note_b.save()
+    world.note_b.tags.add("Acquisition plans (confidential)")
+    world.shared.tags.add("Acquisition rumours")
+    caller = api_as(world.member)
+    answer = unknown(caller.get("/notes?tag=acquisition", HTTP_ACCEPT_LANGUAGE="en"))
+    assert answer["alike"] == ["acquisition-rumours"]
+    secret = caller.get("/notes?tag=acquisition-plans-confidential")
+    assert secret.status_code == 400  # as for a topic nobody uses
+    assert "acquisition-plans-confidential" not in secret.json()["alike"]
+    # Its author, and everyone for a topic the library's papers have, are answered.
+    assert slugs(api_as(world.other).get("/notes?tag=acquisition-plans-confidential")) == [
+        world.note_b.slug
+    ]
+    PaperFactory().tags.add("Acquisition plans (confidential)")
+    assert caller.get("/notes?tag=acquisition-plans-confidential").status_code == 200
+
+
 def test_cite_papers_and_a_reading_list(api_as, world):
     paper = PaperFactory(authors="Wayne Xin Zhao and Kun Zhou", title_en="A Survey of LLMs")
     caller = api_as(world.member)
