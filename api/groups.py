@@ -258,6 +258,7 @@ UNKNOWN_SLUG = {
     "group": gettext_lazy("“%(slug)s” is not one of your groups."),
     "paper": gettext_lazy("No paper has the slug “%(slug)s”."),
     "language_model": gettext_lazy("No model has the slug “%(slug)s”."),
+    "meeting": gettext_lazy("No meeting of yours has the id %(slug)s."),
 }
 
 
@@ -380,22 +381,27 @@ def create_note(request, payload: schemas.NoteIn, response: HttpResponse):
 
 @router.patch(
     "/notes/{slug}",
-    response={200: schemas.NoteOut, **WRITE_ERRORS},
+    response={200: schemas.NoteOut, 204: None, **WRITE_ERRORS},
     summary="Edit a note",
 )
 def edit_note(request, slug: str, payload: schemas.NoteIn, response: HttpResponse):
     """Change the fields sent. The edit names the revision it is based on (If-Match with
     the note's ETag, or ``revision``); if the note has changed since, 412 and nothing
     changes. Only the note's author and its group's organisers may edit it (404 for
-    anyone else, as on the site)."""
+    anyone else, as on the site). 204, with no body, when the edit was saved and leaves
+    the editor unable to read the note (an organiser made a member's note private)."""
     require_write(request)
     with transaction.atomic():
         note = get_object_or_404(editable_notes(request.user), slug=slug)
         revision = _based_on(request, note, payload)
         note = _save_note(request, note, payload, revision)
-    note = _notes(request.user).get(pk=note.pk)
-    response["ETag"] = _etag(note)
-    return Status(200, note)
+    # As the note now is; an editor the edit leaves unable to read it (an organiser who
+    # made a member's note private) is told so, rather than of a failure after the save.
+    saved = _notes(request.user).filter(pk=note.pk).first()
+    if saved is None:
+        return Status(204, None)
+    response["ETag"] = _etag(saved)
+    return Status(200, saved)
 
 
 @router.delete(

@@ -23,7 +23,7 @@ from core.wikilinks import Index
 from papers.models import LanguageModel, Paper
 
 from .forms import BODY_LIMIT, MeetingWriteupForm, NoteForm
-from .models import FeedKey, Meeting
+from .models import FeedKey, Meeting, Note
 from .permissions import editable_notes, may_change_meeting
 
 
@@ -35,7 +35,7 @@ def _attach_from_query(request):
     if slug := request.GET.get("model"):
         initial["language_model"] = get_object_or_404(LanguageModel, slug=slug)
     if pk := request.GET.get("meeting", ""):
-        if pk.isascii() and pk.isdecimal():
+        if pk.isascii() and pk.isdecimal() and len(pk) <= 18:  # an id; a longer one none is
             initial["meeting"] = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
     return initial
 
@@ -56,6 +56,13 @@ def note_edit(request, slug=None):
             messages.info(request, _("Nothing was changed: the note is as it was."))
             return redirect(note)
         note = form.save()
+        if not Note.objects.visible_to(request.user).filter(pk=note.pk).exists():
+            # A moderator who made a member's note private: its page is its author's now.
+            messages.success(
+                request,
+                _("The note was saved. It is private to its author now: you no longer see it."),
+            )
+            return redirect(note.paper or note.language_model or note.meeting or "notes:my_notes")
         messages.success(request, _("Your note was saved."))
         return redirect(note)
     subject = (note.paper or note.language_model or note.meeting) if note else None

@@ -158,8 +158,15 @@ class NoteForm(WritingForm):
         # Each group by its name in the interface's language (str() is the English one).
         self.fields["group"].label_from_instance = partial(in_interface_language, name="name")
         self.fields["group"].empty_label = _("No group")
-        # A note may only be attached to a meeting its author can see.
-        self.fields["meeting"].queryset = Meeting.objects.visible_to(user)
+        # A note may only be attached to a meeting its editor can see, or keep the one it
+        # is attached to (an author who left its group, a moderator from another group):
+        # the field is hidden, and the note could not be saved at all.
+        meetings = Meeting.objects.visible_to(user)
+        if current_meeting := self.instance.meeting_id:
+            meetings = Meeting.objects.filter(
+                Q(pk__in=meetings.values("pk")) | Q(pk=current_meeting)
+            )
+        self.fields["meeting"].queryset = meetings
         if not self.instance.pk and groups.count() == 1:
             self.fields["group"].initial = groups.first()
 

@@ -304,7 +304,11 @@ def add_papers(request):
             messages.error(request, _("This preview is too old or was altered; preview again."))
             form = AddPapersForm(initial={"entries": request.POST.get("entries", "")})
         else:
-            chosen = {int(i) for i in request.POST.getlist("chosen") if i.isascii() and i.isdigit()}
+            chosen = {
+                int(i)
+                for i in request.POST.getlist("chosen")
+                if i.isascii() and i.isdigit() and len(i) <= 6  # an entry's number in the plan
+            }
             # A chosen paper that is in the library now came in since the preview (another
             # tab, another member): save() names it, rather than "choose one".
             if not plan.picked(chosen):

@@ -422,3 +422,36 @@ def test_a_topic_of_signs_alone_is_refused_by_name(api_as, world):
             "type": "invalid",
         }
     ]
+
+
+def test_an_organiser_who_makes_a_note_private_gets_204_not_a_failure(api_as, world):
+    """The edit was saved, then reading the note back for the answer failed: a 500, and a
+    retry a 404."""
+    note = world.shared
+    answer = api_as(world.organiser).patch(
+        f"/notes/{note.slug}", {"visibility": "private", "revision": note.revision}
+    )
+    assert (answer.status_code, answer.content) == (204, b"")
+    note.refresh_from_db()
+    assert note.visibility == "private"
+
+
+def test_a_note_of_a_meeting_its_author_no_longer_sees_is_edited_and_keeps_it(api_as, world):
+    note = world.shared
+    type(note).objects.filter(pk=note.pk).update(meeting=world.meeting)
+    world.member.memberships.all().delete()
+    note.refresh_from_db()
+    answer = api_as(world.member).patch(
+        f"/notes/{note.slug}", {"title_en": "Edited", "revision": note.revision}
+    )
+    assert answer.status_code in (200, 204), answer.content
+    note.refresh_from_db()
+    assert (note.title_en, note.meeting_id) == ("Edited", world.meeting.pk)
+
+
+def test_an_unknown_meeting_is_named(api_as, world):
+    answer = api_as(world.member).post(
+        "/notes", {"title_en": "T", "meeting": 987654}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["msg"] == "No meeting of yours has the id 987654."

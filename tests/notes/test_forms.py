@@ -432,6 +432,10 @@ def edit_note(client, note, **changes):
         "visibility": note.visibility,
         "tags": "",
         "revision": note.revision,
+        # What the form's hidden fields send back.
+        "paper": note.paper_id or "",
+        "language_model": note.language_model_id or "",
+        "meeting": note.meeting_id or "",
         **changes,
     }
     return client.post(reverse("notes:note_edit", args=[note.slug]), data)
@@ -461,6 +465,56 @@ def test_an_editor_outside_the_group_saves_without_losing_it(client, group, grou
     group_note.refresh_from_db()
     assert (group_note.title_en, group_note.group_id) == ("Edited", group.pk)
     assert group_note.visibility == Note.Visibility.GROUP
+
+
+@pytest.mark.parametrize("editor", ["moderator", "former member"])
+def test_a_note_of_a_meeting_the_editor_cannot_see_is_saved_and_keeps_it(
+    client, group, group_note, editor
+):
+    """The meeting field (hidden) offered only meetings the editor sees: a note of a
+    meeting of a group its author left, or that a moderator from elsewhere edits, could
+    never be saved again ("Select a valid choice")."""
+    meeting = MeetingFactory(group=group)
+    Note.objects.filter(pk=group_note.pk).update(meeting=meeting)
+    group_note.refresh_from_db()
+    if editor == "moderator":
+        user = UserFactory(is_superuser=False)
+        MembershipFactory(group=group, user=user, role="organiser")
+        Meeting.objects.filter(pk=meeting.pk).update(group=ReadingGroupFactory())
+    else:
+        user = group_note.author
+        user.memberships.all().delete()
+    client.force_login(user)
+    response = edit_note(client, group_note, title_en="Edited")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    group_note.refresh_from_db()
+    assert (group_note.title_en, group_note.meeting_id) == ("Edited", meeting.pk)
+    # Another meeting the editor cannot see is still refused.
+    response = edit_note(client, group_note, meeting=MeetingFactory().pk)
+    assert "meeting" in response.context["form"].errors
+
+
+def test_a_moderator_who_makes_a_note_private_is_told_and_not_sent_to_a_missing_page(
+    client, group, group_note
+):
+    paper = PaperFactory()
+    Note.objects.filter(pk=group_note.pk).update(paper=paper)
+    group_note.refresh_from_db()
+    client.force_login(MembershipFactory(group=group, role="organiser").user)
+    response = edit_note(client, group_note, visibility="private")
+    assert response.status_code == 302
+    assert response["Location"] == paper.get_absolute_url()
+    page = client.get(response["Location"])
+    assert "It is private to its author now" in page.content.decode()
+    group_note.refresh_from_db()
+    assert group_note.visibility == "private"
+
+
+def test_a_meeting_id_too_long_to_be_one_is_no_meeting(member_client):
+    """Python refuses to read a number of more than 4,300 digits: it was a 500."""
+    response = member_client.get(reverse("notes:note_create") + "?meeting=" + "9" * 5000)
+    assert response.status_code == 200
+    assert response.context["form"]["meeting"].value() is None
 
 
 def test_a_note_cannot_be_moved_to_a_group_the_editor_is_not_in(client, group, group_note):

@@ -74,6 +74,14 @@ def test_confirm_only_the_chosen_rows(member_client, recorded_services):
     assert list(Paper.objects.values_list("arxiv_id", flat=True)) == ["hep-th/9711200"]
 
 
+def test_a_chosen_number_too_long_to_be_a_row_is_no_row(member_client, recorded_services):
+    """Python refuses to read a number of more than 4,300 digits: it was a 500."""
+    response = preview(member_client, "hep-th/9711200")
+    response = confirm(member_client, response, chosen=["9" * 5000])
+    assertContains(response, "Choose at least one new paper to add.")
+    assert not Paper.objects.exists()
+
+
 def test_confirm_saves_nothing_when_one_came_in_meanwhile(member_client, recorded_services):
     response = preview(member_client, "2303.18223 hep-th/9711200")
     PaperFactory(arxiv_id="hep-th/9711200")
