@@ -5,6 +5,8 @@ notes/times.py). Its ``start`` and ``end`` are in their zone already: print them
 ``{% meeting_slot meeting %}`` names a meeting and its time in a line of an e-mail (in
 the active time zone, which notes.mail sets to the member's).
 
+``{{ start|day_from_today }}``: "today", "tomorrow", "in 3 days", in the active time zone.
+
 ``{{ when|recent_time }}``: a moment of what changed, with its year when it is not this
 year's ("01-01 08:00" alone read as this January)."""
 
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from notes import times
+from notes import scheduling, times
 
 register = template.Library()
 
@@ -51,3 +53,11 @@ def recent_time(moment):
     local = timezone.localtime(moment)
     same_year = local.year == timezone.localdate().year
     return date_format(local, "m-d H:i" if same_year else "Y-m-d H:i")
+
+
+@register.filter
+def day_from_today(moment):
+    """The moment's day as far from today as the active time zone counts it (notes.mail
+    sets the member's): "today", "tomorrow", "in 3 days". A reminder's subject said
+    "Tomorrow" of a meeting later the same day."""
+    return scheduling.relative_day(timezone.localtime(moment).date(), timezone.localdate())

@@ -12,6 +12,14 @@ from notes.models import MemberSettings, Reminder
 from tests.factories import MeetingFactory, MembershipFactory, PaperFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+# 09:00 on a Monday in Shanghai, the meetings' zone: a meeting 20 hours on is tomorrow's
+# there, one 5 hours on today's.
+NOW = datetime.datetime(2030, 3, 11, 1, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
 
 
 def run(*args):
@@ -81,7 +89,7 @@ def test_presenter_days_before_and_members_the_day_before_each_once(group, peopl
 def test_each_member_gets_their_own_language(group, people):
     presenter, reader, _quiet = people
     MemberSettings.objects.create(user=reader, email_language="en")
-    meeting_in(group, datetime.timedelta(hours=10), title_zh="思维链")
+    meeting_in(group, datetime.timedelta(hours=20), title_zh="思维链")
     run()
     by_address = {m.to[0]: m for m in mail.outbox}
     assert by_address["r@example.org"].subject.startswith("Tomorrow:")
@@ -96,7 +104,7 @@ def test_each_member_reads_the_meetings_title_in_their_language(group, people):
     presenter, reader, _quiet = people
     MemberSettings.objects.create(user=reader, email_language="en")
     meeting = meeting_in(
-        group, datetime.timedelta(hours=10), title_zh="思维链提示", title_en="Chain-of-thought"
+        group, datetime.timedelta(hours=20), title_zh="思维链提示", title_en="Chain-of-thought"
     )
     meeting.presenters.add(presenter)
     run()
@@ -107,7 +115,7 @@ def test_each_member_reads_the_meetings_title_in_their_language(group, people):
 
 
 def test_dry_run_sends_and_records_nothing(group, people):
-    meeting_in(group, datetime.timedelta(hours=10))
+    meeting_in(group, datetime.timedelta(hours=20))
     out = run("--dry-run")
     assert "Would send 2 reminder(s)." in out
     assert mail.outbox == [] and not Reminder.objects.exists()
@@ -120,24 +128,24 @@ def test_past_and_skipped_meetings_get_no_reminder(group, people):
 
 
 def test_a_failed_send_is_tried_again_next_time(group, people, monkeypatch):
-    meeting_in(group, datetime.timedelta(hours=10))
+    meeting_in(group, datetime.timedelta(hours=20))
 
     def refuse(*args, **kwargs):
         raise OSError("connection refused")
 
-    monkeypatch.setattr("notes.mail.send_mail", refuse)
     err = StringIO()
-    call_command("send_reminders", stdout=StringIO(), stderr=err)
+    with monkeypatch.context() as patched:
+        patched.setattr("notes.mail.send_mail", refuse)
+        call_command("send_reminders", stdout=StringIO(), stderr=err)
     assert "connection refused" in err.getvalue()
     assert not Reminder.objects.exists()
-    monkeypatch.undo()
     assert "Sent 2 reminder(s)." in run()
 
 
 def test_labels_take_the_colon_of_each_members_language(group, people):
     presenter, reader, _quiet = people
     MemberSettings.objects.create(user=reader, email_language="en")
-    meeting = meeting_in(group, datetime.timedelta(hours=10), link="https://meet.example.org/x")
+    meeting = meeting_in(group, datetime.timedelta(hours=20), link="https://meet.example.org/x")
     meeting.presenters.add(presenter)
     meeting.papers.add(PaperFactory(title_en="Chain-of-Thought Prompting"))
     run()
@@ -149,3 +157,26 @@ def test_labels_take_the_colon_of_each_members_language(group, people):
     # Chinese takes the full-width colon, which carries its own space: "会议室：Room 301".
     assert "：Room 301" in chinese and ": Room 301" not in chinese
     assert "：https://meet.example.org/x" in chinese
+
+
+def test_a_meeting_later_today_is_today_s_not_tomorrow_s(group, people):
+    """Every reader's reminder said "Tomorrow", of a meeting later the same day too (one
+    added at short notice, or a run after a pause)."""
+    presenter, reader, _quiet = people
+    MemberSettings.objects.create(user=reader, email_language="en")
+    meeting_in(group, datetime.timedelta(hours=5))
+    run()
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert by_address["r@example.org"].subject.startswith("Today: ")
+    assert by_address["p@example.org"].subject.startswith("今天：")
+
+
+def test_a_presenter_who_left_the_group_is_not_reminded(group, people):
+    """The reminder gave a former member the meeting's room and call link, which its page
+    no longer shows them."""
+    presenter, reader, _quiet = people
+    meeting = meeting_in(group, datetime.timedelta(days=2), link="https://meet.example.org/x")
+    meeting.presenters.add(presenter, reader)
+    presenter.memberships.filter(group=group).delete()
+    run()
+    assert [m.to for m in mail.outbox if "meet.example.org" in m.body] == [["r@example.org"]]

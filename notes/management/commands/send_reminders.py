@@ -48,7 +48,9 @@ class Command(BaseCommand):
 
     def recipients(self, meeting, kind):
         if kind == Reminder.Kind.PRESENTER:
-            people = list(meeting.presenters.all())
+            # Presenters who are still members: one who left the group is told nothing of
+            # its meetings (their room and call link), as its pages tell them nothing.
+            people = list(meeting.presenters.filter(memberships__group_id=meeting.group_id))
         else:
             people = [
                 m.user
