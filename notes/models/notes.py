@@ -206,4 +206,16 @@ class Note(Topical, Writing):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = f"note-{uuid.uuid4().hex[:12]}"
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:
+            self.moderate_comments_by_its_group()
+
+    def moderate_comments_by_its_group(self):
+        """Give the note's comments the group whose organisers moderate them, as a new
+        comment gets it (Comment.group_of): a note moved to another group or made private
+        takes its discussion along. Its old group's organisers moderated it still, and
+        the new group's could not. An update: a comment's own save would count as an
+        edit of it, and refuse an edit opened before."""
+        moderated_by = self.group_id if self.visibility != self.Visibility.PRIVATE else None
+        self.comments.exclude(group_id=moderated_by).update(group_id=moderated_by)

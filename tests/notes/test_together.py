@@ -15,6 +15,7 @@ from core import pagecache
 from notes import activity, discussion, permissions, progress
 from notes.models import Comment, Meeting, MemberSettings, Membership, ReadingStatus
 from notes.models.writing import display_name
+from search.models import Kind, SearchDocument
 from tests.factories import (
     CommentFactory,
     MeetingFactory,
@@ -788,3 +789,27 @@ def test_deleting_a_comment_or_a_note_asks_what_it_does(member_client, member, g
     html = page.content.decode()
     assert 'data-confirm="删除这条评论？它的回复会保留。"' in html
     assert 'data-confirm="删除这篇笔记？它的评论也会一起删除。"' in html
+
+
+def test_a_notes_comments_are_moderated_by_the_group_it_moves_to(world):
+    """A comment kept the group its note had when it was written: moved to another
+    group, the note's discussion was still moderated by the old group's organisers, and
+    the new group's could not touch it. Made private, by no group's."""
+    note = world.public  # group A's, read by everyone
+    comment = CommentFactory(note=note, paper=None, group=None, author=world.other)
+    comment.group = Comment.group_of(note)
+    comment.save()
+    editable_by = lambda user: permissions.editable_comments(user).filter(pk=comment.pk).exists()  # noqa: E731
+    assert (editable_by(world.organiser), editable_by(world.staff)) == (True, False)
+    revision = Comment.objects.get(pk=comment.pk).revision
+    note.group = world.group_b
+    note.save()
+    assert (editable_by(world.organiser), editable_by(world.staff)) == (False, True)
+    assert Comment.objects.get(pk=comment.pk).revision == revision  # no edit of the comment
+    # Search's copy of who reads it follows the note too.
+    document = SearchDocument.objects.get(kind=Kind.COMMENT, object_id=comment.pk)
+    assert document.group_id == world.group_b.pk
+    note.visibility = "private"
+    note.save()
+    assert (editable_by(world.organiser), editable_by(world.staff)) == (False, False)
+    assert editable_by(world.other)  # its author still
