@@ -56,15 +56,35 @@ class FigureForm(forms.ModelForm):
             )
         return image
 
+    def clean(self):
+        cleaned = super().clean()
+        image = cleaned.get("upload")
+        if image is None:
+            return cleaned
+        # Notes embed a figure by its whole file name (![[name.png]]): a name given
+        # without the ending gets the image's, as an uploaded file's has it.
+        given = cleaned.get("name") or ""
+        name = given or image.name
+        if PurePosixPath(name).suffix.lower().lstrip(".") not in ENDINGS:
+            name = f"{name}.{EXTENSIONS[image.content_type]}"
+        longest = Figure._meta.get_field("name").max_length
+        if len(name) > longest:
+            # With its ending it no longer fits the column: a 500 on PostgreSQL.
+            self.add_error(
+                "name" if given else "upload",
+                _(
+                    "The name with its ending (%(name)s…) has %(length)s characters; a "
+                    "figure's name may have at most %(max)s. Give a shorter name."
+                )
+                % {"name": name[:40], "length": len(name), "max": longest},
+            )
+        cleaned["full_name"] = name
+        return cleaned
+
     def save(self, commit=True):
         image = self.cleaned_data["upload"]
         figure = self.instance
-        # Notes embed a figure by its whole file name (![[name.png]]): a name given
-        # without the ending gets the image's, as an uploaded file's has it.
-        name = figure.name or image.name
-        if PurePosixPath(name).suffix.lower().lstrip(".") not in ENDINGS:
-            name = f"{name}.{EXTENSIONS[image.content_type]}"
-        figure.name = name
+        figure.name = self.cleaned_data["full_name"]
         figure.data, figure.sha256 = image.data, image.sha256
         figure.content_type, figure.size = image.content_type, len(image.data)
         figure.width, figure.height = image.width, image.height

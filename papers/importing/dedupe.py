@@ -1,10 +1,16 @@
 """Papers already in the library: the same arXiv ID (any version), the same DOI, or the
-same title (compared by ``identifiers.title_key``) and year."""
+same title (compared by ``identifiers.title_key``) and year; a preprint and a published
+version (one with an arXiv ID, the other without) by the same title within PUBLISHED_WITHIN
+years."""
 
 from django.db.models import Q
 
 from ..identifiers import title_key
 from ..models import Paper
+
+# A journal or a conference publishes a preprint a year or two after arXiv has it (BERT:
+# arXiv 2018, NAACL 2019): its DOI, added later, made a second paper of the same title.
+PUBLISHED_WITHIN = 2
 
 
 def find_existing(records):
@@ -30,13 +36,18 @@ def match(record, papers):
         if record.doi and paper.doi == record.doi.lower():
             return paper
     for paper in papers:
-        if key and paper.title_key == key and same_year(paper.year, record.year):
+        if key and paper.title_key == key and same_year(paper, record):
             return paper
     return None
 
 
 def same_year(a, b):
-    return a is None or b is None or a == b
+    """Whether two records of the same title are of the same year, or of close years as
+    a preprint and its published version are."""
+    if a.year is None or b.year is None or a.year == b.year:
+        return True
+    versions = bool(a.arxiv_id) != bool(b.arxiv_id)
+    return versions and abs(a.year - b.year) <= PUBLISHED_WITHIN
 
 
 def same_paper(a, b):
@@ -46,4 +57,4 @@ def same_paper(a, b):
     if a.doi and a.doi.lower() == b.doi.lower():
         return True
     key = title_key(a.title)
-    return bool(key) and key == title_key(b.title) and same_year(a.year, b.year)
+    return bool(key) and key == title_key(b.title) and same_year(a, b)

@@ -431,3 +431,18 @@ def test_the_admin_names_the_figure_an_image_was_uploaded_as(staff_client, figur
         response, f'This image was uploaded before, as <a href="{link}">{figure.name}</a>.'
     )
     assert Figure.objects.count() == 1
+
+
+@pytest.mark.parametrize("given", ["name", "file"])
+def test_a_name_too_long_with_its_ending_is_refused_with_a_message(staff_client, given):
+    """The ending was added after the form checked the name's length: a name of 252 to
+    255 characters was too long for the column (a 500 on PostgreSQL)."""
+    long_name = "图" * 253
+    upload = SimpleUploadedFile(
+        long_name if given == "file" else "wide.png", picture((30, 10)), "image/png"
+    )
+    data = {"upload": upload, "name": long_name if given == "name" else ""}
+    response = staff_client.post(reverse("admin:notes_figure_add"), data)
+    assert response.status_code == 200
+    assertContains(response, "has 257 characters; a figure&#x27;s name may have at most 255")
+    assert not Figure.objects.exists()

@@ -214,6 +214,25 @@ def test_dedupe_by_arxiv_id_doi_and_title_year():
     assert dedupe.find_existing(records) == [by_id, by_doi, by_title, None]
 
 
+def test_a_published_version_a_year_after_its_preprint_is_the_same_paper():
+    """BERT is on arXiv from 2018 and in NAACL 2019: its DOI, added later, made a second
+    paper. Two papers of one title in different years that are not a preprint and its
+    version stay two."""
+    preprint = PaperFactory(
+        arxiv_id="1810.04805", doi=None, title_en="BERT: Pre-training", year=2018
+    )
+    records = [
+        Record(title="BERT: pre-training", doi="10.18653/v1/n19-1423", year=2019),
+        Record(title="BERT: pre-training", doi="10.1/later", year=2022),  # too far apart
+        Record(title="BERT: pre-training", arxiv_id="2001.00001", year=2019),  # two preprints
+    ]
+    assert dedupe.find_existing(records) == [preprint, None, None]
+    assert dedupe.same_paper(
+        Record(title="T", arxiv_id="1810.04805", year=2018),
+        Record(title="t", doi="10.1/x", year=2019),
+    )
+
+
 def test_plan_sorts_entries_into_new_existing_invalid(recorded_services):
     existing = PaperFactory(arxiv_id="1706.03762", arxiv_version=5, title_en="Attention")
     plan = importing.build(
