@@ -177,7 +177,8 @@ def _notes(user):
 
 
 def _etag(record):
-    """The ETag of a note, meeting or comment: its kind, id and revision."""
+    """The ETag of a note, meeting or comment: its kind, id and revision (api.paging adds a
+    digest of the answer)."""
     return f'"{record._meta.model_name}-{record.pk}-{record.revision}"'
 
 
@@ -280,7 +281,9 @@ def _is_conflict(form):
     return any(e.code == "edit_conflict" for e in form.non_field_errors().as_data())
 
 
-IF_MATCH = re.compile(r'^\s*(?:W/)?"([a-z]+)-(\d+)-(\d+)"\s*$')
+# A record's ETag: kind, id, revision, and a digest of the answer (api.paging) that an
+# edit's check does not read.
+IF_MATCH = re.compile(r'^\s*(?:W/)?"([a-z]+)-(\d+)-(\d+)(?:-[0-9a-f]+)?"\s*$')
 
 
 def _based_on(request, record, payload):

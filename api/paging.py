@@ -2,6 +2,7 @@
 
 import hashlib
 import math
+import re
 import time
 
 from django.http import HttpResponse
@@ -61,6 +62,21 @@ def last_change():
     return row or (0, None)
 
 
+# A record's ETag as its view sets it: its kind, id and revision (api.groups._etag).
+RECORD_ETAG = re.compile(r'^"([a-z]+-\d+-\d+)"$')
+
+
+def _digest_record_etag(response):
+    """Add to a record's ETag a digest of its answer. The revision, which an edit's
+    If-Match names, moves with an edit of the record alone: a meeting's proposals and
+    presenters, a note's paper taken away, changed the answer and not the ETag, and a
+    conditional GET was answered 304 with the old copy."""
+    found = RECORD_ETAG.match(response.get("ETag", ""))
+    if found and response.status_code in (200, 201):
+        digest = hashlib.sha256(response.content).hexdigest()[:16]
+        response["ETag"] = f'"{found[1]}-{digest}"'
+
+
 def conditional(view):
     """Give every answer to a GET an ETag (a digest of the body, unless the view set one)
     and Last-Modified (the library's last change), answer 304 when the client's copy is
@@ -68,6 +84,8 @@ def conditional(view):
 
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponse):
+            _digest_record_etag(response)
         if request.method not in {"GET", "HEAD"} or not isinstance(response, HttpResponse):
             patch_vary_headers(response, ["Authorization", "Cookie"])
             return response

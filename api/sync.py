@@ -34,11 +34,13 @@ from notes.models import (
     MeetingSeries,
     Membership,
     Note,
+    PaperProposal,
     ReadingGroup,
     ReadingList,
     ReadingListItem,
     ReadingStatus,
     TaggedNote,
+    Vote,
 )
 from papers.models import (
     Ability,
@@ -74,8 +76,12 @@ KINDS = {
     "reading-status": ReadingStatus,
 }
 KIND_OF = {model: kind for kind, model in KINDS.items()}
-# Rows that belong to a synced record: changing them changes it.
+# Rows that belong to a synced record: changing them changes it. A path through another
+# row ("proposal__meeting") for a part of a part: a vote is its proposal's, which is its
+# meeting's (a meeting shows its proposals and their votes).
 PARTS = {
+    PaperProposal: "meeting",
+    Vote: "proposal__meeting",
     TaggedPaper: "content_object",
     TaggedModel: "content_object",
     TaggedDataset: "content_object",
@@ -651,9 +657,13 @@ def _family_moved(sender, pks, **kwargs):
 
 
 def _record_holder(sender, instance):
-    field = PARTS[sender]
+    field, _, further = PARTS[sender].partition("__")
     holder_id = getattr(instance, f"{field}_id", None)
     holder_model = sender._meta.get_field(field).related_model
+    if further and holder_id is not None:  # the holder's own holder (a vote's meeting)
+        rows = holder_model._base_manager.filter(pk=holder_id)
+        holder_id = rows.values_list(f"{further}_id", flat=True).first()
+        holder_model = holder_model._meta.get_field(further).related_model
     # The holder may be going too (a cascade): its own delete is recorded separately.
     if holder_id is not None:
         record_pks(holder_model, [holder_id])

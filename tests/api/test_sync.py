@@ -748,3 +748,46 @@ def test_the_upgrade_runs_on_the_models_as_the_migrations_leave_them():
     call_command("migrate", "api", verbosity=0)
     assert dict(Change.objects.values_list("kind", "audience")) == expected
     assert set(Change.objects.exclude(kind="notes").values_list("pk", flat=True)) == kept
+
+
+def test_a_meetings_proposals_and_votes_change_it_and_its_etag(api_as, world):
+    """A proposal or a vote changed neither the meeting's ETag (a conditional GET got 304
+    with the old proposals) nor the library version (sync never named the meeting)."""
+    from notes.models import PaperProposal, Vote
+
+    caller = api_as(world.member)
+    path = f"/meetings/{world.meeting.pk}"
+    first = caller.get(path)
+    version = first["Library-Version"]
+    proposal = PaperProposal.objects.create(
+        meeting=world.meeting, paper=PaperFactory(), proposed_by=world.member
+    )
+    proposed = caller.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert proposed.status_code == 200
+    assert len(proposed.json()["proposals"]) == 1
+    synced = caller.get(f"/sync?since={version}").json()
+    assert synced["changed"].get("meetings")
+    Vote.objects.create(proposal=proposal, user=world.presenter)
+    voted = caller.get(path, HTTP_IF_NONE_MATCH=proposed["ETag"])
+    assert voted.status_code == 200
+    assert (
+        caller.get(f"/sync?since={proposed['Library-Version']}").json()["changed"].get("meetings")
+    )
+    # Nothing changed since: 304, and the ETag still names the revision an edit sends.
+    assert caller.get(path, HTTP_IF_NONE_MATCH=voted["ETag"]).status_code == 304
+    presenter = api_as(world.presenter)
+    etag = presenter.get(path)["ETag"]
+    edit = presenter.patch(path, {"title_en": "Renamed"}, HTTP_IF_MATCH=etag)
+    assert edit.status_code == 200
+    assert presenter.patch(path, {"title_en": "Again"}, HTTP_IF_MATCH=etag).status_code == 412
+
+
+def test_a_notes_paper_taken_away_changes_its_etag(api_as, world):
+    paper = PaperFactory()
+    Note.objects.filter(pk=world.public.pk).update(paper=paper)
+    caller = api_as(world.member)
+    path = f"/notes/{world.public.slug}"
+    before = caller.get(path)
+    paper.delete()
+    after = caller.get(path, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert (after.status_code, after.json()["paper"]) == (200, None)

@@ -111,7 +111,8 @@ def test_edit_and_delete_a_comment(api_as, world):
         f"/comments/{pk}", {"body": "Moderated", "revision": revision}
     )
     assert (edited.status_code, edited.json()["body"]) == (200, "Moderated")
-    assert (edited.json()["revision"], edited["ETag"]) == (2, f'"comment-{pk}-2"')
+    assert edited.json()["revision"] == 2
+    assert edited["ETag"].startswith(f'"comment-{pk}-2-')
     assert edited.json()["edited"] is not None  # as the site marks it
     unversioned = api_as(world.member).patch(f"/comments/{pk}", {"body": "Mine"})
     assert unversioned.status_code == 428
