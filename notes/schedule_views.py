@@ -96,13 +96,13 @@ def schedule(request, slug):
     )
     if which == "series" and series_form.is_valid():
         series = series_form.save()
-        created = series.replan()
+        replanned = series.replan()
         messages.success(
             request,
             _("The series was saved; %(count)s coming meetings were added.")
-            % {"count": len(created)},
+            % {"count": len(replanned.added)},
         )
-        if skipped := scheduling.skipped_weeks(created):
+        if skipped := scheduling.skipped_weeks(replanned.meetings):
             messages.warning(request, skipped)
         return redirect("notes:schedule", slug=group.slug)
     if which == "one_off" and one_off_form.is_valid():

@@ -206,7 +206,7 @@ class MeetingSeriesAdmin(GroupScoped, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if skipped := scheduling.skipped_weeks(obj.replan()):
+        if skipped := scheduling.skipped_weeks(obj.replan().meetings):
             self.message_user(request, skipped, messages.WARNING)
 
 

@@ -15,6 +15,7 @@ the winner.
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -186,11 +187,17 @@ class MeetingSeries(TimeStamped):
     def replan(self, now=None):
         """After the series changed: coming meetings keep in step with it (time, place,
         link, slots); a coming meeting on a date the series no longer has is deleted when
-        nothing was planned for it yet (kept otherwise); then plan the missing ones."""
+        nothing was planned for it yet (kept otherwise); then plan the missing ones.
+
+        A meeting whose new time falls on another of the group's meetings (a one-off) is
+        skipped, as ``plan()`` skips a new one there: it was moved onto the other, and the
+        group met twice at once. Return the meetings added and those skipped so
+        (``Replanned``), for the organiser to be told."""
         now = now or timezone.now()
         coming = self.meetings.filter(starts_at__gte=now, status=Meeting.Status.PLANNED)
         today = timezone.localtime(now, self.zone).date()
         days = set(self.dates(today, self.horizon(today)))
+        skipped = []
         with transaction.atomic():
             for meeting in coming.prefetch_related("presenters", "proposals"):
                 if meeting.series_date in days and self.active:
@@ -201,10 +208,30 @@ class MeetingSeries(TimeStamped):
                         self.link,
                     )
                     meeting.presenter_slots = self.presenter_slots
+                    clashes = Meeting.objects.clashing(
+                        self.group_id, meeting.starts_at, meeting.ends_at, exclude=meeting.pk
+                    )
+                    if clashes.exclude(series=self).exists():
+                        meeting.status = Meeting.Status.SKIPPED
+                        skipped.append(meeting)
                     meeting.save()
                 elif meeting.is_blank():
                     meeting.delete()
-        return self.plan(today)
+        return Replanned(self.plan(today), skipped)
+
+
+class Replanned(NamedTuple):
+    """What ``MeetingSeries.replan()`` did: the meetings it added, and the coming ones
+    it skipped because their new time falls on another meeting of the group."""
+
+    added: list
+    skipped: list
+
+    @property
+    def meetings(self):
+        """The meetings added and skipped, of which scheduling.skipped_weeks() tells the
+        organiser those skipped for a clash."""
+        return [*self.added, *self.skipped]
 
 
 class SwapRequestQuerySet(models.QuerySet):

@@ -91,6 +91,30 @@ def test_a_series_week_on_a_booked_slot_is_named_when_the_series_is_saved(organi
     ]
 
 
+def test_a_new_series_time_that_falls_on_a_one_off_skips_that_week_and_says_so(
+    organiser_client, group
+):
+    """Changing the series' time moved its coming meetings onto a one-off at the new
+    time, unchecked: the group met twice at once."""
+    url = reverse("notes:schedule", args=[group.slug])
+    first = organiser_client.post(url, SERIES, follow=True)
+    assert messages_of(first) == ["The series was saved; 8 coming meetings were added."]
+    one_off = meeting_at(
+        group, datetime.datetime(2030, 1, 2, 10, 0), SHANGHAI, 99, status=Meeting.Status.ONE_OFF
+    )
+    response = organiser_client.post(url, {**SERIES, "start_time": "10:00"}, follow=True)
+    assert messages_of(response) == [
+        "The series was saved; 0 coming meetings were added.",
+        "1 week of the series is skipped, as the group already meets at that time: "
+        "2030-01-02 (clashes with meeting #99, 2030-01-02 10:00 Asia/Shanghai). To hold it, "
+        "move the other meeting first, then hold the week on “Plan meetings”.",
+    ]
+    week = MeetingSeries.objects.get(group=group).meetings.get(series_date=one_off.date)
+    assert week.status == Meeting.Status.SKIPPED
+    held = Meeting.objects.held().filter(group=group, date=one_off.date)
+    assert list(held) == [one_off]
+
+
 def test_series_form_says_what_is_wrong_and_keeps_the_input(organiser_client, group):
     response = organiser_client.post(
         reverse("notes:schedule", args=[group.slug]),
