@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from core.language import LANG_ATTRIBUTE, in_interface_language, items_separator
 from core.models import Language
@@ -66,6 +66,12 @@ def check_tags(names):
             % {"limit": TAG_LIMIT, "tag": too_long[0][:30]}
         )
     return names
+
+
+# Django's own message of a text field with a NUL character, named here so that
+# makemessages keeps the project's Chinese for it (locale/): Django's catalogue has
+# "不允许是用空字符串", "empty strings are not allowed".
+gettext_noop("Null characters are not allowed.")
 
 
 class WritingForm(RevisionForm):
@@ -322,7 +328,7 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 ZONE_INPUT = forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"})
 
 
-class SeriesForm(forms.ModelForm):
+class SeriesForm(RevisionForm):
     class Meta:
         model = MeetingSeries
         fields = [

@@ -187,7 +187,7 @@ class MeetingAdmin(
 
 
 @admin.register(MeetingSeries)
-class MeetingSeriesAdmin(GroupScoped, admin.ModelAdmin):
+class MeetingSeriesAdmin(RecordRevisionCheck, GroupScoped, admin.ModelAdmin):
     list_display = [
         "group",
         "weekday",

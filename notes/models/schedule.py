@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.addresses import address
-from core.models import TimeStamped
+from core.models import Revised, TimeStamped
 from papers.models import Paper
 
 from .groups import ReadingGroup
@@ -45,8 +45,10 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-class MeetingSeries(TimeStamped):
-    """A group's regular slot, e.g. every Wednesday 14:00–15:30 Asia/Shanghai."""
+class MeetingSeries(Revised, TimeStamped):
+    """A group's regular slot, e.g. every Wednesday 14:00–15:30 Asia/Shanghai. Revised:
+    two organisers changing it at once, the second is refused (core.revisions), where
+    the first one's change was lost (and, through replan(), on every coming meeting)."""
 
     group = models.ForeignKey(
         ReadingGroup, on_delete=models.CASCADE, related_name="series", verbose_name=_("group")

@@ -102,7 +102,10 @@ def test_a_new_series_time_that_falls_on_a_one_off_skips_that_week_and_says_so(
     one_off = meeting_at(
         group, datetime.datetime(2030, 1, 2, 10, 0), SHANGHAI, 99, status=Meeting.Status.ONE_OFF
     )
-    response = organiser_client.post(url, {**SERIES, "start_time": "10:00"}, follow=True)
+    revision = MeetingSeries.objects.get(group=group).revision
+    response = organiser_client.post(
+        url, {**SERIES, "start_time": "10:00", "revision": revision}, follow=True
+    )
     assert messages_of(response) == [
         "The series was saved; 0 coming meetings were added.",
         "1 week of the series is skipped, as the group already meets at that time: "
@@ -113,6 +116,31 @@ def test_a_new_series_time_that_falls_on_a_one_off_skips_that_week_and_says_so(
     assert week.status == Meeting.Status.SKIPPED
     held = Meeting.objects.held().filter(group=group, date=one_off.date)
     assert list(held) == [one_off]
+
+
+def test_two_organisers_changing_the_series_at_once_the_second_is_refused_and_kept(
+    client, organiser, group
+):
+    """The series form had no stale-save check: an organiser's new room was lost when
+    another saved a new time from the page they had opened before, and replan() put the
+    old room back on every coming meeting."""
+    url = reverse("notes:schedule", args=[group.slug])
+    client.force_login(organiser)
+    client.post(url, {**SERIES, "place": "Room 301"}, follow=True)
+    opened = MeetingSeries.objects.get(group=group).revision
+    other = Client()
+    other.force_login(MembershipFactory(group=group, role="organiser").user)
+    saved = other.post(url, {**SERIES, "place": "Room 512", "revision": opened}, follow=True)
+    assert messages_of(saved)[0].startswith("The series was saved")
+    stale = client.post(
+        url, {**SERIES, "place": "Room 301", "start_time": "15:00", "revision": opened}
+    )
+    assert stale.status_code == 200
+    assertContains(stale, "This was saved again since you opened it (now revision 2")
+    assertContains(stale, 'value="15:00"')
+    series = MeetingSeries.objects.get(group=group)
+    assert (series.place, series.start_time) == ("Room 512", datetime.time(14, 0))
+    assert set(series.meetings.values_list("place", flat=True)) == {"Room 512"}
 
 
 def test_series_form_says_what_is_wrong_and_keeps_the_input(organiser_client, group):
@@ -914,8 +942,9 @@ def test_schedule_page_queries_do_not_grow_with_meetings(
         group=group, last_date=datetime.date(2030, 1, 2 + 7 * (count - 1))
     )
     series.plan(datetime.date(2030, 1, 1))
-    # (the organiser's time zone comes with them: notes.auth.MemberBackend)
-    with django_assert_num_queries(14):
+    # (the organiser's time zone comes with them: notes.auth.MemberBackend; the series
+    # form reads the series' stored revision, core.revisions.RevisionForm)
+    with django_assert_num_queries(15):
         response = organiser_client.get(reverse("notes:schedule", args=[group.slug]))
     assertContains(response, "open slot", count=count)
 
