@@ -40,7 +40,7 @@ from .models import (
     zone_of,
 )
 from .models.zones import TimeZoneFormField, aware, validate_meeting_day
-from .scheduling import check_clash
+from .scheduling import check_clash, placed
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
 COMMENT_LIMIT = 20_000  # characters
@@ -394,6 +394,17 @@ class MeetingTimeForm(forms.Form):
     def start(self):
         data = self.cleaned_data
         return aware(data["day"], data["start_time"], zone_of(data["time_zone"]))
+
+
+class MeetingMoveForm(MeetingTimeForm):
+    """A coming meeting's move: with where and when it was as the form was opened
+    (``scheduling.placed``), for a move made meanwhile to be told, not undone."""
+
+    opened = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def initial_for(cls, meeting):
+        return {**super().initial_for(meeting), "opened": placed(meeting)}
 
 
 class OneOffForm(MeetingTimeForm):

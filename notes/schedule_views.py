@@ -26,7 +26,7 @@ from core.templatetags.notices import at
 from . import feeds, scheduling
 from .forms import (
     COMMON_ZONES,
-    MeetingTimeForm,
+    MeetingMoveForm,
     MemberSettingsForm,
     OneOffForm,
     ProposeForm,
@@ -154,13 +154,23 @@ def meeting_move(request, group, number):
     meeting = _meeting_for(request.user, group, number)
     if not may_schedule(request.user, meeting.group_id):
         raise PermissionDenied(ORGANISERS_ONLY)
-    form = MeetingTimeForm(request.POST or None, initial=MeetingTimeForm.initial_for(meeting))
+    form = MeetingMoveForm(request.POST or None, initial=MeetingMoveForm.initial_for(meeting))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            scheduling.move(meeting, form.start(), data["duration"], data["place"], data["link"])
+            scheduling.move(
+                meeting,
+                form.start(),
+                data["duration"],
+                data["place"],
+                data["link"],
+                opened=data["opened"] or None,
+            )
         except ValidationError as error:
             form.add_error(None, error)
+            if error.code == "moved_meanwhile":  # sent again, it moves from where it is now
+                form.data = form.data.copy()
+                form.data["opened"] = scheduling.placed(Meeting.objects.get(pk=meeting.pk))
         else:
             messages.success(
                 request, _("Meeting #%(number)s was moved.") % {"number": meeting.number}

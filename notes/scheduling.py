@@ -8,6 +8,7 @@ check the facts.
 """
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -387,10 +388,33 @@ def _series_start(meeting):
 
 
 @transaction.atomic
-def move(meeting, start, duration, place, link, now=None):
-    """Give a coming meeting another time (and place): it stays the series' week."""
+def placed(meeting):
+    """Where and when the meeting is, as one short text: a move form carries the one it
+    was opened at (``move``'s ``opened``)."""
+    when = [meeting.starts_at, meeting.ends_at, meeting.time_zone, meeting.place, meeting.link]
+    return hashlib.sha256(repr(when).encode()).hexdigest()[:16]
+
+
+def move(meeting, start, duration, place, link, now=None, opened=None):
+    """Give a coming meeting another time (and place): it stays the series' week.
+
+    ``opened``: where and when the meeting was (``placed``) when the organiser opened the
+    move form. Moved again since (another organiser, another tab), the move is refused:
+    it would undo the other one unseen. The stale-save check of core.revisions does this
+    for records that have a revision; the meeting's moves up with its write-up's edits,
+    which a move has no need to wait for."""
     now = now or timezone.now()
     meeting = _locked(meeting)
+    if opened is not None and opened != placed(meeting):
+        raise ValidationError(
+            _(
+                "Meeting #%(number)s was moved, or its room or link changed, while you were "
+                "choosing: it is now %(when)s. Your choice is still below: check it, and "
+                "move the meeting again."
+            )
+            % {**_n(meeting), "when": _when(meeting)},
+            code="moved_meanwhile",
+        )
     _check_coming(meeting, now)
     _check_future(start, now)
     end = start + datetime.timedelta(minutes=duration)

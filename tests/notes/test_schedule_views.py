@@ -592,6 +592,45 @@ def test_organiser_moves_a_week_and_a_clash_is_refused(organiser_client, group):
     assert first.starts_at == datetime.datetime(2030, 1, 3, 14, 30, tzinfo=SHANGHAI)
 
 
+def test_a_move_from_a_page_opened_before_another_move_is_refused_and_kept(organiser_client, group):
+    """Two organisers moving one meeting: the second move, from the page opened before
+    the first, undid it unseen."""
+    series = MeetingSeriesFactory(group=group)
+    series.plan(datetime.date(2030, 1, 1))
+    meeting = series.meetings.get(number=1)
+    url = reverse("notes:meeting_move", args=[group.slug, meeting.number])
+    opened = re.search(
+        r'name="opened" value="([0-9a-f]+)"', organiser_client.get(url).content.decode()
+    )[1]
+    other = Client()
+    other.force_login(MembershipFactory(group=group, role="organiser").user)
+    theirs = {
+        "day": "2030-01-03",
+        "start_time": "10:00",
+        "duration": "90",
+        "time_zone": "Asia/Shanghai",
+        "place": "Room 512",
+    }
+    assert other.post(url, {**theirs, "opened": opened}).status_code == 302
+    mine = {**theirs, "day": "2030-01-04", "start_time": "16:00", "place": "Room 301"}
+    refused = organiser_client.post(url, {**mine, "opened": opened})
+    assertContains(
+        refused,
+        "Meeting #1 was moved, or its room or link changed, while you were choosing: it is "
+        "now 2030-01-03 10:00 Asia/Shanghai.",
+    )
+    assertContains(refused, 'value="2030-01-04"')
+    assertContains(refused, 'value="Room 301"')
+    meeting.refresh_from_db()
+    assert (meeting.starts_at.date(), meeting.place) == (datetime.date(2030, 1, 3), "Room 512")
+    # Sent again as it now stands, the move is made.
+    again = re.search(r'name="opened" value="([0-9a-f]+)"', refused.content.decode())[1]
+    assert again != opened
+    assert organiser_client.post(url, {**mine, "opened": again}).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.starts_at.date(), meeting.place) == (datetime.date(2030, 1, 4), "Room 301")
+
+
 def test_organiser_skips_a_week_and_sees_suggestions(organiser_client, group, member):
     series = MeetingSeriesFactory(group=group)
     series.plan(datetime.date(2030, 1, 1))
