@@ -587,7 +587,10 @@ def refresh(papers):
     answer = arxiv.fetch([paper.arxiv_id for paper in papers])
     result = Refresh(waited=answer.waited)
     with transaction.atomic():
-        for paper in papers:
+        # Each paper as it is now, locked: arXiv's turn takes seconds, and an organiser's
+        # save meanwhile (a Chinese summary) was written over with what was read before.
+        fresh = Paper.objects.select_for_update().in_bulk([paper.pk for paper in papers])
+        for paper in [fresh[paper.pk] for paper in papers if paper.pk in fresh]:
             record = answer.records.get(paper.arxiv_id)
             if record is None:
                 result.missing.append(paper)

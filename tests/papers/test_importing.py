@@ -416,6 +416,30 @@ def test_refresh_updates_to_a_new_version_and_keeps_history(recorded_services):
     assert [h.arxiv_version for h in paper.history.order_by("history_date")] == [15, 16]
 
 
+def test_a_refresh_keeps_an_edit_saved_while_it_waited_for_arxiv(recorded_services, monkeypatch):
+    """The refresh saved the papers it had read before asking arXiv (seconds, in turn
+    with the site's other requests): an organiser's Chinese summary saved meanwhile was
+    lost."""
+    importing.save(importing.build("2303.18223"))
+    paper = Paper.objects.get(arxiv_id="2303.18223")
+    recorded_services.overrides["2303.18223"] = "api-2303.18223-v16.xml"
+    ask = arxiv.fetch
+
+    def slow_fetch(ids):
+        answer = ask(ids)
+        Paper.objects.filter(pk=paper.pk).update(summary_zh="组织者刚写的中文摘要", revision=5)
+        return answer
+
+    monkeypatch.setattr(arxiv, "fetch", slow_fetch)
+    assert [p.pk for p in importing.refresh([paper]).updated] == [paper.pk]
+    paper.refresh_from_db()
+    assert (paper.summary_zh, paper.arxiv_version, paper.revision) == (
+        "组织者刚写的中文摘要",
+        16,
+        6,
+    )
+
+
 def test_bibtex_as_other_tools_write_it():
     text = r"""
 @string{nat = {Nature}}
