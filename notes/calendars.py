@@ -105,9 +105,19 @@ def calendar(request, meetings, name):
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
+    days = []
     for meeting in meetings:
         cal.add_component(event(meeting, request))
-    cal.add_missing_timezones()
+        days.append(meeting.date)
+    if days:
+        # Each zone's changes over the meetings' years, with a year to spare either side:
+        # icalendar's default stops at 2038, and a meeting after it (the site takes them
+        # up to 2046) was an hour off in summer where the calendar read the zone from the
+        # file (Outlook).
+        cal.add_missing_timezones(
+            first_date=datetime.date(min(days).year - 1, 1, 1),
+            last_date=datetime.date(max(days).year + 2, 1, 1),
+        )
     return cal
 
 

@@ -180,3 +180,25 @@ def test_a_swap_or_a_move_makes_the_event_newer(client, group, member, planned):
     start = planned[0].starts_at + datetime.timedelta(hours=2)
     scheduling.move(planned[0], start, 90, "Room 302", "", now=now)
     assert versions()[0][0] > swapped[0][0]
+
+
+def test_a_meeting_after_2038_is_at_its_hour_where_the_file_gives_the_zone(client, group, member):
+    """The VTIMEZONE stopped at 2038 (icalendar's default): a calendar that reads the
+    zone from the file (Outlook) put a London meeting of July 2040 an hour late."""
+    london = zoneinfo.ZoneInfo("Europe/London")
+    start = datetime.datetime(2040, 7, 4, 14, 0, tzinfo=london)
+    MeetingFactory(
+        group=group,
+        number=7,
+        date=start.date(),
+        starts_at=start,
+        ends_at=start + HOUR,
+        time_zone="Europe/London",
+    )
+    url = reverse("notes:group_calendar", args=[token_for(member), group.slug])
+    content = client.get(url).content
+    # Named so that no reader knows the zone by its name: only the file's definition.
+    cal = icalendar.Calendar.from_ical(content.replace(b"Europe/London", b"X-Group-Zone"))
+    (found,) = events(cal)
+    assert found.decoded("dtstart").utcoffset() == HOUR  # British Summer Time
+    assert found.decoded("dtstart").replace(tzinfo=None) == datetime.datetime(2040, 7, 4, 14, 0)
