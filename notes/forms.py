@@ -39,7 +39,7 @@ from .models import (
     display_name,
     zone_of,
 )
-from .models.zones import TimeZoneFormField, aware, validate_meeting_day
+from .models.zones import TimeZoneFormField, aware, in_gap, validate_meeting_day
 from .scheduling import check_clash, placed
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
@@ -294,6 +294,8 @@ class CommentForm(WritingForm):
         fields = ["body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 4, "class": "markdown-source"})}
         labels = {"body": _("Your comment")}
+        # A comment of spaces alone is stripped to nothing before clean_body() sees it.
+        error_messages = {"body": {"required": _("Write something first.")}}
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -390,6 +392,21 @@ class MeetingTimeForm(forms.Form):
             "place": meeting.place,
             "link": meeting.link,
         }
+
+    def clean(self):
+        data = super().clean()
+        day, time, zone = data.get("day"), data.get("start_time"), data.get("time_zone")
+        if day and time and zone and in_gap(day, time, zone_of(zone)):
+            # It was moved an hour on without a word.
+            self.add_error(
+                "start_time",
+                _(
+                    "%(time)s does not exist in %(zone)s on %(day)s: the clocks go forward "
+                    "then. Choose another time."
+                )
+                % {"time": f"{time:%H:%M}", "zone": zone, "day": f"{day:%Y-%m-%d}"},
+            )
+        return data
 
     def start(self):
         data = self.cleaned_data

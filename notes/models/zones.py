@@ -87,6 +87,15 @@ def aware(day, time, zone):
     return datetime.datetime.combine(day, time, tzinfo=zone)
 
 
+def in_gap(day, time, zone):
+    """Whether a wall-clock time on a day is none in the zone: skipped when the clocks go
+    forward (01:30 in London on the last Sunday of March). ``aware`` gives it the hour
+    after, which nobody typed."""
+    moment = aware(day, time, zone)
+    back = moment.astimezone(datetime.UTC).astimezone(zone)
+    return back.replace(tzinfo=None) != moment.replace(tzinfo=None)
+
+
 # The years a meeting's day may be in: from FIRST_YEAR to YEARS_AHEAD years after this one.
 # A day outside is a slip of the keyboard (9999 for 2026), and at the calendar's ends the
 # day after a meeting, a series' weeks ahead or a meeting's end in UTC are no dates at

@@ -1138,3 +1138,25 @@ def test_a_meeting_page_kept_before_it_began_reads_as_made_after(group, settings
     start = page.index('id="plan"')
     plan = page[start : page.index("</section>", start)]
     assert "ada" in plan and "Guest" in plan
+
+
+def test_a_time_the_clocks_skip_is_refused_with_a_message(organiser_client, group):
+    """01:30 in London on the day the clocks go forward is no time: the meeting was put
+    at 02:30 without a word."""
+    url = reverse("notes:schedule", args=[group.slug])
+    data = {
+        "form": "one_off",
+        "day": "2030-03-31",
+        "start_time": "01:30",
+        "duration": "60",
+        "time_zone": "Europe/London",
+        "presenter_slots": "1",
+    }
+    response = organiser_client.post(url, data)
+    assertContains(
+        response,
+        "01:30 does not exist in Europe/London on 2030-03-31: the clocks go forward then.",
+    )
+    assert not Meeting.objects.filter(group=group).exists()
+    data["start_time"] = "02:30"
+    assert organiser_client.post(url, data).status_code == 302

@@ -396,7 +396,8 @@ def test_an_empty_comment_is_refused_with_a_message(member_client, group):
     paper = PaperFactory()
     url = reverse("notes:comment_on_paper", args=[paper.slug, group.slug])
     response = post_comment(member_client, url, "   ")
-    assertContains(response, "This field is required.", status_code=400)
+    # The form's own words, where a comment of spaces got Django's "This field is required."
+    assertContains(response, "Write something first.", status_code=400)
     response = post_comment(member_client, url, "a\x00b")
     assert response.status_code == 400
     assert not Comment.objects.exists()
