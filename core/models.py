@@ -325,6 +325,8 @@ class RenderedMarkdown(models.Model):
         resolver = resolve_wikilink or wikilinks.Index.for_texts(
             getattr(self, source) for source in sources
         )
+        # A figure's name means its author's upload of that name first (Index.figure).
+        resolver = resolver.preferring([getattr(self, "author_id", None)])
         targets, toc = [], {}
         for source, target in sources.items():
             rendered = render_document(

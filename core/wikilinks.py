@@ -15,6 +15,7 @@ asks the callable ``settings.MARKDOWN_FIGURES`` names (the notes app's, since co
 no app) for the figures of those names.
 """
 
+import copy
 import posixpath
 import re
 from urllib.parse import unquote
@@ -127,6 +128,7 @@ class Index:
         (``figure_names_in``); both None for everything."""
         self.names = {key: {} for key in KINDS}
         self.figures = {}
+        self.owners = frozenset()  # whose uploads a figure's name means first (preferring)
         if names is None or figures:
             self.figures = import_string(settings.MARKDOWN_FIGURES)(figures)
         if names is not None:
@@ -189,5 +191,19 @@ class Index:
 
     def figure(self, name):
         """Return (address, width, height) of the figure of that name (embedded,
-        ``![[name]]``, or at a relative address), or None."""
-        return self.figures.get(name)
+        ``![[name]]``, or at a relative address), or None. Where several share the name:
+        the latest of the text's author's own (``preferring``), else the first uploaded.
+        The latest by anyone was taken: a member of another group uploading a
+        "loss.png" changed what a note showed at its next save."""
+        uploads = self.figures.get(name)
+        if not uploads:
+            return None
+        own = [upload for upload in uploads if upload[3] in self.owners]
+        return (own[-1] if own else uploads[0])[:3]
+
+    def preferring(self, owners):
+        """This index, choosing among figures of one name those uploaded by ``owners``
+        (user ids: a text's author) first."""
+        chosen = copy.copy(self)
+        chosen.owners = frozenset(owner for owner in owners if owner is not None)
+        return chosen

@@ -118,7 +118,9 @@ def markdown_preview(request):
     if found := too_deep(text):  # what saving it would say; the editor shows the message
         return JsonResponse({"error": found.text()}, status=422)
     language = field_language(request.POST.get("field", ""))
-    html = render_markdown(text, resolve_wikilink=Index.for_texts([text]), language=language)
+    # As the text will show when its writer saves it: their own figures of a name first.
+    resolver = Index.for_texts([text]).preferring([request.user.pk])
+    html = render_markdown(text, resolve_wikilink=resolver, language=language)
     return JsonResponse({"html": html})
 
 

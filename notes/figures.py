@@ -138,8 +138,9 @@ def store(upload, user):
 
 
 def figures_named(names=None):
-    """Return {name: (address, width, height)} of the figures of these names (of every
-    figure for None), the latest uploaded where several share a name.
+    """Return {name: [(address, width, height, uploader's id), …]} of the figures of these
+    names (of every figure for None), the first uploaded first: core.wikilinks.Index
+    chooses among those that share a name (the text's author's own, else the first).
 
     Markdown's ``![[name.png]]`` embeds are looked up with it: core.wikilinks.Index
     calls it through ``settings.MARKDOWN_FIGURES``, since core reads no app.
@@ -147,9 +148,12 @@ def figures_named(names=None):
     rows = Figure.objects.order_by("created", "pk")
     if names is not None:
         rows = rows.filter(name__in=names)
-    return {
-        figure.name: (figure.get_absolute_url(), figure.width, figure.height) for figure in rows
-    }
+    found = {}
+    for figure in rows:
+        found.setdefault(figure.name, []).append(
+            (figure.get_absolute_url(), figure.width, figure.height, figure.uploaded_by_id)
+        )
+    return found
 
 
 def used_by(figure):

@@ -16,7 +16,7 @@ from pytest_django.asserts import assertContains
 
 from notes import figures
 from notes.models import Figure
-from tests.factories import NoteFactory, picture
+from tests.factories import MembershipFactory, NoteFactory, UserFactory, picture
 
 pytestmark = pytest.mark.django_db
 
@@ -446,3 +446,31 @@ def test_a_name_too_long_with_its_ending_is_refused_with_a_message(staff_client,
     assert response.status_code == 200
     assertContains(response, "has 257 characters; a figure&#x27;s name may have at most 255")
     assert not Figure.objects.exists()
+
+
+def test_a_figures_name_means_the_authors_own_upload_then_the_first(member, group):
+    """The latest upload of a name by anyone was shown: a member of another group who
+    uploaded a "loss.png" changed what a note showed at its next save."""
+    mine = figures.store(SimpleUploadedFile("loss.png", picture((40, 30))), member)[0]
+    note = NoteFactory(author=member, group=group, body_en="![[loss.png]]")
+    stranger = UserFactory()
+    theirs = figures.store(SimpleUploadedFile("loss.png", picture((41, 30))), stranger)[0]
+    note.save()
+    assert mine.get_absolute_url() in note.body_en_html
+    # Another's note shows the first uploaded of the name, not the latest.
+    mate = MembershipFactory(group=group).user
+    other = NoteFactory(author=mate, group=group, body_en="![[loss.png]]")
+    assert mine.get_absolute_url() in other.body_en_html
+    # The stranger's own note, and the author's newer upload of the name, are theirs.
+    assert (
+        theirs.get_absolute_url()
+        in NoteFactory(author=stranger, body_en="![[loss.png]]").body_en_html
+    )
+    newer = figures.store(SimpleUploadedFile("loss.png", picture((42, 30))), member)[0]
+    note.save()
+    assert newer.get_absolute_url() in note.body_en_html
+    # The preview shows it as saving will.
+    client = Client()
+    client.force_login(member)
+    shown = client.post(reverse("notes:markdown_preview"), {"text": "![[loss.png]]"})
+    assert f'src="{newer.get_absolute_url()}"' in shown.json()["html"]
