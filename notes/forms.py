@@ -192,6 +192,15 @@ class NoteForm(WritingForm):
     def clean_tags(self):
         return check_tags(self.cleaned_data["tags"])
 
+    def _post_clean(self):
+        # A text refused (a NUL character in it) is left out of cleaned_data, and the
+        # model then said too that the note had no title or body at all. It gets the text
+        # as sent for that check; the form has errors, so nothing is saved.
+        for name in ("title_zh", "title_en", "body_zh", "body_en"):
+            if name in self.errors:
+                setattr(self.instance, name, self.data.get(self.add_prefix(name), ""))
+        super()._post_clean()
+
     def save(self, commit=True):
         note = super().save(commit=False)
         if note._state.adding:

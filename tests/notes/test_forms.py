@@ -347,6 +347,8 @@ def test_nul_bytes_are_refused_with_one_message(member_client, field, language, 
     )
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [message]
+    # Not also "Write a title or a body", of a note whose only title held the NUL.
+    assert response.context["form"].non_field_errors() == []
     assert Note.objects.count() == 0
 
 
