@@ -136,7 +136,9 @@ def _comment_readers(comment):
 
 def _status_readers(status):
     """A reading status is read by its member and the groups they share their reading
-    with (ReadingStatus.objects.shared_with())."""
+    with (ReadingStatus.objects.shared_with()); "not for me" by its member alone."""
+    if status.status == ReadingStatus.Status.NOT_FOR_ME:
+        return {user_token(status.user_id)}
     groups = Membership.objects.filter(user=status.user_id, shares_reading=True).order_by()
     return {user_token(status.user_id)} | {
         group_token(pk) for pk in groups.values_list("group_id", flat=True)

@@ -42,10 +42,14 @@ class ReadingStatusQuerySet(models.QuerySet):
 
     def shared_with(self, user):
         """Return the statuses the user may see: their own, and those of members who share
-        their reading with a group of the user's."""
+        their reading with a group of the user's, but for their "not for me", which no
+        one else sees (the API listed them to every group-mate)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(models.Q(user=user) | models.Q(user__in=self._sharing_with(user)))
+        others = models.Q(user__in=self._sharing_with(user)) & ~models.Q(
+            status=ReadingStatus.Status.NOT_FOR_ME
+        )
+        return self.filter(models.Q(user=user) | others)
 
     def shared_in_groups_of(self, user):
         """Return the statuses of the members who share their reading with a group of the

@@ -42,6 +42,30 @@ def test_a_member_who_does_not_share_is_not_seen(api_as, world):
     assert api_as(world.organiser).get("/reading-status").json()["items"] == []
 
 
+def test_not_for_me_is_its_members_alone(api_as, world):
+    """Every page leaves "not for me" out for others; the API listed it to every
+    group-mate (and ?status=not_for_me listed them all)."""
+    from api.models import LibraryVersion
+
+    dismissed, read = PaperFactory(), PaperFactory()
+    caller = api_as(world.member)
+    caller.put(f"/papers/{read.slug}/status", {"status": "read"})
+    version = LibraryVersion.current()
+    caller.put(f"/papers/{dismissed.slug}/status", {"status": "not_for_me"})
+    mate = api_as(world.organiser)
+    assert [s["paper"] for s in mate.get("/reading-status").json()["items"]] == [read.slug]
+    assert mate.get("/reading-status?status=not_for_me").json()["items"] == []
+    assert "reading-status" not in mate.get(f"/sync?since={version}").json()["changed"]
+    mine = caller.get("/reading-status?status=not_for_me").json()["items"]
+    assert [s["paper"] for s in mine] == [dismissed.slug]
+    # A status the group saw and then made "not for me" is gone from its sight.
+    version = LibraryVersion.current()
+    caller.put(f"/papers/{read.slug}/status", {"status": "not_for_me"})
+    answer = mate.get(f"/sync?since={version}").json()
+    assert len(answer["deleted"]["reading-status"]) == 1
+    assert "reading-status" not in answer["changed"]
+
+
 def test_comment_on_a_paper_in_my_group_and_reply(api_as, world):
     paper = PaperFactory()
     caller = api_as(world.member)
