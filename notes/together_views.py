@@ -7,7 +7,6 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -108,11 +107,11 @@ def my_reading(request):
     """The member's queue (to read, reading), papers of their coming meetings first, and
     what they read lately; whether they share it with each of their groups."""
     user = request.user
-    today = timezone.localdate()
+    # Meetings that take place and have not ended, as the home page lists them: a
+    # skipped week's paper was given to read "for a meeting".
+    upcoming = Meeting.objects.visible_to(user).held().coming()
     coming = (
-        Meeting.objects.visible_to(user)
-        .filter(date__gte=today)
-        .select_related("group", "paper")
+        upcoming.select_related("group", "paper")
         .prefetch_related("papers")
         .order_by("date", "number")[:5]
     )
@@ -126,7 +125,6 @@ def my_reading(request):
     statuses = ReadingStatus.objects.statuses_of(user, [p for _m, p in meeting_papers])
     for _meeting, paper in meeting_papers:
         paper.my_status = statuses.get(paper.pk, "")
-    upcoming = Meeting.objects.visible_to(user).filter(date__gte=today)
     mine = ReadingStatus.objects.of(user).select_related("paper")
     queue = (
         mine.filter(status__in=[Status.TO_READ, Status.READING])

@@ -23,6 +23,7 @@ PER_PAGE = 20
 PER_GROUP = 5
 # Each kind's matches are counted and ranked up to this many; beyond, "1000+".
 CAP = 1000
+LAST_PAGE = -(-CAP // PER_PAGE)
 TABLE = SearchDocument._meta.db_table
 # The kinds, in the order of their groups, and their names (translated when shown):
 # read once, not through the enum on every search.
@@ -358,9 +359,11 @@ def _documents(user, found):
 
 
 def _page_number(page):
+    """The page asked for, from 1 to the last a kind's CAP matches fill (a number past
+    it was read into the SQL: one too large for the database was a 500)."""
     try:
-        return max(int(page), 1)
-    except (TypeError, ValueError):
+        return min(max(int(page), 1), LAST_PAGE)
+    except (TypeError, ValueError, OverflowError):
         return 1
 
 

@@ -170,6 +170,17 @@ def test_my_reading_puts_papers_of_coming_meetings_first(member_client, member, 
     assert [p for _m, p in page.context["meeting_papers"]] == [for_meeting]
 
 
+def test_my_reading_gives_no_paper_for_a_skipped_week(member_client, member, group):
+    """A skipped week's paper was listed to read for it, and first in the queue."""
+    skipped_paper, later = PaperFactory(), PaperFactory()
+    ReadingStatusFactory(user=member, paper=skipped_paper, status=Status.TO_READ)
+    ReadingStatusFactory(user=member, paper=later, status=Status.READING)  # changed last
+    MeetingFactory(group=group, paper=skipped_paper, date="2999-01-01", status="skipped")
+    page = member_client.get(reverse("notes:my_reading"))
+    assert page.context["meeting_papers"] == []
+    assert [s.paper for s in page.context["queue"]] == [later, skipped_paper]
+
+
 def test_the_json_answer_counts_the_readers_in_the_groups_the_page_shows(client, group):
     """A meeting page asks for its group's count beside the paper again (together.js); a
     group the member is not in is not answered."""

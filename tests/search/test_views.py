@@ -247,3 +247,15 @@ def test_a_kinds_tab_with_none_of_it_says_so(member_client):
         '<a href="?q=prompting">Show all results</a></p>',
     )
     assertNotContains(member_client.get(url, {"q": "prompting"}), "Nothing in")
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "461168601842738791", "51", "-3"])
+def test_a_page_number_past_the_last_is_the_last_page(member_client, page):
+    """A number too large for the database was read into the ranking's SQL: a 500."""
+    for n in range(3):
+        PaperFactory(title_en=f"Llama study {n}")
+    response = member_client.get(
+        reverse("search:results"), {"q": "llama", "kind": "papers", "page": page}
+    )
+    assert response.status_code == 200
+    assertContains(response, "</mark> study 0")  # the last page: the first
