@@ -18,12 +18,20 @@ from django.db.models.signals import (
     pre_save,
 )
 from django.dispatch import receiver
+from taggit.models import Tag
 
 from notes.models import Comment, Meeting, Note, ReadingGroup
 from papers.models import Dataset, LanguageModel, Organization, Paper, TopicName
 
 from .backends import install
-from .index import SOURCES, index_object, index_records, index_topic_records, remove_object
+from .index import (
+    SOURCES,
+    TOPICAL,
+    index_object,
+    index_records,
+    index_topic_records,
+    remove_object,
+)
 
 
 @receiver(post_save)
@@ -54,6 +62,41 @@ def index_renamed_topic(sender, instance, raw=False, **kwargs):
     """A topic's Chinese name is part of its records' text: index them again."""
     if not raw:
         index_topic_records(instance.tag_id)
+
+
+@receiver(pre_save, sender=Tag)
+def remember_topic_name(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk is not None and not instance._state.adding:
+        rows = sender._base_manager.filter(pk=instance.pk).values_list("name", flat=True)
+        instance._search_name_before = rows.first()
+
+
+@receiver(post_save, sender=Tag)
+def index_renamed_tag(sender, instance, raw=False, **kwargs):
+    """A topic's name is part of its records' text: renamed (in the admin), they are
+    indexed again. Search went on finding them by the old name, and not by the new."""
+    before = getattr(instance, "_search_name_before", None)
+    if before is not None:
+        del instance._search_name_before
+        if before != instance.name:
+            index_topic_records(instance.pk)
+
+
+@receiver(pre_delete, sender=Tag)
+def remember_topic_records(sender, instance, **kwargs):
+    instance._search_records = {
+        model: list(model._base_manager.filter(tags=instance.pk).values_list("pk", flat=True))
+        for model in TOPICAL
+    }
+
+
+@receiver(post_delete, sender=Tag)
+def index_untagged_records(sender, instance, **kwargs):
+    """A topic deleted (or merged into another) leaves its records' text: index them
+    again, once its links are gone."""
+    for model, pks in getattr(instance, "_search_records", {}).items():
+        if pks:
+            index_records(model, Q(pk__in=pks))
 
 
 # What other records' documents show of a record: for each kind of record that shows it

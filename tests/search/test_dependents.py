@@ -126,3 +126,23 @@ def test_a_meeting_moved_to_another_group_moves_its_comments_hits(world):
     meeting.save()
     doc = _doc("comments", comment)
     assert (doc.group_id, doc.url.split("#")[0]) == (world.group_b.pk, meeting.get_absolute_url())
+
+
+def test_a_renamed_or_deleted_topic_is_searched_by_what_it_now_is(admin_user):
+    """Renaming a topic in the admin left its records found by the old name and not by
+    the new, and a deleted topic's name went on finding them, until the index was
+    rebuilt."""
+    from taggit.models import Tag
+
+    paper, model = PaperFactory(), LanguageModelFactory()
+    paper.tags.add("Zephyrtopic")
+    model.tags.add("Zephyrtopic")
+    topic = Tag.objects.get(name="Zephyrtopic")
+    topic.name = "Quillfeathertopic"
+    topic.save()
+    assert _found(admin_user, "Quillfeathertopic", "papers") == [paper.pk]
+    assert _found(admin_user, "Quillfeathertopic", "models") == [model.pk]
+    assert _found(admin_user, "Zephyrtopic", "papers") == []
+    topic.delete()
+    assert _found(admin_user, "Quillfeathertopic", "papers") == []
+    assert _found(admin_user, "Quillfeathertopic", "models") == []
