@@ -224,7 +224,17 @@ class PaperAdmin(
         (None, {"fields": ["title_en", "title_zh", "slug", "authors", "organizations", "tags"]}),
         (
             _("Publication"),
-            {"fields": ["venue", "year", "month", "arxiv_id", "arxiv_version", "doi"]},
+            {
+                "fields": [
+                    "venue",
+                    "year",
+                    "month",
+                    "arxiv_id",
+                    "arxiv_version",
+                    "doi",
+                    "citation_key",
+                ]
+            },
         ),
         (
             _("arXiv"),

@@ -34,11 +34,28 @@ def ascii_words(text):
 ET_AL = re.compile(r"[\s,]*\bet\.?\s*al\.?$", re.IGNORECASE)
 
 
+# A company's legal form after a comma: part of its name, not another author
+# ("Huawei Technologies Co., Ltd." was two authors, the first with the surname "Co.").
+LEGAL_FORM = r"(?:Co|Ltd|Inc|LLC|L\.L\.C|Corp|Corporation|Limited|GmbH|PLC|AG|S\.A|SA)\b\.?"
+AUTHORS_APART = re.compile(rf",(?!\s*{LEGAL_FORM}(?=\s*(?:$|[,;]|and\s)))\s*|\s+and\s+|;\s*")
+# A name that ends in a legal form after a comma, or in one no surname is ("… Co.",
+# "… Inc.", "… GmbH"; a person may be called Li Co).
+ORGANISATION = re.compile(
+    rf"(?:,\s*{LEGAL_FORM}|\s(?:Co\.|Ltd\.|Inc\.|Corp\.|LLC|Corporation|Limited|GmbH|PLC))\s*$"
+)
+
+
+def is_organisation(name):
+    """Whether an author's name is a company's (it ends in its legal form): cited as it
+    is written, not as a person's given names and surname."""
+    return bool(ORGANISATION.search(name))
+
+
 def author_list(authors):
     """Return (names, more) of a paper's author line ("A, B and C"): the authors it
     names, in order, and whether it ends in "et al." (others it does not name)."""
     names, more = [], False
-    for part in re.split(r",\s*|\s+and\s+|;\s*", (authors or "").strip()):
+    for part in AUTHORS_APART.split((authors or "").strip()):
         name = ET_AL.sub("", part.strip())
         more = more or name != part.strip()
         if name:
@@ -52,7 +69,11 @@ def split_authors(authors):
 
 
 def surname(name):
-    return name.split()[-1] if name.split() else ""
+    """A person's surname (their name's last word); a company's first word."""
+    words = name.split()
+    if not words:
+        return ""
+    return words[0] if is_organisation(name) else words[-1]
 
 
 def base_key(paper):
@@ -115,7 +136,7 @@ def to_bibtex(papers):
     for paper in papers:
         fields = {
             "title": "{" + bibtex_escape(paper.title) + "}",
-            "author": bibtex_escape(" and ".join(_bibtex_authors(paper.authors))),
+            "author": " and ".join(_bibtex_authors(paper.authors)),
             "year": str(paper.year or ""),
             "month": str(paper.month or ""),
         }
@@ -140,9 +161,15 @@ def to_bibtex(papers):
 
 
 def _bibtex_authors(authors):
-    """The authors as BibTeX lists them: "others" for those an "et al." stands for."""
+    """The authors as BibTeX lists them, escaped: "others" for those an "et al." stands
+    for, a company's name in braces (BibTeX would read "Co., Ltd." as surname and given
+    names)."""
     names, more = author_list(authors)
-    return [*names, "others"] if more and names else names
+    shown = [
+        f"{{{bibtex_escape(name)}}}" if is_organisation(name) else bibtex_escape(name)
+        for name in names
+    ]
+    return [*shown, "others"] if more and names else shown
 
 
 CSL_TYPES = {"journal": "article-journal", "conference": "paper-conference", "": "article"}
@@ -176,7 +203,9 @@ def to_csl_json(papers):
 
 def _csl_name(name):
     given, _sep, family = name.rpartition(" ")
-    return {"family": family, "given": given} if given else {"literal": name}
+    if not given or is_organisation(name):
+        return {"literal": name}
+    return {"family": family, "given": given}
 
 
 class ExportType(NamedTuple):

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -172,6 +172,13 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
         blank=True,
         unique=True,
         help_text=_("As BibTeX cites it, e.g. zhaoSurveyLargeLanguage2023; made when empty."),
+        # What BibTeX ends or splits a key at, or reads as TeX.
+        validators=[
+            RegexValidator(
+                r"^[^\s,{}()%#~\\\"'=]+$",
+                _("A citation key has no spaces and none of , { } ( ) %% # ~ \\ \" ' =."),
+            )
+        ],
     )
     url = models.URLField(_("URL"), max_length=500, blank=True)
     pdf_url = models.URLField(_("PDF"), max_length=500, blank=True)

@@ -95,6 +95,25 @@ def test_invalid_arxiv_id_is_refused(staff_client, arxiv_id):
     assert Paper.objects.count() == 0
 
 
+def test_the_citation_key_is_set_in_the_admin_checked_and_made_when_empty(staff_client):
+    """The README said organisers change a paper's citation key in the admin; its form
+    had no such field, and a key made from a bad author line stayed."""
+    form = staff_client.get(reverse("admin:papers_paper_add"))
+    assertContains(form, 'name="citation_key"')
+    refused = add_paper(staff_client, provenance="admin", citation_key="two words,x")
+    assertContains(refused, "A citation key has no spaces")
+    assert (
+        add_paper(staff_client, provenance="admin", citation_key="huaweiMindSpore2022").status_code
+        == 302
+    )
+    assert Paper.objects.get().citation_key == "huaweiMindSpore2022"
+    made = add_paper(
+        staff_client, provenance="admin", title_en="B paper", slug="b-paper", citation_key=""
+    )
+    assert made.status_code == 302
+    assert Paper.objects.get(slug="b-paper").citation_key  # made when empty
+
+
 def test_a_year_after_next_is_refused(staff_client):
     next_year = timezone.now().year + 1
     response = add_paper(staff_client, year=99999)

@@ -206,3 +206,22 @@ def test_the_paper_list_and_a_reading_list_link_their_csl_json_too(member_client
     reading_list.items.create(paper=paper, position=1)
     for page in (reverse("reading:paper_list"), reading_list.get_absolute_url()):
         assertContains(member_client.get(page), 'format=csl-json" download')
+
+
+def test_a_company_author_is_one_author_cited_as_written():
+    """ "Huawei Technologies Co., Ltd." was two authors (the first with the surname
+    "Co."), in BibTeX, CSL-JSON, the key and the page's citation_author tags."""
+    assert split_authors("Huawei Technologies Co., Ltd., Jane Doe and OpenAI, Inc.") == [
+        "Huawei Technologies Co., Ltd.",
+        "Jane Doe",
+        "OpenAI, Inc.",
+    ]
+    assert split_authors("Smith, Co-Author") == ["Smith", "Co-Author"]
+    paper = PaperFactory(
+        authors="Huawei Technologies Co., Ltd.",
+        title_en="Huawei MindSpore AI Development Framework",
+        year=2022,
+    )
+    assert paper.citation_key == "huaweiHuaweiMindSporeAI2022"
+    assert "  author = {{Huawei Technologies Co., Ltd.}}," in to_bibtex([paper])
+    assert to_csl_json([paper])[0]["author"] == [{"literal": "Huawei Technologies Co., Ltd."}]
