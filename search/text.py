@@ -293,6 +293,9 @@ def _is_word(term):
     return not term.is_cjk and term.text.isalpha()
 
 
+TRAILING_SIGNS = re.compile(r"(?<=[A-Za-z0-9])[+#*]+$")
+
+
 def _pattern(term):
     if term.is_cjk:
         return re.escape(term.text)
@@ -303,7 +306,13 @@ def _pattern(term):
         return rf"(?<![A-Za-z0-9]){letters}{SEPARATOR}?{number}(?![A-Za-z0-9]|\.[0-9])"
     pieces = [p for p in re.split(r"[^A-Za-z0-9]+", term.text) if p]
     # "LLaMA-Adapter", "GPT-3.5", "2303.18223": the pieces in order, any separator.
-    return r"\b" + r"[^A-Za-z0-9]{0,3}".join(re.escape(p) for p in pieces)
+    pattern = r"\b" + r"[^A-Za-z0-9]{0,3}".join(re.escape(p) for p in pieces)
+    # The signs a term ends in are part of it ("C++", "C#", "Q*"), and a short last
+    # piece ends where its word does: "C++" and "Q*" marked the first letter of every
+    # word beginning with C or Q ("<mark>C</mark>hinese").
+    if signs := TRAILING_SIGNS.search(term.text):
+        return pattern + re.escape(signs.group())
+    return pattern + r"(?![A-Za-z0-9])" if pieces and len(pieces[-1]) < 3 else pattern
 
 
 class Matcher:

@@ -44,6 +44,20 @@ def test_highlight_escapes_before_marking():
     )
 
 
+@pytest.mark.parametrize(
+    ("query", "text", "marked"),
+    [
+        ("C++", "C-Eval in Chinese, and C++ code", "C-Eval in Chinese, and <mark>C++</mark> code"),
+        ("Q*", "Quickly quantize with Q* search", "Quickly quantize with <mark>Q*</mark> search"),
+        ("LLaMA-Adapter", "LLaMA-Adapters", "<mark>LLaMA-Adapter</mark>s"),
+        ("A-3", "A-3 and A-30", "<mark>A-3</mark> and A-30"),
+    ],
+)
+def test_a_short_term_is_marked_as_a_word_not_as_every_words_first_letter(query, text, marked):
+    """ "C++" was marked in every word that begins with C, "Q*" in every one with Q."""
+    assert highlight(text, matcher(parse(query))) == marked
+
+
 def test_highlight_keeps_a_texts_own_mark_characters():
     """A text holding the characters that mark matches while it is escaped has its
     pieces escaped one by one: its own characters stay, and are never made tags."""
