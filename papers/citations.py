@@ -149,7 +149,9 @@ def to_bibtex(papers):
         elif paper.url:
             fields["url"] = paper.url
         if getattr(paper, "doi", None):
-            fields["doi"] = bibtex_escape(paper.doi)
+            # As written: biblatex reads a DOI verbatim and links it ("\\_" was kept in
+            # the link); only a brace would end the field.
+            fields["doi"] = paper.doi.replace("{", "").replace("}", "")
         published = venue_kind(paper)
         if published:
             where = "booktitle" if published == "conference" else "journal"

@@ -28,6 +28,9 @@ def _export_urls(paper):
     )
 
 
+VENUE_TAGS = {"journal": "journal_title", "conference": "conference_title"}
+
+
 @register.simple_tag
 def citation_meta(paper):
     """The paper's citation as Zotero's connector and Google Scholar read it
@@ -47,8 +50,12 @@ def citation_meta(paper):
         )
     elif paper.pdf_url:
         pdf = f'<meta name="citation_pdf_url" content="{esc(paper.pdf_url)}">'
+    # The venue by its kind, as the BibTeX beside it has it: a conference paper as one
+    # (Zotero's connector saved every paper as a journal article "in NeurIPS 2019"), a
+    # preprint with none ("arXiv preprint" was its journal).
+    kind = citations.venue_kind(paper)
     venue = (
-        f'<meta name="citation_journal_title" content="{esc(paper.venue)}">' if paper.venue else ""
+        f'<meta name="citation_{VENUE_TAGS[kind]}" content="{esc(paper.venue)}">' if kind else ""
     )
     doi = f'<meta name="citation_doi" content="{esc(paper.doi)}">' if paper.doi else ""
     bibtex_url, csl_url = _export_urls(paper)

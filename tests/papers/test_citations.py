@@ -225,3 +225,29 @@ def test_a_company_author_is_one_author_cited_as_written():
     assert paper.citation_key == "huaweiHuaweiMindSporeAI2022"
     assert "  author = {{Huawei Technologies Co., Ltd.}}," in to_bibtex([paper])
     assert to_csl_json([paper])[0]["author"] == [{"literal": "Huawei Technologies Co., Ltd."}]
+
+
+@pytest.mark.parametrize(
+    ("venue", "tag"),
+    [
+        ("NeurIPS 2019", "citation_conference_title"),
+        ("Transactions of the ACL", "citation_journal_title"),
+        ("arXiv preprint", None),
+    ],
+)
+def test_the_page_names_the_venue_by_its_kind(member_client, venue, tag):
+    """Every venue was a citation_journal_title: Zotero's connector saved a conference
+    paper as an article of the journal "NeurIPS 2019", a preprint of "arXiv preprint"."""
+    paper = PaperFactory(venue=venue)
+    response = member_client.get(paper.get_absolute_url())
+    for name in ("citation_conference_title", "citation_journal_title"):
+        if name == tag:
+            assertContains(response, f'<meta name="{name}" content="{venue}">')
+        else:
+            assertNotContains(response, f'<meta name="{name}"')
+
+
+def test_a_doi_is_exported_as_written():
+    """biblatex reads a DOI verbatim: "\\_" stayed in its link."""
+    paper = PaperFactory(doi="10.1007/978-3-030-58452-8_13", arxiv_id=None)
+    assert "  doi = {10.1007/978-3-030-58452-8_13}" in to_bibtex([paper])
