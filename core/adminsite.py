@@ -10,11 +10,14 @@ or time that shows the format it takes, readable duplicate-row messages.
 """
 
 import datetime
+import functools
 
 from django.contrib import admin
 from django.contrib.admin.options import FORMFIELD_FOR_DBFIELD_DEFAULTS
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.utils.formats import get_format
 from django.utils.functional import SimpleLazyObject, lazy
 from django.utils.text import capfirst, get_text_list
@@ -126,6 +129,24 @@ class SiteAdmin(admin.AdminSite):
         """Django's list of apps, made when a page first reads it."""
         make = super().get_app_list
         return SimpleLazyObject(lambda: make(request, app_label))
+
+    def admin_view(self, view, cacheable=False):
+        """Django's, with a list's filter value too large for a number (a date
+        hierarchy's ``?released__year=99999999999999999999``) answered as Django answers
+        one it cannot read: the list again, with ``?e=1``. Django's date hierarchy
+        catches ValueError alone, and such a value was a 500."""
+        inner = super().admin_view(view, cacheable)
+
+        @functools.wraps(inner)
+        def guarded(request, *args, **kwargs):
+            try:
+                return inner(request, *args, **kwargs)
+            except OverflowError:
+                if request.method != "GET" or not request.GET or ERROR_FLAG in request.GET:
+                    raise
+                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+
+        return guarded
 
 
 class ReadableInlineFormSet(BaseInlineFormSet):

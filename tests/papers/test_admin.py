@@ -564,3 +564,18 @@ def test_refresh_from_arxiv_leaves_a_doi_another_paper_has_unset(staff_client, r
         "The Large N Limit of Superconformal Field Theories and Supergravity",
     )
     assert survey.arxiv_version == 16
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "released__year=99999999999999999999",
+        "released__year=2023&released__month=99999999999999999999",
+    ],
+)
+def test_a_date_filter_too_large_for_a_number_is_a_bad_filter_not_a_500(staff_client, query):
+    """Django's date hierarchy catches ValueError alone: an OverflowError was a 500."""
+    url = reverse("admin:papers_languagemodel_changelist")
+    response = staff_client.get(f"{url}?{query}")
+    assert (response.status_code, response["Location"]) == (302, f"{url}?e=1")
+    assert staff_client.get(response["Location"]).status_code == 200
