@@ -387,7 +387,6 @@ def _series_start(meeting):
     return meeting.series.slot(meeting.series_date)[0] if meeting.series_date else None
 
 
-@transaction.atomic
 def placed(meeting):
     """Where and when the meeting is, as one short text: a move form carries the one it
     was opened at (``move``'s ``opened``)."""
@@ -395,6 +394,7 @@ def placed(meeting):
     return hashlib.sha256(repr(when).encode()).hexdigest()[:16]
 
 
+@transaction.atomic
 def move(meeting, start, duration, place, link, now=None, opened=None):
     """Give a coming meeting another time (and place): it stays the series' week.
 
@@ -525,7 +525,11 @@ def pick(proposal, now=None):
         meeting.save(update_fields=["paper", "updated"])
     elif meeting.paper_id != proposal.paper_id:
         meeting.papers.add(proposal.paper)
-    PaperProposal.objects.filter(pk=proposal.pk).update(picked=True)
+    # Saved, not updated: a proposal is part of its meeting, whose change the API's
+    # sync and Last-Modified then tell (a pick of the meeting's own paper changed nothing
+    # else, and a client kept "not picked").
+    proposal.picked = True
+    proposal.save(update_fields=["picked", "updated"])
 
 
 # --- Suggestions --------------------------------------------------------------------------

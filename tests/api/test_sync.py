@@ -791,3 +791,26 @@ def test_a_notes_paper_taken_away_changes_its_etag(api_as, world):
     paper.delete()
     after = caller.get(path, HTTP_IF_NONE_MATCH=before["ETag"])
     assert (after.status_code, after.json()["paper"]) == (200, None)
+
+
+def test_picking_the_meetings_own_paper_is_a_change_of_the_meeting(api_as, world):
+    """The pick was an update that no signal saw: with the meeting's paper already the
+    proposal's, nothing else changed, and sync never named the meeting."""
+    from notes import scheduling
+    from notes.models import Meeting, PaperProposal
+
+    paper = PaperFactory()
+    world.meeting.paper = paper
+    world.meeting.save()
+    proposal = PaperProposal.objects.create(
+        meeting=world.meeting, paper=paper, proposed_by=world.member
+    )
+    caller = api_as(world.member)
+    version = caller.get(f"/meetings/{world.meeting.pk}")["Library-Version"]
+    Meeting.objects.filter(pk=world.meeting.pk).update(  # a coming one, without a signal
+        date=timezone.now().date() + timedelta(days=7), starts_at=None, ends_at=None
+    )
+    scheduling.pick(proposal)
+    assert caller.get(f"/sync?since={version}").json()["changed"].get("meetings")
+    proposals = caller.get(f"/meetings/{world.meeting.pk}").json()["proposals"]
+    assert [p["picked"] for p in proposals] == [True]
