@@ -423,6 +423,8 @@ def _before_save(sender, instance, raw=False, **kwargs):
     fields, readers = READERS[kind]
     before = sender._base_manager.filter(pk=instance.pk).only("pk", *fields).first()
     instance._sync_readers_before = readers(before) if before is not None else set()
+    if sender is Note and before is not None:
+        instance._sync_group_before = before.group_id
 
 
 def _membership_saved(instance):
@@ -591,6 +593,16 @@ def _fields(model):
 def _saved(sender, instance, created=False, **kwargs):
     if sender in KIND_OF:
         record(instance, created=created)
+    if sender is Note and hasattr(instance, "_sync_group_before"):
+        moved = instance._sync_group_before != instance.group_id
+        del instance._sync_group_before
+        if moved:
+            # A note moved to another group takes its comments along (their group, which
+            # the API shows, is the note's: Note.moderate_comments_by_its_group), by an
+            # update that no signal sees; its readers may stay (a note read by everyone).
+            comments = Comment._base_manager.filter(note=instance).values_list("pk", flat=True)
+            if ids := list(comments):
+                record_pks(Comment, ids)
     elif sender in PARTS:
         _record_holder(sender, instance)
     if sender is Membership:

@@ -814,3 +814,20 @@ def test_picking_the_meetings_own_paper_is_a_change_of_the_meeting(api_as, world
     assert caller.get(f"/sync?since={version}").json()["changed"].get("meetings")
     proposals = caller.get(f"/meetings/{world.meeting.pk}").json()["proposals"]
     assert [p["picked"] for p in proposals] == [True]
+
+
+def test_a_note_moved_to_another_group_names_its_comments_changed(api_as, world):
+    """Its comments take its new group by an update no signal saw: a note read by
+    everyone keeps its readers, and sync never named the comments."""
+    from api.models import LibraryVersion
+    from notes.models import Comment, Membership
+
+    Membership.objects.create(user=world.member, group=world.group_b)
+    comment = Comment.objects.create(
+        note=world.public, author=world.other, body="Hi", group=world.group_a
+    )
+    version = LibraryVersion.current()
+    world.public.group = world.group_b
+    world.public.save()
+    changed = api_as(world.other).get(f"/sync?since={version}").json()["changed"]
+    assert changed.get("comments") == [str(comment.pk)]

@@ -825,3 +825,17 @@ def test_a_notes_comments_are_moderated_by_the_group_it_moves_to(world):
     note.save()
     assert (editable_by(world.organiser), editable_by(world.staff)) == (False, False)
     assert editable_by(world.other)  # its author still
+
+
+def test_the_migration_gives_comments_of_notes_moved_before_it_their_notes_group(world):
+    migration = importlib.import_module("notes.migrations.0028_comments_follow_their_notes_group")
+    moved = CommentFactory(note=world.public, paper=None, group=world.group_b)  # A's note
+    private = CommentFactory(note=world.private, paper=None, group=world.group_a)
+    kept = CommentFactory(note=world.shared, paper=None, group=world.group_a)
+    on_paper = CommentFactory(group=world.group_b)
+    migration.regroup(django_apps, None)
+    groups = dict(Comment.objects.values_list("pk", "group_id"))
+    assert groups[moved.pk] == world.group_a.pk
+    assert groups[private.pk] is None
+    assert groups[kept.pk] == world.group_a.pk
+    assert groups[on_paper.pk] == world.group_b.pk
