@@ -316,6 +316,11 @@ class RenderedMarkdown(models.Model):
         """Return the fields rendering writes: every HTML field and the contents."""
         return [*cls.rendered_fields().values(), "toc"]
 
+    def figure_owners(self):
+        """The user ids whose uploads a figure's name in the texts means, in order of
+        preference (core.wikilinks.Index.preferring): its author."""
+        return [{getattr(self, "author_id", None)}]
+
     def render_markdown(self, resolve_wikilink=None):
         """Render every Markdown field; resolve_wikilink, if given, is a wikilinks.Index."""
         from core import wikilinks
@@ -325,8 +330,8 @@ class RenderedMarkdown(models.Model):
         resolver = resolve_wikilink or wikilinks.Index.for_texts(
             getattr(self, source) for source in sources
         )
-        # A figure's name means its author's upload of that name first (Index.figure).
-        resolver = resolver.preferring([getattr(self, "author_id", None)])
+        # A figure's name means its writers' upload of that name first (Index.figure).
+        resolver = resolver.preferring(self.figure_owners)
         targets, toc = [], {}
         for source, target in sources.items():
             rendered = render_document(

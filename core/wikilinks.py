@@ -128,7 +128,8 @@ class Index:
         (``figure_names_in``); both None for everything."""
         self.names = {key: {} for key in KINDS}
         self.figures = {}
-        self.owners = frozenset()  # whose uploads a figure's name means first (preferring)
+        # Whose uploads a figure's name means, in order (preferring), read when needed.
+        self.owners, self.owners_read = list, None
         if names is None or figures:
             self.figures = import_string(settings.MARKDOWN_FIGURES)(figures)
         if names is not None:
@@ -192,18 +193,30 @@ class Index:
     def figure(self, name):
         """Return (address, width, height) of the figure of that name (embedded,
         ``![[name]]``, or at a relative address), or None. Where several share the name:
-        the latest of the text's author's own (``preferring``), else the first uploaded.
+        the latest of those its owners uploaded (``preferring``: its author's, then its
+        group's members'), else the first uploaded.
         The latest by anyone was taken: a member of another group uploading a
         "loss.png" changed what a note showed at its next save."""
         uploads = self.figures.get(name)
         if not uploads:
             return None
-        own = [upload for upload in uploads if upload[3] in self.owners]
-        return (own[-1] if own else uploads[0])[:3]
+        if len(uploads) > 1:
+            for owners in self._owners():
+                if own := [upload for upload in uploads if upload[3] in owners]:
+                    return own[-1][:3]
+        return uploads[0][:3]
 
     def preferring(self, owners):
-        """This index, choosing among figures of one name those uploaded by ``owners``
-        (user ids: a text's author) first."""
+        """This index, choosing among figures of one name the latest uploaded by the
+        first of ``owners()`` (a callable: sets of user ids, in order, a text's author
+        then its group's members) who uploaded one, else the first uploaded. Asked only
+        when a name is shared: re-rendering every note asks for no group's members."""
         chosen = copy.copy(self)
-        chosen.owners = frozenset(owner for owner in owners if owner is not None)
+        chosen.owners = owners
+        chosen.owners_read = None
         return chosen
+
+    def _owners(self):
+        if self.owners_read is None:
+            self.owners_read = [frozenset(ids) - {None} for ids in self.owners()]
+        return self.owners_read

@@ -23,7 +23,8 @@ from core.wikilinks import Index
 from papers.models import LanguageModel, Paper
 
 from .forms import BODY_LIMIT, MeetingWriteupForm, NoteForm
-from .models import FeedKey, Meeting, Note
+from .models import FeedKey, Meeting, Note, ReadingGroup
+from .models.groups import member_ids
 from .permissions import editable_notes, may_change_meeting
 
 
@@ -118,8 +119,14 @@ def markdown_preview(request):
     if found := too_deep(text):  # what saving it would say; the editor shows the message
         return JsonResponse({"error": found.text()}, status=422)
     language = field_language(request.POST.get("field", ""))
-    # As the text will show when its writer saves it: their own figures of a name first.
-    resolver = Index.for_texts([text]).preferring([request.user.pk])
+
+    # As the text will show when its writer saves it: their own figures of a name first,
+    # then their groups' members' (Writing.figure_owners).
+    def owners():
+        groups = ReadingGroup.objects.of(request.user).values_list("pk", flat=True)
+        return [{request.user.pk}, member_ids(*groups)]
+
+    resolver = Index.for_texts([text]).preferring(owners)
     html = render_markdown(text, resolve_wikilink=resolver, language=language)
     return JsonResponse({"html": html})
 

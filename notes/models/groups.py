@@ -162,3 +162,12 @@ def in_groups_of(user):
 
 
 _group_ids_sql = compiled_once(group_ids_of)
+
+
+def member_ids(*group_ids):
+    """The ids of the members of the groups (of none for no group)."""
+    group_ids = [pk for pk in group_ids if pk is not None]
+    if not group_ids:
+        return set()
+    rows = Membership.objects.filter(group_id__in=group_ids).values_list("user_id", flat=True)
+    return set(rows)

@@ -12,7 +12,7 @@ from core import pagecache
 from core.models import RenderedMarkdown, TextField, TimeStamped
 from papers.models import Paper
 
-from .groups import Membership, ReadingGroup, in_groups_of
+from .groups import Membership, ReadingGroup, in_groups_of, member_ids
 from .meetings import Meeting
 from .notes import Note
 
@@ -283,6 +283,11 @@ class Comment(RenderedMarkdown, TimeStamped):
         self.deleted = timezone.now()
         self.revision += 1
         self.save(update_fields=["deleted", "revision", "updated"])
+
+    def figure_owners(self):
+        """Its author, then the members of the group whose discussion it is in (as a
+        note's, Writing.figure_owners)."""
+        return [{self.author_id}, member_ids(self.group_id)]
 
     @classmethod
     def group_of(cls, subject, group=None):

@@ -114,3 +114,12 @@ class Writing(RenderedMarkdown, Revised, TimeStamped):
             )
             for label, pk in sorted(targets)
         )
+
+    def figure_owners(self):
+        """Its author, then the members of its group (a meeting's write-up has no author:
+        its group's members): a figure's name means their upload of it first, not the
+        latest by anyone (a member of another group uploading a "loss.png")."""
+        from .groups import member_ids  # groups is made after this module
+
+        author = getattr(self, "author_id", None)
+        return [{author}, member_ids(getattr(self, "group_id", None))]

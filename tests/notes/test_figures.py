@@ -16,7 +16,7 @@ from pytest_django.asserts import assertContains
 
 from notes import figures
 from notes.models import Figure
-from tests.factories import MembershipFactory, NoteFactory, UserFactory, picture
+from tests.factories import MeetingFactory, MembershipFactory, NoteFactory, UserFactory, picture
 
 pytestmark = pytest.mark.django_db
 
@@ -474,3 +474,18 @@ def test_a_figures_name_means_the_authors_own_upload_then_the_first(member, grou
     client.force_login(member)
     shown = client.post(reverse("notes:markdown_preview"), {"text": "![[loss.png]]"})
     assert f'src="{newer.get_absolute_url()}"' in shown.json()["html"]
+
+
+def test_a_meeting_write_up_means_its_groups_upload_as_its_preview_does(member, group):
+    """A write-up has no author: it showed the first "loss.png" anyone uploaded (another
+    group's), where its preview showed the organiser's own."""
+    stranger = UserFactory()
+    figures.store(SimpleUploadedFile("loss.png", picture((40, 30))), stranger)
+    organiser = MembershipFactory(group=group, role="organiser").user
+    ours = figures.store(SimpleUploadedFile("loss.png", picture((41, 30))), organiser)[0]
+    meeting = MeetingFactory(group=group, body_en="![[loss.png]]")
+    assert ours.get_absolute_url() in meeting.body_en_html
+    client = Client()
+    client.force_login(organiser)
+    shown = client.post(reverse("notes:markdown_preview"), {"text": "![[loss.png]]"})
+    assert f'src="{ours.get_absolute_url()}"' in shown.json()["html"]
