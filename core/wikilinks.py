@@ -128,8 +128,9 @@ class Index:
         (``figure_names_in``); both None for everything."""
         self.names = {key: {} for key in KINDS}
         self.figures = {}
-        # Whose uploads a figure's name means, in order (preferring), read when needed.
-        self.owners, self.owners_read = list, None
+        # Whose uploads a figure's name means, in order (``preferring``): none until a
+        # text's are asked for, and read only when a name is shared.
+        self.owners, self.owners_read = None, None
         if names is None or figures:
             self.figures = import_string(settings.MARKDOWN_FIGURES)(figures)
         if names is not None:
@@ -218,5 +219,6 @@ class Index:
 
     def _owners(self):
         if self.owners_read is None:
-            self.owners_read = [frozenset(ids) - {None} for ids in self.owners()]
+            named = self.owners() if self.owners is not None else ()
+            self.owners_read = [frozenset(ids) - {None} for ids in named]
         return self.owners_read
