@@ -39,7 +39,7 @@ from .models import (
     display_name,
     zone_of,
 )
-from .models.zones import TimeZoneFormField, aware, in_gap, validate_meeting_day
+from .models.zones import TimeZoneFormField, aware, gap_message, validate_meeting_day
 from .scheduling import check_clash, placed
 
 BODY_LIMIT = 100_000  # characters per language; a long survey write-up is about 40k
@@ -250,7 +250,8 @@ class MeetingAdminForm(WritingForm):
         date, start, end = data.get("date"), data.get("starts_at"), data.get("ends_at")
         if not (date and start) or "date" not in self.changed_data:
             return
-        zone = zone_of(data.get("time_zone") or self.instance.zone.key)
+        zone_name = data.get("time_zone") or self.instance.zone.key
+        zone = zone_of(zone_name)
         local = timezone.localtime(start, zone)
         if local.date() == date:
             return
@@ -259,6 +260,9 @@ class MeetingAdminForm(WritingForm):
                 "date",
                 _("The date is the day the meeting starts: change the start, or the date alone."),
             )
+            return
+        if gap := gap_message(date, local.time(), zone_name):
+            self.add_error("date", gap)  # the start would move an hour on, unseen
             return
         moved = aware(date, local.time(), zone)
         data["starts_at"] = moved
@@ -405,16 +409,9 @@ class MeetingTimeForm(forms.Form):
     def clean(self):
         data = super().clean()
         day, time, zone = data.get("day"), data.get("start_time"), data.get("time_zone")
-        if day and time and zone and in_gap(day, time, zone_of(zone)):
-            # It was moved an hour on without a word.
-            self.add_error(
-                "start_time",
-                _(
-                    "%(time)s does not exist in %(zone)s on %(day)s: the clocks go forward "
-                    "then. Choose another time."
-                )
-                % {"time": f"{time:%H:%M}", "zone": zone, "day": f"{day:%Y-%m-%d}"},
-            )
+        # It was moved an hour on without a word.
+        if day and time and zone and (gap := gap_message(day, time, zone)):
+            self.add_error("start_time", gap)
         return data
 
     def start(self):

@@ -104,6 +104,8 @@ def schedule(request, slug):
         )
         if skipped := scheduling.skipped_weeks(replanned.meetings):
             messages.warning(request, skipped)
+        if shifted := scheduling.shifted_weeks(series):
+            messages.warning(request, shifted)
         return redirect("notes:schedule", slug=group.slug)
     if which == "one_off" and one_off_form.is_valid():
         data = one_off_form.cleaned_data

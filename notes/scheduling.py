@@ -32,6 +32,7 @@ from .models import (
     Vote,
     display_name,
 )
+from .models.zones import in_gap
 
 
 def plan_group(group_id, today=None):
@@ -75,6 +76,37 @@ def skipped_weeks(meetings):
         "on “Plan meetings”.",
         len(weeks),
     ) % {"count": len(weeks), "weeks": names_separator().join(weeks)}
+
+
+def shifted_weeks(series, today=None):
+    """Return what an organiser is told of the series' weeks in the coming year whose start
+    time the clocks skip (01:30 in London on the night they go forward): that week's
+    meeting starts an hour on, as the zone has it; "" when none is."""
+    if not series.active:
+        return ""
+    zone = series.zone
+    start = max(today or timezone.localtime(timezone.now(), zone).date(), series.first_date)
+    days = [
+        day
+        for day in series.dates(start, start + datetime.timedelta(days=366))
+        if in_gap(day, series.start_time, zone)
+    ]
+    if not days:
+        return ""
+    # Through UTC: a wall-clock time the zone skips is itself in its own zone.
+    starts = series.slot(days[0])[0].astimezone(datetime.UTC).astimezone(zone)
+    return ngettext(
+        "%(time)s does not exist in %(zone)s on %(days)s: the clocks go forward then, and "
+        "that week's meeting starts at %(start)s. To meet at another time, move it.",
+        "%(time)s does not exist in %(zone)s on %(days)s: the clocks go forward then, and "
+        "those weeks' meetings start at %(start)s. To meet at another time, move them.",
+        len(days),
+    ) % {
+        "time": f"{series.start_time:%H:%M}",
+        "zone": series.time_zone,
+        "days": names_separator().join(f"{day:%Y-%m-%d}" for day in days),
+        "start": f"{starts:%H:%M}",
+    }
 
 
 def _locked(meeting):

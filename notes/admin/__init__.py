@@ -208,6 +208,8 @@ class MeetingSeriesAdmin(RecordRevisionCheck, GroupScoped, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if skipped := scheduling.skipped_weeks(obj.replan().meetings):
             self.message_user(request, skipped, messages.WARNING)
+        if shifted := scheduling.shifted_weeks(obj):
+            self.message_user(request, shifted, messages.WARNING)
 
 
 class VoteInline(admin.TabularInline):

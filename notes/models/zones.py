@@ -96,6 +96,17 @@ def in_gap(day, time, zone):
     return back.replace(tzinfo=None) != moment.replace(tzinfo=None)
 
 
+def gap_message(day, time, zone_name):
+    """What an organiser is told of a start time the clocks skip on a day; "" when it is
+    one (the one-off and move forms refuse it, the admin's date change too)."""
+    if not in_gap(day, time, zone_of(zone_name)):
+        return ""
+    return _(
+        "%(time)s does not exist in %(zone)s on %(day)s: the clocks go forward then. "
+        "Choose another time."
+    ) % {"time": f"{time:%H:%M}", "zone": zone_name, "day": f"{day:%Y-%m-%d}"}
+
+
 # The years a meeting's day may be in: from FIRST_YEAR to YEARS_AHEAD years after this one.
 # A day outside is a slip of the keyboard (9999 for 2026), and at the calendar's ends the
 # day after a meeting, a series' weeks ahead or a meeting's end in UTC are no dates at

@@ -234,6 +234,30 @@ def test_a_new_series_says_which_week_it_skips_and_why(staff_client, group):
     assert Meeting.objects.get(series_date=start.date()).status == Meeting.Status.SKIPPED
 
 
+def test_a_new_series_says_which_week_the_clocks_skip_its_time(staff_client, group):
+    response = staff_client.post(
+        reverse("admin:notes_meetingseries_add"),
+        {
+            "group": group.pk,
+            "weekday": 6,
+            "start_time": "01:30:00",
+            "duration": 60,
+            "time_zone": "Europe/London",
+            "first_date": "2030-01-06",
+            "presenter_slots": 1,
+            "handback_days": 2,
+            "active": "on",
+        },
+        follow=True,
+    )
+    assert (
+        "warning",
+        "01:30 does not exist in Europe/London on 2030-03-31: the clocks go "
+        "forward then, and that week's meeting starts at 02:30. To meet at another time, "
+        "move it.",
+    ) in [(m.level_tag, str(m)) for m in response.context["messages"]]
+
+
 def test_only_a_superuser_sees_the_list_of_mentions(client):
     staff = UserFactory(is_staff=True)
     client.force_login(staff)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from notes.models import Meeting, MemberSettings
-from tests.factories import MeetingFactory, MembershipFactory, UserFactory
+from tests.factories import MeetingFactory, MembershipFactory, UserFactory, meeting_at
 from tests.notes.test_forms import admin_post_data
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +166,24 @@ def test_an_organiser_in_another_zone_reads_and_types_the_start_as_before(client
     # On the site, the same organiser reads the meeting in their own zone.
     MembershipFactory(group=meeting.group, user=organiser)
     assertContains(client.get(meeting.get_absolute_url()), "06:30")
+
+
+def test_a_new_date_whose_start_the_clocks_skip_is_refused(admin_client, group):
+    """A London meeting at 01:30 moved by its date to the night the clocks go forward
+    would have started at 02:30, unseen: the date is refused with the reason."""
+    london = zoneinfo.ZoneInfo("Europe/London")
+    meeting = meeting_at(group, datetime.datetime(2030, 3, 24, 1, 30), london, 5, minutes=60)
+    start = meeting.starts_at
+    data = form_of(admin_client, meeting)
+    data["date"] = "2030-03-31"
+    response = admin_client.post(url_of(meeting), data)
+    assertContains(
+        response,
+        "01:30 does not exist in Europe/London on 2030-03-31: the clocks go forward then.",
+    )
+    meeting.refresh_from_db()
+    assert meeting.starts_at == start
+    data["date"] = "2030-04-07"  # a week later the time is there again
+    assert admin_client.post(url_of(meeting), data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.starts_at == datetime.datetime(2030, 4, 7, 1, 30, tzinfo=london)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from notes import scheduling
 from notes.models import Meeting, MeetingSeries, MemberSettings, SwapRequest, Visit
 from notes.models.zones import TimeZoneFormField
 from notes.schedule_views import plan_context
@@ -116,6 +117,28 @@ def test_a_new_series_time_that_falls_on_a_one_off_skips_that_week_and_says_so(
     assert week.status == Meeting.Status.SKIPPED
     held = Meeting.objects.held().filter(group=group, date=one_off.date)
     assert list(held) == [one_off]
+
+
+def test_a_series_time_the_clocks_skip_one_week_is_named_when_saved(organiser_client, group):
+    """Sundays at 01:30 in London: on the night the clocks go forward that week's meeting
+    starts at 02:30, which the organiser was not told."""
+    url = reverse("notes:schedule", args=[group.slug])
+    sundays = {**SERIES, "weekday": "6", "start_time": "01:30", "time_zone": "Europe/London"}
+    response = organiser_client.post(url, {**sundays, "first_date": "2030-03-03"}, follow=True)
+    assert messages_of(response) == [
+        "The series was saved; 8 coming meetings were added.",
+        "01:30 does not exist in Europe/London on 2030-03-31: the clocks go forward then, "
+        "and that week's meeting starts at 02:30. To meet at another time, move it.",
+    ]
+    week = MeetingSeries.objects.get(group=group).meetings.get(series_date="2030-03-31")
+    assert f"{week.starts_at.astimezone(zoneinfo.ZoneInfo('Europe/London')):%H:%M}" == "02:30"
+    # The hour skipped is 01:00 to 02:00; the night the clocks go back (01:30 twice) is
+    # no gap.
+    series = MeetingSeries.objects.get(group=group)
+    series.start_time = datetime.time(1, 0)
+    assert scheduling.shifted_weeks(series).startswith("01:00 does not exist")
+    series.start_time = datetime.time(2, 0)
+    assert scheduling.shifted_weeks(series) == ""
 
 
 def test_two_organisers_changing_the_series_at_once_the_second_is_refused_and_kept(
