@@ -94,6 +94,8 @@ class RevisionForm(forms.ModelForm):
             name not in self.unchanged_apart_from for name in self.changed_data
         ):
             return False
+        if getattr(self.instance, "_parts_changed", False):
+            return False  # its inlines were edited (RevisionCheck._create_formsets)
         model = type(self.instance)
         stored = model._base_manager.filter(pk=self.instance.pk).first()
         if stored is None:
@@ -179,6 +181,17 @@ class RevisionCheck:
 
     def get_form(self, request, obj=None, **kwargs):
         return super().get_form(request, obj, **self._without_revision(request, obj, kwargs))
+
+    def _create_formsets(self, request, obj, change):
+        """An edit of the record's inlines alone (a reading list's papers, a model's
+        datasets) is an edit of the record: its form, else sent back as it was opened, is
+        held to the stale-save check and moves the revision on. A save from a page opened
+        before someone else's put their rows back, unseen, and the revision stayed where
+        it was for the next."""
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        if request.method == "POST" and any(formset.has_changed() for formset in formsets):
+            obj._parts_changed = True
+        return formsets, inline_instances
 
     def save_model(self, request, obj, form, change):
         if change and getattr(form, "unchanged", False):

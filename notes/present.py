@@ -3,6 +3,7 @@
 from csp.constants import SELF, UNSAFE_HASHES
 from csp.decorators import csp_replace, csp_update
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -180,17 +181,22 @@ def reading_list_html(reading_list, items, lang):
         return (en if lang == "en" else zh) or zh or en
 
     parts, section, number = [], None, 0
+    with translation.override("zh-hans" if lang == "zh" else "en"):  # the deck's language
+        other_papers = _("Other papers")
     description = pick(reading_list.description_zh, reading_list.description_en)
     if description:
         parts.append(format_html("<p>{}</p>", description))
     for item in items:
         number += 1
         if section is None or item.section != section:
+            # Papers of no section after a section's are headed, as on the list's page:
+            # they stood under the section before them.
+            heading = item.section or (other_papers if section else "")
             if section is not None:
                 parts.append("</ol>")
             section = item.section
-            if section:
-                parts.append(format_html("<h2>{}</h2>", section))
+            if heading:
+                parts.append(format_html("<h2>{}</h2>", heading))
             parts.append(format_html('<ol start="{}">', number))
         paper, comment = item.paper, pick(item.comment_zh, item.comment_en)
         parts.append(

@@ -25,6 +25,11 @@ class GroupScoped:
     """
 
     group_path = "group"
+    # Whether a non-superuser may leave the record's group empty. A record of no group
+    # (a reading list for the whole site) is a superuser's to make: an organiser's came
+    # out of their reach at once, shown to every member, theirs neither to edit nor to
+    # delete.
+    staff_may_leave_no_group = False
 
     def scope(self, request, queryset):
         return queryset.filter(
@@ -76,6 +81,8 @@ class GroupScoped:
         if not request.user.is_superuser:
             if db_field.name == "group":
                 kwargs["queryset"] = permissions.editable_groups(request.user)
+                if not self.staff_may_leave_no_group:
+                    kwargs["required"] = True
             elif db_field.name == "meeting":
                 kwargs["queryset"] = Meeting.objects.visible_to(request.user)
             elif db_field.name == "reading_list":
@@ -124,6 +131,8 @@ class AuthorStamped:
 
 class NoteScoped(AuthorStamped, GroupScoped):
     """Notes: one's own, and as organiser those of one's groups that are not private."""
+
+    staff_may_leave_no_group = True  # a note of no group is its author's own
 
     def scope(self, request, queryset):
         return queryset.filter(pk__in=permissions.editable_notes(request.user).values("pk"))

@@ -104,7 +104,13 @@ class ReadingListItem(models.Model):
     paper = models.ForeignKey(
         Paper, on_delete=models.CASCADE, related_name="reading_list_items", verbose_name=_("paper")
     )
-    position = models.PositiveIntegerField(_("position"), default=0)
+    # Left empty, after the list's last paper (save): a paper added in the admin took 0,
+    # above every other.
+    position = models.PositiveIntegerField(
+        _("position"),
+        blank=True,
+        help_text=_("Its place in the list; left empty, after the last paper."),
+    )
     section = models.CharField(
         _("section"), max_length=200, blank=True, help_text=_("A heading the list groups it under.")
     )
@@ -117,7 +123,7 @@ class ReadingListItem(models.Model):
     objects = ListPaperManager()
 
     class Meta:
-        ordering = ["reading_list", "position"]
+        ordering = ["reading_list", "position", "id"]
         verbose_name = _("reading-list item")
         verbose_name_plural = _("reading-list items")
         constraints = [
@@ -126,6 +132,14 @@ class ReadingListItem(models.Model):
 
     def __str__(self):
         return f"{self.reading_list} · {self.position}. {self.paper}"
+
+    def save(self, *args, **kwargs):
+        if self.position is None:
+            last = ReadingListItem.objects.filter(reading_list_id=self.reading_list_id).aggregate(
+                last=models.Max("position")
+            )["last"]
+            self.position = (last or 0) + 1
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.reading_list.slug, self.paper.slug)

@@ -33,7 +33,9 @@ def reading_list_items(context, items):
     reader = reader_language_in(context)
     url = addresser("reading:paper_detail", "slug")
     html, section = [], None
-    for item in items:
+    # Numbered 1 to n in the list's order, as the deck numbers them: a position is an
+    # order, not a number (positions 1, 2, 5 after a deletion; two papers at one).
+    for number, item in enumerate(items, 1):
         if item.section != section:  # the first item's too: section starts as None
             # Papers of no section after a section's are headed too: they read as its.
             heading = item.section or (_("Other papers") if section else "")
@@ -47,7 +49,7 @@ def reading_list_items(context, items):
             code, text = pick_side(item, "comment", reader)
             comment = f'\n    <p class="comment">{picked_html(code, text, reader)}</p>'
         html.append(
-            f'<li value="{int(item.position)}">\n'
+            f'<li value="{number}">\n'
             f'    <a href="{esc(url(paper.slug))}">{bilingual_title(paper)}</a>\n'
             f'    <div class="meta">{"".join(meta)}</div>{comment}\n'
             f"    {reading(item.paper_id, getattr(item, 'my_status', ''))}\n"

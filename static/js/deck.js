@@ -25,6 +25,7 @@
         output: "mathml",
         throwOnError: false,
         strict: "ignore",
+        maxSize: window.MATH_MAX_SIZE || 10, // static/js/math.js
       });
     });
   }

@@ -18,6 +18,9 @@
 (function () {
   "use strict";
 
+  var MAX_SIZE = 10;
+  window.MATH_MAX_SIZE = MAX_SIZE; // the deck's speaker notes use it too
+
   var OPTIONS = {
     delimiters: [
       { left: "\\[", right: "\\]", display: true },
@@ -29,6 +32,9 @@
     errorCallback: function () {},
     trust: false,
     strict: "ignore", // Chinese text inside \text{} is fine, do not warn
+    // A size written in a formula (\rule{3000px}{3000px}, \kern, \Huge boxes) is at
+    // most this many ems: a member's formula blacked out the page around it.
+    maxSize: MAX_SIZE,
   };
 
   var DOLLARS = Object.assign({}, OPTIONS, {

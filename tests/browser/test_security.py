@@ -126,6 +126,44 @@ def test_hostile_payloads_do_not_run(page, live_server, member):
     page.console_errors.clear()
 
 
+def test_a_formula_cannot_cover_the_page_around_it(page, live_server, member):
+    """\\rule{3000px}{3000px} in a note blacked out the whole page; a negative kern
+    drew the formula over what stood left of the note."""
+    note = NoteFactory(
+        visibility="everyone",
+        body_en=r"$\kern-150px\mathrm{XX}$ Black: $\rule{3000px}{3000px}$.",
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, member, next_url=note.get_absolute_url())
+    page.wait_for_selector(".markdown .katex .rule")
+    rule = page.locator(".markdown .katex .rule").first.bounding_box()
+    font = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.markdown')).fontSize)"
+    )
+    assert rule["width"] <= 11 * font and rule["height"] <= 11 * font  # maxSize: 10 em
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    # What the kern pushed out of the text's box is not drawn there.
+    pushed, text = page.evaluate(
+        """() => {
+          const katex = [...document.querySelectorAll('.markdown .katex')]
+            .find((el) => el.textContent.includes('XX'));
+          const box = (el) => { const r = el.getBoundingClientRect();
+                                return {x: r.x, y: r.y, width: r.width, height: r.height}; };
+          const glyphs = [...katex.querySelectorAll('.katex-html span')]
+            .filter((el) => el.textContent === 'XX');
+          return [box(glyphs[glyphs.length - 1]), box(katex.closest('.markdown'))];
+        }"""
+    )
+    assert pushed["x"] + pushed["width"] < text["x"], (pushed, text)
+    found = page.evaluate(
+        "([x, y]) => { const el = document.elementFromPoint(x, y); "
+        "return el !== null && el.closest('.katex') !== null; }",
+        [pushed["x"] + pushed["width"] / 2, pushed["y"] + pushed["height"] / 2],
+    )
+    assert found is False
+    screenshot(page, "security-hostile-formula")
+
+
 def test_main_pages_run_under_the_csp(page, admin_user):
     """No CSP violation (a console error) on the site's main pages and the admin."""
     meeting = MeetingFactory(body_zh="## 公式\n\n$$\\sqrt{d_k}$$ 与 $\\frac{QK^T}{\\sqrt{d_k}}$")

@@ -363,3 +363,74 @@ def test_the_admin_names_groups_and_sources_in_the_interfaces_language(staff_cli
     assertContains(english, "LLM Reading Group")
     assertContains(english, "Obsidian note “LLM”")
     assertNotContains(english, "大模型论文读书会")
+
+
+def test_a_stale_save_of_a_reading_lists_papers_alone_is_refused(client, world):
+    """Two organisers on one list's page: the second, changing only a paper's comment,
+    put the first one's comment back unseen, and the list's revision stayed put."""
+    from notes.models import ReadingListItem
+    from tests.notes.test_forms import UNKNOWN, admin_post_data
+
+    reading_list = ReadingListFactory(group=world.group_b)
+    for position in (1, 2):
+        ReadingListItem.objects.create(
+            reading_list=reading_list, paper=PaperFactory(), position=position
+        )
+    url = reverse("admin:notes_readinglist_change", args=[reading_list.pk])
+    client.force_login(world.staff)
+    theirs = admin_post_data(client.get(url))
+    client.force_login(world.superuser)
+    mine = admin_post_data(client.get(url))
+    mine["items-0-comment_en"] = "Read §3 first"
+    assert client.post(url, mine).status_code == 302
+    reading_list.refresh_from_db()
+    assert reading_list.revision == 2  # the papers' edit is an edit of the list
+    client.force_login(world.staff)
+    theirs["items-1-comment_en"] = "Skip the appendix"
+    response = client.post(url, theirs)
+    assertContains(response, UNKNOWN)  # a list keeps no history of who saved it
+    assertContains(response, "Skip the appendix")  # kept, to be made again
+
+    def comments():
+        return list(reading_list.items.values_list("comment_en", flat=True))
+
+    assert comments() == ["Read §3 first", ""]
+    # Opened again, the edit is saved beside the other.
+    again = admin_post_data(client.get(url))
+    again["items-1-comment_en"] = "Skip the appendix"
+    assert client.post(url, again).status_code == 302
+    assert comments() == ["Read §3 first", "Skip the appendix"]
+
+
+def test_an_organiser_gives_a_new_reading_list_one_of_their_groups(client, world):
+    """A list of no group, made by an organiser, was shown to every member and was
+    theirs neither to edit nor to delete."""
+    from notes.models import ReadingList
+    from tests.notes.test_forms import admin_post_data
+
+    client.force_login(world.staff)
+    url = reverse("admin:notes_readinglist_add")
+    data = {**admin_post_data(client.get(url)), "slug": "orphan", "title_en": "Orphan"}
+    response = client.post(url, {**data, "group": ""})
+    assertContains(response, "This field is required.")
+    assert not ReadingList.objects.filter(slug="orphan").exists()
+    assert client.post(url, {**data, "group": world.group_b.pk}).status_code == 302
+    assert ReadingList.objects.get(slug="orphan").group == world.group_b
+
+
+def test_a_paper_added_to_a_list_in_the_admin_goes_last(admin_client):
+    from notes.models import ReadingListItem
+    from tests.notes.test_forms import admin_post_data
+
+    reading_list = ReadingListFactory()
+    ReadingListItem.objects.create(reading_list=reading_list, paper=PaperFactory(), position=3)
+    url = reverse("admin:notes_readinglist_change", args=[reading_list.pk])
+    page = admin_client.get(url)
+    assertContains(page, 'name="items-__prefix__-position"')
+    assertNotContains(page, 'name="items-__prefix__-position" value="0"')
+    data = admin_post_data(page)
+    data.update({"items-TOTAL_FORMS": "2", "items-1-paper": PaperFactory().pk})
+    data["items-1-position"] = ""
+    assert admin_client.post(url, data).status_code == 302
+    positions = reading_list.items.order_by("position").values_list("position", flat=True)
+    assert list(positions) == [3, 4]

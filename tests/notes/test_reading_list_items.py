@@ -1,5 +1,7 @@
 """A reading list's papers as its page shows them (notes/templatetags/reading_lists.py)."""
 
+import re
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
@@ -156,3 +158,47 @@ def test_a_reading_list_says_an_export_format_it_has_not(member_client, says_unk
     assert member_client.get(reading_list.get_absolute_url(), {"format": "bibtex"})[
         "Content-Type"
     ].startswith("application/x-bibtex")
+
+
+def test_papers_are_numbered_in_order_on_the_page_and_in_the_deck_alike(member_client):
+    """Positions 1, 2, 5 (one deleted) showed as "1, 2, 5" on the page and "1, 2, 3" in
+    the deck; two papers at one position showed one number twice."""
+    reading_list = ReadingListFactory(slug="gaps")
+    for position in (1, 2, 5, 5):
+        ReadingListItem.objects.create(
+            reading_list=reading_list, paper=PaperFactory(), position=position
+        )
+    page = member_client.get(reverse("notes:readinglist_detail", args=["gaps"]))
+    html = page.content.decode()
+    values = [int(v) for v in re.findall(r'<li value="(\d+)">', html)]
+    assert values == [1, 2, 3, 4]
+    deck = member_client.get(reverse("notes:readinglist_present", args=["gaps"]))
+    assert re.findall(r'<ol start="(\d+)">', deck.content.decode()) == ["1"]
+
+
+def test_the_deck_heads_papers_of_no_section_after_a_sections_as_the_page_does(member_client):
+    """They stood under the section before them, on its slide."""
+    reading_list = ReadingListFactory(slug="primer")
+    for position, section in enumerate(["Surveys", "Surveys", "", ""], start=1):
+        ReadingListItem.objects.create(
+            reading_list=reading_list, paper=PaperFactory(), position=position, section=section
+        )
+    url = reverse("notes:readinglist_present", args=["primer"])
+    deck = member_client.get(url, {"lang": "en"}).content.decode()
+    assert re.findall(r"<h2[^>]*>([^<]*)</h2>", deck) == ["Surveys", "Other papers"]
+    assert re.findall(r'<ol start="(\d+)">', deck) == ["1", "3"]
+    zh = member_client.get(url, {"lang": "zh"}).content.decode()
+    assert re.findall(r"<h2[^>]*>([^<]*)</h2>", zh) == ["Surveys", "其他论文"]
+
+
+def test_a_paper_added_without_a_position_goes_last():
+    """Added in the admin, a paper took position 0, above every other."""
+    reading_list = ReadingListFactory()
+    for position in (1, 4):
+        ReadingListItem.objects.create(
+            reading_list=reading_list, paper=PaperFactory(), position=position
+        )
+    added = ReadingListItem.objects.create(reading_list=reading_list, paper=PaperFactory())
+    assert added.position == 5
+    first = ReadingListItem.objects.create(reading_list=ReadingListFactory(), paper=added.paper)
+    assert first.position == 1
