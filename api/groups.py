@@ -37,7 +37,7 @@ from .filters import check_note_filters, check_record_filters
 from .forms import ApiNoteForm
 from .models import Change, LibraryVersion
 from .paging import PageQuery, paginate
-from .sync import KINDS, could_read, departed, readers_of
+from .sync import KINDS, check_since, could_read, departed, readers_of
 
 router = Router(tags=["groups"])
 
@@ -478,6 +478,7 @@ def sync(request, since: int = Query(0, ge=0, le=2**62)):
     could read it before (a note made private, a group they left); one they never could
     read is not named at all."""
     version = LibraryVersion.current()
+    check_since(since, version)
     lost, left = departed(request.user, since, version)
     readers = readers_of(request.user, left)
     rows = Change.objects.filter(version__gt=since, version__lte=version).values_list(

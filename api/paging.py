@@ -12,7 +12,7 @@ from ninja import Query, Schema
 from pydantic import Field
 
 from .models import Change, LibraryVersion
-from .sync import changed_since
+from .sync import changed_since, check_since
 
 MAX_PAGE_SIZE = 200
 SETTLE = 2  # seconds
@@ -34,6 +34,7 @@ def paginate(request, queryset, params, kind):
     expect. The library version is read first: whatever changes while the page is read
     comes again with ``since=version``."""
     version = LibraryVersion.current()
+    check_since(params.since, version)
     if params.since:
         queryset = queryset.filter(pk__in=changed_since(kind, params.since))
     count = queryset.count()

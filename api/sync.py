@@ -26,6 +26,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
 
 from notes.models import (
     Comment,
@@ -702,6 +704,21 @@ def connect_signals():
     post_delete.connect(_deleted, dispatch_uid="api-sync-deleted")
     family_moved.connect(_family_moved, dispatch_uid="api-sync-family-moved")
     m2m_changed.connect(_m2m, dispatch_uid="api-sync-m2m")
+
+
+def check_since(since, version):
+    """Refuse a ``since`` past the library's version (410): the library was restored from
+    an older backup, and the changes a client holds past it are numbered again. Answered
+    with nothing changed, the client missed every change up to its version."""
+    if since and since > version:
+        raise HttpError(
+            410,
+            _(
+                "Version %(since)s is ahead of the library's (%(version)s): it was restored "
+                "from a backup. Fetch everything again, then sync from %(version)s."
+            )
+            % {"since": since, "version": version},
+        )
 
 
 def changed_since(kind, since):

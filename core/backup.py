@@ -1,7 +1,9 @@
 """What a backup holds, and how it is written: shared by the backup and restore commands.
 
 A backup is every row of the accounts (users and groups), topics, the admin's log,
-the knowledge base, what the groups wrote and the history of changes, as Django
+the knowledge base, what the groups wrote, the history of changes, and the API's
+tokens and sync log (its version counter, the last change of each record, members'
+departures), as Django
 JSON with natural foreign keys (content types and permissions are recreated by
 ``migrate``, so they are named, not numbered) and the original primary keys, so a
 restore into an empty database gives identical data on SQLite or PostgreSQL. The
@@ -16,13 +18,22 @@ from django.apps import apps
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, transaction
+from django.db.models import BinaryField
 
 # These also write history rows that point at deleted records (core/serializers).
 from core.serializers.json import Serializer as JSONSerializer
 from core.serializers.python import Serializer as PythonSerializer
 
-BACKUP_APPS = ["auth", "admin", "taggit", "papers", "notes"]
+BACKUP_APPS = ["auth", "admin", "taggit", "papers", "notes", "api"]
 SKIPPED_MODELS = {"auth.permission"}
+# Rows that saving the others writes (signals): the API's sync log. A restore loads them
+# after the rest, in place of the log that loading the rest wrote: that one numbered
+# every record changed anew, from a version below the one clients held, who then missed
+# the next changes. The counter's row is made by ``migrate``: it does not make a
+# database "not empty".
+LOGS = ("api.libraryversion", "api.change", "api.departure")
+# Rows this large (a figure's image, up to the upload limit) are read a few at a time.
+LARGE_ROWS_CHUNK = 10
 
 
 def backup_models():
@@ -37,7 +48,14 @@ def backup_models():
 
 def backup_objects(models=None):
     for model in models or backup_models():
-        yield from model._base_manager.order_by(model._meta.pk.name).iterator(chunk_size=1000)
+        large = any(isinstance(field, BinaryField) for field in model._meta.concrete_fields)
+        rows = model._base_manager.order_by(model._meta.pk.name)
+        # A thousand figures at once held gigabytes.
+        yield from rows.iterator(chunk_size=LARGE_ROWS_CHUNK if large else 1000)
+
+
+def is_log(model):
+    return model._meta.label_lower in LOGS
 
 
 class FullPrecisionEncoder(DjangoJSONEncoder):

@@ -61,6 +61,21 @@ def test_since_lists_what_changed_and_what_was_deleted(api_as, world):
     assert (again["changed"], again["deleted"]) == ({}, {})
 
 
+def test_a_version_past_the_librarys_is_refused_not_answered_with_nothing(api_as, world):
+    """After a restore from an older backup the library's version is below the one a
+    client holds: answered "nothing changed", it missed every change up to its version."""
+    caller = api_as(world.member)
+    version = LibraryVersion.current()
+    for path in (f"/sync?since={version + 5}", f"/papers?since={version + 5}"):
+        answer = caller.get(path)
+        assert answer.status_code == 410
+        assert answer.json()["detail"] == (
+            f"Version {version + 5} is ahead of the library's ({version}): it was restored "
+            f"from a backup. Fetch everything again, then sync from {version}."
+        )
+    assert caller.get(f"/sync?since={version}").status_code == 200
+
+
 def test_since_hides_what_the_caller_may_not_read(api_as, world):
     version = LibraryVersion.current()
     world.private.body_en = "secret edit"

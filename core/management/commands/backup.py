@@ -1,4 +1,5 @@
 import gzip
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -32,11 +33,22 @@ class Command(BaseCommand):
             output = output.with_name(output.name + ".json.gz")
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_name(output.name + ".partial")
-        # One snapshot: rows saved meanwhile are either all in or all out.
-        with consistent_snapshot(), gzip.open(partial, "wt", encoding="utf-8") as stream:
-            counts = write_backup(stream)
-        partial.chmod(0o600)
-        partial.replace(output)
+        # Readable by its owner alone from its first byte (password hashes, private
+        # notes), not once it is whole; a file left by a backup that stopped is gone.
+        partial.unlink(missing_ok=True)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            # One snapshot: rows saved meanwhile are either all in or all out.
+            with (
+                consistent_snapshot(),
+                open(descriptor, "wb") as raw,
+                gzip.open(raw, "wt", encoding="utf-8") as stream,
+            ):
+                counts = write_backup(stream)
+            partial.replace(output)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         total = sum(counts.values())
         self.stdout.write(
             self.style.SUCCESS(f"Wrote {total} records of {len(counts)} kinds to {output}")

@@ -4,7 +4,7 @@ from django.core.management import BaseCommand, CommandError, call_command, get_
 from django.db import transaction
 from django.db.models.signals import post_save
 
-from core.backup import backup_models
+from core.backup import LOGS, backup_models, is_log
 from core.pagecache import changes_batched
 from core.rendering import render_raw_save
 from papers.models import LanguageModel, Paper
@@ -12,6 +12,20 @@ from papers.models import LanguageModel, Paper
 
 class DryRun(Exception):
     pass
+
+
+def restore_logs(file):
+    """Put back the logs the backup holds (core.backup.LOGS) in place of those that
+    loading the other rows wrote. A backup made before it held them keeps the new ones."""
+    logs = [model for model in backup_models() if is_log(model)]
+    others = [model._meta.label_lower for model in backup_models() if not is_log(model)]
+    with transaction.atomic():
+        before = transaction.savepoint()
+        for model in logs:
+            model._base_manager.all().delete()
+        call_command("loaddata", str(file), verbosity=0, exclude=others)
+        if not any(model._base_manager.exists() for model in logs):
+            transaction.savepoint_rollback(before)
 
 
 class Command(BaseCommand):
@@ -35,7 +49,7 @@ class Command(BaseCommand):
         occupied = {
             model._meta.label: count
             for model in backup_models()
-            if (count := model._base_manager.count())
+            if not is_log(model) and (count := model._base_manager.count())
         }
         if occupied:
             found = ", ".join(f"{count} {label}" for label, count in sorted(occupied.items()))
@@ -47,7 +61,8 @@ class Command(BaseCommand):
         post_save.disconnect(render_raw_save)
         try:
             with transaction.atomic(), changes_batched():
-                call_command("loaddata", str(file), verbosity=0)
+                call_command("loaddata", str(file), verbosity=0, exclude=list(LOGS))
+                restore_logs(file)
                 LanguageModel.recompute_family_roots()  # not in the backup; hook was off
                 Paper.assign_missing_citation_keys()  # a backup made before keys existed
                 counts = {m._meta.label: m._base_manager.count() for m in backup_models()}
