@@ -17,7 +17,8 @@ urlpatterns = [
     *(
         path(f"accounts/{route}", view.as_view(template_name=f"accounts/{name}.html"), name=name)
         for route, view, name in [
-            ("password_change/", auth_views.PasswordChangeView, "password_change"),
+            # Its current password counts toward the login lockout (core.auth).
+            ("password_change/", core_views.PasswordChangeView, "password_change"),
             ("password_change/done/", auth_views.PasswordChangeDoneView, "password_change_done"),
             ("password_reset/", passwordreset.PasswordResetView, "password_reset"),
             ("password_reset/done/", auth_views.PasswordResetDoneView, "password_reset_done"),

@@ -1,10 +1,11 @@
-"""Authentication backends, and the client address that the login lockout and the
-password-reset limits count."""
+"""Authentication backends, the one check of a logged-in member's password, and the
+client address that the login lockout and the password-reset limits count."""
 
 import ipaddress
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import authenticate
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -19,6 +20,19 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def confirms_password(request, user, password):
+    """Whether ``password`` is the logged-in ``user``'s, checked as a login is: a wrong
+    one counts toward the login lockout (django-axes: username and address), and while
+    the account is locked out from this address none is right. Asked before a change of
+    password or e-mail address: checked with ``check_password``, a laptop left logged in
+    at a meeting let anyone guess without end, then move the account's address and take
+    it over through a reset."""
+    if not password:
+        return False
+    found = authenticate(request, username=user.get_username(), password=password)
+    return found is not None and found.pk == user.pk
 
 
 def client_address(request):

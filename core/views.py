@@ -2,14 +2,18 @@
 check."""
 
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
+
+from .auth import confirms_password
 
 READING_COOKIE = "reading"
 READING_CHOICES = {"zh", "en", "both"}
@@ -30,6 +34,29 @@ def set_reading_language(request):
 
 # The interface language can be chosen on the login page too.
 set_interface_language = login_not_required(set_language)
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's, its current password checked as a login is (core.auth.confirms_password)."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not confirms_password(self.request, self.user, old_password):
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class LogoutView(auth_views.LogoutView):

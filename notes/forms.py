@@ -22,6 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
+from core.auth import confirms_password
 from core.language import LANG_ATTRIBUTE, in_interface_language, items_separator
 from core.models import Language
 from core.nesting import check_nesting
@@ -527,8 +528,8 @@ class MemberSettingsForm(forms.ModelForm):
         fields = ["email", "current_password", "reminders", "email_language", "time_zone"]
         widgets = {"time_zone": ZONE_INPUT}
 
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
+    def __init__(self, *args, user, request=None, **kwargs):
+        self.user, self.request = user, request
         super().__init__(*args, **kwargs)
         self.fields["email"].initial = user.email
         # The zone shows every time on the site, not meetings' alone (notes.auth).
@@ -537,30 +538,32 @@ class MemberSettingsForm(forms.ModelForm):
             "zone, other times in the site's (%(zone)s). An IANA name such as Europe/London."
         ) % {"zone": settings.TIME_ZONE}
 
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        taken = get_user_model().objects.filter(email__iexact=email).exclude(pk=self.user.pk)
-        if email and taken.exists():
-            raise forms.ValidationError(
-                _("Another account already uses this e-mail address."),
-                code="taken",
-            )
-        return email
-
     def clean(self):
         data = super().clean()
         # Only another mailbox asks for the password: the same address in other capitals
         # reaches the same one (and the password reset finds the account by it in any case).
-        moves = "email" in data and data["email"].casefold() != self.user.email.casefold()
+        email = data.get("email")
+        moves = email is not None and email.casefold() != self.user.email.casefold()
+        if not moves:
+            return data
         password = data.get("current_password", "")
-        if moves and not self.user.check_password(password):
+        # Checked as a login is (a wrong one counts toward the lockout), and before
+        # whether another account has the address: that told anyone at a logged-in
+        # laptop which addresses have accounts, without a password.
+        if not confirms_password(self.request, self.user, password):
             message = (
                 _("That is not your current password. Enter it again to change your address.")
                 if password
                 else _("Give your current password to change your e-mail address.")
             )
             self.add_error("current_password", message)
+        elif email and self._taken(email):
+            self.add_error("email", _("Another account already uses this e-mail address."))
         return data
+
+    def _taken(self, email):
+        accounts = get_user_model().objects.filter(email__iexact=email)
+        return accounts.exclude(pk=self.user.pk).exists()
 
     def save(self, commit=True):
         """Save the settings and, when it changed, the account's address (in the caller's

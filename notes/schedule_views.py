@@ -411,7 +411,9 @@ def member_settings(request):
     settings_obj = MemberSettings.of(user, guess_language=True, using=translation.get_language())
     # As saved, not as typed: reminders on that no address of the account can receive.
     unreachable = settings_obj.reminders and not user.email
-    form = MemberSettingsForm(request.POST or None, instance=settings_obj, user=user)
+    form = MemberSettingsForm(
+        request.POST or None, instance=settings_obj, user=user, request=request
+    )
     if request.method == "POST":
         with transaction.atomic():  # the account's address and the settings together
             valid = form.is_valid()

@@ -35,6 +35,58 @@ def test_a_successful_login_resets_the_failure_count(client, member):
     assert client.post(url, {"username": member.username, "password": "wrong"}).status_code == 200
 
 
+@pytest.mark.parametrize("page", ["password_change", "settings"])
+def test_a_logged_in_members_password_checks_count_toward_the_lockout(client, member, page):
+    """The current password asked before a new password or e-mail address was checked
+    without the lockout: anyone at a laptop left logged in could guess without end, then
+    move the account's address and take it over through a reset."""
+    member.email = "alice@example.org"
+    member.save()
+    client.force_login(member)
+    if page == "password_change":
+        url, field = reverse("password_change"), "old_password"
+        data = {
+            "new_password1": "a new long passphrase 9",
+            "new_password2": "a new long passphrase 9",
+        }
+    else:
+        url, field = reverse("notes:member_settings"), "current_password"
+        data = {"email": "mallory@example.org", "reminders": "on", "email_language": "en"}
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        wrong = client.post(url, {**data, field: "wrong"})
+        assert wrong.status_code == 200 and field in wrong.context["form"].errors
+    locked = client.post(url, {**data, field: "wrong"})
+    assertTemplateUsed(locked, "registration/lockout.html")
+    assert locked.status_code == 429
+    right = client.post(url, {**data, field: "correct horse battery staple"})
+    assert right.status_code == 429  # even the right password, until the cool-off
+    member.refresh_from_db()
+    assert member.email == "alice@example.org"
+    assert member.check_password("correct horse battery staple")
+    # The login form is locked for them too.
+    login = {"username": member.username, "password": "correct horse battery staple"}
+    client.logout()
+    assert client.post(reverse("login"), login).status_code == 429
+
+
+def test_the_settings_page_names_no_address_of_another_account_without_the_password(client, member):
+    """It said "Another account already uses this e-mail address." to anyone at a
+    logged-in laptop, for any address typed, without a password."""
+    from tests.factories import UserFactory
+
+    UserFactory(email="bob@example.org")
+    client.force_login(member)
+    url = reverse("notes:member_settings")
+    data = {"email": "BOB@example.org", "reminders": "on", "email_language": "en"}
+    page = client.post(url, {**data, "current_password": ""})
+    assert "email" not in page.context["form"].errors
+    assert "current_password" in page.context["form"].errors
+    right = client.post(url, {**data, "current_password": "correct horse battery staple"})
+    assert right.context["form"].errors["email"] == [
+        "Another account already uses this e-mail address."
+    ]
+
+
 def test_test_client_login_still_works(client, member):
     assert client.login(username=member.username, password="correct horse battery staple")
     assertContains(client.get("/"), f'title="{member.username}">Log out</button>')
