@@ -84,3 +84,24 @@ def test_an_unknown_address_is_not_told_apart(client):
     page = client.post(reverse("password_reset"), {"email": "nobody@example.org"}, follow=True)
     assertContains(page, "If an account has that address")
     assert mail.outbox == []
+
+
+def test_chinese_members_read_the_password_pages_and_the_reset_mail_in_chinese(client, member):
+    """Django 5.2's words for a short password and for the username in the reset mail
+    are missing from its Chinese catalogue: they came in English among Chinese."""
+    member.email = "alice@example.org"
+    member.set_password("old secret of mine 1")
+    member.save()
+    client.force_login(member)
+    short = client.post(
+        reverse("password_change"),
+        {"old_password": "old secret of mine 1", "new_password1": "a1b", "new_password2": "a1b"},
+        HTTP_ACCEPT_LANGUAGE=ZH,
+    )
+    assertContains(short, "密码太短。密码必须包含至少 8 个字符。")
+    assertNotContains(short, "too short")
+    client.logout()
+    client.post(reverse("password_reset"), {"email": "alice@example.org"}, HTTP_ACCEPT_LANGUAGE=ZH)
+    body = mail.outbox[0].body
+    assert f"提醒一下，你的用户名是： {member.username}" in body
+    assert not re.search(r"forgotten|receiving|Thanks|Please|team", body)
