@@ -25,7 +25,9 @@ class ActiveFilter(admin.SimpleListFilter):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are made by their members (the secret is shown to them once); the admin
-    lists them and revokes them."""
+    lists them and revokes them. Nothing else of a token changes here: clearing its
+    revocation brought back a token its member had revoked, and another member named its
+    holder made the secret act as them."""
 
     list_display = ["name", "user", "scope", "prefix", "created", "last_used", "revoked"]
     list_filter = ["scope", ActiveFilter]
@@ -38,6 +40,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [name for name in self.fields if name != "revoked"]
+        if obj is not None and obj.revoked is not None:
+            fields.append("revoked")  # a revoked token stays revoked
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if "revoked" in form.changed_data and obj.revoked is not None:
+            obj.revoked = timezone.now()  # revoked when revoked, whatever date was typed
+        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):

@@ -7,6 +7,10 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
+        from django.core import checks
+
         from . import sync
+        from .limits import check_rate
 
         sync.connect_signals()
+        checks.register(check_rate)

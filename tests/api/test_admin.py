@@ -36,6 +36,36 @@ def test_admin_revokes_tokens(staff_client, admin_user):
     assert token.revoked is not None
 
 
+def test_the_admin_revokes_a_token_and_changes_nothing_else_of_it(staff_client, admin_user):
+    """Clearing "revoked" brought back a token its member had revoked; naming another
+    member its holder made the secret act as them."""
+    from tests.factories import UserFactory
+
+    member, other = UserFactory(), UserFactory()
+    token, _secret = ApiToken.issue(member, "laptop", "read")
+    url = reverse("admin:api_apitoken_change", args=[token.pk])
+    form = staff_client.get(url)
+    assert set(form.context["adminform"].form.fields) == {"revoked"}
+    staff_client.post(
+        url,
+        {
+            "user": other.pk,
+            "scope": "write",
+            "name": "x",
+            "revoked_0": "2020-01-01",
+            "revoked_1": "00:00:00",
+        },
+    )
+    token.refresh_from_db()
+    assert (token.user, token.scope, token.name) == (member, "read", "laptop")
+    assert token.revoked is not None and token.revoked.year > 2020  # when it was revoked
+    again = staff_client.get(url)
+    assert set(again.context["adminform"].form.fields) == set()
+    staff_client.post(url, {"revoked_0": "", "revoked_1": ""})
+    token.refresh_from_db()
+    assert token.revoked is not None
+
+
 def test_the_sync_log_is_read_only_and_reads_right_in_chinese(staff_client):
     """Clients sync from the change log: deleting a row would hide a deletion from them.
     Its labels are not the notes' timestamps of the same English words (删除时间)."""

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import caches
 
+from api.limits import check_rate, parse_rate
 from api.models import ApiToken
 
 # Counted in one fixed window, whenever the test runs.
@@ -51,3 +52,30 @@ def test_workers_count_together_through_redis(api_as, user, settings, redis_serv
     later = [caller.get("/glossary").status_code for _ in range(3)]
     assert first + later == [200, 200, 200, 200, 200, 429]
     caches["default"].clear()
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [
+        ("600/min", (600, 60)),
+        ("600/minute", (600, 60)),
+        ("5000/day", (5000, 86400)),
+        ("10/second", (10, 1)),
+        ("100/Hour", (100, 3600)),
+        ("30", (30, 60)),
+    ],
+)
+def test_a_rate_reads_its_period_by_its_first_letter(rate, expected):
+    """As Django REST framework and django-ninja read it: "5000/day" made every API
+    request a 500."""
+    assert parse_rate(rate) == expected
+
+
+@pytest.mark.parametrize("rate", ["5000/fortnight", "lots/min", "0/min", "", "-5/min"])
+def test_a_rate_that_is_none_stops_the_site_at_its_start(rate, settings):
+    settings.API_RATE_LIMIT = rate
+    errors = check_rate()
+    assert [error.id for error in errors] == ["api.E001"]
+    assert "such as 600/min or 5000/day" in errors[0].msg
+    settings.API_RATE_LIMIT = "600/min"
+    assert check_rate() == []

@@ -50,3 +50,17 @@ def test_the_last_line_links_to_the_address_the_server_takes(address, link):
         out.getvalue().rstrip().splitlines()[-1]
         == f"Open {link} once the server below has started."
     )
+
+
+def test_the_admin_account_takes_djangos_password_and_address_variables(monkeypatch):
+    """Documented as createsuperuser reads them, they were ignored: a random password
+    was printed instead."""
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a chosen passphrase 7")
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "admin@example.org")
+    out = io.StringIO()
+    call_command("setup_demo", "--no-demo", stdout=out)
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.check_password("a chosen passphrase 7")
+    assert admin.email == "admin@example.org"
+    assert "a chosen passphrase 7" not in out.getvalue()
+    assert "DJANGO_SUPERUSER_PASSWORD" in out.getvalue()

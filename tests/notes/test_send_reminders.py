@@ -8,8 +8,14 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from notes.models import MemberSettings, Reminder
-from tests.factories import MeetingFactory, MembershipFactory, PaperFactory, UserFactory
+from notes.models import Meeting, MemberSettings, Reminder
+from tests.factories import (
+    MeetingFactory,
+    MeetingSeriesFactory,
+    MembershipFactory,
+    PaperFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 # 09:00 on a Monday in Shanghai, the meetings' zone: a meeting 20 hours on is tomorrow's
@@ -116,9 +122,13 @@ def test_each_member_reads_the_meetings_title_in_their_language(group, people):
 
 def test_dry_run_sends_and_records_nothing(group, people):
     meeting_in(group, datetime.timedelta(hours=20))
+    series = MeetingSeriesFactory(group=group, active=True)
+    planned = Meeting.objects.filter(series=series).count()
     out = run("--dry-run")
     assert "Would send 2 reminder(s)." in out
     assert mail.outbox == [] and not Reminder.objects.exists()
+    # Nor does it plan a series' coming weeks (it made their meetings).
+    assert Meeting.objects.filter(series=series).count() == planned
 
 
 def test_past_and_skipped_meetings_get_no_reminder(group, people):

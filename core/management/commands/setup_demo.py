@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Prepare a local site: load the demo data into an empty database and make sure an "
         "admin account exists. "
-        "A new account's password is generated and printed once; an existing one is kept."
+        "A new account's password is DJANGO_SUPERUSER_PASSWORD, else generated and printed "
+        "once; an existing one is kept."
     )
 
     def add_arguments(self, parser):
@@ -41,11 +42,19 @@ class Command(BaseCommand):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None:
-            password = secrets.token_urlsafe(12)
-            user = User.objects.create_superuser(username=username, email="", password=password)
+            # Django's variables, as createsuperuser --noinput reads them (README).
+            given = os.environ.get("DJANGO_SUPERUSER_PASSWORD", "")
+            password = given or secrets.token_urlsafe(12)
+            email = os.environ.get("DJANGO_SUPERUSER_EMAIL", "")
+            user = User.objects.create_superuser(username=username, email=email, password=password)
             self.stdout.write(self.style.SUCCESS("\nCreated the admin account. Log in with:"))
-            self.stdout.write(f"    username: {username}\n    password: {password}")
-            self.stdout.write("This password is shown only now; keep it.\n")
+            if given:
+                self.stdout.write(
+                    f"    username: {username}\n    password: DJANGO_SUPERUSER_PASSWORD's"
+                )
+            else:
+                self.stdout.write(f"    username: {username}\n    password: {password}")
+                self.stdout.write("This password is shown only now; keep it.\n")
         else:
             self.stdout.write(
                 f"\nLog in as '{username}' with the password printed when the account was made "

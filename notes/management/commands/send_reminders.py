@@ -24,13 +24,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--dry-run", action="store_true", help="Say what would be sent; send nothing."
+            "--dry-run",
+            action="store_true",
+            help="Say what would be sent; send nothing and plan no series' meetings.",
         )
 
     def handle(self, *args, dry_run=False, **options):
         now = timezone.now()
-        for series in MeetingSeries.objects.filter(active=True):
-            series.plan()
+        if not dry_run:  # a dry run changes nothing: it made the coming weeks' meetings
+            for series in MeetingSeries.objects.filter(active=True):
+                series.plan()
         sent = 0
         plan = ((Reminder.Kind.PRESENTER, PRESENTER_AHEAD), (Reminder.Kind.READER, READER_AHEAD))
         for kind, ahead in plan:
