@@ -40,7 +40,7 @@ from notes.models import (
 )
 from papers.admin import ShownTopicsFilter
 
-from . import figures, knowledge_base  # noqa: F401  (register the figure, paper and model admins)
+from . import figures, knowledge_base, members  # noqa: F401  (register the figure, paper, model and user admins)
 from .locking import RevisionCheck
 from .scoping import GroupScoped, HistoryScoped, NoteInlineBase, NoteScoped, ScopedInline
 

@@ -7,6 +7,7 @@ import zoneinfo
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.html import escape
@@ -434,3 +435,26 @@ def test_a_paper_added_to_a_list_in_the_admin_goes_last(admin_client):
     assert admin_client.post(url, data).status_code == 302
     positions = reading_list.items.order_by("position").values_list("position", flat=True)
     assert list(positions) == [3, 4]
+
+
+@pytest.mark.parametrize(("model", "field"), [("membership", "user"), ("meeting", "presenters")])
+def test_an_organiser_picks_members_from_the_autocomplete_and_sees_no_user_pages(
+    client, world, model, field
+):
+    """The autocomplete answered 403 to organisers (no permission on accounts): their
+    membership and presenter choices stayed empty."""
+    UserFactory(username="grace", email="grace@example.org")
+    client.force_login(world.staff)
+    url = reverse("admin:autocomplete")
+    query = {"app_label": "notes", "model_name": model, "field_name": field}
+    found = client.get(url, {**query, "term": "grac"})
+    assert found.status_code == 200
+    assert [r["text"] for r in found.json()["results"]] == ["grace"]
+    # Names, not addresses: which address has an account is not found out here.
+    assert client.get(url, {**query, "term": "grace@example"}).json()["results"] == []
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    grace = get_user_model().objects.get(username="grace")
+    assert client.get(reverse("admin:auth_user_change", args=[grace.pk])).status_code == 403
+    # A member who organises nothing gets nothing.
+    client.force_login(world.member)
+    assert client.get(url, {**query, "term": "grac"}).status_code in (302, 403)
