@@ -324,6 +324,7 @@ MARKDOWN_STORED_FORMS = "papers.identifiers.stored_forms"
 # The built-in formats, able to dump history rows that point at deleted records.
 SERIALIZATION_MODULES = {
     "json": "core.serializers.json",
+    "jsonl": "core.serializers.jsonl",
     "python": "core.serializers.python",
     "yaml": "core.serializers.yaml",
 }

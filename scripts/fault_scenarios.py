@@ -408,7 +408,7 @@ def slow_db(ctx):
 
 
 def backup(ctx):
-    path = ctx.workdir / "backup.json.gz"
+    path = ctx.workdir / "backup.jsonl.gz"
     with Run(ctx, "backup") as run:
         time.sleep(6)
         began = time.monotonic()

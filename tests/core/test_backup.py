@@ -60,7 +60,7 @@ def make_records():
 def test_backup_then_restore_into_an_empty_database_gives_identical_data(tmp_path):
     make_records()
     before = snapshot()
-    path = tmp_path / "site.json.gz"
+    path = tmp_path / "site.jsonl.gz"  # JSON Lines: restored a record at a time
     call_command("backup", output=path)
 
     call_command("flush", interactive=False, verbosity=0)
@@ -84,10 +84,11 @@ def test_backup_then_restore_into_an_empty_database_gives_identical_data(tmp_pat
 @pytest.mark.django_db(transaction=True)
 def test_backup_file_holds_every_kind_of_record(tmp_path):
     make_records()
-    path = tmp_path / "site.json.gz"
+    path = tmp_path / "site"
     call_command("backup", output=path)
+    path = tmp_path / "site.jsonl.gz"  # the name's ending added: JSON Lines
     with gzip.open(path, "rt", encoding="utf-8") as stream:
-        records = json.load(stream)
+        records = [json.loads(line) for line in stream]
     labels = {record["model"] for record in records}
     assert {
         *("auth.user", "auth.group", "taggit.tag", "admin.logentry"),
@@ -195,7 +196,7 @@ def test_a_backup_is_its_owners_alone_while_written_and_gone_if_stopped(tmp_path
     path = tmp_path / "site.json.gz"
     modes = []
 
-    def stopped(stream):
+    def stopped(stream, serializer):
         modes.append((tmp_path / "site.json.gz.partial").stat().st_mode & 0o777)
         raise KeyboardInterrupt
 

@@ -6,13 +6,14 @@ from django.conf import settings
 from django.core.management import BaseCommand
 from django.utils import timezone
 
-from core.backup import consistent_snapshot, write_backup
+from core.backup import FORMATS, consistent_snapshot, write_backup
 
 
 class Command(BaseCommand):
     help = (
         "Write every record (accounts, papers, models, datasets, groups, meetings, notes, "
-        "topics, history) to one gzip-compressed JSON file. Restore it with "
+        "topics, history, API tokens and sync log) to one gzip-compressed JSON Lines file. "
+        "Restore it with "
         "'manage.py restore FILE' into an empty database. The file holds password hashes "
         "and private notes: keep it as safe as the database."
     )
@@ -22,15 +23,19 @@ class Command(BaseCommand):
             "--output",
             "-o",
             type=Path,
-            help="Where to write (a .json.gz name); default var/backups/backup-<time>.json.gz",
+            help="Where to write: a .jsonl.gz name (JSON Lines, the default) or .json.gz "
+            "(one JSON array, which a restore reads whole); default "
+            "var/backups/backup-<time>.jsonl.gz",
         )
 
     def handle(self, *args, output, **options):
         if output is None:
             stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-            output = settings.VAR_DIR / "backups" / f"backup-{stamp}.json.gz"
-        if not output.name.endswith(".json.gz"):
-            output = output.with_name(output.name + ".json.gz")
+            output = settings.VAR_DIR / "backups" / f"backup-{stamp}.jsonl.gz"
+        ending = next((end for end in FORMATS if output.name.endswith(end)), None)
+        if ending is None:
+            ending = ".jsonl.gz"
+            output = output.with_name(output.name + ending)
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_name(output.name + ".partial")
         # Readable by its owner alone from its first byte (password hashes, private
@@ -44,7 +49,7 @@ class Command(BaseCommand):
                 open(descriptor, "wb") as raw,
                 gzip.open(raw, "wt", encoding="utf-8") as stream,
             ):
-                counts = write_backup(stream)
+                counts = write_backup(stream, FORMATS[ending])
             partial.replace(output)
         except BaseException:
             partial.unlink(missing_ok=True)

@@ -44,8 +44,8 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, **options):
         if not file.exists():
             raise CommandError(f"No such file: {file}")
-        if not file.name.endswith((".json.gz", ".json")):
-            raise CommandError(f"{file} is not a backup (expected a .json.gz file).")
+        if not file.name.endswith((".jsonl.gz", ".jsonl", ".json.gz", ".json")):
+            raise CommandError(f"{file} is not a backup (expected a .jsonl.gz file).")
         occupied = {
             model._meta.label: count
             for model in backup_models()
