@@ -18,6 +18,7 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.functional import SimpleLazyObject, lazy
 from django.utils.text import capfirst, get_text_list
@@ -129,6 +130,19 @@ class SiteAdmin(admin.AdminSite):
         """Django's list of apps, made when a page first reads it."""
         make = super().get_app_list
         return SimpleLazyObject(lambda: make(request, app_label))
+
+    def password_change(self, request, extra_context=None):
+        """Django's, its current password checked as a login is: a wrong one counts toward
+        the login lockout (core.auth.confirms_password). Organisers are staff: guessed
+        here without end, it was the lockout's way round."""
+        from .views import AdminPasswordChangeForm, PasswordChangeView
+
+        request.current_app = self.name
+        return PasswordChangeView.as_view(
+            form_class=AdminPasswordChangeForm,
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)
 
     def admin_view(self, view, cacheable=False):
         """Django's, with a list's filter value too large for a number (a date

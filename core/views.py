@@ -52,6 +52,12 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         return old_password
 
 
+class AdminPasswordChangeForm(PasswordChangeForm):
+    """The admin's (core.adminsite.SiteAdmin.password_change), as Django's marks it."""
+
+    required_css_class = "required"
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
 
