@@ -183,13 +183,18 @@ class RevisionCheck:
         return super().get_form(request, obj, **self._without_revision(request, obj, kwargs))
 
     def _create_formsets(self, request, obj, change):
-        """An edit of the record's inlines alone (a reading list's papers, a model's
-        datasets) is an edit of the record: its form, else sent back as it was opened, is
-        held to the stale-save check and moves the revision on. A save from a page opened
-        before someone else's put their rows back, unseen, and the revision stayed where
-        it was for the next."""
+        """An edit of the record's parts alone (inlines marked ``part_of_record``: a
+        reading list's papers, a model's datasets, a meeting's papers) is an edit of the
+        record: its form, else sent back as it was opened, is held to the stale-save check
+        and moves the revision on. A save from a page opened before someone else's put
+        their rows back, unseen, and the revision stayed where it was for the next.
+        Records of their own shown inline (notes, with their own revision) are not parts:
+        a note's edit saved its paper again for every API client to fetch."""
         formsets, inline_instances = super()._create_formsets(request, obj, change)
-        if request.method == "POST" and any(formset.has_changed() for formset in formsets):
+        if request.method == "POST" and any(
+            getattr(inline, "part_of_record", False) and formset.has_changed()
+            for formset, inline in zip(formsets, inline_instances, strict=True)
+        ):
             obj._parts_changed = True
         return formsets, inline_instances
 

@@ -324,6 +324,7 @@ class HarvestAdmin(admin.ModelAdmin):
 class ModelDatasetInline(admin.TabularInline):
     formset = ReadableInlineFormSet
     model = ModelDataset
+    part_of_record = True  # an edit of it is an edit of the record (core.revisions)
     extra = 0
     autocomplete_fields = ["dataset"]
 
@@ -435,6 +436,7 @@ class DatasetAdmin(CachedChangelist, QuickChangelist, TagsMixin, RevisionCheck, 
 class EvaluationTaskInline(admin.TabularInline):
     formset = ReadableInlineFormSet
     model = EvaluationTask
+    part_of_record = True  # an edit of it is an edit of the record (core.revisions)
     extra = 0
     fields = ["position", "name", "name_zh", "slug", "benchmarks"]
     autocomplete_fields = ["benchmarks"]

@@ -103,6 +103,7 @@ class MembershipAdmin(GroupScoped, admin.ModelAdmin):
 
 class MeetingPaperInline(ScopedInline, admin.TabularInline):
     model = Meeting.papers.through
+    part_of_record = True  # an edit of it is an edit of the record (core.revisions)
     extra = 0
     autocomplete_fields = ["paper"]
     verbose_name = _("paper")
@@ -355,6 +356,7 @@ class GlossaryTermAdmin(CachedChangelist, QuickChangelist, RevisionCheck, admin.
 
 class ReadingListItemInline(ScopedInline, admin.TabularInline):
     model = ReadingListItem
+    part_of_record = True  # an edit of it is an edit of the record (core.revisions)
     extra = 0
     fields = ["position", "section", "paper", "comment_zh", "comment_en"]
     autocomplete_fields = ["paper"]

@@ -458,3 +458,23 @@ def test_an_organiser_picks_members_from_the_autocomplete_and_sees_no_user_pages
     # A member who organises nothing gets nothing.
     client.force_login(world.member)
     assert client.get(url, {**query, "term": "grac"}).status_code in (302, 403)
+
+
+def test_a_note_edited_under_its_paper_does_not_save_the_paper(staff_client):
+    """A note is a record of its own, with its own revision: only an inline that is a
+    part of the record (a list's papers) moves the record on. A note's edit saved its
+    paper again, for every API client to fetch, and refused another organiser's edit of
+    the paper opened before."""
+    from tests.notes.test_forms import admin_post_data
+
+    paper = PaperFactory()
+    note = NoteFactory(paper=paper, body_en="Before")
+    url = reverse("admin:papers_paper_change", args=[paper.pk])
+    data = admin_post_data(staff_client.get(url))
+    (body,) = [name for name, value in data.items() if value == "Before"]
+    data[body] = "After"
+    assert staff_client.post(url, data).status_code == 302
+    note.refresh_from_db()
+    revision = paper.revision
+    paper.refresh_from_db()
+    assert (note.body_en, paper.revision) == ("After", revision)
