@@ -26,14 +26,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Say what would be sent; send nothing and plan no series' meetings.",
+            help="Say what would be sent; send nothing and change nothing.",
         )
 
     def handle(self, *args, dry_run=False, **options):
+        if dry_run:
+            # It changes nothing: the series' weeks it plans (whose readers it counts, as
+            # the real run reminds them) are undone. A real run commits each reminder as
+            # it is sent, for a second run at once to find.
+            with transaction.atomic():
+                sent = self.run(dry_run)
+                transaction.set_rollback(True)
+        else:
+            sent = self.run(dry_run)
+        verb = "Would send" if dry_run else "Sent"
+        self.stdout.write(self.style.SUCCESS(f"{verb} {sent} reminder(s)."))
+
+    def run(self, dry_run):
         now = timezone.now()
-        if not dry_run:  # a dry run changes nothing: it made the coming weeks' meetings
-            for series in MeetingSeries.objects.filter(active=True):
-                series.plan()
+        for series in MeetingSeries.objects.filter(active=True):
+            series.plan()
         sent = 0
         plan = ((Reminder.Kind.PRESENTER, PRESENTER_AHEAD), (Reminder.Kind.READER, READER_AHEAD))
         for kind, ahead in plan:
@@ -46,8 +58,7 @@ class Command(BaseCommand):
             for meeting in meetings:
                 for user in self.recipients(meeting, kind):
                     sent += self.remind(meeting, user, kind, dry_run)
-        verb = "Would send" if dry_run else "Sent"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {sent} reminder(s)."))
+        return sent
 
     def recipients(self, meeting, kind):
         if kind == Reminder.Kind.PRESENTER:
