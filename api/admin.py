@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, Change, LibraryVersion
+from .models import ApiToken, Change, LibraryVersion, Restore
 from .sync import KINDS
 
 
@@ -112,4 +112,21 @@ class LibraryVersionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Restore)
+class RestoreAdmin(admin.ModelAdmin):
+    """The restores from backups, and the versions each left behind (read only: a
+    client holding one of them is told to fetch everything again)."""
+
+    list_display = ["at", "restored", "resumed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -158,6 +158,27 @@ class LibraryVersion(models.Model):
         return cls.objects.filter(pk=1).values_list("value", flat=True).first() or 0
 
 
+class Restore(models.Model):
+    """A restore from a backup (core.backup.restored). The versions after ``restored``
+    (the backup's) and before ``resumed`` name no state of this library: the library the
+    backup replaced may have gone on past ``restored``, and its clients hold its numbers.
+    The counter goes on from ``resumed`` (the time in milliseconds, or more), so that
+    such a client is told to fetch everything again (410, api.sync.check_since) instead
+    of being answered with the changes that would have reused its numbers."""
+
+    restored = models.BigIntegerField(_("version restored"))
+    resumed = models.BigIntegerField(_("version resumed at"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("restore from a backup")
+        verbose_name_plural = _("restores from backups")
+
+    def __str__(self):
+        return f"{self.restored} → {self.resumed}"
+
+
 class Change(models.Model):
     """The last change to one synced record (kind and id): saved or deleted, at which
     library version. One row per record: a later change replaces the earlier one, but

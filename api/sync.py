@@ -21,6 +21,7 @@ leaving a group (or a group's member no longer sharing their reading) is one
 """
 
 import functools
+import time
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -29,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
+from core.backup import restored
 from notes.models import (
     Comment,
     GlossaryTerm,
@@ -58,7 +60,7 @@ from papers.models import (
 )
 from papers.models.language_models import family_moved
 
-from .models import Change, Departure, LibraryVersion
+from .models import Change, Departure, LibraryVersion, Restore
 
 # kind → model; the kind names the API's collection.
 KINDS = {
@@ -704,21 +706,34 @@ def connect_signals():
     post_delete.connect(_deleted, dispatch_uid="api-sync-deleted")
     family_moved.connect(_family_moved, dispatch_uid="api-sync-family-moved")
     m2m_changed.connect(_m2m, dispatch_uid="api-sync-m2m")
+    restored.connect(_restored, dispatch_uid="api-sync-restored")
 
 
 def check_since(since, version):
-    """Refuse a ``since`` past the library's version (410): the library was restored from
-    an older backup, and the changes a client holds past it are numbered again. Answered
-    with nothing changed, the client missed every change up to its version."""
-    if since and since > version:
+    """Refuse (410) a ``since`` that names no state of this library: one past its version,
+    or one of the library a restore replaced (``Restore``). Answered with what changed
+    after it, the client missed what the restore took back, and every change whose number
+    it had passed."""
+    if not since:
+        return
+    if since > version or Restore.objects.filter(restored__lt=since, resumed__gt=since).exists():
         raise HttpError(
             410,
             _(
-                "Version %(since)s is ahead of the library's (%(version)s): it was restored "
-                "from a backup. Fetch everything again, then sync from %(version)s."
+                "Version %(since)s is not one of this library's: it was restored from a "
+                "backup. Fetch everything again, then sync from %(version)s."
             )
             % {"since": since, "version": version},
         )
+
+
+def _restored(**kwargs):
+    """After a restore (core.backup.restored): go on counting from past any version the
+    library it replaced could have reached, and keep the span for check_since."""
+    restored = LibraryVersion.current()
+    resumed = max(restored + 1, time.time_ns() // 1_000_000)
+    LibraryVersion.objects.update_or_create(pk=1, defaults={"value": resumed})
+    Restore.objects.create(restored=restored, resumed=resumed)
 
 
 def changed_since(kind, since):

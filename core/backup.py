@@ -20,6 +20,7 @@ from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, transaction
 from django.db.models import BinaryField
+from django.dispatch import Signal
 
 # These also write history rows that point at deleted records (core/serializers).
 from core.serializers.json import Serializer as JSONSerializer
@@ -41,6 +42,11 @@ SKIPPED_MODELS = {"auth.permission"}
 LOGS = ("api.libraryversion", "api.change", "api.departure")
 # Rows this large (a figure's image, up to the upload limit) are read a few at a time.
 LARGE_ROWS_CHUNK = 10
+
+
+# Sent by ``restore`` once the backup's rows and logs are in, inside its transaction:
+# the API's sync marks where the restored library's versions go on (api.sync).
+restored = Signal()
 
 
 def backup_models():

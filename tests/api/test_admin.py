@@ -7,7 +7,7 @@ from tests.factories import PaperFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("model", ["apitoken", "change", "libraryversion"])
+@pytest.mark.parametrize("model", ["apitoken", "change", "libraryversion", "restore"])
 def test_admin_lists_load(staff_client, admin_user, model):
     ApiToken.issue(admin_user, "bot", "read")
     PaperFactory()

@@ -70,8 +70,8 @@ def test_a_version_past_the_librarys_is_refused_not_answered_with_nothing(api_as
         answer = caller.get(path)
         assert answer.status_code == 410
         assert answer.json()["detail"] == (
-            f"Version {version + 5} is ahead of the library's ({version}): it was restored "
-            f"from a backup. Fetch everything again, then sync from {version}."
+            f"Version {version + 5} is not one of this library's: it was restored from a "
+            f"backup. Fetch everything again, then sync from {version}."
         )
     assert caller.get(f"/sync?since={version}").status_code == 200
 

@@ -1,5 +1,5 @@
 import gzip
-import os
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -37,11 +37,13 @@ class Command(BaseCommand):
             ending = ".jsonl.gz"
             output = output.with_name(output.name + ending)
         output.parent.mkdir(parents=True, exist_ok=True)
-        partial = output.with_name(output.name + ".partial")
-        # Readable by its owner alone from its first byte (password hashes, private
-        # notes), not once it is whole; a file left by a backup that stopped is gone.
-        partial.unlink(missing_ok=True)
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # A file of its own beside the output (two backups at once each write theirs),
+        # readable by its owner alone from its first byte (password hashes, private
+        # notes), not once it is whole; removed if the backup stops.
+        descriptor, name = tempfile.mkstemp(
+            dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
+        )
+        partial = Path(name)
         try:
             # One snapshot: rows saved meanwhile are either all in or all out.
             with (

@@ -4,7 +4,7 @@ from django.core.management import BaseCommand, CommandError, call_command, get_
 from django.db import transaction
 from django.db.models.signals import post_save
 
-from core.backup import LOGS, backup_models, is_log
+from core.backup import LOGS, backup_models, is_log, restored
 from core.pagecache import changes_batched
 from core.rendering import render_raw_save
 from papers.models import LanguageModel, Paper
@@ -63,6 +63,7 @@ class Command(BaseCommand):
             with transaction.atomic(), changes_batched():
                 call_command("loaddata", str(file), verbosity=0, exclude=list(LOGS))
                 restore_logs(file)
+                restored.send(sender=self.__class__)
                 LanguageModel.recompute_family_roots()  # not in the backup; hook was off
                 Paper.assign_missing_citation_keys()  # a backup made before keys existed
                 counts = {m._meta.label: m._base_manager.count() for m in backup_models()}
