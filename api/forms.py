@@ -67,6 +67,9 @@ class ApiNoteForm(NoteForm):
 
     # The topics come as a list, not as the form's data: its tags field tells nothing.
     unchanged_apart_from = ("revision", "tags")
+    # A paper, model or meeting that is none is named by its field's error (NoteForm lets
+    # go of one only on the site's page, where it is a hidden field).
+    SUBJECTS = ()
 
     @cached_property
     def unchanged(self):

@@ -41,6 +41,18 @@ def _attach_from_query(request):
     return initial
 
 
+def _subject_from_query(request):
+    """What a new note is about, from the address (``_attach_from_query``). Sent, the
+    form holds it: one taken away while the member wrote (a meeting deleted, a group
+    left) is the form's to refuse, the text kept, not a page not found that lost it."""
+    if request.method != "POST":
+        return _attach_from_query(request)
+    try:
+        return _attach_from_query(request)
+    except Http404:
+        return {}
+
+
 @transaction.atomic
 def note_edit(request, slug=None):
     note = None
@@ -50,7 +62,7 @@ def note_edit(request, slug=None):
             if request.method == "POST":
                 return _note_gone(request)
             raise Http404
-    initial = {} if note else _attach_from_query(request)
+    initial = {} if note else _subject_from_query(request)
     form = NoteForm(request.POST or None, instance=note, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():  # in the view's transaction
         if form.unchanged:
@@ -143,6 +155,8 @@ def meeting_edit(request, group, number):
         number=number,
     )
     if not may_change_meeting(request.user, meeting):
+        if request.method == "POST":
+            return _writeup_refused(request, meeting)
         raise PermissionDenied(
             _("A meeting page is edited by the group's organisers and the meeting's presenters.")
         )
@@ -155,6 +169,24 @@ def meeting_edit(request, group, number):
         messages.success(request, _("The meeting page was saved."))
         return redirect(meeting)
     return render(request, "notes/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+def _writeup_refused(request, meeting):
+    """A write-up sent by a member who may no longer edit it (no longer a presenter,
+    no longer an organiser) while they wrote: refused, their text shown again to copy
+    (it was a 403 that lost it)."""
+    fields = MeetingWriteupForm.base_fields
+    posted = {name: request.POST.get(name) for name in fields if name != "revision"}
+    messages.error(
+        request,
+        _(
+            "You may no longer edit this meeting page: it is edited by the group's organisers "
+            "and the meeting's presenters. Your text is below: copy what you need."
+        ),
+    )
+    form = MeetingWriteupForm(initial=posted, instance=meeting)
+    context = {"form": form, "meeting": meeting}
+    return render(request, "notes/meeting_form.html", context, status=403)
 
 
 @require_POST

@@ -193,6 +193,32 @@ class NoteForm(WritingForm):
     def clean_tags(self):
         return check_tags(self.cleaned_data["tags"])
 
+    # What a note is about: hidden fields, filled from the page it was begun on (ApiNoteForm
+    # names them in its answer instead).
+    SUBJECTS = ("paper", "language_model", "meeting")
+
+    def clean(self):
+        """A paper, model or meeting the note is about, deleted or out of the writer's
+        sight while they wrote: said in words (a hidden field's error read "(Hidden field
+        meeting) Select a valid choice"), and let go, so that sending the form again
+        saves the note without it."""
+        data = super().clean()
+        gone = [name for name in self.SUBJECTS if name in self._errors]
+        if gone:
+            self.data = self.data.copy()
+            for name in gone:
+                del self._errors[name]
+                self.data[self.add_prefix(name)] = ""
+            raise forms.ValidationError(
+                _(
+                    "What this note is about was deleted, or is no longer yours to see, "
+                    "while you wrote. Your text is below: save it again to keep it as a "
+                    "note on its own."
+                ),
+                code="subject_gone",
+            )
+        return data
+
     def _post_clean(self):
         # A text refused (a NUL character in it) is left out of cleaned_data, and the
         # model then said too that the note had no title or body at all. It gets the text

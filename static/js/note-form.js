@@ -197,4 +197,23 @@
       upload(textarea, status, files);
     });
   });
+
+  // Typed text is not thrown away unseen: leaving the page with changes not sent (a
+  // link, the language switch, "Log out", closing the tab) asks first; sending the form
+  // does not. A page the server sent back refused (its text not saved) asks in any case.
+  var fields = form.querySelectorAll("textarea, input:not([type=hidden]), select");
+  function state() {
+    return Array.prototype.map.call(fields, function (field) {
+      return field.type === "checkbox" || field.type === "radio" ? field.checked : field.value;
+    }).join("\u0000");
+  }
+  var opened = state();
+  var refused = Boolean(form.querySelector("[role=alert], .errorlist"));
+  var sent = false;
+  form.addEventListener("submit", function () { sent = true; });
+  window.addEventListener("beforeunload", function (event) {
+    if (sent || (!refused && state() === opened)) return;
+    event.preventDefault();
+    event.returnValue = "";  // the browser's own words: pages may not choose them
+  });
 })();

@@ -39,3 +39,27 @@ def test_the_preview_of_a_text_nested_too_deeply_says_why(page, member):
     assert "too deeply to be shown" in field_error.inner_text()
     assert page.input_value("#id_body_en") == deep
     screenshot(page, "editor-save-too-deep")
+
+
+def test_leaving_the_editor_with_text_not_sent_asks_first(page, member):
+    """The language switch, a link or "Log out" threw typed text away without a word."""
+    MembershipFactory(user=member)
+    login(page, member, next_url=reverse("notes:note_create"))
+    asked = []
+
+    def on_dialog(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", on_dialog)
+    page.click("#id_body_en")
+    page.keyboard.type("A long thought")
+    page.click("header a[href='/papers/']", no_wait_after=True)
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert page.url.endswith(reverse("notes:note_create"))
+    assert page.input_value("#id_body_en") == "A long thought"
+    # Sent, it asks nothing.
+    page.fill("#id_title_en", "Thoughts")
+    click_and_load(page, "form.note-form button[type=submit]")
+    assert asked == ["beforeunload"]

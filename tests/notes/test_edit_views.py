@@ -177,3 +177,53 @@ def test_a_note_one_may_not_edit_is_still_not_found_to_read_its_form(member_clie
     note = NoteFactory(visibility="private")
     response = member_client.get(reverse("notes:note_edit", args=[note.slug]))
     assert response.status_code == 404
+
+
+def test_a_new_note_whose_meeting_went_while_it_was_written_keeps_the_text(
+    member_client, member, group
+):
+    """The form posts back to /notes/new/?meeting=<id>: the meeting deleted meanwhile
+    made it a page not found, the text lost."""
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(group=group)
+    url = reverse("notes:note_create") + f"?meeting={meeting.pk}"
+    fields = _edit_fields(
+        member_client.get(url).context["form"],
+        title_en="Minutes of mine",
+        body_en="A long **summary**",
+        group=group.pk,
+        visibility="group",
+    )
+    meeting.delete()
+    response = member_client.post(url, fields)
+    assert response.status_code == 200
+    assertContains(response, "A long **summary**")
+    assertContains(response, "What this note is about was deleted, or is no longer yours")
+    assert not Note.objects.filter(author=member).exists()
+    again = _edit_fields(response.context["form"])  # as the page sends it again
+    assert again["meeting"] == ""
+    saved = member_client.post(url, again)
+    note = Note.objects.get(author=member)
+    assertRedirects(saved, note.get_absolute_url())
+    assert (note.body_en, note.meeting) == ("A long **summary**", None)
+
+
+def test_a_write_up_sent_by_a_presenter_swapped_out_meanwhile_keeps_the_text(
+    member_client, member, group
+):
+    """A presenter no longer presenting when they saved got a 403, the write-up lost."""
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(group=group, body_en="Before")
+    meeting.presenters.add(member)
+    url = reverse("notes:meeting_edit", args=[group.slug, meeting.number])
+    form = member_client.get(url).context["form"]
+    fields = {name: form[name].value() or "" for name in form.fields}
+    meeting.presenters.remove(member)
+    response = member_client.post(url, {**fields, "body_en": "My **write-up**"})
+    assert response.status_code == 403
+    assertContains(response, "You may no longer edit this meeting page", status_code=403)
+    assertContains(response, "My **write-up**", status_code=403)
+    meeting.refresh_from_db()
+    assert meeting.body_en == "Before"

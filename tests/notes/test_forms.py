@@ -493,7 +493,11 @@ def test_a_note_of_a_meeting_the_editor_cannot_see_is_saved_and_keeps_it(
     assert (group_note.title_en, group_note.meeting_id) == ("Edited", meeting.pk)
     # Another meeting the editor cannot see is still refused.
     response = edit_note(client, group_note, meeting=MeetingFactory().pk)
-    assert "meeting" in response.context["form"].errors
+    assert [error.code for error in response.context["form"].non_field_errors().as_data()] == [
+        "subject_gone"
+    ]
+    group_note.refresh_from_db()
+    assert group_note.meeting_id == meeting.pk
 
 
 def test_a_moderator_who_makes_a_note_private_is_told_and_not_sent_to_a_missing_page(
