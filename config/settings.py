@@ -260,6 +260,8 @@ TAGGIT_CASE_INSENSITIVE = True
 # Topics typed with Chinese commas (，、) are several, as with ASCII ones; a topic typed by
 # its Chinese name is that topic (papers.topics).
 TAGGIT_TAGS_FROM_STRING = "papers.topics.topic_names"
+# and written back for editing with such a name quoted, not split at its next save.
+TAGGIT_STRING_FROM_TAGS = "core.topics.topics_text"
 
 # --- E-mail: SMTP from the environment, the console in development ----------------------
 # EMAIL_URL=submission://user:password@smtp.example.org:587 (STARTTLS; smtps:// for SSL,
