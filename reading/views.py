@@ -64,6 +64,8 @@ def home(request):
         papers = papers.filter(created__gt=since)
     # Not a skipped week, nor one that ended earlier today.
     upcoming = list(meetings.held().coming().order_by("date", "starts_at", "number")[:2])
+    new_notes = list(notes.order_by("-updated", "-pk")[:NEW_ITEMS])
+    new_papers = list(papers.order_by("-created", "-pk")[:NEW_ITEMS])
     return render(
         request,
         "home.html",
@@ -75,11 +77,24 @@ def home(request):
             # Read only when nothing is planned (the template asks for it then).
             "last_meetings": meetings.filter(date__lt=today).order_by("-date", "-number")[:1],
             "groups": ReadingGroup.objects.of(user).with_member_counts(),
-            "new_notes": notes.order_by("-updated", "-pk")[:NEW_ITEMS],
-            "new_papers": papers.order_by("-created", "-pk")[:NEW_ITEMS],
+            "new_notes": new_notes,
+            "new_papers": new_papers,
+            # How many are new in all, where more are than are shown ("8 of 24": the
+            # list's length, 8, was given as the count).
+            "new_notes_total": _total(notes, new_notes, since),
+            "new_papers_total": _total(papers, new_papers, since),
             "activity": activity.recent(user, since=since),
         },
     )
+
+
+def _total(queryset, shown, since):
+    """How many rows are new since the member's last visit: counted only when ``shown``
+    (the queryset's first NEW_ITEMS) may not be all of them. Without a last visit the
+    list is the latest few, of the whole library: no count."""
+    if since is None or len(shown) < NEW_ITEMS:
+        return len(shown)
+    return queryset.count()
 
 
 def note_count_slots(user, rows=None):

@@ -480,6 +480,22 @@ def test_home_marks_what_is_new_since_the_last_visit(member_client, group):
     assert [note.title_en for note in response.context["new_notes"]] == ["Written since"]
 
 
+def test_home_counts_all_that_is_new_not_the_few_it_shows(member_client, group):
+    """24 notes written since the last visit were counted "8", the list's length."""
+    from notes.models import Visit
+    from reading.views import NEW_ITEMS
+
+    member_client.get(reverse("reading:home"))
+    Visit.objects.update(seen=timezone.now() - datetime.timedelta(days=2))
+    for n in range(NEW_ITEMS + 2):
+        NoteFactory(title_en=f"Written since {n}", group=group, visibility="group")
+    response = member_client.get(reverse("reading:home"))
+    assert len(response.context["new_notes"]) == NEW_ITEMS
+    assertContains(response, f'<span class="count">{NEW_ITEMS} of {NEW_ITEMS + 2}</span>')
+    zh = member_client.get(reverse("reading:home"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assertContains(zh, f'<span class="count">{NEW_ITEMS + 2} 条中的 {NEW_ITEMS} 条</span>')
+
+
 def test_home_lists_the_swaps_asked_of_the_member_and_no_one_else(client, group):
     """The member asked sees the request on their home page (a page kept for them before
     the request is made afresh) until they answer it; the member who asked, and any other
