@@ -5,6 +5,7 @@ what a member of a group sees beside a paper: how many notes they may read,
 which of their meetings presented or discussed it, the glossary terms about it.
 """
 
+import unicodedata
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 
@@ -176,6 +177,21 @@ def year_asked(params):
     return int(year) if year.isascii() and year.isdigit() and len(year) <= 4 else None
 
 
+# The words of a paper-list search that are looked for (the rest are not).
+MAX_WORDS = 8
+
+
+def title_words(text):
+    """The words the paper list looks for, each in a title or the arXiv ID: "survey
+    large" finds a "Survey of Large Language Models" (the whole phrase was looked for,
+    and found nothing). Invisible signs pasted with them (a zero-width space) are no
+    part of a word; an arXiv reference as the pages write it (arXiv:2106.09685) or its
+    link is its ID."""
+    visible = "".join(sign for sign in text if unicodedata.category(sign) != "Cf")
+    words = (normalize_arxiv_id(word) for word in visible.split())
+    return list(dict.fromkeys(words))[:MAX_WORDS]
+
+
 def paper_list(user, params, *, meetings=True):
     """Return the paper list's rows (``paper_rows``, with meeting counts unless
     ``meetings`` is false) filtered and sorted as ``params`` say, the site's query string
@@ -194,10 +210,9 @@ def paper_list(user, params, *, meetings=True):
         papers = presented_to(papers, user)
     if read := params.get("read"):
         papers = read_by(papers, user, read)
-    # An arXiv reference as the pages write it (arXiv:2106.09685) or its link: its ID.
-    if q := normalize_arxiv_id(params.get("q") or ""):
+    for word in title_words(params.get("q") or ""):
         papers = papers.filter(
-            Q(title_en__icontains=q) | Q(title_zh__icontains=q) | Q(arxiv_id__icontains=q)
+            Q(title_en__icontains=word) | Q(title_zh__icontains=word) | Q(arxiv_id__icontains=word)
         )
     sort = params.get("sort") or "newest"
     return papers.order_by(*PAPER_SORTS.get(sort, PAPER_SORTS["newest"])[1])

@@ -190,3 +190,16 @@ def test_the_paper_list_finds_an_arxiv_id_as_the_pages_write_it(member_client, t
     response = member_client.get(reverse("reading:paper_list"), {"q": typed})
     assertContains(response, lora.get_absolute_url())
     assertNotContains(response, "Another paper")
+
+
+@pytest.mark.parametrize(
+    "typed", ["survey large", "Large  survey", "大语言 模型", "survey\u200b", "ＳＵＲＶＥＹ large"]
+)
+def test_the_paper_list_looks_for_each_word_typed_not_the_phrase(member_client, typed):
+    """The phrase "survey large" found nothing ("A Survey of Large Language Models"), nor did a word
+    with a zero-width space pasted after it."""
+    found = PaperFactory(title_en="A Survey of Large Language Models", title_zh="大语言模型综述")
+    PaperFactory(title_en="Large Batch Training", title_zh="大批量训练")
+    response = member_client.get(reverse("reading:paper_list"), {"q": typed})
+    assertContains(response, found.get_absolute_url())
+    assertNotContains(response, "Large Batch Training")
