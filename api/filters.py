@@ -56,13 +56,16 @@ class UnknownValue(Exception):
         }
 
 
-def check_paper_filters(filters):
+def check_paper_filters(filters, user):
     """The paper list's topic and org: one of the site filter's options (kept until the
-    library changes: no query) or a topic or organisation no paper has (its list empty)."""
+    library changes: no query) or a topic or organisation no paper has (its list empty).
+    A topic is one the caller may see used (``topics_seen_by``): one of another group's
+    private note alone answered an empty list, one of no record 400, and told that it
+    was in use."""
     if not (filters.topic or filters.org):
         return
     options = paper_filter_options()
-    _check("topic", filters.topic, Tag.objects, NO_TOPIC, options["topics"])
+    _check("topic", filters.topic, topics_seen_by(user), NO_TOPIC, options["topics"])
     _check("org", filters.org, Organization.objects, NO_ORGANIZATION, options["organizations"])
 
 

@@ -92,7 +92,7 @@ def list_papers(request, filters: Query[PaperFilters], paging: PageQuery):
     A ``topic`` or ``org`` that nothing is called is answered with 400, naming the
     parameter, its value and the values most like it (``alike``); one that no paper
     has, with an empty list."""
-    check_paper_filters(filters)
+    check_paper_filters(filters, request.user)
     papers = queries.paper_list(request.user, filters.dict())
     if exported := _cited(papers, filters.format, "papers"):
         return exported

@@ -166,8 +166,11 @@ def test_a_topic_of_notes_the_caller_may_not_read_is_not_told(api_as, world):
     assert slugs(api_as(world.other).get("/notes?tag=acquisition-plans-confidential")) == [
         world.note_b.slug
     ]
+    # Nor does the paper list tell it (200, empty, where a topic nobody uses is 400).
+    assert caller.get("/papers?topic=acquisition-plans-confidential").status_code == 400
     PaperFactory().tags.add("Acquisition plans (confidential)")
     assert caller.get("/notes?tag=acquisition-plans-confidential").status_code == 200
+    assert caller.get("/papers?topic=acquisition-plans-confidential").status_code == 200
 
 
 def test_cite_papers_and_a_reading_list(api_as, world):
