@@ -120,6 +120,33 @@ def repeats(chinese, english):
     return long.startswith(short) and (after == "" or after.isspace() or after in ":：;,(（—–")
 
 
+# Marks that turn the direction of what follows (embeddings, overrides, isolates): in a
+# title, "\u202eabc" showed as "cba" in every list.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def _invisible(sign):
+    return sign.isspace() or unicodedata.category(sign) == "Cf"
+
+
+def shows_something(text):
+    """Whether a text has a sign that shows: one of spaces and invisible signs alone (a
+    zero-width space) is none, as an empty one is."""
+    return any(not _invisible(sign) for sign in text or "")
+
+
+def plain_title(text):
+    """A title as typed, without the signs that turn the text's direction and without
+    invisible signs at its ends (a title of a zero-width space alone is empty)."""
+    text = (text or "").translate(BIDI_CONTROLS)
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
 def quick_language(text):
     """Return "zh" if the text has a Chinese character, else "en" if it has a Latin
     letter, else "": text_language's guess for many short texts at once (a search shows

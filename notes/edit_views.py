@@ -7,7 +7,7 @@ someone else's newer save is refused with the text kept in the form.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -121,13 +121,14 @@ def markdown_preview(request):
     """Render Markdown as a note would show it, for the editor's preview pane: in the
     language of the field it is written in (``field``, e.g. "body_zh"). A text the form
     would refuse, longer than the fields previewed may be (a note's texts, a meeting's
-    write-up and minutes: BODY_LIMIT) or nested too deeply, gets 422 and the form's
-    message (``error``), unrendered."""
+    write-up and minutes: BODY_LIMIT), holding a NUL character or nested too deeply,
+    gets 422 and the form's message (``error``), unrendered."""
     text = request.POST.get("text", "")
     try:
         MaxLengthValidator(BODY_LIMIT)(text)
-    except ValidationError as too_long:
-        return JsonResponse({"error": too_long.messages[0]}, status=422)
+        ProhibitNullCharactersValidator()(text)  # shown without it, refused when saved
+    except ValidationError as refused:
+        return JsonResponse({"error": refused.messages[0]}, status=422)
     if found := too_deep(text):  # what saving it would say; the editor shows the message
         return JsonResponse({"error": found.text()}, status=422)
     language = field_language(request.POST.get("field", ""))

@@ -23,7 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
 from core.auth import confirms_password
-from core.language import LANG_ATTRIBUTE, in_interface_language, items_separator
+from core.language import (
+    LANG_ATTRIBUTE,
+    in_interface_language,
+    items_separator,
+    plain_title,
+    shows_something,
+)
 from core.models import Language
 from core.nesting import check_nesting
 from core.revisions import RevisionForm
@@ -118,6 +124,13 @@ class WritingForm(RevisionForm):
                 limit_length(field, self.text_limit)
                 if name.startswith("body") or name == "minutes":
                     field.help_text = MARKDOWN_HELP % {"limit": f"{self.text_limit:,}"}
+
+    # Titles without what shows nothing or turns the text round (core.language).
+    def clean_title_zh(self):
+        return plain_title(self.cleaned_data["title_zh"])
+
+    def clean_title_en(self):
+        return plain_title(self.cleaned_data["title_en"])
 
     def _model_field(self, name):
         try:
@@ -339,7 +352,7 @@ class CommentForm(WritingForm):
 
     def clean_body(self):
         body = self.cleaned_data["body"]
-        if not body.strip():
+        if not shows_something(body):  # spaces, or a zero-width space alone
             raise forms.ValidationError(_("Write something first."))
         return body
 

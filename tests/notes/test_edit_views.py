@@ -227,3 +227,32 @@ def test_a_write_up_sent_by_a_presenter_swapped_out_meanwhile_keeps_the_text(
     assertContains(response, "My **write-up**", status_code=403)
     meeting.refresh_from_db()
     assert meeting.body_en == "Before"
+
+
+def test_markdown_preview_refuses_a_nul_as_saving_does(member_client):
+    """It showed "ab" for a text that saving refuses."""
+    response = member_client.post(reverse("notes:markdown_preview"), {"text": "a\x00b"})
+    assert response.status_code == 422
+    assert response.json() == {"error": "Null characters are not allowed."}
+
+
+def test_a_note_of_invisible_signs_alone_is_refused_and_titles_keep_their_direction(
+    member_client, member
+):
+    """A title of a zero-width space saved, and showed as an empty link in every list;
+    "\\u202eabc" showed as "cba"."""
+    url = reverse("notes:note_create")
+    response = member_client.post(
+        url, {"title_en": "\u200b", "body_en": " \u200b\u2060 ", "visibility": "private"}
+    )
+    assertContains(response, "Write a title or a body in at least one language.")
+    assert not Note.objects.exists()
+    member_client.post(url, {"title_en": "\u202eabc\u200b", "visibility": "private"})
+    assert Note.objects.get(author=member).title_en == "abc"
+
+
+def test_a_comment_of_a_zero_width_space_alone_is_refused(member_client):
+    from notes.forms import CommentForm
+
+    form = CommentForm(data={"body": "\u200b "})
+    assert form.errors["body"] == ["Write something first."]
