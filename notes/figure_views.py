@@ -75,7 +75,7 @@ def figure_upload(request):
         {
             "url": figure.get_absolute_url(),
             "markdown": figure.markdown,
-            "name": figure.name,
+            "name": figure.uploaded_as,  # as the member named it, not the first uploader
             "width": figure.width,
             "height": figure.height,
         },

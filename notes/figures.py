@@ -26,7 +26,7 @@ from core.rendering import markdown_models
 from core.uploads import over_limit
 from core.wikilinks import figure_names_in
 
-from .models import Figure
+from .models import Figure, FigureName
 from .models.figures import FORMATS
 
 # A JPEG with more than one picture (some cameras and phones write them) is still a JPEG.
@@ -121,9 +121,11 @@ def _opened(data):
 
 def store(upload, user):
     """Keep the uploaded image as a figure; return (figure, created). The same bytes
-    uploaded again are the figure already kept, under its first name."""
+    uploaded again are the figure already kept; under another name, that name is kept
+    too (FigureName), for the uploader's embeds of it. The figure returned says the name
+    it was uploaded under (``uploaded_as``)."""
     image = read_image(upload)
-    return Figure.objects.get_or_create(
+    figure, created = Figure.objects.get_or_create(
         sha256=image.sha256,
         defaults={
             "data": image.data,
@@ -135,6 +137,10 @@ def store(upload, user):
             "uploaded_by": user,
         },
     )
+    if not created and image.name != figure.name:
+        FigureName.objects.get_or_create(figure=figure, name=image.name, uploaded_by=user)
+    figure.uploaded_as = image.name
+    return figure, created
 
 
 def figures_named(names=None):
@@ -146,12 +152,17 @@ def figures_named(names=None):
     calls it through ``settings.MARKDOWN_FIGURES``, since core reads no app.
     """
     rows = Figure.objects.order_by("created", "pk")
+    others = FigureName.objects.select_related("figure").order_by("created", "pk")
     if names is not None:
-        rows = rows.filter(name__in=names)
+        rows, others = rows.filter(name__in=names), others.filter(name__in=names)
+    # Each name's figures as they were uploaded under it, by whom and when: a figure's
+    # first name and the names it was uploaded under again (FigureName).
+    uploads = [(figure.name, figure, figure.uploaded_by_id, figure.created) for figure in rows]
+    uploads += [(row.name, row.figure, row.uploaded_by_id, row.created) for row in others]
     found = {}
-    for figure in rows:
-        found.setdefault(figure.name, []).append(
-            (figure.get_absolute_url(), figure.width, figure.height, figure.uploaded_by_id)
+    for name, figure, uploader, _created in sorted(uploads, key=lambda upload: upload[3]):
+        found.setdefault(name, []).append(
+            (figure.get_absolute_url(), figure.width, figure.height, uploader)
         )
     return found
 
@@ -165,7 +176,8 @@ def used_by(figure):
     the ones whose figure names (core.wikilinks.figure_names_in, what rendering looks up)
     have it. The admin keeps a figure so used from being deleted: its notes would show a
     broken image."""
-    written = {figure.sha256, figure.name, quote(figure.name)}
+    names = {figure.name, *figure.other_names.values_list("name", flat=True)}
+    written = {figure.sha256, *names, *(quote(name) for name in names)}
     used = []
     for model in markdown_models():
         sources = model.rendered_fields()
@@ -175,8 +187,6 @@ def used_by(figure):
                 condition |= Q(**{f"{source}__contains": text})
         for record in model._base_manager.filter(condition).order_by("pk"):
             texts = [getattr(record, source) or "" for source in sources]
-            if any(figure.sha256 in text for text in texts) or figure.name in figure_names_in(
-                texts
-            ):
+            if any(figure.sha256 in text for text in texts) or names & set(figure_names_in(texts)):
                 used.append(record)
     return used

@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.language import colon
+from core.language import colon, names_separator
 from notes import figures
 from notes.models import Figure
 from notes.models.figures import EXTENSIONS
@@ -100,6 +100,7 @@ class FigureAdmin(admin.ModelAdmin):
     readonly_fields = [
         "preview",
         "embed",
+        "also_named",
         "markdown",
         "file_size",
         "dimensions",
@@ -170,6 +171,13 @@ class FigureAdmin(admin.ModelAdmin):
     def embed(self, figure):
         """What a note writes to show it by its name (Obsidian's embed)."""
         return f"![[{figure.name}]]"
+
+    @admin.display(description=_("also uploaded as"))
+    def also_named(self, figure):
+        """The other names it was uploaded under (FigureName): embeds of them show it too,
+        and a rename here does not change them."""
+        names = figure.other_names.values_list("name", flat=True).distinct()
+        return names_separator().join(f"![[{name}]]" for name in names) or "—"
 
     @admin.display(description=pgettext_lazy("file", "size"), ordering="size")
     def file_size(self, figure):

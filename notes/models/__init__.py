@@ -1,7 +1,7 @@
 """What the group writes: groups, meetings, notes, the glossary, reading lists, mentions,
 reading statuses, comments and the figures notes show."""
 
-from .figures import Figure
+from .figures import Figure, FigureName
 from .glossary import GlossaryTerm, ReadingList, ReadingListItem
 from .groups import (
     Membership,
@@ -43,6 +43,7 @@ __all__ = [
     "zone_of",
     "FeedKey",
     "Figure",
+    "FigureName",
     "GlossaryTerm",
     "Meeting",
     "MeetingQuerySet",

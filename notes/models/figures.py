@@ -87,8 +87,46 @@ class Figure(models.Model):
 
     @property
     def markdown(self):
-        """The Markdown that shows it: its name without the ending as the description."""
-        alt = PurePosixPath(self.name).stem
+        """The Markdown that shows it: the name it was uploaded under without the ending
+        as the description (``uploaded_as``, notes.figures.store; else its name)."""
+        alt = PurePosixPath(getattr(self, "uploaded_as", self.name)).stem
         for sign in "\\[]":
             alt = alt.replace(sign, f"\\{sign}")
         return f"![{alt}]({self.get_absolute_url()})"
+
+
+class FigureName(models.Model):
+    """Another name a figure was uploaded under, by whom and when: the same bytes saved
+    from a paper by two members, as "loss.png" and "Pasted image 20230615110232.png".
+    The figure kept its first name alone, and the second member's ``![[Pasted image
+    …]]`` showed "not uploaded yet". A text's embed of this name finds the figure as
+    one of the name's own (notes.figures.figures_named)."""
+
+    figure = models.ForeignKey(
+        Figure, on_delete=models.CASCADE, related_name="other_names", verbose_name=_("figure")
+    )
+    name = models.CharField(_("name"), max_length=255, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    affects_pages = False
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("other name of a figure")
+        verbose_name_plural = _("other names of figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["figure", "name", "uploaded_by"], name="one_figure_name_per_uploader"
+            )
+        ]
+
+    def __str__(self):
+        return self.name

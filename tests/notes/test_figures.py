@@ -77,8 +77,35 @@ def test_the_same_image_twice_is_one_figure(member_client):
     assert upload(member_client, data, "first.jpg").status_code == 201
     again = upload(member_client, data, "second.jpg")
     assert again.status_code == 200
-    assert again.json()["name"] == "first.jpg"
+    assert again.json()["name"] == "second.jpg"  # as it was just named
+    assert again.json()["markdown"].startswith("![second](")
     assert Figure.objects.count() == 1
+
+
+def test_the_same_image_under_another_name_is_found_by_that_name_too(client, group):
+    """Two members saved one paper figure as "loss.png" and "Pasted image 1.png": the
+    figure kept its first name alone, and the second's embed showed "not uploaded yet",
+    while the editor told them it had added "loss.png"."""
+    from notes.models import FigureName
+
+    alice, bob = (MembershipFactory(group=group).user for _ in range(2))
+    data = picture((41, 30))
+    client.force_login(alice)
+    assert upload(client, data, "loss.png").status_code == 201
+    client.force_login(bob)
+    answer = upload(client, data, "Pasted image 1.png").json()
+    assert answer["name"] == "Pasted image 1.png"
+    figure = Figure.objects.get()
+    assert figure.name == "loss.png"
+    assert FigureName.objects.get().name == "Pasted image 1.png"
+    note = NoteFactory(author=bob, body_en="![[Pasted image 1.png]] and ![[loss.png]]")
+    assert note.body_en_html.count(f'src="{figure.get_absolute_url()}"') == 2
+    preview = client.post(reverse("notes:markdown_preview"), {"text": "![[Pasted image 1.png]]"})
+    assert f'src="{figure.get_absolute_url()}"' in preview.json()["html"]
+    assert figures.used_by(figure) == [note]
+    # Uploaded again under a name it has, nothing more is kept.
+    upload(client, data, "Pasted image 1.png")
+    assert FigureName.objects.count() == 1
 
 
 @pytest.mark.parametrize("kind", ["GIF", "WEBP"])
