@@ -125,8 +125,17 @@ def repeats(chinese, english):
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
+# Letters that draw nothing (the Hangul fillers, the blank Braille pattern): a text of
+# them alone shows nothing, as one of spaces.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
 def _invisible(sign):
-    return sign.isspace() or unicodedata.category(sign) == "Cf"
+    """A space, a sign that draws nothing, or an invisible format sign; not the tag
+    signs that end a subdivision flag (🏴 and its tags: England), which show as part of it."""
+    if sign.isspace() or sign in BLANK_LETTERS:
+        return True
+    return unicodedata.category(sign) == "Cf" and not "\U000e0020" <= sign <= "\U000e007f"
 
 
 def shows_something(text):
@@ -145,6 +154,17 @@ def plain_title(text):
     while end > start and _invisible(text[end - 1]):
         end -= 1
     return text[start:end]
+
+
+class PlainTitles:
+    """A form's titles (``title_zh``, ``title_en``) as ``plain_title`` gives them: on the
+    forms of what the group writes (notes.forms.WritingForm) and of papers (the admin)."""
+
+    def clean_title_zh(self):
+        return plain_title(self.cleaned_data["title_zh"])
+
+    def clean_title_en(self):
+        return plain_title(self.cleaned_data["title_en"])
 
 
 def quick_language(text):

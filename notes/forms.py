@@ -25,9 +25,9 @@ from django.utils.translation import gettext_noop, ngettext
 from core.auth import confirms_password
 from core.language import (
     LANG_ATTRIBUTE,
+    PlainTitles,
     in_interface_language,
     items_separator,
-    plain_title,
     shows_something,
 )
 from core.models import Language
@@ -81,10 +81,11 @@ def check_tags(names):
 gettext_noop("Null characters are not allowed.")
 
 
-class WritingForm(RevisionForm):
+class WritingForm(PlainTitles, RevisionForm):
     """A form for what the group writes: the stale-save check of core.revisions, with the
     text checks (long texts capped, Markdown not nested too deeply, the Markdown help; a
-    NUL character is refused by Django's own text fields, with one message)."""
+    NUL character is refused by Django's own text fields, with one message; titles
+    without what shows nothing or turns the text round: PlainTitles)."""
 
     text_limit = BODY_LIMIT  # of each long text (TextField)
     conflict_message = _(
@@ -124,13 +125,6 @@ class WritingForm(RevisionForm):
                 limit_length(field, self.text_limit)
                 if name.startswith("body") or name == "minutes":
                     field.help_text = MARKDOWN_HELP % {"limit": f"{self.text_limit:,}"}
-
-    # Titles without what shows nothing or turns the text round (core.language).
-    def clean_title_zh(self):
-        return plain_title(self.cleaned_data["title_zh"])
-
-    def clean_title_en(self):
-        return plain_title(self.cleaned_data["title_en"])
 
     def _model_field(self, name):
         try:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from core.language import PlainTitles
 from core.revisions import RevisionForm
 from core.uploads import over_limit
 
@@ -137,7 +138,7 @@ class AffiliationsField(forms.CharField):
         return self.to_python(self.prepare_value(initial)) != self.to_python(data)
 
 
-class PaperAdminForm(RevisionForm):
+class PaperAdminForm(PlainTitles, RevisionForm):
     affiliations = AffiliationsField(
         label=_("Affiliations"),
         required=False,

@@ -49,6 +49,7 @@ from .scoping import GroupScoped, HistoryScoped, NoteInlineBase, NoteScoped, Sco
 
 class MembershipInline(ScopedInline, admin.TabularInline):
     model = Membership
+    part_of_record = True  # an edit of it is an edit of the group (core.revisions)
     extra = 0
     autocomplete_fields = ["user"]
 

@@ -271,7 +271,10 @@ def test_only_a_superuser_sees_the_list_of_mentions(client):
 THROUGH_TAG_MODELS = {"taggednote"}
 # Kept by saving the text that links, or made by members using the site: listed, never
 # added by hand.
-DERIVED_MODELS = {"mention", "feedkey", "visit", "membersettings", "reminder", "readingstatus"}
+DERIVED_MODELS = {
+    *("mention", "feedkey", "visit", "membersettings", "reminder", "readingstatus"),
+    "figurename",
+}
 # Written by members on the site beside what they discuss; moderated in the admin.
 SITE_WRITTEN_MODELS = {"comment"}
 
@@ -478,3 +481,34 @@ def test_a_note_edited_under_its_paper_does_not_save_the_paper(staff_client):
     revision = paper.revision
     paper.refresh_from_db()
     assert (note.body_en, paper.revision) == ("After", revision)
+
+
+def test_a_stale_save_of_a_groups_memberships_alone_is_refused(client, world):
+    """A membership's role changed by one organiser was put back, unseen, by another's
+    save of the group's page opened before."""
+    from tests.notes.test_forms import OWN, REFUSED, UNKNOWN, admin_post_data
+
+    url = reverse("admin:notes_readinggroup_change", args=[world.group_b.pk])
+    client.force_login(world.superuser)
+    first = admin_post_data(client.get(url))
+    second = dict(first)
+    role = next(
+        name for name in first if name.startswith("memberships-") and name.endswith("-role")
+    )
+    first[role] = "organiser" if first[role] != "organiser" else "member"
+    assert client.post(url, first).status_code == 302
+    response = client.post(url, second)
+    assert response.status_code == 200
+    assert any(words in response.content.decode() for words in (UNKNOWN, OWN, REFUSED))
+
+
+def test_a_papers_title_in_the_admin_keeps_its_direction(staff_client):
+    from tests.notes.test_forms import admin_post_data
+
+    paper = PaperFactory(title_en="Before")
+    url = reverse("admin:papers_paper_change", args=[paper.pk])
+    data = admin_post_data(staff_client.get(url))
+    data["title_en"] = "\u202eabc\u200b"
+    assert staff_client.post(url, data).status_code == 302
+    paper.refresh_from_db()
+    assert paper.title_en == "abc"

@@ -145,6 +145,7 @@ def test_an_edit_of_a_note_deleted_meanwhile_keeps_the_text(member_client, membe
     assert response.status_code == 200
     assertContains(response, "This note was deleted, or you may no longer edit it")
     assertContains(response, "My long **rewrite**")
+    assertContains(response, "data-refused")  # not saved: leaving the page asks first
     assertContains(response, f'action="{reverse("notes:note_create")}"')
     form = response.context["form"]
     assert not form.is_bound
@@ -224,6 +225,7 @@ def test_a_write_up_sent_by_a_presenter_swapped_out_meanwhile_keeps_the_text(
     response = member_client.post(url, {**fields, "body_en": "My **write-up**"})
     assert response.status_code == 403
     assertContains(response, "You may no longer edit this meeting page", status_code=403)
+    assertContains(response, "data-refused", status_code=403)  # leaving asks first
     assertContains(response, "My **write-up**", status_code=403)
     meeting.refresh_from_db()
     assert meeting.body_en == "Before"
@@ -249,6 +251,11 @@ def test_a_note_of_invisible_signs_alone_is_refused_and_titles_keep_their_direct
     assert not Note.objects.exists()
     member_client.post(url, {"title_en": "\u202eabc\u200b", "visibility": "private"})
     assert Note.objects.get(author=member).title_en == "abc"
+    from core.language import plain_title, shows_something
+
+    england = "Cup \U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+    assert plain_title(england) == england  # a subdivision flag keeps its tags
+    assert not shows_something("\u3164\u2800 \u115f")  # letters that draw nothing
 
 
 def test_a_comment_of_a_zero_width_space_alone_is_refused(member_client):
