@@ -727,11 +727,13 @@ def check_since(since, version):
         )
 
 
-def _restored(**kwargs):
+def _restored(log_kept=True, **kwargs):
     """After a restore (core.backup.restored): go on counting from past any version the
-    library it replaced could have reached, and keep the span for check_since."""
-    restored = LibraryVersion.current()
-    resumed = max(restored + 1, time.time_ns() // 1_000_000)
+    library it replaced could have reached, and keep the span for check_since. Without
+    the backup's log (a backup made before it held it) no version before is this
+    library's: the span starts at 0."""
+    restored = LibraryVersion.current() if log_kept else 0
+    resumed = max(LibraryVersion.current() + 1, time.time_ns() // 1_000_000)
     LibraryVersion.objects.update_or_create(pk=1, defaults={"value": resumed})
     Restore.objects.create(restored=restored, resumed=resumed)
 

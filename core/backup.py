@@ -44,8 +44,10 @@ LOGS = ("api.libraryversion", "api.change", "api.departure")
 LARGE_ROWS_CHUNK = 10
 
 
-# Sent by ``restore`` once the backup's rows and logs are in, inside its transaction:
-# the API's sync marks where the restored library's versions go on (api.sync).
+# Sent by ``restore`` once the backup's rows and logs are in, inside its transaction,
+# with ``log_kept``: whether the backup's logs were put back (a backup made before it
+# held them has none): the API's sync marks where the restored library's versions go on
+# (api.sync).
 restored = Signal()
 
 

@@ -103,7 +103,7 @@ def _note_gone(request):
     return render(
         request,
         "notes/note_form.html",
-        {"form": form, "note": None, "action": reverse("notes:note_create")},
+        {"form": form, "note": None, "action": reverse("notes:note_create"), "refused": True},
     )
 
 
@@ -186,7 +186,7 @@ def _writeup_refused(request, meeting):
         ),
     )
     form = MeetingWriteupForm(initial=posted, instance=meeting)
-    context = {"form": form, "meeting": meeting}
+    context = {"form": form, "meeting": meeting, "refused": True}  # not saved: leaving asks
     return render(request, "notes/meeting_form.html", context, status=403)
 
 

@@ -137,7 +137,9 @@ def store(upload, user):
             "uploaded_by": user,
         },
     )
-    if not created and image.name != figure.name:
+    # Another name, or its name by another member: theirs to embed by it (the figure
+    # index prefers a text's author's own upload of a name).
+    if not created and (image.name != figure.name or user.pk != figure.uploaded_by_id):
         FigureName.objects.get_or_create(figure=figure, name=image.name, uploaded_by=user)
     figure.uploaded_as = image.name
     return figure, created

@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.language import colon, names_separator
 from notes import figures
-from notes.models import Figure
+from notes.models import Figure, FigureName
 from notes.models.figures import EXTENSIONS
 
 # The endings an image's name may have: the addresses' (jpg), and jpeg.
@@ -176,7 +176,8 @@ class FigureAdmin(admin.ModelAdmin):
     def also_named(self, figure):
         """The other names it was uploaded under (FigureName): embeds of them show it too,
         and a rename here does not change them."""
-        names = figure.other_names.values_list("name", flat=True).distinct()
+        others = figure.other_names.exclude(name=figure.name).order_by("name")
+        names = others.values_list("name", flat=True).distinct()
         return names_separator().join(f"![[{name}]]" for name in names) or "—"
 
     @admin.display(description=pgettext_lazy("file", "size"), ordering="size")
@@ -186,3 +187,19 @@ class FigureAdmin(admin.ModelAdmin):
     @admin.display(description=_("width × height"))
     def dimensions(self, figure):
         return f"{figure.width} × {figure.height}"
+
+
+@admin.register(FigureName)
+class FigureNameAdmin(admin.ModelAdmin):
+    """The other names figures were uploaded under (made by uploading): listed, each
+    with its figure, not added or changed here."""
+
+    list_display = ["name", "figure", "uploaded_by", "created"]
+    list_select_related = ["figure", "uploaded_by"]
+    search_fields = ["name", "figure__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

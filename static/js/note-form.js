@@ -208,7 +208,8 @@
     }).join("\u0000");
   }
   var opened = state();
-  var refused = Boolean(form.querySelector("[role=alert], .errorlist"));
+  var refused = form.hasAttribute("data-refused") ||
+    Boolean(form.querySelector("[role=alert], .errorlist"));
   var sent = false;
   form.addEventListener("submit", function () { sent = true; });
   window.addEventListener("beforeunload", function (event) {

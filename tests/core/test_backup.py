@@ -197,6 +197,13 @@ def test_a_backup_without_the_sync_log_keeps_the_log_the_restore_writes(tmp_path
     paper = Paper.objects.get()
     assert Change.objects.filter(kind="papers", object_id=paper.pk).exists()
     assert LibraryVersion.current() >= 1
+    # No version before the restore is this library's: every client fetches anew.
+    from ninja.errors import HttpError
+
+    from api.sync import check_since
+
+    with pytest.raises(HttpError):
+        check_since(1, LibraryVersion.current())
 
 
 @pytest.mark.django_db

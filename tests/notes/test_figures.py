@@ -516,3 +516,30 @@ def test_a_meeting_write_up_means_its_groups_upload_as_its_preview_does(member, 
     client.force_login(organiser)
     shown = client.post(reverse("notes:markdown_preview"), {"text": "![[loss.png]]"})
     assert f'src="{ours.get_absolute_url()}"' in shown.json()["html"]
+
+
+def test_an_image_uploaded_under_its_name_by_another_member_is_theirs_by_that_name(
+    client, group, admin_user
+):
+    """Alice's X as loss.png, then Bob's Y as loss.png, then Bob's X as loss.png: his
+    ![[loss.png]] showed Y, not his latest upload of the name; the admin listed a name
+    twice."""
+    from notes.models import FigureName
+
+    alice, bob = (MembershipFactory(group=group).user for _ in range(2))
+    x, y = picture((41, 30)), picture((42, 30))
+    client.force_login(alice)
+    upload(client, x, "loss.png")
+    client.force_login(bob)
+    upload(client, y, "loss.png")
+    upload(client, x, "loss.png")
+    upload(client, x, "Pasted.png")
+    figure_x = Figure.objects.get(sha256=hashlib.sha256(x).hexdigest())
+    note = NoteFactory(author=bob, body_en="![[loss.png]]")
+    assert f'src="{figure_x.get_absolute_url()}"' in note.body_en_html
+    client.force_login(alice)
+    upload(client, x, "Pasted.png")
+    assert FigureName.objects.filter(name="Pasted.png").count() == 2
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:notes_figure_change", args=[figure_x.pk]))
+    assertContains(page, "![[Pasted.png]]", count=1)

@@ -16,7 +16,8 @@ class DryRun(Exception):
 
 def restore_logs(file):
     """Put back the logs the backup holds (core.backup.LOGS) in place of those that
-    loading the other rows wrote. A backup made before it held them keeps the new ones."""
+    loading the other rows wrote; return whether it did. A backup made before it held
+    them keeps the new ones (whose numbers are none of the replaced library's)."""
     logs = [model for model in backup_models() if is_log(model)]
     others = [model._meta.label_lower for model in backup_models() if not is_log(model)]
     with transaction.atomic():
@@ -26,6 +27,8 @@ def restore_logs(file):
         call_command("loaddata", str(file), verbosity=0, exclude=others)
         if not any(model._base_manager.exists() for model in logs):
             transaction.savepoint_rollback(before)
+            return False
+    return True
 
 
 class Command(BaseCommand):
@@ -62,8 +65,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic(), changes_batched():
                 call_command("loaddata", str(file), verbosity=0, exclude=list(LOGS))
-                restore_logs(file)
-                restored.send(sender=self.__class__)
+                log_kept = restore_logs(file)
+                restored.send(sender=self.__class__, log_kept=log_kept)
                 LanguageModel.recompute_family_roots()  # not in the backup; hook was off
                 Paper.assign_missing_citation_keys()  # a backup made before keys existed
                 counts = {m._meta.label: m._base_manager.count() for m in backup_models()}
