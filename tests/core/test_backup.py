@@ -225,3 +225,12 @@ def test_a_backup_is_its_owners_alone_while_written_and_gone_if_stopped(tmp_path
         call_command("backup", output=path)
     assert modes == [0o600]
     assert list(tmp_path.iterdir()) == []
+    # One left by a backup killed (not stopped) a day ago is cleared by the next.
+    import os
+
+    left = tmp_path / ".site.json.gz.killed.partial"
+    left.write_text("half")
+    os.utime(left, (0, 0))
+    monkeypatch.undo()
+    call_command("backup", output=path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site.json.gz"]

@@ -1,5 +1,6 @@
 import gzip
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -40,6 +41,10 @@ class Command(BaseCommand):
         # A file of its own beside the output (two backups at once each write theirs),
         # readable by its owner alone from its first byte (password hashes, private
         # notes), not once it is whole; removed if the backup stops.
+        # One left by a backup killed a day ago or more (no backup runs that long).
+        for left in output.parent.glob(f".{output.name}.*.partial"):
+            if time.time() - left.stat().st_mtime > 86400:
+                left.unlink(missing_ok=True)
         descriptor, name = tempfile.mkstemp(
             dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
         )
