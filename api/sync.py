@@ -732,8 +732,9 @@ def _restored(log_kept=True, **kwargs):
     library it replaced could have reached, and keep the span for check_since. Without
     the backup's log (a backup made before it held it) no version before is this
     library's: the span starts at 0."""
-    restored = LibraryVersion.current() if log_kept else 0
-    resumed = max(LibraryVersion.current() + 1, time.time_ns() // 1_000_000)
+    current = LibraryVersion.current()
+    restored = current if log_kept else 0
+    resumed = max(current + 1, time.time_ns() // 1_000_000)
     LibraryVersion.objects.update_or_create(pk=1, defaults={"value": resumed})
     Restore.objects.create(restored=restored, resumed=resumed)
 

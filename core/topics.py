@@ -12,6 +12,8 @@ by the next edit on the site.
 from taggit.utils import _parse_tags
 
 CHINESE_COMMAS = str.maketrans({"，": ",", "、": ","})
+# A name holding one of these is quoted for editing: taggit quotes the first two.
+QUOTED = frozenset(", ，、")
 
 
 def parse_topics(text):
@@ -26,11 +28,5 @@ def parse_topics(text):
 def topics_text(tags):
     """The topics as the edit form shows them, read back as the same topics by
     ``parse_topics``: taggit's, a name with a Chinese comma quoted too."""
-    names = []
-    for tag in tags:
-        name = tag.name
-        if any(sign in name for sign in (",", " ", "，", "、")):
-            names.append(f'"{name}"')
-        else:
-            names.append(name)
-    return ", ".join(sorted(names))
+    names = (tag.name for tag in tags)
+    return ", ".join(sorted(f'"{name}"' if QUOTED.intersection(name) else name for name in names))

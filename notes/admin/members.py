@@ -24,10 +24,11 @@ def _autocompleting(request):
 
 
 def _organiser_picking(request):
+    """Whether an active staff member who organises a group is using the autocomplete."""
     user = request.user
-    return (
-        user.is_active and user.is_staff and _autocompleting(request)
-    ) and permissions.organises_any(user)
+    if not (user.is_active and user.is_staff and _autocompleting(request)):
+        return False
+    return permissions.organises_any(user)
 
 
 class MemberUserAdmin(SiteUserAdmin):

@@ -38,13 +38,13 @@ class Command(BaseCommand):
             ending = ".jsonl.gz"
             output = output.with_name(output.name + ending)
         output.parent.mkdir(parents=True, exist_ok=True)
-        # A file of its own beside the output (two backups at once each write theirs),
-        # readable by its owner alone from its first byte (password hashes, private
-        # notes), not once it is whole; removed if the backup stops.
         # One left by a backup killed a day ago or more (no backup runs that long).
         for left in output.parent.glob(f".{output.name}.*.partial"):
             if time.time() - left.stat().st_mtime > 86400:
                 left.unlink(missing_ok=True)
+        # A file of its own beside the output (two backups at once each write theirs),
+        # readable by its owner alone from its first byte (password hashes, private
+        # notes), not once it is whole; removed if the backup stops.
         descriptor, name = tempfile.mkstemp(
             dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
         )
