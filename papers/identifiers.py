@@ -78,6 +78,23 @@ def normalize_arxiv_id(value):
     return found
 
 
+# An arXiv reference as people write it in running text: "arXiv 2106.09685", "arXiv:
+# 2106.09685v2", with the listing's subject class after it ("2106.09685 [cs.CL]", as
+# arXiv's own pages and many reference lists print it).
+WRITTEN = re.compile(
+    rf"""(?<![\w.])(?:arxiv\s*:?\s*)?(?P<id>{NEW_STYLE}|{OLD_STYLE_WRITTEN})(?:v[0-9]+)?
+    (?:\s*\[[a-z-]+(?:\.[A-Za-z-]+)?\])?(?![\w.])""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def bare_arxiv_references(text):
+    """The text with each arXiv reference written in it (``WRITTEN``) as its bare ID, the
+    rest as it was: "LoRA arXiv 2106.09685 [cs.CL]" is "LoRA 2106.09685"."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return WRITTEN.sub(lambda match: normalize_arxiv_id(match.group("id")), text)
+
+
 def stored_forms(name):
     """The forms a wiki link's target is stored in, besides itself: an arXiv ID as the
     library keeps it (core.wikilinks)."""

@@ -35,7 +35,7 @@ from core.models import (
 )
 from notes.models import GlossaryTerm, Meeting, Mention, Note, ReadingStatus
 from papers.filters import paper_count, read_together
-from papers.identifiers import normalize_arxiv_id
+from papers.identifiers import bare_arxiv_references, normalize_arxiv_id
 from papers.models import Dataset, LanguageModel, Paper, TaggedPaper, Topic
 from papers.tables import ShownOrganizations
 
@@ -185,10 +185,10 @@ def title_words(text):
     """The words the paper list looks for, each in a title or the arXiv ID: "survey
     large" finds a "Survey of Large Language Models" (the whole phrase was looked for,
     and found nothing). Invisible signs pasted with them (a zero-width space) are no
-    part of a word; an arXiv reference as the pages write it (arXiv:2106.09685) or its
-    link is its ID."""
+    part of a word; an arXiv reference as the pages write it (arXiv:2106.09685), as
+    running text does ("arXiv 2106.09685 [cs.CL]") or its link is its ID."""
     visible = "".join(sign for sign in text if unicodedata.category(sign) != "Cf")
-    words = (normalize_arxiv_id(word) for word in visible.split())
+    words = (normalize_arxiv_id(word) for word in bare_arxiv_references(visible).split())
     return list(dict.fromkeys(words))[:MAX_WORDS]
 
 

@@ -181,10 +181,20 @@ def test_a_pages_organisations_and_topics_are_the_querysets(db):
 
 @pytest.mark.parametrize(
     "typed",
-    ["2106.09685", "arXiv:2106.09685", "arxiv:2106.09685v2", "https://arxiv.org/abs/2106.09685"],
+    [
+        "2106.09685",
+        "arXiv:2106.09685",
+        "arxiv:2106.09685v2",
+        "https://arxiv.org/abs/2106.09685",
+        "arXiv 2106.09685",
+        "arXiv:2106.09685 [cs.CL]",
+        "LoRA arXiv: 2106.09685v2 [cs.LG]",
+    ],
 )
 def test_the_paper_list_finds_an_arxiv_id_as_the_pages_write_it(member_client, typed):
-    """Every page shows IDs as arXiv:2106.09685; typed so, the list found nothing."""
+    """Every page shows IDs as arXiv:2106.09685; typed so, the list found nothing. Nor
+    did it as running text and arXiv's listings write it ("arXiv 2106.09685 [cs.CL]":
+    "arXiv" and "[cs.CL]" were looked for as words of the title)."""
     lora = PaperFactory(title_en="LoRA: Low-Rank Adaptation", arxiv_id="2106.09685")
     PaperFactory(title_en="Another paper", arxiv_id="2303.18223")
     response = member_client.get(reverse("reading:paper_list"), {"q": typed})

@@ -437,6 +437,18 @@ def test_an_arxiv_id_is_found_inside_a_link(user):
 
 
 @pytest.mark.parametrize(
+    "typed",
+    ["arXiv 2303.18223", "arXiv: 2303.18223v2", "2303.18223 [cs.CL]", "arXiv:2303.18223 [cs.CL]"],
+)
+def test_an_arxiv_reference_as_running_text_writes_it_is_its_id(user, typed):
+    """ "arXiv 2303.18223 [cs.CL]", as arXiv's pages and reference lists print it, looked
+    for the words "arXiv" and "[cs.CL]" too, and found nothing."""
+    PaperFactory(title_en="A Survey of Large Language Models", arxiv_id="2303.18223")
+    PaperFactory(title_en="Another paper", arxiv_id="2106.09685")
+    assert [g.count for g in search(user, typed).groups if g.kind == "papers"] == [1]
+
+
+@pytest.mark.parametrize(
     ("a", "b", "n"),
     [("thougth", "thought", 1), ("thougth", "through", 2), ("prompt", "prompt", 0), ("", "ab", 2)],
 )
