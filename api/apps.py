@@ -9,8 +9,10 @@ class ApiConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
+        from core.checks import SERVING
+
         from . import sync
         from .limits import check_rate
 
         sync.connect_signals()
-        checks.register(check_rate)
+        checks.register(check_rate, SERVING)

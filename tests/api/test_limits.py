@@ -1,10 +1,17 @@
 """Per-token rate limits, counted in the shared cache."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.core.management.base import SystemCheckError
 
 from api.limits import check_rate, parse_rate
 from api.models import ApiToken
+from core.checks import refuse_to_serve_on_error
 
 # Counted in one fixed window, whenever the test runs.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_window")]
@@ -79,3 +86,28 @@ def test_a_rate_that_is_none_stops_the_site_at_its_start(rate, settings):
     assert "such as 600/min or 5000/day" in errors[0].msg
     settings.API_RATE_LIMIT = "600/min"
     assert check_rate() == []
+
+
+def test_a_server_refuses_to_start_on_a_rate_that_is_none(settings):
+    """gunicorn runs no system check: a worker started with "5000/fortnight" served every
+    API request as a 500. It now stops at its start, saying why (core.checks)."""
+    settings.API_RATE_LIMIT = "5000/fortnight"
+    with pytest.raises(SystemCheckError, match="such as 600/min or 5000/day"):
+        refuse_to_serve_on_error()
+    settings.API_RATE_LIMIT = "600/min"
+    refuse_to_serve_on_error()
+
+
+def test_the_wsgi_module_runs_the_serving_checks():
+    """What gunicorn imports (config.wsgi) stops on the error, before serving."""
+    env = {**os.environ, "DJANGO_API_RATE_LIMIT": "lots/min", "DATABASE_URL": ""}
+    started = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert started.returncode != 0
+    assert "api.E001" in started.stderr
