@@ -1,8 +1,10 @@
 """A reading list's papers as its page shows them (notes/templatetags/reading_lists.py)."""
 
+import json
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -202,3 +204,26 @@ def test_a_paper_added_without_a_position_goes_last():
     assert added.position == 5
     first = ReadingListItem.objects.create(reading_list=ReadingListFactory(), paper=added.paper)
     assert first.position == 1
+
+
+def test_a_fixture_without_positions_loads_its_papers_in_order(tmp_path):
+    """Loading skips save() (a raw save): hand-written items without a position did not
+    load (the column may not be empty)."""
+    reading_list = ReadingListFactory(slug="basics")
+    papers = [PaperFactory(slug=f"p{n}") for n in range(3)]
+    items = [
+        {
+            "model": "notes.readinglistitem",
+            "fields": {"reading_list": reading_list.pk, "paper": p.pk},
+        }
+        for p in papers
+    ]
+    fixture = tmp_path / "list.json"
+    fixture.write_text(json.dumps(items))
+    call_command("loaddata", fixture, verbosity=0)
+    loaded = ReadingListItem.objects.filter(reading_list=reading_list).order_by("position")
+    assert [(item.paper.slug, item.position) for item in loaded] == [
+        ("p0", 1),
+        ("p1", 2),
+        ("p2", 3),
+    ]
