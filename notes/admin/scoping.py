@@ -7,6 +7,7 @@ the notes written for it that its members may read) plus their own notes.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from core.adminsite import ReadableInlineFormSet
 from notes import permissions
@@ -79,6 +80,7 @@ class GroupScoped:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser:
+            related = self.admin_site._registry.get(db_field.related_model)
             if db_field.name == "group":
                 kwargs["queryset"] = permissions.editable_groups(request.user)
                 if not self.staff_may_leave_no_group:
@@ -87,7 +89,41 @@ class GroupScoped:
                 kwargs["queryset"] = Meeting.objects.visible_to(request.user)
             elif db_field.name == "reading_list":
                 kwargs["queryset"] = permissions.editable_reading_lists(request.user)
+            elif isinstance(related, GroupScoped):
+                # A proposal to vote on, the meeting a swap wants: of the groups the
+                # organiser has in the admin, as the record's own group is. Picked by
+                # autocomplete, these were checked against the whole table.
+                kwargs["queryset"] = related.get_queryset(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # Whether the form refuses a record that would belong to a group the staff member
+    # does not organise (``_within_organised_groups``): a vote on another group's
+    # proposal, a swap offered on another group's meeting. A note is checked by its
+    # author and visibility instead (NoteScoped).
+    checks_group_of_saved = True
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if request.user.is_superuser or not self.checks_group_of_saved:
+            return form
+        scoped = self
+
+        class WithinOrganisedGroups(form):
+            def _post_clean(self):
+                super()._post_clean()
+                scoped._within_organised_groups(request.user, self)
+
+        return WithinOrganisedGroups
+
+    def _within_organised_groups(self, user, form):
+        """Add an error to the form (on the field its group comes through) when the
+        record, as it would be saved, belongs to no group the user organises: the admin
+        checks the record as it was, and an added one not at all."""
+        if form.errors or self.group_path == "pk" or self.staff_may_manage(user, form.instance):
+            return
+        step = self.group_path.split("__")[0]
+        field = step if step in form.fields else None
+        form.add_error(field, _("Choose one of a group you organise."))
 
 
 class ScopedInline:
@@ -133,6 +169,7 @@ class NoteScoped(AuthorStamped, GroupScoped):
     """Notes: one's own, and as organiser those of one's groups that are not private."""
 
     staff_may_leave_no_group = True  # a note of no group is its author's own
+    checks_group_of_saved = False
 
     def scope(self, request, queryset):
         return queryset.filter(pk__in=permissions.editable_notes(request.user).values("pk"))

@@ -25,11 +25,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.addresses import address
+from core.language import in_interface_language
 from core.models import Revised, TimeStamped
 from papers.models import Paper
 
-from .groups import ReadingGroup
+from .groups import Membership, ReadingGroup
 from .meetings import Meeting
+from .writing import display_name
 from .zones import TimeZoneField, aware, validate_meeting_day, zone_of
 
 PLAN_WEEKS = 8
@@ -236,6 +238,35 @@ class Replanned(NamedTuple):
         return [*self.added, *self.skipped]
 
 
+def not_members(group_id, users):
+    """{field: error} for each of ``users`` ({field name: a user, or None}) who is not a
+    member of the group: a swap, a proposal and a vote are a member's (the site's own
+    forms ask that; the admin let an organiser pick anyone)."""
+    given = {field: user for field, user in users.items() if user is not None}
+    if group_id is None or not given:
+        return {}
+    members = set(
+        Membership.objects.filter(group_id=group_id, user__in=given.values()).values_list(
+            "user_id", flat=True
+        )
+    )
+    group = ReadingGroup.objects.get(pk=group_id) if len(members) < len(given) else None
+    return {
+        field: ValidationError(
+            _("%(name)s is not a member of %(group)s."),
+            code="not_a_member",
+            params={"name": display_name(user), "group": in_interface_language(group, "name")},
+        )
+        for field, user in given.items()
+        if user.pk not in members
+    }
+
+
+def _set(record, name):
+    """The record's related object of that field, or None where none is set."""
+    return getattr(record, name) if getattr(record, f"{name}_id") is not None else None
+
+
 class SwapRequestQuerySet(models.QuerySet):
     def asked_by(self, user, meeting):
         """Return the member's requests for their slot at the meeting still waiting for
@@ -315,6 +346,22 @@ class SwapRequest(TimeStamped):
     def get_absolute_url(self):
         return self.other_meeting.get_absolute_url()
 
+    def clean(self):
+        meeting, other_meeting = _set(self, "meeting"), _set(self, "other_meeting")
+        if meeting is None:
+            return
+        errors = not_members(
+            meeting.group_id, {"requester": _set(self, "requester"), "other": _set(self, "other")}
+        )
+        if other_meeting is not None and other_meeting.group_id != meeting.group_id:
+            errors["other_meeting"] = ValidationError(
+                _("The slot wanted must be a meeting of %(group)s, as the slot given is."),
+                code="other_group",
+                params={"group": in_interface_language(meeting.group, "name")},
+            )
+        if errors:
+            raise ValidationError(errors)
+
 
 class ProposalQuerySet(models.QuerySet):
     def with_votes(self, user=None):
@@ -373,6 +420,11 @@ class PaperProposal(TimeStamped):
             return url + "#plan"
         return url
 
+    def clean(self):
+        if (meeting := _set(self, "meeting")) is not None:
+            if errors := not_members(meeting.group_id, {"proposed_by": _set(self, "proposed_by")}):
+                raise ValidationError(errors)
+
 
 class Vote(models.Model):
     proposal = models.ForeignKey(
@@ -394,6 +446,12 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.proposal}"
+
+    def clean(self):
+        if (proposal := _set(self, "proposal")) is not None:
+            group_id = proposal.meeting.group_id
+            if errors := not_members(group_id, {"user": _set(self, "user")}):
+                raise ValidationError(errors)
 
 
 class Reminder(models.Model):

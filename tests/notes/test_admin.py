@@ -512,3 +512,79 @@ def test_a_papers_title_in_the_admin_keeps_its_direction(staff_client):
     assert staff_client.post(url, data).status_code == 302
     paper.refresh_from_db()
     assert paper.title_en == "abc"
+
+
+def add_url(model):
+    return reverse(f"admin:notes_{model._meta.model_name}_add")
+
+
+def test_an_organiser_cannot_vote_or_swap_in_another_groups_meetings(client, world):
+    """The staff member organises group B. A vote on group A's proposal and a swap offered
+    for group A's meeting were saved (picked by autocomplete, checked against the whole
+    table), and group A's members saw them."""
+    from notes.models import PaperProposal, SwapRequest, Vote
+
+    proposal_a = PaperProposal.objects.create(meeting=world.meeting, paper=PaperFactory())
+    client.force_login(world.staff)
+    refused = client.post(add_url(Vote), {"proposal": proposal_a.pk, "user": world.other.pk})
+    assert "proposal" in refused.context["adminform"].form.errors
+    swap = {
+        "meeting": world.meeting_b.pk,
+        "requester": world.staff.pk,
+        "other_meeting": world.meeting.pk,
+        "other": world.presenter.pk,
+        "status": "pending",
+    }
+    refused = client.post(add_url(SwapRequest), swap)
+    assert "other_meeting" in refused.context["adminform"].form.errors
+    assert not Vote.objects.exists() and not SwapRequest.objects.exists()
+    proposal_b = PaperProposal.objects.create(meeting=world.meeting_b, paper=PaperFactory())
+    added = client.post(add_url(Vote), {"proposal": proposal_b.pk, "user": world.other.pk})
+    assert added.status_code == 302
+    assert Vote.objects.get().proposal == proposal_b
+
+
+def test_an_organiser_who_is_only_a_member_elsewhere_cannot_add_there(client, world):
+    """A meeting the staff member may read (a member of group A, organiser of B) is not
+    theirs to plan: a proposal on it is refused with a message, and nothing is saved."""
+    from notes.models import Membership, PaperProposal
+
+    Membership.objects.create(group=world.group_a, user=world.staff)
+    client.force_login(world.staff)
+    response = client.post(
+        add_url(PaperProposal),
+        {
+            "meeting": world.meeting.pk,
+            "paper": PaperFactory().pk,
+            "proposed_by": world.staff.pk,
+            "ballots-TOTAL_FORMS": 0,
+            "ballots-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.context["adminform"].form.errors["meeting"] == [
+        "Choose one of a group you organise."
+    ]
+    assert not PaperProposal.objects.exists()
+
+
+def test_votes_swaps_and_proposals_are_members(admin_client, world):
+    """Even a superuser's: a vote, a swap or a proposal by someone outside the meeting's
+    group, or a swap for another group's meeting, is refused with a message."""
+    from notes.models import PaperProposal, SwapRequest, Vote
+
+    proposal = PaperProposal.objects.create(meeting=world.meeting, paper=PaperFactory())
+    refused = admin_client.post(add_url(Vote), {"proposal": proposal.pk, "user": world.other.pk})
+    errors = refused.context["adminform"].form.errors
+    assert errors["user"] == [
+        f"{world.other.get_username()} is not a member of {world.group_a.name}."
+    ]
+    swap = {
+        "meeting": world.meeting.pk,
+        "requester": world.presenter.pk,
+        "other_meeting": world.meeting_b.pk,
+        "other": world.other.pk,
+        "status": "pending",
+    }
+    errors = admin_client.post(add_url(SwapRequest), swap).context["adminform"].form.errors
+    assert set(errors) == {"other", "other_meeting"}
+    assert not Vote.objects.exists() and not SwapRequest.objects.exists()
