@@ -18,6 +18,7 @@ import markdown
 import nh3
 from django.utils import translation
 from django.utils.translation import pgettext_lazy
+from markdown import htmlparser as markdown_htmlparser
 from markdown import inlinepatterns
 from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.extensions import Extension
@@ -45,6 +46,31 @@ CALLOUT_ALIASES = {
     "caution": "warning", "attention": "warning", "fail": "failure", "missing": "failure",
     "error": "danger", "cite": "quote", "speaker": "notes",
 }  # fmt: skip
+
+
+# Python-Markdown finds raw HTML with its own copy of html.parser, whose pattern for a
+# start tag's end it already changes (a backtick ends a name). A "<" ends one too here:
+# with it allowed in an attribute's name or bare value, each "<a " of a text that never
+# closes one was read to the text's end, the square of its length in all (20 000
+# characters took 4 s, a note's 100 000 some 100 s). What stops at a "<" is text.
+markdown_htmlparser.htmlparser.locatestarttagend_tolerant = re.compile(
+    r"""
+  <[a-zA-Z][^`\t\n\r\f />\x00<]*
+  (?:[\s/]*
+    (?:(?<=['"\s/])[^`\s/><][^\s/=><]*
+      (?:\s*=+\s*
+        (?:'[^']*'
+          |"[^"]*"
+          |(?!['"])[^`>\s<]*
+         )
+         (?:\s*,)*
+       )?(?:\s|/(?!>))*
+     )*
+   )?
+  \s*
+""",
+    re.VERBOSE,
+)
 
 
 @dataclass
@@ -413,6 +439,23 @@ class SiteImage(QuotedAddress, ImageInlineProcessor):
     pass
 
 
+# A raw HTML tag's name ("<think>", "</s>").
+TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+
+
+class KnownTagsOnly(inlinepatterns.HtmlInlineProcessor):
+    """Raw HTML in a member's text is kept as HTML for the tags the sanitiser lets
+    through (RAW_TAGS); any other tag is text, shown as written. A reading group on
+    language models writes <think>, <pad> and <eos> in running text, and the sanitiser
+    dropped them: the reader saw another sentence than the one written, with no sign."""
+
+    def handleMatch(self, m, data):
+        name = TAG_NAME.match(m.group(1))
+        if name and name.group(1).lower() not in RAW_TAGS:
+            return self.md.htmlStash.store(escape(m.group(1), quote=False)), m.start(0), m.end(0)
+        return super().handleMatch(m, data)
+
+
 class SiteExtension(Extension):
     """Callouts, wiki links and inline ``$$`` math; remembers the wiki links seen."""
 
@@ -469,6 +512,7 @@ class SiteExtension(Extension):
         links = ChineseMagicLink(LINK_RE, md)
         links.config = md.inlinePatterns["magic-link"].config
         md.inlinePatterns.register(links, "magic-link", 85)
+        md.inlinePatterns.register(KnownTagsOnly(inlinepatterns.HTML_RE, md), "html", 90)
 
 
 EXTENSION_CONFIGS = {
@@ -518,6 +562,10 @@ TAGS = {
     "thead", "tr", "u", "ul", "var", "wbr",
 }  # fmt: skip
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# The tags a member's raw HTML keeps (KnownTagsOnly): those let through, but <s>, which
+# these texts write for a sequence's start token far more often than to strike a line
+# out (<s> … </s> struck out what lay between). Text is struck out with <del>…</del>.
+RAW_TAGS = TAGS - {"s"}
 ATTRIBUTES = {
     "a": {"href", "title", "class"},
     "abbr": {"title"},

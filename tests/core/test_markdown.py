@@ -807,3 +807,37 @@ def test_ordinary_nesting_still_renders():
     assert "<li>level 10</li>" in html
     assert "<p><strong>bold <em>italic</em></strong></p>" in html
     assert "<blockquote>\n<blockquote>\n<p>quoted <strong>twice</strong></p>" in html
+
+
+def test_tags_the_site_does_not_keep_are_shown_as_written():
+    """A reading group on language models writes <think>, <pad> and <s> in running text:
+    the sanitiser dropped the unknown ones, and <s> … </s> struck out what lay between."""
+    html = render(
+        "The model emits <think> first, then </think>; pad with <pad>. BOS <s>, EOS </s>."
+    )
+    assert html == (
+        "<p>The model emits &lt;think&gt; first, then &lt;/think&gt;; pad with &lt;pad&gt;. "
+        "BOS &lt;s&gt;, EOS &lt;/s&gt;.</p>"
+    )
+    assert (
+        render("<think>\nreasoning\n</think>") == "<p>&lt;think&gt;\nreasoning\n&lt;/think&gt;</p>"
+    )
+
+
+def test_raw_html_the_site_keeps_is_still_html():
+    html = render("H<sub>2</sub>O, <kbd>Ctrl</kbd>, a<br>b, <mark>key</mark>, <del>old</del>")
+    assert html == (
+        "<p>H<sub>2</sub>O, <kbd>Ctrl</kbd>, a<br>b, <mark>key</mark>, <del>old</del></p>"
+    )
+
+
+def test_a_flood_of_tags_never_closed_is_read_once():
+    """Python-Markdown's HTML parser read each "<a " of a text that never closes one to
+    the text's end: 20 000 characters took 4 s, a note's 100 000 some 100 s. A "<" now
+    ends a start tag's attributes, so each is read up to the next."""
+    from markdown.htmlparser import htmlparser
+
+    assert htmlparser.locatestarttagend_tolerant.match("<a <a <a", 0).end() == 3
+    assert htmlparser.locatestarttagend_tolerant.match('<img src="x" <b', 0).end() == 13
+    html = render("<a " * 30_000)
+    assert html.count("&lt;a") == 30_000
