@@ -269,7 +269,7 @@ class ReminderAdmin(GroupScoped, admin.ModelAdmin):
     """Reminders are written by send_reminders: listed here, not edited."""
 
     group_path = "meeting__group"
-    list_display = ["sent", "kind", "user", "meeting"]
+    list_display = ["sent", "kind", "user", "meeting", "starts_at"]
     list_select_related = ["user", "meeting__group"]
     list_filter = ["kind", ("meeting__group", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__email", "meeting__group__name"]

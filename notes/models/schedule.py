@@ -455,8 +455,11 @@ class Vote(models.Model):
 
 
 class Reminder(models.Model):
-    """An e-mail sent about a meeting: one per meeting, member and kind, so that
-    ``send_reminders`` never sends the same one twice (the row is written first)."""
+    """An e-mail sent about a meeting: one per meeting, member, kind and start, so that
+    ``send_reminders`` never sends the same one twice (the row is written first). A
+    meeting moved after its reminders went out is reminded of again at its new time:
+    kept per meeting alone, the members were told a time that no longer held and heard
+    nothing of the new one."""
 
     class Kind(models.TextChoices):
         PRESENTER = "presenter", _("to the presenter, days before")
@@ -473,6 +476,8 @@ class Reminder(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     sent = models.DateTimeField(_("sent"), default=timezone.now)
+    # The meeting's start the e-mail gave.
+    starts_at = models.DateTimeField(_("meeting's start told"))
 
     # Sending an e-mail changes no page.
     affects_pages = False
@@ -482,7 +487,9 @@ class Reminder(models.Model):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "user", "kind"], name="unique_reminder")
+            models.UniqueConstraint(
+                fields=["meeting", "user", "kind", "starts_at"], name="unique_reminder_of_a_start"
+            )
         ]
 
     def __str__(self):

@@ -190,3 +190,56 @@ def test_a_presenter_who_left_the_group_is_not_reminded(group, people):
     presenter.memberships.filter(group=group).delete()
     run()
     assert [m.to for m in mail.outbox if "meet.example.org" in m.body] == [["r@example.org"]]
+
+
+def test_a_meeting_moved_after_its_reminders_is_reminded_of_at_its_new_time(
+    group, people, monkeypatch
+):
+    """The reminders went out, then the organiser moved the meeting a week on: the
+    members had been told a time that no longer held, and heard nothing of the new one
+    (one reminder per meeting, member and kind, whatever its time)."""
+    presenter, reader, _quiet = people
+    MemberSettings.objects.create(user=reader, email_language="en")
+    meeting = meeting_in(group, datetime.timedelta(hours=20))
+    run()
+    first = {m.to[0] for m in mail.outbox}
+    assert "r@example.org" in first
+    moved = meeting.starts_at + datetime.timedelta(days=7)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=moved, ends_at=moved + datetime.timedelta(minutes=90), date=moved.date()
+    )
+    assert "Sent 0 reminder(s)." in run()  # a week before: nothing yet
+    mail.outbox.clear()
+    monkeypatch.setattr(timezone, "now", lambda: NOW + datetime.timedelta(days=7))
+    run()
+    again = next(m for m in mail.outbox if m.to == ["r@example.org"])
+    assert "It has moved: the last reminder said 2030-03-12 Tue 05:00." in again.body
+    assert "meets on 2030-03-19 Tue 05:00 (Asia/Shanghai)" in again.body
+    assert "Sent 0 reminder(s)." in run()  # and once only
+    assert Reminder.objects.filter(user=reader).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminders_sent_before_keep_the_start_their_meeting_has():
+    """notes.0031: a reminder sent before the start was kept gave the meeting's start as
+    it is now (or, for a meeting with no time any more, is dated by when it was sent)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("notes", "0030_figure_other_names")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    group = old.get_model("notes", "ReadingGroup").objects.create(slug="g", name="G")
+    user = old.get_model("auth", "User").objects.create(username="told")
+    Meeting_ = old.get_model("notes", "Meeting")
+    timed = Meeting_.objects.create(group=group, number=1, date=NOW.date(), starts_at=NOW)
+    untimed = Meeting_.objects.create(group=group, number=2, date=NOW.date())
+    Old = old.get_model("notes", "Reminder")
+    sent = NOW - datetime.timedelta(days=1)
+    for meeting in (timed, untimed):
+        Old.objects.create(meeting=meeting, user=user, kind="reader", sent=sent)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    told = dict(Reminder.objects.values_list("meeting__number", "starts_at"))
+    assert told == {1: NOW, 2: sent}

@@ -75,8 +75,11 @@ class Command(BaseCommand):
                 "user_id", flat=True
             )
         )
+        # Those told of the meeting at its start as it is (moved since, it is told again).
         done = set(
-            Reminder.objects.filter(meeting=meeting, kind=kind).values_list("user_id", flat=True)
+            Reminder.objects.filter(
+                meeting=meeting, kind=kind, starts_at=meeting.starts_at
+            ).values_list("user_id", flat=True)
         )
         return [
             user
@@ -92,7 +95,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 # The row first: a second run (or a second cron at once) finds it and
                 # sends nothing; a failed send rolls it back, to be tried next time.
-                Reminder.objects.create(meeting=meeting, user=user, kind=kind)
+                Reminder.objects.create(
+                    meeting=meeting, user=user, kind=kind, starts_at=meeting.starts_at
+                )
                 self.send(meeting, user, kind)
         except IntegrityError:
             return 0
@@ -102,7 +107,16 @@ class Command(BaseCommand):
         return 1
 
     def send(self, meeting, user, kind):
+        told = (
+            Reminder.objects.filter(meeting=meeting, user=user, kind=kind)
+            .exclude(starts_at=meeting.starts_at)
+            .order_by("-sent")
+            .values_list("starts_at", flat=True)
+            .first()
+        )
         context = {
+            # The start an earlier reminder gave, where the meeting has moved since.
+            "moved_from": told,
             "meeting": meeting,
             "url": settings.SITE_URL + meeting.get_absolute_url(),
             # Shown in the member's zone (or the meeting's) by the templates' date filter.
