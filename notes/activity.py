@@ -31,6 +31,7 @@ class Event:
     detail: str = ""
     group: object = None
     new: bool = False
+    pk: int | None = None  # of the record it is about (a feed's lasting entry id)
 
     @property
     def verb(self):
@@ -71,7 +72,7 @@ def recent(user, group=None, since=None, size=FEED_SIZE):
         "user", "paper"
     )
     events = [
-        Event("paper", p.created, "", p.title, p.get_absolute_url())
+        Event("paper", p.created, "", p.title, p.get_absolute_url(), pk=p.pk)
         for p in Paper.objects.order_by("-created", "-pk")[:size]
     ]
     events += [
@@ -82,6 +83,7 @@ def recent(user, group=None, since=None, size=FEED_SIZE):
             in_interface_language(n),
             n.get_absolute_url(),
             group=n.group,
+            pk=n.pk,
         )
         for n in notes.order_by("-created", "-pk")[:size]
     ]
@@ -95,6 +97,7 @@ def recent(user, group=None, since=None, size=FEED_SIZE):
             else str(c.subject),
             c.get_absolute_url(),
             group=c.group,
+            pk=c.pk,
         )
         for c in comments.order_by("-created", "-pk")[:size]
     ]
@@ -106,6 +109,7 @@ def recent(user, group=None, since=None, size=FEED_SIZE):
             s.paper.title,
             s.paper.get_absolute_url(),
             detail=s.get_status_display(),
+            pk=s.pk,
         )
         for s in statuses.order_by("-changed", "-pk")[:size]
     ]
@@ -118,6 +122,7 @@ def recent(user, group=None, since=None, size=FEED_SIZE):
             m.get_absolute_url(),
             detail=m.dated(),
             group=m.group,
+            pk=m.pk,
         )
         for m in meetings.order_by("-created", "-pk")[:size]
     ]

@@ -8,6 +8,10 @@ invalid, and a member without a key has no feed. The feed shows exactly what tha
 member may read in the site (the same ``visible_to`` rules).
 """
 
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
@@ -71,11 +75,43 @@ def members_language(user):
     return translation.override(MemberSettings.of(user, guess_language=True).email_language)
 
 
+# What XML 1.0 cannot hold (C0 controls but tab, newline and carriage return): Django's
+# feed writer refuses the whole feed over one, a 500 for every member who may read the
+# record until someone edits it. The forms refuse them; a record saved before that, or
+# without a form, loses them here.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value):
+    return NOT_IN_XML.sub("", value) if isinstance(value, str) else value
+
+
+def tag_uri(path):
+    """A lasting id for a feed or an entry (RFC 4151): this site's host and a path."""
+    return f"tag:{urlsplit(settings.SITE_URL).hostname or 'localhost'},2024:{path}"
+
+
 class MemberFeed(Feed):
     """A member's feed, written in their e-mail language, as their calendars are (a feed
-    reader sends no language of its own): the feed's title and each item's."""
+    reader sends no language of its own): the feed's title and each item's. Atom asks an
+    author of every entry: the site is the feed's, where an entry names none. Each feed
+    has an id of its own and the member's (its link, the home page for two of them,
+    gave every member's meetings and activity feeds one id)."""
 
     feed_type = Atom1Feed
+    author_name = _("LLM Reading Group")
+    kind = ""
+
+    def feed_guid(self, user):
+        return tag_uri(f"feeds/{self.kind}/{user.pk}")
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed = {name: xml_safe(value) for name, value in feed.feed.items()}
+        feed.items = [
+            {name: xml_safe(value) for name, value in item.items()} for item in feed.items
+        ]
+        return feed
 
     def __call__(self, request, token):
         request.feed_member = user_for(token)  # read once: get_object() takes it
@@ -93,6 +129,7 @@ class MemberFeed(Feed):
 
 
 class NotesFeed(MemberFeed):
+    kind = "notes"
     title = _("New notes · LLM Reading Group")
     description = _("Notes you may read, newest first.")
 
@@ -113,6 +150,7 @@ class NotesFeed(MemberFeed):
 
 
 class MeetingsFeed(MemberFeed):
+    kind = "meetings"
     title = _("Meetings · LLM Reading Group")
     description = _("Meetings of your reading groups, newest first.")
 
@@ -134,6 +172,7 @@ class MeetingsFeed(MemberFeed):
 
 
 class ActivityFeed(MemberFeed):
+    kind = "activity"
     title = _("What changed · LLM Reading Group")
     description = _(
         "New papers, notes, comments, meetings and reading shared in your groups, newest first."
@@ -146,16 +185,24 @@ class ActivityFeed(MemberFeed):
         return activity.recent(user, size=FEED_SIZE)
 
     def item_title(self, event):
+        """Who did what, on what, and in which group: a member of two groups could not
+        tell whose meeting #3 was commented on."""
         who = f"{event.who} " if event.who else ""
         detail = f" · {event.detail}" if event.detail else ""
-        title = f"{who}{event.verb}{colon()}{event.what}{detail}"
+        group = f" · {in_interface_language(event.group, 'name')}" if event.group else ""
+        title = f"{who}{event.verb}{colon()}{event.what}{detail}{group}"
         return " ".join(title.split())  # no stray spaces
 
     def item_link(self, event):
         return event.url
 
     def item_guid(self, event):
-        return f"{event.kind}:{event.url}:{event.when.isoformat()}"
+        """What it is about by kind and key, and when: an address in the id gave an
+        event a new id, announced again, when a slug changed."""
+        return tag_uri(f"activity/{event.kind}/{event.pk}/{event.when.isoformat()}")
+
+    def item_guid_is_permalink(self, event):
+        return False
 
     def item_description(self, event):
         return ""

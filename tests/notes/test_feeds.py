@@ -138,3 +138,48 @@ def test_new_addresses_and_turning_feeds_off_ask_first(member_client, url, secti
 def test_malformed_tokens_are_not_found(client, member, token):
     token_for(member)
     assert client.get(reverse("notes:notes_feed", args=[token])).status_code == 404
+
+
+def test_a_control_character_in_a_record_does_not_take_a_feed_down(client, member, group):
+    """A title with \\x02 or a body with \\x1b (pasted from a terminal or a PDF) made the
+    notes and activity feeds a 500 for every member who may read it: XML 1.0 has no such
+    characters. The forms refuse them; one saved before, or without a form, is left out."""
+    NoteFactory(
+        title_zh="GPT\x02-4 笔记", body_zh="颜色 \x1b[0m 结束", visibility="group", group=group
+    )
+    for name in ("notes_feed", "activity_feed"):
+        response = client.get(reverse(f"notes:{name}", args=[token_for(member)]))
+        assert response.status_code == 200
+        assert "GPT-4 笔记" in response.content.decode()
+
+
+def atom(content):
+    from xml.etree import ElementTree
+
+    return ElementTree.fromstring(content), {"a": "http://www.w3.org/2005/Atom"}
+
+
+def test_each_feed_is_valid_atom_with_an_id_of_its_own(client, member, group):
+    """RFC 4287 asks an author of each entry, or of the feed: the meetings and activity
+    feeds had none. They also shared one id, their link (the home page), for every
+    member, and an activity entry's id held the page's address (a new slug: a new entry)."""
+    group.name_zh = "视觉读书会"
+    group.save()
+    other = MembershipFactory(group=group).user
+    meeting = MeetingFactory(group=group, number=3)
+    from notes.models import Comment
+
+    Comment.objects.create(author=other, meeting=meeting, group=group, body="Good slides")
+    ids = set()
+    for user in (member, other):
+        for name in ("notes_feed", "meetings_feed", "activity_feed"):
+            root, ns = atom(feed(client, name, user))
+            assert root.find("a:author/a:name", ns).text
+            ids.add(root.find("a:id", ns).text)
+    assert len(ids) == 6
+    root, ns = atom(feed(client, "activity_feed", member))
+    entries = root.findall("a:entry", ns)
+    entry_ids = [entry.find("a:id", ns).text for entry in entries]
+    assert all(i.startswith("tag:") and "/meetings/" not in i for i in entry_ids)
+    titles = [entry.find("a:title", ns).text for entry in entries]
+    assert any("#3" in t and "视觉读书会" in t for t in titles), titles
