@@ -9,6 +9,7 @@ undone. These functions write that first version, dated when the record was.
 import datetime
 
 from django.apps import apps
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_noop
@@ -80,10 +81,17 @@ class ReadableChanges(HistoricalRecordContextHelper):
         field = self.model._meta.get_field(change.field)
         if field.choices and not field.many_to_many:
             return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool) or (value is None and isinstance(field, models.BooleanField)):
+            # As the form's yes / no / unknown: not True, False and None.
+            return {True: gettext("Yes"), False: gettext("No"), None: gettext("Unknown")}[value]
+        if value is None or value == "":
+            return "—"  # as the admin shows an empty value
         if isinstance(value, datetime.datetime):
             local = timezone.localtime(value) if timezone.is_aware(value) else value
             return formats.localize(local)
         if isinstance(value, datetime.date):
+            if getattr(field, "month_precision", False):
+                return value.strftime("%Y-%m")
             return formats.localize(value)
         return super().prepare_delta_change_value(change, value)
 

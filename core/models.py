@@ -173,6 +173,18 @@ class TextField(models.TextField):
         return name, "django.db.models.TextField", args, kwargs
 
 
+class MonthDateField(models.DateField):
+    """A month, kept as its first day (a model's release month): shown as 2023-07 where
+    the record's changes are listed (core.history), not as a first of the month nobody
+    gave. Migrations see Django's own DateField: the column is the same."""
+
+    month_precision = True
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateField", args, kwargs
+
+
 class Language(models.TextChoices):
     CHINESE = "zh", _("Chinese")
     ENGLISH = "en", _("English")

@@ -334,7 +334,7 @@ class LanguageModelAdmin(CachedChangelist, QuickChangelist, TagsMixin, RevisionC
     list_display = [
         "name",
         "organization",
-        "released",
+        "release_month",
         "parameters_b",
         "open_weights",
         "base_model",
@@ -389,6 +389,12 @@ class LanguageModelAdmin(CachedChangelist, QuickChangelist, TagsMixin, RevisionC
         (_("Description"), {"fields": ["description_zh", "description_en", "papers"]}),
         (_("Provenance"), {"fields": ["sources", "remarks"]}),
     ]
+
+    @admin.display(description=_("release month"), ordering="released")
+    def release_month(self, model):
+        """The month, as the form and the site write it (2023-07): the date it is stored
+        as showed a first of the month nobody gave."""
+        return model.released.strftime("%Y-%m") if model.released else None
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "released":  # a month, typed as one

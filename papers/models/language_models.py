@@ -16,6 +16,7 @@ from taggit.managers import TaggableManager
 from core.addresses import address
 from core.models import (
     BilingualDescription,
+    MonthDateField,
     Revised,
     TextField,
     TimeStamped,
@@ -136,7 +137,7 @@ class LanguageModel(BilingualDescription, Revised, TimeStamped):
         related_name="models",
         verbose_name=_("organization"),
     )
-    released = models.DateField(
+    released = MonthDateField(
         _("release month"),
         null=True,
         blank=True,

@@ -579,3 +579,26 @@ def test_a_date_filter_too_large_for_a_number_is_a_bad_filter_not_a_500(staff_cl
     response = staff_client.get(f"{url}?{query}")
     assert (response.status_code, response["Location"]) == (302, f"{url}?e=1")
     assert staff_client.get(response["Location"]).status_code == 200
+
+
+def test_a_models_history_and_list_show_values_as_the_form_does(admin_client):
+    """The history read 开放权重: None → True, 层数: None → 12, 许可证:  → MIT and
+    发布月份: 2018年6月1日 → 2018年7月1日 (a day nobody gave); the list's release month
+    showed the day too."""
+    model = LanguageModelFactory(
+        name="GPT", released=datetime.date(2018, 6, 1), open_weights=None, layers=None, license=""
+    )
+    model.open_weights, model.layers, model.license = True, 12, "MIT"
+    model.released = datetime.date(2018, 7, 1)
+    model.save()
+    url = reverse("admin:papers_languagemodel_history", args=[model.pk])
+    page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    changed = page.split('id="change-history"')[1].split("<ul>")[1].split("</ul>")[0]
+    changes = " ".join(changed.replace("&nbsp;", " ").replace("&rarr;", "→").split())
+    for shown in ("未知 → 是", "— → 12", "— → MIT", "2018-06 → 2018-07"):
+        assert shown in changes, changes
+    assert "None" not in changes and "True" not in changes and "日" not in changes
+    listed = admin_client.get(
+        reverse("admin:papers_languagemodel_changelist"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assertContains(listed, '<td class="field-release_month">2018-07</td>', html=True)
