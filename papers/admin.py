@@ -220,6 +220,16 @@ class PaperAdmin(
     filter_horizontal = ["sources"]
     readonly_fields = ["created"]
     actions = ["refresh_from_arxiv"]
+
+    def get_changelist_instance(self, request):
+        """Unfiltered, the list's count is the whole library's: Django, not counting the
+        whole (show_full_result_count), offered "135 results (Show all)" beside the
+        search box of a list that showed them all."""
+        cl = super().get_changelist_instance(request)
+        if cl.full_result_count is None and not cl.query and not cl.has_active_filters:
+            cl.full_result_count = cl.result_count
+        return cl
+
     fieldsets = [
         (None, {"fields": ["title_en", "title_zh", "slug", "authors", "organizations", "tags"]}),
         (

@@ -602,3 +602,14 @@ def test_a_models_history_and_list_show_values_as_the_form_does(admin_client):
         reverse("admin:papers_languagemodel_changelist"), HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
     assertContains(listed, '<td class="field-release_month">2018-07</td>', html=True)
+
+
+def test_the_unfiltered_paper_list_offers_no_show_all(admin_client):
+    """Not counting the whole library, Django's search box read "3 results (Show all)"
+    on the list of all of them, its link the same page."""
+    for _n in range(3):
+        PaperFactory()
+    url = reverse("admin:papers_paper_changelist")
+    assertNotContains(admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en"), "Show all")
+    searched = admin_client.get(url, {"q": "zzz-nothing"}, HTTP_ACCEPT_LANGUAGE="en")
+    assertContains(searched, "Show all")
