@@ -588,3 +588,13 @@ def test_votes_swaps_and_proposals_are_members(admin_client, world):
     errors = admin_client.post(add_url(SwapRequest), swap).context["adminform"].form.errors
     assert set(errors) == {"other", "other_meeting"}
     assert not Vote.objects.exists() and not SwapRequest.objects.exists()
+
+
+def test_an_admin_page_refused_says_what_organisers_manage(client, world):
+    """The 403 explained that a meeting page is edited by its organisers and presenters,
+    on an admin page (the papers) the organiser may not open at all."""
+    client.force_login(world.staff)
+    response = client.get(reverse("admin:papers_paper_changelist"))
+    assert response.status_code == 403
+    assertContains(response, "may not open this part of the admin", status_code=403)
+    assertNotContains(response, "A meeting page is edited by", status_code=403)
