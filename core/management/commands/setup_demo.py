@@ -10,8 +10,8 @@ from papers.models import Paper
 
 class Command(BaseCommand):
     help = (
-        "Prepare a local site: load the demo data into an empty database and make sure an "
-        "admin account exists. "
+        "Prepare a local site: bring the database's tables up to date, load the demo data "
+        "into an empty database and make sure an admin account exists. "
         "A new account's password is DJANGO_SUPERUSER_PASSWORD, else generated and printed "
         "once; an existing one is kept."
     )
@@ -29,6 +29,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_demo, username, address, **options):
+        # Run alone on a new database, it stopped at "no such table: papers_paper".
+        call_command("migrate", interactive=False, verbosity=0)
         if no_demo:
             pass
         elif Paper.objects.exists() or Note.objects.exists():
