@@ -85,25 +85,31 @@ def note_edit(request, slug=None):
     return render(request, "notes/note_form.html", {"form": form, "note": note, "subject": subject})
 
 
+def given_back(request, form_class, message, template, context, status=200, **form_kwargs):
+    """Refuse a text sent to what was taken away while its writer wrote (deleted, or no
+    longer theirs to change or see), and give it back: the form again, filled with what
+    was sent (all but its revision, which was that of what is gone), the message said
+    above it, and ``refused`` set, so that leaving the page asks first, as a form that
+    was not saved does (static/js/note-form.js). Such a save was a page not found or a
+    403, and the text was lost. Nothing is saved here: it was taken away by someone who
+    could, and the writer decides what becomes of their text."""
+    posted = {name: request.POST.get(name) for name in form_class.base_fields if name != "revision"}
+    messages.error(request, message)
+    form = form_class(initial=posted, **form_kwargs)
+    return render(request, template, {**context, "form": form, "refused": True}, status=status)
+
+
 def _note_gone(request):
     """A note's edit sent after the note was deleted, or made one the member may no
     longer edit (its author made it private), while they wrote: their text is shown
-    again in a new note's form, to save as a note of their own or copy (it was a
-    page not found, the text lost). Not saved by itself: the note was taken away
-    by someone who could."""
-    posted = {name: request.POST.get(name) for name in NoteForm.base_fields if name != "revision"}
-    form = NoteForm(initial=posted, user=request.user)
-    messages.error(
-        request,
-        _(
-            "This note was deleted, or you may no longer edit it, while you were writing. "
-            "Your text is below: save it as a new note, or copy what you need."
-        ),
+    again in a new note's form, to save as a note of their own or copy."""
+    message = _(
+        "This note was deleted, or you may no longer edit it, while you were writing. "
+        "Your text is below: save it as a new note, or copy what you need."
     )
-    return render(
-        request,
-        "notes/note_form.html",
-        {"form": form, "note": None, "action": reverse("notes:note_create"), "refused": True},
+    context = {"note": None, "action": reverse("notes:note_create")}
+    return given_back(
+        request, NoteForm, message, "notes/note_form.html", context, user=request.user
     )
 
 
@@ -174,20 +180,15 @@ def meeting_edit(request, group, number):
 
 def _writeup_refused(request, meeting):
     """A write-up sent by a member who may no longer edit it (no longer a presenter,
-    no longer an organiser) while they wrote: refused, their text shown again to copy
-    (it was a 403 that lost it)."""
-    fields = MeetingWriteupForm.base_fields
-    posted = {name: request.POST.get(name) for name in fields if name != "revision"}
-    messages.error(
-        request,
-        _(
-            "You may no longer edit this meeting page: it is edited by the group's organisers "
-            "and the meeting's presenters. Your text is below: copy what you need."
-        ),
+    no longer an organiser) while they wrote: refused, their text shown again to copy."""
+    message = _(
+        "You may no longer edit this meeting page: it is edited by the group's organisers "
+        "and the meeting's presenters. Your text is below: copy what you need."
     )
-    form = MeetingWriteupForm(initial=posted, instance=meeting)
-    context = {"form": form, "meeting": meeting, "refused": True}  # not saved: leaving asks
-    return render(request, "notes/meeting_form.html", context, status=403)
+    template, context = "notes/meeting_form.html", {"meeting": meeting}
+    return given_back(
+        request, MeetingWriteupForm, message, template, context, status=403, instance=meeting
+    )
 
 
 @require_POST

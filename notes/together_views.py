@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,8 +18,9 @@ from core.templatetags.notices import at
 from papers.models import Paper
 
 from . import discussion, progress
+from .edit_views import given_back
 from .forms import CommentForm
-from .models import Meeting, Membership, Note, ReadingGroup, ReadingList, ReadingStatus
+from .models import Comment, Meeting, Membership, Note, ReadingGroup, ReadingList, ReadingStatus
 from .models.writing import display_name
 
 Status = ReadingStatus.Status
@@ -184,45 +186,98 @@ def _post_comment(request, subject, fallback, group=None):
     return redirect(comment.get_absolute_url())
 
 
+def _comment_given_back(request, message, status, subject=None, comment=None, back=None):
+    """The comment form again with the text sent, refused (``edit_views.given_back``):
+    what it was written on or the comment it changes was taken away meanwhile. It has no
+    Save button, since saving it there could only be refused again."""
+    context = {"subject": subject, "comment": comment, "back": back or reverse("reading:home")}
+    template = "notes/comment_form.html"
+    return given_back(request, CommentForm, message, template, context, status=status)
+
+
+def _subject_gone(request):
+    """A comment sent on a paper, note or meeting that was deleted, or is no longer the
+    member's to see or discuss (a note made private, a group left), while they wrote."""
+    message = _(
+        "What you were commenting on was deleted, or is no longer yours to see, while you "
+        "were writing. Your text is below: copy what you need."
+    )
+    return _comment_given_back(request, message, 410)
+
+
 @require_POST
 def comment_on_paper(request, slug, group):
-    paper = get_object_or_404(Paper, slug=slug)
-    group = get_object_or_404(ReadingGroup.objects.of(request.user), slug=group)
+    paper = Paper.objects.filter(slug=slug).first()
+    group = ReadingGroup.objects.of(request.user).filter(slug=group).first()
+    if paper is None or group is None:
+        return _subject_gone(request)
     return _post_comment(request, paper, paper.get_absolute_url(), group=group)
 
 
 @require_POST
 def comment_on_note(request, slug):
-    note = get_object_or_404(Note.objects.visible_to(request.user), slug=slug)
+    note = Note.objects.visible_to(request.user).filter(slug=slug).first()
+    if note is None:
+        return _subject_gone(request)
     return _post_comment(request, note, note.get_absolute_url())
 
 
 @require_POST
 def comment_on_meeting(request, group, number):
-    meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user).select_related("group"),
-        group__slug=group,
-        number=number,
+    meeting = (
+        Meeting.objects.visible_to(request.user)
+        .select_related("group")
+        .filter(group__slug=group, number=number)
+        .first()
     )
+    if meeting is None:
+        return _subject_gone(request)
     return _post_comment(request, meeting, meeting.get_absolute_url())
+
+
+def _changeable_comment(request, pk):
+    """Return the comment if the user may both read and change it, else None."""
+    comments = discussion.changeable(request.user).filter(pk=pk)
+    return comments.select_related("paper", "note", "meeting__group", "group", "author").first()
 
 
 def _own_comment(request, pk):
     """Return the comment if the user may both read and change it, else 404."""
-    comment = (
-        discussion.changeable(request.user)
-        .select_related("paper", "note", "meeting__group", "group", "author")
-        .filter(pk=pk)
-        .first()
-    )
+    comment = _changeable_comment(request, pk)
     if comment is None:
         raise Http404
     return comment
 
 
+def _edit_gone(request, pk):
+    """An edit sent after the comment was deleted, or made one the member may no longer
+    change or read (a note made private, a moderator's role ended), while they wrote."""
+    seen = Comment.objects.visible_to(request.user).filter(pk=pk).first()
+    if seen is not None and seen.is_deleted:
+        message = _(
+            "This comment was deleted while you were editing it. Your text is below: copy "
+            "what you need."
+        )
+        status = 410
+    else:  # the same words whether it is there or not: nothing is told of what one may not see
+        message = _(
+            "You may no longer change this comment, or it is no longer yours to see. Your "
+            "text is below: copy what you need."
+        )
+        status = 403
+    subject, back = None, None
+    if seen is not None:
+        subject, back = seen.subject, seen.get_absolute_url().split("#")[0]
+    return _comment_given_back(request, message, status, subject, seen, back)
+
+
 @transaction.atomic
 def comment_edit(request, pk):
-    comment = _own_comment(request, pk)
+    comment = _changeable_comment(request, pk)
+    if comment is None:
+        if request.method == "POST":
+            return _edit_gone(request, pk)
+        raise Http404
     form = CommentForm(request.POST or None, instance=comment)
     if comment.author_id != request.user.pk:  # a moderator's edit: not "Your comment"
         name = display_name(comment.author) if comment.author_id else "—"

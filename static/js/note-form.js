@@ -197,10 +197,16 @@
       upload(textarea, status, files);
     });
   });
+})();
 
-  // Typed text is not thrown away unseen: leaving the page with changes not sent (a
-  // link, the language switch, "Log out", closing the tab) asks first; sending the form
-  // does not. A page the server sent back refused (its text not saved) asks in any case.
+// Typed text is not thrown away unseen: leaving the page with changes not sent (a link,
+// the language switch, "Log out", closing the tab) asks first; sending the form does not.
+// A page the server sent back refused (its text not saved) asks in any case. The editors
+// of notes and meeting pages, and the page of a comment's form.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.note-form, form.comment-form");
+  if (!form) return;
   var fields = form.querySelectorAll("textarea, input:not([type=hidden]), select");
   function state() {
     return Array.prototype.map.call(fields, function (field) {

@@ -3,10 +3,12 @@ at a laptop's and a phone's width, in English and Chinese."""
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from notes.models import Comment, ReadingStatus
 from tests.browser.conftest import click_and_load, login, screenshot, wait_until
 from tests.factories import (
+    CommentFactory,
     MeetingFactory,
     MembershipFactory,
     PaperFactory,
@@ -70,6 +72,35 @@ def test_status_and_discussion_flow(page, member, group, language, width):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1
     screenshot(page, f"together-paper-{language}-{width}")
+
+
+def test_an_edit_of_a_comment_deleted_meanwhile_keeps_the_text_and_asks_before_leaving(
+    page, member, group
+):
+    """Deleted by a moderator while its author rewrote it: the text comes back, with no
+    Save (it could only be refused again), and leaving the page asks first."""
+    comment = CommentFactory(paper=PaperFactory(), group=group, author=member, body="First")
+    login(page, member, next_url=reverse("notes:comment_edit", args=[comment.pk]))
+    asked = []
+
+    def on_dialog(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", on_dialog)
+    page.fill("form.comment-form textarea", "A long careful rewrite")
+    page.locator("header a[href='/papers/']").click(no_wait_after=True)
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]  # typed, not sent: as in the note editor
+    comment.soft_delete()
+    click_and_load(page, "form.comment-form button[type=submit]")
+    assert page.input_value("form.comment-form textarea") == "A long careful rewrite"
+    assert "was deleted while you were editing it" in page.locator(".messages").inner_text()
+    assert page.locator("form.comment-form button[type=submit]").count() == 0
+    page.locator("header a[href='/papers/']").click(no_wait_after=True)
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload", "beforeunload"]  # refused: asks though nothing was typed
+    page.console_errors.clear()  # the browser logs the refusal's 410
 
 
 @pytest.mark.parametrize(("language", "width"), [("en", 1280), ("zh-hans", 390)])

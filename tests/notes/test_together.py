@@ -314,7 +314,8 @@ def test_paper_discussion_is_per_group_and_never_leaks(client, world):
     assertContains(client.get(paper.get_absolute_url()), "<strong>this</strong>", html=True)
     # A member of the other group posts nothing to group A, and sees neither text nor count.
     client.force_login(world.other)
-    assert post_comment(client, url_a, "sneaky").status_code == 404
+    assert post_comment(client, url_a, "sneaky").status_code == 410  # as one taken away
+    assert Comment.objects.count() == 1
     page = client.get(paper.get_absolute_url())
     assertNotContains(page, "Group A thinks")
     assertNotContains(page, world.group_a.name)
@@ -370,12 +371,82 @@ def test_a_papers_discussions_in_ones_groups_are_those_one_may_read(world):
     assert [c.body for c in found] == ["In group A"]
 
 
-def test_posting_on_a_note_one_may_not_read_is_404(client, world):
+def test_posting_on_a_note_one_may_not_read_is_refused(client, world):
+    """Refused, the text given back, in the same words as on a note or meeting taken
+    away meanwhile: the answer tells nothing of what one may not read."""
     client.force_login(world.other)
     url = reverse("notes:comment_on_note", args=[world.shared.slug])
-    assert post_comment(client, url, "hello").status_code == 404
+    assertContains(post_comment(client, url, "hello"), "no longer yours to see", status_code=410)
     url = reverse("notes:comment_on_meeting", args=[world.group_a.slug, 1])
-    assert post_comment(client, url, "hello").status_code == 404
+    assertContains(post_comment(client, url, "hello"), "no longer yours to see", status_code=410)
+    assert not Comment.objects.exists()
+
+
+def _given_back(response, text, status):
+    """The comment form again, refused: the text in it, leaving asks first, no Save."""
+    assert response.status_code == status
+    assertContains(response, f">\n{text}</textarea>", status_code=status)
+    assertContains(response, "data-refused", status_code=status)
+    assertContains(response, "js/note-form.js", status_code=status)  # the leaving guard
+    assertNotContains(response, 'class="button primary"', status_code=status)  # no Save
+
+
+def test_an_edit_of_a_comment_deleted_meanwhile_keeps_the_text(client, world):
+    """A moderator deleted the comment while its author rewrote it: Save was a page not
+    found and the text was lost."""
+    comment = CommentFactory(paper=PaperFactory(), group=world.group_a, author=world.member)
+    url = reverse("notes:comment_edit", args=[comment.pk])
+    client.force_login(world.member)
+    opened = client.get(url).context["form"]["revision"].value()
+    comment.soft_delete()
+    response = client.post(url, {"body": "My long careful edit", "revision": opened})
+    _given_back(response, "My long careful edit", 410)
+    assertContains(response, "This comment was deleted while you were editing it.", status_code=410)
+    comment.refresh_from_db()
+    assert comment.body != "My long careful edit"
+    assert client.get(url).status_code == 404  # opened again, it is not there
+
+
+def test_an_edit_of_a_comment_one_may_no_longer_read_keeps_the_text(client, world):
+    note = NoteFactory(author=world.organiser, group=world.group_a, visibility="group")
+    comment = CommentFactory(note=note, paper=None, group=None, author=world.member)
+    note.visibility = "private"
+    note.save()
+    client.force_login(world.member)
+    url = reverse("notes:comment_edit", args=[comment.pk])
+    response = client.post(url, {"body": "Second thoughts", "revision": 1})
+    _given_back(response, "Second thoughts", 403)
+    assertContains(response, "You may no longer change this comment", status_code=403)
+    assertNotContains(response, note.title_en, status_code=403)  # nothing of what one may not read
+    # Nor of a comment that never was: the same answer.
+    response = client.post(reverse("notes:comment_edit", args=[10**9]), {"body": "x"})
+    assertContains(response, "You may no longer change this comment", status_code=403)
+
+
+@pytest.mark.parametrize("gone", ["private", "deleted"])
+def test_a_comment_on_a_note_taken_away_meanwhile_keeps_the_text(member_client, group, gone):
+    note = NoteFactory(author=MembershipFactory(group=group).user, group=group, visibility="group")
+    url = reverse("notes:comment_on_note", args=[note.slug])
+    if gone == "private":
+        note.visibility = "private"
+        note.save()
+    else:
+        note.delete()
+    response = post_comment(member_client, url, "My long reply")
+    _given_back(response, "My long reply", 410)
+    assertContains(response, "What you were commenting on was deleted", status_code=410)
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_on_a_meeting_or_paper_taken_away_meanwhile_keeps_the_text(member_client, group):
+    meeting = MeetingFactory(group=group)
+    url = reverse("notes:comment_on_meeting", args=[group.slug, meeting.number])
+    meeting.delete()
+    _given_back(post_comment(member_client, url, "On the meeting"), "On the meeting", 410)
+    paper = PaperFactory()
+    url = reverse("notes:comment_on_paper", args=[paper.slug, group.slug])
+    paper.delete()
+    _given_back(post_comment(member_client, url, "On the paper"), "On the paper", 410)
     assert not Comment.objects.exists()
 
 
@@ -666,7 +737,8 @@ COMMENT_MATRIX = {
     # member's comment in group A's discussion of a paper
     "paper_page_shows": (302, True, False, True, True, False, False),
     "edit": (302, 200, 404, 200, 404, 404, 200),
-    "reply": (302, 302, 404, 302, 302, 404, 404),
+    # 410: refused with the text given back, as on a discussion taken away meanwhile
+    "reply": (302, 302, 410, 302, 302, 410, 410),
 }  # fmt: skip
 ROLES = ["anonymous", "member", "other", "organiser", "presenter", "staff", "superuser"]
 
