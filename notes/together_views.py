@@ -171,7 +171,18 @@ def _post_comment(request, subject, fallback, group=None):
     if form.is_valid() and (parent_pk := form.cleaned_data.get("parent")):
         parent = discussion.same_discussion(subject, group).live().filter(pk=parent_pk).first()
         if parent is None:
-            form.add_error(None, _("The comment you answer is no longer there."))
+            # Deleted while the member wrote (or of another discussion): the answer is let
+            # go of, so that Save posts the text as a comment of its own. Kept in the form,
+            # it was refused again at every Save.
+            form.data = form.data.copy()
+            form.data[form.add_prefix("parent")] = ""
+            form.add_error(
+                None,
+                _(
+                    "The comment you answer is no longer there. Your text is below: save it "
+                    "and it will be posted as a comment of its own."
+                ),
+            )
     if not form.is_valid():
         return render(
             request,

@@ -474,6 +474,26 @@ def test_a_reply_to_another_discussion_is_refused_and_the_text_kept(member_clien
     assertContains(response, "no longer there", status_code=400)
 
 
+def test_a_reply_to_a_comment_deleted_meanwhile_can_be_posted_on_its_own(
+    member_client, group, organiser
+):
+    """The form came back with the deleted comment's id still in it, so every Save was
+    refused again: a dead end. Now it comes back without it, and says what Save does."""
+    paper = PaperFactory()
+    parent = CommentFactory(paper=paper, group=group, author=organiser)
+    parent.soft_delete()
+    url = reverse("notes:comment_on_paper", args=[paper.slug, group.slug])
+    response = post_comment(member_client, url, "my careful answer", parent=parent)
+    assertContains(response, "it will be posted as a comment of its own", status_code=400)
+    form = response.context["form"]
+    assert form["parent"].value() == ""
+    assertNotContains(response, f'value="{parent.pk}"', status_code=400)
+    sent_again = {name: form[name].value() or "" for name in ("body", "parent")}
+    assert member_client.post(url, sent_again).status_code == 302
+    posted = Comment.objects.get(body="my careful answer")
+    assert (posted.parent, posted.paper, posted.group) == (None, paper, group)
+
+
 def test_an_empty_comment_is_refused_with_a_message(member_client, group):
     paper = PaperFactory()
     url = reverse("notes:comment_on_paper", args=[paper.slug, group.slug])
