@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.controls import check_controls
 from core.language import field_language
 from core.markdown import render as render_markdown
 from core.nesting import too_deep
@@ -127,12 +128,13 @@ def markdown_preview(request):
     """Render Markdown as a note would show it, for the editor's preview pane: in the
     language of the field it is written in (``field``, e.g. "body_zh"). A text the form
     would refuse, longer than the fields previewed may be (a note's texts, a meeting's
-    write-up and minutes: BODY_LIMIT), holding a NUL character or nested too deeply,
-    gets 422 and the form's message (``error``), unrendered."""
+    write-up and minutes: BODY_LIMIT), holding a NUL or other control character or
+    nested too deeply, gets 422 and the form's message (``error``), unrendered."""
     text = request.POST.get("text", "")
     try:
         MaxLengthValidator(BODY_LIMIT)(text)
         ProhibitNullCharactersValidator()(text)  # shown without it, refused when saved
+        check_controls(text)
     except ValidationError as refused:
         return JsonResponse({"error": refused.messages[0]}, status=422)
     if found := too_deep(text):  # what saving it would say; the editor shows the message

@@ -4,8 +4,8 @@
 form opened at one revision of a note, meeting, glossary term or comment refuses to save
 over a newer one, with a message, and keeps the text as typed. It also checks every text
 field (long texts capped at BODY_LIMIT, a comment at COMMENT_LIMIT; NUL characters are
-refused by Django's text fields), and refuses Markdown that nests too deeply to be shown
-(core.nesting).
+refused by Django's text fields, the other control characters by core.controls), and
+refuses Markdown that nests too deeply to be shown (core.nesting).
 """
 
 from functools import partial
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
 from core.auth import confirms_password
+from core.controls import check_controls
 from core.language import (
     LANG_ATTRIBUTE,
     PlainTitles,
@@ -65,7 +66,9 @@ def limit_length(field, limit=BODY_LIMIT):
 
 
 def check_tags(names):
-    """Refuse topic names longer than a topic can be, with a message rather than a crash."""
+    """Refuse topic names longer than a topic can be, with a message rather than a crash,
+    and names with a control character (core.controls)."""
+    check_controls(names)
     too_long = [name for name in names if len(name) > TAG_LIMIT]
     if too_long:
         raise forms.ValidationError(
@@ -84,8 +87,9 @@ gettext_noop("Null characters are not allowed.")
 class WritingForm(PlainTitles, RevisionForm):
     """A form for what the group writes: the stale-save check of core.revisions, with the
     text checks (long texts capped, Markdown not nested too deeply, the Markdown help; a
-    NUL character is refused by Django's own text fields, with one message; titles
-    without what shows nothing or turns the text round: PlainTitles)."""
+    NUL character is refused by Django's own text fields, with one message, and the
+    other control characters by core.controls; titles without what shows nothing or
+    turns the text round: PlainTitles)."""
 
     text_limit = BODY_LIMIT  # of each long text (TextField)
     conflict_message = _(
@@ -119,6 +123,7 @@ class WritingForm(PlainTitles, RevisionForm):
                 side = name.rpartition("_")[2]
                 if side in LANG_ATTRIBUTE:  # title_zh: a screen reader's voice, the spelling
                     field.widget.attrs["lang"] = LANG_ATTRIBUTE[side]
+                field.validators.append(check_controls)
             if name in rendered:  # refused here with a message, not shown as written
                 field.validators.append(check_nesting)
             if isinstance(model_field, models.TextField):
@@ -421,6 +426,10 @@ class MeetingTimeForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.label = capfirst(field.label)
+        # The texts shown as typed (a zone or a link with a control character is none).
+        for name in ("place", "title_zh", "title_en"):
+            if name in self.fields:
+                self.fields[name].validators.append(check_controls)
 
     @classmethod
     def initial_for(cls, meeting):

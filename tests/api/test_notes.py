@@ -241,6 +241,10 @@ def test_form_errors_come_back_per_field(api_as, world):
     nul = caller.post("/notes", {"title_en": "a\x00b", "visibility": "private"})
     assert nul.status_code == 422
     assert nul.json()["detail"][0]["loc"] == ["body", "title_en"]
+    control = caller.post("/notes", {"title_en": "GPT\x02-4", "visibility": "private"})
+    assert control.status_code == 422  # the Atom feeds could not have carried it
+    assert control.json()["detail"][0]["loc"] == ["body", "title_en"]
+    assert "control character (U+0002, line 1)" in control.json()["detail"][0]["msg"]
     unknown = caller.post("/notes", {"title_en": "x", "paper": "no-such-paper"})
     assert unknown.status_code == 422
     assert unknown.json()["detail"][0]["loc"] == ["body", "paper"]

@@ -714,3 +714,75 @@ def test_a_time_zone_with_a_nul_gets_one_message():
         {"day": "2030-01-01", "start_time": "10:00", "duration": 90, "time_zone": "Asia/\x00X"}
     )
     assert form.errors["time_zone"] == ["Null characters are not allowed."]
+
+
+CONTROL = (
+    "The text holds an invisible control character (U+%s, line %s), pasted perhaps from a "
+    "terminal or a PDF: remove it."
+)
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "said"),
+    [
+        ("title_en", "GPT\x02-4 notes", CONTROL % ("0002", 1)),
+        ("body_en", "Loss:\n\n\x1b[0m 2.31", CONTROL % ("001B", 3)),
+        ("body_zh", "损失\x0c下降", CONTROL % ("000C", 1)),
+        ("tags", "Prompting, R\x1fL", CONTROL % ("001F", 1)),
+    ],
+)
+def test_control_characters_are_refused_with_where_they_are(member_client, field, text, said):
+    """Pasted from a terminal or a PDF, they were saved, and every Atom feed that listed
+    the note then failed (XML 1.0 has no place for them)."""
+    response = member_client.post(
+        reverse("notes:note_create"), {"title_en": "Long", "visibility": "private", field: text}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [said]
+    assert Note.objects.count() == 0
+
+
+def test_tabs_and_line_ends_are_text_not_control_characters(member_client, group):
+    body = "| a\t| b |\r\n|---|---|\r\n| 1\t| 2 |\n"
+    response = member_client.post(
+        reverse("notes:note_create"),
+        {"title_en": "Tabs", "visibility": "group", "group": group.pk, "body_en": body},
+    )
+    assert response.status_code == 302
+    paper = PaperFactory()
+    url = reverse("notes:comment_on_paper", args=[paper.slug, group.slug])
+    assert member_client.post(url, {"body": "a\tb\r\nc"}).status_code == 302
+
+
+def test_a_comment_or_meeting_text_with_a_control_character_is_refused_and_kept(
+    client, organiser, group
+):
+    client.force_login(organiser)
+    paper = PaperFactory()
+    response = client.post(
+        reverse("notes:comment_on_paper", args=[paper.slug, group.slug]),
+        {"body": "ok \x1b[31mred\x1b[0m"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"body": [CONTROL % ("001B", 1)]}
+    assert not Comment.objects.exists()
+    Meeting.objects.create(group=group, number=1, date="2024-01-01")
+    response = client.post(
+        reverse("notes:meeting_edit", args=[group.slug, 1]),
+        {"title_en": "Week\x081", "minutes": "Fine", "revision": 1},
+    )
+    assert response.context["form"].errors == {"title_en": [CONTROL % ("0008", 1)]}
+    from notes.forms import MeetingTimeForm, OneOffForm
+
+    when = {"day": "2030-01-01", "start_time": "10:00", "duration": 90, "time_zone": "UTC"}
+    assert MeetingTimeForm({**when, "place": "Room\x07302"}).errors == {
+        "place": [CONTROL % ("0007", 1)]
+    }
+    one_off = OneOffForm({**when, "presenter_slots": 1, "title_zh": "推理\x01"})
+    assert one_off.errors == {"title_zh": [CONTROL % ("0001", 1)]}
+
+
+def test_the_preview_refuses_a_control_character_as_saving_would(member_client):
+    response = member_client.post(reverse("notes:markdown_preview"), {"text": "a\n\x1b[0m"})
+    assert response.status_code == 422
+    assert response.json() == {"error": CONTROL % ("001B", 2)}
