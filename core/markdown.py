@@ -30,6 +30,7 @@ from pygments.token import STANDARD_TYPES
 from pymdownx import magiclink
 from pymdownx.slugs import slugify as make_slugify
 
+from core.language import shows_something
 from core.nesting import too_deep
 from core.wikilinks import image_file_name
 
@@ -793,6 +794,40 @@ def _as_written(text, language):
 def render(text, resolve_wikilink=None, language=None):
     """Render Markdown to sanitised HTML ('' for empty text)."""
     return render_document(text, resolve_wikilink, language).html
+
+
+HEADING_LINK = re.compile(r'<a class="headerlink"[^>]*>[^<]*</a>')
+IMAGE = re.compile(r"<img\b")
+
+
+class _Text(HTMLParser):
+    """The text of sanitised HTML, its character references read."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def shows_something_rendered(text):
+    """Whether a Markdown text shows anything once rendered: a sign that shows (not
+    spaces or invisible signs alone, as core.language.shows_something) in the text of
+    its HTML, or an image. Its source is not enough: an HTML comment, a <script> the
+    sanitiser drops with its content, a zero-width space written "&#8203;" or a heading
+    of nothing (its "#" link aside) show nothing, and were saved as empty texts. A
+    formula shows its source (KaTeX draws it in the browser). Rendered without the
+    figures' names: a figure not found shows its name, so it shows something either way."""
+    if not shows_something(text):
+        return False
+    html = HEADING_LINK.sub("", render(text))
+    if IMAGE.search(html):
+        return True
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return shows_something("".join(parser.parts))
 
 
 class _TocParser(HTMLParser):

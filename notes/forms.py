@@ -24,13 +24,8 @@ from django.utils.translation import gettext_noop, ngettext
 
 from core.auth import confirms_password
 from core.controls import check_controls
-from core.language import (
-    LANG_ATTRIBUTE,
-    PlainTitles,
-    in_interface_language,
-    items_separator,
-    shows_something,
-)
+from core.language import LANG_ATTRIBUTE, PlainTitles, in_interface_language, items_separator
+from core.markdown import shows_something_rendered
 from core.models import Language
 from core.nesting import check_nesting
 from core.revisions import RevisionForm
@@ -351,7 +346,7 @@ class CommentForm(WritingForm):
 
     def clean_body(self):
         body = self.cleaned_data["body"]
-        if not shows_something(body):  # spaces, or a zero-width space alone
+        if not shows_something_rendered(body):  # spaces, "<!-- … -->", "&#8203;" alone
             raise forms.ValidationError(_("Write something first."))
         return body
 

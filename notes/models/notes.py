@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 
 from core.addresses import address
 from core.language import shown_name, shows_something
+from core.markdown import shows_something_rendered
 from papers.models import TOPICS_HELP, LanguageModel, Paper, Source, TaggedItem, Topical
 
 from .groups import ReadingGroup, group_ids_of, in_groups_of
@@ -198,8 +199,9 @@ class Note(Topical, Writing):
 
     def clean(self):
         super().clean()
-        texts = [self.title_zh, self.title_en, self.body_zh, self.body_en]
-        if not any(shows_something(text) for text in texts):  # a zero-width space is none
+        # A zero-width space is none; nor is a body that renders as nothing ("<!-- … -->").
+        titles, bodies = [self.title_zh, self.title_en], [self.body_zh, self.body_en]
+        if not any(map(shows_something, titles)) and not any(map(shows_something_rendered, bodies)):
             raise ValidationError(_("Write a title or a body in at least one language."))
         if self.visibility == self.Visibility.GROUP and self.group_id is None:
             raise ValidationError({"group": _("A note visible to a group needs a group.")})

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import translation
 
-from core.markdown import Rendered, extract_toc, render, render_document
+from core.markdown import Rendered, extract_toc, render, render_document, shows_something_rendered
 
 PAGES = {
     "GPT-4": ("/models/gpt-4/", "GPT-4"),
@@ -841,3 +841,22 @@ def test_a_flood_of_tags_never_closed_is_read_once():
     assert htmlparser.locatestarttagend_tolerant.match('<img src="x" <b', 0).end() == 13
     html = render("<a " * 30_000)
     assert html.count("&lt;a") == 30_000
+
+
+# --- Whether a text shows anything -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " \n", "\u200b", "<!-- x -->", "&#8203;", "&nbsp;", "<script>x</script>",
+     "<style>p{}</style>", "## <!-- -->", "<br>", "[x]: https://example.org"],
+)  # fmt: skip
+def test_a_text_that_renders_as_nothing_shows_nothing(text):
+    assert not shows_something_rendered(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["x", "![](/figures/a.png)", '<img src="/figures/a.png">', "$x$", "&amp;", "## 中"]
+)
+def test_a_text_with_a_sign_an_image_or_a_formula_shows_something(text):
+    assert shows_something_rendered(text)

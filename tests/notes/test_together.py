@@ -505,6 +505,26 @@ def test_an_empty_comment_is_refused_with_a_message(member_client, group):
     assert not Comment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "body", ["<!-- x -->", "&#8203;", "&nbsp;", "<script>x</script>", "## <!-- -->", "<br>"]
+)
+def test_a_comment_that_would_show_nothing_is_refused(member_client, group, body):
+    """Its source shows something, its page nothing: it was posted as an empty comment."""
+    paper = PaperFactory()
+    url = reverse("notes:comment_on_paper", args=[paper.slug, group.slug])
+    assertContains(
+        post_comment(member_client, url, body), "Write something first.", status_code=400
+    )
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["![](/figures/loss.png)", "$x$", "<!-- x --> ok", "[[LLaMA]]"])
+def test_a_comment_of_an_image_or_a_formula_alone_is_posted(member_client, group, body):
+    paper = PaperFactory()
+    url = reverse("notes:comment_on_paper", args=[paper.slug, group.slug])
+    assert post_comment(member_client, url, body).status_code == 302
+
+
 def test_comment_markdown_is_sanitised_with_math_kept(member_client, group):
     paper = PaperFactory()
     url = reverse("notes:comment_on_paper", args=[paper.slug, group.slug])
