@@ -355,6 +355,7 @@ class RenderedMarkdown(models.Model):
             targets.extend(rendered.wikilinks)
         self._sides_apart(sources, toc)
         self.toc = toc
+        self.own_ids()
         self.wikilink_targets = {found for name in targets if (found := resolver.locate(name))}
 
     def _sides_apart(self, sources, toc):
@@ -379,13 +380,36 @@ class RenderedMarkdown(models.Model):
                     new = f"{ident}-en-{count}"
                 renamed[ident] = new
                 used.add(new)
-            if not renamed:
-                continue
-            setattr(self, target, _rename_ids(html, renamed))
-            if target in toc:
-                toc[target] = [
-                    (level, renamed.get(ident, ident), title) for level, ident, title in toc[target]
-                ]
+            self._rename(target, renamed, toc)
+
+    def _rename(self, target, renamed, toc):
+        """Change ids (old: new) in one rendered field, the links to them and its contents."""
+        if not renamed:
+            return
+        setattr(self, target, _rename_ids(getattr(self, target), renamed))
+        if target in toc:
+            toc[target] = [
+                (level, renamed.get(ident, ident), title) for level, ident, title in toc[target]
+            ]
+
+    def id_prefix(self):
+        """What the ids of the rendered HTML begin with: nothing, unless the text is
+        shown on a page among others of its kind (Comment), whose footnotes and headings
+        would otherwise take the page's ids."""
+        return ""
+
+    def own_ids(self):
+        """Begin every id of the rendered fields with ``id_prefix()`` (the links to them
+        and the contents follow); return whether there was one. Done by render_markdown,
+        and by a record whose prefix is known only once it is stored (its pk)."""
+        prefix, found = self.id_prefix(), False
+        if not prefix:
+            return False
+        for target in self.rendered_fields().values():
+            renamed = {ident: prefix + ident for ident in _ids_in(getattr(self, target))}
+            self._rename(target, renamed, self.toc)
+            found = found or bool(renamed)
+        return found
 
     def toc_of(self, html_field):
         """Return the stored contents of one rendered field as (level, id, title) rows."""

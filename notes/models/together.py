@@ -278,6 +278,19 @@ class Comment(RenderedMarkdown, TimeStamped):
             url = self.subject.get_absolute_url()
         return f"{url}#comment-{self.pk}"
 
+    def id_prefix(self):
+        """ "c12:": a comment's ids are its own on the page it is shown on. Its footnotes
+        were "#fn:1" as the note's above it (a comment's footnote link led to the
+        note's), and "## Comment 5" was "#comment-5", the site's anchor of another
+        comment. A heading's id never holds a colon, so no note's can be one of these."""
+        return f"c{self.pk}:" if self.pk is not None else ""
+
+    def save(self, *args, **kwargs):
+        adding = self.pk is None
+        super().save(*args, **kwargs)
+        if adding and self.own_ids():  # its number, the prefix of its ids, is known now
+            Comment.objects.filter(pk=self.pk).update(body_html=self.body_html, toc=self.toc)
+
     def soft_delete(self):
         """Delete, keeping the row; an edit opened before it then counts as stale."""
         self.deleted = timezone.now()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from core import pagecache
+from core.rendering import rerender_all
 from notes import activity, discussion, permissions, progress
 from notes.models import Comment, Meeting, MemberSettings, Membership, ReadingStatus
 from notes.models.writing import display_name
@@ -533,6 +534,34 @@ def test_comment_markdown_is_sanitised_with_math_kept(member_client, group):
     assert "<script" not in html
     assert "javascript:" not in html
     assert "E=mc^2" in html
+
+
+def test_a_comments_ids_are_its_own_on_the_notes_page(member_client, member, group):
+    """Its footnote was "#fn:1" as the note's above it (its link led to the note's), and
+    "## Comment 5" was "#comment-5", the page's anchor of another comment."""
+    note = NoteFactory(
+        author=member, group=group, visibility="group", body_en="Claim[^1].\n\n[^1]: Kaplan."
+    )
+    url = reverse("notes:comment_on_note", args=[note.slug])
+    post_comment(member_client, url, "No[^1].\n\n[^1]: Hoffmann.\n\n## Comment 5")
+    comment = Comment.objects.get()
+    c = f"c{comment.pk}:"
+    html = member_client.get(note.get_absolute_url()).content.decode()
+    assert (html.count('id="fn:1"'), html.count('href="#fn:1"')) == (1, 1)  # the note's
+    assert f'id="{c}fn:1"' in html and f'href="#{c}fn:1"' in html
+    assert f'id="{c}fnref:1"' in html and f'href="#{c}fnref:1"' in html  # and back
+    assert f'id="{c}comment-5"' in html and 'id="comment-5"' not in html
+    assert comment.toc == {"body_html": [[2, f"{c}comment-5", "Comment 5"]]}
+    # An edit renders it again, as the command that renders every record again does.
+    edit = reverse("notes:comment_edit", args=[comment.pk])
+    member_client.post(edit, {"body": "Yes[^a].\n\n[^a]: Chinchilla.", "revision": 1})
+    comment.refresh_from_db()
+    assert f'id="{c}fn:a"' in comment.body_html and 'id="fn:a"' not in comment.body_html
+    rerender_all()
+    comment.refresh_from_db()
+    assert comment.body_html.count(f'id="{c}fn:a"') == 1
+    note.refresh_from_db()
+    assert 'id="fn:1"' in note.body_en_html  # a note's ids stay as they were
 
 
 def test_author_edits_organiser_moderates_others_may_not(client, world):
