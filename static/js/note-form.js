@@ -7,8 +7,12 @@
   // The previews are drawn under their texts, above the button: the first one is brought
   // into sight, its top below the sticky header (it was left above the screen).
   function reveal(pane) {
+    // The sticky header covers the page's top; on a phone it is not sticky (site.css) and
+    // scrolled away, its bottom far above the window: counted, it sent the preview off
+    // the top of the screen.
     var header = document.querySelector(".site-header");
-    var top = header ? header.getBoundingClientRect().bottom : 0;
+    var sticky = header && getComputedStyle(header).position === "sticky";
+    var top = sticky ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
     var box = pane.getBoundingClientRect();
     if (box.top < top || box.top > window.innerHeight - 40) {
       window.scrollBy({ top: box.top - top - 12, behavior: "smooth" });

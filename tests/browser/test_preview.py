@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.conftest import click_and_load, login, screenshot
-from tests.factories import MembershipFactory, NoteFactory
+from tests.factories import MembershipFactory, NoteFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,3 +63,38 @@ def test_leaving_the_editor_with_text_not_sent_asks_first(page, member):
     page.fill("#id_title_en", "Thoughts")
     click_and_load(page, "form.note-form button[type=submit]")
     assert asked == ["beforeunload"]
+
+
+def test_on_a_phone_the_preview_is_scrolled_into_sight(page, member):
+    """Below 800 px the header is not sticky: counting its bottom (far above the window
+    once scrolled) sent the preview off the top of the screen, and nothing seemed to
+    happen."""
+    MembershipFactory(user=member)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, member, next_url=reverse("notes:note_create"))
+    page.fill("#id_body_zh", "\n".join(f"第 {n} 段。" for n in range(40)))
+    page.locator("[data-preview-button]").first.scroll_into_view_if_needed()
+    page.click("[data-preview-button]")
+    pane = page.locator(".preview[data-preview-for=id_body_zh]")
+    pane.locator("p").first.wait_for()
+    page.wait_for_timeout(800)  # the smooth scroll
+    top = pane.evaluate("p => p.getBoundingClientRect().top")
+    assert 0 <= top < 844, top
+    screenshot(page, "editor-preview-phone")
+
+
+def test_a_link_reached_by_shift_tab_is_not_under_the_sticky_header(page, member):
+    MembershipFactory(user=member)
+    paper = PaperFactory()
+    long = "\n\n".join(f"Para {n}, see [[{paper.title_en}]]." for n in range(60))
+    note = NoteFactory(author=member, paper=paper, body_en=long, visibility="everyone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, member, next_url=note.get_absolute_url())
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    header = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().bottom")
+    tops = []
+    for _press in range(20):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.closest('.site-header') === null"):
+            tops.append(page.evaluate("document.activeElement.getBoundingClientRect().top"))
+    assert tops and min(tops) >= header, (tops, header)
