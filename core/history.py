@@ -19,7 +19,11 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 # Kept in the history as written here (in English, whatever the language of the load),
 # shown in the reader's language (shown_reason).
 LOADED_REASON = gettext_noop("Loaded from the group's documents")
-REASONS = {LOADED_REASON}
+# A paper as an import gave it, and as a refresh from arXiv made it: what a later refresh
+# may write over (papers.importing.plan.refresh), where the organisers' edits it keeps.
+IMPORTED_REASON = gettext_noop("Added by an import")
+REFRESHED_REASON = gettext_noop("Refreshed from arXiv")
+REASONS = {LOADED_REASON, IMPORTED_REASON, REFRESHED_REASON}
 
 
 def shown_reason(reason):

@@ -15,6 +15,7 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.history import IMPORTED_REASON, REFRESHED_REASON
 from core.language import colon
 
 from ..identifiers import arxiv_id_problem, is_arxiv_id, is_doi, normalize_doi, split_version
@@ -544,6 +545,7 @@ def create_paper(record, user=None, taken=None):
         added_by=user,
         slug=unique_slug(record, taken),
     )
+    paper._change_reason = IMPORTED_REASON  # what a refresh may write over (given_by_imports)
     paper.save()
     if record.topics:
         paper.tags.add(*[topic[:100] for topic in record.topics])
@@ -565,7 +567,9 @@ def unique_slug(record, taken=None):
 
 # Refreshing from arXiv ------------------------------------------------------------------
 
-REFRESHED = ["title_en", "authors", "affiliations", "arxiv_version", "primary_category"]
+# What a refresh brings up to date, each value only where the paper still holds what its
+# import or last refresh gave it (``given_by_imports``), or nothing.
+REFRESHED = ["title_en", "authors", "affiliations", "summary_en", "primary_category"]
 REFRESHED += ["categories", "comment", "journal_ref"]
 
 
@@ -575,14 +579,24 @@ class Refresh:
     current: list = field(default_factory=list)
     missing: list = field(default_factory=list)
     waited: float = 0.0
-    notes: list = field(default_factory=list)  # what arXiv gave that was left unset
+    notes: list = field(default_factory=list)  # what arXiv gave that was left unset or kept
 
 
 def refresh(papers):
-    """Update papers whose arXiv version is newer than the one stored (history keeps the
-    old values); raise ServiceError when arXiv fails. What the paper cannot take is left
-    unset and said in ``notes``: a value the model refuses, or a DOI that another paper
-    of the library has (two papers cannot share one, and saving it would fail all)."""
+    """Bring papers up to arXiv's latest version (history keeps the old values); raise
+    ServiceError when arXiv fails. A paper whose stored version is arXiv's latest is
+    current; one without a version (entered by hand, or the demo's) is compared value by
+    value, and is current when arXiv gives nothing it can take but the version.
+
+    A value is written over only where the paper still holds what its import or last
+    refresh gave it (``given_by_imports``), or nothing: an organiser's title, authors
+    or summary stay, and ``notes`` says which were kept. Every value arXiv gave was
+    written over, and the demo's papers, which have no version, counted as out of date:
+    their first refresh replaced the curated titles with arXiv's.
+
+    What the paper cannot take is left unset and said in ``notes`` too: a value the model
+    refuses, or a DOI that another paper of the library has (two papers cannot share
+    one, and saving it would fail all)."""
     papers = [paper for paper in papers if paper.arxiv_id]
     answer = arxiv.fetch([paper.arxiv_id for paper in papers])
     result = Refresh(waited=answer.waited)
@@ -598,29 +612,91 @@ def refresh(papers):
             if paper.arxiv_version and (record.arxiv_version or 0) <= paper.arxiv_version:
                 result.current.append(paper)
                 continue
-            result.notes += [f"{paper.arxiv_id}{colon()}{note}" for note in fit(record)]
-            values = paper_values(record)
-            for name in REFRESHED:
-                if name in values:
-                    setattr(paper, name, values[name])
-            if record.doi and not paper.doi:
-                holder = Paper.objects.filter(doi=record.doi).exclude(pk=paper.pk).first()
-                if holder is None:
-                    paper.doi = record.doi
-                else:
-                    result.notes.append(
-                        _(
-                            "The DOI %(doi)s that arXiv gives %(id)s is already the DOI of "
-                            "“%(other)s”; it was left unset."
-                        )
-                        % {"id": paper.arxiv_id, "doi": record.doi, "other": holder.title}
-                    )
-            if record.abstract and (not paper.summary_en or paper.provenance == "arxiv"):
-                paper.summary_en = record.abstract
-            if record.journal_ref and (not paper.venue or paper.venue.lower().startswith("arxiv")):
-                paper.venue = record.journal_ref[:200]
-            # A form opened before the refresh must not save its old values over it.
-            paper.revision += 1
-            paper.save()
-            result.updated.append(paper)
+            if _refresh_paper(paper, record, result):
+                result.updated.append(paper)
+            else:
+                result.current.append(paper)
     return result
+
+
+def _refresh_paper(paper, record, result):
+    """Write what arXiv's record gives over the paper where it may (``refresh``), and
+    save it; return whether anything but its version changed."""
+    notes = [f"{paper.arxiv_id}{colon()}{note}" for note in fit(record)]
+    values = paper_values(record)
+    before = {name: getattr(paper, name) for name in [*REFRESHED, "doi", "venue"]}
+    given = given_by_imports(paper)
+    kept = []
+    for name in REFRESHED:
+        value, current = values.get(name), getattr(paper, name)
+        if value is None or value == current:
+            continue
+        if current in ("", None, []) or (name in given and given[name] == current):
+            setattr(paper, name, value)
+        else:
+            kept.append(str(Paper._meta.get_field(name).verbose_name))
+    if kept:
+        notes.append(
+            f"{paper.arxiv_id}{colon()}"
+            + _("%(fields)s kept: edited since the paper was imported, or not imported.")
+            % {"fields": ", ".join(kept)}
+        )
+    if record.doi and not paper.doi:
+        holder = Paper.objects.filter(doi=record.doi).exclude(pk=paper.pk).first()
+        if holder is None:
+            paper.doi = record.doi
+        else:
+            notes.append(
+                _(
+                    "The DOI %(doi)s that arXiv gives %(id)s is already the DOI of "
+                    "“%(other)s”; it was left unset."
+                )
+                % {"id": paper.arxiv_id, "doi": record.doi, "other": holder.title}
+            )
+    if record.journal_ref and (not paper.venue or paper.venue.lower().startswith("arxiv")):
+        paper.venue = record.journal_ref[:200]
+    changed = any(getattr(paper, name) != value for name, value in before.items())
+    result.notes += notes
+    if "arxiv_version" in values:
+        paper.arxiv_version = values["arxiv_version"]
+    # A form opened before the refresh must not save its old values over it.
+    paper.revision += 1
+    paper._change_reason = REFRESHED_REASON
+    paper.save()
+    return changed
+
+
+def given_by_imports(paper):
+    """Return {field: value} of the REFRESHED fields as the paper's import or a refresh
+    last wrote them, read from its history: the import's first version gives them all, a
+    refresh those it changed (a value a refresh kept is not arXiv's, and stays the
+    organiser's at the next). Empty for a paper no import added (entered by hand, loaded
+    with the demo)."""
+    given, previous = {}, None
+    for version in paper.history.order_by("history_date", "history_id"):
+        if version.history_type == "+":
+            given = {}
+        if by_import(version):
+            for name in REFRESHED:
+                value = getattr(version, name)
+                if (
+                    previous is None
+                    or version.history_type == "+"
+                    or value != getattr(previous, name)
+                ):
+                    given[name] = value
+        previous = version
+    return given
+
+
+def by_import(version):
+    """Whether a version of a paper's history is one an import or a refresh saved: so
+    named since they are, and the first version of a paper imported before (not added in
+    the admin, whose papers are "admin", nor loaded, whose versions are named so)."""
+    if version.history_change_reason in (IMPORTED_REASON, REFRESHED_REASON):
+        return True
+    return (
+        version.history_type == "+"
+        and not version.history_change_reason
+        and version.provenance != Paper.Provenance.ADMIN
+    )

@@ -254,17 +254,26 @@ def test_changelist_checkbox_is_djangos_without_a_widget_template(admin_client):
 
 
 def test_refresh_from_arxiv_action(staff_client, recorded_services):
-    paper = PaperFactory(arxiv_id="2303.18223", arxiv_version=15, title_en="Old title")
+    imported = PaperFactory(
+        arxiv_id="2303.18223", arxiv_version=15, title_en="Old title", provenance="arxiv"
+    )
+    edited = PaperFactory(arxiv_id="1706.03762", arxiv_version=1, title_en="Edited")
     recorded_services.overrides["2303.18223"] = "api-2303.18223-v16.xml"
     response = staff_client.post(
         reverse("admin:papers_paper_changelist"),
-        {"action": "refresh_from_arxiv", "_selected_action": [paper.pk]},
+        {"action": "refresh_from_arxiv", "_selected_action": [imported.pk, edited.pk]},
         follow=True,
     )
-    assertContains(response, "1 paper updated to a new arXiv version. 0 already current.")
-    paper.refresh_from_db()
-    assert (paper.arxiv_version, paper.title_en) == (16, "A Survey of Large Language Models")
-    assert paper.history.earliest("history_date").title_en == "Old title"
+    assertContains(response, "2 papers updated to a new arXiv version. 0 already current.")
+    assertContains(
+        response,
+        "1706.03762: title (English) kept: edited since the paper was imported, or not imported.",
+    )
+    imported.refresh_from_db()
+    edited.refresh_from_db()
+    assert (imported.arxiv_version, imported.title_en) == (16, "A Survey of Large Language Models")
+    assert imported.history.earliest("history_date").title_en == "Old title"
+    assert (edited.arxiv_version, edited.title_en) == (7, "Edited")
 
 
 def test_a_message_that_begins_with_arxiv_keeps_its_small_a(staff_client, settings):
@@ -541,7 +550,9 @@ def test_the_delete_page_names_link_rows_in_the_readers_language(staff_client):
 def test_refresh_from_arxiv_leaves_a_doi_another_paper_has_unset(staff_client, recorded_services):
     """arXiv gave a DOI another paper of the library has: the save failed (a 500) and the
     whole batch was lost."""
-    maldacena = PaperFactory(arxiv_id="hep-th/9711200", arxiv_version=1, doi=None, title_en="Old")
+    maldacena = PaperFactory(
+        arxiv_id="hep-th/9711200", arxiv_version=1, doi=None, title_en="Old", provenance="arxiv"
+    )
     PaperFactory(arxiv_id=None, doi="10.1023/a:1026654312961", title_en="The journal's copy")
     survey = PaperFactory(arxiv_id="2303.18223", arxiv_version=15)
     recorded_services.overrides["2303.18223"] = "api-2303.18223-v16.xml"

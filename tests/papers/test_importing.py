@@ -440,6 +440,53 @@ def test_a_refresh_keeps_an_edit_saved_while_it_waited_for_arxiv(recorded_servic
     )
 
 
+def test_a_refresh_keeps_what_an_organiser_edited_and_says_so(recorded_services):
+    """A refresh wrote every value arXiv gave over the paper: an organiser's title and
+    summary were lost to the next version. It writes a value only where the paper still
+    holds what its import gave it."""
+    importing.save(importing.build("2303.18223"))
+    paper = Paper.objects.get(arxiv_id="2303.18223")
+    arxivs_title = paper.title_en
+    paper.title_en = "A Survey of Large Language Models (curated)"
+    paper.summary_en = "The organiser's own summary."
+    paper.save()
+    recorded_services.overrides["2303.18223"] = "api-2303.18223-v16.xml"
+    with translation.override("en"):
+        result = importing.refresh([paper])
+    paper.refresh_from_db()
+    assert result.updated == [paper]
+    assert paper.title_en == "A Survey of Large Language Models (curated)"
+    assert paper.summary_en == "The organiser's own summary."
+    assert paper.comment.endswith("v16 adds the o1 and DeepSeek-R1 sections")  # as imported
+    assert paper.arxiv_version == 16
+    assert result.notes == [
+        "2303.18223: title (English), summary (English) kept: edited since the paper was "
+        "imported, or not imported."
+    ]
+    # The next refresh still knows the kept title for the organiser's, not arXiv's.
+    given = importing.given_by_imports(paper)
+    assert (given["title_en"], given["comment"]) == (arxivs_title, paper.comment)
+
+
+def test_a_paper_without_a_version_is_compared_value_by_value(recorded_services):
+    """A paper without an arXiv version (the demo's) counted as out of date, and its
+    first refresh replaced its curated title with arXiv's."""
+    importing.save(importing.build("2303.18223"))
+    Paper.objects.filter(arxiv_id="2303.18223").update(arxiv_version=None)
+    imported = Paper.objects.get(arxiv_id="2303.18223")
+    result = importing.refresh([imported])
+    assert (result.updated, result.current) == ([], [imported])
+    imported.refresh_from_db()
+    assert imported.arxiv_version == 15
+    curated = Paper.objects.create(
+        slug="attention", title_en="Attention Is All You Need (curated)", arxiv_id="1706.03762"
+    )
+    importing.refresh([curated])
+    curated.refresh_from_db()
+    assert curated.title_en == "Attention Is All You Need (curated)"
+    assert curated.authors.startswith("Ashish Vaswani")  # empty, so filled
+
+
 def test_bibtex_as_other_tools_write_it():
     text = r"""
 @string{nat = {Nature}}
