@@ -1,7 +1,8 @@
 """Papers already in the library: the same arXiv ID (any version), the same DOI, or the
 same title (compared by ``identifiers.title_key``) and year; a preprint and a published
 version (one with an arXiv ID, the other without) by the same title within PUBLISHED_WITHIN
-years."""
+years. Two records whose arXiv IDs (or DOIs) differ are two papers, whatever their titles:
+as Paper.clean says, two papers may share a title, and an identifier tells them apart."""
 
 from django.db.models import Q
 
@@ -36,9 +37,24 @@ def match(record, papers):
         if record.doi and paper.doi == record.doi.lower():
             return paper
     for paper in papers:
-        if key and paper.title_key == key and same_year(paper, record):
+        if (
+            key
+            and paper.title_key == key
+            and same_year(paper, record)
+            and not told_apart(paper, record)
+        ):
             return paper
     return None
+
+
+def told_apart(a, b):
+    """Whether two records (or a record and a paper) are two papers by their identifiers:
+    both have an arXiv ID, or both a DOI, and these differ. Another arXiv paper titled
+    "Attention Is All You Need" was called the one in the library, and could not be
+    added."""
+    arxiv_ids = (a.arxiv_id or "", b.arxiv_id or "")
+    dois = ((a.doi or "").lower(), (b.doi or "").lower())
+    return all(arxiv_ids) and arxiv_ids[0] != arxiv_ids[1] or all(dois) and dois[0] != dois[1]
 
 
 def same_year(a, b):
@@ -57,4 +73,4 @@ def same_paper(a, b):
     if a.doi and a.doi.lower() == b.doi.lower():
         return True
     key = title_key(a.title)
-    return bool(key) and key == title_key(b.title) and same_year(a, b)
+    return bool(key) and key == title_key(b.title) and same_year(a, b) and not told_apart(a, b)

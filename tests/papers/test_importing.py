@@ -233,6 +233,28 @@ def test_a_published_version_a_year_after_its_preprint_is_the_same_paper():
     )
 
 
+def test_two_papers_of_one_title_are_told_apart_by_their_identifiers(recorded_services):
+    """Another arXiv paper titled "Attention Is All You Need" was called the one in the
+    library, and could not be added: two papers may share a title, and an identifier
+    tells them apart (Paper.clean)."""
+    other = PaperFactory(
+        arxiv_id="1707.01234", doi=None, title_en="Attention Is All You Need", year=2017
+    )
+    [candidate] = importing.build("1706.03762").candidates
+    assert (candidate.status, candidate.existing) == ("new", None)
+    same_title = {"title": "Attention Is All You Need", "year": 2017}
+    assert not dedupe.same_paper(
+        Record(**same_title, arxiv_id="1706.03762"), Record(**same_title, arxiv_id="1707.01234")
+    )
+    assert not dedupe.same_paper(
+        Record(**same_title, doi="10.1/a"), Record(**same_title, doi="10.1/b")
+    )
+    assert dedupe.same_paper(
+        Record(**same_title, arxiv_id="1706.03762"), Record(**same_title, doi="10.1/a")
+    )
+    assert dedupe.find_existing([Record(**same_title, doi="10.1/b")]) == [other]
+
+
 def test_plan_sorts_entries_into_new_existing_invalid(recorded_services):
     existing = PaperFactory(arxiv_id="1706.03762", arxiv_version=5, title_en="Attention")
     plan = importing.build(
