@@ -1,9 +1,10 @@
-"""BibTeX files through bibtexparser 2: @string macros resolved, braces removed, LaTeX
-decoded ({\\"u} → ü, \\& → &), authors split (Chinese names family name first); arXiv
-recognised from eprint/archivePrefix, the URL, or ``journal = {arXiv preprint arXiv:…}``;
-a broken block reported with its key and line, and where in it the parse failed (the
-field whose value is not closed, the line and character), without stopping the others. ``read`` also
-gives the text between the entries, where a paste may hold identifiers."""
+"""BibTeX files through bibtexparser 2: @string macros and "#" concatenations resolved,
+braces removed, LaTeX decoded ({\\"u} → ü, \\& → &), authors split (Chinese names family
+name first); arXiv recognised from eprint/archivePrefix, the URL, or ``journal = {arXiv
+preprint arXiv:…}``; a broken block reported with its key and line, and where in it the
+parse failed (the field whose value is not closed, the line and character), without
+stopping the others. ``read`` also gives the text between the entries, where a paste may
+hold identifiers."""
 
 import codecs
 import itertools
@@ -476,9 +477,67 @@ class LatexDecoding(middlewares.LatexDecodingMiddleware):
 MAX_DECODED = 300_000
 
 
+# How deep @string macros may name one another ("@string{b = a # x}"): a macro that names
+# itself is read no deeper.
+MACRO_DEPTH = 8
+
+
+def _pieces(value):
+    """The parts of a value that BibTeX's "#" joins, at the top level (outside braces and
+    quotes), each stripped; one part for a value without such a "#"."""
+    pieces, start, depth, quoted = [], 0, 0, False
+    for i, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            pieces.append(value[start:i].strip())
+            start = i + 1
+    return [*pieces, value[start:].strip()]
+
+
+def _joined(value, strings, depth=0):
+    """The text of a value that joins parts with "#": each part's braces or quotes left
+    out, each macro (``strings``, by lower-case name) its own value, joined."""
+    texts = []
+    for piece in _pieces(value):
+        if len(piece) > 1 and (piece[0], piece[-1]) in (("{", "}"), ('"', '"')):
+            texts.append(piece[1:-1])
+        elif piece.lower() in strings and depth < MACRO_DEPTH:
+            texts.append(_joined(strings[piece.lower()], strings, depth + 1))
+        else:
+            texts.append(piece)  # a number, or a macro no @string defines (jan), as written
+    return "".join(texts)
+
+
+class ResolveStrings(middlewares.ResolveStringReferencesMiddleware):
+    """bibtexparser's @string resolution, which resolves a macro that is the whole value,
+    and BibTeX's concatenation too: ``title = "Part " # "Two"`` and ``booktitle = "In " #
+    acl`` were kept as written, quotes, "#" and macro name and all. A joined value is
+    given braced, whose braces the next middleware removes as any value's."""
+
+    def transform(self, library):
+        strings = {key.lower(): block.value for key, block in library.strings_dict.items()}
+        for block in library.strings:  # "@string{full = "In " # acl}", named as a whole
+            block.value = self._resolved(block.value, strings)
+        for entry in library.entries:
+            for value_field in entry.fields:
+                value_field.value = self._resolved(value_field.value, strings)
+        return super().transform(library)
+
+    @staticmethod
+    def _resolved(value, strings):
+        if isinstance(value, str) and len(_pieces(value)) > 1:
+            return "{" + _joined(value, strings) + "}"
+        return value
+
+
 def _middlewares(budget=None):
     return [
-        middlewares.ResolveStringReferencesMiddleware(True),
+        ResolveStrings(True),
         middlewares.RemoveEnclosingMiddleware(True),
         LatexDecoding(budget),  # which splits the authors before decoding them
     ]

@@ -543,6 +543,24 @@ def test_bibtex_as_other_tools_write_it():
     assert entries[4].record.venue == "Nature"  # the repeated key's entry, read as the others
 
 
+def test_bibtex_joins_the_parts_of_a_concatenation():
+    """bibtexparser 2 resolves a macro that is a whole value: "Part " # "Two" was kept as
+    written, quotes, "#" and all, and so was a macro joined to text."""
+    text = """@string{acl = "Proc. of ACL"}
+@string{full = "In " # acl}
+@inproceedings{a, title = "Part " # "Two", booktitle = "In " # acl, year = 2023,
+  author = "Jane Doe" # " and John Roe", month = jan # "~1"}
+@article{b, title = {C# } # "in {D}epth", journal = full, note = "C# stays"}"""
+    first, second = [entry.record for entry in bibtex.parse(text)]
+    assert (first.title, first.venue, first.authors) == (
+        "Part Two",
+        "In Proc. of ACL",
+        ["Jane Doe", "John Roe"],
+    )
+    assert first.month == 1
+    assert (second.title, second.venue) == ("C# in Depth", "In Proc. of ACL")
+
+
 def test_bibtex_decode_falls_back_for_old_files():
     assert bibtex.decode("Müller".encode("cp1252")) == "Müller"
     assert bibtex.decode("\ufeff@misc{a}".encode()) == "@misc{a}"
