@@ -543,11 +543,63 @@ def _middlewares(budget=None):
     ]
 
 
-def _entry(entry, note=""):
+# The entry types of a volume: what a paper's crossref names (the proceedings of a
+# conference, the book of a chapter), which is no paper of its own.
+VOLUMES = {"proceedings", "mvproceedings", "book", "mvbook", "collection", "mvcollection"}
+VOLUMES |= {"reference", "mvreference"}
+# What a paper takes from the volume its crossref names, when it has none of its own
+# (the volume's title is the paper's booktitle); its DOI, URL and abstract are the volume's.
+INHERITED = ["year", "date", "month", "booktitle", "journal", "journaltitle"]
+
+
+class Crossrefs:
+    """The entries of a file by key, and the keys that a crossref field names: a paper of
+    a conference's proceedings gives its year and venue once, in the volume's entry, as
+    BibTeX reads them. Both became new papers, the volume one of its own and the paper
+    one without a year or venue."""
+
+    def __init__(self, entries):
+        self.by_key = {entry.key.lower(): entry for entry in entries if entry.key}
+        self.cited = {self.named(entry) for entry in entries} - {""}
+
+    @staticmethod
+    def named(entry):
+        """The key the entry's crossref names ("" if none), as keys are compared."""
+        crossref = next((f for f in entry.fields if f.key.lower() == "crossref"), None)
+        return _clean(crossref.value).lower() if crossref is not None else ""
+
+    def is_volume(self, entry):
+        """Whether the entry is a volume that a crossref of the file names."""
+        return entry.entry_type.lower() in VOLUMES and entry.key.lower() in self.cited
+
+    def inherited(self, entry):
+        """The fields the entry takes from the volume its crossref names, if in the file."""
+        volume = self.by_key.get(self.named(entry))
+        if volume is None or volume is entry:
+            return {}
+        fields = {field.key.lower(): field.value for field in volume.fields}
+        given = {name: fields[name] for name in INHERITED if fields.get(name)}
+        if fields.get("title"):
+            given.setdefault("booktitle", fields["title"])
+        return given
+
+
+def _entry(entry, note="", crossrefs=None):
     not_read = entry.get_parser_metadata(NOT_READ)
     if not_read:
         return Entry(key=entry.key, line=entry.start_line + 1, error=not_read)
+    if crossrefs is not None and crossrefs.is_volume(entry):
+        return Entry(
+            key=entry.key,
+            line=entry.start_line + 1,
+            error=_(
+                "A volume that other entries of the file name by crossref, not a paper: "
+                "they take its year and venue."
+            ),
+        )
     fields = {field.key.lower(): field.value for field in entry.fields}
+    if crossrefs is not None:
+        fields = {**crossrefs.inherited(entry), **{k: v for k, v in fields.items() if v}}
     record, error = to_record(fields)
     return Entry(
         key=entry.key,
@@ -582,10 +634,10 @@ def read(text, limit=None, budget=None):
         beyond = next(itertools.islice(_entry_starts(text), limit, None), None)
         text = text[:beyond] if beyond is not None else text
     library = bibtexparser.parse_string(text, parse_stack=_middlewares(budget))
-    keys = {}
+    keys, crossrefs = {}, Crossrefs(library.entries)
     for block in library.blocks:
         if isinstance(block, model.Entry):
-            yield _same_key(_entry(block), keys)
+            yield _same_key(_entry(block, crossrefs=crossrefs), keys)
         elif isinstance(block, model.ParsingFailedBlock):
             yield _same_key(_failed(block, library.strings, text, budget), keys)
         elif isinstance(block, model.ImplicitComment):

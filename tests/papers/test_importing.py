@@ -561,6 +561,30 @@ def test_bibtex_joins_the_parts_of_a_concatenation():
     assert (second.title, second.venue) == ("C# in Depth", "In Proc. of ACL")
 
 
+def test_a_crossref_gives_the_paper_its_volumes_year_and_venue():
+    """A paper of a conference's proceedings and the volume it names by crossref were two
+    new papers: the volume one of its own, the paper one without a year or venue."""
+    text = """@inproceedings{child, author = {Ann Bee}, title = {A Child Paper},
+  crossref = {Conf}}
+@inproceedings{own, author = {Cy Dee}, title = {Its Own Venue}, booktitle = {Workshop},
+  crossref = {conf}}
+@proceedings{conf, editor = {Ed Itor}, title = {Proceedings of {ACL} 2023}, year = {2023},
+  month = jul, doi = {10.5555/volume}}
+@proceedings{alone, title = {A Volume No Entry Names}, year = 2020}"""
+    with translation.override("en"):
+        plan = importing.build(bib_text=text)
+    assert [c.status for c in plan.candidates] == ["new", "new", "invalid", "new"]
+    child, own = plan.candidates[0].record, plan.candidates[1].record
+    assert (child.year, child.month, child.venue, child.doi) == (
+        2023,
+        7,
+        "Proceedings of ACL 2023",
+        "",
+    )
+    assert (own.year, own.venue) == (2023, "Workshop")
+    assert plan.candidates[2].reason.startswith("A volume that other entries of the file name")
+
+
 def test_bibtex_decode_falls_back_for_old_files():
     assert bibtex.decode("Müller".encode("cp1252")) == "Müller"
     assert bibtex.decode("\ufeff@misc{a}".encode()) == "@misc{a}"
