@@ -99,9 +99,24 @@ class AddPapersForm(forms.Form):
                 code="too_big",
             )
         try:
-            return bibtex.decode(upload.read())
+            text, self.bibfile_encoding = bibtex.decoded(upload.read())
         except ValueError as error:
             raise forms.ValidationError(_("The file is not a text file."), code="binary") from error
+        return text
+
+    bibfile_encoding = ""  # what the upload was read in (bibtex.decoded)
+
+    def encoding_note(self):
+        """What the page says of an upload that is not in Unicode: the encoding assumed
+        (bibtex.LEGACY), which a member whose text looks wrong can then correct; "" for
+        one in Unicode or none."""
+        encoding = bibtex.LEGACY.get(self.bibfile_encoding)
+        if not encoding:
+            return ""
+        return _(
+            "The file is not in UTF-8; it was read as %(encoding)s. If its text looks "
+            "wrong, save it as UTF-8 and choose it again."
+        ) % {"encoding": encoding}
 
     def clean(self):
         data = super().clean()

@@ -343,6 +343,8 @@ def add_papers(request):
         plan = importing.build(form.cleaned_data["entries"], form.cleaned_data["bibfile"])
         for error in plan.errors:
             messages.error(request, error)
+        if note := form.encoding_note():
+            messages.warning(request, note)
     if plan is not None:
         plan_data = plan.dumps()
         if plan.waited >= 0.5:

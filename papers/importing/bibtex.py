@@ -33,7 +33,7 @@ from ..identifiers import (
     normalize_doi,
     split_version,
 )
-from .records import VENUE_PREPRINT, Record, whole_number
+from .records import CJK, VENUE_PREPRINT, Record, whole_number
 
 MONTHS = {name: number for number, name in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
@@ -289,11 +289,18 @@ class Entry:
 
 
 def decode(content):
-    """Return the text of a .bib file's bytes: UTF-16 or UTF-32 when a byte order mark
-    says so (Windows' Notepad saves "Unicode" as UTF-16, which was refused as not a text
-    file), UTF-16 without one when its NULs say so (``_utf16_without_mark``), else UTF-8,
-    else Windows-1252 / Latin-1 (older reference managers); raise ValueError for a file
-    that is not text.
+    """Return the text of a .bib file's bytes (``decoded``)."""
+    return decoded(content)[0]
+
+
+def decoded(content):
+    """Return (text, encoding) of a .bib file's bytes: UTF-16 or UTF-32 when a byte
+    order mark says so (Windows' Notepad saves "Unicode" as UTF-16, which was refused as
+    not a text file), UTF-16 without one when its NULs say so (``_utf16_without_mark``),
+    else UTF-8, else GB18030 when it reads as Chinese (``_chinese``: what Windows set to
+    Chinese saves, GBK, was read as Windows-1252 and imported as mojibake), else
+    Windows-1252 / Latin-1 (older reference managers); raise ValueError for a file that
+    is not text. LEGACY names the encodings a member is told of.
 
     A NUL marks a binary file (a PDF, a zip chosen by mistake), but a text file may
     hold a stray one, which the importer drops: UTF-8 with no other control character
@@ -302,11 +309,11 @@ def decode(content):
     # UTF-32's little-endian mark begins as UTF-16's does: it is looked for first.
     for mark, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32")):
         if content.startswith(mark):
-            return _unicode(content, encoding)
+            return _unicode(content, encoding), encoding
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _unicode(content, "utf-16")
+        return _unicode(content, "utf-16"), "utf-16"
     if encoding := _utf16_without_mark(content):
-        return _unicode(content, encoding)
+        return _unicode(content, encoding), encoding
     if b"\x00" in content:
         try:
             text = content.decode("utf-8-sig")
@@ -314,13 +321,51 @@ def decode(content):
             raise ValueError("not a text file") from None
         if BINARY.search(content):
             raise ValueError("not a text file")
-        return text
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        return text, "utf-8"
+    try:
+        return content.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if (text := _chinese(content)) is not None:
+        return text, "gb18030"
+    for encoding in ("cp1252", "latin-1"):
         try:
-            return content.decode(encoding)
+            return content.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     raise ValueError("not a text file")  # pragma: no cover - latin-1 decodes any byte
+
+
+# The encodings besides Unicode's that a file may be read in, as a member is told of them.
+LEGACY = {"gb18030": "GB18030 (GBK)", "cp1252": "Windows-1252", "latin-1": "Latin-1"}
+# The least share of a GB18030 reading's characters beyond ASCII that GB2312, the common
+# Chinese characters and punctuation, holds, for it to be Chinese: Windows-1252 text
+# reads as GB18030 too where an accented letter comes before a letter ("Müller": ü and
+# l make one character), but as characters beyond GB2312 (whose bytes are A1 to FE),
+# where Chinese text has few (a name's rarer character: 镕 of 朱镕基).
+GB2312_SHARE = 0.5
+
+
+def _chinese(content):
+    """The text of bytes in GB18030 (GBK, GB2312) when they read as Chinese text: Han
+    characters, and most characters beyond ASCII in GB2312 (GB2312_SHARE); else None."""
+    try:
+        text = content.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    beyond = [char for char in text if ord(char) > 0x7F]
+    if not CJK.search(text):
+        return None
+    common = sum(1 for char in beyond if _in_gb2312(char))
+    return text if common >= GB2312_SHARE * len(beyond) else None
+
+
+def _in_gb2312(char):
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _utf16_without_mark(content):

@@ -256,6 +256,19 @@ def test_a_utf16_upload_is_previewed_with_what_it_leaves_out(member_client):
     assertContains(response, "The entry on line 1 has the same key “k1”.")
 
 
+def test_a_gbk_upload_is_read_as_chinese_and_the_member_told_so(member_client):
+    """A .bib saved by Windows set to Chinese (GBK) was read as Windows-1252: its titles
+    were imported as mojibake, with no word of it."""
+    text = "@article{k, title={大语言模型综述：对齐与评测}, author={赵, 鑫}, year={2023}}\n"
+    said = "The file is not in UTF-8; it was read as GB18030 (GBK). If its text looks wrong, "
+    said += "save it as UTF-8 and choose it again."
+    for encoding, told in [("gbk", True), ("utf-8", False)]:
+        files = {"bibfile": SimpleUploadedFile("refs.bib", text.encode(encoding))}
+        response = member_client.post(URL, {"entries": "", "preview": "", **files})
+        assertContains(response, "<strong>大语言模型综述：对齐与评测</strong>", html=False)
+        assert (said in response.content.decode()) == told
+
+
 def test_too_big_upload_and_empty_form(member_client):
     upload = SimpleUploadedFile("big.bib", b"%" * (2 * 1024 * 1024 + 1))
     response = member_client.post(URL, {"entries": "", "bibfile": upload, "preview": ""})

@@ -587,6 +587,15 @@ def test_a_crossref_gives_the_paper_its_volumes_year_and_venue():
 
 def test_bibtex_decode_falls_back_for_old_files():
     assert bibtex.decode("Müller".encode("cp1252")) == "Müller"
+    # Windows-1252 reads as GB18030 where an accented letter comes before a letter.
+    assert bibtex.decoded("Müller, Gödel, naïve".encode("cp1252")) == (
+        "Müller, Gödel, naïve",
+        "cp1252",
+    )
+    assert bibtex.decoded("{赵, 鑫} and {朱镕基}：综述".encode("gbk")) == (
+        "{赵, 鑫} and {朱镕基}：综述",
+        "gb18030",
+    )
     assert bibtex.decode("\ufeff@misc{a}".encode()) == "@misc{a}"
     with pytest.raises(ValueError):
         bibtex.decode(b"PK\x03\x04\x00\x00")

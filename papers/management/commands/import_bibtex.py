@@ -21,12 +21,16 @@ class Command(BaseCommand):
         user = added_by(options["user"])
         self.quiet = options["verbosity"] == 0
         try:
-            text = bibtex.decode(Path(options["file"]).read_bytes())
+            text, encoding = bibtex.decoded(Path(options["file"]).read_bytes())
         except OSError as error:
             reason = error.strerror or error
             raise CommandError(f"Cannot read {options['file']}: {reason}") from error
         except ValueError as error:
             raise CommandError(f"Cannot read {options['file']}: {error}") from error
+        if encoding in bibtex.LEGACY:
+            self.stderr.write(
+                f"{options['file']} is not in UTF-8; it was read as {bibtex.LEGACY[encoding]}."
+            )
         if not importing.looks_like_bibtex(text):  # build() would read it as identifiers
             raise CommandError(f"{options['file']} holds no BibTeX entry.")
         plan = importing.build(bib_text=text, limit=None)
