@@ -45,22 +45,52 @@ ORGANISATION = re.compile(
 )
 
 
+# A name in braces in an author line: one name, whatever it holds ("{Meta AI, FAIR}"),
+# as BibTeX reads a braced group.
+GROUP = re.compile(r"\{([^{}]*)\}")
+
+
 def is_organisation(name):
-    """Whether an author's name is a company's (it ends in its legal form): cited as it
-    is written, not as a person's given names and surname."""
-    return bool(ORGANISATION.search(name))
+    """Whether an author's name is a company's or a group's (it ends in its legal form, or
+    holds a comma, as only a braced group of the author line can: "Meta AI, FAIR"): cited
+    as it is written, not as a person's given names and surname."""
+    return bool(ORGANISATION.search(name)) or "," in name
+
+
+def shown_authors(authors):
+    """The author line as a page shows it: a group's braces left out."""
+    return GROUP.sub(r"\1", authors or "")
 
 
 def author_list(authors):
     """Return (names, more) of a paper's author line ("A, B and C"): the authors it
-    names, in order, and whether it ends in "et al." (others it does not name)."""
+    names, in order, and whether it ends in "et al." (others it does not name). A name
+    in braces is one name ("{Meta AI, FAIR}, Hugo Touvron"), shown without them."""
+    authors = (authors or "").strip()
     names, more = [], False
-    for part in AUTHORS_APART.split((authors or "").strip()):
+    groups = [found.span() for found in GROUP.finditer(authors)]
+    apart = [
+        found
+        for found in AUTHORS_APART.finditer(authors)
+        if not any(begin < found.start() < end for begin, end in groups)
+    ]
+    parts = [authors[start:end] for start, end in _between(apart, len(authors))]
+    for part in parts:
         name = ET_AL.sub("", part.strip())
         more = more or name != part.strip()
+        name = shown_authors(name)
         if name:
             names.append(name)
     return names, more
+
+
+def _between(separators, length):
+    """The (start, end) of the text between the separators (matches), in order."""
+    start = 0
+    for separator in separators:
+        yield start, separator.start()
+        start = separator.end()
+    yield start, length
 
 
 def split_authors(authors):

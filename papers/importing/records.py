@@ -31,6 +31,17 @@ def whole_number(text):
 
 
 CJK = re.compile(r"[\u3400-\u9fff]")
+# What parts an author line's names (papers.citations.author_list reads it, a legal form
+# after a comma aside).
+NAME_APART = re.compile(r",|;|\s+and\s+")
+
+
+def author_line(names):
+    """Return the author line of names, ", " apart, each name that holds what parts
+    names in braces, one name to papers.citations.author_list: a braced group of a
+    BibTeX entry ("{Meta AI, FAIR} and Hugo Touvron") was one name in the preview, and
+    three once saved, cited and exported."""
+    return ", ".join(f"{{{name}}}" if NAME_APART.search(name) else name for name in names)
 
 
 def without_nul(value):
@@ -88,7 +99,7 @@ class Record:
         title_field = "title_zh" if CJK.search(self.title) else "title_en"
         values = {
             title_field: self.title,
-            "authors": ", ".join(self.authors),
+            "authors": author_line(self.authors),
             "summary_en": self.abstract,
             "year": self.year,
             "month": self.month,

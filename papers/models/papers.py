@@ -302,6 +302,12 @@ class Paper(Topical, BilingualTitle, Revised, TimeStamped):
         return citations.split_authors(self.authors)
 
     @property
+    def authors_shown(self):
+        """The author line as a page shows it, a group's braces left out ("{Meta AI,
+        FAIR}, Hugo Touvron": one name, as an import stores it)."""
+        return citations.shown_authors(self.authors)
+
+    @property
     def category_list(self):
         return self.categories.split()
 

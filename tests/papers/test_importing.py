@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from papers import identifiers
+from papers import citations, identifiers
 from papers.identifiers import is_doi, normalize_doi, split_version, title_key
 from papers.importing import arxiv, bibtex, dedupe, doi
 from papers.importing import plan as importing
@@ -387,6 +387,23 @@ def test_chinese_bibtex_authors_are_stored_family_name_first():
     (paper,) = importing.save(plan)
     assert paper.authors == "张三, Si Li"
     assert paper.author_list == ["张三", "Si Li"]
+
+
+def test_a_braced_group_stays_one_author_once_saved_cited_and_exported():
+    """ "{Meta AI, FAIR} and Hugo Touvron" was two names in the preview, and three once
+    saved ("Meta AI, FAIR, Hugo Touvron"): in the page's meta tags, the BibTeX and the
+    CSL-JSON, and in the citation key."""
+    text = "@misc{k, title={Llama Two}, author={{Meta AI, FAIR} and Hugo Touvron}, year=2023}"
+    (paper,) = importing.save(importing.build(bib_text=text))
+    assert paper.authors == "{Meta AI, FAIR}, Hugo Touvron"
+    assert paper.author_list == ["Meta AI, FAIR", "Hugo Touvron"]
+    assert paper.authors_shown == "Meta AI, FAIR, Hugo Touvron"
+    assert paper.citation_key == "metaLlamaTwo2023"
+    assert "author = {{Meta AI, FAIR} and Hugo Touvron}" in citations.to_bibtex([paper])
+    assert citations.to_csl_json([paper])[0]["author"] == [
+        {"literal": "Meta AI, FAIR"},
+        {"family": "Touvron", "given": "Hugo"},
+    ]
 
 
 def test_save_adds_all_or_nothing(recorded_services):
