@@ -1,6 +1,7 @@
 """doi.org's client: a DOI's metadata as CSL-JSON, through content negotiation at
 settings.DOI_RESOLVER_URL (timeout OUTSIDE_TIMEOUT)."""
 
+import html
 import json
 import logging
 from urllib.parse import quote
@@ -84,6 +85,13 @@ def _date_parts(date):
     return parts[0]
 
 
+def _plain(value):
+    """A CSL-JSON text as plain text: Crossref writes titles and abstracts with markup
+    (``<i>in vivo</i>``, ``H<sub>2</sub>O``, JATS) and entities (``&amp;``), which were
+    stored as written, and the paper was then no duplicate of the one in the library."""
+    return " ".join(html.unescape(strip_tags(_text(value))).split())
+
+
 def parse_csl(item, doi=""):
     """Return a Record from one CSL-JSON item; raise ServiceError when a field read is not
     of the type CSL-JSON gives it."""
@@ -104,16 +112,16 @@ def parse_csl(item, doi=""):
             break
     year = whole_number(parts[0]) if parts else None
     month = whole_number(parts[1]) if len(parts) > 1 else None
-    venue = " ".join(_text(item.get("container-title")).split())
+    venue = _plain(item.get("container-title"))
     number = str(item.get("number") or "")  # text or a number, in CSL-JSON
     url = _text(item.get("URL"))
     arxiv_id = ""
     if item.get("publisher") == "arXiv" or number.lower().startswith("arxiv:"):
         candidate = normalize_arxiv_id(number or url)
         arxiv_id = candidate if is_arxiv_id(candidate) else ""
-    abstract = " ".join(strip_tags(_text(item.get("abstract"))).split())  # JATS markup
+    abstract = _plain(item.get("abstract"))
     return Record(
-        title=" ".join(_text(item.get("title")).split()),
+        title=_plain(item.get("title")),
         authors=authors,
         abstract=abstract,
         year=year,

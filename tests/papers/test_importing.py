@@ -105,6 +105,17 @@ def test_doi_fetch_reads_csl_json(recorded_services):
     assert doi.fetch("10.9999/nothing") is None
 
 
+def test_a_doi_title_with_markup_is_plain_text_and_found_in_the_library(recorded_services):
+    """Crossref's "<i>in vivo</i>", "H<sub>2</sub>O" and "&amp;" were stored as written,
+    and the paper was not found to be the one already in the library."""
+    there = PaperFactory(
+        arxiv_id=None, title_en="Emergent in vivo reasoning in H2O & beyond", year=2023
+    )
+    (candidate,) = importing.build("10.5555/markup").candidates
+    assert candidate.record.title == "Emergent in vivo reasoning in H2O & beyond"
+    assert (candidate.status, candidate.existing) == ("existing", there)
+
+
 def test_doi_failures_are_clear(recorded_services, settings):
     recorded_services.point(settings, recorded_services.url + "/hang")
     with pytest.raises(ServiceError, match="doi.org did not answer"):
