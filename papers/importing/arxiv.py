@@ -29,10 +29,30 @@ OAI = "{http://www.openarchives.org/OAI/2.0/}"
 OAI_ARXIV = "{http://arxiv.org/OAI/arXiv/}"
 BATCH = 100  # IDs per API call
 USER_AGENT = "llm-reading-group (library import; one request at a time)"
-# How arXiv's withdrawal notices read ("This paper has been withdrawn by the author…").
+# How arXiv's withdrawal notices read, in the comment or at the abstract's start: "This
+# paper has been withdrawn by the author…", "This submission has been withdrawn by arXiv
+# administrators…", or a comment that is "Withdrawn". Any "was withdrawn" or "withdrawn
+# by" was taken for one: "Meta's Galactica demo was withdrawn after three days." refused
+# the paper that said it.
 WITHDRAWN = re.compile(
-    r"\b(?:has been|was|is being) withdrawn\b|\bwithdrawn by\b|^\W*withdrawn\b", re.IGNORECASE
+    r"\bthis (?:paper|submission|article|manuscript|preprint|version) (?:has been|is) withdrawn\b"
+    r"|\bwithdrawn by (?:the |its )?(?:authors?|arxiv(?: admin(?:istrator)?s?)?)(?:\W|$)"
+    r"|^\W*withdrawn\W*$",
+    re.IGNORECASE,
 )
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def withdrawal(comment, abstract):
+    """Return the sentence of arXiv's withdrawal notice in a paper's comment or the start
+    of its abstract, as written (a member is told it), or "" when there is none."""
+    for text in (comment, abstract[:200]):
+        if found := WITHDRAWN.search(text):
+            ends = [m.end() for m in SENTENCE_END.finditer(text, 0, found.start())]
+            start = ends[-1] if ends else 0
+            end = SENTENCE_END.search(text, found.end())
+            return text[start : end.end() if end else len(text)].strip()
+    return ""
 
 
 @dataclass
@@ -180,7 +200,7 @@ def parse_entry(entry):
         venue=journal_ref or VENUE_PREPRINT,
         pdf_url=pdf,
         provenance="arxiv",
-        withdrawn=bool(WITHDRAWN.search(comment) or WITHDRAWN.search(abstract[:200])),
+        withdrawn=withdrawal(comment, abstract),
     )
 
 
@@ -319,5 +339,5 @@ def parse_oai_record(metadata):
         journal_ref=journal_ref,
         venue=journal_ref or VENUE_PREPRINT,
         provenance="arxiv",
-        withdrawn=bool(WITHDRAWN.search(comment) or WITHDRAWN.search(abstract[:200])),
+        withdrawn=withdrawal(comment, abstract),
     )

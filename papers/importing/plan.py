@@ -382,7 +382,7 @@ def look_up_arxiv(plan, progress=None):
         elif record.withdrawn:
             candidate.record, candidate.status = record, Status.INVALID
             candidate.reason = _("arXiv marks this paper as withdrawn: %(comment)s") % {
-                "comment": record.comment or record.abstract[:200]
+                "comment": record.withdrawn
             }
         else:
             candidate.record = record

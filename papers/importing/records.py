@@ -75,7 +75,7 @@ class Record:
     pdf_url: str = ""
     topics: list = field(default_factory=list)
     provenance: str = "admin"
-    withdrawn: bool = False
+    withdrawn: str = ""  # arXiv's withdrawal notice (arxiv.withdrawal), "" for none
 
     def __post_init__(self):
         # Whatever the source (a BibTeX value, a doi.org answer, a signed preview), no

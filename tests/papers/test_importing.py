@@ -295,6 +295,31 @@ def test_plan_sorts_entries_into_new_existing_invalid(recorded_services):
     assert plan.candidates[1].existing == existing
 
 
+def test_only_arxivs_withdrawal_notices_mark_a_paper_withdrawn(recorded_services):
+    """Any "was withdrawn" in the comment or the abstract's first 200 characters refused
+    the paper: "Meta's Galactica demo was withdrawn after three days." The row quotes the
+    notice, not the whole comment."""
+    (candidate,) = importing.build("2401.00001").candidates
+    assert candidate.status == "new", candidate.reason
+    assert arxiv.withdrawal(
+        "",
+        "We study X. This submission has been withdrawn by arXiv "
+        "administrators: it repeats 2301.00001. More follows.",
+    ) == ("This submission has been withdrawn by arXiv administrators: it repeats 2301.00001.")
+    assert arxiv.withdrawal("Withdrawn.", "") == "Withdrawn."
+    assert (
+        arxiv.withdrawal("21 pages; withdrawn by the authors", "")
+        == "21 pages; withdrawn by the authors"
+    )
+    assert arxiv.withdrawal("the tool was withdrawn by its vendor", "It was withdrawn.") == ""
+    with translation.override("en"):
+        (withdrawn,) = importing.build("1304.5678").candidates
+    assert withdrawn.reason == (
+        "arXiv marks this paper as withdrawn: This paper has been withdrawn by the author due "
+        "to an error in the proof of Theorem 2"
+    )
+
+
 def test_plan_keeps_doi_and_bibtex_rows_when_arxiv_is_down(recorded_services, settings):
     settings.ARXIV_API_URL = recorded_services.url + "/hang/api/query"
     plan = importing.build("2303.18223 10.1145/3605943")
