@@ -462,15 +462,13 @@ def judge(candidates):
             candidate.changes = differences(candidate.record, paper)
         else:
             candidate.status = Status.NEW
-    seen = []
+    seen = dedupe.Seen()  # a look-up per entry, not a comparison with each earlier one
     for candidate in rows:
         if candidate.status != Status.NEW:
             continue
-        earlier = next((c for c in seen if dedupe.same_paper(c.record, candidate.record)), None)
+        earlier = seen.first(candidate.record, candidate)
         if earlier is not None:
             repeated(candidate, earlier)
-        else:
-            seen.append(candidate)
 
 
 class Conflict(Exception):

@@ -123,11 +123,10 @@ class Command(BaseCommand):
         imports name them (_importing.report)."""
         records = [record for record in page.records if not record.withdrawn]
         found = dedupe.find_existing(records)
-        new, seen = [], []
+        new, seen = [], dedupe.Seen()
         for record, paper in zip(records, found, strict=True):
-            if paper is None and not any(dedupe.same_paper(record, s) for s in seen):
+            if paper is None and seen.first(record, record) is None:
                 new.append(record)
-                seen.append(record)
         for record in new:
             entry = record.arxiv_id  # as arXiv gave it, should fit() leave it out
             for note in importing.fit(record):
