@@ -892,9 +892,16 @@ def _year(fields):
     return _clean(fields.get("year")) or _clean(fields.get("date"))
 
 
+# What parts keywords: a comma or semicolon, and as a Chinese input method types them,
+# full-width (，；) or the enumeration comma (、): "大模型，综述；对齐" was one topic.
+KEYWORDS_APART = re.compile(r"[;,，；、]")
+
+
 def _keywords(fields):
-    """The entry's keywords, each once, as written (";" or "," apart)."""
-    words = (" ".join(word.split()) for word in re.split(r"[;,]", _clean(fields.get("keywords"))))
+    """The entry's keywords, each once, as written (KEYWORDS_APART apart)."""
+    words = (
+        " ".join(word.split()) for word in KEYWORDS_APART.split(_clean(fields.get("keywords")))
+    )
     return [word for word in dict.fromkeys(words) if word]
 
 

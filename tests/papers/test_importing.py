@@ -506,6 +506,12 @@ def test_saved_bibtex_topics_become_tags():
     assert paper.provenance == "bibtex"
 
 
+def test_chinese_keywords_are_split_at_full_width_separators():
+    """A Chinese input method types "，" "；" and "、": "大模型，综述；对齐" was one topic."""
+    text = "@misc{k, title={综述}, keywords={大模型，综述；对齐、评测, LLM; 大模型}}"
+    assert bibtex.parse(text)[0].record.topics == ["大模型", "综述", "对齐", "评测", "LLM"]
+
+
 def test_refresh_updates_to_a_new_version_and_keeps_history(recorded_services):
     importing.save(importing.build("2303.18223"))
     paper = Paper.objects.get(arxiv_id="2303.18223")
