@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.history import IMPORTED_REASON, REFRESHED_REASON
-from core.language import colon
+from core.language import colon, names_separator
 
 from ..identifiers import arxiv_id_problem, is_arxiv_id, is_doi, normalize_doi, split_version
 from ..models import Paper
@@ -637,7 +637,7 @@ def _refresh_paper(paper, record, result):
         notes.append(
             f"{paper.arxiv_id}{colon()}"
             + _("%(fields)s kept: edited since the paper was imported, or not imported.")
-            % {"fields": ", ".join(kept)}
+            % {"fields": names_separator().join(kept)}
         )
     if record.doi and not paper.doi:
         holder = Paper.objects.filter(doi=record.doi).exclude(pk=paper.pk).first()
