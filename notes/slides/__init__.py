@@ -3,7 +3,8 @@
 A slide starts at every h1 and h2, at an explicit ``---`` (``<hr>``), and at h3 when
 the section around it would not fit on one slide. Whatever does not fit on a slide
 continues on the next one: lists are split between items (an ``<ol>`` keeps its
-numbering) and tables between rows (the header row repeats). Whether a block fits is
+numbering), tables between rows (the header row repeats) and code between lines (each
+part keeps its language and markup, cut line by line). Whether a block fits is
 a size estimate in lines of body text; static/js/deck.js measures the laid-out slides
 and shrinks any that still overflow.
 

@@ -5,7 +5,17 @@ import re
 import unicodedata
 
 from .cut import cut_item
-from .tree import Node, integer_attribute, is_block, list_part, list_start, text_of
+from .tree import (
+    Node,
+    code_lines,
+    code_part,
+    integer_attribute,
+    is_block,
+    is_code,
+    list_part,
+    list_start,
+    text_of,
+)
 
 # The slide frame in CSS pixels (reveal.js width/height); static/css/deck.css uses the
 # same numbers and font sizes.
@@ -142,10 +152,9 @@ def estimate(node, width=BODY_WIDTH_EM):
         return sum(_estimate_item(li, width - list_indent(node)) for li in node.elements) + 0.4
     if tag == "table":
         return _estimate_table(node, width) + 0.4
-    if tag == "pre" or (tag == "div" and node.has_class("highlight")):
+    if is_code(node):
         lines = text_of(node).rstrip("\n").split("\n")
-        wrapped = sum(_lines(_mixed_width(line) * 0.95, width / 0.85 - 2) for line in lines)
-        return 0.82 * wrapped + 1.1
+        return sum(_code_line_height(line, width) for line in lines) + CODE_CHROME
     if tag == "div" and node.has_class("arithmatex"):
         return _display_math(node) + 0.4
     if tag == "div" and node.has_class("callout"):
@@ -167,6 +176,16 @@ def estimate(node, width=BODY_WIDTH_EM):
         if child.tag == "br":
             height += 0.6
     return height + 0.4
+
+
+CODE_CHROME = 1.1  # a code block's padding and margin, in lines of body text
+
+
+def _code_line_height(text, width):
+    """Height of a line of code in lines of body text, wrapped where it is wider than the
+    block: the deck sets code at 0.8em on rows 26px high (measured in Chromium), 0.7 of a
+    line of body text. (0.82 split long code seven lines a slide where nine fitted.)"""
+    return 0.7 * _lines(_mixed_width(text) * 0.95, width / 0.85 - 2)
 
 
 def _estimate_item(li, width):
@@ -471,54 +490,119 @@ def split_table_at(node, counts):
     return result
 
 
-def _split_table(node, first, budget, width, heights=None):
-    """Split a table between rows; every part repeats the header rows. heights, if given,
-    are (header, [row]) heights to go by (those of two tables side by side)."""
-    head, body = _rows(node)
-    head_height, heights = heights or table_heights(node, width)
-    parts, rows, used, limit = [], [], head_height, first
-    for index, row in enumerate(body):
-        height = heights[index]
-        if rows and used + sum(heights[index:]) <= limit * TAIL_SLACK:
-            pass
-        elif rows and used + height > limit:
-            parts.append((rows, used))
-            rows, used, limit = [], head_height, budget
-        elif not rows and not parts and used + height > limit:
-            parts.append(([], 0.0))
-            limit = budget
-        rows.append(row)
-        used += height
-    parts.append((rows, used))
-    return [
-        (_table_part(node, head, rows), height) if rows else (None, 0.0) for rows, height in parts
+def code_heights(node, width):
+    """Return the estimated height of a code block's padding and of each of its lines."""
+    lines = code_lines(node)
+    return CODE_CHROME, [
+        _code_line_height("".join(text_of(piece) for piece in line), width) for line in lines
     ]
 
 
-SPLITTERS = {"ul": _split_list, "ol": _split_list, "table": _split_table}
+def split_code_at(node, counts):
+    """Split a code block into parts of the given numbers of lines, each in the block's
+    own elements and classes (its language's). A part the block goes on after is marked
+    deck-goes-on, one that goes on from a part before deck-continued (static/css/deck.css):
+    a slide ending mid-code says so as a table's repeated header does."""
+    lines = code_lines(node)
+    result, offset = [], 0
+    for count in counts:
+        part = None
+        if count:
+            part = code_part(node, lines[offset : offset + count])
+            marks = [
+                *(["deck-continued"] if offset else []),
+                *(["deck-goes-on"] if offset + count < len(lines) else []),
+            ]
+            if marks:
+                part.set("class", " ".join([*(part.get("class") or "").split(), *marks]))
+        result.append(part)
+        offset += count
+    return result
+
+
+# A code block is split after at least this many of its lines, or begins the next slide:
+# a line or two at the foot of a slide reads as a stray rather than the start of code.
+CODE_LEAST_LINES = 3
+
+
+def _rows_of(node):
+    """How a block is split between rows, a table's body rows or a code block's lines:
+    (its heights: (fixed, [row]), its split at counts, the fewest rows a first part
+    holds); None for a block that is not split so."""
+    if node.tag == "table":
+        return table_heights, split_table_at, 1
+    if is_code(node) and code_lines(node) is not None:
+        return code_heights, split_code_at, CODE_LEAST_LINES
+    return None
+
+
+def _fill_rows(heights, fixed, first, budget, least=1):
+    """Fill parts with rows of these heights, each part also fixed high (a table's header
+    rows, a code block's padding), the first at most first high and the others budget:
+    [(number of rows, height)]; the first (0, 0.0) when fewer than least rows fit in it."""
+    parts, count, used, limit = [], 0, fixed, first
+    for index, height in enumerate(heights):
+        if count and used + sum(heights[index:]) <= limit * TAIL_SLACK:
+            pass
+        elif count and used + height > limit:
+            parts.append((count, used))
+            count, used, limit = 0, fixed, budget
+        elif not count and not parts and used + height > limit:
+            parts.append((0, 0.0))
+            limit = budget
+        count += 1
+        used += height
+    parts.append((count, used))
+    if len(parts) > 1 and 0 < parts[0][0] < least:
+        return _fill_rows(heights, fixed, 0, budget)
+    return parts
+
+
+def _split_rows(node, first, budget, width, heights=None):
+    """Split a table between rows, every part repeating the header rows, or a code block
+    between lines. heights, if given, are (fixed, [row]) heights to go by (those of two
+    tables or code blocks side by side)."""
+    measure, split_at, least = _rows_of(node)
+    fixed, rows = heights or measure(node, width)
+    parts = _fill_rows(rows, fixed, first, budget, least)
+    split = split_at(node, [count for count, _height in parts])
+    return [
+        (part, height if part is not None else 0.0)
+        for part, (_count, height) in zip(split, parts, strict=True)
+    ]
+
+
+def splitter_of(node):
+    """The function that splits a block over slides: a list between items, a table
+    between rows, code between lines; None for a block that goes whole on a slide."""
+    if node.tag in ("ul", "ol"):
+        return _split_list
+    return _split_rows if _rows_of(node) else None
 
 
 def level_split(zh_block, en_block, first, budget, width):
-    """Split a list or a table and its translation after the same items or rows, going by
-    the taller side of each: [(zh part, en part, height)], the first part at most first
-    high (None for a part that is empty). None when the two are not lists or tables of
-    the same number of items or rows, which cannot be kept level."""
+    """Split a list, a table or code and its translation after the same items, rows or
+    lines, going by the taller side of each: [(zh part, en part, height)], the first part
+    at most first high (None for a part that is empty). None when the two are not lists,
+    tables or code of the same number of items, rows or lines, which cannot be kept
+    level."""
     if zh_block.tag in ("ul", "ol") and len(zh_block.elements) == len(en_block.elements) > 1:
         pairs = zip(item_heights(zh_block, width), item_heights(en_block, width), strict=True)
         parts = _split_list(zh_block, first, budget, width, heights=[max(p) for p in pairs])
         counts = [len(part.elements) if part is not None else 0 for part, _h in parts]
         en_parts = split_list_at(en_block, counts)
-    elif zh_block.tag == "table" == en_block.tag:
-        (zh_head, zh_rows), (en_head, en_rows) = (
-            table_heights(zh_block, width),
-            table_heights(en_block, width),
+    elif _rows_of(zh_block) is not None and _rows_of(zh_block) == _rows_of(en_block):
+        measure, split_at, _least = _rows_of(zh_block)
+        (zh_fixed, zh_rows), (en_fixed, en_rows) = (
+            measure(zh_block, width),
+            measure(en_block, width),
         )
         if not len(zh_rows) == len(en_rows) > 1:
             return None
-        heights = (max(zh_head, en_head), [max(p) for p in zip(zh_rows, en_rows, strict=True)])
-        parts = _split_table(zh_block, first, budget, width, heights=heights)
-        counts = [len(_rows(part)[1]) if part is not None else 0 for part, _h in parts]
-        en_parts = split_table_at(en_block, counts)
+        heights = (max(zh_fixed, en_fixed), [max(p) for p in zip(zh_rows, en_rows, strict=True)])
+        parts = _split_rows(zh_block, first, budget, width, heights=heights)
+        counts = [len(measure(part, width)[1]) if part is not None else 0 for part, _h in parts]
+        en_parts = split_at(en_block, counts)
     else:
         return None
     return [(zh, en, height) for (zh, height), en in zip(parts, en_parts, strict=True)]
@@ -602,7 +686,8 @@ def _leads_start(blocks, leads):
 
 
 def paginate(blocks, budget=BODY_LINES, width=BODY_WIDTH_EM):
-    """Fill pages with blocks, splitting lists and tables; return a list of block lists.
+    """Fill pages with blocks, splitting lists, tables and code; return a list of block
+    lists.
 
     A lead keeps with the block after it, as a word processor's "keep with next": when
     that block (or the first row or item of it) starts a new page, the lead goes along,
@@ -635,7 +720,7 @@ def paginate(blocks, budget=BODY_LINES, width=BODY_WIDTH_EM):
             page.append(block)
             used += height
             continue
-        splitter = SPLITTERS.get(block.tag)
+        splitter = splitter_of(block)
         if splitter is None:
             new_page()
             page.append(block)

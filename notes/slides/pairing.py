@@ -5,7 +5,15 @@ from difflib import SequenceMatcher
 from itertools import zip_longest
 from typing import NamedTuple
 
-from .fit import SPLITTERS, TAIL_SLACK, _is_labelled, _is_lead, estimate, level_split, paginate
+from .fit import (
+    TAIL_SLACK,
+    _is_labelled,
+    _is_lead,
+    estimate,
+    level_split,
+    paginate,
+    splitter_of,
+)
 from .tree import serialize
 
 # Side by side, the text is set at 22px: two columns of 558px are 25em wide, and the
@@ -153,8 +161,8 @@ def paired_pages(zh_blocks, en_blocks, budget=PAIRED_LINES, width=PAIRED_WIDTH_E
     languages stay level block for block. A block that is the same in both texts (a
     table of numbers, a formula) is shown once, across both columns, between the text
     before and after it (_shared); too tall for one slide, it is split as in paginate.
-    A list or table pair too tall for one slide is split after the same items or rows
-    on both sides (level_split), or, when their lengths differ, goes on slides of its
+    A list, table or code pair too tall for one slide is split after the same items, rows
+    or lines on both sides (level_split), or, when their lengths differ, goes on slides of its
     own, each side split as it needs (level_pages); so does a run of blocks that differs
     between the sides and is too tall for a slide. A paragraph pair gets one slide,
     which the deck shrinks to fit. As in paginate, a lead ("**模型对比**" beside
@@ -267,7 +275,7 @@ class _PairedPager:
             # empty column when the list or table pair after it can begin below it; a
             # list or table the same on both sides may begin below (add_shared).
             if shared:
-                if zh_unit[0].tag not in SPLITTERS:
+                if splitter_of(zh_unit[0]) is None:
                     self.close()
             elif not (self.one_sided() and self.splits_below(index)):
                 self.close()
@@ -277,7 +285,7 @@ class _PairedPager:
         if single and zh_unit and en_unit and self.used() + height > self.budget:
             if self.split(index):
                 return
-        splittable = any(unit and unit[0].tag in SPLITTERS for unit in (zh_unit, en_unit))
+        splittable = any(unit and splitter_of(unit[0]) for unit in (zh_unit, en_unit))
         if height > self.budget and (splittable or not single):
             self.close()
             zh_leads, en_leads = _joined(self.page)
@@ -292,11 +300,11 @@ class _PairedPager:
         self.page.append((zh_unit, en_unit, self.sides[index], lead, False))
 
     def add_shared(self, index):
-        """Place a block the same on both sides, across the columns; a list or table too
+        """Place a block the same on both sides, across the columns; a list, table or code too
         tall for the slide is split as in one language, each part across the columns."""
         zh_unit, en_unit, _single, _shared = self.rows[index]
         block, height = zh_unit[0], self.sides[index][0]
-        splitter = SPLITTERS.get(block.tag)
+        splitter = splitter_of(block)
         if splitter is None or self.used() + height <= self.budget:
             self.page.append((zh_unit, en_unit, self.sides[index], False, True))
             return

@@ -128,3 +128,66 @@ def list_part(node, items, offset):
     if node.tag == "ol" and (offset or node.get("start")):
         part.set("start", str(list_start(node) + offset))
     return part
+
+
+def is_code(node):
+    """A code block: pymdownx.highlight's div.highlight, or a bare pre."""
+    return node.tag == "pre" or (node.tag == "div" and node.has_class("highlight"))
+
+
+def _code_path(block):
+    """The elements from a code block down to the one whose content is all its text
+    (div.highlight > pre > code), or None when the text is not all in one (a table of
+    line numbers): such a block cannot be cut between lines."""
+    path = [block]
+    while True:
+        inner = [child for child in path[-1].elements if child.tag in ("pre", "code")]
+        if len(inner) != 1:
+            break
+        path.append(inner[0])
+    if path[-1].tag not in ("pre", "code") or text_of(path[-1]) != text_of(block):
+        return None
+    return path
+
+
+def _lines_within(node):
+    """node's content as lines, each a list of nodes: a text node is cut at each newline,
+    and an element that runs over several lines (Pygments' span of a docstring) is
+    repeated on each of them, so that every line's markup is whole on its own."""
+    lines = [[]]
+    for child in node.children:
+        if child.tag is None:
+            pieces = [[Node(None, text=piece)] if piece else [] for piece in child.text.split("\n")]
+        elif child.children:
+            pieces = [[child.copy(line)] if line else [] for line in _lines_within(child)]
+        else:
+            pieces = [[child.copy()]]
+        lines[-1].extend(pieces[0])
+        lines.extend(pieces[1:])
+    return lines
+
+
+def code_lines(block):
+    """The lines of a code block (_lines_within), the empty ones at its end left out;
+    None for a block that cannot be cut between lines (_code_path)."""
+    path = _code_path(block)
+    if path is None:
+        return None
+    lines = _lines_within(path[-1])
+    while len(lines) > 1 and not "".join(text_of(node) for node in lines[-1]):
+        lines.pop()
+    return lines
+
+
+def code_part(block, lines):
+    """A code block of some of its lines (code_lines), in the block's own elements and
+    attributes (its language class among them)."""
+    path = _code_path(block)
+    children = []
+    for line in lines:
+        children.extend(line)
+        children.append(Node(None, text="\n"))
+    part = path[-1].copy(children)
+    for parent, child in zip(reversed(path[:-1]), reversed(path[1:]), strict=True):
+        part = parent.copy([part if node is child else node for node in parent.children])
+    return part

@@ -828,3 +828,57 @@ def test_a_wide_tables_short_chinese_terms_stay_on_one_line(page, member, live_s
     assert page.evaluate(BROKEN_CELLS) == []
     assert page.evaluate(CONTAINED) == []
     assert page.evaluate(OVERFLOWING) == []
+
+
+LONG_CODE = (
+    "```python\ndef forward(model, hidden_states, mask, pos):\n"
+    + "".join(
+        f"    x_{n} = model.layers[{n}](hidden_states, attention_mask=mask, position_ids=pos)"
+        f"  # layer {n} forward pass with a very long trailing comment\n"
+        for n in range(55)
+    )
+    + "    return x_54\n```\n"
+)
+
+# Each slide's code: its lines as shown, the scale deck.js set it at, and whether any of
+# it runs out of its slide's body (on screen or on the printed page).
+CODE_PARTS = """() => Array.from(document.querySelectorAll(".slides section")).flatMap((slide) =>
+  Array.from(slide.querySelectorAll(".deck-fit .highlight, .deck-fit pre:not(.highlight pre)"))
+    .filter((code) => !code.closest(".deck-col[lang=en]"))
+    .map((code) => {
+      const body = code.closest(".deck-body").getBoundingClientRect();
+      const fit = code.closest(".deck-fit");
+      return {
+        text: code.querySelector("code").textContent,
+        scale: Number(fit.getAttribute("data-scale") || 1),
+        out: code.getBoundingClientRect().bottom > body.bottom + 1,
+      };
+    }))"""
+
+
+@pytest.mark.parametrize("query", ["", "?lang=both", "?print-pdf"])
+def test_long_code_goes_on_over_slides_all_of_it_in_sight(page, member, live_server, query):
+    """A code block of 57 lines was set whole on one slide, shrunk to the smallest scale and
+    still 180 px past its foot: the rest never showed, on screen or in the handout."""
+    open_meeting_deck(
+        page,
+        member,
+        live_server,
+        body_zh=f"## 长代码块\n\n{LONG_CODE}",
+        body_en=f"## Long code\n\n{LONG_CODE}" if query == "?lang=both" else "",
+        query=query,
+    )
+    if query == "?print-pdf":
+        page.wait_for_selector("#deck[data-pdf-ready=true]", state="attached")
+    else:
+        assert page.evaluate(OVERFLOWING) == []
+    parts = page.evaluate(CODE_PARTS)
+    assert len(parts) > 2
+    assert not any(part["out"] for part in parts)
+    assert all(part["scale"] >= 0.7 for part in parts)  # legible, not shrunk to the least
+    shown = "".join(part["text"] for part in parts)
+    assert shown.splitlines() == LONG_CODE.splitlines()[1:-1]
+    if not query:
+        page.evaluate("Reveal.slide(2)")
+        page.wait_for_timeout(600)  # the slide transition
+        screenshot(page, "deck-long-code")

@@ -131,11 +131,21 @@ def test_a_line_ending_with_a_colon_goes_on_with_its_list():
 
 
 def test_a_label_stays_with_a_block_too_tall_for_any_slide():
-    code = "```\n" + "".join(f"line {n}\n" for n in range(30)) + "```\n"
-    slides = build_slides(render(f"## Example\n\n**Training script**\n\n{code}"))
+    rows = " \\\\\n".join(f"x_{{{n}}} &= {n}" for n in range(20))
+    formula = f"$$\n\\begin{{aligned}}\n{rows}\n\\end{{aligned}}\n$$\n"
+    slides = build_slides(render(f"## Example\n\n**Derivation**\n\n{formula}"))
 
     assert len(slides) == 1
     assert [b.tag for b in blocks_of(slides[0].body)] == ["p", "div"]
+
+
+def test_a_label_stays_with_the_first_part_of_code_split_over_slides():
+    code = "```\n" + "".join(f"line {n}\n" for n in range(30)) + "```\n"
+    slides = build_slides(render(f"## Example\n\n**Training script**\n\n{code}"))
+
+    assert len(slides) == 2
+    assert [b.tag for b in blocks_of(slides[0].body)] == ["p", "div"]
+    assert "line 0\n" in slides[0].body and "line 29\n" in slides[1].body
 
 
 def test_a_bold_paragraph_at_the_end_of_a_section_is_left_alone():

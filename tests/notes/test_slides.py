@@ -1,4 +1,5 @@
 import re
+from html import unescape
 
 import pytest
 from django.template.loader import render_to_string
@@ -105,6 +106,62 @@ def test_table_split_by_rows_repeats_the_header():
     body_rows = [s.body.split("<tbody>")[1].count("<tr>") for s in slides]
     assert sum(body_rows) == 60
     assert "model 1 " not in slides[1].body and "<td>model 60</td>" in slides[-1].body
+
+
+CODE_LINES = "\n".join(
+    f"    x_{n} = model.layers[{n}](hidden, mask=mask)  # layer {n}" for n in range(60)
+)
+DOCSTRING = '    """Run the layers,\n    one by one."""'
+LONG_CODE = f"```python\ndef forward(model, hidden, mask):\n{DOCSTRING}\n{CODE_LINES}\n```\n"
+
+
+def code_text(html):
+    """The text of the code in a slide's HTML, its markup taken out."""
+    return "".join(
+        unescape(re.sub(r"<[^>]+>", "", code))
+        for code in re.findall(r"<code>(.*?)</code>", html, re.S)
+    )
+
+
+def test_long_code_is_split_between_lines_with_its_markup_whole():
+    """A code block of 63 lines went whole on one slide, shrunk to the smallest scale and
+    still cut off at its foot (and in the printed handout, which cannot scroll)."""
+    slides = slides_of(f"## Code\n\n{LONG_CODE}")
+
+    assert len(slides) > 3
+    assert [(s.part, s.parts) for s in slides] == [
+        (n, len(slides)) for n in range(1, len(slides) + 1)
+    ]
+    assert "".join(code_text(s.body) for s in slides) == code_text(render(LONG_CODE))
+    for number, slide in enumerate(slides):
+        block = parse(slide.body)[0]
+        classes = block.get("class").split()
+        assert block.tag == "div" and "language-python" in classes and "highlight" in classes
+        assert ("deck-continued" in classes) == (number > 0)
+        assert ("deck-goes-on" in classes) == (number < len(slides) - 1)
+        assert serialize(parse(slide.body)) == slide.body  # every element closed in its part
+        assert estimate(block) <= BODY_LINES * 1.15
+    # The docstring's span over two lines is cut into one span a line.
+    assert (
+        '<span class="sd">"""Run the layers,</span>\n<span class="sd">    one by one."""</span>'
+        in (slides[0].body)
+    )
+
+
+def test_side_by_side_splits_long_code_after_the_same_lines():
+    zh = f"## 代码\n\n{LONG_CODE.replace('# layer', '# 第几层')}"
+    en = f"## Code\n\n{LONG_CODE}"
+    slides = build_side_by_side(render(zh), render(en))
+
+    assert len(slides) > 2
+    for slide in slides:
+        assert slide.body.count("\n") == slide.body_en.count("\n") > 3
+        assert "x_" in slide.body and re.findall(r">x_(\d+)<", slide.body) == re.findall(
+            r">x_(\d+)<", slide.body_en
+        )
+    shared = build_side_by_side(render(en), render(en))  # the same code: once, across
+    assert len(shared) > 1 and all(s.bands[0].shared for s in shared)
+    assert "".join(code_text(s.bands[0].zh) for s in shared) == code_text(render(LONG_CODE))
 
 
 def test_long_section_splits_at_h3_and_short_one_keeps_them():
