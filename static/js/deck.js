@@ -236,6 +236,8 @@
           // Tab reaches only the slide on screen: links on the others are out of sight.
           inertOffscreen();
           window.Reveal.on("slidechanged", inertOffscreen);
+          window.Reveal.on("overviewshown", inertOffscreen);
+          window.Reveal.on("overviewhidden", inertOffscreen);
           keepPlaceAcrossLanguages();
           window.Reveal.on("slidechanged", keepPlaceAcrossLanguages);
         }
@@ -359,10 +361,13 @@
     });
   }
 
+  // In the overview ("O") every slide is on screen and a click on one goes to it: none is
+  // inert then (an inert slide gets no click, and the overview went nowhere).
   function inertOffscreen() {
     var current = window.Reveal.getCurrentSlide();
+    var overview = window.Reveal.isOverview();
     document.querySelectorAll("#deck .slides section").forEach(function (slide) {
-      slide.inert = !(slide === current || slide.contains(current));
+      slide.inert = !(overview || slide === current || slide.contains(current));
     });
   }
 

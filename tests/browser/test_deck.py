@@ -167,6 +167,21 @@ def test_tab_reaches_only_the_slide_on_screen(page, member, live_server):
             )
 
 
+def test_a_click_in_the_overview_goes_to_that_slide(page, member, deck_meeting, live_server):
+    """In the overview ("O") a click on another slide did nothing: every slide but the
+    current one was inert (kept out of Tab's reach), and an inert slide gets no click."""
+    open_deck(page, member, present_url(deck_meeting), live_server)
+    page.keyboard.press("o")
+    wait_until(page, "() => Reveal.isOverview()")
+    page.wait_for_timeout(600)  # the overview's transition
+    page.locator(".slides > section").nth(3).click(timeout=5000)
+    wait_until(page, "() => !Reveal.isOverview()")
+    assert page.evaluate("Reveal.getIndices().h") == 3
+    # Out of the overview, Tab again reaches the slide on screen only.
+    inert = page.evaluate("Array.from(document.querySelectorAll('.slides>section'), s => s.inert)")
+    assert inert.count(False) == 1 and not inert[3]
+
+
 def test_speaker_view_shows_the_notes(page, member, deck_meeting, live_server):
     open_deck(page, member, present_url(deck_meeting), live_server)
     page.evaluate("Reveal.slide(3)")  # 1.1, the slide with the notes
