@@ -58,6 +58,16 @@ class Slide:
     def continued(self):
         return self.part > 1
 
+    @property
+    def lang_attribute(self):
+        """The language of the slide's title, kicker and text as a lang attribute: the
+        deck's, not the interface's (an English page showing the Chinese deck). Side by
+        side, the head is the Chinese section's, or the English one's for a section found
+        in English only (_pair_slides); each column says its own."""
+        if self.paired:
+            return "zh-Hans" if self.source[0] is not None else "en"
+        return "en" if self.lang == "en" else "zh-Hans"
+
 
 def _extract_notes(node):
     """Return (node without speaker-notes callouts, [notes callouts])."""

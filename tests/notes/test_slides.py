@@ -464,6 +464,33 @@ def test_side_by_side_shows_a_table_the_same_in_both_texts_once_across_the_colum
     assert html.count("<table>") == 1 and html.count('<div class="deck-shared">') == 2
 
 
+def test_a_slides_head_is_in_the_decks_language_not_the_interfaces():
+    """The titles and kicker took the page's lang, the interface's: an English page
+    showing the Chinese deck had "方法" marked English (and set in a Latin face's idea of
+    Chinese); a section found in English only, side by side, is headed in English."""
+    zh, en = (
+        render("# 一 概述\n\n## 方法\n\n文字。\n"),
+        render("# 1 Overview\n\n## Method\n\nText.\n"),
+    )
+    heads = {
+        "zh": build_slides(zh, lang="zh")[-1],
+        "en": build_slides(en, lang="en")[-1],
+        "both": build_side_by_side(zh, en)[-1],
+        "english only": build_side_by_side(render(""), en)[-1],
+    }
+    langs = {}
+    for name, slide in heads.items():
+        html = render_to_string("includes/_deck_slide.html", {"slide": slide})
+        langs[name] = re.search(r'<header class="deck-head" lang="([^"]+)">', html).group(1)
+    assert langs == {"zh": "zh-Hans", "en": "en", "both": "zh-Hans", "english only": "en"}
+    # "continued", the interface's word, says its language (English here).
+    parts = build_slides(
+        render("## 方法\n\n" + "\n".join(f"- 第 {n} 点" for n in range(40))), lang="zh"
+    )
+    html = render_to_string("includes/_deck_slide.html", {"slide": parts[1]})
+    assert '<span class="deck-part" lang="en">continued 2/' in html
+
+
 def test_side_by_side_keeps_tables_that_differ_in_both_columns():
     zh = render(f"## 结果\n\n{RESULTS.replace('Model', '模型')}")
     en = render(f"## Results\n\n{RESULTS}")
