@@ -182,6 +182,22 @@ def test_a_click_in_the_overview_goes_to_that_slide(page, member, deck_meeting, 
     assert inert.count(False) == 1 and not inert[3]
 
 
+def test_the_slide_arrows_show_the_keyboards_focus(page, member, deck_meeting, live_server):
+    """reveal.css sets outline: 0 on its arrows: Tab reached "Next slide" unseen."""
+    open_deck(page, member, present_url(deck_meeting), live_server)
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('.controls button')"):
+            break
+    outline = page.evaluate(
+        """() => { const style = getComputedStyle(document.activeElement);
+          return [document.activeElement.matches('.controls button:focus-visible'),
+                  style.outlineStyle, parseFloat(style.outlineWidth)]; }"""
+    )
+    assert outline[0] and outline[1] != "none" and outline[2] >= 2, outline
+    screenshot(page, "deck-arrow-focus")
+
+
 def test_speaker_view_shows_the_notes(page, member, deck_meeting, live_server):
     open_deck(page, member, present_url(deck_meeting), live_server)
     page.evaluate("Reveal.slide(3)")  # 1.1, the slide with the notes
