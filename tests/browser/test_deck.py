@@ -198,6 +198,23 @@ def test_the_slide_arrows_show_the_keyboards_focus(page, member, deck_meeting, l
     screenshot(page, "deck-arrow-focus")
 
 
+def test_the_go_to_slide_box_is_opaque_and_clear_of_the_tools(
+    page, member, deck_meeting, live_server
+):
+    """The box that G opens had no background: "Go to slide" was drawn over the title."""
+    open_deck(page, member, present_url(deck_meeting), live_server)
+    page.evaluate("Reveal.slide(3)")
+    page.keyboard.press("g")
+    box = page.locator(".reveal .jump-to-slide-input")
+    box.wait_for()
+    background = box.evaluate("(el) => getComputedStyle(el).backgroundColor")
+    assert re.fullmatch(r"rgb\(\d+, \d+, \d+\)", background), background  # no alpha
+    tools = page.locator(".deck-tools").bounding_box()
+    assert box.bounding_box()["y"] >= tools["y"] + tools["height"]
+    screenshot(page, "deck-jump")
+    page.keyboard.press("Escape")
+
+
 def test_speaker_view_shows_the_notes(page, member, deck_meeting, live_server):
     open_deck(page, member, present_url(deck_meeting), live_server)
     page.evaluate("Reveal.slide(3)")  # 1.1, the slide with the notes
