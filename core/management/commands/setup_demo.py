@@ -3,9 +3,18 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from notes.models import Membership, Note, ReadingGroup
 from papers.models import Paper
+
+
+def unapplied_migrations():
+    """The migrations the database has yet to run (none: migrate is not run at all, and
+    its post-migrate work, the search indexes, is not done again)."""
+    executor = MigrationExecutor(connection)
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
 class Command(BaseCommand):
@@ -30,7 +39,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_demo, username, address, **options):
         # Run alone on a new database, it stopped at "no such table: papers_paper".
-        call_command("migrate", interactive=False, verbosity=0)
+        if unapplied_migrations():
+            call_command("migrate", interactive=False, verbosity=0)
         if no_demo:
             pass
         elif Paper.objects.exists() or Note.objects.exists():
