@@ -674,7 +674,7 @@ def given_by_imports(paper):
     for version in paper.history.order_by("history_date", "history_id"):
         if version.history_type == "+":
             given = {}
-        if by_import(version):
+        if by_import(version, previous):
             for name in REFRESHED:
                 value = getattr(version, name)
                 if (
@@ -687,14 +687,21 @@ def given_by_imports(paper):
     return given
 
 
-def by_import(version):
+def by_import(version, previous=None):
     """Whether a version of a paper's history is one an import or a refresh saved: so
-    named since they are, and the first version of a paper imported before (not added in
-    the admin, whose papers are "admin", nor loaded, whose versions are named so)."""
+    named since they are; the first version of a paper imported before (not added in
+    the admin, whose papers are "admin", nor loaded, whose versions are named so); and a
+    change saved before refreshes were named that moved the paper to a later arXiv
+    version, which only a refresh did (else what an earlier refresh wrote counted as an
+    organiser's edit, and was kept for ever)."""
     if version.history_change_reason in (IMPORTED_REASON, REFRESHED_REASON):
         return True
+    if version.history_change_reason:
+        return False
+    if version.history_type == "+":
+        return version.provenance != Paper.Provenance.ADMIN
     return (
-        version.history_type == "+"
-        and not version.history_change_reason
-        and version.provenance != Paper.Provenance.ADMIN
+        version.history_type == "~"
+        and previous is not None
+        and (version.arxiv_version or 0) > (previous.arxiv_version or 0)
     )

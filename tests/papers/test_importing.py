@@ -1557,3 +1557,22 @@ def test_a_line_end_written_after_utf16_in_one_byte_is_left_out(content):
     """A tool appending a newline in ASCII to a UTF-16 file left it a byte short, and the
     whole file was refused as not text."""
     assert bibtex.decode(content).rstrip("\n") == "@misc{ü, title = {大语言模型}}"
+
+
+def test_what_a_refresh_wrote_before_refreshes_were_named_is_still_arxivs(recorded_services):
+    """A refresh saved before this mark left a change of no reason that moved the paper
+    to a later version: read as an organiser's edit, what it wrote was kept for ever
+    ("comment kept: edited since the paper was imported")."""
+    importing.save(importing.build("2303.18223"))
+    paper = Paper.objects.get(arxiv_id="2303.18223")
+    given_by_v15 = paper.comment
+    # As if imported at v14, then refreshed to v15 by the refresh of before (no reason).
+    paper.history.filter(history_type="+").update(comment="v14's comment", arxiv_version=14)
+    paper.save()
+    recorded_services.overrides["2303.18223"] = "api-2303.18223-v16.xml"
+    with translation.override("en"):
+        result = importing.refresh([paper])
+    paper.refresh_from_db()
+    assert paper.arxiv_version == 16
+    assert paper.comment != given_by_v15
+    assert not any("kept" in note for note in result.notes)
