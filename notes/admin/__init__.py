@@ -12,7 +12,6 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from core.adminlist import QuickChangelist
-from core.adminsite import ReadableInlineFormSet
 from core.history import HistoryAdmin
 from core.pagecache import CachedChangelist
 from core.revisions import RevisionCheck as RecordRevisionCheck
@@ -214,8 +213,10 @@ class MeetingSeriesAdmin(RecordRevisionCheck, GroupScoped, admin.ModelAdmin):
             self.message_user(request, shifted, messages.WARNING)
 
 
-class VoteInline(admin.TabularInline):
-    formset = ReadableInlineFormSet
+class VoteInline(ScopedInline, admin.TabularInline):
+    """A proposal's votes: an organiser of its group may change them as the proposal (by
+    Django's model permissions alone, which organisers have not, they saw none)."""
+
     model = Vote
     extra = 0
     autocomplete_fields = ["user"]

@@ -448,7 +448,11 @@ class Vote(models.Model):
         return f"{self.user} → {self.proposal}"
 
     def clean(self):
-        if (proposal := _set(self, "proposal")) is not None:
+        # The proposal is not saved yet where it is added with its votes (an inline).
+        proposal = _set(self, "proposal")
+        if proposal is None and Vote.proposal.is_cached(self):
+            proposal = self.proposal
+        if proposal is not None and proposal.meeting_id is not None:
             group_id = proposal.meeting.group_id
             if errors := not_members(group_id, {"user": _set(self, "user")}):
                 raise ValidationError(errors)

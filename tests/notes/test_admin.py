@@ -598,3 +598,47 @@ def test_an_admin_page_refused_says_what_organisers_manage(client, world):
     assert response.status_code == 403
     assertContains(response, "may not open this part of the admin", status_code=403)
     assertNotContains(response, "A meeting page is edited by", status_code=403)
+
+
+def test_a_vote_added_with_its_new_proposal_is_a_members_too(admin_client, world):
+    """The proposal not saved yet, the vote's check of membership was passed over: a
+    vote by another group's member was saved with it."""
+    from notes.models import PaperProposal, Vote
+
+    response = admin_client.post(
+        add_url(PaperProposal),
+        {
+            "meeting": world.meeting.pk,
+            "paper": PaperFactory().pk,
+            "proposed_by": world.member.pk,
+            "ballots-TOTAL_FORMS": 1,
+            "ballots-INITIAL_FORMS": 0,
+            "ballots-0-user": world.other.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert not PaperProposal.objects.exists() and not Vote.objects.exists()
+
+
+def test_an_organiser_sees_and_changes_the_votes_of_their_groups_proposals(client, world):
+    """By Django's model permissions alone (organisers have none) the votes inline was
+    missing for them, and a vote sent with the form was not saved."""
+    from notes.models import PaperProposal, Vote
+
+    proposal = PaperProposal.objects.create(meeting=world.meeting_b, paper=PaperFactory())
+    client.force_login(world.staff)
+    url = reverse("admin:notes_paperproposal_change", args=[proposal.pk])
+    assert client.get(url).context["inline_admin_formsets"]
+    response = client.post(
+        url,
+        {
+            "meeting": world.meeting_b.pk,
+            "paper": proposal.paper.pk,
+            "proposed_by": world.other.pk,
+            "ballots-TOTAL_FORMS": 1,
+            "ballots-INITIAL_FORMS": 0,
+            "ballots-0-user": world.other.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert list(Vote.objects.values_list("user", flat=True)) == [world.other.pk]
