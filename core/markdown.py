@@ -561,6 +561,7 @@ TAGS = {
     "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small",
     "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
     "thead", "tr", "u", "ul", "var", "wbr",
+    "ruby", "rt", "rp", "cite", "dfn",  # a reading over its characters (拼音), a title, a term
 }  # fmt: skip
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # The tags a member's raw HTML keeps (KnownTagsOnly): those let through, but <s>, which

@@ -860,3 +860,14 @@ def test_a_text_that_renders_as_nothing_shows_nothing(text):
 )
 def test_a_text_with_a_sign_an_image_or_a_formula_shows_something(text):
     assert shows_something_rendered(text)
+
+
+def test_a_reading_over_chinese_characters_stays_html():
+    """<ruby> (pinyin over characters), <cite> and <dfn> were shown as written once raw
+    tags the site does not keep became text: they are kept."""
+    html = render(
+        "<ruby>汉<rp>(</rp><rt>hàn</rt><rp>)</rp></ruby>, <cite>BERT</cite>, <dfn>LoRA</dfn>"
+    )
+    assert html == (
+        "<p><ruby>汉<rp>(</rp><rt>hàn</rt><rp>)</rp></ruby>, <cite>BERT</cite>, <dfn>LoRA</dfn></p>"
+    )
