@@ -15,6 +15,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
+# What XML 1.0 cannot hold at all: these, NUL, and U+FFFE and U+FFFF.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """The text without what XML cannot hold (any other value as it is): for what is
+    written as XML from records stored before ``check_controls``, or without a form
+    (Django's feed writer refused the whole feed over one such character)."""
+    return NOT_IN_XML.sub("", value) if isinstance(value, str) else value
 
 
 def check_controls(value):

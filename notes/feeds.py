@@ -8,7 +8,6 @@ invalid, and a member without a key has no feed. The feed shows exactly what tha
 member may read in the site (the same ``visible_to`` rules).
 """
 
-import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from core.controls import xml_safe
 from core.language import colon, in_interface_language, interface_language
 from core.numbers import whole
 
@@ -75,17 +75,6 @@ def members_language(user):
     return translation.override(MemberSettings.of(user, guess_language=True).email_language)
 
 
-# What XML 1.0 cannot hold (C0 controls but tab, newline and carriage return): Django's
-# feed writer refuses the whole feed over one, a 500 for every member who may read the
-# record until someone edits it. The forms refuse them; a record saved before that, or
-# without a form, loses them here.
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_safe(value):
-    return NOT_IN_XML.sub("", value) if isinstance(value, str) else value
-
-
 def tag_uri(path):
     """A lasting id for a feed or an entry (RFC 4151): this site's host and a path."""
     return f"tag:{urlsplit(settings.SITE_URL).hostname or 'localhost'},2024:{path}"
@@ -106,6 +95,7 @@ class MemberFeed(Feed):
         return tag_uri(f"feeds/{self.kind}/{user.pk}")
 
     def get_feed(self, obj, request):
+        # A control character in one record made the whole feed a 500 (core.controls).
         feed = super().get_feed(obj, request)
         feed.feed = {name: xml_safe(value) for name, value in feed.feed.items()}
         feed.items = [
