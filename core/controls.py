@@ -26,6 +26,15 @@ def xml_safe(value):
     return NOT_IN_XML.sub("", value) if isinstance(value, str) else value
 
 
+def without_controls(text):
+    """The text with each control character taken out (a vertical tab or form feed, a
+    line's end in a PDF's text, made a space), and NUL: for what comes without a form,
+    from an outside source (a BibTeX file, arXiv, doi.org), which is kept, not refused."""
+    return CONTROLS.sub(lambda found: " " if found.group() in "\x0b\x0c" else "", text).replace(
+        "\x00", ""
+    )
+
+
 def check_controls(value):
     """A form field's validator: refuse a text (or each of a list of texts: topics) that
     holds a control character, saying which one and on which line."""

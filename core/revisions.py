@@ -9,7 +9,9 @@ anything; its message says whose saves came since, as far as the record's histor
 (django-simple-history) tells: someone else's, or the same member's in another tab or
 window. ``RevisionCheck`` puts such a form on a ModelAdmin or an inline. The texts the
 group writes (notes, meetings, glossary terms, comments) use ``notes.forms.WritingForm``,
-which is this form with their text checks added.
+which is this form with their text checks added. Every text of a RevisionForm (a paper's
+title in the admin as a note's) is refused when it holds a control character
+(core.controls): they show nothing, and an Atom feed cannot carry them.
 """
 
 from django import forms
@@ -21,6 +23,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.controls import check_controls
 from core.history import history_model
 
 
@@ -49,6 +52,11 @@ class RevisionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # Free text (a title, a body, topics): not a link, a zone or an address,
+            # whose own check (default_validators) refuses one with its own message.
+            if isinstance(field, forms.CharField) and not field.default_validators:
+                field.validators.append(check_controls)
         if self.instance.pk:
             # A version restored from the history starts from the stored revision.
             current = self._stored_revision(lock=False)

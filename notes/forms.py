@@ -118,7 +118,6 @@ class WritingForm(PlainTitles, RevisionForm):
                 side = name.rpartition("_")[2]
                 if side in LANG_ATTRIBUTE:  # title_zh: a screen reader's voice, the spelling
                     field.widget.attrs["lang"] = LANG_ATTRIBUTE[side]
-                field.validators.append(check_controls)
             if name in rendered:  # refused here with a message, not shown as written
                 field.validators.append(check_nesting)
             if isinstance(model_field, models.TextField):

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.controls import without_controls
 from core.numbers import whole
 
 
@@ -55,6 +56,16 @@ def without_nul(value):
     return value
 
 
+def without_control_characters(value):
+    """Return a text, or a list of texts (lists within it too), without its control
+    characters and NUL (core.controls.without_controls); anything else as it is."""
+    if isinstance(value, str):
+        return without_controls(value)
+    if isinstance(value, list):
+        return [without_control_characters(item) for item in value]
+    return value
+
+
 @dataclass
 class Record:
     title: str = ""
@@ -81,9 +92,10 @@ class Record:
         # Whatever the source (a BibTeX value, a doi.org answer, a signed preview), no
         # NUL reaches the database: on PostgreSQL the paper's insert failed (a 500 on
         # confirming), and so did the preview's look-up in the library of a DOI that
-        # held one (a 500 on previewing).
+        # held one (a 500 on previewing). Nor another control character, which the
+        # admin's form refuses (a title copied out of a PDF with a form feed in it).
         for name in (f.name for f in fields(self)):
-            setattr(self, name, without_nul(getattr(self, name)))
+            setattr(self, name, without_control_characters(getattr(self, name)))
 
     def to_dict(self):
         return asdict(self)

@@ -95,6 +95,18 @@ def test_invalid_arxiv_id_is_refused(staff_client, arxiv_id):
     assert Paper.objects.count() == 0
 
 
+def test_a_control_character_in_a_papers_texts_is_refused_in_the_admin(staff_client):
+    """A title pasted from a terminal ("GPT\x02-4") was saved from the admin (only the
+    forms of notes and meetings refused it), and then stood in every list invisibly."""
+    refused = add_paper(staff_client, title_en="GPT\x02-4 Technical Report")
+    assertContains(refused, "invisible control character (U+0002, line 1)")
+    refused = add_paper(staff_client, summary_en="Line one\nline \x1b[0mtwo")
+    assertContains(refused, "invisible control character (U+001B, line 2)")
+    assert Paper.objects.count() == 0
+    saved = add_paper(staff_client, provenance="admin", title_en="GPT-4\tTechnical Report")
+    assert saved.status_code == 302
+
+
 def test_the_citation_key_is_set_in_the_admin_checked_and_made_when_empty(staff_client):
     """The README said organisers change a paper's citation key in the admin; its form
     had no such field, and a key made from a bad author line stayed."""

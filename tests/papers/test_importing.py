@@ -1576,3 +1576,19 @@ def test_what_a_refresh_wrote_before_refreshes_were_named_is_still_arxivs(record
     assert paper.arxiv_version == 16
     assert paper.comment != given_by_v15
     assert not any("kept" in note for note in result.notes)
+
+
+def test_an_imported_text_comes_without_its_control_characters():
+    """What a source sends is kept, not refused: a form feed between two words of a title
+    copied out of a PDF is a space, other control characters (which the admin's form
+    refuses) and NUL are taken out, in lists too."""
+    record = Record(
+        title="Scaling\x0claws\x00 for GPT\x02-4",
+        authors=["Ada\x1b Lovelace", "B. Author"],
+        abstract="One\x0bline\ttwo\nthree",
+        year=2020,
+    )
+    assert record.title == "Scaling laws for GPT-4"
+    assert record.authors == ["Ada Lovelace", "B. Author"]
+    assert record.abstract == "One line\ttwo\nthree"
+    assert record.year == 2020
