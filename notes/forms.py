@@ -39,7 +39,7 @@ from .models import (
     MemberSettings,
     Note,
     ReadingGroup,
-    display_name,
+    not_members,
     zone_of,
 )
 from .models.zones import TimeZoneFormField, aware, gap_message, validate_meeting_day
@@ -306,14 +306,8 @@ class MeetingAdminForm(WritingForm):
         presenters, slots = data.get("presenters"), data.get("presenter_slots")
         if presenters is None or group is None:
             return
-        members = set(group.memberships.values_list("user_id", flat=True))
-        for user in presenters:
-            if user.pk not in members:
-                self.add_error(
-                    "presenters",
-                    _("%(name)s is not a member of %(group)s.")
-                    % {"name": display_name(user), "group": in_interface_language(group, "name")},
-                )
+        for error in not_members(group.pk, dict(enumerate(presenters))).values():
+            self.add_error("presenters", error)
         if slots and len(presenters) > slots:
             self.add_error(
                 "presenters",

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.language import in_interface_language, names_separator
+from core.language import names_separator
 
 from . import mail
 from .fairness import suggest_presenters
@@ -31,6 +31,7 @@ from .models import (
     SwapRequest,
     Vote,
     display_name,
+    not_members,
 )
 from .models.zones import in_gap
 
@@ -137,11 +138,8 @@ def _n(meeting):
 
 
 def _check_member(user, meeting):
-    if not Membership.objects.filter(user=user, group_id=meeting.group_id).exists():
-        raise ValidationError(
-            _("%(name)s is not a member of %(group)s.")
-            % {"name": display_name(user), "group": in_interface_language(meeting.group, "name")}
-        )
+    if errors := not_members(meeting.group_id, {"user": user}):
+        raise errors["user"]
 
 
 def check_clash(group_id, start, end, exclude=None):

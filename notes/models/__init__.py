@@ -22,6 +22,7 @@ from .schedule import (
     SwapRequest,
     Vote,
     Weekday,
+    not_members,
 )
 from .together import Comment, CommentQuerySet, ReadingStatus, ReadingStatusQuerySet
 from .writing import Writing, display_name
@@ -64,4 +65,5 @@ __all__ = [
     "by_member_name",
     "display_name",
     "group_ids_of",
+    "not_members",
 ]

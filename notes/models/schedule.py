@@ -239,9 +239,11 @@ class Replanned(NamedTuple):
 
 
 def not_members(group_id, users):
-    """{field: error} for each of ``users`` ({field name: a user, or None}) who is not a
-    member of the group: a swap, a proposal and a vote are a member's (the site's own
-    forms ask that; the admin let an organiser pick anyone)."""
+    """{key: error} for each of ``users`` ({a field's name or any key: a user, or None})
+    who is not a member of the group, in one query: the one check that someone is a
+    member (a swap, a proposal and a vote are a member's, the site's own forms asked it
+    and the admin let an organiser pick anyone; a meeting's presenters; who takes a
+    slot)."""
     given = {field: user for field, user in users.items() if user is not None}
     if group_id is None or not given:
         return {}
