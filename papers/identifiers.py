@@ -201,6 +201,23 @@ def split_version(value):
     return normalize_arxiv_id(text), (int(match.group(1)) if match else None)
 
 
+def pasted_arxiv_id(text):
+    """Return the stored form of an arXiv reference as a member pastes it, read as Add
+    papers reads one: besides what normalize_arxiv_id() reads, an arXiv link without its
+    scheme (arxiv.org/abs/…, www.arxiv.org/pdf/….pdf, as an address bar copies it) or
+    with a query (…?context=cs), and arXiv's DOI of a preprint (10.48550/arXiv.2106.09685,
+    or its doi.org link). Any other text as normalize_arxiv_id() gives it."""
+    link = unicodedata.normalize("NFKC", text or "").strip()
+    if re.match(r"^(?:www\.|export\.)?arxiv\.org/", link, re.IGNORECASE):
+        link = "https://" + link
+    if re.match(r"^https?://(?:www\.|export\.)?arxiv\.org/", link, re.IGNORECASE):
+        link = re.split(r"[?#]", link)[0]
+    doi = normalize_doi(link)
+    if doi.startswith("10.48550/arxiv.") and is_arxiv_id(doi[15:]):
+        link = doi[15:]  # arXiv's own DOI names the preprint
+    return normalize_arxiv_id(link)
+
+
 def title_key(title):
     """Return a title reduced for comparison: accents, case, punctuation and spacing gone
     ("GPT-4 Technical Report" and "GPT-4: technical report." give the same key)."""

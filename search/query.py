@@ -12,7 +12,7 @@ from core.compiled import compiled_for_reader
 from core.language import interface_language
 from notes.models import Comment, Meeting, Note
 from notes.models.groups import in_groups_of
-from papers.identifiers import bare_arxiv_references, normalize_arxiv_id
+from papers.identifiers import bare_arxiv_references, pasted_arxiv_id
 
 from .backends import backend_for, suggest
 from .index import shown_subtitle
@@ -429,9 +429,10 @@ def normalised(q):
 
 def bare_arxiv_ids(q):
     """The query with each arXiv reference as the pages write it (arXiv:2106.09685v2), as
-    running text does ("arXiv 2106.09685 [cs.CL]") or its link (arxiv.org/abs/…) as the
-    bare ID, which the index holds."""
-    return " ".join(normalize_arxiv_id(word) for word in bare_arxiv_references(q).split(" "))
+    running text does ("arXiv 2106.09685 [cs.CL]"), its link (arxiv.org/abs/…, with or
+    without https://) or arXiv's DOI of it (10.48550/arXiv.2106.09685) as the bare ID,
+    which the index holds: what Add papers takes, search finds."""
+    return " ".join(pasted_arxiv_id(word) for word in bare_arxiv_references(q).split(" "))
 
 
 def is_shortened(q):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from core.history import IMPORTED_REASON, REFRESHED_REASON
 from core.language import colon, names_separator
 
-from ..identifiers import arxiv_id_problem, is_arxiv_id, is_doi, normalize_doi, split_version
+from ..identifiers import arxiv_id_problem, is_arxiv_id, is_doi, normalize_doi, pasted_arxiv_id
 from ..models import Paper
 from . import arxiv, bibtex, dedupe, doi
 from .records import Record, ServiceError, differences, without_nul
@@ -314,20 +314,12 @@ def from_bibtex(entry):
 
 def identify(text):
     """Return a Candidate for one pasted identifier, not yet looked up."""
-    link = text
-    if re.match(r"^(?:www\.|export\.)?arxiv\.org/", link, re.IGNORECASE):
-        link = "https://" + link
-    if re.match(r"^https?://(?:www\.|export\.)?arxiv\.org/", link, re.IGNORECASE):
-        link = re.split(r"[?#]", link)[0]
-    arxiv_id, _version = split_version(link)
-    doi_text = normalize_doi(text)
-    if doi_text.startswith("10.48550/arxiv.") and is_arxiv_id(doi_text[15:]):
-        arxiv_id = split_version(doi_text[15:])[0]  # arXiv's own DOI names the preprint
+    arxiv_id = pasted_arxiv_id(text)
     problem = arxiv_id_problem(arxiv_id)
     if is_arxiv_id(arxiv_id) and not problem:
         return Candidate(entry=text, kind="arxiv", lookup=arxiv_id, status=Status.NEW)
     if is_doi(text):
-        return Candidate(entry=text, kind="doi", lookup=doi_text, status=Status.NEW)
+        return Candidate(entry=text, kind="doi", lookup=normalize_doi(text), status=Status.NEW)
     reason = problem or _("Not an arXiv ID, arXiv link or DOI (nor BibTeX).")
     return Candidate(entry=text, kind="", reason=reason)
 

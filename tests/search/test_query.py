@@ -449,6 +449,24 @@ def test_an_arxiv_reference_as_running_text_writes_it_is_its_id(user, typed):
 
 
 @pytest.mark.parametrize(
+    "pasted",
+    [
+        "arxiv.org/pdf/2106.09685v2.pdf",
+        "www.arxiv.org/abs/2106.09685",
+        "https://arxiv.org/abs/2106.09685?context=cs",
+        "10.48550/arXiv.2106.09685",
+        "https://doi.org/10.48550/arXiv.2106.09685",
+    ],
+)
+def test_an_arxiv_reference_add_papers_takes_finds_its_paper(user, pasted):
+    """A link without its scheme (as an address bar copies it) or with a query, and arXiv's
+    DOI of the preprint: Add papers reads them as the ID, the search found nothing."""
+    PaperFactory(title_en="LoRA", arxiv_id="2106.09685")
+    PaperFactory(title_en="Another paper", arxiv_id="2303.18223")
+    assert [g.count for g in search(user, pasted).groups if g.kind == "papers"] == [1]
+
+
+@pytest.mark.parametrize(
     ("a", "b", "n"),
     [("thougth", "thought", 1), ("thougth", "through", 2), ("prompt", "prompt", 0), ("", "ab", 2)],
 )
