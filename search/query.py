@@ -476,7 +476,7 @@ def search(user, q, kind=None, page=1):
     paginated; without, the first few of each kind are given. Each kind is counted
     and ranked up to CAP matches (beyond, ``Group.capped``: "1000+"). A query with no
     result whose English words look misspelt is run again with the nearest indexed
-    words, and ``corrected`` says so.
+    words, and ``corrected`` says so when those find something.
     """
     q = normalised(q)
     results = Results(query=q, kind=kind if kind in KINDS else None)
@@ -487,6 +487,11 @@ def search(user, q, kind=None, page=1):
     if results.total == 0:
         fixed = [_fixed(t) for t in terms]
         if [f.lower() for f in fixed] != [t.text.lower() for t in terms]:
-            results.corrected = corrected_query(q, terms, fixed)
-            results.groups, results.page = _run(user, parse(results.corrected), results.kind, page)
+            corrected = corrected_query(q, terms, fixed)
+            groups, corrected_page = _run(user, parse(corrected), results.kind, page)
+            # Only a correction that finds something is shown: "showing results for …"
+            # stood above "Nothing … matches" when the other words of the query (or
+            # the corrected one) matched nothing either.
+            if any(g.count for g in groups):
+                results.corrected, results.groups, results.page = corrected, groups, corrected_page
     return results

@@ -528,6 +528,16 @@ def test_of_two_spellings_as_near_the_one_in_more_documents_is_suggested(user):
     assert results.total == 3
 
 
+def test_a_correction_that_finds_nothing_is_not_offered(user):
+    """ "lerning qqqqzzzz": the page said "showing results for learning qqqqzzzz" above
+    "Nothing … matches": results that were none."""
+    PaperFactory(title_en="In-context learning", summary_en="")
+    assert search(user, "lerning").corrected == "learning"
+    results = search(user, "lerning qqqqzzzz")
+    assert (results.corrected, results.total) == (None, 0)
+    assert [g.count for g in results.groups] == [0] * len(results.groups)
+
+
 def test_only_what_every_member_may_read_weighs_a_suggestion(user):
     """The words' documents are counted among what every member may read: a private
     note says nothing to someone else; a note written for everyone counts."""
