@@ -39,6 +39,7 @@ def results(request):
             "kinds": Kind,
             "page_obj": SimpleLazyObject(lambda: outcome.page),
             "querystring": params.urlencode(),
+            "own_search_form": True,  # in place of the header's (core.templatetags.header)
             # A kind of the address that is none (an old link's): said, every kind shown.
             "unknown_filters": unknown_choices(
                 params if shown_query else {},

@@ -55,7 +55,11 @@ def _main_nav(language, urlconf, script_prefix):
 
 @register.simple_tag(takes_context=True)
 def search_box(context):
-    """The search form, holding the query of the results page it is on."""
+    """The search form; none on a page with a search form of its own (the results page:
+    two forms, both "Search" to a screen reader and both holding the query, stacked on a
+    phone)."""
+    if context.get("own_search_form"):
+        return ""
     query = esc(context.get("query") or "")
     action = esc(address("search:results"))
     placeholder, search = esc(_("Papers, notes …")), esc(_("Search"))

@@ -14,6 +14,14 @@ def test_search_box_is_on_every_page(member_client):
     assertContains(member_client.get("/"), f'action="{reverse("search:results")}"')
 
 
+def test_the_results_page_has_one_search_form(member_client):
+    """Its own, not the header's too: two forms named "Search", both with the query,
+    stacked on a phone."""
+    page = member_client.get(reverse("search:results"), {"q": "attention"})
+    assertContains(page, 'role="search"', count=1)
+    assertContains(page, 'class="filters search-form" role="search"')
+
+
 @pytest.mark.parametrize("n", [1, 3])
 def test_search_results_page_makes_a_constant_number_of_queries(
     member_client, django_assert_num_queries, n
