@@ -37,11 +37,14 @@ set_interface_language = login_not_required(set_language)
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    """Django's, its current password checked as a login is (core.auth.confirms_password)."""
+    """Django's, its current password checked as a login is (core.auth.confirms_password)
+    and called so, as the page's lead and the settings page call it (Django's label is
+    "Old password")."""
 
     def __init__(self, user, *args, request=None, **kwargs):
         self.request = request
         super().__init__(user, *args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
 
     def clean_old_password(self):
         old_password = self.cleaned_data["old_password"]

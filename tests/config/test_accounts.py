@@ -22,6 +22,9 @@ def test_a_member_changes_their_password_from_the_settings(client, member):
     page = client.get(reverse("password_change"), HTTP_ACCEPT_LANGUAGE=ZH)
     assertContains(page, "先填当前密码")
     assertNotContains(page, "Django")
+    # The field is called as the lead calls it, not Django's "Old password" (旧密码).
+    assertContains(page, '<label for="id_old_password">当前密码')
+    assertNotContains(page, "旧密码")
     answer = client.post(
         reverse("password_change"),
         {
