@@ -11,8 +11,9 @@ back to (a meeting page's plan, its proposed papers): the view adds it with
 """
 
 from django import template
+from django.utils.translation import gettext as _
 
-from core.escaping import esc, joined
+from core.escaping import esc, joined, safe
 
 register = template.Library()
 
@@ -51,4 +52,23 @@ def messages_at(context, *place):
     return joined(
         f'<p class="message {esc(message.level_tag)}" role="status">{esc(message)}</p>'
         for message in placed(messages, "".join(str(part) for part in place))
+    )
+
+
+@register.simple_tag
+def error_summary(form):
+    """Above a form sent back with a field's error, what says so at once: "Not saved"
+    and a link to each field wrong, in an alert the page's script moves the focus to
+    (static/js/site.js). The errors themselves stand beside their fields; on a phone the
+    first was often below the screen's foot, and a screen reader heard nothing."""
+    wrong = [field for field in form.visible_fields() if field.errors]
+    if not wrong or form.non_field_errors():
+        return ""
+    links = joined(
+        f'<li><a href="#{esc(field.id_for_label)}">{esc(field.label)}</a></li>' for field in wrong
+    )
+    said = esc(_("Not saved: what is wrong is said beside each of these fields."))
+    return safe(
+        f'<div class="error error-summary" role="alert" tabindex="-1">'
+        f"<p>{said}</p><ul>{links}</ul></div>"
     )

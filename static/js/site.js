@@ -96,3 +96,11 @@
     }
   });
 })();
+
+// A form sent back with a field wrong: the focus goes to what says so (its links lead to
+// each field), so that a screen reader reads it and a phone shows it at the top.
+(function () {
+  "use strict";
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+})();

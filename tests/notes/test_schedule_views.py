@@ -845,6 +845,13 @@ def test_changing_the_address_needs_the_current_password(member_client, member, 
     assertContains(page, 'name="time_zone" value="UTC"')
     if password:
         assertNotContains(page, f'value="{password}"')
+    # Said at once above the form, the field linked (static/js/site.js focuses it).
+    assertContains(
+        page,
+        '<div class="error error-summary" role="alert" tabindex="-1"><p>Not saved: what is '
+        'wrong is said beside each of these fields.</p><ul><li><a href="#id_current_password">'
+        "Current password</a></li></ul></div>",
+    )
 
 
 def test_a_first_address_needs_the_password_too(member_client, member):
