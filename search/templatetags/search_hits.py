@@ -98,9 +98,10 @@ def search_groups(context, results, query):
         # One kind's tab with none of it, where other kinds have matches (the search box
         # keeps the tab): say so, rather than a page empty under the tabs.
         shown = next((g.label for g in results.groups if g.kind == results.kind), "")
+        # The words searched: the correction's, where the page shows its results.
         text = _("Nothing in %(label)s matches “%(query)s”; the other kinds above do.") % {
             "label": esc(shown),
-            "query": esc(query),
+            "query": esc(results.corrected or query),
         }
         every = _("Show all results")
         html.append(f'<p class="empty">{text} <a href="?q={q}">{every}</a></p>')

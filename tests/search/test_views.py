@@ -267,3 +267,12 @@ def test_a_page_number_past_the_last_is_the_last_page(member_client, page):
     )
     assert response.status_code == 200
     assertContains(response, "</mark> study 0")  # the last page: the first
+
+
+def test_a_kinds_empty_tab_names_the_corrected_words_it_searched(member_client):
+    """Under "showing results for prompting", the tab said nothing matched "promting"
+    (a browser walk): it names what was searched."""
+    PaperFactory(title_en="Chain-of-thought prompting")
+    response = member_client.get(reverse("search:results"), {"q": "promting", "kind": "notes"})
+    assert response.context["results"].corrected == "prompting"
+    assertContains(response, "Nothing in Notes matches “prompting”; the other kinds above do.")
