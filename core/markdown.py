@@ -19,7 +19,7 @@ import nh3
 from django.utils import translation
 from django.utils.translation import pgettext_lazy
 from markdown import htmlparser as markdown_htmlparser
-from markdown import inlinepatterns
+from markdown import inlinepatterns, preprocessors
 from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
@@ -457,6 +457,30 @@ class KnownTagsOnly(inlinepatterns.HtmlInlineProcessor):
         return super().handleMatch(m, data)
 
 
+# What a block of raw HTML holds that is no tag: its comments (a member's hidden draft).
+HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+
+
+class KnownBlocksOnly(preprocessors.HtmlBlockPreprocessor):
+    """A block of raw HTML (on lines of its own) with a tag the sanitiser does not keep is
+    text, shown as written, as such a tag within a line is (KnownTagsOnly): the sanitiser
+    showed what <center> held without the tag, and nothing of a <video>, an <iframe> or a
+    <script>, so that the writer saw no sign that the site does not show them."""
+
+    def run(self, lines):
+        stash = self.md.htmlStash
+        first = len(stash.rawHtmlBlocks)
+        lines = super().run(lines)
+        for i in range(first, len(stash.rawHtmlBlocks)):
+            block = stash.rawHtmlBlocks[i]
+            if isinstance(block, str) and any(
+                name.lower() not in RAW_TAGS
+                for name in TAG_NAME.findall(HTML_COMMENT.sub("", block))
+            ):
+                stash.rawHtmlBlocks[i] = f"<p>{escape(block.strip(), quote=False)}</p>"
+        return lines
+
+
 class SiteExtension(Extension):
     """Callouts, wiki links and inline ``$$`` math; remembers the wiki links seen."""
 
@@ -514,6 +538,7 @@ class SiteExtension(Extension):
         links.config = md.inlinePatterns["magic-link"].config
         md.inlinePatterns.register(links, "magic-link", 85)
         md.inlinePatterns.register(KnownTagsOnly(inlinepatterns.HTML_RE, md), "html", 90)
+        md.preprocessors.register(KnownBlocksOnly(md), "html_block", 20)
 
 
 EXTENSION_CONFIGS = {

@@ -848,8 +848,8 @@ def test_a_flood_of_tags_never_closed_is_read_once():
 
 @pytest.mark.parametrize(
     "text",
-    ["", " \n", "\u200b", "<!-- x -->", "&#8203;", "&nbsp;", "<script>x</script>",
-     "<style>p{}</style>", "## <!-- -->", "<br>", "[x]: https://example.org"],
+    ["", " \n", "\u200b", "<!-- x -->", "&#8203;", "&nbsp;", "<!-- <video> -->",
+     "## <!-- -->", "<br>", "[x]: https://example.org"],
 )  # fmt: skip
 def test_a_text_that_renders_as_nothing_shows_nothing(text):
     assert not shows_something_rendered(text)
@@ -871,3 +871,26 @@ def test_a_reading_over_chinese_characters_stays_html():
     assert html == (
         "<p><ruby>汉<rp>(</rp><rt>hàn</rt><rp>)</rp></ruby>, <cite>BERT</cite>, <dfn>LoRA</dfn></p>"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("<center>x</center>", "<p>&lt;center&gt;x&lt;/center&gt;</p>"),
+        ('<video src="a.mp4"></video>', '<p>&lt;video src="a.mp4"&gt;&lt;/video&gt;</p>'),
+        ("<script>x</script>", "<p>&lt;script&gt;x&lt;/script&gt;</p>"),
+        ("<style>p{}</style>", "<p>&lt;style&gt;p{}&lt;/style&gt;</p>"),
+        ("<think>\nreasoning\n</think>", "<p>&lt;think&gt;\nreasoning\n&lt;/think&gt;</p>"),
+    ],
+)
+def test_a_block_of_a_tag_the_site_does_not_keep_is_shown_as_written(text, shown):
+    """As such a tag within a line is: the sanitiser showed what <center> held without it,
+    and nothing of a <video>, a <script> or a reasoning trace's <think> block, with no
+    sign to the writer."""
+    assert render(text) == shown
+    assert shows_something_rendered(text)
+
+
+def test_a_block_of_kept_tags_and_a_comment_stay_html():
+    assert render("<div>\n<b>ok</b>\n</div>") == "<div>\n<b>ok</b>\n</div>"
+    assert render("<!-- draft <video> -->\n\nx").strip() == "<p>x</p>"
