@@ -60,12 +60,11 @@ def search_box(context):
     phone)."""
     if context.get("own_search_form"):
         return ""
-    query = esc(context.get("query") or "")
     action = esc(address("search:results"))
     placeholder, search = esc(_("Papers, notes …")), esc(_("Search"))
     return safe(
         f'<form class="search-box" role="search" method="get" action="{action}">\n'
-        f'  <input type="search" name="q" value="{query}" '
+        f'  <input type="search" name="q" '
         f'placeholder="{placeholder}" aria-label="{search}">\n'
         f'  <button type="submit" class="button">{search}</button>\n'
         "</form>"

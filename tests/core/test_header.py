@@ -24,10 +24,11 @@ def test_the_navigation_is_in_each_language_of_its_own():
         assert main_nav() == chinese  # kept, and the same
 
 
-def test_the_search_box_holds_the_query_escaped(member_client):
+def test_the_results_page_holds_the_query_escaped_in_its_own_box_alone(member_client):
     response = member_client.get(reverse("search:results"), {"q": '"><script>x</script>'})
-    held = 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;" placeholder="Papers, notes …"'
-    assertContains(response, held, count=1)  # the header's box (the page has its own)
+    held = 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;" aria-label="Search" autofocus'
+    assertContains(response, held, count=1)
+    assertNotContains(response, 'placeholder="Papers, notes …"')  # the header's box
     assertNotContains(response, "<script>x</script>")
 
 
