@@ -23,7 +23,10 @@ LOADED_REASON = gettext_noop("Loaded from the group's documents")
 # may write over (papers.importing.plan.refresh), where the organisers' edits it keeps.
 IMPORTED_REASON = gettext_noop("Added by an import")
 REFRESHED_REASON = gettext_noop("Refreshed from arXiv")
-REASONS = {LOADED_REASON, IMPORTED_REASON, REFRESHED_REASON}
+# A paper an organiser typed in the admin, whatever they set it was "added from" (arXiv,
+# a DOI): a refresh writes over none of it.
+ADDED_IN_ADMIN_REASON = gettext_noop("Added in the admin")
+REASONS = {LOADED_REASON, IMPORTED_REASON, REFRESHED_REASON, ADDED_IN_ADMIN_REASON}
 
 
 def shown_reason(reason):

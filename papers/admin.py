@@ -21,7 +21,7 @@ from taggit.models import Tag
 
 from core.adminlist import QuickChangelist, QuickListFilter
 from core.adminsite import ReadableInlineFormSet, WrittenLabels
-from core.history import HistoryAdmin
+from core.history import ADDED_IN_ADMIN_REASON, HistoryAdmin
 from core.language import names_separator, shown_name, sort_key
 from core.pagecache import CachedChangelist
 from core.revisions import RevisionCheck
@@ -220,6 +220,13 @@ class PaperAdmin(
     filter_horizontal = ["sources"]
     readonly_fields = ["created"]
     actions = ["refresh_from_arxiv"]
+
+    def save_model(self, request, obj, form, change):
+        # Named, so that a paper typed here is never taken for an import's (its version
+        # without a reason and "added from" arXiv was), whose fields a refresh replaces.
+        if not change:
+            obj._change_reason = ADDED_IN_ADMIN_REASON
+        super().save_model(request, obj, form, change)
 
     def get_changelist_instance(self, request):
         """Unfiltered, the list's count is the whole library's: Django, not counting the

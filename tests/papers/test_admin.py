@@ -11,6 +11,7 @@ from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 from taggit.models import Tag
 
+from papers.importing import plan as importing
 from papers.models import LanguageModel, Paper, TopicName
 from tests.factories import (
     LanguageModelFactory,
@@ -105,6 +106,27 @@ def test_a_control_character_in_a_papers_texts_is_refused_in_the_admin(staff_cli
     assert Paper.objects.count() == 0
     saved = add_paper(staff_client, provenance="admin", title_en="GPT-4\tTechnical Report")
     assert saved.status_code == 302
+
+
+def test_a_paper_typed_in_the_admin_as_from_arxiv_is_not_an_imports(
+    staff_client, recorded_services
+):
+    """Its first version, of no reason and "added from" arXiv, was read as an import's:
+    the next refresh replaced the title the organiser typed."""
+    added = add_paper(
+        staff_client,
+        title_en="LLM survey (our reading)",
+        slug="survey",
+        arxiv_id="2303.18223",
+        provenance="arxiv",
+    )
+    assert added.status_code == 302
+    paper = Paper.objects.get()
+    assert paper.history.get().history_change_reason == "Added in the admin"
+    assert importing.given_by_imports(paper) == {}
+    importing.refresh([paper])
+    paper.refresh_from_db()
+    assert paper.title_en == "LLM survey (our reading)"
 
 
 def test_the_citation_key_is_set_in_the_admin_checked_and_made_when_empty(staff_client):
