@@ -102,7 +102,7 @@ def paper_fields(paper):
             paper.summary_zh,
             paper.summary_en,
             facts(
-                paper.authors,
+                paper.authors_shown,  # "{Meta AI, FAIR}" without its braces, as shown
                 paper.venue,
                 *[both(org.name, org.name_zh) for org in paper.organizations.all()],
                 *_topic_names(paper),

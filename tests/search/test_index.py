@@ -449,3 +449,13 @@ def test_a_name_in_two_languages_is_one_fact_whatever_it_holds():
     assert paragraphs(f"note {lab}") == "note Shanghai AI Lab · OpenGVLab 上海人工智能实验室 · 书生"
     text = "作者 · 会议\nAuthors · Venue"
     assert one_side(text, True, matcher(parse("venue"))) == text
+
+
+def test_a_braced_author_group_is_indexed_as_the_page_shows_it(user):
+    """An import stores "{Meta AI, FAIR}" (one name); its hit's snippet showed the braces."""
+    PaperFactory(title_en="Llama 2", authors="{Meta AI, FAIR}, Hugo Touvron")
+    document = SearchDocument.objects.get(kind="papers")
+    assert "Meta AI, FAIR, Hugo Touvron" in document.body
+    assert "{" not in document.body
+    (hit,) = search(user, "FAIR").groups[0].hits
+    assert "{" not in strip_tags(hit.snippet)
