@@ -331,6 +331,20 @@ NO_SUCH_REVISION = gettext_lazy(
 )
 
 
+def _unless_stale(request, record):
+    """A delete sent with If-Match: 412 when it names another record or a revision not
+    the record's now (as an edit's), so that nothing is deleted that was changed after
+    the caller read it. Without If-Match (or with ``*``) the delete goes ahead."""
+    header = request.headers.get("If-Match")
+    if not header or header.strip() == "*":
+        return
+    match = IF_MATCH.match(header)
+    if not match or (match[1], int(match[2])) != (record._meta.model_name, record.pk):
+        raise HttpError(412, _("If-Match does not name a revision of this record."))
+    if int(match[3]) != record.revision:
+        raise _stale(record, int(match[3]), request.user)
+
+
 def _stale(record, mine, caller):
     """The 412 of an edit based on an old revision (WritingForm found it stale), or on one
     the record has not reached."""
@@ -409,13 +423,18 @@ def edit_note(request, slug: str, payload: schemas.NoteIn, response: HttpRespons
 
 @router.delete(
     "/notes/{slug}",
-    response={204: None, 403: schemas.Error, 404: schemas.Error},
+    response={204: None, 403: schemas.Error, 404: schemas.Error, 412: schemas.Error},
     summary="Delete a note",
 )
 def delete_note(request, slug: str):
+    """Only the note's author and its group's organisers may delete it (404 for anyone
+    else). With If-Match (the note's ETag), 412 and nothing deleted if the note has
+    changed since."""
     require_write(request)
-    note = get_object_or_404(editable_notes(request.user), slug=slug)
-    note.delete()
+    with transaction.atomic():
+        note = get_object_or_404(editable_notes(request.user).select_for_update(), slug=slug)
+        _unless_stale(request, note)
+        note.delete()
     return Status(204, None)
 
 

@@ -30,6 +30,7 @@ from .groups import (
     _field_errors,
     _is_conflict,
     _stale,
+    _unless_stale,
 )
 from .paging import PageQuery, paginate
 
@@ -255,11 +256,17 @@ def edit_comment(request, comment_id: int, payload: CommentEdit, response: HttpR
 
 @router.delete(
     "/comments/{comment_id}",
-    response={204: None, 403: schemas.Error, 404: schemas.Error},
+    response={204: None, 403: schemas.Error, 404: schemas.Error, 412: schemas.Error},
     summary="Delete a comment",
 )
 def delete_comment(request, comment_id: int):
+    """With If-Match (the comment's ETag), 412 and nothing deleted if the comment has
+    changed since."""
     require_write(request)
-    comment = get_object_or_404(discussion.changeable(request.user), pk=comment_id)
-    comment.soft_delete()
+    with transaction.atomic():
+        comment = get_object_or_404(
+            discussion.changeable(request.user).select_for_update(), pk=comment_id
+        )
+        _unless_stale(request, comment)
+        comment.soft_delete()
     return Status(204, None)

@@ -309,6 +309,25 @@ def test_delete_a_note(api_as, world):
     assert not Note.objects.filter(pk=note.pk).exists()
 
 
+def test_a_delete_with_a_stale_if_match_gets_412_and_deletes_nothing(api_as, world):
+    """A client that deletes what it read, sending its ETag, is refused when the note has
+    changed since (If-Match was ignored: the note was deleted over another's edit)."""
+    note = NoteFactory(author=world.member, group=world.group_a, visibility="group")
+    member, organiser = api_as(world.member), api_as(world.organiser)
+    etag = member.get(f"/notes/{note.slug}")["ETag"]
+    edited = organiser.patch(f"/notes/{note.slug}", {"body_en": "Moderated"}, HTTP_IF_MATCH=etag)
+    assert edited.status_code == 200
+    stale = member.delete(f"/notes/{note.slug}", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert stale.json()["detail"].startswith("Someone else saved this since revision 1 ")
+    other = member.delete(f"/notes/{note.slug}", HTTP_IF_MATCH=f'"note-{world.public.pk}-1"')
+    assert other.status_code == 412
+    assert Note.objects.filter(pk=note.pk).exists()
+    current = member.delete(f"/notes/{note.slug}", HTTP_IF_MATCH=edited["ETag"])
+    assert current.status_code == 204
+    assert not Note.objects.filter(pk=note.pk).exists()
+
+
 def test_stale_meeting_edit_gets_412(api_as, world):
     caller = api_as(world.presenter)
     etag = caller.get(f"/meetings/{world.meeting.pk}")["ETag"]

@@ -171,6 +171,23 @@ def test_a_colliding_comment_edit_gets_412_and_changes_nothing(api_as, world, ho
     assert (comment.body, comment.revision) == ("Moderated", 2)
 
 
+def test_a_comment_deleted_with_a_stale_if_match_gets_412_and_stays(api_as, world):
+    """If-Match on a delete was ignored: a comment edited since it was read was deleted."""
+    made = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": "First"})
+    pk = made.json()["id"]
+    read = api_as(world.member).get(f"/comments?note={world.shared.slug}")
+    assert read.json()["items"][0]["revision"] == 1
+    edited = api_as(world.member).patch(f"/comments/{pk}", {"body": "Second", "revision": 1})
+    assert edited.status_code == 200
+    stale = api_as(world.organiser).delete(f"/comments/{pk}", HTTP_IF_MATCH=f'"comment-{pk}-1"')
+    assert stale.status_code == 412
+    assert "now at revision 2" in stale.json()["detail"]
+    assert Comment.objects.get(pk=pk).deleted is None
+    current = api_as(world.organiser).delete(f"/comments/{pk}", HTTP_IF_MATCH=edited["ETag"])
+    assert current.status_code == 204
+    assert Comment.objects.get(pk=pk).deleted is not None
+
+
 def test_a_comment_edit_based_on_another_record_gets_412(api_as, world):
     made = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": "First"})
     pk = made.json()["id"]
