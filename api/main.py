@@ -291,13 +291,43 @@ def bounded(view):
     return wrapper
 
 
+NOT_ALLOWED = gettext_lazy("This address does not take %(method)s; it takes %(allowed)s.")
+
+
+def methods(view):
+    """HEAD answered as GET is (its headers: ETag, Library-Version …), as Django's own
+    views answer it; a method the address does not take, 405 in JSON naming those it
+    takes. django-ninja answered HEAD with 405, and its 405 was the text "Method not
+    allowed", where every other error of the API is JSON."""
+
+    def wrapper(request, *args, **kwargs):
+        method = request.method
+        if method == "HEAD":
+            request.method = "GET"
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            request.method = method
+        if response.status_code == 405 and response.get("Content-Type") != "application/json":
+            allowed = {name for name in response.get("Allow", "").split(", ") if name}
+            if "GET" in allowed:
+                allowed.add("HEAD")
+            allowed = ", ".join(sorted(allowed))
+            response = json_error(request, NOT_ALLOWED, 405, method=method, allowed=allowed)
+            response["Allow"] = allowed
+        return response
+
+    return wrapper
+
+
 def _open(patterns):
-    """Wrap every API view: body bound, conditional GET, and no site login needed."""
+    """Wrap every API view: body bound, conditional GET, HEAD and 405 (methods), and no
+    site login needed."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             _open(pattern.url_patterns)
         elif isinstance(pattern, URLPattern):
-            view = conditional(bounded(pattern.callback))
+            view = conditional(bounded(methods(pattern.callback)))
             view.csrf_exempt = True  # ninja checks CSRF itself, for session writes
             view.login_required = False
             pattern.callback = view

@@ -263,3 +263,35 @@ def test_a_server_error_is_a_json_500(client, monkeypatch, token_for, member):
     response = client.get("/api/v1/papers", **token_for(member))
     assert response.status_code == 500
     assert response.json() == {"detail": "The server failed to answer; the error has been logged."}
+
+
+def test_a_method_an_address_does_not_take_is_a_json_405(client, token_for, member):
+    """django-ninja answered with the text "Method not allowed": not JSON, as every other
+    error of the API is, and not in the caller's language."""
+    headers = token_for(member)
+    response = client.put("/api/v1/notes", {}, content_type="application/json", **headers)
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET, HEAD, POST"
+    message = "This address does not take PUT; it takes GET, HEAD, POST."
+    assert response.json() == {"detail": message}
+    deleted = client.delete("/api/v1/papers/add", **headers)
+    assert (deleted.status_code, deleted["Allow"]) == (405, "POST")
+    assert deleted.json() == {"detail": "This address does not take DELETE; it takes POST."}
+
+
+def test_head_is_answered_as_get(client, token_for, member):
+    """A client asking whether its copy is current (HEAD, If-None-Match) got 405."""
+    PaperFactory(slug="attention")
+    headers = token_for(member)
+    got = client.get("/api/v1/papers", **headers)
+    head = client.head("/api/v1/papers", **headers)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert (head["ETag"], head["Library-Version"]) == (got["ETag"], got["Library-Version"])
+    current = client.head("/api/v1/papers/attention", HTTP_IF_NONE_MATCH=got["ETag"], **headers)
+    assert current.status_code == 200  # another answer's ETag
+    etag = client.get("/api/v1/papers/attention", **headers)["ETag"]
+    same = client.head("/api/v1/papers/attention", HTTP_IF_NONE_MATCH=etag, **headers)
+    assert same.status_code == 304
+    assert client.head("/api/v1/papers", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
