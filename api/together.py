@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -23,6 +24,7 @@ from . import schemas
 from .auth import require_write
 from .filters import check_record_filters
 from .groups import (
+    UNKNOWN_SLUG,
     WRITE_ERRORS,
     ValidationFailed,
     _based_on,
@@ -168,7 +170,11 @@ class CommentIn(Schema):
 
     body: str = Field(max_length=COMMENT_LIMIT)
     paper: str | None = None
-    group: str | None = Field(None, description="With paper: the group's discussion.")
+    group: str | None = Field(
+        None,
+        description="With paper: the discussion of this group of the caller's (may go "
+        "unsaid by a member of one group).",
+    )
     note: str | None = None
     meeting: int | None = Field(None, ge=1, le=2**62)
     parent: int | None = Field(None, ge=1, le=2**62)
@@ -183,9 +189,20 @@ class CommentEdit(Schema):
     )
 
 
+# A paper's comment without a group, when the caller has none or several.
+NO_GROUP_TO_DISCUSS_IN = gettext_lazy("A paper is discussed in a group, and you are in none.")
+WHICH_GROUP = gettext_lazy("Say in which of your groups' discussions: %(groups)s.")
+
+
+def _group_error(message, kind):
+    return ValidationFailed([{"loc": ["body", "group"], "msg": str(message), "type": kind}])
+
+
 def _subject(user, payload):
     """Return (subject, group) the comment is about, as the pages look them up (404 for
-    what the caller may not read)."""
+    a paper, note or meeting the caller may not read). A paper's group is one of the
+    caller's (422 naming ``group`` otherwise, as a note's), which may go unsaid when they
+    have one."""
     given = [name for name in ("paper", "note", "meeting") if getattr(payload, name) is not None]
     if len(given) != 1:
         raise ValidationFailed(
@@ -203,9 +220,18 @@ def _subject(user, payload):
         return get_object_or_404(Meeting.objects.visible_to(user), pk=payload.meeting), None
     paper = get_object_or_404(Paper, slug=payload.paper)
     groups = ReadingGroup.objects.of(user)
-    if payload.group is None and groups.count() == 1:
-        return paper, groups.get()
-    return paper, get_object_or_404(groups, slug=payload.group or "")
+    if not payload.group:
+        slugs = list(groups.order_by("slug").values_list("slug", flat=True))
+        if len(slugs) == 1:
+            return paper, groups.get()
+        if not slugs:
+            raise _group_error(NO_GROUP_TO_DISCUSS_IN, "invalid")
+        raise _group_error(WHICH_GROUP % {"groups": ", ".join(slugs)}, "required")
+    group = groups.filter(slug=payload.group).first()
+    if group is None:
+        message = UNKNOWN_SLUG["group"] % {"slug": payload.group[:80]}
+        raise _group_error(message, "invalid_choice")
+    return paper, group
 
 
 def _comments(user):

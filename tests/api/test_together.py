@@ -5,7 +5,7 @@ import pytest
 from api.models import ApiToken
 from notes.models import Comment, Membership, ReadingStatus
 from papers.models import Paper
-from tests.factories import PaperFactory
+from tests.factories import PaperFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +90,40 @@ def test_comment_on_a_paper_in_my_group_and_reply(api_as, world):
     assert sneaky.status_code == 422
     listed = caller.get(f"/comments?paper={paper.slug}").json()["items"]
     assert [c["body"] for c in listed] == ["Worth a *meeting*?", "Yes"]
+
+
+def test_a_paper_comments_group_missing_or_not_the_callers_is_named(api_as, world):
+    """A paper's comment with no group from a member of several, or another group's, got
+    404 "Not Found", as if the paper did not exist; a note names its group field."""
+    paper = PaperFactory()
+    Membership.objects.create(group=world.group_b, user=world.member)
+    caller = api_as(world.member)
+    unsaid = caller.post("/comments", {"paper": paper.slug, "body": "Which?"})
+    assert unsaid.status_code == 422
+    assert unsaid.json()["detail"] == [
+        {
+            "loc": ["body", "group"],
+            "msg": "Say in which of your groups' discussions: group-a, group-b.",
+            "type": "required",
+        }
+    ]
+    foreign = api_as(world.organiser).post(
+        "/comments", {"paper": paper.slug, "group": world.group_b.slug, "body": "In"}
+    )
+    assert foreign.status_code == 422
+    assert foreign.json()["detail"][0]["loc"] == ["body", "group"]
+    assert foreign.json()["detail"][0]["msg"] == "“group-b” is not one of your groups."
+    outsider = UserFactory()
+    alone = api_as(outsider).post("/comments", {"paper": paper.slug, "body": "Hi"})
+    assert alone.status_code == 422
+    assert alone.json()["detail"][0]["msg"] == (
+        "A paper is discussed in a group, and you are in none."
+    )
+    assert not Comment.objects.exists()
+    chosen = caller.post("/comments", {"paper": paper.slug, "group": "group-b", "body": "B"})
+    assert (chosen.status_code, chosen.json()["group"]) == (201, "group-b")
+    missing = caller.post("/comments", {"paper": "no-such-paper", "body": "x", "group": "group-a"})
+    assert missing.status_code == 404
 
 
 def test_comment_rules_follow_the_site(api_as, world):
