@@ -50,6 +50,8 @@ WRITE_ERRORS = {
     422: schemas.ValidationErrors,
     428: schemas.Error,
 }
+# What a write that edits nothing already there may answer: no revision is asked of it.
+NEW_ERRORS = {code: schema for code, schema in WRITE_ERRORS.items() if code not in (412, 428)}
 
 # --- Groups and meetings ----------------------------------------------------------------
 
@@ -382,7 +384,7 @@ class ValidationFailed(Exception):
 
 @router.post(
     "/notes",
-    response={201: schemas.NoteOut, **WRITE_ERRORS},
+    response={201: schemas.NoteOut, **{k: v for k, v in NEW_ERRORS.items() if k != 404}},
     summary="Write a note",
 )
 def create_note(request, payload: schemas.NoteIn, response: HttpResponse):

@@ -53,6 +53,23 @@ COMMON_ANSWERS = {
 }
 NOT_MODIFIED = {"304": {"description": "Not modified: the If-None-Match ETag is current."}}
 NOT_JSON = {"400": {"description": "The request body could not be read as JSON.", "content": ERROR}}
+NOT_FOUND = {"404": {"description": "Nothing the caller may read has this key.", "content": ERROR}}
+BAD_INPUT_ANSWER = {
+    "422": {
+        "description": "Bad input: a parameter or field of the wrong kind, outside its "
+        "range or set of values, or missing; each error names it (loc).",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ValidationErrors"}}
+        },
+    }
+}
+GONE = {
+    "410": {
+        "description": "since is not a version of this library's (it was restored from a "
+        "backup made before it): fetch everything again.",
+        "content": ERROR,
+    }
+}
 
 
 UNREADABLE = gettext_lazy("The request body could not be read as JSON.")
@@ -82,10 +99,17 @@ class JsonParser(Parser):
             raise UnreadableBody() from problem
 
 
+def _may_be_bad(parameter):
+    """Whether a parameter's value may be refused as bad input (422): any in the query,
+    and a key in the path that is not text (a meeting's id)."""
+    return parameter["in"] != "path" or parameter.get("schema", {}).get("type") != "string"
+
+
 class ReadingGroupAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
         """The generated document, with the answers every operation may give: 401, 429,
-        for reads 304, and for those with a body 400 (not JSON)."""
+        for reads 304, for those with a body 400 (not JSON), for those with parameters or
+        a body 422 (bad input), with a key in the path 404, and with ``since`` 410."""
         schema = super().get_openapi_schema(**kwargs)
         for methods in schema["paths"].values():
             for method, operation in methods.items():
@@ -98,6 +122,13 @@ class ReadingGroupAPI(NinjaAPI):
                 extra = {**COMMON_ANSWERS, **(NOT_MODIFIED if method == "get" else {})}
                 if "requestBody" in operation:
                     extra.update(NOT_JSON)
+                parameters = operation.get("parameters", [])
+                if "requestBody" in operation or any(map(_may_be_bad, parameters)):
+                    extra.update(BAD_INPUT_ANSWER)
+                if any(parameter["in"] == "path" for parameter in parameters):
+                    extra.update(NOT_FOUND)
+                if any(parameter["name"] == "since" for parameter in parameters):
+                    extra.update(GONE)
                 for code, answer in extra.items():
                     answers.setdefault(code, answer)
                 operation["responses"] = answers

@@ -24,6 +24,7 @@ from . import schemas
 from .auth import require_write
 from .filters import check_record_filters
 from .groups import (
+    NEW_ERRORS,
     UNKNOWN_SLUG,
     WRITE_ERRORS,
     ValidationFailed,
@@ -87,7 +88,7 @@ def list_statuses(request, filters: Query[StatusFilters], paging: PageQuery):
 
 @router.put(
     "/papers/{slug}/status",
-    response={200: ReadingStatusIn, **WRITE_ERRORS},
+    response={200: ReadingStatusIn, **NEW_ERRORS},
     summary="Set my reading status of a paper",
 )
 def set_status(request, slug: str, payload: ReadingStatusIn):
@@ -238,7 +239,7 @@ def _comments(user):
     return Comment.objects.visible_to(user).for_list()
 
 
-@router.post("/comments", response={201: CommentOut, **WRITE_ERRORS}, summary="Write a comment")
+@router.post("/comments", response={201: CommentOut, **NEW_ERRORS}, summary="Write a comment")
 def create_comment(request, payload: CommentIn):
     require_write(request)
     subject, group = _subject(request.user, payload)

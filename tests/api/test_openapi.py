@@ -140,3 +140,44 @@ def test_every_operation_with_a_body_documents_the_400_of_one_that_is_not_json(d
     assert len(bodies) >= 6
     for path, method, operation in bodies:
         assert operation["responses"].get("400", {}).get("content") == error, (path, method)
+
+
+def test_every_operation_documents_the_errors_it_gives(document, api_as, world):
+    """A key that names nothing (404), bad input in a parameter (422: ?page=0,
+    /meetings/abc) and a since that is not the library's (410) were answered but not
+    documented by reads; the document said a read answers 200, 304, 400, 401 or 429."""
+    paths = document["paths"]
+    validation = {"$ref": "#/components/schemas/ValidationErrors"}
+    for path, method, operation in operations(document):
+        responses, parameters = operation["responses"], operation.get("parameters", [])
+        queried = [p for p in parameters if p["in"] == "query" or p["schema"]["type"] != "string"]
+        if queried or "requestBody" in operation:
+            assert responses["422"]["content"]["application/json"]["schema"] == validation, (
+                path,
+                method,
+            )
+        else:
+            assert "422" not in responses, (path, method)  # a slug is any text
+        if any(parameter["in"] == "path" for parameter in parameters):
+            assert "404" in responses, (path, method)
+        if any(parameter["name"] == "since" for parameter in parameters):
+            assert "410" in responses, (path, method)
+    assert "404" in paths["/api/v1/notes/{slug}"]["get"]["responses"]
+    assert {"404", "422"} <= set(paths["/api/v1/meetings/{meeting_id}"]["get"]["responses"])
+    assert {"410", "422"} <= set(paths["/api/v1/sync"]["get"]["responses"])
+    assert "404" not in paths["/api/v1/notes"]["get"]["responses"]
+    # No revision is asked of a write that makes something or sets a status; a new note
+    # names no record by its key in the path.
+    for path, method in [
+        ("/notes", "post"),
+        ("/comments", "post"),
+        ("/papers/{slug}/status", "put"),
+    ]:
+        assert not {"412", "428"} & set(paths[f"/api/v1{path}"][method]["responses"]), path
+    assert "404" not in paths["/api/v1/notes"]["post"]["responses"]
+    # As the API answers them.
+    caller = api_as(world.member)
+    assert caller.get("/notes?page=0").status_code == 422
+    assert caller.get("/meetings/abc").status_code == 422
+    assert caller.get("/notes/no-such-note").status_code == 404
+    assert caller.get("/notes?since=999999").status_code == 410
