@@ -6,12 +6,15 @@ The first run reads every list (papers, models, datasets, glossary, reading list
 notes, meetings …) a page at a time and keeps the library version it was read at; each
 later run asks /api/v1/sync?since=<version> what changed and was deleted, fetches only
 what changed (the lists with ?since=) and drops what was deleted. The copy is a JSON
-file: {"version": N, "records": {kind: {key: record}}}.
+file: {"version": N, "records": {kind: {key: record}}}. Over the rate limit it waits as
+the API says (Retry-After); a version the library no longer knows (410: it was restored
+from a backup) starts the copy again.
 """
 
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -29,20 +32,46 @@ KINDS = {
 }
 
 
+PAGE_SIZE = 200  # the most the API gives
+READINGS = 5  # of a list that changes while it is read, before giving up
+WAITS = 10  # over the rate limit, before giving up
+
+
+def get(client, path, params=None):
+    """The JSON answer to a GET. Over the rate limit (429), wait the seconds Retry-After
+    says and ask again: a first sync of a large library asks more than a minute's share."""
+    for _wait in range(WAITS):
+        response = client.get(path, params=params)
+        if response.status_code != 429:
+            break
+        time.sleep(int(response.headers.get("Retry-After") or 1))
+    response.raise_for_status()
+    return response.json()
+
+
 def fetch_all(client, path, since=None):
-    """Yield every record of a list, page after page; return the version of page 1."""
-    params = {"page_size": 200, **({"since": since} if since else {})}
-    page, version = 1, None
-    records = []
-    while True:
-        response = client.get(path, params={**params, "page": page})
-        response.raise_for_status()
-        data = response.json()
-        version = data["version"] if version is None else version
-        records += data["items"]
-        if not data["next"]:
-            return records, version
-        page += 1
+    """Return every record of a list, page after page, and the library version of page 1.
+    A list whose records changed while it was read (sync names its kind changed since
+    page 1's version) is read again from page 1: a record deleted, or moved back in the
+    list's order, meanwhile moved the next page's first record up onto a page already
+    read, and it was missed for good (it had not changed: no later sync named it)."""
+    kind = next(name for name, (list_path, _key) in KINDS.items() if list_path == path)
+    params = {"page_size": PAGE_SIZE, **({"since": since} if since else {})}
+    for _reading in range(READINGS):
+        records, versions, page = [], [], 1
+        while True:
+            data = get(client, path, {**params, "page": page})
+            versions.append(data["version"])
+            records += data["items"]
+            if not data["next"]:
+                break
+            page += 1
+        if versions[-1] == versions[0]:
+            return records, versions[0]
+        news = get(client, "/sync", {"since": versions[0]})
+        if kind not in news["changed"] and kind not in news["deleted"]:
+            return records, versions[0]  # only other kinds changed: this list read whole
+    sys.exit(f"{path} changed each of the {READINGS} times it was read: try again later.")
 
 
 def sync(client, state):
@@ -57,9 +86,15 @@ def sync(client, state):
         # The lowest version any list was read at: later changes come again next time.
         state["version"] = min(versions)
         return {kind: len(items) for kind, items in records.items()}, {}
-    answer = client.get("/sync", params={"since": since})
-    answer.raise_for_status()
-    news = answer.json()
+    try:
+        news = get(client, "/sync", {"since": since})
+    except httpx.HTTPStatusError as error:
+        if error.response.status_code != 410:
+            raise
+        # The library was restored from a backup made before the version kept: what
+        # changed since cannot be told; read everything again.
+        state.clear()
+        return sync(client, state)
     for kind, keys in news["deleted"].items():
         for k in keys:
             records.get(kind, {}).pop(k, None)
