@@ -149,8 +149,12 @@ def split_entries(text):
     """Return the identifiers of a paste (one per line, or space, comma or ";" apart), in
     NFKC form: a Chinese input method types ２３０３．１８２２３ and ，for 2303.18223 and ",".
     A prefix written apart from its identifier ("arXiv: 2401.00001", "DOI 10.1145/…") is
-    left out, as the identifier is known without it: it was a row of its own, refused."""
+    left out, as the identifier is known without it: it was a row of its own, refused.
+    Invisible format signs (a zero-width space a page puts in a long link to break it, a
+    byte order mark, a direction mark) are dropped, as the paper list's search drops them
+    (reading.queries.title_words): "2303.18223\u200b" was "not an arXiv ID"."""
     text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(sign for sign in text if unicodedata.category(sign) != "Cf")
     parts = [trimmed(part) for part in SEPARATOR.split(text)]
     parts = [part for part in parts if part]
     return [

@@ -968,6 +968,23 @@ def test_pasted_identifiers_with_a_prefix_apart_or_in_brackets(text, found):
     assert [(c.kind, c.lookup) for c in candidates] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("2303.18223\u200b", [("arxiv", "2303.18223")]),  # a zero-width space after it
+        ("\ufeff2303.18223", [("arxiv", "2303.18223")]),  # a byte order mark
+        ("https://arxiv.org/abs/2303.\u200b18223", [("arxiv", "2303.18223")]),
+        ("\u200e10.1145/3605943\u200f", [("doi", "10.1145/3605943")]),  # direction marks
+        ("2303.18223\u200b 2201.11903", [("arxiv", "2303.18223"), ("arxiv", "2201.11903")]),
+    ],
+)
+def test_invisible_signs_in_a_pasted_identifier_are_dropped(text, found):
+    """An identifier copied with a sign that shows nothing (a page breaks long links with
+    zero-width spaces) was refused as "Not an arXiv ID, arXiv link or DOI"."""
+    candidates = [importing.identify(part) for part in importing.split_entries(text)]
+    assert [(c.kind, c.lookup) for c in candidates] == found
+
+
 SICI = "10.1002/(SICI)1097-4636(199606)31:2<213::AID-JBM9>3.0.CO;2-N"
 SICI_DOI = SICI.lower()
 AMS = "10.1175/1520-0469(1998)055<0041:TSOTUS>2.0.CO;2"
