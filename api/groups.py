@@ -29,6 +29,7 @@ from notes.models import (
 )
 from notes.permissions import editable_notes, may_change_meeting
 from papers.models import LanguageModel, Paper
+from search.models import Kind
 from search.query import search as run_search
 
 from . import schemas
@@ -445,7 +446,8 @@ def delete_note(request, slug: str):
 
 class SearchParams(Schema):
     q: str = Field(..., max_length=200, description="Words, Chinese terms, an arXiv ID …")
-    kind: Literal["papers", "models", "datasets", "glossary", "notes", "meetings"] | None = None
+    # Every kind search answers a group of (comments too): each may be paged through.
+    kind: Literal[tuple(Kind.values)] | None = None
     page: int = Field(1, ge=1, le=10_000)
 
 

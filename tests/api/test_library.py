@@ -228,6 +228,27 @@ def test_search_finds_only_what_the_caller_may_read(api_as, world):
     assert (paged["page"], paged["pages"]) == (1, 1)
 
 
+def test_search_pages_through_every_kind_it_answers_comments_too(api_as, world):
+    """The answer's groups include comments, but kind=comments was refused (422): a
+    caller saw five of them and could not page through the rest."""
+    from search.index import rebuild
+
+    for number in range(7):
+        api_as(world.member).post(
+            "/comments", {"note": world.shared.slug, "body": f"Zeppelin thought {number}"}
+        )
+    rebuild()
+    found = api_as(world.member).get("/search?q=zeppelin").json()
+    [comments] = [g for g in found["groups"] if g["kind"] == "comments"]
+    assert (comments["count"], len(comments["hits"])) == (7, 5)
+    paged = api_as(world.member).get("/search?q=zeppelin&kind=comments")
+    assert paged.status_code == 200
+    assert (paged.json()["kind"], paged.json()["page"], paged.json()["pages"]) == ("comments", 1, 1)
+    [all_of_them] = [g for g in paged.json()["groups"] if g["kind"] == "comments"]
+    assert len(all_of_them["hits"]) == 7
+    assert api_as(world.other).get("/search?q=zeppelin&kind=comments").json()["total"] == 0
+
+
 @pytest.mark.parametrize(
     ("language", "hit"),
     [
