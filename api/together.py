@@ -240,7 +240,9 @@ def _comments(user):
 
 
 @router.post("/comments", response={201: CommentOut, **NEW_ERRORS}, summary="Write a comment")
-def create_comment(request, payload: CommentIn):
+def create_comment(request, payload: CommentIn, response: HttpResponse):
+    """Its ETag names its revision (as a new note's): send it in If-Match to edit or
+    delete the comment."""
     require_write(request)
     subject, group = _subject(request.user, payload)
     form = CommentForm({"body": payload.body, "parent": payload.parent or ""})
@@ -254,7 +256,10 @@ def create_comment(request, payload: CommentIn):
     comment = discussion.add_comment(
         request.user, subject, form.cleaned_data["body"], group=group, parent=parent
     )
-    return Status(201, _comments(request.user).get(pk=comment.pk))
+    comment = _comments(request.user).get(pk=comment.pk)
+    response["Location"] = comment.get_absolute_url()
+    response["ETag"] = _etag(comment)
+    return Status(201, comment)
 
 
 @router.patch(

@@ -205,6 +205,18 @@ def test_a_colliding_comment_edit_gets_412_and_changes_nothing(api_as, world, ho
     assert (comment.body, comment.revision) == ("Moderated", 2)
 
 
+def test_a_new_comment_comes_with_its_etag_as_a_new_note_does(api_as, world):
+    """A new note's answer gave its ETag and Location, a new comment's neither."""
+    made = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": "First"})
+    pk = made.json()["id"]
+    assert made["ETag"].startswith(f'"comment-{pk}-1-')
+    assert made["Location"] == made.json()["page"]
+    edited = api_as(world.member).patch(
+        f"/comments/{pk}", {"body": "x"}, HTTP_IF_MATCH=made["ETag"]
+    )
+    assert edited.status_code == 200
+
+
 def test_a_comment_deleted_with_a_stale_if_match_gets_412_and_stays(api_as, world):
     """If-Match on a delete was ignored: a comment edited since it was read was deleted."""
     made = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": "First"})
