@@ -37,7 +37,7 @@ from .auth import require_write
 from .filters import check_note_filters, check_record_filters
 from .forms import ApiNoteForm
 from .models import Change, LibraryVersion
-from .paging import PageQuery, paginate
+from .paging import PageQuery, moves_with_time, paginate
 from .sync import KINDS, check_since, could_read, departed, readers_of
 
 router = Router(tags=["groups"])
@@ -102,6 +102,8 @@ def list_meetings(request, filters: Query[MeetingFilters], paging: PageQuery):
     meetings = _meetings(request.user)
     if filters.group:
         meetings = meetings.filter(group__slug=filters.group)
+    if filters.when:
+        moves_with_time(request)  # a meeting ends with no change to the library
     if filters.when == "upcoming":
         meetings = meetings.coming()
     elif filters.when == "past":

@@ -57,6 +57,13 @@ def paginate(request, queryset, params, kind):
     }
 
 
+def moves_with_time(request):
+    """Say that the answer to the request changes as time passes, the library unchanged
+    (the meetings still to come): it gets no Last-Modified, and If-Modified-Since is not
+    answered 304 (the ETag, a digest of the answer, still is)."""
+    request.api_moves_with_time = True
+
+
 def last_change():
     """Return (version, time) of the library's last change, (0, None) if none."""
     row = Change.objects.order_by("-version").values_list("version", "at").first()
@@ -105,6 +112,8 @@ def conditional(view):
         # always given, and exact.
         seconds = int(at.timestamp()) if at is not None else None
         settled = seconds is not None and time.time() - at.timestamp() >= SETTLE
+        if getattr(request, "api_moves_with_time", False):
+            settled = False  # the library's last change does not date the answer
         if settled and not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date(seconds)
         return get_conditional_response(

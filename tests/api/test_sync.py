@@ -340,6 +340,29 @@ def test_every_get_has_etag_and_last_modified_and_a_conditional_get_is_304(api_a
     )
 
 
+def test_meetings_to_come_are_not_dated_by_the_librarys_last_change(api_as, world, monkeypatch):
+    """A meeting that ends leaves /meetings?when=upcoming with no change to the library:
+    the list was dated by its last change, and If-Modified-Since answered 304 with the
+    meeting over still listed as to come."""
+    from django.utils import timezone as clock
+
+    now = timezone.now()
+    coming = MeetingFactory(
+        group=world.group_a, number=5, date=now.date() + timedelta(days=1), ends_at=None
+    )
+    Change.objects.update(at=now - timedelta(minutes=5))
+    caller = api_as(world.member)
+    upcoming = caller.get("/meetings?when=upcoming")
+    assert [m["id"] for m in upcoming.json()["items"]] == [coming.pk]
+    assert not upcoming.has_header("Last-Modified")
+    dated = caller.get("/meetings")["Last-Modified"]  # the whole list is the library's
+    monkeypatch.setattr(clock, "now", lambda: now + timedelta(days=3))
+    later = caller.get("/meetings?when=upcoming", HTTP_IF_MODIFIED_SINCE=dated)
+    assert (later.status_code, later.json()["items"]) == (200, [])
+    again = caller.get("/meetings?when=upcoming", HTTP_IF_NONE_MATCH=later["ETag"])
+    assert again.status_code == 304
+
+
 def test_etag_differs_per_caller_where_the_answer_does(api_as, world):
     mine = api_as(world.member).get("/notes")
     theirs = api_as(world.other).get("/notes")
