@@ -262,6 +262,17 @@ def create_comment(request, payload: CommentIn, response: HttpResponse):
     return Status(201, comment)
 
 
+@router.get("/comments/{comment_id}", response=CommentOut, summary="Get a comment")
+def get_comment(request, comment_id: int, response: HttpResponse):
+    """A comment the caller may read (not a deleted one). Its ETag names its revision:
+    send it back in If-Match to edit or delete the comment."""
+    comment = get_object_or_404(
+        Comment.objects.visible_to(request.user).live().for_list(), pk=comment_id
+    )
+    response["ETag"] = _etag(comment)
+    return comment
+
+
 @router.patch(
     "/comments/{comment_id}",
     response={200: CommentOut, **WRITE_ERRORS},

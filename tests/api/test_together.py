@@ -217,6 +217,23 @@ def test_a_new_comment_comes_with_its_etag_as_a_new_note_does(api_as, world):
     assert edited.status_code == 200
 
 
+def test_a_comment_is_read_with_its_etag_as_a_note_is(api_as, world):
+    """There was no GET of one comment: its ETag, which the README says every GET of one
+    gives, came only with an edit."""
+    made = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": "First"})
+    pk = made.json()["id"]
+    read = api_as(world.organiser).get(f"/comments/{pk}")
+    assert (read.status_code, read.json()) == (200, made.json())
+    assert read["ETag"] == made["ETag"]
+    assert (
+        api_as(world.organiser).get(f"/comments/{pk}", HTTP_IF_NONE_MATCH=read["ETag"]).status_code
+        == 304
+    )
+    assert api_as(world.other).get(f"/comments/{pk}").status_code == 404
+    api_as(world.member).delete(f"/comments/{pk}")
+    assert api_as(world.member).get(f"/comments/{pk}").status_code == 404
+
+
 def test_a_comment_deleted_with_a_stale_if_match_gets_412_and_stays(api_as, world):
     """If-Match on a delete was ignored: a comment edited since it was read was deleted."""
     made = api_as(world.member).post("/comments", {"note": world.shared.slug, "body": "First"})
