@@ -244,12 +244,21 @@ def _in_language(error):
         return error
 
 
+# The most errors a 422 tells one by one. A body of thousands of unknown keys (within the
+# size allowed) was answered with each: 2 MB sent, 17 MB and seconds of work answered.
+MAX_ERRORS = 50
+MORE_ERRORS = ngettext_lazy("… and %(count)s more error.", "… and %(count)s more errors.", "count")
+
+
 @api.exception_handler(BadInput)
 def _bad_input(request, exc):
-    """422 as django-ninja answers it (type, loc, msg, ctx), the messages translated."""
-    return api.create_response(
-        request, {"detail": [_in_language(error) for error in exc.errors]}, status=422
-    )
+    """422 as django-ninja answers it (type, loc, msg, ctx), the messages translated; past
+    MAX_ERRORS, the others counted in a last error (type too_many_errors)."""
+    errors = [_in_language(error) for error in exc.errors[:MAX_ERRORS]]
+    if (more := len(exc.errors) - MAX_ERRORS) > 0:
+        message = MORE_ERRORS % {"count": more}
+        errors.append({"type": "too_many_errors", "loc": [], "msg": message})
+    return api.create_response(request, {"detail": errors}, status=422)
 
 
 def _not_found_message():
