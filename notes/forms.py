@@ -194,7 +194,20 @@ class NoteForm(WritingForm):
         if group is not None and group.pk != self.instance.group_id:
             if not self.choosable_groups().filter(pk=group.pk).exists():
                 raise forms.ValidationError(_("You can only move a note to one of your groups."))
+        moved = (group.pk if group else None) != self.instance.group_id
+        if moved and self.instance.pk and not self._by_its_author():
+            # A moderator edits the group's notes, not where they go: an organiser of one
+            # group put a member's note into another of theirs, which they do not
+            # organise and the author may not be in, to be read by its members.
+            raise forms.ValidationError(
+                _("Only its author may move a note to another group, or out of its group."),
+                code="not_author",
+            )
         return group
+
+    def _by_its_author(self):
+        author = self.instance.author_id
+        return self.user.is_superuser or (author is not None and author == self.user.pk)
 
     def clean_tags(self):
         return check_tags(self.cleaned_data["tags"])

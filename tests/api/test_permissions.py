@@ -119,3 +119,41 @@ def test_member_cannot_move_a_note_to_a_group_of_others(api_as, world):
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "group"]
+
+
+def test_an_organiser_moves_no_members_note_out_of_the_group(api_as, world):
+    """An organiser of group A who is a member of group C moved a member's note of A into
+    C (which they do not organise, and the author is not in), or out of any group: a
+    moderator edits the group's notes, not where they go."""
+    from notes.models import Note
+    from tests.factories import MembershipFactory, ReadingGroupFactory
+
+    MembershipFactory(group=ReadingGroupFactory(slug="group-c"), user=world.organiser)
+    organiser = api_as(world.organiser)
+    for group in ("group-c", None):
+        response = organiser.patch(
+            f"/notes/{world.public.slug}", {"group": group, "revision": world.public.revision}
+        )
+        assert response.status_code == 422
+        assert response.json()["detail"] == [
+            {
+                "loc": ["body", "group"],
+                "msg": "Only its author may move a note to another group, or out of its group.",
+                "type": "not_author",
+            }
+        ]
+    assert Note.objects.get(pk=world.public.pk).group == world.group_a
+    edited = organiser.patch(
+        f"/notes/{world.public.slug}", {"title_en": "Moderated", "revision": world.public.revision}
+    )
+    assert edited.status_code == 200
+    # Its author moves it; so does a superuser.
+    MembershipFactory(group=world.group_b, user=world.member)
+    moved = api_as(world.member).patch(
+        f"/notes/{world.public.slug}", {"group": "group-b", "revision": edited.json()["revision"]}
+    )
+    assert (moved.status_code, moved.json()["group"]) == (200, "group-b")
+    back = api_as(world.superuser).patch(
+        f"/notes/{world.public.slug}", {"group": "group-a", "revision": moved.json()["revision"]}
+    )
+    assert (back.status_code, back.json()["group"]) == (200, "group-a")
