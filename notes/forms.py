@@ -205,6 +205,27 @@ class NoteForm(WritingForm):
             )
         return group
 
+    # Who may read a note, from the fewest readers to the most.
+    AUDIENCES = [Note.Visibility.PRIVATE, Note.Visibility.GROUP, Note.Visibility.EVERYONE]
+
+    def clean_visibility(self):
+        """A moderator may show a member's note to fewer readers (take it off the public
+        list), not to more: an organiser set a member's note for their group to
+        "everyone", to be read by every member of the site."""
+        visibility = self.cleaned_data["visibility"]
+        before = self.instance.visibility
+        if (
+            self.instance.pk
+            and before in self.AUDIENCES
+            and self.AUDIENCES.index(visibility) > self.AUDIENCES.index(before)
+            and not self._by_its_author()
+        ):
+            raise forms.ValidationError(
+                _("Only its author may show a note to more readers than it has."),
+                code="not_author",
+            )
+        return visibility
+
     def _by_its_author(self):
         author = self.instance.author_id
         return self.user.is_superuser or (author is not None and author == self.user.pk)
@@ -236,7 +257,35 @@ class NoteForm(WritingForm):
                 ),
                 code="subject_gone",
             )
+        self._check_meetings_group(data)
         return data
+
+    def _check_meetings_group(self, data):
+        """A note for a group to read, on a meeting, is the meeting's group's: one of
+        another group was listed on the meeting's page for that other group's members,
+        where the meeting's organisers could not moderate it. Asked of a new note and of
+        a change of its group, meeting or readers (a note whose meeting moved to another
+        group since is saved as it is)."""
+        group, meeting = data.get("group"), data.get("meeting")
+        changed = {"group", "meeting", "visibility"} & set(self.changed_data)
+        if (
+            (self.instance.pk is None or changed)
+            and data.get("visibility") == Note.Visibility.GROUP
+            and group is not None
+            and meeting is not None
+            and group.pk != meeting.group_id
+        ):
+            self.add_error(
+                "group",
+                forms.ValidationError(
+                    _(
+                        "A note on a meeting of %(group)s is for that group to read (or "
+                        "for you alone, or for everyone)."
+                    ),
+                    code="not_the_meetings_group",
+                    params={"group": in_interface_language(meeting.group, "name")},
+                ),
+            )
 
     def _post_clean(self):
         # A text refused (a NUL character in it) is left out of cleaned_data, and the

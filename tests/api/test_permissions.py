@@ -157,3 +157,53 @@ def test_an_organiser_moves_no_members_note_out_of_the_group(api_as, world):
         f"/notes/{world.public.slug}", {"group": "group-a", "revision": moved.json()["revision"]}
     )
     assert (back.status_code, back.json()["group"]) == (200, "group-a")
+
+
+def test_an_organiser_shows_no_members_note_to_more_readers(api_as, world):
+    """An organiser set a member's note for the group to "everyone": every member of the
+    site read it. A moderator may show it to fewer (take a note off the public list)."""
+    from notes.models import Note
+
+    organiser = api_as(world.organiser)
+    shared = world.shared
+    widened = organiser.patch(
+        f"/notes/{shared.slug}", {"visibility": "everyone", "revision": shared.revision}
+    )
+    assert widened.status_code == 422
+    assert widened.json()["detail"] == [
+        {
+            "loc": ["body", "visibility"],
+            "msg": "Only its author may show a note to more readers than it has.",
+            "type": "not_author",
+        }
+    ]
+    assert Note.objects.get(pk=shared.pk).visibility == "group"
+    public = world.public
+    narrowed = organiser.patch(
+        f"/notes/{public.slug}", {"visibility": "group", "revision": public.revision}
+    )
+    assert (narrowed.status_code, narrowed.json()["visibility"]) == (200, "group")
+    # Its author widens it again.
+    again = api_as(world.member).patch(
+        f"/notes/{public.slug}", {"visibility": "everyone", "revision": narrowed.json()["revision"]}
+    )
+    assert (again.status_code, again.json()["visibility"]) == (200, "everyone")
+
+
+def test_a_note_for_a_group_on_a_meeting_is_the_meetings_groups(api_as, world):
+    """A note of group A on a meeting of group B was listed on B's meeting page, for A's
+    members, where B's organisers could not moderate it."""
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(group=world.group_b, user=world.member)
+    member = api_as(world.member)
+    sent = {"title_en": "On B's meeting", "visibility": "group", "meeting": world.meeting_b.pk}
+    refused = member.post("/notes", {**sent, "group": "group-a"})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "group"]
+    assert "is for that group to read" in refused.json()["detail"][0]["msg"]
+    assert member.post("/notes", {**sent, "group": "group-b"}).status_code == 201
+    assert (
+        member.post("/notes", {**sent, "group": "group-a", "visibility": "private"}).status_code
+        == 201
+    )
