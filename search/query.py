@@ -76,6 +76,8 @@ class Results:
     corrected: str | None = None
     groups: list = field(default_factory=list)
     page: object = None
+    # False for a query with nothing to search for (signs, common words): nothing was.
+    searched: bool = False
 
     @property
     def total(self):
@@ -483,6 +485,7 @@ def search(user, q, kind=None, page=1):
     terms = parse(bare_arxiv_ids(q))
     if not terms:
         return results
+    results.searched = True
     results.groups, results.page = _run(user, terms, results.kind, page)
     if results.total == 0:
         fixed = [_fixed(t) for t in terms]

@@ -276,3 +276,13 @@ def test_a_kinds_empty_tab_names_the_corrected_words_it_searched(member_client):
     response = member_client.get(reverse("search:results"), {"q": "promting", "kind": "notes"})
     assert response.context["results"].corrected == "prompting"
     assertContains(response, "Nothing in Notes matches “prompting”; the other kinds above do.")
+
+
+@pytest.mark.parametrize("query", ["???", "-", "the of"])
+def test_a_query_with_nothing_to_search_for_says_so(member_client, query):
+    """It showed a lone "All 0" chip and "Nothing you can read matches", though nothing
+    was searched."""
+    page = member_client.get(reverse("search:results"), {"q": query})
+    assertContains(page, "holds nothing to search for")
+    assertNotContains(page, "Nothing you can read matches")
+    assertNotContains(page, 'class="search-kinds"')
