@@ -221,7 +221,8 @@
   var refused = form.hasAttribute("data-refused") ||
     Boolean(form.querySelector("[role=alert], .errorlist"));
   var sent = false;
-  form.addEventListener("submit", function () { sent = true; });
+  // Not when the page held it back (site.js: the member was logged out meanwhile).
+  form.addEventListener("submit", function (event) { sent = sent || !event.defaultPrevented; });
   window.addEventListener("beforeunload", function (event) {
     if (sent || (!refused && state() === opened)) return;
     event.preventDefault();

@@ -104,3 +104,49 @@
   var summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 })();
+
+// A comment or a note sent after the session ended (written for longer than a session
+// lasts, or logged out in another tab) went to the login page, and the text was lost.
+// Before it is sent, the page asks whether the member is still logged in; if not, the
+// text stays, with a link to log in in a new tab; sent again, it carries the new login's
+// CSRF secret (a login changes it; the cookie holds it, and Django takes it unmasked).
+(function () {
+  "use strict";
+  var body = document.body;
+  var checkUrl = body.getAttribute("data-session-check");
+  if (!checkUrl || !window.fetch) return;
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form.comment-form, form.note-form") || form.hasAttribute("data-checked")) {
+      return;
+    }
+    event.preventDefault();
+    var submitter = event.submitter;
+    var said = form.querySelector(".session-ended");
+    if (said) said.remove();
+    function send() {
+      var cookie = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+      var field = form.querySelector("input[name=csrfmiddlewaretoken]");
+      if (cookie && field) field.value = decodeURIComponent(cookie[1]);
+      form.setAttribute("data-checked", "");
+      form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+      form.removeAttribute("data-checked");
+    }
+    fetch(checkUrl, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
+      .then(function (r) {
+        if (r.status === 200) return send();
+        var note = document.createElement("p");
+        note.className = "error session-ended";
+        note.setAttribute("role", "alert");
+        note.textContent = body.getAttribute("data-session-ended") + " ";
+        var link = document.createElement("a");
+        link.href = body.getAttribute("data-login");
+        link.target = "_blank";
+        link.textContent = body.getAttribute("data-login-text");
+        note.appendChild(link);
+        var button = submitter || form.querySelector("[type=submit]");
+        (button ? button.parentNode : form).insertBefore(note, button || null);
+      })
+      .catch(send);  // unreachable: sent as before, the server says what happened
+  }, true);  // before the form's own listeners: they see it was not sent (defaultPrevented)
+})();

@@ -103,6 +103,30 @@ def test_an_edit_of_a_comment_deleted_meanwhile_keeps_the_text_and_asks_before_l
     page.console_errors.clear()  # the browser logs the refusal's 410
 
 
+def test_a_comment_sent_after_logging_out_is_kept_and_sent_after_logging_in(page, member, group):
+    """Logged out meanwhile (in another tab, or the session ended), a comment went to the
+    login page and was lost. The text stays, the page says so with a link to log in;
+    logged in again, the same click sends it (with the new login's CSRF secret)."""
+    paper = PaperFactory()
+    login(page, member, next_url=paper.get_absolute_url())
+    page.fill(".discussion > form.comment-form textarea", "A careful thought")
+    other = page.context.new_page()  # another tab of the same browser
+    other.goto(paper.get_absolute_url())
+    click_and_load(other, ".header-tools .link-button")  # Log out
+    page.click(".discussion > form.comment-form button[type=submit]")
+    said = page.locator(".discussion > form.comment-form .session-ended")
+    said.wait_for()
+    assert "You were logged out, so nothing was sent" in said.inner_text()
+    assert said.locator("a").get_attribute("target") == "_blank"
+    assert page.url.endswith(paper.get_absolute_url())
+    assert page.input_value(".discussion > form.comment-form textarea") == "A careful thought"
+    assert not Comment.objects.exists()
+    login(other, member)
+    click_and_load(page, ".discussion > form.comment-form button[type=submit]")
+    assert Comment.objects.get().body == "A careful thought"
+    page.console_errors.clear()  # the check's redirect to the login page
+
+
 @pytest.mark.parametrize(("language", "width"), [("en", 1280), ("zh-hans", 390)])
 def test_a_meeting_pages_reading_count_follows_the_status(page, member, group, language, width):
     """The count beside the meeting's papers changes with the member's click, no reload."""
